@@ -1,0 +1,1 @@
+"""One module per social network: listen (fetch since a cursor) and reply."""

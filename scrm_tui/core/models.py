@@ -1,0 +1,150 @@
+"""The plain records that travel between layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """Networks a mention can come from."""
+
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    HACKERNEWS = "hackernews"
+    REDDIT = "reddit"
+    RSS = "rss"
+    GITHUB = "github"
+    X = "x"
+
+
+class Status(StrEnum):
+    """Workflow state of a mention, shared by every agent."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+# VADER's own convention (Hutto & Gilbert 2014): |compound| < 0.05 is neutral.
+NEUTRAL_BAND = 0.05
+
+
+class SentimentLabel(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+    @classmethod
+    def from_compound(cls, compound: float) -> SentimentLabel:
+        if compound >= NEUTRAL_BAND:
+            return cls.POSITIVE
+        if compound <= -NEUTRAL_BAND:
+            return cls.NEGATIVE
+        return cls.NEUTRAL
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """VADER scores of one text: compound in [-1, 1] and the three proportions."""
+
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+
+    @property
+    def label(self) -> SentimentLabel:
+        return SentimentLabel.from_compound(self.compound)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorIn:
+    handle: str
+    name: str | None = None
+    followers: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionIn:
+    """A mention as received from a network or an ingest file, before scoring."""
+
+    channel: Channel
+    external_id: str
+    text: str
+    created_at: datetime
+    author: AuthorIn
+    url: str | None = None
+    in_reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRow:
+    """What one line of the inbox list needs; `snippet` is the start of the text only."""
+
+    id: int
+    channel: str
+    external_id: str
+    created_ms: int
+    author_handle: str
+    author_name: str | None
+    customer_name: str | None
+    customer_tier: str | None
+    compound: float
+    status: Status
+    is_read: bool
+    snippet: str
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Position in the stream: newest first, ties broken by arrival."""
+        return (self.created_ms, self.id)
+
+    @property
+    def label(self) -> SentimentLabel:
+        return SentimentLabel.from_compound(self.compound)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentPost:
+    """The post a mention answers, when we have stored it."""
+
+    id: int
+    author_handle: str
+    author_name: str | None
+    created_ms: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MentionDetail:
+    """Everything the detail pane shows about one mention."""
+
+    row: MentionRow
+    text: str
+    url: str | None
+    author_url: str | None
+    followers: int | None
+    sentiment: Sentiment
+    in_reply_to: str | None
+    parent: ParentPost | None
+    ingested_ms: int
+    customer_id: int | None
+    customer_company: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerIn:
+    """A customer record to store, with its handles on each network."""
+
+    name: str
+    external_id: str | None = None
+    email: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    tier: str | None = None
+    lifetime_value: float | None = None
+    notes: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    identities: tuple[tuple[Channel, str], ...] = ()

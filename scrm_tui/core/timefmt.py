@@ -1,0 +1,60 @@
+"""Timestamps: parsing ISO 8601, epoch milliseconds, and compact ages for lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_MIN_YEAR = 1990
+_MAX_YEAR = 2200
+
+
+class TimestampError(ValueError):
+    """A timestamp that cannot be used; the message says why in words."""
+
+
+def parse_iso(value: str) -> datetime:
+    """Parse ISO 8601 into an aware UTC datetime; a time without offset is UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise TimestampError("is not an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    parsed = parsed.astimezone(UTC)
+    if not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        raise TimestampError(f"year {parsed.year} is outside {_MIN_YEAR}-{_MAX_YEAR}")
+    return parsed
+
+
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def iso_from_ms(ms: int) -> str:
+    """UTC ISO 8601 with a Z, seconds precision unless there are milliseconds."""
+    moment = from_ms(ms)
+    spec = "milliseconds" if ms % 1000 else "seconds"
+    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+_UNITS = ((365 * 86400, "y"), (7 * 86400, "w"), (86400, "d"), (3600, "h"), (60, "m"), (1, "s"))
+
+
+def age(now_ms: int, then_ms: int) -> str:
+    """At most three characters: 'now', '42s', '5m', '3h', '2d', '6w', '2y'."""
+    seconds = (now_ms - then_ms) // 1000
+    if seconds < 5:
+        return "now"
+    for size, unit in _UNITS:
+        if seconds >= size:
+            return f"{min(seconds // size, 99)}{unit}"
+    return "now"
+
+
+def absolute(ms: int) -> str:
+    """A readable UTC date-time for detail views."""
+    return from_ms(ms).strftime("%Y-%m-%d %H:%M:%S UTC")

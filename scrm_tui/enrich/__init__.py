@@ -1,0 +1,1 @@
+"""Enrichment of incoming mentions: sentiment now, matching and priority later."""

@@ -1,0 +1,1 @@
+"""The application without a UI: ingest pipeline, inbox actions, live-change feed."""

@@ -1,0 +1,110 @@
+"""The offline demo: seed a database from the shipped fixtures, then keep streaming."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from scrm_tui.core.models import CustomerIn, MentionIn
+from scrm_tui.core.records import parse_customer, parse_mention
+from scrm_tui.core.timefmt import parse_iso
+from scrm_tui.service.inbox import Inbox
+
+BATCH = 500
+
+
+def fixtures() -> Traversable:
+    """The fixtures folder inside the installed package (works from a wheel too)."""
+    return resources.files("scrm_tui").joinpath("fixtures")
+
+
+def manifest() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(fixtures().joinpath("demo.json").read_text("utf-8"))
+    return data
+
+
+def _records(name: str) -> Iterator[dict[str, Any]]:
+    with fixtures().joinpath(name).open("r", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def demo_customers() -> list[CustomerIn]:
+    return [parse_customer(record) for record in _records("customers.jsonl")]
+
+
+def demo_mentions(now: datetime) -> list[MentionIn]:
+    """The seeded mentions, moved in time so the newest is a few minutes old."""
+    reference = parse_iso(str(manifest()["reference_time"]))
+    shift = now - reference
+    return [
+        replace(mention, created_at=mention.created_at + shift)
+        for mention in map(parse_mention, _records("mentions.jsonl"))
+    ]
+
+
+@dataclass
+class SeedReport:
+    customers: int
+    mentions: int
+
+
+async def seed(inbox: Inbox) -> SeedReport:
+    """Load the demo customers and mentions; safe to run on an already seeded file."""
+    now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
+    customers = await inbox.add_customers(demo_customers())
+    mentions = demo_mentions(now)
+    stored = 0
+    for start in range(0, len(mentions), BATCH):
+        result = await inbox.ingest(mentions[start : start + BATCH])
+        stored += len(result.stored)
+    return SeedReport(customers=customers, mentions=stored)
+
+
+class DemoStream:
+    """New mentions at an irregular pace, drawn from `stream.jsonl`.
+
+    Gaps follow a skewed distribution inside [low, high] seconds: mostly quick,
+    sometimes a lull, the way a real stream feels. When the pool runs out it starts
+    again with fresh ids, so the demo can run all day.
+    """
+
+    def __init__(
+        self, rng: random.Random | None = None, interval: tuple[float, float] = (1.0, 5.0)
+    ):
+        self.rng = rng or random.Random()
+        self.low, self.high = interval
+        self._pool = [parse_mention(record) for record in _records("stream.jsonl")]
+        self.rng.shuffle(self._pool)
+        self._index = 0
+        self._round = 0
+
+    def next_gap(self) -> float:
+        span = self.high - self.low
+        return self.low + span * min(self.rng.betavariate(1.3, 2.6), 1.0)
+
+    def next_mention(self, now: datetime) -> MentionIn:
+        if self._index >= len(self._pool):
+            self._index = 0
+            self._round += 1
+        mention = self._pool[self._index]
+        self._index += 1
+        external_id = mention.external_id
+        if self._round:
+            external_id = f"{external_id}~{self._round}"
+        return replace(mention, external_id=external_id, created_at=now)
+
+    async def run(self, inbox: Inbox) -> None:
+        """Stream until cancelled."""
+        while True:
+            await asyncio.sleep(self.next_gap())
+            now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
+            await inbox.ingest([self.next_mention(now)])

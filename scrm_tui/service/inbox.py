@@ -1,0 +1,143 @@
+"""The inbox application: ingest, list queries, actions and the change feed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrm_tui.core.models import CustomerIn, MentionDetail, MentionIn, MentionRow, Status
+from scrm_tui.core.query import Query
+from scrm_tui.enrich import sentiment
+from scrm_tui.store.customers import CustomerStore
+from scrm_tui.store.db import Database, StoreError
+from scrm_tui.store.mentions import Key, MentionStore
+
+# The UI may not import the store; it catches this name for "cannot open the file".
+OpenError = StoreError
+Clock = Callable[[], float]
+# Below this many texts, scoring inline beats the cost of a thread hop.
+_THREAD_THRESHOLD = 32
+
+
+@dataclass
+class IngestResult:
+    stored: list[int] = field(default_factory=list)
+    duplicates: int = 0
+
+
+class Inbox:
+    """One process's view of one database, acting as one agent."""
+
+    def __init__(self, db: Database, agent: str, clock: Clock = time.time):
+        self.db = db
+        self.agent = agent
+        self.clock = clock
+        self.mentions = MentionStore(db)
+        self.customers = CustomerStore(db)
+        self._listeners: list[Callable[[list[int]], None]] = []
+        self._data_version: int | None = None
+
+    @classmethod
+    async def open(cls, path: Path | str, agent: str, clock: Clock = time.time) -> Inbox:
+        return cls(await Database.open(path), agent, clock)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Inbox:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    # ---------------------------------------------------------------- ingest
+
+    def on_stored(self, listener: Callable[[list[int]], None]) -> None:
+        """Call `listener(new_ids)` after each committed ingest in this process."""
+        self._listeners.append(listener)
+
+    async def ingest(self, mentions: Sequence[MentionIn]) -> IngestResult:
+        """Score and store a batch in one transaction; already-stored ones are skipped.
+
+        Known mentions are filtered out before scoring, so re-running an ingest costs
+        a lookup per line, not a sentiment analysis.
+        """
+        keys = [(m.channel.value, m.external_id) for m in mentions]
+        known = await self.mentions.existing_ids(keys)
+        fresh: list[MentionIn] = []
+        seen: set[tuple[str, str]] = set(known)
+        for mention, key in zip(mentions, keys, strict=True):
+            if key not in seen:
+                seen.add(key)
+                fresh.append(mention)
+        texts = [m.text for m in fresh]
+        if len(texts) >= _THREAD_THRESHOLD:
+            scores = await asyncio.to_thread(sentiment.score_many, texts)
+        else:
+            scores = sentiment.score_many(texts)
+        stored = await self.mentions.insert_batch(
+            list(zip(fresh, scores, strict=True)), self.now_ms()
+        )
+        if stored:
+            for listener in list(self._listeners):
+                listener(stored)
+        return IngestResult(stored=stored, duplicates=len(mentions) - len(stored))
+
+    async def add_customers(self, customers: Sequence[CustomerIn]) -> int:
+        return await self.customers.upsert_many(customers, self.now_ms())
+
+    # ---------------------------------------------------------------- reading
+
+    async def count(self, query: Query, upto: int | None = None) -> int:
+        return await self.mentions.count(query, self.agent, upto)
+
+    async def page_older(self, query: Query, key: Key | None, limit: int) -> list[MentionRow]:
+        return await self.mentions.page_older(query, self.agent, key, limit)
+
+    async def page_newer(self, query: Query, key: Key, limit: int) -> list[MentionRow]:
+        return await self.mentions.page_newer(query, self.agent, key, limit)
+
+    async def page_at(
+        self, query: Query, offset: int, limit: int, total: int | None
+    ) -> list[MentionRow]:
+        return await self.mentions.page_at(query, self.agent, offset, limit, total)
+
+    async def newer_than(self, query: Query, last_id: int) -> list[MentionRow]:
+        return await self.mentions.newer_than_id(query, self.agent, last_id)
+
+    async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
+        return await self.mentions.rows_by_id(ids, self.agent)
+
+    async def detail(self, mention_id: int) -> MentionDetail | None:
+        return await self.mentions.detail(mention_id, self.agent)
+
+    async def max_id(self) -> int:
+        return await self.mentions.max_id()
+
+    async def stats(self) -> tuple[int, int]:
+        """(all mentions, unread by this agent)."""
+        return await self.mentions.stats(self.agent)
+
+    # ---------------------------------------------------------------- actions
+
+    async def set_status(self, ids: Sequence[int], status: Status) -> list[int]:
+        return await self.mentions.set_status(ids, status, self.agent, self.now_ms())
+
+    async def set_read(self, ids: Sequence[int], read: bool) -> None:
+        await self.mentions.set_read(ids, self.agent, read, self.now_ms())
+
+    # ---------------------------------------------------------------- changes
+
+    async def has_changed(self) -> bool:
+        """True when any connection (this process's writer, or another process) has
+        committed since the last call. Costs one PRAGMA, so it can be polled often."""
+        version = await self.db.data_version()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        return changed

@@ -1,0 +1,106 @@
+"""`scrm ingest`: read mentions from JSON Lines, keep the good lines, name the bad ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from scrm_tui.core.models import MentionIn
+from scrm_tui.core.records import RecordError, parse_mention
+from scrm_tui.service.inbox import Inbox
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    lines: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_line(raw: bytes | str, number: int) -> MentionIn | LineError | None:
+    """One line of input: a mention, an error naming the line, or None if blank."""
+    if isinstance(raw, bytes):
+        # Bytes that are not UTF-8 become U+FFFD: the rest of the post is kept.
+        raw = raw.decode("utf-8", errors="replace")
+    text = raw.strip()
+    if not text:
+        return None
+    if number == 1 and text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as error:
+        return LineError(number, f"not valid JSON ({error.msg} at column {error.colno})")
+    except RecursionError:
+        return LineError(number, "not valid JSON (nested too deeply)")
+    try:
+        return parse_mention(obj)
+    except RecordError as error:
+        return LineError(number, str(error))
+
+
+def parse_lines(lines: Iterable[bytes | str]) -> Iterator[MentionIn | LineError]:
+    for number, raw in enumerate(lines, start=1):
+        parsed = parse_line(raw, number)
+        if parsed is not None:
+            yield parsed
+
+
+async def ingest_stream(
+    inbox: Inbox,
+    stream: BinaryIO | Iterable[bytes],
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_error: Callable[[LineError], None] | None = None,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Store every good line, one transaction per batch; report each bad line.
+
+    Lines are read as they come, so `-` can be a pipe from a collector and memory
+    stays flat on files of any size.
+    """
+    report = IngestReport()
+    batch: list[MentionIn] = []
+
+    async def flush() -> None:
+        result = await inbox.ingest(batch)
+        report.stored += len(result.stored)
+        report.duplicates += result.duplicates
+        batch.clear()
+        if on_progress is not None:
+            on_progress(report)
+
+    for number, raw in enumerate(stream, start=1):
+        report.lines = number
+        parsed = parse_line(raw, number)
+        if parsed is None:
+            continue
+        if isinstance(parsed, LineError):
+            report.errors.append(parsed)
+            if on_error is not None:
+                on_error(parsed)
+            continue
+        batch.append(parsed)
+        if len(batch) >= batch_size:
+            await flush()
+    if batch:
+        await flush()
+    return report

@@ -1,0 +1,40 @@
+"""Load the configuration file and settle who the agent is."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from scrm_tui.core.config import Config, ConfigError, parse_config
+from scrm_tui.core.locations import default_config, default_db
+
+
+def load_config(path: Path | None) -> Config:
+    """Read `path`, or the default file if it exists; a missing default is fine."""
+    explicit = path is not None
+    path = path or default_config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: no such file") from None
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from None
+    return parse_config(text, str(path))
+
+
+def agent_name(config: Config) -> str:
+    if config.agent:
+        return config.agent
+    if os.environ.get("SCRM_AGENT"):
+        return os.environ["SCRM_AGENT"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+def database_path(config: Config, override: Path | None) -> Path:
+    return override or config.db or default_db()

@@ -1,0 +1,128 @@
+"""One SQLite file: connections, pragmas, migrations and write transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says what to do."""
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    # isolation_level=None: autocommit, so transactions are exactly the ones we open.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    # NORMAL is durable across a crash or kill of the process in WAL mode; only a
+    # power cut can lose the last commits.
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class Database:
+    """A writer connection (serialised by a lock) and a reader connection.
+
+    WAL lets the reader keep serving the UI while the writer holds a transaction,
+    and lets other processes (a collector, other agents) read and write the file.
+    """
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        path = Path(path).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
+        try:
+            writer = await _connect(path)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open database {path}: {error}") from None
+        try:
+            mode = await _fetch_value(writer, "PRAGMA journal_mode = WAL")
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{path}: SQLite refused WAL mode (got {mode})")
+            await _migrate(writer, path)
+            reader = await _connect(path)
+        except sqlite3.DatabaseError as error:
+            await writer.close()
+            raise StoreError(f"{path} is not a usable scrm database: {error}") from None
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        for conn in (self.reader, self.writer):
+            with contextlib.suppress(sqlite3.Error, ValueError):  # already closed
+                await conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; every multi-row write goes through here."""
+        async with self._write_lock:
+            await self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.writer
+            except BaseException:
+                await self.writer.rollback()
+                raise
+            else:
+                await self.writer.commit()
+
+    async def data_version(self) -> int:
+        """Changes whenever another connection (any process) commits to the file."""
+        return int(await _fetch_value(self.reader, "PRAGMA data_version"))
+
+    async def schema_version(self) -> int:
+        return int(await _fetch_value(self.reader, "PRAGMA user_version"))
+
+
+async def _fetch_value(
+    conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()
+) -> object:
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]
+
+
+async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
+    version = int(await _fetch_value(conn, "PRAGMA user_version"))  # type: ignore[arg-type]
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"{path} has schema version {version}, newer than this scrm understands "
+            f"({LATEST_VERSION}); upgrade scrm to open it"
+        )
+    if version == LATEST_VERSION:
+        return
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock: look again.
+        version = int(await _fetch_value(conn, "PRAGMA user_version"))  # type: ignore[arg-type]
+        for step, statements in MIGRATIONS:
+            if step <= version:
+                continue
+            for statement in statements:
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {step}")
+    except BaseException:
+        await conn.rollback()
+        raise
+    await conn.commit()

@@ -1,0 +1,550 @@
+"""Mention queries: idempotent batch insert, keyset pages, counts, status and reads."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import (
+    NEUTRAL_BAND,
+    MentionDetail,
+    MentionIn,
+    MentionRow,
+    ParentPost,
+    Sentiment,
+    SentimentLabel,
+    Status,
+)
+from scrm_tui.core.query import Query
+from scrm_tui.core.timefmt import to_ms
+from scrm_tui.store.db import Database
+
+Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
+SNIPPET_CHARS = 400
+_CHUNK = 500
+
+_ROW_COLUMNS = f"""
+    m.id, m.channel, m.external_id, m.created_ms, a.handle, a.display_name, c.name, c.tier,
+    m.compound, m.status,
+    EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent),
+    substr(m.text, 1, {SNIPPET_CHARS})
+"""
+
+_JOINS = """
+    JOIN authors a ON a.id = m.author_id
+    LEFT JOIN customers c ON c.id = a.customer_id
+"""
+
+
+def _row(values: Sequence[Any]) -> MentionRow:
+    return MentionRow(
+        id=values[0],
+        channel=values[1],
+        external_id=values[2],
+        created_ms=values[3],
+        author_handle=values[4],
+        author_name=values[5],
+        customer_name=values[6],
+        customer_tier=values[7],
+        compound=values[8],
+        status=Status(values[9]),
+        is_read=bool(values[10]),
+        snippet=values[11],
+    )
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass
+class _Plan:
+    """A filter compiled to SQL: where the rows come from and what they must meet."""
+
+    source: str  # FROM clause
+    where: list[str]
+    params: dict[str, Any]
+    key_table: str  # alias of the table whose (created_ms, id) orders the stream
+
+    def clause(self, *extra: str) -> str:
+        parts = [*self.where, *extra]
+        return ("WHERE " + " AND ".join(parts)) if parts else ""
+
+
+class MentionStore:
+    """Queries over mentions for one database. Reads use the reader connection."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
+        self._hits_serial = itertools.count(1)
+        self._hits_max_id = 0
+
+    # ---------------------------------------------------------------- writing
+
+    async def existing_ids(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (channel, external_id) pairs are already stored."""
+        found: set[tuple[str, str]] = set()
+        pending = list(keys)
+        for start in range(0, len(pending), _CHUNK):
+            chunk = pending[start : start + _CHUNK]
+            values = ",".join("(?, ?)" for _ in chunk)
+            params = [part for key in chunk for part in key]
+            sql = f"""
+                WITH wanted(channel, external_id) AS (VALUES {values})
+                SELECT w.channel, w.external_id FROM wanted w
+                WHERE EXISTS (SELECT 1 FROM mentions m
+                              WHERE m.channel = w.channel AND m.external_id = w.external_id)
+            """
+            async with self.db.reader.execute(sql, params) as cursor:
+                found.update((row[0], row[1]) for row in await cursor.fetchall())
+        return found
+
+    async def insert_batch(
+        self, items: Sequence[tuple[MentionIn, Sentiment]], now_ms: int
+    ) -> list[int]:
+        """Store mentions and their authors in one transaction; return the new ids.
+
+        A mention already stored (same channel and external id) is left as it is, so
+        ingesting the same input twice stores nothing twice.
+        """
+        if not items:
+            return []
+        authors: dict[tuple[str, str], list[Any]] = {}
+        mention_rows: list[tuple[Any, ...]] = []
+        for mention, sentiment in items:
+            channel = mention.channel.value
+            key = handle_key(mention.channel, mention.author.handle)
+            seen = to_ms(mention.created_at)
+            author = mention.author
+            current = authors.get((channel, key))
+            # Within a batch the newest mention's profile wins, like the upsert below.
+            if current is None or seen >= current[6]:
+                authors[(channel, key)] = [
+                    channel,
+                    author.handle,
+                    key,
+                    author.name,
+                    author.followers,
+                    author.url,
+                    seen,
+                    seen,
+                    channel,
+                    key,
+                ]
+            mention_rows.append(
+                (
+                    channel,
+                    mention.external_id,
+                    mention.url,
+                    channel,
+                    key,
+                    mention.text,
+                    seen,
+                    now_ms,
+                    mention.in_reply_to,
+                    sentiment.compound,
+                    sentiment.pos,
+                    sentiment.neu,
+                    sentiment.neg,
+                )
+            )
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
+                before = (await cursor.fetchone() or (0,))[0]
+            await conn.executemany(
+                """
+                INSERT INTO authors (channel, handle, handle_key, display_name, followers, url,
+                                     first_seen_ms, last_seen_ms, customer_id, match_state)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, i.customer_id,
+                       CASE WHEN i.customer_id IS NULL THEN NULL ELSE 'identity' END
+                FROM (SELECT NULL) LEFT JOIN identities i ON i.channel = ? AND i.handle_key = ?
+                WHERE true
+                ON CONFLICT (channel, handle_key) DO UPDATE SET
+                    handle = CASE WHEN excluded.last_seen_ms >= last_seen_ms
+                                  THEN excluded.handle ELSE handle END,
+                    display_name = CASE WHEN excluded.last_seen_ms >= last_seen_ms
+                                   THEN coalesce(excluded.display_name, display_name)
+                                   ELSE coalesce(display_name, excluded.display_name) END,
+                    followers = CASE WHEN excluded.last_seen_ms >= last_seen_ms
+                                THEN coalesce(excluded.followers, followers)
+                                ELSE coalesce(followers, excluded.followers) END,
+                    url = coalesce(url, excluded.url),
+                    first_seen_ms = min(first_seen_ms, excluded.first_seen_ms),
+                    last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)
+                """,
+                list(authors.values()),
+            )
+            await conn.executemany(
+                """
+                INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
+                                      ingested_ms, in_reply_to, compound, pos, neu, neg)
+                VALUES (?, ?, ?,
+                        (SELECT id FROM authors WHERE channel = ? AND handle_key = ?),
+                        ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel, external_id) DO NOTHING
+                """,
+                mention_rows,
+            )
+            async with conn.execute(
+                "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
+            ) as cursor:
+                return [row[0] for row in await cursor.fetchall()]
+
+    async def set_status(
+        self, ids: Sequence[int], status: Status, agent: str, now_ms: int
+    ) -> list[int]:
+        """Set the shared status; record each real change in the history."""
+        changed: list[int] = []
+        async with self.db.transaction() as conn:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = list(ids[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                async with conn.execute(
+                    f"""SELECT m.id, m.status, m.author_id, a.customer_id, m.channel
+                        FROM mentions m JOIN authors a ON a.id = m.author_id
+                        WHERE m.id IN ({marks}) AND m.status != ?""",
+                    [*chunk, status.value],
+                ) as cursor:
+                    rows = list(await cursor.fetchall())
+                if not rows:
+                    continue
+                await conn.executemany(
+                    "UPDATE mentions SET status = ?, status_ms = ?, status_by = ? WHERE id = ?",
+                    [(status.value, now_ms, agent, row[0]) for row in rows],
+                )
+                await conn.executemany(
+                    """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                                 mention_id, channel, summary, detail)
+                       VALUES ('status', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        (
+                            now_ms,
+                            agent,
+                            row[3],
+                            row[2],
+                            row[0],
+                            row[4],
+                            f"marked {status.value}",
+                            json.dumps({"from": row[1], "to": status.value}),
+                        )
+                        for row in rows
+                    ],
+                )
+                changed.extend(row[0] for row in rows)
+        return changed
+
+    async def set_read(self, ids: Sequence[int], agent: str, read: bool, now_ms: int) -> None:
+        async with self.db.transaction() as conn:
+            if read:
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) "
+                    "VALUES (?, ?, ?)",
+                    [(mention_id, agent, now_ms) for mention_id in ids],
+                )
+            else:
+                await conn.executemany(
+                    "DELETE FROM mention_reads WHERE mention_id = ? AND agent = ?",
+                    [(mention_id, agent) for mention_id in ids],
+                )
+
+    # ---------------------------------------------------------------- reading
+
+    async def stats(self, agent: str) -> tuple[int, int]:
+        """(all mentions, unread by `agent`) without scanning mention text."""
+        async with self.db.reader.execute("SELECT count(*) FROM mentions") as cursor:
+            total = (await cursor.fetchone() or (0,))[0]
+        async with self.db.reader.execute(
+            "SELECT count(*) FROM mention_reads WHERE agent = ?", (agent,)
+        ) as cursor:
+            read = (await cursor.fetchone() or (0,))[0]
+        return int(total), max(int(total) - int(read), 0)
+
+    async def max_id(self) -> int:
+        async with self.db.reader.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _plan(self, query: Query, agent: str) -> _Plan:
+        params: dict[str, Any] = {"agent": agent}
+        where: list[str] = []
+        source = f"mentions m {_JOINS}"
+        order_table = "m"
+        expression = query.fts_match()
+        if expression is not None:
+            excluded = query.fts_excluded()
+            if excluded is not None:
+                expression = f"({expression}) NOT ({excluded})"
+            table = await self._ensure_hits(expression)
+            # Drive from the materialised hits (ordered by their primary key) so a page
+            # of a rare word costs as little as a page of a common one.
+            source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
+            order_table = "h"
+        elif query.excluded:
+            params["excluded"] = query.fts_excluded()
+            where.append(
+                "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :excluded)"
+            )
+        if query.status is not None:
+            params["status"] = query.status.value
+            where.append("m.status = :status")
+        if query.unread is not None:
+            exists = (
+                "EXISTS (SELECT 1 FROM mention_reads r "
+                "WHERE r.mention_id = m.id AND r.agent = :agent)"
+            )
+            where.append(f"NOT {exists}" if query.unread else exists)
+        if query.channels:
+            names = sorted(c.value for c in query.channels)
+            marks = []
+            for index, name in enumerate(names):
+                params[f"ch{index}"] = name
+                marks.append(f":ch{index}")
+            where.append(f"m.channel IN ({', '.join(marks)})")
+        if query.sentiments:
+            params["band"] = NEUTRAL_BAND
+            tests = {
+                SentimentLabel.POSITIVE: "m.compound >= :band",
+                SentimentLabel.NEGATIVE: "m.compound <= -:band",
+                SentimentLabel.NEUTRAL: "(m.compound > -:band AND m.compound < :band)",
+            }
+            chosen = [tests[label] for label in SentimentLabel if label in query.sentiments]
+            where.append("(" + " OR ".join(chosen) + ")")
+        for index, author in enumerate(query.authors):
+            params[f"au{index}"] = _like_pattern(author)
+            where.append(
+                f"m.author_id IN (SELECT id FROM authors WHERE handle_key LIKE :au{index} "
+                f"ESCAPE '\\' OR display_name LIKE :au{index} ESCAPE '\\')"
+            )
+        for index, literal in enumerate(query.literals):
+            params[f"lit{index}"] = _like_pattern(literal)
+            where.append(f"m.text LIKE :lit{index} ESCAPE '\\'")
+        return _Plan(source=source, where=where, params=params, key_table=order_table)
+
+    async def _ensure_hits(self, expression: str) -> str:
+        """Materialise the full-text matches of `expression` in a temp table, once."""
+        if self._hits is not None and self._hits[0] == expression:
+            return self._hits[1]
+        conn = self.db.reader
+        if self._hits is not None:
+            await conn.execute(f"DROP TABLE IF EXISTS temp.{self._hits[1]}")
+            self._hits = None
+        table = f"hits_{next(self._hits_serial)}"
+        await conn.execute(
+            f"CREATE TEMP TABLE {table} (created_ms INTEGER NOT NULL, id INTEGER NOT NULL, "
+            "PRIMARY KEY (created_ms, id)) WITHOUT ROWID"
+        )
+        self._hits_max_id = await self.max_id()
+        await conn.execute(
+            f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
+                SELECT m.created_ms, m.id FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+                WHERE mentions_fts MATCH ? AND m.id <= ?""",
+            (expression, self._hits_max_id),
+        )
+        self._hits = (expression, table)
+        return table
+
+    async def _extend_hits(self) -> None:
+        """Add mentions stored since the hits were materialised."""
+        if self._hits is None:
+            return
+        expression, table = self._hits
+        newest = await self.max_id()
+        if newest <= self._hits_max_id:
+            return
+        await self.db.reader.execute(
+            f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
+                SELECT m.created_ms, m.id FROM mentions m
+                WHERE m.id IN (SELECT rowid FROM mentions_fts
+                               WHERE mentions_fts MATCH ? AND rowid > ? AND rowid <= ?)""",
+            (expression, self._hits_max_id, newest),
+        )
+        self._hits_max_id = newest
+
+    async def _select(
+        self, plan: _Plan, extra: list[str], order: str, tail: str
+    ) -> list[MentionRow]:
+        # `k.` in keyset conditions and orderings names the plan's key table.
+        key = f"{plan.key_table}."
+        clause = plan.clause(*(part.replace("k.", key) for part in extra))
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM {plan.source} {clause} "
+            f"ORDER BY {order.replace('k.', key)} {tail}"
+        )
+        async with self.db.reader.execute(sql, plan.params) as cursor:
+            return [_row(values) for values in await cursor.fetchall()]
+
+    async def page_older(
+        self, query: Query, agent: str, key: Key | None, limit: int
+    ) -> list[MentionRow]:
+        """Up to `limit` rows after `key` in stream order (older), newest first."""
+        plan = await self._plan(query, agent)
+        extra: list[str] = []
+        if key is not None:
+            plan.params["kc"], plan.params["ki"] = key
+            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
+        plan.params["limit"] = limit
+        return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
+
+    async def page_newer(self, query: Query, agent: str, key: Key, limit: int) -> list[MentionRow]:
+        """Up to `limit` rows just before `key` in stream order (newer), newest first."""
+        plan = await self._plan(query, agent)
+        plan.params["kc"], plan.params["ki"] = key
+        plan.params["limit"] = limit
+        rows = await self._select(
+            plan,
+            ["(k.created_ms, k.id) > (:kc, :ki)"],
+            "k.created_ms ASC, k.id ASC",
+            "LIMIT :limit",
+        )
+        rows.reverse()
+        return rows
+
+    async def page_at(
+        self, query: Query, agent: str, offset: int, limit: int, total: int | None = None
+    ) -> list[MentionRow]:
+        """Rows at positions [offset, offset+limit) for a far jump.
+
+        Reads from whichever end is nearer, so `G` on a million rows costs the same as
+        `g`; only a jump into the middle pays for an OFFSET scan.
+        """
+        plan = await self._plan(query, agent)
+        if total is not None and offset > total - offset - limit:
+            start_from_end = max(total - offset - limit, 0)
+            count = min(limit, total - offset)
+            plan.params["limit"], plan.params["offset"] = count, start_from_end
+            rows = await self._select(
+                plan, [], "k.created_ms ASC, k.id ASC", "LIMIT :limit OFFSET :offset"
+            )
+            rows.reverse()
+            return rows
+        plan.params["limit"], plan.params["offset"] = limit, offset
+        return await self._select(
+            plan, [], "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
+        )
+
+    async def count(self, query: Query, agent: str, upto: int | None = None) -> int:
+        """Rows matching `query`, only those with id <= `upto` if it is given."""
+        bound = "m.id <= :upto" if upto is not None else "true"
+        if query.is_empty:
+            sql = f"SELECT count(*) FROM mentions m WHERE {bound}"
+            params: dict[str, Any] = {"upto": upto}
+        else:
+            plan = await self._plan(query, agent)
+            plan.params["upto"] = upto
+            sql = f"SELECT count(*) FROM {plan.source} {plan.clause(bound)}"
+            params = plan.params
+        async with self.db.reader.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def newer_than_id(self, query: Query, agent: str, last_id: int) -> list[MentionRow]:
+        """Mentions stored after `last_id` that match the query, newest first."""
+        if query.fts_match() is not None:
+            await self._extend_hits()
+        plan = await self._plan(query, agent)
+        plan.params["last_id"] = last_id
+        return await self._select(plan, ["m.id > :last_id"], "k.created_ms DESC, k.id DESC", "")
+
+    async def rows_by_id(self, ids: Sequence[int], agent: str) -> list[MentionRow]:
+        rows: list[MentionRow] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ",".join(f":i{index}" for index in range(len(chunk)))
+            params: dict[str, Any] = {f"i{index}": value for index, value in enumerate(chunk)}
+            params["agent"] = agent
+            sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE m.id IN ({marks})"
+            async with self.db.reader.execute(sql, params) as cursor:
+                rows.extend(_row(values) for values in await cursor.fetchall())
+        return rows
+
+    async def detail(self, mention_id: int, agent: str) -> MentionDetail | None:
+        sql = f"""
+            SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
+                   m.in_reply_to, m.ingested_ms, c.id, c.company
+            FROM mentions m {_JOINS} WHERE m.id = :id
+        """
+        async with self.db.reader.execute(sql, {"agent": agent, "id": mention_id}) as cursor:
+            values = await cursor.fetchone()
+        if values is None:
+            return None
+        row = _row(values)
+        (
+            text,
+            url,
+            author_url,
+            followers,
+            pos,
+            neu,
+            neg,
+            in_reply_to,
+            ingested_ms,
+            customer_id,
+            company,
+        ) = values[12:]
+        parent = None
+        if in_reply_to:
+            async with self.db.reader.execute(
+                """SELECT m.id, a.handle, a.display_name, m.created_ms, m.text
+                   FROM mentions m JOIN authors a ON a.id = m.author_id
+                   WHERE m.channel = ? AND m.external_id = ?""",
+                (row.channel, in_reply_to),
+            ) as cursor:
+                found = await cursor.fetchone()
+            if found is not None:
+                parent = ParentPost(*found)
+        return MentionDetail(
+            row=row,
+            text=text,
+            url=url,
+            author_url=author_url,
+            followers=followers,
+            sentiment=Sentiment(compound=row.compound, pos=pos, neu=neu, neg=neg),
+            in_reply_to=in_reply_to,
+            parent=parent,
+            ingested_ms=ingested_ms,
+            customer_id=customer_id,
+            customer_company=company,
+        )
+
+    async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:
+        """Full records in stream order, oldest first, for export."""
+        where = "WHERE (m.created_ms, m.id) > (?, ?)" if after else ""
+        params: list[Any] = list(after) if after else []
+        sql = f"""
+            SELECT m.id, m.channel, m.external_id, m.url, m.text, m.created_ms, m.ingested_ms,
+                   m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
+                   m.status_ms, a.handle, a.display_name, a.followers, a.url, c.external_id
+            FROM mentions m {_JOINS} {where}
+            ORDER BY m.created_ms, m.id LIMIT ?
+        """
+        async with self.db.reader.execute(sql, [*params, limit]) as cursor:
+            rows = await cursor.fetchall()
+        names = (
+            "id",
+            "channel",
+            "external_id",
+            "url",
+            "text",
+            "created_ms",
+            "ingested_ms",
+            "in_reply_to",
+            "compound",
+            "pos",
+            "neu",
+            "neg",
+            "status",
+            "status_by",
+            "status_ms",
+            "handle",
+            "display_name",
+            "followers",
+            "author_url",
+            "customer_id",
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]

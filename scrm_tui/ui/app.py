@@ -1,0 +1,106 @@
+"""The Textual application: opens the inbox service and shows the inbox screen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from scrm_tui.core.config import Config
+from scrm_tui.service.demo import DemoStream, seed
+from scrm_tui.service.inbox import Inbox, OpenError
+from scrm_tui.ui.commands import InboxCommands
+from scrm_tui.ui.screens.inbox import InboxScreen
+
+
+class ScrmApp(App[int]):
+    CSS_PATH = Path(__file__).parent.parent / "styles" / "app.tcss"
+    TITLE = "scrm"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    COMMANDS = App.COMMANDS | {InboxCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        agent: str,
+        config: Config | None = None,
+        demo: bool = False,
+        stream: bool = False,
+        clock: object = None,
+        poll_interval: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.agent = agent
+        self.config = config or Config()
+        self.demo = demo
+        self.stream = stream
+        self.clock = clock if callable(clock) else time.time
+        self.poll_interval = poll_interval
+        self.inbox: Inbox | None = None
+        self.startup_error: str | None = None
+        if self.config.theme:
+            self.theme = self.config.theme
+
+    async def on_mount(self) -> None:
+        try:
+            self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
+        except OpenError as error:
+            self.startup_error = str(error)
+            self.exit(1)
+            return
+        title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
+        screen = InboxScreen(self.inbox, title=title, poll_interval=self.poll_interval)
+        # Commits made by this process reach the list at once; other processes' are
+        # noticed by the screen's data_version poll.
+        self.inbox.on_stored(lambda ids: screen.post_message(InboxScreen.Stored()))
+        await self.push_screen(screen)
+        if self.demo:
+            screen.busy_text = "seeding demo data…"
+            screen.update_status()
+            self._seed_then_start(screen)
+        else:
+            screen.start()
+
+    @work(group="demo", exit_on_error=False)
+    async def _seed_then_start(self, screen: InboxScreen) -> None:
+        assert self.inbox is not None
+        await seed(self.inbox)
+        screen.start()
+        if self.stream:
+            self._stream_demo()
+
+    @work(group="demo-stream", exit_on_error=False)
+    async def _stream_demo(self) -> None:
+        assert self.inbox is not None
+        await DemoStream(interval=self.config.demo_interval).run(self.inbox)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, InboxScreen):
+            self.screen.action_help()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failed background task is shown in words; the traceback goes to the log."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.log.error(f"worker {event.worker.name!r} failed", error)
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Something went wrong",
+                severity="error",
+                markup=False,
+            )
+
+    async def on_unmount(self) -> None:
+        if self.inbox is not None:
+            await self.inbox.close()

@@ -1,0 +1,52 @@
+"""Command palette (Ctrl+P) entries for the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (title, help, screen action or filter text)
+_ACTIONS: list[tuple[str, str, str]] = [
+    ("Mark done / reopen", "Toggle the selected mention's status (x)", "toggle_done"),
+    ("Mark read / unread", "Toggle read for you (u)", "toggle_read"),
+    ("Filter…", "Type a filter: words, is:unread, ch:bsky, s:neg (/)", "filter"),
+    ("Show keys", "Every key binding (?)", "help"),
+]
+_FILTERS: list[tuple[str, str]] = [
+    ("Show unread only", "is:unread"),
+    ("Show open only", "is:open"),
+    ("Show negative mentions", "s:neg is:open"),
+    ("Show done", "is:done"),
+    ("Show everything (clear filter)", ""),
+]
+
+
+class InboxCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        found: list[tuple[str, str, Callable[[], object]]] = []
+        if not hasattr(screen, "load_view"):
+            return found
+        for title, help_text, action in _ACTIONS:
+            found.append((title, help_text, partial(screen.run_action, action)))
+        for title, text in _FILTERS:
+            found.append((title, text or "all mentions", partial(self._filter, text)))
+        return found
+
+    def _filter(self, text: str) -> None:
+        from scrm_tui.core.query import parse
+
+        self.screen.load_view(parse(text))  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

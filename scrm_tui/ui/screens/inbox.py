@@ -1,0 +1,339 @@
+"""The inbox: the live stream, the reading pane, the filter line and the actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from scrm_tui.core.models import MentionRow, Status
+from scrm_tui.core.query import Query, QueryError, parse
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.screens.help import HelpScreen
+from scrm_tui.ui.widgets.filter_bar import FilterBar
+from scrm_tui.ui.widgets.mention_detail import MentionDetail
+from scrm_tui.ui.widgets.mention_list import MentionList
+
+FILTER_DEBOUNCE = 0.25
+AGE_REFRESH = 15.0
+STATS_MIN_GAP = 2.0
+
+
+class InboxScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="inbox.open"),
+        Binding("x", "toggle_done", "Done/reopen", id="inbox.done"),
+        Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("slash", "filter", "Filter", id="inbox.filter"),
+        Binding("escape", "back", "Back", show=False, id="inbox.back"),
+    ]
+
+    class Stored(Message):
+        """Mentions were committed by this process (coalesced while one is queued)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, InboxScreen.Stored)
+
+    def __init__(self, inbox: Inbox, *, title: str, poll_interval: float = 0.5) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.title_text = title
+        self.poll_interval = poll_interval
+        self.query_: Query = Query()
+        self.total: int | None = None
+        self.unread: int | None = None
+        self.busy_text: str | None = "Loading…"
+        self._filter_timer: Timer | None = None
+        self._polling = False
+        self._stats_due = True
+        self._ready = False
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        clock = getattr(app, "clock", None)
+        kwargs = {"clock": clock} if clock else {}
+        with Horizontal(id="topbar"):
+            yield Static(id="status")
+            yield Static(id="new-count")
+        with Horizontal(id="panes"):
+            yield MentionList(id="list", **kwargs)
+            yield MentionDetail(id="detail", **kwargs)
+        yield FilterBar(self._filter_submitted, id="filter-bar")
+        yield Footer()
+
+    @property
+    def mention_list(self) -> MentionList:
+        return self.query_one(MentionList)
+
+    @property
+    def detail(self) -> MentionDetail:
+        return self.query_one(MentionDetail)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def on_mount(self) -> None:
+        self.mention_list.focus()
+        self.update_status()
+        self.set_interval(self.poll_interval, self.check_changes, name="poll")
+        self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
+        self.set_interval(STATS_MIN_GAP, self._stats_tick, name="stats")
+        self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
+
+    def start(self, query: Query | None = None) -> None:
+        """Load the stream (called by the app once the database is ready)."""
+        self.busy_text = None
+        self.load_view(query or self.query_)
+
+    # ---------------------------------------------------------------- status line
+
+    def update_status(self) -> None:
+        parts: list[str | tuple[str, str]] = [(self.title_text, "bold")]
+        if self.busy_text:
+            parts.append(f"  {self.busy_text}")
+        else:
+            if self.total is not None:
+                parts.append(f"  {self.total:,} mentions")
+            if self.unread is not None:
+                parts.append(f" · {self.unread:,} unread")
+            if not self.query_.is_empty:
+                window = self.mention_list.window
+                shown = window.size if window else 0
+                counted = window is not None and window.total is not None
+                parts.append(("  filter: ", "$text-muted"))
+                parts.append((self.query_.source, "$accent"))
+                parts.append(f" → {shown:,}" if counted else " → …")
+        self.query_one("#status", Static).update(Content.assemble(*parts))
+        unseen = self.mention_list.unseen
+        badge = self.query_one("#new-count", Static)
+        badge.set_class(unseen > 0, "-visible")
+        badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
+
+    def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
+        self.load_detail(message.row.id if message.row else None)
+
+    # ---------------------------------------------------------------- loading
+
+    def load_view(self, query: Query) -> None:
+        """Show the stream for `query`; keys typed meanwhile apply to the new list."""
+        self.mention_list.expect_window()
+        self._load_view(query)
+
+    @work(group="view", exclusive=True, exit_on_error=False)
+    async def _load_view(self, query: Query) -> None:
+        window = StreamWindow(self.inbox, query)
+        try:
+            await window.start()
+        except Exception:  # not CancelledError: a newer load is on its way
+            self.mention_list.window_failed()
+            raise
+        self.query_ = query
+        self.mention_list.set_window(window)
+        self.update_status()
+        await self.mention_list.load_count()
+        self._ready = True
+        self.update_status()
+        if self.filter_bar.is_open and not query.is_empty:
+            self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
+
+    @work(group="detail", exclusive=True, exit_on_error=False)
+    async def load_detail(self, mention_id: int | None) -> None:
+        detail = await self.inbox.detail(mention_id) if mention_id is not None else None
+        self.detail.show(detail)
+
+    def _refresh_ages(self) -> None:
+        self.mention_list.refresh_ages()
+
+    def _stats_tick(self) -> None:
+        if self._stats_due:
+            self._stats_due = False
+            self.load_stats()
+
+    @work(group="stats", exclusive=True, exit_on_error=False)
+    async def load_stats(self) -> None:
+        self.total, self.unread = await self.inbox.stats()
+        self.update_status()
+
+    # ---------------------------------------------------------------- live changes
+
+    def on_inbox_screen_stored(self, message: Stored) -> None:
+        self.check_changes(force=True)
+
+    def check_changes(self, force: bool = False) -> None:
+        if self._ready and not self._polling:
+            self._polling = True
+            self._poll(force)
+
+    @work(group="poll", exit_on_error=False)
+    async def _poll(self, force: bool) -> None:
+        try:
+            changed = await self.inbox.has_changed()
+            if not (changed or force):
+                return
+            mention_list = self.mention_list
+            window = mention_list.window
+            if window is None:
+                return
+            arrivals = await window.fetch_arrivals()
+            if window is mention_list.window:
+                mention_list.receive(arrivals)
+                # Someone (here or in another process) may have changed rows we show.
+                top = round(mention_list.scroll_offset.y)
+                visible = [
+                    row.id
+                    for index in range(top, top + mention_list.size.height + 1)
+                    if (row := window.get(index)) is not None
+                ]
+                if visible:
+                    fresh = await self.inbox.rows(visible)
+                    mention_list.refresh_rows(window.replace(fresh))
+            self._stats_due = True
+            self.update_status()
+        finally:
+            self._polling = False
+
+    # ---------------------------------------------------------------- actions
+
+    def _selected(self) -> MentionRow | None:
+        return self.mention_list.selected
+
+    def _swap(self, row: MentionRow) -> None:
+        window = self.mention_list.window
+        if window is not None:
+            self.mention_list.refresh_rows(window.replace([row]))
+
+    def action_toggle_done(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        status = Status.OPEN if row.status is Status.DONE else Status.DONE
+        # Show it at once; the write follows in a worker and is undone if it fails.
+        read = True if status is Status.DONE else row.is_read
+        self._swap(replace(row, status=status, is_read=read))
+        self._write_status(row, status)
+        advance = getattr(self.app, "config", None)
+        if status is Status.DONE and (advance is None or advance.advance_on_done):
+            self.mention_list.cursor += 1
+
+    @work(group="write", exit_on_error=False)
+    async def _write_status(self, row: MentionRow, status: Status) -> None:
+        try:
+            await self.inbox.set_status([row.id], status)
+            if status is Status.DONE and not row.is_read:
+                await self.inbox.set_read([row.id], True)
+        except Exception:
+            self._swap(row)
+            raise
+        self._after_write(row.id)
+
+    def action_toggle_read(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        self._swap(replace(row, is_read=not row.is_read))
+        self._write_read(row, not row.is_read)
+
+    @work(group="write", exit_on_error=False)
+    async def _write_read(self, row: MentionRow, read: bool) -> None:
+        try:
+            await self.inbox.set_read([row.id], read)
+        except Exception:
+            self._swap(row)
+            raise
+        self._after_write(row.id)
+
+    def _after_write(self, mention_id: int) -> None:
+        self._stats_due = True
+        if self.detail.mention_id == mention_id:
+            self.load_detail(mention_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return self.focused is self.mention_list
+        return True
+
+    def action_open(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._open(row)
+
+    def on_mention_list_opened(self, message: MentionList.Opened) -> None:
+        self._open(message.row)
+
+    def _open(self, row: MentionRow) -> None:
+        """Read a mention: the reading pane takes focus (and the screen, when narrow)."""
+        self.add_class("-reading")
+        self.set_focus(self.detail, scroll_visible=False)
+        if not row.is_read:
+            self._swap(replace(row, is_read=True))
+            self._write_read(row, True)
+
+    def action_back(self) -> None:
+        if self.filter_bar.is_open and self.filter_bar.input.has_focus:
+            self._close_filter(clear=True)
+        elif self.has_class("-reading") or self.detail.has_focus:
+            self.remove_class("-reading")
+            self.set_focus(self.mention_list, scroll_visible=False)
+        elif not self.query_.is_empty:
+            self.load_view(Query())
+
+    # ---------------------------------------------------------------- filter
+
+    def action_filter(self) -> None:
+        self.filter_bar.open(self.query_.source)
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(
+            FILTER_DEBOUNCE, lambda: self._apply_filter(event.value)
+        )
+
+    def _filter_submitted(self, text: str) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        if self._apply_filter(text):
+            self._close_filter(clear=False)
+
+    def _apply_filter(self, text: str) -> bool:
+        try:
+            query = parse(text)
+        except QueryError as error:
+            self.filter_bar.say(str(error), error=True)
+            return False
+        self.filter_bar.say("searching…")
+        if query != self.query_:
+            self.load_view(query)
+        return True
+
+    def _close_filter(self, *, clear: bool) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.filter_bar.close()
+        self.set_focus(self.mention_list, scroll_visible=False)
+        if clear and not self.query_.is_empty:
+            self.load_view(Query())
+
+    # ---------------------------------------------------------------- help
+
+    def action_help(self) -> None:
+        sections = [
+            ("list", MentionList.BINDINGS),
+            ("inbox", InboxScreen.BINDINGS),
+            ("reading pane", MentionDetail.BINDINGS),
+            ("everywhere", self.app.BINDINGS),
+        ]
+        self.app.push_screen(HelpScreen(sections))

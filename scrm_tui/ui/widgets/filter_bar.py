@@ -1,0 +1,62 @@
+"""The `/` filter line: an input and a one-line message (match count or error)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from scrm_tui.ui.keys import InOrderKeys
+
+PLACEHOLDER = 'filter: words, "a phrase", -word, is:unread, ch:bsky, s:neg, from:kate'
+
+
+class FilterInput(InOrderKeys, Input):
+    RESOLVE_PRINTABLE = False
+
+    def __init__(self, on_submit: Callable[[str], None], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._on_submit = on_submit
+
+    async def action_submit(self) -> None:
+        # Called in key order (see InOrderKeys), so the focus change it makes is in
+        # place before the next typed key is handled; a Submitted message would not be.
+        self._on_submit(self.value)
+
+
+class FilterBar(Vertical):
+    def __init__(self, on_submit: Callable[[str], None], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._on_submit = on_submit
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(self._on_submit, placeholder=PLACEHOLDER, id="filter-input")
+        yield Static(id="filter-message")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#filter-input", Input)
+
+    def open(self, text: str) -> None:
+        self.add_class("-visible")
+        self.input.value = text
+        self.input.cursor_position = len(text)
+        # Focus now, not via focus()'s call_later: keys typed right after `/` are
+        # already queued and must land in the input, not in the list.
+        self.screen.set_focus(self.input, scroll_visible=False)
+
+    def close(self) -> None:
+        self.remove_class("-visible")
+        self.say("")
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-visible")
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#filter-message", Static)
+        line.set_class(error, "-error")
+        line.update(Content(message))

@@ -1,0 +1,145 @@
+"""The reading pane: one mention in full, every stranger-supplied string inert."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from scrm_tui.core import sanitize
+from scrm_tui.core.models import MentionDetail as Detail
+from scrm_tui.core.models import SentimentLabel, Status
+from scrm_tui.core.timefmt import absolute, age
+from scrm_tui.ui.keys import InOrderKeys
+from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS
+
+_SENTIMENT_STYLE = {
+    SentimentLabel.POSITIVE: "$success",
+    SentimentLabel.NEGATIVE: "$error",
+    SentimentLabel.NEUTRAL: "$text-muted",
+}
+
+
+def _plain(text: str, style: str = "") -> tuple[str, str]:
+    """A literal piece of text with a style; never parsed as markup."""
+    return (text, style)
+
+
+def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | None]:
+    """Head, body and (if known) the parent post, as Content built from plain text."""
+    row = detail.row
+    handle = sanitize.handle(row.author_handle)
+    name = " ".join(sanitize.inline(row.author_name or "").split())
+    label = row.label
+    lines: list[Content] = []
+
+    who: list[str | tuple[str, str]] = []
+    if name:
+        who += [_plain(name, "bold"), "  "]
+    who.append(_plain("@" + handle if not handle.startswith("@") else handle, "$secondary"))
+    if detail.followers is not None:
+        who.append(f"  · {detail.followers:,} followers")
+    lines.append(Content.assemble(*who))
+
+    if row.customer_name:
+        customer: list[str | tuple[str, str]] = [
+            _plain("◆ customer: ", "$accent"),
+            _plain(" ".join(sanitize.inline(row.customer_name).split()), "bold $accent"),
+        ]
+        if row.customer_tier:
+            customer.append(f" · {sanitize.inline(row.customer_tier)}")
+        if detail.customer_company:
+            customer.append(f" · {' '.join(sanitize.inline(detail.customer_company).split())}")
+        lines.append(Content.assemble(*customer))
+
+    state = "done" if row.status is Status.DONE else "open"
+    lines.append(
+        Content.assemble(
+            _plain(CHANNEL_BADGES.get(row.channel, row.channel), "$secondary"),
+            f" · {absolute(row.created_ms)} ({age(now_ms, row.created_ms)} ago) · ",
+            _plain(state, "bold" if state == "open" else "$text-muted"),
+            " · ",
+            "read" if row.is_read else _plain("unread", "bold"),
+        )
+    )
+    if detail.url:
+        lines.append(Content(sanitize.inline(detail.url)))
+    sentiment = detail.sentiment
+    lines.append(
+        Content.assemble(
+            _plain(f"{SENTIMENT_GLYPHS[label]} {label.value}", f"bold {_SENTIMENT_STYLE[label]}"),
+            f"  compound {sentiment.compound:+.3f}  "
+            f"(pos {sentiment.pos:.2f} · neu {sentiment.neu:.2f} · neg {sentiment.neg:.2f})",
+        )
+    )
+    head = Content("\n").join(lines)
+    body = Content(sanitize.block(detail.text) or "(no text)")
+
+    parent: Content | None = None
+    if detail.parent is not None:
+        p = detail.parent
+        parent_name = " ".join(sanitize.inline(p.author_name or "").split()) or sanitize.handle(
+            p.author_handle
+        )
+        parent = Content.assemble(
+            _plain("↳ in reply to ", "$text-muted"),
+            _plain(parent_name, "bold"),
+            f" · {age(now_ms, p.created_ms)} ago\n",
+            sanitize.block(p.text[:2000]) + ("…" if len(p.text) > 2000 else ""),
+        )
+    elif detail.in_reply_to:
+        parent = Content.assemble(
+            _plain("↳ in reply to a post not stored here: ", "$text-muted"),
+            sanitize.inline(detail.in_reply_to),
+        )
+    return head, body, parent
+
+
+class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
+    """Scrollable view of the selected mention."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="detail.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="detail.page_up"),
+    ]
+
+    def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = clock
+        self.mention_id: int | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Content("Nothing selected."), id="detail-head")
+        yield Static(id="detail-parent", classes="-hidden")
+        yield Static(id="detail-text")
+
+    def show(self, detail: Detail | None) -> None:
+        head = self.query_one("#detail-head", Static)
+        parent_view = self.query_one("#detail-parent", Static)
+        text = self.query_one("#detail-text", Static)
+        if detail is None:
+            self.mention_id = None
+            head.update(Content("Nothing selected."))
+            parent_view.add_class("-hidden")
+            text.update(Content(""))
+            return
+        if detail.row.id != self.mention_id:
+            self.scroll_home(animate=False)
+        self.mention_id = detail.row.id
+        head_content, body, parent = describe(detail, int(self.clock() * 1000))
+        head.update(head_content)
+        if parent is None:
+            parent_view.add_class("-hidden")
+            parent_view.update(Content(""))
+        else:
+            parent_view.remove_class("-hidden")
+            parent_view.update(parent)
+        text.update(body)
