@@ -23,11 +23,15 @@ class StoreError(RuntimeError):
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: autocommit, so transactions are exactly the ones we open.
     conn = await aiosqlite.connect(path, isolation_level=None)
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    # NORMAL is durable across a crash or kill of the process in WAL mode; only a
-    # power cut can lose the last commits.
-    await conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        # NORMAL is durable across a crash or kill of the process in WAL mode; only
+        # a power cut can lose the last commits.
+        await conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        await conn.close()  # its worker thread would otherwise keep the process alive
+        raise
     return conn
 
 
@@ -53,6 +57,8 @@ class Database:
             raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
         try:
             writer = await _connect(path)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path} is not a usable scrm database: {error}") from None
         except sqlite3.Error as error:
             raise StoreError(f"cannot open database {path}: {error}") from None
         try:

@@ -1,0 +1,80 @@
+"""Shared test fixtures: isolated XDG folders, a real SQLite file, mention factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.core.models import AuthorIn, Channel, MentionIn
+from scrm_tui.service.inbox import Inbox
+
+# A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> float:
+    return NOW.timestamp()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Config and data go to a temporary folder, never the developer's own."""
+    home = tmp_path / "home"
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
+        folder = home / sub
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.setenv("SCRM_AGENT", "tester")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "scrm.db"
+
+
+@pytest.fixture
+async def inbox(db_path: Path) -> AsyncIterator[Inbox]:
+    box = await Inbox.open(db_path, "tester", fixed_clock)
+    try:
+        yield box
+    finally:
+        await box.close()
+
+
+def mention(
+    n: int,
+    text: str | None = None,
+    *,
+    channel: Channel = Channel.MASTODON,
+    minutes_ago: float | None = None,
+    handle: str | None = None,
+    name: str | None = None,
+    followers: int | None = 10,
+    in_reply_to: str | None = None,
+) -> MentionIn:
+    """Mention number `n`: by default one minute older than number n-1."""
+    ago = n if minutes_ago is None else minutes_ago
+    return MentionIn(
+        channel=channel,
+        external_id=f"{channel.value}-{n}",
+        text=text if text is not None else f"post number {n} about Kestrel",
+        created_at=NOW - timedelta(minutes=ago),
+        author=AuthorIn(
+            handle=handle or f"user{n % 50}@example.social",
+            name=name if name is not None else f"User {n % 50}",
+            followers=followers,
+            url=f"https://example.social/@user{n % 50}",
+        ),
+        url=f"https://example.social/@user{n % 50}/{n}",
+        in_reply_to=in_reply_to,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

@@ -1,0 +1,75 @@
+"""Stranger-supplied text comes out of the sanitiser unable to steer a terminal."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from scrm_tui.core import sanitize
+from tests import hostile
+
+
+@pytest.mark.parametrize("name", sorted(hostile.ALL))
+@pytest.mark.parametrize("mode", [sanitize.block, sanitize.inline, sanitize.handle])
+def test_every_hostile_string_is_terminal_safe(name: str, mode) -> None:
+    out = mode(hostile.ALL[name])
+    assert hostile.is_terminal_safe(out), f"{name!r} still carries a control character"
+
+
+def test_escape_sequences_are_shown_not_obeyed() -> None:
+    out = sanitize.block(hostile.ESCAPES["clear screen"])
+    assert out == "before␛[2J␛[Hafter"
+    clip = sanitize.inline(hostile.ESCAPES["osc 52 clipboard"])
+    assert "␛]52;c;ZWNobyBwd25lZA==␇" in clip
+
+
+def test_c1_controls_and_bidi_overrides_become_visible_replacements() -> None:
+    assert sanitize.inline("c1\x9b31mred") == "c1\ufffd31mred"
+    assert sanitize.inline("invoice\u202egpj.exe") == "invoice\ufffdgpj.exe"
+
+
+def test_carriage_return_cannot_overwrite_the_line() -> None:
+    assert sanitize.block("innocent\revil") == "innocent␍evil"
+    assert sanitize.block("windows\r\nline") == "windows\nline"
+
+
+def test_hidden_characters_in_a_handle_are_revealed_but_dropped_from_prose() -> None:
+    assert sanitize.handle("kestrel\u200bapp") == "kestrel\ufffdapp"
+    assert sanitize.inline("kestrel\u200bapp") == "kestrelapp"
+
+
+def test_combining_stacks_are_capped() -> None:
+    out = sanitize.inline(hostile.UNICODE["combining stack"])
+    run = 0
+    longest = 0
+    for char in out:
+        run = run + 1 if unicodedata.combining(char) else 0
+        longest = max(longest, run)
+    assert longest == sanitize.MAX_COMBINING
+    assert out.endswith("algo")
+
+
+def test_ordinary_text_in_any_script_is_untouched() -> None:
+    for text in ("Sync is broken again!!! 😡", "同期が壊れています", "Zoë Ångström", "המסנכרן"):
+        assert sanitize.block(text) == text
+
+
+def test_block_keeps_newlines_and_expands_tabs_inline_flattens() -> None:
+    assert sanitize.block("a\n\tb") == "a\n    b"
+    assert sanitize.inline("a\n\tb") == "a  b"
+
+
+def test_first_line_skips_blank_lines_and_collapses_space() -> None:
+    assert sanitize.first_line("\n\n  Title   here \nbody") == "Title here"
+
+
+def test_markup_is_left_as_literal_text() -> None:
+    # The sanitiser does not parse or strip markup: the UI shows it literally.
+    for text in hostile.MARKUP.values():
+        assert sanitize.inline(text) == text
+
+
+def test_for_message_truncates_and_neutralises() -> None:
+    shown = sanitize.for_message("\x1b[2J" + "x" * 100, limit=20)
+    assert len(shown) == 20 and shown.startswith("␛[2J") and shown.endswith("…")

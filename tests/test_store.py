@@ -1,0 +1,256 @@
+"""The store on a real SQLite file: pragmas, migrations, idempotent ingest, queries."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.core.models import Channel, Status
+from scrm_tui.core.query import Query, parse
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.db import Database, StoreError
+from scrm_tui.store.schema import LATEST_VERSION
+from tests.conftest import fixed_clock, mention
+
+
+async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_path: Path) -> None:
+    for conn in (inbox.db.reader, inbox.db.writer):
+        async with conn.execute("PRAGMA journal_mode") as c:
+            assert (await c.fetchone())[0] == "wal"
+        async with conn.execute("PRAGMA foreign_keys") as c:
+            assert (await c.fetchone())[0] == 1
+        async with conn.execute("PRAGMA busy_timeout") as c:
+            assert (await c.fetchone())[0] >= 1000
+    assert await inbox.db.schema_version() == LATEST_VERSION
+    # Another program sees the same schema in the same file.
+    with sqlite3.connect(db_path) as other:
+        tables = {r[0] for r in other.execute("SELECT name FROM sqlite_master")}
+    assert {"mentions", "authors", "interactions", "customers", "mentions_fts"} <= tables
+
+
+async def test_ingest_twice_stores_once(inbox: Inbox) -> None:
+    batch = [mention(n) for n in range(50)]
+    first = await inbox.ingest(batch)
+    second = await inbox.ingest(batch)
+    assert len(first.stored) == 50 and first.duplicates == 0
+    assert second.stored == [] and second.duplicates == 50
+    assert await inbox.count(Query()) == 50
+
+
+async def test_duplicates_inside_one_batch_store_once(inbox: Inbox) -> None:
+    result = await inbox.ingest([mention(1), mention(1), mention(2)])
+    assert len(result.stored) == 2 and result.duplicates == 1
+
+
+async def test_same_id_on_another_channel_is_another_mention(inbox: Inbox) -> None:
+    a = mention(1)
+    b = mention(1, channel=Channel.BLUESKY)
+    object.__setattr__(b, "external_id", a.external_id)
+    assert len((await inbox.ingest([a, b])).stored) == 2
+
+
+async def test_a_failed_batch_writes_nothing(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    await inbox.ingest([mention(1)])
+    original = inbox.db.writer.executemany
+    calls = 0
+
+    async def failing(sql: str, rows):  # the mention insert fails after the authors were written
+        nonlocal calls
+        calls += 1
+        if "INSERT INTO mentions" in sql:
+            raise sqlite3.OperationalError("disk I/O error")
+        return await original(sql, rows)
+
+    monkeypatch.setattr(inbox.db.writer, "executemany", failing)
+    with pytest.raises(sqlite3.OperationalError):
+        await inbox.ingest([mention(2, handle="brand-new@example.social")])
+    monkeypatch.undo()
+    async with inbox.db.reader.execute(
+        "SELECT count(*) FROM authors WHERE handle = 'brand-new@example.social'"
+    ) as c:
+        assert (await c.fetchone())[0] == 0
+    assert await inbox.count(Query()) == 1
+
+
+async def test_raw_text_is_stored_exactly(inbox: Inbox) -> None:
+    text = "NUL\x00 ESC\x1b[2J bidi\u202e [b]markup[/b] 😡"
+    [mid] = (await inbox.ingest([mention(1, text)])).stored
+    detail = await inbox.detail(mid)
+    assert detail is not None and detail.text == text
+
+
+async def test_author_profile_follows_the_newest_post(inbox: Inbox) -> None:
+    await inbox.ingest([mention(1, minutes_ago=10, handle="k@x.social", name="Old", followers=5)])
+    await inbox.ingest([mention(2, minutes_ago=1, handle="K@X.social", name="New", followers=9)])
+    await inbox.ingest(
+        [mention(3, minutes_ago=50, handle="k@x.social", name="Ancient", followers=1)]
+    )
+    async with inbox.db.reader.execute(
+        "SELECT count(*), display_name, followers FROM authors"
+    ) as c:
+        assert tuple(await c.fetchone()) == (1, "New", 9)
+
+
+async def test_pages_are_newest_first_and_keyset_continues_without_gaps(inbox: Inbox) -> None:
+    await inbox.ingest([mention(n) for n in range(250)])
+    seen = []
+    key = None
+    while True:
+        page = await inbox.page_older(Query(), key, 40)
+        seen.extend(page)
+        if len(page) < 40:
+            break
+        key = page[-1].sort_key
+    assert len(seen) == 250
+    assert [r.sort_key for r in seen] == sorted((r.sort_key for r in seen), reverse=True)
+    assert seen[0].external_id == "mastodon-0"
+    back = await inbox.page_newer(Query(), seen[100].sort_key, 10)
+    assert [r.id for r in back] == [r.id for r in seen[90:100]]
+
+
+async def test_page_at_reads_the_tail_from_the_end(inbox: Inbox) -> None:
+    await inbox.ingest([mention(n) for n in range(300)])
+    tail = await inbox.page_at(Query(), 295, 10, total=300)
+    assert [r.external_id for r in tail] == [f"mastodon-{n}" for n in range(295, 300)]
+    middle = await inbox.page_at(Query(), 100, 3, total=300)
+    assert [r.external_id for r in middle] == ["mastodon-100", "mastodon-101", "mastodon-102"]
+
+
+async def test_full_text_filter_ignores_case_and_diacritics(inbox: Inbox) -> None:
+    await inbox.ingest(
+        [
+            mention(1, "Sync is BROKEN"),
+            mention(2, "naïve question about sync"),
+            mention(3, "love the timeline"),
+            mention(4, "synchronisation déjà vu"),
+        ]
+    )
+    assert {r.external_id for r in await inbox.page_older(parse("sync"), None, 10)} == {
+        "mastodon-1",
+        "mastodon-2",
+        "mastodon-4",
+    }
+    assert [r.external_id for r in await inbox.page_older(parse("naive"), None, 10)] == [
+        "mastodon-2"
+    ]
+    assert [r.external_id for r in await inbox.page_older(parse("deja"), None, 10)] == [
+        "mastodon-4"
+    ]
+    assert await inbox.count(parse("sync -broken")) == 2
+    assert await inbox.count(parse('"is broken"')) == 1
+
+
+async def test_structured_filters(inbox: Inbox) -> None:
+    await inbox.ingest(
+        [
+            mention(1, "I love it, wonderful!"),
+            mention(2, "This is terrible and broken", channel=Channel.REDDIT),
+            mention(3, "The release is on Tuesday"),
+        ]
+    )
+    rows = {r.external_id: r for r in await inbox.page_older(Query(), None, 10)}
+    await inbox.set_status([rows["mastodon-1"].id], Status.DONE)
+    await inbox.set_read([rows["mastodon-3"].id], True)
+    assert await inbox.count(parse("s:pos")) == 1
+    assert await inbox.count(parse("s:neg")) == 1
+    assert await inbox.count(parse("s:neu")) == 1
+    assert await inbox.count(parse("ch:reddit")) == 1
+    assert await inbox.count(parse("is:done")) == 1
+    assert await inbox.count(parse("is:open")) == 2
+    assert await inbox.count(parse("is:unread")) == 2
+    assert await inbox.count(parse("from:user2")) == 1
+    assert await inbox.count(parse("🙃")) == 0
+
+
+async def test_status_change_is_recorded_in_the_history(inbox: Inbox) -> None:
+    [mid] = (await inbox.ingest([mention(1)])).stored
+    assert await inbox.set_status([mid], Status.DONE) == [mid]
+    assert await inbox.set_status([mid], Status.DONE) == []  # no change, no record
+    await inbox.set_status([mid], Status.OPEN)
+    async with inbox.db.reader.execute(
+        "SELECT kind, actor, detail FROM interactions WHERE mention_id = ? ORDER BY id", (mid,)
+    ) as c:
+        history = await c.fetchall()
+    assert [tuple(h) for h in history] == [
+        ("status", "tester", '{"from": "open", "to": "done"}'),
+        ("status", "tester", '{"from": "done", "to": "open"}'),
+    ]
+
+
+async def test_read_state_belongs_to_each_agent(db_path: Path) -> None:
+    kate = await Inbox.open(db_path, "kate", fixed_clock)
+    omar = await Inbox.open(db_path, "omar", fixed_clock)
+    try:
+        [mid] = (await kate.ingest([mention(1)])).stored
+        await kate.set_read([mid], True)
+        assert (await kate.rows([mid]))[0].is_read
+        assert not (await omar.rows([mid]))[0].is_read
+        assert await kate.stats() == (1, 0)
+        assert await omar.stats() == (1, 1)
+    finally:
+        await kate.close()
+        await omar.close()
+
+
+async def test_reply_shows_its_parent(inbox: Inbox) -> None:
+    await inbox.ingest([mention(2, "the original", minutes_ago=5)])
+    [reply] = (await inbox.ingest([mention(1, "a reply", in_reply_to="mastodon-2")])).stored
+    [orphan] = (await inbox.ingest([mention(3, "reply to unknown", in_reply_to="nope")])).stored
+    detail = await inbox.detail(reply)
+    assert detail is not None and detail.parent is not None
+    assert detail.parent.text == "the original"
+    lost = await inbox.detail(orphan)
+    assert lost is not None and lost.parent is None and lost.in_reply_to == "nope"
+
+
+async def test_another_connection_sees_changes_through_data_version(db_path: Path) -> None:
+    viewer = await Inbox.open(db_path, "viewer", fixed_clock)
+    try:
+        assert not await viewer.has_changed()
+        assert not await viewer.has_changed()
+        writer = await Inbox.open(db_path, "collector", fixed_clock)
+        await writer.ingest([mention(1)])
+        await writer.close()
+        assert await viewer.has_changed()
+        assert not await viewer.has_changed()
+    finally:
+        await viewer.close()
+
+
+async def test_two_processes_opening_a_new_file_at_once_both_succeed(db_path: Path) -> None:
+    opened = await asyncio.gather(*(Database.open(db_path) for _ in range(4)))
+    for db in opened:
+        assert await db.schema_version() == LATEST_VERSION
+        await db.close()
+
+
+async def test_a_newer_schema_is_refused_with_advice(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(StoreError, match="upgrade scrm"):
+        await Database.open(db_path)
+
+
+async def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable scrm database"):
+        await Database.open(bogus)
+    assert bogus.read_text().startswith("this is not sqlite")
+
+
+async def test_a_writer_waits_for_another_process_lock_instead_of_failing(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    inbox = Inbox(db, "tester", fixed_clock)
+    task = asyncio.create_task(inbox.ingest([mention(1)]))
+    await asyncio.sleep(0.2)  # the other process holds its lock for a moment
+    assert not task.done()
+    other.execute("COMMIT")
+    other.close()
+    assert len((await task).stored) == 1
+    await db.close()
