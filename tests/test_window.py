@@ -8,8 +8,8 @@ from scrm_tui.service.window import StreamWindow
 from tests.conftest import mention
 
 
-async def full_order(inbox: Inbox, query: Query = Query()) -> list[int]:
-    return [r.id for r in await inbox.page_older(query, None, 100_000)]
+async def full_order(inbox: Inbox, query: Query | None = None) -> list[int]:
+    return [r.id for r in await inbox.page_older(query or Query(), None, 100_000)]
 
 
 def assert_consistent(window: StreamWindow, order: list[int]) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -35,6 +37,22 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
+    """WAL mode (switching needs an exclusive lock, so only when not yet WAL), then
+    the forward migrations."""
+    mode = str(await _fetch_value(conn, "PRAGMA journal_mode")).lower()
+    if mode != "wal":
+        mode = str(await _fetch_value(conn, "PRAGMA journal_mode = WAL")).lower()
+        if mode != "wal":
+            raise StoreError(f"{path}: SQLite refused WAL mode (got {mode})")
+    await _migrate(conn, path)
+
+
 class Database:
     """A writer connection (serialised by a lock) and a reader connection.
 
@@ -55,25 +73,26 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
-        try:
-            writer = await _connect(path)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path} is not a usable scrm database: {error}") from None
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open database {path}: {error}") from None
-        try:
-            mode = await _fetch_value(writer, "PRAGMA journal_mode = WAL")
-            if str(mode).lower() != "wal":
-                raise StoreError(f"{path}: SQLite refused WAL mode (got {mode})")
-            await _migrate(writer, path)
-            reader = await _connect(path)
-        except sqlite3.DatabaseError as error:
-            await writer.close()
-            raise StoreError(f"{path} is not a usable scrm database: {error}") from None
-        except BaseException:
-            await writer.close()
-            raise
-        return cls(path, writer, reader)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                writer = await _connect(path)
+                try:
+                    await _prepare(writer, path)
+                    reader = await _connect(path)
+                except BaseException:
+                    await writer.close()
+                    raise
+                return cls(path, writer, reader)
+            except sqlite3.OperationalError as error:
+                # Several processes opening a new file at once contend for the lock
+                # that creates the schema and switches it to WAL: wait our turn.
+                if _is_busy(error) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                    continue
+                raise StoreError(f"cannot open database {path}: {error}") from None
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"{path} is not a usable scrm database: {error}") from None
 
     async def close(self) -> None:
         for conn in (self.reader, self.writer):
@@ -103,14 +122,14 @@ class Database:
 
 async def _fetch_value(
     conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()
-) -> object:
+) -> Any:
     async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return None if row is None else row[0]
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
-    version = int(await _fetch_value(conn, "PRAGMA user_version"))  # type: ignore[arg-type]
+    version = int(await _fetch_value(conn, "PRAGMA user_version"))
     if version > LATEST_VERSION:
         raise StoreError(
             f"{path} has schema version {version}, newer than this scrm understands "
@@ -121,7 +140,7 @@ async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
     await conn.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have migrated while we waited for the lock: look again.
-        version = int(await _fetch_value(conn, "PRAGMA user_version"))  # type: ignore[arg-type]
+        version = int(await _fetch_value(conn, "PRAGMA user_version"))
         for step, statements in MIGRATIONS:
             if step <= version:
                 continue

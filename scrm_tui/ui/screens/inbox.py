@@ -25,7 +25,6 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 
 FILTER_DEBOUNCE = 0.25
 AGE_REFRESH = 15.0
-STATS_MIN_GAP = 2.0
 
 
 class InboxScreen(Screen[None]):
@@ -54,7 +53,6 @@ class InboxScreen(Screen[None]):
         self.busy_text: str | None = "Loading…"
         self._filter_timer: Timer | None = None
         self._polling = False
-        self._stats_due = True
         self._ready = False
 
     # ---------------------------------------------------------------- layout
@@ -85,11 +83,11 @@ class InboxScreen(Screen[None]):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.no_color, "-no-color")
         self.mention_list.focus()
         self.update_status()
         self.set_interval(self.poll_interval, self.check_changes, name="poll")
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
-        self.set_interval(STATS_MIN_GAP, self._stats_tick, name="stats")
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
     def start(self, query: Query | None = None) -> None:
@@ -143,6 +141,7 @@ class InboxScreen(Screen[None]):
         self.mention_list.set_window(window)
         self.update_status()
         await self.mention_list.load_count()
+        self.load_stats()
         self._ready = True
         self.update_status()
         if self.filter_bar.is_open and not query.is_empty:
@@ -155,11 +154,6 @@ class InboxScreen(Screen[None]):
 
     def _refresh_ages(self) -> None:
         self.mention_list.refresh_ages()
-
-    def _stats_tick(self) -> None:
-        if self._stats_due:
-            self._stats_due = False
-            self.load_stats()
 
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def load_stats(self) -> None:
@@ -198,9 +192,13 @@ class InboxScreen(Screen[None]):
                 ]
                 if visible:
                     fresh = await self.inbox.rows(visible)
-                    mention_list.refresh_rows(window.replace(fresh))
-            self._stats_due = True
-            self.update_status()
+                    changed = window.replace(fresh)
+                    mention_list.refresh_rows(changed)
+                    changed_ids = {row.id for i in changed if (row := window.get(i))}
+                    if self.detail.mention_id in changed_ids:
+                        self.load_detail(self.detail.mention_id)
+                self.update_status()
+                self.load_stats()
         finally:
             self._polling = False
 
@@ -255,7 +253,7 @@ class InboxScreen(Screen[None]):
         self._after_write(row.id)
 
     def _after_write(self, mention_id: int) -> None:
-        self._stats_due = True
+        self.load_stats()
         if self.detail.mention_id == mention_id:
             self.load_detail(mention_id)
 
@@ -334,6 +332,12 @@ class InboxScreen(Screen[None]):
             ("list", MentionList.BINDINGS),
             ("inbox", InboxScreen.BINDINGS),
             ("reading pane", MentionDetail.BINDINGS),
-            ("everywhere", self.app.BINDINGS),
+            (
+                "everywhere",
+                [
+                    *self.app.BINDINGS,
+                    Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
+                ],
+            ),
         ]
         self.app.push_screen(HelpScreen(sections))

@@ -1,0 +1,105 @@
+"""SVG snapshots of the inbox: what a user sees at common terminal sizes.
+
+Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.core.query import Query
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock, mention
+from tests.tui import inbox_screen, make_app, settle, wait_until
+
+POSTS = [
+    ("Kestrel sync has been stuck on 'Connecting…' for an hour. EU region down?", "mastodon"),
+    ("Honestly the 4.2 timeline view is the best thing Kestrel has shipped 🎉", "bluesky"),
+    ("Ask HN: anyone running Kestrel self-hosted behind a reverse proxy?", "hackernews"),
+    ("[URGENT] \x1b[31mrefund\x1b[0m [@click=app.quit]click here[/]", "reddit"),
+    ("Sync fails with 502 on large workspaces (>10k tasks)", "github"),
+    ("Kestrel raises prices by 40%: what it means for small teams", "rss"),
+    ("oh great, another 'improvement' to the timeline. love that for me 🙃", "mastodon"),
+    ("¿Alguien sabe si Kestrel funciona sin conexión en Android?", "bluesky"),
+    ("Switched from Trello last month, the keyboard shortcuts alone are worth it", "reddit"),
+    ("The Android app takes 9 seconds to open. Nine.", "mastodon"),
+    ("invoice\u202egpj.exe – can support check this attachment?", "bluesky"),
+    ("同期が壊れています。助けてください！", "mastodon"),
+]
+
+
+async def _seed(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(
+                    name="Kate Lindqvist",
+                    external_id="C-1",
+                    company="Acme AB",
+                    tier="pro",
+                    identities=((Channel.MASTODON, "user0@example.social"),),
+                )
+            ]
+        )
+        await box.ingest(
+            [
+                mention(n * 7, text, channel=Channel(channel), minutes_ago=n * 37 + 2)
+                for n, (text, channel) in enumerate(POSTS * 4)
+            ]
+        )
+        rows = await box.page_older(Query(), None, 10)
+        await box.set_read([rows[2].id, rows[3].id], True)
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    asyncio.run(_seed(db_path))
+    return db_path
+
+
+async def _ready(pilot) -> None:
+    await settle(pilot)
+
+
+async def _moved(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("j", "j", "j")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+def test_inbox(snap_compare, seeded: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seeded), terminal_size=size, run_before=_ready)
+
+
+def test_inbox_hostile_row_selected(snap_compare, seeded: Path) -> None:
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=_moved)
+
+
+def test_filter_open(snap_compare, seeded: Path) -> None:
+    async def filtering(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash")
+        # A blinking cursor would make the picture depend on the moment it is taken.
+        pilot.app.screen.query_one("#filter-input").cursor_blink = False
+        await pilot.press(*"sync")
+        # Results appear while typing, once the debounce has passed: no Enter.
+        screen = inbox_screen(pilot)
+        await wait_until(pilot, lambda: screen.query_.source == "sync")
+        await settle(pilot)
+
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=filtering)
+
+
+def test_help(snap_compare, seeded: Path) -> None:
+    async def helping(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=helping)

@@ -1,0 +1,219 @@
+"""The real app in a real terminal: tmux sends the keys, capture-pane reads the screen.
+
+Each test runs its own tmux server (a private socket), so tests can run in parallel
+and never touch the developer's sessions. The server has `set-clipboard on`, so an
+OSC 52 clipboard write that reached the terminal would show up as a paste buffer,
+and a window-title escape would show up as the pane title.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import hostile
+
+STARTUP_TIMEOUT = 30.0
+
+
+class Terminal:
+    def __init__(self, socket: str, env: dict[str, str]):
+        self.socket = socket
+        self.env = env
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            env=self.env,
+            timeout=30,
+        )
+
+    def start(self, command: str, width: int, height: int, folder: Path) -> None:
+        # Options go in a config read at start: set afterwards, tmux recalculates the
+        # size of a window without clients and falls back to 80x24.
+        config = folder / "tmux.conf"
+        config.write_text(
+            f"set -g default-size {width}x{height}\n"
+            "set -g set-clipboard on\n"
+            "set -g remain-on-exit on\n"
+        )
+        self.tmux(
+            "-f",
+            str(config),
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+        )
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t").stdout
+
+    def wait_for(self, predicate, timeout: float = STARTUP_TIMEOUT) -> str:
+        """Poll the screen until `predicate(screen)` holds; return that screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            if time.monotonic() > deadline:
+                size = self.tmux("display", "-p", "-t", "t", "#{pane_width}x#{pane_height}")
+                raise AssertionError(
+                    f"screen never matched; pane {size.stdout.strip()}; last screen:\n{screen}"
+                )
+            time.sleep(0.05)  # polling interval of the wait, not a synchronisation guess
+
+    def wait_text(self, text: str, timeout: float = STARTUP_TIMEOUT) -> str:
+        return self.wait_for(lambda screen: text in screen, timeout)
+
+    def exited(self) -> bool:
+        return self.tmux("display", "-p", "-t", "t", "#{pane_dead}").stdout.strip() == "1"
+
+
+@pytest.fixture
+def terminal(isolated_home: Path) -> Iterator[Terminal]:
+    env = {**os.environ, "TERM": "xterm-256color"}
+    # The app must learn its size from the pane; COLUMNS/LINES would override it.
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
+    term = Terminal(f"scrm-test-{uuid.uuid4().hex[:12]}", env)
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server", check=False)
+
+
+def scrm_command(*args: str) -> str:
+    return shlex.join([sys.executable, "-m", "scrm_tui", *args])
+
+
+def ingest(db: Path, records: list[dict]) -> None:
+    lines = "\n".join(json.dumps(r) for r in records)
+    subprocess.run(
+        [sys.executable, "-m", "scrm_tui", "--db", str(db), "ingest", "-"],
+        input=lines,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def record(n: int, text: str, **author: object) -> dict:
+    return {
+        "channel": "mastodon",
+        "id": str(n),
+        "text": text,
+        "created_at": f"2026-11-20T10:{n % 60:02d}:00Z",
+        "author": {"handle": f"user{n}@example.social", "name": f"User {n}", **author},
+    }
+
+
+def test_hostile_mentions_cannot_touch_the_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "hostile.db"
+    records = [record(n, text) for n, text in enumerate(hostile.ALL.values())]
+    records.append(record(90, "title and clipboard", name="\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07"))
+    ingest(db, records)
+    terminal.start(scrm_command("--db", str(db)), 100, 30, tmp_path)
+    terminal.wait_text("mentions")
+    for _ in range(len(records) + 2):
+        terminal.keys("j")
+    terminal.keys("g")
+    screen = terminal.wait_for(lambda s: s.splitlines()[0].lstrip().startswith("scrm"))
+    assert "␛" in screen or "[URGENT]" in screen
+    # No clipboard write reached tmux, no title was set, the header was never erased.
+    assert terminal.tmux("list-buffers").stdout == ""
+    title = terminal.tmux("display", "-p", "-t", "t", "#{pane_title}").stdout
+    assert "pwned" not in title
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def test_demo_streams_and_keys_work_at_80x24(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    terminal.start(scrm_command("demo", "--db", str(db)), 80, 24, tmp_path)
+    first = terminal.wait_for(lambda s: "mentions" in s and "unread" in s)
+    header = first.splitlines()[0]
+    count = int(header.split("mentions")[0].split()[-1].replace(",", ""))
+    assert count >= 1500
+    # New mentions arrive on their own within a few seconds.
+    terminal.wait_for(
+        lambda s: int(s.splitlines()[0].split("mentions")[0].split()[-1].replace(",", "")) > count,
+        timeout=20,
+    )
+    terminal.keys("j", "j", "Enter")
+    # At 80 columns the reading pane takes the whole screen: its border is on line 2.
+    reading = terminal.wait_for(lambda s: s.splitlines()[1].startswith("─"))
+    assert "compound" in reading and "@" in reading
+    # Escape then x within a few milliseconds is Alt+x to any terminal: wait for the
+    # list to come back, as a person would see it before pressing x.
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: not s.splitlines()[1].startswith("─"))
+    terminal.keys("x")
+    terminal.wait_for(lambda s: "✓" in s)
+    terminal.keys("/")
+    terminal.wait_text("filter:")
+    terminal.keys("sync", "Enter")
+    terminal.wait_for(lambda s: "filter: sync" in s.splitlines()[0])
+    terminal.keys("?")
+    terminal.wait_text("Keys")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Keys" not in s)
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def test_wide_terminal_puts_the_reading_pane_beside_the_list(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "wide.db"
+    ingest(db, [record(n, f"wide layout post {n}") for n in range(40)])
+    terminal.start(scrm_command("--db", str(db)), 200, 50, tmp_path)
+    # A list row and the reading pane's author line share a screen line.
+    screen = terminal.wait_for(
+        lambda s: any(
+            "wide layout post 39" in line and "@user39@example.social" in line
+            for line in s.splitlines()[1:4]
+        )
+    )
+    assert len(screen.splitlines()) >= 49
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def test_no_color_still_marks_sentiment_and_unread(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "mono.db"
+    ingest(db, [record(1, "I love this, wonderful!"), record(2, "This is terrible, I hate it")])
+    terminal.start("NO_COLOR=1 " + scrm_command("--db", str(db)), 80, 24, tmp_path)
+    screen = terminal.wait_text("mentions")
+    assert "▲" in screen and "▼" in screen and "●" in screen
+    styled = terminal.tmux("capture-pane", "-p", "-e", "-t", "t").stdout
+    # Reverse video (SGR 7) marks the cursor row; Textual's NO_COLOR mode draws in
+    # greys only (256-colour ramp 232-255 and the black/white/grey base colours).
+    assert "\x1b[7m" in styled or ";7m" in styled or "[1;7m" in styled
+    greys = {*range(232, 256), 0, 7, 8, 15, 16, 231}
+    used = {int(n) for n in re.findall(r"[34]8;5;(\d+)", styled)}
+    assert used <= greys, used - greys
+    assert "38;2;" not in styled
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
