@@ -2,4 +2,7 @@
 
 from scrm_tui.cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes (spawned for sentiment scoring) import this module
+# again under another name and must not start a second scrm.
+if __name__ == "__main__":
+    raise SystemExit(main())

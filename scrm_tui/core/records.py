@@ -29,7 +29,9 @@ def repair_text(value: str) -> str:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def _string(obj: dict[str, Any], field: str, *, required: bool, where: str = "") -> str | None:
+def _string(
+    obj: dict[str, Any], field: str, *, required: bool, where: str = "", repair: bool = True
+) -> str | None:
     value = obj.get(field)
     name = f"{where}{field}"
     if value is None:
@@ -38,7 +40,7 @@ def _string(obj: dict[str, Any], field: str, *, required: bool, where: str = "")
         return None
     if not isinstance(value, str):
         raise RecordError(f"'{name}' must be a string, not {type(value).__name__}")
-    return repair_text(value)
+    return repair_text(value) if repair else value
 
 
 def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | None:
@@ -59,11 +61,12 @@ def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | Non
     return text
 
 
-def parse_mention(obj: object) -> MentionIn:
+def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
     """Turn a decoded JSON value into a MentionIn, or raise RecordError saying why.
 
     Unknown fields are ignored, so an export (which adds sentiment and status) can be
-    ingested again.
+    ingested again. `repair=False` skips the lone-surrogate check, for callers that
+    know the source had no `\\ud..` escapes.
     """
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
@@ -79,7 +82,7 @@ def parse_mention(obj: object) -> MentionIn:
     external_id = _identifier(obj, "id", required=True)
     assert external_id is not None
 
-    text = _string(obj, "text", required=True)
+    text = _string(obj, "text", required=True, repair=repair)
     assert text is not None
 
     created = _string(obj, "created_at", required=True)
@@ -103,7 +106,7 @@ def parse_mention(obj: object) -> MentionIn:
         raise RecordError("'author.followers' must be a whole number ≥ 0")
     author = AuthorIn(
         handle=handle.strip(),
-        name=_string(author_obj, "name", required=False, where="author."),
+        name=_string(author_obj, "name", required=False, where="author.", repair=repair),
         followers=followers,
         url=_string(author_obj, "url", required=False, where="author."),
     )

@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrm_tui.core.models import CustomerIn, MentionDetail, MentionIn, MentionRow, Status
+from scrm_tui.core.models import (
+    CustomerIn,
+    MentionDetail,
+    MentionIn,
+    MentionRow,
+    Sentiment,
+    Status,
+)
 from scrm_tui.core.query import Query
 from scrm_tui.enrich import sentiment
 from scrm_tui.store.customers import CustomerStore
@@ -68,26 +75,39 @@ class Inbox:
         Known mentions are filtered out before scoring, so re-running an ingest costs
         a lookup per line, not a sentiment analysis.
         """
-        keys = [(m.channel.value, m.external_id) for m in mentions]
-        known = await self.mentions.existing_ids(keys)
-        fresh: list[MentionIn] = []
-        seen: set[tuple[str, str]] = set(known)
-        for mention, key in zip(mentions, keys, strict=True):
-            if key not in seen:
-                seen.add(key)
-                fresh.append(mention)
+        fresh = await self.unseen(mentions)
         texts = [m.text for m in fresh]
         if len(texts) >= _THREAD_THRESHOLD:
             scores = await asyncio.to_thread(sentiment.score_many, texts)
         else:
             scores = sentiment.score_many(texts)
+        return await self.store_scored(mentions, fresh, scores)
+
+    async def unseen(self, mentions: Sequence[MentionIn]) -> list[MentionIn]:
+        """The mentions not stored yet (and each only once)."""
+        keys = [(m.channel.value, m.external_id) for m in mentions]
+        seen = set(await self.mentions.existing_ids(keys))
+        fresh: list[MentionIn] = []
+        for mention, key in zip(mentions, keys, strict=True):
+            if key not in seen:
+                seen.add(key)
+                fresh.append(mention)
+        return fresh
+
+    async def store_scored(
+        self,
+        batch: Sequence[MentionIn],
+        fresh: Sequence[MentionIn],
+        scores: Sequence[Sentiment],
+    ) -> IngestResult:
+        """Write `fresh` (scored) in one transaction; `batch` is what was offered."""
         stored = await self.mentions.insert_batch(
             list(zip(fresh, scores, strict=True)), self.now_ms()
         )
         if stored:
             for listener in list(self._listeners):
                 listener(stored)
-        return IngestResult(stored=stored, duplicates=len(mentions) - len(stored))
+        return IngestResult(stored=stored, duplicates=len(batch) - len(stored))
 
     async def add_customers(self, customers: Sequence[CustomerIn]) -> int:
         return await self.customers.upsert_many(customers, self.now_ms())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from scrm_tui.core.models import MentionIn
+from scrm_tui.core.models import MentionIn, Sentiment
 from scrm_tui.core.records import RecordError, parse_mention
-from scrm_tui.service.inbox import Inbox
+from scrm_tui.enrich.sentiment import ParallelScorer
+from scrm_tui.service.inbox import Inbox, IngestResult
 
 BATCH_SIZE = 1000
 
@@ -52,7 +55,8 @@ def parse_line(raw: bytes | str, number: int) -> MentionIn | LineError | None:
     except RecursionError:
         return LineError(number, "not valid JSON (nested too deeply)")
     try:
-        return parse_mention(obj)
+        # Lone surrogates can only come from \ud800-\udfff escapes in the JSON text.
+        return parse_mention(obj, repair="\\ud" in text or "\\uD" in text)
     except RecordError as error:
         return LineError(number, str(error))
 
@@ -75,32 +79,75 @@ async def ingest_stream(
     """Store every good line, one transaction per batch; report each bad line.
 
     Lines are read as they come, so `-` can be a pipe from a collector and memory
-    stays flat on files of any size.
+    stays flat on files of any size. Past the first batch, sentiment is scored in
+    worker processes while this process parses the next batch and writes the last:
+    a large file is limited by VADER on the other cores, not by the sum of the steps.
     """
     report = IngestReport()
     batch: list[MentionIn] = []
+    scorer: ParallelScorer | None = None
+    inflight: deque[tuple[list[MentionIn], list[MentionIn], asyncio.Future[list[Sentiment]]]]
+    inflight = deque()
 
-    async def flush() -> None:
-        result = await inbox.ingest(batch)
+    def record(result: IngestResult) -> None:
         report.stored += len(result.stored)
         report.duplicates += result.duplicates
-        batch.clear()
         if on_progress is not None:
             on_progress(report)
 
-    for number, raw in enumerate(stream, start=1):
-        report.lines = number
-        parsed = parse_line(raw, number)
-        if parsed is None:
-            continue
-        if isinstance(parsed, LineError):
-            report.errors.append(parsed)
-            if on_error is not None:
-                on_error(parsed)
-            continue
-        batch.append(parsed)
-        if len(batch) >= batch_size:
+    writing: asyncio.Future[IngestResult] | None = None
+
+    async def finish_oldest() -> None:
+        # Writes stay in order (one at a time) but run while the next batch is parsed.
+        nonlocal writing
+        offered, fresh, scores = inflight.popleft()
+        ready = await scores
+        if writing is not None:
+            record(await writing)
+        writing = asyncio.ensure_future(inbox.store_scored(offered, fresh, ready))
+
+    async def flush() -> None:
+        nonlocal scorer
+        offered = list(batch)
+        batch.clear()
+        if scorer is None and report.lines <= batch_size:
+            record(await inbox.ingest(offered))  # a small input: no worker processes
+            return
+        if scorer is None:
+            scorer = ParallelScorer()
+        fresh = await inbox.unseen(offered)
+        future = asyncio.ensure_future(scorer.score([m.text for m in fresh]))
+        inflight.append((offered, fresh, future))
+        while len(inflight) > scorer.workers:
+            await finish_oldest()
+
+    try:
+        for number, raw in enumerate(stream, start=1):
+            report.lines = number
+            parsed = parse_line(raw, number)
+            if parsed is None:
+                continue
+            if isinstance(parsed, LineError):
+                report.errors.append(parsed)
+                if on_error is not None:
+                    on_error(parsed)
+                continue
+            batch.append(parsed)
+            if len(batch) >= batch_size:
+                await flush()
+        if batch:
             await flush()
-    if batch:
-        await flush()
+        while inflight:
+            await finish_oldest()
+        if writing is not None:
+            record(await writing)
+            writing = None
+    finally:
+        for _, _, future in inflight:
+            future.cancel()
+        if writing is not None:
+            # Interrupted: let the batch being written commit (or fail) as a whole.
+            await asyncio.gather(writing, return_exceptions=True)
+        if scorer is not None:
+            scorer.close()
     return report
