@@ -73,6 +73,10 @@ async def test_a_failed_batch_writes_nothing(inbox: Inbox, monkeypatch: pytest.M
     ) as c:
         assert (await c.fetchone())[0] == 0
     assert await inbox.count(Query()) == 1
+    # The rolled-back author was not remembered: trying again stores it properly.
+    [mid] = (await inbox.ingest([mention(2, handle="brand-new@example.social")])).stored
+    detail = await inbox.detail(mid)
+    assert detail is not None and detail.row.author_handle == "brand-new@example.social"
 
 
 async def test_raw_text_is_stored_exactly(inbox: Inbox) -> None:

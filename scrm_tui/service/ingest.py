@@ -89,9 +89,16 @@ async def ingest_stream(
     inflight: deque[tuple[list[MentionIn], list[MentionIn], asyncio.Future[list[Sentiment]]]]
     inflight = deque()
 
+    # Looking up which lines are already stored saves scoring them again, but costs
+    # a query per batch on the busiest core. ON CONFLICT keeps the store exact either
+    # way, so the lookup runs only while duplicates are actually turning up.
+    check_known = True
+
     def record(result: IngestResult) -> None:
+        nonlocal check_known
         report.stored += len(result.stored)
         report.duplicates += result.duplicates
+        check_known = result.duplicates > 0
         if on_progress is not None:
             on_progress(report)
 
@@ -115,7 +122,7 @@ async def ingest_stream(
             return
         if scorer is None:
             scorer = ParallelScorer()
-        fresh = await inbox.unseen(offered)
+        fresh = await inbox.unseen(offered) if check_known else offered
         future = asyncio.ensure_future(scorer.score([m.text for m in fresh]))
         inflight.append((offered, fresh, future))
         while len(inflight) > scorer.workers:

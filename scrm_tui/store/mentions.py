@@ -21,6 +21,7 @@ from scrm_tui.core.models import (
 )
 from scrm_tui.core.query import Query
 from scrm_tui.core.timefmt import to_ms
+from scrm_tui.store import authors
 from scrm_tui.store.db import Database
 
 Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
@@ -84,6 +85,7 @@ class MentionStore:
         self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
         self._hits_serial = itertools.count(1)
         self._hits_max_id = 0
+        self._authors = authors.AuthorCache()
 
     # ---------------------------------------------------------------- writing
 
@@ -115,86 +117,57 @@ class MentionStore:
         """
         if not items:
             return []
-        authors: dict[tuple[str, str], list[Any]] = {}
-        mention_rows: list[tuple[Any, ...]] = []
-        for mention, sentiment in items:
-            channel = mention.channel.value
-            key = handle_key(mention.channel, mention.author.handle)
-            seen = to_ms(mention.created_at)
-            author = mention.author
-            current = authors.get((channel, key))
-            # Within a batch the newest mention's profile wins, like the upsert below.
-            if current is None or seen >= current[6]:
-                authors[(channel, key)] = [
-                    channel,
-                    author.handle,
-                    key,
-                    author.name,
-                    author.followers,
-                    author.url,
-                    seen,
-                    seen,
-                    channel,
-                    key,
-                ]
-            mention_rows.append(
-                (
-                    channel,
-                    mention.external_id,
-                    mention.url,
-                    channel,
-                    key,
-                    mention.text,
-                    seen,
-                    now_ms,
-                    mention.in_reply_to,
-                    sentiment.compound,
-                    sentiment.pos,
-                    sentiment.neu,
-                    sentiment.neg,
-                )
+        posts = [
+            (
+                (m.channel.value, handle_key(m.channel, m.author.handle)),
+                m.author.handle,
+                m.author,
+                to_ms(m.created_at),
             )
+            for m, _ in items
+        ]
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
                 before = (await cursor.fetchone() or (0,))[0]
-            await conn.executemany(
-                """
-                INSERT INTO authors (channel, handle, handle_key, display_name, followers, url,
-                                     first_seen_ms, last_seen_ms, customer_id, match_state)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, i.customer_id,
-                       CASE WHEN i.customer_id IS NULL THEN NULL ELSE 'identity' END
-                FROM (SELECT NULL) LEFT JOIN identities i ON i.channel = ? AND i.handle_key = ?
-                WHERE true
-                ON CONFLICT (channel, handle_key) DO UPDATE SET
-                    handle = CASE WHEN excluded.last_seen_ms >= last_seen_ms
-                                  THEN excluded.handle ELSE handle END,
-                    display_name = CASE WHEN excluded.last_seen_ms >= last_seen_ms
-                                   THEN coalesce(excluded.display_name, display_name)
-                                   ELSE coalesce(display_name, excluded.display_name) END,
-                    followers = CASE WHEN excluded.last_seen_ms >= last_seen_ms
-                                THEN coalesce(excluded.followers, followers)
-                                ELSE coalesce(followers, excluded.followers) END,
-                    url = coalesce(url, excluded.url),
-                    first_seen_ms = min(first_seen_ms, excluded.first_seen_ms),
-                    last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)
-                """,
-                list(authors.values()),
-            )
+            ids, profiles = await authors.resolve(conn, self._authors, posts)
             await conn.executemany(
                 """
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
                                       ingested_ms, in_reply_to, compound, pos, neu, neg)
-                VALUES (?, ?, ?,
-                        (SELECT id FROM authors WHERE channel = ? AND handle_key = ?),
-                        ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
-                mention_rows,
+                [
+                    (
+                        m.channel.value,
+                        m.external_id,
+                        m.url,
+                        ids[key],
+                        m.text,
+                        created,
+                        now_ms,
+                        m.in_reply_to,
+                        s.compound,
+                        s.pos,
+                        s.neu,
+                        s.neg,
+                    )
+                    for (m, s), (key, _, _, created) in zip(items, posts, strict=True)
+                ],
             )
             async with conn.execute(
                 "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
             ) as cursor:
-                return [row[0] for row in await cursor.fetchall()]
+                stored = [row[0] for row in await cursor.fetchall()]
+            if stored:
+                await conn.execute(
+                    "INSERT INTO mentions_fts (rowid, text) "
+                    "SELECT id, text FROM mentions WHERE id > ?",
+                    (before,),
+                )
+        # Only now that the rows are committed may their ids be remembered.
+        self._authors.update(profiles)
+        return stored
 
     async def set_status(
         self, ids: Sequence[int], status: Status, agent: str, now_ms: int

@@ -1,0 +1,180 @@
+"""Authors: one row per account and network, written only when new or changed.
+
+Most mentions come from authors already stored with the same profile, so an
+upsert per mention is wasted work (it cost more than the mention insert itself).
+This keeps each author's id and profile in a bounded per-process cache and
+writes an author row only when the author is new or its profile changed.
+
+Profile rule: the newest post's non-empty fields win; an older post only fills
+fields that are still empty. When or how often an author posted is not stored
+here: it is read from `mentions` through the (author_id, created_ms) index.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import aiosqlite
+
+from scrm_tui.core.models import AuthorIn
+
+AuthorKey = tuple[str, str]  # (channel, handle_key)
+_CHUNK = 400  # pairs per VALUES list: 800 parameters stays far below SQLite's limit
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: int
+    name: str | None
+    followers: int | None
+    url: str | None
+    seen_ms: int  # the newest post this profile reflects
+
+    @property
+    def fields(self) -> tuple[str | None, int | None, str | None]:
+        return (self.name, self.followers, self.url)
+
+
+def fold(profile: Profile, author: AuthorIn, seen_ms: int) -> Profile:
+    """The profile after seeing `author` in a post made at `seen_ms`."""
+    if seen_ms >= profile.seen_ms:
+        return Profile(
+            id=profile.id,
+            name=author.name if author.name is not None else profile.name,
+            followers=author.followers if author.followers is not None else profile.followers,
+            url=author.url if author.url is not None else profile.url,
+            seen_ms=seen_ms,
+        )
+    return replace(
+        profile,
+        name=profile.name if profile.name is not None else author.name,
+        followers=profile.followers if profile.followers is not None else author.followers,
+        url=profile.url if profile.url is not None else author.url,
+    )
+
+
+class AuthorCache:
+    """Least-recently-used map of author key to profile, for one process."""
+
+    def __init__(self, limit: int = 200_000):
+        self.limit = limit
+        self._items: OrderedDict[AuthorKey, Profile] = OrderedDict()
+
+    def get(self, key: AuthorKey) -> Profile | None:
+        profile = self._items.get(key)
+        if profile is not None:
+            self._items.move_to_end(key)
+        return profile
+
+    def update(self, profiles: dict[AuthorKey, Profile]) -> None:
+        for key, profile in profiles.items():
+            self._items[key] = profile
+            self._items.move_to_end(key)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+
+
+async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[AuthorKey, Profile]:
+    found: dict[AuthorKey, Profile] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        values = ",".join("(?, ?)" for _ in chunk)
+        sql = f"""
+            WITH wanted(channel, handle_key) AS (VALUES {values})
+            SELECT a.id, a.channel, a.handle_key, a.display_name, a.followers, a.url, a.profile_ms
+            FROM wanted w JOIN authors a
+              ON a.channel = w.channel AND a.handle_key = w.handle_key
+        """
+        params = [part for key in chunk for part in key]
+        async with conn.execute(sql, params) as cursor:
+            for row in await cursor.fetchall():
+                found[(row[1], row[2])] = Profile(row[0], row[3], row[4], row[5], row[6])
+    return found
+
+
+async def resolve(
+    conn: aiosqlite.Connection,
+    cache: AuthorCache,
+    posts: Iterable[tuple[AuthorKey, str, AuthorIn, int]],
+) -> tuple[dict[AuthorKey, int], dict[AuthorKey, Profile]]:
+    """Ids for every author of `posts` (key, handle, author, post time), creating and
+    updating rows as needed inside the caller's transaction.
+
+    Returns the ids and the profiles to put in the cache once the transaction has
+    committed (a rollback must not leave ids of rows that were never stored).
+    """
+    posts = list(posts)
+    current: dict[AuthorKey, Profile] = {}
+    missing: list[AuthorKey] = []
+    for key, _, _, _ in posts:
+        if key in current or key in missing:
+            continue
+        cached = cache.get(key)
+        if cached is None:
+            missing.append(key)
+        else:
+            current[key] = cached
+    current.update(await _load(conn, missing))
+
+    handles: dict[AuthorKey, str] = {}
+    fresh: dict[AuthorKey, Profile] = {}  # not stored yet; id 0 until inserted
+    before = dict(current)
+    for key, handle, author, seen_ms in posts:
+        profile = current.get(key) or fresh.get(key)
+        if profile is None:
+            fresh[key] = Profile(0, author.name, author.followers, author.url, seen_ms)
+            handles[key] = handle
+        elif key in fresh:
+            fresh[key] = fold(profile, author, seen_ms)
+        else:
+            current[key] = fold(profile, author, seen_ms)
+
+    if fresh:
+        await conn.executemany(
+            """
+            INSERT INTO authors (channel, handle, handle_key, display_name, followers, url,
+                                 profile_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (channel, handle_key) DO NOTHING
+            """,
+            [
+                (key[0], handles[key], key[1], p.name, p.followers, p.url, p.seen_ms)
+                for key, p in fresh.items()
+            ],
+        )
+        created = await _load(conn, list(fresh))
+        for key, profile in created.items():
+            current[key] = replace(fresh[key], id=profile.id)
+        await _link_identities(conn, [p.id for p in created.values()])
+
+    changed = [
+        (p.name, p.followers, p.url, p.seen_ms, p.id)
+        for key, p in current.items()
+        if key in before and p.fields != before[key].fields
+    ]
+    if changed:
+        await conn.executemany(
+            "UPDATE authors SET display_name = ?, followers = ?, url = ?, profile_ms = ? "
+            "WHERE id = ?",
+            changed,
+        )
+    return {key: p.id for key, p in current.items()}, current
+
+
+async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
+    """A new author whose handle is a known customer identity is that customer."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        await conn.execute(
+            f"""
+            UPDATE authors SET customer_id = i.customer_id, match_state = 'identity',
+                               match_score = 1.0
+            FROM identities i
+            WHERE authors.id IN ({marks})
+              AND i.channel = authors.channel AND i.handle_key = authors.handle_key
+            """,
+            chunk,
+        )
