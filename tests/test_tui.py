@@ -153,12 +153,12 @@ async def test_filter_narrows_the_list_and_escape_clears_it(db_path: Path) -> No
         mention_list = the_list(pilot)
         assert mention_list.window.total == 12
         assert all("Android" in line for line in list_lines(pilot)[:12])
-        assert "filter: android → 12" in status_text(pilot)
+        assert "/android → 12 of 60" in status_text(pilot)
         assert isinstance(app.focused, MentionList)
         await pilot.press("escape")
         await settle(pilot)
         assert mention_list.window.total == 60
-        assert "filter" not in status_text(pilot)
+        assert "/android" not in status_text(pilot)
 
 
 async def test_a_bad_filter_is_explained_and_the_list_stays(db_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +66,8 @@ def _where(source: str, text: str, key: str) -> str:
 
 
 def parse_config(text: str, source: str = "config") -> Config:
+    import tomllib  # only when there is a file to read: keeps start-up lean
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

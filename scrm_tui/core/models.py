@@ -44,7 +44,7 @@ class SentimentLabel(StrEnum):
         return cls.NEUTRAL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sentiment:
     """VADER scores of one text: compound in [-1, 1] and the three proportions."""
 
@@ -58,7 +58,7 @@ class Sentiment:
         return SentimentLabel.from_compound(self.compound)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AuthorIn:
     handle: str
     name: str | None = None
@@ -66,7 +66,7 @@ class AuthorIn:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MentionIn:
     """A mention as received from a network or an ingest file, before scoring."""
 
@@ -79,7 +79,7 @@ class MentionIn:
     in_reply_to: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MentionRow:
     """What one line of the inbox list needs; `snippet` is the start of the text only."""
 
@@ -106,7 +106,7 @@ class MentionRow:
         return SentimentLabel.from_compound(self.compound)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ParentPost:
     """The post a mention answers, when we have stored it."""
 
@@ -117,7 +117,7 @@ class ParentPost:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MentionDetail:
     """Everything the detail pane shows about one mention."""
 
@@ -134,7 +134,7 @@ class MentionDetail:
     customer_company: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CustomerIn:
     """A customer record to store, with its handles on each network."""
 

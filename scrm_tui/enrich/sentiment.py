@@ -9,15 +9,20 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
-
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from typing import TYPE_CHECKING
 
 from scrm_tui.core.models import Sentiment
+
+if TYPE_CHECKING:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 
 @cache
 def _analyzer() -> SentimentIntensityAnalyzer:
-    # Loading the lexicon costs ~30 ms: do it on first use, not at import.
+    # Importing VADER and loading its lexicon cost ~40 ms: do it on first use, not
+    # at import, so the inbox paints without it.
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
     return SentimentIntensityAnalyzer()
 
 

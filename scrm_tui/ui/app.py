@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -11,17 +12,27 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from scrm_tui.core.config import Config
-from scrm_tui.service.demo import DemoStream, seed
+from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox, OpenError
-from scrm_tui.ui.commands import InboxCommands
+from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.screens.inbox import InboxScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def _inbox_commands() -> type[Provider]:
+    # The palette (and its Textual module) loads when first opened, not at start-up.
+    from scrm_tui.ui.commands import InboxCommands
+
+    return InboxCommands
 
 
 class ScrmApp(App[int]):
     CSS_PATH = Path(__file__).parent.parent / "styles" / "app.tcss"
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
-    COMMANDS = App.COMMANDS | {InboxCommands}
+    COMMANDS = App.COMMANDS | {_inbox_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -63,16 +74,23 @@ class ScrmApp(App[int]):
         # Commits made by this process reach the list at once; other processes' are
         # noticed by the screen's data_version poll.
         self.inbox.on_stored(lambda ids: screen.post_message(InboxScreen.Stored()))
-        await self.push_screen(screen)
         if self.demo:
+            await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"
             screen.update_status()
             self._seed_then_start(screen)
-        else:
-            screen.start()
+            return
+        # The first page is read while the screen is built, so the first frame the
+        # user sees already has the rows in it.
+        window = StreamWindow(self.inbox, Query())
+        first_page = self.run_worker(window.start(), group="first-page", exit_on_error=False)
+        await self.push_screen(screen)
+        screen.start(first=(window, first_page))
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
+        from scrm_tui.service.demo import seed
+
         assert self.inbox is not None
         await seed(self.inbox)
         screen.start()
@@ -81,6 +99,8 @@ class ScrmApp(App[int]):
 
     @work(group="demo-stream", exit_on_error=False)
     async def _stream_demo(self) -> None:
+        from scrm_tui.service.demo import DemoStream
+
         assert self.inbox is not None
         await DemoStream(interval=self.config.demo_interval).run(self.inbox)
 

@@ -13,12 +13,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker
 
 from scrm_tui.core.models import MentionRow, Status
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import StreamWindow
-from scrm_tui.ui.screens.help import HelpScreen
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
@@ -63,6 +63,7 @@ class InboxScreen(Screen[None]):
         kwargs = {"clock": clock} if clock else {}
         with Horizontal(id="topbar"):
             yield Static(id="status")
+            yield Static(id="position")
             yield Static(id="new-count")
         with Horizontal(id="panes"):
             yield MentionList(id="list", **kwargs)
@@ -90,36 +91,49 @@ class InboxScreen(Screen[None]):
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
-    def start(self, query: Query | None = None) -> None:
-        """Load the stream (called by the app once the database is ready)."""
+    def start(self, first: tuple[StreamWindow, Worker[None]] | None = None) -> None:
+        """Show the stream (called by the app once the database is ready); `first` is
+        a window whose first page the app is already loading."""
         self.busy_text = None
-        self.load_view(query or self.query_)
+        self.mention_list.expect_window()
+        self._load_view(self.query_, first)
 
     # ---------------------------------------------------------------- status line
 
     def update_status(self) -> None:
         parts: list[str | tuple[str, str]] = [(self.title_text, "bold")]
+        total = f"{self.total:,}" if self.total is not None else "…"
         if self.busy_text:
             parts.append(f"  {self.busy_text}")
+        elif self.query_.is_empty:
+            parts.append(f"  {total} mentions")
         else:
-            if self.total is not None:
-                parts.append(f"  {self.total:,} mentions")
-            if self.unread is not None:
-                parts.append(f" · {self.unread:,} unread")
-            if not self.query_.is_empty:
-                window = self.mention_list.window
-                shown = window.size if window else 0
-                counted = window is not None and window.total is not None
-                parts.append(("  filter: ", "$text-muted"))
-                parts.append((self.query_.source, "$accent"))
-                parts.append(f" → {shown:,}" if counted else " → …")
+            # Filtered: what the filter is and what it matched come first, so they
+            # survive an 80-column terminal.
+            window = self.mention_list.window
+            counted = window is not None and window.total is not None
+            shown = f"{window.size:,}" if window is not None and counted else "…"
+            parts += ["  ", ("/" + self.query_.source, "$accent"), f" → {shown} of {total}"]
+        if not self.busy_text and self.unread is not None:
+            parts.append(f" · {self.unread:,} unread")
         self.query_one("#status", Static).update(Content.assemble(*parts))
+        self.update_position()
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
         badge.set_class(unseen > 0, "-visible")
         badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
 
+    def update_position(self) -> None:
+        """`12/1,523` as in mutt: where the cursor is in the current list."""
+        window = self.mention_list.window
+        text = ""
+        if window is not None and window.size:
+            total = f"{window.total:,}" if window.total is not None else "…"
+            text = f"{self.mention_list.cursor + 1:,}/{total}"
+        self.query_one("#position", Static).update(Content(text))
+
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
+        self.update_position()
         self.load_detail(message.row.id if message.row else None)
 
     # ---------------------------------------------------------------- loading
@@ -130,10 +144,16 @@ class InboxScreen(Screen[None]):
         self._load_view(query)
 
     @work(group="view", exclusive=True, exit_on_error=False)
-    async def _load_view(self, query: Query) -> None:
-        window = StreamWindow(self.inbox, query)
+    async def _load_view(
+        self, query: Query, first: tuple[StreamWindow, Worker[None]] | None = None
+    ) -> None:
         try:
-            await window.start()
+            if first is not None:
+                window, loading = first
+                await loading.wait()
+            else:
+                window = StreamWindow(self.inbox, query)
+                await window.start()
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             raise
@@ -328,6 +348,8 @@ class InboxScreen(Screen[None]):
     # ---------------------------------------------------------------- help
 
     def action_help(self) -> None:
+        from scrm_tui.ui.screens.help import HelpScreen  # DataTable loads on first use
+
         sections = [
             ("list", MentionList.BINDINGS),
             ("inbox", InboxScreen.BINDINGS),
