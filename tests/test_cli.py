@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +197,38 @@ def test_default_database_lives_in_the_xdg_data_dir(isolated_home: Path) -> None
     result = scrm("ingest", "-", stdin=line())
     assert result.returncode == 0, result.stderr
     assert (isolated_home / "data" / "scrm" / "scrm.db").exists()
+
+
+def test_a_quiet_pipe_is_stored_without_waiting_for_its_end(tmp_path: Path) -> None:
+    """`collector | scrm ingest -`: lines are stored while the pipe is still open."""
+    db = tmp_path / "x.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrm_tui", "--db", str(db), "ingest", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdin is not None
+        for n in range(3):
+            process.stdin.write(line(id=f"p{n}") + "\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + 20
+        stored = 0
+        while stored < 3:  # the pipe stays open: the three must be stored anyway
+            assert time.monotonic() < deadline, "lines from an open pipe were not stored"
+            if db.exists():
+                with (
+                    contextlib.closing(sqlite3.connect(db)) as conn,
+                    contextlib.suppress(sqlite3.OperationalError),
+                ):
+                    stored = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+            time.sleep(0.05)  # polling the database, not guessing a delay
+        assert process.poll() is None  # still running, still reading
+        process.stdin.write(line(id="p3") + "\n")
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+    assert process.returncode == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 4

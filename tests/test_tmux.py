@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -93,6 +94,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(isolated_home: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        pytest.fail("the end-to-end tests need tmux: install it (apt install tmux); .ci/run does")
     env = {**os.environ, "TERM": "xterm-256color"}
     # The app must learn its size from the pane; COLUMNS/LINES would override it.
     for name in ("TMUX", "COLUMNS", "LINES"):

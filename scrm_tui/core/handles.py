@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from scrm_tui.core.models import Channel
 
 
+@lru_cache(maxsize=65536)  # the same authors post again and again
 def handle_key(channel: Channel | str, handle: str) -> str:
     """The identity key of a handle on a network (lower-cased, prefixes removed).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Channel(StrEnum):
@@ -44,9 +45,11 @@ class SentimentLabel(StrEnum):
         return cls.NEUTRAL
 
 
-@dataclass(frozen=True)
-class Sentiment:
-    """VADER scores of one text: compound in [-1, 1] and the three proportions."""
+class Sentiment(NamedTuple):
+    """VADER scores of one text: compound in [-1, 1] and the three proportions.
+
+    A named tuple, not a dataclass: a big ingest makes a million of them.
+    """
 
     compound: float
     pos: float
@@ -77,6 +80,31 @@ class MentionIn:
     author: AuthorIn
     url: str | None = None
     in_reply_to: str | None = None
+
+
+class NewMention(NamedTuple):
+    """A scored mention flattened for storage.
+
+    Plain values only: a big ingest sends a million of these from worker processes
+    to the writer, and a tuple of strings and numbers costs a fraction of what a
+    MentionIn (an enum, a datetime, a nested record) costs to send.
+    """
+
+    channel: str
+    external_id: str
+    url: str | None
+    text: str
+    created_ms: int
+    in_reply_to: str | None
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    handle: str
+    handle_key: str
+    name: str | None
+    followers: int | None
+    author_url: str | None
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn
-from scrm_tui.core.timefmt import TimestampError, parse_iso
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
+from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
 MAX_ID_LENGTH = 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -59,6 +60,28 @@ def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | Non
     if len(text) > MAX_ID_LENGTH:
         raise RecordError(f"'{field}' is longer than {MAX_ID_LENGTH} characters")
     return text
+
+
+def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
+    """A mention and its scores as one flat row for the store."""
+    author = mention.author
+    return NewMention(
+        mention.channel.value,
+        mention.external_id,
+        mention.url,
+        mention.text,
+        to_ms(mention.created_at),
+        mention.in_reply_to,
+        sentiment.compound,
+        sentiment.pos,
+        sentiment.neu,
+        sentiment.neg,
+        author.handle,
+        handle_key(mention.channel, author.handle),
+        author.name,
+        author.followers,
+        author.url,
+    )
 
 
 def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:

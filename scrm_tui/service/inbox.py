@@ -13,10 +13,11 @@ from scrm_tui.core.models import (
     MentionDetail,
     MentionIn,
     MentionRow,
-    Sentiment,
+    NewMention,
     Status,
 )
 from scrm_tui.core.query import Query
+from scrm_tui.core.records import flatten
 from scrm_tui.enrich import sentiment
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database, StoreError
@@ -81,7 +82,8 @@ class Inbox:
             scores = await asyncio.to_thread(sentiment.score_many, texts)
         else:
             scores = sentiment.score_many(texts)
-        return await self.store_scored(mentions, fresh, scores)
+        rows = [flatten(m, s) for m, s in zip(fresh, scores, strict=True)]
+        return await self.store(rows, offered=len(mentions))
 
     async def unseen(self, mentions: Sequence[MentionIn]) -> list[MentionIn]:
         """The mentions not stored yet (and each only once)."""
@@ -94,20 +96,14 @@ class Inbox:
                 fresh.append(mention)
         return fresh
 
-    async def store_scored(
-        self,
-        batch: Sequence[MentionIn],
-        fresh: Sequence[MentionIn],
-        scores: Sequence[Sentiment],
-    ) -> IngestResult:
-        """Write `fresh` (scored) in one transaction; `batch` is what was offered."""
-        stored = await self.mentions.insert_batch(
-            list(zip(fresh, scores, strict=True)), self.now_ms()
-        )
+    async def store(self, rows: Sequence[NewMention], offered: int) -> IngestResult:
+        """Write scored rows in one transaction; `offered` is how many mentions came in
+        (the rest were duplicates)."""
+        stored = await self.mentions.insert_batch(rows, self.now_ms())
         if stored:
             for listener in list(self._listeners):
                 listener(stored)
-        return IngestResult(stored=stored, duplicates=len(batch) - len(stored))
+        return IngestResult(stored=stored, duplicates=offered - len(stored))
 
     async def add_customers(self, customers: Sequence[CustomerIn]) -> int:
         return await self.customers.upsert_many(customers, self.now_ms())

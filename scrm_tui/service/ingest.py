@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
+import os
+import stat
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from scrm_tui.core.models import MentionIn, Sentiment
-from scrm_tui.core.records import RecordError, parse_mention
-from scrm_tui.enrich.sentiment import ParallelScorer
+from scrm_tui.core.models import MentionIn, NewMention
+from scrm_tui.core.records import RecordError, flatten, parse_mention
+from scrm_tui.enrich import sentiment
 from scrm_tui.service.inbox import Inbox, IngestResult
+from scrm_tui.service.workers import WorkerPool
+from scrm_tui.store.mentions import existing_ids_now
 
-BATCH_SIZE = 1000
+# Lines per batch, and per write transaction: large batches share the index and
+# full-text pages they touch, so a big file writes each page fewer times.
+BATCH_SIZE = 10_000
+# Batches queued for the workers beyond one each, so no worker waits for this
+# process between batches (bench at 1M rows: 0.90-0.92x bare VADER on 2 cores).
+QUEUED = 2
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,105 @@ def parse_lines(lines: Iterable[bytes | str]) -> Iterator[MentionIn | LineError]
             yield parsed
 
 
+@dataclass
+class Prepared:
+    """One batch after a worker has been through it."""
+
+    rows: list[NewMention]
+    errors: list[LineError]
+    offered: int  # good lines in the batch, stored or not
+
+
+def prepare_batch(db_path: str, first_line: int, lines: list[bytes]) -> Prepared:
+    """In a worker process: parse and validate a batch, leave out what the database
+    already holds (so an ingest run twice scores nothing twice), score the rest."""
+    mentions: list[MentionIn] = []
+    errors: list[LineError] = []
+    for offset, raw in enumerate(lines):
+        parsed = parse_line(raw, first_line + offset)
+        if isinstance(parsed, LineError):
+            errors.append(parsed)
+        elif parsed is not None:
+            mentions.append(parsed)
+    keys = [(m.channel.value, m.external_id) for m in mentions]
+    seen = existing_ids_now(db_path, keys)
+    fresh = []
+    for mention, key in zip(mentions, keys, strict=True):
+        if key not in seen:
+            seen.add(key)
+            fresh.append(mention)
+    scores = sentiment.score_many(m.text for m in fresh)
+    rows = [flatten(m, s) for m, s in zip(fresh, scores, strict=True)]
+    return Prepared(rows, errors, offered=len(mentions))
+
+
+PAUSE = 0.2  # seconds a pipe may be quiet before what it sent so far is stored
+
+
+async def _read(
+    stream: BinaryIO | Iterable[bytes], batch_size: int
+) -> AsyncIterator[tuple[list[bytes], bool]]:
+    """Groups of input lines, each with whether the input has gone quiet after it.
+
+    A regular file is read straight through, as fast as it comes. A pipe or a
+    terminal is read by a thread, so lines that trickle in are stored within
+    PAUSE seconds instead of waiting for a full batch or the end of the input.
+    """
+    try:
+        regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        regular = True  # an in-memory iterable: nothing to wait for
+    if regular:
+        group: list[bytes] = []
+        for raw in stream:
+            group.append(raw)
+            if len(group) >= batch_size:
+                yield group, False
+                group = []
+        if group:
+            yield group, True
+        return
+
+    loop = asyncio.get_running_loop()
+    lock = threading.Lock()
+    pending: list[bytes] = []
+    ended = False
+    wake = asyncio.Event()
+
+    def pump() -> None:
+        nonlocal ended
+        try:
+            for raw in stream:
+                with lock:
+                    pending.append(raw)
+                    full = len(pending) == batch_size
+                if full:
+                    loop.call_soon_threadsafe(wake.set)
+        finally:
+            with lock:
+                ended = True
+            loop.call_soon_threadsafe(wake.set)
+
+    reader = threading.Thread(target=pump, name="scrm-ingest-reader", daemon=True)
+    reader.start()
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), PAUSE)
+        wake.clear()
+        with lock:
+            taken = pending[:]
+            pending.clear()
+            done = ended
+        if taken:
+            yield taken, len(taken) < batch_size
+        if done:
+            with lock:
+                rest = pending[:]
+            if rest:
+                yield rest, True
+            return
+
+
 async def ingest_stream(
     inbox: Inbox,
     stream: BinaryIO | Iterable[bytes],
@@ -79,82 +190,87 @@ async def ingest_stream(
     """Store every good line, one transaction per batch; report each bad line.
 
     Lines are read as they come, so `-` can be a pipe from a collector and memory
-    stays flat on files of any size. Past the first batch, sentiment is scored in
-    worker processes while this process parses the next batch and writes the last:
-    a large file is limited by VADER on the other cores, not by the sum of the steps.
+    stays flat on files of any size. An input of one batch is handled right here.
+    Beyond that, worker processes parse, check and score batches on every core while
+    this process only writes, in order: a big file is limited by VADER, not by the
+    sum of the steps.
     """
     report = IngestReport()
-    batch: list[MentionIn] = []
-    scorer: ParallelScorer | None = None
-    inflight: deque[tuple[list[MentionIn], list[MentionIn], asyncio.Future[list[Sentiment]]]]
-    inflight = deque()
-
-    # Looking up which lines are already stored saves scoring them again, but costs
-    # a query per batch on the busiest core. ON CONFLICT keeps the store exact either
-    # way, so the lookup runs only while duplicates are actually turning up.
-    check_known = True
+    pool: WorkerPool | None = None
+    inflight: deque[asyncio.Future[Prepared]] = deque()
+    writing: asyncio.Future[IngestResult] | None = None
 
     def record(result: IngestResult) -> None:
-        nonlocal check_known
         report.stored += len(result.stored)
         report.duplicates += result.duplicates
-        check_known = result.duplicates > 0
         if on_progress is not None:
             on_progress(report)
 
-    writing: asyncio.Future[IngestResult] | None = None
+    def note(errors: list[LineError]) -> None:
+        for error in errors:
+            report.errors.append(error)
+            if on_error is not None:
+                on_error(error)
 
     async def finish_oldest() -> None:
-        # Writes stay in order (one at a time) but run while the next batch is parsed.
+        # Batches are written one at a time and in order, while later ones are
+        # still being prepared; errors are reported in line order.
         nonlocal writing
-        offered, fresh, scores = inflight.popleft()
-        ready = await scores
+        prepared = await inflight.popleft()
+        note(prepared.errors)
         if writing is not None:
             record(await writing)
-        writing = asyncio.ensure_future(inbox.store_scored(offered, fresh, ready))
+        writing = asyncio.ensure_future(inbox.store(prepared.rows, offered=prepared.offered))
 
-    async def flush() -> None:
-        nonlocal scorer
-        offered = list(batch)
-        batch.clear()
-        if scorer is None and report.lines <= batch_size:
-            record(await inbox.ingest(offered))  # a small input: no worker processes
-            return
-        if scorer is None:
-            scorer = ParallelScorer()
-        fresh = await inbox.unseen(offered) if check_known else offered
-        future = asyncio.ensure_future(scorer.score([m.text for m in fresh]))
-        inflight.append((offered, fresh, future))
-        while len(inflight) > scorer.workers:
-            await finish_oldest()
-
-    try:
-        for number, raw in enumerate(stream, start=1):
-            report.lines = number
-            parsed = parse_line(raw, number)
-            if parsed is None:
-                continue
+    async def handle_here(first_line: int, lines: list[bytes]) -> None:
+        mentions: list[MentionIn] = []
+        for offset, raw in enumerate(lines):
+            parsed = parse_line(raw, first_line + offset)
             if isinstance(parsed, LineError):
-                report.errors.append(parsed)
-                if on_error is not None:
-                    on_error(parsed)
-                continue
-            batch.append(parsed)
-            if len(batch) >= batch_size:
-                await flush()
-        if batch:
-            await flush()
+                note([parsed])
+            elif parsed is not None:
+                mentions.append(parsed)
+        record(await inbox.ingest(mentions))
+
+    batch: list[bytes] = []
+    first_line = 1
+    try:
+        async for lines, paused in _read(stream, batch_size):
+            batch.extend(lines)
+            report.lines += len(lines)
+            while len(batch) >= batch_size:
+                if pool is None:
+                    pool = WorkerPool()
+                chunk, batch = batch[:batch_size], batch[batch_size:]
+                job = pool.run(prepare_batch, str(inbox.db.path), first_line, chunk)
+                inflight.append(asyncio.ensure_future(job))
+                first_line += len(chunk)
+                while len(inflight) > pool.workers + QUEUED:
+                    await finish_oldest()
+            if paused and batch:
+                # A pipe that goes quiet: store what came so far rather than wait
+                # for a full batch (after everything before it, to keep the order).
+                while inflight:
+                    await finish_oldest()
+                if writing is not None:
+                    record(await writing)
+                    writing = None
+                await handle_here(first_line, batch)
+                first_line += len(batch)
+                batch = []
         while inflight:
             await finish_oldest()
         if writing is not None:
             record(await writing)
             writing = None
+        if batch:
+            await handle_here(first_line, batch)
     finally:
-        for _, _, future in inflight:
+        for future in inflight:
             future.cancel()
         if writing is not None:
             # Interrupted: let the batch being written commit (or fail) as a whole.
             await asyncio.gather(writing, return_exceptions=True)
-        if scorer is not None:
-            scorer.close()
+        if pool is not None:
+            pool.close()
     return report

@@ -13,12 +13,12 @@ here: it is read from `mentions` through the (author_id, created_ms) index.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import aiosqlite
 
-from scrm_tui.core.models import AuthorIn
+from scrm_tui.core.models import NewMention
 
 AuthorKey = tuple[str, str]  # (channel, handle_key)
 _CHUNK = 400  # pairs per VALUES list: 800 parameters stays far below SQLite's limit
@@ -37,21 +37,21 @@ class Profile:
         return (self.name, self.followers, self.url)
 
 
-def fold(profile: Profile, author: AuthorIn, seen_ms: int) -> Profile:
-    """The profile after seeing `author` in a post made at `seen_ms`."""
-    if seen_ms >= profile.seen_ms:
+def fold(profile: Profile, row: NewMention) -> Profile:
+    """The profile after seeing the author of `row` in that post."""
+    if row.created_ms >= profile.seen_ms:
         return Profile(
             id=profile.id,
-            name=author.name if author.name is not None else profile.name,
-            followers=author.followers if author.followers is not None else profile.followers,
-            url=author.url if author.url is not None else profile.url,
-            seen_ms=seen_ms,
+            name=row.name if row.name is not None else profile.name,
+            followers=row.followers if row.followers is not None else profile.followers,
+            url=row.author_url if row.author_url is not None else profile.url,
+            seen_ms=row.created_ms,
         )
     return replace(
         profile,
-        name=profile.name if profile.name is not None else author.name,
-        followers=profile.followers if profile.followers is not None else author.followers,
-        url=profile.url if profile.url is not None else author.url,
+        name=profile.name if profile.name is not None else row.name,
+        followers=profile.followers if profile.followers is not None else row.followers,
+        url=profile.url if profile.url is not None else row.author_url,
     )
 
 
@@ -95,41 +95,55 @@ async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[Autho
 
 
 async def resolve(
-    conn: aiosqlite.Connection,
-    cache: AuthorCache,
-    posts: Iterable[tuple[AuthorKey, str, AuthorIn, int]],
+    conn: aiosqlite.Connection, cache: AuthorCache, rows: Sequence[NewMention]
 ) -> tuple[dict[AuthorKey, int], dict[AuthorKey, Profile]]:
-    """Ids for every author of `posts` (key, handle, author, post time), creating and
-    updating rows as needed inside the caller's transaction.
+    """Ids for the authors of `rows`, creating and updating author rows as needed
+    inside the caller's transaction.
 
     Returns the ids and the profiles to put in the cache once the transaction has
     committed (a rollback must not leave ids of rows that were never stored).
     """
-    posts = list(posts)
     current: dict[AuthorKey, Profile] = {}
     missing: list[AuthorKey] = []
-    for key, _, _, _ in posts:
-        if key in current or key in missing:
+    for row in rows:
+        key = (row.channel, row.handle_key)
+        if key in current:
             continue
         cached = cache.get(key)
         if cached is None:
             missing.append(key)
         else:
             current[key] = cached
-    current.update(await _load(conn, missing))
+    if missing:
+        current.update(await _load(conn, list(dict.fromkeys(missing))))
 
     handles: dict[AuthorKey, str] = {}
     fresh: dict[AuthorKey, Profile] = {}  # not stored yet; id 0 until inserted
-    before = dict(current)
-    for key, handle, author, seen_ms in posts:
-        profile = current.get(key) or fresh.get(key)
-        if profile is None:
-            fresh[key] = Profile(0, author.name, author.followers, author.url, seen_ms)
-            handles[key] = handle
+    changed: set[AuthorKey] = set()
+    newest: dict[AuthorKey, int] = {}  # latest post time per known author
+    for row in rows:
+        key = (row.channel, row.handle_key)
+        profile = current.get(key)
+        if profile is not None:
+            if (row.name, row.followers, row.author_url) == profile.fields:
+                # The common case: a known author, same profile. Only note the time;
+                # nothing is built per post.
+                if row.created_ms > newest.get(key, profile.seen_ms):
+                    newest[key] = row.created_ms
+                continue
+            folded = fold(profile, row)
+            if folded.fields != profile.fields:
+                changed.add(key)
+            current[key] = folded
         elif key in fresh:
-            fresh[key] = fold(profile, author, seen_ms)
+            fresh[key] = fold(fresh[key], row)
         else:
-            current[key] = fold(profile, author, seen_ms)
+            fresh[key] = Profile(0, row.name, row.followers, row.author_url, row.created_ms)
+            handles[key] = row.handle
+    for key, seen_ms in newest.items():
+        profile = current[key]
+        if seen_ms > profile.seen_ms:
+            current[key] = replace(profile, seen_ms=seen_ms)
 
     if fresh:
         await conn.executemany(
@@ -149,16 +163,14 @@ async def resolve(
             current[key] = replace(fresh[key], id=profile.id)
         await _link_identities(conn, [p.id for p in created.values()])
 
-    changed = [
-        (p.name, p.followers, p.url, p.seen_ms, p.id)
-        for key, p in current.items()
-        if key in before and p.fields != before[key].fields
-    ]
     if changed:
         await conn.executemany(
             "UPDATE authors SET display_name = ?, followers = ?, url = ?, profile_ms = ? "
             "WHERE id = ?",
-            changed,
+            [
+                (p.name, p.followers, p.url, p.seen_ms, p.id)
+                for p in (current[key] for key in changed)
+            ],
         )
     return {key: p.id for key, p in current.items()}, current
 

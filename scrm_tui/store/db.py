@@ -16,6 +16,7 @@ import aiosqlite
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
+WRITER_CACHE_KB = 64 * 1024
 
 
 class StoreError(RuntimeError):
@@ -79,6 +80,10 @@ class Database:
             try:
                 writer = await _connect(path)
                 try:
+                    # Big ingests touch index pages all over the file: a larger cache
+                    # for the one writer keeps them from being read back per batch. It
+                    # fills only as pages are written, so a viewer stays small.
+                    await writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
                     await _prepare(writer, path)
                     reader = await _connect(path)
                 except BaseException:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import (
     NEUTRAL_BAND,
     MentionDetail,
-    MentionIn,
     MentionRow,
+    NewMention,
     ParentPost,
     Sentiment,
     SentimentLabel,
     Status,
 )
 from scrm_tui.core.query import Query
-from scrm_tui.core.timefmt import to_ms
 from scrm_tui.store import authors
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database
 
 Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
 SNIPPET_CHARS = 400
@@ -56,6 +57,35 @@ def _row(values: Sequence[Any]) -> MentionRow:
         is_read=bool(values[10]),
         snippet=values[11],
     )
+
+
+def _existing_queries(keys: list[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        values = ",".join("(?, ?)" for _ in chunk)
+        sql = f"""
+            WITH wanted(channel, external_id) AS (VALUES {values})
+            SELECT w.channel, w.external_id FROM wanted w
+            WHERE EXISTS (SELECT 1 FROM mentions m
+                          WHERE m.channel = w.channel AND m.external_id = w.external_id)
+        """
+        yield sql, [part for key in chunk for part in key]
+
+
+@lru_cache(maxsize=4)
+def _read_only(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def existing_ids_now(path: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The same lookup, synchronous, for a worker process (its own read-only connection)."""
+    conn = _read_only(path)
+    found: set[tuple[str, str]] = set()
+    for sql, params in _existing_queries(keys):
+        found.update((row[0], row[1]) for row in conn.execute(sql, params))
+    return found
 
 
 def _like_pattern(text: str) -> str:
@@ -92,44 +122,23 @@ class MentionStore:
     async def existing_ids(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which (channel, external_id) pairs are already stored."""
         found: set[tuple[str, str]] = set()
-        pending = list(keys)
-        for start in range(0, len(pending), _CHUNK):
-            chunk = pending[start : start + _CHUNK]
-            values = ",".join("(?, ?)" for _ in chunk)
-            params = [part for key in chunk for part in key]
-            sql = f"""
-                WITH wanted(channel, external_id) AS (VALUES {values})
-                SELECT w.channel, w.external_id FROM wanted w
-                WHERE EXISTS (SELECT 1 FROM mentions m
-                              WHERE m.channel = w.channel AND m.external_id = w.external_id)
-            """
+        for sql, params in _existing_queries(list(keys)):
             async with self.db.reader.execute(sql, params) as cursor:
                 found.update((row[0], row[1]) for row in await cursor.fetchall())
         return found
 
-    async def insert_batch(
-        self, items: Sequence[tuple[MentionIn, Sentiment]], now_ms: int
-    ) -> list[int]:
+    async def insert_batch(self, rows: Sequence[NewMention], now_ms: int) -> list[int]:
         """Store mentions and their authors in one transaction; return the new ids.
 
         A mention already stored (same channel and external id) is left as it is, so
         ingesting the same input twice stores nothing twice.
         """
-        if not items:
+        if not rows:
             return []
-        posts = [
-            (
-                (m.channel.value, handle_key(m.channel, m.author.handle)),
-                m.author.handle,
-                m.author,
-                to_ms(m.created_at),
-            )
-            for m, _ in items
-        ]
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
                 before = (await cursor.fetchone() or (0,))[0]
-            ids, profiles = await authors.resolve(conn, self._authors, posts)
+            ids, profiles = await authors.resolve(conn, self._authors, rows)
             await conn.executemany(
                 """
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
@@ -139,20 +148,20 @@ class MentionStore:
                 """,
                 [
                     (
-                        m.channel.value,
-                        m.external_id,
-                        m.url,
-                        ids[key],
-                        m.text,
-                        created,
+                        r.channel,
+                        r.external_id,
+                        r.url,
+                        ids[(r.channel, r.handle_key)],
+                        r.text,
+                        r.created_ms,
                         now_ms,
-                        m.in_reply_to,
-                        s.compound,
-                        s.pos,
-                        s.neu,
-                        s.neg,
+                        r.in_reply_to,
+                        r.compound,
+                        r.pos,
+                        r.neu,
+                        r.neg,
                     )
-                    for (m, s), (key, _, _, created) in zip(items, posts, strict=True)
+                    for r in rows
                 ],
             )
             async with conn.execute(
