@@ -140,43 +140,54 @@ async def _read(
         return
 
     loop = asyncio.get_running_loop()
-    lock = threading.Lock()
+    room = threading.Condition()  # guards pending/ended/stopped; the reader waits on it
     pending: list[bytes] = []
-    ended = False
+    ended = stopped = False
     wake = asyncio.Event()
 
     def pump() -> None:
         nonlocal ended
         try:
             for raw in stream:
-                with lock:
+                with room:
+                    # Backpressure: never hold more than two batches in memory.
+                    while len(pending) >= 2 * batch_size and not stopped:
+                        room.wait()
+                    if stopped:
+                        return
                     pending.append(raw)
                     full = len(pending) == batch_size
                 if full:
                     loop.call_soon_threadsafe(wake.set)
         finally:
-            with lock:
+            with room:
                 ended = True
             loop.call_soon_threadsafe(wake.set)
 
     reader = threading.Thread(target=pump, name="scrm-ingest-reader", daemon=True)
     reader.start()
-    while True:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), PAUSE)
-        wake.clear()
-        with lock:
-            taken = pending[:]
-            pending.clear()
-            done = ended
-        if taken:
-            yield taken, len(taken) < batch_size
-        if done:
-            with lock:
-                rest = pending[:]
-            if rest:
-                yield rest, True
-            return
+    try:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), PAUSE)
+            wake.clear()
+            with room:
+                taken = pending[:]
+                pending.clear()
+                done = ended
+                room.notify_all()
+            if taken:
+                yield taken, len(taken) < batch_size
+            if done:
+                with room:
+                    rest = pending[:]
+                if rest:
+                    yield rest, True
+                return
+    finally:
+        with room:
+            stopped = True
+            room.notify_all()
 
 
 async def ingest_stream(
@@ -222,6 +233,15 @@ async def ingest_stream(
             record(await writing)
         writing = asyncio.ensure_future(inbox.store(prepared.rows, offered=prepared.offered))
 
+    async def drain() -> None:
+        """Everything handed to the workers is written, in order."""
+        nonlocal writing
+        while inflight:
+            await finish_oldest()
+        if writing is not None:
+            record(await writing)
+            writing = None
+
     async def handle_here(first_line: int, lines: list[bytes]) -> None:
         mentions: list[MentionIn] = []
         for offset, raw in enumerate(lines):
@@ -248,23 +268,13 @@ async def ingest_stream(
                 while len(inflight) > pool.workers + QUEUED:
                     await finish_oldest()
             if paused and batch:
-                # A pipe that goes quiet: store what came so far rather than wait
-                # for a full batch (after everything before it, to keep the order).
-                while inflight:
-                    await finish_oldest()
-                if writing is not None:
-                    record(await writing)
-                    writing = None
+                # The end, or a pipe that went quiet: store what came so far rather
+                # than wait for a full batch (after everything before it, in order).
+                await drain()
                 await handle_here(first_line, batch)
                 first_line += len(batch)
                 batch = []
-        while inflight:
-            await finish_oldest()
-        if writing is not None:
-            record(await writing)
-            writing = None
-        if batch:
-            await handle_here(first_line, batch)
+        await drain()
     finally:
         for future in inflight:
             future.cancel()
