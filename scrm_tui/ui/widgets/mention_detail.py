@@ -24,6 +24,11 @@ _SENTIMENT_STYLE = {
 }
 
 
+def _ago(now_ms: int, then_ms: int) -> str:
+    when = age(now_ms, then_ms)
+    return "just now" if when == "now" else f"{when} ago"
+
+
 def _plain(text: str, style: str = "") -> tuple[str, str]:
     """A literal piece of text with a style; never parsed as markup."""
     return (text, style)
@@ -60,7 +65,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     lines.append(
         Content.assemble(
             _plain(CHANNEL_BADGES.get(row.channel, row.channel), "$secondary"),
-            f" · {absolute(row.created_ms)} ({age(now_ms, row.created_ms)} ago) · ",
+            f" · {absolute(row.created_ms)} ({_ago(now_ms, row.created_ms)}) · ",
             _plain(state, "bold" if state == "open" else "$text-muted"),
             " · ",
             "read" if row.is_read else _plain("unread", "bold"),
@@ -88,7 +93,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
         parent = Content.assemble(
             _plain("↳ in reply to ", "$text-muted"),
             _plain(parent_name, "bold"),
-            f" · {age(now_ms, p.created_ms)} ago\n",
+            f" · {_ago(now_ms, p.created_ms)}\n",
             sanitize.block(p.text[:2000]) + ("…" if len(p.text) > 2000 else ""),
         )
     elif detail.in_reply_to:
