@@ -64,10 +64,6 @@ class Query:
     def is_empty(self) -> bool:
         return self == Query(source=self.source)
 
-    @property
-    def has_text(self) -> bool:
-        return bool(self.words or self.phrases)
-
     def fts_match(self) -> str | None:
         """An FTS5 MATCH expression for the positive text terms, or None.
 
@@ -209,8 +205,3 @@ def _apply_is(
         sentiments.add(SENTIMENT_ALIASES[value])
         return status, unread
     raise QueryError(f"unknown 'is:{value}' (try is:open, is:done, is:unread, is:read)")
-
-
-def describe(query: Query) -> str:
-    """A short readable summary of an active filter, for the header."""
-    return query.source or "all"

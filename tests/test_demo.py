@@ -1,0 +1,102 @@
+"""The offline demo: its data reads like the brief, seeds cleanly, and keeps streaming."""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from scrm_tui.core.query import Query, parse
+from scrm_tui.service import demo
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import NOW, fixed_clock
+
+
+def test_fixtures_meet_the_brief() -> None:
+    customers = demo.demo_customers()
+    mentions = demo.demo_mentions(NOW)
+    assert len(customers) >= 300
+    assert len(mentions) >= 1500
+    channels = Counter(m.channel for m in mentions)
+    assert len(channels) >= 5 and min(channels.values()) >= 50
+    times = [m.created_at for m in mentions]
+    assert max(times) <= NOW and NOW - min(times) >= timedelta(days=13)
+    assert NOW - min(times) <= timedelta(days=14)
+    texts = [m.text for m in mentions]
+    # Not only English: accented Latin, CJK, Arabic or Hebrew letters in many posts.
+    foreign = sum(
+        1
+        for t in texts
+        if any(unicodedata.category(c).startswith("L") and ord(c) > 0xBF for c in t)
+    )
+    assert foreign >= len(texts) * 0.05
+    assert len(set(texts)) == len(texts)  # no two posts alike
+    assert any(len(t) >= 2000 for t in texts) and any("http" in t for t in texts)
+
+
+def test_fixtures_carry_every_hostile_case() -> None:
+    raw = (Path(demo.fixtures().joinpath("mentions.jsonl"))).read_text(encoding="utf-8")
+    assert "\\ud800" in raw or "\\udfff" in raw  # lone surrogates, as JSON escapes
+    blob = "\n".join(
+        m.text + (m.author.name or "") + m.author.handle for m in demo.demo_mentions(NOW)
+    )
+    for needle in (
+        "[@click=",
+        "[/x]",
+        "[link=",
+        "[URGENT]",
+        "\x1b[",
+        "\x1b]8;;",
+        "\x1b]52;",
+        "\u202e",
+        "\u200b",
+        "\x00",
+        "\x9b",
+    ):
+        assert needle in blob, repr(needle)
+    assert any(len(m.text) == 20_000 for m in demo.demo_mentions(NOW))
+    assert any(
+        sum(1 for c in m.text if unicodedata.combining(c)) >= 50 for m in demo.demo_mentions(NOW)
+    )
+
+
+async def test_seeding_builds_the_demo_database_once(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        first = await demo.seed(inbox)
+        again = await demo.seed(inbox)
+        assert first.mentions == len(demo.demo_mentions(NOW))
+        assert again.mentions == 0  # nothing stored twice
+        assert await inbox.customers.count() == len(demo.demo_customers())
+        assert await inbox.count(Query()) == first.mentions
+        newest = (await inbox.page_older(Query(), None, 1))[0]
+        assert NOW.timestamp() * 1000 - newest.created_ms < 3600 * 1000  # minutes old
+        # Authors whose handle a customer uses are linked to that customer.
+        linked = [r for r in await inbox.page_older(Query(), None, 500) if r.customer_name]
+        assert len(linked) >= 100
+        assert await inbox.count(parse("outage")) >= 50
+        assert await inbox.count(parse("s:neg")) >= 300
+
+
+async def test_the_stream_keeps_coming_at_a_human_pace(db_path: Path) -> None:
+    stream = demo.DemoStream(random.Random(4), interval=(1.0, 5.0))
+    gaps = [stream.next_gap() for _ in range(2000)]
+    assert min(gaps) >= 1.0 and max(gaps) <= 5.0
+    assert 1.8 < sum(gaps) / len(gaps) < 3.2  # irregular, but about one every 2-3 s
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    produced = [stream.next_mention(now) for _ in range(1200)]  # more than the pool
+    assert len({(m.channel, m.external_id) for m in produced}) == 1200
+    assert all(m.created_at == now for m in produced)
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        result = await inbox.ingest(produced)
+        assert len(result.stored) == 1200
+
+
+def test_stream_pool_has_its_own_posts() -> None:
+    seeded = {(m.channel, m.external_id) for m in demo.demo_mentions(NOW)}
+    with demo.fixtures().joinpath("stream.jsonl").open(encoding="utf-8") as handle:
+        pool = [json.loads(line) for line in handle]
+    assert len(pool) >= 300
+    assert not {(p["channel"], str(p["id"])) for p in pool} & seeded
