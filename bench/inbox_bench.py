@@ -424,9 +424,12 @@ def main() -> int:
                 ingest = IngestFigures(size, vader, pipeline)
             if args.ingest_only:
                 assert ingest is not None, "--ingest-only needs a fresh database (no --reuse)"
-                print(f"\n== {size:,} mentions: ingest {size / ingest.pipeline_seconds:,.0f} rows/s, "
-                      f"bare VADER {size / ingest.vader_seconds:,.0f} rows/s, "
-                      f"ratio {ingest.ratio:.2f}x")
+                rate = size / ingest.pipeline_seconds
+                print(
+                    f"\n== {size:,} mentions: ingest {rate:,.0f} rows/s, "
+                    f"bare VADER {size / ingest.vader_seconds:,.0f} rows/s, "
+                    f"ratio {ingest.ratio:.2f}x"
+                )
                 continue
             session = Session()
             for run in range(args.runs):

@@ -52,9 +52,17 @@ V422_AT = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # client reconnect fix
 
 EVENTS = [
     {"day": 5, "at": RELEASE_AT, "what": "Kestrel 4.2 released (new timeline view)"},
-    {"day": 9, "at": PRICE_AT, "what": "Price increase announced (Pro $8->$10, Team $14->$18/seat)"},
-    {"day": 11, "at": OUTAGE_START, "until": OUTAGE_END,
-     "what": "EU sync outage: clients stuck on 'Connecting...', 502 errors"},
+    {
+        "day": 9,
+        "at": PRICE_AT,
+        "what": "Price increase announced (Pro $8->$10, Team $14->$18/seat)",
+    },
+    {
+        "day": 11,
+        "at": OUTAGE_START,
+        "until": OUTAGE_END,
+        "what": "EU sync outage: clients stuck on 'Connecting...', 502 errors",
+    },
 ]
 
 CHANNELS = ["mastodon", "bluesky", "reddit", "hackernews", "github", "rss"]
@@ -76,8 +84,22 @@ def B(block: str) -> list[str]:
 
 # Romanisation for e-mail addresses and handles; NFKD handles most Latin letters,
 # this map covers the ones that do not decompose.
-_TRANSLIT = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss",
-             "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "œ": "oe"}
+_TRANSLIT = {
+    "ł": "l",
+    "Ł": "L",
+    "ø": "o",
+    "Ø": "O",
+    "æ": "ae",
+    "Æ": "Ae",
+    "ß": "ss",
+    "đ": "d",
+    "Đ": "D",
+    "ı": "i",
+    "þ": "th",
+    "Þ": "Th",
+    "ð": "d",
+    "œ": "oe",
+}
 
 
 def ascii_fold(s: str) -> str:
@@ -98,34 +120,58 @@ def slugify(s: str, sep: str = "") -> str:
 # country code -> (region custom field, language people there usually post in,
 #                  phone template: each # is a random digit, mastodon instances they favour)
 COUNTRIES = {
-    "US": ("NA", "en", "+1 (###) 555-01##"), "CA": ("NA", "en", "+1 (416) 555-01##"),
-    "GB": ("EMEA", "en", "+44 20 7946 0###"), "IE": ("EMEA", "en", "+353 1 ### ####"),
-    "DE": ("EMEA", "de", "+49 30 #######"), "AT": ("EMEA", "de", "+43 1 ### ## ##"),
-    "CH": ("EMEA", "de", "+41 44 ### ## ##"), "FR": ("EMEA", "fr", "+33 1 ## ## ## ##"),
-    "BE": ("EMEA", "nl", "+32 2 ### ## ##"), "NL": ("EMEA", "nl", "+31 20 ### ####"),
-    "ES": ("EMEA", "es", "+34 91 ### ## ##"), "PT": ("EMEA", "pt", "+351 21 ### ####"),
-    "IT": ("EMEA", "it", "+39 02 #### ####"), "SE": ("EMEA", "sv", "+46 8 ### ## ##"),
-    "NO": ("EMEA", "en", "+47 ## ## ## ##"), "DK": ("EMEA", "en", "+45 ## ## ## ##"),
-    "FI": ("EMEA", "en", "+358 9 #### ###"), "PL": ("EMEA", "pl", "+48 22 ### ## ##"),
-    "CZ": ("EMEA", "en", "+420 2## ### ###"), "UA": ("EMEA", "en", "+380 44 ### ####"),
-    "TR": ("EMEA", "en", "+90 212 ### ## ##"), "IL": ("EMEA", "he", "+972 3-###-####"),
-    "AE": ("EMEA", "ar", "+971 4 ### ####"), "EG": ("EMEA", "ar", "+20 2 #### ####"),
-    "NG": ("EMEA", "en", "+234 1 ### ####"), "KE": ("EMEA", "en", "+254 20 ### ####"),
-    "ZA": ("EMEA", "en", "+27 21 ### ####"), "IS": ("EMEA", "en", "+354 5## ####"),
-    "BR": ("LATAM", "pt", "+55 11 9####-####"), "MX": ("LATAM", "es", "+52 55 #### ####"),
-    "AR": ("LATAM", "es", "+54 11 ####-####"), "CO": ("LATAM", "es", "+57 601 ### ####"),
-    "CL": ("LATAM", "es", "+56 2 #### ####"), "JP": ("APAC", "ja", "+81 3-####-####"),
-    "CN": ("APAC", "zh", "+86 10 #### ####"), "TW": ("APAC", "en", "+886 2 #### ####"),
-    "KR": ("APAC", "ko", "+82 2-###-####"), "IN": ("APAC", "en", "+91 80 #### ####"),
-    "SG": ("APAC", "en", "+65 6### ####"), "AU": ("APAC", "en", "+61 2 #### ####"),
-    "NZ": ("APAC", "en", "+64 9 ### ####"), "VN": ("APAC", "en", "+84 28 #### ####"),
-    "PH": ("APAC", "en", "+63 2 #### ####"), "ID": ("APAC", "en", "+62 21 #### ####"),
+    "US": ("NA", "en", "+1 (###) 555-01##"),
+    "CA": ("NA", "en", "+1 (416) 555-01##"),
+    "GB": ("EMEA", "en", "+44 20 7946 0###"),
+    "IE": ("EMEA", "en", "+353 1 ### ####"),
+    "DE": ("EMEA", "de", "+49 30 #######"),
+    "AT": ("EMEA", "de", "+43 1 ### ## ##"),
+    "CH": ("EMEA", "de", "+41 44 ### ## ##"),
+    "FR": ("EMEA", "fr", "+33 1 ## ## ## ##"),
+    "BE": ("EMEA", "nl", "+32 2 ### ## ##"),
+    "NL": ("EMEA", "nl", "+31 20 ### ####"),
+    "ES": ("EMEA", "es", "+34 91 ### ## ##"),
+    "PT": ("EMEA", "pt", "+351 21 ### ####"),
+    "IT": ("EMEA", "it", "+39 02 #### ####"),
+    "SE": ("EMEA", "sv", "+46 8 ### ## ##"),
+    "NO": ("EMEA", "en", "+47 ## ## ## ##"),
+    "DK": ("EMEA", "en", "+45 ## ## ## ##"),
+    "FI": ("EMEA", "en", "+358 9 #### ###"),
+    "PL": ("EMEA", "pl", "+48 22 ### ## ##"),
+    "CZ": ("EMEA", "en", "+420 2## ### ###"),
+    "UA": ("EMEA", "en", "+380 44 ### ####"),
+    "TR": ("EMEA", "en", "+90 212 ### ## ##"),
+    "IL": ("EMEA", "he", "+972 3-###-####"),
+    "AE": ("EMEA", "ar", "+971 4 ### ####"),
+    "EG": ("EMEA", "ar", "+20 2 #### ####"),
+    "NG": ("EMEA", "en", "+234 1 ### ####"),
+    "KE": ("EMEA", "en", "+254 20 ### ####"),
+    "ZA": ("EMEA", "en", "+27 21 ### ####"),
+    "IS": ("EMEA", "en", "+354 5## ####"),
+    "BR": ("LATAM", "pt", "+55 11 9####-####"),
+    "MX": ("LATAM", "es", "+52 55 #### ####"),
+    "AR": ("LATAM", "es", "+54 11 ####-####"),
+    "CO": ("LATAM", "es", "+57 601 ### ####"),
+    "CL": ("LATAM", "es", "+56 2 #### ####"),
+    "JP": ("APAC", "ja", "+81 3-####-####"),
+    "CN": ("APAC", "zh", "+86 10 #### ####"),
+    "TW": ("APAC", "en", "+886 2 #### ####"),
+    "KR": ("APAC", "ko", "+82 2-###-####"),
+    "IN": ("APAC", "en", "+91 80 #### ####"),
+    "SG": ("APAC", "en", "+65 6### ####"),
+    "AU": ("APAC", "en", "+61 2 #### ####"),
+    "NZ": ("APAC", "en", "+64 9 ### ####"),
+    "VN": ("APAC", "en", "+84 28 #### ####"),
+    "PH": ("APAC", "en", "+63 2 #### ####"),
+    "ID": ("APAC", "en", "+62 21 #### ####"),
 }
 
 # Name pools per culture.  "pairs" cultures list full names (gendered surnames, or a
 # native-script spelling next to the romanised one as "Latin=Native").
 CULTURES = {
-    "anglo": {"cc": "US US US US US CA CA GB GB IE AU NZ", "first": """John Emily Michael Sarah
+    "anglo": {
+        "cc": "US US US US US CA CA GB GB IE AU NZ",
+        "first": """John Emily Michael Sarah
         David Jessica Chris Ashley Brandon Megan Tyler Lauren Marcus Danielle Kevin Rachel Jordan
         Taylor Aaron Brittany Derek Courtney Oliver Amelia Harry Isla George Freya Callum Niamh
         Rhys Eilidh Hamish Matilda Jack Chloe Liam Grace Ethan Hannah Noah Abigail Ben Molly""",
@@ -135,95 +181,171 @@ CULTURES = {
         Stewart Morris Murphy Cook Rogers Reed Bailey Cooper Richardson Howard Ward Peterson Gray
         Hughes Price Sanders Bennett Barnes Ross Henderson Coleman Jenkins Powell Patterson Walsh
         O'Brien McCarthy Byrne Fitzgerald Lloyd Pritchard MacLeod Fraser Okafor Nguyen Kim Patel
-        Washington Delgado Sullivan Kowalczyk Rossi Hale Whitaker Brennan Lindgren"""},
-    "german": {"cc": "DE DE DE DE AT CH", "first": """Jonas Lena Lukas Anna Felix Mia
+        Washington Delgado Sullivan Kowalczyk Rossi Hale Whitaker Brennan Lindgren""",
+    },
+    "german": {
+        "cc": "DE DE DE DE AT CH",
+        "first": """Jonas Lena Lukas Anna Felix Mia
         Maximilian Sophie Jürgen Käthe Jörg Birgit Tobias Annika Moritz Leonie Niklas Hannah
         Sebastian Katrin Florian Jana Matthias Svenja Dennis Franziska Bernd Ute Timo Merle""",
         "last": """Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann
         Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Krüger Hartmann
-        Lange Köhler Vogel Weiß Jäger Groß Brandt Özdemir Yılmaz Kowalski Bergmann Huber Gruber"""},
-    "french": {"cc": "FR FR FR FR BE CH", "first": """Camille Léa Hugo Chloé Théo Manon Mathieu
+        Lange Köhler Vogel Weiß Jäger Groß Brandt Özdemir Yılmaz Kowalski Bergmann Huber Gruber""",
+    },
+    "french": {
+        "cc": "FR FR FR FR BE CH",
+        "first": """Camille Léa Hugo Chloé Théo Manon Mathieu
         Élodie Nicolas Océane Benoît Inès Gaëlle Sébastien François Julien Margaux Antoine Lucie
         Maxime Anaïs Guillaume Clémence Bastien Noémie""",
         "last": """Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon
         Laurent Lefèvre Michel Garcia Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau
-        Vincent Mercier Chevalier Benali Nguyen Perrin Gauthier Masson"""},
-    "spanish": {"cc": "ES ES ES MX MX AR CO CL", "first": """José Lucía Alejandro Carmen Javier
+        Vincent Mercier Chevalier Benali Nguyen Perrin Gauthier Masson""",
+    },
+    "spanish": {
+        "cc": "ES ES ES MX MX AR CO CL",
+        "first": """José Lucía Alejandro Carmen Javier
         María Sergio Paula Álvaro Nuria Íñigo Begoña Pablo Marta Sofía Mateo Valentina Santiago
         Camila Diego Ximena Joaquín Renata Emiliano Andrés Catalina""",
         "last": """García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez Martín
         Jiménez Ruiz Hernández Díaz Moreno Muñoz Álvarez Romero Núñez Iglesias Ortega Castillo
-        Etxeberria Ramírez Torres Flores Vargas Castro Rojas Mendoza Aguilar Salazar Cárdenas"""},
-    "portuguese": {"cc": "BR BR BR BR PT PT", "first": """João Ana Pedro Beatriz Lucas Gabriela
+        Etxeberria Ramírez Torres Flores Vargas Castro Rojas Mendoza Aguilar Salazar Cárdenas""",
+    },
+    "portuguese": {
+        "cc": "BR BR BR BR PT PT",
+        "first": """João Ana Pedro Beatriz Lucas Gabriela
         Rafael Larissa Thiago Fernanda Gonçalo Inês Conceição Mariana Felipe Letícia Bruno
         Juliana Caio Tatiane""",
         "last": """Silva Santos Oliveira Souza Lima Pereira Ferreira Costa Rodrigues Almeida
-        Nascimento Carvalho Araújo Ribeiro Gonçalves Magalhães Barbosa Teixeira Moura Cardoso"""},
-    "italian": {"cc": "IT IT IT CH", "first": """Giulia Marco Francesca Alessandro Chiara Matteo
+        Nascimento Carvalho Araújo Ribeiro Gonçalves Magalhães Barbosa Teixeira Moura Cardoso""",
+    },
+    "italian": {
+        "cc": "IT IT IT CH",
+        "first": """Giulia Marco Francesca Alessandro Chiara Matteo
         Federica Lorenzo Niccolò Martina Davide Elisa Simone Valentina Riccardo Sara""",
         "last": """Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno
-        Gallo Conti De Luca Fontana Caruso Moretti Barbieri Lombardi Galli"""},
-    "dutch": {"cc": "NL NL NL BE", "first": """Daan Sanne Bram Lotte Thijs Femke Joris Anouk Sem
+        Gallo Conti De Luca Fontana Caruso Moretti Barbieri Lombardi Galli""",
+    },
+    "dutch": {
+        "cc": "NL NL NL BE",
+        "first": """Daan Sanne Bram Lotte Thijs Femke Joris Anouk Sem
         Eline Ruben Maaike Jeroen Iris Wouter Fleur""",
         "last": """de Jong Jansen de Vries van den Berg van Dijk Bakker Visser Smit Meijer de Boer
-        Mulder Bos Vos Peeters Janssens Maes Hendriks Dekker"""},
-    "nordic": {"cc": "SE SE SE NO DK FI IS", "first": """Erik Astrid Lars Ingrid Johan Sofia
+        Mulder Bos Vos Peeters Janssens Maes Hendriks Dekker""",
+    },
+    "nordic": {
+        "cc": "SE SE SE NO DK FI IS",
+        "first": """Erik Astrid Lars Ingrid Johan Sofia
         Anders Elin Björn Maja Oskar Sigrid Mikael Saara Aino Joonas Freja Magnus Linnea Henrik
         Ebba Mats""",
         "last": """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Lindberg
         Sjöberg Åberg Öberg Hansen Nielsen Virtanen Korhonen Mäkinen Berg Lund Holm Dahl
-        Bergström Ström Nyström"""},
-    "indian": {"cc": "IN IN IN SG US GB", "first": """Priya Rahul Ananya Arjun Kavya Vikram Sneha
+        Bergström Ström Nyström""",
+    },
+    "indian": {
+        "cc": "IN IN IN SG US GB",
+        "first": """Priya Rahul Ananya Arjun Kavya Vikram Sneha
         Rohan Aditi Karthik Lakshmi Siddharth Neha Aman Divya Harsh Pooja Varun Meera Nikhil""",
         "last": """Sharma Patel Iyer Reddy Nair Gupta Mehta Rao Krishnan Banerjee Chatterjee
-        Desai Kulkarni Menon Joshi Bhat Pillai Agarwal Verma Srinivasan"""},
-    "african": {"cc": "NG NG KE ZA ZA GB US", "first": """Chinedu Amara Tunde Ngozi Kwame Abena
+        Desai Kulkarni Menon Joshi Bhat Pillai Agarwal Verma Srinivasan""",
+    },
+    "african": {
+        "cc": "NG NG KE ZA ZA GB US",
+        "first": """Chinedu Amara Tunde Ngozi Kwame Abena
         Thabo Lerato Wanjiru Kofi Chiamaka Sipho Zanele Emeka Folake Baraka""",
         "last": """Okafor Adeyemi Mensah Boateng Nkosi Dlamini Mwangi Otieno Balogun Eze Okonkwo
-        Asante Ndlovu Kamau Adebayo Mokoena"""},
-    "turkish": {"cc": "TR TR DE", "first": "Emre Elif Mehmet Zeynep Can Ayşe Burak Selin Deniz",
-                "last": "Yılmaz Kaya Demir Şahin Çelik Öztürk Aydın Arslan Doğan"},
-    "sea": {"cc": "VN PH ID SG", "first": """Lan Minh Thu Huy Maria Juan Angelica Paolo Putri
+        Asante Ndlovu Kamau Adebayo Mokoena""",
+    },
+    "turkish": {
+        "cc": "TR TR DE",
+        "first": "Emre Elif Mehmet Zeynep Can Ayşe Burak Selin Deniz",
+        "last": "Yılmaz Kaya Demir Şahin Çelik Öztürk Aydın Arslan Doğan",
+    },
+    "sea": {
+        "cc": "VN PH ID SG",
+        "first": """Lan Minh Thu Huy Maria Juan Angelica Paolo Putri
         Budi Siti Rizky Wei Ling""",
         "last": """Nguyen Tran Le Pham Santos Reyes Cruz Bautista Santoso Wulandari Hidayat Tan
-        Lim Goh"""},
+        Lim Goh""",
+    },
 }
 PAIR_CULTURES = {
-    "polish": {"cc": "PL", "names": """Agnieszka Nowak; Piotr Kowalski; Katarzyna Wiśniewska;
+    "polish": {
+        "cc": "PL",
+        "names": """Agnieszka Nowak; Piotr Kowalski; Katarzyna Wiśniewska;
         Tomasz Wójcik; Małgorzata Kamińska; Paweł Lewandowski; Zofia Zielińska; Michał Szymański;
         Joanna Woźniak; Wojciech Dąbrowski; Marta Kozłowska; Krzysztof Mazur; Aleksandra
         Krawczyk; Jakub Zając; Magdalena Król; Bartosz Pawlak; Natalia Sikora; Grzegorz Baran;
-        Ewa Jabłońska; Kamil Wieczorek"""},
-    "czech": {"cc": "CZ", "names": """Ondřej Novák; Tereza Dvořáková; Jiří Černý; Lucie
-        Procházková; Tomáš Kučera; Veronika Horáková; Jan Veselý"""},
-    "slavic": {"cc": "UA UA DE PL", "names": """Olena Kovalenko=Олена Коваленко; Andriy Melnyk=Андрій
+        Ewa Jabłońska; Kamil Wieczorek""",
+    },
+    "czech": {
+        "cc": "CZ",
+        "names": """Ondřej Novák; Tereza Dvořáková; Jiří Černý; Lucie
+        Procházková; Tomáš Kučera; Veronika Horáková; Jan Veselý""",
+    },
+    "slavic": {
+        "cc": "UA UA DE PL",
+        "names": """Olena Kovalenko=Олена Коваленко; Andriy Melnyk=Андрій
         Мельник; Iryna Savchenko=Ірина Савченко; Maksym Kravchenko=Максим Кравченко; Kateryna
         Moroz=Катерина Мороз; Oleksandr Tkachenko=Олександр Ткаченко; Dmitri Volkov=Дмитрий
         Волков; Natalia Ivanova=Наталья Иванова; Anastasia Orlova=Анастасия Орлова; Pavel
-        Sokolov=Павел Соколов; Yulia Bondarenko=Юлія Бондаренко"""},
-    "arabic": {"cc": "AE AE EG EG GB DE", "names": """Omar Haddad=عمر حداد; Layla Khalil=ليلى خليل;
+        Sokolov=Павел Соколов; Yulia Bondarenko=Юлія Бондаренко""",
+    },
+    "arabic": {
+        "cc": "AE AE EG EG GB DE",
+        "names": """Omar Haddad=عمر حداد; Layla Khalil=ليلى خليل;
         Youssef Nasser=يوسف ناصر; Fatima Mansour=فاطمة منصور; Karim Saleh=كريم صالح; Nour
         Farouk=نور فاروق; Hassan Aziz=حسن عزيز; Amira Hamdan=أميرة حمدان; Tariq El-Masri=طارق
-        المصري; Salma Al-Sayed=سلمى السيد; Khaled Barakat=خالد بركات; Rania Haddad=رانيا حداد"""},
-    "hebrew": {"cc": "IL", "names": """Noa Cohen=נועה כהן; Yonatan Levi=יונתן לוי; Tamar
+        المصري; Salma Al-Sayed=سلمى السيد; Khaled Barakat=خالد بركات; Rania Haddad=رانيا حداد""",
+    },
+    "hebrew": {
+        "cc": "IL",
+        "names": """Noa Cohen=נועה כהן; Yonatan Levi=יונתן לוי; Tamar
         Mizrahi=תמר מזרחי; Itai Peretz=איתי פרץ; Maya Biton=מאיה ביטון; Eitan Friedman=איתן
-        פרידמן; Shira Avraham=שירה אברהם; Ariel Katz=אריאל כץ; Yael Shapiro=יעל שפירא"""},
-    "japanese": {"cc": "JP", "names": """Misaki Sato=佐藤 美咲; Kenta Tanaka=田中 健太; Shota
+        פרידמן; Shira Avraham=שירה אברהם; Ariel Katz=אריאל כץ; Yael Shapiro=יעל שפירא""",
+    },
+    "japanese": {
+        "cc": "JP",
+        "names": """Misaki Sato=佐藤 美咲; Kenta Tanaka=田中 健太; Shota
         Suzuki=鈴木 翔太; Hina Takahashi=高橋 陽菜; Daisuke Ito=伊藤 大輔; Sakura Watanabe=渡辺
         さくら; Takumi Yamamoto=山本 拓海; Yui Nakamura=中村 結衣; Naoki Kobayashi=小林 直樹; Aya
         Kato=加藤 彩; Ryo Yoshida=吉田 亮; Mayumi Sasaki=佐々木 真由美; Haruto Matsumoto=松本 陽翔;
-        Yuki Inoue=井上 由紀; Sho Kimura=木村 翔; Emi Hayashi=林 恵美"""},
-    "chinese": {"cc": "CN CN TW SG", "names": """Fang Wang=王芳; Na Li=李娜; Min Zhao=赵敏; Jing
+        Yuki Inoue=井上 由紀; Sho Kimura=木村 翔; Emi Hayashi=林 恵美""",
+    },
+    "chinese": {
+        "cc": "CN CN TW SG",
+        "names": """Fang Wang=王芳; Na Li=李娜; Min Zhao=赵敏; Jing
         Chen=陈静; Lei Huang=黄磊; Yang Liu=刘洋; Ting Wu=吴婷; Jie Zhou=周杰; Xinyi Lin=林欣怡;
-        Haoran Guo=郭浩然; Zihan Yang=杨子涵; Kevin Lin=林凯文; Grace Chen=陈佳怡"""},
-    "korean": {"cc": "KR", "names": """Minjun Kim=김민준; Seoyeon Lee=이서연; Jihoon Park=박지훈;
+        Haoran Guo=郭浩然; Zihan Yang=杨子涵; Kevin Lin=林凯文; Grace Chen=陈佳怡""",
+    },
+    "korean": {
+        "cc": "KR",
+        "names": """Minjun Kim=김민준; Seoyeon Lee=이서연; Jihoon Park=박지훈;
         Yujin Choi=최유진; Haeun Jung=정하은; Doyoon Kang=강도윤; Subin Cho=조수빈; Yejun
-        Yoon=윤예준"""},
+        Yoon=윤예준""",
+    },
 }
-CULTURE_WEIGHTS = {"anglo": 30, "german": 10, "french": 7, "spanish": 8, "portuguese": 6,
-                   "italian": 4, "dutch": 4, "nordic": 5, "indian": 7, "african": 4,
-                   "turkish": 2, "sea": 3, "polish": 3, "czech": 1, "slavic": 3, "arabic": 3,
-                   "hebrew": 2, "japanese": 4, "chinese": 3, "korean": 2}
+CULTURE_WEIGHTS = {
+    "anglo": 30,
+    "german": 10,
+    "french": 7,
+    "spanish": 8,
+    "portuguese": 6,
+    "italian": 4,
+    "dutch": 4,
+    "nordic": 5,
+    "indian": 7,
+    "african": 4,
+    "turkish": 2,
+    "sea": 3,
+    "polish": 3,
+    "czech": 1,
+    "slavic": 3,
+    "arabic": 3,
+    "hebrew": 2,
+    "japanese": 4,
+    "chinese": 3,
+    "korean": 2,
+}
 
 # Fictional companies: "Name|domain|country".  Several share a country so that the
 # CRM has colleagues who know each other.
@@ -331,17 +453,30 @@ Ember Hill Bakery|emberhillbakery.com|US
 Pennant Analytics Inc|pennantanalytics.com|US
 """
 
-PERSONAL_MAIL = {"default": ["gmail.com", "gmail.com", "gmail.com", "proton.me", "outlook.com",
-                             "icloud.com", "fastmail.com", "hey.com", "pm.me"],
-                 "de": ["gmail.com", "posteo.de", "gmx.de", "web.de", "mailbox.org", "proton.me"],
-                 "fr": ["gmail.com", "orange.fr", "free.fr", "proton.me"],
-                 "es": ["gmail.com", "hotmail.es", "outlook.es", "proton.me"],
-                 "pt": ["gmail.com", "hotmail.com", "uol.com.br", "proton.me"],
-                 "it": ["gmail.com", "libero.it", "proton.me"],
-                 "ja": ["gmail.com", "yahoo.co.jp", "icloud.com"],
-                 "zh": ["qq.com", "163.com", "gmail.com"], "ko": ["naver.com", "gmail.com"],
-                 "pl": ["gmail.com", "wp.pl", "proton.me"], "sv": ["gmail.com", "proton.me"],
-                 "nl": ["gmail.com", "ziggo.nl", "proton.me"]}
+PERSONAL_MAIL = {
+    "default": [
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "proton.me",
+        "outlook.com",
+        "icloud.com",
+        "fastmail.com",
+        "hey.com",
+        "pm.me",
+    ],
+    "de": ["gmail.com", "posteo.de", "gmx.de", "web.de", "mailbox.org", "proton.me"],
+    "fr": ["gmail.com", "orange.fr", "free.fr", "proton.me"],
+    "es": ["gmail.com", "hotmail.es", "outlook.es", "proton.me"],
+    "pt": ["gmail.com", "hotmail.com", "uol.com.br", "proton.me"],
+    "it": ["gmail.com", "libero.it", "proton.me"],
+    "ja": ["gmail.com", "yahoo.co.jp", "icloud.com"],
+    "zh": ["qq.com", "163.com", "gmail.com"],
+    "ko": ["naver.com", "gmail.com"],
+    "pl": ["gmail.com", "wp.pl", "proton.me"],
+    "sv": ["gmail.com", "proton.me"],
+    "nl": ["gmail.com", "ziggo.nl", "proton.me"],
+}
 
 CRM_NOTES = L("""
 Champion for the rollout in the design team.
@@ -2184,20 +2319,31 @@ def _gh_from_specs() -> None:
             title, what, expected = ([*spec.split("|"), "", ""])[:3]
             style = i % 3
             if topic == "request":
-                body = (f"### Problem\n\n{what}\n\n### Proposed solution\n\n{expected}"
-                        if style != 2 else f"{what} {expected}")
+                body = (
+                    f"### Problem\n\n{what}\n\n### Proposed solution\n\n{expected}"
+                    if style != 2
+                    else f"{what} {expected}"
+                )
             elif topic == "question":
                 body = what + ("\n\nThanks!" if style == 1 else "")
             elif style == 0:
-                body = (f"### What happened?\n\n{what}\n\n"
-                        + (f"### What did you expect?\n\n{expected}\n\n" if expected else "")
-                        + "### Version\n\n{ver}\n\n### Platform\n\n{platform}")
+                body = (
+                    f"### What happened?\n\n{what}\n\n"
+                    + (f"### What did you expect?\n\n{expected}\n\n" if expected else "")
+                    + "### Version\n\n{ver}\n\n### Platform\n\n{platform}"
+                )
             elif style == 1:
-                body = (f"**Describe the bug**\n{what}\n\n"
-                        + (f"**Expected behavior**\n{expected}\n\n" if expected else "")
-                        + "**Environment**\n- Kestrel {ver}\n- {os}")
+                body = (
+                    f"**Describe the bug**\n{what}\n\n"
+                    + (f"**Expected behavior**\n{expected}\n\n" if expected else "")
+                    + "**Environment**\n- Kestrel {ver}\n- {os}"
+                )
             else:
-                body = what + (" " + expected if expected and topic != "bug" else "") + "\n\nKestrel {ver} on {os}."
+                body = (
+                    what
+                    + (" " + expected if expected and topic != "bug" else "")
+                    + "\n\nKestrel {ver} on {os}."
+                )
             GH_ISSUE.setdefault(topic, []).append(f"{title}\n\n{body}")
 
 
@@ -3036,39 +3182,90 @@ for _lang, _topics in _MORE_LANG.items():
 
 # Long non-English entries for RSS (blogs in those languages) and Reddit posts.
 LANG_LONG = {
-    "de": [("praise", """Kestrel im Praxistest: Lohnt sich der Umstieg von Asana?
+    "de": [
+        (
+            "praise",
+            """Kestrel im Praxistest: Lohnt sich der Umstieg von Asana?
 
-Wir haben Kestrel vier Wochen lang mit einem zwölfköpfigen Team getestet. Das Kanban-Board ist schnell, die Tastenkürzel sind durchdacht, und die Kalender-Synchronisation mit Outlook funktioniert meistens. Schwächen: Die Android-App startet langsam, Automatisierungen sind rudimentär. Fazit: Für gemischte Teams eine klare Empfehlung."""),
-           ("price_neg", """Kestrel erhöht die Preise – und kommuniziert schlecht
+Wir haben Kestrel vier Wochen lang mit einem zwölfköpfigen Team getestet. Das Kanban-Board ist schnell, die Tastenkürzel sind durchdacht, und die Kalender-Synchronisation mit Outlook funktioniert meistens. Schwächen: Die Android-App startet langsam, Automatisierungen sind rudimentär. Fazit: Für gemischte Teams eine klare Empfehlung.""",
+        ),
+        (
+            "price_neg",
+            """Kestrel erhöht die Preise – und kommuniziert schlecht
 
-Eine Preiserhöhung um 28 Prozent ist ärgerlich, aber nachvollziehbar. Dass sie per Mail an einem Samstag kommt und die Slack-Integration nebenbei in einen teureren Tarif wandert, sorgt dagegen zu Recht für Unmut.""")],
-    "fr": [("release_pos", """Kestrel 4.2 : la nouvelle vue chronologique à l'essai
+Eine Preiserhöhung um 28 Prozent ist ärgerlich, aber nachvollziehbar. Dass sie per Mail an einem Samstag kommt und die Slack-Integration nebenbei in einen teureren Tarif wandert, sorgt dagegen zu Recht für Unmut.""",
+        ),
+    ],
+    "fr": [
+        (
+            "release_pos",
+            """Kestrel 4.2 : la nouvelle vue chronologique à l'essai
 
-Dépendances glisser-déposer, chemin critique, lignes de base : la vue chronologique de Kestrel a été entièrement réécrite. Nous l'avons testée sur un projet de 2 000 tâches, et elle reste fluide. Seul regret : les numéros de semaine ont disparu.""")],
-    "ja": [("praise", """KestrelのREST APIとWebhookでタスク管理を自動化してみた
+Dépendances glisser-déposer, chemin critique, lignes de base : la vue chronologique de Kestrel a été entièrement réécrite. Nous l'avons testée sur un projet de 2 000 tâches, et elle reste fluide. Seul regret : les numéros de semaine ont disparu.""",
+        )
+    ],
+    "ja": [
+        (
+            "praise",
+            """KestrelのREST APIとWebhookでタスク管理を自動化してみた
 
-社内の定例作業をKestrelに登録する処理を、公開REST APIとWebhookで自動化しました。APIはページネーションも分かりやすく、OpenAPIの定義も公開されているのでクライアント生成が簡単です。注意点として、Webhookは同じイベントが二回届くことがあるので、冪等に処理する必要があります。"""),
-           ("release_pos", """Kestrel 4.2 の新しいタイムラインを試した
+社内の定例作業をKestrelに登録する処理を、公開REST APIとWebhookで自動化しました。APIはページネーションも分かりやすく、OpenAPIの定義も公開されているのでクライアント生成が簡単です。注意点として、Webhookは同じイベントが二回届くことがあるので、冪等に処理する必要があります。""",
+        ),
+        (
+            "release_pos",
+            """Kestrel 4.2 の新しいタイムラインを試した
 
-依存関係をドラッグで引けるようになり、クリティカルパスも表示されるようになった。3000タスク規模のプロジェクトでもスクロールが滑らか。週番号が表示されなくなったのは残念。""")],
-    "es": [("compare_pos", """Por qué dejamos Trello y nos pasamos a Kestrel
+依存関係をドラッグで引けるようになり、クリティカルパスも表示されるようになった。3000タスク規模のプロジェクトでもスクロールが滑らか。週番号が表示されなくなったのは残念。""",
+        ),
+    ],
+    "es": [
+        (
+            "compare_pos",
+            """Por qué dejamos Trello y nos pasamos a Kestrel
 
-Después de seis años con Trello, nuestro equipo de 15 personas se mudó a Kestrel. Lo que más valoramos: la vista de cronograma, las tareas recurrentes y que el tablero sigue siendo rápido con miles de tarjetas. Lo que echamos de menos: los power-ups.""")],
-    "pt": [("outage_neg", """Kestrel fora do ar: o que aconteceu na segunda-feira
+Después de seis años con Trello, nuestro equipo de 15 personas se mudó a Kestrel. Lo que más valoramos: la vista de cronograma, las tareas recurrentes y que el tablero sigue siendo rápido con miles de tarjetas. Lo que echamos de menos: los power-ups.""",
+        )
+    ],
+    "pt": [
+        (
+            "outage_neg",
+            """Kestrel fora do ar: o que aconteceu na segunda-feira
 
-Durante cerca de quatro horas, usuários com workspaces na Europa ficaram presos na tela "Conectando…" e receberam erros 502. A empresa prometeu publicar um relatório completo do incidente.""")],
-    "nl": [("praise", """Een jaar Kestrel in ons bureau
+Durante cerca de quatro horas, usuários com workspaces na Europa ficaram presos na tela "Conectando…" e receberam erros 502. A empresa prometeu publicar um relatório completo do incidente.""",
+        )
+    ],
+    "nl": [
+        (
+            "praise",
+            """Een jaar Kestrel in ons bureau
 
-Twaalf maanden, acht mensen, ruim vierduizend taken. De tijdlijn en de offline modus zijn de grote winst; de Android-app blijft het zwakke punt.""")],
-    "sv": [("price_neu", """Kestrels nya priser: vad betyder de för ditt team?
+Twaalf maanden, acht mensen, ruim vierduizend taken. De tijdlijn en de offline modus zijn de grote winst; de Android-app blijft het zwakke punt.""",
+        )
+    ],
+    "sv": [
+        (
+            "price_neu",
+            """Kestrels nya priser: vad betyder de för ditt team?
 
-Pro går från 8 till 10 dollar, Team från 14 till 18 dollar per användare från den 15 januari. Årsabonnemang behåller sitt pris fram till förnyelsen.""")],
-    "it": [("compare_neu", """Kestrel, Asana o Trello? Il nostro confronto per piccoli team
+Pro går från 8 till 10 dollar, Team från 14 till 18 dollar per användare från den 15 januari. Årsabonnemang behåller sitt pris fram till förnyelsen.""",
+        )
+    ],
+    "it": [
+        (
+            "compare_neu",
+            """Kestrel, Asana o Trello? Il nostro confronto per piccoli team
 
-Abbiamo provato i tre strumenti per due settimane ciascuno con un team di otto persone. Kestrel vince per velocità e timeline, Asana per automazioni, Trello per semplicità.""")],
-    "pl": [("release_pos", """Kestrel 4.2 – pierwsze wrażenia z nowej osi czasu
+Abbiamo provato i tre strumenti per due settimane ciascuno con un team di otto persone. Kestrel vince per velocità e timeline, Asana per automazioni, Trello per semplicità.""",
+        )
+    ],
+    "pl": [
+        (
+            "release_pos",
+            """Kestrel 4.2 – pierwsze wrażenia z nowej osi czasu
 
-Nowa oś czasu to największa zmiana w Kestrelu od lat: zależności przeciągane myszą, ścieżka krytyczna i linie bazowe. Działa płynnie nawet przy dużych projektach.""")],
+Nowa oś czasu to największa zmiana w Kestrelu od lat: zależności przeciągane myszą, ścieżka krytyczna i linie bazowe. Działa płynnie nawet przy dużych projektach.""",
+        )
+    ],
 }
 
 LANG_REPLY = {
@@ -3122,103 +3319,333 @@ ZALGO_MARKS = "".join(chr(c) for c in range(0x0300, 0x0370))  # all 112 combinin
 
 HOSTILE = [
     # --- Textual / Rich markup ---
-    dict(channel="mastodon", text="[b]Kestrel[/b] finally fixed the [i]subtask reorder[/i] bug for me. (my client apparently still posts BBCode, sorry)"),
-    dict(channel="bluesky", text="support closed my ticket after 9 days without an answer [/x] whatever, moving on"),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="Kestrel support is giving partial refunds for the price increase, you just have to confirm your login: [@click=app.quit]click for refund[/] (takes 2 min, worked for me)",
-         author=("Refund_Helper_2291", None), after=PRICE_AT),
-    dict(channel="mastodon", text="🎁 Kestrel anniversary giveaway! Lifetime Pro for the first 500 people → [link=https://evil.example]claim your prize[/link] #kestrel #giveaway",
-         author=("kestrel_rewards@mastodon.online", "Kestrel Rewards 🎁")),
-    dict(channel="bluesky", text="[URGENT] Your Kestrel workspace will be suspended in 24h due to a billing issue. Verify your payment details: https://kestrel-billing.example/verify",
-         author=("kestrel-support.bsky.social", "[URGENT] Kestrel Support")),
-    dict(channel="github", kind="issue",
-         text="Task titles containing [red on white] are rendered as styled text in the export preview\n\nIf a task title contains square brackets like `[red on white] DO NOT SHIP`, the export preview shows the title in red on white and drops the bracketed part. The exported file is correct.\n\nAlso happens with `[reverse]` and `[bold]`. Kestrel web {ver}."),
-    dict(channel="mastodon", text="me reading the 4.2 release notes looking for week numbers: [reverse]none[/reverse] 🙃", after=RELEASE_AT),
-    dict(channel="mastodon", text="Hi! We noticed sync problems on your account. Please DM us your email and password so we can restore your tasks 💙",
-         author=("kestrel_help@mastodon.online", "[bold red]Kestrel Support[/]")),
-    dict(channel="bluesky", text="free Kestrel Team seats for nonprofits, first come first served, link in bio",
-         author=("freeseats.bsky.social", "[link=https://evil.example]Kestrel HQ[/link]")),
+    dict(
+        channel="mastodon",
+        text="[b]Kestrel[/b] finally fixed the [i]subtask reorder[/i] bug for me. (my client apparently still posts BBCode, sorry)",
+    ),
+    dict(
+        channel="bluesky",
+        text="support closed my ticket after 9 days without an answer [/x] whatever, moving on",
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="Kestrel support is giving partial refunds for the price increase, you just have to confirm your login: [@click=app.quit]click for refund[/] (takes 2 min, worked for me)",
+        author=("Refund_Helper_2291", None),
+        after=PRICE_AT,
+    ),
+    dict(
+        channel="mastodon",
+        text="🎁 Kestrel anniversary giveaway! Lifetime Pro for the first 500 people → [link=https://evil.example]claim your prize[/link] #kestrel #giveaway",
+        author=("kestrel_rewards@mastodon.online", "Kestrel Rewards 🎁"),
+    ),
+    dict(
+        channel="bluesky",
+        text="[URGENT] Your Kestrel workspace will be suspended in 24h due to a billing issue. Verify your payment details: https://kestrel-billing.example/verify",
+        author=("kestrel-support.bsky.social", "[URGENT] Kestrel Support"),
+    ),
+    dict(
+        channel="github",
+        kind="issue",
+        text="Task titles containing [red on white] are rendered as styled text in the export preview\n\nIf a task title contains square brackets like `[red on white] DO NOT SHIP`, the export preview shows the title in red on white and drops the bracketed part. The exported file is correct.\n\nAlso happens with `[reverse]` and `[bold]`. Kestrel web {ver}.",
+    ),
+    dict(
+        channel="mastodon",
+        text="me reading the 4.2 release notes looking for week numbers: [reverse]none[/reverse] 🙃",
+        after=RELEASE_AT,
+    ),
+    dict(
+        channel="mastodon",
+        text="Hi! We noticed sync problems on your account. Please DM us your email and password so we can restore your tasks 💙",
+        author=("kestrel_help@mastodon.online", "[bold red]Kestrel Support[/]"),
+    ),
+    dict(
+        channel="bluesky",
+        text="free Kestrel Team seats for nonprofits, first come first served, link in bio",
+        author=("freeseats.bsky.social", "[link=https://evil.example]Kestrel HQ[/link]"),
+    ),
     # --- ANSI CSI / OSC ---
-    dict(channel="github", kind="issue",
-         text="kestrel-cli: colour codes leak into task titles\n\nWhen piping `kes add` output from a script, the task title ends up containing the terminal colour codes:\n\n```\n$ kes add \"$(grep -m1 TODO build.log)\"\nCreated task: " + ESC + "[31mERROR" + ESC + "[0m tests failed in " + ESC + "[1mauth/session_test.go" + ESC + "[0m\n```\n\nThe web app then shows the raw escape characters."),
-    dict(channel="mastodon", text=ESC + "[2J" + ESC + "[H lol did that just clear your screen? kestrel devs please sanitise your inputs",
-         author=("nullbyte@infosec.exchange", "nullbyte")),
-    dict(channel="github", kind="comment",
-         text="Same thing with the import command, here's the raw output I captured:\n\n```\nImporting tasks   3% [#-----------------------------]\r" + ESC + "[1A" + ESC + "[2K" + ESC + "[1B" + "Importing tasks  57% [#################-------------]\r" + ESC + "[1A" + ESC + "[2K" + ESC + "[1BImporting tasks 100% [##############################]\n" + ESC + "[32mdone" + ESC + "[0m 412 tasks, 0 checklists\n```"),
-    dict(channel="mastodon", text="the docs for recurring tasks are here: " + ESC + "]8;;https://evil.example/kestrel-docs" + ESC + "\\https://kestrel.app/docs/recurring-tasks" + ESC + "]8;;" + ESC + "\\ (pasted from my terminal, sorry if it looks weird)"),
-    dict(channel="github", kind="comment",
-         text="Workaround that fixed it for me, run this in your terminal and restart the app: " + ESC + "]52;c;" + OSC52_PAYLOAD + "\u0007 (it resets the local sync cache)",
-         author=("sync-fixer-bot", None)),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text=ESC + "]0;Kestrel - Session expired\u0007 anyone else's terminal title change when tailing the kestrel cli log?"),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="Mod note: the price increase megathread is pinned, please keep discussion there so the sub stays readable.",
-         author=(ESC + "[31mkestrel_mod" + ESC + "[0m", None), after=PRICE_AT),
-    dict(channel="mastodon", text="All systems operational ✅ (unofficial mirror of status.kestrel.app, updated every 5 min)",
-         author=("status_kestrel@mas.to", ESC + "[1;31mKestrel Status" + ESC + "[0m")),
+    dict(
+        channel="github",
+        kind="issue",
+        text='kestrel-cli: colour codes leak into task titles\n\nWhen piping `kes add` output from a script, the task title ends up containing the terminal colour codes:\n\n```\n$ kes add "$(grep -m1 TODO build.log)"\nCreated task: '
+        + ESC
+        + "[31mERROR"
+        + ESC
+        + "[0m tests failed in "
+        + ESC
+        + "[1mauth/session_test.go"
+        + ESC
+        + "[0m\n```\n\nThe web app then shows the raw escape characters.",
+    ),
+    dict(
+        channel="mastodon",
+        text=ESC
+        + "[2J"
+        + ESC
+        + "[H lol did that just clear your screen? kestrel devs please sanitise your inputs",
+        author=("nullbyte@infosec.exchange", "nullbyte"),
+    ),
+    dict(
+        channel="github",
+        kind="comment",
+        text="Same thing with the import command, here's the raw output I captured:\n\n```\nImporting tasks   3% [#-----------------------------]\r"
+        + ESC
+        + "[1A"
+        + ESC
+        + "[2K"
+        + ESC
+        + "[1B"
+        + "Importing tasks  57% [#################-------------]\r"
+        + ESC
+        + "[1A"
+        + ESC
+        + "[2K"
+        + ESC
+        + "[1BImporting tasks 100% [##############################]\n"
+        + ESC
+        + "[32mdone"
+        + ESC
+        + "[0m 412 tasks, 0 checklists\n```",
+    ),
+    dict(
+        channel="mastodon",
+        text="the docs for recurring tasks are here: "
+        + ESC
+        + "]8;;https://evil.example/kestrel-docs"
+        + ESC
+        + "\\https://kestrel.app/docs/recurring-tasks"
+        + ESC
+        + "]8;;"
+        + ESC
+        + "\\ (pasted from my terminal, sorry if it looks weird)",
+    ),
+    dict(
+        channel="github",
+        kind="comment",
+        text="Workaround that fixed it for me, run this in your terminal and restart the app: "
+        + ESC
+        + "]52;c;"
+        + OSC52_PAYLOAD
+        + "\u0007 (it resets the local sync cache)",
+        author=("sync-fixer-bot", None),
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text=ESC
+        + "]0;Kestrel - Session expired\u0007 anyone else's terminal title change when tailing the kestrel cli log?",
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="Mod note: the price increase megathread is pinned, please keep discussion there so the sub stays readable.",
+        author=(ESC + "[31mkestrel_mod" + ESC + "[0m", None),
+        after=PRICE_AT,
+    ),
+    dict(
+        channel="mastodon",
+        text="All systems operational ✅ (unofficial mirror of status.kestrel.app, updated every 5 min)",
+        author=("status_kestrel@mas.to", ESC + "[1;31mKestrel Status" + ESC + "[0m"),
+    ),
     # --- C0 / C1 controls ---
-    dict(channel="bluesky", text="sync stopped working after the update\u0000\u0000 and now the app shows an empty board"),
-    dict(channel="mastodon", text="\u0007\u0007\u0007 WAKE UP KESTREL SUPPORT \u0007 my ticket is 6 days old"),
+    dict(
+        channel="bluesky",
+        text="sync stopped working after the update\u0000\u0000 and now the app shows an empty board",
+    ),
+    dict(
+        channel="mastodon",
+        text="\u0007\u0007\u0007 WAKE UP KESTREL SUPPORT \u0007 my ticket is 6 days old",
+    ),
     dict(channel="bluesky", text="Kestrel is great\b\b\b\b\bterrible at recurring tasks"),
-    dict(channel="reddit", kind="comment", sub="productivity",
-         text="Kestrel has been rock solid for our team of 12, highly recommend it\rKestrel leaked our data, do NOT use it, switch to anything else        ",
-         author=("Apprehensive_Owl_8812", None)),
-    dict(channel="rss", text="Weekly SaaS digest #212\u000b\u000cKestrel 4.2 ships a new timeline; pricing changes come in January; Linear adds a roadmap API.",
-         author=("SaaS Digest", None), after=PRICE_AT),
-    dict(channel="rss", text="Kestrel review: is the new timeline worth it\u0085\n\nWe spent a week with Kestrel 4.2\u0085 here\u0092s what we found: faster, prettier, and still no week numbers.",
-         author=("Planner Planet", None), after=RELEASE_AT),
-    dict(channel="mastodon", text="testing my new client: \u009b31mred?\u009b0m nope. ok back to complaining about Kestrel's Android app"),
-    dict(channel="bluesky", text="\u009d0;pwned\u009c hi kestrel, you should really strip C1 controls",
-         author=("c1.bsky.social", "c1")),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="productivity",
+        text="Kestrel has been rock solid for our team of 12, highly recommend it\rKestrel leaked our data, do NOT use it, switch to anything else        ",
+        author=("Apprehensive_Owl_8812", None),
+    ),
+    dict(
+        channel="rss",
+        text="Weekly SaaS digest #212\u000b\u000cKestrel 4.2 ships a new timeline; pricing changes come in January; Linear adds a roadmap API.",
+        author=("SaaS Digest", None),
+        after=PRICE_AT,
+    ),
+    dict(
+        channel="rss",
+        text="Kestrel review: is the new timeline worth it\u0085\n\nWe spent a week with Kestrel 4.2\u0085 here\u0092s what we found: faster, prettier, and still no week numbers.",
+        author=("Planner Planet", None),
+        after=RELEASE_AT,
+    ),
+    dict(
+        channel="mastodon",
+        text="testing my new client: \u009b31mred?\u009b0m nope. ok back to complaining about Kestrel's Android app",
+    ),
+    dict(
+        channel="bluesky",
+        text="\u009d0;pwned\u009c hi kestrel, you should really strip C1 controls",
+        author=("c1.bsky.social", "c1"),
+    ),
     # --- bidi and invisible characters ---
-    dict(channel="mastodon", text="@kestrel here's the invoice you asked for: invoice_kestrel_nov\u202efdp.exe — please confirm my refund",
-         author=("billing_dept@mastodon.online", "Billing Department")),
-    dict(channel="github", kind="issue",
-         text="Search misses tasks with mixed RTL/LTR titles\n\nTask title: \u2066\u05e4\u05e8\u05d5\u05d9\u05e7\u05d8\u2069 Alpha launch\n\nSearching for \"Alpha\" finds nothing; searching the Hebrew word finds it. Our titles come from a form that wraps the Hebrew part in directional isolates (U+2066/U+2069). Kestrel web {ver}."),
-    dict(channel="mastodon", text="\u200fעדכון: Kestrel 4.2 \u200fסוף סוף מאפשר לגרור תלויות בציר הזמן \u200f👌", after=RELEASE_AT),
-    dict(channel="mastodon", text="We're aware of the sync issues affecting some workspaces. Affected customers can claim a service credit here: https://kestrel-credit.example/claim",
-         author=("kestrel\u200b@fosstodon.org", "Kestrel"), after=OUTAGE_START),
-    dict(channel="bluesky", text="K\u200be\u200bs\u200bt\u200br\u200be\u200bl is a scam, get your money back at r\u200cefund-now.example"),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="\ufeffAnyone know why my exported CSV starts with weird characters? Opened it in Excel and the first column header is broken"),
-    dict(channel="mastodon", text="kes\u2060trel sup\u2060port never answers, just saying #kes\u2060trel"),
-    dict(channel="bluesky", text="Official: due to the outage, all Pro users get 3 months free. Claim before Friday: https://kestrel-app.example/free",
-         author=("kestrel-app\u200d.bsky.social", "Kestrel ✓"), after=OUTAGE_START),
+    dict(
+        channel="mastodon",
+        text="@kestrel here's the invoice you asked for: invoice_kestrel_nov\u202efdp.exe — please confirm my refund",
+        author=("billing_dept@mastodon.online", "Billing Department"),
+    ),
+    dict(
+        channel="github",
+        kind="issue",
+        text='Search misses tasks with mixed RTL/LTR titles\n\nTask title: \u2066\u05e4\u05e8\u05d5\u05d9\u05e7\u05d8\u2069 Alpha launch\n\nSearching for "Alpha" finds nothing; searching the Hebrew word finds it. Our titles come from a form that wraps the Hebrew part in directional isolates (U+2066/U+2069). Kestrel web {ver}.',
+    ),
+    dict(
+        channel="mastodon",
+        text="\u200fעדכון: Kestrel 4.2 \u200fסוף סוף מאפשר לגרור תלויות בציר הזמן \u200f👌",
+        after=RELEASE_AT,
+    ),
+    dict(
+        channel="mastodon",
+        text="We're aware of the sync issues affecting some workspaces. Affected customers can claim a service credit here: https://kestrel-credit.example/claim",
+        author=("kestrel\u200b@fosstodon.org", "Kestrel"),
+        after=OUTAGE_START,
+    ),
+    dict(
+        channel="bluesky",
+        text="K\u200be\u200bs\u200bt\u200br\u200be\u200bl is a scam, get your money back at r\u200cefund-now.example",
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="\ufeffAnyone know why my exported CSV starts with weird characters? Opened it in Excel and the first column header is broken",
+    ),
+    dict(
+        channel="mastodon",
+        text="kes\u2060trel sup\u2060port never answers, just saying #kes\u2060trel",
+    ),
+    dict(
+        channel="bluesky",
+        text="Official: due to the outage, all Pro users get 3 months free. Claim before Friday: https://kestrel-app.example/free",
+        author=("kestrel-app\u200d.bsky.social", "Kestrel ✓"),
+        after=OUTAGE_START,
+    ),
     # --- size, combining marks, wide characters, surrogates ---
     dict(channel="github", kind="issue", text="@@LOG20000@@"),
     dict(channel="github", kind="comment", text="@@WORD60000@@"),
-    dict(channel="mastodon", text="K" + ZALGO_MARKS[:60] + "e" + ZALGO_MARKS[60:72] + "s" + ZALGO_MARKS[72:84] + "t" + ZALGO_MARKS[84:96] + "rel is watching you plan",
-         author=("void@mastodon.social", "t̸h̷e̴ ̵v̶o̸i̵d̴")),
-    dict(channel="mastodon", text="👩‍💻 Kestrelの新しいタイムライン、めっちゃいい！ 👨‍👩‍👧‍👦 家族の予定も全部ここ 🇯🇵🇸🇪🏳️‍🌈 #kestrel", after=RELEASE_AT),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="Here's our column setup if it helps:\n\nColumn\tWIP limit\tOwner\nBacklog\t-\tPM\nIn progress\t5\tTeam\nReview\t3\tLead\nDone\t-\t-"),
+    dict(
+        channel="mastodon",
+        text="K"
+        + ZALGO_MARKS[:60]
+        + "e"
+        + ZALGO_MARKS[60:72]
+        + "s"
+        + ZALGO_MARKS[72:84]
+        + "t"
+        + ZALGO_MARKS[84:96]
+        + "rel is watching you plan",
+        author=("void@mastodon.social", "t̸h̷e̴ ̵v̶o̸i̵d̴"),
+    ),
+    dict(
+        channel="mastodon",
+        text="👩‍💻 Kestrelの新しいタイムライン、めっちゃいい！ 👨‍👩‍👧‍👦 家族の予定も全部ここ 🇯🇵🇸🇪🏳️‍🌈 #kestrel",
+        after=RELEASE_AT,
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="Here's our column setup if it helps:\n\nColumn\tWIP limit\tOwner\nBacklog\t-\tPM\nIn progress\t5\tTeam\nReview\t3\tLead\nDone\t-\t-",
+    ),
     dict(channel="bluesky", text="love the new timeline so much 😍\ud83d", after=RELEASE_AT),
-    dict(channel="mastodon", text="my client crashed while I typed an emoji and now every post ends like this \udfff #kestrel"),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="pasted from the Windows app: task title got corrupted after sync \ud800 and the export shows \udfff where the emoji was"),
+    dict(
+        channel="mastodon",
+        text="my client crashed while I typed an emoji and now every post ends like this \udfff #kestrel",
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="pasted from the Windows app: task title got corrupted after sync \ud800 and the export shows \udfff where the emoji was",
+    ),
 ]
 
 # A second, smaller set for the live stream.
 HOSTILE_STREAM = [
-    dict(channel="mastodon", text="[@click=app.quit]Claim your Kestrel refund[/] before it expires! #kestrel",
-         author=("kestrel_refunds@mastodon.online", "Kestrel Refunds")),
+    dict(
+        channel="mastodon",
+        text="[@click=app.quit]Claim your Kestrel refund[/] before it expires! #kestrel",
+        author=("kestrel_refunds@mastodon.online", "Kestrel Refunds"),
+    ),
     dict(channel="bluesky", text="[blink]KESTREL IS DOWN AGAIN[/blink] [/] [/bold]"),
-    dict(channel="reddit", kind="comment", sub="kestrelapp",
-         text="ok who else has " + ESC + "[5m" + ESC + "[31mflashing red text" + ESC + "[0m in their task titles after the import"),
-    dict(channel="mastodon", text=ESC + "[999D" + ESC + "[K" + ESC + "[1;1HKestrel support is the best!!!"),
-    dict(channel="bluesky", text="click " + ESC + "]8;;https://evil.example/login" + ESC + "\\here" + ESC + "]8;;" + ESC + "\\ to re-verify your Kestrel account",
-         author=("kestrel-verify.bsky.social", "Kestrel Security")),
-    dict(channel="github", kind="comment", text="```\n" + ESC + "]52;c;" + base64.b64encode(b"rm -rf ~/.kestrel").decode() + "\u0007\n```\nthis fixed my cache"),
-    dict(channel="mastodon", text="Kestrel\u0000Kestrel\u0000Kestrel\u0007\u0008\u0008 is my favourite app\u000c"),
-    dict(channel="reddit", kind="comment", sub="productivity",
-         text="best planner is Kestrel\r\u001b[2Kworst planner is Kestrel"),
-    dict(channel="mastodon", text="reminder: the Kestrel invoice is attached → Kestrel_Invoice_\u202excod.scr",
-         author=("accounts@mstdn.social", "Accounts")),
-    dict(channel="bluesky", text="\u2067Kestrel\u2069 \u200b\u200b\u200b \ufeff support pls \u2060\u2060"),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="kestrelapp",
+        text="ok who else has "
+        + ESC
+        + "[5m"
+        + ESC
+        + "[31mflashing red text"
+        + ESC
+        + "[0m in their task titles after the import",
+    ),
+    dict(
+        channel="mastodon",
+        text=ESC + "[999D" + ESC + "[K" + ESC + "[1;1HKestrel support is the best!!!",
+    ),
+    dict(
+        channel="bluesky",
+        text="click "
+        + ESC
+        + "]8;;https://evil.example/login"
+        + ESC
+        + "\\here"
+        + ESC
+        + "]8;;"
+        + ESC
+        + "\\ to re-verify your Kestrel account",
+        author=("kestrel-verify.bsky.social", "Kestrel Security"),
+    ),
+    dict(
+        channel="github",
+        kind="comment",
+        text="```\n"
+        + ESC
+        + "]52;c;"
+        + base64.b64encode(b"rm -rf ~/.kestrel").decode()
+        + "\u0007\n```\nthis fixed my cache",
+    ),
+    dict(
+        channel="mastodon",
+        text="Kestrel\u0000Kestrel\u0000Kestrel\u0007\u0008\u0008 is my favourite app\u000c",
+    ),
+    dict(
+        channel="reddit",
+        kind="comment",
+        sub="productivity",
+        text="best planner is Kestrel\r\u001b[2Kworst planner is Kestrel",
+    ),
+    dict(
+        channel="mastodon",
+        text="reminder: the Kestrel invoice is attached → Kestrel_Invoice_\u202excod.scr",
+        author=("accounts@mstdn.social", "Accounts"),
+    ),
+    dict(
+        channel="bluesky",
+        text="\u2067Kestrel\u2069 \u200b\u200b\u200b \ufeff support pls \u2060\u2060",
+    ),
     dict(channel="mastodon", text="Z" + ZALGO_MARKS[:55] + "algo says hi to Kestrel"),
-    dict(channel="bluesky", text="the emoji got cut in half 👍\ud83d\ud83d and also this \udc00 thing"),
-    dict(channel="rss", text="Kestrel update\u0085 new features\u0096 and a price change\u0097 what you need to know",
-         author=("Planner Planet", None)),
+    dict(
+        channel="bluesky",
+        text="the emoji got cut in half 👍\ud83d\ud83d and also this \udc00 thing",
+    ),
+    dict(
+        channel="rss",
+        text="Kestrel update\u0085 new features\u0096 and a price change\u0097 what you need to know",
+        author=("Planner Planet", None),
+    ),
 ]
 
 
@@ -3227,20 +3654,46 @@ HOSTILE_STREAM = [
 # --------------------------------------------------------------------------------------
 
 TOPIC_SENTIMENT = {
-    "bug": "negative", "billing": "negative", "sarcasm": "negative", "compare_neg": "negative",
-    "praise": "positive", "compare_pos": "positive", "misc": "neutral", "question": "neutral",
-    "request": "neutral", "compare_neu": "neutral", "release_pos": "positive",
-    "release_q": "neutral", "release_neg": "negative", "price_neg": "negative",
-    "price_neu": "neutral", "price_pos": "positive", "outage_neg": "negative",
-    "outage_neu": "neutral", "after_pos": "positive", "after_neg": "negative",
-    "brand_release": "neutral", "brand_price": "neutral", "brand_outage": "neutral",
+    "bug": "negative",
+    "billing": "negative",
+    "sarcasm": "negative",
+    "compare_neg": "negative",
+    "praise": "positive",
+    "compare_pos": "positive",
+    "misc": "neutral",
+    "question": "neutral",
+    "request": "neutral",
+    "compare_neu": "neutral",
+    "release_pos": "positive",
+    "release_q": "neutral",
+    "release_neg": "negative",
+    "price_neg": "negative",
+    "price_neu": "neutral",
+    "price_pos": "positive",
+    "outage_neg": "negative",
+    "outage_neu": "neutral",
+    "after_pos": "positive",
+    "after_neg": "negative",
+    "brand_release": "neutral",
+    "brand_price": "neutral",
+    "brand_outage": "neutral",
     "brand_misc": "neutral",
 }
 
 # Root mentions are drawn from these components; each has its own time profile.
 COMPONENT_TOPICS = {
-    "general": {"bug": 17, "billing": 4, "sarcasm": 4, "compare_neg": 3, "praise": 40,
-                "compare_pos": 7, "misc": 3, "question": 9, "request": 6, "compare_neu": 2},
+    "general": {
+        "bug": 17,
+        "billing": 4,
+        "sarcasm": 4,
+        "compare_neg": 3,
+        "praise": 40,
+        "compare_pos": 7,
+        "misc": 3,
+        "question": 9,
+        "request": 6,
+        "compare_neu": 2,
+    },
     "release": {"release_pos": 66, "release_q": 12, "release_neg": 22},
     "price": {"price_neg": 72, "price_neu": 16, "price_pos": 12},
     "outage": {"outage_neg": 84, "outage_neu": 16},
@@ -3253,33 +3706,117 @@ STREAM_COMPONENTS = {"general": 82, "release": 6, "price": 8, "after": 4}
 # root mix is tilted towards Mastodon/Bluesky to end near the target overall mix of
 # 25/25/18/14/10/8.
 COMPONENT_CHANNELS = {
-    "general": {"mastodon": 26, "bluesky": 26, "reddit": 16, "hackernews": 10, "github": 10, "rss": 11},
-    "release": {"mastodon": 27, "bluesky": 27, "reddit": 16, "hackernews": 11, "github": 9, "rss": 10},
-    "price": {"mastodon": 24, "bluesky": 24, "reddit": 23, "hackernews": 14, "github": 1, "rss": 14},
-    "outage": {"mastodon": 31, "bluesky": 31, "reddit": 11, "hackernews": 8, "github": 13, "rss": 6},
-    "after": {"mastodon": 22, "bluesky": 22, "reddit": 20, "hackernews": 18, "github": 0, "rss": 18},
+    "general": {
+        "mastodon": 26,
+        "bluesky": 26,
+        "reddit": 16,
+        "hackernews": 10,
+        "github": 10,
+        "rss": 11,
+    },
+    "release": {
+        "mastodon": 27,
+        "bluesky": 27,
+        "reddit": 16,
+        "hackernews": 11,
+        "github": 9,
+        "rss": 10,
+    },
+    "price": {
+        "mastodon": 24,
+        "bluesky": 24,
+        "reddit": 23,
+        "hackernews": 14,
+        "github": 1,
+        "rss": 14,
+    },
+    "outage": {
+        "mastodon": 31,
+        "bluesky": 31,
+        "reddit": 11,
+        "hackernews": 8,
+        "github": 13,
+        "rss": 6,
+    },
+    "after": {
+        "mastodon": 22,
+        "bluesky": 22,
+        "reddit": 20,
+        "hackernews": 18,
+        "github": 0,
+        "rss": 18,
+    },
 }
 KIND_WEIGHTS = {
-    "mastodon": {"post": 1}, "bluesky": {"post": 1}, "rss": {"entry": 1},
+    "mastodon": {"post": 1},
+    "bluesky": {"post": 1},
+    "rss": {"entry": 1},
     "hackernews": {"story": 0.14, "comment": 0.86},
     "reddit": {"post": 0.4, "comment": 0.6},
     "github": {"issue": 0.6, "comment": 0.4},
 }
 REPLY_SHARE = 0.15  # of all mentions
-REPLY_CHANNEL_SPLIT = {"hackernews": 0.30, "reddit": 0.26, "mastodon": 0.17, "bluesky": 0.16,
-                       "github": 0.11}
+REPLY_CHANNEL_SPLIT = {
+    "hackernews": 0.30,
+    "reddit": 0.26,
+    "mastodon": 0.17,
+    "bluesky": 0.16,
+    "github": 0.11,
+}
 
 # UTC hour weights: Europe's working day, then the Americas'; quiet small hours.
-RHYTHM = [0.34, 0.26, 0.19, 0.15, 0.16, 0.26, 0.5, 0.8, 1.0, 1.1, 1.12, 1.05, 1.05, 1.15,
-          1.3, 1.35, 1.3, 1.2, 1.05, 0.95, 0.9, 0.8, 0.64, 0.48]
+RHYTHM = [
+    0.34,
+    0.26,
+    0.19,
+    0.15,
+    0.16,
+    0.26,
+    0.5,
+    0.8,
+    1.0,
+    1.1,
+    1.12,
+    1.05,
+    1.05,
+    1.15,
+    1.3,
+    1.35,
+    1.3,
+    1.2,
+    1.05,
+    0.95,
+    0.9,
+    0.8,
+    0.64,
+    0.48,
+]
 WEEKEND = 0.55
 
 # Share of non-English posts by channel, then which language (scaled by the hour
 # in which that language's speakers are awake).
-NON_EN = {"mastodon": 0.22, "bluesky": 0.19, "reddit": 0.07, "rss": 0.2, "hackernews": 0.0,
-          "github": 0.0}
-LANG_WEIGHTS = {"de": 20, "es": 11, "fr": 12, "pt": 11, "ja": 14, "nl": 7, "sv": 6, "pl": 6,
-                "it": 7, "ar": 3, "he": 3, "zh": 3}
+NON_EN = {
+    "mastodon": 0.22,
+    "bluesky": 0.19,
+    "reddit": 0.07,
+    "rss": 0.2,
+    "hackernews": 0.0,
+    "github": 0.0,
+}
+LANG_WEIGHTS = {
+    "de": 20,
+    "es": 11,
+    "fr": 12,
+    "pt": 11,
+    "ja": 14,
+    "nl": 7,
+    "sv": 6,
+    "pl": 6,
+    "it": 7,
+    "ar": 3,
+    "he": 3,
+    "zh": 3,
+}
 LANG_HOURS = {"ja": range(23, 34), "zh": range(0, 11), "pt": range(11, 27), "es": range(8, 26)}
 
 # Release-specific and event-specific wording must not appear before the event.
@@ -3288,11 +3825,20 @@ GATES = [
     (re.compile(r"4\.2\.2"), V422_AT, None),
     (re.compile(r"Play Store|Still on 4\.1"), RELEASE_AT, RELEASE_AT + timedelta(hours=20)),
     (re.compile(r"4\.2|new timeline|[Nn]ew Kestrel timeline|critical path view"), RELEASE_AT, None),
-    (re.compile(r"price (increase|hike|change|email)|raises prices|\$2 a month|new pricing|"
-                r"grandfathered|Preiserhöhung"), PRICE_AT, None),
+    (
+        re.compile(
+            r"price (increase|hike|change|email)|raises prices|\$2 a month|new pricing|"
+            r"grandfathered|Preiserhöhung"
+        ),
+        PRICE_AT,
+        None,
+    ),
     (re.compile(r"outage|Connecting…|Connecting\.\.\.|502"), OUTAGE_START, None),
-    (re.compile(r"postmortem|Monday's|for Monday|after Monday|Thanks, Monday|during the outage"),
-     OUTAGE_END, None),
+    (
+        re.compile(r"postmortem|Monday's|for Monday|after Monday|Thanks, Monday|during the outage"),
+        OUTAGE_END,
+        None,
+    ),
     (re.compile(r"2026-11-07T"), datetime(2026, 11, 7, 10, 0, tzinfo=UTC), None),
     (re.compile(r"2026-11-16T13:04"), datetime(2026, 11, 16, 13, 6, tzinfo=UTC), None),
 ]
@@ -3304,7 +3850,7 @@ TAG_RX = re.compile(r"^~([^~]+)~", re.S)
 def split_tag(entry: str) -> tuple[str | None, str]:
     """Texts may start with ~regex~: when used as a reply, the parent must match it."""
     m = TAG_RX.match(entry)
-    return (m.group(1), entry[m.end():]) if m else (None, entry)
+    return (m.group(1), entry[m.end() :]) if m else (None, entry)
 
 
 def gate_ok(template: str, t: datetime) -> bool:
@@ -3355,44 +3901,426 @@ def minute_profile(component: str, start: datetime, minutes: int) -> list[float]
 # People, handles, customers
 # --------------------------------------------------------------------------------------
 
-FEMALE = set(["Emily", "Sarah", "Jessica", "Ashley", "Megan", "Lauren", "Danielle", "Rachel", "Brittany", "Courtney", "Amelia", "Isla", "Freya", "Niamh", "Eilidh", "Matilda", "Chloe", "Grace", "Hannah", "Abigail", "Molly", "Lena", "Anna", "Mia", "Sophie", "Käthe", "Birgit", "Annika", "Leonie", "Katrin", "Jana", "Svenja", "Franziska", "Ute", "Merle", "Camille", "Léa", "Chloé", "Manon", "Élodie", "Océane", "Inès", "Gaëlle", "Margaux", "Lucie", "Anaïs", "Clémence", "Noémie", "Lucía", "Carmen", "María", "Paula", "Nuria", "Begoña", "Marta", "Sofía", "Valentina", "Camila", "Ximena", "Renata", "Catalina", "Ana", "Beatriz", "Gabriela", "Larissa", "Fernanda", "Conceição", "Mariana", "Letícia", "Juliana", "Tatiane", "Giulia", "Francesca", "Chiara", "Federica", "Martina", "Elisa", "Sara", "Sanne", "Lotte", "Femke", "Anouk", "Eline", "Maaike", "Iris", "Fleur", "Astrid", "Ingrid", "Sofia", "Elin", "Maja", "Sigrid", "Saara", "Aino", "Freja", "Linnea", "Ebba", "Priya", "Ananya", "Kavya", "Sneha", "Aditi", "Lakshmi", "Neha", "Divya", "Pooja", "Meera", "Amara", "Ngozi", "Abena", "Lerato", "Wanjiru", "Chiamaka", "Zanele", "Folake", "Elif", "Zeynep", "Ayşe", "Selin", "Lan", "Thu", "Maria", "Angelica", "Putri", "Siti", "Ling", "Kate", "Zoë", "Siobhán"])
-MALE = set(["John", "Michael", "David", "Chris", "Brandon", "Tyler", "Marcus", "Kevin", "Aaron", "Derek", "Oliver", "Harry", "George", "Callum", "Rhys", "Hamish", "Jack", "Liam", "Ethan", "Noah", "Ben", "Jonas", "Lukas", "Felix", "Maximilian", "Jürgen", "Jörg", "Tobias", "Moritz", "Niklas", "Sebastian", "Florian", "Matthias", "Dennis", "Bernd", "Timo", "Hugo", "Théo", "Mathieu", "Nicolas", "Benoît", "Sébastien", "François", "Julien", "Antoine", "Maxime", "Guillaume", "Bastien", "José", "Alejandro", "Javier", "Sergio", "Álvaro", "Íñigo", "Pablo", "Mateo", "Santiago", "Diego", "Joaquín", "Emiliano", "Andrés", "João", "Pedro", "Lucas", "Rafael", "Thiago", "Gonçalo", "Felipe", "Bruno", "Caio", "Marco", "Alessandro", "Matteo", "Lorenzo", "Niccolò", "Davide", "Simone", "Riccardo", "Daan", "Bram", "Thijs", "Joris", "Sem", "Ruben", "Jeroen", "Wouter", "Erik", "Lars", "Johan", "Anders", "Björn", "Oskar", "Mikael", "Joonas", "Magnus", "Henrik", "Mats", "Rahul", "Arjun", "Vikram", "Rohan", "Karthik", "Siddharth", "Aman", "Harsh", "Varun", "Nikhil", "Chinedu", "Tunde", "Kwame", "Thabo", "Kofi", "Sipho", "Emeka", "Baraka", "Emre", "Mehmet", "Can", "Burak", "Minh", "Huy", "Juan", "Paolo", "Budi", "Rizky", "Wei", "Łukasz"])
+FEMALE = set(
+    [
+        "Emily",
+        "Sarah",
+        "Jessica",
+        "Ashley",
+        "Megan",
+        "Lauren",
+        "Danielle",
+        "Rachel",
+        "Brittany",
+        "Courtney",
+        "Amelia",
+        "Isla",
+        "Freya",
+        "Niamh",
+        "Eilidh",
+        "Matilda",
+        "Chloe",
+        "Grace",
+        "Hannah",
+        "Abigail",
+        "Molly",
+        "Lena",
+        "Anna",
+        "Mia",
+        "Sophie",
+        "Käthe",
+        "Birgit",
+        "Annika",
+        "Leonie",
+        "Katrin",
+        "Jana",
+        "Svenja",
+        "Franziska",
+        "Ute",
+        "Merle",
+        "Camille",
+        "Léa",
+        "Chloé",
+        "Manon",
+        "Élodie",
+        "Océane",
+        "Inès",
+        "Gaëlle",
+        "Margaux",
+        "Lucie",
+        "Anaïs",
+        "Clémence",
+        "Noémie",
+        "Lucía",
+        "Carmen",
+        "María",
+        "Paula",
+        "Nuria",
+        "Begoña",
+        "Marta",
+        "Sofía",
+        "Valentina",
+        "Camila",
+        "Ximena",
+        "Renata",
+        "Catalina",
+        "Ana",
+        "Beatriz",
+        "Gabriela",
+        "Larissa",
+        "Fernanda",
+        "Conceição",
+        "Mariana",
+        "Letícia",
+        "Juliana",
+        "Tatiane",
+        "Giulia",
+        "Francesca",
+        "Chiara",
+        "Federica",
+        "Martina",
+        "Elisa",
+        "Sara",
+        "Sanne",
+        "Lotte",
+        "Femke",
+        "Anouk",
+        "Eline",
+        "Maaike",
+        "Iris",
+        "Fleur",
+        "Astrid",
+        "Ingrid",
+        "Sofia",
+        "Elin",
+        "Maja",
+        "Sigrid",
+        "Saara",
+        "Aino",
+        "Freja",
+        "Linnea",
+        "Ebba",
+        "Priya",
+        "Ananya",
+        "Kavya",
+        "Sneha",
+        "Aditi",
+        "Lakshmi",
+        "Neha",
+        "Divya",
+        "Pooja",
+        "Meera",
+        "Amara",
+        "Ngozi",
+        "Abena",
+        "Lerato",
+        "Wanjiru",
+        "Chiamaka",
+        "Zanele",
+        "Folake",
+        "Elif",
+        "Zeynep",
+        "Ayşe",
+        "Selin",
+        "Lan",
+        "Thu",
+        "Maria",
+        "Angelica",
+        "Putri",
+        "Siti",
+        "Ling",
+        "Kate",
+        "Zoë",
+        "Siobhán",
+    ]
+)
+MALE = set(
+    [
+        "John",
+        "Michael",
+        "David",
+        "Chris",
+        "Brandon",
+        "Tyler",
+        "Marcus",
+        "Kevin",
+        "Aaron",
+        "Derek",
+        "Oliver",
+        "Harry",
+        "George",
+        "Callum",
+        "Rhys",
+        "Hamish",
+        "Jack",
+        "Liam",
+        "Ethan",
+        "Noah",
+        "Ben",
+        "Jonas",
+        "Lukas",
+        "Felix",
+        "Maximilian",
+        "Jürgen",
+        "Jörg",
+        "Tobias",
+        "Moritz",
+        "Niklas",
+        "Sebastian",
+        "Florian",
+        "Matthias",
+        "Dennis",
+        "Bernd",
+        "Timo",
+        "Hugo",
+        "Théo",
+        "Mathieu",
+        "Nicolas",
+        "Benoît",
+        "Sébastien",
+        "François",
+        "Julien",
+        "Antoine",
+        "Maxime",
+        "Guillaume",
+        "Bastien",
+        "José",
+        "Alejandro",
+        "Javier",
+        "Sergio",
+        "Álvaro",
+        "Íñigo",
+        "Pablo",
+        "Mateo",
+        "Santiago",
+        "Diego",
+        "Joaquín",
+        "Emiliano",
+        "Andrés",
+        "João",
+        "Pedro",
+        "Lucas",
+        "Rafael",
+        "Thiago",
+        "Gonçalo",
+        "Felipe",
+        "Bruno",
+        "Caio",
+        "Marco",
+        "Alessandro",
+        "Matteo",
+        "Lorenzo",
+        "Niccolò",
+        "Davide",
+        "Simone",
+        "Riccardo",
+        "Daan",
+        "Bram",
+        "Thijs",
+        "Joris",
+        "Sem",
+        "Ruben",
+        "Jeroen",
+        "Wouter",
+        "Erik",
+        "Lars",
+        "Johan",
+        "Anders",
+        "Björn",
+        "Oskar",
+        "Mikael",
+        "Joonas",
+        "Magnus",
+        "Henrik",
+        "Mats",
+        "Rahul",
+        "Arjun",
+        "Vikram",
+        "Rohan",
+        "Karthik",
+        "Siddharth",
+        "Aman",
+        "Harsh",
+        "Varun",
+        "Nikhil",
+        "Chinedu",
+        "Tunde",
+        "Kwame",
+        "Thabo",
+        "Kofi",
+        "Sipho",
+        "Emeka",
+        "Baraka",
+        "Emre",
+        "Mehmet",
+        "Can",
+        "Burak",
+        "Minh",
+        "Huy",
+        "Juan",
+        "Paolo",
+        "Budi",
+        "Rizky",
+        "Wei",
+        "Łukasz",
+    ]
+)
 
 MASTO_INSTANCES = {
-    "en": ["mastodon.social"] * 5 + ["fosstodon.org"] * 3 + ["hachyderm.io"] * 3 + [
-        "mas.to", "mastodon.online", "techhub.social", "infosec.exchange", "toot.community",
-        "mstdn.social", "indieweb.social", "social.vivaldi.net", "mastodonapp.uk", "aus.social"],
-    "de": ["chaos.social", "chaos.social", "det.social", "norden.social", "mastodon.social",
-           "social.tchncs.de", "troet.cafe"],
+    "en": ["mastodon.social"] * 5
+    + ["fosstodon.org"] * 3
+    + ["hachyderm.io"] * 3
+    + [
+        "mas.to",
+        "mastodon.online",
+        "techhub.social",
+        "infosec.exchange",
+        "toot.community",
+        "mstdn.social",
+        "indieweb.social",
+        "social.vivaldi.net",
+        "mastodonapp.uk",
+        "aus.social",
+    ],
+    "de": [
+        "chaos.social",
+        "chaos.social",
+        "det.social",
+        "norden.social",
+        "mastodon.social",
+        "social.tchncs.de",
+        "troet.cafe",
+    ],
     "fr": ["piaille.fr", "mamot.fr", "mastodon.social", "framapiaf.org"],
     "es": ["mastodon.social", "mastodon.world", "masto.es"],
     "pt": ["masto.donte.com.br", "mastodon.social", "ciberlandia.pt"],
     "it": ["mastodon.uno", "mastodon.social"],
     "nl": ["mastodon.nl", "mastodon.social", "toot.community"],
-    "sv": ["mastodon.nu", "mastodon.social"], "pl": ["pol.social", "mastodon.social"],
-    "ja": ["mstdn.jp", "fedibird.com", "mastodon-japan.net"], "zh": ["m.cmx.im", "mastodon.social"],
-    "ar": ["mastodon.social"], "he": ["mastodon.social", "tooot.im"], "ko": ["qdon.space"],
+    "sv": ["mastodon.nu", "mastodon.social"],
+    "pl": ["pol.social", "mastodon.social"],
+    "ja": ["mstdn.jp", "fedibird.com", "mastodon-japan.net"],
+    "zh": ["m.cmx.im", "mastodon.social"],
+    "ar": ["mastodon.social"],
+    "he": ["mastodon.social", "tooot.im"],
+    "ko": ["qdon.space"],
 }
-HOBBY = ["codes", "plans", "builds", "writes", "ships", "designs", "runs", "makes", "reads", "bikes"]
+HOBBY = [
+    "codes",
+    "plans",
+    "builds",
+    "writes",
+    "ships",
+    "designs",
+    "runs",
+    "makes",
+    "reads",
+    "bikes",
+]
 TECH = ["k8s", "rust", "py", "devops", "ux", "pm", "data", "infra", "golang", "fe"]
-REDDIT_ADJ = ["Apprehensive", "Curious", "Fluffy", "Silent", "Brave", "Tired", "Lucky", "Wise",
-              "Odd", "Grumpy", "Hungry", "Quiet", "Sharp", "Salty", "Gentle", "Late", "Spare",
-              "Busy", "Distinct", "Original", "Scary", "Dramatic", "Ok", "Square"]
-REDDIT_NOUN = ["Owl", "Pangolin", "Toaster", "Kettle", "Otter", "Walrus", "Fern", "Badger",
-               "Pickle", "Heron", "Cactus", "Teapot", "Lemur", "Sock", "Falcon", "Marmot",
-               "Station", "Lab", "Bid", "Wolverine", "Spirit", "Pea"]
-PSEUDONYMS = [("dev.null", "devnull"), ("tired PM", "tiredpm"), ("Ghost of Standups Past", "standupghost"),
-              ("nullptr", "nullptr"), ("the backlog whisperer", "backlogwhisperer"),
-              ("Yak Shaver", "yakshaver"), ("cat herder", "catherder"), ("async ally", "async_ally"),
-              ("Captain Kanban", "captainkanban"), ("ops goblin", "opsgoblin"),
-              ("Overdue Task", "overduetask"), ("sudo make coffee", "sudomakecoffee"),
-              ("Product Person", "productperson"), ("🦆 rubber duck", "rubberduckdev"),
-              ("Gantt Girl", "ganttgirl"), ("ticket.closer", "ticketcloser")]
-FLAGS = {"US": "🇺🇸", "GB": "🇬🇧", "DE": "🇩🇪", "FR": "🇫🇷", "ES": "🇪🇸", "SE": "🇸🇪", "NL": "🇳🇱",
-         "BR": "🇧🇷", "JP": "🇯🇵", "PL": "🇵🇱", "IT": "🇮🇹", "CA": "🇨🇦", "IE": "🇮🇪", "MX": "🇲🇽",
-         "IN": "🇮🇳", "UA": "🇺🇦", "PT": "🇵🇹", "NO": "🇳🇴", "FI": "🇫🇮", "AU": "🇦🇺"}
-ROLES = ["PM", "eng manager", "designer", "ops", "founder", "freelance dev", "product @ day job",
-         "building things", "agency life", "PhD student", "CTO", "teacher"]
+REDDIT_ADJ = [
+    "Apprehensive",
+    "Curious",
+    "Fluffy",
+    "Silent",
+    "Brave",
+    "Tired",
+    "Lucky",
+    "Wise",
+    "Odd",
+    "Grumpy",
+    "Hungry",
+    "Quiet",
+    "Sharp",
+    "Salty",
+    "Gentle",
+    "Late",
+    "Spare",
+    "Busy",
+    "Distinct",
+    "Original",
+    "Scary",
+    "Dramatic",
+    "Ok",
+    "Square",
+]
+REDDIT_NOUN = [
+    "Owl",
+    "Pangolin",
+    "Toaster",
+    "Kettle",
+    "Otter",
+    "Walrus",
+    "Fern",
+    "Badger",
+    "Pickle",
+    "Heron",
+    "Cactus",
+    "Teapot",
+    "Lemur",
+    "Sock",
+    "Falcon",
+    "Marmot",
+    "Station",
+    "Lab",
+    "Bid",
+    "Wolverine",
+    "Spirit",
+    "Pea",
+]
+PSEUDONYMS = [
+    ("dev.null", "devnull"),
+    ("tired PM", "tiredpm"),
+    ("Ghost of Standups Past", "standupghost"),
+    ("nullptr", "nullptr"),
+    ("the backlog whisperer", "backlogwhisperer"),
+    ("Yak Shaver", "yakshaver"),
+    ("cat herder", "catherder"),
+    ("async ally", "async_ally"),
+    ("Captain Kanban", "captainkanban"),
+    ("ops goblin", "opsgoblin"),
+    ("Overdue Task", "overduetask"),
+    ("sudo make coffee", "sudomakecoffee"),
+    ("Product Person", "productperson"),
+    ("🦆 rubber duck", "rubberduckdev"),
+    ("Gantt Girl", "ganttgirl"),
+    ("ticket.closer", "ticketcloser"),
+]
+FLAGS = {
+    "US": "🇺🇸",
+    "GB": "🇬🇧",
+    "DE": "🇩🇪",
+    "FR": "🇫🇷",
+    "ES": "🇪🇸",
+    "SE": "🇸🇪",
+    "NL": "🇳🇱",
+    "BR": "🇧🇷",
+    "JP": "🇯🇵",
+    "PL": "🇵🇱",
+    "IT": "🇮🇹",
+    "CA": "🇨🇦",
+    "IE": "🇮🇪",
+    "MX": "🇲🇽",
+    "IN": "🇮🇳",
+    "UA": "🇺🇦",
+    "PT": "🇵🇹",
+    "NO": "🇳🇴",
+    "FI": "🇫🇮",
+    "AU": "🇦🇺",
+}
+ROLES = [
+    "PM",
+    "eng manager",
+    "designer",
+    "ops",
+    "founder",
+    "freelance dev",
+    "product @ day job",
+    "building things",
+    "agency life",
+    "PhD student",
+    "CTO",
+    "teacher",
+]
 
 
 @dataclass
@@ -3443,7 +4371,9 @@ def parse_pairs(block: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def make_person(rng: random.Random, culture: str | None = None, country: str | None = None) -> Person:
+def make_person(
+    rng: random.Random, culture: str | None = None, country: str | None = None
+) -> Person:
     if culture is None:
         culture = weighted(rng, CULTURE_WEIGHTS)
     if culture in CULTURES:
@@ -3452,9 +4382,26 @@ def make_person(rng: random.Random, culture: str | None = None, country: str | N
         lasts = re.split(r"\s+", c["last"].strip())
         # Dutch surnames carry particles; rejoin "de Jong", "van den Berg".
         if culture == "dutch":
-            lasts = ["de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker",
-                     "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos", "Peeters",
-                     "Janssens", "Maes", "Hendriks", "Dekker"]
+            lasts = [
+                "de Jong",
+                "Jansen",
+                "de Vries",
+                "van den Berg",
+                "van Dijk",
+                "Bakker",
+                "Visser",
+                "Smit",
+                "Meijer",
+                "de Boer",
+                "Mulder",
+                "Bos",
+                "Vos",
+                "Peeters",
+                "Janssens",
+                "Maes",
+                "Hendriks",
+                "Dekker",
+            ]
         if culture == "italian":
             lasts = [x for x in lasts if x not in ("De", "Luca")] + ["De Luca"]
         last = rng.choice(lasts)
@@ -3468,8 +4415,9 @@ def make_person(rng: random.Random, culture: str | None = None, country: str | N
     cc = country or rng.choice(ccs)
     lang = COUNTRIES[cc][1]
     if culture in ("japanese", "chinese", "korean", "arabic", "hebrew"):
-        lang = {"japanese": "ja", "chinese": "zh", "korean": "ko", "arabic": "ar",
-                "hebrew": "he"}[culture]
+        lang = {"japanese": "ja", "chinese": "zh", "korean": "ko", "arabic": "ar", "hebrew": "he"}[
+            culture
+        ]
     return Person(first, last, native, cc, lang, culture)
 
 
@@ -3477,8 +4425,9 @@ class HandleRegistry:
     """Keeps handles unique per network across customers and everyone else."""
 
     def __init__(self) -> None:
-        self.taken: dict[str, set] = {ch: set() for ch in
-                                     ["mastodon", "bluesky", "reddit", "hackernews", "github", "x"]}
+        self.taken: dict[str, set] = {
+            ch: set() for ch in ["mastodon", "bluesky", "reddit", "hackernews", "github", "x"]
+        }
 
     def claim(self, net: str, handle: str, rng: random.Random) -> str:
         key = handle.lower()
@@ -3503,17 +4452,31 @@ class HandleRegistry:
 def base_handle(rng: random.Random, p: Person) -> str:
     f = slugify(p.first) or "user"
     last = slugify(p.last) or "x"
-    pats = [f"{f}_{last}", f"{f[0]}{last}", f"{f}{last}", f"{last}{f[0]}", f"{f}{rng.randint(7, 99)}",
-            f"{f}_{rng.choice(HOBBY)}", f"{rng.choice(TECH)}_{f}", f"{f}{last[:3]}", f"the{f}",
-            f"{f}_{last[0]}", f"{f}.{last}", f"{f[0]}{last}{rng.randint(1, 9)}"]
+    pats = [
+        f"{f}_{last}",
+        f"{f[0]}{last}",
+        f"{f}{last}",
+        f"{last}{f[0]}",
+        f"{f}{rng.randint(7, 99)}",
+        f"{f}_{rng.choice(HOBBY)}",
+        f"{rng.choice(TECH)}_{f}",
+        f"{f}{last[:3]}",
+        f"the{f}",
+        f"{f}_{last[0]}",
+        f"{f}.{last}",
+        f"{f[0]}{last}{rng.randint(1, 9)}",
+    ]
     return rng.choices(pats, weights=[14, 14, 9, 5, 6, 5, 4, 4, 2, 5, 6, 3])[0]
 
 
 def net_handle(rng: random.Random, net: str, p: Person, base: str | None = None) -> str:
     b = base or base_handle(rng, p)
     if net == "mastodon":
-        inst = rng.choice(MASTO_INSTANCES.get(p.lang, MASTO_INSTANCES["en"]) if rng.random() < 0.75
-                          else MASTO_INSTANCES["en"])
+        inst = rng.choice(
+            MASTO_INSTANCES.get(p.lang, MASTO_INSTANCES["en"])
+            if rng.random() < 0.75
+            else MASTO_INSTANCES["en"]
+        )
         user = b.replace(".", "_")
         if rng.random() < 0.2:
             user = slugify(p.first) or user
@@ -3622,64 +4585,265 @@ def to36(n: int) -> str:
 # Named customers the brief asks for: diacritics, CJK, and people with the same or a
 # very similar name at different companies.  Handles: net -> handle(s), ";"-separated.
 SPECIAL_CUSTOMERS = [
-    dict(name="Kate Lindqvist", first="Kate", last="Lindqvist", cc="US", company="Brightline Studio",
-         tier="team", display="Kate 🌻 (she/her)",
-         handles={"mastodon": "kate@fosstodon.org", "bluesky": "klindqvist.bsky.social",
-                  "reddit": "kate_lindqvist", "github": "klindqvist;k8s-kate",
-                  "hackernews": "k8s_kate", "x": "kate_lindqvist"}),
-    dict(name="John Smith", first="John", last="Smith", cc="US", company="Harborview Logistics",
-         tier="enterprise", handles={"hackernews": "jsmith_hv", "github": "jsmith-harborview"}),
-    dict(name="John Smith", first="John", last="Smith", cc="GB", company="Pennant Analytics Ltd",
-         tier="team", handles={"mastodon": "johnsmith@mastodonapp.uk", "bluesky": "johnsmith.bsky.social"}),
-    dict(name="John Smyth", first="John", last="Smyth", cc="IE", company="Smyth & Rowe Architects",
-         tier="pro", handles={"bluesky": "johnsmyth.bsky.social", "x": "JohnSmythArch"}),
-    dict(name="Jon Smith", first="Jon", last="Smith", cc="US", company=None, tier="free",
-         email="jonsmith.music@gmail.com", handles={"reddit": "jonsmithmusic"}),
-    dict(name="Zoë Ångström", first="Zoë", last="Ångström", cc="SE", company="Ångström Analytics AB",
-         tier="enterprise", display="Zoë Ångström 🇸🇪",
-         handles={"mastodon": "zoe@mastodon.nu", "bluesky": "zoeangstrom.se", "github": "zangstrom"}),
-    dict(name="José Núñez", first="José", last="Núñez", cc="ES", company="Núñez & Asociados",
-         tier="team", display="JOSÉ NÚÑEZ",
-         handles={"bluesky": "jnunez.bsky.social", "mastodon": "jnunez@mastodon.social", "x": "jnunez"}),
-    dict(name="Jose Nunez", first="Jose", last="Nunez", cc="US", company="Heron Point Marketing",
-         tier="pro", handles={"reddit": "Jose_Nunez_ATX"}),
-    dict(name="Łukasz Wróbel", first="Łukasz", last="Wróbel", cc="PL", company="Wróbel Studio",
-         tier="pro", handles={"mastodon": "lukasz@pol.social", "github": "lwrobel", "hackernews": "lwrobel"}),
-    dict(name="María García", first="María", last="García", cc="ES", company="Olivo Digital",
-         tier="team", handles={"bluesky": "mariagarcia.bsky.social"}),
-    dict(name="Maria Garcia", first="Maria", last="Garcia", cc="MX", company="Estudio Colibrí",
-         tier="pro", handles={"mastodon": "mariagarcia@mastodon.social", "reddit": "mgarcia_mx"}),
-    dict(name="Anna Müller", first="Anna", last="Müller", cc="DE", company="Hafenblick Medien GmbH",
-         tier="team", handles={"mastodon": "annamueller@chaos.social"}),
-    dict(name="Anna Mueller", first="Anna", last="Mueller", cc="CH", company="Zürisee Treuhand AG",
-         tier="enterprise", handles={}),
-    dict(name="张伟", first="Wei", last="Zhang", native="张伟", cc="CN", company="Jade River Trading",
-         tier="team", email="zhang.wei@jaderiver.cn", handles={"github": "zhangwei-dev"}),
-    dict(name="Wei Zhang", first="Wei", last="Zhang", cc="SG", company="Bluefin Payments",
-         tier="enterprise", handles={"bluesky": "weizhang.bsky.social", "github": "wzhang-sg", "hackernews": "wzhang"}),
-    dict(name="佐藤 美咲", first="Misaki", last="Sato", native="佐藤 美咲", cc="JP", company="Sakura Byte Inc.",
-         tier="team", handles={"mastodon": "misaki@mstdn.jp", "bluesky": "misaki-sato.bsky.social"}),
-    dict(name="김민준", first="Minjun", last="Kim", native="김민준", cc="KR", company="Hangang Labs",
-         tier="pro", handles={"github": "minjun-kim"}),
-    dict(name="נועה כהן", first="Noa", last="Cohen", native="נועה כהן", cc="IL", company="Yafo Security",
-         tier="enterprise", handles={"bluesky": "noacohen.bsky.social"}),
-    dict(name="Siobhán Ní Bhriain", first="Siobhán", last="Ní Bhriain", cc="IE", company="Shamrock Telecom",
-         tier="team", handles={"mastodon": "siobhan@mastodon.ie"}),
-    dict(name="Ana Souza", first="Ana", last="Souza", cc="BR", company="Bem-te-vi Tecnologia",
-         tier="team", display="Ana Souza 🇧🇷",
-         handles={"mastodon": "anasouza@masto.donte.com.br;ana@hachyderm.io", "bluesky": "anasouza.dev"}),
-    dict(name="Priya Sharma", first="Priya", last="Sharma", cc="IN", company="Monsoon Systems",
-         tier="enterprise", handles={"bluesky": "priyasharma.bsky.social", "github": "priya-sharma"}),
-    dict(name="Priya Sharma", first="Priya", last="Sharma", cc="GB", company="Foxglove Publishing",
-         tier="pro", handles={"mastodon": "priya@hachyderm.io"}),
-    dict(name="Björn Þórsson", first="Björn", last="Þórsson", cc="IS", company="Geysir Data",
-         tier="team", handles={"mastodon": "bjorn@mastodon.social"}),
-    dict(name="Nguyễn Thị Lan", first="Lan", last="Nguyen", cc="VN", company="Lotus Commerce",
-         tier="free", handles={"bluesky": "lannguyen.bsky.social"}),
-    dict(name="Marcus Hale", first="Marcus", last="Hale", cc="US", company="Tidewater Robotics",
-         tier="enterprise", handles={"reddit": "marcus_hale;throwaway_pm_4417", "hackernews": "mhale"}),
-    dict(name="Olena Kovalenko", first="Olena", last="Kovalenko", native="Олена Коваленко", cc="UA",
-         company="Dnipro Dev", tier="team", handles={"github": "okovalenko", "mastodon": "olena@mastodon.social"}),
+    dict(
+        name="Kate Lindqvist",
+        first="Kate",
+        last="Lindqvist",
+        cc="US",
+        company="Brightline Studio",
+        tier="team",
+        display="Kate 🌻 (she/her)",
+        handles={
+            "mastodon": "kate@fosstodon.org",
+            "bluesky": "klindqvist.bsky.social",
+            "reddit": "kate_lindqvist",
+            "github": "klindqvist;k8s-kate",
+            "hackernews": "k8s_kate",
+            "x": "kate_lindqvist",
+        },
+    ),
+    dict(
+        name="John Smith",
+        first="John",
+        last="Smith",
+        cc="US",
+        company="Harborview Logistics",
+        tier="enterprise",
+        handles={"hackernews": "jsmith_hv", "github": "jsmith-harborview"},
+    ),
+    dict(
+        name="John Smith",
+        first="John",
+        last="Smith",
+        cc="GB",
+        company="Pennant Analytics Ltd",
+        tier="team",
+        handles={"mastodon": "johnsmith@mastodonapp.uk", "bluesky": "johnsmith.bsky.social"},
+    ),
+    dict(
+        name="John Smyth",
+        first="John",
+        last="Smyth",
+        cc="IE",
+        company="Smyth & Rowe Architects",
+        tier="pro",
+        handles={"bluesky": "johnsmyth.bsky.social", "x": "JohnSmythArch"},
+    ),
+    dict(
+        name="Jon Smith",
+        first="Jon",
+        last="Smith",
+        cc="US",
+        company=None,
+        tier="free",
+        email="jonsmith.music@gmail.com",
+        handles={"reddit": "jonsmithmusic"},
+    ),
+    dict(
+        name="Zoë Ångström",
+        first="Zoë",
+        last="Ångström",
+        cc="SE",
+        company="Ångström Analytics AB",
+        tier="enterprise",
+        display="Zoë Ångström 🇸🇪",
+        handles={"mastodon": "zoe@mastodon.nu", "bluesky": "zoeangstrom.se", "github": "zangstrom"},
+    ),
+    dict(
+        name="José Núñez",
+        first="José",
+        last="Núñez",
+        cc="ES",
+        company="Núñez & Asociados",
+        tier="team",
+        display="JOSÉ NÚÑEZ",
+        handles={
+            "bluesky": "jnunez.bsky.social",
+            "mastodon": "jnunez@mastodon.social",
+            "x": "jnunez",
+        },
+    ),
+    dict(
+        name="Jose Nunez",
+        first="Jose",
+        last="Nunez",
+        cc="US",
+        company="Heron Point Marketing",
+        tier="pro",
+        handles={"reddit": "Jose_Nunez_ATX"},
+    ),
+    dict(
+        name="Łukasz Wróbel",
+        first="Łukasz",
+        last="Wróbel",
+        cc="PL",
+        company="Wróbel Studio",
+        tier="pro",
+        handles={"mastodon": "lukasz@pol.social", "github": "lwrobel", "hackernews": "lwrobel"},
+    ),
+    dict(
+        name="María García",
+        first="María",
+        last="García",
+        cc="ES",
+        company="Olivo Digital",
+        tier="team",
+        handles={"bluesky": "mariagarcia.bsky.social"},
+    ),
+    dict(
+        name="Maria Garcia",
+        first="Maria",
+        last="Garcia",
+        cc="MX",
+        company="Estudio Colibrí",
+        tier="pro",
+        handles={"mastodon": "mariagarcia@mastodon.social", "reddit": "mgarcia_mx"},
+    ),
+    dict(
+        name="Anna Müller",
+        first="Anna",
+        last="Müller",
+        cc="DE",
+        company="Hafenblick Medien GmbH",
+        tier="team",
+        handles={"mastodon": "annamueller@chaos.social"},
+    ),
+    dict(
+        name="Anna Mueller",
+        first="Anna",
+        last="Mueller",
+        cc="CH",
+        company="Zürisee Treuhand AG",
+        tier="enterprise",
+        handles={},
+    ),
+    dict(
+        name="张伟",
+        first="Wei",
+        last="Zhang",
+        native="张伟",
+        cc="CN",
+        company="Jade River Trading",
+        tier="team",
+        email="zhang.wei@jaderiver.cn",
+        handles={"github": "zhangwei-dev"},
+    ),
+    dict(
+        name="Wei Zhang",
+        first="Wei",
+        last="Zhang",
+        cc="SG",
+        company="Bluefin Payments",
+        tier="enterprise",
+        handles={"bluesky": "weizhang.bsky.social", "github": "wzhang-sg", "hackernews": "wzhang"},
+    ),
+    dict(
+        name="佐藤 美咲",
+        first="Misaki",
+        last="Sato",
+        native="佐藤 美咲",
+        cc="JP",
+        company="Sakura Byte Inc.",
+        tier="team",
+        handles={"mastodon": "misaki@mstdn.jp", "bluesky": "misaki-sato.bsky.social"},
+    ),
+    dict(
+        name="김민준",
+        first="Minjun",
+        last="Kim",
+        native="김민준",
+        cc="KR",
+        company="Hangang Labs",
+        tier="pro",
+        handles={"github": "minjun-kim"},
+    ),
+    dict(
+        name="נועה כהן",
+        first="Noa",
+        last="Cohen",
+        native="נועה כהן",
+        cc="IL",
+        company="Yafo Security",
+        tier="enterprise",
+        handles={"bluesky": "noacohen.bsky.social"},
+    ),
+    dict(
+        name="Siobhán Ní Bhriain",
+        first="Siobhán",
+        last="Ní Bhriain",
+        cc="IE",
+        company="Shamrock Telecom",
+        tier="team",
+        handles={"mastodon": "siobhan@mastodon.ie"},
+    ),
+    dict(
+        name="Ana Souza",
+        first="Ana",
+        last="Souza",
+        cc="BR",
+        company="Bem-te-vi Tecnologia",
+        tier="team",
+        display="Ana Souza 🇧🇷",
+        handles={
+            "mastodon": "anasouza@masto.donte.com.br;ana@hachyderm.io",
+            "bluesky": "anasouza.dev",
+        },
+    ),
+    dict(
+        name="Priya Sharma",
+        first="Priya",
+        last="Sharma",
+        cc="IN",
+        company="Monsoon Systems",
+        tier="enterprise",
+        handles={"bluesky": "priyasharma.bsky.social", "github": "priya-sharma"},
+    ),
+    dict(
+        name="Priya Sharma",
+        first="Priya",
+        last="Sharma",
+        cc="GB",
+        company="Foxglove Publishing",
+        tier="pro",
+        handles={"mastodon": "priya@hachyderm.io"},
+    ),
+    dict(
+        name="Björn Þórsson",
+        first="Björn",
+        last="Þórsson",
+        cc="IS",
+        company="Geysir Data",
+        tier="team",
+        handles={"mastodon": "bjorn@mastodon.social"},
+    ),
+    dict(
+        name="Nguyễn Thị Lan",
+        first="Lan",
+        last="Nguyen",
+        cc="VN",
+        company="Lotus Commerce",
+        tier="free",
+        handles={"bluesky": "lannguyen.bsky.social"},
+    ),
+    dict(
+        name="Marcus Hale",
+        first="Marcus",
+        last="Hale",
+        cc="US",
+        company="Tidewater Robotics",
+        tier="enterprise",
+        handles={"reddit": "marcus_hale;throwaway_pm_4417", "hackernews": "mhale"},
+    ),
+    dict(
+        name="Olena Kovalenko",
+        first="Olena",
+        last="Kovalenko",
+        native="Олена Коваленко",
+        cc="UA",
+        company="Dnipro Dev",
+        tier="team",
+        handles={"github": "okovalenko", "mastodon": "olena@mastodon.social"},
+    ),
 ]
 
 
@@ -3695,17 +4859,31 @@ class Customer:
 def phone_for(rng: random.Random, cc: str) -> str:
     tpl = COUNTRIES[cc][2]
     if cc == "US":  # real area codes; 555-01xx is the range reserved for fiction
-        tpl = tpl.replace("(###)", f"({rng.choice([212, 415, 312, 617, 206, 512, 303, 404, 646, 720])})")
+        tpl = tpl.replace(
+            "(###)", f"({rng.choice([212, 415, 312, 617, 206, 512, 303, 404, 646, 720])})"
+        )
     return "".join(str(rng.randint(0, 9)) if ch == "#" else ch for ch in tpl)
 
 
 def email_for(rng: random.Random, p: Person, domain: str | None, taken: set) -> str:
     f, last = slugify(p.first, "") or "user", slugify(p.last, "") or "x"
     if domain:
-        locals_ = [f"{f}.{last}", f"{f}.{last}", f"{f[0]}{last}", f"{f}", f"{f}.{last[0]}", f"{f}{last}"]
+        locals_ = [
+            f"{f}.{last}",
+            f"{f}.{last}",
+            f"{f[0]}{last}",
+            f"{f}",
+            f"{f}.{last[0]}",
+            f"{f}{last}",
+        ]
     else:
-        locals_ = [f"{f}.{last}", f"{f}{last}{rng.randint(1, 99)}", f"{f}.{last}.{rng.randint(70, 99)}",
-                   f"{f[0]}{last}", f"{f}_{last}"]
+        locals_ = [
+            f"{f}.{last}",
+            f"{f}{last}{rng.randint(1, 99)}",
+            f"{f}.{last}.{rng.randint(70, 99)}",
+            f"{f[0]}{last}",
+            f"{f}_{last}",
+        ]
         mails = PERSONAL_MAIL.get(p.lang, PERSONAL_MAIL["default"])
         domain = rng.choice(mails)
     for local in locals_ * 3:
@@ -3752,16 +4930,30 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
     emails: set = set()
     out: list[Customer] = []
 
-    def finish(p: Person, company: dict | None, tier: str, handles: dict, display: str | None,
-               name: str | None = None, email: str | None = None) -> None:
+    def finish(
+        p: Person,
+        company: dict | None,
+        tier: str,
+        handles: dict,
+        display: str | None,
+        name: str | None = None,
+        email: str | None = None,
+    ) -> None:
         rec = {
             "id": "",
             "name": name or (p.native if (p.native and rng.random() < 0.5) else p.latin),
-            "email": email or email_for(rng, p, company["domain"] if company and rng.random() < 0.9 else None, emails),
+            "email": email
+            or email_for(
+                rng, p, company["domain"] if company and rng.random() < 0.9 else None, emails
+            ),
             "company": company["name"] if company else "",
-            "phone": phone_for(rng, (company or {}).get("cc", p.country)) if rng.random() < 0.78 else "",
+            "phone": phone_for(rng, (company or {}).get("cc", p.country))
+            if rng.random() < 0.78
+            else "",
             "tier": tier,
-            "lifetime_value": company["ltv"] if company and tier in ("team", "enterprise") else lifetime_value(rng, tier),
+            "lifetime_value": company["ltv"]
+            if company and tier in ("team", "enterprise")
+            else lifetime_value(rng, tier),
             "notes": " ".join(rng.sample(CRM_NOTES, rng.choice([0, 1, 1, 1, 2]))),
         }
         for net in ["mastodon", "bluesky", "hackernews", "reddit", "github", "x"]:
@@ -3771,11 +4963,15 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
         if tier == "free":
             rec["renewal_date"] = ""
         else:
-            rec["renewal_date"] = (REFERENCE_TIME.date() + timedelta(days=rng.randint(-25, 365))).isoformat()
+            rec["renewal_date"] = (
+                REFERENCE_TIME.date() + timedelta(days=rng.randint(-25, 365))
+            ).isoformat()
         out.append(Customer(rec, p, handles, display, math.exp(rng.gauss(0, 0.9))))
 
     for s in SPECIAL_CUSTOMERS:
-        p = Person(s["first"], s["last"], s.get("native"), s["cc"], COUNTRIES[s["cc"]][1], "special")
+        p = Person(
+            s["first"], s["last"], s.get("native"), s["cc"], COUNTRIES[s["cc"]][1], "special"
+        )
         if s.get("native") and s["cc"] in ("JP", "CN", "KR", "IL"):
             p.lang = {"JP": "ja", "CN": "zh", "KR": "ko", "IL": "he"}[s["cc"]]
         handles = {}
@@ -3784,13 +4980,19 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
             for h in handles[net]:
                 reg.reserve(net, h)
         company = by_name.get(s.get("company") or "")
-        finish(p, company, s["tier"], handles, s.get("display"), name=s["name"], email=s.get("email"))
+        finish(
+            p, company, s["tier"], handles, s.get("display"), name=s["name"], email=s.get("email")
+        )
 
     # Colleagues at the companies, then individuals on personal e-mail addresses.
     queue: list[tuple[dict | None, str]] = []
     for c in companies:
-        n = {"enterprise": rng.randint(2, 5), "team": rng.randint(1, 3), "pro": 1,
-             "free": rng.choice([1, 1, 2])}[c["tier"]]
+        n = {
+            "enterprise": rng.randint(2, 5),
+            "team": rng.randint(1, 3),
+            "pro": 1,
+            "free": rng.choice([1, 1, 2]),
+        }[c["tier"]]
         if c["name"] in special_companies:
             n = max(0, n - 1)
         queue += [(c, c["tier"])] * n
@@ -3804,7 +5006,12 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
     for company, tier in queue[: target - len(out)]:
         if company and rng.random() < 0.8 and company["cc"] in cc_cultures:
             p = make_person(rng, rng.choice(cc_cultures[company["cc"]]), None)
-            if company["cc"] in [x for x in CULTURES.get(p.culture, PAIR_CULTURES.get(p.culture, {})).get("cc", "").split()]:
+            if company["cc"] in [
+                x
+                for x in CULTURES.get(p.culture, PAIR_CULTURES.get(p.culture, {}))
+                .get("cc", "")
+                .split()
+            ]:
                 p.country = company["cc"]
         else:
             p = make_person(rng)
@@ -3812,9 +5019,18 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
         handles: dict = {}
         if rng.random() < 0.53:
             base = base_handle(rng, p)
-            nets = [n for n, w in [("mastodon", 0.45), ("bluesky", 0.55), ("github", 0.35),
-                                   ("reddit", 0.3), ("hackernews", 0.16), ("x", 0.35)]
-                    if rng.random() < w]
+            nets = [
+                n
+                for n, w in [
+                    ("mastodon", 0.45),
+                    ("bluesky", 0.55),
+                    ("github", 0.35),
+                    ("reddit", 0.3),
+                    ("hackernews", 0.16),
+                    ("x", 0.35),
+                ]
+                if rng.random() < w
+            ]
             if not nets:
                 nets = [rng.choice(["mastodon", "bluesky", "github"])]
             for net in nets:
@@ -3835,42 +5051,119 @@ def build_customers(rng: random.Random, reg: HandleRegistry, target: int = 340) 
 # Rendering and light variation
 # --------------------------------------------------------------------------------------
 
-FEATURES = ["the Kanban board", "recurring tasks", "calendar sync", "offline mode",
-            "keyboard shortcuts", "the Slack integration", "the GitHub integration", "webhooks",
-            "dark mode", "CSV import", "the timeline view", "real-time sync"]
-PHONES = ["Pixel 7", "Pixel 8a", "Pixel 6", "Galaxy S23", "Galaxy A54", "Galaxy A15", "OnePlus 12",
-          "Xiaomi 13T", "Moto G84", "Fairphone 5", "Nothing Phone (2)", "Galaxy S21 FE"]
+FEATURES = [
+    "the Kanban board",
+    "recurring tasks",
+    "calendar sync",
+    "offline mode",
+    "keyboard shortcuts",
+    "the Slack integration",
+    "the GitHub integration",
+    "webhooks",
+    "dark mode",
+    "CSV import",
+    "the timeline view",
+    "real-time sync",
+]
+PHONES = [
+    "Pixel 7",
+    "Pixel 8a",
+    "Pixel 6",
+    "Galaxy S23",
+    "Galaxy A54",
+    "Galaxy A15",
+    "OnePlus 12",
+    "Xiaomi 13T",
+    "Moto G84",
+    "Fairphone 5",
+    "Nothing Phone (2)",
+    "Galaxy S21 FE",
+]
 IPHONES = ["iPhone 13 mini", "iPhone 15", "iPhone 16 Pro", "iPhone SE", "iPad Air", "iPhone 14"]
-OSES = ["macOS 15.1", "macOS 14.7", "Windows 11 23H2", "Windows 11 24H2", "Windows 10",
-        "Ubuntu 24.04", "Fedora 41", "Debian 12", "Arch Linux"]
+OSES = [
+    "macOS 15.1",
+    "macOS 14.7",
+    "Windows 11 23H2",
+    "Windows 11 24H2",
+    "Windows 10",
+    "Ubuntu 24.04",
+    "Fedora 41",
+    "Debian 12",
+    "Arch Linux",
+]
 PLATFORMS = ["Android", "iOS", "macOS", "Windows", "Linux", "the web app"]
 COMPETITORS = ["Trello", "Asana", "Linear", "Notion", "Jira", "ClickUp", "Todoist", "Monday"]
-CALENDARS = ["Google Calendar", "Outlook", "Outlook", "Google Calendar", "Fastmail (CalDAV)",
-             "Nextcloud (CalDAV)", "iCloud Calendar"]
-EU_CITIES = ["Berlin", "Amsterdam", "Lyon", "Kraków", "Utrecht", "Milan", "Lisbon", "Dublin",
-             "Helsinki", "Vienna", "Barcelona", "Hamburg", "Copenhagen", "Stockholm", "Ghent",
-             "Munich", "Paris", "Madrid", "Warsaw", "Zurich"]
-DOCS = ["https://kestrel.app/docs/calendar-sync", "https://kestrel.app/docs/recurring-tasks",
-        "https://kestrel.app/docs/api/webhooks", "https://kestrel.app/docs/api/rate-limits",
-        "https://kestrel.app/docs/offline-mode", "https://kestrel.app/docs/import/trello",
-        "https://kestrel.app/docs/sso/saml", "https://kestrel.app/docs/keyboard-shortcuts",
-        "https://kestrel.app/docs/guests", "https://kestrel.app/docs/troubleshooting/android"]
-DOC_KEYS = [(r"calendar|caldav|outlook", DOCS[0]), (r"recurr|repeat", DOCS[1]), (r"webhook", DOCS[2]),
-            (r"rate limit|429", DOCS[3]), (r"offline", DOCS[4]), (r"import|trello|csv", DOCS[5]),
-            (r"sso|saml|entra|okta", DOCS[6]), (r"shortcut|keyboard", DOCS[7]), (r"guest", DOCS[8]),
-            (r"android", DOCS[9])]
+CALENDARS = [
+    "Google Calendar",
+    "Outlook",
+    "Outlook",
+    "Google Calendar",
+    "Fastmail (CalDAV)",
+    "Nextcloud (CalDAV)",
+    "iCloud Calendar",
+]
+EU_CITIES = [
+    "Berlin",
+    "Amsterdam",
+    "Lyon",
+    "Kraków",
+    "Utrecht",
+    "Milan",
+    "Lisbon",
+    "Dublin",
+    "Helsinki",
+    "Vienna",
+    "Barcelona",
+    "Hamburg",
+    "Copenhagen",
+    "Stockholm",
+    "Ghent",
+    "Munich",
+    "Paris",
+    "Madrid",
+    "Warsaw",
+    "Zurich",
+]
+DOCS = [
+    "https://kestrel.app/docs/calendar-sync",
+    "https://kestrel.app/docs/recurring-tasks",
+    "https://kestrel.app/docs/api/webhooks",
+    "https://kestrel.app/docs/api/rate-limits",
+    "https://kestrel.app/docs/offline-mode",
+    "https://kestrel.app/docs/import/trello",
+    "https://kestrel.app/docs/sso/saml",
+    "https://kestrel.app/docs/keyboard-shortcuts",
+    "https://kestrel.app/docs/guests",
+    "https://kestrel.app/docs/troubleshooting/android",
+]
+DOC_KEYS = [
+    (r"calendar|caldav|outlook", DOCS[0]),
+    (r"recurr|repeat", DOCS[1]),
+    (r"webhook", DOCS[2]),
+    (r"rate limit|429", DOCS[3]),
+    (r"offline", DOCS[4]),
+    (r"import|trello|csv", DOCS[5]),
+    (r"sso|saml|entra|okta", DOCS[6]),
+    (r"shortcut|keyboard", DOCS[7]),
+    (r"guest", DOCS[8]),
+    (r"android", DOCS[9]),
+]
 STATUS_URL = "https://status.kestrel.app/incidents/q8v3m1x7d2kp"
 RELEASE_BLOG = "https://kestrel.app/blog/kestrel-4-2"
 POSTMORTEM_BLOG = "https://kestrel.app/blog/postmortem-2026-11-16"
 
-EMOJI = {"negative": ["😩", "🙃", "😤", "🫠", "😑", "🤦", "😮‍💨"],
-         "positive": ["🎉", "❤️", "🙌", "✨", "💯", "😍", "🥹"],
-         "neutral": ["🤔", "👀", "🙏", "🧐"]}
-PREFIX = {"negative": ["ugh. ", "ok so ", "not to complain but ", "honestly, ", "PSA: ", "day {n}: "],
-          "positive": ["ok ", "honestly ", "small joy: ", "appreciation post: ", "ngl "],
-          "neutral": ["quick q: ", "honest question: ", "ok so ", "random thought: "]}
+EMOJI = {
+    "negative": ["😩", "🙃", "😤", "🫠", "😑", "🤦", "😮‍💨"],
+    "positive": ["🎉", "❤️", "🙌", "✨", "💯", "😍", "🥹"],
+    "neutral": ["🤔", "👀", "🙏", "🧐"],
+}
+PREFIX = {
+    "negative": ["ugh. ", "ok so ", "not to complain but ", "honestly, ", "PSA: ", "day {n}: "],
+    "positive": ["ok ", "honestly ", "small joy: ", "appreciation post: ", "ngl "],
+    "neutral": ["quick q: ", "honest question: ", "ok so ", "random thought: "],
+}
 CW = ["CW: rant", "CW: kestrel rant", "CW: mild complaining", "CW: work vent", "CW: software moan"]
-EMOJI_RX = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+EMOJI_RX = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 
 def version_at(t: datetime, rng: random.Random) -> str:
@@ -3884,8 +5177,13 @@ def version_at(t: datetime, rng: random.Random) -> str:
 
 
 def prev_version(v: str) -> str:
-    return {"4.1.3": "4.1.2", "4.1.4": "4.1.3", "4.2.0": "4.1.4", "4.2.1": "4.2.0",
-            "4.2.2": "4.2.1"}[v]
+    return {
+        "4.1.3": "4.1.2",
+        "4.1.4": "4.1.3",
+        "4.2.0": "4.1.4",
+        "4.2.1": "4.2.0",
+        "4.2.2": "4.2.1",
+    }[v]
 
 
 class Renderer:
@@ -3893,7 +5191,9 @@ class Renderer:
         self.rng = rng
         self.issue_numbers: list[int] = []  # filled as issues are created
 
-    def render(self, tpl: str, channel: str, t: datetime, topic: str, context: str | None = None) -> str:
+    def render(
+        self, tpl: str, channel: str, t: datetime, topic: str, context: str | None = None
+    ) -> str:
         rng = self.rng
         local: dict = {}
         ctx = (context or "").lower()
@@ -3901,7 +5201,9 @@ class Renderer:
         def fill(m: re.Match) -> str:
             k = m.group(1)
             if k == "brand":
-                return {"mastodon": "@kestrel@fosstodon.org", "bluesky": "@kestrel.app"}.get(channel, "Kestrel")
+                return {"mastodon": "@kestrel@fosstodon.org", "bluesky": "@kestrel.app"}.get(
+                    channel, "Kestrel"
+                )
             if k == "ver":
                 local["ver"] = local.get("ver") or version_at(t, rng)
                 return local["ver"]
@@ -3968,10 +5270,22 @@ TAGS_BY_FAMILY = {
 
 
 def hashtags(rng: random.Random, text: str, topic: str) -> str:
-    fam = "outage" if topic.startswith(("outage", "after")) else "price" if topic.startswith("price") else \
-        "release" if topic.startswith("release") else "default"
+    fam = (
+        "outage"
+        if topic.startswith(("outage", "after"))
+        else "price"
+        if topic.startswith("price")
+        else "release"
+        if topic.startswith("release")
+        else "default"
+    )
     pool = list(TAGS_BY_FAMILY[fam])
-    for word, tag in (("Android", "#android"), ("ADHD", "#ADHD"), ("Linux", "#linux"), ("API", "#API")):
+    for word, tag in (
+        ("Android", "#android"),
+        ("ADHD", "#ADHD"),
+        ("Linux", "#linux"),
+        ("API", "#API"),
+    ):
         if word in text:
             pool.append(tag)
     tags = rng.sample(pool, min(len(pool), rng.choice([1, 1, 2, 2, 3])))
@@ -3980,12 +5294,24 @@ def hashtags(rng: random.Random, text: str, topic: str) -> str:
     return " ".join(dict.fromkeys(tags))
 
 
-def vary(text: str, rng: random.Random, channel: str, sentiment: str, lang: str, force: bool,
-         topic: str = "", reply: bool = False) -> str:
+def vary(
+    text: str,
+    rng: random.Random,
+    channel: str,
+    sentiment: str,
+    lang: str,
+    force: bool,
+    topic: str = "",
+    reply: bool = False,
+) -> str:
     """Light, human-looking edits: case, punctuation, emoji, hashtags, CW lines."""
     if channel in ("mastodon", "bluesky"):
         if lang == "en":
-            if rng.random() < (0.45 if force else 0.1) and text[:1].isupper() and text[1:2].islower():
+            if (
+                rng.random() < (0.45 if force else 0.1)
+                and text[:1].isupper()
+                and text[1:2].islower()
+            ):
                 text = text[0].lower() + text[1:]
             if rng.random() < 0.3 and text.endswith(".") and not text.endswith(".."):
                 text = text[:-1]
@@ -4007,13 +5333,23 @@ def vary(text: str, rng: random.Random, channel: str, sentiment: str, lang: str,
             text += " " + rng.choice(["#kestrel", "#productivity", "#Kestrel"])
     elif force:
         if channel == "hackernews":
-            text = rng.choice(["FWIW, ", "For what it's worth: ", "Anecdotally, ", "Data point: "]) + text[0].lower() + text[1:]
+            text = (
+                rng.choice(["FWIW, ", "For what it's worth: ", "Anecdotally, ", "Data point: "])
+                + text[0].lower()
+                + text[1:]
+            )
         elif channel == "reddit":
-            text += rng.choice(["\n\nEdit: typo", "\n\nEdit: thanks for the replies, everyone",
-                                f" (on {rng.choice(PHONES + OSES)})"])
+            text += rng.choice(
+                [
+                    "\n\nEdit: typo",
+                    "\n\nEdit: thanks for the replies, everyone",
+                    f" (on {rng.choice(PHONES + OSES)})",
+                ]
+            )
         elif channel == "github":
-            text += rng.choice([f"\n\n(on {rng.choice(OSES)})", "\n\nSame on my second machine.",
-                                " 👍"])
+            text += rng.choice(
+                [f"\n\n(on {rng.choice(OSES)})", "\n\nSame on my second machine.", " 👍"]
+            )
         else:
             text += " " + rng.choice(["(updated)", "[via newsletter]"])
     return text
@@ -4031,8 +5367,12 @@ INFLUENCERS = [
     ("bluesky", "hankorwell.com", "Hank Orwell", 392_000),
     ("github", "ydemir", "Yusuf Demir", 12_400),
 ]
-STAFF_GITHUB = [("mhalvorsen", "Mira Halvorsen", 640), ("tpavlov", "Teodor Pavlov", 212),
-                ("sinead-k", "Sinéad Kavanagh", 98), ("aoki-ren", "Ren Aoki", 371)]
+STAFF_GITHUB = [
+    ("mhalvorsen", "Mira Halvorsen", 640),
+    ("tpavlov", "Teodor Pavlov", 212),
+    ("sinead-k", "Sinéad Kavanagh", 98),
+    ("aoki-ren", "Ren Aoki", 371),
+]
 RSS_FEEDS = [
     # name, domain, lang, style
     ("The Async Engineer", "asyncengineer.substack.com", "en", "substack"),
@@ -4057,12 +5397,30 @@ RSS_FEEDS = [
     ("Zwinny Zespół", "zwinnyzespol.pl", "pl", "blog"),
 ]
 ALERT_FEED = ("Google Alerts - Kestrel", "www.google.com/alerts", "en", "alerts")
-NEWS_SITES = ["saasweekly.news", "productivitytoday.co", "nordictechjournal.com",
-              "thebusinessbrief.net", "startupdigest.eu", "appadvice-weekly.com",
-              "edtechreport.org", "remoteworkdaily.com"]
-LANG_CULTURE = {"de": "german", "fr": "french", "es": "spanish", "pt": "portuguese", "it": "italian",
-                "nl": "dutch", "sv": "nordic", "pl": "polish", "ja": "japanese", "zh": "chinese",
-                "ar": "arabic", "he": "hebrew"}
+NEWS_SITES = [
+    "saasweekly.news",
+    "productivitytoday.co",
+    "nordictechjournal.com",
+    "thebusinessbrief.net",
+    "startupdigest.eu",
+    "appadvice-weekly.com",
+    "edtechreport.org",
+    "remoteworkdaily.com",
+]
+LANG_CULTURE = {
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "pt": "portuguese",
+    "it": "italian",
+    "nl": "dutch",
+    "sv": "nordic",
+    "pl": "polish",
+    "ja": "japanese",
+    "zh": "chinese",
+    "ar": "arabic",
+    "he": "hebrew",
+}
 POOL_SIZE = {"mastodon": 150, "bluesky": 150, "reddit": 120, "hackernews": 95, "github": 80}
 NETS = ["mastodon", "bluesky", "reddit", "hackernews", "github"]
 
@@ -4086,21 +5444,56 @@ class World:
                     self.pools[(net, lang)] = [self._stranger(net, lang) for _ in range(size)]
         for net, handle, name, fol in INFLUENCERS:
             self.reg.reserve(net, handle)
-            a = Author(net, handle, name, fol, author_url(net, handle), "en", weight=2.5,
-                       did=make_did(rng) if net == "bluesky" else None)
+            a = Author(
+                net,
+                handle,
+                name,
+                fol,
+                author_url(net, handle),
+                "en",
+                weight=2.5,
+                did=make_did(rng) if net == "bluesky" else None,
+            )
             self.pools[(net, "en")].append(a)
         self.brand = {
-            "mastodon": Author("mastodon", "kestrel@fosstodon.org", "Kestrel", 18_437,
-                               "https://fosstodon.org/@kestrel", brand=True),
-            "bluesky": Author("bluesky", "kestrel.app", "Kestrel", 26_912,
-                              "https://bsky.app/profile/kestrel.app", did=make_did(rng), brand=True),
-            "reddit": Author("reddit", "kestrelapp", None, 1_204,
-                             "https://www.reddit.com/user/kestrelapp/", brand=True),
+            "mastodon": Author(
+                "mastodon",
+                "kestrel@fosstodon.org",
+                "Kestrel",
+                18_437,
+                "https://fosstodon.org/@kestrel",
+                brand=True,
+            ),
+            "bluesky": Author(
+                "bluesky",
+                "kestrel.app",
+                "Kestrel",
+                26_912,
+                "https://bsky.app/profile/kestrel.app",
+                did=make_did(rng),
+                brand=True,
+            ),
+            "reddit": Author(
+                "reddit",
+                "kestrelapp",
+                None,
+                1_204,
+                "https://www.reddit.com/user/kestrelapp/",
+                brand=True,
+            ),
         }
-        self.staff_gh = [Author("github", h, n, f, author_url("github", h), staff=True)
-                         for h, n, f in STAFF_GITHUB]
-        self.staff_hn = Author("hackernews", "mhalvorsen", None, None,
-                               author_url("hackernews", "mhalvorsen"), staff=True)
+        self.staff_gh = [
+            Author("github", h, n, f, author_url("github", h), staff=True)
+            for h, n, f in STAFF_GITHUB
+        ]
+        self.staff_hn = Author(
+            "hackernews",
+            "mhalvorsen",
+            None,
+            None,
+            author_url("hackernews", "mhalvorsen"),
+            staff=True,
+        )
         self.feeds: dict[str, list[Author]] = {}
         self.feed_meta: dict[str, tuple] = {}
         for name, domain, lang, style in [*RSS_FEEDS, ALERT_FEED]:
@@ -4119,9 +5512,17 @@ class World:
             name = p.latin if rng.random() < 0.75 else None
         else:
             name = None
-        return Author(net, handle, name, followers_for(rng, net), author_url(net, handle), p.lang,
-                      customer=c.record["id"], did=make_did(rng) if net == "bluesky" else None,
-                      weight=c.activity * (1.0 if idx == 0 else 0.35))
+        return Author(
+            net,
+            handle,
+            name,
+            followers_for(rng, net),
+            author_url(net, handle),
+            p.lang,
+            customer=c.record["id"],
+            did=make_did(rng) if net == "bluesky" else None,
+            weight=c.activity * (1.0 if idx == 0 else 0.35),
+        )
 
     def _stranger(self, net: str, lang: str) -> Author:
         rng = self.rng
@@ -4140,9 +5541,16 @@ class World:
         handle = self.reg.claim(net, handle or net_handle(rng, net, p), rng)
         if net in ("reddit", "hackernews") or (net == "github" and rng.random() < 0.3):
             name = None
-        return Author(net, handle, name, followers_for(rng, net), author_url(net, handle), lang,
-                      did=make_did(rng) if net == "bluesky" else None,
-                      weight=math.exp(rng.gauss(0, 1.0)))
+        return Author(
+            net,
+            handle,
+            name,
+            followers_for(rng, net),
+            author_url(net, handle),
+            lang,
+            did=make_did(rng) if net == "bluesky" else None,
+            weight=math.exp(rng.gauss(0, 1.0)),
+        )
 
     def special(self, net: str, handle: str, name: str | None) -> Author:
         """Authors of hostile posts with crafted handles or names."""
@@ -4157,13 +5565,25 @@ class World:
                 a = Author("rss", handle, name or handle, None, f"https://{domain}/")
                 self.feed_meta.setdefault(handle, (domain, "wp"))
             else:
-                a = Author(net, handle, name, followers_for(self.rng, net), author_url(net, handle),
-                           did=make_did(self.rng) if net == "bluesky" else None)
+                a = Author(
+                    net,
+                    handle,
+                    name,
+                    followers_for(self.rng, net),
+                    author_url(net, handle),
+                    did=make_did(self.rng) if net == "bluesky" else None,
+                )
             self.extra[key] = a
         return self.extra[key]
 
-    def pick(self, net: str, lang: str, rng: random.Random, p_customer: float,
-             avoid: Author | None = None) -> Author:
+    def pick(
+        self,
+        net: str,
+        lang: str,
+        rng: random.Random,
+        p_customer: float,
+        avoid: Author | None = None,
+    ) -> Author:
         for _ in range(10):
             if net == "rss":
                 feeds = self.feeds.get(lang) or self.feeds["en"]
@@ -4213,33 +5633,85 @@ REDDIT_SUB_BY_TOPIC = {
     "price_neg": {"kestrelapp": 80, "SaaS": 10, "productivity": 10},
     "question": {"kestrelapp": 80, "productivity": 10, "selfhosted": 10},
 }
-REDDIT_COMMENT_SUBS = {"kestrelapp": 45, "productivity": 20, "projectmanagement": 15,
-                       "selfhosted": 6, "androidapps": 5, "webdev": 4, "sysadmin": 5}
-LANG_SUBS = {"de": "de_EDV", "fr": "france", "es": "programacion", "pt": "brdev", "it": "ItalyInformatica",
-             "nl": "thenetherlands", "sv": "sweden", "pl": "Polska", "ja": "newsokur", "zh": "China_irl",
-             "ar": "arabs", "he": "Israel"}
+REDDIT_COMMENT_SUBS = {
+    "kestrelapp": 45,
+    "productivity": 20,
+    "projectmanagement": 15,
+    "selfhosted": 6,
+    "androidapps": 5,
+    "webdev": 4,
+    "sysadmin": 5,
+}
+LANG_SUBS = {
+    "de": "de_EDV",
+    "fr": "france",
+    "es": "programacion",
+    "pt": "brdev",
+    "it": "ItalyInformatica",
+    "nl": "thenetherlands",
+    "sv": "sweden",
+    "pl": "Polska",
+    "ja": "newsokur",
+    "zh": "China_irl",
+    "ar": "arabs",
+    "he": "Israel",
+}
 EXT_THREAD_TITLES = {
-    "kestrelapp": ["Weekly help thread", "What's new in Kestrel this month?", "Share your board setups",
-                   "Android performance megathread", "Feature wishlist, November edition"],
-    "productivity": ["What's your to-do app of choice in 2026?", "How do you plan your week?",
-                     "Apps that actually stuck for you", "Best Kanban app for personal use?",
-                     "Paper vs digital planning"],
-    "projectmanagement": ["Which PM tool for a 20-person agency?", "Jira alternatives that non-devs will use",
-                          "How do you report status to execs?", "Gantt charts: still useful?"],
+    "kestrelapp": [
+        "Weekly help thread",
+        "What's new in Kestrel this month?",
+        "Share your board setups",
+        "Android performance megathread",
+        "Feature wishlist, November edition",
+    ],
+    "productivity": [
+        "What's your to-do app of choice in 2026?",
+        "How do you plan your week?",
+        "Apps that actually stuck for you",
+        "Best Kanban app for personal use?",
+        "Paper vs digital planning",
+    ],
+    "projectmanagement": [
+        "Which PM tool for a 20-person agency?",
+        "Jira alternatives that non-devs will use",
+        "How do you report status to execs?",
+        "Gantt charts: still useful?",
+    ],
     "selfhosted": ["Self-hosted Kanban with CalDAV?", "What do you use instead of SaaS planners?"],
-    "androidapps": ["Best task manager apps for Android 2026", "Apps with the worst performance lately"],
+    "androidapps": [
+        "Best task manager apps for Android 2026",
+        "Apps with the worst performance lately",
+    ],
     "webdev": ["How do you track client work?", "Tools for managing freelance projects"],
-    "sysadmin": ["SSO for SaaS tools: which ones make it painless?", "Ticketing vs project planning tools"],
+    "sysadmin": [
+        "SSO for SaaS tools: which ones make it painless?",
+        "Ticketing vs project planning tools",
+    ],
     "SaaS": ["SaaS price increases this year: a list", "How to announce a price increase"],
 }
-EXT_THREAD_TITLES.update({sub: ["Welche Tools nutzt ihr?" if lang == "de" else "Kestrel"]
-                          for lang, sub in LANG_SUBS.items()})
-HN_CONTEXT = ["For context, we're about {nn} people.", "This was on the 4.1 line, for what it's worth.",
-              "YMMV, but that's been our experience.", "(Not affiliated, just a long-time user.)",
-              "We've been paying customers since 2023.", "Happy to share more details if useful.",
-              "That's on {os}, for the record."]
-REDDIT_CONTEXT = ["Team of {nn}, for context.", "On {os}.", "On a {phone}.", "Just my two cents.",
-                  "Hope that helps!", "ymmv"]
+EXT_THREAD_TITLES.update(
+    {
+        sub: ["Welche Tools nutzt ihr?" if lang == "de" else "Kestrel"]
+        for lang, sub in LANG_SUBS.items()
+    }
+)
+HN_CONTEXT = [
+    "For context, we're about {nn} people.",
+    "This was on the 4.1 line, for what it's worth.",
+    "YMMV, but that's been our experience.",
+    "(Not affiliated, just a long-time user.)",
+    "We've been paying customers since 2023.",
+    "Happy to share more details if useful.",
+    "That's on {os}, for the record.",
+]
+REDDIT_CONTEXT = [
+    "Team of {nn}, for context.",
+    "On {os}.",
+    "On a {phone}.",
+    "Just my two cents.",
+    "Hope that helps!",
+    "ymmv",
+]
 
 
 @dataclass
@@ -4272,10 +5744,18 @@ class Mention:
         return m
 
 
-REPLY_SENTIMENT = {"agree_neg": "negative", "help": "neutral", "disagree": "positive",
-                   "agree_pos": "positive", "answer": "neutral", "metoo": "neutral",
-                   "outage": "negative", "price": "negative", "to_brand": "neutral",
-                   "release": "positive"}
+REPLY_SENTIMENT = {
+    "agree_neg": "negative",
+    "help": "neutral",
+    "disagree": "positive",
+    "agree_pos": "positive",
+    "answer": "neutral",
+    "metoo": "neutral",
+    "outage": "negative",
+    "price": "negative",
+    "to_brand": "neutral",
+    "release": "positive",
+}
 
 
 def family(topic: str) -> str:
@@ -4319,9 +5799,12 @@ class Generator:
                     return REDDIT_POST.get(topic, []) + REDDIT_LONG.get(topic, [])
                 # Comments in other people's threads read much like short social posts.
                 return REDDIT_COMMENT.get(topic, []) + [
-                    e for e in SHORT.get(topic, []) if "#" not in e and "{brand}" not in e]
+                    e for e in SHORT.get(topic, []) if "#" not in e and "{brand}" not in e
+                ]
             if channel == "github":
-                return GH_ISSUE.get(topic, []) if kind == "issue" else GH_COMMENT_USER.get(topic, [])
+                return (
+                    GH_ISSUE.get(topic, []) if kind == "issue" else GH_COMMENT_USER.get(topic, [])
+                )
             if channel == "rss":
                 return RSS.get(topic, []) + RSS_LONG.get(topic, [])
             return []
@@ -4331,8 +5814,15 @@ class Generator:
             return [txt for tp, txt in LANG_LONG.get(lang, []) if tp == topic]
         return []
 
-    def usable(self, entries: list[str], t: datetime, once: bool, context: str | None = None,
-               exclude: set | None = None, cap: int = 7) -> list[str]:
+    def usable(
+        self,
+        entries: list[str],
+        t: datetime,
+        once: bool,
+        context: str | None = None,
+        exclude: set | None = None,
+        cap: int = 7,
+    ) -> list[str]:
         # Long texts, blog posts, HN stories and Reddit posts are used once: a repeated
         # essay or headline would be an obvious copy.  A reply (context = the parent's
         # text) may only use a keyword-tagged text whose keywords the parent mentions,
@@ -4340,7 +5830,11 @@ class Generator:
         out = []
         for e in entries:
             tag, body = split_tag(e)
-            if not gate_ok(body, t) or ((once or len(body) > 600) and self.used[e]) or self.used[e] >= cap:
+            if (
+                not gate_ok(body, t)
+                or ((once or len(body) > 600) and self.used[e])
+                or self.used[e] >= cap
+            ):
                 continue
             if exclude and e in exclude:
                 continue
@@ -4349,10 +5843,22 @@ class Generator:
             out.append(e)
         return out
 
-    def pick_text(self, entries: list[str], channel: str, t: datetime, topic: str, sentiment: str,
-                  lang: str, decorate=None, once: bool = False, context: str | None = None,
-                  exclude: set | None = None, plain: bool = False, reply: bool = False,
-                  cap: int = 7) -> str | None:
+    def pick_text(
+        self,
+        entries: list[str],
+        channel: str,
+        t: datetime,
+        topic: str,
+        sentiment: str,
+        lang: str,
+        decorate=None,
+        once: bool = False,
+        context: str | None = None,
+        exclude: set | None = None,
+        plain: bool = False,
+        reply: bool = False,
+        cap: int = 7,
+    ) -> str | None:
         rng = self.rng
         # Even with placeholders and light edits, a text seen more than a handful of
         # times reads as a template; non-English texts (fewer of them) even sooner.
@@ -4368,7 +5874,9 @@ class Generator:
             if decorate:
                 text = decorate(text, force)
             if not plain:
-                text = vary(text, rng, channel, sentiment, lang, force and not decorate, topic, reply)
+                text = vary(
+                    text, rng, channel, sentiment, lang, force and not decorate, topic, reply
+                )
             elif force and attempt >= 4:
                 text += rng.choice([" 🙏", " 💙", ""]) if channel in ("mastodon", "bluesky") else ""
             if channel == "bluesky" and len(text) > 300:
@@ -4395,8 +5903,9 @@ class Generator:
         w = {}
         for lang, base in LANG_WEIGHTS.items():
             hours = LANG_HOURS.get(lang)
-            awake = (hours is None and 6 <= t.hour <= 21) or (hours is not None and (
-                t.hour in hours or t.hour + 24 in hours))
+            awake = (hours is None and 6 <= t.hour <= 21) or (
+                hours is not None and (t.hour in hours or t.hour + 24 in hours)
+            )
             w[lang] = base * (1.0 if awake else 0.15)
         return weighted(rng, w)
 
@@ -4405,21 +5914,30 @@ class Generator:
         m = Mention(seq=self.seq, **kw)
         return m
 
-    def make_root(self, component: str, t: datetime, channel: str | None = None,
-                  topics: dict | None = None) -> Mention | None:
+    def make_root(
+        self, component: str, t: datetime, channel: str | None = None, topics: dict | None = None
+    ) -> Mention | None:
         rng = self.rng
         topics = topics or COMPONENT_TOPICS[component]
         for attempt in range(8):
             # A channel with nothing to say about this topic falls back to any channel.
-            ch = channel if (channel and attempt < 3) else weighted(rng, COMPONENT_CHANNELS[component])
+            ch = (
+                channel
+                if (channel and attempt < 3)
+                else weighted(rng, COMPONENT_CHANNELS[component])
+            )
             lang = self.choose_lang(ch, t)
-            for lang_try in ([lang, "en"] if lang != "en" else ["en"]):
+            for lang_try in [lang, "en"] if lang != "en" else ["en"]:
                 options = {}
                 for kind, kw in KIND_WEIGHTS[ch].items():
                     once = ch == "rss" or kind == "story" or (ch == "reddit" and kind == "post")
                     for topic, tw in topics.items():
-                        if self.usable(self.entries(ch, kind, lang_try, topic), t, once,
-                                       cap=7 if lang_try == "en" else 3):
+                        if self.usable(
+                            self.entries(ch, kind, lang_try, topic),
+                            t,
+                            once,
+                            cap=7 if lang_try == "en" else 3,
+                        ):
                             options[(kind, topic)] = kw * tw
                 if not options:
                     continue
@@ -4432,8 +5950,16 @@ class Generator:
                 if text is None:
                     continue
                 author = self.world.pick(ch, lang_try, rng, 0.0 if ch == "rss" else 0.53)
-                m = self.new_mention(channel=ch, kind=kind, text=text, time=t, author=author,
-                                     topic=topic, sentiment=sentiment, lang=lang_try)
+                m = self.new_mention(
+                    channel=ch,
+                    kind=kind,
+                    text=text,
+                    time=t,
+                    author=author,
+                    topic=topic,
+                    sentiment=sentiment,
+                    lang=lang_try,
+                )
                 if ch == "rss" and "Google Alert" in text.split("\n")[0]:
                     m.author, m.ext = self.world.alert_author, rng.choice(NEWS_SITES)
                 self.place(m)
@@ -4471,13 +5997,18 @@ class Generator:
                 mm = re.match(r"r/(\w+)\|", m.text)
                 if mm:
                     m.sub = mm.group(1)
-                    m.text = m.text[mm.end():]
+                    m.text = m.text[mm.end() :]
                 elif m.lang != "en":
                     m.sub = LANG_SUBS.get(m.lang, "kestrelapp")
                 else:
-                    m.sub = weighted(rng, REDDIT_SUB_BY_TOPIC.get(m.topic, {"kestrelapp": 85, "productivity": 15}))
+                    m.sub = weighted(
+                        rng,
+                        REDDIT_SUB_BY_TOPIC.get(m.topic, {"kestrelapp": 85, "productivity": 15}),
+                    )
             elif m.parent is None:
-                sub = LANG_SUBS.get(m.lang) if m.lang != "en" else weighted(rng, REDDIT_COMMENT_SUBS)
+                sub = (
+                    LANG_SUBS.get(m.lang) if m.lang != "en" else weighted(rng, REDDIT_COMMENT_SUBS)
+                )
                 m.sub = sub
                 m.ext = self.outside_thread(sub, m.time)
         if m.channel == "github":
@@ -4536,11 +6067,13 @@ class Generator:
                 w *= 3
         else:
             w = 0.9 if m.parent is not None or m.channel == "hackernews" else 0.5
-        return w * m.heat * (0.55 ** m.depth)
+        return w * m.heat * (0.55**m.depth)
 
     def reply_delay(self, parent: Mention, brand: bool) -> timedelta:
         rng = self.rng
-        median = {"hackernews": 40, "reddit": 55, "mastodon": 22, "bluesky": 18, "github": 170}[parent.channel]
+        median = {"hackernews": 40, "reddit": 55, "mastodon": 22, "bluesky": 18, "github": 170}[
+            parent.channel
+        ]
         if brand:
             median = 28
         if parent.topic.startswith("outage") or parent.topic == "brand_outage":
@@ -4555,14 +6088,21 @@ class Generator:
         fam = family(root.topic if ch in ("github", "hackernews", "reddit") else parent.topic)
         by_brand = by_staff = False
         if not parent.author.brand and not parent.author.staff and not root.author.brand:
-            if ch in ("mastodon", "bluesky") and (parent.sentiment == "negative" or fam == "question"):
+            if ch in ("mastodon", "bluesky") and (
+                parent.sentiment == "negative" or fam == "question"
+            ):
                 by_brand = rng.random() < 0.3
             elif ch == "reddit" and parent.kind == "post" and parent.sentiment != "positive":
                 by_brand = rng.random() < 0.18
             elif ch == "github":
                 by_staff = rng.random() < 0.45
-            elif ch == "hackernews" and parent.kind == "comment" and (
-                    fam in ("bug", "outage", "price") or root.topic in ("release_neg", "release_q")):
+            elif (
+                ch == "hackernews"
+                and parent.kind == "comment"
+                and (
+                    fam in ("bug", "outage", "price") or root.topic in ("release_neg", "release_q")
+                )
+            ):
                 by_staff = rng.random() < 0.06
         if t is None:
             t = parent.time + self.reply_delay(parent, by_brand)
@@ -4575,8 +6115,12 @@ class Generator:
         if t <= parent.time:
             t = parent.time + timedelta(seconds=rng.randint(40, 300))
         lang = "en"
-        if parent.lang in LANG_REPLY and ch in ("mastodon", "bluesky", "reddit") and not by_brand \
-                and rng.random() < 0.65:
+        if (
+            parent.lang in LANG_REPLY
+            and ch in ("mastodon", "bluesky", "reddit")
+            and not by_brand
+            and rng.random() < 0.65
+        ):
             lang = parent.lang
 
         ctx = parent.text
@@ -4587,16 +6131,34 @@ class Generator:
         if by_brand:
             author = self.world.brand[ch]
             key = fam if fam in BRAND_REPLY else "question"
-            text = self.pick_text(BRAND_REPLY[key], ch, t, topic, "neutral", "en", plain=True, **common)
+            text = self.pick_text(
+                BRAND_REPLY[key], ch, t, topic, "neutral", "en", plain=True, **common
+            )
         elif by_staff and ch == "github":
             author = rng.choice(self.world.staff_gh)
-            text = self.pick_text(GH_COMMENT_STAFF.get(root.topic, GH_COMMENT_STAFF["bug"]), ch, t,
-                                  topic, "neutral", "en", plain=True, **common)
+            text = self.pick_text(
+                GH_COMMENT_STAFF.get(root.topic, GH_COMMENT_STAFF["bug"]),
+                ch,
+                t,
+                topic,
+                "neutral",
+                "en",
+                plain=True,
+                **common,
+            )
         elif by_staff:
             author = self.world.staff_hn
             key = "release" if root.topic.startswith("release") else fam
-            text = self.pick_text(HN_STAFF.get(key, HN_STAFF["bug"]), ch, t, topic, "neutral", "en",
-                                  plain=True, **common)
+            text = self.pick_text(
+                HN_STAFF.get(key, HN_STAFF["bug"]),
+                ch,
+                t,
+                topic,
+                "neutral",
+                "en",
+                plain=True,
+                **common,
+            )
         else:
             author = self.world.pick(ch, lang, rng, 0.53, avoid=parent.author)
             if lang != "en":
@@ -4604,10 +6166,19 @@ class Generator:
                 text = self.pick_text(LANG_REPLY[lang], ch, t, topic, sentiment, lang, **common)
             elif ch == "github":
                 sentiment = TOPIC_SENTIMENT.get(root.topic, "neutral")
-                text = self.pick_text(GH_COMMENT_USER.get(root.topic, GH_COMMENT_USER["bug"]), ch, t,
-                                      topic, sentiment, "en", **common)
+                text = self.pick_text(
+                    GH_COMMENT_USER.get(root.topic, GH_COMMENT_USER["bug"]),
+                    ch,
+                    t,
+                    topic,
+                    sentiment,
+                    "en",
+                    **common,
+                )
             elif ch in ("hackernews", "reddit"):
-                comments = (HN_COMMENT if ch == "hackernews" else REDDIT_COMMENT).get(root.topic, [])
+                comments = (HN_COMMENT if ch == "hackernews" else REDDIT_COMMENT).get(
+                    root.topic, []
+                )
                 if ch == "hackernews":
                     comments = comments + HN_LONG.get(root.topic, [])
                 replies = HN_REPLY if ch == "hackernews" else REDDIT_REPLY
@@ -4619,10 +6190,16 @@ class Generator:
                     text = self.pick_text(comments, ch, t, topic, sentiment, "en", deco, **common)
                 if text is None and parent.kind == "comment":
                     kind = self.reply_kind(parent, fam)
-                    kind = {"outage": "agree_neg", "price": "agree_neg", "to_brand": "agree_pos",
-                            "release": "agree_pos"}.get(kind, kind)
+                    kind = {
+                        "outage": "agree_neg",
+                        "price": "agree_neg",
+                        "to_brand": "agree_pos",
+                        "release": "agree_pos",
+                    }.get(kind, kind)
                     sentiment = REPLY_SENTIMENT[kind]
-                    text = self.pick_text(replies.get(kind, []), ch, t, topic, sentiment, "en", deco, **common)
+                    text = self.pick_text(
+                        replies.get(kind, []), ch, t, topic, sentiment, "en", deco, **common
+                    )
             else:
                 kind = self.reply_kind(parent, fam)
                 sentiment = REPLY_SENTIMENT[kind]
@@ -4630,28 +6207,44 @@ class Generator:
                 if text is None:
                     kind = "agree_neg" if parent.sentiment == "negative" else "agree_pos"
                     sentiment = REPLY_SENTIMENT[kind]
-                    text = self.pick_text(SHORT_REPLY[kind], ch, t, topic, sentiment, "en", **common)
+                    text = self.pick_text(
+                        SHORT_REPLY[kind], ch, t, topic, sentiment, "en", **common
+                    )
         if text is None:
             return None
         thread.add(self.last_tpl)
         if ch == "mastodon":
             user, _, inst = parent.author.handle.partition("@")
             my_inst = author.handle.partition("@")[2]
-            mention = f"@{user}" if inst == my_inst or rng.random() < 0.6 else f"@{parent.author.handle}"
+            mention = (
+                f"@{user}" if inst == my_inst or rng.random() < 0.6 else f"@{parent.author.handle}"
+            )
             self.seen.discard(text)
             cw = ""
             if text.startswith("CW: "):  # the content warning goes above the mention
                 cw, _, text = text.partition("\n\n")
                 cw += "\n\n"
-            for candidate in (f"{cw}{mention} {text}", f"{cw}@{parent.author.handle} {text}",
-                              f"{cw}{mention} {text} {rng.choice(EMOJI[sentiment])}"):
+            for candidate in (
+                f"{cw}{mention} {text}",
+                f"{cw}@{parent.author.handle} {text}",
+                f"{cw}{mention} {text} {rng.choice(EMOJI[sentiment])}",
+            ):
                 if candidate not in self.seen:
                     break
             text = candidate
             self.seen.add(text)
-        m = self.new_mention(channel=ch, kind="comment" if ch in ("hackernews", "reddit", "github") else "post",
-                             text=text, time=t, author=author, topic=topic, sentiment=sentiment,
-                             lang=lang, parent=parent, depth=parent.depth + 1)
+        m = self.new_mention(
+            channel=ch,
+            kind="comment" if ch in ("hackernews", "reddit", "github") else "post",
+            text=text,
+            time=t,
+            author=author,
+            topic=topic,
+            sentiment=sentiment,
+            lang=lang,
+            parent=parent,
+            depth=parent.depth + 1,
+        )
         if ch == "reddit":
             m.sub = root.sub
         if ch == "github":
@@ -4665,12 +6258,23 @@ class Generator:
         if parent.author.brand and parent.parent is not None:
             return "to_brand"  # someone answering the brand's reply to them
         if parent.author.brand:
-            return {"brand_outage": "outage", "brand_price": "price", "brand_release": "release"}.get(
-                parent.topic, "agree_pos")
+            return {
+                "brand_outage": "outage",
+                "brand_price": "price",
+                "brand_release": "release",
+            }.get(parent.topic, "agree_pos")
         if fam == "outage":
-            return "outage" if parent.channel in ("mastodon", "bluesky") else weighted(rng, {"agree_neg": 4, "help": 1})
+            return (
+                "outage"
+                if parent.channel in ("mastodon", "bluesky")
+                else weighted(rng, {"agree_neg": 4, "help": 1})
+            )
         if fam == "price":
-            return "price" if parent.channel in ("mastodon", "bluesky") else weighted(rng, {"agree_neg": 3, "disagree": 2})
+            return (
+                "price"
+                if parent.channel in ("mastodon", "bluesky")
+                else weighted(rng, {"agree_neg": 3, "disagree": 2})
+            )
         if parent.sentiment == "negative":
             return weighted(rng, {"agree_neg": 5, "help": 3, "disagree": 2})
         if parent.sentiment == "positive":
@@ -4709,11 +6313,13 @@ class Generator:
     def brand_posts(self) -> list[Mention]:
         d = timedelta
         schedule = [
-            (RELEASE_AT + d(minutes=2), "brand_release", 0), (RELEASE_AT + d(minutes=41), "brand_release", 1),
+            (RELEASE_AT + d(minutes=2), "brand_release", 0),
+            (RELEASE_AT + d(minutes=41), "brand_release", 1),
             (V421_AT + d(minutes=6), "brand_release", 2),
             (PRICE_AT + d(minutes=1), "brand_price", 0),
             (datetime(2026, 11, 18, 15, 0, tzinfo=UTC), "brand_price", 1),
-            (OUTAGE_START + d(minutes=24), "brand_outage", 0), (OUTAGE_START + d(minutes=127), "brand_outage", 1),
+            (OUTAGE_START + d(minutes=24), "brand_outage", 0),
+            (OUTAGE_START + d(minutes=127), "brand_outage", 1),
             (OUTAGE_END + d(minutes=4), "brand_outage", 2),
             (datetime(2026, 11, 18, 10, 0, tzinfo=UTC), "brand_outage", 3),
             (datetime(2026, 11, 7, 16, 0, tzinfo=UTC), "brand_misc", 0),
@@ -4723,13 +6329,23 @@ class Generator:
         out = []
         for t, topic, idx in schedule:
             base = BRAND_POSTS[topic][idx]
-            for ch, delay, text in [("bluesky", 0, base),
-                                    ("mastodon", 40, base + "\n\n#kestrel #productivity")]:
+            for ch, delay, text in [
+                ("bluesky", 0, base),
+                ("mastodon", 40, base + "\n\n#kestrel #productivity"),
+            ]:
                 if ch == "bluesky" and len(text) > 300:
                     text = text.split(" https://")[0][:250].rstrip() + " https://kestrel.app/blog"
                 self.claim_text(text)
-                m = self.new_mention(channel=ch, kind="post", text=text, time=t + timedelta(seconds=delay),
-                                     author=self.world.brand[ch], topic=topic, sentiment="neutral", lang="en")
+                m = self.new_mention(
+                    channel=ch,
+                    kind="post",
+                    text=text,
+                    time=t + timedelta(seconds=delay),
+                    author=self.world.brand[ch],
+                    topic=topic,
+                    sentiment="neutral",
+                    lang="en",
+                )
                 m.heat = 2.0
                 out.append(m)
         return out
@@ -4751,9 +6367,22 @@ class Generator:
             author = self.world.special(ch, spec["author"][0], spec["author"][1])
         else:
             author = self.world.pick(ch, lang, rng, 0.0)
-        m = self.new_mention(channel=ch, kind=kind, text=text, time=t, author=author, topic="hostile",
-                             sentiment="negative" if any(w in text.lower() for w in ("scam", "refund", "down", "terrible", "leaked", "never answers")) else "neutral",
-                             lang=lang, hostile=True)
+        m = self.new_mention(
+            channel=ch,
+            kind=kind,
+            text=text,
+            time=t,
+            author=author,
+            topic="hostile",
+            sentiment="negative"
+            if any(
+                w in text.lower()
+                for w in ("scam", "refund", "down", "terrible", "leaked", "never answers")
+            )
+            else "neutral",
+            lang=lang,
+            hostile=True,
+        )
         if ch == "reddit":
             m.sub = spec.get("sub", "kestrelapp")
             m.ext = self.outside_thread(m.sub, t)
@@ -4777,19 +6406,29 @@ class Generator:
             if text in self.seen or not gate_ok(text, t):
                 continue
             self.claim_text(text)
-            m = self.new_mention(channel="rss", kind="entry", text=text, time=t,
-                                 author=self.world.alert_author, topic=topic,
-                                 sentiment=TOPIC_SENTIMENT[topic], lang="en", ext=site)
+            m = self.new_mention(
+                channel="rss",
+                kind="entry",
+                text=text,
+                time=t,
+                author=self.world.alert_author,
+                topic=topic,
+                sentiment=TOPIC_SENTIMENT[topic],
+                lang="en",
+                ext=site,
+            )
             return m
         return None
 
 
 def long_log(rng: random.Random, size: int) -> str:
     """A pasted desktop debug log, cut to exactly `size` characters (ASCII only)."""
-    head = ("Desktop app stuck in reconnect loop after waking from sleep (full debug log)\n\n"
-            "Kestrel desktop 4.1.4 on Windows 11 23H2. After the laptop wakes up, sync never recovers "
-            "until I quit the app. Full debug log below, sorry for the length, I didn't want to cut "
-            "anything important.\n\n```\n")
+    head = (
+        "Desktop app stuck in reconnect loop after waking from sleep (full debug log)\n\n"
+        "Kestrel desktop 4.1.4 on Windows 11 23H2. After the laptop wakes up, sync never recovers "
+        "until I quit the app. Full debug log below, sorry for the length, I didn't want to cut "
+        "anything important.\n\n```\n"
+    )
     tail = "\n```\n\n(log truncated by the paste limit)"
     t = datetime(2026, 11, 8, 7, 58, 12, 301000, tzinfo=UTC)
     msgs = [
@@ -4816,8 +6455,14 @@ def long_log(rng: random.Random, size: int) -> str:
     while n < size + 200:
         t += timedelta(milliseconds=rng.randint(3, 1400))
         attempt += 1
-        line = "[" + t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z] " + rng.choice(msgs).format(
-            s=rng.randint(60, 40000), a=attempt, c=rng.randint(100, 999), q=rng.randint(0, 40))
+        line = (
+            "["
+            + t.strftime("%Y-%m-%dT%H:%M:%S.")
+            + f"{t.microsecond // 1000:03d}Z] "
+            + rng.choice(msgs).format(
+                s=rng.randint(60, 40000), a=attempt, c=rng.randint(100, 999), q=rng.randint(0, 40)
+            )
+        )
         body.append(line)
         n += len(line) + 1
     text = head + "\n".join(body)
@@ -4830,49 +6475,101 @@ def alert_entry(rng: random.Random, topic: str, t: datetime) -> tuple[str, str] 
     """Google Alerts entries: headline + snippet, assembled from a small bank so a busy
     day of press coverage does not repeat word for word."""
     heads = {
-        "release_pos": ["Kestrel 4.2 adds a rebuilt timeline view", "Kestrel's new timeline takes aim at Asana and Monday",
-                        "Task planner Kestrel ships dependencies and critical path", "Kestrel update brings Gantt-style planning to all plans",
-                        "Kestrel 4.2 review: the timeline finally grows up"],
-        "price_neg": ["Kestrel raises prices for Pro and Team plans", "Kestrel users push back on price increase",
-                      "Kestrel price hike draws criticism over timing", "Why Kestrel customers are angry about the new pricing"],
-        "price_neu": ["Kestrel announces pricing changes for 2027", "What Kestrel's new prices mean for small teams"],
-        "outage_neg": ["Kestrel outage hits European users", "Kestrel sync service down for hours in Europe",
-                       "Kestrel users report 'Connecting...' errors", "Planner app Kestrel suffers four-hour outage",
-                       "European teams locked out of Kestrel on Monday"],
-        "after_pos": ["Kestrel publishes postmortem of EU outage", "Kestrel promises client fixes after outage"],
-        "after_neg": ["Outage and price rise make for a rough week at Kestrel", "Kestrel customers weigh alternatives after outage"],
-        "misc": ["Kestrel named in list of best remote-work tools", "Copenhagen's Kestrel hires for EU expansion",
-                 "School district adopts Kestrel for curriculum planning", "Kestrel opens Berlin office",
-                 "Kestrel joins EU cloud code of conduct", "Hospital IT team moves project tracking to Kestrel",
-                 "Kestrel partners with Slack on workflow templates", "Local council pilots Kestrel for road works planning",
-                 "Kestrel hosts planning workshop for nonprofits"],
-        "compare_neu": ["Kestrel vs Asana vs Linear: which planner is right for you?",
-                        "The best project management apps of 2026", "Trello alternatives worth trying this year",
-                        "Seven planners for remote teams, ranked"],
-        "praise": ["How one agency doubled its output with Kestrel", "Kestrel review: fast, focused and friendly",
-                   "Kestrel wins design award for its mobile app", "Why small teams love Kestrel"],
+        "release_pos": [
+            "Kestrel 4.2 adds a rebuilt timeline view",
+            "Kestrel's new timeline takes aim at Asana and Monday",
+            "Task planner Kestrel ships dependencies and critical path",
+            "Kestrel update brings Gantt-style planning to all plans",
+            "Kestrel 4.2 review: the timeline finally grows up",
+        ],
+        "price_neg": [
+            "Kestrel raises prices for Pro and Team plans",
+            "Kestrel users push back on price increase",
+            "Kestrel price hike draws criticism over timing",
+            "Why Kestrel customers are angry about the new pricing",
+        ],
+        "price_neu": [
+            "Kestrel announces pricing changes for 2027",
+            "What Kestrel's new prices mean for small teams",
+        ],
+        "outage_neg": [
+            "Kestrel outage hits European users",
+            "Kestrel sync service down for hours in Europe",
+            "Kestrel users report 'Connecting...' errors",
+            "Planner app Kestrel suffers four-hour outage",
+            "European teams locked out of Kestrel on Monday",
+        ],
+        "after_pos": [
+            "Kestrel publishes postmortem of EU outage",
+            "Kestrel promises client fixes after outage",
+        ],
+        "after_neg": [
+            "Outage and price rise make for a rough week at Kestrel",
+            "Kestrel customers weigh alternatives after outage",
+        ],
+        "misc": [
+            "Kestrel named in list of best remote-work tools",
+            "Copenhagen's Kestrel hires for EU expansion",
+            "School district adopts Kestrel for curriculum planning",
+            "Kestrel opens Berlin office",
+            "Kestrel joins EU cloud code of conduct",
+            "Hospital IT team moves project tracking to Kestrel",
+            "Kestrel partners with Slack on workflow templates",
+            "Local council pilots Kestrel for road works planning",
+            "Kestrel hosts planning workshop for nonprofits",
+        ],
+        "compare_neu": [
+            "Kestrel vs Asana vs Linear: which planner is right for you?",
+            "The best project management apps of 2026",
+            "Trello alternatives worth trying this year",
+            "Seven planners for remote teams, ranked",
+        ],
+        "praise": [
+            "How one agency doubled its output with Kestrel",
+            "Kestrel review: fast, focused and friendly",
+            "Kestrel wins design award for its mobile app",
+            "Why small teams love Kestrel",
+        ],
     }
     snippets = {
-        "release_pos": ["The update adds draggable dependencies, baselines and a critical path view, and is rolling out to all plans.",
-                        "The company says the new timeline renders large projects up to ten times faster than before.",
-                        "Baselines let teams compare the current plan with an earlier snapshot."],
-        "price_neg": ["Pro rises from $8 to $10 a month and Team from $14 to $18 per seat from January 15.",
-                      "Users criticised the Saturday announcement and a change moving the Slack integration to a higher tier."],
-        "price_neu": ["Annual subscriptions keep their current price until renewal, the company said."],
-        "outage_neg": ["Users saw apps stuck on \"Connecting...\" and 502 errors for around four hours on Monday afternoon.",
-                       "The company said customers' offline changes were preserved and would sync once service returned."],
-        "after_pos": ["The report blames a load balancer health check and client retry behaviour, and lists fixes.",
-                      "Version 4.2.2 adds jittered backoff to the sync client, according to the postmortem."],
-        "after_neg": ["Customers say the combination has made them reconsider the tool.",
-                      "Some users reported tasks created during the outage did not sync afterwards."],
-        "misc": ["Kestrel, which makes a task and project planner for teams, said it now serves more than 40,000 organisations.",
-                 "The planner is used by teachers to coordinate lessons across departments.",
-                 "The company, founded in Copenhagen in 2019, employs about 180 people across Europe and North America.",
-                 "Staff said the shared boards replaced a tangle of spreadsheets and email threads."],
-        "compare_neu": ["We tested six tools with a ten-person team over two weeks each.",
-                        "Kestrel stands out for its timeline and offline mode; Asana for automation."],
-        "praise": ["The agency credits the board view and recurring tasks for keeping client work on track.",
-                   "Reviewers praised the keyboard shortcuts, offline mode and calendar sync."],
+        "release_pos": [
+            "The update adds draggable dependencies, baselines and a critical path view, and is rolling out to all plans.",
+            "The company says the new timeline renders large projects up to ten times faster than before.",
+            "Baselines let teams compare the current plan with an earlier snapshot.",
+        ],
+        "price_neg": [
+            "Pro rises from $8 to $10 a month and Team from $14 to $18 per seat from January 15.",
+            "Users criticised the Saturday announcement and a change moving the Slack integration to a higher tier.",
+        ],
+        "price_neu": [
+            "Annual subscriptions keep their current price until renewal, the company said."
+        ],
+        "outage_neg": [
+            'Users saw apps stuck on "Connecting..." and 502 errors for around four hours on Monday afternoon.',
+            "The company said customers' offline changes were preserved and would sync once service returned.",
+        ],
+        "after_pos": [
+            "The report blames a load balancer health check and client retry behaviour, and lists fixes.",
+            "Version 4.2.2 adds jittered backoff to the sync client, according to the postmortem.",
+        ],
+        "after_neg": [
+            "Customers say the combination has made them reconsider the tool.",
+            "Some users reported tasks created during the outage did not sync afterwards.",
+        ],
+        "misc": [
+            "Kestrel, which makes a task and project planner for teams, said it now serves more than 40,000 organisations.",
+            "The planner is used by teachers to coordinate lessons across departments.",
+            "The company, founded in Copenhagen in 2019, employs about 180 people across Europe and North America.",
+            "Staff said the shared boards replaced a tangle of spreadsheets and email threads.",
+        ],
+        "compare_neu": [
+            "We tested six tools with a ten-person team over two weeks each.",
+            "Kestrel stands out for its timeline and offline mode; Asana for automation.",
+        ],
+        "praise": [
+            "The agency credits the board view and recurring tasks for keeping client work on track.",
+            "Reviewers praised the keyboard shortcuts, offline mode and calendar sync.",
+        ],
     }
     if topic not in heads:
         return None
@@ -4880,6 +6577,7 @@ def alert_entry(rng: random.Random, topic: str, t: datetime) -> tuple[str, str] 
     snip = rng.choice(snippets[topic])
     site = rng.choice(NEWS_SITES)
     return f"{head}\n\n{site} ... {snip} ...", site
+
 
 # --------------------------------------------------------------------------------------
 # Assembly: times, ids, URLs
@@ -4889,7 +6587,11 @@ HN_BASE = 50_183_000
 REDDIT_POST_BASE = int("1y00000", 36)
 REDDIT_COMMENT_BASE = int("o5a0000", 36)
 GH_COMMENT_BASE = 3_561_200_000
-GH_ISSUE_START = {"kestrel-hq/kestrel": 2874, "kestrel-hq/kestrel-android": 611, "kestrel-hq/kestrel-cli": 143}
+GH_ISSUE_START = {
+    "kestrel-hq/kestrel": 2874,
+    "kestrel-hq/kestrel-android": 611,
+    "kestrel-hq/kestrel-cli": 143,
+}
 
 
 def sample_times(rng: random.Random, component: str, count: int) -> list[datetime]:
@@ -4942,8 +6644,13 @@ def build_history(gen: Generator, rng: random.Random) -> list[Mention]:
     return sorted(roots + replies, key=lambda m: (m.time, m.seq))
 
 
-def build_stream(gen: Generator, rng: random.Random, history: list[Mention], n_roots: int = 392,
-                 n_replies: int = 62) -> list[Mention]:
+def build_stream(
+    gen: Generator,
+    rng: random.Random,
+    history: list[Mention],
+    n_roots: int = 392,
+    n_replies: int = 62,
+) -> list[Mention]:
     out: list[Mention] = []
     t = REFERENCE_TIME + timedelta(seconds=6)
     hostile_at = set(rng.sample(range(20, n_roots), len(HOSTILE_STREAM)))
@@ -4965,12 +6672,17 @@ def build_stream(gen: Generator, rng: random.Random, history: list[Mention], n_r
     # Replies in the stream answer posts from the history file (the demo gives stream
     # items fresh ids, so pointing at other stream items would break).
     candidates = [m for m in history if m.channel in REPLY_CHANNEL_SPLIT and not m.hostile]
-    weights = [gen.reply_weight(m, end) * math.exp(-(REFERENCE_TIME - m.time).total_seconds() / (3 * 86400))
-               for m in candidates]
+    weights = [
+        gen.reply_weight(m, end)
+        * math.exp(-(REFERENCE_TIME - m.time).total_seconds() / (3 * 86400))
+        for m in candidates
+    ]
     made = 0
     while made < n_replies:
         parent = rng.choices(candidates, weights=weights)[0]
-        rt = REFERENCE_TIME + timedelta(seconds=rng.uniform(10, (end - REFERENCE_TIME).total_seconds()))
+        rt = REFERENCE_TIME + timedelta(
+            seconds=rng.uniform(10, (end - REFERENCE_TIME).total_seconds())
+        )
         r = gen.make_reply(parent, rt.replace(microsecond=0), end)
         if r is not None:
             out.append(r)
@@ -5002,7 +6714,9 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
                     break
             m.url = f"{a.url}/{m.id}"
         elif m.channel == "bluesky":
-            rkey = make_tid(int(m.time.timestamp()) * 1_000_000 + rng.randint(0, 999_999), rng.randint(0, 1023))
+            rkey = make_tid(
+                int(m.time.timestamp()) * 1_000_000 + rng.randint(0, 999_999), rng.randint(0, 1023)
+            )
             m.id = f"at://{a.did}/app.bsky.feed.post/{rkey}"
             m.url = f"https://bsky.app/profile/{a.handle}/post/{rkey}"
         elif m.channel == "hackernews":
@@ -5012,12 +6726,16 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
         elif m.channel == "reddit":
             root = m.root()
             if m.kind == "post":
-                last["t3"] = max(last["t3"] + 1, REDDIT_POST_BASE + int(sec * 17.4) + rng.randint(0, 12))
+                last["t3"] = max(
+                    last["t3"] + 1, REDDIT_POST_BASE + int(sec * 17.4) + rng.randint(0, 12)
+                )
                 p36 = to36(last["t3"])
                 m.id = "t3_" + p36
                 m.url = f"https://www.reddit.com/r/{m.sub}/comments/{p36}/{reddit_slug(m.text.split(chr(10))[0])}/"
             else:
-                last["t1"] = max(last["t1"] + 1, REDDIT_COMMENT_BASE + int(sec * 81) + rng.randint(0, 40))
+                last["t1"] = max(
+                    last["t1"] + 1, REDDIT_COMMENT_BASE + int(sec * 81) + rng.randint(0, 40)
+                )
                 c36 = to36(last["t1"])
                 m.id = "t1_" + c36
                 if root.kind == "post":
@@ -5033,7 +6751,9 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
                 m.id = f"{m.repo}#{m.number}"
                 m.url = f"https://github.com/{m.repo}/issues/{m.number}"
             else:
-                last["gh"] = max(last["gh"] + 1, GH_COMMENT_BASE + int(sec * 38) + rng.randint(0, 25))
+                last["gh"] = max(
+                    last["gh"] + 1, GH_COMMENT_BASE + int(sec * 38) + rng.randint(0, 25)
+                )
                 num = root.number if root.kind == "issue" else root.ext
                 m.id = f"{m.repo}#{num}-comment-{last['gh']}"
                 m.url = f"https://github.com/{m.repo}/issues/{num}#issuecomment-{last['gh']}"
@@ -5045,9 +6765,14 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
             if style == "alerts":
                 site = m.ext
                 m.id = f"tag:google.com,2013:googlealerts/feed:{rng.randint(10**18, 10**19 - 1)}"
-                usg = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(22))
-                m.url = (f"https://www.google.com/url?rct=j&sa=t&url=https://{site}/{y}/{mo}/{slug}"
-                         f"&ct=ga&cd=CAIyGjQ{rng.getrandbits(40):010x}&usg=AOvVaw{usg}")
+                usg = "".join(
+                    rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+                    for _ in range(22)
+                )
+                m.url = (
+                    f"https://www.google.com/url?rct=j&sa=t&url=https://{site}/{y}/{mo}/{slug}"
+                    f"&ct=ga&cd=CAIyGjQ{rng.getrandbits(40):010x}&usg=AOvVaw{usg}"
+                )
             elif style == "substack":
                 m.url = m.id = f"https://{domain}/p/{slug}"
             elif style == "zenn":
@@ -5065,8 +6790,14 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
 
 
 def mention_json(m: Mention) -> str:
-    d = {"channel": m.channel, "id": m.id, "url": m.url, "text": m.text, "created_at": iso(m.time),
-         "author": m.author.as_json()}
+    d = {
+        "channel": m.channel,
+        "id": m.id,
+        "url": m.url,
+        "text": m.text,
+        "created_at": iso(m.time),
+        "author": m.author.as_json(),
+    }
     if m.parent is not None:
         d["in_reply_to"] = m.parent.id
     return json.dumps(d, ensure_ascii=True)
@@ -5076,33 +6807,52 @@ def mention_json(m: Mention) -> str:
 # Output and summary
 # --------------------------------------------------------------------------------------
 
-def summary(history: list[Mention], stream: list[Mention], customers: list[Customer], sizes: dict) -> str:
+
+def summary(
+    history: list[Mention], stream: list[Mention], customers: list[Customer], sizes: dict
+) -> str:
     lines = []
     allm = history + stream
     lines.append(f"customers: {len(customers)}  mentions: {len(history)}  stream: {len(stream)}")
     for label, ms in (("mentions", history), ("stream", stream)):
         n = len(ms)
         ch = Counter(m.channel for m in ms)
-        lines.append(f"[{label}] channels: " + ", ".join(f"{c} {ch[c]} ({ch[c] / n:.0%})" for c in CHANNELS))
+        lines.append(
+            f"[{label}] channels: " + ", ".join(f"{c} {ch[c]} ({ch[c] / n:.0%})" for c in CHANNELS)
+        )
         lg = Counter(m.lang for m in ms)
-        lines.append(f"[{label}] languages: " + ", ".join(f"{k} {v}" for k, v in lg.most_common())
-                     + f"  (non-English {sum(v for k, v in lg.items() if k != 'en') / n:.1%})")
+        lines.append(
+            f"[{label}] languages: "
+            + ", ".join(f"{k} {v}" for k, v in lg.most_common())
+            + f"  (non-English {sum(v for k, v in lg.items() if k != 'en') / n:.1%})"
+        )
         se = Counter(m.sentiment for m in ms)
-        lines.append(f"[{label}] sentiment: " + ", ".join(f"{k} {se[k]} ({se[k] / n:.0%})"
-                                                           for k in ("negative", "positive", "neutral")))
-        lines.append(f"[{label}] replies: {sum(1 for m in ms if m.parent is not None) / n:.1%}  "
-                     f"customer authors: {sum(1 for m in ms if m.author.customer) / n:.1%}  "
-                     f"hostile: {sum(1 for m in ms if m.hostile)}  "
-                     f"over 2,000 chars: {sum(1 for m in ms if len(m.text) > 2000)}")
+        lines.append(
+            f"[{label}] sentiment: "
+            + ", ".join(
+                f"{k} {se[k]} ({se[k] / n:.0%})" for k in ("negative", "positive", "neutral")
+            )
+        )
+        lines.append(
+            f"[{label}] replies: {sum(1 for m in ms if m.parent is not None) / n:.1%}  "
+            f"customer authors: {sum(1 for m in ms if m.author.customer) / n:.1%}  "
+            f"hostile: {sum(1 for m in ms if m.hostile)}  "
+            f"over 2,000 chars: {sum(1 for m in ms if len(m.text) > 2000)}"
+        )
     lines.append("mentions per UTC day (neg/pos/neu):")
     days = Counter(m.time.date() for m in history)
     for d in sorted(days):
         day_ms = [m for m in history if m.time.date() == d]
         se = Counter(m.sentiment for m in day_ms)
-        mark = {date(2026, 11, 10): "  <- 4.2 release", date(2026, 11, 14): "  <- price increase",
-                date(2026, 11, 16): "  <- EU sync outage"}.get(d, "")
-        lines.append(f"  {d} {d.strftime('%a')} {days[d]:4d} {se['negative']:3d}/{se['positive']:3d}/"
-                     f"{se['neutral']:3d} " + "#" * (days[d] // 5) + mark)
+        mark = {
+            date(2026, 11, 10): "  <- 4.2 release",
+            date(2026, 11, 14): "  <- price increase",
+            date(2026, 11, 16): "  <- EU sync outage",
+        }.get(d, "")
+        lines.append(
+            f"  {d} {d.strftime('%a')} {days[d]:4d} {se['negative']:3d}/{se['positive']:3d}/"
+            f"{se['neutral']:3d} " + "#" * (days[d] // 5) + mark
+        )
     for k, v in sizes.items():
         lines.append(f"{k}: {v:,} bytes")
     _ = allm
@@ -5125,7 +6875,9 @@ def generate(out_dir: Path) -> str:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
-        "customers.jsonl": "".join(json.dumps(c.record, ensure_ascii=True) + "\n" for c in customers),
+        "customers.jsonl": "".join(
+            json.dumps(c.record, ensure_ascii=True) + "\n" for c in customers
+        ),
         "mentions.jsonl": "".join(mention_json(m) + "\n" for m in history),
         "stream.jsonl": "".join(mention_json(m) + "\n" for m in stream),
     }
@@ -5140,7 +6892,9 @@ def generate(out_dir: Path) -> str:
             "mentions_by_channel": {c: sum(1 for m in history if m.channel == c) for c in CHANNELS},
             "stream_by_channel": {c: sum(1 for m in stream if m.channel == c) for c in CHANNELS},
         },
-        "events": [{k: (iso(v) if isinstance(v, datetime) else v) for k, v in e.items()} for e in EVENTS],
+        "events": [
+            {k: (iso(v) if isinstance(v, datetime) else v) for k, v in e.items()} for e in EVENTS
+        ],
     }
     files["demo.json"] = json.dumps(manifest, ensure_ascii=True, indent=2) + "\n"
     sizes = {}
