@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 from scrm_tui import __version__
 from scrm_tui.core import sanitize
@@ -83,13 +83,46 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("file", metavar="FILE", help="a .jsonl file, or - for standard input")
     ingest.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
+    customers = commands.add_parser(
+        "customers",
+        parents=[common],
+        help="import and look up customers",
+        description="Import customer records, or show one customer.",
+    )
+    customer_commands = customers.add_subparsers(dest="customers_command", metavar="COMMAND")
+    customer_commands.required = True
+    importing = customer_commands.add_parser(
+        "import",
+        parents=[common],
+        help="create or update customers from a file",
+        description="Create or update customers from CSV, JSON or JSON Lines (see README). "
+        "Rows update by external id, else email; nothing is duplicated. Bad rows are "
+        "reported with their line and skipped. Exits 1 if any row failed.",
+    )
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--format", choices=["csv", "json", "jsonl"], help="default: from the file itself"
+    )
+    importing.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    show = customer_commands.add_parser(
+        "show",
+        parents=[common],
+        help="one customer, with identities and history",
+        description="Show a customer found by internal id (#12), external id or email.",
+    )
+    show.add_argument("key", metavar="ID_OR_EMAIL")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+
     export = commands.add_parser(
         "export",
         parents=[common],
         help="write stored records out",
-        description="Write stored mentions with their sentiment and status.",
+        description="Write stored mentions (with sentiment and status), customers (in the "
+        "import format) or the interaction history.",
     )
-    export.add_argument("what", choices=["mentions"], help="what to export")
+    export.add_argument(
+        "what", choices=["mentions", "customers", "interactions"], help="what to export"
+    )
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output"
@@ -117,7 +150,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_ingest(database_path(config, db_arg), agent, args.file, args.quiet))
         if args.command == "export":
             return asyncio.run(
-                _export(database_path(config, db_arg), agent, args.format, args.output)
+                _export(database_path(config, db_arg), agent, args.what, args.format, args.output)
+            )
+        if args.command == "customers" and args.customers_command == "import":
+            return asyncio.run(
+                _import_customers(
+                    database_path(config, db_arg), agent, args.file, args.format, args.quiet
+                )
+            )
+        if args.command == "customers":
+            return asyncio.run(
+                _show_customer(database_path(config, db_arg), agent, args.key, args.json)
             )
         if args.command == "demo":
             return _demo(config, agent, db_arg, stream=not args.no_stream)
@@ -169,29 +212,132 @@ def _name(source: str) -> str:
     return "stdin" if source == "-" else sanitize.for_message(source, 200)
 
 
-async def _export(db: Path, agent: str, fmt: str, output: Path | None) -> int:
+async def _export(db: Path, agent: str, what: str, fmt: str, output: Path | None) -> int:
+    from scrm_tui.service import export
+    from scrm_tui.service.inbox import Inbox
+
+    writers = {
+        "mentions": export.export_mentions,
+        "customers": export.export_customers,
+        "interactions": export.export_interactions,
+    }
+    if not db.exists():
+        return _fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
+    write = writers[what]
+    async with await Inbox.open(db, agent) as inbox:
+        if output is None:
+            count = await write(inbox, sys.stdout, fmt, terminal=sys.stdout.isatty())
+        else:
+            tmp = output.with_name(output.name + ".partial")
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                count = await write(inbox, handle, fmt, terminal=False)
+            tmp.replace(output)  # a crash halfway never leaves a truncated export behind
+    print(f"{count:,} {what} exported", file=sys.stderr)
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    """One line on the terminal: `importing [#########.........]  61% 61,000/100,000`."""
+    width = 30
+    filled = width * done // max(total, 1)
+    percent = 100 * done // max(total, 1)
+    bar = "#" * filled + "." * (width - filled)
+    print(
+        f"\rimporting [{bar}] {percent:3d}% {done:,}/{total:,}", end="", file=sys.stderr, flush=True
+    )
+
+
+async def _import_customers(db: Path, agent: str, path: Path, fmt: str | None, quiet: bool) -> int:
+    from scrm_tui.service.customers import FileProblem, RowProblem, import_customers
+    from scrm_tui.service.inbox import Inbox
+
+    shown = sanitize.for_message(path.name, 200)
+    bar = sys.stderr.isatty() and not quiet
+
+    def on_problem(problem: RowProblem, error: bool) -> None:
+        if bar:
+            print("\r\x1b[K", end="", file=sys.stderr)  # clear the progress line first
+        print(f"{shown}: {'' if error else 'warning: '}{problem}", file=sys.stderr)
+
+    async with await Inbox.open(db, agent) as inbox:
+        try:
+            report = await import_customers(
+                inbox, path, fmt, on_problem=on_problem, on_progress=_progress if bar else None
+            )
+        except FileProblem as problem:
+            return _fail(str(problem))
+    if bar:
+        print(file=sys.stderr)
+    if not quiet:
+        print(
+            f"{report.rows:,} rows: {report.created:,} created, {report.updated:,} updated, "
+            f"{report.unchanged:,} unchanged, {len(report.errors):,} bad rows, "
+            f"{len(report.warnings):,} warnings",
+            file=sys.stderr,
+        )
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+async def _show_customer(db: Path, agent: str, key: str, as_json: bool) -> int:
+    from scrm_tui.service import customers
     from scrm_tui.service.inbox import Inbox
 
     if not db.exists():
-        return _fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
+        return _fail(f"no database at {db}")
+    shown = sanitize.for_message(key)
     async with await Inbox.open(db, agent) as inbox:
-        if output is None:
-            return await _export_to(inbox, sys.stdout, fmt, sys.stdout.isatty())
-        tmp = output.with_name(output.name + ".partial")
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            await _export_to(inbox, handle, fmt, False)
-        tmp.replace(output)  # a crash halfway never leaves a truncated export behind
+        found = await customers.find_customer(inbox, key)
+        if not found:
+            return _fail(f"no customer {shown!r} (try #id, the external id or the email)")
+        if len(found) > 1:
+            return _fail(
+                f"{len(found)} customers match {shown!r}: " + ", ".join(f"#{n}" for n in found)
+            )
+        profile = await customers.describe_customer(inbox, found[0])
+    if as_json:
+        text = customers.as_json(profile)
+        print(sanitize.block(text) if sys.stdout.isatty() else text)
+    else:
+        print(_customer_text(profile))
     return EXIT_OK
 
 
-async def _export_to(inbox: object, out: TextIO, fmt: str, terminal: bool) -> int:
-    from scrm_tui.service.export import export_mentions
-    from scrm_tui.service.inbox import Inbox
+def _customer_text(profile: dict[str, Any]) -> str:
+    """A customer for people; every value made safe for the terminal."""
 
-    assert isinstance(inbox, Inbox)
-    count = await export_mentions(inbox, out, fmt, terminal=terminal)
-    print(f"{count:,} mentions exported", file=sys.stderr)
-    return EXIT_OK
+    def safe(value: object) -> str:
+        return " ".join(sanitize.inline("" if value is None else str(value)).split())
+
+    external = f", {safe(profile['external_id'])}" if profile["external_id"] else ""
+    lines = [f"{safe(profile['name'])}  (#{profile['id']}{external})"]
+    for label, key in (
+        ("company", "company"),
+        ("email", "email"),
+        ("phone", "phone"),
+        ("tier", "tier"),
+        ("lifetime value", "lifetime_value"),
+        ("first seen", "first_seen"),
+        ("last seen", "last_seen"),
+        ("sentiment", "sentiment"),
+        ("notes", "notes"),
+    ):
+        if profile.get(key) not in (None, ""):
+            lines.append(f"  {label:15} {safe(profile[key])}")
+    for channel, handles in profile["identities"].items():
+        lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
+    for key, value in profile["fields"].items():
+        lines.append(f"  {safe(key):15} {safe(value)}")
+    counts = [f"{n:,} on {channel}" for channel, n in profile["mentions"].items()]
+    counts += [f"{n:,} {kind}" for kind, n in profile["interactions"].items()]
+    if counts:
+        lines.append(f"  {'activity':15} {', '.join(counts)}")
+    if profile["recent"]:
+        lines.append("  recent:")
+        for item in profile["recent"]:
+            where = f" {safe(item['channel'])}" if item["channel"] else ""
+            when = item["at"][:16].replace("T", " ")
+            lines.append(f"    {when} {item['kind']}{where}: {safe(item['text'])[:70]}")
+    return "\n".join(lines)
 
 
 def _demo(config: Config, agent: str, db_arg: Path | None, *, stream: bool) -> int:

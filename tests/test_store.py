@@ -258,3 +258,26 @@ async def test_a_writer_waits_for_another_process_lock_instead_of_failing(db_pat
     other.close()
     assert len((await task).stored) == 1
     await db.close()
+
+
+async def test_an_older_database_is_migrated_forward_on_open_with_its_data(
+    db_path: Path,
+) -> None:
+    from scrm_tui.store.schema import MIGRATIONS
+
+    with sqlite3.connect(db_path) as old:  # a file made by the first release
+        for statement in MIGRATIONS[0][1]:
+            old.execute(statement)
+        old.execute("PRAGMA user_version = 1")
+        old.execute(
+            "INSERT INTO customers (name, created_ms, updated_ms) VALUES ('Kate', 1, 1)"
+        )
+    db = await Database.open(db_path)
+    try:
+        assert await db.schema_version() == LATEST_VERSION > 1
+        async with db.reader.execute("SELECT name, merged_into FROM customers") as cursor:
+            assert tuple(await cursor.fetchone()) == ("Kate", None)
+        async with db.reader.execute("SELECT count(*) FROM match_rejections") as cursor:
+            assert (await cursor.fetchone())[0] == 0
+    finally:
+        await db.close()

@@ -147,44 +147,64 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
 
 CUSTOMER_FIELDS = ("id", "name", "email", "company", "phone", "tier", "lifetime_value", "notes")
 HANDLE_SEPARATORS = re.compile(r"[\s;]+")
+# Column names people use for the same network.
+CHANNEL_COLUMNS: dict[str, Channel] = {
+    **{c.value: c for c in Channel},
+    "twitter": Channel.X,
+    "hn": Channel.HACKERNEWS,
+    "gh": Channel.GITHUB,
+    "bsky": Channel.BLUESKY,
+    "masto": Channel.MASTODON,
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MONEY = re.compile(r"^[$€£]?\s*-?[\d,]*\.?\d+\s*$")
+
+
+def _lifetime_value(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    if not _MONEY.match(text):
+        raise RecordError(
+            f"'lifetime_value' {sanitize.for_message(value)!r} is not an amount "
+            "(e.g. 4200 or 4,200.50)"
+        )
+    return float(text.lstrip("$€£").replace(",", "").strip())
 
 
 def parse_customer(obj: object) -> CustomerIn:
     """A customer from a JSON object or CSV row: known columns, one column per
     channel holding handles (several separated by spaces or ';'), the rest kept as
-    custom fields."""
+    custom fields. Column names are matched case-insensitively."""
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
-    name = obj.get("name")
+    row = {"_".join(str(k).strip().lower().split()): v for k, v in obj.items()}
+    name = row.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RecordError("missing required field 'name'")
 
     def text(field: str) -> str | None:
-        value = obj.get(field)
+        value = row.get(field)
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise RecordError(f"'{field}' must be text")
         return repair_text(str(value)).strip() or None
 
-    value = obj.get("lifetime_value")
-    lifetime: float | None = None
-    if value not in (None, ""):
-        try:
-            lifetime = float(str(value).replace(",", "").lstrip("$"))
-        except ValueError:
-            shown = sanitize.for_message(value)
-            raise RecordError(f"'lifetime_value' {shown!r} is not a number") from None
+    email = text("email")
+    if email is not None and not _EMAIL.match(email):
+        raise RecordError(f"'email' {sanitize.for_message(email)!r} is not an email address")
 
     identities: list[tuple[Channel, str]] = []
     fields: list[tuple[str, str]] = []
-    for key, raw in obj.items():
+    for key, raw in row.items():
         if key in CUSTOMER_FIELDS or raw in (None, ""):
             continue
-        try:
-            channel = Channel(key)
-        except ValueError:
-            fields.append((key, repair_text(str(raw))))
+        channel = CHANNEL_COLUMNS.get(key)
+        if channel is None:
+            fields.append((key, repair_text(str(raw)).strip()))
             continue
         if not isinstance(raw, str):
             raise RecordError(f"'{key}' must hold handles as text")
@@ -193,14 +213,14 @@ def parse_customer(obj: object) -> CustomerIn:
                 identities.append((channel, handle))
 
     return CustomerIn(
-        name=repair_text(name).strip(),
+        name=" ".join(repair_text(name).split()),
         external_id=text("id"),
-        email=text("email"),
+        email=email,
         company=text("company"),
         phone=text("phone"),
         tier=(text("tier") or "").lower() or None,
-        lifetime_value=lifetime,
+        lifetime_value=_lifetime_value(row.get("lifetime_value")),
         notes=text("notes"),
         fields=tuple(fields),
-        identities=tuple(identities),
+        identities=tuple(dict.fromkeys(identities)),
     )

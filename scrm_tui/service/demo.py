@@ -60,7 +60,7 @@ class SeedReport:
 async def seed(inbox: Inbox) -> SeedReport:
     """Load the demo customers and mentions; safe to run on an already seeded file."""
     now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
-    customers = await inbox.add_customers(demo_customers())
+    customers = (await inbox.add_customers(demo_customers(), source="the demo data")).created
     mentions = demo_mentions(now)
     stored = 0
     for start in range(0, len(mentions), BATCH):

@@ -143,3 +143,114 @@ async def export_mentions(inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool
         )
         count += 1
     return count
+
+
+CUSTOMER_COLUMNS = (
+    "id",
+    "scrm_id",
+    "name",
+    "email",
+    "company",
+    "phone",
+    "tier",
+    "lifetime_value",
+    "notes",
+    "mastodon",
+    "bluesky",
+    "hackernews",
+    "reddit",
+    "github",
+    "x",
+)
+INTERACTION_COLUMNS = (
+    "id",
+    "kind",
+    "occurred_at",
+    "actor",
+    "customer_id",
+    "customer_external_id",
+    "customer_name",
+    "channel",
+    "mention_channel",
+    "mention_id",
+    "direction",
+    "compound",
+    "summary",
+    "detail",
+)
+
+
+def _rows_out(
+    out: TextIO,
+    fmt: str,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    *,
+    terminal: bool,
+    untrusted: set[str],
+    header: bool,
+) -> None:
+    """Write rows as JSON Lines, or as CSV (with the header if asked)."""
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(_json_line(row) + "\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            _guard(row.get(c), terminal=terminal) if c in untrusted else row.get(c) for c in columns
+        )
+
+
+async def export_customers(inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False) -> int:
+    """Customers in the import format (channel columns, custom fields as columns), so
+    the file can be edited and imported again."""
+    rows = await inbox.customers.export_rows()
+    extra = sorted({key for row in rows for key in row} - set(CUSTOMER_COLUMNS))
+    columns = [*CUSTOMER_COLUMNS, *extra]
+    _rows_out(
+        out,
+        fmt,
+        columns,
+        rows,
+        terminal=terminal,
+        untrusted=set(columns) - {"scrm_id"},
+        header=True,
+    )
+    return len(rows)
+
+
+async def export_interactions(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False
+) -> int:
+    """The whole history (the audit trail), oldest first."""
+    untrusted = {
+        "actor",
+        "customer_name",
+        "summary",
+        "detail",
+        "mention_id",
+        "customer_external_id",
+    }
+    count, after = 0, 0
+    while True:
+        page = await inbox.customers.export_interactions(after, PAGE)
+        for row in page:
+            row["occurred_at"] = iso_from_ms(row.pop("occurred_ms"))
+            if fmt == "jsonl":
+                row["detail"] = json.loads(row["detail"] or "{}")
+        _rows_out(
+            out,
+            fmt,
+            list(INTERACTION_COLUMNS),
+            page,
+            terminal=terminal,
+            untrusted=untrusted,
+            header=count == 0,
+        )
+        count += len(page)
+        if len(page) < PAGE:
+            return count
+        after = page[-1]["id"]

@@ -19,7 +19,7 @@ from scrm_tui.core.models import (
 from scrm_tui.core.query import Query
 from scrm_tui.core.records import flatten
 from scrm_tui.enrich import sentiment
-from scrm_tui.store.customers import CustomerStore
+from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
 
@@ -105,8 +105,13 @@ class Inbox:
                 listener(stored)
         return IngestResult(stored=stored, duplicates=offered - len(stored))
 
-    async def add_customers(self, customers: Sequence[CustomerIn]) -> int:
-        return await self.customers.upsert_many(customers, self.now_ms())
+    async def add_customers(
+        self, customers: Sequence[CustomerIn], source: str = "scrm"
+    ) -> ImportOutcome:
+        """Create or update customers (one transaction); see CustomerStore.import_batch."""
+        return await self.customers.import_batch(
+            customers, agent=self.agent, source=source, now_ms=self.now_ms()
+        )
 
     # ---------------------------------------------------------------- reading
 

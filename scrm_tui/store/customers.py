@@ -4,81 +4,440 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
 
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.store.db import Database
+
+_CHUNK = 400
+_COLUMNS = ("name", "email", "company", "phone", "tier", "lifetime_value", "notes")
+
+
+@dataclass
+class ImportOutcome:
+    """What one batch did. Warnings name the batch position of the row they are about."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: list[int] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _merge(first: CustomerIn, later: CustomerIn) -> CustomerIn:
+    """The same customer twice in one file: later non-empty values win."""
+    return CustomerIn(
+        name=later.name or first.name,
+        external_id=later.external_id or first.external_id,
+        email=later.email or first.email,
+        company=later.company or first.company,
+        phone=later.phone or first.phone,
+        tier=later.tier or first.tier,
+        lifetime_value=(
+            later.lifetime_value if later.lifetime_value is not None else first.lifetime_value
+        ),
+        notes=later.notes or first.notes,
+        fields=tuple({**dict(first.fields), **dict(later.fields)}.items()),
+        identities=tuple(dict.fromkeys(first.identities + later.identities)),
+    )
+
+
+async def _lookup(
+    conn: aiosqlite.Connection, sql: str, values: list[str]
+) -> dict[str, tuple[Any, ...]]:
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(sql.format(marks=marks), chunk) as cursor:
+            for row in await cursor.fetchall():
+                found.setdefault(row[0], tuple(row[1:]))
+    return found
 
 
 class CustomerStore:
     def __init__(self, db: Database):
         self.db = db
 
-    async def upsert_many(self, customers: Sequence[CustomerIn], now_ms: int) -> int:
-        """Insert or update customers (by external id) with their identities.
+    async def import_batch(
+        self, customers: Sequence[CustomerIn], *, agent: str, source: str, now_ms: int
+    ) -> ImportOutcome:
+        """Create or update customers in one transaction.
 
-        Authors already seen under one of those identities are linked to the customer
-        in the same transaction, so the inbox shows the name at once.
+        A row updates the customer with the same external id; without one, the
+        customer with the same email (unless that one has another external id: then
+        they are different people sharing an address). Empty cells never erase
+        what is known. Handles become identities; a handle that already belongs to
+        someone else is reported, not stolen. Authors already seen under an imported
+        handle are linked to the customer at once.
         """
+        outcome = ImportOutcome()
         async with self.db.transaction() as conn:
-            for customer in customers:
-                async with conn.execute(
-                    """
-                    INSERT INTO customers (external_id, name, email, company, phone, tier,
-                                           lifetime_value, notes, fields, created_ms, updated_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (external_id) DO UPDATE SET
-                        name = excluded.name, email = excluded.email,
-                        company = excluded.company, phone = excluded.phone,
-                        tier = excluded.tier, lifetime_value = excluded.lifetime_value,
-                        notes = excluded.notes, fields = excluded.fields,
-                        updated_ms = excluded.updated_ms
-                    RETURNING id
-                    """,
-                    (
-                        customer.external_id,
-                        customer.name,
-                        customer.email,
-                        customer.company,
-                        customer.phone,
-                        customer.tier,
-                        customer.lifetime_value,
-                        customer.notes,
-                        json.dumps(dict(customer.fields), ensure_ascii=False),
-                        now_ms,
-                        now_ms,
-                    ),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                assert row is not None
-                customer_id = row[0]
-                await conn.executemany(
-                    """
-                    INSERT INTO identities (customer_id, channel, handle, handle_key, source,
-                                            created_ms)
-                    VALUES (?, ?, ?, ?, 'import', ?)
-                    ON CONFLICT (channel, handle_key) DO NOTHING
-                    """,
-                    [
-                        (customer_id, channel.value, handle, handle_key(channel, handle), now_ms)
-                        for channel, handle in customer.identities
-                    ],
-                )
-            await conn.execute(
-                """
-                UPDATE authors SET
-                    customer_id = (SELECT i.customer_id FROM identities i
-                                   WHERE i.channel = authors.channel
-                                     AND i.handle_key = authors.handle_key),
-                    match_state = 'identity', match_score = 1.0
-                WHERE customer_id IS NULL AND EXISTS (
-                    SELECT 1 FROM identities i
-                    WHERE i.channel = authors.channel AND i.handle_key = authors.handle_key)
-                """
+            ext = await _lookup(
+                conn,
+                "SELECT external_id, id FROM customers WHERE external_id IN ({marks})",
+                sorted({c.external_id for c in customers if c.external_id}),
             )
-        return len(customers)
+            mail = await _lookup(
+                conn,
+                "SELECT lower(email), id, external_id FROM customers "
+                "WHERE merged_into IS NULL AND lower(email) IN ({marks}) ORDER BY id",
+                sorted({c.email.lower() for c in customers if c.email}),
+            )
+            targets: list[int | None] = []
+            for customer in customers:
+                target = ext.get(customer.external_id or "", (None,))[0]
+                if target is None and customer.email:
+                    by_mail = mail.get(customer.email.lower())
+                    if by_mail and (by_mail[1] is None or not customer.external_id):
+                        target = by_mail[0]
+                targets.append(target)
+
+            # Rows for the same new customer (same id or email) fold into one insert.
+            fresh: dict[str, CustomerIn] = {}
+            fresh_key: list[str | None] = []
+            for customer, target in zip(customers, targets, strict=True):
+                if target is not None:
+                    fresh_key.append(None)
+                    continue
+                key = (
+                    f"id:{customer.external_id}"
+                    if customer.external_id
+                    else f"mail:{customer.email.lower()}"
+                    if customer.email
+                    else f"row:{len(fresh_key)}"
+                )
+                fresh[key] = _merge(fresh[key], customer) if key in fresh else customer
+                fresh_key.append(key)
+
+            async with conn.execute("SELECT coalesce(max(id), 0) FROM customers") as cursor:
+                before = (await cursor.fetchone() or (0,))[0]
+            await conn.executemany(
+                """INSERT INTO customers (external_id, name, email, company, phone, tier,
+                                          lifetime_value, notes, fields, created_ms, updated_ms)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        c.external_id,
+                        c.name,
+                        c.email,
+                        c.company,
+                        c.phone,
+                        c.tier,
+                        c.lifetime_value,
+                        c.notes,
+                        json.dumps(dict(c.fields), ensure_ascii=False),
+                        now_ms,
+                        now_ms,
+                    )
+                    for c in fresh.values()
+                ],
+            )
+            # We hold the write lock: the new rows took the next ids, in order.
+            new_ids = {key: before + 1 + n for n, key in enumerate(fresh)}
+            outcome.created = len(fresh)
+
+            updates = await self._update(conn, customers, targets, agent, source, now_ms, outcome)
+            outcome.ids = [
+                target if target is not None else new_ids[key]  # type: ignore[index]
+                for target, key in zip(targets, fresh_key, strict=True)
+            ]
+            await conn.executemany(
+                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, summary,
+                                             detail)
+                   VALUES ('customer', ?, ?, ?, ?, ?)""",
+                [
+                    (now_ms, agent, cid, f"created from {source}", json.dumps({"source": source}))
+                    for cid in new_ids.values()
+                ]
+                + updates,
+            )
+            await self._identities(conn, customers, outcome, now_ms)
+        return outcome
+
+    async def _update(
+        self,
+        conn: aiosqlite.Connection,
+        customers: Sequence[CustomerIn],
+        targets: list[int | None],
+        agent: str,
+        source: str,
+        now_ms: int,
+        outcome: ImportOutcome,
+    ) -> list[tuple[Any, ...]]:
+        """Apply rows to existing customers; return history rows for what changed."""
+        ids = sorted({t for t in targets if t is not None})
+        current: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            async with conn.execute(
+                f"SELECT id, external_id, {', '.join(_COLUMNS)}, fields FROM customers "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    values = dict(zip(("id", "external_id", *_COLUMNS, "fields"), row, strict=True))
+                    values["fields"] = json.loads(values["fields"] or "{}")
+                    current[row[0]] = values
+        merged: dict[int, CustomerIn] = {}
+        for customer, target in zip(customers, targets, strict=True):
+            if target is not None:
+                merged[target] = _merge(merged[target], customer) if target in merged else customer
+        history: list[tuple[Any, ...]] = []
+        writes: list[tuple[Any, ...]] = []
+        for target, customer in merged.items():
+            old = current[target]
+            new = dict(old)
+            for column in _COLUMNS:
+                value = getattr(customer, column)
+                if value is not None and value != "":
+                    new[column] = value
+            if customer.external_id and not old["external_id"]:
+                new["external_id"] = customer.external_id
+            new["fields"] = {**old["fields"], **dict(customer.fields)}
+            changes = {
+                key: [old[key], new[key]]
+                for key in ("external_id", *_COLUMNS, "fields")
+                if old[key] != new[key]
+            }
+            if not changes:
+                outcome.unchanged += 1
+                continue
+            outcome.updated += 1
+            writes.append(
+                (
+                    new["external_id"],
+                    *(new[c] for c in _COLUMNS),
+                    json.dumps(new["fields"], ensure_ascii=False),
+                    now_ms,
+                    target,
+                )
+            )
+            history.append(
+                (
+                    now_ms,
+                    agent,
+                    target,
+                    f"updated from {source}: {', '.join(sorted(changes))}",
+                    json.dumps({"source": source, "changes": changes}, ensure_ascii=False),
+                )
+            )
+        await conn.executemany(
+            f"""UPDATE customers SET external_id = ?, {", ".join(f"{c} = ?" for c in _COLUMNS)},
+                                     fields = ?, updated_ms = ?
+                WHERE id = ?""",
+            writes,
+        )
+        return history
+
+    async def _identities(
+        self,
+        conn: aiosqlite.Connection,
+        customers: Sequence[CustomerIn],
+        outcome: ImportOutcome,
+        now_ms: int,
+    ) -> None:
+        wanted: dict[tuple[str, str], tuple[int, int, str]] = {}  # key -> (row, id, handle)
+        claims: list[tuple[tuple[str, str], int, int, str]] = []  # every row's claim
+        for index, (customer, cid) in enumerate(zip(customers, outcome.ids, strict=True)):
+            for channel, handle in customer.identities:
+                key = (channel.value, handle_key(channel, handle))
+                wanted.setdefault(key, (index, cid, handle))
+                claims.append((key, index, cid, handle))
+        await conn.executemany(
+            """INSERT INTO identities (customer_id, channel, handle, handle_key, source,
+                                       created_ms)
+               VALUES (?, ?, ?, ?, 'import', ?)
+               ON CONFLICT (channel, handle_key) DO NOTHING""",
+            [(cid, key[0], handle, key[1], now_ms) for key, (_, cid, handle) in wanted.items()],
+        )
+        owners: dict[tuple[str, str], tuple[int, str]] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            values = ",".join("(?, ?)" for _ in chunk)
+            async with conn.execute(
+                f"""WITH w(channel, handle_key) AS (VALUES {values})
+                    SELECT i.channel, i.handle_key, i.customer_id,
+                           coalesce(c.external_id, '#' || c.id) || ' ' || c.name
+                    FROM w JOIN identities i
+                      ON i.channel = w.channel AND i.handle_key = w.handle_key
+                    JOIN customers c ON c.id = i.customer_id""",
+                [part for key in chunk for part in key],
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    owners[(row[0], row[1])] = (row[2], row[3])
+        for key, index, cid, handle in claims:
+            owner, who = owners.get(key, (cid, ""))
+            if owner != cid:
+                outcome.warnings.append(
+                    (index, f"{key[0]} handle '{handle}' already belongs to {who}; kept there")
+                )
+        linked = sorted(set(outcome.ids))
+        for start in range(0, len(linked), _CHUNK):
+            batch = linked[start : start + _CHUNK]
+            marks = ",".join("?" * len(batch))
+            # An exact identity outranks a machine guess, never a person's decision.
+            await conn.execute(
+                f"""UPDATE authors SET customer_id = i.customer_id, match_state = 'identity',
+                                       match_score = 1.0
+                    FROM identities i
+                    WHERE i.customer_id IN ({marks})
+                      AND i.channel = authors.channel AND i.handle_key = authors.handle_key
+                      AND (authors.customer_id IS NULL
+                           OR authors.match_state IN ('auto', 'suggested'))""",
+                batch,
+            )
 
     async def count(self) -> int:
-        async with self.db.reader.execute("SELECT count(*) FROM customers") as cursor:
+        async with self.db.reader.execute(
+            "SELECT count(*) FROM customers WHERE merged_into IS NULL"
+        ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def find(self, key: str) -> list[int]:
+        """Ids matching `#12`/`12` (internal id), an external id, or an email."""
+        conn = self.db.reader
+        if key.lstrip("#").isdigit():
+            async with conn.execute(
+                "SELECT id FROM customers WHERE id = ?", (int(key.lstrip("#")),)
+            ) as cursor:
+                found = [row[0] for row in await cursor.fetchall()]
+            if found:
+                return found
+        for sql in (
+            "SELECT id FROM customers WHERE external_id = ?",
+            "SELECT id FROM customers WHERE email = ? COLLATE NOCASE AND merged_into IS NULL",
+        ):
+            async with conn.execute(sql, (key,)) as cursor:
+                found = [row[0] for row in await cursor.fetchall()]
+            if found:
+                return found
+        return []
+
+    async def profile(self, customer_id: int) -> dict[str, Any]:
+        """A customer with identities, activity counts and the latest history."""
+        conn = self.db.reader
+        async with conn.execute(
+            f"""SELECT id, external_id, {", ".join(_COLUMNS)}, fields, created_ms, updated_ms,
+                       merged_into
+                FROM customers WHERE id = ?""",
+            (customer_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise KeyError(customer_id)
+        names = (
+            "id",
+            "external_id",
+            *_COLUMNS,
+            "fields",
+            "created_ms",
+            "updated_ms",
+            "merged_into",
+        )
+        profile: dict[str, Any] = dict(zip(names, row, strict=True))
+        profile["fields"] = json.loads(profile["fields"] or "{}")
+        identities: dict[str, list[str]] = {}
+        async with conn.execute(
+            "SELECT channel, handle FROM identities WHERE customer_id = ? ORDER BY channel, id",
+            (customer_id,),
+        ) as cursor:
+            for channel, handle in await cursor.fetchall():
+                identities.setdefault(channel, []).append(handle)
+        profile["identities"] = identities
+        async with conn.execute(
+            """SELECT m.channel, count(*), min(m.created_ms), max(m.created_ms), avg(m.compound)
+               FROM authors a JOIN mentions m ON m.author_id = a.id
+               WHERE a.customer_id = ? GROUP BY m.channel""",
+            (customer_id,),
+        ) as cursor:
+            per_channel = await cursor.fetchall()
+        profile["mentions"] = {channel: count for channel, count, *_ in per_channel}
+        total = sum(count for _, count, *_ in per_channel)
+        profile["first_seen_ms"] = min((r[2] for r in per_channel), default=None)
+        profile["last_seen_ms"] = max((r[3] for r in per_channel), default=None)
+        profile["sentiment"] = (
+            round(sum(r[4] * r[1] for r in per_channel) / total, 3) if total else None
+        )
+        async with conn.execute(
+            "SELECT kind, count(*) FROM interactions WHERE customer_id = ? GROUP BY kind",
+            (customer_id,),
+        ) as cursor:
+            profile["interactions"] = {kind: n for kind, n in await cursor.fetchall()}
+        async with conn.execute(
+            """SELECT * FROM (
+                   SELECT m.created_ms, 'mention', m.channel, a.handle, substr(m.text, 1, 200)
+                   FROM authors a JOIN mentions m ON m.author_id = a.id
+                   WHERE a.customer_id = :id
+                   UNION ALL
+                   SELECT occurred_ms, kind, channel, actor, summary
+                   FROM interactions WHERE customer_id = :id)
+               ORDER BY 1 DESC LIMIT 10""",
+            {"id": customer_id},
+        ) as cursor:
+            profile["recent"] = [
+                {"at_ms": at, "kind": kind, "channel": channel, "who": who, "text": text}
+                for at, kind, channel, who, text in await cursor.fetchall()
+            ]
+        return profile
+
+    async def export_rows(self) -> list[dict[str, Any]]:
+        """Every live customer with its identities, in the import format."""
+        conn = self.db.reader
+        handles: dict[int, dict[str, list[str]]] = {}
+        async with conn.execute(
+            "SELECT customer_id, channel, handle FROM identities ORDER BY customer_id, id"
+        ) as cursor:
+            for cid, channel, handle in await cursor.fetchall():
+                handles.setdefault(cid, {}).setdefault(channel, []).append(handle)
+        rows: list[dict[str, Any]] = []
+        async with conn.execute(
+            f"""SELECT id, external_id, {", ".join(_COLUMNS)}, fields FROM customers
+                WHERE merged_into IS NULL ORDER BY id"""
+        ) as cursor:
+            for values in await cursor.fetchall():
+                row: dict[str, Any] = {"scrm_id": values[0], "id": values[1]}
+                row.update(zip(_COLUMNS, values[2:-1], strict=True))
+                for channel, names in handles.get(values[0], {}).items():
+                    row[channel] = "; ".join(names)
+                row.update(json.loads(values[-1] or "{}"))
+                rows.append(row)
+        return rows
+
+    async def export_interactions(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """A page of the history, oldest first (by id)."""
+        async with self.db.reader.execute(
+            """SELECT i.id, i.kind, i.occurred_ms, i.actor, i.customer_id, c.external_id,
+                      c.name, i.channel, m.channel, m.external_id, i.direction, i.compound,
+                      i.summary, i.detail
+               FROM interactions i
+               LEFT JOIN customers c ON c.id = i.customer_id
+               LEFT JOIN mentions m ON m.id = i.mention_id
+               WHERE i.id > ? ORDER BY i.id LIMIT ?""",
+            (after, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        names = (
+            "id",
+            "kind",
+            "occurred_ms",
+            "actor",
+            "customer_id",
+            "customer_external_id",
+            "customer_name",
+            "channel",
+            "mention_channel",
+            "mention_id",
+            "direction",
+            "compound",
+            "summary",
+            "detail",
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]

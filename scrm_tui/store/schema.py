@@ -134,6 +134,53 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX interactions_mention ON interactions(mention_id)",
         ],
     ),
+    (
+        2,
+        [
+            # Offline contacts (calls, letters...) carry a direction and a score.
+            "ALTER TABLE interactions ADD COLUMN direction TEXT CHECK (direction IN ('in', 'out'))",
+            "ALTER TABLE interactions ADD COLUMN compound REAL",
+            "CREATE INDEX interactions_author ON interactions(author_id, occurred_ms)",
+            # Customer search by name (the link pane's `/`).
+            "CREATE INDEX customers_name ON customers(name COLLATE NOCASE)",
+            # A merged customer is kept, pointing at the survivor, so a merge can be
+            # undone with nothing lost.
+            "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id)",
+            """
+            CREATE TABLE customer_merges (
+                id INTEGER PRIMARY KEY,
+                survivor_id INTEGER NOT NULL REFERENCES customers(id),
+                merged_id INTEGER NOT NULL REFERENCES customers(id),
+                merged_by TEXT,
+                merged_ms INTEGER NOT NULL,
+                moved TEXT NOT NULL,  -- JSON: which rows moved, to move them back
+                undone_by TEXT,
+                undone_ms INTEGER
+            )
+            """,
+            # Up to three suggested customers per unlinked author, best first.
+            """
+            CREATE TABLE match_suggestions (
+                author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                rank INTEGER NOT NULL,
+                score REAL NOT NULL,
+                fields TEXT NOT NULL,
+                PRIMARY KEY (author_id, customer_id)
+            ) WITHOUT ROWID
+            """,
+            # A rejected pair is never suggested again.
+            """
+            CREATE TABLE match_rejections (
+                author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                rejected_by TEXT,
+                rejected_ms INTEGER NOT NULL,
+                PRIMARY KEY (author_id, customer_id)
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,107 @@
+"""Customers: import from files, look one up, and describe them for `customers show`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrm_tui.core.models import CustomerIn
+from scrm_tui.core.records import RecordError, parse_customer
+from scrm_tui.core.timefmt import iso_from_ms
+from scrm_tui.service.customer_files import FileProblem, RowProblem, read_records
+from scrm_tui.service.inbox import Inbox
+
+__all__ = ["CustomerImportReport", "FileProblem", "RowProblem", "find_customer", "import_customers"]
+
+BATCH = 2000
+
+
+@dataclass
+class CustomerImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+async def import_customers(
+    inbox: Inbox,
+    path: Path,
+    fmt: str | None = None,
+    *,
+    on_problem: Callable[[RowProblem, bool], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
+) -> CustomerImportReport:
+    """Import every good row (one transaction per batch); name every bad one.
+
+    Raises FileProblem when the file as a whole cannot be used (not UTF-8, no
+    `name` column, broken JSON array): then nothing is imported.
+    """
+    records = list(read_records(path, fmt))
+    report = CustomerImportReport()
+    total = len(records)
+    batch: list[tuple[int, CustomerIn]] = []
+
+    def problem(item: RowProblem, *, error: bool) -> None:
+        (report.errors if error else report.warnings).append(item)
+        if on_problem is not None:
+            on_problem(item, error)
+
+    async def flush() -> None:
+        outcome = await inbox.add_customers([c for _, c in batch], source=path.name)
+        report.created += outcome.created
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged
+        for index, message in outcome.warnings:
+            problem(RowProblem(batch[index][0], message), error=False)
+        batch.clear()
+
+    for done, item in enumerate(records, start=1):
+        if isinstance(item, RowProblem):
+            problem(item, error=True)
+            continue
+        line, fields = item
+        report.rows += 1
+        try:
+            batch.append((line, parse_customer(fields)))
+        except RecordError as error:
+            problem(RowProblem(line, str(error)), error=True)
+        if len(batch) >= batch_size:
+            await flush()
+            if on_progress is not None:
+                on_progress(done, total)
+    if batch:
+        await flush()
+    if on_progress is not None:
+        on_progress(total, total)
+    return report
+
+
+async def find_customer(inbox: Inbox, key: str) -> list[int]:
+    """Customer ids for an internal id (`#12` or `12`), an external id or an email."""
+    return await inbox.customers.find(key.strip())
+
+
+async def describe_customer(inbox: Inbox, customer_id: int) -> dict[str, Any]:
+    """Everything `scrm customers show` prints, as plain data (also its --json)."""
+    profile = await inbox.customers.profile(customer_id)
+    for key in ("created_ms", "updated_ms", "first_seen_ms", "last_seen_ms"):
+        value = profile.pop(key)
+        profile[key.replace("_ms", "")] = iso_from_ms(value) if value else None
+    for item in profile["recent"]:
+        item["at"] = iso_from_ms(item.pop("at_ms"))
+    return profile
+
+
+def as_json(profile: dict[str, Any]) -> str:
+    return json.dumps(profile, ensure_ascii=False, indent=2)
