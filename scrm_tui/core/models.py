@@ -125,6 +125,10 @@ class MentionRow:
     snippet: str
 
     @property
+    def uid(self) -> int:
+        return self.id
+
+    @property
     def sort_key(self) -> tuple[int, int]:
         """Position in the stream: newest first, ties broken by arrival."""
         return (self.created_ms, self.id)

@@ -1,0 +1,288 @@
+"""A keyboard list over a Window of rows: draws only visible lines, never a widget per row.
+
+A million rows cost the same as a hundred: rows come from the window in pages and
+each drawn line is cached by its content. Subclasses say how a row looks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from scrm_tui.service.window import Window
+from scrm_tui.ui.keys import InOrderKeys
+
+_CACHE_LINES = 600
+# Keys typed while a new result loads wait for it, but never longer than this.
+_KEY_WAIT = 5.0
+
+
+class WindowedList(InOrderKeys, ScrollView, can_focus=True):
+    """Cursor, scrolling, paging and live arrivals; `render_row` draws one row."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "Newest", show=False, id="list.first"),
+        Binding("G,end", "last", "Oldest", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    unseen: reactive[int] = reactive(0)
+    """Arrivals above the top of the view that the user has not scrolled up to see."""
+
+    # Each subclass defines its own Highlighted(row) and Opened(row) messages, so
+    # handlers are named after it (on_mention_list_highlighted...).
+    Highlighted: Callable[[Any], Message]
+    Opened: Callable[[Any], Message]
+
+    PLACEHOLDER_CLASS = "windowed-list--placeholder"
+
+    def render_row(self, row: Any, width: int, selected: bool, state: Hashable) -> Strip:
+        raise NotImplementedError
+
+    def row_state(self, row: Any) -> Hashable:
+        """Anything besides the row itself that changes how it is drawn (e.g. its age)."""
+        return None
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+        self.window: Window[Any] | None = None
+        self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._highlighted_id: int | None = None
+        self._ready = asyncio.Event()
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def selected(self) -> Any | None:
+        return self.window.get(self.cursor) if self.window else None
+
+    def expect_window(self) -> None:
+        """A new result is loading: keys typed from now on wait for it."""
+        self._ready.clear()
+
+    def window_failed(self) -> None:
+        self._ready.set()
+
+    async def key_barrier(self) -> None:
+        if not self._ready.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), _KEY_WAIT)
+
+    def set_window(self, window: Window[Any]) -> None:
+        """Show a new result (first page already loaded); the cursor goes to the top."""
+        self._ready.set()
+        self.window = window
+        self._lines.clear()
+        self.unseen = 0
+        self._sync_size()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = 0
+        self.refresh()
+
+    def _sync_size(self) -> None:
+        rows = self.window.size if self.window else 0
+        self.virtual_size = Size(self.scrollable_content_region.width, rows)
+
+    @property
+    def _height(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    # ---------------------------------------------------------------- cursor
+
+    def validate_cursor(self, value: int) -> int:
+        size = self.window.size if self.window else 0
+        return max(0, min(value, size - 1)) if size else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self._height:
+            self.scroll_to(y=new - self._height + 1, animate=False, immediate=True)
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._need_rows()
+        self._announce()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if round(new) == 0:
+            self.unseen = 0
+        self._need_rows()
+
+    def _announce(self) -> None:
+        row = self.selected
+        row_id = row.uid if row else None
+        if row_id != self._highlighted_id:
+            self._highlighted_id = row_id
+            self.post_message(self.Highlighted(row))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        if self.window:
+            self.cursor = self.window.size - 1
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=self.scroll_offset.y + self._height, animate=False, immediate=True)
+        self.cursor += self._height
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=max(self.scroll_offset.y - self._height, 0), animate=False, immediate=True)
+        self.cursor -= self._height
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.cursor = round(self.scroll_offset.y) + offset.y
+            row = self.selected
+            if event.chain == 2 and row is not None:
+                self.post_message(self.Opened(row))
+
+    # ---------------------------------------------------------------- loading
+
+    def _need_rows(self) -> None:
+        """Ask for the rows around the view if the window does not hold them yet."""
+        window = self.window
+        if window is None:
+            return
+        top = round(self.scroll_offset.y)
+        start = min(top, self.cursor) - window.page
+        stop = max(top + self._height, self.cursor + 1) + window.page
+        if not window.covers(start, stop):
+            self._load(start, stop)
+
+    @work(group="list-load", exclusive=True, exit_on_error=False)
+    async def _load(self, start: int, stop: int) -> None:
+        window = self.window
+        if window is None:
+            return
+        if await window.ensure(start, stop):
+            if window is not self.window:
+                return
+            if window.renumbered:
+                window.renumbered = False
+                self._lines.clear()
+            self._sync_size()
+            self.refresh()
+            self._announce()
+
+    async def load_count(self) -> None:
+        """Learn the exact size, so the scrollbar and `G` span the whole result."""
+        window = self.window
+        if window is not None:
+            await window.load_count()
+            if window is self.window:
+                self._sync_size()
+                self.refresh()
+
+    def receive(self, arrivals: list[Any]) -> int:
+        """Place newly stored rows while keeping the user's place; returns how many.
+
+        The selected row stays selected. If the view is at the very top, new rows
+        appear there (the stream visibly moves) as long as the selection stays on
+        screen; otherwise the view keeps showing the same rows and `unseen` counts
+        what arrived above it.
+        """
+        window = self.window
+        if not arrivals or window is None:
+            return 0
+        top = round(self.scroll_offset.y)
+        top_row = window.get(top)
+        cursor_row = window.get(self.cursor)
+        added = window.apply_arrivals(arrivals)
+        if not added:
+            return 0
+
+        def newer_than(anchor: Any | None) -> int:
+            if anchor is None:
+                return len(added)
+            return sum(1 for row in added if row.sort_key > anchor.sort_key)
+
+        above_top = newer_than(top_row)
+        new_cursor = self.cursor + newer_than(cursor_row)
+        pinned = top == 0 and new_cursor < self._height
+        self._sync_size()
+        new_top = 0 if pinned else top + above_top
+        if not pinned:
+            self.unseen += above_top
+        self.scroll_to(y=new_top, animate=False, immediate=True)
+        # The same row is still selected: move the index without announcing.
+        self.set_reactive(WindowedList.cursor, new_cursor)
+        self.refresh()
+        self._need_rows()
+        return len(added)
+
+    def refresh_rows(self, positions: list[int]) -> None:
+        for position in positions:
+            self.refresh_line(position)
+
+    # ---------------------------------------------------------------- drawing
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        window = self.window
+        row = window.get(index) if window else None
+        if row is None:
+            if window is not None and index < window.size:
+                self._need_rows()
+                style = self.get_component_rich_style(self.PLACEHOLDER_CLASS)
+                return Strip([Segment(set_cell_size("  …", width), style)], width)
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        extra = self.row_state(row)
+        key = (row, width, selected, extra, self.has_focus)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self.render_row(row, width, selected, extra)
+            self._lines[key] = strip
+            if len(self._lines) > _CACHE_LINES:
+                self._lines.popitem(last=False)
+        else:
+            self._lines.move_to_end(key)
+        return strip
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lines.clear()
+        self._sync_size()
+        self._need_rows()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
