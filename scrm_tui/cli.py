@@ -147,7 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_arg: Path | None = getattr(args, "db", None)
     try:
         if args.command == "ingest":
-            return asyncio.run(_ingest(database_path(config, db_arg), agent, args.file, args.quiet))
+            return asyncio.run(
+                _ingest(database_path(config, db_arg), agent, config, args.file, args.quiet)
+            )
         if args.command == "export":
             return asyncio.run(
                 _export(database_path(config, db_arg), agent, args.what, args.format, args.output)
@@ -155,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "customers" and args.customers_command == "import":
             return asyncio.run(
                 _import_customers(
-                    database_path(config, db_arg), agent, args.file, args.format, args.quiet
+                    database_path(config, db_arg), agent, config, args.file, args.format, args.quiet
                 )
             )
         if args.command == "customers":
@@ -171,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _ingest(db: Path, agent: str, source: str, quiet: bool) -> int:
+async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
 
@@ -193,6 +195,7 @@ async def _ingest(db: Path, agent: str, source: str, quiet: bool) -> int:
         return _fail(f"cannot read {sanitize.for_message(source, 200)}: {error.strerror}")
     try:
         async with await Inbox.open(db, agent) as inbox:
+            inbox.configure(config)
             report = await ingest_stream(inbox, stream, on_error=on_error, on_progress=on_progress)
     finally:
         if stream is not sys.stdin.buffer:
@@ -247,7 +250,9 @@ def _progress(done: int, total: int) -> None:
     )
 
 
-async def _import_customers(db: Path, agent: str, path: Path, fmt: str | None, quiet: bool) -> int:
+async def _import_customers(
+    db: Path, agent: str, config: Config, path: Path, fmt: str | None, quiet: bool
+) -> int:
     from scrm_tui.service.customers import FileProblem, RowProblem, import_customers
     from scrm_tui.service.inbox import Inbox
 
@@ -275,6 +280,12 @@ async def _import_customers(db: Path, agent: str, path: Path, fmt: str | None, q
             f"{len(report.warnings):,} warnings",
             file=sys.stderr,
         )
+        if report.linked or report.suggested:
+            print(
+                f"authors: {report.linked:,} linked to a customer, "
+                f"{report.suggested:,} with suggestions (press l on a mention to review)",
+                file=sys.stderr,
+            )
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

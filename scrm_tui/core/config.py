@@ -24,6 +24,12 @@ class Config:
     """Seconds between two mentions of the demo stream: [shortest, longest]."""
     theme: str | None = None
     """A Textual theme name, e.g. "textual-dark", "nord", "gruvbox"."""
+    match_auto: float = 95.0
+    """Score (0-100) from which an author is linked to a customer without asking."""
+    match_margin: float = 5.0
+    """... and by how much the best customer must beat the second."""
+    match_suggest: float = 60.0
+    """Score from which a customer is suggested for an author (up to three)."""
 
 
 EXAMPLE = """\
@@ -45,13 +51,22 @@ EXAMPLE = """\
 
 [ui]
 # theme = "textual-dark"
+
+[matching]
+# An author is linked to a customer automatically only when the best score (0-100)
+# reaches `auto` and beats the next customer by `margin`; from `suggest` up, the
+# best three are offered in the link pane (`l`).
+# auto = 95
+# margin = 5
+# suggest = 60
 """
 
 _SECTIONS: dict[str, set[str]] = {
-    "": {"agent", "db", "inbox", "demo", "ui"},
+    "": {"agent", "db", "inbox", "demo", "ui", "matching"},
     "inbox": {"advance_on_done"},
     "demo": {"interval"},
     "ui": {"theme"},
+    "matching": {"auto", "margin", "suggest"},
 }
 
 
@@ -101,6 +116,22 @@ def parse_config(text: str, source: str = "config") -> Config:
     advance = get("inbox", "advance_on_done", bool)
     interval = get("demo", "interval", list)
     theme = get("ui", "theme", str)
+    limits: dict[str, float] = {}
+    for key, default in (
+        ("auto", config.match_auto),
+        ("margin", config.match_margin),
+        ("suggest", config.match_suggest),
+    ):
+        value = get("matching", key, (int, float))
+        if value is not None and not 0 <= value <= 100:
+            raise ConfigError(
+                f"{_where(source, text, key)}: 'matching.{key}' must be between 0 and 100"
+            )
+        limits[key] = default if value is None else float(value)
+    if limits["suggest"] > limits["auto"]:
+        raise ConfigError(
+            f"{_where(source, text, 'suggest')}: 'matching.suggest' must not exceed 'matching.auto'"
+        )
     if interval is not None and (
         len(interval) != 2
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in interval)
@@ -118,4 +149,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         if interval
         else config.demo_interval,
         theme=theme,
+        match_auto=limits["auto"],
+        match_margin=limits["margin"],
+        match_suggest=limits["suggest"],
     )

@@ -123,6 +123,12 @@ class MentionRow:
     status: Status
     is_read: bool
     snippet: str
+    match_state: str | None = None  # how the author is linked: identity, auto, suggested...
+
+    @property
+    def suggested(self) -> bool:
+        """No customer yet, but the matcher has candidates (the link pane shows them)."""
+        return self.customer_name is None and self.match_state == "suggested"
 
     @property
     def uid(self) -> int:
@@ -180,3 +186,26 @@ class CustomerIn:
     notes: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
     identities: tuple[tuple[Channel, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of a customer's history: a mention (source 0) or an interaction (1)."""
+
+    source: int
+    id: int
+    at_ms: int
+    kind: str  # "mention", or the interaction's kind: note, call, status, customer...
+    channel: str | None
+    actor: str | None  # the author's handle for a mention, the agent for an interaction
+    text: str  # the start of the post, or the summary
+    compound: float | None
+    direction: str | None
+
+    @property
+    def uid(self) -> tuple[int, int]:
+        return (self.source, self.id)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.at_ms, self.source, self.id)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.handles import handle_key
+from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
@@ -65,6 +65,7 @@ def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | Non
 def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
     """A mention and its scores as one flat row for the store."""
     author = mention.author
+    home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
     return NewMention(
         mention.channel.value,
         mention.external_id,
@@ -77,7 +78,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         sentiment.neu,
         sentiment.neg,
         author.handle,
-        handle_key(mention.channel, author.handle),
+        handle_key(mention.channel, author.handle, home),
         author.name,
         author.followers,
         author.url,

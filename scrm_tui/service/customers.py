@@ -27,6 +27,8 @@ class CustomerImportReport:
     unchanged: int = 0
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    linked: int = 0  # authors now linked to a customer by the matcher
+    suggested: int = 0  # authors with suggested customers
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,9 @@ async def import_customers(
         await flush()
     if on_progress is not None:
         on_progress(total, total)
+    if report.created or report.updated:
+        # New names and handles: authors nobody could place before may fit now.
+        report.linked, report.suggested = await inbox.linker.rematch()
     return report
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrm_tui.core.config import Config
 from scrm_tui.core.models import (
     CustomerIn,
     MentionDetail,
@@ -19,9 +20,14 @@ from scrm_tui.core.models import (
 from scrm_tui.core.query import Query
 from scrm_tui.core.records import flatten
 from scrm_tui.enrich import sentiment
+from scrm_tui.enrich.matching import Thresholds
+from scrm_tui.service.linking import Linker
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
+
+# Contacts made outside the social networks, logged by hand in the customer view.
+OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
 
 # The UI may not import the store; it catches this name for "cannot open the file".
 OpenError = StoreError
@@ -45,6 +51,7 @@ class Inbox:
         self.clock = clock
         self.mentions = MentionStore(db)
         self.customers = CustomerStore(db)
+        self.linker = Linker(db, agent, self.now_ms)
         self._listeners: list[Callable[[list[int]], None]] = []
         self._data_version: int | None = None
 
@@ -60,6 +67,12 @@ class Inbox:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    def configure(self, config: Config) -> None:
+        """Apply the settings that shape what this process does (matching thresholds)."""
+        self.linker.thresholds = Thresholds(
+            auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
+        )
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -101,6 +114,8 @@ class Inbox:
         (the rest were duplicates)."""
         stored = await self.mentions.insert_batch(rows, self.now_ms())
         if stored:
+            # Before anyone is told: a new mention shows up already matched.
+            await self.linker.match_pending()
             for listener in list(self._listeners):
                 listener(stored)
         return IngestResult(stored=stored, duplicates=offered - len(stored))
@@ -111,6 +126,40 @@ class Inbox:
         """Create or update customers (one transaction); see CustomerStore.import_batch."""
         return await self.customers.import_batch(
             customers, agent=self.agent, source=source, now_ms=self.now_ms()
+        )
+
+    # ---------------------------------------------------------------- customers
+
+    async def log_contact(
+        self,
+        customer_id: int,
+        kind: str,
+        summary: str,
+        *,
+        direction: str | None = None,
+        at_ms: int | None = None,
+        channel: str | None = None,
+    ) -> int:
+        """An offline contact (call, email, meeting, survey, letter...). Its summary is
+        scored like a mention, so the customer's mood counts what they said anywhere."""
+        if kind not in OFFLINE_KINDS:
+            raise ValueError(f"unknown contact kind {kind!r}")
+        score = sentiment.score(summary).compound if summary.strip() else None
+        return await self.customers.add_interaction(
+            customer_id,
+            kind,
+            summary,
+            actor=self.agent,
+            occurred_ms=self.now_ms() if at_ms is None else at_ms,
+            direction=direction,
+            channel=channel,
+            compound=score,
+        )
+
+    async def add_note(self, customer_id: int, text: str) -> int:
+        """An agent's own note: recorded, not scored (it is not the customer's voice)."""
+        return await self.customers.add_interaction(
+            customer_id, "note", text, actor=self.agent, occurred_ms=self.now_ms()
         )
 
     # ---------------------------------------------------------------- reading

@@ -441,3 +441,40 @@ class CustomerStore:
             "detail",
         )
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    async def add_interaction(
+        self,
+        customer_id: int,
+        kind: str,
+        summary: str,
+        *,
+        actor: str,
+        occurred_ms: int,
+        direction: str | None = None,
+        channel: str | None = None,
+        compound: float | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        """Record something that happened with a customer (a call, a note...)."""
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, channel,
+                                             summary, detail, direction, compound)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (
+                    kind,
+                    occurred_ms,
+                    actor,
+                    customer_id,
+                    channel,
+                    summary,
+                    json.dumps(detail or {}, ensure_ascii=False),
+                    direction,
+                    compound,
+                ),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])

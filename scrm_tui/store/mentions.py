@@ -33,7 +33,7 @@ _ROW_COLUMNS = f"""
     m.id, m.channel, m.external_id, m.created_ms, a.handle, a.display_name, c.name, c.tier,
     m.compound, m.status,
     EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent),
-    substr(m.text, 1, {SNIPPET_CHARS})
+    substr(m.text, 1, {SNIPPET_CHARS}), a.match_state
 """
 
 _JOINS = """
@@ -56,6 +56,7 @@ def _row(values: Sequence[Any]) -> MentionRow:
         status=Status(values[9]),
         is_read=bool(values[10]),
         snippet=values[11],
+        match_state=values[12],
     )
 
 
@@ -468,7 +469,7 @@ class MentionStore:
             ingested_ms,
             customer_id,
             company,
-        ) = values[12:]
+        ) = values[13:]
         parent = None
         if in_reply_to:
             async with self.db.reader.execute(

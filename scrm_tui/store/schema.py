@@ -181,6 +181,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        3,
+        [
+            # When the matcher last looked at an unlinked author: each author is
+            # matched once, and one never looked at (a crash between storing and
+            # matching) is found again through the partial index.
+            "ALTER TABLE authors ADD COLUMN matched_ms INTEGER",
+            "CREATE INDEX authors_unmatched ON authors(id) "
+            "WHERE customer_id IS NULL AND matched_ms IS NULL",
+            "CREATE INDEX interactions_kind ON interactions(kind, id)",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -65,15 +65,20 @@ class ScrmApp(App[int]):
     async def on_mount(self) -> None:
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
+            self.inbox.configure(self.config)
         except OpenError as error:
             self.startup_error = str(error)
             self.exit(1)
             return
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(self.inbox, title=title, poll_interval=self.poll_interval)
+
         # Commits made by this process reach the list at once; other processes' are
         # noticed by the screen's data_version poll.
-        self.inbox.on_stored(lambda ids: screen.post_message(InboxScreen.Stored()))
+        def stored(ids: list[int]) -> None:
+            screen.post_message(InboxScreen.Stored())
+
+        self.inbox.on_stored(stored)
         if self.demo:
             await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"

@@ -193,8 +193,8 @@ class InboxScreen(Screen[None]):
     @work(group="poll", exit_on_error=False)
     async def _poll(self, force: bool) -> None:
         try:
-            changed = await self.inbox.has_changed()
-            if not (changed or force):
+            outside = await self.inbox.has_changed()
+            if not (outside or force):
                 return
             mention_list = self.mention_list
             window = mention_list.window

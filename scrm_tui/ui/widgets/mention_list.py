@@ -71,7 +71,7 @@ class MentionList(WindowedList):
             self.row = row
             super().__init__()
 
-    window: StreamWindow | None  # type: ignore[assignment]
+    window: StreamWindow | None
 
     @property
     def selected(self) -> MentionRow | None:

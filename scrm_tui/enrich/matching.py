@@ -1,0 +1,1125 @@
+"""Which customer an unknown author probably is: an index over customer names, handles and e-mails."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Set
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, Literal, TypeVar
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from scrm_tui.core.handles import handle_key
+
+# --------------------------------------------------------------------------------------
+# Public records
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerKey:
+    """What the matcher knows about one customer."""
+
+    id: int
+    name: str
+    email: str | None = None
+    company: str | None = None
+    handles: tuple[tuple[str, str], ...] = ()  # (channel, handle), e.g. ("github", "klindqvist")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    customer_id: int
+    score: float  # 0..100
+    fields: tuple[str, ...]  # what matched: "name", "email", "company", "handle:<channel>"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    auto: float = 95.0  # the best score must reach this to link automatically ...
+    margin: float = 5.0  # ... and be this far ahead of the next different customer
+    suggest: float = 60.0  # below this, no suggestion at all
+
+
+# Chosen on tests/data/match_eval.jsonl (bench/match_bench.py prints the sweep): only an
+# identifier that agrees (a handle or e-mail equal to one the customer has, not too short)
+# reaches `auto`; a name alone, however exact, tops out at 94 and is only suggested, since
+# a namesake who is not a customer is common and nothing in a name tells them apart.
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    decision: Literal["auto", "suggest", "none"]
+    candidates: tuple[Candidate, ...]  # best first, at most 3; empty for "none"
+
+
+# --------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------
+
+# Letters NFKD does not decompose, and Cyrillic, so that "Ірина Савченко" meets "Iryna Savchenko".
+_TRANSLIT = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "æ": "ae",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "ŀ": "l",
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "ye",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "і": "i",
+        "ї": "yi",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "'": "",  # O'Brien is one word: obrien
+        "’": "",
+        "ʼ": "",
+        "`": "",
+    }
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ALNUM = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_BRACKETED = re.compile(r"[(\[{][^)\]}]*[)\]}]")
+_PRONOUNS = re.compile(
+    r"\b(?:she|he|they|xe|ze|it|any)\s*/\s*(?:her|hers|him|his|they|them|theirs|xem|zir|its|all)\b",
+    re.IGNORECASE,
+)
+# "Kate Lindqvist | PM @ Brightline", "Aaron Hale · PhD student": the name comes first.
+_TAGLINE = re.compile(r"\s+(?:[|·•—–@/:]|-|::)\s+|\s*\|\s*")
+_HONORIFICS = frozenset(
+    [
+        "dr",
+        "prof",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "miss",
+        "sir",
+        "dame",
+        "rev",
+        "herr",
+        "frau",
+        "jr",
+        "sr",
+        "snr",
+        "jnr",
+        "ii",
+        "iii",
+        "iv",
+        "phd",
+        "md",
+        "mba",
+        "msc",
+        "bsc",
+        "esq",
+        "dipl",
+        "ing",
+        "dott",
+        "mme",
+        "mlle",
+        "sra",
+        "srta",
+    ]
+)
+_LEGAL = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "ab",
+        "as",
+        "asa",
+        "aps",
+        "oy",
+        "oyj",
+        "sa",
+        "sas",
+        "sarl",
+        "sl",
+        "slu",
+        "srl",
+        "spa",
+        "sro",
+        "bv",
+        "nv",
+        "kk",
+        "pty",
+        "pte",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "group",
+        "and",
+        "the",
+        "hq",
+        "team",
+        "official",
+        "app",
+        "support",
+    ]
+)
+_FREE_MAIL = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "outlook",
+        "hotmail",
+        "live",
+        "msn",
+        "icloud",
+        "me",
+        "mac",
+        "yahoo",
+        "ymail",
+        "aol",
+        "proton",
+        "protonmail",
+        "pm",
+        "gmx",
+        "web",
+        "posteo",
+        "mailbox",
+        "fastmail",
+        "hey",
+        "qq",
+        "163",
+        "126",
+        "naver",
+        "daum",
+        "hanmail",
+        "wp",
+        "onet",
+        "interia",
+        "orange",
+        "free",
+        "laposte",
+        "libero",
+        "virgilio",
+        "uol",
+        "bol",
+        "terra",
+        "ziggo",
+        "kpn",
+        "telenet",
+        "seznam",
+        "ukr",
+        "yandex",
+        "mail",
+        "zoho",
+        "tutanota",
+    ]
+)
+
+# Given names people are also called by; a name is equivalent to the others on its line.
+# Two formal names that only share a short form (Alejandro, Alessandro) are not equivalent.
+_NICKNAME_LINES = (
+    "robert bob bobby rob robbie bert",
+    "roberto beto rob",
+    "william bill billy will willy liam",
+    "katherine catherine kathryn katharine kathleen kate katie kat kathy cathy kit",
+    "kateryna katya katja kate",
+    "ekaterina yekaterina katya katia kate",
+    "elizabeth elisabeth liz lizzie beth betty eliza lisa libby",
+    "margaret maggie meg peggy greta",
+    "aleksandr aleksander oleksandr alexandr sasha sanya alex",
+    "alexander alex alec xander sandy sasha",
+    "alexandra aleksandra oleksandra alex sasha sandra lexi ola",
+    "alejandro alex ale",
+    "alessandro alex sandro",
+    "guillermo memo guille",
+    "francisco paco pancho fran cisco",
+    "jose pepe",
+    "jesus chuy chucho",
+    "ignacio nacho",
+    "enrique quique kike",
+    "eduardo edu lalo",
+    "fernando nando fer",
+    "alberto beto",
+    "antonio toni tony tono",
+    "anthony tony",
+    "joseph joe joey",
+    "giuseppe beppe peppe pino",
+    "james jim jimmy jamie",
+    "john jack johnny jon",
+    "jonathan jon jonny",
+    "michael mike mikey mick mickey",
+    "christopher chris kit",
+    "christina christine chris tina",
+    "richard rick ricky dick rich richie",
+    "thomas tom tommy",
+    "nicholas nick nicky",
+    "nicolas nico",
+    "benjamin ben benny benji",
+    "samuel sam sammy",
+    "samantha sam sammie",
+    "daniel dan danny",
+    "daniela dani",
+    "matthew matt matty",
+    "andrew andy drew",
+    "steven stephen steve stevie",
+    "edward ed eddie ted teddy ned",
+    "charles charlie chuck",
+    "charlotte charlie lottie",
+    "jennifer jen jenny jenn",
+    "patricia pat patty trish tricia",
+    "susan sue susie",
+    "rebecca becky becca",
+    "victoria vicky tori",
+    "dmitri dmitry dima",
+    "mikhail misha",
+    "ivan vanya",
+    "olga olya",
+    "natalia natalya natasha",
+    "anastasia nastya",
+    "yulia yuliya julia",
+    "johannes hannes",
+    "friedrich fritz",
+    "jacqueline jackie",
+    "isabel isabella bella isa izzy",
+    "dolores lola",
+    "katarzyna kasia",
+    "malgorzata gosia",
+    "agnieszka aga",
+    "magdalena magda",
+    "tomasz tomek",
+    "wojciech wojtek",
+    "jakub kuba",
+    "piotr piotrek",
+    "zofia zosia",
+    "timothy tim timmy",
+    "gregory greg",
+    "jeffrey jeff",
+    "jeremy jerry",
+    "lawrence larry",
+    "leonardo leo",
+    "lorenzo enzo",
+    "vincenzo enzo vince",
+    "vincent vince vinny",
+    "francesca fran frankie",
+    "francis frank frankie",
+    "zachary zach zack",
+    "abigail abby abbie",
+    "amelia millie",
+    "eleanor ellie nora",
+    "elena lena",
+    "helena lena",
+    "jessica jess jessie",
+    "nathaniel nathan nate nat",
+    "henry hank harry",
+    "harold harry hal",
+    "frederick fred freddie",
+    "oliver ollie",
+    "douglas doug",
+    "donald don donnie",
+    "ronald ron ronnie",
+    "kenneth ken kenny",
+    "raymond ray",
+    "peter pete",
+    "philip phillip phil",
+    "deborah debbie deb",
+    "theodore theo ted teddy",
+    "sebastian basti seb",
+    "maximilian max maxi",
+    "tobias tobi",
+    "florian flo",
+    "valentina vale",
+    "gabriela gabriella gabi gaby",
+    "fernanda nanda",
+    "mariana mari",
+    "joao joaozinho",
+    "rafael rafa",
+    "santiago santi",
+    "sebastien seb",
+    "guillaume guigui",
+    "mathieu matthieu mat",
+    "francois francoise",
+    "hamish james",
+    "siobhan shiv",
+    "ngozi zizi",
+    "oleksii oleksiy alexei alexey lesha",
+    "yevgeny evgeny zhenya",
+    "pavel pasha",
+    "mikael micke",
+    "anders andy",
+    "johan jojo",
+)
+
+
+def fold(text: str) -> str:
+    """Case-folded, with diacritics dropped: "Zoë Ångström" -> "zoe angstrom"."""
+    text = text.casefold().translate(_TRANSLIT)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def clean_display_name(name: str) -> str:
+    """The name part of a display name: no emoji, pronouns, brackets or tagline."""
+    name = _BRACKETED.sub(" ", name)
+    name = _PRONOUNS.sub(" ", name)
+    head = _TAGLINE.split(name, maxsplit=1)[0]
+    return head if _LETTERS.search(head) else name
+
+
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """Folded words of a person's name, honorifics and emoji gone: "Dr. Kate L. 🌻" -> kate, l."""
+    if not name:
+        return ()
+    words = _LETTERS.findall(fold(clean_display_name(name)))
+    kept = [w for w in words if w not in _HONORIFICS]
+    return tuple(kept or words)
+
+
+def _name_variants(name: str) -> tuple[tuple[str, ...], ...]:
+    """The words of a name, then other ways to cut it: El-Masri as one word, van den Berg too."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return ()
+    variants = [tokens]
+    merged = tuple(
+        "".join(_LETTERS.findall(part))
+        for part in fold(clean_display_name(name)).split()
+        if _LETTERS.search(part) and "".join(_LETTERS.findall(part)) not in _HONORIFICS
+    )
+    if merged and merged not in variants:
+        variants.append(merged)
+    if len(tokens) >= 3:
+        variants.append((tokens[0], "".join(tokens[1:])))
+    return tuple(variants)
+
+
+def handle_core(channel: str, handle: str) -> str:
+    """The part of a handle a person chose: no instance, no Bluesky domain suffix."""
+    key = handle_key(channel, handle.strip())
+    if channel == "mastodon":
+        key = key.split("@", 1)[0]
+    elif channel == "bluesky":
+        if key.endswith(".bsky.social"):
+            key = key[: -len(".bsky.social")]
+        elif "." in key:
+            key = key.rsplit(".", 1)[0]  # a custom domain: kavyareddy.net
+    return key
+
+
+def _compact(text: str) -> str:
+    return "".join(_ALNUM.findall(fold(text)))
+
+
+def _handle_words(channel: str, handle: str) -> tuple[str, ...]:
+    """Words in a handle, split at punctuation, digits and camelCase: JohnSmythArch -> 3 words."""
+    raw = handle.strip().lstrip("@")
+    if channel == "mastodon":
+        raw = raw.split("@", 1)[0]
+    elif channel == "reddit":
+        raw = re.sub(r"^/?u/", "", raw, flags=re.IGNORECASE)
+    elif channel == "bluesky":
+        raw = raw.removesuffix(".bsky.social")
+    return tuple(_LETTERS.findall(fold(_CAMEL.sub(" ", raw))))
+
+
+def _company_keys(name: str) -> tuple[str, ...]:
+    """Compact forms of a company name: with and without "& Co", "GmbH", "AB" and the like."""
+    words = _LETTERS.findall(fold(name.replace("&", " and ")))
+    # "S.r.l." and "K.K." arrive as single letters: join runs of them back into one word.
+    joined: list[str] = []
+    for word in words:
+        if len(word) == 1 and joined and joined[-1].isalpha() and len(joined[-1]) <= 3:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    full = "".join(joined)
+    core = "".join(w for w in joined if w not in _LEGAL)
+    return tuple(sorted({k for k in (full, core) if len(k) >= 4}))
+
+
+@lru_cache(maxsize=1)
+def _nickname_table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for line in _NICKNAME_LINES:
+        names = line.split()
+        formal, short = names[0], names[1:]
+        pairs = [(formal, s) for s in short] + [(a, b) for a in short for b in short if a != b]
+        for a, b in pairs:
+            table.setdefault(a, set()).add(b)
+            table.setdefault(b, set()).add(a)
+    return {name: frozenset(others) for name, others in table.items()}
+
+
+def nicknames(name: str) -> frozenset[str]:
+    """Given names equivalent to `name` (folded): kate -> katherine, katie, ..."""
+    return _nickname_table().get(name, frozenset())
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# --------------------------------------------------------------------------------------
+# Scoring constants (the why is next to each)
+# --------------------------------------------------------------------------------------
+
+_INITIAL = 0.6  # "K." fits Kate, but also every other K
+_NICKNAME = 0.9  # Bob is Robert, most of the time
+_INITIAL_WEIGHT = 3.0  # an initial that fits no word says a little that the name is someone else
+_NAME_ONLY = 0.9  # a name, even exact, can be a namesake: at most 90 (+4 if the handle agrees)
+_HANDLE_SPELLS_NAME = 0.85  # a handle that spells the name, without a display name
+_IDENTITY = 96.0  # the author's handle is one the customer uses elsewhere (or their e-mail)
+_IDENTITY_NAME_SHAPED = 88.0  # ... but short, or just their name spelled: namesakes hold those
+_NAME_SHAPED = 80.0  # `spelled` from which a handle counts as a spelling of the name
+_BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
+_CLOSE_HANDLE = 0.85  # a handle one edit from the customer's: kreed vs kreed3
+_COMPANY = 0.75  # the company's own account: suggest the contact, never link it
+_MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked coarsely
+_RARE = 40  # a word held by at most this many customers brings them all in
+_KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
+_RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+
+
+# --------------------------------------------------------------------------------------
+# Index internals
+# --------------------------------------------------------------------------------------
+
+V = TypeVar("V")
+
+
+class _Postings(Generic[V]):
+    """key -> values; a lone value is stored bare, since most keys have one and a set costs 200 B."""
+
+    __slots__ = ("_map",)
+
+    def __init__(self) -> None:
+        self._map: dict[str, V | set[V]] = {}
+
+    def add(self, key: str, value: V) -> bool:
+        """Add; True when the key is new."""
+        current = self._map.get(key)
+        if current is None:
+            self._map[key] = value
+            return True
+        if isinstance(current, set):
+            current.add(value)
+        elif current != value:
+            self._map[key] = {current, value}
+        return False
+
+    def discard(self, key: str, value: V) -> bool:
+        """Remove; True when the key is gone."""
+        current = self._map.get(key)
+        if current is None:
+            return False
+        if isinstance(current, set):
+            current.discard(value)
+            if len(current) == 1:
+                self._map[key] = next(iter(current))
+            return False
+        if current == value:
+            del self._map[key]
+            return True
+        return False
+
+    def get(self, key: str) -> Set[V]:
+        current = self._map.get(key)
+        if current is None:
+            return frozenset()
+        if isinstance(current, set):
+            return current
+        return frozenset((current,))
+
+    def size(self, key: str) -> int:
+        current = self._map.get(key)
+        if current is None:
+            return 0
+        return len(current) if isinstance(current, set) else 1
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A customer prepared for matching: folded words, compact handles, spellings of the name."""
+
+    customer: CustomerKey
+    names: tuple[tuple[str, ...], ...]  # ways to cut the name into words, as written first
+    alias: tuple[str, ...]  # the name in the e-mail local part when it differs: maya.biton
+    handles: tuple[tuple[str, str], ...]  # (channel, compact handle)
+    email: str  # compact e-mail local part
+    forms: tuple[tuple[str, float], ...]  # how a handle may spell the name, and what that's worth
+    companies: tuple[str, ...]  # compact company keys
+    name_words: frozenset[str]  # words of the name and alias: document frequency, fuzzy lookup
+    words: frozenset[str]  # every indexed word: name, alias, handle and e-mail words
+    keys: frozenset[str]  # exact compact keys: handles, e-mail, name spellings, company
+    text: str  # the name as one folded string, for the coarse fallback
+
+
+def _alias(email: str | None, names: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    if not email or "@" not in email:
+        return ()
+    words = tuple(_LETTERS.findall(fold(email.split("@", 1)[0])))
+    if len(words) < 2 or any(len(w) < 2 for w in words) or (names and words == names[0]):
+        return ()
+    return words
+
+
+def _forms(tokens: tuple[str, ...]) -> dict[str, float]:
+    """Handles a person with these names might choose, with how much each says about them."""
+    forms: dict[str, float] = {}
+
+    def put(form: str, weight: float) -> None:
+        if len(form) >= 3 and form.isascii() and weight > forms.get(form, 0.0):
+            forms[form] = weight
+
+    if not tokens:
+        return forms
+    first, last = tokens[0], tokens[-1]
+    if len(tokens) == 1:
+        put(first, 0.6)
+        return forms
+    rest = "".join(tokens[1:])
+    for tail in {last, rest}:
+        put(first + tail, 1.0)
+        put(tail + first, 1.0)
+        put(first[0] + tail, 0.85)
+        put(tail + first[0], 0.85)
+        put(tail, 0.6)
+    put(first + last[0], 0.65)
+    put(first, 0.45)
+    for nick in nicknames(first):
+        put(nick + last, 0.95)
+        put(nick, 0.4)
+    return forms
+
+
+_KEY_FORM_WEIGHT = 0.65  # name spellings this good become exact index keys
+
+
+def _entry(customer: CustomerKey) -> _Entry:
+    names = _name_variants(customer.name)
+    alias = _alias(customer.email, names)
+    handles = tuple(
+        (channel, compact)
+        for channel, handle in customer.handles
+        if (compact := _compact(handle_core(channel, handle)))
+    )
+    email = _compact(customer.email.split("@", 1)[0]) if customer.email else ""
+    forms = _forms(names[0]) if names else {}
+    for key, weight in _forms(alias).items():
+        forms[key] = max(weight, forms.get(key, 0.0))
+    companies = set(_company_keys(customer.company)) if customer.company else set()
+    if customer.company and customer.email and "@" in customer.email:
+        label = customer.email.split("@", 1)[1].split(".", 1)[0]
+        if label not in _FREE_MAIL:
+            companies.add(_compact(label))
+    name_words = {w for variant in names for w in variant if len(w) >= 2} | set(alias)
+    words = set(name_words)
+    for channel, handle in customer.handles:
+        words.update(w for w in _handle_words(channel, handle) if len(w) >= 3)
+    if customer.email:
+        words.update(
+            w for w in _LETTERS.findall(fold(customer.email.split("@", 1)[0])) if len(w) >= 3
+        )
+    keys = {h for _, h in handles} | {k for k, w in forms.items() if w >= _KEY_FORM_WEIGHT}
+    keys |= {k for k in companies if k}
+    if email:
+        keys.add(email)
+    return _Entry(
+        customer=customer,
+        names=names,
+        alias=alias,
+        handles=handles,
+        email=email,
+        forms=tuple(sorted(forms.items(), key=lambda kv: -kv[1])),
+        companies=tuple(sorted(companies)),
+        name_words=frozenset(name_words),
+        words=frozenset(words),
+        keys=frozenset(keys),
+        text=" ".join(names[0]) if names else "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Author:
+    """An author prepared for matching."""
+
+    names: tuple[tuple[str, ...], ...]
+    handle: str  # compact, digits kept: identity
+    handle_alpha: str  # letters only: spelling of a name
+    handle_words: tuple[str, ...]
+    specific: bool  # long enough (or numbered) that two people rarely share it
+    companies: tuple[str, ...]
+
+
+def _author(channel: str, handle: str, display_name: str | None) -> _Author:
+    core = handle_core(channel, handle) if handle else ""
+    compact = _compact(core)
+    alpha = "".join(_LETTERS.findall(compact))
+    names = _name_variants(display_name) if display_name else ()
+    if channel == "rss":  # a feed's "handle" is its title, not an account name
+        compact = alpha = ""
+    companies = set(_company_keys(display_name)) if display_name else set()
+    if alpha:
+        companies.update(_company_keys(" ".join(_handle_words(channel, handle))))
+        companies.add(alpha)
+    has_digit = any(ch.isdigit() for ch in compact)
+    return _Author(
+        names=names,
+        handle=compact,
+        handle_alpha=alpha,
+        handle_words=_handle_words(channel, handle) if compact else (),
+        specific=len(compact) >= 8 or (has_digit and len(compact) >= 5),
+        companies=tuple(sorted(companies)),
+    )
+
+
+class _Scorer:
+    """Scores one author against customers; caches what repeats across candidates."""
+
+    def __init__(self, author: _Author, df: Counter[str], population: int) -> None:
+        self.author = author
+        self._df = df
+        self._population = max(population, 1)
+        self._weights: dict[str, float] = {}
+        self._pairs: dict[tuple[str, str], float] = {}
+
+    def weight(self, word: str) -> float:
+        """Inverse document frequency over customer names: rare surnames say more than "John"."""
+        if len(word) == 1:
+            return _INITIAL_WEIGHT
+        cached = self._weights.get(word)
+        if cached is None:
+            cached = math.log1p(self._population / (1 + self._df.get(word, 0)))
+            self._weights[word] = cached
+        return cached
+
+    def word_similarity(self, a: str, c: str) -> float:
+        key = (a, c)
+        cached = self._pairs.get(key)
+        if cached is None:
+            cached = _word_similarity(a, c)
+            self._pairs[key] = cached
+        return cached
+
+    def name_score(self, author: tuple[str, ...], customer: tuple[str, ...]) -> tuple[float, float]:
+        """(score 0..100, share of the author's name that fits), words aligned greedily."""
+        pairs = []
+        for i, a in enumerate(author):
+            for j, c in enumerate(customer):
+                s = self.word_similarity(a, c)
+                if s > 0:
+                    pairs.append((s, i, j))
+        pairs.sort(reverse=True)
+        used_a = used_c = 0
+        matched = matched_weight = 0.0
+        for s, i, j in pairs:
+            if used_a >> i & 1 or used_c >> j & 1:
+                continue
+            used_a |= 1 << i
+            used_c |= 1 << j
+            w = self.weight(customer[j])
+            matched += s * w
+            matched_weight += w
+        customer_weight = sum(self.weight(c) for c in customer)
+        unmatched = sum(self.weight(a) for i, a in enumerate(author) if not used_a >> i & 1)
+        cover_c = matched / customer_weight if customer_weight else 0.0
+        cover_a = matched / (matched_weight + unmatched) if matched_weight + unmatched else 0.0
+        return 100.0 * (0.75 * cover_c + 0.25 * cover_a), cover_a
+
+    def best_name(self, entry: _Entry) -> tuple[float, float, str]:
+        """Best (score, fit, field) of the display name against the name or the e-mail's name."""
+        best = (0.0, 0.0, "name")
+        for author in self.author.names:
+            for variant in entry.names:
+                score, fit = self.name_score(author, variant)
+                if score > best[0]:
+                    best = (score, fit, "name")
+            if entry.alias:
+                score, fit = self.name_score(author, entry.alias)
+                if score > best[0]:
+                    best = (score, fit, "email")
+        return best
+
+    def identity(self, entry: _Entry) -> tuple[float, str]:
+        """100 when the handle is one the customer has (compacted) or their e-mail; else closeness."""
+        handle = self.author.handle
+        if not handle:
+            return 0.0, ""
+        for channel, theirs in entry.handles:
+            if theirs == handle:
+                return 100.0, f"handle:{channel}"
+        if entry.email == handle:
+            return 100.0, "email"
+        best, field = 0.0, ""
+        for channel, theirs in entry.handles:
+            s = fuzz.ratio(handle, theirs, score_cutoff=85)
+            if s > best:
+                best, field = s, f"handle:{channel}"
+        if entry.email:
+            s = fuzz.ratio(handle, entry.email, score_cutoff=85)
+            if s > best:
+                best, field = s, "email"
+        return best, field
+
+    def spelled(self, entry: _Entry) -> float:
+        """How well the handle spells the customer's name: klindqvist, kate_l, katelindqvist88."""
+        alpha = self.author.handle_alpha
+        if len(alpha) < 3:
+            return 0.0
+        best = 0.0
+        for form, weight in entry.forms:
+            if weight * 100 <= best:
+                break  # forms come best first
+            if form == alpha:
+                s = 100.0
+            elif len(form) >= 4 and form in alpha:
+                s = 92.0  # "thekate", "katelindqvistdesign"
+            elif abs(len(form) - len(alpha)) <= 3:
+                s = fuzz.ratio(alpha, form, score_cutoff=80)
+            else:
+                continue
+            best = max(best, weight * s)
+        return best
+
+    def company(self, entry: _Entry) -> float:
+        if not entry.companies:
+            return 0.0
+        best = 0.0
+        for key in self.author.companies:
+            for theirs in entry.companies:
+                if key == theirs:
+                    return 100.0
+                best = max(best, fuzz.ratio(key, theirs, score_cutoff=90))
+        return best
+
+    def distinctive(self, spelled: float) -> bool:
+        """Whether the author's handle identifies one person rather than spelling a name.
+
+        Digits are a personal choice (derek95); so are words besides the name (k8s_kate,
+        py_alejandro).  A bare spelling of the name (klindqvist, kate.lindqvist) is not: a
+        namesake may well hold it on another network.
+        """
+        handle = self.author.handle
+        if any(ch.isdigit() for ch in handle):
+            return len(handle) >= 5
+        return len(handle) >= 6 and spelled < _NAME_SHAPED
+
+    def score(self, entry: _Entry) -> Candidate:
+        author = self.author
+        has_name = bool(author.names)
+        name, fit, name_field = self.best_name(entry) if has_name else (0.0, 0.0, "name")
+        ident, ident_field = self.identity(entry)
+        spelled = self.spelled(entry)
+        company = self.company(entry)
+        agrees = not has_name or fit >= 0.7  # the display name, if any, fits this customer
+        conflicts = has_name and fit < 0.4  # ... or says it is someone else
+
+        if has_name:
+            scores = [_NAME_ONLY * name + (4.0 if spelled >= 60 else 0.0)]
+        else:
+            scores = [_HANDLE_SPELLS_NAME * spelled]
+        if ident == 100:
+            sure = self.distinctive(spelled)
+            base = _IDENTITY if sure else _IDENTITY_NAME_SHAPED
+            if agrees:
+                bonus = max(0.0, name - 80) / 5 if has_name else 0.0
+                scores.append(min(base + bonus, 100.0 if sure else _BELOW_AUTO))
+            else:
+                scores.append(base - (30 if conflicts else 10))
+        elif ident:
+            close = _CLOSE_HANDLE * ident
+            if has_name and agrees and name >= 80:
+                close += 6
+            elif conflicts:
+                close -= 25
+            scores.append(close)
+        if company:
+            scores.append(_COMPANY * company)
+
+        fields = []
+        if has_name and name >= 60:
+            fields.append(name_field)
+        elif spelled >= 60:
+            fields.append("name")
+        if ident >= 85:
+            fields.append(ident_field)
+        if company >= 90:
+            fields.append("company")
+        return Candidate(entry.customer.id, round(max(scores), 2), tuple(dict.fromkeys(fields)))
+
+
+@lru_cache(maxsize=65536)
+def _word_similarity(a: str, c: str) -> float:
+    """1 for the same word, 0.9 for a nickname, 0.6 for a fitting initial, then OSA squared."""
+    if a == c:
+        return 1.0
+    if len(a) == 1 or len(c) == 1:
+        return _INITIAL if a[0] == c[0] else 0.0
+    if c in nicknames(a):
+        return _NICKNAME
+    if len(a) <= 2 or len(c) <= 2:
+        return 0.0
+    s = OSA.normalized_similarity(a, c, score_cutoff=0.6)
+    return s * s
+
+
+# --------------------------------------------------------------------------------------
+# The matcher
+# --------------------------------------------------------------------------------------
+
+
+class Matcher:
+    """Customers indexed by name words, handle and e-mail keys, with a one-edit fuzzy lookup.
+
+    `match()` gathers candidates from the index (never every customer), scores each with
+    `_Scorer`, links automatically only when sure, and suggests up to three otherwise.
+    """
+
+    def __init__(
+        self,
+        customers: Iterable[CustomerKey] = (),
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    ) -> None:
+        self.thresholds = thresholds
+        self._entries: dict[int, _Entry] = {}
+        self._words: _Postings[int] = _Postings()  # word -> customers
+        self._keys: _Postings[int] = (
+            _Postings()
+        )  # compact handle / e-mail / name / company -> customers
+        self._deletions: _Postings[str] = _Postings()  # name word minus one letter -> name words
+        self._df: Counter[str] = Counter()  # name word -> customers with it in their name
+        for customer in customers:
+            self.add(customer)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, customer_id: object) -> bool:
+        return customer_id in self._entries
+
+    def add(self, customer: CustomerKey) -> None:
+        """Insert or replace (same id) one customer."""
+        if customer.id in self._entries:
+            self.remove(customer.id)
+        entry = _entry(customer)
+        self._entries[customer.id] = entry
+        for word in entry.words:
+            self._words.add(word, customer.id)
+        for word in entry.name_words:
+            self._df[word] += 1
+            if self._df[word] == 1 and len(word) >= 4:
+                for deleted in _deletions(word):
+                    self._deletions.add(deleted, word)
+        for key in entry.keys:
+            self._keys.add(key, customer.id)
+
+    def remove(self, customer_id: int) -> None:
+        entry = self._entries.pop(customer_id, None)
+        if entry is None:
+            return
+        for word in entry.words:
+            self._words.discard(word, customer_id)
+        for word in entry.name_words:
+            self._df[word] -= 1
+            if self._df[word] <= 0:
+                del self._df[word]
+                if len(word) >= 4:
+                    for deleted in _deletions(word):
+                        self._deletions.discard(deleted, word)
+        for key in entry.keys:
+            self._keys.discard(key, customer_id)
+
+    def match(
+        self,
+        channel: str,
+        handle: str,
+        display_name: str | None,
+        exclude: Collection[int] = (),
+    ) -> MatchResult:
+        """Who this author probably is: "auto" when sure, else up to three suggestions."""
+        author = _author(channel, handle, display_name)
+        scorer = _Scorer(author, self._df, len(self._entries))
+        pool = self._candidates(author)
+        return self._decide(scorer, (i for i in pool if i not in exclude))
+
+    def scan(
+        self,
+        channel: str,
+        handle: str,
+        display_name: str | None,
+        exclude: Collection[int] = (),
+    ) -> MatchResult:
+        """`match()` by brute force over every customer: the yardstick for the index's recall."""
+        author = _author(channel, handle, display_name)
+        scorer = _Scorer(author, self._df, len(self._entries))
+        return self._decide(scorer, (i for i in self._entries if i not in exclude))
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def _decide(self, scorer: _Scorer, ids: Iterable[int]) -> MatchResult:
+        limits = self.thresholds
+        scored = [scorer.score(self._entries[i]) for i in ids]
+        scored.sort(key=lambda c: (-c.score, c.customer_id))
+        shown = tuple(c for c in scored[:3] if c.score >= limits.suggest)
+        if not shown:
+            return MatchResult("none", ())
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        best = shown[0].score
+        if best >= limits.auto and best - runner_up >= limits.margin:
+            return MatchResult("auto", shown)
+        return MatchResult("suggest", shown)
+
+    # -- candidate generation ----------------------------------------------------------
+
+    def _candidates(self, author: _Author) -> set[int]:
+        """Customers worth scoring: exact key hits, customers two of the author's words agree
+        on, holders of rare words, and, when a common word stands alone, its closest names."""
+        keyed: set[int] = set()
+        for key in self._author_keys(author):
+            hits = self._keys.get(key)
+            keyed.update(hits if len(hits) <= _KEY_CAP else sorted(hits)[:_KEY_CAP])
+        pool = set(keyed)
+        slots = [s for s in (self._slot(word) for word in self._author_words(author)) if s]
+        slots = list({id(s): s for s in slots}.values())
+        for i, first in enumerate(slots):
+            for second in slots[i + 1 :]:
+                small, large = (first, second) if len(first) <= len(second) else (second, first)
+                pool.update(small & large)
+            if len(first) <= _RARE:
+                pool.update(first)
+        for slot in slots:
+            if len(slot) > _RARE and pool.isdisjoint(slot):
+                pool.update(self._closest(author, slot))
+        if len(pool) > _MAX_SCORED:
+            pool = self._coarse_top(pool, keyed, slots)
+        return pool
+
+    def _author_keys(self, author: _Author) -> set[str]:
+        keys = {author.handle, author.handle_alpha, *author.companies}
+        for variant in author.names[:1]:
+            keys.add("".join(variant))
+            keys.add("".join(reversed(variant)))
+        keys.discard("")
+        return keys
+
+    def _author_words(self, author: _Author) -> set[str]:
+        """Words to look up: the display name's, the handle's, and pieces of a run-together handle."""
+        words = {w for variant in author.names for w in variant if len(w) >= 2}
+        words.update(w for w in author.handle_words if len(w) >= 3)
+        alpha = author.handle_alpha
+        if len(alpha) >= 5:
+            words.update((alpha, alpha[1:], alpha[:-1]))  # klindqvist, lindqvistk
+            for cut in range(2, len(alpha) - 2):
+                head, tail = alpha[:cut], alpha[cut:]
+                if head in self._df:
+                    words.add(tail)
+                    words.add(head)
+                if tail in self._df:
+                    words.add(head)
+                    words.add(tail)
+        return words
+
+    def _slot(self, word: str) -> Set[int]:
+        """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
+        matches = [word, *nicknames(word)]
+        if len(word) >= 4:
+            matches.extend(self._fuzzy(word))
+        sets = [s for m in matches if (s := self._words.get(m))]
+        if len(sets) == 1:
+            return sets[0]
+        return set().union(*sets)
+
+    def _fuzzy(self, word: str) -> Iterator[str]:
+        """Name words within one edit (two for long words), via the deletion index."""
+        limit = 1 if len(word) < 7 else 2
+        seen = {word}
+        probes = {word} | _deletions(word)
+        if limit == 2:
+            probes |= {d for first in _deletions(word) for d in _deletions(first)}
+        for probe in probes:
+            found = self._deletions.get(probe)
+            if probe in self._df:
+                found = found | {probe}
+            for other in found:
+                if other not in seen:
+                    seen.add(other)
+                    if OSA.distance(word, other, score_cutoff=limit) <= limit:
+                        yield other
+
+    def _closest(self, author: _Author, slot: Set[int]) -> list[int]:
+        """The few customers in a big slot whose name is closest to the author's as a whole."""
+        if author.names:
+            query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
+        else:
+            query, scorer = author.handle_alpha, fuzz.ratio
+        ids = list(slot)
+        texts = [self._entries[i].text for i in ids]
+        best = process.extract(query, texts, scorer=scorer, limit=_RESCUE)
+        return [ids[index] for _, _, index in best]
+
+    def _coarse_top(self, pool: set[int], keyed: set[int], slots: list[Set[int]]) -> set[int]:
+        """Keep the candidates that hold an exact key, then the most (and rarest) author words."""
+        population = max(len(self._entries), 1)
+        weights = [math.log1p(population / len(s)) for s in slots]
+
+        def coarse(i: int) -> float:
+            hits = sum(w for s, w in zip(slots, weights, strict=True) if i in s)
+            return hits + (100.0 if i in keyed else 0.0)
+
+        ranked = sorted(pool, key=lambda i: (-coarse(i), i))
+        return set(ranked[:_MAX_SCORED])

@@ -1,0 +1,203 @@
+"""Who an author is: match new authors to customers, and the link pane's actions.
+
+The matcher lives in memory, one per process, built from the customers table and
+rebuilt when that changes (another process may import customers). Each author is
+matched once, when first stored; a customer import re-matches the unlinked ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
+from scrm_tui.store.customers import CustomerStore
+from scrm_tui.store.db import Database
+from scrm_tui.store.linking import (
+    AuthorInfo,
+    CustomerCard,
+    LinkStore,
+    MatchOutcome,
+    Suggestion,
+)
+
+__all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
+
+_PAGE = 1000
+# Above this many authors, matching runs in a thread so the UI keeps drawing.
+_THREAD_THRESHOLD = 16
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    customer: CustomerCard
+    score: float
+
+
+def _key(card: CustomerCard) -> CustomerKey:
+    return CustomerKey(card.id, card.name, card.email, card.company, card.handles)
+
+
+def _search_text(card: CustomerCard) -> str:
+    handles = " ".join(handle for _, handle in card.handles)
+    return " ".join(part for part in (card.name, card.email, card.company, handles) if part)
+
+
+class Linker:
+    """Matching and linking for one process and one agent."""
+
+    def __init__(self, db: Database, agent: str, now_ms: Callable[[], int]):
+        self.store = LinkStore(db)
+        self.customers = CustomerStore(db)
+        self.agent = agent
+        self.now_ms = now_ms
+        self.thresholds = Thresholds()
+        self._matcher: Matcher | None = None
+        self._cards: dict[int, CustomerCard] = {}
+        self._version: tuple[int, int, int] | None = None
+        self._lock = asyncio.Lock()
+
+    async def matcher(self) -> Matcher:
+        """The matcher over the current customers, rebuilt only when they changed."""
+        version = await self.store.customers_version()
+        if self._matcher is None or version != self._version:
+            cards = await self.store.customer_cards()
+            self._cards = {card.id: card for card in cards}
+            keys = [_key(card) for card in cards]
+            if len(keys) > 2000:
+                self._matcher = await asyncio.to_thread(Matcher, keys, self.thresholds)
+            else:
+                self._matcher = Matcher(keys, self.thresholds)
+            self._version = version
+        self._matcher.thresholds = self.thresholds
+        return self._matcher
+
+    # ---------------------------------------------------------------- matching
+
+    def _decide(
+        self, matcher: Matcher, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
+    ) -> list[MatchOutcome]:
+        outcomes = []
+        for author in authors:
+            result = matcher.match(
+                author.channel, author.handle, author.display_name, rejected.get(author.id, ())
+            )
+            outcomes.append(
+                MatchOutcome(
+                    author.id,
+                    result.decision,
+                    tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
+                )
+            )
+        return outcomes
+
+    async def _match(self, authors: Sequence[AuthorInfo]) -> tuple[int, int]:
+        """(linked, suggested) among `authors`, stored."""
+        matcher = await self.matcher()
+        rejected = await self.store.rejections([a.id for a in authors])
+        if len(authors) > _THREAD_THRESHOLD:
+            outcomes = await asyncio.to_thread(self._decide, matcher, authors, rejected)
+        else:
+            outcomes = self._decide(matcher, authors, rejected)
+        linked = await self.store.record_matches(outcomes, self.now_ms())
+        suggested = sum(1 for o in outcomes if o.decision == "suggest")
+        return linked, suggested
+
+    async def match_pending(self) -> int:
+        """Match every author not looked at yet; returns how many were linked.
+
+        Called after each stored batch. With no customers there is nothing to match
+        and the authors wait (an import matches them).
+        """
+        async with self._lock:
+            if (await self.store.customers_version())[0] == 0:
+                return 0
+            linked = 0
+            while authors := await self.store.unmatched(_PAGE):
+                linked += (await self._match(authors))[0]
+            return linked
+
+    async def rematch(self, on_progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Match every unlinked author again (after an import); (linked, suggested)."""
+        linked = suggested = seen = 0
+        after = 0
+        async with self._lock:
+            while authors := await self.store.unlinked_after(after, _PAGE):
+                after = authors[-1].id
+                done = await self._match(authors)
+                linked += done[0]
+                suggested += done[1]
+                seen += len(authors)
+                if on_progress is not None:
+                    on_progress(seen)
+        return linked, suggested
+
+    # ---------------------------------------------------------------- the link pane
+
+    async def author(self, mention_id: int) -> AuthorInfo | None:
+        return await self.store.author_of_mention(mention_id)
+
+    async def candidates(self, author: AuthorInfo) -> list[Suggestion]:
+        """The stored suggestions, or a fresh match when there are none (rejected excluded)."""
+        stored = await self.store.suggestions(author.id)
+        if stored:
+            return stored
+        matcher = await self.matcher()
+        rejected = (await self.store.rejections([author.id])).get(author.id, set())
+        if author.customer_id is not None:
+            rejected = rejected | {author.customer_id}
+        result = matcher.match(author.channel, author.handle, author.display_name, rejected)
+        return [
+            Suggestion(self._cards[c.customer_id], c.score, c.fields)
+            for c in result.candidates
+            if c.customer_id in self._cards
+        ]
+
+    async def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Customers by name, email, company or handle, best first, typos forgiven."""
+        await self.matcher()
+        text = text.strip()
+        cards = list(self._cards.values())
+        if not text:
+            return [SearchHit(card, 0.0) for card in cards[:limit]]
+        choices = [_search_text(card) for card in cards]
+        found = await asyncio.to_thread(
+            process.extract,
+            text,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=str.casefold,
+            limit=limit,
+            score_cutoff=50,
+        )
+        return [SearchHit(cards[index], score) for _, score, index in found]
+
+    async def card(self, customer_id: int) -> CustomerCard | None:
+        found = await self.store.customer_cards([customer_id])
+        return found[0] if found else None
+
+    async def confirm(self, author_id: int, customer_id: int) -> None:
+        await self.store.confirm(author_id, customer_id, self.agent, self.now_ms())
+
+    async def reject(self, author_id: int, customer_id: int) -> None:
+        await self.store.reject(author_id, customer_id, self.agent, self.now_ms())
+
+    async def undo(self, author_id: int) -> str | None:
+        return await self.store.undo(author_id, self.agent, self.now_ms())
+
+    async def create_customer(self, author: AuthorInfo) -> int:
+        """A new customer named after the author, with the author's handle as identity."""
+        name = (author.display_name or "").strip() or author.handle
+        outcome = await self.customers.import_batch(
+            [CustomerIn(name=name, identities=((Channel(author.channel), author.handle),))],
+            agent=self.agent,
+            source=f"{author.channel} author",
+            now_ms=self.now_ms(),
+        )
+        customer_id = outcome.ids[0]
+        await self.store.created_link(author.id, customer_id, self.agent, self.now_ms())
+        return customer_id

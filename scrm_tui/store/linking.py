@@ -1,0 +1,471 @@
+"""Links between social authors and customers: suggestions, decisions, and their undo.
+
+Every change of an author's link is written with a `link` interaction on the
+customer's history whose detail holds the state before the change, so any link
+(automatic, confirmed, rejected) can be undone exactly, and the history doubles
+as the audit trail of who decided what.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from scrm_tui.core.handles import handle_key
+from scrm_tui.store.db import Database
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class AuthorInfo:
+    id: int
+    channel: str
+    handle: str
+    display_name: str | None
+    customer_id: int | None
+    match_state: str | None
+    match_score: float | None
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """What the link pane and customer search show about one customer."""
+
+    id: int
+    name: str
+    email: str | None
+    company: str | None
+    tier: str | None
+    handles: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    customer: CustomerCard
+    score: float
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """What the matcher decided for one author: `auto` links, `suggest` proposes."""
+
+    author_id: int
+    decision: str  # "auto", "suggest" or "none"
+    candidates: tuple[tuple[int, float, tuple[str, ...]], ...]  # (customer, score, fields)
+
+
+_AUTHOR = """SELECT id, channel, handle, display_name, customer_id, match_state, match_score
+             FROM authors"""
+
+
+class LinkStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ------------------------------------------------------------------ reading
+
+    async def customers_version(self) -> tuple[int, int, int]:
+        """Changes when any customer, identity or merge changes: the matcher's cache key."""
+        async with self.db.reader.execute(
+            """SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
+                      (SELECT coalesce(max(updated_ms), 0) FROM customers),
+                      (SELECT coalesce(max(id), 0) + count(*) FROM identities)"""
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+    async def customer_cards(self, ids: Sequence[int] | None = None) -> list[CustomerCard]:
+        """Live (not merged away) customers with their handles; all of them without `ids`."""
+        conn = self.db.reader
+        where, params = "WHERE merged_into IS NULL", []
+        if ids is not None:
+            if not ids:
+                return []
+            where = f"WHERE id IN ({','.join('?' * len(ids))})"
+            params = list(ids)
+        handles: dict[int, list[tuple[str, str]]] = {}
+        async with conn.execute(
+            "SELECT customer_id, channel, handle FROM identities "
+            + (f"WHERE customer_id IN ({','.join('?' * len(params))}) " if ids else "")
+            + "ORDER BY id",
+            params,
+        ) as cursor:
+            for cid, channel, handle in await cursor.fetchall():
+                handles.setdefault(cid, []).append((channel, handle))
+        async with conn.execute(
+            f"SELECT id, name, email, company, tier FROM customers {where} ORDER BY id", params
+        ) as cursor:
+            return [
+                CustomerCard(i, name, email, company, tier, tuple(handles.get(i, ())))
+                for i, name, email, company, tier in await cursor.fetchall()
+            ]
+
+    async def author(self, author_id: int) -> AuthorInfo | None:
+        async with self.db.reader.execute(f"{_AUTHOR} WHERE id = ?", (author_id,)) as cursor:
+            row = await cursor.fetchone()
+        return AuthorInfo(*row) if row else None
+
+    async def author_of_mention(self, mention_id: int) -> AuthorInfo | None:
+        async with self.db.reader.execute(
+            f"{_AUTHOR} WHERE id = (SELECT author_id FROM mentions WHERE id = ?)", (mention_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return AuthorInfo(*row) if row else None
+
+    async def unmatched(self, limit: int) -> list[AuthorInfo]:
+        """Unlinked authors the matcher has not looked at yet, oldest first."""
+        async with self.db.reader.execute(
+            f"{_AUTHOR} WHERE customer_id IS NULL AND matched_ms IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        ) as cursor:
+            return [AuthorInfo(*row) for row in await cursor.fetchall()]
+
+    async def unlinked_after(self, after: int, limit: int) -> list[AuthorInfo]:
+        """Every author without a customer, a page at a time (for a full re-match)."""
+        async with self.db.reader.execute(
+            f"{_AUTHOR} WHERE customer_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        ) as cursor:
+            return [AuthorInfo(*row) for row in await cursor.fetchall()]
+
+    async def rejections(self, author_ids: Sequence[int]) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        for start in range(0, len(author_ids), _CHUNK):
+            chunk = author_ids[start : start + _CHUNK]
+            async with self.db.reader.execute(
+                "SELECT author_id, customer_id FROM match_rejections "
+                f"WHERE author_id IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            ) as cursor:
+                for author_id, customer_id in await cursor.fetchall():
+                    found.setdefault(author_id, set()).add(customer_id)
+        return found
+
+    async def suggestions(self, author_id: int) -> list[Suggestion]:
+        async with self.db.reader.execute(
+            "SELECT customer_id, score, fields FROM match_suggestions "
+            "WHERE author_id = ? ORDER BY rank",
+            (author_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        cards = {card.id: card for card in await self.customer_cards([r[0] for r in rows])}
+        return [
+            Suggestion(cards[cid], score, tuple(json.loads(fields)))
+            for cid, score, fields in rows
+            if cid in cards
+        ]
+
+    # ------------------------------------------------------------------ writing
+
+    async def record_matches(self, outcomes: Sequence[MatchOutcome], now_ms: int) -> int:
+        """Store what the matcher decided, in one transaction; returns how many linked.
+
+        An author someone linked meanwhile (another process, a person) is left alone.
+        """
+        linked = 0
+        async with self.db.transaction() as conn:
+            for outcome in outcomes:
+                before = await _state(conn, outcome.author_id)
+                if before is None or before.customer_id is not None:
+                    continue
+                kept = await _snapshot(conn, outcome.author_id)
+                await conn.execute(
+                    "DELETE FROM match_suggestions WHERE author_id = ?", (outcome.author_id,)
+                )
+                if outcome.decision == "auto":
+                    cid, score, fields = outcome.candidates[0]
+                    await _set_link(conn, outcome.author_id, cid, "auto", score, now_ms)
+                    await _log(
+                        conn,
+                        before,
+                        cid,
+                        "auto",
+                        "scrm",
+                        now_ms,
+                        f"linked automatically, score {score:.0f} ({', '.join(fields)})",
+                        {"score": score, "fields": list(fields)},
+                        kept,
+                    )
+                    linked += 1
+                    continue
+                await conn.executemany(
+                    "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (outcome.author_id, cid, rank, score, json.dumps(list(fields)))
+                        for rank, (cid, score, fields) in enumerate(outcome.candidates)
+                    ],
+                )
+                state = "suggested" if outcome.candidates else before.match_state
+                if state not in (None, "suggested", "rejected"):
+                    state = None
+                await conn.execute(
+                    "UPDATE authors SET match_state = ?, matched_ms = ? WHERE id = ?",
+                    (state, now_ms, outcome.author_id),
+                )
+        return linked
+
+    async def confirm(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
+        """A person says this author is this customer: the handle becomes an identity."""
+        async with self.db.transaction() as conn:
+            before = await _required(conn, author_id)
+            kept = await _snapshot(conn, author_id)
+            await conn.execute(
+                "INSERT INTO identities (customer_id, channel, handle, handle_key, source, "
+                "created_ms) VALUES (?, ?, ?, ?, 'confirmed', ?) "
+                "ON CONFLICT (channel, handle_key) DO UPDATE SET "
+                "customer_id = excluded.customer_id, source = 'confirmed'",
+                (
+                    customer_id,
+                    before.channel,
+                    before.handle,
+                    handle_key(before.channel, before.handle),
+                    now_ms,
+                ),
+            )
+            await _set_link(conn, author_id, customer_id, "confirmed", None, now_ms)
+            await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
+            await conn.execute(
+                "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
+                (author_id, customer_id),
+            )
+            await _touch(conn, customer_id, now_ms)
+            await _log(
+                conn, before, customer_id, "confirmed", agent, now_ms, "link confirmed", {}, kept
+            )
+
+    async def reject(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
+        """This author is not this customer: never suggest the pair again (and unlink it)."""
+        async with self.db.transaction() as conn:
+            before = await _required(conn, author_id)
+            kept = await _snapshot(conn, author_id)
+            extra: dict[str, Any] = {}
+            await conn.execute(
+                "INSERT OR IGNORE INTO match_rejections (author_id, customer_id, rejected_by, "
+                "rejected_ms) VALUES (?, ?, ?, ?)",
+                (author_id, customer_id, agent, now_ms),
+            )
+            await conn.execute(
+                "DELETE FROM match_suggestions WHERE author_id = ? AND customer_id = ?",
+                (author_id, customer_id),
+            )
+            if before.customer_id == customer_id:
+                extra["identity_dropped"] = await _drop_identity(conn, before)
+                await conn.execute(
+                    "UPDATE authors SET customer_id = NULL, match_score = NULL WHERE id = ?",
+                    (author_id,),
+                )
+            async with conn.execute(
+                "SELECT count(*) FROM match_suggestions WHERE author_id = ?", (author_id,)
+            ) as cursor:
+                left = (await cursor.fetchone() or (0,))[0]
+            await conn.execute(
+                "UPDATE authors SET match_state = ? WHERE id = ? AND customer_id IS NULL",
+                ("suggested" if left else "rejected", author_id),
+            )
+            await _log(
+                conn, before, customer_id, "rejected", agent, now_ms, "match rejected", extra, kept
+            )
+
+    async def created_link(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
+        """Record that a customer was made from this author (its handle is the identity)."""
+        async with self.db.transaction() as conn:
+            before = await _required(conn, author_id)
+            # The import linked it as an identity; a person chose it: say so.
+            prior = AuthorInfo(
+                before.id, before.channel, before.handle, before.display_name, None, None, None
+            )
+            kept = await _snapshot(conn, author_id)
+            await _set_link(conn, author_id, customer_id, "confirmed", None, now_ms)
+            await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
+            await _log(
+                conn,
+                prior,
+                customer_id,
+                "created",
+                agent,
+                now_ms,
+                "customer created from author",
+                {"new_customer": True},
+                kept,
+            )
+
+    async def last_link(self, author_id: int) -> tuple[int, str, dict[str, Any]] | None:
+        """The newest link change of this author not undone yet: (interaction id, how, detail)."""
+        async with self.db.reader.execute(
+            """SELECT id, detail FROM interactions
+               WHERE kind = 'link' AND author_id = ? ORDER BY id DESC LIMIT 20""",
+            (author_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        undone: set[int] = set()
+        for interaction_id, raw in rows:
+            detail = json.loads(raw)
+            if detail.get("how") == "undo":
+                undone.add(int(detail["undoes"]))
+            elif interaction_id not in undone:
+                return interaction_id, str(detail.get("how")), detail
+        return None
+
+    async def undo(self, author_id: int, agent: str, now_ms: int) -> str | None:
+        """Put the author back as it was before its last link change; returns what was undone."""
+        last = await self.last_link(author_id)
+        if last is None:
+            return None
+        interaction_id, how, detail = last
+        prev = detail["before"]
+        async with self.db.transaction() as conn:
+            now = await _required(conn, author_id)
+            if how == "rejected":
+                await conn.execute(
+                    "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
+                    (author_id, detail["customer_id"]),
+                )
+            if how in ("confirmed", "created"):
+                await _drop_identity(conn, now)
+            if detail.get("identity_dropped"):
+                restored = detail["identity_dropped"]
+                await conn.execute(
+                    "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
+                    "source, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        restored["customer_id"],
+                        now.channel,
+                        now.handle,
+                        handle_key(now.channel, now.handle),
+                        restored["source"],
+                        now_ms,
+                    ),
+                )
+            await conn.execute(
+                "UPDATE authors SET customer_id = ?, match_state = ?, match_score = ? WHERE id = ?",
+                (prev["customer_id"], prev["match_state"], prev["match_score"], author_id),
+            )
+            await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
+            await conn.executemany(
+                "INSERT OR IGNORE INTO match_suggestions (author_id, customer_id, rank, score, "
+                "fields) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (author_id, s[0], rank, s[1], json.dumps(s[2]))
+                    for rank, s in enumerate(prev.get("suggestions", []))
+                ],
+            )
+            await conn.execute(
+                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                             channel, summary, detail)
+                   VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    now_ms,
+                    agent,
+                    detail["customer_id"],
+                    author_id,
+                    now.channel,
+                    f"undid: {how} link of {now.handle}",
+                    json.dumps(
+                        {
+                            "how": "undo",
+                            "undoes": interaction_id,
+                            "customer_id": detail["customer_id"],
+                        }
+                    ),
+                ),
+            )
+        return how
+
+
+async def _state(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo | None:
+    async with conn.execute(f"{_AUTHOR} WHERE id = ?", (author_id,)) as cursor:
+        row = await cursor.fetchone()
+    return AuthorInfo(*row) if row else None
+
+
+async def _required(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo:
+    found = await _state(conn, author_id)
+    if found is None:
+        raise KeyError(f"no author #{author_id}")
+    return found
+
+
+async def _set_link(
+    conn: aiosqlite.Connection,
+    author_id: int,
+    customer_id: int,
+    state: str,
+    score: float | None,
+    now_ms: int,
+) -> None:
+    await conn.execute(
+        "UPDATE authors SET customer_id = ?, match_state = ?, match_score = ?, matched_ms = ? "
+        "WHERE id = ?",
+        (customer_id, state, score, now_ms, author_id),
+    )
+
+
+async def _snapshot(conn: aiosqlite.Connection, author_id: int) -> list[list[Any]]:
+    """The author's suggestions as they are, to put back on undo."""
+    async with conn.execute(
+        "SELECT customer_id, score, fields FROM match_suggestions WHERE author_id = ? "
+        "ORDER BY rank",
+        (author_id,),
+    ) as cursor:
+        return [[cid, score, json.loads(fields)] for cid, score, fields in await cursor.fetchall()]
+
+
+async def _touch(conn: aiosqlite.Connection, customer_id: int, now_ms: int) -> None:
+    await conn.execute("UPDATE customers SET updated_ms = ? WHERE id = ?", (now_ms, customer_id))
+
+
+async def _drop_identity(conn: aiosqlite.Connection, author: AuthorInfo) -> dict[str, Any] | None:
+    """Remove the identity made from this author's handle; returns it, for the record."""
+    key = handle_key(author.channel, author.handle)
+    async with conn.execute(
+        "DELETE FROM identities WHERE channel = ? AND handle_key = ? RETURNING customer_id, source",
+        (author.channel, key),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return {"customer_id": row[0], "source": row[1]} if row else None
+
+
+async def _log(
+    conn: aiosqlite.Connection,
+    before: AuthorInfo,
+    customer_id: int,
+    how: str,
+    actor: str,
+    now_ms: int,
+    summary: str,
+    extra: dict[str, Any],
+    kept: list[list[Any]],
+) -> None:
+    detail = {
+        "how": how,
+        "customer_id": customer_id,
+        "author_id": before.id,
+        "before": {
+            "customer_id": before.customer_id,
+            "match_state": before.match_state,
+            "match_score": before.match_score,
+            "suggestions": kept,
+        },
+        **extra,
+    }
+    await conn.execute(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id, channel,
+                                     summary, detail)
+           VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            now_ms,
+            actor,
+            customer_id,
+            before.id,
+            before.channel,
+            f"{summary}: {before.handle}",
+            json.dumps(detail, ensure_ascii=False),
+        ),
+    )

@@ -1,0 +1,141 @@
+"""A customer's history: mentions on every network and every interaction, newest first,
+windowed like the inbox, with offline contacts and notes, and what it says about them."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from scrm_tui.core.history import Stance, stance, weekly_trend
+from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.service.export import export_interactions
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.timeline import customer_summary, timeline_window
+from tests.conftest import NOW, mention
+
+DAY_MS = 86_400_000
+NOW_MS = int(NOW.timestamp() * 1000)
+KATE = CustomerIn(
+    name="Kate Lindqvist",
+    identities=((Channel.MASTODON, "kate@hachyderm.io"), (Channel.GITHUB, "klindqvist")),
+)
+
+
+async def seed(inbox: Inbox) -> int:
+    [kate] = (await inbox.add_customers([KATE])).ids
+    await inbox.ingest(
+        [
+            mention(1, "Kestrel sync is wonderful, thank you!", handle="kate@hachyderm.io"),
+            mention(
+                2, "sync broke again, really annoyed", channel=Channel.GITHUB, handle="klindqvist"
+            ),
+            mention(3, "someone else entirely", handle="other@example.social"),
+        ]
+    )
+    return kate
+
+
+async def test_history_spans_channels_and_contacts_newest_first(inbox: Inbox) -> None:
+    kate = await seed(inbox)
+    await inbox.log_contact(
+        kate,
+        "call",
+        "Called about the outage; she was very unhappy",
+        direction="in",
+        at_ms=NOW_MS - 3 * DAY_MS,
+    )
+    await inbox.add_note(kate, "VIP: loop in Sam on anything billing")
+    window = timeline_window(inbox, kate)
+    await window.start()
+    await window.ensure(0, 50)
+    kinds = [(item.kind, item.channel) for item in window.rows]
+    # Newest first: the note and the import (now), the mentions (minutes ago), the call.
+    assert kinds == [
+        ("note", None),
+        ("customer", None),
+        ("mention", "mastodon"),
+        ("mention", "github"),
+        ("call", None),
+    ]
+    assert "other@example.social" not in {item.actor for item in window.rows}
+    note = window.rows[0]
+    assert (note.actor, note.compound) == ("tester", None)  # an agent's note is not scored
+    call = window.rows[4]
+    assert call.direction == "in" and call.compound is not None and call.compound < -0.3
+
+
+async def test_filters_by_channel_and_kind(inbox: Inbox) -> None:
+    kate = await seed(inbox)
+    await inbox.log_contact(kate, "email", "Thanks for the quick fix!", direction="in")
+    github = timeline_window(inbox, kate, channels=["github"])
+    await github.start()
+    await github.ensure(0, 50)
+    assert [(i.kind, i.channel) for i in github.rows] == [("mention", "github")]
+    contacts = timeline_window(inbox, kate, kinds=["email", "call"])
+    await contacts.start()
+    await contacts.ensure(0, 50)
+    assert [i.kind for i in contacts.rows] == ["email"]
+    assert await contacts.load_count() == 1
+
+
+async def test_ten_thousand_items_page_in_order(inbox: Inbox) -> None:
+    kate = await seed(inbox)
+    async with inbox.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO interactions (kind, occurred_ms, actor, customer_id, summary) "
+            "VALUES ('call', ?, 'tester', ?, ?)",
+            [(NOW_MS - n * 60_000 - 30_000, kate, f"call {n}") for n in range(10_000)],
+        )
+    window = timeline_window(inbox, kate)
+    await window.start()
+    total = await window.load_count()
+    assert total == 10_000 + 3
+    await window.ensure(9_990, total)  # jump to the end: read from the oldest
+    assert window.get(total - 1).text == "call 9999"  # type: ignore[union-attr]
+    await window.ensure(5_000, 5_040)
+    rows = [window.get(i) for i in range(5_000, 5_040)]
+    keys = [row.sort_key for row in rows if row is not None]
+    assert len(keys) == 40 and keys == sorted(keys, reverse=True)
+    assert len(window.rows) <= 1000  # windowed, never the whole history in memory
+
+
+async def test_contacts_and_notes_are_exported(inbox: Inbox) -> None:
+    kate = await seed(inbox)
+    await inbox.log_contact(kate, "survey", "NPS 9: would recommend", direction="in")
+    await inbox.add_note(kate, "asked for a case study")
+    out = io.StringIO()
+    await export_interactions(inbox, out, "jsonl", terminal=False)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    by_kind = {row["kind"]: row for row in rows}
+    assert by_kind["survey"]["direction"] == "in" and by_kind["survey"]["compound"] > 0.3
+    assert by_kind["note"]["summary"] == "asked for a case study"
+
+
+async def test_summary_labels_and_trend(inbox: Inbox) -> None:
+    kate = await seed(inbox)
+    for days in (1, 8, 15):
+        await inbox.log_contact(
+            kate,
+            "call",
+            "Love it, great support, thanks so much",
+            direction="in",
+            at_ms=NOW_MS - days * DAY_MS,
+        )
+    summary = await customer_summary(inbox, kate)
+    assert summary.profile["name"] == "Kate Lindqvist"
+    assert summary.scored == 5  # two mentions and three calls
+    assert summary.stance is Stance.ADVOCATE
+    assert len(summary.trend) == 12 and summary.trend[-1] > 0
+
+
+def test_stance_needs_enough_voices_and_weighs_the_negative() -> None:
+    assert stance([0.9, 0.8]) is Stance.QUIET
+    assert stance([0.9, 0.8, 0.7, 0.6]) is Stance.ADVOCATE
+    assert stance([0.9, -0.8, -0.7, 0.1]) is Stance.DETRACTOR
+    assert stance([0.6, 0.0, 0.0, -0.2, 0.3]) is Stance.MIXED
+
+
+def test_weekly_trend_carries_silent_weeks() -> None:
+    week = 7 * DAY_MS
+    trend = weekly_trend([(NOW_MS - 5 * week, -0.5), (NOW_MS - 1, 0.5)], NOW_MS, weeks=7)
+    assert trend == [0.0, -0.5, -0.5, -0.5, -0.5, -0.5, 0.5]
