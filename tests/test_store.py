@@ -269,9 +269,7 @@ async def test_an_older_database_is_migrated_forward_on_open_with_its_data(
         for statement in MIGRATIONS[0][1]:
             old.execute(statement)
         old.execute("PRAGMA user_version = 1")
-        old.execute(
-            "INSERT INTO customers (name, created_ms, updated_ms) VALUES ('Kate', 1, 1)"
-        )
+        old.execute("INSERT INTO customers (name, created_ms, updated_ms) VALUES ('Kate', 1, 1)")
     db = await Database.open(db_path)
     try:
         assert await db.schema_version() == LATEST_VERSION > 1

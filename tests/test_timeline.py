@@ -125,7 +125,12 @@ async def test_summary_labels_and_trend(inbox: Inbox) -> None:
     assert summary.profile["name"] == "Kate Lindqvist"
     assert summary.scored == 5  # two mentions and three calls
     assert summary.stance is Stance.ADVOCATE
-    assert len(summary.trend) == 12 and summary.trend[-1] > 0
+    # A young history is drawn by day (by week it would be one bar in a flat line).
+    assert summary.trend_label == "mood by day, last 14"
+    assert len(summary.trend) == 14 and summary.trend[-1] > 0
+    await inbox.log_contact(kate, "call", "awful", direction="in", at_ms=NOW_MS - 40 * DAY_MS)
+    older = await customer_summary(inbox, kate)
+    assert older.trend_label == "mood by week, last 12" and len(older.trend) == 12
 
 
 def test_stance_needs_enough_voices_and_weighs_the_negative() -> None:

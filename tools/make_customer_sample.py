@@ -4,9 +4,11 @@ import csv
 import json
 from pathlib import Path
 
+from scrm_tui.service.export import CUSTOMER_COLUMNS
+
 FIXTURES = Path(__file__).resolve().parent.parent / "scrm_tui" / "fixtures"
-COLUMNS = ["id", "name", "email", "company", "phone", "tier", "lifetime_value", "notes",
-           "mastodon", "bluesky", "hackernews", "reddit", "github", "x", "region", "renewal_date"]
+# The export's columns (minus scrm's own id), then two custom fields kept as-is.
+COLUMNS = [c for c in CUSTOMER_COLUMNS if c != "scrm_id"] + ["region", "renewal_date"]
 
 
 def main() -> None:

@@ -37,13 +37,27 @@ def stance(scores: Sequence[float]) -> Stance:
     return Stance.MIXED
 
 
-def weekly_trend(points: Sequence[tuple[int, float]], now_ms: int, weeks: int = 12) -> list[float]:
-    """Mean compound per week for the last `weeks` weeks, oldest first; a silent
-    week repeats the last known mood (0 before anything was said)."""
+DAY_MS = 86_400_000
+
+
+def mood_trend(points: Sequence[tuple[int, float]], now_ms: int) -> tuple[list[float], str]:
+    """The trend to draw and what one step is: weeks (last 12) for a long history, days
+    (last 14) for a young one, which would otherwise be one bar in a flat line."""
+    oldest = min((at for at, _ in points), default=now_ms)
+    if now_ms - oldest >= 4 * WEEK_MS:
+        return weekly_trend(points, now_ms, 12), "mood by week, last 12"
+    return weekly_trend(points, now_ms, 14, DAY_MS), "mood by day, last 14"
+
+
+def weekly_trend(
+    points: Sequence[tuple[int, float]], now_ms: int, weeks: int = 12, step_ms: int = WEEK_MS
+) -> list[float]:
+    """Mean compound per week (or `step_ms`) for the last `weeks` steps, oldest first;
+    a silent step repeats the last known mood (0 before anything was said)."""
     sums = [0.0] * weeks
     counts = [0] * weeks
     for at_ms, score in points:
-        age = (now_ms - at_ms) // WEEK_MS
+        age = (now_ms - at_ms) // step_ms
         if 0 <= age < weeks:
             slot = weeks - 1 - age
             sums[slot] += score

@@ -170,6 +170,8 @@ class MentionDetail:
     ingested_ms: int
     customer_id: int | None
     customer_company: str | None
+    author_id: int = 0
+    match_score: float | None = None  # the matcher's score, for an automatic link
 
 
 @dataclass(frozen=True)

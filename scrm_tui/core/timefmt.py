@@ -58,3 +58,33 @@ def age(now_ms: int, then_ms: int) -> str:
 def absolute(ms: int) -> str:
     """A readable UTC date-time for detail views."""
     return from_ms(ms).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_RELATIVE = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_when(text: str, now_ms: int) -> int:
+    """When a contact happened, as a person types it: "now", "yesterday", "2h ago",
+    "3d ago", "2026-11-20", "2026-11-20 14:30" (UTC unless an offset is given)."""
+    value = " ".join(text.strip().lower().split())
+    if value in ("", "now"):
+        return now_ms
+    if value == "yesterday":
+        return now_ms - 86_400_000
+    words = value.removesuffix(" ago").replace(" ", "")
+    for unit in sorted(_RELATIVE, key=len, reverse=True):
+        number = words.removesuffix(unit)
+        if number != words and number.isdigit():
+            moment = now_ms - int(number) * _RELATIVE[unit] * 1000
+            if moment < 0:
+                break
+            return moment
+    try:
+        moment_ms = to_ms(parse_iso(text.strip().replace(" ", "T", 1)))
+    except TimestampError:
+        raise TimestampError(
+            "say when as now, yesterday, 2h ago, 3d ago, 2026-11-20 or 2026-11-20 14:30"
+        ) from None
+    if moment_ms > now_ms + 60_000:
+        raise TimestampError("is in the future")
+    return moment_ms

@@ -51,22 +51,46 @@ def demo_mentions(now: datetime) -> list[MentionIn]:
     ]
 
 
+def demo_contacts() -> list[dict[str, Any]]:
+    """Calls, e-mails, surveys, letters and notes for some of the demo customers."""
+    return list(_records("contacts.jsonl"))
+
+
 @dataclass
 class SeedReport:
     customers: int
     mentions: int
+    contacts: int = 0
 
 
 async def seed(inbox: Inbox) -> SeedReport:
     """Load the demo customers and mentions; safe to run on an already seeded file."""
     now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
-    customers = (await inbox.add_customers(demo_customers(), source="the demo data")).created
+    outcome = await inbox.add_customers(demo_customers(), source="the demo data")
     mentions = demo_mentions(now)
     stored = 0
     for start in range(0, len(mentions), BATCH):
         result = await inbox.ingest(mentions[start : start + BATCH])
         stored += len(result.stored)
-    return SeedReport(customers=customers, mentions=stored)
+    contacts = 0
+    if outcome.created:  # first seeding only: contacts have no natural key to dedupe on
+        ids = {c.external_id: i for c, i in zip(demo_customers(), outcome.ids, strict=True)}
+        now_ms = inbox.now_ms()
+        contacts = await inbox.record_contacts(
+            [
+                (
+                    ids[str(record["customer"])],
+                    str(record["kind"]),
+                    str(record["summary"]),
+                    record["direction"],
+                    now_ms - int(float(record["days_ago"]) * 86_400_000),
+                    str(record["agent"]),
+                )
+                for record in demo_contacts()
+                if str(record["customer"]) in ids
+            ]
+        )
+    return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
 class DemoStream:

@@ -25,12 +25,14 @@ from scrm_tui.service.linking import Linker
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
+from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
 
-# The UI may not import the store; it catches this name for "cannot open the file".
+# The UI may not import the store; it catches these names.
 OpenError = StoreError
+__all__ = ["Inbox", "MergeError", "MergeRecord", "OpenError"]
 Clock = Callable[[], float]
 # Below this many texts, scoring inline beats the cost of a thread hop.
 _THREAD_THRESHOLD = 32
@@ -52,6 +54,7 @@ class Inbox:
         self.mentions = MentionStore(db)
         self.customers = CustomerStore(db)
         self.linker = Linker(db, agent, self.now_ms)
+        self.merges = MergeStore(db)
         self._listeners: list[Callable[[list[int]], None]] = []
         self._data_version: int | None = None
 
@@ -155,6 +158,26 @@ class Inbox:
             channel=channel,
             compound=score,
         )
+
+    async def merge_customers(self, survivor_id: int, merged_id: int) -> int:
+        """The same person twice: fold `merged_id` into `survivor_id` (undoable)."""
+        return await self.merges.merge(survivor_id, merged_id, self.agent, self.now_ms())
+
+    async def unmerge(self, merge_id: int) -> MergeRecord:
+        return await self.merges.unmerge(merge_id, self.agent, self.now_ms())
+
+    async def record_contacts(
+        self, contacts: Sequence[tuple[int, str, str, str | None, int, str]]
+    ) -> int:
+        """Many contacts or notes at once, each (customer, kind, summary, direction, at_ms,
+        actor): one transaction, scored like log_contact (notes are not)."""
+        rows = []
+        for customer_id, kind, summary, direction, at_ms, actor in contacts:
+            if kind != "note" and kind not in OFFLINE_KINDS:
+                raise ValueError(f"unknown contact kind {kind!r}")
+            score = None if kind == "note" else sentiment.score(summary).compound
+            rows.append((customer_id, kind, summary, direction, at_ms, actor, score))
+        return await self.customers.add_interactions(rows)
 
     async def add_note(self, customer_id: int, text: str) -> int:
         """An agent's own note: recorded, not scored (it is not the customer's voice)."""

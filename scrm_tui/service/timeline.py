@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from scrm_tui.core.history import Stance, stance, weekly_trend
+from scrm_tui.core.history import Stance, mood_trend, stance
 from scrm_tui.core.models import TimelineItem
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import Key, Window
@@ -111,15 +111,18 @@ class CustomerSummary:
     stance: Stance
     trend: list[float]
     scored: int
+    trend_label: str = "mood by week, last 12"
 
 
 async def customer_summary(inbox: Inbox, customer_id: int) -> CustomerSummary:
     profile = await inbox.customers.profile(customer_id)
     scored = await TimelineStore(inbox.db).select(customer_id, where="compound IS NOT NULL")
     points = [(item.at_ms, item.compound) for item in scored if item.compound is not None]
+    trend, label = mood_trend(points, inbox.now_ms())
     return CustomerSummary(
         profile=profile,
         stance=stance([score for _, score in points]),
-        trend=weekly_trend(points, inbox.now_ms()),
+        trend=trend,
         scored=len(points),
+        trend_label=label,
     )

@@ -478,3 +478,45 @@ class CustomerStore:
             row = await cursor.fetchone()
         assert row is not None
         return int(row[0])
+
+    async def add_interactions(
+        self, rows: Sequence[tuple[int, str, str, str | None, int, str, float | None]]
+    ) -> int:
+        """Many (customer, kind, summary, direction, at_ms, actor, compound) in one go."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                """INSERT INTO interactions (customer_id, kind, summary, direction, occurred_ms,
+                                             actor, compound)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                rows,
+            )
+        return len(rows)
+
+    async def interaction(self, interaction_id: int) -> dict[str, Any] | None:
+        """One history entry in full (the timeline shows only the start of it)."""
+        async with self.db.reader.execute(
+            """SELECT id, kind, occurred_ms, actor, customer_id, author_id, mention_id, channel,
+                      summary, detail, direction, compound
+               FROM interactions WHERE id = ?""",
+            (interaction_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        names = (
+            "id",
+            "kind",
+            "occurred_ms",
+            "actor",
+            "customer_id",
+            "author_id",
+            "mention_id",
+            "channel",
+            "summary",
+            "detail",
+            "direction",
+            "compound",
+        )
+        item = dict(zip(names, row, strict=True))
+        item["detail"] = json.loads(item["detail"] or "{}")
+        return item

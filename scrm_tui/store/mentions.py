@@ -449,7 +449,7 @@ class MentionStore:
     async def detail(self, mention_id: int, agent: str) -> MentionDetail | None:
         sql = f"""
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
-                   m.in_reply_to, m.ingested_ms, c.id, c.company
+                   m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         async with self.db.reader.execute(sql, {"agent": agent, "id": mention_id}) as cursor:
@@ -469,6 +469,8 @@ class MentionStore:
             ingested_ms,
             customer_id,
             company,
+            author_id,
+            match_score,
         ) = values[13:]
         parent = None
         if in_reply_to:
@@ -493,6 +495,8 @@ class MentionStore:
             ingested_ms=ingested_ms,
             customer_id=customer_id,
             customer_company=company,
+            author_id=author_id,
+            match_score=match_score,
         )
 
     async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:

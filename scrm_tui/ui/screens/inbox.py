@@ -33,6 +33,9 @@ class InboxScreen(Screen[None]):
         Binding("x", "toggle_done", "Done/reopen", id="inbox.done"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
         Binding("slash", "filter", "Filter", id="inbox.filter"),
+        Binding("l", "link", "Link author", id="inbox.link"),
+        Binding("c", "customer", "Customer", id="inbox.customer"),
+        Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
 
@@ -306,6 +309,62 @@ class InboxScreen(Screen[None]):
             self.set_focus(self.mention_list, scroll_visible=False)
         elif not self.query_.is_empty:
             self.load_view(Query())
+
+    # ---------------------------------------------------------------- customers
+
+    def action_link(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._open_link(row.id)
+
+    @work(group="link", exclusive=True, exit_on_error=False)
+    async def _open_link(self, mention_id: int) -> None:
+        from scrm_tui.ui.screens.link import LinkScreen
+
+        author = await self.inbox.linker.author(mention_id)
+        if author is not None:
+            self.app.push_screen(LinkScreen(self.inbox.linker, author), self._linked)
+
+    def _linked(self, result: str | None) -> None:
+        if not result:
+            return
+        if result.startswith("open:"):
+            self.open_customer(int(result.split(":", 1)[1]))
+            return
+        self.notify(result, markup=False)
+        # Every row by this author changed: re-read what is on screen.
+        self.check_changes(force=True)
+        if self.detail.mention_id is not None:
+            self.load_detail(self.detail.mention_id)
+
+    def action_customer(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._customer_of(row.id)
+
+    @work(group="link", exclusive=True, exit_on_error=False)
+    async def _customer_of(self, mention_id: int) -> None:
+        author = await self.inbox.linker.author(mention_id)
+        if author is None:
+            return
+        if author.customer_id is not None:
+            self.open_customer(author.customer_id)
+        else:
+            self.notify("Not linked to a customer yet: l links this author.", markup=False)
+
+    def action_find_customer(self) -> None:
+        from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.open_customer(customer_id)
+
+        self.app.push_screen(FindCustomerScreen(self.inbox.linker), chosen)
+
+    def open_customer(self, customer_id: int) -> None:
+        from scrm_tui.ui.screens.customer import CustomerScreen
+
+        self.app.push_screen(CustomerScreen(self.inbox, customer_id))
 
     # ---------------------------------------------------------------- filter
 

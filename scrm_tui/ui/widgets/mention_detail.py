@@ -15,7 +15,7 @@ from scrm_tui.core.models import MentionDetail as Detail
 from scrm_tui.core.models import SentimentLabel, Status
 from scrm_tui.core.timefmt import absolute, age
 from scrm_tui.ui.keys import InOrderKeys
-from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS
+from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS, SUGGESTED_MARK
 
 _SENTIMENT_STYLE = {
     SentimentLabel.POSITIVE: "$success",
@@ -32,6 +32,16 @@ def _ago(now_ms: int, then_ms: int) -> str:
 def _plain(text: str, style: str = "") -> tuple[str, str]:
     """A literal piece of text with a style; never parsed as markup."""
     return (text, style)
+
+
+def _how_linked(state: str | None, score: float | None) -> str:
+    """How the author came to be this customer, in words."""
+    if state == "auto":
+        return f"matched automatically, {score:.0f}" if score is not None else "matched"
+    return {
+        "identity": "known handle",
+        "confirmed": "confirmed",
+    }.get(state or "", state or "linked")
 
 
 def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | None]:
@@ -59,7 +69,17 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
             customer.append(f" · {sanitize.inline(row.customer_tier)}")
         if detail.customer_company:
             customer.append(f" · {' '.join(sanitize.inline(detail.customer_company).split())}")
+        customer.append(
+            _plain(f"  [{_how_linked(row.match_state, detail.match_score)}]", "$text-muted")
+        )
         lines.append(Content.assemble(*customer))
+    elif row.suggested:
+        lines.append(
+            Content.assemble(
+                _plain(f"{SUGGESTED_MARK} possibly a customer", "$warning"),
+                _plain(" — l to review the match, c for the customer", "$text-muted"),
+            )
+        )
 
     state = "done" if row.status is Status.DONE else "open"
     lines.append(

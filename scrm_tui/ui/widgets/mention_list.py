@@ -32,6 +32,8 @@ SENTIMENT_GLYPHS = {
     SentimentLabel.NEUTRAL: "·",
 }
 UNREAD_MARK = "●"
+CUSTOMER_MARK = "◆"
+SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
 
 
@@ -55,6 +57,7 @@ class MentionList(WindowedList):
         "mention-list--negative",
         "mention-list--neutral",
         "mention-list--customer",
+        "mention-list--suggested",
         "mention-list--placeholder",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
@@ -98,9 +101,8 @@ class MentionList(WindowedList):
 
         mark = DONE_MARK if row.status is Status.DONE else (" " if row.is_read else UNREAD_MARK)
         label = row.label
-        author_cells = 22 if width >= 120 else 16
+        author_cells = 26 if width >= 120 else 16
         author = author_label(row)
-        customer = row.customer_name is not None
         fixed = 2 + 4 + 5 + 2 + author_cells + 1
         segments = [
             part(f"{mark} ", 2),
@@ -112,11 +114,21 @@ class MentionList(WindowedList):
             ),
             part(f"{SENTIMENT_GLYPHS[label]} ", 2, style_of(f"mention-list--{label.value}")),
         ]
-        if customer:
-            # A known customer is marked with ◆ so it reads without colour too.
-            segments.append(part("◆" + author, author_cells, style_of("mention-list--customer")))
+        if row.customer_name is not None:
+            # A known customer goes by their name (and tier, where there is room), marked
+            # with ◆ so it reads without colour too.
+            name = " ".join(sanitize.inline(row.customer_name).split())
+            tier = sanitize.inline(row.customer_tier or "")
+            who = f"{CUSTOMER_MARK}{name}"
+            if tier and width >= 120 and cell_len(tier) <= 8:
+                who = f"{set_cell_size(who, author_cells - cell_len(tier) - 2).rstrip()} {tier}"
+            segments.append(part(who, author_cells, style_of("mention-list--customer")))
+        elif row.suggested:
+            segments.append(
+                part(SUGGESTED_MARK + author, author_cells, style_of("mention-list--suggested"))
+            )
         else:
-            segments.append(part(author, author_cells))
+            segments.append(part(" " + author, author_cells))
         segments.append(part(" ", 1))
         snippet_cells = max(width - fixed, 0)
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))

@@ -1,0 +1,75 @@
+"""Find a customer by name, e-mail, company or handle (`C`), and open their view."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scrm_tui.service.linking import Linker
+from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+
+
+class FindCustomerScreen(ModalScreen[int | None]):
+    """Type to search (typos forgiven); ↓ or Enter goes to the results; Enter opens one."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="find.close")]
+
+    def __init__(self, linker: Linker) -> None:
+        super().__init__()
+        self.linker = linker
+        self.ids: list[int] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find-box"):
+            yield Static(Content("Find a customer"), id="find-title")
+            yield Input(placeholder="name, e-mail, company or handle", id="find-input")
+            yield OptionList(id="find-options")
+            yield Static(id="find-message")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Input))
+        self._search("")
+
+    @on(Input.Changed, "#find-input")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search(event.value))
+
+    @on(Input.Submitted, "#find-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._search(event.value, focus=True)
+
+    def key_down(self) -> None:
+        options = self.query_one(OptionList)
+        if self.query_one(Input).has_focus and self.ids:
+            self.set_focus(options)
+
+    @work(group="find", exclusive=True, exit_on_error=False)
+    async def _search(self, text: str, focus: bool = False) -> None:
+        hits = await self.linker.search(text)
+        self.ids = [hit.customer.id for hit in hits]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(card_line(hit.customer, None)) for hit in hits])
+        if hits:
+            options.highlighted = 0
+        self.query_one("#find-message", Static).update(
+            Content.styled("" if hits else "No customer matches.", "$text-muted")
+        )
+        if focus and hits:
+            self.set_focus(options)
+
+    @on(OptionList.OptionSelected, "#find-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.ids[event.option_index])

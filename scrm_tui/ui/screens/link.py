@@ -1,0 +1,244 @@
+"""The link pane (`l`): who is this author? Confirm, reject, create, search, undo."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scrm_tui.core import sanitize
+from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker
+from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
+
+SEARCH_DEBOUNCE = 0.15
+_FIELD_WORDS = {"name": "name", "email": "e-mail", "company": "company"}
+
+
+def _safe(text: str | None) -> str:
+    return " ".join(sanitize.inline(text or "").split())
+
+
+def _fields(fields: tuple[str, ...]) -> str:
+    words = [
+        f"{f.split(':', 1)[1]} handle" if f.startswith("handle:") else _FIELD_WORDS.get(f, f)
+        for f in fields
+    ]
+    return ", ".join(words) or "—"
+
+
+def card_line(card: CustomerCard, score: float | None, fields: tuple[str, ...] = ()) -> Content:
+    """One candidate: score, name, company, tier, e-mail, and which fields matched."""
+    parts: list[str | tuple[str, str]] = []
+    if score is not None:
+        parts.append((f"{score:3.0f} ", "bold $accent"))
+    parts.append((_safe(card.name), "bold"))
+    extra = [_safe(x) for x in (card.company, card.tier, card.email) if x]
+    if extra:
+        parts.append((" · " + " · ".join(extra), "$text-muted"))
+    if fields:
+        parts.append(("\n    matched on " + _fields(fields), "$text-muted"))
+    elif card.handles:
+        shown = ", ".join(f"{_safe(h)} ({c})" for c, h in card.handles[:3])
+        parts.append(("\n    " + shown, "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class LinkScreen(ModalScreen[str | None]):
+    """Candidates for one author; dismisses with what was done (for the status line)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="link.close"),
+        Binding("n", "reject", "Not them", id="link.reject"),
+        Binding("a", "create", "New customer", id="link.create"),
+        Binding("slash", "search", "Search", id="link.search"),
+        Binding("u", "undo", "Undo last link", id="link.undo"),
+        Binding("c", "customer", "Open customer", id="link.customer"),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+    def __init__(self, linker: Linker, author: AuthorInfo) -> None:
+        super().__init__()
+        self.linker = linker
+        self.author = author
+        self.cards: list[CustomerCard] = []
+        self._timer: Timer | None = None
+        self._searching = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="link-box"):
+            yield Static(id="link-author")
+            yield Static(id="link-now")
+            yield OptionList(id="link-options")
+            yield Input(
+                placeholder="search customers: name, e-mail, company, handle", id="link-search"
+            )
+            yield Static(id="link-message")
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    " link  ",
+                    ("n", "bold"),
+                    " not them  ",
+                    ("a", "bold"),
+                    " new customer  ",
+                    ("/", "bold"),
+                    " search  ",
+                    ("u", "bold"),
+                    " undo  ",
+                    ("esc", "bold"),
+                    " close",
+                ),
+                id="link-keys",
+            )
+
+    def on_mount(self) -> None:
+        a = self.author
+        handle = sanitize.handle(a.handle)
+        who: list[str | tuple[str, str]] = ["Who is "]
+        if a.display_name:
+            who += [(_safe(a.display_name), "bold"), " "]
+        who += [(handle, "$secondary"), f" on {CHANNEL_BADGES.get(a.channel, a.channel)}?"]
+        self.query_one("#link-author", Static).update(Content.assemble(*who))
+        self.query_one("#link-search", Input).display = False
+        self.load_current()
+        self.set_focus(self.query_one(OptionList))
+
+    @work(exclusive=True, group="link-load", exit_on_error=False)
+    async def load_current(self) -> None:
+        a = self.author
+        now = self.query_one("#link-now", Static)
+        if a.customer_id is not None:
+            card = await self.linker.card(a.customer_id)
+            name = _safe(card.name) if card else f"#{a.customer_id}"
+            how = a.match_state or "linked"
+            now.update(
+                Content.assemble(
+                    ("◆ now linked to ", "$accent"),
+                    (name, "bold $accent"),
+                    (f" ({how}) — n unlinks, u undoes", "$text-muted"),
+                )
+            )
+        else:
+            now.update(Content.styled("Not linked to a customer.", "$text-muted"))
+        suggestions = await self.linker.candidates(a)
+        if a.customer_id is not None:
+            current = await self.linker.card(a.customer_id)
+            if current is not None:
+                suggestions = [s for s in suggestions if s.customer.id != current.id]
+                self._show(
+                    [(current, None, ())] + [(s.customer, s.score, s.fields) for s in suggestions]
+                )
+                return
+        self._show([(s.customer, s.score, s.fields) for s in suggestions])
+        if not suggestions:
+            self.say("No likely customer. / searches all of them; a makes a new one.")
+
+    def _show(self, rows: list[tuple[CustomerCard, float | None, tuple[str, ...]]]) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self.cards = [card for card, _, _ in rows]
+        options.add_options(
+            [Option(card_line(card, score, fields)) for card, score, fields in rows]
+        )
+        if rows:
+            options.highlighted = 0
+
+    def say(self, text: str) -> None:
+        self.query_one("#link-message", Static).update(Content(text))
+
+    def _chosen(self) -> CustomerCard | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self.cards):
+            return None
+        return self.cards[index]
+
+    # ---------------------------------------------------------------- actions
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_close(self) -> None:
+        search = self.query_one("#link-search", Input)
+        if search.has_focus:
+            self.set_focus(self.query_one(OptionList))
+            return
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#link-options")
+    def _confirm(self, event: OptionList.OptionSelected) -> None:
+        card = self._chosen()
+        if card is not None:
+            self._run(f"linked to {_safe(card.name)}", "confirm", card.id)
+
+    def action_reject(self) -> None:
+        card = self._chosen()
+        if card is not None:
+            self._run(f"not {_safe(card.name)}: won't be suggested again", "reject", card.id)
+
+    def action_create(self) -> None:
+        self._run("new customer created from this author", "create", None)
+
+    def action_undo(self) -> None:
+        self._run("", "undo", None)
+
+    def action_customer(self) -> None:
+        card = self._chosen()
+        if card is not None:
+            self.dismiss(f"open:{card.id}")
+
+    @work(exclusive=True, group="link-write", exit_on_error=False)
+    async def _run(self, done: str, what: str, customer_id: int | None) -> None:
+        a = self.author
+        if what == "confirm" and customer_id is not None:
+            await self.linker.confirm(a.id, customer_id)
+        elif what == "reject" and customer_id is not None:
+            await self.linker.reject(a.id, customer_id)
+        elif what == "create":
+            await self.linker.create_customer(a)
+        elif what == "undo":
+            undone = await self.linker.undo(a.id)
+            if undone is None:
+                self.say("Nothing to undo for this author.")
+                return
+            done = f"undid the last change ({undone})"
+        self.dismiss(done)
+
+    # ---------------------------------------------------------------- search
+
+    def action_search(self) -> None:
+        search = self.query_one("#link-search", Input)
+        search.display = True
+        self.set_focus(search)
+
+    @on(Input.Changed, "#link-search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search(event.value))
+
+    @on(Input.Submitted, "#link-search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._search(event.value, focus=True)
+
+    @work(exclusive=True, group="link-search", exit_on_error=False)
+    async def _search(self, text: str, focus: bool = False) -> None:
+        if not text.strip():
+            self.load_current()
+            return
+        hits = await self.linker.search(text)
+        self._show([(hit.customer, None, ()) for hit in hits])
+        self.say(f"{len(hits)} customers match" if hits else "No customer matches.")
+        if focus:
+            self.set_focus(self.query_one(OptionList))
