@@ -111,6 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show a customer found by internal id (#12), external id or email.",
     )
     show.add_argument("key", metavar="ID_OR_EMAIL")
+    merge = customer_commands.add_parser(
+        "merge",
+        parents=[common],
+        help="fold a duplicate customer into another",
+        description="The same person imported twice: move DUPLICATE's handles, mentions and "
+        "history to KEEP and fill KEEP's empty fields. Undo with `scrm customers unmerge`.",
+    )
+    merge.add_argument("keep", metavar="KEEP")
+    merge.add_argument("duplicate", metavar="DUPLICATE")
+    unmerge = customer_commands.add_parser(
+        "unmerge",
+        parents=[common],
+        help="undo a merge",
+        description="Undo the latest merge of DUPLICATE (the customer that was merged away): "
+        "what moved goes back, nothing is lost.",
+    )
+    unmerge.add_argument("duplicate", metavar="DUPLICATE")
     show.add_argument("--json", action="store_true", help="machine-readable output")
 
     export = commands.add_parser(
@@ -160,6 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     database_path(config, db_arg), agent, config, args.file, args.format, args.quiet
                 )
             )
+        if args.command == "customers" and args.customers_command in ("merge", "unmerge"):
+            keys = (
+                (args.keep, args.duplicate)
+                if args.customers_command == "merge"
+                else (args.duplicate,)
+            )
+            return asyncio.run(_merge(database_path(config, db_arg), agent, *keys))
         if args.command == "customers":
             return asyncio.run(
                 _show_customer(database_path(config, db_arg), agent, args.key, args.json)
@@ -310,6 +334,45 @@ async def _show_customer(db: Path, agent: str, key: str, as_json: bool) -> int:
         print(sanitize.block(text) if sys.stdout.isatty() else text)
     else:
         print(_customer_text(profile))
+    return EXIT_OK
+
+
+async def _merge(db: Path, agent: str, *keys: str) -> int:
+    """`customers merge KEEP DUPLICATE` (two keys) or `customers unmerge DUPLICATE` (one)."""
+    from scrm_tui.service import customers
+    from scrm_tui.service.inbox import Inbox, MergeError
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        ids: list[int] = []
+        for key in keys:
+            found = await customers.find_customer(inbox, key)
+            shown = sanitize.for_message(key)
+            if len(found) != 1:
+                what = "no customer" if not found else f"{len(found)} customers match"
+                return _fail(f"{what} {shown!r} (try #id, the external id or the email)")
+            ids.append(found[0])
+        try:
+            if len(ids) == 2:
+                merge_id = await inbox.merge_customers(ids[0], ids[1])
+                print(
+                    f"merged #{ids[1]} into #{ids[0]} (merge {merge_id}; "
+                    f"undo: scrm customers unmerge '#{ids[1]}')",
+                    file=sys.stderr,
+                )
+                return EXIT_OK
+            records = [
+                r
+                for r in await inbox.merges.records(customer_id=ids[0])
+                if r.merged_id == ids[0] and r.undone_ms is None
+            ]
+            if not records:
+                return _fail(f"customer #{ids[0]} is not merged into anyone")
+            record = await inbox.unmerge(records[0].id)
+        except MergeError as error:
+            return _fail(str(error))
+    print(f"unmerged #{record.merged_id} from #{record.survivor_id}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -6859,12 +6859,34 @@ def summary(
     return "\n".join(lines)
 
 
+def add_unlisted_accounts(
+    rng: random.Random, customers: list[Customer], reg: HandleRegistry
+) -> int:
+    """Accounts customers post from that the CRM does not know: the same handle on another
+    network (the matcher should link it), or a new one (it should at most suggest)."""
+    added = 0
+    for c in customers:
+        known = [h for net in NETS for h in c.handles.get(net, [])]
+        if not known or rng.random() > 0.3:
+            continue
+        free = [net for net in NETS if net not in c.handles and net != "hackernews"]
+        if not free:
+            continue
+        net = rng.choice(free)
+        core = known[0].split("@", 1)[0].removesuffix(".bsky.social").replace("-", "_")
+        base = core if rng.random() < 0.75 else None
+        c.handles[net] = [reg.claim(net, net_handle(rng, net, c.person, base), rng)]
+        added += 1
+    return added
+
+
 def generate(out_dir: Path) -> str:
     reg = HandleRegistry()
     for net, h in BRAND_HANDLES.items():
         if h and net in reg.taken:
             reg.reserve(net, h)
     customers = build_customers(random.Random(f"{SEED}:customers"), reg)
+    add_unlisted_accounts(random.Random(f"{SEED}:unlisted"), customers, reg)
     world = World(random.Random(f"{SEED}:authors"), customers, reg)
     renderer = Renderer(random.Random(f"{SEED}:render"))
     renderer.issue_numbers = sorted(random.Random(f"{SEED}:issues").sample(range(2300, 2870), 40))
