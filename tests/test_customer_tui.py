@@ -185,11 +185,8 @@ async def test_customer_view_history_contact_note_filter_and_open(seeded: Path) 
 
         await pilot.press("o")
         await settle(pilot)
-        await pilot.press("tab")
-        await pilot.press("tab")
-        await pilot.press(*"1h ago")
-        await pilot.press("tab")
         await pilot.press(*"Renewal call: staying, happy with 4.2")
+        await pilot.press("shift+tab", *"1h ago")
         await pilot.press("ctrl+s")
         await settle(pilot)
         # An hour ago: after the mentions of a minute ago, before the call of two days ago.
@@ -230,7 +227,7 @@ async def test_contact_form_refuses_empty_and_bad_time(seeded: Path) -> None:
         await settle(pilot)
         message = pilot.app.screen.query_one("#contact-message", Static).render_line(0).text
         assert "Write what was said first" in message
-        await pilot.press(*"notes")  # focus moved to the summary
+        await pilot.press(*"notes")
         await pilot.press("shift+tab")
         await pilot.press(*"next tuesday", "ctrl+s")
         await settle(pilot)
@@ -245,9 +242,7 @@ async def test_contact_form_refuses_empty_and_bad_time(seeded: Path) -> None:
 
 async def test_find_customer_opens_their_view(seeded: Path) -> None:
     async with running(seeded, size=(100, 30)) as pilot:
-        await pilot.press("C", *"smith", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("C", *"smith", "enter")  # Enter opens the best hit
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, CustomerScreen) and screen.customer_id == 2

@@ -222,3 +222,35 @@ def test_no_color_still_marks_sentiment_and_unread(terminal: Terminal, tmp_path:
     assert "38;2;" not in styled
     terminal.keys("q")
     terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def test_demo_customer_history_and_logging_a_call(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    terminal.start(scrm_command("demo", "--db", str(db), "--no-stream"), 80, 24, tmp_path)
+    terminal.wait_for(lambda s: header_count(s) is not None)
+    # Find a known customer, as a person would: C, a name, Enter on the first hit.
+    terminal.keys("C")
+    terminal.wait_text("Find a customer")
+    terminal.keys("Amelia MacLeod")
+    terminal.wait_text("Wattle & Gum")
+    terminal.keys("Enter")  # opens the best hit
+    screen = terminal.wait_for(lambda s: "history of Amelia MacLeod" in s and "mention" in s)
+    # Her history spans several networks.
+    networks = {badge for badge in ("mast", "bsky", "rddt", "gh") if f" {badge} " in screen}
+    assert len(networks) >= 2, screen
+    terminal.keys("o")
+    terminal.wait_text("Log a contact with")
+    terminal.keys("Customer called: loves the new timeline")
+    terminal.wait_text("loves the new timeline")
+    terminal.keys("C-s")
+    # Saved: the form closes and the call is at the top of her history, scored positive.
+    screen = terminal.wait_for(
+        lambda s: "Log a contact" not in s
+        and any("call" in line and "loves the new" in line for line in s.splitlines())
+    )
+    top = next(line for line in screen.splitlines() if "loves the new" in line)
+    assert "▲" in top and "←" in top
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "history of" not in s)
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)

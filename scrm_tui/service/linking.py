@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
@@ -158,23 +158,44 @@ class Linker:
         ]
 
     async def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        """Customers by name, email, company or handle, best first, typos forgiven."""
+        """Customers by name, e-mail, company or handle, best first, typos forgiven.
+
+        Each field is scored on its own and a customer counts by their best field, so
+        "Amelia MacLeod" finds her by name before anyone whose e-mail shares a word.
+        """
         await self.matcher()
         text = text.strip()
         cards = list(self._cards.values())
         if not text:
             return [SearchHit(card, 0.0) for card in cards[:limit]]
-        choices = [_search_text(card) for card in cards]
-        found = await asyncio.to_thread(
-            process.extract,
-            text,
-            choices,
-            scorer=fuzz.WRatio,
-            processor=str.casefold,
-            limit=limit,
-            score_cutoff=50,
-        )
-        return [SearchHit(cards[index], score) for _, score, index in found]
+        return await asyncio.to_thread(self._search, text, cards, limit)
+
+    def _search(self, text: str, cards: list[CustomerCard], limit: int) -> list[SearchHit]:
+        best: dict[int, float] = {}
+        # (choices, owner of each choice, weight): a name hit outranks the same score
+        # on a company that many customers share.
+        fields: list[tuple[list[str], list[int], float]] = [
+            ([c.name for c in cards], [c.id for c in cards], 1.0),
+        ]
+        for name in ("email", "company"):
+            pairs = [(value, c.id) for c in cards if (value := getattr(c, name))]
+            fields.append(([v for v, _ in pairs], [i for _, i in pairs], 0.97))
+        handles = [(handle, c.id) for c in cards for _, handle in c.handles]
+        fields.append(([h for h, _ in handles], [i for _, i in handles], 0.99))
+        for choices, owners, weight in fields:
+            found = process.extract(
+                text,
+                choices,
+                scorer=fuzz.WRatio,
+                processor=utils.default_process,
+                limit=limit * 3,
+                score_cutoff=60,
+            )
+            for _, score, index in found:
+                owner = owners[index]
+                best[owner] = max(best.get(owner, 0.0), score * weight)
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [SearchHit(self._cards[i], score) for i, score in ranked]
 
     async def card(self, customer_id: int) -> CustomerCard | None:
         found = await self.store.customer_cards([customer_id])

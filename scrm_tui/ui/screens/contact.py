@@ -78,14 +78,16 @@ class ContactScreen(ModalScreen[ContactEntry | None]):
                     " save  ",
                     ("esc", "bold"),
                     " cancel  ",
-                    ("tab", "bold"),
-                    " next field",
+                    ("shift+tab", "bold"),
+                    " kind, direction, when",
                 ),
                 id="contact-keys",
             )
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one(TextArea) if self.note else self.query_one("#contact-kind"))
+        # What was said comes first: kind, direction and time default to the usual
+        # (a call from them, now) and are a Shift+Tab away.
+        self.set_focus(self.query_one(TextArea))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
 
 
 class FindCustomerScreen(ModalScreen[int | None]):
-    """Type to search (typos forgiven); ↓ or Enter goes to the results; Enter opens one."""
+    """Type to search (typos forgiven); Enter opens the best hit, ↓ goes to the others."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="find.close")]
 
@@ -48,7 +48,7 @@ class FindCustomerScreen(ModalScreen[int | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._search(event.value, focus=True)
+        self._search(event.value, open_best=True)
 
     def key_down(self) -> None:
         options = self.query_one(OptionList)
@@ -56,8 +56,11 @@ class FindCustomerScreen(ModalScreen[int | None]):
             self.set_focus(options)
 
     @work(group="find", exclusive=True, exit_on_error=False)
-    async def _search(self, text: str, focus: bool = False) -> None:
+    async def _search(self, text: str, open_best: bool = False) -> None:
         hits = await self.linker.search(text)
+        if open_best and hits:
+            self.dismiss(hits[0].customer.id)
+            return
         self.ids = [hit.customer.id for hit in hits]
         options = self.query_one(OptionList)
         options.clear_options()
@@ -67,8 +70,6 @@ class FindCustomerScreen(ModalScreen[int | None]):
         self.query_one("#find-message", Static).update(
             Content.styled("" if hits else "No customer matches.", "$text-muted")
         )
-        if focus and hits:
-            self.set_focus(options)
 
     @on(OptionList.OptionSelected, "#find-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
