@@ -847,17 +847,36 @@ class _Scorer:
                 best = max(best, fuzz.ratio(key, theirs, score_cutoff=90))
         return best
 
-    def distinctive(self, spelled: float) -> bool:
-        """Whether the author's handle identifies one person rather than spelling a name.
+    def distinctive(self, entry: _Entry) -> bool:
+        """Whether the author's handle, equal to one of this customer's, names one person.
 
-        Digits are a personal choice (derek95); so are words besides the name (k8s_kate,
-        py_alejandro).  A bare spelling of the name (klindqvist, kate.lindqvist) is not: a
-        namesake may well hold it on another network.
+        A handle built from the name is not enough: klindqvist, kate_lindqvist, kate.l,
+        kate_codes, thekate, hannah37. Namesakes, and the many people who share a first
+        name, hold the same on other networks. What identifies someone is what is left
+        besides the name: two digits or a word after the full surname (katelindqvist88),
+        or a handle that has nothing to do with the name at all (Fuzzy_Lynx_4716).
         """
-        handle = self.author.handle
-        if any(ch.isdigit() for ch in handle):
-            return len(handle) >= 5
-        return len(handle) >= 6 and spelled < _NAME_SHAPED
+        handle, alpha = self.author.handle, self.author.handle_alpha
+        digits = len(handle) - len(alpha)
+        firsts: set[str] = set()
+        lasts: set[str] = set()
+        for words in (*entry.names[:1], entry.alias):
+            if words:
+                firsts.add(words[0])
+                firsts.update(nicknames(words[0]))
+                lasts.update(words[1:])
+        lasts.add("".join(entry.names[0][1:]) if entry.names else "")
+        found_last = [w for w in lasts if len(w) >= 3 and w in alpha]
+        if found_last:
+            rest = alpha.replace(max(found_last, key=len), "", 1)
+            for first in sorted(firsts, key=len, reverse=True):
+                if len(first) >= 2 and first in rest:
+                    rest = rest.replace(first, "", 1)
+                    break
+            return digits >= 2 or len(rest) >= 4
+        if any(len(w) >= 3 and w in alpha for w in firsts):
+            return False
+        return len(handle) >= 6
 
     def score(self, entry: _Entry) -> Candidate:
         author = self.author
@@ -874,7 +893,7 @@ class _Scorer:
         else:
             scores = [_HANDLE_SPELLS_NAME * spelled]
         if ident == 100:
-            sure = self.distinctive(spelled)
+            sure = self.distinctive(entry)
             base = _IDENTITY if sure else _IDENTITY_NAME_SHAPED
             if agrees:
                 bonus = max(0.0, name - 80) / 5 if has_name else 0.0

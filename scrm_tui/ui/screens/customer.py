@@ -184,13 +184,17 @@ class CustomerScreen(Screen[None]):
         count = f"{window.size:,}" if window is not None and window.total is not None else "…"
         where = " ".join(self.channels + self.kinds) or "everything"
         name = _safe(self.summary.profile["name"]) if self.summary else "…"
+        at = f"{self.timeline.cursor + 1:,}/" if window is not None and window.size else ""
         self.query_one("#customer-status", Static).update(
             Content.assemble(
                 ("history of ", "$text-muted"),
                 (name, "bold"),
-                (f" · {where} · {count} items", "$text-muted"),
+                (f" · {where} · {at}{count} items", "$text-muted"),
             )
         )
+
+    def on_timeline_list_highlighted(self, message: TimelineList.Highlighted) -> None:
+        self.update_status()
 
     # ---------------------------------------------------------------- actions
 
