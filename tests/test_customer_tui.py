@@ -295,3 +295,42 @@ async def _open_link(pilot) -> None:  # type: ignore[no-untyped-def]
 
 def test_link_pane_snapshot(snap_compare, seeded: Path) -> None:
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=_open_link)
+
+
+async def test_merge_from_the_customer_view_and_undo(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CUSTOMERS[0],
+                CustomerIn(
+                    name="K. Lindqvist",
+                    external_id="CRM-9",
+                    email="kl@gmail.com",
+                    identities=((Channel.REDDIT, "klq"),),
+                ),
+            ]
+        )
+        await box.ingest([mention(1, "hello", handle="kate@hachyderm.io", name="Kate")])
+    async with running(db_path, size=(100, 30)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press(*"K. Lindqvist", "enter")
+        await settle(pilot)
+        assert "K. Lindqvist" in options(pilot)[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        message = pilot.app.screen.query_one("#merge-message", Static).render_line(0).text
+        assert "Merge #2 K. Lindqvist into this customer?" in message
+        await pilot.press("y")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomerScreen) and screen.summary is not None
+        assert screen.summary.profile["identities"]["reddit"] == ["klq"]
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("tab", "u")  # out of the search box, then undo
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CustomerScreen)
+        assert "reddit" not in pilot.app.screen.summary.profile["identities"]  # type: ignore[union-attr]
