@@ -7,7 +7,8 @@ import io
 import json
 
 from scrm_tui.core.history import Stance, stance, weekly_trend
-from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.core.models import Channel, CustomerIn, Status
+from scrm_tui.core.query import Query
 from scrm_tui.service.export import export_interactions
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.timeline import customer_summary, timeline_window
@@ -144,3 +145,17 @@ def test_weekly_trend_carries_silent_weeks() -> None:
     week = 7 * DAY_MS
     trend = weekly_trend([(NOW_MS - 5 * week, -0.5), (NOW_MS - 1, 0.5)], NOW_MS, weeks=7)
     assert trend == [0.0, -0.5, -0.5, -0.5, -0.5, -0.5, 0.5]
+
+
+async def test_actions_before_the_author_was_linked_join_the_history(inbox: Inbox) -> None:
+    await inbox.ingest([mention(1, "sync broken", handle="stranger@example.social")])
+    [row] = await inbox.page_older(Query(), None, 5)
+    await inbox.set_status([row.id], Status.DONE)  # nobody knows who this is yet
+    [kate] = (await inbox.add_customers([KATE])).ids
+    author = await inbox.linker.author(row.id)
+    assert author is not None
+    await inbox.linker.confirm(author.id, kate)
+    window = timeline_window(inbox, kate)
+    await window.start()
+    kinds = [item.kind for item in window.rows]
+    assert "status" in kinds and "mention" in kinds and "link" in kinds

@@ -21,7 +21,14 @@ _UNION = """
            i.compound, i.direction
     FROM interactions i
     WHERE i.customer_id = :customer {interaction_since}
+    UNION ALL
+    SELECT 1, i.id, i.occurred_ms, i.kind, i.channel, i.actor, coalesce(i.summary, ''),
+           i.compound, i.direction
+    FROM authors a JOIN interactions i ON i.author_id = a.id
+    WHERE a.customer_id = :customer AND i.customer_id IS NULL {interaction_since}
 """
+# The last part: what happened to an author's mentions (marked done...) before the
+# author was known to be this customer belongs to their history too.
 
 
 def _item(row: Any) -> TimelineItem:
