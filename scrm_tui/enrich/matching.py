@@ -459,6 +459,10 @@ def _compact(text: str) -> str:
     return "".join(_ALNUM.findall(fold(text)))
 
 
+def _letters(compact: str) -> str:
+    return "".join(_LETTERS.findall(compact))
+
+
 def _handle_words(channel: str, handle: str) -> tuple[str, ...]:
     """Words in a handle, split at punctuation, digits and camelCase: JohnSmythArch -> 3 words."""
     raw = handle.strip().lstrip("@")
@@ -516,12 +520,12 @@ _INITIAL = 0.6  # "K." fits Kate, but also every other K
 _NICKNAME = 0.9  # Bob is Robert, most of the time
 _INITIAL_WEIGHT = 3.0  # an initial that fits no word says a little that the name is someone else
 _NAME_ONLY = 0.9  # a name, even exact, can be a namesake: at most 90 (+4 if the handle agrees)
-_HANDLE_SPELLS_NAME = 0.85  # a handle that spells the name, without a display name
+_HANDLE_SPELLS_NAME = 0.9  # a handle that spells the name (kate + dpowell: David Powell)
 _IDENTITY = 96.0  # the author's handle is one the customer uses elsewhere (or their e-mail)
 _IDENTITY_NAME_SHAPED = 88.0  # ... but short, or just their name spelled: namesakes hold those
 _NAME_SHAPED = 80.0  # `spelled` from which a handle counts as a spelling of the name
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
-_CLOSE_HANDLE = 0.85  # a handle one edit from the customer's: kreed vs kreed3
+_CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
 _MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked coarsely
 _RARE = 40  # a word held by at most this many customers brings them all in
@@ -607,6 +611,7 @@ class _Entry:
     words: frozenset[str]  # every indexed word: name, alias, handle and e-mail words
     keys: frozenset[str]  # exact compact keys: handles, e-mail, name spellings, company
     text: str  # the name as one folded string, for the coarse fallback
+    spellings: tuple[tuple[str, str], ...]  # (field, letters of a handle or the e-mail local part)
 
 
 def _alias(email: str | None, names: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
@@ -639,7 +644,7 @@ def _forms(tokens: tuple[str, ...]) -> dict[str, float]:
         put(first[0] + tail, 0.85)
         put(tail + first[0], 0.85)
         put(tail, 0.6)
-    put(first + last[0], 0.65)
+    put(first + last[0], 0.7)
     put(first, 0.45)
     for nick in nicknames(first):
         put(nick + last, 0.95)
@@ -648,6 +653,7 @@ def _forms(tokens: tuple[str, ...]) -> dict[str, float]:
 
 
 _KEY_FORM_WEIGHT = 0.65  # name spellings this good become exact index keys
+_SPELLING_KEY_WEIGHT = 0.85  # a display name looks up the handles it spells this well
 
 
 def _entry(customer: CustomerKey) -> _Entry:
@@ -677,6 +683,12 @@ def _entry(customer: CustomerKey) -> _Entry:
         )
     keys = {h for _, h in handles} | {k for k, w in forms.items() if w >= _KEY_FORM_WEIGHT}
     keys |= {k for k in companies if k}
+    # Letters only, so that a display name can meet them (Karim Saleh: ksaleh1, ksaleh@).
+    spellings = {(f"handle:{channel}", _letters(h)) for channel, h in handles}
+    if email:
+        spellings.add(("email", _letters(email)))
+    spellings = {(f, sp) for f, sp in spellings if len(sp) >= 4}
+    keys |= {sp for _, sp in spellings}
     if email:
         keys.add(email)
     return _Entry(
@@ -691,6 +703,7 @@ def _entry(customer: CustomerKey) -> _Entry:
         words=frozenset(words),
         keys=frozenset(keys),
         text=" ".join(names[0]) if names else "",
+        spellings=tuple(sorted(spellings)),
     )
 
 
@@ -704,6 +717,7 @@ class _Author:
     handle_words: tuple[str, ...]
     specific: bool  # long enough (or numbered) that two people rarely share it
     companies: tuple[str, ...]
+    forms: tuple[tuple[str, float], ...]  # handles the display name would spell: ksaleh
 
 
 def _author(channel: str, handle: str, display_name: str | None) -> _Author:
@@ -725,6 +739,7 @@ def _author(channel: str, handle: str, display_name: str | None) -> _Author:
         handle_words=_handle_words(channel, handle) if compact else (),
         specific=len(compact) >= 8 or (has_digit and len(compact) >= 5),
         companies=tuple(sorted(companies)),
+        forms=tuple(_forms(names[0]).items()) if names else (),
     )
 
 
@@ -737,6 +752,7 @@ class _Scorer:
         self._population = max(population, 1)
         self._weights: dict[str, float] = {}
         self._pairs: dict[tuple[str, str], float] = {}
+        self._forms = dict(author.forms)
 
     def weight(self, word: str) -> float:
         """Inverse document frequency over customer names: rare surnames say more than "John"."""
@@ -816,6 +832,19 @@ class _Scorer:
                 best, field = s, "email"
         return best, field
 
+    def spells_theirs(self, entry: _Entry) -> tuple[float, str]:
+        """How well the display name spells one of the customer's handles or their e-mail.
+
+        The mirror of `spelled`, for customers whose name is stored in a script the author
+        does not use: "Karim Saleh" meets كريم صالح through ksaleh@.
+        """
+        best, field = 0.0, ""
+        for where, spelling in entry.spellings:
+            weight = self._forms.get(spelling, 0.0)
+            if weight * 100 > best:
+                best, field = weight * 100, where
+        return best, field
+
     def spelled(self, entry: _Entry) -> float:
         """How well the handle spells the customer's name: klindqvist, kate_l, katelindqvist88."""
         alpha = self.author.handle_alpha
@@ -885,11 +914,17 @@ class _Scorer:
         ident, ident_field = self.identity(entry)
         spelled = self.spelled(entry)
         company = self.company(entry)
+        theirs, theirs_field = self.spells_theirs(entry) if self._forms else (0.0, "")
         agrees = not has_name or fit >= 0.7  # the display name, if any, fits this customer
         conflicts = has_name and fit < 0.4  # ... or says it is someone else
 
         if has_name:
-            scores = [_NAME_ONLY * name + (4.0 if spelled >= 60 else 0.0)]
+            named = _NAME_ONLY * name
+            if spelled >= 60 and agrees:
+                # Two agreeing clues: "David 🌻" with dpowell is David Powell, though the
+                # display name alone fits every David.
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4.0
+            scores = [named]
         else:
             scores = [_HANDLE_SPELLS_NAME * spelled]
         if ident == 100:
@@ -909,6 +944,8 @@ class _Scorer:
             scores.append(close)
         if company:
             scores.append(_COMPANY * company)
+        if theirs:
+            scores.append(_HANDLE_SPELLS_NAME * theirs)
 
         fields = []
         if has_name and name >= 60:
@@ -919,12 +956,19 @@ class _Scorer:
             fields.append(ident_field)
         if company >= 90:
             fields.append("company")
+        if theirs >= 60:
+            fields.append(theirs_field)
         return Candidate(entry.customer.id, round(max(scores), 2), tuple(dict.fromkeys(fields)))
 
 
 @lru_cache(maxsize=65536)
 def _word_similarity(a: str, c: str) -> float:
-    """1 for the same word, 0.9 for a nickname, 0.6 for a fitting initial, then OSA squared."""
+    """1 for the same word, 0.9 for a nickname, 0.6 for a fitting initial, else OSA^1.5.
+
+    One edit in a five-letter word is a bigger doubt than its 80% suggests, so the
+    similarity is bent down; squared, it sank names with a typo in each word (Ema Garcja)
+    under the suggestion line, while ^1.5 still puts Smith well ahead of Smyth.
+    """
     if a == c:
         return 1.0
     if len(a) == 1 or len(c) == 1:
@@ -934,7 +978,7 @@ def _word_similarity(a: str, c: str) -> float:
     if len(a) <= 2 or len(c) <= 2:
         return 0.0
     s = OSA.normalized_similarity(a, c, score_cutoff=0.6)
-    return s * s
+    return float(s**1.5)
 
 
 # --------------------------------------------------------------------------------------
@@ -1073,6 +1117,7 @@ class Matcher:
         for variant in author.names[:1]:
             keys.add("".join(variant))
             keys.add("".join(reversed(variant)))
+        keys.update(form for form, weight in author.forms if weight >= _SPELLING_KEY_WEIGHT)
         keys.discard("")
         return keys
 
