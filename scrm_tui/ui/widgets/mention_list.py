@@ -101,7 +101,7 @@ class MentionList(WindowedList):
 
         mark = DONE_MARK if row.status is Status.DONE else (" " if row.is_read else UNREAD_MARK)
         label = row.label
-        author_cells = 26 if width >= 120 else 16
+        author_cells = 26 if width >= 100 else 16
         author = author_label(row)
         fixed = 2 + 4 + 5 + 2 + author_cells + 1
         segments = [
@@ -120,7 +120,7 @@ class MentionList(WindowedList):
             name = " ".join(sanitize.inline(row.customer_name).split())
             tier = sanitize.inline(row.customer_tier or "")
             who = f"{CUSTOMER_MARK}{name}"
-            if tier and width >= 120 and cell_len(tier) <= 8:
+            if tier and width >= 100 and cell_len(tier) <= 8:
                 who = f"{set_cell_size(who, author_cells - cell_len(tier) - 2).rstrip()} {tier}"
             segments.append(part(who, author_cells, style_of("mention-list--customer")))
         elif row.suggested:

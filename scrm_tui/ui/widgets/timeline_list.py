@@ -87,7 +87,7 @@ class TimelineList(WindowedList):
             mood = part(SENTIMENT_GLYPHS[label], 2, style_of(f"timeline-list--{label.value}"))
         else:
             mood = part("", 2)
-        actor_cells = 18 if width >= 100 else 12
+        actor_cells = 28 if width >= 150 else 18 if width >= 100 else 12
         who = row.actor or ""
         actor = sanitize.handle(who) if row.kind == "mention" else sanitize.inline(who)
         segments = [
