@@ -21,7 +21,7 @@ KATE = CustomerIn(
     company="Brightline",
     tier="pro",
     identities=(
-        (Channel.MASTODON, "k8s_kate@hachyderm.io"),
+        (Channel.MASTODON, "orbital_teapot@hachyderm.io"),
         (Channel.GITHUB, "klindqvist"),
     ),
 )
@@ -63,13 +63,13 @@ async def test_mastodon_local_form_resolves_to_the_instance_it_came_from(inbox: 
     await inbox.add_customers([KATE])
     local = replace(
         mention(1),
-        url="https://hachyderm.io/@k8s_kate/1",
-        author=AuthorIn(handle="k8s_kate", name="Kate", url="https://hachyderm.io/@k8s_kate"),
+        url="https://hachyderm.io/@orbital_teapot/1",
+        author=AuthorIn(handle="orbital_teapot", name="Kate", url="https://hachyderm.io/@orbital_teapot"),
     )
-    elsewhere = mention(2, handle="@K8S_Kate@Hachyderm.IO", name="Kate")
+    elsewhere = mention(2, handle="@Orbital_Teapot@Hachyderm.IO", name="Kate")
     await inbox.ingest([local, elsewhere])
     # Both spellings are one account, and that account is Kate's identity.
-    assert await author_state(inbox, "k8s_kate") == (1, "identity")
+    assert await author_state(inbox, "orbital_teapot") == (1, "identity")
     async with inbox.db.reader.execute("SELECT count(*) FROM authors") as cursor:
         assert (await cursor.fetchone())[0] == 1  # type: ignore[index]
 
@@ -77,9 +77,9 @@ async def test_mastodon_local_form_resolves_to_the_instance_it_came_from(inbox: 
 async def test_a_distinctive_handle_on_another_network_links_automatically(inbox: Inbox) -> None:
     await inbox.add_customers([KATE, JOHN])
     await inbox.ingest(
-        [mention(1, channel=Channel.BLUESKY, handle="k8s-kate.bsky.social", name="Kate L.")]
+        [mention(1, channel=Channel.BLUESKY, handle="orbital-teapot.bsky.social", name="Kate L.")]
     )
-    assert await author_state(inbox, "k8s-kate.bsky.social") == (1, "auto")
+    assert await author_state(inbox, "orbital-teapot.bsky.social") == (1, "auto")
     # The link is in Kate's history, with how it was made.
     items = [i for i in await _timeline(inbox, 1) if i.kind == "link"]
     assert len(items) == 1 and "automatically" in items[0].text and items[0].actor == "scrm"
@@ -149,13 +149,13 @@ async def test_rejected_pair_is_never_suggested_again(inbox: Inbox, tmp_path: Pa
 async def test_rejecting_an_automatic_link_unlinks_it(inbox: Inbox) -> None:
     await inbox.add_customers([KATE])
     await inbox.ingest(
-        [mention(1, channel=Channel.BLUESKY, handle="k8s-kate.bsky.social", name="Kate L.")]
+        [mention(1, channel=Channel.BLUESKY, handle="orbital-teapot.bsky.social", name="Kate L.")]
     )
-    author = await author_id(inbox, "k8s-kate.bsky.social")
+    author = await author_id(inbox, "orbital-teapot.bsky.social")
     await inbox.linker.reject(author, 1)
-    assert await author_state(inbox, "k8s-kate.bsky.social") == (None, "rejected")
+    assert await author_state(inbox, "orbital-teapot.bsky.social") == (None, "rejected")
     assert await inbox.linker.undo(author) == "rejected"
-    assert await author_state(inbox, "k8s-kate.bsky.social") == (1, "auto")
+    assert await author_state(inbox, "orbital-teapot.bsky.social") == (1, "auto")
 
 
 async def test_create_customer_from_author(inbox: Inbox) -> None:
@@ -176,7 +176,7 @@ async def test_import_matches_authors_seen_before_the_customer_existed(
 ) -> None:
     await inbox.ingest(
         [
-            mention(1, channel=Channel.BLUESKY, handle="k8s-kate.bsky.social", name="Kate"),
+            mention(1, channel=Channel.BLUESKY, handle="orbital-teapot.bsky.social", name="Kate"),
             mention(2, channel=Channel.REDDIT, handle="jsmyth", name="John Smyth"),
         ]
     )
@@ -184,13 +184,13 @@ async def test_import_matches_authors_seen_before_the_customer_existed(
     csv = tmp_path / "c.csv"
     csv.write_text(
         "id,name,email,mastodon\n"
-        "C-1,Kate Lindqvist,kate@brightline.se,k8s_kate@hachyderm.io\n"
+        "C-1,Kate Lindqvist,kate@brightline.se,orbital_teapot@hachyderm.io\n"
         "C-2,John Smith,john.smith@acme.com,\n",
         encoding="utf-8",
     )
     report = await import_customers(inbox, csv)
     assert (report.linked, report.suggested) == (1, 1)
-    assert (await author_state(inbox, "k8s-kate.bsky.social"))[1] == "auto"
+    assert (await author_state(inbox, "orbital-teapot.bsky.social"))[1] == "auto"
     assert await author_state(inbox, "jsmyth") == (None, "suggested")
 
 
@@ -206,7 +206,7 @@ async def test_thresholds_come_from_the_config(inbox: Inbox) -> None:
 async def test_customer_search_forgives_typos_and_finds_handles(inbox: Inbox) -> None:
     await inbox.add_customers([KATE, JOHN])
     assert (await inbox.linker.search("lindkvist"))[0].customer.name == "Kate Lindqvist"
-    assert (await inbox.linker.search("k8s_kate"))[0].customer.id == 1
+    assert (await inbox.linker.search("orbital_teapot"))[0].customer.id == 1
     assert (await inbox.linker.search("acme.com"))[0].customer.id == 2
 
 

@@ -245,8 +245,10 @@ def test_demo_customer_history_and_logging_a_call(terminal: Terminal, tmp_path: 
     terminal.keys("C-s")
     # Saved: the form closes and the call is at the top of her history, scored positive.
     screen = terminal.wait_for(
-        lambda s: "Log a contact" not in s
-        and any("call" in line and "loves the new" in line for line in s.splitlines())
+        lambda s: (
+            "Log a contact" not in s
+            and any("call" in line and "loves the new" in line for line in s.splitlines())
+        )
     )
     top = next(line for line in screen.splitlines() if "loves the new" in line)
     assert "▲" in top and "←" in top

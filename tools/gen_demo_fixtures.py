@@ -6863,14 +6863,27 @@ def add_unlisted_accounts(
     rng: random.Random, customers: list[Customer], reg: HandleRegistry
 ) -> int:
     """Accounts customers post from that the CRM does not know: the same handle on another
-    network (the matcher should link it), or a new one (it should at most suggest)."""
+    network, or a new one. A distinctive handle (Salty_Badger_5204) re-used elsewhere is
+    what the matcher links on its own; a name-shaped one (kate_l) it only suggests."""
     added = 0
     for c in customers:
         known = [h for net in NETS for h in c.handles.get(net, [])]
-        if not known or rng.random() > 0.3:
-            continue
         free = [net for net in NETS if net not in c.handles and net != "hackernews"]
-        if not free:
+        if not known or not free:
+            continue
+        odd = [h for h in known if re.search(r"_\d{3,}$", h)]
+        if odd and rng.random() < 0.9:
+            net = rng.choice([n for n in free if n in ("github", "bluesky", "mastodon")] or free)
+            core = odd[0].lower()
+            handle = {
+                "github": core.replace("_", "-"),
+                "bluesky": core.replace("_", "-") + ".bsky.social",
+                "mastodon": f"{core}@{rng.choice(MASTO_INSTANCES['en'])}",
+            }.get(net, core)
+            c.handles[net] = [reg.claim(net, handle, rng)]
+            added += 1
+            continue
+        if rng.random() > 0.3:
             continue
         net = rng.choice(free)
         core = known[0].split("@", 1)[0].removesuffix(".bsky.social").replace("-", "_")

