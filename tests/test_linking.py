@@ -64,7 +64,9 @@ async def test_mastodon_local_form_resolves_to_the_instance_it_came_from(inbox: 
     local = replace(
         mention(1),
         url="https://hachyderm.io/@orbital_teapot/1",
-        author=AuthorIn(handle="orbital_teapot", name="Kate", url="https://hachyderm.io/@orbital_teapot"),
+        author=AuthorIn(
+            handle="orbital_teapot", name="Kate", url="https://hachyderm.io/@orbital_teapot"
+        ),
     )
     elsewhere = mention(2, handle="@Orbital_Teapot@Hachyderm.IO", name="Kate")
     await inbox.ingest([local, elsewhere])
@@ -215,3 +217,24 @@ async def _timeline(inbox: Inbox, customer_id: int):  # type: ignore[no-untyped-
     await window.start()
     await window.ensure(0, 1000)
     return list(window.rows)
+
+
+async def test_changes_from_another_process_reach_this_matcher(inbox: Inbox, db_path: Path) -> None:
+    await inbox.add_customers([JOHN])
+    await inbox.ingest([mention(1, channel=Channel.REDDIT, handle="zed", name="Zed")])
+    first = await inbox.linker.matcher()
+    assert len(first) == 1
+    async with await Inbox.open(db_path, "other") as other:
+        await other.add_customers([KATE])  # another agent imports Kate
+        [john_again] = (
+            await other.add_customers([CustomerIn(name="J. Smith", email="js@gmail.com")])
+        ).ids
+        await other.merge_customers(1, john_again)  # ... and merges a duplicate of John
+    await inbox.ingest(
+        [mention(2, channel=Channel.BLUESKY, handle="orbital-teapot.bsky.social", name="Kate L.")]
+    )
+    assert await author_state(inbox, "orbital-teapot.bsky.social") == (2, "auto")
+    matcher = await inbox.linker.matcher()
+    # Patched in place (a rebuild costs seconds at 100,000 customers), not rebuilt.
+    assert matcher is first and len(matcher) == 2 and john_again not in matcher
+    assert john_again not in {hit.customer.id for hit in await inbox.linker.search("J. Smith")}

@@ -59,20 +59,48 @@ class Linker:
         self._matcher: Matcher | None = None
         self._cards: dict[int, CustomerCard] = {}
         self._version: tuple[int, int, int] | None = None
+        self._updated = 0  # newest customers.updated_ms already applied
         self._lock = asyncio.Lock()
 
-    async def matcher(self) -> Matcher:
-        """The matcher over the current customers, rebuilt only when they changed."""
+    async def cards(self) -> dict[int, CustomerCard]:
+        """Every live customer, kept current: re-read in full the first time, then only
+        the customers changed since (anyone's import, link or merge touches updated_ms)."""
         version = await self.store.customers_version()
-        if self._matcher is None or version != self._version:
-            cards = await self.store.customer_cards()
-            self._cards = {card.id: card for card in cards}
-            keys = [_key(card) for card in cards]
+        if version == self._version:
+            return self._cards
+        if self._version is None:
+            self._cards = {card.id: card for card in await self.store.customer_cards()}
+        else:
+            changed, gone = await self.store.changed_since(self._updated)
+            if len(changed) + len(gone) > max(len(self._cards) // 5, 1000):
+                self._cards = {card.id: card for card in await self.store.customer_cards()}
+                self._matcher = None  # cheaper to build again than to patch
+            else:
+                for customer_id in gone:
+                    self._cards.pop(customer_id, None)
+                    if self._matcher is not None:
+                        self._matcher.remove(customer_id)
+                for card in changed:
+                    self._cards[card.id] = card
+                    if self._matcher is not None:
+                        self._matcher.add(_key(card))
+        self._version = version
+        self._updated = version[1]
+        return self._cards
+
+    async def matcher(self) -> Matcher:
+        """The matcher over the current customers, rebuilt only when they changed.
+
+        Built on first need: about 4 KB per customer, so a process that never matches
+        (an agent's TUI reading stored suggestions) never pays for it.
+        """
+        cards = await self.cards()
+        if self._matcher is None:
+            keys = [_key(card) for card in cards.values()]
             if len(keys) > 2000:
                 self._matcher = await asyncio.to_thread(Matcher, keys, self.thresholds)
             else:
                 self._matcher = Matcher(keys, self.thresholds)
-            self._version = version
         self._matcher.thresholds = self.thresholds
         return self._matcher
 
@@ -163,9 +191,8 @@ class Linker:
         Each field is scored on its own and a customer counts by their best field, so
         "Amelia MacLeod" finds her by name before anyone whose e-mail shares a word.
         """
-        await self.matcher()
         text = text.strip()
-        cards = list(self._cards.values())
+        cards = list((await self.cards()).values())
         if not text:
             return [SearchHit(card, 0.0) for card in cards[:limit]]
         return await asyncio.to_thread(self._search, text, cards, limit)

@@ -256,6 +256,17 @@ class CustomerStore:
                ON CONFLICT (channel, handle_key) DO NOTHING""",
             [(cid, key[0], handle, key[1], now_ms) for key, (_, cid, handle) in wanted.items()],
         )
+        # A customer with a new handle changed: matchers in other processes look at
+        # updated_ms to know whom to re-index.
+        touched = sorted({cid for _, cid, _ in wanted.values()})
+        for start in range(0, len(touched), _CHUNK):
+            batch = touched[start : start + _CHUNK]
+            await conn.execute(
+                f"""UPDATE customers SET updated_ms = ?
+                    WHERE id IN ({",".join("?" * len(batch))}) AND id IN (
+                        SELECT customer_id FROM identities WHERE created_ms = ?)""",
+                (now_ms, *batch, now_ms),
+            )
         owners: dict[tuple[str, str], tuple[int, str]] = {}
         keys = list(wanted)
         for start in range(0, len(keys), _CHUNK):

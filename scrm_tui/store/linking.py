@@ -80,6 +80,19 @@ class LinkStore:
             row = await cursor.fetchone()
         return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
+    async def changed_since(self, updated_ms: int) -> tuple[list[CustomerCard], list[int]]:
+        """Customers changed at or after `updated_ms`: (live ones, ones merged away)."""
+        async with self.db.reader.execute(
+            "SELECT id, merged_into FROM customers WHERE updated_ms >= ?", (updated_ms,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        gone = [i for i, merged in rows if merged is not None]
+        live = [i for i, merged in rows if merged is None]
+        cards: list[CustomerCard] = []
+        for start in range(0, len(live), _CHUNK):
+            cards.extend(await self.customer_cards(live[start : start + _CHUNK]))
+        return cards, gone
+
     async def customer_cards(self, ids: Sequence[int] | None = None) -> list[CustomerCard]:
         """Live (not merged away) customers with their handles; all of them without `ids`."""
         conn = self.db.reader
@@ -257,6 +270,7 @@ class LinkStore:
             )
             if before.customer_id == customer_id:
                 extra["identity_dropped"] = await _drop_identity(conn, before)
+                await _touch(conn, customer_id, now_ms)
                 await conn.execute(
                     "UPDATE authors SET customer_id = NULL, match_score = NULL WHERE id = ?",
                     (author_id,),
@@ -327,6 +341,8 @@ class LinkStore:
                     "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
                     (author_id, detail["customer_id"]),
                 )
+            if how in ("confirmed", "created") or detail.get("identity_dropped"):
+                await _touch(conn, int(detail["customer_id"]), now_ms)
             if how in ("confirmed", "created"):
                 await _drop_identity(conn, now)
             if detail.get("identity_dropped"):
