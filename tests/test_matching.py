@@ -383,3 +383,25 @@ def test_index_agrees_with_scan_on_the_eval_set(
             assert case["truth"] in ids(result), case
         same_scores += [c.score for c in result.candidates] == [c.score for c in full.candidates]
     assert same_scores / len(sample) >= 0.9
+
+
+def test_the_index_finds_what_a_full_scan_finds_for_short_and_run_together_typos() -> None:
+    customers = [
+        CustomerKey(1, "Charles Pritchard", handles=(("github", "charlespritchard"),)),
+        CustomerKey(2, "Joshua Reid"),
+        *(
+            CustomerKey(10 + n, f"Joshua {name}")
+            for n, name in enumerate(
+                ["Smith", "Brown", "Taylor", "Wilson", "Jones", "White", "Martin", "Clarke"] * 8
+            )
+        ),
+        CustomerKey(200, "Joshua"),  # a one-word customer whose key is the common name
+    ]
+    matcher = Matcher(customers)
+    for channel, handle, name, truth in (
+        ("x", "fharlespritchar", None, 1),  # a typo in each half of a run-together name
+        ("hackernews", "jred", "joshua red", 2),  # a letter missing from a short surname
+    ):
+        found = [c.customer_id for c in matcher.match(channel, handle, name).candidates]
+        assert truth in found, (handle, found)
+        assert found == [c.customer_id for c in matcher.scan(channel, handle, name).candidates]

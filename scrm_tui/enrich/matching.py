@@ -1145,6 +1145,8 @@ class Matcher:
         for slot in slots:
             if len(slot) > _RARE and pool.isdisjoint(slot):
                 pool.update(self._closest(author, slot))
+        if not pool and not author.names:
+            pool = self._misspelt_run(author.handle_alpha)
         if len(pool) > _MAX_SCORED:
             pool = self._coarse_top(pool, keyed, slots)
         return pool
@@ -1181,6 +1183,10 @@ class Matcher:
         matches = [word, *nicknames(word)]
         if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
             matches.extend(self._fuzzy(word))
+        elif len(word) == 3:
+            # Too short to search by edits, but a letter may be missing: the deletion
+            # index holds the four-letter words this one is cut from (red -> reid, reed).
+            matches.extend(self._deletions.get(word))
         sets = [s for m in matches if (s := self._words.get(m))]
         if len(sets) == 1:
             return sets[0]
@@ -1202,6 +1208,23 @@ class Matcher:
                     seen.add(other)
                     if OSA.distance(word, other, score_cutoff=limit) <= limit:
                         yield other
+
+    def _misspelt_run(self, alpha: str) -> set[int]:
+        """A handle that runs a name together with a typo in each part ("fharlespritchar"
+        for charlespritchard): customers holding a word close to each side of some cut.
+        Only tried when nothing else matched, so it costs nothing for most authors."""
+        found: set[int] = set()
+        for cut in range(4, len(alpha) - 3):
+            sides = []
+            for part in (alpha[:cut], alpha[cut:]):
+                words = [w for w in (part, *self._fuzzy(part)) if w in self._df]
+                holders = set().union(*(self._words.get(w) for w in words)) if words else set()
+                sides.append(holders)
+            if sides[0] and sides[1]:
+                found |= sides[0] & sides[1]
+            if len(found) > _MAX_SCORED:
+                break
+        return found
 
     def _closest(self, author: _Author, slot: Set[int]) -> list[int]:
         """The few customers in a big slot whose name is closest to the author's as a whole."""
