@@ -49,7 +49,11 @@ async def test_history_spans_channels_and_contacts_newest_first(inbox: Inbox) ->
     window = timeline_window(inbox, kate)
     await window.start()
     await window.ensure(0, 50)
-    kinds = [(item.kind, item.channel) for item in window.rows]
+    kinds = [(item.kind, item.channel) for item in window.rows if item.kind != "link"]
+    # Each handle was linked when first seen, and the history says how.
+    links = [item for item in window.rows if item.kind == "link"]
+    assert [(i.channel, i.actor) for i in links] == [("mastodon", "scrm"), ("github", "scrm")]
+    assert all(i.text.startswith("linked by a known handle") for i in links)
     # Newest first: the note and the import (now), the mentions (minutes ago), the call.
     assert kinds == [
         ("note", None),
@@ -61,7 +65,7 @@ async def test_history_spans_channels_and_contacts_newest_first(inbox: Inbox) ->
     assert "other@example.social" not in {item.actor for item in window.rows}
     note = window.rows[0]
     assert (note.actor, note.compound) == ("tester", None)  # an agent's note is not scored
-    call = window.rows[4]
+    call = next(item for item in window.rows if item.kind == "call")
     assert call.direction == "in" and call.compound is not None and call.compound < -0.3
 
 
@@ -71,7 +75,7 @@ async def test_filters_by_channel_and_kind(inbox: Inbox) -> None:
     github = timeline_window(inbox, kate, channels=["github"])
     await github.start()
     await github.ensure(0, 50)
-    assert [(i.kind, i.channel) for i in github.rows] == [("mention", "github")]
+    assert [(i.kind, i.channel) for i in github.rows] == [("link", "github"), ("mention", "github")]
     contacts = timeline_window(inbox, kate, kinds=["email", "call"])
     await contacts.start()
     await contacts.ensure(0, 50)
@@ -90,7 +94,7 @@ async def test_ten_thousand_items_page_in_order(inbox: Inbox) -> None:
     window = timeline_window(inbox, kate)
     await window.start()
     total = await window.load_count()
-    assert total == 10_000 + 3
+    assert total == 10_000 + 5  # two mentions, their two links, the import
     await window.ensure(9_990, total)  # jump to the end: read from the oldest
     assert window.get(total - 1).text == "call 9999"  # type: ignore[union-attr]
     await window.ensure(5_000, 5_040)

@@ -190,3 +190,14 @@ async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
             """,
             chunk,
         )
+        # How the link was made goes in the customer's history, as every link does.
+        await conn.execute(
+            f"""
+            INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id, channel,
+                                      summary, detail)
+            SELECT 'link', profile_ms, 'scrm', customer_id, id, channel,
+                   'linked by a known handle: ' || handle, '{{"how": "identity"}}'
+            FROM authors WHERE id IN ({marks}) AND match_state = 'identity'
+            """,
+            chunk,
+        )

@@ -294,15 +294,27 @@ class CustomerStore:
             batch = linked[start : start + _CHUNK]
             marks = ",".join("?" * len(batch))
             # An exact identity outranks a machine guess, never a person's decision.
-            await conn.execute(
+            async with conn.execute(
                 f"""UPDATE authors SET customer_id = i.customer_id, match_state = 'identity',
                                        match_score = 1.0
                     FROM identities i
                     WHERE i.customer_id IN ({marks})
                       AND i.channel = authors.channel AND i.handle_key = authors.handle_key
                       AND (authors.customer_id IS NULL
-                           OR authors.match_state IN ('auto', 'suggested'))""",
+                           OR authors.match_state IN ('auto', 'suggested'))
+                    RETURNING authors.id, authors.customer_id, authors.channel,
+                              authors.handle""",
                 batch,
+            ) as cursor:
+                linked_now = await cursor.fetchall()
+            await conn.executemany(
+                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                             channel, summary, detail)
+                   VALUES ('link', ?, 'scrm', ?, ?, ?, ?, '{"how": "identity"}')""",
+                [
+                    (now_ms, cid, aid, channel, f"linked by a known handle: {handle}")
+                    for aid, cid, channel, handle in linked_now
+                ],
             )
 
     async def count(self) -> int:
