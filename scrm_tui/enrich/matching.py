@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Literal, TypeVar
@@ -1092,10 +1092,7 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions."""
-        author = _author(channel, handle, display_name)
-        scorer = _Scorer(author, self._df, len(self._entries))
-        pool = self._candidates(author)
-        return self._decide(scorer, (i for i in pool if i not in exclude))
+        return self._run(channel, handle, display_name, exclude, self._candidates)
 
     def scan(
         self,
@@ -1105,9 +1102,19 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """`match()` by brute force over every customer: the yardstick for the index's recall."""
+        return self._run(channel, handle, display_name, exclude, lambda _: self._entries.keys())
+
+    def _run(
+        self,
+        channel: str,
+        handle: str,
+        display_name: str | None,
+        exclude: Collection[int],
+        pool: Callable[[_Author], Iterable[int]],
+    ) -> MatchResult:
         author = _author(channel, handle, display_name)
         scorer = _Scorer(author, self._df, len(self._entries))
-        return self._decide(scorer, (i for i in self._entries if i not in exclude))
+        return self._decide(scorer, (i for i in pool(author) if i not in exclude))
 
     # -- deciding ----------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ class Linker:
         and the authors wait (an import matches them).
         """
         async with self._lock:
-            if (await self.store.customers_version())[0] == 0:
+            if not await self.cards():  # the same query also refreshes what changed
                 return 0
             linked = 0
             while authors := await self.store.unmatched(_PAGE):

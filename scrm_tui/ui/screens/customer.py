@@ -37,7 +37,8 @@ def _safe(value: object) -> str:
 
 
 def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """`github call note` -> channels (github,), kinds (call, note). Raises ValueError."""
+    """`github call note` -> channels (github,), kinds (call, note): either narrows the
+    other (calls on GitHub), words of one sort widen each other. Raises ValueError."""
     channels: list[str] = []
     kinds: list[str] = []
     badges = {badge: channel for channel, badge in CHANNEL_BADGES.items()}
