@@ -130,6 +130,45 @@ def build_parser() -> argparse.ArgumentParser:
     unmerge.add_argument("duplicate", metavar="DUPLICATE")
     show.add_argument("--json", action="store_true", help="machine-readable output")
 
+    outbox = commands.add_parser(
+        "outbox",
+        parents=[common],
+        help="list, send, retry or discard replies and webhook calls waiting to go out",
+        description="The outbox holds every reply, macro post and webhook delivery. Without "
+        "an action, lists what is waiting or failed (--all: everything). `send` sends what "
+        "is due now with this machine's credentials and exits (for cron or a script).",
+    )
+    outbox.add_argument(
+        "action", nargs="?", choices=["list", "send", "retry", "discard"], default="list"
+    )
+    outbox.add_argument("ids", nargs="*", type=int, metavar="ID", help="items to retry/discard")
+    outbox.add_argument("--all", action="store_true", help="list sent items too")
+
+    watch = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="poll the networks for mentions, headless (for tmux or systemd)",
+        description="Poll every source of [sources] for the [watch] terms, on each one's "
+        "schedule, and store what it finds. Only one process polls at a time (a lease in "
+        "the database); a second waits and takes over if the first stops.",
+    )
+    watch.add_argument("--once", action="store_true", help="one round of polls, then exit")
+    commands.add_parser(
+        "sources",
+        parents=[common],
+        help="how each source is doing (as the sources screen, S)",
+        description="Each source's state, last fetch, backoff and last error, and who collects.",
+    )
+
+    escalations = commands.add_parser(
+        "escalations",
+        parents=[common],
+        help="list escalations and how long each has waited",
+        description="Open and acknowledged escalations, oldest first, with their SLA "
+        "(--all: resolved ones too).",
+    )
+    escalations.add_argument("--all", action="store_true", help="include resolved ones")
+
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -160,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(getattr(args, "config", None))
     except ConfigError as error:
         return _fail(str(error))
+    if args.command not in (None, "demo"):  # the inbox shows these itself
+        from scrm_tui.service.settings import config_warnings
+
+        for warning in config_warnings(config):
+            print(f"scrm: warning: {warning}", file=sys.stderr)
     agent = getattr(args, "agent", None) or agent_name(config)
     db_arg: Path | None = getattr(args, "db", None)
     try:
@@ -188,6 +232,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(
                 _show_customer(database_path(config, db_arg), agent, args.key, args.json)
             )
+        if args.command == "outbox":
+            return asyncio.run(_outbox(database_path(config, db_arg), agent, config, args))
+        if args.command == "watch":
+            return asyncio.run(_watch(database_path(config, db_arg), agent, config, args.once))
+        if args.command == "sources":
+            return asyncio.run(_sources(database_path(config, db_arg), agent))
+        if args.command == "escalations":
+            return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
             return _demo(config, agent, db_arg, stream=not args.no_stream)
         return _run_app(config, agent, database_path(config, db_arg), demo=False, stream=False)
@@ -233,6 +285,190 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
             file=sys.stderr,
         )
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+    from scrm_tui.core.timefmt import absolute
+    from scrm_tui.service.inbox import Inbox
+    from scrm_tui.service.settings import credentials
+
+    async with await Inbox.open(db, agent) as inbox:
+        inbox.configure(config, credentials(config))
+        if args.action in ("retry", "discard"):
+            if not args.ids:
+                return _fail(f"outbox {args.action}: give the item numbers (see `scrm outbox`)")
+            failed = 0
+            for outbox_id in args.ids:
+                if args.action == "retry":
+                    ok = await inbox.outbox.retry(outbox_id, inbox.now_ms())
+                else:
+                    ok = await inbox.outbox.discard(outbox_id, agent, inbox.now_ms()) is not None
+                if not ok:
+                    failed += 1
+                    print(
+                        f"scrm: #{outbox_id} is not failed/waiting (or does not exist)",
+                        file=sys.stderr,
+                    )
+                else:
+                    print(
+                        f"#{outbox_id} {'queued again' if args.action == 'retry' else 'discarded'}"
+                    )
+            return EXIT_FAILED if failed else EXIT_OK
+        if args.action == "send":
+            worker = inbox.outbox_worker()
+            await worker.release_dead()
+            items = await worker.run_due()
+            for item in items:
+                print(_outbox_line(item, absolute))
+            sent = sum(item.state == "sent" for item in items)
+            failed = sum(item.state == "failed" for item in items)
+            waiting_here = await inbox.outbox.items(("pending", "sending"))
+            unsendable = sorted(
+                {i.channel for i in waiting_here if i.kind != "webhook"} & set(inbox.creds.missing)
+            )
+            summary = f"{sent} sent, {failed} failed, {len(waiting_here)} waiting"
+            due = await inbox.outbox.next_due_ms()
+            if waiting_here and due is not None:
+                summary += f" (next try {absolute(due)})"
+            if unsendable:
+                summary += f"; no credentials here for: {', '.join(unsendable)}"
+            print(summary, file=sys.stderr)
+            return EXIT_FAILED if failed else EXIT_OK
+        states = () if args.all else ("pending", "sending", "failed")
+        items = await inbox.outbox.items(states)
+        for item in reversed(items):
+            print(_outbox_line(item, absolute))
+        if not items:
+            print(
+                "the outbox is empty" if args.all else "nothing waiting or failed", file=sys.stderr
+            )
+    return EXIT_OK
+
+
+def _outbox_line(item: Any, absolute: Any) -> str:
+    where = item.target if item.kind == "webhook" else item.channel
+    text = sanitize.for_message(item.text if item.kind != "webhook" else "escalation", 60)
+    line = (
+        f"#{item.id:<5} {item.state.value:9} {item.kind:8} {where:18} {absolute(item.created_ms)}"
+    )
+    line += f"  {text}"
+    if item.state.value == "sent" and item.remote_url:
+        line += f"  → {sanitize.for_message(item.remote_url, 120)}"
+    if item.last_error and item.state.value != "sent":
+        line += f"\n        attempts {item.attempts}: {sanitize.for_message(item.last_error, 300)}"
+        if item.state.value == "pending":
+            line += f" (next try {absolute(item.next_ms)})"
+    return line
+
+
+async def _escalations(db: Path, agent: str, config: Config, show_all: bool) -> int:
+    from scrm_tui.core.timefmt import age
+    from scrm_tui.service.inbox import Inbox
+
+    async with await Inbox.open(db, agent) as inbox:
+        inbox.configure(config)
+        states = () if show_all else ("open", "acknowledged")
+        items = await inbox.escalations.listing(states)
+        now = inbox.now_ms()
+        for esc in items:
+            late = inbox.escalations.overdue_ms(esc, now)
+            flag = "LATE " if late > 0 and esc.state != "resolved" else ""
+            who = sanitize.for_message(esc.customer_name or esc.author_handle or "", 30)
+            print(
+                f"#{esc.id:<4} {flag}{esc.priority} {esc.state:12} {esc.team:12} "
+                f"{age(now, esc.created_ms):>4} old  {who}  "
+                f"{sanitize.for_message(esc.note, 60)}"
+            )
+            for target, state, error in esc.deliveries:
+                extra = f": {sanitize.for_message(error, 200)}" if error and state != "sent" else ""
+                print(f"        → {target} {state}{extra}")
+        if not items:
+            print("no escalations" if show_all else "no open escalations", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
+    import signal
+
+    from scrm_tui.core.locations import state_dir
+    from scrm_tui.core.timefmt import absolute
+    from scrm_tui.service.collector import Collector
+    from scrm_tui.service.inbox import Inbox
+    from scrm_tui.service.listen import build_sources, open_client
+    from scrm_tui.service.settings import credentials
+
+    creds = credentials(config)
+    async with await Inbox.open(db, agent) as inbox, open_client() as client:
+        inbox.configure(config, creds)
+        specs, problems = build_sources(config, creds, client, state_dir=state_dir())
+        for name, why in problems.items():
+            print(f"scrm: [sources.{name}] cannot run: {why}", file=sys.stderr)
+        if not specs:
+            return _fail("nothing to watch: set [watch] terms and a [sources.*] table")
+
+        def polled(spec: Any, state: Any, stored: int) -> None:
+            if state is None or state.state == "ok":
+                print(f"{spec.name}: {stored} new", flush=True)
+            else:
+                until = (
+                    f" until {absolute(state.backoff_until_ms)}" if state.backoff_until_ms else ""
+                )
+                print(
+                    f"{spec.name}: {state.state}{until or ''}: "
+                    f"{sanitize.for_message(state.last_error or '', 300)}",
+                    flush=True,
+                )
+
+        def progress(name: str, where: str) -> None:
+            print(f"{name}: backfilling, at {sanitize.for_message(where, 40)}", flush=True)
+
+        collector = Collector(
+            inbox, specs, backfill_s=config.backfill_s, on_polled=polled, on_progress=progress
+        )
+        if once:
+            if not await collector.take_lease():
+                holder = await inbox.collector()
+                return _fail(f"another collector is polling ({holder[0] if holder else '?'})")
+            try:
+                await collector.poll_due()
+            finally:
+                await collector.leases.release("collector", collector.holder)
+            return EXIT_OK
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"watching {len(specs)} sources as {collector.holder}; Ctrl+C stops", file=sys.stderr)
+        await collector.run(stop)
+    return EXIT_OK
+
+
+async def _sources(db: Path, agent: str) -> int:
+    from scrm_tui.core.timefmt import absolute, age
+    from scrm_tui.service.inbox import Inbox
+
+    async with await Inbox.open(db, agent) as inbox:
+        holder = await inbox.collector()
+        now = inbox.now_ms()
+        if holder and holder[1] > now:
+            print(f"collector: {sanitize.for_message(holder[0], 80)}")
+        else:
+            print("collector: none running (start `scrm watch`)")
+        states = await inbox.source_states()
+        for state in states:
+            fetched = f"{age(now, state.last_ok_ms)} ago" if state.last_ok_ms else "never"
+            line = (
+                f"{state.source:32} {state.state:9} last fetched {fetched:9} "
+                f"{state.stored:>7,} stored"
+            )
+            if state.state != "ok" and state.backoff_until_ms:
+                line += f"  until {absolute(state.backoff_until_ms)}"
+            if state.last_error and state.state != "ok":
+                line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
+            print(line)
+        if not states:
+            print("no source has run yet", file=sys.stderr)
+    return EXIT_OK
 
 
 def _name(source: str) -> str:

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
+from scrm_tui.channels.http import make_client
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
+from tests.loopback import Loopback, serve
 
 # A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -24,7 +27,14 @@ def fixed_clock() -> float:
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Config and data go to a temporary folder, never the developer's own."""
     home = tmp_path / "home"
-    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
+    for name in list(os.environ):  # a developer's own tokens never reach a test
+        if name.startswith("SCRM_"):
+            monkeypatch.delenv(name)
+    for name, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ):
         folder = home / sub
         folder.mkdir(parents=True)
         monkeypatch.setenv(name, str(folder))
@@ -74,6 +84,19 @@ def mention(
         url=f"https://example.social/@user{n % 50}/{n}",
         in_reply_to=in_reply_to,
     )
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """The production HTTP client with short timeouts, for the loopback servers."""
+    async with make_client(timeout=0.3, connect_timeout=1.0) as http:
+        yield http
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    """A loopback server speaking every API (a test may define its own instead)."""
+    yield from serve()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -28,6 +28,8 @@ def test_wheel_ships_styles_and_fixtures_and_runs_from_another_folder(tmp_path: 
         "scrm_tui/fixtures/customers.jsonl",
         "scrm_tui/fixtures/mentions.jsonl",
         "scrm_tui/fixtures/stream.jsonl",
+        "scrm_tui/fixtures/contacts.jsonl",
+        "scrm_tui/fixtures/templates.toml",
     ):
         assert needed in names
     assert not any(name.startswith("tests/") for name in names)

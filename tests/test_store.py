@@ -279,3 +279,23 @@ async def test_an_older_database_is_migrated_forward_on_open_with_its_data(
             assert (await cursor.fetchone())[0] == 0
     finally:
         await db.close()
+
+
+async def test_the_matched_term_and_thread_root_are_kept_and_shown(inbox: Inbox) -> None:
+    from scrm_tui.core.records import parse_mention
+
+    record = {
+        "channel": "hackernews",
+        "id": "4242",
+        "text": "Kestrel's sync is slow",
+        "created_at": "2026-11-20T11:00:00Z",
+        "author": {"handle": "pg"},
+        "in_reply_to": "4241",
+        "root": "4000",
+        "matched": '"kestrel sync"',
+    }
+    (mention_id,) = (await inbox.ingest([parse_mention(record)])).stored
+    detail = await inbox.detail(mention_id)
+    assert detail is not None and detail.matched == '"kestrel sync"'
+    with sqlite3.connect(inbox.db.path) as conn:
+        assert conn.execute("SELECT root_id FROM mentions").fetchone() == ("4000",)

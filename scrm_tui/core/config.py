@@ -3,9 +3,88 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# Credentials: any of these keys may instead be given as `<key>_env`, the name of an
+# environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
+SECRET_KEYS = {"token", "password", "client_secret", "refresh_token", "url", "secret"}
+NETWORK_KEYS: dict[str, set[str]] = {
+    "mastodon": {"instance", "token", "char_limit", "url_length", "visibility"},
+    "bluesky": {"handle", "password", "service"},
+    "reddit": {
+        "client_id",
+        "client_secret",
+        "username",
+        "refresh_token",
+        "password",
+        "user_agent",
+        "api_url",
+        "auth_url",
+    },
+    "github": {"token", "api_url"},
+}
+HOOK_KINDS = ("slack", "discord", "json")
+VISIBILITIES = ("follow", "public", "unlisted", "private", "direct")
+DEFAULT_SLA_S = {"P1": 3600.0, "P2": 4 * 3600.0, "P3": 24 * 3600.0, "P4": 72 * 3600.0}
+
+
+@dataclass(frozen=True)
+class HookSpec:
+    """A team's webhook as configured; the URL and secret may name variables."""
+
+    name: str
+    kind: str
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+# Sources scrm can poll, with the polling interval that stays well inside each API's
+# limits (payloads README): Mastodon 300 requests / 5 min, Bluesky 3000 / 5 min,
+# Reddit 100 a minute, GitHub search 10-30 a minute, Algolia 10,000 an hour.
+SOURCE_DEFAULTS: dict[str, float] = {
+    "mastodon": 60.0,
+    "bluesky": 120.0,
+    "hackernews": 120.0,
+    "reddit": 120.0,
+    "github": 300.0,
+    "rss": 900.0,
+}
+SOURCE_KEYS: dict[str, set[str]] = {
+    "mastodon": {"kinds", "tags"},
+    "bluesky": {"kinds"},
+    "hackernews": {"api_url"},
+    "reddit": {"kinds", "subreddits"},
+    "github": set(),
+    "rss": {"feeds"},
+}
+SOURCE_KINDS: dict[str, tuple[str, ...]] = {
+    "mastodon": ("notifications", "tag", "search"),
+    "bluesky": ("search", "notifications"),
+    "reddit": ("search", "comments"),
+}
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One [sources.<name>] table, checked."""
+
+    name: str
+    interval_s: float
+    enabled: bool = True
+    terms: str | None = None  # overrides [watch] terms for this source
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    subreddits: tuple[str, ...] = ()
+    feeds: tuple[tuple[str, str, bool], ...] = ()  # (name, url, filter by the terms)
+    api_url: str | None = None  # another endpoint (an Algolia mirror, a test server)
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    description: str = ""
+    webhooks: tuple[HookSpec, ...] = ()
 
 
 class ConfigError(ValueError):
@@ -30,6 +109,22 @@ class Config:
     """... and by how much the best customer must beat the second."""
     match_suggest: float = 60.0
     """Score from which a customer is suggested for an author (up to three)."""
+    done_on_reply: bool = True
+    """A mention moves to done once a reply to it is sent (or recorded as made)."""
+    networks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per network: [mastodon], [bluesky], [reddit], [github] as written (secrets by name)."""
+    teams: tuple[Team, ...] = ()
+    """Who escalations go to, each with its webhooks."""
+    sla_s: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
+    """How long an escalation of each priority may stay unresolved, in seconds."""
+    watch_terms: str | None = None
+    """What to listen for: words, "phrases", #tags, @handles with AND/OR/NOT."""
+    backfill_s: float = 24 * 3600.0
+    """How far back a source's first poll reaches."""
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    """Each source to poll and its settings ([sources.hackernews], ...)."""
+    source: str | None = None
+    """The file this came from (for messages)."""
 
 
 EXAMPLE = """\
@@ -59,10 +154,73 @@ EXAMPLE = """\
 # auto = 95
 # margin = 5
 # suggest = 60
+
+[reply]
+# A mention moves to done once a reply to it is sent.
+# done_on_send = true
+
+# Accounts to reply with. Secrets (token, password, client_secret, refresh_token, a
+# webhook's url and secret) are best kept out of this file: give `<key>_env`, the
+# name of an environment variable, or set $SCRM_<NETWORK>_<KEY> (e.g.
+# SCRM_MASTODON_TOKEN). scrm warns when this file is readable by others.
+# [mastodon]
+# instance = "https://mastodon.social"
+# token_env = "SCRM_MASTODON_TOKEN"     # scopes: read, write:statuses
+# char_limit = 500                      # your instance's limit
+# visibility = "follow"                 # follow the original, or public/unlisted/private
+
+# [bluesky]
+# handle = "kestrel.bsky.social"
+# password_env = "SCRM_BLUESKY_PASSWORD"  # an app password, not your main one
+
+# [reddit]
+# client_id = "..."
+# client_secret_env = "SCRM_REDDIT_CLIENT_SECRET"
+# username = "kestrel_support"
+# refresh_token_env = "SCRM_REDDIT_REFRESH_TOKEN"
+# user_agent = "linux:scrm:1.0 (by /u/kestrel_support)"
+
+# [github]
+# token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
+
+[escalation]
+# How long an escalation may stay unresolved before it is shown as late.
+# sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }
+
+# Teams to escalate to (`e`), each with the webhooks that hear about it.
+# [teams.billing]
+# description = "Refunds, invoices, plans"
+# webhooks = [{ kind = "slack", url_env = "SCRM_SLACK_BILLING" }]
+#
+# [[teams.engineering.webhooks]]
+# kind = "discord"
+# url_env = "SCRM_DISCORD_ENG"
+#
+# [[teams.engineering.webhooks]]
+# kind = "json"                         # signed: X-Scrm-Signature-256
+# name = "pager"
+# url = "https://hooks.example.com/scrm"
+# secret_env = "SCRM_PAGER_SECRET"
 """
 
 _SECTIONS: dict[str, set[str]] = {
-    "": {"agent", "db", "inbox", "demo", "ui", "matching"},
+    "": {
+        "agent",
+        "db",
+        "inbox",
+        "demo",
+        "ui",
+        "matching",
+        "reply",
+        "escalation",
+        "teams",
+        "watch",
+        "sources",
+        *NETWORK_KEYS,
+    },
+    "watch": {"terms", "backfill"},
+    "reply": {"done_on_send"},
+    "escalation": {"sla"},
     "inbox": {"advance_on_done"},
     "demo": {"interval"},
     "ui": {"theme"},
@@ -88,14 +246,17 @@ def parse_config(text: str, source: str = "config") -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: {error}") from None
 
-    for section, allowed in _SECTIONS.items():
+    sections = dict(_SECTIONS)
+    for network, keys in NETWORK_KEYS.items():
+        sections[network] = keys | {f"{key}_env" for key in keys & SECRET_KEYS}
+    for section, allowed in sections.items():
         table: Any = data.get(section, {}) if section else data
         if not isinstance(table, dict):
             raise ConfigError(f"{_where(source, text, section)}: [{section}] must be a table")
         for key in table:
             if key not in allowed:
                 name = f"{section}.{key}" if section else key
-                known = ", ".join(sorted(allowed - set(_SECTIONS)))
+                known = ", ".join(sorted(allowed - set(sections)))
                 raise ConfigError(
                     f"{_where(source, text, key)}: unknown setting '{name}' (known: {known})"
                 )
@@ -141,6 +302,29 @@ def parse_config(text: str, source: str = "config") -> Config:
             f"{_where(source, text, 'interval')}: 'demo.interval' must be "
             "[shortest, longest] seconds, 0 < shortest <= longest"
         )
+    done_on_send = get("reply", "done_on_send", bool)
+    networks: dict[str, dict[str, Any]] = {}
+    for network in NETWORK_KEYS:
+        table = data.get(network)
+        if table:
+            for key, value in table.items():
+                if key in ("char_limit", "url_length"):
+                    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                        raise ConfigError(
+                            f"{_where(source, text, key)}: '{network}.{key}' must be a "
+                            "positive whole number"
+                        )
+                elif not isinstance(value, str):
+                    raise ConfigError(
+                        f"{_where(source, text, key)}: '{network}.{key}' must be a string"
+                    )
+            visibility = table.get("visibility")
+            if visibility is not None and visibility not in VISIBILITIES:
+                raise ConfigError(
+                    f"{_where(source, text, 'visibility')}: 'mastodon.visibility' must be one "
+                    f"of {', '.join(VISIBILITIES)}"
+                )
+            networks[network] = dict(table)
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
@@ -152,4 +336,207 @@ def parse_config(text: str, source: str = "config") -> Config:
         match_auto=limits["auto"],
         match_margin=limits["margin"],
         match_suggest=limits["suggest"],
+        done_on_reply=True if done_on_send is None else done_on_send,
+        networks=networks,
+        teams=_teams(data.get("teams", {}), source, text),
+        sla_s=_sla(data.get("escalation", {}).get("sla"), source, text),
+        watch_terms=_watch_terms(get("watch", "terms", str), source, text),
+        backfill_s=_backfill(get("watch", "backfill", str), source, text),
+        sources=_sources(data.get("sources", {}), source, text),
+        source=source,
     )
+
+
+def _watch_terms(terms: str | None, source: str, text: str) -> str | None:
+    if terms is None:
+        return None
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    try:
+        parse_watch(terms)
+    except WatchError as error:
+        raise ConfigError(f"{_where(source, text, 'terms')}: 'watch.terms': {error}") from None
+    return terms
+
+
+def _backfill(value: str | None, source: str, text: str) -> float:
+    if value is None:
+        return 24 * 3600.0
+    try:
+        return parse_duration(value)
+    except ValueError:
+        raise ConfigError(
+            f"{_where(source, text, 'backfill')}: 'watch.backfill' must be a duration like "
+            f'"24h" or "3d", not {value!r}'
+        ) from None
+
+
+def _section_line(source: str, text: str, section: str) -> str:
+    match = re.search(rf"^\s*\[+{re.escape(section)}\b", text, re.MULTILINE)
+    if match:
+        return f"{source}, line {text.count(chr(10), 0, match.start()) + 1}"
+    return source
+
+
+def _sources(table: Any, source: str, text: str) -> dict[str, SourceConfig]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{_where(source, text, 'sources')}: [sources] must be a table")
+    found: dict[str, SourceConfig] = {}
+    for name, spec in table.items():
+        where = _section_line(source, text, f"sources.{name}")
+        if name not in SOURCE_DEFAULTS:
+            known = ", ".join(SOURCE_DEFAULTS)
+            raise ConfigError(f"{where}: unknown source [sources.{name}] (known: {known})")
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: [sources.{name}] must be a table")
+        allowed = {"interval", "enabled", "terms"} | SOURCE_KEYS[name]
+        for key in spec:
+            if key not in allowed:
+                raise ConfigError(
+                    f"{where}: unknown setting 'sources.{name}.{key}' "
+                    f"(known: {', '.join(sorted(allowed))})"
+                )
+
+        def strings(
+            key: str, spec: dict[str, Any] = spec, where: str = where, name: str = name
+        ) -> tuple[str, ...]:
+            value = spec.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{where}: 'sources.{name}.{key}' must be a list of names")
+            return tuple(v.lstrip("#").removeprefix("r/") for v in value)
+
+        interval = SOURCE_DEFAULTS[name]
+        if "interval" in spec:
+            try:
+                interval = parse_duration(str(spec["interval"]))
+            except ValueError:
+                raise ConfigError(
+                    f"{where}: 'sources.{name}.interval' must be a duration like \"2m\""
+                ) from None
+        kinds = strings("kinds") or SOURCE_KINDS.get(name, ())[:1]
+        for kind in kinds:
+            if kind not in SOURCE_KINDS.get(name, ()):
+                raise ConfigError(
+                    f"{where}: 'sources.{name}.kinds' has {kind!r} "
+                    f"(known: {', '.join(SOURCE_KINDS.get(name, ()))})"
+                )
+        terms = spec.get("terms")
+        if terms is not None:
+            if not isinstance(terms, str):
+                raise ConfigError(f"{where}: 'sources.{name}.terms' must be a string")
+            from scrm_tui.core.watch import WatchError, parse_watch
+
+            try:
+                parse_watch(terms)
+            except WatchError as error:
+                raise ConfigError(f"{where}: 'sources.{name}.terms': {error}") from None
+        feeds: list[tuple[str, str, bool]] = []
+        for index, feed in enumerate(spec.get("feeds", [])):
+            if (
+                not isinstance(feed, dict)
+                or not isinstance(feed.get("url"), str)
+                or not str(feed["url"]).startswith(("http://", "https://"))
+            ):
+                raise ConfigError(
+                    f'{where}: feed {index + 1} needs url = "https://..." (and a name)'
+                )
+            url = str(feed["url"])
+            label = str(feed.get("name") or url.split("/")[2])
+            # Google Alerts already chose the posts for its own terms: keep them all.
+            filtered = bool(feed.get("filter", "google.com/alerts" not in url))
+            feeds.append((label, url, filtered))
+        enabled = spec.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{where}: 'sources.{name}.enabled' must be true or false")
+        found[name] = SourceConfig(
+            name=name,
+            interval_s=interval,
+            enabled=enabled,
+            terms=terms,
+            kinds=kinds,
+            tags=strings("tags") if "tags" in SOURCE_KEYS[name] else (),
+            subreddits=strings("subreddits") if "subreddits" in SOURCE_KEYS[name] else (),
+            feeds=tuple(feeds),
+            api_url=str(spec["api_url"]) if "api_url" in spec else None,
+        )
+    return found
+
+
+def _teams(table: Any, source: str, text: str) -> tuple[Team, ...]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{_where(source, text, 'teams')}: [teams] must be a table")
+    teams = []
+    for name, spec in table.items():
+        where = _team_line(source, text, name)
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: [teams.{name}] must be a table")
+        unknown = set(spec) - {"description", "webhooks"}
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown setting 'teams.{name}.{sorted(unknown)[0]}' "
+                "(known: description, webhooks)"
+            )
+        hooks = []
+        for index, hook in enumerate(spec.get("webhooks", [])):
+            if not isinstance(hook, dict):
+                raise ConfigError(f"{where}: each webhook of team '{name}' must be a table")
+            kind = hook.get("kind")
+            if kind not in HOOK_KINDS:
+                raise ConfigError(
+                    f"{where}: webhook {index + 1} of team '{name}' needs kind = "
+                    f"{' | '.join(repr(k) for k in HOOK_KINDS)}"
+                )
+            allowed = {"kind", "name", "url", "url_env", "secret", "secret_env"}
+            bad = set(hook) - allowed
+            if bad or not all(isinstance(v, str) for v in hook.values()):
+                raise ConfigError(
+                    f"{where}: webhook {index + 1} of team '{name}': "
+                    + (f"unknown key '{sorted(bad)[0]}'" if bad else "values must be strings")
+                )
+            hook_name = hook.get("name") or (kind if index == 0 else f"{kind}-{index + 1}")
+            settings = {k: v for k, v in hook.items() if k not in ("kind", "name")}
+            hooks.append(HookSpec(name=hook_name, kind=kind, settings=settings))
+        names = [h.name for h in hooks]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"{where}: two webhooks of team '{name}' share a name")
+        teams.append(Team(name, str(spec.get("description", "")), tuple(hooks)))
+    return tuple(teams)
+
+
+def _team_line(source: str, text: str, name: str) -> str:
+    match = re.search(rf"^\s*\[teams\.{re.escape(name)}\b", text, re.MULTILINE)
+    if match:
+        return f"{source}, line {text.count(chr(10), 0, match.start()) + 1}"
+    return source
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str) -> float:
+    """ "90s", "30m", "4h", "2d" (or "1h30m") in seconds."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", value.strip().lower())
+    joined = "".join(f"{n}{u}" for n, u in parts)
+    if not parts or joined != re.sub(r"\s+", "", value.strip().lower()):
+        raise ValueError(value)
+    return sum(float(n) * _UNITS[u] for n, u in parts)
+
+
+def _sla(table: Any, source: str, text: str) -> dict[str, float]:
+    sla = dict(DEFAULT_SLA_S)
+    if table is None:
+        return sla
+    where = _where(source, text, "sla")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'escalation.sla' must be a table like {{ P1 = \"1h\" }}")
+    for priority, value in table.items():
+        if priority not in sla:
+            raise ConfigError(f"{where}: 'escalation.sla' has unknown priority '{priority}'")
+        try:
+            sla[priority] = parse_duration(str(value))
+        except ValueError:
+            raise ConfigError(
+                f"{where}: 'escalation.sla.{priority}' must be a duration like \"30m\", "
+                f'"4h" or "2d", not {value!r}'
+            ) from None
+    return sla

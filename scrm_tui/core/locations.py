@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 APP = "scrm"
 
@@ -15,6 +15,11 @@ def data_dir() -> Path:
 
 def config_dir() -> Path:
     return user_config_path(APP, appauthor=False)
+
+
+def state_dir() -> Path:
+    """Sessions and other things to keep between runs that are not data (mode 0700)."""
+    return user_state_path(APP, appauthor=False)
 
 
 def default_db() -> Path:

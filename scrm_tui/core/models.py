@@ -20,6 +20,18 @@ class Channel(StrEnum):
     X = "x"
 
 
+# Networks' names as people write them.
+NETWORK_NAMES: dict[str, str] = {
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "reddit": "Reddit",
+    "github": "GitHub",
+    "hackernews": "Hacker News",
+    "rss": "RSS",
+    "x": "X",
+}
+
+
 class Status(StrEnum):
     """Workflow state of a mention, shared by every agent."""
 
@@ -80,6 +92,8 @@ class MentionIn:
     author: AuthorIn
     url: str | None = None
     in_reply_to: str | None = None
+    root: str | None = None  # the thread's first post, where the network says
+    matched: str | None = None  # which watch term this mention matched
 
 
 class NewMention(NamedTuple):
@@ -105,6 +119,8 @@ class NewMention(NamedTuple):
     name: str | None
     followers: int | None
     author_url: str | None
+    root: str | None = None
+    matched: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +188,7 @@ class MentionDetail:
     customer_company: str | None
     author_id: int = 0
     match_score: float | None = None  # the matcher's score, for an automatic link
+    matched: str | None = None  # the watch term that brought this mention in
 
 
 @dataclass(frozen=True)
@@ -211,3 +228,88 @@ class TimelineItem:
     @property
     def sort_key(self) -> tuple[int, int, int]:
         return (self.at_ms, self.source, self.id)
+
+
+class OutboxState(StrEnum):
+    """Where an outgoing post or webhook call is on its way out."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One reply, macro post, hand-made reply or webhook delivery, and its state."""
+
+    id: int
+    kind: str  # reply, post (macro), manual (made elsewhere), webhook
+    channel: str  # the network, or the webhook kind (slack, discord, json)
+    target: str | None  # "team/hook" for a webhook
+    escalation_id: int | None
+    text: str
+    key: str
+    state: OutboxState
+    attempts: int
+    last_error: str | None
+    next_ms: int
+    remote_id: str | None
+    remote_url: str | None
+    created_ms: int
+    created_by: str | None
+    sent_ms: int | None
+    mention_ids: tuple[int, ...] = ()
+    attempts_base: int = 0
+
+    @property
+    def tries(self) -> int:
+        """Attempts since it was last queued or retried by hand."""
+        return self.attempts - self.attempts_base
+
+
+ESCALATION_STATES = ("open", "acknowledged", "resolved")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A problem handed to a team, with who did what and when."""
+
+    id: int
+    mention_id: int | None
+    customer_id: int | None
+    team: str
+    priority: str
+    note: str
+    state: str
+    created_ms: int
+    created_by: str | None
+    acked_ms: int | None
+    acked_by: str | None
+    resolved_ms: int | None
+    resolved_by: str | None
+    resolution: str | None
+    channel: str | None = None
+    author_handle: str | None = None
+    customer_name: str | None = None
+    snippet: str | None = None
+    deliveries: tuple[tuple[str, str, str | None], ...] = ()  # (target, state, error)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """How one source is doing: for the status line, the sources screen and the poller."""
+
+    source: str  # e.g. "mastodon:notifications", "rss:google-alerts"
+    channel: str
+    cursor: str | None
+    state: str  # ok, backoff, degraded, auth (stopped until fixed), off
+    failures: int  # in a row
+    backoff_until_ms: int | None
+    last_ok_ms: int | None
+    last_error: str | None
+    last_error_ms: int | None
+    stored: int  # mentions stored from it, in all
+    updated_ms: int

@@ -82,6 +82,8 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         author.name,
         author.followers,
         author.url,
+        mention.root,
+        mention.matched,
     )
 
 
@@ -143,6 +145,8 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         author=author,
         url=_string(obj, "url", required=False),
         in_reply_to=_identifier(obj, "in_reply_to", required=False),
+        root=_identifier(obj, "root", required=False),
+        matched=_string(obj, "matched", required=False),
     )
 
 

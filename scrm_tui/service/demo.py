@@ -12,6 +12,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from scrm_tui.core.config import Team
 from scrm_tui.core.models import CustomerIn, MentionIn
 from scrm_tui.core.records import parse_customer, parse_mention
 from scrm_tui.core.timefmt import parse_iso
@@ -132,3 +133,12 @@ class DemoStream:
             await asyncio.sleep(self.next_gap())
             now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
             await inbox.ingest([self.next_mention(now)])
+
+
+# Teams for `e` in the demo when the config names none: in-app only (no webhooks),
+# so an escalation can be tried with no network.
+DEMO_TEAMS = (
+    Team("billing", "Refunds, invoices, plans"),
+    Team("engineering", "Bugs, outages, sync"),
+    Team("product", "Feature requests and feedback"),
+)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrm_tui.core.config import Config
 from scrm_tui.core.models import (
@@ -15,17 +16,26 @@ from scrm_tui.core.models import (
     MentionIn,
     MentionRow,
     NewMention,
+    OutboxItem,
+    SourceState,
     Status,
 )
 from scrm_tui.core.query import Query
 from scrm_tui.core.records import flatten
 from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
+from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.linking import Linker
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
 from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
+from scrm_tui.store.outbox import OutboxStore
+
+if TYPE_CHECKING:
+    from scrm_tui.service.escalations import Escalations
+    from scrm_tui.service.outbox import OutboxWorker
+    from scrm_tui.service.replies import Replies
 
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
@@ -55,6 +65,13 @@ class Inbox:
         self.customers = CustomerStore(db)
         self.linker = Linker(db, agent, self.now_ms)
         self.merges = MergeStore(db)
+        self.outbox = OutboxStore(db)
+        self.config = Config()
+        self._replies: Replies | None = None
+        self._escalations: Escalations | None = None
+        self.creds = Credentials()
+        self._worker: OutboxWorker | None = None
+        self._queued: list[Callable[[], None]] = []
         self._listeners: list[Callable[[list[int]], None]] = []
         self._data_version: int | None = None
 
@@ -63,6 +80,8 @@ class Inbox:
         return cls(await Database.open(path), agent, clock)
 
     async def close(self) -> None:
+        if self._worker is not None:
+            await self._worker.dispatcher.aclose()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:
@@ -71,11 +90,108 @@ class Inbox:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    def configure(self, config: Config) -> None:
-        """Apply the settings that shape what this process does (matching thresholds)."""
+    def configure(self, config: Config, creds: Credentials | None = None) -> None:
+        """Apply the settings that shape what this process does: matching thresholds,
+        replies, teams and SLAs, and (when given) the accounts it may post with."""
         self.linker.thresholds = Thresholds(
             auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
         )
+        self.config = config
+        if creds is not None:
+            self.creds = creds
+            if self._worker is not None:
+                self._worker.dispatcher.creds = creds
+        if self._worker is not None:
+            self._worker.done_on_send = config.done_on_reply
+        # Made again on next use, with these settings.
+        self._replies = self._escalations = None
+
+    # Answering is loaded on first use: it is not needed for the first frame.
+
+    @property
+    def replies(self) -> Replies:
+        if self._replies is None:
+            from scrm_tui.service.replies import Replies
+
+            self._replies = Replies(self.outbox, self.mentions, self.agent, self.now_ms, self.kick)
+            self._replies.creds = self.creds
+            self._replies.done_on_reply = self.config.done_on_reply
+        return self._replies
+
+    @property
+    def escalations(self) -> Escalations:
+        if self._escalations is None:
+            from scrm_tui.service.escalations import EscalationPolicy, Escalations
+            from scrm_tui.store.escalations import EscalationStore
+
+            self._escalations = Escalations(
+                EscalationStore(self.db), self.mentions, self.agent, self.now_ms, self.kick
+            )
+            self._escalations.creds = self.creds
+            self._escalations.policy = EscalationPolicy(self.config.teams, dict(self.config.sla_s))
+        return self._escalations
+
+    # ---------------------------------------------------------------- outbox
+
+    def outbox_worker(self) -> OutboxWorker:
+        """This process's sender (made on first use: it brings in the HTTP stack)."""
+        if self._worker is None:
+            from scrm_tui.service.outbox import Dispatcher, OutboxWorker
+
+            self._worker = OutboxWorker(
+                self.outbox,
+                Dispatcher(self.creds, self.outbox, self.clock),
+                done_on_send=self.config.done_on_reply,
+                clock=self.clock,
+            )
+        return self._worker
+
+    async def outbox_items(self, states: Sequence[str] = ()) -> list[OutboxItem]:
+        """Newest first; no states: everything."""
+        return await self.outbox.items(states)
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """How many items are pending, sending and failed (for the status line)."""
+        return await self.outbox.counts()
+
+    async def retry_outbox(self, outbox_id: int) -> bool:
+        """Queue a failed item again, due now."""
+        retried = await self.outbox.retry(outbox_id, self.now_ms())
+        if retried:
+            self.kick()
+        return retried
+
+    async def discard_outbox(self, outbox_id: int) -> OutboxItem | None:
+        """Give up on a failed or waiting item (a reply's text goes back to its draft)."""
+        return await self.outbox.discard(outbox_id, self.agent, self.now_ms())
+
+    async def replies_to(self, mention_id: int) -> list[OutboxItem]:
+        """Replies and macro posts answering this mention, oldest first."""
+        return await self.outbox.for_mention(mention_id)
+
+    def on_queued(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` whenever this process queues something to send."""
+        self._queued.append(listener)
+
+    async def source_states(self) -> list[SourceState]:
+        """How each listening source is doing (written by whichever process collects)."""
+        from scrm_tui.store.sources import SourceStateStore
+
+        return await SourceStateStore(self.db).all()
+
+    async def collector(self) -> tuple[str, int] | None:
+        """Who holds the collector lease and until when (ms), if anyone."""
+        from scrm_tui.store.lease import LeaseStore
+
+        holder = await LeaseStore(self.db).holder("collector")
+        return (holder.holder, holder.expires_ms) if holder else None
+
+    def kick(self) -> None:
+        """Something was queued: the worker (if this process runs one) looks now."""
+        if self._worker is not None:
+            self._worker.wake.set()
+        for listener in list(self._queued):
+            listener()
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -209,6 +325,11 @@ class Inbox:
 
     async def detail(self, mention_id: int) -> MentionDetail | None:
         return await self.mentions.detail(mention_id, self.agent)
+
+    async def ids_matching(self, query: Query, limit: int) -> list[int]:
+        """The newest `limit` mentions matching a filter (to select them all)."""
+        rows = await self.mentions.page_older(query, self.agent, None, limit)
+        return [row.id for row in rows]
 
     async def max_id(self) -> int:
         return await self.mentions.max_id()

@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from scrm_tui.core.config import Config, ConfigError, parse_config
-from scrm_tui.core.locations import default_config, default_db
+from scrm_tui.core.locations import default_config, default_db, state_dir
+from scrm_tui.service.credentials import Credentials, exposed_config, resolve
 
 
 def load_config(path: Path | None) -> Config:
@@ -38,3 +39,16 @@ def agent_name(config: Config) -> str:
 
 def database_path(config: Config, override: Path | None) -> Path:
     return override or config.db or default_db()
+
+
+def credentials(config: Config) -> Credentials:
+    """The accounts and webhooks this process may use (from the config and $SCRM_*)."""
+    return resolve(config, os.environ, state_dir())
+
+
+def config_warnings(config: Config) -> list[str]:
+    """Things about the configuration a person should fix (not errors)."""
+    if not config.source:
+        return []
+    warning = exposed_config(Path(config.source), config)
+    return [warning] if warning else []

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
+
 from scrm_tui.core.models import (
     NEUTRAL_BAND,
     MentionDetail,
@@ -143,8 +145,9 @@ class MentionStore:
             await conn.executemany(
                 """
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
-                                      ingested_ms, in_reply_to, compound, pos, neu, neg)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      ingested_ms, in_reply_to, compound, pos, neu, neg,
+                                      root_id, matched)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
                 [
@@ -161,6 +164,8 @@ class MentionStore:
                         r.pos,
                         r.neu,
                         r.neg,
+                        r.root,
+                        r.matched,
                     )
                     for r in rows
                 ],
@@ -183,44 +188,8 @@ class MentionStore:
         self, ids: Sequence[int], status: Status, agent: str, now_ms: int
     ) -> list[int]:
         """Set the shared status; record each real change in the history."""
-        changed: list[int] = []
         async with self.db.transaction() as conn:
-            for start in range(0, len(ids), _CHUNK):
-                chunk = list(ids[start : start + _CHUNK])
-                marks = ",".join("?" * len(chunk))
-                async with conn.execute(
-                    f"""SELECT m.id, m.status, m.author_id, a.customer_id, m.channel
-                        FROM mentions m JOIN authors a ON a.id = m.author_id
-                        WHERE m.id IN ({marks}) AND m.status != ?""",
-                    [*chunk, status.value],
-                ) as cursor:
-                    rows = list(await cursor.fetchall())
-                if not rows:
-                    continue
-                await conn.executemany(
-                    "UPDATE mentions SET status = ?, status_ms = ?, status_by = ? WHERE id = ?",
-                    [(status.value, now_ms, agent, row[0]) for row in rows],
-                )
-                await conn.executemany(
-                    """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                                 mention_id, channel, summary, detail)
-                       VALUES ('status', ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [
-                        (
-                            now_ms,
-                            agent,
-                            row[3],
-                            row[2],
-                            row[0],
-                            row[4],
-                            f"marked {status.value}",
-                            json.dumps({"from": row[1], "to": status.value}),
-                        )
-                        for row in rows
-                    ],
-                )
-                changed.extend(row[0] for row in rows)
-        return changed
+            return await set_status_in(conn, ids, status, agent, now_ms)
 
     async def set_read(self, ids: Sequence[int], agent: str, read: bool, now_ms: int) -> None:
         async with self.db.transaction() as conn:
@@ -449,7 +418,8 @@ class MentionStore:
     async def detail(self, mention_id: int, agent: str) -> MentionDetail | None:
         sql = f"""
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
-                   m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score
+                   m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
+                   m.matched
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         async with self.db.reader.execute(sql, {"agent": agent, "id": mention_id}) as cursor:
@@ -471,6 +441,7 @@ class MentionStore:
             company,
             author_id,
             match_score,
+            matched,
         ) = values[13:]
         parent = None
         if in_reply_to:
@@ -497,6 +468,7 @@ class MentionStore:
             customer_company=company,
             author_id=author_id,
             match_score=match_score,
+            matched=matched,
         )
 
     async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:
@@ -535,3 +507,46 @@ class MentionStore:
             "customer_id",
         )
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+async def set_status_in(
+    conn: aiosqlite.Connection, ids: Sequence[int], status: Status, agent: str, now_ms: int
+) -> list[int]:
+    """set_status inside the caller's transaction (a sent reply marks its mentions done)."""
+    changed: list[int] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"""SELECT m.id, m.status, m.author_id, a.customer_id, m.channel
+                FROM mentions m JOIN authors a ON a.id = m.author_id
+                WHERE m.id IN ({marks}) AND m.status != ?""",
+            [*chunk, status.value],
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        if not rows:
+            continue
+        await conn.executemany(
+            "UPDATE mentions SET status = ?, status_ms = ?, status_by = ? WHERE id = ?",
+            [(status.value, now_ms, agent, row[0]) for row in rows],
+        )
+        await conn.executemany(
+            """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                         mention_id, channel, summary, detail)
+               VALUES ('status', ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    now_ms,
+                    agent,
+                    row[3],
+                    row[2],
+                    row[0],
+                    row[4],
+                    f"marked {status.value}",
+                    json.dumps({"from": row[1], "to": status.value}),
+                )
+                for row in rows
+            ],
+        )
+        changed.extend(row[0] for row in rows)
+    return changed

@@ -193,6 +193,132 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX interactions_kind ON interactions(kind, id)",
         ],
     ),
+    (
+        4,
+        [
+            # When the first reply to a mention went out (its first-response time).
+            "ALTER TABLE mentions ADD COLUMN first_response_ms INTEGER",
+            # An unsent reply, per agent: survives Esc, a restart and a crash.
+            # `key` is "reply:<mention id>" or "post" (the macro response).
+            """
+            CREATE TABLE drafts (
+                agent TEXT NOT NULL,
+                key TEXT NOT NULL,
+                channel TEXT,
+                text TEXT NOT NULL,
+                updated_ms INTEGER NOT NULL,
+                PRIMARY KEY (agent, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE escalations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                mention_id INTEGER REFERENCES mentions(id),
+                author_id INTEGER REFERENCES authors(id),
+                customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+                team TEXT NOT NULL,
+                priority TEXT NOT NULL CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+                note TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL DEFAULT 'open'
+                    CHECK (state IN ('open', 'acknowledged', 'resolved')),
+                created_ms INTEGER NOT NULL,
+                created_by TEXT,
+                acked_ms INTEGER,
+                acked_by TEXT,
+                resolved_ms INTEGER,
+                resolved_by TEXT,
+                resolution TEXT
+            )
+            """,
+            "CREATE INDEX escalations_state ON escalations(state, created_ms)",
+            "CREATE INDEX escalations_mention ON escalations(mention_id)",
+            # Everything that goes out: replies, macro posts, replies made by hand
+            # elsewhere (recorded as sent) and webhook deliveries. Sending is: write
+            # the row, claim it, send with `key`, mark it sent. `key` is chosen once
+            # (Mastodon's Idempotency-Key, the Bluesky record key), so a retry after
+            # a crash cannot post twice. No secret is ever stored here: a webhook is
+            # named by team and hook, its URL is read from the config when sending.
+            """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('reply', 'post', 'manual', 'webhook')),
+                channel TEXT NOT NULL,
+                target TEXT,
+                escalation_id INTEGER REFERENCES escalations(id),
+                text TEXT NOT NULL,
+                key TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL CHECK (state IN
+                    ('pending', 'sending', 'sent', 'failed', 'discarded')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                attempts_base INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                next_ms INTEGER NOT NULL,
+                claimed_by TEXT,
+                claim_until_ms INTEGER,
+                remote_id TEXT,
+                remote_url TEXT,
+                created_ms INTEGER NOT NULL,
+                created_by TEXT,
+                sent_ms INTEGER,
+                updated_ms INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX outbox_due ON outbox(next_ms) WHERE state IN ('pending', 'sending')",
+            "CREATE INDEX outbox_state ON outbox(state, id)",
+            "CREATE INDEX outbox_escalation ON outbox(escalation_id)",
+            # Which mentions a post answers: one for a reply, many for a macro post.
+            """
+            CREATE TABLE outbox_mentions (
+                outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (outbox_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX outbox_mentions_mention ON outbox_mentions(mention_id)",
+        ],
+    ),
+    (
+        5,
+        [
+            # Where each source is: its cursor (opaque to all but the source), when it
+            # last worked, what went wrong, and until when it is left alone.
+            """
+            CREATE TABLE source_state (
+                source TEXT PRIMARY KEY,
+                channel TEXT NOT NULL,
+                cursor TEXT,
+                state TEXT NOT NULL DEFAULT 'ok'
+                    CHECK (state IN ('ok', 'backoff', 'degraded', 'auth', 'off')),
+                failures INTEGER NOT NULL DEFAULT 0,
+                backoff_until_ms INTEGER,
+                last_ok_ms INTEGER,
+                last_error TEXT,
+                last_error_ms INTEGER,
+                stored INTEGER NOT NULL DEFAULT 0,
+                updated_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            # One process polls the networks at a time: it holds the lease and renews
+            # it; when it stops renewing, another process may take it.
+            """
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                acquired_ms INTEGER NOT NULL,
+                renewed_ms INTEGER NOT NULL,
+                expires_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
+    (
+        6,
+        [
+            # Which watch term a mention matched, and the first post of its thread.
+            "ALTER TABLE mentions ADD COLUMN matched TEXT",
+            "ALTER TABLE mentions ADD COLUMN root_id TEXT",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox, OpenError
+from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.screens.inbox import InboxScreen
 
@@ -26,6 +29,9 @@ def _inbox_commands() -> type[Provider]:
     from scrm_tui.ui.commands import InboxCommands
 
     return InboxCommands
+
+
+OUTBOX_POLL = 1.0
 
 
 class ScrmApp(App[int]):
@@ -58,18 +64,29 @@ class ScrmApp(App[int]):
         self.clock = clock if callable(clock) else time.time
         self.poll_interval = poll_interval
         self.inbox: Inbox | None = None
+        self._sending = False
         self.startup_error: str | None = None
         if self.config.theme:
             self.theme = self.config.theme
 
     async def on_mount(self) -> None:
+        if self.demo and not self.config.teams:
+            from scrm_tui.service.demo import DEMO_TEAMS
+
+            self.config = replace(self.config, teams=DEMO_TEAMS)
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
-            self.inbox.configure(self.config)
+            self.inbox.configure(self.config, credentials(self.config))
         except OpenError as error:
             self.startup_error = str(error)
             self.exit(1)
             return
+        for warning in config_warnings(self.config):
+            self.notify(warning, title="Config", severity="warning", timeout=15, markup=False)
+        # Replies and webhook calls go out from here: at once when queued in this
+        # process, and on a short poll for what other processes queued or retries.
+        self.inbox.on_queued(self.send_outbox)
+        self.set_interval(OUTBOX_POLL, self.send_outbox, name="outbox")
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(self.inbox, title=title, poll_interval=self.poll_interval)
 
@@ -108,6 +125,40 @@ class ScrmApp(App[int]):
 
         assert self.inbox is not None
         await DemoStream(interval=self.config.demo_interval).run(self.inbox)
+
+    def send_outbox(self) -> None:
+        """One pass over the outbox (skipped while one runs: it would find nothing new)."""
+        if self.inbox is not None and not self._sending:
+            self._sending = True
+            self._outbox_pass()
+
+    @work(group="outbox", exit_on_error=False)
+    async def _outbox_pass(self) -> None:
+        assert self.inbox is not None
+        worker = self.inbox.outbox_worker()
+        try:
+            await worker.release_dead()
+            items = await worker.run_due()
+        finally:
+            self._sending = False
+        for item in items:
+            if item.state == "sent":
+                what = "Webhook delivered" if item.kind == "webhook" else "Reply sent"
+                where = item.target if item.kind == "webhook" else item.channel
+                self.notify(f"{what} ({where}).", markup=False)
+            elif item.state == "failed":
+                error = sanitize.inline(item.last_error or "")  # a server's words
+                self.notify(
+                    f"Not sent ({item.target or item.channel}): {error}. O opens the outbox.",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+        if items:
+            for screen in self.screen_stack:  # screens that show outbox states re-read them
+                changed = getattr(screen, "outbox_changed", None)
+                if changed is not None:
+                    changed(items)
 
     def action_help(self) -> None:
         if isinstance(self.screen, InboxScreen):

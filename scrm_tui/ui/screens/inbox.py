@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, Status
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox
@@ -24,18 +25,27 @@ from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
 
 FILTER_DEBOUNCE = 0.25
+MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
 
 
 class InboxScreen(Screen[None]):
+    # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
+        Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("x", "toggle_done", "Done/reopen", id="inbox.done"),
-        Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("e", "escalate", "Escalate", id="inbox.escalate"),
         Binding("slash", "filter", "Filter", id="inbox.filter"),
-        Binding("l", "link", "Link author", id="inbox.link"),
         Binding("c", "customer", "Customer", id="inbox.customer"),
+        Binding("l", "link", "Link author", id="inbox.link"),
+        Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
+        Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
+        Binding("E", "escalations", "Escalations", id="inbox.escalations"),
+        Binding("O", "outbox", "Outbox", id="inbox.outbox"),
+        Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
 
@@ -54,6 +64,7 @@ class InboxScreen(Screen[None]):
         self.total: int | None = None
         self.unread: int | None = None
         self.busy_text: str | None = "Loading…"
+        self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._polling = False
         self._ready = False
@@ -119,6 +130,11 @@ class InboxScreen(Screen[None]):
             parts += ["  ", ("/" + self.query_.source, "$accent"), f" → {shown} of {total}"]
         if not self.busy_text and self.unread is not None:
             parts.append(f" · {self.unread:,} unread")
+        if self.not_sent:
+            parts.append((f" · ✗ {self.not_sent:,} not sent (O)", "bold $error"))
+        marked = len(self.mention_list.marked)
+        if marked:
+            parts.append((f" · {marked:,} selected", "bold $accent"))
         self.query_one("#status", Static).update(Content.assemble(*parts))
         self.update_position()
         unseen = self.mention_list.unseen
@@ -172,8 +188,20 @@ class InboxScreen(Screen[None]):
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_detail(self, mention_id: int | None) -> None:
-        detail = await self.inbox.detail(mention_id) if mention_id is not None else None
-        self.detail.show(detail)
+        if mention_id is None:
+            self.detail.show(None)
+            return
+        detail = await self.inbox.detail(mention_id)
+        items = await self.inbox.replies_to(mention_id)
+        escalations = await self.inbox.escalations.for_mention(mention_id)
+        drafted = bool(await self.inbox.outbox.drafted(self.inbox.agent, [mention_id]))
+        self.detail.show(detail, items, escalations, drafted)
+
+    def outbox_changed(self, items: object) -> None:
+        """The app sent or failed something: the reading pane shows reply states."""
+        self.load_stats()
+        if self.detail.mention_id is not None:
+            self.load_detail(self.detail.mention_id)
 
     def _refresh_ages(self) -> None:
         self.mention_list.refresh_ages()
@@ -181,6 +209,7 @@ class InboxScreen(Screen[None]):
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def load_stats(self) -> None:
         self.total, self.unread = await self.inbox.stats()
+        self.not_sent = (await self.inbox.outbox_counts()).get("failed", 0)
         self.update_status()
 
     # ---------------------------------------------------------------- live changes
@@ -365,6 +394,169 @@ class InboxScreen(Screen[None]):
         from scrm_tui.ui.screens.customer import CustomerScreen
 
         self.app.push_screen(CustomerScreen(self.inbox, customer_id))
+
+    # ---------------------------------------------------------------- replies
+
+    def action_reply(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._open_composer(row)
+
+    @work(group="compose", exclusive=True, exit_on_error=False)
+    async def _open_composer(self, row: MentionRow) -> None:
+        from scrm_tui.service.replies import ReplyRefused
+        from scrm_tui.ui.screens.compose import ComposeScreen
+
+        try:
+            compose = await self.inbox.replies.compose(row.id)
+        except ReplyRefused as refused:
+            self.notify(str(refused), severity="warning", markup=False)
+            return
+        who = sanitize.handle(row.author_handle)
+        title = f"Reply to {who} on {compose.network}"
+        self.app.push_screen(
+            ComposeScreen(self.inbox.replies, compose, title),
+            lambda result: self._composed(result, row.id),
+        )
+
+    def _composed(self, result: str | None, mention_id: int | None) -> None:
+        if result:
+            self.notify(result, markup=False)
+        if mention_id is not None:
+            self._after_write(mention_id)
+        elif self.detail.mention_id is not None:
+            self.load_detail(self.detail.mention_id)
+
+    def action_select(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        self.mention_list.toggle_mark(row.id)
+        self.mention_list.cursor += 1  # as mutt's tag: on to the next one
+        self.update_status()
+
+    def action_select_all(self) -> None:
+        """Select every mention the current filter shows (again: select none)."""
+        self._select_all()
+
+    @work(group="select", exclusive=True, exit_on_error=False)
+    async def _select_all(self) -> None:
+        ids = await self.inbox.ids_matching(self.query_, MAX_SELECTED + 1)
+        if ids and set(ids[:MAX_SELECTED]) <= self.mention_list.marked:
+            self.mention_list.set_marks(set())
+            self.notify("Selection cleared.", markup=False)
+        else:
+            self.mention_list.set_marks(set(ids[:MAX_SELECTED]))
+            more = (
+                f" (the newest {MAX_SELECTED:,}; narrow the filter for the rest)"
+                if len(ids) > MAX_SELECTED
+                else ""
+            )
+            shown = "the filter" if not self.query_.is_empty else "the inbox"
+            self.notify(
+                f"Selected {min(len(ids), MAX_SELECTED):,} mentions matching {shown}{more}. "
+                "R answers them with one post.",
+                markup=False,
+            )
+        self.update_status()
+
+    def action_macro(self) -> None:
+        marked = sorted(self.mention_list.marked)
+        if not marked:
+            self.notify(
+                "Select the mentions to answer first: space on each, or T for all that "
+                "match the filter. Then R.",
+                markup=False,
+            )
+            return
+        from scrm_tui.ui.screens.post_target import PostTargetScreen
+
+        def chosen(channel: str | None) -> None:
+            if channel is not None:
+                self._open_post(channel, marked)
+
+        self.app.push_screen(
+            PostTargetScreen(self.inbox.replies.post_networks(), len(marked)), chosen
+        )
+
+    @work(group="compose", exclusive=True, exit_on_error=False)
+    async def _open_post(self, channel: str, marked: list[int]) -> None:
+        from scrm_tui.service.replies import ReplyRefused
+        from scrm_tui.ui.screens.compose import ComposeScreen
+
+        try:
+            compose = await self.inbox.replies.compose_post(channel, marked)
+        except ReplyRefused as refused:
+            self.notify(str(refused), severity="warning", markup=False)
+            return
+        title = f"One post on {compose.network} answering {len(marked)} mentions"
+
+        def done(result: str | None) -> None:
+            if result and not result.startswith("Draft kept"):
+                self.mention_list.set_marks(set())
+                self.update_status()
+            self._composed(result, None)
+            self.check_changes(force=True)
+
+        self.app.push_screen(ComposeScreen(self.inbox.replies, compose, title), done)
+
+    # ---------------------------------------------------------------- escalations
+
+    def action_escalate(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        from scrm_tui.ui.screens.escalate import EscalateScreen, EscalationRequest
+
+        teams = self.inbox.escalations.teams()
+        if not teams:
+            self.notify(
+                "No teams to escalate to: add a [teams.<name>] section to the config "
+                "(see the README, Escalations).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        subject = f"{row.author_name or row.author_handle}: {row.snippet}"
+
+        def chosen(request: EscalationRequest | None) -> None:
+            if request is not None:
+                self._escalate(row.id, request)
+
+        self.app.push_screen(EscalateScreen(teams, subject), chosen)
+
+    @work(group="write", exit_on_error=False)
+    async def _escalate(self, mention_id: int, request: object) -> None:
+        from scrm_tui.ui.screens.escalate import EscalationRequest
+
+        assert isinstance(request, EscalationRequest)
+        escalation_id = await self.inbox.escalations.escalate(
+            mention_id, request.team, request.priority, request.note
+        )
+        hooks = next(
+            (t.hooks for t in self.inbox.escalations.teams() if t.name == request.team), ()
+        )
+        told = f"; telling {', '.join(hooks)}" if hooks else " (no webhooks: in-app only)"
+        self.notify(
+            f"Escalated to {request.team} ({request.priority}) as #{escalation_id}{told}.",
+            markup=False,
+        )
+        self._after_write(mention_id)
+
+    def action_escalations(self) -> None:
+        from scrm_tui.ui.screens.escalations import EscalationsScreen
+
+        self.app.push_screen(EscalationsScreen(self.inbox))
+
+    def action_sources(self) -> None:
+        from scrm_tui.ui.screens.sources import SourcesScreen
+
+        self.app.push_screen(SourcesScreen(self.inbox))
+
+    def action_outbox(self) -> None:
+        from scrm_tui.ui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen(self.inbox))
 
     # ---------------------------------------------------------------- filter
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.models import Escalation, OutboxItem, SentimentLabel, Status
 from scrm_tui.core.models import MentionDetail as Detail
-from scrm_tui.core.models import SentimentLabel, Status
 from scrm_tui.core.timefmt import absolute, age
 from scrm_tui.ui.keys import InOrderKeys
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS, SUGGESTED_MARK
@@ -93,6 +93,8 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     )
     if detail.url:
         lines.append(Content(sanitize.inline(detail.url)))
+    if detail.matched:
+        lines.append(Content.styled(f"matched: {sanitize.inline(detail.matched)}", "$text-muted"))
     sentiment = detail.sentiment
     lines.append(
         Content.assemble(
@@ -124,6 +126,75 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     return head, body, parent
 
 
+OUTBOX_MARKS = {
+    "sent": ("✓ sent", "$success"),
+    "pending": ("… waiting to send", "$warning"),
+    "sending": ("→ sending", "$warning"),
+    "failed": ("✗ not sent", "bold $error"),
+    "discarded": ("– discarded", "$text-muted"),
+}
+
+
+def describe_answers(
+    created_ms: int,
+    items: Sequence[OutboxItem],
+    escalations: Sequence[Escalation],
+    drafted: bool,
+    now_ms: int,
+) -> Content | None:
+    """What was done about a mention: replies (with their state), escalations, a draft."""
+    lines: list[Content] = []
+    sent = [i.sent_ms for i in items if i.state == "sent" and i.sent_ms]
+    if items or drafted:
+        title = "Replies"
+        if sent:
+            title += f" · first answered {age(min(sent), created_ms).replace('now', '0s')} after"
+        lines.append(Content.styled(f"── {title} ──", "bold $secondary"))
+    for item in items:
+        mark, style = OUTBOX_MARKS.get(item.state, (item.state, ""))
+        when = item.sent_ms if item.sent_ms else item.created_ms
+        kind = {"manual": " by hand", "post": " (one post for many)"}.get(item.kind, "")
+        parts: list[str | tuple[str, str]] = [
+            _plain(mark, style),
+            f"{kind} · {_ago(now_ms, when)} · {sanitize.inline(item.created_by or '')}",
+        ]
+        if item.state == "sent" and item.remote_url:
+            parts.append(f" · {sanitize.inline(item.remote_url)}")
+        lines.append(Content.assemble(*parts))
+        if item.state in ("pending", "failed") and item.last_error:
+            again = (
+                f" (attempt {item.attempts}; next try {absolute(item.next_ms)})"
+                if item.state == "pending"
+                else " — O opens the outbox to retry"
+            )
+            lines.append(
+                Content.assemble(
+                    _plain("  " + sanitize.inline(item.last_error)[:300], "$error"), again
+                )
+            )
+        text = " ".join(sanitize.inline(item.text).split())
+        lines.append(Content.styled("  " + text[:280] + ("…" if len(text) > 280 else ""), "italic"))
+    if drafted:
+        lines.append(Content.styled("✎ an unsent draft — r to continue it", "$warning"))
+    if escalations:
+        lines.append(Content.styled("── Escalations ──", "bold $secondary"))
+    for esc in escalations:
+        who = sanitize.inline(esc.created_by or "")
+        parts = [
+            _plain(f"! {esc.priority} {sanitize.inline(esc.team)}", "bold"),
+            f" · {esc.state} · {_ago(now_ms, esc.created_ms)} by {who}",
+        ]
+        if esc.note:
+            parts.append(f" — {' '.join(sanitize.inline(esc.note).split())[:200]}")
+        lines.append(Content.assemble(*parts))
+        for target, state, error in esc.deliveries:
+            line = f"  → {sanitize.inline(target)}: {state}"
+            if error and state != "sent":
+                line += f" — {sanitize.inline(error)[:200]}"
+            lines.append(Content.styled(line, "$error" if state == "failed" else "$text-muted"))
+    return Content("\n").join(lines) if lines else None
+
+
 class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
     """Scrollable view of the selected mention."""
 
@@ -145,8 +216,25 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         yield Static(Content("Nothing selected."), id="detail-head")
         yield Static(id="detail-parent", classes="-hidden")
         yield Static(id="detail-text")
+        yield Static(id="detail-answers", classes="-hidden")
 
-    def show(self, detail: Detail | None) -> None:
+    def show(
+        self,
+        detail: Detail | None,
+        items: Sequence[OutboxItem] = (),
+        escalations: Sequence[Escalation] = (),
+        drafted: bool = False,
+    ) -> None:
+        answers = self.query_one("#detail-answers", Static)
+        summary = (
+            describe_answers(
+                detail.row.created_ms, items, escalations, drafted, int(self.clock() * 1000)
+            )
+            if detail is not None
+            else None
+        )
+        answers.set_class(summary is None, "-hidden")
+        answers.update(summary or Content(""))
         head = self.query_one("#detail-head", Static)
         parent_view = self.query_one("#detail-parent", Static)
         text = self.query_one("#detail-text", Static)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
@@ -35,6 +37,7 @@ UNREAD_MARK = "●"
 CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
+MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
 
 
 def author_label(row: MentionRow) -> str:
@@ -59,8 +62,15 @@ class MentionList(WindowedList):
         "mention-list--customer",
         "mention-list--suggested",
         "mention-list--placeholder",
+        "mention-list--marked",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
+    # Space selects for a macro response here (as mutt's tag), not page down.
+    BINDINGS = [
+        *(b for b in WindowedList.BINDINGS if b.action != "page_down"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("space", "screen.select", "Select (for R)", show=False, id="list.select"),
+    ]
 
     class Highlighted(Message):
         """The cursor is on a (possibly different) mention."""
@@ -76,17 +86,34 @@ class MentionList(WindowedList):
 
     window: StreamWindow | None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marked: set[int] = set()  # mentions picked with space, for one answer to all
+
+    def toggle_mark(self, mention_id: int) -> None:
+        if mention_id in self.marked:
+            self.marked.discard(mention_id)
+        else:
+            self.marked.add(mention_id)
+        self.refresh()
+
+    def set_marks(self, ids: set[int]) -> None:
+        self.marked = set(ids)
+        self.refresh()
+
     @property
     def selected(self) -> MentionRow | None:
         return self.window.get(self.cursor) if self.window else None
 
     def row_state(self, row: MentionRow) -> Hashable:
-        return age(int(self.clock() * 1000), row.created_ms)
+        return (age(int(self.clock() * 1000), row.created_ms), row.id in self.marked)
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
-        when = str(state)
+        when, marked = state  # type: ignore[misc]
         style_of = self.get_component_rich_style
         base = self.rich_style
+        if marked:
+            base += style_of("mention-list--marked")
         if row.status is Status.DONE:
             base += style_of("mention-list--done")
         elif not row.is_read:
@@ -105,7 +132,7 @@ class MentionList(WindowedList):
         author = author_label(row)
         fixed = 2 + 4 + 5 + 2 + author_cells + 1
         segments = [
-            part(f"{mark} ", 2),
+            part(f"{mark}{MARKED_MARK if marked else ' '}", 2),
             part(f"{when:>3} ", 4, style_of("mention-list--age")),
             part(
                 CHANNEL_BADGES.get(row.channel, row.channel[:4]),

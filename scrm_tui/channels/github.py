@@ -1,0 +1,315 @@
+"""GitHub: listen (issue search) and comment on issues and pull requests, each comment
+carrying a hidden marker to find it again."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from scrm_tui.channels.http import (
+    check,
+    iso_utc,
+    json_object,
+    low_budget_wait,
+    read_json,
+    send_request,
+)
+from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.models import AuthorIn, Channel, MentionIn
+from scrm_tui.core.outgoing import (
+    GitHubAccount,
+    PermanentError,
+    ReplyRequest,
+    Sent,
+    TransientError,
+)
+
+SERVICE = "GitHub"
+_TARGET = re.compile(
+    r"https?://[^/\s]+/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(issues|pull|discussions)/(\d+)"
+    r"(?:[/?#]\S*)?"
+)
+_KEY = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_LOOKBACK_S = 120.0  # clocks differ: a comment this much "before" queuing is still ours
+_MAX_PAGES = 10
+
+
+class GitHubSender:
+    """Comments on issues and pull requests (the same endpoint) as one token.
+
+    The body ends with `<!-- scrm:<key> -->`, which GitHub does not render; when
+    `request.attempt > 1` the sender looks for that marker before commenting again.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: GitHubAccount,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._account = account
+        self._clock = clock
+        self._api = account.api_url.rstrip("/")
+
+    async def send(self, request: ReplyRequest) -> Sent:
+        owner, repo, number = _target(request.target_url)
+        if not _KEY.fullmatch(request.key):
+            raise PermanentError("the queued post has a key that cannot be used as a marker")
+        url = f"{self._api}/repos/{quote(owner)}/{quote(repo)}/issues/{number}/comments"
+        marker = marker_for(request.key)
+        if request.attempt > 1:
+            found = await self._find(url, marker, request.created_ms)
+            if found is not None:
+                return found
+        response = await send_request(
+            self._client,
+            "POST",
+            url,
+            service=SERVICE,
+            json={"body": f"{request.text}\n\n{marker}"},
+            headers=self._headers(),
+        )
+        self._check(response)
+        comment = read_json(response, SERVICE)
+        if not isinstance(comment, dict):
+            raise TransientError(f"{SERVICE} sent an unexpected response")
+        return _sent(comment)
+
+    async def _find(self, url: str, marker: str, created_ms: int) -> Sent | None:
+        since = iso_utc(max(0.0, created_ms / 1000 - _LOOKBACK_S), millis=False)
+        page: str | None = url
+        params: dict[str, str] | None = {"since": since, "per_page": "100"}
+        for _ in range(_MAX_PAGES):
+            if page is None:
+                break
+            response = await send_request(
+                self._client, "GET", page, service=SERVICE, params=params, headers=self._headers()
+            )
+            self._check(response)
+            comments = read_json(response, SERVICE)
+            for comment in comments if isinstance(comments, list) else []:
+                body = comment.get("body") if isinstance(comment, dict) else None
+                if isinstance(body, str) and marker in body:
+                    return _sent(comment)
+            page, params = self._next_page(response), None
+        return None
+
+    def _next_page(self, response: httpx.Response) -> str | None:
+        link = response.links.get("next", {}).get("url")
+        if not link:
+            return None
+        # The token goes only to the API host we were configured with.
+        same = httpx.URL(link).host == httpx.URL(self._api).host
+        return link if same else None
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "Authorization": f"Bearer {self._account.token}",
+        }
+
+    def _check(self, response: httpx.Response) -> None:
+        check(response, SERVICE, self._clock(), secrets=(self._account.token,))
+
+
+def marker_for(key: str) -> str:
+    """The HTML comment that ends our comments: invisible on the page, findable by API."""
+    return f"<!-- scrm:{key} -->"
+
+
+def _target(url: str | None) -> tuple[str, str, int]:
+    match = _TARGET.fullmatch(url or "")
+    if match is None:
+        raise PermanentError(
+            "only GitHub issues and pull requests can be answered from here: reply on the page"
+        )
+    owner, repo, kind, number = match.groups()
+    if kind == "discussions":
+        raise PermanentError(
+            "GitHub discussions cannot be answered through the REST API: reply on the page"
+        )
+    return owner, repo, int(number)
+
+
+def _sent(comment: dict[str, Any]) -> Sent:
+    comment_id = comment.get("id")
+    if not isinstance(comment_id, int | str) or isinstance(comment_id, bool):
+        raise TransientError(f"{SERVICE} answered without the new comment")
+    url = comment.get("html_url")
+    return Sent(remote_id=str(comment_id), url=url if isinstance(url, str) else None)
+
+
+# -- listening -----------------------------------------------------------------------
+
+_PER_PAGE = 100
+_MAX_SEARCH_PAGES = 10  # the search API stops at 1000 results
+_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+
+
+class GitHubSource:
+    """Polls issue search for one query, newest created first.
+
+    The cursor is JSON `{"newest": ISO, "ids": [...]}`: the creation time of the newest
+    issue stored (first run: the window start) and the ids created in that same second,
+    since `created:>=` includes it. While a series of pages is read (`more=True`) it
+    also holds `page` (the next page), `top` and `run` (the newest time and the ids seen
+    in this series); `newest` moves up only when the series ends, so a crash in the
+    middle reads it again. A series is cut at 1000 results (the API's limit): a burst
+    larger than that between two polls loses its oldest part.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: GitHubAccount | None,
+        *,
+        query: str,
+        api_url: str = "https://api.github.com",
+        matcher: TermMatcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not query.strip():
+            raise ValueError("a GitHub source needs a query")
+        self._client = client
+        self._account = account
+        self._query = query.strip()
+        self._api = (account.api_url if account else api_url).rstrip("/")
+        self._matcher = matcher
+        self._clock = clock
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        state = _State.parse(cursor, since_ms)
+        query = f"{self._query} is:issue created:>={state.newest}"
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if self._account is not None:
+            headers["Authorization"] = f"Bearer {self._account.token}"
+        response = await send_request(
+            self._client,
+            "GET",
+            f"{self._api}/search/issues",
+            service=SERVICE,
+            params={
+                "q": query,
+                "sort": "created",
+                "order": "desc",
+                "per_page": str(_PER_PAGE),
+                "page": str(state.page),
+            },
+            headers=headers,
+        )
+        secrets = (self._account.token,) if self._account else ()
+        check(response, SERVICE, self._clock(), secrets=secrets)
+        items = json_object(response, SERVICE).get("items")
+        if not isinstance(items, list):
+            raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
+        mentions: list[MentionIn] = []
+        for item in items:
+            mention = self._mention(item)
+            if mention is None:
+                continue
+            stamp = _stamp(mention.created_at)
+            if stamp < state.newest or (stamp == state.newest and mention.external_id in state.ids):
+                continue
+            if stamp > state.top:
+                state.top, state.run = stamp, []
+            if stamp == state.top:
+                state.run.append(mention.external_id)
+            mentions.append(mention)
+        wait = low_budget_wait(response, self._clock())
+        more = len(items) >= _PER_PAGE and state.page < _MAX_SEARCH_PAGES
+        if more:
+            state.page += 1
+            oldest = min((m.created_at for m in mentions), default=None)
+            progress = oldest.strftime("%Y-%m-%d %H:%M") if oldest else None
+            return Page(tuple(mentions), state.dump(), more=True, wait_s=wait, progress=progress)
+        return Page(tuple(mentions), state.finished().dump(), wait_s=wait)
+
+    def _mention(self, item: Any) -> MentionIn | None:
+        if not isinstance(item, dict) or "pull_request" in item:
+            return None
+        created = _utc(item.get("created_at"))
+        url = item.get("html_url")
+        user = item.get("user")
+        if created is None or not isinstance(url, str):
+            return None
+        title = str(item.get("title") or "").strip()
+        body = str(item.get("body") or "").strip()
+        text = f"{title}\n\n{body}" if body else title
+        login = str(user.get("login") or "") if isinstance(user, dict) else ""
+        profile = user.get("html_url") if isinstance(user, dict) else None
+        matched = (self._matcher(text) if self._matcher is not None else None) or self._query
+        return MentionIn(
+            channel=Channel.GITHUB,
+            external_id=url,  # what the reply sender needs to find the issue again
+            text=text,
+            created_at=created,
+            author=AuthorIn(
+                handle=login,
+                url=profile if isinstance(profile, str) else f"https://github.com/{login}",
+            ),
+            url=url,
+            matched=matched,
+        )
+
+
+class _State:
+    def __init__(
+        self,
+        newest: str,
+        ids: list[str],
+        page: int = 1,
+        top: str = "",
+        run: list[str] | None = None,
+    ) -> None:
+        self.newest, self.ids, self.page = newest, ids, page
+        self.top, self.run = top or newest, run if run is not None else []
+
+    @classmethod
+    def parse(cls, cursor: str | None, since_ms: int) -> _State:
+        if cursor is None:
+            return cls(iso_utc(since_ms / 1000, millis=False), [])
+        try:
+            data = json.loads(cursor)
+            newest, ids = data["newest"], data.get("ids") or []
+            page, top, run = data.get("page", 1), data.get("top", ""), data.get("run") or []
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise PermanentError(_BAD_CURSOR) from None
+        texts_ok = all(isinstance(v, str) for v in (newest, top, *ids, *run))
+        if not texts_ok or _utc(newest) is None or not isinstance(page, int) or page < 1:
+            raise PermanentError(_BAD_CURSOR)
+        return cls(newest, list(ids), page, top, list(run))
+
+    def finished(self) -> _State:
+        if self.top > self.newest:
+            return _State(self.top, self.run)
+        return _State(self.newest, sorted({*self.ids, *self.run}))
+
+    def dump(self) -> str:
+        data: dict[str, Any] = {"newest": self.newest, "ids": self.ids}
+        if self.page > 1:
+            data.update(page=self.page, top=self.top, run=self.run)
+        return json.dumps(data, separators=(",", ":"))
+
+
+def _utc(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    """GitHub's own form, `2022-07-19T04:40:52Z`: such strings sort as times do."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

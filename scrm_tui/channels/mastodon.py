@@ -1,0 +1,358 @@
+"""Mastodon: listen (mentions, hashtags, search) and post replies made safe to repeat."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from scrm_tui.channels.http import (
+    check,
+    json_object,
+    low_budget_wait,
+    read_json,
+    send_request,
+)
+from scrm_tui.channels.text import html_to_text
+from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.models import AuthorIn, Channel, MentionIn
+from scrm_tui.core.outgoing import (
+    MastodonAccount,
+    PermanentError,
+    ReplyRequest,
+    Sent,
+    TransientError,
+)
+
+SERVICE = "Mastodon"
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+# A visibility we do not know (a fork's "limited"): reply only to the people mentioned.
+_UNKNOWN_PARENT_VISIBILITY = "direct"
+
+
+class MastodonSender:
+    """Posts as one Mastodon account.
+
+    Every attempt carries `Idempotency-Key: request.key`; Mastodon remembers it for an
+    hour and answers a repeat with the status it already created, so a retry after a
+    crash or a lost answer cannot post twice.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: MastodonAccount,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._account = account
+        self._clock = clock
+        self._base = account.base_url.rstrip("/")
+
+    async def send(self, request: ReplyRequest) -> Sent:
+        visibility = await self._visibility(request)
+        body: dict[str, Any] = {"status": request.text, "visibility": visibility}
+        if request.in_reply_to:
+            body["in_reply_to_id"] = request.in_reply_to
+        response = await send_request(
+            self._client,
+            "POST",
+            f"{self._base}/api/v1/statuses",
+            service=SERVICE,
+            json=body,
+            headers={**self._auth(), "Idempotency-Key": request.key},
+        )
+        self._check(response)
+        status = json_object(response, SERVICE)
+        status_id = status.get("id")
+        if not isinstance(status_id, str | int) or isinstance(status_id, bool):
+            raise TransientError(f"{SERVICE} answered without the new status", status=200)
+        url = status.get("url") or status.get("uri")
+        return Sent(remote_id=str(status_id), url=url if isinstance(url, str) else None)
+
+    async def _visibility(self, request: ReplyRequest) -> str:
+        chosen = self._account.visibility
+        if chosen in VISIBILITIES:
+            return chosen
+        if chosen != "follow":
+            raise PermanentError(
+                f'unknown Mastodon visibility "{chosen}" '
+                "(use follow, public, unlisted, private or direct)"
+            )
+        if not request.in_reply_to:
+            return "public"
+        # "follow": answer a followers-only or direct post as privately as it was made.
+        response = await send_request(
+            self._client,
+            "GET",
+            f"{self._base}/api/v1/statuses/{quote(request.in_reply_to, safe='')}",
+            service=SERVICE,
+            headers=self._auth(),
+        )
+        if response.status_code == 404:
+            raise PermanentError(
+                "the post you are answering was deleted or is not visible to this account (404)",
+                status=404,
+            )
+        self._check(response)
+        parent = json_object(response, SERVICE).get("visibility")
+        return parent if parent in VISIBILITIES else _UNKNOWN_PARENT_VISIBILITY
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._account.token}"}
+
+    def _check(self, response: httpx.Response) -> None:
+        check(response, SERVICE, self._clock(), secrets=(self._account.token,))
+
+
+# -- listening -----------------------------------------------------------------------
+
+KINDS = ("notifications", "tag", "search")
+_PAGE = {"notifications": 80, "tag": 40, "search": 40}  # each endpoint's maximum limit
+_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+
+
+class MastodonSource:
+    """Polls one Mastodon endpoint: mention notifications, a hashtag timeline or search.
+
+    The cursor is the id of the newest item stored (a notification id for
+    "notifications", a status id otherwise), and each poll asks for `min_id=<it>`: the
+    page just above it, so a burst is read page by page (`more=True`) and nothing is
+    skipped. Until something has been seen, it is JSON `{"since_ms": S, "newest": N,
+    "max_id": M}`: a backfill paging down from the top with `max_id=M` until items are
+    older than S, remembering the newest id N it saw, which becomes the cursor when the
+    backfill ends (a crash in the middle resumes at M).
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: MastodonAccount | None,
+        *,
+        base_url: str,
+        kind: str,
+        tag: str | None = None,
+        query: str | None = None,
+        matcher: TermMatcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown Mastodon source kind {kind!r} (use {', '.join(KINDS)})")
+        if kind == "tag" and not (tag or "").strip("# "):
+            raise ValueError("a Mastodon tag source needs a tag")
+        if kind == "search" and not (query or "").strip():
+            raise ValueError("a Mastodon search source needs a query")
+        self._client = client
+        self._account = account
+        self._base = base_url.rstrip("/")
+        self._host = (httpx.URL(self._base).host or "").casefold()
+        self._kind = kind
+        self._tag = (tag or "").strip().lstrip("#")
+        self._query = (query or "").strip()
+        self._matcher = matcher
+        self._clock = clock
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        if self._kind == "notifications" and self._account is None:
+            raise PermanentError(f"{SERVICE}: mention notifications need an access token")
+        state = _Backfill.parse(cursor, since_ms)
+        if state is None:
+            assert cursor is not None
+            return await self._poll(cursor)
+        return await self._backfill(state)
+
+    async def _poll(self, newest: str) -> Page:
+        response, items = await self._get({"min_id": newest})
+        mentions = [m for key, m in items if _newer(key, newest) and m is not None]
+        top = max((key for key, _ in items), key=_id_order, default=newest)
+        if _id_order(top) < _id_order(newest):
+            top = newest  # the cursor only moves forward
+        more = len(items) >= self._limit and top != newest
+        return Page(tuple(mentions), top, more=more, wait_s=self._wait(response))
+
+    async def _backfill(self, state: _Backfill) -> Page:
+        params = {"max_id": state.max_id} if state.max_id else {}
+        response, items = await self._get(params)
+        newest = state.newest
+        mentions: list[MentionIn] = []
+        reached_floor = False
+        for key, mention in items:
+            if newest is None or _id_order(key) > _id_order(newest):
+                newest = key
+            if mention is not None and mention.created_at.timestamp() * 1000 < state.since_ms:
+                reached_floor = True
+            elif mention is not None:
+                mentions.append(mention)
+        lowest = min((key for key, _ in items), key=_id_order, default=None)
+        done = reached_floor or lowest is None or len(items) < self._limit
+        wait = self._wait(response)
+        if done:
+            if newest is None:
+                # Nothing at all yet: stay a backfill from the same floor.
+                return Page(
+                    tuple(mentions), _Backfill(state.since_ms, None, None).dump(), wait_s=wait
+                )
+            return Page(tuple(mentions), newest, wait_s=wait)
+        progress = min((m.created_at for m in mentions), default=None)
+        return Page(
+            tuple(mentions),
+            _Backfill(state.since_ms, newest, lowest).dump(),
+            more=True,
+            wait_s=wait,
+            progress=progress.strftime("%Y-%m-%d %H:%M") if progress else None,
+        )
+
+    @property
+    def _limit(self) -> int:
+        return _PAGE[self._kind]
+
+    async def _get(
+        self, params: dict[str, str]
+    ) -> tuple[httpx.Response, list[tuple[str, MentionIn | None]]]:
+        """The answer and its items as (paging id, mention or None when it is dropped)."""
+        query: list[tuple[str, str]] = [*params.items(), ("limit", str(self._limit))]
+        if self._kind == "notifications":
+            path = "/api/v1/notifications"
+            query.append(("types[]", "mention"))
+        elif self._kind == "tag":
+            path = f"/api/v1/timelines/tag/{quote(self._tag, safe='')}"
+        else:
+            path = "/api/v2/search"
+            query += [("type", "statuses"), ("q", self._query)]
+        headers = {"Authorization": f"Bearer {self._account.token}"} if self._account else {}
+        response = await send_request(
+            self._client,
+            "GET",
+            f"{self._base}{path}",
+            service=SERVICE,
+            params=query,
+            headers=headers,
+        )
+        secrets = (self._account.token,) if self._account else ()
+        check(response, SERVICE, self._clock(), secrets=secrets)
+        data = read_json(response, SERVICE)
+        if self._kind == "search":
+            data = data.get("statuses") if isinstance(data, dict) else None
+        if not isinstance(data, list):
+            raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
+        items: list[tuple[str, MentionIn | None]] = []
+        for entry in data:
+            if not isinstance(entry, dict) or not _is_id(entry.get("id")):
+                continue
+            status = entry.get("status") if self._kind == "notifications" else entry
+            items.append((str(entry["id"]), self._mention(status)))
+        return response, items
+
+    def _mention(self, status: Any) -> MentionIn | None:
+        if not isinstance(status, dict) or not _is_id(status.get("id")):
+            return None
+        if isinstance(status.get("reblog"), dict):
+            return None  # a boost repeats someone's post; the post itself is what counts
+        created = _utc(status.get("created_at"))
+        account = status.get("account")
+        if created is None or not isinstance(account, dict):
+            return None
+        text = html_to_text(str(status.get("content") or ""), hrefs=False)
+        spoiler = str(status.get("spoiler_text") or "").strip()
+        if spoiler:
+            text = f"{spoiler}\n\n{text}" if text else spoiler
+        matched = self._matcher(text) if self._matcher is not None else None
+        if self._kind == "tag":
+            if self._matcher is not None and matched is None:
+                return None  # a hashtag timeline brings more than the watch terms
+            matched = matched or f"#{self._tag}"
+        elif self._kind == "search":
+            matched = matched or self._query
+        parent = status.get("in_reply_to_id")
+        url = status.get("url") or status.get("uri")
+        return MentionIn(
+            channel=Channel.MASTODON,
+            external_id=str(status["id"]),
+            text=text,
+            created_at=created,
+            author=self._author(account),
+            url=url if isinstance(url, str) else None,
+            in_reply_to=str(parent) if _is_id(parent) else None,
+            root=None,  # Mastodon's status does not name its thread's root
+            matched=matched,
+        )
+
+    def _author(self, account: dict[str, Any]) -> AuthorIn:
+        acct = str(account.get("acct") or account.get("username") or "").lstrip("@")
+        if acct and "@" not in acct:
+            # A local account is shown without its instance: add the one we asked.
+            acct = f"{acct}@{self._host}"
+        name = account.get("display_name")
+        followers = account.get("followers_count")
+        url = account.get("url")
+        return AuthorIn(
+            handle=acct,
+            name=name.strip() or None if isinstance(name, str) else None,
+            followers=followers if isinstance(followers, int) and followers >= 0 else None,
+            url=url if isinstance(url, str) else None,
+        )
+
+    def _wait(self, response: httpx.Response) -> float | None:
+        return low_budget_wait(response, self._clock())
+
+
+class _Backfill:
+    """The cursor while nothing has been stored yet (see MastodonSource)."""
+
+    def __init__(self, since_ms: int, newest: str | None, max_id: str | None) -> None:
+        self.since_ms, self.newest, self.max_id = since_ms, newest, max_id
+
+    @classmethod
+    def parse(cls, cursor: str | None, since_ms: int) -> _Backfill | None:
+        """The backfill state, or None when the cursor is a plain newest id."""
+        if cursor is None:
+            return cls(since_ms, None, None)
+        cursor = cursor.strip()
+        if _is_id(cursor) and not cursor.startswith("{"):
+            return None
+        try:
+            data = json.loads(cursor)
+            since, newest, max_id = data["since_ms"], data.get("newest"), data.get("max_id")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise PermanentError(_BAD_CURSOR) from None
+        if not isinstance(since, int) or isinstance(since, bool):
+            raise PermanentError(_BAD_CURSOR)
+        if not all(value is None or _is_id(value) for value in (newest, max_id)):
+            raise PermanentError(_BAD_CURSOR)
+        return cls(since, newest, max_id)
+
+    def dump(self) -> str:
+        data = {"since_ms": self.since_ms, "newest": self.newest, "max_id": self.max_id}
+        return json.dumps(data, separators=(",", ":"))
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, str) and bool(value.strip())) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    """Mastodon ids are numbers in strings: longer is larger, then by digits."""
+    return (len(value), value)
+
+
+def _newer(key: str, than: str) -> bool:
+    return _id_order(key) > _id_order(than)
+
+
+def _utc(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,437 @@
+"""Reddit: listen (search, subreddit comments) and comment through OAuth; a retry first
+looks for the comment it may have made."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from scrm_tui.channels.http import (
+    check,
+    clean,
+    clock_text,
+    json_object,
+    low_budget_wait,
+    send_request,
+)
+from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.models import AuthorIn, Channel, MentionIn
+from scrm_tui.core.outgoing import (
+    PermanentError,
+    RedditAccount,
+    ReplyRequest,
+    Sent,
+    TransientError,
+)
+
+SERVICE = "Reddit"
+SITE = "https://www.reddit.com"
+_FULLNAME = re.compile(r"t[13]_[a-z0-9]{1,16}")
+_TOKEN_MARGIN_S = 120.0  # renew a little early: a token must not expire mid-request
+_LOOKBACK_S = 120.0  # clocks differ: a comment this much "before" queuing is still ours
+_WAIT = re.compile(r"(\d+)\s*(millisecond|second|minute|hour)s?", re.IGNORECASE)
+_UNIT_S = {"millisecond": 0.001, "second": 1.0, "minute": 60.0, "hour": 3600.0}
+
+
+class RedditSender:
+    """Comments as one Reddit account.
+
+    Reddit has no idempotency key, so when `request.attempt > 1` the sender first reads
+    the account's newest comments for one with the same parent and text.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: RedditAccount,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._account = account
+        self._clock = clock
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+        # Reading needs no user: a RedditSource may log in as the app alone.
+        self._app_only = False
+
+    async def send(self, request: ReplyRequest) -> Sent:
+        self._agent()
+        thing = request.in_reply_to or ""
+        if not _FULLNAME.fullmatch(thing):
+            raise PermanentError("a Reddit reply needs the id of a comment or post (t1_… or t3_…)")
+        if request.attempt > 1:
+            found = await self._own_comment(thing, request)
+            if found is not None:
+                return found
+        response = await self._api(
+            "POST",
+            "/api/comment",
+            params={"raw_json": "1"},
+            data={"thing_id": thing, "text": request.text, "api_type": "json"},
+        )
+        self._check(response)
+        return self._created(json_object(response, SERVICE))
+
+    def _agent(self) -> str:
+        agent = self._account.user_agent.strip()
+        if not agent:
+            raise PermanentError(
+                "Reddit needs a user agent like "
+                '"<platform>:<app id>:<version> (by /u/<username>)": it blocks generic ones'
+            )
+        return agent
+
+    async def _api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call with the bearer token, fetched again once if Reddit says it expired."""
+        token = await self._access_token()
+        response = await self._authorised(method, path, token, **kwargs)
+        if response.status_code == 401:
+            async with self._lock:
+                if self._token == token:
+                    self._token = None
+            token = await self._access_token()
+            response = await self._authorised(method, path, token, **kwargs)
+        return response
+
+    async def _authorised(
+        self, method: str, path: str, token: str, **kwargs: Any
+    ) -> httpx.Response:
+        return await send_request(
+            self._client,
+            method,
+            f"{self._account.api_url.rstrip('/')}{path}",
+            service=SERVICE,
+            headers={"Authorization": f"bearer {token}", "User-Agent": self._agent()},
+            **kwargs,
+        )
+
+    async def _access_token(self) -> str:
+        async with self._lock:
+            if self._token is not None and self._clock() < self._expires_at:
+                return self._token
+            account = self._account
+            if account.password:
+                grant = {
+                    "grant_type": "password",
+                    "username": account.username,
+                    "password": account.password,
+                }
+            elif account.refresh_token:
+                grant = {"grant_type": "refresh_token", "refresh_token": account.refresh_token}
+            elif self._app_only:
+                grant = {"grant_type": "client_credentials"}
+            else:
+                raise PermanentError("the Reddit account needs a refresh token or a password")
+            response = await send_request(
+                self._client,
+                "POST",
+                f"{account.auth_url.rstrip('/')}/api/v1/access_token",
+                service=SERVICE,
+                auth=(account.client_id, account.client_secret),
+                data=grant,
+                headers={"User-Agent": self._agent()},
+            )
+            if response.status_code == 401:
+                raise PermanentError(
+                    "Reddit refused the app's client id or secret (401)", status=401
+                )
+            self._check(response)
+            data = json_object(response, SERVICE)
+            error = data.get("error")
+            if error:  # Reddit answers a bad grant with 200 {"error": "invalid_grant"}
+                raise PermanentError(f"Reddit refused the login ({clean(str(error))})")
+            token = data.get("access_token")
+            if not isinstance(token, str) or not token:
+                raise TransientError(f"{SERVICE} sent no access token")
+            lifetime = data.get("expires_in")
+            seconds = float(lifetime) if isinstance(lifetime, int | float) else 3600.0
+            self._token = token
+            self._expires_at = self._clock() + max(0.0, seconds - _TOKEN_MARGIN_S)
+            return token
+
+    async def _own_comment(self, thing: str, request: ReplyRequest) -> Sent | None:
+        username = quote(self._account.username.removeprefix("u/"), safe="")
+        response = await self._api(
+            "GET",
+            f"/user/{username}/comments",
+            params={"limit": "100", "sort": "new", "raw_json": "1"},
+        )
+        self._check(response)
+        listing = json_object(response, SERVICE).get("data")
+        children = listing.get("children") if isinstance(listing, dict) else None
+        earliest = request.created_ms / 1000 - _LOOKBACK_S
+        for child in children if isinstance(children, list) else []:
+            data = child.get("data") if isinstance(child, dict) else None
+            if not isinstance(data, dict):
+                continue
+            created = data.get("created_utc")
+            if (
+                data.get("parent_id") == thing
+                and _same_text(data.get("body"), request.text)
+                and isinstance(created, int | float)
+                and created >= earliest
+            ):
+                return _sent(data)
+        return None
+
+    def _created(self, answer: dict[str, Any]) -> Sent:
+        payload = answer.get("json")
+        if not isinstance(payload, dict):
+            raise TransientError(f"{SERVICE} sent an unexpected response")
+        errors = payload.get("errors")
+        if isinstance(errors, list) and errors:
+            raise self._refusal(payload, errors[0])
+        data = payload.get("data")
+        things = data.get("things") if isinstance(data, dict) else None
+        for thing in things if isinstance(things, list) else []:
+            fields = thing.get("data") if isinstance(thing, dict) else None
+            if isinstance(fields, dict) and isinstance(fields.get("name"), str):
+                return _sent(fields)
+        raise TransientError(f"{SERVICE} answered without the new comment")
+
+    def _refusal(self, payload: dict[str, Any], error: Any) -> Exception:
+        parts = [str(part) for part in error] if isinstance(error, list) else [str(error)]
+        code = parts[0] if parts else "error"
+        message = clean(parts[1]) if len(parts) > 1 else code
+        if code != "RATELIMIT":
+            return PermanentError(f"Reddit refused the comment: {message} ({code})")
+        now = self._clock()
+        wait = payload.get("ratelimit")  # seconds, when Reddit includes it
+        seconds = float(wait) if isinstance(wait, int | float) else _wait_in(message)
+        if seconds is None:
+            return TransientError(f"Reddit rate limit: {message}", status=200)
+        when = now + seconds
+        return TransientError(
+            f"Reddit rate limit: waiting until {clock_text(when, now)}", status=200, retry_at=when
+        )
+
+    def _check(self, response: httpx.Response) -> None:
+        account = self._account
+        secrets = [account.client_secret, account.refresh_token or "", account.password or ""]
+        if self._token:
+            secrets.append(self._token)
+        check(response, SERVICE, self._clock(), secrets=secrets)
+
+
+def _wait_in(message: str) -> float | None:
+    """Seconds in "you are doing that too much. try again in 5 minutes."."""
+    match = _WAIT.search(message)
+    if match is None:
+        return None
+    return int(match.group(1)) * _UNIT_S[match.group(2).lower()]
+
+
+def _same_text(body: Any, text: str) -> bool:
+    if not isinstance(body, str):
+        return False
+    return body.replace("\r\n", "\n").strip() == text.replace("\r\n", "\n").strip()
+
+
+def _sent(data: dict[str, Any]) -> Sent:
+    name = str(data.get("name") or f"t1_{data.get('id')}")
+    permalink = data.get("permalink")
+    link = data.get("link_id")
+    if isinstance(permalink, str) and permalink.startswith("/"):
+        url: str | None = SITE + permalink
+    elif isinstance(link, str) and link.startswith("t3_") and isinstance(data.get("id"), str):
+        url = f"{SITE}/comments/{link[3:]}/_/{data['id']}/"  # what Reddit itself links to
+    else:
+        url = None
+    return Sent(remote_id=name, url=url)
+
+
+# -- listening -----------------------------------------------------------------------
+
+SOURCE_KINDS = ("search", "comments")
+_LIMIT = 100
+_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+
+
+class RedditSource:
+    """Polls Reddit search (sort=new) or one subreddit's newest comments over OAuth.
+
+    It logs in with the account's refresh token or password when it has one, else as
+    the app alone (client credentials). The cursor is the fullname of the newest thing
+    stored (`t1_k3yrfii`), and a poll asks for `before=<it>`: the things just above it,
+    newest first; a full page means more are waiting (`more=True`). Until something
+    has been stored it is JSON `{"since_ms": S, "newest": N, "after": A}`: a backfill
+    paging down with `after=A` until things are older than S, then N becomes the
+    cursor (a crash in the middle resumes at A).
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: RedditAccount,
+        *,
+        kind: str,
+        query: str | None = None,
+        subreddit: str | None = None,
+        matcher: TermMatcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if kind not in SOURCE_KINDS:
+            raise ValueError(f"unknown Reddit source kind {kind!r} (use search or comments)")
+        sub = (subreddit or "").strip().removeprefix("/").removeprefix("r/").strip("/")
+        if kind == "comments" and not sub:
+            raise ValueError("a Reddit comments source needs a subreddit")
+        if kind == "search" and not (query or "").strip():
+            raise ValueError("a Reddit search source needs a query")
+        self._kind = kind
+        self._query = (query or "").strip()
+        self._sub = sub
+        self._matcher = matcher
+        self._clock = clock
+        self._api = RedditSender(client, account, clock)
+        self._api._app_only = True
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        self._api._agent()  # no request without a proper User-Agent
+        state = _Backfill.parse(cursor, since_ms)
+        if state is None:
+            assert cursor is not None
+            return await self._poll(cursor)
+        response, things = await self._get({"after": state.after} if state.after else {})
+        newest = state.newest or (things[0][0] if things else None)
+        mentions: list[MentionIn] = []
+        reached = False
+        for _, created, mention in things:
+            if created * 1000 < state.since_ms:
+                reached = True
+            elif mention is not None:
+                mentions.append(mention)
+        wait = self._wait(response)
+        after = _listing_after(response)
+        if reached or not things or after is None:
+            if newest is None:
+                return Page((), _Backfill(state.since_ms, None, None).dump(), wait_s=wait)
+            return Page(tuple(mentions), newest, wait_s=wait)
+        oldest = min((m.created_at for m in mentions), default=None)
+        return Page(
+            tuple(mentions),
+            _Backfill(state.since_ms, newest, after).dump(),
+            more=True,
+            wait_s=wait,
+            progress=oldest.strftime("%Y-%m-%d %H:%M") if oldest else None,
+        )
+
+    async def _poll(self, cursor: str) -> Page:
+        response, things = await self._get({"before": cursor})
+        found = [m for _, _, m in things if m is not None]
+        top = things[0][0] if things else cursor  # newest first: the first is the newest
+        more = len(things) >= _LIMIT
+        return Page(tuple(found), top, more=more, wait_s=self._wait(response))
+
+    async def _get(
+        self, params: dict[str, str]
+    ) -> tuple[httpx.Response, list[tuple[str, float, MentionIn | None]]]:
+        """The answer and its things, newest first: (fullname, created, mention or None)."""
+        query = {**params, "limit": str(_LIMIT), "raw_json": "1"}
+        if self._kind == "search":
+            path = "/search"
+            query.update(q=self._query, sort="new", type="link")
+        else:
+            path = f"/r/{quote(self._sub, safe='')}/comments"
+        response = await self._api._api("GET", path, params=query)
+        self._api._check(response)
+        listing = json_object(response, SERVICE).get("data")
+        children = listing.get("children") if isinstance(listing, dict) else None
+        if not isinstance(children, list):
+            raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
+        things: list[tuple[str, float, MentionIn | None]] = []
+        for child in children:
+            data = child.get("data") if isinstance(child, dict) else None
+            if not isinstance(data, dict) or child.get("kind") not in ("t1", "t3"):
+                continue
+            name, created = data.get("name"), data.get("created_utc")
+            if not isinstance(name, str) or not isinstance(created, int | float):
+                continue
+            things.append((name, float(created), self._mention(child["kind"], data, created)))
+        return response, things
+
+    def _mention(self, kind: str, data: dict[str, Any], created: float) -> MentionIn | None:
+        if kind == "t1":
+            text = str(data.get("body") or "")
+            parent = data.get("parent_id")
+            root = data.get("link_id")
+        else:
+            title = str(data.get("title") or "").strip()
+            body = str(data.get("selftext") or "").strip()
+            text = f"{title}\n\n{body}" if body else title
+            parent = root = None
+        matched = self._matcher(text) if self._matcher is not None else None
+        if self._kind == "comments":
+            if self._matcher is not None and matched is None:
+                return None  # a subreddit brings more than the watch terms
+            matched = matched or f"r/{self._sub}"
+        else:
+            matched = matched or self._query
+        author = str(data.get("author") or "[deleted]")
+        permalink = data.get("permalink")
+        return MentionIn(
+            channel=Channel.REDDIT,
+            external_id=str(data["name"]),
+            text=text,
+            created_at=datetime.fromtimestamp(created, UTC),
+            author=AuthorIn(
+                handle=author,
+                url=None if author == "[deleted]" else f"{SITE}/user/{quote(author, safe='')}",
+            ),
+            url=SITE + permalink
+            if isinstance(permalink, str) and permalink.startswith("/")
+            else None,
+            in_reply_to=parent if isinstance(parent, str) and parent else None,
+            root=root if isinstance(root, str) and root else None,
+            matched=matched,
+        )
+
+    def _wait(self, response: httpx.Response) -> float | None:
+        return low_budget_wait(response, self._clock())
+
+
+class _Backfill:
+    def __init__(self, since_ms: int, newest: str | None, after: str | None) -> None:
+        self.since_ms, self.newest, self.after = since_ms, newest, after
+
+    @classmethod
+    def parse(cls, cursor: str | None, since_ms: int) -> _Backfill | None:
+        if cursor is None:
+            return cls(since_ms, None, None)
+        if _ANY_FULLNAME.fullmatch(cursor.strip()):
+            return None
+        try:
+            data = json.loads(cursor)
+            since, newest, after = data["since_ms"], data.get("newest"), data.get("after")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise PermanentError(_BAD_CURSOR) from None
+        if not isinstance(since, int) or not all(
+            v is None or (isinstance(v, str) and _ANY_FULLNAME.fullmatch(v))
+            for v in (newest, after)
+        ):
+            raise PermanentError(_BAD_CURSOR)
+        return cls(since, newest, after)
+
+    def dump(self) -> str:
+        data = {"since_ms": self.since_ms, "newest": self.newest, "after": self.after}
+        return json.dumps(data, separators=(",", ":"))
+
+
+_ANY_FULLNAME = re.compile(r"t[1-6]_[a-z0-9]{1,16}")
+
+
+def _listing_after(response: httpx.Response) -> str | None:
+    try:
+        data = json.loads(response.content).get("data")
+    except (ValueError, AttributeError):
+        return None
+    after = data.get("after") if isinstance(data, dict) else None
+    return after if isinstance(after, str) and after else None

@@ -1,0 +1,226 @@
+"""The collector: polls each source on its schedule, within each API's limits, as the one
+lease holder among every scrm process on the database.
+
+A poll stores the mentions first and the cursor after, so a crash in between fetches
+them again (ingest is idempotent) and never skips any. Errors never leave a source:
+a transient one backs off exponentially with jitter (or as long as the API asked),
+repeated ones mark the source degraded, an authentication failure stops it with the
+reason until the configuration changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from scrm_tui.core.listening import Page
+from scrm_tui.core.models import SourceState
+from scrm_tui.core.outgoing import PermanentError, SendError
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.lease import LeaseStore
+from scrm_tui.store.sources import SourceStateStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+LEASE = "collector"
+LEASE_TTL_MS = 20_000  # a collector that stops renewing is replaced within ~20-25 s
+RENEW_S = 5.0
+DEGRADED_AFTER = 5  # failures in a row before a source is shown as degraded
+BACKOFF_BASE_S = 15.0
+BACKOFF_CAP_S = 30 * 60.0
+MAX_PAGES_PER_POLL = 50  # a backfill yields to the other sources after this many
+
+
+class Source(Protocol):
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page: ...
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One thing to poll: `name` is unique ("hackernews", "rss:alerts"), `interval_s`
+    the pause between polls (inside the API's limits)."""
+
+    name: str
+    channel: str
+    interval_s: float
+    source: Source
+
+
+def backoff_s(failures: int, rng: random.Random) -> float:
+    """15 s, 30 s, 1 min … capped at 30 min, each drawn from [half, full]."""
+    delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** max(0, failures - 1))
+    return delay * (0.5 + 0.5 * rng.random())
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_local(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Collector:
+    def __init__(
+        self,
+        inbox: Inbox,
+        specs: Sequence[SourceSpec],
+        *,
+        backfill_s: float = 24 * 3600,
+        clock: Clock = time.time,
+        holder: str | None = None,
+        rng: random.Random | None = None,
+        on_progress: Callable[[str, str], None] | None = None,
+        on_polled: Callable[[SourceSpec, SourceState | None, int], None] | None = None,
+    ) -> None:
+        self.inbox = inbox
+        self.specs = list(specs)
+        self.backfill_s = backfill_s
+        self.clock = clock
+        self.holder = holder or holder_id()
+        self.rng = rng or random.Random()
+        self.on_progress = on_progress
+        self.on_polled = on_polled  # (source, its state after the poll, mentions stored)
+        self.states = SourceStateStore(inbox.db)
+        self.leases = LeaseStore(inbox.db)
+        self._next: dict[str, float] = {}
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    # ---------------------------------------------------------------- one source
+
+    async def poll(self, spec: SourceSpec) -> SourceState | None:
+        """Poll one source now (its pages, for a backfill) and record how it went."""
+        state = await self.states.get(spec.name)
+        cursor = state.cursor if state else None
+        since_ms = self.now_ms() - int(self.backfill_s * 1000)
+        total = 0
+        for _ in range(MAX_PAGES_PER_POLL):
+            try:
+                page = await spec.source.fetch(cursor, since_ms)
+            except SendError as error:
+                await self._failed(spec, error)
+                break
+            except Exception as error:  # a bug in a source: that source stops, not us
+                log.exception("source %s failed", spec.name)
+                await self._failed(spec, SendError(f"{type(error).__name__}: {error}"))
+                break
+            stored = (await self.inbox.ingest(page.mentions)).stored if page.mentions else []
+            total += len(stored)
+            wait_until = (
+                self.now_ms() + int(page.wait_s * 1000) if page.wait_s is not None else None
+            )
+            await self.states.succeeded(
+                spec.name,
+                spec.channel,
+                cursor=page.cursor,
+                stored=len(stored),
+                now_ms=self.now_ms(),
+                wait_until_ms=wait_until,
+            )
+            cursor = page.cursor or cursor
+            if page.progress and self.on_progress is not None:
+                self.on_progress(spec.name, page.progress)
+            if not page.more or page.wait_s:
+                break
+        after = await self.states.get(spec.name)
+        if self.on_polled is not None:
+            self.on_polled(spec, after, total)
+        return after
+
+    async def _failed(self, spec: SourceSpec, error: SendError) -> None:
+        now = self.clock()
+        previous = await self.states.get(spec.name)
+        failures = (previous.failures if previous else 0) + 1
+        if isinstance(error, PermanentError) and error.status in (401, 403):
+            state, until = "auth", None  # stays stopped until the config changes
+        else:
+            wait = backoff_s(failures, self.rng)
+            if error.retry_at is not None and error.retry_at > now:
+                wait = error.retry_at - now + self.rng.random()
+            state = "degraded" if failures >= DEGRADED_AFTER else "backoff"
+            until = int((now + wait) * 1000)
+        await self.states.failed(
+            spec.name,
+            spec.channel,
+            error=error.reason,
+            state=state,
+            until_ms=until,
+            now_ms=self.now_ms(),
+        )
+
+    # ---------------------------------------------------------------- the schedule
+
+    async def due(self) -> list[SourceSpec]:
+        """Sources whose interval has passed and that are not backing off or stopped."""
+        now_ms = self.now_ms()
+        states = {s.source: s for s in await self.states.all()}
+        ready = []
+        for spec in self.specs:
+            state = states.get(spec.name)
+            if state is not None and state.state == "auth":
+                continue
+            if state is not None and (state.backoff_until_ms or 0) > now_ms:
+                continue
+            if self._next.get(spec.name, 0) > now_ms / 1000:
+                continue
+            ready.append(spec)
+        return ready
+
+    async def poll_due(self) -> int:
+        """One round: every due source once. Returns how many were polled."""
+        polled = 0
+        for spec in await self.due():
+            state = await self.poll(spec)
+            if state is not None and state.state == "ok":
+                self._next[spec.name] = self.clock() + spec.interval_s
+            else:  # a failure: its backoff, not the interval, says when to try again
+                self._next.pop(spec.name, None)
+            polled += 1
+        return polled
+
+    # ---------------------------------------------------------------- the lease
+
+    async def take_lease(self) -> bool:
+        """Hold (or keep) the collector lease; a holder on this host whose process is
+        gone is replaced at once, any other only when its lease has run out."""
+        now = self.now_ms()
+        current = await self.leases.holder(LEASE)
+        steal = current.holder if current and _dead_local(current.holder) else None
+        return await self.leases.acquire(LEASE, self.holder, now, LEASE_TTL_MS, steal_from=steal)
+
+    async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
+        """Poll while holding the lease; otherwise wait to take it over."""
+        renewed = 0.0
+        holding = False
+        try:
+            while not stop.is_set():
+                if not holding or self.clock() - renewed >= RENEW_S:
+                    holding = await self.take_lease()
+                    renewed = self.clock()
+                if holding:
+                    await self.poll_due()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), tick_s)
+        finally:
+            if holding:
+                await self.leases.release(LEASE, self.holder)

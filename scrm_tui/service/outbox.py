@@ -1,0 +1,264 @@
+"""The outbox worker: claims due items, sends them, and retries the way each API asks.
+
+Exactly once: an item is claimed (state `sending`, attempts + 1) and committed before
+any byte goes out, and marked sent in its own transaction afterwards. A process
+killed in between leaves the item in `sending`; whoever picks it up next sends it
+again with the same key, and the sender makes that repeat harmless (Mastodon's
+Idempotency-Key, the Bluesky record key, or a look for our own post first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import socket
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from scrm_tui.channels.bluesky import BlueskySender
+from scrm_tui.channels.github import GitHubSender
+from scrm_tui.channels.http import make_client
+from scrm_tui.channels.mastodon import MastodonSender
+from scrm_tui.channels.reddit import RedditSender
+from scrm_tui.channels.webhooks import WebhookSender
+from scrm_tui.core.models import OutboxItem
+from scrm_tui.core.outgoing import (
+    EscalationNotice,
+    PermanentError,
+    ReplyRequest,
+    SendError,
+    Sent,
+    TransientError,
+)
+from scrm_tui.service.credentials import Credentials
+from scrm_tui.store.outbox import OutboxStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+# A claim outlives the slowest request (20 s timeout) with room to spare; a claim of a
+# process that is known dead (same host, pid gone) is released at once instead.
+LEASE_MS = 90_000
+MAX_TRIES = 8  # transient failures before an item is failed (then retried by hand)
+BACKOFF_BASE_S = 5.0
+BACKOFF_CAP_S = 600.0
+
+
+class _Sender(Protocol):
+    async def send(self, request: ReplyRequest) -> Sent: ...
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def backoff_s(tries: int, rng: random.Random | None = None) -> float:
+    """Exponential with jitter: 5 s, 10 s, 20 s … capped at 10 min, each drawn from
+    [half, full] so that many waiting items do not all come back at once."""
+    delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** max(0, tries - 1))
+    draw: float = (rng or random).random()
+    return delay * (0.5 + 0.5 * draw)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+class Dispatcher:
+    """Turns an outbox item into one call of the right sender."""
+
+    def __init__(self, creds: Credentials, store: OutboxStore, clock: Clock = time.time):
+        self.creds = creds
+        self.store = store
+        self.clock = clock
+        self._client: Any = None
+        self._senders: dict[str, _Sender] = {}
+        self._hooks: WebhookSender | None = None
+
+    @property
+    def channels(self) -> set[str]:
+        return set(self.creds.accounts)
+
+    @property
+    def targets(self) -> set[str]:
+        return self.creds.targets
+
+    def _http(self) -> Any:
+        if self._client is None:
+            self._client = make_client()
+        return self._client
+
+    def _sender(self, channel: str) -> _Sender:
+        if channel not in self._senders:
+            account = self.creds.accounts[channel]
+            kinds: dict[str, Any] = {
+                "mastodon": MastodonSender,
+                "bluesky": BlueskySender,
+                "reddit": RedditSender,
+                "github": GitHubSender,
+            }
+            self._senders[channel] = kinds[channel](self._http(), account, clock=self.clock)
+        return self._senders[channel]
+
+    async def send(self, item: OutboxItem) -> Sent:
+        if item.kind == "webhook":
+            hook = self.creds.hook(item.target or "")
+            if hook is None:
+                raise PermanentError(
+                    self.creds.hook_problems.get(item.target or "")
+                    or f"no webhook {item.target} in the config"
+                )
+            if self._hooks is None:
+                self._hooks = WebhookSender(self._http(), clock=self.clock)
+            notice = EscalationNotice(**json.loads(item.text))
+            return await self._hooks.deliver(hook, notice, item.key)
+        why = self.creds.why_not(item.channel)
+        if why:
+            raise PermanentError(why)
+        in_reply_to = target_url = None
+        if item.kind == "reply":
+            target = await self.store.reply_target(item.id)
+            if target is None:
+                raise PermanentError("the mention this answers is gone")
+            in_reply_to, target_url = target
+        request = ReplyRequest(
+            channel=item.channel,
+            text=item.text,
+            key=item.key,
+            in_reply_to=in_reply_to,
+            target_url=target_url,
+            attempt=item.attempts,
+            created_ms=item.created_ms,
+        )
+        return await self._sender(item.channel).send(request)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+class OutboxWorker:
+    """Sends what is due, one item at a time, in any process that has the credentials."""
+
+    def __init__(
+        self,
+        store: OutboxStore,
+        dispatcher: Dispatcher,
+        *,
+        done_on_send: bool = True,
+        clock: Clock = time.time,
+        worker: str | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.dispatcher = dispatcher
+        self.done_on_send = done_on_send
+        self.clock = clock
+        self.worker = worker or worker_id()
+        self.rng = rng or random.Random()
+        self.wake = asyncio.Event()
+        self._listeners: list[Callable[[OutboxItem], None]] = []
+        self._host = socket.gethostname()
+
+    def on_change(self, listener: Callable[[OutboxItem], None]) -> None:
+        """Call `listener(item)` after each item this worker sent, retried or failed."""
+        self._listeners.append(listener)
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    async def release_dead(self) -> int:
+        """Claims left by a process on this host that no longer exists are due now."""
+        released = 0
+        for outbox_id, claimed_by in await self.store.claims():
+            host, _, pid = claimed_by.rpartition(":")
+            if host != self._host or not pid.isdigit() or claimed_by == self.worker:
+                continue
+            if not _alive(int(pid)) and await self.store.release(
+                outbox_id, claimed_by, self.now_ms()
+            ):
+                released += 1
+        return released
+
+    async def run_due(self) -> list[OutboxItem]:
+        """Send everything due now; returns the items as they ended up."""
+        done: list[OutboxItem] = []
+        while True:
+            item = await self.store.claim(
+                self.worker,
+                self.now_ms(),
+                LEASE_MS,
+                self.dispatcher.channels,
+                self.dispatcher.targets,
+            )
+            if item is None:
+                return done
+            await self._attempt(item)
+            after = await self.store.get(item.id)
+            if after is not None:
+                done.append(after)
+                for listener in list(self._listeners):
+                    listener(after)
+
+    async def _attempt(self, item: OutboxItem) -> None:
+        redact = self.dispatcher.creds.redact
+        try:
+            sent = await self.dispatcher.send(item)
+        except PermanentError as error:
+            await self.store.mark_failed(item.id, redact(error.reason), self.now_ms())
+        except TransientError as error:
+            await self._retry(item, error)
+        except SendError as error:  # neither kind: treat as transient
+            await self._retry(item, error)
+        except Exception as error:  # a bug: keep the item, say so, log the traceback
+            log.exception("sending outbox item %s failed", item.id)
+            reason = redact(f"unexpected error: {type(error).__name__}: {error}")
+            await self.store.mark_failed(item.id, reason, self.now_ms())
+        else:
+            done = self.done_on_send and item.kind != "webhook"
+            await self.store.mark_sent(item.id, sent.remote_id, sent.url, self.now_ms(), done)
+
+    async def _retry(self, item: OutboxItem, error: SendError) -> None:
+        reason = self.dispatcher.creds.redact(error.reason)
+        now = self.clock()
+        if item.tries >= MAX_TRIES:
+            await self.store.mark_failed(
+                item.id, f"gave up after {item.tries} attempts: {reason}", self.now_ms()
+            )
+            return
+        if error.retry_at is not None and error.retry_at > now:
+            # The API said when: wait exactly that long (plus a breath of jitter).
+            wait = error.retry_at - now + self.rng.random()
+        else:
+            wait = backoff_s(item.tries, self.rng)
+        next_ms = int((now + wait) * 1000)
+        await self.store.mark_retry(item.id, reason, next_ms, self.now_ms())
+
+    async def run_forever(self, poll_s: float = 1.0) -> None:
+        """Send as items fall due; `wake` is set by whoever queues something here, and
+        the poll picks up items queued by other processes."""
+        while True:
+            try:
+                await self.release_dead()
+                await self.run_due()
+            except Exception:  # the database was busy too long, say: try again later
+                log.exception("outbox worker pass failed")
+            due = await self.store.next_due_ms()
+            wait = poll_s
+            if due is not None:
+                wait = min(poll_s, max(0.05, (due - self.now_ms()) / 1000))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), wait)
+            self.wake.clear()

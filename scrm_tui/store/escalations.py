@@ -1,0 +1,193 @@
+"""Escalations: create, acknowledge, resolve; each change lands in the history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
+from typing import Any
+
+import aiosqlite
+
+from scrm_tui.core.models import Escalation
+from scrm_tui.store.db import Database
+from scrm_tui.store.outbox import insert_outbox
+
+_COLUMNS = """e.id, e.mention_id, e.customer_id, e.team, e.priority, e.note, e.state,
+    e.created_ms, e.created_by, e.acked_ms, e.acked_by, e.resolved_ms, e.resolved_by,
+    e.resolution, m.channel, a.handle, c.name, substr(m.text, 1, 200)"""
+_FROM = """FROM escalations e
+    LEFT JOIN mentions m ON m.id = e.mention_id
+    LEFT JOIN authors a ON a.id = e.author_id
+    LEFT JOIN customers c ON c.id = coalesce(a.customer_id, e.customer_id)"""
+
+# A webhook delivery to queue with an escalation change: (kind, "team/hook", body, key).
+Delivery = tuple[str, str, str, str]
+
+
+class EscalationStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        mention_id: int | None,
+        customer_id: int | None,
+        team: str,
+        priority: str,
+        note: str,
+        agent: str,
+        now_ms: int,
+        deliveries: Callable[[int], Sequence[Delivery]],
+    ) -> int:
+        """The escalation, its history entry and its webhook deliveries: one transaction,
+        so a crash can never leave an escalation that nobody was told about."""
+        async with self.db.transaction() as conn:
+            author_id = None
+            channel = None
+            if mention_id is not None:
+                async with conn.execute(
+                    """SELECT m.author_id, a.customer_id, m.channel FROM mentions m
+                       JOIN authors a ON a.id = m.author_id WHERE m.id = ?""",
+                    (mention_id,),
+                ) as cursor:
+                    found = await cursor.fetchone()
+                if found is not None:
+                    author_id, linked, channel = found
+                    customer_id = customer_id or linked
+            async with conn.execute(
+                """INSERT INTO escalations (mention_id, author_id, customer_id, team, priority,
+                                            note, created_ms, created_by)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (mention_id, author_id, customer_id, team, priority, note, now_ms, agent),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            escalation_id = int(row[0])
+            summary = f"escalated to {team} ({priority})" + (f": {note}" if note else "")
+            await _history(conn, escalation_id, "opened", summary, agent, now_ms, channel)
+            await _queue(conn, escalation_id, deliveries(escalation_id), agent, now_ms)
+        return escalation_id
+
+    async def change(
+        self,
+        escalation_id: int,
+        state: str,
+        *,
+        agent: str,
+        now_ms: int,
+        note: str = "",
+        deliveries: Sequence[Delivery] = (),
+    ) -> bool:
+        """Acknowledge or resolve (or reopen); False when it was already in that state."""
+        async with self.db.transaction() as conn:
+            if state == "acknowledged":
+                sql = "UPDATE escalations SET state = ?, acked_ms = ?, acked_by = ?"
+                params: list[Any] = [state, now_ms, agent]
+            elif state == "resolved":
+                sql = (
+                    "UPDATE escalations SET state = ?, resolved_ms = ?, resolved_by = ?, "
+                    "resolution = ?"
+                )
+                params = [state, now_ms, agent, note]
+            else:
+                sql = "UPDATE escalations SET state = ?, resolved_ms = NULL, resolved_by = NULL"
+                params = [state]
+            cursor = await conn.execute(
+                f"{sql} WHERE id = ? AND state != ?", [*params, escalation_id, state]
+            )
+            if not cursor.rowcount:
+                return False
+            async with conn.execute(
+                "SELECT team, priority FROM escalations WHERE id = ?", (escalation_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            words = {"acknowledged": "acknowledged", "resolved": "resolved", "open": "reopened"}
+            summary = f"escalation to {row[0]} ({row[1]}) {words[state]}" + (
+                f": {note}" if note else ""
+            )
+            await _history(conn, escalation_id, state, summary, agent, now_ms, None)
+            await _queue(conn, escalation_id, deliveries, agent, now_ms)
+        return True
+
+    async def get(self, escalation_id: int) -> Escalation | None:
+        found = await self._select("WHERE e.id = ?", [escalation_id])
+        return found[0] if found else None
+
+    async def listing(self, states: Collection[str] = (), limit: int = 1000) -> list[Escalation]:
+        """Oldest open first: the ones that have waited longest are the most urgent."""
+        where = f"WHERE e.state IN ({','.join('?' * len(states))})" if states else ""
+        return await self._select(
+            f"{where} ORDER BY e.state = 'resolved', e.created_ms LIMIT ?", [*states, limit]
+        )
+
+    async def for_mention(self, mention_id: int) -> list[Escalation]:
+        return await self._select("WHERE e.mention_id = ? ORDER BY e.id", [mention_id])
+
+    async def _select(self, tail: str, params: Sequence[Any]) -> list[Escalation]:
+        async with self.db.reader.execute(f"SELECT {_COLUMNS} {_FROM} {tail}", params) as cursor:
+            rows = list(await cursor.fetchall())
+        if not rows:
+            return []
+        ids = [int(r[0]) for r in rows]
+        deliveries: dict[int, list[tuple[str, str, str | None]]] = {}
+        async with self.db.reader.execute(
+            f"""SELECT escalation_id, target, state, last_error FROM outbox
+                WHERE escalation_id IN ({",".join("?" * len(ids))}) ORDER BY id""",
+            ids,
+        ) as cursor:
+            for esc, target, state, error in await cursor.fetchall():
+                deliveries.setdefault(int(esc), []).append((str(target), str(state), error))
+        return [
+            replace(Escalation(*row), deliveries=tuple(deliveries.get(int(row[0]), ())))
+            for row in rows
+        ]
+
+
+async def _history(
+    conn: aiosqlite.Connection,
+    escalation_id: int,
+    event: str,
+    summary: str,
+    agent: str,
+    now_ms: int,
+    channel: str | None,
+) -> None:
+    await conn.execute(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                     mention_id, channel, summary, detail)
+           SELECT 'escalation', ?, ?, e.customer_id, e.author_id, e.mention_id, ?, ?, ?
+           FROM escalations e WHERE e.id = ?""",
+        (
+            now_ms,
+            agent,
+            channel,
+            summary,
+            json.dumps({"escalation": escalation_id, "event": event}),
+            escalation_id,
+        ),
+    )
+
+
+async def _queue(
+    conn: aiosqlite.Connection,
+    escalation_id: int,
+    deliveries: Sequence[Delivery],
+    agent: str,
+    now_ms: int,
+) -> None:
+    for kind, target, body, key in deliveries:
+        await insert_outbox(
+            conn,
+            kind="webhook",
+            channel=kind,
+            text=body,
+            key=key,
+            mention_ids=(),
+            agent=agent,
+            now_ms=now_ms,
+            target=target,
+            escalation_id=escalation_id,
+        )

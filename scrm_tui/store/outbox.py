@@ -1,0 +1,490 @@
+"""The outbox: queue, claim, mark sent or failed, and what a sent reply changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import aiosqlite
+
+from scrm_tui.core.models import OutboxItem, OutboxState, Status
+from scrm_tui.store.db import Database
+from scrm_tui.store.mentions import set_status_in
+
+_COLUMNS = """o.id, o.kind, o.channel, o.target, o.escalation_id, o.text, o.key, o.state,
+    o.attempts, o.last_error, o.next_ms, o.remote_id, o.remote_url, o.created_ms,
+    o.created_by, o.sent_ms,
+    (SELECT group_concat(mention_id) FROM outbox_mentions WHERE outbox_id = o.id),
+    o.attempts_base"""
+
+# What a sent post is called in a customer's history.
+_HISTORY_KIND = {"reply": "reply", "manual": "reply", "post": "post"}
+
+
+def _item(row: Any) -> OutboxItem:
+    values = list(row)
+    values[7] = OutboxState(values[7])
+    ids = values[16]
+    values[16] = tuple(sorted(int(i) for i in ids.split(","))) if ids else ()
+    return OutboxItem(*values)
+
+
+class OutboxStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---------------------------------------------------------------- queueing
+
+    async def enqueue(
+        self,
+        *,
+        kind: str,
+        channel: str,
+        text: str,
+        key: str,
+        mention_ids: Sequence[int],
+        agent: str,
+        now_ms: int,
+        target: str | None = None,
+        escalation_id: int | None = None,
+        draft_key: str | None = None,
+    ) -> int:
+        """Queue one post; its draft goes in the same transaction, so a crash leaves
+        either the draft or the queued post, never neither."""
+        async with self.db.transaction() as conn:
+            outbox_id = await insert_outbox(
+                conn,
+                kind=kind,
+                channel=channel,
+                text=text,
+                key=key,
+                mention_ids=mention_ids,
+                agent=agent,
+                now_ms=now_ms,
+                target=target,
+                escalation_id=escalation_id,
+            )
+            if draft_key is not None:
+                await conn.execute(
+                    "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
+                )
+        return outbox_id
+
+    async def record_manual(
+        self,
+        *,
+        channel: str,
+        text: str,
+        key: str,
+        mention_ids: Sequence[int],
+        agent: str,
+        now_ms: int,
+        done: bool,
+        draft_key: str | None,
+        url: str | None,
+    ) -> int:
+        """A reply made by hand elsewhere (a network with no write API, or no
+        credentials here): recorded as sent, with everything a sent reply changes."""
+        async with self.db.transaction() as conn:
+            outbox_id = await insert_outbox(
+                conn,
+                kind="manual",
+                channel=channel,
+                text=text,
+                key=key,
+                mention_ids=mention_ids,
+                agent=agent,
+                now_ms=now_ms,
+                state=OutboxState.SENT,
+            )
+            await conn.execute(
+                "UPDATE outbox SET sent_ms = ?, remote_url = ? WHERE id = ?",
+                (now_ms, url, outbox_id),
+            )
+            if draft_key is not None:
+                await conn.execute(
+                    "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
+                )
+            await _after_sent(conn, outbox_id, now_ms, done)
+        return outbox_id
+
+    # ---------------------------------------------------------------- sending
+
+    async def claim(
+        self,
+        worker: str,
+        now_ms: int,
+        lease_ms: int,
+        channels: Collection[str],
+        targets: Collection[str] = (),
+    ) -> OutboxItem | None:
+        """Take the next due item this worker can send: pending and due, or left in
+        `sending` by a worker whose lease ran out. Atomic across processes."""
+        if not channels and not targets:
+            return None
+        params: list[Any] = [now_ms, now_ms]
+        allowed = []
+        if channels:
+            allowed.append(f"(kind != 'webhook' AND channel IN ({','.join('?' * len(channels))}))")
+            params.extend(sorted(channels))
+        if targets:
+            allowed.append(f"(kind = 'webhook' AND target IN ({','.join('?' * len(targets))}))")
+            params.extend(sorted(targets))
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                f"""SELECT id FROM outbox
+                    WHERE state IN ('pending', 'sending') AND next_ms <= ?
+                      AND (state = 'pending' OR claim_until_ms <= ?)
+                      AND ({" OR ".join(allowed)})
+                    ORDER BY next_ms, id LIMIT 1""",
+                params,
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                """UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+                       claimed_by = ?, claim_until_ms = ?, updated_ms = ?
+                   WHERE id = ?""",
+                (worker, now_ms + lease_ms, now_ms, row[0]),
+            )
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (row[0],)
+            ) as cursor:
+                claimed = await cursor.fetchone()
+        return _item(claimed)
+
+    async def claims(self) -> list[tuple[int, str]]:
+        """Items being sent right now, and by whom (to find claims of dead processes)."""
+        async with self.db.reader.execute(
+            "SELECT id, claimed_by FROM outbox WHERE state = 'sending'"
+        ) as cursor:
+            return [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]
+
+    async def release(self, outbox_id: int, claimed_by: str, now_ms: int) -> bool:
+        """Make an item claimed by a dead process due again (its lease is void)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE outbox SET claim_until_ms = ?, next_ms = min(next_ms, ?),
+                       updated_ms = ?
+                   WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+                (now_ms, now_ms, now_ms, outbox_id, claimed_by),
+            )
+            return cursor.rowcount > 0
+
+    async def mark_sent(
+        self,
+        outbox_id: int,
+        remote_id: str | None,
+        remote_url: str | None,
+        now_ms: int,
+        done: bool,
+    ) -> None:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE outbox SET state = 'sent', remote_id = ?, remote_url = ?,
+                       sent_ms = ?, last_error = NULL, claimed_by = NULL, updated_ms = ?
+                   WHERE id = ? AND state != 'sent'""",
+                (remote_id, remote_url, now_ms, now_ms, outbox_id),
+            )
+            if cursor.rowcount:
+                await _after_sent(conn, outbox_id, now_ms, done)
+
+    async def mark_retry(self, outbox_id: int, error: str, next_ms: int, now_ms: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """UPDATE outbox SET state = 'pending', last_error = ?, next_ms = ?,
+                       claimed_by = NULL, claim_until_ms = NULL, updated_ms = ?
+                   WHERE id = ? AND state = 'sending'""",
+                (error, next_ms, now_ms, outbox_id),
+            )
+
+    async def mark_failed(self, outbox_id: int, error: str, now_ms: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL,
+                       claim_until_ms = NULL, updated_ms = ?
+                   WHERE id = ? AND state IN ('sending', 'pending')""",
+                (error, now_ms, outbox_id),
+            )
+
+    # ---------------------------------------------------------------- by hand
+
+    async def retry(self, outbox_id: int, now_ms: int) -> bool:
+        """A failed item goes back in the queue, due now, with a fresh retry budget."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE outbox SET state = 'pending', next_ms = ?, attempts_base = attempts,
+                       updated_ms = ?
+                   WHERE id = ? AND state = 'failed'""",
+                (now_ms, now_ms, outbox_id),
+            )
+            return cursor.rowcount > 0
+
+    async def discard(self, outbox_id: int, agent: str, now_ms: int) -> OutboxItem | None:
+        """Give up on a failed or waiting item. A reply's text goes back to its draft
+        (unless a newer draft is there), so discarding never loses what was written."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE outbox SET state = 'discarded', updated_ms = ?
+                   WHERE id = ? AND state IN ('failed', 'pending')""",
+                (now_ms, outbox_id),
+            )
+            if not cursor.rowcount:
+                return None
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
+            ) as cursor:
+                item = _item(await cursor.fetchone())
+            if item.kind == "reply" and len(item.mention_ids) == 1:
+                draft = f"reply:{item.mention_ids[0]}"
+            elif item.kind == "post":
+                draft = "post"
+            else:
+                return item
+            await conn.execute(
+                """INSERT OR IGNORE INTO drafts (agent, key, channel, text, updated_ms)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (agent, draft, item.channel, item.text, now_ms),
+            )
+        return item
+
+    # ---------------------------------------------------------------- reading
+
+    async def get(self, outbox_id: int) -> OutboxItem | None:
+        async with self.db.reader.execute(
+            f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _item(row) if row else None
+
+    async def items(
+        self, states: Collection[str] = (), limit: int = 500, kinds: Collection[str] = ()
+    ) -> list[OutboxItem]:
+        """Newest first."""
+        where: list[str] = []
+        params: list[Any] = []
+        if states:
+            where.append(f"o.state IN ({','.join('?' * len(states))})")
+            params.extend(states)
+        if kinds:
+            where.append(f"o.kind IN ({','.join('?' * len(kinds))})")
+            params.extend(kinds)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        async with self.db.reader.execute(
+            f"SELECT {_COLUMNS} FROM outbox o {clause} ORDER BY o.id DESC LIMIT ?",
+            [*params, limit],
+        ) as cursor:
+            return [_item(row) for row in await cursor.fetchall()]
+
+    async def for_mention(self, mention_id: int) -> list[OutboxItem]:
+        """Every post answering this mention (replies and macro posts), oldest first."""
+        async with self.db.reader.execute(
+            f"""SELECT {_COLUMNS} FROM outbox o
+                JOIN outbox_mentions om ON om.outbox_id = o.id
+                WHERE om.mention_id = ? ORDER BY o.id""",
+            (mention_id,),
+        ) as cursor:
+            return [_item(row) for row in await cursor.fetchall()]
+
+    async def reply_target(self, outbox_id: int) -> tuple[str, str | None] | None:
+        """(external id, url) of the mention a reply answers."""
+        async with self.db.reader.execute(
+            """SELECT m.external_id, m.url FROM outbox_mentions om
+               JOIN mentions m ON m.id = om.mention_id WHERE om.outbox_id = ? LIMIT 1""",
+            (outbox_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (str(row[0]), row[1]) if row else None
+
+    async def counts(self) -> dict[str, int]:
+        async with self.db.reader.execute(
+            "SELECT state, count(*) FROM outbox "
+            "WHERE state IN ('pending', 'sending', 'failed') GROUP BY state"
+        ) as cursor:
+            return {str(state): int(n) for state, n in await cursor.fetchall()}
+
+    async def next_due_ms(self) -> int | None:
+        async with self.db.reader.execute(
+            "SELECT min(next_ms) FROM outbox WHERE state IN ('pending', 'sending')"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    # ---------------------------------------------------------------- drafts
+
+    async def draft(self, agent: str, key: str) -> tuple[str | None, str] | None:
+        """(channel, text) of this agent's draft, if there is one."""
+        async with self.db.reader.execute(
+            "SELECT channel, text FROM drafts WHERE agent = ? AND key = ?", (agent, key)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (row[0], str(row[1])) if row else None
+
+    async def save_draft(
+        self, agent: str, key: str, channel: str | None, text: str, now_ms: int
+    ) -> None:
+        """Keep a draft; an empty (or blank) text deletes it."""
+        async with self.db.transaction() as conn:
+            if text.strip():
+                await conn.execute(
+                    """INSERT INTO drafts (agent, key, channel, text, updated_ms)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (agent, key) DO UPDATE SET
+                           channel = excluded.channel, text = excluded.text,
+                           updated_ms = excluded.updated_ms""",
+                    (agent, key, channel, text, now_ms),
+                )
+            else:
+                await conn.execute("DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, key))
+
+    async def drafted(self, agent: str, mention_ids: Sequence[int]) -> set[int]:
+        """Which of these mentions have an unsent draft by this agent."""
+        if not mention_ids:
+            return set()
+        keys = [f"reply:{i}" for i in mention_ids]
+        async with self.db.reader.execute(
+            f"SELECT key FROM drafts WHERE agent = ? AND key IN ({','.join('?' * len(keys))})",
+            [agent, *keys],
+        ) as cursor:
+            return {int(str(r[0]).split(":")[1]) for r in await cursor.fetchall()}
+
+
+async def insert_outbox(
+    conn: aiosqlite.Connection,
+    *,
+    kind: str,
+    channel: str,
+    text: str,
+    key: str,
+    mention_ids: Sequence[int],
+    agent: str,
+    now_ms: int,
+    target: str | None = None,
+    escalation_id: int | None = None,
+    state: OutboxState = OutboxState.PENDING,
+) -> int:
+    """One outbox row and its mention links, inside the caller's transaction."""
+    async with conn.execute(
+        """INSERT INTO outbox (kind, channel, target, escalation_id, text, key, state,
+                               next_ms, created_ms, created_by, updated_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        (
+            kind,
+            channel,
+            target,
+            escalation_id,
+            text,
+            key,
+            state.value,
+            now_ms,
+            now_ms,
+            agent,
+            now_ms,
+        ),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    outbox_id = int(row[0])
+    await conn.executemany(
+        "INSERT OR IGNORE INTO outbox_mentions (outbox_id, mention_id) VALUES (?, ?)",
+        [(outbox_id, mention_id) for mention_id in mention_ids],
+    )
+    return outbox_id
+
+
+async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, done: bool) -> None:
+    """What a sent post changes: each answered mention's first-response time, a history
+    entry for its author and customer, and (if configured) its status moves to done."""
+    async with conn.execute(
+        "SELECT kind, channel, text, created_by, remote_url, target, escalation_id "
+        "FROM outbox WHERE id = ?",
+        (outbox_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    kind, channel, text, agent, url, target, escalation_id = row
+    if kind == "webhook":
+        await _record_delivery(conn, escalation_id, channel, target, agent, now_ms)
+        return
+    async with conn.execute(
+        """SELECT m.id, m.author_id, a.customer_id FROM outbox_mentions om
+           JOIN mentions m ON m.id = om.mention_id JOIN authors a ON a.id = m.author_id
+           WHERE om.outbox_id = ?""",
+        (outbox_id,),
+    ) as cursor:
+        mentions = list(await cursor.fetchall())
+    ids = [int(m[0]) for m in mentions]
+    await conn.executemany(
+        "UPDATE mentions SET first_response_ms = ? WHERE id = ? AND first_response_ms IS NULL",
+        [(now_ms, mention_id) for mention_id in ids],
+    )
+    detail = json.dumps(
+        {
+            "outbox": outbox_id,
+            "url": url,
+            "how": "by hand" if kind == "manual" else "sent",
+            "answers": len(ids),
+        }
+    )
+    await conn.executemany(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                     mention_id, channel, summary, detail, direction)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'out')""",
+        [
+            (
+                _HISTORY_KIND[kind],
+                now_ms,
+                agent,
+                customer,
+                author,
+                mention_id,
+                channel,
+                text,
+                detail,
+            )
+            for mention_id, author, customer in mentions
+        ],
+    )
+    if agent:  # whoever answered has read it
+        await conn.executemany(
+            "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) VALUES (?, ?, ?)",
+            [(mention_id, agent, now_ms) for mention_id in ids],
+        )
+    if done and ids:
+        await set_status_in(conn, ids, Status.DONE, str(agent or "scrm"), now_ms)
+
+
+async def _record_delivery(
+    conn: aiosqlite.Connection,
+    escalation_id: int | None,
+    channel: str,
+    target: str | None,
+    agent: str | None,
+    now_ms: int,
+) -> None:
+    if escalation_id is None:
+        return
+    async with conn.execute(
+        "SELECT customer_id, author_id, mention_id, team, priority FROM escalations WHERE id = ?",
+        (escalation_id,),
+    ) as cursor:
+        esc = await cursor.fetchone()
+    if esc is None:
+        return
+    await conn.execute(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                     mention_id, channel, summary, detail)
+           VALUES ('escalation', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            now_ms,
+            agent,
+            esc[0],
+            esc[1],
+            esc[2],
+            channel,
+            f"escalation #{escalation_id} delivered to {target} ({channel})",
+            json.dumps({"escalation": escalation_id, "event": "delivered", "target": target}),
+        ),
+    )

@@ -1,0 +1,98 @@
+"""Per-source state: the cursor, the last success, the last error and the backoff."""
+
+from __future__ import annotations
+
+from scrm_tui.core.models import SourceState
+from scrm_tui.store.db import Database
+
+_COLUMNS = """source, channel, cursor, state, failures, backoff_until_ms, last_ok_ms,
+    last_error, last_error_ms, stored, updated_ms"""
+
+
+class SourceStateStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def get(self, source: str) -> SourceState | None:
+        async with self.db.reader.execute(
+            f"SELECT {_COLUMNS} FROM source_state WHERE source = ?", (source,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return SourceState(*row) if row else None
+
+    async def all(self) -> list[SourceState]:
+        async with self.db.reader.execute(
+            f"SELECT {_COLUMNS} FROM source_state ORDER BY source"
+        ) as cursor:
+            return [SourceState(*row) for row in await cursor.fetchall()]
+
+    async def succeeded(
+        self,
+        source: str,
+        channel: str,
+        *,
+        cursor: str | None,
+        stored: int,
+        now_ms: int,
+        wait_until_ms: int | None = None,
+    ) -> None:
+        """A poll worked: keep the new cursor (None keeps the old one), clear the
+        failures; `wait_until_ms` holds the next poll back (a rate limit nearly spent)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO source_state (source, channel, cursor, state, failures,
+                                             backoff_until_ms, last_ok_ms, stored, updated_ms)
+                   VALUES (:source, :channel, :cursor, 'ok', 0, :until, :now, :stored, :now)
+                   ON CONFLICT (source) DO UPDATE SET
+                       channel = excluded.channel,
+                       cursor = coalesce(excluded.cursor, source_state.cursor),
+                       state = 'ok', failures = 0, backoff_until_ms = excluded.backoff_until_ms,
+                       last_ok_ms = excluded.last_ok_ms,
+                       stored = source_state.stored + excluded.stored,
+                       updated_ms = excluded.updated_ms""",
+                {
+                    "source": source,
+                    "channel": channel,
+                    "cursor": cursor,
+                    "until": wait_until_ms,
+                    "now": now_ms,
+                    "stored": stored,
+                },
+            )
+
+    async def failed(
+        self,
+        source: str,
+        channel: str,
+        *,
+        error: str,
+        state: str,
+        until_ms: int | None,
+        now_ms: int,
+    ) -> int:
+        """A poll failed: record why and until when to leave it; returns the failures
+        in a row (the poller marks a source degraded after several)."""
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                """INSERT INTO source_state (source, channel, state, failures, backoff_until_ms,
+                                             last_error, last_error_ms, updated_ms)
+                   VALUES (:source, :channel, :state, 1, :until, :error, :now, :now)
+                   ON CONFLICT (source) DO UPDATE SET
+                       state = excluded.state, failures = source_state.failures + 1,
+                       backoff_until_ms = excluded.backoff_until_ms,
+                       last_error = excluded.last_error, last_error_ms = excluded.last_error_ms,
+                       updated_ms = excluded.updated_ms
+                   RETURNING failures""",
+                {
+                    "source": source,
+                    "channel": channel,
+                    "state": state,
+                    "until": until_ms,
+                    "error": error,
+                    "now": now_ms,
+                },
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 1

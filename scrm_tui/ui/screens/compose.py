@@ -1,0 +1,235 @@
+"""The reply composer (`r`, and `R` for one post answering many): draft, count, send."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Static, TextArea
+
+from scrm_tui.core import sanitize
+from scrm_tui.core.timefmt import age
+from scrm_tui.service.replies import Compose, Replies, ReplyRefused
+
+DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
+
+
+class ComposeScreen(ModalScreen[str | None]):
+    """Dismisses with what happened (for a notification), or None when closed."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="compose.send"),
+        Binding("ctrl+t", "template", "Template", id="compose.template"),
+        Binding("ctrl+e", "elsewhere", "Made elsewhere", id="compose.elsewhere"),
+        Binding("escape", "close", "Close (keeps draft)", id="compose.close"),
+    ]
+
+    def __init__(self, replies: Replies, compose: Compose, title: str) -> None:
+        super().__init__()
+        self.replies = replies
+        self.context = compose
+        self.title_text = title
+        self._saved = compose.text if compose.from_draft else ""
+        self._save_timer: Timer | None = None
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        ctx = self.context
+        with Vertical(id="compose-box"):
+            yield Static(Content.styled(self.title_text, "bold"), id="compose-title")
+            if ctx.manual_reason is not None:
+                yield Static(self._manual_banner(), id="compose-banner")
+            earlier = [i for i in ctx.earlier if i.state != "discarded"]
+            if earlier:
+                last = earlier[-1]
+                who = sanitize.inline(last.created_by or "someone")
+                when = age(self.replies.now_ms(), last.sent_ms or last.created_ms)
+                yield Static(
+                    Content.styled(
+                        f"Already answered: {len(earlier)} repl"
+                        f"{'y' if len(earlier) == 1 else 'ies'}, the last by {who} "
+                        f"{when} ago ({last.state}).",
+                        "$warning",
+                    ),
+                    id="compose-earlier",
+                )
+            area = TextArea(ctx.text, id="compose-text", soft_wrap=True, show_line_numbers=False)
+            yield area
+            yield Static(id="compose-counter")
+            yield Static(id="compose-message")
+            yield Static(self._keys(), id="compose-keys")
+
+    def _manual_banner(self) -> Content:
+        ctx = self.context
+        reason = sanitize.inline(ctx.manual_reason or "")
+        if ctx.draft_key == "post":
+            tail = " Ctrl+S records it as posted by hand and copies it to the clipboard."
+        else:
+            where = f" Open {sanitize.inline(ctx.url)} to post it." if ctx.url else ""
+            tail = (
+                " Ctrl+S copies the reply to the clipboard and records it as sent by hand." + where
+            )
+        return Content.assemble((f"scrm cannot post here: {reason}.", "bold $warning"), tail)
+
+    def _keys(self) -> Content:
+        send = "copy & record" if self.context.manual else "send"
+        parts: list[str | tuple[str, str]] = [("ctrl+s", "bold"), f" {send}  "]
+        parts += [("ctrl+t", "bold"), " template  "]
+        if not self.context.manual:
+            parts += [("ctrl+e", "bold"), " made elsewhere  "]
+        parts += [("esc", "bold"), " close, keeps the draft"]
+        return Content.assemble(*parts)
+
+    @property
+    def area(self) -> TextArea:
+        return self.query_one("#compose-text", TextArea)
+
+    def on_mount(self) -> None:
+        area = self.area
+        area.focus()
+        area.move_cursor(area.document.end)
+        self._count()
+
+    # ---------------------------------------------------------------- counting
+
+    def _count(self) -> None:
+        measured = self.context.measure(self.area.text)
+        style = "bold $error" if measured.over else "$text-muted"
+        if measured.limit is None:
+            text = f"{measured.used:,} characters · {self.context.network} has no limit"
+        else:
+            text = f"{measured.describe()} · {self.context.network}"
+        self.query_one("#compose-counter", Static).update(Content.styled(text, style))
+
+    @on(TextArea.Changed, "#compose-text")
+    def _changed(self) -> None:
+        self._count()
+        self._say("")
+        # Saved as you type (after a pause), so a crash or a dropped SSH session never
+        # loses a long reply.
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(DRAFT_SAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_draft(self.area.text)
+
+    @work(group="draft", exclusive=True, exit_on_error=False)
+    async def _save_draft(self, text: str) -> None:
+        if text == self._saved or (not self.context.from_draft and text == self.context.text):
+            return
+        await self.replies.save_draft(self.context, text)
+        self._saved = text
+
+    def _say(self, text: str, style: str = "$error") -> None:
+        self.query_one("#compose-message", Static).update(Content.styled(text, style))
+
+    # ---------------------------------------------------------------- actions
+
+    def action_close(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._close()
+
+    @work(group="draft", exclusive=True, exit_on_error=False)
+    async def _close(self) -> None:
+        text = self.area.text
+        kept = False
+        if text != self._saved and (self.context.from_draft or text != self.context.text):
+            await self.replies.save_draft(self.context, text)
+            kept = bool(text.strip())
+        elif self._saved:
+            kept = bool(self._saved.strip())
+        self.dismiss("Draft kept: r opens it again." if kept else None)
+
+    def action_send(self) -> None:
+        if self._busy:
+            return
+        text = self.area.text
+        if self.context.manual:
+            self._record(text, copy=True)
+            return
+        measured = self.context.measure(text)
+        refusal = measured.refusal()
+        if refusal:
+            self._say(refusal)
+            return
+        self._busy = True
+        self._send(text)
+
+    @work(group="send", exclusive=True, exit_on_error=False)
+    async def _send(self, text: str) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        try:
+            await self.replies.send(self.context, text)
+        except ReplyRefused as refused:
+            self._busy = False
+            self._say(str(refused))
+            return
+        what = "Post" if self.context.draft_key == "post" else "Reply"
+        self.dismiss(f"{what} queued for {self.context.network}: O shows the outbox.")
+
+    def action_elsewhere(self) -> None:
+        if not self._busy:
+            self._record(self.area.text, copy=True)
+
+    def _record(self, text: str, *, copy: bool) -> None:
+        refusal = None
+        if not text.strip():
+            refusal = "Nothing to record yet: write the reply first."
+        if refusal:
+            self._say(refusal)
+            return
+        self._busy = True
+        if copy:
+            # OSC 52: reaches the local clipboard over SSH and inside tmux too.
+            self.app.copy_to_clipboard(text)
+        self._write_manual(text)
+
+    @work(group="send", exclusive=True, exit_on_error=False)
+    async def _write_manual(self, text: str) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        try:
+            await self.replies.record_manual(self.context, text)
+        except ReplyRefused as refused:
+            self._busy = False
+            self._say(str(refused))
+            return
+        where = f" Open {sanitize.inline(self.context.url)}" if self.context.url else ""
+        self.dismiss(
+            "Copied to the clipboard and recorded as sent by hand."
+            + (f"{where} to post it." if where else "")
+        )
+
+    def action_template(self) -> None:
+        self._pick_template()
+
+    @work(group="templates", exclusive=True, exit_on_error=False)
+    async def _pick_template(self) -> None:
+        from scrm_tui.ui.screens.templates import TemplatePicker
+
+        # The file is read off the event loop: a slow disk never stalls typing.
+        templates, error = await asyncio.to_thread(self.replies.templates)
+        self.app.push_screen(
+            TemplatePicker(templates, self.context.values, self.context.channel, error),
+            self._insert,
+        )
+
+    def _insert(self, filled: tuple[str, tuple[str, ...]] | None) -> None:
+        if filled is None:
+            return
+        text, missing = filled
+        area = self.area
+        area.insert(text)
+        area.focus()
+        if missing:
+            names = ", ".join("{" + name + "}" for name in missing)
+            self._say(f"No value for {names}: left in the text for you to fill.", "$warning")

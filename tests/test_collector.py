@@ -1,0 +1,153 @@
+"""The collector over real HTTP: backfill, cursors, backoff, degraded and stopped sources,
+and one lease holder among processes."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scrm_tui.channels.feeds import FeedSource
+from scrm_tui.channels.hackernews import HackerNewsSource
+from scrm_tui.channels.http import make_client
+from scrm_tui.service.collector import DEGRADED_AFTER, Collector, SourceSpec
+from scrm_tui.service.inbox import Inbox
+from tests.replay import Replay
+
+# The recorded Algolia answer is from June 2014: "now" is just after it.
+NOW = datetime(2014, 6, 5, 4, 0, tzinfo=UTC).timestamp()
+HN = "/hn/search_by_date"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def server() -> Iterator[Replay]:
+    with Replay() as running:
+        # One page of recorded hits (the replay answers every page with the same file).
+        answer = json.loads(running.payload("hn_algolia_search_by_date_comment.json"))
+        answer["nbPages"] = 1
+        running.route(HN, body=answer)
+        running.route("/feeds/hn.xml", file="rss2_hackernews.xml")
+        yield running
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(timeout=0.5, connect_timeout=1.0) as http:
+        yield http
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def box(db_path: Path, clock: Clock) -> AsyncIterator[Inbox]:
+    inbox = await Inbox.open(db_path, "collector", clock)
+    try:
+        yield inbox
+    finally:
+        await inbox.close()
+
+
+def specs(server: Replay, client: httpx.AsyncClient, clock: Clock) -> list[SourceSpec]:
+    hn = HackerNewsSource(client, query="apple", api_url=server.url("/hn"), clock=clock)
+    feed = FeedSource(client, url=server.url("/feeds/hn.xml"), name="HN front page", clock=clock)
+    return [
+        SourceSpec("hackernews", "hackernews", 60, hn),
+        SourceSpec("rss:hn", "rss", 300, feed),
+    ]
+
+
+def collector(box: Inbox, sources: list[SourceSpec], clock: Clock, name: str = "h:1") -> Collector:
+    return Collector(
+        box, sources, clock=clock, holder=name, rng=random.Random(7), backfill_s=10 * 86400
+    )
+
+
+async def test_a_poll_stores_each_source_once_and_keeps_its_cursor(
+    box: Inbox, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    col = collector(box, specs(server, client, clock), clock)
+
+    assert await col.poll_due() == 2
+    total, _ = await box.stats()
+    states = {s.source: s for s in await col.states.all()}
+    assert states["hackernews"].stored + states["rss:hn"].stored == total > 20
+    assert states["hackernews"].cursor and states["rss:hn"].cursor
+    # Not due again before its interval; when due, nothing is stored twice.
+    assert await col.poll_due() == 0
+    clock.now += 301
+    assert await col.poll_due() == 2
+    assert (await box.stats())[0] == total
+    asked = server.requests(HN)[-1].param("numericFilters")
+    assert asked.startswith(f"created_at_i>{states['hackernews'].cursor}")
+
+
+async def test_a_failing_source_backs_off_and_the_others_go_on(
+    box: Inbox, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    col = collector(box, specs(server, client, clock), clock)
+    server.fail(HN, status=503, body="<html>busy</html>", times=None)
+
+    await col.poll_due()
+
+    hn = await col.states.get("hackernews")
+    feed = await col.states.get("rss:hn")
+    assert hn is not None and feed is not None
+    assert hn.state == "backoff" and hn.failures == 1 and "503" in (hn.last_error or "")
+    assert hn.backoff_until_ms is not None and hn.backoff_until_ms > clock.now * 1000
+    assert feed.state == "ok" and feed.stored > 0
+    # Backing off: not polled until then, and degraded after repeated failures.
+    for _ in range(DEGRADED_AFTER - 1):
+        clock.now += 1
+        assert "hackernews" not in [s.name for s in await col.due()]
+        state = await col.states.get("hackernews")
+        assert state is not None and state.backoff_until_ms is not None
+        clock.now = state.backoff_until_ms / 1000 + 1
+        await col.poll_due()
+    hn = await col.states.get("hackernews")
+    assert hn is not None and hn.state == "degraded" and hn.failures == DEGRADED_AFTER
+
+
+async def test_a_refused_token_stops_the_source_with_its_reason(
+    box: Inbox, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    col = collector(box, specs(server, client, clock), clock)
+    server.fail(HN, status=401, body='{"message": "Invalid API key"}', times=None)
+    await col.poll_due()
+    hn = await col.states.get("hackernews")
+    assert hn is not None and hn.state == "auth" and "401" in (hn.last_error or "")
+    clock.now += 86400
+    assert [s.name for s in await col.due()] == ["rss:hn"]
+
+
+async def test_only_one_collector_holds_the_lease(
+    db_path: Path, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    first = await Inbox.open(db_path, "a", clock)
+    second = await Inbox.open(db_path, "b", clock)
+    try:
+        one = collector(first, specs(server, client, clock), clock, "host-a:1")
+        two = collector(second, specs(server, client, clock), clock, "host-b:2")
+        assert await one.take_lease() and not await two.take_lease()
+        clock.now += 10
+        assert await one.take_lease()  # renewing
+        clock.now += 21  # the first stops renewing (it died on another host)
+        assert await two.take_lease() and not await one.take_lease()
+    finally:
+        await first.close()
+        await second.close()

@@ -1,0 +1,134 @@
+"""`scrm watch` and `scrm sources` as a person runs them, against replayed networks."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.core.config import ConfigError, parse_config
+from tests.replay import Replay
+
+pytestmark = pytest.mark.xdist_group("subprocess")
+
+
+@pytest.fixture
+def replay() -> Iterator[Replay]:
+    with Replay() as running:
+        answer = json.loads(running.payload("hn_algolia_search_by_date_comment.json"))
+        answer["nbPages"] = 1
+        running.route("/hn/search_by_date", body=answer)
+        running.route("/feeds/alerts.xml", file="atom_google_alerts.xml")
+        yield running
+
+
+def config(tmp_path: Path, replay: Replay) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+[watch]
+terms = 'apple OR slack -"apple pie"'
+backfill = "5000d"
+
+[sources.hackernews]
+api_url = "{replay.url("/hn")}"
+
+[sources.rss]
+feeds = [{{ name = "alerts", url = "{replay.url("/feeds/alerts.xml")}" }}]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def scrm(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scrm_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_one_round_stores_each_source_and_reports_it(tmp_path: Path, replay: Replay) -> None:
+    db = tmp_path / "scrm.db"
+    common = ["--db", str(db), "--config", str(config(tmp_path, replay))]
+
+    first = scrm("watch", "--once", *common)
+
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert any(line.startswith("hackernews:apple: ") and line.endswith(" new") for line in lines)
+    assert any(line.startswith("rss:alerts: ") and line != "rss:alerts: 0 new" for line in lines)
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        matched = {r[0] for r in conn.execute("SELECT DISTINCT matched FROM mentions")}
+    assert stored > 20 and "apple" in matched
+    # Again: the cursors hold, nothing is stored twice.
+    again = scrm("watch", "--once", *common)
+    assert again.returncode == 0
+    assert all(line.endswith(": 0 new") for line in again.stdout.splitlines())
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == stored
+
+    report = scrm("sources", *common)
+    assert "collector: none running" in report.stdout
+    assert "hackernews:apple" in report.stdout and "ok" in report.stdout
+
+
+def test_a_broken_source_is_reported_and_the_others_still_run(
+    tmp_path: Path, replay: Replay
+) -> None:
+    db = tmp_path / "scrm.db"
+    replay.fail("/hn/search_by_date", status=401, body='{"message": "Invalid API key"}', times=None)
+    common = ["--db", str(db), "--config", str(config(tmp_path, replay))]
+
+    result = scrm("watch", "--once", *common)
+
+    assert result.returncode == 0
+    assert any(line.startswith("hackernews:apple: auth") for line in result.stdout.splitlines())
+    assert any(
+        line.startswith("rss:alerts: ") and "new" in line for line in result.stdout.splitlines()
+    )
+    report = scrm("sources", *common).stdout
+    assert "auth" in report and "401" in report
+
+
+def test_a_second_collector_waits_for_the_lease(tmp_path: Path, replay: Replay) -> None:
+    db = tmp_path / "scrm.db"
+    common = ["--db", str(db), "--config", str(config(tmp_path, replay))]
+    assert scrm("sources", *common).returncode == 0  # creates the database
+    # This (live) test process holds the lease, as a running `scrm watch` would.
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    now = int(time.time() * 1000)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO leases VALUES ('collector', ?, ?, ?, ?)", (holder, now, now, now + 60_000)
+        )
+
+    result = scrm("watch", "--once", *common)
+
+    assert result.returncode == 1
+    assert f"another collector is polling ({holder})" in result.stderr
+    assert f"collector: {holder}" in scrm("sources", *common).stdout
+
+
+def test_watch_settings_are_checked_with_their_line() -> None:
+    with pytest.raises(ConfigError, match=r"line 2: 'watch.terms': column 9: a quote"):
+        parse_config("[watch]\nterms = 'kestrel \"open'\n", "config.toml")
+    with pytest.raises(ConfigError, match=r"line 1: unknown source \[sources.myspace\]"):
+        parse_config('[sources.myspace]\ninterval = "1m"\n', "config.toml")
+    with pytest.raises(ConfigError, match=r"'sources.reddit.kinds' has 'hot'"):
+        parse_config('[sources.reddit]\nkinds = ["hot"]\n', "config.toml")
+    parsed = parse_config('[sources.mastodon]\nkinds = ["tag"]\ntags = ["#kestrel"]\n', "c")
+    assert parsed.sources["mastodon"].tags == ("kestrel",)
+    assert parsed.sources["mastodon"].interval_s == 60
