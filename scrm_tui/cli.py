@@ -159,6 +159,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="how each source is doing (as the sources screen, S)",
         description="Each source's state, last fetch, backoff and last error, and who collects.",
     )
+    init = commands.add_parser(
+        "init",
+        parents=[common],
+        help="write a commented example configuration to start from",
+        description="Write a commented example config.toml (to --config, or the XDG config "
+        "directory), readable only by you. An existing file is left alone unless --force.",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    commands.add_parser(
+        "doctor",
+        parents=[common],
+        help="check the configuration, credentials and that each source answers",
+        description="Read the configuration and say what is wrong, with file and line; check "
+        "the database, that each account's credentials are there and accepted, and that each "
+        "source's host answers (one cheap request each; webhooks are only connected to). "
+        "Exits 1 if any check failed, 2 if the configuration cannot be read.",
+    )
 
     escalations = commands.add_parser(
         "escalations",
@@ -193,6 +210,11 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Before the configuration is loaded: these two write it or explain what is wrong with it.
+    if args.command == "init":
+        return _init(getattr(args, "config", None), args.force)
+    if args.command == "doctor":
+        return asyncio.run(_doctor(getattr(args, "config", None), getattr(args, "db", None)))
     from scrm_tui.service.settings import agent_name, database_path, load_config
 
     try:
@@ -432,7 +454,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
             try:
                 await collector.poll_due()
             finally:
-                await collector.leases.release("collector", collector.holder)
+                await collector.release()
             return EXIT_OK
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -469,6 +491,45 @@ async def _sources(db: Path, agent: str) -> int:
         if not states:
             print("no source has run yet", file=sys.stderr)
     return EXIT_OK
+
+
+def _init(config_arg: Path | None, force: bool) -> int:
+    from scrm_tui.core.locations import default_config
+    from scrm_tui.service.doctor import write_example
+
+    path = config_arg or default_config()
+    try:
+        write_example(path, force=force)
+    except FileExistsError:
+        print(
+            f"scrm: {path} already exists; left as it is (`scrm init --force` replaces it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except OSError as error:
+        return _fail(f"cannot write {path}: {error.strerror}")
+    again = f" --config {path}" if config_arg else ""
+    print(f"wrote {path} (readable only by you)")
+    print("next:")
+    print("  1. edit it: set [watch] terms, uncomment the [sources.*] to listen to")
+    print(f"  2. `scrm doctor{again}` checks it, your credentials and each source")
+    print(f"  3. `scrm watch{again}` starts listening; `scrm{again}` opens the inbox")
+    return EXIT_OK
+
+
+async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
+    from scrm_tui.core.locations import state_dir
+    from scrm_tui.service.doctor import diagnose
+
+    result = await diagnose(
+        config_arg,
+        db_path=db_arg,
+        state_dir=state_dir(),
+        on_check=lambda check: print(check.line, flush=True),
+    )
+    if not result.unusable:
+        print(result.summary)
+    return result.exit_code
 
 
 def _name(source: str) -> str:

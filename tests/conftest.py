@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ from scrm_tui.channels.http import make_client
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
 from tests.loopback import Loopback, serve
+from tests.terminal import Terminal
 
 # A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -101,3 +104,19 @@ def server() -> Iterator[Loopback]:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def terminal(isolated_home: Path) -> Iterator[Terminal]:
+    """A private tmux server for one test (tests/terminal.py), killed afterwards."""
+    if shutil.which("tmux") is None:
+        pytest.fail("the end-to-end tests need tmux: install it (apt install tmux); .ci/run does")
+    env = {**os.environ, "TERM": "xterm-256color"}
+    # The app must learn its size from the pane; COLUMNS/LINES would override it.
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
+    term = Terminal(f"scrm-test-{uuid.uuid4().hex[:12]}", env)
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server", check=False)

@@ -28,7 +28,9 @@ recorded listings (plus what a test adds: `add_mastodon_mention`,
 `add_bluesky_search_post` (with `reason=`: a notification); `add_reddit_thing` with a
 `reddit_comment()`; `add_github_issue`) with each API's own paging: `mastodon.notifications`,
 `mastodon.tag`, `mastodon.search`, `bluesky.searchPosts`, `bluesky.listNotifications`,
-`reddit.search`, `reddit.subreddit_comments`, `github.search_issues`.
+`reddit.search`, `reddit.subreddit_comments`, `github.search_issues`; and the cheap
+checks of `scrm doctor`: `mastodon.verify_credentials`, `mastodon.instance`,
+`bluesky.health`, `github.rate_limit`.
 `rate_limit(api, **headers)` replaces the rate-limit headers of one API's read routes.
 
 Faults (each used by the next `times` requests of the route, `None` = all of them):
@@ -102,6 +104,11 @@ ROUTES = {
     "reddit.search": ("GET", r"/reddit/search/?"),
     "reddit.subreddit_comments": ("GET", r"/reddit/r/([^/]+)/comments/?"),
     "github.search_issues": ("GET", r"/github/search/issues"),
+    # What `scrm doctor` asks to see that a host answers and a token is accepted.
+    "mastodon.verify_credentials": ("GET", r"/mastodon/api/v1/accounts/verify_credentials"),
+    "mastodon.instance": ("GET", r"/mastodon/api/v1/instance"),
+    "bluesky.health": ("GET", _XRPC + r"_health"),
+    "github.rate_limit": ("GET", r"/github/rate_limit"),
     "slack": ("POST", r"/slack/services/.+"),
     "discord": ("POST", r"/discord/api/webhooks/(\d+)/([^/]+)"),
     "json": ("POST", r"/hooks/json(/.*)?"),
@@ -1225,6 +1232,33 @@ class Loopback(ThreadedServer):
         return self._limited("github", _json(200, body, headers))
 
     # -- webhooks ----------------------------------------------------------------------
+
+    # -- doctor: is the host there, is the token good ----------------------------------
+
+    def _on_mastodon_verify_credentials(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        refused = self._mastodon_auth(request)
+        if refused:
+            return refused
+        account = self._payload("mastodon_status_post.json")["account"]
+        return self._limited("mastodon", _json(200, account))
+
+    def _on_mastodon_instance(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        body = {"uri": self.mastodon_url, "title": "Loopback", "version": "4.3.0"}
+        return self._limited("mastodon", _json(200, body))
+
+    def _on_bluesky_health(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        return _json(200, {"version": "0.4.0-loopback"})
+
+    def _on_github_rate_limit(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        # Anonymous calls are allowed (a lower limit); a wrong token is refused.
+        if "authorization" in request.headers:
+            refused = self._github_auth(request)
+            if refused:
+                return refused
+        limit = 30 if "authorization" in request.headers else 10
+        search = {"limit": limit, "remaining": limit, "reset": int(self.clock()) + 60, "used": 0}
+        body = {"resources": {"search": search}, "rate": search}
+        return _Reply(200, json.dumps(body).encode(), self._github_headers())
 
     def _delivery(self, kind: str, request: Recorded) -> Any:
         try:

@@ -293,3 +293,21 @@ def _bytes(body: bytes | str | Any) -> bytes:
     if isinstance(body, str):
         return body.encode()
     return json.dumps(body).encode()
+
+
+def rss_feed(items: list[tuple[str, str, float]], title: str = "Kestrel news") -> str:
+    """An RSS 2.0 document of (guid, title, unix time) items, newest first, as a
+    listening test needs fresh ones (the recorded feeds are years old)."""
+    from email.utils import formatdate
+    from xml.sax.saxutils import escape
+
+    entries = "".join(
+        f"<item><guid>{escape(guid)}</guid><title>{escape(text)}</title>"
+        f"<link>https://news.example/{escape(guid)}</link>"
+        f"<pubDate>{formatdate(when, usegmt=True)}</pubDate></item>"
+        for guid, text, when in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title>{entries}</channel></rss>"
+    )

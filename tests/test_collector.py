@@ -15,8 +15,12 @@ import pytest
 from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.channels.http import make_client
+from scrm_tui.core.config import parse_config
+from scrm_tui.core.listening import Page
 from scrm_tui.service.collector import DEGRADED_AFTER, Collector, SourceSpec
+from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.listen import build_sources
 from tests.replay import Replay
 
 # The recorded Algolia answer is from June 2014: "now" is just after it.
@@ -151,3 +155,93 @@ async def test_only_one_collector_holds_the_lease(
     finally:
         await first.close()
         await second.close()
+
+
+def hn_hit(object_id: int, text: str, created: float) -> dict[str, object]:
+    return {
+        "objectID": str(object_id),
+        "created_at_i": int(created),
+        "author": f"user{object_id}",
+        "comment_text": f"<p>{text}</p>",
+        "parent_id": 1,
+        "story_id": 1,
+    }
+
+
+async def test_a_search_keeps_only_what_the_whole_watch_expression_allows(
+    box: Inbox, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    # Algolia has no NOT: scrm asks for "kestrel" and drops what the text excludes.
+    hits = [
+        hn_hit(11, "Kestrel sync is down for me", NOW - 600),
+        hn_hit(12, "A kestrel falcon on my balcony", NOW - 500),
+        hn_hit(13, "Ask HN: which notes app?", NOW - 400),  # matched off-text: kept
+    ]
+    server.route(HN, body={"hits": hits, "nbPages": 1, "page": 0})
+    config = parse_config(
+        f'[watch]\nterms = \'kestrel -"kestrel falcon"\'\nbackfill = "1h"\n'
+        f'[sources.hackernews]\napi_url = "{server.url("/hn")}"\n'
+    )
+    sources, problems = build_sources(
+        config, resolve(config, {}, None), client, env={}, clock=clock
+    )
+    assert problems == {} and [s.name for s in sources] == ["hackernews:kestrel"]
+    await collector(box, sources, clock).poll_due()
+    details = [await box.detail(row.id) for row in await box.rows(range(1, 10))]
+    assert sorted((d.text, d.matched) for d in details if d is not None) == [
+        ("Ask HN: which notes app?", "kestrel"),
+        ("Kestrel sync is down for me", "kestrel"),
+    ]
+
+
+class Pages:
+    """A source whose backfill has `pages` pages, each taking `seconds` of the clock."""
+
+    def __init__(self, clock: Clock, pages: int, seconds: float) -> None:
+        self.clock, self.pages, self.seconds = clock, pages, seconds
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        self.clock.now += self.seconds
+        page = int(cursor or 0) + 1
+        stamp = datetime.fromtimestamp(NOW - page * 60, UTC).strftime("%H:%M")
+        return Page((), str(page), more=page < self.pages, progress=stamp)
+
+
+async def test_a_long_backfill_keeps_the_lease_and_shows_how_far_it_got(
+    db_path: Path, clock: Clock
+) -> None:
+    first = await Inbox.open(db_path, "a", clock)
+    second = await Inbox.open(db_path, "b", clock)
+    try:
+        spec = SourceSpec("slow", "hackernews", 60, Pages(clock, pages=60, seconds=3))
+        one = collector(first, [spec], clock, "host-a:1")
+        two = collector(second, [spec], clock, "host-b:2")
+        # 50 pages of 3 s each: far past the lease's 20 s, renewed between pages.
+        assert await one.step()
+        assert not await two.take_lease()
+        state = await one.states.get("slow")
+        assert state is not None and state.cursor == "50"
+        assert state.backfill == datetime.fromtimestamp(NOW - 50 * 60, UTC).strftime("%H:%M")
+        assert await one.step()  # the rest of the backfill: caught up, no progress shown
+        state = await one.states.get("slow")
+        assert state is not None and state.cursor == "60" and state.backfill is None
+        await one.release()
+        assert await two.take_lease()  # a clean exit hands over at once
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_new_collector_tries_a_stopped_source_once_more(
+    box: Inbox, server: Replay, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    server.fail(HN, status=401, body='{"message": "Invalid API key"}', times=1)
+    await collector(box, specs(server, client, clock), clock).poll_due()
+    # The token was fixed and `scrm watch` restarted: its collector tries once, and
+    # the source is back.
+    clock.now += 3600
+    fresh = collector(box, specs(server, client, clock), clock, "h:2")
+    assert [s.name for s in await fresh.due()] == ["hackernews", "rss:hn"]
+    await fresh.poll_due()
+    hn = await fresh.states.get("hackernews")
+    assert hn is not None and hn.state == "ok" and hn.stored > 0

@@ -99,7 +99,11 @@ async def test_rss_without_guid_uses_the_link_and_the_feed_as_author(
 async def test_rss_guid_creator_and_atom_content(server: Replay, client: httpx.AsyncClient) -> None:
     server.route(FEED, file="rss2_huffpost_canada.xml")
     [first, _] = (await source(server, client).fetch(None, 0)).mentions
-    assert first.external_id == "23246627"
+    # A bare guid is unique only within its feed: another feed's "23246627" is not it.
+    assert first.external_id == "Alerts:23246627"
+    other = FeedSource(client, url=server.url(FEED), name="Wire", clock=lambda: NOW)
+    [again, _] = (await other.fetch(None, 0)).mentions
+    assert again.external_id == "Wire:23246627"
     assert first.author.handle == "Canadian Press"
     assert first.text.startswith("Winnipeg High School Orders Custom Hijabs For Muslim Athletes")
     assert "<img" not in first.text
@@ -147,14 +151,14 @@ async def test_a_feed_without_validators_delivers_only_new_entries(
 ) -> None:
     server.route(FEED, body=small_feed(("a", "First"), ("b", "Second")))
     first = await source(server, client).fetch(None, 0)
-    assert [m.external_id for m in first.mentions] == ["a", "b"]
+    assert [m.external_id for m in first.mentions] == ["Alerts:a", "Alerts:b"]
     again = await source(server, client).fetch(first.cursor, 0)
     assert again.mentions == ()
     server.route(FEED, body=small_feed(("c", "Third"), ("a", "First"), ("b", "Second")))
     third = await source(server, client).fetch(again.cursor, 0)
-    assert [m.external_id for m in third.mentions] == ["c"]
+    assert [m.external_id for m in third.mentions] == ["Alerts:c"]
     assert third.cursor is not None
-    assert json.loads(third.cursor)["seen"] == ["c", "a", "b"]
+    assert json.loads(third.cursor)["seen"] == ["Alerts:c", "Alerts:a", "Alerts:b"]
 
 
 async def test_the_remembered_ids_are_bounded_but_keep_the_feeds_own(
@@ -165,7 +169,7 @@ async def test_the_remembered_ids_are_bounded_but_keep_the_feeds_own(
     page = await source(server, client).fetch(old, 0)
     assert page.cursor is not None
     seen = json.loads(page.cursor)["seen"]
-    assert len(seen) == 500 and seen[-2:] == ["a", "b"] and seen[0] == "old102"
+    assert len(seen) == 500 and seen[-2:] == ["Alerts:a", "Alerts:b"] and seen[0] == "old102"
 
 
 async def test_the_first_poll_skips_entries_older_than_the_window(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
 from scrm_tui.ui.screens.help import HelpScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
-from scrm_tui.ui.screens.sources import EMPTY, SourcesScreen, summary
+from scrm_tui.ui.screens.sources import EMPTY, SourcesScreen
+from scrm_tui.ui.source_words import summary
 from tests import hostile
 from tests.conftest import NOW
 from tests.tui import make_app, running, settle, static_text, wait_until
@@ -152,7 +154,7 @@ async def test_detail_shows_the_full_error_backoff_and_cursor(seeded: Path) -> N
         await goto(pilot, "reddit")
         text = detail(pilot)
         assert "Never fetched · 0 mentions stored" in text
-        assert "Fix the token in the config" in text
+        assert "Fix them in the config" in text
         assert AUTH_ERROR in text
 
         await goto(pilot, "hackernews")
@@ -319,3 +321,10 @@ def test_summary_stays_short_with_many_failing_sources() -> None:
 def test_summary_names_are_inert() -> None:
     line = summary([state("evil\x1b]0;pwned\x07", "auth")], LIVE, NOW_MS)
     assert "\x1b" not in line and "\x07" not in line
+
+
+def test_summary_shows_how_far_a_backfill_has_reached() -> None:
+    states = [state("a"), replace(state("hackernews:kestrel"), backfill="2026-11-19 18:05")]
+    assert summary(states, LIVE, NOW_MS) == (
+        "sources: 1 ok · hackernews:kest… backfill at 11-19 18:05"
+    )

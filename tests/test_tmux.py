@@ -1,114 +1,16 @@
-"""The real app in a real terminal: tmux sends the keys, capture-pane reads the screen.
-
-Each test runs its own tmux server (a private socket), so tests can run in parallel
-and never touch the developer's sessions. The server has `set-clipboard on`, so an
-OSC 52 clipboard write that reached the terminal would show up as a paste buffer,
-and a window-title escape would show up as the pane title.
-"""
+"""The real app in a real terminal: tmux sends the keys, capture-pane reads the screen
+(tests/terminal.py; the `terminal` fixture is in conftest)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
-import shutil
 import subprocess
 import sys
-import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests import hostile
-
-STARTUP_TIMEOUT = 30.0
-
-
-class Terminal:
-    def __init__(self, socket: str, env: dict[str, str]):
-        self.socket = socket
-        self.env = env
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            capture_output=True,
-            text=True,
-            check=check,
-            env=self.env,
-            timeout=30,
-        )
-
-    def start(self, command: str, width: int, height: int, folder: Path) -> None:
-        # Options go in a config read at start: set afterwards, tmux recalculates the
-        # size of a window without clients and falls back to 80x24.
-        config = folder / "tmux.conf"
-        config.write_text(
-            f"set -g default-size {width}x{height}\n"
-            "set -g set-clipboard on\n"
-            "set -g remain-on-exit on\n"
-        )
-        self.tmux(
-            "-f",
-            str(config),
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            str(width),
-            "-y",
-            str(height),
-            command,
-        )
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "t", *keys)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t").stdout
-
-    def wait_for(self, predicate, timeout: float = STARTUP_TIMEOUT) -> str:
-        """Poll the screen until `predicate(screen)` holds; return that screen."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            if time.monotonic() > deadline:
-                size = self.tmux("display", "-p", "-t", "t", "#{pane_width}x#{pane_height}")
-                raise AssertionError(
-                    f"screen never matched; pane {size.stdout.strip()}; last screen:\n{screen}"
-                )
-            time.sleep(0.05)  # polling interval of the wait, not a synchronisation guess
-
-    def wait_text(self, text: str, timeout: float = STARTUP_TIMEOUT) -> str:
-        return self.wait_for(lambda screen: text in screen, timeout)
-
-    def exited(self) -> bool:
-        return self.tmux("display", "-p", "-t", "t", "#{pane_dead}").stdout.strip() == "1"
-
-
-@pytest.fixture
-def terminal(isolated_home: Path) -> Iterator[Terminal]:
-    if shutil.which("tmux") is None:
-        pytest.fail("the end-to-end tests need tmux: install it (apt install tmux); .ci/run does")
-    env = {**os.environ, "TERM": "xterm-256color"}
-    # The app must learn its size from the pane; COLUMNS/LINES would override it.
-    for name in ("TMUX", "COLUMNS", "LINES"):
-        env.pop(name, None)
-    term = Terminal(f"scrm-test-{uuid.uuid4().hex[:12]}", env)
-    try:
-        yield term
-    finally:
-        term.tmux("kill-server", check=False)
-
-
-def scrm_command(*args: str) -> str:
-    return shlex.join([sys.executable, "-m", "scrm_tui", *args])
+from tests.terminal import Terminal, header_count, scrm_command
 
 
 def ingest(db: Path, records: list[dict]) -> None:
@@ -120,12 +22,6 @@ def ingest(db: Path, records: list[dict]) -> None:
         check=True,
         capture_output=True,
     )
-
-
-def header_count(screen: str) -> int | None:
-    """The mention count in the header line, once it is known."""
-    match = re.search(r"([\d,]+) mentions", screen.splitlines()[0])
-    return int(match.group(1).replace(",", "")) if match else None
 
 
 def record(n: int, text: str, **author: object) -> dict:

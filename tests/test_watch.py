@@ -73,3 +73,15 @@ def test_exclusions_are_not_asked_for() -> None:
 def test_mistakes_say_where(source: str, message: str) -> None:
     with pytest.raises(WatchError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_watch(source)
+
+
+def test_a_search_result_is_dropped_only_for_what_its_text_shows() -> None:
+    watch = parse_watch(BRAND)
+    assert watch.rejects("the kestrel falcon is fast")  # an exclusion is in the text
+    assert watch.rejects("kestrel spotted while birding")
+    assert not watch.rejects("Kestrel's sync is down again")  # a mention
+    # Nothing of the expression shows: the network matched a title or a stem, keep it.
+    assert not watch.rejects("Show HN: yet another notes app")
+    both = parse_watch("kestrel AND sync")
+    assert both.rejects("sync your photos nightly")  # AND's partner is missing
+    assert not both.rejects("kestrel sync fixed")

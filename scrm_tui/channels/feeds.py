@@ -140,6 +140,10 @@ class FeedSource:
         if len(text) > TEXT_MAX:
             text = text[: TEXT_MAX - 1].rstrip() + "…"
         key = str(entry.get("id") or "") or link or _digest(text)
+        if ":" not in key:
+            # A bare guid ("1234") is unique only within its feed; a URL, tag: or urn:
+            # id is global, so the same article in two feeds is stored once.
+            key = f"{self._name}:{key}"
         author = str(entry.get("author") or "").strip() or self._publisher(feed)
         return MentionIn(
             channel=Channel.RSS,

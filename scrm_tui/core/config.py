@@ -136,6 +136,45 @@ EXAMPLE = """\
 # Database file (default: scrm.db in the XDG data directory).
 # db = "~/scrm/inbox.db"
 
+[watch]
+# What to listen for: words and "quoted phrases" (whole words, any case or accent),
+# #tags (the hashtag only) and @handles (a mention of that account on any network).
+# Terms side by side, or joined by AND, must all be there; OR offers alternatives
+# (it binds tighter than AND, as in web search); NOT or a leading - excludes.
+# terms = 'kestrel OR "kestrel app" OR #kestrelapp OR @kestrelhq -"kestrel falcon"'
+# How far back a source's first poll reaches.
+# backfill = "24h"
+
+# Where to listen: uncomment a table to poll that source. `scrm watch` polls; an
+# open inbox polls too while no collector runs. Each source keeps its own
+# schedule, well inside the API's limits; change it with
+# `interval`, switch it off with `enabled = false`, or give it its own `terms`.
+# Run `scrm doctor` after editing to check each one answers.
+# [sources.hackernews]                  # stories and comments, through Algolia; no account
+# interval = "2m"
+
+# [sources.mastodon]                    # needs [mastodon] instance below
+# kinds = ["notifications", "tag"]      # or "search"; notifications need a token
+# tags = ["kestrelapp"]                 # tag timelines, besides the #tags in the terms
+
+# [sources.bluesky]                     # needs the [bluesky] account below
+# kinds = ["search", "notifications"]
+
+# [sources.reddit]                      # [reddit] client_id, client_secret, user_agent
+# kinds = ["search", "comments"]        # comments: every new comment in these subreddits
+# subreddits = ["kestrelapp"]
+
+# [sources.github]                      # issue search; a [github] token raises the limit
+# interval = "5m"
+
+# [sources.rss]                         # RSS or Atom feeds; a Google Alert is one too
+# feeds = [
+#     { name = "alerts", url = "https://www.google.com/alerts/feeds/0123/4567" },
+#     { name = "blog", url = "https://blog.example.com/feed.xml" },
+# ]
+# A feed's entries are kept only when they match the terms, except a Google Alert's
+# (it chose them already); `filter = true` or `false` in a feed's table decides.
+
 [inbox]
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true

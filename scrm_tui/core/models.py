@@ -313,3 +313,4 @@ class SourceState:
     last_error_ms: int | None
     stored: int  # mentions stored from it, in all
     updated_ms: int
+    backfill: str | None = None  # how far back a backfill still paging has reached

@@ -202,6 +202,25 @@ class Watch:
                 return str(term)
         return None
 
+    def rejects(self, text: str) -> bool:
+        """For a network's search result: True when the text shows why it is not a
+        mention (an excluded term, or a term without the partner AND asks for).
+
+        A result in which no term is visible at all is kept: the network matched on
+        something scrm does not see (a story's title, a stem, a link)."""
+        folded = fold(text)
+        if _holds(self.root, folded):
+            return False
+        return any(term.pattern.search(folded) for term in _all_terms(self.root))
+
+
+def _all_terms(node: Node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return _all_terms(node.inner)
+    return [t for part in node.parts for t in _all_terms(part)]
+
 
 def _holds(node: Node, folded: str) -> bool:
     if isinstance(node, Term):

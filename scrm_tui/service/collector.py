@@ -102,6 +102,10 @@ class Collector:
         self.states = SourceStateStore(inbox.db)
         self.leases = LeaseStore(inbox.db)
         self._next: dict[str, float] = {}
+        self.holding = False
+        self._polled: set[str] = set()  # by this collector, since it started
+        self._renewed = 0.0
+        self._leased = False
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -110,6 +114,7 @@ class Collector:
 
     async def poll(self, spec: SourceSpec) -> SourceState | None:
         """Poll one source now (its pages, for a backfill) and record how it went."""
+        self._polled.add(spec.name)
         state = await self.states.get(spec.name)
         cursor = state.cursor if state else None
         since_ms = self.now_ms() - int(self.backfill_s * 1000)
@@ -136,12 +141,15 @@ class Collector:
                 stored=len(stored),
                 now_ms=self.now_ms(),
                 wait_until_ms=wait_until,
+                backfill=page.progress if page.more else None,
             )
             cursor = page.cursor or cursor
             if page.progress and self.on_progress is not None:
                 self.on_progress(spec.name, page.progress)
             if not page.more or page.wait_s:
                 break
+            if self._leased and not await self.keep_lease():
+                break  # the lease ran out during a long backfill; its new holder goes on
         after = await self.states.get(spec.name)
         if self.on_polled is not None:
             self.on_polled(spec, after, total)
@@ -152,7 +160,7 @@ class Collector:
         previous = await self.states.get(spec.name)
         failures = (previous.failures if previous else 0) + 1
         if isinstance(error, PermanentError) and error.status in (401, 403):
-            state, until = "auth", None  # stays stopped until the config changes
+            state, until = "auth", None  # stopped until a person fixes the credentials
         else:
             wait = backoff_s(failures, self.rng)
             if error.retry_at is not None and error.retry_at > now:
@@ -177,7 +185,9 @@ class Collector:
         ready = []
         for spec in self.specs:
             state = states.get(spec.name)
-            if state is not None and state.state == "auth":
+            # Stopped until a person fixes the credentials: a new collector (a
+            # restarted `scrm watch`, or a takeover) tries each such source once.
+            if state is not None and state.state == "auth" and spec.name in self._polled:
                 continue
             if state is not None and (state.backoff_until_ms or 0) > now_ms:
                 continue
@@ -190,37 +200,76 @@ class Collector:
         """One round: every due source once. Returns how many were polled."""
         polled = 0
         for spec in await self.due():
-            state = await self.poll(spec)
-            if state is not None and state.state == "ok":
-                self._next[spec.name] = self.clock() + spec.interval_s
-            else:  # a failure: its backoff, not the interval, says when to try again
-                self._next.pop(spec.name, None)
+            await self._poll_scheduled(spec)
             polled += 1
         return polled
+
+    async def _poll_scheduled(self, spec: SourceSpec) -> None:
+        state = await self.poll(spec)
+        if state is not None and state.state == "ok" and state.backfill is not None:
+            # A backfill that yielded to the others goes on next round (or when the
+            # rate limit it reported allows: its backoff_until says so).
+            self._next.pop(spec.name, None)
+        elif state is not None and state.state == "ok":
+            self._next[spec.name] = self.clock() + spec.interval_s
+        else:  # a failure: its backoff, not the interval, says when to try again
+            self._next.pop(spec.name, None)
 
     # ---------------------------------------------------------------- the lease
 
     async def take_lease(self) -> bool:
         """Hold (or keep) the collector lease; a holder on this host whose process is
-        gone is replaced at once, any other only when its lease has run out."""
+        gone is replaced at once, any other only when its lease has run out.
+
+        A follower only reads while the lease is live: a write every second from every
+        waiting terminal would wake every other terminal's change poll."""
         now = self.now_ms()
         current = await self.leases.holder(LEASE)
-        steal = current.holder if current and _dead_local(current.holder) else None
-        return await self.leases.acquire(LEASE, self.holder, now, LEASE_TTL_MS, steal_from=steal)
+        steal = None
+        if current is not None and current.holder != self.holder:
+            if _dead_local(current.holder):
+                steal = current.holder
+            elif current.expires_ms > now:
+                self.holding = False
+                return False
+        self.holding = await self.leases.acquire(
+            LEASE, self.holder, now, LEASE_TTL_MS, steal_from=steal
+        )
+        self._renewed = self.clock()
+        return self.holding
+
+    async def keep_lease(self) -> bool:
+        """Renew the lease when it is time (cheap to call often); False once it is lost."""
+        if not self.holding or self.clock() - self._renewed >= RENEW_S:
+            await self.take_lease()
+        return self.holding
+
+    async def step(self) -> bool:
+        """One tick: keep or take the lease and, while holding it, poll what is due.
+        Returns whether this process is the collector."""
+        if not await self.keep_lease():
+            return False
+        self._leased = True  # from here a long backfill renews between its pages
+        try:
+            for spec in await self.due():
+                if not await self.keep_lease():
+                    break  # taken over while we were slow: the new holder polls
+                await self._poll_scheduled(spec)
+        finally:
+            self._leased = False
+        return self.holding
+
+    async def release(self) -> None:
+        if self.holding:
+            self.holding = False
+            await self.leases.release(LEASE, self.holder)
 
     async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
         """Poll while holding the lease; otherwise wait to take it over."""
-        renewed = 0.0
-        holding = False
         try:
             while not stop.is_set():
-                if not holding or self.clock() - renewed >= RENEW_S:
-                    holding = await self.take_lease()
-                    renewed = self.clock()
-                if holding:
-                    await self.poll_due()
+                await self.step()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
-            if holding:
-                await self.leases.release(LEASE, self.holder)
+            await self.release()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,12 @@ from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.core.config import Config, SourceConfig
+from scrm_tui.core.listening import Page
 from scrm_tui.core.outgoing import BlueskyAccount, GitHubAccount, MastodonAccount, RedditAccount
 from scrm_tui.core.watch import Watch, parse_watch
-from scrm_tui.service.collector import SourceSpec
+from scrm_tui.service.collector import Collector, Source, SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup
+from scrm_tui.service.inbox import Inbox
 
 Clock = Callable[[], float]
 
@@ -31,7 +33,7 @@ def open_client() -> Any:
     return make_client()
 
 
-def _words(watch: Watch, kinds: tuple[str, ...] = ("word", "tag", "handle")) -> list[str]:
+def search_terms(watch: Watch, kinds: tuple[str, ...] = ("word", "tag", "handle")) -> list[str]:
     """The terms as an API's search box takes them (words and phrases as written)."""
     return [str(t) if t.kind == "word" else t.text for t in watch.terms if t.kind in kinds]
 
@@ -87,6 +89,24 @@ def _spec(name: str, source: SourceConfig, channel: str, made: Any) -> SourceSpe
     return SourceSpec(name, channel, source.interval_s, made)
 
 
+class _Searched:
+    """A network search asked for one term (or the terms ORed): what it finds is kept
+    unless its text shows the whole watch expression rejects it (NOT, AND)."""
+
+    def __init__(self, source: Source, watch: Watch):
+        self._source = source
+        self._watch = watch
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        page = await self._source.fetch(cursor, since_ms)
+        kept = tuple(
+            replace(m, matched=self._watch.match(m.text) or m.matched)
+            for m in page.mentions
+            if not self._watch.rejects(m.text)
+        )
+        return replace(page, mentions=kept)
+
+
 def _hackernews(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpec]:
     # Algolia has no OR: one query per term; what a term finds is a mention of it.
     api = source.api_url or "https://hn.algolia.com/api/v1"
@@ -95,9 +115,11 @@ def _hackernews(source: SourceConfig, watch: Watch, ctx: _Context) -> list[Sourc
             f"hackernews:{term}",
             source,
             "hackernews",
-            HackerNewsSource(ctx.client, query=term, api_url=api, clock=ctx.clock),
+            _Searched(
+                HackerNewsSource(ctx.client, query=term, api_url=api, clock=ctx.clock), watch
+            ),
         )
-        for term in _words(watch)
+        for term in search_terms(watch)
     ]
 
 
@@ -129,7 +151,7 @@ def _mastodon(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceS
                 )
             )
         elif kind == "tag":
-            tags = dict.fromkeys([*_words(watch, ("tag",)), *source.tags])
+            tags = dict.fromkeys([*search_terms(watch, ("tag",)), *source.tags])
             for tag in tags:
                 specs.append(
                     _spec(
@@ -148,20 +170,23 @@ def _mastodon(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceS
                     )
                 )
         else:
-            for term in _words(watch):
+            for term in search_terms(watch):
                 specs.append(
                     _spec(
                         f"mastodon:search:{term}",
                         source,
                         "mastodon",
-                        MastodonSource(
-                            ctx.client,
-                            masto,
-                            base_url=base,
-                            kind=kind,
-                            query=term,
-                            matcher=watch.match,
-                            clock=ctx.clock,
+                        _Searched(
+                            MastodonSource(
+                                ctx.client,
+                                masto,
+                                base_url=base,
+                                kind=kind,
+                                query=term,
+                                matcher=watch.match,
+                                clock=ctx.clock,
+                            ),
+                            watch,
                         ),
                     )
                 )
@@ -176,23 +201,21 @@ def _bluesky(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSp
     session = BlueskySession(ctx.client, account, clock=ctx.clock)
     specs = []
     for kind in source.kinds:
-        queries = _words(watch) if kind == "search" else [""]
+        queries = search_terms(watch) if kind == "search" else [""]
         for query in queries:
+            made: Source = BlueskySource(
+                ctx.client,
+                account,
+                kind=kind,
+                query=query or None,
+                matcher=watch.match,
+                clock=ctx.clock,
+                session=session,
+            )
+            if kind == "search":
+                made = _Searched(made, watch)
             specs.append(
-                _spec(
-                    f"bluesky:{kind}" + (f":{query}" if query else ""),
-                    source,
-                    "bluesky",
-                    BlueskySource(
-                        ctx.client,
-                        account,
-                        kind=kind,
-                        query=query or None,
-                        matcher=watch.match,
-                        clock=ctx.clock,
-                        session=session,
-                    ),
-                )
+                _spec(f"bluesky:{kind}" + (f":{query}" if query else ""), source, "bluesky", made)
             )
     return specs
 
@@ -216,19 +239,22 @@ def _reddit(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpe
     specs = []
     for kind in source.kinds:
         if kind == "search":
-            query = " OR ".join(_words(watch))
+            query = " OR ".join(search_terms(watch))
             specs.append(
                 _spec(
                     "reddit:search",
                     source,
                     "reddit",
-                    RedditSource(
-                        ctx.client,
-                        account,
-                        kind=kind,
-                        query=query,
-                        matcher=watch.match,
-                        clock=ctx.clock,
+                    _Searched(
+                        RedditSource(
+                            ctx.client,
+                            account,
+                            kind=kind,
+                            query=query,
+                            matcher=watch.match,
+                            clock=ctx.clock,
+                        ),
+                        watch,
                     ),
                 )
             )
@@ -258,7 +284,7 @@ def _github(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpe
     account = ctx.creds.accounts.get("github")
     token = account if isinstance(account, GitHubAccount) else None
     api = (lookup(ctx.config, "github", "api_url", ctx.env) or "https://api.github.com").rstrip("/")
-    query = " OR ".join(_words(watch, ("word",)))
+    query = " OR ".join(search_terms(watch, ("word",)))
     if not query:
         raise _Missing("GitHub search needs a word or phrase among the watch terms")
     return [
@@ -266,8 +292,16 @@ def _github(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpe
             "github:issues",
             source,
             "github",
-            GitHubSource(
-                ctx.client, token, query=query, api_url=api, matcher=watch.match, clock=ctx.clock
+            _Searched(
+                GitHubSource(
+                    ctx.client,
+                    token,
+                    query=query,
+                    api_url=api,
+                    matcher=watch.match,
+                    clock=ctx.clock,
+                ),
+                watch,
             ),
         )
     ]
@@ -301,3 +335,45 @@ _BUILDERS = {
     "github": _github,
     "rss": _rss,
 }
+
+
+class Listener:
+    """One process's part in listening: the configured sources, polled by a collector
+    whenever this process holds the lease (a TUI stands by while `scrm watch` runs,
+    and takes over when it stops)."""
+
+    def __init__(self, collector: Collector, client: Any, problems: dict[str, str]) -> None:
+        self.collector = collector
+        self.problems = problems
+        self._client = client
+
+    @classmethod
+    def create(
+        cls,
+        inbox: Inbox,
+        config: Config,
+        creds: Credentials,
+        *,
+        state_dir: Path | None = None,
+        clock: Clock = time.time,
+    ) -> Listener | None:
+        """None when the configuration names no sources (nothing to listen to)."""
+        if not any(source.enabled for source in config.sources.values()):
+            return None
+        client = open_client()
+        specs, problems = build_sources(config, creds, client, state_dir=state_dir, clock=clock)
+        collector = Collector(inbox, specs, backfill_s=config.backfill_s, clock=clock)
+        return cls(collector, client, problems)
+
+    async def step(self) -> bool:
+        """Poll what is due if this process is the collector; True while it is."""
+        if not self.collector.specs:
+            return False
+        return await self.collector.step()
+
+    async def close(self) -> None:
+        """Hand the lease over at once (a follower need not wait for it to expire)."""
+        try:
+            await self.collector.release()
+        finally:
+            await self._client.aclose()

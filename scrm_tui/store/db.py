@@ -157,3 +157,18 @@ async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
         await conn.rollback()
         raise
     await conn.commit()
+
+
+async def peek(path: Path) -> tuple[int, int]:
+    """(schema version, mentions) of an existing database, opened read-only: a check
+    must not create, migrate or lock the database of a running scrm. Raises
+    sqlite3.Error when the file is not a usable database."""
+    async with aiosqlite.connect(path.resolve().as_uri() + "?mode=ro", uri=True) as conn:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if not version:
+            return 0, 0
+        async with conn.execute("SELECT count(*) FROM mentions") as cursor:
+            row = await cursor.fetchone()
+        return version, int(row[0]) if row else 0

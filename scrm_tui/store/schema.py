@@ -319,6 +319,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE mentions ADD COLUMN root_id TEXT",
         ],
     ),
+    (
+        7,
+        [
+            # How far back a source's backfill has reached while it is still paging
+            # (NULL once caught up), so every terminal can show the progress.
+            "ALTER TABLE source_state ADD COLUMN backfill TEXT",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

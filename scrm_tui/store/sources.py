@@ -6,7 +6,7 @@ from scrm_tui.core.models import SourceState
 from scrm_tui.store.db import Database
 
 _COLUMNS = """source, channel, cursor, state, failures, backoff_until_ms, last_ok_ms,
-    last_error, last_error_ms, stored, updated_ms"""
+    last_error, last_error_ms, stored, updated_ms, backfill"""
 
 
 class SourceStateStore:
@@ -35,25 +35,30 @@ class SourceStateStore:
         stored: int,
         now_ms: int,
         wait_until_ms: int | None = None,
+        backfill: str | None = None,
     ) -> None:
         """A poll worked: keep the new cursor (None keeps the old one), clear the
-        failures; `wait_until_ms` holds the next poll back (a rate limit nearly spent)."""
+        failures; `wait_until_ms` holds the next poll back (a rate limit nearly spent);
+        `backfill` says how far back a backfill with pages still to come has reached."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 """INSERT INTO source_state (source, channel, cursor, state, failures,
-                                             backoff_until_ms, last_ok_ms, stored, updated_ms)
-                   VALUES (:source, :channel, :cursor, 'ok', 0, :until, :now, :stored, :now)
+                                             backoff_until_ms, last_ok_ms, stored, updated_ms,
+                                             backfill)
+                   VALUES (:source, :channel, :cursor, 'ok', 0, :until, :now, :stored, :now,
+                           :backfill)
                    ON CONFLICT (source) DO UPDATE SET
                        channel = excluded.channel,
                        cursor = coalesce(excluded.cursor, source_state.cursor),
                        state = 'ok', failures = 0, backoff_until_ms = excluded.backoff_until_ms,
                        last_ok_ms = excluded.last_ok_ms,
                        stored = source_state.stored + excluded.stored,
-                       updated_ms = excluded.updated_ms""",
+                       updated_ms = excluded.updated_ms, backfill = excluded.backfill""",
                 {
                     "source": source,
                     "channel": channel,
                     "cursor": cursor,
+                    "backfill": backfill,
                     "until": wait_until_ms,
                     "now": now_ms,
                     "stored": stored,

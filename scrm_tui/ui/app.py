@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 from scrm_tui.core.query import Query
+from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
@@ -22,6 +23,8 @@ from scrm_tui.ui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from scrm_tui.service.listen import Listener
 
 
 def _inbox_commands() -> type[Provider]:
@@ -32,6 +35,7 @@ def _inbox_commands() -> type[Provider]:
 
 
 OUTBOX_POLL = 1.0
+LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 
 
 class ScrmApp(App[int]):
@@ -64,7 +68,9 @@ class ScrmApp(App[int]):
         self.clock = clock if callable(clock) else time.time
         self.poll_interval = poll_interval
         self.inbox: Inbox | None = None
+        self.listener: Listener | None = None
         self._sending = False
+        self._listening = False
         self.startup_error: str | None = None
         if self.config.theme:
             self.theme = self.config.theme
@@ -74,9 +80,10 @@ class ScrmApp(App[int]):
             from scrm_tui.service.demo import DEMO_TEAMS
 
             self.config = replace(self.config, teams=DEMO_TEAMS)
+        creds = credentials(self.config)
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
-            self.inbox.configure(self.config, credentials(self.config))
+            self.inbox.configure(self.config, creds)
         except OpenError as error:
             self.startup_error = str(error)
             self.exit(1)
@@ -96,6 +103,8 @@ class ScrmApp(App[int]):
             screen.post_message(InboxScreen.Stored())
 
         self.inbox.on_stored(stored)
+        if not self.demo:  # the demo's database is not the one the config listens for
+            self._start_listening(creds)
         if self.demo:
             await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"
@@ -160,6 +169,43 @@ class ScrmApp(App[int]):
                 if changed is not None:
                     changed(items)
 
+    def _start_listening(self, creds: Credentials) -> None:
+        """Listen as `scrm watch` does, but only while no other process collects: this
+        terminal stands by, and takes over within seconds of the collector stopping."""
+        from scrm_tui.core.locations import state_dir
+        from scrm_tui.service.listen import Listener
+
+        assert self.inbox is not None
+        self.listener = Listener.create(
+            self.inbox, self.config, creds, state_dir=state_dir(), clock=self.clock
+        )
+        if self.listener is None:
+            return
+        for name, why in self.listener.problems.items():
+            self.notify(
+                f"[sources.{name}] cannot run: {why}",
+                title="Sources",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        self.set_interval(LISTEN_TICK, self.listen, name="listen")
+        self.listen()
+
+    def listen(self) -> None:
+        """One collector tick (skipped while one runs: a backfill may take a while)."""
+        if self.listener is not None and not self._listening:
+            self._listening = True
+            self._listen_step()
+
+    @work(group="listen", exit_on_error=False)
+    async def _listen_step(self) -> None:
+        assert self.listener is not None
+        try:
+            await self.listener.step()
+        finally:
+            self._listening = False
+
     def action_help(self) -> None:
         if isinstance(self.screen, InboxScreen):
             self.screen.action_help()
@@ -178,5 +224,7 @@ class ScrmApp(App[int]):
             )
 
     async def on_unmount(self) -> None:
+        if self.listener is not None:
+            await self.listener.close()
         if self.inbox is not None:
             await self.inbox.close()

@@ -27,6 +27,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 FILTER_DEBOUNCE = 0.25
 MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
+SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 
 
 class InboxScreen(Screen[None]):
@@ -77,6 +78,7 @@ class InboxScreen(Screen[None]):
         kwargs = {"clock": clock} if clock else {}
         with Horizontal(id="topbar"):
             yield Static(id="status")
+            yield Static(id="sources-line")
             yield Static(id="position")
             yield Static(id="new-count")
         with Horizontal(id="panes"):
@@ -103,6 +105,8 @@ class InboxScreen(Screen[None]):
         self.update_status()
         self.set_interval(self.poll_interval, self.check_changes, name="poll")
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
+        self.set_interval(SOURCES_REFRESH, self.load_sources, name="sources")
+        self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
     def start(self, first: tuple[StreamWindow, Worker[None]] | None = None) -> None:
@@ -212,6 +216,27 @@ class InboxScreen(Screen[None]):
         self.not_sent = (await self.inbox.outbox_counts()).get("failed", 0)
         self.update_status()
 
+    @work(group="sources-line", exclusive=True, exit_on_error=False)
+    async def load_sources(self) -> None:
+        """The listening sources in a few words (hidden where nothing listens)."""
+        from scrm_tui.ui.source_words import summary
+
+        states = await self.inbox.source_states()
+        collector = await self.inbox.collector()
+        line = self.query_one("#sources-line", Static)
+        line.display = bool(states) or collector is not None
+        if not line.display:
+            return
+        worst = {s.state for s in states}
+        style = (
+            "$text-error"
+            if "auth" in worst
+            else "$text-warning"
+            if worst & {"backoff", "degraded"}
+            else "$text-muted"
+        )
+        line.update(Content.styled(summary(states, collector, self.inbox.now_ms()), style))
+
     # ---------------------------------------------------------------- live changes
 
     def on_inbox_screen_stored(self, message: Stored) -> None:
@@ -251,6 +276,7 @@ class InboxScreen(Screen[None]):
                         self.load_detail(self.detail.mention_id)
                 self.update_status()
                 self.load_stats()
+                self.load_sources()
         finally:
             self._polling = False
 

@@ -1,0 +1,626 @@
+"""`scrm init` and `scrm doctor`: write the example config, then check it, the database,
+each source's host and each account's credentials, one plain line per check."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import os
+import re
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import httpx
+
+from scrm_tui.channels.http import error_for, make_client, send_request
+from scrm_tui.core import sanitize
+from scrm_tui.core.config import EXAMPLE, SECRET_KEYS, Config, ConfigError
+from scrm_tui.core.locations import default_config, default_db
+from scrm_tui.core.outgoing import (
+    BlueskyAccount,
+    GitHubAccount,
+    MastodonAccount,
+    RedditAccount,
+    SendError,
+)
+from scrm_tui.service.collector import SourceSpec
+from scrm_tui.service.credentials import Credentials, lookup, resolve
+from scrm_tui.service.listen import build_sources, search_terms
+from scrm_tui.service.settings import config_warnings, load_config
+from scrm_tui.store.db import peek
+from scrm_tui.store.schema import LATEST_VERSION
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+MARKS = {OK: "✓", WARN: "!", FAIL: "✗"}
+# All the network checks run at once, so this is about how long the whole run waits.
+TIMEOUT_S = 5.0
+NETWORKS = ("mastodon", "bluesky", "reddit", "github")
+_MESSAGE_MAX = 400
+_SERVER_TEXT_MAX = 80
+_GITHUB_HEADERS = (
+    ("Accept", "application/vnd.github+json"),
+    ("X-GitHub-Api-Version", "2022-11-28"),
+)
+
+
+# -- scrm init -------------------------------------------------------------------------
+
+
+def write_example(path: Path, *, force: bool = False) -> None:
+    """Write EXAMPLE to `path`, readable only by its owner (it will hold secrets).
+
+    Without `force` an existing file is never touched (FileExistsError); with it the
+    file is replaced through a temporary file, so a crash leaves the old one or the
+    new one, never half of either.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data = EXAMPLE.encode("utf-8")
+    if not force:
+        _write_new(path, data)
+        return
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _write_new(temp, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+# -- scrm doctor -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding: `area` (config, watch, db, source, account, webhook), how it went,
+    and a short message that is safe to print (no secret, no control character)."""
+
+    area: str
+    state: str
+    message: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.area:7} {MARKS[self.state]} {self.message}"
+
+
+@dataclass
+class Diagnosis:
+    checks: list[Check] = field(default_factory=list)
+    unusable: bool = False
+    """The configuration could not be read: nothing else was checked."""
+
+    @property
+    def exit_code(self) -> int:
+        if self.unusable:
+            return 2
+        return 1 if any(check.state == FAIL for check in self.checks) else 0
+
+    @property
+    def summary(self) -> str:
+        failed = sum(check.state == FAIL for check in self.checks)
+        warned = sum(check.state == WARN for check in self.checks)
+        if not failed and not warned:
+            return "all good"
+        parts = [f"{failed} problem{'s' * (failed != 1)}"] if failed else []
+        parts += [f"{warned} warning{'s' * (warned != 1)}"] if warned else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """One cheap request (or, for a webhook, one TCP connection). Equal probes are
+    made once; secrets ride in `headers`, `auth` and `form`, which are never shown."""
+
+    service: str
+    url: str
+    expect: str  # json | hn | mastodon | github | reddit | feed | connect
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    auth: tuple[str, str] | None = None
+    form: tuple[tuple[str, str], ...] = ()
+    hint: str = ""  # where the credentials come from, for a refusal
+    follow: bool = False  # feeds move and carry no credentials; APIs must not redirect
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    state: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Line:
+    area: str
+    label: str
+    probe: _Probe
+    note: str = ""  # said after a success
+
+
+async def diagnose(
+    config_path: Path | None,
+    *,
+    db_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    state_dir: Path | None = None,
+    client: httpx.AsyncClient | None = None,
+    timeout_s: float = TIMEOUT_S,
+    on_check: Callable[[Check], None] | None = None,
+) -> Diagnosis:
+    """Check everything `scrm watch` and replying depend on; `on_check` hears each
+    finding as soon as it is known (the network checks come last, together)."""
+    env = os.environ if env is None else env
+    result = Diagnosis()
+    creds = Credentials()
+
+    def report(area: str, state: str, message: str) -> None:
+        # The last line of defence: whatever a message quotes, no secret and no
+        # escape sequence reaches the terminal.
+        text = sanitize.for_message(creds.redact(message), _MESSAGE_MAX)
+        check = Check(area, state, text)
+        result.checks.append(check)
+        if on_check is not None:
+            on_check(check)
+
+    path = config_path or default_config()
+    if not path.exists():
+        where = f" --config {path}" if config_path else ""
+        report("config", FAIL, f"{path}: no such file; `scrm init{where}` writes an example")
+        return result
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        result.unusable = True
+        area = "watch" if re.search(r"\.terms'", str(error)) else "config"
+        report(area, FAIL, str(error))
+        return result
+    report("config", OK, str(path))
+    for warning in config_warnings(config):
+        report("config", WARN, warning)
+    _watch(config, path, report)
+    report("db", *await _database(db_path or config.db or default_db()))
+
+    creds = resolve(config, env, state_dir)
+    own_client = client is None
+    http = client or make_client(timeout=timeout_s, connect_timeout=timeout_s)
+    try:
+        lines = _source_lines(config, creds, http, env, state_dir, path, report)
+        lines += _account_lines(config, creds, env, report)
+        lines += _webhook_lines(config, creds, report)
+        probes = list(dict.fromkeys(line.probe for line in lines))
+        outcomes = await asyncio.gather(
+            *(_run(http, probe, timeout_s, creds.secrets) for probe in probes)
+        )
+    finally:
+        if own_client:
+            await http.aclose()
+    found = dict(zip(probes, outcomes, strict=True))
+    for line in lines:
+        outcome = found[line.probe]
+        note = line.note if outcome.state == OK and line.note else ""
+        report(line.area, outcome.state, f"{line.label}  {outcome.text}{note}")
+    return result
+
+
+Report = Callable[[str, str, str], None]
+
+
+def _watch(config: Config, path: Path, report: Report) -> None:
+    if config.watch_terms:
+        report("watch", OK, f"terms: {sanitize.for_message(config.watch_terms, 120)}")
+        return
+    sources = [s for s in config.sources.values() if s.enabled]
+    if sources and all(s.terms for s in sources):
+        return  # every source has its own
+    report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+
+
+async def _database(path: Path) -> tuple[str, str]:
+    if not path.exists():
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if os.access(folder, os.W_OK | os.X_OK):
+            return OK, f"{path} (will be created)"
+        return FAIL, f"{path} cannot be created: {folder} is not writable"
+    try:
+        version, mentions = await peek(path)
+    except sqlite3.Error as error:
+        return FAIL, f"{path} is not a usable scrm database ({error})"
+    if version > LATEST_VERSION:
+        return FAIL, (
+            f"{path} has schema {version}, newer than this scrm understands "
+            f"({LATEST_VERSION}): upgrade scrm"
+        )
+    if version == 0:
+        return OK, f"{path} (empty: set up when scrm first opens it)"
+    later = (
+        f", upgraded to {LATEST_VERSION} when scrm next opens it"
+        if version < LATEST_VERSION
+        else ""
+    )
+    return OK, f"{path} (schema {version}{later}, {mentions:,} mentions)"
+
+
+# -- what to ask -----------------------------------------------------------------------
+
+
+def _source_lines(
+    config: Config,
+    creds: Credentials,
+    client: httpx.AsyncClient,
+    env: Mapping[str, str],
+    state_dir: Path | None,
+    path: Path,
+    report: Report,
+) -> list[_Line]:
+    if not config.sources:
+        report("source", WARN, f"no [sources.*] tables: uncomment one in {path} to listen")
+        return []
+    for name, source in config.sources.items():
+        if not source.enabled:
+            report("source", WARN, f"{name}  switched off (enabled = false)")
+    try:
+        specs, problems = build_sources(config, creds, client, env=env, state_dir=state_dir)
+    except ValueError as error:  # a source refused its settings: say so, check the rest
+        report("source", FAIL, f"cannot set up the sources: {error}")
+        return []
+    for name, why in problems.items():
+        report("source", FAIL, f"{name}  cannot run: {_how_to_set(why)}")
+    grouped: dict[_Probe, list[str]] = {}
+    for spec in specs:
+        probe = _source_probe(spec, config, creds, env)
+        if probe is not None:
+            grouped.setdefault(probe, []).append(spec.name)
+    return [_Line("source", _names(names), probe) for probe, names in grouped.items()]
+
+
+def _source_probe(
+    spec: SourceSpec, config: Config, creds: Credentials, env: Mapping[str, str]
+) -> _Probe | None:
+    """The request that shows `spec` can be polled, as the source itself would ask."""
+    if spec.channel == "hackernews":
+        source = config.sources["hackernews"]
+        api = (source.api_url or "https://hn.algolia.com/api/v1").rstrip("/")
+        # One request per endpoint, not per term: the first term stands for them all.
+        first = _hn_terms(config)[0]
+        params = (("query", first), ("hitsPerPage", "1"))
+        return _Probe("Hacker News", f"{api}/search_by_date", "hn", params=params)
+    if spec.channel == "mastodon":
+        return _mastodon_probe(config, creds, env)
+    if spec.channel == "bluesky":
+        account = creds.accounts.get("bluesky")
+        service = account.service if isinstance(account, BlueskyAccount) else "https://bsky.social"
+        return _Probe("Bluesky", f"{service.rstrip('/')}/xrpc/_health", "json")
+    if spec.channel == "reddit":
+        return _reddit_probe(config, env, account=None)
+    if spec.channel == "github":
+        return _github_probe(config, creds, env)
+    if spec.channel == "rss":
+        name = spec.name.removeprefix("rss:")
+        url = next((u for n, u, _ in config.sources["rss"].feeds if n == name), None)
+        if url is None:
+            return None
+        headers = (("Accept", "application/atom+xml, application/rss+xml, application/xml;q=0.9"),)
+        return _Probe(name, url, "feed", headers=headers, follow=True)
+    return None
+
+
+def _hn_terms(config: Config) -> list[str]:
+    from scrm_tui.core.watch import parse_watch
+
+    source = config.sources["hackernews"]
+    return search_terms(parse_watch(source.terms or config.watch_terms or "")) or ["scrm"]
+
+
+def _mastodon_probe(config: Config, creds: Credentials, env: Mapping[str, str]) -> _Probe | None:
+    account = creds.accounts.get("mastodon")
+    if isinstance(account, MastodonAccount):
+        return _Probe(
+            "Mastodon",
+            f"{account.base_url.rstrip('/')}/api/v1/accounts/verify_credentials",
+            "mastodon",
+            headers=(("Authorization", f"Bearer {account.token}"),),
+            hint=_hint(config, "mastodon", "token"),
+        )
+    instance = lookup(config, "mastodon", "instance", env)
+    if instance is None:
+        return None
+    return _Probe("Mastodon", f"{instance.rstrip('/')}/api/v1/instance", "json")
+
+
+def _github_probe(config: Config, creds: Credentials, env: Mapping[str, str]) -> _Probe:
+    # /rate_limit does not count against the limit it reports.
+    account = creds.accounts.get("github")
+    if isinstance(account, GitHubAccount):
+        return _Probe(
+            "GitHub",
+            f"{account.api_url.rstrip('/')}/rate_limit",
+            "github",
+            headers=(*_GITHUB_HEADERS, ("Authorization", f"Bearer {account.token}")),
+            hint=_hint(config, "github", "token"),
+        )
+    api = lookup(config, "github", "api_url", env) or "https://api.github.com"
+    return _Probe("GitHub", f"{api.rstrip('/')}/rate_limit", "github", headers=_GITHUB_HEADERS)
+
+
+def _reddit_probe(
+    config: Config, env: Mapping[str, str], account: RedditAccount | None
+) -> _Probe | None:
+    """The token request: the app alone (what listening uses), or the account's login."""
+    grant: tuple[tuple[str, str], ...]
+    if account is not None:
+        client_id, secret = account.client_id, account.client_secret
+        agent, auth_url = account.user_agent, account.auth_url
+        if account.password:
+            grant = (
+                ("grant_type", "password"),
+                ("username", account.username),
+                ("password", account.password),
+            )
+            hint = _hint(config, "reddit", "password")
+        else:
+            grant = (
+                ("grant_type", "refresh_token"),
+                ("refresh_token", account.refresh_token or ""),
+            )
+            hint = _hint(config, "reddit", "refresh_token")
+    else:
+        values = {
+            key: lookup(config, "reddit", key, env)
+            for key in ("client_id", "client_secret", "user_agent", "auth_url")
+        }
+        if not (values["client_id"] and values["client_secret"] and values["user_agent"]):
+            return None
+        client_id, secret = str(values["client_id"]), str(values["client_secret"])
+        agent = str(values["user_agent"])
+        auth_url = values["auth_url"] or "https://www.reddit.com"
+        grant = (("grant_type", "client_credentials"),)
+        hint = f"[reddit] client_id and {_hint(config, 'reddit', 'client_secret')}"
+    return _Probe(
+        "Reddit",
+        f"{auth_url.rstrip('/')}/api/v1/access_token",
+        "reddit",
+        method="POST",
+        headers=(("User-Agent", agent),),
+        auth=(client_id, secret),
+        form=grant,
+        hint=hint,
+    )
+
+
+def _account_lines(
+    config: Config, creds: Credentials, env: Mapping[str, str], report: Report
+) -> list[_Line]:
+    lines: list[_Line] = []
+    for network in NETWORKS:
+        account = creds.accounts.get(network)
+        if account is None:
+            if network in config.networks:
+                why = creds.missing.get(network, "incomplete")
+                # A variable the config names but the environment lacks is a mistake;
+                # a section without credentials may be there only to listen.
+                state = FAIL if "is not set (named by" in why else WARN
+                report("account", state, f"{network}  cannot reply: {why}")
+            continue
+        probe: _Probe | None = None
+        note = ""
+        if isinstance(account, MastodonAccount):
+            probe = _mastodon_probe(config, creds, env)
+        elif isinstance(account, GitHubAccount):
+            probe = _github_probe(config, creds, env)
+        elif isinstance(account, RedditAccount):
+            probe = _reddit_probe(config, env, account)
+        elif isinstance(account, BlueskyAccount):
+            probe = _Probe("Bluesky", f"{account.service.rstrip('/')}/xrpc/_health", "json")
+            # createSession is limited to about ten a day: never spent on a check.
+            saved = account.session_file is not None and account.session_file.exists()
+            note = (
+                "; a saved login is in use"
+                if saved
+                else "; password not tried (Bluesky allows ~10 logins a day)"
+            )
+        if probe is not None:
+            lines.append(_Line("account", network, probe, note))
+    return lines
+
+
+def _webhook_lines(config: Config, creds: Credentials, report: Report) -> list[_Line]:
+    lines: list[_Line] = []
+    for team in config.teams:
+        for spec in team.webhooks:
+            target = f"{team.name}/{spec.name}"
+            problem = creds.hook_problems.get(target)
+            hook = creds.hook(target)
+            if problem or hook is None:
+                report("webhook", FAIL, f"{target}  {problem or 'no url'}")
+                continue
+            # Never POST: a check must not page anyone. A connection shows the host is there.
+            lines.append(_Line("webhook", target, _Probe(target, hook.url, "connect")))
+    return lines
+
+
+# -- asking ------------------------------------------------------------------------------
+
+
+async def _run(
+    client: httpx.AsyncClient, probe: _Probe, timeout_s: float, secrets: set[str]
+) -> _Outcome:
+    host = _host(probe.url)
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeout_s):
+            if probe.expect == "connect":
+                return await _connect(probe.url, host, started)
+            response = await send_request(
+                client,
+                probe.method,
+                probe.url,
+                service=probe.service,
+                headers=dict(probe.headers),
+                params=dict(probe.params) or None,
+                auth=probe.auth,
+                data=dict(probe.form) or None,
+                follow_redirects=probe.follow,
+            )
+    except TimeoutError:
+        return _Outcome(FAIL, f"cannot connect to {host}: no answer within {timeout_s:g} s")
+    except SendError as error:
+        return _Outcome(FAIL, error.reason)
+    ms = round((time.monotonic() - started) * 1000)
+    return _judge(probe, response, host, ms, secrets)
+
+
+def _judge(
+    probe: _Probe, response: httpx.Response, host: str, ms: int, secrets: set[str]
+) -> _Outcome:
+    status = response.status_code
+    answers = f"{host} answers ({status}, {ms} ms)"
+    if not 200 <= status < 300:
+        reason = error_for(response, probe.service, time.time(), secrets=secrets).reason
+        if status == 429 or "rate limit" in reason:
+            return _Outcome(WARN, f"{host} answers, but is rate limiting: {reason}")
+        if status in (401, 403) and probe.hint:
+            return _Outcome(FAIL, f"{reason} — check {probe.hint}")
+        return _Outcome(FAIL, reason)
+    if probe.expect == "feed":
+        return _feed(response, answers)
+    if response.content[:200].lstrip()[:1] == b"<":
+        return _Outcome(
+            FAIL, f"{host} answered with an HTML page instead of JSON ({status}): check the address"
+        )
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        return _Outcome(FAIL, f"{host} answered {status}, but not with JSON: check the address")
+    if not isinstance(data, dict):
+        return _Outcome(FAIL, f"{host} answered {status} with something unexpected")
+    if probe.expect == "hn" and not isinstance(data.get("hits"), list):
+        return _Outcome(FAIL, f"{host} answered, but not as Algolia search does: check api_url")
+    if probe.expect == "mastodon":
+        who = sanitize.for_message(str(data.get("acct") or data.get("username") or "?"), 60)
+        return _Outcome(OK, f"{answers}; token accepted (@{who})")
+    if probe.expect == "github" and probe.hint:
+        return _Outcome(OK, f"{answers}; token accepted")
+    if probe.expect == "reddit":
+        return _reddit_token(probe, data, answers)
+    return _Outcome(OK, answers)
+
+
+def _reddit_token(probe: _Probe, data: dict[str, object], answers: str) -> _Outcome:
+    error = data.get("error")
+    if error:  # Reddit answers a refused grant with 200 {"error": "invalid_grant"}
+        said = sanitize.for_message(str(error), _SERVER_TEXT_MAX)
+        return _Outcome(FAIL, f"Reddit refused the login ({said}) — check {probe.hint}")
+    if not isinstance(data.get("access_token"), str):
+        return _Outcome(FAIL, "Reddit answered without an access token")
+    what = "app credentials" if ("grant_type", "client_credentials") in probe.form else "login"
+    return _Outcome(OK, f"{answers}; {what} accepted")
+
+
+def _feed(response: httpx.Response, answers: str) -> _Outcome:
+    # A file object, not bytes: feedparser would first try bytes as a path to open.
+    parsed = feedparser.parse(
+        io.BytesIO(response.content),
+        response_headers={"content-type": response.headers.get("content-type", "")},
+    )
+    entries = parsed.get("entries") or []
+    feed = parsed.get("feed") or {}
+    if not entries and (
+        not parsed.get("version") or (parsed.get("bozo") and not feed.get("title"))
+    ):
+        head = response.content[:500].lower()
+        what = "an HTML page" if b"<html" in head or b"<!doctype" in head else "something else"
+        return _Outcome(FAIL, f"{answers}, but it is not a feed ({what}): check the url")
+    count = len(entries)
+    return _Outcome(OK, f"{answers}; a feed with {count} entr{'y' if count == 1 else 'ies'}")
+
+
+async def _connect(url: str, host: str, started: float) -> _Outcome:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return _Outcome(FAIL, "the url is not valid")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _Outcome(FAIL, "the url must start with https://")
+    try:
+        _, writer = await asyncio.open_connection(parts.hostname, port)
+    except socket.gaierror:
+        return _Outcome(FAIL, f"cannot connect to {host}: the name does not resolve")
+    except ConnectionRefusedError:
+        return _Outcome(FAIL, f"cannot connect to {host}: connection refused")
+    except OSError as error:
+        return _Outcome(FAIL, f"cannot connect to {host}: {error.strerror or 'network error'}")
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    ms = round((time.monotonic() - started) * 1000)
+    return _Outcome(OK, f"{host} accepts connections ({ms} ms)")
+
+
+# -- wording -----------------------------------------------------------------------------
+
+
+def _host(url: str) -> str:
+    """Where a request goes, without the path (a webhook's path is its secret)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return "the configured address"
+    if not host:
+        return "the configured address"
+    return f"{host}:{port}" if port else host
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(sanitize.for_message(n, 40) for n in names[:3])
+    return shown + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
+
+
+def _hint(config: Config, network: str, key: str) -> str:
+    """Where `key` of `network` comes from, as the person would change it."""
+    table = config.networks.get(network, {})
+    if f"{key}_env" in table:
+        return f"${table[f'{key}_env']} (named by [{network}] {key}_env)"
+    if key in table:
+        return f"[{network}] {key} in the config"
+    return f"${_env_name(network, key)} or [{network}] {key}_env"
+
+
+def _env_name(network: str, key: str) -> str:
+    return f"SCRM_{network.upper()}_{key.upper()}"
+
+
+_SET = re.compile(r"set \[(\w+)\] (\w+)$")
+
+
+def _how_to_set(why: str) -> str:
+    """A secret is better given by a variable: say which, where a message names the key."""
+    match = _SET.search(why)
+    if match and match.group(2) in SECRET_KEYS:
+        network, key = match.groups()
+        return why[: match.start()] + f"set ${_env_name(network, key)} or [{network}] {key}_env"
+    return why

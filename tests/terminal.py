@@ -1,0 +1,111 @@
+"""A real terminal for end-to-end tests: a private tmux server, keys in, screens out.
+
+Each test runs its own tmux server (a private socket), so tests can run in parallel
+and never touch the developer's sessions. The server has `set-clipboard on`, so an
+OSC 52 clipboard write that reached the terminal would show up as a paste buffer,
+and a window-title escape would show up as the pane title.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STARTUP_TIMEOUT = 30.0
+
+
+class Terminal:
+    def __init__(self, socket: str, env: dict[str, str]):
+        self.socket = socket
+        self.env = env
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            env=self.env,
+            timeout=30,
+        )
+
+    def start(self, command: str, width: int, height: int, folder: Path) -> None:
+        # Options go in a config read at start: set afterwards, tmux recalculates the
+        # size of a window without clients and falls back to 80x24.
+        config = folder / "tmux.conf"
+        config.write_text(
+            f"set -g default-size {width}x{height}\n"
+            "set -g set-clipboard on\n"
+            "set -g remain-on-exit on\n"
+        )
+        self.tmux(
+            "-f",
+            str(config),
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+        )
+
+    def open_window(self, name: str, command: str) -> None:
+        """Another window of the same size, as a person opens another tmux pane."""
+        self.tmux("new-window", "-d", "-t", "t", "-n", name, command)
+
+    @staticmethod
+    def _target(window: str | None) -> str:
+        return f"t:{window}" if window else "t"
+
+    def keys(self, *keys: str, window: str | None = None) -> None:
+        self.tmux("send-keys", "-t", self._target(window), *keys)
+
+    def screen(self, window: str | None = None) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self._target(window)).stdout
+
+    def pid(self, window: str | None = None) -> int:
+        return int(self.tmux("display", "-p", "-t", self._target(window), "#{pane_pid}").stdout)
+
+    def wait_for(
+        self, predicate, timeout: float = STARTUP_TIMEOUT, window: str | None = None
+    ) -> str:
+        """Poll the screen until `predicate(screen)` holds; return that screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen(window)
+            if predicate(screen):
+                return screen
+            if time.monotonic() > deadline:
+                size = self.tmux(
+                    "display", "-p", "-t", self._target(window), "#{pane_width}x#{pane_height}"
+                )
+                raise AssertionError(
+                    f"screen never matched; pane {size.stdout.strip()}; last screen:\n{screen}"
+                )
+            time.sleep(0.05)  # polling interval of the wait, not a synchronisation guess
+
+    def wait_text(
+        self, text: str, timeout: float = STARTUP_TIMEOUT, window: str | None = None
+    ) -> str:
+        return self.wait_for(lambda screen: text in screen, timeout, window)
+
+    def exited(self, window: str | None = None) -> bool:
+        dead = self.tmux("display", "-p", "-t", self._target(window), "#{pane_dead}")
+        return dead.stdout.strip() == "1"
+
+
+def scrm_command(*args: str) -> str:
+    return shlex.join([sys.executable, "-m", "scrm_tui", *args])
+
+
+def header_count(screen: str) -> int | None:
+    """The mention count in the header line, once it is known."""
+    match = re.search(r"([\d,]+) mentions", screen.splitlines()[0])
+    return int(match.group(1).replace(",", "")) if match else None
