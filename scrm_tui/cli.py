@@ -485,6 +485,8 @@ async def _sources(db: Path, agent: str) -> int:
             )
             if state.state != "ok" and state.backoff_until_ms:
                 line += f"  until {absolute(state.backoff_until_ms)}"
+            if state.backfill is not None:
+                line += f"  backfilling, at {sanitize.for_message(state.backfill, 40)}"
             if state.last_error and state.state != "ok":
                 line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
             print(line)

@@ -45,6 +45,7 @@ async def _seed(db_path: Path) -> None:
             cursor='{"after": 1763639988, "page": "a' + "x" * 600 + '"}',
             stored=42,
             now_ms=NOW_MS - 12_000,
+            backfill="2026-11-19 18:05",  # a first run still reading back
         )
         await states.succeeded(
             "mastodon:notif", "mastodon", cursor="110", stored=7, now_ms=NOW_MS - 600_000
@@ -159,6 +160,7 @@ async def test_detail_shows_the_full_error_backoff_and_cursor(seeded: Path) -> N
 
         await goto(pilot, "hackernews")
         text = " ".join(detail(pilot).split())
+        assert "Backfilling: reached 2026-11-19 18:05, older pages still to come" in text
         assert 'Cursor: {"after": 1763639988, "page": "axxx' in text
         assert text.count("x") < 200  # an opaque cursor is cut short
         assert "Earlier error" not in text and "Last error" not in text
@@ -294,7 +296,7 @@ def test_summary_counts_ok_and_names_the_rest() -> None:
 
 
 def test_summary_all_ok() -> None:
-    assert summary([state("a"), state("b")], LIVE, NOW_MS) == "sources: 2 ok"
+    assert summary([state("a"), state("b")], LIVE, NOW_MS) == "sources: 2 ok · fetched 1m ago"
 
 
 def test_summary_says_when_nobody_polls() -> None:
@@ -305,7 +307,7 @@ def test_summary_says_when_nobody_polls() -> None:
 
 def test_summary_backoff_over_and_off_sources() -> None:
     states = [state("hn", "degraded", until_ms=NOW_MS - 1), state("gh", "off"), state("a")]
-    assert summary(states, LIVE, NOW_MS) == "sources: 1 ok · hn degraded · 1 off"
+    assert summary(states, LIVE, NOW_MS) == "sources: 1 ok · fetched 1m ago · hn degraded · 1 off"
 
 
 def test_summary_stays_short_with_many_failing_sources() -> None:
@@ -327,4 +329,11 @@ def test_summary_shows_how_far_a_backfill_has_reached() -> None:
     states = [state("a"), replace(state("hackernews:kestrel"), backfill="2026-11-19 18:05")]
     assert summary(states, LIVE, NOW_MS) == (
         "sources: 1 ok · hackernews:kest… backfill at 11-19 18:05"
+    )
+
+
+def test_summary_gives_a_refused_token_its_reason_when_there_is_room() -> None:
+    refused = replace(state("reddit", "auth"), last_error="Reddit: HTTP 401: invalid_grant")
+    assert summary([state("a"), refused], LIVE, NOW_MS) == (
+        "sources: 1 ok · reddit auth failed: invalid_grant"
     )

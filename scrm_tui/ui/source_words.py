@@ -7,7 +7,7 @@ import re
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SourceState
-from scrm_tui.core.timefmt import from_ms
+from scrm_tui.core.timefmt import age, from_ms
 
 SUMMARY_WIDTH = 64  # "sources: 5 ok · hn backing off until 09:41 · reddit auth failed"
 
@@ -33,39 +33,63 @@ def clock_time(ms: int, seconds: bool = True) -> str:
 
 
 def summary(states: list[SourceState], collector: tuple[str, int] | None, now_ms: int) -> str:
-    """One line for the inbox's status bar: `sources: 5 ok · hn backing off until 09:41`.
+    """One line for the inbox's status bar:
+    `sources: 5 ok · fetched 12s ago · reddit auth failed: invalid_grant`.
 
     Only the sources that are not ok, or still backfilling, are named (ok and off ones
-    are counted), so the line stays short; what does not fit becomes `+N more`."""
+    are counted). To stay short, the line first drops when the last fetch was, then
+    an error's reason, then names what does not fit as `+N more`."""
     if not states:
         return "sources: none"
     ok = sum(1 for s in states if s.state == "ok" and s.backfill is None)
     off = sum(1 for s in states if s.state == "off")
-    named: list[str] = []
+    named: list[tuple[str, str]] = []  # (in full, shorter)
     for s in sorted(states, key=lambda s: (_urgency(s.state), s.source)):
+        name = sanitize.for_message(s.source, 16)
         if s.state == "ok" and s.backfill is not None:
             # The first run reads back through the backfill window: how far it is.
-            named.append(f"{sanitize.for_message(s.source, 16)} backfill at {_short(s.backfill)}")
+            text = f"{name} backfill at {_short(s.backfill)}"
+            named.append((text, text))
             continue
         if s.state in ("ok", "off"):
             continue
-        word = SHORT.get(s.state, sanitize.handle(s.state))
+        word = f"{name} {SHORT.get(s.state, sanitize.handle(s.state))}"
         until = s.backoff_until_ms
         if s.state in ("backoff", "degraded") and until is not None and until > now_ms:
             word += f" until {clock_time(until, seconds=False)}"
-        named.append(f"{sanitize.for_message(s.source, 16)} {word}")
+        reason = f": {_reason(s.last_error)}" if s.state == "auth" and s.last_error else ""
+        named.append((word + reason, word))  # a person must act: say on what, if room
     live = collector is not None and collector[1] > now_ms
+    fetched = max((s.last_ok_ms for s in states if s.last_ok_ms is not None), default=None)
     head = [f"{ok} ok"] if ok else []
     tail = ([f"{off} off"] if off else []) + ([] if live else ["not polling"])
+    when = [f"fetched {age(now_ms, fetched)} ago"] if fetched is not None and live else []
+    attempts = [(head + when, 0), (head, 0), (head, 1)]
+    for first, which in attempts:
+        line, complete = _fit(first, [pair[which] for pair in named], tail)
+        if complete:
+            return line
+    return line
+
+
+def _fit(head: list[str], named: list[str], tail: list[str]) -> tuple[str, bool]:
+    """The line, and whether every source named got in (none became `+N more`)."""
     parts = head[:]
     for i, name in enumerate(named):
         rest = len(named) - i - 1
         more = [f"+{rest} more"] if rest else []
         if len(_join([*parts, name, *more, *tail])) > SUMMARY_WIDTH and (parts or i):
             parts.append(f"+{len(named) - i} more")
-            break
+            return _join([*parts, *tail]), False
         parts.append(name)
-    return _join([*parts, *tail])
+    line = _join([*parts, *tail])
+    return line, len(line) <= SUMMARY_WIDTH
+
+
+def _reason(error: str) -> str:
+    """`Reddit: HTTP 401: invalid_grant (...)` → `invalid_grant (...)`, kept short."""
+    reason = error.rsplit(": ", 1)[-1] if ": " in error else error
+    return sanitize.for_message(reason, 28)
 
 
 def _short(progress: str) -> str:

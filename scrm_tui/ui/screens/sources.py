@@ -163,6 +163,10 @@ class SourcesScreen(QueueScreen):
         else:
             last = "Never fetched"
         lines.append(Content(f"{last} · {s.stored} mention{'s' if s.stored != 1 else ''} stored"))
+        if s.backfill is not None:
+            lines.append(
+                Content(f"Backfilling: reached {block(s.backfill, 40)}, older pages still to come")
+            )
         if waiting(s, now) and s.backoff_until_ms is not None:
             what = "Backing off" if s.state != "ok" else "Holding back (rate limit)"
             lines.append(
