@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -209,6 +210,16 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `scrm sources | head`: the reader has what it wanted. Python would still
+        # complain while flushing stdout at exit; point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     # Before the configuration is loaded: these two write it or explain what is wrong with it.
     if args.command == "init":
@@ -428,9 +439,17 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         if not specs:
             return _fail("nothing to watch: set [watch] terms and a [sources.*] table")
 
+        last: dict[str, str] = {}
+
         def polled(spec: Any, state: Any, stored: int) -> None:
-            if state is None or state.state == "ok":
-                print(f"{spec.name}: {stored} new", flush=True)
+            # A round reports every source; a long watch only what changed, so a tmux
+            # pane or the journal shows arrivals and trouble, not "0 new" every minute.
+            now = state.state if state is not None else "ok"
+            before, last[spec.name] = last.get(spec.name), now
+            if now == "ok":
+                again = "ok again, " if before is not None and before != "ok" else ""
+                if once or stored or again:
+                    print(f"{spec.name}: {again}{stored} new", flush=True)
             else:
                 until = (
                     f" until {absolute(state.backoff_until_ms)}" if state.backoff_until_ms else ""
@@ -466,7 +485,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
 
 
 async def _sources(db: Path, agent: str) -> int:
-    from scrm_tui.core.timefmt import absolute, age
+    from scrm_tui.core.timefmt import absolute, ago
     from scrm_tui.service.inbox import Inbox
 
     async with await Inbox.open(db, agent) as inbox:
@@ -478,7 +497,7 @@ async def _sources(db: Path, agent: str) -> int:
             print("collector: none running (start `scrm watch`)")
         states = await inbox.source_states()
         for state in states:
-            fetched = f"{age(now, state.last_ok_ms)} ago" if state.last_ok_ms else "never"
+            fetched = ago(now, state.last_ok_ms) if state.last_ok_ms else "never"
             line = (
                 f"{state.source:32} {state.state:9} last fetched {fetched:9} "
                 f"{state.stored:>7,} stored"

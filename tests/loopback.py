@@ -26,9 +26,11 @@ Routes that faults are scripted on (`server.routes()` lists them):
 recorded listings (plus what a test adds: `add_mastodon_mention`,
 `add_mastodon_tag_status`, `add_mastodon_search_status` with a `mastodon_status()`;
 `add_bluesky_search_post` (with `reason=`: a notification); `add_reddit_thing` with a
-`reddit_comment()`; `add_github_issue`) with each API's own paging: `mastodon.notifications`,
+`reddit_comment()`; `add_github_issue`; `add_github_discussion`) with each API's own
+paging: `mastodon.notifications`,
 `mastodon.tag`, `mastodon.search`, `bluesky.searchPosts`, `bluesky.listNotifications`,
-`reddit.search`, `reddit.subreddit_comments`, `github.search_issues`; and the cheap
+`reddit.search`, `reddit.subreddit_comments`, `github.search_issues`, `github.graphql`
+(a GraphQL `search(type: DISCUSSION)`, token required); and the cheap
 checks of `scrm doctor`: `mastodon.verify_credentials`, `mastodon.instance`,
 `bluesky.health`, `github.rate_limit`.
 `rate_limit(api, **headers)` replaces the rate-limit headers of one API's read routes.
@@ -104,6 +106,7 @@ ROUTES = {
     "reddit.search": ("GET", r"/reddit/search/?"),
     "reddit.subreddit_comments": ("GET", r"/reddit/r/([^/]+)/comments/?"),
     "github.search_issues": ("GET", r"/github/search/issues"),
+    "github.graphql": ("POST", r"/github/graphql"),  # discussion search only
     # What `scrm doctor` asks to see that a host answers and a token is accepted.
     "mastodon.verify_credentials": ("GET", r"/mastodon/api/v1/accounts/verify_credentials"),
     "mastodon.instance": ("GET", r"/mastodon/api/v1/instance"),
@@ -253,6 +256,7 @@ class Loopback(ThreadedServer):
         self._bsky_notes: list[JsonDict] = []
         self._reddit_listings: dict[str, list[JsonDict]] = {}
         self._github_issues: list[JsonDict] = []
+        self._github_discussions: list[JsonDict] = []
         self._limits: dict[str, dict[str, str]] = {}
         self._seed()
         self._routes = [
@@ -513,6 +517,37 @@ class Loopback(ThreadedServer):
         with self._lock:
             self._github_issues.append(issue)
         return issue
+
+    def add_github_discussion(
+        self,
+        number: int,
+        title: str,
+        body: str,
+        *,
+        created_at: str,
+        login: str | None = "octocat",
+        repo: str = "octo-org/octo-repo",
+    ) -> JsonDict:
+        """A discussion the GraphQL search finds (`login=None`: a deleted author).
+
+        No GraphQL answer was recorded: this node is composed from documented fields
+        of the `Discussion` object (docs.github.com/graphql/reference/objects#discussion).
+        """
+        author = None if login is None else {"login": login, "url": f"https://github.com/{login}"}
+        discussion: JsonDict = {
+            "__typename": "Discussion",
+            "id": f"D_kwDOloopback{number}",
+            "number": number,
+            "url": f"https://github.com/{repo}/discussions/{number}",
+            "title": title,
+            "body": body,
+            "createdAt": created_at,
+            "author": author,
+            "repository": {"nameWithOwner": repo},
+        }
+        with self._lock:
+            self._github_discussions.append(discussion)
+        return copy.deepcopy(discussion)
 
     # -- faults ----------------------------------------------------------------------
 
@@ -1139,22 +1174,15 @@ class Loopback(ThreadedServer):
     def _reddit_listing(self, request: Recorded, name: str, file: str) -> _Reply:
         children = self._reddit_listings[name]
         if name == "search":
-            words = request.param("q").lower().split()
-            children = [
-                c
-                for c in children
-                if all(
-                    w
-                    in (
-                        str(c["data"].get("title", ""))
-                        + " "
-                        + str(c["data"].get("selftext", ""))
-                        + " "
-                        + str(c["data"].get("body", ""))
-                    ).lower()
-                    for w in words
-                )
-            ]
+            # Reddit's syntax as far as scrm uses it: alternatives joined by OR, each
+            # needing all of its words.
+            alternatives = [a.lower().split() for a in request.param("q").split(" OR ")]
+
+            def found(data: JsonDict) -> bool:
+                text = " ".join(str(data.get(k, "")) for k in ("title", "selftext", "body"))
+                return any(all(w in text.lower() for w in words) for words in alternatives)
+
+            children = [c for c in children if found(c["data"])]
         names = [c["data"]["name"] for c in children]
         before, after = request.param("before"), request.param("after")
         limit = min(100, int(request.param("limit", "25")))
@@ -1230,6 +1258,87 @@ class Loopback(ThreadedServer):
         if page * per_page < len(found):
             headers["link"] = f'<{self.base_url}{request.path}?page={page + 1}>; rel="next"'
         return self._limited("github", _json(200, body, headers))
+
+    def _on_github_graphql(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        """`search(query:, type: DISCUSSION, first:, after:)` as GitHub answers it; the
+        fields come back whole, whatever the query selects (this is no GraphQL engine)."""
+        headers = {
+            "content-type": "application/json; charset=utf-8",
+            "x-github-media-type": "github.v4; format=json",
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "4999",
+            "x-ratelimit-used": "1",
+            "x-ratelimit-reset": str(int(self.clock()) + 3600),
+            "x-ratelimit-resource": "graphql",
+        }
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if not scheme:  # GraphQL has no anonymous access, unlike REST search
+            body = {
+                "message": "This endpoint requires you to be authenticated.",
+                "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+            }
+            return _json(401, body, headers)
+        if scheme.lower() not in ("bearer", "token") or token != self.GITHUB_TOKEN:
+            body = {
+                "message": "Bad credentials",
+                "documentation_url": "https://docs.github.com",
+                "status": "401",
+            }
+            return _json(401, body, headers)
+        variables = request.json().get("variables") or {}
+        query = str(variables.get("q") or variables.get("query") or "")
+        first = variables.get("first")
+        if not isinstance(first, int) or not 1 <= first <= 100:
+            error = {"type": "MISSING_PAGINATION_BOUNDARIES", "path": ["search"]}
+            error["message"] = (
+                "You must provide a `first` or `last` value to properly paginate the "
+                "`search` connection."
+            )
+            if isinstance(first, int):
+                error["type"] = "EXCESSIVE_PAGINATION"
+                error["message"] = (
+                    f"Requesting {first} records on the `search` connection exceeds the "
+                    "`first` limit of 100 records."
+                )
+            return self._limited("github", _json(200, {"data": None, "errors": [error]}, headers))
+        since = re.search(r"created:>=(\S+)", query)
+        # Alternatives joined by OR, each needing all of its words (as scrm asks).
+        plain = re.sub(r'\S+:\S+|"', " ", query)
+        alternatives = [[w.lower() for w in a.split() if w != "AND"] for a in plain.split(" OR ")]
+
+        def found(d: JsonDict) -> bool:
+            text = f"{d['title']} {d['body']}".lower()
+            return any(all(w in text for w in words) for words in alternatives)
+
+        hits = [
+            d
+            for d in self._github_discussions
+            if (since is None or str(d["createdAt"]) >= since.group(1)) and found(d)
+        ]
+        if "sort:created-desc" in query:
+            hits.sort(key=lambda d: str(d["createdAt"]), reverse=True)
+        elif "sort:created-asc" in query:
+            hits.sort(key=lambda d: str(d["createdAt"]))
+        hits = hits[:1000]  # search never lists more
+        after = variables.get("after")
+        start = int(base64.b64decode(after).decode().split(":")[1]) if after else 0
+        chunk = hits[start : start + first]
+        end = start + len(chunk)
+
+        def cursor(n: int) -> str:  # GitHub's search cursors: base64 of "cursor:<n>"
+            return base64.b64encode(f"cursor:{n}".encode()).decode()
+
+        search = {
+            "discussionCount": len(hits),
+            "pageInfo": {
+                "hasNextPage": end < len(hits),
+                "hasPreviousPage": start > 0,
+                "startCursor": cursor(start + 1) if chunk else None,
+                "endCursor": cursor(end) if chunk else None,
+            },
+            "nodes": copy.deepcopy(chunk),
+        }
+        return self._limited("github", _json(200, {"data": {"search": search}}, headers))
 
     # -- webhooks ----------------------------------------------------------------------
 

@@ -232,3 +232,22 @@ def test_a_quiet_pipe_is_stored_without_waiting_for_its_end(tmp_path: Path) -> N
     assert process.returncode == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 4
+
+
+def test_output_cut_short_by_a_pager_is_not_an_error(tmp_path: Path) -> None:
+    db = tmp_path / "piped.db"
+    lines = "\n".join(line(id=str(n), text=f"mention number {n} " + "x" * 200) for n in range(600))
+    assert scrm("--db", str(db), "ingest", "-", stdin=lines).returncode == 0
+    # More than a pipe holds, read by `head -1`, which then closes its end.
+    export = subprocess.Popen(
+        [sys.executable, "-m", "scrm_tui", "--db", str(db), "export", "mentions"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    first = export.stdout.readline()
+    export.stdout.close()
+    errors = export.stderr.read().decode()
+    assert export.wait(timeout=60) == 0
+    assert json.loads(first)["channel"] == "mastodon"
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

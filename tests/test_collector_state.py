@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
@@ -92,3 +97,21 @@ async def test_source_state_keeps_the_cursor_and_counts_failures(db_path: Path) 
         assert [s.source for s in await states.all()] == ["hn"]
     finally:
         await db.close()
+
+
+def test_a_killed_process_not_yet_reaped_counts_as_gone() -> None:
+    # A zombie still answers kill(pid, 0); a collector killed in a tmux pane is one
+    # until tmux reaps it, and its lease must not wait 20 s for that.
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    holder = f"{socket.gethostname()}:{child.pid}"
+    try:
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_text().split(") ")[1][0] != "Z":
+            assert time.monotonic() < deadline, "the child never exited"
+            time.sleep(0.01)  # polling for the child's exit, not a timing guess
+        assert gone_here(holder)
+    finally:
+        child.wait()
+    assert gone_here(holder)  # reaped: no such process
+    assert not gone_here(process_id())  # this process
+    assert not gone_here(f"elsewhere:{child.pid}")  # another host cannot be checked

@@ -55,6 +55,12 @@ def age(now_ms: int, then_ms: int) -> str:
     return "now"
 
 
+def ago(now_ms: int, then_ms: int) -> str:
+    """`5m ago`, or `just now`."""
+    when = age(now_ms, then_ms)
+    return "just now" if when == "now" else f"{when} ago"
+
+
 def absolute(ms: int) -> str:
     """A readable UTC date-time for detail views."""
     return from_ms(ms).strftime("%Y-%m-%d %H:%M:%S UTC")

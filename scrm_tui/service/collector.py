@@ -13,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
-import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from scrm_tui.core.listening import Page
 from scrm_tui.core.models import SourceState
 from scrm_tui.core.outgoing import PermanentError, SendError
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
 
@@ -61,23 +60,6 @@ def backoff_s(failures: int, rng: random.Random) -> float:
     return delay * (0.5 + 0.5 * rng.random())
 
 
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _dead_local(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 class Collector:
     def __init__(
         self,
@@ -95,7 +77,7 @@ class Collector:
         self.specs = list(specs)
         self.backfill_s = backfill_s
         self.clock = clock
-        self.holder = holder or holder_id()
+        self.holder = holder or process_id()
         self.rng = rng or random.Random()
         self.on_progress = on_progress
         self.on_polled = on_polled  # (source, its state after the poll, mentions stored)
@@ -227,7 +209,7 @@ class Collector:
         current = await self.leases.holder(LEASE)
         steal = None
         if current is not None and current.holder != self.holder:
-            if _dead_local(current.holder):
+            if gone_here(current.holder):
                 steal = current.holder
             elif current.expires_ms > now:
                 self.holding = False

@@ -13,9 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import random
-import socket
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -36,6 +34,7 @@ from scrm_tui.core.outgoing import (
     TransientError,
 )
 from scrm_tui.service.credentials import Credentials
+from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
@@ -53,26 +52,12 @@ class _Sender(Protocol):
     async def send(self, request: ReplyRequest) -> Sent: ...
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def backoff_s(tries: int, rng: random.Random | None = None) -> float:
     """Exponential with jitter: 5 s, 10 s, 20 s … capped at 10 min, each drawn from
     [half, full] so that many waiting items do not all come back at once."""
     delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** max(0, tries - 1))
     draw: float = (rng or random).random()
     return delay * (0.5 + 0.5 * draw)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 class Dispatcher:
@@ -166,11 +151,10 @@ class OutboxWorker:
         self.dispatcher = dispatcher
         self.done_on_send = done_on_send
         self.clock = clock
-        self.worker = worker or worker_id()
+        self.worker = worker or process_id()
         self.rng = rng or random.Random()
         self.wake = asyncio.Event()
         self._listeners: list[Callable[[OutboxItem], None]] = []
-        self._host = socket.gethostname()
 
     def on_change(self, listener: Callable[[OutboxItem], None]) -> None:
         """Call `listener(item)` after each item this worker sent, retried or failed."""
@@ -183,10 +167,9 @@ class OutboxWorker:
         """Claims left by a process on this host that no longer exists are due now."""
         released = 0
         for outbox_id, claimed_by in await self.store.claims():
-            host, _, pid = claimed_by.rpartition(":")
-            if host != self._host or not pid.isdigit() or claimed_by == self.worker:
+            if claimed_by == self.worker:
                 continue
-            if not _alive(int(pid)) and await self.store.release(
+            if gone_here(claimed_by) and await self.store.release(
                 outbox_id, claimed_by, self.now_ms()
             ):
                 released += 1

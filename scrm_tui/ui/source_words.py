@@ -7,7 +7,7 @@ import re
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SourceState
-from scrm_tui.core.timefmt import age, from_ms
+from scrm_tui.core.timefmt import ago, from_ms
 
 SUMMARY_WIDTH = 64  # "sources: 5 ok · hn backing off until 09:41 · reddit auth failed"
 
@@ -63,7 +63,7 @@ def summary(states: list[SourceState], collector: tuple[str, int] | None, now_ms
     fetched = max((s.last_ok_ms for s in states if s.last_ok_ms is not None), default=None)
     head = [f"{ok} ok"] if ok else []
     tail = ([f"{off} off"] if off else []) + ([] if live else ["not polling"])
-    when = [f"fetched {age(now_ms, fetched)} ago"] if fetched is not None and live else []
+    when = [f"fetched {ago(now_ms, fetched)}"] if fetched is not None and live else []
     attempts = [(head + when, 0), (head, 0), (head, 1)]
     for first, which in attempts:
         line, complete = _fit(first, [pair[which] for pair in named], tail)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import Escalation, OutboxItem
-from scrm_tui.core.timefmt import absolute, age
+from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 
@@ -153,12 +153,6 @@ class QueueTable(DataTable[Text]):
 def span(ms: int) -> str:
     """A duration as the lists show ages: 42s, 5m, 3h, 2d."""
     return age(max(ms, 0), 0) if ms >= 5000 else f"{max(ms, 0) // 1000}s"
-
-
-def ago(now_ms: int, then_ms: int) -> str:
-    """`5m ago`, or `just now`."""
-    when = age(now_ms, then_ms)
-    return "just now" if when == "now" else f"{when} ago"
 
 
 def one_line(text: str | None, limit: int = 200) -> str:

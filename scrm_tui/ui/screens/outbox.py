@@ -15,14 +15,13 @@ from textual.widgets import DataTable, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem, OutboxState
-from scrm_tui.core.timefmt import absolute, age
+from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.replies import ReplyRefused
 from scrm_tui.ui.screens.escalations import (
     Cell,
     Column,
     QueueScreen,
-    ago,
     block,
     one_line,
     span,

@@ -9,13 +9,12 @@ from textual.widgets import DataTable, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SourceState
-from scrm_tui.core.timefmt import absolute
+from scrm_tui.core.timefmt import absolute, ago
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.escalations import (
     Cell,
     Column,
     QueueScreen,
-    ago,
     block,
     one_line,
     span,
