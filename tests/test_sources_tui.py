@@ -310,14 +310,21 @@ def test_summary_backoff_over_and_off_sources() -> None:
     assert summary(states, LIVE, NOW_MS) == "sources: 1 ok · fetched 1m ago · hn degraded · 1 off"
 
 
-def test_summary_stays_short_with_many_failing_sources() -> None:
-    states = [state(f"source-number-{n}", "auth") for n in range(8)]
+def test_summary_counts_by_state_when_the_names_do_not_fit() -> None:
+    states = [
+        *(state(f"source-number-{n}", "auth") for n in range(8)),
+        state("hn", "backoff", until_ms=NOW_MS + 100_000),
+        state("a"),
+    ]
     line = summary(states, None, NOW_MS)
-    assert len(line) <= 64
-    assert line.startswith("sources: source-number-0 auth failed · ")
-    assert line.endswith("more · not polling")
-    shown = line.count("auth failed")
-    assert f"+{8 - shown} more" in line
+    assert line == "sources: 1 ok · 8 auth failed · 1 backing off · not polling"
+    few = [state("a"), state("reddit", "auth"), state("hn", "backoff", until_ms=NOW_MS + 1)]
+    # 64 characters: no room for when the last fetch was, nor the reason ("boom").
+    assert summary(few, LIVE, NOW_MS) == (
+        "sources: 1 ok · reddit auth failed · hn backing off until 12:00"
+    )
+    # A narrow terminal gives the line less room: the names give way to counts.
+    assert summary(few, LIVE, NOW_MS, width=40) == "sources: 1 ok · 1 auth failed · 1 backing off"
 
 
 def test_summary_names_are_inert() -> None:

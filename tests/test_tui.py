@@ -222,6 +222,18 @@ async def test_at_the_top_new_arrivals_show_and_selection_follows(db_path: Path)
         assert mention_list.selected.id == chosen.id and mention_list.cursor == 1
 
 
+async def test_an_empty_inbox_selects_its_first_arrival(db_path: Path) -> None:
+    async with running(db_path) as pilot:
+        mention_list = the_list(pilot)
+        assert mention_list.selected is None
+        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+            await other.ingest([mention(n, f"first ever {n}", minutes_ago=n) for n in range(3)])
+        await wait_until(pilot, lambda: mention_list.window.total == 3)
+        await wait_until(pilot, lambda: "first ever 0" in detail_text(pilot))
+        assert mention_list.cursor == 0 and "first ever 0" in mention_list.selected.snippet
+        assert inbox_screen(pilot).query_one("#position").render().plain.strip() == "1/3"
+
+
 async def test_help_screen_lists_the_real_bindings(db_path: Path) -> None:
     await seed(db_path, 3)
     async with running(db_path) as pilot:

@@ -32,58 +32,56 @@ def clock_time(ms: int, seconds: bool = True) -> str:
     return from_ms(ms).strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
-def summary(states: list[SourceState], collector: tuple[str, int] | None, now_ms: int) -> str:
-    """One line for the inbox's status bar:
+def summary(
+    states: list[SourceState],
+    collector: tuple[str, int] | None,
+    now_ms: int,
+    width: int = SUMMARY_WIDTH,
+) -> str:
+    """One line for the inbox's status bar, at most `width` characters where it can:
     `sources: 5 ok · fetched 12s ago · reddit auth failed: invalid_grant`.
 
     Only the sources that are not ok, or still backfilling, are named (ok and off ones
-    are counted). To stay short, the line first drops when the last fetch was, then
-    an error's reason, then names what does not fit as `+N more`."""
+    are counted). To fit, the line first drops when the last fetch was, then an
+    error's reason, and at last names no source but counts them by state:
+    `sources: 5 ok · 2 auth failed · 1 backing off`."""
     if not states:
         return "sources: none"
     ok = sum(1 for s in states if s.state == "ok" and s.backfill is None)
     off = sum(1 for s in states if s.state == "off")
     named: list[tuple[str, str]] = []  # (in full, shorter)
+    counts: dict[str, int] = {}
     for s in sorted(states, key=lambda s: (_urgency(s.state), s.source)):
         name = sanitize.for_message(s.source, 16)
         if s.state == "ok" and s.backfill is not None:
             # The first run reads back through the backfill window: how far it is.
             text = f"{name} backfill at {_short(s.backfill)}"
             named.append((text, text))
+            counts["backfilling"] = counts.get("backfilling", 0) + 1
             continue
         if s.state in ("ok", "off"):
             continue
-        word = f"{name} {SHORT.get(s.state, sanitize.handle(s.state))}"
+        word = SHORT.get(s.state, sanitize.handle(s.state))
+        counts[word] = counts.get(word, 0) + 1
+        text = f"{name} {word}"
         until = s.backoff_until_ms
         if s.state in ("backoff", "degraded") and until is not None and until > now_ms:
-            word += f" until {clock_time(until, seconds=False)}"
+            text += f" until {clock_time(until, seconds=False)}"
         reason = f": {_reason(s.last_error)}" if s.state == "auth" and s.last_error else ""
-        named.append((word + reason, word))  # a person must act: say on what, if room
+        named.append((text + reason, text))  # a person must act: say on what, if room
     live = collector is not None and collector[1] > now_ms
     fetched = max((s.last_ok_ms for s in states if s.last_ok_ms is not None), default=None)
     head = [f"{ok} ok"] if ok else []
     tail = ([f"{off} off"] if off else []) + ([] if live else ["not polling"])
     when = [f"fetched {ago(now_ms, fetched)}"] if fetched is not None and live else []
-    attempts = [(head + when, 0), (head, 0), (head, 1)]
-    for first, which in attempts:
-        line, complete = _fit(first, [pair[which] for pair in named], tail)
-        if complete:
+    for line in (
+        _join([*head, *when, *(full for full, _ in named), *tail]),
+        _join([*head, *(full for full, _ in named), *tail]),
+        _join([*head, *(short for _, short in named), *tail]),
+    ):
+        if len(line) <= width:
             return line
-    return line
-
-
-def _fit(head: list[str], named: list[str], tail: list[str]) -> tuple[str, bool]:
-    """The line, and whether every source named got in (none became `+N more`)."""
-    parts = head[:]
-    for i, name in enumerate(named):
-        rest = len(named) - i - 1
-        more = [f"+{rest} more"] if rest else []
-        if len(_join([*parts, name, *more, *tail])) > SUMMARY_WIDTH and (parts or i):
-            parts.append(f"+{len(named) - i} more")
-            return _join([*parts, *tail]), False
-        parts.append(name)
-    line = _join([*parts, *tail])
-    return line, len(line) <= SUMMARY_WIDTH
+    return _join([*head, *(f"{n} {word}" for word, n in counts.items()), *tail])
 
 
 def _reason(error: str) -> str:

@@ -31,7 +31,10 @@ class Column:
     key: str
     label: str
     width: int | None  # None: takes the room the others leave
+    grow: int = 0  # up to this much wider when the flexible column has room to spare
 
+
+FLEX_MIN = 60  # the flexible column keeps this much before others grow into the room
 
 # One cell as plain data: its text and a component class of QueueTable (or None).
 Cell = tuple[str, str | None]
@@ -64,7 +67,12 @@ class QueueTable(DataTable[Text]):
     def _widths(self) -> list[int]:
         fixed = sum(c.width + 1 for c in self.spec if c.width is not None)
         room = max(8, self.size.width - fixed - 2)  # 1 for the scrollbar, 1 its gap
-        return [c.width if c.width is not None else room for c in self.spec]
+        widths = []
+        for c in self.spec:
+            extra = min(c.grow, max(0, room - FLEX_MIN)) if c.width is not None else 0
+            room -= extra
+            widths.append(c.width + extra if c.width is not None else 0)
+        return [w if c.width is not None else room for c, w in zip(self.spec, widths, strict=True)]
 
     def _cell(self, cell: Cell, width: int) -> Text:
         text, style = cell

@@ -27,6 +27,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 FILTER_DEBOUNCE = 0.25
 MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
+SOURCES_SHARE = 0.45  # of the top line's width, as max-width in app.tcss
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 
 
@@ -235,7 +236,10 @@ class InboxScreen(Screen[None]):
             if worst & {"backoff", "degraded"}
             else "$text-muted"
         )
-        line.update(Content.styled(summary(states, collector, self.inbox.now_ms()), style))
+        # Room for it: what the mention count and position leave (see #sources-line).
+        room = max(24, int(self.size.width * SOURCES_SHARE) - 2)
+        text = summary(states, collector, self.inbox.now_ms(), width=room)
+        line.update(Content.styled(text, style))
 
     # ---------------------------------------------------------------- live changes
 

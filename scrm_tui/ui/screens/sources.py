@@ -62,7 +62,7 @@ class SourcesScreen(QueueScreen):
     ]
 
     COLUMNS = (
-        Column("source", "Source", 14),
+        Column("source", "Source", 14, grow=18),  # "bluesky:search:kestrel app"
         Column("network", "Net", 10),
         Column("state", "State", 13),
         Column("fetched", "Fetched", 8),

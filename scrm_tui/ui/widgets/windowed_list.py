@@ -233,7 +233,8 @@ class WindowedList(InOrderKeys, ScrollView, can_focus=True):
             return sum(1 for row in added if row.sort_key > anchor.sort_key)
 
         above_top = newer_than(top_row)
-        new_cursor = self.cursor + newer_than(cursor_row)
+        # Nothing was selected (the list was empty): the newest row is, as on opening.
+        new_cursor = 0 if cursor_row is None else self.cursor + newer_than(cursor_row)
         pinned = top == 0 and new_cursor < self._height
         self._sync_size()
         new_top = 0 if pinned else top + above_top
@@ -244,6 +245,8 @@ class WindowedList(InOrderKeys, ScrollView, can_focus=True):
         self.set_reactive(WindowedList.cursor, new_cursor)
         self.refresh()
         self._need_rows()
+        if cursor_row is None:
+            self._announce()  # a first selection: the reading pane shows it
         return len(added)
 
     def refresh_rows(self, positions: list[int]) -> None:
