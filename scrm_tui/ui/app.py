@@ -103,8 +103,6 @@ class ScrmApp(App[int]):
             screen.post_message(InboxScreen.Stored())
 
         self.inbox.on_stored(stored)
-        if not self.demo:  # the demo's database is not the one the config listens for
-            self._start_listening(creds)
         if self.demo:
             await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"
@@ -117,6 +115,9 @@ class ScrmApp(App[int]):
         first_page = self.run_worker(window.start(), group="first-page", exit_on_error=False)
         await self.push_screen(screen)
         screen.start(first=(window, first_page))
+        # After the first frame: the network clients cost ~0.1 s to import. (The demo
+        # never listens: its database is not the one the config watches.)
+        self.call_after_refresh(self._start_listening, creds)
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
