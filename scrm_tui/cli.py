@@ -463,8 +463,20 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         def progress(name: str, where: str) -> None:
             print(f"{name}: backfilling, at {sanitize.for_message(where, 40)}", flush=True)
 
+        def lease(collecting: bool, other: str | None) -> None:
+            if collecting:
+                print("collecting: this process holds the lease", flush=True)
+            else:
+                who = sanitize.for_message(other or "another process", 80)
+                print(f"standing by: {who} collects; taking over when it stops", flush=True)
+
         collector = Collector(
-            inbox, specs, backfill_s=config.backfill_s, on_polled=polled, on_progress=progress
+            inbox,
+            specs,
+            backfill_s=config.backfill_s,
+            on_polled=polled,
+            on_progress=progress,
+            on_lease=None if once else lease,
         )
         if once:
             if not await collector.take_lease():

@@ -122,6 +122,50 @@ def test_a_second_collector_waits_for_the_lease(tmp_path: Path, replay: Replay) 
     assert f"collector: {holder}" in scrm("sources", *common).stdout
 
 
+def read_until(output: Path, text: str, timeout: float = 30) -> str:
+    """What a process has printed to `output` once it contains `text`."""
+    deadline = time.monotonic() + timeout
+    while text not in (printed := output.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline, f"never printed {text!r}:\n{printed}"
+        time.sleep(0.02)  # polling interval of the wait, not a synchronisation guess
+    return printed
+
+
+def test_watch_stands_by_while_another_collects_then_takes_over(
+    tmp_path: Path, replay: Replay
+) -> None:
+    db = tmp_path / "scrm.db"
+    common = ["--db", str(db), "--config", str(config(tmp_path, replay))]
+    assert scrm("sources", *common).returncode == 0  # creates the database
+    holder = f"{socket.gethostname()}:{os.getpid()}"  # this live process, as an inbox
+    now = int(time.time() * 1000)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO leases VALUES ('collector', ?, ?, ?, ?)", (holder, now, now, now + 60_000)
+        )
+    output = tmp_path / "watch.out"
+    with output.open("w") as sink:
+        watch = subprocess.Popen(
+            [sys.executable, "-m", "scrm_tui", "watch", *common],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        read_until(output, f"standing by: {holder} collects")
+        assert replay.requests() == []  # it did not poll
+        with sqlite3.connect(db) as conn:  # the inbox quits and gives the lease up
+            conn.execute("DELETE FROM leases")
+        after = read_until(output, "rss:alerts: ")
+        assert "collecting: this process holds the lease" in after
+        assert replay.requests("/feeds/alerts.xml")
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
+    assert watch.returncode == 0
+    with sqlite3.connect(db) as conn:  # a clean stop hands the lease over at once
+        assert conn.execute("SELECT count(*) FROM leases").fetchone()[0] == 0
+
+
 def test_watch_settings_are_checked_with_their_line() -> None:
     with pytest.raises(ConfigError, match=r"line 2: 'watch.terms': column 9: a quote"):
         parse_config("[watch]\nterms = 'kestrel \"open'\n", "config.toml")

@@ -1,5 +1,5 @@
-"""GitHub: listen (issue search) and comment on issues and pull requests, each comment
-carrying a hidden marker to find it again."""
+"""GitHub: listen (issue and discussion search) and comment on issues and pull requests,
+each comment carrying a hidden marker to find it again."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ import httpx
 
 from scrm_tui.channels.http import (
     check,
+    clean,
+    clock_text,
     iso_utc,
     json_object,
     low_budget_wait,
     read_json,
+    retry_at,
     send_request,
 )
 from scrm_tui.core.listening import Page, TermMatcher
@@ -153,6 +156,7 @@ def _sent(comment: dict[str, Any]) -> Sent:
 _PER_PAGE = 100
 _MAX_SEARCH_PAGES = 10  # the search API stops at 1000 results
 _BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_GRAPHQL_LIMIT_WAIT_S = 60.0  # a limit with no reset given: "wait at least one minute"
 
 
 class GitHubSource:
@@ -211,26 +215,14 @@ class GitHubSource:
         items = json_object(response, SERVICE).get("items")
         if not isinstance(items, list):
             raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
-        mentions: list[MentionIn] = []
-        for item in items:
-            mention = self._mention(item)
-            if mention is None:
-                continue
-            stamp = _stamp(mention.created_at)
-            if stamp < state.newest or (stamp == state.newest and mention.external_id in state.ids):
-                continue
-            if stamp > state.top:
-                state.top, state.run = stamp, []
-            if stamp == state.top:
-                state.run.append(mention.external_id)
-            mentions.append(mention)
+        mentions = [m for m in map(self._mention, items) if m is not None and state.take(m)]
         wait = low_budget_wait(response, self._clock())
         more = len(items) >= _PER_PAGE and state.page < _MAX_SEARCH_PAGES
         if more:
             state.page += 1
-            oldest = min((m.created_at for m in mentions), default=None)
-            progress = oldest.strftime("%Y-%m-%d %H:%M") if oldest else None
-            return Page(tuple(mentions), state.dump(), more=True, wait_s=wait, progress=progress)
+            return Page(
+                tuple(mentions), state.dump(), more=True, wait_s=wait, progress=_progress(mentions)
+            )
         return Page(tuple(mentions), state.finished().dump(), wait_s=wait)
 
     def _mention(self, item: Any) -> MentionIn | None:
@@ -247,18 +239,156 @@ class GitHubSource:
         login = str(user.get("login") or "") if isinstance(user, dict) else ""
         profile = user.get("html_url") if isinstance(user, dict) else None
         matched = (self._matcher(text) if self._matcher is not None else None) or self._query
-        return MentionIn(
-            channel=Channel.GITHUB,
-            external_id=url,  # what the reply sender needs to find the issue again
-            text=text,
-            created_at=created,
-            author=AuthorIn(
-                handle=login,
-                url=profile if isinstance(profile, str) else f"https://github.com/{login}",
-            ),
-            url=url,
-            matched=matched,
+        return _mention(url, text, created, login, profile, matched)
+
+
+# GraphQL: REST search cannot find discussions. `sort:created-desc` is GitHub's search
+# sort qualifier ("Sorting search results"); variables keep the terms out of the query text.
+_DISCUSSION_SEARCH = """
+query($q: String!, $first: Int!, $after: String) {
+  search(query: $q, type: DISCUSSION, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      ... on Discussion {
+        id url title body createdAt
+        author { login url }
+        repository { nameWithOwner }
+      }
+    }
+  }
+}
+"""
+
+
+class GitHubDiscussionSource:
+    """Polls discussion search (GraphQL, so a token is required), newest created first.
+
+    The cursor is GitHubSource's: `newest` and the ids of that second, and during a
+    series of pages also `page`, `top`, `run` and `after` (the GraphQL `endCursor` to
+    continue from). Like REST search, a series stops at 1000 results.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        account: GitHubAccount | None,
+        *,
+        query: str,
+        matcher: TermMatcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if account is None or not account.token:
+            raise ValueError("GitHub discussion search needs a token")
+        if not query.strip():
+            raise ValueError("a GitHub source needs a query")
+        self._client = client
+        self._account = account
+        self._query = query.strip()
+        self._url = _graphql_url(account.api_url)
+        self._matcher = matcher
+        self._clock = clock
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        state = _State.parse(cursor, since_ms)
+        variables: dict[str, Any] = {
+            "q": f"{self._query} created:>={state.newest} sort:created-desc",
+            "first": _PER_PAGE,
+            "after": state.after or None,
+        }
+        response = await send_request(
+            self._client,
+            "POST",
+            self._url,
+            service=SERVICE,
+            json={"query": _DISCUSSION_SEARCH, "variables": variables},
+            headers={"Authorization": f"bearer {self._account.token}"},
         )
+        now = self._clock()
+        check(response, SERVICE, now, secrets=(self._account.token,))
+        body = json_object(response, SERVICE)
+        self._check_errors(response, body, now)
+        data = body.get("data")
+        search = data.get("search") if isinstance(data, dict) else None
+        nodes = search.get("nodes") if isinstance(search, dict) else None
+        info = search.get("pageInfo") if isinstance(search, dict) else None
+        if not isinstance(nodes, list) or not isinstance(info, dict):
+            raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
+        mentions = [m for m in map(self._mention, nodes) if m is not None and state.take(m)]
+        wait = low_budget_wait(response, now)
+        end = info.get("endCursor")
+        more = info.get("hasNextPage") is True and isinstance(end, str) and end != ""
+        if more and state.page < _MAX_SEARCH_PAGES:
+            state.page += 1
+            state.after = str(end)
+            return Page(
+                tuple(mentions), state.dump(), more=True, wait_s=wait, progress=_progress(mentions)
+            )
+        return Page(tuple(mentions), state.finished().dump(), wait_s=wait)
+
+    def _check_errors(self, response: httpx.Response, body: dict[str, Any], now: float) -> None:
+        """GraphQL reports failures in a 200's `errors`, the primary rate limit among them."""
+        errors = body.get("errors")
+        if not errors:
+            return
+        found = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+        if any(e.get("type") == "RATE_LIMITED" for e in found):
+            # The docs: wait for x-ratelimit-reset (or Retry-After); without either, a minute.
+            when = retry_at(response, now) or now + _GRAPHQL_LIMIT_WAIT_S
+            raise TransientError(
+                f"{SERVICE} rate limit (graphql): waiting until {clock_text(when, now)}",
+                status=response.status_code,
+                retry_at=when,
+            )
+        message = next((e["message"] for e in found if isinstance(e.get("message"), str)), "")
+        reason = clean(message, secrets=(self._account.token,)) if message else ""
+        raise TransientError(
+            f"{SERVICE} search failed" + (f": {reason}" if reason else ""),
+            status=response.status_code,
+        )
+
+    def _mention(self, node: Any) -> MentionIn | None:
+        if not isinstance(node, dict):
+            return None
+        created = _utc(node.get("createdAt"))
+        url = node.get("url")
+        if created is None or not isinstance(url, str):
+            return None  # not a discussion (an empty fragment), or a broken one
+        title = str(node.get("title") or "").strip()
+        body = str(node.get("body") or "").strip()
+        text = f"{title}\n\n{body}" if body else title
+        author = node.get("author")
+        # A deleted account comes back as null; GitHub shows it as "ghost".
+        login = str(author.get("login") or "") if isinstance(author, dict) else ""
+        login = login or "ghost"
+        profile = author.get("url") if isinstance(author, dict) else None
+        matched = (self._matcher(text) if self._matcher is not None else None) or self._query
+        return _mention(url, text, created, login, profile, matched)
+
+
+def _mention(
+    url: str, text: str, created: datetime, login: str, profile: object, matched: str
+) -> MentionIn:
+    return MentionIn(
+        channel=Channel.GITHUB,
+        external_id=url,  # what the reply sender needs to find the issue again
+        text=text,
+        created_at=created,
+        author=AuthorIn(
+            handle=login,
+            url=profile if isinstance(profile, str) else f"https://github.com/{login}",
+        ),
+        url=url,
+        matched=matched,
+    )
+
+
+def _graphql_url(api_url: str) -> str:
+    """github.com serves GraphQL at api.github.com/graphql; GitHub Enterprise Server at
+    /api/graphql beside its REST /api/v3."""
+    api = api_url.rstrip("/")
+    if api.endswith("/api/v3"):
+        return api.removesuffix("/v3") + "/graphql"
+    return f"{api}/graphql"
 
 
 class _State:
@@ -269,9 +399,11 @@ class _State:
         page: int = 1,
         top: str = "",
         run: list[str] | None = None,
+        after: str = "",
     ) -> None:
         self.newest, self.ids, self.page = newest, ids, page
         self.top, self.run = top or newest, run if run is not None else []
+        self.after = after  # GraphQL: the `endCursor` of the page read before this one
 
     @classmethod
     def parse(cls, cursor: str | None, since_ms: int) -> _State:
@@ -281,12 +413,24 @@ class _State:
             data = json.loads(cursor)
             newest, ids = data["newest"], data.get("ids") or []
             page, top, run = data.get("page", 1), data.get("top", ""), data.get("run") or []
+            after = data.get("after", "")
         except (ValueError, TypeError, KeyError, AttributeError):
             raise PermanentError(_BAD_CURSOR) from None
-        texts_ok = all(isinstance(v, str) for v in (newest, top, *ids, *run))
+        texts_ok = all(isinstance(v, str) for v in (newest, top, after, *ids, *run))
         if not texts_ok or _utc(newest) is None or not isinstance(page, int) or page < 1:
             raise PermanentError(_BAD_CURSOR)
-        return cls(newest, list(ids), page, top, list(run))
+        return cls(newest, list(ids), page, top, list(run), after)
+
+    def take(self, mention: MentionIn) -> bool:
+        """Whether `mention` is new (not before `newest`, not among its ids); notes it."""
+        stamp = _stamp(mention.created_at)
+        if stamp < self.newest or (stamp == self.newest and mention.external_id in self.ids):
+            return False
+        if stamp > self.top:
+            self.top, self.run = stamp, []
+        if stamp == self.top:
+            self.run.append(mention.external_id)
+        return True
 
     def finished(self) -> _State:
         if self.top > self.newest:
@@ -297,6 +441,8 @@ class _State:
         data: dict[str, Any] = {"newest": self.newest, "ids": self.ids}
         if self.page > 1:
             data.update(page=self.page, top=self.top, run=self.run)
+            if self.after:
+                data["after"] = self.after
         return json.dumps(data, separators=(",", ":"))
 
 
@@ -308,6 +454,12 @@ def _utc(value: Any) -> datetime | None:
     except ValueError:
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _progress(mentions: list[MentionIn]) -> str | None:
+    """How far back a backfill has read: the oldest mention of the page, for people."""
+    oldest = min((m.created_at for m in mentions), default=None)
+    return oldest.strftime("%Y-%m-%d %H:%M") if oldest else None
 
 
 def _stamp(moment: datetime) -> str:

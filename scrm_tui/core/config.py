@@ -55,13 +55,14 @@ SOURCE_KEYS: dict[str, set[str]] = {
     "bluesky": {"kinds"},
     "hackernews": {"api_url"},
     "reddit": {"kinds", "subreddits"},
-    "github": set(),
+    "github": {"kinds"},
     "rss": {"feeds"},
 }
 SOURCE_KINDS: dict[str, tuple[str, ...]] = {
     "mastodon": ("notifications", "tag", "search"),
     "bluesky": ("search", "notifications"),
     "reddit": ("search", "comments"),
+    "github": ("issues", "discussions"),  # discussions: GraphQL search, needs a token
 }
 
 
@@ -165,6 +166,7 @@ EXAMPLE = """\
 # subreddits = ["kestrelapp"]
 
 # [sources.github]                      # issue search; a [github] token raises the limit
+# kinds = ["issues", "discussions"]     # discussions need a [github] token
 # interval = "5m"
 
 # [sources.rss]                         # RSS or Atom feeds; a Google Alert is one too

@@ -72,6 +72,7 @@ class Collector:
         rng: random.Random | None = None,
         on_progress: Callable[[str, str], None] | None = None,
         on_polled: Callable[[SourceSpec, SourceState | None, int], None] | None = None,
+        on_lease: Callable[[bool, str | None], None] | None = None,
     ) -> None:
         self.inbox = inbox
         self.specs = list(specs)
@@ -81,6 +82,8 @@ class Collector:
         self.rng = rng or random.Random()
         self.on_progress = on_progress
         self.on_polled = on_polled  # (source, its state after the poll, mentions stored)
+        self.on_lease = on_lease  # (collecting now, who else holds the lease if known)
+        self._told: bool | None = None
         self.states = SourceStateStore(inbox.db)
         self.leases = LeaseStore(inbox.db)
         self._next: dict[str, float] = {}
@@ -208,17 +211,26 @@ class Collector:
         now = self.now_ms()
         current = await self.leases.holder(LEASE)
         steal = None
+        was = self.holding
         if current is not None and current.holder != self.holder:
             if gone_here(current.holder):
                 steal = current.holder
             elif current.expires_ms > now:
                 self.holding = False
+                self._tell(was, current.holder)
                 return False
         self.holding = await self.leases.acquire(
             LEASE, self.holder, now, LEASE_TTL_MS, steal_from=steal
         )
         self._renewed = self.clock()
+        self._tell(was, None if self.holding else (current.holder if current else None))
         return self.holding
+
+    def _tell(self, was: bool, other: str | None) -> None:
+        """Say when this process starts or stops collecting (once per change)."""
+        if self.on_lease is not None and (self.holding != was or self._told is None):
+            self._told = self.holding
+            self.on_lease(self.holding, other)
 
     async def keep_lease(self) -> bool:
         """Renew the lease when it is time (cheap to call often); False once it is lost."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from scrm_tui.channels.bluesky import BlueskySession, BlueskySource
 from scrm_tui.channels.feeds import FeedSource
-from scrm_tui.channels.github import GitHubSource
+from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.reddit import RedditSource
@@ -287,24 +287,25 @@ def _github(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpe
     query = " OR ".join(search_terms(watch, ("word",)))
     if not query:
         raise _Missing("GitHub search needs a word or phrase among the watch terms")
-    return [
-        _spec(
-            "github:issues",
-            source,
-            "github",
-            _Searched(
-                GitHubSource(
-                    ctx.client,
-                    token,
-                    query=query,
-                    api_url=api,
-                    matcher=watch.match,
-                    clock=ctx.clock,
-                ),
-                watch,
-            ),
-        )
-    ]
+    specs = []
+    for kind in source.kinds:
+        made: Source
+        if kind == "discussions":
+            # GraphQL refuses anonymous calls; issues alone would run without a token.
+            if token is None:
+                raise _Missing(
+                    "discussions need a [github] token "
+                    "(set $SCRM_GITHUB_TOKEN or [github] token_env)"
+                )
+            made = GitHubDiscussionSource(
+                ctx.client, token, query=query, matcher=watch.match, clock=ctx.clock
+            )
+        else:
+            made = GitHubSource(
+                ctx.client, token, query=query, api_url=api, matcher=watch.match, clock=ctx.clock
+            )
+        specs.append(_spec(f"github:{kind}", source, "github", _Searched(made, watch)))
+    return specs
 
 
 def _rss(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpec]:
