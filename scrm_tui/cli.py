@@ -270,7 +270,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "watch":
             return asyncio.run(_watch(database_path(config, db_arg), agent, config, args.once))
         if args.command == "sources":
-            return asyncio.run(_sources(database_path(config, db_arg), agent))
+            return asyncio.run(_sources(database_path(config, db_arg), agent, config))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -496,9 +496,15 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
     return EXIT_OK
 
 
-async def _sources(db: Path, agent: str) -> int:
+async def _sources(db: Path, agent: str, config: Config) -> int:
     from scrm_tui.core.timefmt import absolute, ago
     from scrm_tui.service.inbox import Inbox
+    from scrm_tui.service.listen import build_sources, open_client
+    from scrm_tui.service.settings import credentials
+
+    # What the config asks for but cannot run has no state row: say it here too.
+    async with open_client() as client:
+        _, problems = build_sources(config, credentials(config), client)
 
     async with await Inbox.open(db, agent) as inbox:
         holder = await inbox.collector()
@@ -521,7 +527,9 @@ async def _sources(db: Path, agent: str) -> int:
             if state.last_error and state.state != "ok":
                 line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
             print(line)
-        if not states:
+        for name, why in problems.items():
+            print(f"{'[sources.' + name + ']':32} cannot run: {sanitize.for_message(why, 300)}")
+        if not states and not problems:
             print("no source has run yet", file=sys.stderr)
     return EXIT_OK
 

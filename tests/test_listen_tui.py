@@ -14,6 +14,7 @@ from scrm_tui.store.lease import LeaseStore
 from scrm_tui.ui.app import ScrmApp
 from tests.conftest import NOW
 from tests.replay import Replay, rss_feed
+from tests.test_sources_tui import detail, goto, row
 from tests.tui import inbox_screen, list_lines, settle, static_text, wait_until
 
 T0 = NOW.timestamp()
@@ -112,6 +113,12 @@ async def test_a_source_that_cannot_run_is_named_and_the_rest_listen(
         await wait_until(pilot, lambda: inbox_screen(pilot).total == 2)
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("[sources.reddit] cannot run: no client id") for m in messages)
+        # The sources screen lists it too, with what to set.
+        await pilot.press("S")
+        await wait_until(pilot, lambda: "1 cannot run" in static_text(pilot, "#sources-status"))
+        await goto(pilot, "reddit")
+        assert "✗ cannot run" in row(pilot, "reddit")
+        assert "Cannot run: no client id: set [reddit] client_id" in detail(pilot)
 
 
 async def test_the_status_line_says_when_a_source_fails(db_path: Path, replay: Replay) -> None:

@@ -255,6 +255,14 @@ def test_sources_snapshot(snap_compare, seeded: Path) -> None:  # type: ignore[n
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_inbox_top_line_snapshot(snap_compare, seeded: Path) -> None:  # type: ignore[no-untyped-def]
+    # The inbox, not the S screen: its top line sums the sources up at 80 columns.
+    async def run_before(pilot: Pilot) -> None:
+        await wait_until(pilot, lambda: "sources:" in static_text(pilot, "#sources-line"))
+
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=run_before)
+
+
 # ---------------------------------------------------------------- summary()
 
 

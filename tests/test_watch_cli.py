@@ -103,6 +103,17 @@ def test_a_broken_source_is_reported_and_the_others_still_run(
     assert "auth" in report and "401" in report
 
 
+def test_sources_names_what_the_config_asks_for_but_cannot_run(
+    tmp_path: Path, replay: Replay
+) -> None:
+    path = config(tmp_path, replay)
+    path.write_text(path.read_text() + "\n[sources.reddit]\n", encoding="utf-8")
+    report = scrm("sources", "--db", str(tmp_path / "scrm.db"), "--config", str(path))
+    assert report.returncode == 0
+    [line] = [line for line in report.stdout.splitlines() if "[sources.reddit]" in line]
+    assert line.split(None, 1)[1] == "cannot run: no client id: set [reddit] client_id"
+
+
 def test_a_second_collector_waits_for_the_lease(tmp_path: Path, replay: Replay) -> None:
     db = tmp_path / "scrm.db"
     common = ["--db", str(db), "--config", str(config(tmp_path, replay))]

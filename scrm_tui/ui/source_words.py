@@ -18,9 +18,16 @@ STATES: dict[str, tuple[str, str | None]] = {
     "degraded": ("⚠ degraded", "queue--warn"),
     "auth": ("✗ auth failed", "queue--late"),
     "off": ("– off", "queue--muted"),
+    "setup": ("✗ cannot run", "queue--late"),  # the config lacks what it needs
 }
 # What the status bar says of a source that is not ok.
-SHORT = {"backoff": "backing off", "degraded": "degraded", "auth": "auth failed", "off": "off"}
+SHORT = {
+    "backoff": "backing off",
+    "degraded": "degraded",
+    "auth": "auth failed",
+    "off": "off",
+    "setup": "cannot run",
+}
 
 
 def state_word(state: str) -> tuple[str, str | None]:

@@ -581,7 +581,9 @@ class InboxScreen(Screen[None]):
     def action_sources(self) -> None:
         from scrm_tui.ui.screens.sources import SourcesScreen
 
-        self.app.push_screen(SourcesScreen(self.inbox))
+        listener = getattr(self.app, "listener", None)
+        problems = listener.problems if listener is not None else None
+        self.app.push_screen(SourcesScreen(self.inbox, problems))
 
     def action_outbox(self) -> None:
         from scrm_tui.ui.screens.outbox import OutboxScreen

@@ -72,9 +72,10 @@ class SourcesScreen(QueueScreen):
         Column("error", "Last error", None),
     )
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, problems: dict[str, str] | None = None) -> None:
         super().__init__()
         self.inbox = inbox
+        self.problems = problems or {}  # configured sources that cannot run, and why
         self.states: dict[str, SourceState] = {}
         self.loaded = False
 
@@ -85,6 +86,12 @@ class SourcesScreen(QueueScreen):
         listing = await self.inbox.source_states()
         collector = await self.inbox.collector()
         now = self.inbox.now_ms()
+        # A source the config asks for but cannot run has no state of its own: a row
+        # says so, and its detail says what to set.
+        listing += [
+            SourceState(name, name, None, "setup", 0, None, None, why, None, 0, now)
+            for name, why in self.problems.items()
+        ]
         self.states = {s.source: s for s in listing}
         self.table.sync([(s.source, self._cells(s, now)) for s in listing])
         self.loaded = True
@@ -121,7 +128,7 @@ class SourcesScreen(QueueScreen):
             "  ",
             (collector_line(collector, now), "" if live else "bold $text-warning"),
         ]
-        for state in ("ok", "backoff", "degraded", "auth", "off"):
+        for state in ("ok", "backoff", "degraded", "auth", "setup", "off"):
             if counts.get(state):
                 word = SHORT.get(state, state)
                 style = "bold $text-error" if state == "auth" else ""
@@ -191,7 +198,7 @@ class SourcesScreen(QueueScreen):
                 if s.last_error_ms is not None
                 else ""
             )
-            label = "Earlier error" if s.state == "ok" else "Last error"
+            label = {"ok": "Earlier error", "setup": "Cannot run"}.get(s.state, "Last error")
             lines.append(Content.assemble((f"{label}{when}: ", "bold"), block(s.last_error)))
         cursor = block(s.cursor, CURSOR_LIMIT).replace("\n", " ") if s.cursor else "(none yet)"
         lines.append(Content.styled(f"Cursor: {cursor}", "$text-muted"))
