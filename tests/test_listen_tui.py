@@ -15,7 +15,7 @@ from scrm_tui.ui.app import ScrmApp
 from tests.conftest import NOW
 from tests.replay import Replay, rss_feed
 from tests.test_sources_tui import detail, goto, row
-from tests.tui import inbox_screen, list_lines, settle, static_text, wait_until
+from tests.tui import inbox_screen, list_lines, static_text, wait_until
 
 T0 = NOW.timestamp()
 FEED = "/feeds/kestrel.xml"
@@ -88,7 +88,7 @@ async def test_a_terminal_stands_by_while_a_collector_runs_then_takes_over(
         await db.close()
     app = app_for(db_path, replay, clock)
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
+        await wait_until(pilot, lambda: app.listener is not None)  # after the first paint
         assert app.listener is not None
         assert not await app.listener.step()  # the lease is live: this terminal waits
         assert replay.requests(FEED) == []

@@ -146,6 +146,10 @@ class Inbox:
             )
         return self._worker
 
+    async def outbox_waiting(self) -> bool:
+        """Something is pending or being sent (by anyone): worth starting the sender for."""
+        return await self.outbox.next_due_ms() is not None
+
     async def outbox_items(self, states: Sequence[str] = ()) -> list[OutboxItem]:
         """Newest first; no states: everything."""
         return await self.outbox.items(states)

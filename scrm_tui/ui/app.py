@@ -35,6 +35,7 @@ def _inbox_commands() -> type[Provider]:
 
 
 OUTBOX_POLL = 1.0
+LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 
 
@@ -115,9 +116,11 @@ class ScrmApp(App[int]):
         first_page = self.run_worker(window.start(), group="first-page", exit_on_error=False)
         await self.push_screen(screen)
         screen.start(first=(window, first_page))
-        # After the first frame: the network clients cost ~0.1 s to import. (The demo
-        # never listens: its database is not the one the config watches.)
-        self.call_after_refresh(self._start_listening, creds)
+        # The network clients cost ~0.2 s to import: not before the first rows are on
+        # screen, and not at all without sources. (The demo never listens: its
+        # database is not the one the config watches.)
+        if any(source.enabled for source in self.config.sources.values()):
+            self.set_timer(LISTEN_DELAY, lambda: self._start_listening(creds), name="listen-start")
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -145,8 +148,12 @@ class ScrmApp(App[int]):
     @work(group="outbox", exit_on_error=False)
     async def _outbox_pass(self) -> None:
         assert self.inbox is not None
-        worker = self.inbox.outbox_worker()
         try:
+            # An empty outbox (the usual case) needs no sender: it brings in the HTTP
+            # stack, ~9 MB that an inbox which never replies should not carry.
+            if not await self.inbox.outbox_waiting():
+                return
+            worker = self.inbox.outbox_worker()
             await worker.release_dead()
             items = await worker.run_due()
         finally:
