@@ -1,0 +1,99 @@
+"""Start-up against an earlier commit: did a change slow the inbox's first paint?
+
+    python bench/startup_ab.py --against 6272a8f [--sessions 4] [--size 100000]
+
+Checks the commit out in a temporary git worktree and runs both trees' inbox
+alternately in pseudo-terminals (the inbox_bench harness) on copies of the same
+seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`); the copy
+for the older tree gets its schema version, since extra tables are harmless to it.
+Prints first paint, `j` median and peak RSS per session, then the medians' ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.inbox_bench import Terminal, app_env, position, rows_shown  # noqa: E402
+
+
+def session(tree: Path, db: Path, presses: int) -> tuple[float, float, float]:
+    env = app_env(Path(tempfile.mkdtemp(prefix="scrm-ab-")))
+    env["PYTHONPATH"] = str(tree)  # this tree's scrm_tui, not the installed one
+    term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
+    try:
+        painted = term.wait(lambda t: position(t) is not None and rows_shown(t))
+        term.wait(lambda t: (p := position(t)) is not None and p[1] is not None)
+        keys = []
+        for _ in range(presses):
+            at = position(term)[0]  # type: ignore[index]
+            sent = term.send(b"j")
+            done = term.wait(
+                lambda t, want=at + 1: (
+                    (p := position(t)) is not None and p[0] == want and rows_shown(t)
+                )
+            )
+            keys.append(done - sent)
+        return painted - term.started, statistics.median(keys), term.peak_rss_mb()
+    finally:
+        term.close()
+
+
+def schema_of(tree: Path) -> int:
+    text = (tree / "scrm_tui" / "store" / "schema.py").read_text()
+    return max(int(n) for n in re.findall(r"^    \(\n        (\d+),", text, re.MULTILINE))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", required=True, help="the commit to compare with")
+    parser.add_argument("--sessions", type=int, default=4)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=40)
+    args = parser.parse_args()
+    db = ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
+    if not db.exists():
+        sys.exit(f"no {db}: run `python bench/inbox_bench.py --sizes {args.size}` first")
+    with tempfile.TemporaryDirectory(prefix="scrm-ab-") as tmp:
+        old = Path(tmp) / "tree"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.against],
+            check=True,
+        )
+        try:
+            old_db = Path(tmp) / "old.db"
+            shutil.copy(db, old_db)
+            with sqlite3.connect(old_db) as conn:
+                conn.execute(f"PRAGMA user_version = {schema_of(old)}")
+            os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
+            trees = {args.against: (old, old_db), "HEAD": (ROOT, db)}
+            runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
+            for _ in range(args.sessions):
+                for name, (tree, path) in trees.items():
+                    runs[name].append(session(tree, path, args.presses))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)])
+    for name, values in runs.items():
+        paints = ", ".join(f"{v[0] * 1000:.0f}" for v in values)
+        keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
+        print(
+            f"{name:>10}: first paint {paints} ms · j median {keys} ms · RSS {values[0][2]:.0f} MB"
+        )
+    old_paint = statistics.median(v[0] for v in runs[args.against])
+    new_paint = statistics.median(v[0] for v in runs["HEAD"])
+    print(f"first paint, HEAD / {args.against}: {new_paint / old_paint:.2f}")
+
+
+if __name__ == "__main__":
+    main()
