@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -440,6 +441,11 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
             return _fail("nothing to watch: set [watch] terms and a [sources.*] table")
 
         last: dict[str, str] = {}
+        # In a terminal (a tmux pane) each line says when; the journal adds its own.
+        tty = sys.stdout.isatty()
+
+        def say(line: str) -> None:
+            print(f"{time.strftime('%H:%M:%S')} {line}" if tty else line, flush=True)
 
         def polled(spec: Any, state: Any, stored: int) -> None:
             # A round reports every source; a long watch only what changed, so a tmux
@@ -449,26 +455,25 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
             if now == "ok":
                 again = "ok again, " if before is not None and before != "ok" else ""
                 if once or stored or again:
-                    print(f"{spec.name}: {again}{stored} new", flush=True)
+                    say(f"{spec.name}: {again}{stored} new")
             else:
                 until = (
                     f" until {absolute(state.backoff_until_ms)}" if state.backoff_until_ms else ""
                 )
-                print(
+                say(
                     f"{spec.name}: {state.state}{until or ''}: "
-                    f"{sanitize.for_message(state.last_error or '', 300)}",
-                    flush=True,
+                    f"{sanitize.for_message(state.last_error or '', 300)}"
                 )
 
         def progress(name: str, where: str) -> None:
-            print(f"{name}: backfilling, at {sanitize.for_message(where, 40)}", flush=True)
+            say(f"{name}: backfilling, at {sanitize.for_message(where, 40)}")
 
         def lease(collecting: bool, other: str | None) -> None:
             if collecting:
-                print("collecting: this process holds the lease", flush=True)
+                say("collecting: this process holds the lease")
             else:
                 who = sanitize.for_message(other or "another process", 80)
-                print(f"standing by: {who} collects; taking over when it stops", flush=True)
+                say(f"standing by: {who} collects; taking over when it stops")
 
         collector = Collector(
             inbox,
