@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +29,21 @@ if TYPE_CHECKING:
     from scrm_tui.service.listen import Listener
 
 
+def terminal_gone(stream: object = None) -> bool:
+    """The terminal behind stdin hung up: its other end (the SSH session, the
+    terminal window) is closed, so no key will ever arrive."""
+    if not sys.platform.startswith("linux"):
+        return False  # macOS's poll() cannot watch a tty (it answers POLLNVAL)
+    try:
+        fd = (stream or sys.__stdin__).fileno()  # type: ignore[union-attr]
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)  # POLLHUP / POLLERR are always reported
+        events = poller.poll(0)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
+
+
 def _inbox_commands() -> type[Provider]:
     # The palette (and its Textual module) loads when first opened, not at start-up.
     from scrm_tui.ui.commands import InboxCommands
@@ -35,6 +52,7 @@ def _inbox_commands() -> type[Provider]:
 
 
 OUTBOX_POLL = 1.0
+HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 
@@ -95,6 +113,8 @@ class ScrmApp(App[int]):
         # process, and on a short poll for what other processes queued or retries.
         self.inbox.on_queued(self.send_outbox)
         self.set_interval(OUTBOX_POLL, self.send_outbox, name="outbox")
+        if not self.is_headless:
+            self.set_interval(HANGUP_CHECK, self._check_terminal, name="hangup")
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(self.inbox, title=title, poll_interval=self.poll_interval)
 
@@ -213,6 +233,13 @@ class ScrmApp(App[int]):
             await self.listener.step()
         finally:
             self._listening = False
+
+    def _check_terminal(self) -> None:
+        """Quit when the terminal is gone (an SSH link that died without a hang-up
+        signal): Textual's input thread would spin on the closed tty at 100% CPU, and
+        this process would keep the collector lease and outbox claims to itself."""
+        if terminal_gone():
+            self.exit(1, message="scrm: the terminal went away")
 
     def action_help(self) -> None:
         if isinstance(self.screen, InboxScreen):
