@@ -129,3 +129,20 @@ async def test_the_status_line_says_when_a_source_fails(db_path: Path, replay: R
             pilot, lambda: "rss:news auth failed" in static_text(pilot, "#sources-line")
         )
         assert inbox_screen(pilot).total == 0
+
+
+async def test_retry_now_ends_a_backoff_from_the_sources_screen(
+    db_path: Path, replay: Replay
+) -> None:
+    replay.fail(FEED, status=503, body="<html>busy</html>", times=1)
+    app = app_for(db_path, replay, Clock())  # the clock stands still: the backoff would too
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: "backing off" in static_text(pilot, "#sources-line"))
+        await pilot.press("S")
+        await goto(pilot, "rss:news")
+        assert "… backing off" in row(pilot, "rss:news")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "✓ ok" in row(pilot, "rss:news"))
+        assert len(replay.requests(FEED)) == 2
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: inbox_screen(pilot).total == 2)

@@ -183,6 +183,12 @@ class Inbox:
 
         return await SourceStateStore(self.db).all()
 
+    async def retry_source(self, source: str) -> bool:
+        """Poll a backing-off source on the collector's next round."""
+        from scrm_tui.store.sources import SourceStateStore
+
+        return await SourceStateStore(self.db).retry_now(source, self.now_ms())
+
     async def collector(self) -> tuple[str, int] | None:
         """Who holds the collector lease and until when (ms), if anyone."""
         from scrm_tui.store.lease import LeaseStore

@@ -101,3 +101,15 @@ class SourceStateStore:
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 1
+
+    async def retry_now(self, source: str, now_ms: int) -> bool:
+        """End a backoff early (a person saw the network is back): the collector,
+        whichever process runs it, polls the source on its next round. False when the
+        source is not backing off."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE source_state SET backoff_until_ms = NULL, updated_ms = ?
+                   WHERE source = ? AND state IN ('backoff', 'degraded')""",
+                (now_ms, source),
+            )
+            return cursor.rowcount > 0

@@ -57,6 +57,7 @@ class SourcesScreen(QueueScreen):
     REFRESH_S = 1.0
 
     BINDINGS = [
+        Binding("r", "retry", "Retry now", id="sources.retry"),
         Binding("escape,q", "back", "Back", id="sources.back"),
         Binding("question_mark", "help", "Help", show=False, id="sources.help"),
     ]
@@ -205,3 +206,22 @@ class SourcesScreen(QueueScreen):
         return Content("\n").join(lines)
 
     # ---------------------------------------------------------------- actions
+
+    def action_retry(self) -> None:
+        state = self.selected
+        if state is None:
+            return
+        if state.state not in ("backoff", "degraded"):
+            why = {
+                "auth": "fix the credentials and restart `scrm watch`",
+                "setup": "the config lacks what it needs (see below)",
+            }.get(state.state, "it is polled on its own schedule")
+            self.notify(f"{state.source}: nothing to retry; {why}.", markup=False)
+            return
+        self._retry(state.source)
+
+    @work(group="sources-write", exit_on_error=False)
+    async def _retry(self, source: str) -> None:
+        if await self.inbox.retry_source(source):
+            self.notify(f"{source}: polled on the collector's next round.", markup=False)
+        self.reload()
