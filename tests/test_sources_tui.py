@@ -332,7 +332,9 @@ def test_summary_counts_by_state_when_the_names_do_not_fit() -> None:
         "sources: 1 ok · reddit auth failed · hn backing off until 12:00"
     )
     # A narrow terminal gives the line less room: the names give way to counts.
-    assert summary(few, LIVE, NOW_MS, width=40) == "sources: 1 ok · 1 auth failed · 1 backing off"
+    assert summary(few, LIVE, NOW_MS, width=48) == "sources: 1 ok · 1 auth failed · 1 backing off"
+    # Narrower still, the marks the sources screen uses.
+    assert summary(few, LIVE, NOW_MS, width=30) == "sources: 1 ✓ · 1 ✗ auth · 1 …"
 
 
 def test_summary_names_are_inert() -> None:

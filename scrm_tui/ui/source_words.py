@@ -30,6 +30,16 @@ SHORT = {
 }
 
 
+# The shortest form, for a narrow status line: the mark each state's word starts with.
+MARKS = {
+    "backing off": "…",
+    "degraded": "⚠",
+    "auth failed": "✗ auth",
+    "cannot run": "✗ setup",
+    "backfilling": "⟳",
+}
+
+
 def state_word(state: str) -> tuple[str, str | None]:
     return STATES.get(state, (sanitize.handle(state), None))
 
@@ -88,7 +98,12 @@ def summary(
     ):
         if len(line) <= width:
             return line
-    return _join([*head, *(f"{n} {word}" for word, n in counts.items()), *tail])
+    counted = _join([*head, *(f"{n} {word}" for word, n in counts.items()), *tail])
+    if len(counted) <= width:
+        return counted
+    # Narrower still: the states' marks, as the sources screen shows them (S says more).
+    marks = [f"{n} {MARKS.get(word, word)}" for word, n in counts.items()]
+    return _join([*([f"{ok} ✓"] if ok else []), *marks, *tail])
 
 
 def _reason(error: str) -> str:

@@ -27,7 +27,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 FILTER_DEBOUNCE = 0.25
 MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
-SOURCES_SHARE = 0.45  # of the top line's width, as max-width in app.tcss
+SOURCES_SHARE = 0.4  # of the top line's width, as max-width in app.tcss
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 
 
