@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -211,7 +212,10 @@ FILTERS = {
 }
 
 
-class QueueScreen(Screen[None]):
+Row = TypeVar("Row")
+
+
+class QueueScreen(Screen[None], Generic[Row]):
     """A live view of a short list (escalations, the outbox, sources): a status line, a
     keyed table re-read on a timer, and a detail pane for the highlighted row.
 
@@ -230,9 +234,26 @@ class QueueScreen(Screen[None]):
             yield Static(id=f"{self.PREFIX}-detail-text")
         yield Footer()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, Row] = {}  # what the table shows, by row key
+        self.loaded = False
+
     @property
     def table(self) -> QueueTable:
         return self.query_one(QueueTable)
+
+    @property
+    def selected(self) -> Row | None:
+        key = self.table.selected_key
+        return self.rows.get(key) if key is not None else None
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        raise NotImplementedError
 
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
@@ -302,7 +323,7 @@ class ResolveScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
 
-class EscalationsScreen(QueueScreen):
+class EscalationsScreen(QueueScreen[Escalation]):
     PREFIX = "esc"
     NAME = "Escalations"
     REFRESH_S = 2.0
@@ -333,8 +354,6 @@ class EscalationsScreen(QueueScreen):
         super().__init__()
         self.inbox = inbox
         self.filter = "active"
-        self.items: dict[str, Escalation] = {}
-        self.loaded = False
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: webhook states."""
@@ -351,7 +370,7 @@ class EscalationsScreen(QueueScreen):
         # made in the same millisecond do not trade places between refreshes.
         listing.sort(key=lambda e: (e.state == "resolved", e.created_ms, e.id))
         now = self.inbox.now_ms()
-        self.items = {str(e.id): e for e in listing}
+        self.rows = {str(e.id): e for e in listing}
         self.table.sync([(str(e.id), self._cells(e, now)) for e in listing])
         self.loaded = True
         self._show_status(listing, now)
@@ -401,15 +420,6 @@ class EscalationsScreen(QueueScreen):
             shown = (f"[{label}]", "bold") if chosen else (f" {label} ", "$text-muted")
             parts += [" ", (key, "bold"), shown]
         self.query_one("#esc-status", Static).update(Content.assemble(*parts))
-
-    @on(DataTable.RowHighlighted, "#esc-table")
-    def _highlighted(self) -> None:
-        self._show_detail()
-
-    @property
-    def selected(self) -> Escalation | None:
-        key = self.table.selected_key
-        return self.items.get(key) if key is not None else None
 
     def _show_detail(self) -> None:
         text = self.query_one("#esc-detail-text", Static)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem, OutboxState
@@ -110,7 +110,7 @@ class ConfirmDiscard(ModalScreen[bool]):
             )
 
 
-class OutboxScreen(QueueScreen):
+class OutboxScreen(QueueScreen[OutboxItem]):
     PREFIX = "outbox"
     NAME = "Outbox"
     REFRESH_S = 1.0
@@ -138,8 +138,6 @@ class OutboxScreen(QueueScreen):
         super().__init__()
         self.inbox = inbox
         self.filter = "waiting"
-        self.items: dict[str, OutboxItem] = {}
-        self.loaded = False
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: show it now."""
@@ -156,13 +154,13 @@ class OutboxScreen(QueueScreen):
             # What was waiting a moment ago and has just gone out (or been discarded)
             # stays in view, in its new state, until the filter changes.
             found = {str(i.id) for i in listing}
-            missing = {key for key in self.items if key not in found}
+            missing = {key for key in self.rows if key not in found}
             if missing:
                 gone = await self.inbox.outbox_items(GONE)
                 listing += [i for i in gone if str(i.id) in missing]
                 listing.sort(key=lambda i: i.id, reverse=True)
         now = self.inbox.now_ms()
-        self.items = {str(i.id): i for i in listing}
+        self.rows = {str(i.id): i for i in listing}
         self.table.sync([(str(i.id), self._cells(i, now)) for i in listing])
         self.loaded = True
         self._show_status(listing)
@@ -209,15 +207,6 @@ class OutboxScreen(QueueScreen):
                 (f"[{label}]", "bold") if chosen else (f" {label} ", "$text-muted"),
             ]
         self.query_one("#outbox-status", Static).update(Content.assemble(*parts))
-
-    @on(DataTable.RowHighlighted, "#outbox-table")
-    def _highlighted(self) -> None:
-        self._show_detail()
-
-    @property
-    def selected(self) -> OutboxItem | None:
-        key = self.table.selected_key
-        return self.items.get(key) if key is not None else None
 
     def _show_detail(self) -> None:
         text = self.query_one("#outbox-detail-text", Static)
@@ -302,7 +291,7 @@ class OutboxScreen(QueueScreen):
     def action_show(self, name: str) -> None:
         if name != self.filter:
             self.filter = name
-            self.items = {}  # what was kept in view for a moment goes
+            self.rows = {}  # what was kept in view for a moment goes
             self.reload()
 
     def action_retry(self) -> None:

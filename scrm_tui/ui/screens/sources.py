@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SourceState
@@ -51,7 +51,7 @@ def collector_line(collector: tuple[str, int] | None, now_ms: int) -> str:
     return f"collector: {who}, lease until {clock_time(expires_ms)} UTC"
 
 
-class SourcesScreen(QueueScreen):
+class SourcesScreen(QueueScreen[SourceState]):
     PREFIX = "sources"
     NAME = "Sources"
     REFRESH_S = 1.0
@@ -77,8 +77,6 @@ class SourcesScreen(QueueScreen):
         super().__init__()
         self.inbox = inbox
         self.problems = problems or {}  # configured sources that cannot run, and why
-        self.states: dict[str, SourceState] = {}
-        self.loaded = False
 
     # ---------------------------------------------------------------- loading
 
@@ -93,7 +91,7 @@ class SourcesScreen(QueueScreen):
             SourceState(name, name, None, "setup", 0, None, None, why, None, 0, now)
             for name, why in self.problems.items()
         ]
-        self.states = {s.source: s for s in listing}
+        self.rows = {s.source: s for s in listing}
         self.table.sync([(s.source, self._cells(s, now)) for s in listing])
         self.loaded = True
         self._show_status(listing, collector, now)
@@ -135,15 +133,6 @@ class SourcesScreen(QueueScreen):
                 style = "bold $text-error" if state == "auth" else ""
                 parts += [" · ", (f"{counts[state]} {word}", style)]
         self.query_one("#sources-status", Static).update(Content.assemble(*parts))
-
-    @on(DataTable.RowHighlighted, "#sources-table")
-    def _highlighted(self) -> None:
-        self._show_detail()
-
-    @property
-    def selected(self) -> SourceState | None:
-        key = self.table.selected_key
-        return self.states.get(key) if key is not None else None
 
     def _show_detail(self) -> None:
         text = self.query_one("#sources-detail-text", Static)
