@@ -2,7 +2,7 @@
 
 It speaks Mastodon, Bluesky (entryway and PDS), Reddit, GitHub, Slack and Discord
 webhooks and a generic JSON receiver, with the response shapes and rate-limit
-headers recorded in /work/shared/research/payloads (or `$SCRM_PAYLOADS`). It keeps
+headers recorded in tests/payloads (manifest.json says where each came from). It keeps
 what it is sent, so a test can check that exactly one post arrived.
 
 In a test::
@@ -62,13 +62,14 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from http.server import BaseHTTPRequestHandler
 
 try:
     from tests.httpserver import ThreadedServer
+    from tests.recorded import PAYLOADS, library
 except ImportError:  # run as a script: python tests/loopback.py
     from httpserver import ThreadedServer  # type: ignore[no-redef]
+    from recorded import PAYLOADS, library  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -78,7 +79,6 @@ try:
 except ImportError:  # run by hand outside the venv: count code points instead
     regex = None
 
-PAYLOADS_ENV = "SCRM_PAYLOADS"
 KINDS = ("mastodon", "bluesky", "reddit", "github", "slack", "discord", "json")
 
 JsonDict = dict[str, Any]
@@ -116,32 +116,6 @@ ROUTES = {
     "discord": ("POST", r"/discord/api/webhooks/(\d+)/([^/]+)"),
     "json": ("POST", r"/hooks/json(/.*)?"),
 }
-
-
-def payloads_dir() -> Path:
-    """The recorded payloads: `$SCRM_PAYLOADS`, else shared/research/payloads beside the repo."""
-    override = os.environ.get(PAYLOADS_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[1].parent / "shared/research/payloads"
-
-
-@cache
-def _library(folder: Path) -> tuple[dict[str, bytes], dict[str, JsonDict]]:
-    """(file name -> bytes, file name -> manifest response {status, headers})."""
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
-        raise RuntimeError(
-            f"loopback: no recorded payloads at {folder} (manifest.json missing); "
-            f"set {PAYLOADS_ENV} to the folder that holds them"
-        )
-    files = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
-    responses = {
-        entry["file"]: entry.get("response") or {}
-        for entry in json.loads(files["manifest.json"])
-        if isinstance(entry, dict) and "file" in entry
-    }
-    return files, responses
 
 
 @dataclass(frozen=True)
@@ -222,7 +196,7 @@ class Loopback(ThreadedServer):
         clock: Callable[[], float] = time.time,
         lenient: bool = False,
     ) -> None:
-        self._files, self._manifest = _library(payloads or payloads_dir())
+        self._files, self._manifest = library(payloads or PAYLOADS)
         # Lenient (the standalone server behind a demo): any status or post a reply
         # answers exists, public, so the demo's mentions can be answered.
         self.lenient = lenient

@@ -1,8 +1,8 @@
 """A real HTTP server on 127.0.0.1 that replays recorded payloads for the listening sources.
 
-Each route is a path answered with a recorded file from /work/shared/research/payloads
-(or `$SCRM_PAYLOADS`), with the status and headers manifest.json recorded for it, or
-with a body you give. Requests are recorded; faults are scripted per route::
+Each route is a path answered with a recorded file from tests/payloads, with the status
+and headers manifest.json recorded for it, or with a body you give. Requests are
+recorded; faults are scripted per route::
 
     with Replay() as server:
         server.route("/hn/search_by_date", file="hn_algolia_search_by_date_comment.json")
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import gzip as gzip_lib
 import json
-import os
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -39,26 +38,19 @@ from http.server import BaseHTTPRequestHandler
 
 try:
     from tests.httpserver import ThreadedServer
-except ImportError:  # run as a script: python tests/loopback.py
+    from tests.recorded import PAYLOADS, library
+except ImportError:  # run as a script
     from httpserver import ThreadedServer  # type: ignore[no-redef]
+    from recorded import PAYLOADS, library  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-PAYLOADS_ENV = "SCRM_PAYLOADS"
 _HTML_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>{status} Forbidden</title></head>\n"
     "<body><center><h1>{status} Forbidden</h1></center><hr><center>nginx</center>\n"
     "</body></html>\n"
 )
-
-
-def payloads_dir() -> Path:
-    """`$SCRM_PAYLOADS`, else shared/research/payloads beside the repository."""
-    override = os.environ.get(PAYLOADS_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[1].parent / "shared/research/payloads"
 
 
 @dataclass(frozen=True)
@@ -98,18 +90,7 @@ class Replay(ThreadedServer):
     NAME = "replay"
 
     def __init__(self, *, payloads: Path | None = None, host: str = "127.0.0.1") -> None:
-        self._folder = payloads or payloads_dir()
-        manifest = self._folder / "manifest.json"
-        if not manifest.is_file():
-            raise RuntimeError(
-                f"replay: no recorded payloads at {self._folder} (manifest.json missing); "
-                f"set {PAYLOADS_ENV} to the folder that holds them"
-            )
-        self._manifest: dict[str, dict[str, Any]] = {
-            entry["file"]: entry.get("response") or {}
-            for entry in json.loads(manifest.read_bytes())
-            if isinstance(entry, dict) and "file" in entry
-        }
+        self._files, self._manifest = library(payloads or PAYLOADS)
         super().__init__(host)
         self._lock = threading.Lock()
         self._routes: dict[str, _Answer] = {}
@@ -128,7 +109,7 @@ class Replay(ThreadedServer):
 
     def payload(self, file: str) -> bytes:
         """A recorded file's bytes (to edit before giving it to `route(body=...)`)."""
-        return (self._folder / file).read_bytes()
+        return self._files[file]
 
     def route(
         self,

@@ -70,3 +70,24 @@ def test_wheel_ships_styles_and_fixtures_and_runs_from_another_folder(tmp_path: 
     assert run.returncode == 0, run.stderr
     product, customers = run.stdout.split()
     assert product == "Kestrel" and int(customers) >= 300
+
+
+def test_the_suite_needs_nothing_beside_the_repository() -> None:
+    """A bare clone has nothing beside it: every recorded payload a test serves is in the repo."""
+    import hashlib
+    import json
+
+    tests = ROOT / "tests"
+    # Spelt in pieces so that this file does not find itself.
+    outside = ["/".join(("..", "shared")), "/".join(("shared", "research"))]
+    for path in [*tests.rglob("*.py"), ROOT / "pyproject.toml", ROOT / ".ci" / "run"]:
+        text = path.read_text(encoding="utf-8")
+        assert not any(place in text for place in outside), path
+    payloads = tests / "payloads"
+    manifest = json.loads((payloads / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest:
+        data = (payloads / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+        assert entry["source"], f"{entry['file']}: where it was recorded is part of the fact"
+    served = {path.name for path in payloads.iterdir()} - {"manifest.json", "README.md"}
+    assert served == {entry["file"] for entry in manifest}

@@ -12,7 +12,8 @@ import pytest
 from scrm_tui.channels.bluesky import BlueskySender, BlueskySource
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, TransientError
-from tests.loopback import Loopback, payloads_dir
+from tests.loopback import Loopback
+from tests.recorded import PAYLOADS
 
 NOW = datetime(2025, 5, 19, 17, 41, 36, tzinfo=UTC).timestamp()
 SINCE_MS = int(datetime(2025, 5, 19, 0, 0, tzinfo=UTC).timestamp() * 1000)
@@ -129,7 +130,7 @@ async def test_notifications_bring_mentions_replies_and_quotes_only(
 ) -> None:
     listening = source(server, client, "notifications")
     page = await listening.fetch(None, int(datetime(2024, 12, 1, tzinfo=UTC).timestamp() * 1000))
-    recorded = json.loads((payloads_dir() / "bluesky_listNotifications.json").read_bytes())
+    recorded = json.loads((PAYLOADS / "bluesky_listNotifications.json").read_bytes())
     wanted = [n for n in recorded["notifications"] if n["reason"] in ("mention", "reply", "quote")]
     assert [m.external_id for m in page.mentions] == [n["uri"] for n in wanted]
     first = page.mentions[0]
