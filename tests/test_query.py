@@ -44,6 +44,27 @@ def test_negation() -> None:
     assert q.fts_excluded() == '"android"'
 
 
+@pytest.mark.parametrize(
+    ("typed", "field", "left_out"),
+    [
+        ("-ch:hn", "not_channels", {Channel.HACKERNEWS}),
+        ("-channel:bsky,reddit", "not_channels", {Channel.BLUESKY, Channel.REDDIT}),
+        ("-s:neg", "not_sentiments", {SentimentLabel.NEGATIVE}),
+        ("-is:negative", "not_sentiments", {SentimentLabel.NEGATIVE}),
+        ("-from:@kate", "not_authors", ("kate",)),
+        ('-"sync is broken"', "excluded", ("sync is broken",)),
+        ("-🙃", "not_literals", ("🙃",)),
+    ],
+)
+def test_a_leading_minus_leaves_out_instead_of_keeping(
+    typed: str, field: str, left_out: object
+) -> None:
+    q = parse(typed)
+    assert getattr(q, field) == left_out
+    # ...and keeps nothing on the positive side.
+    assert not (q.channels or q.sentiments or q.authors or q.phrases or q.literals or q.words)
+
+
 def test_unknown_keys_are_words_so_urls_and_times_still_search() -> None:
     q = parse("https://kestrel.app/docs 10:30")
     assert q.words == ("https://kestrel.app/docs", "10:30")

@@ -169,6 +169,23 @@ async def test_structured_filters(inbox: Inbox) -> None:
     assert await inbox.count(parse("🙃")) == 0
 
 
+async def test_a_leading_minus_hides_what_the_key_would_show(inbox: Inbox) -> None:
+    await inbox.ingest(
+        [
+            mention(1, "I love it, wonderful!", handle="kate@fosstodon.org"),
+            mention(2, "This is terrible and broken", channel=Channel.HACKERNEWS),
+            mention(3, "The release is on Tuesday 🙃"),
+        ]
+    )
+    assert await inbox.count(parse("-ch:hn")) == 2
+    assert await inbox.count(parse("-s:neg")) == 2
+    assert await inbox.count(parse("-is:positive -s:neg")) == 1
+    assert await inbox.count(parse("-from:kate")) == 2
+    assert await inbox.count(parse('-"terrible and broken"')) == 2
+    assert await inbox.count(parse("-🙃")) == 2
+    assert await inbox.count(parse("ch:mast -from:kate")) == 1
+
+
 async def test_status_change_is_recorded_in_the_history(inbox: Inbox) -> None:
     [mid] = (await inbox.ingest([mention(1)])).stored
     assert await inbox.set_status([mid], Status.DONE) == [mid]

@@ -1,15 +1,16 @@
 """The inbox filter language typed after `/`.
 
 Free words match the mention text (full-text, prefix, diacritics ignored);
-`"quoted phrases"` match exactly; `-word` excludes. Keys narrow the list:
+`"quoted phrases"` match exactly. Keys narrow the list:
 
     is:open  is:done  is:unread  is:read
     channel:mastodon,bsky        (short names: mast, bsky, hn, reddit, gh, rss)
     sentiment:neg                (pos, neu, neg; also is:negative...)
-    from:kate                    (author handle or name starts with)
+    from:kate                    (author handle or name contains)
 
-A `key:value` whose key is not one of these is searched as text, so URLs and
-times ("10:30") still work as words.
+A leading `-` turns any term or key around: `-android`, `-"sync is broken"`,
+`-ch:hn`, `-s:neg`, `-from:kate`, `-is:done`. A `key:value` whose key is not one of
+these is searched as text, so URLs and times ("10:30") still work as words.
 """
 
 from __future__ import annotations
@@ -51,13 +52,18 @@ class Query:
 
     words: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
-    excluded: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # words and phrases to leave out
     literals: tuple[str, ...] = ()  # no letters or digits (emoji, "!!!"): substring match
     status: Status | None = None
     unread: bool | None = None
     channels: frozenset[Channel] = field(default_factory=frozenset)
     sentiments: frozenset[SentimentLabel] = field(default_factory=frozenset)
     authors: tuple[str, ...] = ()
+    # What a leading `-` leaves out. Each narrows on its own: `ch:bsky -ch:hn` is bsky.
+    not_literals: tuple[str, ...] = ()
+    not_channels: frozenset[Channel] = field(default_factory=frozenset)
+    not_sentiments: frozenset[SentimentLabel] = field(default_factory=frozenset)
+    not_authors: tuple[str, ...] = ()
     source: str = ""
 
     @property
@@ -89,101 +95,115 @@ def _has_word_chars(term: str) -> bool:
     return any(ch.isalnum() for ch in term)
 
 
-def tokenize(source: str) -> list[tuple[str, bool]]:
-    """Split on whitespace; `"..."` is one token (quoted=True).
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool = False  # `"..."`: a phrase, never a key
+    negated: bool = False  # `-"..."`; an unquoted token keeps its `-` in `text`
+
+
+def tokenize(source: str) -> list[Token]:
+    """Split on whitespace; `"..."` is one token, and `-"..."` one negated token.
 
     Only double quotes group, so apostrophes in words ("don't") are plain text. A
     quote left open while typing runs to the end instead of being an error.
     """
-    tokens: list[tuple[str, bool]] = []
+    tokens: list[Token] = []
     i, n = 0, len(source)
     while i < n:
         char = source[i]
         if char.isspace():
             i += 1
-        elif char == '"':
-            close = source.find('"', i + 1)
+        elif char == '"' or (char == "-" and source.startswith('"', i + 1)):
+            negated = char == "-"
+            start = i + 1 + negated
+            close = source.find('"', start)
             stop = n if close < 0 else close
-            tokens.append((source[i + 1 : stop], True))
+            tokens.append(Token(source[start:stop], quoted=True, negated=negated))
             i = stop + 1
         else:
             j = i
             while j < n and not source[j].isspace() and source[j] != '"':
                 j += 1
-            tokens.append((source[i:j], False))
+            tokens.append(Token(source[i:j]))
             i = j
     return tokens
 
 
 def parse(source: str) -> Query:
     """Parse what the user typed. Raises QueryError with a message for people."""
+    # Each list has a kept side [0] and a left-out side [1], picked by a leading `-`.
+    texts: tuple[list[str], list[str]] = ([], [])  # words, phrases (kept) / excluded
+    literals: tuple[list[str], list[str]] = ([], [])
+    channels: tuple[set[Channel], set[Channel]] = (set(), set())
+    sentiments: tuple[set[SentimentLabel], set[SentimentLabel]] = (set(), set())
+    authors: tuple[list[str], list[str]] = ([], [])
     words: list[str] = []
-    phrases: list[str] = []
-    excluded: list[str] = []
-    literals: list[str] = []
-    channels: set[Channel] = set()
-    sentiments: set[SentimentLabel] = set()
-    authors: list[str] = []
     status: Status | None = None
     unread: bool | None = None
 
-    for token, quoted in tokenize(source):
-        token = token.strip()
-        if not token:
+    for token in tokenize(source):
+        if token.quoted:
+            phrase = token.text.strip()
+            if phrase:
+                side = texts if _has_word_chars(phrase) else literals
+                side[token.negated].append(phrase)
             continue
-        if quoted:
-            if _has_word_chars(token):
-                phrases.append(token)
-            else:
-                literals.append(token)
-            continue
-        negated = token.startswith("-") and len(token) > 1
-        body = token[1:] if negated else token
+        negated = token.text.startswith("-") and len(token.text) > 1
+        body = token.text[1:] if negated else token.text
         key, sep, value = body.partition(":")
         key = key.lower()
         if sep and key in KEYS and value:
             value = value.lower()
             if key == "is":
-                status, unread = _apply_is(value, negated, status, unread, sentiments)
+                status, unread = _apply_is(value, negated, status, unread, sentiments[negated])
             elif key in ("channel", "ch"):
-                for name in value.split(","):
-                    channel = CHANNEL_ALIASES.get(name)
-                    if channel is None:
-                        known = ", ".join(sorted({c.value for c in Channel}))
-                        raise QueryError(f"unknown channel '{name}' (try {known})")
-                    channels.add(channel)
+                channels[negated].update(_channel(name) for name in value.split(","))
             elif key in ("sentiment", "s"):
-                for name in value.split(","):
-                    label = SENTIMENT_ALIASES.get(name)
-                    if label is None:
-                        raise QueryError(f"unknown sentiment '{name}' (pos, neu or neg)")
-                    sentiments.add(label)
+                sentiments[negated].update(_sentiment(name) for name in value.split(","))
             elif key == "from":
-                authors.append(value.lstrip("@"))
+                authors[negated].append(value.lstrip("@"))
             continue
         if sep and key in KEYS and not value:
             raise QueryError(f"'{key}:' needs a value")
-        if negated:
-            if _has_word_chars(body):
-                excluded.append(body)
-            continue
-        if _has_word_chars(token):
-            words.append(token)
+        if not _has_word_chars(body):
+            literals[negated].append(body)
+        elif negated:
+            texts[True].append(body)
         else:
-            literals.append(token)
+            words.append(body)
 
     return Query(
         words=tuple(words),
-        phrases=tuple(phrases),
-        excluded=tuple(excluded),
-        literals=tuple(literals),
+        phrases=tuple(texts[False]),
+        excluded=tuple(texts[True]),
+        literals=tuple(literals[False]),
         status=status,
         unread=unread,
-        channels=frozenset(channels),
-        sentiments=frozenset(sentiments),
-        authors=tuple(authors),
+        channels=frozenset(channels[False]),
+        sentiments=frozenset(sentiments[False]),
+        authors=tuple(authors[False]),
+        not_literals=tuple(literals[True]),
+        not_channels=frozenset(channels[True]),
+        not_sentiments=frozenset(sentiments[True]),
+        not_authors=tuple(authors[True]),
         source=source.strip(),
     )
+
+
+def _channel(name: str) -> Channel:
+    channel = CHANNEL_ALIASES.get(name)
+    if channel is None:
+        known = ", ".join(sorted({c.value for c in Channel}))
+        raise QueryError(f"unknown channel '{name}' (try {known})")
+    return channel
+
+
+def _sentiment(name: str) -> SentimentLabel:
+    label = SENTIMENT_ALIASES.get(name)
+    if label is None:
+        raise QueryError(f"unknown sentiment '{name}' (pos, neu or neg)")
+    return label
 
 
 def _apply_is(
@@ -193,6 +213,7 @@ def _apply_is(
     unread: bool | None,
     sentiments: set[SentimentLabel],
 ) -> tuple[Status | None, bool | None]:
+    """`is:` sets a state, or (is:negative...) adds to the sentiments on its side."""
     if value in ("open", "done"):
         wanted = Status(value)
         if negated:
@@ -201,7 +222,7 @@ def _apply_is(
     if value in ("unread", "new", "read"):
         want_unread = value != "read"
         return status, (not want_unread) if negated else want_unread
-    if value in SENTIMENT_ALIASES and not negated:
+    if value in SENTIMENT_ALIASES:
         sentiments.add(SENTIMENT_ALIASES[value])
         return status, unread
     raise QueryError(f"unknown 'is:{value}' (try is:open, is:done, is:unread, is:read)")

@@ -251,31 +251,40 @@ class MentionStore:
                 "WHERE r.mention_id = m.id AND r.agent = :agent)"
             )
             where.append(f"NOT {exists}" if query.unread else exists)
-        if query.channels:
-            names = sorted(c.value for c in query.channels)
-            marks = []
-            for index, name in enumerate(names):
-                params[f"ch{index}"] = name
-                marks.append(f":ch{index}")
-            where.append(f"m.channel IN ({', '.join(marks)})")
-        if query.sentiments:
-            params["band"] = NEUTRAL_BAND
-            tests = {
-                SentimentLabel.POSITIVE: "m.compound >= :band",
-                SentimentLabel.NEGATIVE: "m.compound <= -:band",
-                SentimentLabel.NEUTRAL: "(m.compound > -:band AND m.compound < :band)",
-            }
-            chosen = [tests[label] for label in SentimentLabel if label in query.sentiments]
-            where.append("(" + " OR ".join(chosen) + ")")
-        for index, author in enumerate(query.authors):
-            params[f"au{index}"] = _like_pattern(author)
-            where.append(
-                f"m.author_id IN (SELECT id FROM authors WHERE handle_key LIKE :au{index} "
-                f"ESCAPE '\\' OR display_name LIKE :au{index} ESCAPE '\\')"
-            )
-        for index, literal in enumerate(query.literals):
-            params[f"lit{index}"] = _like_pattern(literal)
-            where.append(f"m.text LIKE :lit{index} ESCAPE '\\'")
+
+        def bind(value: object) -> str:
+            """A named parameter for `value`, for the conditions built below."""
+            name = f"p{len(params)}"
+            params[name] = value
+            return f":{name}"
+
+        # The kept side of each key, then the side a leading `-` leaves out.
+        for negated, channels in ((False, query.channels), (True, query.not_channels)):
+            if channels:
+                marks = ", ".join(bind(name) for name in sorted(c.value for c in channels))
+                where.append(f"m.channel {'NOT IN' if negated else 'IN'} ({marks})")
+        for negated, labels in ((False, query.sentiments), (True, query.not_sentiments)):
+            if labels:
+                band = bind(NEUTRAL_BAND)
+                tests = {
+                    SentimentLabel.POSITIVE: f"m.compound >= {band}",
+                    SentimentLabel.NEGATIVE: f"m.compound <= -{band}",
+                    SentimentLabel.NEUTRAL: f"(m.compound > -{band} AND m.compound < {band})",
+                }
+                chosen = " OR ".join(tests[label] for label in SentimentLabel if label in labels)
+                where.append(f"{'NOT ' if negated else ''}({chosen})")
+        for negated, names in ((False, query.authors), (True, query.not_authors)):
+            for author in names:
+                pattern = bind(_like_pattern(author))
+                where.append(
+                    f"m.author_id {'NOT IN' if negated else 'IN'} (SELECT id FROM authors "
+                    f"WHERE handle_key LIKE {pattern} ESCAPE '\\' "
+                    f"OR display_name LIKE {pattern} ESCAPE '\\')"
+                )
+        for negated, literals in ((False, query.literals), (True, query.not_literals)):
+            for literal in literals:
+                pattern = bind(_like_pattern(literal))
+                where.append(f"m.text {'NOT LIKE' if negated else 'LIKE'} {pattern} ESCAPE '\\'")
         return _Plan(source=source, where=where, params=params, key_table=order_table)
 
     async def _ensure_hits(self, expression: str) -> str:
