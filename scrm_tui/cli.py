@@ -399,7 +399,8 @@ async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace
             if waiting_here and due is not None:
                 summary += f" (next try {absolute(due)})"
             if unsendable:
-                summary += f"; no credentials here for: {', '.join(unsendable)}"
+                names = ", ".join(sanitize.for_message(name) for name in unsendable)
+                summary += f"; no credentials here for: {names}"
             print(summary, file=sys.stderr)
             return EXIT_FAILED if failed else EXIT_OK
         states = () if args.all else ("pending", "sending", "failed")
@@ -414,7 +415,8 @@ async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace
 
 
 def _outbox_line(item: Any, absolute: Any) -> str:
-    where = item.target if item.kind == "webhook" else item.channel
+    # A webhook's target is a config name ("team/hook"): anyone's config, so inert.
+    where = sanitize.for_message(item.target if item.kind == "webhook" else item.channel, 60)
     text = sanitize.for_message(item.text if item.kind != "webhook" else "escalation", 60)
     line = (
         f"#{item.id:<5} {item.state.value:9} {item.kind:8} {where:18} {absolute(item.created_ms)}"
@@ -442,14 +444,15 @@ async def _escalations(db: Path, agent: str, config: Config, show_all: bool) -> 
             late = inbox.escalations.overdue_ms(esc, now)
             flag = "LATE " if late > 0 and esc.state != "resolved" else ""
             who = sanitize.for_message(esc.customer_name or esc.author_handle or "", 30)
+            team = sanitize.for_message(esc.team, 40)
             print(
-                f"#{esc.id:<4} {flag}{esc.priority} {esc.state:12} {esc.team:12} "
+                f"#{esc.id:<4} {flag}{esc.priority} {esc.state:12} {team:12} "
                 f"{age(now, esc.created_ms):>4} old  {who}  "
                 f"{sanitize.for_message(esc.note, 60)}"
             )
             for target, state, error in esc.deliveries:
                 extra = f": {sanitize.for_message(error, 200)}" if error and state != "sent" else ""
-                print(f"        → {target} {state}{extra}")
+                print(f"        → {sanitize.for_message(target, 60)} {state}{extra}")
         if not items:
             print("no escalations" if show_all else "no open escalations", file=sys.stderr)
     return EXIT_OK
@@ -470,7 +473,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         inbox.configure(config, creds)
         specs, problems = build_sources(config, creds, client, state_dir=state_dir())
         for name, why in problems.items():
-            print(f"scrm: [sources.{name}] cannot run: {why}", file=sys.stderr)
+            print(f"scrm: {_source_problem(name, why)}", file=sys.stderr)
         if not specs:
             return _fail("nothing to watch: set [watch] terms and a [sources.*] table")
 
@@ -479,6 +482,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         tty = sys.stdout.isatty()
 
         def say(line: str) -> None:
+            line = sanitize.inline(line)  # source names come from the config: made inert
             print(f"{time.strftime('%H:%M:%S')} {line}" if tty else line, flush=True)
 
         def polled(spec: Any, state: Any, stored: int) -> None:
@@ -520,7 +524,8 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         if once:
             if not await collector.take_lease():
                 holder = await inbox.collector()
-                return _fail(f"another collector is polling ({holder[0] if holder else '?'})")
+                who = sanitize.for_message(holder[0] if holder else "?", 80)
+                return _fail(f"another collector is polling ({who})")
             try:
                 await collector.poll_due()
             finally:
@@ -556,7 +561,8 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
         for state in states:
             fetched = ago(now, state.last_ok_ms) if state.last_ok_ms else "never"
             line = (
-                f"{state.source:32} {state.state:9} last fetched {fetched:9} "
+                f"{sanitize.for_message(state.source, 80):32} {state.state:9} "
+                f"last fetched {fetched:9} "
                 f"{state.stored:>7,} stored"
             )
             if state.state != "ok" and state.backoff_until_ms:
@@ -567,10 +573,16 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
                 line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
             print(line)
         for name, why in problems.items():
-            print(f"{'[sources.' + name + ']':32} cannot run: {sanitize.for_message(why, 300)}")
+            print(_source_problem(name, why, width=32))
         if not states and not problems:
             print("no source has run yet", file=sys.stderr)
     return EXIT_OK
+
+
+def _source_problem(name: str, why: str, width: int = 0) -> str:
+    """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
+    where = f"[sources.{sanitize.for_message(name, 60)}]"
+    return f"{where:{width}} cannot run: {sanitize.for_message(why, 300)}"
 
 
 def _init(config_arg: Path | None, force: bool) -> int:

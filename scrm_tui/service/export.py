@@ -66,7 +66,8 @@ class CsvOut:
     """
 
     def __init__(self, out: TextIO, *, terminal: bool = False, spreadsheet: bool = False):
-        self._writer = csv.writer(out, lineterminator="\r\n")
+        # On a terminal every CR in a cell is shown as a symbol: plain LF reads better.
+        self._writer = csv.writer(out, lineterminator="\n" if terminal else "\r\n")
         self.terminal = terminal
         self.spreadsheet = spreadsheet
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.store.db import Database
@@ -320,8 +321,13 @@ class CustomerStore:
         for key, index, cid, handle in claims:
             owner, who = owners.get(key, (cid, ""))
             if owner != cid:
+                # Both come from imported files: the warning is printed, so inert.
+                shown, owner_shown = sanitize.for_message(handle), sanitize.for_message(who, 80)
                 outcome.warnings.append(
-                    (index, f"{key[0]} handle '{handle}' already belongs to {who}; kept there")
+                    (
+                        index,
+                        f"{key[0]} handle '{shown}' already belongs to {owner_shown}; kept there",
+                    )
                 )
         linked = sorted(set(outcome.ids))
         for start in range(0, len(linked), _CHUNK):
