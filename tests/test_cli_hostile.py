@@ -11,12 +11,11 @@ import sys
 import termios
 from pathlib import Path
 
-from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.settings import credentials, load_config
 from tests import hostile
-from tests.conftest import NOW
+from tests.conftest import mention
 from tests.test_cli import scrm
 
 # One name of each kind of trouble: a title change, a screen clear, a hyperlink, a
@@ -58,17 +57,7 @@ async def test_config_names_reach_no_terminal_raw(tmp_path: Path, db_path: Path)
         [team] = config.teams
         async with await Inbox.open(db_path, "tester") as inbox:
             inbox.configure(config, credentials(config))
-            await inbox.ingest(
-                [
-                    MentionIn(
-                        channel=Channel.MASTODON,
-                        external_id="1",
-                        text="kestrel charged me twice",
-                        created_at=NOW,
-                        author=AuthorIn(handle="kate@fosstodon.org"),
-                    )
-                ]
-            )
+            await inbox.ingest([mention(1, "kestrel charged me twice")])
             [row] = await inbox.page_older(Query(), None, 1)
             await inbox.escalations.escalate(row.id, team.name, "P2", "double charge")
     finally:

@@ -14,13 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrm_tui.core.config import Config, HookSpec, Team
-from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.query import Query
 from scrm_tui.service import export
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
-from tests.conftest import NOW, fixed_clock
+from tests.conftest import fixed_clock, mention
 from tests.test_cli import line, scrm
 
 SAMPLE = Path(__file__).parent.parent / "scrm_tui" / "fixtures" / "customers_sample.csv"
@@ -138,16 +137,8 @@ async def test_every_mention_exports_its_customer_even_one_without_an_external_i
         await import_customers(inbox, SAMPLE)
         await inbox.ingest(
             [
-                MentionIn(
-                    channel=Channel.MASTODON,
-                    external_id=str(n),
-                    text=f"post {n}",
-                    created_at=NOW,
-                    author=AuthorIn(handle=handle, name=name),
-                )
-                for n, (handle, name) in enumerate(
-                    [("derek95@mastodon.social", "Derek"), ("nobody@new.social", "Nora New")]
-                )
+                mention(1, handle="derek95@mastodon.social", name="Derek"),
+                mention(2, handle="nobody@new.social", name="Nora New"),
             ]
         )
         rows = {r.author_handle: r for r in await inbox.page_older(Query(), None, 10)}
@@ -188,17 +179,7 @@ async def test_escalations_and_the_outbox_export_without_secrets(
         inbox.configure(
             Config(teams=(Team("billing", "", (slack,)),)), Credentials(hooks={"billing": [slack]})
         )
-        await inbox.ingest(
-            [
-                MentionIn(
-                    channel=Channel.MASTODON,
-                    external_id="1",
-                    text="charged twice",
-                    created_at=NOW,
-                    author=AuthorIn(handle="kate@fosstodon.org"),
-                )
-            ]
-        )
+        await inbox.ingest([mention(1, "charged twice")])
         [row] = await inbox.page_older(Query(), None, 1)
         esc = await inbox.escalations.escalate(row.id, "billing", "P2", "double charge")
         [hook] = await inbox.outbox.items()
@@ -218,7 +199,7 @@ async def test_escalations_and_the_outbox_export_without_secrets(
         "P2",
         "open",
     )
-    assert (record["mention_channel"], record["mention_id"]) == ("mastodon", "1")
+    assert (record["mention_channel"], record["mention_id"]) == ("mastodon", "mastodon-1")
     [item] = jsonl(scrm(*args, "outbox", env=env).stdout)
     assert (item["kind"], item["target"], item["state"], item["escalation"]) == (
         "webhook",
