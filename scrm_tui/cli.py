@@ -20,7 +20,7 @@ from typing import Any
 from scrm_tui import __version__
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config, ConfigError
-from scrm_tui.store.db import StoreError
+from scrm_tui.store.db import StoreBusy, StoreError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -311,6 +311,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "demo":
             return _demo(config, agent, db_arg, stream=not args.no_stream)
         return _run_app(config, agent, database_path(config, db_arg), demo=False, stream=False)
+    except StoreBusy as error:
+        return _fail(f"{error}; try again")  # a script may simply run it again
     except StoreError as error:
         return _fail(str(error))
     except KeyboardInterrupt:

@@ -166,8 +166,8 @@ def test_a_write_lock_held_by_another_process_is_said_in_words(
         holder.wait(timeout=30)
     seconds = BUSY_TIMEOUT_MS // 1000
     expected = (
-        f"scrm: the database is busy: another process has held its write lock for {seconds} s "
-        "(try again)\n"
+        f"scrm: the database is busy (another process has held the write lock for {seconds} s); "
+        "try again\n"
     )
     for name, result in results.items():
         assert result.returncode == 1, (name, result.stderr)

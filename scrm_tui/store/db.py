@@ -34,15 +34,22 @@ class StoreUnavailable(StoreError, sqlite3.OperationalError):
         self.busy = busy  # trying again later may work
 
 
+class StoreBusy(StoreUnavailable):
+    """Another process held the write lock for longer than we wait: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the database is busy (another process has held the write lock for "
+            f"{BUSY_TIMEOUT_MS // 1000} s)",
+            busy=True,
+        )
+
+
 def explain(error: sqlite3.Error, path: Path) -> StoreUnavailable | None:
     """`error` in words a user can act on, or None when it is not theirs to fix (a bug)."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
-        return StoreUnavailable(
-            "the database is busy: another process has held its write lock for "
-            f"{BUSY_TIMEOUT_MS // 1000} s (try again)",
-            busy=True,
-        )
+        return StoreBusy()
     if "readonly" in text or "read-only" in text:
         return StoreUnavailable(f"cannot write to {path}: {_why_read_only(path)}")
     if "disk is full" in text:
