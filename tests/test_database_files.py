@@ -60,6 +60,13 @@ def test_a_new_database_and_its_folder_are_private(isolated_home: Path) -> None:
     shared.mkdir(mode=0o755)
     assert scrm("--db", str(shared / "team.db"), "ingest", "-", stdin=line()).returncode == 0
     assert mode(shared) == 0o755 and mode(shared / "team.db") == 0o600
+    # A team's folder (group-writable, as the README sets up /srv/scrm): the group's
+    # agents must open it too, and still no one else.
+    team = isolated_home / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    assert scrm("--db", str(team / "team.db"), "ingest", "-", stdin=line()).returncode == 0
+    assert mode(team / "team.db") == 0o660
 
 
 def test_a_newer_database_is_refused_before_anything_in_it_changes(tmp_path: Path) -> None:

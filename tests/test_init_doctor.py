@@ -469,6 +469,22 @@ async def test_a_database_others_can_read_is_warned_about(
     ) in output
     assert result.exit_code == 0  # a warning, not a failure
 
+    # A team's folder shares the database with its group, and with no one else.
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    async with await Inbox.open(team / "team.db", "tester"):
+        pass
+    result = await diagnose(
+        path, db_path=team / "team.db", env={}, state_dir=tmp_path, client=client
+    )
+    assert [c.state for c in result.checks if c.area == "db"] == ["ok"]
+    team.chmod(0o2775)
+    result = await diagnose(
+        path, db_path=team / "team.db", env={}, state_dir=tmp_path, client=client
+    )
+    assert f"(drwxrwsr-x): chmod o-rwx {team}" in "\n".join(c.line for c in result.checks)
+
     result = await diagnose(path, db_path=tmp_path, env={}, state_dir=tmp_path, client=client)
     assert f"db      ✗ {tmp_path} is a directory, not a database" in "\n".join(
         check.line for check in result.checks

@@ -36,7 +36,7 @@ from scrm_tui.service.collector import SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup, resolve
 from scrm_tui.service.listen import build_sources, search_terms
 from scrm_tui.service.settings import config_warnings, load_config
-from scrm_tui.store.db import peek
+from scrm_tui.store.db import file_mode, peek
 from scrm_tui.store.schema import LATEST_VERSION
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -273,31 +273,34 @@ async def _database(path: Path) -> list[tuple[str, str]]:
 
 
 def _exposed_database(path: Path) -> list[str]:
-    """The database (with its -wal and -shm), or its own folder, readable by other users.
+    """The database (with its -wal and -shm), or its folder, readable by other users.
 
-    scrm creates them 0600 in a 0700 folder; an older scrm, a copy or a restore may not
-    have. A shared folder (sticky, like /tmp) or one that is not yours is left out: its
-    mode is not this database's to change.
+    scrm creates them as file_mode says, in a 0700 folder; an older scrm, a copy or a
+    restore may not have. A team's folder (group-writable) may share the database with
+    its group, never with everyone. A folder that is not yours, or shared like /tmp
+    (sticky), is left out: its mode is not this database's to change.
     """
     warnings: list[str] = []
+    folder = path.resolve().parent
+    info = folder.stat()
+    wanted = file_mode(folder)
     loose = [
         (file, mode)
         for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
-        if file.exists() and (mode := file.stat().st_mode) & (stat.S_IRWXG | stat.S_IRWXO)
+        if file.exists() and (mode := file.stat().st_mode) & 0o777 & ~wanted
     ]
     if loose:
         names = " ".join(str(file) for file, _ in loose)
         warnings.append(
             f"{path} can be read by other users ({stat.filemode(loose[0][1])}), and it holds "
-            f"customer data: chmod 600 {names}"
+            f"customer data: chmod {wanted:o} {names}"
         )
-    folder = path.resolve().parent
-    info = folder.stat()
     mine = info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX
-    if mine and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if mine and info.st_mode & stat.S_IRWXO:
+        fix = "o-rwx" if wanted & stat.S_IRWXG else "700"
         warnings.append(
             f"{folder}, the database's folder, can be read by other users "
-            f"({stat.filemode(info.st_mode)}): chmod 700 {folder}"
+            f"({stat.filemode(info.st_mode)}): chmod {fix} {folder}"
         )
     return warnings
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -203,10 +204,21 @@ async def _fetch_value(
     return None if row is None else row[0]
 
 
+def file_mode(folder: Path) -> int:
+    """The mode for a database in `folder`: the owner's alone (it holds customer data),
+    unless the folder is a team's (group-writable, as for a shared /srv/scrm): then
+    the group's too, so every agent can open it. Never anyone else's."""
+    try:
+        shared = bool(folder.stat().st_mode & stat.S_IWGRP)
+    except OSError:
+        shared = False
+    return 0o660 if shared else 0o600
+
+
 def _create_private(path: Path) -> None:
-    """Create the database file, and its folder, readable only by their owner: it holds
-    customer data. SQLite gives the -wal and -shm it makes the file's mode. An existing
-    file or folder is left as it is (`scrm doctor` warns about one others can read)."""
+    """Create the database file (and, when missing, its folder: 0700) with file_mode.
+    SQLite gives the -wal and -shm it makes the file's mode. An existing file or folder
+    is left as it is (`scrm doctor` warns about one others can read)."""
     if path.exists():
         return
     try:
@@ -214,11 +226,15 @@ def _create_private(path: Path) -> None:
     except OSError as error:
         raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        pass  # another process made it first: an empty file is an empty database
+        return  # another process made it first: an empty file is an empty database
     except OSError as error:
         raise StoreError(f"cannot create {path}: {error.strerror}") from None
+    try:
+        os.fchmod(fd, file_mode(path.parent))  # exactly: the umask may not widen or narrow it
+    finally:
+        os.close(fd)
 
 
 async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
