@@ -20,11 +20,12 @@ from typing import Any
 from scrm_tui import __version__
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config, ConfigError
-from scrm_tui.store.db import StoreError
+from scrm_tui.store.db import StoreBusy, StoreError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXPORTS = ("mentions", "customers", "interactions", "escalations", "outbox")
 
 
 def _common() -> argparse.ArgumentParser:
@@ -52,6 +53,18 @@ def _common() -> argparse.ArgumentParser:
         help="your name on every action (default: config, $SCRM_AGENT, then your login)",
     )
     return common
+
+
+def _network(name: str) -> Any:
+    from scrm_tui.core.query import CHANNEL_ALIASES
+
+    channel = CHANNEL_ALIASES.get(name.strip().lower())
+    if channel is None:
+        known = ", ".join(sorted(CHANNEL_ALIASES))
+        raise argparse.ArgumentTypeError(
+            f"unknown network {sanitize.for_message(name)!r} (known: {known})"
+        )
+    return channel
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="create or update customers from a file",
         description="Create or update customers from CSV, JSON or JSON Lines (see README). "
-        "Rows update by external id, else email; nothing is duplicated. Bad rows are "
+        "Rows update by external id, else email, else handle; nothing is duplicated. Bad rows are "
         "reported with their line and skipped. Exits 1 if any row failed.",
     )
     importing.add_argument("file", type=Path, metavar="FILE")
@@ -110,9 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
         "show",
         parents=[common],
         help="one customer, with identities and history",
-        description="Show a customer found by internal id (#12), external id or email.",
+        description="Show a customer found by internal id (#12), external id, email or "
+        "handle (@kate@fosstodon.org, u/kate; a bare handle with --network). When nothing "
+        "matches exactly, names the closest customers and exits 1.",
     )
-    show.add_argument("key", metavar="ID_OR_EMAIL")
+    show.add_argument("key", metavar="KEY", help="#id, external id, e-mail or handle")
+    show.add_argument(
+        "--network",
+        type=_network,
+        metavar="NAME",
+        help="look the handle up on this network only (mastodon, bluesky, hn, reddit, ...)",
+    )
     merge = customer_commands.add_parser(
         "merge",
         parents=[common],
@@ -193,14 +214,24 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="write stored records out",
         description="Write stored mentions (with sentiment and status), customers (in the "
-        "import format) or the interaction history.",
+        "import format: it imports back to the same records), the interaction history, "
+        "escalations or the outbox. CSV cells are exact unless --for-spreadsheet.",
     )
-    export.add_argument(
-        "what", choices=["mentions", "customers", "interactions"], help="what to export"
-    )
+    export.add_argument("what", choices=EXPORTS, help="what to export")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output"
+        "--for-spreadsheet",
+        action="store_true",
+        help="CSV to open in a spreadsheet: a cell that would run as a formula (= + - @) "
+        "gets a leading ' (then it no longer imports back exactly)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here instead of standard output (a new or ordinary file, replaced "
+        "only once the export is complete)",
     )
     return parser
 
@@ -221,7 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.for_spreadsheet and args.format != "csv":
+        parser.error("--for-spreadsheet is for CSV: add --format csv")
     # Before the configuration is loaded: these two write it or explain what is wrong with it.
     if args.command == "init":
         return _init(getattr(args, "config", None), args.force)
@@ -246,9 +280,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 _ingest(database_path(config, db_arg), agent, config, args.file, args.quiet)
             )
         if args.command == "export":
-            return asyncio.run(
-                _export(database_path(config, db_arg), agent, args.what, args.format, args.output)
-            )
+            return asyncio.run(_export(database_path(config, db_arg), agent, config, args))
         if args.command == "customers" and args.customers_command == "import":
             return asyncio.run(
                 _import_customers(
@@ -264,7 +296,9 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_merge(database_path(config, db_arg), agent, *keys))
         if args.command == "customers":
             return asyncio.run(
-                _show_customer(database_path(config, db_arg), agent, args.key, args.json)
+                _show_customer(
+                    database_path(config, db_arg), agent, args.key, args.network, args.json
+                )
             )
         if args.command == "outbox":
             return asyncio.run(_outbox(database_path(config, db_arg), agent, config, args))
@@ -277,6 +311,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "demo":
             return _demo(config, agent, db_arg, stream=not args.no_stream)
         return _run_app(config, agent, database_path(config, db_arg), demo=False, stream=False)
+    except StoreBusy as error:
+        return _fail(f"{error}; try again")  # a script may simply run it again
     except StoreError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
@@ -365,7 +401,8 @@ async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace
             if waiting_here and due is not None:
                 summary += f" (next try {absolute(due)})"
             if unsendable:
-                summary += f"; no credentials here for: {', '.join(unsendable)}"
+                names = ", ".join(sanitize.for_message(name) for name in unsendable)
+                summary += f"; no credentials here for: {names}"
             print(summary, file=sys.stderr)
             return EXIT_FAILED if failed else EXIT_OK
         states = () if args.all else ("pending", "sending", "failed")
@@ -380,7 +417,8 @@ async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace
 
 
 def _outbox_line(item: Any, absolute: Any) -> str:
-    where = item.target if item.kind == "webhook" else item.channel
+    # A webhook's target is a config name ("team/hook"): anyone's config, so inert.
+    where = sanitize.for_message(item.target if item.kind == "webhook" else item.channel, 60)
     text = sanitize.for_message(item.text if item.kind != "webhook" else "escalation", 60)
     line = (
         f"#{item.id:<5} {item.state.value:9} {item.kind:8} {where:18} {absolute(item.created_ms)}"
@@ -408,14 +446,15 @@ async def _escalations(db: Path, agent: str, config: Config, show_all: bool) -> 
             late = inbox.escalations.overdue_ms(esc, now)
             flag = "LATE " if late > 0 and esc.state != "resolved" else ""
             who = sanitize.for_message(esc.customer_name or esc.author_handle or "", 30)
+            team = sanitize.for_message(esc.team, 40)
             print(
-                f"#{esc.id:<4} {flag}{esc.priority} {esc.state:12} {esc.team:12} "
+                f"#{esc.id:<4} {flag}{esc.priority} {esc.state:12} {team:12} "
                 f"{age(now, esc.created_ms):>4} old  {who}  "
                 f"{sanitize.for_message(esc.note, 60)}"
             )
             for target, state, error in esc.deliveries:
                 extra = f": {sanitize.for_message(error, 200)}" if error and state != "sent" else ""
-                print(f"        → {target} {state}{extra}")
+                print(f"        → {sanitize.for_message(target, 60)} {state}{extra}")
         if not items:
             print("no escalations" if show_all else "no open escalations", file=sys.stderr)
     return EXIT_OK
@@ -436,7 +475,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         inbox.configure(config, creds)
         specs, problems = build_sources(config, creds, client, state_dir=state_dir())
         for name, why in problems.items():
-            print(f"scrm: [sources.{name}] cannot run: {why}", file=sys.stderr)
+            print(f"scrm: {_source_problem(name, why)}", file=sys.stderr)
         if not specs:
             return _fail("nothing to watch: set [watch] terms and a [sources.*] table")
 
@@ -445,6 +484,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         tty = sys.stdout.isatty()
 
         def say(line: str) -> None:
+            line = sanitize.inline(line)  # source names come from the config: made inert
             print(f"{time.strftime('%H:%M:%S')} {line}" if tty else line, flush=True)
 
         def polled(spec: Any, state: Any, stored: int) -> None:
@@ -486,7 +526,8 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         if once:
             if not await collector.take_lease():
                 holder = await inbox.collector()
-                return _fail(f"another collector is polling ({holder[0] if holder else '?'})")
+                who = sanitize.for_message(holder[0] if holder else "?", 80)
+                return _fail(f"another collector is polling ({who})")
             try:
                 await collector.poll_due()
             finally:
@@ -522,7 +563,8 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
         for state in states:
             fetched = ago(now, state.last_ok_ms) if state.last_ok_ms else "never"
             line = (
-                f"{state.source:32} {state.state:9} last fetched {fetched:9} "
+                f"{sanitize.for_message(state.source, 80):32} {state.state:9} "
+                f"last fetched {fetched:9} "
                 f"{state.stored:>7,} stored"
             )
             if state.state != "ok" and state.backoff_until_ms:
@@ -533,10 +575,16 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
                 line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
             print(line)
         for name, why in problems.items():
-            print(f"{'[sources.' + name + ']':32} cannot run: {sanitize.for_message(why, 300)}")
+            print(_source_problem(name, why, width=32))
         if not states and not problems:
             print("no source has run yet", file=sys.stderr)
     return EXIT_OK
+
+
+def _source_problem(name: str, why: str, width: int = 0) -> str:
+    """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
+    where = f"[sources.{sanitize.for_message(name, 60)}]"
+    return f"{where:{width}} cannot run: {sanitize.for_message(why, 300)}"
 
 
 def _init(config_arg: Path | None, force: bool) -> int:
@@ -582,26 +630,35 @@ def _name(source: str) -> str:
     return "stdin" if source == "-" else sanitize.for_message(source, 200)
 
 
-async def _export(db: Path, agent: str, what: str, fmt: str, output: Path | None) -> int:
-    from scrm_tui.service import export
+async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+    from scrm_tui.service import export, output_file
     from scrm_tui.service.inbox import Inbox
 
-    writers = {
-        "mentions": export.export_mentions,
-        "customers": export.export_customers,
-        "interactions": export.export_interactions,
-    }
+    what, fmt, output, spreadsheet = args.what, args.format, args.output, args.for_spreadsheet
+    write = getattr(export, f"export_{what}")
     if not db.exists():
         return _fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
-    write = writers[what]
-    async with await Inbox.open(db, agent) as inbox:
-        if output is None:
-            count = await write(inbox, sys.stdout, fmt, terminal=sys.stdout.isatty())
-        else:
-            tmp = output.with_name(output.name + ".partial")
-            with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                count = await write(inbox, handle, fmt, terminal=False)
-            tmp.replace(output)  # a crash halfway never leaves a truncated export behind
+    try:
+        if output is not None:
+            output_file.check(output, db)  # before opening: refused, it touches nothing
+        async with await Inbox.open(db, agent) as inbox:
+            if what == "outbox":
+                from scrm_tui.service.settings import credentials
+
+                # Only to redact: whatever secret this machine knows never leaves in it.
+                inbox.configure(config, credentials(config))
+            if output is None:
+                terminal = sys.stdout.isatty()
+                count = await write(
+                    inbox, sys.stdout, fmt, terminal=terminal, spreadsheet=spreadsheet
+                )
+            else:
+                # Written whole or not at all: a crash or a full disk halfway leaves
+                # the previous file as it was and no partial one behind.
+                with output_file.written_whole(output) as handle:
+                    count = await write(inbox, handle, fmt, terminal=False, spreadsheet=spreadsheet)
+    except output_file.OutputError as error:
+        return _fail(str(error))
     print(f"{count:,} {what} exported", file=sys.stderr)
     return EXIT_OK
 
@@ -656,22 +713,38 @@ async def _import_customers(
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-async def _show_customer(db: Path, agent: str, key: str, as_json: bool) -> int:
+async def _one_customer(inbox: Any, key: str, network: Any = None) -> int | str:
+    """The one customer `key` names, or what to say when it names none or several."""
+    from scrm_tui.service import customers
+
+    shown = sanitize.for_message(key)
+    found = await customers.find_customer(inbox, key, network)
+    if len(found) == 1:
+        return found[0]
+
+    def listed(pairs: list[tuple[int, str]]) -> str:
+        return ", ".join(f"#{n} {sanitize.for_message(name, 40)}" for n, name in pairs)
+
+    if found:
+        hint = "" if network else "; add --network to pick a handle's network"
+        names = await customers.customer_names(inbox, found)
+        return f"{len(found)} customers match {shown!r}: {listed(names)}{hint}"
+    message = f"no customer {shown!r} (try #id, the external id, the email or a handle)"
+    closest = await customers.closest_customers(inbox, key) if key.strip() else []
+    return f"{message}; closest: {listed(closest)}" if closest else message
+
+
+async def _show_customer(db: Path, agent: str, key: str, network: Any, as_json: bool) -> int:
     from scrm_tui.service import customers
     from scrm_tui.service.inbox import Inbox
 
     if not db.exists():
         return _fail(f"no database at {db}")
-    shown = sanitize.for_message(key)
     async with await Inbox.open(db, agent) as inbox:
-        found = await customers.find_customer(inbox, key)
-        if not found:
-            return _fail(f"no customer {shown!r} (try #id, the external id or the email)")
-        if len(found) > 1:
-            return _fail(
-                f"{len(found)} customers match {shown!r}: " + ", ".join(f"#{n}" for n in found)
-            )
-        profile = await customers.describe_customer(inbox, found[0])
+        found = await _one_customer(inbox, key, network)
+        if isinstance(found, str):
+            return _fail(found)
+        profile = await customers.describe_customer(inbox, found)
     if as_json:
         text = customers.as_json(profile)
         print(sanitize.block(text) if sys.stdout.isatty() else text)
@@ -682,7 +755,6 @@ async def _show_customer(db: Path, agent: str, key: str, as_json: bool) -> int:
 
 async def _merge(db: Path, agent: str, *keys: str) -> int:
     """`customers merge KEEP DUPLICATE` (two keys) or `customers unmerge DUPLICATE` (one)."""
-    from scrm_tui.service import customers
     from scrm_tui.service.inbox import Inbox, MergeError
 
     if not db.exists():
@@ -690,12 +762,10 @@ async def _merge(db: Path, agent: str, *keys: str) -> int:
     async with await Inbox.open(db, agent) as inbox:
         ids: list[int] = []
         for key in keys:
-            found = await customers.find_customer(inbox, key)
-            shown = sanitize.for_message(key)
-            if len(found) != 1:
-                what = "no customer" if not found else f"{len(found)} customers match"
-                return _fail(f"{what} {shown!r} (try #id, the external id or the email)")
-            ids.append(found[0])
+            found = await _one_customer(inbox, key)  # exact only: never merge a guess
+            if isinstance(found, str):
+                return _fail(found)
+            ids.append(found)
         try:
             if len(ids) == 2:
                 merge_id = await inbox.merge_customers(ids[0], ids[1])

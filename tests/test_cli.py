@@ -143,7 +143,7 @@ def test_export_jsonl_round_trips_with_sentiment_and_status(tmp_path: Path) -> N
     assert "3 stored" in again.stderr
 
 
-def test_export_csv_guards_formulas_and_keeps_text(tmp_path: Path) -> None:
+def test_export_csv_keeps_text_and_guards_formulas_for_a_spreadsheet(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
     scrm(
         "--db",
@@ -159,9 +159,13 @@ def test_export_csv_guards_formulas_and_keeps_text(tmp_path: Path) -> None:
     )
     result = scrm("--db", str(db), "export", "mentions", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows[0]["text"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["text"] == '=HYPERLINK("http://evil")'  # exact: the data as it came
     assert rows[1]["text"] == 'multi\nline, with "quotes"'
     assert rows[0]["sentiment_compound"] in ("0.0", "0")
+    args = ("export", "mentions", "--format", "csv", "--for-spreadsheet")
+    guarded = list(csv.DictReader(io.StringIO(scrm("--db", str(db), *args).stdout)))
+    assert guarded[0]["text"] == '\'=HYPERLINK("http://evil")'
+    assert guarded[1]["text"] == 'multi\nline, with "quotes"'
 
 
 def test_jsonl_export_escapes_terminal_controls_but_keeps_the_data(tmp_path: Path) -> None:

@@ -269,3 +269,37 @@ def test_customers_commands_from_the_shell(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "not UTF-8" in refused.stderr
     exported = scrm("--db", str(db), "export", "customers", "--format", "csv")
     assert exported.returncode == 0 and exported.stdout.count("\n") == 26
+
+
+def test_customers_show_finds_a_customer_by_handle(tmp_path: Path) -> None:
+    db = tmp_path / "handles.db"
+    people = write(
+        tmp_path / "people.csv",
+        "name,mastodon,reddit,hackernews\n"
+        "Kate Lindqvist,kate@fosstodon.org,,\n"
+        "Kate Reddit,,u/kate,\n"
+        "Kate News,,,kate\n",
+    )
+    assert scrm("--db", str(db), "customers", "import", str(people)).returncode == 0
+
+    def shown(*args: str) -> str:
+        result = scrm("--db", str(db), "customers", "show", *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return str(json.loads(result.stdout)["name"])
+
+    assert shown("@kate@fosstodon.org") == "Kate Lindqvist"  # as written on Mastodon
+    assert shown("KATE@fosstodon.org") == "Kate Lindqvist"
+    assert shown("/u/kate") == "Kate Reddit"
+    assert shown("kate", "--network", "hn") == "Kate News"
+    assert shown("kate", "--network", "reddit") == "Kate Reddit"
+    both = scrm("--db", str(db), "customers", "show", "kate")
+    assert both.returncode == 1
+    assert "2 customers match 'kate'" in both.stderr and "--network" in both.stderr
+    assert "Kate Reddit" in both.stderr and "Kate News" in both.stderr
+    # Nothing exact: the closest customers, as `C` would list them; nothing shown.
+    near = scrm("--db", str(db), "customers", "show", "Kate Lindqvst")
+    assert near.returncode == 1 and near.stdout == ""
+    assert "no customer 'Kate Lindqvst'" in near.stderr
+    assert "closest: #1 Kate Lindqvist" in near.stderr
+    wrong = scrm("--db", str(db), "customers", "show", "kate", "--network", "myspace")
+    assert wrong.returncode == 2 and "unknown network 'myspace'" in wrong.stderr

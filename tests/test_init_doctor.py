@@ -441,3 +441,51 @@ def test_doctor_points_at_the_line_with_the_typo(tmp_path: Path, isolated_home: 
     missing = scrm("doctor")
     assert missing.returncode == 1
     assert "no such file" in missing.stdout and "`scrm init` writes an example" in missing.stdout
+
+
+async def test_a_database_others_can_read_is_warned_about(
+    tmp_path: Path, client: httpx.AsyncClient
+) -> None:
+    folder = tmp_path / "data"
+    db = folder / "scrm.db"
+    path = tmp_path / "config.toml"
+    path.write_text("", encoding="utf-8")
+    async with await Inbox.open(db, "tester"):
+        pass
+    result = await diagnose(path, db_path=db, env={}, state_dir=tmp_path, client=client)
+    assert [c.state for c in result.checks if c.area == "db"] == ["ok"]  # as scrm made it
+
+    db.chmod(0o644)
+    folder.chmod(0o755)
+    result = await diagnose(path, db_path=db, env={}, state_dir=tmp_path, client=client)
+    output = "\n".join(check.line for check in result.checks)
+    assert (
+        f"db      ! {db} can be read by other users (-rw-r--r--), and it holds customer "
+        f"data: chmod 600 {db}"
+    ) in output
+    assert (
+        f"db      ! {folder}, the database's folder, can be read by other users "
+        f"(drwxr-xr-x): chmod 700 {folder}"
+    ) in output
+    assert result.exit_code == 0  # a warning, not a failure
+
+    # A team's folder shares the database with its group, and with no one else.
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    async with await Inbox.open(team / "team.db", "tester"):
+        pass
+    result = await diagnose(
+        path, db_path=team / "team.db", env={}, state_dir=tmp_path, client=client
+    )
+    assert [c.state for c in result.checks if c.area == "db"] == ["ok"]
+    team.chmod(0o2775)
+    result = await diagnose(
+        path, db_path=team / "team.db", env={}, state_dir=tmp_path, client=client
+    )
+    assert f"(drwxrwsr-x): chmod o-rwx {team}" in "\n".join(c.line for c in result.checks)
+
+    result = await diagnose(path, db_path=tmp_path, env={}, state_dir=tmp_path, client=client)
+    assert f"db      ✗ {tmp_path} is a directory, not a database" in "\n".join(
+        check.line for check in result.checks
+    )

@@ -151,6 +151,9 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
 
 
 CUSTOMER_FIELDS = ("id", "name", "email", "company", "phone", "tier", "lifetime_value", "notes")
+# Written by `scrm export customers` for reference, never read back: the internal id of
+# one database means another customer (or none) in the next.
+EXPORT_ONLY_FIELDS = ("scrm_id",)
 HANDLE_SEPARATORS = re.compile(r"[\s;]+")
 # Column names people use for the same network.
 CHANNEL_COLUMNS: dict[str, Channel] = {
@@ -205,7 +208,7 @@ def parse_customer(obj: object) -> CustomerIn:
     identities: list[tuple[Channel, str]] = []
     fields: list[tuple[str, str]] = []
     for key, raw in row.items():
-        if key in CUSTOMER_FIELDS or raw in (None, ""):
+        if key in CUSTOMER_FIELDS or key in EXPORT_ONLY_FIELDS or raw in (None, ""):
             continue
         channel = CHANNEL_COLUMNS.get(key)
         if channel is None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrm_tui.core.models import CustomerIn
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.core.records import RecordError, parse_customer
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.customer_files import FileProblem, RowProblem, read_records
@@ -92,9 +93,31 @@ async def import_customers(
     return report
 
 
-async def find_customer(inbox: Inbox, key: str) -> list[int]:
-    """Customer ids for an internal id (`#12` or `12`), an external id or an email."""
-    return await inbox.customers.find(key.strip())
+async def find_customer(inbox: Inbox, key: str, network: Channel | None = None) -> list[int]:
+    """Customer ids for an internal id (`#12` or `12`), an external id, an email, or a
+    handle as people write it (`@kate@fosstodon.org`, `u/kate`), normalised the way
+    identities are. With `network`, only a handle there."""
+    key = key.strip()
+    if network is None:
+        found = await inbox.customers.find(key)
+        if found:
+            return found
+    channels = [network] if network is not None else list(Channel)
+    return await inbox.customers.find_by_handle(
+        [(channel.value, handle_key(channel, key)) for channel in channels]
+    )
+
+
+async def closest_customers(inbox: Inbox, key: str, limit: int = 5) -> list[tuple[int, str]]:
+    """(id, name) of the customers `C` would list first for `key`: names, e-mails,
+    companies and handles, typos forgiven."""
+    return [(hit.customer.id, hit.customer.name) for hit in await inbox.linker.search(key, limit)]
+
+
+async def customer_names(inbox: Inbox, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of these customers, to tell apart several that match one key."""
+    cards = [await inbox.linker.card(customer_id) for customer_id in ids]
+    return [(card.id, card.name) for card in cards if card is not None]
 
 
 async def describe_customer(inbox: Inbox, customer_id: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import os
 import re
 import socket
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from scrm_tui.service.collector import SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup, resolve
 from scrm_tui.service.listen import build_sources, search_terms
 from scrm_tui.service.settings import config_warnings, load_config
-from scrm_tui.store.db import peek
+from scrm_tui.store.db import file_mode, peek
 from scrm_tui.store.schema import LATEST_VERSION
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -199,7 +200,8 @@ async def diagnose(
     for warning in config_warnings(config):
         report("config", WARN, warning)
     _watch(config, path, report)
-    report("db", *await _database(db_path or config.db or default_db()))
+    for state, message in await _database(db_path or config.db or default_db()):
+        report("db", state, message)
 
     creds = resolve(config, env, state_dir)
     own_client = client is None
@@ -236,31 +238,71 @@ def _watch(config: Config, path: Path, report: Report) -> None:
     report("watch", WARN, f"no [watch] terms yet: set them in {path}")
 
 
-async def _database(path: Path) -> tuple[str, str]:
+async def _database(path: Path) -> list[tuple[str, str]]:
     if not path.exists():
         folder = path.parent
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         if os.access(folder, os.W_OK | os.X_OK):
-            return OK, f"{path} (will be created)"
-        return FAIL, f"{path} cannot be created: {folder} is not writable"
+            return [(OK, f"{path} (will be created)")]
+        return [(FAIL, f"{path} cannot be created: {folder} is not writable")]
+    if path.is_dir():
+        return [(FAIL, f"{path} is a directory, not a database")]
     try:
         version, mentions = await peek(path)
     except sqlite3.Error as error:
-        return FAIL, f"{path} is not a usable scrm database ({error})"
+        return [(FAIL, f"{path} is not a usable scrm database ({error})")]
     if version > LATEST_VERSION:
-        return FAIL, (
-            f"{path} has schema {version}, newer than this scrm understands "
-            f"({LATEST_VERSION}): upgrade scrm"
-        )
+        return [
+            (
+                FAIL,
+                f"{path} has schema {version}, newer than this scrm understands "
+                f"({LATEST_VERSION}): upgrade scrm",
+            )
+        ]
     if version == 0:
-        return OK, f"{path} (empty: set up when scrm first opens it)"
-    later = (
-        f", upgraded to {LATEST_VERSION} when scrm next opens it"
-        if version < LATEST_VERSION
-        else ""
-    )
-    return OK, f"{path} (schema {version}{later}, {mentions:,} mentions)"
+        found = [(OK, f"{path} (empty: set up when scrm first opens it)")]
+    else:
+        later = (
+            f", upgraded to {LATEST_VERSION} when scrm next opens it"
+            if version < LATEST_VERSION
+            else ""
+        )
+        found = [(OK, f"{path} (schema {version}{later}, {mentions:,} mentions)")]
+    return found + [(WARN, warning) for warning in _exposed_database(path)]
+
+
+def _exposed_database(path: Path) -> list[str]:
+    """The database (with its -wal and -shm), or its folder, readable by other users.
+
+    scrm creates them as file_mode says, in a 0700 folder; an older scrm, a copy or a
+    restore may not have. A team's folder (group-writable) may share the database with
+    its group, never with everyone. A folder that is not yours, or shared like /tmp
+    (sticky), is left out: its mode is not this database's to change.
+    """
+    warnings: list[str] = []
+    folder = path.resolve().parent
+    info = folder.stat()
+    wanted = file_mode(folder)
+    loose = [
+        (file, mode)
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+        if file.exists() and (mode := file.stat().st_mode) & 0o777 & ~wanted
+    ]
+    if loose:
+        names = " ".join(str(file) for file, _ in loose)
+        warnings.append(
+            f"{path} can be read by other users ({stat.filemode(loose[0][1])}), and it holds "
+            f"customer data: chmod {wanted:o} {names}"
+        )
+    mine = info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX
+    if mine and info.st_mode & stat.S_IRWXO:
+        fix = "o-rwx" if wanted & stat.S_IRWXG else "700"
+        warnings.append(
+            f"{folder}, the database's folder, can be read by other users "
+            f"({stat.filemode(info.st_mode)}): chmod {fix} {folder}"
+        )
+    return warnings
 
 
 # -- what to ask -----------------------------------------------------------------------

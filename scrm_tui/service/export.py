@@ -1,17 +1,20 @@
-"""`scrm export mentions`: JSON Lines (re-ingestable) or CSV, streamed in stream order."""
+"""`scrm export`: mentions (JSON Lines, re-ingestable), customers (the import format),
+the history, escalations and the outbox, as JSON Lines or CSV, streamed."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SentimentLabel
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.exports import ExportStore
 
 PAGE = 2000
 CSV_COLUMNS = (
@@ -33,15 +36,52 @@ CSV_COLUMNS = (
     "status",
     "status_by",
     "status_at",
-    "customer_id",
+    "customer",
+    "customer_external_id",
     "ingested_at",
 )
 # Characters JSON allows raw inside strings but a terminal or a JS parser may obey:
-# C1 controls, bidi controls, line/paragraph separators. Escaped as \uXXXX they are
-# still exactly the same data for any JSON reader.
-_JSON_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-# Spreadsheets run a cell that starts with these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# DEL, C1 controls, bidi controls, line/paragraph separators. Escaped as \uXXXX they
+# are still exactly the same data for any JSON reader.
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Spreadsheets run a cell that starts with these as a formula (CSV injection), and
+# some read a line break inside a cell as the start of a new row: guard both places.
+_FORMULA = re.compile("(?:^|(?<=[\r\n]))(?=[=+\\-@\t\r])")
+
+
+def customer_key(customer_id: int | None) -> str | None:
+    """How an export names a customer: `#12`, which `scrm customers show` takes and
+    which every customer has (an external id only some do)."""
+    return None if customer_id is None else f"#{customer_id}"
+
+
+class CsvOut:
+    """CSV whose rows stay rows.
+
+    Records end in CRLF (RFC 4180), so the writer quotes every cell holding a CR or
+    an LF: a bare CR, which a "\\n" terminator leaves unquoted, cannot start a row.
+    The cells are exact unless `terminal` (control characters shown as symbols) or
+    `spreadsheet` (a leading ' wherever a cell or a line inside it would start a
+    formula; the data then no longer round-trips, so it is a choice).
+    """
+
+    def __init__(self, out: TextIO, *, terminal: bool = False, spreadsheet: bool = False):
+        # On a terminal every CR in a cell is shown as a symbol: plain LF reads better.
+        self._writer = csv.writer(out, lineterminator="\n" if terminal else "\r\n")
+        self.terminal = terminal
+        self.spreadsheet = spreadsheet
+
+    def cell(self, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if self.terminal:
+            value = sanitize.block(value)
+        if self.spreadsheet:
+            value = _FORMULA.sub("'", value)
+        return value
+
+    def row(self, values: Iterable[object]) -> None:
+        self._writer.writerow([self.cell(value) for value in values])
 
 
 def _json_line(record: dict[str, Any]) -> str:
@@ -73,7 +113,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "status_by": row["status_by"],
         "status_at": iso_from_ms(row["status_ms"]) if row["status_ms"] else None,
-        "customer_id": row["customer_id"],
+        "customer": customer_key(row["customer_id"]),
+        "customer_external_id": row["customer_external_id"],
         "ingested_at": iso_from_ms(row["ingested_ms"]),
     }
 
@@ -89,28 +130,20 @@ async def _rows(inbox: Inbox) -> AsyncIterator[dict[str, Any]]:
         after = (page[-1]["created_ms"], page[-1]["id"])
 
 
-def _guard(value: object, *, terminal: bool) -> object:
-    if not isinstance(value, str):
-        return value
-    if terminal:
-        value = sanitize.block(value)
-    if value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-async def export_mentions(inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False) -> int:
+async def export_mentions(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+) -> int:
     """Write every mention; returns how many. `terminal` makes control characters
-    visible when the output is a screen rather than a file."""
+    visible when the output is a screen rather than a file; `spreadsheet` guards
+    CSV cells that would run as formulas."""
     count = 0
     if fmt == "jsonl":
         async for row in _rows(inbox):
             out.write(_json_line(_record(row)) + "\n")
             count += 1
         return count
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    untrusted = {"url", "author_handle", "author_name", "author_url", "text", "id", "in_reply_to"}
+    writer = CsvOut(out, terminal=terminal, spreadsheet=spreadsheet)
+    writer.row(CSV_COLUMNS)
     async for row in _rows(inbox):
         record = _record(row)
         author = record["author"]
@@ -134,13 +167,11 @@ async def export_mentions(inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool
             "status": record["status"],
             "status_by": record["status_by"],
             "status_at": record["status_at"],
-            "customer_id": record["customer_id"],
+            "customer": record["customer"],
+            "customer_external_id": record["customer_external_id"],
             "ingested_at": record["ingested_at"],
         }
-        writer.writerow(
-            _guard(values[column], terminal=terminal) if column in untrusted else values[column]
-            for column in CSV_COLUMNS
-        )
+        writer.row(values[column] for column in CSV_COLUMNS)
         count += 1
     return count
 
@@ -167,7 +198,7 @@ INTERACTION_COLUMNS = (
     "kind",
     "occurred_at",
     "actor",
-    "customer_id",
+    "customer",
     "customer_external_id",
     "customer_name",
     "channel",
@@ -178,79 +209,152 @@ INTERACTION_COLUMNS = (
     "summary",
     "detail",
 )
+ESCALATION_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by",
+    "team",
+    "priority",
+    "state",
+    "note",
+    "mention_channel",
+    "mention_id",
+    "author_handle",
+    "customer",
+    "customer_external_id",
+    "customer_name",
+    "acked_at",
+    "acked_by",
+    "resolved_at",
+    "resolved_by",
+    "resolution",
+)
+# No idempotency key or claim: internal. A webhook's URL is never stored; `target`
+# is its config name ("team/hook").
+OUTBOX_COLUMNS = (
+    "id",
+    "kind",
+    "channel",
+    "target",
+    "state",
+    "text",
+    "mentions",
+    "escalation",
+    "attempts",
+    "last_error",
+    "next_try_at",
+    "created_at",
+    "created_by",
+    "sent_at",
+    "remote_id",
+    "remote_url",
+)
 
 
-def _rows_out(
-    out: TextIO,
-    fmt: str,
-    columns: list[str],
-    rows: list[dict[str, Any]],
-    *,
-    terminal: bool,
-    untrusted: set[str],
-    header: bool,
-) -> None:
-    """Write rows as JSON Lines, or as CSV (with the header if asked)."""
-    if fmt == "jsonl":
+@dataclass(frozen=True)
+class _Sink:
+    """Where rows go and how: JSON Lines, or CSV for a file, a terminal or a spreadsheet."""
+
+    out: TextIO
+    fmt: str
+    terminal: bool
+    spreadsheet: bool
+
+    def rows(self, columns: Sequence[str], rows: list[dict[str, Any]], *, header: bool) -> None:
+        """JSON Lines (keys in column order), or CSV with the header if asked (a header
+        is data too: custom field names come from imported files)."""
+        if self.fmt == "jsonl":
+            for row in rows:
+                self.out.write(_json_line({c: row.get(c) for c in columns}) + "\n")
+            return
+        writer = CsvOut(self.out, terminal=self.terminal, spreadsheet=self.spreadsheet)
+        if header:
+            writer.row(columns)
         for row in rows:
-            out.write(_json_line(row) + "\n")
-        return
-    writer = csv.writer(out, lineterminator="\n")
-    if header:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            _guard(row.get(c), terminal=terminal) if c in untrusted else row.get(c) for c in columns
-        )
+            writer.row(row.get(c) for c in columns)
+
+    async def paged(
+        self,
+        fetch: Callable[[int, int], Awaitable[list[dict[str, Any]]]],
+        shape: Callable[[dict[str, Any]], dict[str, Any]],
+        columns: Sequence[str],
+    ) -> int:
+        """Page through `fetch(after_id, limit)`, oldest first, writing each row shaped."""
+        count, after = 0, 0
+        while True:
+            page = await fetch(after, PAGE)
+            self.rows(columns, [shape(row) for row in page], header=count == 0)
+            count += len(page)
+            if len(page) < PAGE:
+                return count
+            after = page[-1]["id"]
 
 
-async def export_customers(inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False) -> int:
+async def export_customers(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+) -> int:
     """Customers in the import format (channel columns, custom fields as columns), so
-    the file can be edited and imported again."""
+    the file can be edited and imported again and updates the same records."""
     rows = await inbox.customers.export_rows()
     extra = sorted({key for row in rows for key in row} - set(CUSTOMER_COLUMNS))
-    columns = [*CUSTOMER_COLUMNS, *extra]
-    _rows_out(
-        out,
-        fmt,
-        columns,
-        rows,
-        terminal=terminal,
-        untrusted=set(columns) - {"scrm_id"},
-        header=True,
-    )
+    sink = _Sink(out, fmt, terminal, spreadsheet)
+    sink.rows([*CUSTOMER_COLUMNS, *extra], rows, header=True)
     return len(rows)
 
 
+def _iso(ms: int | None) -> str | None:
+    return iso_from_ms(ms) if ms else None
+
+
 async def export_interactions(
-    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
 ) -> int:
     """The whole history (the audit trail), oldest first."""
-    untrusted = {
-        "actor",
-        "customer_name",
-        "summary",
-        "detail",
-        "mention_id",
-        "customer_external_id",
-    }
-    count, after = 0, 0
-    while True:
-        page = await inbox.customers.export_interactions(after, PAGE)
-        for row in page:
-            row["occurred_at"] = iso_from_ms(row.pop("occurred_ms"))
-            if fmt == "jsonl":
-                row["detail"] = json.loads(row["detail"] or "{}")
-        _rows_out(
-            out,
-            fmt,
-            list(INTERACTION_COLUMNS),
-            page,
-            terminal=terminal,
-            untrusted=untrusted,
-            header=count == 0,
-        )
-        count += len(page)
-        if len(page) < PAGE:
-            return count
-        after = page[-1]["id"]
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        row["occurred_at"] = iso_from_ms(row.pop("occurred_ms"))
+        row["customer"] = customer_key(row.pop("customer_id"))
+        if fmt == "jsonl":
+            row["detail"] = json.loads(row["detail"] or "{}")
+        return row
+
+    sink = _Sink(out, fmt, terminal, spreadsheet)
+    return await sink.paged(inbox.customers.export_interactions, shape, INTERACTION_COLUMNS)
+
+
+async def export_escalations(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+) -> int:
+    """Every escalation, oldest first, with its mention and customer."""
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        for stage in ("created", "acked", "resolved"):
+            row[f"{stage}_at"] = _iso(row.pop(f"{stage}_ms"))
+        row["customer"] = customer_key(row.pop("customer_id"))
+        return row
+
+    sink = _Sink(out, fmt, terminal, spreadsheet)
+    return await sink.paged(ExportStore(inbox.db).escalations, shape, ESCALATION_COLUMNS)
+
+
+async def export_outbox(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+) -> int:
+    """Every reply, post and webhook delivery, oldest first. Stored errors are already
+    free of secrets; they pass the credentials' redaction once more all the same."""
+    redact = inbox.creds.redact
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        for key in ("text", "last_error", "remote_url"):
+            if row[key] is not None:
+                row[key] = redact(row[key])
+        mentions = [f"{channel}:{external_id}" for channel, external_id in row["mentions"]]
+        row["mentions"] = mentions if fmt == "jsonl" else "; ".join(mentions)
+        row["escalation"] = row.pop("escalation_id")
+        row["next_try_at"] = _iso(row.pop("next_ms")) if row["state"] == "pending" else None
+        for stage in ("created", "sent"):
+            row[f"{stage}_at"] = _iso(row.pop(f"{stage}_ms"))
+        return row
+
+    sink = _Sink(out, fmt, terminal, spreadsheet)
+    return await sink.paged(ExportStore(inbox.db).outbox, shape, OUTBOX_COLUMNS)

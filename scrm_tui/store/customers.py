@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.store.db import Database
@@ -59,6 +60,39 @@ async def _lookup(
     return found
 
 
+async def _by_handle(
+    conn: aiosqlite.Connection, customers: Sequence[CustomerIn], targets: list[int | None]
+) -> None:
+    """A row with neither external id nor email (a customer made from an author, as
+    exported) updates the one customer its handles belong to, rather than making a
+    second one: handles are unique per network."""
+    loose = [
+        index
+        for index, (customer, target) in enumerate(zip(customers, targets, strict=True))
+        if target is None and not customer.external_id and not customer.email
+    ]
+    keys = {
+        index: [(c.value, handle_key(c, h)) for c, h in customers[index].identities]
+        for index in loose
+    }
+    wanted = sorted({key for found in keys.values() for key in found})
+    owners: dict[tuple[str, str], int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        async with conn.execute(
+            f"""WITH w(channel, handle_key) AS (VALUES {",".join("(?, ?)" for _ in chunk)})
+                SELECT i.channel, i.handle_key, i.customer_id FROM w JOIN identities i
+                  ON i.channel = w.channel AND i.handle_key = w.handle_key""",
+            [part for key in chunk for part in key],
+        ) as cursor:
+            for channel, key, customer_id in await cursor.fetchall():
+                owners[(channel, key)] = customer_id
+    for index, found in keys.items():
+        ids = {owners[key] for key in found if key in owners}
+        if len(ids) == 1:  # handles of two customers: ambiguous, a new one as before
+            targets[index] = ids.pop()
+
+
 class CustomerStore:
     def __init__(self, db: Database):
         self.db = db
@@ -96,6 +130,7 @@ class CustomerStore:
                     if by_mail and (by_mail[1] is None or not customer.external_id):
                         target = by_mail[0]
                 targets.append(target)
+            await _by_handle(conn, customers, targets)
 
             # Rows for the same new customer (same id or email) fold into one insert.
             fresh: dict[str, CustomerIn] = {}
@@ -286,8 +321,13 @@ class CustomerStore:
         for key, index, cid, handle in claims:
             owner, who = owners.get(key, (cid, ""))
             if owner != cid:
+                # Both come from imported files: the warning is printed, so inert.
+                shown, owner_shown = sanitize.for_message(handle), sanitize.for_message(who, 80)
                 outcome.warnings.append(
-                    (index, f"{key[0]} handle '{handle}' already belongs to {who}; kept there")
+                    (
+                        index,
+                        f"{key[0]} handle '{shown}' already belongs to {owner_shown}; kept there",
+                    )
                 )
         linked = sorted(set(outcome.ids))
         for start in range(0, len(linked), _CHUNK):
@@ -343,6 +383,20 @@ class CustomerStore:
             if found:
                 return found
         return []
+
+    async def find_by_handle(self, keys: Sequence[tuple[str, str]]) -> list[int]:
+        """Ids of the live customers owning any of these (channel, handle key) identities."""
+        if not keys:
+            return []
+        async with self.db.reader.execute(
+            f"""WITH w(channel, handle_key) AS (VALUES {",".join("(?, ?)" for _ in keys)})
+                SELECT DISTINCT i.customer_id FROM w
+                JOIN identities i ON i.channel = w.channel AND i.handle_key = w.handle_key
+                JOIN customers c ON c.id = i.customer_id AND c.merged_into IS NULL
+                ORDER BY 1""",
+            [part for key in keys for part in key],
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
 
     async def profile(self, customer_id: int) -> dict[str, Any]:
         """A customer with identities, activity counts and the latest history."""

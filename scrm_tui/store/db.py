@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
+import stat
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,70 @@ WRITER_CACHE_KB = 64 * 1024
 
 class StoreError(RuntimeError):
     """The database cannot be used; the message says what to do."""
+
+
+class StoreUnavailable(StoreError, sqlite3.OperationalError):
+    """SQLite refused for a reason a person can act on (another process holds the write
+    lock, a read-only file, a full disk); the message says it in words. Still an
+    OperationalError, for code that catches SQLite's own."""
+
+    def __init__(self, message: str, *, busy: bool = False):
+        super().__init__(message)
+        self.busy = busy  # trying again later may work
+
+
+class StoreBusy(StoreUnavailable):
+    """Another process held the write lock for longer than we wait: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the database is busy (another process has held the write lock for "
+            f"{BUSY_TIMEOUT_MS // 1000} s)",
+            busy=True,
+        )
+
+
+def explain(error: sqlite3.Error, path: Path) -> StoreUnavailable | None:
+    """`error` in words a user can act on, or None when it is not theirs to fix (a bug)."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusy()
+    if "readonly" in text or "read-only" in text:
+        return StoreUnavailable(f"cannot write to {path}: {_why_read_only(path)}")
+    if "disk is full" in text:
+        return StoreUnavailable(f"cannot write to {path}: the disk is full")
+    if "disk i/o error" in text:
+        return StoreUnavailable(f"cannot read or write {path}: disk I/O error")
+    if "unable to open" in text:
+        if path.is_dir():
+            return StoreUnavailable(f"{path} is a directory, not a database")
+        return StoreUnavailable(f"cannot open {path}: {_why_read_only(path)}")
+    return None
+
+
+@contextlib.contextmanager
+def _in_words(path: Path) -> Iterator[None]:
+    """Raise an OperationalError a person can act on as StoreUnavailable; others as is."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        explained = explain(error, path)
+        if explained is None or isinstance(error, StoreUnavailable):
+            raise
+        raise explained from error
+
+
+def _why_read_only(path: Path) -> str:
+    folder = path.parent
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"permission denied (the file is read-only; `chmod u+w {path}` if it should not be)"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        # WAL needs its -wal and -shm files beside the database.
+        return f"permission denied (scrm needs to write in {folder}, beside the database)"
+    return "permission denied"
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
@@ -45,8 +111,9 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
-    """WAL mode (switching needs an exclusive lock, so only when not yet WAL), then
-    the forward migrations."""
+    """Refuse a newer schema before anything changes, then WAL mode (switching needs an
+    exclusive lock, so only when not yet WAL), then the forward migrations."""
+    await _schema_version(conn, path)
     mode = str(await _fetch_value(conn, "PRAGMA journal_mode")).lower()
     if mode != "wal":
         mode = str(await _fetch_value(conn, "PRAGMA journal_mode = WAL")).lower()
@@ -71,10 +138,9 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         path = Path(path).expanduser()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a database")
+        _create_private(path)
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
@@ -96,7 +162,9 @@ class Database:
                 if _is_busy(error) and time.monotonic() < deadline:
                     await asyncio.sleep(0.05)
                     continue
-                raise StoreError(f"cannot open database {path}: {error}") from None
+                raise explain(error, path) or StoreError(
+                    f"cannot open database {path}: {error}"
+                ) from None
             except sqlite3.DatabaseError as error:
                 raise StoreError(f"{path} is not a usable scrm database: {error}") from None
 
@@ -107,16 +175,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; every multi-row write goes through here."""
+        """One write transaction; every write goes through here. What stops it that a
+        person can act on (a lock held too long, a read-only file) is raised as
+        StoreUnavailable, in words."""
         async with self._write_lock:
-            await self.writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.writer
-            except BaseException:
-                await self.writer.rollback()
-                raise
-            else:
-                await self.writer.commit()
+            with _in_words(self.path):
+                await self.writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.writer
+                    await self.writer.commit()
+                except BaseException:
+                    await self.writer.rollback()
+                    raise
 
     async def data_version(self) -> int:
         """Changes whenever another connection (any process) commits to the file."""
@@ -134,13 +204,52 @@ async def _fetch_value(
     return None if row is None else row[0]
 
 
-async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
+def file_mode(folder: Path) -> int:
+    """The mode for a database in `folder`: the owner's alone (it holds customer data),
+    unless the folder is a team's (group-writable, as for a shared /srv/scrm): then
+    the group's too, so every agent can open it. Never anyone else's."""
+    try:
+        shared = bool(folder.stat().st_mode & stat.S_IWGRP)
+    except OSError:
+        shared = False
+    return 0o660 if shared else 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file (and, when missing, its folder: 0700) with file_mode.
+    SQLite gives the -wal and -shm it makes the file's mode. An existing file or folder
+    is left as it is (`scrm doctor` warns about one others can read)."""
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise StoreError(f"cannot create the folder for {path}: {error.strerror}") from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it first: an empty file is an empty database
+    except OSError as error:
+        raise StoreError(f"cannot create {path}: {error.strerror}") from None
+    try:
+        os.fchmod(fd, file_mode(path.parent))  # exactly: the umask may not widen or narrow it
+    finally:
+        os.close(fd)
+
+
+async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
+    """The schema step of the file, refused when newer than this scrm knows."""
     version = int(await _fetch_value(conn, "PRAGMA user_version"))
     if version > LATEST_VERSION:
         raise StoreError(
             f"{path} has schema version {version}, newer than this scrm understands "
             f"({LATEST_VERSION}); upgrade scrm to open it"
         )
+    return version
+
+
+async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
+    version = await _schema_version(conn, path)
     if version == LATEST_VERSION:
         return
     await conn.execute("BEGIN IMMEDIATE")

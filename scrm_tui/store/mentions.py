@@ -487,7 +487,8 @@ class MentionStore:
         sql = f"""
             SELECT m.id, m.channel, m.external_id, m.url, m.text, m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
-                   m.status_ms, a.handle, a.display_name, a.followers, a.url, c.external_id
+                   m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
+                   c.external_id
             FROM mentions m {_JOINS} {where}
             ORDER BY m.created_ms, m.id LIMIT ?
         """
@@ -514,6 +515,7 @@ class MentionStore:
             "followers",
             "author_url",
             "customer_id",
+            "customer_external_id",
         )
         return [dict(zip(names, row, strict=True)) for row in rows]
 
