@@ -26,7 +26,7 @@ from scrm_tui.channels.http import (
     read_json,
     send_request,
 )
-from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
     BlueskyAccount,
@@ -507,7 +507,7 @@ NOTIFICATION_REASONS = ("mention", "reply", "quote")
 _LIMIT = 100
 # searchPosts' `since` compares a post's sort time (its createdAt when that is earlier
 # than indexedAt), our floor is an indexedAt: ask this much earlier and drop repeats.
-_MARGIN_S = 600.0
+_MARGIN_S = OVERLAP_S
 _SEEN_MAX = 1000
 _BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
 
