@@ -22,6 +22,7 @@ from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.service.collector import Collector, Source, SourceSpec
 from scrm_tui.service.inbox import Inbox
+from tests.clock import Clock
 from tests.loopback import Loopback
 from tests.replay import Replay, rss_feed
 
@@ -29,14 +30,6 @@ START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC).timestamp()
 SECOND = START - 60  # the second every post of the burst is dated
 LATE = SECOND - 120  # a post that shows up two minutes after its date
 DID = "did:plc:overlapauthor000000000000"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def iso(epoch: float, *, millis: bool = True) -> str:
@@ -228,7 +221,7 @@ async def test_posts_of_the_cursors_second_and_posts_listed_late_are_stored_once
     db_path: Path,
 ) -> None:
     network = NETWORKS[name]
-    clock = Clock()
+    clock = Clock(START)
     world = World(server, replay, client, clock, [])
     spec = SourceSpec(name, network.channel, 60.0, network.make(world))
     collector = Collector(box, [spec], backfill_s=3600, clock=clock)

@@ -182,12 +182,12 @@ async def test_401_is_permanent(server: Replay, client: httpx.AsyncClient) -> No
     assert error.status == 401
 
 
-async def test_a_403_html_page_is_permanent_with_a_clean_reason(
+async def test_a_403_html_page_is_something_in_between_and_worth_another_try(
     server: Replay, client: httpx.AsyncClient
 ) -> None:
     server.html(PATH, status=403)
-    error = await expect(server, client, PermanentError)
-    assert error.reason == "Hacker News: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    error = await expect(server, client, TransientError)
+    assert error.reason == "Hacker News: blocked by something in between: 403 Forbidden"
 
 
 async def test_429_waits_as_asked(server: Replay, client: httpx.AsyncClient) -> None:

@@ -233,13 +233,13 @@ async def test_an_invalid_token_is_permanent_401(
     assert caught.value.reason == "Mastodon refused the token (401): The access token is invalid"
 
 
-async def test_a_403_html_page_has_a_clean_reason(
+async def test_a_403_html_page_is_something_in_between_not_the_token(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     server.html(NOTES, 403)
-    with pytest.raises(PermanentError) as caught:
+    with pytest.raises(TransientError) as caught:
         await source(server, client).fetch("21", SINCE_MS)
-    assert caught.value.reason == "Mastodon: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    assert caught.value.reason == "Mastodon: blocked by something in between: 403 Forbidden"
 
 
 async def test_a_429_waits_until_the_reset_header(

@@ -29,6 +29,7 @@ from scrm_tui.channels.http import (
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
+    AuthError,
     BlueskyAccount,
     PermanentError,
     ReplyRequest,
@@ -127,7 +128,7 @@ class BlueskySession:
         )
         if response.status_code == 401:
             error, message = _xrpc_error(response)
-            raise PermanentError(
+            raise AuthError(
                 f"{SERVICE} refused the login (401): {message or error or 'wrong app password'}",
                 status=401,
             )

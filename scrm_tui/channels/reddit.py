@@ -25,6 +25,7 @@ from scrm_tui.channels.http import (
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
+    AuthError,
     PermanentError,
     RedditAccount,
     ReplyRequest,
@@ -141,14 +142,12 @@ class RedditSender:
                 headers={"User-Agent": self._agent()},
             )
             if response.status_code == 401:
-                raise PermanentError(
-                    "Reddit refused the app's client id or secret (401)", status=401
-                )
+                raise AuthError("Reddit refused the app's client id or secret (401)", status=401)
             self._check(response)
             data = json_object(response, SERVICE)
             error = data.get("error")
             if error:  # Reddit answers a bad grant with 200 {"error": "invalid_grant"}
-                raise PermanentError(f"Reddit refused the login ({clean(str(error))})")
+                raise AuthError(f"Reddit refused the login ({clean(str(error))})")
             token = data.get("access_token")
             if not isinstance(token, str) or not token:
                 raise TransientError(f"{SERVICE} sent no access token")
