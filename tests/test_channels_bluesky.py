@@ -139,7 +139,10 @@ async def test_the_session_file_is_private_and_reused_by_the_next_process(
     saved = json.loads(path.read_text())
     assert saved["did"] == Loopback.BLUESKY_DID and saved["pds"] == server.pds_url
     assert {"handle", "accessJwt", "refreshJwt"} <= saved.keys()
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left
+    # No temporary left; beside it only the (empty) lock every process renews under.
+    lock = path.with_name(path.name + ".lock")
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, lock.name]
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600 and lock.read_bytes() == b""
 
     await sender(server, client, session_file=path).send(reply(server, key="3lprdue7ggw27"))
     assert len(server.requests(SESSION)) == 1 and server.count("bluesky") == 2

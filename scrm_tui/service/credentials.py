@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrm_tui.channels.sessionfile import session_path
 from scrm_tui.core.config import SECRET_KEYS, Config
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.outgoing import (
@@ -168,11 +169,13 @@ def _bluesky(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account
     if problem:
         return problem, None
     handle = str(look("handle")).lstrip("@")
+    service = (look("service") or "https://bsky.social").rstrip("/")
     return None, BlueskyAccount(
         identifier=handle,
         password=str(look("password")),
-        service=(look("service") or "https://bsky.social").rstrip("/"),
-        session_file=state_dir / f"bluesky-{handle}.json" if state_dir else None,
+        service=service,
+        # One file per service and account: a session is never sent to another service.
+        session_file=session_path(state_dir, "bluesky", service, handle) if state_dir else None,
     )
 
 
