@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from scrm_tui.channels.bluesky import BlueskySession
+from tests.cli import bluesky_search_config, scrm
 from tests.loopback import Loopback, serve
 
 pytestmark = pytest.mark.xdist_group("subprocess")
@@ -82,41 +83,8 @@ async def test_one_token_rotation_seen_by_four_processes_costs_one_refresh(
 
 
 def watch_once(tmp_path: Path, service: Loopback) -> subprocess.CompletedProcess[str]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f"""
-[watch]
-terms = "kestrel"
-
-[bluesky]
-handle = "{Loopback.BLUESKY_HANDLE}"
-password = "{Loopback.BLUESKY_PASSWORD}"
-service = "{service.bluesky_url}"
-
-[sources.bluesky]
-kinds = ["search"]
-""",
-        encoding="utf-8",
-    )
-    config.chmod(0o600)
-    database = str(tmp_path / "scrm.db")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrm_tui",
-            "--config",
-            str(config),
-            "--db",
-            database,
-            "watch",
-            "--once",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    config = bluesky_search_config(tmp_path / "config.toml", service)
+    return scrm("--config", str(config), "--db", str(tmp_path / "scrm.db"), "watch", "--once")
 
 
 def tokens_sent(server: Loopback) -> set[str]:

@@ -237,7 +237,7 @@ def test_urls_controls_and_known_secrets_in_a_message_are_removed() -> None:
         check(answer(400, body), "Mastodon", NOW, secrets=["sk-123456"])
     assert (
         caught.value.reason
-        == "Mastodon rejected the request (400): see evil.example for [2J details …"
+        == "Mastodon rejected the request (400): see evil.example for [2J details «secret»"
     )
 
 

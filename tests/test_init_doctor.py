@@ -3,12 +3,9 @@ checked against real loopback servers speaking each network's API."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import stat
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from scrm_tui.channels.http import make_client
 from scrm_tui.core.config import EXAMPLE, parse_config
 from scrm_tui.service.doctor import Diagnosis, diagnose
 from scrm_tui.service.inbox import Inbox
+from tests.cli import scrm
 from tests.loopback import Loopback, _scrm_config
 from tests.replay import Replay
 
@@ -412,17 +410,6 @@ async def test_a_broken_config_names_file_line_and_column(
 
 # Subprocess tests share one xdist worker, as in test_watch_cli.
 subprocess_group = pytest.mark.xdist_group("subprocess")
-
-
-def scrm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrm_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @subprocess_group

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scrm_tui.core.config import ConfigError, parse_config
+from tests.cli import scrm
 from tests.replay import Replay
 
 pytestmark = pytest.mark.xdist_group("subprocess")
@@ -49,16 +50,6 @@ feeds = [{{ name = "alerts", url = "{replay.url("/feeds/alerts.xml")}" }}]
         encoding="utf-8",
     )
     return path
-
-
-def scrm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrm_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_one_round_stores_each_source_and_reports_it(tmp_path: Path, replay: Replay) -> None:

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ import httpx
 
 from scrm_tui.channels.http import (
     check,
+    clean,
     iso_utc,
     json_object,
     low_budget_wait,
@@ -56,9 +57,9 @@ _EXPIRED = ("ExpiredToken", "InvalidToken")
 class _Session:
     did: str
     handle: str
-    access_jwt: str
-    refresh_jwt: str
-    pds: str
+    access_jwt: str = field(repr=False)  # a crash screen shows locals: not these
+    refresh_jwt: str = field(repr=False)
+    pds: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,10 @@ class BlueskySession:
         )
         if response.status_code == 401:
             error, message = _xrpc_error(response)
+            # A server may echo what it was sent, the password with it.
+            said = clean(message or error, secrets=[self._account.password])
             raise AuthError(
-                f"{SERVICE} refused the login (401): {message or error or 'wrong app password'}",
-                status=401,
+                f"{SERVICE} refused the login (401): {said or 'wrong app password'}", status=401
             )
         self.check(response)
         session = _session_from(json_object(response, SERVICE), fallback_pds=self._entryway)

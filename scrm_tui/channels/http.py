@@ -16,6 +16,7 @@ import httpx
 
 from scrm_tui import __version__
 from scrm_tui.core.outgoing import AuthError, PermanentError, SendError, TransientError
+from scrm_tui.core.secrets import redact
 
 USER_AGENT = f"scrm/{__version__} (+https://github.com/scrm-dev/scrm)"
 
@@ -144,7 +145,7 @@ def error_for(
         return TransientError(reason, status=status, retry_at=when)
     retry = _retry_after_header(response, now)
     if html and status in _REFUSALS:
-        title = _html_title(text, status)
+        title = _html_title(text, status, secrets)
         reason = f"{service}: blocked by something in between: {status}" + (
             f" {title}" if title else ""
         )
@@ -200,11 +201,15 @@ def api_message(response: httpx.Response, *, secrets: Iterable[str] = ()) -> str
 
 
 def clean(text: str, *, secrets: Iterable[str] = ()) -> str:
-    """One short line with no URL path, no control characters and no known secret."""
+    """One short line with no URL path, no control characters and no known secret.
+
+    Every message a server wrote goes through here before it is put in a SendError:
+    the reason is what the database, `scrm sources`, `scrm watch` and the screens show.
+    """
+    # URLs first: one becomes its host (a webhook's path is its secret, and whole it
+    # would be hidden entirely, host and all), then what is left of a secret goes.
     text = _URL.sub(lambda match: match.group(1).rsplit("@", 1)[-1], text)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "…")
+    text = redact(text, secrets)
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     if len(text) > _MESSAGE_MAX:
@@ -381,12 +386,12 @@ def _carried_credentials(response: httpx.Response) -> bool:
         return False
 
 
-def _html_title(text: str, status: int) -> str:
+def _html_title(text: str, status: int, secrets: Iterable[str]) -> str:
     """An error page's <title> as one short line, without the status it repeats."""
     found = _TITLE.search(text[:4096])
     if found is None:
         return ""
-    title = clean(html_lib.unescape(found.group(1)))
+    title = clean(html_lib.unescape(found.group(1)), secrets=secrets)
     title = title.removeprefix(str(status)).strip(" -:")
     if len(title) > _TITLE_MAX:
         title = title[: _TITLE_MAX - 1].rstrip() + "…"

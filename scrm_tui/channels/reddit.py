@@ -147,7 +147,8 @@ class RedditSender:
             data = json_object(response, SERVICE)
             error = data.get("error")
             if error:  # Reddit answers a bad grant with 200 {"error": "invalid_grant"}
-                raise AuthError(f"Reddit refused the login ({clean(str(error))})")
+                said = clean(str(error), secrets=self._secrets())
+                raise AuthError(f"Reddit refused the login ({said})")
             token = data.get("access_token")
             if not isinstance(token, str) or not token:
                 raise TransientError(f"{SERVICE} sent no access token")
@@ -198,9 +199,10 @@ class RedditSender:
         raise TransientError(f"{SERVICE} answered without the new comment")
 
     def _refusal(self, payload: dict[str, Any], error: Any) -> Exception:
+        secrets = self._secrets()
         parts = [str(part) for part in error] if isinstance(error, list) else [str(error)]
-        code = parts[0] if parts else "error"
-        message = clean(parts[1]) if len(parts) > 1 else code
+        code = clean(parts[0], secrets=secrets) if parts else "error"
+        message = clean(parts[1], secrets=secrets) if len(parts) > 1 else code
         if code != "RATELIMIT":
             return PermanentError(f"Reddit refused the comment: {message} ({code})")
         now = self._clock()
@@ -214,11 +216,13 @@ class RedditSender:
         )
 
     def _check(self, response: httpx.Response) -> None:
+        check(response, SERVICE, self._clock(), secrets=self._secrets())
+
+    def _secrets(self) -> list[str]:
+        """What an answer must never show of ours, should it echo it."""
         account = self._account
         secrets = [account.client_secret, account.refresh_token or "", account.password or ""]
-        if self._token:
-            secrets.append(self._token)
-        check(response, SERVICE, self._clock(), secrets=secrets)
+        return [*secrets, self._token] if self._token else secrets
 
 
 def _wait_in(message: str) -> float | None:

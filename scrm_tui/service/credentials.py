@@ -24,6 +24,7 @@ from scrm_tui.core.outgoing import (
     RedditAccount,
     Webhook,
 )
+from scrm_tui.core.secrets import redact
 
 # Networks that can be read but not written to through an API.
 NO_WRITE_API = {
@@ -41,7 +42,7 @@ class Credentials:
     missing: dict[str, str] = field(default_factory=dict)
     hooks: dict[str, list[Webhook]] = field(default_factory=dict)  # team -> its webhooks
     hook_problems: dict[str, str] = field(default_factory=dict)  # "team/hook" -> why not
-    secrets: set[str] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set, repr=False)
 
     def can_send(self, channel: str) -> bool:
         return channel in self.accounts
@@ -63,10 +64,7 @@ class Credentials:
 
     def redact(self, text: str) -> str:
         """Replace any secret value (longest first) that slipped into `text`."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if len(secret) >= 4:
-                text = text.replace(secret, "«secret»")
-        return text
+        return redact(text, self.secrets)
 
 
 class _Lookup:
