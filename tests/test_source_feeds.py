@@ -285,7 +285,8 @@ async def test_a_truncated_feed_keeps_the_entries_it_recovered(
     page = await source(server, client).fetch(None, 0)
     assert 0 < len(page.mentions) < 20
     assert page.warning is not None
-    assert page.warning.startswith("Alerts: the feed is not valid XML (line ")
+    assert page.warning.startswith("Alerts: read ")
+    assert ", but the feed is not valid XML: line " in page.warning
     # What the cut fell into is left for the next poll, which reads the feed whole.
     assert json.loads(page.cursor or "")["etag"] is None
 

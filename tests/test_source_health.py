@@ -138,7 +138,7 @@ async def test_a_feed_read_in_part_stores_what_parsed_and_says_where_it_broke(
     state = await col.states.get(spec.name)
     assert state is not None and state.state == "warning" and state.stored == 1
     assert state.last_error == (
-        "news: the feed is not valid XML (line 1: no element found); read 1 entry from it"
+        "news: read 1 entry, but the feed is not valid XML: line 1: no element found"
     )
     # The entry the cut fell into is not stored as a torso: it comes whole next time.
     assert await texts(box) == ["Kestrel two"]
@@ -167,8 +167,8 @@ async def test_a_feed_broken_in_the_middle_keeps_every_entry_it_recovered(
     [state] = await box.source_states()
     assert state.state == "warning" and state.stored == 3
     assert state.last_error == (
-        "news: the feed is not valid XML (line 1: not well-formed (invalid token)); "
-        "read 3 entries from it"
+        "news: read 3 entries, but the feed is not valid XML: "
+        "line 1: not well-formed (invalid token)"
     )
 
 

@@ -123,7 +123,8 @@ class FeedSource:
         warning = None
         if broken:
             count = f"{len(current)} entr{'y' if len(current) == 1 else 'ies'}"
-            warning = f"{self._name}: the feed is not valid XML ({broken}); read {count} from it"
+            # What went wrong last: the status line keeps an error's last part.
+            warning = f"{self._name}: read {count}, but the feed is not valid XML: {broken}"
         return Page(tuple(mentions), new_state.dump(), warning=warning)
 
     def _broken(self, parsed: Any) -> str | None:
