@@ -363,4 +363,5 @@ def test_summary_names_a_feed_read_in_part_and_what_broke() -> None:
     )
     line = summary([state("a"), broken], LIVE, NOW_MS, width=80)
     assert line == "sources: 1 ok · fetched 1m ago · rss:news partly read: no element found"
-    assert summary([state("a"), broken], LIVE, NOW_MS, width=30) == "sources: 1 ✓ · 1 ⚠ part"
+    assert summary([state("a"), broken], LIVE, NOW_MS, width=30) == "sources: 1 ok · 1 partly read"
+    assert summary([state("a"), broken], LIVE, NOW_MS, width=24) == "sources: 1 ✓ · 1 ⚠ part"
