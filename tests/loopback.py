@@ -30,7 +30,8 @@ recorded listings (plus what a test adds: `add_mastodon_mention`,
 paging: `mastodon.notifications`,
 `mastodon.tag`, `mastodon.search`, `bluesky.searchPosts`, `bluesky.listNotifications`,
 `reddit.search`, `reddit.subreddit_comments`, `github.search_issues`, `github.graphql`
-(a GraphQL `search(type: DISCUSSION)`, token required); and the cheap
+(a GraphQL `search(type: DISCUSSION)`, token required), `hackernews.search_by_date`
+(Algolia's, with its `numericFilters` and paging; `add_hn_comment`); and the cheap
 checks of `scrm doctor`: `mastodon.verify_credentials`, `mastodon.instance`,
 `bluesky.health`, `github.rate_limit`.
 `rate_limit(api, **headers)` replaces the rate-limit headers of one API's read routes.
@@ -107,6 +108,7 @@ ROUTES = {
     "reddit.subreddit_comments": ("GET", r"/reddit/r/([^/]+)/comments/?"),
     "github.search_issues": ("GET", r"/github/search/issues"),
     "github.graphql": ("POST", r"/github/graphql"),  # discussion search only
+    "hackernews.search_by_date": ("GET", r"/hn/search_by_date"),  # Algolia
     # What `scrm doctor` asks to see that a host answers and a token is accepted.
     "mastodon.verify_credentials": ("GET", r"/mastodon/api/v1/accounts/verify_credentials"),
     "mastodon.instance": ("GET", r"/mastodon/api/v1/instance"),
@@ -163,6 +165,14 @@ _HTML_PAGE = (
     "<!-- request /secret/path?token=leaked-if-quoted -->\n</body></html>\n"
 )
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
+# Algolia's numericFilters operators, each turned into a test of one value.
+_COMPARE: dict[str, Callable[[int], Callable[[int], bool]]] = {
+    ">": lambda v: lambda x: x > v,
+    ">=": lambda v: lambda x: x >= v,
+    "<": lambda v: lambda x: x < v,
+    "<=": lambda v: lambda x: x <= v,
+    "=": lambda v: lambda x: x == v,
+}
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -231,6 +241,7 @@ class Loopback(ThreadedServer):
         self._reddit_listings: dict[str, list[JsonDict]] = {}
         self._github_issues: list[JsonDict] = []
         self._github_discussions: list[JsonDict] = []
+        self._hn_hits: list[JsonDict] = []
         self._limits: dict[str, dict[str, str]] = {}
         self._seed()
         self._routes = [
@@ -414,6 +425,13 @@ class Loopback(ThreadedServer):
         )
         return status
 
+    @staticmethod
+    def snowflake(epoch: float, sequence: int = 0) -> str:
+        """A Mastodon id for a status made at `epoch`: milliseconds << 16, as Mastodon
+        gives a remote status its own date's id (Mastodon::Snowflake.id_at), so one that
+        federates late sorts among the statuses of its time, not at the top."""
+        return str((int(epoch * 1000) << 16) | (sequence & 0xFFFF))
+
     def add_mastodon_mention(self, notification_id: str, status: JsonDict) -> None:
         note: JsonDict = self._payload("mastodon_notifications_mention.json")[0]
         note.update(id=notification_id, created_at=status["created_at"], status=status)
@@ -439,13 +457,19 @@ class Loopback(ThreadedServer):
         handle: str = "someone.bsky.social",
         reply: JsonDict | None = None,
         reason: str | None = None,
+        created_at: str | None = None,
     ) -> JsonDict:
-        """A post searchPosts finds (or, with `reason`, a notification about it)."""
+        """A post searchPosts finds (or, with `reason`, a notification about it), indexed
+        `at`; `created_at` (default: the same) is the date its author's app gave it."""
         post: JsonDict = copy.deepcopy(self._payload("bluesky_searchPosts.json")["posts"][0])
         uri = f"at://{did}/app.bsky.feed.post/{rkey}"
         post.update(uri=uri, cid=_cid(uri), indexedAt=at)
         post["author"].update(did=did, handle=handle, displayName=handle.split(".")[0])
-        post["record"] = {"$type": "app.bsky.feed.post", "createdAt": at, "text": text}
+        post["record"] = {
+            "$type": "app.bsky.feed.post",
+            "createdAt": created_at or at,
+            "text": text,
+        }
         if reply is not None:
             post["record"]["reply"] = reply
         with self._lock:
@@ -457,9 +481,16 @@ class Loopback(ThreadedServer):
         return post
 
     def add_reddit_thing(self, listing: str, data: JsonDict, kind: str = "t1") -> None:
-        """A comment (t1) or post (t3) in the "search" or "comments" listing."""
+        """A comment (t1) or post (t3) in the "search" or "comments" listing, placed by
+        its creation time as Reddit sorts "new" (one indexed late lands below newer ones)."""
         with self._lock:
-            self._reddit_listings[listing].insert(0, {"kind": kind, "data": data})
+            things = self._reddit_listings[listing]
+            created = float(data["created_utc"])
+            at = next(
+                (i for i, t in enumerate(things) if float(t["data"]["created_utc"]) <= created),
+                len(things),
+            )
+            things.insert(at, {"kind": kind, "data": data})
 
     def reddit_comment(self, comment_id: str, body: str, *, created_utc: float) -> JsonDict:
         """A comment in the recorded shape."""
@@ -522,6 +553,25 @@ class Loopback(ThreadedServer):
         with self._lock:
             self._github_discussions.append(discussion)
         return copy.deepcopy(discussion)
+
+    def add_hn_comment(
+        self, object_id: int, text: str, *, created_at_i: int, author: str = "hnuser"
+    ) -> JsonDict:
+        """A comment Algolia's search_by_date finds, in the recorded shape; it is
+        listed from now on, whatever its date (a late-indexed one keeps its own)."""
+        hit: JsonDict = self._payload("hn_algolia_search_by_date_comment.json")["hits"][0]
+        hit.pop("_highlightResult", None)
+        hit.update(
+            objectID=str(object_id),
+            author=author,
+            comment_text=f"<p>{html_lib.escape(text)}</p>",
+            created_at_i=created_at_i,
+            created_at=self._iso(created_at_i),
+            _tags=["comment", f"author_{author}", f"story_{hit['story_id']}"],
+        )
+        with self._lock:
+            self._hn_hits.append(hit)
+        return copy.deepcopy(hit)
 
     # -- faults ----------------------------------------------------------------------
 
@@ -1112,11 +1162,13 @@ class Loopback(ThreadedServer):
         if not request.param("q"):
             return self._bsky_error(400, "InvalidRequest", 'Params must have the property "q"')
         since, until = request.param("since"), request.param("until")
-        posts = sorted(self._bsky_search, key=lambda p: str(p["indexedAt"]), reverse=True)
+        # sort=latest orders by a post's sort time, and since/until compare it: the
+        # earlier of createdAt and indexedAt (so one indexed late sorts by its date).
+        posts = sorted(self._bsky_search, key=_sort_at, reverse=True)
         posts = [
             p
             for p in posts
-            if (not since or p["indexedAt"] >= since) and (not until or p["indexedAt"] < until)
+            if (not since or _sort_at(p) >= since) and (not until or _sort_at(p) < until)
         ]
         offset = int(request.param("cursor") or 0)
         limit = min(100, int(request.param("limit", "25")))
@@ -1232,6 +1284,44 @@ class Loopback(ThreadedServer):
         if page * per_page < len(found):
             headers["link"] = f'<{self.base_url}{request.path}?page={page + 1}>; rel="next"'
         return self._limited("github", _json(200, body, headers))
+
+    def _on_hackernews_search_by_date(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        """Algolia's `search_by_date` as scrm asks it: the query's words, `numericFilters`
+        on created_at_i (comma = AND), newest first, and paging that stops at 1000 hits
+        (paginationLimitedTo)."""
+        words = request.param("query").lower().split()
+        tests: list[Callable[[int], bool]] = []
+        for condition in filter(None, request.param("numericFilters").split(",")):
+            found = re.fullmatch(r"created_at_i(<=|>=|<|>|=)(-?\d+)", condition.strip())
+            if found is None:
+                body = {"message": f"invalid numeric filter: {condition}", "status": 400}
+                return _json(400, body)
+            op, value = found.group(1), int(found.group(2))
+            tests.append(_COMPARE[op](value))
+        hits = [
+            h
+            for h in self._hn_hits
+            if all(test(int(h["created_at_i"])) for test in tests)
+            and all(w in str(h.get("comment_text") or h.get("title") or "").lower() for w in words)
+        ]
+        # Newest first; hits of one second in the order Algolia indexed them (newest first).
+        hits = sorted(reversed(hits), key=lambda h: -int(h["created_at_i"]))
+        per_page = max(1, min(1000, int(request.param("hitsPerPage", "20"))))
+        page = int(request.param("page", "0"))
+        reachable = hits[:1000]
+        pages = -(-len(reachable) // per_page)
+        chunk = reachable[page * per_page : (page + 1) * per_page]
+        body = {
+            "hits": copy.deepcopy(chunk),
+            "nbHits": len(hits),
+            "page": page,
+            "nbPages": pages,
+            "hitsPerPage": per_page,
+            "processingTimeMS": 1,
+            "query": request.param("query"),
+        }
+        headers = dict(self._manifest["hn_algolia_search_by_date_comment.json"]["headers"])
+        return _json(200, body, headers)
 
     def _on_github_graphql(self, request: Recorded, match: re.Match[str]) -> _Reply:
         """`search(query:, type: DISCUSSION, first:, after:)` as GitHub answers it; the
@@ -1461,6 +1551,13 @@ def _encode(body: Any) -> tuple[bytes, str | None]:
     if isinstance(body, str):
         return body.encode(), "text/plain; charset=utf-8"
     return json.dumps(body).encode(), "application/json; charset=utf-8"
+
+
+def _sort_at(post: JsonDict) -> str:
+    """A Bluesky post's sort time (ISO strings in Z form compare as times)."""
+    indexed = str(post["indexedAt"])
+    created = str((post.get("record") or {}).get("createdAt") or indexed)
+    return min(created, indexed)
 
 
 def _cid(seed: str) -> str:

@@ -18,20 +18,30 @@ from scrm_tui.channels.http import (
     retry_at,
     send_request,
 )
-from scrm_tui.core.outgoing import PermanentError, SendError, TransientError
+from scrm_tui.core.outgoing import AuthError, PermanentError, SendError, TransientError
 from tests.loopback import Loopback
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 
 
 def answer(
-    status: int, body: object = b"", headers: dict[str, str] | None = None, *, host: str = ""
+    status: int,
+    body: object = b"",
+    headers: dict[str, str] | None = None,
+    *,
+    host: str = "",
+    token: bool = False,
 ) -> httpx.Response:
-    """A response as if from `host`, to a URL that carries a secret path and query."""
+    """A response as if from `host`, to a URL that carries a secret path and query;
+    `token`: the request carried a bearer token."""
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     url = f"https://{host or 'api.example'}/v1/secret-path/T000?token=hunter2"
+    sent = {"Authorization": "Bearer t0ken-in-a-header"} if token else {}
     return httpx.Response(
-        status, headers=headers or {}, content=content, request=httpx.Request("POST", url)
+        status,
+        headers=headers or {},
+        content=content,
+        request=httpx.Request("POST", url, headers=sent),
     )
 
 
@@ -159,7 +169,7 @@ def test_success_passes() -> None:
             'Discord webhook "ops"',
             401,
             {"message": "Invalid Webhook Token", "code": 50027},
-            'Discord webhook "ops" refused the token (401): Invalid Webhook Token (code 50027)',
+            'Discord webhook "ops" refused the request (401): Invalid Webhook Token (code 50027)',
         ),
         (
             "GitHub",
@@ -173,18 +183,52 @@ def test_success_passes() -> None:
 def test_the_reason_names_the_service_the_status_and_the_api_s_words(
     service: str, status: int, body: object, reason: str
 ) -> None:
-    assert failure(answer(status, body), service).reason == reason
+    # Mastodon's request carried its token; a webhook's carries none.
+    assert failure(answer(status, body, token=service == "Mastodon"), service).reason == reason
 
 
-@pytest.mark.parametrize("status", [403, 502])
-def test_an_html_error_page_gives_a_clean_reason(status: int) -> None:
+def test_an_html_error_page_gives_a_clean_reason() -> None:
     page = (
         b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
         b"<h1>Bad Gateway</h1><p>/v1/secret-path/T000?token=hunter2</p></body></html>"
     )
-    error = failure(answer(status, page, {"content-type": "text/html"}, host="hooks.example.com"))
-    assert error.reason.endswith(f"HTTP {status} from hooks.example.com (an HTML error page)")
-    assert isinstance(error, PermanentError if status == 403 else TransientError)
+    error = failure(answer(502, page, {"content-type": "text/html"}, host="hooks.example.com"))
+    assert error.reason.endswith("HTTP 502 from hooks.example.com (an HTML error page)")
+    assert isinstance(error, TransientError)
+
+
+@pytest.mark.parametrize("token", [False, True])
+@pytest.mark.parametrize(
+    ("status", "title", "said"),
+    [
+        (403, "403 Forbidden", "403 Forbidden"),
+        (401, "Authorization Required", "401 Authorization Required"),
+        (403, "Access&nbsp;Denied \x1b[2J- Zscaler", "403 Access Denied [2J- Zscaler"),
+        (403, "", "403"),
+    ],
+)
+def test_an_html_refusal_is_something_in_between_not_the_credentials(
+    status: int, title: str, said: str, token: bool
+) -> None:
+    # A proxy, a CDN or a captive portal answered: no API judged the token, and the
+    # next try may pass. Whatever the request carried, it is no AuthError.
+    page = f"<html><head><title>{title}</title></head><body>/secret-path</body></html>"
+    response = answer(status, page.encode(), {"content-type": "text/html"}, token=token)
+    error = failure(response, "Hacker News")
+    assert type(error) is TransientError and error.status == status
+    assert error.reason == f"Hacker News: blocked by something in between: {said}"
+
+
+def test_a_refusal_is_an_auth_error_only_when_credentials_were_sent() -> None:
+    body = {"message": "Invalid API key"}
+    with_token = failure(answer(401, body, token=True), "GitHub")
+    assert isinstance(with_token, AuthError)
+    assert with_token.reason == "GitHub refused the token (401): Invalid API key"
+    without = failure(answer(401, body), "Hacker News")
+    assert type(without) is PermanentError and without.status == 401
+    assert without.reason == "Hacker News refused the request (401): Invalid API key"
+    assert type(failure(answer(403, body), "Hacker News")) is PermanentError
+    assert isinstance(failure(answer(403, body, token=True), "GitHub"), AuthError)
 
 
 def test_urls_controls_and_known_secrets_in_a_message_are_removed() -> None:
@@ -193,7 +237,7 @@ def test_urls_controls_and_known_secrets_in_a_message_are_removed() -> None:
         check(answer(400, body), "Mastodon", NOW, secrets=["sk-123456"])
     assert (
         caught.value.reason
-        == "Mastodon rejected the request (400): see evil.example for [2J details …"
+        == "Mastodon rejected the request (400): see evil.example for [2J details «secret»"
     )
 
 

@@ -172,14 +172,19 @@ async def test_reddit_revoked_refresh_token(server: Loopback, client: httpx.Asyn
     assert caught.value.reason == "Reddit refused the login (invalid_grant)"
 
 
-@pytest.mark.parametrize(("status", "kind"), [(403, PermanentError), (503, TransientError)])
-async def test_reddit_html_pages(
-    server: Loopback, client: httpx.AsyncClient, status: int, kind: type[SendError]
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (403, "Reddit: blocked by something in between: 403 Forbidden"),
+        (503, "Reddit: HTTP 503 from 127.0.0.1 (an HTML error page)"),
+    ],
+)
+async def test_reddit_html_pages_are_worth_another_try(
+    server: Loopback, client: httpx.AsyncClient, status: int, reason: str
 ) -> None:
     server.html(COMMENT, status)
     error = await reddit_error(server, client)
-    assert type(error) is kind
-    assert error.reason == f"Reddit: HTTP {status} from 127.0.0.1 (an HTML error page)"
+    assert type(error) is TransientError and error.reason == reason
 
 
 async def test_reddit_retry_after_a_lost_answer_finds_the_comment(

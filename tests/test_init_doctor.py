@@ -3,12 +3,9 @@ checked against real loopback servers speaking each network's API."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import stat
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from scrm_tui.channels.http import make_client
 from scrm_tui.core.config import EXAMPLE, parse_config
 from scrm_tui.service.doctor import Diagnosis, diagnose
 from scrm_tui.service.inbox import Inbox
+from tests.cli import scrm
 from tests.loopback import Loopback, _scrm_config
 from tests.replay import Replay
 
@@ -35,6 +33,10 @@ SECRETS = (
     "loopbackJsonPath0000",
     "leaked-if-quoted",
 )
+
+
+# One probe for the three searches the watch terms make.
+HN_SOURCES = 'hackernews:kestrel, hackernews:"kestrel app", hackernews:kestrelapp'
 
 
 @pytest.fixture
@@ -260,7 +262,7 @@ async def test_rate_limited_still_answers(
     assert result.exit_code == 0, output
 
 
-async def test_an_answer_too_slow_is_a_failure(
+async def test_a_server_that_connects_and_never_answers_is_not_unreachable(
     tmp_path: Path, server: Loopback, replay: Replay
 ) -> None:
     path = write_config(tmp_path, server, replay)
@@ -272,8 +274,50 @@ async def test_an_answer_too_slow_is_a_failure(
 
     output = "\n".join(check.line for check in result.checks)
     [line] = lines_about(output, "hackernews:kestrel")
-    assert line.startswith("source  ✗") and "0.3 s" in line
+    host = replay.base_url.removeprefix("http://")
+    assert line == (
+        f"source  ✗ {HN_SOURCES}  {host} accepted the connection but did not answer within 0.3 s"
+    )
     assert result.exit_code == 1
+
+
+@pytest.fixture
+def unreachable_port() -> Iterator[int]:
+    """A port whose listen queue is full: a new connection is never taken (its SYN is
+    dropped), as behind a firewall that drops rather than refuses."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = int(listener.getsockname()[1])
+    fillers = []
+    for _ in range(8):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    try:
+        yield port
+    finally:
+        for sock in (*fillers, listener):
+            sock.close()
+
+
+async def test_a_server_that_never_takes_the_connection_cannot_be_reached(
+    tmp_path: Path, server: Loopback, replay: Replay, unreachable_port: int
+) -> None:
+    hn = f"http://127.0.0.1:{unreachable_port}/hn"
+    path = write_config(tmp_path, server, replay, hn_url=hn)
+
+    result = await diagnose(
+        path, db_path=tmp_path / "scrm.db", env={}, state_dir=tmp_path, timeout_s=0.3
+    )
+
+    output = "\n".join(check.line for check in result.checks)
+    [line] = lines_about(output, "hackernews:kestrel")
+    assert line == (
+        f"source  ✗ {HN_SOURCES}  cannot connect to 127.0.0.1:{unreachable_port}: "
+        "no answer within 0.3 s"
+    )
 
 
 async def test_missing_credentials_name_the_variable_to_set(
@@ -366,17 +410,6 @@ async def test_a_broken_config_names_file_line_and_column(
 
 # Subprocess tests share one xdist worker, as in test_watch_cli.
 subprocess_group = pytest.mark.xdist_group("subprocess")
-
-
-def scrm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrm_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @subprocess_group

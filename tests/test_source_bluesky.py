@@ -189,13 +189,13 @@ async def test_a_wrong_app_password_is_permanent_401(
     assert server.requests(SEARCH) == []
 
 
-async def test_a_403_html_page_has_a_clean_reason(
+async def test_a_403_html_page_is_something_in_between_not_the_login(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     server.html(SEARCH, 403)  # what public.api.bsky.app answers to searchPosts
-    with pytest.raises(PermanentError) as caught:
+    with pytest.raises(TransientError) as caught:
         await source(server, client).fetch(None, SINCE_MS)
-    assert caught.value.reason == "Bluesky: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    assert caught.value.reason == "Bluesky: blocked by something in between: 403 Forbidden"
 
 
 async def test_a_429_waits_for_the_ratelimit_reset(

@@ -231,12 +231,12 @@ async def test_401_is_permanent(server: Replay, client: httpx.AsyncClient) -> No
     assert (await expect(server, client, PermanentError)).status == 401
 
 
-async def test_a_403_html_page_is_permanent_with_a_clean_reason(
+async def test_a_403_html_page_is_something_in_between_and_worth_another_try(
     server: Replay, client: httpx.AsyncClient
 ) -> None:
     server.html(FEED, status=403)
-    error = await expect(server, client, PermanentError)
-    assert error.reason == "Alerts: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    error = await expect(server, client, TransientError)
+    assert error.reason == "Alerts: blocked by something in between: 403 Forbidden"
 
 
 async def test_429_waits_as_asked(server: Replay, client: httpx.AsyncClient) -> None:
@@ -284,6 +284,11 @@ async def test_a_truncated_feed_keeps_the_entries_it_recovered(
     server.truncate(FEED)
     page = await source(server, client).fetch(None, 0)
     assert 0 < len(page.mentions) < 20
+    assert page.warning is not None
+    assert page.warning.startswith("Alerts: read ")
+    assert ", but the feed is not valid XML: line " in page.warning
+    # What the cut fell into is left for the next poll, which reads the feed whole.
+    assert json.loads(page.cursor or "")["etag"] is None
 
 
 async def test_a_damaged_cursor_stops_the_source_without_a_request(

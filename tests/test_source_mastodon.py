@@ -10,6 +10,7 @@ import pytest
 
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.text import html_to_text
+from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, TransientError
 from tests.loopback import Loopback
@@ -38,6 +39,15 @@ def at(minute: int) -> str:
     return f"2026-08-01T13:{minute:02d}:00.000Z"
 
 
+def ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def series(newest: str) -> dict[str, object]:
+    """The cursor after a series of pages whose newest item is dated `newest`."""
+    return {"since_ms": ms(newest) - int(OVERLAP_S * 1000), "newest_ms": ms(newest), "max_id": None}
+
+
 def add_mentions(server: Loopback, first: int, count: int) -> None:
     for n in range(first, first + count):
         status = server.mastodon_status(
@@ -61,45 +71,55 @@ async def test_a_mention_notification_becomes_a_plain_text_mention(
     assert mention.author.url == "http://localhost:3000/@admin"
     assert mention.url == "http://localhost:3000/@admin/117020577157693549"
     assert (mention.in_reply_to, mention.root) == (None, None)
-    assert page.cursor == "21" and page.more is False and page.wait_s is None
+    # The notification's own date (when it came) sets the next floor.
+    assert json.loads(page.cursor or "") == series("2026-08-01T13:51:43.458Z")
+    assert page.more is False and page.wait_s is None
     [request] = server.requests(NOTES)
     assert request.headers["authorization"] == f"Bearer {Loopback.MASTODON_TOKEN}"
     assert request.query["types[]"] == ["mention"]
     assert "min_id" not in request.query and "max_id" not in request.query
 
 
-async def test_the_second_poll_asks_above_the_cursor_and_finds_nothing_new(
+async def test_each_poll_reads_from_the_top_down_to_a_while_before_the_newest(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     listening = source(server, client)
     first = await listening.fetch(None, SINCE_MS)
     again = await listening.fetch(first.cursor, SINCE_MS)
-    assert again.mentions == () and again.cursor == "21" and not again.more
-    assert server.requests(NOTES)[-1].param("min_id") == "21"
+    # Read again (storage drops it): anything dated since the floor may be new.
+    assert [m.text for m in again.mentions] == ["@mastodonpy_test hello!"]
+    assert again.cursor == first.cursor and not again.more
+    assert "min_id" not in server.requests(NOTES)[-1].query
+    assert "max_id" not in server.requests(NOTES)[-1].query
     add_mentions(server, 1, 2)
     new = await listening.fetch(again.cursor, SINCE_MS)
-    assert [m.text for m in new.mentions] == ["hello 2", "hello 1"]
-    assert new.cursor == "102"
+    assert [m.text for m in new.mentions] == ["hello 2", "hello 1", "@mastodonpy_test hello!"]
+    assert json.loads(new.cursor or "") == series(at(54))
 
 
-async def test_a_burst_is_read_page_by_page_oldest_first_without_gaps(
+async def test_a_burst_is_read_page_by_page_down_from_the_top_without_gaps(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     listening = source(server, client)
     cursor = (await listening.fetch(None, SINCE_MS)).cursor
+    floor = series("2026-08-01T13:51:43.458Z")["since_ms"]
     add_mentions(server, 1, 170)  # more than two pages of 80
     seen: list[str] = []
     pages = 0
     while True:
         page = await listening.fetch(cursor, SINCE_MS)
         pages += 1
-        assert page.cursor is not None and int(page.cursor) > int(cursor or 0)
         seen += [m.text for m in page.mentions]
         cursor = page.cursor
         if not page.more:
             break
-    assert pages == 3 and cursor == "270"
-    assert sorted(seen) == sorted(f"hello {n}" for n in range(1, 171))
+        # Mid-series the floor holds: a crash here reads on from `max_id`.
+        assert json.loads(cursor or "")["since_ms"] == floor
+    assert pages == 3 and json.loads(cursor or "") == series(at(56))
+    assert sorted(seen) == sorted(
+        [*(f"hello {n}" for n in range(1, 171)), "@mastodonpy_test hello!"]
+    )
+    assert server.requests(NOTES)[-1].param("max_id") == "111"
 
 
 async def test_the_first_run_pages_back_until_the_window_start(
@@ -115,11 +135,12 @@ async def test_the_first_run_pages_back_until_the_window_start(
     first = await listening.fetch(None, SINCE_MS)
     assert first.more and len(first.mentions) == 40 and first.progress == "2026-08-01 13:10"
     state = json.loads(first.cursor or "")
-    assert state["newest"] == "117020593741189701"  # the recorded status, the newest
+    newest = "2026-08-01T13:55:55.867Z"  # the recorded status, the newest
+    assert state == {"since_ms": SINCE_MS, "newest_ms": ms(newest), "max_id": "117020500000000082"}
     second = await listening.fetch(first.cursor, SINCE_MS)
     third = await listening.fetch(second.cursor, SINCE_MS)
     assert second.more and not third.more
-    assert third.cursor == "117020593741189701"
+    assert json.loads(third.cursor or "") == series(newest)
     texts = [m.text for p in (first, second, third) for m in p.mentions]
     assert len(texts) == 101 and "#hoot 20" not in texts  # 100 new + the recorded one
     assert server.requests(TAG)[1].param("max_id") == "117020500000000082"
@@ -129,8 +150,8 @@ async def test_the_first_run_pages_back_until_the_window_start(
 async def test_a_tag_timeline_keeps_only_what_the_watch_terms_match(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
-    for n, text in enumerate(["Kestrel is down again", "lunch #hoot", "kestrel rocks"]):
-        status = server.mastodon_status(f"11702059374118980{n}", text, created_at=at(56))
+    for n, text in enumerate(["Kestrel is down again", "kestrel rocks", "lunch #hoot"]):
+        status = server.mastodon_status(f"11702059374118980{n}", text, created_at=at(56 + n))
         server.add_mastodon_tag_status("hoot", status)
 
     def matcher(text: str) -> str | None:
@@ -141,7 +162,8 @@ async def test_a_tag_timeline_keeps_only_what_the_watch_terms_match(
         ("kestrel rocks", "kestrel"),
         ("Kestrel is down again", "kestrel"),
     ]
-    assert page.cursor == "117020593741189802"  # dropped items still move the cursor
+    # A dropped status's date still moves the floor: it was read.
+    assert json.loads(page.cursor or "") == series(at(58))
     unfiltered = await source(server, client, "tag", tag="hoot").fetch(None, SINCE_MS)
     assert {m.matched for m in unfiltered.mentions} == {"#hoot"}
     recorded = unfiltered.mentions[-1]
@@ -162,7 +184,7 @@ async def test_search_finds_statuses_with_remote_authors_and_parents(
     assert second.text == "@halcy me when im riding my horse in stop and go traffic"
     [request] = server.requests("mastodon.search")
     assert (request.param("type"), request.param("q")) == ("statuses", "halcy")
-    assert page.cursor == "116388149027005349"
+    assert json.loads(page.cursor or "") == series("2026-04-11T21:16:53.000Z")
 
 
 def test_status_html_becomes_plain_text() -> None:
@@ -211,13 +233,13 @@ async def test_an_invalid_token_is_permanent_401(
     assert caught.value.reason == "Mastodon refused the token (401): The access token is invalid"
 
 
-async def test_a_403_html_page_has_a_clean_reason(
+async def test_a_403_html_page_is_something_in_between_not_the_token(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     server.html(NOTES, 403)
-    with pytest.raises(PermanentError) as caught:
+    with pytest.raises(TransientError) as caught:
         await source(server, client).fetch("21", SINCE_MS)
-    assert caught.value.reason == "Mastodon: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    assert caught.value.reason == "Mastodon: blocked by something in between: 403 Forbidden"
 
 
 async def test_a_429_waits_until_the_reset_header(
@@ -246,7 +268,17 @@ async def test_server_errors_timeouts_and_cut_bodies_are_transient(
     with pytest.raises(TransientError):
         await source(server, client).fetch("21", SINCE_MS)
     page = await source(server, client).fetch("21", SINCE_MS)  # and it recovers
-    assert page.cursor == "21"
+    assert [m.external_id for m in page.mentions] == ["117020577157693549"]
+
+
+async def test_a_cursor_of_an_earlier_version_reads_the_backfill_window_again(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    # Earlier versions kept the newest id: the next poll reads back to the window start
+    # (storage drops what it knows) and goes on with a floor of its own.
+    page = await source(server, client).fetch("21", SINCE_MS)
+    assert [m.external_id for m in page.mentions] == ["117020577157693549"]
+    assert json.loads(page.cursor or "") == series("2026-08-01T13:51:43.458Z")
 
 
 async def test_a_damaged_cursor_is_permanent(server: Loopback, client: httpx.AsyncClient) -> None:

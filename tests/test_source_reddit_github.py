@@ -10,6 +10,7 @@ import pytest
 
 from scrm_tui.channels.github import GitHubSource
 from scrm_tui.channels.reddit import RedditSource
+from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, TransientError
 from tests.loopback import Loopback
@@ -37,6 +38,15 @@ def reddit(
     )
 
 
+def series(newest_s: float) -> dict[str, object]:
+    """The cursor after a series of pages whose newest thing was made at `newest_s`."""
+    newest = int(newest_s * 1000)
+    return {"since_ms": newest - int(OVERLAP_S * 1000), "newest_ms": newest, "after": None}
+
+
+NEWEST_COMMENT_S = 1696754768.0  # t1_k3yrfii, the newest recorded comment
+
+
 def github(server: Loopback, client: httpx.AsyncClient, **options: object) -> GitHubSource:
     account = options.pop("account", server.github_account())
     return GitHubSource(
@@ -56,7 +66,8 @@ async def test_subreddit_comments_become_mentions_with_their_thread(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     page = await reddit(server, client).fetch(None, REDDIT_SINCE)
-    assert len(page.mentions) == 10 and page.cursor == "t1_k3yrfii" and not page.more
+    assert len(page.mentions) == 10 and not page.more
+    assert json.loads(page.cursor or "") == series(NEWEST_COMMENT_S)
     first = page.mentions[0]
     assert first.channel is Channel.REDDIT
     assert first.external_id == "t1_k3yrfii"
@@ -93,26 +104,30 @@ async def test_comments_are_filtered_by_the_watch_terms(
     page = await reddit(server, client, matcher=matcher).fetch(None, REDDIT_SINCE)
     assert page.mentions and all(m.matched == "vettedbot" for m in page.mentions)
     assert len(page.mentions) < 10
-    assert page.cursor == "t1_k3yrfii"  # the newest thing, matched or not
+    # The newest thing, matched or not, sets the next floor: it was read.
+    assert json.loads(page.cursor or "") == series(NEWEST_COMMENT_S)
 
 
-async def test_polling_asks_before_the_newest_and_pages_a_burst(
+async def test_polling_reads_down_to_a_while_before_the_newest_and_pages_a_burst(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     listening = reddit(server, client)
     cursor = (await listening.fetch(None, REDDIT_SINCE)).cursor
     again = await listening.fetch(cursor, REDDIT_SINCE)
-    assert again.mentions == () and again.cursor == "t1_k3yrfii"
-    assert server.requests(COMMENTS)[-1].param("before") == "t1_k3yrfii"
+    # From the top down to OVERLAP_S before the newest: read again, storage drops it.
+    assert [m.external_id for m in again.mentions] == ["t1_k3yrfii"]
+    assert again.cursor == cursor
+    assert "before" not in server.requests(COMMENTS)[-1].query
     for n in range(150):
         comment = server.reddit_comment(f"k4{n:05d}", f"new {n}", created_utc=1696760000.0 + n)
         server.add_reddit_thing("comments", comment)
     first = await listening.fetch(again.cursor, REDDIT_SINCE)
     second = await listening.fetch(first.cursor, REDDIT_SINCE)
     assert first.more and not second.more
-    assert second.cursor == "t1_k400149"
+    assert server.requests(COMMENTS)[-1].param("after") == "t1_k400050"
+    assert json.loads(second.cursor or "") == series(1696760149.0)
     texts = [m.text for m in first.mentions + second.mentions]
-    assert sorted(texts) == sorted(f"new {n}" for n in range(150))
+    assert sorted(texts) == sorted([*(f"new {n}" for n in range(150)), "Did it work?"])
 
 
 async def test_search_posts_are_title_and_text(server: Loopback, client: httpx.AsyncClient) -> None:
@@ -178,10 +193,10 @@ async def test_reddit_bad_days(server: Loopback, client: httpx.AsyncClient, faul
         server.delay(COMMENTS, 1.0)
     else:
         server.truncate(COMMENTS)
-    with pytest.raises(PermanentError if fault == "403" else TransientError) as caught:
+    with pytest.raises(TransientError) as caught:
         await reddit(server, client).fetch("t1_k3yrfii", REDDIT_SINCE)
-    if fault == "403":
-        assert caught.value.reason == "Reddit: HTTP 403 from 127.0.0.1 (an HTML error page)"
+    if fault == "403":  # a proxy's page: no verdict on the login, worth another try
+        assert caught.value.reason == "Reddit: blocked by something in between: 403 Forbidden"
 
 
 # -- GitHub ------------------------------------------------------------------------------
@@ -203,10 +218,7 @@ async def test_issues_become_mentions(server: Loopback, client: httpx.AsyncClien
     assert first.author.handle == "octokit-fixture-user-b"
     assert first.matched == "sesame"
     assert second.external_id == f"{repo}/issues/1"
-    assert json.loads(page.cursor or "") == {
-        "newest": "2022-07-19T04:40:52Z",
-        "ids": [f"{repo}/issues/2"],
-    }
+    assert json.loads(page.cursor or "") == {"newest": "2022-07-19T04:40:52Z"}
     [request] = server.requests(SEARCH)
     assert request.param("q") == "sesame is:issue created:>=2022-07-19T00:00:00Z"
     assert (request.param("sort"), request.param("order"), request.param("per_page")) == (
@@ -217,15 +229,21 @@ async def test_issues_become_mentions(server: Loopback, client: httpx.AsyncClien
     assert request.headers["authorization"] == f"Bearer {Loopback.GITHUB_TOKEN}"
 
 
-async def test_github_polls_forward_without_repeats_or_gaps(
+async def test_github_polls_forward_reading_a_window_before_the_newest_again(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
     listening = github(server, client, account=None)
-    cursor = (await listening.fetch(None, GITHUB_SINCE)).cursor
-    again = await listening.fetch(cursor, GITHUB_SINCE)
-    assert again.mentions == ()
+    first_page = await listening.fetch(None, GITHUB_SINCE)
+    known = {m.external_id for m in first_page.mentions}
+    again = await listening.fetch(first_page.cursor, GITHUB_SINCE)
+    # OVERLAP_S before the newest: what it read before comes again (storage drops it).
+    assert {m.external_id for m in again.mentions} <= known
+    assert server.requests(SEARCH)[-1].param("q") == (
+        "sesame is:issue created:>=2022-07-19T04:30:52Z"
+    )
     assert "authorization" not in server.requests(SEARCH)[-1].headers
     same_second = server.add_github_issue(7, "sesame too", "", created_at="2022-07-19T04:40:52Z")
+    late = server.add_github_issue(8, "sesame late", "", created_at="2022-07-19T04:35:00Z")
     for n in range(120):
         server.add_github_issue(
             100 + n, f"sesame {n}", "b", created_at=f"2022-07-19T05:{n // 60:02d}:{n % 60:02d}Z"
@@ -233,10 +251,11 @@ async def test_github_polls_forward_without_repeats_or_gaps(
     first = await listening.fetch(again.cursor, GITHUB_SINCE)
     second = await listening.fetch(first.cursor, GITHUB_SINCE)
     assert first.more and not second.more
-    ids = [m.external_id for m in first.mentions + second.mentions]
-    assert len(ids) == len(set(ids)) == 121 and same_second["html_url"] in ids
+    ids = {m.external_id for m in first.mentions + second.mentions}
+    assert len(ids - known) == 122 and {same_second["html_url"], late["html_url"]} <= ids
     assert json.loads(second.cursor or "")["newest"] == "2022-07-19T05:01:59Z"
-    assert (await listening.fetch(second.cursor, GITHUB_SINCE)).mentions == ()
+    last = await listening.fetch(second.cursor, GITHUB_SINCE)
+    assert {m.external_id for m in last.mentions} <= ids
 
 
 async def test_github_low_search_budget_asks_for_a_pause(

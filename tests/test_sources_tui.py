@@ -354,3 +354,14 @@ def test_summary_gives_a_refused_token_its_reason_when_there_is_room() -> None:
     assert summary([state("a"), refused], LIVE, NOW_MS) == (
         "sources: 1 ok · reddit auth failed: invalid_grant"
     )
+
+
+def test_summary_names_a_feed_read_in_part_and_what_broke() -> None:
+    broken = replace(
+        state("rss:news", "warning"),
+        last_error="news: read 1 entry, but the feed is not valid XML: line 3: no element found",
+    )
+    line = summary([state("a"), broken], LIVE, NOW_MS, width=80)
+    assert line == "sources: 1 ok · fetched 1m ago · rss:news partly read: no element found"
+    assert summary([state("a"), broken], LIVE, NOW_MS, width=30) == "sources: 1 ok · 1 partly read"
+    assert summary([state("a"), broken], LIVE, NOW_MS, width=24) == "sources: 1 ✓ · 1 ⚠ part"

@@ -6,29 +6,29 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from scrm_tui.channels.http import (
     check,
+    clean,
     iso_utc,
     json_object,
     low_budget_wait,
     read_json,
     send_request,
 )
-from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.channels.sessionfile import SessionFile
+from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
+    AuthError,
     BlueskyAccount,
     PermanentError,
     ReplyRequest,
@@ -57,9 +57,9 @@ _EXPIRED = ("ExpiredToken", "InvalidToken")
 class _Session:
     did: str
     handle: str
-    access_jwt: str
-    refresh_jwt: str
-    pds: str
+    access_jwt: str = field(repr=False)  # a crash screen shows locals: not these
+    refresh_jwt: str = field(repr=False)
+    pds: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,11 @@ class BlueskySession:
     """One account's login, shared by everything that calls Bluesky as it.
 
     The session comes from createSession once (it is limited to about ten a day), is
-    kept in memory and in `account.session_file`, and is renewed with refreshSession
-    when the access token expires.
+    kept in memory and in `account.session_file` (for this service and account only),
+    and is renewed with refreshSession when the access token expires. Every scrm
+    process of the account shares that file: a renewal happens under its lock and
+    first reads the file again, so when several processes see one token expire, the
+    first renews it and the others take what it saved.
     """
 
     def __init__(
@@ -92,6 +95,12 @@ class BlueskySession:
         self._identifier = account.identifier.strip().removeprefix("@")
         self._session: _Session | None = None
         self._lock = asyncio.Lock()
+        path = account.session_file
+        self._file = (
+            SessionFile(path, service=self._entryway, account=self._identifier)
+            if path is not None
+            else None
+        )
 
     @property
     def cached(self) -> _Session | None:
@@ -100,7 +109,11 @@ class BlueskySession:
     async def current(self) -> _Session:
         async with self._lock:
             if self._session is None:
-                self._session = self._load() or await self._create()
+                self._session = self._load()
+            if self._session is None:
+                async with self._shared():
+                    # Another process may have logged in while we waited.
+                    self._session = self._load() or await self._create()
             return self._session
 
     def check(self, response: httpx.Response) -> None:
@@ -113,9 +126,18 @@ class BlueskySession:
         async with self._lock:
             if self._session is not None and self._session is not stale:
                 return self._session  # another send renewed it meanwhile
-            fresh = await self._refresh(stale) or await self._create()
+            async with self._shared():
+                saved = self._load()
+                if saved is not None and saved.access_jwt != stale.access_jwt:
+                    fresh = saved  # another process renewed it meanwhile
+                else:
+                    fresh = await self._refresh(stale) or await self._create()
             self._session = fresh
             return fresh
+
+    def _shared(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """The lock every process of this account takes to renew the session."""
+        return self._file.locked() if self._file is not None else contextlib.nullcontext()
 
     async def _create(self) -> _Session:
         response = await send_request(
@@ -127,9 +149,10 @@ class BlueskySession:
         )
         if response.status_code == 401:
             error, message = _xrpc_error(response)
-            raise PermanentError(
-                f"{SERVICE} refused the login (401): {message or error or 'wrong app password'}",
-                status=401,
+            # A server may echo what it was sent, the password with it.
+            said = clean(message or error, secrets=[self._account.password])
+            raise AuthError(
+                f"{SERVICE} refused the login (401): {said or 'wrong app password'}", status=401
             )
         self.check(response)
         session = _session_from(json_object(response, SERVICE), fallback_pds=self._entryway)
@@ -155,22 +178,9 @@ class BlueskySession:
         return session
 
     def _load(self) -> _Session | None:
-        path = self._account.session_file
-        if path is None:
+        data = self._file.read() if self._file is not None else None
+        if data is None:
             return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict):
-            return None
-        me = self._identifier.lower()
-        owner = data.get("identifier")
-        if owner is None:  # written by something else: trust it if it names us
-            owners = {str(data.get("handle", "")).lower(), str(data.get("did", "")).lower()}
-            owner = me if me in owners or "@" in me else None
-        if str(owner).lower() != me:
-            return None  # a session of another account: never post as it
         try:
             return _Session(
                 did=_text(data, "did"),
@@ -183,22 +193,17 @@ class BlueskySession:
             return None
 
     def _save(self, session: _Session) -> None:
-        path = self._account.session_file
-        if path is None:
+        if self._file is None:
             return
-        data = {
-            "identifier": self._identifier,
-            "did": session.did,
-            "handle": session.handle,
-            "accessJwt": session.access_jwt,
-            "refreshJwt": session.refresh_jwt,
-            "pds": session.pds,
-        }
-        try:
-            _write_private(path, json.dumps(data, indent=1))
-        except OSError as err:
-            # The post can still go out; the next process will just log in again.
-            log.warning("could not save the Bluesky session to %s: %s", path, err.strerror)
+        self._file.write(
+            {
+                "did": session.did,
+                "handle": session.handle,
+                "accessJwt": session.access_jwt,
+                "refreshJwt": session.refresh_jwt,
+                "pds": session.pds,
+            }
+        )
 
     # -- calls ---------------------------------------------------------------------
 
@@ -408,23 +413,6 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Replace `path` atomically with a file only its owner can read (0600)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def _at_uri(uri: str) -> tuple[str, str, str] | None:
     """`at://authority/collection/rkey` as its three parts."""
     if not uri.startswith("at://"):
@@ -507,7 +495,7 @@ NOTIFICATION_REASONS = ("mention", "reply", "quote")
 _LIMIT = 100
 # searchPosts' `since` compares a post's sort time (its createdAt when that is earlier
 # than indexedAt), our floor is an indexedAt: ask this much earlier and drop repeats.
-_MARGIN_S = 600.0
+_MARGIN_S = OVERLAP_S
 _SEEN_MAX = 1000
 _BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
 

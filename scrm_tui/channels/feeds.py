@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.sax import SAXParseException
+from xml.parsers.expat import errors as expat_errors
+from xml.sax import SAXException, SAXParseException
 
 import feedparser
 import httpx
@@ -86,6 +87,11 @@ class FeedSource:
         entries = list(parsed.get("entries") or [])
         if not entries:
             self._check_feed(parsed, response.status_code)
+        broken = self._broken(parsed)
+        if broken and _cut_short(parsed) and entries:
+            # The answer ends mid-entry (a cut transfer): the last entry is a torso
+            # (no title, half an id). Left unread, it comes whole with the next poll.
+            entries.pop()
         feed = parsed.get("feed") or {}
         seen = set(state.seen)
         current: dict[str, None] = {}  # the feed's ids in order, each once
@@ -107,12 +113,27 @@ class FeedSource:
             mentions.append(mention)
         kept = [key for key in state.seen if key not in current] + list(current)
         new_state = _State(
-            etag=response.headers.get("etag"),
-            modified=response.headers.get("last-modified"),
+            # A broken answer is not the feed these validators promise: without them
+            # the next poll reads it whole, instead of a 304 keeping the rest away.
+            etag=None if broken else response.headers.get("etag"),
+            modified=None if broken else response.headers.get("last-modified"),
             # Never forget an id the feed still shows, however long the feed is.
             seen=kept[-max(SEEN_MAX, len(current)) :],
         )
-        return Page(tuple(mentions), new_state.dump())
+        warning = None
+        if broken:
+            count = f"{len(current)} entr{'y' if len(current) == 1 else 'ies'}"
+            # What went wrong last: the status line keeps an error's last part.
+            warning = f"{self._name}: read {count}, but the feed is not valid XML: {broken}"
+        return Page(tuple(mentions), new_state.dump(), warning=warning)
+
+    def _broken(self, parsed: Any) -> str | None:
+        """Where the XML of a feed that still gave entries broke, if it did. Only a
+        parse error counts: a charset or Content-Type feedparser corrected is harmless."""
+        problem = parsed.get("bozo_exception")
+        if not parsed.get("bozo") or not isinstance(problem, SAXException):
+            return None
+        return _xml_problem(problem)
 
     def _check_feed(self, parsed: Any, status: int) -> None:
         """Raise if an answer without entries is not an (empty) feed at all."""
@@ -203,6 +224,22 @@ class _State:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+# Expat's errors for an answer that stops before the document ends.
+_CUT_SHORT = frozenset(
+    {
+        expat_errors.XML_ERROR_NO_ELEMENTS,
+        expat_errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat_errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+        expat_errors.XML_ERROR_PARTIAL_CHAR,
+    }
+)
+
+
+def _cut_short(parsed: Any) -> bool:
+    problem = parsed.get("bozo_exception")
+    return isinstance(problem, SAXParseException) and problem.getMessage() in _CUT_SHORT
 
 
 def _xml_problem(problem: Any) -> str:

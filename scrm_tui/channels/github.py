@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from scrm_tui.channels.http import (
     retry_at,
     send_request,
 )
-from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
     GitHubAccount,
@@ -162,13 +162,15 @@ _GRAPHQL_LIMIT_WAIT_S = 60.0  # a limit with no reset given: "wait at least one 
 class GitHubSource:
     """Polls issue search for one query, newest created first.
 
-    The cursor is JSON `{"newest": ISO, "ids": [...]}`: the creation time of the newest
-    issue stored (first run: the window start) and the ids created in that same second,
-    since `created:>=` includes it. While a series of pages is read (`more=True`) it
-    also holds `page` (the next page), `top` and `run` (the newest time and the ids seen
-    in this series); `newest` moves up only when the series ends, so a crash in the
-    middle reads it again. A series is cut at 1000 results (the API's limit): a burst
-    larger than that between two polls loses its oldest part.
+    The cursor is JSON `{"newest": ISO}`: the creation time of the newest issue stored
+    (first run: the window start). Each poll asks `created:>=` OVERLAP_S before it, so
+    more issues of that second and issues the search index took minutes to list are
+    found (storage drops the ones read before). While a series of pages is read
+    (`more=True`) it also holds `floor` (what the series asks from), `page` (the next
+    page) and `top` (the newest time seen in this series); `newest` moves up only when
+    the series ends, so a crash in the middle reads it again. A series is cut at 1000
+    results (the API's limit): a burst larger than that between two polls loses its
+    oldest part.
     """
 
     def __init__(
@@ -192,7 +194,7 @@ class GitHubSource:
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         state = _State.parse(cursor, since_ms)
-        query = f"{self._query} is:issue created:>={state.newest}"
+        query = f"{self._query} is:issue created:>={state.floor}"
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         if self._account is not None:
             headers["Authorization"] = f"Bearer {self._account.token}"
@@ -263,9 +265,9 @@ query($q: String!, $first: Int!, $after: String) {
 class GitHubDiscussionSource:
     """Polls discussion search (GraphQL, so a token is required), newest created first.
 
-    The cursor is GitHubSource's: `newest` and the ids of that second, and during a
-    series of pages also `page`, `top`, `run` and `after` (the GraphQL `endCursor` to
-    continue from). Like REST search, a series stops at 1000 results.
+    The cursor is GitHubSource's (the same window before `newest`), and during a series
+    of pages also holds `after` (the GraphQL `endCursor` to continue from). Like REST
+    search, a series stops at 1000 results.
     """
 
     def __init__(
@@ -291,7 +293,7 @@ class GitHubDiscussionSource:
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         state = _State.parse(cursor, since_ms)
         variables: dict[str, Any] = {
-            "q": f"{self._query} created:>={state.newest} sort:created-desc",
+            "q": f"{self._query} created:>={state.floor} sort:created-desc",
             "first": _PER_PAGE,
             "after": state.after or None,
         }
@@ -392,55 +394,56 @@ def _graphql_url(api_url: str) -> str:
 
 
 class _State:
+    """A search source's cursor (see GitHubSource): `floor` is what the series asks
+    from, fixed while its pages are read so each page answers the same question."""
+
     def __init__(
-        self,
-        newest: str,
-        ids: list[str],
-        page: int = 1,
-        top: str = "",
-        run: list[str] | None = None,
-        after: str = "",
+        self, newest: str, floor: str, page: int = 1, top: str = "", after: str = ""
     ) -> None:
-        self.newest, self.ids, self.page = newest, ids, page
-        self.top, self.run = top or newest, run if run is not None else []
+        self.newest, self.floor, self.page = newest, floor, page
+        self.top = top or newest
         self.after = after  # GraphQL: the `endCursor` of the page read before this one
 
     @classmethod
     def parse(cls, cursor: str | None, since_ms: int) -> _State:
         if cursor is None:
-            return cls(iso_utc(since_ms / 1000, millis=False), [])
+            start = iso_utc(since_ms / 1000, millis=False)
+            return cls(start, start)
         try:
             data = json.loads(cursor)
-            newest, ids = data["newest"], data.get("ids") or []
-            page, top, run = data.get("page", 1), data.get("top", ""), data.get("run") or []
-            after = data.get("after", "")
+            newest, page = data["newest"], data.get("page", 1)
+            top, after, floor = data.get("top", ""), data.get("after", ""), data.get("floor")
         except (ValueError, TypeError, KeyError, AttributeError):
             raise PermanentError(_BAD_CURSOR) from None
-        texts_ok = all(isinstance(v, str) for v in (newest, top, after, *ids, *run))
-        if not texts_ok or _utc(newest) is None or not isinstance(page, int) or page < 1:
+        texts_ok = all(isinstance(v, str) for v in (newest, top, after, floor or ""))
+        moment = _utc(newest) if isinstance(newest, str) else None
+        if not texts_ok or moment is None or not isinstance(page, int) or page < 1:
             raise PermanentError(_BAD_CURSOR)
-        return cls(newest, list(ids), page, top, list(run), after)
+        if floor is None:
+            # A series begun before the floor was stored asked from `newest` itself.
+            floor = newest if page > 1 else _stamp(moment - timedelta(seconds=OVERLAP_S))
+        return cls(newest, floor, page, top, after)
 
     def take(self, mention: MentionIn) -> bool:
-        """Whether `mention` is new (not before `newest`, not among its ids); notes it."""
+        """Whether `mention` is inside the window asked for; notes the newest time.
+        What was read before comes again and storage drops it."""
         stamp = _stamp(mention.created_at)
-        if stamp < self.newest or (stamp == self.newest and mention.external_id in self.ids):
+        if stamp < self.floor:
             return False
-        if stamp > self.top:
-            self.top, self.run = stamp, []
-        if stamp == self.top:
-            self.run.append(mention.external_id)
+        self.top = max(self.top, stamp)
         return True
 
     def finished(self) -> _State:
-        if self.top > self.newest:
-            return _State(self.top, self.run)
-        return _State(self.newest, sorted({*self.ids, *self.run}))
+        """After the last page: the next poll asks from OVERLAP_S before the newest."""
+        newest = max(self.newest, self.top)
+        moment = _utc(newest)
+        assert moment is not None
+        return _State(newest, _stamp(moment - timedelta(seconds=OVERLAP_S)))
 
     def dump(self) -> str:
-        data: dict[str, Any] = {"newest": self.newest, "ids": self.ids}
+        data: dict[str, Any] = {"newest": self.newest}
         if self.page > 1:
-            data.update(page=self.page, top=self.top, run=self.run)
+            data.update(floor=self.floor, page=self.page, top=self.top)
             if self.after:
                 data["after"] = self.after
         return json.dumps(data, separators=(",", ":"))

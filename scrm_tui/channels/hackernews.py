@@ -13,7 +13,7 @@ import httpx
 
 from scrm_tui.channels.http import check, json_object, send_request
 from scrm_tui.channels.text import html_to_text
-from scrm_tui.core.listening import Page
+from scrm_tui.core.listening import OVERLAP_S, Page
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import PermanentError, TransientError
 
@@ -27,7 +27,10 @@ class HackerNewsSource:
     """Polls `search_by_date` for one query.
 
     The cursor is `"<created_at_i>"`, the newest creation time stored so far (epoch
-    seconds). While a window is being paged through it is JSON instead:
+    seconds). Each poll reads the window from OVERLAP_S before it: more hits of that
+    same second, and hits Algolia indexed minutes after their date, are found then
+    (storage drops the ones read before). While a window is being paged through the
+    cursor is JSON instead:
     `{"after": A, "until": U, "page": P, "max": M}` — the window is
     `A < created_at_i <= U` (U fixed when the window opened, so hits arriving
     meanwhile do not shift the pages), P the next page to read and M the newest time
@@ -139,8 +142,8 @@ class _Window:
             return cls(after, now, 0, after)
         cursor = cursor.strip()
         if cursor.lstrip("-").isdigit():
-            after = int(cursor)
-            return cls(after, max(now, after), 0, after)
+            newest = int(cursor)
+            return cls(newest - int(OVERLAP_S), max(now, newest), 0, newest)
         try:
             data = json.loads(cursor)
             after, until, page, newest = (data[k] for k in ("after", "until", "page", "max"))

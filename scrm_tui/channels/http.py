@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import socket
@@ -14,7 +15,8 @@ from typing import Any
 import httpx
 
 from scrm_tui import __version__
-from scrm_tui.core.outgoing import PermanentError, SendError, TransientError
+from scrm_tui.core.outgoing import AuthError, PermanentError, SendError, TransientError
+from scrm_tui.core.secrets import redact
 
 USER_AGENT = f"scrm/{__version__} (+https://github.com/scrm-dev/scrm)"
 
@@ -61,11 +63,20 @@ async def send_request(
         raise transport_error(exc, service) from None
 
 
+def no_answer(who: str, within: str, *, connected: bool) -> str:
+    """A wait that ran out, in words that tell a person where to look: a server that
+    never took the connection (a firewall, a wrong address) or one that took it and
+    then said nothing (a hung server, a proxy holding the line). `within`: "5 s"."""
+    if connected:
+        return f"{who} accepted the connection but did not answer within {within}"
+    return f"cannot connect to {who}: no answer within {within}"
+
+
 def transport_error(exc: httpx.TransportError, service: str) -> TransientError:
     """A network failure as a TransientError; the request may or may not have arrived."""
     host = _request_host(exc) or service
     if isinstance(exc, httpx.ConnectTimeout):
-        reason = f"cannot connect to {host}: no answer within {_seconds(exc, 'connect')}"
+        reason = no_answer(host, _seconds(exc, "connect"), connected=False)
     elif isinstance(exc, httpx.PoolTimeout):
         reason = f"{service}: too many requests at once (no free connection in time)"
     elif isinstance(exc, httpx.TimeoutException):
@@ -115,6 +126,10 @@ def check(
 def error_for(
     response: httpx.Response, service: str, now: float, *, secrets: Iterable[str] = ()
 ) -> SendError:
+    """The SendError a failed answer calls for. A refusal (401/403) is an AuthError only
+    when the API itself says it (not an HTML page) to a request that carried
+    credentials; an HTML 401/403 comes from something in between (a proxy, a CDN, a
+    captive portal) and is worth another try later."""
     status = response.status_code
     text = _body_text(response)
     html = _is_html(text)
@@ -128,14 +143,24 @@ def error_for(
         else:
             reason = f"{label} ({status})" + (f": {message}" if message else "")
         return TransientError(reason, status=status, retry_at=when)
+    retry = _retry_after_header(response, now)
+    if html and status in _REFUSALS:
+        title = _html_title(text, status, secrets)
+        reason = f"{service}: blocked by something in between: {status}" + (
+            f" {title}" if title else ""
+        )
+        return TransientError(reason, status=status, retry_at=retry)
+    carried = _carried_credentials(response)
     if html:
         reason = f"{service}: HTTP {status} from {_response_host(response)} (an HTML error page)"
     else:
-        reason = _describe(service, response) + (f": {message}" if message else "")
+        reason = _describe(service, response, carried) + (f": {message}" if message else "")
+    if status in _REFUSALS and carried:
+        return AuthError(reason, status=status)
     if status in PERMANENT_STATUSES:
         return PermanentError(reason, status=status)
     # Only an explicit Retry-After counts here: a 5xx carries the normal window reset too.
-    return TransientError(reason, status=status, retry_at=_retry_after_header(response, now))
+    return TransientError(reason, status=status, retry_at=retry)
 
 
 def retry_at(response: httpx.Response, now: float) -> float | None:
@@ -176,11 +201,15 @@ def api_message(response: httpx.Response, *, secrets: Iterable[str] = ()) -> str
 
 
 def clean(text: str, *, secrets: Iterable[str] = ()) -> str:
-    """One short line with no URL path, no control characters and no known secret."""
+    """One short line with no URL path, no control characters and no known secret.
+
+    Every message a server wrote goes through here before it is put in a SendError:
+    the reason is what the database, `scrm sources`, `scrm watch` and the screens show.
+    """
+    # URLs first: one becomes its host (a webhook's path is its secret, and whole it
+    # would be hidden entirely, host and all), then what is left of a secret goes.
     text = _URL.sub(lambda match: match.group(1).rsplit("@", 1)[-1], text)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "…")
+    text = redact(text, secrets)
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     if len(text) > _MESSAGE_MAX:
@@ -203,6 +232,9 @@ def iso_utc(epoch_s: float, *, millis: bool = True) -> str:
 
 
 _SCOPES = ("user", "global", "shared")
+_REFUSALS = frozenset({401, 403})
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE_MAX = 60
 _DESCRIPTIONS = {
     400: "{} rejected the request (400)",
     401: "{} refused the token (401)",
@@ -215,8 +247,10 @@ _DESCRIPTIONS = {
 }
 
 
-def _describe(service: str, response: httpx.Response) -> str:
+def _describe(service: str, response: httpx.Response, carried: bool) -> str:
     status = response.status_code
+    if status == 401 and not carried:
+        return f"{service} refused the request (401)"  # no token was sent to refuse
     if status in _DESCRIPTIONS:
         return _DESCRIPTIONS[status].format(service)
     if status >= 500:
@@ -342,6 +376,26 @@ def _body_text(response: httpx.Response) -> str:
     except httpx.ResponseNotRead:
         return ""
     return content[:65536].decode("utf-8", errors="replace").strip()
+
+
+def _carried_credentials(response: httpx.Response) -> bool:
+    """Whether the request this answers sent credentials (a bearer token, Basic auth)."""
+    try:
+        return "authorization" in response.request.headers
+    except RuntimeError:  # a response made without a request
+        return False
+
+
+def _html_title(text: str, status: int, secrets: Iterable[str]) -> str:
+    """An error page's <title> as one short line, without the status it repeats."""
+    found = _TITLE.search(text[:4096])
+    if found is None:
+        return ""
+    title = clean(html_lib.unescape(found.group(1)), secrets=secrets)
+    title = title.removeprefix(str(status)).strip(" -:")
+    if len(title) > _TITLE_MAX:
+        title = title[: _TITLE_MAX - 1].rstrip() + "…"
+    return title
 
 
 def _is_html(text: str) -> bool:

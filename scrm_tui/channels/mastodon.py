@@ -19,7 +19,7 @@ from scrm_tui.channels.http import (
     send_request,
 )
 from scrm_tui.channels.text import html_to_text
-from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
     MastodonAccount,
@@ -120,13 +120,14 @@ _BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to bac
 class MastodonSource:
     """Polls one Mastodon endpoint: mention notifications, a hashtag timeline or search.
 
-    The cursor is the id of the newest item stored (a notification id for
-    "notifications", a status id otherwise), and each poll asks for `min_id=<it>`: the
-    page just above it, so a burst is read page by page (`more=True`) and nothing is
-    skipped. Until something has been seen, it is JSON `{"since_ms": S, "newest": N,
-    "max_id": M}`: a backfill paging down from the top with `max_id=M` until items are
-    older than S, remembering the newest id N it saw, which becomes the cursor when the
-    backfill ends (a crash in the middle resumes at M).
+    Every poll pages down from the top (`max_id`), newest first, until it reaches items
+    dated before its floor. The cursor is JSON `{"since_ms": S, "newest_ms": N,
+    "max_id": M}`: S the floor of this series of pages, N the newest date seen, M where
+    the next page starts (null: at the top). When a series ends the next floor is
+    OVERLAP_S before N: a remote status that federates late gets an id from its own
+    date (Mastodon::Snowflake) and lands below newer ones, and is found there; what is
+    read twice, storage drops. A crash in the middle of a series resumes at M. The
+    first poll's floor is the backfill window's start.
     """
 
     def __init__(
@@ -160,48 +161,31 @@ class MastodonSource:
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         if self._kind == "notifications" and self._account is None:
             raise PermanentError(f"{SERVICE}: mention notifications need an access token")
-        state = _Backfill.parse(cursor, since_ms)
-        if state is None:
-            assert cursor is not None
-            return await self._poll(cursor)
-        return await self._backfill(state)
-
-    async def _poll(self, newest: str) -> Page:
-        response, items = await self._get({"min_id": newest})
-        mentions = [m for key, m in items if _newer(key, newest) and m is not None]
-        top = max((key for key, _ in items), key=_id_order, default=newest)
-        if _id_order(top) < _id_order(newest):
-            top = newest  # the cursor only moves forward
-        more = len(items) >= self._limit and top != newest
-        return Page(tuple(mentions), top, more=more, wait_s=self._wait(response))
-
-    async def _backfill(self, state: _Backfill) -> Page:
-        params = {"max_id": state.max_id} if state.max_id else {}
-        response, items = await self._get(params)
-        newest = state.newest
+        series = _Series.parse(cursor, since_ms)
+        response, items = await self._get({"max_id": series.max_id} if series.max_id else {})
+        # A date ahead of our clock (a server's clock, a forged post) must not lift the
+        # floor past what is still to come.
+        now_ms = int(self._clock() * 1000)
+        newest = series.newest_ms
         mentions: list[MentionIn] = []
         reached_floor = False
-        for key, mention in items:
-            if newest is None or _id_order(key) > _id_order(newest):
-                newest = key
-            if mention is not None and mention.created_at.timestamp() * 1000 < state.since_ms:
+        for _, when_ms, mention in items:
+            if when_ms is None:
+                continue
+            newest = max(newest, min(when_ms, now_ms))
+            if when_ms < series.since_ms:
                 reached_floor = True
             elif mention is not None:
                 mentions.append(mention)
-        lowest = min((key for key, _ in items), key=_id_order, default=None)
-        done = reached_floor or lowest is None or len(items) < self._limit
+        lowest = min((key for key, _, _ in items), key=_id_order, default=None)
         wait = self._wait(response)
-        if done:
-            if newest is None:
-                # Nothing at all yet: stay a backfill from the same floor.
-                return Page(
-                    tuple(mentions), _Backfill(state.since_ms, None, None).dump(), wait_s=wait
-                )
-            return Page(tuple(mentions), newest, wait_s=wait)
+        if reached_floor or lowest is None or len(items) < self._limit:
+            following = _Series(newest - int(OVERLAP_S * 1000), newest, None)
+            return Page(tuple(mentions), following.dump(), wait_s=wait)
         progress = min((m.created_at for m in mentions), default=None)
         return Page(
             tuple(mentions),
-            _Backfill(state.since_ms, newest, lowest).dump(),
+            _Series(series.since_ms, newest, lowest).dump(),
             more=True,
             wait_s=wait,
             progress=progress.strftime("%Y-%m-%d %H:%M") if progress else None,
@@ -213,8 +197,9 @@ class MastodonSource:
 
     async def _get(
         self, params: dict[str, str]
-    ) -> tuple[httpx.Response, list[tuple[str, MentionIn | None]]]:
-        """The answer and its items as (paging id, mention or None when it is dropped)."""
+    ) -> tuple[httpx.Response, list[tuple[str, int | None, MentionIn | None]]]:
+        """The answer and its items as (paging id, its date in ms, mention or None when
+        it is dropped). The date is the item's own: a notification's is when it came."""
         query: list[tuple[str, str]] = [*params.items(), ("limit", str(self._limit))]
         if self._kind == "notifications":
             path = "/api/v1/notifications"
@@ -240,12 +225,14 @@ class MastodonSource:
             data = data.get("statuses") if isinstance(data, dict) else None
         if not isinstance(data, list):
             raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
-        items: list[tuple[str, MentionIn | None]] = []
+        items: list[tuple[str, int | None, MentionIn | None]] = []
         for entry in data:
             if not isinstance(entry, dict) or not _is_id(entry.get("id")):
                 continue
             status = entry.get("status") if self._kind == "notifications" else entry
-            items.append((str(entry["id"]), self._mention(status)))
+            when = _utc(entry.get("created_at"))
+            when_ms = int(when.timestamp() * 1000) if when is not None else None
+            items.append((str(entry["id"]), when_ms, self._mention(status)))
         return response, items
 
     def _mention(self, status: Any) -> MentionIn | None:
@@ -301,33 +288,35 @@ class MastodonSource:
         return low_budget_wait(response, self._clock())
 
 
-class _Backfill:
-    """The cursor while nothing has been stored yet (see MastodonSource)."""
+class _Series:
+    """The cursor of a MastodonSource (see there)."""
 
-    def __init__(self, since_ms: int, newest: str | None, max_id: str | None) -> None:
-        self.since_ms, self.newest, self.max_id = since_ms, newest, max_id
+    def __init__(self, since_ms: int, newest_ms: int, max_id: str | None) -> None:
+        self.since_ms, self.newest_ms, self.max_id = since_ms, newest_ms, max_id
 
     @classmethod
-    def parse(cls, cursor: str | None, since_ms: int) -> _Backfill | None:
-        """The backfill state, or None when the cursor is a plain newest id."""
+    def parse(cls, cursor: str | None, since_ms: int) -> _Series:
         if cursor is None:
-            return cls(since_ms, None, None)
+            return cls(since_ms, since_ms, None)
         cursor = cursor.strip()
         if _is_id(cursor) and not cursor.startswith("{"):
-            return None
+            # The newest id, as earlier versions kept it: read the backfill window
+            # again once (storage drops what is known) rather than guess a date.
+            return cls(since_ms, since_ms, None)
         try:
             data = json.loads(cursor)
-            since, newest, max_id = data["since_ms"], data.get("newest"), data.get("max_id")
+            since, max_id = data["since_ms"], data.get("max_id")
+            newest = data.get("newest_ms", since)  # an earlier backfill's: its floor
         except (ValueError, TypeError, KeyError, AttributeError):
             raise PermanentError(_BAD_CURSOR) from None
-        if not isinstance(since, int) or isinstance(since, bool):
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (since, newest)):
             raise PermanentError(_BAD_CURSOR)
-        if not all(value is None or _is_id(value) for value in (newest, max_id)):
+        if max_id is not None and not _is_id(max_id):
             raise PermanentError(_BAD_CURSOR)
         return cls(since, newest, max_id)
 
     def dump(self) -> str:
-        data = {"since_ms": self.since_ms, "newest": self.newest, "max_id": self.max_id}
+        data = {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "max_id": self.max_id}
         return json.dumps(data, separators=(",", ":"))
 
 
@@ -340,10 +329,6 @@ def _is_id(value: Any) -> bool:
 def _id_order(value: str) -> tuple[int, str]:
     """Mastodon ids are numbers in strings: longer is larger, then by digits."""
     return (len(value), value)
-
-
-def _newer(key: str, than: str) -> bool:
-    return _id_order(key) > _id_order(than)
 
 
 def _utc(value: Any) -> datetime | None:

@@ -22,9 +22,10 @@ from scrm_tui.channels.http import (
     low_budget_wait,
     send_request,
 )
-from scrm_tui.core.listening import Page, TermMatcher
+from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
+    AuthError,
     PermanentError,
     RedditAccount,
     ReplyRequest,
@@ -141,14 +142,13 @@ class RedditSender:
                 headers={"User-Agent": self._agent()},
             )
             if response.status_code == 401:
-                raise PermanentError(
-                    "Reddit refused the app's client id or secret (401)", status=401
-                )
+                raise AuthError("Reddit refused the app's client id or secret (401)", status=401)
             self._check(response)
             data = json_object(response, SERVICE)
             error = data.get("error")
             if error:  # Reddit answers a bad grant with 200 {"error": "invalid_grant"}
-                raise PermanentError(f"Reddit refused the login ({clean(str(error))})")
+                said = clean(str(error), secrets=self._secrets())
+                raise AuthError(f"Reddit refused the login ({said})")
             token = data.get("access_token")
             if not isinstance(token, str) or not token:
                 raise TransientError(f"{SERVICE} sent no access token")
@@ -199,9 +199,10 @@ class RedditSender:
         raise TransientError(f"{SERVICE} answered without the new comment")
 
     def _refusal(self, payload: dict[str, Any], error: Any) -> Exception:
+        secrets = self._secrets()
         parts = [str(part) for part in error] if isinstance(error, list) else [str(error)]
-        code = parts[0] if parts else "error"
-        message = clean(parts[1]) if len(parts) > 1 else code
+        code = clean(parts[0], secrets=secrets) if parts else "error"
+        message = clean(parts[1], secrets=secrets) if len(parts) > 1 else code
         if code != "RATELIMIT":
             return PermanentError(f"Reddit refused the comment: {message} ({code})")
         now = self._clock()
@@ -215,11 +216,13 @@ class RedditSender:
         )
 
     def _check(self, response: httpx.Response) -> None:
+        check(response, SERVICE, self._clock(), secrets=self._secrets())
+
+    def _secrets(self) -> list[str]:
+        """What an answer must never show of ours, should it echo it."""
         account = self._account
         secrets = [account.client_secret, account.refresh_token or "", account.password or ""]
-        if self._token:
-            secrets.append(self._token)
-        check(response, SERVICE, self._clock(), secrets=secrets)
+        return [*secrets, self._token] if self._token else secrets
 
 
 def _wait_in(message: str) -> float | None:
@@ -260,12 +263,14 @@ class RedditSource:
     """Polls Reddit search (sort=new) or one subreddit's newest comments over OAuth.
 
     It logs in with the account's refresh token or password when it has one, else as
-    the app alone (client credentials). The cursor is the fullname of the newest thing
-    stored (`t1_k3yrfii`), and a poll asks for `before=<it>`: the things just above it,
-    newest first; a full page means more are waiting (`more=True`). Until something
-    has been stored it is JSON `{"since_ms": S, "newest": N, "after": A}`: a backfill
-    paging down with `after=A` until things are older than S, then N becomes the
-    cursor (a crash in the middle resumes at A).
+    the app alone (client credentials). Every poll pages down from the top (`after`),
+    newest first, until things are older than its floor. The cursor is JSON
+    `{"since_ms": S, "newest_ms": N, "after": A}`: S the floor of this series of pages,
+    N the newest creation time seen, A where the next page starts (null: the top).
+    When a series ends the next floor is OVERLAP_S before N, so a thing search lists
+    minutes after it was made (below newer ones, as "new" sorts by creation) is still
+    found; what is read twice, storage drops. A crash mid-series resumes at A. The
+    first poll's floor is the backfill window's start.
     """
 
     def __init__(
@@ -296,40 +301,33 @@ class RedditSource:
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         self._api._agent()  # no request without a proper User-Agent
-        state = _Backfill.parse(cursor, since_ms)
-        if state is None:
-            assert cursor is not None
-            return await self._poll(cursor)
-        response, things = await self._get({"after": state.after} if state.after else {})
-        newest = state.newest or (things[0][0] if things else None)
+        series = _Series.parse(cursor, since_ms)
+        response, things = await self._get({"after": series.after} if series.after else {})
+        now_ms = int(self._clock() * 1000)
+        newest = series.newest_ms
         mentions: list[MentionIn] = []
         reached = False
         for _, created, mention in things:
-            if created * 1000 < state.since_ms:
+            created_ms = int(created * 1000)
+            # A time ahead of our clock must not lift the floor past what is to come.
+            newest = max(newest, min(created_ms, now_ms))
+            if created_ms < series.since_ms:
                 reached = True
             elif mention is not None:
                 mentions.append(mention)
         wait = self._wait(response)
         after = _listing_after(response)
         if reached or not things or after is None:
-            if newest is None:
-                return Page((), _Backfill(state.since_ms, None, None).dump(), wait_s=wait)
-            return Page(tuple(mentions), newest, wait_s=wait)
+            following = _Series(newest - int(OVERLAP_S * 1000), newest, None)
+            return Page(tuple(mentions), following.dump(), wait_s=wait)
         oldest = min((m.created_at for m in mentions), default=None)
         return Page(
             tuple(mentions),
-            _Backfill(state.since_ms, newest, after).dump(),
+            _Series(series.since_ms, newest, after).dump(),
             more=True,
             wait_s=wait,
             progress=oldest.strftime("%Y-%m-%d %H:%M") if oldest else None,
         )
-
-    async def _poll(self, cursor: str) -> Page:
-        response, things = await self._get({"before": cursor})
-        found = [m for _, _, m in things if m is not None]
-        top = things[0][0] if things else cursor  # newest first: the first is the newest
-        more = len(things) >= _LIMIT
-        return Page(tuple(found), top, more=more, wait_s=self._wait(response))
 
     async def _get(
         self, params: dict[str, str]
@@ -398,30 +396,34 @@ class RedditSource:
         return low_budget_wait(response, self._clock())
 
 
-class _Backfill:
-    def __init__(self, since_ms: int, newest: str | None, after: str | None) -> None:
-        self.since_ms, self.newest, self.after = since_ms, newest, after
+class _Series:
+    """The cursor of a RedditSource (see there)."""
+
+    def __init__(self, since_ms: int, newest_ms: int, after: str | None) -> None:
+        self.since_ms, self.newest_ms, self.after = since_ms, newest_ms, after
 
     @classmethod
-    def parse(cls, cursor: str | None, since_ms: int) -> _Backfill | None:
+    def parse(cls, cursor: str | None, since_ms: int) -> _Series:
         if cursor is None:
-            return cls(since_ms, None, None)
+            return cls(since_ms, since_ms, None)
         if _ANY_FULLNAME.fullmatch(cursor.strip()):
-            return None
+            # The newest fullname, as earlier versions kept it: read the backfill
+            # window again once (storage drops what is known) rather than guess a date.
+            return cls(since_ms, since_ms, None)
         try:
             data = json.loads(cursor)
-            since, newest, after = data["since_ms"], data.get("newest"), data.get("after")
+            since, after = data["since_ms"], data.get("after")
+            newest = data.get("newest_ms", since)  # an earlier backfill's: its floor
         except (ValueError, TypeError, KeyError, AttributeError):
             raise PermanentError(_BAD_CURSOR) from None
-        if not isinstance(since, int) or not all(
-            v is None or (isinstance(v, str) and _ANY_FULLNAME.fullmatch(v))
-            for v in (newest, after)
-        ):
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (since, newest)):
+            raise PermanentError(_BAD_CURSOR)
+        if after is not None and not (isinstance(after, str) and _ANY_FULLNAME.fullmatch(after)):
             raise PermanentError(_BAD_CURSOR)
         return cls(since, newest, after)
 
     def dump(self) -> str:
-        data = {"since_ms": self.since_ms, "newest": self.newest, "after": self.after}
+        data = {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "after": self.after}
         return json.dumps(data, separators=(",", ":"))
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from scrm_tui.core.secrets import MARK
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -37,6 +40,12 @@ class HookSpec:
     name: str
     kind: str
     settings: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # A webhook's URL is itself a secret (see _masked).
+        return (
+            f"HookSpec(name={self.name!r}, kind={self.kind!r}, settings={_masked(self.settings)!r})"
+        )
 
 
 # Sources scrm can poll, with the polling interval that stays well inside each API's
@@ -126,6 +135,19 @@ class Config:
     """Each source to poll and its settings ([sources.hackernews], ...)."""
     source: str | None = None
     """The file this came from (for messages)."""
+
+    def __repr__(self) -> str:
+        """The settings with every secret hidden: a crash screen (Textual's shows each
+        frame's locals) or a log must not print a token, a password or a webhook URL."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["networks"] = {name: _masked(table) for name, table in self.networks.items()}
+        return f"Config({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
+
+
+def _masked(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A settings table as a repr shows it: each secret's value hidden (its `<key>_env`,
+    the name of a variable, stays: it is no secret)."""
+    return {key: MARK if key in SECRET_KEYS and value else value for key, value in table.items()}
 
 
 EXAMPLE = """\

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 
 from scrm_tui.core.models import MentionIn
 
+# How far before its cursor each poll reads again. Search indexes lag, a remote post
+# federates late, more posts of the cursor's own second arrive after the poll: anything
+# that shows up this long after its date is still found. What is read twice is dropped
+# by storage (a mention's external id is unique per channel), so nothing is stored twice.
+OVERLAP_S = 600.0
+
 # Which watch term a text matches (None: it matches none). Sources that get back more
 # than was asked for (a hashtag timeline, a subreddit, a feed) filter with it.
 TermMatcher = Callable[[str], str | None]
@@ -22,3 +28,6 @@ class Page:
     more: bool = False  # another page is waiting now (backfill): poll again at once
     wait_s: float | None = None  # the API asked for a pause (rate limit nearly spent)
     progress: str | None = None  # for people during a backfill: "2026-11-22 14:00"
+    # The poll worked only in part (a feed whose XML broke after some entries): what
+    # parsed is in `mentions`, and this says what went wrong, for the source's state.
+    warning: str | None = None

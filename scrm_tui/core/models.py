@@ -305,7 +305,9 @@ class SourceState:
     source: str  # e.g. "mastodon:notifications", "rss:google-alerts"
     channel: str
     cursor: str | None
-    state: str  # ok, backoff, degraded, auth (stopped until fixed), off
+    # ok, warning (the poll worked in part: last_error says how), backoff, degraded,
+    # auth (refused credentials: stopped, tried again after a while), off
+    state: str
     failures: int  # in a row
     backoff_until_ms: int | None
     last_ok_ms: int | None
@@ -314,3 +316,8 @@ class SourceState:
     stored: int  # mentions stored from it, in all
     updated_ms: int
     backfill: str | None = None  # how far back a backfill still paging has reached
+
+    @property
+    def worked(self) -> bool:
+        """The last poll got an answer it could use (all of it, or part: a warning)."""
+        return self.state in ("ok", "warning")

@@ -121,3 +121,8 @@ class TransientError(SendError):
 
 class PermanentError(SendError):
     """Retrying will not help (401, 403, 404, 410, 422, a dead webhook)."""
+
+
+class AuthError(PermanentError):
+    """The network refused the credentials this request carried (a token, a login):
+    a person must fix them. A refusal of a request that carried none is not this."""

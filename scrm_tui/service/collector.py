@@ -4,8 +4,8 @@ lease holder among every scrm process on the database.
 A poll stores the mentions first and the cursor after, so a crash in between fetches
 them again (ingest is idempotent) and never skips any. Errors never leave a source:
 a transient one backs off exponentially with jitter (or as long as the API asked),
-repeated ones mark the source degraded, an authentication failure stops it with the
-reason until the configuration changes.
+repeated ones mark the source degraded, refused credentials stop it with the reason
+and it is tried again after AUTH_RETRY_S. Every poll sets the state anew.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Protocol
 
 from scrm_tui.core.listening import Page
 from scrm_tui.core.models import SourceState
-from scrm_tui.core.outgoing import PermanentError, SendError
+from scrm_tui.core.outgoing import AuthError, SendError
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.lease import LeaseStore
@@ -37,6 +37,7 @@ DEGRADED_AFTER = 5  # failures in a row before a source is shown as degraded
 BACKOFF_BASE_S = 15.0
 BACKOFF_CAP_S = 30 * 60.0
 MAX_PAGES_PER_POLL = 50  # a backfill yields to the other sources after this many
+AUTH_RETRY_S = 30 * 60.0  # refused credentials: try again this long after (a fix may land)
 
 
 class Source(Protocol):
@@ -88,7 +89,6 @@ class Collector:
         self.leases = LeaseStore(inbox.db)
         self._next: dict[str, float] = {}
         self.holding = False
-        self._polled: set[str] = set()  # by this collector, since it started
         self._renewed = 0.0
         self._leased = False
 
@@ -99,7 +99,6 @@ class Collector:
 
     async def poll(self, spec: SourceSpec) -> SourceState | None:
         """Poll one source now (its pages, for a backfill) and record how it went."""
-        self._polled.add(spec.name)
         state = await self.states.get(spec.name)
         cursor = state.cursor if state else None
         since_ms = self.now_ms() - int(self.backfill_s * 1000)
@@ -127,6 +126,7 @@ class Collector:
                 now_ms=self.now_ms(),
                 wait_until_ms=wait_until,
                 backfill=page.progress if page.more else None,
+                warning=page.warning,
             )
             cursor = page.cursor or cursor
             if page.progress and self.on_progress is not None:
@@ -144,8 +144,10 @@ class Collector:
         now = self.clock()
         previous = await self.states.get(spec.name)
         failures = (previous.failures if previous else 0) + 1
-        if isinstance(error, PermanentError) and error.status in (401, 403):
-            state, until = "auth", None  # stopped until a person fixes the credentials
+        if isinstance(error, AuthError):
+            # Refused credentials wait for a person, but not for a restart: a token
+            # fixed on the server's side (or a login that works again) is seen.
+            state, until = "auth", int((now + AUTH_RETRY_S) * 1000)
         else:
             wait = backoff_s(failures, self.rng)
             if error.retry_at is not None and error.retry_at > now:
@@ -170,10 +172,6 @@ class Collector:
         ready = []
         for spec in self.specs:
             state = states.get(spec.name)
-            # Stopped until a person fixes the credentials: a new collector (a
-            # restarted `scrm watch`, or a takeover) tries each such source once.
-            if state is not None and state.state == "auth" and spec.name in self._polled:
-                continue
             if state is not None and (state.backoff_until_ms or 0) > now_ms:
                 continue
             if self._next.get(spec.name, 0) > now_ms / 1000:
@@ -191,11 +189,11 @@ class Collector:
 
     async def _poll_scheduled(self, spec: SourceSpec) -> None:
         state = await self.poll(spec)
-        if state is not None and state.state == "ok" and state.backfill is not None:
+        if state is not None and state.worked and state.backfill is not None:
             # A backfill that yielded to the others goes on next round (or when the
             # rate limit it reported allows: its backoff_until says so).
             self._next.pop(spec.name, None)
-        elif state is not None and state.state == "ok":
+        elif state is not None and state.worked:
             self._next[spec.name] = self.clock() + spec.interval_s
         else:  # a failure: its backoff, not the interval, says when to try again
             self._next.pop(spec.name, None)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrm_tui.channels.sessionfile import session_path
 from scrm_tui.core.config import SECRET_KEYS, Config
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.outgoing import (
@@ -23,6 +24,7 @@ from scrm_tui.core.outgoing import (
     RedditAccount,
     Webhook,
 )
+from scrm_tui.core.secrets import redact
 
 # Networks that can be read but not written to through an API.
 NO_WRITE_API = {
@@ -40,7 +42,7 @@ class Credentials:
     missing: dict[str, str] = field(default_factory=dict)
     hooks: dict[str, list[Webhook]] = field(default_factory=dict)  # team -> its webhooks
     hook_problems: dict[str, str] = field(default_factory=dict)  # "team/hook" -> why not
-    secrets: set[str] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set, repr=False)
 
     def can_send(self, channel: str) -> bool:
         return channel in self.accounts
@@ -62,10 +64,7 @@ class Credentials:
 
     def redact(self, text: str) -> str:
         """Replace any secret value (longest first) that slipped into `text`."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if len(secret) >= 4:
-                text = text.replace(secret, "«secret»")
-        return text
+        return redact(text, self.secrets)
 
 
 class _Lookup:
@@ -168,11 +167,13 @@ def _bluesky(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account
     if problem:
         return problem, None
     handle = str(look("handle")).lstrip("@")
+    service = (look("service") or "https://bsky.social").rstrip("/")
     return None, BlueskyAccount(
         identifier=handle,
         password=str(look("password")),
-        service=(look("service") or "https://bsky.social").rstrip("/"),
-        session_file=state_dir / f"bluesky-{handle}.json" if state_dir else None,
+        service=service,
+        # One file per service and account: a session is never sent to another service.
+        session_file=session_path(state_dir, "bluesky", service, handle) if state_dir else None,
     )
 
 

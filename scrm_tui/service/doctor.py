@@ -21,11 +21,12 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 
-from scrm_tui.channels.http import error_for, make_client, send_request
+from scrm_tui.channels.http import error_for, make_client, no_answer, send_request
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import EXAMPLE, SECRET_KEYS, Config, ConfigError
 from scrm_tui.core.locations import default_config, default_db
 from scrm_tui.core.outgoing import (
+    AuthError,
     BlueskyAccount,
     GitHubAccount,
     MastodonAccount,
@@ -511,6 +512,7 @@ async def _run(
 ) -> _Outcome:
     host = _host(probe.url)
     started = time.monotonic()
+    reached = _Reached()
     try:
         async with asyncio.timeout(timeout_s):
             if probe.expect == "connect":
@@ -525,13 +527,27 @@ async def _run(
                 auth=probe.auth,
                 data=dict(probe.form) or None,
                 follow_redirects=probe.follow,
+                extensions={"trace": reached.trace},
             )
     except TimeoutError:
-        return _Outcome(FAIL, f"cannot connect to {host}: no answer within {timeout_s:g} s")
+        return _Outcome(FAIL, no_answer(host, f"{timeout_s:g} s", connected=reached.connected))
     except SendError as error:
         return _Outcome(FAIL, error.reason)
     ms = round((time.monotonic() - started) * 1000)
     return _judge(probe, response, host, ms, secrets)
+
+
+class _Reached:
+    """Whether a request got as far as a connection (httpx's documented `trace`
+    extension reports each step), so a timeout can say which side of it it fell."""
+
+    connected = False
+
+    async def trace(self, event: str, info: Mapping[str, object]) -> None:
+        if event == "connection.connect_tcp.complete" or event.endswith(
+            "send_request_headers.started"  # http11 / http2, on a connection kept alive
+        ):
+            self.connected = True
 
 
 def _judge(
@@ -540,10 +556,12 @@ def _judge(
     status = response.status_code
     answers = f"{host} answers ({status}, {ms} ms)"
     if not 200 <= status < 300:
-        reason = error_for(response, probe.service, time.time(), secrets=secrets).reason
+        error = error_for(response, probe.service, time.time(), secrets=secrets)
+        reason = error.reason
         if status == 429 or "rate limit" in reason:
             return _Outcome(WARN, f"{host} answers, but is rate limiting: {reason}")
-        if status in (401, 403) and probe.hint:
+        # A proxy's page is no verdict on the token: pointing at it would mislead.
+        if isinstance(error, AuthError) and probe.hint:
             return _Outcome(FAIL, f"{reason} — check {probe.hint}")
         return _Outcome(FAIL, reason)
     if probe.expect == "feed":

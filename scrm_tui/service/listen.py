@@ -17,7 +17,13 @@ from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.core.config import Config, SourceConfig
 from scrm_tui.core.listening import Page
-from scrm_tui.core.outgoing import BlueskyAccount, GitHubAccount, MastodonAccount, RedditAccount
+from scrm_tui.core.outgoing import (
+    BlueskyAccount,
+    GitHubAccount,
+    MastodonAccount,
+    RedditAccount,
+    SendError,
+)
 from scrm_tui.core.watch import Watch, parse_watch
 from scrm_tui.service.collector import Collector, Source, SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup
@@ -65,7 +71,9 @@ def build_sources(
         except _Missing as missing:
             problems[name] = str(missing)
             continue
-        specs.extend(built)
+        # Every error a source raises is redacted as the outbox's are, before the
+        # collector stores it: a last line of defence behind the channels' own.
+        specs.extend(replace(spec, source=_Redacted(spec.source, creds)) for spec in built)
     return specs, problems
 
 
@@ -87,6 +95,22 @@ class _Missing(Exception):
 
 def _spec(name: str, source: SourceConfig, channel: str, made: Any) -> SourceSpec:
     return SourceSpec(name, channel, source.interval_s, made)
+
+
+class _Redacted:
+    """A source whose errors say no secret this process knows (Credentials.redact)."""
+
+    def __init__(self, source: Source, creds: Credentials):
+        self._source = source
+        self._creds = creds
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        try:
+            return await self._source.fetch(cursor, since_ms)
+        except SendError as error:
+            error.reason = self._creds.redact(error.reason)
+            error.args = (error.reason,)
+            raise
 
 
 class _Searched:

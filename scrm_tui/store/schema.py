@@ -327,6 +327,40 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE source_state ADD COLUMN backfill TEXT",
         ],
     ),
+    (
+        8,
+        [
+            # A new state, 'warning': the poll worked in part (a feed whose XML broke
+            # after some entries). SQLite cannot change a CHECK: the table is rebuilt.
+            """
+            CREATE TABLE source_state_new (
+                source TEXT PRIMARY KEY,
+                channel TEXT NOT NULL,
+                cursor TEXT,
+                state TEXT NOT NULL DEFAULT 'ok'
+                    CHECK (state IN ('ok', 'warning', 'backoff', 'degraded', 'auth', 'off')),
+                failures INTEGER NOT NULL DEFAULT 0,
+                backoff_until_ms INTEGER,
+                last_ok_ms INTEGER,
+                last_error TEXT,
+                last_error_ms INTEGER,
+                stored INTEGER NOT NULL DEFAULT 0,
+                updated_ms INTEGER NOT NULL,
+                backfill TEXT
+            ) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO source_state_new (source, channel, cursor, state, failures,
+                                          backoff_until_ms, last_ok_ms, last_error,
+                                          last_error_ms, stored, updated_ms, backfill)
+            SELECT source, channel, cursor, state, failures, backoff_until_ms, last_ok_ms,
+                   last_error, last_error_ms, stored, updated_ms, backfill
+            FROM source_state
+            """,
+            "DROP TABLE source_state",
+            "ALTER TABLE source_state_new RENAME TO source_state",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -36,32 +36,42 @@ class SourceStateStore:
         now_ms: int,
         wait_until_ms: int | None = None,
         backfill: str | None = None,
+        warning: str | None = None,
     ) -> None:
         """A poll worked: keep the new cursor (None keeps the old one), clear the
         failures; `wait_until_ms` holds the next poll back (a rate limit nearly spent);
-        `backfill` says how far back a backfill with pages still to come has reached."""
+        `backfill` says how far back a backfill with pages still to come has reached.
+        With a `warning` it worked in part: the state is 'warning' and the warning is
+        the last error, until a poll works in full."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 """INSERT INTO source_state (source, channel, cursor, state, failures,
                                              backoff_until_ms, last_ok_ms, stored, updated_ms,
-                                             backfill)
-                   VALUES (:source, :channel, :cursor, 'ok', 0, :until, :now, :stored, :now,
-                           :backfill)
+                                             backfill, last_error, last_error_ms)
+                   VALUES (:source, :channel, :cursor, :state, 0, :until, :now, :stored, :now,
+                           :backfill, :warning, :warned)
                    ON CONFLICT (source) DO UPDATE SET
                        channel = excluded.channel,
                        cursor = coalesce(excluded.cursor, source_state.cursor),
-                       state = 'ok', failures = 0, backoff_until_ms = excluded.backoff_until_ms,
+                       state = excluded.state, failures = 0,
+                       backoff_until_ms = excluded.backoff_until_ms,
                        last_ok_ms = excluded.last_ok_ms,
                        stored = source_state.stored + excluded.stored,
-                       updated_ms = excluded.updated_ms, backfill = excluded.backfill""",
+                       updated_ms = excluded.updated_ms, backfill = excluded.backfill,
+                       last_error = coalesce(excluded.last_error, source_state.last_error),
+                       last_error_ms = coalesce(excluded.last_error_ms,
+                                                source_state.last_error_ms)""",
                 {
                     "source": source,
                     "channel": channel,
                     "cursor": cursor,
+                    "state": "warning" if warning else "ok",
                     "backfill": backfill,
                     "until": wait_until_ms,
                     "now": now_ms,
                     "stored": stored,
+                    "warning": warning or None,
+                    "warned": now_ms if warning else None,
                 },
             )
 

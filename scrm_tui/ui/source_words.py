@@ -14,6 +14,7 @@ SUMMARY_WIDTH = 64  # "sources: 5 ok · hn backing off until 09:41 · reddit aut
 # Shape and word carry the state; colour only repeats it (NO_COLOR, 16 colours).
 STATES: dict[str, tuple[str, str | None]] = {
     "ok": ("✓ ok", "queue--ok"),
+    "warning": ("⚠ partly read", "queue--warn"),  # the poll worked in part
     "backoff": ("… backing off", "queue--warn"),
     "degraded": ("⚠ degraded", "queue--warn"),
     "auth": ("✗ auth failed", "queue--late"),
@@ -22,6 +23,7 @@ STATES: dict[str, tuple[str, str | None]] = {
 }
 # What the status bar says of a source that is not ok.
 SHORT = {
+    "warning": "partly read",
     "backoff": "backing off",
     "degraded": "degraded",
     "auth": "auth failed",
@@ -32,6 +34,7 @@ SHORT = {
 
 # The shortest form, for a narrow status line: the mark each state's word starts with.
 MARKS = {
+    "partly read": "⚠ part",
     "backing off": "…",
     "degraded": "⚠",
     "auth failed": "✗ auth",
@@ -84,7 +87,8 @@ def summary(
         until = s.backoff_until_ms
         if s.state in ("backoff", "degraded") and until is not None and until > now_ms:
             text += f" until {clock_time(until, seconds=False)}"
-        reason = f": {_reason(s.last_error)}" if s.state == "auth" and s.last_error else ""
+        said = s.state in ("auth", "warning") and s.last_error
+        reason = f": {_reason(s.last_error or '')}" if said else ""
         named.append((text + reason, text))  # a person must act: say on what, if room
     live = collector is not None and collector[1] > now_ms
     fetched = max((s.last_ok_ms for s in states if s.last_ok_ms is not None), default=None)
@@ -121,7 +125,7 @@ def _short(progress: str) -> str:
 
 def _urgency(state: str) -> int:
     """Worst first: a refused token needs a person, a backoff heals itself."""
-    return {"auth": 0, "degraded": 1, "backoff": 2}.get(state, 3)
+    return {"auth": 0, "degraded": 1, "backoff": 2, "warning": 3}.get(state, 4)
 
 
 def _join(parts: list[str]) -> str:

@@ -233,7 +233,7 @@ class InboxScreen(Screen[None]):
             "$text-error"
             if "auth" in worst
             else "$text-warning"
-            if worst & {"backoff", "degraded"}
+            if worst & {"backoff", "degraded", "warning"}
             else "$text-muted"
         )
         # Room for it: what the mention count and position leave (see #sources-line).

@@ -127,7 +127,7 @@ class SourcesScreen(QueueScreen[SourceState]):
             "  ",
             (collector_line(collector, now), "" if live else "bold $text-warning"),
         ]
-        for state in ("ok", "backoff", "degraded", "auth", "setup", "off"):
+        for state in ("ok", "warning", "backoff", "degraded", "auth", "setup", "off"):
             if counts.get(state):
                 word = SHORT.get(state, state)
                 style = "bold $text-error" if state == "auth" else ""
@@ -177,8 +177,8 @@ class SourcesScreen(QueueScreen[SourceState]):
             lines.append(
                 Content.styled(
                     "Stopped: the network refused the credentials. Fix them in the config "
-                    "(`scrm doctor` checks them) and restart `scrm watch`: a new collector "
-                    "tries once more.",
+                    "(`scrm doctor` checks them) and restart `scrm watch`; until then the "
+                    "collector tries again every 30 minutes.",
                     "$text-warning",
                 )
             )
