@@ -10,15 +10,21 @@ fix a drip never ended.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 
+from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.http import make_client, send_request
+from scrm_tui.core.models import SourceState
 from scrm_tui.core.outgoing import SendError, TransientError
+from scrm_tui.service.collector import Collector, SourceSpec
+from scrm_tui.service.inbox import Inbox
 from tests.faults import FaultServer
+from tests.replay import rss_feed
 
 GUARD_S = 15.0  # far beyond every deadline here: only a missing deadline reaches it
 MB = 1024 * 1024
@@ -106,3 +112,108 @@ async def test_an_answer_within_limits_reads_as_before(
     assert response.status_code == 200 and response.json() == {"ok": True, "text": "café"}
     assert response.headers["x-ratelimit-limit"] == "9"
     assert response.request.url == faults.url("/ok")
+
+
+# ---------------------------------------------------------------- the collector
+
+
+def serve_news(faults: FaultServer) -> None:
+    """/news.xml: a feed with two fresh posts about Kestrel, answered at once."""
+    now = time.time()
+    faults.answer(
+        "/news.xml",
+        body=rss_feed([("n1", "Kestrel 2.0 is out", now - 60), ("n2", "Kestrel sync", now - 30)]),
+        content_type="application/rss+xml",
+    )
+
+
+def feed_specs(faults: FaultServer, client: httpx.AsyncClient) -> list[SourceSpec]:
+    serve_news(faults)
+    return [
+        # The slow one first: polled one after the other, it held up the rest.
+        SourceSpec("rss:slow", "rss", 60, FeedSource(client, url=faults.url("/slow"), name="slow")),
+        SourceSpec(
+            "rss:news", "rss", 60, FeedSource(client, url=faults.url("/news.xml"), name="news")
+        ),
+    ]
+
+
+async def wait_for_state(
+    col: Collector, source: str, what: str, check: Callable[[SourceState], bool]
+) -> None:
+    """Poll the database until `check(state)` holds (what a terminal would see)."""
+    deadline = time.monotonic() + GUARD_S
+    while True:
+        state = await col.states.get(source)
+        if state is not None and check(state):
+            return
+        assert time.monotonic() < deadline, f"{source} never {what}: {state}"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_slow_source_holds_up_no_other_and_shows_it_is_fetching(
+    faults: FaultServer, quick: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    faults.drip("/slow", every_s=0.2, content_type="application/rss+xml")
+    col = Collector(
+        inbox, feed_specs(faults, quick), holder="h:1", rng=random.Random(1),
+        show_fetching_after_s=0.0,
+    )  # fmt: skip
+
+    async with asyncio.timeout(GUARD_S):
+        assert await col.step()  # starts both polls and returns
+        await faults.arrived("/slow")
+        # While the slow answer drips, the other source is polled and stored...
+        await wait_for_state(col, "rss:news", "stored", lambda s: s.stored == 2)
+        # ...and the slow one is listed, as fetching since it began.
+        slow = await col.states.get("rss:slow")
+        assert slow is not None and slow.fetching_ms is not None and slow.last_ok_ms is None
+
+        await col.idle()  # the deadline ends the drip
+
+    slow = await col.states.get("rss:slow")
+    assert slow is not None and slow.state == "backoff" and slow.fetching_ms is None
+    assert slow.last_error == "slow: no complete answer within 1 s"
+    news = await col.states.get("rss:news")
+    assert news is not None and news.state == "ok"
+    await col.release()
+
+
+async def test_a_huge_feed_degrades_that_source_only_and_names_the_limit(
+    faults: FaultServer, quick: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    faults.huge("/slow", size=32 * MB, content_type="application/rss+xml")
+    col = Collector(inbox, feed_specs(faults, quick), holder="h:1", rng=random.Random(1))
+
+    async with asyncio.timeout(GUARD_S):
+        assert await col.poll_due() == 2
+
+    slow = await col.states.get("rss:slow")
+    assert slow is not None and slow.state == "backoff"
+    assert slow.last_error == "slow: answer larger than 1 MB; cut off"
+    news = await col.states.get("rss:news")
+    assert news is not None and news.state == "ok" and news.stored == 2
+
+
+async def test_stopping_cancels_a_request_in_flight_and_keeps_what_was_stored(
+    faults: FaultServer, inbox: Inbox
+) -> None:
+    faults.drip("/slow", every_s=0.2, content_type="application/rss+xml")
+    async with make_client(timeout=3.0, deadline_s=60.0) as client:  # a deadline far away
+        col = Collector(inbox, feed_specs(faults, client), holder="h:1", show_fetching_after_s=0.0)
+        stop = asyncio.Event()
+        async with asyncio.timeout(GUARD_S):
+            running = asyncio.create_task(col.run(stop, tick_s=0.05))
+            await faults.arrived("/slow")
+            await wait_for_state(col, "rss:news", "stored", lambda s: s.stored == 2)
+            await wait_for_state(col, "rss:slow", "marked", lambda s: s.fetching_ms is not None)
+
+            stop.set()
+            await running
+
+    slow = await col.states.get("rss:slow")
+    # Stopped, not failed: no error recorded, no mark left, the lease handed over.
+    assert slow is not None and slow.state == "ok" and slow.last_error is None
+    assert slow.fetching_ms is None and slow.cursor is None
+    assert (await inbox.stats())[0] == 2
+    assert await col.leases.holder("collector") is None
