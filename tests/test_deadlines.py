@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
+import sqlite3
+import subprocess
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
 from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.http import make_client, send_request
+from scrm_tui.core.config import parse_config
 from scrm_tui.core.models import SourceState
 from scrm_tui.core.outgoing import SendError, TransientError
 from scrm_tui.service.collector import Collector, SourceSpec
+from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.outbox import Dispatcher, OutboxWorker
 from tests.faults import FaultServer
 from tests.replay import rss_feed
 
@@ -217,3 +224,115 @@ async def test_stopping_cancels_a_request_in_flight_and_keeps_what_was_stored(
     assert slow.fetching_ms is None and slow.cursor is None
     assert (await inbox.stats())[0] == 2
     assert await col.leases.holder("collector") is None
+
+
+# ---------------------------------------------------------------- the outbox
+
+
+def hook_config(faults: FaultServer) -> str:
+    return f"""
+[teams.ops]
+description = "On call"
+
+[[teams.ops.webhooks]]
+kind = "json"
+name = "pager"
+url = "{faults.url("/hook")}"
+"""
+
+
+async def escalated(inbox: Inbox, faults: FaultServer) -> None:
+    config = parse_config(hook_config(faults), "config.toml")
+    inbox.configure(config, resolve(config, {}))
+    await inbox.escalations.escalate(None, "ops", "P1", "sync is down")
+
+
+def claim_until(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return int(conn.execute("SELECT claim_until_ms FROM outbox").fetchone()[0])
+
+
+async def test_a_dripping_webhook_ends_the_send_at_the_deadline(
+    faults: FaultServer, quick: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    faults.drip("/hook", every_s=0.2)
+    await escalated(inbox, faults)
+    worker = OutboxWorker(
+        inbox.outbox, Dispatcher(inbox.creds, inbox.outbox, inbox.clock, client=quick)
+    )
+
+    async with asyncio.timeout(GUARD_S):
+        [item] = await worker.run_due()
+
+    assert item.state == "pending" and item.attempts == 1  # tried again later, same key
+    assert item.last_error == 'webhook "pager": no complete answer within 1 s'
+
+
+async def test_the_holder_renews_its_claim_while_the_send_is_in_flight(
+    faults: FaultServer, inbox: Inbox, db_path: Path
+) -> None:
+    faults.drip("/hook", every_s=0.2)
+    await escalated(inbox, faults)
+    async with make_client(timeout=3.0, deadline_s=30.0) as client:
+        worker = OutboxWorker(
+            inbox.outbox,
+            Dispatcher(inbox.creds, inbox.outbox, time.time, client=client),
+            clock=time.time,
+            lease_ms=600,  # renewed every 200 ms
+            send_deadline_s=2.0,  # a send of several requests ends here, within GUARD_S
+        )
+        async with asyncio.timeout(GUARD_S):
+            sending = asyncio.create_task(worker.run_due())
+            await faults.arrived("/hook")
+            first = claim_until(db_path)
+            deadline = time.monotonic() + GUARD_S
+            while claim_until(db_path) <= first:  # the claim is renewed, not left to lapse
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.02)
+            [item] = await sending
+
+    assert item.state == "pending"
+    assert item.last_error == "no complete answer within 2 s"  # the whole send's deadline
+    assert len(faults.arrivals("/hook")) == 1
+
+
+async def test_a_webhook_that_answers_2xx_with_a_huge_body_counts_as_delivered(
+    faults: FaultServer, quick: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    # Cut off at 256 KB, the answer is still a 2xx: sending again would deliver twice.
+    faults.huge("/hook", size=4 * MB)
+    await escalated(inbox, faults)
+    worker = OutboxWorker(
+        inbox.outbox, Dispatcher(inbox.creds, inbox.outbox, inbox.clock, client=quick)
+    )
+
+    async with asyncio.timeout(GUARD_S):
+        [item] = await worker.run_due()
+
+    assert item.state == "sent" and len(faults.arrivals("/hook")) == 1
+    assert faults.sent("/hook") < 4 * MB
+
+
+async def test_an_expired_claim_is_taken_over_only_from_a_holder_that_is_gone(
+    faults: FaultServer, inbox: Inbox, db_path: Path
+) -> None:
+    faults.answer("/hook", body="ok", content_type="text/plain")
+    await escalated(inbox, faults)
+    holder = subprocess.Popen(["sleep", "60"])  # another process on this host
+    try:
+        name = f"{socket.gethostname()}:{holder.pid}"
+        now_ms = int(time.time() * 1000)
+        assert await inbox.outbox.claim(name, now_ms, 1, inbox.creds.accounts, inbox.creds.targets)
+        worker = OutboxWorker(inbox.outbox, Dispatcher(inbox.creds, inbox.outbox, time.time))
+        # Its lease ran out long ago, but it is alive: its send may be in flight.
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("UPDATE outbox SET claim_until_ms = 0, updated_ms = ?", (now_ms,))
+        assert await worker.run_due() == []
+        # A claim last renewed before that process started is not its own (a reused pid).
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("UPDATE outbox SET updated_ms = ?", (now_ms - 3_600_000,))
+        [item] = await worker.run_due()
+        assert item.state == "sent" and len(faults.arrivals("/hook")) == 1
+    finally:
+        holder.kill()
+        holder.wait()

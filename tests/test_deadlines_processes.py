@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock
 from tests.faults import FaultServer
-from tests.test_deadlines import serve_news
+from tests.test_deadlines import escalated, hook_config, serve_news
 from tests.test_watch_cli import read_until, scrm
 
 pytestmark = pytest.mark.xdist_group("subprocess")
@@ -95,3 +97,41 @@ def test_ctrl_c_ends_watch_mid_request_and_a_slow_source_shows_in_sources(
     assert query(db, "SELECT count(*) FROM source_state WHERE fetching_ms IS NOT NULL") == [(0,)]
     assert query(db, "SELECT count(*) FROM mentions") == [(2,)]
     assert "fetching" not in scrm("sources", *common).stdout  # nobody waits on it now
+
+
+async def test_a_second_outbox_send_never_resends_a_webhook_in_flight(
+    tmp_path: Path, faults: FaultServer
+) -> None:
+    faults.drip("/hook", every_s=1.0)
+    db = tmp_path / "scrm.db"
+    config = tmp_path / "config.toml"
+    config.write_text(hook_config(faults), encoding="utf-8")
+    async with await Inbox.open(db, "kate", fixed_clock) as inbox:
+        await escalated(inbox, faults)
+    common = ["outbox", "send", "--db", str(db), "--config", str(config), "--agent", "kate"]
+
+    first = start(*common, output=tmp_path / "first.out")
+    try:
+        faults.wait("/hook")  # the first sender's request is in, its answer dripping
+        # 95 s later, as far as the claim knows: its 90 s lease has run out.
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE outbox SET claim_until_ms = 0")
+        second = start(*common, output=tmp_path / "second.out")
+        try:
+            wait_for(
+                "the second sender ends or sends",
+                lambda: second.poll() is not None or len(faults.arrivals("/hook")) > 1,
+            )
+            assert len(faults.arrivals("/hook")) == 1  # delivered once, not again
+            assert second.wait(timeout=30) == 0
+        finally:
+            if second.poll() is None:
+                second.kill()
+                second.wait()
+        said = (tmp_path / "second.out").read_text()
+        assert "0 sent, 0 failed, 1 waiting" in said
+        assert query(db, "SELECT state, attempts FROM outbox") == [("sending", 1)]
+        assert first.poll() is None  # still sending, as far as it knows
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
