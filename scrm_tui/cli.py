@@ -523,22 +523,34 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
             on_progress=progress,
             on_lease=None if once else lease,
         )
+        # Ctrl+C (or a service manager's TERM) ends the watch within a moment, requests
+        # in flight or not: they are cancelled, what was fetched is stored, the lease
+        # is handed over.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
         if once:
             if not await collector.take_lease():
                 holder = await inbox.collector()
                 who = sanitize.for_message(holder[0] if holder else "?", 80)
                 return _fail(f"another collector is polling ({who})")
+            polling = asyncio.ensure_future(collector.poll_due())
+            stopping = asyncio.ensure_future(stop.wait())
             try:
-                await collector.poll_due()
+                await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                stopping.cancel()
                 await collector.release()
-            return EXIT_OK
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        print(f"watching {len(specs)} sources as {collector.holder}; Ctrl+C stops", file=sys.stderr)
-        await collector.run(stop)
+            await polling
+        else:
+            print(
+                f"watching {len(specs)} sources as {collector.holder}; Ctrl+C stops",
+                file=sys.stderr,
+            )
+            await collector.run(stop)
+        if stop.is_set():
+            print("scrm: stopped; the lease is free for another collector", file=sys.stderr)
     return EXIT_OK
 
 
@@ -571,6 +583,8 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
                 line += f"  until {absolute(state.backoff_until_ms)}"
             if state.backfill is not None:
                 line += f"  backfilling, at {sanitize.for_message(state.backfill, 40)}"
+            if state.fetching_ms is not None and holder and holder[1] > now:
+                line += f"  fetching for {max(0, now - state.fetching_ms) // 1000} s"
             if state.last_error and state.state != "ok":
                 line += f"\n{'':33}{sanitize.for_message(state.last_error, 300)}"
             print(line)

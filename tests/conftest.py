@@ -15,6 +15,7 @@ import pytest
 from scrm_tui.channels.http import make_client
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
+from tests.faults import FaultServer
 from tests.loopback import Loopback, serve
 from tests.terminal import Terminal
 
@@ -120,3 +121,10 @@ def terminal(isolated_home: Path) -> Iterator[Terminal]:
         yield term
     finally:
         term.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def faults() -> Iterator[FaultServer]:
+    """A server that drips, hangs or floods on the paths a test says (tests/faults.py)."""
+    with FaultServer() as server:
+        yield server

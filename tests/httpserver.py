@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from typing import Any, Self
 
 
 class ThreadedServer:
@@ -53,3 +53,29 @@ class ThreadedServer:
             raise RuntimeError(f"{self.NAME}: start the server first")
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """Keep-alive HTTP/1.1, no log lines (tests read what a server recorded instead);
+    every method is answered by `_serve`."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each keep-alive answer waits for a delayed ACK
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        raise NotImplementedError

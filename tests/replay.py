@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
 try:
-    from tests.httpserver import ThreadedServer
+    from tests.httpserver import QuietHandler, ThreadedServer
     from tests.recorded import PAYLOADS, library
 except ImportError:  # run as a script
-    from httpserver import ThreadedServer  # type: ignore[no-redef]
+    from httpserver import QuietHandler, ThreadedServer  # type: ignore[no-redef]
     from recorded import PAYLOADS, library  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Any
@@ -226,19 +226,8 @@ class Replay(ThreadedServer):
         return route.status, headers, body
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else each keep-alive answer waits for a delayed ACK
+class _Handler(QuietHandler):
     replay: Replay  # set on the subclass made by Replay.start
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: tests read `server.requests()` instead."""
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

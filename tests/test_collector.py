@@ -219,11 +219,13 @@ async def test_a_long_backfill_keeps_the_lease_and_shows_how_far_it_got(
         two = collector(second, [spec], clock, "host-b:2")
         # 50 pages of 3 s each: far past the lease's 20 s, renewed between pages.
         assert await one.step()
+        await one.idle()
         assert not await two.take_lease()
         state = await one.states.get("slow")
         assert state is not None and state.cursor == "50"
         assert state.backfill == datetime.fromtimestamp(NOW - 50 * 60, UTC).strftime("%H:%M")
         assert await one.step()  # the rest of the backfill: caught up, no progress shown
+        await one.idle()
         state = await one.states.get("slow")
         assert state is not None and state.cursor == "60" and state.backfill is None
         await one.release()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import html as html_lib
 import json
 import re
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,15 +31,147 @@ _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://([^\s/?#\"'<>]+)[^\s\"'<>]*", re.IGNOR
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
-def make_client(
-    *, timeout: float = 20.0, connect_timeout: float = 5.0, user_agent: str | None = None
-) -> httpx.AsyncClient:
-    """The client every sender shares: bounded waits, a named agent, no redirects.
+# Every exchange ends within DEADLINE_S, however slowly the server trickles its answer
+# (a read timeout alone restarts with each byte), and reads at most MAX_BYTES of it:
+# one slow or huge answer costs its own source a try, never the process.
+DEADLINE_S = 30.0
+MAX_BYTES = 8 * 1024 * 1024  # a page of API JSON or a feed; the largest seen is ~70 KB
+WEBHOOK_MAX_BYTES = 256 * 1024  # a webhook answers "ok" or a small JSON message
+_MAX_BYTES_KEY = "scrm.max_bytes"  # a request's own limit, in its extensions
 
+
+class NoCompleteAnswer(httpx.TimeoutException):
+    """The whole exchange (connect, send, every byte of the answer) outlasted the deadline."""
+
+    def __init__(self, deadline_s: float, request: httpx.Request) -> None:
+        super().__init__(f"no complete answer within {deadline_s:g} s", request=request)
+        self.deadline_s = deadline_s
+
+
+class AnswerTooLarge(httpx.TransportError):
+    """The answer went past its byte limit; reading stopped there. Its status was read:
+    a 2xx says the request itself worked."""
+
+    def __init__(self, limit: int, response: httpx.Response) -> None:
+        message = f"answer larger than {size_text(limit)}; cut off"
+        super().__init__(message, request=response.request)
+        self.limit = limit
+        self.status = response.status_code
+
+
+class BoundedClient(httpx.AsyncClient):
+    """An AsyncClient whose every answer is complete within `deadline_s` and read up to
+    `max_bytes` (after decompression, so a small gzip bomb is stopped too)."""
+
+    def __init__(self, *, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
+        # Every answer's raw bytes are counted as they arrive, redirects and proxies too.
+        hooks = {"response": [self._count_raw]}
+        super().__init__(event_hooks=hooks, **kwargs)
+        self.deadline_s = deadline_s
+        self.max_bytes = max_bytes
+
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        deadline = asyncio.timeout(self.deadline_s)
+        try:
+            async with deadline:
+                response = await super().send(request, stream=True, **kwargs)
+                if stream:  # the caller reads (and bounds) the body itself
+                    return response
+                try:
+                    body = await _read_capped(response, _limit(request, self.max_bytes))
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            if deadline.expired():
+                raise NoCompleteAnswer(self.deadline_s, request) from None
+            raise
+        return _with_body(response, body)
+
+    async def _count_raw(self, response: httpx.Response) -> None:
+        limit = _limit(response.request, self.max_bytes)
+        response.stream = _CappedStream(response.stream, limit, response)
+
+
+class _CappedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: Any, limit: int, response: httpx.Response) -> None:
+        self._inner, self._limit, self._response = inner, limit, response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        seen = 0
+        async for chunk in self._inner:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise AnswerTooLarge(self._limit, self._response)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise AnswerTooLarge(limit, response)
+    return bytes(body)
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """The answer with its (decoded) body read: the headers that described the bytes on
+    the wire go, as they no longer describe `content`."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    read = httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+        history=response.history,
+        default_encoding=response.default_encoding,
+    )
+    read.elapsed = response.elapsed
+    return read
+
+
+def _limit(request: httpx.Request, default: int) -> int:
+    limit = request.extensions.get(_MAX_BYTES_KEY)
+    return limit if isinstance(limit, int) else default
+
+
+def size_text(size: int) -> str:
+    """`8 MB`, `256 KB`: a byte limit as people read it."""
+    for unit, step in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= step:
+            return f"{size / step:g} {unit}"
+    return f"{size} bytes"
+
+
+def make_client(
+    *,
+    timeout: float = 20.0,
+    connect_timeout: float = 5.0,
+    user_agent: str | None = None,
+    deadline_s: float = DEADLINE_S,
+    max_bytes: int = MAX_BYTES,
+) -> httpx.AsyncClient:
+    """The client every sender shares: bounded waits and answers, a named agent, no
+    redirects.
+
+    `timeout` bounds each wait for a byte, `deadline_s` the whole exchange, `max_bytes`
+    what is read of an answer (a request may ask for less: send_request's `max_bytes`).
     Redirects are not followed so a token or webhook secret is never replayed to a
     host we did not choose.
     """
-    return httpx.AsyncClient(
+    return BoundedClient(
+        deadline_s=deadline_s,
+        max_bytes=max_bytes,
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
         headers={"User-Agent": user_agent or USER_AGENT},
@@ -47,9 +180,18 @@ def make_client(
 
 
 async def send_request(
-    client: httpx.AsyncClient, method: str, url: str | httpx.URL, *, service: str, **kwargs: Any
+    client: httpx.AsyncClient,
+    method: str,
+    url: str | httpx.URL,
+    *,
+    service: str,
+    max_bytes: int | None = None,
+    **kwargs: Any,
 ) -> httpx.Response:
-    """`client.request` whose failures are SendErrors with a reason for people."""
+    """`client.request` whose failures are SendErrors with a reason for people;
+    `max_bytes` reads less of the answer than the client's limit."""
+    if max_bytes is not None:
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), _MAX_BYTES_KEY: max_bytes}
     try:
         return await client.request(method, url, **kwargs)
     except httpx.UnsupportedProtocol:
@@ -58,6 +200,12 @@ async def send_request(
         ) from None
     except httpx.InvalidURL:
         raise PermanentError(f"{service}: the configured address is not a valid URL") from None
+    except NoCompleteAnswer as exc:
+        # The request may have arrived; what came back is unknown.
+        raise TransientError(f"{service}: {exc}") from None
+    except AnswerTooLarge as exc:
+        # The status is known (a sender may count a 2xx as done), the body unusable.
+        raise TransientError(f"{service}: {exc}", status=exc.status) from None
     except httpx.TransportError as exc:
         # `from None`: httpx's own message and chain may quote the URL (a secret for webhooks).
         raise transport_error(exc, service) from None

@@ -12,8 +12,20 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.http import USER_AGENT, check, iso_utc, send_request
-from scrm_tui.core.outgoing import EscalationNotice, PermanentError, Sent, Webhook
+from scrm_tui.channels.http import (
+    USER_AGENT,
+    WEBHOOK_MAX_BYTES,
+    check,
+    iso_utc,
+    send_request,
+)
+from scrm_tui.core.outgoing import (
+    EscalationNotice,
+    PermanentError,
+    Sent,
+    TransientError,
+    Webhook,
+)
 
 SLACK_SECTION_MAX = 3000
 SLACK_HEADER_MAX = 150
@@ -64,12 +76,22 @@ class WebhookSender:
             f'the webhook "{hook.name}" has an unknown kind (slack, discord, json)'
         )
 
+    async def _post(self, label: str, url: str | httpx.URL, **kwargs: Any) -> httpx.Response | None:
+        """The answer to a POST; None when it was a 2xx too large to read: delivered,
+        and sending it again would deliver it twice."""
+        try:
+            return await send_request(
+                self._client, "POST", url, service=label, max_bytes=WEBHOOK_MAX_BYTES, **kwargs
+            )
+        except TransientError as error:
+            if error.status is not None and 200 <= error.status < 300:
+                return None
+            raise
+
     async def _slack(self, hook: Webhook, notice: EscalationNotice, key: str) -> Sent:
         label = f'Slack webhook "{hook.name}"'
-        response = await send_request(
-            self._client, "POST", hook.url, service=label, json=slack_body(notice)
-        )
-        if response.is_success:
+        response = await self._post(label, hook.url, json=slack_body(notice))
+        if response is None or response.is_success:
             return Sent(remote_id=key)
         word = response.text.strip()
         word = word if _SLACK_WORD.fullmatch(word) else ""
@@ -85,9 +107,9 @@ class WebhookSender:
         label = f'Discord webhook "{hook.name}"'
         # wait=true: Discord answers with the message (and its id) instead of 204.
         url = httpx.URL(hook.url).copy_set_param("wait", "true")
-        response = await send_request(
-            self._client, "POST", url, service=label, json=discord_body(notice)
-        )
+        response = await self._post(label, url, json=discord_body(notice))
+        if response is None:
+            return Sent(remote_id=key)
         if response.is_success:
             # Delivered, whatever the body says: a repeat would post the message twice.
             message = _json_or_none(response)
@@ -113,10 +135,9 @@ class WebhookSender:
         if hook.secret:
             headers["X-Scrm-Signature-256"] = sign(hook.secret, body)
         label = f'webhook "{hook.name}"'
-        response = await send_request(
-            self._client, "POST", hook.url, service=label, content=body, headers=headers
-        )
-        check(response, label, self._clock(), secrets=_secrets(hook))
+        response = await self._post(label, hook.url, content=body, headers=headers)
+        if response is not None:
+            check(response, label, self._clock(), secrets=_secrets(hook))
         return Sent(remote_id=key)
 
 

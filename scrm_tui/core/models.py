@@ -316,6 +316,7 @@ class SourceState:
     stored: int  # mentions stored from it, in all
     updated_ms: int
     backfill: str | None = None  # how far back a backfill still paging has reached
+    fetching_ms: int | None = None  # since when a slow answer is awaited (None: not waiting)
 
     @property
     def worked(self) -> bool:

@@ -1,17 +1,21 @@
 """The collector: polls each source on its schedule, within each API's limits, as the one
 lease holder among every scrm process on the database.
 
-A poll stores the mentions first and the cursor after, so a crash in between fetches
-them again (ingest is idempotent) and never skips any. Errors never leave a source:
-a transient one backs off exponentially with jitter (or as long as the API asked),
-repeated ones mark the source degraded, refused credentials stop it with the reason
-and it is tried again after AUTH_RETRY_S. Every poll sets the state anew.
+Each source is polled in its own task, so a slow one (an answer trickling in until the
+HTTP deadline ends it) holds up no other, nor the lease's renewal; a stop cancels the
+requests in flight and waits for what is being stored. A poll stores the mentions
+first and the cursor after, so a crash in between fetches them again (ingest is
+idempotent) and never skips any. Errors never leave a source: a transient one backs
+off exponentially with jitter (or as long as the API asked), repeated ones mark the
+source degraded, refused credentials stop it with the reason and it is tried again
+after AUTH_RETRY_S. Every poll sets the state anew.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -38,6 +42,9 @@ BACKOFF_BASE_S = 15.0
 BACKOFF_CAP_S = 30 * 60.0
 MAX_PAGES_PER_POLL = 50  # a backfill yields to the other sources after this many
 AUTH_RETRY_S = 30 * 60.0  # refused credentials: try again this long after (a fix may land)
+# A fetch slower than this is written down ("fetching for 40 s" in `scrm sources` and S);
+# quicker ones cost no write, which would wake every open terminal.
+SHOW_FETCHING_AFTER_S = 2.0
 
 
 class Source(Protocol):
@@ -74,6 +81,7 @@ class Collector:
         on_progress: Callable[[str, str], None] | None = None,
         on_polled: Callable[[SourceSpec, SourceState | None, int], None] | None = None,
         on_lease: Callable[[bool, str | None], None] | None = None,
+        show_fetching_after_s: float = SHOW_FETCHING_AFTER_S,
     ) -> None:
         self.inbox = inbox
         self.specs = list(specs)
@@ -91,6 +99,10 @@ class Collector:
         self.holding = False
         self._renewed = 0.0
         self._leased = False
+        self.show_fetching_after_s = show_fetching_after_s
+        self._polls: dict[str, asyncio.Task[None]] = {}  # in flight, by source name
+        self._fetches: dict[str, asyncio.Future[Page]] = {}  # their requests, to cancel
+        self._storing = asyncio.Lock()  # one poll at a time writes what it fetched
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -98,36 +110,42 @@ class Collector:
     # ---------------------------------------------------------------- one source
 
     async def poll(self, spec: SourceSpec) -> SourceState | None:
-        """Poll one source now (its pages, for a backfill) and record how it went."""
+        """Poll one source now (its pages, for a backfill) and record how it went.
+        None when the collector stopped it mid-request: nothing was recorded then."""
         state = await self.states.get(spec.name)
         cursor = state.cursor if state else None
         since_ms = self.now_ms() - int(self.backfill_s * 1000)
         total = 0
         for _ in range(MAX_PAGES_PER_POLL):
             try:
-                page = await spec.source.fetch(cursor, since_ms)
+                page = await self._fetch(spec, cursor, since_ms)
+            except _Stopped:
+                return None
             except SendError as error:
-                await self._failed(spec, error)
+                async with self._storing:
+                    await self._failed(spec, error)
                 break
             except Exception as error:  # a bug in a source: that source stops, not us
                 log.exception("source %s failed", spec.name)
-                await self._failed(spec, SendError(f"{type(error).__name__}: {error}"))
+                async with self._storing:
+                    await self._failed(spec, SendError(f"{type(error).__name__}: {error}"))
                 break
-            stored = (await self.inbox.ingest(page.mentions)).stored if page.mentions else []
-            total += len(stored)
-            wait_until = (
-                self.now_ms() + int(page.wait_s * 1000) if page.wait_s is not None else None
-            )
-            await self.states.succeeded(
-                spec.name,
-                spec.channel,
-                cursor=page.cursor,
-                stored=len(stored),
-                now_ms=self.now_ms(),
-                wait_until_ms=wait_until,
-                backfill=page.progress if page.more else None,
-                warning=page.warning,
-            )
+            async with self._storing:
+                stored = (await self.inbox.ingest(page.mentions)).stored if page.mentions else []
+                total += len(stored)
+                wait_until = (
+                    self.now_ms() + int(page.wait_s * 1000) if page.wait_s is not None else None
+                )
+                await self.states.succeeded(
+                    spec.name,
+                    spec.channel,
+                    cursor=page.cursor,
+                    stored=len(stored),
+                    now_ms=self.now_ms(),
+                    wait_until_ms=wait_until,
+                    backfill=page.progress if page.more else None,
+                    warning=page.warning,
+                )
             cursor = page.cursor or cursor
             if page.progress and self.on_progress is not None:
                 self.on_progress(spec.name, page.progress)
@@ -139,6 +157,28 @@ class Collector:
         if self.on_polled is not None:
             self.on_polled(spec, after, total)
         return after
+
+    async def _fetch(self, spec: SourceSpec, cursor: str | None, since_ms: int) -> Page:
+        """One page, as a task `stop_polls` can cancel; a slow one is written down so
+        every terminal sees what the collector waits on."""
+        started = self.now_ms()
+        fetch = asyncio.ensure_future(spec.source.fetch(cursor, since_ms))
+        self._fetches[spec.name] = fetch
+        try:
+            await asyncio.wait({fetch}, timeout=self.show_fetching_after_s)
+            if not fetch.done():
+                await self.states.fetching(
+                    spec.name, spec.channel, since_ms=started, now_ms=self.now_ms()
+                )
+            return await fetch
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # this poll itself is cancelled, not only its request
+            raise _Stopped from None
+        finally:
+            self._fetches.pop(spec.name, None)
+            fetch.cancel()  # a no-op once it is done
 
     async def _failed(self, spec: SourceSpec, error: SendError) -> None:
         now = self.clock()
@@ -180,20 +220,52 @@ class Collector:
         return ready
 
     async def poll_due(self) -> int:
-        """One round: every due source once. Returns how many were polled."""
-        polled = 0
-        for spec in await self.due():
-            await self._poll_scheduled(spec)
-            polled += 1
-        return polled
+        """One round: every due source once, side by side. Returns how many were polled."""
+        started = self._start(await self.due())
+        await self.idle()
+        return started
+
+    def _start(self, specs: Sequence[SourceSpec]) -> int:
+        """A task for each of `specs` not polled already; the tasks are kept until done."""
+        started = 0
+        for spec in specs:
+            if spec.name in self._polls:
+                continue
+            task = asyncio.create_task(self._poll_scheduled(spec), name=f"poll {spec.name}")
+            self._polls[spec.name] = task
+            task.add_done_callback(functools.partial(self._polled_one, spec))
+            started += 1
+        return started
+
+    def _polled_one(self, spec: SourceSpec, task: asyncio.Task[None]) -> None:
+        if self._polls.get(spec.name) is task:
+            del self._polls[spec.name]
+        if not task.cancelled() and task.exception() is not None:
+            # The database failed us (busy for too long, say): try at the next interval.
+            log.error("polling %s failed", spec.name, exc_info=task.exception())
+            self._next[spec.name] = self.clock() + spec.interval_s
+
+    async def idle(self) -> None:
+        """Wait until no poll is in flight (each ends by itself: the HTTP deadline)."""
+        while self._polls:
+            await asyncio.wait(list(self._polls.values()))
+
+    async def stop_polls(self) -> None:
+        """Cancel the requests in flight and wait for the polls to end: what they
+        fetched already is stored (each page in one transaction), the rest is not."""
+        for fetch in list(self._fetches.values()):
+            fetch.cancel()
+        await self.idle()
 
     async def _poll_scheduled(self, spec: SourceSpec) -> None:
         state = await self.poll(spec)
-        if state is not None and state.worked and state.backfill is not None:
+        if state is None:
+            return  # stopped mid-request: due again whenever polling resumes
+        if state.worked and state.backfill is not None:
             # A backfill that yielded to the others goes on next round (or when the
             # rate limit it reported allows: its backoff_until says so).
             self._next.pop(spec.name, None)
-        elif state is not None and state.worked:
+        elif state.worked:
             self._next[spec.name] = self.clock() + spec.interval_s
         else:  # a failure: its backoff, not the interval, says when to try again
             self._next.pop(spec.name, None)
@@ -220,6 +292,8 @@ class Collector:
         self.holding = await self.leases.acquire(
             LEASE, self.holder, now, LEASE_TTL_MS, steal_from=steal
         )
+        if self.holding and not was:
+            await self.states.stopped_fetching()  # marks of a collector that is gone
         self._renewed = self.clock()
         self._tell(was, None if self.holding else (current.holder if current else None))
         return self.holding
@@ -237,27 +311,26 @@ class Collector:
         return self.holding
 
     async def step(self) -> bool:
-        """One tick: keep or take the lease and, while holding it, poll what is due.
-        Returns whether this process is the collector."""
+        """One tick: keep or take the lease and, while holding it, start polling what
+        is due (each source in its own task). Returns whether this process collects."""
         if not await self.keep_lease():
+            await self.stop_polls()  # taken over while we were slow: the new holder polls
             return False
         self._leased = True  # from here a long backfill renews between its pages
-        try:
-            for spec in await self.due():
-                if not await self.keep_lease():
-                    break  # taken over while we were slow: the new holder polls
-                await self._poll_scheduled(spec)
-        finally:
-            self._leased = False
+        self._start(await self.due())
         return self.holding
 
     async def release(self) -> None:
+        """Stop polling and hand the lease over at once."""
+        await self.stop_polls()
         if self.holding:
             self.holding = False
+            await self.states.stopped_fetching()
             await self.leases.release(LEASE, self.holder)
 
     async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
-        """Poll while holding the lease; otherwise wait to take it over."""
+        """Poll while holding the lease; otherwise wait to take it over. Setting `stop`
+        ends it within a moment, requests in flight or not."""
         try:
             while not stop.is_set():
                 await self.step()
@@ -265,3 +338,7 @@ class Collector:
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
             await self.release()
+
+
+class _Stopped(Exception):
+    """The collector cancelled this poll's request (it stops, or lost the lease)."""

@@ -5,6 +5,11 @@ any byte goes out, and marked sent in its own transaction afterwards. A process
 killed in between leaves the item in `sending`; whoever picks it up next sends it
 again with the same key, and the sender makes that repeat harmless (Mastodon's
 Idempotency-Key, the Bluesky record key, or a look for our own post first).
+
+A send in flight is never sent again by another process: the holder renews its claim
+while it sends, a send ends within SEND_DEADLINE_S (well inside the claim), and a
+claim whose holder is still alive on this host is never taken over, even if it ran
+out (a stopped or suspended process that wakes up would otherwise send it twice).
 """
 
 from __future__ import annotations
@@ -34,15 +39,19 @@ from scrm_tui.core.outgoing import (
     TransientError,
 )
 from scrm_tui.service.credentials import Credentials
-from scrm_tui.service.processes import gone_here, process_id
+from scrm_tui.service.processes import alive_here, gone_here, process_id
 from scrm_tui.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
-# A claim outlives the slowest request (20 s timeout) with room to spare; a claim of a
-# process that is known dead (same host, pid gone) is released at once instead.
+# A claim outlives the slowest send with room to spare, and its holder renews it every
+# third of it; a claim of a process that is known dead (same host, pid gone) is
+# released at once instead.
 LEASE_MS = 90_000
+# Each request ends within the HTTP deadline (30 s); a send of several requests (a
+# session, then the post) ends within this, however the server answers.
+SEND_DEADLINE_S = 60.0
 MAX_TRIES = 8  # transient failures before an item is failed (then retried by hand)
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 600.0
@@ -63,11 +72,18 @@ def backoff_s(tries: int, rng: random.Random | None = None) -> float:
 class Dispatcher:
     """Turns an outbox item into one call of the right sender."""
 
-    def __init__(self, creds: Credentials, store: OutboxStore, clock: Clock = time.time):
+    def __init__(
+        self,
+        creds: Credentials,
+        store: OutboxStore,
+        clock: Clock = time.time,
+        *,
+        client: Any = None,
+    ):
         self.creds = creds
         self.store = store
         self.clock = clock
-        self._client: Any = None
+        self._client: Any = client  # made on first use unless given
         self._senders: dict[str, _Sender] = {}
         self._hooks: WebhookSender | None = None
 
@@ -146,6 +162,8 @@ class OutboxWorker:
         clock: Clock = time.time,
         worker: str | None = None,
         rng: random.Random | None = None,
+        lease_ms: int = LEASE_MS,
+        send_deadline_s: float = SEND_DEADLINE_S,
     ) -> None:
         self.store = store
         self.dispatcher = dispatcher
@@ -153,6 +171,8 @@ class OutboxWorker:
         self.clock = clock
         self.worker = worker or process_id()
         self.rng = rng or random.Random()
+        self.lease_ms = lease_ms
+        self.send_deadline_s = send_deadline_s
         self.wake = asyncio.Event()
         self._listeners: list[Callable[[OutboxItem], None]] = []
 
@@ -166,7 +186,7 @@ class OutboxWorker:
     async def release_dead(self) -> int:
         """Claims left by a process on this host that no longer exists are due now."""
         released = 0
-        for outbox_id, claimed_by in await self.store.claims():
+        for outbox_id, claimed_by, _ in await self.store.claims():
             if claimed_by == self.worker:
                 continue
             if gone_here(claimed_by) and await self.store.release(
@@ -175,6 +195,14 @@ class OutboxWorker:
                 released += 1
         return released
 
+    async def _live_holders(self) -> set[str]:
+        """Who holds a claim and is alive on this host (and was when it last renewed)."""
+        return {
+            claimed_by
+            for _, claimed_by, renewed_ms in await self.store.claims()
+            if claimed_by != self.worker and alive_here(claimed_by, renewed_ms)
+        }
+
     async def run_due(self) -> list[OutboxItem]:
         """Send everything due now; returns the items as they ended up."""
         done: list[OutboxItem] = []
@@ -182,23 +210,40 @@ class OutboxWorker:
             item = await self.store.claim(
                 self.worker,
                 self.now_ms(),
-                LEASE_MS,
+                self.lease_ms,
                 self.dispatcher.channels,
                 self.dispatcher.targets,
+                respect=await self._live_holders(),
             )
             if item is None:
                 return done
-            await self._attempt(item)
+            if not await self._attempt(item):
+                continue  # the claim was lost mid-send: its new holder reports it
             after = await self.store.get(item.id)
             if after is not None:
                 done.append(after)
                 for listener in list(self._listeners):
                     listener(after)
 
-    async def _attempt(self, item: OutboxItem) -> None:
+    async def _attempt(self, item: OutboxItem) -> bool:
+        """Send one claimed item and record how it went; False if the claim was lost
+        while sending (nothing is recorded then: its new holder does that)."""
         redact = self.dispatcher.creds.redact
+        sending = asyncio.ensure_future(self._deliver(item))
+        sent_or_failed = asyncio.Event()
+        renewing = asyncio.ensure_future(self._renew(item, sending, sent_or_failed))
         try:
-            sent = await self.dispatcher.send(item)
+            try:
+                sent = await sending
+            finally:
+                # Not cancelled: a renewal under way finishes its transaction first.
+                sent_or_failed.set()
+                await renewing
+        except asyncio.CancelledError:
+            if sending.cancelled() and not _being_cancelled():
+                log.error("outbox item %s: another process took the claim over", item.id)
+                return False
+            raise
         except PermanentError as error:
             await self.store.mark_failed(item.id, redact(error.reason), self.now_ms())
         except TransientError as error:
@@ -212,6 +257,33 @@ class OutboxWorker:
         else:
             done = self.done_on_send and item.kind != "webhook"
             await self.store.mark_sent(item.id, sent.remote_id, sent.url, self.now_ms(), done)
+        return True
+
+    async def _deliver(self, item: OutboxItem) -> Sent:
+        """The network part of a send (no database writes: it may be cancelled)."""
+        deadline = asyncio.timeout(self.send_deadline_s)
+        try:
+            async with deadline:
+                return await self.dispatcher.send(item)
+        except TimeoutError:
+            if deadline.expired():
+                reason = f"no complete answer within {self.send_deadline_s:g} s"
+                raise TransientError(reason) from None
+            raise
+
+    async def _renew(
+        self, item: OutboxItem, sending: asyncio.Future[Sent], over: asyncio.Event
+    ) -> None:
+        """Keep the claim alive while the item is sent, every third of its lease; if
+        another process took it over (a lease run out on another host), stop sending."""
+        while not over.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(over.wait(), self.lease_ms / 3000)
+            if over.is_set():
+                return
+            if not await self.store.renew_claim(item.id, self.worker, self.now_ms(), self.lease_ms):
+                sending.cancel()
+                return
 
     async def _retry(self, item: OutboxItem, error: SendError) -> None:
         reason = self.dispatcher.creds.redact(error.reason)
@@ -245,3 +317,8 @@ class OutboxWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), wait)
             self.wake.clear()
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -30,6 +30,32 @@ def gone_here(holder: str) -> bool:
     return _zombie(int(pid))
 
 
+def alive_here(holder: str, since_ms: int) -> bool:
+    """True when `holder` runs on this host and its process has been running since
+    `since_ms` at least (a process started later only reuses the pid)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or gone_here(holder):
+        return False
+    started = _started_ms(int(pid))
+    # /proc gives the boot time to the second: allow that much.
+    return started is None or started <= since_ms + 1000
+
+
+def _started_ms(pid: int) -> int | None:
+    """When a process started (epoch ms), where /proc says; None where it cannot."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/stat").read_text()
+    except OSError:
+        return None
+    booted = next((line.split()[1] for line in boot.splitlines() if line.startswith("btime")), None)
+    fields = stat[stat.rfind(")") + 2 :].split()  # from field 3 (state) on
+    if booted is None or len(fields) < 20 or not fields[19].isdigit():
+        return None
+    ticks = int(fields[19])  # field 22: start time, in clock ticks after boot
+    return int((int(booted) + ticks / os.sysconf("SC_CLK_TCK")) * 1000)
+
+
 def _zombie(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()

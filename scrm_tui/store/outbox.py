@@ -118,12 +118,17 @@ class OutboxStore:
         lease_ms: int,
         channels: Collection[str],
         targets: Collection[str] = (),
+        *,
+        respect: Collection[str] = (),
     ) -> OutboxItem | None:
         """Take the next due item this worker can send: pending and due, or left in
-        `sending` by a worker whose lease ran out. Atomic across processes."""
+        `sending` by a worker whose lease ran out, unless that worker is one of
+        `respect` (known to be alive: its send may still be in flight). Atomic across
+        processes."""
         if not channels and not targets:
             return None
-        params: list[Any] = [now_ms, now_ms]
+        params: list[Any] = [now_ms, now_ms, *sorted(respect)]
+        alive = ",".join("?" * len(respect))
         allowed = []
         if channels:
             allowed.append(f"(kind != 'webhook' AND channel IN ({','.join('?' * len(channels))}))")
@@ -135,7 +140,8 @@ class OutboxStore:
             async with conn.execute(
                 f"""SELECT id FROM outbox
                     WHERE state IN ('pending', 'sending') AND next_ms <= ?
-                      AND (state = 'pending' OR claim_until_ms <= ?)
+                      AND (state = 'pending' OR (claim_until_ms <= ?
+                                                 AND coalesce(claimed_by, '') NOT IN ({alive})))
                       AND ({" OR ".join(allowed)})
                     ORDER BY next_ms, id LIMIT 1""",
                 params,
@@ -155,12 +161,23 @@ class OutboxStore:
                 claimed = await cursor.fetchone()
         return _item(claimed)
 
-    async def claims(self) -> list[tuple[int, str]]:
-        """Items being sent right now, and by whom (to find claims of dead processes)."""
+    async def claims(self) -> list[tuple[int, str, int]]:
+        """Items being sent right now, by whom, and when the claim was last taken or
+        renewed (to tell live holders from dead ones)."""
         async with self.db.reader.execute(
-            "SELECT id, claimed_by FROM outbox WHERE state = 'sending'"
+            "SELECT id, claimed_by, updated_ms FROM outbox WHERE state = 'sending'"
         ) as cursor:
-            return [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]
+            return [(int(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]
+
+    async def renew_claim(self, outbox_id: int, worker: str, now_ms: int, lease_ms: int) -> bool:
+        """Extend `worker`'s claim while it sends; False if the claim is no longer its."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE outbox SET claim_until_ms = ?, updated_ms = ?
+                   WHERE id = ? AND state = 'sending' AND claimed_by = ?""",
+                (now_ms + lease_ms, now_ms, outbox_id, worker),
+            )
+            return cursor.rowcount > 0
 
     async def release(self, outbox_id: int, claimed_by: str, now_ms: int) -> bool:
         """Make an item claimed by a dead process due again (its lease is void)."""

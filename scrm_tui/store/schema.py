@@ -361,6 +361,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE source_state_new RENAME TO source_state",
         ],
     ),
+    (
+        9,
+        [
+            # Since when the collector has waited on a source's answer, while a slow one
+            # is in flight (NULL otherwise), so every terminal can see what it waits on.
+            "ALTER TABLE source_state ADD COLUMN fetching_ms INTEGER",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -6,7 +6,7 @@ from scrm_tui.core.models import SourceState
 from scrm_tui.store.db import Database
 
 _COLUMNS = """source, channel, cursor, state, failures, backoff_until_ms, last_ok_ms,
-    last_error, last_error_ms, stored, updated_ms, backfill"""
+    last_error, last_error_ms, stored, updated_ms, backfill, fetching_ms"""
 
 
 class SourceStateStore:
@@ -60,7 +60,8 @@ class SourceStateStore:
                        updated_ms = excluded.updated_ms, backfill = excluded.backfill,
                        last_error = coalesce(excluded.last_error, source_state.last_error),
                        last_error_ms = coalesce(excluded.last_error_ms,
-                                                source_state.last_error_ms)""",
+                                                source_state.last_error_ms),
+                       fetching_ms = NULL""",
                 {
                     "source": source,
                     "channel": channel,
@@ -97,7 +98,7 @@ class SourceStateStore:
                        state = excluded.state, failures = source_state.failures + 1,
                        backoff_until_ms = excluded.backoff_until_ms,
                        last_error = excluded.last_error, last_error_ms = excluded.last_error_ms,
-                       updated_ms = excluded.updated_ms
+                       updated_ms = excluded.updated_ms, fetching_ms = NULL
                    RETURNING failures""",
                 {
                     "source": source,
@@ -111,6 +112,24 @@ class SourceStateStore:
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 1
+
+    async def fetching(self, source: str, channel: str, *, since_ms: int, now_ms: int) -> None:
+        """A slow answer is awaited since `since_ms`; a source never polled before is
+        listed from now on. The next success or failure clears it."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO source_state (source, channel, updated_ms, fetching_ms)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (source) DO UPDATE SET fetching_ms = excluded.fetching_ms""",
+                (source, channel, now_ms, since_ms),
+            )
+
+    async def stopped_fetching(self) -> None:
+        """No answer is awaited any more (the collector stopped, or a new one began)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE source_state SET fetching_ms = NULL WHERE fetching_ms IS NOT NULL"
+            )
 
     async def retry_now(self, source: str, now_ms: int) -> bool:
         """End a backoff early (a person saw the network is back): the collector,

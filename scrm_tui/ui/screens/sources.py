@@ -37,6 +37,14 @@ def waiting(state: SourceState, now_ms: int) -> bool:
     return state.backoff_until_ms is not None and state.backoff_until_ms > now_ms
 
 
+def fetching_for(state: SourceState, now_ms: int, live: bool) -> int | None:
+    """Seconds the collector has waited on this source's answer, if it is waiting now
+    (a mark left by a collector that is gone does not count)."""
+    if not live or state.fetching_ms is None:
+        return None
+    return max(0, now_ms - state.fetching_ms) // 1000
+
+
 def collector_line(collector: tuple[str, int] | None, now_ms: int) -> str:
     """Who polls the networks: the holder of the collector lease, if it is live."""
     if collector is None:
@@ -77,6 +85,7 @@ class SourcesScreen(QueueScreen[SourceState]):
         super().__init__()
         self.inbox = inbox
         self.problems = problems or {}  # configured sources that cannot run, and why
+        self._live = False  # a collector holds the lease (its fetching marks count)
 
     # ---------------------------------------------------------------- loading
 
@@ -91,6 +100,7 @@ class SourcesScreen(QueueScreen[SourceState]):
             SourceState(name, name, None, "setup", 0, None, None, why, None, 0, now)
             for name, why in self.problems.items()
         ]
+        self._live = collector is not None and collector[1] > now
         self.rows = {s.source: s for s in listing}
         self.table.sync([(s.source, self._cells(s, now)) for s in listing])
         self.loaded = True
@@ -102,10 +112,11 @@ class SourcesScreen(QueueScreen[SourceState]):
         until = clock_time(s.backoff_until_ms) if waiting(s, now) and s.backoff_until_ms else ""
         # An ok source's last error is history: the detail pane still has it.
         error = "" if s.state == "ok" else one_line(s.last_error)
+        waited = fetching_for(s, now, self._live)
         return (
             (sanitize.handle(s.source), None),
             (sanitize.handle(s.channel), muted),
-            state_word(s.state),
+            state_word(s.state) if waited is None else (f"⟳ fetch {waited}s", "queue--warn"),
             (fetched(s, now), "queue--muted"),
             (until, "queue--warn" if s.state != "ok" else "queue--muted"),
             (str(s.failures), "queue--late" if s.failures else "queue--muted"),
@@ -163,6 +174,9 @@ class SourcesScreen(QueueScreen[SourceState]):
             lines.append(
                 Content(f"Backfilling: reached {block(s.backfill, 40)}, older pages still to come")
             )
+        waited = fetching_for(s, now, self._live)
+        if waited is not None:
+            lines.append(Content(f"Fetching for {waited} s: the collector waits for its answer"))
         if waiting(s, now) and s.backoff_until_ms is not None:
             what = "Backing off" if s.state != "ok" else "Holding back (rate limit)"
             lines.append(
