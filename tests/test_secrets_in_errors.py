@@ -19,7 +19,7 @@ from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.channels.reddit import RedditSender, RedditSource
 from scrm_tui.core.config import Config, parse_config
 from scrm_tui.core.outgoing import ReplyRequest, SendError
-from scrm_tui.service.collector import Collector
+from scrm_tui.service.collector import Collector, SourceSpec
 from scrm_tui.service.credentials import Credentials, resolve
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.listen import build_sources
@@ -143,6 +143,26 @@ feeds = [{{ name = "news", url = "{replay.url("/feed.xml")}" }}]
         finally:
             await inbox.close()
     assert state.last_error == "news had a server error (500): upstream said: bad token «secret»"
+
+
+async def test_a_bug_in_a_source_that_quotes_a_secret_is_stored_without_it(db_path: Path) -> None:
+    token = "masto-token-in-a-bug-report"
+
+    class Buggy:
+        async def fetch(self, cursor: str | None, since_ms: int) -> object:
+            raise RuntimeError(f"unexpected field in https://social.example/?token={token}")
+
+    config = parse_config('[mastodon]\ninstance = "https://social.example"\n', "config.toml")
+    inbox = await Inbox.open(db_path, "collector")
+    try:
+        inbox.configure(config, resolve(config, {"SCRM_MASTODON_TOKEN": token}, None))
+        await Collector(inbox, [SourceSpec("buggy", "mastodon", 60.0, Buggy())]).poll_due()
+        [state] = await inbox.source_states()
+    finally:
+        await inbox.close()
+    assert state.last_error == (
+        "RuntimeError: unexpected field in https://social.example/?token=«secret»"
+    )
 
 
 # Module-level, so they are in no frame's locals when the crash screen is drawn.

@@ -128,7 +128,9 @@ class Collector:
             except Exception as error:  # a bug in a source: that source stops, not us
                 log.exception("source %s failed", spec.name)
                 async with self._storing:
-                    await self._failed(spec, SendError(f"{type(error).__name__}: {error}"))
+                    # Its message may quote anything, a secret included: hidden as any other.
+                    reason = self.inbox.creds.redact(f"{type(error).__name__}: {error}")
+                    await self._failed(spec, SendError(reason))
                 break
             async with self._storing:
                 stored = (await self.inbox.ingest(page.mentions)).stored if page.mentions else []
