@@ -37,13 +37,28 @@ async def settle(pilot: Pilot) -> None:
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
     """Wait for something the app does on its own (a poll, another process)."""
+    await _poll(pilot, condition, timeout, finish_workers=True)
+
+
+async def wait_while_working(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float = 10
+) -> None:
+    """Wait for something the screen shows while work is still under way (wait_until
+    would first let every worker finish)."""
+    await _poll(pilot, condition, timeout, finish_workers=False)
+
+
+async def _poll(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float, *, finish_workers: bool
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
+        if finish_workers:
+            await pilot.app.workers.wait_for_complete()
 
 
 def inbox_screen(pilot: Pilot) -> InboxScreen:
@@ -75,10 +90,20 @@ def status_text(pilot: Pilot) -> str:
 
 @asynccontextmanager
 async def running(
-    db_path: Path, size: tuple[int, int] = (80, 24), **config: object
+    db_path: Path, size: tuple[int, int] = (80, 24), *, toasts: bool = False, **config: object
 ) -> AsyncIterator[Pilot]:
-    """The app on `db_path`, started and settled, ready for keys."""
+    """The app on `db_path`, started and settled, ready for keys; `toasts`: show
+    notifications as the real app does (Textual's test harness hides them)."""
     app = make_app(db_path, **config)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=toasts) as pilot:
         await settle(pilot)
         yield pilot
+
+
+def toasts(pilot: Pilot) -> list[str]:
+    """The notifications the screen shows now, each as one line of plain text."""
+    found = []
+    for toast in pilot.app.screen.query("Toast"):
+        lines = (toast.render_line(y).text.strip() for y in range(toast.size.height))
+        found.append(" ".join(line for line in lines if line))
+    return found

@@ -23,6 +23,16 @@ class StoreError(RuntimeError):
     """The database cannot be used; the message says what to do."""
 
 
+class StoreBusy(StoreError):
+    """Another process held the write lock for longer than we wait: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the database is busy (another process has held the write lock for "
+            f"{BUSY_TIMEOUT_MS // 1000} s)"
+        )
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: autocommit, so transactions are exactly the ones we open.
     conn = await aiosqlite.connect(path, isolation_level=None)
@@ -109,7 +119,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction; every multi-row write goes through here."""
         async with self._write_lock:
-            await self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                await self.writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                # busy_timeout has run out: another process is writing (an import, a
+                # collector's batch, a stuck transaction). Say so in words.
+                if _is_busy(error):
+                    raise StoreBusy from error
+                raise
             try:
                 yield self.writer
             except BaseException:

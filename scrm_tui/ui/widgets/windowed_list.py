@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from scrm_tui.service.window import Window
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
 _CACHE_LINES = 600
@@ -31,7 +32,7 @@ _CACHE_LINES = 600
 _KEY_WAIT = 5.0
 
 
-class WindowedList(InOrderKeys, ScrollView, can_focus=True):
+class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
     """Cursor, scrolling, paging and live arrivals; `render_row` draws one row."""
 
     BINDINGS = [
