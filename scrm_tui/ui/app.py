@@ -92,8 +92,13 @@ class ScrmApp(ReportsFailures, App[int]):
         self._sending = False
         self._listening = False
         self.startup_error: str | None = None
-        if self.config.theme:
+        self._theme_refused: str | None = None
+        if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        elif self.config.theme:
+            # The config checks the name against Textual's themes; a Config made in
+            # code may still name one this Textual lacks: start, and say so.
+            self._theme_refused = self.config.theme
 
     async def on_mount(self) -> None:
         if self.demo and not self.config.teams:
@@ -108,7 +113,13 @@ class ScrmApp(ReportsFailures, App[int]):
             self.startup_error = str(error)
             self.exit(1)
             return
-        for warning in config_warnings(self.config):
+        warnings = config_warnings(self.config)
+        if self._theme_refused:
+            warnings.append(
+                f"[ui] theme {sanitize.for_message(self._theme_refused)!r} is not a theme "
+                f"Textual has; using {self.theme!r}."
+            )
+        for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=15, markup=False)
         # Replies and webhook calls go out from here: at once when queued in this
         # process, and on a short poll for what other processes queued or retries.
