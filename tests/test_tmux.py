@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,17 @@ def ingest(db: Path, records: list[dict]) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def marked_done(db: Path) -> int:
+    """How many mentions were marked done (the demo seeds none)."""
+    with sqlite3.connect(db) as conn:
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM interactions WHERE kind = 'status' AND summary = ?",
+                ("marked done",),
+            ).fetchone()[0]
+        )
 
 
 def record(n: int, text: str, **author: object) -> dict:
@@ -71,6 +83,8 @@ def test_demo_streams_and_keys_work_at_80x24(terminal: Terminal, tmp_path: Path)
     terminal.keys("Escape")
     terminal.wait_for(lambda s: not s.splitlines()[1].startswith("─"))
     terminal.keys("x")
+    # What x causes, in the database: a ✓ on screen alone could be a post's own text.
+    terminal.wait_for(lambda _: marked_done(db) == 1)
     terminal.wait_for(lambda s: "✓" in s)
     terminal.keys("/")
     terminal.wait_text("filter:")
