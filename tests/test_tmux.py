@@ -36,6 +36,14 @@ def marked_done(db: Path) -> int:
         )
 
 
+def outbox(db: Path) -> list[tuple[object, ...]]:
+    """Each outbox item's kind, target, state, tries and last error (for a failure)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT kind, target, state, tries, last_error FROM outbox ORDER BY id"
+        ).fetchall()
+
+
 def record(n: int, text: str, **author: object) -> dict:
     return {
         "channel": "mastodon",
@@ -207,7 +215,8 @@ def test_reply_macro_post_and_escalation_from_the_keyboard(
         terminal.wait_text("Sync is fixed")
         terminal.keys("C-s")
         terminal.wait_for(lambda s: "one post for many" in s and "selected" not in s)
-        assert server.count("mastodon") == 2
+        # The pane shows the post once it is queued; the server hears it when it is sent.
+        terminal.wait_for(lambda _: server.count("mastodon") == 2)
 
         # Escalate the mention to billing; its Slack and JSON hooks hear about it.
         terminal.keys("e")
@@ -216,7 +225,10 @@ def test_reply_macro_post_and_escalation_from_the_keyboard(
         terminal.wait_text("customer wants a refund")
         terminal.keys("C-s")
         terminal.wait_text("Escalated to billing")
-        terminal.wait_for(lambda _: server.count("slack") == 1 and server.count("json") == 1)
+        terminal.wait_for(
+            lambda _: server.count("slack") == 1 and server.count("json") == 1,
+            explain=lambda: f"the server heard {server.counts()}; the outbox: {outbox(db)}",
+        )
 
         # The queue shows it; x resolves it with a note.
         terminal.keys("E")
