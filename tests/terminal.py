@@ -74,9 +74,14 @@ class Terminal:
         return int(self.tmux("display", "-p", "-t", self._target(window), "#{pane_pid}").stdout)
 
     def wait_for(
-        self, predicate, timeout: float = STARTUP_TIMEOUT, window: str | None = None
+        self,
+        predicate,
+        timeout: float = STARTUP_TIMEOUT,
+        window: str | None = None,
+        explain=None,
     ) -> str:
-        """Poll the screen until `predicate(screen)` holds; return that screen."""
+        """Poll the screen until `predicate(screen)` holds; return that screen. On
+        failure, `explain()` adds what the screen cannot show (a database, a server)."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen(window)
@@ -86,8 +91,10 @@ class Terminal:
                 size = self.tmux(
                     "display", "-p", "-t", self._target(window), "#{pane_width}x#{pane_height}"
                 )
+                more = f"\n{explain()}" if explain is not None else ""
                 raise AssertionError(
                     f"screen never matched; pane {size.stdout.strip()}; last screen:\n{screen}"
+                    + more
                 )
             time.sleep(0.05)  # polling interval of the wait, not a synchronisation guess
 

@@ -185,10 +185,10 @@ def test_export_of_a_missing_database_says_so(tmp_path: Path) -> None:
 
 def test_bad_config_names_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('agent = "kate"\n\n[inbox]\nadvance_on_dnoe = true\n')
+    config.write_text('agent = "kate"\n\n[inbox]\nadvance_on_done = "yes"\n')
     result = scrm("--config", str(config), "export", "mentions")
     assert result.returncode == 1
-    assert f"{config}, line 4: unknown setting 'inbox.advance_on_dnoe'" in result.stderr
+    assert f"{config}, line 4: 'inbox.advance_on_done' has the wrong type" in result.stderr
 
 
 @pytest.mark.parametrize("args", [["--config", "/nonexistent/scrm.toml", "export", "mentions"]])

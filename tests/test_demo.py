@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import unicodedata
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
+
+from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.core.query import Query, parse
 from scrm_tui.service import demo
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, fixed_clock
+from tests.replay import Replay
 
 
 def test_fixtures_meet_the_brief() -> None:
@@ -100,3 +107,42 @@ def test_stream_pool_has_its_own_posts() -> None:
         pool = [json.loads(line) for line in handle]
     assert len(pool) >= 300
     assert not {(p["channel"], str(p["id"])) for p in pool} & seeded
+
+
+GOOGLE_ALERT = "tag:google.com,2013:googlealerts/"
+
+
+async def test_google_alerts_links_are_the_articles_as_the_feed_source_stores_them(
+    db_path: Path, client: httpx.AsyncClient
+) -> None:
+    # What the RSS source stores from a recorded Google Alerts feed...
+    with Replay() as server:
+        server.route("/alerts", file="atom_google_alerts.xml")
+        page = await FeedSource(client, url=server.url("/alerts"), name="alerts").fetch(None, 0)
+    live = [m.url or "" for m in page.mentions]
+    # ... and what the demo shows, seeded and streamed.
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        await demo.seed(inbox)
+        async with inbox.db.reader.execute(
+            "SELECT url FROM mentions WHERE external_id LIKE ?", (GOOGLE_ALERT + "%",)
+        ) as cursor:
+            seeded = [row[0] for row in await cursor.fetchall()]
+    with demo.fixtures().joinpath("stream.jsonl").open(encoding="utf-8") as handle:
+        streamed = [r["url"] for r in map(json.loads, handle) if r["id"].startswith(GOOGLE_ALERT)]
+    assert len(live) == 20 and len(seeded) >= 50 and len(streamed) >= 5
+    for url in live + seeded + streamed:
+        host = urlsplit(url).hostname or ""
+        assert url.startswith(("http://", "https://")) and "google." not in host, url
+
+
+def test_the_demo_fixtures_are_what_the_generator_writes(tmp_path: Path) -> None:
+    """Demo data is fixed at its generator, never by hand (README: Development)."""
+    tools = Path(__file__).parents[1] / "tools" / "gen_demo_fixtures.py"
+    out = tmp_path / "fixtures"
+    subprocess.run(
+        [sys.executable, str(tools), "--out", str(out), "--quiet"], check=True, timeout=120
+    )
+    for written in sorted(out.iterdir()):
+        assert written.read_bytes() == demo.fixtures().joinpath(written.name).read_bytes(), (
+            written.name
+        )

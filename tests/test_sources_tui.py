@@ -106,6 +106,7 @@ def detail(pilot: Pilot) -> str:
 
 
 async def goto(pilot: Pilot, source: str) -> None:
+    await settle(pilot)  # the key that opened the screen has been handled
     screen = pilot.app.screen
     assert isinstance(screen, SourcesScreen)
     await pilot.press("g")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,25 @@ def ingest(db: Path, records: list[dict]) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def marked_done(db: Path) -> int:
+    """How many mentions were marked done (the demo seeds none)."""
+    with sqlite3.connect(db) as conn:
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM interactions WHERE kind = 'status' AND summary = ?",
+                ("marked done",),
+            ).fetchone()[0]
+        )
+
+
+def outbox(db: Path) -> list[tuple[object, ...]]:
+    """Each outbox item's kind, target, state, tries and last error (for a failure)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT kind, target, state, tries, last_error FROM outbox ORDER BY id"
+        ).fetchall()
 
 
 def record(n: int, text: str, **author: object) -> dict:
@@ -71,6 +91,8 @@ def test_demo_streams_and_keys_work_at_80x24(terminal: Terminal, tmp_path: Path)
     terminal.keys("Escape")
     terminal.wait_for(lambda s: not s.splitlines()[1].startswith("─"))
     terminal.keys("x")
+    # What x causes, in the database: a ✓ on screen alone could be a post's own text.
+    terminal.wait_for(lambda _: marked_done(db) == 1)
     terminal.wait_for(lambda s: "✓" in s)
     terminal.keys("/")
     terminal.wait_text("filter:")
@@ -193,7 +215,8 @@ def test_reply_macro_post_and_escalation_from_the_keyboard(
         terminal.wait_text("Sync is fixed")
         terminal.keys("C-s")
         terminal.wait_for(lambda s: "one post for many" in s and "selected" not in s)
-        assert server.count("mastodon") == 2
+        # The pane shows the post once it is queued; the server hears it when it is sent.
+        terminal.wait_for(lambda _: server.count("mastodon") == 2)
 
         # Escalate the mention to billing; its Slack and JSON hooks hear about it.
         terminal.keys("e")
@@ -202,7 +225,10 @@ def test_reply_macro_post_and_escalation_from_the_keyboard(
         terminal.wait_text("customer wants a refund")
         terminal.keys("C-s")
         terminal.wait_text("Escalated to billing")
-        terminal.wait_for(lambda _: server.count("slack") == 1 and server.count("json") == 1)
+        terminal.wait_for(
+            lambda _: server.count("slack") == 1 and server.count("json") == 1,
+            explain=lambda: f"the server heard {server.counts()}; the outbox: {outbox(db)}",
+        )
 
         # The queue shows it; x resolves it with a note.
         terminal.keys("E")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import events
@@ -25,6 +26,8 @@ from tests.tui import (
     status_text,
     wait_until,
 )
+
+SLOW_LOAD = 6.0  # seconds: slower than a key used to wait for a new list (5 s)
 
 TEXTS = [
     "Kestrel sync is broken AGAIN. Third time this week!!!",
@@ -69,6 +72,7 @@ async def test_navigation_keys_move_the_cursor_and_the_reading_pane(db_path: Pat
         assert mention_list.cursor == 3
         assert "n0003" in detail_text(pilot)
         await pilot.press("k")
+        await settle(pilot)
         assert mention_list.cursor == 2
         await pilot.press("G")
         await settle(pilot)
@@ -82,6 +86,7 @@ async def test_navigation_keys_move_the_cursor_and_the_reading_pane(db_path: Pat
         await settle(pilot)
         assert mention_list.cursor == mention_list.scrollable_content_region.height
         await pilot.press("pageup")
+        await settle(pilot)
         assert mention_list.cursor == 0
 
 
@@ -98,6 +103,7 @@ async def test_enter_opens_marks_read_and_escape_returns(db_path: Path) -> None:
         assert (await app.inbox.rows([row.id]))[0].is_read
         assert "59 unread" in status_text(pilot)
         await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.focused, MentionList)
         assert list_lines(pilot)[1].startswith(" ")  # no unread dot any more
 
@@ -176,14 +182,46 @@ async def test_type_ahead_keeps_its_order(db_path: Path) -> None:
     await seed(db_path)
     async with running(db_path) as pilot:
         app = pilot.app
+        mention_list = the_list(pilot)
         keys = ["slash", *"android", "enter", "j"]
         for key in keys:  # all queued before any is handled
             char = {"slash": "/", "enter": "\r"}.get(key, key)
             app.post_message(events.Key(key, char))
+        # Wait for what the keys cause (the filtered list, on its second row), not for
+        # the app to look idle: a loaded machine looks idle before it has read a key.
+        await wait_until(
+            pilot,
+            lambda: mention_list.window.query.source == "android" and mention_list.cursor == 1,
+        )
         await settle(pilot)
-        mention_list = the_list(pilot)
         assert mention_list.window.query.source == "android"
         assert mention_list.cursor == 1
+        assert "Android" in detail_text(pilot)  # the reading pane follows the cursor
+
+
+async def test_type_ahead_keeps_its_order_while_a_filter_loads_slowly(db_path: Path) -> None:
+    """On a loaded machine the filtered list can take seconds to arrive: `j` typed
+    after Enter still moves in the new list, not in the one it replaces."""
+    await seed(db_path)
+    async with running(db_path) as pilot:
+        app = pilot.app
+        inbox = app.inbox
+        page_older = inbox.page_older
+
+        async def slow(query: Query, key: object, limit: int) -> list[object]:
+            if query.source == "android":
+                await asyncio.sleep(SLOW_LOAD)  # a query on a starved machine, not a wait
+            return await page_older(query, key, limit)  # type: ignore[arg-type]
+
+        inbox.page_older = slow  # type: ignore[method-assign]
+        mention_list = the_list(pilot)
+        for key in ["slash", *"android", "enter", "j"]:
+            app.post_message(events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key)))
+        await wait_until(
+            pilot,
+            lambda: mention_list.window.query.source == "android" and mention_list.cursor == 1,
+            timeout=SLOW_LOAD + 20,
+        )
 
 
 async def test_new_arrivals_keep_the_selected_mention_selected(db_path: Path) -> None:
@@ -248,6 +286,7 @@ async def test_help_screen_lists_the_real_bindings(db_path: Path) -> None:
         keys = {action: key for key, action, _ in rows}
         assert keys["Down"].startswith("j") and keys["Done/reopen"] == "x"
         await pilot.press("escape")
+        await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
 
 
@@ -337,8 +376,12 @@ async def test_an_unusable_database_exits_with_a_message(tmp_path: Path) -> None
     bogus = tmp_path / "bogus.db"
     bogus.write_text("not a database at all" * 50)
     app = make_app(bogus)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)):
+        # The app gives up while it opens the database: wait for that, not for a guess.
+        deadline = asyncio.get_running_loop().time() + 30
+        while app.startup_error is None:
+            assert asyncio.get_running_loop().time() < deadline, "the app never gave up"
+            await asyncio.sleep(0.02)  # polling for the effect, not a timing guess
     assert app.startup_error is not None and "not a usable scrm database" in app.startup_error
 
 

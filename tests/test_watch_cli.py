@@ -178,8 +178,8 @@ def test_watch_stands_by_while_another_collects_then_takes_over(
 def test_watch_settings_are_checked_with_their_line() -> None:
     with pytest.raises(ConfigError, match=r"line 2: 'watch.terms': column 9: a quote"):
         parse_config("[watch]\nterms = 'kestrel \"open'\n", "config.toml")
-    with pytest.raises(ConfigError, match=r"line 1: unknown source \[sources.myspace\]"):
-        parse_config('[sources.myspace]\ninterval = "1m"\n', "config.toml")
+    [warning] = parse_config('[sources.myspace]\ninterval = "1m"\n', "config.toml").warnings
+    assert warning.startswith("config.toml, line 1: unknown source [sources.myspace], ignored")
     with pytest.raises(ConfigError, match=r"'sources.reddit.kinds' has 'hot'"):
         parse_config('[sources.reddit]\nkinds = ["hot"]\n', "config.toml")
     parsed = parse_config('[sources.mastodon]\nkinds = ["tag"]\ntags = ["#kestrel"]\n', "c")

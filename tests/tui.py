@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.app import App
+from textual.css.query import NoMatches, WrongType
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from scrm_tui.core.config import Config
 from scrm_tui.ui.app import ScrmApp
@@ -27,23 +32,97 @@ def make_app(db_path: Path, **config: object) -> ScrmApp:
     )
 
 
+SETTLE_ROUNDS = 8  # a key's work sets off at most a few more steps (load, count, detail)
+SETTLE_LIMIT = 60.0  # seconds: an app that never settles fails its test, not the run
+
+
 async def settle(pilot: Pilot) -> None:
-    """Let messages, timers and workers started by the last action finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+    """Let what the last keys and actions set off finish: every message already queued
+    is handled (each node's queue in turn, however loaded the machine), then the
+    workers that started, and the same again for what those set off.
+
+    Textual's own pause() guesses from CPU time that the app is idle, which a busy
+    machine fools: the process gets no CPU, so it looks idle before it has read a key.
+    """
+    app = pilot.app
+    quiet = 0
+    for _ in range(SETTLE_ROUNDS):
+        await _drain(app)
+        running = [worker for worker in app.workers if worker.state is WorkerState.RUNNING]
+        if running:
+            quiet = 0
+            await finish(running)
+        else:
+            quiet += 1
+            if quiet == 2:  # nothing ran and nothing new was queued by the last round
+                break
     await pilot.pause()
+
+
+async def _drain(app: App[object]) -> None:
+    """Return once every node has handled the messages queued to it before this call."""
+    nodes: list[MessagePump] = [app, *app.screen_stack]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children())
+    pending: list[tuple[MessagePump, asyncio.Event]] = []
+    for node in nodes:
+        reached = asyncio.Event()
+        if node.call_later(reached.set):  # behind whatever is queued there now
+            pending.append((node, reached))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_LIMIT
+    # A node removed meanwhile (a dismissed dialog, an expired toast) drops its queue.
+    while any(not reached.is_set() and node.is_running for node, reached in pending):
+        if loop.time() > deadline:
+            raise AssertionError("the app did not handle its queued messages in time")
+        await asyncio.sleep(0.005)
+
+
+async def finish(workers: Iterable[Worker[object]]) -> None:
+    """Wait for these workers. One that a newer one replaced (an exclusive group: a new
+    filter while the last one loads) ends cancelled, which is how the app works, not a
+    failure; one that raised fails the test."""
+
+    async def done(worker: Worker[object]) -> None:
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
+
+    await asyncio.gather(*(done(worker) for worker in list(workers)))
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
     """Wait for something the app does on its own (a poll, another process)."""
+    await _poll(pilot, condition, timeout, finish_workers=True)
+
+
+async def wait_while_working(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float = 10
+) -> None:
+    """Wait for something the screen shows while work is still under way (wait_until
+    would first let every worker finish)."""
+    await _poll(pilot, condition, timeout, finish_workers=False)
+
+
+async def _poll(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float, *, finish_workers: bool
+) -> None:
+    """Poll `condition` until it holds. While the screen is changing, a condition may
+    find its widget missing or another screen on top: that is "not yet", and only
+    fails the test once time is up."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
+    while True:
+        try:
+            if condition():
+                return
+            last: Exception | None = None
+        except (NoMatches, WrongType, AssertionError, StopIteration) as error:
+            last = error
         if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError("condition not met in time") from last
         await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
+        if finish_workers:
+            await finish(pilot.app.workers)
 
 
 def inbox_screen(pilot: Pilot) -> InboxScreen:
@@ -75,10 +154,20 @@ def status_text(pilot: Pilot) -> str:
 
 @asynccontextmanager
 async def running(
-    db_path: Path, size: tuple[int, int] = (80, 24), **config: object
+    db_path: Path, size: tuple[int, int] = (80, 24), *, toasts: bool = False, **config: object
 ) -> AsyncIterator[Pilot]:
-    """The app on `db_path`, started and settled, ready for keys."""
+    """The app on `db_path`, started and settled, ready for keys; `toasts`: show
+    notifications as the real app does (Textual's test harness hides them)."""
     app = make_app(db_path, **config)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=toasts) as pilot:
         await settle(pilot)
         yield pilot
+
+
+def toasts(pilot: Pilot) -> list[str]:
+    """The notifications the screen shows now, each as one line of plain text."""
+    found = []
+    for toast in pilot.app.screen.query("Toast"):
+        lines = (toast.render_line(y).text.strip() for y in range(toast.size.height))
+        found.append(" ".join(line for line in lines if line))
+    return found

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 SEED = 20261120
 UTC = UTC
@@ -6769,10 +6770,13 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
                     rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
                     for _ in range(22)
                 )
-                m.url = (
+                wrapped = (
                     f"https://www.google.com/url?rct=j&sa=t&url=https://{site}/{y}/{mo}/{slug}"
                     f"&ct=ga&cd=CAIyGjQ{rng.getrandbits(40):010x}&usg=AOvVaw{usg}"
                 )
+                # The feed links through Google's redirect; the RSS source stores the
+                # article itself (channels/feeds.py), and so does the demo.
+                m.url = google_target(wrapped)
             elif style == "substack":
                 m.url = m.id = f"https://{domain}/p/{slug}"
             elif style == "zenn":
@@ -6787,6 +6791,11 @@ def assign_ids(mentions: list[Mention], world: World, rng: random.Random) -> Non
         if m.id in taken[m.channel]:
             raise SystemExit(f"duplicate id {m.id}")
         taken[m.channel].add(m.id)
+
+
+def google_target(link: str) -> str:
+    """The article a Google Alerts redirect (`https://www.google.com/url?…&url=…`) leads to."""
+    return parse_qs(urlsplit(link).query)["url"][0]
 
 
 def mention_json(m: Mention) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.secrets import MARK
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
@@ -29,6 +30,38 @@ NETWORK_KEYS: dict[str, set[str]] = {
     "github": {"token", "api_url"},
 }
 HOOK_KINDS = ("slack", "discord", "json")
+# Textual's built-in themes (core cannot import Textual to ask; a test keeps this list
+# equal to Textual's own).
+THEMES = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+# Below this a source would be polled in a tight loop: no API allows it, and a typo
+# such as "0s" or "1ms" would get the account blocked.
+MIN_INTERVAL_S = 1.0
+# The demo stream's shortest pause: faster than this it is a flood, not a demo.
+MIN_DEMO_INTERVAL_S = 0.1
+# An escalation due in less than this would be late before anyone could read it.
+MIN_SLA_S = 60.0
 VISIBILITIES = ("follow", "public", "unlisted", "private", "direct")
 DEFAULT_SLA_S = {"P1": 3600.0, "P2": 4 * 3600.0, "P3": 24 * 3600.0, "P4": 72 * 3600.0}
 
@@ -135,6 +168,8 @@ class Config:
     """Each source to poll and its settings ([sources.hackernews], ...)."""
     source: str | None = None
     """The file this came from (for messages)."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """What scrm ignored in the file (unknown settings), each naming its line."""
 
     def __repr__(self) -> str:
         """The settings with every secret hidden: a crash screen (Textual's shows each
@@ -291,23 +326,70 @@ _SECTIONS: dict[str, set[str]] = {
 }
 
 
-def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+class _File:
+    """The text being parsed: says where a key is and collects what was ignored."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text
+        self.source = source
+        self.lines = text.splitlines()
+        self.warnings: list[str] = []
+
+    def line_of(self, key: str, section: str = "") -> int | None:
+        """The line of `key = …` inside [section] (the top level for ""), else of its
+        first `key =` anywhere (a key inside an inline table)."""
+        current = ""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, line in enumerate(self.lines, 1):
+            header = _HEADER.match(line)
+            if header:
+                current = header.group(1).replace(" ", "")
+            elif current == section and pattern.match(line):
+                return number
+        for number, line in enumerate(self.lines, 1):
+            if pattern.match(line):
+                return number
+        return None
+
+    def header_line(self, section: str) -> int | None:
+        """The line of the [section] (or [[section…]]) header that starts a table."""
+        for number, line in enumerate(self.lines, 1):
+            header = _HEADER.match(line)
+            if header and re.match(
+                rf"{re.escape(section)}(\.|$)", header.group(1).replace(" ", "")
+            ):
+                return number
+        return None
+
+    def where(self, key: str, section: str = "") -> str:
+        line = self.line_of(key, section)
+        return f"{self.source}, line {line}" if line else self.source
+
+    def at_header(self, section: str) -> str:
+        line = self.header_line(section)
+        return f"{self.source}, line {line}" if line else self.source
+
+    def unknown(self, where: str, name: str, known: Iterable[str]) -> None:
+        # A key is the file's text: shown inert, whatever it holds.
+        self.warnings.append(
+            f"{where}: unknown setting '{sanitize.for_message(name)}', ignored "
+            f"(known: {', '.join(sorted(known))})"
+        )
 
 
-def _where(source: str, text: str, key: str) -> str:
-    line = _line_of(text, key)
-    return f"{source}, line {line}" if line else source
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]#]+?)\s*\]")
 
 
 def parse_config(text: str, source: str = "config") -> Config:
+    """Check every value (a bad one is a ConfigError naming its line, key and what is
+    allowed); settings scrm does not know are ignored and listed in `warnings`."""
     import tomllib  # only when there is a file to read: keeps start-up lean
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: {error}") from None
+    file = _File(text, source)
 
     sections = dict(_SECTIONS)
     for network, keys in NETWORK_KEYS.items():
@@ -315,14 +397,14 @@ def parse_config(text: str, source: str = "config") -> Config:
     for section, allowed in sections.items():
         table: Any = data.get(section, {}) if section else data
         if not isinstance(table, dict):
-            raise ConfigError(f"{_where(source, text, section)}: [{section}] must be a table")
+            raise ConfigError(f"{file.where(section)}: [{section}] must be a table")
         for key in table:
             if key not in allowed:
                 name = f"{section}.{key}" if section else key
-                known = ", ".join(sorted(allowed - set(sections)))
-                raise ConfigError(
-                    f"{_where(source, text, key)}: unknown setting '{name}' (known: {known})"
-                )
+                where = file.where(key, section)
+                if section == "" and isinstance(table[key], dict):
+                    where = file.at_header(key)  # a whole [table] scrm does not know
+                file.unknown(where, name, allowed - set(sections) if not section else allowed)
 
     def get(section: str, key: str, kind: type | tuple[type, ...]) -> Any:
         table = data.get(section, {}) if section else data
@@ -331,7 +413,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         value = table[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             name = f"{section}.{key}" if section else key
-            raise ConfigError(f"{_where(source, text, key)}: '{name}' has the wrong type")
+            raise ConfigError(f"{file.where(key, section)}: '{name}' has the wrong type")
         return value
 
     config = Config()
@@ -340,6 +422,11 @@ def parse_config(text: str, source: str = "config") -> Config:
     advance = get("inbox", "advance_on_done", bool)
     interval = get("demo", "interval", list)
     theme = get("ui", "theme", str)
+    if theme is not None and theme not in THEMES:
+        raise ConfigError(
+            f"{file.where('theme', 'ui')}: 'ui.theme' is {theme!r}, not a theme scrm has "
+            f"(known: {', '.join(THEMES)})"
+        )
     limits: dict[str, float] = {}
     for key, default in (
         ("auto", config.match_auto),
@@ -349,21 +436,23 @@ def parse_config(text: str, source: str = "config") -> Config:
         value = get("matching", key, (int, float))
         if value is not None and not 0 <= value <= 100:
             raise ConfigError(
-                f"{_where(source, text, key)}: 'matching.{key}' must be between 0 and 100"
+                f"{file.where(key, 'matching')}: 'matching.{key}' is {value}; it must be "
+                "between 0 and 100"
             )
         limits[key] = default if value is None else float(value)
     if limits["suggest"] > limits["auto"]:
         raise ConfigError(
-            f"{_where(source, text, 'suggest')}: 'matching.suggest' must not exceed 'matching.auto'"
+            f"{file.where('suggest', 'matching')}: 'matching.suggest' must not exceed "
+            "'matching.auto'"
         )
     if interval is not None and (
         len(interval) != 2
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in interval)
-        or not 0 < interval[0] <= interval[1]
+        or not MIN_DEMO_INTERVAL_S <= interval[0] <= interval[1]
     ):
         raise ConfigError(
-            f"{_where(source, text, 'interval')}: 'demo.interval' must be "
-            "[shortest, longest] seconds, 0 < shortest <= longest"
+            f"{file.where('interval', 'demo')}: 'demo.interval' is {interval}; it must be "
+            f"[shortest, longest] seconds, {MIN_DEMO_INTERVAL_S:g} <= shortest <= longest"
         )
     done_on_send = get("reply", "done_on_send", bool)
     networks: dict[str, dict[str, Any]] = {}
@@ -371,23 +460,25 @@ def parse_config(text: str, source: str = "config") -> Config:
         table = data.get(network)
         if table:
             for key, value in table.items():
+                if key not in sections[network]:
+                    continue  # told above
                 if key in ("char_limit", "url_length"):
                     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                         raise ConfigError(
-                            f"{_where(source, text, key)}: '{network}.{key}' must be a "
+                            f"{file.where(key, network)}: '{network}.{key}' must be a "
                             "positive whole number"
                         )
                 elif not isinstance(value, str):
                     raise ConfigError(
-                        f"{_where(source, text, key)}: '{network}.{key}' must be a string"
+                        f"{file.where(key, network)}: '{network}.{key}' must be a string"
                     )
             visibility = table.get("visibility")
             if visibility is not None and visibility not in VISIBILITIES:
                 raise ConfigError(
-                    f"{_where(source, text, 'visibility')}: 'mastodon.visibility' must be one "
+                    f"{file.where('visibility', network)}: 'mastodon.visibility' must be one "
                     f"of {', '.join(VISIBILITIES)}"
                 )
-            networks[network] = dict(table)
+            networks[network] = {k: v for k, v in table.items() if k in sections[network]}
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
@@ -401,16 +492,17 @@ def parse_config(text: str, source: str = "config") -> Config:
         match_suggest=limits["suggest"],
         done_on_reply=True if done_on_send is None else done_on_send,
         networks=networks,
-        teams=_teams(data.get("teams", {}), source, text),
-        sla_s=_sla(data.get("escalation", {}).get("sla"), source, text),
-        watch_terms=_watch_terms(get("watch", "terms", str), source, text),
-        backfill_s=_backfill(get("watch", "backfill", str), source, text),
-        sources=_sources(data.get("sources", {}), source, text),
+        teams=_teams(data.get("teams", {}), file),
+        sla_s=_sla(data.get("escalation", {}).get("sla"), file),
+        watch_terms=_watch_terms(get("watch", "terms", str), file),
+        backfill_s=_backfill(get("watch", "backfill", str), file),
+        sources=_sources(data.get("sources", {}), file),
         source=source,
+        warnings=tuple(file.warnings),
     )
 
 
-def _watch_terms(terms: str | None, source: str, text: str) -> str | None:
+def _watch_terms(terms: str | None, file: _File) -> str | None:
     if terms is None:
         return None
     from scrm_tui.core.watch import WatchError, parse_watch
@@ -418,47 +510,54 @@ def _watch_terms(terms: str | None, source: str, text: str) -> str | None:
     try:
         parse_watch(terms)
     except WatchError as error:
-        raise ConfigError(f"{_where(source, text, 'terms')}: 'watch.terms': {error}") from None
+        raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
 
 
-def _backfill(value: str | None, source: str, text: str) -> float:
+def _backfill(value: str | None, file: _File) -> float:
     if value is None:
         return 24 * 3600.0
+    return _duration(value, "watch.backfill", file.where("backfill", "watch"), '"24h" or "3d"')
+
+
+def _duration(value: object, name: str, where: str, example: str, minimum: float = 0.0) -> float:
+    """A duration setting in seconds, at least `minimum`; else a ConfigError saying so."""
     try:
-        return parse_duration(value)
+        seconds = parse_duration(str(value)) if isinstance(value, (str, int, float)) else -1.0
     except ValueError:
+        seconds = -1.0
+    if seconds < 0 or isinstance(value, bool):
+        raise ConfigError(f"{where}: '{name}' must be a duration like {example}, not {value!r}")
+    if seconds < minimum:
         raise ConfigError(
-            f"{_where(source, text, 'backfill')}: 'watch.backfill' must be a duration like "
-            f'"24h" or "3d", not {value!r}'
-        ) from None
+            f"{where}: '{name}' is {value!r}; it must be at least {_seconds(minimum)}"
+        )
+    return seconds
 
 
-def _section_line(source: str, text: str, section: str) -> str:
-    match = re.search(rf"^\s*\[+{re.escape(section)}\b", text, re.MULTILINE)
-    if match:
-        return f"{source}, line {text.count(chr(10), 0, match.start()) + 1}"
-    return source
+def _seconds(value: float) -> str:
+    return f"{value:g}s"
 
 
-def _sources(table: Any, source: str, text: str) -> dict[str, SourceConfig]:
+def _sources(table: Any, file: _File) -> dict[str, SourceConfig]:
     if not isinstance(table, dict):
-        raise ConfigError(f"{_where(source, text, 'sources')}: [sources] must be a table")
+        raise ConfigError(f"{file.where('sources')}: [sources] must be a table")
     found: dict[str, SourceConfig] = {}
     for name, spec in table.items():
-        where = _section_line(source, text, f"sources.{name}")
+        section = f"sources.{name}"
+        where = file.at_header(section)
         if name not in SOURCE_DEFAULTS:
-            known = ", ".join(SOURCE_DEFAULTS)
-            raise ConfigError(f"{where}: unknown source [sources.{name}] (known: {known})")
+            file.warnings.append(
+                f"{where}: unknown source [sources.{sanitize.for_message(name)}], ignored "
+                f"(known: {', '.join(SOURCE_DEFAULTS)})"
+            )
+            continue
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: [sources.{name}] must be a table")
         allowed = {"interval", "enabled", "terms"} | SOURCE_KEYS[name]
         for key in spec:
             if key not in allowed:
-                raise ConfigError(
-                    f"{where}: unknown setting 'sources.{name}.{key}' "
-                    f"(known: {', '.join(sorted(allowed))})"
-                )
+                file.unknown(file.where(key, section), f"{section}.{key}", allowed)
 
         def strings(
             key: str, spec: dict[str, Any] = spec, where: str = where, name: str = name
@@ -470,17 +569,18 @@ def _sources(table: Any, source: str, text: str) -> dict[str, SourceConfig]:
 
         interval = SOURCE_DEFAULTS[name]
         if "interval" in spec:
-            try:
-                interval = parse_duration(str(spec["interval"]))
-            except ValueError:
-                raise ConfigError(
-                    f"{where}: 'sources.{name}.interval' must be a duration like \"2m\""
-                ) from None
+            interval = _duration(
+                spec["interval"],
+                f"{section}.interval",
+                file.where("interval", section),
+                f'"2m" (the default is {_seconds(SOURCE_DEFAULTS[name])})',
+                MIN_INTERVAL_S,
+            )
         kinds = strings("kinds") or SOURCE_KINDS.get(name, ())[:1]
         for kind in kinds:
             if kind not in SOURCE_KINDS.get(name, ()):
                 raise ConfigError(
-                    f"{where}: 'sources.{name}.kinds' has {kind!r} "
+                    f"{file.where('kinds', section)}: 'sources.{name}.kinds' has {kind!r} "
                     f"(known: {', '.join(SOURCE_KINDS.get(name, ()))})"
                 )
         terms = spec.get("terms")
@@ -502,6 +602,14 @@ def _sources(table: Any, source: str, text: str) -> dict[str, SourceConfig]:
             ):
                 raise ConfigError(
                     f'{where}: feed {index + 1} needs url = "https://..." (and a name)'
+                )
+            for key in feed:
+                if key not in _FEED_KEYS:
+                    file.unknown(where, f"{section}.feeds[{index + 1}].{key}", _FEED_KEYS)
+            if not isinstance(feed.get("filter", False), bool):
+                raise ConfigError(
+                    f"{where}: feed {index + 1}: 'filter' must be true or false, "
+                    f"not {feed['filter']!r}"
                 )
             url = str(feed["url"])
             label = str(feed.get("name") or url.split("/")[2])
@@ -525,20 +633,21 @@ def _sources(table: Any, source: str, text: str) -> dict[str, SourceConfig]:
     return found
 
 
-def _teams(table: Any, source: str, text: str) -> tuple[Team, ...]:
+_FEED_KEYS = ("name", "url", "filter")
+_HOOK_KEYS = ("kind", "name", "url", "url_env", "secret", "secret_env")
+
+
+def _teams(table: Any, file: _File) -> tuple[Team, ...]:
     if not isinstance(table, dict):
-        raise ConfigError(f"{_where(source, text, 'teams')}: [teams] must be a table")
+        raise ConfigError(f"{file.where('teams')}: [teams] must be a table")
     teams = []
     for name, spec in table.items():
-        where = _team_line(source, text, name)
+        where = file.at_header(f"teams.{name}")
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: [teams.{name}] must be a table")
-        unknown = set(spec) - {"description", "webhooks"}
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown setting 'teams.{name}.{sorted(unknown)[0]}' "
-                "(known: description, webhooks)"
-            )
+        for key in spec:
+            if key not in ("description", "webhooks"):
+                file.unknown(where, f"teams.{name}.{key}", ("description", "webhooks"))
         hooks = []
         for index, hook in enumerate(spec.get("webhooks", [])):
             if not isinstance(hook, dict):
@@ -549,12 +658,13 @@ def _teams(table: Any, source: str, text: str) -> tuple[Team, ...]:
                     f"{where}: webhook {index + 1} of team '{name}' needs kind = "
                     f"{' | '.join(repr(k) for k in HOOK_KINDS)}"
                 )
-            allowed = {"kind", "name", "url", "url_env", "secret", "secret_env"}
-            bad = set(hook) - allowed
-            if bad or not all(isinstance(v, str) for v in hook.values()):
+            for key in hook:
+                if key not in _HOOK_KEYS:
+                    file.unknown(where, f"teams.{name}.webhooks[{index + 1}].{key}", _HOOK_KEYS)
+            hook = {k: v for k, v in hook.items() if k in _HOOK_KEYS}
+            if not all(isinstance(v, str) for v in hook.values()):
                 raise ConfigError(
-                    f"{where}: webhook {index + 1} of team '{name}': "
-                    + (f"unknown key '{sorted(bad)[0]}'" if bad else "values must be strings")
+                    f"{where}: webhook {index + 1} of team '{name}': values must be strings"
                 )
             hook_name = hook.get("name") or (kind if index == 0 else f"{kind}-{index + 1}")
             settings = {k: v for k, v in hook.items() if k not in ("kind", "name")}
@@ -562,15 +672,11 @@ def _teams(table: Any, source: str, text: str) -> tuple[Team, ...]:
         names = [h.name for h in hooks]
         if len(set(names)) != len(names):
             raise ConfigError(f"{where}: two webhooks of team '{name}' share a name")
-        teams.append(Team(name, str(spec.get("description", "")), tuple(hooks)))
+        description = spec.get("description", "")
+        if not isinstance(description, str):
+            raise ConfigError(f"{where}: 'teams.{name}.description' must be a string")
+        teams.append(Team(name, description, tuple(hooks)))
     return tuple(teams)
-
-
-def _team_line(source: str, text: str, name: str) -> str:
-    match = re.search(rf"^\s*\[teams\.{re.escape(name)}\b", text, re.MULTILINE)
-    if match:
-        return f"{source}, line {text.count(chr(10), 0, match.start()) + 1}"
-    return source
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -585,21 +691,21 @@ def parse_duration(value: str) -> float:
     return sum(float(n) * _UNITS[u] for n, u in parts)
 
 
-def _sla(table: Any, source: str, text: str) -> dict[str, float]:
+def _sla(table: Any, file: _File) -> dict[str, float]:
     sla = dict(DEFAULT_SLA_S)
     if table is None:
         return sla
-    where = _where(source, text, "sla")
+    where = file.where("sla", "escalation")
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: 'escalation.sla' must be a table like {{ P1 = \"1h\" }}")
     for priority, value in table.items():
         if priority not in sla:
-            raise ConfigError(f"{where}: 'escalation.sla' has unknown priority '{priority}'")
-        try:
-            sla[priority] = parse_duration(str(value))
-        except ValueError:
             raise ConfigError(
-                f"{where}: 'escalation.sla.{priority}' must be a duration like \"30m\", "
-                f'"4h" or "2d", not {value!r}'
-            ) from None
+                f"{where}: 'escalation.sla' has unknown priority '{priority}' "
+                f"(known: {', '.join(sla)})"
+            )
+        # An SLA of nothing would make every escalation late the moment it is made.
+        sla[priority] = _duration(
+            value, f"escalation.sla.{priority}", where, '"30m", "4h" or "2d"', MIN_SLA_S
+        )
     return sla

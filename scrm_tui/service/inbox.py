@@ -27,7 +27,7 @@ from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.linking import Linker
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
-from scrm_tui.store.db import Database, StoreError
+from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
 from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
 
-# The UI may not import the store; it catches these names.
+# The UI may not import the store; it catches these names. A StoreError (StoreBusy
+# among them) is the database refusing, for a reason its message gives in words.
 OpenError = StoreError
-__all__ = ["Inbox", "MergeError", "MergeRecord", "OpenError"]
+__all__ = ["Inbox", "MergeError", "MergeRecord", "OpenError", "StoreBusy", "StoreError"]
 Clock = Callable[[], float]
 # Below this many texts, scoring inline beats the cost of a thread hop.
 _THREAD_THRESHOLD = 32

@@ -47,8 +47,11 @@ def credentials(config: Config) -> Credentials:
 
 
 def config_warnings(config: Config) -> list[str]:
-    """Things about the configuration a person should fix (not errors)."""
-    if not config.source:
-        return []
-    warning = exposed_config(Path(config.source), config)
-    return [warning] if warning else []
+    """Things about the configuration a person should fix (not errors): settings scrm
+    ignored, and a file holding secrets that others can read."""
+    warnings = list(config.warnings)
+    if config.source:
+        exposed = exposed_config(Path(config.source), config)
+        if exposed:
+            warnings.append(exposed)
+    return warnings

@@ -9,18 +9,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 from scrm_tui.core.query import Query
+from scrm_tui.service.bugs import record_bug
 from scrm_tui.service.credentials import Credentials
-from scrm_tui.service.inbox import Inbox, OpenError
+from scrm_tui.service.inbox import Inbox, OpenError, StoreError
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 
 
-class ScrmApp(App[int]):
+class ScrmApp(ReportsFailures, App[int]):
     CSS_PATH = Path(__file__).parent.parent / "styles" / "app.tcss"
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -91,8 +92,13 @@ class ScrmApp(App[int]):
         self._sending = False
         self._listening = False
         self.startup_error: str | None = None
-        if self.config.theme:
+        self._theme_refused: str | None = None
+        if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        elif self.config.theme:
+            # The config checks the name against Textual's themes; a Config made in
+            # code may still name one this Textual lacks: start, and say so.
+            self._theme_refused = self.config.theme
 
     async def on_mount(self) -> None:
         if self.demo and not self.config.teams:
@@ -107,7 +113,13 @@ class ScrmApp(App[int]):
             self.startup_error = str(error)
             self.exit(1)
             return
-        for warning in config_warnings(self.config):
+        warnings = config_warnings(self.config)
+        if self._theme_refused:
+            warnings.append(
+                f"[ui] theme {sanitize.for_message(self._theme_refused)!r} is not a theme "
+                f"Textual has; using {self.theme!r}."
+            )
+        for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=15, markup=False)
         # Replies and webhook calls go out from here: at once when queued in this
         # process, and on a short poll for what other processes queued or retries.
@@ -245,18 +257,44 @@ class ScrmApp(App[int]):
         if isinstance(self.screen, InboxScreen):
             self.screen.action_help()
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """A failed background task is shown in words; the traceback goes to the log."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            self.log.error(f"worker {event.worker.name!r} failed", error)
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """Every failed worker of every screen ends here. What the user can act on (the
+        database refusing, the disk) is told in words; a bug is told, and its traceback
+        goes to the error log to be reported."""
+        error = message.worker.error
+        if error is None:
+            return
+        if isinstance(error, StoreError):
+            text = sanitize.inline(str(error))
             self.notify(
-                f"{type(error).__name__}: {error}",
-                title="Something went wrong",
+                f"{text[:1].upper()}{text[1:]}.",
+                title="Not done",
                 severity="error",
+                timeout=15,
                 markup=False,
             )
+            return
+        if isinstance(error, OSError):
+            self.notify(
+                sanitize.inline(f"{error.strerror or error}: {error.filename or ''}").rstrip(": "),
+                title="Not done",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
+        where = f"{type(message.worker.node).__name__}.{message.worker.name}"
+        self.log.error(f"{where} failed", error)
+        logged = record_bug(error, where)
+        said = sanitize.inline(f"{type(error).__name__}: {error}")
+        details = f" The details are in {logged}." if logged else ""
+        self.notify(
+            f"{said}. This is a bug in scrm; please report it.{details}",
+            title="Something went wrong",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
 
     async def on_unmount(self) -> None:
         if self.listener is not None:

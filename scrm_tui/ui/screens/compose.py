@@ -16,11 +16,12 @@ from textual.widgets import Static, TextArea
 from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
+from scrm_tui.ui.failures import ReportsFailures
 
 DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
 
-class ComposeScreen(ModalScreen[str | None]):
+class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
     """Dismisses with what happened (for a notification), or None when closed."""
 
     BINDINGS = [

@@ -17,6 +17,7 @@ from scrm_tui.core.history import Stance
 from scrm_tui.core.timefmt import age, from_ms
 from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
@@ -110,7 +111,7 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
     return Content("\n").join(lines)
 
 
-class CustomerScreen(Screen[None]):
+class CustomerScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="customer.back"),
         Binding("enter", "open", "Open item", id="customer.open"),

@@ -21,6 +21,7 @@ from scrm_tui.core.models import Escalation, OutboxItem
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.failures import ReportsFailures
 
 DETAIL_LIMIT = 4000  # characters of a note or post shown in the detail pane
 
@@ -215,7 +216,7 @@ FILTERS = {
 Row = TypeVar("Row")
 
 
-class QueueScreen(Screen[None], Generic[Row]):
+class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     """A live view of a short list (escalations, the outbox, sources): a status line, a
     keyed table re-read on a timer, and a detail pane for the highlighted row.
 

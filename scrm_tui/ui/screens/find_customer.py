@@ -13,10 +13,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.service.linking import Linker
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
 
 
-class FindCustomerScreen(ModalScreen[int | None]):
+class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
     """Type to search (typos forgiven); Enter opens the best hit, ↓ goes to the others."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="find.close")]

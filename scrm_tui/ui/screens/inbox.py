@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from textual import on, work
@@ -18,8 +20,9 @@ from textual.worker import Worker
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, Status
 from scrm_tui.core.query import Query, QueryError, parse
-from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
@@ -29,9 +32,11 @@ MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
 SOURCES_SHARE = 0.4  # of the top line's width, as max-width in app.tcss
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
+SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
+SAVING = "saving… another process is writing to the database"
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(ReportsFailures, Screen[None]):
     # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -70,6 +75,7 @@ class InboxScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._polling = False
         self._ready = False
+        self._slow_writes = 0  # writes waiting for another process's lock
 
     # ---------------------------------------------------------------- layout
 
@@ -309,14 +315,11 @@ class InboxScreen(Screen[None]):
 
     @work(group="write", exit_on_error=False)
     async def _write_status(self, row: MentionRow, status: Status) -> None:
-        try:
+        doing = "mark done" if status is Status.DONE else "reopen"
+        async with self._saving(row, doing):
             await self.inbox.set_status([row.id], status)
             if status is Status.DONE and not row.is_read:
                 await self.inbox.set_read([row.id], True)
-        except Exception:
-            self._swap(row)
-            raise
-        self._after_write(row.id)
 
     def action_toggle_read(self) -> None:
         row = self._selected()
@@ -327,12 +330,55 @@ class InboxScreen(Screen[None]):
 
     @work(group="write", exit_on_error=False)
     async def _write_read(self, row: MentionRow, read: bool) -> None:
-        try:
+        async with self._saving(row, "mark read" if read else "mark unread"):
             await self.inbox.set_read([row.id], read)
+
+    @asynccontextmanager
+    async def _saving(self, row: MentionRow, doing: str) -> AsyncIterator[None]:
+        """A write whose result the row already shows. While it waits for another
+        process's lock the status line says so; if it fails, the row goes back to what
+        the database holds and the user is told why (a bug goes on to the app's handler
+        once the row is right)."""
+        slow = False
+
+        def waiting() -> None:
+            nonlocal slow
+            slow = True
+            self._slow_writes += 1
+            self._show_saving()
+
+        timer = self.set_timer(SLOW_WRITE, waiting)
+        try:
+            yield
+        except StoreError as error:
+            await self._show_stored(row)
+            self.notify(
+                f"Could not {doing}: {error}; not saved.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
         except Exception:
-            self._swap(row)
+            await self._show_stored(row)
             raise
+        finally:
+            timer.stop()
+            if slow:
+                self._slow_writes -= 1
+                self._show_saving()
         self._after_write(row.id)
+
+    def _show_saving(self) -> None:
+        if self.busy_text in (None, SAVING):
+            self.busy_text = SAVING if self._slow_writes else None
+            self.update_status()
+
+    async def _show_stored(self, row: MentionRow) -> None:
+        """The row as the database holds it (the shown change was not saved)."""
+        stored = await self.inbox.rows([row.id])
+        self._swap(stored[0] if stored else row)
 
     def _after_write(self, mention_id: int) -> None:
         self.load_stats()

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 SEARCH_DEBOUNCE = 0.15
@@ -49,7 +50,7 @@ def card_line(card: CustomerCard, score: float | None, fields: tuple[str, ...] =
     return Content.assemble(*parts)
 
 
-class LinkScreen(ModalScreen[str | None]):
+class LinkScreen(ReportsFailures, ModalScreen[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
 
     BINDINGS = [

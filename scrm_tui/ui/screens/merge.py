@@ -16,10 +16,11 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import absolute
 from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
 
 
-class MergeScreen(ModalScreen[str | None]):
+class MergeScreen(ReportsFailures, ModalScreen[str | None]):
     """Search for the duplicate; Enter asks, `y` merges. Past merges are listed: `u` undoes."""
 
     BINDINGS = [

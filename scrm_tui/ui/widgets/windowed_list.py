@@ -24,14 +24,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from scrm_tui.service.window import Window
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
 _CACHE_LINES = 600
-# Keys typed while a new result loads wait for it, but never longer than this.
-_KEY_WAIT = 5.0
+# Keys typed while a new result loads wait for it: a key applied to the list being
+# replaced lands in the wrong place. A starved machine can take several seconds for a
+# first page, so only a load that has hung gives the keyboard back this way.
+_KEY_WAIT = 30.0
 
 
-class WindowedList(InOrderKeys, ScrollView, can_focus=True):
+class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
     """Cursor, scrolling, paging and live arrivals; `render_row` draws one row."""
 
     BINDINGS = [
