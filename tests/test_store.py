@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -316,3 +317,26 @@ async def test_the_matched_term_and_thread_root_are_kept_and_shown(inbox: Inbox)
     assert detail is not None and detail.matched == '"kestrel sync"'
     with sqlite3.connect(inbox.db.path) as conn:
         assert conn.execute("SELECT root_id FROM mentions").fetchone() == ("4000",)
+
+
+async def test_a_write_cancelled_while_it_waits_for_the_lock_leaves_no_transaction_open(
+    inbox: Inbox, db_path: Path
+) -> None:
+    """A screen's worker cancelled mid-write (a newer one replaced it) must not leave the
+    writer inside a transaction that SQLite began after the cancel: that would hold the
+    file's write lock for as long as the process lives."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    marking = asyncio.ensure_future(inbox.ingest([mention(1)]))
+    while not inbox.db._write_lock.locked():  # it is waiting on SQLite's lock
+        await asyncio.sleep(0.01)
+    marking.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await marking
+    other.execute("COMMIT")  # the other process is done: BEGIN now succeeds in the thread
+    other.close()
+
+    await inbox.ingest([mention(2)])  # the next write works, and commits
+    check = sqlite3.connect(db_path)
+    assert [n for (n,) in check.execute("SELECT external_id FROM mentions")] == ["mastodon-2"]
+    check.close()

@@ -180,12 +180,15 @@ class Database:
         StoreUnavailable, in words."""
         async with self._write_lock:
             with _in_words(self.path):
-                await self.writer.execute("BEGIN IMMEDIATE")
                 try:
+                    # Inside the try: a task cancelled while BEGIN waits for another
+                    # process's lock leaves BEGIN queued on the connection's thread, and
+                    # the rollback queued after it ends whatever it starts.
+                    await self.writer.execute("BEGIN IMMEDIATE")
                     yield self.writer
                     await self.writer.commit()
                 except BaseException:
-                    await self.writer.rollback()
+                    await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
     async def data_version(self) -> int:
