@@ -96,6 +96,20 @@ class Terminal:
     ) -> str:
         return self.wait_for(lambda screen: text in screen, timeout, window)
 
+    def title(self, window: str | None = None) -> str:
+        """The pane title: an OSC 0/2 escape that reached the terminal changes it."""
+        return self.tmux("display", "-p", "-t", self._target(window), "#{pane_title}").stdout
+
+    def foreign_escapes(self, window: str | None = None) -> list[str]:
+        """Escape sequences on screen other than the colours tmux itself reports.
+
+        capture-pane -e re-encodes what is drawn as SGR (colour) sequences only, so
+        anything else, or a raw ESC in the plain capture, came from the app's text."""
+        plain = self.screen(window)
+        styled = self.tmux("capture-pane", "-p", "-e", "-t", self._target(window)).stdout
+        found = re.findall(r"\x1b[^\[]|\x1b\[[0-9;:]*[^0-9;:m]", styled)
+        return found + (["raw ESC in the plain capture"] if "\x1b" in plain else [])
+
     def exited(self, window: str | None = None) -> bool:
         dead = self.tmux("display", "-p", "-t", self._target(window), "#{pane_dead}")
         return dead.stdout.strip() == "1"

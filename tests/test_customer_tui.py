@@ -6,17 +6,19 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.customer import CustomerScreen, parse_filter
+from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.screens.item import ItemScreen
 from scrm_tui.ui.screens.link import LinkScreen
+from scrm_tui.ui.screens.new_customer import NewCustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
-from tests.tui import list_lines, make_app, running, settle
+from tests.tui import list_lines, make_app, running, settle, static_text
 
 DAY_MS = 86_400_000
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -158,7 +160,46 @@ async def test_link_search_and_create(seeded: Path) -> None:
         assert pilot.app.screen.focused is pilot.app.screen.query_one(OptionList)
         await pilot.press("a")  # a new customer from this author instead
         await settle(pilot)
+        assert isinstance(pilot.app.screen, NewCustomerScreen)
+        await pilot.press("enter")  # the author's name, as it is
+        await settle(pilot)
         assert "◆Zed" in row_with(pilot, "passer-by")
+
+
+async def test_a_new_customer_s_name_can_be_corrected_or_the_form_cancelled(
+    seeded: Path,
+) -> None:
+    async with running(seeded, size=(100, 30)) as pilot:
+        await goto(pilot, "passer-by")
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, NewCustomerScreen)
+        name = form.query_one(Input)
+        assert name.value == "Zed" and name.has_focus  # pre-filled, ready to correct
+        await pilot.press("escape")  # changed my mind: nothing is made
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LinkScreen)
+        async with await Inbox.open(seeded, "checker", fixed_clock) as box:
+            assert not [h for h in await box.linker.search("Zed") if h.customer.name == "Zed"]
+
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("backspace", "backspace", "backspace", *"Zed Adams", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, InboxScreen)
+        assert "◆Zed Adams" in row_with(pilot, "passer-by")
+
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+u", "enter")  # no name: it says so and stays open
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewCustomerScreen)
+        assert "needs a name" in static_text(pilot, "#new-customer-message")
 
 
 async def test_customer_view_history_contact_note_filter_and_open(seeded: Path) -> None:

@@ -54,6 +54,107 @@ def test_hostile_mentions_cannot_touch_the_terminal(terminal: Terminal, tmp_path
     terminal.wait_for(lambda _: terminal.exited(), timeout=10)
 
 
+def import_customers(db: Path, rows: list[dict]) -> None:
+    source = db.with_name("customers.jsonl")
+    source.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "scrm_tui", "--db", str(db), "customers", "import", str(source)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_hostile_text_cannot_reach_the_terminal_through_forms(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """The composer's prefill, a template's values, the customer header and the link
+    pane's new-customer form all show a stranger's escapes as symbols."""
+    from scrm_tui.core.locations import config_dir
+
+    db = tmp_path / "forms.db"
+    ingest(
+        db,
+        [
+            record(
+                1,
+                "from the evil twin",
+                handle="evil\x1b]0;HANDLETITLE\x07@x.social",
+                name="Evil \x1b[2J\x1b]0;NAMETITLE\x07 Twin",
+            ),
+            record(2, "from kate", handle="kate@x.social", name="Kate \x1b]0;TPLTITLE\x07 Jones"),
+        ],
+    )
+    import_customers(
+        db,
+        [
+            {
+                "id": "K1",
+                "name": "Kate Jones",
+                "company": "Acme\x1b[2J\x1b[HCorp",
+                "mastodon": "kate@x.social",
+            }
+        ],
+    )
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "templates.toml").write_text(
+        '[[template]]\nname = "Greet"\ntext = "Hi {author.name} of {customer.company}!"\n',
+        encoding="utf-8",
+    )
+    terminal.start(scrm_command("--db", str(db)), 100, 30, tmp_path)
+    terminal.wait_text("2 mentions")
+    title = terminal.title()
+
+    def untouched(screen: str, first_line: str = "scrm") -> None:
+        assert terminal.title() == title  # no OSC 0/2 reached the terminal
+        assert terminal.foreign_escapes() == []
+        assert screen.splitlines()[0].lstrip().startswith(first_line), screen  # not cleared
+
+    # Kate's mention (the newest): reply, and fill a template with her name and company.
+    terminal.keys("r")
+    terminal.wait_text("Reply to kate@x.social")
+    terminal.keys("C-t")
+    terminal.wait_text("Insert a canned response")
+    terminal.keys("Enter")
+    screen = terminal.wait_text("▊ @kate@x.social Hi Kate ␛]0;TPLTITLE␇ Jones of Acme␛[2J␛[HCorp!")
+    untouched(screen)
+    terminal.keys("Escape")  # keeps the draft
+    terminal.wait_for(lambda s: "Reply to" not in s)
+
+    # Her customer header shows the company as text.
+    terminal.keys("c")
+    screen = terminal.wait_text("history of Kate Jones")
+    assert "Acme␛[2J␛[HCorp" in screen
+    untouched(screen, "Kate Jones")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "history of" not in s)
+
+    # The evil twin: the Mastodon prefill carries the handle.
+    terminal.keys("j")
+    terminal.wait_text("2/2")
+    terminal.keys("r")
+    # In the text area (the reading pane shows the handle too).
+    screen = terminal.wait_text("▊ @evil␛]0;HANDLETITLE␇@x.social")
+    untouched(screen)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Reply to" not in s)
+
+    # A new customer from that author: the form is pre-filled with the name.
+    terminal.keys("l")
+    terminal.wait_text("Who is")
+    terminal.keys("a")
+    screen = terminal.wait_text("New customer for")
+    name = "Evil ␛[2J␛]0;NAMETITLE␇ Twin"
+    assert any(name in line and "Who is" not in line for line in screen.splitlines()), screen
+    untouched(screen)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "New customer for" not in s)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Who is" not in s)
+    untouched(terminal.screen())
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
 def test_demo_streams_and_keys_work_at_80x24(terminal: Terminal, tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     terminal.start(scrm_command("demo", "--db", str(db)), 80, 24, tmp_path)

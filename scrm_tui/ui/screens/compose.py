@@ -16,6 +16,7 @@ from textual.widgets import Static, TextArea
 from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
+from scrm_tui.ui.widgets.inert import InertTextArea
 
 DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
@@ -59,7 +60,9 @@ class ComposeScreen(ModalScreen[str | None]):
                     ),
                     id="compose-earlier",
                 )
-            area = TextArea(ctx.text, id="compose-text", soft_wrap=True, show_line_numbers=False)
+            area = InertTextArea(
+                ctx.text, id="compose-text", soft_wrap=True, show_line_numbers=False
+            )
             yield area
             yield Static(id="compose-counter")
             yield Static(id="compose-message")

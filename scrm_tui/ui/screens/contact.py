@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from scrm_tui.core.timefmt import TimestampError, parse_when
 from scrm_tui.service.inbox import OFFLINE_KINDS
+from scrm_tui.ui.widgets.inert import InertInput, InertTextArea
 
 KIND_NAMES = {
     "call": "Phone call",
@@ -65,12 +66,12 @@ class ContactScreen(ModalScreen[ContactEntry | None]):
                         allow_blank=False,
                         id="contact-direction",
                     )
-                    yield Input(
+                    yield InertInput(
                         value="now",
                         placeholder="when: now, 2h ago, 2026-11-20 14:30",
                         id="contact-when",
                     )
-            yield TextArea(id="contact-summary", soft_wrap=True, show_line_numbers=False)
+            yield InertTextArea(id="contact-summary", soft_wrap=True, show_line_numbers=False)
             yield Static(id="contact-message")
             yield Static(
                 Content.assemble(

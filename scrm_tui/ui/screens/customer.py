@@ -18,6 +18,7 @@ from scrm_tui.core.timefmt import age, from_ms
 from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
+from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
@@ -141,7 +142,7 @@ class CustomerScreen(Screen[None]):
                 )
         yield Static(id="customer-status")
         yield TimelineList(id="timeline", **({"clock": clock} if clock else {}))
-        yield Input(
+        yield InertInput(
             placeholder="filter: github mastodon call note contacts… (empty: all)",
             id="customer-filter",
         )

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import PRIORITIES
 from scrm_tui.service.escalations import TeamInfo
+from scrm_tui.ui.widgets.inert import InertTextArea
 
 # What each priority means, in words: shown next to the choice.
 PRIORITY_WORDS = {"P1": "urgent", "P2": "high", "P3": "normal", "P4": "low"}
@@ -90,7 +91,7 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
                 Content.styled("Note for the team (may be left blank)", "bold"),
                 classes="escalate-label",
             )
-            yield TextArea(id="escalate-note", soft_wrap=True, show_line_numbers=False)
+            yield InertTextArea(id="escalate-note", soft_wrap=True, show_line_numbers=False)
             yield Static(id="escalate-message")
             yield Static(
                 Content.assemble(

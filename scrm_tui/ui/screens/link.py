@@ -13,7 +13,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
-from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker
+from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
+from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 SEARCH_DEBOUNCE = 0.15
@@ -76,7 +77,7 @@ class LinkScreen(ModalScreen[str | None]):
             yield Static(id="link-author")
             yield Static(id="link-now")
             yield OptionList(id="link-options")
-            yield Input(
+            yield InertInput(
                 placeholder="search customers: name, e-mail, company, handle", id="link-search"
             )
             yield Static(id="link-message")
@@ -186,7 +187,19 @@ class LinkScreen(ModalScreen[str | None]):
             self._run(f"not {_safe(card.name)}: won't be suggested again", "reject", card.id)
 
     def action_create(self) -> None:
-        self._run("new customer created from this author", "create", None)
+        from scrm_tui.ui.screens.new_customer import NewCustomerScreen
+
+        a = self.author
+        who = Content.assemble(
+            (sanitize.handle(a.handle), "$secondary"),
+            f" on {CHANNEL_BADGES.get(a.channel, a.channel)}",
+        )
+
+        def named(name: str | None) -> None:
+            if name:
+                self._run(f"new customer {name} made from this author", "create", None, name)
+
+        self.app.push_screen(NewCustomerScreen(default_customer_name(a), who), named)
 
     def action_undo(self) -> None:
         self._run("", "undo", None)
@@ -197,14 +210,16 @@ class LinkScreen(ModalScreen[str | None]):
             self.dismiss(f"open:{card.id}")
 
     @work(exclusive=True, group="link-write", exit_on_error=False)
-    async def _run(self, done: str, what: str, customer_id: int | None) -> None:
+    async def _run(
+        self, done: str, what: str, customer_id: int | None, name: str | None = None
+    ) -> None:
         a = self.author
         if what == "confirm" and customer_id is not None:
             await self.linker.confirm(a.id, customer_id)
         elif what == "reject" and customer_id is not None:
             await self.linker.reject(a.id, customer_id)
         elif what == "create":
-            await self.linker.create_customer(a)
+            await self.linker.create_customer(a, name)
         elif what == "undo":
             undone = await self.linker.undo(a.id)
             if undone is None:

@@ -17,6 +17,7 @@ from scrm_tui.core.timefmt import absolute
 from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.widgets.inert import InertInput
 
 
 class MergeScreen(ModalScreen[str | None]):
@@ -40,7 +41,7 @@ class MergeScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-box"):
             yield Static(id="merge-title")
-            yield Input(
+            yield InertInput(
                 placeholder="find the duplicate: name, e-mail, company, handle", id="merge-search"
             )
             yield OptionList(id="merge-options")
