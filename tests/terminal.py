@@ -123,3 +123,12 @@ def header_count(screen: str) -> int | None:
     """The mention count in the header line, once it is known."""
     match = re.search(r"([\d,]+) mentions", screen.splitlines()[0])
     return int(match.group(1).replace(",", "")) if match else None
+
+
+def position(screen: str) -> tuple[int, int] | None:
+    """The cursor's place in the list, `12/1,523` at the end of the header line."""
+    match = re.search(r"([\d,]+)/([\d,]+)\s*$", screen.splitlines()[0])
+    if match is None:
+        return None
+    at, total = (int(group.replace(",", "")) for group in match.groups())
+    return at, total

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests import hostile
-from tests.terminal import Terminal, header_count, scrm_command
+from tests.terminal import Terminal, header_count, position, scrm_command
 
 
 def ingest(db: Path, records: list[dict]) -> None:
@@ -39,17 +39,27 @@ def test_hostile_mentions_cannot_touch_the_terminal(terminal: Terminal, tmp_path
     records = [record(n, text) for n, text in enumerate(hostile.ALL.values())]
     records.append(record(90, "title and clipboard", name="\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07"))
     ingest(db, records)
+    total = len(records)
     terminal.start(scrm_command("--db", str(db)), 100, 30, tmp_path)
-    terminal.wait_text("mentions")
-    for _ in range(len(records) + 2):
+    terminal.wait_for(lambda s: position(s) == (1, total))
+    title = terminal.title()
+    seen = ""
+    # Every mention in turn: each key moves the cursor, and the reading pane shows it.
+    for at in range(2, total + 1):
         terminal.keys("j")
+        screen = terminal.wait_for(lambda s, at=at: position(s) == (at, total))
+        seen += screen
+        # No title was set, nothing but colours reached the terminal, and the header
+        # was never erased.
+        assert terminal.title() == title
+        assert terminal.foreign_escapes() == []
+        assert screen.splitlines()[0].lstrip().startswith("scrm")
+    assert "␛[2J" in seen and "[URGENT]" in seen and "␛]0;pwned␇" in seen
     terminal.keys("g")
-    screen = terminal.wait_for(lambda s: s.splitlines()[0].lstrip().startswith("scrm"))
-    assert "␛" in screen or "[URGENT]" in screen
-    # No clipboard write reached tmux, no title was set, the header was never erased.
+    terminal.wait_for(lambda s: position(s) == (1, total))
+    # No clipboard write reached tmux.
     assert terminal.tmux("list-buffers").stdout == ""
-    title = terminal.tmux("display", "-p", "-t", "t", "#{pane_title}").stdout
-    assert "pwned" not in title
+    assert "pwned" not in terminal.title()
     terminal.keys("q")
     terminal.wait_for(lambda _: terminal.exited(), timeout=10)
 
