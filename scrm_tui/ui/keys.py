@@ -7,7 +7,7 @@ has moved focus to the filter input, and the letters are lost.
 
 Widgets with this mixin resolve bindings themselves, in the order keys arrive,
 and hand any key that reaches them after focus has moved on to the widget that
-now has focus.
+now has focus. The App's mixin does the same for a screen that is not built yet.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.widget import Widget
 
     _Base = Widget
+    _AppBase = App[object]
 else:
-    _Base = object
+    _Base = _AppBase = object
 
 
 class InOrderKeys(_Base):
@@ -50,3 +52,23 @@ class InOrderKeys(_Base):
         event.stop()
         event.prevent_default()
         await app.run_action(active.binding.action, active.node)
+
+
+class KeysWaitForTheirScreen(_AppBase):
+    """For the App: a key no widget took is matched, when it reaches the App, against
+    the screen on top at that moment. A screen a worker pushed while the key was on
+    its way up may not have built its widgets yet, and its action would find none
+    (Ctrl+S in a composer just opening: NoMatches '#compose-text'). Such a key is
+    matched once that screen is built, before any key typed after it."""
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if screen.is_mounted:
+            return
+        event.prevent_default()  # not matched now: Textual's own handler is skipped
+        # The screen's queue runs this after its compose and mount; keys typed later
+        # reach the App through that same queue, so they come after.
+        screen.call_later(self._match_key, event)
+
+    def _match_key(self, event: events.Key) -> None:
+        self.post_message(event.prevent_default(False))
