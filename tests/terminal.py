@@ -67,6 +67,10 @@ class Terminal:
     def keys(self, *keys: str, window: str | None = None) -> None:
         self.tmux("send-keys", "-t", self._target(window), *keys)
 
+    def write(self, text: str, window: str | None = None) -> None:
+        """Bytes to the app in one write, as a fast typist's keys arrive together."""
+        self.tmux("send-keys", "-l", "-t", self._target(window), text)
+
     def screen(self, window: str | None = None) -> str:
         return self.tmux("capture-pane", "-p", "-t", self._target(window)).stdout
 

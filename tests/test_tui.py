@@ -186,6 +186,32 @@ async def test_type_ahead_keeps_its_order(db_path: Path) -> None:
         assert mention_list.cursor == 1
 
 
+async def test_escape_then_a_key_typed_at_once_is_both_keys(db_path: Path) -> None:
+    """A terminal sends Esc and a letter typed right after it as Alt+letter."""
+    await seed(db_path)
+    async with running(db_path) as pilot:
+        app = pilot.app
+        await pilot.press("j", "enter")  # reading the second mention
+        await settle(pilot)
+        row = the_list(pilot).selected
+        app.post_message(events.Key("alt+x", "x"))  # Esc x
+        app.post_message(events.Key("j", "j"))
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)  # Esc: back to the list
+        [stored] = await app.inbox.rows([row.id])
+        assert stored.status is Status.DONE  # x: done, and on to the next (then j)
+        assert the_list(pilot).cursor == 3
+        # In the filter line too: Esc leaves it (and clears it), x applies to the list.
+        await pilot.press("slash", *"sync")
+        await settle(pilot)
+        app.post_message(events.Key("alt+x", "x"))
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)
+        assert the_list(pilot).window.query.is_empty
+        assert "x" not in inbox_screen(pilot).filter_bar.input.value  # not typed there
+        assert list_lines(pilot)[0].startswith("✓")
+
+
 async def test_new_arrivals_keep_the_selected_mention_selected(db_path: Path) -> None:
     await seed(db_path)
     async with running(db_path) as pilot:
