@@ -256,3 +256,21 @@ async def test_esc_while_a_slow_send_is_under_way_closes_the_composer_once(
         assert pilot.app.screen is inbox
         assert "@ann@social.example on it" in str(server.posts("mastodon"))
         assert "✓ sent" in static_text(pilot, "#detail-answers")
+
+
+async def test_made_elsewhere_works_from_the_text_it_records(
+    db_path: Path, server: Loopback
+) -> None:
+    """The composer's keys line offers it while the text area has the focus, where
+    Ctrl+E is the text area's own end-of-line key."""
+    await seed(db_path, ANN)
+    async with running(db_path, **accounts(server)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        keys = static_text(pilot, "#compose-keys")
+        assert "ctrl+r made elsewhere" in keys
+        await pilot.press(*"answered on the phone", "home", "ctrl+r")
+        await settle(pilot)
+        assert pilot.app.clipboard == "@ann@social.example answered on the phone"
+        assert "✓ sent by hand" in static_text(pilot, "#detail-answers")
+    assert server.count("mastodon") == 0

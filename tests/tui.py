@@ -35,6 +35,13 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys one at a time, each handled (its workers too) before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
     """Wait for something the app does on its own (a poll, another process)."""
     loop = asyncio.get_running_loop()

@@ -29,7 +29,8 @@ class ComposeScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         Binding("ctrl+t", "template", "Template", id="compose.template"),
-        Binding("ctrl+e", "elsewhere", "Made elsewhere", id="compose.elsewhere"),
+        # Not Ctrl+E: the text area keeps that for the end of the line.
+        Binding("ctrl+r", "elsewhere", "Made elsewhere", id="compose.elsewhere"),
         Binding("escape", "close", "Close (keeps draft)", id="compose.close"),
     ]
 
@@ -87,7 +88,7 @@ class ComposeScreen(ModalScreen[str | None]):
         parts: list[str | tuple[str, str]] = [("ctrl+s", "bold"), f" {send}  "]
         parts += [("ctrl+t", "bold"), " template  "]
         if not self.context.manual:
-            parts += [("ctrl+e", "bold"), " made elsewhere  "]
+            parts += [("ctrl+r", "bold"), " made elsewhere  "]
         parts += [("esc", "bold"), " close, keeps the draft"]
         return Content.assemble(*parts)
 

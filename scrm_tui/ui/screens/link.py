@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
 from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_line import keys_line
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 SEARCH_DEBOUNCE = 0.15
@@ -50,6 +51,14 @@ def card_line(card: CustomerCard, score: float | None, fields: tuple[str, ...] =
     return Content.assemble(*parts)
 
 
+# The keys line follows the focus: in the search box the letters are text.
+KEYS_ON_LIST = keys_line(
+    ("enter", "link"), ("n", "not them"), ("a", "new customer"), ("/", "search"),
+    ("u", "undo"), ("esc", "close"),
+)  # fmt: skip
+KEYS_IN_SEARCH = keys_line(("enter", "search"), ("↓", "results"), ("esc", "back to the list"))
+
+
 class LinkScreen(ModalScreen[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
 
@@ -62,6 +71,7 @@ class LinkScreen(ModalScreen[str | None]):
         Binding("c", "customer", "Open customer", id="link.customer"),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
+        Binding("down", "results", show=False),  # from the search box
     ]
 
     def __init__(self, linker: Linker, author: AuthorInfo) -> None:
@@ -81,23 +91,7 @@ class LinkScreen(ModalScreen[str | None]):
                 placeholder="search customers: name, e-mail, company, handle", id="link-search"
             )
             yield Static(id="link-message")
-            yield Static(
-                Content.assemble(
-                    ("enter", "bold"),
-                    " link  ",
-                    ("n", "bold"),
-                    " not them  ",
-                    ("a", "bold"),
-                    " new customer  ",
-                    ("/", "bold"),
-                    " search  ",
-                    ("u", "bold"),
-                    " undo  ",
-                    ("esc", "bold"),
-                    " close",
-                ),
-                id="link-keys",
-            )
+            yield Static(KEYS_ON_LIST, id="link-keys")
 
     def on_mount(self) -> None:
         a = self.author
@@ -161,6 +155,13 @@ class LinkScreen(ModalScreen[str | None]):
         return self.cards[index]
 
     # ---------------------------------------------------------------- actions
+
+    def on_descendant_focus(self) -> None:
+        typing = isinstance(self.focused, Input)
+        self.query_one("#link-keys", Static).update(KEYS_IN_SEARCH if typing else KEYS_ON_LIST)
+
+    def action_results(self) -> None:
+        self.set_focus(self.query_one(OptionList))
 
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_line import keys_line
 
 
 class NewCustomerScreen(ModalScreen[str | None]):
@@ -32,10 +33,7 @@ class NewCustomerScreen(ModalScreen[str | None]):
                 value=self.default_name, placeholder="the customer's name", id="new-customer-name"
             )
             yield Static(id="new-customer-message")
-            yield Static(
-                Content.assemble(("enter", "bold"), " create  ", ("esc", "bold"), " cancel"),
-                id="new-customer-keys",
-            )
+            yield Static(keys_line(("enter", "create"), ("esc", "cancel")), id="new-customer-keys")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Input))
