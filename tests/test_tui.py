@@ -22,6 +22,7 @@ from tests.tui import (
     make_app,
     running,
     settle,
+    static_text,
     status_text,
     wait_until,
 )
@@ -258,6 +259,26 @@ async def test_an_empty_inbox_selects_its_first_arrival(db_path: Path) -> None:
         await wait_until(pilot, lambda: "first ever 0" in detail_text(pilot))
         assert mention_list.cursor == 0 and "first ever 0" in mention_list.selected.snippet
         assert inbox_screen(pilot).query_one("#position").render().plain.strip() == "1/3"
+
+
+async def test_a_first_run_says_how_to_begin_until_a_mention_arrives(db_path: Path) -> None:
+    async with running(db_path, size=(80, 24)) as pilot:
+        screen = inbox_screen(pilot)
+        first_run = screen.query_one("#first-run")
+        assert first_run.display and first_run.region.height > 0
+        text = static_text(pilot, "#first-run")
+        for command in ("scrm demo", "scrm init", "scrm ingest FILE", "scrm customers import"):
+            assert command in text
+        assert max(len(line) for line in text.splitlines()) <= 80
+        # Not for a filter that matches nothing: only for an empty database.
+        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+            await other.ingest([mention(1, "first ever")])
+        await wait_until(pilot, lambda: "first ever" in detail_text(pilot))
+        assert first_run.region.height == 0 or not first_run.display
+        await pilot.press("slash", *"nothingmatchesthis", "enter")
+        await settle(pilot)
+        assert the_list(pilot).window.size == 0
+        assert not first_run.display
 
 
 async def test_help_screen_lists_the_real_bindings(db_path: Path) -> None:

@@ -31,6 +31,28 @@ SOURCES_SHARE = 0.4  # of the top line's width, as max-width in app.tcss
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 
 
+# An empty database, no filter: what fills the inbox (in the list's place, at 80x24).
+FIRST_RUN = Content.assemble(
+    ("No mentions yet.", "bold"),
+    " To begin:\n\n",
+    *(
+        part
+        for command, what in (
+            ("scrm demo", "try scrm on demo data (a database of its own)"),
+            ("scrm init", "write a config: watch terms and accounts"),
+            ("scrm ingest FILE", "add mentions from a JSON Lines file"),
+            ("scrm customers import FILE", "add your customers (CSV, JSON, JSON Lines)"),
+        )
+        for part in (("  " + command.ljust(28), "bold $accent"), what + "\n")
+    ),
+    (
+        "\nOnce the config has watch terms, this app (or scrm watch) listens and\n"
+        "mentions appear here. ? lists the keys, q quits.",
+        "$text-muted",
+    ),
+)
+
+
 class InboxScreen(Screen[None]):
     # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
@@ -84,6 +106,7 @@ class InboxScreen(Screen[None]):
             yield Static(id="new-count")
         with Horizontal(id="panes"):
             yield MentionList(id="list", **kwargs)
+            yield Static(FIRST_RUN, id="first-run")
             yield MentionDetail(id="detail", **kwargs)
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield Footer()
@@ -120,6 +143,9 @@ class InboxScreen(Screen[None]):
     # ---------------------------------------------------------------- status line
 
     def update_status(self) -> None:
+        # Nothing stored at all (not a filter that matched nothing): say how to begin.
+        empty = not self.busy_text and self.total == 0 and self.query_.is_empty
+        self.set_class(empty, "-first-run")
         parts: list[str | tuple[str, str]] = [(self.title_text, "bold")]
         total = f"{self.total:,}" if self.total is not None else "…"
         if self.busy_text:
