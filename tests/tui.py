@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from scrm_tui.core.config import Config
 from scrm_tui.ui.app import ScrmApp
@@ -27,11 +29,24 @@ def make_app(db_path: Path, **config: object) -> ScrmApp:
     )
 
 
+async def workers_done(app: App[object]) -> None:
+    """Every worker has ended. One that a newer worker of its exclusive group cancelled
+    (the reading pane's load when the cursor moves on) has ended too: Textual's
+    wait_for_complete raises for it, which made a test fail only when the machine was
+    slow enough for the two to overlap. A worker that failed still fails the test."""
+    results = await asyncio.gather(
+        *(worker.wait() for worker in list(app.workers)), return_exceptions=True
+    )
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+            raise result
+
+
 async def settle(pilot: Pilot) -> None:
     """Let messages, timers and workers started by the last action finish."""
     for _ in range(3):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
     await pilot.pause()
 
 
@@ -50,7 +65,7 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
 
 
 def inbox_screen(pilot: Pilot) -> InboxScreen:
