@@ -63,7 +63,7 @@ class TemplatePicker(ModalScreen[Filled | None]):
         self.shown = rank(self.templates, query, self.channel)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(Option(Content(t.name)) for t in self.shown)
+        options.add_options(Option(Content(sanitize.inline(t.name))) for t in self.shown)
         if self.shown:
             options.highlighted = 0
         self._preview()
