@@ -202,9 +202,11 @@ async def test_escape_then_a_key_typed_at_once_is_both_keys(db_path: Path) -> No
         [stored] = await app.inbox.rows([row.id])
         assert stored.status is Status.DONE  # x: done, and on to the next (then j)
         assert the_list(pilot).cursor == 3
+        # In sight: the list was laid out again before x moved its cursor.
+        assert list_lines(pilot)[1].startswith("✓")
         # In the filter line too: Esc leaves it (and clears it), x applies to the list.
         await pilot.press("slash", *"sync")
-        await settle(pilot)
+        await wait_until(pilot, lambda: the_list(pilot).window.query.source == "sync")
         app.post_message(events.Key("alt+x", "x"))
         await settle(pilot)
         assert isinstance(app.focused, MentionList)

@@ -100,6 +100,7 @@ class InboxScreen(Screen[None]):
         self.busy_text: str | None = "Loading…"
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
+        self._requested = self.query_  # the view last asked for (query_ once loaded)
         # The top line's parts, fitted together by _fit_top_line.
         self._status = status_line.Status(title=title, total=None, unread=None)
         self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
@@ -233,6 +234,7 @@ class InboxScreen(Screen[None]):
 
     def load_view(self, query: Query) -> None:
         """Show the stream for `query`; keys typed meanwhile apply to the new list."""
+        self._requested = query
         self.mention_list.expect_window()
         self._load_view(query)
 
@@ -695,7 +697,8 @@ class InboxScreen(Screen[None]):
             self._filter_timer.stop()
         self.filter_bar.close()
         self.set_focus(self.mention_list, scroll_visible=False)
-        if clear and not self.query_.is_empty:
+        # The filter still loading counts too: Esc right after typing clears it.
+        if clear and not (self.query_.is_empty and self._requested.is_empty):
             self.load_view(Query())
 
     # ---------------------------------------------------------------- help
