@@ -67,6 +67,10 @@ class Terminal:
     def keys(self, *keys: str, window: str | None = None) -> None:
         self.tmux("send-keys", "-t", self._target(window), *keys)
 
+    def write(self, text: str, window: str | None = None) -> None:
+        """Bytes to the app in one write, as a fast typist's keys arrive together."""
+        self.tmux("send-keys", "-l", "-t", self._target(window), text)
+
     def screen(self, window: str | None = None) -> str:
         return self.tmux("capture-pane", "-p", "-t", self._target(window)).stdout
 
@@ -103,6 +107,20 @@ class Terminal:
     ) -> str:
         return self.wait_for(lambda screen: text in screen, timeout, window)
 
+    def title(self, window: str | None = None) -> str:
+        """The pane title: an OSC 0/2 escape that reached the terminal changes it."""
+        return self.tmux("display", "-p", "-t", self._target(window), "#{pane_title}").stdout
+
+    def foreign_escapes(self, window: str | None = None) -> list[str]:
+        """Escape sequences on screen other than the colours tmux itself reports.
+
+        capture-pane -e re-encodes what is drawn as SGR (colour) sequences only, so
+        anything else, or a raw ESC in the plain capture, came from the app's text."""
+        plain = self.screen(window)
+        styled = self.tmux("capture-pane", "-p", "-e", "-t", self._target(window)).stdout
+        found = re.findall(r"\x1b[^\[]|\x1b\[[0-9;:]*[^0-9;:m]", styled)
+        return found + (["raw ESC in the plain capture"] if "\x1b" in plain else [])
+
     def exited(self, window: str | None = None) -> bool:
         dead = self.tmux("display", "-p", "-t", self._target(window), "#{pane_dead}")
         return dead.stdout.strip() == "1"
@@ -116,3 +134,12 @@ def header_count(screen: str) -> int | None:
     """The mention count in the header line, once it is known."""
     match = re.search(r"([\d,]+) mentions", screen.splitlines()[0])
     return int(match.group(1).replace(",", "")) if match else None
+
+
+def position(screen: str) -> tuple[int, int] | None:
+    """The cursor's place in the list, `12/1,523` at the end of the header line."""
+    match = re.search(r"([\d,]+)/([\d,]+)\s*$", screen.splitlines()[0])
+    if match is None:
+        return None
+    at, total = (int(group.replace(",", "")) for group in match.groups())
+    return at, total

@@ -6,17 +6,19 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.customer import CustomerScreen, parse_filter
+from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.screens.item import ItemScreen
 from scrm_tui.ui.screens.link import LinkScreen
+from scrm_tui.ui.screens.new_customer import NewCustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
-from tests.tui import list_lines, make_app, running, settle
+from tests.tui import list_lines, make_app, press, running, settle, static_text
 
 DAY_MS = 86_400_000
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -149,16 +151,63 @@ async def test_link_search_and_create(seeded: Path) -> None:
         await goto(pilot, "passer-by")
         await pilot.press("l")
         await settle(pilot)
+        assert "a new customer" in static_text(pilot, "#link-keys")
         await pilot.press("slash", *"lindkvist")  # a typo still finds her
         await settle(pilot)
         assert "Kate Lindqvist" in options(pilot)[0]
+        keys = static_text(pilot, "#link-keys")  # letters are text here: not offered
+        assert "↓ results" in keys and "new customer" not in keys
+        await pilot.press("down")
+        assert pilot.app.focused is pilot.app.screen.query_one(OptionList)
+        await pilot.press("slash")
         await pilot.press("escape")  # leaves the search box, not the pane
         await settle(pilot)
         assert isinstance(pilot.app.screen, LinkScreen)
         assert pilot.app.screen.focused is pilot.app.screen.query_one(OptionList)
         await pilot.press("a")  # a new customer from this author instead
         await settle(pilot)
+        assert isinstance(pilot.app.screen, NewCustomerScreen)
+        await pilot.press("enter")  # the author's name, as it is
+        await settle(pilot)
         assert "◆Zed" in row_with(pilot, "passer-by")
+
+
+async def test_a_new_customer_s_name_can_be_corrected_or_the_form_cancelled(
+    seeded: Path,
+) -> None:
+    async with running(seeded, size=(100, 30)) as pilot:
+        await goto(pilot, "passer-by")
+        await press(pilot, "l", "a")
+        form = pilot.app.screen
+        assert isinstance(form, NewCustomerScreen)
+        name = form.query_one(Input)
+        assert name.value == "Zed" and name.has_focus  # pre-filled, ready to correct
+        await press(pilot, "escape")  # changed my mind: nothing is made
+        assert isinstance(pilot.app.screen, LinkScreen)
+        async with await Inbox.open(seeded, "checker", fixed_clock) as box:
+            assert not [h for h in await box.linker.search("Zed") if h.customer.name == "Zed"]
+
+        await press(pilot, "a", "backspace", "backspace", "backspace", *"Zed Adams", "enter")
+        assert isinstance(pilot.app.screen, InboxScreen)
+        assert "◆Zed Adams" in row_with(pilot, "passer-by")
+
+        await press(pilot, "l", "a", "ctrl+u", "enter")  # no name: it says so, stays open
+        assert isinstance(pilot.app.screen, NewCustomerScreen)
+        assert "needs a name" in static_text(pilot, "#new-customer-message")
+
+
+async def test_note_and_contact_forms_offer_only_their_own_fields(seeded: Path) -> None:
+    async with running(seeded, size=(80, 24)) as pilot:
+        await goto(pilot, "lovely")
+        await press(pilot, "c", "n")
+        assert static_text(pilot, "#contact-keys") == "ctrl+s save  esc cancel"
+        await press(pilot, "escape", "o")
+        keys = static_text(pilot, "#contact-keys")
+        assert "shift+tab when, direction, kind" in keys
+        form = pilot.app.screen
+        for field in ("#contact-when", "#contact-direction", "#contact-kind"):
+            await pilot.press("shift+tab")
+            assert pilot.app.focused is form.query_one(field)
 
 
 async def test_customer_view_history_contact_note_filter_and_open(seeded: Path) -> None:
@@ -295,7 +344,7 @@ def test_link_pane_snapshot(snap_compare, seeded: Path) -> None:
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=_open_link)
 
 
-async def test_merge_from_the_customer_view_and_undo(db_path: Path) -> None:
+async def _seed_duplicate(db_path: Path) -> None:
     async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
         await box.add_customers(
             [
@@ -309,11 +358,18 @@ async def test_merge_from_the_customer_view_and_undo(db_path: Path) -> None:
             ]
         )
         await box.ingest([mention(1, "hello", handle="kate@hachyderm.io", name="Kate")])
+
+
+async def open_merge(pilot) -> None:  # type: ignore[no-untyped-def]
+    await press(pilot, "M")
+
+
+async def test_merge_from_the_customer_view_and_undo(db_path: Path) -> None:
+    await _seed_duplicate(db_path)
     async with running(db_path, size=(100, 30)) as pilot:
         await pilot.press("c")
         await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
+        await open_merge(pilot)
         await pilot.press(*"K. Lindqvist", "enter")
         await settle(pilot)
         assert "K. Lindqvist" in options(pilot)[0]
@@ -326,9 +382,40 @@ async def test_merge_from_the_customer_view_and_undo(db_path: Path) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, CustomerScreen) and screen.summary is not None
         assert screen.summary.profile["identities"]["reddit"] == ["klq"]
-        await pilot.press("M")
-        await settle(pilot)
+        await open_merge(pilot)
         await pilot.press("tab", "u")  # out of the search box, then undo
         await settle(pilot)
         assert isinstance(pilot.app.screen, CustomerScreen)
         assert "reddit" not in pilot.app.screen.summary.profile["identities"]  # type: ignore[union-attr]
+
+
+async def test_merge_dialog_keys_work_where_they_are_offered(db_path: Path) -> None:
+    await _seed_duplicate(db_path)
+    async with running(db_path, size=(100, 30)) as pilot:
+        await press(pilot, "c", "M")
+        # In the search box letters are text; ↓ goes to the results.
+        assert "alt+u" not in static_text(pilot, "#merge-keys")  # nothing to undo yet
+        await pilot.press(*"K. Lindqvist")
+        await settle(pilot)
+        assert "↓ results" in static_text(pilot, "#merge-keys")
+        await pilot.press("down")
+        assert isinstance(pilot.app.focused, OptionList)
+        keys = static_text(pilot, "#merge-keys")
+        assert "enter merge…" in keys and "/ search" in keys
+        await pilot.press("slash")
+        assert isinstance(pilot.app.focused, Input)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        # Again, with a merge to undo: `u` is text in the box, Alt+U undoes.
+        await open_merge(pilot)
+        assert "alt+u undo last merge" in static_text(pilot, "#merge-keys")
+        await pilot.press("u")
+        await settle(pilot)
+        assert pilot.app.screen.query_one(Input).value == "u"
+        await pilot.press("alt+u")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomerScreen) and screen.summary is not None
+        assert "reddit" not in screen.summary.profile["identities"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, RadioSet, TextArea
 
 from scrm_tui.core.config import Config, HookSpec, Team
 from scrm_tui.core.models import Escalation
@@ -268,12 +268,17 @@ async def test_escalate_acknowledge_resolve_reopen(seeded: Path, hooks: list[dic
     assert summaries["resolved"].endswith("resolved: refunded the second charge")
 
 
+async def open_form(pilot: Pilot) -> None:
+    """`e` on the first mention, once the inbox has loaded."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+
+
 async def test_escape_cancels_and_writes_nothing(seeded: Path) -> None:
     app = make_app(seeded, teams=teams())
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_form(pilot)
         await pilot.press(*"never mind", "escape")
         await settle(pilot)
         assert pilot.app.screen is inbox_screen(pilot)
@@ -283,13 +288,54 @@ async def test_escape_cancels_and_writes_nothing(seeded: Path) -> None:
 async def test_blank_note_is_fine_and_keys_pick_priority(seeded: Path) -> None:
     app = make_app(seeded, teams=teams())
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_form(pilot)
         await pilot.press("shift+tab", "1", "ctrl+s")  # no note, P1, the first team
         await settle(pilot)
     [esc] = await listing(seeded)
     assert (esc.team, esc.priority, esc.note) == ("engineering", "P1", "")
+
+
+async def test_every_key_the_form_offers_works_where_it_is_offered(seeded: Path) -> None:
+    app = make_app(seeded, teams=teams())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, EscalateScreen)
+
+        def state() -> tuple[str | None, str, str]:
+            note = form.query_one("#escalate-note", TextArea).text
+            return (form.team.name if form.team else None, form.priority, note)
+
+        # In the note: digits are text; Alt+digit sets the priority, Alt+↓ the team.
+        keys = " ".join(static_text(pilot, "#escalate-keys").split())
+        assert "alt+1-4 priority" in keys and "alt+↑↓ team" in keys
+        await pilot.press("1", "alt+2", "alt+down", "down")
+        assert state() == ("billing", "P2", "1")
+        await pilot.press("alt+up", "alt+4")
+        assert state() == ("engineering", "P4", "1")
+
+        # On the priorities: ← → and digits choose it, ↑ ↓ the team, Tab the note.
+        await pilot.press("shift+tab")
+        keys = static_text(pilot, "#escalate-keys")
+        assert "←→ 1-4 priority" in keys and "↑↓ team" in keys and "tab note" in keys
+        await pilot.press("left", "left", "down")
+        assert state() == ("billing", "P2", "1")
+        await pilot.press("3", "up")
+        assert state() == ("engineering", "P3", "1")
+        await pilot.press("tab")
+        assert isinstance(pilot.app.focused, TextArea)
+
+        # On the teams: ↑ ↓ choose, digits the priority, Enter moves on.
+        await pilot.press("shift+tab", "shift+tab")
+        keys = static_text(pilot, "#escalate-keys")
+        assert "↑↓ team" in keys and "1-4 priority" in keys and "enter next" in keys
+        await pilot.press("down", "1", "enter")
+        assert state() == ("billing", "P1", "1")
+        assert isinstance(pilot.app.focused, RadioSet)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [esc] = await listing(seeded)
+    assert (esc.team, esc.priority, esc.note) == ("billing", "P1", "1")
 
 
 async def test_without_teams_e_says_how_to_add_one(seeded: Path) -> None:

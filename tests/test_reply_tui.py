@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import TextArea
 
 from scrm_tui.core.models import Channel, CustomerIn, MentionIn
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.screens.compose import ComposeScreen
 from scrm_tui.ui.screens.customer import CustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests.conftest import fixed_clock, mention
 from tests.loopback import Loopback, serve
 from tests.outgoing import config_for
-from tests.tui import running, settle, static_text
+from tests.tui import inbox_screen, running, settle, static_text
 
 STATUS_ID = "117020583245459824"
 
@@ -193,3 +196,81 @@ async def test_without_credentials_the_composer_says_so_first_and_records_by_han
         assert pilot.app.clipboard == "thanks, we are on it"
         answers = static_text(pilot, "#detail-answers")
         assert "✓ sent by hand" in answers
+
+
+async def test_ctrl_s_that_reaches_the_composer_before_it_is_built_still_sends(
+    db_path: Path, server: Loopback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#10.21. A key not bound in the inbox bubbles up to the App, which resolves it
+    against whatever screen is on top by then. Under load the composer's worker can
+    push it while Ctrl+S is on that way: the composer's binding then ran before the
+    composer had built its widgets (NoMatches '#compose-text'). Here the push happens
+    just as Ctrl+S reaches the App, before Textual resolves it."""
+    await seed(db_path, ANN)
+    async with running(db_path, **accounts(server)) as pilot:
+        inbox = inbox_screen(pilot)
+        replies = inbox.inbox.replies
+        mention_id = inbox.mention_list.selected.id
+        await replies.save_draft(await replies.compose(mention_id), "@ann@social.example sorry")
+        composer = ComposeScreen(replies, await replies.compose(mention_id), "Reply")
+
+        def on_key(app: ScrmApp, event: events.Key) -> None:
+            if event.key == "ctrl+s" and app.screen is inbox:  # the worker finishes now
+                app.push_screen(composer)
+
+        # Runs before Textual's own App._on_key, in the same step.
+        monkeypatch.setattr(ScrmApp, "on_key", on_key, raising=False)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "@ann@social.example sorry" in str(server.posts("mastodon"))
+        assert pilot.app.screen is inbox
+
+
+async def test_esc_while_a_slow_send_is_under_way_closes_the_composer_once(
+    db_path: Path, server: Loopback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sending and closing each end by closing the composer. Esc during a send that a
+    busy database makes slow cancelled the send and kept it as a draft instead."""
+    await seed(db_path, ANN)
+    async with running(db_path, **accounts(server)) as pilot:
+        inbox = inbox_screen(pilot)
+        replies = inbox.inbox.replies
+        gate = asyncio.Event()
+        send = replies.send
+
+        async def slow_send(*args: Any) -> None:
+            await gate.wait()  # the write lock is held elsewhere
+            await send(*args)
+
+        monkeypatch.setattr(replies, "send", slow_send)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"on it", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape", "ctrl+t")  # impatient
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ComposeScreen)  # the send decides
+        assert "still saving" in static_text(pilot, "#compose-message")
+        gate.set()
+        await settle(pilot)
+        assert pilot.app.screen is inbox
+        assert "@ann@social.example on it" in str(server.posts("mastodon"))
+        assert "✓ sent" in static_text(pilot, "#detail-answers")
+
+
+async def test_made_elsewhere_works_from_the_text_it_records(
+    db_path: Path, server: Loopback
+) -> None:
+    """The composer's keys line offers it while the text area has the focus, where
+    Ctrl+E is the text area's own end-of-line key."""
+    await seed(db_path, ANN)
+    async with running(db_path, **accounts(server)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        keys = static_text(pilot, "#compose-keys")
+        assert "ctrl+r made elsewhere" in keys
+        await pilot.press(*"answered on the phone", "home", "ctrl+r")
+        await settle(pilot)
+        assert pilot.app.clipboard == "@ann@social.example answered on the phone"
+        assert "✓ sent by hand" in static_text(pilot, "#detail-answers")
+    assert server.count("mastodon") == 0

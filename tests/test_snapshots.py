@@ -103,3 +103,8 @@ def test_help(snap_compare, seeded: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=helping)
+
+
+def test_first_run_says_how_to_begin(snap_compare, db_path: Path) -> None:
+    """No config, no data: the empty inbox lists the commands that fill it."""
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=_ready)

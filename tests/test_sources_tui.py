@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from scrm_tui.core.models import SourceState
+from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
@@ -17,9 +18,10 @@ from scrm_tui.ui.screens.help import HelpScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.screens.sources import EMPTY, SourcesScreen
 from scrm_tui.ui.source_words import summary
+from scrm_tui.ui.widgets.status_line import Status, versions
 from tests import hostile
-from tests.conftest import NOW
-from tests.tui import make_app, running, settle, static_text, wait_until
+from tests.conftest import NOW, fixed_clock, mention
+from tests.tui import inbox_screen, make_app, running, settle, static_text, wait_until
 
 NOW_MS = int(NOW.timestamp() * 1000)  # 12:00:00 UTC
 AUTH_ERROR = "Reddit: HTTP 401: invalid_grant (the refresh token was revoked)"
@@ -262,6 +264,46 @@ def test_inbox_top_line_snapshot(snap_compare, seeded: Path) -> None:  # type: i
         await wait_until(pilot, lambda: "sources:" in static_text(pilot, "#sources-line"))
 
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_top_line_fits_80_columns_without_cutting_a_number(seeded: Path) -> None:
+    async with await Inbox.open(seeded, "tester", fixed_clock) as box:  # the app's agent
+        ids = (await box.ingest([mention(n, f"post {n}") for n in range(1, 301)])).stored
+        await box.set_read(ids[39:], True)
+    async with running(seeded, size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "sources:" in static_text(pilot, "#sources-line"))
+        await pilot.press("G")  # the widest position: 300/300
+        await settle(pilot)
+        status = static_text(pilot, "#status")
+        assert "300 mentions · 39 unread" in status and "…" not in status
+        assert static_text(pilot, "#position") == "300/300"
+        sources = static_text(pilot, "#sources-line")
+        assert sources.startswith("sources: ") and not sources.endswith("…")
+        # With everything the line can say, each number is still whole.
+        screen = inbox_screen(pilot)
+        screen.not_sent = 12
+        screen.mention_list.set_marks(set(ids[:5]))
+        screen.update_status()
+        await settle(pilot)
+        status = static_text(pilot, "#status")
+        for number in ("300", "39 unread", "✗ 12", "5 sel"):
+            assert number in status, status
+        assert not status.endswith("…")
+
+
+def test_the_status_line_gets_shorter_words_before_it_loses_a_number() -> None:
+    full = Status(
+        "scrm scrm.db", 1523, 39, not_sent=2, selected=3, filter="sync broken", matched=109
+    )
+    lines = [v.plain for v in versions(full)]
+    assert (
+        lines[0]
+        == "scrm scrm.db  /sync broken → 109 of 1,523 · 39 unread · ✗ 2 not sent (O) · 3 selected"
+    )
+    assert [len(line) for line in lines] == sorted((len(line) for line in lines), reverse=True)
+    for line in lines:
+        for number in ("109", "1,523", "39", "✗ 2", "3 sel"):
+            assert number in line
 
 
 # ---------------------------------------------------------------- summary()

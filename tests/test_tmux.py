@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests import hostile
-from tests.terminal import Terminal, header_count, scrm_command
+from tests.terminal import Terminal, header_count, position, scrm_command
 
 
 def ingest(db: Path, records: list[dict]) -> None:
@@ -59,17 +59,128 @@ def test_hostile_mentions_cannot_touch_the_terminal(terminal: Terminal, tmp_path
     records = [record(n, text) for n, text in enumerate(hostile.ALL.values())]
     records.append(record(90, "title and clipboard", name="\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07"))
     ingest(db, records)
+    total = len(records)
     terminal.start(scrm_command("--db", str(db)), 100, 30, tmp_path)
-    terminal.wait_text("mentions")
-    for _ in range(len(records) + 2):
+    terminal.wait_for(lambda s: position(s) == (1, total))
+    title = terminal.title()
+    seen = ""
+    # Every mention in turn: each key moves the cursor, and the reading pane shows it.
+    for at in range(2, total + 1):
         terminal.keys("j")
+        screen = terminal.wait_for(lambda s, at=at: position(s) == (at, total))
+        seen += screen
+        # No title was set, nothing but colours reached the terminal, and the header
+        # was never erased.
+        assert terminal.title() == title
+        assert terminal.foreign_escapes() == []
+        assert screen.splitlines()[0].lstrip().startswith("scrm")
+    assert "␛[2J" in seen and "[URGENT]" in seen and "␛]0;pwned␇" in seen
     terminal.keys("g")
-    screen = terminal.wait_for(lambda s: s.splitlines()[0].lstrip().startswith("scrm"))
-    assert "␛" in screen or "[URGENT]" in screen
-    # No clipboard write reached tmux, no title was set, the header was never erased.
+    terminal.wait_for(lambda s: position(s) == (1, total))
+    # No clipboard write reached tmux.
     assert terminal.tmux("list-buffers").stdout == ""
-    title = terminal.tmux("display", "-p", "-t", "t", "#{pane_title}").stdout
-    assert "pwned" not in title
+    assert "pwned" not in terminal.title()
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def import_customers(db: Path, rows: list[dict]) -> None:
+    source = db.with_name("customers.jsonl")
+    source.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "scrm_tui", "--db", str(db), "customers", "import", str(source)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_hostile_text_cannot_reach_the_terminal_through_forms(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """The composer's prefill, a template's values, the customer header and the link
+    pane's new-customer form all show a stranger's escapes as symbols."""
+    from scrm_tui.core.locations import config_dir
+
+    db = tmp_path / "forms.db"
+    ingest(
+        db,
+        [
+            record(
+                1,
+                "from the evil twin",
+                handle="evil\x1b]0;HANDLETITLE\x07@x.social",
+                name="Evil \x1b[2J\x1b]0;NAMETITLE\x07 Twin",
+            ),
+            record(2, "from kate", handle="kate@x.social", name="Kate \x1b]0;TPLTITLE\x07 Jones"),
+        ],
+    )
+    import_customers(
+        db,
+        [
+            {
+                "id": "K1",
+                "name": "Kate Jones",
+                "company": "Acme\x1b[2J\x1b[HCorp",
+                "mastodon": "kate@x.social",
+            }
+        ],
+    )
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "templates.toml").write_text(
+        '[[template]]\nname = "Greet"\ntext = "Hi {author.name} of {customer.company}!"\n',
+        encoding="utf-8",
+    )
+    terminal.start(scrm_command("--db", str(db)), 100, 30, tmp_path)
+    terminal.wait_text("2 mentions")
+    title = terminal.title()
+
+    def untouched(screen: str, first_line: str = "scrm") -> None:
+        assert terminal.title() == title  # no OSC 0/2 reached the terminal
+        assert terminal.foreign_escapes() == []
+        assert screen.splitlines()[0].lstrip().startswith(first_line), screen  # not cleared
+
+    # Kate's mention (the newest): reply, and fill a template with her name and company.
+    terminal.keys("r")
+    terminal.wait_text("Reply to kate@x.social")
+    terminal.keys("C-t")
+    terminal.wait_text("Insert a canned response")
+    terminal.keys("Enter")
+    screen = terminal.wait_text("▊ @kate@x.social Hi Kate ␛]0;TPLTITLE␇ Jones of Acme␛[2J␛[HCorp!")
+    untouched(screen)
+    terminal.keys("Escape")  # keeps the draft
+    terminal.wait_for(lambda s: "Reply to" not in s)
+
+    # Her customer header shows the company as text.
+    terminal.keys("c")
+    screen = terminal.wait_text("history of Kate Jones")
+    assert "Acme␛[2J␛[HCorp" in screen
+    untouched(screen, "Kate Jones")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "history of" not in s)
+
+    # The evil twin: the Mastodon prefill carries the handle.
+    terminal.keys("j")
+    terminal.wait_text("2/2")
+    terminal.keys("r")
+    # In the text area (the reading pane shows the handle too).
+    screen = terminal.wait_text("▊ @evil␛]0;HANDLETITLE␇@x.social")
+    untouched(screen)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Reply to" not in s)
+
+    # A new customer from that author: the form is pre-filled with the name.
+    terminal.keys("l")
+    terminal.wait_text("Who is")
+    terminal.keys("a")
+    screen = terminal.wait_text("New customer for")
+    name = "Evil ␛[2J␛]0;NAMETITLE␇ Twin"
+    assert any(name in line and "Who is" not in line for line in screen.splitlines()), screen
+    untouched(screen)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "New customer for" not in s)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Who is" not in s)
+    untouched(terminal.screen())
     terminal.keys("q")
     terminal.wait_for(lambda _: terminal.exited(), timeout=10)
 
@@ -86,14 +197,13 @@ def test_demo_streams_and_keys_work_at_80x24(terminal: Terminal, tmp_path: Path)
     # At 80 columns the reading pane takes the whole screen: its border is on line 2.
     reading = terminal.wait_for(lambda s: s.splitlines()[1].startswith("─"))
     assert "compound" in reading and "@" in reading
-    # Escape then x within a few milliseconds is Alt+x to any terminal: wait for the
-    # list to come back, as a person would see it before pressing x.
-    terminal.keys("Escape")
-    terminal.wait_for(lambda s: not s.splitlines()[1].startswith("─"))
-    terminal.keys("x")
+    # Esc and x typed at once reach the app as one write, ESC x, which is also what
+    # Alt+x sends: it is read as both keys, back to the list and done.
+    terminal.write("\x1bx")
     # What x causes, in the database: a ✓ on screen alone could be a post's own text.
     terminal.wait_for(lambda _: marked_done(db) == 1)
-    terminal.wait_for(lambda s: "✓" in s)
+    screen = terminal.wait_for(lambda s: "✓" in s)
+    assert not screen.splitlines()[1].startswith("─")
     terminal.keys("/")
     terminal.wait_text("filter:")
     terminal.keys("sync", "Enter")

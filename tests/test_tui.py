@@ -23,6 +23,7 @@ from tests.tui import (
     make_app,
     running,
     settle,
+    static_text,
     status_text,
     wait_until,
 )
@@ -224,6 +225,34 @@ async def test_type_ahead_keeps_its_order_while_a_filter_loads_slowly(db_path: P
         )
 
 
+async def test_escape_then_a_key_typed_at_once_is_both_keys(db_path: Path) -> None:
+    """A terminal sends Esc and a letter typed right after it as Alt+letter."""
+    await seed(db_path)
+    async with running(db_path) as pilot:
+        app = pilot.app
+        await pilot.press("j", "enter")  # reading the second mention
+        await settle(pilot)
+        row = the_list(pilot).selected
+        app.post_message(events.Key("alt+x", "x"))  # Esc x
+        app.post_message(events.Key("j", "j"))
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)  # Esc: back to the list
+        [stored] = await app.inbox.rows([row.id])
+        assert stored.status is Status.DONE  # x: done, and on to the next (then j)
+        assert the_list(pilot).cursor == 3
+        # In sight: the list was laid out again before x moved its cursor.
+        assert list_lines(pilot)[1].startswith("✓")
+        # In the filter line too: Esc leaves it (and clears it), x applies to the list.
+        await pilot.press("slash", *"sync")
+        await wait_until(pilot, lambda: the_list(pilot).window.query.source == "sync")
+        app.post_message(events.Key("alt+x", "x"))
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)
+        assert the_list(pilot).window.query.is_empty
+        assert "x" not in inbox_screen(pilot).filter_bar.input.value  # not typed there
+        assert list_lines(pilot)[0].startswith("✓")
+
+
 async def test_new_arrivals_keep_the_selected_mention_selected(db_path: Path) -> None:
     await seed(db_path)
     async with running(db_path) as pilot:
@@ -270,6 +299,26 @@ async def test_an_empty_inbox_selects_its_first_arrival(db_path: Path) -> None:
         await wait_until(pilot, lambda: "first ever 0" in detail_text(pilot))
         assert mention_list.cursor == 0 and "first ever 0" in mention_list.selected.snippet
         assert inbox_screen(pilot).query_one("#position").render().plain.strip() == "1/3"
+
+
+async def test_a_first_run_says_how_to_begin_until_a_mention_arrives(db_path: Path) -> None:
+    async with running(db_path, size=(80, 24)) as pilot:
+        screen = inbox_screen(pilot)
+        first_run = screen.query_one("#first-run")
+        assert first_run.display and first_run.region.height > 0
+        text = static_text(pilot, "#first-run")
+        for command in ("scrm demo", "scrm init", "scrm ingest FILE", "scrm customers import"):
+            assert command in text
+        assert max(len(line) for line in text.splitlines()) <= 80
+        # Not for a filter that matches nothing: only for an empty database.
+        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+            await other.ingest([mention(1, "first ever")])
+        await wait_until(pilot, lambda: "first ever" in detail_text(pilot))
+        assert first_run.region.height == 0 or not first_run.display
+        await pilot.press("slash", *"nothingmatchesthis", "enter")
+        await settle(pilot)
+        assert the_list(pilot).window.size == 0
+        assert not first_run.display
 
 
 async def test_help_screen_lists_the_real_bindings(db_path: Path) -> None:

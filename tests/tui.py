@@ -90,6 +90,13 @@ async def finish(workers: Iterable[Worker[object]]) -> None:
     await asyncio.gather(*(done(worker) for worker in list(workers)))
 
 
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys one at a time, each handled (its workers too) before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
     """Wait for something the app does on its own (a poll, another process)."""
     await _poll(pilot, condition, timeout, finish_workers=True)

@@ -105,6 +105,35 @@ def handle(text: str) -> str:
     return _finish(text.replace("\r\n", " ").translate(_HANDLE))
 
 
+def _editable_table(*, multiline: bool) -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(0x20)}
+    table[0x7F] = "\u2421"  # ␡
+    for code in (*range(0x80, 0xA0), *_BIDI_OVERRIDES):
+        table[code] = REPLACEMENT
+    if multiline:
+        del table[ord("\n")], table[ord("\t")]
+        table.update({code: "\n" for code in _LINE_BREAKS})
+    else:
+        table.update({ord(c): " " for c in "\t\n\r\u2028\u2029"})
+    return table
+
+
+_EDIT_BLOCK = _editable_table(multiline=True)
+_EDIT_LINE = _editable_table(multiline=False)
+
+
+def editable(text: str, *, multiline: bool) -> str:
+    """Text put into an editable field (an input, the composer), where it is also what
+    gets sent: what a terminal would obey (controls, C1, bidi overrides) becomes
+    visible, one character for one so a cursor position stays valid, and nothing
+    else changes (emoji joiners and accents are part of what someone wrote).
+    `multiline` keeps newlines and tabs (CRLF becomes one newline); otherwise they
+    become spaces."""
+    if multiline:
+        return text.replace("\r\n", "\n").translate(_EDIT_BLOCK)
+    return text.translate(_EDIT_LINE)
+
+
 def first_line(text: str, limit: int = 400) -> str:
     """The first non-blank line of a text, made safe, for one row of a list."""
     head = text[:limit].replace("\r\n", "\n")

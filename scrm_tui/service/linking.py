@@ -47,6 +47,11 @@ def _search_text(card: CustomerCard) -> str:
     return " ".join(part for part in (card.name, card.email, card.company, handles) if part)
 
 
+def default_customer_name(author: AuthorInfo) -> str:
+    """What a customer made from this author is called unless someone says otherwise."""
+    return (author.display_name or "").strip() or author.handle
+
+
 class Linker:
     """Matching and linking for one process and one agent."""
 
@@ -237,9 +242,10 @@ class Linker:
     async def undo(self, author_id: int) -> str | None:
         return await self.store.undo(author_id, self.agent, self.now_ms())
 
-    async def create_customer(self, author: AuthorInfo) -> int:
-        """A new customer named after the author, with the author's handle as identity."""
-        name = (author.display_name or "").strip() or author.handle
+    async def create_customer(self, author: AuthorInfo, name: str | None = None) -> int:
+        """A new customer with the author's handle as identity, named `name` (as the
+        agent corrected it) or after the author."""
+        name = (name or "").strip() or default_customer_name(author)
         outcome = await self.customers.import_batch(
             [CustomerIn(name=name, identities=((Channel(author.channel), author.handle),))],
             agent=self.agent,

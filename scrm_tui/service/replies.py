@@ -175,7 +175,7 @@ class Replies:
         if compose.manual_reason is not None:
             raise ReplyRefused(
                 f"scrm cannot post this: {compose.manual_reason}. "
-                "Record it as made elsewhere instead (Ctrl+E)."
+                "Record it as made elsewhere instead (Ctrl+R)."
             )
         # The key is chosen once, now: every retry reuses it (see service/outbox.py).
         key = new_tid() if compose.channel == "bluesky" else uuid.uuid4().hex

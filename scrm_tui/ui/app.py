@@ -22,6 +22,7 @@ from scrm_tui.service.inbox import Inbox, OpenError, StoreError
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
+from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 
 
-class ScrmApp(ReportsFailures, App[int]):
+class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
     CSS_PATH = Path(__file__).parent.parent / "styles" / "app.tcss"
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +19,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.widgets.inert import InertTextArea
 
 DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
@@ -27,7 +30,8 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         Binding("ctrl+t", "template", "Template", id="compose.template"),
-        Binding("ctrl+e", "elsewhere", "Made elsewhere", id="compose.elsewhere"),
+        # Not Ctrl+E: the text area keeps that for the end of the line.
+        Binding("ctrl+r", "elsewhere", "Made elsewhere", id="compose.elsewhere"),
         Binding("escape", "close", "Close (keeps draft)", id="compose.close"),
     ]
 
@@ -60,7 +64,9 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
                     ),
                     id="compose-earlier",
                 )
-            area = TextArea(ctx.text, id="compose-text", soft_wrap=True, show_line_numbers=False)
+            area = InertTextArea(
+                ctx.text, id="compose-text", soft_wrap=True, show_line_numbers=False
+            )
             yield area
             yield Static(id="compose-counter")
             yield Static(id="compose-message")
@@ -83,7 +89,7 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
         parts: list[str | tuple[str, str]] = [("ctrl+s", "bold"), f" {send}  "]
         parts += [("ctrl+t", "bold"), " template  "]
         if not self.context.manual:
-            parts += [("ctrl+e", "bold"), " made elsewhere  "]
+            parts += [("ctrl+r", "bold"), " made elsewhere  "]
         parts += [("esc", "bold"), " close, keeps the draft"]
         return Content.assemble(*parts)
 
@@ -133,85 +139,89 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
 
     # ---------------------------------------------------------------- actions
 
-    def action_close(self) -> None:
+    def _finishing(self) -> bool:
+        """Start the one way out: sending, recording by hand and closing each end by
+        closing the composer, and two at once would close the screen under it too."""
+        if self._busy:
+            self._say("One moment: still saving.", "$warning")
+            return False
+        self._busy = True
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._close()
+        return True
 
-    @work(group="draft", exclusive=True, exit_on_error=False)
+    @contextmanager
+    def _open_again_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except ReplyRefused as refused:
+            self._busy = False
+            self._say(str(refused))
+        except BaseException:
+            self._busy = False  # the keys work again; the app shows the error
+            raise
+
+    def action_close(self) -> None:
+        if self._finishing():
+            self._close()
+
+    @work(group="finish", exit_on_error=False)
     async def _close(self) -> None:
-        text = self.area.text
-        kept = False
-        if text != self._saved and (self.context.from_draft or text != self.context.text):
-            await self.replies.save_draft(self.context, text)
-            kept = bool(text.strip())
-        elif self._saved:
-            kept = bool(self._saved.strip())
-        self.dismiss("Draft kept: r opens it again." if kept else None)
+        with self._open_again_on_failure():
+            text = self.area.text
+            kept = False
+            if text != self._saved and (self.context.from_draft or text != self.context.text):
+                await self.replies.save_draft(self.context, text)
+                kept = bool(text.strip())
+            elif self._saved:
+                kept = bool(self._saved.strip())
+            self.dismiss("Draft kept: r opens it again." if kept else None)
 
     def action_send(self) -> None:
-        if self._busy:
-            return
         text = self.area.text
         if self.context.manual:
             self._record(text, copy=True)
             return
-        measured = self.context.measure(text)
-        refusal = measured.refusal()
+        refusal = self.context.measure(text).refusal()
         if refusal:
             self._say(refusal)
-            return
-        self._busy = True
-        self._send(text)
+        elif self._finishing():
+            self._send(text)
 
-    @work(group="send", exclusive=True, exit_on_error=False)
+    @work(group="finish", exit_on_error=False)
     async def _send(self, text: str) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        try:
+        with self._open_again_on_failure():
             await self.replies.send(self.context, text)
-        except ReplyRefused as refused:
-            self._busy = False
-            self._say(str(refused))
-            return
-        what = "Post" if self.context.draft_key == "post" else "Reply"
-        self.dismiss(f"{what} queued for {self.context.network}: O shows the outbox.")
+            what = "Post" if self.context.draft_key == "post" else "Reply"
+            self.dismiss(f"{what} queued for {self.context.network}: O shows the outbox.")
 
     def action_elsewhere(self) -> None:
-        if not self._busy:
-            self._record(self.area.text, copy=True)
+        self._record(self.area.text, copy=True)
 
     def _record(self, text: str, *, copy: bool) -> None:
-        refusal = None
         if not text.strip():
-            refusal = "Nothing to record yet: write the reply first."
-        if refusal:
-            self._say(refusal)
+            self._say("Nothing to record yet: write the reply first.")
             return
-        self._busy = True
+        if not self._finishing():
+            return
         if copy:
             # OSC 52: reaches the local clipboard over SSH and inside tmux too.
             self.app.copy_to_clipboard(text)
         self._write_manual(text)
 
-    @work(group="send", exclusive=True, exit_on_error=False)
+    @work(group="finish", exit_on_error=False)
     async def _write_manual(self, text: str) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        try:
+        with self._open_again_on_failure():
             await self.replies.record_manual(self.context, text)
-        except ReplyRefused as refused:
-            self._busy = False
-            self._say(str(refused))
-            return
-        where = f" Open {sanitize.inline(self.context.url)}" if self.context.url else ""
-        self.dismiss(
-            "Copied to the clipboard and recorded as sent by hand."
-            + (f"{where} to post it." if where else "")
-        )
+            where = f" Open {sanitize.inline(self.context.url)}" if self.context.url else ""
+            self.dismiss(
+                "Copied to the clipboard and recorded as sent by hand."
+                + (f"{where} to post it." if where else "")
+            )
 
     def action_template(self) -> None:
-        self._pick_template()
+        if not self._busy:  # a picker over a closing composer would outlive it
+            self._pick_template()
 
     @work(group="templates", exclusive=True, exit_on_error=False)
     async def _pick_template(self) -> None:
@@ -219,6 +229,8 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
 
         # The file is read off the event loop: a slow disk never stalls typing.
         templates, error = await asyncio.to_thread(self.replies.templates)
+        if self._busy or self.app.screen is not self:
+            return  # closed or sending meanwhile: nowhere to insert it
         self.app.push_screen(
             TemplatePicker(templates, self.context.values, self.context.channel, error),
             self._insert,

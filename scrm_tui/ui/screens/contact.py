@@ -13,6 +13,8 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from scrm_tui.core.timefmt import TimestampError, parse_when
 from scrm_tui.service.inbox import OFFLINE_KINDS
+from scrm_tui.ui.widgets.inert import InertInput, InertTextArea
+from scrm_tui.ui.widgets.keys_line import keys_line
 
 KIND_NAMES = {
     "call": "Phone call",
@@ -65,24 +67,17 @@ class ContactScreen(ModalScreen[ContactEntry | None]):
                         allow_blank=False,
                         id="contact-direction",
                     )
-                    yield Input(
+                    yield InertInput(
                         value="now",
                         placeholder="when: now, 2h ago, 2026-11-20 14:30",
                         id="contact-when",
                     )
-            yield TextArea(id="contact-summary", soft_wrap=True, show_line_numbers=False)
+            yield InertTextArea(id="contact-summary", soft_wrap=True, show_line_numbers=False)
             yield Static(id="contact-message")
-            yield Static(
-                Content.assemble(
-                    ("ctrl+s", "bold"),
-                    " save  ",
-                    ("esc", "bold"),
-                    " cancel  ",
-                    ("shift+tab", "bold"),
-                    " kind, direction, when",
-                ),
-                id="contact-keys",
-            )
+            keys = [("ctrl+s", "save"), ("esc", "cancel")]
+            if not self.note:  # a note is only what was said
+                keys.append(("shift+tab", "when, direction, kind"))
+            yield Static(keys_line(*keys), id="contact-keys")
 
     def on_mount(self) -> None:
         # What was said comes first: kind, direction and time default to the usual

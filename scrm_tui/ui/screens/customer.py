@@ -19,6 +19,7 @@ from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
+from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
@@ -142,7 +143,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
                 )
         yield Static(id="customer-status")
         yield TimelineList(id="timeline", **({"clock": clock} if clock else {}))
-        yield Input(
+        yield InertInput(
             placeholder="filter: github mastodon call note contacts… (empty: all)",
             id="customer-filter",
         )

@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import PRIORITIES
 from scrm_tui.service.escalations import TeamInfo
+from scrm_tui.ui.widgets.inert import InertTextArea
+from scrm_tui.ui.widgets.keys_line import keys_line
 
 # What each priority means, in words: shown next to the choice.
 PRIORITY_WORDS = {"P1": "urgent", "P2": "high", "P3": "normal", "P4": "low"}
@@ -51,14 +53,35 @@ def team_prompt(team: TeamInfo) -> Content:
     return Content("\n").join(lines)
 
 
+class PriorityChoice(RadioSet, inherit_bindings=False):
+    """The priorities in a row: ← → choose at once (↑ ↓ are left to the team list)."""
+
+    BINDINGS = [
+        Binding("left", "screen.priority_step(-1)", "Higher priority", show=False),
+        Binding("right", "screen.priority_step(1)", "Lower priority", show=False),
+    ]
+
+
+# What works where: the keys line follows the focus, so it never offers a key that
+# would only type into the note.
+_ALWAYS = (("ctrl+s", "escalate"), ("esc", "cancel"))
+KEYS_IN_NOTE = keys_line(
+    *_ALWAYS, ("alt+1-4", "priority"), ("alt+↑↓", "team"), ("shift+tab", "team, priority")
+)
+KEYS_ON_PRIORITY = keys_line(*_ALWAYS, ("←→ 1-4", "priority"), ("↑↓", "team"), ("tab", "note"))
+KEYS_ON_TEAMS = keys_line(*_ALWAYS, ("↑↓", "team"), ("1-4", "priority"), ("enter", "next"))
+
+
 class EscalateScreen(ModalScreen[EscalationRequest | None]):
     """A small form; Ctrl+S escalates, Esc cancels (nothing is written)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Escalate", id="escalate.save"),
         Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
+        Binding("down,alt+down", "team_step(1)", "Next team", show=False, id="escalate.next"),
+        Binding("up,alt+up", "team_step(-1)", "Previous team", show=False, id="escalate.prev"),
         *(
-            Binding(str(n), f"priority('{p}')", p, show=False, id=f"escalate.{p.lower()}")
+            Binding(f"{n},alt+{n}", f"priority('{p}')", p, show=False, id=f"escalate.{p.lower()}")
             for n, p in enumerate(PRIORITIES, start=1)
         ),
     ]
@@ -80,7 +103,7 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
                 id="escalate-teams",
             )
             yield Static(id="escalate-priority-label", classes="escalate-label")
-            with RadioSet(id="escalate-priority"):
+            with PriorityChoice(id="escalate-priority"):
                 for p in PRIORITIES:
                     yield RadioButton(
                         Content(f"{p} {PRIORITY_WORDS[p]}"),
@@ -90,21 +113,9 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
                 Content.styled("Note for the team (may be left blank)", "bold"),
                 classes="escalate-label",
             )
-            yield TextArea(id="escalate-note", soft_wrap=True, show_line_numbers=False)
+            yield InertTextArea(id="escalate-note", soft_wrap=True, show_line_numbers=False)
             yield Static(id="escalate-message")
-            yield Static(
-                Content.assemble(
-                    ("ctrl+s", "bold"),
-                    " escalate  ",
-                    ("esc", "bold"),
-                    " cancel  ",
-                    ("shift+tab", "bold"),
-                    " team, priority  ",
-                    ("1-4", "bold"),
-                    " priority",
-                ),
-                id="escalate-keys",
-            )
+            yield Static(id="escalate-keys")
 
     def on_mount(self) -> None:
         teams = self.query_one("#escalate-teams", OptionList)
@@ -112,8 +123,19 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
         # Pressed after mounting, so the set's own cursor starts on it too.
         self.action_priority(DEFAULT_PRIORITY)
         # The note comes first, as in every other form here; team and priority
-        # default to the first team and P3, a Shift+Tab away.
+        # default to the first team and P3, and have keys that work from the note.
         self.set_focus(self.query_one(TextArea))
+
+    def on_descendant_focus(self) -> None:
+        focused = self.focused
+        keys = (
+            KEYS_IN_NOTE
+            if isinstance(focused, TextArea)
+            else KEYS_ON_PRIORITY
+            if isinstance(focused, RadioSet)
+            else KEYS_ON_TEAMS
+        )
+        self.query_one("#escalate-keys", Static).update(keys)
 
     # ---------------------------------------------------------------- choices
 
@@ -127,13 +149,17 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
         pressed = self.query_one(RadioSet).pressed_button
         return str(pressed.id).removeprefix("priority-") if pressed else DEFAULT_PRIORITY
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "priority":  # in the note, digits are text
-            return not isinstance(self.focused, TextArea)
-        return True
-
     def action_priority(self, priority: str) -> None:
         self.query_one(f"#priority-{priority}", RadioButton).value = True
+
+    def action_priority_step(self, step: int) -> None:
+        index = PRIORITIES.index(self.priority) + step
+        self.action_priority(PRIORITIES[max(0, min(len(PRIORITIES) - 1, index))])
+
+    def action_team_step(self, step: int) -> None:
+        teams = self.query_one("#escalate-teams", OptionList)
+        if self.teams:  # round, as the list itself goes with ↑ ↓
+            teams.highlighted = ((teams.highlighted or 0) + step) % len(self.teams)
 
     @on(RadioSet.Changed, "#escalate-priority")
     def _priority_changed(self) -> None:

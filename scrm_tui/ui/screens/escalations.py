@@ -22,6 +22,7 @@ from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.widgets.inert import InertTextArea
 
 DETAIL_LIMIT = 4000  # characters of a note or post shown in the detail pane
 
@@ -308,7 +309,7 @@ class ResolveScreen(ModalScreen[str | None]):
                 id="resolve-subject",
             )
             yield Static(Content.styled("What was done (may be left blank)", "bold"))
-            yield TextArea(id="resolve-note", soft_wrap=True, show_line_numbers=False)
+            yield InertTextArea(id="resolve-note", soft_wrap=True, show_line_numbers=False)
             yield Static(
                 Content.assemble(("ctrl+s", "bold"), " resolve  ", ("esc", "bold"), " cancel"),
                 id="resolve-keys",

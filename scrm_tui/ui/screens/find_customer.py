@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.service.linking import Linker
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.widgets.inert import InertInput
 
 
 class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
@@ -31,7 +32,7 @@ class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box"):
             yield Static(Content("Find a customer"), id="find-title")
-            yield Input(placeholder="name, e-mail, company or handle", id="find-input")
+            yield InertInput(placeholder="name, e-mail, company or handle", id="find-input")
             yield OptionList(id="find-options")
             yield Static(id="find-message")
 

@@ -18,11 +18,12 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, Status
+from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
@@ -30,10 +31,41 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 FILTER_DEBOUNCE = 0.25
 MAX_SELECTED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
-SOURCES_SHARE = 0.4  # of the top line's width, as max-width in app.tcss
+SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 SAVING = "saving… another process is writing to the database"
+
+
+# An empty database, no filter: what fills the inbox (in the list's place, at 80x24).
+FIRST_RUN = Content.assemble(
+    ("No mentions yet.", "bold"),
+    " To begin:\n\n",
+    *(
+        part
+        for command, what in (
+            ("scrm demo", "try scrm on demo data (a database of its own)"),
+            ("scrm init", "write a config: watch terms and accounts"),
+            ("scrm ingest FILE", "add mentions from a JSON Lines file"),
+            ("scrm customers import FILE", "add your customers (CSV, JSON, JSON Lines)"),
+        )
+        for part in (("  " + command.ljust(28), "bold $accent"), what + "\n")
+    ),
+    (
+        "\nOnce the config has watch terms, this app (or scrm watch) listens and\n"
+        "mentions appear here. ? lists the keys, q quits.",
+        "$text-muted",
+    ),
+)
+# The same, once sources are listening: nothing to do but wait (or look at S).
+LISTENING = Content.assemble(
+    ("No mentions yet.", "bold"),
+    " The sources are listening; what they find appears here.\n\n",
+    ("S", "bold $accent"),
+    " shows each source's state, ",
+    ("?", "bold $accent"),
+    " lists the keys.",
+)
 
 
 class InboxScreen(ReportsFailures, Screen[None]):
@@ -73,6 +105,11 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.busy_text: str | None = "Loading…"
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
+        self._requested = self.query_  # the view last asked for (query_ once loaded)
+        # The top line's parts, fitted together by _fit_top_line.
+        self._status = status_line.Status(title=title, total=None, unread=None)
+        self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
+        self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
@@ -90,6 +127,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             yield Static(id="new-count")
         with Horizontal(id="panes"):
             yield MentionList(id="list", **kwargs)
+            yield Static(id="first-run")
             yield MentionDetail(id="detail", **kwargs)
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield Footer()
@@ -126,32 +164,28 @@ class InboxScreen(ReportsFailures, Screen[None]):
     # ---------------------------------------------------------------- status line
 
     def update_status(self) -> None:
-        parts: list[str | tuple[str, str]] = [(self.title_text, "bold")]
-        total = f"{self.total:,}" if self.total is not None else "…"
-        if self.busy_text:
-            parts.append(f"  {self.busy_text}")
-        elif self.query_.is_empty:
-            parts.append(f"  {total} mentions")
-        else:
-            # Filtered: what the filter is and what it matched come first, so they
-            # survive an 80-column terminal.
-            window = self.mention_list.window
-            counted = window is not None and window.total is not None
-            shown = f"{window.size:,}" if window is not None and counted else "…"
-            parts += ["  ", ("/" + self.query_.source, "$accent"), f" → {shown} of {total}"]
-        if not self.busy_text and self.unread is not None:
-            parts.append(f" · {self.unread:,} unread")
-        if self.not_sent:
-            parts.append((f" · ✗ {self.not_sent:,} not sent (O)", "bold $error"))
-        marked = len(self.mention_list.marked)
-        if marked:
-            parts.append((f" · {marked:,} selected", "bold $accent"))
-        self.query_one("#status", Static).update(Content.assemble(*parts))
-        self.update_position()
+        # Nothing stored at all (not a filter that matched nothing): say how to begin.
+        empty = not self.busy_text and self.total == 0 and self.query_.is_empty
+        self.set_class(empty, "-first-run")
+        if empty:
+            self._show("#first-run", FIRST_RUN if self._sources is None else LISTENING)
+        window = self.mention_list.window
+        counted = window is not None and window.total is not None
+        self._status = status_line.Status(
+            title=self.title_text,
+            total=self.total,
+            unread=self.unread,
+            not_sent=self.not_sent,
+            selected=len(self.mention_list.marked),
+            busy=self.busy_text,
+            filter=None if self.query_.is_empty else self.query_.source,
+            matched=window.size if window is not None and counted else None,
+        )
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
         badge.set_class(unseen > 0, "-visible")
         badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
+        self.update_position()
 
     def update_position(self) -> None:
         """`12/1,523` as in mutt: where the cursor is in the current list."""
@@ -160,7 +194,43 @@ class InboxScreen(ReportsFailures, Screen[None]):
         if window is not None and window.size:
             total = f"{window.total:,}" if window.total is not None else "…"
             text = f"{self.mention_list.cursor + 1:,}/{total}"
-        self.query_one("#position", Static).update(Content(text))
+        self._show("#position", Content(text))
+        self._fit_top_line()
+
+    def _fit_top_line(self) -> None:
+        """Share the top line: the position and the new-count badge as they are, then
+        the longest status line that leaves the sources their shortest words, then
+        the sources what is left (up to their share). Nothing is cut where it fits."""
+        from scrm_tui.ui.source_words import summary
+
+        width = self.size.width
+        unseen = self.mention_list.unseen
+        taken = len(self._shown.get("#position", ("",))[0]) + 2  # and its padding
+        if unseen:
+            taken += len(f"↑ {unseen:,} new") + 2
+        sources = self._sources
+        if sources is not None:
+            states, collector, style = sources
+            now = self.inbox.now_ms()
+            taken += Content(summary(states, collector, now, width=0)).cell_length + 2
+        versions = status_line.versions(self._status)
+        status = next((v for v in versions if v.cell_length + 2 + taken <= width), versions[-1])
+        self._show("#status", status)
+        if sources is not None:
+            share = int(width * SOURCES_SHARE) - 2
+            room = min(share, width - (taken - 2) - status.cell_length - 2) - 2
+            text = summary(states, collector, now, width=max(room, 0))
+            self._show("#sources-line", Content.styled(text, style))
+
+    def _show(self, selector: str, content: Content) -> None:
+        # Only on a change: the position calls this on every cursor move.
+        key = (content.plain, tuple(content.spans))
+        if self._shown.get(selector) != key:
+            self._shown[selector] = key
+            self.query_one(selector, Static).update(content)
+
+    def on_resize(self) -> None:
+        self._fit_top_line()
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
         self.update_position()
@@ -170,6 +240,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     def load_view(self, query: Query) -> None:
         """Show the stream for `query`; keys typed meanwhile apply to the new list."""
+        self._requested = query
         self.mention_list.expect_window()
         self._load_view(query)
 
@@ -226,13 +297,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
     @work(group="sources-line", exclusive=True, exit_on_error=False)
     async def load_sources(self) -> None:
         """The listening sources in a few words (hidden where nothing listens)."""
-        from scrm_tui.ui.source_words import summary
 
         states = await self.inbox.source_states()
         collector = await self.inbox.collector()
         line = self.query_one("#sources-line", Static)
         line.display = bool(states) or collector is not None
         if not line.display:
+            self._sources = None
+            self.update_status()
             return
         worst = {s.state for s in states}
         style = (
@@ -242,10 +314,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
             if worst & {"backoff", "degraded", "warning"}
             else "$text-muted"
         )
-        # Room for it: what the mention count and position leave (see #sources-line).
-        room = max(24, int(self.size.width * SOURCES_SHARE) - 2)
-        text = summary(states, collector, self.inbox.now_ms(), width=room)
-        line.update(Content.styled(text, style))
+        self._sources = (states, collector, style)
+        self.update_status()
 
     # ---------------------------------------------------------------- live changes
 
@@ -643,6 +713,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     @on(Input.Changed, "#filter-input")
     def _filter_typed(self, event: Input.Changed) -> None:
+        if not self.filter_bar.is_open:
+            return  # typed just before Esc closed it: Esc wins, as typed
         if self._filter_timer is not None:
             self._filter_timer.stop()
         self._filter_timer = self.set_timer(
@@ -671,7 +743,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self._filter_timer.stop()
         self.filter_bar.close()
         self.set_focus(self.mention_list, scroll_visible=False)
-        if clear and not self.query_.is_empty:
+        # The filter still loading counts too: Esc right after typing clears it.
+        if clear and not (self.query_.is_empty and self._requested.is_empty):
             self.load_view(Query())
 
     # ---------------------------------------------------------------- help

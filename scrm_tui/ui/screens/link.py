@@ -13,8 +13,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
-from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker
+from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_line import keys_line
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 SEARCH_DEBOUNCE = 0.15
@@ -50,6 +52,14 @@ def card_line(card: CustomerCard, score: float | None, fields: tuple[str, ...] =
     return Content.assemble(*parts)
 
 
+# The keys line follows the focus: in the search box the letters are text.
+KEYS_ON_LIST = keys_line(
+    ("enter", "link"), ("n", "not them"), ("a", "new customer"), ("/", "search"),
+    ("u", "undo"), ("esc", "close"),
+)  # fmt: skip
+KEYS_IN_SEARCH = keys_line(("enter", "search"), ("↓", "results"), ("esc", "back to the list"))
+
+
 class LinkScreen(ReportsFailures, ModalScreen[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
 
@@ -62,6 +72,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
         Binding("c", "customer", "Open customer", id="link.customer"),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
+        Binding("down", "results", show=False),  # from the search box
     ]
 
     def __init__(self, linker: Linker, author: AuthorInfo) -> None:
@@ -77,27 +88,11 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             yield Static(id="link-author")
             yield Static(id="link-now")
             yield OptionList(id="link-options")
-            yield Input(
+            yield InertInput(
                 placeholder="search customers: name, e-mail, company, handle", id="link-search"
             )
             yield Static(id="link-message")
-            yield Static(
-                Content.assemble(
-                    ("enter", "bold"),
-                    " link  ",
-                    ("n", "bold"),
-                    " not them  ",
-                    ("a", "bold"),
-                    " new customer  ",
-                    ("/", "bold"),
-                    " search  ",
-                    ("u", "bold"),
-                    " undo  ",
-                    ("esc", "bold"),
-                    " close",
-                ),
-                id="link-keys",
-            )
+            yield Static(KEYS_ON_LIST, id="link-keys")
 
     def on_mount(self) -> None:
         a = self.author
@@ -162,6 +157,13 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
 
     # ---------------------------------------------------------------- actions
 
+    def on_descendant_focus(self) -> None:
+        typing = isinstance(self.focused, Input)
+        self.query_one("#link-keys", Static).update(KEYS_IN_SEARCH if typing else KEYS_ON_LIST)
+
+    def action_results(self) -> None:
+        self.set_focus(self.query_one(OptionList))
+
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
 
@@ -187,7 +189,19 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             self._run(f"not {_safe(card.name)}: won't be suggested again", "reject", card.id)
 
     def action_create(self) -> None:
-        self._run("new customer created from this author", "create", None)
+        from scrm_tui.ui.screens.new_customer import NewCustomerScreen
+
+        a = self.author
+        who = Content.assemble(
+            (sanitize.handle(a.handle), "$secondary"),
+            f" on {CHANNEL_BADGES.get(a.channel, a.channel)}",
+        )
+
+        def named(name: str | None) -> None:
+            if name:
+                self._run(f"new customer {name} made from this author", "create", None, name)
+
+        self.app.push_screen(NewCustomerScreen(default_customer_name(a), who), named)
 
     def action_undo(self) -> None:
         self._run("", "undo", None)
@@ -198,14 +212,16 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             self.dismiss(f"open:{card.id}")
 
     @work(exclusive=True, group="link-write", exit_on_error=False)
-    async def _run(self, done: str, what: str, customer_id: int | None) -> None:
+    async def _run(
+        self, done: str, what: str, customer_id: int | None, name: str | None = None
+    ) -> None:
         a = self.author
         if what == "confirm" and customer_id is not None:
             await self.linker.confirm(a.id, customer_id)
         elif what == "reject" and customer_id is not None:
             await self.linker.reject(a.id, customer_id)
         elif what == "create":
-            await self.linker.create_customer(a)
+            await self.linker.create_customer(a, name)
         elif what == "undo":
             undone = await self.linker.undo(a.id)
             if undone is None:

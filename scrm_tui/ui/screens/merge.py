@@ -18,6 +18,8 @@ from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_line import keys_line
 
 
 class MergeScreen(ReportsFailures, ModalScreen[str | None]):
@@ -26,7 +28,10 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="merge.close"),
         Binding("y", "yes", "Yes, merge", show=False, id="merge.yes"),
-        Binding("u", "undo", "Undo merge", id="merge.undo"),
+        # `u` is text in the search box: there Alt+U undoes (the keys line says which).
+        Binding("u,alt+u", "undo", "Undo merge", id="merge.undo"),
+        Binding("down", "results", "Results", show=False, id="merge.results"),
+        Binding("slash", "search", "Search", show=False, id="merge.search"),
     ]
 
     def __init__(self, inbox: Inbox, customer_id: int) -> None:
@@ -41,16 +46,36 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-box"):
             yield Static(id="merge-title")
-            yield Input(
+            yield InertInput(
                 placeholder="find the duplicate: name, e-mail, company, handle", id="merge-search"
             )
             yield OptionList(id="merge-options")
             yield Static(id="merge-history")
             yield Static(id="merge-message")
+            yield Static(id="merge-keys")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Input))
         self.load()
+
+    def on_descendant_focus(self) -> None:
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The keys that work where the focus is: letters are text in the search box."""
+        typing = isinstance(self.focused, Input)
+        keys = [("enter", "search")] if typing else [("enter", "merge…"), ("/", "search")]
+        if typing and self.cards:
+            keys.append(("↓", "results"))
+        if self._undoable():
+            keys.append(("alt+u" if typing else "u", "undo last merge"))
+        keys.append(("esc", "close"))
+        self.query_one("#merge-keys", Static).update(keys_line(*keys))
+
+    def _undoable(self) -> list[MergeRecord]:
+        return [
+            r for r in self.records if r.undone_ms is None and r.survivor_id == self.customer_id
+        ]
 
     @work(group="merge-load", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
@@ -62,9 +87,8 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
             )
         )
         self.records = await self.inbox.merges.records(customer_id=self.customer_id)
-        live = [
-            r for r in self.records if r.undone_ms is None and r.survivor_id == self.customer_id
-        ]
+        self._show_keys()
+        live = self._undoable()
         if live:
             last = live[0]
             self.query_one("#merge-history", Static).update(
@@ -73,7 +97,7 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
                     (f"#{last.merged_id} {sanitize.inline(last.merged_name)}", "bold"),
                     (
                         f" on {absolute(last.merged_ms)}"
-                        f" by {sanitize.inline(last.merged_by or '?')} — u undoes it",
+                        f" by {sanitize.inline(last.merged_by or '?')}",
                         "$text-muted",
                     ),
                 )
@@ -107,6 +131,7 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
             options.highlighted = 0
         if focus and self.cards:
             self.set_focus(options)
+        self._show_keys()
 
     @on(OptionList.OptionSelected, "#merge-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -129,10 +154,15 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
             return
         self.dismiss(f"merged #{card.id} {sanitize.inline(card.name)} into this customer")
 
+    def action_results(self) -> None:
+        if self.cards:
+            self.set_focus(self.query_one(OptionList))
+
+    def action_search(self) -> None:
+        self.set_focus(self.query_one(Input))
+
     def action_undo(self) -> None:
-        live = [
-            r for r in self.records if r.undone_ms is None and r.survivor_id == self.customer_id
-        ]
+        live = self._undoable()
         if live:
             self._unmerge(live[0].id)
         else:

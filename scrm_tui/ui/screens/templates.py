@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.templates import Template, fill, rank
+from scrm_tui.ui.widgets.inert import InertInput
 
 Filled = tuple[str, tuple[str, ...]]
 
@@ -46,7 +47,7 @@ class TemplatePicker(ModalScreen[Filled | None]):
             yield Static(Content.styled("Insert a canned response", "bold"), id="templates-title")
             if self.error:
                 yield Static(Content.styled(sanitize.inline(self.error), "$warning"))
-            yield Input(placeholder="search templates by name", id="templates-search")
+            yield InertInput(placeholder="search templates by name", id="templates-search")
             yield OptionList(id="templates-list")
             yield Static(id="templates-preview")
 
@@ -62,7 +63,7 @@ class TemplatePicker(ModalScreen[Filled | None]):
         self.shown = rank(self.templates, query, self.channel)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(Option(Content(t.name)) for t in self.shown)
+        options.add_options(Option(Content(sanitize.inline(t.name))) for t in self.shown)
         if self.shown:
             options.highlighted = 0
         self._preview()

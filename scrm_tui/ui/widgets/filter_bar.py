@@ -10,11 +10,12 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from scrm_tui.ui.keys import InOrderKeys
+from scrm_tui.ui.widgets.inert import InertInput
 
 PLACEHOLDER = 'filter: words, "a phrase", -word, is:unread, ch:bsky, s:neg, from:kate'
 
 
-class FilterInput(InOrderKeys, Input):
+class FilterInput(InOrderKeys, InertInput):
     RESOLVE_PRINTABLE = False
 
     def __init__(self, on_submit: Callable[[str], None], **kwargs: object) -> None:

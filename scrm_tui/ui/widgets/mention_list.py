@@ -90,6 +90,14 @@ class MentionList(WindowedList):
         super().__init__(*args, **kwargs)
         self.marked: set[int] = set()  # mentions picked with space, for one answer to all
 
+    async def key_barrier(self) -> None:
+        await super().key_barrier()
+        if self.display and not self.size.height:
+            # Shown again a moment ago (Esc from the full-screen reading pane) and not
+            # laid out yet: `x` typed with the Esc would scroll by a height of nothing
+            # and push the row it marked done out of sight.
+            await self.screen.wait_for_refresh()
+
     def toggle_mark(self, mention_id: int) -> None:
         if mention_id in self.marked:
             self.marked.discard(mention_id)

@@ -1,0 +1,78 @@
+"""The inbox's status line in several lengths, so a narrow terminal gets shorter
+words and never a cut-off number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from scrm_tui.core import sanitize
+
+
+@dataclass(frozen=True)
+class Status:
+    title: str  # "scrm demo", "scrm scrm.db"
+    total: int | None  # every mention; None until counted
+    unread: int | None
+    not_sent: int = 0  # outbox items that failed
+    selected: int = 0
+    busy: str | None = None  # "Loading…": nothing is counted yet
+    filter: str | None = None  # the filter's text, when one is active
+    matched: int | None = None  # what it matched, once counted
+
+
+def _count(n: int | None) -> str:
+    return f"{n:,}" if n is not None else "…"
+
+
+def _cut(text: str, cells: int) -> str:
+    return text if len(text) <= cells else text[: max(cells - 1, 0)] + "…"
+
+
+def versions(status: Status) -> list[Content]:
+    """From the most said to the least: the title loses the file name, then words get
+    shorter, then a long filter is shortened, then the title goes. Numbers stay."""
+    return [
+        _line(status, short_title=t, words=w, filter_cells=f, title=show)
+        for t, w, f, show in (
+            (False, 0, None, True),
+            (True, 0, None, True),
+            (True, 1, None, True),
+            (True, 1, 12, True),
+            (True, 2, 6, False),
+        )
+    ]
+
+
+# What the line says of each count, from the longest words (0) to the shortest (2).
+_MENTIONS = ("{} mentions", "{}", "{}")
+_NOT_SENT = ("✗ {} not sent (O)", "✗ {} unsent (O)", "✗ {}")
+_SELECTED = ("{} selected", "{} sel.", "{} sel")
+
+
+def _line(
+    status: Status, *, short_title: bool, words: int, filter_cells: int | None, title: bool
+) -> Content:
+    s = status
+    parts: list[str | tuple[str, str]] = []
+    if title:
+        parts += [(s.title.split(" ", 1)[0] if short_title else s.title, "bold"), "  "]
+    if s.busy:
+        parts.append(s.busy)
+        return Content.assemble(*parts)
+    if s.filter is None:
+        parts.append(_MENTIONS[words].format(_count(s.total)))
+    else:
+        # What the filter is and what it matched come first.
+        text = "/" + sanitize.inline(s.filter)
+        if filter_cells is not None:
+            text = _cut(text, filter_cells)
+        parts += [(text, "$accent"), f" → {_count(s.matched)} of {_count(s.total)}"]
+    if s.unread is not None:
+        parts.append(f" · {s.unread:,} unread")
+    if s.not_sent:
+        parts.append((" · " + _NOT_SENT[words].format(f"{s.not_sent:,}"), "bold $error"))
+    if s.selected:
+        parts.append((" · " + _SELECTED[words].format(f"{s.selected:,}"), "bold $accent"))
+    return Content.assemble(*parts)
