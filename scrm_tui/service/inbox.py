@@ -21,7 +21,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query
-from scrm_tui.core.records import flatten
+from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
@@ -219,7 +219,7 @@ class Inbox:
         a lookup per line, not a sentiment analysis.
         """
         fresh = await self.unseen(mentions)
-        texts = [m.text for m in fresh]
+        texts = [shown_text(m.text) for m in fresh]  # what is stored is what is scored
         if len(texts) >= _THREAD_THRESHOLD:
             scores = await asyncio.to_thread(sentiment.score_many, texts)
         else:

@@ -327,6 +327,21 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE source_state ADD COLUMN backfill TEXT",
         ],
     ),
+    (
+        8,
+        [
+            # A text over the display limit is stored cut (for the list, the reading
+            # pane and the search index); its length and the whole of it are kept
+            # here, so the pane can say so and `scrm export mentions` writes it all.
+            "ALTER TABLE mentions ADD COLUMN text_length INTEGER",
+            """
+            CREATE TABLE mention_originals (
+                mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+                text TEXT NOT NULL
+            )
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
