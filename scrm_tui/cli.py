@@ -284,6 +284,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
+    import signal
+
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
 
@@ -303,21 +305,46 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as error:
         return _fail(f"cannot read {sanitize.for_message(source, 200)}: {error.strerror}")
+    # Ctrl+C or a plain kill: the batch being written commits (or not) as a whole, the
+    # worker processes end, and the summary says what was stored. (kill -9 cannot be
+    # caught: the workers end with this process all the same.)
+    report = IngestReport()
+    stopped_by: list[int] = []
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def stop(signum: int) -> None:
+        stopped_by.append(signum)
+        if task is not None:
+            task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
     try:
         async with await Inbox.open(db, agent) as inbox:
             inbox.configure(config)
-            report = await ingest_stream(inbox, stream, on_error=on_error, on_progress=on_progress)
+            await ingest_stream(
+                inbox, stream, on_error=on_error, on_progress=on_progress, report=report
+            )
+    except asyncio.CancelledError:
+        if not stopped_by:
+            raise
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
         if stream is not sys.stdin.buffer:
             stream.close()
-    if not quiet:
+    if not quiet or stopped_by:
         if sys.stderr.isatty():
             print(file=sys.stderr)
         print(
-            f"{report.stored:,} stored, {report.duplicates:,} already known, "
-            f"{len(report.errors):,} bad lines",
+            f"{'interrupted: ' if stopped_by else ''}{report.stored:,} stored, "
+            f"{report.duplicates:,} already known, {len(report.errors):,} bad lines"
+            + ("; run it again to store the rest" if stopped_by else ""),
             file=sys.stderr,
         )
+    if stopped_by:
+        return 128 + stopped_by[0]
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

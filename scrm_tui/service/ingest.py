@@ -259,6 +259,7 @@ async def ingest_stream(
     batch_bytes: int = BATCH_BYTES,
     on_error: Callable[[LineError], None] | None = None,
     on_progress: Callable[[IngestReport], None] | None = None,
+    report: IngestReport | None = None,
 ) -> IngestReport:
     """Store every good line, one transaction per batch; report each bad line.
 
@@ -266,9 +267,10 @@ async def ingest_stream(
     stays flat on files of any size. An input of one batch is handled right here.
     Beyond that, worker processes parse, check and score batches on every core while
     this process only writes, in order: a big file is limited by VADER, not by the
-    sum of the steps.
+    sum of the steps. `report`, if given, is filled as batches commit, so a caller
+    that cancels the ingest still knows what was stored.
     """
-    report = IngestReport()
+    report = report if report is not None else IngestReport()
     pool: WorkerPool | None = None
     inflight: deque[asyncio.Future[Prepared]] = deque()
     writing: asyncio.Future[IngestResult] | None = None
