@@ -8,9 +8,11 @@ checks the group for survivors and the file with `PRAGMA integrity_check`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from tests.killing import (
     scrm_command,
     wait_for,
 )
+from tests.test_rematch import seed_authors, write_customers
 
 pytestmark = pytest.mark.xdist_group("subprocess")
 
@@ -98,3 +101,85 @@ def test_killed_ingests_lose_nothing_and_leave_no_worker_behind(tmp_path: Path) 
     assert stored_ids(db) == {f"k{i}" for i in range(total)}
     assert count(db, mentions) == total
     assert integrity(db) == "ok"
+
+
+def suggestions(db: Path) -> set[tuple[str, str | None, str | None, int | None]]:
+    """Who each author is or may be: (handle, linked customer, suggested customer, rank)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return set(
+            conn.execute(
+                """SELECT a.handle, lc.external_id, sc.external_id, s.rank FROM authors a
+                   LEFT JOIN customers lc ON lc.id = a.customer_id
+                   LEFT JOIN match_suggestions s ON s.author_id = a.id
+                   LEFT JOIN customers sc ON sc.id = s.customer_id"""
+            )
+        )
+
+
+def test_killed_customer_imports_finish_their_rematch(tmp_path: Path) -> None:
+    n = 2000  # two pages of re-matching: a kill after the first leaves the second
+    clean, db = tmp_path / "clean.db", tmp_path / "killed.db"
+    for path in (clean, db):
+        asyncio.run(seed_authors(path, n))
+    customers = write_customers(tmp_path / "customers.csv", n)
+    # A later file changes one customer: that import owes a whole re-match again.
+    changed = tmp_path / "changed.csv"
+    changed.write_text(customers.read_text().replace("C-7,", "C-7,Dr. ", 1), encoding="utf-8")
+    expected = []  # after a clean import of each file
+    for path in (customers, changed):
+        with running(scrm_command("--db", str(clean), "customers", "import", str(path))) as proc:
+            assert proc.wait(timeout=300) == 0
+        expected.append(suggestions(clean))
+    matched = "SELECT count(*) FROM authors WHERE matched_ms IS NOT NULL"
+    rows = "SELECT count(*) FROM customers"
+
+    def import_and_kill(path: Path, moment: str, condition: Callable[[], bool]) -> None:
+        command = scrm_command("--db", str(db), "customers", "import", str(path))
+        with running(command) as proc:
+            wait_for(moment, condition)
+            assert kill_and_check_group(proc) == -signal.SIGKILL
+        assert integrity(db) == "ok"
+
+    # 1. Killed once customers are stored (the batch of 2,000 committed).
+    import_and_kill(customers, "customers stored", lambda: count(db, rows) > 0)
+    kept = count(db, rows)
+    # 2. Run again, killed after a page of the re-match has been recorded.
+    before = count(db, matched)
+    import_and_kill(
+        customers, "a page re-matched", lambda: before < count(db, matched) < before + n
+    )
+    assert count(db, rows) >= kept, "a stored customer was lost"
+    assert suggestions(db) != expected[0]  # the re-match was cut short
+    # 3. Run again: nothing to import, but the re-match is finished.
+    with running(scrm_command("--db", str(db), "customers", "import", str(customers))) as proc:
+        _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "0 created, 0 updated" in err
+    assert suggestions(db) == expected[0]
+    # 4. The changed file, killed in its re-match; 5. a later ingest finishes it.
+    import_and_kill(changed, "a page re-matched", lambda: count(db, owed_after) > 0)
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        json.dumps(
+            {
+                "channel": "mastodon",
+                "id": "extra",
+                "text": "again",
+                "created_at": "2026-11-20T10:00:00Z",
+                "author": {"handle": "u1@example.social"},
+            }
+        )
+        + "\n"
+    )
+    with running(scrm_command("--db", str(db), "ingest", str(extra))) as proc:
+        _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert count(db, "SELECT count(*) FROM pending_work") == 0
+    assert suggestions(db) == expected[1]
+    assert integrity(db) == "ok"
+
+
+# A re-match owed with at least one page recorded as done.
+owed_after = "SELECT count(*) FROM pending_work WHERE name = 'rematch' AND after_id > 0"

@@ -250,11 +250,12 @@ class Inbox:
         return IngestResult(stored=stored, duplicates=offered - len(stored))
 
     async def add_customers(
-        self, customers: Sequence[CustomerIn], source: str = "scrm"
+        self, customers: Sequence[CustomerIn], source: str = "scrm", *, rematch: bool = False
     ) -> ImportOutcome:
-        """Create or update customers (one transaction); see CustomerStore.import_batch."""
+        """Create or update customers (one transaction); see CustomerStore.import_batch.
+        `rematch`: the unlinked authors are owed a re-match (Linker.resume_rematch)."""
         return await self.customers.import_batch(
-            customers, agent=self.agent, source=source, now_ms=self.now_ms()
+            customers, agent=self.agent, source=source, now_ms=self.now_ms(), rematch=rematch
         )
 
     # ---------------------------------------------------------------- customers

@@ -342,6 +342,24 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        9,
+        [
+            # Work that must be finished even if the process doing it is killed: a
+            # customer import commits `rematch` with its customers; the re-match moves
+            # `after_id` page by page and deletes the row when done. A newer import
+            # bumps `generation` (and starts again from the first author).
+            """
+            CREATE TABLE pending_work (
+                name TEXT PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                since_ms INTEGER NOT NULL,
+                after_id INTEGER NOT NULL DEFAULT 0,
+                updated_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
