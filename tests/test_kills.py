@@ -12,7 +12,9 @@ import asyncio
 import json
 import random
 import signal
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from tests.killing import (
     scrm_command,
     wait_for,
 )
+from tests.loopback import Loopback
 from tests.test_rematch import seed_authors, write_customers
 
 pytestmark = pytest.mark.xdist_group("subprocess")
@@ -38,6 +41,21 @@ def stored_ids(db: Path) -> set[str]:
 
     with sqlite3.connect(db) as conn:
         return {row[0] for row in conn.execute("SELECT external_id FROM mentions")}
+
+
+MENTIONS = "SELECT count(*) FROM mentions"
+
+
+def kill_when_stored(command: list[str], db: Path, target: int, before: set[str]) -> set[str]:
+    """Run `command` and kill -9 it once `target` mentions are stored: nothing stored
+    before may be lost, nothing of it may be left running. Returns what is stored."""
+    with running(command) as proc:
+        wait_for(f"{target:,} stored", lambda: count(db, MENTIONS) >= target)
+        assert kill_and_check_group(proc) == -signal.SIGKILL
+    assert integrity(db) == "ok"
+    now = stored_ids(db)
+    assert before <= now, "a stored mention was lost"
+    return now
 
 
 def write_mentions(path: Path, n: int) -> None:
@@ -62,7 +80,6 @@ def test_killed_ingests_lose_nothing_and_leave_no_worker_behind(tmp_path: Path) 
     command = scrm_command("--db", str(db), "ingest", str(source))
     rng = random.Random(10)
     stored: set[str] = set()
-    mentions = "SELECT count(*) FROM mentions"
 
     # 1. As soon as the workers are up, before anything is stored.
     with running(command) as proc:
@@ -75,20 +92,13 @@ def test_killed_ingests_lose_nothing_and_leave_no_worker_behind(tmp_path: Path) 
     for _ in range(2):
         before = len(stored)
         target = before + rng.randint(1, max((total - before) // 10_000 - 1, 1)) * 10_000
-        with running(command) as proc:
-            wait_for(f"{target:,} stored", lambda t=target: count(db, mentions) >= t)  # type: ignore[misc]
-            assert kill_and_check_group(proc) == -signal.SIGKILL
-        assert integrity(db) == "ok"
-        now = stored_ids(db)
-        assert stored <= now, "a stored mention was lost"
-        assert len(now) >= target
-        stored = now
+        stored = kill_when_stored(command, db, target, stored)
 
     # 4. A plain kill (SIGTERM) after one more batch: a clean stop that says so.
     before = len(stored)
     if before < total:
         with running(command) as proc:
-            wait_for("a batch stored", lambda: count(db, mentions) > before)
+            wait_for("a batch stored", lambda: count(db, MENTIONS) > before)
             assert kill_and_check_group(proc, signal.SIGTERM) == 128 + signal.SIGTERM
             assert "interrupted:" in proc.communicate()[1]
         assert integrity(db) == "ok"
@@ -99,7 +109,7 @@ def test_killed_ingests_lose_nothing_and_leave_no_worker_behind(tmp_path: Path) 
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
     assert stored_ids(db) == {f"k{i}" for i in range(total)}
-    assert count(db, mentions) == total
+    assert count(db, MENTIONS) == total
     assert integrity(db) == "ok"
 
 
@@ -183,3 +193,48 @@ def test_killed_customer_imports_finish_their_rematch(tmp_path: Path) -> None:
 
 # A re-match owed with at least one page recorded as done.
 owed_after = "SELECT count(*) FROM pending_work WHERE name = 'rematch' AND after_id > 0"
+
+
+def test_killed_watches_miss_nothing_and_store_nothing_twice(
+    tmp_path: Path, server: Loopback
+) -> None:
+    """A tag timeline that keeps growing: its backfill (pages of 40) and its live polls
+    are killed at random counts of stored mentions; a last run stores the rest."""
+    db, config = tmp_path / "w.db", tmp_path / "config.toml"
+    config.write_text(
+        f'[mastodon]\ninstance = "{server.mastodon_url}"\n'
+        '[watch]\nterms = "#kestrel"\nbackfill = "2d"\n'
+        '[sources.mastodon]\nkinds = ["tag"]\ninterval = "1s"\n',
+        encoding="utf-8",
+    )
+    published: list[str] = []
+    start = time.time() - 3600
+
+    def publish(n: int) -> None:
+        for _ in range(n):
+            i = len(published)
+            at = datetime.fromtimestamp(start + i * 5, UTC).isoformat().replace("+00:00", "Z")
+            status_id = str(100_000 + i)
+            server.add_mastodon_tag_status(
+                "kestrel",
+                server.mastodon_status(
+                    status_id, f"post {i} about #kestrel", created_at=at, acct=f"u{i % 37}@x.y"
+                ),
+            )
+            published.append(status_id)
+
+    command = scrm_command("--db", str(db), "--config", str(config), "watch")
+    rng = random.Random(3)
+    stored: set[str] = set()
+    publish(400)
+    for _ in range(3):
+        target = rng.randint(len(stored) + 1, len(published))
+        stored = kill_when_stored(command, db, target, stored)
+        publish(rng.randint(1, 60))  # the network goes on while nobody listens
+
+    with running(command) as proc:
+        wait_for("every post stored", lambda: count(db, MENTIONS) >= len(published))
+        assert kill_and_check_group(proc, signal.SIGTERM) == 0
+    assert integrity(db) == "ok"
+    assert stored_ids(db) == set(published)
+    assert count(db, MENTIONS) == len(published)  # none twice
