@@ -101,10 +101,16 @@ def running(args: list[str], env: dict[str, str] | None = None) -> Iterator[subp
         proc.communicate()
 
 
-def kill_and_check_group(proc: subprocess.Popen[str], signum: int = signal.SIGKILL) -> int:
-    """Send `signum` to the process (not its group), reap it and wait for every other
-    process of its group to end; returns its exit status."""
-    proc.send_signal(signum)
+def kill_and_check_group(
+    proc: subprocess.Popen[str], signum: int = signal.SIGKILL, *, group: bool = False
+) -> int:
+    """Send `signum` to the process (to its whole group with `group`, as a terminal's
+    Ctrl+C does), reap it and wait for every other process of its group to end;
+    returns its exit status."""
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     status = proc.wait(timeout=DEADLINE_S)
     group = proc.pid
     wait_for(f"no process of group {group} left", lambda: not group_alive(group), timeout=15)
