@@ -308,3 +308,17 @@ def test_any_lines_store_or_are_named_and_never_cost_the_others(
         assert {"first", "last"} <= stored_ids(db)
         with sqlite3.connect(db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_a_long_csv_cell_does_not_cost_the_rows_after_it(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    notes = "called about the sync outage; " * 7000  # 210,000 characters
+    path = tmp_path / "c.csv"
+    path.write_text(
+        f'id,name,notes\nC-1,Kate Lindqvist,"{notes}"\nC-2,John Smith,short\n', encoding="utf-8"
+    )
+    report = await import_customers(inbox, path)
+    assert (report.created, report.errors) == (2, [])
+    [kate] = await inbox.customers.find("C-1")
+    assert (await inbox.customers.profile(kate))["notes"] == notes.strip()

@@ -19,6 +19,9 @@ from scrm_tui.core.records import JSON_DECODER, RecordError, decode_json, json_p
 
 FORMATS = ("csv", "json", "jsonl")
 _DELIMITERS = (",", ";", "\t")
+# The longest CSV cell read (Python's csv stops at 128 KB, and the rows after a cell
+# over its limit cannot be trusted to line up): long notes are common, 8 MB is not.
+CELL_LIMIT = 8 * 1024 * 1024
 
 
 class FileProblem(ValueError):
@@ -97,6 +100,8 @@ def _delimiter(first_line: str) -> str:
 
 
 def _csv(text: str, name: str) -> Iterator[Record | RowProblem]:
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
