@@ -13,6 +13,7 @@ from scrm_tui.core.models import CustomerIn
 from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
+from tests.terminal import Terminal, scrm_command
 from tests.tui import running, wait_until
 
 FIRST = """Kate Anna Omar Li Zoe Jose Lukasz Ngozi Priya Sven Yuki Maria John Alex Fatima
@@ -131,3 +132,26 @@ async def test_the_app_finishes_a_rematch_an_import_left_owed(db_path: Path) -> 
     async with running(db_path) as pilot:
         await wait_until(pilot, lambda: owed(db_path) == 0)
     assert placed(db_path)[0] == 300
+
+
+async def test_a_terminal_shows_the_rematch_with_its_own_progress_bar(
+    db_path: Path, tmp_path: Path, terminal: Terminal
+) -> None:
+    await seed_authors(db_path, 2500)
+    customers = write_customers(tmp_path / "customers.csv", 2500)
+    terminal.start(
+        "exec " + scrm_command("--db", str(db_path), "customers", "import", str(customers)),
+        100,
+        20,
+        tmp_path,
+    )
+
+    def rematching_part_way(screen: str) -> bool:
+        bars = [line for line in screen.splitlines() if line.startswith("re-matching [")]
+        return bool(bars) and "2,500/2,500" not in bars[-1]
+
+    # Pages of 1,000 authors: the bar moves while the re-match works.
+    terminal.wait_for(rematching_part_way)
+    screen = terminal.wait_text("2,500 with suggestions")
+    assert "importing [##############################] 100% 2,500/2,500" in screen
+    assert "re-matching [##############################] 100% 2,500/2,500 authors" in screen
