@@ -286,6 +286,7 @@ def _main(argv: Sequence[str] | None) -> int:
 async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
     import signal
 
+    from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
 
@@ -344,6 +345,13 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
             f"{'interrupted: ' if stopped_by else ''}{report.stored:,} stored, "
             f"{report.duplicates:,} already known, {len(report.errors):,} bad lines"
             + ("; run it again to store the rest" if stopped_by else ""),
+            file=sys.stderr,
+        )
+    if report.cut and not quiet:
+        print(
+            f"{report.cut:,} text{'s' if report.cut != 1 else ''} over {TEXT_LIMIT:,} "
+            "characters: stored cut for the inbox, "
+            "whole for `scrm export mentions`",
             file=sys.stderr,
         )
     if stopped_by:

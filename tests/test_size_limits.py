@@ -65,6 +65,10 @@ def test_a_long_mention_is_stored_cut_and_exported_whole(tmp_path: Path) -> None
     source.write_bytes(line(1, text=LONG) + line(2))
     result = scrm("--db", str(db), "ingest", str(source))
     assert result.returncode == 0, result.stderr
+    assert (
+        "1 text over 65,536 characters: stored cut for the inbox, whole for "
+        "`scrm export mentions`" in result.stderr
+    )
     with sqlite3.connect(db) as conn:
         rows = dict(
             conn.execute("SELECT external_id, length(text) FROM mentions ORDER BY external_id")

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
 from scrm_tui.core.models import MentionIn, NewMention
-from scrm_tui.core.records import RecordError, decode_json, flatten, parse_mention, shown_text
+from scrm_tui.core.records import (
+    TEXT_LIMIT,
+    RecordError,
+    decode_json,
+    flatten,
+    parse_mention,
+    shown_text,
+)
 from scrm_tui.enrich import sentiment
 from scrm_tui.service.inbox import Inbox, IngestResult
 from scrm_tui.service.workers import WorkerPool
@@ -48,6 +55,7 @@ class IngestReport:
     lines: int = 0
     stored: int = 0
     duplicates: int = 0
+    cut: int = 0  # good lines whose text is over TEXT_LIMIT: stored cut, kept whole aside
     errors: list[LineError] = field(default_factory=list)
 
     @property
@@ -117,6 +125,10 @@ def bounded_lines(
         yield TooLong(size)
 
 
+def _cut(mentions: list[MentionIn]) -> int:
+    return sum(1 for m in mentions if len(m.text) > TEXT_LIMIT)
+
+
 def _size(raw: Line) -> int:
     return raw.size if isinstance(raw, TooLong) else len(raw)
 
@@ -128,6 +140,7 @@ class Prepared:
     rows: list[NewMention]
     errors: list[LineError]
     offered: int  # good lines in the batch, stored or not
+    cut: int = 0  # good lines whose text is over TEXT_LIMIT
 
 
 def prepare_batch(db_path: str, first_line: int, lines: list[Line]) -> Prepared:
@@ -150,7 +163,7 @@ def prepare_batch(db_path: str, first_line: int, lines: list[Line]) -> Prepared:
             fresh.append(mention)
     scores = sentiment.score_many(shown_text(m.text) for m in fresh)
     rows = [flatten(m, s) for m, s in zip(fresh, scores, strict=True)]
-    return Prepared(rows, errors, offered=len(mentions))
+    return Prepared(rows, errors, offered=len(mentions), cut=_cut(mentions))
 
 
 PAUSE = 0.2  # seconds a pipe may be quiet before what it sent so far is stored
@@ -293,6 +306,7 @@ async def ingest_stream(
         nonlocal writing
         prepared = await inflight.popleft()
         note(prepared.errors)
+        report.cut += prepared.cut
         if writing is not None:
             record(await writing)
         writing = asyncio.ensure_future(inbox.store(prepared.rows, offered=prepared.offered))
@@ -314,6 +328,7 @@ async def ingest_stream(
                 note([parsed])
             elif parsed is not None:
                 mentions.append(parsed)
+        report.cut += _cut(mentions)
         record(await inbox.ingest(mentions))
 
     batch: list[Line] = []
