@@ -320,6 +320,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
+    import signal
+
+    from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
 
@@ -339,21 +342,56 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as error:
         return _fail(f"cannot read {sanitize.for_message(source, 200)}: {error.strerror}")
+    # Ctrl+C or a plain kill: the batch being written commits (or not) as a whole, the
+    # worker processes end, and the summary says what was stored. (kill -9 cannot be
+    # caught: the workers end with this process all the same.)
+    report = IngestReport()
+    stopped_by: list[int] = []
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def stop(signum: int) -> None:
+        stopped_by.append(signum)
+        if task is not None:
+            task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
     try:
         async with await Inbox.open(db, agent) as inbox:
             inbox.configure(config)
-            report = await ingest_stream(inbox, stream, on_error=on_error, on_progress=on_progress)
+            await ingest_stream(
+                inbox, stream, on_error=on_error, on_progress=on_progress, report=report
+            )
+            if not quiet and sys.stderr.isatty():
+                print(file=sys.stderr)
+            await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
+    except asyncio.CancelledError:
+        if not stopped_by:
+            raise
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
         if stream is not sys.stdin.buffer:
             stream.close()
-    if not quiet:
-        if sys.stderr.isatty():
+    if not quiet or stopped_by:
+        if stopped_by and sys.stderr.isatty():
             print(file=sys.stderr)
         print(
-            f"{report.stored:,} stored, {report.duplicates:,} already known, "
-            f"{len(report.errors):,} bad lines",
+            f"{'interrupted: ' if stopped_by else ''}{report.stored:,} stored, "
+            f"{report.duplicates:,} already known, {len(report.errors):,} bad lines"
+            + ("; run it again to store the rest" if stopped_by else ""),
             file=sys.stderr,
         )
+    if report.cut and not quiet:
+        print(
+            f"{report.cut:,} text{'s' if report.cut != 1 else ''} over {TEXT_LIMIT:,} "
+            "characters: stored cut for the inbox, "
+            "whole for `scrm export mentions`",
+            file=sys.stderr,
+        )
+    if stopped_by:
+        return 128 + stopped_by[0]
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -677,15 +715,38 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
     return EXIT_OK
 
 
-def _progress(done: int, total: int) -> None:
+def _bar(label: str, done: int, total: int, unit: str = "") -> None:
     """One line on the terminal: `importing [#########.........]  61% 61,000/100,000`."""
     width = 30
     filled = width * done // max(total, 1)
     percent = 100 * done // max(total, 1)
     bar = "#" * filled + "." * (width - filled)
     print(
-        f"\rimporting [{bar}] {percent:3d}% {done:,}/{total:,}", end="", file=sys.stderr, flush=True
+        f"\r{label} [{bar}] {percent:3d}% {done:,}/{total:,}{unit}",
+        end="",
+        file=sys.stderr,
+        flush=True,
     )
+
+
+def _progress(done: int, total: int) -> None:
+    _bar("importing", done, total)
+
+
+def _rematching(done: int, total: int) -> None:
+    """The re-match after an import: `re-matching [###.....]  10% 1,000/10,000 authors`."""
+    _bar("re-matching", done, total, " authors")
+
+
+async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
+    """Finish a re-match of authors that an import owes (one was interrupted)."""
+    if not await inbox.linker.rematch_owed():
+        return 0, 0
+    print("scrm: finishing the re-match of authors an import left owed", file=sys.stderr)
+    done: tuple[int, int] | None = await inbox.linker.resume_rematch(_rematching if bar else None)
+    if bar:
+        print(file=sys.stderr)
+    return done
 
 
 async def _import_customers(
@@ -702,10 +763,25 @@ async def _import_customers(
             print("\r\x1b[K", end="", file=sys.stderr)  # clear the progress line first
         print(f"{shown}: {'' if error else 'warning: '}{problem}", file=sys.stderr)
 
+    rematch_shown = False
+
+    def on_rematch(done: int, total: int) -> None:
+        # Its own line, under the import's finished bar.
+        nonlocal rematch_shown
+        if not rematch_shown:
+            print(file=sys.stderr)
+            rematch_shown = True
+        _rematching(done, total)
+
     async with await Inbox.open(db, agent) as inbox:
         try:
             report = await import_customers(
-                inbox, path, fmt, on_problem=on_problem, on_progress=_progress if bar else None
+                inbox,
+                path,
+                fmt,
+                on_problem=on_problem,
+                on_progress=_progress if bar else None,
+                on_rematch=on_rematch if bar else None,
             )
         except FileProblem as problem:
             return _fail(str(problem))
@@ -722,6 +798,11 @@ async def _import_customers(
             print(
                 f"authors: {report.linked:,} linked to a customer, "
                 f"{report.suggested:,} with suggestions (press l on a mention to review)",
+                file=sys.stderr,
+            )
+        if report.rematch_elsewhere:
+            print(
+                "authors: another scrm process is re-matching them to customers",
                 file=sys.stderr,
             )
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -121,6 +121,7 @@ class NewMention(NamedTuple):
     author_url: str | None
     root: str | None = None
     matched: str | None = None
+    full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class MentionDetail:
     author_id: int = 0
     match_score: float | None = None  # the matcher's score, for an automatic link
     matched: str | None = None  # the watch term that brought this mention in
+    full_length: int | None = None  # characters of the whole text, when `text` is cut
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import sys
 from typing import Any
 
 from scrm_tui.core import sanitize
@@ -10,7 +13,17 @@ from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
-MAX_ID_LENGTH = 1024
+MAX_ID_LENGTH = 1024  # ids, handles and the watch term: far beyond any network's own
+MAX_URL_LENGTH = 8192
+MAX_NAME_LENGTH = 1024
+# What the reading pane and the search index hold of a mention: GitHub's body limit,
+# the largest of the networks'. A longer text is cut there for display and kept whole
+# beside it for `scrm export mentions`.
+TEXT_LIMIT = 65_536
+# SQLite stores integers as signed 64-bit: a larger one cannot be bound at all.
+SQLITE_MAX_INT = 2**63 - 1
+# The largest lifetime value accepted: beyond this a REAL loses whole units.
+MAX_AMOUNT = 10**15
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CHANNELS = ", ".join(c.value for c in Channel)
 
@@ -30,8 +43,41 @@ def repair_text(value: str) -> str:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# NaN and Infinity are not JSON, though Python reads them: refused as a JSON error.
+JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def json_problem(error: ValueError | RecursionError) -> str:
+    """Why JSON_DECODER refused a text, in words."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error.msg} at column {error.colno})"
+    if isinstance(error, RecursionError):
+        return "not valid JSON (nested too deeply)"
+    if "digits" in str(error):  # Python reads integers of at most this many digits
+        return f"not valid JSON (a number longer than {sys.get_int_max_str_digits():,} digits)"
+    return f"not valid JSON ({error})"
+
+
+def decode_json(text: str) -> object:
+    """A JSON value, or RecordError saying in words why the text is not one."""
+    try:
+        return JSON_DECODER.decode(text)
+    except (ValueError, RecursionError) as error:
+        raise RecordError(json_problem(error)) from None
+
+
 def _string(
-    obj: dict[str, Any], field: str, *, required: bool, where: str = "", repair: bool = True
+    obj: dict[str, Any],
+    field: str,
+    *,
+    required: bool,
+    where: str = "",
+    repair: bool = True,
+    limit: int | None = None,
 ) -> str | None:
     value = obj.get(field)
     name = f"{where}{field}"
@@ -41,6 +87,8 @@ def _string(
         return None
     if not isinstance(value, str):
         raise RecordError(f"'{name}' must be a string, not {type(value).__name__}")
+    if limit is not None and len(value) > limit:
+        raise RecordError(f"'{name}' is longer than {limit:,} characters")
     return repair_text(value) if repair else value
 
 
@@ -52,6 +100,9 @@ def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | Non
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise RecordError(f"'{field}' must be a string or an integer")
+    if isinstance(value, int) and value.bit_length() > 3 * MAX_ID_LENGTH:
+        # str() of a huge integer is slow or refused; no id is that long anyway.
+        raise RecordError(f"'{field}' is longer than {MAX_ID_LENGTH} characters")
     text = repair_text(str(value)).strip()
     if not text:
         if required:
@@ -62,15 +113,22 @@ def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | Non
     return text
 
 
+def shown_text(text: str) -> str:
+    """The part of a mention's text that is stored for display, search and scoring."""
+    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT]
+
+
 def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
-    """A mention and its scores as one flat row for the store."""
+    """A mention and its scores as one flat row for the store; a text over TEXT_LIMIT
+    is cut, and the whole of it rides along to be kept aside."""
     author = mention.author
     home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
+    text = mention.text
     return NewMention(
         mention.channel.value,
         mention.external_id,
         mention.url,
-        mention.text,
+        shown_text(text),
         to_ms(mention.created_at),
         mention.in_reply_to,
         sentiment.compound,
@@ -84,6 +142,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         author.url,
         mention.root,
         mention.matched,
+        text if len(text) > TEXT_LIMIT else None,
     )
 
 
@@ -111,7 +170,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
     text = _string(obj, "text", required=True, repair=repair)
     assert text is not None
 
-    created = _string(obj, "created_at", required=True)
+    created = _string(obj, "created_at", required=True, limit=MAX_ID_LENGTH)
     assert created is not None
     try:
         created_at = parse_iso(created)
@@ -121,7 +180,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
     author_obj = obj.get("author")
     if not isinstance(author_obj, dict):
         raise RecordError("missing required object 'author'")
-    handle = _string(author_obj, "handle", required=True, where="author.")
+    handle = _string(author_obj, "handle", required=True, where="author.", limit=MAX_ID_LENGTH)
     assert handle is not None
     if not handle.strip():
         raise RecordError("'author.handle' is empty")
@@ -130,11 +189,20 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         isinstance(followers, bool) or not isinstance(followers, int) or followers < 0
     ):
         raise RecordError("'author.followers' must be a whole number ≥ 0")
+    if followers is not None and followers > SQLITE_MAX_INT:
+        raise RecordError(f"'author.followers' is too large (at most {SQLITE_MAX_INT:,})")
     author = AuthorIn(
         handle=handle.strip(),
-        name=_string(author_obj, "name", required=False, where="author.", repair=repair),
+        name=_string(
+            author_obj,
+            "name",
+            required=False,
+            where="author.",
+            repair=repair,
+            limit=MAX_NAME_LENGTH,
+        ),
         followers=followers,
-        url=_string(author_obj, "url", required=False, where="author."),
+        url=_string(author_obj, "url", required=False, where="author.", limit=MAX_URL_LENGTH),
     )
 
     return MentionIn(
@@ -143,10 +211,10 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         text=text,
         created_at=created_at,
         author=author,
-        url=_string(obj, "url", required=False),
+        url=_string(obj, "url", required=False, limit=MAX_URL_LENGTH),
         in_reply_to=_identifier(obj, "in_reply_to", required=False),
         root=_identifier(obj, "root", required=False),
-        matched=_string(obj, "matched", required=False),
+        matched=_string(obj, "matched", required=False, limit=MAX_ID_LENGTH),
     )
 
 
@@ -171,15 +239,23 @@ _MONEY = re.compile(r"^[$€£]?\s*-?[\d,]*\.?\d+\s*$")
 def _lifetime_value(value: object) -> float | None:
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip()
-    if not _MONEY.match(text):
-        raise RecordError(
-            f"'lifetime_value' {sanitize.for_message(value)!r} is not an amount "
-            "(e.g. 4200 or 4,200.50)"
-        )
-    return float(text.lstrip("$€£").replace(",", "").strip())
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise RecordError("'lifetime_value' must be an amount (e.g. 4200 or 4,200.50)")
+    if isinstance(value, (int, float)):
+        amount = value
+    else:
+        text = value.strip()
+        if not _MONEY.match(text):
+            raise RecordError(
+                f"'lifetime_value' {sanitize.for_message(value)!r} is not an amount "
+                "(e.g. 4200 or 4,200.50)"
+            )
+        amount = float(text.lstrip("$€£").replace(",", "").strip())
+    # Compared before float(): a huge integer cannot become a float, and NaN, infinity
+    # or 400 digits would be stored as nothing or as infinity.
+    if not (isinstance(amount, int) or math.isfinite(amount)) or abs(amount) > MAX_AMOUNT:
+        raise RecordError(f"'lifetime_value' is not an amount up to {MAX_AMOUNT:,}")
+    return float(amount)
 
 
 def parse_customer(obj: object) -> CustomerIn:
@@ -212,7 +288,9 @@ def parse_customer(obj: object) -> CustomerIn:
             continue
         channel = CHANNEL_COLUMNS.get(key)
         if channel is None:
-            fields.append((key, repair_text(str(raw)).strip()))
+            # A nested value (an address object, a list of tags) is kept as its JSON.
+            value = json.dumps(raw, ensure_ascii=False) if isinstance(raw, (dict, list)) else raw
+            fields.append((key, repair_text(str(value)).strip()))
             continue
         if not isinstance(raw, str):
             raise RecordError(f"'{key}' must hold handles as text")

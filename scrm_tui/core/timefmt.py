@@ -20,7 +20,10 @@ def parse_iso(value: str) -> datetime:
         raise TimestampError("is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable time
+        raise TimestampError("is out of range") from None
     if not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
         raise TimestampError(f"year {parsed.year} is outside {_MIN_YEAR}-{_MAX_YEAR}")
     return parsed

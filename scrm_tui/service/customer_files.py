@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.records import JSON_DECODER, RecordError, decode_json, json_problem
 
 FORMATS = ("csv", "json", "jsonl")
 _DELIMITERS = (",", ";", "\t")
+# The longest CSV cell read (Python's csv stops at 128 KB, and the rows after a cell
+# over its limit cannot be trusted to line up): long notes are common, 8 MB is not.
+CELL_LIMIT = 8 * 1024 * 1024
 
 
 class FileProblem(ValueError):
@@ -96,6 +100,8 @@ def _delimiter(first_line: str) -> str:
 
 
 def _csv(text: str, name: str) -> Iterator[Record | RowProblem]:
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
@@ -136,9 +142,9 @@ def _jsonl(text: str) -> Iterator[Record | RowProblem]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield RowProblem(number, f"not valid JSON ({error.msg} at column {error.colno})")
+            obj = decode_json(line)
+        except RecordError as error:
+            yield RowProblem(number, str(error))
             continue
         if not isinstance(obj, dict):
             yield RowProblem(number, f"expected a JSON object, got {type(obj).__name__}")
@@ -148,7 +154,7 @@ def _jsonl(text: str) -> Iterator[Record | RowProblem]:
 
 def _json_array(text: str, name: str) -> Iterator[Record | RowProblem]:
     """Walk a JSON array element by element, so each keeps the line it starts on."""
-    decoder = json.JSONDecoder()
+    decoder = JSON_DECODER
     position = text.index("[") + 1 if "[" in text else 0
     if position == 0:
         raise FileProblem(f"{name}: expected a JSON array of customer objects")
@@ -167,6 +173,9 @@ def _json_array(text: str, name: str) -> Iterator[Record | RowProblem]:
             raise FileProblem(
                 f"{name}: line {error.lineno}: not valid JSON ({error.msg})"
             ) from None
+        except (ValueError, RecursionError) as error:
+            # NaN, a number too long for Python, nesting too deep.
+            raise FileProblem(f"{name}: line {line}: {json_problem(error)}") from None
         if isinstance(obj, dict):
             yield line, obj
         else:

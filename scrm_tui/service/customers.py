@@ -30,6 +30,7 @@ class CustomerImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     linked: int = 0  # authors now linked to a customer by the matcher
     suggested: int = 0  # authors with suggested customers
+    rematch_elsewhere: bool = False  # another process is finishing the re-match
 
     @property
     def ok(self) -> bool:
@@ -43,9 +44,15 @@ async def import_customers(
     *,
     on_problem: Callable[[RowProblem, bool], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_rematch: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH,
 ) -> CustomerImportReport:
-    """Import every good row (one transaction per batch); name every bad one.
+    """Import every good row (one transaction per batch); name every bad one; then
+    re-match the authors nobody could place, showing (done, total) to `on_rematch`.
+
+    Each batch that changes customers commits, with them, that a re-match is owed; the
+    re-match clears it when complete. So an import killed during its re-match finishes
+    it when run again, even though the rows are unchanged by then.
 
     Raises FileProblem when the file as a whole cannot be used (not UTF-8, no
     `name` column, broken JSON array): then nothing is imported.
@@ -61,7 +68,7 @@ async def import_customers(
             on_problem(item, error)
 
     async def flush() -> None:
-        outcome = await inbox.add_customers([c for _, c in batch], source=path.name)
+        outcome = await inbox.add_customers([c for _, c in batch], source=path.name, rematch=True)
         report.created += outcome.created
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
@@ -87,9 +94,13 @@ async def import_customers(
         await flush()
     if on_progress is not None:
         on_progress(total, total)
-    if report.created or report.updated:
-        # New names and handles: authors nobody could place before may fit now.
-        report.linked, report.suggested = await inbox.linker.rematch()
+    # New names and handles: authors nobody could place before may fit now (and a
+    # re-match an earlier import owes is finished too).
+    matched = await inbox.linker.resume_rematch(on_rematch)
+    if matched is None:
+        report.rematch_elsewhere = True
+    else:
+        report.linked, report.suggested = matched
     return report
 
 

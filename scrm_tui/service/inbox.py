@@ -21,7 +21,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query
-from scrm_tui.core.records import flatten
+from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
@@ -220,7 +220,7 @@ class Inbox:
         a lookup per line, not a sentiment analysis.
         """
         fresh = await self.unseen(mentions)
-        texts = [m.text for m in fresh]
+        texts = [shown_text(m.text) for m in fresh]  # what is stored is what is scored
         if len(texts) >= _THREAD_THRESHOLD:
             scores = await asyncio.to_thread(sentiment.score_many, texts)
         else:
@@ -251,11 +251,12 @@ class Inbox:
         return IngestResult(stored=stored, duplicates=offered - len(stored))
 
     async def add_customers(
-        self, customers: Sequence[CustomerIn], source: str = "scrm"
+        self, customers: Sequence[CustomerIn], source: str = "scrm", *, rematch: bool = False
     ) -> ImportOutcome:
-        """Create or update customers (one transaction); see CustomerStore.import_batch."""
+        """Create or update customers (one transaction); see CustomerStore.import_batch.
+        `rematch`: the unlinked authors are owed a re-match (Linker.resume_rematch)."""
         return await self.customers.import_batch(
-            customers, agent=self.agent, source=source, now_ms=self.now_ms()
+            customers, agent=self.agent, source=source, now_ms=self.now_ms(), rematch=rematch
         )
 
     # ---------------------------------------------------------------- customers

@@ -2,7 +2,9 @@
 
 The matcher lives in memory, one per process, built from the customers table and
 rebuilt when that changes (another process may import customers). Each author is
-matched once, when first stored; a customer import re-matches the unlinked ones.
+matched once, when first stored; a customer import re-matches the unlinked ones. That
+re-match is owed in the database until it completes, so whichever process comes next
+(an import, an ingest, the app) finishes a re-match that a kill cut short.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
+from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
+from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.linking import (
     AuthorInfo,
     CustomerCard,
@@ -28,6 +32,9 @@ from scrm_tui.store.linking import (
 __all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
 
 _PAGE = 1000
+# One process re-matches at a time; it renews this lease after each page.
+REMATCH_LEASE = "rematch"
+REMATCH_TTL_MS = 120_000
 # Above this many authors, matching runs in a thread so the UI keeps drawing.
 _THREAD_THRESHOLD = 16
 
@@ -57,6 +64,7 @@ class Linker:
 
     def __init__(self, db: Database, agent: str, now_ms: Callable[[], int]):
         self.store = LinkStore(db)
+        self.leases = LeaseStore(db)
         self.customers = CustomerStore(db)
         self.agent = agent
         self.now_ms = now_ms
@@ -154,19 +162,53 @@ class Linker:
                 linked += (await self._match(authors))[0]
             return linked
 
-    async def rematch(self, on_progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-        """Match every unlinked author again (after an import); (linked, suggested)."""
-        linked = suggested = seen = 0
-        after = 0
-        async with self._lock:
-            while authors := await self.store.unlinked_after(after, _PAGE):
-                after = authors[-1].id
-                done = await self._match(authors)
-                linked += done[0]
-                suggested += done[1]
-                seen += len(authors)
-                if on_progress is not None:
-                    on_progress(seen)
+    async def rematch_owed(self) -> bool:
+        """An import's re-match of unlinked authors is not complete yet."""
+        return await self.store.pending_rematch() is not None
+
+    async def resume_rematch(
+        self, on_progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, int] | None:
+        """Finish the re-match an import owes, from where it stopped; (linked, suggested).
+
+        Returns (0, 0) when none is owed, and None when another live process is doing
+        it (it holds the lease). Progress is (authors done, authors to do). Each page
+        is recorded as done once matched, so a kill costs at most that page.
+        """
+        if await self.store.pending_rematch() is None:
+            return 0, 0
+        me = process_id()
+        holder = await self.leases.holder(REMATCH_LEASE)
+        dead = holder.holder if holder is not None and gone_here(holder.holder) else None
+        if not await self.leases.acquire(
+            REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS, steal_from=dead
+        ):
+            return None
+        linked = suggested = done = 0
+        try:
+            while (owed := await self.store.pending_rematch()) is not None:
+                after = owed.after_id
+                total = done + await self.store.count_unlinked_after(after)
+                current = True
+                while current and (authors := await self.store.unlinked_after(after, _PAGE)):
+                    after = authors[-1].id
+                    # The lock per page: this process's own new authors are matched
+                    # between pages rather than after the whole re-match.
+                    async with self._lock:
+                        page = await self._match(authors)
+                    linked, suggested = linked + page[0], suggested + page[1]
+                    done += len(authors)
+                    current = await self.store.advance_rematch(
+                        owed.generation, after, self.now_ms()
+                    )
+                    await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
+                    if on_progress is not None:
+                        on_progress(done, max(total, done))
+                if current and await self.store.finish_rematch(owed.generation):
+                    break
+                # A newer import owes a re-match from the first author: go again.
+        finally:
+            await self.leases.release(REMATCH_LEASE, me)
         return linked, suggested
 
     # ---------------------------------------------------------------- the link pane

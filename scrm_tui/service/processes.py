@@ -1,11 +1,20 @@
 """Who a process is ("host:pid") and whether one named so is gone, for claims and leases
-that another scrm process on the same host may take over at once."""
+that another scrm process on the same host may take over at once; and helper processes
+that end with the process that started them."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
+import sys
+import threading
+import time
 from pathlib import Path
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_S = 1.0
 
 
 def process_id() -> str:
@@ -64,3 +73,25 @@ def _zombie(pid: int) -> bool:
     # "pid (comm) state ...": comm may hold spaces and parentheses, the state follows
     # the last ")".
     return stat[stat.rfind(")") + 2 : stat.rfind(")") + 3] == "Z"
+
+
+def die_with_parent(parent: int) -> None:
+    """In a helper process: end when `parent` ends, however it ends (kill -9 included).
+
+    On Linux the kernel sends SIGKILL the moment the parent dies (PR_SET_PDEATHSIG).
+    Everywhere, a thread also watches for the parent to change: that covers other
+    systems and a parent that died before prctl took effect. A helper holds nothing
+    to save (it only reads), so it may end at any moment.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)

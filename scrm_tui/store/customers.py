@@ -13,6 +13,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.store.db import Database
+from scrm_tui.store.linking import owe_rematch
 
 _CHUNK = 400
 _COLUMNS = ("name", "email", "company", "phone", "tier", "lifetime_value", "notes")
@@ -98,7 +99,13 @@ class CustomerStore:
         self.db = db
 
     async def import_batch(
-        self, customers: Sequence[CustomerIn], *, agent: str, source: str, now_ms: int
+        self,
+        customers: Sequence[CustomerIn],
+        *,
+        agent: str,
+        source: str,
+        now_ms: int,
+        rematch: bool = False,
     ) -> ImportOutcome:
         """Create or update customers in one transaction.
 
@@ -107,7 +114,8 @@ class CustomerStore:
         they are different people sharing an address). Empty cells never erase
         what is known. Handles become identities; a handle that already belongs to
         someone else is reported, not stolen. Authors already seen under an imported
-        handle are linked to the customer at once.
+        handle are linked to the customer at once. `rematch`: a re-match of the
+        unlinked authors is owed, committed with the customers (Linker.resume_rematch).
         """
         outcome = ImportOutcome()
         async with self.db.transaction() as conn:
@@ -192,6 +200,8 @@ class CustomerStore:
                 + updates,
             )
             await self._identities(conn, customers, outcome, now_ms)
+            if rematch and (outcome.created or outcome.updated):
+                await owe_rematch(conn, now_ms)
         return outcome
 
     async def _update(

@@ -60,8 +60,30 @@ class MatchOutcome:
     candidates: tuple[tuple[int, float, tuple[str, ...]], ...]  # (customer, score, fields)
 
 
+@dataclass(frozen=True)
+class PendingRematch:
+    """A re-match of unlinked authors owed since an import: how far it has come."""
+
+    generation: int  # bumped by each import, so a re-match knows it must start over
+    since_ms: int  # when the first import not yet re-matched committed
+    after_id: int  # authors up to this id are done for this generation
+
+
 _AUTHOR = """SELECT id, channel, handle, display_name, customer_id, match_state, match_score
              FROM authors"""
+
+
+async def owe_rematch(conn: aiosqlite.Connection, now_ms: int) -> None:
+    """Inside an import's transaction: a re-match of every unlinked author is owed, from
+    the first author on (the new customers may be anyone's). Durable with the import, so
+    a kill before the re-match ends leaves it owed, not forgotten."""
+    await conn.execute(
+        """INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms)
+           VALUES ('rematch', 1, :now, 0, :now)
+           ON CONFLICT (name) DO UPDATE SET generation = pending_work.generation + 1,
+                                            after_id = 0, updated_ms = :now""",
+        {"now": now_ms},
+    )
 
 
 class LinkStore:
@@ -138,6 +160,40 @@ class LinkStore:
             (limit,),
         ) as cursor:
             return [AuthorInfo(*row) for row in await cursor.fetchall()]
+
+    async def pending_rematch(self) -> PendingRematch | None:
+        async with self.db.reader.execute(
+            "SELECT generation, since_ms, after_id FROM pending_work WHERE name = 'rematch'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return PendingRematch(int(row[0]), int(row[1]), int(row[2])) if row else None
+
+    async def advance_rematch(self, generation: int, after_id: int, now_ms: int) -> bool:
+        """Record that authors up to `after_id` are re-matched; False when a newer import
+        has owed a new re-match meanwhile (then it starts over)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE pending_work SET after_id = ?, updated_ms = ? "
+                "WHERE name = 'rematch' AND generation = ?",
+                (after_id, now_ms, generation),
+            )
+            return cursor.rowcount > 0
+
+    async def finish_rematch(self, generation: int) -> bool:
+        """The re-match of `generation` is complete; False when a newer one is owed."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM pending_work WHERE name = 'rematch' AND generation = ?",
+                (generation,),
+            )
+            return cursor.rowcount > 0
+
+    async def count_unlinked_after(self, after: int) -> int:
+        async with self.db.reader.execute(
+            "SELECT count(*) FROM authors WHERE customer_id IS NULL AND id > ?", (after,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def unlinked_after(self, after: int, limit: int) -> list[AuthorInfo]:
         """Every author without a customer, a page at a time (for a full re-match)."""

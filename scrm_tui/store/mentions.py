@@ -146,8 +146,8 @@ class MentionStore:
                 """
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
                                       ingested_ms, in_reply_to, compound, pos, neu, neg,
-                                      root_id, matched)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      root_id, matched, text_length)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
                 [
@@ -166,6 +166,7 @@ class MentionStore:
                         r.neg,
                         r.root,
                         r.matched,
+                        None if r.full_text is None else len(r.full_text),
                     )
                     for r in rows
                 ],
@@ -174,6 +175,14 @@ class MentionStore:
                 "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
             ) as cursor:
                 stored = [row[0] for row in await cursor.fetchall()]
+            cut = [r for r in rows if r.full_text is not None]
+            if cut and stored:
+                # The whole text of a cut mention stored just now (not one known before).
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO mention_originals (mention_id, text) "
+                    "SELECT id, ? FROM mentions WHERE channel = ? AND external_id = ? AND id > ?",
+                    [(r.full_text, r.channel, r.external_id, before) for r in cut],
+                )
             if stored:
                 await conn.execute(
                     "INSERT INTO mentions_fts (rowid, text) "
@@ -428,7 +437,7 @@ class MentionStore:
         sql = f"""
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
-                   m.matched
+                   m.matched, m.text_length
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         async with self.db.reader.execute(sql, {"agent": agent, "id": mention_id}) as cursor:
@@ -451,6 +460,7 @@ class MentionStore:
             author_id,
             match_score,
             matched,
+            full_length,
         ) = values[13:]
         parent = None
         if in_reply_to:
@@ -478,18 +488,22 @@ class MentionStore:
             author_id=author_id,
             match_score=match_score,
             matched=matched,
+            full_length=full_length,
         )
 
     async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:
-        """Full records in stream order, oldest first, for export."""
+        """Full records in stream order, oldest first, for export; `text` is the whole
+        text, also of a mention stored cut."""
         where = "WHERE (m.created_ms, m.id) > (?, ?)" if after else ""
         params: list[Any] = list(after) if after else []
         sql = f"""
-            SELECT m.id, m.channel, m.external_id, m.url, m.text, m.created_ms, m.ingested_ms,
+            SELECT m.id, m.channel, m.external_id, m.url, coalesce(o.text, m.text),
+                   m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
                    c.external_id
-            FROM mentions m {_JOINS} {where}
+            FROM mentions m {_JOINS} LEFT JOIN mention_originals o ON o.mention_id = m.id
+            {where}
             ORDER BY m.created_ms, m.id LIMIT ?
         """
         async with self.db.reader.execute(sql, [*params, limit]) as cursor:

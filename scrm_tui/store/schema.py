@@ -369,6 +369,39 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE source_state ADD COLUMN fetching_ms INTEGER",
         ],
     ),
+    (
+        10,
+        [
+            # A text over the display limit is stored cut (for the list, the reading
+            # pane and the search index); its length and the whole of it are kept
+            # here, so the pane can say so and `scrm export mentions` writes it all.
+            "ALTER TABLE mentions ADD COLUMN text_length INTEGER",
+            """
+            CREATE TABLE mention_originals (
+                mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+                text TEXT NOT NULL
+            )
+            """,
+        ],
+    ),
+    (
+        11,
+        [
+            # Work that must be finished even if the process doing it is killed: a
+            # customer import commits `rematch` with its customers; the re-match moves
+            # `after_id` page by page and deletes the row when done. A newer import
+            # bumps `generation` (and starts again from the first author).
+            """
+            CREATE TABLE pending_work (
+                name TEXT PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                since_ms INTEGER NOT NULL,
+                after_id INTEGER NOT NULL DEFAULT 0,
+                updated_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

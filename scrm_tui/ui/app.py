@@ -154,6 +154,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # database is not the one the config watches.)
         if any(source.enabled for source in self.config.sources.values()):
             self.set_timer(LISTEN_DELAY, lambda: self._start_listening(creds), name="listen-start")
+        # A re-match an interrupted import left owed is finished here, after the first
+        # page is painted (Linker.resume_rematch; one process does it at a time).
+        self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -171,6 +174,20 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
         assert self.inbox is not None
         await DemoStream(interval=self.config.demo_interval).run(self.inbox)
+
+    @work(group="rematch", exit_on_error=False)
+    async def _finish_rematch(self) -> None:
+        assert self.inbox is not None
+        if not await self.inbox.linker.rematch_owed():
+            return
+        self.notify("Matching authors to customers: an import left it unfinished…", markup=False)
+        result = await self.inbox.linker.resume_rematch()
+        if result is not None:
+            self.notify(
+                f"Authors matched: {result[0]:,} linked, {result[1]:,} with suggestions "
+                "(l on a mention to review).",
+                markup=False,
+            )
 
     def send_outbox(self) -> None:
         """One pass over the outbox (skipped while one runs: it would find nothing new)."""

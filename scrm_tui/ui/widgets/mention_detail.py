@@ -105,6 +105,16 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     )
     head = Content("\n").join(lines)
     body = Content(sanitize.block(detail.text) or "(no text)")
+    if detail.full_length is not None:
+        # Stored cut (a huge post would freeze the pane): say so, and where it all is.
+        body = Content.assemble(
+            body,
+            _plain(
+                f"\n\n✂ cut at {len(detail.text):,} of {detail.full_length:,} characters; "
+                "`scrm export mentions` has it all",
+                "$warning",
+            ),
+        )
 
     parent: Content | None = None
     if detail.parent is not None:
