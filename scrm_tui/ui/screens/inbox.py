@@ -69,6 +69,7 @@ class InboxScreen(Screen[None]):
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._polling = False
+        self._look_again = False  # something was stored while a look was under way
         self._ready = False
 
     # ---------------------------------------------------------------- layout
@@ -247,9 +248,14 @@ class InboxScreen(Screen[None]):
         self.check_changes(force=True)
 
     def check_changes(self, force: bool = False) -> None:
-        if self._ready and not self._polling:
-            self._polling = True
-            self._poll(force)
+        """Look for changes (one look at a time: a burst of notices makes one more)."""
+        if not self._ready:
+            return
+        if self._polling:
+            self._look_again |= force
+            return
+        self._polling = True
+        self._poll(force)
 
     @work(group="poll", exit_on_error=False)
     async def _poll(self, force: bool) -> None:
@@ -261,9 +267,9 @@ class InboxScreen(Screen[None]):
             window = mention_list.window
             if window is None:
                 return
-            arrivals = await window.fetch_arrivals()
+            # However much arrived, this reads what the screen shows, not all of it.
+            await mention_list.take_arrivals()
             if window is mention_list.window:
-                mention_list.receive(arrivals)
                 # Someone (here or in another process) may have changed rows we show.
                 top = round(mention_list.scroll_offset.y)
                 visible = [
@@ -283,6 +289,9 @@ class InboxScreen(Screen[None]):
                 self.load_sources()
         finally:
             self._polling = False
+            if self._look_again:
+                self._look_again = False
+                self.check_changes(force=True)
 
     # ---------------------------------------------------------------- actions
 
