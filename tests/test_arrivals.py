@@ -18,6 +18,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.models import MentionRow, Status
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.window import FOLD, KEEP
 from scrm_tui.store import mentions as mention_store
 from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.widgets.mention_list import MentionList
@@ -220,3 +221,29 @@ async def test_a_large_arrival_costs_the_inbox_what_it_shows(
     # small one, the lines on screen refreshed: bounded by the screen, not the arrival.
     screen_rows = 24
     assert read <= 4 * (screen_rows + 100) + 100, read
+
+
+async def test_a_long_stream_of_small_arrivals_keeps_the_list_to_its_window(
+    db_path: Path,
+) -> None:
+    """The demo stream, a busy collector: new mentions a few at a time, all day. The
+    list shows them all but holds no more than its window of rows."""
+    await seed(db_path)
+    async with inbox_app(db_path, poll_interval=0.05).run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: the_list(pilot).window is not None)
+        mention_list = the_list(pilot)
+        await until(pilot, lambda: mention_list.window.total == SHOWN)
+        stored = SHOWN
+        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+            while stored < SHOWN + KEEP + 500:
+                await other.ingest(
+                    [
+                        mention(10_000 + stored + k, f"fresh {stored + k}", minutes_ago=0)
+                        for k in range(FOLD)
+                    ]
+                )
+                stored += FOLD
+                await until(pilot, lambda n=stored: mention_list.window.total == n)
+        assert len(mention_list.window.rows) <= KEEP
+        assert mention_list.selected.snippet == "shown 0000"
+        assert f"↑ {stored - SHOWN:,} new" in status_text(pilot)
