@@ -198,6 +198,12 @@ async def test_nothing_held_where_the_view_is_still_counts_the_arrival(inbox: In
     await interleaved(inbox, 300)
     remap = await take(window, 450)  # a jump whose rows are not loaded yet
     assert remap is not None and remap.added == 300 and window.total == 800
+    # A few more, old ones, before anything is read there: counted, not put on top.
+    await inbox.ingest([mention(9000 + n, minutes_ago=260.5 + n) for n in range(2)])
+    remap = await take(window, 450)
+    assert remap is not None and remap.added == 2 and window.total == 802
+    await window.ensure(0, 30)
+    assert_consistent(window, await full_order(inbox))
     await window.ensure(440, 460)
     assert_consistent(window, await full_order(inbox))
 

@@ -363,7 +363,9 @@ class LiveWindow(Window[R]):
         mark = self.mark
         above = 0
         if not self.rows:
-            rows = fresh if self.lo == 0 else []
+            # An empty list starts with them; otherwise where they go is not known
+            # until rows around the view are read: count them only.
+            rows = fresh if self.size == 0 else []
         else:
             first, last = self.rows[0].sort_key, self.rows[-1].sort_key
             ended = self.total is not None and self.hi >= self.total
