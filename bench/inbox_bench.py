@@ -74,8 +74,10 @@ def corpus_texts() -> list[str]:
     return texts
 
 
-def corpus_lines(n: int, seed: int = 7) -> Iterator[str]:
-    """`n` JSON Lines mentions: Zipf-distributed authors, a year of timestamps."""
+def corpus_lines(n: int, seed: int = 7, prefix: str = "b") -> Iterator[str]:
+    """`n` JSON Lines mentions: Zipf-distributed authors, a year of timestamps (2025).
+
+    Corpora with different prefixes have different ids, so one can arrive into another."""
     rng = random.Random(seed)
     texts = corpus_texts()
     accounts = max(n // 10, 100)
@@ -90,7 +92,7 @@ def corpus_lines(n: int, seed: int = 7) -> Iterator[str]:
         yield json.dumps(
             {
                 "channel": channel,
-                "id": f"b{i}",
+                "id": f"{prefix}{i}",
                 "text": rng.choice(texts),
                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when)),
                 "author": {
@@ -102,10 +104,10 @@ def corpus_lines(n: int, seed: int = 7) -> Iterator[str]:
         )
 
 
-def write_corpus(path: Path, n: int) -> None:
+def write_corpus(path: Path, n: int, *, seed: int = 7, prefix: str = "b") -> None:
     tmp = path.with_suffix(".partial")
     with open(tmp, "w", encoding="utf-8") as out:
-        for line in corpus_lines(n):
+        for line in corpus_lines(n, seed, prefix):
             out.write(line + "\n")
     tmp.replace(path)
 

@@ -18,7 +18,7 @@ from scrm_tui.ui.screens.new_customer import NewCustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
-from tests.tui import list_lines, make_app, press, running, settle, static_text
+from tests.tui import list_lines, make_app, press, running, settle, static_text, wait_until
 
 DAY_MS = 86_400_000
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -396,8 +396,8 @@ async def test_merge_dialog_keys_work_where_they_are_offered(db_path: Path) -> N
         # In the search box letters are text; ↓ goes to the results.
         assert "alt+u" not in static_text(pilot, "#merge-keys")  # nothing to undo yet
         await pilot.press(*"K. Lindqvist")
-        await settle(pilot)
-        assert "↓ results" in static_text(pilot, "#merge-keys")
+        # The search runs once typing pauses: its results bring their keys.
+        await wait_until(pilot, lambda: "↓ results" in static_text(pilot, "#merge-keys"))
         await pilot.press("down")
         assert isinstance(pilot.app.focused, OptionList)
         keys = static_text(pilot, "#merge-keys")

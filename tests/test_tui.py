@@ -209,10 +209,10 @@ async def test_type_ahead_keeps_its_order_while_a_filter_loads_slowly(db_path: P
         inbox = app.inbox
         page_older = inbox.page_older
 
-        async def slow(query: Query, key: object, limit: int) -> list[object]:
+        async def slow(query: Query, *args: object, **kwargs: object) -> list[object]:
             if query.source == "android":
                 await asyncio.sleep(SLOW_LOAD)  # a query on a starved machine, not a wait
-            return await page_older(query, key, limit)  # type: ignore[arg-type]
+            return await page_older(query, *args, **kwargs)  # type: ignore[arg-type]
 
         inbox.page_older = slow  # type: ignore[method-assign]
         mention_list = the_list(pilot)

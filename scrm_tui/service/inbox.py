@@ -318,19 +318,30 @@ class Inbox:
     async def count(self, query: Query, upto: int | None = None) -> int:
         return await self.mentions.count(query, self.agent, upto)
 
-    async def page_older(self, query: Query, key: Key | None, limit: int) -> list[MentionRow]:
-        return await self.mentions.page_older(query, self.agent, key, limit)
+    async def page_older(
+        self, query: Query, key: Key | None, limit: int, upto: int | None = None
+    ) -> list[MentionRow]:
+        return await self.mentions.page_older(query, self.agent, key, limit, upto)
 
-    async def page_newer(self, query: Query, key: Key, limit: int) -> list[MentionRow]:
-        return await self.mentions.page_newer(query, self.agent, key, limit)
+    async def page_newer(
+        self, query: Query, key: Key, limit: int, upto: int | None = None
+    ) -> list[MentionRow]:
+        return await self.mentions.page_newer(query, self.agent, key, limit, upto)
 
     async def page_at(
-        self, query: Query, offset: int, limit: int, total: int | None
+        self, query: Query, offset: int, limit: int, total: int | None, upto: int | None = None
     ) -> list[MentionRow]:
-        return await self.mentions.page_at(query, self.agent, offset, limit, total)
+        return await self.mentions.page_at(query, self.agent, offset, limit, total, upto)
 
-    async def newer_than(self, query: Query, last_id: int) -> list[MentionRow]:
-        return await self.mentions.newer_than_id(query, self.agent, last_id)
+    async def arrivals(self, query: Query, after: int, upto: int, limit: int) -> list[MentionRow]:
+        """Mentions matching `query` stored after id `after` up to `upto` (at most `limit`)."""
+        return await self.mentions.arrivals(query, self.agent, after, upto, limit)
+
+    async def tally(
+        self, query: Query, after: int, upto: int, keys: Sequence[Key]
+    ) -> tuple[int, list[int]]:
+        """How many such mentions there are, and how many are newer than each key."""
+        return await self.mentions.tally(query, self.agent, after, upto, keys)
 
     async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
         return await self.mentions.rows_by_id(ids, self.agent)

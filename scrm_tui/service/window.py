@@ -4,12 +4,18 @@ The list on screen may stand for a million rows; a Window keeps only a contiguou
 run of a few thousand (positions `lo`..`hi`) and extends it at either edge with
 keyset pages, which cost the same at any depth. Only a jump far from the window
 (a scrollbar drag, `G`) pays for an OFFSET query, read from the nearer end.
+
+A LiveWindow (the inbox) also takes in what is stored while it is shown. A few new
+rows are merged into place; a large arrival is counted in SQL and the window is read
+again around the row the user is on, so taking it in costs what the screen shows,
+not what arrived.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Hashable
+import asyncio
+import heapq
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from scrm_tui.core.models import MentionRow
@@ -18,6 +24,12 @@ from scrm_tui.service.inbox import Inbox
 
 PAGE = 100
 KEEP = 3000
+# Up to this many arrivals are merged in one by one; more re-read the window around
+# the user's row (a handful of queries whose cost does not grow with the arrival).
+FOLD = PAGE
+# A large arrival is placed around the row the user is on; if keys moved the user far
+# while it was read, it is read again around the new place, at most this many times.
+ATTEMPTS = 3
 
 Key = tuple[int, ...]  # a row's place in the list; larger keys come first
 
@@ -37,7 +49,7 @@ class PageSource(Protocol[R]):
     """Where a Window's rows come from, in descending sort-key order."""
 
     async def high_water(self) -> Any:
-        """A mark such that `since(mark)` returns what is stored after this call."""
+        """A mark for what is stored now (rows stored later are "after" it)."""
 
     async def older(self, key: Key | None, limit: int) -> list[R]:
         """Rows after `key` (all from the top if None), best first."""
@@ -50,9 +62,6 @@ class PageSource(Protocol[R]):
     async def count(self, upto: Any) -> int:
         """Rows that existed at `upto` (a high-water mark)."""
 
-    async def since(self, mark: Any) -> list[R]:
-        """Rows stored after `mark`."""
-
 
 class Window(Generic[R]):
     def __init__(self, source: PageSource[R], *, page: int = PAGE, keep: int = KEEP):
@@ -62,7 +71,7 @@ class Window(Generic[R]):
         self.total: int | None = None
         self.lo = 0
         self.rows: list[R] = []
-        self.mark: Any = None  # what `since` is asked for next
+        self.mark: Any = None  # the high-water mark the positions count up to
         self.renumbered = False  # positions moved under us; the view must redraw all
 
     # ---------------------------------------------------------------- access
@@ -170,6 +179,10 @@ class Window(Generic[R]):
         known = {row.uid for row in self.rows[-self.page :]}
         self.rows.extend(row for row in more if row.uid not in known)
 
+    def trim(self, start: int, stop: int) -> None:
+        """Hold at most `keep` rows, dropping those farthest from [start, stop)."""
+        self._trim(*self._clamp(start, stop))
+
     def _trim(self, start: int, stop: int) -> None:
         excess = len(self.rows) - self.keep
         if excess <= 0:
@@ -189,38 +202,6 @@ class Window(Generic[R]):
 
     # ---------------------------------------------------------------- changes
 
-    def apply_arrivals(self, arrivals: list[R]) -> list[R]:
-        """Place newly stored rows; returns those that were not already known.
-
-        Positions below each arrival move down by one. A caller keeps its place by
-        counting the returned rows whose sort key is newer than the row it shows.
-        """
-        known = {row.uid for row in self.rows}
-        added: list[R] = []
-        for row in sorted(arrivals, key=lambda r: r.sort_key, reverse=True):
-            if row.uid in known:
-                continue
-            added.append(row)
-            ended = self.total is not None and self.hi >= self.total
-            if self.total is not None:
-                self.total += 1
-            if not self.rows:
-                if self.lo == 0:
-                    self.rows.append(row)
-                continue
-            if row.sort_key > self.rows[0].sort_key:
-                if self.lo == 0:
-                    self.rows.insert(0, row)
-                else:
-                    self.lo += 1
-            elif row.sort_key < self.rows[-1].sort_key:
-                if ended:
-                    self.rows.append(row)
-            else:
-                keys = [tuple(-part for part in r.sort_key) for r in self.rows]
-                self.rows.insert(bisect_left(keys, tuple(-part for part in row.sort_key)), row)
-        return added
-
     def replace(self, rows: list[R]) -> list[int]:
         """Swap in fresh copies of loaded rows (status or read changed); return positions."""
         fresh = {row.uid: row for row in rows}
@@ -232,14 +213,225 @@ class Window(Generic[R]):
                 changed.append(self.lo + offset)
         return changed
 
-    async def fetch_arrivals(self) -> list[R]:
-        """Rows stored since the last fetch (not yet placed: see apply_arrivals)."""
-        # Read the high-water mark first: a row stored between the two queries is
-        # then either fetched now or looked at next time.
-        newest = await self.source.high_water()
-        arrivals = await self.source.since(self.mark)
+
+class LiveSource(PageSource[R], Protocol):
+    """A PageSource whose rows keep arriving, with the queries to take them in."""
+
+    upto: Any
+    """Pages hold only rows stored up to this mark: those the window has counted."""
+
+    async def arrivals(self, after: Any, upto: Any, limit: int) -> list[R]:
+        """Up to `limit` rows stored after `after` up to `upto`, in any order."""
+
+    async def tally(self, after: Any, upto: Any, keys: Sequence[Key]) -> tuple[int, list[int]]:
+        """How many rows were stored after `after` up to `upto`, and how many of them
+        come before each key (are newer)."""
+
+    async def around(self, key: Key, span: int, upto: Any) -> tuple[list[R], list[R]]:
+        """Up to `span` rows just before `key` and up to `span` from it on (the row at
+        `key` first, if it is still there), best first, as stored up to `upto`."""
+
+    def arrived(self, row: R, mark: Any) -> bool:
+        """Whether `row` was stored after `mark`."""
+
+
+class Remap(Generic[R]):
+    """Where rows went when an arrival was taken in, so a view can keep its place.
+
+    Built from the rows held before and after: exact for rows that were held and
+    still are; any other position moves as the nearest held row did.
+    """
+
+    def __init__(
+        self,
+        window: Window[R],
+        old: tuple[int, list[R]],
+        added: int,
+        above: int,
+        arrived: list[bool],
+        was_empty: bool,
+    ):
+        self.window = window
+        self.old_lo, self.old_rows = old
+        self.added = added
+        self.was_empty = was_empty  # nothing was listed: the newest row is the one to select
+        self._at = {row.uid: window.lo + offset for offset, row in enumerate(window.rows)}
+        # Arrivals above each held row: those above the first, plus those held before it.
+        self._above = [above]
+        for flag in arrived:
+            self._above.append(self._above[-1] + flag)
+
+    def index(self, old_index: int) -> int:
+        """The position now of the row that was at `old_index`."""
+        offset = old_index - self.old_lo
+        if 0 <= offset < len(self.old_rows):
+            new = self._at.get(self.old_rows[offset].uid)
+            if new is not None:
+                return new
+        # Not held (or gone): move as the nearest row held before and after moved.
+        nearest = sorted(range(len(self.old_rows)), key=lambda near: abs(near - offset))
+        for near in nearest:
+            new = self._at.get(self.old_rows[near].uid)
+            if new is not None:
+                return old_index + new - (self.old_lo + near)
+        return old_index
+
+    def arrived_above(self, index: int) -> int:
+        """How many of the arrivals are above position `index` (as it is now)."""
+        offset = min(max(index - self.window.lo, 0), len(self._above) - 1)
+        return self._above[offset]
+
+
+class LiveWindow(Window[R]):
+    """A Window over rows that keep arriving: `take_arrivals` brings them in."""
+
+    source: LiveSource[R]
+
+    def __init__(
+        self, source: LiveSource[R], *, page: int = PAGE, keep: int = KEEP, fold: int = FOLD
+    ):
+        super().__init__(source, page=page, keep=keep)
+        self.fold = fold
+        # Loading and taking in arrivals both move rows and positions: one at a time.
+        self._lock = asyncio.Lock()
+
+    @property
+    def mark(self) -> Any:
+        return self.source.upto
+
+    @mark.setter
+    def mark(self, value: Any) -> None:
+        # Pages read from now on hold only what the positions count: a row stored later
+        # reaches the window through take_arrivals, counted, never as a surprise.
+        self.source.upto = value
+
+    async def load_count(self) -> int:
+        async with self._lock:
+            return await super().load_count()
+
+    async def ensure(self, start: int, stop: int) -> bool:
+        async with self._lock:
+            return await super().ensure(start, stop)
+
+    async def take_arrivals(self, keep: Callable[[], Sequence[int]], span: int) -> Remap[R] | None:
+        """Take in what was stored since the last look; None if nothing was.
+
+        `keep()` names the positions the view wants to keep (the cursor, the top line),
+        best first; it is asked again just before the window changes, since keys may
+        have moved them meanwhile. A large arrival is read as the `span` rows either
+        side of the first of them that is held.
+        """
+        for attempt in range(ATTEMPTS):
+            async with self._lock:
+                newest = await self.source.high_water()
+                if newest == self.mark:
+                    return None
+                rows = await self.source.arrivals(self.mark, newest, self.fold + 1)
+                if len(rows) <= self.fold:
+                    return self._merge(rows, newest)
+                anchor = self._held(keep())
+                if anchor is None:
+                    added, _ = await self.source.tally(self.mark, newest, [])
+                    return self._clear(added, newest)
+                index, row = anchor
+                added, (above,) = await self.source.tally(self.mark, newest, [row.sort_key])
+                up, down = await self.source.around(row.sort_key, span, newest)
+                now = self._held(keep())
+                held = {r.uid for r in up} | {r.uid for r in down}
+                if now is not None and now[1].uid not in held and attempt < ATTEMPTS - 1:
+                    continue  # keys took the user far meanwhile: read around the new place
+                return self._reanchor(index, above, added, up, down, span, newest)
+        raise AssertionError("unreachable")
+
+    def _held(self, positions: Sequence[int]) -> tuple[int, R] | None:
+        for index in positions:
+            row = self.get(index)
+            if row is not None:
+                return index, row
+        return None
+
+    def _old(self) -> tuple[tuple[int, list[R]], bool]:
+        return (self.lo, self.rows), self.size == 0
+
+    def _merge(self, arrivals: list[R], newest: Any) -> Remap[R]:
+        """A few rows: merge them into place (positions below each move down by one)."""
+        old, was_empty = self._old()
+        known = {row.uid for row in self.rows}
+        fresh = sorted(
+            (row for row in arrivals if row.uid not in known), key=_sort_key, reverse=True
+        )
+        mark = self.mark
+        above = 0
+        if not self.rows:
+            # An empty list starts with them; otherwise where they go is not known
+            # until rows around the view are read: count them only.
+            rows = fresh if self.size == 0 else []
+        else:
+            first, last = self.rows[0].sort_key, self.rows[-1].sort_key
+            ended = self.total is not None and self.hi >= self.total
+            top = [row for row in fresh if row.sort_key > first]
+            inside = [row for row in fresh if last < row.sort_key < first]
+            below = [row for row in fresh if row.sort_key < last] if ended else []
+            if self.lo:
+                above, top = len(top), []
+            middle = heapq.merge(self.rows, inside, key=_sort_key, reverse=True)
+            rows = [*top, *middle, *below]
+        self.lo += above
+        self.rows = rows
+        if self.total is not None:
+            self.total += len(fresh)
         self.mark = newest
-        return arrivals
+        arrived = [self.source.arrived(row, mark) for row in rows]
+        return Remap(self, old, len(fresh), above, arrived, was_empty)
+
+    def _reanchor(
+        self,
+        index: int,
+        above: int,
+        added: int,
+        up: list[R],
+        down: list[R],
+        span: int,
+        newest: Any,
+    ) -> Remap[R]:
+        """Many rows: the window becomes the rows around the anchor, as read."""
+        old, was_empty = self._old()
+        mark = self.mark
+        # Rows held before keep their copies: they may show a change not yet written.
+        kept = {row.uid: row for row in self.rows}
+        rows = [kept.get(row.uid, row) for row in (*up, *down)]
+        place = index + above  # where the anchor (or the row after it, if it went) is now
+        if len(up) < span:
+            # Nothing newer beyond what was read: it starts the list.
+            self.renumbered |= place != len(up)
+            lo = 0
+        else:
+            lo = place - len(up)
+            if lo < 0:
+                self.renumbered, lo = True, 0
+        self.lo, self.rows = lo, rows
+        if self.total is not None:
+            self.total += added
+        if len(down) <= span:
+            self.total = self.hi  # read to the end: the count is exact
+        self.mark = newest
+        arrived = [self.source.arrived(row, mark) for row in rows]
+        first_above = max(above - sum(arrived[: len(up)]), 0)
+        return Remap(self, old, added, first_above, arrived, was_empty)
+
+    def _clear(self, added: int, newest: Any) -> Remap[R]:
+        """Many rows and nothing held where the view is: count them, load afresh."""
+        old, was_empty = self._old()
+        self.rows = []
+        self.lo = 0
+        if self.total is not None:
+            self.total += added
+        self.mark = newest
+        return Remap(self, old, added, 0, [], was_empty)
+
+
+def _sort_key(row: Row) -> Key:
+    return row.sort_key
 
 
 class MentionSource:
@@ -248,29 +440,47 @@ class MentionSource:
     def __init__(self, inbox: Inbox, query: Query):
         self.inbox = inbox
         self.query = query
+        self.upto: int | None = None
 
     async def high_water(self) -> int:
         return await self.inbox.max_id()
 
     async def older(self, key: Key | None, limit: int) -> list[MentionRow]:
-        return await self.inbox.page_older(self.query, key, limit)  # type: ignore[arg-type]
+        return await self.inbox.page_older(self.query, key, limit, self.upto)  # type: ignore[arg-type]
 
     async def newer(self, key: Key, limit: int) -> list[MentionRow]:
-        return await self.inbox.page_newer(self.query, key, limit)  # type: ignore[arg-type]
+        return await self.inbox.page_newer(self.query, key, limit, self.upto)  # type: ignore[arg-type]
 
     async def at(self, offset: int, limit: int, total: int | None) -> list[MentionRow]:
-        return await self.inbox.page_at(self.query, offset, limit, total)
+        return await self.inbox.page_at(self.query, offset, limit, total, self.upto)
 
     async def count(self, upto: int) -> int:
         return await self.inbox.count(self.query, upto=upto)
 
-    async def since(self, mark: int) -> list[MentionRow]:
-        return await self.inbox.newer_than(self.query, mark)
+    async def arrivals(self, after: int, upto: int, limit: int) -> list[MentionRow]:
+        return await self.inbox.arrivals(self.query, after, upto, limit)
+
+    async def tally(self, after: int, upto: int, keys: Sequence[Key]) -> tuple[int, list[int]]:
+        return await self.inbox.tally(self.query, after, upto, keys)  # type: ignore[arg-type]
+
+    async def around(
+        self, key: Key, span: int, upto: int
+    ) -> tuple[list[MentionRow], list[MentionRow]]:
+        up = await self.inbox.page_newer(self.query, key, span, upto)  # type: ignore[arg-type]
+        # From the row at `key` on: older than the row above it (or from the top).
+        above = up[-1].sort_key if up else None
+        down = await self.inbox.page_older(self.query, above, span + 1, upto)
+        return up, down
+
+    def arrived(self, row: MentionRow, mark: int) -> bool:
+        return row.id > mark
 
 
-class StreamWindow(Window[MentionRow]):
+class StreamWindow(LiveWindow[MentionRow]):
     """The inbox list for one filter."""
 
-    def __init__(self, inbox: Inbox, query: Query, *, page: int = PAGE, keep: int = KEEP):
-        super().__init__(MentionSource(inbox, query), page=page, keep=keep)
+    def __init__(
+        self, inbox: Inbox, query: Query, *, page: int = PAGE, keep: int = KEEP, fold: int = FOLD
+    ):
+        super().__init__(MentionSource(inbox, query), page=page, keep=keep, fold=fold)
         self.query = query

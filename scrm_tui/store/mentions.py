@@ -110,6 +110,14 @@ class _Plan:
         return ("WHERE " + " AND ".join(parts)) if parts else ""
 
 
+def _upto(plan: _Plan, upto: int | None) -> list[str]:
+    """The condition that leaves out mentions stored after id `upto` (if given)."""
+    if upto is None:
+        return []
+    plan.params["upto"] = upto
+    return ["m.id <= :upto"]
+
+
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
@@ -231,7 +239,8 @@ class MentionStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def _plan(self, query: Query, agent: str) -> _Plan:
+    async def _plan(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
+        """`by_id`: for a range of ids (what arrived), drive from mentions by id."""
         params: dict[str, Any] = {"agent": agent}
         where: list[str] = []
         source = f"mentions m {_JOINS}"
@@ -242,10 +251,17 @@ class MentionStore:
             if excluded is not None:
                 expression = f"({expression}) NOT ({excluded})"
             table = await self._ensure_hits(expression)
-            # Drive from the materialised hits (ordered by their primary key) so a page
-            # of a rare word costs as little as a page of a common one.
-            source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
-            order_table = "h"
+            if by_id:
+                await self._extend_hits()
+                where.append(
+                    f"EXISTS (SELECT 1 FROM temp.{table} h "
+                    "WHERE h.created_ms = m.created_ms AND h.id = m.id)"
+                )
+            else:
+                # Drive from the materialised hits (ordered by their primary key) so a
+                # page of a rare word costs as little as a page of a common one.
+                source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
+                order_table = "h"
         elif query.excluded:
             params["excluded"] = query.fts_excluded()
             where.append(
@@ -350,25 +366,28 @@ class MentionStore:
             return [_row(values) for values in await cursor.fetchall()]
 
     async def page_older(
-        self, query: Query, agent: str, key: Key | None, limit: int
+        self, query: Query, agent: str, key: Key | None, limit: int, upto: int | None = None
     ) -> list[MentionRow]:
-        """Up to `limit` rows after `key` in stream order (older), newest first."""
+        """Up to `limit` rows after `key` in stream order (older), newest first; with
+        `upto`, only mentions stored up to that id (what a list has counted)."""
         plan = await self._plan(query, agent)
-        extra: list[str] = []
+        extra = _upto(plan, upto)
         if key is not None:
             plan.params["kc"], plan.params["ki"] = key
             extra.append("(k.created_ms, k.id) < (:kc, :ki)")
         plan.params["limit"] = limit
         return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
 
-    async def page_newer(self, query: Query, agent: str, key: Key, limit: int) -> list[MentionRow]:
+    async def page_newer(
+        self, query: Query, agent: str, key: Key, limit: int, upto: int | None = None
+    ) -> list[MentionRow]:
         """Up to `limit` rows just before `key` in stream order (newer), newest first."""
         plan = await self._plan(query, agent)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
         rows = await self._select(
             plan,
-            ["(k.created_ms, k.id) > (:kc, :ki)"],
+            ["(k.created_ms, k.id) > (:kc, :ki)", *_upto(plan, upto)],
             "k.created_ms ASC, k.id ASC",
             "LIMIT :limit",
         )
@@ -376,7 +395,13 @@ class MentionStore:
         return rows
 
     async def page_at(
-        self, query: Query, agent: str, offset: int, limit: int, total: int | None = None
+        self,
+        query: Query,
+        agent: str,
+        offset: int,
+        limit: int,
+        total: int | None = None,
+        upto: int | None = None,
     ) -> list[MentionRow]:
         """Rows at positions [offset, offset+limit) for a far jump.
 
@@ -384,18 +409,19 @@ class MentionStore:
         `g`; only a jump into the middle pays for an OFFSET scan.
         """
         plan = await self._plan(query, agent)
+        extra = _upto(plan, upto)
         if total is not None and offset > total - offset - limit:
             start_from_end = max(total - offset - limit, 0)
             count = min(limit, total - offset)
             plan.params["limit"], plan.params["offset"] = count, start_from_end
             rows = await self._select(
-                plan, [], "k.created_ms ASC, k.id ASC", "LIMIT :limit OFFSET :offset"
+                plan, extra, "k.created_ms ASC, k.id ASC", "LIMIT :limit OFFSET :offset"
             )
             rows.reverse()
             return rows
         plan.params["limit"], plan.params["offset"] = limit, offset
         return await self._select(
-            plan, [], "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
+            plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
         )
 
     async def count(self, query: Query, agent: str, upto: int | None = None) -> int:
@@ -413,13 +439,38 @@ class MentionStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def newer_than_id(self, query: Query, agent: str, last_id: int) -> list[MentionRow]:
-        """Mentions stored after `last_id` that match the query, newest first."""
-        if query.fts_match() is not None:
-            await self._extend_hits()
-        plan = await self._plan(query, agent)
-        plan.params["last_id"] = last_id
-        return await self._select(plan, ["m.id > :last_id"], "k.created_ms DESC, k.id DESC", "")
+    async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:
+        plan = await self._plan(query, agent, by_id=True)
+        plan.params["after"], plan.params["upto"] = after, upto
+        plan.where.append("m.id > :after AND m.id <= :upto")
+        return plan
+
+    async def arrivals(
+        self, query: Query, agent: str, after: int, upto: int, limit: int
+    ) -> list[MentionRow]:
+        """Up to `limit` matching mentions stored after id `after`, up to `upto`, in the
+        order they were stored. Costs what arrived, whatever the table's size."""
+        plan = await self._arrived(query, agent, after, upto)
+        plan.params["limit"] = limit
+        return await self._select(plan, [], "m.id", "LIMIT :limit")
+
+    async def tally(
+        self, query: Query, agent: str, after: int, upto: int, keys: Sequence[Key]
+    ) -> tuple[int, list[int]]:
+        """How many matching mentions were stored after id `after` up to `upto`, and how
+        many of them come before each of `keys` in stream order (are newer)."""
+        plan = await self._arrived(query, agent, after, upto)
+        # Counting needs no author or customer columns; every mention has its author.
+        source = plan.source.replace(_JOINS, "")
+        sums = []
+        for index, (created_ms, mention_id) in enumerate(keys):
+            plan.params[f"c{index}"], plan.params[f"i{index}"] = created_ms, mention_id
+            sums.append(f", coalesce(sum((m.created_ms, m.id) > (:c{index}, :i{index})), 0)")
+        sql = f"SELECT count(*){''.join(sums)} FROM {source} {plan.clause()}"
+        async with self.db.reader.execute(sql, plan.params) as cursor:
+            row = await cursor.fetchone()
+        values = [int(value) for value in row] if row else [0] * (len(keys) + 1)
+        return values[0], values[1:]
 
     async def rows_by_id(self, ids: Sequence[int], agent: str) -> list[MentionRow]:
         rows: list[MentionRow] = []

@@ -111,6 +111,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
         self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
+        self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
 
@@ -323,9 +324,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.check_changes(force=True)
 
     def check_changes(self, force: bool = False) -> None:
-        if self._ready and not self._polling:
-            self._polling = True
-            self._poll(force)
+        """Look for changes (one look at a time: a burst of notices makes one more)."""
+        if not self._ready:
+            return
+        if self._polling:
+            self._look_again |= force
+            return
+        self._polling = True
+        self._poll(force)
 
     @work(group="poll", exit_on_error=False)
     async def _poll(self, force: bool) -> None:
@@ -337,9 +343,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
             window = mention_list.window
             if window is None:
                 return
-            arrivals = await window.fetch_arrivals()
+            # However much arrived, this reads what the screen shows, not all of it.
+            await mention_list.take_arrivals()
             if window is mention_list.window:
-                mention_list.receive(arrivals)
                 # Someone (here or in another process) may have changed rows we show.
                 top = round(mention_list.scroll_offset.y)
                 visible = [
@@ -359,6 +365,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
                 self.load_sources()
         finally:
             self._polling = False
+            if self._look_again:
+                self._look_again = False
+                self.check_changes(force=True)
 
     # ---------------------------------------------------------------- actions
 

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scrm_tui.service.window import Window
+from scrm_tui.service.window import LiveWindow, Window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
@@ -177,14 +177,18 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- loading
 
+    def _wanted(self) -> tuple[int, int]:
+        """The rows the view needs held: those on screen and the cursor, a page around."""
+        page = self.window.page if self.window else 0
+        top = round(self.scroll_offset.y)
+        return min(top, self.cursor) - page, max(top + self._height, self.cursor + 1) + page
+
     def _need_rows(self) -> None:
         """Ask for the rows around the view if the window does not hold them yet."""
         window = self.window
         if window is None:
             return
-        top = round(self.scroll_offset.y)
-        start = min(top, self.cursor) - window.page
-        stop = max(top + self._height, self.cursor + 1) + window.page
+        start, stop = self._wanted()
         if not window.covers(start, stop):
             self._load(start, stop)
 
@@ -212,45 +216,52 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
                 self._sync_size()
                 self.refresh()
 
-    def receive(self, arrivals: list[Any]) -> int:
-        """Place newly stored rows while keeping the user's place; returns how many.
+    async def take_arrivals(self) -> int:
+        """Take in what was stored since the last look, keeping the user's place;
+        returns how many rows arrived.
 
-        The selected row stays selected. If the view is at the very top, new rows
-        appear there (the stream visibly moves) as long as the selection stays on
-        screen; otherwise the view keeps showing the same rows and `unseen` counts
-        what arrived above it.
+        The selected row stays selected, on the same line. If the view is at the very
+        top, new rows appear there (the stream visibly moves) as long as the selection
+        stays on screen; otherwise `unseen` counts what arrived above the view.
         """
         window = self.window
-        if not arrivals or window is None:
+        if not isinstance(window, LiveWindow):
             return 0
+
+        def keep() -> list[int]:
+            # The selected row if it is on screen, else the top line, is kept in place.
+            top = round(self.scroll_offset.y)
+            on_screen = top <= self.cursor < top + self._height
+            return [self.cursor, top] if on_screen else [top, self.cursor]
+
+        remap = await window.take_arrivals(keep, span=self._height + window.page)
+        if remap is None or window is not self.window or not remap.added:
+            return 0
+        # From here to the end nothing awaits: keys see the list before or after, whole.
         top = round(self.scroll_offset.y)
-        top_row = window.get(top)
-        cursor_row = window.get(self.cursor)
-        added = window.apply_arrivals(arrivals)
-        if not added:
-            return 0
-
-        def newer_than(anchor: Any | None) -> int:
-            if anchor is None:
-                return len(added)
-            return sum(1 for row in added if row.sort_key > anchor.sort_key)
-
-        above_top = newer_than(top_row)
-        # Nothing was selected (the list was empty): the newest row is, as on opening.
-        new_cursor = 0 if cursor_row is None else self.cursor + newer_than(cursor_row)
-        pinned = top == 0 and new_cursor < self._height
+        height = self._height
+        cursor = 0 if remap.was_empty else remap.index(self.cursor)
+        if top == 0 and cursor < height:
+            new_top = 0
+        else:
+            if top <= self.cursor < top + height:
+                new_top = max(cursor - (self.cursor - top), 0)
+            else:
+                new_top = remap.index(top)
+            self.unseen += remap.arrived_above(new_top)
+        if window.renumbered:
+            window.renumbered = False
+            self._lines.clear()
         self._sync_size()
-        new_top = 0 if pinned else top + above_top
-        if not pinned:
-            self.unseen += above_top
+        # The same row is still selected: move the index without announcing. (Before
+        # scrolling, which asks for the rows around the cursor: the new one.)
+        self.set_reactive(WindowedList.cursor, cursor)
         self.scroll_to(y=new_top, animate=False, immediate=True)
-        # The same row is still selected: move the index without announcing.
-        self.set_reactive(WindowedList.cursor, new_cursor)
+        window.trim(*self._wanted())
         self.refresh()
         self._need_rows()
-        if cursor_row is None:
-            self._announce()  # a first selection: the reading pane shows it
-        return len(added)
+        self._announce()  # only if the selection is a different row (a first one)
+        return remap.added
 
     def refresh_rows(self, positions: list[int]) -> None:
         for position in positions:
