@@ -93,9 +93,6 @@ class TimelineSource:
             self.customer_id, channels=self.channels, kinds=self.kinds, upto=upto
         )
 
-    async def since(self, mark: tuple[int, int]) -> list[TimelineItem]:
-        return await self._select(since=mark)
-
 
 def timeline_window(
     inbox: Inbox, customer_id: int, channels: Collection[str] = (), kinds: Collection[str] = ()

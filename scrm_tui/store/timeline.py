@@ -15,17 +15,17 @@ _UNION = """
            a.handle AS actor, substr(m.text, 1, 400) AS text, m.compound AS compound,
            NULL AS direction
     FROM authors a JOIN mentions m ON m.author_id = a.id
-    WHERE a.customer_id = :customer {mention_since}
+    WHERE a.customer_id = :customer {mention_upto}
     UNION ALL
     SELECT 1, i.id, i.occurred_ms, i.kind, i.channel, i.actor, coalesce(i.summary, ''),
            i.compound, i.direction
     FROM interactions i
-    WHERE i.customer_id = :customer {interaction_since}
+    WHERE i.customer_id = :customer {interaction_upto}
     UNION ALL
     SELECT 1, i.id, i.occurred_ms, i.kind, i.channel, i.actor, coalesce(i.summary, ''),
            i.compound, i.direction
     FROM authors a JOIN interactions i ON i.author_id = a.id
-    WHERE a.customer_id = :customer AND i.customer_id IS NULL {interaction_since}
+    WHERE a.customer_id = :customer AND i.customer_id IS NULL {interaction_upto}
 """
 # The last part: what happened to an author's mentions (marked done...) before the
 # author was known to be this customer belongs to their history too.
@@ -57,11 +57,10 @@ class TimelineStore:
         where: str = "",
         order: str = "at DESC, src DESC, id DESC",
         tail: str = "",
-        since: tuple[int, int] | None = None,
         upto: tuple[int, int] | None = None,
         params: dict[str, Any] | None = None,
     ) -> list[TimelineItem]:
-        sql, values = self._sql(customer_id, channels, kinds, since, upto, params)
+        sql, values = self._sql(customer_id, channels, kinds, upto, params)
         clause = " AND ".join(part for part in (sql[1], where) if part)
         filtered = f"WHERE {clause}" if clause else ""
         query = f"SELECT * FROM ({sql[0]}) {filtered} ORDER BY {order} {tail}"
@@ -76,7 +75,7 @@ class TimelineStore:
         kinds: Collection[str] = (),
         upto: tuple[int, int] | None = None,
     ) -> int:
-        sql, values = self._sql(customer_id, channels, kinds, None, upto, None)
+        sql, values = self._sql(customer_id, channels, kinds, upto, None)
         query = f"SELECT count(*) FROM ({sql[0]}) {'WHERE ' + sql[1] if sql[1] else ''}"
         async with self.db.reader.execute(query, values) as cursor:
             row = await cursor.fetchone()
@@ -87,21 +86,16 @@ class TimelineStore:
         customer_id: int,
         channels: Collection[str],
         kinds: Collection[str],
-        since: tuple[int, int] | None,
         upto: tuple[int, int] | None,
         params: dict[str, Any] | None,
     ) -> tuple[tuple[str, str], dict[str, Any]]:
         values: dict[str, Any] = {"customer": customer_id, **(params or {})}
-        mention_since = interaction_since = ""
-        if since is not None:
-            values["m_after"], values["i_after"] = since
-            mention_since += " AND m.id > :m_after"
-            interaction_since += " AND i.id > :i_after"
-        if upto is not None:
+        mention_upto = interaction_upto = ""
+        if upto is not None:  # what was stored when the view opened, not after
             values["m_upto"], values["i_upto"] = upto
-            mention_since += " AND m.id <= :m_upto"
-            interaction_since += " AND i.id <= :i_upto"
-        union = _UNION.format(mention_since=mention_since, interaction_since=interaction_since)
+            mention_upto = " AND m.id <= :m_upto"
+            interaction_upto = " AND i.id <= :i_upto"
+        union = _UNION.format(mention_upto=mention_upto, interaction_upto=interaction_upto)
         where: list[str] = []
         for name, wanted in (("channel", channels), ("kind", kinds)):
             if wanted:
