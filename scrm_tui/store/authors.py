@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import aiosqlite
 
 from scrm_tui.core.models import NewMention
+from scrm_tui.store.db import fetch_all
 
 AuthorKey = tuple[str, str]  # (channel, handle_key)
 _CHUNK = 400  # pairs per VALUES list: 800 parameters stays far below SQLite's limit
@@ -88,9 +89,8 @@ async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[Autho
               ON a.channel = w.channel AND a.handle_key = w.handle_key
         """
         params = [part for key in chunk for part in key]
-        async with conn.execute(sql, params) as cursor:
-            for row in await cursor.fetchall():
-                found[(row[1], row[2])] = Profile(row[0], row[3], row[4], row[5], row[6])
+        for row in await fetch_all(conn, sql, params):
+            found[(row[1], row[2])] = Profile(row[0], row[3], row[4], row[5], row[6])
     return found
 
 

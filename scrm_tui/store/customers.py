@@ -12,7 +12,7 @@ import aiosqlite
 from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.linking import owe_rematch
 
 _CHUNK = 400
@@ -55,9 +55,8 @@ async def _lookup(
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(sql.format(marks=marks), chunk) as cursor:
-            for row in await cursor.fetchall():
-                found.setdefault(row[0], tuple(row[1:]))
+        for row in await fetch_all(conn, sql.format(marks=marks), chunk):
+            found.setdefault(row[0], tuple(row[1:]))
     return found
 
 
@@ -80,14 +79,15 @@ async def _by_handle(
     owners: dict[tuple[str, str], int] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             f"""WITH w(channel, handle_key) AS (VALUES {",".join("(?, ?)" for _ in chunk)})
                 SELECT i.channel, i.handle_key, i.customer_id FROM w JOIN identities i
                   ON i.channel = w.channel AND i.handle_key = w.handle_key""",
-            [part for key in chunk for part in key],
-        ) as cursor:
-            for channel, key, customer_id in await cursor.fetchall():
-                owners[(channel, key)] = customer_id
+            [part for pair in chunk for part in pair],
+        )
+        for channel, key, customer_id in rows:
+            owners[(channel, key)] = customer_id
     for index, found in keys.items():
         ids = {owners[key] for key in found if key in owners}
         if len(ids) == 1:  # handles of two customers: ambiguous, a new one as before
@@ -157,8 +157,8 @@ class CustomerStore:
                 fresh[key] = _merge(fresh[key], customer) if key in fresh else customer
                 fresh_key.append(key)
 
-            async with conn.execute("SELECT coalesce(max(id), 0) FROM customers") as cursor:
-                before = (await cursor.fetchone() or (0,))[0]
+            row = await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM customers")
+            before = (row or (0,))[0]
             await conn.executemany(
                 """INSERT INTO customers (external_id, name, email, company, phone, tier,
                                           lifetime_value, notes, fields, created_ms, updated_ms)
@@ -220,15 +220,15 @@ class CustomerStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            async with conn.execute(
+            for row in await fetch_all(
+                conn,
                 f"SELECT id, external_id, {', '.join(_COLUMNS)}, fields FROM customers "
                 f"WHERE id IN ({marks})",
                 chunk,
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    values = dict(zip(("id", "external_id", *_COLUMNS, "fields"), row, strict=True))
-                    values["fields"] = json.loads(values["fields"] or "{}")
-                    current[row[0]] = values
+            ):
+                values = dict(zip(("id", "external_id", *_COLUMNS, "fields"), row, strict=True))
+                values["fields"] = json.loads(values["fields"] or "{}")
+                current[row[0]] = values
         merged: dict[int, CustomerIn] = {}
         for customer, target in zip(customers, targets, strict=True):
             if target is not None:
@@ -317,7 +317,8 @@ class CustomerStore:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             values = ",".join("(?, ?)" for _ in chunk)
-            async with conn.execute(
+            for row in await fetch_all(
+                conn,
                 f"""WITH w(channel, handle_key) AS (VALUES {values})
                     SELECT i.channel, i.handle_key, i.customer_id,
                            coalesce(c.external_id, '#' || c.id) || ' ' || c.name
@@ -325,9 +326,8 @@ class CustomerStore:
                       ON i.channel = w.channel AND i.handle_key = w.handle_key
                     JOIN customers c ON c.id = i.customer_id""",
                 [part for key in chunk for part in key],
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    owners[(row[0], row[1])] = (row[2], row[3])
+            ):
+                owners[(row[0], row[1])] = (row[2], row[3])
         for key, index, cid, handle in claims:
             owner, who = owners.get(key, (cid, ""))
             if owner != cid:
@@ -344,7 +344,8 @@ class CustomerStore:
             batch = linked[start : start + _CHUNK]
             marks = ",".join("?" * len(batch))
             # An exact identity outranks a machine guess, never a person's decision.
-            async with conn.execute(
+            linked_now = await fetch_all(
+                conn,
                 f"""UPDATE authors SET customer_id = i.customer_id, match_state = 'identity',
                                        match_score = 1.0
                     FROM identities i
@@ -355,8 +356,7 @@ class CustomerStore:
                     RETURNING authors.id, authors.customer_id, authors.channel,
                               authors.handle""",
                 batch,
-            ) as cursor:
-                linked_now = await cursor.fetchall()
+            )
             await conn.executemany(
                 """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
                                              channel, summary, detail)
@@ -368,28 +368,28 @@ class CustomerStore:
             )
 
     async def count(self) -> int:
-        async with self.db.reader.execute(
-            "SELECT count(*) FROM customers WHERE merged_into IS NULL"
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader, "SELECT count(*) FROM customers WHERE merged_into IS NULL"
+        )
         return int(row[0]) if row else 0
 
     async def find(self, key: str) -> list[int]:
         """Ids matching `#12`/`12` (internal id), an external id, or an email."""
         conn = self.db.reader
         if key.lstrip("#").isdigit():
-            async with conn.execute(
-                "SELECT id FROM customers WHERE id = ?", (int(key.lstrip("#")),)
-            ) as cursor:
-                found = [row[0] for row in await cursor.fetchall()]
+            found = [
+                row[0]
+                for row in await fetch_all(
+                    conn, "SELECT id FROM customers WHERE id = ?", (int(key.lstrip("#")),)
+                )
+            ]
             if found:
                 return found
         for sql in (
             "SELECT id FROM customers WHERE external_id = ?",
             "SELECT id FROM customers WHERE email = ? COLLATE NOCASE AND merged_into IS NULL",
         ):
-            async with conn.execute(sql, (key,)) as cursor:
-                found = [row[0] for row in await cursor.fetchall()]
+            found = [row[0] for row in await fetch_all(conn, sql, (key,))]
             if found:
                 return found
         return []
@@ -398,26 +398,29 @@ class CustomerStore:
         """Ids of the live customers owning any of these (channel, handle key) identities."""
         if not keys:
             return []
-        async with self.db.reader.execute(
-            f"""WITH w(channel, handle_key) AS (VALUES {",".join("(?, ?)" for _ in keys)})
+        return [
+            row[0]
+            for row in await fetch_all(
+                self.db.reader,
+                f"""WITH w(channel, handle_key) AS (VALUES {",".join("(?, ?)" for _ in keys)})
                 SELECT DISTINCT i.customer_id FROM w
                 JOIN identities i ON i.channel = w.channel AND i.handle_key = w.handle_key
                 JOIN customers c ON c.id = i.customer_id AND c.merged_into IS NULL
                 ORDER BY 1""",
-            [part for key in keys for part in key],
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+                [part for key in keys for part in key],
+            )
+        ]
 
     async def profile(self, customer_id: int) -> dict[str, Any]:
         """A customer with identities, activity counts and the latest history."""
         conn = self.db.reader
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             f"""SELECT id, external_id, {", ".join(_COLUMNS)}, fields, created_ms, updated_ms,
                        merged_into
                 FROM customers WHERE id = ?""",
             (customer_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             raise KeyError(customer_id)
         names = (
@@ -432,20 +435,20 @@ class CustomerStore:
         profile: dict[str, Any] = dict(zip(names, row, strict=True))
         profile["fields"] = json.loads(profile["fields"] or "{}")
         identities: dict[str, list[str]] = {}
-        async with conn.execute(
+        for channel, handle in await fetch_all(
+            conn,
             "SELECT channel, handle FROM identities WHERE customer_id = ? ORDER BY channel, id",
             (customer_id,),
-        ) as cursor:
-            for channel, handle in await cursor.fetchall():
-                identities.setdefault(channel, []).append(handle)
+        ):
+            identities.setdefault(channel, []).append(handle)
         profile["identities"] = identities
-        async with conn.execute(
+        per_channel = await fetch_all(
+            conn,
             """SELECT m.channel, count(*), min(m.created_ms), max(m.created_ms), avg(m.compound)
                FROM authors a JOIN mentions m ON m.author_id = a.id
                WHERE a.customer_id = ? GROUP BY m.channel""",
             (customer_id,),
-        ) as cursor:
-            per_channel = await cursor.fetchall()
+        )
         profile["mentions"] = {channel: count for channel, count, *_ in per_channel}
         total = sum(count for _, count, *_ in per_channel)
         profile["first_seen_ms"] = min((r[2] for r in per_channel), default=None)
@@ -453,13 +456,19 @@ class CustomerStore:
         profile["sentiment"] = (
             round(sum(r[4] * r[1] for r in per_channel) / total, 3) if total else None
         )
-        async with conn.execute(
-            "SELECT kind, count(*) FROM interactions WHERE customer_id = ? GROUP BY kind",
-            (customer_id,),
-        ) as cursor:
-            profile["interactions"] = {kind: n for kind, n in await cursor.fetchall()}
-        async with conn.execute(
-            """SELECT * FROM (
+        profile["interactions"] = {
+            kind: n
+            for kind, n in await fetch_all(
+                conn,
+                "SELECT kind, count(*) FROM interactions WHERE customer_id = ? GROUP BY kind",
+                (customer_id,),
+            )
+        }
+        profile["recent"] = [
+            {"at_ms": at, "kind": kind, "channel": channel, "who": who, "text": text}
+            for at, kind, channel, who, text in await fetch_all(
+                conn,
+                """SELECT * FROM (
                    SELECT m.created_ms, 'mention', m.channel, a.handle, substr(m.text, 1, 200)
                    FROM authors a JOIN mentions m ON m.author_id = a.id
                    WHERE a.customer_id = :id
@@ -467,40 +476,37 @@ class CustomerStore:
                    SELECT occurred_ms, kind, channel, actor, summary
                    FROM interactions WHERE customer_id = :id)
                ORDER BY 1 DESC LIMIT 10""",
-            {"id": customer_id},
-        ) as cursor:
-            profile["recent"] = [
-                {"at_ms": at, "kind": kind, "channel": channel, "who": who, "text": text}
-                for at, kind, channel, who, text in await cursor.fetchall()
-            ]
+                {"id": customer_id},
+            )
+        ]
         return profile
 
     async def export_rows(self) -> list[dict[str, Any]]:
         """Every live customer with its identities, in the import format."""
         conn = self.db.reader
         handles: dict[int, dict[str, list[str]]] = {}
-        async with conn.execute(
-            "SELECT customer_id, channel, handle FROM identities ORDER BY customer_id, id"
-        ) as cursor:
-            for cid, channel, handle in await cursor.fetchall():
-                handles.setdefault(cid, {}).setdefault(channel, []).append(handle)
+        for cid, channel, handle in await fetch_all(
+            conn, "SELECT customer_id, channel, handle FROM identities ORDER BY customer_id, id"
+        ):
+            handles.setdefault(cid, {}).setdefault(channel, []).append(handle)
         rows: list[dict[str, Any]] = []
-        async with conn.execute(
+        for values in await fetch_all(
+            conn,
             f"""SELECT id, external_id, {", ".join(_COLUMNS)}, fields FROM customers
-                WHERE merged_into IS NULL ORDER BY id"""
-        ) as cursor:
-            for values in await cursor.fetchall():
-                row: dict[str, Any] = {"scrm_id": values[0], "id": values[1]}
-                row.update(zip(_COLUMNS, values[2:-1], strict=True))
-                for channel, names in handles.get(values[0], {}).items():
-                    row[channel] = "; ".join(names)
-                row.update(json.loads(values[-1] or "{}"))
-                rows.append(row)
+                WHERE merged_into IS NULL ORDER BY id""",
+        ):
+            row: dict[str, Any] = {"scrm_id": values[0], "id": values[1]}
+            row.update(zip(_COLUMNS, values[2:-1], strict=True))
+            for channel, names in handles.get(values[0], {}).items():
+                row[channel] = "; ".join(names)
+            row.update(json.loads(values[-1] or "{}"))
+            rows.append(row)
         return rows
 
     async def export_interactions(self, after: int, limit: int) -> list[dict[str, Any]]:
         """A page of the history, oldest first (by id)."""
-        async with self.db.reader.execute(
+        rows = await fetch_all(
+            self.db.reader,
             """SELECT i.id, i.kind, i.occurred_ms, i.actor, i.customer_id, c.external_id,
                       c.name, i.channel, m.channel, m.external_id, i.direction, i.compound,
                       i.summary, i.detail
@@ -509,8 +515,7 @@ class CustomerStore:
                LEFT JOIN mentions m ON m.id = i.mention_id
                WHERE i.id > ? ORDER BY i.id LIMIT ?""",
             (after, limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         names = (
             "id",
             "kind",
@@ -543,9 +548,9 @@ class CustomerStore:
         detail: dict[str, Any] | None = None,
     ) -> int:
         """Record something that happened with a customer (a call, a note...)."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
+        async with self.db.transaction() as conn:
+            row = await fetch_one(
+                conn,
                 """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, channel,
                                              summary, detail, direction, compound)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
@@ -560,9 +565,7 @@ class CustomerStore:
                     direction,
                     compound,
                 ),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+            )
         assert row is not None
         return int(row[0])
 
@@ -581,13 +584,13 @@ class CustomerStore:
 
     async def interaction(self, interaction_id: int) -> dict[str, Any] | None:
         """One history entry in full (the timeline shows only the start of it)."""
-        async with self.db.reader.execute(
+        row = await fetch_one(
+            self.db.reader,
             """SELECT id, kind, occurred_ms, actor, customer_id, author_id, mention_id, channel,
                       summary, detail, direction, compound
                FROM interactions WHERE id = ?""",
             (interaction_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         names = (

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -199,11 +199,27 @@ class Database:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
 
 
-async def _fetch_value(
-    conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()
-) -> Any:
-    async with conn.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+Parameters = Sequence[Any] | Mapping[str, Any]
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:
+    """Every row of one statement, read in the same step of the connection's thread as
+    the statement runs. Every statement that returns rows is read this way: a task
+    cancelled while its statement waits its turn (a screen's read that a newer one
+    replaced) then leaves none open behind it. An open statement keeps the snapshot it
+    began with, and its connection would read the file as it was, for good, blind to
+    what every other process stores."""
+    return list(await conn.execute_fetchall(sql, parameters))
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> Any:
+    """The first row of one statement (None if none), read as `fetch_all` reads."""
+    rows = await fetch_all(conn, sql, parameters)
+    return rows[0] if rows else None
+
+
+async def _fetch_value(conn: aiosqlite.Connection, sql: str, params: Parameters = ()) -> Any:
+    row = await fetch_one(conn, sql, params)
     return None if row is None else row[0]
 
 
@@ -276,11 +292,7 @@ async def peek(path: Path) -> tuple[int, int]:
     must not create, migrate or lock the database of a running scrm. Raises
     sqlite3.Error when the file is not a usable database."""
     async with aiosqlite.connect(path.resolve().as_uri() + "?mode=ro", uri=True) as conn:
-        async with conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        version = int(row[0]) if row else 0
+        version = int(await _fetch_value(conn, "PRAGMA user_version") or 0)
         if not version:
             return 0, 0
-        async with conn.execute("SELECT count(*) FROM mentions") as cursor:
-            row = await cursor.fetchone()
-        return version, int(row[0]) if row else 0
+        return version, int(await _fetch_value(conn, "SELECT count(*) FROM mentions") or 0)

@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.models import Escalation
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.outbox import insert_outbox
 
 _COLUMNS = """e.id, e.mention_id, e.customer_id, e.team, e.priority, e.note, e.state,
@@ -47,22 +47,22 @@ class EscalationStore:
             author_id = None
             channel = None
             if mention_id is not None:
-                async with conn.execute(
+                found = await fetch_one(
+                    conn,
                     """SELECT m.author_id, a.customer_id, m.channel FROM mentions m
                        JOIN authors a ON a.id = m.author_id WHERE m.id = ?""",
                     (mention_id,),
-                ) as cursor:
-                    found = await cursor.fetchone()
+                )
                 if found is not None:
                     author_id, linked, channel = found
                     customer_id = customer_id or linked
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 """INSERT INTO escalations (mention_id, author_id, customer_id, team, priority,
                                             note, created_ms, created_by)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (mention_id, author_id, customer_id, team, priority, note, now_ms, agent),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             assert row is not None
             escalation_id = int(row[0])
             summary = f"escalated to {team} ({priority})" + (f": {note}" if note else "")
@@ -99,10 +99,9 @@ class EscalationStore:
             )
             if not cursor.rowcount:
                 return False
-            async with conn.execute(
-                "SELECT team, priority FROM escalations WHERE id = ?", (escalation_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            row = await fetch_one(
+                conn, "SELECT team, priority FROM escalations WHERE id = ?", (escalation_id,)
+            )
             assert row is not None
             words = {"acknowledged": "acknowledged", "resolved": "resolved", "open": "reopened"}
             summary = f"escalation to {row[0]} ({row[1]}) {words[state]}" + (
@@ -127,19 +126,18 @@ class EscalationStore:
         return await self._select("WHERE e.mention_id = ? ORDER BY e.id", [mention_id])
 
     async def _select(self, tail: str, params: Sequence[Any]) -> list[Escalation]:
-        async with self.db.reader.execute(f"SELECT {_COLUMNS} {_FROM} {tail}", params) as cursor:
-            rows = list(await cursor.fetchall())
+        rows = list(await fetch_all(self.db.reader, f"SELECT {_COLUMNS} {_FROM} {tail}", params))
         if not rows:
             return []
         ids = [int(r[0]) for r in rows]
         deliveries: dict[int, list[tuple[str, str, str | None]]] = {}
-        async with self.db.reader.execute(
+        for esc, target, state, error in await fetch_all(
+            self.db.reader,
             f"""SELECT escalation_id, target, state, last_error FROM outbox
                 WHERE escalation_id IN ({",".join("?" * len(ids))}) ORDER BY id""",
             ids,
-        ) as cursor:
-            for esc, target, state, error in await cursor.fetchall():
-                deliveries.setdefault(int(esc), []).append((str(target), str(state), error))
+        ):
+            deliveries.setdefault(int(esc), []).append((str(target), str(state), error))
         return [
             replace(Escalation(*row), deliveries=tuple(deliveries.get(int(row[0]), ())))
             for row in rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_one
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,7 @@ class LeaseStore:
                     "steal": steal_from,
                 },
             )
-            async with conn.execute("SELECT holder FROM leases WHERE name = ?", (name,)) as cur:
-                row = await cur.fetchone()
+            row = await fetch_one(conn, "SELECT holder FROM leases WHERE name = ?", (name,))
         return row is not None and row[0] == holder
 
     async def renew(self, name: str, holder: str, now_ms: int, ttl_ms: int) -> bool:
@@ -63,9 +62,9 @@ class LeaseStore:
             await conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     async def holder(self, name: str) -> Holder | None:
-        async with self.db.reader.execute(
+        row = await fetch_one(
+            self.db.reader,
             "SELECT holder, acquired_ms, renewed_ms, expires_ms FROM leases WHERE name = ?",
             (name,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return Holder(str(row[0]), int(row[1]), int(row[2]), int(row[3])) if row else None

@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.handles import handle_key
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _CHUNK = 500
 
@@ -94,20 +94,21 @@ class LinkStore:
 
     async def customers_version(self) -> tuple[int, int, int]:
         """Changes when any customer, identity or merge changes: the matcher's cache key."""
-        async with self.db.reader.execute(
+        row = await fetch_one(
+            self.db.reader,
             """SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
                       (SELECT coalesce(max(updated_ms), 0) FROM customers),
-                      (SELECT coalesce(max(id), 0) + count(*) FROM identities)"""
-        ) as cursor:
-            row = await cursor.fetchone()
+                      (SELECT coalesce(max(id), 0) + count(*) FROM identities)""",
+        )
         return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
     async def changed_since(self, updated_ms: int) -> tuple[list[CustomerCard], list[int]]:
         """Customers changed at or after `updated_ms`: (live ones, ones merged away)."""
-        async with self.db.reader.execute(
-            "SELECT id, merged_into FROM customers WHERE updated_ms >= ?", (updated_ms,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await fetch_all(
+            self.db.reader,
+            "SELECT id, merged_into FROM customers WHERE updated_ms >= ?",
+            (updated_ms,),
+        )
         gone = [i for i, merged in rows if merged is not None]
         live = [i for i, merged in rows if merged is None]
         cards: list[CustomerCard] = []
@@ -125,47 +126,51 @@ class LinkStore:
             where = f"WHERE id IN ({','.join('?' * len(ids))})"
             params = list(ids)
         handles: dict[int, list[tuple[str, str]]] = {}
-        async with conn.execute(
+        for cid, channel, handle in await fetch_all(
+            conn,
             "SELECT customer_id, channel, handle FROM identities "
             + (f"WHERE customer_id IN ({','.join('?' * len(params))}) " if ids else "")
             + "ORDER BY id",
             params,
-        ) as cursor:
-            for cid, channel, handle in await cursor.fetchall():
-                handles.setdefault(cid, []).append((channel, handle))
-        async with conn.execute(
-            f"SELECT id, name, email, company, tier FROM customers {where} ORDER BY id", params
-        ) as cursor:
-            return [
-                CustomerCard(i, name, email, company, tier, tuple(handles.get(i, ())))
-                for i, name, email, company, tier in await cursor.fetchall()
-            ]
+        ):
+            handles.setdefault(cid, []).append((channel, handle))
+        return [
+            CustomerCard(i, name, email, company, tier, tuple(handles.get(i, ())))
+            for i, name, email, company, tier in await fetch_all(
+                conn,
+                f"SELECT id, name, email, company, tier FROM customers {where} ORDER BY id",
+                params,
+            )
+        ]
 
     async def author(self, author_id: int) -> AuthorInfo | None:
-        async with self.db.reader.execute(f"{_AUTHOR} WHERE id = ?", (author_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.db.reader, f"{_AUTHOR} WHERE id = ?", (author_id,))
         return AuthorInfo(*row) if row else None
 
     async def author_of_mention(self, mention_id: int) -> AuthorInfo | None:
-        async with self.db.reader.execute(
-            f"{_AUTHOR} WHERE id = (SELECT author_id FROM mentions WHERE id = ?)", (mention_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader,
+            f"{_AUTHOR} WHERE id = (SELECT author_id FROM mentions WHERE id = ?)",
+            (mention_id,),
+        )
         return AuthorInfo(*row) if row else None
 
     async def unmatched(self, limit: int) -> list[AuthorInfo]:
         """Unlinked authors the matcher has not looked at yet, oldest first."""
-        async with self.db.reader.execute(
-            f"{_AUTHOR} WHERE customer_id IS NULL AND matched_ms IS NULL ORDER BY id LIMIT ?",
-            (limit,),
-        ) as cursor:
-            return [AuthorInfo(*row) for row in await cursor.fetchall()]
+        return [
+            AuthorInfo(*row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"{_AUTHOR} WHERE customer_id IS NULL AND matched_ms IS NULL ORDER BY id LIMIT ?",
+                (limit,),
+            )
+        ]
 
     async def pending_rematch(self) -> PendingRematch | None:
-        async with self.db.reader.execute(
-            "SELECT generation, since_ms, after_id FROM pending_work WHERE name = 'rematch'"
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT generation, since_ms, after_id FROM pending_work WHERE name = 'rematch'",
+        )
         return PendingRematch(int(row[0]), int(row[1]), int(row[2])) if row else None
 
     async def advance_rematch(self, generation: int, after_id: int, now_ms: int) -> bool:
@@ -189,40 +194,44 @@ class LinkStore:
             return cursor.rowcount > 0
 
     async def count_unlinked_after(self, after: int) -> int:
-        async with self.db.reader.execute(
-            "SELECT count(*) FROM authors WHERE customer_id IS NULL AND id > ?", (after,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT count(*) FROM authors WHERE customer_id IS NULL AND id > ?",
+            (after,),
+        )
         return int(row[0]) if row else 0
 
     async def unlinked_after(self, after: int, limit: int) -> list[AuthorInfo]:
         """Every author without a customer, a page at a time (for a full re-match)."""
-        async with self.db.reader.execute(
-            f"{_AUTHOR} WHERE customer_id IS NULL AND id > ? ORDER BY id LIMIT ?",
-            (after, limit),
-        ) as cursor:
-            return [AuthorInfo(*row) for row in await cursor.fetchall()]
+        return [
+            AuthorInfo(*row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"{_AUTHOR} WHERE customer_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+                (after, limit),
+            )
+        ]
 
     async def rejections(self, author_ids: Sequence[int]) -> dict[int, set[int]]:
         found: dict[int, set[int]] = {}
         for start in range(0, len(author_ids), _CHUNK):
             chunk = author_ids[start : start + _CHUNK]
-            async with self.db.reader.execute(
+            for author_id, customer_id in await fetch_all(
+                self.db.reader,
                 "SELECT author_id, customer_id FROM match_rejections "
                 f"WHERE author_id IN ({','.join('?' * len(chunk))})",
                 list(chunk),
-            ) as cursor:
-                for author_id, customer_id in await cursor.fetchall():
-                    found.setdefault(author_id, set()).add(customer_id)
+            ):
+                found.setdefault(author_id, set()).add(customer_id)
         return found
 
     async def suggestions(self, author_id: int) -> list[Suggestion]:
-        async with self.db.reader.execute(
+        rows = await fetch_all(
+            self.db.reader,
             "SELECT customer_id, score, fields FROM match_suggestions "
             "WHERE author_id = ? ORDER BY rank",
             (author_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         cards = {card.id: card for card in await self.customer_cards([r[0] for r in rows])}
         return [
             Suggestion(cards[cid], score, tuple(json.loads(fields)))
@@ -331,10 +340,12 @@ class LinkStore:
                     "UPDATE authors SET customer_id = NULL, match_score = NULL WHERE id = ?",
                     (author_id,),
                 )
-            async with conn.execute(
-                "SELECT count(*) FROM match_suggestions WHERE author_id = ?", (author_id,)
-            ) as cursor:
-                left = (await cursor.fetchone() or (0,))[0]
+            left = (
+                await fetch_one(
+                    conn, "SELECT count(*) FROM match_suggestions WHERE author_id = ?", (author_id,)
+                )
+                or (0,)
+            )[0]
             await conn.execute(
                 "UPDATE authors SET match_state = ? WHERE id = ? AND customer_id IS NULL",
                 ("suggested" if left else "rejected", author_id),
@@ -368,12 +379,12 @@ class LinkStore:
 
     async def last_link(self, author_id: int) -> tuple[int, str, dict[str, Any]] | None:
         """The newest link change of this author not undone yet: (interaction id, how, detail)."""
-        async with self.db.reader.execute(
+        rows = await fetch_all(
+            self.db.reader,
             """SELECT id, detail FROM interactions
                WHERE kind = 'link' AND author_id = ? ORDER BY id DESC LIMIT 20""",
             (author_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         undone: set[int] = set()
         for interaction_id, raw in rows:
             detail = json.loads(raw)
@@ -452,8 +463,7 @@ class LinkStore:
 
 
 async def _state(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo | None:
-    async with conn.execute(f"{_AUTHOR} WHERE id = ?", (author_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, f"{_AUTHOR} WHERE id = ?", (author_id,))
     return AuthorInfo(*row) if row else None
 
 
@@ -481,12 +491,15 @@ async def _set_link(
 
 async def _snapshot(conn: aiosqlite.Connection, author_id: int) -> list[list[Any]]:
     """The author's suggestions as they are, to put back on undo."""
-    async with conn.execute(
-        "SELECT customer_id, score, fields FROM match_suggestions WHERE author_id = ? "
-        "ORDER BY rank",
-        (author_id,),
-    ) as cursor:
-        return [[cid, score, json.loads(fields)] for cid, score, fields in await cursor.fetchall()]
+    return [
+        [cid, score, json.loads(fields)]
+        for cid, score, fields in await fetch_all(
+            conn,
+            "SELECT customer_id, score, fields FROM match_suggestions WHERE author_id = ? "
+            "ORDER BY rank",
+            (author_id,),
+        )
+    ]
 
 
 async def _touch(conn: aiosqlite.Connection, customer_id: int, now_ms: int) -> None:
@@ -496,11 +509,11 @@ async def _touch(conn: aiosqlite.Connection, customer_id: int, now_ms: int) -> N
 async def _drop_identity(conn: aiosqlite.Connection, author: AuthorInfo) -> dict[str, Any] | None:
     """Remove the identity made from this author's handle; returns it, for the record."""
     key = handle_key(author.channel, author.handle)
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "DELETE FROM identities WHERE channel = ? AND handle_key = ? RETURNING customer_id, source",
         (author.channel, key),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return {"customer_id": row[0], "source": row[1]} if row else None
 
 

@@ -25,7 +25,7 @@ from scrm_tui.core.models import (
 )
 from scrm_tui.core.query import Query
 from scrm_tui.store import authors
-from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database
+from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 
 Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
 SNIPPET_CHARS = 400
@@ -134,8 +134,7 @@ class MentionStore:
         """Which (channel, external_id) pairs are already stored."""
         found: set[tuple[str, str]] = set()
         for sql, params in _existing_queries(list(keys)):
-            async with self.db.reader.execute(sql, params) as cursor:
-                found.update((row[0], row[1]) for row in await cursor.fetchall())
+            found.update((row[0], row[1]) for row in await fetch_all(self.db.reader, sql, params))
         return found
 
     async def insert_batch(self, rows: Sequence[NewMention], now_ms: int) -> list[int]:
@@ -147,8 +146,7 @@ class MentionStore:
         if not rows:
             return []
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
-                before = (await cursor.fetchone() or (0,))[0]
+            before = (await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM mentions") or (0,))[0]
             ids, profiles = await authors.resolve(conn, self._authors, rows)
             await conn.executemany(
                 """
@@ -179,10 +177,12 @@ class MentionStore:
                     for r in rows
                 ],
             )
-            async with conn.execute(
-                "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
-            ) as cursor:
-                stored = [row[0] for row in await cursor.fetchall()]
+            stored = [
+                row[0]
+                for row in await fetch_all(
+                    conn, "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
+                )
+            ]
             cut = [r for r in rows if r.full_text is not None]
             if cut and stored:
                 # The whole text of a cut mention stored just now (not one known before).
@@ -226,17 +226,17 @@ class MentionStore:
 
     async def stats(self, agent: str) -> tuple[int, int]:
         """(all mentions, unread by `agent`) without scanning mention text."""
-        async with self.db.reader.execute("SELECT count(*) FROM mentions") as cursor:
-            total = (await cursor.fetchone() or (0,))[0]
-        async with self.db.reader.execute(
-            "SELECT count(*) FROM mention_reads WHERE agent = ?", (agent,)
-        ) as cursor:
-            read = (await cursor.fetchone() or (0,))[0]
+        total = (await fetch_one(self.db.reader, "SELECT count(*) FROM mentions") or (0,))[0]
+        read = (
+            await fetch_one(
+                self.db.reader, "SELECT count(*) FROM mention_reads WHERE agent = ?", (agent,)
+            )
+            or (0,)
+        )[0]
         return int(total), max(int(total) - int(read), 0)
 
     async def max_id(self) -> int:
-        async with self.db.reader.execute("SELECT coalesce(max(id), 0) FROM mentions") as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM mentions")
         return int(row[0]) if row else 0
 
     async def _plan(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
@@ -362,8 +362,7 @@ class MentionStore:
             f"SELECT {_ROW_COLUMNS} FROM {plan.source} {clause} "
             f"ORDER BY {order.replace('k.', key)} {tail}"
         )
-        async with self.db.reader.execute(sql, plan.params) as cursor:
-            return [_row(values) for values in await cursor.fetchall()]
+        return [_row(values) for values in await fetch_all(self.db.reader, sql, plan.params)]
 
     async def page_older(
         self, query: Query, agent: str, key: Key | None, limit: int, upto: int | None = None
@@ -435,8 +434,7 @@ class MentionStore:
             plan.params["upto"] = upto
             sql = f"SELECT count(*) FROM {plan.source} {plan.clause(bound)}"
             params = plan.params
-        async with self.db.reader.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.db.reader, sql, params)
         return int(row[0]) if row else 0
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:
@@ -467,8 +465,7 @@ class MentionStore:
             plan.params[f"c{index}"], plan.params[f"i{index}"] = created_ms, mention_id
             sums.append(f", coalesce(sum((m.created_ms, m.id) > (:c{index}, :i{index})), 0)")
         sql = f"SELECT count(*){''.join(sums)} FROM {source} {plan.clause()}"
-        async with self.db.reader.execute(sql, plan.params) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.db.reader, sql, plan.params)
         values = [int(value) for value in row] if row else [0] * (len(keys) + 1)
         return values[0], values[1:]
 
@@ -480,8 +477,7 @@ class MentionStore:
             params: dict[str, Any] = {f"i{index}": value for index, value in enumerate(chunk)}
             params["agent"] = agent
             sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE m.id IN ({marks})"
-            async with self.db.reader.execute(sql, params) as cursor:
-                rows.extend(_row(values) for values in await cursor.fetchall())
+            rows.extend(_row(values) for values in await fetch_all(self.db.reader, sql, params))
         return rows
 
     async def detail(self, mention_id: int, agent: str) -> MentionDetail | None:
@@ -491,8 +487,7 @@ class MentionStore:
                    m.matched, m.text_length
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
-        async with self.db.reader.execute(sql, {"agent": agent, "id": mention_id}) as cursor:
-            values = await cursor.fetchone()
+        values = await fetch_one(self.db.reader, sql, {"agent": agent, "id": mention_id})
         if values is None:
             return None
         row = _row(values)
@@ -515,13 +510,13 @@ class MentionStore:
         ) = values[13:]
         parent = None
         if in_reply_to:
-            async with self.db.reader.execute(
+            found = await fetch_one(
+                self.db.reader,
                 """SELECT m.id, a.handle, a.display_name, m.created_ms, m.text
                    FROM mentions m JOIN authors a ON a.id = m.author_id
                    WHERE m.channel = ? AND m.external_id = ?""",
                 (row.channel, in_reply_to),
-            ) as cursor:
-                found = await cursor.fetchone()
+            )
             if found is not None:
                 parent = ParentPost(*found)
         return MentionDetail(
@@ -557,8 +552,7 @@ class MentionStore:
             {where}
             ORDER BY m.created_ms, m.id LIMIT ?
         """
-        async with self.db.reader.execute(sql, [*params, limit]) as cursor:
-            rows = await cursor.fetchall()
+        rows = await fetch_all(self.db.reader, sql, [*params, limit])
         names = (
             "id",
             "channel",
@@ -593,13 +587,15 @@ async def set_status_in(
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            f"""SELECT m.id, m.status, m.author_id, a.customer_id, m.channel
+        rows = list(
+            await fetch_all(
+                conn,
+                f"""SELECT m.id, m.status, m.author_id, a.customer_id, m.channel
                 FROM mentions m JOIN authors a ON a.id = m.author_id
                 WHERE m.id IN ({marks}) AND m.status != ?""",
-            [*chunk, status.value],
-        ) as cursor:
-            rows = list(await cursor.fetchall())
+                [*chunk, status.value],
+            )
+        )
         if not rows:
             continue
         await conn.executemany(

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _FILLED = ("email", "company", "phone", "tier", "lifetime_value", "notes")
 
@@ -35,16 +35,15 @@ class MergeRecord:
 
 
 async def _ids(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> list[int]:
-    async with conn.execute(sql, params) as cursor:
-        return [int(row[0]) for row in await cursor.fetchall()]
+    return [int(row[0]) for row in await fetch_all(conn, sql, params)]
 
 
 async def _customer(conn: aiosqlite.Connection, customer_id: int) -> dict[str, Any]:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT id, name, merged_into, fields, {', '.join(_FILLED)} FROM customers WHERE id = ?",
         (customer_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         raise MergeError(f"no customer #{customer_id}")
     names = ("id", "name", "merged_into", "fields", *_FILLED)
@@ -85,12 +84,15 @@ class MergeStore:
                 ),
                 "survivor_before": {key: survivor[key] for key in (*_FILLED, "fields")},
             }
-            async with conn.execute(
-                "DELETE FROM match_suggestions WHERE customer_id = ? "
-                "RETURNING author_id, rank, score, fields",
-                (merged_id,),
-            ) as cursor:
-                moved["suggestions"] = [list(row) for row in await cursor.fetchall()]
+            moved["suggestions"] = [
+                list(row)
+                for row in await fetch_all(
+                    conn,
+                    "DELETE FROM match_suggestions WHERE customer_id = ? "
+                    "RETURNING author_id, rank, score, fields",
+                    (merged_id,),
+                )
+            ]
             filled = {
                 key: merged[key]
                 for key in _FILLED
@@ -107,12 +109,23 @@ class MergeStore:
                 "UPDATE customers SET merged_into = ?, updated_ms = ? WHERE id = ?",
                 (survivor_id, now_ms, merged_id),
             )
-            async with conn.execute(
-                "INSERT INTO customer_merges (survivor_id, merged_id, merged_by, merged_ms, moved) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (survivor_id, merged_id, agent, now_ms, json.dumps(moved, ensure_ascii=False)),
-            ) as cursor:
-                merge_id = int((await cursor.fetchone() or (0,))[0])
+            merge_id = int(
+                (
+                    await fetch_one(
+                        conn,
+                        "INSERT INTO customer_merges (survivor_id, merged_id, merged_by, "
+                        "merged_ms, moved) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        (
+                            survivor_id,
+                            merged_id,
+                            agent,
+                            now_ms,
+                            json.dumps(moved, ensure_ascii=False),
+                        ),
+                    )
+                    or (0,)
+                )[0]
+            )
             await _log(
                 conn,
                 survivor_id,
@@ -126,11 +139,11 @@ class MergeStore:
     async def unmerge(self, merge_id: int, agent: str, now_ms: int) -> MergeRecord:
         """Undo a merge: the moved rows go back, the survivor's fields are restored."""
         async with self.db.transaction() as conn:
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 "SELECT survivor_id, merged_id, moved, undone_ms FROM customer_merges WHERE id = ?",
                 (merge_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 raise MergeError(f"no merge #{merge_id}")
             survivor_id, merged_id, raw, undone = row
@@ -183,14 +196,17 @@ class MergeStore:
             where, params = "m.id = ?", (merge_id,)
         elif customer_id is not None:
             where, params = "(m.survivor_id = ? OR m.merged_id = ?)", (customer_id, customer_id)
-        async with self.db.reader.execute(
-            f"""SELECT m.id, m.survivor_id, m.merged_id, c.name, m.merged_by, m.merged_ms,
+        return [
+            MergeRecord(*row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"""SELECT m.id, m.survivor_id, m.merged_id, c.name, m.merged_by, m.merged_ms,
                        m.undone_ms
                 FROM customer_merges m JOIN customers c ON c.id = m.merged_id
                 WHERE {where} ORDER BY m.id DESC""",
-            params,
-        ) as cursor:
-            return [MergeRecord(*row) for row in await cursor.fetchall()]
+                params,
+            )
+        ]
 
 
 async def _log(

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.models import OutboxItem, OutboxState, Status
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.mentions import set_status_in
 
 _COLUMNS = """o.id, o.kind, o.channel, o.target, o.escalation_id, o.text, o.key, o.state,
@@ -137,7 +137,8 @@ class OutboxStore:
             allowed.append(f"(kind = 'webhook' AND target IN ({','.join('?' * len(targets))}))")
             params.extend(sorted(targets))
         async with self.db.transaction() as conn:
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 f"""SELECT id FROM outbox
                     WHERE state IN ('pending', 'sending') AND next_ms <= ?
                       AND (state = 'pending' OR (claim_until_ms <= ?
@@ -145,8 +146,7 @@ class OutboxStore:
                       AND ({" OR ".join(allowed)})
                     ORDER BY next_ms, id LIMIT 1""",
                 params,
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
             await conn.execute(
@@ -155,19 +155,21 @@ class OutboxStore:
                    WHERE id = ?""",
                 (worker, now_ms + lease_ms, now_ms, row[0]),
             )
-            async with conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (row[0],)
-            ) as cursor:
-                claimed = await cursor.fetchone()
+            claimed = await fetch_one(
+                conn, f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (row[0],)
+            )
         return _item(claimed)
 
     async def claims(self) -> list[tuple[int, str, int]]:
         """Items being sent right now, by whom, and when the claim was last taken or
         renewed (to tell live holders from dead ones)."""
-        async with self.db.reader.execute(
-            "SELECT id, claimed_by, updated_ms FROM outbox WHERE state = 'sending'"
-        ) as cursor:
-            return [(int(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]
+        return [
+            (int(r[0]), str(r[1]), int(r[2]))
+            for r in await fetch_all(
+                self.db.reader,
+                "SELECT id, claimed_by, updated_ms FROM outbox WHERE state = 'sending'",
+            )
+        ]
 
     async def renew_claim(self, outbox_id: int, worker: str, now_ms: int, lease_ms: int) -> bool:
         """Extend `worker`'s claim while it sends; False if the claim is no longer its."""
@@ -250,10 +252,11 @@ class OutboxStore:
             )
             if not cursor.rowcount:
                 return None
-            async with conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
-            ) as cursor:
-                item = _item(await cursor.fetchone())
+            item = _item(
+                await fetch_one(
+                    conn, f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
+                )
+            )
             if item.kind == "reply" and len(item.mention_ids) == 1:
                 draft = f"reply:{item.mention_ids[0]}"
             elif item.kind == "post":
@@ -270,10 +273,9 @@ class OutboxStore:
     # ---------------------------------------------------------------- reading
 
     async def get(self, outbox_id: int) -> OutboxItem | None:
-        async with self.db.reader.execute(
-            f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader, f"SELECT {_COLUMNS} FROM outbox o WHERE o.id = ?", (outbox_id,)
+        )
         return _item(row) if row else None
 
     async def items(
@@ -289,54 +291,63 @@ class OutboxStore:
             where.append(f"o.kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        async with self.db.reader.execute(
-            f"SELECT {_COLUMNS} FROM outbox o {clause} ORDER BY o.id DESC LIMIT ?",
-            [*params, limit],
-        ) as cursor:
-            return [_item(row) for row in await cursor.fetchall()]
+        return [
+            _item(row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"SELECT {_COLUMNS} FROM outbox o {clause} ORDER BY o.id DESC LIMIT ?",
+                [*params, limit],
+            )
+        ]
 
     async def for_mention(self, mention_id: int) -> list[OutboxItem]:
         """Every post answering this mention (replies and macro posts), oldest first."""
-        async with self.db.reader.execute(
-            f"""SELECT {_COLUMNS} FROM outbox o
+        return [
+            _item(row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"""SELECT {_COLUMNS} FROM outbox o
                 JOIN outbox_mentions om ON om.outbox_id = o.id
                 WHERE om.mention_id = ? ORDER BY o.id""",
-            (mention_id,),
-        ) as cursor:
-            return [_item(row) for row in await cursor.fetchall()]
+                (mention_id,),
+            )
+        ]
 
     async def reply_target(self, outbox_id: int) -> tuple[str, str | None] | None:
         """(external id, url) of the mention a reply answers."""
-        async with self.db.reader.execute(
+        row = await fetch_one(
+            self.db.reader,
             """SELECT m.external_id, m.url FROM outbox_mentions om
                JOIN mentions m ON m.id = om.mention_id WHERE om.outbox_id = ? LIMIT 1""",
             (outbox_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return (str(row[0]), row[1]) if row else None
 
     async def counts(self) -> dict[str, int]:
-        async with self.db.reader.execute(
-            "SELECT state, count(*) FROM outbox "
-            "WHERE state IN ('pending', 'sending', 'failed') GROUP BY state"
-        ) as cursor:
-            return {str(state): int(n) for state, n in await cursor.fetchall()}
+        return {
+            str(state): int(n)
+            for state, n in await fetch_all(
+                self.db.reader,
+                "SELECT state, count(*) FROM outbox "
+                "WHERE state IN ('pending', 'sending', 'failed') GROUP BY state",
+            )
+        }
 
     async def next_due_ms(self) -> int | None:
-        async with self.db.reader.execute(
-            "SELECT min(next_ms) FROM outbox WHERE state IN ('pending', 'sending')"
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader, "SELECT min(next_ms) FROM outbox WHERE state IN ('pending', 'sending')"
+        )
         return int(row[0]) if row and row[0] is not None else None
 
     # ---------------------------------------------------------------- drafts
 
     async def draft(self, agent: str, key: str) -> tuple[str | None, str] | None:
         """(channel, text) of this agent's draft, if there is one."""
-        async with self.db.reader.execute(
-            "SELECT channel, text FROM drafts WHERE agent = ? AND key = ?", (agent, key)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT channel, text FROM drafts WHERE agent = ? AND key = ?",
+            (agent, key),
+        )
         return (row[0], str(row[1])) if row else None
 
     async def save_draft(
@@ -361,11 +372,14 @@ class OutboxStore:
         if not mention_ids:
             return set()
         keys = [f"reply:{i}" for i in mention_ids]
-        async with self.db.reader.execute(
-            f"SELECT key FROM drafts WHERE agent = ? AND key IN ({','.join('?' * len(keys))})",
-            [agent, *keys],
-        ) as cursor:
-            return {int(str(r[0]).split(":")[1]) for r in await cursor.fetchall()}
+        return {
+            int(str(r[0]).split(":")[1])
+            for r in await fetch_all(
+                self.db.reader,
+                f"SELECT key FROM drafts WHERE agent = ? AND key IN ({','.join('?' * len(keys))})",
+                [agent, *keys],
+            )
+        }
 
 
 async def insert_outbox(
@@ -383,7 +397,8 @@ async def insert_outbox(
     state: OutboxState = OutboxState.PENDING,
 ) -> int:
     """One outbox row and its mention links, inside the caller's transaction."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         """INSERT INTO outbox (kind, channel, target, escalation_id, text, key, state,
                                next_ms, created_ms, created_by, updated_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
@@ -400,8 +415,7 @@ async def insert_outbox(
             agent,
             now_ms,
         ),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None
     outbox_id = int(row[0])
     await conn.executemany(
@@ -414,24 +428,26 @@ async def insert_outbox(
 async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, done: bool) -> None:
     """What a sent post changes: each answered mention's first-response time, a history
     entry for its author and customer, and (if configured) its status moves to done."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT kind, channel, text, created_by, remote_url, target, escalation_id "
         "FROM outbox WHERE id = ?",
         (outbox_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None
     kind, channel, text, agent, url, target, escalation_id = row
     if kind == "webhook":
         await _record_delivery(conn, escalation_id, channel, target, agent, now_ms)
         return
-    async with conn.execute(
-        """SELECT m.id, m.author_id, a.customer_id FROM outbox_mentions om
+    mentions = list(
+        await fetch_all(
+            conn,
+            """SELECT m.id, m.author_id, a.customer_id FROM outbox_mentions om
            JOIN mentions m ON m.id = om.mention_id JOIN authors a ON a.id = m.author_id
            WHERE om.outbox_id = ?""",
-        (outbox_id,),
-    ) as cursor:
-        mentions = list(await cursor.fetchall())
+            (outbox_id,),
+        )
+    )
     ids = [int(m[0]) for m in mentions]
     await conn.executemany(
         "UPDATE mentions SET first_response_ms = ? WHERE id = ? AND first_response_ms IS NULL",
@@ -483,11 +499,11 @@ async def _record_delivery(
 ) -> None:
     if escalation_id is None:
         return
-    async with conn.execute(
+    esc = await fetch_one(
+        conn,
         "SELECT customer_id, author_id, mention_id, team, priority FROM escalations WHERE id = ?",
         (escalation_id,),
-    ) as cursor:
-        esc = await cursor.fetchone()
+    )
     if esc is None:
         return
     await conn.execute(

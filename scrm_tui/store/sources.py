@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scrm_tui.core.models import SourceState
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _COLUMNS = """source, channel, cursor, state, failures, backoff_until_ms, last_ok_ms,
     last_error, last_error_ms, stored, updated_ms, backfill, fetching_ms"""
@@ -14,17 +14,18 @@ class SourceStateStore:
         self.db = db
 
     async def get(self, source: str) -> SourceState | None:
-        async with self.db.reader.execute(
-            f"SELECT {_COLUMNS} FROM source_state WHERE source = ?", (source,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(
+            self.db.reader, f"SELECT {_COLUMNS} FROM source_state WHERE source = ?", (source,)
+        )
         return SourceState(*row) if row else None
 
     async def all(self) -> list[SourceState]:
-        async with self.db.reader.execute(
-            f"SELECT {_COLUMNS} FROM source_state ORDER BY source"
-        ) as cursor:
-            return [SourceState(*row) for row in await cursor.fetchall()]
+        return [
+            SourceState(*row)
+            for row in await fetch_all(
+                self.db.reader, f"SELECT {_COLUMNS} FROM source_state ORDER BY source"
+            )
+        ]
 
     async def succeeded(
         self,
@@ -88,9 +89,9 @@ class SourceStateStore:
     ) -> int:
         """A poll failed: record why and until when to leave it; returns the failures
         in a row (the poller marks a source degraded after several)."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
+        async with self.db.transaction() as conn:
+            row = await fetch_one(
+                conn,
                 """INSERT INTO source_state (source, channel, state, failures, backoff_until_ms,
                                              last_error, last_error_ms, updated_ms)
                    VALUES (:source, :channel, :state, 1, :until, :error, :now, :now)
@@ -108,9 +109,7 @@ class SourceStateStore:
                     "error": error,
                     "now": now_ms,
                 },
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+            )
         return int(row[0]) if row else 1
 
     async def fetching(self, source: str, channel: str, *, since_ms: int, now_ms: int) -> None:

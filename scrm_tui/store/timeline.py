@@ -6,7 +6,7 @@ from collections.abc import Collection
 from typing import Any
 
 from scrm_tui.core.models import TimelineItem
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 Key = tuple[int, ...]
 
@@ -41,11 +41,11 @@ class TimelineStore:
 
     async def high_water(self) -> tuple[int, int]:
         """(newest mention id, newest interaction id)."""
-        async with self.db.reader.execute(
+        row = await fetch_one(
+            self.db.reader,
             "SELECT (SELECT coalesce(max(id), 0) FROM mentions), "
-            "(SELECT coalesce(max(id), 0) FROM interactions)"
-        ) as cursor:
-            row = await cursor.fetchone()
+            "(SELECT coalesce(max(id), 0) FROM interactions)",
+        )
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def select(
@@ -64,8 +64,7 @@ class TimelineStore:
         clause = " AND ".join(part for part in (sql[1], where) if part)
         filtered = f"WHERE {clause}" if clause else ""
         query = f"SELECT * FROM ({sql[0]}) {filtered} ORDER BY {order} {tail}"
-        async with self.db.reader.execute(query, values) as cursor:
-            return [_item(row) for row in await cursor.fetchall()]
+        return [_item(row) for row in await fetch_all(self.db.reader, query, values)]
 
     async def count(
         self,
@@ -77,8 +76,7 @@ class TimelineStore:
     ) -> int:
         sql, values = self._sql(customer_id, channels, kinds, upto, None)
         query = f"SELECT count(*) FROM ({sql[0]}) {'WHERE ' + sql[1] if sql[1] else ''}"
-        async with self.db.reader.execute(query, values) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(self.db.reader, query, values)
         return int(row[0]) if row else 0
 
     def _sql(
