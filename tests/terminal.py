@@ -74,6 +74,11 @@ class Terminal:
     def screen(self, window: str | None = None) -> str:
         return self.tmux("capture-pane", "-p", "-t", self._target(window)).stdout
 
+    def scrollback(self, window: str | None = None) -> str:
+        """The screen and what scrolled off its top (tmux prints "Pane is dead" on a
+        line of its own when the program ends, which can push a line off)."""
+        return self.tmux("capture-pane", "-p", "-S", "-", "-t", self._target(window)).stdout
+
     def pid(self, window: str | None = None) -> int:
         return int(self.tmux("display", "-p", "-t", self._target(window), "#{pane_pid}").stdout)
 

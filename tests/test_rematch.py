@@ -152,6 +152,7 @@ async def test_a_terminal_shows_the_rematch_with_its_own_progress_bar(
 
     # Pages of 1,000 authors: the bar moves while the re-match works.
     terminal.wait_for(rematching_part_way)
-    screen = terminal.wait_text("2,500 with suggestions")
+    terminal.wait_text("2,500 with suggestions")
+    screen = terminal.scrollback()
     assert "importing [##############################] 100% 2,500/2,500" in screen
     assert "re-matching [##############################] 100% 2,500/2,500 authors" in screen
