@@ -14,6 +14,7 @@ from scrm_tui.core.models import Status
 from scrm_tui.store.db import Database
 from scrm_tui.store.sources import SourceStateStore
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.screens.inbox import SAVING
 from scrm_tui.ui.screens.sources import SourcesScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import NOW
@@ -44,7 +45,7 @@ async def test_x_while_another_process_holds_the_write_lock_says_not_saved(
         with write_lock_held(db_path):
             await pilot.press("x")
             # While it waits for the lock, the status line says the mark is not saved yet.
-            await wait_while_working(pilot, lambda: "saving… another process" in status_text(pilot))
+            await wait_while_working(pilot, lambda: SAVING in status_text(pilot))
             await wait_until(
                 pilot, lambda: any("could not mark done" in t.lower() for t in toasts(pilot)), BUSY
             )

@@ -34,7 +34,7 @@ AGE_REFRESH = 15.0
 SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
-SAVING = "saving… another process is writing to the database"
+SAVING = "saving… (waiting for the database)"
 
 
 # An empty database, no filter: what fills the inbox (in the list's place, at 80x24).
@@ -418,10 +418,12 @@ class InboxScreen(ReportsFailures, Screen[None]):
         process's lock the status line says so; if it fails, the row goes back to what
         the database holds and the user is told why (a bug goes on to the app's handler
         once the row is right)."""
-        slow = False
+        slow = done = False
 
         def waiting() -> None:
             nonlocal slow
+            if done:  # the timer fired as the write ended: its call came after
+                return
             slow = True
             self._slow_writes += 1
             self._show_saving()
@@ -443,6 +445,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             await self._show_stored(row)
             raise
         finally:
+            done = True
             timer.stop()
             if slow:
                 self._slow_writes -= 1
