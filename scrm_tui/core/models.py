@@ -141,6 +141,12 @@ class MentionRow:
     is_read: bool
     snippet: str
     match_state: str | None = None  # how the author is linked: identity, auto, suggested...
+    assignee: str | None = None
+    tags: tuple[str, ...] = ()
+    priority: int | None = None  # 0-100; None until scored
+    snoozed_until_ms: int | None = None
+    claimed_by: str | None = None  # an agent answering or escalating it now (live claim)
+    claimed_ms: int | None = None  # since when
 
     @property
     def suggested(self) -> bool:

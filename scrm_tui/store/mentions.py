@@ -35,7 +35,11 @@ _ROW_COLUMNS = f"""
     m.id, m.channel, m.external_id, m.created_ms, a.handle, a.display_name, c.name, c.tier,
     m.compound, m.status,
     EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent),
-    substr(m.text, 1, {SNIPPET_CHARS}), a.match_state
+    substr(m.text, 1, {SNIPPET_CHARS}), a.match_state,
+    m.assignee,
+    (SELECT group_concat(t.tag, char(31)) FROM
+        (SELECT tag FROM mention_tags WHERE mention_id = m.id ORDER BY tag) t),
+    m.priority, m.snoozed_until_ms
 """
 
 _JOINS = """
@@ -59,6 +63,10 @@ def _row(values: Sequence[Any]) -> MentionRow:
         is_read=bool(values[10]),
         snippet=values[11],
         match_state=values[12],
+        assignee=values[13],
+        tags=tuple(values[14].split("\x1f")) if values[14] else (),
+        priority=values[15],
+        snoozed_until_ms=values[16],
     )
 
 
@@ -507,7 +515,7 @@ class MentionStore:
             match_score,
             matched,
             full_length,
-        ) = values[13:]
+        ) = values[17:]
         parent = None
         if in_reply_to:
             found = await fetch_one(

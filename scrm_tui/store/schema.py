@@ -402,6 +402,69 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        12,
+        [
+            # Working as a team. Who a mention is assigned to, until when it is
+            # snoozed (it leaves the open view and comes back unread), and its 0-100
+            # priority (NULL until scored).
+            "ALTER TABLE mentions ADD COLUMN assignee TEXT",
+            "CREATE INDEX mentions_assignee ON mentions(assignee, created_ms, id) "
+            "WHERE assignee IS NOT NULL",
+            "ALTER TABLE mentions ADD COLUMN snoozed_until_ms INTEGER",
+            "CREATE INDEX mentions_snoozed ON mentions(snoozed_until_ms) "
+            "WHERE snoozed_until_ms IS NOT NULL",
+            "ALTER TABLE mentions ADD COLUMN priority INTEGER",
+            # Keyset order for `o` (highest priority first): (priority, created_ms, id).
+            "CREATE INDEX mentions_priority ON mentions(priority, created_ms, id)",
+            # Tags, on mentions and on customers; matched case-insensitively.
+            """
+            CREATE TABLE mention_tags (
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                tag TEXT NOT NULL COLLATE NOCASE,
+                added_ms INTEGER NOT NULL,
+                added_by TEXT,
+                PRIMARY KEY (mention_id, tag)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX mention_tags_tag ON mention_tags(tag, mention_id)",
+            """
+            CREATE TABLE customer_tags (
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                tag TEXT NOT NULL COLLATE NOCASE,
+                added_ms INTEGER NOT NULL,
+                added_by TEXT,
+                PRIMARY KEY (customer_id, tag)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX customer_tags_tag ON customer_tags(tag, customer_id)",
+            # Each running scrm process an agent works in ("host:pid:start"), with a
+            # heartbeat: who is present, and whose claims are still alive.
+            """
+            CREATE TABLE presence (
+                holder TEXT PRIMARY KEY,
+                agent TEXT NOT NULL,
+                started_ms INTEGER NOT NULL,
+                heartbeat_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX presence_agent ON presence(agent)",
+            # An agent answering or escalating a mention. A claim whose holder has
+            # stopped beating (quit, kill -9, idle) blocks no one.
+            """
+            CREATE TABLE claims (
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                agent TEXT NOT NULL,
+                holder TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('reply', 'post', 'escalate')),
+                since_ms INTEGER NOT NULL,
+                heartbeat_ms INTEGER NOT NULL,
+                PRIMARY KEY (mention_id, agent)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX claims_holder ON claims(holder)",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
