@@ -238,9 +238,9 @@ async def test_esc_while_a_slow_send_is_under_way_closes_the_composer_once(
         gate = asyncio.Event()
         send = replies.send
 
-        async def slow_send(*args: Any) -> None:
+        async def slow_send(*args: Any, **kwargs: Any) -> None:
             await gate.wait()  # the write lock is held elsewhere
-            await send(*args)
+            await send(*args, **kwargs)
 
         monkeypatch.setattr(replies, "send", slow_send)
         await pilot.press("r")

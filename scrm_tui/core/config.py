@@ -62,6 +62,10 @@ MIN_INTERVAL_S = 1.0
 MIN_DEMO_INTERVAL_S = 0.1
 # An escalation due in less than this would be late before anyone could read it.
 MIN_SLA_S = 60.0
+# A form idle for less than this would drop its claim while the agent reads the post.
+MIN_CLAIM_IDLE_S = 1.0
+DEFAULT_CLAIM_IDLE_S = 600.0
+MAX_AGENT_NAME = 64
 VISIBILITIES = ("follow", "public", "unlisted", "private", "direct")
 DEFAULT_SLA_S = {"P1": 3600.0, "P2": 4 * 3600.0, "P3": 24 * 3600.0, "P4": 72 * 3600.0}
 
@@ -166,6 +170,11 @@ class Config:
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     """Each source to poll and its settings ([sources.hackernews], ...)."""
+    team_agents: tuple[str, ...] = ()
+    """[team] agents: the people work can go to, besides those who have opened scrm."""
+    claim_idle_s: float = DEFAULT_CLAIM_IDLE_S
+    """[team] claim_idle: a composer or escalate form with no key pressed for this long
+    stops claiming its mention (others are no longer told someone is answering)."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -281,6 +290,15 @@ EXAMPLE = """\
 # [github]
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
 
+[team]
+# The agents work can be assigned to (everyone who has opened scrm on this database
+# is known too).
+# agents = ["dana", "kate"]
+# Opening the composer (r, R) or the escalate form (e) claims the mention: every
+# other terminal shows "✎ dana, 12s" until the form closes. A form with no key
+# pressed for this long stops claiming.
+# claim_idle = "10m"
+
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
 # sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }
@@ -314,8 +332,10 @@ _SECTIONS: dict[str, set[str]] = {
         "teams",
         "watch",
         "sources",
+        "team",
         *NETWORK_KEYS,
     },
+    "team": {"agents", "claim_idle"},
     "watch": {"terms", "backfill"},
     "reply": {"done_on_send"},
     "escalation": {"sla"},
@@ -497,6 +517,8 @@ def parse_config(text: str, source: str = "config") -> Config:
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
+        team_agents=_team_agents(get("team", "agents", list), file),
+        claim_idle_s=_claim_idle(get("team", "claim_idle", (str, int, float)), file),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -512,6 +534,42 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     except WatchError as error:
         raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
+
+
+def _team_agents(names: list[Any] | None, file: _File) -> tuple[str, ...]:
+    """Agent names: each a short single line, given once."""
+    if names is None:
+        return ()
+    where = file.where("agents", "team")
+    seen: list[str] = []
+    for index, name in enumerate(names, 1):
+        problem = None
+        if not isinstance(name, str) or not name.strip():
+            problem = "must be a name (a non-empty string)"
+        elif name != name.strip() or any(not c.isprintable() for c in name):
+            problem = "must not hold control characters or start or end with a space"
+        elif len(name) > MAX_AGENT_NAME:
+            problem = f"is longer than {MAX_AGENT_NAME} characters"
+        elif name in seen:
+            problem = "is listed twice"
+        if problem is not None:
+            raise ConfigError(
+                f"{where}: 'team.agents' entry {index} ({sanitize.for_message(name)}) {problem}"
+            )
+        seen.append(name)
+    return tuple(seen)
+
+
+def _claim_idle(value: str | float | None, file: _File) -> float:
+    if value is None:
+        return DEFAULT_CLAIM_IDLE_S
+    return _duration(
+        value,
+        "team.claim_idle",
+        file.where("claim_idle", "team"),
+        '"10m" or "90s"',
+        MIN_CLAIM_IDLE_S,
+    )
 
 
 def _backfill(value: str | None, file: _File) -> float:

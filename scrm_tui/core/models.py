@@ -147,6 +147,7 @@ class MentionRow:
     snoozed_until_ms: int | None = None
     claimed_by: str | None = None  # an agent answering or escalating it now (live claim)
     claimed_ms: int | None = None  # since when
+    claimed_kind: str | None = None  # reply, post or escalate
 
     @property
     def suggested(self) -> bool:

@@ -35,6 +35,7 @@ from scrm_tui.store.outbox import OutboxStore
 if TYPE_CHECKING:
     from scrm_tui.service.escalations import Escalations
     from scrm_tui.service.outbox import OutboxWorker
+    from scrm_tui.service.presence import Presence
     from scrm_tui.service.replies import Replies
 
 # Contacts made outside the social networks, logged by hand in the customer view.
@@ -62,7 +63,7 @@ class Inbox:
         self.db = db
         self.agent = agent
         self.clock = clock
-        self.mentions = MentionStore(db)
+        self.mentions = MentionStore(db, self.now_ms)
         self.customers = CustomerStore(db)
         self.linker = Linker(db, agent, self.now_ms)
         self.merges = MergeStore(db)
@@ -70,6 +71,7 @@ class Inbox:
         self.config = Config()
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
+        self._presence: Presence | None = None
         self.creds = Credentials()
         self._worker: OutboxWorker | None = None
         self._queued: list[Callable[[], None]] = []
@@ -81,6 +83,8 @@ class Inbox:
         return cls(await Database.open(path), agent, clock)
 
     async def close(self) -> None:
+        if self._presence is not None:
+            await self._presence.leave()  # claims end with a clean exit, not after a TTL
         if self._worker is not None:
             await self._worker.dispatcher.aclose()
         await self.db.close()
@@ -104,6 +108,8 @@ class Inbox:
                 self._worker.dispatcher.creds = creds
         if self._worker is not None:
             self._worker.done_on_send = config.done_on_reply
+        if self._presence is not None:
+            self._presence.idle_s = config.claim_idle_s
         # Made again on next use, with these settings.
         self._replies = self._escalations = None
 
@@ -131,6 +137,25 @@ class Inbox:
             self._escalations.creds = self.creds
             self._escalations.policy = EscalationPolicy(self.config.teams, dict(self.config.sla_s))
         return self._escalations
+
+    @property
+    def presence(self) -> Presence:
+        """This process at work: its presence, and the mentions it claims (made once)."""
+        if self._presence is None:
+            from scrm_tui.service.presence import Presence
+
+            self._presence = Presence(
+                self.db, self.agent, self.now_ms, idle_s=self.config.claim_idle_s
+            )
+        return self._presence
+
+    async def known_agents(self) -> list[str]:
+        """Everyone work can go to: agents who have opened scrm here, and [team] agents."""
+        return await self.presence.known_agents(self.config.team_agents)
+
+    async def present_agents(self) -> list[str]:
+        """Agents with scrm open on this database now."""
+        return await self.presence.present_agents()
 
     # ---------------------------------------------------------------- outbox
 

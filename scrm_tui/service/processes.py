@@ -1,6 +1,6 @@
-"""Who a process is ("host:pid") and whether one named so is gone, for claims and leases
-that another scrm process on the same host may take over at once; and helper processes
-that end with the process that started them."""
+"""Who a process is ("host:pid"; "host:pid:start" for an agent's session) and whether
+one named so is gone, for claims and leases that another scrm process on the same host
+may take over at once; and helper processes that end with the process that started them."""
 
 from __future__ import annotations
 
@@ -19,6 +19,25 @@ PARENT_CHECK_S = 1.0
 
 def process_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def session_id() -> str:
+    """This process as "host:pid:start" (start: when it began, epoch ms), for rows that
+    say who is at work: a later process that reuses the pid is not taken for this one."""
+    started = _started_ms(os.getpid()) or int(time.time() * 1000)
+    return f"{process_id()}:{started}"
+
+
+def session_gone(holder: str) -> bool:
+    """True when `holder` ("host:pid:start", or "host:pid") ran on this host and that
+    process is no longer running: its pid is gone, or belongs to a later process.
+    Another host's process cannot be checked: its heartbeat has to run out."""
+    if holder.count(":") < 2:
+        return gone_here(holder)  # the two-part form
+    process, _, start = holder.rpartition(":")
+    if process.rpartition(":")[0] != socket.gethostname() or not start.isdigit():
+        return False
+    return not alive_here(process, int(start))
 
 
 def gone_here(holder: str) -> bool:

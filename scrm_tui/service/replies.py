@@ -12,6 +12,7 @@ from scrm_tui.core import templates as tpl
 from scrm_tui.core.locations import config_dir
 from scrm_tui.core.models import NETWORK_NAMES, MentionDetail, OutboxItem
 from scrm_tui.core.outgoing import MastodonAccount
+from scrm_tui.core.team import AnswerMark
 from scrm_tui.core.textlimits import Measure, measure
 from scrm_tui.core.tid import new_tid
 from scrm_tui.service.credentials import Credentials
@@ -43,6 +44,9 @@ class Compose:
     url_length: int = 23
     values: dict[str, str | None] = field(default_factory=dict)
     earlier: tuple[OutboxItem, ...] = ()  # replies already sent or queued
+    # The outbox as it was for these mentions when the composer opened: an answer
+    # that is news since then holds the send (see OutboxStore.enqueue).
+    mark: AnswerMark = field(default_factory=AnswerMark)
 
     @property
     def manual(self) -> bool:
@@ -116,6 +120,7 @@ class Replies:
                 channel=channel,
             ),
             earlier=tuple(await self.outbox.for_mention(mention_id)),
+            mark=await self.outbox.mark_now([mention_id]),
         )
 
     def post_networks(self) -> list[tuple[str, str | None]]:
@@ -153,6 +158,7 @@ class Replies:
                 mention_url=None,
                 channel=channel,
             ),
+            mark=await self.outbox.mark_now(mention_ids),
         )
 
     async def save_draft(self, compose: Compose, text: str) -> None:
@@ -169,8 +175,12 @@ class Replies:
         if refusal:
             raise ReplyRefused(refusal)
 
-    async def send(self, compose: Compose, text: str) -> int:
-        """Queue the reply (or post); the outbox worker sends it."""
+    async def send(
+        self, compose: Compose, text: str, *, overriding: Sequence[OutboxItem] = ()
+    ) -> int:
+        """Queue the reply (or post); the outbox worker sends it. Raises AnswerHeld,
+        queueing nothing, when someone answered since the composer opened, apart from
+        the answers in `overriding` (the agent saw those and sends all the same)."""
         self._check(compose, text)
         if compose.manual_reason is not None:
             raise ReplyRefused(
@@ -188,12 +198,17 @@ class Replies:
             agent=self.agent,
             now_ms=self.now_ms(),
             draft_key=compose.draft_key,
+            mark=compose.mark,
+            overriding=overriding,
         )
         self.kick()
         return outbox_id
 
-    async def record_manual(self, compose: Compose, text: str) -> int:
-        """The reply was (or will be) made by hand on the network: record it as sent."""
+    async def record_manual(
+        self, compose: Compose, text: str, *, overriding: Sequence[OutboxItem] = ()
+    ) -> int:
+        """The reply was (or will be) made by hand on the network: record it as sent.
+        Held as `send` is."""
         self._check(compose, text)
         return await self.outbox.record_manual(
             channel=compose.channel,
@@ -205,6 +220,14 @@ class Replies:
             done=self.done_on_reply,
             draft_key=compose.draft_key,
             url=compose.url,
+            mark=compose.mark,
+            overriding=overriding,
+        )
+
+    async def drop_draft(self, compose: Compose, answered: Sequence[OutboxItem]) -> None:
+        """Others answered first and the agent leaves it to them: the draft goes."""
+        await self.outbox.drop_draft(
+            self.agent, compose.draft_key, compose.mention_ids, answered, self.now_ms()
         )
 
     # ---------------------------------------------------------------- templates

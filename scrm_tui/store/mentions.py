@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query
+from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 
@@ -39,7 +41,10 @@ _ROW_COLUMNS = f"""
     m.assignee,
     (SELECT group_concat(t.tag, char(31)) FROM
         (SELECT tag FROM mention_tags WHERE mention_id = m.id ORDER BY tag) t),
-    m.priority, m.snoozed_until_ms
+    m.priority, m.snoozed_until_ms,
+    (SELECT cl.agent || char(31) || cl.since_ms || char(31) || cl.kind FROM claims cl
+     WHERE cl.mention_id = m.id AND cl.agent != :agent AND cl.heartbeat_ms >= :claims_live
+     ORDER BY cl.since_ms LIMIT 1)
 """
 
 _JOINS = """
@@ -67,7 +72,16 @@ def _row(values: Sequence[Any]) -> MentionRow:
         tags=tuple(values[14].split("\x1f")) if values[14] else (),
         priority=values[15],
         snoozed_until_ms=values[16],
+        **_claim(values[17]),
     )
+
+
+def _claim(value: str | None) -> dict[str, Any]:
+    """The oldest live claim another agent holds on the row (your own is no warning)."""
+    if not value:
+        return {}
+    agent, since, kind = value.rsplit("\x1f", 2)
+    return {"claimed_by": agent, "claimed_ms": int(since), "claimed_kind": kind}
 
 
 def _existing_queries(keys: list[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
@@ -129,8 +143,10 @@ def _upto(plan: _Plan, upto: int | None) -> list[str]:
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, now_ms: Callable[[], int] | None = None):
         self.db = db
+        # The inbox's clock: which claims are live (tests run on a fixed one).
+        self.now_ms = now_ms or (lambda: int(time.time() * 1000))
         self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
         self._hits_serial = itertools.count(1)
         self._hits_max_id = 0
@@ -370,7 +386,12 @@ class MentionStore:
             f"SELECT {_ROW_COLUMNS} FROM {plan.source} {clause} "
             f"ORDER BY {order.replace('k.', key)} {tail}"
         )
-        return [_row(values) for values in await fetch_all(self.db.reader, sql, plan.params)]
+        params = {**plan.params, "claims_live": self._claims_live()}
+        return [_row(values) for values in await fetch_all(self.db.reader, sql, params)]
+
+    def _claims_live(self) -> int:
+        """Claims with a heartbeat from this moment on are live (the rows' ✎)."""
+        return self.now_ms() - CLAIM_TTL_MS
 
     async def page_older(
         self, query: Query, agent: str, key: Key | None, limit: int, upto: int | None = None
@@ -484,6 +505,7 @@ class MentionStore:
             marks = ",".join(f":i{index}" for index in range(len(chunk)))
             params: dict[str, Any] = {f"i{index}": value for index, value in enumerate(chunk)}
             params["agent"] = agent
+            params["claims_live"] = self._claims_live()
             sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE m.id IN ({marks})"
             rows.extend(_row(values) for values in await fetch_all(self.db.reader, sql, params))
         return rows
@@ -495,7 +517,11 @@ class MentionStore:
                    m.matched, m.text_length
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
-        values = await fetch_one(self.db.reader, sql, {"agent": agent, "id": mention_id})
+        values = await fetch_one(
+            self.db.reader,
+            sql,
+            {"agent": agent, "id": mention_id, "claims_live": self._claims_live()},
+        )
         if values is None:
             return None
         row = _row(values)
@@ -515,7 +541,7 @@ class MentionStore:
             match_score,
             matched,
             full_length,
-        ) = values[17:]
+        ) = values[18:]
         parent = None
         if in_reply_to:
             found = await fetch_one(

@@ -9,6 +9,8 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.models import OutboxItem, OutboxState, Status
+from scrm_tui.core.team import AnswerHeld, AnswerMark
+from scrm_tui.store.claims import IDS, ids_param, record
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.mentions import set_status_in
 
@@ -49,10 +51,15 @@ class OutboxStore:
         target: str | None = None,
         escalation_id: int | None = None,
         draft_key: str | None = None,
+        mark: AnswerMark | None = None,
+        overriding: Sequence[OutboxItem] = (),
     ) -> int:
         """Queue one post; its draft goes in the same transaction, so a crash leaves
-        either the draft or the queued post, never neither."""
+        either the draft or the queued post, never neither. With `mark`, an answer to
+        these mentions that is news since the draft was opened holds it (AnswerHeld,
+        nothing written); `overriding`: answers the agent saw and sends after anyway."""
         async with self.db.transaction() as conn:
+            await _hold_if_answered(conn, mention_ids, mark)
             outbox_id = await insert_outbox(
                 conn,
                 kind=kind,
@@ -69,6 +76,7 @@ class OutboxStore:
                 await conn.execute(
                     "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
                 )
+            await _record_overriding(conn, outbox_id, mention_ids, overriding, agent, now_ms)
         return outbox_id
 
     async def record_manual(
@@ -83,10 +91,14 @@ class OutboxStore:
         done: bool,
         draft_key: str | None,
         url: str | None,
+        mark: AnswerMark | None = None,
+        overriding: Sequence[OutboxItem] = (),
     ) -> int:
         """A reply made by hand elsewhere (a network with no write API, or no
-        credentials here): recorded as sent, with everything a sent reply changes."""
+        credentials here): recorded as sent, with everything a sent reply changes.
+        `mark` and `overriding` as for enqueue."""
         async with self.db.transaction() as conn:
+            await _hold_if_answered(conn, mention_ids, mark)
             outbox_id = await insert_outbox(
                 conn,
                 kind="manual",
@@ -106,8 +118,49 @@ class OutboxStore:
                 await conn.execute(
                     "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
                 )
+            await _record_overriding(conn, outbox_id, mention_ids, overriding, agent, now_ms)
             await _after_sent(conn, outbox_id, now_ms, done)
         return outbox_id
+
+    async def answers_since(self, mention_ids: Sequence[int], mark: AnswerMark) -> list[OutboxItem]:
+        """Answers to these mentions that are news since `mark` (a read)."""
+        return await _answers_since(self.db.reader, mention_ids, mark)
+
+    async def mark_now(self, mention_ids: Sequence[int]) -> AnswerMark:
+        """What the outbox holds now for these mentions, to tell news from it later."""
+        after = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM outbox")
+        unsent = await fetch_all(
+            self.db.reader,
+            f"""SELECT o.id FROM outbox o WHERE o.state IN ('pending', 'sending', 'failed')
+                AND o.kind IN ('reply', 'post')
+                AND o.id IN (SELECT outbox_id FROM outbox_mentions WHERE mention_id IN {IDS})
+                ORDER BY o.id""",
+            {"ids": ids_param(mention_ids)},
+        )
+        return AnswerMark(
+            after_id=int(after[0]) if after else 0, unsent=tuple(int(r[0]) for r in unsent)
+        )
+
+    async def drop_draft(
+        self,
+        agent: str,
+        key: str,
+        mention_ids: Sequence[int],
+        answered: Sequence[OutboxItem],
+        now_ms: int,
+    ) -> None:
+        """Give up a draft because others answered meanwhile; the history says so."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, key))
+            await record(
+                conn,
+                "collision",
+                mention_ids,
+                actor=agent,
+                now_ms=now_ms,
+                summary=f"dropped a draft: {_answered_by(answered)} answered first",
+                detail={"answered": [item.id for item in answered], "choice": "discard"},
+            )
 
     # ---------------------------------------------------------------- sending
 
@@ -423,6 +476,65 @@ async def insert_outbox(
         [(outbox_id, mention_id) for mention_id in mention_ids],
     )
     return outbox_id
+
+
+# Answers to a person (a reply, a macro post, one made by hand); webhooks are not.
+_ANSWER_KINDS = "('reply', 'post', 'manual')"
+
+
+async def _answers_since(
+    conn: aiosqlite.Connection, mention_ids: Sequence[int], mark: AnswerMark
+) -> list[OutboxItem]:
+    rows = await fetch_all(
+        conn,
+        f"""SELECT {_COLUMNS} FROM outbox o
+            WHERE o.kind IN {_ANSWER_KINDS} AND o.state != 'discarded'
+              AND o.id IN (SELECT outbox_id FROM outbox_mentions WHERE mention_id IN {IDS})
+              AND (o.id > :after OR (o.state = 'sent' AND o.id IN
+                                     (SELECT value FROM json_each(:unsent))))
+            ORDER BY o.id""",
+        {"ids": ids_param(mention_ids), "after": mark.after_id, "unsent": ids_param(mark.unsent)},
+    )
+    return [_item(row) for row in rows]
+
+
+async def _hold_if_answered(
+    conn: aiosqlite.Connection, mention_ids: Sequence[int], mark: AnswerMark | None
+) -> None:
+    """Raise AnswerHeld, inside the transaction that would queue, if someone answered
+    since `mark`: two agents sending at the same moment cannot both pass."""
+    if mark is None:
+        return
+    answered = await _answers_since(conn, mention_ids, mark)
+    if answered:
+        raise AnswerHeld(answered)
+
+
+def _answered_by(items: Sequence[OutboxItem]) -> str:
+    names = sorted({item.created_by or "someone" for item in items})
+    return ", ".join(names)
+
+
+async def _record_overriding(
+    conn: aiosqlite.Connection,
+    outbox_id: int,
+    mention_ids: Sequence[int],
+    overriding: Sequence[OutboxItem],
+    agent: str,
+    now_ms: int,
+) -> None:
+    """The agent saw others' answers and sent this one all the same: on the record."""
+    if not overriding:
+        return
+    await record(
+        conn,
+        "collision",
+        mention_ids,
+        actor=agent,
+        now_ms=now_ms,
+        summary=f"answered although {_answered_by(overriding)} had answered",
+        detail={"outbox": outbox_id, "answered": [i.id for i in overriding], "choice": "send"},
+    )
 
 
 async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, done: bool) -> None:

@@ -465,6 +465,20 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX claims_holder ON claims(holder)",
         ],
     ),
+    (
+        13,
+        [
+            # Every agent who has opened scrm on this database: whom work can be
+            # assigned to, besides the config's [team] agents.
+            """
+            CREATE TABLE agents (
+                name TEXT PRIMARY KEY,
+                first_seen_ms INTEGER NOT NULL,
+                last_seen_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -57,6 +57,7 @@ OUTBOX_POLL = 1.0
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
+PRESENCE_TICK = 1.0  # claims of a process that died are freed within this (and a poll)
 
 
 class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
@@ -92,6 +93,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.listener: Listener | None = None
         self._sending = False
         self._listening = False
+        self._ticking = False
         self.startup_error: str | None = None
         self._theme_refused: str | None = None
         if self.config.theme in self.available_themes:
@@ -137,6 +139,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             screen.post_message(InboxScreen.Stored())
 
         self.inbox.on_stored(stored)
+        self._be_present()
         if self.demo:
             await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"
@@ -157,6 +160,32 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # A re-match an interrupted import left owed is finished here, after the first
         # page is painted (Linker.resume_rematch; one process does it at a time).
         self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
+
+    def _be_present(self) -> None:
+        """Say this agent is here (the first tick), then keep the heartbeat and the
+        sweep going; a tick still running is not doubled."""
+
+        def tick() -> None:
+            if not self._ticking:
+                self._ticking = True
+                self._presence_tick()
+
+        self.set_interval(PRESENCE_TICK, tick, name="presence")
+        tick()
+
+    @work(group="presence", exit_on_error=False)
+    async def _presence_tick(self) -> None:
+        assert self.inbox is not None
+        presence = self.inbox.presence
+        try:
+            lapsed = await presence.tick()
+        finally:
+            self._ticking = False
+        if lapsed:
+            from scrm_tui.ui.claiming import ClaimsLapsed
+
+            for screen in self.screen_stack:  # the form that held them says so
+                screen.post_message(ClaimsLapsed(lapsed, presence.idle_s))
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,15 +17,21 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.models import OutboxItem
+from scrm_tui.core.team import AnswerHeld, who
 from scrm_tui.core.timefmt import age
+from scrm_tui.service.presence import Presence
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
+from scrm_tui.ui.claiming import ClaimedForm
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.inert import InertTextArea
+
+Attempt = Callable[[Sequence[OutboxItem]], Awaitable[object]]
 
 DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
 
-class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
+class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
     """Dismisses with what happened (for a notification), or None when closed."""
 
     BINDINGS = [
@@ -35,7 +42,9 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
         Binding("escape", "close", "Close (keeps draft)", id="compose.close"),
     ]
 
-    def __init__(self, replies: Replies, compose: Compose, title: str) -> None:
+    def __init__(
+        self, replies: Replies, compose: Compose, title: str, presence: Presence | None = None
+    ) -> None:
         super().__init__()
         self.replies = replies
         self.context = compose
@@ -43,6 +52,9 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
         self._saved = compose.text if compose.from_draft else ""
         self._save_timer: Timer | None = None
         self._busy = False
+        self._seen: tuple[OutboxItem, ...] = ()  # others' answers shown while held
+        kind = "post" if compose.draft_key == "post" else "reply"
+        self.hold_claims(presence, compose.mention_ids, kind)
 
     def compose(self) -> ComposeResult:
         ctx = self.context
@@ -118,6 +130,7 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
     def _changed(self) -> None:
         self._count()
         self._say("")
+        self.claim_activity()
         # Saved as you type (after a pause), so a crash or a dropped SSH session never
         # loses a long reply.
         if self._save_timer is not None:
@@ -134,8 +147,15 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
         await self.replies.save_draft(self.context, text)
         self._saved = text
 
+    @on(TextArea.SelectionChanged, "#compose-text")
+    def _moved(self) -> None:
+        self.claim_activity()
+
     def _say(self, text: str, style: str = "$error") -> None:
         self.query_one("#compose-message", Static).update(Content.styled(text, style))
+
+    def tell_claim(self, text: str) -> None:
+        self._say(text, "$warning")
 
     # ---------------------------------------------------------------- actions
 
@@ -191,9 +211,40 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
     @work(group="finish", exit_on_error=False)
     async def _send(self, text: str) -> None:
         with self._open_again_on_failure():
-            await self.replies.send(self.context, text)
-            what = "Post" if self.context.draft_key == "post" else "Reply"
-            self.dismiss(f"{what} queued for {self.context.network}: O shows the outbox.")
+            sent = await self._unless_held(
+                lambda seen: self.replies.send(self.context, text, overriding=seen)
+            )
+            if sent:
+                what = "Post" if self.context.draft_key == "post" else "Reply"
+                self.dismiss(f"{what} queued for {self.context.network}: O shows the outbox.")
+
+    async def _unless_held(self, attempt: Attempt) -> bool:
+        """Run `attempt`; when someone answered meanwhile, show their answers and do
+        what the agent chooses. True once it went through; False when the agent went
+        back to editing, or discarded (the composer is closed then)."""
+        from scrm_tui.ui.screens.collision import HeldScreen
+
+        while True:
+            try:
+                await attempt(self._seen)
+                return True
+            except AnswerHeld as held:
+                choice = await self.app.push_screen_wait(
+                    HeldScreen(held.items, self.replies.now_ms())
+                )
+                # What was shown is known now: only newer answers hold it again.
+                self.context = replace(self.context, mark=self.context.mark.seen(held.items))
+                self._seen = (*self._seen, *held.items)
+            if choice == "discard":
+                await self.replies.drop_draft(self.context, self._seen)
+                names = ", ".join(sorted({who(i.created_by or "") for i in self._seen}))
+                self.dismiss(f"Your reply is discarded: {names} answered first.")
+                return False
+            if choice != "send":
+                self._busy = False
+                self.area.focus()
+                self._say("Not sent. Edit it, or Ctrl+S sends it as it is.", "$warning")
+                return False
 
     def action_elsewhere(self) -> None:
         self._record(self.area.text, copy=True)
@@ -204,15 +255,20 @@ class ComposeScreen(ReportsFailures, ModalScreen[str | None]):
             return
         if not self._finishing():
             return
-        if copy:
-            # OSC 52: reaches the local clipboard over SSH and inside tmux too.
-            self.app.copy_to_clipboard(text)
-        self._write_manual(text)
+        self._write_manual(text, copy)
 
     @work(group="finish", exit_on_error=False)
-    async def _write_manual(self, text: str) -> None:
+    async def _write_manual(self, text: str, copy: bool) -> None:
         with self._open_again_on_failure():
-            await self.replies.record_manual(self.context, text)
+            recorded = await self._unless_held(
+                lambda seen: self.replies.record_manual(self.context, text, overriding=seen)
+            )
+            if not recorded:
+                return
+            if copy:
+                # OSC 52: reaches the local clipboard over SSH and inside tmux too. Only
+                # once recorded: a reply held because someone answered is not pasted.
+                self.app.copy_to_clipboard(text)
             where = f" Open {sanitize.inline(self.context.url)}" if self.context.url else ""
             self.dismiss(
                 "Copied to the clipboard and recorded as sent by hand."

@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import PRIORITIES
 from scrm_tui.service.escalations import TeamInfo
+from scrm_tui.service.presence import Presence
+from scrm_tui.ui.claiming import ClaimedForm
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -72,7 +74,7 @@ KEYS_ON_PRIORITY = keys_line(*_ALWAYS, ("←→ 1-4", "priority"), ("↑↓", "t
 KEYS_ON_TEAMS = keys_line(*_ALWAYS, ("↑↓", "team"), ("1-4", "priority"), ("enter", "next"))
 
 
-class EscalateScreen(ModalScreen[EscalationRequest | None]):
+class EscalateScreen(ClaimedForm, ModalScreen[EscalationRequest | None]):
     """A small form; Ctrl+S escalates, Esc cancels (nothing is written)."""
 
     BINDINGS = [
@@ -86,10 +88,18 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
         ),
     ]
 
-    def __init__(self, teams: list[TeamInfo], subject: str) -> None:
+    def __init__(
+        self,
+        teams: list[TeamInfo],
+        subject: str,
+        presence: Presence | None = None,
+        mention_id: int | None = None,
+    ) -> None:
         super().__init__()
         self.teams = teams
         self.subject = subject
+        if mention_id is not None:
+            self.hold_claims(presence, [mention_id], "escalate")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="escalate-box"):
@@ -125,6 +135,7 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
         # The note comes first, as in every other form here; team and priority
         # default to the first team and P3, and have keys that work from the note.
         self.set_focus(self.query_one(TextArea))
+        self.claim_on_open()
 
     def on_descendant_focus(self) -> None:
         focused = self.focused
@@ -136,6 +147,16 @@ class EscalateScreen(ModalScreen[EscalationRequest | None]):
             else KEYS_ON_TEAMS
         )
         self.query_one("#escalate-keys", Static).update(keys)
+
+    @on(TextArea.Changed)
+    @on(TextArea.SelectionChanged)
+    @on(OptionList.OptionHighlighted)
+    @on(RadioSet.Changed)
+    def _active(self) -> None:
+        self.claim_activity()
+
+    def tell_claim(self, text: str) -> None:
+        self.query_one("#escalate-message", Static).update(Content.styled(text, "$warning"))
 
     # ---------------------------------------------------------------- choices
 

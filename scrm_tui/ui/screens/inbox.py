@@ -22,6 +22,7 @@ from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
@@ -34,6 +35,7 @@ AGE_REFRESH = 15.0
 SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
+CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
 SAVING = "saving… (waiting for the database)"
 
 
@@ -152,6 +154,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.set_interval(self.poll_interval, self.check_changes, name="poll")
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
         self.set_interval(SOURCES_REFRESH, self.load_sources, name="sources")
+        self.set_interval(CLAIM_TICK, self._tick_claims, name="claims")
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
@@ -288,6 +291,10 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     def _refresh_ages(self) -> None:
         self.mention_list.refresh_ages()
+
+    def _tick_claims(self) -> None:
+        self.mention_list.refresh_claims()
+        self.detail.tick()
 
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def load_stats(self) -> None:
@@ -570,12 +577,23 @@ class InboxScreen(ReportsFailures, Screen[None]):
         except ReplyRefused as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return
+        if not await claim_for(self, self.inbox.presence, [row.id], "reply"):
+            return
         who = sanitize.handle(row.author_handle)
         title = f"Reply to {who} on {compose.network}"
+
+        def done(result: str | None) -> None:
+            self._release([row.id])
+            self._composed(result, row.id)
+
         self.app.push_screen(
-            ComposeScreen(self.inbox.replies, compose, title),
-            lambda result: self._composed(result, row.id),
+            ComposeScreen(self.inbox.replies, compose, title, self.inbox.presence), done
         )
+
+    @work(group="claims", exit_on_error=False)
+    async def _release(self, mention_ids: list[int]) -> None:
+        """The form closed (sent, closed, discarded): the claim ends for everyone."""
+        await self.inbox.presence.release(mention_ids)
 
     def _composed(self, result: str | None, mention_id: int | None) -> None:
         if result:
@@ -647,16 +665,21 @@ class InboxScreen(ReportsFailures, Screen[None]):
         except ReplyRefused as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return
+        if not await claim_for(self, self.inbox.presence, marked, "post"):
+            return
         title = f"One post on {compose.network} answering {len(marked)} mentions"
 
         def done(result: str | None) -> None:
+            self._release(marked)
             if result and not result.startswith("Draft kept"):
                 self.mention_list.set_marks(set())
                 self.update_status()
             self._composed(result, None)
             self.check_changes(force=True)
 
-        self.app.push_screen(ComposeScreen(self.inbox.replies, compose, title), done)
+        self.app.push_screen(
+            ComposeScreen(self.inbox.replies, compose, title, self.inbox.presence), done
+        )
 
     # ---------------------------------------------------------------- escalations
 
@@ -678,10 +701,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
         subject = f"{row.author_name or row.author_handle}: {row.snippet}"
 
         def chosen(request: EscalationRequest | None) -> None:
+            self._release([row.id])
             if request is not None:
                 self._escalate(row.id, request)
 
-        self.app.push_screen(EscalateScreen(teams, subject), chosen)
+        # Shown at once, so a note typed right after `e` goes into it; the form claims
+        # the mention as it opens.
+        presence = self.inbox.presence
+        self.app.push_screen(EscalateScreen(teams, subject, presence, row.id), chosen)
 
     @work(group="write", exit_on_error=False)
     async def _escalate(self, mention_id: int, request: object) -> None:

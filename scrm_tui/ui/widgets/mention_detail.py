@@ -11,11 +11,17 @@ from textual.content import Content
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import Escalation, OutboxItem, SentimentLabel, Status
+from scrm_tui.core.models import Escalation, MentionRow, OutboxItem, SentimentLabel, Status
 from scrm_tui.core.models import MentionDetail as Detail
+from scrm_tui.core.team import DOING
 from scrm_tui.core.timefmt import absolute, age
 from scrm_tui.ui.keys import InOrderKeys
-from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS, SUGGESTED_MARK
+from scrm_tui.ui.widgets.mention_list import (
+    CHANNEL_BADGES,
+    SENTIMENT_GLYPHS,
+    SUGGESTED_MARK,
+    claim_label,
+)
 
 _SENTIMENT_STYLE = {
     SentimentLabel.POSITIVE: "$success",
@@ -136,6 +142,17 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     return head, body, parent
 
 
+def describe_claim(row: MentionRow, now_ms: int) -> Content | None:
+    """`✎ dana, 12s · answering it now`: another agent is on this mention."""
+    label = claim_label(row, now_ms)
+    if not label:
+        return None
+    doing = DOING.get(row.claimed_kind or "", "working on")
+    return Content.assemble(
+        _plain(label.rstrip(), "bold $warning"), _plain(f" · {doing} it now", "$warning")
+    )
+
+
 OUTBOX_MARKS = {
     "sent": ("✓ sent", "$success"),
     "pending": ("… waiting to send", "$warning"),
@@ -221,9 +238,11 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.clock = clock
         self.mention_id: int | None = None
+        self._row: MentionRow | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content("Nothing selected."), id="detail-head")
+        yield Static(id="detail-claim", classes="-hidden")
         yield Static(id="detail-parent", classes="-hidden")
         yield Static(id="detail-text")
         yield Static(id="detail-answers", classes="-hidden")
@@ -248,6 +267,8 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         head = self.query_one("#detail-head", Static)
         parent_view = self.query_one("#detail-parent", Static)
         text = self.query_one("#detail-text", Static)
+        self._row = detail.row if detail is not None else None
+        self.tick()
         if detail is None:
             self.mention_id = None
             head.update(Content("Nothing selected."))
@@ -266,3 +287,10 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
             parent_view.remove_class("-hidden")
             parent_view.update(parent)
         text.update(body)
+
+    def tick(self) -> None:
+        """Show (or hide) the claim on the mention, with its time as of now."""
+        claim = describe_claim(self._row, int(self.clock() * 1000)) if self._row else None
+        line = self.query_one("#detail-claim", Static)
+        line.set_class(claim is None, "-hidden")
+        line.update(claim or Content(""))

@@ -14,6 +14,7 @@ from textual.strip import Strip
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SentimentLabel, Status
+from scrm_tui.core.team import elapsed, who
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.widgets.windowed_list import WindowedList
@@ -38,6 +39,16 @@ CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
 MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
+CLAIM_MARK = "✎"  # another agent is answering or escalating it right now
+CLAIM_NAME_CELLS = 10
+
+
+def claim_label(row: MentionRow, now_ms: int) -> str:
+    """`✎ dana, 12s ` when another agent is on the mention now, else nothing."""
+    if row.claimed_by is None or row.claimed_ms is None:
+        return ""
+    name = set_cell_size(who(row.claimed_by), CLAIM_NAME_CELLS).rstrip()
+    return f"{CLAIM_MARK} {name}, {elapsed(now_ms, row.claimed_ms)} "
 
 
 def author_label(row: MentionRow) -> str:
@@ -63,6 +74,7 @@ class MentionList(WindowedList):
         "mention-list--suggested",
         "mention-list--placeholder",
         "mention-list--marked",
+        "mention-list--claim",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
@@ -114,10 +126,11 @@ class MentionList(WindowedList):
         return self.window.get(self.cursor) if self.window else None
 
     def row_state(self, row: MentionRow) -> Hashable:
-        return (age(int(self.clock() * 1000), row.created_ms), row.id in self.marked)
+        now = int(self.clock() * 1000)
+        return (age(now, row.created_ms), row.id in self.marked, claim_label(row, now))
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
-        when, marked = state  # type: ignore[misc]
+        when, marked, claim = state  # type: ignore[misc]
         style_of = self.get_component_rich_style
         base = self.rich_style
         if marked:
@@ -166,6 +179,10 @@ class MentionList(WindowedList):
             segments.append(part(" " + author, author_cells))
         segments.append(part(" ", 1))
         snippet_cells = max(width - fixed, 0)
+        if claim:
+            claim_cells = min(cell_len(claim), snippet_cells)
+            segments.append(part(claim, claim_cells, style_of("mention-list--claim")))
+            snippet_cells -= claim_cells
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))
         total = sum(cell_len(segment.text) for segment in segments)
         if total < width:
@@ -175,3 +192,14 @@ class MentionList(WindowedList):
     def refresh_ages(self) -> None:
         """Ages are drawn relative to now: repaint so '3m' becomes '4m'."""
         self.refresh()
+
+    def refresh_claims(self) -> None:
+        """A claim's time ticks by the second: repaint the visible rows that have one."""
+        window = self.window
+        if window is None:
+            return
+        top = round(self.scroll_offset.y)
+        for index in range(top, top + self._height):
+            row = window.get(index)
+            if row is not None and row.claimed_by is not None:
+                self.refresh_line(index)

@@ -1,0 +1,158 @@
+"""This process at work: its presence and heartbeat, the claims it holds while a form is
+open, and the sweep that frees what dead processes held.
+
+Every heartbeat is a commit, and every commit wakes every open terminal's change poll:
+presence beats rarely, claims (which must stay within CLAIM_TTL_MS) a little more
+often, and both go in one commit. The sweep that looks for dead holders only reads,
+and writes only when it found one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from scrm_tui.core.team import CLAIM_TTL_MS, Claim
+from scrm_tui.service.processes import session_gone, session_id
+from scrm_tui.store.claims import ClaimStore
+from scrm_tui.store.db import Database, StoreError
+from scrm_tui.store.presence import PresenceStore
+
+PRESENCE_BEAT_MS = 15_000
+PRESENCE_TTL_MS = 3 * PRESENCE_BEAT_MS  # present: a beat this fresh (two may be missed)
+CLAIM_BEAT_MS = CLAIM_TTL_MS // 3  # a claim outlives two missed beats
+DEFAULT_IDLE_S = 600.0  # [team] claim_idle: a form left this long stops claiming
+
+
+@dataclass
+class Held:
+    """A claim this process holds: what for, and when its form last saw a key."""
+
+    kind: str
+    touched_ms: int
+
+
+class Presence:
+    """One process's presence and claims, as `agent`."""
+
+    def __init__(
+        self,
+        db: Database,
+        agent: str,
+        now_ms: Callable[[], int],
+        *,
+        idle_s: float = DEFAULT_IDLE_S,
+        holder: str | None = None,
+    ) -> None:
+        self.store = PresenceStore(db)
+        self.claims = ClaimStore(db)
+        self.agent = agent
+        self.now_ms = now_ms
+        self.idle_s = idle_s
+        self.holder = holder or session_id()
+        self.held: dict[int, Held] = {}
+        self.started = False
+        self.left = False
+        self._beat_ms: int | None = None
+
+    # ---------------------------------------------------------------- presence
+
+    async def start(self) -> None:
+        """Register this process (and the agent, among those known)."""
+        now = self.now_ms()
+        await self.store.register(self.holder, self.agent, now)
+        self._beat_ms = now
+        self.started = True
+
+    async def tick(self) -> list[int]:
+        """Called about once a second: register on the first call (or until a busy
+        database lets it), release claims whose form has been idle too long (returned,
+        so their form can say so), beat when due, and free what processes that are gone
+        held."""
+        if self.left:
+            return []
+        if not self.started:
+            await self.start()
+        now = self.now_ms()
+        lapsed = [
+            mention_id
+            for mention_id, held in self.held.items()
+            if now - held.touched_ms >= self.idle_s * 1000
+        ]
+        if lapsed:
+            await self.release(lapsed)
+        due = CLAIM_BEAT_MS if self.held else PRESENCE_BEAT_MS
+        if self._beat_ms is None or now - self._beat_ms >= due:
+            await self.store.beat(self.holder, self.agent, now, sorted(self.held))
+            self._beat_ms = now
+        await self.sweep(now)
+        return lapsed
+
+    async def sweep(self, now_ms: int) -> list[str]:
+        """Forget holders that are gone: on this host the moment their process ends
+        (kill -9 included), elsewhere once their heartbeat is older than the TTL."""
+        dead = [
+            holder
+            for holder, beat_ms in await self.store.holders()
+            if holder != self.holder
+            and (session_gone(holder) or beat_ms < now_ms - PRESENCE_TTL_MS)
+        ]
+        await self.store.drop(dead)
+        return dead
+
+    async def leave(self) -> None:
+        """A clean exit: presence and claims end now (a database that refuses is left
+        to the sweep of the others)."""
+        was_here = self.started or bool(self.held)
+        self.left = True
+        self.started = False
+        self.held.clear()
+        if not was_here:
+            return
+        with contextlib.suppress(StoreError):
+            await self.store.leave(self.holder, self.agent, self.now_ms())
+
+    async def present_agents(self) -> list[str]:
+        """Agents with scrm open now (a fresh heartbeat, from a process not known dead)."""
+        rows = await self.store.present(self.now_ms() - PRESENCE_TTL_MS)
+        return sorted({agent for holder, agent in rows if not session_gone(holder)})
+
+    async def known_agents(self, configured: Iterable[str] = ()) -> list[str]:
+        """Every agent who has opened scrm on this database, and those configured."""
+        return sorted({*await self.store.agents(), *configured})
+
+    # ---------------------------------------------------------------- claims
+
+    async def claim(self, mention_ids: Sequence[int], kind: str) -> list[Claim]:
+        """Claim these mentions while a form is open; returns the live claims of other
+        agents on them (the caller asks whether to go on)."""
+        others = await self.claims.claim(mention_ids, self.agent, self.holder, kind, self.now_ms())
+        now = self.now_ms()
+        for mention_id in mention_ids:
+            self.held[mention_id] = Held(kind, now)
+        return others
+
+    def touch(self, mention_ids: Iterable[int]) -> bool:
+        """A key was pressed in the form: its claims are not idle. False when they had
+        lapsed already (the form claims them again)."""
+        now = self.now_ms()
+        found = False
+        for mention_id in mention_ids:
+            held = self.held.get(mention_id)
+            if held is not None:
+                held.touched_ms = now
+                found = True
+        return found
+
+    async def release(self, mention_ids: Iterable[int]) -> None:
+        ids = [mention_id for mention_id in mention_ids if self.held.pop(mention_id, None)]
+        if ids:
+            await self.claims.release(ids, self.agent, self.holder)
+
+    async def went_on(self, mention_ids: Sequence[int], others: Sequence[Claim]) -> None:
+        """Recorded: this agent answers although others had claimed these."""
+        await self.claims.went_on(mention_ids, self.agent, others, self.now_ms())
+
+    async def others(self, mention_ids: Sequence[int]) -> list[Claim]:
+        return await self.claims.others(mention_ids, self.agent, self.now_ms())
