@@ -112,6 +112,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
             self.inbox.configure(self.config, creds)
+            # Before the first page is read: a commit by another process from here on
+            # (a claim made while this terminal starts) reaches the screen's poll.
+            await self.inbox.has_changed()
         except OpenError as error:
             self.startup_error = str(error)
             self.exit(1)

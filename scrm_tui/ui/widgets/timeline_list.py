@@ -33,6 +33,8 @@ KIND_LABELS = {
     "link": "link",
     "customer": "record",
     "merge": "merge",
+    "claim": "claim",  # went on although another agent was answering
+    "collision": "collis.",  # sent or dropped a reply after another agent's
 }
 DIRECTIONS = {"in": "←", "out": "→"}
 
