@@ -198,7 +198,7 @@ class Replies:
             agent=self.agent,
             now_ms=self.now_ms(),
             draft_key=compose.draft_key,
-            mark=compose.mark,
+            mark=compose.mark.seen(overriding),
             overriding=overriding,
         )
         self.kick()
@@ -220,7 +220,7 @@ class Replies:
             done=self.done_on_reply,
             draft_key=compose.draft_key,
             url=compose.url,
-            mark=compose.mark,
+            mark=compose.mark.seen(overriding),
             overriding=overriding,
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -233,7 +232,6 @@ class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
                     HeldScreen(held.items, self.replies.now_ms())
                 )
                 # What was shown is known now: only newer answers hold it again.
-                self.context = replace(self.context, mark=self.context.mark.seen(held.items))
                 self._seen = (*self._seen, *held.items)
             if choice == "discard":
                 await self.replies.drop_draft(self.context, self._seen)
