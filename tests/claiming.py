@@ -10,6 +10,7 @@ send DB AGENT MENTION GO     open the composer on MENTION, print "composing", an
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 from pathlib import Path
 
@@ -17,6 +18,18 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.team import AnswerHeld
 from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.processes import session_id
+
+SESSIONS = itertools.count(1)
+
+
+def own_session(inbox: Inbox) -> Inbox:
+    """Make `inbox` a session of its own, as if in a process of its own (this process,
+    said to have started a moment later): several agents in one test process."""
+    host_pid, _, start = session_id().rpartition(":")
+    inbox.presence.holder = f"{host_pid}:{int(start) + next(SESSIONS)}"
+    return inbox
+
 
 # Sending is only queued here (no worker runs): the instance is never contacted.
 ACCOUNT = {"mastodon": {"instance": "https://social.invalid", "token": "t"}}

@@ -3,7 +3,6 @@ a mention, when a claim ends, and a send held when someone answered meanwhile.""
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import socket
@@ -22,12 +21,12 @@ from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.presence import PRESENCE_TTL_MS
 from scrm_tui.service.processes import session_gone, session_id
+from tests.claiming import own_session
 from tests.clock import Clock
 from tests.conftest import NOW, mention
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = {"mastodon": {"instance": "https://social.invalid", "token": "t"}}
-SESSIONS = itertools.count(1)
 
 
 @pytest.fixture
@@ -42,9 +41,7 @@ async def agent(db_path: Path, name: str, clock: Clock, **config: object) -> Inb
     inbox = await Inbox.open(db_path, name, clock)
     settings = Config(networks=ACCOUNT, **config)  # type: ignore[arg-type]
     inbox.configure(settings, resolve(settings, {}))
-    host_pid, _, start = session_id().rpartition(":")
-    inbox.presence.holder = f"{host_pid}:{int(start) + next(SESSIONS)}"
-    return inbox
+    return own_session(inbox)
 
 
 @pytest.fixture
@@ -392,6 +389,6 @@ async def test_doctor_fails_a_bad_team_setting(tmp_path: Path) -> None:
     [check] = report.checks
     assert check.state == FAIL and report.exit_code == 2
     assert check.message == (
-        f"{config}, line 2: 'team.claim_idle' must be a duration like \"10m\" or \"90s\", "
+        f'{config}, line 2: \'team.claim_idle\' must be a duration like "10m" or "90s", '
         "not 'later'"
     )
