@@ -211,6 +211,7 @@ async def test_a_holder_on_another_host_is_dropped_once_its_heartbeat_is_old(
     assert rows_of(ben.db.path, "SELECT count(*) FROM claims") == [(0,)]
 
 
+@pytest.mark.xdist_group("subprocess")
 async def test_a_killed_claimer_frees_its_claim_at_once(db_path: Path, ben: Inbox) -> None:
     """kill -9: no clean exit, its heartbeat still fresh; the sweep of any other
     process on the host sees the process is gone and frees the claim at once."""
@@ -309,6 +310,7 @@ async def test_dropping_a_draft_after_a_hold_is_in_the_history(ana: Inbox, ben: 
     assert summary == "dropped a draft: ana answered first"
 
 
+@pytest.mark.xdist_group("subprocess")
 def test_two_agents_sending_at_the_same_moment_cannot_both_answer(tmp_path: Path) -> None:
     """Each agent's check and queueing is one transaction: of two processes that press
     send together, one queues and the other is held, round after round."""
