@@ -55,6 +55,13 @@ def claimed_here(screen: str) -> bool:
     return "✎" in top_row(screen) or "it now" in screen
 
 
+def write_and_send(terminal: Terminal, text: str, window: str | None = None) -> None:
+    """Type into the open composer, wait until it shows, and press Ctrl+S."""
+    terminal.keys(text, window=window)
+    terminal.wait_text(text, window=window)
+    terminal.keys("C-s", window=window)
+
+
 def two_agents(terminal: Terminal, tmp_path: Path, db: Path, config: str) -> None:
     """ana in the first window, ben in window "b", both on `db`, both showing it."""
     path = tmp_path / "config.toml"
@@ -95,13 +102,9 @@ def test_two_agents_never_answer_one_person_twice_by_accident(
         terminal.wait_text("Reply to user2@example.social", window="b")
 
         # ana sends first; ben's send is held and shows her reply; he sends anyway.
-        terminal.keys("Thanks, on it")
-        terminal.wait_text("Thanks, on it")
-        terminal.keys("C-s")
+        write_and_send(terminal, "Thanks, on it")
         terminal.wait_for(lambda _: server.count("mastodon") == 1, timeout=10)
-        terminal.keys("Fixed for you", window="b")
-        terminal.wait_text("Fixed for you", window="b")
-        terminal.keys("C-s", window="b")
+        write_and_send(terminal, "Fixed for you", window="b")
         screen = terminal.wait_text("Not sent: another answer went out", window="b")
         assert "ana · a reply ·" in screen
         assert "@user2@example.social Thanks, on it" in screen
@@ -121,16 +124,13 @@ def test_two_agents_never_answer_one_person_twice_by_accident(
         terminal.wait_text("2/2", window="b")
         terminal.keys("r", window="b")
         terminal.wait_text("Reply to user1@example.social", window="b")
-        terminal.keys("Looking into it", window="b")
         terminal.keys("r")
         terminal.wait_text("ben is answering this", timeout=5)
         terminal.keys("y")
         terminal.wait_text("Reply to user1@example.social")
-        terminal.keys("All good now")
-        terminal.wait_text("All good now")
-        terminal.keys("C-s")
+        write_and_send(terminal, "All good now")
         terminal.wait_for(lambda _: server.count("mastodon") == 3, timeout=10)
-        terminal.keys("C-s", window="b")
+        write_and_send(terminal, "Looking into it", window="b")
         terminal.wait_text("Not sent: another answer went out", window="b")
         terminal.keys("d", window="b")
         terminal.wait_text("Your reply is discarded: ana answered first", window="b")

@@ -213,11 +213,29 @@ async def test_the_escalate_form_claims_and_asks_over_another_escalation(
 # ---------------------------------------------------------------- a send held
 
 
-async def open_and_type(pilot: Pilot, text: str) -> None:
+async def held(pilot: Pilot, her: Inbox, mention_id: int, mine: str, theirs: str) -> None:
+    """Open the composer and write `mine`; dana answers meanwhile with `theirs`; Ctrl+S
+    is held and shows her answer."""
     await press(pilot, "r")
     assert isinstance(pilot.app.screen, ComposeScreen)
-    await pilot.press(*text)
+    await pilot.press(*mine)
     await settle(pilot)
+    compose = await her.replies.compose(mention_id)
+    await her.replies.send(compose, compose.text + theirs)
+    await asked(pilot, "ctrl+s", screen=HeldScreen)
+
+
+@asynccontextmanager
+async def answering_with_dana(
+    db_path: Path, clock: Clock, server: Loopback
+) -> AsyncIterator[tuple[Pilot, Inbox]]:
+    """The seeded inbox, able to send, and dana, able to send too."""
+    await seed(db_path)
+    async with (
+        as_tester(db_path, clock, **accounts(server)) as pilot,
+        dana(db_path, clock, server) as her,
+    ):
+        yield pilot, her
 
 
 def outbox(db_path: Path) -> list[tuple[str, str]]:
@@ -228,15 +246,8 @@ def outbox(db_path: Path) -> list[tuple[str, str]]:
 async def test_a_send_held_shows_the_other_reply_and_sends_anyway_on_s(
     db_path: Path, clock: Clock, server: Loopback
 ) -> None:
-    await seed(db_path)
-    async with (
-        as_tester(db_path, clock, **accounts(server)) as pilot,
-        dana(db_path, clock, server) as her,
-    ):
-        await open_and_type(pilot, "fixing it now")
-        theirs = await her.replies.compose(1)
-        await her.replies.send(theirs, theirs.text + "on it \x1b[2J[b]now[/b]")
-        await asked(pilot, "ctrl+s", screen=HeldScreen)
+    async with answering_with_dana(db_path, clock, server) as (pilot, her):
+        await held(pilot, her, 1, "fixing it now", "on it \x1b[2J[b]now[/b]")
         assert "dana · a reply · queued 0s ago" in shown(pilot, ".held-head")
         assert "on it ␛[2J[b]now[/b]" in shown(pilot, ".held-text")  # inert, as typed
         assert len(outbox(db_path)) == 1  # held: not queued
@@ -251,15 +262,8 @@ async def test_a_send_held_shows_the_other_reply_and_sends_anyway_on_s(
 async def test_after_a_hold_e_edits_and_d_discards(
     db_path: Path, clock: Clock, server: Loopback
 ) -> None:
-    await seed(db_path)
-    async with (
-        as_tester(db_path, clock, **accounts(server)) as pilot,
-        dana(db_path, clock, server) as her,
-    ):
-        await open_and_type(pilot, "fixing")
-        theirs = await her.replies.compose(1)
-        await her.replies.send(theirs, theirs.text + "on it")
-        await asked(pilot, "ctrl+s", screen=HeldScreen)
+    async with answering_with_dana(db_path, clock, server) as (pilot, her):
+        await held(pilot, her, 1, "fixing", "on it")
         await press(pilot, "e")
         assert isinstance(pilot.app.screen, ComposeScreen)
         assert "Not sent" in static_text(pilot, "#compose-message")
@@ -268,10 +272,7 @@ async def test_after_a_hold_e_edits_and_d_discards(
         assert outbox(db_path)[-1] == ("tester", "@user1@example.social fixing too")
 
         await press(pilot, "j")
-        await open_and_type(pilot, "let me look")
-        theirs = await her.replies.compose(2)
-        await her.replies.send(theirs, theirs.text + "done")
-        await asked(pilot, "ctrl+s", screen=HeldScreen)
+        await held(pilot, her, 2, "let me look", "done")
         await press(pilot, "d")
         assert isinstance(pilot.app.screen, InboxScreen)
         await wait_until(

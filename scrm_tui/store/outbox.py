@@ -76,7 +76,7 @@ class OutboxStore:
                 await conn.execute(
                     "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
                 )
-            await _record_overriding(conn, outbox_id, mention_ids, overriding, agent, now_ms)
+            await _record_collision(conn, mention_ids, overriding, agent, now_ms, sent=outbox_id)
         return outbox_id
 
     async def record_manual(
@@ -118,7 +118,7 @@ class OutboxStore:
                 await conn.execute(
                     "DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, draft_key)
                 )
-            await _record_overriding(conn, outbox_id, mention_ids, overriding, agent, now_ms)
+            await _record_collision(conn, mention_ids, overriding, agent, now_ms, sent=outbox_id)
             await _after_sent(conn, outbox_id, now_ms, done)
         return outbox_id
 
@@ -152,15 +152,7 @@ class OutboxStore:
         """Give up a draft because others answered meanwhile; the history says so."""
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM drafts WHERE agent = ? AND key = ?", (agent, key))
-            await record(
-                conn,
-                "collision",
-                mention_ids,
-                actor=agent,
-                now_ms=now_ms,
-                summary=f"dropped a draft: {_answered_by(answered)} answered first",
-                detail={"answered": [item.id for item in answered], "choice": "discard"},
-            )
+            await _record_collision(conn, mention_ids, answered, agent, now_ms)
 
     # ---------------------------------------------------------------- sending
 
@@ -510,30 +502,29 @@ async def _hold_if_answered(
         raise AnswerHeld(answered)
 
 
-def _answered_by(items: Sequence[OutboxItem]) -> str:
-    names = sorted({item.created_by or "someone" for item in items})
-    return ", ".join(names)
-
-
-async def _record_overriding(
+async def _record_collision(
     conn: aiosqlite.Connection,
-    outbox_id: int,
     mention_ids: Sequence[int],
-    overriding: Sequence[OutboxItem],
+    answered: Sequence[OutboxItem],
     agent: str,
     now_ms: int,
+    sent: int | None = None,
 ) -> None:
-    """The agent saw others' answers and sent this one all the same: on the record."""
-    if not overriding:
+    """What the agent did, knowing others had answered first: sent theirs all the same
+    (`sent`, its outbox id) or dropped it. On the record; nothing when no one had."""
+    if not answered:
         return
+    who = ", ".join(sorted({item.created_by or "someone" for item in answered}))
     await record(
         conn,
         "collision",
         mention_ids,
         actor=agent,
         now_ms=now_ms,
-        summary=f"answered although {_answered_by(overriding)} had answered",
-        detail={"outbox": outbox_id, "answered": [i.id for i in overriding], "choice": "send"},
+        summary=f"answered although {who} had answered"
+        if sent is not None
+        else f"dropped a draft: {who} answered first",
+        detail={"answered": [i.id for i in answered], "sent": sent},
     )
 
 

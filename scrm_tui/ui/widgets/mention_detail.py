@@ -239,6 +239,7 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         self.clock = clock
         self.mention_id: int | None = None
         self._row: MentionRow | None = None
+        self._claim: Content | None = None  # as shown
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content("Nothing selected."), id="detail-head")
@@ -289,8 +290,12 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         text.update(body)
 
     def tick(self) -> None:
-        """Show (or hide) the claim on the mention, with its time as of now."""
+        """Show (or hide) the claim on the mention, with its time as of now (called
+        every second: only a change is drawn)."""
         claim = describe_claim(self._row, int(self.clock() * 1000)) if self._row else None
+        if claim == self._claim:
+            return
+        self._claim = claim
         line = self.query_one("#detail-claim", Static)
         line.set_class(claim is None, "-hidden")
         line.update(claim or Content(""))
