@@ -166,7 +166,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
     def _be_present(self) -> None:
         """Say this agent is here (the first tick), then keep the heartbeat and the
-        sweep going; a tick still running is not doubled."""
+        sweep going; a tick still running is not doubled. (A tick is a worker of its
+        own: a worker that never ends would be waited for by whatever waits for the
+        app's work to finish.)"""
 
         def tick() -> None:
             if not self._ticking:
@@ -178,15 +180,17 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
     @work(group="presence", exit_on_error=False)
     async def _presence_tick(self) -> None:
+        from scrm_tui.ui.claiming import ClaimsLapsed
+
         assert self.inbox is not None
         presence = self.inbox.presence
         try:
             lapsed = await presence.tick()
+        except StoreError:
+            return  # busy or refused: the next tick tries again
         finally:
             self._ticking = False
         if lapsed:
-            from scrm_tui.ui.claiming import ClaimsLapsed
-
             for screen in self.screen_stack:  # the form that held them says so
                 screen.post_message(ClaimsLapsed(lapsed, presence.idle_s))
 
