@@ -290,17 +290,30 @@ async def test_a_claim_lapses_when_its_form_sits_idle_and_a_key_takes_it_again(
     db_path: Path, clock: Clock, server: Loopback
 ) -> None:
     await seed(db_path)
-    async with as_tester(db_path, clock, claim_idle_s=60.0, **accounts(server)) as pilot:
+    message = "#compose-message"
+    async with (
+        as_tester(db_path, clock, claim_idle_s=60.0, **accounts(server)) as pilot,
+        dana(db_path, clock) as her,
+    ):
         await press(pilot, "r")
         assert claims(db_path) == [(1, "tester", "reply")]
         clock.now += 61
-        await wait_until(
-            pilot, lambda: "No key for 1 min" in static_text(pilot, "#compose-message")
-        )
+        await wait_until(pilot, lambda: "No key for 1 min" in static_text(pilot, message))
         assert claims(db_path) == []
         await pilot.press("x")
         await wait_until(pilot, lambda: claims(db_path) == [(1, "tester", "reply")])
-        assert static_text(pilot, "#compose-message") == ""
+        assert static_text(pilot, message) == ""
+
+        # Lapsed again, and dana came meanwhile: the next key says so.
+        clock.now += 61
+        await wait_until(pilot, lambda: "No key for 1 min" in static_text(pilot, message))
+        await her.presence.claim([1], "reply")
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: "Meanwhile: dana is answering this (since 0s)." in static_text(pilot, message),
+        )
+        assert claims(db_path) == [(1, "dana", "reply"), (1, "tester", "reply")]
 
 
 # ---------------------------------------------------------------- snapshot

@@ -55,6 +55,7 @@ class ClaimedForm(_Base):
     presence: Presence | None = None
     claimed: tuple[int, ...] = ()
     claim_kind = "reply"
+    _reclaiming = False  # a claim taken again is being written: keys need not ask twice
 
     def hold_claims(self, presence: Presence | None, ids: Sequence[int], kind: str) -> None:
         self.presence, self.claimed, self.claim_kind = presence, tuple(ids), kind
@@ -71,14 +72,23 @@ class ClaimedForm(_Base):
 
     def claim_activity(self) -> None:
         """A key in the form (typing, moving, choosing)."""
-        if self.presence is not None and self.claimed and not self.presence.touch(self.claimed):
-            self._claim_again()
+        presence = self.presence
+        if presence is None or not self.claimed or presence.touch(self.claimed):
+            return
+        if not self._reclaiming:
+            self._reclaiming = True
+            self._claim_again(presence)
 
-    @work(group="claim-again", exclusive=True, exit_on_error=False)
-    async def _claim_again(self) -> None:
-        assert self.presence is not None
-        await self.presence.claim(self.claimed, self.claim_kind)
-        self.tell_claim("")
+    @work(group="claim-again", exit_on_error=False)
+    async def _claim_again(self, presence: Presence) -> None:
+        """Claim again after a lapse; who came meanwhile is said, not asked (the send
+        is checked all the same)."""
+        try:
+            others = await presence.claim(self.claimed, self.claim_kind)
+        finally:
+            self._reclaiming = False
+        lines = doing(others, presence.now_ms(), of=len(self.claimed))
+        self.tell_claim(f"Meanwhile: {'; '.join(lines)}." if lines else "")
 
     def on_claims_lapsed(self, message: ClaimsLapsed) -> None:
         if set(message.mention_ids) & set(self.claimed):
