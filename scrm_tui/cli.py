@@ -366,6 +366,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
             if not quiet and sys.stderr.isatty():
                 print(file=sys.stderr)
             await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
+            await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
     except asyncio.CancelledError:
         if not stopped_by:
             raise
@@ -747,6 +748,20 @@ async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
     if bar:
         print(file=sys.stderr)
     return done
+
+
+async def _finish_rescore(inbox: Any, bar: bool) -> None:
+    """Score the priorities a re-score still owes (stored before priorities existed, or
+    scored with weights since changed): `scoring [###.....]  10% 1,000/10,000 mentions`."""
+    await inbox.priorities.weights()  # weights new to the database owe a re-score
+    if not await inbox.priorities.rescore_owed():
+        return
+    print("scrm: scoring the priorities of stored mentions", file=sys.stderr)
+    await inbox.priorities.resume_rescore(
+        (lambda done, total: _bar("scoring", done, total, " mentions")) if bar else None
+    )
+    if bar:
+        print(file=sys.stderr)
 
 
 async def _import_customers(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.priority import PriorityWeights
 from scrm_tui.core.secrets import MARK
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
@@ -166,6 +167,12 @@ class Config:
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     """Each source to poll and its settings ([sources.hackernews], ...)."""
+    priority: PriorityWeights | None = None
+    """Weights of a mention's priority ([priority]); None: those the database holds."""
+    timezone: str | None = None
+    """Your time zone for snoozes (`mon` is your Monday); default: the system's."""
+    day_start: int = 9
+    """The hour a snooze to a day without a time (`mon`, `tomorrow`) ends."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -257,6 +264,31 @@ EXAMPLE = """\
 # A mention moves to done once a reply to it is sent.
 # done_on_send = true
 
+[team]
+# Your time zone for snoozes (`z`): `mon` is Monday here. Default: the system's.
+# timezone = "Europe/Berlin"
+# The hour a snooze to a day without a time (`mon`, `tomorrow`) ends.
+# day_start = 9
+
+[priority]
+# A mention's priority (0-100) is what each input earns, up to these points (together
+# at most 100), less `recency` points per day of age. A team shares one set: the
+# database keeps the weights, and a config that changes them re-scores every mention.
+# reach = 20        # followers on a log scale per network (HN points, Reddit score)
+# negative = 25     # how negative the post is
+# question = 15     # it asks something
+# tier = 25         # the customer's tier, as a share below
+# value = 15        # lifetime value: half the points at value_half
+# recency = 5       # points lost per day of age
+# value_half = 10000
+# other_tier = 0.25 # a tier not listed below
+# [priority.tiers]
+# enterprise = 1.0
+# business = 0.8
+# team = 0.6
+# pro = 0.5
+# free = 0.1
+
 # Accounts to reply with. Secrets (token, password, client_secret, refresh_token, a
 # webhook's url and secret) are best kept out of this file: give `<key>_env`, the
 # name of an environment variable, or set $SCRM_<NETWORK>_<KEY> (e.g.
@@ -314,8 +346,12 @@ _SECTIONS: dict[str, set[str]] = {
         "teams",
         "watch",
         "sources",
+        "team",
+        "priority",
         *NETWORK_KEYS,
     },
+    "team": {"timezone", "day_start"},
+    "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill"},
     "reply": {"done_on_send"},
     "escalation": {"sla"},
@@ -497,9 +533,109 @@ def parse_config(text: str, source: str = "config") -> Config:
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
+        priority=_priority(data.get("priority"), file),
+        timezone=_timezone(get("team", "timezone", str), file),
+        day_start=_day_start(get("team", "day_start", int), file),
         source=source,
         warnings=tuple(file.warnings),
     )
+
+
+def _timezone(name: str | None, file: _File) -> str | None:
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when a file names one
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{file.where('timezone', 'team')}: 'team.timezone' is "
+            f'{sanitize.for_message(name)!r}, not a time zone (e.g. "Europe/Berlin", '
+            '"America/New_York", "UTC")'
+        ) from None
+    return name
+
+
+def _day_start(hour: int | None, file: _File) -> int:
+    if hour is None:
+        return 9
+    if not 0 <= hour <= 23:
+        raise ConfigError(
+            f"{file.where('day_start', 'team')}: 'team.day_start' is {hour}; it must be an "
+            "hour from 0 to 23"
+        )
+    return hour
+
+
+def _number(table: dict[str, Any], key: str, where: str, low: float, high: float) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: 'priority.{sanitize.for_message(key)}' is {value!r}; it must be a "
+            f"number from {low:g} to {high:g}"
+        )
+    return float(value)
+
+
+def _priority(table: Any, file: _File) -> PriorityWeights | None:
+    """[priority]: the points each input may add (together at most 100), the decay per
+    day, and the tiers' shares. Absent: the weights the database already holds."""
+    if not table:
+        return None  # nothing set (the example config's empty table): the database's
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.at_header('priority')}: [priority] must be a table")
+    defaults = PriorityWeights()
+    found: dict[str, Any] = {}
+    for key in (*PriorityWeights.INPUTS, "recency"):
+        value = _number(table, key, file.where(key, "priority"), 0, 100)
+        if value is not None:
+            found[key] = value
+    half = table.get("value_half")
+    if half is not None:
+        if isinstance(half, bool) or not isinstance(half, (int, float)) or half <= 0:
+            raise ConfigError(
+                f"{file.where('value_half', 'priority')}: 'priority.value_half' is {half!r}; "
+                "it must be an amount above 0"
+            )
+        found["value_half"] = float(half)
+    other = _number(table, "other_tier", file.where("other_tier", "priority"), 0, 1)
+    if other is not None:
+        found["other_tier"] = other
+    tiers = table.get("tiers")
+    if tiers is not None:
+        where = file.at_header("priority.tiers")
+        if not isinstance(tiers, dict):
+            raise ConfigError(f"{where}: 'priority.tiers' must be a table of tier = share")
+        shares = {}
+        for name, share in tiers.items():
+            if (
+                isinstance(share, bool)
+                or not isinstance(share, (int, float))
+                or not 0 <= share <= 1
+            ):
+                raise ConfigError(
+                    f"{file.where(name, 'priority.tiers')}: tier "
+                    f"{sanitize.for_message(name)!r} has share {share!r}; it must be a number "
+                    "from 0 to 1 (its part of the tier points)"
+                )
+            shares[name.strip().lower()] = float(share)
+        found["tiers"] = shares
+    weights = PriorityWeights(**{**_fields_of(defaults), **found})
+    total = sum(getattr(weights, key) for key in PriorityWeights.INPUTS)
+    if total > 100:
+        raise ConfigError(
+            f"{file.at_header('priority')}: the [priority] points add up to {total:g}; "
+            f"{' + '.join(PriorityWeights.INPUTS)} must be at most 100, so that a priority "
+            "reads as a share"
+        )
+    return weights
+
+
+def _fields_of(weights: PriorityWeights) -> dict[str, Any]:
+    return {f.name: getattr(weights, f.name) for f in fields(weights)}
 
 
 def _watch_terms(terms: str | None, file: _File) -> str | None:

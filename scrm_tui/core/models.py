@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from scrm_tui.core.priority import UNSCORED_RANK
+
 
 class Channel(StrEnum):
     """Networks a mention can come from."""
@@ -30,6 +32,13 @@ NETWORK_NAMES: dict[str, str] = {
     "rss": "RSS",
     "x": "X",
 }
+
+
+class Order(StrEnum):
+    """How the inbox list is sorted (`o` switches)."""
+
+    NEWEST = "newest"  # newest first
+    PRIORITY = "priority"  # highest priority now first (core/priority.py)
 
 
 class Status(StrEnum):
@@ -94,6 +103,7 @@ class MentionIn:
     in_reply_to: str | None = None
     root: str | None = None  # the thread's first post, where the network says
     matched: str | None = None  # which watch term this mention matched
+    points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
 
 
 class NewMention(NamedTuple):
@@ -122,6 +132,7 @@ class NewMention(NamedTuple):
     root: str | None = None
     matched: str | None = None
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
+    points: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,7 @@ class MentionRow:
     snoozed_until_ms: int | None = None
     claimed_by: str | None = None  # an agent answering or escalating it now (live claim)
     claimed_ms: int | None = None  # since when
+    priority_rank: int | None = None  # the key of the priority order (core/priority.py)
 
     @property
     def suggested(self) -> bool:
@@ -160,6 +172,12 @@ class MentionRow:
     @property
     def sort_key(self) -> tuple[int, int]:
         """Position in the stream: newest first, ties broken by arrival."""
+        return (self.created_ms, self.id)
+
+    def key_in(self, order: Order) -> tuple[int, int]:
+        """Position in a list sorted by `order` (larger first)."""
+        if order is Order.PRIORITY:
+            return (UNSCORED_RANK if self.priority_rank is None else self.priority_rank, self.id)
         return (self.created_ms, self.id)
 
     @property
@@ -197,6 +215,10 @@ class MentionDetail:
     match_score: float | None = None  # the matcher's score, for an automatic link
     matched: str | None = None  # the watch term that brought this mention in
     full_length: int | None = None  # characters of the whole text, when `text` is cut
+    points: int | None = None  # HN points or Reddit score, when the network gave them
+    customer_value: float | None = None  # the customer's lifetime value
+    priority_why: str | None = None  # `P87: enterprise customer · negative · …`
+    snoozed_shown: str | None = None  # until when, in the agent's zone: `Mon 7 Dec 09:00 …`
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         mention.root,
         mention.matched,
         text if len(text) > TEXT_LIMIT else None,
+        mention.points,
     )
 
 
@@ -205,6 +206,12 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         url=_string(author_obj, "url", required=False, where="author.", limit=MAX_URL_LENGTH),
     )
 
+    points = obj.get("points")
+    if points is not None and (
+        isinstance(points, bool) or not isinstance(points, int) or points > SQLITE_MAX_INT
+    ):
+        raise RecordError(f"'points' must be a whole number (at most {SQLITE_MAX_INT:,})")
+
     return MentionIn(
         channel=channel,
         external_id=external_id,
@@ -215,6 +222,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         in_reply_to=_identifier(obj, "in_reply_to", required=False),
         root=_identifier(obj, "root", required=False),
         matched=_string(obj, "matched", required=False, limit=MAX_ID_LENGTH),
+        points=points,
     )
 
 

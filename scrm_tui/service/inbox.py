@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from scrm_tui.core.models import (
     MentionIn,
     MentionRow,
     NewMention,
+    Order,
     OutboxItem,
     SourceState,
     Status,
@@ -26,6 +27,8 @@ from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.linking import Linker
+from scrm_tui.service.priority import Priorities, StaleWeights
+from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
@@ -65,6 +68,8 @@ class Inbox:
         self.mentions = MentionStore(db)
         self.customers = CustomerStore(db)
         self.linker = Linker(db, agent, self.now_ms)
+        self.priorities = Priorities(db, agent, self.now_ms)
+        self.snoozes = Snoozes(db, agent, self.now_ms)
         self.merges = MergeStore(db)
         self.outbox = OutboxStore(db)
         self.config = Config()
@@ -98,6 +103,8 @@ class Inbox:
             auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
         )
         self.config = config
+        self.priorities.propose(config.priority)
+        self.snoozes.configure(config.timezone, config.day_start)
         if creds is not None:
             self.creds = creds
             if self._worker is not None:
@@ -242,7 +249,15 @@ class Inbox:
     async def store(self, rows: Sequence[NewMention], offered: int) -> IngestResult:
         """Write scored rows in one transaction; `offered` is how many mentions came in
         (the rest were duplicates)."""
-        stored = await self.mentions.insert_batch(rows, self.now_ms())
+        weights = await self.priorities.weights()
+        parts = await self.priorities.score_rows(rows, weights)
+        try:
+            stored = await self.mentions.insert_batch(rows, self.now_ms(), parts, weights)
+        except StaleWeights:
+            # Another process brought new weights since: score with those.
+            weights = await self.priorities.reload()
+            parts = await self.priorities.score_rows(rows, weights)
+            stored = await self.mentions.insert_batch(rows, self.now_ms(), parts, weights)
         if stored:
             # Before anyone is told: a new mention shows up already matched.
             await self.linker.match_pending()
@@ -319,35 +334,76 @@ class Inbox:
         return await self.mentions.count(query, self.agent, upto)
 
     async def page_older(
-        self, query: Query, key: Key | None, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        key: Key | None,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_older(query, self.agent, key, limit, upto)
+        return await self.mentions.page_older(query, self.agent, key, limit, upto, order)
 
     async def page_newer(
-        self, query: Query, key: Key, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        key: Key,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_newer(query, self.agent, key, limit, upto)
+        return await self.mentions.page_newer(query, self.agent, key, limit, upto, order)
 
     async def page_at(
-        self, query: Query, offset: int, limit: int, total: int | None, upto: int | None = None
+        self,
+        query: Query,
+        offset: int,
+        limit: int,
+        total: int | None,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_at(query, self.agent, offset, limit, total, upto)
+        return await self.mentions.page_at(query, self.agent, offset, limit, total, upto, order)
+
+    async def count_before(self, query: Query, key: Key, upto: int | None, order: Order) -> int:
+        """Where a row with `key` is in the list (how many come before it)."""
+        return await self.mentions.count_before(query, self.agent, key, upto, order)
+
+    async def listed_among(
+        self, query: Query, ids: Sequence[int], upto: int | None = None
+    ) -> list[MentionRow]:
+        """Which of these mentions the list for `query` holds now."""
+        return await self.mentions.listed_among(query, self.agent, ids, upto)
 
     async def arrivals(self, query: Query, after: int, upto: int, limit: int) -> list[MentionRow]:
         """Mentions matching `query` stored after id `after` up to `upto` (at most `limit`)."""
         return await self.mentions.arrivals(query, self.agent, after, upto, limit)
 
     async def tally(
-        self, query: Query, after: int, upto: int, keys: Sequence[Key]
+        self,
+        query: Query,
+        after: int,
+        upto: int,
+        keys: Sequence[Key],
+        order: Order = Order.NEWEST,
     ) -> tuple[int, list[int]]:
-        """How many such mentions there are, and how many are newer than each key."""
-        return await self.mentions.tally(query, self.agent, after, upto, keys)
+        """How many such mentions there are, and how many come before each key."""
+        return await self.mentions.tally(query, self.agent, after, upto, keys, order)
 
     async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
         return await self.mentions.rows_by_id(ids, self.agent)
 
     async def detail(self, mention_id: int) -> MentionDetail | None:
-        return await self.mentions.detail(mention_id, self.agent)
+        """One mention in full, with its priority explained for now."""
+        found = await self.mentions.detail(mention_id, self.agent)
+        if found is None:
+            return None
+        await self.priorities.weights()
+        until = found.row.snoozed_until_ms
+        return replace(
+            found,
+            priority_why=self.priorities.explain(found, self.now_ms()),
+            snoozed_shown=None if until is None else self.snoozes.when(until),
+        )
 
     async def ids_matching(self, query: Query, limit: int) -> list[int]:
         """The newest `limit` mentions matching a filter (to select them all)."""

@@ -18,16 +18,19 @@ from scrm_tui.core.models import (
     MentionDetail,
     MentionRow,
     NewMention,
+    Order,
     ParentPost,
     Sentiment,
     SentimentLabel,
     Status,
 )
+from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.core.query import Query
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
+from scrm_tui.store.priority import scored
 
-Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
+Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priority_rank, id)
 SNIPPET_CHARS = 400
 _CHUNK = 500
 
@@ -39,7 +42,7 @@ _ROW_COLUMNS = f"""
     m.assignee,
     (SELECT group_concat(t.tag, char(31)) FROM
         (SELECT tag FROM mention_tags WHERE mention_id = m.id ORDER BY tag) t),
-    m.priority, m.snoozed_until_ms
+    m.priority, m.snoozed_until_ms, m.priority_rank
 """
 
 _JOINS = """
@@ -67,6 +70,7 @@ def _row(values: Sequence[Any]) -> MentionRow:
         tags=tuple(values[14].split("\x1f")) if values[14] else (),
         priority=values[15],
         snoozed_until_ms=values[16],
+        priority_rank=values[17],
     )
 
 
@@ -118,6 +122,21 @@ class _Plan:
         return ("WHERE " + " AND ".join(parts)) if parts else ""
 
 
+def _key_columns(plan: _Plan, order: Order) -> tuple[str, str]:
+    """The columns that order a list, in SQL: by rank (priority) or by time."""
+    if order is Order.PRIORITY:
+        return "m.priority_rank", "m.id"
+    return f"{plan.key_table}.created_ms", f"{plan.key_table}.id"
+
+
+def _hide_snoozed(plan: _Plan) -> None:
+    """Snoozed mentions leave every list. The filter language (issue 11 point 4) does
+    this in `_plan`, with `is:snoozed` to see them; until it does, this does, and it
+    steps aside as soon as the plan says anything about snoozes."""
+    if not any("snoozed_until_ms" in part for part in plan.where):
+        plan.where.append("m.snoozed_until_ms IS NULL")
+
+
 def _upto(plan: _Plan, upto: int | None) -> list[str]:
     """The condition that leaves out mentions stored after id `upto` (if given)."""
     if upto is None:
@@ -145,23 +164,46 @@ class MentionStore:
             found.update((row[0], row[1]) for row in await fetch_all(self.db.reader, sql, params))
         return found
 
-    async def insert_batch(self, rows: Sequence[NewMention], now_ms: int) -> list[int]:
+    async def insert_batch(
+        self,
+        rows: Sequence[NewMention],
+        now_ms: int,
+        own_parts: Sequence[float] | None = None,
+        weights: PriorityWeights | None = None,
+    ) -> list[int]:
         """Store mentions and their authors in one transaction; return the new ids.
 
         A mention already stored (same channel and external id) is left as it is, so
-        ingesting the same input twice stores nothing twice.
+        ingesting the same input twice stores nothing twice. With `own_parts` (each
+        row's own part of its priority under `weights`) each is stored with its
+        priority; StaleWeights if the stored weights changed meanwhile.
         """
         if not rows:
             return []
         async with self.db.transaction() as conn:
             before = (await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM mentions") or (0,))[0]
             ids, profiles = await authors.resolve(conn, self._authors, rows)
+            author_ids = [ids[(r.channel, r.handle_key)] for r in rows]
+            if own_parts is not None and weights is not None:
+                scores = await scored(
+                    conn,
+                    weights,
+                    [
+                        (author, r.created_ms, own)
+                        for author, r, own in zip(author_ids, rows, own_parts, strict=True)
+                    ],
+                )
+                parts: Sequence[float | None] = own_parts
+            else:
+                scores = [(None, UNSCORED_RANK)] * len(rows)  # type: ignore[list-item]
+                parts = [None] * len(rows)
             await conn.executemany(
                 """
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
                                       ingested_ms, in_reply_to, compound, pos, neu, neg,
-                                      root_id, matched, text_length)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      root_id, matched, text_length, points, priority_base,
+                                      priority, priority_rank)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
                 [
@@ -169,7 +211,7 @@ class MentionStore:
                         r.channel,
                         r.external_id,
                         r.url,
-                        ids[(r.channel, r.handle_key)],
+                        author,
                         r.text,
                         r.created_ms,
                         now_ms,
@@ -181,8 +223,14 @@ class MentionStore:
                         r.root,
                         r.matched,
                         None if r.full_text is None else len(r.full_text),
+                        r.points,
+                        own,
+                        priority,
+                        rank,
                     )
-                    for r in rows
+                    for r, author, own, (priority, rank) in zip(
+                        rows, author_ids, parts, scores, strict=True
+                    )
                 ],
             )
             stored = [
@@ -360,42 +408,57 @@ class MentionStore:
         )
         self._hits_max_id = newest
 
+    async def _listed(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
+        """The plan of a list, whose rows come in an order (`_plan` says which rows)."""
+        plan = await self._plan(query, agent, by_id=by_id)
+        _hide_snoozed(plan)
+        return plan
+
     async def _select(
         self, plan: _Plan, extra: list[str], order: str, tail: str
     ) -> list[MentionRow]:
-        # `k.` in keyset conditions and orderings names the plan's key table.
-        key = f"{plan.key_table}."
-        clause = plan.clause(*(part.replace("k.", key) for part in extra))
-        sql = (
-            f"SELECT {_ROW_COLUMNS} FROM {plan.source} {clause} "
-            f"ORDER BY {order.replace('k.', key)} {tail}"
-        )
+        where = plan.clause(*extra)
+        sql = f"SELECT {_ROW_COLUMNS} FROM {plan.source} {where} ORDER BY {order} {tail}"
         return [_row(values) for values in await fetch_all(self.db.reader, sql, plan.params)]
 
     async def page_older(
-        self, query: Query, agent: str, key: Key | None, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        agent: str,
+        key: Key | None,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        """Up to `limit` rows after `key` in stream order (older), newest first; with
-        `upto`, only mentions stored up to that id (what a list has counted)."""
-        plan = await self._plan(query, agent)
+        """Up to `limit` rows after `key` in `order` (further down the list), first first;
+        with `upto`, only mentions stored up to that id (what a list has counted)."""
+        plan = await self._listed(query, agent)
         extra = _upto(plan, upto)
+        rank, tie = _key_columns(plan, order)
         if key is not None:
             plan.params["kc"], plan.params["ki"] = key
-            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
+            extra.append(f"({rank}, {tie}) < (:kc, :ki)")
         plan.params["limit"] = limit
-        return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
+        return await self._select(plan, extra, f"{rank} DESC, {tie} DESC", "LIMIT :limit")
 
     async def page_newer(
-        self, query: Query, agent: str, key: Key, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        agent: str,
+        key: Key,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        """Up to `limit` rows just before `key` in stream order (newer), newest first."""
-        plan = await self._plan(query, agent)
+        """Up to `limit` rows just before `key` in `order` (further up), first first."""
+        plan = await self._listed(query, agent)
+        rank, tie = _key_columns(plan, order)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
         rows = await self._select(
             plan,
-            ["(k.created_ms, k.id) > (:kc, :ki)", *_upto(plan, upto)],
-            "k.created_ms ASC, k.id ASC",
+            [f"({rank}, {tie}) > (:kc, :ki)", *_upto(plan, upto)],
+            f"{rank} ASC, {tie} ASC",
             "LIMIT :limit",
         )
         rows.reverse()
@@ -409,44 +472,64 @@ class MentionStore:
         limit: int,
         total: int | None = None,
         upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
         """Rows at positions [offset, offset+limit) for a far jump.
 
         Reads from whichever end is nearer, so `G` on a million rows costs the same as
         `g`; only a jump into the middle pays for an OFFSET scan.
         """
-        plan = await self._plan(query, agent)
+        plan = await self._listed(query, agent)
         extra = _upto(plan, upto)
+        rank, tie = _key_columns(plan, order)
         if total is not None and offset > total - offset - limit:
             start_from_end = max(total - offset - limit, 0)
             count = min(limit, total - offset)
             plan.params["limit"], plan.params["offset"] = count, start_from_end
             rows = await self._select(
-                plan, extra, "k.created_ms ASC, k.id ASC", "LIMIT :limit OFFSET :offset"
+                plan, extra, f"{rank} ASC, {tie} ASC", "LIMIT :limit OFFSET :offset"
             )
             rows.reverse()
             return rows
         plan.params["limit"], plan.params["offset"] = limit, offset
         return await self._select(
-            plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
+            plan, extra, f"{rank} DESC, {tie} DESC", "LIMIT :limit OFFSET :offset"
         )
 
     async def count(self, query: Query, agent: str, upto: int | None = None) -> int:
         """Rows matching `query`, only those with id <= `upto` if it is given."""
         bound = "m.id <= :upto" if upto is not None else "true"
         if query.is_empty:
-            sql = f"SELECT count(*) FROM mentions m WHERE {bound}"
+            # Less the snoozed ones, through their partial index: no scan either way.
+            sql = (
+                f"SELECT (SELECT count(*) FROM mentions m WHERE {bound}) - (SELECT count(*) "
+                f"FROM mentions m WHERE m.snoozed_until_ms IS NOT NULL AND {bound})"
+            )
             params: dict[str, Any] = {"upto": upto}
         else:
-            plan = await self._plan(query, agent)
+            plan = await self._listed(query, agent)
             plan.params["upto"] = upto
             sql = f"SELECT count(*) FROM {plan.source} {plan.clause(bound)}"
             params = plan.params
         row = await fetch_one(self.db.reader, sql, params)
         return int(row[0]) if row else 0
 
+    async def count_before(
+        self, query: Query, agent: str, key: Key, upto: int | None, order: Order
+    ) -> int:
+        """How many rows come before `key` in `order` (its position, were it listed)."""
+        plan = await self._listed(query, agent)
+        extra = _upto(plan, upto)
+        rank, tie = _key_columns(plan, order)
+        plan.params["kc"], plan.params["ki"] = key
+        extra.append(f"({rank}, {tie}) > (:kc, :ki)")
+        row = await fetch_one(
+            self.db.reader, f"SELECT count(*) FROM {plan.source} {plan.clause(*extra)}", plan.params
+        )
+        return int(row[0]) if row else 0
+
     async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:
-        plan = await self._plan(query, agent, by_id=True)
+        plan = await self._listed(query, agent, by_id=True)
         plan.params["after"], plan.params["upto"] = after, upto
         plan.where.append("m.id > :after AND m.id <= :upto")
         return plan
@@ -461,21 +544,43 @@ class MentionStore:
         return await self._select(plan, [], "m.id", "LIMIT :limit")
 
     async def tally(
-        self, query: Query, agent: str, after: int, upto: int, keys: Sequence[Key]
+        self,
+        query: Query,
+        agent: str,
+        after: int,
+        upto: int,
+        keys: Sequence[Key],
+        order: Order = Order.NEWEST,
     ) -> tuple[int, list[int]]:
         """How many matching mentions were stored after id `after` up to `upto`, and how
-        many of them come before each of `keys` in stream order (are newer)."""
+        many of them come before each of `keys` in `order`."""
         plan = await self._arrived(query, agent, after, upto)
         # Counting needs no author or customer columns; every mention has its author.
         source = plan.source.replace(_JOINS, "")
+        rank = "m.priority_rank" if order is Order.PRIORITY else "m.created_ms"
         sums = []
-        for index, (created_ms, mention_id) in enumerate(keys):
-            plan.params[f"c{index}"], plan.params[f"i{index}"] = created_ms, mention_id
-            sums.append(f", coalesce(sum((m.created_ms, m.id) > (:c{index}, :i{index})), 0)")
+        for index, key in enumerate(keys):
+            plan.params[f"c{index}"], plan.params[f"i{index}"] = key
+            sums.append(f", coalesce(sum(({rank}, m.id) > (:c{index}, :i{index})), 0)")
         sql = f"SELECT count(*){''.join(sums)} FROM {source} {plan.clause()}"
         row = await fetch_one(self.db.reader, sql, plan.params)
         values = [int(value) for value in row] if row else [0] * (len(keys) + 1)
         return values[0], values[1:]
+
+    async def listed_among(
+        self, query: Query, agent: str, ids: Sequence[int], upto: int | None
+    ) -> list[MentionRow]:
+        """Which of `ids` the list for `query` holds now (stored up to `upto`)."""
+        rows: list[MentionRow] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            plan = await self._listed(query, agent, by_id=True)
+            marks = ",".join(f":w{index}" for index in range(len(chunk)))
+            plan.params.update({f"w{index}": value for index, value in enumerate(chunk)})
+            rows.extend(
+                await self._select(plan, [f"m.id IN ({marks})", *_upto(plan, upto)], "m.id", "")
+            )
+        return rows
 
     async def rows_by_id(self, ids: Sequence[int], agent: str) -> list[MentionRow]:
         rows: list[MentionRow] = []
@@ -492,7 +597,7 @@ class MentionStore:
         sql = f"""
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
-                   m.matched, m.text_length
+                   m.matched, m.text_length, m.points, c.lifetime_value
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         values = await fetch_one(self.db.reader, sql, {"agent": agent, "id": mention_id})
@@ -515,7 +620,9 @@ class MentionStore:
             match_score,
             matched,
             full_length,
-        ) = values[17:]
+            points,
+            customer_value,
+        ) = values[18:]
         parent = None
         if in_reply_to:
             found = await fetch_one(
@@ -543,6 +650,8 @@ class MentionStore:
             match_score=match_score,
             matched=matched,
             full_length=full_length,
+            points=points,
+            customer_value=customer_value,
         )
 
     async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# Step 13's triggers: a mention's priority at posting from its own part and its
+# author's customer's part (written out here, as released: never edited).
+_P0 = (
+    "min(100, max(0, CAST(round(priority_base + coalesce((SELECT p.points FROM "
+    "customer_points p WHERE p.customer_id = {customer}), 0)) AS INTEGER)))"
+)
+_RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
+
 # Each migration is a list of statements run in one transaction. Never edit a
 # released step: add a new one. Statements are kept apart (not one script) so they
 # run inside our own BEGIN IMMEDIATE; executescript() would commit first.
@@ -463,6 +471,82 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ) WITHOUT ROWID
             """,
             "CREATE INDEX claims_holder ON claims(holder)",
+        ],
+    ),
+    (
+        13,
+        [
+            # Priority, stored so that it never needs rewriting as time passes (see
+            # core/priority.py): `priority` is P at posting (0-100), `priority_rank`
+            # when it would have decayed to 0, the key `o` sorts by. `priority_base` is
+            # the mention's own part (reach, sentiment, question), so a link to a
+            # customer or a change of tier re-scores in SQL, without the text.
+            "ALTER TABLE mentions ADD COLUMN points INTEGER",  # HN points, Reddit score
+            "ALTER TABLE mentions ADD COLUMN priority_base REAL",
+            # Below every real rank until scored: an unscored mention sorts last.
+            "ALTER TABLE mentions ADD COLUMN priority_rank INTEGER NOT NULL "
+            "DEFAULT -4611686018427387904",
+            "CREATE INDEX mentions_rank ON mentions(priority_rank, id)",
+            # The weights the stored priorities were computed with: one row, shared
+            # by every process on the file, so all of them score alike.
+            """
+            CREATE TABLE priority_weights (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                weights TEXT NOT NULL,
+                tier REAL NOT NULL,
+                other_tier REAL NOT NULL,
+                value REAL NOT NULL,
+                value_half REAL NOT NULL CHECK (value_half > 0),
+                ms_per_point INTEGER NOT NULL CHECK (ms_per_point > 0),
+                set_by TEXT,
+                set_ms INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE priority_tiers (
+                tier TEXT PRIMARY KEY COLLATE NOCASE,
+                share REAL NOT NULL
+            ) WITHOUT ROWID
+            """,
+            # A customer's part of a priority: tier share and lifetime value on a
+            # saturating scale (half the points at value_half). enrich/priority.py
+            # computes the same in Python to explain a score.
+            """
+            CREATE VIEW customer_points (customer_id, points) AS
+            SELECT c.id,
+                   w.tier * coalesce((SELECT t.share FROM priority_tiers t
+                                      WHERE t.tier = c.tier), w.other_tier)
+                   + w.value * max(coalesce(c.lifetime_value, 0), 0)
+                     / (max(coalesce(c.lifetime_value, 0), 0) + w.value_half)
+            FROM customers c, priority_weights w
+            """,
+            # Linking an author to a customer (or unlinking, merging) and changing a
+            # customer's tier or value re-score that author's mentions at once, by
+            # whichever code does it. P0 = round(base + customer part), 0-100, as
+            # core.priority.p0 does.
+            f"""
+            CREATE TRIGGER mentions_priority_on_link AFTER UPDATE OF customer_id ON authors
+            WHEN OLD.customer_id IS NOT NEW.customer_id
+            BEGIN
+                UPDATE mentions SET priority = {_P0.format(customer="NEW.customer_id")}
+                WHERE author_id = NEW.id AND priority_base IS NOT NULL;
+                UPDATE mentions SET priority_rank = {_RANK}
+                WHERE author_id = NEW.id AND priority_base IS NOT NULL;
+            END
+            """,
+            f"""
+            CREATE TRIGGER mentions_priority_on_customer
+            AFTER UPDATE OF tier, lifetime_value ON customers
+            WHEN OLD.tier IS NOT NEW.tier OR OLD.lifetime_value IS NOT NEW.lifetime_value
+            BEGIN
+                UPDATE mentions SET priority = {_P0.format(customer="NEW.id")}
+                WHERE priority_base IS NOT NULL
+                  AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
+                UPDATE mentions SET priority_rank = {_RANK}
+                WHERE priority_base IS NOT NULL
+                  AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
+            END
+            """,
         ],
     ),
 ]

@@ -157,6 +157,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # A re-match an interrupted import left owed is finished here, after the first
         # page is painted (Linker.resume_rematch; one process does it at a time).
         self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
+        # Likewise the priorities a re-score owes (an upgrade, new weights).
+        self.set_timer(LISTEN_DELAY, lambda: self._finish_rescore(screen), name="rescore-start")
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -188,6 +190,26 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 "(l on a mention to review).",
                 markup=False,
             )
+
+    @work(group="rescore", exit_on_error=False)
+    async def _finish_rescore(self, screen: InboxScreen) -> None:
+        """Score the mentions a re-score still owes, saying how far it is on the top line
+        (one process does it at a time; the list shows each page as it lands)."""
+        assert self.inbox is not None
+        await self.inbox.priorities.weights()  # weights new to the database owe one
+        if not await self.inbox.priorities.rescore_owed():
+            return
+
+        def progress(done: int, total: int) -> None:
+            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%")
+
+        try:
+            done = await self.inbox.priorities.resume_rescore(progress)
+        finally:
+            screen.show_work(None)
+        if done:
+            self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
+            screen.check_changes(force=True)
 
     def send_outbox(self) -> None:
         """One pass over the outbox (skipped while one runs: it would find nothing new)."""

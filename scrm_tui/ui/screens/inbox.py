@@ -18,9 +18,11 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, SourceState, Status
+from scrm_tui.core.models import MentionRow, Order, SourceState, Status
+from scrm_tui.core.priority import now_priority
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox, StoreError
+from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
@@ -79,6 +81,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("c", "customer", "Customer", id="inbox.customer"),
         Binding("l", "link", "Link author", id="inbox.link"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("z", "snooze", "Snooze", id="inbox.snooze"),
+        Binding("o", "order", "Order", id="inbox.order"),
         Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
@@ -114,6 +118,11 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
+        self.order = Order.NEWEST  # `o` switches to highest priority first and back
+        self._work: str | None = None  # background work under way, for the top line
+        self._next_wake: int | None = None  # when the next snooze ends
+        self._wake_known = False  # _next_wake was read since the last change
+        self._last_change = 0  # the newest snooze or wake-up this list has taken in
 
     # ---------------------------------------------------------------- layout
 
@@ -148,6 +157,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
         self.mention_list.focus()
+        self.mention_list.priority_at = self._priority_at
         self.update_status()
         self.set_interval(self.poll_interval, self.check_changes, name="poll")
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
@@ -181,12 +191,19 @@ class InboxScreen(ReportsFailures, Screen[None]):
             busy=self.busy_text,
             filter=None if self.query_.is_empty else self.query_.source,
             matched=window.size if window is not None and counted else None,
+            by_priority=self.order is Order.PRIORITY,
+            work=self._work,
         )
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
         badge.set_class(unseen > 0, "-visible")
         badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
         self.update_position()
+
+    def show_work(self, text: str | None) -> None:
+        """Say on the top line how far background work is (`scoring priorities 40%`)."""
+        self._work = text
+        self.update_status()
 
     def update_position(self) -> None:
         """`12/1,523` as in mutt: where the cursor is in the current list."""
@@ -239,28 +256,38 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     # ---------------------------------------------------------------- loading
 
-    def load_view(self, query: Query) -> None:
-        """Show the stream for `query`; keys typed meanwhile apply to the new list."""
+    def load_view(self, query: Query, *, stay_on: MentionRow | None = None) -> None:
+        """Show the stream for `query` in the current order; keys typed meanwhile apply to
+        the new list. `stay_on`: the mention to keep selected (if the list has it)."""
         self._requested = query
         self.mention_list.expect_window()
-        self._load_view(query)
+        self._load_view(query, stay_on=stay_on)
 
     @work(group="view", exclusive=True, exit_on_error=False)
     async def _load_view(
-        self, query: Query, first: tuple[StreamWindow, Worker[None]] | None = None
+        self,
+        query: Query,
+        first: tuple[StreamWindow, Worker[None]] | None = None,
+        stay_on: MentionRow | None = None,
     ) -> None:
         try:
+            # Snoozes and wake-ups from here on reach this list (resync).
+            last_change = await self.inbox.snoozes.last_change()
             if first is not None:
                 window, loading = first
                 await loading.wait()
             else:
-                window = StreamWindow(self.inbox, query)
+                window = StreamWindow(self.inbox, query, order=self.order)
                 await window.start()
+            place = await self._place_of(window, stay_on)
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             raise
         self.query_ = query
+        self._last_change = last_change
         self.mention_list.set_window(window)
+        if place is not None:
+            self.mention_list.cursor = place
         self.update_status()
         await self.mention_list.load_count()
         self.load_stats()
@@ -268,6 +295,23 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.update_status()
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
+
+    async def _place_of(self, window: StreamWindow, row: MentionRow | None) -> int | None:
+        """Where `row` is in a new window (its rows around it loaded), if it is listed."""
+        if row is None:
+            return None
+        fresh = await self.inbox.listed_among(window.query, [row.id], window.mark)
+        if not fresh:
+            return None
+        key = fresh[0].key_in(window.order)
+        place = await self.inbox.count_before(window.query, key, window.mark, window.order)
+        await window.ensure(max(place - window.page, 0), place + window.page)
+        return place
+
+    def _priority_at(self, row: MentionRow, now_ms: int) -> int | None:
+        """A row's priority now: it falls with age, at the rate the weights say."""
+        rate = self.inbox.priorities.known.ms_per_point
+        return now_priority(row.priority, row.created_ms, now_ms, rate)
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_detail(self, mention_id: int | None) -> None:
@@ -337,6 +381,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
     async def _poll(self, force: bool) -> None:
         try:
             outside = await self.inbox.has_changed()
+            if outside or not self._wake_known:
+                self._next_wake = await self.inbox.snoozes.next_due()
+                self._wake_known = True
+            if self._next_wake is not None and self._next_wake <= self.inbox.now_ms():
+                # A snooze came due: every open inbox tries to wake it, the first to
+                # get the write lock does, and every inbox sees that commit.
+                self._wake_known = False
+                outside |= bool(await self.inbox.snoozes.wake_due())
             if not (outside or force):
                 return
             mention_list = self.mention_list
@@ -345,6 +397,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
                 return
             # However much arrived, this reads what the screen shows, not all of it.
             await mention_list.take_arrivals()
+            if window is mention_list.window:
+                await self._take_snoozes(window)
             if window is mention_list.window:
                 # Someone (here or in another process) may have changed rows we show.
                 top = round(mention_list.scroll_offset.y)
@@ -368,6 +422,18 @@ class InboxScreen(ReportsFailures, Screen[None]):
             if self._look_again:
                 self._look_again = False
                 self.check_changes(force=True)
+
+    async def _take_snoozes(self, window: StreamWindow) -> None:
+        """Mentions snoozed or woken since the last look (by anyone) left the list or
+        came back into it: read it again around the selection."""
+        changes = await self.inbox.snoozes.changes_after(self._last_change)
+        if not changes:
+            return
+        self._last_change = changes[-1].event_id
+        woke = list(dict.fromkeys(c.mention_id for c in changes if c.kind == WOKE))
+        came = await self.inbox.listed_among(window.query, woke, window.mark) if woke else []
+        await self.mention_list.resync(came)
+        self.load_stats()
 
     # ---------------------------------------------------------------- actions
 
@@ -399,6 +465,67 @@ class InboxScreen(ReportsFailures, Screen[None]):
             await self.inbox.set_status([row.id], status)
             if status is Status.DONE and not row.is_read:
                 await self.inbox.set_read([row.id], True)
+
+    def action_snooze(self) -> None:
+        """Snooze the selection, or the mention; on a snoozed one, offer to wake it."""
+        from scrm_tui.ui.screens.snooze import WAKE, SnoozeScreen
+
+        row = self._selected()
+        marked = sorted(self.mention_list.marked)
+        ids = marked or ([row.id] if row is not None else [])
+        if not ids:
+            return
+        asleep = None
+        if not marked and row is not None and row.snoozed_until_ms is not None:
+            asleep = self.inbox.snoozes.when(row.snoozed_until_ms)
+
+        def chosen(result: Until | str | None) -> None:
+            if result == WAKE:
+                self._wake(ids)
+            elif isinstance(result, Until):
+                # It leaves the list at once; the write follows (and the list is read
+                # again, from the database, when it lands).
+                self.mention_list.drop(set(ids))
+                if marked:
+                    self.mention_list.set_marks(set())
+                self.update_status()
+                self._snooze(ids, result)
+
+        self.app.push_screen(SnoozeScreen(self.inbox.snoozes.read, len(ids), asleep), chosen)
+
+    @work(group="write", exit_on_error=False)
+    async def _snooze(self, ids: list[int], until: Until) -> None:
+        try:
+            changed = await self.inbox.snoozes.snooze(ids, until)
+        except Exception:
+            # Not saved (the app says why): the list shows what the database holds.
+            await self.mention_list.resync([])
+            raise
+        what = "1 mention" if len(ids) == 1 else f"{len(ids):,} mentions"
+        self.notify(f"Snoozed {what} until {until.shown}.", markup=False)
+        if changed:
+            self.check_changes(force=True)
+
+    @work(group="write", exit_on_error=False)
+    async def _wake(self, ids: list[int]) -> None:
+        woken = await self.inbox.snoozes.wake(ids)
+        self.notify(
+            "Woken: back in the inbox, unread." if woken else "It was no longer snoozed.",
+            markup=False,
+        )
+        self.check_changes(force=True)
+        if self.detail.mention_id in ids:
+            self.load_detail(self.detail.mention_id)
+
+    def action_order(self) -> None:
+        """Newest first, or highest priority first: the selected mention stays selected."""
+        self.order = Order.PRIORITY if self.order is Order.NEWEST else Order.NEWEST
+        self.notify(
+            "Highest priority first." if self.order is Order.PRIORITY else "Newest first.",
+            markup=False,
+            timeout=3,
+        )
+        self.load_view(self.query_, stay_on=self._selected())
 
     def action_toggle_read(self) -> None:
         row = self._selected()

@@ -91,6 +91,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
             "read" if row.is_read else _plain("unread", "bold"),
         )
     )
+    lines.extend(_priority_and_snooze(detail))
     if detail.url:
         lines.append(Content(sanitize.inline(detail.url)))
     if detail.matched:
@@ -134,6 +135,23 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
             sanitize.inline(detail.in_reply_to),
         )
     return head, body, parent
+
+
+def _priority_and_snooze(detail: Detail) -> list[Content]:
+    """`P87: enterprise customer · negative · question · 12k followers`, and until when
+    the mention is snoozed. Tier names come from customer files: shown inert."""
+    lines = []
+    if detail.priority_why:
+        figure, _, why = sanitize.inline(detail.priority_why).partition(":")
+        lines.append(Content.assemble(_plain(figure, "bold"), _plain(":" + why, "$text-muted")))
+    if detail.snoozed_shown:
+        lines.append(
+            Content.assemble(
+                _plain(f"snoozed until {detail.snoozed_shown}", "bold $warning"),
+                _plain(" — z wakes it now", "$text-muted"),
+            )
+        )
+    return lines
 
 
 OUTBOX_MARKS = {

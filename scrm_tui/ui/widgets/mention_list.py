@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -38,6 +38,15 @@ CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
 MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
+PRIORITY_CELLS = 2
+TOP_PRIORITY = "!!"  # 100 in two cells
+
+
+def priority_cell(priority: int | None) -> str:
+    """The priority now in two cells: ` 7`, `87`, `!!` for 100; blank until scored."""
+    if priority is None:
+        return " " * PRIORITY_CELLS
+    return TOP_PRIORITY if priority >= 100 else f"{priority:>2}"
 
 
 def author_label(row: MentionRow) -> str:
@@ -63,6 +72,8 @@ class MentionList(WindowedList):
         "mention-list--suggested",
         "mention-list--placeholder",
         "mention-list--marked",
+        "mention-list--priority",
+        "mention-list--urgent",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
@@ -89,6 +100,8 @@ class MentionList(WindowedList):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.marked: set[int] = set()  # mentions picked with space, for one answer to all
+        # A row's priority at a moment (it falls with age); the screen knows the rate.
+        self.priority_at: Callable[[MentionRow, int], int | None] = lambda row, now: row.priority
 
     async def key_barrier(self) -> None:
         await super().key_barrier()
@@ -114,10 +127,11 @@ class MentionList(WindowedList):
         return self.window.get(self.cursor) if self.window else None
 
     def row_state(self, row: MentionRow) -> Hashable:
-        return (age(int(self.clock() * 1000), row.created_ms), row.id in self.marked)
+        now = int(self.clock() * 1000)
+        return (age(now, row.created_ms), row.id in self.marked, self.priority_at(row, now))
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
-        when, marked = state  # type: ignore[misc]
+        when, marked, priority = state  # type: ignore[misc]
         style_of = self.get_component_rich_style
         base = self.rich_style
         if marked:
@@ -138,7 +152,7 @@ class MentionList(WindowedList):
         label = row.label
         author_cells = 26 if width >= 100 else 16
         author = author_label(row)
-        fixed = 2 + 4 + 5 + 2 + author_cells + 1
+        fixed = 2 + 4 + 5 + 2 + PRIORITY_CELLS + 1 + author_cells + 1
         segments = [
             part(f"{mark}{MARKED_MARK if marked else ' '}", 2),
             part(f"{when:>3} ", 4, style_of("mention-list--age")),
@@ -148,6 +162,7 @@ class MentionList(WindowedList):
                 style_of("mention-list--channel"),
             ),
             part(f"{SENTIMENT_GLYPHS[label]} ", 2, style_of(f"mention-list--{label.value}")),
+            self._priority_part(priority, part),
         ]
         if row.customer_name is not None:
             # A known customer goes by their name (and tier, where there is room), marked
@@ -171,6 +186,16 @@ class MentionList(WindowedList):
         if total < width:
             segments.append(Segment(" " * (width - total), base))
         return Strip(segments, width).crop(0, width)
+
+    def _priority_part(
+        self, priority: int | None, part: Callable[[str, int, Style | None], Segment]
+    ) -> Segment:
+        """The priority column: the number, bold from 70 up (the figure says it, the
+        style only repeats it)."""
+        style = "mention-list--urgent" if (priority or 0) >= 70 else "mention-list--priority"
+        return part(
+            priority_cell(priority) + " ", PRIORITY_CELLS + 1, self.get_component_rich_style(style)
+        )
 
     def refresh_ages(self) -> None:
         """Ages are drawn relative to now: repaint so '3m' becomes '4m'."""

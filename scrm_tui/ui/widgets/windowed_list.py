@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scrm_tui.service.window import LiveWindow, Window
+from scrm_tui.service.window import LiveWindow, Remap, Window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
@@ -227,16 +227,47 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         window = self.window
         if not isinstance(window, LiveWindow):
             return 0
-
-        def keep() -> list[int]:
-            # The selected row if it is on screen, else the top line, is kept in place.
-            top = round(self.scroll_offset.y)
-            on_screen = top <= self.cursor < top + self._height
-            return [self.cursor, top] if on_screen else [top, self.cursor]
-
-        remap = await window.take_arrivals(keep, span=self._height + window.page)
+        remap = await window.take_arrivals(self._keep, span=self._height + window.page)
         if remap is None or window is not self.window or not remap.added:
             return 0
+        self._place(window, remap)
+        return remap.added
+
+    async def resync(self, came: list[Any]) -> None:
+        """Rows left the list or came back into it (`came`), anywhere: read it again
+        around the selected row, which stays selected, on its line."""
+        window = self.window
+        if not isinstance(window, LiveWindow):
+            return
+        remap = await window.resync(self._keep, self._height + window.page, came)
+        if window is self.window:
+            self._place(window, remap)
+
+    def drop(self, uids: set[Any]) -> None:
+        """Rows that left the list here and now (snoozed): the rows below move up, the
+        cursor stays on its line (on the row that was below it)."""
+        window = self.window
+        if window is None:
+            return
+        gone = window.drop(uids)
+        if not gone:
+            return
+        above = sum(1 for position in gone if position < self.cursor)
+        self._sync_size()
+        self.set_reactive(WindowedList.cursor, max(self.cursor - above, 0))
+        self.cursor = self.cursor  # announce the row now under the cursor
+        self.refresh()
+        self._need_rows()
+
+    def _keep(self) -> list[int]:
+        """The positions to keep in place, best first: the selected row if it is on
+        screen, else the top line."""
+        top = round(self.scroll_offset.y)
+        on_screen = top <= self.cursor < top + self._height
+        return [self.cursor, top] if on_screen else [top, self.cursor]
+
+    def _place(self, window: LiveWindow[Any], remap: Remap[Any]) -> None:
+        """Show the window as `remap` changed it, the selected row on its line."""
         # From here to the end nothing awaits: keys see the list before or after, whole.
         top = round(self.scroll_offset.y)
         height = self._height
@@ -261,7 +292,6 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self.refresh()
         self._need_rows()
         self._announce()  # only if the selection is a different row (a first one)
-        return remap.added
 
     def refresh_rows(self, positions: list[int]) -> None:
         for position in positions:
