@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 # A snooze is a reminder, not an archive: farther than this is a typo (20266-01-01).
 LONGEST = timedelta(days=366)
@@ -126,7 +126,7 @@ def parse_until(text: str, now: datetime, *, day_start: int = 9) -> datetime:
                 f"{first.text} what? {first.text}h for hours, {first.text}:00 for a time", first.at
             )
         moment = _on(today, _time(tokens, text), now.tzinfo)
-        if moment <= now:
+        if moment.astimezone(UTC) <= now.astimezone(UTC):
             moment = _on(today + timedelta(days=1), _time(tokens, text), now.tzinfo)
         return _check(moment, now, text)
     clock = _time(rest, text) if rest else time(day_start)
@@ -145,8 +145,9 @@ def _after(now: datetime, body: str) -> datetime:
             exact += float(number) * size
     if days + exact > LONGEST.total_seconds():
         return now + LONGEST * 2  # refused by _check
-    wall = now + timedelta(seconds=days)  # aware arithmetic in one zone: by the wall clock
-    return wall.astimezone(now.tzinfo) + timedelta(seconds=exact) if exact else wall
+    # Python adds to an aware datetime by its wall clock; elapsed time is added in UTC.
+    wall = _normal(now + timedelta(seconds=days))
+    return (wall.astimezone(UTC) + timedelta(seconds=exact)).astimezone(now.tzinfo)
 
 
 def _time(tokens: list[_Token], text: str) -> time:
@@ -171,14 +172,20 @@ def _on(day: date, clock: time, zone: tzinfo | None) -> datetime:
     """That wall-clock time on that day in `zone`. A time a change to summer time skips
     (02:30 on the night clocks go from 02:00 to 03:00) is read as the zone does: an
     hour later."""
-    moment = datetime.combine(day, clock, tzinfo=zone)
-    return moment.astimezone(zone)
+    return _normal(datetime.combine(day, clock, tzinfo=zone))
+
+
+def _normal(moment: datetime) -> datetime:
+    """The wall-clock time the zone really shows at that instant (through UTC: a time a
+    clock change skips moves past it)."""
+    return moment.astimezone(UTC).astimezone(moment.tzinfo)
 
 
 def _check(moment: datetime, now: datetime, text: str) -> datetime:
-    if moment <= now:
+    # Compared in UTC: between two times of one zone Python compares wall clocks.
+    if moment.astimezone(UTC) <= now.astimezone(UTC):
         raise SnoozeTimeError(f"{text.strip()} is not in the future")
-    if moment - now > LONGEST:
+    if moment.astimezone(UTC) - now.astimezone(UTC) > LONGEST:
         raise SnoozeTimeError(f"{text.strip()} is more than a year away; snooze a year at most")
     return moment
 
@@ -187,7 +194,8 @@ def describe(moment: datetime, now: datetime) -> str:
     """`Mon 7 Dec 09:00 (in 3d 17h)`, with the year when it is not this one."""
     local = moment.astimezone(now.tzinfo)
     year = "" if local.year == now.year else f" {local.year}"
-    when = f"in {_span(moment - now)}" if moment > now else "due"
+    left = moment.astimezone(UTC) - now.astimezone(UTC)
+    when = f"in {_span(left)}" if left > timedelta(0) else "due"
     return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M} ({when})"
 
 

@@ -116,20 +116,14 @@ def _count(n: float) -> str:
 
 
 def reasons(inputs: Inputs, weights: PriorityWeights, now_ms: int) -> list[str]:
-    """What raised (and, for age, lowered) a priority, the biggest part first."""
+    """What raised a priority, always in one order (who, how they feel, what they ask,
+    how far they reach), then what age took off."""
     parts: list[tuple[float, str]] = []
     if inputs.is_customer:
         tier = (inputs.tier or "").strip()
         parts.append(
             (weights.tier * weights.tier_share(tier), f"{tier} customer" if tier else "customer")
         )
-        if inputs.lifetime_value:
-            parts.append(
-                (
-                    weights.value * value_share(inputs.lifetime_value, weights),
-                    f"{_count(inputs.lifetime_value)} lifetime value",
-                )
-            )
     sad = negativity(inputs.compound)
     if sad > 0:
         parts.append((weights.negative * sad, "very negative" if sad >= 0.5 else "negative"))
@@ -141,7 +135,14 @@ def reasons(inputs: Inputs, weights: PriorityWeights, now_ms: int) -> list[str]:
         parts.append((weights.reach * points, f"{_count(inputs.points or 0)} points"))
     elif followers > 0:
         parts.append((weights.reach * followers, f"{_count(inputs.followers or 0)} followers"))
-    said = [text for points_earned, text in sorted(parts, key=lambda p: -p[0]) if points_earned]
+    if inputs.is_customer and inputs.lifetime_value:
+        parts.append(
+            (
+                weights.value * value_share(inputs.lifetime_value, weights),
+                f"{_count(inputs.lifetime_value)} lifetime value",
+            )
+        )
+    said = [text for points_earned, text in parts if points_earned > 0]
     days = (now_ms - inputs.created_ms) / 86_400_000
     lost = round(days * weights.recency)
     if lost >= 1:

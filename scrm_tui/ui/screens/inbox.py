@@ -402,16 +402,19 @@ class InboxScreen(ReportsFailures, Screen[None]):
             if window is mention_list.window:
                 # Someone (here or in another process) may have changed rows we show.
                 top = round(mention_list.scroll_offset.y)
-                visible = [
-                    row.id
+                placed = {
+                    row.id: window.key(row)
                     for index in range(top, top + mention_list.size.height + 1)
                     if (row := window.get(index)) is not None
-                ]
-                if visible:
-                    fresh = await self.inbox.rows(visible)
+                }
+                if placed:
+                    fresh = await self.inbox.rows(list(placed))
                     changed = window.replace(fresh)
                     mention_list.refresh_rows(changed)
                     changed_ids = {row.id for i in changed if (row := window.get(i))}
+                    if any(window.key(row) != placed[row.id] for row in fresh):
+                        # Priorities changed (an author linked, a tier): rows moved.
+                        await mention_list.resync([])
                     if self.detail.mention_id in changed_ids:
                         self.load_detail(self.detail.mention_id)
                 self.update_status()
