@@ -378,3 +378,24 @@ async def test_rows_stored_before_priorities_are_scored_by_a_resumable_rescore(
         assert not await box.priorities.rescore_owed()
         rows = await box.page_older(Query(), None, 3, order=Order.PRIORITY)
         assert all(row.priority is not None for row in rows)
+
+
+async def test_doctor_names_a_bad_weight_and_the_app_refuses_to_start(tmp_path: Path) -> None:
+    from scrm_tui.service.doctor import FAIL, diagnose
+    from tests.test_cli import scrm
+
+    config = tmp_path / "scrm.toml"
+    config.write_text('[team]\ntimezone = "UTC"\n\n[priority]\nreach = 80\nnegative = 30\n')
+    config.chmod(0o600)
+    report = await diagnose(config, db_path=tmp_path / "none.db", env={})
+    assert report.exit_code == 2
+    [check] = report.checks
+    assert check.state == FAIL
+    assert check.message == (
+        f"{config}, line 4: the [priority] points add up to 165; reach + negative + question "
+        "+ tier + value must be at most 100, so that a priority reads as a share"
+    )
+    result = scrm("--config", str(config), "demo", "--db", str(tmp_path / "demo.db"), stdin="")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"scrm: {config}, line 4: the [priority] points add up")
+    assert "Traceback" not in result.stderr + result.stdout

@@ -105,6 +105,34 @@ def test_help(snap_compare, seeded: Path) -> None:
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=helping)
 
 
+def test_inbox_by_priority(snap_compare, seeded: Path) -> None:
+    """`o`: rows by priority, each with its figure, the pane saying what makes it."""
+
+    async def by_priority(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=by_priority)
+
+
+def test_snooze_dialog(snap_compare, seeded: Path) -> None:
+    """`z`: what was understood, before Enter snoozes."""
+
+    async def snoozing(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        pilot.app.screen.query_one("#snooze-when").cursor_blink = False
+        await pilot.press(*"tomorrow 9:30")
+        await settle(pilot)
+
+    app = make_app(seeded, timezone="Europe/Berlin")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=snoozing)
+
+
 def test_first_run_says_how_to_begin(snap_compare, db_path: Path) -> None:
     """No config, no data: the empty inbox lists the commands that fill it."""
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=_ready)

@@ -427,6 +427,12 @@ class Inbox:
 
     # ---------------------------------------------------------------- changes
 
+    async def notice_changes(self) -> None:
+        """From now on has_changed() reports every commit (the first call of has_changed
+        only learns where the file is, so what was committed before it goes unseen)."""
+        if self._data_version is None:
+            self._data_version = await self.db.data_version()
+
     async def has_changed(self) -> bool:
         """True when any connection (this process's writer, or another process) has
         committed since the last call. Costs one PRAGMA, so it can be polled often."""

@@ -146,7 +146,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # The first page is read while the screen is built, so the first frame the
         # user sees already has the rows in it.
         window = StreamWindow(self.inbox, Query())
-        first_page = self.run_worker(window.start(), group="first-page", exit_on_error=False)
+        first_page = self.run_worker(
+            screen.first_page(window), group="first-page", exit_on_error=False
+        )
         await self.push_screen(screen)
         screen.start(first=(window, first_page))
         # The network clients cost ~0.2 s to import: not before the first rows are on

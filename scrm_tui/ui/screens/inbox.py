@@ -165,7 +165,15 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
-    def start(self, first: tuple[StreamWindow, Worker[None]] | None = None) -> None:
+    async def first_page(self, window: StreamWindow) -> int:
+        """Load the first page (the app starts this before the screen is up); returns
+        the last snooze or wake-up before it. Every commit from here on is noticed."""
+        await self.inbox.notice_changes()
+        last_change = await self.inbox.snoozes.last_change()
+        await window.start()
+        return last_change
+
+    def start(self, first: tuple[StreamWindow, Worker[int]] | None = None) -> None:
         """Show the stream (called by the app once the database is ready); `first` is
         a window whose first page the app is already loading."""
         self.busy_text = None
@@ -267,16 +275,17 @@ class InboxScreen(ReportsFailures, Screen[None]):
     async def _load_view(
         self,
         query: Query,
-        first: tuple[StreamWindow, Worker[None]] | None = None,
+        first: tuple[StreamWindow, Worker[int]] | None = None,
         stay_on: MentionRow | None = None,
     ) -> None:
         try:
-            # Snoozes and wake-ups from here on reach this list (resync).
-            last_change = await self.inbox.snoozes.last_change()
             if first is not None:
                 window, loading = first
-                await loading.wait()
+                last_change = await loading.wait()
             else:
+                # Snoozes and wake-ups after this reach the list (resync).
+                await self.inbox.notice_changes()
+                last_change = await self.inbox.snoozes.last_change()
                 window = StreamWindow(self.inbox, query, order=self.order)
                 await window.start()
             place = await self._place_of(window, stay_on)
