@@ -199,7 +199,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             busy=self.busy_text,
             filter=None if self.query_.is_empty else self.query_.source,
             matched=window.size if window is not None and counted else None,
-            by_priority=self.order is Order.PRIORITY,
+            by_priority=window is not None and window.order is Order.PRIORITY,
             work=self._work,
         )
         unseen = self.mention_list.unseen
