@@ -203,6 +203,7 @@ async def test_in_priority_order_an_arrival_takes_its_place_and_is_counted(db_pa
         await wait_until(pilot, lambda: the_list(pilot).window.total == 42)
         assert the_list(pilot).selected.id == chosen.id
         assert the_list(pilot).cursor == [row.id for row in ranked].index(chosen.id)
-        assert "42 mentions" in status_text(pilot)
+        await wait_until(pilot, lambda: "42 mentions" in status_text(pilot))
+        assert "↑ 1 new" in status_text(pilot)  # the urgent one, above the view
         await press(pilot, "g")
         assert "n0500" in list_lines(pilot)[0] or "n0500" in "".join(list_lines(pilot))
