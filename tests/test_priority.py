@@ -399,3 +399,31 @@ async def test_doctor_names_a_bad_weight_and_the_app_refuses_to_start(tmp_path: 
     assert result.returncode == 1
     assert result.stderr.startswith(f"scrm: {config}, line 4: the [priority] points add up")
     assert "Traceback" not in result.stderr + result.stdout
+
+
+async def test_points_are_kept_count_as_reach_and_round_trip_through_export(
+    inbox: Inbox, db_path: Path, tmp_path: Path
+) -> None:
+    """Hacker News and Reddit say how a post did, not who follows its author."""
+    from tests.test_cli import scrm
+
+    source = tmp_path / "in.jsonl"
+    lines = [
+        '{"channel": "hackernews", "id": "%s", "text": "Kestrel", "points": %s, '
+        '"created_at": "2026-11-20T11:00:00Z", "author": {"handle": "pg"}}' % (n, points)
+        for n, points in ((1, "null"), (2, 40), (3, 900))
+    ]
+    source.write_text("\n".join(lines) + "\n")
+    assert scrm("--db", str(db_path), "ingest", "-q", str(source)).returncode == 0
+    stored = _stored(db_path)
+    assert stored["1"] < stored["2"] < stored["3"] == W.reach
+    exported = scrm("--db", str(db_path), "export", "mentions")
+    assert sorted('"points": 900' in line for line in exported.stdout.splitlines()) == [
+        False,
+        False,
+        True,
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines[0].replace("null", '"lots"') + "\n")
+    refused = scrm("--db", str(db_path), "ingest", "-q", str(bad))
+    assert "line 1: 'points' must be a whole number" in refused.stderr

@@ -27,6 +27,7 @@ CSV_COLUMNS = (
     "author_followers",
     "author_url",
     "in_reply_to",
+    "points",
     "text",
     "sentiment_label",
     "sentiment_compound",
@@ -103,6 +104,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "url": row["author_url"],
         },
         "in_reply_to": row["in_reply_to"],
+        "points": row["points"],
         "sentiment": {
             "label": SentimentLabel.from_compound(row["compound"]).value,
             "compound": row["compound"],
@@ -158,6 +160,7 @@ async def export_mentions(
             "author_followers": author["followers"],
             "author_url": author["url"],
             "in_reply_to": record["in_reply_to"],
+            "points": record["points"],
             "text": record["text"],
             "sentiment_label": sentiment["label"],
             "sentiment_compound": sentiment["compound"],

@@ -678,7 +678,7 @@ class MentionStore:
                    m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
-                   c.external_id
+                   c.external_id, m.points
             FROM mentions m {_JOINS} LEFT JOIN mention_originals o ON o.mention_id = m.id
             {where}
             ORDER BY m.created_ms, m.id LIMIT ?
@@ -706,6 +706,7 @@ class MentionStore:
             "author_url",
             "customer_id",
             "customer_external_id",
+            "points",
         )
         return [dict(zip(names, row, strict=True)) for row in rows]
 
