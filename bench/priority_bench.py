@@ -79,7 +79,8 @@ async def store_figures(db: Path, repeat: int) -> None:
 def app_figures(db: Path, runs: int, presses: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="scrm-prio-bench-"))
     env = app_env(home)
-    toggles: list[float] = []
+    toggles: list[float] = []  # o to the first frame of rows by priority
+    counted: list[float] = []  # ...and to the frame that has their count
     keys: dict[str, list[float]] = {}
     try:
         for run in range(runs):
@@ -89,6 +90,7 @@ def app_figures(db: Path, runs: int, presses: int) -> None:
                 term.wait(lambda t: (p := position(t)) is not None and p[1] is not None)
                 for _ in range(3):  # o: to the list by priority, and back
                     sent = term.send(b"o")
+                    shown = term.wait(lambda t: "by priority" in t.lines()[0] and rows_shown(t))
                     done = term.wait(
                         lambda t: (
                             "by priority" in t.lines()[0]
@@ -97,11 +99,19 @@ def app_figures(db: Path, runs: int, presses: int) -> None:
                             and rows_shown(t)
                         )
                     )
-                    toggles.append(done - sent)
+                    toggles.append(shown - sent)
+                    counted.append(done - sent)
                     term.send(b"o")
                     term.wait(lambda t: "by priority" not in t.lines()[0] and rows_shown(t))
                 term.send(b"o")
-                term.wait(lambda t: "by priority" in t.lines()[0] and rows_shown(t))
+                term.wait(
+                    lambda t: (
+                        "by priority" in t.lines()[0]
+                        and (p := position(t)) is not None
+                        and p[1] is not None
+                        and rows_shown(t)
+                    )
+                )
                 term.send(b"g")
                 term.wait(lambda t: (p := position(t)) is not None and p[0] == 1)
                 total = position(term)[1]  # type: ignore[index]
@@ -131,10 +141,11 @@ def app_figures(db: Path, runs: int, presses: int) -> None:
         shutil.rmtree(home, ignore_errors=True)
     every = [v for values in keys.values() for v in values]
     print("\n== app, in priority order")
-    print(
-        f"o to the list by priority  median {statistics.median(toggles) * 1000:6.1f} ms"
-        f"  p95 {pct(toggles, 0.95) * 1000:6.1f} ms  (n={len(toggles)})"
-    )
+    for name, values in (("o to rows by priority", toggles), ("o to them counted", counted)):
+        print(
+            f"{name:26} median {statistics.median(values) * 1000:6.1f} ms"
+            f"  p95 {pct(values, 0.95) * 1000:6.1f} ms  (n={len(values)})"
+        )
     print(
         f"keypress (j G g)           median {statistics.median(every) * 1000:6.1f} ms"
         f"  p95 {pct(every, 0.95) * 1000:6.1f} ms   (target median <= 50 ms)"

@@ -3,6 +3,7 @@ waking mentions, and the wake-up every open inbox commits when a snooze comes du
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,12 +57,24 @@ class Snoozes:
         self.store = SnoozeStore(db)
         self.agent = agent
         self.now_ms = now_ms
-        self.zone: tzinfo = local_zone()
+        self.zone_name: str | None = None
+        self._zone: tzinfo | None = None
         self.day_start = 9
 
     def configure(self, zone_name: str | None, day_start: int) -> None:
-        self.zone = local_zone(zone_name)
+        self.zone_name = zone_name
+        self._zone = None
         self.day_start = day_start
+
+    async def load_zone(self) -> None:
+        """Read the zone's rules from disk off the event loop (before they are needed)."""
+        self._zone = await asyncio.to_thread(local_zone, self.zone_name)
+
+    @property
+    def zone(self) -> tzinfo:
+        if self._zone is None:
+            self._zone = local_zone(self.zone_name)
+        return self._zone
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.now_ms() / 1000, self.zone)

@@ -504,7 +504,10 @@ class MentionStore:
         """Rows matching `query`, only those with id <= `upto` if it is given."""
         bound = "m.id <= :upto" if upto is not None else "true"
         if query.is_empty:
-            # Less the snoozed ones, through their partial index: no scan either way.
+            # Counted in the smallest index that holds every row (`+` keeps SQLite from
+            # walking the table itself by id: 3x slower at 1M), less the snoozed ones,
+            # through their partial index.
+            bound = "+m.id <= :upto" if upto is not None else "true"
             sql = (
                 f"SELECT (SELECT count(*) FROM mentions m WHERE {bound}) - (SELECT count(*) "
                 f"FROM mentions m {_SNOOZED} WHERE m.snoozed_until_ms IS NOT NULL AND {bound})"

@@ -168,6 +168,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
         assert self.inbox is not None
         await seed(self.inbox)
+        await self.inbox.snoozes.load_zone()
         screen.start()
         if self.stream:
             self._stream_demo()

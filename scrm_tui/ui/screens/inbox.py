@@ -171,6 +171,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         await self.inbox.notice_changes()
         last_change = await self.inbox.snoozes.last_change()
         await window.start()
+        await self.inbox.snoozes.load_zone()  # for `z` and the reading pane
         return last_change
 
     def start(self, first: tuple[StreamWindow, Worker[int]] | None = None) -> None:
@@ -288,17 +289,26 @@ class InboxScreen(ReportsFailures, Screen[None]):
                 last_change = await self.inbox.snoozes.last_change()
                 window = StreamWindow(self.inbox, query, order=self.order)
                 await window.start()
+                shown = self.mention_list.window
+                if (
+                    isinstance(shown, StreamWindow)
+                    and shown.query == query
+                    and shown.mark == window.mark
+                    and shown.total is not None
+                ):
+                    # The same rows in another order (`o`): the count holds, and `G`
+                    # reaches the true end at once.
+                    window.total = shown.total
             place = await self._place_of(window, stay_on)
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             raise
         self.query_ = query
         self._last_change = last_change
-        self.mention_list.set_window(window)
-        if place is not None:
-            self.mention_list.cursor = place
+        self.mention_list.set_window(window, place or 0)
         self.update_status()
-        await self.mention_list.load_count()
+        if window.total is None:
+            await self.mention_list.load_count()
         self.load_stats()
         self._ready = True
         self.update_status()
@@ -532,12 +542,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
     def action_order(self) -> None:
         """Newest first, or highest priority first: the selected mention stays selected."""
         self.order = Order.PRIORITY if self.order is Order.NEWEST else Order.NEWEST
-        self.notify(
-            "Highest priority first." if self.order is Order.PRIORITY else "Newest first.",
-            markup=False,
-            timeout=3,
-        )
-        self.load_view(self.query_, stay_on=self._selected())
+        self.load_view(self.query_, stay_on=self._selected())  # the header says which
 
     def action_toggle_read(self) -> None:
         row = self._selected()

@@ -97,15 +97,16 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), _KEY_WAIT)
 
-    def set_window(self, window: Window[Any]) -> None:
-        """Show a new result (first page already loaded); the cursor goes to the top."""
+    def set_window(self, window: Window[Any], cursor: int = 0) -> None:
+        """Show a new result (its rows at `cursor` already loaded); the cursor goes
+        there (the top by default), without a stop on the way."""
         self._ready.set()
         self.window = window
         self._lines.clear()
         self.unseen = 0
         self._sync_size()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = 0
+        self.scroll_to(y=max(cursor - self._height // 2, 0), animate=False, immediate=True)
+        self.cursor = cursor
         self.refresh()
 
     def _sync_size(self) -> None:
