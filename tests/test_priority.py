@@ -3,6 +3,7 @@ is linked or a customer changes, and scored in the background for rows stored be
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from datetime import timedelta
@@ -409,9 +410,17 @@ async def test_points_are_kept_count_as_reach_and_round_trip_through_export(
 
     source = tmp_path / "in.jsonl"
     lines = [
-        '{"channel": "hackernews", "id": "%s", "text": "Kestrel", "points": %s, '
-        '"created_at": "2026-11-20T11:00:00Z", "author": {"handle": "pg"}}' % (n, points)
-        for n, points in ((1, "null"), (2, 40), (3, 900))
+        json.dumps(
+            {
+                "channel": "hackernews",
+                "id": str(n),
+                "text": "Kestrel",
+                "points": points,
+                "created_at": "2026-11-20T11:00:00Z",
+                "author": {"handle": "pg"},
+            }
+        )
+        for n, points in ((1, None), (2, 40), (3, 900))
     ]
     source.write_text("\n".join(lines) + "\n")
     assert scrm("--db", str(db_path), "ingest", "-q", str(source)).returncode == 0
