@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from scrm_tui.core.models import MentionDetail, NewMention
 from scrm_tui.core.priority import PriorityWeights
 from scrm_tui.enrich import priority
-from scrm_tui.service.processes import gone_here, process_id
+from scrm_tui.service.work_lease import take_work
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.priority import PriorityStore, StaleWeights
@@ -86,12 +86,8 @@ class Priorities:
         commits with its place, so a kill costs at most a page."""
         if await self.store.owed() is None:
             return 0
-        me = process_id()
-        holder = await self.leases.holder(RESCORE_LEASE)
-        dead = holder.holder if holder is not None and gone_here(holder.holder) else None
-        if not await self.leases.acquire(
-            RESCORE_LEASE, me, self.now_ms(), RESCORE_TTL_MS, steal_from=dead
-        ):
+        me = await take_work(self.leases, RESCORE_LEASE, self.now_ms(), RESCORE_TTL_MS)
+        if me is None:
             return None
         done = 0
         try:

@@ -62,30 +62,29 @@ class SnoozeScreen(ModalScreen[Until | Literal["wake"] | None]):
         message.set_class(error, "-error")
         message.update(content)
 
-    @on(Input.Changed, "#snooze-when")
-    def _typed(self, event: Input.Changed) -> None:
-        """Say what was understood, or what is wrong and where, as it is typed."""
-        if not event.value.strip():
-            self._say(self._idle())
-            return
+    def _understood(self, text: str) -> Until | None:
+        """What `text` means, said under the input; or what is wrong and where."""
         try:
-            until = self.read(event.value)
+            until = self.read(text)
         except SnoozeTimeError as error:
             self._say(Content(str(error)), error=True)
-            return
+            return None
         self._say(Content.assemble("until ", (until.shown, "bold")))
+        return until
+
+    @on(Input.Changed, "#snooze-when")
+    def _typed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self._understood(event.value)
+        else:
+            self._say(self._idle())
 
     @on(Input.Submitted, "#snooze-when")
     def _submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            if self.snoozed_until is not None:
-                self.dismiss(WAKE)
-            else:
-                self._say(Content(f"Say until when: {PLACEHOLDER}"), error=True)
-            return
-        try:
-            until = self.read(event.value)
-        except SnoozeTimeError as error:
-            self._say(Content(str(error)), error=True)
-            return
-        self.dismiss(until)
+        if event.value.strip():
+            if (until := self._understood(event.value)) is not None:
+                self.dismiss(until)
+        elif self.snoozed_until is not None:
+            self.dismiss(WAKE)
+        else:
+            self._say(Content(f"Say until when: {PLACEHOLDER}"), error=True)
