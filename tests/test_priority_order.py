@@ -90,12 +90,21 @@ async def test_keyset_pages_in_priority_order_cover_the_list_exactly(inbox: Inbo
     assert_true_to(window, order)
 
 
-async def test_a_filtered_list_pages_by_priority_too(inbox: Inbox) -> None:
+@pytest.mark.parametrize(
+    "words", ["sync", "123", "sync -hate"], ids=["common", "rare", "common less one"]
+)
+async def test_a_search_pages_by_priority_too(inbox: Inbox, words: str) -> None:
+    """A common word walks the priority index (its matches are dense), a rare one sorts
+    its few matches: either way the pages join up into the whole order."""
     await inbox.ingest(varied(300))
-    query = parse("sync")
+    query = parse(words)
     order = await by_priority(inbox, query)
-    assert 0 < len(order) < 300
-    window = await opened(inbox, query)
+    assert order
+    ranked = await inbox.page_older(query, None, 1000, order=Order.NEWEST)
+    assert sorted(order) == sorted(row.id for row in ranked)  # the same rows
+    window = StreamWindow(inbox, query, order=Order.PRIORITY, page=3, keep=40)
+    await window.start()
+    await window.load_count()
     await window.ensure(0, len(order))
     assert_true_to(window, order)
 

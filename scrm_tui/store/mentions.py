@@ -32,6 +32,7 @@ from scrm_tui.store.priority import scored
 
 Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priority_rank, id)
 SNIPPET_CHARS = 400
+DENSE = 200  # a search matching 1 in this many mentions or more pages by priority index
 _CHUNK = 500
 
 _ROW_COLUMNS = f"""
@@ -158,6 +159,7 @@ class MentionStore:
         self._hits_serial = itertools.count(1)
         self._hits_max_id = 0
         self._authors = authors.AuthorCache()
+        self._hit_counts: dict[str, int] = {}  # matches of the current search, by table
 
     # ---------------------------------------------------------------- writing
 
@@ -412,11 +414,29 @@ class MentionStore:
         )
         self._hits_max_id = newest
 
-    async def _listed(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
+    async def _listed(
+        self, query: Query, agent: str, *, by_id: bool = False, order: Order = Order.NEWEST
+    ) -> _Plan:
         """The plan of a list, whose rows come in an order (`_plan` says which rows)."""
         plan = await self._plan(query, agent, by_id=by_id)
+        if order is Order.PRIORITY and plan.key_table != "m" and await self._dense():
+            # A search's matches are held in time order: by priority, a page of a
+            # common word would sort all of them (2 s for "kestrel" at 1M). Where they
+            # are dense, walk the priority index and look each mention up among them.
+            plan = await self._plan(query, agent, by_id=True)
         _hide_snoozed(plan)
         return plan
+
+    async def _dense(self) -> bool:
+        """The current search matches at least 1 in DENSE mentions: a page by priority
+        then looks up at most DENSE * page of them; a sparser one sorts its few."""
+        if self._hits is None:
+            return False
+        table = self._hits[1]
+        if table not in self._hit_counts:
+            row = await fetch_one(self.db.reader, f"SELECT count(*) FROM temp.{table}")
+            self._hit_counts = {table: int(row[0]) if row else 0}
+        return self._hit_counts[table] * DENSE >= self._hits_max_id
 
     async def _select(
         self, plan: _Plan, extra: list[str], order: str, tail: str
@@ -436,7 +456,7 @@ class MentionStore:
     ) -> list[MentionRow]:
         """Up to `limit` rows after `key` in `order` (further down the list), first first;
         with `upto`, only mentions stored up to that id (what a list has counted)."""
-        plan = await self._listed(query, agent)
+        plan = await self._listed(query, agent, order=order)
         extra = _upto(plan, upto)
         rank, tie = _key_columns(plan, order)
         if key is not None:
@@ -455,7 +475,7 @@ class MentionStore:
         order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
         """Up to `limit` rows just before `key` in `order` (further up), first first."""
-        plan = await self._listed(query, agent)
+        plan = await self._listed(query, agent, order=order)
         rank, tie = _key_columns(plan, order)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
@@ -483,7 +503,7 @@ class MentionStore:
         Reads from whichever end is nearer, so `G` on a million rows costs the same as
         `g`; only a jump into the middle pays for an OFFSET scan.
         """
-        plan = await self._listed(query, agent)
+        plan = await self._listed(query, agent, order=order)
         extra = _upto(plan, upto)
         rank, tie = _key_columns(plan, order)
         if total is not None and offset > total - offset - limit:
@@ -536,7 +556,7 @@ class MentionStore:
             )
             params: dict[str, Any] = {"kc": key[0], "ki": key[1], "upto": upto or 2**62}
         else:
-            plan = await self._listed(query, agent)
+            plan = await self._listed(query, agent, order=order)
             extra = _upto(plan, upto)
             columns = _key_columns(plan, order)
             plan.params["kc"], plan.params["ki"] = key
