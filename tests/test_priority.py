@@ -436,3 +436,27 @@ async def test_points_are_kept_count_as_reach_and_round_trip_through_export(
     bad.write_text(lines[0].replace("null", '"lots"') + "\n")
     refused = scrm("--db", str(db_path), "ingest", "-q", str(bad))
     assert "line 1: 'points' must be a whole number" in refused.stderr
+
+
+async def test_a_hostile_tier_name_is_inert_in_the_explanation(inbox: Inbox) -> None:
+    """A tier comes from a customers file someone else wrote: shown, never obeyed."""
+    from scrm_tui.ui.widgets.mention_detail import describe
+
+    await inbox.add_customers(
+        [
+            CustomerIn(
+                name="Eve",
+                tier="[@click=app.quit]gold\x1b[2J",
+                identities=((Channel.MASTODON, "eve@example.social"),),
+            )
+        ]
+    )
+    await inbox.ingest([mention(1, "Why?", handle="eve@example.social")])
+    row = (await inbox.page_older(Query(), None, 1))[0]
+    detail = await inbox.detail(row.id)
+    assert detail is not None and "gold" in (detail.priority_why or "")
+    head, _, _ = describe(detail, NOW_MS)
+    shown = head.plain
+    assert "\x1b" not in shown
+    assert "[@click=app.quit]gold␛[2J customer" in shown
+    assert all("click" not in str(span.style) for span in head.spans)
