@@ -90,7 +90,7 @@ async def test_a_snooze_set_in_another_process_leaves_and_comes_back_here_when_d
     app = ScrmApp(db_path=db_path, agent="kim", config=Config(), clock=time.time)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: shown(pilot))
-        due_ms = snooze_elsewhere(db_path, 3)
+        due_ms = await asyncio.to_thread(snooze_elsewhere, db_path, 3)
         await wait_until(pilot, lambda: not shown(pilot))
         assert (
             "1/19" in status_text(pilot)
@@ -121,14 +121,14 @@ async def test_a_wake_up_committed_by_another_process_reaches_every_inbox(
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: shown(pilot))
-        snooze_elsewhere(db_path, 3)
-        terminal.wait_for(lambda screen: "wake me" not in screen)
+        await asyncio.to_thread(snooze_elsewhere, db_path, 3)
+        # Waited for in a thread: this process's inbox goes on meanwhile.
+        await asyncio.to_thread(terminal.wait_for, lambda screen: "wake me" not in screen)
         await wait_until(pilot, lambda: not shown(pilot))
-        terminal.wait_for(lambda screen: "wake me" in screen, timeout=30)
+        await asyncio.to_thread(terminal.wait_for, lambda screen: "wake me" in screen, 30)
         await wait_until(pilot, lambda: shown(pilot), timeout=30)
         assert state(db_path)[2] == [("snoozed", "dana"), ("woke", "scrm")]
     back = next(line for line in terminal.screen().splitlines() if "wake me" in line)
     assert back.lstrip().startswith("●")
     async with await Inbox.open(db_path, "kim", fixed_clock) as kim:
         assert await kim.count(Query()) == 20
-    await asyncio.sleep(0)

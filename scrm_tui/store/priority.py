@@ -157,6 +157,9 @@ class PriorityStore:
     ) -> PriorityWeights:
         """The weights to score with: `proposed` (the config's) when it differs from the
         stored ones, which it then replaces; else the stored ones (defaults if none)."""
+        stored = await read_weights(self.db.reader)
+        if stored is not None and (proposed is None or proposed == stored):
+            return stored  # the usual start: no write lock taken
         async with self.db.transaction() as conn:
             stored = await read_weights(conn)
             if stored is not None and (proposed is None or proposed == stored):
