@@ -79,6 +79,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("c", "customer", "Customer", id="inbox.customer"),
         Binding("l", "link", "Link author", id="inbox.link"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("a", "assign", "Assign", id="inbox.assign"),
+        Binding("A", "take", "Take", id="inbox.take"),
+        Binding("t", "tag", "Tags", id="inbox.tag"),
         Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
@@ -657,6 +660,85 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self.check_changes(force=True)
 
         self.app.push_screen(ComposeScreen(self.inbox.replies, compose, title), done)
+
+    # ---------------------------------------------------------------- assignment and tags
+
+    def _chosen(self) -> list[int]:
+        """What `a`, `A` and `t` act on: the selection (space, T), else the mention
+        under the cursor."""
+        marked = sorted(self.mention_list.marked)
+        row = self._selected()
+        return marked or ([row.id] if row is not None else [])
+
+    def _naming(self, ids: list[int]) -> str:
+        return "this mention" if len(ids) == 1 else f"{len(ids):,} selected mentions"
+
+    def action_assign(self) -> None:
+        ids, row = self._chosen(), self._selected()
+        if not ids or row is None:
+            return
+        from scrm_tui.ui.screens.assign import AssignScreen, Pick
+
+        def picked(pick: Pick | None) -> None:
+            if pick is not None:
+                self._assign(ids, pick.agent)
+
+        current = row.assignee if ids == [row.id] else None
+        title = f"Assign {self._naming(ids)} to"
+        screen = AssignScreen(
+            self.inbox.assignable_agents, title, me=self.inbox.agent, current=current
+        )
+        self.app.push_screen(screen, picked)
+
+    def action_take(self) -> None:
+        ids = self._chosen()
+        if ids:
+            self._assign(ids, self.inbox.agent)
+
+    @work(group="write", exit_on_error=False)
+    async def _assign(self, ids: list[int], agent: str | None) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        from scrm_tui.ui.screens.assign import assigned
+
+        try:
+            async with self._saving(row, "assign"):
+                changed = await self.inbox.assign(ids, agent)
+                self.notify(assigned(len(ids), changed, agent, self.inbox.agent), markup=False)
+        finally:
+            self.check_changes(force=True)  # the rows on screen as they are stored now
+
+    def action_tag(self) -> None:
+        ids, row = self._chosen(), self._selected()
+        if not ids or row is None:
+            return
+        from scrm_tui.core.tags import TagEdit
+        from scrm_tui.ui.screens.tag_edit import TagScreen
+
+        def edited(edit: TagEdit | None) -> None:
+            if edit is not None:
+                self._tag(ids, edit)
+
+        current = row.tags if ids == [row.id] else ()
+        title = f"Tags of {self._naming(ids)}"
+        self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
+
+    @work(group="write", exit_on_error=False)
+    async def _tag(self, ids: list[int], edit: object) -> None:
+        from scrm_tui.core.tags import TagEdit
+        from scrm_tui.ui.screens.tag_edit import tagged
+
+        assert isinstance(edit, TagEdit)
+        row = self._selected()
+        if row is None:
+            return
+        try:
+            async with self._saving(row, "tag"):
+                outcome = await self.inbox.edit_tags(ids, edit)
+                self.notify(tagged(outcome, len(ids), "mention"), markup=False)
+        finally:
+            self.check_changes(force=True)
 
     # ---------------------------------------------------------------- escalations
 
