@@ -13,7 +13,16 @@ from scrm_tui.service.assignment import Progress
 from scrm_tui.store.db import Database
 from scrm_tui.store.tags import BATCH, TagCount, TagStore
 
-__all__ = ["TagCount", "TagError", "TagOutcome", "edit_mention_tags", "merge_tags", "rename_tag"]
+__all__ = [
+    "TagCount",
+    "TagError",
+    "TagOutcome",
+    "UnknownTag",
+    "edit_mention_tags",
+    "merge_tags",
+    "rename_tag",
+    "tag_counts",
+]
 
 
 @dataclass(frozen=True)
@@ -60,23 +69,35 @@ async def edit_customer_tags(
     return TagOutcome(int(bool(added or removed)), tuple(added), tuple(removed))
 
 
+async def tag_counts(db: Database) -> list[TagCount]:
+    """Every tag, A to Z, with how many mentions and customers have it."""
+    return await TagStore(db).counts()
+
+
 class UnknownTag(ValueError):
     """A tag named on the command line that nothing has; the message says what does."""
 
 
+def _unknown(tag: str, in_use: Sequence[str]) -> UnknownTag:
+    """No such tag: name the likeliest ones meant, else some that exist."""
+    shown = [sanitize.for_message(t) for t in in_use]
+    close = [name for name, _, _ in process.extract(tag, in_use, limit=3, score_cutoff=60)]
+    if close:
+        hint = f"; did you mean {' or '.join(sanitize.for_message(t) for t in close)}?"
+    elif in_use:
+        hint = f" (in use: {', '.join(shown[:8])}{', …' if len(shown) > 8 else ''})"
+    else:
+        hint = "; no tags are in use yet"
+    return UnknownTag(f"no tag '{sanitize.for_message(tag)}' is in use{hint}")
+
+
 async def _known(store: TagStore, names: Sequence[str]) -> list[str]:
-    """The tags `names` (checked), each one in use, or UnknownTag naming the closest."""
+    """The tags `names` (checked), each one in use, or UnknownTag."""
     tags = [check_tag(name) for name in names]
     in_use = await store.in_use()
     for tag in tags:
         if tag not in in_use:
-            closest = [name for name, _, _ in process.extract(tag, in_use, limit=3)]
-            hint = (
-                f"; closest: {', '.join(sanitize.for_message(t) for t in closest)}"
-                if closest
-                else "; no tags are in use"
-            )
-            raise UnknownTag(f"no tag '{sanitize.for_message(tag)}' is in use{hint}")
+            raise _unknown(tag, in_use)
     return tags
 
 
@@ -86,7 +107,9 @@ async def rename_tag(db: Database, old: str, new: str, agent: str, now_ms: int) 
     store = TagStore(db)
     (source,) = await _known(store, [old])
     target = check_tag(new)
-    if target != source and target in await store.in_use():
+    if target == source:
+        raise UnknownTag(f"tag '{source}' is already called that")
+    if target in await store.in_use():
         raise UnknownTag(
             f"tag '{target}' is already in use; to fold '{source}' into it: "
             f"scrm tags merge {source} --into {target}"
@@ -100,5 +123,8 @@ async def merge_tags(
     """Everything tagged with any of `sources` is tagged `into` instead (a new or an
     existing tag); returns (mentions, customers) that had a source tag."""
     store = TagStore(db)
-    tags = await _known(store, sources)
-    return await store.merge(tags, check_tag(into), agent, now_ms, verb="merged")
+    target = check_tag(into)
+    tags = [tag for tag in await _known(store, sources) if tag != target]
+    if not tags:
+        raise UnknownTag(f"nothing to merge: every tag given is '{target}' already")
+    return await store.merge(tags, target, agent, now_ms, verb="merged")

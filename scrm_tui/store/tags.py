@@ -193,9 +193,9 @@ class TagStore:
     async def merge(
         self, sources: Sequence[str], into: str, agent: str, now_ms: int, *, verb: str
     ) -> tuple[int, int]:
-        """Give everything tagged with any of `sources` the tag `into` instead, in one
-        transaction, recorded once in the history; returns (mentions, customers)."""
-        sources = [tag for tag in sources if tag != into]
+        """Give everything tagged with any of `sources` (not `into` itself) the tag
+        `into` instead, in one transaction, recorded once in the history; returns
+        (mentions, customers)."""
         moved = [0, 0]
         async with self.db.transaction() as conn:
             for index, (table, key) in enumerate(_TABLES):
