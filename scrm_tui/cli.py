@@ -982,6 +982,8 @@ def _customer_text(profile: dict[str, Any]) -> str:
             lines.append(f"  {label:15} {safe(profile[key])}")
     for channel, handles in profile["identities"].items():
         lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
+    if profile.get("tags"):
+        lines.append(f"  {'tags':15} {', '.join(safe(t) for t in profile['tags'])}")
     for key, value in profile["fields"].items():
         lines.append(f"  {safe(key):15} {safe(value)}")
     counts = [f"{n:,} on {channel}" for channel, n in profile["mentions"].items()]
