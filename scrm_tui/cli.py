@@ -688,9 +688,9 @@ async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
                     print("no tags yet (t tags a mention in the inbox)", file=sys.stderr)
                     return EXIT_OK
                 width = max(len("tag"), *(len(_tag(c.tag)) for c in listing))
-                print(f"{'tag':{width}}  {'mentions':>9}  {'customers':>9}")
+                print(f"{'tag':{width}}  {'mentions':>8}  {'customers':>9}")
                 for count in listing:
-                    print(f"{_tag(count.tag):{width}}  {count.mentions:>9,}  {count.customers:>9,}")
+                    print(f"{_tag(count.tag):{width}}  {count.mentions:>8,}  {count.customers:>9,}")
                 return EXIT_OK
         except ValueError as error:  # a bad or unknown tag: the message says which
             return _fail(str(error))

@@ -523,8 +523,9 @@ def _agents(names: object, file: _File) -> tuple[str, ...]:
         )
     for index, name in enumerate(names, start=1):
         if not isinstance(name, str) or not name.strip():
+            shown = repr(name) if isinstance(name, str) else sanitize.for_message(name)
             raise ConfigError(
-                f"{where}: 'team.agents' item {index} is {sanitize.for_message(name)!r}; "
+                f"{where}: 'team.agents' item {index} is {shown}; "
                 'it must be a name, like agents = ["kate", "dana"]'
             )
         if any(unicodedata.category(char)[0] == "C" for char in name):

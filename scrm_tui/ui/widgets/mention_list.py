@@ -41,7 +41,9 @@ MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
 
 
 TAG_CELLS = 16  # a row's tags at most: the first tag (cut if need be) and how many more
-ASSIGNEE_WIDTH = 120  # from this width a row shows who it is assigned to
+# From this row width (a 120-column terminal, less the scrollbar) a row shows who it
+# is assigned to; narrower, the reading pane says it.
+ASSIGNEE_WIDTH = 110
 ASSIGNEE_CELLS = 12
 ASSIGNEE_MARK = "→"  # "to dana"
 
