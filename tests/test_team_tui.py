@@ -20,7 +20,17 @@ from scrm_tui.ui.screens.customer import CustomerScreen
 from scrm_tui.ui.screens.tag_edit import TagScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests.conftest import fixed_clock, mention
-from tests.tui import detail_text, list_lines, press, running, static_text, toasts, wait_until
+from tests.tui import (
+    detail_text,
+    list_lines,
+    press,
+    running,
+    static_text,
+    status_text,
+    toasts,
+    wait_until,
+    wait_while_working,
+)
 
 WIDE = (120, 30)
 TEAM = ("dana", "lee")
@@ -214,3 +224,22 @@ async def test_another_agents_assignment_and_tags_show_in_this_inbox(
         )
         assert done.returncode == 0, done.stderr
         await wait_until(pilot, lambda: list_lines(pilot)[1].rstrip().endswith("[escalated] →dana"))
+
+
+async def test_a_selection_of_several_batches_counts_them_on_the_top_line(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.ingest([mention(n) for n in range(1, 601)])
+    async with running(db_path, WIDE, toasts=True) as pilot:
+        await press(pilot, "T")
+        # Another process holds the write lock: the first batch waits for it.
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("A")
+            await wait_while_working(pilot, lambda: "assigning 0/600…" in status_text(pilot))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await wait_until(pilot, lambda: "Assigned 600 mentions to you." in toasts(pilot))
+        assert "assigning" not in status_text(pilot)
+        assert {assignee for _, assignee, _ in stored(db_path)} == {"tester"}

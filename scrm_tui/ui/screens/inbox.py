@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -117,6 +117,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
+        self._counting: str | None = None  # what the top line says of a big write
 
     # ---------------------------------------------------------------- layout
 
@@ -704,10 +705,32 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
         try:
             async with self._saving(row, "assign"):
-                changed = await self.inbox.assign(ids, agent)
+                changed = await self.inbox.assign(ids, agent, self._batches(ids, "assigning"))
                 self.notify(assigned(len(ids), changed, agent, self.inbox.agent), markup=False)
         finally:
+            self._batches_done()
             self.check_changes(force=True)  # the rows on screen as they are stored now
+
+    def _batches(self, ids: list[int], doing: str) -> Callable[[int, int], None] | None:
+        """For more mentions than one transaction takes: the top line counts what is
+        written (a long write would otherwise read as waiting for another process)."""
+        from scrm_tui.service.assignment import BATCH
+
+        if len(ids) <= BATCH:
+            return None
+
+        def written(done: int, total: int) -> None:
+            self.busy_text = self._counting = f"{doing} {done:,}/{total:,}…"
+            self.update_status()
+
+        written(0, len(ids))
+        return written
+
+    def _batches_done(self) -> None:
+        if self._counting is not None and self.busy_text == self._counting:
+            self.busy_text = None
+            self.update_status()
+        self._counting = None
 
     def action_tag(self) -> None:
         ids, row = self._chosen(), self._selected()
@@ -735,9 +758,10 @@ class InboxScreen(ReportsFailures, Screen[None]):
             return
         try:
             async with self._saving(row, "tag"):
-                outcome = await self.inbox.edit_tags(ids, edit)
+                outcome = await self.inbox.edit_tags(ids, edit, self._batches(ids, "tagging"))
                 self.notify(tagged(outcome, len(ids), "mention"), markup=False)
         finally:
+            self._batches_done()
             self.check_changes(force=True)
 
     # ---------------------------------------------------------------- escalations
