@@ -20,6 +20,7 @@ from textual.worker import Worker
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
+from scrm_tui.core.tags import TagEdit
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
@@ -736,7 +737,6 @@ class InboxScreen(ReportsFailures, Screen[None]):
         ids, row = self._chosen(), self._selected()
         if not ids or row is None:
             return
-        from scrm_tui.core.tags import TagEdit
         from scrm_tui.ui.screens.tag_edit import TagScreen
 
         def edited(edit: TagEdit | None) -> None:
@@ -748,11 +748,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
 
     @work(group="write", exit_on_error=False)
-    async def _tag(self, ids: list[int], edit: object) -> None:
-        from scrm_tui.core.tags import TagEdit
+    async def _tag(self, ids: list[int], edit: TagEdit) -> None:
         from scrm_tui.ui.screens.tag_edit import tagged
 
-        assert isinstance(edit, TagEdit)
         row = self._selected()
         if row is None:
             return
