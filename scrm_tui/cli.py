@@ -209,6 +209,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     escalations.add_argument("--all", action="store_true", help="include resolved ones")
 
+    tags = commands.add_parser(
+        "tags",
+        parents=[common],
+        help="list tags with counts; rename or merge them everywhere",
+        description="Without a command, lists every tag with how many mentions and "
+        "customers have it. `rename` and `merge` change it on every mention and customer "
+        "at once, recorded in the history.",
+    )
+    tag_commands = tags.add_subparsers(dest="tags_command", metavar="COMMAND")
+    tag_commands.add_parser("list", parents=[common], help="every tag, with counts")
+    rename = tag_commands.add_parser(
+        "rename",
+        parents=[common],
+        help="rename a tag on every mention and customer",
+        description="Rename tag OLD to NEW everywhere. A NEW already in use is refused: "
+        "that is `scrm tags merge OLD --into NEW`.",
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    merge_tags = tag_commands.add_parser(
+        "merge",
+        parents=[common],
+        help="fold several tags into one",
+        description="Everything tagged with any TAG is tagged INTO instead (a new or an "
+        "existing tag), and the TAGs are gone: `scrm tags merge bug bugs --into bug`.",
+    )
+    merge_tags.add_argument("sources", nargs="+", metavar="TAG")
+    merge_tags.add_argument("--into", required=True, metavar="INTO", help="the tag they become")
+
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -306,6 +335,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_watch(database_path(config, db_arg), agent, config, args.once))
         if args.command == "sources":
             return asyncio.run(_sources(database_path(config, db_arg), agent, config))
+        if args.command == "tags":
+            return asyncio.run(_tags(database_path(config, db_arg), agent, args))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -633,6 +664,50 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
     return EXIT_OK
 
 
+async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
+    from scrm_tui.service import tagging
+    from scrm_tui.service.inbox import Inbox
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        try:
+            if args.tags_command == "rename":
+                counts = await tagging.rename_tag(
+                    inbox.db, args.old, args.new, agent, inbox.now_ms()
+                )
+                done = f"renamed tag {_tag(args.old)} to {_tag(args.new)}"
+            elif args.tags_command == "merge":
+                counts = await tagging.merge_tags(
+                    inbox.db, args.sources, args.into, agent, inbox.now_ms()
+                )
+                done = f"merged {', '.join(map(_tag, args.sources))} into {_tag(args.into)}"
+            else:
+                listing = await tagging.tag_counts(inbox.db)
+                if not listing:
+                    print("no tags yet (t tags a mention in the inbox)", file=sys.stderr)
+                    return EXIT_OK
+                width = max(len("tag"), *(len(_tag(c.tag)) for c in listing))
+                print(f"{'tag':{width}}  {'mentions':>8}  {'customers':>9}")
+                for count in listing:
+                    print(f"{_tag(count.tag):{width}}  {count.mentions:>8,}  {count.customers:>9,}")
+                return EXIT_OK
+        except ValueError as error:  # a bad or unknown tag: the message says which
+            return _fail(str(error))
+    mentions, customers = counts
+    print(
+        f"{done}: {mentions:,} mention{'s' if mentions != 1 else ''}, "
+        f"{customers:,} customer{'s' if customers != 1 else ''}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _tag(name: str) -> str:
+    """A tag as typed or stored, safe for the terminal."""
+    return sanitize.for_message(name.lower(), 40)
+
+
 def _source_problem(name: str, why: str, width: int = 0) -> str:
     """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
     where = f"[sources.{sanitize.for_message(name, 60)}]"
@@ -907,6 +982,8 @@ def _customer_text(profile: dict[str, Any]) -> str:
             lines.append(f"  {label:15} {safe(profile[key])}")
     for channel, handles in profile["identities"].items():
         lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
+    if profile.get("tags"):
+        lines.append(f"  {'tags':15} {', '.join(safe(t) for t in profile['tags'])}")
     for key, value in profile["fields"].items():
         lines.append(f"  {safe(key):15} {safe(value)}")
     counts = [f"{n:,} on {channel}" for channel, n in profile["mentions"].items()]

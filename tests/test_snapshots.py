@@ -13,6 +13,7 @@ import pytest
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.core.query import Query
+from scrm_tui.core.tags import parse_edit
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
 from tests.tui import inbox_screen, make_app, settle, wait_until
@@ -103,6 +104,25 @@ def test_help(snap_compare, seeded: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=helping)
+
+
+async def _seed_team(db_path: Path) -> None:
+    """Tags and assignees on a few rows: several tags, one too long for the row."""
+    await _seed(db_path)
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        rows = await box.page_older(Query(), None, 6)
+        await box.edit_tags([rows[0].id, rows[1].id], parse_edit("+billing +refund +vip"))
+        await box.edit_tags([rows[3].id], parse_edit("+needs-engineering-followup-q4"))
+        await box.assign([rows[0].id, rows[3].id], "dana")
+        await box.assign([rows[1].id], "priya.ramaswamy-ops")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_rows_with_tags_and_assignee(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    """Tags compactly on the row at any width, the assignee from 120 columns; the
+    reading pane shows both for the selected mention."""
+    asyncio.run(_seed_team(db_path))
+    assert snap_compare(make_app(db_path), terminal_size=size, run_before=_ready)
 
 
 def test_first_run_says_how_to_begin(snap_compare, db_path: Path) -> None:

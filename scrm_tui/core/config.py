@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -166,6 +167,8 @@ class Config:
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     """Each source to poll and its settings ([sources.hackernews], ...)."""
+    team_agents: tuple[str, ...] = ()
+    """The agents mentions can be assigned to (`a`), besides those already assigned."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -281,6 +284,10 @@ EXAMPLE = """\
 # [github]
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
 
+[team]
+# Who mentions can be assigned to with `a` (agents already assigned some are offered too).
+# agents = ["kate", "dana", "lee"]
+
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
 # sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }
@@ -312,6 +319,7 @@ _SECTIONS: dict[str, set[str]] = {
         "reply",
         "escalation",
         "teams",
+        "team",
         "watch",
         "sources",
         *NETWORK_KEYS,
@@ -323,6 +331,7 @@ _SECTIONS: dict[str, set[str]] = {
     "demo": {"interval"},
     "ui": {"theme"},
     "matching": {"auto", "margin", "suggest"},
+    "team": {"agents"},
 }
 
 
@@ -497,9 +506,34 @@ def parse_config(text: str, source: str = "config") -> Config:
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
+        team_agents=_agents(get("team", "agents", object), file),
         source=source,
         warnings=tuple(file.warnings),
     )
+
+
+def _agents(names: object, file: _File) -> tuple[str, ...]:
+    """`[team] agents`: names as `--agent` takes them, each once."""
+    if names is None:
+        return ()
+    where = file.where("agents", "team")
+    if not isinstance(names, list):
+        raise ConfigError(
+            f'{where}: \'team.agents\' must be a list of names, like agents = ["kate", "dana"]'
+        )
+    for index, name in enumerate(names, start=1):
+        if not isinstance(name, str) or not name.strip():
+            shown = repr(name) if isinstance(name, str) else sanitize.for_message(name)
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} is {shown}; "
+                'it must be a name, like agents = ["kate", "dana"]'
+            )
+        if any(unicodedata.category(char)[0] == "C" for char in name):
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} ({sanitize.for_message(name)!r}) holds a "
+                "control character"
+            )
+    return tuple(dict.fromkeys(name.strip() for name in names))
 
 
 def _watch_terms(terms: str | None, file: _File) -> str | None:

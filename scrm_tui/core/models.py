@@ -213,6 +213,7 @@ class CustomerIn:
     notes: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
     identities: tuple[tuple[Channel, str], ...] = ()
+    tags: tuple[str, ...] = ()  # checked (core.tags); an import adds them, never removes
 
 
 @dataclass(frozen=True)

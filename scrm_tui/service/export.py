@@ -39,7 +39,10 @@ CSV_COLUMNS = (
     "customer",
     "customer_external_id",
     "ingested_at",
+    "assignee",
+    "tags",
 )
+TAG_SEPARATOR = "; "  # in a CSV cell, as handles are (and as the customers import reads)
 # Characters JSON allows raw inside strings but a terminal or a JS parser may obey:
 # DEL, C1 controls, bidi controls, line/paragraph separators. Escaped as \uXXXX they
 # are still exactly the same data for any JSON reader.
@@ -116,6 +119,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "customer": customer_key(row["customer_id"]),
         "customer_external_id": row["customer_external_id"],
         "ingested_at": iso_from_ms(row["ingested_ms"]),
+        "assignee": row["assignee"],
+        "tags": list(row["tags"]),
     }
 
 
@@ -170,6 +175,8 @@ async def export_mentions(
             "customer": record["customer"],
             "customer_external_id": record["customer_external_id"],
             "ingested_at": record["ingested_at"],
+            "assignee": record["assignee"],
+            "tags": TAG_SEPARATOR.join(record["tags"]),
         }
         writer.row(values[column] for column in CSV_COLUMNS)
         count += 1
@@ -186,6 +193,7 @@ CUSTOMER_COLUMNS = (
     "tier",
     "lifetime_value",
     "notes",
+    "tags",
     "mastodon",
     "bluesky",
     "hackernews",
@@ -296,6 +304,9 @@ async def export_customers(
     """Customers in the import format (channel columns, custom fields as columns), so
     the file can be edited and imported again and updates the same records."""
     rows = await inbox.customers.export_rows()
+    if fmt == "csv":
+        for row in rows:
+            row["tags"] = TAG_SEPARATOR.join(row["tags"])
     extra = sorted({key for row in rows for key in row} - set(CUSTOMER_COLUMNS))
     sink = _Sink(out, fmt, terminal, spreadsheet)
     sink.rows([*CUSTOMER_COLUMNS, *extra], rows, header=True)

@@ -33,9 +33,12 @@ from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
 
 if TYPE_CHECKING:
+    from scrm_tui.core.tags import TagEdit
+    from scrm_tui.service.assignment import Progress
     from scrm_tui.service.escalations import Escalations
     from scrm_tui.service.outbox import OutboxWorker
     from scrm_tui.service.replies import Replies
+    from scrm_tui.service.tagging import TagOutcome
 
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
@@ -368,6 +371,48 @@ class Inbox:
 
     async def set_read(self, ids: Sequence[int], read: bool) -> None:
         await self.mentions.set_read(ids, self.agent, read, self.now_ms())
+
+    # ---------------------------------------------------------------- team
+
+    async def assignable_agents(self) -> list[str]:
+        """Who `a` offers: this agent, `[team] agents` and everyone already assigned
+        something. The one place that knows who the agents are."""
+        from scrm_tui.service.assignment import agents_to_offer
+        from scrm_tui.store.assignment import AssignmentStore
+
+        seen = await AssignmentStore(self.db).assignees()
+        return agents_to_offer(self.agent, self.config.team_agents, seen)
+
+    async def assign(
+        self, ids: Sequence[int], assignee: str | None, on_batch: Progress | None = None
+    ) -> int:
+        """Assign mentions (None: unassign), in batches; returns how many changed."""
+        from scrm_tui.service import assignment
+
+        return await assignment.assign(self.db, ids, assignee, self.agent, self.now_ms(), on_batch)
+
+    async def edit_tags(
+        self, ids: Sequence[int], edit: TagEdit, on_batch: Progress | None = None
+    ) -> TagOutcome:
+        """Add, remove or toggle tags on mentions, in batches."""
+        from scrm_tui.service import tagging
+
+        return await tagging.edit_mention_tags(
+            self.db, ids, edit, self.agent, self.now_ms(), on_batch
+        )
+
+    async def edit_customer_tags(self, customer_id: int, edit: TagEdit) -> TagOutcome:
+        from scrm_tui.service import tagging
+
+        return await tagging.edit_customer_tags(
+            self.db, customer_id, edit, self.agent, self.now_ms()
+        )
+
+    async def tags_in_use(self) -> list[str]:
+        """Every tag on a mention or a customer (what `t` completes from)."""
+        from scrm_tui.store.tags import TagStore
+
+        return await TagStore(self.db).in_use()
 
     # ---------------------------------------------------------------- changes
 

@@ -31,14 +31,15 @@ Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
 SNIPPET_CHARS = 400
 _CHUNK = 500
 
+# A mention's tags in one column, in order, separated by US (no tag holds a control).
+_TAGS = """(SELECT group_concat(t.tag, char(31)) FROM
+        (SELECT tag FROM mention_tags WHERE mention_id = m.id ORDER BY tag) t)"""
 _ROW_COLUMNS = f"""
     m.id, m.channel, m.external_id, m.created_ms, a.handle, a.display_name, c.name, c.tier,
     m.compound, m.status,
     EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent),
     substr(m.text, 1, {SNIPPET_CHARS}), a.match_state,
-    m.assignee,
-    (SELECT group_concat(t.tag, char(31)) FROM
-        (SELECT tag FROM mention_tags WHERE mention_id = m.id ORDER BY tag) t),
+    m.assignee, {_TAGS},
     m.priority, m.snoozed_until_ms
 """
 
@@ -46,6 +47,10 @@ _JOINS = """
     JOIN authors a ON a.id = m.author_id
     LEFT JOIN customers c ON c.id = a.customer_id
 """
+
+
+def _tags(joined: str | None) -> tuple[str, ...]:
+    return tuple(joined.split("\x1f")) if joined else ()
 
 
 def _row(values: Sequence[Any]) -> MentionRow:
@@ -64,7 +69,7 @@ def _row(values: Sequence[Any]) -> MentionRow:
         snippet=values[11],
         match_state=values[12],
         assignee=values[13],
-        tags=tuple(values[14].split("\x1f")) if values[14] else (),
+        tags=_tags(values[14]),
         priority=values[15],
         snoozed_until_ms=values[16],
     )
@@ -555,7 +560,7 @@ class MentionStore:
                    m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
-                   c.external_id
+                   c.external_id, m.assignee, {_TAGS}
             FROM mentions m {_JOINS} LEFT JOIN mention_originals o ON o.mention_id = m.id
             {where}
             ORDER BY m.created_ms, m.id LIMIT ?
@@ -583,8 +588,13 @@ class MentionStore:
             "author_url",
             "customer_id",
             "customer_external_id",
+            "assignee",
+            "tags",
         )
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        for record in records:
+            record["tags"] = _tags(record["tags"])
+        return records
 
 
 async def set_status_in(

@@ -106,6 +106,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             from scrm_tui.service.demo import DEMO_TEAMS
 
             self.config = replace(self.config, teams=DEMO_TEAMS)
+        if self.demo and not self.config.team_agents:
+            from scrm_tui.service.demo import DEMO_AGENTS
+
+            self.config = replace(self.config, team_agents=DEMO_AGENTS)
         creds = credentials(self.config)
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)

@@ -11,6 +11,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 _ACTIONS: list[tuple[str, str, str]] = [
     ("Mark done / reopen", "Toggle the selected mention's status (x)", "toggle_done"),
     ("Mark read / unread", "Toggle read for you (u)", "toggle_read"),
+    ("Assign…", "Assign the mention, or the selection, to an agent (a)", "assign"),
+    ("Take it", "Assign the mention, or the selection, to yourself (A)", "take"),
+    ("Tags…", "Add or remove tags on the mention or the selection (t)", "tag"),
     ("Filter…", "Type a filter: words, is:unread, ch:bsky, s:neg (/)", "filter"),
     ("Show keys", "Every key binding (?)", "help"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -20,6 +20,7 @@ from textual.worker import Worker
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
+from scrm_tui.core.tags import TagEdit
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
@@ -79,6 +80,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("c", "customer", "Customer", id="inbox.customer"),
         Binding("l", "link", "Link author", id="inbox.link"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
+        Binding("a", "assign", "Assign", id="inbox.assign"),
+        Binding("A", "take", "Take", id="inbox.take"),
+        Binding("t", "tag", "Tags", id="inbox.tag"),
         Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
@@ -114,6 +118,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
+        self._counting: str | None = None  # what the top line says of a big write
 
     # ---------------------------------------------------------------- layout
 
@@ -657,6 +662,105 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self.check_changes(force=True)
 
         self.app.push_screen(ComposeScreen(self.inbox.replies, compose, title), done)
+
+    # ---------------------------------------------------------------- assignment and tags
+
+    def _chosen(self) -> list[int]:
+        """What `a`, `A` and `t` act on: the selection (space, T), else the mention
+        under the cursor."""
+        marked = sorted(self.mention_list.marked)
+        row = self._selected()
+        return marked or ([row.id] if row is not None else [])
+
+    def _naming(self, ids: list[int]) -> str:
+        return "this mention" if len(ids) == 1 else f"{len(ids):,} selected mentions"
+
+    def action_assign(self) -> None:
+        ids, row = self._chosen(), self._selected()
+        if not ids or row is None:
+            return
+        from scrm_tui.ui.screens.assign import AssignScreen, Pick
+
+        def picked(pick: Pick | None) -> None:
+            if pick is not None:
+                self._assign(ids, pick.agent)
+
+        current = row.assignee if ids == [row.id] else None
+        title = f"Assign {self._naming(ids)} to"
+        screen = AssignScreen(
+            self.inbox.assignable_agents, title, me=self.inbox.agent, current=current
+        )
+        self.app.push_screen(screen, picked)
+
+    def action_take(self) -> None:
+        ids = self._chosen()
+        if ids:
+            self._assign(ids, self.inbox.agent)
+
+    @work(group="write", exit_on_error=False)
+    async def _assign(self, ids: list[int], agent: str | None) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        from scrm_tui.ui.screens.assign import assigned
+
+        try:
+            async with self._saving(row, "assign"):
+                changed = await self.inbox.assign(ids, agent, self._batches(ids, "assigning"))
+                self.notify(assigned(len(ids), changed, agent, self.inbox.agent), markup=False)
+        finally:
+            self._batches_done()
+            self.check_changes(force=True)  # the rows on screen as they are stored now
+
+    def _batches(self, ids: list[int], doing: str) -> Callable[[int, int], None] | None:
+        """For more mentions than one transaction takes: the top line counts what is
+        written (a long write would otherwise read as waiting for another process)."""
+        from scrm_tui.service.assignment import BATCH
+
+        if len(ids) <= BATCH:
+            return None
+
+        def written(done: int, total: int) -> None:
+            self.busy_text = self._counting = f"{doing} {done:,}/{total:,}…"
+            self.update_status()
+
+        written(0, len(ids))
+        return written
+
+    def _batches_done(self) -> None:
+        if self._counting is not None and self.busy_text == self._counting:
+            self.busy_text = None
+            self.update_status()
+        self._counting = None
+
+    def action_tag(self) -> None:
+        ids, row = self._chosen(), self._selected()
+        if not ids or row is None:
+            return
+        from scrm_tui.ui.screens.tag_edit import TagScreen
+
+        def edited(edit: TagEdit | None) -> None:
+            if edit is not None:
+                self._tag(ids, edit)
+
+        current = row.tags if ids == [row.id] else ()
+        title = f"Tags of {self._naming(ids)}"
+        self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
+
+    @work(group="write", exit_on_error=False)
+    async def _tag(self, ids: list[int], edit: TagEdit) -> None:
+        from scrm_tui.ui.screens.tag_edit import tagged
+
+        row = self._selected()
+        if row is None:
+            return
+        try:
+            async with self._saving(row, "tag"):
+                outcome = await self.inbox.edit_tags(ids, edit, self._batches(ids, "tagging"))
+                self.notify(tagged(outcome, len(ids), "mention"), markup=False)
+        finally:
+            self._batches_done()
+            self.check_changes(force=True)
 
     # ---------------------------------------------------------------- escalations
 

@@ -15,7 +15,12 @@ from scrm_tui.core.models import Escalation, OutboxItem, SentimentLabel, Status
 from scrm_tui.core.models import MentionDetail as Detail
 from scrm_tui.core.timefmt import absolute, age
 from scrm_tui.ui.keys import InOrderKeys
-from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS, SUGGESTED_MARK
+from scrm_tui.ui.widgets.mention_list import (
+    ASSIGNEE_MARK,
+    CHANNEL_BADGES,
+    SENTIMENT_GLYPHS,
+    SUGGESTED_MARK,
+)
 
 _SENTIMENT_STYLE = {
     SentimentLabel.POSITIVE: "$success",
@@ -42,6 +47,18 @@ def _how_linked(state: str | None, score: float | None) -> str:
         "identity": "known handle",
         "confirmed": "confirmed",
     }.get(state or "", state or "linked")
+
+
+def _team_line(assignee: str | None, tags: Sequence[str]) -> Content | None:
+    """`→ assigned to dana · tags: billing, vip`, when it has either."""
+    parts: list[str | tuple[str, str]] = []
+    if assignee:
+        name = " ".join(sanitize.inline(assignee).split())
+        parts += [_plain(f"{ASSIGNEE_MARK} assigned to ", "$text-muted"), _plain(name, "bold")]
+    if tags:
+        parts += [" · " if parts else "", _plain("tags: ", "$text-muted")]
+        parts.append(_plain(", ".join(sanitize.inline(tag) for tag in tags), "$secondary"))
+    return Content.assemble(*parts) if parts else None
 
 
 def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | None]:
@@ -91,6 +108,9 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
             "read" if row.is_read else _plain("unread", "bold"),
         )
     )
+    team = _team_line(row.assignee, row.tags)
+    if team is not None:
+        lines.append(team)
     if detail.url:
         lines.append(Content(sanitize.inline(detail.url)))
     if detail.matched:

@@ -40,6 +40,35 @@ DONE_MARK = "✓"
 MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
 
 
+TAG_CELLS = 16  # a row's tags at most: the first tag (cut if need be) and how many more
+# From this row width (a 120-column terminal, less the scrollbar) a row shows who it
+# is assigned to; narrower, the reading pane says it.
+ASSIGNEE_WIDTH = 110
+ASSIGNEE_CELLS = 12
+ASSIGNEE_MARK = "→"  # "to dana"
+
+
+def team_label(row: MentionRow, width: int) -> str:
+    """`[billing +2] →dana`: the row's tags, compactly, and (on a wide terminal) its
+    assignee. Tags and names are typed by other people: made inert like any text."""
+    parts = []
+    if row.tags:
+        more = f" +{len(row.tags) - 1}" if len(row.tags) > 1 else ""
+        first = _fit(sanitize.inline(row.tags[0]), TAG_CELLS - 2 - len(more))
+        parts.append(f"[{first}{more}]")
+    if row.assignee and width >= ASSIGNEE_WIDTH:
+        name = " ".join(sanitize.inline(row.assignee).split())
+        parts.append(ASSIGNEE_MARK + _fit(name, ASSIGNEE_CELLS - 1))
+    return " ".join(parts)
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text`, or as much as fits in `cells` with an ellipsis."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…"
+
+
 def author_label(row: MentionRow) -> str:
     """Display name if there is one, else the handle; always single-line and inert."""
     if row.author_name and row.author_name.strip():
@@ -63,6 +92,7 @@ class MentionList(WindowedList):
         "mention-list--suggested",
         "mention-list--placeholder",
         "mention-list--marked",
+        "mention-list--team",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
@@ -165,8 +195,12 @@ class MentionList(WindowedList):
         else:
             segments.append(part(" " + author, author_cells))
         segments.append(part(" ", 1))
-        snippet_cells = max(width - fixed, 0)
+        team = team_label(row, width)
+        team_cells = cell_len(team) + 1 if team else 0
+        snippet_cells = max(width - fixed - team_cells, 0)
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))
+        if team:
+            segments.append(part(" " + team, team_cells, style_of("mention-list--team")))
         total = sum(cell_len(segment.text) for segment in segments)
         if total < width:
             segments.append(Segment(" " * (width - total), base))
