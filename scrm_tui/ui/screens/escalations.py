@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static, TextArea
@@ -271,15 +272,15 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import HelpScreen
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        """Where this screen's keys come from, titled as `?` lists them."""
+        return [(cls.NAME.lower(), cls), ("table", QueueTable)]
 
-        sections = [
-            (self.NAME.lower(), type(self).BINDINGS),
-            ("table", QueueTable.BINDINGS),
-            ("everywhere", [*self.app.BINDINGS]),
-        ]
-        self.app.push_screen(HelpScreen(sections))
+    def action_help(self) -> None:
+        from scrm_tui.ui.screens.help import show_help
+
+        show_help(self)
 
 
 class ResolveScreen(ModalScreen[str | None]):
