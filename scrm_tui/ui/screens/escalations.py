@@ -53,10 +53,10 @@ class QueueTable(DataTable[Text]):
 
     COMPONENT_CLASSES = {"queue--late", "queue--warn", "queue--ok", "queue--muted"}
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "First", show=False),
-        Binding("G", "scroll_bottom", "Last", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g", "scroll_top", "First", show=False, id="table.first"),
+        Binding("G", "scroll_bottom", "Last", show=False, id="table.last"),
     ]
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
