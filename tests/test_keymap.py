@@ -11,6 +11,7 @@ import pytest
 from scrm_tui.core.config import parse_config
 from scrm_tui.ui import keymap
 from scrm_tui.ui.keymap import KeyNameError, check, key_name
+from tests.cli import scrm
 
 UI = Path(keymap.__file__).parent
 README = UI.parent.parent / "README.md"
@@ -49,7 +50,8 @@ def test_key_names_are_read_as_textual_reports_the_key(written: str, textual: st
         ("Enter", "'Enter' is not a key name Textual knows (did you mean 'enter'?)"),
         ("pgdn", "'pgdn' is not a key name Textual knows (did you mean 'pagedown'?)"),
         ("cmd+x", "'cmd' is not a modifier Textual knows (alt, ctrl, hyper, meta, shift, super)"),
-        ("ctrl++", "the + key is written 'plus'"),
+        ("ctrl++", "a key is missing after a + (the + key is 'plus', the , key 'comma')"),
+        ("ctrl+", "a key is missing after a +"),
         ("ctrl+x ctrl+y", "one key per name (Textual has no key sequences)"),
         ("ctrl+ctrl+x", "a modifier is given twice"),
         ("", "an empty key name"),
@@ -150,6 +152,62 @@ def test_the_readme_lists_every_binding_id() -> None:
     assert match, "README.md has no <!-- keys:begin --> … <!-- keys:end --> table"
     table = keymap.markdown_table()
     assert match.group(1) == table, (
-        "README.md's table of binding ids is out of date: put this between the markers\n"
-        + table
+        "README.md's table of binding ids is out of date: put this between the markers\n" + table
     )
+
+
+subprocess_group = pytest.mark.xdist_group("subprocess")
+
+
+@subprocess_group
+def test_scrm_will_not_start_on_a_bad_key_and_says_where(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ninbox.reply = "ctrl+r"\ninbox.done = "Enter"\n', encoding="utf-8")
+    db = tmp_path / "never.db"
+    for command in ([], ["demo"]):
+        result = scrm("--config", str(config), "--db", str(db), *command)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"scrm: {config}, line 3: [keys] inbox.done: 'Enter' is not a key name Textual "
+            "knows (did you mean 'enter'?)\n"
+        )
+        assert not db.exists()  # refused before anything was opened
+
+
+@subprocess_group
+def test_doctor_fails_a_bad_key_and_warns_of_a_clash(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[watch]\nterms = "kestrel"\n[keys]\ninbox.replly = "z"\napp.help = "q"\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    result = scrm("doctor", "--config", str(config), "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert (
+        f"keys    ✗ {config}, line 4: [keys] 'inbox.replly' is not a binding scrm has "
+        "(did you mean 'inbox.reply'?); `scrm keys` lists them" in lines
+    )
+    assert (
+        f"keys    ! {config}, line 5: [keys] app.help = 'q': q is bound twice everywhere "
+        "(app.help and app.quit); app.help gets it" in lines
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@subprocess_group
+def test_scrm_keys_lists_every_binding_with_the_keys_in_force(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ninbox.reply = "ctrl+r"\n', encoding="utf-8")
+    config.chmod(0o600)
+    listed = scrm("--config", str(config), "keys")
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: line for line in listed.stdout.splitlines() if line.strip()}
+    assert set(keymap.catalogue().by_id) <= set(rows)
+    assert re.fullmatch(r"inbox\.reply\s+\* ctrl\+r\s+Reply", rows["inbox.reply"])
+    assert re.fullmatch(r"inbox\.filter\s+/\s+Filter", rows["inbox.filter"])
+    config.write_text('[keys]\ninbox.reply = "ctrl+"\n', encoding="utf-8")
+    bad = scrm("--config", str(config), "keys")
+    assert bad.returncode == 1
+    assert f"scrm: {config}, line 2: [keys] inbox.reply: 'ctrl+': a key is missing" in bad.stderr

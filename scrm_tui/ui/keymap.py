@@ -70,7 +70,9 @@ def key_name(key: str) -> str:
         raise KeyNameError(f"{_quote(key)}: one key per name (Textual has no key sequences)")
     *mods, base = key.split("+")
     if not base or "" in mods:
-        raise KeyNameError(f"{_quote(key)}: the + key is written 'plus' (e.g. 'ctrl+plus')")
+        raise KeyNameError(
+            f"{_quote(key)}: a key is missing after a + (the + key is 'plus', the , key 'comma')"
+        )
     for mod in mods:
         if mod not in MODIFIERS:
             raise KeyNameError(
@@ -109,7 +111,7 @@ def _raise_unknown(name: str, whole: str | None, known: Iterable[str]) -> str:
 
 def key_list(keys: str) -> list[str]:
     """Every key of "r, ctrl+r" as Textual names it (KeyNameError for a bad one)."""
-    if re.search(r"\+\s*(,|$)", keys):
+    if re.search(r"\+\s*,", keys):
         raise KeyNameError(f"{_quote(keys)}: commas separate keys; the , key is 'comma'")
     return [key_name(key) for key in keys.split(",")]
 
