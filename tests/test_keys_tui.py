@@ -135,6 +135,18 @@ async def test_a_bad_key_in_a_config_made_in_code_is_told_and_the_rest_works(
         assert await status_of(db_path, ids[0]) is Status.DONE
 
 
+async def test_a_key_bound_twice_is_a_warning_once_the_inbox_is_up(db_path: Path) -> None:
+    await seed(db_path, ("only post", None))
+    async with running(db_path, toasts=True, keys=keys('inbox.customer = "j"\n')) as pilot:
+        await wait_until(
+            pilot,
+            lambda: any(
+                "j is bound 3 times on the inbox screen" in t and "list.down gets it" in t
+                for t in toasts(pilot)
+            ),
+        )
+
+
 async def test_y_copies_the_mentions_link_and_says_so(db_path: Path) -> None:
     url = "https://example.social/@user0/113054817361234567"
     await seed(db_path, ("has a link", url), ("has none", None), ("hostile", HOSTILE_URLS["space"]))

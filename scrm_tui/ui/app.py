@@ -107,7 +107,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._theme_refused: str | None = None
         # [keys]: `scrm` refuses to start on a bad one; a Config made in code is told
         # about in the app, and only what is right is used.
-        self._keys = keymap.check(self.config.keys)
+        self._keys = keymap.check(self.config.keys, clashes=False)
         self.keymap = self._keys.keymap
         self.set_keymap(self.keymap)
         if "app.command_palette" in self.keymap:
@@ -180,6 +180,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # A re-match an interrupted import left owed is finished here, after the first
         # page is painted (Linker.resume_rematch; one process does it at a time).
         self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
+        if self.keymap:
+            # Which keys [keys] makes clash reads every screen's module: not before the
+            # first page is painted, and not on the event loop.
+            self.set_timer(LISTEN_DELAY, self._warn_key_clashes, name="key-clashes")
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -197,6 +201,13 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
         assert self.inbox is not None
         await DemoStream(interval=self.config.demo_interval).run(self.inbox)
+
+    @work(group="keys", thread=True, exit_on_error=False)
+    def _warn_key_clashes(self) -> None:
+        for warning in keymap.clash_warnings(self.config.keys, self.keymap):
+            self.call_from_thread(
+                self.notify, warning, title="Keys", severity="warning", timeout=15, markup=False
+            )
 
     @work(group="rematch", exit_on_error=False)
     async def _finish_rematch(self) -> None:

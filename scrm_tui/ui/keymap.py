@@ -7,10 +7,12 @@ import difflib
 import importlib
 import pkgutil
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from types import ModuleType
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap, BindingType
@@ -153,22 +155,37 @@ class Catalogue:
     app: type[App[object]] | None
 
 
+def catalogue(*, complete: bool = True) -> Catalogue:
+    """Every binding, found in the code: one added anywhere, by anyone, can be remapped
+    without a list kept by hand. `complete` imports every module of the UI (~90 ms,
+    most of it screens the inbox loads only when opened); otherwise only what the
+    inbox loads anyway is looked at."""
+    if complete:
+        return _everything()
+    import scrm_tui.ui.app  # noqa: F401  (the inbox: its screen, widgets and app keys)
+
+    return _found_in(m for name, m in list(sys.modules.items()) if name.startswith("scrm_tui.ui."))
+
+
 @cache
-def catalogue() -> Catalogue:
-    """Found by importing every module of the UI (~70 ms): a binding added anywhere, by
-    anyone, can be remapped without a list kept by hand."""
+def _everything() -> Catalogue:
     import scrm_tui.ui
 
-    classes: list[type[DOMNode]] = []
-    for info in pkgutil.walk_packages(scrm_tui.ui.__path__, "scrm_tui.ui."):
-        module = importlib.import_module(info.name)
-        classes += [
-            value
-            for value in vars(module).values()
-            if isinstance(value, type)
-            and issubclass(value, DOMNode)
-            and value.__module__ == module.__name__
-        ]
+    return _found_in(
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(scrm_tui.ui.__path__, "scrm_tui.ui.")
+    )
+
+
+def _found_in(modules: Iterable[ModuleType]) -> Catalogue:
+    classes: list[type[DOMNode]] = [
+        value
+        for module in sorted(modules, key=lambda m: m.__name__)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, DOMNode)
+        and value.__module__ == module.__name__
+    ]
     by_id: dict[str, list[Bound]] = {}
     for cls in classes:
         for binding in _as_bindings(cls.__dict__.get("BINDINGS", [])):
@@ -243,14 +260,17 @@ class KeysChecked:
     warnings: list[str] = field(default_factory=list)
 
 
-def check(settings: Sequence[KeySetting]) -> KeysChecked:
+def check(settings: Sequence[KeySetting], *, clashes: bool = True) -> KeysChecked:
     """Each setting's binding id must be one of scrm's and each key one Textual can
-    report: an error naming where it is written otherwise. A key that ends up bound
-    twice on one screen is a warning (only one of the two bindings can have it)."""
+    report: an error naming where it is written otherwise. With `clashes`, a key that
+    ends up bound twice on one screen is a warning (only one binding can have it);
+    finding those reads every screen, so the inbox leaves it until it is on screen."""
     result = KeysChecked()
     if not settings:
         return result
-    known = catalogue().by_id
+    known = catalogue(complete=False).by_id
+    if any(setting.binding not in known for setting in settings):
+        known = catalogue().by_id  # a binding of a screen not loaded yet, or a typo
     where: dict[str, KeySetting] = {}
     for setting in settings:
         name = sanitize.for_message(setting.binding)
@@ -272,7 +292,8 @@ def check(settings: Sequence[KeySetting]) -> KeysChecked:
             )
         where[setting.binding] = setting
         result.keymap[setting.binding] = ",".join(dict.fromkeys(keys))
-    result.warnings += _clashes(result.keymap, where)
+    if clashes:
+        result.warnings += clash_warnings(settings, result.keymap)
     return result
 
 
@@ -285,10 +306,11 @@ class _Holder:
     rank: int  # who gets a key first: 0 a focused part, 1 the screen, 2 the app
 
 
-def _clashes(keymap: Mapping[str, str], where: Mapping[str, KeySetting]) -> list[str]:
+def clash_warnings(settings: Sequence[KeySetting], keymap: Mapping[str, str]) -> list[str]:
     """A key the keymap puts where another binding already answers to it, screen by
     screen: in one class, or across the screen, the app and any one part of it (two
     parts, such as the list and the reading pane, never have focus at once)."""
+    where = {setting.binding: setting for setting in settings if setting.binding in keymap}
     found = catalogue()
     said: dict[tuple[str, ...], str] = {}
     for screen in found.screens:
