@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import Escalation, OutboxItem
@@ -24,6 +24,7 @@ from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.inert import InertTextArea
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 DETAIL_LIMIT = 4000  # characters of a note or post shown in the detail pane
 
@@ -235,7 +236,7 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
         yield QueueTable(self.COLUMNS, id=f"{self.PREFIX}-table")
         with VerticalScroll(id=f"{self.PREFIX}-detail"):
             yield Static(id=f"{self.PREFIX}-detail-text")
-        yield Footer()
+        yield KeysFooter()
 
     def __init__(self) -> None:
         super().__init__()

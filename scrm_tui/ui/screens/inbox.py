@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
@@ -26,6 +26,7 @@ from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
 
@@ -138,7 +139,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             yield Static(id="first-run")
             yield MentionDetail(id="detail", **kwargs)
         yield FilterBar(self._filter_submitted, id="filter-bar")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def mention_list(self) -> MentionList:

@@ -1,5 +1,6 @@
-"""Links in a real terminal: a plain address reaches it as an OSC 8 hyperlink, a
-stranger's hostile one reaches it as nothing but inert text; `y` copies with OSC 52."""
+"""Keys and links in a real terminal: your [keys] from the config file, a plain
+address as an OSC 8 hyperlink, a stranger's hostile one as nothing but inert text,
+and `y` copying with OSC 52."""
 
 from __future__ import annotations
 
@@ -149,3 +150,22 @@ def test_y_puts_the_link_on_the_terminals_clipboard(terminal: Terminal, tmp_path
     assert terminal.tmux("show-buffer").stdout == GOOD
     terminal.keys("q")
     terminal.wait_for(lambda _: terminal.exited(), timeout=10)
+
+
+def test_keys_from_the_config_file_are_the_keys_in_force(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "keys.db"
+    total = ingest(db)
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ninbox.done = "d"\nlist.down = "ctrl+n"\n', encoding="utf-8")
+    config.chmod(0o600)
+    terminal.start(scrm_command("--config", str(config), "--db", str(db)), 120, 30, tmp_path)
+    terminal.wait_for(lambda s: position(s) == (1, total))
+    terminal.keys("C-n")
+    terminal.wait_for(lambda s: position(s) == (2, total))
+    terminal.keys("x", "j", "d")  # x and j do nothing now; d marks done and moves on
+    screen = terminal.wait_for(lambda s: position(s) == (3, total))
+    assert screen.splitlines()[2].startswith("✓")
+    assert sum(line.startswith("✓") for line in screen.splitlines()) == 1
+    assert "d Done/reopen" in screen.splitlines()[-1]  # the footer
