@@ -10,7 +10,8 @@ import pytest
 
 from scrm_tui.core.config import parse_config
 from scrm_tui.ui import keymap
-from scrm_tui.ui.keymap import KeyNameError, check, key_name
+from scrm_tui.ui.key_names import KeyNameError, key_name
+from scrm_tui.ui.keymap import check
 from tests.cli import scrm
 
 UI = Path(keymap.__file__).parent
