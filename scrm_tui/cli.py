@@ -200,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
         "Exits 1 if any check failed, 2 if the configuration cannot be read.",
     )
 
+    commands.add_parser(
+        "keys",
+        parents=[common],
+        help="list every key binding's id and keys, with your [keys]",
+        description="Every binding id, the keys it answers to (your [keys] in the config "
+        "applied, marked *) and what it does: the ids to use in [keys]. Exits 1 if [keys] "
+        "has an error (an unknown id or key name).",
+    )
+
     escalations = commands.add_parser(
         "escalations",
         parents=[common],
@@ -301,6 +310,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
         for warning in config_warnings(config):
             print(f"scrm: warning: {warning}", file=sys.stderr)
+    if args.command == "keys":
+        return _keys(config)
+    if args.command in (None, "demo"):
+        # A key that cannot be what the config says is an error before the inbox opens.
+        from scrm_tui.ui.keymap import check
+
+        keys = check(config.keys)
+        for error in keys.errors:
+            _fail(error)
+        if keys.errors:
+            return EXIT_FAILED
     agent = getattr(args, "agent", None) or agent_name(config)
     db_arg: Path | None = getattr(args, "db", None)
     try:
@@ -738,6 +758,32 @@ def _init(config_arg: Path | None, force: bool) -> int:
     return EXIT_OK
 
 
+def _keys(config: Config) -> int:
+    from scrm_tui.ui.keymap import check, listing
+
+    keys = check(config.keys)
+    rows = listing(keys.keymap)
+    width = max(len(binding) for binding, _, _ in rows) + 2
+    for binding, shown, does in rows:
+        mark = "*" if binding in keys.keymap else " "
+        print(f"{binding:<{width}}{mark} {shown:<24} {does}")
+    if keys.keymap:
+        print("\n* set in [keys]")
+    for warning in keys.warnings:
+        print(f"scrm: warning: {warning}", file=sys.stderr)
+    for error in keys.errors:
+        _fail(error)
+    return EXIT_FAILED if keys.errors else EXIT_OK
+
+
+def _check_keys(config: Config) -> tuple[list[str], list[str]]:
+    """[keys] errors and warnings for `scrm doctor` (the bindings are the UI's to know)."""
+    from scrm_tui.ui.keymap import check
+
+    keys = check(config.keys)
+    return keys.errors, keys.warnings
+
+
 async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
     from scrm_tui.core.locations import state_dir
     from scrm_tui.service.doctor import diagnose
@@ -747,6 +793,7 @@ async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
         db_path=db_arg,
         state_dir=state_dir(),
         on_check=lambda check: print(check.line, flush=True),
+        check_keys=_check_keys,
     )
     if not result.unusable:
         print(result.summary)

@@ -125,6 +125,17 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class KeySetting:
+    """One line of [keys]: a binding id, the key(s) given for it, and where it is written
+    (which bindings exist is the UI's to say: it checks them)."""
+
+    binding: str
+    keys: str
+    where: str
+    line: int = 0  # in the file (0: not found), so that problems are told in file order
+
+
+@dataclass(frozen=True)
 class Team:
     name: str
     description: str = ""
@@ -169,6 +180,8 @@ class Config:
     """Each source to poll and its settings ([sources.hackernews], ...)."""
     team_agents: tuple[str, ...] = ()
     """The agents mentions can be assigned to (`a`), besides those already assigned."""
+    keys: tuple[KeySetting, ...] = ()
+    """Your own keys: binding id = key(s), e.g. inbox.reply = "ctrl+r" (`scrm keys` lists them)."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -248,6 +261,12 @@ EXAMPLE = """\
 [ui]
 # theme = "textual-dark"
 
+[keys]
+# Your own keys: a binding id = the key or keys (comma-separated) that do it instead.
+# `scrm keys` lists every binding id with its key; `?` in the app shows those in force.
+# inbox.reply = "ctrl+r"
+# list.down = "j,down,ctrl+n"
+
 [matching]
 # An author is linked to a customer automatically only when the best score (0-100)
 # reaches `auto` and beats the next customer by `margin`; from `suggest` up, the
@@ -322,6 +341,7 @@ _SECTIONS: dict[str, set[str]] = {
         "team",
         "watch",
         "sources",
+        "keys",
         *NETWORK_KEYS,
     },
     "watch": {"terms", "backfill"},
@@ -377,6 +397,24 @@ class _File:
     def at_header(self, section: str) -> str:
         line = self.header_line(section)
         return f"{self.source}, line {line}" if line else self.source
+
+    def line_in(self, section: str, dotted: str) -> int | None:
+        """The line of `a.b = …` in [section], however it is written: as a dotted key,
+        as a quoted one, or as `b = …` under a [section.a] header."""
+        head, _, last = dotted.rpartition(".")
+        tries = [(section, re.escape(dotted).replace(r"\.", r"\s*\.\s*"))]
+        tries.append((section, re.escape(f'"{dotted}"')))
+        if head:
+            tries.append((f"{section}.{head}", re.escape(last)))
+        for table, key in tries:
+            current = ""
+            for number, line in enumerate(self.lines, 1):
+                header = _HEADER.match(line)
+                if header:
+                    current = header.group(1).replace(" ", "")
+                elif current == table and re.match(rf"^\s*{key}\s*=", line):
+                    return number
+        return None
 
     def unknown(self, where: str, name: str, known: Iterable[str]) -> None:
         # A key is the file's text: shown inert, whatever it holds.
@@ -507,6 +545,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
         team_agents=_agents(get("team", "agents", object), file),
+        keys=_keys(data.get("keys", {}), file),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -669,6 +708,28 @@ def _sources(table: Any, file: _File) -> dict[str, SourceConfig]:
 
 _FEED_KEYS = ("name", "url", "filter")
 _HOOK_KEYS = ("kind", "name", "url", "url_env", "secret", "secret_env")
+
+
+def _keys(table: Any, file: _File, prefix: str = "") -> tuple[KeySetting, ...]:
+    """[keys] as written: `inbox.reply = "ctrl+r"` is a table in TOML ({inbox: {reply:
+    …}}), so the binding id is the path to each string."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('keys')}: [keys] must be a table")
+    settings: list[KeySetting] = []
+    for name, value in table.items():
+        binding = f"{prefix}{name}"
+        if isinstance(value, dict):
+            settings += _keys(value, file, f"{binding}.")
+            continue
+        line = file.line_in("keys", binding)
+        where = f"{file.source}, line {line}" if line else file.at_header("keys")
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{where}: 'keys.{sanitize.for_message(binding)}' must be a string of key "
+                'names, e.g. "ctrl+r" (or "r,f5" for two keys)'
+            )
+        settings.append(KeySetting(binding, value, where, line or 0))
+    return tuple(sorted(settings, key=lambda setting: setting.line))
 
 
 def _teams(table: Any, file: _File) -> tuple[Team, ...]:

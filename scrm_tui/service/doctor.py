@@ -169,9 +169,12 @@ async def diagnose(
     client: httpx.AsyncClient | None = None,
     timeout_s: float = TIMEOUT_S,
     on_check: Callable[[Check], None] | None = None,
+    check_keys: Callable[[Config], tuple[list[str], list[str]]] | None = None,
 ) -> Diagnosis:
     """Check everything `scrm watch` and replying depend on; `on_check` hears each
-    finding as soon as it is known (the network checks come last, together)."""
+    finding as soon as it is known (the network checks come last, together).
+    `check_keys` checks [keys] (errors, warnings): which bindings exist is the UI's to
+    say, so the caller that has the UI passes it."""
     env = os.environ if env is None else env
     result = Diagnosis()
     creds = Credentials()
@@ -200,6 +203,14 @@ async def diagnose(
     report("config", OK, str(path))
     for warning in config_warnings(config):
         report("config", WARN, warning)
+    if check_keys is not None and config.keys:
+        errors, warnings = check_keys(config)
+        for problem in errors:
+            report("keys", FAIL, problem)
+        for problem in warnings:
+            report("keys", WARN, problem)
+        if not errors and not warnings:
+            report("keys", OK, f"{len(config.keys)} of your own in [keys]")
     _watch(config, path, report)
     for state, message in await _database(db_path or config.db or default_db()):
         report("db", state, message)

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.history import Stance
@@ -21,6 +21,7 @@ from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, 
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
@@ -152,7 +153,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             placeholder="filter: github mastodon call note contacts… (empty: all)",
             id="customer-filter",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")

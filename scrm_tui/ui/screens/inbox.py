@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
@@ -26,6 +27,7 @@ from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
 
@@ -89,8 +91,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
+        Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        """Where this screen's keys come from, titled as `?` lists them."""
+        return [("list", MentionList), ("inbox", cls), ("reading pane", MentionDetail)]
 
     class Stored(Message):
         """Mentions were committed by this process (coalesced while one is queued)."""
@@ -136,7 +144,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             yield Static(id="first-run")
             yield MentionDetail(id="detail", **kwargs)
         yield FilterBar(self._filter_submitted, id="filter-bar")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def mention_list(self) -> MentionList:
@@ -866,18 +874,31 @@ class InboxScreen(ReportsFailures, Screen[None]):
     # ---------------------------------------------------------------- help
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import HelpScreen  # DataTable loads on first use
+        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
 
-        sections = [
-            ("list", MentionList.BINDINGS),
-            ("inbox", InboxScreen.BINDINGS),
-            ("reading pane", MentionDetail.BINDINGS),
-            (
-                "everywhere",
-                [
-                    *self.app.BINDINGS,
-                    Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
-                ],
-            ),
-        ]
-        self.app.push_screen(HelpScreen(sections))
+        show_help(self)
+
+    # ---------------------------------------------------------------- links
+
+    def action_copy_link(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._copy_link(row.id)
+
+    @work(group="copy-link", exclusive=True, exit_on_error=False)
+    async def _copy_link(self, mention_id: int) -> None:
+        """The mention's address to the clipboard (OSC 52: over SSH and in tmux too).
+        Only a plain http(s) address: a stranger's text pasted into a shell could run."""
+        detail = await self.inbox.detail(mention_id)
+        url = detail.url if detail is not None else None
+        safe = sanitize.link(url)
+        if safe is None:
+            why = (
+                "this mention has no link"
+                if not url
+                else "its link is not a plain web address: it is shown, not copied"
+            )
+            self.notify(f"Nothing copied: {why}.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(safe)
+        self.notify(f"Link copied: {safe}", markup=False)

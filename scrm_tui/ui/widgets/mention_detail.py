@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
@@ -37,6 +38,15 @@ def _ago(now_ms: int, then_ms: int) -> str:
 def _plain(text: str, style: str = "") -> tuple[str, str]:
     """A literal piece of text with a style; never parsed as markup."""
     return (text, style)
+
+
+def _linked(text: str, url: str | None, style: str = "") -> Content:
+    """`text` (already made inert) as a hyperlink to `url` where the terminal supports
+    them (OSC 8); plain text when the URL is not a plain http(s) address: the target
+    goes to the terminal verbatim, so sanitize.link decides, never the stranger."""
+    content = Content.styled(text, style) if style else Content(text)
+    target = sanitize.link(url)
+    return content.stylize(Style(link=target)) if target else content
 
 
 def _how_linked(state: str | None, score: float | None) -> str:
@@ -69,10 +79,11 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     label = row.label
     lines: list[Content] = []
 
-    who: list[str | tuple[str, str]] = []
+    who: list[str | tuple[str, str] | Content] = []
     if name:
         who += [_plain(name, "bold"), "  "]
-    who.append(_plain("@" + handle if not handle.startswith("@") else handle, "$secondary"))
+    at_handle = "@" + handle if not handle.startswith("@") else handle
+    who.append(_linked(at_handle, detail.author_url, "$secondary"))  # the author's profile
     if detail.followers is not None:
         who.append(f"  · {detail.followers:,} followers")
     lines.append(Content.assemble(*who))
@@ -112,7 +123,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     if team is not None:
         lines.append(team)
     if detail.url:
-        lines.append(Content(sanitize.inline(detail.url)))
+        lines.append(_linked(sanitize.inline(detail.url), detail.url))
     if detail.matched:
         lines.append(Content.styled(f"matched: {sanitize.inline(detail.matched)}", "$text-muted"))
     sentiment = detail.sentiment
