@@ -10,6 +10,7 @@ from typing import Any
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.secrets import MARK
+from scrm_tui.core.views import View, filter_problem, name_problem
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -166,6 +167,8 @@ class Config:
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     """Each source to poll and its settings ([sources.hackernews], ...)."""
+    views: tuple[View, ...] = ()
+    """The team's saved filters ([views] name = "filter"), in the file's order."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -237,6 +240,12 @@ EXAMPLE = """\
 [inbox]
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
+
+[views]
+# Filters the whole team gets, in this order, each written as after `/`. Keys 1-9
+# jump to the first nine; `V` in the inbox saves one of your own.
+# negative = "s:neg is:open"
+# "hacker news" = "ch:hn"
 
 [demo]
 # Seconds between two mentions of the demo stream: [shortest, longest].
@@ -314,6 +323,7 @@ _SECTIONS: dict[str, set[str]] = {
         "teams",
         "watch",
         "sources",
+        "views",
         *NETWORK_KEYS,
     },
     "watch": {"terms", "backfill"},
@@ -339,7 +349,9 @@ class _File:
         """The line of `key = …` inside [section] (the top level for ""), else of its
         first `key =` anywhere (a key inside an inline table)."""
         current = ""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        # A key may be written bare or quoted ("billing & refunds" = ...).
+        quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+        pattern = re.compile(rf"^\s*(?:{quoted})\s*=")
         for number, line in enumerate(self.lines, 1):
             header = _HEADER.match(line)
             if header:
@@ -497,6 +509,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
+        views=_views(data.get("views", {}), file),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -512,6 +525,26 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     except WatchError as error:
         raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
+
+
+def _views(table: Any, file: _File) -> tuple[View, ...]:
+    """[views]: each `name = "filter"` a view the whole team gets, in the file's order."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('views')}: [views] must be a table")
+    views = []
+    seen: set[str] = set()
+    for name, source in table.items():
+        where = f"{file.where(name, 'views')}: 'views.{sanitize.for_message(name)}'"
+        if not isinstance(source, str):
+            raise ConfigError(f'{where} must be a filter in quotes, like "ch:hn is:unread"')
+        problem = name_problem(name) or filter_problem(source)
+        if not problem and name.casefold() in seen:
+            problem = "another view has this name (names are matched in any case)"
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+        seen.add(name.casefold())
+        views.append(View(name, source.strip()))
+    return tuple(views)
 
 
 def _backfill(value: str | None, file: _File) -> float:

@@ -465,6 +465,24 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX claims_holder ON claims(holder)",
         ],
     ),
+    (
+        13,
+        [
+            # Filters an agent saved under a name (`V`), in the order they were saved;
+            # the team's views live in the config. A name is one view per agent,
+            # whatever its case.
+            """
+            CREATE TABLE saved_views (
+                agent TEXT NOT NULL,
+                name TEXT NOT NULL COLLATE NOCASE,
+                filter TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (agent, name)
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
