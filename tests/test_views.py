@@ -54,7 +54,9 @@ def test_a_view_needs_a_usable_name_and_a_filter_in_quotes() -> None:
     said = refused('[views]\n"a view name longer than it can be" = "ch:hn"\n')
     assert "at most 24 characters" in said
     said = refused("[views]\nhn = 3\n")
-    assert said == "scrm.toml, line 2: 'views.hn' must be a filter in quotes, like \"ch:hn is:unread\""
+    assert said == (
+        "scrm.toml, line 2: 'views.hn' must be a filter in quotes, like \"ch:hn is:unread\""
+    )
     said = refused('[views]\nHN = "ch:hn"\nhn = "ch:hn is:open"\n')
     assert said.startswith("scrm.toml, line 3: 'views.hn': another view has this name")
 
