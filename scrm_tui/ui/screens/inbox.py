@@ -87,18 +87,18 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
-        Binding("V", "save_view", "Save filter as a view", show=False, id="inbox.save_view"),
+        Binding("V", "save_view", "Save view", show=False, id="inbox.save_view"),
         *(
             Binding(
                 str(n),
                 f"view({n})",
-                f"View {n} (again: all)",
+                f"View {n}",
                 show=False,
                 id=f"inbox.view_{n}",
             )
             for n in range(1, KEYED + 1)
         ),
-        Binding("0", "view(0)", "All mentions (no view)", show=False, id="inbox.view_0"),
+        Binding("0", "view(0)", "No view (all)", show=False, id="inbox.view_0"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
 

@@ -21,6 +21,7 @@ from scrm_tui.ui.failures import ReportsFailures
 # few views take about a second to count; see bench/views_bench.py).
 BUSY_SHARE = 0.25
 GAP = "  "
+MIN_NAME = 3  # cells: two letters and "…"; shorter, a name says nothing
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def fit(entries: Sequence[Entry], width: int) -> Content:
     before anything else, then dropped; then the last views (never the active one) give
     way to "+N". A number is never cut."""
     longest = max((Content(e.name).cell_length for e in entries), default=0)
-    for cells in range(longest, 0, -1):
+    for cells in range(longest, MIN_NAME - 1, -1):
         line = _line(entries, cells)
         if line.cell_length <= width:
             return line
