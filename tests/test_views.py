@@ -4,14 +4,15 @@ own in the database, and the unread count of each."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import httpx
 import pytest
 
-from scrm_tui.core.config import ConfigError, parse_config
-from scrm_tui.core.models import Channel
-from scrm_tui.core.query import parse
+from scrm_tui.core.config import Config, ConfigError, parse_config
+from scrm_tui.core.models import Channel, Status
+from scrm_tui.core.query import Query, parse
 from scrm_tui.core.views import View
 from scrm_tui.service.doctor import FAIL, OK, diagnose
 from scrm_tui.service.inbox import Inbox
@@ -179,3 +180,36 @@ async def test_a_saved_filter_the_language_no_longer_takes_counts_as_none(inbox:
         None,
         1,
     ]
+
+
+async def test_counts_are_made_again_only_when_what_they_count_may_have_changed(
+    inbox: Inbox, db_path: Path
+) -> None:
+    await inbox.ingest([mention(n, channel=Channel.HACKERNEWS) for n in range(3)])
+    inbox.configure(Config(views=(View("hn", "ch:hn"),)))
+    assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [3])
+    assert await inbox.views.refresh() is None
+    # Writes the counts do not depend on (a heartbeat, a collector's lease) cost a look.
+    async with inbox.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO presence (holder, agent, started_ms, heartbeat_ms) "
+            "VALUES ('host:1:1', 'dana', 1, 2)"
+        )
+    assert await inbox.views.refresh() is None
+    # Each of these may change them, whoever writes it.
+    ids = [row.id for row in await inbox.page_older(Query(), None, 3)]
+    await inbox.set_read(ids[:2], True)
+    assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [1])
+    with sqlite3.connect(db_path) as other:  # not through scrm's own set_read
+        other.execute("DELETE FROM mention_reads WHERE mention_id = ?", (ids[0],))
+    assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [2])
+    await inbox.set_status([ids[2]], Status.DONE)
+    assert await inbox.views.refresh() is not None
+    await inbox.ingest([mention(9, channel=Channel.HACKERNEWS)])
+    assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [3])
+    await inbox.views.save("mine", "ch:mast")
+    assert await inbox.views.refresh() == (
+        [View("hn", "ch:hn"), View("mine", "ch:mast", mine=True)],
+        [3, 0],
+    )
+    assert await inbox.views.refresh(force=True) is not None

@@ -26,6 +26,7 @@ class Views:
         self.inbox = inbox
         self.store = SavedViewStore(inbox.db)
         self._counting: Database | None = None
+        self._inputs: tuple[object, ...] | None = None  # what the last counts were of
         # One store per filter: each keeps its own full-text hits between counts.
         self._counters: dict[str, MentionStore] = {}
 
@@ -56,9 +57,23 @@ class Views:
         """Delete the agent's view `name`; the filter it had, or None if it was gone."""
         return await self.store.delete(self.inbox.agent, name, self.inbox.now_ms())
 
+    async def refresh(self, *, force: bool = False) -> tuple[list[View], list[int | None]] | None:
+        """The views and their unread counts; None, at the cost of one cheap read, when
+        nothing they depend on changed since the last refresh (unless `force`)."""
+        inputs = await self.store.count_inputs(self.inbox.agent)
+        if inputs == self._inputs and not force:
+            return None
+        views = await self.all()
+        counts = await self.unread(views)
+        # Only now: counts that failed are tried again on the next change.
+        self._inputs = inputs
+        return views, counts
+
     async def unread(self, views: Sequence[View]) -> list[int | None]:
         """How many mentions of each view the agent has not read (None: its filter is
         not one any more, e.g. saved before the language changed)."""
+        if not views:
+            return []  # no connection of its own for nothing
         if self._counting is None:
             self._counting = await self.inbox.db.with_own_reader()
         counts: list[int | None] = []

@@ -31,6 +31,23 @@ class SavedViewStore:
         )
         return [(name, source) for name, source in rows]
 
+    async def count_inputs(self, agent: str) -> tuple[object, ...]:
+        """A mark that changes whenever something `agent`'s unread counts depend on may
+        have: a mention stored, a recorded change (status, tags, a view saved...), one
+        of their reads, a claim. Every part is an index lookup or a tiny table, so
+        writes nothing here cares about (a collector's lease, a heartbeat) cost a
+        viewer one cheap read, not a recount."""
+        row = await fetch_one(
+            self.db.reader,
+            """SELECT (SELECT max(id) FROM mentions),
+                      (SELECT max(id) FROM interactions),
+                      (SELECT changes FROM read_changes WHERE agent = ?),
+                      (SELECT count(*) FROM claims),
+                      (SELECT max(since_ms) FROM claims)""",
+            (agent,),
+        )
+        return tuple(row)
+
     async def save(
         self, agent: str, name: str, source: str, now_ms: int, *, replace: bool = False
     ) -> None:

@@ -359,6 +359,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             outside = await self.inbox.has_changed()
             if not (outside or force):
                 return
+            self.view_bar.recount()  # on a connection of its own: nothing here waits
             mention_list = self.mention_list
             window = mention_list.window
             if window is None:
@@ -383,7 +384,6 @@ class InboxScreen(ReportsFailures, Screen[None]):
                 self.update_status()
                 self.load_stats()
                 self.load_sources()
-                self.view_bar.recount()
         finally:
             self._polling = False
             if self._look_again:

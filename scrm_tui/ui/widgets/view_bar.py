@@ -20,6 +20,7 @@ from scrm_tui.ui.failures import ReportsFailures
 # count that took t waits t * (1 - share) / share before the next (at 1M mentions a
 # few views take about a second to count; see bench/views_bench.py).
 BUSY_SHARE = 0.25
+RECOUNT_ANYWAY_S = 300.0
 GAP = "  "
 MIN_NAME = 3  # cells: two letters and "…"; shorter, a name says nothing
 
@@ -83,9 +84,13 @@ class ViewBar(ReportsFailures, Static):
         self._parsed: dict[str, Query | None] = {}
         self._busy = False  # counting, or resting after a count
         self._again = False  # the database changed meanwhile
+        self._force = False  # ...and the next count must not be skipped
 
     def on_mount(self) -> None:
         self._draw()
+        # Filters with a time in them (`after:7d`, a claim growing stale) change with
+        # no write to notice: count again now and then whatever happened.
+        self.set_interval(RECOUNT_ANYWAY_S, lambda: self.recount(force=True), name="views")
 
     def on_resize(self) -> None:
         self._draw()
@@ -117,32 +122,35 @@ class ViewBar(ReportsFailures, Static):
 
     # ---------------------------------------------------------------- counting
 
-    def recount(self) -> None:
-        """The database changed: read the views and count again, now if nothing is
-        being counted, else once the count under way and its rest are over."""
+    def recount(self, *, force: bool = False) -> None:
+        """The database changed: count again if what the counts depend on did, now if
+        nothing is being counted, else once the count under way and its rest are over."""
         if self._busy:
             self._again = True
+            self._force |= force
             return
         self._busy = True
-        self._count()
+        self._count(force)
 
     @work(group="view-counts", exit_on_error=False)
-    async def _count(self) -> None:
-        started = time.monotonic()
+    async def _count(self, force: bool) -> None:
+        spent = time.process_time()
         try:
-            views = await self.inbox.views.all()
-            counts = await self.inbox.views.unread(views)
-            self.views, self.counts = views, counts
-            self._draw()
+            found = await self.inbox.views.refresh(force=force or self.counts is None)
+            if found is not None:
+                self.views, self.counts = found
+                self._draw()
         finally:
-            took = time.monotonic() - started
-            self.set_timer(took * (1 - BUSY_SHARE) / BUSY_SHARE, self._rested)
+            # Paced by CPU, not wall time: on a loaded machine a count takes longer
+            # without costing more.
+            spent = time.process_time() - spent
+            self.set_timer(spent * (1 - BUSY_SHARE) / BUSY_SHARE, self._rested)
 
     def _rested(self) -> None:
         self._busy = False
         if self._again:
-            self._again = False
-            self.recount()
+            force, self._again, self._force = self._force, False, False
+            self.recount(force=force)
 
     # ---------------------------------------------------------------- drawing
 
