@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,21 +44,19 @@ def shown_query(pilot: Pilot) -> Query:
     return pilot.app.screen.query_one(MentionList).window.query
 
 
-async def elsewhere(db_path: Path, agent: str, code: str) -> None:
-    """`code` run by another scrm process on the same database, as `agent`."""
-    script = textwrap.dedent(
-        f"""
-        import asyncio
-        from scrm_tui.core.query import parse
-        from scrm_tui.core.models import Status
-        from scrm_tui.service.inbox import Inbox
-
-        async def main():
-            async with await Inbox.open({str(db_path)!r}, {agent!r}) as inbox:
-                {code}
-
-        asyncio.run(main())
-        """
+async def elsewhere(db_path: Path, agent: str, *lines: str) -> None:
+    """These lines run by another scrm process on the same database, as `agent`."""
+    script = "\n".join(
+        [
+            "import asyncio",
+            "from scrm_tui.core.models import Status",
+            "from scrm_tui.core.query import parse",
+            "from scrm_tui.service.inbox import Inbox",
+            "async def main():",
+            f"    async with await Inbox.open({str(db_path)!r}, {agent!r}) as inbox:",
+            *(f"        {line}" for line in lines),
+            "asyncio.run(main())",
+        ]
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", script, stderr=asyncio.subprocess.PIPE
@@ -168,20 +165,12 @@ async def test_the_counts_follow_what_other_processes_store_and_read(
         assert await process.wait() == 0
         await wait_until(pilot, lambda: bar(pilot) == "1 hn 16  2 mastodon 15  3 open 31")
         # The same agent in another terminal reads two Hacker News posts.
-        await elsewhere(
-            db_path,
-            "tester",
-            "rows = await inbox.page_older(parse('ch:hn'), None, 2)\n"
-            "                await inbox.set_read([r.id for r in rows], True)",
-        )
+        hn = "rows = await inbox.page_older(parse('ch:hn'), None, 2)"
+        await elsewhere(db_path, "tester", hn, "await inbox.set_read([r.id for r in rows], True)")
         await wait_until(pilot, lambda: bar(pilot) == "1 hn 14  2 mastodon 15  3 open 29")
         # Another agent closes a Mastodon post: it leaves the open view.
-        await elsewhere(
-            db_path,
-            "dana",
-            "rows = await inbox.page_older(parse('ch:mast'), None, 1)\n"
-            "                await inbox.set_status([rows[0].id], Status.DONE)",
-        )
+        mast = "rows = await inbox.page_older(parse('ch:mast'), None, 1)"
+        await elsewhere(db_path, "dana", mast, "await inbox.set_status([rows[0].id], Status.DONE)")
         await wait_until(pilot, lambda: bar(pilot) == "1 hn 14  2 mastodon 15  3 open 28")
 
 
