@@ -14,6 +14,7 @@ import pytest
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.core.query import Query
 from scrm_tui.core.tags import parse_edit
+from scrm_tui.core.views import View
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
 from tests.tui import inbox_screen, make_app, settle, wait_until
@@ -128,3 +129,31 @@ def test_rows_with_tags_and_assignee(snap_compare, db_path: Path, size: tuple[in
 def test_first_run_says_how_to_begin(snap_compare, db_path: Path) -> None:
     """No config, no data: the empty inbox lists the commands that fill it."""
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=_ready)
+
+
+TEAM_VIEWS = (
+    View("negative", "s:neg is:open"),
+    View("hacker news", "ch:hn"),
+    View("sync problems, all teams", "sync"),
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_view_bar(snap_compare, seeded: Path, size: tuple[int, int]) -> None:
+    """The team's views and one of the agent's own, with unread counts; `2` is active."""
+
+    async def save() -> None:
+        async with await Inbox.open(seeded, "tester", fixed_clock) as box:
+            await box.views.save("mastodon, unread", "ch:mast is:unread")
+
+    async def viewing(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        screen = inbox_screen(pilot)
+        await wait_until(pilot, lambda: screen.query_.source == "ch:hn")
+        await wait_until(pilot, lambda: len(screen.view_bar.counts or ()) == 4)
+        await settle(pilot)
+
+    asyncio.run(save())
+    app = make_app(seeded, views=TEAM_VIEWS)
+    assert snap_compare(app, terminal_size=size, run_before=viewing)

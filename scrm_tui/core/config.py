@@ -11,6 +11,7 @@ from typing import Any
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.secrets import MARK
+from scrm_tui.core.views import View, filter_problem, name_problem
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -182,6 +183,8 @@ class Config:
     """The agents mentions can be assigned to (`a`), besides those already assigned."""
     keys: tuple[KeySetting, ...] = ()
     """Your own keys: binding id = key(s), e.g. inbox.reply = "ctrl+r" (`scrm keys` lists them)."""
+    views: tuple[View, ...] = ()
+    """The team's saved filters ([views] name = "filter"), in the file's order."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -253,6 +256,12 @@ EXAMPLE = """\
 [inbox]
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
+
+[views]
+# Filters the whole team gets, in this order, each written as after `/`. Keys 1-9
+# jump to the first nine; `V` in the inbox saves one of your own.
+# negative = "s:neg is:open"
+# "hacker news" = "ch:hn"
 
 [demo]
 # Seconds between two mentions of the demo stream: [shortest, longest].
@@ -342,6 +351,7 @@ _SECTIONS: dict[str, set[str]] = {
         "watch",
         "sources",
         "keys",
+        "views",
         *NETWORK_KEYS,
     },
     "watch": {"terms", "backfill"},
@@ -368,7 +378,9 @@ class _File:
         """The line of `key = …` inside [section] (the top level for ""), else of its
         first `key =` anywhere (a key inside an inline table)."""
         current = ""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        # A key may be written bare or quoted ("billing & refunds" = ...).
+        quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+        pattern = re.compile(rf"^\s*(?:{quoted})\s*=")
         for number, line in enumerate(self.lines, 1):
             header = _HEADER.match(line)
             if header:
@@ -546,6 +558,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         sources=_sources(data.get("sources", {}), file),
         team_agents=_agents(get("team", "agents", object), file),
         keys=_keys(data.get("keys", {}), file),
+        views=_views(data.get("views", {}), file),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -585,6 +598,26 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     except WatchError as error:
         raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
+
+
+def _views(table: Any, file: _File) -> tuple[View, ...]:
+    """[views]: each `name = "filter"` a view the whole team gets, in the file's order."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('views')}: [views] must be a table")
+    views = []
+    seen: set[str] = set()
+    for name, source in table.items():
+        where = f"{file.where(name, 'views')}: 'views.{sanitize.for_message(name)}'"
+        if not isinstance(source, str):
+            raise ConfigError(f'{where} must be a filter in quotes, like "ch:hn is:unread"')
+        problem = name_problem(name) or filter_problem(source)
+        if not problem and name.casefold() in seen:
+            problem = "another view has this name (names are matched in any case)"
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+        seen.add(name.casefold())
+        views.append(View(name, source.strip()))
+    return tuple(views)
 
 
 def _backfill(value: str | None, file: _File) -> float:

@@ -197,7 +197,11 @@ async def diagnose(
         config = load_config(path)
     except ConfigError as error:
         result.unusable = True
-        area = "watch" if re.search(r"\.terms'", str(error)) else "config"
+        area = "config"
+        if re.search(r"\.terms'", str(error)):
+            area = "watch"
+        elif re.search(r": 'views\.", str(error)):
+            area = "views"
         report(area, FAIL, str(error))
         return result
     report("config", OK, str(path))
@@ -212,6 +216,9 @@ async def diagnose(
         if not errors and not warnings:
             report("keys", OK, f"{len(config.keys)} of your own in [keys]")
     _watch(config, path, report)
+    if config.views:
+        names = ", ".join(view.name for view in config.views)
+        report("views", OK, f"{len(config.views)} for the team: {names}")
     for state, message in await _database(db_path or config.db or default_db()):
         report("db", state, message)
 

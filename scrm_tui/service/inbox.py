@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from scrm_tui.service.outbox import OutboxWorker
     from scrm_tui.service.replies import Replies
     from scrm_tui.service.tagging import TagOutcome
+    from scrm_tui.service.views import Views
 
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
@@ -73,6 +74,7 @@ class Inbox:
         self.config = Config()
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
+        self._views: Views | None = None
         self.creds = Credentials()
         self._worker: OutboxWorker | None = None
         self._queued: list[Callable[[], None]] = []
@@ -86,6 +88,8 @@ class Inbox:
     async def close(self) -> None:
         if self._worker is not None:
             await self._worker.dispatcher.aclose()
+        if self._views is not None:
+            await self._views.close()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:
@@ -134,6 +138,15 @@ class Inbox:
             self._escalations.creds = self.creds
             self._escalations.policy = EscalationPolicy(self.config.teams, dict(self.config.sla_s))
         return self._escalations
+
+    @property
+    def views(self) -> Views:
+        """The agent's saved views and their unread counts."""
+        if self._views is None:
+            from scrm_tui.service.views import Views
+
+            self._views = Views(self)
+        return self._views
 
     # ---------------------------------------------------------------- outbox
 

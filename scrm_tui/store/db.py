@@ -134,6 +134,7 @@ class Database:
         self.writer = writer
         self.reader = reader
         self._write_lock = asyncio.Lock()
+        self._owns_writer = True
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -168,8 +169,17 @@ class Database:
             except sqlite3.DatabaseError as error:
                 raise StoreError(f"{path} is not a usable scrm database: {error}") from None
 
+    async def with_own_reader(self) -> Database:
+        """This database with a reader connection of its own (the writer and its lock
+        shared): aiosqlite runs one statement at a time per connection, so long reads
+        there (the view bar's counts) never hold up the UI's. Close it when done."""
+        twin = Database(self.path, self.writer, await _connect(self.path))
+        twin._write_lock = self._write_lock
+        twin._owns_writer = False
+        return twin
+
     async def close(self) -> None:
-        for conn in (self.reader, self.writer):
+        for conn in (self.reader, self.writer) if self._owns_writer else (self.reader,):
             with contextlib.suppress(sqlite3.Error, ValueError):  # already closed
                 await conn.close()
 

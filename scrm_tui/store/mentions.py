@@ -30,6 +30,12 @@ from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
 SNIPPET_CHARS = 400
 _CHUNK = 500
+# Temp tables live per connection and stores may share one (each view's counter):
+# their names are unique in the process.
+_HITS_SERIAL = itertools.count(1)
+_UNREAD = (
+    "NOT EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent)"
+)
 
 # A mention's tags in one column, in order, separated by US (no tag holds a control).
 _TAGS = """(SELECT group_concat(t.tag, char(31)) FROM
@@ -137,7 +143,7 @@ class MentionStore:
     def __init__(self, db: Database):
         self.db = db
         self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
-        self._hits_serial = itertools.count(1)
+        self._hits_serial = _HITS_SERIAL
         self._hits_max_id = 0
         self._authors = authors.AuthorCache()
 
@@ -448,6 +454,18 @@ class MentionStore:
             sql = f"SELECT count(*) FROM {plan.source} {plan.clause(bound)}"
             params = plan.params
         row = await fetch_one(self.db.reader, sql, params)
+        return int(row[0]) if row else 0
+
+    async def count_unread(self, query: Query, agent: str) -> int:
+        """Mentions matching `query` that `agent` has not read, of all stored now (a
+        view's count in the view bar)."""
+        plan = await self._plan(query, agent)
+        await self._extend_hits()  # hits read for an earlier count miss what came since
+        # As in tally: counting needs no author or customer columns (2-4x faster at 1M).
+        source = plan.source.replace(_JOINS, "")
+        row = await fetch_one(
+            self.db.reader, f"SELECT count(*) FROM {source} {plan.clause(_UNREAD)}", plan.params
+        )
         return int(row[0]) if row else 0
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:

@@ -465,6 +465,45 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX claims_holder ON claims(holder)",
         ],
     ),
+    (
+        13,
+        [
+            # Filters an agent saved under a name (`V`), in the order they were saved;
+            # the team's views live in the config. A name is one view per agent,
+            # whatever its case.
+            """
+            CREATE TABLE saved_views (
+                agent TEXT NOT NULL,
+                name TEXT NOT NULL COLLATE NOCASE,
+                filter TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (agent, name)
+            ) WITHOUT ROWID
+            """,
+            # How many times each agent's reads changed, kept by the database whoever
+            # writes them: a view bar learns from one row, not by counting an agent's
+            # reads, whether its unread counts may have changed.
+            """
+            CREATE TABLE read_changes (
+                agent TEXT PRIMARY KEY,
+                changes INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TRIGGER mention_reads_added AFTER INSERT ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (NEW.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER mention_reads_removed AFTER DELETE ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (OLD.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -22,6 +22,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.tags import TagEdit
+from scrm_tui.core.views import KEYED, View, filter_problem
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.failures import ReportsFailures
@@ -30,6 +31,7 @@ from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
+from scrm_tui.ui.widgets.view_bar import ViewBar
 
 FILTER_DEBOUNCE = 0.25
 MAX_SELECTED = 1000  # one macro post answers at most this many mentions
@@ -92,6 +94,18 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
+        Binding("V", "save_view", "Save view", show=False, id="inbox.save_view"),
+        *(
+            Binding(
+                str(n),
+                f"view({n})",
+                f"View {n}",
+                show=False,
+                id=f"inbox.view_{n}",
+            )
+            for n in range(1, KEYED + 1)
+        ),
+        Binding("0", "view(0)", "No view (all)", show=False, id="inbox.view_0"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
 
@@ -139,6 +153,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             yield Static(id="sources-line")
             yield Static(id="position")
             yield Static(id="new-count")
+        yield ViewBar(self.inbox, id="view-bar")
         with Horizontal(id="panes"):
             yield MentionList(id="list", **kwargs)
             yield Static(id="first-run")
@@ -157,6 +172,10 @@ class InboxScreen(ReportsFailures, Screen[None]):
     @property
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
+
+    @property
+    def view_bar(self) -> ViewBar:
+        return self.query_one(ViewBar)
 
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
@@ -274,6 +293,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             raise
         self.query_ = query
         self.mention_list.set_window(window)
+        self.view_bar.show_query(query)
         self.update_status()
         await self.mention_list.load_count()
         self.load_stats()
@@ -352,6 +372,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             outside = await self.inbox.has_changed()
             if not (outside or force):
                 return
+            self.view_bar.recount()  # on a connection of its own: nothing here waits
             mention_list = self.mention_list
             window = mention_list.window
             if window is None:
@@ -829,6 +850,68 @@ class InboxScreen(ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.outbox import OutboxScreen
 
         self.app.push_screen(OutboxScreen(self.inbox))
+
+    # ---------------------------------------------------------------- views
+
+    @property
+    def views(self) -> list[View]:
+        """The views the bar shows (the palette lists them)."""
+        return self.view_bar.views
+
+    def action_view(self, number: int) -> None:
+        """Keys 1-9: show that view; the same key again (or 0) shows everything."""
+        view = self.view_bar.view_at(number)
+        if number == 0 or (view is not None and self._requested == self.view_bar.query_of(view)):
+            if not self._requested.is_empty:
+                self.load_view(Query())
+        elif view is not None:
+            self.show_view(view)
+        elif not self.views:
+            self.notify("No views yet: / types a filter, then V saves it as one.", markup=False)
+        else:
+            self.notify(f"No view {number}: there are {len(self.views)}.", markup=False)
+
+    def show_view(self, view: View) -> None:
+        """The list shows the view's filter, as if typed after `/`."""
+        query = self.view_bar.query_of(view)
+        if query is None:
+            # Saved before the filter language changed; the config's are checked at start.
+            self.notify(
+                f"View '{sanitize.inline(view.name)}': "
+                f"{sanitize.inline(filter_problem(view.filter) or '')}. Ctrl+P deletes it.",
+                severity="error",
+                markup=False,
+            )
+        elif query != self._requested:
+            self.load_view(query)
+
+    def action_save_view(self) -> None:
+        """V: save the filter the list shows under a name."""
+        if self._requested.is_empty:
+            self.notify("No filter to save: / types one, then V saves it as a view.", markup=False)
+            return
+        from scrm_tui.ui.screens.save_view import SaveViewScreen
+
+        def saved(view: View | None) -> None:
+            if view is not None:
+                self.view_bar.recount()
+                self.notify(f"Saved view '{sanitize.inline(view.name)}'.", markup=False)
+
+        self.app.push_screen(SaveViewScreen(self.inbox.views, self._requested.source), saved)
+
+    @work(group="views", exit_on_error=False)
+    async def delete_view(self, view: View) -> None:
+        """Delete one of the agent's own views (from the palette)."""
+        source = await self.inbox.views.delete(view.name)
+        self.view_bar.recount()
+        name = sanitize.inline(view.name)
+        if source is None:
+            self.notify(f"View '{name}' was already deleted.", markup=False)
+        else:
+            self.notify(
+                f"Deleted view '{name}' (/{sanitize.inline(source)}); V saves a filter again.",
+                markup=False,
+            )
 
     # ---------------------------------------------------------------- filter
 
