@@ -1,0 +1,180 @@
+"""A parsed filter compiled to SQL conditions on `mentions m`, values bound as parameters.
+
+Conditions name no other table of the query they go into (only subqueries), so the
+same condition serves a page (which joins authors and customers), a count and a tally
+(which do not). Full-text parts are answered from temp tables of FTS hits that the
+store materialises once per expression (see MentionStore._ensure_hits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from scrm_tui.core.models import NEUTRAL_BAND, SentimentLabel
+from scrm_tui.core.query import fts_expression
+from scrm_tui.core.query_terms import (
+    And,
+    AssignedTo,
+    Claimed,
+    Created,
+    CustomerNamed,
+    Followers,
+    From,
+    Hashtag,
+    InChannels,
+    IsCustomer,
+    Literal,
+    Mine,
+    Node,
+    Not,
+    Or,
+    Priority,
+    SentimentIs,
+    Snoozed,
+    StatusIs,
+    Tagged,
+    TierIs,
+    Unassigned,
+    Unread,
+)
+
+# A claim is live while its holder beats: one whose heartbeat is older than this is
+# dead (the holder quit, died or went idle) and claims nothing.
+CLAIM_LIVE_MS = 30_000
+
+# Materialises the FTS hits of an expression; returns the temp table holding them.
+Hits = Callable[[str], Awaitable[str]]
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class FilterSql:
+    """Builds conditions into one parameter dict (`:agent` and `:now` are bound by the
+    caller: the agent looking, and the clock's now in ms)."""
+
+    def __init__(self, params: dict[str, Any], now_ms: int, hits: Hits):
+        self.params = params
+        self.now_ms = now_ms
+        self.hits = hits
+
+    def bind(self, value: object) -> str:
+        """A named parameter for `value`."""
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    async def condition(self, node: Node) -> str:
+        """SQL true for the mentions `node` keeps. A leaf may be NULL where a value is
+        unknown (no followers count, no priority yet): that counts as not matching,
+        also under a `-`, so NOT treats NULL as false before turning it around."""
+        text = fts_expression(node)
+        if text is not None:
+            return await self._hit(text)
+        if isinstance(node, Not):
+            return f"NOT coalesce({await self.condition(node.part)}, 0)"
+        if isinstance(node, (And, Or)):
+            return await self._combined(node)
+        return self._leaf(node)
+
+    async def _combined(self, node: And | Or) -> str:
+        # The parts full-text search answers go to FTS5 together: one lookup, not one
+        # per word.
+        joiner = " AND " if isinstance(node, And) else " OR "
+        texts, others = [], []
+        for part in node.parts:
+            expression = fts_expression(part) if not isinstance(part, Not) else None
+            (texts if expression is not None else others).append(expression or part)
+        conditions = []
+        if texts:
+            conditions.append(await self._hit(joiner.join(texts)))  # type: ignore[arg-type]
+        for part in others:
+            conditions.append(await self.condition(part))  # type: ignore[arg-type]
+        return "(" + joiner.join(conditions) + ")"
+
+    async def _hit(self, expression: str) -> str:
+        table = await self.hits(expression)
+        return (
+            f"EXISTS (SELECT 1 FROM temp.{table} x "
+            "WHERE x.created_ms = m.created_ms AND x.id = m.id)"
+        )
+
+    def _authors(self, where: str) -> str:
+        return f"m.author_id IN (SELECT id FROM authors WHERE {where})"
+
+    def _customers(self, where: str) -> str:
+        return (
+            "m.author_id IN (SELECT a2.id FROM authors a2 "
+            f"JOIN customers c2 ON c2.id = a2.customer_id WHERE {where})"
+        )
+
+    def _leaf(self, node: Node) -> str:  # noqa: C901 - one case per key, flat
+        bind = self.bind
+        match node:
+            case Literal(text):
+                return f"m.text LIKE {bind(like_pattern(text))} ESCAPE '\\'"
+            case Hashtag(tag):
+                return (
+                    "EXISTS (SELECT 1 FROM mention_hashtags t WHERE "
+                    f"t.tag = {bind(tag)} AND t.created_ms = m.created_ms AND t.mention_id = m.id)"
+                )
+            case StatusIs(status):
+                return f"m.status = {bind(status.value)}"
+            case Unread():
+                return (
+                    "NOT EXISTS (SELECT 1 FROM mention_reads r "
+                    "WHERE r.mention_id = m.id AND r.agent = :agent)"
+                )
+            case InChannels(channels):
+                marks = ", ".join(bind(name) for name in sorted(c.value for c in channels))
+                return f"m.channel IN ({marks})"
+            case SentimentIs(labels):
+                band = bind(NEUTRAL_BAND)
+                tests = {
+                    SentimentLabel.POSITIVE: f"m.compound >= {band}",
+                    SentimentLabel.NEGATIVE: f"m.compound <= -{band}",
+                    SentimentLabel.NEUTRAL: f"(m.compound > -{band} AND m.compound < {band})",
+                }
+                return "(" + " OR ".join(tests[s] for s in SentimentLabel if s in labels) + ")"
+            case From(text):
+                pattern = bind(like_pattern(text))
+                return self._authors(
+                    f"handle_key LIKE {pattern} ESCAPE '\\' "
+                    f"OR display_name LIKE {pattern} ESCAPE '\\'"
+                )
+            case Tagged(tag):
+                return (
+                    "EXISTS (SELECT 1 FROM mention_tags g "
+                    f"WHERE g.mention_id = m.id AND g.tag = {bind(tag)})"
+                )
+            case AssignedTo(agent):
+                return f"m.assignee = {bind(agent)} COLLATE NOCASE"
+            case Mine():
+                return "m.assignee = :agent"  # exact: the index on assignee serves it
+            case Unassigned():
+                return "m.assignee IS NULL"
+            case Claimed():
+                since = bind(self.now_ms - CLAIM_LIVE_MS)
+                return (
+                    "EXISTS (SELECT 1 FROM claims cl "
+                    f"WHERE cl.mention_id = m.id AND cl.heartbeat_ms >= {since})"
+                )
+            case Snoozed():
+                return "m.snoozed_until_ms > :now"
+            case Priority(op, value):
+                return f"m.priority {op} {bind(value)}"
+            case Created(after=after):
+                moment = bind(node.moment_ms(self.now_ms))  # type: ignore[attr-defined]
+                return f"m.created_ms {'>=' if after else '<'} {moment}"
+            case Followers(op, value):
+                return self._authors(f"followers {op} {bind(value)}")
+            case IsCustomer():
+                return self._authors("customer_id IS NOT NULL")
+            case CustomerNamed(text):
+                return self._customers(f"c2.name LIKE {bind(like_pattern(text))} ESCAPE '\\'")
+            case TierIs(tier):
+                return self._customers(f"c2.tier = {bind(tier)} COLLATE NOCASE")
+        raise TypeError(f"no SQL for {node!r}")
