@@ -226,10 +226,10 @@ def _quoted(source: str, start: int) -> tuple[str, int]:
 class _Parser:
     """Recursive descent over the tokens:
 
-        filter  := all
-        all     := either*              (terms side by side: all must hold)
-        either  := unary ("OR" unary)*
-        unary   := "-" unary | "(" all ")" | term
+    filter  := all
+    all     := either*              (terms side by side: all must hold)
+    either  := unary ("OR" unary)*
+    unary   := "-" unary | "(" all ")" | term
     """
 
     def __init__(self, tokens: list[_Token]):

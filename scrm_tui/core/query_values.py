@@ -119,7 +119,10 @@ def _names(value: Value) -> list[tuple[str, int]]:
     offset = 0
     for name in value.text.split(","):
         if not name:
-            raise value.error(f"'{value.key}:' has an empty name in its list", offset, 1)
+            # Point at the comma before the gap (or after it, at the start).
+            raise value.error(
+                f"'{value.key}:' has an empty name in its list", max(offset - 1, 0), 1
+            )
         names.append((name.lower(), offset))
         offset += len(name) + 1
     return names
@@ -213,6 +216,7 @@ KEYS: dict[str, Callable[[Value], Node]] = {
     "after": _moment,
     "before": _moment,
 }
+
 
 def key_term(value: Value) -> Node:
     """The node for `key:value`; `value.key` is one of KEYS (lower case)."""

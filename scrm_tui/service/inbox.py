@@ -378,7 +378,7 @@ class Inbox:
 
     async def ids_matching(self, query: Query, limit: int) -> list[int]:
         """The newest `limit` mentions matching a filter (to select them all)."""
-        rows = await self.mentions.page_older(query, self.agent, None, limit)
+        rows = await self.page_older(query, None, limit)
         return [row.id for row in rows]
 
     async def max_id(self) -> int:

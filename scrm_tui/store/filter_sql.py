@@ -84,15 +84,16 @@ class FilterSql:
         # The parts full-text search answers go to FTS5 together: one lookup, not one
         # per word.
         joiner = " AND " if isinstance(node, And) else " OR "
-        texts, others = [], []
+        texts: list[str] = []
+        conditions: list[str] = []
         for part in node.parts:
             expression = fts_expression(part) if not isinstance(part, Not) else None
-            (texts if expression is not None else others).append(expression or part)
-        conditions = []
+            if expression is not None:
+                texts.append(expression)
+            else:
+                conditions.append(await self.condition(part))
         if texts:
-            conditions.append(await self._hit(joiner.join(texts)))  # type: ignore[arg-type]
-        for part in others:
-            conditions.append(await self.condition(part))  # type: ignore[arg-type]
+            conditions.insert(0, await self._hit(joiner.join(texts)))
         return "(" + joiner.join(conditions) + ")"
 
     async def _hit(self, expression: str) -> str:
@@ -111,7 +112,7 @@ class FilterSql:
             f"JOIN customers c2 ON c2.id = a2.customer_id WHERE {where})"
         )
 
-    def _leaf(self, node: Node) -> str:  # noqa: C901 - one case per key, flat
+    def _leaf(self, node: Node) -> str:
         bind = self.bind
         match node:
             case Literal(text):
@@ -151,7 +152,9 @@ class FilterSql:
                     f"WHERE g.mention_id = m.id AND g.tag = {bind(tag)})"
                 )
             case AssignedTo(agent):
-                return f"m.assignee = {bind(agent)} COLLATE NOCASE"
+                # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
+                # column into an IN over the case-sensitive index, and loses matches.
+                return f"lower(m.assignee) = lower({bind(agent)})"
             case Mine():
                 return "m.assignee = :agent"  # exact: the index on assignee serves it
             case Unassigned():
@@ -167,7 +170,7 @@ class FilterSql:
             case Priority(op, value):
                 return f"m.priority {op} {bind(value)}"
             case Created(after=after):
-                moment = bind(node.moment_ms(self.now_ms))  # type: ignore[attr-defined]
+                moment = bind(node.moment_ms(self.now_ms))
                 return f"m.created_ms {'>=' if after else '<'} {moment}"
             case Followers(op, value):
                 return self._authors(f"followers {op} {bind(value)}")

@@ -196,7 +196,8 @@ class MentionStore:
             )
             new = await fetch_all(
                 conn,
-                "SELECT id, created_ms, channel, external_id FROM mentions WHERE id > ? ORDER BY id",
+                "SELECT id, created_ms, channel, external_id FROM mentions "
+                "WHERE id > ? ORDER BY id",
                 (before,),
             )
             stored = [row[0] for row in new]
@@ -436,9 +437,7 @@ class MentionStore:
             plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
         )
 
-    async def count(
-        self, query: Query, agent: str, upto: int | None = None, *, now_ms: int
-    ) -> int:
+    async def count(self, query: Query, agent: str, upto: int | None = None, *, now_ms: int) -> int:
         """Rows matching `query`, only those with id <= `upto` if it is given."""
         bound = "m.id <= :upto" if upto is not None else "true"
         if query.is_empty:
@@ -469,12 +468,12 @@ class MentionStore:
         extra = ["(k.created_ms, k.id) > (:kc, :ki)", *_upto(plan, upto)]
         clause = plan.clause(*(part.replace("k.", f"{plan.key_table}.") for part in extra))
         source = plan.source.replace(_JOINS, "")  # counting reads no author columns
-        row = await fetch_one(self.db.reader, f"SELECT count(*) FROM {source} {clause}", plan.params)
+        row = await fetch_one(
+            self.db.reader, f"SELECT count(*) FROM {source} {clause}", plan.params
+        )
         return int(row[0]) if row else 0
 
-    async def _arrived(
-        self, query: Query, agent: str, after: int, upto: int, now_ms: int
-    ) -> _Plan:
+    async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
         plan = await self._plan(query, agent, now_ms, by_id=True)
         plan.params["after"], plan.params["upto"] = after, upto
         plan.where.append("m.id > :after AND m.id <= :upto")
