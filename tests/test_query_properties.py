@@ -364,6 +364,10 @@ async def test_the_store_shows_what_the_query_says(
     shown = {row.id for row in await inbox.page_older(query, None, 100)}
     assert shown == expected, f"{typed}  →  {query.root}"
     assert await inbox.count(query) == len(expected), typed
+    # What a list takes in as arrivals is asked another way (per new row): the same.
+    newest = await inbox.max_id()
+    assert {row.id for row in await inbox.arrivals(query, 0, newest, 100)} == expected, typed
+    assert (await inbox.tally(query, 0, newest, []))[0] == len(expected), typed
 
 
 async def test_the_model_sees_every_kind_of_post(

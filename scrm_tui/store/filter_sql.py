@@ -54,12 +54,20 @@ def like_pattern(text: str) -> str:
 
 class FilterSql:
     """Builds conditions into one parameter dict (`:agent` and `:now` are bound by the
-    caller: the agent looking, and the clock's now in ms)."""
+    caller: the agent looking, and the clock's now in ms).
 
-    def __init__(self, params: dict[str, Any], now_ms: int, hits: Hits):
+    A set a mention must belong to (a hashtag's posts, a tag's, an author's) is asked
+    two ways. For a page or a count, as `m.id IN (SELECT ...)`: SQLite may then read
+    from the set itself, so a rare tag costs its own rows, not the whole table. For
+    the few rows that arrived (`probe`), as a correlated EXISTS per row: read from the
+    set, a poll would cost the whole set every time.
+    """
+
+    def __init__(self, params: dict[str, Any], now_ms: int, hits: Hits, *, probe: bool = False):
         self.params = params
         self.now_ms = now_ms
         self.hits = hits
+        self.probe = probe
 
     def bind(self, value: object) -> str:
         """A named parameter for `value`."""
@@ -103,14 +111,18 @@ class FilterSql:
             "WHERE x.created_ms = m.created_ms AND x.id = m.id)"
         )
 
+    def _member(self, column: str, table: str, key: str, where: str) -> str:
+        """`m.<column>` is among the `<key>`s of `<table>` rows meeting `where`."""
+        if self.probe:
+            return f"EXISTS (SELECT 1 FROM {table} WHERE {key} = m.{column} AND ({where}))"
+        return f"m.{column} IN (SELECT {key} FROM {table} WHERE {where})"
+
     def _authors(self, where: str) -> str:
-        return f"m.author_id IN (SELECT id FROM authors WHERE {where})"
+        return self._member("author_id", "authors a2", "a2.id", where)
 
     def _customers(self, where: str) -> str:
-        return (
-            "m.author_id IN (SELECT a2.id FROM authors a2 "
-            f"JOIN customers c2 ON c2.id = a2.customer_id WHERE {where})"
-        )
+        table = "authors a2 JOIN customers c2 ON c2.id = a2.customer_id"
+        return self._member("author_id", table, "a2.id", where)
 
     def _leaf(self, node: Node) -> str:
         bind = self.bind
@@ -118,9 +130,8 @@ class FilterSql:
             case Literal(text):
                 return f"m.text LIKE {bind(like_pattern(text))} ESCAPE '\\'"
             case Hashtag(tag):
-                return (
-                    "EXISTS (SELECT 1 FROM mention_hashtags t WHERE "
-                    f"t.tag = {bind(tag)} AND t.created_ms = m.created_ms AND t.mention_id = m.id)"
+                return self._member(
+                    "id", "mention_hashtags t", "t.mention_id", f"t.tag = {bind(tag)}"
                 )
             case StatusIs(status):
                 return f"m.status = {bind(status.value)}"
@@ -143,14 +154,11 @@ class FilterSql:
             case From(text):
                 pattern = bind(like_pattern(text))
                 return self._authors(
-                    f"handle_key LIKE {pattern} ESCAPE '\\' "
-                    f"OR display_name LIKE {pattern} ESCAPE '\\'"
+                    f"a2.handle_key LIKE {pattern} ESCAPE '\\' "
+                    f"OR a2.display_name LIKE {pattern} ESCAPE '\\'"
                 )
             case Tagged(tag):
-                return (
-                    "EXISTS (SELECT 1 FROM mention_tags g "
-                    f"WHERE g.mention_id = m.id AND g.tag = {bind(tag)})"
-                )
+                return self._member("id", "mention_tags g", "g.mention_id", f"g.tag = {bind(tag)}")
             case AssignedTo(agent):
                 # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
                 # column into an IN over the case-sensitive index, and loses matches.
@@ -161,9 +169,8 @@ class FilterSql:
                 return "m.assignee IS NULL"
             case Claimed():
                 since = bind(self.now_ms - CLAIM_LIVE_MS)
-                return (
-                    "EXISTS (SELECT 1 FROM claims cl "
-                    f"WHERE cl.mention_id = m.id AND cl.heartbeat_ms >= {since})"
+                return self._member(
+                    "id", "claims cl", "cl.mention_id", f"cl.heartbeat_ms >= {since}"
                 )
             case Snoozed():
                 return "m.snoozed_until_ms > :now"
@@ -173,9 +180,9 @@ class FilterSql:
                 moment = bind(node.moment_ms(self.now_ms))
                 return f"m.created_ms {'>=' if after else '<'} {moment}"
             case Followers(op, value):
-                return self._authors(f"followers {op} {bind(value)}")
+                return self._authors(f"a2.followers {op} {bind(value)}")
             case IsCustomer():
-                return self._authors("customer_id IS NOT NULL")
+                return self._authors("a2.customer_id IS NOT NULL")
             case CustomerNamed(text):
                 return self._customers(f"c2.name LIKE {bind(like_pattern(text))} ESCAPE '\\'")
             case TierIs(tier):

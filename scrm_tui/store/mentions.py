@@ -23,7 +23,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query, fts_expression
-from scrm_tui.core.query_terms import Node, Not
+from scrm_tui.core.query_terms import Hashtag, Node, Not
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.filter_sql import FilterSql
@@ -302,10 +302,21 @@ class MentionStore:
             where.append(
                 "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :excluded)"
             )
-        sql = FilterSql(params, now_ms, self._ensure_hits)
-        for part in query.conjuncts():
-            if not _in_fts(part):
-                where.append(await sql.condition(part))
+        rest = [part for part in query.conjuncts() if not _in_fts(part)]
+        tag = next((part for part in rest if isinstance(part, Hashtag)), None)
+        if order_table == "m" and not by_id and tag is not None:
+            # A hashtag's posts in stream order are a range of its primary key: a page
+            # reads them as it reads the hits of a word, however rare the tag.
+            rest.remove(tag)
+            params["driver_tag"] = tag.tag
+            source = (
+                "(SELECT created_ms, mention_id AS id FROM mention_hashtags "
+                f"WHERE tag = :driver_tag) h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
+            )
+            order_table = "h"
+        sql = FilterSql(params, now_ms, self._ensure_hits, probe=by_id)
+        for part in rest:
+            where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
