@@ -271,10 +271,12 @@ class MentionStore:
         *,
         by_id: bool = False,
         hide_snoozed: bool = True,
+        paging: bool = True,
     ) -> _Plan:
         """`by_id`: for a range of ids (what arrived), drive from mentions by id.
         `hide_snoozed`: leave snoozed mentions out, as every list does, unless the
-        filter names is:snoozed."""
+        filter names is:snoozed. `paging`: the plan reads a page (a few rows in stream
+        order), not a count."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
         where: list[str] = []
         source = f"mentions m {_JOINS}"
@@ -314,12 +316,17 @@ class MentionStore:
                 f"WHERE tag = :driver_tag) h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
             )
             order_table = "h"
-        sql = FilterSql(params, now_ms, self._ensure_hits, probe=by_id)
+        counts = self._count_of if paging else None
+        sql = FilterSql(params, now_ms, self._ensure_hits, probe=by_id, counts=counts)
         for part in rest:
             where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
+
+    async def _count_of(self, sql: str, value: object) -> int:
+        row = await fetch_one(self.db.reader, sql, (value,))
+        return int(row[0]) if row else 0
 
     async def _ensure_hits(self, expression: str) -> str:
         """The temp table holding the full-text matches of `expression`, made once and
@@ -461,7 +468,7 @@ class MentionStore:
             """
             params: dict[str, Any] = {"upto": upto, "now": now_ms}
         else:
-            plan = await self._plan(query, agent, now_ms)
+            plan = await self._plan(query, agent, now_ms, paging=False)
             plan.params["upto"] = upto
             source = plan.source.replace(_JOINS, "")  # counting reads no author columns
             sql = f"SELECT count(*) FROM {source} {plan.clause(bound)}"
@@ -474,7 +481,7 @@ class MentionStore:
     ) -> int:
         """How many rows matching `query` come before `key` in stream order: the
         position of the row at `key` in its list."""
-        plan = await self._plan(query, agent, now_ms)
+        plan = await self._plan(query, agent, now_ms, paging=False)
         plan.params["kc"], plan.params["ki"] = key
         extra = ["(k.created_ms, k.id) > (:kc, :ki)", *_upto(plan, upto)]
         clause = plan.clause(*(part.replace("k.", f"{plan.key_table}.") for part in extra))
@@ -485,7 +492,7 @@ class MentionStore:
         return int(row[0]) if row else 0
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
-        plan = await self._plan(query, agent, now_ms, by_id=True)
+        plan = await self._plan(query, agent, now_ms, by_id=True, paging=False)
         plan.params["after"], plan.params["upto"] = after, upto
         plan.where.append("m.id > :after AND m.id <= :upto")
         return plan
