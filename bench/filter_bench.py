@@ -11,11 +11,15 @@ anew (nothing cached: the first look after typing it) and times
 
 The same script runs against another checkout (`--root`, e.g. a `git archive main`
 tree) with its own database, so figures compare within one session; a filter that
-checkout's language cannot read is skipped.
+checkout's language cannot read is skipped. Two databases seeded apart differ in
+their FTS segments; for the fairest comparison give this checkout a copy of the
+other's (`--db`): it is migrated on opening.
 
     python bench/filter_bench.py                                  # 1M, this checkout
     git archive main | tar -x -C /tmp/main && \\
         python bench/filter_bench.py --root /tmp/main --cache /tmp/main-bench
+    cp /tmp/main-bench/filter-1000000.db /tmp/same.db && \\
+        python bench/filter_bench.py --db /tmp/same.db
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="cold looks per filter")
     parser.add_argument("--root", type=Path, default=HERE.parent, help="the checkout to run")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
+    parser.add_argument("--db", type=Path, help="an existing database to use instead")
     parser.add_argument("--only", help="run only filters whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     return parser.parse_args()
@@ -168,7 +173,7 @@ async def look(db: Path, typed: str) -> tuple[float, float, int]:
 
 async def main() -> int:
     ARGS.cache.mkdir(parents=True, exist_ok=True)
-    db = ARGS.cache / f"filter-{ARGS.size}.db"
+    db = ARGS.db or ARGS.cache / f"filter-{ARGS.size}.db"
     if not db.exists():
         print(f"seeding {ARGS.size:,} mentions into {db}…", flush=True)
         partial = db.with_suffix(".partial")
@@ -177,7 +182,7 @@ async def main() -> int:
         seconds = await seed(partial, ARGS.size)
         partial.rename(db)
         print(f"seeded in {seconds:.0f} s", flush=True)
-    print(f"\n== {ARGS.size:,} mentions, {ARGS.root}: medians of {ARGS.runs} cold looks")
+    print(f"\n== {db}, {ARGS.root}: medians of {ARGS.runs} cold looks")
     print(f"{'':20} {'filter':28} {'first page':>11} {'count':>9} {'matches':>9}")
     results = []
     for name, typed, full in FILTERS:
