@@ -99,7 +99,8 @@ async def test_posts_stored_before_hashtags_were_kept_get_theirs(tmp_path: Path)
     for n, text in enumerate(["old #Kestrel post", "no tag here", "two #a #b"], 1):
         conn.execute(
             "INSERT INTO mentions (id, channel, external_id, author_id, text, created_ms, "
-            "ingested_ms, compound, pos, neu, neg) VALUES (?, 'mastodon', ?, 1, ?, ?, 0, 0, 0, 1, 0)",
+            "ingested_ms, compound, pos, neu, neg) "
+            "VALUES (?, 'mastodon', ?, 1, ?, ?, 0, 0, 0, 1, 0)",
             (n, str(n), text, NOW_MS - n * 60_000),
         )
         conn.execute("INSERT INTO mentions_fts (rowid, text) VALUES (?, ?)", (n, text))

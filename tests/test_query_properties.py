@@ -13,35 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scrm_tui.core import query_terms as t
 from scrm_tui.core.models import NEUTRAL_BAND, Channel, CustomerIn, MentionRow, Status
 from scrm_tui.core.query import Query, QueryError, parse
-from scrm_tui.core.query_terms import (
-    And,
-    AssignedTo,
-    Claimed,
-    Created,
-    CustomerNamed,
-    Followers,
-    From,
-    Hashtag,
-    InChannels,
-    IsCustomer,
-    Literal,
-    Mine,
-    Node,
-    Not,
-    Or,
-    Phrase,
-    Priority,
-    SentimentIs,
-    Snoozed,
-    StatusIs,
-    Tagged,
-    TierIs,
-    Unassigned,
-    Unread,
-    Word,
-)
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, mention
 
@@ -196,57 +170,57 @@ _OPS = {
 }
 
 
-def model(node: Node, row: MentionRow, post: Post) -> bool:
+def model(node: t.Node, row: MentionRow, post: Post) -> bool:
     """The plain reading of one parsed term, for one mention."""
     customer = CUSTOMERS.get(post.handle)
     match node:
-        case And(parts):
+        case t.And(parts):
             return all(model(part, row, post) for part in parts)
-        case Or(parts):
+        case t.Or(parts):
             return any(model(part, row, post) for part in parts)
-        case Not(part):
+        case t.Not(part):
             return not model(part, row, post)
-        case Word(text):
+        case t.Word(text):
             return _has(_words(post.text), text, prefix=True)
-        case Phrase(text):
+        case t.Phrase(text):
             return _has(_words(post.text), text, prefix=False)
-        case Literal(text):
+        case t.Literal(text):
             return text in post.text
-        case Hashtag(tag):
+        case t.Hashtag(tag):
             return tag in post.hashtags
-        case StatusIs(status):
+        case t.StatusIs(status):
             return row.status is status
-        case Unread():
+        case t.Unread():
             return not row.is_read
-        case InChannels(channels):
+        case t.InChannels(channels):
             return row.channel in {c.value for c in channels}
-        case SentimentIs(labels):
+        case t.SentimentIs(labels):
             return _label(row.compound) in {s.value for s in labels}
-        case From(text):
+        case t.From(text):
             return text in f"{post.handle} {post.name or ''}".lower()
-        case Tagged(tag):
+        case t.Tagged(tag):
             return tag.lower() in {t.lower() for t in post.tags}
-        case AssignedTo(agent):
+        case t.AssignedTo(agent):
             return post.assignee is not None and post.assignee.lower() == agent.lower()
-        case Mine():
+        case t.Mine():
             return post.assignee == "tester"
-        case Unassigned():
+        case t.Unassigned():
             return post.assignee is None
-        case Claimed():
+        case t.Claimed():
             return post.claim_age_s is not None and post.claim_age_s <= 30
-        case Snoozed():
+        case t.Snoozed():
             return post.snoozed_for_s is not None and post.snoozed_for_s > 0
-        case IsCustomer():
+        case t.IsCustomer():
             return customer is not None
-        case CustomerNamed(text):
+        case t.CustomerNamed(text):
             return customer is not None and text.lower() in customer[0].lower()
-        case TierIs(tier):
+        case t.TierIs(tier):
             return customer is not None and customer[1].lower() == tier
-        case Followers(op, value):
+        case t.Followers(op, value):
             return post.followers is not None and _OPS[op](post.followers, value)
-        case Priority(op, value):
+        case t.Priority(op, value):
             return post.priority is not None and _OPS[op](post.priority, value)
-        case Created():
+        case t.Created():
             moment = node.moment_ms(NOW_MS)
             return row.created_ms >= moment if node.after else row.created_ms < moment
     raise AssertionError(f"the model has no reading for {node!r}")

@@ -10,29 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scrm_tui.core import query_terms as t
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import Channel, SentimentLabel, Status
-from scrm_tui.core.query_terms import (
-    AssignedTo,
-    Claimed,
-    Created,
-    CustomerNamed,
-    Followers,
-    From,
-    InChannels,
-    IsCustomer,
-    Mine,
-    Node,
-    Not,
-    Priority,
-    SentimentIs,
-    Snoozed,
-    StatusIs,
-    Tagged,
-    TierIs,
-    Unassigned,
-    Unread,
-)
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
 
@@ -66,18 +46,18 @@ SENTIMENT_ALIASES: dict[str, SentimentLabel] = {
     "negative": SentimentLabel.NEGATIVE,
 }
 
-_STATES: dict[str, Node] = {
-    "open": StatusIs(Status.OPEN),
-    "done": StatusIs(Status.DONE),
-    "unread": Unread(),
-    "new": Unread(),
-    "read": Not(Unread()),
-    "mine": Mine(),
-    "unassigned": Unassigned(),
-    "claimed": Claimed(),
-    "snoozed": Snoozed(),
-    "customer": IsCustomer(),
-    **{name: SentimentIs(frozenset({label})) for name, label in SENTIMENT_ALIASES.items()},
+_STATES: dict[str, t.Node] = {
+    "open": t.StatusIs(Status.OPEN),
+    "done": t.StatusIs(Status.DONE),
+    "unread": t.Unread(),
+    "new": t.Unread(),
+    "read": t.Not(t.Unread()),
+    "mine": t.Mine(),
+    "unassigned": t.Unassigned(),
+    "claimed": t.Claimed(),
+    "snoozed": t.Snoozed(),
+    "customer": t.IsCustomer(),
+    **{name: t.SentimentIs(frozenset({label})) for name, label in SENTIMENT_ALIASES.items()},
 }
 _STATE_NAMES = "open, done, unread, read, mine, unassigned, claimed, snoozed, customer, negative"
 
@@ -106,7 +86,7 @@ class Value:
         return sanitize.for_message(self.text, 40)
 
 
-def _state(value: Value) -> Node:
+def _state(value: Value) -> t.Node:
     node = _STATES.get(value.text.lower())
     if node is None:
         raise value.error(f"unknown 'is:{value.shown}' (try is: {_STATE_NAMES})")
@@ -128,7 +108,7 @@ def _names(value: Value) -> list[tuple[str, int]]:
     return names
 
 
-def _channels(value: Value) -> Node:
+def _channels(value: Value) -> t.Node:
     chosen = set()
     for name, offset in _names(value):
         channel = CHANNEL_ALIASES.get(name)
@@ -137,10 +117,10 @@ def _channels(value: Value) -> Node:
             shown = sanitize.for_message(name, 40)
             raise value.error(f"unknown channel '{shown}' (try {known})", offset, len(name))
         chosen.add(channel)
-    return InChannels(frozenset(chosen))
+    return t.InChannels(frozenset(chosen))
 
 
-def _sentiments(value: Value) -> Node:
+def _sentiments(value: Value) -> t.Node:
     chosen = set()
     for name, offset in _names(value):
         label = SENTIMENT_ALIASES.get(name)
@@ -148,7 +128,7 @@ def _sentiments(value: Value) -> Node:
             shown = sanitize.for_message(name, 40)
             raise value.error(f"unknown sentiment '{shown}' (pos, neu or neg)", offset, len(name))
         chosen.add(label)
-    return SentimentIs(frozenset(chosen))
+    return t.SentimentIs(frozenset(chosen))
 
 
 def _text(value: Value, strip: str = "") -> str:
@@ -167,26 +147,26 @@ def _comparison(value: Value, *, suffixes: bool) -> tuple[str, float]:
     return op or "=", float(number) * _MULTIPLIERS[suffix.lower()]
 
 
-def _followers(value: Value) -> Node:
+def _followers(value: Value) -> t.Node:
     op, number = _comparison(value, suffixes=True)
     if number > _MAX_COUNT:
         raise value.error(f"'{value.key}:' is more followers than anyone has")
-    return Followers(op, int(number))
+    return t.Followers(op, int(number))
 
 
-def _priority(value: Value) -> Node:
+def _priority(value: Value) -> t.Node:
     op, number = _comparison(value, suffixes=False)
     if not number.is_integer() or not 0 <= number <= 100:
         raise value.error(f"priority is a whole number from 0 to 100, not {value.shown}")
-    return Priority(op, int(number))
+    return t.Priority(op, int(number))
 
 
-def _moment(value: Value) -> Node:
+def _moment(value: Value) -> t.Node:
     after = value.key == "after"
     span = _SPAN.fullmatch(value.text)
     if span is not None:
         ago = int(span.group(1)) * _SPAN_MS[span.group(2).lower()]
-        return Created(after, ago_ms=ago, written=value.text)
+        return t.Created(after, ago_ms=ago, written=value.text)
     try:
         moment = parse_iso(value.text)
     except TimestampError as error:
@@ -196,20 +176,20 @@ def _moment(value: Value) -> Node:
             "2026-12-01T09:30 (UTC unless an offset is given) or a span back from now: "
             "30m, 24h, 7d, 2w"
         ) from None
-    return Created(after, at_ms=to_ms(moment), written=value.text)
+    return t.Created(after, at_ms=to_ms(moment), written=value.text)
 
 
-KEYS: dict[str, Callable[[Value], Node]] = {
+KEYS: dict[str, Callable[[Value], t.Node]] = {
     "is": _state,
     "channel": _channels,
     "ch": _channels,
     "sentiment": _sentiments,
     "s": _sentiments,
-    "from": lambda v: From(_text(v, "@").lower()),
-    "tag": lambda v: Tagged(_text(v, "#")),
-    "assignee": lambda v: AssignedTo(_text(v, "@")),
-    "customer": lambda v: CustomerNamed(_text(v)),
-    "tier": lambda v: TierIs(_text(v).lower()),
+    "from": lambda v: t.From(_text(v, "@").lower()),
+    "tag": lambda v: t.Tagged(_text(v, "#")),
+    "assignee": lambda v: t.AssignedTo(_text(v, "@")),
+    "customer": lambda v: t.CustomerNamed(_text(v)),
+    "tier": lambda v: t.TierIs(_text(v).lower()),
     "followers": _followers,
     "prio": _priority,
     "priority": _priority,
@@ -218,6 +198,6 @@ KEYS: dict[str, Callable[[Value], Node]] = {
 }
 
 
-def key_term(value: Value) -> Node:
+def key_term(value: Value) -> t.Node:
     """The node for `key:value`; `value.key` is one of KEYS (lower case)."""
     return KEYS[value.key](value)

@@ -11,33 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from scrm_tui.core import query_terms as t
 from scrm_tui.core.models import NEUTRAL_BAND, SentimentLabel
 from scrm_tui.core.query import fts_expression
-from scrm_tui.core.query_terms import (
-    And,
-    AssignedTo,
-    Claimed,
-    Created,
-    CustomerNamed,
-    Followers,
-    From,
-    Hashtag,
-    InChannels,
-    IsCustomer,
-    Literal,
-    Mine,
-    Node,
-    Not,
-    Or,
-    Priority,
-    SentimentIs,
-    Snoozed,
-    StatusIs,
-    Tagged,
-    TierIs,
-    Unassigned,
-    Unread,
-)
 
 # A claim is live while its holder beats: one whose heartbeat is older than this is
 # dead (the holder quit, died or went idle) and claims nothing.
@@ -92,29 +68,29 @@ class FilterSql:
         self.params[name] = value
         return f":{name}"
 
-    async def condition(self, node: Node) -> str:
+    async def condition(self, node: t.Node) -> str:
         """SQL true for the mentions `node` keeps. A leaf may be NULL where a value is
         unknown (no followers count, no priority yet): that counts as not matching,
         also under a `-`, so NOT treats NULL as false before turning it around."""
         text = fts_expression(node)
         if text is not None:
             return await self._hit(text)
-        if isinstance(node, Not):
+        if isinstance(node, t.Not):
             return f"NOT coalesce({await self.condition(node.part)}, 0)"
-        if isinstance(node, (And, Or)):
+        if isinstance(node, (t.And, t.Or)):
             return await self._combined(node)
-        if isinstance(node, (Tagged, Hashtag)):
+        if isinstance(node, (t.Tagged, t.Hashtag)):
             return await self._tagged(node)
         return self._leaf(node)
 
-    async def _combined(self, node: And | Or) -> str:
+    async def _combined(self, node: t.And | t.Or) -> str:
         # The parts full-text search answers go to FTS5 together: one lookup, not one
         # per word.
-        joiner = " AND " if isinstance(node, And) else " OR "
+        joiner = " AND " if isinstance(node, t.And) else " OR "
         texts: list[str] = []
         conditions: list[str] = []
         for part in node.parts:
-            expression = fts_expression(part) if not isinstance(part, Not) else None
+            expression = fts_expression(part) if not isinstance(part, t.Not) else None
             if expression is not None:
                 texts.append(expression)
             else:
@@ -137,8 +113,8 @@ class FilterSql:
             return f"EXISTS (SELECT 1 FROM {table} WHERE {key} = m.{column} AND ({where}))"
         return f"{'+' if scan else ''}m.{column} IN (SELECT {key} FROM {table} WHERE {where})"
 
-    async def _tagged(self, node: Tagged | Hashtag) -> str:
-        if isinstance(node, Tagged):
+    async def _tagged(self, node: t.Tagged | t.Hashtag) -> str:
+        if isinstance(node, t.Tagged):
             table, key, column = "mention_tags g", "g.mention_id", "g.tag"
         else:
             table, key, column = "mention_hashtags t", "t.mention_id", "t.tag"
@@ -155,22 +131,22 @@ class FilterSql:
         table = "authors a2 JOIN customers c2 ON c2.id = a2.customer_id"
         return self._member("author_id", table, "a2.id", where)
 
-    def _leaf(self, node: Node) -> str:
+    def _leaf(self, node: t.Node) -> str:
         bind = self.bind
         match node:
-            case Literal(text):
+            case t.Literal(text):
                 return f"m.text LIKE {bind(like_pattern(text))} ESCAPE '\\'"
-            case StatusIs(status):
+            case t.StatusIs(status):
                 return f"m.status = {bind(status.value)}"
-            case Unread():
+            case t.Unread():
                 return (
                     "NOT EXISTS (SELECT 1 FROM mention_reads r "
                     "WHERE r.mention_id = m.id AND r.agent = :agent)"
                 )
-            case InChannels(channels):
+            case t.InChannels(channels):
                 marks = ", ".join(bind(name) for name in sorted(c.value for c in channels))
                 return f"m.channel IN ({marks})"
-            case SentimentIs(labels):
+            case t.SentimentIs(labels):
                 band = bind(NEUTRAL_BAND)
                 tests = {
                     SentimentLabel.POSITIVE: f"m.compound >= {band}",
@@ -178,38 +154,38 @@ class FilterSql:
                     SentimentLabel.NEUTRAL: f"(m.compound > -{band} AND m.compound < {band})",
                 }
                 return "(" + " OR ".join(tests[s] for s in SentimentLabel if s in labels) + ")"
-            case From(text):
+            case t.From(text):
                 pattern = bind(like_pattern(text))
                 return self._authors(
                     f"a2.handle_key LIKE {pattern} ESCAPE '\\' "
                     f"OR a2.display_name LIKE {pattern} ESCAPE '\\'"
                 )
-            case AssignedTo(agent):
+            case t.AssignedTo(agent):
                 # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
                 # column into an IN over the case-sensitive index, and loses matches.
                 return f"lower(m.assignee) = lower({bind(agent)})"
-            case Mine():
+            case t.Mine():
                 return "m.assignee = :agent"  # exact: the index on assignee serves it
-            case Unassigned():
+            case t.Unassigned():
                 return "m.assignee IS NULL"
-            case Claimed():
+            case t.Claimed():
                 since = bind(self.now_ms - CLAIM_LIVE_MS)
                 return self._member(
                     "id", "claims cl", "cl.mention_id", f"cl.heartbeat_ms >= {since}"
                 )
-            case Snoozed():
+            case t.Snoozed():
                 return "m.snoozed_until_ms > :now"
-            case Priority(op, value):
+            case t.Priority(op, value):
                 return f"m.priority {op} {bind(value)}"
-            case Created(after=after):
+            case t.Created(after=after):
                 moment = bind(node.moment_ms(self.now_ms))
                 return f"m.created_ms {'>=' if after else '<'} {moment}"
-            case Followers(op, value):
+            case t.Followers(op, value):
                 return self._authors(f"a2.followers {op} {bind(value)}")
-            case IsCustomer():
+            case t.IsCustomer():
                 return self._authors("a2.customer_id IS NOT NULL")
-            case CustomerNamed(text):
+            case t.CustomerNamed(text):
                 return self._customers(f"c2.name LIKE {bind(like_pattern(text))} ESCAPE '\\'")
-            case TierIs(tier):
+            case t.TierIs(tier):
                 return self._customers(f"c2.tier = {bind(tier)} COLLATE NOCASE")
         raise TypeError(f"no SQL for {node!r}")
