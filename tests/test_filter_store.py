@@ -4,12 +4,13 @@ the nearest match `n` / `N` ask the store for."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,23 +151,31 @@ async def test_snoozed_unread_mentions_are_not_counted_unread(
     assert await inbox.stats() == (3, 2)
 
 
+async def plan_of(inbox: Inbox, read: Callable[[], Awaitable[object]]) -> str:
+    """SQLite's plan for the statement `read` runs, as one line."""
+    seen: list[str] = []
+    await inbox.db.reader.set_trace_callback(seen.append)
+    await read()
+    await inbox.db.reader.set_trace_callback(None)
+    [statement] = [s for s in seen if "count(*)" in s]
+    with contextlib.closing(sqlite3.connect(inbox.db.path)) as conn:
+        return " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}"))
+
+
 async def test_the_plain_count_leaves_out_the_snoozed_through_their_index(
     inbox: Inbox, five: list[int]
 ) -> None:
-    """The empty filter's count (on every commit, in every inbox) reads no mention row:
-    it subtracts the snoozed through the partial index."""
-    seen: list[str] = []
-    await inbox.db.reader.set_trace_callback(seen.append)
-    await inbox.count(parse(""))
-    await inbox.db.reader.set_trace_callback(None)
-    [statement] = [s for s in seen if "count(*)" in s]
-    plan = " | ".join(
-        row[3] for row in sqlite3.connect(inbox.db.path).execute(f"EXPLAIN QUERY PLAN {statement}")
-    )
+    """The empty filter's count and the header's figures (on every commit, in every
+    inbox) read no mention row: the snoozed are counted through their partial index."""
+    plan = await plan_of(inbox, lambda: inbox.count(parse("")))
     assert "SEARCH m USING COVERING INDEX mentions_snoozed" in plan, plan
     # The total is counted from an index too: no step reads the mention rows.
     steps = [step for step in plan.split(" | ") if step.startswith(("SCAN m", "SEARCH m"))]
     assert all("COVERING INDEX" in step for step in steps), plan
+    # The snoozed this agent has read: from the few snoozed, not from all it has read.
+    plan = await plan_of(inbox, inbox.stats)
+    assert "SEARCH m USING COVERING INDEX mentions_snoozed" in plan, plan
+    assert "SEARCH r USING PRIMARY KEY (mention_id=? AND agent=?)" in plan, plan
 
 
 # ---------------------------------------------------------------- each key

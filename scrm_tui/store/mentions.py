@@ -250,9 +250,9 @@ class MentionStore:
             SELECT (SELECT count(*) FROM mentions),
                    (SELECT count(*) FROM mention_reads WHERE agent = :agent),
                    (SELECT count(*) FROM mentions WHERE snoozed_until_ms > :now),
-                   (SELECT count(*) FROM mentions m JOIN mention_reads r
-                      ON r.mention_id = m.id AND r.agent = :agent
-                    WHERE m.snoozed_until_ms > :now)
+                   (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms > :now
+                    AND EXISTS (SELECT 1 FROM mention_reads r
+                                WHERE r.mention_id = m.id AND r.agent = :agent))
         """
         row = await fetch_one(self.db.reader, sql, {"agent": agent, "now": now_ms})
         total, read, snoozed, snoozed_read = (int(value) for value in row)

@@ -782,7 +782,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         window = self.mention_list.window
         row = self._selected()
         if search is None:
-            self.notify("No search yet: / finds, then n and N move between matches.")
+            self.notify("No search yet: / finds, then n and N move between matches.", markup=False)
             return
         if window is None or row is None:
             return
