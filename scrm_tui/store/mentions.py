@@ -194,13 +194,12 @@ class MentionStore:
                     for r in rows
                 ],
             )
-            new = await fetch_all(
-                conn,
-                "SELECT id, created_ms, channel, external_id FROM mentions "
-                "WHERE id > ? ORDER BY id",
-                (before,),
-            )
-            stored = [row[0] for row in new]
+            stored = [
+                row[0]
+                for row in await fetch_all(
+                    conn, "SELECT id FROM mentions WHERE id > ? ORDER BY id", (before,)
+                )
+            ]
             cut = [r for r in rows if r.full_text is not None]
             if cut and stored:
                 # The whole text of a cut mention stored just now (not one known before).
@@ -215,7 +214,7 @@ class MentionStore:
                     "SELECT id, text FROM mentions WHERE id > ?",
                     (before,),
                 )
-                await _store_hashtags(conn, rows, new)
+                await _store_hashtags(conn, rows, before)
         # Only now that the rows are committed may their ids be remembered.
         self._authors.update(profiles)
         return stored
@@ -658,20 +657,14 @@ class MentionStore:
 
 
 async def _store_hashtags(
-    conn: aiosqlite.Connection, rows: Sequence[NewMention], new: Sequence[Any]
+    conn: aiosqlite.Connection, rows: Sequence[NewMention], before: int
 ) -> None:
-    """The hashtags of the mentions stored just now (`new`: id, created_ms, channel,
-    external_id), not of those already known."""
-    tagged = {(r.channel, r.external_id): r.hashtags for r in rows if r.hashtags}
-    if not tagged:
-        return
+    """The hashtags of the mentions stored just now (id > `before`), not of those
+    already known."""
     await conn.executemany(
-        "INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id) VALUES (?, ?, ?)",
-        [
-            (tag, created_ms, mention_id)
-            for mention_id, created_ms, channel, external_id in new
-            for tag in tagged.get((channel, external_id), ())
-        ],
+        "INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id) "
+        "SELECT ?, created_ms, id FROM mentions WHERE channel = ? AND external_id = ? AND id > ?",
+        [(tag, r.channel, r.external_id, before) for r in rows for tag in r.hashtags],
     )
 
 
