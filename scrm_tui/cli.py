@@ -15,12 +15,15 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrm_tui import __version__
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config, ConfigError
 from scrm_tui.store.db import StoreBusy, StoreError
+
+if TYPE_CHECKING:
+    from scrm_tui.core.query import QueryError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -264,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
         "gets a leading ' (then it no longer imports back exactly)",
     )
     export.add_argument(
+        "--filter",
+        metavar="FILTER",
+        help="mentions only: those the filter matches, in the inbox's filter language "
+        "(e.g. 'sync OR outage -is:done'); snoozed ones too",
+    )
+    export.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -294,6 +303,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "export" and args.for_spreadsheet and args.format != "csv":
         parser.error("--for-spreadsheet is for CSV: add --format csv")
+    if args.command == "export" and args.filter is not None and args.what != "mentions":
+        parser.error("--filter is for mentions: scrm export mentions --filter '...'")
     # Before the configuration is loaded: these two write it or explain what is wrong with it.
     if args.command == "init":
         return _init(getattr(args, "config", None), args.force)
@@ -810,6 +821,15 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
 
     what, fmt, output, spreadsheet = args.what, args.format, args.output, args.for_spreadsheet
     write = getattr(export, f"export_{what}")
+    options: dict[str, object] = {"spreadsheet": spreadsheet}
+    if args.filter is not None:
+        from scrm_tui.core.query import QueryError, parse
+
+        try:
+            options["query"] = parse(args.filter)
+        except QueryError as error:
+            print(_filter_problem(args.filter, error), file=sys.stderr)
+            return EXIT_USAGE
     if not db.exists():
         return _fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
     try:
@@ -823,18 +843,26 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
                 inbox.configure(config, credentials(config))
             if output is None:
                 terminal = sys.stdout.isatty()
-                count = await write(
-                    inbox, sys.stdout, fmt, terminal=terminal, spreadsheet=spreadsheet
-                )
+                count = await write(inbox, sys.stdout, fmt, terminal=terminal, **options)
             else:
                 # Written whole or not at all: a crash or a full disk halfway leaves
                 # the previous file as it was and no partial one behind.
                 with output_file.written_whole(output) as handle:
-                    count = await write(inbox, handle, fmt, terminal=False, spreadsheet=spreadsheet)
+                    count = await write(inbox, handle, fmt, terminal=False, **options)
     except output_file.OutputError as error:
         return _fail(str(error))
     print(f"{count:,} {what} exported", file=sys.stderr)
     return EXIT_OK
+
+
+def _filter_problem(typed: str, error: QueryError) -> str:
+    """A bad --filter in words, with where it is: the column, and a caret under the
+    part when the filter is plain text a terminal shows one cell per character."""
+    lines = [f"scrm: bad --filter at column {error.position + 1}: {error}"]
+    end = error.position + error.length
+    if typed.isascii() and typed.isprintable():
+        lines += [f"  {typed}", "  " + " " * error.position + "^" * (end - error.position)]
+    return "\n".join(lines)
 
 
 def _bar(label: str, done: int, total: int, unit: str = "") -> None:

@@ -98,6 +98,26 @@ def test_filter_open(snap_compare, seeded: Path) -> None:
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=filtering)
 
 
+def test_filter_mistake_shown_where_it_is(snap_compare, seeded: Path) -> None:
+    """A bad filter: a caret under the part that is wrong, the column and why; the
+    list behind keeps the last good filter."""
+
+    async def mistaken(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"kestrel", "enter")
+        await settle(pilot)
+        await pilot.press("slash")
+        field = pilot.app.screen.query_one("#filter-input")
+        field.cursor_blink = False
+        # All at once: typed key by key, a pause could apply a part of it ("kestrel O").
+        field.value = "kestrel OR (sync prio:>200"
+        field.cursor_position = len(field.value)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=mistaken)
+
+
 def test_help(snap_compare, seeded: Path) -> None:
     async def helping(pilot) -> None:
         await settle(pilot)

@@ -94,6 +94,7 @@ class MentionIn:
     in_reply_to: str | None = None
     root: str | None = None  # the thread's first post, where the network says
     matched: str | None = None  # which watch term this mention matched
+    hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
 
 
 class NewMention(NamedTuple):
@@ -122,6 +123,7 @@ class NewMention(NamedTuple):
     root: str | None = None
     matched: str | None = None
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
+    hashtags: tuple[str, ...] = ()  # normalised: the text's and the network's
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from scrm_tui.core import sanitize
+from scrm_tui.core import hashtags, sanitize
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.tags import TagError, check_tags
@@ -125,11 +125,12 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
     author = mention.author
     home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
     text = mention.text
+    shown = shown_text(text)
     return NewMention(
         mention.channel.value,
         mention.external_id,
         mention.url,
-        shown_text(text),
+        shown,
         to_ms(mention.created_at),
         mention.in_reply_to,
         sentiment.compound,
@@ -144,6 +145,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         mention.root,
         mention.matched,
         text if len(text) > TEXT_LIMIT else None,
+        hashtags.of(shown, mention.hashtags),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SentimentLabel
+from scrm_tui.core.query import Query
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.exports import ExportStore
@@ -124,10 +125,10 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _rows(inbox: Inbox) -> AsyncIterator[dict[str, Any]]:
+async def _rows(inbox: Inbox, query: Query | None) -> AsyncIterator[dict[str, Any]]:
     after = None
     while True:
-        page = await inbox.mentions.export_page(after, PAGE)
+        page = await inbox.mentions.export_page(after, PAGE, query, inbox.agent, inbox.now_ms())
         for row in page:
             yield row
         if len(page) < PAGE:
@@ -136,20 +137,26 @@ async def _rows(inbox: Inbox) -> AsyncIterator[dict[str, Any]]:
 
 
 async def export_mentions(
-    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+    inbox: Inbox,
+    out: TextIO,
+    fmt: str,
+    *,
+    terminal: bool = False,
+    spreadsheet: bool = False,
+    query: Query | None = None,
 ) -> int:
-    """Write every mention; returns how many. `terminal` makes control characters
-    visible when the output is a screen rather than a file; `spreadsheet` guards
-    CSV cells that would run as formulas."""
+    """Write every mention (with `query`, those it matches, snoozed ones too); returns
+    how many. `terminal` makes control characters visible when the output is a screen
+    rather than a file; `spreadsheet` guards CSV cells that would run as formulas."""
     count = 0
     if fmt == "jsonl":
-        async for row in _rows(inbox):
+        async for row in _rows(inbox, query):
             out.write(_json_line(_record(row)) + "\n")
             count += 1
         return count
     writer = CsvOut(out, terminal=terminal, spreadsheet=spreadsheet)
     writer.row(CSV_COLUMNS)
-    async for row in _rows(inbox):
+    async for row in _rows(inbox, query):
         record = _record(row)
         author = record["author"]
         sentiment = record["sentiment"]

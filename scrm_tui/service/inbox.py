@@ -20,7 +20,7 @@ from scrm_tui.core.models import (
     SourceState,
     Status,
 )
-from scrm_tui.core.query import Query
+from scrm_tui.core.query import Query, both
 from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
@@ -331,33 +331,60 @@ class Inbox:
 
     # ---------------------------------------------------------------- reading
 
+    # Each read takes the clock's now: relative dates (`after:7d`), live claims and
+    # snoozes are judged at the moment the filter runs.
+
     async def count(self, query: Query, upto: int | None = None) -> int:
-        return await self.mentions.count(query, self.agent, upto)
+        return await self.mentions.count(query, self.agent, upto, now_ms=self.now_ms())
 
     async def page_older(
         self, query: Query, key: Key | None, limit: int, upto: int | None = None
     ) -> list[MentionRow]:
-        return await self.mentions.page_older(query, self.agent, key, limit, upto)
+        return await self.mentions.page_older(
+            query, self.agent, key, limit, upto, now_ms=self.now_ms()
+        )
 
     async def page_newer(
         self, query: Query, key: Key, limit: int, upto: int | None = None
     ) -> list[MentionRow]:
-        return await self.mentions.page_newer(query, self.agent, key, limit, upto)
+        return await self.mentions.page_newer(
+            query, self.agent, key, limit, upto, now_ms=self.now_ms()
+        )
 
     async def page_at(
         self, query: Query, offset: int, limit: int, total: int | None, upto: int | None = None
     ) -> list[MentionRow]:
-        return await self.mentions.page_at(query, self.agent, offset, limit, total, upto)
+        return await self.mentions.page_at(
+            query, self.agent, offset, limit, total, upto, now_ms=self.now_ms()
+        )
 
     async def arrivals(self, query: Query, after: int, upto: int, limit: int) -> list[MentionRow]:
         """Mentions matching `query` stored after id `after` up to `upto` (at most `limit`)."""
-        return await self.mentions.arrivals(query, self.agent, after, upto, limit)
+        return await self.mentions.arrivals(
+            query, self.agent, after, upto, limit, now_ms=self.now_ms()
+        )
 
     async def tally(
         self, query: Query, after: int, upto: int, keys: Sequence[Key]
     ) -> tuple[int, list[int]]:
         """How many such mentions there are, and how many are newer than each key."""
-        return await self.mentions.tally(query, self.agent, after, upto, keys)
+        return await self.mentions.tally(query, self.agent, after, upto, keys, now_ms=self.now_ms())
+
+    async def next_match(
+        self, listed: Query, search: Query, key: Key, *, older: bool, upto: int | None = None
+    ) -> MentionRow | None:
+        """The mention nearest `key` in the list of `listed` that also matches `search`:
+        the next one down the list (`older`) or up it, as mutt's `n` and `N` find."""
+        wanted = both(listed, search)
+        if older:
+            rows = await self.page_older(wanted, key, 1, upto)
+        else:
+            rows = await self.page_newer(wanted, key, 1, upto)
+        return rows[0] if rows else None
+
+    async def position(self, query: Query, key: Key, upto: int | None = None) -> int:
+        """Where the mention at `key` is in the list of `query` (0: the top)."""
+        return await self.mentions.count_newer(query, self.agent, key, upto, now_ms=self.now_ms())
 
     async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
         return await self.mentions.rows_by_id(ids, self.agent)
@@ -367,7 +394,7 @@ class Inbox:
 
     async def ids_matching(self, query: Query, limit: int) -> list[int]:
         """The newest `limit` mentions matching a filter (to select them all)."""
-        rows = await self.mentions.page_older(query, self.agent, None, limit)
+        rows = await self.page_older(query, None, limit)
         return [row.id for row in rows]
 
     async def max_id(self) -> int:
@@ -375,7 +402,7 @@ class Inbox:
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""
-        return await self.mentions.stats(self.agent)
+        return await self.mentions.stats(self.agent, self.now_ms())
 
     # ---------------------------------------------------------------- actions
 

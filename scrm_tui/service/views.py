@@ -86,7 +86,7 @@ class Views:
             counter = self._counters.get(view.filter)
             if counter is None:
                 counter = self._counters[view.filter] = MentionStore(self._counting)
-            counts.append(await counter.count_unread(query, self.inbox.agent))
+            counts.append(await counter.count_unread(query, self.inbox.agent, self.inbox.now_ms()))
         return counts
 
     async def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -15,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.core import hashtags
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
@@ -119,7 +121,14 @@ async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
         mode = str(await _fetch_value(conn, "PRAGMA journal_mode = WAL")).lower()
         if mode != "wal":
             raise StoreError(f"{path}: SQLite refused WAL mode (got {mode})")
+    # Migrations that fill a new table from stored text call back into Python.
+    await conn.create_function("scrm_hashtags", 1, _hashtags_json, deterministic=True)
     await _migrate(conn, path)
+
+
+def _hashtags_json(text: str | None) -> str:
+    """The hashtags of a text as a JSON array, for SQL's json_each."""
+    return json.dumps(hashtags.of(text or ""))
 
 
 class Database:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,18 +15,18 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.models import (
-    NEUTRAL_BAND,
     MentionDetail,
     MentionRow,
     NewMention,
     ParentPost,
     Sentiment,
-    SentimentLabel,
     Status,
 )
-from scrm_tui.core.query import Query
+from scrm_tui.core.query import Query, fts_expression
+from scrm_tui.core.query_terms import Hashtag, Node, Not
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
+from scrm_tui.store.filter_sql import FilterSql
 
 Key = tuple[int, int]  # (created_ms, id): the stream's order, newest first
 SNIPPET_CHARS = 400
@@ -36,6 +37,12 @@ _HITS_SERIAL = itertools.count(1)
 _UNREAD = (
     "NOT EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent)"
 )
+# Full-text hits kept materialised, one temp table per expression: a list's filter,
+# the search `n` steps through, the parts of an OR... Beyond this, the least recently
+# used is dropped.
+_HITS_KEPT = 8
+# Snoozed mentions leave every list unless the filter names is:snoozed.
+_AWAKE = "(m.snoozed_until_ms IS NULL OR m.snoozed_until_ms <= :now)"
 
 # A mention's tags in one column, in order, separated by US (no tag holds a control).
 _TAGS = """(SELECT group_concat(t.tag, char(31)) FROM
@@ -110,11 +117,6 @@ def existing_ids_now(path: str, keys: list[tuple[str, str]]) -> set[tuple[str, s
     return found
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @dataclass
 class _Plan:
     """A filter compiled to SQL: where the rows come from and what they must meet."""
@@ -127,6 +129,13 @@ class _Plan:
     def clause(self, *extra: str) -> str:
         parts = [*self.where, *extra]
         return ("WHERE " + " AND ".join(parts)) if parts else ""
+
+
+def _in_fts(part: Node) -> bool:
+    """Whether a top-level term is part of the plan's FTS expression (kept or left out)."""
+    if isinstance(part, Not):
+        return fts_expression(part.part) is not None
+    return fts_expression(part) is not None
 
 
 def _upto(plan: _Plan, upto: int | None) -> list[str]:
@@ -142,9 +151,9 @@ class MentionStore:
 
     def __init__(self, db: Database):
         self.db = db
-        self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
+        # FTS expression -> (temp table of its hits, the newest mention id it covers)
+        self._hits: OrderedDict[str, tuple[str, int]] = OrderedDict()
         self._hits_serial = _HITS_SERIAL
-        self._hits_max_id = 0
         self._authors = authors.AuthorCache()
 
     # ---------------------------------------------------------------- writing
@@ -216,6 +225,7 @@ class MentionStore:
                     "SELECT id, text FROM mentions WHERE id > ?",
                     (before,),
                 )
+                await _store_hashtags(conn, rows, before)
         # Only now that the rows are committed may their ids be remembered.
         self._authors.update(profiles)
         return stored
@@ -243,35 +253,53 @@ class MentionStore:
 
     # ---------------------------------------------------------------- reading
 
-    async def stats(self, agent: str) -> tuple[int, int]:
-        """(all mentions, unread by `agent`) without scanning mention text."""
-        total = (await fetch_one(self.db.reader, "SELECT count(*) FROM mentions") or (0,))[0]
-        read = (
-            await fetch_one(
-                self.db.reader, "SELECT count(*) FROM mention_reads WHERE agent = ?", (agent,)
-            )
-            or (0,)
-        )[0]
-        return int(total), max(int(total) - int(read), 0)
+    async def stats(self, agent: str, now_ms: int) -> tuple[int, int]:
+        """(mentions listed, unread by `agent`) without scanning mention text. Snoozed
+        mentions are not listed: they are counted through their partial index."""
+        sql = """
+            SELECT (SELECT count(*) FROM mentions),
+                   (SELECT count(*) FROM mention_reads WHERE agent = :agent),
+                   (SELECT count(*) FROM mentions WHERE snoozed_until_ms > :now),
+                   (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms > :now
+                    AND EXISTS (SELECT 1 FROM mention_reads r
+                                WHERE r.mention_id = m.id AND r.agent = :agent))
+        """
+        row = await fetch_one(self.db.reader, sql, {"agent": agent, "now": now_ms})
+        total, read, snoozed, snoozed_read = (int(value) for value in row)
+        listed = total - snoozed
+        return listed, max(listed - (read - snoozed_read), 0)
 
     async def max_id(self) -> int:
         row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM mentions")
         return int(row[0]) if row else 0
 
-    async def _plan(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
-        """`by_id`: for a range of ids (what arrived), drive from mentions by id."""
-        params: dict[str, Any] = {"agent": agent}
+    async def _plan(
+        self,
+        query: Query,
+        agent: str,
+        now_ms: int,
+        *,
+        by_id: bool = False,
+        hide_snoozed: bool = True,
+        paging: bool = True,
+    ) -> _Plan:
+        """`by_id`: for a range of ids (what arrived), drive from mentions by id.
+        `hide_snoozed`: leave snoozed mentions out, as every list does, unless the
+        filter names is:snoozed. `paging`: the plan reads a page (a few rows in stream
+        order), not a count."""
+        params: dict[str, Any] = {"agent": agent, "now": now_ms}
         where: list[str] = []
         source = f"mentions m {_JOINS}"
         order_table = "m"
+        # The terms that must hold and that full-text search answers alone are one
+        # FTS expression; the rest are conditions.
         expression = query.fts_match()
+        excluded = query.fts_excluded()
         if expression is not None:
-            excluded = query.fts_excluded()
             if excluded is not None:
                 expression = f"({expression}) NOT ({excluded})"
             table = await self._ensure_hits(expression)
             if by_id:
-                await self._extend_hits()
                 where.append(
                     f"EXISTS (SELECT 1 FROM temp.{table} h "
                     "WHERE h.created_ms = m.created_ms AND h.id = m.id)"
@@ -281,95 +309,74 @@ class MentionStore:
                 # page of a rare word costs as little as a page of a common one.
                 source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
                 order_table = "h"
-        elif query.excluded:
-            params["excluded"] = query.fts_excluded()
+        elif excluded is not None:
+            params["excluded"] = excluded
             where.append(
                 "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :excluded)"
             )
-        if query.status is not None:
-            params["status"] = query.status.value
-            where.append("m.status = :status")
-        if query.unread is not None:
-            exists = (
-                "EXISTS (SELECT 1 FROM mention_reads r "
-                "WHERE r.mention_id = m.id AND r.agent = :agent)"
+        rest = [part for part in query.conjuncts() if not _in_fts(part)]
+        tag = next((part for part in rest if isinstance(part, Hashtag)), None)
+        if order_table == "m" and not by_id and tag is not None:
+            # A hashtag's posts in stream order are a range of its primary key: a page
+            # reads them as it reads the hits of a word, however rare the tag.
+            rest.remove(tag)
+            params["driver_tag"] = tag.tag
+            source = (
+                "(SELECT created_ms, mention_id AS id FROM mention_hashtags "
+                f"WHERE tag = :driver_tag) h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
             )
-            where.append(f"NOT {exists}" if query.unread else exists)
-
-        def bind(value: object) -> str:
-            """A named parameter for `value`, for the conditions built below."""
-            name = f"p{len(params)}"
-            params[name] = value
-            return f":{name}"
-
-        # The kept side of each key, then the side a leading `-` leaves out.
-        for negated, channels in ((False, query.channels), (True, query.not_channels)):
-            if channels:
-                marks = ", ".join(bind(name) for name in sorted(c.value for c in channels))
-                where.append(f"m.channel {'NOT IN' if negated else 'IN'} ({marks})")
-        for negated, labels in ((False, query.sentiments), (True, query.not_sentiments)):
-            if labels:
-                band = bind(NEUTRAL_BAND)
-                tests = {
-                    SentimentLabel.POSITIVE: f"m.compound >= {band}",
-                    SentimentLabel.NEGATIVE: f"m.compound <= -{band}",
-                    SentimentLabel.NEUTRAL: f"(m.compound > -{band} AND m.compound < {band})",
-                }
-                chosen = " OR ".join(tests[label] for label in SentimentLabel if label in labels)
-                where.append(f"{'NOT ' if negated else ''}({chosen})")
-        for negated, names in ((False, query.authors), (True, query.not_authors)):
-            for author in names:
-                pattern = bind(_like_pattern(author))
-                where.append(
-                    f"m.author_id {'NOT IN' if negated else 'IN'} (SELECT id FROM authors "
-                    f"WHERE handle_key LIKE {pattern} ESCAPE '\\' "
-                    f"OR display_name LIKE {pattern} ESCAPE '\\')"
-                )
-        for negated, literals in ((False, query.literals), (True, query.not_literals)):
-            for literal in literals:
-                pattern = bind(_like_pattern(literal))
-                where.append(f"m.text {'NOT LIKE' if negated else 'LIKE'} {pattern} ESCAPE '\\'")
+            order_table = "h"
+        counts = self._count_of if paging else None
+        sql = FilterSql(params, now_ms, self._ensure_hits, probe=by_id, counts=counts)
+        for part in rest:
+            where.append(await sql.condition(part))
+        if hide_snoozed and not query.shows_snoozed:
+            where.append(_AWAKE)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
 
+    async def _count_of(self, sql: str, value: object) -> int:
+        row = await fetch_one(self.db.reader, sql, (value,))
+        return int(row[0]) if row else 0
+
     async def _ensure_hits(self, expression: str) -> str:
-        """Materialise the full-text matches of `expression` in a temp table, once."""
-        if self._hits is not None and self._hits[0] == expression:
-            return self._hits[1]
+        """The temp table holding the full-text matches of `expression`, made once and
+        brought up to date with what was stored since."""
         conn = self.db.reader
-        if self._hits is not None:
-            await conn.execute(f"DROP TABLE IF EXISTS temp.{self._hits[1]}")
-            self._hits = None
+        newest = await self.max_id()
+        kept = self._hits.get(expression)
+        if kept is not None:
+            self._hits.move_to_end(expression)
+            table, covered = kept
+            if newest > covered:
+                await conn.execute(
+                    f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
+                        SELECT m.created_ms, m.id FROM mentions m
+                        WHERE m.id IN (SELECT rowid FROM mentions_fts
+                                       WHERE mentions_fts MATCH ? AND rowid > ? AND rowid <= ?)""",
+                    (expression, covered, newest),
+                )
+                self._hits[expression] = (table, newest)
+            return table
+        while len(self._hits) >= _HITS_KEPT:
+            _, (old, _) = self._hits.popitem(last=False)
+            await conn.execute(f"DROP TABLE IF EXISTS temp.{old}")
         table = f"hits_{next(self._hits_serial)}"
         await conn.execute(
             f"CREATE TEMP TABLE {table} (created_ms INTEGER NOT NULL, id INTEGER NOT NULL, "
             "PRIMARY KEY (created_ms, id)) WITHOUT ROWID"
         )
-        self._hits_max_id = await self.max_id()
-        await conn.execute(
-            f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
-                SELECT m.created_ms, m.id FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
-                WHERE mentions_fts MATCH ? AND m.id <= ?""",
-            (expression, self._hits_max_id),
-        )
-        self._hits = (expression, table)
+        try:
+            await conn.execute(
+                f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
+                    SELECT m.created_ms, m.id FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+                    WHERE mentions_fts MATCH ? AND m.id <= ?""",
+                (expression, newest),
+            )
+        except BaseException:
+            await conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            raise
+        self._hits[expression] = (table, newest)
         return table
-
-    async def _extend_hits(self) -> None:
-        """Add mentions stored since the hits were materialised."""
-        if self._hits is None:
-            return
-        expression, table = self._hits
-        newest = await self.max_id()
-        if newest <= self._hits_max_id:
-            return
-        await self.db.reader.execute(
-            f"""INSERT OR IGNORE INTO temp.{table} (created_ms, id)
-                SELECT m.created_ms, m.id FROM mentions m
-                WHERE m.id IN (SELECT rowid FROM mentions_fts
-                               WHERE mentions_fts MATCH ? AND rowid > ? AND rowid <= ?)""",
-            (expression, self._hits_max_id, newest),
-        )
-        self._hits_max_id = newest
 
     async def _select(
         self, plan: _Plan, extra: list[str], order: str, tail: str
@@ -384,11 +391,18 @@ class MentionStore:
         return [_row(values) for values in await fetch_all(self.db.reader, sql, plan.params)]
 
     async def page_older(
-        self, query: Query, agent: str, key: Key | None, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        agent: str,
+        key: Key | None,
+        limit: int,
+        upto: int | None = None,
+        *,
+        now_ms: int,
     ) -> list[MentionRow]:
         """Up to `limit` rows after `key` in stream order (older), newest first; with
         `upto`, only mentions stored up to that id (what a list has counted)."""
-        plan = await self._plan(query, agent)
+        plan = await self._plan(query, agent, now_ms)
         extra = _upto(plan, upto)
         if key is not None:
             plan.params["kc"], plan.params["ki"] = key
@@ -397,10 +411,17 @@ class MentionStore:
         return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
 
     async def page_newer(
-        self, query: Query, agent: str, key: Key, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        agent: str,
+        key: Key,
+        limit: int,
+        upto: int | None = None,
+        *,
+        now_ms: int,
     ) -> list[MentionRow]:
         """Up to `limit` rows just before `key` in stream order (newer), newest first."""
-        plan = await self._plan(query, agent)
+        plan = await self._plan(query, agent, now_ms)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
         rows = await self._select(
@@ -420,13 +441,15 @@ class MentionStore:
         limit: int,
         total: int | None = None,
         upto: int | None = None,
+        *,
+        now_ms: int,
     ) -> list[MentionRow]:
         """Rows at positions [offset, offset+limit) for a far jump.
 
         Reads from whichever end is nearer, so `G` on a million rows costs the same as
         `g`; only a jump into the middle pays for an OFFSET scan.
         """
-        plan = await self._plan(query, agent)
+        plan = await self._plan(query, agent, now_ms)
         extra = _upto(plan, upto)
         if total is not None and offset > total - offset - limit:
             start_from_end = max(total - offset - limit, 0)
@@ -442,25 +465,31 @@ class MentionStore:
             plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit OFFSET :offset"
         )
 
-    async def count(self, query: Query, agent: str, upto: int | None = None) -> int:
+    async def count(self, query: Query, agent: str, upto: int | None = None, *, now_ms: int) -> int:
         """Rows matching `query`, only those with id <= `upto` if it is given."""
         bound = "m.id <= :upto" if upto is not None else "true"
         if query.is_empty:
-            sql = f"SELECT count(*) FROM mentions m WHERE {bound}"
-            params: dict[str, Any] = {"upto": upto}
+            # A bare count of the table, less the snoozed through their partial index:
+            # neither reads a mention row.
+            sql = f"""
+                SELECT (SELECT count(*) FROM mentions m WHERE {bound})
+                     - (SELECT count(*) FROM mentions m
+                        WHERE m.snoozed_until_ms > :now AND {bound})
+            """
+            params: dict[str, Any] = {"upto": upto, "now": now_ms}
         else:
-            plan = await self._plan(query, agent)
+            plan = await self._plan(query, agent, now_ms, paging=False)
             plan.params["upto"] = upto
-            sql = f"SELECT count(*) FROM {plan.source} {plan.clause(bound)}"
+            source = plan.source.replace(_JOINS, "")  # counting reads no author columns
+            sql = f"SELECT count(*) FROM {source} {plan.clause(bound)}"
             params = plan.params
         row = await fetch_one(self.db.reader, sql, params)
         return int(row[0]) if row else 0
 
-    async def count_unread(self, query: Query, agent: str) -> int:
+    async def count_unread(self, query: Query, agent: str, now_ms: int) -> int:
         """Mentions matching `query` that `agent` has not read, of all stored now (a
         view's count in the view bar)."""
-        plan = await self._plan(query, agent)
-        await self._extend_hits()  # hits read for an earlier count miss what came since
+        plan = await self._plan(query, agent, now_ms, paging=False)
         # As in tally: counting needs no author or customer columns (2-4x faster at 1M).
         source = plan.source.replace(_JOINS, "")
         row = await fetch_one(
@@ -468,27 +497,49 @@ class MentionStore:
         )
         return int(row[0]) if row else 0
 
-    async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:
-        plan = await self._plan(query, agent, by_id=True)
+    async def count_newer(
+        self, query: Query, agent: str, key: Key, upto: int | None = None, *, now_ms: int
+    ) -> int:
+        """How many rows matching `query` come before `key` in stream order: the
+        position of the row at `key` in its list."""
+        plan = await self._plan(query, agent, now_ms, paging=False)
+        plan.params["kc"], plan.params["ki"] = key
+        extra = ["(k.created_ms, k.id) > (:kc, :ki)", *_upto(plan, upto)]
+        clause = plan.clause(*(part.replace("k.", f"{plan.key_table}.") for part in extra))
+        source = plan.source.replace(_JOINS, "")  # counting reads no author columns
+        row = await fetch_one(
+            self.db.reader, f"SELECT count(*) FROM {source} {clause}", plan.params
+        )
+        return int(row[0]) if row else 0
+
+    async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
+        plan = await self._plan(query, agent, now_ms, by_id=True, paging=False)
         plan.params["after"], plan.params["upto"] = after, upto
         plan.where.append("m.id > :after AND m.id <= :upto")
         return plan
 
     async def arrivals(
-        self, query: Query, agent: str, after: int, upto: int, limit: int
+        self, query: Query, agent: str, after: int, upto: int, limit: int, *, now_ms: int
     ) -> list[MentionRow]:
         """Up to `limit` matching mentions stored after id `after`, up to `upto`, in the
         order they were stored. Costs what arrived, whatever the table's size."""
-        plan = await self._arrived(query, agent, after, upto)
+        plan = await self._arrived(query, agent, after, upto, now_ms)
         plan.params["limit"] = limit
         return await self._select(plan, [], "m.id", "LIMIT :limit")
 
     async def tally(
-        self, query: Query, agent: str, after: int, upto: int, keys: Sequence[Key]
+        self,
+        query: Query,
+        agent: str,
+        after: int,
+        upto: int,
+        keys: Sequence[Key],
+        *,
+        now_ms: int,
     ) -> tuple[int, list[int]]:
         """How many matching mentions were stored after id `after` up to `upto`, and how
         many of them come before each of `keys` in stream order (are newer)."""
-        plan = await self._arrived(query, agent, after, upto)
+        plan = await self._arrived(query, agent, after, upto, now_ms)
         # Counting needs no author or customer columns; every mention has its author.
         source = plan.source.replace(_JOINS, "")
         sums = []
@@ -568,22 +619,39 @@ class MentionStore:
             full_length=full_length,
         )
 
-    async def export_page(self, after: Key | None, limit: int) -> list[dict[str, Any]]:
+    async def export_page(
+        self,
+        after: Key | None,
+        limit: int,
+        query: Query | None = None,
+        agent: str = "",
+        now_ms: int = 0,
+    ) -> list[dict[str, Any]]:
         """Full records in stream order, oldest first, for export; `text` is the whole
-        text, also of a mention stored cut."""
-        where = "WHERE (m.created_ms, m.id) > (?, ?)" if after else ""
-        params: list[Any] = list(after) if after else []
+        text, also of a mention stored cut. With `query`, only the mentions it matches,
+        snoozed ones too: an export is the record, not a list."""
+        plan = (
+            await self._plan(query, agent, now_ms, hide_snoozed=False)
+            if query is not None and not query.is_empty
+            else _Plan(f"mentions m {_JOINS}", [], {}, "m")
+        )
+        key = plan.key_table
+        extra = []
+        if after:
+            plan.params["ac"], plan.params["ai"] = after
+            extra.append(f"({key}.created_ms, {key}.id) > (:ac, :ai)")
+        plan.params["limit"] = limit
         sql = f"""
             SELECT m.id, m.channel, m.external_id, m.url, coalesce(o.text, m.text),
                    m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
                    c.external_id, m.assignee, {_TAGS}
-            FROM mentions m {_JOINS} LEFT JOIN mention_originals o ON o.mention_id = m.id
-            {where}
-            ORDER BY m.created_ms, m.id LIMIT ?
+            FROM {plan.source} LEFT JOIN mention_originals o ON o.mention_id = m.id
+            {plan.clause(*extra)}
+            ORDER BY {key}.created_ms, {key}.id LIMIT :limit
         """
-        rows = await fetch_all(self.db.reader, sql, [*params, limit])
+        rows = await fetch_all(self.db.reader, sql, plan.params)
         names = (
             "id",
             "channel",
@@ -613,6 +681,18 @@ class MentionStore:
         for record in records:
             record["tags"] = _tags(record["tags"])
         return records
+
+
+async def _store_hashtags(
+    conn: aiosqlite.Connection, rows: Sequence[NewMention], before: int
+) -> None:
+    """The hashtags of the mentions stored just now (id > `before`), not of those
+    already known."""
+    await conn.executemany(
+        "INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id) "
+        "SELECT ?, created_ms, id FROM mentions WHERE channel = ? AND external_id = ? AND id > ?",
+        [(tag, r.channel, r.external_id, before) for r in rows for tag in r.hashtags],
+    )
 
 
 async def set_status_in(

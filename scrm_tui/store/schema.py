@@ -504,6 +504,32 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        14,
+        [
+            # The hashtags a post carries (from its text, and those the network
+            # declares), so `#kestrel` finds the posts tagged so, not every post with
+            # the word. created_ms rides along: one tag's posts are read newest first
+            # from the primary key alone, as a list pages them. Mentions are never
+            # deleted, so nothing needs an index by mention_id for the cascade.
+            """
+            CREATE TABLE mention_hashtags (
+                tag TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (tag, created_ms, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # The posts stored before: their hashtags, read from their text by the
+            # function the migrating connection registers (store/db.py).
+            """
+            INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id)
+            SELECT j.value, m.created_ms, m.id
+            FROM mentions m, json_each(scrm_hashtags(m.text)) j
+            WHERE instr(m.text, '#') > 0
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -106,6 +106,10 @@ class InboxScreen(ReportsFailures, Screen[None]):
             for n in range(1, KEYED + 1)
         ),
         Binding("0", "view(0)", "No view (all)", show=False, id="inbox.view_0"),
+        Binding("n", "next_match", "Next match of /", show=False, id="inbox.next_match"),
+        Binding(
+            "N", "previous_match", "Previous match of /", show=False, id="inbox.previous_match"
+        ),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
 
@@ -132,6 +136,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._requested = self.query_  # the view last asked for (query_ once loaded)
+        self._search: Query | None = None  # the last `/` filter: what n and N look for
         # The top line's parts, fitted together by _fit_top_line.
         self._status = status_line.Status(title=title, total=None, unread=None)
         self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
@@ -938,9 +943,12 @@ class InboxScreen(ReportsFailures, Screen[None]):
         try:
             query = parse(text)
         except QueryError as error:
-            self.filter_bar.say(str(error), error=True)
+            # The list keeps the last filter that made sense.
+            self.filter_bar.show_error(text, str(error), error.position, error.length)
             return False
         self.filter_bar.say("searching…")
+        if not query.is_empty:
+            self._search = query
         if query != self.query_:
             self.load_view(query)
         return True
@@ -953,6 +961,57 @@ class InboxScreen(ReportsFailures, Screen[None]):
         # The filter still loading counts too: Esc right after typing clears it.
         if clear and not (self.query_.is_empty and self._requested.is_empty):
             self.load_view(Query())
+
+    # ---------------------------------------------------------------- n / N
+
+    def action_next_match(self) -> None:
+        self._step_search(older=True)
+
+    def action_previous_match(self) -> None:
+        self._step_search(older=False)
+
+    def _step_search(self, *, older: bool) -> None:
+        """As mutt's `n`/`N`: the selection moves to the next (or previous) mention in
+        the list that matches the last `/` filter; the list itself stays as it is."""
+        search = self._search
+        window = self.mention_list.window
+        row = self._selected()
+        if search is None:
+            self.notify("No search yet: / finds, then n and N move between matches.", markup=False)
+            return
+        if window is None or row is None:
+            return
+        self.mention_list.hold_keys()  # keys typed meanwhile apply where n lands
+        self._go_to_match(window, row, search, older)
+
+    @work(group="search", exclusive=True, exit_on_error=False)
+    async def _go_to_match(
+        self, window: StreamWindow, row: MentionRow, search: Query, older: bool
+    ) -> None:
+        mention_list = self.mention_list
+        try:
+            found = await self.inbox.next_match(
+                window.query, search, row.sort_key, older=older, upto=window.mark
+            )
+            if window is not mention_list.window:
+                return
+            if found is None:
+                where = "below" if older else "above"
+                self.notify(f"No more matches {where} for /{search.source}", markup=False)
+                return
+            index = window.position_of(found.id)
+            if index is None:
+                index = await self.inbox.position(window.query, found.sort_key, window.mark)
+                await window.place(found.sort_key, index, span=window.page)
+                if window is not mention_list.window:
+                    return
+                mention_list.window_moved()
+                index = window.position_of(found.id)
+            if index is not None:
+                mention_list.cursor = index
+        finally:
+            if window is mention_list.window:
+                mention_list.release_keys()
 
     # ---------------------------------------------------------------- help
 
