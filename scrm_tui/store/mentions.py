@@ -252,14 +252,34 @@ class MentionStore:
         row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM mentions")
         return int(row[0]) if row else 0
 
-    async def _plan(self, query: Query, agent: str, *, by_id: bool = False) -> _Plan:
-        """`by_id`: for a range of ids (what arrived), drive from mentions by id."""
+    async def _plan(
+        self,
+        query: Query,
+        agent: str,
+        *,
+        by_id: bool = False,
+        within: tuple[int, int] | None = None,
+    ) -> _Plan:
+        """`by_id`: for a range of ids (what arrived), drive from mentions by id.
+        `within` (after, upto): only mentions with ids in that range, their full-text
+        terms looked up there alone (no temp table: the SQL runs on any connection)."""
         params: dict[str, Any] = {"agent": agent}
         where: list[str] = []
         source = f"mentions m {_JOINS}"
         order_table = "m"
         expression = query.fts_match()
-        if expression is not None:
+        fts_range = ""
+        if within is not None:
+            params["after"], params["upto"] = within
+            where.append("m.id > :after AND m.id <= :upto")
+            fts_range = " AND rowid > :after AND rowid <= :upto"
+        if expression is not None and within is not None:
+            excluded = query.fts_excluded()
+            params["fts"] = expression if excluded is None else f"({expression}) NOT ({excluded})"
+            where.append(
+                f"m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts{fts_range})"
+            )
+        elif expression is not None:
             excluded = query.fts_excluded()
             if excluded is not None:
                 expression = f"({expression}) NOT ({excluded})"
@@ -278,7 +298,8 @@ class MentionStore:
         elif query.excluded:
             params["excluded"] = query.fts_excluded()
             where.append(
-                "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :excluded)"
+                "m.id NOT IN (SELECT rowid FROM mentions_fts "
+                f"WHERE mentions_fts MATCH :excluded{fts_range})"
             )
         if query.status is not None:
             params["status"] = query.status.value
@@ -449,6 +470,17 @@ class MentionStore:
             params = plan.params
         row = await fetch_one(self.db.reader, sql, params)
         return int(row[0]) if row else 0
+
+    async def matching(
+        self, query: Query, agent: str, after: int, upto: int
+    ) -> tuple[str, dict[str, Any]]:
+        """A statement selecting the ids of mentions matching `query` stored after id
+        `after` up to `upto`, and its parameters: one query over a batch (what a rule
+        acts on), runnable inside a write transaction."""
+        plan = await self._plan(query, agent, within=(after, upto))
+        # As for a tally: the conditions read no author or customer columns.
+        source = plan.source.replace(_JOINS, "")
+        return f"SELECT m.id FROM {source} {plan.clause()} ORDER BY m.id", plan.params
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int) -> _Plan:
         plan = await self._plan(query, agent, by_id=True)
