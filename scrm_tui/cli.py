@@ -737,7 +737,8 @@ async def _rules(db: Path, agent: str, config: Config, args: argparse.Namespace)
         return EXIT_OK
     if args.rules_command != "test":
         for number, rule in enumerate(rules, start=1):
-            print(f"{number}. {rule.name}: {sanitize.for_message(rule.filter, 200) or '(all)'}")
+            shown = sanitize.for_message(rule.filter, 200) or "(every mention)"
+            print(f"{number}. {rule.name}: {shown}")
             print(f"   {sanitize.for_message(rule.describe(), 300)}")
         if config.auto_assign:
             cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""

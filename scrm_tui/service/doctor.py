@@ -195,12 +195,15 @@ async def diagnose(
     except ConfigError as error:
         result.unusable = True
         area = "watch" if re.search(r"\.terms'", str(error)) else "config"
+        if re.search(r"line \d+: rules? ", str(error)):
+            area = "rules"
         report(area, FAIL, str(error))
         return result
     report("config", OK, str(path))
     for warning in config_warnings(config):
         report("config", WARN, warning)
     _watch(config, path, report)
+    _rules(config, report)
     for state, message in await _database(db_path or config.db or default_db()):
         report("db", state, message)
 
@@ -237,6 +240,15 @@ def _watch(config: Config, path: Path, report: Report) -> None:
     if sources and all(s.terms for s in sources):
         return  # every source has its own
     report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+
+
+def _rules(config: Config, report: Report) -> None:
+    if config.rules:
+        names = ", ".join(rule.name for rule in config.rules)
+        report("rules", OK, f"{len(config.rules)} in order: {names}")
+    if config.auto_assign:
+        cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""
+        report("rules", OK, f"auto-assign: new mentions round-robin among agents present{cap}")
 
 
 async def _database(path: Path) -> list[tuple[str, str]]:
