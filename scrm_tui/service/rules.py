@@ -19,15 +19,15 @@ from scrm_tui.core.models import Status
 from scrm_tui.core.rotation import deal
 from scrm_tui.core.rules import ROUND_ROBIN, Rule
 from scrm_tui.service.processes import alive_here, gone_here
-from scrm_tui.store.assignment import assign_in
 from scrm_tui.store.mentions import set_status_in
 from scrm_tui.store.rotation import last_turn, open_loads, present, set_turn
 from scrm_tui.store.rule_actions import (
     Would,
+    assign_free_in,
+    free_ids,
     matching_ids,
     raise_priority_in,
     snooze_in,
-    unassigned,
     would,
 )
 from scrm_tui.store.tags import edit_mentions_in
@@ -70,14 +70,14 @@ async def _round_robin(
     conn: aiosqlite.Connection, ids: Sequence[int], cap: int | None, actor: str, now_ms: int
 ) -> int:
     """Deal the open unassigned mentions of `ids` to the present agents in turn."""
-    free = await unassigned(conn, ids, open_only=True)  # a closed mention is no one's work
+    free = await free_ids(conn, ids, open_only=True)  # a closed mention is no one's work
     agents = await present_agents(conn, now_ms) if free else []
     if not agents:
         return 0
     dealt = deal(free, agents, await open_loads(conn, agents), await last_turn(conn, ROTATION), cap)
     changed = 0
     for agent, given in dealt.to.items():
-        changed += len(await assign_in(conn, given, agent, actor, now_ms))
+        changed += await assign_free_in(conn, given, agent, actor, now_ms)
     if dealt.last is not None:
         await set_turn(conn, ROTATION, dealt.last, now_ms)
     return changed
@@ -96,15 +96,14 @@ async def _act(
     elif rule.assign is not None:
         # A rule gives out what nobody has: never takes a mention from a person, nor
         # from an earlier rule.
-        free = await unassigned(conn, ids)
-        changed["assign"] = len(await assign_in(conn, free, rule.assign, actor, now_ms))
+        changed["assign"] = await assign_free_in(conn, ids, rule.assign, actor, now_ms)
     if rule.raise_by:
-        changed["priority"] = len(await raise_priority_in(conn, ids, rule.raise_by, actor, now_ms))
+        changed["priority"] = await raise_priority_in(conn, ids, rule.raise_by, actor, now_ms)
     if rule.done:
         changed["done"] = len(await set_status_in(conn, ids, Status.DONE, actor, now_ms))
     if rule.snooze_s is not None:
         until = now_ms + int(rule.snooze_s * 1000)
-        changed["snooze"] = len(await snooze_in(conn, ids, until, actor, now_ms, rule.snooze))
+        changed["snooze"] = await snooze_in(conn, ids, until, actor, now_ms, rule.snooze)
     return changed
 
 

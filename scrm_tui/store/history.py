@@ -77,3 +77,37 @@ async def about_mentions(
         for row in rows:
             found[row[0]] = (About(row[1], row[2], row[3]), tuple(row[4:]))
     return found
+
+
+IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one JSON parameter
+
+
+def ids_param(ids: Sequence[int]) -> str:
+    return json.dumps([int(i) for i in ids])
+
+
+async def record_mentions(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    kind: str,
+    actor: str,
+    now_ms: int,
+    *,
+    summary: str,
+    detail: str,
+    where: str = "true",
+    params: dict[str, Any] | None = None,
+) -> None:
+    """One entry for each of the mentions `ids` (those meeting `where`), inside the
+    caller's transaction, written by SQLite in one statement rather than row by row:
+    `summary` and `detail` are SQL expressions over `m` (the mention, as it is before the
+    change is made) and bound `params`, never text pasted in."""
+    await conn.execute(
+        f"""INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                      mention_id, channel, summary, detail)
+            SELECT :kind, :now, :actor, a.customer_id, m.author_id, m.id, m.channel,
+                   {summary}, {detail}
+            FROM mentions m JOIN authors a ON a.id = m.author_id
+            WHERE m.id IN {IDS} AND ({where}) ORDER BY m.id""",
+        {**(params or {}), "ids": ids_param(ids), "kind": kind, "now": now_ms, "actor": actor},
+    )

@@ -1,5 +1,7 @@
-"""What rules do to a batch that no other action does yet, inside the caller's transaction:
-find their mentions, raise priorities, snooze; and count what a rule would change."""
+"""What rules do to a batch, inside the caller's transaction, each change written by
+SQLite for the whole batch at once (a rule may touch thousands of mentions per batch):
+find their mentions, assign what nobody has, raise priorities, snooze; and count what a
+rule would change."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.store.db import fetch_all, fetch_one
-from scrm_tui.store.history import Entry, about_mentions, record
+from scrm_tui.store.history import IDS, ids_param, record_mentions
 
 Statement = tuple[str, Mapping[str, Any]]  # SQL selecting mention ids, and its parameters
+
+_OPEN = "m.status = 'open'"
 
 
 async def matching_ids(conn: aiosqlite.Connection, statement: Statement) -> list[int]:
@@ -22,54 +26,75 @@ async def matching_ids(conn: aiosqlite.Connection, statement: Statement) -> list
     return [int(row[0]) for row in await fetch_all(conn, sql, params)]
 
 
-async def unassigned(
+async def free_ids(
     conn: aiosqlite.Connection, ids: Sequence[int], *, open_only: bool = False
 ) -> list[int]:
-    """Those of `ids` nobody is assigned (and still open, with `open_only`)."""
-    current = await about_mentions(conn, ids, "m.assignee, m.status")
-    return [
-        mention_id
-        for mention_id in ids
-        if mention_id in current
-        and current[mention_id][1][0] is None
-        and (not open_only or current[mention_id][1][1] == "open")
-    ]
+    """Those of `ids` nobody is assigned (and still open, with `open_only`), in order."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.id FROM mentions m WHERE m.id IN {IDS} AND m.assignee IS NULL
+            AND ({_OPEN if open_only else "true"}) ORDER BY m.id""",
+        {"ids": ids_param(ids)},
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def _update(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> int:
+    """Run an UPDATE ... RETURNING id; how many rows it changed."""
+    return len(await fetch_all(conn, sql, params))
+
+
+async def assign_free_in(
+    conn: aiosqlite.Connection, ids: Sequence[int], assignee: str, actor: str, now_ms: int
+) -> int:
+    """Assign to `assignee` those of `ids` nobody has; how many. Recorded as assign_in
+    records an assignment (`assigned to dana`, from nobody)."""
+    params = {"to": assignee}
+    await record_mentions(
+        conn,
+        ids,
+        "assign",
+        actor,
+        now_ms,
+        summary="'assigned to ' || :to",
+        detail="json_object('from', NULL, 'to', :to)",
+        where="m.assignee IS NULL",
+        params=params,
+    )
+    return await _update(
+        conn,
+        f"UPDATE mentions SET assignee = :to WHERE id IN {IDS} AND assignee IS NULL RETURNING id",
+        {**params, "ids": ids_param(ids)},
+    )
+
+
+_RAISED = "min(100, coalesce(m.priority, 0) + :by)"
 
 
 async def raise_priority_in(
     conn: aiosqlite.Connection, ids: Sequence[int], points: int, actor: str, now_ms: int
-) -> list[int]:
+) -> int:
     """Add `points` to each mention's priority, capped at 100 (an unscored one counts as
-    0); returns those that changed, each change in the history with old and new."""
-    current = await about_mentions(conn, ids, "m.priority")
-    changes = []
-    for mention_id, (about, (old,)) in current.items():
-        new = min(100, (old or 0) + points)
-        if new != old:
-            changes.append((mention_id, about, old, new))
-    await conn.executemany(
-        "UPDATE mentions SET priority = ? WHERE id = ?",
-        [(new, mention_id) for mention_id, _, _, new in changes],
-    )
-    await record(
+    0); how many changed, each in the history with the old and new priority."""
+    params = {"by": points}
+    await record_mentions(
         conn,
-        (
-            Entry(
-                kind="priority",
-                occurred_ms=now_ms,
-                actor=actor,
-                summary=f"priority raised +{points} to {new}"
-                + ("" if old is None else f" (was {old})"),
-                detail={"from": old, "to": new, "by": points},
-                customer_id=about.customer_id,
-                author_id=about.author_id,
-                mention_id=mention_id,
-                channel=about.channel,
-            )
-            for mention_id, about, old, new in changes
-        ),
+        ids,
+        "priority",
+        actor,
+        now_ms,
+        summary=f"'priority raised +' || :by || ' to ' || {_RAISED} "
+        "|| coalesce(' (was ' || m.priority || ')', '')",
+        detail=f"json_object('from', m.priority, 'to', {_RAISED}, 'by', :by)",
+        where="coalesce(m.priority, 0) < 100",
+        params=params,
     )
-    return [mention_id for mention_id, _, _, _ in changes]
+    return await _update(
+        conn,
+        f"""UPDATE mentions AS m SET priority = {_RAISED}
+            WHERE m.id IN {IDS} AND coalesce(m.priority, 0) < 100 RETURNING id""",
+        {**params, "ids": ids_param(ids)},
+    )
 
 
 async def snooze_in(
@@ -79,39 +104,29 @@ async def snooze_in(
     actor: str,
     now_ms: int,
     said: str,
-) -> list[int]:
-    """Snooze mentions until `until_ms` (`said`: for how long, as the rule says it);
-    returns those changed. The rows and the history entry (kind `snoozed`, detail
-    `until` and `was_until`) are those i11-snooze's SnoozeStore.snooze writes, so every
-    inbox notices and wakes them alike; once merged, this calls its in-transaction part."""
-    current = await about_mentions(conn, ids, "m.snoozed_until_ms")
-    changed = [
-        (mention_id, about, was)
-        for mention_id, (about, (was,)) in current.items()
-        if was != until_ms
-    ]
-    await conn.executemany(
-        "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?",
-        [(until_ms, mention_id) for mention_id, _, _ in changed],
-    )
-    await record(
+) -> int:
+    """Snooze mentions until `until_ms` (`said`: for how long, as the rule says it); how
+    many changed. The rows and the history entry (kind `snoozed`, detail `until` and
+    `was_until`) are those i11-snooze's SnoozeStore.snooze writes, so every inbox
+    notices and wakes them alike; once merged, this calls its in-transaction part."""
+    params = {"until": until_ms, "said": f"snoozed for {said}"}
+    await record_mentions(
         conn,
-        (
-            Entry(
-                kind="snoozed",
-                occurred_ms=now_ms,
-                actor=actor,
-                summary=f"snoozed for {said}",
-                detail={"until": until_ms, "was_until": was},
-                customer_id=about.customer_id,
-                author_id=about.author_id,
-                mention_id=mention_id,
-                channel=about.channel,
-            )
-            for mention_id, about, was in changed
-        ),
+        ids,
+        "snoozed",
+        actor,
+        now_ms,
+        summary=":said",
+        detail="json_object('until', :until, 'was_until', m.snoozed_until_ms)",
+        where="m.snoozed_until_ms IS NOT :until",
+        params=params,
     )
-    return [mention_id for mention_id, _, _ in changed]
+    return await _update(
+        conn,
+        f"""UPDATE mentions SET snoozed_until_ms = :until
+            WHERE id IN {IDS} AND snoozed_until_ms IS NOT :until RETURNING id""",
+        {**params, "ids": ids_param(ids)},
+    )
 
 
 @dataclass(frozen=True)
