@@ -377,6 +377,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
+    from scrm_tui.service.settings import credentials
 
     def on_error(error: LineError) -> None:
         print(f"{_name(source)}: {error}", file=sys.stderr)
@@ -411,7 +412,9 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
         loop.add_signal_handler(signum, stop, signum)
     try:
         async with await Inbox.open(db, agent) as inbox:
-            inbox.configure(config)
+            # A rule that escalates queues its team's webhook calls: they need the URLs.
+            escalating = any(rule.escalate for rule in config.rules)
+            inbox.configure(config, credentials(config) if escalating else None)
             await ingest_stream(
                 inbox, stream, on_error=on_error, on_progress=on_progress, report=report
             )

@@ -17,6 +17,7 @@ CONFIG = """\
 agents = ["dana", "kate"]
 
 [teams.billing]
+webhooks = [{ kind = "json", url = "https://hooks.example.com/billing" }]
 
 [[rules]]
 name = "billing"
@@ -177,6 +178,7 @@ def test_two_ingesting_processes_each_apply_the_rules_to_what_they_stored(
             "SELECT actor, kind, count(*), count(DISTINCT mention_id) FROM interactions "
             "WHERE actor LIKE 'rule:%' GROUP BY 1, 2 ORDER BY 1, 2"
         ).fetchall()
+    assert count(db, "SELECT count(*) FROM outbox WHERE kind = 'webhook'") == 15  # the team told
     assert changes == [
         ("rule:billing", "assign", 15, 15),
         ("rule:billing", "tag", 15, 15),

@@ -4,35 +4,16 @@ already tagged and assigned, and the history names the rule."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from scrm_tui.core.config import parse_config
 from scrm_tui.ui.app import ScrmApp
-from tests.conftest import NOW
-from tests.replay import Replay, rss_feed
+from tests import test_listen_tui
+from tests.replay import Replay
+from tests.test_listen_tui import FEED, T0
 from tests.tui import inbox_screen, list_lines, wait_until
 
-T0 = NOW.timestamp()
-FEED = "/feeds/kestrel.xml"
-
-
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with Replay() as server:
-        server.route(
-            FEED,
-            body=rss_feed(
-                [
-                    ("k2", "Kestrel sync is down again", T0 - 600),
-                    ("k1", "Loving the Kestrel beta", T0 - 1200),
-                ]
-            ),
-            content_type="application/rss+xml",
-        )
-        yield server
+replay = test_listen_tui.replay  # the feed of two posts, one "down"
 
 
 async def test_a_terminal_that_collects_applies_the_rules_to_what_it_stores(

@@ -131,6 +131,11 @@ def parse_rule(
     )
 
 
+def _shown(value: object) -> str:
+    """A value from the file, quoted as Python would, inert for the terminal."""
+    return repr(sanitize.for_message(value) if isinstance(value, str) else value)
+
+
 def _name(name: object, number: int) -> str:
     if not isinstance(name, str) or not name.strip():
         raise RuleError(
@@ -167,9 +172,8 @@ def _assign(value: object, said: str, agents: Collection[str]) -> str | None:
         return ROUND_ROBIN
     known = ", ".join(sorted(agents, key=str.casefold)) or "none yet"
     if not isinstance(value, str) or value not in agents:
-        shown = sanitize.for_message(value) if isinstance(value, str) else repr(value)
         raise RuleError(
-            f"{said}: assign = {shown!r} is not an agent of [team] agents "
+            f"{said}: assign = {_shown(value)} is not an agent of [team] agents "
             f'(known: {known}) nor "{ROUND_ROBIN}"',
             "assign",
         )
@@ -190,9 +194,8 @@ def _snooze(value: object, said: str, durations: Callable[[str], float]) -> floa
     except ValueError:
         seconds = -1.0
     if seconds <= 0:
-        shown = sanitize.for_message(value) if isinstance(value, str) else repr(value)
         raise RuleError(
-            f'{said}: snooze must be a duration like "2h", "30m" or "1d", not {shown!r}',
+            f'{said}: snooze must be a duration like "2h", "30m" or "1d", not {_shown(value)}',
             "snooze",
         )
     return seconds
@@ -214,13 +217,13 @@ def _escalate(value: object, said: str, teams: Collection[str]) -> Escalation | 
     team = value.get("team")
     if not isinstance(team, str) or team not in teams:
         known = ", ".join(teams) or "none: add [teams.<name>]"
-        shown = repr(sanitize.for_message(team)) if isinstance(team, str) else "missing"
+        shown = _shown(team) if team is not None else "(none given)"
         raise RuleError(f"{said}: escalate team {shown} is not a team (teams: {known})", "escalate")
     priority = value.get("priority", DEFAULT_ESCALATION)
     if priority not in PRIORITIES:
         raise RuleError(
             f"{said}: escalate priority must be one of {', '.join(PRIORITIES)}, "
-            f"not {sanitize.for_message(priority)!r}",
+            f"not {_shown(priority)}",
             "escalate",
         )
     note = value.get("note", "")
@@ -235,10 +238,9 @@ def _raise(value: object, said: str) -> int:
     found = _RAISE.fullmatch(value.strip()) if isinstance(value, str) else None
     points = int(found.group(1)) if found else 0
     if not 1 <= points <= 100:
-        shown = sanitize.for_message(value) if isinstance(value, str) else repr(value)
         raise RuleError(
             f'{said}: priority must be a raise from "+1" to "+100", like priority = "+20", '
-            f"not {shown!r}",
+            f"not {_shown(value)}",
             "priority",
         )
     return points
