@@ -11,6 +11,12 @@ import aiosqlite
 from scrm_tui.store.db import fetch_all
 
 _CHUNK = 500
+IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
+
+
+def ids_param(ids: Sequence[int]) -> str:
+    """Ids as the one JSON parameter IDS reads: any number, one statement."""
+    return json.dumps([int(i) for i in ids])
 
 
 class Entry(NamedTuple):
@@ -77,13 +83,6 @@ async def about_mentions(
         for row in rows:
             found[row[0]] = (About(row[1], row[2], row[3]), tuple(row[4:]))
     return found
-
-
-IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one JSON parameter
-
-
-def ids_param(ids: Sequence[int]) -> str:
-    return json.dumps([int(i) for i in ids])
 
 
 async def record_mentions(
