@@ -94,9 +94,8 @@ def _write_new(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class Check:
-    """One finding: `area` (config, watch, rules, db, source, account,
-    webhook), how it went,
-    and a short message that is safe to print (no secret, no control character)."""
+    """One finding: `area` (config, watch, rules, db, source, account, webhook), how it
+    went, and a short message that is safe to print (no secret, no control character)."""
 
     area: str
     state: str
