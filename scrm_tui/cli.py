@@ -250,6 +250,25 @@ def build_parser() -> argparse.ArgumentParser:
     merge_tags.add_argument("sources", nargs="+", metavar="TAG")
     merge_tags.add_argument("--into", required=True, metavar="INTO", help="the tag they become")
 
+    rules = commands.add_parser(
+        "rules",
+        parents=[common],
+        help="list the inbox rules, or dry-run them over the stored mentions",
+        description="[[rules]] in the config act on each new mention as it is stored. "
+        "`list` (the default) shows them in order; `test` says what each would do to the "
+        "mentions stored so far, each rule on its own, changing nothing.",
+    )
+    rule_commands = rules.add_subparsers(dest="rules_command", metavar="COMMAND")
+    rule_commands.add_parser("list", parents=[common], help="the rules, in order")
+    rules_test = rule_commands.add_parser(
+        "test",
+        parents=[common],
+        help="what each rule would do to the stored mentions (changes nothing)",
+        description="For each rule: how many stored mentions its filter matches and how many "
+        "each action would change (`billing: would tag 412, assign 37`). Nothing is written.",
+    )
+    rules_test.add_argument("--rule", metavar="NAME", help="only this rule")
+
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -368,6 +387,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_sources(database_path(config, db_arg), agent, config))
         if args.command == "tags":
             return asyncio.run(_tags(database_path(config, db_arg), agent, args))
+        if args.command == "rules":
+            return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -387,6 +408,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
+    from scrm_tui.service.settings import credentials
 
     def on_error(error: LineError) -> None:
         print(f"{_name(source)}: {error}", file=sys.stderr)
@@ -421,7 +443,9 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
         loop.add_signal_handler(signum, stop, signum)
     try:
         async with await Inbox.open(db, agent) as inbox:
-            inbox.configure(config)
+            # A rule that escalates queues its team's webhook calls: they need the URLs.
+            escalating = any(rule.escalate for rule in config.rules)
+            inbox.configure(config, credentials(config) if escalating else None)
             await ingest_stream(
                 inbox, stream, on_error=on_error, on_progress=on_progress, report=report
             )
@@ -731,6 +755,38 @@ async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
         f"{customers:,} customer{'s' if customers != 1 else ''}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+async def _rules(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+    rules = config.rules
+    if args.rules_command == "test" and args.rule is not None:
+        rules = tuple(rule for rule in rules if rule.name == args.rule)
+        if not rules:
+            known = ", ".join(rule.name for rule in config.rules) or "none"
+            return _fail(f"no rule named {sanitize.for_message(args.rule)!r} (rules: {known})")
+    if not rules:
+        where = config.source or "the config"
+        print(f"no rules yet: add [[rules]] to {where} (see README)", file=sys.stderr)
+        return EXIT_OK
+    if args.rules_command != "test":
+        for number, rule in enumerate(rules, start=1):
+            shown = sanitize.for_message(rule.filter, 200) or "(every mention)"
+            print(f"{number}. {rule.name}: {shown}")
+            print(f"   {sanitize.for_message(rule.describe(), 300)}")
+        if config.auto_assign:
+            cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""
+            print(f"then: whatever is still unassigned, round-robin among agents present{cap}")
+        return EXIT_OK
+    from scrm_tui.service import rules as applying
+    from scrm_tui.service.inbox import Inbox
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        total, found = await applying.dry_run(inbox, rules)
+    for rule, would in zip(rules, found, strict=True):
+        print(applying.would_say(rule, would, total))
     return EXIT_OK
 
 

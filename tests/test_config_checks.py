@@ -79,7 +79,7 @@ def test_unknown_settings_are_warnings_that_name_their_line() -> None:
     )
     assert list(config.warnings) == [
         "scrm.toml, line 8: unknown setting 'mastadon', ignored "
-        "(known: agent, db, keys, sources, teams, views)",
+        "(known: agent, db, keys, rules, sources, teams, views)",
         "scrm.toml, line 3: unknown setting 'inbox.advance_on_dne', ignored "
         "(known: advance_on_done)",
         "scrm.toml, line 12: unknown setting 'mastodon.tokne', ignored (known: char_limit, "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.rules import Rule, RuleError, parse_rule
 from scrm_tui.core.secrets import MARK
 from scrm_tui.core.views import View, filter_problem, name_problem
 
@@ -185,6 +186,13 @@ class Config:
     """Your own keys: binding id = key(s), e.g. inbox.reply = "ctrl+r" (`scrm keys` lists them)."""
     views: tuple[View, ...] = ()
     """The team's saved filters ([views] name = "filter"), in the file's order."""
+    auto_assign: bool = False
+    """[team] auto_assign: each new mention no rule assigned goes to the agents present,
+    in turn."""
+    assign_cap: int | None = None
+    """[team] cap: round-robin passes over an agent with this many open mentions."""
+    rules: tuple[Rule, ...] = ()
+    """[[rules]]: what to do to each new mention a filter matches, in order."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -315,6 +323,26 @@ EXAMPLE = """\
 [team]
 # Who mentions can be assigned to with `a` (agents already assigned some are offered too).
 # agents = ["kate", "dana", "lee"]
+# Give each new mention that no rule assigned to the agents who have scrm open, in
+# turn, passing over anyone with `cap` open mentions assigned already.
+# auto_assign = true
+# cap = 25
+
+# Rules act on each new mention as it is stored, in the order written; each action
+# lands in the history as done by "rule:<name>". `scrm rules test` shows what each
+# would do to the mentions stored so far, without changing anything.
+# [[rules]]
+# name = "billing"
+# filter = 'refund OR invoice OR "charged twice"'   # the filter language of `/`
+# tag = ["billing"]
+# assign = "round-robin"                # or an agent of [team] agents
+# priority = "+20"                      # raised, up to 100
+# escalate = { team = "billing", priority = "P2", note = "money" }
+#
+# [[rules]]
+# name = "noise"
+# filter = "ch:rss giveaway"
+# done = true                           # or snooze = "2h"
 
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
@@ -352,6 +380,7 @@ _SECTIONS: dict[str, set[str]] = {
         "sources",
         "keys",
         "views",
+        "rules",
         *NETWORK_KEYS,
     },
     "watch": {"terms", "backfill"},
@@ -361,7 +390,7 @@ _SECTIONS: dict[str, set[str]] = {
     "demo": {"interval"},
     "ui": {"theme"},
     "matching": {"auto", "margin", "suggest"},
-    "team": {"agents"},
+    "team": {"agents", "auto_assign", "cap"},
 }
 
 
@@ -427,6 +456,39 @@ class _File:
                 elif current == table and re.match(rf"^\s*{key}\s*=", line):
                     return number
         return None
+
+    def items(self, section: str) -> list[tuple[int, int]]:
+        """The first and last line of each `[[section]]` table, in order (its own
+        sub-tables, `[section.key]`, belong to it)."""
+        opening = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        starts = [n for n, line in enumerate(self.lines, 1) if opening.match(line)]
+        found = []
+        for start in starts:
+            end = len(self.lines)
+            for number in range(start + 1, len(self.lines) + 1):
+                header = _HEADER.match(self.lines[number - 1])
+                if header and not header.group(1).replace(" ", "").startswith(f"{section}."):
+                    end = number - 1
+                    break
+            found.append((start, end))
+        return found
+
+    def in_item(self, section: str, index: int, key: str | None) -> str:
+        """Where `key` of the `index`th `[[section]]` table is written (`key = ...` or
+        `[section.key]`), else the table's header; the `section =` line for an inline
+        array of tables."""
+        items = self.items(section)
+        if index >= len(items):
+            return self.where(section)
+        start, end = items[index]
+        if key is not None:
+            setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            table = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*\]")
+            for number in range(start, end + 1):
+                line = self.lines[number - 1]
+                if setting.match(line) or table.match(line):
+                    return f"{self.source}, line {number}"
+        return f"{self.source}, line {start}"
 
     def unknown(self, where: str, name: str, known: Iterable[str]) -> None:
         # A key is the file's text: shown inert, whatever it holds.
@@ -514,6 +576,13 @@ def parse_config(text: str, source: str = "config") -> Config:
             f"[shortest, longest] seconds, {MIN_DEMO_INTERVAL_S:g} <= shortest <= longest"
         )
     done_on_send = get("reply", "done_on_send", bool)
+    auto_assign = get("team", "auto_assign", bool)
+    cap = get("team", "cap", int)
+    if cap is not None and cap < 1:
+        raise ConfigError(
+            f"{file.where('cap', 'team')}: 'team.cap' is {cap}; it must be 1 or more "
+            "(open mentions an agent may hold before round-robin passes them over)"
+        )
     networks: dict[str, dict[str, Any]] = {}
     for network in NETWORK_KEYS:
         table = data.get(network)
@@ -538,6 +607,8 @@ def parse_config(text: str, source: str = "config") -> Config:
                     f"of {', '.join(VISIBILITIES)}"
                 )
             networks[network] = {k: v for k, v in table.items() if k in sections[network]}
+    teams = _teams(data.get("teams", {}), file)
+    agents = _agents(get("team", "agents", object), file)
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
@@ -551,12 +622,15 @@ def parse_config(text: str, source: str = "config") -> Config:
         match_suggest=limits["suggest"],
         done_on_reply=True if done_on_send is None else done_on_send,
         networks=networks,
-        teams=_teams(data.get("teams", {}), file),
+        teams=teams,
         sla_s=_sla(data.get("escalation", {}).get("sla"), file),
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
-        team_agents=_agents(get("team", "agents", object), file),
+        team_agents=agents,
+        auto_assign=bool(auto_assign),
+        assign_cap=cap,
+        rules=_rules(data.get("rules"), file, agents, [team.name for team in teams]),
         keys=_keys(data.get("keys", {}), file),
         views=_views(data.get("views", {}), file),
         source=source,
@@ -586,6 +660,35 @@ def _agents(names: object, file: _File) -> tuple[str, ...]:
                 "control character"
             )
     return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _rules(
+    tables: object, file: _File, agents: Sequence[str], teams: Sequence[str]
+) -> tuple[Rule, ...]:
+    """`[[rules]]`, each checked; a bad one is a ConfigError at the line of its mistake."""
+    if tables is None:
+        return ()
+    if not isinstance(tables, list):
+        raise ConfigError(
+            f"{file.at_header('rules')}: rules are written [[rules]] (two brackets), one "
+            "table per rule"
+        )
+    rules: list[Rule] = []
+    for index, table in enumerate(tables):
+        try:
+            rule = parse_rule(
+                table, index + 1, agents=agents, teams=teams, durations=parse_duration
+            )
+        except RuleError as error:
+            raise ConfigError(f"{file.in_item('rules', index, error.key)}: {error}") from None
+        if any(other.name == rule.name for other in rules):
+            raise ConfigError(
+                f"{file.in_item('rules', index, 'name')}: two rules are named "
+                f"{sanitize.for_message(rule.name)!r}; each needs its own name (the history "
+                "names the rule that acted)"
+            )
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _watch_terms(terms: str | None, file: _File) -> str | None:

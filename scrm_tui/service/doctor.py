@@ -94,8 +94,8 @@ def _write_new(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class Check:
-    """One finding: `area` (config, watch, db, source, account, webhook), how it went,
-    and a short message that is safe to print (no secret, no control character)."""
+    """One finding: `area` (config, watch, rules, db, source, account, webhook), how it
+    went, and a short message that is safe to print (no secret, no control character)."""
 
     area: str
     state: str
@@ -202,6 +202,8 @@ async def diagnose(
             area = "watch"
         elif re.search(r": 'views\.", str(error)):
             area = "views"
+        elif re.search(r"line \d+: rules? ", str(error)):
+            area = "rules"
         report(area, FAIL, str(error))
         return result
     report("config", OK, str(path))
@@ -219,6 +221,7 @@ async def diagnose(
     if config.views:
         names = ", ".join(view.name for view in config.views)
         report("views", OK, f"{len(config.views)} for the team: {names}")
+    _rules(config, report)
     for state, message in await _database(db_path or config.db or default_db()):
         report("db", state, message)
 
@@ -255,6 +258,15 @@ def _watch(config: Config, path: Path, report: Report) -> None:
     if sources and all(s.terms for s in sources):
         return  # every source has its own
     report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+
+
+def _rules(config: Config, report: Report) -> None:
+    if config.rules:
+        names = ", ".join(rule.name for rule in config.rules)
+        report("rules", OK, f"{len(config.rules)} in order: {names}")
+    if config.auto_assign:
+        cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""
+        report("rules", OK, f"auto-assign: new mentions round-robin among agents present{cap}")
 
 
 async def _database(path: Path) -> list[tuple[str, str]]:

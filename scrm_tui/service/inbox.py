@@ -148,6 +148,16 @@ class Inbox:
             self._views = Views(self)
         return self._views
 
+    def escalations_as(self, actor: str) -> Escalations:
+        """Escalating as someone other than this agent (a rule), with the same teams."""
+        from scrm_tui.service.escalations import Escalations
+        from scrm_tui.store.escalations import EscalationStore
+
+        made = Escalations(EscalationStore(self.db), self.mentions, actor, self.now_ms, self.kick)
+        made.creds = self.creds
+        made.policy = self.escalations.policy
+        return made
+
     # ---------------------------------------------------------------- outbox
 
     def outbox_worker(self) -> OutboxWorker:
@@ -257,11 +267,19 @@ class Inbox:
 
     async def store(self, rows: Sequence[NewMention], offered: int) -> IngestResult:
         """Write scored rows in one transaction; `offered` is how many mentions came in
-        (the rest were duplicates)."""
+        (the rest were duplicates). Then the rules act on them (see service/rules.py:
+        this process stored them, so this process, and no other, applies the rules)."""
         stored = await self.mentions.insert_batch(rows, self.now_ms())
         if stored:
-            # Before anyone is told: a new mention shows up already matched.
+            # Before anyone is told: a new mention shows up already matched, and the
+            # rules see whose it is (customer:, tier:).
             await self.linker.match_pending()
+            if self.config.rules or self.config.auto_assign:
+                from scrm_tui.service import rules
+
+                # One batch's ids are consecutive: insert_batch stores them in one
+                # transaction.
+                await rules.apply(self, self.config, stored[0] - 1, stored[-1])
             for listener in list(self._listeners):
                 listener(stored)
         return IngestResult(stored=stored, duplicates=offered - len(stored))

@@ -55,8 +55,12 @@ class FilterSql:
         *,
         probe: bool = False,
         counts: Counts | None = None,
+        ranged: bool = False,
     ):
         self.params = params
+        # `:after` < id <= `:upto` bound by the caller: full-text parts are looked up in
+        # that range of the index, with no temp table (a rule runs on the writer).
+        self.ranged = ranged
         self.now_ms = now_ms
         self.hits = hits
         self.probe = probe
@@ -100,6 +104,11 @@ class FilterSql:
         return "(" + joiner.join(conditions) + ")"
 
     async def _hit(self, expression: str) -> str:
+        if self.ranged:
+            return (
+                f"m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH "
+                f"{self.bind(expression)} AND rowid > :after AND rowid <= :upto)"
+            )
         table = await self.hits(expression)
         return (
             f"EXISTS (SELECT 1 FROM temp.{table} x "

@@ -11,6 +11,12 @@ import aiosqlite
 from scrm_tui.store.db import fetch_all
 
 _CHUNK = 500
+IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
+
+
+def ids_param(ids: Sequence[int]) -> str:
+    """Ids as the one JSON parameter IDS reads: any number, one statement."""
+    return json.dumps([int(i) for i in ids])
 
 
 class Entry(NamedTuple):
@@ -77,3 +83,30 @@ async def about_mentions(
         for row in rows:
             found[row[0]] = (About(row[1], row[2], row[3]), tuple(row[4:]))
     return found
+
+
+async def record_mentions(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    kind: str,
+    actor: str,
+    now_ms: int,
+    *,
+    summary: str,
+    detail: str,
+    where: str = "true",
+    params: dict[str, Any] | None = None,
+) -> None:
+    """One entry for each of the mentions `ids` (those meeting `where`), inside the
+    caller's transaction, written by SQLite in one statement rather than row by row:
+    `summary` and `detail` are SQL expressions over `m` (the mention, as it is before the
+    change is made) and bound `params`, never text pasted in."""
+    await conn.execute(
+        f"""INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                      mention_id, channel, summary, detail)
+            SELECT :kind, :now, :actor, a.customer_id, m.author_id, m.id, m.channel,
+                   {summary}, {detail}
+            FROM mentions m JOIN authors a ON a.id = m.author_id
+            WHERE m.id IN {IDS} AND ({where}) ORDER BY m.id""",
+        {**(params or {}), "ids": ids_param(ids), "kind": kind, "now": now_ms, "actor": actor},
+    )

@@ -282,11 +282,14 @@ class MentionStore:
         by_id: bool = False,
         hide_snoozed: bool = True,
         paging: bool = True,
+        within: tuple[int, int] | None = None,
     ) -> _Plan:
         """`by_id`: for a range of ids (what arrived), drive from mentions by id.
         `hide_snoozed`: leave snoozed mentions out, as every list does, unless the
         filter names is:snoozed. `paging`: the plan reads a page (a few rows in stream
-        order), not a count."""
+        order), not a count. `within` (after, upto): only mentions with ids in that
+        range, their full-text terms looked up there alone (no temp table: the SQL runs
+        on any connection, such as the writer inside a rule's transaction)."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
         where: list[str] = []
         source = f"mentions m {_JOINS}"
@@ -295,7 +298,17 @@ class MentionStore:
         # FTS expression; the rest are conditions.
         expression = query.fts_match()
         excluded = query.fts_excluded()
-        if expression is not None:
+        fts_range = ""
+        if within is not None:
+            params["after"], params["upto"] = within
+            where.append("m.id > :after AND m.id <= :upto")
+            fts_range = " AND rowid > :after AND rowid <= :upto"
+        if expression is not None and within is not None:
+            params["fts"] = expression if excluded is None else f"({expression}) NOT ({excluded})"
+            where.append(
+                f"m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts{fts_range})"
+            )
+        elif expression is not None:
             if excluded is not None:
                 expression = f"({expression}) NOT ({excluded})"
             table = await self._ensure_hits(expression)
@@ -312,7 +325,8 @@ class MentionStore:
         elif excluded is not None:
             params["excluded"] = excluded
             where.append(
-                "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :excluded)"
+                "m.id NOT IN (SELECT rowid FROM mentions_fts "
+                f"WHERE mentions_fts MATCH :excluded{fts_range})"
             )
         rest = [part for part in query.conjuncts() if not _in_fts(part)]
         tag = next((part for part in rest if isinstance(part, Hashtag)), None)
@@ -327,7 +341,9 @@ class MentionStore:
             )
             order_table = "h"
         counts = self._count_of if paging else None
-        sql = FilterSql(params, now_ms, self._ensure_hits, probe=by_id, counts=counts)
+        sql = FilterSql(
+            params, now_ms, self._ensure_hits, probe=by_id, counts=counts, ranged=within is not None
+        )
         for part in rest:
             where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
@@ -511,6 +527,20 @@ class MentionStore:
             self.db.reader, f"SELECT count(*) FROM {source} {clause}", plan.params
         )
         return int(row[0]) if row else 0
+
+    async def matching(
+        self, query: Query, agent: str, after: int, upto: int, now_ms: int
+    ) -> tuple[str, dict[str, Any]]:
+        """A statement selecting the ids of mentions matching `query` stored after id
+        `after` up to `upto`, and its parameters: one query over a batch (what a rule
+        acts on), runnable inside a write transaction. Snoozed mentions count: a rule
+        sees what the rules before it did."""
+        plan = await self._plan(
+            query, agent, now_ms, within=(after, upto), hide_snoozed=False, paging=False
+        )
+        # As for a tally: the conditions read no author or customer columns.
+        source = plan.source.replace(_JOINS, "")
+        return f"SELECT m.id FROM {source} {plan.clause()} ORDER BY m.id", plan.params
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
         plan = await self._plan(query, agent, now_ms, by_id=True, paging=False)

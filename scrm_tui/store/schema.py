@@ -530,6 +530,21 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        15,
+        [
+            # Round-robin assignment: who had the last turn, so the next mention goes
+            # to the agent after them whichever process assigns it (one row per
+            # rotation; "round-robin" is the one every rule and auto-assign share).
+            """
+            CREATE TABLE rotations (
+                name TEXT PRIMARY KEY,
+                last_agent TEXT NOT NULL,
+                turned_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
