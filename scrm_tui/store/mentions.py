@@ -49,6 +49,26 @@ _JOINS = """
 """
 
 
+# Conditions a bulk action asks of the mentions it selected ("is any of them open?").
+_ONLY = {
+    "open": "m.status != 'done'",
+    "done": "m.status = 'done'",
+    "unread": "NOT EXISTS (SELECT 1 FROM mention_reads r "
+    "WHERE r.mention_id = m.id AND r.agent = :agent)",
+    "read": "EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent)",
+    "untagged": "NOT EXISTS (SELECT 1 FROM mention_tags t "
+    "WHERE t.mention_id = m.id AND t.tag = :only_tag)",
+}
+
+
+def _only(only: str, params: dict[str, Any]) -> str:
+    """The SQL of a condition of _ONLY; `untagged:TAG` binds its tag."""
+    name, _, tag = only.partition(":")
+    if name == "untagged":
+        params["only_tag"] = tag
+    return _ONLY[name]
+
+
 def _tags(joined: str | None) -> tuple[str, ...]:
     return tuple(joined.split("\x1f")) if joined else ()
 
@@ -134,9 +154,12 @@ def _upto(plan: _Plan, upto: int | None) -> list[str]:
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, temp_prefix: str = "hits"):
+        """`temp_prefix`: names this store's temporary tables, so two stores can read
+        different filters on one connection (the list, and a bulk action's ids)."""
         self.db = db
         self._hits: tuple[str, str] | None = None  # (fts expression, temp table)
+        self._temp_prefix = temp_prefix
         self._hits_serial = itertools.count(1)
         self._hits_max_id = 0
         self._authors = authors.AuthorCache()
@@ -223,17 +246,7 @@ class MentionStore:
 
     async def set_read(self, ids: Sequence[int], agent: str, read: bool, now_ms: int) -> None:
         async with self.db.transaction() as conn:
-            if read:
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) "
-                    "VALUES (?, ?, ?)",
-                    [(mention_id, agent, now_ms) for mention_id in ids],
-                )
-            else:
-                await conn.executemany(
-                    "DELETE FROM mention_reads WHERE mention_id = ? AND agent = ?",
-                    [(mention_id, agent) for mention_id in ids],
-                )
+            await set_read_in(conn, ids, agent, read, now_ms)
 
     # ---------------------------------------------------------------- reading
 
@@ -333,7 +346,7 @@ class MentionStore:
         if self._hits is not None:
             await conn.execute(f"DROP TABLE IF EXISTS temp.{self._hits[1]}")
             self._hits = None
-        table = f"hits_{next(self._hits_serial)}"
+        table = f"{self._temp_prefix}_{next(self._hits_serial)}"
         await conn.execute(
             f"CREATE TEMP TABLE {table} (created_ms INTEGER NOT NULL, id INTEGER NOT NULL, "
             "PRIMARY KEY (created_ms, id)) WITHOUT ROWID"
@@ -389,6 +402,47 @@ class MentionStore:
             extra.append("(k.created_ms, k.id) < (:kc, :ki)")
         plan.params["limit"] = limit
         return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
+
+    async def keys_older(
+        self,
+        query: Query,
+        agent: str,
+        key: Key | None,
+        limit: int,
+        upto: int | None,
+        only: str | None = None,
+    ) -> list[Key]:
+        """As page_older, only the keys (what a bulk action reads its ids from); `only`:
+        of those only the "open", "done", "unread", "read" (by `agent`) or
+        "untagged:TAG" ones."""
+        plan = await self._plan(query, agent)
+        extra = _upto(plan, upto)
+        if key is not None:
+            plan.params["kc"], plan.params["ki"] = key
+            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
+        plan.params["limit"] = limit
+        table = f"{plan.key_table}."
+        extra = [part.replace("k.", table) for part in extra]
+        if only is not None:
+            extra.append(_only(only, plan.params))
+        clause = plan.clause(*extra)
+        sql = (
+            f"SELECT {table}created_ms, {table}id FROM {plan.source} {clause} "
+            f"ORDER BY {table}created_ms DESC, {table}id DESC LIMIT :limit"
+        )
+        return [(int(c), int(i)) for c, i in await fetch_all(self.db.reader, sql, plan.params)]
+
+    async def ids_among(self, ids: Sequence[int], agent: str, only: str) -> list[int]:
+        """Which of `ids` meet `only` (as in keys_older)."""
+        found: list[int] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            params: dict[str, Any] = {f"i{n}": value for n, value in enumerate(chunk)}
+            params["agent"] = agent
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            sql = f"SELECT m.id FROM mentions m WHERE m.id IN ({marks}) AND {_only(only, params)}"
+            found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, params))
+        return found
 
     async def page_newer(
         self, query: Query, agent: str, key: Key, limit: int, upto: int | None = None
@@ -595,6 +649,37 @@ class MentionStore:
         for record in records:
             record["tags"] = _tags(record["tags"])
         return records
+
+
+async def set_read_in(
+    conn: aiosqlite.Connection, ids: Sequence[int], agent: str, read: bool, now_ms: int
+) -> None:
+    """Read or unread for `agent` (each agent has their own), in the caller's transaction."""
+    if read:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) VALUES (?, ?, ?)",
+            [(mention_id, agent, now_ms) for mention_id in ids],
+        )
+    else:
+        await conn.executemany(
+            "DELETE FROM mention_reads WHERE mention_id = ? AND agent = ?",
+            [(mention_id, agent) for mention_id in ids],
+        )
+
+
+async def read_among(conn: aiosqlite.Connection, ids: Sequence[int], agent: str) -> set[int]:
+    """Which of `ids` `agent` has read (in the caller's transaction)."""
+    found: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        rows = await fetch_all(
+            conn,
+            f"SELECT mention_id FROM mention_reads WHERE agent = ? "
+            f"AND mention_id IN ({','.join('?' * len(chunk))})",
+            [agent, *chunk],
+        )
+        found.update(int(row[0]) for row in rows)
+    return found
 
 
 async def set_status_in(
