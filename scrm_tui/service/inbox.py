@@ -457,6 +457,13 @@ class Inbox:
             return None
         return await self.escalations.group_change(first, selection.count, team, priority, note)
 
+    async def selected_ids(self, selection: Selection) -> list[int]:
+        """Every selected mention's id (for a selection known to be small: `R`)."""
+        found: list[int] = []
+        async for ids in self.bulk.ids(selection):
+            found.extend(ids)
+        return found
+
     async def last_action(self) -> Action | None:
         return await self.bulk.last()
 
