@@ -7,6 +7,7 @@ and look at the report before committing.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from scrm_tui.core.query import Query
 from scrm_tui.core.tags import parse_edit
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
-from tests.tui import inbox_screen, make_app, settle, wait_until
+from tests.tui import inbox_screen, make_app, settle, wait_until, wait_while_working
 
 POSTS = [
     ("Kestrel sync has been stuck on 'Connecting…' for an hour. EU region down?", "mastodon"),
@@ -128,3 +129,29 @@ def test_rows_with_tags_and_assignee(snap_compare, db_path: Path, size: tuple[in
 def test_first_run_says_how_to_begin(snap_compare, db_path: Path) -> None:
     """No config, no data: the empty inbox lists the commands that fill it."""
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=_ready)
+
+
+def test_top_line_during_a_bulk_action(snap_compare, seeded: Path) -> None:
+    """T then x on 1,048 mentions while another process holds the write lock: the top
+    line counts the batches written and says how to stop; every row is selected (*)."""
+
+    async def more() -> None:
+        async with await Inbox.open(seeded, "seeder", fixed_clock) as box:
+            await box.ingest([mention(n, minutes_ago=5000 + n) for n in range(10_000, 11_000)])
+
+    asyncio.run(more())
+    other = sqlite3.connect(seeded, isolation_level=None)
+
+    async def bulk(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("x")
+        await wait_while_working(pilot, lambda: "0/1,048" in (inbox_screen(pilot).busy_text or ""))
+
+    try:
+        assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=bulk)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
