@@ -327,7 +327,8 @@ async def _changed_by_others(
     agent: str,
 ) -> set[int]:
     """Which of `ids` someone other than `agent` changed (by the history) after the
-    action wrote them."""
+    action wrote them. (`+i.kind`: found through each mention's own entries, never by
+    scanning every later entry of that kind.)"""
     if not kinds or not ids:
         return set()
     marks = ",".join("?" * len(ids))
@@ -338,7 +339,7 @@ async def _changed_by_others(
             WHERE b.action_id = ? AND b.mention_id IN ({marks})
               AND EXISTS (SELECT 1 FROM interactions i
                           WHERE i.mention_id = b.mention_id AND i.id > b.event_id
-                            AND i.kind IN ({kind_marks}) AND i.actor IS NOT ?)""",
+                            AND +i.kind IN ({kind_marks}) AND i.actor IS NOT ?)""",
         [action_id, *ids, *kinds, agent],
     )
     return {int(row[0]) for row in rows}
