@@ -87,7 +87,7 @@ async def stored_more(inbox: Inbox) -> None:
 async def test_space_takes_mentions_out_of_all_matching_and_adds_others(inbox: Inbox) -> None:
     ids = await stored(inbox, 6)
     await stored_more(inbox)
-    other = await inbox.ids_matching(parse("unrelated"), 1)
+    other = [row.id for row in await inbox.page_older(parse("unrelated"), None, 1)]
     everything = await inbox.select_all(parse("kestrel"))
     shown = parse("kestrel")
     selection = everything.toggled(ids[0], shown).toggled(ids[1], shown).toggled(other[0], None)
@@ -257,6 +257,8 @@ async def test_one_escalation_names_every_selected_mention_and_tells_the_team_on
     assert state == "open"
     assert mention_id == ids[0]  # the newest is the one the team reads first
     assert query(db_path, "SELECT count(*) FROM escalation_mentions") == [(700,)]
+    [listed] = await inbox.escalations.listing()
+    assert listed.mentions == 700  # the queue and its detail say how many
     [(body,)] = query(db_path, "SELECT text FROM outbox WHERE kind = 'webhook'")
     assert json.loads(str(body))["mentions"] == 700
     summaries = query(
@@ -314,3 +316,19 @@ async def test_undo_stopped_part_way_goes_on_with_U_again(inbox: Inbox, stop_aft
     second = await inbox.undo(rest)
     assert (second.undone, second.stopped) == (1200 - 500 * stop_after, False)
     assert not any(row.is_read for row in await inbox.rows(ids))
+
+
+async def test_the_last_ten_actions_of_an_agent_can_be_undone_older_ones_not(
+    inbox: Inbox, db_path: Path
+) -> None:
+    ids = await stored(inbox, 2)
+    for n in range(12):
+        await inbox.run_bulk(Selection.of(ids), AssignChange(f"agent{n}"))
+    assert query(db_path, "SELECT count(DISTINCT action_id) FROM bulk_items") == [(10,)]
+    undone = []
+    while (action := await inbox.last_action()) is not None:
+        await inbox.undo(action)
+        undone.append(action.summary)
+    assert undone == [f"assigned 2 mentions to agent{n}" for n in range(11, 1, -1)]
+    assert {row.assignee for row in await inbox.rows(ids)} == {"agent1"}
+    assert query(db_path, "SELECT count(*) FROM bulk_actions") == [(12,)]  # all still listed

@@ -27,6 +27,7 @@ __all__ = [
     "StatusChange",
     "TagChange",
     "Undone",
+    "from_params",
 ]
 
 BATCH = 500  # mentions per transaction: other agents' writes go in between
@@ -78,7 +79,7 @@ class Bulk:
             ("assign", lambda p: AssignChange(p["assignee"])),
             ("tag", lambda p: TagChange(tuple(p["add"]), tuple(p["remove"]))),
         ):
-            self.register(kind, _ready(make))
+            self.register(kind, from_params(make))
 
     def register(self, kind: str, rebuild: Rebuild) -> None:
         """How to make a `kind` of change again from its journal's params (to undo
@@ -225,7 +226,9 @@ class Bulk:
         return Undone(action, undone, skipped, stopped)
 
 
-def _ready(make: Callable[[dict[str, Any]], Change]) -> Rebuild:
+def from_params(make: Callable[[dict[str, Any]], Change]) -> Rebuild:
+    """A rebuild for a change made from its params alone (no look-up needed)."""
+
     async def rebuild(params: dict[str, Any]) -> Change:
         return make(params)
 

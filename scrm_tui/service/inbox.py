@@ -355,11 +355,6 @@ class Inbox:
     async def detail(self, mention_id: int) -> MentionDetail | None:
         return await self.mentions.detail(mention_id, self.agent)
 
-    async def ids_matching(self, query: Query, limit: int) -> list[int]:
-        """The newest `limit` mentions matching a filter (to select them all)."""
-        rows = await self.mentions.page_older(query, self.agent, None, limit)
-        return [row.id for row in rows]
-
     async def max_id(self) -> int:
         return await self.mentions.max_id()
 

@@ -85,7 +85,7 @@ class Action:
 
 _ACTION = """a.id, a.agent, a.kind, a.params, a.summary, a.started_ms, a.finished_ms,
     a.count, a.stopped, a.undone_ms,
-    (SELECT count(*) FROM bulk_items b WHERE b.action_id = a.id AND b.state IS NULL)"""
+    (SELECT count(*) FROM bulk_items b WHERE b.action_id = a.id)"""
 
 
 def _action(row: Sequence[Any]) -> Action:
@@ -196,8 +196,9 @@ class Journal:
         (they stay listed, no longer undoable); a few thousand rows per transaction."""
         rows = await fetch_all(
             self.db.reader,
-            """SELECT id FROM bulk_actions WHERE agent = ? ORDER BY id DESC
-               LIMIT -1 OFFSET ?""",
+            """SELECT o.id FROM (SELECT id FROM bulk_actions WHERE agent = ?
+                                 ORDER BY id DESC LIMIT -1 OFFSET ?) o
+               WHERE EXISTS (SELECT 1 FROM bulk_items b WHERE b.action_id = o.id)""",
             (agent, KEEP_UNDOABLE),
         )
         gone = 0
@@ -222,8 +223,7 @@ class Journal:
             self.db.reader,
             f"""SELECT {_ACTION} FROM bulk_actions a
                 WHERE a.agent = ? AND a.undone_ms IS NULL AND a.count > 0
-                  AND EXISTS (SELECT 1 FROM bulk_items b
-                              WHERE b.action_id = a.id AND b.state IS NULL)
+                  AND EXISTS (SELECT 1 FROM bulk_items b WHERE b.action_id = a.id)
                 ORDER BY a.id DESC LIMIT 1""",
             (agent,),
         )
@@ -233,7 +233,7 @@ class Journal:
         """How many mentions of an action are not undone yet."""
         row = await fetch_one(
             self.db.reader,
-            "SELECT count(*) FROM bulk_items WHERE action_id = ? AND state IS NULL",
+            "SELECT count(*) FROM bulk_items WHERE action_id = ?",
             (action_id,),
         )
         return int(row[0]) if row else 0
@@ -262,7 +262,7 @@ class Journal:
             rows = await fetch_all(
                 conn,
                 """SELECT mention_id, before, after, event_id FROM bulk_items
-                   WHERE action_id = ? AND state IS NULL AND mention_id > ?
+                   WHERE action_id = ? AND mention_id > ?
                    ORDER BY mention_id LIMIT ?""",
                 (action.id, after, limit),
             )
@@ -277,32 +277,29 @@ class Journal:
                 if unchanged and mention_id not in touched:
                     undo.append(Item(mention_id, json.loads(before), json.loads(was)))
             await change.restore(conn, undo, agent, now_ms)
-            undone = {item.mention_id for item in undo}
-            for state, chosen in (
-                ("undone", [i for i in ids if i in undone]),
-                ("skipped", [i for i in ids if i not in undone]),
-            ):
-                await conn.executemany(
-                    "UPDATE bulk_items SET state = ? WHERE action_id = ? AND mention_id = ?",
-                    [(state, action.id, mention_id) for mention_id in chosen],
-                )
-        return ids[-1], len(undone), len(ids) - len(undone)
+            # Dealt with: out of the journal (one range of its key), and counted.
+            await conn.execute(
+                "DELETE FROM bulk_items WHERE action_id = ? AND mention_id BETWEEN ? AND ?",
+                (action.id, ids[0], ids[-1]),
+            )
+            await conn.execute(
+                """UPDATE bulk_actions SET undone = undone + ?, undo_skipped = undo_skipped + ?
+                   WHERE id = ?""",
+                (len(undo), len(ids) - len(undo), action.id),
+            )
+        return ids[-1], len(undo), len(ids) - len(undo)
 
     async def undone(self, action: Action, agent: str, now_ms: int, *, complete: bool) -> int:
         """Record an undo (all of it when `complete`: the action is then closed);
         returns how many mentions were left alone, as changed since."""
         async with self.db.transaction() as conn:
             row = await fetch_one(
-                conn,
-                """SELECT coalesce(sum(state = 'undone'), 0), coalesce(sum(state = 'skipped'), 0)
-                   FROM bulk_items WHERE action_id = ?""",
-                (action.id,),
+                conn, "SELECT undone, undo_skipped FROM bulk_actions WHERE id = ?", (action.id,)
             )
             undone, skipped = (int(row[0]), int(row[1])) if row else (0, 0)
             if complete:
                 await conn.execute(
-                    "UPDATE bulk_actions SET undone_ms = ?, undo_skipped = ? WHERE id = ?",
-                    (now_ms, skipped, action.id),
+                    "UPDATE bulk_actions SET undone_ms = ? WHERE id = ?", (now_ms, action.id)
                 )
             said = f"undid '{action.summary}': {undone:,} put back"
             if skipped:

@@ -16,7 +16,7 @@ from scrm_tui.store.bulk import Item
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.escalations import Delivery, create_in, queue_in
 from scrm_tui.store.history import Entry, about_mentions, record
-from scrm_tui.store.mentions import read_among, set_read_in, set_status_in
+from scrm_tui.store.mentions import set_read_in, set_status_in
 from scrm_tui.store.tags import describe, edit_mentions_in, held_in
 
 _CHUNK = 500
@@ -38,14 +38,21 @@ def _grouped(items: Sequence[Item], key: Callable[[Item], Any]) -> dict[Any, lis
     return groups
 
 
-async def _statuses(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
+async def _states(
+    conn: aiosqlite.Connection, ids: Sequence[int], agent: str
+) -> dict[int, tuple[str, bool]]:
+    """Each stored mention of `ids`: its status, and whether `agent` has read it."""
+    found: dict[int, tuple[str, bool]] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         rows = await fetch_all(
-            conn, f"SELECT id, status FROM mentions WHERE id IN ({_marks(chunk)})", chunk
+            conn,
+            f"""SELECT m.id, m.status, EXISTS (SELECT 1 FROM mention_reads r
+                                               WHERE r.mention_id = m.id AND r.agent = ?)
+                FROM mentions m WHERE m.id IN ({_marks(chunk)})""",
+            [agent, *chunk],
         )
-        found.update((int(row[0]), str(row[1])) for row in rows)
+        found.update((int(row[0]), (str(row[1]), bool(row[2]))) for row in rows)
     return found
 
 
@@ -68,19 +75,21 @@ class StatusChange:
     async def current(
         self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
     ) -> dict[int, Any]:
-        statuses = await _statuses(conn, ids)
-        read = await read_among(conn, ids, agent)
-        return {i: [status, i in read] for i, status in statuses.items()}
+        return {
+            i: [status, read] for i, (status, read) in (await _states(conn, ids, agent)).items()
+        }
 
     async def apply(
         self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         before = await self.current(conn, ids, agent)
-        await set_status_in(conn, ids, self.status, agent, now_ms)
-        if self.status is Status.DONE:
-            await set_read_in(conn, ids, agent, True, now_ms)
-        after = await self.current(conn, ids, agent)
-        return [Item(i, before[i], after[i]) for i in before if before[i] != after.get(i)]
+        done = self.status is Status.DONE
+        after = {i: [self.status.value, read or done] for i, (_, read) in before.items()}
+        changing = [i for i in before if before[i][0] != self.status.value]
+        await set_status_in(conn, changing, self.status, agent, now_ms)
+        if done:
+            await set_read_in(conn, [i for i in before if not before[i][1]], agent, True, now_ms)
+        return [Item(i, before[i], after[i]) for i in before if before[i] != after[i]]
 
     async def restore(
         self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
@@ -108,8 +117,7 @@ class ReadChange:
     async def current(
         self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
     ) -> dict[int, Any]:
-        read = await read_among(conn, ids, agent)
-        return {i: i in read for i in await _statuses(conn, ids)}
+        return {i: read for i, (_, read) in (await _states(conn, ids, agent)).items()}
 
     async def apply(
         self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
@@ -181,7 +189,7 @@ class TagChange:
         self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
     ) -> dict[int, Any]:
         held = await held_in(conn, ids, [*self.add, *self.remove])
-        found: dict[int, list[str]] = {i: [] for i in await _statuses(conn, ids)}
+        found: dict[int, list[str]] = {i: [] for i in await _states(conn, ids, agent)}
         for mention_id, tag in sorted(held):
             found[mention_id].append(tag)
         return found

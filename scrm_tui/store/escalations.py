@@ -15,7 +15,8 @@ from scrm_tui.store.outbox import insert_outbox
 
 _COLUMNS = """e.id, e.mention_id, e.customer_id, e.team, e.priority, e.note, e.state,
     e.created_ms, e.created_by, e.acked_ms, e.acked_by, e.resolved_ms, e.resolved_by,
-    e.resolution, m.channel, a.handle, c.name, substr(m.text, 1, 200)"""
+    e.resolution, m.channel, a.handle, c.name, substr(m.text, 1, 200),
+    max((SELECT count(*) FROM escalation_mentions em WHERE em.escalation_id = e.id), 1)"""
 _FROM = """FROM escalations e
     LEFT JOIN mentions m ON m.id = e.mention_id
     LEFT JOIN authors a ON a.id = e.author_id

@@ -667,21 +667,6 @@ async def set_read_in(
         )
 
 
-async def read_among(conn: aiosqlite.Connection, ids: Sequence[int], agent: str) -> set[int]:
-    """Which of `ids` `agent` has read (in the caller's transaction)."""
-    found: set[int] = set()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        rows = await fetch_all(
-            conn,
-            f"SELECT mention_id FROM mention_reads WHERE agent = ? "
-            f"AND mention_id IN ({','.join('?' * len(chunk))})",
-            [agent, *chunk],
-        )
-        found.update(int(row[0]) for row in rows)
-    return found
-
-
 async def set_status_in(
     conn: aiosqlite.Connection, ids: Sequence[int], status: Status, agent: str, now_ms: int
 ) -> list[int]:

@@ -471,7 +471,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             # Bulk actions (x, u, a, t, e on a selection, or one mention), each a journal
             # so that `U` undoes an agent's last one, even after a restart. `params`
             # rebuilds the change (JSON); `count` is kept up to date batch by batch, so
-            # an action stopped part-way (Esc, a crash) still says what it changed.
+            # an action stopped part-way (Esc, a crash) still says what it changed, and
+            # so are `undone` and `undo_skipped` by an undo (`undone_ms` once complete).
             """
             CREATE TABLE bulk_actions (
                 id INTEGER PRIMARY KEY,
@@ -483,15 +484,16 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 finished_ms INTEGER,
                 count INTEGER NOT NULL DEFAULT 0,
                 stopped INTEGER NOT NULL DEFAULT 0,
-                undone_ms INTEGER,
-                undo_skipped INTEGER
+                undone INTEGER NOT NULL DEFAULT 0,
+                undo_skipped INTEGER NOT NULL DEFAULT 0,
+                undone_ms INTEGER
             )
             """,
             "CREATE INDEX bulk_actions_agent ON bulk_actions(agent, id)",
-            # Per mention changed: the values before and after (JSON), and the newest
-            # history row when it was written: a later change by another actor in the
-            # history means undo leaves that mention alone. `state`: NULL until undone,
-            # then 'undone' or 'skipped'.
+            # Per mention changed and not undone yet: the values before and after
+            # (JSON), and the newest history row when it was written: a later change
+            # by another actor in the history means undo leaves that mention alone.
+            # Undo deletes the rows it has dealt with, a batch's range at a time.
             """
             CREATE TABLE bulk_items (
                 action_id INTEGER NOT NULL REFERENCES bulk_actions(id) ON DELETE CASCADE,
@@ -499,7 +501,6 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 before TEXT,
                 after TEXT,
                 event_id INTEGER NOT NULL,
-                state TEXT CHECK (state IN ('undone', 'skipped')),
                 PRIMARY KEY (action_id, mention_id)
             ) WITHOUT ROWID
             """,

@@ -22,7 +22,7 @@ def what_it_was(action: Action, now_ms: int) -> str:
     if action.stopped or action.finished_ms is None:
         when += ", stopped part-way"
     if action.left < action.count:
-        when += f", {action.count - action.left:,} already undone"
+        when += f", undone part-way ({action.count - action.left:,} of {action.count:,})"
     return f"{sanitize.inline(action.summary)} · {when}"
 
 
