@@ -203,7 +203,7 @@ def pump(term: Terminal, seconds: float) -> None:
 
 def bulk_app(db: Path, matching: int, runs: int) -> dict[str, list[float]]:
     """The same from the keyboard, in a pseudo-terminal: keys answered meanwhile."""
-    from bench.inbox_bench import app_env, position, rows_shown
+    from bench.inbox_bench import Terminal, app_env, position, rows_shown
 
     figures: dict[str, list[float]] = {}
     home = Path(tempfile.mkdtemp(prefix="scrm-bulk-bench-"))
@@ -263,12 +263,8 @@ def bulk_app(db: Path, matching: int, runs: int) -> dict[str, list[float]]:
     return figures
 
 
-def bulk_main(mentions: int, matching: int, runs: int) -> None:
-    db = bulk_database(mentions, matching)
-    service = asyncio.run(bulk_service(db, runs))
-    app = bulk_app(db, matching, runs)
-    print(f"{mentions:,} mentions, {matching:,} matching '{WORD}', median of {runs} runs")
-    for name, seconds in {**service, **app}.items():
+def report(figures: dict[str, list[float]]) -> None:
+    for name, seconds in figures.items():
         if name.startswith("j during"):
             print(
                 f"  {name:34} median {statistics.median(seconds) * 1000:7.1f} ms   "
@@ -279,6 +275,15 @@ def bulk_main(mentions: int, matching: int, runs: int) -> None:
             print(f"  {name:34} {statistics.median(seconds):7.0f}")
         else:
             print(f"  {name:34} {statistics.median(seconds):7.2f} s")
+
+
+def bulk_main(mentions: int, matching: int, runs: int) -> None:
+    db = bulk_database(mentions, matching)
+    print(f"{mentions:,} mentions, {matching:,} matching '{WORD}', median of {runs} runs")
+    print("in the service:", flush=True)
+    report(asyncio.run(bulk_service(db, runs)))
+    print("in the app, from the keyboard:", flush=True)
+    report(bulk_app(db, matching, runs))
 
 
 if __name__ == "__main__":

@@ -332,3 +332,12 @@ async def test_the_last_ten_actions_of_an_agent_can_be_undone_older_ones_not(
     assert undone == [f"assigned 2 mentions to agent{n}" for n in range(11, 1, -1)]
     assert {row.assignee for row in await inbox.rows(ids)} == {"agent1"}
     assert query(db_path, "SELECT count(*) FROM bulk_actions") == [(12,)]  # all still listed
+
+
+async def test_recounting_a_selection_counts_what_its_filter_matches_now(inbox: Inbox) -> None:
+    ids = await stored(inbox, 6)
+    shown = parse("is:open")
+    selection = (await inbox.select_all(shown)).toggled(ids[0], shown).toggled(ids[1], shown)
+    assert selection.count == 4
+    await inbox.set_status([ids[1], ids[2]], Status.DONE)  # one taken out, one still in
+    assert (await inbox.bulk.recount(selection)).count == 6 - 2 - 1

@@ -282,3 +282,17 @@ async def test_another_agents_bulk_action_shows_here_batch_by_batch(db_path: Pat
         assert done_count(db_path) == 1200
         await press(pilot, "G")
         await wait_until(pilot, lambda: list_lines(pilot)[-1].startswith("✓"))
+
+
+async def test_the_selection_is_counted_again_after_an_action_changes_what_matches(
+    db_path: Path,
+) -> None:
+    await seed(db_path, 8, others=0)
+    async with running(db_path, toasts=True) as pilot:
+        await press(pilot, "slash", *"is:open", "enter", "T", "j", "space")
+        assert "7 sel" in status_text(pilot)
+        await press(pilot, "x")  # done: they no longer match is:open
+        await wait_until(pilot, lambda: "Marked 7 mentions done." in toasts(pilot))
+        await wait_until(pilot, lambda: "sel" not in status_text(pilot))
+        await press(pilot, "U", "y")
+        await wait_until(pilot, lambda: "7 sel" in status_text(pilot))

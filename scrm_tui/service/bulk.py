@@ -5,7 +5,7 @@ agent's last action, batch by batch, leaving alone what others changed since."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scrm_tui.core.models import Status
@@ -109,6 +109,17 @@ class Bulk:
             chosen = [mention_id for _, mention_id in keys if mention_id not in skip]
             if chosen:
                 yield chosen
+
+    async def recount(self, selection: Selection) -> Selection:
+        """The selection with what its filter matches counted again (after an action
+        that changed which mentions match it), so the top line stays true."""
+        if selection.query is None:
+            return selection
+        matched = await self.mentions.count(selection.query, self.agent, selection.upto)
+        still = await self.mentions.matching_among(
+            selection.query, self.agent, sorted(selection.excluded), selection.upto
+        )
+        return replace(selection, matched=matched, excluded=frozenset(still))
 
     async def first(self, selection: Selection) -> int | None:
         """The first mention an action on `selection` writes."""

@@ -440,7 +440,8 @@ class Inbox:
     ) -> Outcome:
         """`change` on every selected mention, in batches (see service/bulk.py)."""
         outcome = await self.bulk.run(selection, change, on_batch, stop or (lambda: False))
-        self.kick()  # an escalation queues its webhooks
+        if change.kind == "escalate":
+            self.kick()  # its webhooks are queued
         return outcome
 
     async def escalation_of(
@@ -467,7 +468,8 @@ class Inbox:
     ) -> Undone:
         """Undo `action` (this agent's), in batches; see Bulk.undo."""
         undone = await self.bulk.undo(action, on_batch, stop or (lambda: False))
-        self.kick()  # a withdrawn escalation tells its team
+        if action.kind == "escalate":
+            self.kick()  # a withdrawn escalation tells its team
         return undone
 
     # ---------------------------------------------------------------- changes

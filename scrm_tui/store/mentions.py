@@ -432,6 +432,21 @@ class MentionStore:
         )
         return [(int(c), int(i)) for c, i in await fetch_all(self.db.reader, sql, plan.params)]
 
+    async def matching_among(
+        self, query: Query, agent: str, ids: Sequence[int], upto: int | None
+    ) -> list[int]:
+        """Which of `ids` `query` matches now (among mentions stored up to `upto`)."""
+        found: list[int] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            plan = await self._plan(query, agent)
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            plan.params.update({f"i{n}": value for n, value in enumerate(chunk)})
+            clause = plan.clause(*_upto(plan, upto), f"m.id IN ({marks})")
+            sql = f"SELECT m.id FROM {plan.source} {clause}"
+            found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, plan.params))
+        return found
+
     async def ids_among(self, ids: Sequence[int], agent: str, only: str) -> list[int]:
         """Which of `ids` meet `only` (as in keys_older)."""
         found: list[int] = []

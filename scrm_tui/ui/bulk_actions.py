@@ -152,6 +152,19 @@ class BulkActions(_Base):
             self.update_status()
         self._counting = None
         self.after_bulk()
+        self._recount()
+
+    @work(group="recount", exclusive=True, exit_on_error=False)
+    async def _recount(self) -> None:
+        """All that a filter matches (T) may match fewer or more now (x on `is:open`):
+        count it again, so the top line says what a key would act on."""
+        selection = self.mention_list.selection
+        if selection.query is None:
+            return
+        counted = await self.inbox.bulk.recount(selection)
+        if self.mention_list.selection == selection:  # not changed meanwhile
+            self.mention_list.set_selection(counted)
+            self.update_status()
 
     # ---------------------------------------------------------------- undo
 
