@@ -48,14 +48,19 @@ if TYPE_CHECKING:
 NOW_MS = 1_790_000_000_000
 
 
-def rows(count: int) -> list[NewMention]:
+def rows(
+    count: int, start: int = 0, text: str = "", every: int = 0, gap_ms: int = 60_000
+) -> list[NewMention]:
+    """Mentions `start`.. `start + count`, `gap_ms` apart, by 5,000 authors; with
+    `every`, one in `every` says `text` (the rest talk of the timeline)."""
     return [
         NewMention(
             channel="mastodon",
             external_id=f"m{n}",
             url=None,
-            text=f"Kestrel post number {n}",
-            created_ms=NOW_MS - 60_000 * n,
+            text=f"Kestrel post number {n}"
+            + ((f": {text}" if n % every == 0 else ": the timeline view") if every else ""),
+            created_ms=NOW_MS - gap_ms * n,
             in_reply_to=None,
             compound=0.0,
             pos=0.0,
@@ -67,7 +72,7 @@ def rows(count: int) -> list[NewMention]:
             followers=None,
             author_url=None,
         )
-        for n in range(count)
+        for n in range(start, start + count)
     ]
 
 
@@ -114,31 +119,6 @@ async def main(mentions: int, agents: int, runs: int) -> None:
 WORD = "outage"
 
 
-def bulk_rows(start: int, stop: int, every: int) -> list[NewMention]:
-    """Mentions `start`..`stop`, a second apart; one in `every` is about an outage."""
-    return [
-        NewMention(
-            channel="mastodon",
-            external_id=f"m{n}",
-            url=None,
-            text=f"Kestrel post number {n}: "
-            + (f"{WORD} in the EU region" if n % every == 0 else "the timeline view"),
-            created_ms=NOW_MS - 1_000 * n,
-            in_reply_to=None,
-            compound=0.0,
-            pos=0.0,
-            neu=1.0,
-            neg=0.0,
-            handle=f"user{n % 5000}@example.social",
-            handle_key=f"user{n % 5000}@example.social",
-            name=None,
-            followers=None,
-            author_url=None,
-        )
-        for n in range(start, stop)
-    ]
-
-
 def bulk_database(mentions: int, matching: int) -> Path:
     """The database of the bulk benchmark, seeded once (bench/.cache)."""
     cache = ROOT / "bench" / ".cache"
@@ -150,7 +130,13 @@ def bulk_database(mentions: int, matching: int) -> Path:
     async def seed() -> None:
         async with await Inbox.open(db, "seeder") as inbox:
             for start in range(0, mentions, 20_000):
-                batch = bulk_rows(start, min(start + 20_000, mentions), mentions // matching)
+                batch = rows(
+                    min(20_000, mentions - start),
+                    start,
+                    f"{WORD} in the EU region",
+                    every=mentions // matching,
+                    gap_ms=1_000,
+                )
                 await inbox.store(batch, offered=0)
                 print(f"  seeded {start + len(batch):,}", end="\r", flush=True)
 
@@ -213,6 +199,15 @@ def bulk_app(db: Path, matching: int, runs: int) -> dict[str, list[float]]:
         term.wait(lambda t: position(t) is not None and rows_shown(t))
         term.send(f"/{WORD}\r".encode())
         term.wait(lambda t: f"/{WORD} → {count}" in t.lines()[0], timeout=120)
+        for _ in range(40):  # the same key with nothing under way, for comparison
+            at = position(term)
+            assert at is not None
+            sent = term.send(b"j")
+            answered = term.wait(
+                lambda t, want=at[0] + 1: (p := position(t)) is not None and p[0] == want
+            )
+            figures.setdefault("j during nothing", []).append(answered - sent)
+            pump(term, KEY_GAP)
         for _ in range(runs):
             for keys, doing, said in (
                 (b"Tx", "marking done", f"Marked {count} mentions done"),

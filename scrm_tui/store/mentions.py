@@ -151,6 +151,16 @@ def _upto(plan: _Plan, upto: int | None) -> list[str]:
     return ["m.id <= :upto"]
 
 
+def _older(plan: _Plan, key: Key | None, limit: int, upto: int | None) -> list[str]:
+    """The conditions of a page after `key` in stream order (`k.`: the key table)."""
+    extra = _upto(plan, upto)
+    if key is not None:
+        plan.params["kc"], plan.params["ki"] = key
+        extra.append("(k.created_ms, k.id) < (:kc, :ki)")
+    plan.params["limit"] = limit
+    return extra
+
+
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
@@ -396,11 +406,7 @@ class MentionStore:
         """Up to `limit` rows after `key` in stream order (older), newest first; with
         `upto`, only mentions stored up to that id (what a list has counted)."""
         plan = await self._plan(query, agent)
-        extra = _upto(plan, upto)
-        if key is not None:
-            plan.params["kc"], plan.params["ki"] = key
-            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
-        plan.params["limit"] = limit
+        extra = _older(plan, key, limit, upto)
         return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
 
     async def keys_older(
@@ -416,13 +422,8 @@ class MentionStore:
         of those only the "open", "done", "unread", "read" (by `agent`) or
         "untagged:TAG" ones."""
         plan = await self._plan(query, agent)
-        extra = _upto(plan, upto)
-        if key is not None:
-            plan.params["kc"], plan.params["ki"] = key
-            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
-        plan.params["limit"] = limit
         table = f"{plan.key_table}."
-        extra = [part.replace("k.", table) for part in extra]
+        extra = [part.replace("k.", table) for part in _older(plan, key, limit, upto)]
         if only is not None:
             extra.append(_only(only, plan.params))
         clause = plan.clause(*extra)

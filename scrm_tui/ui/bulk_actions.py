@@ -118,13 +118,7 @@ class BulkActions(_Base):
         except StoreError as error:
             done = f"; the first {written[0]:,} were written (U undoes them)" if written[0] else ""
             what = doing if isinstance(doing, str) else "the bulk action"
-            self.notify(
-                f"Could not finish {what}: {error}{done}.",
-                title="Not saved",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
+            self._not_saved(f"Could not finish {what}: {error}{done}.")
         finally:
             self._bulk_done()
 
@@ -144,6 +138,10 @@ class BulkActions(_Base):
             return None  # one transaction: written whole, or not at all
         count(0, total)
         return count
+
+    def _not_saved(self, text: str) -> None:
+        """The database refused (a lock held too long...): said in words, for a while."""
+        self.notify(text, title="Not saved", severity="error", timeout=15, markup=False)
 
     def _bulk_done(self) -> None:
         self._bulk_running = self._bulk_stopping = False
@@ -205,12 +203,6 @@ class BulkActions(_Base):
                 text += ". Stopped part-way: U goes on"
             self.notify(text + ".", markup=False, timeout=10)
         except StoreError as error:
-            self.notify(
-                f"Could not finish the undo: {error}; U goes on from where it stopped.",
-                title="Not saved",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
+            self._not_saved(f"Could not finish the undo: {error}; U goes on from where it stopped.")
         finally:
             self._bulk_done()

@@ -397,7 +397,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                     if self.detail.mention_id in changed_ids:
                         self.load_detail(self.detail.mention_id)
                 self.update_status()
-                self.load_stats()
+                if not self._bulk_running:
+                    # While one writes its batches the top line shows its count, not
+                    # these (counted once it ends): each would cost a count(*) a poll.
+                    self.load_stats()
                 self.load_sources()
         finally:
             self._polling = False
