@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scrm_tui.core.config import HookSpec, Team
+from scrm_tui.service.bulk import AssignChange, Outcome
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.bulk_actions import said_plainly
 from scrm_tui.ui.screens.escalate import EscalateScreen
 from scrm_tui.ui.screens.undo import ConfirmUndo
 from scrm_tui.ui.widgets.mention_list import MentionList
+from tests import hostile
 from tests.conftest import fixed_clock, mention
 from tests.tui import (
     list_lines,
@@ -296,3 +299,10 @@ async def test_the_selection_is_counted_again_after_an_action_changes_what_match
         await wait_until(pilot, lambda: "sel" not in status_text(pilot))
         await press(pilot, "U", "y")
         await wait_until(pilot, lambda: "7 sel" in status_text(pilot))
+
+
+def test_what_a_bulk_action_says_keeps_a_name_someone_typed_inert() -> None:
+    name = "dana" + hostile.ESCAPES["csi colour"] + hostile.MARKUP["click action"]
+    said = said_plainly(Outcome(1, 3, 3, False), AssignChange(name))
+    assert "\x1b" not in said and said.startswith("Assigned 3 mentions to dana")
+    assert "[@click=" in said  # shown as typed: the toast takes no markup

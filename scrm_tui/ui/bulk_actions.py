@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
+from scrm_tui.core import sanitize
 from scrm_tui.core.selection import Selection
 from scrm_tui.service.bulk import BATCH, Action, Change, Outcome
 from scrm_tui.service.inbox import Inbox, StoreError
@@ -29,8 +30,9 @@ Doing = str | Callable[[Change], str]
 
 
 def said_plainly(outcome: Outcome, change: Change) -> str:
-    """`Marked 1,200 mentions done.`, and what was already so, or where it stopped."""
-    words = change.describe(outcome.changed)
+    """`Marked 1,200 mentions done.`, and what was already so, or where it stopped.
+    (The words may hold names and tags others typed: made inert.)"""
+    words = sanitize.inline(change.describe(outcome.changed))
     if outcome.stopped:
         return f"Stopped after {outcome.seen:,}: {words}. U undoes it."
     if not outcome.changed:
@@ -190,8 +192,6 @@ class BulkActions(_Base):
 
     @work(group="bulk", exit_on_error=False)
     async def _undo(self, action: Action) -> None:
-        from scrm_tui.core import sanitize
-
         try:
             progress = self._counter("undoing", action.left, [0])
             undone = await self.inbox.undo(action, progress, lambda: self._bulk_stopping)
