@@ -216,8 +216,9 @@ def bulk_app(db: Path, matching: int, runs: int) -> dict[str, list[float]]:
                 if keys == b"Tx":
                     term.send(b"g")
                     term.wait(lambda t: (p := position(t)) is not None and p[0] == 1)
-                    term.send(b"T")
-                    term.wait(lambda t: f"{count} sel" in t.lines()[0], timeout=120)
+                    if f"{count} sel" not in term.lines()[0]:  # T again would clear it
+                        term.send(b"T")
+                        term.wait(lambda t: f"{count} sel" in t.lines()[0], timeout=120)
                     keys = b"x"
                 else:
                     term.send(b"U")
