@@ -3,6 +3,7 @@ stopped with Esc; and `U`, which undoes the agent's last action after asking."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+PROGRESS_EVERY = 0.2  # seconds: how often the top line's count of batches changes
 # What a bulk action's notification says once it is written.
 Said = Callable[[Outcome, Change], str]
 # What the top line says while it is written: `tagging`, or made from the change.
@@ -130,9 +132,14 @@ class BulkActions(_Base):
         """For more mentions than one transaction takes: the top line counts what is
         written (a long write would otherwise read as waiting for another process)."""
 
+        shown = [0.0]
+
         def count(done: int, of: int) -> None:
             written[0] = done
-            if not self._bulk_stopping:
+            now = time.monotonic()
+            # A few times a second is enough to read: each repaint costs the batches.
+            if not self._bulk_stopping and (now - shown[0] >= PROGRESS_EVERY or not done):
+                shown[0] = now
                 self.busy_text = self._counting = f"{doing} {done:,}/{of:,}… Esc stops"
                 self.update_status()
 
