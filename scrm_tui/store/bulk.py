@@ -238,12 +238,6 @@ class Journal:
         )
         return int(row[0]) if row else 0
 
-    async def get(self, action_id: int) -> Action | None:
-        row = await fetch_one(
-            self.db.reader, f"SELECT {_ACTION} FROM bulk_actions a WHERE a.id = ?", (action_id,)
-        )
-        return _action(row) if row else None
-
     # ---------------------------------------------------------------- undoing
 
     async def undo_batch(
