@@ -7,6 +7,7 @@ and look at the report before committing.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from scrm_tui.core.tags import parse_edit
 from scrm_tui.core.views import View
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
-from tests.tui import inbox_screen, make_app, settle, wait_until
+from tests.tui import inbox_screen, make_app, settle, wait_until, wait_while_working
 
 POSTS = [
     ("Kestrel sync has been stuck on 'Connecting…' for an hour. EU region down?", "mastodon"),
@@ -177,3 +178,29 @@ def test_view_bar(snap_compare, seeded: Path, size: tuple[int, int]) -> None:
     asyncio.run(save())
     app = make_app(seeded, views=TEAM_VIEWS)
     assert snap_compare(app, terminal_size=size, run_before=viewing)
+
+
+def test_top_line_during_a_bulk_action(snap_compare, seeded: Path) -> None:
+    """T then x on 1,048 mentions while another process holds the write lock: the top
+    line counts the batches written and says how to stop; every row is selected (*)."""
+
+    async def more() -> None:
+        async with await Inbox.open(seeded, "seeder", fixed_clock) as box:
+            await box.ingest([mention(n, minutes_ago=5000 + n) for n in range(10_000, 11_000)])
+
+    asyncio.run(more())
+    other = sqlite3.connect(seeded, isolation_level=None)
+
+    async def bulk(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("x")
+        await wait_while_working(pilot, lambda: "0/1,048" in (inbox_screen(pilot).busy_text or ""))
+
+    try:
+        assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=bulk)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -306,6 +306,7 @@ class Escalation:
     author_handle: str | None = None
     customer_name: str | None = None
     snippet: str | None = None
+    mentions: int = 1  # how many mentions it names (`e` on a selection); the above first
     deliveries: tuple[tuple[str, str, str | None], ...] = ()  # (target, state, error)
 
 

@@ -33,8 +33,10 @@ from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
 
 if TYPE_CHECKING:
+    from scrm_tui.core.selection import Selection
     from scrm_tui.core.tags import TagEdit
     from scrm_tui.service.assignment import Progress
+    from scrm_tui.service.bulk import Action, Bulk, Change, Outcome, Stop, Undone
     from scrm_tui.service.escalations import Escalations
     from scrm_tui.service.outbox import OutboxWorker
     from scrm_tui.service.replies import Replies
@@ -75,6 +77,7 @@ class Inbox:
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
         self._views: Views | None = None
+        self._bulk: Bulk | None = None
         self.creds = Credentials()
         self._worker: OutboxWorker | None = None
         self._queued: list[Callable[[], None]] = []
@@ -410,11 +413,6 @@ class Inbox:
     async def detail(self, mention_id: int) -> MentionDetail | None:
         return await self.mentions.detail(mention_id, self.agent)
 
-    async def ids_matching(self, query: Query, limit: int) -> list[int]:
-        """The newest `limit` mentions matching a filter (to select them all)."""
-        rows = await self.page_older(query, None, limit)
-        return [row.id for row in rows]
-
     async def max_id(self) -> int:
         return await self.mentions.max_id()
 
@@ -471,6 +469,66 @@ class Inbox:
         from scrm_tui.store.tags import TagStore
 
         return await TagStore(self.db).in_use()
+
+    # ---------------------------------------------------------------- bulk actions
+
+    @property
+    def bulk(self) -> Bulk:
+        """Bulk actions and undo (made on first use)."""
+        if self._bulk is None:
+            from scrm_tui.service.bulk import Bulk
+
+            self._bulk = Bulk(self.db, self.agent, self.now_ms)
+            self._bulk.register("escalate", lambda params: self.escalations.rebuild(params))
+        return self._bulk
+
+    async def select_all(self, query: Query) -> Selection:
+        """Every mention `query` matches now (counted, not read): what `T` selects."""
+        from scrm_tui.core.selection import Selection
+
+        upto = await self.max_id()
+        return Selection.matching(query, upto, await self.count(query, upto))
+
+    async def run_bulk(
+        self,
+        selection: Selection,
+        change: Change,
+        on_batch: Progress | None = None,
+        stop: Stop | None = None,
+    ) -> Outcome:
+        """`change` on every selected mention, in batches (see service/bulk.py)."""
+        outcome = await self.bulk.run(selection, change, on_batch, stop or (lambda: False))
+        if change.kind == "escalate":
+            self.kick()  # its webhooks are queued
+        return outcome
+
+    async def escalation_of(
+        self, selection: Selection, team: str, priority: str, note: str
+    ) -> Change | None:
+        """One escalation naming every selected mention (None: nothing selected)."""
+        first = await self.bulk.first(selection)
+        if first is None:
+            return None
+        return await self.escalations.group_change(first, selection.count, team, priority, note)
+
+    async def selected_ids(self, selection: Selection) -> list[int]:
+        """Every selected mention's id (for a selection known to be small: `R`)."""
+        found: list[int] = []
+        async for ids in self.bulk.ids(selection):
+            found.extend(ids)
+        return found
+
+    async def last_action(self) -> Action | None:
+        return await self.bulk.last()
+
+    async def undo(
+        self, action: Action, on_batch: Progress | None = None, stop: Stop | None = None
+    ) -> Undone:
+        """Undo `action` (this agent's), in batches; see Bulk.undo."""
+        undone = await self.bulk.undo(action, on_batch, stop or (lambda: False))
+        if action.kind == "escalate":
+            self.kick()  # a withdrawn escalation tells its team
+        return undone
 
     # ---------------------------------------------------------------- changes
 

@@ -29,11 +29,22 @@ async def assign_in(
     """Assign `ids` to `assignee` (None: unassign) inside the caller's transaction;
     returns the mentions that changed. Each change is recorded with the old and new
     assignee, in the history of the mention's author and customer."""
+    return list(await reassign_in(conn, ids, assignee, agent, now_ms))
+
+
+async def reassign_in(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    assignee: str | None,
+    agent: str,
+    now_ms: int,
+) -> dict[int, str | None]:
+    """As assign_in; returns each mention that changed with whom it was assigned to."""
     current = await about_mentions(conn, ids, "m.assignee")
     changed = [(mention_id, about, values[0]) for mention_id, (about, values) in current.items()]
     changed = [item for item in changed if item[2] != assignee]
     if not changed:
-        return []
+        return {}
     await conn.executemany(
         "UPDATE mentions SET assignee = ? WHERE id = ?",
         [(assignee, mention_id) for mention_id, _, _ in changed],
@@ -55,7 +66,7 @@ async def assign_in(
             for mention_id, about, old in changed
         ),
     )
-    return [mention_id for mention_id, _, _ in changed]
+    return {mention_id: old for mention_id, _, old in changed}
 
 
 class AssignmentStore:

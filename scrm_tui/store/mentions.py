@@ -62,6 +62,26 @@ _JOINS = """
 """
 
 
+# Conditions a bulk action asks of the mentions it selected ("is any of them open?").
+_ONLY = {
+    "open": "m.status != 'done'",
+    "done": "m.status = 'done'",
+    "unread": "NOT EXISTS (SELECT 1 FROM mention_reads r "
+    "WHERE r.mention_id = m.id AND r.agent = :agent)",
+    "read": "EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent)",
+    "untagged": "NOT EXISTS (SELECT 1 FROM mention_tags t "
+    "WHERE t.mention_id = m.id AND t.tag = :only_tag)",
+}
+
+
+def _only(only: str, params: dict[str, Any]) -> str:
+    """The SQL of a condition of _ONLY; `untagged:TAG` binds its tag."""
+    name, _, tag = only.partition(":")
+    if name == "untagged":
+        params["only_tag"] = tag
+    return _ONLY[name]
+
+
 def _tags(joined: str | None) -> tuple[str, ...]:
     return tuple(joined.split("\x1f")) if joined else ()
 
@@ -146,14 +166,27 @@ def _upto(plan: _Plan, upto: int | None) -> list[str]:
     return ["m.id <= :upto"]
 
 
+def _older(plan: _Plan, key: Key | None, limit: int, upto: int | None) -> list[str]:
+    """The conditions of a page after `key` in stream order (`k.`: the key table)."""
+    extra = _upto(plan, upto)
+    if key is not None:
+        plan.params["kc"], plan.params["ki"] = key
+        extra.append("(k.created_ms, k.id) < (:kc, :ki)")
+    plan.params["limit"] = limit
+    return extra
+
+
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, temp_prefix: str = "hits"):
+        """`temp_prefix`: names this store's temporary tables, so two stores can read
+        different filters on one connection (the list, and a bulk action's ids)."""
         self.db = db
         # FTS expression -> (temp table of its hits, the newest mention id it covers)
         self._hits: OrderedDict[str, tuple[str, int]] = OrderedDict()
         self._hits_serial = _HITS_SERIAL
+        self._temp_prefix = temp_prefix
         self._authors = authors.AuthorCache()
 
     # ---------------------------------------------------------------- writing
@@ -239,17 +272,7 @@ class MentionStore:
 
     async def set_read(self, ids: Sequence[int], agent: str, read: bool, now_ms: int) -> None:
         async with self.db.transaction() as conn:
-            if read:
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) "
-                    "VALUES (?, ?, ?)",
-                    [(mention_id, agent, now_ms) for mention_id in ids],
-                )
-            else:
-                await conn.executemany(
-                    "DELETE FROM mention_reads WHERE mention_id = ? AND agent = ?",
-                    [(mention_id, agent) for mention_id in ids],
-                )
+            await set_read_in(conn, ids, agent, read, now_ms)
 
     # ---------------------------------------------------------------- reading
 
@@ -376,7 +399,7 @@ class MentionStore:
         while len(self._hits) >= _HITS_KEPT:
             _, (old, _) = self._hits.popitem(last=False)
             await conn.execute(f"DROP TABLE IF EXISTS temp.{old}")
-        table = f"hits_{next(self._hits_serial)}"
+        table = f"{self._temp_prefix}_{next(self._hits_serial)}"
         await conn.execute(
             f"CREATE TEMP TABLE {table} (created_ms INTEGER NOT NULL, id INTEGER NOT NULL, "
             "PRIMARY KEY (created_ms, id)) WITHOUT ROWID"
@@ -419,12 +442,61 @@ class MentionStore:
         """Up to `limit` rows after `key` in stream order (older), newest first; with
         `upto`, only mentions stored up to that id (what a list has counted)."""
         plan = await self._plan(query, agent, now_ms)
-        extra = _upto(plan, upto)
-        if key is not None:
-            plan.params["kc"], plan.params["ki"] = key
-            extra.append("(k.created_ms, k.id) < (:kc, :ki)")
-        plan.params["limit"] = limit
+        extra = _older(plan, key, limit, upto)
         return await self._select(plan, extra, "k.created_ms DESC, k.id DESC", "LIMIT :limit")
+
+    async def keys_older(
+        self,
+        query: Query,
+        agent: str,
+        key: Key | None,
+        limit: int,
+        upto: int | None,
+        only: str | None = None,
+        *,
+        now_ms: int,
+    ) -> list[Key]:
+        """As page_older, only the keys (what a bulk action reads its ids from); `only`:
+        of those only the "open", "done", "unread", "read" (by `agent`) or
+        "untagged:TAG" ones."""
+        plan = await self._plan(query, agent, now_ms)
+        table = f"{plan.key_table}."
+        extra = [part.replace("k.", table) for part in _older(plan, key, limit, upto)]
+        if only is not None:
+            extra.append(_only(only, plan.params))
+        clause = plan.clause(*extra)
+        sql = (
+            f"SELECT {table}created_ms, {table}id FROM {plan.source} {clause} "
+            f"ORDER BY {table}created_ms DESC, {table}id DESC LIMIT :limit"
+        )
+        return [(int(c), int(i)) for c, i in await fetch_all(self.db.reader, sql, plan.params)]
+
+    async def matching_among(
+        self, query: Query, agent: str, ids: Sequence[int], upto: int | None, *, now_ms: int
+    ) -> list[int]:
+        """Which of `ids` `query` matches now (among mentions stored up to `upto`)."""
+        found: list[int] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            plan = await self._plan(query, agent, now_ms, paging=False)
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            plan.params.update({f"i{n}": value for n, value in enumerate(chunk)})
+            clause = plan.clause(*_upto(plan, upto), f"m.id IN ({marks})")
+            sql = f"SELECT m.id FROM {plan.source} {clause}"
+            found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, plan.params))
+        return found
+
+    async def ids_among(self, ids: Sequence[int], agent: str, only: str) -> list[int]:
+        """Which of `ids` meet `only` (as in keys_older)."""
+        found: list[int] = []
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            params: dict[str, Any] = {f"i{n}": value for n, value in enumerate(chunk)}
+            params["agent"] = agent
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            sql = f"SELECT m.id FROM mentions m WHERE m.id IN ({marks}) AND {_only(only, params)}"
+            found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, params))
+        return found
 
     async def page_newer(
         self,
@@ -723,6 +795,22 @@ async def _store_hashtags(
         "SELECT ?, created_ms, id FROM mentions WHERE channel = ? AND external_id = ? AND id > ?",
         [(tag, r.channel, r.external_id, before) for r in rows for tag in r.hashtags],
     )
+
+
+async def set_read_in(
+    conn: aiosqlite.Connection, ids: Sequence[int], agent: str, read: bool, now_ms: int
+) -> None:
+    """Read or unread for `agent` (each agent has their own), in the caller's transaction."""
+    if read:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO mention_reads (mention_id, agent, read_ms) VALUES (?, ?, ?)",
+            [(mention_id, agent, now_ms) for mention_id in ids],
+        )
+    else:
+        await conn.executemany(
+            "DELETE FROM mention_reads WHERE mention_id = ? AND agent = ?",
+            [(mention_id, agent) for mention_id in ids],
+        )
 
 
 async def set_status_in(

@@ -545,6 +545,59 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        16,
+        [
+            # Bulk actions (x, u, a, t, e on a selection, or one mention), each a journal
+            # so that `U` undoes an agent's last one, even after a restart. `params`
+            # rebuilds the change (JSON); `count` is kept up to date batch by batch, so
+            # an action stopped part-way (Esc, a crash) still says what it changed, and
+            # so are `undone` and `undo_skipped` by an undo (`undone_ms` once complete).
+            """
+            CREATE TABLE bulk_actions (
+                id INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                params TEXT NOT NULL DEFAULT '{}',
+                summary TEXT NOT NULL,
+                started_ms INTEGER NOT NULL,
+                finished_ms INTEGER,
+                count INTEGER NOT NULL DEFAULT 0,
+                stopped INTEGER NOT NULL DEFAULT 0,
+                undone INTEGER NOT NULL DEFAULT 0,
+                undo_skipped INTEGER NOT NULL DEFAULT 0,
+                undone_ms INTEGER
+            )
+            """,
+            "CREATE INDEX bulk_actions_agent ON bulk_actions(agent, id)",
+            # Per mention changed and not undone yet: the values before and after
+            # (JSON), and the newest history row when it was written: a later change
+            # by another actor in the history means undo leaves that mention alone.
+            # Undo deletes the rows it has dealt with, a batch's range at a time.
+            """
+            CREATE TABLE bulk_items (
+                action_id INTEGER NOT NULL REFERENCES bulk_actions(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                before TEXT,
+                after TEXT,
+                event_id INTEGER NOT NULL,
+                PRIMARY KEY (action_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # One escalation may name many mentions (`e` on a selection): the team is
+            # told once, and each mention's history says which escalation has it.
+            """
+            CREATE TABLE escalation_mentions (
+                escalation_id INTEGER NOT NULL REFERENCES escalations(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (escalation_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX escalation_mentions_mention ON escalation_mentions(mention_id)",
+            "INSERT INTO escalation_mentions (escalation_id, mention_id) "
+            "SELECT id, mention_id FROM escalations WHERE mention_id IS NOT NULL",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -50,6 +50,13 @@ async def _held(
     return held
 
 
+async def held_in(
+    conn: aiosqlite.Connection, ids: Sequence[int], tags: Sequence[str]
+) -> set[tuple[int, str]]:
+    """Which of `tags` each of the mentions `ids` has: (id, tag) pairs."""
+    return await _held(conn, "mention_tags", "mention_id", ids, tags)
+
+
 async def _apply(
     conn: aiosqlite.Connection,
     table: str,

@@ -12,11 +12,13 @@ from scrm_tui.core import sanitize
 
 # (title, help, screen action or filter text)
 _ACTIONS: list[tuple[str, str, str]] = [
-    ("Mark done / reopen", "Toggle the selected mention's status (x)", "toggle_done"),
-    ("Mark read / unread", "Toggle read for you (u)", "toggle_read"),
+    ("Mark done / reopen", "The mention's status, or the selection's (x)", "toggle_done"),
+    ("Mark read / unread", "Read for you: the mention, or the selection (u)", "toggle_read"),
     ("Assign…", "Assign the mention, or the selection, to an agent (a)", "assign"),
     ("Take it", "Assign the mention, or the selection, to yourself (A)", "take"),
     ("Tags…", "Add or remove tags on the mention or the selection (t)", "tag"),
+    ("Select all matching", "Every mention the filter matches, any number (T)", "select_all"),
+    ("Undo last action", "Put back what your last x, u, a, t or e changed (U)", "undo"),
     ("Filter…", "Type a filter: words, is:unread, ch:bsky, s:neg (/)", "filter"),
     ("Show keys", "Every key binding (?)", "help"),
 ]

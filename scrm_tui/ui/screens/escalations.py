@@ -485,9 +485,10 @@ class EscalationsScreen(QueueScreen[Escalation]):
                 )
                 if part
             )
+            label = f"Mentions: {esc.mentions:,}, the first: " if esc.mentions > 1 else "Mention: "
             lines.append(
                 Content.assemble(
-                    ("Mention: ", "bold"),
+                    (label, "bold"),
                     (f"({source}) " if source else "", "$text-muted"),
                     block(esc.snippet, 400) or "(gone)",
                 )

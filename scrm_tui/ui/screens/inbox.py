@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -21,10 +21,20 @@ from textual.worker import Worker
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SourceState, Status
 from scrm_tui.core.query import Query, QueryError, parse
+from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.views import KEYED, View, filter_problem
+from scrm_tui.service.bulk import (
+    AssignChange,
+    Change,
+    Outcome,
+    ReadChange,
+    StatusChange,
+    TagChange,
+)
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
@@ -34,7 +44,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from scrm_tui.ui.widgets.view_bar import ViewBar
 
 FILTER_DEBOUNCE = 0.25
-MAX_SELECTED = 1000  # one macro post answers at most this many mentions
+MAX_ANSWERED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
 SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
@@ -73,7 +83,14 @@ LISTENING = Content.assemble(
 )
 
 
-class InboxScreen(ReportsFailures, Screen[None]):
+def _marking(change: Change) -> str:
+    """What the top line says while x or u writes a selection."""
+    if isinstance(change, StatusChange):
+        return "marking done" if change.status is Status.DONE else "reopening"
+    return "marking read" if isinstance(change, ReadChange) and change.read else "marking unread"
+
+
+class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -87,7 +104,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("a", "assign", "Assign", id="inbox.assign"),
         Binding("A", "take", "Take", id="inbox.take"),
         Binding("t", "tag", "Tags", id="inbox.tag"),
-        Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
+        Binding("T", "select_all", "Select all matching", id="inbox.select_all"),
+        Binding("U", "undo", "Undo", id="inbox.undo"),
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
@@ -145,7 +163,6 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
-        self._counting: str | None = None  # what the top line says of a big write
 
     # ---------------------------------------------------------------- layout
 
@@ -214,7 +231,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             total=self.total,
             unread=self.unread,
             not_sent=self.not_sent,
-            selected=len(self.mention_list.marked),
+            selected=self.mention_list.selection.count,
             busy=self.busy_text,
             filter=None if self.query_.is_empty else self.query_.source,
             matched=window.size if window is not None and counted else None,
@@ -297,6 +314,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self.mention_list.window_failed()
             raise
         self.query_ = query
+        self._keep_selection(query)
         self.mention_list.set_window(window)
         self.view_bar.show_query(query)
         self.update_status()
@@ -306,6 +324,19 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.update_status()
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
+
+    def _keep_selection(self, query: Query) -> None:
+        """Everything a filter matched (T) is a selection of that filter: another
+        filter drops it (saying so) and keeps only what space picked."""
+        selection = self.mention_list.selection
+        kept = selection.for_view(query)
+        if kept != selection:
+            self.mention_list.set_selection(kept)
+            self.notify(
+                f"The selection of all {selection.matched:,} matching the last filter "
+                "was let go: T selects all that this one matches.",
+                markup=False,
+            )
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_detail(self, mention_id: int | None) -> None:
@@ -400,7 +431,10 @@ class InboxScreen(ReportsFailures, Screen[None]):
                     if self.detail.mention_id in changed_ids:
                         self.load_detail(self.detail.mention_id)
                 self.update_status()
-                self.load_stats()
+                if not self._bulk_running:
+                    # While one writes its batches the top line shows its count, not
+                    # these (counted once it ends): each would cost a count(*) a poll.
+                    self.load_stats()
                 self.load_sources()
         finally:
             self._polling = False
@@ -422,6 +456,11 @@ class InboxScreen(ReportsFailures, Screen[None]):
         row = self._selected()
         if row is None:
             return
+        selection = self.mention_list.selection
+        if not selection.is_empty:
+            if not self.bulk_refused():
+                self.run_bulk(selection, lambda: self._done_or_open(selection), _marking)
+            return
         status = Status.OPEN if row.status is Status.DONE else Status.DONE
         # Show it at once; the write follows in a worker and is undone if it fails.
         read = True if status is Status.DONE else row.is_read
@@ -431,25 +470,42 @@ class InboxScreen(ReportsFailures, Screen[None]):
         if status is Status.DONE and (advance is None or advance.advance_on_done):
             self.mention_list.cursor += 1
 
+    async def _done_or_open(self, selection: Selection) -> Change:
+        """x on a selection: done, unless every one of them is done: then reopened."""
+        open_ = await self.inbox.bulk.any_selected(selection, "open")
+        return StatusChange(Status.DONE if open_ else Status.OPEN)
+
     @work(group="write", exit_on_error=False)
     async def _write_status(self, row: MentionRow, status: Status) -> None:
         doing = "mark done" if status is Status.DONE else "reopen"
         async with self._saving(row, doing):
-            await self.inbox.set_status([row.id], status)
-            if status is Status.DONE and not row.is_read:
-                await self.inbox.set_read([row.id], True)
+            # As every action of x: in the journal, so U undoes it.
+            await self.inbox.run_bulk(Selection.of([row.id]), StatusChange(status))
 
     def action_toggle_read(self) -> None:
         row = self._selected()
         if row is None:
             return
+        selection = self.mention_list.selection
+        if not selection.is_empty:
+            if not self.bulk_refused():
+                self.run_bulk(selection, lambda: self._read_or_unread(selection), _marking)
+            return
         self._swap(replace(row, is_read=not row.is_read))
-        self._write_read(row, not row.is_read)
+        self._write_read(row, not row.is_read, undoable=True)
+
+    async def _read_or_unread(self, selection: Selection) -> Change:
+        """u on a selection: read, unless every one of them is read: then unread."""
+        return ReadChange(await self.inbox.bulk.any_selected(selection, "unread"))
 
     @work(group="write", exit_on_error=False)
-    async def _write_read(self, row: MentionRow, read: bool) -> None:
+    async def _write_read(self, row: MentionRow, read: bool, *, undoable: bool = False) -> None:
+        """`undoable`: u (U undoes it), not the read that opening a mention is."""
         async with self._saving(row, "mark read" if read else "mark unread"):
-            await self.inbox.set_read([row.id], read)
+            if undoable:
+                await self.inbox.run_bulk(Selection.of([row.id]), ReadChange(read))
+            else:
+                await self.inbox.set_read([row.id], read)
 
     @asynccontextmanager
     async def _saving(self, row: MentionRow, doing: str) -> AsyncIterator[None]:
@@ -457,19 +513,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
         process's lock the status line says so; if it fails, the row goes back to what
         the database holds and the user is told why (a bug goes on to the app's handler
         once the row is right)."""
-        slow = done = False
-
-        def waiting() -> None:
-            nonlocal slow
-            if done:  # the timer fired as the write ended: its call came after
-                return
-            slow = True
-            self._slow_writes += 1
-            self._show_saving()
-
-        timer = self.set_timer(SLOW_WRITE, waiting)
         try:
-            yield
+            async with self.waiting_shown():
+                yield
         except StoreError as error:
             await self._show_stored(row)
             self.notify(
@@ -483,13 +529,31 @@ class InboxScreen(ReportsFailures, Screen[None]):
         except Exception:
             await self._show_stored(row)
             raise
+        self._after_write(row.id)
+
+    @asynccontextmanager
+    async def waiting_shown(self) -> AsyncIterator[None]:
+        """A write that waits longer than SLOW_WRITE (for another process's lock)
+        says so on the top line until it is done."""
+        slow = done = False
+
+        def waiting() -> None:
+            nonlocal slow
+            if done:  # the timer fired as the write ended: its call came after
+                return
+            slow = True
+            self._slow_writes += 1
+            self._show_saving()
+
+        timer = self.set_timer(SLOW_WRITE, waiting)
+        try:
+            yield
         finally:
             done = True
             timer.stop()
             if slow:
                 self._slow_writes -= 1
                 self._show_saving()
-        self._after_write(row.id)
 
     def _show_saving(self) -> None:
         if self.busy_text in (None, SAVING):
@@ -528,6 +592,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self._write_read(row, True)
 
     def action_back(self) -> None:
+        if self.stop_bulk():
+            return
         if self.filter_bar.is_open and self.filter_bar.input.has_focus:
             self._close_filter(clear=True)
         elif self.has_class("-reading") or self.detail.has_focus:
@@ -633,40 +699,55 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.update_status()
 
     def action_select_all(self) -> None:
-        """Select every mention the current filter shows (again: select none)."""
-        self._select_all()
+        """Select every mention the current filter matches, however many (again:
+        select none)."""
+        self._select_all(self.query_)
 
     @work(group="select", exclusive=True, exit_on_error=False)
-    async def _select_all(self) -> None:
-        ids = await self.inbox.ids_matching(self.query_, MAX_SELECTED + 1)
-        if ids and set(ids[:MAX_SELECTED]) <= self.mention_list.marked:
-            self.mention_list.set_marks(set())
+    async def _select_all(self, query: Query) -> None:
+        current = self.mention_list.selection
+        if current.is_whole_filter and current.query == query:
+            self.mention_list.set_selection(Selection())
             self.notify("Selection cleared.", markup=False)
         else:
-            self.mention_list.set_marks(set(ids[:MAX_SELECTED]))
-            more = (
-                f" (the newest {MAX_SELECTED:,}; narrow the filter for the rest)"
-                if len(ids) > MAX_SELECTED
-                else ""
-            )
-            shown = "the filter" if not self.query_.is_empty else "the inbox"
+            # Counted, not read: the ids are read in batches when a key acts on them.
+            selection = await self.inbox.select_all(query)
+            if query != self.query_:
+                return  # the filter changed meanwhile: T was for the one before
+            self.mention_list.set_selection(selection)
+            shown = "the filter" if not query.is_empty else "the inbox"
             self.notify(
-                f"Selected {min(len(ids), MAX_SELECTED):,} mentions matching {shown}{more}. "
-                "R answers them with one post.",
+                f"Selected all {selection.count:,} mentions matching {shown}. "
+                "x u a t e act on all of them; U undoes; R answers up to "
+                f"{MAX_ANSWERED:,} with one post.",
                 markup=False,
             )
         self.update_status()
 
     def action_macro(self) -> None:
-        marked = sorted(self.mention_list.marked)
-        if not marked:
+        selection = self.mention_list.selection
+        if selection.is_empty:
             self.notify(
                 "Select the mentions to answer first: space on each, or T for all that "
                 "match the filter. Then R.",
                 markup=False,
             )
             return
+        if selection.count > MAX_ANSWERED:
+            self.notify(
+                f"One post answers at most {MAX_ANSWERED:,} mentions; "
+                f"{selection.count:,} are selected. Narrow the filter, then T again.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._answer_selected(selection)
+
+    @work(group="select", exclusive=True, exit_on_error=False)
+    async def _answer_selected(self, selection: Selection) -> None:
         from scrm_tui.ui.screens.post_target import PostTargetScreen
+
+        marked = sorted(await self.inbox.selected_ids(selection))
 
         def chosen(channel: str | None) -> None:
             if channel is not None:
@@ -690,7 +771,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
         def done(result: str | None) -> None:
             if result and not result.startswith("Draft kept"):
-                self.mention_list.set_marks(set())
+                self.mention_list.set_selection(Selection())
                 self.update_status()
             self._composed(result, None)
             self.check_changes(force=True)
@@ -699,108 +780,94 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     # ---------------------------------------------------------------- assignment and tags
 
-    def _chosen(self) -> list[int]:
-        """What `a`, `A` and `t` act on: the selection (space, T), else the mention
-        under the cursor."""
-        marked = sorted(self.mention_list.marked)
+    def _chosen(self) -> Selection:
+        """What `x`, `u`, `a`, `A`, `t` and `e` act on: the selection (space, T), else
+        the mention under the cursor."""
+        selection = self.mention_list.selection
         row = self._selected()
-        return marked or ([row.id] if row is not None else [])
+        if selection.is_empty and row is not None:
+            return Selection.of([row.id])
+        return selection
 
-    def _naming(self, ids: list[int]) -> str:
-        return "this mention" if len(ids) == 1 else f"{len(ids):,} selected mentions"
+    def _naming(self, selection: Selection) -> str:
+        count = selection.count
+        return "this mention" if count == 1 else f"{count:,} selected mentions"
+
+    def after_bulk(self) -> None:
+        self.check_changes(force=True)  # the rows on screen as they are stored now
+        self.load_stats()
+        if self.detail.mention_id is not None:
+            self.load_detail(self.detail.mention_id)
 
     def action_assign(self) -> None:
-        ids, row = self._chosen(), self._selected()
-        if not ids or row is None:
+        selection, row = self._chosen(), self._selected()
+        if selection.is_empty or row is None or self.bulk_refused():
             return
         from scrm_tui.ui.screens.assign import AssignScreen, Pick
 
         def picked(pick: Pick | None) -> None:
-            if pick is not None:
-                self._assign(ids, pick.agent)
+            if pick is not None and not self.bulk_refused():
+                self._assign(selection, pick.agent)
 
-        current = row.assignee if ids == [row.id] else None
-        title = f"Assign {self._naming(ids)} to"
+        current = row.assignee if selection == Selection.of([row.id]) else None
+        title = f"Assign {self._naming(selection)} to"
         screen = AssignScreen(
             self.inbox.assignable_agents, title, me=self.inbox.agent, current=current
         )
         self.app.push_screen(screen, picked)
 
     def action_take(self) -> None:
-        ids = self._chosen()
-        if ids:
-            self._assign(ids, self.inbox.agent)
+        selection = self._chosen()
+        if not selection.is_empty and not self.bulk_refused():
+            self._assign(selection, self.inbox.agent)
 
-    @work(group="write", exit_on_error=False)
-    async def _assign(self, ids: list[int], agent: str | None) -> None:
-        row = self._selected()
-        if row is None:
-            return
+    def _assign(self, selection: Selection, agent: str | None) -> None:
         from scrm_tui.ui.screens.assign import assigned
 
-        try:
-            async with self._saving(row, "assign"):
-                changed = await self.inbox.assign(ids, agent, self._batches(ids, "assigning"))
-                self.notify(assigned(len(ids), changed, agent, self.inbox.agent), markup=False)
-        finally:
-            self._batches_done()
-            self.check_changes(force=True)  # the rows on screen as they are stored now
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            return assigned(outcome.seen, outcome.changed, agent, self.inbox.agent)
 
-    def _batches(self, ids: list[int], doing: str) -> Callable[[int, int], None] | None:
-        """For more mentions than one transaction takes: the top line counts what is
-        written (a long write would otherwise read as waiting for another process)."""
-        from scrm_tui.service.assignment import BATCH
+        async def change() -> Change:
+            return AssignChange(agent)
 
-        if len(ids) <= BATCH:
-            return None
-
-        def written(done: int, total: int) -> None:
-            self.busy_text = self._counting = f"{doing} {done:,}/{total:,}…"
-            self.update_status()
-
-        written(0, len(ids))
-        return written
-
-    def _batches_done(self) -> None:
-        if self._counting is not None and self.busy_text == self._counting:
-            self.busy_text = None
-            self.update_status()
-        self._counting = None
+        self.run_bulk(selection, change, "assigning", said)
 
     def action_tag(self) -> None:
-        ids, row = self._chosen(), self._selected()
-        if not ids or row is None:
+        selection, row = self._chosen(), self._selected()
+        if selection.is_empty or row is None or self.bulk_refused():
             return
         from scrm_tui.ui.screens.tag_edit import TagScreen
 
         def edited(edit: TagEdit | None) -> None:
-            if edit is not None:
-                self._tag(ids, edit)
+            if edit is not None and not self.bulk_refused():
+                self._tag(selection, edit)
 
-        current = row.tags if ids == [row.id] else ()
-        title = f"Tags of {self._naming(ids)}"
+        current = row.tags if selection == Selection.of([row.id]) else ()
+        title = f"Tags of {self._naming(selection)}"
         self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
 
-    @work(group="write", exit_on_error=False)
-    async def _tag(self, ids: list[int], edit: TagEdit) -> None:
+    def _tag(self, selection: Selection, edit: TagEdit) -> None:
+        from scrm_tui.service.tagging import TagOutcome
         from scrm_tui.ui.screens.tag_edit import tagged
 
-        row = self._selected()
-        if row is None:
-            return
-        try:
-            async with self._saving(row, "tag"):
-                outcome = await self.inbox.edit_tags(ids, edit, self._batches(ids, "tagging"))
-                self.notify(tagged(outcome, len(ids), "mention"), markup=False)
-        finally:
-            self._batches_done()
-            self.check_changes(force=True)
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            assert isinstance(change, TagChange)
+            done = TagOutcome(outcome.changed, change.add, change.remove)
+            return tagged(done, outcome.seen, "mention")
+
+        self.run_bulk(
+            selection, lambda: self.inbox.bulk.tag_change(selection, edit), "tagging", said
+        )
 
     # ---------------------------------------------------------------- escalations
 
     def action_escalate(self) -> None:
-        row = self._selected()
-        if row is None:
+        row, selection = self._selected(), self._chosen()
+        if row is None or selection.is_empty or self.bulk_refused():
             return
         from scrm_tui.ui.screens.escalate import EscalateScreen, EscalationRequest
 
@@ -814,30 +881,39 @@ class InboxScreen(ReportsFailures, Screen[None]):
             )
             return
         subject = f"{row.author_name or row.author_handle}: {row.snippet}"
+        if selection.count > 1:
+            subject = f"{selection.count:,} selected mentions, as one escalation"
 
         def chosen(request: EscalationRequest | None) -> None:
-            if request is not None:
-                self._escalate(row.id, request)
+            if request is not None and not self.bulk_refused():
+                self._escalate(selection, request)
 
         self.app.push_screen(EscalateScreen(teams, subject), chosen)
 
-    @work(group="write", exit_on_error=False)
-    async def _escalate(self, mention_id: int, request: object) -> None:
+    def _escalate(self, selection: Selection, request: object) -> None:
+        """One escalation naming every selected mention: the team is told once (see
+        the README, Escalating)."""
         from scrm_tui.ui.screens.escalate import EscalationRequest
 
         assert isinstance(request, EscalationRequest)
-        escalation_id = await self.inbox.escalations.escalate(
-            mention_id, request.team, request.priority, request.note
-        )
         hooks = next(
             (t.hooks for t in self.inbox.escalations.teams() if t.name == request.team), ()
         )
         told = f"; telling {', '.join(hooks)}" if hooks else " (no webhooks: in-app only)"
-        self.notify(
-            f"Escalated to {request.team} ({request.priority}) as #{escalation_id}{told}.",
-            markup=False,
-        )
-        self._after_write(mention_id)
+
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            number = getattr(change, "escalation_id", None)
+            many = f" {outcome.changed:,} mentions" if outcome.changed > 1 else ""
+            return f"Escalated{many} to {request.team} ({request.priority}) as #{number}{told}."
+
+        async def change() -> Change | None:
+            return await self.inbox.escalation_of(
+                selection, request.team, request.priority, request.note
+            )
+
+        self.run_bulk(selection, change, "escalating", said)
 
     def action_escalations(self) -> None:
         from scrm_tui.ui.screens.escalations import EscalationsScreen

@@ -14,6 +14,8 @@ from textual.strip import Strip
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SentimentLabel, Status
+from scrm_tui.core.query import Query
+from scrm_tui.core.selection import Selection
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.widgets.windowed_list import WindowedList
@@ -37,7 +39,7 @@ UNREAD_MARK = "●"
 CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
-MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
+MARKED_MARK = "*"  # selected (space, T) for a bulk action or a macro response (mutt's tag)
 
 
 TAG_CELLS = 16  # a row's tags at most: the first tag (cut if need be) and how many more
@@ -99,7 +101,7 @@ class MentionList(WindowedList):
     BINDINGS = [
         *(b for b in WindowedList.BINDINGS if b.action != "page_down"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("space", "screen.select", "Select (for R)", show=False, id="list.select"),
+        Binding("space", "screen.select", "Select", show=False, id="list.select"),
     ]
 
     class Highlighted(Message):
@@ -118,7 +120,8 @@ class MentionList(WindowedList):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.marked: set[int] = set()  # mentions picked with space, for one answer to all
+        # Picked with space, or all the filter matches (T): what the bulk keys act on.
+        self.selection = Selection()
 
     async def key_barrier(self) -> None:
         await super().key_barrier()
@@ -128,23 +131,30 @@ class MentionList(WindowedList):
             # and push the row it marked done out of sight.
             await self.screen.wait_for_refresh()
 
+    @property
+    def shown_query(self) -> Query | None:
+        """The filter of the list on screen (a T selection is of one filter)."""
+        return self.window.query if self.window is not None else None
+
     def toggle_mark(self, mention_id: int) -> None:
-        if mention_id in self.marked:
-            self.marked.discard(mention_id)
-        else:
-            self.marked.add(mention_id)
-        self.refresh()
+        self.set_selection(self.selection.toggled(mention_id, self.shown_query))
 
     def set_marks(self, ids: set[int]) -> None:
-        self.marked = set(ids)
+        self.set_selection(Selection.of(ids))
+
+    def set_selection(self, selection: Selection) -> None:
+        self.selection = selection
         self.refresh()
+
+    def is_marked(self, mention_id: int) -> bool:
+        return self.selection.has(mention_id, self.shown_query)
 
     @property
     def selected(self) -> MentionRow | None:
         return self.window.get(self.cursor) if self.window else None
 
     def row_state(self, row: MentionRow) -> Hashable:
-        return (age(int(self.clock() * 1000), row.created_ms), row.id in self.marked)
+        return (age(int(self.clock() * 1000), row.created_ms), self.is_marked(row.id))
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
         when, marked = state  # type: ignore[misc]
