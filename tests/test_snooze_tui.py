@@ -5,13 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from scrm_tui.core.config import Config
 from scrm_tui.core.models import Channel, CustomerIn, Order
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.store import mentions as mention_store
 from scrm_tui.ui.screens.snooze import SnoozeScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import NOW, fixed_clock, mention
@@ -134,9 +131,7 @@ async def test_z_on_a_selection_snoozes_them_all(db_path: Path) -> None:
         assert "selected" not in status_text(pilot)
 
 
-async def test_z_on_a_snoozed_mention_wakes_it_now(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_z_on_a_snoozed_mention_wakes_it_now(db_path: Path) -> None:
     """A list that shows snoozed mentions (as `is:snoozed` does): z offers to wake it."""
     await seed(db_path)
     async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
@@ -144,8 +139,9 @@ async def test_z_on_a_snoozed_mention_wakes_it_now(
         (first,) = await dana.page_older(Query(), None, 1)
         await dana.set_read([first.id], True)
         await dana.snoozes.snooze([first.id], dana.snoozes.read("mon"))
-    monkeypatch.setattr(mention_store, "_hide_snoozed", lambda plan: None)
     async with running(db_path, **BERLIN) as pilot:
+        await press(pilot, "slash", *"is:snoozed", "enter")
+        await wait_until(pilot, lambda: the_list(pilot).selected is not None)
         assert the_list(pilot).selected.id == first.id
         await wait_until(pilot, lambda: "snoozed until Mon 23 Nov 09:00" in detail_text(pilot))
         await press(pilot, "z")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.priority import PriorityWeights
+from scrm_tui.core.rules import Rule, RuleError, parse_rule
 from scrm_tui.core.secrets import MARK
+from scrm_tui.core.views import View, filter_problem, name_problem
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -125,6 +128,17 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class KeySetting:
+    """One line of [keys]: a binding id, the key(s) given for it, and where it is written
+    (which bindings exist is the UI's to say: it checks them)."""
+
+    binding: str
+    keys: str
+    where: str
+    line: int = 0  # in the file (0: not found), so that problems are told in file order
+
+
+@dataclass(frozen=True)
 class Team:
     name: str
     description: str = ""
@@ -173,6 +187,19 @@ class Config:
     """Your time zone for snoozes (`mon` is your Monday); default: the system's."""
     day_start: int = 9
     """The hour a snooze to a day without a time (`mon`, `tomorrow`) ends."""
+    team_agents: tuple[str, ...] = ()
+    """The agents mentions can be assigned to (`a`), besides those already assigned."""
+    keys: tuple[KeySetting, ...] = ()
+    """Your own keys: binding id = key(s), e.g. inbox.reply = "ctrl+r" (`scrm keys` lists them)."""
+    views: tuple[View, ...] = ()
+    """The team's saved filters ([views] name = "filter"), in the file's order."""
+    auto_assign: bool = False
+    """[team] auto_assign: each new mention no rule assigned goes to the agents present,
+    in turn."""
+    assign_cap: int | None = None
+    """[team] cap: round-robin passes over an agent with this many open mentions."""
+    rules: tuple[Rule, ...] = ()
+    """[[rules]]: what to do to each new mention a filter matches, in order."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -245,12 +272,24 @@ EXAMPLE = """\
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
 
+[views]
+# Filters the whole team gets, in this order, each written as after `/`. Keys 1-9
+# jump to the first nine; `V` in the inbox saves one of your own.
+# negative = "s:neg is:open"
+# "hacker news" = "ch:hn"
+
 [demo]
 # Seconds between two mentions of the demo stream: [shortest, longest].
 # interval = [1.0, 5.0]
 
 [ui]
 # theme = "textual-dark"
+
+[keys]
+# Your own keys: a binding id = the key or keys (comma-separated) that do it instead.
+# `scrm keys` lists every binding id with its key; `?` in the app shows those in force.
+# inbox.reply = "ctrl+r"
+# list.down = "j,down,ctrl+n"
 
 [matching]
 # An author is linked to a customer automatically only when the best score (0-100)
@@ -263,12 +302,6 @@ EXAMPLE = """\
 [reply]
 # A mention moves to done once a reply to it is sent.
 # done_on_send = true
-
-[team]
-# Your time zone for snoozes (`z`): `mon` is Monday here. Default: the system's.
-# timezone = "Europe/Berlin"
-# The hour a snooze to a day without a time (`mon`, `tomorrow`) ends.
-# day_start = 9
 
 [priority]
 # A mention's priority (0-100) is what each input earns, up to these points (together
@@ -313,6 +346,34 @@ EXAMPLE = """\
 # [github]
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
 
+[team]
+# Who mentions can be assigned to with `a` (agents already assigned some are offered too).
+# agents = ["kate", "dana", "lee"]
+# Give each new mention that no rule assigned to the agents who have scrm open, in
+# turn, passing over anyone with `cap` open mentions assigned already.
+# auto_assign = true
+# cap = 25
+# Your time zone for snoozes (`z`): `mon` is Monday here. Default: the system's.
+# timezone = "Europe/Berlin"
+# The hour a snooze to a day without a time (`mon`, `tomorrow`) ends.
+# day_start = 9
+
+# Rules act on each new mention as it is stored, in the order written; each action
+# lands in the history as done by "rule:<name>". `scrm rules test` shows what each
+# would do to the mentions stored so far, without changing anything.
+# [[rules]]
+# name = "billing"
+# filter = 'refund OR invoice OR "charged twice"'   # the filter language of `/`
+# tag = ["billing"]
+# assign = "round-robin"                # or an agent of [team] agents
+# priority = "+20"                      # raised, up to 100
+# escalate = { team = "billing", priority = "P2", note = "money" }
+#
+# [[rules]]
+# name = "noise"
+# filter = "ch:rss giveaway"
+# done = true                           # or snooze = "2h"
+
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
 # sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }
@@ -344,13 +405,15 @@ _SECTIONS: dict[str, set[str]] = {
         "reply",
         "escalation",
         "teams",
+        "team",
         "watch",
         "sources",
-        "team",
+        "keys",
+        "views",
+        "rules",
         "priority",
         *NETWORK_KEYS,
     },
-    "team": {"timezone", "day_start"},
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill"},
     "reply": {"done_on_send"},
@@ -359,6 +422,7 @@ _SECTIONS: dict[str, set[str]] = {
     "demo": {"interval"},
     "ui": {"theme"},
     "matching": {"auto", "margin", "suggest"},
+    "team": {"agents", "auto_assign", "cap", "timezone", "day_start"},
 }
 
 
@@ -375,7 +439,9 @@ class _File:
         """The line of `key = …` inside [section] (the top level for ""), else of its
         first `key =` anywhere (a key inside an inline table)."""
         current = ""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        # A key may be written bare or quoted ("billing & refunds" = ...).
+        quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+        pattern = re.compile(rf"^\s*(?:{quoted})\s*=")
         for number, line in enumerate(self.lines, 1):
             header = _HEADER.match(line)
             if header:
@@ -404,6 +470,57 @@ class _File:
     def at_header(self, section: str) -> str:
         line = self.header_line(section)
         return f"{self.source}, line {line}" if line else self.source
+
+    def line_in(self, section: str, dotted: str) -> int | None:
+        """The line of `a.b = …` in [section], however it is written: as a dotted key,
+        as a quoted one, or as `b = …` under a [section.a] header."""
+        head, _, last = dotted.rpartition(".")
+        tries = [(section, re.escape(dotted).replace(r"\.", r"\s*\.\s*"))]
+        tries.append((section, re.escape(f'"{dotted}"')))
+        if head:
+            tries.append((f"{section}.{head}", re.escape(last)))
+        for table, key in tries:
+            current = ""
+            for number, line in enumerate(self.lines, 1):
+                header = _HEADER.match(line)
+                if header:
+                    current = header.group(1).replace(" ", "")
+                elif current == table and re.match(rf"^\s*{key}\s*=", line):
+                    return number
+        return None
+
+    def items(self, section: str) -> list[tuple[int, int]]:
+        """The first and last line of each `[[section]]` table, in order (its own
+        sub-tables, `[section.key]`, belong to it)."""
+        opening = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        starts = [n for n, line in enumerate(self.lines, 1) if opening.match(line)]
+        found = []
+        for start in starts:
+            end = len(self.lines)
+            for number in range(start + 1, len(self.lines) + 1):
+                header = _HEADER.match(self.lines[number - 1])
+                if header and not header.group(1).replace(" ", "").startswith(f"{section}."):
+                    end = number - 1
+                    break
+            found.append((start, end))
+        return found
+
+    def in_item(self, section: str, index: int, key: str | None) -> str:
+        """Where `key` of the `index`th `[[section]]` table is written (`key = ...` or
+        `[section.key]`), else the table's header; the `section =` line for an inline
+        array of tables."""
+        items = self.items(section)
+        if index >= len(items):
+            return self.where(section)
+        start, end = items[index]
+        if key is not None:
+            setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            table = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*\]")
+            for number in range(start, end + 1):
+                line = self.lines[number - 1]
+                if setting.match(line) or table.match(line):
+                    return f"{self.source}, line {number}"
+        return f"{self.source}, line {start}"
 
     def unknown(self, where: str, name: str, known: Iterable[str]) -> None:
         # A key is the file's text: shown inert, whatever it holds.
@@ -491,6 +608,13 @@ def parse_config(text: str, source: str = "config") -> Config:
             f"[shortest, longest] seconds, {MIN_DEMO_INTERVAL_S:g} <= shortest <= longest"
         )
     done_on_send = get("reply", "done_on_send", bool)
+    auto_assign = get("team", "auto_assign", bool)
+    cap = get("team", "cap", int)
+    if cap is not None and cap < 1:
+        raise ConfigError(
+            f"{file.where('cap', 'team')}: 'team.cap' is {cap}; it must be 1 or more "
+            "(open mentions an agent may hold before round-robin passes them over)"
+        )
     networks: dict[str, dict[str, Any]] = {}
     for network in NETWORK_KEYS:
         table = data.get(network)
@@ -515,6 +639,8 @@ def parse_config(text: str, source: str = "config") -> Config:
                     f"of {', '.join(VISIBILITIES)}"
                 )
             networks[network] = {k: v for k, v in table.items() if k in sections[network]}
+    teams = _teams(data.get("teams", {}), file)
+    agents = _agents(get("team", "agents", object), file)
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
@@ -528,7 +654,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         match_suggest=limits["suggest"],
         done_on_reply=True if done_on_send is None else done_on_send,
         networks=networks,
-        teams=_teams(data.get("teams", {}), file),
+        teams=teams,
         sla_s=_sla(data.get("escalation", {}).get("sla"), file),
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
@@ -536,6 +662,12 @@ def parse_config(text: str, source: str = "config") -> Config:
         priority=_priority(data.get("priority"), file),
         timezone=_timezone(get("team", "timezone", str), file),
         day_start=_day_start(get("team", "day_start", int), file),
+        team_agents=agents,
+        auto_assign=bool(auto_assign),
+        assign_cap=cap,
+        rules=_rules(data.get("rules"), file, agents, [team.name for team in teams]),
+        keys=_keys(data.get("keys", {}), file),
+        views=_views(data.get("views", {}), file),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -638,6 +770,59 @@ def _fields_of(weights: PriorityWeights) -> dict[str, Any]:
     return {f.name: getattr(weights, f.name) for f in fields(weights)}
 
 
+def _agents(names: object, file: _File) -> tuple[str, ...]:
+    """`[team] agents`: names as `--agent` takes them, each once."""
+    if names is None:
+        return ()
+    where = file.where("agents", "team")
+    if not isinstance(names, list):
+        raise ConfigError(
+            f'{where}: \'team.agents\' must be a list of names, like agents = ["kate", "dana"]'
+        )
+    for index, name in enumerate(names, start=1):
+        if not isinstance(name, str) or not name.strip():
+            shown = repr(name) if isinstance(name, str) else sanitize.for_message(name)
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} is {shown}; "
+                'it must be a name, like agents = ["kate", "dana"]'
+            )
+        if any(unicodedata.category(char)[0] == "C" for char in name):
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} ({sanitize.for_message(name)!r}) holds a "
+                "control character"
+            )
+    return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _rules(
+    tables: object, file: _File, agents: Sequence[str], teams: Sequence[str]
+) -> tuple[Rule, ...]:
+    """`[[rules]]`, each checked; a bad one is a ConfigError at the line of its mistake."""
+    if tables is None:
+        return ()
+    if not isinstance(tables, list):
+        raise ConfigError(
+            f"{file.at_header('rules')}: rules are written [[rules]] (two brackets), one "
+            "table per rule"
+        )
+    rules: list[Rule] = []
+    for index, table in enumerate(tables):
+        try:
+            rule = parse_rule(
+                table, index + 1, agents=agents, teams=teams, durations=parse_duration
+            )
+        except RuleError as error:
+            raise ConfigError(f"{file.in_item('rules', index, error.key)}: {error}") from None
+        if any(other.name == rule.name for other in rules):
+            raise ConfigError(
+                f"{file.in_item('rules', index, 'name')}: two rules are named "
+                f"{sanitize.for_message(rule.name)!r}; each needs its own name (the history "
+                "names the rule that acted)"
+            )
+        rules.append(rule)
+    return tuple(rules)
+
+
 def _watch_terms(terms: str | None, file: _File) -> str | None:
     if terms is None:
         return None
@@ -648,6 +833,26 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     except WatchError as error:
         raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
+
+
+def _views(table: Any, file: _File) -> tuple[View, ...]:
+    """[views]: each `name = "filter"` a view the whole team gets, in the file's order."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('views')}: [views] must be a table")
+    views = []
+    seen: set[str] = set()
+    for name, source in table.items():
+        where = f"{file.where(name, 'views')}: 'views.{sanitize.for_message(name)}'"
+        if not isinstance(source, str):
+            raise ConfigError(f'{where} must be a filter in quotes, like "ch:hn is:unread"')
+        problem = name_problem(name) or filter_problem(source)
+        if not problem and name.casefold() in seen:
+            problem = "another view has this name (names are matched in any case)"
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+        seen.add(name.casefold())
+        views.append(View(name, source.strip()))
+    return tuple(views)
 
 
 def _backfill(value: str | None, file: _File) -> float:
@@ -771,6 +976,28 @@ def _sources(table: Any, file: _File) -> dict[str, SourceConfig]:
 
 _FEED_KEYS = ("name", "url", "filter")
 _HOOK_KEYS = ("kind", "name", "url", "url_env", "secret", "secret_env")
+
+
+def _keys(table: Any, file: _File, prefix: str = "") -> tuple[KeySetting, ...]:
+    """[keys] as written: `inbox.reply = "ctrl+r"` is a table in TOML ({inbox: {reply:
+    …}}), so the binding id is the path to each string."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('keys')}: [keys] must be a table")
+    settings: list[KeySetting] = []
+    for name, value in table.items():
+        binding = f"{prefix}{name}"
+        if isinstance(value, dict):
+            settings += _keys(value, file, f"{binding}.")
+            continue
+        line = file.line_in("keys", binding)
+        where = f"{file.source}, line {line}" if line else file.at_header("keys")
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{where}: 'keys.{sanitize.for_message(binding)}' must be a string of key "
+                'names, e.g. "ctrl+r" (or "r,f5" for two keys)'
+            )
+        settings.append(KeySetting(binding, value, where, line or 0))
+    return tuple(sorted(settings, key=lambda setting: setting.line))
 
 
 def _teams(table: Any, file: _File) -> tuple[Team, ...]:

@@ -104,6 +104,7 @@ class MentionIn:
     root: str | None = None  # the thread's first post, where the network says
     matched: str | None = None  # which watch term this mention matched
     points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
+    hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
 
 
 class NewMention(NamedTuple):
@@ -133,6 +134,7 @@ class NewMention(NamedTuple):
     matched: str | None = None
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
     points: int | None = None
+    hashtags: tuple[str, ...] = ()  # normalised: the text's and the network's
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class CustomerIn:
     notes: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
     identities: tuple[tuple[Channel, str], ...] = ()
+    tags: tuple[str, ...] = ()  # checked (core.tags); an import adds them, never removes
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,7 @@ class Escalation:
     author_handle: str | None = None
     customer_name: str | None = None
     snippet: str | None = None
+    mentions: int = 1  # how many mentions it names (`e` on a selection); the above first
     deliveries: tuple[tuple[str, str, str | None], ...] = ()  # (target, state, error)
 
 

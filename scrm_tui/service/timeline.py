@@ -28,6 +28,8 @@ KINDS = (
     "link",
     "customer",
     "merge",
+    "assign",
+    "tag",
 )
 
 

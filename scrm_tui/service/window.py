@@ -397,6 +397,20 @@ class LiveWindow(Window[R]):
             arrived = [row.uid in returning for row in rows]
             return Remap(self, old, added, above, arrived, was_empty)
 
+    async def place(self, key: Key, index: int, span: int) -> None:
+        """Hold the rows around the row at `key`, known to be at position `index` (a
+        search found it far from what is held): two keyset pages, however deep."""
+        async with self._lock:
+            up, down = await self.source.around(key, span, self.mark)
+            lo = index - len(up)
+            if len(up) < span or lo < 0:
+                # Nothing newer beyond what was read: it starts the list.
+                self.renumbered |= lo != 0
+                lo = 0
+            self.lo, self.rows = lo, [*up, *down]
+            if len(down) <= span:
+                self.total = self.hi  # read to the end: the count is exact
+
     def _held(self, positions: Sequence[int]) -> tuple[int, R] | None:
         for index in positions:
             row = self.get(index)

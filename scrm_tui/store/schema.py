@@ -476,6 +476,139 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         13,
         [
+            # Filters an agent saved under a name (`V`), in the order they were saved;
+            # the team's views live in the config. A name is one view per agent,
+            # whatever its case.
+            """
+            CREATE TABLE saved_views (
+                agent TEXT NOT NULL,
+                name TEXT NOT NULL COLLATE NOCASE,
+                filter TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (agent, name)
+            ) WITHOUT ROWID
+            """,
+            # How many times each agent's reads changed, kept by the database whoever
+            # writes them: a view bar learns from one row, not by counting an agent's
+            # reads, whether its unread counts may have changed.
+            """
+            CREATE TABLE read_changes (
+                agent TEXT PRIMARY KEY,
+                changes INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TRIGGER mention_reads_added AFTER INSERT ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (NEW.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER mention_reads_removed AFTER DELETE ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (OLD.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+        ],
+    ),
+    (
+        14,
+        [
+            # The hashtags a post carries (from its text, and those the network
+            # declares), so `#kestrel` finds the posts tagged so, not every post with
+            # the word. created_ms rides along: one tag's posts are read newest first
+            # from the primary key alone, as a list pages them. Mentions are never
+            # deleted, so nothing needs an index by mention_id for the cascade.
+            """
+            CREATE TABLE mention_hashtags (
+                tag TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (tag, created_ms, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # The posts stored before: their hashtags, read from their text by the
+            # function the migrating connection registers (store/db.py).
+            """
+            INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id)
+            SELECT j.value, m.created_ms, m.id
+            FROM mentions m, json_each(scrm_hashtags(m.text)) j
+            WHERE instr(m.text, '#') > 0
+            """,
+        ],
+    ),
+    (
+        15,
+        [
+            # Round-robin assignment: who had the last turn, so the next mention goes
+            # to the agent after them whichever process assigns it (one row per
+            # rotation; "round-robin" is the one every rule and auto-assign share).
+            """
+            CREATE TABLE rotations (
+                name TEXT PRIMARY KEY,
+                last_agent TEXT NOT NULL,
+                turned_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
+    (
+        16,
+        [
+            # Bulk actions (x, u, a, t, e on a selection, or one mention), each a journal
+            # so that `U` undoes an agent's last one, even after a restart. `params`
+            # rebuilds the change (JSON); `count` is kept up to date batch by batch, so
+            # an action stopped part-way (Esc, a crash) still says what it changed, and
+            # so are `undone` and `undo_skipped` by an undo (`undone_ms` once complete).
+            """
+            CREATE TABLE bulk_actions (
+                id INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                params TEXT NOT NULL DEFAULT '{}',
+                summary TEXT NOT NULL,
+                started_ms INTEGER NOT NULL,
+                finished_ms INTEGER,
+                count INTEGER NOT NULL DEFAULT 0,
+                stopped INTEGER NOT NULL DEFAULT 0,
+                undone INTEGER NOT NULL DEFAULT 0,
+                undo_skipped INTEGER NOT NULL DEFAULT 0,
+                undone_ms INTEGER
+            )
+            """,
+            "CREATE INDEX bulk_actions_agent ON bulk_actions(agent, id)",
+            # Per mention changed and not undone yet: the values before and after
+            # (JSON), and the newest history row when it was written: a later change
+            # by another actor in the history means undo leaves that mention alone.
+            # Undo deletes the rows it has dealt with, a batch's range at a time.
+            """
+            CREATE TABLE bulk_items (
+                action_id INTEGER NOT NULL REFERENCES bulk_actions(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                before TEXT,
+                after TEXT,
+                event_id INTEGER NOT NULL,
+                PRIMARY KEY (action_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # One escalation may name many mentions (`e` on a selection): the team is
+            # told once, and each mention's history says which escalation has it.
+            """
+            CREATE TABLE escalation_mentions (
+                escalation_id INTEGER NOT NULL REFERENCES escalations(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (escalation_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX escalation_mentions_mention ON escalation_mentions(mention_id)",
+            "INSERT INTO escalation_mentions (escalation_id, mention_id) "
+            "SELECT id, mention_id FROM escalations WHERE mention_id IS NOT NULL",
+        ],
+    ),
+    (
+        17,
+        [
             # Priority, stored so that it never needs rewriting as time passes (see
             # core/priority.py): `priority` is P at posting (0-100), `priority_rank`
             # when it would have decayed to 0, the key `o` sorts by. `priority_base` is

@@ -14,6 +14,8 @@ from textual.strip import Strip
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SentimentLabel, Status
+from scrm_tui.core.query import Query
+from scrm_tui.core.selection import Selection
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.widgets.windowed_list import WindowedList
@@ -37,7 +39,7 @@ UNREAD_MARK = "●"
 CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
-MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
+MARKED_MARK = "*"  # selected (space, T) for a bulk action or a macro response (mutt's tag)
 PRIORITY_CELLS = 2
 TOP_PRIORITY = "!!"  # 100 in two cells
 
@@ -47,6 +49,35 @@ def priority_cell(priority: int | None) -> str:
     if priority is None:
         return " " * PRIORITY_CELLS
     return TOP_PRIORITY if priority >= 100 else f"{priority:>2}"
+
+
+TAG_CELLS = 16  # a row's tags at most: the first tag (cut if need be) and how many more
+# From this row width (a 120-column terminal, less the scrollbar) a row shows who it
+# is assigned to; narrower, the reading pane says it.
+ASSIGNEE_WIDTH = 110
+ASSIGNEE_CELLS = 12
+ASSIGNEE_MARK = "→"  # "to dana"
+
+
+def team_label(row: MentionRow, width: int) -> str:
+    """`[billing +2] →dana`: the row's tags, compactly, and (on a wide terminal) its
+    assignee. Tags and names are typed by other people: made inert like any text."""
+    parts = []
+    if row.tags:
+        more = f" +{len(row.tags) - 1}" if len(row.tags) > 1 else ""
+        first = _fit(sanitize.inline(row.tags[0]), TAG_CELLS - 2 - len(more))
+        parts.append(f"[{first}{more}]")
+    if row.assignee and width >= ASSIGNEE_WIDTH:
+        name = " ".join(sanitize.inline(row.assignee).split())
+        parts.append(ASSIGNEE_MARK + _fit(name, ASSIGNEE_CELLS - 1))
+    return " ".join(parts)
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text`, or as much as fits in `cells` with an ellipsis."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…"
 
 
 def author_label(row: MentionRow) -> str:
@@ -74,13 +105,14 @@ class MentionList(WindowedList):
         "mention-list--marked",
         "mention-list--priority",
         "mention-list--urgent",
+        "mention-list--team",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
     BINDINGS = [
         *(b for b in WindowedList.BINDINGS if b.action != "page_down"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("space", "screen.select", "Select (for R)", show=False, id="list.select"),
+        Binding("space", "screen.select", "Select", show=False, id="list.select"),
     ]
 
     class Highlighted(Message):
@@ -99,7 +131,8 @@ class MentionList(WindowedList):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.marked: set[int] = set()  # mentions picked with space, for one answer to all
+        # Picked with space, or all the filter matches (T): what the bulk keys act on.
+        self.selection = Selection()
         # A row's priority at a moment (it falls with age); the screen knows the rate.
         self.priority_at: Callable[[MentionRow, int], int | None] = lambda row, now: row.priority
 
@@ -111,16 +144,23 @@ class MentionList(WindowedList):
             # and push the row it marked done out of sight.
             await self.screen.wait_for_refresh()
 
+    @property
+    def shown_query(self) -> Query | None:
+        """The filter of the list on screen (a T selection is of one filter)."""
+        return self.window.query if self.window is not None else None
+
     def toggle_mark(self, mention_id: int) -> None:
-        if mention_id in self.marked:
-            self.marked.discard(mention_id)
-        else:
-            self.marked.add(mention_id)
-        self.refresh()
+        self.set_selection(self.selection.toggled(mention_id, self.shown_query))
 
     def set_marks(self, ids: set[int]) -> None:
-        self.marked = set(ids)
+        self.set_selection(Selection.of(ids))
+
+    def set_selection(self, selection: Selection) -> None:
+        self.selection = selection
         self.refresh()
+
+    def is_marked(self, mention_id: int) -> bool:
+        return self.selection.has(mention_id, self.shown_query)
 
     @property
     def selected(self) -> MentionRow | None:
@@ -128,7 +168,7 @@ class MentionList(WindowedList):
 
     def row_state(self, row: MentionRow) -> Hashable:
         now = int(self.clock() * 1000)
-        return (age(now, row.created_ms), row.id in self.marked, self.priority_at(row, now))
+        return (age(now, row.created_ms), self.is_marked(row.id), self.priority_at(row, now))
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
         when, marked, priority = state  # type: ignore[misc]
@@ -180,8 +220,12 @@ class MentionList(WindowedList):
         else:
             segments.append(part(" " + author, author_cells))
         segments.append(part(" ", 1))
-        snippet_cells = max(width - fixed, 0)
+        team = team_label(row, width)
+        team_cells = cell_len(team) + 1 if team else 0
+        snippet_cells = max(width - fixed - team_cells, 0)
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))
+        if team:
+            segments.append(part(" " + team, team_cells, style_of("mention-list--team")))
         total = sum(cell_len(segment.text) for segment in segments)
         if total < width:
             segments.append(Segment(" " * (width - total), base))

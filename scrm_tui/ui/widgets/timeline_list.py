@@ -33,6 +33,8 @@ KIND_LABELS = {
     "link": "link",
     "customer": "record",
     "merge": "merge",
+    "assign": "assign",
+    "tag": "tag",
 }
 DIRECTIONS = {"in": "←", "out": "→"}
 

@@ -92,6 +92,21 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
     def window_failed(self) -> None:
         self._ready.set()
 
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait (for a move under way, as `n` makes)."""
+        self._ready.clear()
+
+    def release_keys(self) -> None:
+        self._ready.set()
+
+    def window_moved(self) -> None:
+        """The window now holds other rows (or renumbered them): draw them afresh."""
+        if self.window is not None and self.window.renumbered:
+            self.window.renumbered = False
+            self._lines.clear()
+        self._sync_size()
+        self.refresh()
+
     async def key_barrier(self) -> None:
         if not self._ready.is_set():
             with contextlib.suppress(TimeoutError):
