@@ -18,6 +18,7 @@ Absolute times drift by a third between runs on shared machines: read the ratios
     python bench/inbox_bench.py                   # 100k and 1M
     python bench/inbox_bench.py --sizes 100000 --runs 3
     python bench/inbox_bench.py --reuse           # keep seeded databases between runs
+    python bench/inbox_bench.py --ingest-only --rules bench/rules.toml   # ingest with rules
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.service.ingest import ingest_stream  # noqa: E402
+from scrm_tui.service.settings import load_config  # noqa: E402
 
 FIXTURES = ROOT / "scrm_tui" / "fixtures"
 COLS, ROWS = 80, 24
@@ -138,9 +140,21 @@ def bare_vader_seconds(corpus: Path) -> float:
     return time.perf_counter() - started
 
 
-def seed(db: Path, corpus: Path) -> float:
+def seed(db: Path, corpus: Path, config: Path | None = None) -> float:
     async def run() -> float:
         async with await Inbox.open(db, "bench") as inbox:
+            if config is not None:
+                # The rules act as they would in `scrm ingest --config`; three agents
+                # are present for round-robin, beating until long after the run.
+                inbox.configure(load_config(config))
+                async with inbox.db.transaction() as conn:
+                    await conn.executemany(
+                        "INSERT INTO presence VALUES (?, ?, 0, ?)",
+                        [
+                            (f"bench:{n}:0", name, inbox.now_ms() + 86_400_000)
+                            for n, name in enumerate(("dana", "kate", "lee"))
+                        ],
+                    )
             with open(corpus, "rb") as handle:
                 started = time.perf_counter()
                 report = await ingest_stream(inbox, handle)
@@ -400,6 +414,9 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--ingest-only", action="store_true", help="measure ingest only")
+    parser.add_argument(
+        "--rules", type=Path, metavar="CONFIG", help="ingest with this config's [[rules]]"
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     # An installed wheel has bytecode; a source checkout under PYTHONDONTWRITEBYTECODE
@@ -422,7 +439,7 @@ def main() -> int:
                 print(f"bare VADER over {size:,} texts…", flush=True)
                 vader = bare_vader_seconds(corpus)
                 print(f"ingesting {size:,} mentions through the pipeline…", flush=True)
-                pipeline = seed(db, corpus)
+                pipeline = seed(db, corpus, args.rules)
                 ingest = IngestFigures(size, vader, pipeline)
             if args.ingest_only:
                 assert ingest is not None, "--ingest-only needs a fresh database (no --reuse)"

@@ -15,12 +15,15 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrm_tui import __version__
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config, ConfigError
 from scrm_tui.store.db import StoreBusy, StoreError
+
+if TYPE_CHECKING:
+    from scrm_tui.core.query import QueryError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -200,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
         "Exits 1 if any check failed, 2 if the configuration cannot be read.",
     )
 
+    commands.add_parser(
+        "keys",
+        parents=[common],
+        help="list every key binding's id and keys, with your [keys]",
+        description="Every binding id, the keys it answers to (your [keys] in the config "
+        "applied, marked *) and what it does: the ids to use in [keys]. Exits 1 if [keys] "
+        "has an error (an unknown id or key name).",
+    )
+
     escalations = commands.add_parser(
         "escalations",
         parents=[common],
@@ -208,6 +220,54 @@ def build_parser() -> argparse.ArgumentParser:
         "(--all: resolved ones too).",
     )
     escalations.add_argument("--all", action="store_true", help="include resolved ones")
+
+    tags = commands.add_parser(
+        "tags",
+        parents=[common],
+        help="list tags with counts; rename or merge them everywhere",
+        description="Without a command, lists every tag with how many mentions and "
+        "customers have it. `rename` and `merge` change it on every mention and customer "
+        "at once, recorded in the history.",
+    )
+    tag_commands = tags.add_subparsers(dest="tags_command", metavar="COMMAND")
+    tag_commands.add_parser("list", parents=[common], help="every tag, with counts")
+    rename = tag_commands.add_parser(
+        "rename",
+        parents=[common],
+        help="rename a tag on every mention and customer",
+        description="Rename tag OLD to NEW everywhere. A NEW already in use is refused: "
+        "that is `scrm tags merge OLD --into NEW`.",
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    merge_tags = tag_commands.add_parser(
+        "merge",
+        parents=[common],
+        help="fold several tags into one",
+        description="Everything tagged with any TAG is tagged INTO instead (a new or an "
+        "existing tag), and the TAGs are gone: `scrm tags merge bug bugs --into bug`.",
+    )
+    merge_tags.add_argument("sources", nargs="+", metavar="TAG")
+    merge_tags.add_argument("--into", required=True, metavar="INTO", help="the tag they become")
+
+    rules = commands.add_parser(
+        "rules",
+        parents=[common],
+        help="list the inbox rules, or dry-run them over the stored mentions",
+        description="[[rules]] in the config act on each new mention as it is stored. "
+        "`list` (the default) shows them in order; `test` says what each would do to the "
+        "mentions stored so far, each rule on its own, changing nothing.",
+    )
+    rule_commands = rules.add_subparsers(dest="rules_command", metavar="COMMAND")
+    rule_commands.add_parser("list", parents=[common], help="the rules, in order")
+    rules_test = rule_commands.add_parser(
+        "test",
+        parents=[common],
+        help="what each rule would do to the stored mentions (changes nothing)",
+        description="For each rule: how many stored mentions its filter matches and how many "
+        "each action would change (`billing: would tag 412, assign 37`). Nothing is written.",
+    )
+    rules_test.add_argument("--rule", metavar="NAME", help="only this rule")
 
     export = commands.add_parser(
         "export",
@@ -224,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="CSV to open in a spreadsheet: a cell that would run as a formula (= + - @) "
         "gets a leading ' (then it no longer imports back exactly)",
+    )
+    export.add_argument(
+        "--filter",
+        metavar="FILTER",
+        help="mentions only: those the filter matches, in the inbox's filter language "
+        "(e.g. 'sync OR outage -is:done'); snoozed ones too",
     )
     export.add_argument(
         "-o",
@@ -256,6 +322,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "export" and args.for_spreadsheet and args.format != "csv":
         parser.error("--for-spreadsheet is for CSV: add --format csv")
+    if args.command == "export" and args.filter is not None and args.what != "mentions":
+        parser.error("--filter is for mentions: scrm export mentions --filter '...'")
     # Before the configuration is loaded: these two write it or explain what is wrong with it.
     if args.command == "init":
         return _init(getattr(args, "config", None), args.force)
@@ -272,6 +340,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
         for warning in config_warnings(config):
             print(f"scrm: warning: {warning}", file=sys.stderr)
+    if args.command == "keys":
+        return _keys(config)
+    if args.command in (None, "demo"):
+        # A key that cannot be what the config says is an error before the inbox opens.
+        from scrm_tui.ui.keymap import check
+
+        keys = check(config.keys)
+        for error in keys.errors:
+            _fail(error)
+        if keys.errors:
+            return EXIT_FAILED
     agent = getattr(args, "agent", None) or agent_name(config)
     db_arg: Path | None = getattr(args, "db", None)
     try:
@@ -306,6 +385,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_watch(database_path(config, db_arg), agent, config, args.once))
         if args.command == "sources":
             return asyncio.run(_sources(database_path(config, db_arg), agent, config))
+        if args.command == "tags":
+            return asyncio.run(_tags(database_path(config, db_arg), agent, args))
+        if args.command == "rules":
+            return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -325,6 +408,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
+    from scrm_tui.service.settings import credentials
 
     def on_error(error: LineError) -> None:
         print(f"{_name(source)}: {error}", file=sys.stderr)
@@ -359,13 +443,16 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
         loop.add_signal_handler(signum, stop, signum)
     try:
         async with await Inbox.open(db, agent) as inbox:
-            inbox.configure(config)
+            # A rule that escalates queues its team's webhook calls: they need the URLs.
+            escalating = any(rule.escalate for rule in config.rules)
+            inbox.configure(config, credentials(config) if escalating else None)
             await ingest_stream(
                 inbox, stream, on_error=on_error, on_progress=on_progress, report=report
             )
             if not quiet and sys.stderr.isatty():
                 print(file=sys.stderr)
             await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
+            await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
     except asyncio.CancelledError:
         if not stopped_by:
             raise
@@ -633,6 +720,82 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
     return EXIT_OK
 
 
+async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
+    from scrm_tui.service import tagging
+    from scrm_tui.service.inbox import Inbox
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        try:
+            if args.tags_command == "rename":
+                counts = await tagging.rename_tag(
+                    inbox.db, args.old, args.new, agent, inbox.now_ms()
+                )
+                done = f"renamed tag {_tag(args.old)} to {_tag(args.new)}"
+            elif args.tags_command == "merge":
+                counts = await tagging.merge_tags(
+                    inbox.db, args.sources, args.into, agent, inbox.now_ms()
+                )
+                done = f"merged {', '.join(map(_tag, args.sources))} into {_tag(args.into)}"
+            else:
+                listing = await tagging.tag_counts(inbox.db)
+                if not listing:
+                    print("no tags yet (t tags a mention in the inbox)", file=sys.stderr)
+                    return EXIT_OK
+                width = max(len("tag"), *(len(_tag(c.tag)) for c in listing))
+                print(f"{'tag':{width}}  {'mentions':>8}  {'customers':>9}")
+                for count in listing:
+                    print(f"{_tag(count.tag):{width}}  {count.mentions:>8,}  {count.customers:>9,}")
+                return EXIT_OK
+        except ValueError as error:  # a bad or unknown tag: the message says which
+            return _fail(str(error))
+    mentions, customers = counts
+    print(
+        f"{done}: {mentions:,} mention{'s' if mentions != 1 else ''}, "
+        f"{customers:,} customer{'s' if customers != 1 else ''}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+async def _rules(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+    rules = config.rules
+    if args.rules_command == "test" and args.rule is not None:
+        rules = tuple(rule for rule in rules if rule.name == args.rule)
+        if not rules:
+            known = ", ".join(rule.name for rule in config.rules) or "none"
+            return _fail(f"no rule named {sanitize.for_message(args.rule)!r} (rules: {known})")
+    if not rules:
+        where = config.source or "the config"
+        print(f"no rules yet: add [[rules]] to {where} (see README)", file=sys.stderr)
+        return EXIT_OK
+    if args.rules_command != "test":
+        for number, rule in enumerate(rules, start=1):
+            shown = sanitize.for_message(rule.filter, 200) or "(every mention)"
+            print(f"{number}. {rule.name}: {shown}")
+            print(f"   {sanitize.for_message(rule.describe(), 300)}")
+        if config.auto_assign:
+            cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""
+            print(f"then: whatever is still unassigned, round-robin among agents present{cap}")
+        return EXIT_OK
+    from scrm_tui.service import rules as applying
+    from scrm_tui.service.inbox import Inbox
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        total, found = await applying.dry_run(inbox, rules)
+    for rule, would in zip(rules, found, strict=True):
+        print(applying.would_say(rule, would, total))
+    return EXIT_OK
+
+
+def _tag(name: str) -> str:
+    """A tag as typed or stored, safe for the terminal."""
+    return sanitize.for_message(name.lower(), 40)
+
+
 def _source_problem(name: str, why: str, width: int = 0) -> str:
     """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
     where = f"[sources.{sanitize.for_message(name, 60)}]"
@@ -663,6 +826,32 @@ def _init(config_arg: Path | None, force: bool) -> int:
     return EXIT_OK
 
 
+def _keys(config: Config) -> int:
+    from scrm_tui.ui.keymap import check, listing
+
+    keys = check(config.keys)
+    rows = listing(keys.keymap)
+    width = max(len(binding) for binding, _, _ in rows) + 2
+    for binding, shown, does in rows:
+        mark = "*" if binding in keys.keymap else " "
+        print(f"{binding:<{width}}{mark} {shown:<24} {does}")
+    if keys.keymap:
+        print("\n* set in [keys]")
+    for warning in keys.warnings:
+        print(f"scrm: warning: {warning}", file=sys.stderr)
+    for error in keys.errors:
+        _fail(error)
+    return EXIT_FAILED if keys.errors else EXIT_OK
+
+
+def _check_keys(config: Config) -> tuple[list[str], list[str]]:
+    """[keys] errors and warnings for `scrm doctor` (the bindings are the UI's to know)."""
+    from scrm_tui.ui.keymap import check
+
+    keys = check(config.keys)
+    return keys.errors, keys.warnings
+
+
 async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
     from scrm_tui.core.locations import state_dir
     from scrm_tui.service.doctor import diagnose
@@ -672,6 +861,7 @@ async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
         db_path=db_arg,
         state_dir=state_dir(),
         on_check=lambda check: print(check.line, flush=True),
+        check_keys=_check_keys,
     )
     if not result.unusable:
         print(result.summary)
@@ -688,6 +878,15 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
 
     what, fmt, output, spreadsheet = args.what, args.format, args.output, args.for_spreadsheet
     write = getattr(export, f"export_{what}")
+    options: dict[str, object] = {"spreadsheet": spreadsheet}
+    if args.filter is not None:
+        from scrm_tui.core.query import QueryError, parse
+
+        try:
+            options["query"] = parse(args.filter)
+        except QueryError as error:
+            print(_filter_problem(args.filter, error), file=sys.stderr)
+            return EXIT_USAGE
     if not db.exists():
         return _fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
     try:
@@ -701,18 +900,26 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
                 inbox.configure(config, credentials(config))
             if output is None:
                 terminal = sys.stdout.isatty()
-                count = await write(
-                    inbox, sys.stdout, fmt, terminal=terminal, spreadsheet=spreadsheet
-                )
+                count = await write(inbox, sys.stdout, fmt, terminal=terminal, **options)
             else:
                 # Written whole or not at all: a crash or a full disk halfway leaves
                 # the previous file as it was and no partial one behind.
                 with output_file.written_whole(output) as handle:
-                    count = await write(inbox, handle, fmt, terminal=False, spreadsheet=spreadsheet)
+                    count = await write(inbox, handle, fmt, terminal=False, **options)
     except output_file.OutputError as error:
         return _fail(str(error))
     print(f"{count:,} {what} exported", file=sys.stderr)
     return EXIT_OK
+
+
+def _filter_problem(typed: str, error: QueryError) -> str:
+    """A bad --filter in words, with where it is: the column, and a caret under the
+    part when the filter is plain text a terminal shows one cell per character."""
+    lines = [f"scrm: bad --filter at column {error.position + 1}: {error}"]
+    end = error.position + error.length
+    if typed.isascii() and typed.isprintable():
+        lines += [f"  {typed}", "  " + " " * error.position + "^" * (end - error.position)]
+    return "\n".join(lines)
 
 
 def _bar(label: str, done: int, total: int, unit: str = "") -> None:
@@ -747,6 +954,20 @@ async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
     if bar:
         print(file=sys.stderr)
     return done
+
+
+async def _finish_rescore(inbox: Any, bar: bool) -> None:
+    """Score the priorities a re-score still owes (stored before priorities existed, or
+    scored with weights since changed): `scoring [###.....]  10% 1,000/10,000 mentions`."""
+    await inbox.priorities.weights()  # weights new to the database owe a re-score
+    if not await inbox.priorities.rescore_owed():
+        return
+    print("scrm: scoring the priorities of stored mentions", file=sys.stderr)
+    await inbox.priorities.resume_rescore(
+        (lambda done, total: _bar("scoring", done, total, " mentions")) if bar else None
+    )
+    if bar:
+        print(file=sys.stderr)
 
 
 async def _import_customers(
@@ -907,6 +1128,8 @@ def _customer_text(profile: dict[str, Any]) -> str:
             lines.append(f"  {label:15} {safe(profile[key])}")
     for channel, handles in profile["identities"].items():
         lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
+    if profile.get("tags"):
+        lines.append(f"  {'tags':15} {', '.join(safe(t) for t in profile['tags'])}")
     for key, value in profile["fields"].items():
         lines.append(f"  {safe(key):15} {safe(value)}")
     counts = [f"{n:,} on {channel}" for channel, n in profile["mentions"].items()]

@@ -92,8 +92,10 @@ def mention(
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    """The production HTTP client with short timeouts, for the loopback servers."""
-    async with make_client(timeout=0.3, connect_timeout=1.0) as http:
+    """The production HTTP client with short timeouts, for the loopback servers. Taking
+    the connection gets 5 s: on a busy machine the loopback thread may be slow to accept,
+    and no test here waits on a connection that never comes."""
+    async with make_client(timeout=0.3, connect_timeout=5.0) as http:
         yield http
 
 

@@ -269,6 +269,7 @@ def test_json_body_is_the_documented_document() -> None:
             "url": NOTICE.mention_url,
             "author": {"handle": "@ann@mastodon.example", "name": "Ann <@U999>"},
         },
+        "mentions": 1,
         "customer": {"name": "Acme & Sons"},
     }
     bare = dataclasses.replace(

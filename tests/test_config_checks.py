@@ -78,7 +78,8 @@ def test_unknown_settings_are_warnings_that_name_their_line() -> None:
         "scrm.toml",
     )
     assert list(config.warnings) == [
-        "scrm.toml, line 8: unknown setting 'mastadon', ignored (known: agent, db, sources, teams)",
+        "scrm.toml, line 8: unknown setting 'mastadon', ignored "
+        "(known: agent, db, keys, rules, sources, teams, views)",
         "scrm.toml, line 3: unknown setting 'inbox.advance_on_dne', ignored "
         "(known: advance_on_done)",
         "scrm.toml, line 12: unknown setting 'mastodon.tokne', ignored (known: char_limit, "
@@ -137,3 +138,25 @@ async def test_a_theme_textual_lacks_starts_the_app_with_a_warning(db_path: Path
         await settle(pilot)
         assert pilot.app.theme == "textual-dark"
         assert any("'no-such-theme' is not a theme" in toast for toast in toasts(pilot))
+
+
+async def test_team_agents_must_be_names_and_doctor_says_which(tmp_path: Path) -> None:
+    assert refused('[team]\nagents = "kate, dana"\n') == (
+        'scrm.toml, line 2: \'team.agents\' must be a list of names, like agents = ["kate", "dana"]'
+    )
+    assert refused('[team]\nagents = ["kate", ""]\n').startswith(
+        "scrm.toml, line 2: 'team.agents' item 2 is ''; it must be a name"
+    )
+    assert "holds a control character" in refused('[team]\nagents = ["ka\\u001bte"]\n')
+    kept = parse_config('[team]\nagents = [" kate ", "dana", "kate"]\n', "scrm.toml")
+    assert kept.team_agents == ("kate", "dana")
+
+    config = tmp_path / "scrm.toml"
+    config.write_text("[team]\nagents = [1, 2]\n", encoding="utf-8")
+    config.chmod(0o600)
+    bad = await diagnose(config, db_path=tmp_path / "none.db", env={})
+    assert bad.exit_code == 2
+    assert bad.checks[0].message == (
+        f"{config}, line 2: 'team.agents' item 1 is 1; it must be a name, like "
+        'agents = ["kate", "dana"]'
+    )

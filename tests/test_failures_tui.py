@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -63,8 +64,12 @@ async def test_x_while_another_process_holds_the_write_lock_says_not_saved(
         await pilot.press("k", "x")
         await wait_until(pilot, lambda: list_lines(pilot)[0].startswith("✓"))
         await wait_until(pilot, lambda: app.screen.query_one(MentionList).cursor == 1)
-        [stored] = await app.inbox.rows([first.id])
-        assert stored.status is Status.DONE
+        # The row shows ✓ as soon as the key is read; the commit follows (on a busy
+        # machine, later): wait for it to be in the database, as another agent would.
+        deadline = asyncio.get_running_loop().time() + BUSY
+        while (await app.inbox.rows([first.id]))[0].status is not Status.DONE:
+            assert asyncio.get_running_loop().time() < deadline, "x was never saved"
+            await settle(pilot)
 
 
 async def toast_saying(pilot: Pilot, words: str, timeout: float = BUSY) -> str:

@@ -73,3 +73,47 @@ def test_markup_is_left_as_literal_text() -> None:
 def test_for_message_truncates_and_neutralises() -> None:
     shown = sanitize.for_message("\x1b[2J" + "x" * 100, limit=20)
     assert len(shown) == 20 and shown.startswith("␛[2J") and shown.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://good.example/\x1b]8;;https://evil.example\x1b\\",  # ESC: ends the OSC 8
+        "https://good.example/a\x07\x1b]0;pwned\x07",  # BEL: ends it too
+        "https://good.example/a\x9c",  # C1 string terminator
+        "https://good.example/a\x9b31m",  # C1 CSI
+        "https://good.example/a b",  # a space
+        "https://good.example/a\tb",
+        " https://good.example/",
+        "https://good.example/\u202egpj.exe",  # bidi override
+        "https://good.example/a\u200bb",  # zero-width space
+        "https://good.example/a\u3000b",  # ideographic space
+        "javascript:alert(document.cookie)",
+        "JAVASCRIPT://good.example/%0Aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "https:///etc/passwd",  # no host
+        "https:good.example",
+        "https://café.example/",  # a host in another script: a look-alike risk
+        "https://[::1/",  # unparseable
+        "https://good.example/" + "a" * sanitize.LINK_MAX,
+        "",
+        None,
+    ],
+)
+def test_a_hostile_url_never_becomes_a_link(url: str | None) -> None:
+    assert sanitize.link(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("https://fosstodon.org/@kate/113054817361234567",) * 2,
+        ("HTTP://Example.COM/a?b=1&c=%20#frag",) * 2,
+        ("https://news.ycombinator.com/item?id=42",) * 2,
+        ("https://de.wikipedia.org/wiki/Café", "https://de.wikipedia.org/wiki/Caf%C3%A9"),
+        ("https://example.org/同期", "https://example.org/%E5%90%8C%E6%9C%9F"),
+    ],
+)
+def test_a_plain_web_address_is_a_link_as_a_browser_would_send_it(url: str, link: str) -> None:
+    assert sanitize.link(url) == link

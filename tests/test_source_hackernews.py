@@ -91,6 +91,7 @@ async def test_stories_are_their_title_and_their_text(
     assert coinjar.text == "CoinJar for iPhone on the App Store on iTunes"
     assert (coinjar.in_reply_to, coinjar.root) == (None, None)
     assert coinjar.author.handle == "kristianp"
+    assert coinjar.points == 1  # how the story did, for its priority's reach
     ask = by_id["7848873"]
     title, body = ask.text.split("\n\n", 1)
     assert (

@@ -80,6 +80,7 @@ async def test_subreddit_comments_become_mentions_with_their_thread(
         "https://www.reddit.com/r/<TEST_SUBREDDIT>/comments/agi5zf/<TEST_SUBREDDIT>/k3yrfii/"
     )
     assert first.matched == "r/test"
+    assert first.points == 1  # its score when fetched, for its priority's reach
     [login] = server.requests("reddit.access_token")
     assert login.form() == {"grant_type": "client_credentials"}  # app-only
     [request] = server.requests(COMMENTS)

@@ -357,7 +357,7 @@ async def test_a_read_cancelled_while_it_waits_leaves_the_view_of_the_file_curre
     inbox would stop seeing what other processes store, for good."""
     await inbox.ingest([mention(1)])
     reads = {
-        "stats": lambda: inbox.mentions.stats("tester"),
+        "stats": inbox.stats,
         "max_id": inbox.max_id,
         "page": lambda: inbox.page_older(Query(), None, 10),
         "count": lambda: inbox.count(parse("post")),

@@ -9,7 +9,7 @@ from textual import events
 from textual.command import CommandPalette
 
 from scrm_tui.core.models import Channel, Status
-from scrm_tui.core.query import Query
+from scrm_tui.core.query import Query, parse
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.help import HelpScreen
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
@@ -173,7 +173,7 @@ async def test_a_bad_filter_is_explained_and_the_list_stays(db_path: Path) -> No
     async with running(db_path) as pilot:
         await pilot.press("slash", *"ch:myspace", "enter")
         await settle(pilot)
-        message = pilot.app.screen.query_one("#filter-message").render_line(0).text
+        message = static_text(pilot, "#filter-message")
         assert "unknown channel 'myspace'" in message
         assert the_list(pilot).window.total == 60
 
@@ -350,7 +350,7 @@ async def test_command_palette_runs_inbox_commands(db_path: Path) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert the_list(pilot).window.query.unread is True
+        assert the_list(pilot).window.query == parse("is:unread")
 
 
 async def test_footer_shows_the_essential_keys_at_80_columns(db_path: Path) -> None:

@@ -43,6 +43,7 @@ SERVICE = "Bluesky"
 POST = "app.bsky.feed.post"
 _MENTION_FEATURE = "app.bsky.richtext.facet#mention"
 _LINK_FEATURE = "app.bsky.richtext.facet#link"
+_TAG_FEATURE = "app.bsky.richtext.facet#tag"
 # Handle syntax of atproto.com/specs/handle, not preceded by a word, "@" or ".".
 _MENTION = re.compile(
     r"(?<![\w@.])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
@@ -432,6 +433,19 @@ def _ref(value: Any) -> _Ref | None:
     return None
 
 
+def _tags(facets: Any) -> tuple[str, ...]:
+    """The hashtags a post's facets declare (`app.bsky.richtext.facet#tag`)."""
+    found = []
+    for facet in facets if isinstance(facets, list) else []:
+        features = facet.get("features") if isinstance(facet, dict) else None
+        for feature in features if isinstance(features, list) else []:
+            if isinstance(feature, dict) and feature.get("$type") == _TAG_FEATURE:
+                tag = feature.get("tag")
+                if isinstance(tag, str):
+                    found.append(tag)
+    return tuple(found)
+
+
 def _facet(text: str, start: int, end: int, feature: dict[str, str]) -> dict[str, Any]:
     byte_start = len(text[:start].encode("utf-8"))
     byte_end = byte_start + len(text[start:end].encode("utf-8"))
@@ -634,6 +648,7 @@ class BlueskySource:
             in_reply_to=parent,
             root=root or parent,
             matched=matched,
+            hashtags=_tags(record.get("facets")),
         )
 
 

@@ -124,6 +124,7 @@ class HackerNewsSource:
                 in_reply_to=parent,
                 root=root,
                 matched=self._query,
+                points=max(points, 0) if (points := _int(hit.get("points"))) is not None else None,
             ),
             created,
         )

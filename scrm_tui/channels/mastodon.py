@@ -267,6 +267,7 @@ class MastodonSource:
             in_reply_to=str(parent) if _is_id(parent) else None,
             root=None,  # Mastodon's status does not name its thread's root
             matched=matched,
+            hashtags=_tags(status.get("tags")),
         )
 
     def _author(self, account: dict[str, Any]) -> AuthorIn:
@@ -341,3 +342,12 @@ def _utc(value: Any) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def _tags(tags: Any) -> tuple[str, ...]:
+    """The hashtags a status declares (`tags: [{"name": "kestrel", ...}]`)."""
+    if not isinstance(tags, list):
+        return ()
+    return tuple(
+        tag["name"] for tag in tags if isinstance(tag, dict) and isinstance(tag.get("name"), str)
+    )

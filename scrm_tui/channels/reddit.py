@@ -375,6 +375,7 @@ class RedditSource:
             matched = matched or self._query
         author = str(data.get("author") or "[deleted]")
         permalink = data.get("permalink")
+        score = data.get("score")  # upvotes less downvotes when fetched
         return MentionIn(
             channel=Channel.REDDIT,
             external_id=str(data["name"]),
@@ -390,6 +391,9 @@ class RedditSource:
             in_reply_to=parent if isinstance(parent, str) and parent else None,
             root=root if isinstance(root, str) and root else None,
             matched=matched,
+            points=max(score, 0)
+            if isinstance(score, int) and not isinstance(score, bool)
+            else None,
         )
 
     def _wait(self, response: httpx.Response) -> float | None:

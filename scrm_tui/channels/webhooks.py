@@ -217,6 +217,7 @@ def json_body(notice: EscalationNotice, key: str) -> bytes:
                      "agent": "dana", "at": "2026-11-20T12:00:00.000Z"},
       "mention": {"channel": "mastodon", "text": "...", "url": "https://...",
                   "author": {"handle": "@ann@example.social", "name": "Ann"}},  // or null
+      "mentions": 1,                        // how many it names (`mention`: the first)
       "customer": {"name": "Acme Ltd"}      // or null
     }
     ```
@@ -257,6 +258,7 @@ def json_body(notice: EscalationNotice, key: str) -> bytes:
             "at": iso_utc(notice.at_ms / 1000),
         },
         "mention": mention,
+        "mentions": notice.mentions,
         "customer": {"name": notice.customer_name} if notice.customer_name is not None else None,
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -281,6 +283,8 @@ def _facts(notice: EscalationNotice) -> list[tuple[str, str]]:
         ("Customer", notice.customer_name or ""),
         ("Channel", notice.channel or ""),
         ("Agent", notice.agent),
+        # One escalation for many mentions: the mention shown is the first of them.
+        ("Mentions", f"{notice.mentions:,} (the first shown)" if notice.mentions > 1 else ""),
     ]
     return [(name, value) for name, value in facts if value]
 

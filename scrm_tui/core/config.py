@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.priority import PriorityWeights
+from scrm_tui.core.rules import Rule, RuleError, parse_rule
 from scrm_tui.core.secrets import MARK
+from scrm_tui.core.views import View, filter_problem, name_problem
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -128,6 +132,17 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class KeySetting:
+    """One line of [keys]: a binding id, the key(s) given for it, and where it is written
+    (which bindings exist is the UI's to say: it checks them)."""
+
+    binding: str
+    keys: str
+    where: str
+    line: int = 0  # in the file (0: not found), so that problems are told in file order
+
+
+@dataclass(frozen=True)
 class Team:
     name: str
     description: str = ""
@@ -170,8 +185,25 @@ class Config:
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     """Each source to poll and its settings ([sources.hackernews], ...)."""
+    priority: PriorityWeights | None = None
+    """Weights of a mention's priority ([priority]); None: those the database holds."""
+    timezone: str | None = None
+    """Your time zone for snoozes (`mon` is your Monday); default: the system's."""
+    day_start: int = 9
+    """The hour a snooze to a day without a time (`mon`, `tomorrow`) ends."""
     team_agents: tuple[str, ...] = ()
-    """[team] agents: the people work can go to, besides those who have opened scrm."""
+    """The agents mentions can be assigned to (`a`), besides those already assigned."""
+    keys: tuple[KeySetting, ...] = ()
+    """Your own keys: binding id = key(s), e.g. inbox.reply = "ctrl+r" (`scrm keys` lists them)."""
+    views: tuple[View, ...] = ()
+    """The team's saved filters ([views] name = "filter"), in the file's order."""
+    auto_assign: bool = False
+    """[team] auto_assign: each new mention no rule assigned goes to the agents present,
+    in turn."""
+    assign_cap: int | None = None
+    """[team] cap: round-robin passes over an agent with this many open mentions."""
+    rules: tuple[Rule, ...] = ()
+    """[[rules]]: what to do to each new mention a filter matches, in order."""
     claim_idle_s: float = DEFAULT_CLAIM_IDLE_S
     """[team] claim_idle: a composer or escalate form with no key pressed for this long
     stops claiming its mention (others are no longer told someone is answering)."""
@@ -247,12 +279,24 @@ EXAMPLE = """\
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
 
+[views]
+# Filters the whole team gets, in this order, each written as after `/`. Keys 1-9
+# jump to the first nine; `V` in the inbox saves one of your own.
+# negative = "s:neg is:open"
+# "hacker news" = "ch:hn"
+
 [demo]
 # Seconds between two mentions of the demo stream: [shortest, longest].
 # interval = [1.0, 5.0]
 
 [ui]
 # theme = "textual-dark"
+
+[keys]
+# Your own keys: a binding id = the key or keys (comma-separated) that do it instead.
+# `scrm keys` lists every binding id with its key; `?` in the app shows those in force.
+# inbox.reply = "ctrl+r"
+# list.down = "j,down,ctrl+n"
 
 [matching]
 # An author is linked to a customer automatically only when the best score (0-100)
@@ -265,6 +309,25 @@ EXAMPLE = """\
 [reply]
 # A mention moves to done once a reply to it is sent.
 # done_on_send = true
+
+[priority]
+# A mention's priority (0-100) is what each input earns, up to these points (together
+# at most 100), less `recency` points per day of age. A team shares one set: the
+# database keeps the weights, and a config that changes them re-scores every mention.
+# reach = 20        # followers on a log scale per network (HN points, Reddit score)
+# negative = 25     # how negative the post is
+# question = 15     # it asks something
+# tier = 25         # the customer's tier, as a share below
+# value = 15        # lifetime value: half the points at value_half
+# recency = 5       # points lost per day of age
+# value_half = 10000
+# other_tier = 0.25 # a tier not listed below
+# [priority.tiers]
+# enterprise = 1.0
+# business = 0.8
+# team = 0.6
+# pro = 0.5
+# free = 0.1
 
 # Accounts to reply with. Secrets (token, password, client_secret, refresh_token, a
 # webhook's url and secret) are best kept out of this file: give `<key>_env`, the
@@ -291,13 +354,36 @@ EXAMPLE = """\
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
 
 [team]
-# The agents work can be assigned to (everyone who has opened scrm on this database
-# is known too).
-# agents = ["dana", "kate"]
+# Who mentions can be assigned to with `a` (agents already assigned some are offered too).
+# agents = ["kate", "dana", "lee"]
+# Give each new mention that no rule assigned to the agents who have scrm open, in
+# turn, passing over anyone with `cap` open mentions assigned already.
+# auto_assign = true
+# cap = 25
+# Your time zone for snoozes (`z`): `mon` is Monday here. Default: the system's.
+# timezone = "Europe/Berlin"
+# The hour a snooze to a day without a time (`mon`, `tomorrow`) ends.
+# day_start = 9
 # Opening the composer (r, R) or the escalate form (e) claims the mention: every
 # other terminal shows "✎ dana, 12s" until the form closes. A form with no key
 # pressed for this long stops claiming.
 # claim_idle = "10m"
+
+# Rules act on each new mention as it is stored, in the order written; each action
+# lands in the history as done by "rule:<name>". `scrm rules test` shows what each
+# would do to the mentions stored so far, without changing anything.
+# [[rules]]
+# name = "billing"
+# filter = 'refund OR invoice OR "charged twice"'   # the filter language of `/`
+# tag = ["billing"]
+# assign = "round-robin"                # or an agent of [team] agents
+# priority = "+20"                      # raised, up to 100
+# escalate = { team = "billing", priority = "P2", note = "money" }
+#
+# [[rules]]
+# name = "noise"
+# filter = "ch:rss giveaway"
+# done = true                           # or snooze = "2h"
 
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
@@ -330,12 +416,16 @@ _SECTIONS: dict[str, set[str]] = {
         "reply",
         "escalation",
         "teams",
+        "team",
         "watch",
         "sources",
-        "team",
+        "keys",
+        "views",
+        "rules",
+        "priority",
         *NETWORK_KEYS,
     },
-    "team": {"agents", "claim_idle"},
+    "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill"},
     "reply": {"done_on_send"},
     "escalation": {"sla"},
@@ -343,6 +433,7 @@ _SECTIONS: dict[str, set[str]] = {
     "demo": {"interval"},
     "ui": {"theme"},
     "matching": {"auto", "margin", "suggest"},
+    "team": {"agents", "auto_assign", "cap", "timezone", "day_start", "claim_idle"},
 }
 
 
@@ -359,7 +450,9 @@ class _File:
         """The line of `key = …` inside [section] (the top level for ""), else of its
         first `key =` anywhere (a key inside an inline table)."""
         current = ""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        # A key may be written bare or quoted ("billing & refunds" = ...).
+        quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+        pattern = re.compile(rf"^\s*(?:{quoted})\s*=")
         for number, line in enumerate(self.lines, 1):
             header = _HEADER.match(line)
             if header:
@@ -388,6 +481,57 @@ class _File:
     def at_header(self, section: str) -> str:
         line = self.header_line(section)
         return f"{self.source}, line {line}" if line else self.source
+
+    def line_in(self, section: str, dotted: str) -> int | None:
+        """The line of `a.b = …` in [section], however it is written: as a dotted key,
+        as a quoted one, or as `b = …` under a [section.a] header."""
+        head, _, last = dotted.rpartition(".")
+        tries = [(section, re.escape(dotted).replace(r"\.", r"\s*\.\s*"))]
+        tries.append((section, re.escape(f'"{dotted}"')))
+        if head:
+            tries.append((f"{section}.{head}", re.escape(last)))
+        for table, key in tries:
+            current = ""
+            for number, line in enumerate(self.lines, 1):
+                header = _HEADER.match(line)
+                if header:
+                    current = header.group(1).replace(" ", "")
+                elif current == table and re.match(rf"^\s*{key}\s*=", line):
+                    return number
+        return None
+
+    def items(self, section: str) -> list[tuple[int, int]]:
+        """The first and last line of each `[[section]]` table, in order (its own
+        sub-tables, `[section.key]`, belong to it)."""
+        opening = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        starts = [n for n, line in enumerate(self.lines, 1) if opening.match(line)]
+        found = []
+        for start in starts:
+            end = len(self.lines)
+            for number in range(start + 1, len(self.lines) + 1):
+                header = _HEADER.match(self.lines[number - 1])
+                if header and not header.group(1).replace(" ", "").startswith(f"{section}."):
+                    end = number - 1
+                    break
+            found.append((start, end))
+        return found
+
+    def in_item(self, section: str, index: int, key: str | None) -> str:
+        """Where `key` of the `index`th `[[section]]` table is written (`key = ...` or
+        `[section.key]`), else the table's header; the `section =` line for an inline
+        array of tables."""
+        items = self.items(section)
+        if index >= len(items):
+            return self.where(section)
+        start, end = items[index]
+        if key is not None:
+            setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            table = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*\]")
+            for number in range(start, end + 1):
+                line = self.lines[number - 1]
+                if setting.match(line) or table.match(line):
+                    return f"{self.source}, line {number}"
+        return f"{self.source}, line {start}"
 
     def unknown(self, where: str, name: str, known: Iterable[str]) -> None:
         # A key is the file's text: shown inert, whatever it holds.
@@ -475,6 +619,13 @@ def parse_config(text: str, source: str = "config") -> Config:
             f"[shortest, longest] seconds, {MIN_DEMO_INTERVAL_S:g} <= shortest <= longest"
         )
     done_on_send = get("reply", "done_on_send", bool)
+    auto_assign = get("team", "auto_assign", bool)
+    cap = get("team", "cap", int)
+    if cap is not None and cap < 1:
+        raise ConfigError(
+            f"{file.where('cap', 'team')}: 'team.cap' is {cap}; it must be 1 or more "
+            "(open mentions an agent may hold before round-robin passes them over)"
+        )
     networks: dict[str, dict[str, Any]] = {}
     for network in NETWORK_KEYS:
         table = data.get(network)
@@ -499,6 +650,8 @@ def parse_config(text: str, source: str = "config") -> Config:
                     f"of {', '.join(VISIBILITIES)}"
                 )
             networks[network] = {k: v for k, v in table.items() if k in sections[network]}
+    teams = _teams(data.get("teams", {}), file)
+    agents = _agents(get("team", "agents", object), file)
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
@@ -512,16 +665,178 @@ def parse_config(text: str, source: str = "config") -> Config:
         match_suggest=limits["suggest"],
         done_on_reply=True if done_on_send is None else done_on_send,
         networks=networks,
-        teams=_teams(data.get("teams", {}), file),
+        teams=teams,
         sla_s=_sla(data.get("escalation", {}).get("sla"), file),
         watch_terms=_watch_terms(get("watch", "terms", str), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
-        team_agents=_team_agents(get("team", "agents", list), file),
+        priority=_priority(data.get("priority"), file),
+        timezone=_timezone(get("team", "timezone", str), file),
+        day_start=_day_start(get("team", "day_start", int), file),
+        team_agents=agents,
+        auto_assign=bool(auto_assign),
+        assign_cap=cap,
+        rules=_rules(data.get("rules"), file, agents, [team.name for team in teams]),
+        keys=_keys(data.get("keys", {}), file),
+        views=_views(data.get("views", {}), file),
         claim_idle_s=_claim_idle(get("team", "claim_idle", (str, int, float)), file),
         source=source,
         warnings=tuple(file.warnings),
     )
+
+
+def _timezone(name: str | None, file: _File) -> str | None:
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when a file names one
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{file.where('timezone', 'team')}: 'team.timezone' is "
+            f'{sanitize.for_message(name)!r}, not a time zone (e.g. "Europe/Berlin", '
+            '"America/New_York", "UTC")'
+        ) from None
+    return name
+
+
+def _day_start(hour: int | None, file: _File) -> int:
+    if hour is None:
+        return 9
+    if not 0 <= hour <= 23:
+        raise ConfigError(
+            f"{file.where('day_start', 'team')}: 'team.day_start' is {hour}; it must be an "
+            "hour from 0 to 23"
+        )
+    return hour
+
+
+def _number(table: dict[str, Any], key: str, where: str, low: float, high: float) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: 'priority.{sanitize.for_message(key)}' is {value!r}; it must be a "
+            f"number from {low:g} to {high:g}"
+        )
+    return float(value)
+
+
+def _priority(table: Any, file: _File) -> PriorityWeights | None:
+    """[priority]: the points each input may add (together at most 100), the decay per
+    day, and the tiers' shares. Absent: the weights the database already holds."""
+    if not table:
+        return None  # nothing set (the example config's empty table): the database's
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.at_header('priority')}: [priority] must be a table")
+    defaults = PriorityWeights()
+    found: dict[str, Any] = {}
+    for key in (*PriorityWeights.INPUTS, "recency"):
+        value = _number(table, key, file.where(key, "priority"), 0, 100)
+        if value is not None:
+            found[key] = value
+    half = table.get("value_half")
+    if half is not None:
+        if isinstance(half, bool) or not isinstance(half, (int, float)) or half <= 0:
+            raise ConfigError(
+                f"{file.where('value_half', 'priority')}: 'priority.value_half' is {half!r}; "
+                "it must be an amount above 0"
+            )
+        found["value_half"] = float(half)
+    other = _number(table, "other_tier", file.where("other_tier", "priority"), 0, 1)
+    if other is not None:
+        found["other_tier"] = other
+    tiers = table.get("tiers")
+    if tiers is not None:
+        where = file.at_header("priority.tiers")
+        if not isinstance(tiers, dict):
+            raise ConfigError(f"{where}: 'priority.tiers' must be a table of tier = share")
+        shares = {}
+        for name, share in tiers.items():
+            if (
+                isinstance(share, bool)
+                or not isinstance(share, (int, float))
+                or not 0 <= share <= 1
+            ):
+                raise ConfigError(
+                    f"{file.where(name, 'priority.tiers')}: tier "
+                    f"{sanitize.for_message(name)!r} has share {share!r}; it must be a number "
+                    "from 0 to 1 (its part of the tier points)"
+                )
+            shares[name.strip().lower()] = float(share)
+        found["tiers"] = shares
+    weights = PriorityWeights(**{**_fields_of(defaults), **found})
+    total = sum(getattr(weights, key) for key in PriorityWeights.INPUTS)
+    if total > 100:
+        raise ConfigError(
+            f"{file.at_header('priority')}: the [priority] points add up to {total:g}; "
+            f"{' + '.join(PriorityWeights.INPUTS)} must be at most 100, so that a priority "
+            "reads as a share"
+        )
+    return weights
+
+
+def _fields_of(weights: PriorityWeights) -> dict[str, Any]:
+    return {f.name: getattr(weights, f.name) for f in fields(weights)}
+
+
+def _agents(names: object, file: _File) -> tuple[str, ...]:
+    """`[team] agents`: names as `--agent` takes them, each once."""
+    if names is None:
+        return ()
+    where = file.where("agents", "team")
+    if not isinstance(names, list):
+        raise ConfigError(
+            f'{where}: \'team.agents\' must be a list of names, like agents = ["kate", "dana"]'
+        )
+    for index, name in enumerate(names, start=1):
+        if not isinstance(name, str) or not name.strip():
+            shown = repr(name) if isinstance(name, str) else sanitize.for_message(name)
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} is {shown}; "
+                'it must be a name, like agents = ["kate", "dana"]'
+            )
+        if any(unicodedata.category(char)[0] == "C" for char in name):
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} ({sanitize.for_message(name)!r}) holds a "
+                "control character"
+            )
+        if len(name.strip()) > MAX_AGENT_NAME:
+            raise ConfigError(
+                f"{where}: 'team.agents' item {index} is longer than {MAX_AGENT_NAME} characters"
+            )
+    return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _rules(
+    tables: object, file: _File, agents: Sequence[str], teams: Sequence[str]
+) -> tuple[Rule, ...]:
+    """`[[rules]]`, each checked; a bad one is a ConfigError at the line of its mistake."""
+    if tables is None:
+        return ()
+    if not isinstance(tables, list):
+        raise ConfigError(
+            f"{file.at_header('rules')}: rules are written [[rules]] (two brackets), one "
+            "table per rule"
+        )
+    rules: list[Rule] = []
+    for index, table in enumerate(tables):
+        try:
+            rule = parse_rule(
+                table, index + 1, agents=agents, teams=teams, durations=parse_duration
+            )
+        except RuleError as error:
+            raise ConfigError(f"{file.in_item('rules', index, error.key)}: {error}") from None
+        if any(other.name == rule.name for other in rules):
+            raise ConfigError(
+                f"{file.in_item('rules', index, 'name')}: two rules are named "
+                f"{sanitize.for_message(rule.name)!r}; each needs its own name (the history "
+                "names the rule that acted)"
+            )
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _watch_terms(terms: str | None, file: _File) -> str | None:
@@ -536,28 +851,24 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     return terms
 
 
-def _team_agents(names: list[Any] | None, file: _File) -> tuple[str, ...]:
-    """Agent names: each a short single line, given once."""
-    if names is None:
-        return ()
-    where = file.where("agents", "team")
-    seen: list[str] = []
-    for index, name in enumerate(names, 1):
-        problem = None
-        if not isinstance(name, str) or not name.strip():
-            problem = "must be a name (a non-empty string)"
-        elif name != name.strip() or any(not c.isprintable() for c in name):
-            problem = "must not hold control characters or start or end with a space"
-        elif len(name) > MAX_AGENT_NAME:
-            problem = f"is longer than {MAX_AGENT_NAME} characters"
-        elif name in seen:
-            problem = "is listed twice"
-        if problem is not None:
-            raise ConfigError(
-                f"{where}: 'team.agents' entry {index} ({sanitize.for_message(name)}) {problem}"
-            )
-        seen.append(name)
-    return tuple(seen)
+def _views(table: Any, file: _File) -> tuple[View, ...]:
+    """[views]: each `name = "filter"` a view the whole team gets, in the file's order."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('views')}: [views] must be a table")
+    views = []
+    seen: set[str] = set()
+    for name, source in table.items():
+        where = f"{file.where(name, 'views')}: 'views.{sanitize.for_message(name)}'"
+        if not isinstance(source, str):
+            raise ConfigError(f'{where} must be a filter in quotes, like "ch:hn is:unread"')
+        problem = name_problem(name) or filter_problem(source)
+        if not problem and name.casefold() in seen:
+            problem = "another view has this name (names are matched in any case)"
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+        seen.add(name.casefold())
+        views.append(View(name, source.strip()))
+    return tuple(views)
 
 
 def _claim_idle(value: str | float | None, file: _File) -> float:
@@ -693,6 +1004,28 @@ def _sources(table: Any, file: _File) -> dict[str, SourceConfig]:
 
 _FEED_KEYS = ("name", "url", "filter")
 _HOOK_KEYS = ("kind", "name", "url", "url_env", "secret", "secret_env")
+
+
+def _keys(table: Any, file: _File, prefix: str = "") -> tuple[KeySetting, ...]:
+    """[keys] as written: `inbox.reply = "ctrl+r"` is a table in TOML ({inbox: {reply:
+    …}}), so the binding id is the path to each string."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('keys')}: [keys] must be a table")
+    settings: list[KeySetting] = []
+    for name, value in table.items():
+        binding = f"{prefix}{name}"
+        if isinstance(value, dict):
+            settings += _keys(value, file, f"{binding}.")
+            continue
+        line = file.line_in("keys", binding)
+        where = f"{file.source}, line {line}" if line else file.at_header("keys")
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{where}: 'keys.{sanitize.for_message(binding)}' must be a string of key "
+                'names, e.g. "ctrl+r" (or "r,f5" for two keys)'
+            )
+        settings.append(KeySetting(binding, value, where, line or 0))
+    return tuple(sorted(settings, key=lambda setting: setting.line))
 
 
 def _teams(table: Any, file: _File) -> tuple[Team, ...]:

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from scrm_tui.core.priority import UNSCORED_RANK
+
 
 class Channel(StrEnum):
     """Networks a mention can come from."""
@@ -30,6 +32,13 @@ NETWORK_NAMES: dict[str, str] = {
     "rss": "RSS",
     "x": "X",
 }
+
+
+class Order(StrEnum):
+    """How the inbox list is sorted (`o` switches)."""
+
+    NEWEST = "newest"  # newest first
+    PRIORITY = "priority"  # highest priority now first (core/priority.py)
 
 
 class Status(StrEnum):
@@ -94,6 +103,8 @@ class MentionIn:
     in_reply_to: str | None = None
     root: str | None = None  # the thread's first post, where the network says
     matched: str | None = None  # which watch term this mention matched
+    points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
+    hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
 
 
 class NewMention(NamedTuple):
@@ -122,6 +133,8 @@ class NewMention(NamedTuple):
     root: str | None = None
     matched: str | None = None
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
+    points: int | None = None
+    hashtags: tuple[str, ...] = ()  # normalised: the text's and the network's
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,7 @@ class MentionRow:
     claimed_by: str | None = None  # an agent answering or escalating it now (live claim)
     claimed_ms: int | None = None  # since when
     claimed_kind: str | None = None  # reply, post or escalate
+    priority_rank: int | None = None  # the key of the priority order (core/priority.py)
 
     @property
     def suggested(self) -> bool:
@@ -161,6 +175,12 @@ class MentionRow:
     @property
     def sort_key(self) -> tuple[int, int]:
         """Position in the stream: newest first, ties broken by arrival."""
+        return (self.created_ms, self.id)
+
+    def key_in(self, order: Order) -> tuple[int, int]:
+        """Position in a list sorted by `order` (larger first)."""
+        if order is Order.PRIORITY:
+            return (UNSCORED_RANK if self.priority_rank is None else self.priority_rank, self.id)
         return (self.created_ms, self.id)
 
     @property
@@ -198,6 +218,10 @@ class MentionDetail:
     match_score: float | None = None  # the matcher's score, for an automatic link
     matched: str | None = None  # the watch term that brought this mention in
     full_length: int | None = None  # characters of the whole text, when `text` is cut
+    points: int | None = None  # HN points or Reddit score, when the network gave them
+    customer_value: float | None = None  # the customer's lifetime value
+    priority_why: str | None = None  # `P87: enterprise customer · negative · …`
+    snoozed_shown: str | None = None  # until when, in the agent's zone: `Mon 7 Dec 09:00 …`
 
 
 @dataclass(frozen=True)
@@ -214,6 +238,7 @@ class CustomerIn:
     notes: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
     identities: tuple[tuple[Channel, str], ...] = ()
+    tags: tuple[str, ...] = ()  # checked (core.tags); an import adds them, never removes
 
 
 @dataclass(frozen=True)
@@ -304,6 +329,7 @@ class Escalation:
     author_handle: str | None = None
     customer_name: str | None = None
     snippet: str | None = None
+    mentions: int = 1  # how many mentions it names (`e` on a selection); the above first
     deliveries: tuple[tuple[str, str, str | None], ...] = ()  # (target, state, error)
 
 

@@ -101,6 +101,7 @@ class EscalationNotice:
     author_handle: str | None = None
     author_name: str | None = None
     customer_name: str | None = None
+    mentions: int = 1  # how many mentions it names (`e` on a selection): the one above first
 
 
 class SendError(Exception):

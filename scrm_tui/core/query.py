@@ -1,228 +1,351 @@
-"""The inbox filter language typed after `/`.
+"""The inbox filter language typed after `/`, also used by views, rules and exports.
+
+Terms next to each other must all hold; `OR` (upper case, as in Gmail) between two
+terms wants either, and binds tighter than the space: `kestrel sync OR outage` is
+kestrel and (sync or outage). Parentheses group, and a leading `-` turns any term or
+group around: `-(sync OR outage)`.
 
 Free words match the mention text (full-text, prefix, diacritics ignored);
-`"quoted phrases"` match exactly. Keys narrow the list:
-
-    is:open  is:done  is:unread  is:read
-    channel:mastodon,bsky        (short names: mast, bsky, hn, reddit, gh, rss)
-    sentiment:neg                (pos, neu, neg; also is:negative...)
-    from:kate                    (author handle or name contains)
-
-A leading `-` turns any term or key around: `-android`, `-"sync is broken"`,
-`-ch:hn`, `-s:neg`, `-from:kate`, `-is:done`. A `key:value` whose key is not one of
-these is searched as text, so URLs and times ("10:30") still work as words.
+`"quoted phrases"` match exactly; `#kestrel` only posts carrying that hashtag;
+symbols without letters (an emoji, `!!!`) match as typed. `key:value` narrows by
+what is known of the mention and its author (see core/query_values.py for each key).
+A `word:` that is not a key is a mistake to explain, never text to search; URLs
+(`https://…`) and times (`10:30`) are text, since what comes before their `:` is not
+a plain word.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from scrm_tui.core.models import Channel, SentimentLabel, Status
+from scrm_tui.core import hashtags, sanitize
+from scrm_tui.core.query_terms import (
+    And,
+    Hashtag,
+    Literal,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Snoozed,
+    Word,
+)
+from scrm_tui.core.query_values import (
+    CHANNEL_ALIASES,
+    KEYS,
+    SENTIMENT_ALIASES,
+    QueryError,
+    Value,
+    key_term,
+)
 
-CHANNEL_ALIASES: dict[str, Channel] = {
-    **{c.value: c for c in Channel},
-    "mast": Channel.MASTODON,
-    "masto": Channel.MASTODON,
-    "bsky": Channel.BLUESKY,
-    "hn": Channel.HACKERNEWS,
-    "rd": Channel.REDDIT,
-    "gh": Channel.GITHUB,
-    "twitter": Channel.X,
-}
+__all__ = [
+    "CHANNEL_ALIASES",
+    "KEYS",
+    "SENTIMENT_ALIASES",
+    "Query",
+    "QueryError",
+    "both",
+    "fts_expression",
+    "parse",
+]
 
-SENTIMENT_ALIASES: dict[str, SentimentLabel] = {
-    "pos": SentimentLabel.POSITIVE,
-    "positive": SentimentLabel.POSITIVE,
-    "neu": SentimentLabel.NEUTRAL,
-    "neutral": SentimentLabel.NEUTRAL,
-    "neg": SentimentLabel.NEGATIVE,
-    "negative": SentimentLabel.NEGATIVE,
-}
-
-KEYS = ("is", "channel", "ch", "sentiment", "s", "from")
-
-
-class QueryError(ValueError):
-    """The filter cannot be understood; the message is shown under the input."""
+# What can be a key: a plain word of ASCII letters before the first `:`.
+_KEY = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_KEY_NAMES = "is, ch, s, from, tag, assignee, customer, tier, followers, prio, after, before"
+_STOPS = frozenset('"()')
 
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed filter. The empty Query matches everything."""
+    """A parsed filter: its syntax tree (None matches everything) and what was typed."""
 
-    words: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
-    excluded: tuple[str, ...] = ()  # words and phrases to leave out
-    literals: tuple[str, ...] = ()  # no letters or digits (emoji, "!!!"): substring match
-    status: Status | None = None
-    unread: bool | None = None
-    channels: frozenset[Channel] = field(default_factory=frozenset)
-    sentiments: frozenset[SentimentLabel] = field(default_factory=frozenset)
-    authors: tuple[str, ...] = ()
-    # What a leading `-` leaves out. Each narrows on its own: `ch:bsky -ch:hn` is bsky.
-    not_literals: tuple[str, ...] = ()
-    not_channels: frozenset[Channel] = field(default_factory=frozenset)
-    not_sentiments: frozenset[SentimentLabel] = field(default_factory=frozenset)
-    not_authors: tuple[str, ...] = ()
+    root: Node | None = None
     source: str = ""
 
     @property
     def is_empty(self) -> bool:
-        return self == Query(source=self.source)
+        return self.root is None
+
+    @property
+    def shows_snoozed(self) -> bool:
+        """The filter names is:snoozed, so snoozed mentions are not left out."""
+        return any(isinstance(node, Snoozed) for node in walk(self.root))
+
+    def conjuncts(self) -> tuple[Node, ...]:
+        """The terms that must all hold (the top level of the filter)."""
+        if self.root is None:
+            return ()
+        return self.root.parts if isinstance(self.root, And) else (self.root,)
 
     def fts_match(self) -> str | None:
-        """An FTS5 MATCH expression for the positive text terms, or None.
+        """An FTS5 MATCH expression for the terms that must hold and that full-text
+        search alone can answer, or None.
 
         Every term is a quoted FTS5 string, so user input can never be read as FTS
         syntax (AND, NEAR, column filters, unbalanced quotes).
         """
-        parts = [f"{_fts_string(word)}*" for word in self.words]
-        parts += [_fts_string(phrase) for phrase in self.phrases]
+        parts = [e for part in self.conjuncts() if (e := fts_expression(part)) is not None]
         return " AND ".join(parts) if parts else None
 
     def fts_excluded(self) -> str | None:
-        """An FTS5 expression matching the texts to leave out, or None."""
-        if not self.excluded:
-            return None
-        return " OR ".join(_fts_string(word) for word in self.excluded)
+        """An FTS5 expression matching the texts a top-level `-` leaves out, or None."""
+        parts = [
+            e
+            for part in self.conjuncts()
+            if isinstance(part, Not) and (e := fts_expression(part.part)) is not None
+        ]
+        return " OR ".join(parts) if parts else None
+
+
+def walk(node: Node | None) -> Iterator[Node]:
+    """Every node of a tree, parents first."""
+    if node is None:
+        return
+    yield node
+    if isinstance(node, (And, Or)):
+        for part in node.parts:
+            yield from walk(part)
+    elif isinstance(node, Not):
+        yield from walk(node.part)
+
+
+def both(first: Query, second: Query) -> Query:
+    """Mentions matching both filters (a list's filter and a search within it)."""
+    if first.root is None or second.root is None:
+        return first if second.root is None else second
+    return Query(_join(And, [first.root, second.root]), f"({first.source}) ({second.source})")
+
+
+# ---------------------------------------------------------------- full-text
 
 
 def _fts_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _has_word_chars(term: str) -> bool:
-    return any(ch.isalnum() for ch in term)
+def fts_expression(node: Node) -> str | None:
+    """The FTS5 expression for `node` if full-text search alone can answer it (words
+    and phrases under AND, OR and a `-` beside a kept term), else None. Compound
+    expressions come in parentheses, so they can be put together as they are."""
+    if isinstance(node, Word):
+        return _fts_string(node.text) + "*"
+    if isinstance(node, Phrase):
+        return _fts_string(node.text)
+    if isinstance(node, Or):
+        parts = [fts_expression(part) for part in node.parts]
+        if any(part is None for part in parts):
+            return None
+        return "(" + " OR ".join(parts) + ")"  # type: ignore[arg-type]
+    if isinstance(node, And):
+        kept, left_out = [], []
+        for part in node.parts:
+            if isinstance(part, Not):
+                left_out.append(fts_expression(part.part))
+            else:
+                kept.append(fts_expression(part))
+        if not kept or None in kept or None in left_out:
+            return None
+        expression = "(" + " AND ".join(kept) + ")"  # type: ignore[arg-type]
+        if left_out:
+            expression = f"({expression} NOT ({' OR '.join(left_out)}))"  # type: ignore[arg-type]
+        return expression
+    return None
+
+
+# ---------------------------------------------------------------- reading the text
 
 
 @dataclass(frozen=True)
-class Token:
-    text: str
-    quoted: bool = False  # `"..."`: a phrase, never a key
-    negated: bool = False  # `-"..."`; an unquoted token keeps its `-` in `text`
+class _Token:
+    kind: str  # "(", ")", "-", "OR" or "term"
+    start: int
+    end: int
+    text: str = ""
+    quoted: bool = False  # a `"phrase"`, never a key
+    value: Value | None = None  # `key:"a quoted value"`
 
 
-def tokenize(source: str) -> list[Token]:
-    """Split on whitespace; `"..."` is one token, and `-"..."` one negated token.
+def _has_word_chars(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _tokens(source: str) -> list[_Token]:
+    """Split what was typed into terms, parentheses, `-` and `OR`.
 
     Only double quotes group, so apostrophes in words ("don't") are plain text. A
     quote left open while typing runs to the end instead of being an error.
     """
-    tokens: list[Token] = []
+    tokens: list[_Token] = []
     i, n = 0, len(source)
     while i < n:
         char = source[i]
         if char.isspace():
             i += 1
-        elif char == '"' or (char == "-" and source.startswith('"', i + 1)):
-            negated = char == "-"
-            start = i + 1 + negated
-            close = source.find('"', start)
-            stop = n if close < 0 else close
-            tokens.append(Token(source[start:stop], quoted=True, negated=negated))
-            i = stop + 1
+        elif char in "()":
+            tokens.append(_Token(char, i, i + 1))
+            i += 1
+        elif char == "-" and i + 1 < n and not source[i + 1].isspace() and source[i + 1] != ")":
+            tokens.append(_Token("-", i, i + 1))
+            i += 1
+        elif char == '"':
+            text, stop = _quoted(source, i)
+            tokens.append(_Token("term", i, stop, text, quoted=True))
+            i = stop
         else:
             j = i
-            while j < n and not source[j].isspace() and source[j] != '"':
+            while j < n and not source[j].isspace() and source[j] not in _STOPS:
                 j += 1
-            tokens.append(Token(source[i:j]))
+            word = source[i:j]
+            key = _KEY.fullmatch(word)
+            if key and not key.group(2) and source.startswith('"', j):
+                # `customer:"Acme AB"`: the quotes hold a value with spaces.
+                value, stop = _quoted(source, j)
+                found = Value(key.group(1).lower(), value, j + 1)
+                tokens.append(_Token("term", i, stop, word + value, value=found))
+                i = stop
+                continue
+            after_not = bool(tokens) and tokens[-1].kind == "-" and tokens[-1].end == i
+            kind = "OR" if word == "OR" and not after_not else "term"
+            tokens.append(_Token(kind, i, j, word))
             i = j
     return tokens
 
 
+def _quoted(source: str, start: int) -> tuple[str, int]:
+    """The text of the quotes opening at `start`, and where reading goes on (after
+    the closing quote, or at the end if none closes them yet)."""
+    close = source.find('"', start + 1)
+    if close < 0:
+        return source[start + 1 :], len(source)
+    return source[start + 1 : close], close + 1
+
+
+class _Parser:
+    """Recursive descent over the tokens:
+
+    filter  := all
+    all     := either*              (terms side by side: all must hold)
+    either  := unary ("OR" unary)*
+    unary   := "-" unary | "(" all ")" | term
+    """
+
+    def __init__(self, tokens: list[_Token]):
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def filter(self) -> Node | None:
+        node = self.all()
+        extra = self.peek()
+        if extra is not None:  # only a `)` stops `all` at the top
+            raise QueryError("unbalanced ')': no '(' before it", extra.start)
+        return node
+
+    def all(self) -> Node | None:
+        parts: list[Node] = []
+        while (token := self.peek()) is not None and token.kind != ")":
+            if token.kind == "OR":
+                raise QueryError("OR needs a term before it", token.start, 2)
+            node = self.either()
+            if node is not None:
+                parts.append(node)
+        return _join(And, parts)
+
+    def either(self) -> Node | None:
+        operands = [self.unary()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            after = self.peek()
+            if after is None or after.kind in (")", "OR"):
+                raise QueryError("OR needs a term after it", token.start, 2)
+            operands.append(self.unary())
+        if len(operands) == 1:
+            return operands[0]
+        if any(operand is None for operand in operands):
+            return None  # an empty phrase matches everything, and so does "it OR x"
+        return _join(Or, [operand for operand in operands if operand is not None])
+
+    def unary(self) -> Node | None:
+        token = self.take()
+        if token.kind == "-":
+            part = self.unary()
+            if part is None:
+                return None
+            return part.part if isinstance(part, Not) else Not(part)
+        if token.kind == "(":
+            inside = self.all()
+            close = self.peek()
+            if close is None:
+                raise QueryError("unbalanced '(': no ')' closes it", token.start)
+            self.take()
+            if inside is None and close.start == token.end:
+                raise QueryError("empty parentheses", token.start, 2)
+            return inside
+        return _term(token)
+
+
+def _join(kind: type[And] | type[Or], parts: list[Node]) -> Node | None:
+    """AND or OR of `parts`, flattening nested ones of the same kind."""
+    flat: list[Node] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, kind) else (part,))
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else kind(tuple(flat))
+
+
+def _term(token: _Token) -> Node | None:
+    if token.value is not None:
+        return _key(token.value, token)
+    text = token.text
+    if token.quoted:
+        phrase = text.strip()
+        if not phrase:
+            return None
+        return Phrase(phrase) if _has_word_chars(phrase) else Literal(phrase)
+    key = _KEY.fullmatch(text)
+    if key and not key.group(2).startswith("//"):  # `https://…` is text
+        name = key.group(1).lower()
+        return _key(Value(name, key.group(2), token.start + len(name) + 1), token)
+    if text.startswith("#") and len(text) > 1:
+        body = text[1:]
+        if hashtags.is_hashtag(body):
+            return Hashtag(hashtags.normal(body))
+        if _has_word_chars(body):
+            shown = sanitize.for_message(text, 40)
+            raise QueryError(
+                f"'{shown}' is not a hashtag (letters, digits and _, with a letter); "
+                "quote it to search the text",
+                token.start,
+                len(text),
+            )
+    return Word(text) if _has_word_chars(text) else Literal(text)
+
+
+def _key(value: Value, token: _Token) -> Node:
+    if value.key not in KEYS:
+        shown = sanitize.for_message(value.key, 30)
+        raise QueryError(
+            f"unknown key '{shown}:' (keys: {_KEY_NAMES}); quote it to search the text",
+            token.start,
+            len(value.key) + 1,
+        )
+    if not value.text.strip():
+        raise QueryError(f"'{value.key}:' needs a value", token.start, len(value.key) + 1)
+    return key_term(value)
+
+
 def parse(source: str) -> Query:
-    """Parse what the user typed. Raises QueryError with a message for people."""
-    # Each list has a kept side [0] and a left-out side [1], picked by a leading `-`.
-    texts: tuple[list[str], list[str]] = ([], [])  # words, phrases (kept) / excluded
-    literals: tuple[list[str], list[str]] = ([], [])
-    channels: tuple[set[Channel], set[Channel]] = (set(), set())
-    sentiments: tuple[set[SentimentLabel], set[SentimentLabel]] = (set(), set())
-    authors: tuple[list[str], list[str]] = ([], [])
-    words: list[str] = []
-    status: Status | None = None
-    unread: bool | None = None
-
-    for token in tokenize(source):
-        if token.quoted:
-            phrase = token.text.strip()
-            if phrase:
-                side = texts if _has_word_chars(phrase) else literals
-                side[token.negated].append(phrase)
-            continue
-        negated = token.text.startswith("-") and len(token.text) > 1
-        body = token.text[1:] if negated else token.text
-        key, sep, value = body.partition(":")
-        key = key.lower()
-        if sep and key in KEYS and value:
-            value = value.lower()
-            if key == "is":
-                status, unread = _apply_is(value, negated, status, unread, sentiments[negated])
-            elif key in ("channel", "ch"):
-                channels[negated].update(_channel(name) for name in value.split(","))
-            elif key in ("sentiment", "s"):
-                sentiments[negated].update(_sentiment(name) for name in value.split(","))
-            elif key == "from":
-                authors[negated].append(value.lstrip("@"))
-            continue
-        if sep and key in KEYS and not value:
-            raise QueryError(f"'{key}:' needs a value")
-        if not _has_word_chars(body):
-            literals[negated].append(body)
-        elif negated:
-            texts[True].append(body)
-        else:
-            words.append(body)
-
-    return Query(
-        words=tuple(words),
-        phrases=tuple(texts[False]),
-        excluded=tuple(texts[True]),
-        literals=tuple(literals[False]),
-        status=status,
-        unread=unread,
-        channels=frozenset(channels[False]),
-        sentiments=frozenset(sentiments[False]),
-        authors=tuple(authors[False]),
-        not_literals=tuple(literals[True]),
-        not_channels=frozenset(channels[True]),
-        not_sentiments=frozenset(sentiments[True]),
-        not_authors=tuple(authors[True]),
-        source=source.strip(),
-    )
-
-
-def _channel(name: str) -> Channel:
-    channel = CHANNEL_ALIASES.get(name)
-    if channel is None:
-        known = ", ".join(sorted({c.value for c in Channel}))
-        raise QueryError(f"unknown channel '{name}' (try {known})")
-    return channel
-
-
-def _sentiment(name: str) -> SentimentLabel:
-    label = SENTIMENT_ALIASES.get(name)
-    if label is None:
-        raise QueryError(f"unknown sentiment '{name}' (pos, neu or neg)")
-    return label
-
-
-def _apply_is(
-    value: str,
-    negated: bool,
-    status: Status | None,
-    unread: bool | None,
-    sentiments: set[SentimentLabel],
-) -> tuple[Status | None, bool | None]:
-    """`is:` sets a state, or (is:negative...) adds to the sentiments on its side."""
-    if value in ("open", "done"):
-        wanted = Status(value)
-        if negated:
-            wanted = Status.DONE if wanted is Status.OPEN else Status.OPEN
-        return wanted, unread
-    if value in ("unread", "new", "read"):
-        want_unread = value != "read"
-        return status, (not want_unread) if negated else want_unread
-    if value in SENTIMENT_ALIASES:
-        sentiments.add(SENTIMENT_ALIASES[value])
-        return status, unread
-    raise QueryError(f"unknown 'is:{value}' (try is:open, is:done, is:unread, is:read)")
+    """Parse what the user typed. Raises QueryError with a message for people and
+    the position of the part that is wrong."""
+    return Query(_Parser(_tokens(source)).filter(), source.strip())

@@ -8,9 +8,10 @@ import re
 import sys
 from typing import Any
 
-from scrm_tui.core import sanitize
+from scrm_tui.core import hashtags, sanitize
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
+from scrm_tui.core.tags import TagError, check_tags
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
 MAX_ID_LENGTH = 1024  # ids, handles and the watch term: far beyond any network's own
@@ -124,11 +125,12 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
     author = mention.author
     home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
     text = mention.text
+    shown = shown_text(text)
     return NewMention(
         mention.channel.value,
         mention.external_id,
         mention.url,
-        shown_text(text),
+        shown,
         to_ms(mention.created_at),
         mention.in_reply_to,
         sentiment.compound,
@@ -143,6 +145,8 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         mention.root,
         mention.matched,
         text if len(text) > TEXT_LIMIT else None,
+        mention.points,
+        hashtags.of(shown, mention.hashtags),
     )
 
 
@@ -205,6 +209,12 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         url=_string(author_obj, "url", required=False, where="author.", limit=MAX_URL_LENGTH),
     )
 
+    points = obj.get("points")
+    if points is not None and (
+        isinstance(points, bool) or not isinstance(points, int) or points > SQLITE_MAX_INT
+    ):
+        raise RecordError(f"'points' must be a whole number (at most {SQLITE_MAX_INT:,})")
+
     return MentionIn(
         channel=channel,
         external_id=external_id,
@@ -215,10 +225,21 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         in_reply_to=_identifier(obj, "in_reply_to", required=False),
         root=_identifier(obj, "root", required=False),
         matched=_string(obj, "matched", required=False, limit=MAX_ID_LENGTH),
+        points=points,
     )
 
 
-CUSTOMER_FIELDS = ("id", "name", "email", "company", "phone", "tier", "lifetime_value", "notes")
+CUSTOMER_FIELDS = (
+    "id",
+    "name",
+    "email",
+    "company",
+    "phone",
+    "tier",
+    "lifetime_value",
+    "notes",
+    "tags",
+)
 # Written by `scrm export customers` for reference, never read back: the internal id of
 # one database means another customer (or none) in the next.
 EXPORT_ONLY_FIELDS = ("scrm_id",)
@@ -256,6 +277,22 @@ def _lifetime_value(value: object) -> float | None:
     if not (isinstance(amount, int) or math.isfinite(amount)) or abs(amount) > MAX_AMOUNT:
         raise RecordError(f"'lifetime_value' is not an amount up to {MAX_AMOUNT:,}")
     return float(amount)
+
+
+def _customer_tags(value: object) -> tuple[str, ...]:
+    """`vip; beta` (or `vip beta`) in a cell, or a JSON list of names."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        words = [word for word in HANDLE_SEPARATORS.split(repair_text(value)) if word]
+    elif isinstance(value, list) and all(isinstance(word, str) for word in value):
+        words = [repair_text(word) for word in value]
+    else:
+        raise RecordError("'tags' must be names separated by ';' or a list of names")
+    try:
+        return check_tags(words)
+    except TagError as error:
+        raise RecordError(f"'tags': {error}") from None
 
 
 def parse_customer(obj: object) -> CustomerIn:
@@ -300,6 +337,7 @@ def parse_customer(obj: object) -> CustomerIn:
 
     return CustomerIn(
         name=" ".join(repair_text(name).split()),
+        tags=_customer_tags(row.get("tags")),
         external_id=text("id"),
         email=email,
         company=text("company"),

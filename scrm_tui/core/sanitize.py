@@ -14,11 +14,15 @@ start an escape sequence, reorder the line, or hide characters:
   terminals disagree about their width; in handles they are revealed as ``�``
   so an impersonation like ``kestrel\\u200bapp`` is visible.
 - Runs of combining marks are capped, so "zalgo" text cannot smear over lines.
+
+A URL from a stranger becomes a hyperlink (OSC 8) or a clipboard entry only through
+`link`, which lets nothing but a plain http(s) address through.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import quote, urlsplit
 
 REPLACEMENT = "\ufffd"
 MAX_COMBINING = 3
@@ -150,3 +154,34 @@ def for_message(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
+
+
+LINK_MAX = 2048  # longer than any real post's address; terminals cap OSC 8 near here
+_VISIBLE = ("L", "M", "N", "P", "S")  # letters, marks, numbers, punctuation, symbols
+
+
+def link(url: str | None) -> str | None:
+    """`url` made safe to hand to the terminal as a hyperlink target (OSC 8) or to put
+    on the clipboard; None when it cannot be: show it as text only.
+
+    The target goes into an escape sequence verbatim, and a copied URL may be pasted
+    into a shell. So: http or https with an ASCII host; no space, control character,
+    escape, C1 code or invisible format character anywhere; not absurdly long. Letters
+    of other scripts in the path (a feed's `/wiki/Café`) are percent-encoded, as a
+    browser does; the link text stays as written."""
+    if not url or len(url) > LINK_MAX:
+        return None
+    if not url.isascii():
+        if not all(c.isascii() or unicodedata.category(c)[0] in _VISIBLE for c in url):
+            return None
+        url = "".join(c if c.isascii() else quote(c) for c in url)
+    if not all("!" <= char <= "~" for char in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or "%" in parts.netloc:
+        return None
+    return url

@@ -320,6 +320,9 @@ class Collector:
             return False
         self._leased = True  # from here a long backfill renews between its pages
         self._start(await self.due())
+        # Snoozes that came due wake here too, so they do with no inbox open (a read
+        # each tick; the write only when one is due).
+        await self.inbox.snoozes.wake_due()
         return self.holding
 
     async def release(self) -> None:

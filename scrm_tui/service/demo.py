@@ -142,3 +142,6 @@ DEMO_TEAMS = (
     Team("engineering", "Bugs, outages, sync"),
     Team("product", "Feature requests and feedback"),
 )
+
+# Colleagues to assign demo mentions to (`a`) when the config names none.
+DEMO_AGENTS = ("dana", "lee", "priya", "sam")

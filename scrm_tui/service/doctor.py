@@ -94,8 +94,8 @@ def _write_new(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class Check:
-    """One finding: `area` (config, watch, db, source, account, webhook), how it went,
-    and a short message that is safe to print (no secret, no control character)."""
+    """One finding: `area` (config, watch, rules, db, source, account, webhook), how it
+    went, and a short message that is safe to print (no secret, no control character)."""
 
     area: str
     state: str
@@ -169,9 +169,12 @@ async def diagnose(
     client: httpx.AsyncClient | None = None,
     timeout_s: float = TIMEOUT_S,
     on_check: Callable[[Check], None] | None = None,
+    check_keys: Callable[[Config], tuple[list[str], list[str]]] | None = None,
 ) -> Diagnosis:
     """Check everything `scrm watch` and replying depend on; `on_check` hears each
-    finding as soon as it is known (the network checks come last, together)."""
+    finding as soon as it is known (the network checks come last, together).
+    `check_keys` checks [keys] (errors, warnings): which bindings exist is the UI's to
+    say, so the caller that has the UI passes it."""
     env = os.environ if env is None else env
     result = Diagnosis()
     creds = Credentials()
@@ -194,13 +197,31 @@ async def diagnose(
         config = load_config(path)
     except ConfigError as error:
         result.unusable = True
-        area = "watch" if re.search(r"\.terms'", str(error)) else "config"
+        area = "config"
+        if re.search(r"\.terms'", str(error)):
+            area = "watch"
+        elif re.search(r": 'views\.", str(error)):
+            area = "views"
+        elif re.search(r"line \d+: rules? ", str(error)):
+            area = "rules"
         report(area, FAIL, str(error))
         return result
     report("config", OK, str(path))
     for warning in config_warnings(config):
         report("config", WARN, warning)
+    if check_keys is not None and config.keys:
+        errors, warnings = check_keys(config)
+        for problem in errors:
+            report("keys", FAIL, problem)
+        for problem in warnings:
+            report("keys", WARN, problem)
+        if not errors and not warnings:
+            report("keys", OK, f"{len(config.keys)} of your own in [keys]")
     _watch(config, path, report)
+    if config.views:
+        names = ", ".join(view.name for view in config.views)
+        report("views", OK, f"{len(config.views)} for the team: {names}")
+    _rules(config, report)
     for state, message in await _database(db_path or config.db or default_db()):
         report("db", state, message)
 
@@ -237,6 +258,15 @@ def _watch(config: Config, path: Path, report: Report) -> None:
     if sources and all(s.terms for s in sources):
         return  # every source has its own
     report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+
+
+def _rules(config: Config, report: Report) -> None:
+    if config.rules:
+        names = ", ".join(rule.name for rule in config.rules)
+        report("rules", OK, f"{len(config.rules)} in order: {names}")
+    if config.auto_assign:
+        cap = f", at most {config.assign_cap} open each" if config.assign_cap else ""
+        report("rules", OK, f"auto-assign: new mentions round-robin among agents present{cap}")
 
 
 async def _database(path: Path) -> list[tuple[str, str]]:

@@ -7,11 +7,13 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from scrm_tui.core.config import DEFAULT_SLA_S, Team
 from scrm_tui.core.models import PRIORITIES, Escalation
 from scrm_tui.core.outgoing import EscalationNotice
 from scrm_tui.service.credentials import Credentials
+from scrm_tui.store.bulk_changes import WITHDRAWN, EscalateChange
 from scrm_tui.store.escalations import Delivery, EscalationStore
 from scrm_tui.store.mentions import MentionStore
 
@@ -83,9 +85,11 @@ class Escalations:
         priority: str,
         note: str,
         mention_id: int | None,
+        mentions: int = 1,
     ) -> EscalationNotice:
         detail = await self.mentions.detail(mention_id, self.agent) if mention_id else None
         return EscalationNotice(
+            mentions=mentions,
             escalation_id=escalation_id,
             event=event,
             team=team,
@@ -108,12 +112,53 @@ class Escalations:
             for hook in self.creds.hooks.get(team, [])
         ]
 
-    async def escalate(self, mention_id: int | None, team: str, priority: str, note: str) -> int:
+    def check(self, team: str, priority: str) -> None:
+        """EscalationRefused unless `team` is in the config and `priority` is known."""
         if team not in {t.name for t in self.policy.teams}:
             known = ", ".join(t.name for t in self.policy.teams) or "none: add [teams.<name>]"
             raise EscalationRefused(f"no team '{team}' in the config (teams: {known})")
         if priority not in PRIORITIES:
             raise EscalationRefused(f"priority must be one of {', '.join(PRIORITIES)}")
+
+    async def group_change(
+        self, first: int, total: int, team: str, priority: str, note: str
+    ) -> EscalateChange:
+        """One escalation naming `total` mentions, the team told once about the first
+        (and how many there are): the bulk change `e` writes."""
+        self.check(team, priority)
+        draft = await self._notice(0, "opened", team, priority, note.strip(), first, total)
+
+        def opened(escalation_id: int) -> Sequence[Delivery]:
+            return self._deliveries(team, dataclasses.replace(draft, escalation_id=escalation_id))
+
+        return EscalateChange(team, priority, note.strip(), total, opened=opened)
+
+    async def rebuild(self, params: dict[str, Any]) -> EscalateChange:
+        """The change of a journal (to undo it): a withdrawal tells the team too."""
+        change = EscalateChange(
+            params["team"],
+            params["priority"],
+            params["note"],
+            params["total"],
+            escalation_id=params["escalation"],
+        )
+        current = await self.store.get(params["escalation"]) if params["escalation"] else None
+        if current is not None:
+            notice = await self._notice(
+                current.id,
+                "resolved",
+                current.team,
+                current.priority,
+                WITHDRAWN,
+                current.mention_id,
+                params["total"],
+            )
+            deliveries = self._deliveries(current.team, notice)
+            change.withdrawn = lambda _: deliveries
+        return change
+
+    async def escalate(self, mention_id: int | None, team: str, priority: str, note: str) -> int:
+        self.check(team, priority)
         # The notice names the escalation, whose id exists only inside the transaction.
         draft = await self._notice(0, "opened", team, priority, note.strip(), mention_id)
 

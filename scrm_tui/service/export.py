@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SentimentLabel
+from scrm_tui.core.query import Query
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.exports import ExportStore
@@ -27,6 +28,7 @@ CSV_COLUMNS = (
     "author_followers",
     "author_url",
     "in_reply_to",
+    "points",
     "text",
     "sentiment_label",
     "sentiment_compound",
@@ -39,7 +41,10 @@ CSV_COLUMNS = (
     "customer",
     "customer_external_id",
     "ingested_at",
+    "assignee",
+    "tags",
 )
+TAG_SEPARATOR = "; "  # in a CSV cell, as handles are (and as the customers import reads)
 # Characters JSON allows raw inside strings but a terminal or a JS parser may obey:
 # DEL, C1 controls, bidi controls, line/paragraph separators. Escaped as \uXXXX they
 # are still exactly the same data for any JSON reader.
@@ -103,6 +108,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "url": row["author_url"],
         },
         "in_reply_to": row["in_reply_to"],
+        "points": row["points"],
         "sentiment": {
             "label": SentimentLabel.from_compound(row["compound"]).value,
             "compound": row["compound"],
@@ -116,13 +122,15 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "customer": customer_key(row["customer_id"]),
         "customer_external_id": row["customer_external_id"],
         "ingested_at": iso_from_ms(row["ingested_ms"]),
+        "assignee": row["assignee"],
+        "tags": list(row["tags"]),
     }
 
 
-async def _rows(inbox: Inbox) -> AsyncIterator[dict[str, Any]]:
+async def _rows(inbox: Inbox, query: Query | None) -> AsyncIterator[dict[str, Any]]:
     after = None
     while True:
-        page = await inbox.mentions.export_page(after, PAGE)
+        page = await inbox.mentions.export_page(after, PAGE, query, inbox.agent, inbox.now_ms())
         for row in page:
             yield row
         if len(page) < PAGE:
@@ -131,20 +139,26 @@ async def _rows(inbox: Inbox) -> AsyncIterator[dict[str, Any]]:
 
 
 async def export_mentions(
-    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+    inbox: Inbox,
+    out: TextIO,
+    fmt: str,
+    *,
+    terminal: bool = False,
+    spreadsheet: bool = False,
+    query: Query | None = None,
 ) -> int:
-    """Write every mention; returns how many. `terminal` makes control characters
-    visible when the output is a screen rather than a file; `spreadsheet` guards
-    CSV cells that would run as formulas."""
+    """Write every mention (with `query`, those it matches, snoozed ones too); returns
+    how many. `terminal` makes control characters visible when the output is a screen
+    rather than a file; `spreadsheet` guards CSV cells that would run as formulas."""
     count = 0
     if fmt == "jsonl":
-        async for row in _rows(inbox):
+        async for row in _rows(inbox, query):
             out.write(_json_line(_record(row)) + "\n")
             count += 1
         return count
     writer = CsvOut(out, terminal=terminal, spreadsheet=spreadsheet)
     writer.row(CSV_COLUMNS)
-    async for row in _rows(inbox):
+    async for row in _rows(inbox, query):
         record = _record(row)
         author = record["author"]
         sentiment = record["sentiment"]
@@ -158,6 +172,7 @@ async def export_mentions(
             "author_followers": author["followers"],
             "author_url": author["url"],
             "in_reply_to": record["in_reply_to"],
+            "points": record["points"],
             "text": record["text"],
             "sentiment_label": sentiment["label"],
             "sentiment_compound": sentiment["compound"],
@@ -170,6 +185,8 @@ async def export_mentions(
             "customer": record["customer"],
             "customer_external_id": record["customer_external_id"],
             "ingested_at": record["ingested_at"],
+            "assignee": record["assignee"],
+            "tags": TAG_SEPARATOR.join(record["tags"]),
         }
         writer.row(values[column] for column in CSV_COLUMNS)
         count += 1
@@ -186,6 +203,7 @@ CUSTOMER_COLUMNS = (
     "tier",
     "lifetime_value",
     "notes",
+    "tags",
     "mastodon",
     "bluesky",
     "hackernews",
@@ -296,6 +314,9 @@ async def export_customers(
     """Customers in the import format (channel columns, custom fields as columns), so
     the file can be edited and imported again and updates the same records."""
     rows = await inbox.customers.export_rows()
+    if fmt == "csv":
+        for row in rows:
+            row["tags"] = TAG_SEPARATOR.join(row["tags"])
     extra = sorted({key for row in rows for key in row} - set(CUSTOMER_COLUMNS))
     sink = _Sink(out, fmt, terminal, spreadsheet)
     sink.rows([*CUSTOMER_COLUMNS, *extra], rows, header=True)

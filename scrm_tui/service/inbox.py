@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,16 +16,19 @@ from scrm_tui.core.models import (
     MentionIn,
     MentionRow,
     NewMention,
+    Order,
     OutboxItem,
     SourceState,
     Status,
 )
-from scrm_tui.core.query import Query
+from scrm_tui.core.query import Query, both
 from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import sentiment
 from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.linking import Linker
+from scrm_tui.service.priority import Priorities, StaleWeights
+from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
@@ -33,10 +36,16 @@ from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
 
 if TYPE_CHECKING:
+    from scrm_tui.core.selection import Selection
+    from scrm_tui.core.tags import TagEdit
+    from scrm_tui.service.assignment import Progress
+    from scrm_tui.service.bulk import Action, Bulk, Change, Outcome, Stop, Undone
     from scrm_tui.service.escalations import Escalations
     from scrm_tui.service.outbox import OutboxWorker
     from scrm_tui.service.presence import Presence
     from scrm_tui.service.replies import Replies
+    from scrm_tui.service.tagging import TagOutcome
+    from scrm_tui.service.views import Views
 
 # Contacts made outside the social networks, logged by hand in the customer view.
 OFFLINE_KINDS = ("call", "email", "meeting", "survey", "letter", "comment_card", "other")
@@ -66,12 +75,16 @@ class Inbox:
         self.mentions = MentionStore(db, self.now_ms)
         self.customers = CustomerStore(db)
         self.linker = Linker(db, agent, self.now_ms)
+        self.priorities = Priorities(db, agent, self.now_ms)
+        self.snoozes = Snoozes(db, agent, self.now_ms)
         self.merges = MergeStore(db)
         self.outbox = OutboxStore(db)
         self.config = Config()
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
         self._presence: Presence | None = None
+        self._views: Views | None = None
+        self._bulk: Bulk | None = None
         self.creds = Credentials()
         self._worker: OutboxWorker | None = None
         self._queued: list[Callable[[], None]] = []
@@ -87,6 +100,8 @@ class Inbox:
             await self._presence.leave()  # claims end with a clean exit, not after a TTL
         if self._worker is not None:
             await self._worker.dispatcher.aclose()
+        if self._views is not None:
+            await self._views.close()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:
@@ -102,6 +117,8 @@ class Inbox:
             auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
         )
         self.config = config
+        self.priorities.propose(config.priority)
+        self.snoozes.configure(config.timezone, config.day_start)
         if creds is not None:
             self.creds = creds
             if self._worker is not None:
@@ -156,6 +173,25 @@ class Inbox:
     async def present_agents(self) -> list[str]:
         """Agents with scrm open on this database now."""
         return await self.presence.present_agents()
+
+    @property
+    def views(self) -> Views:
+        """The agent's saved views and their unread counts."""
+        if self._views is None:
+            from scrm_tui.service.views import Views
+
+            self._views = Views(self)
+        return self._views
+
+    def escalations_as(self, actor: str) -> Escalations:
+        """Escalating as someone other than this agent (a rule), with the same teams."""
+        from scrm_tui.service.escalations import Escalations
+        from scrm_tui.store.escalations import EscalationStore
+
+        made = Escalations(EscalationStore(self.db), self.mentions, actor, self.now_ms, self.kick)
+        made.creds = self.creds
+        made.policy = self.escalations.policy
+        return made
 
     # ---------------------------------------------------------------- outbox
 
@@ -266,11 +302,27 @@ class Inbox:
 
     async def store(self, rows: Sequence[NewMention], offered: int) -> IngestResult:
         """Write scored rows in one transaction; `offered` is how many mentions came in
-        (the rest were duplicates)."""
-        stored = await self.mentions.insert_batch(rows, self.now_ms())
+        (the rest were duplicates). Then the rules act on them (see service/rules.py:
+        this process stored them, so this process, and no other, applies the rules)."""
+        weights = await self.priorities.weights()
+        parts = await self.priorities.score_rows(rows, weights)
+        try:
+            stored = await self.mentions.insert_batch(rows, self.now_ms(), parts, weights)
+        except StaleWeights:
+            # Another process brought new weights since: score with those.
+            weights = await self.priorities.reload()
+            parts = await self.priorities.score_rows(rows, weights)
+            stored = await self.mentions.insert_batch(rows, self.now_ms(), parts, weights)
         if stored:
-            # Before anyone is told: a new mention shows up already matched.
+            # Before anyone is told: a new mention shows up already matched, and the
+            # rules see whose it is (customer:, tier:).
             await self.linker.match_pending()
+            if self.config.rules or self.config.auto_assign:
+                from scrm_tui.service import rules
+
+                # One batch's ids are consecutive: insert_batch stores them in one
+                # transaction.
+                await rules.apply(self, self.config, stored[0] - 1, stored[-1])
             for listener in list(self._listeners):
                 listener(stored)
         return IngestResult(stored=stored, duplicates=offered - len(stored))
@@ -340,51 +392,130 @@ class Inbox:
 
     # ---------------------------------------------------------------- reading
 
+    # Each read takes the clock's now: relative dates (`after:7d`), live claims and
+    # snoozes are judged at the moment the filter runs.
+
     async def count(self, query: Query, upto: int | None = None) -> int:
-        return await self.mentions.count(query, self.agent, upto)
+        return await self.mentions.count(query, self.agent, upto, now_ms=self.now_ms())
 
     async def page_older(
-        self, query: Query, key: Key | None, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        key: Key | None,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_older(query, self.agent, key, limit, upto)
+        return await self.mentions.page_older(
+            query, self.agent, key, limit, upto, order, now_ms=self.now_ms()
+        )
 
     async def page_newer(
-        self, query: Query, key: Key, limit: int, upto: int | None = None
+        self,
+        query: Query,
+        key: Key,
+        limit: int,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_newer(query, self.agent, key, limit, upto)
+        return await self.mentions.page_newer(
+            query, self.agent, key, limit, upto, order, now_ms=self.now_ms()
+        )
 
     async def page_at(
-        self, query: Query, offset: int, limit: int, total: int | None, upto: int | None = None
+        self,
+        query: Query,
+        offset: int,
+        limit: int,
+        total: int | None,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_at(query, self.agent, offset, limit, total, upto)
+        return await self.mentions.page_at(
+            query, self.agent, offset, limit, total, upto, order, now_ms=self.now_ms()
+        )
+
+    async def count_before(self, query: Query, key: Key, upto: int | None, order: Order) -> int:
+        """Where a row with `key` is in the list (how many come before it)."""
+        return await self.mentions.count_before(
+            query, self.agent, key, upto, order, now_ms=self.now_ms()
+        )
+
+    async def listed_among(
+        self, query: Query, ids: Sequence[int], upto: int | None = None
+    ) -> list[MentionRow]:
+        """Which of these mentions the list for `query` holds now."""
+        return await self.mentions.listed_among(query, self.agent, ids, upto, now_ms=self.now_ms())
 
     async def arrivals(self, query: Query, after: int, upto: int, limit: int) -> list[MentionRow]:
         """Mentions matching `query` stored after id `after` up to `upto` (at most `limit`)."""
-        return await self.mentions.arrivals(query, self.agent, after, upto, limit)
+        return await self.mentions.arrivals(
+            query, self.agent, after, upto, limit, now_ms=self.now_ms()
+        )
 
     async def tally(
-        self, query: Query, after: int, upto: int, keys: Sequence[Key]
+        self,
+        query: Query,
+        after: int,
+        upto: int,
+        keys: Sequence[Key],
+        order: Order = Order.NEWEST,
     ) -> tuple[int, list[int]]:
-        """How many such mentions there are, and how many are newer than each key."""
-        return await self.mentions.tally(query, self.agent, after, upto, keys)
+        """How many such mentions there are, and how many come before each key."""
+        return await self.mentions.tally(
+            query, self.agent, after, upto, keys, order, now_ms=self.now_ms()
+        )
+
+    async def next_match(
+        self,
+        listed: Query,
+        search: Query,
+        key: Key,
+        *,
+        older: bool,
+        upto: int | None = None,
+        order: Order = Order.NEWEST,
+    ) -> MentionRow | None:
+        """The mention nearest `key` in the list of `listed` (in `order`) that also
+        matches `search`: the next one down the list (`older`) or up it, as mutt's `n`
+        and `N` find."""
+        wanted = both(listed, search)
+        if older:
+            rows = await self.page_older(wanted, key, 1, upto, order)
+        else:
+            rows = await self.page_newer(wanted, key, 1, upto, order)
+        return rows[0] if rows else None
+
+    async def position(
+        self, query: Query, key: Key, upto: int | None = None, order: Order = Order.NEWEST
+    ) -> int:
+        """Where the mention at `key` is in the list of `query` (0: the top)."""
+        if order is Order.PRIORITY:
+            return await self.count_before(query, key, upto, order)
+        return await self.mentions.count_newer(query, self.agent, key, upto, now_ms=self.now_ms())
 
     async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
         return await self.mentions.rows_by_id(ids, self.agent)
 
     async def detail(self, mention_id: int) -> MentionDetail | None:
-        return await self.mentions.detail(mention_id, self.agent)
-
-    async def ids_matching(self, query: Query, limit: int) -> list[int]:
-        """The newest `limit` mentions matching a filter (to select them all)."""
-        rows = await self.mentions.page_older(query, self.agent, None, limit)
-        return [row.id for row in rows]
+        """One mention in full, with its priority explained for now."""
+        found = await self.mentions.detail(mention_id, self.agent)
+        if found is None:
+            return None
+        await self.priorities.weights()
+        until = found.row.snoozed_until_ms
+        return replace(
+            found,
+            priority_why=self.priorities.explain(found, self.now_ms()),
+            snoozed_shown=None if until is None else self.snoozes.when(until),
+        )
 
     async def max_id(self) -> int:
         return await self.mentions.max_id()
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""
-        return await self.mentions.stats(self.agent)
+        return await self.mentions.stats(self.agent, self.now_ms())
 
     # ---------------------------------------------------------------- actions
 
@@ -394,7 +525,115 @@ class Inbox:
     async def set_read(self, ids: Sequence[int], read: bool) -> None:
         await self.mentions.set_read(ids, self.agent, read, self.now_ms())
 
+    # ---------------------------------------------------------------- team
+
+    async def assignable_agents(self) -> list[str]:
+        """Who `a` offers: this agent, then the agents known (`[team] agents` and
+        whoever has opened scrm here) and everyone already assigned something."""
+        from scrm_tui.service.assignment import agents_to_offer
+        from scrm_tui.store.assignment import AssignmentStore
+
+        seen = await AssignmentStore(self.db).assignees()
+        return agents_to_offer(self.agent, await self.known_agents(), seen)
+
+    async def assign(
+        self, ids: Sequence[int], assignee: str | None, on_batch: Progress | None = None
+    ) -> int:
+        """Assign mentions (None: unassign), in batches; returns how many changed."""
+        from scrm_tui.service import assignment
+
+        return await assignment.assign(self.db, ids, assignee, self.agent, self.now_ms(), on_batch)
+
+    async def edit_tags(
+        self, ids: Sequence[int], edit: TagEdit, on_batch: Progress | None = None
+    ) -> TagOutcome:
+        """Add, remove or toggle tags on mentions, in batches."""
+        from scrm_tui.service import tagging
+
+        return await tagging.edit_mention_tags(
+            self.db, ids, edit, self.agent, self.now_ms(), on_batch
+        )
+
+    async def edit_customer_tags(self, customer_id: int, edit: TagEdit) -> TagOutcome:
+        from scrm_tui.service import tagging
+
+        return await tagging.edit_customer_tags(
+            self.db, customer_id, edit, self.agent, self.now_ms()
+        )
+
+    async def tags_in_use(self) -> list[str]:
+        """Every tag on a mention or a customer (what `t` completes from)."""
+        from scrm_tui.store.tags import TagStore
+
+        return await TagStore(self.db).in_use()
+
+    # ---------------------------------------------------------------- bulk actions
+
+    @property
+    def bulk(self) -> Bulk:
+        """Bulk actions and undo (made on first use)."""
+        if self._bulk is None:
+            from scrm_tui.service.bulk import Bulk
+
+            self._bulk = Bulk(self.db, self.agent, self.now_ms)
+            self._bulk.register("escalate", lambda params: self.escalations.rebuild(params))
+        return self._bulk
+
+    async def select_all(self, query: Query) -> Selection:
+        """Every mention `query` matches now (counted, not read): what `T` selects."""
+        from scrm_tui.core.selection import Selection
+
+        upto = await self.max_id()
+        return Selection.matching(query, upto, await self.count(query, upto))
+
+    async def run_bulk(
+        self,
+        selection: Selection,
+        change: Change,
+        on_batch: Progress | None = None,
+        stop: Stop | None = None,
+    ) -> Outcome:
+        """`change` on every selected mention, in batches (see service/bulk.py)."""
+        outcome = await self.bulk.run(selection, change, on_batch, stop or (lambda: False))
+        if change.kind == "escalate":
+            self.kick()  # its webhooks are queued
+        return outcome
+
+    async def escalation_of(
+        self, selection: Selection, team: str, priority: str, note: str
+    ) -> Change | None:
+        """One escalation naming every selected mention (None: nothing selected)."""
+        first = await self.bulk.first(selection)
+        if first is None:
+            return None
+        return await self.escalations.group_change(first, selection.count, team, priority, note)
+
+    async def selected_ids(self, selection: Selection) -> list[int]:
+        """Every selected mention's id (for a selection known to be small: `R`)."""
+        found: list[int] = []
+        async for ids in self.bulk.ids(selection):
+            found.extend(ids)
+        return found
+
+    async def last_action(self) -> Action | None:
+        return await self.bulk.last()
+
+    async def undo(
+        self, action: Action, on_batch: Progress | None = None, stop: Stop | None = None
+    ) -> Undone:
+        """Undo `action` (this agent's), in batches; see Bulk.undo."""
+        undone = await self.bulk.undo(action, on_batch, stop or (lambda: False))
+        if action.kind == "escalate":
+            self.kick()  # a withdrawn escalation tells its team
+        return undone
+
     # ---------------------------------------------------------------- changes
+
+    async def notice_changes(self) -> None:
+        """From now on has_changed() reports every commit (the first call of has_changed
+        only learns where the file is, so what was committed before it goes unseen)."""
+        if self._data_version is None:
+            self._data_version = await self.db.data_version()
 
     async def has_changed(self) -> bool:
         """True when any connection (this process's writer, or another process) has

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
-from scrm_tui.service.processes import gone_here, process_id
+from scrm_tui.service.work_lease import take_work
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
@@ -177,12 +177,8 @@ class Linker:
         """
         if await self.store.pending_rematch() is None:
             return 0, 0
-        me = process_id()
-        holder = await self.leases.holder(REMATCH_LEASE)
-        dead = holder.holder if holder is not None and gone_here(holder.holder) else None
-        if not await self.leases.acquire(
-            REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS, steal_from=dead
-        ):
+        me = await take_work(self.leases, REMATCH_LEASE, self.now_ms(), REMATCH_TTL_MS)
+        if me is None:
             return None
         linked = suggested = done = 0
         try:

@@ -25,6 +25,11 @@ CLAIM_BEAT_MS = CLAIM_TTL_MS // 3  # a claim outlives two missed beats
 DEFAULT_IDLE_S = 600.0  # [team] claim_idle: a form left this long stops claiming
 
 
+def present_among(rows: Iterable[tuple[str, str]]) -> list[str]:
+    """The agents of (holder, agent) presence rows whose process is not known gone."""
+    return sorted({agent for holder, agent in rows if not session_gone(holder)})
+
+
 @dataclass
 class Held:
     """A claim this process holds: what for, and when its form last saw a key."""
@@ -115,8 +120,7 @@ class Presence:
 
     async def present_agents(self) -> list[str]:
         """Agents with scrm open now (a fresh heartbeat, from a process not known dead)."""
-        rows = await self.store.present(self.now_ms() - PRESENCE_TTL_MS)
-        return sorted({agent for holder, agent in rows if not session_gone(holder)})
+        return present_among(await self.store.present(self.now_ms() - PRESENCE_TTL_MS))
 
     async def known_agents(self, configured: Iterable[str] = ()) -> list[str]:
         """Every agent who has opened scrm on this database, and those configured."""

@@ -30,6 +30,8 @@ KINDS = (
     "merge",
     "claim",
     "collision",
+    "assign",
+    "tag",
 )
 
 

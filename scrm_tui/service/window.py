@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from scrm_tui.core.models import MentionRow
+from scrm_tui.core.models import MentionRow, Order
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
 
@@ -64,8 +64,17 @@ class PageSource(Protocol[R]):
 
 
 class Window(Generic[R]):
-    def __init__(self, source: PageSource[R], *, page: int = PAGE, keep: int = KEEP):
+    def __init__(
+        self,
+        source: PageSource[R],
+        *,
+        page: int = PAGE,
+        keep: int = KEEP,
+        key: Callable[[R], Key] | None = None,
+    ):
         self.source = source
+        # Where a row sits in this list's order (a list may be sorted more than one way).
+        self.key: Callable[[R], Key] = key or _sort_key
         self.page = page
         self.keep = max(keep, 4 * page)
         self.total: int | None = None
@@ -151,7 +160,7 @@ class Window(Generic[R]):
         while self.rows and self.hi < stop:
             if self.total is not None and self.hi >= self.total:
                 return
-            more = await self.source.older(self.rows[-1].sort_key, self.page)
+            more = await self.source.older(self.key(self.rows[-1]), self.page)
             self._append(more)
             if len(more) < self.page:
                 self.total = self.hi  # reached the end: now we know the count exactly
@@ -159,7 +168,7 @@ class Window(Generic[R]):
 
     async def _extend_up(self, start: int) -> None:
         while self.rows and start < self.lo:
-            more = await self.source.newer(self.rows[0].sort_key, self.page)
+            more = await self.source.newer(self.key(self.rows[0]), self.page)
             known = {row.uid for row in self.rows}
             more = [row for row in more if row.uid not in known]
             self.lo -= len(more)
@@ -202,6 +211,16 @@ class Window(Generic[R]):
 
     # ---------------------------------------------------------------- changes
 
+    def drop(self, uids: Collection[Hashable]) -> list[int]:
+        """Take rows out of the list (they left it: snoozed here); returns the positions
+        they had. Rows below move up; a count known is one less for each."""
+        gone = [self.lo + offset for offset, row in enumerate(self.rows) if row.uid in uids]
+        if gone:
+            self.rows = [row for row in self.rows if row.uid not in uids]
+            if self.total is not None:
+                self.total -= len(gone)
+        return gone
+
     def replace(self, rows: list[R]) -> list[int]:
         """Swap in fresh copies of loaded rows (status or read changed); return positions."""
         fresh = {row.uid: row for row in rows}
@@ -233,6 +252,9 @@ class LiveSource(PageSource[R], Protocol):
 
     def arrived(self, row: R, mark: Any) -> bool:
         """Whether `row` was stored after `mark`."""
+
+    async def position(self, key: Key, upto: Any) -> int:
+        """How many rows come before `key`, as stored up to `upto`."""
 
 
 class Remap(Generic[R]):
@@ -288,9 +310,15 @@ class LiveWindow(Window[R]):
     source: LiveSource[R]
 
     def __init__(
-        self, source: LiveSource[R], *, page: int = PAGE, keep: int = KEEP, fold: int = FOLD
+        self,
+        source: LiveSource[R],
+        *,
+        page: int = PAGE,
+        keep: int = KEEP,
+        fold: int = FOLD,
+        key: Callable[[R], Key] | None = None,
     ):
-        super().__init__(source, page=page, keep=keep)
+        super().__init__(source, page=page, keep=keep, key=key)
         self.fold = fold
         # Loading and taking in arrivals both move rows and positions: one at a time.
         self._lock = asyncio.Lock()
@@ -334,14 +362,54 @@ class LiveWindow(Window[R]):
                     added, _ = await self.source.tally(self.mark, newest, [])
                     return self._clear(added, newest)
                 index, row = anchor
-                added, (above,) = await self.source.tally(self.mark, newest, [row.sort_key])
-                up, down = await self.source.around(row.sort_key, span, newest)
+                added, (above,) = await self.source.tally(self.mark, newest, [self.key(row)])
+                up, down = await self.source.around(self.key(row), span, newest)
                 now = self._held(keep())
                 held = {r.uid for r in up} | {r.uid for r in down}
                 if now is not None and now[1].uid not in held and attempt < ATTEMPTS - 1:
                     continue  # keys took the user far meanwhile: read around the new place
                 return self._reanchor(index, above, added, up, down, span, newest)
         raise AssertionError("unreachable")
+
+    async def resync(
+        self, keep: Callable[[], Sequence[int]], span: int, came: Sequence[R]
+    ) -> Remap[R]:
+        """Read the list again around the user's row, and count it again: rows left it
+        or came back into it (a snooze, a wake-up), wherever they were, which no new id
+        tells. `came` are the rows that came back (they count as new). Costs two counts
+        and the rows either side of the view, not the list."""
+        async with self._lock:
+            old, was_empty = self._old()
+            anchor = self._held(keep())
+            total = await self.source.count(self.mark)
+            rows: list[R] = []
+            if anchor is not None:
+                up, down = await self.source.around(self.key(anchor[1]), span, self.mark)
+                rows = [*up, *down]
+            elif total:
+                rows = await self.source.older(None, span)
+            lo = await self.source.position(self.key(rows[0]), self.mark) if rows else 0
+            added = total - (self.total if self.total is not None else self.hi)
+            self.lo, self.rows, self.total = lo, rows, max(total, lo + len(rows))
+            self.renumbered = True
+            returning = {row.uid for row in came}
+            above = sum(1 for row in came if rows and self.key(row) > self.key(rows[0]))
+            arrived = [row.uid in returning for row in rows]
+            return Remap(self, old, added, above, arrived, was_empty)
+
+    async def place(self, key: Key, index: int, span: int) -> None:
+        """Hold the rows around the row at `key`, known to be at position `index` (a
+        search found it far from what is held): two keyset pages, however deep."""
+        async with self._lock:
+            up, down = await self.source.around(key, span, self.mark)
+            lo = index - len(up)
+            if len(up) < span or lo < 0:
+                # Nothing newer beyond what was read: it starts the list.
+                self.renumbered |= lo != 0
+                lo = 0
+            self.lo, self.rows = lo, [*up, *down]
+            if len(down) <= span:
+                self.total = self.hi  # read to the end: the count is exact
 
     def _held(self, positions: Sequence[int]) -> tuple[int, R] | None:
         for index in positions:
@@ -358,7 +426,7 @@ class LiveWindow(Window[R]):
         old, was_empty = self._old()
         known = {row.uid for row in self.rows}
         fresh = sorted(
-            (row for row in arrivals if row.uid not in known), key=_sort_key, reverse=True
+            (row for row in arrivals if row.uid not in known), key=self.key, reverse=True
         )
         mark = self.mark
         above = 0
@@ -367,14 +435,14 @@ class LiveWindow(Window[R]):
             # until rows around the view are read: count them only.
             rows = fresh if self.size == 0 else []
         else:
-            first, last = self.rows[0].sort_key, self.rows[-1].sort_key
+            first, last = self.key(self.rows[0]), self.key(self.rows[-1])
             ended = self.total is not None and self.hi >= self.total
-            top = [row for row in fresh if row.sort_key > first]
-            inside = [row for row in fresh if last < row.sort_key < first]
-            below = [row for row in fresh if row.sort_key < last] if ended else []
+            top = [row for row in fresh if self.key(row) > first]
+            inside = [row for row in fresh if last < self.key(row) < first]
+            below = [row for row in fresh if self.key(row) < last] if ended else []
             if self.lo:
                 above, top = len(top), []
-            middle = heapq.merge(self.rows, inside, key=_sort_key, reverse=True)
+            middle = heapq.merge(self.rows, inside, key=self.key, reverse=True)
             rows = [*top, *middle, *below]
         self.lo += above
         self.rows = rows
@@ -435,41 +503,45 @@ def _sort_key(row: Row) -> Key:
 
 
 class MentionSource:
-    """The inbox stream for one filter."""
+    """The inbox stream for one filter, in one order."""
 
-    def __init__(self, inbox: Inbox, query: Query):
+    def __init__(self, inbox: Inbox, query: Query, order: Order = Order.NEWEST):
         self.inbox = inbox
         self.query = query
+        self.order = order
         self.upto: int | None = None
 
     async def high_water(self) -> int:
         return await self.inbox.max_id()
 
     async def older(self, key: Key | None, limit: int) -> list[MentionRow]:
-        return await self.inbox.page_older(self.query, key, limit, self.upto)  # type: ignore[arg-type]
+        return await self.inbox.page_older(self.query, key, limit, self.upto, self.order)  # type: ignore[arg-type]
 
     async def newer(self, key: Key, limit: int) -> list[MentionRow]:
-        return await self.inbox.page_newer(self.query, key, limit, self.upto)  # type: ignore[arg-type]
+        return await self.inbox.page_newer(self.query, key, limit, self.upto, self.order)  # type: ignore[arg-type]
 
     async def at(self, offset: int, limit: int, total: int | None) -> list[MentionRow]:
-        return await self.inbox.page_at(self.query, offset, limit, total, self.upto)
+        return await self.inbox.page_at(self.query, offset, limit, total, self.upto, self.order)
 
     async def count(self, upto: int) -> int:
         return await self.inbox.count(self.query, upto=upto)
+
+    async def position(self, key: Key, upto: int) -> int:
+        return await self.inbox.count_before(self.query, key, upto, self.order)  # type: ignore[arg-type]
 
     async def arrivals(self, after: int, upto: int, limit: int) -> list[MentionRow]:
         return await self.inbox.arrivals(self.query, after, upto, limit)
 
     async def tally(self, after: int, upto: int, keys: Sequence[Key]) -> tuple[int, list[int]]:
-        return await self.inbox.tally(self.query, after, upto, keys)  # type: ignore[arg-type]
+        return await self.inbox.tally(self.query, after, upto, keys, self.order)  # type: ignore[arg-type]
 
     async def around(
         self, key: Key, span: int, upto: int
     ) -> tuple[list[MentionRow], list[MentionRow]]:
-        up = await self.inbox.page_newer(self.query, key, span, upto)  # type: ignore[arg-type]
-        # From the row at `key` on: older than the row above it (or from the top).
-        above = up[-1].sort_key if up else None
-        down = await self.inbox.page_older(self.query, above, span + 1, upto)
+        up = await self.inbox.page_newer(self.query, key, span, upto, self.order)  # type: ignore[arg-type]
+        # From the row at `key` on: further down than the row above it (or from the top).
+        above = up[-1].key_in(self.order) if up else None
+        down = await self.inbox.page_older(self.query, above, span + 1, upto, self.order)
         return up, down
 
     def arrived(self, row: MentionRow, mark: int) -> bool:
@@ -477,10 +549,24 @@ class MentionSource:
 
 
 class StreamWindow(LiveWindow[MentionRow]):
-    """The inbox list for one filter."""
+    """The inbox list for one filter, in one order (newest or highest priority first)."""
 
     def __init__(
-        self, inbox: Inbox, query: Query, *, page: int = PAGE, keep: int = KEEP, fold: int = FOLD
+        self,
+        inbox: Inbox,
+        query: Query,
+        *,
+        order: Order = Order.NEWEST,
+        page: int = PAGE,
+        keep: int = KEEP,
+        fold: int = FOLD,
     ):
-        super().__init__(MentionSource(inbox, query), page=page, keep=keep, fold=fold)
+        super().__init__(
+            MentionSource(inbox, query, order),
+            page=page,
+            keep=keep,
+            fold=fold,
+            key=lambda row: row.key_in(order),
+        )
         self.query = query
+        self.order = order

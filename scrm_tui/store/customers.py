@@ -45,6 +45,7 @@ def _merge(first: CustomerIn, later: CustomerIn) -> CustomerIn:
         notes=later.notes or first.notes,
         fields=tuple({**dict(first.fields), **dict(later.fields)}.items()),
         identities=tuple(dict.fromkeys(first.identities + later.identities)),
+        tags=tuple(dict.fromkeys(first.tags + later.tags)),
     )
 
 
@@ -199,6 +200,15 @@ class CustomerStore:
                 ]
                 + updates,
             )
+            await conn.executemany(
+                "INSERT OR IGNORE INTO customer_tags (customer_id, tag, added_ms, added_by) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (cid, tag, now_ms, agent)
+                    for customer, cid in zip(customers, outcome.ids, strict=True)
+                    for tag in customer.tags
+                ],
+            )
             await self._identities(conn, customers, outcome, now_ms)
             if rematch and (outcome.created or outcome.updated):
                 await owe_rematch(conn, now_ms)
@@ -228,7 +238,15 @@ class CustomerStore:
             ):
                 values = dict(zip(("id", "external_id", *_COLUMNS, "fields"), row, strict=True))
                 values["fields"] = json.loads(values["fields"] or "{}")
+                values["tags"] = []
                 current[row[0]] = values
+            for cid, tag in await fetch_all(
+                conn,
+                f"SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({marks}) "
+                "ORDER BY customer_id, tag",
+                chunk,
+            ):
+                current[cid]["tags"].append(tag)
         merged: dict[int, CustomerIn] = {}
         for customer, target in zip(customers, targets, strict=True):
             if target is not None:
@@ -245,9 +263,11 @@ class CustomerStore:
             if customer.external_id and not old["external_id"]:
                 new["external_id"] = customer.external_id
             new["fields"] = {**old["fields"], **dict(customer.fields)}
+            # Tags in a file are added (the caller writes them); none is taken away.
+            new["tags"] = sorted({*old["tags"], *customer.tags})
             changes = {
                 key: [old[key], new[key]]
-                for key in ("external_id", *_COLUMNS, "fields")
+                for key in ("external_id", *_COLUMNS, "fields", "tags")
                 if old[key] != new[key]
             }
             if not changes:
@@ -442,6 +462,14 @@ class CustomerStore:
         ):
             identities.setdefault(channel, []).append(handle)
         profile["identities"] = identities
+        profile["tags"] = [
+            tag
+            for (tag,) in await fetch_all(
+                conn,
+                "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag",
+                (customer_id,),
+            )
+        ]
         per_channel = await fetch_all(
             conn,
             """SELECT m.channel, count(*), min(m.created_ms), max(m.created_ms), avg(m.compound)
@@ -489,6 +517,11 @@ class CustomerStore:
             conn, "SELECT customer_id, channel, handle FROM identities ORDER BY customer_id, id"
         ):
             handles.setdefault(cid, {}).setdefault(channel, []).append(handle)
+        tags: dict[int, list[str]] = {}
+        for cid, tag in await fetch_all(
+            conn, "SELECT customer_id, tag FROM customer_tags ORDER BY customer_id, tag"
+        ):
+            tags.setdefault(cid, []).append(tag)
         rows: list[dict[str, Any]] = []
         for values in await fetch_all(
             conn,
@@ -500,6 +533,7 @@ class CustomerStore:
             for channel, names in handles.get(values[0], {}).items():
                 row[channel] = "; ".join(names)
             row.update(json.loads(values[-1] or "{}"))
+            row["tags"] = tags.get(values[0], [])
             rows.append(row)
         return rows
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -15,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.core import hashtags
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
@@ -119,7 +121,14 @@ async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
         mode = str(await _fetch_value(conn, "PRAGMA journal_mode = WAL")).lower()
         if mode != "wal":
             raise StoreError(f"{path}: SQLite refused WAL mode (got {mode})")
+    # Migrations that fill a new table from stored text call back into Python.
+    await conn.create_function("scrm_hashtags", 1, _hashtags_json, deterministic=True)
     await _migrate(conn, path)
+
+
+def _hashtags_json(text: str | None) -> str:
+    """The hashtags of a text as a JSON array, for SQL's json_each."""
+    return json.dumps(hashtags.of(text or ""))
 
 
 class Database:
@@ -134,6 +143,7 @@ class Database:
         self.writer = writer
         self.reader = reader
         self._write_lock = asyncio.Lock()
+        self._owns_writer = True
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -168,8 +178,17 @@ class Database:
             except sqlite3.DatabaseError as error:
                 raise StoreError(f"{path} is not a usable scrm database: {error}") from None
 
+    async def with_own_reader(self) -> Database:
+        """This database with a reader connection of its own (the writer and its lock
+        shared): aiosqlite runs one statement at a time per connection, so long reads
+        there (the view bar's counts) never hold up the UI's. Close it when done."""
+        twin = Database(self.path, self.writer, await _connect(self.path))
+        twin._write_lock = self._write_lock
+        twin._owns_writer = False
+        return twin
+
     async def close(self) -> None:
-        for conn in (self.reader, self.writer):
+        for conn in (self.reader, self.writer) if self._owns_writer else (self.reader,):
             with contextlib.suppress(sqlite3.Error, ValueError):  # already closed
                 await conn.close()
 

@@ -15,7 +15,8 @@ from scrm_tui.store.outbox import insert_outbox
 
 _COLUMNS = """e.id, e.mention_id, e.customer_id, e.team, e.priority, e.note, e.state,
     e.created_ms, e.created_by, e.acked_ms, e.acked_by, e.resolved_ms, e.resolved_by,
-    e.resolution, m.channel, a.handle, c.name, substr(m.text, 1, 200)"""
+    e.resolution, m.channel, a.handle, c.name, substr(m.text, 1, 200),
+    max((SELECT count(*) FROM escalation_mentions em WHERE em.escalation_id = e.id), 1)"""
 _FROM = """FROM escalations e
     LEFT JOIN mentions m ON m.id = e.mention_id
     LEFT JOIN authors a ON a.id = e.author_id
@@ -44,30 +45,20 @@ class EscalationStore:
         """The escalation, its history entry and its webhook deliveries: one transaction,
         so a crash can never leave an escalation that nobody was told about."""
         async with self.db.transaction() as conn:
-            author_id = None
-            channel = None
-            if mention_id is not None:
-                found = await fetch_one(
-                    conn,
-                    """SELECT m.author_id, a.customer_id, m.channel FROM mentions m
-                       JOIN authors a ON a.id = m.author_id WHERE m.id = ?""",
-                    (mention_id,),
-                )
-                if found is not None:
-                    author_id, linked, channel = found
-                    customer_id = customer_id or linked
-            row = await fetch_one(
+            escalation_id = await create_in(
                 conn,
-                """INSERT INTO escalations (mention_id, author_id, customer_id, team, priority,
-                                            note, created_ms, created_by)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                (mention_id, author_id, customer_id, team, priority, note, now_ms, agent),
+                mention_id=mention_id,
+                customer_id=customer_id,
+                team=team,
+                priority=priority,
+                note=note,
+                agent=agent,
+                now_ms=now_ms,
             )
-            assert row is not None
-            escalation_id = int(row[0])
             summary = f"escalated to {team} ({priority})" + (f": {note}" if note else "")
+            channel = await _channel(conn, mention_id)
             await _history(conn, escalation_id, "opened", summary, agent, now_ms, channel)
-            await _queue(conn, escalation_id, deliveries(escalation_id), agent, now_ms)
+            await queue_in(conn, escalation_id, deliveries(escalation_id), agent, now_ms)
         return escalation_id
 
     async def change(
@@ -108,7 +99,7 @@ class EscalationStore:
                 f": {note}" if note else ""
             )
             await _history(conn, escalation_id, state, summary, agent, now_ms, None)
-            await _queue(conn, escalation_id, deliveries, agent, now_ms)
+            await queue_in(conn, escalation_id, deliveries, agent, now_ms)
         return True
 
     async def get(self, escalation_id: int) -> Escalation | None:
@@ -144,6 +135,54 @@ class EscalationStore:
         ]
 
 
+async def create_in(
+    conn: aiosqlite.Connection,
+    *,
+    mention_id: int | None,
+    customer_id: int | None,
+    team: str,
+    priority: str,
+    note: str,
+    agent: str,
+    now_ms: int,
+) -> int:
+    """The escalation row (about `mention_id`, which it names), in the caller's
+    transaction; the caller records it and queues its deliveries."""
+    author_id = None
+    if mention_id is not None:
+        found = await fetch_one(
+            conn,
+            """SELECT m.author_id, a.customer_id FROM mentions m
+               JOIN authors a ON a.id = m.author_id WHERE m.id = ?""",
+            (mention_id,),
+        )
+        if found is not None:
+            author_id, linked = found
+            customer_id = customer_id or linked
+    row = await fetch_one(
+        conn,
+        """INSERT INTO escalations (mention_id, author_id, customer_id, team, priority,
+                                    note, created_ms, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        (mention_id, author_id, customer_id, team, priority, note, now_ms, agent),
+    )
+    assert row is not None
+    escalation_id = int(row[0])
+    if mention_id is not None:
+        await conn.execute(
+            "INSERT INTO escalation_mentions (escalation_id, mention_id) VALUES (?, ?)",
+            (escalation_id, mention_id),
+        )
+    return escalation_id
+
+
+async def _channel(conn: aiosqlite.Connection, mention_id: int | None) -> str | None:
+    if mention_id is None:
+        return None
+    row = await fetch_one(conn, "SELECT channel FROM mentions WHERE id = ?", (mention_id,))
+    return str(row[0]) if row else None
+
+
 async def _history(
     conn: aiosqlite.Connection,
     escalation_id: int,
@@ -169,7 +208,7 @@ async def _history(
     )
 
 
-async def _queue(
+async def queue_in(
     conn: aiosqlite.Connection,
     escalation_id: int,
     deliveries: Sequence[Delivery],

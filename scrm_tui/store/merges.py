@@ -83,6 +83,17 @@ class MergeStore:
                     (survivor_id, merged_id),
                 ),
                 "survivor_before": {key: survivor[key] for key in (*_FILLED, "fields")},
+                # The duplicate's tags the survivor lacked: what an unmerge takes back.
+                "tags": [
+                    str(row[0])
+                    for row in await fetch_all(
+                        conn,
+                        "INSERT OR IGNORE INTO customer_tags (customer_id, tag, added_ms, added_by)"
+                        " SELECT ?, tag, added_ms, added_by FROM customer_tags"
+                        " WHERE customer_id = ? RETURNING tag",
+                        (survivor_id, merged_id),
+                    )
+                ],
             }
             moved["suggestions"] = [
                 list(row)
@@ -159,6 +170,10 @@ class MergeStore:
                         f"WHERE customer_id = ? AND id IN ({','.join('?' * len(chunk))})",
                         (merged_id, survivor_id, *chunk),
                     )
+            await conn.executemany(
+                "DELETE FROM customer_tags WHERE customer_id = ? AND tag = ?",
+                [(survivor_id, tag) for tag in moved.get("tags", [])],
+            )
             before = moved["survivor_before"]
             await conn.execute(
                 f"UPDATE customers SET {', '.join(f'{key} = ?' for key in before)}, "

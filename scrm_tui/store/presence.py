@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 
 from scrm_tui.store.claims import IDS, ids_param
 from scrm_tui.store.db import Database, fetch_all
+from scrm_tui.store.rotation import present
 
 HOLDERS = "(SELECT value FROM json_each(:holders))"
 
@@ -81,12 +82,7 @@ class PresenceStore:
 
     async def present(self, after_ms: int) -> list[tuple[str, str]]:
         """(holder, agent) of every process whose heartbeat is newer than `after_ms`."""
-        rows = await fetch_all(
-            self.db.reader,
-            "SELECT holder, agent FROM presence WHERE heartbeat_ms >= ? ORDER BY agent",
-            (after_ms,),
-        )
-        return [(str(r[0]), str(r[1])) for r in rows]
+        return await present(self.db.reader, after_ms)
 
     async def agents(self) -> list[str]:
         """Every agent who has opened scrm on this database."""

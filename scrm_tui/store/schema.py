@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# Step 13's triggers: a mention's priority at posting from its own part and its
+# author's customer's part (written out here, as released: never edited).
+_P0 = (
+    "min(100, max(0, CAST(round(priority_base + coalesce((SELECT p.points FROM "
+    "customer_points p WHERE p.customer_id = {customer}), 0)) AS INTEGER)))"
+)
+_RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
+
 # Each migration is a list of statements run in one transaction. Never edit a
 # released step: add a new one. Statements are kept apart (not one script) so they
 # run inside our own BEGIN IMMEDIATE; executescript() would commit first.
@@ -468,6 +476,215 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         13,
         [
+            # Filters an agent saved under a name (`V`), in the order they were saved;
+            # the team's views live in the config. A name is one view per agent,
+            # whatever its case.
+            """
+            CREATE TABLE saved_views (
+                agent TEXT NOT NULL,
+                name TEXT NOT NULL COLLATE NOCASE,
+                filter TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (agent, name)
+            ) WITHOUT ROWID
+            """,
+            # How many times each agent's reads changed, kept by the database whoever
+            # writes them: a view bar learns from one row, not by counting an agent's
+            # reads, whether its unread counts may have changed.
+            """
+            CREATE TABLE read_changes (
+                agent TEXT PRIMARY KEY,
+                changes INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TRIGGER mention_reads_added AFTER INSERT ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (NEW.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER mention_reads_removed AFTER DELETE ON mention_reads BEGIN
+                INSERT INTO read_changes (agent, changes) VALUES (OLD.agent, 1)
+                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+            END
+            """,
+        ],
+    ),
+    (
+        14,
+        [
+            # The hashtags a post carries (from its text, and those the network
+            # declares), so `#kestrel` finds the posts tagged so, not every post with
+            # the word. created_ms rides along: one tag's posts are read newest first
+            # from the primary key alone, as a list pages them. Mentions are never
+            # deleted, so nothing needs an index by mention_id for the cascade.
+            """
+            CREATE TABLE mention_hashtags (
+                tag TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (tag, created_ms, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # The posts stored before: their hashtags, read from their text by the
+            # function the migrating connection registers (store/db.py).
+            """
+            INSERT OR IGNORE INTO mention_hashtags (tag, created_ms, mention_id)
+            SELECT j.value, m.created_ms, m.id
+            FROM mentions m, json_each(scrm_hashtags(m.text)) j
+            WHERE instr(m.text, '#') > 0
+            """,
+        ],
+    ),
+    (
+        15,
+        [
+            # Round-robin assignment: who had the last turn, so the next mention goes
+            # to the agent after them whichever process assigns it (one row per
+            # rotation; "round-robin" is the one every rule and auto-assign share).
+            """
+            CREATE TABLE rotations (
+                name TEXT PRIMARY KEY,
+                last_agent TEXT NOT NULL,
+                turned_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
+    (
+        16,
+        [
+            # Bulk actions (x, u, a, t, e on a selection, or one mention), each a journal
+            # so that `U` undoes an agent's last one, even after a restart. `params`
+            # rebuilds the change (JSON); `count` is kept up to date batch by batch, so
+            # an action stopped part-way (Esc, a crash) still says what it changed, and
+            # so are `undone` and `undo_skipped` by an undo (`undone_ms` once complete).
+            """
+            CREATE TABLE bulk_actions (
+                id INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                params TEXT NOT NULL DEFAULT '{}',
+                summary TEXT NOT NULL,
+                started_ms INTEGER NOT NULL,
+                finished_ms INTEGER,
+                count INTEGER NOT NULL DEFAULT 0,
+                stopped INTEGER NOT NULL DEFAULT 0,
+                undone INTEGER NOT NULL DEFAULT 0,
+                undo_skipped INTEGER NOT NULL DEFAULT 0,
+                undone_ms INTEGER
+            )
+            """,
+            "CREATE INDEX bulk_actions_agent ON bulk_actions(agent, id)",
+            # Per mention changed and not undone yet: the values before and after
+            # (JSON), and the newest history row when it was written: a later change
+            # by another actor in the history means undo leaves that mention alone.
+            # Undo deletes the rows it has dealt with, a batch's range at a time.
+            """
+            CREATE TABLE bulk_items (
+                action_id INTEGER NOT NULL REFERENCES bulk_actions(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                before TEXT,
+                after TEXT,
+                event_id INTEGER NOT NULL,
+                PRIMARY KEY (action_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            # One escalation may name many mentions (`e` on a selection): the team is
+            # told once, and each mention's history says which escalation has it.
+            """
+            CREATE TABLE escalation_mentions (
+                escalation_id INTEGER NOT NULL REFERENCES escalations(id) ON DELETE CASCADE,
+                mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+                PRIMARY KEY (escalation_id, mention_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX escalation_mentions_mention ON escalation_mentions(mention_id)",
+            "INSERT INTO escalation_mentions (escalation_id, mention_id) "
+            "SELECT id, mention_id FROM escalations WHERE mention_id IS NOT NULL",
+        ],
+    ),
+    (
+        17,
+        [
+            # Priority, stored so that it never needs rewriting as time passes (see
+            # core/priority.py): `priority` is P at posting (0-100), `priority_rank`
+            # when it would have decayed to 0, the key `o` sorts by. `priority_base` is
+            # the mention's own part (reach, sentiment, question), so a link to a
+            # customer or a change of tier re-scores in SQL, without the text.
+            "ALTER TABLE mentions ADD COLUMN points INTEGER",  # HN points, Reddit score
+            "ALTER TABLE mentions ADD COLUMN priority_base REAL",
+            # Below every real rank until scored: an unscored mention sorts last.
+            "ALTER TABLE mentions ADD COLUMN priority_rank INTEGER NOT NULL "
+            "DEFAULT -4611686018427387904",
+            "CREATE INDEX mentions_rank ON mentions(priority_rank, id)",
+            # The weights the stored priorities were computed with: one row, shared
+            # by every process on the file, so all of them score alike.
+            """
+            CREATE TABLE priority_weights (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                weights TEXT NOT NULL,
+                tier REAL NOT NULL,
+                other_tier REAL NOT NULL,
+                value REAL NOT NULL,
+                value_half REAL NOT NULL CHECK (value_half > 0),
+                ms_per_point INTEGER NOT NULL CHECK (ms_per_point > 0),
+                set_by TEXT,
+                set_ms INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE priority_tiers (
+                tier TEXT PRIMARY KEY COLLATE NOCASE,
+                share REAL NOT NULL
+            ) WITHOUT ROWID
+            """,
+            # A customer's part of a priority: tier share and lifetime value on a
+            # saturating scale (half the points at value_half). enrich/priority.py
+            # computes the same in Python to explain a score.
+            """
+            CREATE VIEW customer_points (customer_id, points) AS
+            SELECT c.id,
+                   w.tier * coalesce((SELECT t.share FROM priority_tiers t
+                                      WHERE t.tier = c.tier), w.other_tier)
+                   + w.value * max(coalesce(c.lifetime_value, 0), 0)
+                     / (max(coalesce(c.lifetime_value, 0), 0) + w.value_half)
+            FROM customers c, priority_weights w
+            """,
+            # Linking an author to a customer (or unlinking, merging) and changing a
+            # customer's tier or value re-score that author's mentions at once, by
+            # whichever code does it. P0 = round(base + customer part), 0-100, as
+            # core.priority.p0 does.
+            f"""
+            CREATE TRIGGER mentions_priority_on_link AFTER UPDATE OF customer_id ON authors
+            WHEN OLD.customer_id IS NOT NEW.customer_id
+            BEGIN
+                UPDATE mentions SET priority = {_P0.format(customer="NEW.customer_id")}
+                WHERE author_id = NEW.id AND priority_base IS NOT NULL;
+                UPDATE mentions SET priority_rank = {_RANK}
+                WHERE author_id = NEW.id AND priority_base IS NOT NULL;
+            END
+            """,
+            f"""
+            CREATE TRIGGER mentions_priority_on_customer
+            AFTER UPDATE OF tier, lifetime_value ON customers
+            WHEN OLD.tier IS NOT NEW.tier OR OLD.lifetime_value IS NOT NEW.lifetime_value
+            BEGIN
+                UPDATE mentions SET priority = {_P0.format(customer="NEW.id")}
+                WHERE priority_base IS NOT NULL
+                  AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
+                UPDATE mentions SET priority_rank = {_RANK}
+                WHERE priority_base IS NOT NULL
+                  AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
+            END
+            """,
+        ],
+    ),
+    (
+        18,
+        [
             # Every agent who has opened scrm on this database: whom work can be
             # assigned to, besides the config's [team] agents.
             """
@@ -477,6 +694,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 last_seen_ms INTEGER NOT NULL
             ) WITHOUT ROWID
             """,
+            # The agents known so far: those who hold or were given work.
+            "INSERT OR IGNORE INTO agents (name, first_seen_ms, last_seen_ms) "
+            "SELECT agent, min(started_ms), max(heartbeat_ms) FROM presence GROUP BY agent",
         ],
     ),
 ]

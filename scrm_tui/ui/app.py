@@ -21,6 +21,7 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError, StoreError
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui import keymap
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
@@ -68,6 +69,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        # Textual's own palette binding, with an id so that [keys] can move it too.
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "palette",
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+            id="app.command_palette",
+        ),
     ]
 
     def __init__(
@@ -96,6 +107,14 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._ticking = False
         self.startup_error: str | None = None
         self._theme_refused: str | None = None
+        # [keys]: `scrm` refuses to start on a bad one; a Config made in code is told
+        # about in the app, and only what is right is used.
+        self._keys = keymap.check(self.config.keys, clashes=False)
+        self.keymap = self._keys.keymap
+        self.set_keymap(self.keymap)
+        if "app.command_palette" in self.keymap:
+            # The footer finds the palette's key by this name.
+            self.COMMAND_PALETTE_BINDING = self.keymap["app.command_palette"].split(",")[0]
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -108,6 +127,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             from scrm_tui.service.demo import DEMO_TEAMS
 
             self.config = replace(self.config, teams=DEMO_TEAMS)
+        if self.demo and not self.config.team_agents:
+            from scrm_tui.service.demo import DEMO_AGENTS
+
+            self.config = replace(self.config, team_agents=DEMO_AGENTS)
         creds = credentials(self.config)
         try:
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
@@ -127,6 +150,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             )
         for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=15, markup=False)
+        for error in self._keys.errors:
+            self.notify(error, title="Keys", severity="error", timeout=15, markup=False)
+        for warning in self._keys.warnings:
+            self.notify(warning, title="Keys", severity="warning", timeout=15, markup=False)
         # Replies and webhook calls go out from here: at once when queued in this
         # process, and on a short poll for what other processes queued or retries.
         self.inbox.on_queued(self.send_outbox)
@@ -152,7 +179,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # The first page is read while the screen is built, so the first frame the
         # user sees already has the rows in it.
         window = StreamWindow(self.inbox, Query())
-        first_page = self.run_worker(window.start(), group="first-page", exit_on_error=False)
+        first_page = self.run_worker(
+            screen.first_page(window), group="first-page", exit_on_error=False
+        )
         await self.push_screen(screen)
         screen.start(first=(window, first_page))
         # The network clients cost ~0.2 s to import: not before the first rows are on
@@ -163,6 +192,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # A re-match an interrupted import left owed is finished here, after the first
         # page is painted (Linker.resume_rematch; one process does it at a time).
         self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
+        # Likewise the priorities a re-score owes (an upgrade, new weights).
+        self.set_timer(LISTEN_DELAY, lambda: self._finish_rescore(screen), name="rescore-start")
+        if self.keymap:
+            # Which keys [keys] makes clash reads every screen's module: not before the
+            # first page is painted, and not on the event loop.
+            self.set_timer(LISTEN_DELAY, self._warn_key_clashes, name="key-clashes")
 
     def _be_present(self) -> None:
         """Say this agent is here (the first tick), then keep the heartbeat and the
@@ -200,6 +235,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
         assert self.inbox is not None
         await seed(self.inbox)
+        await self.inbox.snoozes.load_zone()
         screen.start()
         if self.stream:
             self._stream_demo()
@@ -210,6 +246,13 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
         assert self.inbox is not None
         await DemoStream(interval=self.config.demo_interval).run(self.inbox)
+
+    @work(group="keys", thread=True, exit_on_error=False)
+    def _warn_key_clashes(self) -> None:
+        for warning in keymap.clash_warnings(self.config.keys, self.keymap):
+            self.call_from_thread(
+                self.notify, warning, title="Keys", severity="warning", timeout=15, markup=False
+            )
 
     @work(group="rematch", exit_on_error=False)
     async def _finish_rematch(self) -> None:
@@ -224,6 +267,26 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 "(l on a mention to review).",
                 markup=False,
             )
+
+    @work(group="rescore", exit_on_error=False)
+    async def _finish_rescore(self, screen: InboxScreen) -> None:
+        """Score the mentions a re-score still owes, saying how far it is on the top line
+        (one process does it at a time; the list shows each page as it lands)."""
+        assert self.inbox is not None
+        await self.inbox.priorities.weights()  # weights new to the database owe one
+        if not await self.inbox.priorities.rescore_owed():
+            return
+
+        def progress(done: int, total: int) -> None:
+            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%")
+
+        try:
+            done = await self.inbox.priorities.resume_rescore(progress)
+        finally:
+            screen.show_work(None)
+        if done:
+            self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
+            screen.check_changes(force=True)
 
     def send_outbox(self) -> None:
         """One pass over the outbox (skipped while one runs: it would find nothing new)."""
@@ -308,8 +371,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.exit(1, message="scrm: the terminal went away")
 
     def action_help(self) -> None:
-        if isinstance(self.screen, InboxScreen):
-            self.screen.action_help()
+        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
+
+        show_help(self.screen)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         """Every failed worker of every screen ends here. What the user can act on (the

@@ -4,7 +4,7 @@ another agent is on them), keeps them while keys are pressed, and hears when the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.message import Message
@@ -23,9 +23,7 @@ class ClaimsLapsed(Message):
         self.idle_s = idle_s
 
 
-async def claim_for(
-    screen: Screen[object], presence: Presence, ids: Sequence[int], kind: str
-) -> bool:
+async def claim_for(screen: Screen[Any], presence: Presence, ids: Sequence[int], kind: str) -> bool:
     """Claim `ids` for a form (in a worker: it may wait for a choice). When another
     agent holds a live claim on one of them, the agent is asked; no means nothing is
     claimed (and the form does not open, or closes)."""
@@ -45,7 +43,10 @@ async def claim_for(
 
 # A mixin, not a Screen subclass: a base Screen ahead of ModalScreen in the MRO would
 # give the form Screen's opaque background (the inbox behind it would vanish).
-_Base = Screen[object] if TYPE_CHECKING else object
+if TYPE_CHECKING:
+    _Base = Screen[Any]
+else:
+    _Base = object
 
 
 class ClaimedForm(_Base):

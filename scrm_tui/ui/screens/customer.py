@@ -10,16 +10,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.history import Stance
+from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.timefmt import age, from_ms
 from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
@@ -104,6 +106,9 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
         if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation"):
             seen.append(f"{count:,} {kind.replace('_', ' ')}{'s' if count != 1 else ''}")
     lines.append(Content.styled(" · ".join(seen), "$text-muted"))
+    if p.get("tags"):
+        tags = ", ".join(sanitize.inline(tag) for tag in p["tags"])
+        lines.append(Content.assemble(("tags: ", "$text-muted"), (tags, "$secondary")))
     if p.get("fields"):
         custom = " · ".join(f"{_safe(k)}: {_safe(v)}" for k, v in p["fields"].items())
         lines.append(Content.styled(custom, "$text-muted"))
@@ -120,6 +125,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         Binding("n", "note", "Note", id="customer.note"),
         Binding("f", "filter", "Filter", id="customer.filter"),
         Binding("M", "merge", "Merge…", id="customer.merge"),
+        Binding("t", "tags", "Tags", id="customer.tags"),
     ]
 
     def __init__(self, inbox: Inbox, customer_id: int) -> None:
@@ -147,7 +153,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             placeholder="filter: github mastodon call note contacts… (empty: all)",
             id="customer-filter",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
@@ -274,6 +280,26 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             return
         event.input.display = False
         self.set_focus(self.timeline)
+        self.reload()
+
+    def action_tags(self) -> None:
+        from scrm_tui.ui.screens.tag_edit import TagScreen
+
+        current = self.summary.profile.get("tags", ()) if self.summary else ()
+        title = f"Tags of {self._customer_name()}"
+
+        def edited(edit: TagEdit | None) -> None:
+            if edit is not None:
+                self._tag(edit)
+
+        self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
+
+    @work(group="customer-write", exit_on_error=False)
+    async def _tag(self, edit: TagEdit) -> None:
+        from scrm_tui.ui.screens.tag_edit import tagged
+
+        outcome = await self.inbox.edit_customer_tags(self.customer_id, edit)
+        self.notify(tagged(outcome, 1, "customer"), markup=False)
         self.reload()
 
     def action_merge(self) -> None:

@@ -59,8 +59,12 @@ class PriorityChoice(RadioSet, inherit_bindings=False):
     """The priorities in a row: ← → choose at once (↑ ↓ are left to the team list)."""
 
     BINDINGS = [
-        Binding("left", "screen.priority_step(-1)", "Higher priority", show=False),
-        Binding("right", "screen.priority_step(1)", "Lower priority", show=False),
+        Binding(
+            "left", "screen.priority_step(-1)", "Higher priority", show=False, id="escalate.higher"
+        ),
+        Binding(
+            "right", "screen.priority_step(1)", "Lower priority", show=False, id="escalate.lower"
+        ),
     ]
 
 

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import Escalation, OutboxItem
@@ -23,6 +24,7 @@ from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.inert import InertTextArea
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 DETAIL_LIMIT = 4000  # characters of a note or post shown in the detail pane
 
@@ -52,10 +54,10 @@ class QueueTable(DataTable[Text]):
 
     COMPONENT_CLASSES = {"queue--late", "queue--warn", "queue--ok", "queue--muted"}
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "First", show=False),
-        Binding("G", "scroll_bottom", "Last", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g", "scroll_top", "First", show=False, id="table.first"),
+        Binding("G", "scroll_bottom", "Last", show=False, id="table.last"),
     ]
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
@@ -234,7 +236,7 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
         yield QueueTable(self.COLUMNS, id=f"{self.PREFIX}-table")
         with VerticalScroll(id=f"{self.PREFIX}-detail"):
             yield Static(id=f"{self.PREFIX}-detail-text")
-        yield Footer()
+        yield KeysFooter()
 
     def __init__(self) -> None:
         super().__init__()
@@ -271,15 +273,15 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import HelpScreen
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        """Where this screen's keys come from, titled as `?` lists them."""
+        return [(cls.NAME.lower(), cls), ("table", QueueTable)]
 
-        sections = [
-            (self.NAME.lower(), type(self).BINDINGS),
-            ("table", QueueTable.BINDINGS),
-            ("everywhere", [*self.app.BINDINGS]),
-        ]
-        self.app.push_screen(HelpScreen(sections))
+    def action_help(self) -> None:
+        from scrm_tui.ui.screens.help import show_help
+
+        show_help(self)
 
 
 class ResolveScreen(ModalScreen[str | None]):
@@ -483,9 +485,10 @@ class EscalationsScreen(QueueScreen[Escalation]):
                 )
                 if part
             )
+            label = f"Mentions: {esc.mentions:,}, the first: " if esc.mentions > 1 else "Mention: "
             lines.append(
                 Content.assemble(
-                    ("Mention: ", "bold"),
+                    (label, "bold"),
                     (f"({source}) " if source else "", "$text-muted"),
                     block(esc.snippet, 400) or "(gone)",
                 )

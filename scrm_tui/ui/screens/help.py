@@ -1,15 +1,27 @@
-"""The `?` help screen, built from the bindings actually in force."""
+"""The `?` help screen, built from the bindings actually in force (your [keys] too)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
+
+from scrm_tui.ui.keymap import declared, in_force, screen_sections
+
+NO_KEY = "—"  # a binding whose keys your [keys] gave to another one
+
+
+def show_help(screen: Screen[object]) -> None:
+    """`?` on `screen`: its keys, section by section, then those that work everywhere."""
+    app = screen.app
+    sections = [(title, declared(cls)) for title, cls in screen_sections(type(screen), type(app))]
+    app.push_screen(HelpScreen(sections))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -17,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: Sequence[tuple[str, Sequence[BindingType]]]) -> None:
         super().__init__()
         self.sections = sections
 
@@ -29,21 +41,21 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Action", "Where")
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
         seen: set[tuple[str, str]] = set()
-        for where, bindings in self.sections:
-            for binding in bindings:
-                if not isinstance(binding, Binding):
-                    binding = Binding(*binding)
+        for where, section in self.sections:
+            bindings = [b if isinstance(b, Binding) else Binding(*b) for b in section]
+            for binding, keys in zip(bindings, in_force(bindings, keymap), strict=True):
                 if not binding.description:
                     continue
-                keys = self._keys(binding)
-                if (keys, where) in seen:
+                shown = self._keys(binding, keys)
+                if (shown, where) in seen:
                     continue
-                seen.add((keys, where))
-                table.add_row(keys, binding.description, where)
+                seen.add((shown, where))
+                table.add_row(shown, binding.description, where)
         table.focus()
 
-    def _keys(self, binding: Binding) -> str:
-        """All keys of a binding ("j,down") as the footer shows them ("j ↓")."""
-        keys = [key.strip() for key in binding.key.split(",") if key.strip()]
-        return "  ".join(self.app.get_key_display(replace(binding, key=key)) for key in keys)
+    def _keys(self, binding: Binding, keys: list[str]) -> str:
+        """A binding's keys (j, down) as the footer shows them ("j ↓")."""
+        shown = (self.app.get_key_display(replace(binding, key=key)) for key in keys)
+        return "  ".join(shown) or NO_KEY

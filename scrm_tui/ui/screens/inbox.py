@@ -11,26 +11,43 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, SourceState, Status
+from scrm_tui.core.models import MentionRow, Order, SourceState, Status
+from scrm_tui.core.priority import now_priority
 from scrm_tui.core.query import Query, QueryError, parse
+from scrm_tui.core.selection import Selection
+from scrm_tui.core.tags import TagEdit
+from scrm_tui.core.views import KEYED, View, filter_problem
+from scrm_tui.service.bulk import (
+    AssignChange,
+    Change,
+    Outcome,
+    ReadChange,
+    StatusChange,
+    TagChange,
+)
 from scrm_tui.service.inbox import Inbox, StoreError
+from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
 from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
+from scrm_tui.ui.widgets.view_bar import ViewBar
 
 FILTER_DEBOUNCE = 0.25
-MAX_SELECTED = 1000  # one macro post answers at most this many mentions
+MAX_ANSWERED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
 SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
@@ -70,7 +87,14 @@ LISTENING = Content.assemble(
 )
 
 
-class InboxScreen(ReportsFailures, Screen[None]):
+def _marking(change: Change) -> str:
+    """What the top line says while x or u writes a selection."""
+    if isinstance(change, StatusChange):
+        return "marking done" if change.status is Status.DONE else "reopening"
+    return "marking read" if isinstance(change, ReadChange) and change.read else "marking unread"
+
+
+class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -81,14 +105,42 @@ class InboxScreen(ReportsFailures, Screen[None]):
         Binding("c", "customer", "Customer", id="inbox.customer"),
         Binding("l", "link", "Link author", id="inbox.link"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
-        Binding("T", "select_all", "Select all shown", id="inbox.select_all"),
+        Binding("z", "snooze", "Snooze", id="inbox.snooze"),
+        Binding("o", "order", "Order", id="inbox.order"),
+        Binding("a", "assign", "Assign", id="inbox.assign"),
+        Binding("A", "take", "Take", id="inbox.take"),
+        Binding("t", "tag", "Tags", id="inbox.tag"),
+        Binding("T", "select_all", "Select all matching", id="inbox.select_all"),
+        Binding("U", "undo", "Undo", id="inbox.undo"),
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
+        Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
+        Binding("V", "save_view", "Save view", show=False, id="inbox.save_view"),
+        *(
+            Binding(
+                str(n),
+                f"view({n})",
+                f"View {n}",
+                show=False,
+                id=f"inbox.view_{n}",
+            )
+            for n in range(1, KEYED + 1)
+        ),
+        Binding("0", "view(0)", "No view (all)", show=False, id="inbox.view_0"),
+        Binding("n", "next_match", "Next match of /", show=False, id="inbox.next_match"),
+        Binding(
+            "N", "previous_match", "Previous match of /", show=False, id="inbox.previous_match"
+        ),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        """Where this screen's keys come from, titled as `?` lists them."""
+        return [("list", MentionList), ("inbox", cls), ("reading pane", MentionDetail)]
 
     class Stored(Message):
         """Mentions were committed by this process (coalesced while one is queued)."""
@@ -108,6 +160,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._requested = self.query_  # the view last asked for (query_ once loaded)
+        self._search: Query | None = None  # the last `/` filter: what n and N look for
         # The top line's parts, fitted together by _fit_top_line.
         self._status = status_line.Status(title=title, total=None, unread=None)
         self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
@@ -116,6 +169,11 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self._look_again = False  # something was stored while a look was under way
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
+        self.order = Order.NEWEST  # `o` switches to highest priority first and back
+        self._work: str | None = None  # background work under way, for the top line
+        self._next_wake: int | None = None  # when the next snooze ends
+        self._wake_known = False  # _next_wake was read since the last change
+        self._last_change = 0  # the newest snooze or wake-up this list has taken in
 
     # ---------------------------------------------------------------- layout
 
@@ -128,12 +186,13 @@ class InboxScreen(ReportsFailures, Screen[None]):
             yield Static(id="sources-line")
             yield Static(id="position")
             yield Static(id="new-count")
+        yield ViewBar(self.inbox, id="view-bar")
         with Horizontal(id="panes"):
             yield MentionList(id="list", **kwargs)
             yield Static(id="first-run")
             yield MentionDetail(id="detail", **kwargs)
         yield FilterBar(self._filter_submitted, id="filter-bar")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def mention_list(self) -> MentionList:
@@ -147,9 +206,14 @@ class InboxScreen(ReportsFailures, Screen[None]):
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
 
+    @property
+    def view_bar(self) -> ViewBar:
+        return self.query_one(ViewBar)
+
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
         self.mention_list.focus()
+        self.mention_list.priority_at = self._priority_at
         self.update_status()
         self.set_interval(self.poll_interval, self.check_changes, name="poll")
         self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
@@ -158,7 +222,16 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
-    def start(self, first: tuple[StreamWindow, Worker[None]] | None = None) -> None:
+    async def first_page(self, window: StreamWindow) -> int:
+        """Load the first page (the app starts this before the screen is up); returns
+        the last snooze or wake-up before it. Every commit from here on is noticed."""
+        await self.inbox.notice_changes()
+        last_change = await self.inbox.snoozes.last_change()
+        await window.start()
+        await self.inbox.snoozes.load_zone()  # for `z` and the reading pane
+        return last_change
+
+    def start(self, first: tuple[StreamWindow, Worker[int]] | None = None) -> None:
         """Show the stream (called by the app once the database is ready); `first` is
         a window whose first page the app is already loading."""
         self.busy_text = None
@@ -180,16 +253,23 @@ class InboxScreen(ReportsFailures, Screen[None]):
             total=self.total,
             unread=self.unread,
             not_sent=self.not_sent,
-            selected=len(self.mention_list.marked),
+            selected=self.mention_list.selection.count,
             busy=self.busy_text,
             filter=None if self.query_.is_empty else self.query_.source,
             matched=window.size if window is not None and counted else None,
+            by_priority=window is not None and window.order is Order.PRIORITY,
+            work=self._work,
         )
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
         badge.set_class(unseen > 0, "-visible")
         badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
         self.update_position()
+
+    def show_work(self, text: str | None) -> None:
+        """Say on the top line how far background work is (`scoring priorities 40%`)."""
+        self._work = text
+        self.update_status()
 
     def update_position(self) -> None:
         """`12/1,523` as in mutt: where the cursor is in the current list."""
@@ -242,35 +322,87 @@ class InboxScreen(ReportsFailures, Screen[None]):
 
     # ---------------------------------------------------------------- loading
 
-    def load_view(self, query: Query) -> None:
-        """Show the stream for `query`; keys typed meanwhile apply to the new list."""
+    def load_view(self, query: Query, *, stay_on: MentionRow | None = None) -> None:
+        """Show the stream for `query` in the current order; keys typed meanwhile apply to
+        the new list. `stay_on`: the mention to keep selected (if the list has it)."""
         self._requested = query
         self.mention_list.expect_window()
-        self._load_view(query)
+        self._load_view(query, stay_on=stay_on)
 
     @work(group="view", exclusive=True, exit_on_error=False)
     async def _load_view(
-        self, query: Query, first: tuple[StreamWindow, Worker[None]] | None = None
+        self,
+        query: Query,
+        first: tuple[StreamWindow, Worker[int]] | None = None,
+        stay_on: MentionRow | None = None,
     ) -> None:
         try:
             if first is not None:
                 window, loading = first
-                await loading.wait()
+                last_change = await loading.wait()
             else:
-                window = StreamWindow(self.inbox, query)
+                # Snoozes and wake-ups after this reach the list (resync).
+                await self.inbox.notice_changes()
+                last_change = await self.inbox.snoozes.last_change()
+                window = StreamWindow(self.inbox, query, order=self.order)
                 await window.start()
+                shown = self.mention_list.window
+                if (
+                    isinstance(shown, StreamWindow)
+                    and shown.query == query
+                    and shown.mark == window.mark
+                    and shown.total is not None
+                ):
+                    # The same rows in another order (`o`): the count holds, and `G`
+                    # reaches the true end at once.
+                    window.total = shown.total
+            place = await self._place_of(window, stay_on)
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             raise
         self.query_ = query
-        self.mention_list.set_window(window)
+        self._last_change = last_change
+        self._keep_selection(query)
+        self.mention_list.set_window(window, place or 0)
+        self.view_bar.show_query(query)
         self.update_status()
-        await self.mention_list.load_count()
+        if window.total is None:
+            await self.mention_list.load_count()
         self.load_stats()
         self._ready = True
         self.update_status()
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
+
+    async def _place_of(self, window: StreamWindow, row: MentionRow | None) -> int | None:
+        """Where `row` is in a new window (its rows around it loaded), if it is listed."""
+        if row is None:
+            return None
+        fresh = await self.inbox.listed_among(window.query, [row.id], window.mark)
+        if not fresh:
+            return None
+        key = fresh[0].key_in(window.order)
+        place = await self.inbox.count_before(window.query, key, window.mark, window.order)
+        await window.ensure(max(place - window.page, 0), place + window.page)
+        return place
+
+    def _priority_at(self, row: MentionRow, now_ms: int) -> int | None:
+        """A row's priority now: it falls with age, at the rate the weights say."""
+        rate = self.inbox.priorities.known.ms_per_point
+        return now_priority(row.priority, row.created_ms, now_ms, rate)
+
+    def _keep_selection(self, query: Query) -> None:
+        """Everything a filter matched (T) is a selection of that filter: another
+        filter drops it (saying so) and keeps only what space picked."""
+        selection = self.mention_list.selection
+        kept = selection.for_view(query)
+        if kept != selection:
+            self.mention_list.set_selection(kept)
+            self.notify(
+                f"The selection of all {selection.matched:,} matching the last filter "
+                "was let go: T selects all that this one matches.",
+                markup=False,
+            )
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def load_detail(self, mention_id: int | None) -> None:
@@ -344,8 +476,17 @@ class InboxScreen(ReportsFailures, Screen[None]):
     async def _poll(self, force: bool) -> None:
         try:
             outside = await self.inbox.has_changed()
+            if outside or not self._wake_known:
+                self._next_wake = await self.inbox.snoozes.next_due()
+                self._wake_known = True
+            if self._next_wake is not None and self._next_wake <= self.inbox.now_ms():
+                # A snooze came due: every open inbox tries to wake it, the first to
+                # get the write lock does, and every inbox sees that commit.
+                self._wake_known = False
+                outside |= bool(await self.inbox.snoozes.wake_due())
             if not (outside or force):
                 return
+            self.view_bar.recount()  # on a connection of its own: nothing here waits
             mention_list = self.mention_list
             window = mention_list.window
             if window is None:
@@ -353,28 +494,48 @@ class InboxScreen(ReportsFailures, Screen[None]):
             # However much arrived, this reads what the screen shows, not all of it.
             await mention_list.take_arrivals()
             if window is mention_list.window:
+                await self._take_snoozes(window)
+            if window is mention_list.window:
                 # Someone (here or in another process) may have changed rows we show.
                 top = round(mention_list.scroll_offset.y)
-                visible = [
-                    row.id
+                placed = {
+                    row.id: window.key(row)
                     for index in range(top, top + mention_list.size.height + 1)
                     if (row := window.get(index)) is not None
-                ]
-                if visible:
-                    fresh = await self.inbox.rows(visible)
+                }
+                if placed:
+                    fresh = await self.inbox.rows(list(placed))
                     changed = window.replace(fresh)
                     mention_list.refresh_rows(changed)
                     changed_ids = {row.id for i in changed if (row := window.get(i))}
+                    if any(window.key(row) != placed[row.id] for row in fresh):
+                        # Priorities changed (an author linked, a tier): rows moved.
+                        await mention_list.resync([])
                     if self.detail.mention_id in changed_ids:
                         self.load_detail(self.detail.mention_id)
                 self.update_status()
-                self.load_stats()
+                if not self._bulk_running:
+                    # While one writes its batches the top line shows its count, not
+                    # these (counted once it ends): each would cost a count(*) a poll.
+                    self.load_stats()
                 self.load_sources()
         finally:
             self._polling = False
             if self._look_again:
                 self._look_again = False
                 self.check_changes(force=True)
+
+    async def _take_snoozes(self, window: StreamWindow) -> None:
+        """Mentions snoozed or woken since the last look (by anyone) left the list or
+        came back into it: read it again around the selection."""
+        changes = await self.inbox.snoozes.changes_after(self._last_change)
+        if not changes:
+            return
+        self._last_change = changes[-1].event_id
+        woke = list(dict.fromkeys(c.mention_id for c in changes if c.kind == WOKE))
+        came = await self.inbox.listed_among(window.query, woke, window.mark) if woke else []
+        await self.mention_list.resync(came)
+        self.load_stats()
 
     # ---------------------------------------------------------------- actions
 
@@ -390,6 +551,11 @@ class InboxScreen(ReportsFailures, Screen[None]):
         row = self._selected()
         if row is None:
             return
+        selection = self.mention_list.selection
+        if not selection.is_empty:
+            if not self.bulk_refused():
+                self.run_bulk(selection, lambda: self._done_or_open(selection), _marking)
+            return
         status = Status.OPEN if row.status is Status.DONE else Status.DONE
         # Show it at once; the write follows in a worker and is undone if it fails.
         read = True if status is Status.DONE else row.is_read
@@ -399,25 +565,104 @@ class InboxScreen(ReportsFailures, Screen[None]):
         if status is Status.DONE and (advance is None or advance.advance_on_done):
             self.mention_list.cursor += 1
 
+    async def _done_or_open(self, selection: Selection) -> Change:
+        """x on a selection: done, unless every one of them is done: then reopened."""
+        open_ = await self.inbox.bulk.any_selected(selection, "open")
+        return StatusChange(Status.DONE if open_ else Status.OPEN)
+
     @work(group="write", exit_on_error=False)
     async def _write_status(self, row: MentionRow, status: Status) -> None:
         doing = "mark done" if status is Status.DONE else "reopen"
         async with self._saving(row, doing):
-            await self.inbox.set_status([row.id], status)
-            if status is Status.DONE and not row.is_read:
-                await self.inbox.set_read([row.id], True)
+            # As every action of x: in the journal, so U undoes it.
+            await self.inbox.run_bulk(Selection.of([row.id]), StatusChange(status))
+
+    def action_snooze(self) -> None:
+        """Snooze the selection, or the mention; on a snoozed one, offer to wake it."""
+        from scrm_tui.ui.screens.snooze import WAKE, SnoozeScreen
+
+        row = self._selected()
+        selection = self.mention_list.selection
+        picked = not selection.is_empty
+        if not picked and row is None:
+            return
+        if not picked:
+            assert row is not None
+            selection = Selection.of([row.id])
+        asleep = None
+        if not picked and row is not None and row.snoozed_until_ms is not None:
+            asleep = self.inbox.snoozes.when(row.snoozed_until_ms)
+
+        def chosen(result: Until | str | None) -> None:
+            if result == WAKE and row is not None:
+                self._wake([row.id])
+            elif isinstance(result, Until):
+                # It leaves the list at once; the write follows (and the list is read
+                # again, from the database, when it lands).
+                shown = self.mention_list.shown_query
+                held = self.mention_list.window.rows if self.mention_list.window else []
+                self.mention_list.drop({r.id for r in held if selection.has(r.id, shown)})
+                if picked:
+                    self.mention_list.set_selection(Selection())
+                self.update_status()
+                self._snooze(selection, result)
+
+        self.app.push_screen(SnoozeScreen(self.inbox.snoozes.read, selection.count, asleep), chosen)
+
+    @work(group="write", exit_on_error=False)
+    async def _snooze(self, selection: Selection, until: Until) -> None:
+        try:
+            ids = await self.inbox.selected_ids(selection)
+            changed = await self.inbox.snoozes.snooze(ids, until)
+        except Exception:
+            # Not saved (the app says why): the list shows what the database holds.
+            await self.mention_list.resync([])
+            raise
+        what = "1 mention" if len(ids) == 1 else f"{len(ids):,} mentions"
+        self.notify(f"Snoozed {what} until {until.shown}.", markup=False)
+        if changed:
+            self.check_changes(force=True)
+
+    @work(group="write", exit_on_error=False)
+    async def _wake(self, ids: list[int]) -> None:
+        woken = await self.inbox.snoozes.wake(ids)
+        self.notify(
+            "Woken: back in the inbox, unread." if woken else "It was no longer snoozed.",
+            markup=False,
+        )
+        self.check_changes(force=True)
+        if self.detail.mention_id in ids:
+            self.load_detail(self.detail.mention_id)
+
+    def action_order(self) -> None:
+        """Newest first, or highest priority first: the selected mention stays selected."""
+        self.order = Order.PRIORITY if self.order is Order.NEWEST else Order.NEWEST
+        self.load_view(self.query_, stay_on=self._selected())  # the header says which
 
     def action_toggle_read(self) -> None:
         row = self._selected()
         if row is None:
             return
+        selection = self.mention_list.selection
+        if not selection.is_empty:
+            if not self.bulk_refused():
+                self.run_bulk(selection, lambda: self._read_or_unread(selection), _marking)
+            return
         self._swap(replace(row, is_read=not row.is_read))
-        self._write_read(row, not row.is_read)
+        self._write_read(row, not row.is_read, undoable=True)
+
+    async def _read_or_unread(self, selection: Selection) -> Change:
+        """u on a selection: read, unless every one of them is read: then unread."""
+        return ReadChange(await self.inbox.bulk.any_selected(selection, "unread"))
 
     @work(group="write", exit_on_error=False)
-    async def _write_read(self, row: MentionRow, read: bool) -> None:
+    async def _write_read(self, row: MentionRow, read: bool, *, undoable: bool = False) -> None:
+        """`undoable`: u (U undoes it), not the read that opening a mention is."""
         async with self._saving(row, "mark read" if read else "mark unread"):
-            await self.inbox.set_read([row.id], read)
+            if undoable:
+                await self.inbox.run_bulk(Selection.of([row.id]), ReadChange(read))
+            else:
+                await self.inbox.set_read([row.id], read)
 
     @asynccontextmanager
     async def _saving(self, row: MentionRow, doing: str) -> AsyncIterator[None]:
@@ -425,19 +670,9 @@ class InboxScreen(ReportsFailures, Screen[None]):
         process's lock the status line says so; if it fails, the row goes back to what
         the database holds and the user is told why (a bug goes on to the app's handler
         once the row is right)."""
-        slow = done = False
-
-        def waiting() -> None:
-            nonlocal slow
-            if done:  # the timer fired as the write ended: its call came after
-                return
-            slow = True
-            self._slow_writes += 1
-            self._show_saving()
-
-        timer = self.set_timer(SLOW_WRITE, waiting)
         try:
-            yield
+            async with self.waiting_shown():
+                yield
         except StoreError as error:
             await self._show_stored(row)
             self.notify(
@@ -451,13 +686,31 @@ class InboxScreen(ReportsFailures, Screen[None]):
         except Exception:
             await self._show_stored(row)
             raise
+        self._after_write(row.id)
+
+    @asynccontextmanager
+    async def waiting_shown(self) -> AsyncIterator[None]:
+        """A write that waits longer than SLOW_WRITE (for another process's lock)
+        says so on the top line until it is done."""
+        slow = done = False
+
+        def waiting() -> None:
+            nonlocal slow
+            if done:  # the timer fired as the write ended: its call came after
+                return
+            slow = True
+            self._slow_writes += 1
+            self._show_saving()
+
+        timer = self.set_timer(SLOW_WRITE, waiting)
+        try:
+            yield
         finally:
             done = True
             timer.stop()
             if slow:
                 self._slow_writes -= 1
                 self._show_saving()
-        self._after_write(row.id)
 
     def _show_saving(self) -> None:
         if self.busy_text in (None, SAVING):
@@ -496,6 +749,8 @@ class InboxScreen(ReportsFailures, Screen[None]):
             self._write_read(row, True)
 
     def action_back(self) -> None:
+        if self.stop_bulk():
+            return
         if self.filter_bar.is_open and self.filter_bar.input.has_focus:
             self._close_filter(clear=True)
         elif self.has_class("-reading") or self.detail.has_focus:
@@ -612,40 +867,55 @@ class InboxScreen(ReportsFailures, Screen[None]):
         self.update_status()
 
     def action_select_all(self) -> None:
-        """Select every mention the current filter shows (again: select none)."""
-        self._select_all()
+        """Select every mention the current filter matches, however many (again:
+        select none)."""
+        self._select_all(self.query_)
 
     @work(group="select", exclusive=True, exit_on_error=False)
-    async def _select_all(self) -> None:
-        ids = await self.inbox.ids_matching(self.query_, MAX_SELECTED + 1)
-        if ids and set(ids[:MAX_SELECTED]) <= self.mention_list.marked:
-            self.mention_list.set_marks(set())
+    async def _select_all(self, query: Query) -> None:
+        current = self.mention_list.selection
+        if current.is_whole_filter and current.query == query:
+            self.mention_list.set_selection(Selection())
             self.notify("Selection cleared.", markup=False)
         else:
-            self.mention_list.set_marks(set(ids[:MAX_SELECTED]))
-            more = (
-                f" (the newest {MAX_SELECTED:,}; narrow the filter for the rest)"
-                if len(ids) > MAX_SELECTED
-                else ""
-            )
-            shown = "the filter" if not self.query_.is_empty else "the inbox"
+            # Counted, not read: the ids are read in batches when a key acts on them.
+            selection = await self.inbox.select_all(query)
+            if query != self.query_:
+                return  # the filter changed meanwhile: T was for the one before
+            self.mention_list.set_selection(selection)
+            shown = "the filter" if not query.is_empty else "the inbox"
             self.notify(
-                f"Selected {min(len(ids), MAX_SELECTED):,} mentions matching {shown}{more}. "
-                "R answers them with one post.",
+                f"Selected all {selection.count:,} mentions matching {shown}. "
+                "x u a t e act on all of them; U undoes; R answers up to "
+                f"{MAX_ANSWERED:,} with one post.",
                 markup=False,
             )
         self.update_status()
 
     def action_macro(self) -> None:
-        marked = sorted(self.mention_list.marked)
-        if not marked:
+        selection = self.mention_list.selection
+        if selection.is_empty:
             self.notify(
                 "Select the mentions to answer first: space on each, or T for all that "
                 "match the filter. Then R.",
                 markup=False,
             )
             return
+        if selection.count > MAX_ANSWERED:
+            self.notify(
+                f"One post answers at most {MAX_ANSWERED:,} mentions; "
+                f"{selection.count:,} are selected. Narrow the filter, then T again.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._answer_selected(selection)
+
+    @work(group="select", exclusive=True, exit_on_error=False)
+    async def _answer_selected(self, selection: Selection) -> None:
         from scrm_tui.ui.screens.post_target import PostTargetScreen
+
+        marked = sorted(await self.inbox.selected_ids(selection))
 
         def chosen(channel: str | None) -> None:
             if channel is not None:
@@ -672,7 +942,7 @@ class InboxScreen(ReportsFailures, Screen[None]):
         def done(result: str | None) -> None:
             self._release(marked)
             if result and not result.startswith("Draft kept"):
-                self.mention_list.set_marks(set())
+                self.mention_list.set_selection(Selection())
                 self.update_status()
             self._composed(result, None)
             self.check_changes(force=True)
@@ -681,11 +951,96 @@ class InboxScreen(ReportsFailures, Screen[None]):
             ComposeScreen(self.inbox.replies, compose, title, self.inbox.presence), done
         )
 
+    # ---------------------------------------------------------------- assignment and tags
+
+    def _chosen(self) -> Selection:
+        """What `x`, `u`, `a`, `A`, `t` and `e` act on: the selection (space, T), else
+        the mention under the cursor."""
+        selection = self.mention_list.selection
+        row = self._selected()
+        if selection.is_empty and row is not None:
+            return Selection.of([row.id])
+        return selection
+
+    def _naming(self, selection: Selection) -> str:
+        count = selection.count
+        return "this mention" if count == 1 else f"{count:,} selected mentions"
+
+    def after_bulk(self) -> None:
+        self.check_changes(force=True)  # the rows on screen as they are stored now
+        self.load_stats()
+        if self.detail.mention_id is not None:
+            self.load_detail(self.detail.mention_id)
+
+    def action_assign(self) -> None:
+        selection, row = self._chosen(), self._selected()
+        if selection.is_empty or row is None or self.bulk_refused():
+            return
+        from scrm_tui.ui.screens.assign import AssignScreen, Pick
+
+        def picked(pick: Pick | None) -> None:
+            if pick is not None and not self.bulk_refused():
+                self._assign(selection, pick.agent)
+
+        current = row.assignee if selection == Selection.of([row.id]) else None
+        title = f"Assign {self._naming(selection)} to"
+        screen = AssignScreen(
+            self.inbox.assignable_agents, title, me=self.inbox.agent, current=current
+        )
+        self.app.push_screen(screen, picked)
+
+    def action_take(self) -> None:
+        selection = self._chosen()
+        if not selection.is_empty and not self.bulk_refused():
+            self._assign(selection, self.inbox.agent)
+
+    def _assign(self, selection: Selection, agent: str | None) -> None:
+        from scrm_tui.ui.screens.assign import assigned
+
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            return assigned(outcome.seen, outcome.changed, agent, self.inbox.agent)
+
+        async def change() -> Change:
+            return AssignChange(agent)
+
+        self.run_bulk(selection, change, "assigning", said)
+
+    def action_tag(self) -> None:
+        selection, row = self._chosen(), self._selected()
+        if selection.is_empty or row is None or self.bulk_refused():
+            return
+        from scrm_tui.ui.screens.tag_edit import TagScreen
+
+        def edited(edit: TagEdit | None) -> None:
+            if edit is not None and not self.bulk_refused():
+                self._tag(selection, edit)
+
+        current = row.tags if selection == Selection.of([row.id]) else ()
+        title = f"Tags of {self._naming(selection)}"
+        self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
+
+    def _tag(self, selection: Selection, edit: TagEdit) -> None:
+        from scrm_tui.service.tagging import TagOutcome
+        from scrm_tui.ui.screens.tag_edit import tagged
+
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            assert isinstance(change, TagChange)
+            done = TagOutcome(outcome.changed, change.add, change.remove)
+            return tagged(done, outcome.seen, "mention")
+
+        self.run_bulk(
+            selection, lambda: self.inbox.bulk.tag_change(selection, edit), "tagging", said
+        )
+
     # ---------------------------------------------------------------- escalations
 
     def action_escalate(self) -> None:
-        row = self._selected()
-        if row is None:
+        row, selection = self._selected(), self._chosen()
+        if row is None or selection.is_empty or self.bulk_refused():
             return
         from scrm_tui.ui.screens.escalate import EscalateScreen, EscalationRequest
 
@@ -699,34 +1054,45 @@ class InboxScreen(ReportsFailures, Screen[None]):
             )
             return
         subject = f"{row.author_name or row.author_handle}: {row.snippet}"
+        if selection.count > 1:
+            subject = f"{selection.count:,} selected mentions, as one escalation"
 
         def chosen(request: EscalationRequest | None) -> None:
-            self._release([row.id])
-            if request is not None:
-                self._escalate(row.id, request)
+            if claimed is not None:
+                self._release([claimed])
+            if request is not None and not self.bulk_refused():
+                self._escalate(selection, request)
 
         # Shown at once, so a note typed right after `e` goes into it; the form claims
-        # the mention as it opens.
+        # one mention as it opens (a selection, maybe thousands, is claimed by no one).
+        claimed = row.id if selection == Selection.of([row.id]) else None
         presence = self.inbox.presence
-        self.app.push_screen(EscalateScreen(teams, subject, presence, row.id), chosen)
+        self.app.push_screen(EscalateScreen(teams, subject, presence, claimed), chosen)
 
-    @work(group="write", exit_on_error=False)
-    async def _escalate(self, mention_id: int, request: object) -> None:
+    def _escalate(self, selection: Selection, request: object) -> None:
+        """One escalation naming every selected mention: the team is told once (see
+        the README, Escalating)."""
         from scrm_tui.ui.screens.escalate import EscalationRequest
 
         assert isinstance(request, EscalationRequest)
-        escalation_id = await self.inbox.escalations.escalate(
-            mention_id, request.team, request.priority, request.note
-        )
         hooks = next(
             (t.hooks for t in self.inbox.escalations.teams() if t.name == request.team), ()
         )
         told = f"; telling {', '.join(hooks)}" if hooks else " (no webhooks: in-app only)"
-        self.notify(
-            f"Escalated to {request.team} ({request.priority}) as #{escalation_id}{told}.",
-            markup=False,
-        )
-        self._after_write(mention_id)
+
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            number = getattr(change, "escalation_id", None)
+            many = f" {outcome.changed:,} mentions" if outcome.changed > 1 else ""
+            return f"Escalated{many} to {request.team} ({request.priority}) as #{number}{told}."
+
+        async def change() -> Change | None:
+            return await self.inbox.escalation_of(
+                selection, request.team, request.priority, request.note
+            )
+
+        self.run_bulk(selection, change, "escalating", said)
 
     def action_escalations(self) -> None:
         from scrm_tui.ui.screens.escalations import EscalationsScreen
@@ -744,6 +1110,68 @@ class InboxScreen(ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.outbox import OutboxScreen
 
         self.app.push_screen(OutboxScreen(self.inbox))
+
+    # ---------------------------------------------------------------- views
+
+    @property
+    def views(self) -> list[View]:
+        """The views the bar shows (the palette lists them)."""
+        return self.view_bar.views
+
+    def action_view(self, number: int) -> None:
+        """Keys 1-9: show that view; the same key again (or 0) shows everything."""
+        view = self.view_bar.view_at(number)
+        if number == 0 or (view is not None and self._requested == self.view_bar.query_of(view)):
+            if not self._requested.is_empty:
+                self.load_view(Query())
+        elif view is not None:
+            self.show_view(view)
+        elif not self.views:
+            self.notify("No views yet: / types a filter, then V saves it as one.", markup=False)
+        else:
+            self.notify(f"No view {number}: there are {len(self.views)}.", markup=False)
+
+    def show_view(self, view: View) -> None:
+        """The list shows the view's filter, as if typed after `/`."""
+        query = self.view_bar.query_of(view)
+        if query is None:
+            # Saved before the filter language changed; the config's are checked at start.
+            self.notify(
+                f"View '{sanitize.inline(view.name)}': "
+                f"{sanitize.inline(filter_problem(view.filter) or '')}. Ctrl+P deletes it.",
+                severity="error",
+                markup=False,
+            )
+        elif query != self._requested:
+            self.load_view(query)
+
+    def action_save_view(self) -> None:
+        """V: save the filter the list shows under a name."""
+        if self._requested.is_empty:
+            self.notify("No filter to save: / types one, then V saves it as a view.", markup=False)
+            return
+        from scrm_tui.ui.screens.save_view import SaveViewScreen
+
+        def saved(view: View | None) -> None:
+            if view is not None:
+                self.view_bar.recount()
+                self.notify(f"Saved view '{sanitize.inline(view.name)}'.", markup=False)
+
+        self.app.push_screen(SaveViewScreen(self.inbox.views, self._requested.source), saved)
+
+    @work(group="views", exit_on_error=False)
+    async def delete_view(self, view: View) -> None:
+        """Delete one of the agent's own views (from the palette)."""
+        source = await self.inbox.views.delete(view.name)
+        self.view_bar.recount()
+        name = sanitize.inline(view.name)
+        if source is None:
+            self.notify(f"View '{name}' was already deleted.", markup=False)
+        else:
+            self.notify(
+                f"Deleted view '{name}' (/{sanitize.inline(source)}); V saves a filter again.",
+                markup=False,
+            )
 
     # ---------------------------------------------------------------- filter
 
@@ -770,9 +1198,12 @@ class InboxScreen(ReportsFailures, Screen[None]):
         try:
             query = parse(text)
         except QueryError as error:
-            self.filter_bar.say(str(error), error=True)
+            # The list keeps the last filter that made sense.
+            self.filter_bar.show_error(text, str(error), error.position, error.length)
             return False
         self.filter_bar.say("searching…")
+        if not query.is_empty:
+            self._search = query
         if query != self.query_:
             self.load_view(query)
         return True
@@ -786,21 +1217,91 @@ class InboxScreen(ReportsFailures, Screen[None]):
         if clear and not (self.query_.is_empty and self._requested.is_empty):
             self.load_view(Query())
 
+    # ---------------------------------------------------------------- n / N
+
+    def action_next_match(self) -> None:
+        self._step_search(older=True)
+
+    def action_previous_match(self) -> None:
+        self._step_search(older=False)
+
+    def _step_search(self, *, older: bool) -> None:
+        """As mutt's `n`/`N`: the selection moves to the next (or previous) mention in
+        the list that matches the last `/` filter; the list itself stays as it is."""
+        search = self._search
+        window = self.mention_list.window
+        row = self._selected()
+        if search is None:
+            self.notify("No search yet: / finds, then n and N move between matches.", markup=False)
+            return
+        if window is None or row is None:
+            return
+        self.mention_list.hold_keys()  # keys typed meanwhile apply where n lands
+        self._go_to_match(window, row, search, older)
+
+    @work(group="search", exclusive=True, exit_on_error=False)
+    async def _go_to_match(
+        self, window: StreamWindow, row: MentionRow, search: Query, older: bool
+    ) -> None:
+        mention_list = self.mention_list
+        try:
+            found = await self.inbox.next_match(
+                window.query,
+                search,
+                row.key_in(window.order),
+                older=older,
+                upto=window.mark,
+                order=window.order,
+            )
+            if window is not mention_list.window:
+                return
+            if found is None:
+                where = "below" if older else "above"
+                self.notify(f"No more matches {where} for /{search.source}", markup=False)
+                return
+            index = window.position_of(found.id)
+            if index is None:
+                key = found.key_in(window.order)
+                index = await self.inbox.position(window.query, key, window.mark, window.order)
+                await window.place(key, index, span=window.page)
+                if window is not mention_list.window:
+                    return
+                mention_list.window_moved()
+                index = window.position_of(found.id)
+            if index is not None:
+                mention_list.cursor = index
+        finally:
+            if window is mention_list.window:
+                mention_list.release_keys()
+
     # ---------------------------------------------------------------- help
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import HelpScreen  # DataTable loads on first use
+        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
 
-        sections = [
-            ("list", MentionList.BINDINGS),
-            ("inbox", InboxScreen.BINDINGS),
-            ("reading pane", MentionDetail.BINDINGS),
-            (
-                "everywhere",
-                [
-                    *self.app.BINDINGS,
-                    Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
-                ],
-            ),
-        ]
-        self.app.push_screen(HelpScreen(sections))
+        show_help(self)
+
+    # ---------------------------------------------------------------- links
+
+    def action_copy_link(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._copy_link(row.id)
+
+    @work(group="copy-link", exclusive=True, exit_on_error=False)
+    async def _copy_link(self, mention_id: int) -> None:
+        """The mention's address to the clipboard (OSC 52: over SSH and in tmux too).
+        Only a plain http(s) address: a stranger's text pasted into a shell could run."""
+        detail = await self.inbox.detail(mention_id)
+        url = detail.url if detail is not None else None
+        safe = sanitize.link(url)
+        if safe is None:
+            why = (
+                "this mention has no link"
+                if not url
+                else "its link is not a plain web address: it is shown, not copied"
+            )
+            self.notify(f"Nothing copied: {why}.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(safe)
+        self.notify(f"Link copied: {safe}", markup=False)

@@ -47,8 +47,8 @@ def interaction_content(item: dict[str, Any]) -> Content:
 class ItemScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,enter", "dismiss(None)", "Close", id="item.close"),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
+        Binding("j,down", "scroll('down')", show=False, id="item.down"),
+        Binding("k,up", "scroll('up')", show=False, id="item.up"),
     ]
 
     def __init__(

@@ -70,9 +70,9 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
         Binding("slash", "search", "Search", id="link.search"),
         Binding("u", "undo", "Undo last link", id="link.undo"),
         Binding("c", "customer", "Open customer", id="link.customer"),
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
-        Binding("down", "results", show=False),  # from the search box
+        Binding("j", "cursor_down", "Down", show=False, id="link.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="link.up"),
+        Binding("down", "results", "Results", show=False, id="link.results"),  # from the search box
     ]
 
     def __init__(self, linker: Linker, author: AuthorInfo) -> None:

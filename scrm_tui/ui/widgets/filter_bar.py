@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -12,7 +13,7 @@ from textual.widgets import Input, Static
 from scrm_tui.ui.keys import InOrderKeys
 from scrm_tui.ui.widgets.inert import InertInput
 
-PLACEHOLDER = 'filter: words, "a phrase", -word, is:unread, ch:bsky, s:neg, from:kate'
+PLACEHOLDER = 'filter: words, "a phrase", a OR b, -word, #tag, is:unread, ch:bsky, tag:x'
 
 
 class FilterInput(InOrderKeys, InertInput):
@@ -61,3 +62,14 @@ class FilterBar(Vertical):
         line = self.query_one("#filter-message", Static)
         line.set_class(error, "-error")
         line.update(Content(message))
+
+    def show_error(self, typed: str, message: str, position: int, length: int) -> None:
+        """A mistake in `typed`: carets under the part that is wrong (while the input
+        shows that text and that part is in view), then what is wrong and where."""
+        text = f"column {position + 1}: {message}"
+        field = self.input
+        start = cell_len(typed[:position]) - round(field.scroll_offset.x)
+        width = max(cell_len(typed[position : position + length]), 1)
+        if typed == field.value and start >= 0 and start + width <= field.content_size.width:
+            text = " " * start + "^" * width + "\n" + text
+        self.say(text, error=True)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
@@ -17,6 +18,7 @@ from scrm_tui.core.team import DOING
 from scrm_tui.core.timefmt import absolute, age
 from scrm_tui.ui.keys import InOrderKeys
 from scrm_tui.ui.widgets.mention_list import (
+    ASSIGNEE_MARK,
     CHANNEL_BADGES,
     SENTIMENT_GLYPHS,
     SUGGESTED_MARK,
@@ -40,6 +42,15 @@ def _plain(text: str, style: str = "") -> tuple[str, str]:
     return (text, style)
 
 
+def _linked(text: str, url: str | None, style: str = "") -> Content:
+    """`text` (already made inert) as a hyperlink to `url` where the terminal supports
+    them (OSC 8); plain text when the URL is not a plain http(s) address: the target
+    goes to the terminal verbatim, so sanitize.link decides, never the stranger."""
+    content = Content.styled(text, style) if style else Content(text)
+    target = sanitize.link(url)
+    return content.stylize(Style(link=target)) if target else content
+
+
 def _how_linked(state: str | None, score: float | None) -> str:
     """How the author came to be this customer, in words."""
     if state == "auto":
@@ -50,6 +61,18 @@ def _how_linked(state: str | None, score: float | None) -> str:
     }.get(state or "", state or "linked")
 
 
+def _team_line(assignee: str | None, tags: Sequence[str]) -> Content | None:
+    """`→ assigned to dana · tags: billing, vip`, when it has either."""
+    parts: list[str | tuple[str, str]] = []
+    if assignee:
+        name = " ".join(sanitize.inline(assignee).split())
+        parts += [_plain(f"{ASSIGNEE_MARK} assigned to ", "$text-muted"), _plain(name, "bold")]
+    if tags:
+        parts += [" · " if parts else "", _plain("tags: ", "$text-muted")]
+        parts.append(_plain(", ".join(sanitize.inline(tag) for tag in tags), "$secondary"))
+    return Content.assemble(*parts) if parts else None
+
+
 def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | None]:
     """Head, body and (if known) the parent post, as Content built from plain text."""
     row = detail.row
@@ -58,10 +81,11 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     label = row.label
     lines: list[Content] = []
 
-    who: list[str | tuple[str, str]] = []
+    who: list[str | tuple[str, str] | Content] = []
     if name:
         who += [_plain(name, "bold"), "  "]
-    who.append(_plain("@" + handle if not handle.startswith("@") else handle, "$secondary"))
+    at_handle = "@" + handle if not handle.startswith("@") else handle
+    who.append(_linked(at_handle, detail.author_url, "$secondary"))  # the author's profile
     if detail.followers is not None:
         who.append(f"  · {detail.followers:,} followers")
     lines.append(Content.assemble(*who))
@@ -97,8 +121,12 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
             "read" if row.is_read else _plain("unread", "bold"),
         )
     )
+    team = _team_line(row.assignee, row.tags)
+    if team is not None:
+        lines.append(team)
+    lines.extend(_priority_and_snooze(detail))
     if detail.url:
-        lines.append(Content(sanitize.inline(detail.url)))
+        lines.append(_linked(sanitize.inline(detail.url), detail.url))
     if detail.matched:
         lines.append(Content.styled(f"matched: {sanitize.inline(detail.matched)}", "$text-muted"))
     sentiment = detail.sentiment
@@ -151,6 +179,23 @@ def describe_claim(row: MentionRow, now_ms: int) -> Content | None:
     return Content.assemble(
         _plain(label.rstrip(), "bold $warning"), _plain(f" · {doing} it now", "$warning")
     )
+
+
+def _priority_and_snooze(detail: Detail) -> list[Content]:
+    """`P87: enterprise customer · negative · question · 12k followers`, and until when
+    the mention is snoozed. Tier names come from customer files: shown inert."""
+    lines = []
+    if detail.priority_why:
+        figure, _, why = sanitize.inline(detail.priority_why).partition(":")
+        lines.append(Content.assemble(_plain(figure, "bold"), _plain(":" + why, "$text-muted")))
+    if detail.snoozed_shown:
+        lines.append(
+            Content.assemble(
+                _plain(f"snoozed until {detail.snoozed_shown}", "bold $warning"),
+                _plain(" — z wakes it now", "$text-muted"),
+            )
+        )
+    return lines
 
 
 OUTBOX_MARKS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -14,6 +14,8 @@ from textual.strip import Strip
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, SentimentLabel, Status
+from scrm_tui.core.query import Query
+from scrm_tui.core.selection import Selection
 from scrm_tui.core.team import elapsed, who
 from scrm_tui.core.timefmt import age
 from scrm_tui.service.window import StreamWindow
@@ -38,7 +40,47 @@ UNREAD_MARK = "●"
 CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
 DONE_MARK = "✓"
-MARKED_MARK = "*"  # picked with space for a macro response (mutt's tag)
+MARKED_MARK = "*"  # selected (space, T) for a bulk action or a macro response (mutt's tag)
+PRIORITY_CELLS = 2
+TOP_PRIORITY = "!!"  # 100 in two cells
+
+
+def priority_cell(priority: int | None) -> str:
+    """The priority now in two cells: ` 7`, `87`, `!!` for 100; blank until scored."""
+    if priority is None:
+        return " " * PRIORITY_CELLS
+    return TOP_PRIORITY if priority >= 100 else f"{priority:>2}"
+
+
+TAG_CELLS = 16  # a row's tags at most: the first tag (cut if need be) and how many more
+# From this row width (a 120-column terminal, less the scrollbar) a row shows who it
+# is assigned to; narrower, the reading pane says it.
+ASSIGNEE_WIDTH = 110
+ASSIGNEE_CELLS = 12
+ASSIGNEE_MARK = "→"  # "to dana"
+
+
+def team_label(row: MentionRow, width: int) -> str:
+    """`[billing +2] →dana`: the row's tags, compactly, and (on a wide terminal) its
+    assignee. Tags and names are typed by other people: made inert like any text."""
+    parts = []
+    if row.tags:
+        more = f" +{len(row.tags) - 1}" if len(row.tags) > 1 else ""
+        first = _fit(sanitize.inline(row.tags[0]), TAG_CELLS - 2 - len(more))
+        parts.append(f"[{first}{more}]")
+    if row.assignee and width >= ASSIGNEE_WIDTH:
+        name = " ".join(sanitize.inline(row.assignee).split())
+        parts.append(ASSIGNEE_MARK + _fit(name, ASSIGNEE_CELLS - 1))
+    return " ".join(parts)
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text`, or as much as fits in `cells` with an ellipsis."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…"
+
+
 CLAIM_MARK = "✎"  # another agent is answering or escalating it right now
 CLAIM_NAME_CELLS = 10
 
@@ -75,13 +117,16 @@ class MentionList(WindowedList):
         "mention-list--placeholder",
         "mention-list--marked",
         "mention-list--claim",
+        "mention-list--priority",
+        "mention-list--urgent",
+        "mention-list--team",
     }
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
     BINDINGS = [
         *(b for b in WindowedList.BINDINGS if b.action != "page_down"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("space", "screen.select", "Select (for R)", show=False, id="list.select"),
+        Binding("space", "screen.select", "Select", show=False, id="list.select"),
     ]
 
     class Highlighted(Message):
@@ -100,7 +145,10 @@ class MentionList(WindowedList):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.marked: set[int] = set()  # mentions picked with space, for one answer to all
+        # Picked with space, or all the filter matches (T): what the bulk keys act on.
+        self.selection = Selection()
+        # A row's priority at a moment (it falls with age); the screen knows the rate.
+        self.priority_at: Callable[[MentionRow, int], int | None] = lambda row, now: row.priority
 
     async def key_barrier(self) -> None:
         await super().key_barrier()
@@ -110,16 +158,23 @@ class MentionList(WindowedList):
             # and push the row it marked done out of sight.
             await self.screen.wait_for_refresh()
 
+    @property
+    def shown_query(self) -> Query | None:
+        """The filter of the list on screen (a T selection is of one filter)."""
+        return self.window.query if self.window is not None else None
+
     def toggle_mark(self, mention_id: int) -> None:
-        if mention_id in self.marked:
-            self.marked.discard(mention_id)
-        else:
-            self.marked.add(mention_id)
-        self.refresh()
+        self.set_selection(self.selection.toggled(mention_id, self.shown_query))
 
     def set_marks(self, ids: set[int]) -> None:
-        self.marked = set(ids)
+        self.set_selection(Selection.of(ids))
+
+    def set_selection(self, selection: Selection) -> None:
+        self.selection = selection
         self.refresh()
+
+    def is_marked(self, mention_id: int) -> bool:
+        return self.selection.has(mention_id, self.shown_query)
 
     @property
     def selected(self) -> MentionRow | None:
@@ -127,10 +182,15 @@ class MentionList(WindowedList):
 
     def row_state(self, row: MentionRow) -> Hashable:
         now = int(self.clock() * 1000)
-        return (age(now, row.created_ms), row.id in self.marked, claim_label(row, now))
+        return (
+            age(now, row.created_ms),
+            self.is_marked(row.id),
+            self.priority_at(row, now),
+            claim_label(row, now),
+        )
 
     def render_row(self, row: MentionRow, width: int, selected: bool, state: Hashable) -> Strip:
-        when, marked, claim = state  # type: ignore[misc]
+        when, marked, priority, claim = cast("tuple[str, bool, int | None, str]", state)
         style_of = self.get_component_rich_style
         base = self.rich_style
         if marked:
@@ -151,7 +211,7 @@ class MentionList(WindowedList):
         label = row.label
         author_cells = 26 if width >= 100 else 16
         author = author_label(row)
-        fixed = 2 + 4 + 5 + 2 + author_cells + 1
+        fixed = 2 + 4 + 5 + 2 + PRIORITY_CELLS + 1 + author_cells + 1
         segments = [
             part(f"{mark}{MARKED_MARK if marked else ' '}", 2),
             part(f"{when:>3} ", 4, style_of("mention-list--age")),
@@ -161,6 +221,7 @@ class MentionList(WindowedList):
                 style_of("mention-list--channel"),
             ),
             part(f"{SENTIMENT_GLYPHS[label]} ", 2, style_of(f"mention-list--{label.value}")),
+            self._priority_part(priority, part),
         ]
         if row.customer_name is not None:
             # A known customer goes by their name (and tier, where there is room), marked
@@ -178,16 +239,30 @@ class MentionList(WindowedList):
         else:
             segments.append(part(" " + author, author_cells))
         segments.append(part(" ", 1))
-        snippet_cells = max(width - fixed, 0)
+        team = team_label(row, width)
+        team_cells = cell_len(team) + 1 if team else 0
+        snippet_cells = max(width - fixed - team_cells, 0)
         if claim:
             claim_cells = min(cell_len(claim), snippet_cells)
             segments.append(part(claim, claim_cells, style_of("mention-list--claim")))
             snippet_cells -= claim_cells
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))
+        if team:
+            segments.append(part(" " + team, team_cells, style_of("mention-list--team")))
         total = sum(cell_len(segment.text) for segment in segments)
         if total < width:
             segments.append(Segment(" " * (width - total), base))
         return Strip(segments, width).crop(0, width)
+
+    def _priority_part(
+        self, priority: int | None, part: Callable[[str, int, Style | None], Segment]
+    ) -> Segment:
+        """The priority column: the number, bold from 70 up (the figure says it, the
+        style only repeats it)."""
+        style = "mention-list--urgent" if (priority or 0) >= 70 else "mention-list--priority"
+        return part(
+            priority_cell(priority) + " ", PRIORITY_CELLS + 1, self.get_component_rich_style(style)
+        )
 
     def refresh_ages(self) -> None:
         """Ages are drawn relative to now: repaint so '3m' becomes '4m'."""

@@ -20,6 +20,8 @@ class Status:
     busy: str | None = None  # "Loading…": nothing is counted yet
     filter: str | None = None  # the filter's text, when one is active
     matched: int | None = None  # what it matched, once counted
+    by_priority: bool = False  # the list is sorted highest priority first (`o`)
+    work: str | None = None  # background work under way: `scoring priorities 40%`
 
 
 def _count(n: int | None) -> str:
@@ -49,6 +51,7 @@ def versions(status: Status) -> list[Content]:
 _MENTIONS = ("{} mentions", "{}", "{}")
 _NOT_SENT = ("✗ {} not sent (O)", "✗ {} unsent (O)", "✗ {}")
 _SELECTED = ("{} selected", "{} sel.", "{} sel")
+_BY_PRIORITY = ("by priority", "by prio", "prio")
 
 
 def _line(
@@ -71,6 +74,10 @@ def _line(
         parts += [(text, "$accent"), f" → {_count(s.matched)} of {_count(s.total)}"]
     if s.unread is not None:
         parts.append(f" · {s.unread:,} unread")
+    if s.by_priority:
+        parts.append((" · " + _BY_PRIORITY[words], "bold"))
+    if s.work and words < 2:
+        parts.append((f" · {s.work}", "$text-muted"))
     if s.not_sent:
         parts.append((" · " + _NOT_SENT[words].format(f"{s.not_sent:,}"), "bold $error"))
     if s.selected:

@@ -35,6 +35,8 @@ KIND_LABELS = {
     "merge": "merge",
     "claim": "claim",  # went on although another agent was answering
     "collision": "collis.",  # sent or dropped a reply after another agent's
+    "assign": "assign",
+    "tag": "tag",
 }
 DIRECTIONS = {"in": "←", "out": "→"}
 

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scrm_tui.service.window import LiveWindow, Window
+from scrm_tui.service.window import LiveWindow, Remap, Window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
@@ -92,20 +92,36 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
     def window_failed(self) -> None:
         self._ready.set()
 
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait (for a move under way, as `n` makes)."""
+        self._ready.clear()
+
+    def release_keys(self) -> None:
+        self._ready.set()
+
+    def window_moved(self) -> None:
+        """The window now holds other rows (or renumbered them): draw them afresh."""
+        if self.window is not None and self.window.renumbered:
+            self.window.renumbered = False
+            self._lines.clear()
+        self._sync_size()
+        self.refresh()
+
     async def key_barrier(self) -> None:
         if not self._ready.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), _KEY_WAIT)
 
-    def set_window(self, window: Window[Any]) -> None:
-        """Show a new result (first page already loaded); the cursor goes to the top."""
+    def set_window(self, window: Window[Any], cursor: int = 0) -> None:
+        """Show a new result (its rows at `cursor` already loaded); the cursor goes
+        there (the top by default), without a stop on the way."""
         self._ready.set()
         self.window = window
         self._lines.clear()
         self.unseen = 0
         self._sync_size()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = 0
+        self.scroll_to(y=max(cursor - self._height // 2, 0), animate=False, immediate=True)
+        self.cursor = cursor
         self.refresh()
 
     def _sync_size(self) -> None:
@@ -227,16 +243,47 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         window = self.window
         if not isinstance(window, LiveWindow):
             return 0
-
-        def keep() -> list[int]:
-            # The selected row if it is on screen, else the top line, is kept in place.
-            top = round(self.scroll_offset.y)
-            on_screen = top <= self.cursor < top + self._height
-            return [self.cursor, top] if on_screen else [top, self.cursor]
-
-        remap = await window.take_arrivals(keep, span=self._height + window.page)
+        remap = await window.take_arrivals(self._keep, span=self._height + window.page)
         if remap is None or window is not self.window or not remap.added:
             return 0
+        self._place(window, remap)
+        return remap.added
+
+    async def resync(self, came: list[Any]) -> None:
+        """Rows left the list or came back into it (`came`), anywhere: read it again
+        around the selected row, which stays selected, on its line."""
+        window = self.window
+        if not isinstance(window, LiveWindow):
+            return
+        remap = await window.resync(self._keep, self._height + window.page, came)
+        if window is self.window:
+            self._place(window, remap)
+
+    def drop(self, uids: set[Any]) -> None:
+        """Rows that left the list here and now (snoozed): the rows below move up, the
+        cursor stays on its line (on the row that was below it)."""
+        window = self.window
+        if window is None:
+            return
+        gone = window.drop(uids)
+        if not gone:
+            return
+        above = sum(1 for position in gone if position < self.cursor)
+        self._sync_size()
+        self.set_reactive(WindowedList.cursor, max(self.cursor - above, 0))
+        self.cursor = self.cursor  # announce the row now under the cursor
+        self.refresh()
+        self._need_rows()
+
+    def _keep(self) -> list[int]:
+        """The positions to keep in place, best first: the selected row if it is on
+        screen, else the top line."""
+        top = round(self.scroll_offset.y)
+        on_screen = top <= self.cursor < top + self._height
+        return [self.cursor, top] if on_screen else [top, self.cursor]
+
+    def _place(self, window: LiveWindow[Any], remap: Remap[Any]) -> None:
+        """Show the window as `remap` changed it, the selected row on its line."""
         # From here to the end nothing awaits: keys see the list before or after, whole.
         top = round(self.scroll_offset.y)
         height = self._height
@@ -261,7 +308,6 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self.refresh()
         self._need_rows()
         self._announce()  # only if the selection is a different row (a first one)
-        return remap.added
 
     def refresh_rows(self, positions: list[int]) -> None:
         for position in positions:

@@ -1,0 +1,203 @@
+"""The keys of the filter language (`ch:`, `is:`, `followers:>1000`...) and their values.
+
+Every value is checked here, so a mistake is reported with where it is instead of
+quietly matching nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scrm_tui.core import query_terms as t
+from scrm_tui.core import sanitize
+from scrm_tui.core.models import Channel, SentimentLabel, Status
+from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
+
+
+class QueryError(ValueError):
+    """The filter cannot be understood. The message is for people; `position` and
+    `length` (0-based, in what was typed) say which part is wrong."""
+
+    def __init__(self, message: str, position: int = 0, length: int = 1):
+        super().__init__(message)
+        self.position = position
+        self.length = max(length, 1)
+
+
+CHANNEL_ALIASES: dict[str, Channel] = {
+    **{c.value: c for c in Channel},
+    "mast": Channel.MASTODON,
+    "masto": Channel.MASTODON,
+    "bsky": Channel.BLUESKY,
+    "hn": Channel.HACKERNEWS,
+    "rd": Channel.REDDIT,
+    "gh": Channel.GITHUB,
+    "twitter": Channel.X,
+}
+
+SENTIMENT_ALIASES: dict[str, SentimentLabel] = {
+    "pos": SentimentLabel.POSITIVE,
+    "positive": SentimentLabel.POSITIVE,
+    "neu": SentimentLabel.NEUTRAL,
+    "neutral": SentimentLabel.NEUTRAL,
+    "neg": SentimentLabel.NEGATIVE,
+    "negative": SentimentLabel.NEGATIVE,
+}
+
+_STATES: dict[str, t.Node] = {
+    "open": t.StatusIs(Status.OPEN),
+    "done": t.StatusIs(Status.DONE),
+    "unread": t.Unread(),
+    "new": t.Unread(),
+    "read": t.Not(t.Unread()),
+    "mine": t.Mine(),
+    "unassigned": t.Unassigned(),
+    "claimed": t.Claimed(),
+    "snoozed": t.Snoozed(),
+    "customer": t.IsCustomer(),
+    **{name: t.SentimentIs(frozenset({label})) for name, label in SENTIMENT_ALIASES.items()},
+}
+_STATE_NAMES = "open, done, unread, read, mine, unassigned, claimed, snoozed, customer, negative"
+
+_COMPARISON = re.compile(r"(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km]?)", re.IGNORECASE)
+_SPAN = re.compile(r"(\d{1,6})([mhdw])", re.IGNORECASE)
+_SPAN_MS = {"m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 7 * 86_400_000}
+_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
+_MAX_COUNT = 2**63 - 1  # what SQLite can compare with
+
+
+@dataclass(frozen=True)
+class Value:
+    """A key's value as typed, and where it starts in the filter."""
+
+    key: str
+    text: str
+    start: int
+
+    def error(self, message: str, offset: int = 0, length: int | None = None) -> QueryError:
+        """A QueryError pointing at this value (or the part of it at `offset`)."""
+        size = len(self.text) - offset if length is None else length
+        return QueryError(message, self.start + offset, size)
+
+    @property
+    def shown(self) -> str:
+        return sanitize.for_message(self.text, 40)
+
+
+def _state(value: Value) -> t.Node:
+    node = _STATES.get(value.text.lower())
+    if node is None:
+        raise value.error(f"unknown 'is:{value.shown}' (try is: {_STATE_NAMES})")
+    return node
+
+
+def _names(value: Value) -> list[tuple[str, int]]:
+    """A comma-separated list: each lower-cased name and its offset in the value."""
+    names = []
+    offset = 0
+    for name in value.text.split(","):
+        if not name:
+            # Point at the comma before the gap (or after it, at the start).
+            raise value.error(
+                f"'{value.key}:' has an empty name in its list", max(offset - 1, 0), 1
+            )
+        names.append((name.lower(), offset))
+        offset += len(name) + 1
+    return names
+
+
+def _channels(value: Value) -> t.Node:
+    chosen = set()
+    for name, offset in _names(value):
+        channel = CHANNEL_ALIASES.get(name)
+        if channel is None:
+            known = ", ".join(sorted({c.value for c in Channel}))
+            shown = sanitize.for_message(name, 40)
+            raise value.error(f"unknown channel '{shown}' (try {known})", offset, len(name))
+        chosen.add(channel)
+    return t.InChannels(frozenset(chosen))
+
+
+def _sentiments(value: Value) -> t.Node:
+    chosen = set()
+    for name, offset in _names(value):
+        label = SENTIMENT_ALIASES.get(name)
+        if label is None:
+            shown = sanitize.for_message(name, 40)
+            raise value.error(f"unknown sentiment '{shown}' (pos, neu or neg)", offset, len(name))
+        chosen.add(label)
+    return t.SentimentIs(frozenset(chosen))
+
+
+def _text(value: Value, strip: str = "") -> str:
+    text = value.text.strip().lstrip(strip)
+    if not text:
+        raise value.error(f"'{value.key}:' needs a value")
+    return text
+
+
+def _comparison(value: Value, *, suffixes: bool) -> tuple[str, float]:
+    match = _COMPARISON.fullmatch(value.text)
+    if match is None or (match.group(3) and not suffixes):
+        example = ">1000, <=50 or 10k" if suffixes else ">70, <=30 or 50"
+        raise value.error(f"'{value.key}:{value.shown}' is not a number to compare ({example})")
+    op, number, suffix = match.groups()
+    return op or "=", float(number) * _MULTIPLIERS[suffix.lower()]
+
+
+def _followers(value: Value) -> t.Node:
+    op, number = _comparison(value, suffixes=True)
+    if number > _MAX_COUNT:
+        raise value.error(f"'{value.key}:' is more followers than anyone has")
+    return t.Followers(op, int(number))
+
+
+def _priority(value: Value) -> t.Node:
+    op, number = _comparison(value, suffixes=False)
+    if not number.is_integer() or not 0 <= number <= 100:
+        raise value.error(f"priority is a whole number from 0 to 100, not {value.shown}")
+    return t.Priority(op, int(number))
+
+
+def _moment(value: Value) -> t.Node:
+    after = value.key == "after"
+    span = _SPAN.fullmatch(value.text)
+    if span is not None:
+        ago = int(span.group(1)) * _SPAN_MS[span.group(2).lower()]
+        return t.Created(after, ago_ms=ago, written=value.text)
+    try:
+        moment = parse_iso(value.text)
+    except TimestampError as error:
+        reason = "" if "ISO" in str(error) else f" ({error})"
+        raise value.error(
+            f"'{value.key}:{value.shown}' is not a date{reason}: use 2026-12-01, "
+            "2026-12-01T09:30 (UTC unless an offset is given) or a span back from now: "
+            "30m, 24h, 7d, 2w"
+        ) from None
+    return t.Created(after, at_ms=to_ms(moment), written=value.text)
+
+
+KEYS: dict[str, Callable[[Value], t.Node]] = {
+    "is": _state,
+    "channel": _channels,
+    "ch": _channels,
+    "sentiment": _sentiments,
+    "s": _sentiments,
+    "from": lambda v: t.From(_text(v, "@").lower()),
+    "tag": lambda v: t.Tagged(_text(v, "#")),
+    "assignee": lambda v: t.AssignedTo(_text(v, "@")),
+    "customer": lambda v: t.CustomerNamed(_text(v)),
+    "tier": lambda v: t.TierIs(_text(v).lower()),
+    "followers": _followers,
+    "prio": _priority,
+    "priority": _priority,
+    "after": _moment,
+    "before": _moment,
+}
+
+
+def key_term(value: Value) -> t.Node:
+    """The node for `key:value`; `value.key` is one of KEYS (lower case)."""
+    return KEYS[value.key](value)

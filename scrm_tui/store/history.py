@@ -1,0 +1,112 @@
+"""Writing the history (`interactions`): the customer timeline and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import aiosqlite
+
+from scrm_tui.store.db import fetch_all
+
+_CHUNK = 500
+IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
+
+
+def ids_param(ids: Sequence[int]) -> str:
+    """Ids as the one JSON parameter IDS reads: any number, one statement."""
+    return json.dumps([int(i) for i in ids])
+
+
+class Entry(NamedTuple):
+    """One thing that happened, by `actor`, to a mention, an author or a customer."""
+
+    kind: str
+    occurred_ms: int
+    actor: str | None
+    summary: str
+    detail: dict[str, Any]
+    customer_id: int | None = None
+    author_id: int | None = None
+    mention_id: int | None = None
+    channel: str | None = None
+
+
+async def record(conn: aiosqlite.Connection, entries: Iterable[Entry]) -> None:
+    """Append entries inside the caller's transaction (with the change they describe)."""
+    await conn.executemany(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                     mention_id, channel, summary, detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                e.kind,
+                e.occurred_ms,
+                e.actor,
+                e.customer_id,
+                e.author_id,
+                e.mention_id,
+                e.channel,
+                e.summary,
+                json.dumps(e.detail, ensure_ascii=False),
+            )
+            for e in entries
+        ],
+    )
+
+
+class About(NamedTuple):
+    """Whose history a change to a mention belongs in: its author and their customer."""
+
+    author_id: int
+    customer_id: int | None
+    channel: str
+
+
+async def about_mentions(
+    conn: aiosqlite.Connection, ids: Sequence[int], columns: str = ""
+) -> dict[int, tuple[About, tuple[Any, ...]]]:
+    """For each stored mention of `ids`: whom it concerns, and the extra `columns` of
+    `mentions m` asked for (its current values, read in the caller's transaction)."""
+    found: dict[int, tuple[About, tuple[Any, ...]]] = {}
+    extra = f", {columns}" if columns else ""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        rows = await fetch_all(
+            conn,
+            f"""SELECT m.id, m.author_id, a.customer_id, m.channel{extra}
+                FROM mentions m JOIN authors a ON a.id = m.author_id
+                WHERE m.id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        )
+        for row in rows:
+            found[row[0]] = (About(row[1], row[2], row[3]), tuple(row[4:]))
+    return found
+
+
+async def record_mentions(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    kind: str,
+    actor: str,
+    now_ms: int,
+    *,
+    summary: str,
+    detail: str,
+    where: str = "true",
+    params: dict[str, Any] | None = None,
+) -> None:
+    """One entry for each of the mentions `ids` (those meeting `where`), inside the
+    caller's transaction, written by SQLite in one statement rather than row by row:
+    `summary` and `detail` are SQL expressions over `m` (the mention, as it is before the
+    change is made) and bound `params`, never text pasted in."""
+    await conn.execute(
+        f"""INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                      mention_id, channel, summary, detail)
+            SELECT :kind, :now, :actor, a.customer_id, m.author_id, m.id, m.channel,
+                   {summary}, {detail}
+            FROM mentions m JOIN authors a ON a.id = m.author_id
+            WHERE m.id IN {IDS} AND ({where}) ORDER BY m.id""",
+        {**(params or {}), "ids": ids_param(ids), "kind": kind, "now": now_ms, "actor": actor},
+    )
