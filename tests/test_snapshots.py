@@ -165,12 +165,21 @@ async def _seed_team(db_path: Path) -> None:
         await box.edit_tags([rows[3].id], parse_edit("+needs-engineering-followup-q4"))
         await box.assign([rows[0].id, rows[3].id], "dana")
         await box.assign([rows[1].id], "priya.ramaswamy-ops")
+    # dana's scrm (on another host) has been answering the first one for 12 s
+    since = int(fixed_clock() * 1000) - 12_000
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO claims VALUES (?, 'dana', 'elsewhere:1:1', 'reply', ?, ?)",
+            (rows[0].id, since, since),
+        )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_rows_with_tags_and_assignee(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
-    """Tags compactly on the row at any width, the assignee from 120 columns; the
-    reading pane shows both for the selected mention."""
+def test_rows_with_tags_assignee_claim_and_priority(
+    snap_compare, db_path: Path, size: tuple[int, int]
+) -> None:
+    """A row's priority, the claim (`✎ dana, 12s`) and its tags at any width, the
+    assignee from 120 columns; the reading pane shows them all for the selected one."""
     asyncio.run(_seed_team(db_path))
     assert snap_compare(make_app(db_path), terminal_size=size, run_before=_ready)
 
