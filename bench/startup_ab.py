@@ -12,6 +12,7 @@ Prints first paint, `j` median and peak RSS per session, then the medians' ratio
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import shutil
@@ -72,6 +73,10 @@ def main() -> None:
             check=True,
         )
         try:
+            # Both trees as an installed wheel runs: from bytecode (under
+            # PYTHONDONTWRITEBYTECODE a checkout would recompile what changed, each start).
+            for tree in (old, ROOT):
+                compileall.compile_dir(tree / "scrm_tui", quiet=1)
             old_db = Path(tmp) / "old.db"
             shutil.copy(db, old_db)
             with sqlite3.connect(old_db) as conn:
@@ -87,9 +92,8 @@ def main() -> None:
     for name, values in runs.items():
         paints = ", ".join(f"{v[0] * 1000:.0f}" for v in values)
         keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
-        print(
-            f"{name:>10}: first paint {paints} ms · j median {keys} ms · RSS {values[0][2]:.0f} MB"
-        )
+        rss = ", ".join(f"{v[2]:.0f}" for v in values)
+        print(f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB")
     old_paint = statistics.median(v[0] for v in runs[args.against])
     new_paint = statistics.median(v[0] for v in runs["HEAD"])
     print(f"first paint, HEAD / {args.against}: {new_paint / old_paint:.2f}")
