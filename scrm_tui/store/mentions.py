@@ -210,6 +210,15 @@ def _older(
     return extra
 
 
+def _id_chunks(ids: Sequence[int], params: dict[str, Any], mark: str) -> Iterator[str]:
+    """`ids` a chunk at a time, each bound into `params` (as :<mark>0, :<mark>1, ...);
+    yields the condition `m.id IN (...)` for the chunk bound last."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        params.update({f"{mark}{n}": value for n, value in enumerate(chunk)})
+        yield "m.id IN (" + ",".join(f":{mark}{n}" for n in range(len(chunk))) + ")"
+
+
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
@@ -585,25 +594,19 @@ class MentionStore:
     ) -> list[int]:
         """Which of `ids` `query` matches now (among mentions stored up to `upto`)."""
         found: list[int] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            plan = await self._plan(query, agent, now_ms, paging=False)
-            marks = ",".join(f":i{n}" for n in range(len(chunk)))
-            plan.params.update({f"i{n}": value for n, value in enumerate(chunk)})
-            clause = plan.clause(*_upto(plan, upto), f"m.id IN ({marks})")
-            sql = f"SELECT m.id FROM {plan.source} {clause}"
+        plan = await self._plan(query, agent, now_ms, paging=False)
+        for among in _id_chunks(ids, plan.params, "i"):
+            sql = f"SELECT m.id FROM {plan.source} {plan.clause(*_upto(plan, upto), among)}"
             found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, plan.params))
         return found
 
     async def ids_among(self, ids: Sequence[int], agent: str, only: str) -> list[int]:
         """Which of `ids` meet `only` (as in keys_older)."""
         found: list[int] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            params: dict[str, Any] = {f"i{n}": value for n, value in enumerate(chunk)}
-            params["agent"] = agent
-            marks = ",".join(f":i{n}" for n in range(len(chunk)))
-            sql = f"SELECT m.id FROM mentions m WHERE m.id IN ({marks}) AND {_only(only, params)}"
+        params: dict[str, Any] = {"agent": agent}
+        meets = _only(only, params)
+        for among in _id_chunks(ids, params, "i"):
+            sql = f"SELECT m.id FROM mentions m WHERE {among} AND {meets}"
             found.extend(int(row[0]) for row in await fetch_all(self.db.reader, sql, params))
         return found
 
@@ -809,25 +812,16 @@ class MentionStore:
     ) -> list[MentionRow]:
         """Which of `ids` the list for `query` holds now (stored up to `upto`)."""
         rows: list[MentionRow] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            plan = await self._listed(query, agent, now_ms, by_id=True)
-            marks = ",".join(f":w{index}" for index in range(len(chunk)))
-            plan.params.update({f"w{index}": value for index, value in enumerate(chunk)})
-            rows.extend(
-                await self._select(plan, [f"m.id IN ({marks})", *_upto(plan, upto)], "m.id", "")
-            )
+        plan = await self._listed(query, agent, now_ms, by_id=True)
+        for among in _id_chunks(ids, plan.params, "w"):
+            rows.extend(await self._select(plan, [among, *_upto(plan, upto)], "m.id", ""))
         return rows
 
     async def rows_by_id(self, ids: Sequence[int], agent: str) -> list[MentionRow]:
         rows: list[MentionRow] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            marks = ",".join(f":i{index}" for index in range(len(chunk)))
-            params: dict[str, Any] = {f"i{index}": value for index, value in enumerate(chunk)}
-            params["agent"] = agent
-            params["claims_live"] = self._claims_live()
-            sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE m.id IN ({marks})"
+        params: dict[str, Any] = {"agent": agent, "claims_live": self._claims_live()}
+        for among in _id_chunks(ids, params, "i"):
+            sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE {among}"
             rows.extend(_row(values) for values in await fetch_all(self.db.reader, sql, params))
         return rows
 
