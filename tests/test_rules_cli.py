@@ -185,3 +185,31 @@ def test_two_ingesting_processes_each_apply_the_rules_to_what_they_stored(
         ("rule:everything", "priority", 15, 15),
         ("rule:rr", "escalation", 15, 15),
     ]
+
+
+async def test_auto_assign_in_an_ingest_process_deals_to_the_agents_with_scrm_open(
+    tmp_path: Path,
+) -> None:
+    """The presence an open inbox keeps is what another process's round-robin reads:
+    while dana's scrm is open she is dealt new mentions; once she has quit, nobody is."""
+    db, config = tmp_path / "scrm.db", tmp_path / "config.toml"
+    config.write_text("[team]\nauto_assign = true\n", encoding="utf-8")
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(post(1, "hello") + "\n" + post(2, "again") + "\n", encoding="utf-8")
+    second.write_text(post(3, "later") + "\n", encoding="utf-8")
+
+    async with await Inbox.open(db, "dana") as dana:
+        await dana.presence.start()  # as her open inbox does on its first tick
+        stored = scrm("--config", str(config), "--db", str(db), "ingest", "-q", str(first))
+        assert stored.returncode == 0, stored.stderr
+    # dana quit (a clean exit ends her presence at once)
+    stored = scrm("--config", str(config), "--db", str(db), "ingest", "-q", str(second))
+    assert stored.returncode == 0, stored.stderr
+
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT external_id, assignee FROM mentions ORDER BY id").fetchall()
+        actors = conn.execute(
+            "SELECT DISTINCT actor FROM interactions WHERE kind = 'assign'"
+        ).fetchall()
+    assert rows == [("mastodon-1", "dana"), ("mastodon-2", "dana"), ("mastodon-3", None)]
+    assert actors == [("auto-assign",)]
