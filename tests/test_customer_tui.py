@@ -295,6 +295,23 @@ async def test_find_customer_opens_their_view(seeded: Path) -> None:
         assert isinstance(screen, CustomerScreen) and screen.customer_id == 2
 
 
+async def test_enter_typed_ahead_of_the_search_still_opens_the_best_hit(seeded: Path) -> None:
+    """On a busy machine the typing's own search can come due just as Enter is pressed:
+    it must not take the place of the search that opens the customer."""
+    from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+
+    async with running(seeded, size=(100, 30)) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        find = pilot.app.screen
+        assert isinstance(find, FindCustomerScreen)
+        await pilot.press(*"smith", "enter")
+        find.typeahead._paused("smith")  # the typing's timer, firing late
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomerScreen) and screen.customer_id == 2
+
+
 def test_filter_words() -> None:
     assert parse_filter("gh Mastodon calls contacts") == (
         ("github", "mastodon"),

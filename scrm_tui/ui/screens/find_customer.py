@@ -8,13 +8,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.service.linking import Linker
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 
 
@@ -27,7 +27,7 @@ class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
         super().__init__()
         self.linker = linker
         self.ids: list[int] = []
-        self._timer: Timer | None = None
+        self.typeahead = TypeAhead(self, SEARCH_DEBOUNCE, self._search)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box"):
@@ -42,15 +42,11 @@ class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
 
     @on(Input.Changed, "#find-input")
     def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search(event.value))
+        self.typeahead.typed(event.value)
 
     @on(Input.Submitted, "#find-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._search(event.value, open_best=True)
+        self.typeahead.entered(event.value)  # opens the best hit
 
     def key_down(self) -> None:
         options = self.query_one(OptionList)

@@ -8,13 +8,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
@@ -80,7 +80,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
         self.linker = linker
         self.author = author
         self.cards: list[CustomerCard] = []
-        self._timer: Timer | None = None
+        self.typeahead = TypeAhead(self, SEARCH_DEBOUNCE, self._search)
         self._searching = False
 
     def compose(self) -> ComposeResult:
@@ -239,15 +239,11 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
 
     @on(Input.Changed, "#link-search")
     def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search(event.value))
+        self.typeahead.typed(event.value)
 
     @on(Input.Submitted, "#link-search")
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._search(event.value, focus=True)
+        self.typeahead.entered(event.value)  # and the hits take the focus
 
     @work(exclusive=True, group="link-search", exit_on_error=False)
     async def _search(self, text: str, focus: bool = False) -> None:

@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -41,7 +41,7 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
         self.cards: list[CustomerCard] = []
         self.records: list[MergeRecord] = []
         self.pending: CustomerCard | None = None
-        self._timer: Timer | None = None
+        self.typeahead = TypeAhead(self, SEARCH_DEBOUNCE, self._search)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-box"):
@@ -110,13 +110,11 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
 
     @on(Input.Changed, "#merge-search")
     def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._search(event.value))
+        self.typeahead.typed(event.value)
 
     @on(Input.Submitted, "#merge-search")
     def _submitted(self, event: Input.Submitted) -> None:
-        self._search(event.value, focus=True)
+        self.typeahead.entered(event.value)  # and the hits take the focus
 
     @work(group="merge-search", exclusive=True, exit_on_error=False)
     async def _search(self, text: str, focus: bool = False) -> None:
