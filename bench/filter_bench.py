@@ -1,10 +1,10 @@
 """The filter language at scale: the first page and the count of filters at 1M mentions.
 
-Seeds a database through the store (the demo corpus's texts and hashtags; sentiment
-drawn at random, since VADER has nothing to do with filtering), with what a team
-leaves in it: 20 agents' assignments, tags on one mention in ten, a priority on each,
-1% snoozed, 20 live claims, a third read. Then, for each filter, it opens the inbox
-anew (nothing cached: the first look after typing it) and times
+Seeds a database through the store (bench/team_seed.py: the demo corpus's texts and
+hashtags; sentiment drawn at random, since VADER has nothing to do with filtering),
+with what a team leaves in it: 20 agents' assignments, tags on one mention in ten, a
+priority on each, 1% snoozed, 20 live claims, a third read. Then, for each filter, it
+opens the inbox anew (nothing cached: the first look after typing it) and times
 
 - the first page: the 100 rows the list shows first;
 - the count: the number the header shows.
@@ -27,18 +27,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
-import sqlite3
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the corpus spans 2025
-AGENTS = 20
-TAGS = ("billing", "bug", "vip", "praise")
 # (name, filter, needs the full language)
 FILTERS = [
     ("inbox (no filter)", "", False),
@@ -74,89 +68,12 @@ def _args() -> argparse.Namespace:
 ARGS = _args()
 sys.path.insert(0, str(ARGS.root.resolve()))
 
-from scrm_tui.core import records  # noqa: E402
-from scrm_tui.core.models import AuthorIn, Channel, MentionIn, Sentiment  # noqa: E402
+from team_seed import NOW, seeded  # noqa: E402  (bench/, beside this script)
+
 from scrm_tui.core.query import parse  # noqa: E402
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 
 FULL_LANGUAGE = (ARGS.root / "scrm_tui" / "core" / "query_terms.py").exists()
-
-
-def corpus_texts() -> list[str]:
-    texts = []
-    for name in ("mentions.jsonl", "stream.jsonl"):
-        with open(HERE.parent / "scrm_tui" / "fixtures" / name, encoding="utf-8") as handle:
-            texts += [
-                records.repair_text(t)
-                for line in handle
-                if len(t := json.loads(line)["text"]) < 3000
-            ]
-    return texts
-
-
-def mentions(size: int) -> list[MentionIn]:
-    """`size` mentions over 2025, Zipf-distributed authors, as inbox_bench makes them."""
-    rng = random.Random(7)
-    texts = corpus_texts()
-    accounts = max(size // 10, 100)
-    channels = list(Channel)[:6]
-    start = datetime(2025, 1, 1, tzinfo=UTC)
-    out = []
-    for i in range(size):
-        who = min(int(rng.paretovariate(1.1)) - 1, accounts - 1)
-        out.append(
-            MentionIn(
-                channel=channels[who % 6],
-                external_id=f"f{i}",
-                text=rng.choice(texts),
-                created_at=start + timedelta(seconds=(i * 31_536_000) // size + rng.randint(0, 30)),
-                author=AuthorIn(
-                    handle=f"user{who}@bench.example",
-                    name=f"Bench User {who}",
-                    followers=(who * 37) % 5000,
-                ),
-            )
-        )
-    return out
-
-
-async def seed(db: Path, size: int) -> float:
-    rng = random.Random(11)
-    started = time.perf_counter()
-    async with await Inbox.open(db, "agent0") as inbox:
-        batch = []
-        for item in mentions(size):
-            score = rng.uniform(-1, 1)
-            batch.append(records.flatten(item, Sentiment(score, 0.0, 1.0, 0.0)))
-            if len(batch) == 10_000:
-                await inbox.mentions.insert_batch(batch, 0)
-                batch = []
-        await inbox.mentions.insert_batch(batch, 0)
-    now_ms = int(NOW.timestamp() * 1000)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("UPDATE mentions SET priority = (id * 37) % 101")
-        conn.execute(f"UPDATE mentions SET assignee = 'agent' || (id % {AGENTS}) WHERE id % 5 = 0")
-        conn.execute(
-            "UPDATE mentions SET snoozed_until_ms = ? WHERE id % 100 = 7", (now_ms + 86_400_000,)
-        )
-        conn.executemany(
-            "INSERT INTO mention_tags (mention_id, tag, added_ms) "
-            "SELECT id, ?, 0 FROM mentions WHERE id % 10 = 0 AND (id / 10) % 4 = ?",
-            [(tag, n) for n, tag in enumerate(TAGS)],
-        )
-        conn.execute(
-            "INSERT INTO mention_reads (mention_id, agent, read_ms) "
-            "SELECT id, 'agent0', 0 FROM mentions WHERE id % 3 = 0"
-        )
-        conn.execute(
-            "INSERT INTO claims (mention_id, agent, holder, kind, since_ms, heartbeat_ms) "
-            f"SELECT id, 'agent' || (id % {AGENTS}), 'bench:' || id, 'reply', ?, ? "
-            f"FROM mentions ORDER BY id DESC LIMIT {AGENTS}",
-            (now_ms, now_ms),
-        )
-    conn.close()
-    return time.perf_counter() - started
 
 
 async def look(db: Path, typed: str) -> tuple[float, float, int]:
@@ -173,15 +90,7 @@ async def look(db: Path, typed: str) -> tuple[float, float, int]:
 
 async def main() -> int:
     ARGS.cache.mkdir(parents=True, exist_ok=True)
-    db = ARGS.db or ARGS.cache / f"filter-{ARGS.size}.db"
-    if not db.exists():
-        print(f"seeding {ARGS.size:,} mentions into {db}…", flush=True)
-        partial = db.with_suffix(".partial")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{partial}{suffix}").unlink(missing_ok=True)
-        seconds = await seed(partial, ARGS.size)
-        partial.rename(db)
-        print(f"seeded in {seconds:.0f} s", flush=True)
+    db = ARGS.db or await seeded(ARGS.cache / f"filter-{ARGS.size}.db", ARGS.size)
     print(f"\n== {db}, {ARGS.root}: medians of {ARGS.runs} cold looks")
     print(f"{'':20} {'filter':28} {'first page':>11} {'count':>9} {'matches':>9}")
     results = []

@@ -267,6 +267,16 @@ def rows_shown(term: Terminal) -> bool:
     return row is not None and row.strip() not in ("", "…")
 
 
+def step_down(term: Terminal) -> float:
+    """`j`: seconds from the key to the frame that shows the cursor a row down."""
+    at = position(term)[0]  # type: ignore[index]
+    sent = term.send(b"j")
+    done = term.wait(
+        lambda t, want=at + 1: (p := position(t)) is not None and p[0] == want and rows_shown(t)
+    )
+    return done - sent
+
+
 # ---------------------------------------------------------------- measurements
 
 
@@ -300,14 +310,7 @@ def measure_app(db: Path, env: dict[str, str], session: Session, presses: int) -
         assert total is not None
 
         for _ in range(presses):  # j: one row down
-            at = position(term)[0]  # type: ignore[index]
-            sent = term.send(b"j")
-            done = term.wait(
-                lambda t, want=at + 1: (
-                    (p := position(t)) is not None and p[0] == want and rows_shown(t)
-                )
-            )
-            session.add("j", done - sent)
+            session.add("j", step_down(term))
         for _ in range(max(presses // 4, 3)):  # G / g: the ends of the list
             for key, want in ((b"G", total), (b"g", 1)):
                 sent = term.send(key)

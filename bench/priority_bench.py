@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from inbox_bench import Terminal, app_env, pct, position, rows_shown  # noqa: E402
+from inbox_bench import Terminal, app_env, pct, position, rows_shown, step_down  # noqa: E402
 
 from scrm_tui.core.models import Order  # noqa: E402
 from scrm_tui.core.query import Query  # noqa: E402
@@ -115,15 +115,7 @@ def app_figures(db: Path, runs: int, presses: int) -> None:
                 term.send(b"g")
                 term.wait(lambda t: (p := position(t)) is not None and p[0] == 1)
                 total = position(term)[1]  # type: ignore[index]
-                for _ in range(presses):
-                    at = position(term)[0]  # type: ignore[index]
-                    sent = term.send(b"j")
-                    done = term.wait(
-                        lambda t, want=at + 1: (
-                            (p := position(t)) is not None and p[0] == want and rows_shown(t)
-                        )
-                    )
-                    keys.setdefault("j", []).append(done - sent)
+                keys["j"] = keys.get("j", []) + [step_down(term) for _ in range(presses)]
                 for _ in range(max(presses // 4, 3)):
                     for key, want in ((b"G", total), (b"g", 1)):
                         sent = term.send(key)

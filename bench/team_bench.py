@@ -187,13 +187,17 @@ def pump(term: Terminal, seconds: float) -> None:
             term.stream.feed(os.read(term.fd, 1 << 16))
 
 
-def bulk_app(db: Path, matching: int, runs: int) -> dict[str, list[float]]:
-    """The same from the keyboard, in a pseudo-terminal: keys answered meanwhile."""
+def bulk_app(
+    db: Path, matching: int, runs: int, config: Path | None = None
+) -> dict[str, list[float]]:
+    """The same from the keyboard, in a pseudo-terminal: keys answered meanwhile.
+    `matching`: how many the inbox shows for the word; `config`: the app's."""
     from bench.inbox_bench import Terminal, app_env, position, rows_shown
 
     figures: dict[str, list[float]] = {}
     home = Path(tempfile.mkdtemp(prefix="scrm-bulk-bench-"))
-    term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], app_env(home))
+    argv = [sys.executable, "-m", "scrm_tui", "--db", str(db)]
+    term = Terminal(argv + (["--config", str(config)] if config else []), app_env(home))
     count = f"{matching:,}"
     try:
         term.wait(lambda t: position(t) is not None and rows_shown(t))

@@ -71,11 +71,11 @@ def pump(term: Terminal, seconds: float) -> None:
             term.stream.feed(os.read(term.fd, 1 << 16))
 
 
-def bar_counts(term: Terminal) -> list[int] | None:
-    """The counts on the view bar (line 2), once every view is counted."""
+def bar_counts(term: Terminal, views: int = len(VIEWS)) -> list[int] | None:
+    """The counts on the view bar (line 2), once each of its `views` is counted."""
     entries = term.lines()[1].strip().split("  ")
     counts = [entry.rsplit(" ", 1)[-1].replace(",", "") for entry in entries]
-    if len(counts) != len(VIEWS) or not all(c.isdigit() for c in counts):
+    if len(counts) != views or not all(c.isdigit() for c in counts):
         return None
     return [int(c) for c in counts]
 
