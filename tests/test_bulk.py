@@ -16,7 +16,13 @@ from scrm_tui.core.outgoing import Webhook
 from scrm_tui.core.query import parse
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import parse_edit
-from scrm_tui.service.bulk import AssignChange, ReadChange, StatusChange, TagChange
+from scrm_tui.service.bulk import (
+    AssignChange,
+    ReadChange,
+    SnoozeChange,
+    StatusChange,
+    TagChange,
+)
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
@@ -341,3 +347,44 @@ async def test_recounting_a_selection_counts_what_its_filter_matches_now(inbox: 
     assert selection.count == 4
     await inbox.set_status([ids[1], ids[2]], Status.DONE)  # one taken out, one still in
     assert (await inbox.bulk.recount(selection)).count == 6 - 2 - 1
+
+
+async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it_was(
+    db_path: Path,
+) -> None:
+    """Undone, a snooze leaves each mention as it was: awake with its reads untouched,
+    or snoozed until its old time; one that came due and woke meanwhile is left awake."""
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        ids = await stored(inbox, 1100)
+        earlier = inbox.snoozes.read("tomorrow 9:00")
+        await inbox.snoozes.snooze(ids[:2], earlier)  # already away, until tomorrow
+        await inbox.set_read(ids[2:4], True)
+        until = inbox.snoozes.read("mon")
+        seen: list[tuple[int, int]] = []
+        change = SnoozeChange(until.ms, until.said)
+        outcome = await inbox.run_bulk(
+            Selection.of(ids), change, lambda done, total: seen.append((done, total))
+        )
+        assert (outcome.changed, seen[-1]) == (1100, (1100, 1100))
+        assert len(seen) == 3  # 500 to a transaction
+        rows = await inbox.page_older(parse(""), None, 10)
+        assert rows == []  # all away
+    with sqlite3.connect(db_path) as conn:  # the one that comes due first wakes (scrm)
+        conn.execute("UPDATE mentions SET snoozed_until_ms = 0 WHERE id = ?", (ids[4],))
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        assert await inbox.snoozes.wake_due() == [ids[4]]
+        action = await inbox.last_action()
+        assert action is not None and action.summary == "snoozed 1,100 mentions until " + until.said
+        undone = await inbox.undo(action)
+        assert (undone.undone, undone.skipped) == (1099, 1)
+        by_id = {row.id: row for row in await inbox.rows(ids)}
+        assert {by_id[i].snoozed_until_ms for i in ids[:2]} == {earlier.ms}
+        assert {by_id[i].snoozed_until_ms for i in ids[2:]} == {None}
+        assert [by_id[i].is_read for i in ids[2:4]] == [True, True]  # reads untouched
+        assert await inbox.count(parse("")) == 1098  # back in the list, but the two
+    assert query(
+        db_path,
+        "SELECT kind, summary FROM interactions WHERE mention_id = ? AND kind IN "
+        "('snoozed', 'woke') ORDER BY id",
+        (ids[5],),
+    ) == [("snoozed", "snoozed until " + until.said), ("woke", "snooze undone")]

@@ -129,6 +129,15 @@ async def test_z_on_a_selection_snoozes_them_all(db_path: Path) -> None:
         assert set(snoozed(db_path)) == {"n0000", "n0001", "n0002"}
         assert not any(f"n000{n}" in "".join(list_lines(pilot)) for n in range(3))
         assert "selected" not in status_text(pilot)
+        # A bulk action like x or t: U puts them back, as they were (unread still).
+        await press(pilot, "U")
+        assert "snoozed 3 mentions until" in static_text(pilot, "#undo-what")
+        await press(pilot, "y")
+        await wait_until(pilot, lambda: snoozed(db_path) == {})
+        await wait_until(pilot, lambda: "n0000" in "".join(list_lines(pilot)))
+        assert all(f"n000{n}" in "".join(list_lines(pilot)) for n in range(3))
+        assert "40 unread" in status_text(pilot)
+    assert recorded(db_path)[-3:] == [("woke", "tester", "snooze undone")] * 3
 
 
 async def test_z_on_a_snoozed_mention_wakes_it_now(db_path: Path) -> None:

@@ -12,7 +12,13 @@ from scrm_tui.core.models import Status
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.store.bulk import Action, Change, Journal
-from scrm_tui.store.bulk_changes import AssignChange, ReadChange, StatusChange, TagChange
+from scrm_tui.store.bulk_changes import (
+    AssignChange,
+    ReadChange,
+    SnoozeChange,
+    StatusChange,
+    TagChange,
+)
 from scrm_tui.store.db import Database
 from scrm_tui.store.mentions import Key, MentionStore
 
@@ -24,6 +30,7 @@ __all__ = [
     "Change",
     "Outcome",
     "ReadChange",
+    "SnoozeChange",
     "StatusChange",
     "TagChange",
     "Undone",
@@ -78,6 +85,7 @@ class Bulk:
             ("read", lambda p: ReadChange(bool(p["read"]))),
             ("assign", lambda p: AssignChange(p["assignee"])),
             ("tag", lambda p: TagChange(tuple(p["add"]), tuple(p["remove"]))),
+            ("snooze", lambda p: SnoozeChange(int(p["until"]), str(p["said"]))),
         ):
             self.register(kind, from_params(make))
 

@@ -1,4 +1,4 @@
-"""The kinds of bulk change: done/reopen, read/unread, assign, tags and escalate, each
+"""The kinds of bulk change: done/reopen, read/unread, assign, tags, snooze and escalate, each
 written, read back and put back batch by batch (see store/bulk.py for the hook)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from scrm_tui.store.db import fetch_all
 from scrm_tui.store.escalations import Delivery, create_in, queue_in
 from scrm_tui.store.history import Entry, about_mentions, record
 from scrm_tui.store.mentions import set_read_in, set_status_in
+from scrm_tui.store.snooze import SNOOZED, WOKE, put_back_in, snooze_in, snoozed_until
 from scrm_tui.store.tags import describe, edit_mentions_in, held_in
 
 _CHUNK = 500
@@ -211,6 +212,42 @@ class TagChange:
 
         for (add, remove), ids in _grouped(items, edit).items():
             await edit_mentions_in(conn, ids, add, remove, agent, now_ms)
+
+
+@dataclass
+class SnoozeChange:
+    """`z`: put away until a moment (`said`: that moment in the agent's words). Undone,
+    each mention is as it was: awake (reads untouched), or snoozed until its old time."""
+
+    until_ms: int
+    said: str
+    kind: str = "snooze"
+    history_kinds: tuple[str, ...] = (SNOOZED, WOKE)  # a wake-up come due included
+
+    def params(self) -> dict[str, Any]:
+        return {"until": self.until_ms, "said": self.said}
+
+    def describe(self, count: int) -> str:
+        return f"snoozed {_mentions(count)} until {self.said}"
+
+    async def current(
+        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
+    ) -> dict[int, Any]:
+        return await snoozed_until(conn, ids)
+
+    async def apply(
+        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+    ) -> list[Item]:
+        changed = await snooze_in(
+            conn, ids, self.until_ms, agent, now_ms, f"snoozed until {self.said}"
+        )
+        return [Item(i, before, self.until_ms) for i, before in changed.items()]
+
+    async def restore(
+        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+    ) -> None:
+        for before, ids in _grouped(items, lambda item: item.before).items():
+            await put_back_in(conn, ids, before, agent, now_ms, "snooze undone")
 
 
 WITHDRAWN = "withdrawn (undone)"  # the resolution of an escalation taken back with U

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.store import snooze
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.history import IDS, ids_param, record_mentions
 
@@ -109,27 +110,8 @@ async def snooze_in(
     said: str,
 ) -> int:
     """Snooze mentions until `until_ms` (`said`: for how long, as the rule says it); how
-    many changed. The rows and the history entry (kind `snoozed`, detail `until` and
-    `was_until`) are those i11-snooze's SnoozeStore.snooze writes, so every inbox
-    notices and wakes them alike; once merged, this calls its in-transaction part."""
-    params = {"until": until_ms, "said": f"snoozed for {said}"}
-    await record_mentions(
-        conn,
-        ids,
-        "snoozed",
-        actor,
-        now_ms,
-        summary=":said",
-        detail="json_object('until', :until, 'was_until', m.snoozed_until_ms)",
-        where="m.snoozed_until_ms IS NOT :until",
-        params=params,
-    )
-    return await _update(
-        conn,
-        f"""UPDATE mentions SET snoozed_until_ms = :until
-            WHERE id IN {IDS} AND snoozed_until_ms IS NOT :until RETURNING id""",
-        {**params, "ids": ids_param(ids)},
-    )
+    many changed. Written as `z` writes it, so every inbox notices and wakes them alike."""
+    return len(await snooze.snooze_in(conn, ids, until_ms, actor, now_ms, f"snoozed for {said}"))
 
 
 @dataclass(frozen=True)

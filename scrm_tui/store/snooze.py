@@ -98,6 +98,55 @@ async def _wake(
     return ids
 
 
+async def _set_until(conn: aiosqlite.Connection, ids: Sequence[int], until_ms: int | None) -> None:
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        await conn.execute(
+            f"UPDATE mentions SET snoozed_until_ms = ? WHERE id IN ({','.join('?' * len(chunk))})",
+            [until_ms, *chunk],
+        )
+
+
+async def snooze_in(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    until_ms: int,
+    agent: str,
+    now_ms: int,
+    summary: str,
+) -> dict[int, int | None]:
+    """Put mentions away until `until_ms` (`summary`: for the history, `snoozed until
+    Mon 9:00`), inside the caller's transaction; returns those changed, each with when
+    it was snoozed until before (None: it was awake)."""
+    rows = await _targets(conn, ids, "m.snoozed_until_ms IS NOT ?", until_ms)
+    await _set_until(conn, [row[0] for row in rows], until_ms)
+    await _record(conn, SNOOZED, agent, now_ms, rows, summary, {"until": until_ms})
+    return {row[0]: row[4] for row in rows}
+
+
+async def put_back_in(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    until_ms: int | None,
+    agent: str,
+    now_ms: int,
+    summary: str,
+) -> None:
+    """Undo a snooze: as before it (awake, None, or snoozed until `until_ms`). Reads are
+    left as they are: the mention did not come due, it was never put away."""
+    rows = await _targets(conn, ids, "1")
+    await _set_until(conn, ids, until_ms)
+    if until_ms is None:
+        await _record(conn, WOKE, agent, now_ms, rows, summary, {})
+    else:
+        await _record(conn, SNOOZED, agent, now_ms, rows, summary, {"until": until_ms})
+
+
+async def snoozed_until(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, int | None]:
+    """When each stored mention of `ids` is snoozed until (None: awake)."""
+    return {row[0]: row[4] for row in await _targets(conn, ids, "1")}
+
+
 class SnoozeStore:
     def __init__(self, db: Database):
         self.db = db
@@ -105,22 +154,11 @@ class SnoozeStore:
     async def snooze(
         self, ids: Sequence[int], until_ms: int, agent: str, now_ms: int, said: str
     ) -> list[int]:
-        """Put mentions away until `until_ms` (`said`: the moment in the agent's words,
-        for the history); returns those changed (one already snoozed then is not)."""
+        """Put mentions away until `until_ms`; returns those changed (one already
+        snoozed until then is not)."""
         async with self.db.transaction() as conn:
-            rows = await _targets(conn, ids, "m.snoozed_until_ms IS NOT ?", until_ms)
-            changed = [row[0] for row in rows]
-            for start in range(0, len(changed), _CHUNK):
-                chunk = changed[start : start + _CHUNK]
-                await conn.execute(
-                    f"UPDATE mentions SET snoozed_until_ms = ? "
-                    f"WHERE id IN ({','.join('?' * len(chunk))})",
-                    [until_ms, *chunk],
-                )
-            await _record(
-                conn, SNOOZED, agent, now_ms, rows, f"snoozed until {said}", {"until": until_ms}
-            )
-            return changed
+            changed = await snooze_in(conn, ids, until_ms, agent, now_ms, f"snoozed until {said}")
+            return list(changed)
 
     async def wake(self, ids: Sequence[int], agent: str, now_ms: int) -> list[int]:
         """Wake snoozed mentions now, before they are due; returns those woken."""

@@ -30,6 +30,7 @@ from scrm_tui.service.bulk import (
     Change,
     Outcome,
     ReadChange,
+    SnoozeChange,
     StatusChange,
     TagChange,
 )
@@ -136,6 +137,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         ),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
+    _dropped = False  # rows z took off the list before their snooze is written
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -596,12 +598,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         def chosen(result: Until | str | None) -> None:
             if result == WAKE and row is not None:
                 self._wake([row.id])
-            elif isinstance(result, Until):
-                # It leaves the list at once; the write follows (and the list is read
-                # again, from the database, when it lands).
+            elif isinstance(result, Until) and not self.bulk_refused():
+                # It leaves the list at once; the write follows, a bulk action like
+                # any other (batches, progress, U), and the list is read again when
+                # it lands.
                 shown = self.mention_list.shown_query
                 held = self.mention_list.window.rows if self.mention_list.window else []
                 self.mention_list.drop({r.id for r in held if selection.has(r.id, shown)})
+                self._dropped = True
                 if picked:
                     self.mention_list.set_selection(Selection())
                 self.update_status()
@@ -609,19 +613,21 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         self.app.push_screen(SnoozeScreen(self.inbox.snoozes.read, selection.count, asleep), chosen)
 
-    @work(group="write", exit_on_error=False)
-    async def _snooze(self, selection: Selection, until: Until) -> None:
-        try:
-            ids = await self.inbox.selected_ids(selection)
-            changed = await self.inbox.snoozes.snooze(ids, until)
-        except Exception:
-            # Not saved (the app says why): the list shows what the database holds.
-            await self.mention_list.resync([])
-            raise
-        what = "1 mention" if len(ids) == 1 else f"{len(ids):,} mentions"
-        self.notify(f"Snoozed {what} until {until.shown}.", markup=False)
-        if changed:
-            self.check_changes(force=True)
+    @work(group="resync", exclusive=True, exit_on_error=False)
+    async def _resync(self) -> None:
+        await self.mention_list.resync([])
+
+    def _snooze(self, selection: Selection, until: Until) -> None:
+        def said(outcome: Outcome, change: Change) -> str:
+            if outcome.stopped:
+                return said_plainly(outcome, change)
+            what = "1 mention" if outcome.seen == 1 else f"{outcome.seen:,} mentions"
+            return f"Snoozed {what} until {until.shown}."
+
+        async def change() -> Change:
+            return SnoozeChange(until.ms, until.said)
+
+        self.run_bulk(selection, change, "snoozing", said)
 
     @work(group="write", exit_on_error=False)
     async def _wake(self, ids: list[int]) -> None:
@@ -968,6 +974,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     def after_bulk(self) -> None:
         self.check_changes(force=True)  # the rows on screen as they are stored now
+        if self._dropped:
+            # Rows left the list before their snooze was written: a write that did not
+            # finish brings back those it did not reach.
+            self._dropped = False
+            self._resync()
         self.load_stats()
         if self.detail.mention_id is not None:
             self.load_detail(self.detail.mention_id)
