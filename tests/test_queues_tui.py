@@ -1,5 +1,6 @@
-"""The escalations queue holds more than it ever shows: every row is reachable, the
-count is true, the newest come first, and another process's change shows by itself."""
+"""Long queues: every escalation is reachable, its count true, the newest first, and
+another process's change shows by itself; the outbox counts all it holds and says
+what its list leaves out."""
 
 from __future__ import annotations
 
@@ -108,3 +109,31 @@ async def test_another_process_escalates_and_the_queue_shows_it(crowded: Path) -
         top = queue.window.get(0) if queue.window else None
         assert top is not None and top.note == "from another terminal"
         assert selected_note(pilot) == f"case {MANY - 2}"  # the cursor stayed on its row
+
+
+async def test_the_outbox_counts_all_it_holds_and_says_what_it_leaves_out(
+    db_path: Path,
+) -> None:
+    async def schema() -> None:
+        async with await Inbox.open(db_path, "tester", fixed_clock):
+            pass
+
+    await schema()
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO outbox (kind, channel, text, key, state, next_ms, created_ms,"
+            " updated_ms) VALUES ('post', 'mastodon', ?, ?, ?, 0, ?, ?)",
+            [
+                (f"post {n}", f"k{n}", "failed" if n > 700 else "sent", NOW_MS - n, NOW_MS - n)
+                for n in range(1, 704)
+            ],
+        )
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("O")
+        await wait_until(pilot, lambda: "3 failed" in static_text(pilot, "#outbox-status"))
+        assert "shown" not in static_text(pilot, "#outbox-status")  # all three are listed
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "700 sent" in static_text(pilot, "#outbox-status"))
+        assert "newest 500 of 703 shown" in static_text(pilot, "#outbox-status")

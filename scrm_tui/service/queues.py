@@ -1,4 +1,4 @@
-"""The escalations queue as a live Window: every row reachable by keyset pages, counted."""
+"""Long queues for their screens: escalations as a live Window, outbox counts."""
 
 from __future__ import annotations
 
@@ -88,3 +88,8 @@ class EscalationWindow(LiveWindow[Escalation]):
         return await self.source.store.count_late(
             self.inbox.now_ms(), slas, service.sla_ms("unknown")
         )
+
+
+async def outbox_counts(inbox: Inbox, states: Sequence[str] = ()) -> dict[str, int]:
+    """The outbox's items per state (of `states`; none: all), all of them counted."""
+    return await inbox.outbox.state_counts(states)
