@@ -45,7 +45,7 @@ WRITER = textwrap.dedent(
             elif op == "store-hn":  # mention_id: which one
                 from scrm_tui.core.models import Channel
                 from tests.conftest import mention
-                text = "a refund please" if mention_id % 2 else "hello"
+                text = "a refund please #billing" if mention_id % 2 else "hello"
                 await box.ingest([mention(800 + mention_id, text, channel=Channel.HACKERNEWS)])
 
     db, agent, op, mention_id = sys.argv[1:]
@@ -148,16 +148,17 @@ async def test_view_counts_taken_in_by_arrivals_equal_a_recount(db_path: Path) -
         View("hn", "ch:hn"),
         View("refunds", "refund"),
         View("not refunds", "-refund"),
+        View("billing", "#billing"),
         View("typo", "ch:"),  # not a filter: no count, before or after
     )
     async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
         dana.configure(Config(views=views))
         await dana.ingest([mention(n, f"refund {n}" if n % 3 else f"hello {n}") for n in range(9)])
         first = await dana.views.refresh()
-        assert first is not None and first[1] == [0, 6, 3, None]
+        assert first is not None and first[1] == [0, 6, 3, 0, None]
         for round_ in range(3):
             elsewhere(db_path, "kim", "store-hn", round_)
             shown = await dana.views.refresh()
             assert shown is not None
             assert shown[1] == await dana.views.unread(list(views))
-        assert shown[1] == [3, 7, 5, None]
+        assert shown[1] == [3, 7, 5, 1, None]

@@ -736,9 +736,15 @@ class MentionStore:
         """Mentions matching `query` that `agent` has not read, of all stored now (a
         view's count in the view bar); `within` (after, upto): of those with ids in that
         range alone (what arrived since a count), at the cost of what arrived."""
-        plan = await self._plan(query, agent, now_ms, paging=False, within=within)
+        # Within a range, each mention in it is looked at (by_id): no driving table of
+        # every post with a hashtag, and no index of the channel's million rows.
+        plan = await self._plan(
+            query, agent, now_ms, paging=False, within=within, by_id=bool(within)
+        )
         # As in tally: counting needs no author or customer columns (2-4x faster at 1M).
         source = plan.source.replace(_JOINS, "")
+        if within is not None and source.strip() == "mentions m":
+            source = "mentions m NOT INDEXED"  # the id range, read by rowid, drives
         row = await fetch_one(
             self.db.reader, f"SELECT count(*) FROM {source} {plan.clause(_UNREAD)}", plan.params
         )
