@@ -214,10 +214,6 @@ class Database:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
-    async def data_version(self) -> int:
-        """Changes whenever another connection (any process) commits to the file."""
-        return int(await _fetch_value(self.reader, "PRAGMA data_version"))
-
     async def change_mark(self, agent: str) -> tuple[object, ...]:
         """What an open inbox of `agent` compares between looks: the newest mention
         (an arrival, however it was written), the commits that wake (see transaction)

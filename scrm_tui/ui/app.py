@@ -173,7 +173,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         )
 
         # Commits made by this process reach the list at once; other processes' are
-        # noticed by the screen's data_version poll.
+        # noticed by the screen's poll of the change mark (Inbox.has_changed).
         def stored(ids: list[int]) -> None:
             screen.post_message(InboxScreen.Stored())
 
