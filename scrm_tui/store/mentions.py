@@ -362,12 +362,12 @@ class MentionStore:
         listed; those whose snooze is due but not yet woken are, and are counted
         through their partial index (a few, for as long as a poll takes to wake them)."""
         sql = """
-            SELECT c.total, c.snoozed, coalesce(r.reads, 0), coalesce(r.snoozed, 0),
+            SELECT c.total, c.snoozed, coalesce(rc.reads, 0), coalesce(rc.snoozed, 0),
                    (SELECT count(*) FROM mentions WHERE snoozed_until_ms <= :now),
                    (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms <= :now
-                    AND EXISTS (SELECT 1 FROM mention_reads x
-                                WHERE x.mention_id = m.id AND x.agent = :agent))
-            FROM mention_counts c LEFT JOIN read_counts r ON r.agent = :agent
+                    AND EXISTS (SELECT 1 FROM mention_reads r
+                                WHERE r.mention_id = m.id AND r.agent = :agent))
+            FROM mention_counts c LEFT JOIN read_counts rc ON rc.agent = :agent
         """
         row = await fetch_one(self.db.reader, sql, {"agent": agent, "now": now_ms})
         total, snoozed, reads, snoozed_reads, due, due_read = (int(value) for value in row)
