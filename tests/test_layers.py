@@ -42,3 +42,26 @@ def test_every_module_starts_with_a_docstring() -> None:
         if not path.read_text(encoding="utf-8").lstrip().startswith('"""')
     ]
     assert missing == []
+
+
+def test_the_inbox_starts_without_what_only_forms_and_helpers_load() -> None:
+    """Start-up (issue 12): the inbox's first frame needs no text area (a reply or
+    escalation form loads it when first opened), no OpenSSL hashes (a session file's
+    name) and no ctypes (a helper process's parent watch)."""
+    code = (
+        "import sys; import scrm_tui.cli, scrm_tui.ui.app; "
+        "print(sorted(m for m in ('textual.widgets._text_area', 'hashlib', 'ctypes') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_forms_still_find_the_inert_text_area() -> None:
+    code = (
+        "from scrm_tui.ui.widgets.inert import InertTextArea; "
+        "area = InertTextArea('a\\x1b[31mb'); print(repr(area.text))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "\\x1b" not in result.stdout and "a" in result.stdout, result.stdout
