@@ -11,7 +11,8 @@ history (bench/customer_view_bench.py), 100k open escalations, --customers custo
 (bench/make_match_eval.py's generator, imported through the service) and authors up to
 --authors (half of the added ones linked to a customer, half looked at and unlinked).
 Mentions and customers go through the store in big batches, the rest as INSERT ... SELECT.
-Each run measures on a fresh working copy, deleted afterwards.
+Each size is measured on a working copy, deleted afterwards, where a thread beats the
+20 agents' presence and claims as their processes would (bench/team_scale_bench.py).
 
 Printed per size, each a median of --runs app sessions in a pseudo-terminal (the
 bench/inbox_bench.py harness), with its target and PASS / FAIL / n/a:
@@ -66,6 +67,7 @@ from bench.inbox_bench import (  # noqa: E402
     rows_shown,
     step_down,
 )
+from bench.team_scale_bench import Heartbeats  # noqa: E402
 from bench.views_bench import AGENT, cpu_seconds, pump  # noqa: E402
 from scrm_tui.core import records  # noqa: E402
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, Sentiment  # noqa: E402
@@ -120,6 +122,26 @@ async def add_customers(db: Path, count: int) -> None:
             )
 
 
+def copy_customers(conn: sqlite3.Connection, source: Path) -> None:
+    """The generated customers and their handles of another size's database: generating
+    and importing 1M takes a quarter of an hour, copying them a minute."""
+    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+    with conn:
+        conn.execute(
+            "INSERT INTO customers (external_id, name, email, company, phone, tier, "
+            "lifetime_value, notes, fields, created_ms, updated_ms) SELECT external_id, name, "
+            "email, company, phone, tier, lifetime_value, notes, fields, created_ms, updated_ms "
+            "FROM src.customers WHERE external_id LIKE 'scale-%' ORDER BY id"
+        )
+        conn.execute(
+            "INSERT INTO identities (customer_id, channel, handle, handle_key, source, "
+            "created_ms) SELECT c.id, i.channel, i.handle, i.handle_key, i.source, i.created_ms "
+            "FROM src.identities i JOIN src.customers s ON s.id = i.customer_id "
+            "JOIN customers c ON c.external_id = s.external_id WHERE s.external_id LIKE 'scale-%'"
+        )
+    conn.execute("DETACH DATABASE src")
+
+
 def add_escalations(conn: sqlite3.Connection, count: int) -> None:
     """`count` open escalations spread over the stream, one mention each."""
     every = max(conn.execute("SELECT max(id) FROM mentions").fetchone()[0] // count, 1)
@@ -163,8 +185,11 @@ def add_authors(conn: sqlite3.Connection, count: int) -> None:
         )
 
 
-async def seed_world(db: Path, size: int, customers: int, authors: int) -> dict[str, float]:
-    """The database for `size` mentions (see the module's docstring); seconds per part."""
+async def seed_world(
+    db: Path, size: int, customers: int, authors: int, donor: Path | None
+) -> dict[str, float]:
+    """The database for `size` mentions (see the module's docstring); seconds per part.
+    The customers come from `donor` (another size's database) when there is one."""
     took: dict[str, float] = {}
     took["mentions and 20 agents"] = await team_seed.seed(db, size, me=AGENT)
     started = time.perf_counter()
@@ -176,7 +201,11 @@ async def seed_world(db: Path, size: int, customers: int, authors: int) -> dict[
         add_escalations(conn, ESCALATIONS)
         took["100k escalations"] = time.perf_counter() - started
     started = time.perf_counter()
-    await add_customers(db, customers)
+    if donor is None:
+        await add_customers(db, customers)
+    else:
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            copy_customers(conn, donor)
     took[f"{customers:,} customers"] = time.perf_counter() - started
     with contextlib.closing(sqlite3.connect(db)) as conn:
         started = time.perf_counter()
@@ -194,8 +223,10 @@ def world(cache: Path, size: int, customers: int, authors: int) -> Path:
     partial = db.with_suffix(".partial")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    donors = [p for p in sorted(cache.glob(f"scale-*-{customers}-*.db")) if p.stem[-4:] != "-run"]
+    donor = donors[0] if donors else None
     print(f"seeding {size:,} mentions, {customers:,} customers into {db}…", flush=True)
-    took = asyncio.run(seed_world(partial, size, customers, authors))
+    took = asyncio.run(seed_world(partial, size, customers, authors, donor))
     partial.rename(db)
     print("seeded: " + ", ".join(f"{k} {v:.0f} s" for k, v in took.items()), flush=True)
     return db
@@ -580,9 +611,11 @@ def main() -> int:
                 continue
             figures = Figures()
             probe = probe_name(db)
-            for run in range(args.runs):
-                work = working_copy(db)
-                try:
+            work = working_copy(db)  # one per size: copying 10M mentions takes a while
+            heartbeats = Heartbeats(work)
+            heartbeats.start()
+            try:
+                for run in range(args.runs):
                     if "inbox" in parts:
                         print(f"{size:,}: inbox session {run + 1}/{args.runs}…", flush=True)
                         figures.add("bare app s", measure_minimal(env))
@@ -593,11 +626,13 @@ def main() -> int:
                     if "lists" in parts:
                         print(f"{size:,}: C, customer view, E {run + 1}/{args.runs}…", flush=True)
                         lists_session(work, env, figures, probe)
-                    if "customers" in parts and run == 0:
-                        print(f"{size:,}: the matcher, in a process of its own…", flush=True)
-                        matching(work, figures, args.rematch_budget, args.matching_limit)
-                finally:
-                    remove(work)
+                if "customers" in parts:  # last: its re-match links authors in the copy
+                    print(f"{size:,}: the matcher, in a process of its own…", flush=True)
+                    matching(work, figures, args.rematch_budget, args.matching_limit)
+            finally:
+                heartbeats.stopping.set()
+                heartbeats.join()
+                remove(work)
             results[size] = summarise(size, figures, args.runs)
     finally:
         shutil.rmtree(home, ignore_errors=True)
