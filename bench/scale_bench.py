@@ -185,11 +185,9 @@ def add_authors(conn: sqlite3.Connection, count: int) -> None:
         )
 
 
-async def seed_world(
-    db: Path, size: int, customers: int, authors: int, donor: Path | None
-) -> dict[str, float]:
+async def seed_world(db: Path, size: int, customers: int, authors: int) -> dict[str, float]:
     """The database for `size` mentions (see the module's docstring); seconds per part.
-    The customers come from `donor` (another size's database) when there is one."""
+    The customers come from another size's database beside it when there is one."""
     took: dict[str, float] = {}
     took["mentions and 20 agents"] = await team_seed.seed(db, size, me=AGENT)
     started = time.perf_counter()
@@ -201,11 +199,14 @@ async def seed_world(
         add_escalations(conn, ESCALATIONS)
         took["100k escalations"] = time.perf_counter() - started
     started = time.perf_counter()
-    if donor is None:
+    donors = [
+        p for p in sorted(db.parent.glob(f"scale-*-{customers}-*.db")) if p.stem[-4:] != "-run"
+    ]
+    if not donors:
         await add_customers(db, customers)
     else:
         with contextlib.closing(sqlite3.connect(db)) as conn:
-            copy_customers(conn, donor)
+            copy_customers(conn, donors[0])
     took[f"{customers:,} customers"] = time.perf_counter() - started
     with contextlib.closing(sqlite3.connect(db)) as conn:
         started = time.perf_counter()
@@ -223,10 +224,8 @@ def world(cache: Path, size: int, customers: int, authors: int) -> Path:
     partial = db.with_suffix(".partial")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    donors = [p for p in sorted(cache.glob(f"scale-*-{customers}-*.db")) if p.stem[-4:] != "-run"]
-    donor = donors[0] if donors else None
     print(f"seeding {size:,} mentions, {customers:,} customers into {db}…", flush=True)
-    took = asyncio.run(seed_world(partial, size, customers, authors, donor))
+    took = asyncio.run(seed_world(partial, size, customers, authors))
     partial.rename(db)
     print("seeded: " + ", ".join(f"{k} {v:.0f} s" for k, v in took.items()), flush=True)
     return db
@@ -446,7 +445,7 @@ def matching_part(db: Path, budget: float) -> dict[str, float]:
     """In this process: the matcher over the database's customers, match() for the eval
     authors, then `budget` seconds of the re-match an import owes. Prints JSON."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from match_bench import load_eval, percentile
+    from match_bench import load_eval, match_times, percentile
 
     out: dict[str, float] = {}
 
@@ -456,13 +455,7 @@ def matching_part(db: Path, budget: float) -> dict[str, float]:
             matcher = await inbox.linker.matcher()
             out["matcher build s"] = time.perf_counter() - started
             cases = load_eval()
-            for case in cases[:200]:  # warm-up
-                matcher.match(case.channel, case.handle, case.name)
-            took = []
-            for case in cases:
-                begun = time.perf_counter()
-                matcher.match(case.channel, case.handle, case.name)
-                took.append((time.perf_counter() - begun) * 1000)
+            took = match_times(matcher, cases, cases[:200])
             out["match p50 ms"] = statistics.median(took)
             out["match p99 ms"] = percentile(took, 0.99)
             out["matching RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
