@@ -1,12 +1,16 @@
 """Start-up against an earlier commit: did a change slow the inbox's first paint?
 
     python bench/startup_ab.py --against 6272a8f [--sessions 4] [--size 100000]
+    python bench/startup_ab.py --against main --db /tmp/scrm-scale-x/scale-1000000-….db
 
 Checks the commit out in a temporary git worktree and runs both trees' inbox
 alternately in pseudo-terminals (the inbox_bench harness) on copies of the same
-seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`); the copy
-for the older tree gets its schema version, since extra tables are harmless to it.
-Prints first paint, `j` median and peak RSS per session, then the medians' ratio.
+seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`, or --db,
+which is never written: each tree gets a copy); the copy for the older tree gets its
+schema version, since extra tables are harmless to it. A bare Textual app
+(bench/minimal_app.py) starts before each pair. Prints first paint, `j` median and
+peak RSS per session, then the medians' ratio and each tree's first paint against
+the bare app's.
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inbox_bench import Terminal, app_env, position, rows_shown  # noqa: E402
+from bench.inbox_bench import (  # noqa: E402
+    Terminal,
+    app_env,
+    measure_minimal,
+    position,
+    rows_shown,
+)
 
 
 def session(tree: Path, db: Path, presses: int) -> tuple[float, float, float]:
@@ -62,11 +72,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=40)
+    parser.add_argument("--db", type=Path, help="a seeded database to copy (not written)")
     args = parser.parse_args()
-    db = ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
+    db = args.db or ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
     if not db.exists():
         sys.exit(f"no {db}: run `python bench/inbox_bench.py --sizes {args.size}` first")
-    with tempfile.TemporaryDirectory(prefix="scrm-ab-") as tmp:
+    # The copies go beside the database: a 10M one does not fit a small /tmp twice.
+    with tempfile.TemporaryDirectory(prefix="scrm-ab-", dir=args.db and args.db.parent) as tmp:
         old = Path(tmp) / "tree"
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.against],
@@ -81,10 +93,17 @@ def main() -> None:
             shutil.copy(db, old_db)
             with sqlite3.connect(old_db) as conn:
                 conn.execute(f"PRAGMA user_version = {schema_of(old)}")
+            if args.db:
+                new_db = Path(tmp) / "new.db"
+                shutil.copy(db, new_db)
+            else:
+                new_db = db
             os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
-            trees = {args.against: (old, old_db), "HEAD": (ROOT, db)}
+            trees = {args.against: (old, old_db), "HEAD": (ROOT, new_db)}
             runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
+            bare: list[float] = []
             for _ in range(args.sessions):
+                bare.append(measure_minimal(app_env(Path(tmp))))
                 for name, (tree, path) in trees.items():
                     runs[name].append(session(tree, path, args.presses))
         finally:
@@ -94,9 +113,15 @@ def main() -> None:
         keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
         rss = ", ".join(f"{v[2]:.0f}" for v in values)
         print(f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB")
+    print(f"{'bare app':>10}: first paint {', '.join(f'{b * 1000:.0f}' for b in bare)} ms")
     old_paint = statistics.median(v[0] for v in runs[args.against])
     new_paint = statistics.median(v[0] for v in runs["HEAD"])
+    bare_paint = statistics.median(bare)
     print(f"first paint, HEAD / {args.against}: {new_paint / old_paint:.2f}")
+    print(
+        f"first paint / bare app: {args.against} {old_paint / bare_paint:.2f},"
+        f" HEAD {new_paint / bare_paint:.2f}"
+    )
 
 
 if __name__ == "__main__":
