@@ -92,7 +92,10 @@ def main() -> None:
             old_db = Path(tmp) / "old.db"
             shutil.copy(db, old_db)
             with sqlite3.connect(old_db) as conn:
-                conn.execute(f"PRAGMA user_version = {schema_of(old)}")
+                # Newer than the old tree knows: say it is the old one's (the extra
+                # tables are harmless). Older: the old tree migrates it as it starts.
+                if conn.execute("PRAGMA user_version").fetchone()[0] > schema_of(old):
+                    conn.execute(f"PRAGMA user_version = {schema_of(old)}")
             if args.db:
                 new_db = Path(tmp) / "new.db"
                 shutil.copy(db, new_db)
