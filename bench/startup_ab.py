@@ -96,11 +96,13 @@ def main() -> None:
                 # tables are harmless). Older: the old tree migrates it as it starts.
                 if conn.execute("PRAGMA user_version").fetchone()[0] > schema_of(old):
                     conn.execute(f"PRAGMA user_version = {schema_of(old)}")
-            if args.db:
+            if not args.db:
+                new_db = db
+            elif schema_of(old) == schema_of(ROOT):
+                new_db = old_db  # one copy serves both (a 10M one is 5 GB)
+            else:
                 new_db = Path(tmp) / "new.db"
                 shutil.copy(db, new_db)
-            else:
-                new_db = db
             os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
             trees = {args.against: (old, old_db), "HEAD": (ROOT, new_db)}
             runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
