@@ -40,8 +40,8 @@ from bench.inbox_bench import (  # noqa: E402
 )
 
 
-def session(tree: Path, db: Path, presses: int) -> tuple[float, float, float]:
-    env = app_env(Path(tempfile.mkdtemp(prefix="scrm-ab-")))
+def session(tree: Path, db: Path, presses: int, home: Path) -> tuple[float, float, float]:
+    env = app_env(Path(tempfile.mkdtemp(prefix="home-", dir=home)))  # gone with `home`
     env["PYTHONPATH"] = str(tree)  # this tree's scrm_tui, not the installed one
     term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
     try:
@@ -111,11 +111,11 @@ def main() -> None:
             # Untimed: the first start migrates a copy of an older schema, and warms
             # the page cache for both trees alike.
             for tree, path in trees.values():
-                session(tree, path, 1)
+                session(tree, path, 1, Path(tmp))
             for _ in range(args.sessions):
                 bare.append(measure_minimal(app_env(Path(tmp))))
                 for name, (tree, path) in trees.items():
-                    runs[name].append(session(tree, path, args.presses))
+                    runs[name].append(session(tree, path, args.presses, Path(tmp)))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)])
     for name, values in runs.items():
