@@ -78,8 +78,7 @@ def main() -> None:
     db = args.db or ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
     if not db.exists():
         sys.exit(f"no {db}: run `python bench/inbox_bench.py --sizes {args.size}` first")
-    # The copies go beside the database: a 10M one does not fit a small /tmp twice.
-    with tempfile.TemporaryDirectory(prefix="scrm-ab-", dir=args.db and args.db.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="scrm-ab-") as tmp:
         old = Path(tmp) / "tree"
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.against],
