@@ -1,12 +1,17 @@
 """Start-up against an earlier commit: did a change slow the inbox's first paint?
 
     python bench/startup_ab.py --against 6272a8f [--sessions 4] [--size 100000]
+    python bench/startup_ab.py --against main --db /tmp/scrm-scale-x/scale-1000000-….db
 
 Checks the commit out in a temporary git worktree and runs both trees' inbox
 alternately in pseudo-terminals (the inbox_bench harness) on copies of the same
-seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`); the copy
-for the older tree gets its schema version, since extra tables are harmless to it.
-Prints first paint, `j` median and peak RSS per session, then the medians' ratio.
+seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`, or --db,
+which is never written: each tree gets a copy); the copy for the older tree gets its
+schema version, since extra tables are harmless to it. Each tree starts once
+untimed (that migrates a copy of an older schema). A bare Textual app
+(bench/minimal_app.py) starts before each pair. Prints first paint, `j` median and
+peak RSS per session, then the medians' ratio and each tree's first paint against
+the bare app's.
 """
 
 from __future__ import annotations
@@ -26,11 +31,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.inbox_bench import Terminal, app_env, position, rows_shown  # noqa: E402
+from bench.inbox_bench import (  # noqa: E402
+    Terminal,
+    app_env,
+    measure_minimal,
+    position,
+    rows_shown,
+)
 
 
-def session(tree: Path, db: Path, presses: int) -> tuple[float, float, float]:
-    env = app_env(Path(tempfile.mkdtemp(prefix="scrm-ab-")))
+def session(tree: Path, db: Path, presses: int, home: Path) -> tuple[float, float, float]:
+    env = app_env(Path(tempfile.mkdtemp(prefix="home-", dir=home)))  # gone with `home`
     env["PYTHONPATH"] = str(tree)  # this tree's scrm_tui, not the installed one
     term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
     try:
@@ -62,8 +73,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=40)
+    parser.add_argument("--db", type=Path, help="a seeded database to copy (not written)")
     args = parser.parse_args()
-    db = ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
+    db = args.db or ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
     if not db.exists():
         sys.exit(f"no {db}: run `python bench/inbox_bench.py --sizes {args.size}` first")
     with tempfile.TemporaryDirectory(prefix="scrm-ab-") as tmp:
@@ -80,13 +92,29 @@ def main() -> None:
             old_db = Path(tmp) / "old.db"
             shutil.copy(db, old_db)
             with sqlite3.connect(old_db) as conn:
-                conn.execute(f"PRAGMA user_version = {schema_of(old)}")
+                # Newer than the old tree knows: say it is the old one's (the extra
+                # tables are harmless). Older: the old tree migrates it as it starts.
+                if conn.execute("PRAGMA user_version").fetchone()[0] > schema_of(old):
+                    conn.execute(f"PRAGMA user_version = {schema_of(old)}")
+            if not args.db:
+                new_db = db
+            elif schema_of(old) == schema_of(ROOT):
+                new_db = old_db  # one copy serves both (a 10M one is 5 GB)
+            else:
+                new_db = Path(tmp) / "new.db"
+                shutil.copy(db, new_db)
             os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
-            trees = {args.against: (old, old_db), "HEAD": (ROOT, db)}
+            trees = {args.against: (old, old_db), "HEAD": (ROOT, new_db)}
             runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
+            bare: list[float] = []
+            # Untimed: the first start migrates a copy of an older schema, and warms
+            # the page cache for both trees alike.
+            for tree, path in trees.values():
+                session(tree, path, 1, Path(tmp))
             for _ in range(args.sessions):
+                bare.append(measure_minimal(app_env(Path(tmp))))
                 for name, (tree, path) in trees.items():
-                    runs[name].append(session(tree, path, args.presses))
+                    runs[name].append(session(tree, path, args.presses, Path(tmp)))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)])
     for name, values in runs.items():
@@ -94,9 +122,15 @@ def main() -> None:
         keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
         rss = ", ".join(f"{v[2]:.0f}" for v in values)
         print(f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB")
+    print(f"{'bare app':>10}: first paint {', '.join(f'{b * 1000:.0f}' for b in bare)} ms")
     old_paint = statistics.median(v[0] for v in runs[args.against])
     new_paint = statistics.median(v[0] for v in runs["HEAD"])
+    bare_paint = statistics.median(bare)
     print(f"first paint, HEAD / {args.against}: {new_paint / old_paint:.2f}")
+    print(
+        f"first paint / bare app: {args.against} {old_paint / bare_paint:.2f},"
+        f" HEAD {new_paint / bare_paint:.2f}"
+    )
 
 
 if __name__ == "__main__":

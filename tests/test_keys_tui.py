@@ -116,7 +116,7 @@ async def test_help_on_any_screen_lists_its_keys_as_remapped(db_path: Path) -> N
     async with running(db_path, keys=keys('outbox.retry = "R"\n')) as pilot:
         await press(pilot, "O")
         await press(pilot, "question_mark")
-        assert {("R", "Retry", "outbox"), ("j", "Down", "table")} <= help_rows(pilot)
+        assert {("R", "Retry", "outbox"), ("j  ↓", "Down", "list")} <= help_rows(pilot)
 
 
 async def test_a_bad_key_in_a_config_made_in_code_is_told_and_the_rest_works(

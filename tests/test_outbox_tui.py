@@ -113,8 +113,8 @@ def seeded(db_path: Path) -> tuple[Path, dict[str, int]]:
 def table_lines(pilot: Pilot) -> list[str]:
     screen = pilot.app.screen
     assert isinstance(screen, OutboxScreen)
-    table = screen.table
-    return [table.render_line(y).text for y in range(table.size.height)]
+    queue = screen.queue
+    return [queue.render_line(y).text for y in range(queue.size.height)]
 
 
 def row(pilot: Pilot, number: int) -> str:
@@ -136,7 +136,7 @@ async def goto(pilot: Pilot, number: int) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, OutboxScreen)
     for _ in range(10):
-        if screen.table.selected_key == str(number):
+        if screen.selected is not None and screen.selected.id == number:
             return
         await pilot.press("j")
         await settle(pilot)
@@ -259,7 +259,8 @@ async def test_pending_turns_to_sent_while_watching(seeded: tuple[Path, dict[str
             assert claimed is not None and claimed.id == ids["pending"]
             await other.outbox.mark_sent(claimed.id, "at://x", "https://bsky.app/x", NOW_MS, True)
         await wait_until(pilot, lambda: "✓ sent" in row(pilot, ids["pending"]))
-        assert screen.table.selected_key == str(ids["failed"])  # the cursor stayed put
+        assert screen.selected is not None
+        assert screen.selected.id == ids["failed"]  # the cursor stayed put
 
 
 async def test_an_empty_outbox_says_so(db_path: Path) -> None:
@@ -278,7 +279,7 @@ async def test_an_empty_outbox_says_so(db_path: Path) -> None:
         assert {
             ("r", "Retry", "outbox"),
             ("d", "Discard", "outbox"),
-            ("j", "Down", "table"),
+            ("j  ↓", "Down", "list"),
         } <= rows
         await pilot.press("escape")
         await settle(pilot)

@@ -1,6 +1,5 @@
-"""Long queues: every escalation is reachable, its count true, the newest first, and
-another process's change shows by itself; the outbox counts all it holds and says
-what its list leaves out."""
+"""Long queues: every escalation and every outbox item is reachable, its count true,
+the newest first, and another process's change shows by itself."""
 
 from __future__ import annotations
 
@@ -111,29 +110,98 @@ async def test_another_process_escalates_and_the_queue_shows_it(crowded: Path) -
         assert selected_note(pilot) == f"case {MANY - 2}"  # the cursor stayed on its row
 
 
-async def test_the_outbox_counts_all_it_holds_and_says_what_it_leaves_out(
-    db_path: Path,
-) -> None:
+OUTBOX_MANY = 1_200  # more than the 500 the outbox screen used to read
+
+
+def _seed_outbox(db_path: Path) -> None:
+    """1,200 macro posts, the oldest first: the 3 newest failed, the rest sent."""
+
     async def schema() -> None:
         async with await Inbox.open(db_path, "tester", fixed_clock):
             pass
 
-    await schema()
+    asyncio.run(schema())
     with sqlite3.connect(db_path) as conn:
         conn.executemany(
             "INSERT INTO outbox (kind, channel, text, key, state, next_ms, created_ms,"
             " updated_ms) VALUES ('post', 'mastodon', ?, ?, ?, 0, ?, ?)",
             [
-                (f"post {n}", f"k{n}", "failed" if n > 700 else "sent", NOW_MS - n, NOW_MS - n)
-                for n in range(1, 704)
+                (
+                    f"post {n}",
+                    f"k{n}",
+                    "failed" if n > OUTBOX_MANY - 3 else "sent",
+                    NOW_MS - (OUTBOX_MANY - n) * 1000,
+                    NOW_MS,
+                )
+                for n in range(1, OUTBOX_MANY + 1)
             ],
         )
-    app = make_app(db_path)
+
+
+@pytest.fixture
+def queued(db_path: Path) -> Path:
+    _seed_outbox(db_path)
+    return db_path
+
+
+def selected_text(pilot: Pilot) -> str | None:
+    row = pilot.app.screen.query_one(QueueList).selected
+    return row.text if row is not None else None
+
+
+async def test_every_outbox_item_is_reachable_and_counted(queued: Path) -> None:
+    app = make_app(queued)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("O")
         await wait_until(pilot, lambda: "3 failed" in static_text(pilot, "#outbox-status"))
-        assert "shown" not in static_text(pilot, "#outbox-status")  # all three are listed
+        assert selected_text(pilot) == f"post {OUTBOX_MANY}"  # the newest first
         await pilot.press("2")
-        await wait_until(pilot, lambda: "700 sent" in static_text(pilot, "#outbox-status"))
-        assert "newest 500 of 703 shown" in static_text(pilot, "#outbox-status")
+        sent = f"{OUTBOX_MANY - 3:,} sent"
+        await wait_until(pilot, lambda: sent in static_text(pilot, "#outbox-status"))
+        assert "shown" not in static_text(pilot, "#outbox-status")  # nothing left out
+        await pilot.press("G")
+        await wait_until(pilot, lambda: selected_text(pilot) == "post 1")  # the oldest
+        assert "post 1" in static_text(pilot, "#outbox-detail-text")
+        await pilot.press("k")
+        await wait_until(pilot, lambda: selected_text(pilot) == "post 2")
+        await pilot.press("g")
+        await wait_until(pilot, lambda: selected_text(pilot) == f"post {OUTBOX_MANY}")
+
+
+QUEUE_ELSEWHERE = """
+import asyncio, sys
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock
+
+async def main():
+    async with await Inbox.open(sys.argv[1], "kim", fixed_clock) as box:
+        await box.outbox.enqueue(
+            kind="post", channel="bluesky", text="queued in another terminal", key="k-other",
+            mention_ids=[], agent="kim", now_ms=box.now_ms(),
+        )
+
+asyncio.run(main())
+"""
+
+
+async def test_another_process_queues_and_the_outbox_shows_it(queued: Path) -> None:
+    app = make_app(queued)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("O", "2")
+        sent = f"{OUTBOX_MANY - 3:,} sent"
+        await wait_until(pilot, lambda: sent in static_text(pilot, "#outbox-status"))
+        await pilot.press("j")
+        await wait_until(pilot, lambda: selected_text(pilot) == f"post {OUTBOX_MANY - 1}")
+        subprocess.run(
+            [sys.executable, "-c", QUEUE_ELSEWHERE, str(queued)],
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        await wait_until(pilot, lambda: "1 pending" in static_text(pilot, "#outbox-status"))
+        queue = pilot.app.screen.query_one(QueueList)
+        top = queue.window.get(0) if queue.window else None
+        assert top is not None and top.text == "queued in another terminal"
+        assert queue.window is not None and queue.window.total == OUTBOX_MANY + 1
+        assert selected_text(pilot) == f"post {OUTBOX_MANY - 1}"  # the cursor stayed put

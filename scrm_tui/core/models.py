@@ -298,6 +298,15 @@ class OutboxItem:
     attempts_base: int = 0
 
     @property
+    def uid(self) -> int:
+        return self.id
+
+    @property
+    def sort_key(self) -> tuple[int]:
+        """Position in the outbox: newest queued first."""
+        return (self.id,)
+
+    @property
     def tries(self) -> int:
         """Attempts since it was last queued or retried by hand."""
         return self.attempts - self.attempts_base

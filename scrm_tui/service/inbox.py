@@ -24,9 +24,7 @@ from scrm_tui.core.models import (
 from scrm_tui.core.query import Query, both
 from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import sentiment
-from scrm_tui.enrich.matching import Thresholds
 from scrm_tui.service.credentials import Credentials
-from scrm_tui.service.linking import Linker
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
@@ -38,9 +36,11 @@ from scrm_tui.store.outbox import OutboxStore
 if TYPE_CHECKING:
     from scrm_tui.core.selection import Selection
     from scrm_tui.core.tags import TagEdit
+    from scrm_tui.enrich.matching import Thresholds
     from scrm_tui.service.assignment import Progress
     from scrm_tui.service.bulk import Action, Bulk, Change, Outcome, Stop, Undone
     from scrm_tui.service.escalations import Escalations
+    from scrm_tui.service.linking import Linker
     from scrm_tui.service.outbox import OutboxWorker
     from scrm_tui.service.presence import Presence
     from scrm_tui.service.replies import Replies
@@ -74,7 +74,7 @@ class Inbox:
         self.clock = clock
         self.mentions = MentionStore(db, self.now_ms)
         self.customers = CustomerStore(db)
-        self.linker = Linker(db, agent, self.now_ms)
+        self._linker: Linker | None = None
         self.priorities = Priorities(db, agent, self.now_ms)
         self.snoozes = Snoozes(db, agent, self.now_ms)
         self.merges = MergeStore(db)
@@ -110,13 +110,31 @@ class Inbox:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    @property
+    def linker(self) -> Linker:
+        """Authors and customers linked, matched, searched (made on first use: it
+        brings in rapidfuzz and the matcher, which the first frame does not need)."""
+        if self._linker is None:
+            from scrm_tui.service.linking import Linker
+
+            self._linker = Linker(self.db, self.agent, self.now_ms)
+            self._linker.thresholds = self._thresholds()
+        return self._linker
+
+    def _thresholds(self) -> Thresholds:
+        from scrm_tui.enrich.matching import Thresholds
+
+        config = self.config
+        return Thresholds(
+            auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
+        )
+
     def configure(self, config: Config, creds: Credentials | None = None) -> None:
         """Apply the settings that shape what this process does: matching thresholds,
         replies, teams and SLAs, and (when given) the accounts it may post with."""
-        self.linker.thresholds = Thresholds(
-            auto=config.match_auto, margin=config.match_margin, suggest=config.match_suggest
-        )
         self.config = config
+        if self._linker is not None:
+            self._linker.thresholds = self._thresholds()
         self.priorities.propose(config.priority)
         self.snoozes.configure(config.timezone, config.day_start)
         if creds is not None:

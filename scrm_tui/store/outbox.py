@@ -345,14 +345,135 @@ class OutboxStore:
             )
         ]
 
-    async def state_counts(self, states: Collection[str] = ()) -> dict[str, int]:
-        """How many items are in each state (of `states`; no states: all), counted from
-        the (state, id) index: a true count however long the outbox has grown."""
-        where = f"WHERE state IN ({','.join('?' * len(states))})" if states else ""
+    async def page(
+        self,
+        states: Sequence[str],
+        *,
+        key: tuple[int, ...] | None = None,
+        newer: bool = False,
+        limit: int,
+        upto: int | None = None,
+        also: Collection[int] = (),
+    ) -> list[OutboxItem]:
+        """Up to `limit` items in `states` (none: all) or in `also` (ids kept in view),
+        newest first, just after `key` (from the newest if None) or just before it
+        (`newer`). Each state is read along the (state, id) index and the ids merged:
+        a page costs its rows at any depth, never a scan of the sent ones."""
+        op, direction = (">", "ASC") if newer else ("<", "DESC")
+        bounds = []
+        params: list[Any] = []
+        if key is not None:
+            bounds.append(f"id {op} ?")
+            params.append(key[0])
+        if upto is not None:
+            bounds.append("id <= ?")
+            params.append(upto)
+        arms = []
+        arm_params: list[Any] = []
+        for where in _arms(states, also):
+            clause = " AND ".join(part for part in (where[0], *bounds) if part) or "1"
+            arms.append(
+                f"SELECT * FROM (SELECT id FROM outbox WHERE {clause}"
+                f" ORDER BY id {direction} LIMIT ?)"
+            )
+            arm_params += [*where[1], *params, limit]
+        ids = " UNION ".join(arms)
+        return [
+            _item(row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"""SELECT {_COLUMNS} FROM outbox o WHERE o.id IN (SELECT id FROM ({ids})
+                    ORDER BY id {direction} LIMIT ?) ORDER BY o.id DESC""",
+                [*arm_params, limit],
+            )
+        ]
+
+    async def page_at(
+        self,
+        states: Sequence[str],
+        *,
+        offset: int,
+        limit: int,
+        oldest_first: bool = False,
+        upto: int | None = None,
+        also: Collection[int] = (),
+    ) -> list[OutboxItem]:
+        """`limit` items from position `offset` (from the oldest if asked): a jump far
+        from what is held (a drag, `G`), which pays for the OFFSET once."""
+        direction = "ASC" if oldest_first else "DESC"
+        where, params = _where(states, also)
+        if upto is not None:
+            where = f"({where}) AND id <= ?"
+            params = [*params, upto]
+        return [
+            _item(row)
+            for row in await fetch_all(
+                self.db.reader,
+                f"""SELECT {_COLUMNS} FROM outbox o WHERE o.id IN (SELECT id FROM outbox
+                    WHERE {where} ORDER BY id {direction} LIMIT ? OFFSET ?)
+                    ORDER BY o.id DESC""",
+                [*params, limit, offset],
+            )
+        ]
+
+    async def count(
+        self,
+        states: Sequence[str],
+        upto: int | None = None,
+        before: tuple[int, ...] | None = None,
+        also: Collection[int] = (),
+    ) -> int:
+        """How many items are in `states` or `also` (stored up to `upto`; newer than
+        `before` if given), counted from the indexes, no row read."""
+        total = 0
+        for where, params in _arms(states, also, disjoint=True):
+            bounds = [where] if where else []
+            if upto is not None:
+                bounds.append("id <= ?")
+                params = [*params, upto]
+            if before is not None:
+                bounds.append("id > ?")
+                params = [*params, before[0]]
+            row = await fetch_one(
+                self.db.reader,
+                f"SELECT count(*) FROM outbox WHERE {' AND '.join(bounds) or '1'}",
+                params,
+            )
+            total += int(row[0]) if row else 0
+        return total
+
+    async def high_water(self) -> int:
+        row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM outbox")
+        return int(row[0]) if row else 0
+
+    async def left(self, ids: Collection[int], states: Sequence[str]) -> set[int]:
+        """Which of `ids` are no longer in `states` (sent or discarded meanwhile)."""
+        if not ids or not states:
+            return set()
         rows = await fetch_all(
-            self.db.reader, f"SELECT state, count(*) FROM outbox {where} GROUP BY state", [*states]
+            self.db.reader,
+            f"""SELECT id FROM outbox WHERE id IN ({",".join("?" * len(ids))})
+                AND state NOT IN ({",".join("?" * len(states))})""",
+            [*ids, *states],
         )
-        return {str(state): int(n) for state, n in rows}
+        return {int(row[0]) for row in rows}
+
+    async def state_counts(
+        self, states: Sequence[str] = (), also: Collection[int] = ()
+    ) -> dict[str, int]:
+        """How many items are in each state (of `states`, or with an id in `also`; no
+        states: all), counted from the (state, id) index: a true count however long
+        the outbox has grown."""
+        counts: dict[str, int] = {}
+        for where, params in _arms(states, also, disjoint=True):
+            rows = await fetch_all(
+                self.db.reader,
+                f"SELECT state, count(*) FROM outbox WHERE {where or '1'} GROUP BY state",
+                params,
+            )
+            for state, n in rows:
+                counts[str(state)] = counts.get(str(state), 0) + int(n)
+        return counts
 
     async def for_mention(self, mention_id: int) -> list[OutboxItem]:
         """Every post answering this mention (replies and macro posts), oldest first."""
@@ -633,3 +754,31 @@ async def _record_delivery(
             json.dumps({"escalation": escalation_id, "event": "delivered", "target": target}),
         ),
     )
+
+
+def _where(states: Sequence[str], also: Collection[int]) -> tuple[str, list[Any]]:
+    """The items in `states` (none: all of them) or with an id in `also`."""
+    if not states:
+        return "1", []
+    where = f"state IN ({','.join('?' * len(states))})"
+    if also:
+        where = f"({where} OR id IN ({','.join('?' * len(also))}))"
+    return where, [*states, *also]
+
+
+def _arms(
+    states: Sequence[str], also: Collection[int], *, disjoint: bool = False
+) -> list[tuple[str, list[Any]]]:
+    """One condition per index range to read: each state, then the ids in `also`
+    (`disjoint`: only those not in `states`, so that counts add up)."""
+    if not states:
+        return [("", [])]
+    arms: list[tuple[str, list[Any]]] = [("state = ?", [state]) for state in states]
+    if also:
+        where = f"id IN ({','.join('?' * len(also))})"
+        params: list[Any] = list(also)
+        if disjoint:
+            where += f" AND state NOT IN ({','.join('?' * len(states))})"
+            params += list(states)
+        arms.append((where, params))
+    return arms

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
+    from textual.screen import Screen
 
     from scrm_tui.service.listen import Listener
 
@@ -180,6 +181,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.inbox.on_stored(stored)
         self._be_present()
         if self.demo:
+            self._dress(screen)
             await self.push_screen(screen)
             screen.busy_text = "seeding demo data…"
             screen.update_status()
@@ -191,6 +193,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         first_page = self.run_worker(
             screen.first_page(window), group="first-page", exit_on_error=False
         )
+        self._dress(screen)
         await self.push_screen(screen)
         screen.start(first=(window, first_page))
         # The network clients cost ~0.2 s to import: not before the first rows are on
@@ -341,6 +344,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 changed = getattr(screen, "outbox_changed", None)
                 if changed is not None:
                     changed(items)
+
+    def _dress(self, screen: Screen[object]) -> None:
+        """Give the screen the classes it would gain once shown (NO_COLOR, the width's
+        breakpoint): each one added after it is mounted styles all its widgets again,
+        before the first frame."""
+        screen.set_class(self.no_color, "-no-color", update=False)
+        width = self.size.width
+        reached = [name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= least]
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            screen.set_class(bool(reached) and name == reached[-1], name, update=False)
 
     def _start_listening(self, creds: Credentials) -> None:
         """Listen as `scrm watch` does, but only while no other process collects: this

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -17,7 +18,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem, OutboxState
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.queues import outbox_counts
+from scrm_tui.service.queues import OutboxWindow
 from scrm_tui.service.replies import ReplyRefused
 from scrm_tui.ui.screens.escalations import (
     Cell,
@@ -27,6 +28,9 @@ from scrm_tui.ui.screens.escalations import (
     one_line,
     span,
 )
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
+from scrm_tui.ui.widgets.queue_list import QueueHeader, QueueList
+from scrm_tui.ui.widgets.windowed_list import WindowedList
 
 WAITING = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
 GONE = (OutboxState.SENT, OutboxState.DISCARDED)
@@ -139,6 +143,36 @@ class OutboxScreen(QueueScreen[OutboxItem]):
         super().__init__()
         self.inbox = inbox
         self.filter = "waiting"
+        self.counts: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"{self.NAME}  loading…"), id="outbox-status")
+        yield QueueHeader(self.COLUMNS, id="outbox-header")
+        yield QueueList(self.COLUMNS, self._row_cells, id="outbox-table")
+        with VerticalScroll(id="outbox-detail"):
+            yield Static(id="outbox-detail-text")
+        yield KeysFooter()
+
+    @property
+    def queue(self) -> QueueList:
+        return self.query_one(QueueList)
+
+    @property
+    def selected(self) -> OutboxItem | None:
+        row: OutboxItem | None = self.queue.selected
+        return row
+
+    def focus_list(self) -> None:
+        # Every item is reachable: the list is a window over the outbox, read again
+        # around the user's row on each refresh and counted, never read whole.
+        self.queue.focus()
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        return [(cls.NAME.lower(), cls), ("list", WindowedList)]
+
+    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        self._show_detail()
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: show it now."""
@@ -148,26 +182,31 @@ class OutboxScreen(QueueScreen[OutboxItem]):
 
     @work(group="outbox-load", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
-        if self.filter == "all":
-            listing = await self.inbox.outbox_items()
-        else:
-            listing = await self.inbox.outbox_items(WAITING)
-            # What was waiting a moment ago and has just gone out (or been discarded)
-            # stays in view, in its new state, until the filter changes.
-            found = {str(i.id) for i in listing}
-            missing = {key for key in self.rows if key not in found}
-            if missing:
-                gone = await self.inbox.outbox_items(GONE)
-                listing += [i for i in gone if str(i.id) in missing]
-                listing.sort(key=lambda i: i.id, reverse=True)
+        queue = self.queue
         states = () if self.filter == "all" else WAITING
-        counts = await outbox_counts(self.inbox, states)
-        now = self.inbox.now_ms()
-        self.rows = {str(i.id): i for i in listing}
-        self.table.sync([(str(i.id), self._cells(i, now)) for i in listing])
+        window = queue.window
+        if not isinstance(window, OutboxWindow) or window.source.states != states:
+            # A new list (first show, another filter): its first page, then its count.
+            queue.expect_window()
+            window = OutboxWindow(self.inbox, states)
+            await window.start()
+            queue.set_window(window)
+            await queue.load_count()
+        else:
+            # What was waiting a moment ago and has just gone out (or been discarded)
+            # stays in view, in its new state, until the filter changes; what was
+            # queued since shows at the top; the rest is read again where the user is.
+            await window.keep_gone()
+            window.mark = await window.source.high_water()
+            await queue.resync([])
+        self.counts = await window.counts()
         self.loaded = True
-        self._show_status(listing, counts)
+        self._show_status()
         self._show_detail()
+        queue.refresh()
+
+    def _row_cells(self, item: OutboxItem) -> tuple[Cell, ...]:
+        return self._cells(item, self.inbox.now_ms())
 
     def _cells(self, item: OutboxItem, now: int) -> tuple[Cell, ...]:
         muted = "queue--muted" if item.state in GONE else None
@@ -181,16 +220,12 @@ class OutboxScreen(QueueScreen[OutboxItem]):
             (summary(item), muted),
         )
 
-    def _show_status(self, listing: list[OutboxItem], stored: dict[str, int]) -> None:
-        """Counts of every item in the filter (not only those listed), and how many of
-        them the list leaves out when there are more than it reads."""
-        counts = {OutboxState(state): n for state, n in stored.items()}
-        for item in listing:  # gone out a moment ago, still shown in its new state
-            if self.filter != "all" and item.state in GONE:
-                counts[item.state] = counts.get(item.state, 0) + 1
+    def _show_status(self) -> None:
+        """Counts of every item in the list, per state: all of them are listed."""
+        counts = {OutboxState(state): n for state, n in self.counts.items()}
         parts: list[str | tuple[str, str]] = [("Outbox", "bold")]
         shown = [
-            (f"{counts[state]} {word}", "bold $text-error" if state is OutboxState.FAILED else "")
+            (f"{counts[state]:,} {word}", "bold $text-error" if state is OutboxState.FAILED else "")
             for state, word in (
                 (OutboxState.FAILED, "failed"),
                 (OutboxState.PENDING, "pending"),
@@ -204,9 +239,6 @@ class OutboxScreen(QueueScreen[OutboxItem]):
             parts += [" · ", (text, style)]
         if not shown:
             parts.append(" · empty")
-        total = sum(counts.values())
-        if total > len(listing):
-            parts += [" · ", (f"newest {len(listing):,} of {total:,} shown", "bold $text-warning")]
         parts.append("  ")
         for key, name, label in (("1", "waiting", "waiting"), ("2", "all", "all")):
             chosen = name == self.filter
@@ -299,8 +331,7 @@ class OutboxScreen(QueueScreen[OutboxItem]):
 
     def action_show(self, name: str) -> None:
         if name != self.filter:
-            self.filter = name
-            self.rows = {}  # what was kept in view for a moment goes
+            self.filter = name  # a new window: what was kept in view for a moment goes
             self.reload()
 
     def action_retry(self) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Footer
 
 from scrm_tui.ui.keymap import declared
@@ -18,9 +21,22 @@ class KeysFooter(Footer):
 
     Textual rebuilds a footer each time a screen's bindings may have changed (a focus,
     a mount, a refresh of actions): eight times while the inbox starts, each a dozen
-    keys styled anew. Most of those change nothing on screen; they are skipped."""
+    keys styled anew. Most of those change nothing on screen; they are skipped, and
+    none is made before the screen's first frame."""
 
     _composed_as: Hashable = None
+    _painted = False  # its screen has drawn a frame with it: the keys may follow
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Two dozen keys cost a screen more to style and lay out than all its other
+        # widgets: they are made just after its first frame is on the terminal. (While
+        # the app batches updates, as through its on_mount, a render draws nothing.)
+        if not self._painted and not self.app._batch_count:
+            self._painted = True
+            # On this footer's own queue (compose binds the keys to it): it runs once
+            # the frame being drawn is written.
+            self.call_later(self.recompose)
+        return super().render_lines(crop)
 
     def _shown(self) -> Hashable:
         """What compose would lay out: the keys shown, their state, and whose order."""
@@ -34,14 +50,25 @@ class KeysFooter(Footer):
         return (type(focused), keys, self.show_command_palette, self.compact)
 
     async def recompose(self) -> None:
+        if not self._painted:
+            return  # render_lines asks again after the first frame
         if self.is_attached and self._bindings_ready and self._shown() == self._composed_as:
             return
         await super().recompose()
 
     def compose(self) -> ComposeResult:
+        if not self._painted:
+            return  # an empty footer until its screen has drawn a frame
         if self._bindings_ready:
             self._composed_as = self._shown()
         keys = list(super().compose())
+        for key in keys:
+            # A key starts compact and is then bound to the footer's (not compact):
+            # two restyles of each of two dozen keys as they mount, for nothing. (The
+            # palette's key is not bound: it stays compact.)
+            compact = getattr(type(key), "compact", None)
+            if isinstance(compact, Reactive) and not key.has_class("-command-palette"):
+                key.set_reactive(compact, self.compact)
         actions = [getattr(key, "action", None) for key in keys]  # a FooterKey's
         if None in actions:
             yield from keys  # grouped keys: left as Textual lays them out
