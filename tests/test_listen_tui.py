@@ -100,6 +100,28 @@ async def test_a_terminal_stands_by_while_a_collector_runs_then_takes_over(
         assert await lease_holder(db_path) == app.listener.collector.holder
 
 
+async def test_a_configured_source_not_polled_yet_is_listed_as_such(
+    db_path: Path, replay: Replay
+) -> None:
+    """While another process collects (and has not polled it), the sources screen
+    still lists every source this terminal's config names: none is left out."""
+    db = await Database.open(db_path)
+    try:
+        assert await LeaseStore(db).acquire("collector", "elsewhere:42", int(T0 * 1000), 60_000)
+    finally:
+        await db.close()
+    app = app_for(db_path, replay, Clock())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.listener is not None)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: "1 not polled yet" in static_text(pilot, "#sources-status"))
+        await goto(pilot, "rss:news")
+        assert "· not polled " in row(pilot, "rss:news")
+        assert "Never fetched" in detail(pilot)
+        assert "Not polled yet: configured here" in detail(pilot)
+        assert replay.requests(FEED) == []
+
+
 async def test_a_source_that_cannot_run_is_named_and_the_rest_listen(
     db_path: Path, replay: Replay
 ) -> None:

@@ -20,6 +20,7 @@ STATES: dict[str, tuple[str, str | None]] = {
     "auth": ("✗ auth failed", "queue--late"),
     "off": ("– off", "queue--muted"),
     "setup": ("✗ cannot run", "queue--late"),  # the config lacks what it needs
+    "pending": ("· not polled", "queue--muted"),  # configured, no poll has ended
 }
 # What the status bar says of a source that is not ok.
 SHORT = {
@@ -29,6 +30,7 @@ SHORT = {
     "auth": "auth failed",
     "off": "off",
     "setup": "cannot run",
+    "pending": "not polled yet",
 }
 
 

@@ -1134,7 +1134,12 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         listener = getattr(self.app, "listener", None)
         problems = listener.problems if listener is not None else None
-        self.app.push_screen(SourcesScreen(self.inbox, problems))
+        planned = (
+            {spec.name: spec.channel for spec in listener.collector.specs}
+            if listener is not None
+            else None
+        )
+        self.app.push_screen(SourcesScreen(self.inbox, problems, planned))
 
     def action_outbox(self) -> None:
         from scrm_tui.ui.screens.outbox import OutboxScreen

@@ -81,10 +81,16 @@ class SourcesScreen(QueueScreen[SourceState]):
         Column("error", "Last error", None),
     )
 
-    def __init__(self, inbox: Inbox, problems: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        problems: dict[str, str] | None = None,
+        planned: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.inbox = inbox
         self.problems = problems or {}  # configured sources that cannot run, and why
+        self.planned = planned or {}  # every source this terminal's config runs: channel
         self._live = False  # a collector holds the lease (its fetching marks count)
 
     # ---------------------------------------------------------------- loading
@@ -99,6 +105,14 @@ class SourcesScreen(QueueScreen[SourceState]):
         listing += [
             SourceState(name, name, None, "setup", 0, None, None, why, None, 0, now)
             for name, why in self.problems.items()
+        ]
+        # A configured source no poll has ended for yet (a collector standing by, or
+        # one just started) has no state either: it is listed, not left out.
+        polled = {s.source for s in listing}
+        listing += [
+            SourceState(name, channel, None, "pending", 0, None, None, None, None, 0, now)
+            for name, channel in self.planned.items()
+            if name not in polled
         ]
         self._live = collector is not None and collector[1] > now
         self.rows = {s.source: s for s in listing}
@@ -138,7 +152,7 @@ class SourcesScreen(QueueScreen[SourceState]):
             "  ",
             (collector_line(collector, now), "" if live else "bold $text-warning"),
         ]
-        for state in ("ok", "warning", "backoff", "degraded", "auth", "setup", "off"):
+        for state in ("ok", "warning", "backoff", "degraded", "auth", "setup", "pending", "off"):
             if counts.get(state):
                 word = SHORT.get(state, state)
                 style = "bold $text-error" if state == "auth" else ""
@@ -173,6 +187,10 @@ class SourcesScreen(QueueScreen[SourceState]):
         if s.backfill is not None:
             lines.append(
                 Content(f"Backfilling: reached {block(s.backfill, 40)}, older pages still to come")
+            )
+        if s.state == "pending":
+            lines.append(
+                Content("Not polled yet: configured here, and polled once a collector reaches it")
             )
         waited = fetching_for(s, now, self._live)
         if waited is not None:
