@@ -541,8 +541,11 @@ class Inbox:
             snoozed_shown=None if until is None else self.snoozes.when(until),
         )
 
-    async def max_id(self) -> int:
-        return await self.mentions.max_id()
+    async def max_id(self, query: Query | None = None) -> int:
+        """The newest mention's id; with `query`, read where that list reads (a
+        filter's on its own connection, never queued behind the inbox's reads)."""
+        store = self.mentions if query is None else await self._reader(query)
+        return await store.max_id()
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""

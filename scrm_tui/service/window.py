@@ -526,7 +526,7 @@ class MentionSource:
         self.upto: int | None = None
 
     async def high_water(self) -> int:
-        return await self.inbox.max_id()
+        return await self.inbox.max_id(self.query)
 
     async def older(self, key: Key | None, limit: int) -> list[MentionRow]:
         return await self.inbox.page_older(self.query, key, limit, self.upto, self.order)  # type: ignore[arg-type]
@@ -604,4 +604,4 @@ class StreamWindow(LiveWindow[MentionRow]):
             self.floor = COUNT_CAP
             if floored is not None:
                 floored()
-            return await Window.load_count(self)
+            return await Window.load_count(self)  # the lock is held: the plain count
