@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from scrm_tui.core.models import Sentiment
 from scrm_tui.core.records import flatten
@@ -177,3 +178,28 @@ async def test_a_long_search_holds_up_neither_arrivals_nor_the_reading_pane(
         slow_omega.released.set()
         await wait_until(pilot, lambda: "/omega post" in status_text(pilot))
         assert "omega post" in list_lines(pilot)[0]
+
+
+async def test_typing_back_to_the_filter_shown_drops_the_search_typed_meanwhile(
+    db_path: Path, slow_omega: SlowSearch
+) -> None:
+    await seed(db_path, [f"{word} post {n}" for n in range(300) for word in ("alpha", "omega")])
+    async with running(db_path, toasts=True) as pilot:
+        await pilot.press("slash", *"alpha", "enter")
+        await wait_until(pilot, lambda: "/alpha → 300 of" in status_text(pilot))
+        await pilot.press("slash", *["backspace"] * 5, *"omega")
+        await wait_while_working(pilot, slow_omega.started.is_set)
+        await pilot.press(*["backspace"] * 5, *"alpha", "enter")
+        await wait_while_working(
+            pilot,
+            lambda: (
+                not any(
+                    worker.name == "_load_view" and worker.state is WorkerState.RUNNING
+                    for worker in pilot.app.workers
+                )
+            ),
+            timeout=20,
+        )
+        assert "/alpha → 300 of" in status_text(pilot)
+        assert all("omega" not in line for line in list_lines(pilot))
+        assert toasts(pilot) == []
