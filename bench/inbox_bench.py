@@ -250,14 +250,16 @@ def app_env(home: Path) -> dict[str, str]:
     return env
 
 
-POSITION = re.compile(r"(\d[\d,]*)/(\d[\d,]*|…)\s*$")
+# `12/1,523`; `1/…` or `1/≥10,000` while a filter's count is not known yet.
+POSITION = re.compile(r"(\d[\d,]*)/(\d[\d,]*|…|≥[\d,]+)\s*$")
 
 
 def position(term: Terminal) -> tuple[int, int | None] | None:
     match = POSITION.search(term.lines()[0].rstrip())
     if match is None:
         return None
-    total = None if match.group(2) == "…" else int(match.group(2).replace(",", ""))
+    shown = match.group(2)
+    total = None if shown[0] in "…≥" else int(shown.replace(",", ""))
     return int(match.group(1).replace(",", "")), total
 
 

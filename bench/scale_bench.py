@@ -359,7 +359,7 @@ def filter_word(term: Terminal, figures: Figures, word: str) -> None:
     sent = term.send(b"\r")
     done = term.wait(lambda t: filtered(t, word), timeout=120)
     figures.add(f"filter '{word}' s", done - sent)
-    term.wait(counted, timeout=300)
+    figures.add(f"filter '{word}' counted s", term.wait(counted, timeout=300) - sent)
     term.send(b"\x1b")
     term.wait(lambda t: f"/{word}" not in t.lines()[0] and counted(t), timeout=300)
     pump(term, 0.2)  # the terminal's Escape timeout, before the next key
@@ -534,6 +534,8 @@ def summarise(size: int, figures: Figures, runs: int) -> list[dict[str, str]]:
             }
         )
     for name in (
+        f"filter '{RARE}' counted ms",
+        f"filter '{COMMON}' counted ms",
         "escalations 100k ms",
         "matcher build s",
         "first paint s",

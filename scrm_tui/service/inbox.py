@@ -73,6 +73,8 @@ class Inbox:
         self.agent = agent
         self.clock = clock
         self.mentions = MentionStore(db, self.now_ms)
+        self._search: MentionStore | None = None  # see _reader
+        self._search_opening = asyncio.Lock()
         self.customers = CustomerStore(db)
         self._linker: Linker | None = None
         self.priorities = Priorities(db, agent, self.now_ms)
@@ -102,6 +104,8 @@ class Inbox:
             await self._worker.dispatcher.aclose()
         if self._views is not None:
             await self._views.close()
+        if self._search is not None:
+            await self._search.db.close()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:
@@ -413,8 +417,33 @@ class Inbox:
     # Each read takes the clock's now: relative dates (`after:7d`), live claims and
     # snoozes are judged at the moment the filter runs.
 
+    async def _reader(self, query: Query) -> MentionStore:
+        """Where a list's reads go: a filter's to a connection of its own, where a
+        search that a newer one replaced is interrupted; however long a search runs,
+        the change polls, the reading pane and the unfiltered list never wait for it."""
+        if query.is_empty:
+            return self.mentions
+        async with self._search_opening:
+            if self._search is None:
+                twin = await self.db.with_own_reader()
+                self._search = MentionStore(
+                    twin, self.now_ms, temp_prefix="search", interruptible=True
+                )
+        return self._search
+
+    @property
+    def search_db(self) -> Database | None:
+        """The connection filters read on (None until a filter was read)."""
+        return None if self._search is None else self._search.db
+
     async def count(self, query: Query, upto: int | None = None) -> int:
-        return await self.mentions.count(query, self.agent, upto, now_ms=self.now_ms())
+        store = await self._reader(query)
+        return await store.count(query, self.agent, upto, now_ms=self.now_ms())
+
+    async def count_capped(self, query: Query, cap: int, upto: int | None = None) -> int:
+        """As count, stopping at `cap` (then the count is "at least `cap`")."""
+        store = await self._reader(query)
+        return await store.count_capped(query, self.agent, cap, upto, now_ms=self.now_ms())
 
     async def page_older(
         self,
@@ -424,7 +453,8 @@ class Inbox:
         upto: int | None = None,
         order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_older(
+        store = await self._reader(query)
+        return await store.page_older(
             query, self.agent, key, limit, upto, order, now_ms=self.now_ms()
         )
 
@@ -436,7 +466,8 @@ class Inbox:
         upto: int | None = None,
         order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_newer(
+        store = await self._reader(query)
+        return await store.page_newer(
             query, self.agent, key, limit, upto, order, now_ms=self.now_ms()
         )
 
@@ -449,27 +480,27 @@ class Inbox:
         upto: int | None = None,
         order: Order = Order.NEWEST,
     ) -> list[MentionRow]:
-        return await self.mentions.page_at(
+        store = await self._reader(query)
+        return await store.page_at(
             query, self.agent, offset, limit, total, upto, order, now_ms=self.now_ms()
         )
 
     async def count_before(self, query: Query, key: Key, upto: int | None, order: Order) -> int:
         """Where a row with `key` is in the list (how many come before it)."""
-        return await self.mentions.count_before(
-            query, self.agent, key, upto, order, now_ms=self.now_ms()
-        )
+        store = await self._reader(query)
+        return await store.count_before(query, self.agent, key, upto, order, now_ms=self.now_ms())
 
     async def listed_among(
         self, query: Query, ids: Sequence[int], upto: int | None = None
     ) -> list[MentionRow]:
         """Which of these mentions the list for `query` holds now."""
-        return await self.mentions.listed_among(query, self.agent, ids, upto, now_ms=self.now_ms())
+        store = await self._reader(query)
+        return await store.listed_among(query, self.agent, ids, upto, now_ms=self.now_ms())
 
     async def arrivals(self, query: Query, after: int, upto: int, limit: int) -> list[MentionRow]:
         """Mentions matching `query` stored after id `after` up to `upto` (at most `limit`)."""
-        return await self.mentions.arrivals(
-            query, self.agent, after, upto, limit, now_ms=self.now_ms()
-        )
+        store = await self._reader(query)
+        return await store.arrivals(query, self.agent, after, upto, limit, now_ms=self.now_ms())
 
     async def tally(
         self,
@@ -480,9 +511,8 @@ class Inbox:
         order: Order = Order.NEWEST,
     ) -> tuple[int, list[int]]:
         """How many such mentions there are, and how many come before each key."""
-        return await self.mentions.tally(
-            query, self.agent, after, upto, keys, order, now_ms=self.now_ms()
-        )
+        store = await self._reader(query)
+        return await store.tally(query, self.agent, after, upto, keys, order, now_ms=self.now_ms())
 
     async def next_match(
         self,
@@ -510,7 +540,8 @@ class Inbox:
         """Where the mention at `key` is in the list of `query` (0: the top)."""
         if order is Order.PRIORITY:
             return await self.count_before(query, key, upto, order)
-        return await self.mentions.count_newer(query, self.agent, key, upto, now_ms=self.now_ms())
+        store = await self._reader(query)
+        return await store.count_newer(query, self.agent, key, upto, now_ms=self.now_ms())
 
     async def rows(self, ids: Sequence[int]) -> list[MentionRow]:
         return await self.mentions.rows_by_id(ids, self.agent)
@@ -528,8 +559,11 @@ class Inbox:
             snoozed_shown=None if until is None else self.snoozes.when(until),
         )
 
-    async def max_id(self) -> int:
-        return await self.mentions.max_id()
+    async def max_id(self, query: Query | None = None) -> int:
+        """The newest mention's id; with `query`, read where that list reads (a
+        filter's on its own connection, never queued behind the inbox's reads)."""
+        store = self.mentions if query is None else await self._reader(query)
+        return await store.max_id()
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""

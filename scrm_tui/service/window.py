@@ -30,6 +30,9 @@ FOLD = PAGE
 # A large arrival is placed around the row the user is on; if keys moved the user far
 # while it was read, it is read again around the new place, at most this many times.
 ATTEMPTS = 3
+# A filter's count first stops at this many: up to it the count is exact, beyond it the
+# list says "at least" until the whole count (which reads every match) is known.
+COUNT_CAP = 10_000
 
 Key = tuple[int, ...]  # a row's place in the list; larger keys come first
 
@@ -78,6 +81,7 @@ class Window(Generic[R]):
         self.page = page
         self.keep = max(keep, 4 * page)
         self.total: int | None = None
+        self.floor: int | None = None  # while total is not known: at least this many
         self.lo = 0
         self.rows: list[R] = []
         self.mark: Any = None  # the high-water mark the positions count up to
@@ -120,7 +124,8 @@ class Window(Generic[R]):
         if len(rows) < self.page:
             self.total = len(rows)
 
-    async def load_count(self) -> int:
+    async def load_count(self, floored: Callable[[], None] | None = None) -> int:
+        """The exact count; `floored()` is told when `floor` is known before it."""
         # Count what existed at `start`; later rows are counted as `poll` applies them.
         total = await self.source.count(self.mark)
         self.total = max(total, self.hi)
@@ -226,6 +231,8 @@ class Window(Generic[R]):
             self.rows = [row for row in self.rows if row.uid not in uids]
             if self.total is not None:
                 self.total -= len(gone)
+            elif self.floor is not None:
+                self.floor = max(self.floor - len(gone), 0)
         return gone
 
     def replace(self, rows: list[R]) -> list[int]:
@@ -340,9 +347,9 @@ class LiveWindow(Window[R]):
         # reaches the window through take_arrivals, counted, never as a surprise.
         self.source.upto = value
 
-    async def load_count(self) -> int:
+    async def load_count(self, floored: Callable[[], None] | None = None) -> int:
         async with self._lock:
-            return await super().load_count()
+            return await super().load_count(floored)
 
     async def ensure(self, start: int, stop: int) -> bool:
         async with self._lock:
@@ -519,7 +526,7 @@ class MentionSource:
         self.upto: int | None = None
 
     async def high_water(self) -> int:
-        return await self.inbox.max_id()
+        return await self.inbox.max_id(self.query)
 
     async def older(self, key: Key | None, limit: int) -> list[MentionRow]:
         return await self.inbox.page_older(self.query, key, limit, self.upto, self.order)  # type: ignore[arg-type]
@@ -532,6 +539,9 @@ class MentionSource:
 
     async def count(self, upto: int) -> int:
         return await self.inbox.count(self.query, upto=upto)
+
+    async def count_capped(self, upto: int, cap: int) -> int:
+        return await self.inbox.count_capped(self.query, cap, upto=upto)
 
     async def position(self, key: Key, upto: int) -> int:
         return await self.inbox.count_before(self.query, key, upto, self.order)  # type: ignore[arg-type]
@@ -577,3 +587,21 @@ class StreamWindow(LiveWindow[MentionRow]):
         )
         self.query = query
         self.order = order
+
+    source: MentionSource
+
+    async def load_count(self, floored: Callable[[], None] | None = None) -> int:
+        """A filter's count in two steps: up to COUNT_CAP matches, which costs as many
+        rows however many match; beyond, "at least" (`floor`, told by `floored`) until
+        every match is counted."""
+        if self.query.is_empty:
+            return await super().load_count(floored)
+        async with self._lock:
+            capped = await self.source.count_capped(self.mark, COUNT_CAP + 1)
+            if capped <= COUNT_CAP:
+                self.total = max(capped, self.hi)
+                return self.total
+            self.floor = COUNT_CAP
+            if floored is not None:
+                floored()
+            return await Window.load_count(self)  # the lock is held: the plain count

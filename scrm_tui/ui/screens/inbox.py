@@ -272,6 +272,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             busy=self.busy_text,
             filter=None if self.query_.is_empty else self.query_.source,
             matched=window.size if window is not None and counted else None,
+            matched_floor=window.floor if window is not None else None,
             by_priority=window is not None and window.order is Order.PRIORITY,
             work=self._work,
         )
@@ -292,6 +293,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         text = ""
         if window is not None and window.size:
             total = f"{window.total:,}" if window.total is not None else "…"
+            if window.total is None and window.floor is not None:
+                total = f"≥{window.floor:,}"  # a count not known yet says so
             text = f"{self.mention_list.cursor + 1:,}/{total}"
         self._show("#position", Content(text))
         self._fit_top_line()
@@ -386,7 +389,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.view_bar.show_query(query)
         self.update_status()
         if window.total is None:
-            await self.mention_list.load_count()
+            if self.filter_bar.is_open and not query.is_empty:
+                self.filter_bar.say("counting…")
+            await self.mention_list.load_count(lambda: self._floored(window))
         self.load_stats()
         ready, self._ready = self._ready, True
         self.update_status()
@@ -394,6 +399,12 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
+
+    def _floored(self, window: StreamWindow) -> None:
+        """A filter's capped count reached its cap: "at least" until the true count."""
+        self.update_status()
+        if self.filter_bar.is_open and window is self.mention_list.window:
+            self.filter_bar.say(f"≥ {window.floor:,} matches, counting…")
 
     async def _place_of(self, window: StreamWindow, row: MentionRow | None) -> int | None:
         """Where `row` is in a new window (its rows around it loaded), if it is listed."""
@@ -1239,7 +1250,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.filter_bar.say("searching…")
         if not query.is_empty:
             self._search = query
-        if query != self.query_:
+        # Typing back to the filter shown while another loads replaces that load too.
+        if query != self.query_ or query != self._requested:
             self.load_view(query)
         return True
 

@@ -20,12 +20,15 @@ class Status:
     busy: str | None = None  # "Loading…": nothing is counted yet
     filter: str | None = None  # the filter's text, when one is active
     matched: int | None = None  # what it matched, once counted
+    matched_floor: int | None = None  # until then, at least this many (a capped count)
     by_priority: bool = False  # the list is sorted highest priority first (`o`)
     work: str | None = None  # background work under way: `scoring priorities 40%`
 
 
-def _count(n: int | None) -> str:
-    return f"{n:,}" if n is not None else "…"
+def _count(n: int | None, floor: int | None = None) -> str:
+    if n is not None:
+        return f"{n:,}"
+    return f"≥ {floor:,}" if floor is not None else "…"
 
 
 def _cut(text: str, cells: int) -> str:
@@ -71,7 +74,10 @@ def _line(
         text = "/" + sanitize.inline(s.filter)
         if filter_cells is not None:
             text = _cut(text, filter_cells)
-        parts += [(text, "$accent"), f" → {_count(s.matched)} of {_count(s.total)}"]
+        parts += [
+            (text, "$accent"),
+            f" → {_count(s.matched, s.matched_floor)} of {_count(s.total)}",
+        ]
     if s.unread is not None:
         parts.append(f" · {s.unread:,} unread")
     if s.by_priority:

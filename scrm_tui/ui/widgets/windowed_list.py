@@ -223,11 +223,12 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             self.refresh()
             self._announce()
 
-    async def load_count(self) -> None:
-        """Learn the exact size, so the scrollbar and `G` span the whole result."""
+    async def load_count(self, floored: Callable[[], None] | None = None) -> None:
+        """Learn the exact size, so the scrollbar and `G` span the whole result;
+        `floored()`: a lower bound is known first (the window's `floor`)."""
         window = self.window
         if window is not None:
-            await window.load_count()
+            await window.load_count(floored)
             if window is self.window:
                 self._sync_size()
                 self.refresh()
