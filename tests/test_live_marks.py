@@ -39,6 +39,25 @@ WRITER = textwrap.dedent(
                 await box.set_read([mention_id], True)
             elif op == "done":
                 await box.set_status([mention_id], Status.DONE)
+            elif op == "source-states":  # a collector's bookkeeping of its polls
+                from scrm_tui.store.sources import SourceStateStore
+                states = SourceStateStore(box.db)
+                await states.fetching("hn:kestrel", "hackernews", since_ms=now, now_ms=now)
+                await states.succeeded("hn:kestrel", "hackernews", cursor="7", stored=1, now_ms=now)
+                await states.failed("hn:x", "hackernews", error="500", state="backoff",
+                                    until_ms=now + 60_000, now_ms=now)
+                await states.stopped_fetching()
+            elif op == "rematch-progress":  # a re-match saying how far it is, then done
+                from scrm_tui.store.linking import LinkStore
+                await LinkStore(box.db).advance_rematch(1, mention_id, now)
+                await LinkStore(box.db).finish_rematch(1)
+            elif op == "match-nobody":  # the matcher looked at an author, found no one
+                from scrm_tui.store.db import fetch_one
+                from scrm_tui.store.linking import LinkStore, MatchOutcome
+                row = await fetch_one(
+                    box.db.reader, "SELECT author_id FROM mentions WHERE id = ?", (mention_id,)
+                )
+                await LinkStore(box.db).record_matches([MatchOutcome(row[0], "none", ())], now)
             elif op == "store":
                 from tests.conftest import mention
                 await box.ingest([mention(900, "stored elsewhere", minutes_ago=0)])
@@ -71,6 +90,9 @@ def elsewhere(db: Path, agent: str, op: str, mention_id: int = 0) -> None:
         ("dana", "read", True),  # dana's own other terminal
         ("kim", "done", True),  # a shared status dana's rows show
         ("kim", "store", True),  # an arrival
+        ("kim", "source-states", False),  # a collector recording how its polls went
+        ("kim", "rematch-progress", False),  # an import's re-match, page by page
+        ("kim", "match-nobody", False),  # an author matched to no customer: no row changes
     ],
 )
 async def test_only_commits_an_inbox_shows_wake_it(
@@ -79,6 +101,11 @@ async def test_only_commits_an_inbox_shows_wake_it(
     async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
         await dana.ingest([mention(n) for n in range(3)])
         first = (await dana.page_older(Query(), None, 1))[0]
+        if op == "rematch-progress":
+            from scrm_tui.store.linking import owe_rematch
+
+            async with dana.db.transaction() as conn:  # as a customer import owes it
+                await owe_rematch(conn, dana.now_ms())
         await dana.notice_changes()
         assert not await dana.has_changed()
         elsewhere(db_path, agent, op, first.id)

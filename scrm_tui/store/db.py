@@ -214,6 +214,12 @@ class Database:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
+    @staticmethod
+    async def wake(conn: aiosqlite.Connection) -> None:
+        """Inside a transaction(wakes=False) that turned out to change something open
+        inboxes show (decided as it went): they look, as for any waking commit."""
+        await conn.execute(_BUMP)
+
     async def change_mark(self, agent: str) -> tuple[object, ...]:
         """What an open inbox of `agent` compares between looks: the newest mention
         (an arrival, however it was written), the commits that wake (see transaction)
