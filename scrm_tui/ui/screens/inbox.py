@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -54,6 +56,7 @@ SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
+PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
 SAVING = "saving… (waiting for the database)"
 
 
@@ -177,6 +180,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
+        self._missed = False  # something changed before the first page was up
+        self._pane_wants: int | None = None  # the mention under the cursor, for the pane
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
         self.order = Order.NEWEST  # `o` switches to highest priority first and back
@@ -184,6 +189,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._next_wake: int | None = None  # when the next snooze ends
         self._wake_known = False  # _next_wake was read since the last change
         self._last_change = 0  # the newest snooze or wake-up this list has taken in
+        # When tick last did each thing that goes by the clock (monotonic seconds).
+        self._clock_at = {"ages": 0.0, "sources": 0.0, "claims": 0.0}
 
     # ---------------------------------------------------------------- layout
 
@@ -225,10 +232,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.mention_list.focus()
         self.mention_list.priority_at = self._priority_at
         self.update_status()
-        self.set_interval(self.poll_interval, self.check_changes, name="poll")
-        self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
-        self.set_interval(SOURCES_REFRESH, self.load_sources, name="sources")
-        self.set_interval(CLAIM_TICK, self._tick_claims, name="claims")
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
@@ -337,7 +340,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
         self.update_position()
-        self.load_detail(message.row.id if message.row else None)
+        self._pane_wants = message.row.id if message.row else None
+        # The cursor's frame goes out first; the pane follows where the cursor stops
+        # (keys held down or typed fast load no pane on the way).
+        self._load_pane(self._pane_wants, PANE_DELAY if self.detail.mention_id else 0.0)
 
     # ---------------------------------------------------------------- loading
 
@@ -390,6 +396,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.load_stats()
         ready, self._ready = self._ready, True
         self.update_status()
+        if self._missed:
+            self._missed = False
+            self.check_changes(force=True)
         if not ready:
             await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
@@ -425,8 +434,18 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 markup=False,
             )
 
+    def load_detail(self, mention_id: int | None) -> None:
+        """The reading pane shows `mention_id` again as stored now (it changed): at once,
+        unless the cursor has moved on (the load for where it is comes anyway)."""
+        if mention_id == self._pane_wants:
+            self._load_pane(mention_id, 0.0)
+
     @work(group="detail", exclusive=True, exit_on_error=False)
-    async def load_detail(self, mention_id: int | None) -> None:
+    async def _load_pane(self, mention_id: int | None, delay: float) -> None:
+        """Fill the reading pane (a newer load cancels this one); a load the cursor
+        has left behind by the time it is read is dropped, never shown."""
+        if delay:
+            await asyncio.sleep(delay)
         if mention_id is None:
             self.detail.show(None)
             return
@@ -434,7 +453,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         items = await self.inbox.replies_to(mention_id)
         escalations = await self.inbox.escalations.for_mention(mention_id)
         drafted = bool(await self.inbox.outbox.drafted(self.inbox.agent, [mention_id]))
-        self.detail.show(detail, items, escalations, drafted)
+        if mention_id == self._pane_wants:
+            self.detail.show(detail, items, escalations, drafted)
 
     def outbox_changed(self, items: object) -> None:
         """The app sent or failed something: the reading pane shows reply states."""
@@ -442,12 +462,27 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self.detail.mention_id is not None:
             self.load_detail(self.detail.mention_id)
 
-    def _refresh_ages(self) -> None:
-        self.mention_list.refresh_ages()
+    def tick(self, changed: bool) -> None:
+        """The app's clock (ScrmApp._tick) ticked; `changed`: a commit this inbox shows
+        landed. Reads only when something changed or a snooze came due; otherwise it
+        repaints what goes by the clock (a claim's seconds, the ages) when due."""
+        now = time.monotonic()
+        if self._due("claims", CLAIM_TICK, now):
+            self.mention_list.refresh_claims()  # only rows with a claim
+            self.detail.tick()
+        if self._due("ages", AGE_REFRESH, now):
+            self.mention_list.refresh_ages()
+        if self._due("sources", SOURCES_REFRESH, now):
+            self.load_sources()
+        wake = self._next_wake
+        if changed or not self._wake_known or (wake is not None and wake <= self.inbox.now_ms()):
+            self.check_changes(force=changed)
 
-    def _tick_claims(self) -> None:
-        self.mention_list.refresh_claims()
-        self.detail.tick()
+    def _due(self, what: str, every: float, now: float) -> bool:
+        if now - self._clock_at[what] < every:
+            return False
+        self._clock_at[what] = now
+        return True
 
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def load_stats(self) -> None:
@@ -484,8 +519,12 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.check_changes(force=True)
 
     def check_changes(self, force: bool = False) -> None:
-        """Look for changes (one look at a time: a burst of notices makes one more)."""
+        """Take in what changed (`force`: something did; else only a snooze that came
+        due); one look at a time: a burst of notices makes one more."""
         if not self._ready:
+            # Before the first page is up: taken in as soon as it is (the tick that
+            # found it will not find it again).
+            self._missed |= force
             return
         if self._polling:
             self._look_again |= force
@@ -496,7 +535,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     @work(group="poll", exit_on_error=False)
     async def _poll(self, force: bool) -> None:
         try:
-            outside = await self.inbox.has_changed()
+            # The app's tick read the change mark: `force` is what it found (or a
+            # commit of this process's own).
+            outside = force
             if outside or not self._wake_known:
                 self._next_wake = await self.inbox.snoozes.next_due()
                 self._wake_known = True
@@ -505,7 +546,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 # get the write lock does, and every inbox sees that commit.
                 self._wake_known = False
                 outside |= bool(await self.inbox.snoozes.wake_due())
-            if not (outside or force):
+            if not outside:
                 return
             self.view_bar.recount()  # on a connection of its own: nothing here waits
             mention_list = self.mention_list
