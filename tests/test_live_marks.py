@@ -37,6 +37,8 @@ WRITER = textwrap.dedent(
                 await LeaseStore(box.db).renew("collector", f"{agent}:1", now + 1, 30_000)
             elif op == "read":
                 await box.set_read([mention_id], True)
+            elif op == "unread":
+                await box.set_read([mention_id], False)
             elif op == "done":
                 await box.set_status([mention_id], Status.DONE)
             elif op == "source-states":  # a collector's bookkeeping of its polls
@@ -189,3 +191,38 @@ async def test_view_counts_taken_in_by_arrivals_equal_a_recount(db_path: Path) -
             assert shown is not None
             assert shown[1] == await dana.views.unread(list(views))
         assert shown[1] == [3, 7, 5, 1, None]
+
+
+async def test_reads_in_another_terminal_move_each_view_count_without_a_recount(
+    db_path: Path,
+) -> None:
+    """dana reads and unreads mentions in a second terminal: each view's unread count in
+    this one moves by the mentions read, looked up one by one, and is what counting
+    every view again finds."""
+    views = (
+        View("hn", "ch:hn"),
+        View("refunds", "refund"),
+        View("not refunds", "-refund"),
+        View("typo", "ch:"),  # not a filter: no count, before or after
+    )
+    async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
+        dana.configure(Config(views=views))
+        await dana.ingest([mention(n, f"refund {n}" if n % 3 else f"hello {n}") for n in range(9)])
+        ids = [row.id for row in await dana.page_older(Query(), None, 9)]
+        first = await dana.views.refresh()
+        assert first is not None and first[1] == [0, 6, 3, None]
+        counting = dana.views._counting
+        assert counting is not None
+        statements: list[str] = []
+        await counting.reader.set_trace_callback(statements.append)
+        for mention_id, op in ((ids[0], "read"), (ids[1], "read"), (ids[0], "unread")):
+            elsewhere(db_path, "dana", op, mention_id)
+            shown = await dana.views.refresh()
+            assert shown is not None
+            await counting.reader.set_trace_callback(None)
+            assert shown[1] == await dana.views.unread(list(views))
+            await counting.reader.set_trace_callback(statements.append)
+        await counting.reader.set_trace_callback(None)
+        assert shown[1][1] + shown[1][2] == 8  # one of the nine read, in the end
+        counts = [s for s in statements if "count(*)" in s]
+        assert counts and all("m.id > " in s for s in counts)  # each of a mention's id alone
