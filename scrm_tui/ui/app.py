@@ -388,6 +388,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         )
         if self.listener is None:
             return
+        live = self._live
+        if live is not None:  # what it records wakes no inbox: the top line is told
+            self.listener.collector.on_polled = lambda *_: live.post_message(live.SourcesPolled())
         for name, why in self.listener.problems.items():
             self.notify(
                 f"[sources.{name}] cannot run: {why}",

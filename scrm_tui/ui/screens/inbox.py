@@ -153,6 +153,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, InboxScreen.Stored)
 
+    class SourcesPolled(Message):
+        """This process's collector recorded how a poll went (coalesced): what it
+        records wakes no inbox, so the sources' line is told here."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, InboxScreen.SourcesPolled)
+
     def __init__(
         self,
         inbox: Inbox,
@@ -518,6 +525,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def on_inbox_screen_stored(self, message: Stored) -> None:
         self.check_changes(force=True)
 
+    def on_inbox_screen_sources_polled(self, message: SourcesPolled) -> None:
+        self.load_sources()
+
     def check_changes(self, force: bool = False) -> None:
         """Take in what changed (`force`: something did; else only a snooze that came
         due); one look at a time: a burst of notices makes one more."""
@@ -580,7 +590,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                     # While one writes its batches the top line shows its count, not
                     # these (counted once it ends): each would cost a count(*) a poll.
                     self.load_stats()
-                self.load_sources()
+                # (The sources' line is not read here: what a collector records of its
+                # polls wakes no inbox; the line keeps its own clock, see tick.)
         finally:
             self._polling = False
             if self._look_again:
