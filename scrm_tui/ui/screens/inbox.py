@@ -473,6 +473,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """The app's clock (ScrmApp._tick) ticked; `changed`: a commit this inbox shows
         landed. Reads only when something changed or a snooze came due; otherwise it
         repaints what goes by the clock (a claim's seconds, the ages) when due."""
+        if not self.is_mounted:
+            self._missed |= changed  # the app ticks from before the screen is up
+            return
         now = time.monotonic()
         if self._due("claims", CLAIM_TICK, now):
             self.mention_list.refresh_claims()  # only rows with a claim
