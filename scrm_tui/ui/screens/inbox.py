@@ -211,20 +211,24 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             yield Static(id="position")
             yield Static(id="new-count")
         yield ViewBar(self.inbox, id="view-bar")
+        # Kept at hand: the app's tick reaches them many times a second (and while the
+        # screen is being torn down, when a query would find nothing).
+        self._list = MentionList(id="list", **kwargs)
+        self._detail = MentionDetail(id="detail", **kwargs)
         with Horizontal(id="panes"):
-            yield MentionList(id="list", **kwargs)
+            yield self._list
             yield Static(id="first-run")
-            yield MentionDetail(id="detail", **kwargs)
+            yield self._detail
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield KeysFooter()
 
     @property
     def mention_list(self) -> MentionList:
-        return self.query_one(MentionList)
+        return self._list
 
     @property
     def detail(self) -> MentionDetail:
-        return self.query_one(MentionDetail)
+        return self._detail
 
     @property
     def filter_bar(self) -> FilterBar:
