@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import fixed_clock, mention
+from tests.loopback import Loopback
+from tests.outgoing import config_for
 from tests.tui import detail_text, list_lines, make_app, settle, wait_until
 
+STATUS_ID = "117020583245459824"  # the post a reply answers, on the loopback Mastodon
 # Reads the sources' line makes on a clock of its own (a collector that died changes
 # nothing in the database); anything else an idle inbox reads is a cost per tick.
 SOURCES_LINE = ("FROM source_state", "FROM leases")
@@ -75,3 +83,57 @@ async def test_the_reading_pane_follows_fast_keys_to_where_the_cursor_stops(db_p
         assert "row 08 text" in the_list(pilot).selected.snippet
         assert len(details) < 8
         await app.inbox.db.reader.set_trace_callback(None)
+
+
+# Another terminal, with no sender of its own, queues a reply to mention `mention_id`.
+QUEUE_ELSEWHERE = textwrap.dedent(
+    """
+    import asyncio, sys
+    from scrm_tui.service.inbox import Inbox
+
+    async def main(db, mention_id, now_ms):
+        async with await Inbox.open(db, "kim") as box:
+            await box.outbox.enqueue(
+                kind="reply", channel="mastodon", text="@ann@social.example on it",
+                key="queued-elsewhere", mention_ids=[mention_id], agent="kim", now_ms=now_ms,
+            )
+
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+    """
+)
+
+
+async def test_a_reply_another_terminal_queues_is_sent_from_this_one(
+    db_path: Path, server: Loopback
+) -> None:
+    """The outbox is no longer polled on a clock of its own: the commit that queued the
+    reply wakes this terminal's tick, and its sender posts it."""
+    server.add_mastodon_status(STATUS_ID)
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        post = mention(1, "Kestrel lost my board", handle="ann@social.example")
+        post = type(post)(**{**post.__dict__, "external_id": STATUS_ID})
+        (mention_id,) = (await box.ingest([post])).stored
+    app = ScrmApp(
+        db_path=db_path,
+        agent="tester",
+        config=config_for(server),
+        clock=fixed_clock,
+        poll_interval=0.05,
+    )
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(pilot, lambda: any("Kestrel lost" in line for line in list_lines(pilot)))
+        await settle(pilot)
+        assert server.requests("mastodon.post_status") == []
+        queued = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            QUEUE_ELSEWHERE,
+            str(db_path),
+            str(mention_id),
+            str(int(fixed_clock() * 1000)),
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert await queued.wait() == 0
+        await wait_until(pilot, lambda: len(server.requests("mastodon.post_status")) == 1)
+        (sent,) = server.requests("mastodon.post_status")
+        assert json.loads(sent.body)["in_reply_to_id"] == STATUS_ID
