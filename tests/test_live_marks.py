@@ -37,8 +37,29 @@ WRITER = textwrap.dedent(
                 await LeaseStore(box.db).renew("collector", f"{agent}:1", now + 1, 30_000)
             elif op == "read":
                 await box.set_read([mention_id], True)
+            elif op == "unread":
+                await box.set_read([mention_id], False)
             elif op == "done":
                 await box.set_status([mention_id], Status.DONE)
+            elif op == "source-states":  # a collector's bookkeeping of its polls
+                from scrm_tui.store.sources import SourceStateStore
+                states = SourceStateStore(box.db)
+                await states.fetching("hn:kestrel", "hackernews", since_ms=now, now_ms=now)
+                await states.succeeded("hn:kestrel", "hackernews", cursor="7", stored=1, now_ms=now)
+                await states.failed("hn:x", "hackernews", error="500", state="backoff",
+                                    until_ms=now + 60_000, now_ms=now)
+                await states.stopped_fetching()
+            elif op == "rematch-progress":  # a re-match saying how far it is, then done
+                from scrm_tui.store.linking import LinkStore
+                await LinkStore(box.db).advance_rematch(1, mention_id, now)
+                await LinkStore(box.db).finish_rematch(1)
+            elif op == "match-nobody":  # the matcher looked at an author, found no one
+                from scrm_tui.store.db import fetch_one
+                from scrm_tui.store.linking import LinkStore, MatchOutcome
+                row = await fetch_one(
+                    box.db.reader, "SELECT author_id FROM mentions WHERE id = ?", (mention_id,)
+                )
+                await LinkStore(box.db).record_matches([MatchOutcome(row[0], "none", ())], now)
             elif op == "store":
                 from tests.conftest import mention
                 await box.ingest([mention(900, "stored elsewhere", minutes_ago=0)])
@@ -71,6 +92,9 @@ def elsewhere(db: Path, agent: str, op: str, mention_id: int = 0) -> None:
         ("dana", "read", True),  # dana's own other terminal
         ("kim", "done", True),  # a shared status dana's rows show
         ("kim", "store", True),  # an arrival
+        ("kim", "source-states", False),  # a collector recording how its polls went
+        ("kim", "rematch-progress", False),  # an import's re-match, page by page
+        ("kim", "match-nobody", False),  # an author matched to no customer: no row changes
     ],
 )
 async def test_only_commits_an_inbox_shows_wake_it(
@@ -79,6 +103,11 @@ async def test_only_commits_an_inbox_shows_wake_it(
     async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
         await dana.ingest([mention(n) for n in range(3)])
         first = (await dana.page_older(Query(), None, 1))[0]
+        if op == "rematch-progress":
+            from scrm_tui.store.linking import owe_rematch
+
+            async with dana.db.transaction() as conn:  # as a customer import owes it
+                await owe_rematch(conn, dana.now_ms())
         await dana.notice_changes()
         assert not await dana.has_changed()
         elsewhere(db_path, agent, op, first.id)
@@ -162,3 +191,38 @@ async def test_view_counts_taken_in_by_arrivals_equal_a_recount(db_path: Path) -
             assert shown is not None
             assert shown[1] == await dana.views.unread(list(views))
         assert shown[1] == [3, 7, 5, 1, None]
+
+
+async def test_reads_in_another_terminal_move_each_view_count_without_a_recount(
+    db_path: Path,
+) -> None:
+    """dana reads and unreads mentions in a second terminal: each view's unread count in
+    this one moves by the mentions read, looked up one by one, and is what counting
+    every view again finds."""
+    views = (
+        View("hn", "ch:hn"),
+        View("refunds", "refund"),
+        View("not refunds", "-refund"),
+        View("typo", "ch:"),  # not a filter: no count, before or after
+    )
+    async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
+        dana.configure(Config(views=views))
+        await dana.ingest([mention(n, f"refund {n}" if n % 3 else f"hello {n}") for n in range(9)])
+        ids = [row.id for row in await dana.page_older(Query(), None, 9)]
+        first = await dana.views.refresh()
+        assert first is not None and first[1] == [0, 6, 3, None]
+        counting = dana.views._counting
+        assert counting is not None
+        statements: list[str] = []
+        await counting.reader.set_trace_callback(statements.append)
+        for mention_id, op in ((ids[0], "read"), (ids[1], "read"), (ids[0], "unread")):
+            elsewhere(db_path, "dana", op, mention_id)
+            shown = await dana.views.refresh()
+            assert shown is not None
+            await counting.reader.set_trace_callback(None)
+            assert shown[1] == await dana.views.unread(list(views))
+            await counting.reader.set_trace_callback(statements.append)
+        await counting.reader.set_trace_callback(None)
+        assert shown[1][1] + shown[1][2] == 8  # one of the nine read, in the end
+        counts = [s for s in statements if "count(*)" in s]
+        assert counts and all("m.id > " in s for s in counts)  # each of a mention's id alone

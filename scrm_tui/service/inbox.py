@@ -92,6 +92,8 @@ class Inbox:
         self._queued: list[Callable[[], None]] = []
         self._listeners: list[Callable[[list[int]], None]] = []
         self._mark: tuple[object, ...] | None = None  # see has_changed
+        # Processes holding claims as of the last has_changed (Presence.any_gone).
+        self.claim_holders: list[str] = []
 
     @classmethod
     async def open(cls, path: Path | str, agent: str, clock: Clock = time.time) -> Inbox:
@@ -230,9 +232,10 @@ class Inbox:
             )
         return self._worker
 
-    async def outbox_waiting(self) -> bool:
-        """Something is pending or being sent (by anyone): worth starting the sender for."""
-        return await self.outbox.next_due_ms() is not None
+    async def outbox_due(self) -> int | None:
+        """When the soonest item pending or being sent (by anyone) is due (ms); None
+        when there is none, and nothing to start the sender for."""
+        return await self.outbox.next_due_ms()
 
     async def outbox_items(self, states: Sequence[str] = ()) -> list[OutboxItem]:
         """Newest first; no states: everything."""
@@ -685,15 +688,15 @@ class Inbox:
         """From now on has_changed() reports every commit (the first call of has_changed
         only learns where the file is, so what was committed before it goes unseen)."""
         if self._mark is None:
-            self._mark = await self.db.change_mark(self.agent)
+            self._mark, self.claim_holders = await self.db.change_mark(self.agent)
 
     async def has_changed(self) -> bool:
         """True when a commit this inbox shows (a mention stored, a change recorded,
         this agent's reads) landed since the last call, by this process or another.
         Costs one small read whatever the size, so it can be polled often; bookkeeping
         commits (heartbeats, lease renewals, progress) and other agents' reads are not
-        changes here."""
-        mark = await self.db.change_mark(self.agent)
+        changes here. It also learns which processes hold claims (claim_holders)."""
+        mark, self.claim_holders = await self.db.change_mark(self.agent)
         changed = self._mark is not None and mark != self._mark
         self._mark = mark
         return changed

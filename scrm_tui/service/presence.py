@@ -70,8 +70,26 @@ class Presence:
         self._beat_ms = now
         self.started = True
 
+    def due(self) -> bool:
+        """Whether tick has anything to do now, known without reading the database:
+        not registered yet, a claim whose form went idle, or a heartbeat due (the sweep
+        goes with it). Asked on the app's every tick; most ask and find nothing."""
+        if self.left:
+            return False
+        if not self.started or self._beat_ms is None:
+            return True
+        now = self.now_ms()
+        if any(now - held.touched_ms >= self.idle_s * 1000 for held in self.held.values()):
+            return True
+        return now - self._beat_ms >= (CLAIM_BEAT_MS if self.held else PRESENCE_BEAT_MS)
+
+    def any_gone(self, holders: Iterable[str]) -> bool:
+        """One of these claim holders (Inbox.claim_holders) is a process here that has
+        ended: its claims are to be swept now, not at the next heartbeat."""
+        return any(holder != self.holder and session_gone(holder) for holder in holders)
+
     async def tick(self) -> list[int]:
-        """Called about once a second: register on the first call (or until a busy
+        """Called when due() or any_gone(): register on the first call (or until a busy
         database lets it), release claims whose form has been idle too long (returned,
         so their form can say so), beat when due, and free what processes that are gone
         held."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from scrm_tui.core.query import QueryError, parse
+from scrm_tui.core.query import QueryError, parse, walk
+from scrm_tui.core.query_terms import Unread
 from scrm_tui.core.views import View, filter_problem, name_problem
 from scrm_tui.store.db import Database
 from scrm_tui.store.mentions import MentionStore
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
 
 __all__ = ["View", "ViewNameTaken", "ViewRefused", "Views"]
+
+# Reads made since the last count (elsewhere, or by opening mentions here) are looked
+# up one by one in each view up to this many; more, and the views are counted again.
+READS_LOOKED_AT = 50
 
 
 class ViewRefused(ValueError):
@@ -66,21 +71,11 @@ class Views:
             return None
         views = await self.all()
         last = self._last
-        if (
-            not force
-            and last is not None
-            and last[0] == views
-            and _only_arrived(self._inputs, inputs)
-        ):
-            # Only new mentions since the last count: count those alone and add them,
-            # so an arrival costs what arrived, not a recount of every view.
-            assert self._inputs is not None
-            arrived = await self.unread(views, within=(_newest(self._inputs), _newest(inputs)))
-            counts = [
-                None if was is None or more is None else was + more
-                for was, more in zip(last[1], arrived, strict=True)
-            ]
-        else:
+        counts: list[int | None] | None = None
+        was = self._inputs
+        if not force and last is not None and last[0] == views and was is not None:
+            counts = await self._catch_up(views, last[1], was, inputs)
+        if counts is None:
             counts = await self.unread(views)
         # Only now: counts that failed are tried again on the next change.
         self._inputs = inputs
@@ -97,20 +92,81 @@ class Views:
             return []  # no connection of its own for nothing
         if self._counting is None:
             self._counting = await self.inbox.db.with_own_reader()
-        counts: list[int | None] = []
-        for view in views:
-            try:
-                query = parse(view.filter)
-            except QueryError:
-                counts.append(None)
-                continue
-            counter = self._counters.get(view.filter)
-            if counter is None:
-                counter = self._counters[view.filter] = MentionStore(self._counting)
-            counts.append(
-                await counter.count_unread(query, self.inbox.agent, self.inbox.now_ms(), within)
-            )
+        return [await self._count(view, within) for view in views]
+
+    async def _count(
+        self, view: View, within: tuple[int, int] | None = None, *, unread: bool = True
+    ) -> int | None:
+        """One view's count (see unread); `unread=False`: read or not."""
+        try:
+            query = parse(view.filter)
+        except QueryError:
+            return None
+        if self._counting is None:
+            self._counting = await self.inbox.db.with_own_reader()
+        counter = self._counters.get(view.filter)
+        if counter is None:
+            counter = self._counters[view.filter] = MentionStore(self._counting)
+        agent, now = self.inbox.agent, self.inbox.now_ms()
+        return await counter.count_unread(query, agent, now, within, unread=unread)
+
+    async def _catch_up(
+        self,
+        views: list[View],
+        counts: list[int | None],
+        was: tuple[object, ...],
+        now: tuple[object, ...],
+    ) -> list[int | None] | None:
+        """The last counts brought up to date by what changed since, when all that did
+        is new mentions (counted alone and added) and the agent's own reads (each read
+        or unread mention looked up in each view): an arrival or a read elsewhere costs
+        what changed, not a recount of every view. None: count again."""
+        if (was[1], was[3], was[4]) != (now[1], now[3], now[4]) or _newest(now) < _newest(was):
+            return None  # a recorded change, a claim: anything may have moved
+        counts = list(counts)
+        if _newest(now) > _newest(was):
+            arrived = await self.unread(views, within=(_newest(was), _newest(now)))
+            counts = _added(counts, arrived)
+        if was[2] != now[2]:
+            reads = await self._read_deltas(views, _seq(was), _newest(was))
+            if reads is None:
+                return None
+            counts = _added(counts, reads)
         return counts
+
+    async def _read_deltas(
+        self, views: list[View], seq: int, newest: int
+    ) -> list[int | None] | None:
+        """How each view's unread count moved with the agent's reads logged after `seq`
+        (of mentions stored up to `newest`: later ones were counted as they are now).
+        None when there are too many to look at one by one, a view's filter depends on
+        what is read (is:unread), or the log no longer reaches back that far."""
+        if any(_reads_matter(view) for view in views):
+            return None
+        logged = await self.store.reads_after(self.inbox.agent, seq, READS_LOOKED_AT + 1)
+        if logged is None or len(logged) > READS_LOOKED_AT:
+            return None
+        first: dict[int, bool] = {}  # each mention's first change: what it was before
+        for mention_id, read in logged:
+            if mention_id <= newest:
+                first.setdefault(mention_id, read)
+        read_now = await self.store.read_among(self.inbox.agent, list(first)) if first else set()
+        # Unread before its first change if that change read it. +1: unread now but
+        # not before; -1: the opposite; a mention read and unread again moves nothing.
+        moved = {
+            mention_id: (mention_id not in read_now) - read
+            for mention_id, read in first.items()
+            if (mention_id not in read_now) != read
+        }
+        deltas: list[int | None] = []
+        for view in views:
+            found = [
+                await self._count(view, within=(mention_id - 1, mention_id), unread=False)
+                for mention_id in moved
+            ]
+            steps = zip(moved.values(), found, strict=True)
+            deltas.append(None if None in found else sum(s * (f or 0) for s, f in steps))
+        return deltas
 
     async def close(self) -> None:
         if self._counting is not None:
@@ -123,6 +179,20 @@ def _newest(inputs: tuple[object, ...]) -> int:
     return newest if isinstance(newest, int) else 0
 
 
-def _only_arrived(was: tuple[object, ...] | None, now: tuple[object, ...]) -> bool:
-    """Between two count_inputs only new mentions were stored: nothing else moved."""
-    return was is not None and was[1:] == now[1:] and _newest(now) > _newest(was)
+def _seq(inputs: tuple[object, ...]) -> int:
+    """The agent's newest read logged, in SavedViewStore.count_inputs (0: none yet)."""
+    seq = inputs[5]
+    return seq if isinstance(seq, int) else 0
+
+
+def _added(counts: list[int | None], more: list[int | None]) -> list[int | None]:
+    return [None if a is None or b is None else a + b for a, b in zip(counts, more, strict=True)]
+
+
+def _reads_matter(view: View) -> bool:
+    """The view's filter says read or unread: a read changes whether it matches."""
+    try:
+        query = parse(view.filter)
+    except QueryError:
+        return False
+    return any(isinstance(node, Unread) for node in walk(query.root))

@@ -214,13 +214,21 @@ class Database:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
-    async def change_mark(self, agent: str) -> tuple[object, ...]:
+    @staticmethod
+    async def wake(conn: aiosqlite.Connection) -> None:
+        """Inside a transaction(wakes=False) that turned out to change something open
+        inboxes show (decided as it went): they look, as for any waking commit."""
+        await conn.execute(_BUMP)
+
+    async def change_mark(self, agent: str) -> tuple[tuple[object, ...], list[str]]:
         """What an open inbox of `agent` compares between looks: the newest mention
         (an arrival, however it was written), the commits that wake (see transaction)
         and `agent`'s reads. Three index lookups: a look costs the same at any size,
-        and a commit nobody shows (a heartbeat, another agent's reads) moves none."""
+        and a commit nobody shows (a heartbeat, another agent's reads) moves none.
+        With it, in the same read, the processes that hold claims (a few, while forms
+        are open): one that died is swept at once, not on the next heartbeat."""
         row = await fetch_one(self.reader, _MARK, (agent,))
-        return tuple(row)
+        return tuple(row[:3]), str(row[3] or "").split(",") if row[3] else []
 
     async def schema_version(self) -> int:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
@@ -230,7 +238,8 @@ Parameters = Sequence[Any] | Mapping[str, Any]
 _BUMP = "UPDATE change_marks SET seq = seq + 1"
 _MARK = """SELECT (SELECT max(id) FROM mentions),
                   (SELECT seq FROM change_marks),
-                  (SELECT changes FROM read_changes WHERE agent = ?)"""
+                  (SELECT changes FROM read_changes WHERE agent = ?),
+                  (SELECT group_concat(DISTINCT holder) FROM claims)"""
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:

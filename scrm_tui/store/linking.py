@@ -175,8 +175,9 @@ class LinkStore:
 
     async def advance_rematch(self, generation: int, after_id: int, now_ms: int) -> bool:
         """Record that authors up to `after_id` are re-matched; False when a newer import
-        has owed a new re-match meanwhile (then it starts over)."""
-        async with self.db.transaction() as conn:
+        has owed a new re-match meanwhile (then it starts over). Progress no inbox
+        shows: it wakes none (the matches themselves did, where they linked)."""
+        async with self.db.transaction(wakes=False) as conn:
             cursor = await conn.execute(
                 "UPDATE pending_work SET after_id = ?, updated_ms = ? "
                 "WHERE name = 'rematch' AND generation = ?",
@@ -185,8 +186,9 @@ class LinkStore:
             return cursor.rowcount > 0
 
     async def finish_rematch(self, generation: int) -> bool:
-        """The re-match of `generation` is complete; False when a newer one is owed."""
-        async with self.db.transaction() as conn:
+        """The re-match of `generation` is complete; False when a newer one is owed.
+        Wakes no inbox: none shows what is owed."""
+        async with self.db.transaction(wakes=False) as conn:
             cursor = await conn.execute(
                 "DELETE FROM pending_work WHERE name = 'rematch' AND generation = ?",
                 (generation,),
@@ -245,9 +247,12 @@ class LinkStore:
         """Store what the matcher decided, in one transaction; returns how many linked.
 
         An author someone linked meanwhile (another process, a person) is left alone.
+        Open inboxes are woken only when a link or a match state (which a row shows)
+        changed: an author with no candidate only gets the time it was looked at.
         """
         linked = 0
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
+            shown = False
             for outcome in outcomes:
                 before = await _state(conn, outcome.author_id)
                 if before is None or before.customer_id is not None:
@@ -271,6 +276,7 @@ class LinkStore:
                         kept,
                     )
                     linked += 1
+                    shown = True
                     continue
                 await conn.executemany(
                     "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields) "
@@ -287,6 +293,9 @@ class LinkStore:
                     "UPDATE authors SET match_state = ?, matched_ms = ? WHERE id = ?",
                     (state, now_ms, outcome.author_id),
                 )
+                shown |= state != before.match_state or bool(outcome.candidates)
+            if shown:
+                await self.db.wake(conn)
         return linked
 
     async def confirm(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:

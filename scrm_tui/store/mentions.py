@@ -824,11 +824,18 @@ class MentionStore:
         return int(row[0]) if row else 0
 
     async def count_unread(
-        self, query: Query, agent: str, now_ms: int, within: tuple[int, int] | None = None
+        self,
+        query: Query,
+        agent: str,
+        now_ms: int,
+        within: tuple[int, int] | None = None,
+        *,
+        unread: bool = True,
     ) -> int:
         """Mentions matching `query` that `agent` has not read, of all stored now (a
         view's count in the view bar); `within` (after, upto): of those with ids in that
-        range alone (what arrived since a count), at the cost of what arrived."""
+        range alone (what arrived since a count), at the cost of what arrived.
+        `unread=False`: read or not (whether a mention read elsewhere is the view's)."""
         # Within a range, each mention in it is looked at (by_id): no driving table of
         # every post with a hashtag, and no index of the channel's million rows.
         plan = await self._plan(
@@ -838,7 +845,8 @@ class MentionStore:
         source = plan.source.replace(_JOINS, "")
         if within is not None and source.strip() == "mentions m":
             source = "mentions m NOT INDEXED"  # the id range, read by rowid, drives
-        row = await self._one(f"SELECT count(*) FROM {source} {plan.clause(_UNREAD)}", plan.params)
+        clause = plan.clause(_UNREAD) if unread else plan.clause()
+        row = await self._one(f"SELECT count(*) FROM {source} {clause}", plan.params)
         return int(row[0]) if row else 0
 
     async def count_newer(

@@ -800,6 +800,38 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        20,
+        [
+            # Which mentions each agent read or unread, newest last: a view bar takes
+            # a read made elsewhere into its counts by looking at those mentions
+            # alone, not by counting every view again (service/views.py). Only the
+            # last 20,000 entries are kept: a bar further behind than that recounts.
+            """
+            CREATE TABLE read_log (
+                seq INTEGER PRIMARY KEY,
+                agent TEXT NOT NULL,
+                mention_id INTEGER NOT NULL,
+                read INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX read_log_agent ON read_log(agent, seq)",
+            """
+            CREATE TRIGGER read_logged AFTER INSERT ON mention_reads BEGIN
+                INSERT INTO read_log (agent, mention_id, read)
+                VALUES (NEW.agent, NEW.mention_id, 1);
+                DELETE FROM read_log WHERE seq <= last_insert_rowid() - 20000;
+            END
+            """,
+            """
+            CREATE TRIGGER unread_logged AFTER DELETE ON mention_reads BEGIN
+                INSERT INTO read_log (agent, mention_id, read)
+                VALUES (OLD.agent, OLD.mention_id, 0);
+                DELETE FROM read_log WHERE seq <= last_insert_rowid() - 20000;
+            END
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

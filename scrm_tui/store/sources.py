@@ -1,4 +1,8 @@
-"""Per-source state: the cursor, the last success, the last error and the backoff."""
+"""Per-source state: the cursor, the last success, the last error and the backoff.
+
+Every write here is the collector's bookkeeping (or a person's retry): it wakes no open
+inbox. The inbox's top line and the sources screen read these rows on their own clock,
+and what a poll stored wakes them by its own commit."""
 
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ class SourceStateStore:
         `backfill` says how far back a backfill with pages still to come has reached.
         With a `warning` it worked in part: the state is 'warning' and the warning is
         the last error, until a poll works in full."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute(
                 """INSERT INTO source_state (source, channel, cursor, state, failures,
                                              backoff_until_ms, last_ok_ms, stored, updated_ms,
@@ -89,7 +93,7 @@ class SourceStateStore:
     ) -> int:
         """A poll failed: record why and until when to leave it; returns the failures
         in a row (the poller marks a source degraded after several)."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             row = await fetch_one(
                 conn,
                 """INSERT INTO source_state (source, channel, state, failures, backoff_until_ms,
@@ -115,7 +119,7 @@ class SourceStateStore:
     async def fetching(self, source: str, channel: str, *, since_ms: int, now_ms: int) -> None:
         """A slow answer is awaited since `since_ms`; a source never polled before is
         listed from now on. The next success or failure clears it."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute(
                 """INSERT INTO source_state (source, channel, updated_ms, fetching_ms)
                    VALUES (?, ?, ?, ?)
@@ -125,7 +129,7 @@ class SourceStateStore:
 
     async def stopped_fetching(self) -> None:
         """No answer is awaited any more (the collector stopped, or a new one began)."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute(
                 "UPDATE source_state SET fetching_ms = NULL WHERE fetching_ms IS NOT NULL"
             )
@@ -134,7 +138,7 @@ class SourceStateStore:
         """End a backoff early (a person saw the network is back): the collector,
         whichever process runs it, polls the source on its next round. False when the
         source is not backing off."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             cursor = await conn.execute(
                 """UPDATE source_state SET backoff_until_ms = NULL, updated_ms = ?
                    WHERE source = ? AND state IN ('backoff', 'degraded')""",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
 from scrm_tui.store import history
@@ -40,12 +42,44 @@ class SavedViewStore:
             self.db.reader,
             """SELECT (SELECT max(id) FROM mentions),
                       (SELECT max(id) FROM interactions),
-                      (SELECT changes FROM read_changes WHERE agent = ?),
+                      (SELECT changes FROM read_changes WHERE agent = :agent),
                       (SELECT count(*) FROM claims),
-                      (SELECT max(since_ms) FROM claims)""",
-            (agent,),
+                      (SELECT max(since_ms) FROM claims),
+                      (SELECT max(seq) FROM read_log WHERE agent = :agent)""",
+            {"agent": agent},
         )
         return tuple(row)
+
+    async def reads_after(
+        self, agent: str, seq: int, limit: int
+    ) -> tuple[tuple[int, bool], ...] | None:
+        """(mention, read or unread) of `agent`'s reads logged after `seq`, oldest first,
+        at most `limit`; None when the log no longer reaches back to `seq`."""
+        rows = await fetch_all(
+            self.db.reader,
+            """SELECT seq, mention_id, read FROM read_log
+               WHERE agent = ? AND seq > ? ORDER BY seq LIMIT ?""",
+            (agent, seq, limit),
+        )
+        if (
+            rows
+            and seq
+            and not await fetch_one(
+                self.db.reader, "SELECT 1 FROM read_log WHERE seq <= ? LIMIT 1", (seq,)
+            )
+        ):
+            return None  # pruned past where the caller stands: it cannot catch up this way
+        return tuple((int(mention_id), bool(read)) for _, mention_id, read in rows)
+
+    async def read_among(self, agent: str, ids: Sequence[int]) -> set[int]:
+        """Which of these mentions `agent` has read now."""
+        marks = ",".join("?" * len(ids))
+        rows = await fetch_all(
+            self.db.reader,
+            f"SELECT mention_id FROM mention_reads WHERE agent = ? AND mention_id IN ({marks})",
+            (agent, *ids),
+        )
+        return {int(row[0]) for row in rows}
 
     async def save(
         self, agent: str, name: str, source: str, now_ms: int, *, replace: bool = False

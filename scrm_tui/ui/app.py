@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from scrm_tui.service.listen import Listener
+    from scrm_tui.service.presence import Presence
 
 
 def terminal_gone(stream: object = None) -> bool:
@@ -57,11 +58,9 @@ def _inbox_commands() -> type[Provider]:
     return InboxCommands
 
 
-OUTBOX_POLL = 1.0
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
-PRESENCE_TICK = 1.0  # claims of a process that died are freed within this (and a poll)
 
 
 class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
@@ -108,7 +107,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.listener: Listener | None = None
         self._sending = False
         self._listening = False
-        self._ticking = False
+        self._ticking = False  # a presence tick is under way
+        self._live: InboxScreen | None = None  # what the app's tick tells of changes
+        self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
+        self._hangup_at = 0.0
         self.startup_error: str | None = None
         self._theme_refused: str | None = None
         # [keys]: `scrm` refuses to start on a bad one; a Config made in code is told
@@ -163,11 +165,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         for warning in self._keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=15, markup=False)
         # Replies and webhook calls go out from here: at once when queued in this
-        # process, and on a short poll for what other processes queued or retries.
+        # process; on the app's tick when a commit may have queued something
+        # elsewhere, or when a retry's time comes.
         self.inbox.on_queued(self.send_outbox)
-        self.set_interval(OUTBOX_POLL, self.send_outbox, name="outbox")
-        if not self.is_headless:
-            self.set_interval(HANGUP_CHECK, self._check_terminal, name="hangup")
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(
             self.inbox, title=title, poll_interval=self.poll_interval, startup=self.startup_step
@@ -179,6 +179,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             screen.post_message(InboxScreen.Stored())
 
         self.inbox.on_stored(stored)
+        self._live = screen
         self._be_present()
         if self.demo:
             self._dress(screen)
@@ -219,18 +220,48 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             await self.startup_pause(step)
 
     def _be_present(self) -> None:
-        """Say this agent is here (the first tick), then keep the heartbeat and the
-        sweep going; a tick still running is not doubled. (A tick is a worker of its
-        own: a worker that never ends would be waited for by whatever waits for the
-        app's work to finish.)"""
+        """Say this agent is here (the first presence tick), then start the app's one
+        clock (see _tick)."""
+        self._presence_due()
+        self.set_interval(self.poll_interval, self._tick, name="tick")
 
-        def tick() -> None:
-            if not self._ticking:
-                self._ticking = True
-                self._presence_tick()
+    async def _tick(self) -> None:
+        """The app's one clock: one small read (the change mark, and who holds claims),
+        and more only where it says something changed or a time came due: the
+        inbox's look at what changed, the outbox's pass, the presence heartbeat and
+        sweep. An idle inbox costs this read and nothing else. (The timer awaits it,
+        so ticks never overlap; it is not a worker, whose start and end cost more
+        than the read.)"""
+        inbox = self.inbox
+        if inbox is None or self._exit:
+            return
+        try:
+            changed = await inbox.has_changed()
+        except StoreError:
+            return  # busy or refused: the next tick looks again
+        if self._live is not None:
+            self._live.tick(changed)
+        now = inbox.now_ms()
+        due = self._outbox_due
+        if changed or (due is not None and due <= now):
+            self.send_outbox()
+        if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
+            self._presence_due()
+        if not self.is_headless and time.monotonic() - self._hangup_at >= HANGUP_CHECK:
+            self._hangup_at = time.monotonic()
+            self._check_terminal()
 
-        self.set_interval(PRESENCE_TICK, tick, name="presence")
-        tick()
+    @property
+    def _presence(self) -> Presence:
+        assert self.inbox is not None
+        return self.inbox.presence
+
+    def _presence_due(self) -> None:
+        """One presence tick (not doubled while one runs). A worker of its own: a worker
+        that never ends would be waited for by whatever waits for the app's work."""
+        if not self._ticking:
+            self._ticking = True
+            self._presence_tick()
 
     @work(group="presence", exit_on_error=False)
     async def _presence_tick(self) -> None:
@@ -319,11 +350,14 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         try:
             # An empty outbox (the usual case) needs no sender: it brings in the HTTP
             # stack, ~9 MB that an inbox which never replies should not carry.
-            if not await self.inbox.outbox_waiting():
+            self._outbox_due = await self.inbox.outbox_due()
+            if self._outbox_due is None:
                 return
             worker = self.inbox.outbox_worker()
             await worker.release_dead()
             items = await worker.run_due()
+            # What is left waits for its time (a retry's backoff) or for a commit.
+            self._outbox_due = await self.inbox.outbox_due()
         finally:
             self._sending = False
         for item in items:
@@ -367,6 +401,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         )
         if self.listener is None:
             return
+        live = self._live
+        if live is not None:  # what it records wakes no inbox: the top line is told
+            self.listener.collector.on_polled = lambda *_: live.post_message(live.SourcesPolled())
         for name, why in self.listener.problems.items():
             self.notify(
                 f"[sources.{name}] cannot run: {why}",

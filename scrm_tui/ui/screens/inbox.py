@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -54,6 +56,7 @@ SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
+PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
 SAVING = "saving… (waiting for the database)"
 
 
@@ -150,6 +153,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, InboxScreen.Stored)
 
+    class SourcesPolled(Message):
+        """This process's collector recorded how a poll went (coalesced): what it
+        records wakes no inbox, so the sources' line is told here."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, InboxScreen.SourcesPolled)
+
     def __init__(
         self,
         inbox: Inbox,
@@ -177,6 +187,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
+        self._missed = False  # something changed before the first page was up
+        self._pane_wants: int | None = None  # the mention under the cursor, for the pane
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
         self.order = Order.NEWEST  # `o` switches to highest priority first and back
@@ -184,6 +196,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._next_wake: int | None = None  # when the next snooze ends
         self._wake_known = False  # _next_wake was read since the last change
         self._last_change = 0  # the newest snooze or wake-up this list has taken in
+        # When tick last did each thing that goes by the clock (monotonic seconds).
+        self._clock_at = {"ages": 0.0, "sources": 0.0, "claims": 0.0}
 
     # ---------------------------------------------------------------- layout
 
@@ -197,20 +211,24 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             yield Static(id="position")
             yield Static(id="new-count")
         yield ViewBar(self.inbox, id="view-bar")
+        # Kept at hand: the app's tick reaches them many times a second (and while the
+        # screen is being torn down, when a query would find nothing).
+        self._list = MentionList(id="list", **kwargs)
+        self._detail = MentionDetail(id="detail", **kwargs)
         with Horizontal(id="panes"):
-            yield MentionList(id="list", **kwargs)
+            yield self._list
             yield Static(id="first-run")
-            yield MentionDetail(id="detail", **kwargs)
+            yield self._detail
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield KeysFooter()
 
     @property
     def mention_list(self) -> MentionList:
-        return self.query_one(MentionList)
+        return self._list
 
     @property
     def detail(self) -> MentionDetail:
-        return self.query_one(MentionDetail)
+        return self._detail
 
     @property
     def filter_bar(self) -> FilterBar:
@@ -225,10 +243,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.mention_list.focus()
         self.mention_list.priority_at = self._priority_at
         self.update_status()
-        self.set_interval(self.poll_interval, self.check_changes, name="poll")
-        self.set_interval(AGE_REFRESH, self._refresh_ages, name="ages")
-        self.set_interval(SOURCES_REFRESH, self.load_sources, name="sources")
-        self.set_interval(CLAIM_TICK, self._tick_claims, name="claims")
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
 
@@ -340,7 +354,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
         self.update_position()
-        self.load_detail(message.row.id if message.row else None)
+        self._pane_wants = message.row.id if message.row else None
+        # The cursor's frame goes out first; the pane follows where the cursor stops
+        # (keys held down or typed fast load no pane on the way).
+        self._load_pane(self._pane_wants, PANE_DELAY if self.detail.mention_id else 0.0)
 
     # ---------------------------------------------------------------- loading
 
@@ -395,6 +412,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.load_stats()
         ready, self._ready = self._ready, True
         self.update_status()
+        if self._missed:
+            self._missed = False
+            self.check_changes(force=True)
         if not ready:
             await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
@@ -436,8 +456,18 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 markup=False,
             )
 
+    def load_detail(self, mention_id: int | None) -> None:
+        """The reading pane shows `mention_id` again as stored now (it changed): at once,
+        unless the cursor has moved on (the load for where it is comes anyway)."""
+        if mention_id == self._pane_wants:
+            self._load_pane(mention_id, 0.0)
+
     @work(group="detail", exclusive=True, exit_on_error=False)
-    async def load_detail(self, mention_id: int | None) -> None:
+    async def _load_pane(self, mention_id: int | None, delay: float) -> None:
+        """Fill the reading pane (a newer load cancels this one); a load the cursor
+        has left behind by the time it is read is dropped, never shown."""
+        if delay:
+            await asyncio.sleep(delay)
         if mention_id is None:
             self.detail.show(None)
             return
@@ -445,7 +475,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         items = await self.inbox.replies_to(mention_id)
         escalations = await self.inbox.escalations.for_mention(mention_id)
         drafted = bool(await self.inbox.outbox.drafted(self.inbox.agent, [mention_id]))
-        self.detail.show(detail, items, escalations, drafted)
+        if mention_id == self._pane_wants:
+            self.detail.show(detail, items, escalations, drafted)
 
     def outbox_changed(self, items: object) -> None:
         """The app sent or failed something: the reading pane shows reply states."""
@@ -453,12 +484,30 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self.detail.mention_id is not None:
             self.load_detail(self.detail.mention_id)
 
-    def _refresh_ages(self) -> None:
-        self.mention_list.refresh_ages()
+    def tick(self, changed: bool) -> None:
+        """The app's clock (ScrmApp._tick) ticked; `changed`: a commit this inbox shows
+        landed. Reads only when something changed or a snooze came due; otherwise it
+        repaints what goes by the clock (a claim's seconds, the ages) when due."""
+        if not self.is_mounted:
+            self._missed |= changed  # the app ticks from before the screen is up
+            return
+        now = time.monotonic()
+        if self._due("claims", CLAIM_TICK, now):
+            self.mention_list.refresh_claims()  # only rows with a claim
+            self.detail.tick()
+        if self._due("ages", AGE_REFRESH, now):
+            self.mention_list.refresh_ages()
+        if self._due("sources", SOURCES_REFRESH, now):
+            self.load_sources()
+        wake = self._next_wake
+        if changed or not self._wake_known or (wake is not None and wake <= self.inbox.now_ms()):
+            self.check_changes(force=changed)
 
-    def _tick_claims(self) -> None:
-        self.mention_list.refresh_claims()
-        self.detail.tick()
+    def _due(self, what: str, every: float, now: float) -> bool:
+        if now - self._clock_at[what] < every:
+            return False
+        self._clock_at[what] = now
+        return True
 
     @work(group="stats", exclusive=True, exit_on_error=False)
     async def load_stats(self) -> None:
@@ -494,9 +543,16 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def on_inbox_screen_stored(self, message: Stored) -> None:
         self.check_changes(force=True)
 
+    def on_inbox_screen_sources_polled(self, message: SourcesPolled) -> None:
+        self.load_sources()
+
     def check_changes(self, force: bool = False) -> None:
-        """Look for changes (one look at a time: a burst of notices makes one more)."""
+        """Take in what changed (`force`: something did; else only a snooze that came
+        due); one look at a time: a burst of notices makes one more."""
         if not self._ready:
+            # Before the first page is up: taken in as soon as it is (the tick that
+            # found it will not find it again).
+            self._missed |= force
             return
         if self._polling:
             self._look_again |= force
@@ -507,7 +563,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     @work(group="poll", exit_on_error=False)
     async def _poll(self, force: bool) -> None:
         try:
-            outside = await self.inbox.has_changed()
+            # The app's tick read the change mark: `force` is what it found (or a
+            # commit of this process's own).
+            outside = force
             if outside or not self._wake_known:
                 self._next_wake = await self.inbox.snoozes.next_due()
                 self._wake_known = True
@@ -516,7 +574,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 # get the write lock does, and every inbox sees that commit.
                 self._wake_known = False
                 outside |= bool(await self.inbox.snoozes.wake_due())
-            if not (outside or force):
+            if not outside:
                 return
             self.view_bar.recount()  # on a connection of its own: nothing here waits
             mention_list = self.mention_list
@@ -550,7 +608,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                     # While one writes its batches the top line shows its count, not
                     # these (counted once it ends): each would cost a count(*) a poll.
                     self.load_stats()
-                self.load_sources()
+                # (The sources' line is not read here: what a collector records of its
+                # polls wakes no inbox; the line keeps its own clock, see tick.)
         finally:
             self._polling = False
             if self._look_again:

@@ -126,7 +126,21 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
 
     def _sync_size(self) -> None:
         rows = self.window.size if self.window else 0
-        self.virtual_size = Size(self.scrollable_content_region.width, rows)
+        size = Size(self.scrollable_content_region.width, rows)
+        was = self.virtual_size
+        if size == was:
+            return
+        height = self._height
+        if size.width == was.width and (rows > height) == (was.height > height):
+            # A row more or less (an arrival) leaves the scrollbar as it was, shown or
+            # not: no layout of the whole screen, which would cost an arrival several
+            # times what drawing it does. The bar's thumb is told the new length.
+            self.set_reactive(WindowedList.virtual_size, size)
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.window_virtual_size = rows
+            self.refresh()
+            return
+        self.virtual_size = size
 
     @property
     def _height(self) -> int:
