@@ -102,6 +102,7 @@ class Inbox:
             await self._worker.dispatcher.aclose()
         if self._views is not None:
             await self._views.close()
+        self.linker.close()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:

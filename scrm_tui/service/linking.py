@@ -1,7 +1,8 @@
 """Who an author is: match new authors to customers, and the link pane's actions.
 
-The matcher lives in memory, one per process, built from the customers table and
-rebuilt when that changes (another process may import customers). Each author is
+The matcher's candidate index lives in the database file, shared by every process
+(store/match_index.py): whoever matches first brings it up to date with the customers
+changed since, a page at a time, and no process holds a copy of the customers. Each author is
 matched once, when first stored; a customer import re-matches the unlinked ones. That
 re-match is owed in the database until it completes, so whichever process comes next
 (an import, an ingest, the app) finishes a re-match that a kill cut short.
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
-from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
+from scrm_tui.enrich.matching import Matcher, Thresholds
+from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
 from scrm_tui.service.work_lease import take_work
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
@@ -28,10 +30,14 @@ from scrm_tui.store.linking import (
     MatchOutcome,
     Suggestion,
 )
+from scrm_tui.store.match_index import MatchIndexReader, MatchIndexStore
 
 __all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
 
 _PAGE = 1000
+# Customers indexed per transaction: a few tens of ms of writing, so that other
+# processes' writes never wait long behind it.
+_INDEX_PAGE = 250
 # One process re-matches at a time; it renews this lease after each page.
 REMATCH_LEASE = "rematch"
 REMATCH_TTL_MS = 120_000
@@ -43,10 +49,6 @@ _THREAD_THRESHOLD = 16
 class SearchHit:
     customer: CustomerCard
     score: float
-
-
-def _key(card: CustomerCard) -> CustomerKey:
-    return CustomerKey(card.id, card.name, card.email, card.company, card.handles)
 
 
 def _search_text(card: CustomerCard) -> str:
@@ -70,14 +72,16 @@ class Linker:
         self.now_ms = now_ms
         self.thresholds = Thresholds()
         self._matcher: Matcher | None = None
+        self._reader: MatchIndexReader | None = None
+        self.index = MatchIndexStore(db)
         self._cards: dict[int, CustomerCard] = {}
         self._version: tuple[int, int, int] | None = None
         self._updated = 0  # newest customers.updated_ms already applied
         self._lock = asyncio.Lock()
 
     async def cards(self) -> dict[int, CustomerCard]:
-        """Every live customer, kept current: re-read in full the first time, then only
-        the customers changed since (anyone's import, link or merge touches updated_ms)."""
+        """Every live customer, kept current (customer search reads them): re-read in full
+        the first time, then only the customers changed since."""
         version = await self.store.customers_version()
         if version == self._version:
             return self._cards
@@ -87,35 +91,50 @@ class Linker:
             changed, gone = await self.store.changed_since(self._updated)
             if len(changed) + len(gone) > max(len(self._cards) // 5, 1000):
                 self._cards = {card.id: card for card in await self.store.customer_cards()}
-                self._matcher = None  # cheaper to build again than to patch
             else:
                 for customer_id in gone:
                     self._cards.pop(customer_id, None)
-                    if self._matcher is not None:
-                        self._matcher.remove(customer_id)
                 for card in changed:
                     self._cards[card.id] = card
-                    if self._matcher is not None:
-                        self._matcher.add(_key(card))
         self._version = version
         self._updated = version[1]
         return self._cards
 
-    async def matcher(self) -> Matcher:
-        """The matcher over the current customers, rebuilt only when they changed.
-
-        Built on first need: about 4 KB per customer, so a process that never matches
-        (an agent's TUI reading stored suggestions) never pays for it.
-        """
-        cards = await self.cards()
-        if self._matcher is None:
-            keys = [_key(card) for card in cards.values()]
-            if len(keys) > 2000:
-                self._matcher = await asyncio.to_thread(Matcher, keys, self.thresholds)
+    async def refresh_index(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Index the customers changed since last indexed (by anyone, in any process);
+        returns how many. Progress is (done, to do). Safe to run in several processes
+        at once: each page is written in one short transaction, and a customer changed
+        meanwhile stays marked for the next pass."""
+        total = await self.index.dirty_count()
+        done = after = 0
+        while marks := await self.index.dirty(_INDEX_PAGE, after):
+            after = marks[-1][0]
+            records = await self.index.records([c for _, c in marks])
+            if len(records) > _THREAD_THRESHOLD:
+                rows = await asyncio.to_thread(indexed_all, list(records.values()))
             else:
-                self._matcher = Matcher(keys, self.thresholds)
+                rows = indexed_all(records.values())
+            await self.index.apply(marks, {r.customer_id: r for r in rows})
+            done += len(marks)
+            if on_progress is not None:
+                on_progress(done, max(total, done))
+        return done
+
+    async def matcher(self) -> Matcher:
+        """The matcher over the shared index, brought up to date first. Nothing is
+        built: the index is in the file, and the matcher reads it as it goes."""
+        await self.refresh_index()
+        if self._matcher is None:
+            self._reader = MatchIndexReader(self.store.db.path)
+            self._matcher = Matcher(thresholds=self.thresholds, index=SharedIndex(self._reader))
         self._matcher.thresholds = self.thresholds
         return self._matcher
+
+    def close(self) -> None:
+        """Close the index's read connection (the database closes the rest)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = self._matcher = None
 
     # ---------------------------------------------------------------- matching
 
@@ -140,10 +159,8 @@ class Linker:
         """(linked, suggested) among `authors`, stored."""
         matcher = await self.matcher()
         rejected = await self.store.rejections([a.id for a in authors])
-        if len(authors) > _THREAD_THRESHOLD:
-            outcomes = await asyncio.to_thread(self._decide, matcher, authors, rejected)
-        else:
-            outcomes = self._decide(matcher, authors, rejected)
+        # In a thread even for one author: the index is read from the disk.
+        outcomes = await asyncio.to_thread(self._decide, matcher, authors, rejected)
         linked = await self.store.record_matches(outcomes, self.now_ms())
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
@@ -155,7 +172,7 @@ class Linker:
         and the authors wait (an import matches them).
         """
         async with self._lock:
-            if not await self.cards():  # the same query also refreshes what changed
+            if not len(await self.matcher()):  # no customers: the authors wait
                 return 0
             linked = 0
             while authors := await self.store.unmatched(_PAGE):
@@ -221,11 +238,17 @@ class Linker:
         rejected = (await self.store.rejections([author.id])).get(author.id, set())
         if author.customer_id is not None:
             rejected = rejected | {author.customer_id}
-        result = matcher.match(author.channel, author.handle, author.display_name, rejected)
+        result = await asyncio.to_thread(
+            matcher.match, author.channel, author.handle, author.display_name, rejected
+        )
+        cards = {
+            card.id: card
+            for card in await self.store.customer_cards([c.customer_id for c in result.candidates])
+        }
         return [
-            Suggestion(self._cards[c.customer_id], c.score, c.fields)
+            Suggestion(cards[c.customer_id], c.score, c.fields)
             for c in result.candidates
-            if c.customer_id in self._cards
+            if c.customer_id in cards
         ]
 
     async def search(self, text: str, limit: int = 20) -> list[SearchHit]:

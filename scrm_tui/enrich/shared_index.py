@@ -1,0 +1,57 @@
+"""The matcher's candidate index read from the database file every process shares."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Set
+
+from scrm_tui.enrich.matching import CustomerKey, IndexRows, _Entry, cached_entry, index_rows
+from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
+
+
+def customer_key(record: CustomerRecord) -> CustomerKey:
+    return CustomerKey(record.id, record.name, record.email, record.company, record.handles)
+
+
+def indexed(record: CustomerRecord) -> IndexedCustomer:
+    """What one live customer puts in the shared index."""
+    rows: IndexRows = index_rows(customer_key(record))
+    return IndexedCustomer(
+        record.id, rows.text, rows.words, rows.name_words, rows.keys, rows.probes
+    )
+
+
+def indexed_all(records: Iterable[CustomerRecord]) -> list[IndexedCustomer]:
+    """`indexed` over a page of customers: one call per page to a worker process."""
+    return [indexed(r) for r in records]
+
+
+class SharedIndex:
+    """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
+    in memory but the last customers scored (cached_entry's bounded cache)."""
+
+    def __init__(self, reader: MatchIndexReader) -> None:
+        self.reader = reader
+
+    def population(self) -> int:
+        return self.reader.population()
+
+    def df(self, words: Collection[str]) -> Mapping[str, int]:
+        return self.reader.df(words)
+
+    def holders(self, words: Collection[str]) -> Set[int]:
+        return self.reader.holders(words)
+
+    def keyed(self, key: str) -> Set[int]:
+        return self.reader.keyed(key)
+
+    def deleted_to(self, probes: Collection[str]) -> set[str]:
+        return self.reader.deleted_to(probes)
+
+    def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
+        return {r.id: cached_entry(customer_key(r)) for r in self.reader.customers(ids)}
+
+    def texts(self, words: Collection[str]) -> list[tuple[int, str]]:
+        return self.reader.texts(words)
+
+    def all_ids(self) -> Iterable[int]:
+        return self.reader.all_ids()
