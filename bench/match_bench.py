@@ -2,6 +2,14 @@
 
     python bench/match_bench.py           # the full run, a few minutes on 2 cores
     python bench/match_bench.py --quick   # 20k customers for speed, smaller samples
+    python bench/match_bench.py --shared 100000 1000000   # the shared index in a database
+
+`--shared N...`: seeds N customers (the eval's, then synthetic ones) straight into a
+scratch database outside the repository (bulk inserts; triggers mark them for the
+index), builds the shared index as the app would (Linker.refresh_index), then matches
+every eval author in a fresh process that only opens the file, and prints its p50/p99,
+its RSS, and recall against a full scan: a truth match() leaves out counts as lost when
+it scores (as a full scan would score it) into the top 3 match() shows.
 
 Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 customers
 `build_customers()` rebuilds. A positive (truth = a customer) counts for top-3 recall when
@@ -28,11 +36,16 @@ name over every customer name (WRatio, its default), timed in the same run.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import gc
 import json
+import os
+import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -325,11 +338,119 @@ def speed(
 # --------------------------------------------------------------------------------------
 
 
+def seed_database(path: Path, customers: list[CustomerKey]) -> float:
+    """Customers straight into a new database in bulk; returns the seconds taken."""
+    from scrm_tui.core.handles import handle_key
+    from scrm_tui.store.db import Database
+
+    async def schema() -> None:
+        await (await Database.open(path)).close()
+
+    asyncio.run(schema())
+    start = time.perf_counter()
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO customers (id, name, email, company, created_ms, updated_ms) "
+            "VALUES (?, ?, ?, ?, 0, 0)",
+            [(c.id, c.name, c.email, c.company) for c in customers],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
+            "source, created_ms) VALUES (?, ?, ?, ?, 'bench', 0)",
+            [(c.id, ch, h, handle_key(ch, h)) for c in customers for ch, h in c.handles],  # type: ignore[arg-type]
+        )
+    return time.perf_counter() - start
+
+
+def build_index(path: Path) -> float:
+    """The shared index built as the app builds it; returns the seconds taken."""
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    async def build() -> None:
+        db = await Database.open(path)
+        try:
+            await Linker(db, "bench", lambda: 0).refresh_index()
+        finally:
+            await db.close()
+
+    start = time.perf_counter()
+    asyncio.run(build())
+    return time.perf_counter() - start
+
+
+def probe(path: Path) -> None:
+    """In a fresh process: match every eval author against the shared index only."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    before = rss_mb()
+    start = time.perf_counter()
+    matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
+    opened = (time.perf_counter() - start) * 1000
+    cases = load_eval()
+    for c in load_febrl()[1][:200]:
+        matcher.match(c.channel, c.handle, c.name)  # warm-up on other names
+    times, lost, positives = [], [], 0
+    for c in cases:
+        start = time.perf_counter()
+        result = matcher.match(c.channel, c.handle, c.name)
+        times.append((time.perf_counter() - start) * 1000)
+        if c.truth is None:
+            continue
+        positives += 1
+        ids = [x.customer_id for x in result.candidates]
+        if c.truth in ids:
+            continue
+        truth = matcher.score(c.channel, c.handle, c.name, c.truth)
+        shown = [x.score for x in result.candidates]
+        fits = truth is not None and truth.score >= matcher.thresholds.suggest
+        if truth is not None and fits and (len(shown) < 3 or truth.score > shown[-1]):
+            lost.append(f"{c.kind} {c.name!r} {c.handle!r} ({truth.score})")
+    print(
+        f"  opened in {opened:.1f} ms; match(): p50 {statistics.median(times):.2f} ms, "
+        f"p99 {percentile(times, 0.99):.2f} ms, max {max(times):.1f} ms (n={len(times)})"
+    )
+    print(f"  process RSS {rss_mb():.0f} MB (was {before:.0f} MB before opening the index)")
+    print(f"  recall vs a full scan: {positives - len(lost)}/{positives} truths kept")
+    for line in lost[:10]:
+        print(f"    lost: {line}")
+
+
+def shared(counts: list[int]) -> None:
+    people = make_match_eval.build_customers()
+    for count in counts:
+        with tempfile.TemporaryDirectory(prefix="scrm-match-") as folder:
+            path = Path(folder) / "bench.db"
+            customers = big_base(count, people)
+            seeded = seed_database(path, customers)
+            del customers
+            built = build_index(path)
+            size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 1e6
+            print(
+                f"shared index at {count:,} customers: seeded in {seeded:.0f} s, "
+                f"indexed in {built:.0f} s ({count / built:,.0f} customers/s), file {size:,.0f} MB"
+            )
+            subprocess.run(
+                [sys.executable, __file__, "--probe", str(path)],
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="20k customers, small samples")
     parser.add_argument("--customers", type=int, help="customer base for the speed run")
+    parser.add_argument("--shared", type=int, nargs="+", help="customer counts in a database")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.probe:
+        probe(args.probe)
+        return
+    if args.shared:
+        shared(args.shared)
+        return
     quick = args.quick
     count = args.customers or (20_000 if quick else 100_000)
     agree_step, febrl_agree_step, brute_n = (10, 50, 100) if quick else (2, 10, 300)

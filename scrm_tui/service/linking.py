@@ -11,6 +11,7 @@ re-match is owed in the database until it completes, so whichever process comes 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from rapidfuzz import fuzz, process, utils
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.enrich.matching import Matcher, Thresholds
 from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
+from scrm_tui.service.match_pool import MatchPool, decide
 from scrm_tui.service.work_lease import take_work
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
@@ -27,7 +29,6 @@ from scrm_tui.store.linking import (
     AuthorInfo,
     CustomerCard,
     LinkStore,
-    MatchOutcome,
     Suggestion,
 )
 from scrm_tui.store.match_index import MatchIndexReader, MatchIndexStore
@@ -41,8 +42,14 @@ _INDEX_PAGE = 250
 # One process re-matches at a time; it renews this lease after each page.
 REMATCH_LEASE = "rematch"
 REMATCH_TTL_MS = 120_000
-# Above this many authors, matching runs in a thread so the UI keeps drawing.
+# Above this many customers, indexing runs in a thread so the UI keeps drawing.
 _THREAD_THRESHOLD = 16
+# A re-match of at least this many authors runs in one worker process per core (each
+# costs about a second to start).
+_POOL_THRESHOLD = 5000
+# Outcomes recorded per write transaction: tens of ms, so that other processes'
+# writes never wait long behind a re-match.
+_RECORD = 100
 
 
 @dataclass(frozen=True)
@@ -138,30 +145,21 @@ class Linker:
 
     # ---------------------------------------------------------------- matching
 
-    def _decide(
-        self, matcher: Matcher, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
-    ) -> list[MatchOutcome]:
-        outcomes = []
-        for author in authors:
-            result = matcher.match(
-                author.channel, author.handle, author.display_name, rejected.get(author.id, ())
-            )
-            outcomes.append(
-                MatchOutcome(
-                    author.id,
-                    result.decision,
-                    tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
-                )
-            )
-        return outcomes
-
-    async def _match(self, authors: Sequence[AuthorInfo]) -> tuple[int, int]:
+    async def _match(
+        self, authors: Sequence[AuthorInfo], pool: MatchPool | None = None
+    ) -> tuple[int, int]:
         """(linked, suggested) among `authors`, stored."""
         matcher = await self.matcher()
         rejected = await self.store.rejections([a.id for a in authors])
-        # In a thread even for one author: the index is read from the disk.
-        outcomes = await asyncio.to_thread(self._decide, matcher, authors, rejected)
-        linked = await self.store.record_matches(outcomes, self.now_ms())
+        if pool is not None:
+            outcomes = await pool.decide(authors, rejected)
+        else:
+            # In a thread even for one author: the index is read from the disk.
+            outcomes = await asyncio.to_thread(decide, matcher, authors, rejected)
+        linked = 0
+        for start in range(0, len(outcomes), _RECORD):
+            part = outcomes[start : start + _RECORD]
+            linked += await self.store.record_matches(part, self.now_ms())
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
 
@@ -198,17 +196,23 @@ class Linker:
         if me is None:
             return None
         linked = suggested = done = 0
+        pool: MatchPool | None = None
+        finished = False
         try:
             while (owed := await self.store.pending_rematch()) is not None:
                 after = owed.after_id
                 total = done + await self.store.count_unlinked_after(after)
+                workers = min(os.cpu_count() or 1, 8)
+                if pool is None and total - done >= _POOL_THRESHOLD and workers > 1:
+                    await self.refresh_index()  # the workers read it as it is now
+                    pool = MatchPool(self.store.db.path, self.thresholds, workers)
                 current = True
                 while current and (authors := await self.store.unlinked_after(after, _PAGE)):
                     after = authors[-1].id
                     # The lock per page: this process's own new authors are matched
                     # between pages rather than after the whole re-match.
                     async with self._lock:
-                        page = await self._match(authors)
+                        page = await self._match(authors, pool)
                     linked, suggested = linked + page[0], suggested + page[1]
                     done += len(authors)
                     current = await self.store.advance_rematch(
@@ -220,7 +224,10 @@ class Linker:
                 if current and await self.store.finish_rematch(owed.generation):
                     break
                 # A newer import owes a re-match from the first author: go again.
+            finished = True
         finally:
+            if pool is not None:
+                pool.close(wait=finished)
             await self.leases.release(REMATCH_LEASE, me)
         return linked, suggested
 

@@ -1,0 +1,86 @@
+"""Matching authors in worker processes, one per core: each opens the shared index in the
+database file itself, so none builds anything before it starts."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from scrm_tui.enrich.matching import Matcher, Thresholds
+from scrm_tui.enrich.shared_index import SharedIndex
+from scrm_tui.store.linking import AuthorInfo, MatchOutcome
+from scrm_tui.store.match_index import MatchIndexReader
+
+_matcher: Matcher | None = None  # this worker's, over its own read connection
+
+
+def _open(path: str, thresholds: Thresholds) -> None:
+    global _matcher
+    _matcher = Matcher(thresholds=thresholds, index=SharedIndex(MatchIndexReader(path)))
+
+
+def decide(
+    matcher: Matcher, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
+) -> list[MatchOutcome]:
+    """What the matcher makes of each author, rejected customers left out."""
+    outcomes = []
+    for author in authors:
+        result = matcher.match(
+            author.channel, author.handle, author.display_name, rejected.get(author.id, ())
+        )
+        outcomes.append(
+            MatchOutcome(
+                author.id,
+                result.decision,
+                tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
+            )
+        )
+    return outcomes
+
+
+def _decide_here(
+    authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
+) -> list[MatchOutcome]:
+    assert _matcher is not None, "the pool's initializer opens the matcher"
+    return decide(_matcher, authors, rejected)
+
+
+class MatchPool:
+    """`workers` processes matching pages of authors; close() ends them."""
+
+    def __init__(self, path: Path, thresholds: Thresholds, workers: int) -> None:
+        self.workers = workers
+        # spawn, not fork: the parent runs aiosqlite threads and an event loop.
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_open,
+            initargs=(str(path), thresholds),
+        )
+
+    async def decide(
+        self, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
+    ) -> list[MatchOutcome]:
+        """The outcomes of `authors` in their order, matched in slices across the workers."""
+        loop = asyncio.get_running_loop()
+        size = max(1, -(-len(authors) // (self.workers * 4)))
+        slices = [authors[i : i + size] for i in range(0, len(authors), size)]
+        done = await asyncio.gather(
+            *(
+                loop.run_in_executor(
+                    self._pool,
+                    _decide_here,
+                    list(part),
+                    {a.id: rejected[a.id] for a in part if a.id in rejected},
+                )
+                for part in slices
+            )
+        )
+        return [outcome for part in done for outcome in part]
+
+    def close(self, *, wait: bool = True) -> None:
+        """End the workers: waiting for them after a finished job, not after a cancel."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)
