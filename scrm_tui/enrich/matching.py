@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -1051,12 +1052,21 @@ class CandidateIndex(Protocol):
         """The prepared customers of these ids (those still indexed)."""
         ...
 
-    def texts(self, words: Collection[str]) -> list[tuple[int, str]]:
-        """(customer, folded name) of every holder of `words`: for ranking a common word's."""
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of every holder of `words`: for ranking the
+        holders of a common word."""
+        ...
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of these customers."""
         ...
 
     def all_ids(self) -> Iterable[int]:
         """Every indexed customer: only for `scan()`, the yardstick."""
+        ...
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        """Up to `cap` customers holding a word or key that starts with `prefix`."""
         ...
 
 
@@ -1135,11 +1145,23 @@ class MemoryIndex:
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         return {i: e for i in ids if (e := self._entries.get(i)) is not None}
 
-    def texts(self, words: Collection[str]) -> list[tuple[int, str]]:
-        return [(i, self._entries[i].text) for i in self.holders(words)]
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        return self.texts_of(self.holders(words))
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        return [(i, e.text, handles_text(e)) for i in ids if (e := self._entries.get(i))]
 
     def all_ids(self) -> Iterable[int]:
         return self._entries.keys()
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        found: set[int] = set()
+        for postings in (self._words, self._keys):
+            for word in sorted(w for w in postings._map if w.startswith(prefix)):
+                found.update(postings.get(word))
+                if len(found) >= cap:
+                    return found
+        return found
 
 
 def fuzzy_probes(word: str) -> set[str]:
@@ -1150,11 +1172,21 @@ def fuzzy_probes(word: str) -> set[str]:
     return set()
 
 
+def handles_text(entry: _Entry) -> str:
+    """The customer's compact handles and e-mail, space-separated: what a handle is near."""
+    found = [h for _, h in entry.handles]
+    if entry.email:
+        found.append(entry.email)
+    return " ".join(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class IndexRows:
     """What one customer puts in a shared index (store/match_index.py keeps them)."""
 
     text: str
+    handles: str
+    entry: str  # entry_json
     words: tuple[str, ...]
     name_words: tuple[str, ...]
     keys: tuple[str, ...]
@@ -1166,6 +1198,8 @@ def index_rows(customer: CustomerKey) -> IndexRows:
     entry = _entry(customer)
     return IndexRows(
         text=entry.text,
+        handles=handles_text(entry),
+        entry=entry_json(entry),
         words=tuple(sorted(entry.words)),
         name_words=tuple(sorted(entry.name_words)),
         keys=tuple(sorted(entry.keys)),
@@ -1173,11 +1207,42 @@ def index_rows(customer: CustomerKey) -> IndexRows:
     )
 
 
-@lru_cache(maxsize=20_000)
-def cached_entry(customer: CustomerKey) -> _Entry:
-    """A customer prepared for scoring, kept for the next author who meets them: keyed by
-    the whole record, so an edited customer is prepared again."""
-    return _entry(customer)
+def entry_json(entry: _Entry) -> str:
+    """What scoring needs of a prepared customer, as the shared index stores it: read
+    back in microseconds instead of preparing the customer again."""
+    return json.dumps(
+        [
+            entry.names,
+            entry.alias,
+            entry.handles,
+            entry.email,
+            entry.forms,
+            entry.companies,
+            entry.text,
+            entry.spellings,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def entry_from_json(customer_id: int, text: str) -> _Entry:
+    """`entry_json` read back: enough to score (the index keys live in their tables)."""
+    names, alias, handles, email, forms, companies, name_text, spellings = json.loads(text)
+    return _Entry(
+        customer=CustomerKey(customer_id, name_text),
+        names=tuple(tuple(v) for v in names),
+        alias=tuple(alias),
+        handles=tuple((c, h) for c, h in handles),
+        email=email,
+        forms=tuple((f, w) for f, w in forms),
+        companies=tuple(companies),
+        name_words=frozenset(),
+        words=frozenset(),
+        keys=frozenset(),
+        text=name_text,
+        spellings=tuple((f, sp) for f, sp in spellings),
+    )
 
 
 class _Lookup:
@@ -1288,6 +1353,27 @@ class Matcher:
         scorer = _Scorer(author, lookup.df, self.index.population())
         return [scorer.score(entry) for entry in entries.values()]
 
+    def search_pool(self, text: str, cap: int = 300) -> list[int]:
+        """Customers worth showing for a search as typed, most promising first: those
+        holding the most of its words (typos forgiven), the last word as a prefix too,
+        and exact handle or e-mail keys first. Never more than `cap`."""
+        lookup = _Lookup(self.index)
+        words = _LETTERS.findall(fold(text))
+        hits: Counter[int] = Counter()
+        for key in {_compact(text), _letters(_compact(text))} - {""}:
+            for i in self.index.keyed(key):
+                hits[i] += 100
+        for n, word in enumerate(words):
+            found = (
+                set(self.index.holders(self._matches(word, lookup))) if len(word) >= 2 else set()
+            )
+            if n == len(words) - 1 and len(word) >= 2:
+                found |= self.index.prefixed(word, cap * 10)  # still being typed
+            for i in found:
+                hits[i] += 1
+        ranked = sorted(hits, key=lambda i: (-hits[i], i))
+        return ranked[:cap]
+
     # -- deciding ----------------------------------------------------------------------
 
     def _decide(self, scored: list[Candidate]) -> MatchResult:
@@ -1328,7 +1414,7 @@ class Matcher:
         if not pool and not author.names:
             pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
-            pool = self._coarse_top(pool, keyed, slots)
+            pool = self._coarse_top(author, pool, keyed, slots)
         return pool
 
     def _author_keys(self, author: _Author) -> set[str]:
@@ -1405,24 +1491,42 @@ class Matcher:
         return found
 
     def _closest(self, author: _Author, slot: Set[int], word: str, lookup: _Lookup) -> list[int]:
-        """The few customers in a big slot whose name is closest to the author's as a whole."""
+        """The few customers in a big slot whose name (or, for an author with only a
+        handle, one of whose handles) is closest to the author's."""
+        ranked = self._by_closeness(author, self.index.texts(self._matches(word, lookup)))
+        return ranked[:_RESCUE]
+
+    def _by_closeness(self, author: _Author, texts: list[tuple[int, str, str]]) -> list[int]:
+        """Customers ordered by how close their name, or handles, are to the author's."""
         if author.names:
             query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
+            choices = [(i, text) for i, text, _ in texts]
         else:
             query, scorer = author.handle_alpha, fuzz.ratio
-        pairs = self.index.texts(self._matches(word, lookup))
-        texts = [text for _, text in pairs]
-        best = process.extract(query, texts, scorer=scorer, limit=_RESCUE)
-        return [pairs[index][0] for _, _, index in best]
+            choices = [(i, h) for i, _, handles in texts for h in handles.split()]
+            choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
+        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=None)
+        return list(dict.fromkeys(choices[index][0] for _, _, index in best))
 
-    def _coarse_top(self, pool: set[int], keyed: set[int], slots: list[Set[int]]) -> set[int]:
-        """Keep the candidates that hold an exact key, then the most (and rarest) author words."""
+    def _coarse_top(
+        self, author: _Author, pool: set[int], keyed: set[int], slots: list[Set[int]]
+    ) -> set[int]:
+        """Keep the candidates that hold an exact key, then the most (and rarest) author
+        words, and, of the others, the few with the closest names."""
         population = max(self.index.population(), 1)
         weights = [math.log1p(population / len(s)) for s in slots]
 
-        def coarse(i: int) -> float:
-            hits = sum(w for s, w in zip(slots, weights, strict=True) if i in s)
-            return hits + (100.0 if i in keyed else 0.0)
-
-        ranked = sorted(pool, key=lambda i: (-coarse(i), i))
-        return set(ranked[:_MAX_SCORED])
+        coarse = dict.fromkeys(pool, 0.0)
+        for i in keyed & pool:
+            coarse[i] += 100.0
+        for slot, weight in zip(slots, weights, strict=True):
+            small, large = (slot, pool) if len(slot) < len(pool) else (pool, slot)
+            for i in small:
+                if i in large:
+                    coarse[i] += weight
+        ranked = sorted(pool, key=lambda i: (-coarse[i], i))
+        # The rest by closeness of name: many decoys share two words of a made-up handle
+        # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
+        kept = ranked[: _MAX_SCORED - _RESCUE]
+        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]))
+        return set(kept + closest[:_RESCUE])

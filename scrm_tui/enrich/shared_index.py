@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Set
 
-from scrm_tui.enrich.matching import CustomerKey, IndexRows, _Entry, cached_entry, index_rows
+from scrm_tui.enrich.matching import CustomerKey, IndexRows, _Entry, entry_from_json, index_rows
 from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
 
 
@@ -16,7 +16,14 @@ def indexed(record: CustomerRecord) -> IndexedCustomer:
     """What one live customer puts in the shared index."""
     rows: IndexRows = index_rows(customer_key(record))
     return IndexedCustomer(
-        record.id, rows.text, rows.words, rows.name_words, rows.keys, rows.probes
+        record.id,
+        rows.text,
+        rows.handles,
+        rows.entry,
+        rows.words,
+        rows.name_words,
+        rows.keys,
+        rows.probes,
     )
 
 
@@ -27,7 +34,7 @@ def indexed_all(records: Iterable[CustomerRecord]) -> list[IndexedCustomer]:
 
 class SharedIndex:
     """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
-    in memory but the last customers scored (cached_entry's bounded cache)."""
+    in memory: each customer scored is read back as the index stored it."""
 
     def __init__(self, reader: MatchIndexReader) -> None:
         self.reader = reader
@@ -48,10 +55,16 @@ class SharedIndex:
         return self.reader.deleted_to(probes)
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
-        return {r.id: cached_entry(customer_key(r)) for r in self.reader.customers(ids)}
+        return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}
 
-    def texts(self, words: Collection[str]) -> list[tuple[int, str]]:
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
         return self.reader.texts(words)
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        return self.reader.texts_of(ids)
 
     def all_ids(self) -> Iterable[int]:
         return self.reader.all_ids()
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        return self.reader.prefixed(prefix, cap)

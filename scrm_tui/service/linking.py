@@ -50,6 +50,8 @@ _POOL_THRESHOLD = 5000
 # Outcomes recorded per write transaction: tens of ms, so that other processes'
 # writes never wait long behind a re-match.
 _RECORD = 100
+# Customer search scores every customer up to this many; beyond, those the index picks.
+_SCAN_ALL = 20_000
 
 
 @dataclass(frozen=True)
@@ -263,11 +265,20 @@ class Linker:
 
         Each field is scored on its own and a customer counts by their best field, so
         "Amelia MacLeod" finds her by name before anyone whose e-mail shares a word.
+        Up to _SCAN_ALL customers every one is scored; beyond, the shared index picks
+        the few hundred worth scoring (words, typos, the last word as a prefix), so a
+        keystroke costs the same at a million customers.
         """
         text = text.strip()
-        cards = list((await self.cards()).values())
         if not text:
-            return [SearchHit(card, 0.0) for card in cards[:limit]]
+            first = await self.store.customer_cards(await self.index.first_live(limit))
+            return [SearchHit(card, 0.0) for card in first]
+        matcher = await self.matcher()
+        if await asyncio.to_thread(len, matcher) <= _SCAN_ALL:
+            cards = list((await self.cards()).values())
+        else:
+            ids = await asyncio.to_thread(matcher.search_pool, text)
+            cards = await self.store.customer_cards(ids)
         return await asyncio.to_thread(self._search, text, cards, limit)
 
     def _search(self, text: str, cards: list[CustomerCard], limit: int) -> list[SearchHit]:
@@ -295,7 +306,8 @@ class Linker:
                 owner = owners[index]
                 best[owner] = max(best.get(owner, 0.0), score * weight)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [SearchHit(self._cards[i], score) for i, score in ranked]
+        by_id = {card.id: card for card in cards}
+        return [SearchHit(by_id[i], score) for i, score in ranked]
 
     async def card(self, customer_id: int) -> CustomerCard | None:
         found = await self.store.customer_cards([customer_id])

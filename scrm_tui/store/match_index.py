@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
@@ -29,6 +29,8 @@ class IndexedCustomer:
 
     customer_id: int
     text: str
+    handles: str
+    entry: str  # what scoring needs, prepared (the matcher's format)
     words: Sequence[str]
     name_words: Sequence[str]
     keys: Sequence[str]
@@ -81,9 +83,9 @@ class MatchIndexReader:
     def close(self) -> None:
         self._conn.close()
 
-    def _column(self, sql: str, values: Collection[str]) -> list[tuple[object, ...]]:
+    def _column(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
         ordered = list(values)
-        rows: list[tuple[object, ...]] = []
+        rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(ordered):
             rows.extend(self._conn.execute(sql.format(marks=_marks(len(chunk))), list(chunk)))
         return rows
@@ -98,14 +100,14 @@ class MatchIndexReader:
         if not words:
             return {}
         rows = self._column("SELECT word, n FROM match_df WHERE word IN ({marks})", words)
-        return {str(w): int(n) for w, n in rows}  # type: ignore[call-overload]
+        return {str(w): int(n) for w, n in rows}
 
     @_guarded
     def holders(self, words: Collection[str]) -> set[int]:
         if not words:
             return set()
         sql = "SELECT customer_id FROM match_words WHERE word IN ({marks})"
-        return {int(r[0]) for r in self._column(sql, words)}  # type: ignore[call-overload]
+        return {int(r[0]) for r in self._column(sql, words)}
 
     @_guarded
     def keyed(self, key: str) -> set[int]:
@@ -120,39 +122,60 @@ class MatchIndexReader:
         return {str(r[0]) for r in self._column(sql, probes)}
 
     @_guarded
-    def texts(self, words: Collection[str]) -> list[tuple[int, str]]:
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of every holder of `words`."""
         if not words:
             return []
         sql = (
-            "SELECT e.customer_id, e.text FROM match_entries e WHERE e.customer_id IN "
+            "SELECT customer_id, text, handles FROM match_entries WHERE customer_id IN "
             "(SELECT customer_id FROM match_words WHERE word IN ({marks}))"
         )
-        return [(int(i), str(t)) for i, t in self._column(sql, words)]  # type: ignore[call-overload]
+        return [(int(i), str(t), str(h)) for i, t, h in self._column(sql, words)]
 
     @_guarded
-    def customers(self, ids: Collection[int]) -> list[CustomerRecord]:
-        """Live, indexed customers of these ids, with their handles."""
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
         ordered = sorted(ids)
-        handles: dict[int, list[tuple[str, str]]] = {}
-        found: list[tuple[int, str, str | None, str | None]] = []
+        rows: list[tuple[int, str, str]] = []
         for chunk in _chunks(ordered):
-            marks = _marks(len(chunk))
-            for cid, channel, handle in self._conn.execute(
-                f"SELECT customer_id, channel, handle FROM identities "
-                f"WHERE customer_id IN ({marks}) ORDER BY id",
-                list(chunk),
-            ):
-                handles.setdefault(cid, []).append((channel, handle))
-            found.extend(
+            rows.extend(
                 self._conn.execute(
-                    f"SELECT id, name, email, company FROM customers WHERE id IN ({marks}) "
-                    "AND merged_into IS NULL "
-                    "AND id IN (SELECT customer_id FROM match_entries "
-                    f"WHERE customer_id IN ({marks}))",
-                    [*chunk, *chunk],
+                    "SELECT customer_id, text, handles FROM match_entries "
+                    f"WHERE customer_id IN ({_marks(len(chunk))})",
+                    list(chunk),
                 )
             )
-        return [CustomerRecord(i, n, e, c, tuple(handles.get(i, ()))) for i, n, e, c in found]
+        return rows
+
+    @_guarded
+    def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, prepared entry) of these customers, as indexed."""
+        ordered = sorted(ids)
+        rows: list[tuple[int, str]] = []
+        for chunk in _chunks(ordered):
+            rows.extend(
+                self._conn.execute(
+                    "SELECT customer_id, entry FROM match_entries "
+                    f"WHERE customer_id IN ({_marks(len(chunk))})",
+                    list(chunk),
+                )
+            )
+        return rows
+
+    @_guarded
+    def prefixed(self, prefix: str, cap: int) -> set[int]:
+        """Up to `cap` holders of words, then keys, that start with `prefix` (a range read
+        of each primary key, stopped at `cap` rows)."""
+        found: set[int] = set()
+        upper = prefix + "\U0010ffff"
+        for table, column in (("match_words", "word"), ("match_keys", "key")):
+            rows = self._conn.execute(
+                f"SELECT customer_id FROM {table} WHERE {column} >= ? AND {column} < ? LIMIT ?",
+                (prefix, upper, cap - len(found)),
+            )
+            found.update(int(r[0]) for r in rows)
+            if len(found) >= cap:
+                break
+        return found
 
     @_guarded
     def all_ids(self) -> list[int]:
@@ -173,6 +196,15 @@ class MatchIndexStore:
             (after_seq, limit),
         )
         return [(int(s), int(c)) for s, c in rows]
+
+    async def first_live(self, limit: int) -> list[int]:
+        """The first `limit` live customers' ids: what an empty search lists."""
+        rows = await fetch_all(
+            self.db.reader,
+            "SELECT id FROM customers WHERE merged_into IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [int(r[0]) for r in rows]
 
     async def dirty_count(self) -> int:
         row = await fetch_one(self.db.reader, "SELECT count(*) FROM match_dirty")
@@ -241,12 +273,14 @@ class MatchIndexStore:
             )
             fresh = [rows[c] for c in ids if c in rows]
             await conn.executemany(
-                "INSERT INTO match_entries (customer_id, text, words, name_words, keys) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO match_entries (customer_id, text, handles, entry, words, "
+                "name_words, keys) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.customer_id,
                         r.text,
+                        r.handles,
+                        r.entry,
                         json.dumps(list(r.words)),
                         json.dumps(list(r.name_words)),
                         json.dumps(list(r.keys)),

@@ -716,11 +716,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
             "INSERT INTO match_dirty (customer_id) SELECT id FROM customers ORDER BY id",
             # What each indexed customer put in: removed when it changes; `text` (the
-            # folded name) ranks the holders of a common word when nothing else fits.
+            # folded name) and `handles` rank the holders of a common word when
+            # nothing else fits.
             """
             CREATE TABLE match_entries (
                 customer_id INTEGER PRIMARY KEY,
                 text TEXT NOT NULL,
+                handles TEXT NOT NULL,
+                entry TEXT NOT NULL,
                 words TEXT NOT NULL,
                 name_words TEXT NOT NULL,
                 keys TEXT NOT NULL
