@@ -415,9 +415,86 @@ def probe(path: Path) -> None:
     print(f"  recall vs a full scan: {positives - len(lost)}/{positives} truths kept")
     for line in lost[:10]:
         print(f"    lost: {line}")
+    print(search_per_keystroke(path, [c.name for c in cases if c.name][::40]))
+    print(f"  process RSS {rss_mb():.0f} MB after searching")
 
 
-def shared(counts: list[int]) -> None:
+def search_per_keystroke(path: Path, names: list[str]) -> str:
+    """Customer search (`C`) as typed: one search per prefix of each name, as the app asks."""
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    async def typing() -> list[float]:
+        db = await Database.open(path)
+        linker = Linker(db, "bench", lambda: 0)
+        times = []
+        try:
+            for name in names:
+                for end in range(1, len(name) + 1):
+                    start = time.perf_counter()
+                    await linker.search(name[:end])
+                    times.append((time.perf_counter() - start) * 1000)
+        finally:
+            linker.close()
+            await db.close()
+        return times
+
+    times = asyncio.run(typing())
+    return (
+        f"  customer search per keystroke: p50 {statistics.median(times):.1f} ms, "
+        f"p99 {percentile(times, 0.99):.1f} ms, max {max(times):.0f} ms "
+        f"(n={len(times)} prefixes of {len(names)} names)"
+    )
+
+
+def rematch(path: Path, people: list[make_match_eval.Person], count: int) -> str:
+    """`count` unlinked authors (customers' names with handles of their own, one in three
+    misspelt) owed a re-match, then Linker.resume_rematch as an import runs it."""
+    import random
+
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    rng = random.Random(7)
+    with sqlite3.connect(path) as conn:
+        rows = []
+        for n in range(count):
+            name = people[n % len(people)].name
+            if n % 3 == 0 and len(name) > 4:
+                i = rng.randrange(1, len(name) - 1)
+                name = name[:i] + name[i + 1 :]
+            rows.append(("mastodon", f"a{n}@example.social", f"a{n}@example.social", name))
+        conn.executemany(
+            "INSERT INTO authors (channel, handle, handle_key, display_name, profile_ms, "
+            "matched_ms) VALUES (?, ?, ?, ?, 0, 0)",
+            rows,
+        )
+        conn.execute(
+            "INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms) "
+            "VALUES ('rematch', 1, 0, 0, 0)"
+        )
+
+    async def run() -> tuple[float, tuple[int, int] | None]:
+        db = await Database.open(path)
+        linker = Linker(db, "bench", lambda: 0)
+        try:
+            start = time.perf_counter()
+            done = await linker.resume_rematch()
+            return time.perf_counter() - start, done
+        finally:
+            linker.close()
+            await db.close()
+
+    seconds, done = asyncio.run(run())
+    linked, suggested = done or (0, 0)
+    return (
+        f"  re-match of {count:,} unlinked authors: {seconds:.0f} s "
+        f"({count / seconds:,.0f} authors/s, {os.cpu_count()} cores); "
+        f"{linked:,} linked, {suggested:,} with suggestions"
+    )
+
+
+def shared(counts: list[int], authors: int) -> None:
     people = make_match_eval.build_customers()
     for count in counts:
         with tempfile.TemporaryDirectory(prefix="scrm-match-") as folder:
@@ -436,6 +513,8 @@ def shared(counts: list[int]) -> None:
                 check=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
+            if authors:
+                print(rematch(path, people, authors))
 
 
 def main() -> None:
@@ -443,13 +522,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20k customers, small samples")
     parser.add_argument("--customers", type=int, help="customer base for the speed run")
     parser.add_argument("--shared", type=int, nargs="+", help="customer counts in a database")
+    parser.add_argument("--authors", type=int, default=100_000, help="to re-match (--shared)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
         probe(args.probe)
         return
     if args.shared:
-        shared(args.shared)
+        shared(args.shared, args.authors)
         return
     quick = args.quick
     count = args.customers or (20_000 if quick else 100_000)

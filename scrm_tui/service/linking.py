@@ -22,6 +22,7 @@ from scrm_tui.enrich.matching import Matcher, Thresholds
 from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
 from scrm_tui.service.match_pool import MatchPool, decide
 from scrm_tui.service.work_lease import take_work
+from scrm_tui.store.authors import record_suggestions
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
@@ -29,6 +30,7 @@ from scrm_tui.store.linking import (
     AuthorInfo,
     CustomerCard,
     LinkStore,
+    MatchOutcome,
     Suggestion,
 )
 from scrm_tui.store.match_index import MatchIndexReader, MatchIndexStore
@@ -147,21 +149,31 @@ class Linker:
 
     # ---------------------------------------------------------------- matching
 
-    async def _match(
-        self, authors: Sequence[AuthorInfo], pool: MatchPool | None = None
-    ) -> tuple[int, int]:
+    async def _match(self, authors: Sequence[AuthorInfo]) -> tuple[int, int]:
         """(linked, suggested) among `authors`, stored."""
+        return await self._record(await self._decide(authors))
+
+    async def _decide(
+        self, authors: Sequence[AuthorInfo], pool: MatchPool | None = None
+    ) -> list[MatchOutcome]:
+        """What the matcher makes of `authors` (in the pool's processes when given)."""
+        if not authors:
+            return []
         matcher = await self.matcher()
         rejected = await self.store.rejections([a.id for a in authors])
         if pool is not None:
-            outcomes = await pool.decide(authors, rejected)
-        else:
-            # In a thread even for one author: the index is read from the disk.
-            outcomes = await asyncio.to_thread(decide, matcher, authors, rejected)
+            return await pool.decide(authors, rejected)
+        # In a thread even for one author: the index is read from the disk.
+        return await asyncio.to_thread(decide, matcher, authors, rejected)
+
+    async def _record(self, outcomes: Sequence[MatchOutcome]) -> tuple[int, int]:
+        """Store outcomes, _RECORD to a transaction; (linked, suggested)."""
         linked = 0
         for start in range(0, len(outcomes), _RECORD):
             part = outcomes[start : start + _RECORD]
-            linked += await self.store.record_matches(part, self.now_ms())
+            autos = await record_suggestions(self.store.db, part, self.now_ms())
+            if autos:
+                linked += await self.store.record_matches(autos, self.now_ms())
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
 
@@ -209,20 +221,29 @@ class Linker:
                     await self.refresh_index()  # the workers read it as it is now
                     pool = MatchPool(self.store.db.path, self.thresholds, workers)
                 current = True
-                while current and (authors := await self.store.unlinked_after(after, _PAGE)):
-                    after = authors[-1].id
-                    # The lock per page: this process's own new authors are matched
-                    # between pages rather than after the whole re-match.
-                    async with self._lock:
-                        page = await self._match(authors, pool)
-                    linked, suggested = linked + page[0], suggested + page[1]
-                    done += len(authors)
-                    current = await self.store.advance_rematch(
-                        owed.generation, after, self.now_ms()
-                    )
-                    await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
-                    if on_progress is not None:
-                        on_progress(done, max(total, done))
+                authors = await self.store.unlinked_after(after, _PAGE)
+                deciding = asyncio.ensure_future(self._decide(authors, pool))
+                try:
+                    while current and authors:
+                        outcomes = await deciding
+                        after = authors[-1].id
+                        # The next page is matched while this one is written.
+                        authors = await self.store.unlinked_after(after, _PAGE)
+                        deciding = asyncio.ensure_future(self._decide(authors, pool))
+                        # The lock per page: this process's own new authors are
+                        # matched between pages rather than after the whole re-match.
+                        async with self._lock:
+                            page = await self._record(outcomes)
+                        linked, suggested = linked + page[0], suggested + page[1]
+                        done += len(outcomes)
+                        current = await self.store.advance_rematch(
+                            owed.generation, after, self.now_ms()
+                        )
+                        await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
+                        if on_progress is not None:
+                            on_progress(done, max(total, done))
+                finally:
+                    deciding.cancel()
                 if current and await self.store.finish_rematch(owed.generation):
                     break
                 # A newer import owes a re-match from the first author: go again.

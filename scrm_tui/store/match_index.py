@@ -81,7 +81,9 @@ class MatchIndexReader:
         self._guard = threading.Lock()
 
     def close(self) -> None:
-        self._conn.close()
+        """Close, once a lookup running in another thread (a cancelled match) is done."""
+        with self._guard:
+            self._conn.close()
 
     def _column(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
         ordered = list(values)
