@@ -1226,8 +1226,11 @@ def entry_json(entry: _Entry) -> str:
     )
 
 
+@lru_cache(maxsize=20_000)
 def entry_from_json(customer_id: int, text: str) -> _Entry:
-    """`entry_json` read back: enough to score (the index keys live in their tables)."""
+    """`entry_json` read back: enough to score (the index keys live in their tables).
+    The customers of common names come up again and again: the last 20,000 are kept,
+    keyed by what is stored, so an edited customer is read afresh."""
     names, alias, handles, email, forms, companies, name_text, spellings = json.loads(text)
     return _Entry(
         customer=CustomerKey(customer_id, name_text),
