@@ -94,8 +94,8 @@ class MatchIndexReader:
 
     @_guarded
     def population(self) -> int:
-        row = self._conn.execute("SELECT n FROM match_population WHERE id = 1").fetchone()
-        return int(row[0]) if row else 0
+        rows = list(self._conn.execute("SELECT n FROM match_population WHERE id = 1"))
+        return int(rows[0][0]) if rows else 0
 
     @_guarded
     def df(self, words: Collection[str]) -> dict[str, int]:
