@@ -6,7 +6,7 @@ Starts N real inboxes in pseudo-terminals on one database (pyte renders each), t
 from this process (standing in for `scrm watch` or `scrm ingest`), stores one mention
 at a time and times each terminal from the commit to the frame that shows it. The
 issue's target is 1 s; each terminal notices outside commits with a 0.5 s
-`PRAGMA data_version` poll, so the figures should sit between 0 and ~0.6 s.
+poll of the change mark (Inbox.has_changed), so the figures should sit between 0 and ~0.6 s.
 Prints p50 / p95 / max per terminal and the worst as a ratio of the target.
 """
 

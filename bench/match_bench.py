@@ -298,6 +298,18 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def match_times(matcher: Matcher, cases: Sequence[Case], warmup: Sequence[Case]) -> list[float]:
+    """ms per match() of each case, after matching the warm-up cases."""
+    for c in warmup:
+        matcher.match(c.channel, c.handle, c.name)
+    times = []
+    for c in cases:
+        start = time.perf_counter()
+        matcher.match(c.channel, c.handle, c.name)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def speed(
     customers: list[CustomerKey], cases: list[Case], warmup: list[Case], brute_n: int
 ) -> list[str]:
@@ -308,13 +320,7 @@ def speed(
     build = time.perf_counter() - start
     gc.collect()
     grown = rss_mb() - before
-    for c in warmup:
-        matcher.match(c.channel, c.handle, c.name)
-    ours = []
-    for c in cases:
-        start = time.perf_counter()
-        matcher.match(c.channel, c.handle, c.name)
-        ours.append((time.perf_counter() - start) * 1000)
+    ours = match_times(matcher, cases, warmup)
     names = [k.name for k in customers]
     named = [c for c in cases if c.name]
     sample = named[:: max(1, len(named) // brute_n)][:brute_n]

@@ -10,6 +10,7 @@ import json
 import random
 import sqlite3
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,8 +38,9 @@ def corpus_texts() -> list[str]:
     return texts
 
 
-def mentions(size: int, word: str | None = None, matching: int = 0) -> list[MentionIn]:
-    """`size` mentions over 2025, Zipf-distributed authors, as inbox_bench makes them.
+def mentions(size: int, word: str | None = None, matching: int = 0) -> Iterator[MentionIn]:
+    """`size` mentions over 2025, Zipf-distributed authors, as inbox_bench makes them,
+    one at a time (10M of them would not fit in memory at once).
 
     With `word`, exactly one in size // `matching` says it (and no other does)."""
     rng = random.Random(7)
@@ -50,26 +52,22 @@ def mentions(size: int, word: str | None = None, matching: int = 0) -> list[Ment
     accounts = max(size // 10, 100)
     channels = list(Channel)[:6]
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    out = []
     for i in range(size):
         who = min(int(rng.paretovariate(1.1)) - 1, accounts - 1)
         text = rng.choice(texts)
         if every and i % every == 0:
             text = f"{text}\n\n{word} in the EU region"
-        out.append(
-            MentionIn(
-                channel=channels[who % 6],
-                external_id=f"f{i}",
-                text=text,
-                created_at=start + timedelta(seconds=(i * 31_536_000) // size + rng.randint(0, 30)),
-                author=AuthorIn(
-                    handle=f"user{who}@bench.example",
-                    name=f"Bench User {who}",
-                    followers=(who * 37) % 5000,
-                ),
-            )
+        yield MentionIn(
+            channel=channels[who % 6],
+            external_id=f"f{i}",
+            text=text,
+            created_at=start + timedelta(seconds=(i * 31_536_000) // size + rng.randint(0, 30)),
+            author=AuthorIn(
+                handle=f"user{who}@bench.example",
+                name=f"Bench User {who}",
+                followers=(who * 37) % 5000,
+            ),
         )
-    return out
 
 
 def _agent(number: str) -> str:

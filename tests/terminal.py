@@ -24,14 +24,22 @@ class Terminal:
         self.env = env
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        done = subprocess.run(
             ["tmux", "-L", self.socket, *args],
             capture_output=True,
             text=True,
-            check=check,
+            check=False,
             env=self.env,
             timeout=30,
         )
+        if check and done.returncode != 0:
+            # What tmux said, not only its exit status: a failure under load is then
+            # one that can be read and mended.
+            raise AssertionError(
+                f"tmux {' '.join(args[:2])} exited {done.returncode}: "
+                f"{done.stderr.strip() or done.stdout.strip() or '(nothing said)'}"
+            )
+        return done
 
     def start(self, command: str, width: int, height: int, folder: Path) -> None:
         # Options go in a config read at start: set afterwards, tmux recalculates the

@@ -223,6 +223,26 @@ async def test_a_large_arrival_costs_the_inbox_what_it_shows(
     assert read <= 4 * (screen_rows + 100) + 100, read
 
 
+async def stream(pilot, db_path: Path, upto: int) -> int:  # type: ignore[no-untyped-def]
+    """Another process stores fresh mentions FOLD at a time, each batch waited for on
+    screen, until `upto` are stored; returns how many are."""
+    await until(pilot, lambda: the_list(pilot).window is not None)
+    mention_list = the_list(pilot)
+    await until(pilot, lambda: mention_list.window.total == SHOWN)
+    stored = SHOWN
+    async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+        while stored < upto:
+            await other.ingest(
+                [
+                    mention(10_000 + stored + k, f"fresh {stored + k}", minutes_ago=0)
+                    for k in range(FOLD)
+                ]
+            )
+            stored += FOLD
+            await until(pilot, lambda n=stored: mention_list.window.total == n)
+    return stored
+
+
 async def test_a_long_stream_of_small_arrivals_keeps_the_list_to_its_window(
     db_path: Path,
 ) -> None:
@@ -230,20 +250,29 @@ async def test_a_long_stream_of_small_arrivals_keeps_the_list_to_its_window(
     list shows them all but holds no more than its window of rows."""
     await seed(db_path)
     async with inbox_app(db_path, poll_interval=0.05).run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: the_list(pilot).window is not None)
         mention_list = the_list(pilot)
-        await until(pilot, lambda: mention_list.window.total == SHOWN)
-        stored = SHOWN
-        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
-            while stored < SHOWN + KEEP + 500:
-                await other.ingest(
-                    [
-                        mention(10_000 + stored + k, f"fresh {stored + k}", minutes_ago=0)
-                        for k in range(FOLD)
-                    ]
-                )
-                stored += FOLD
-                await until(pilot, lambda n=stored: mention_list.window.total == n)
+        stored = await stream(pilot, db_path, SHOWN + KEEP + 500)
         assert len(mention_list.window.rows) <= KEEP
         assert mention_list.selected.snippet == "shown 0000"
         assert f"↑ {stored - SHOWN:,} new" in status_text(pilot)
+
+
+async def test_arrivals_above_the_view_are_counted_not_held(db_path: Path) -> None:
+    """The cursor stays put while a collector stores mention after mention: what arrives
+    above the view is counted (`↑ N new`), and the window holds no more of it than a
+    page around the view, however many pile up; `g` still takes the user to the newest."""
+    await seed(db_path)
+    async with inbox_app(db_path, poll_interval=0.05).run_test(size=(80, 24)) as pilot:
+        mention_list = the_list(pilot)
+        stored = await stream(pilot, db_path, SHOWN + 6 * FOLD)
+        window = mention_list.window
+        held = sum(1 for row in window.rows if row.snippet.startswith("fresh"))
+        assert held <= window.page + mention_list.size.height  # not the 600 that came
+        assert mention_list.selected.snippet == "shown 0000"
+        assert f"↑ {stored - SHOWN:,} new" in status_text(pilot)
+        await pilot.press("g")
+        newest = f"fresh {stored - 1}"
+        await until(
+            pilot, lambda: (row := mention_list.selected) is not None and row.snippet == newest
+        )
+        assert "↑" not in status_text(pilot)

@@ -21,7 +21,8 @@ from scrm_tui.core.query import Query
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.escalate import EscalateScreen
-from scrm_tui.ui.screens.escalations import EscalationsScreen, QueueTable, ResolveScreen
+from scrm_tui.ui.screens.escalations import EscalationsScreen, ResolveScreen
+from scrm_tui.ui.widgets.queue_list import QueueList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
 from tests.tui import inbox_screen, make_app, settle, static_text, wait_until
@@ -127,8 +128,13 @@ def outbox_states(db_path: Path) -> dict[str, str]:
 
 
 def table_lines(pilot: Pilot) -> list[str]:
-    table = pilot.app.screen.query_one(QueueTable)
+    table = pilot.app.screen.query_one(QueueList)
     return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def selected_id(pilot: Pilot) -> int | None:
+    row = pilot.app.screen.query_one(QueueList).selected
+    return row.id if row is not None else None
 
 
 def detail(pilot: Pilot) -> str:
@@ -416,22 +422,25 @@ async def test_late_escalations_say_LATE_and_hostile_text_is_inert(queue: Path) 
         assert "2h left" in next(line for line in lines if " P2 " in line)
         status = static_text(pilot, "#esc-status")
         assert "open & acknowledged · 3 · 1 LATE" in status
-        text = detail(pilot)  # the oldest first: the P1 one
+        await pilot.press("G")  # newest first: the oldest, the P1 one, is last
+        await wait_until(pilot, lambda: selected_id(pilot) == 1)
+        text = detail(pilot)
         assert "#1 P1 → billing · open · SLA 1m: LATE by 1h" in text
         assert "[@click=app.quit]click for refund[/]" in text
         assert "slack: ✗ failed — HTTP 500: ␛[31mred text␛[0m after [b]x[/b]" in text
         for table_line in lines:
             assert hostile.is_terminal_safe(table_line)
         assert hostile.is_terminal_safe(text)
-        await pilot.press("j", "j")
-        await settle(pilot)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: selected_id(pilot) == 3)
         text = detail(pilot)
         assert "copy␛]52;c;ZWNobyBwd25lZA==␇done" in text and "slack: ✓ sent" in text
         assert hostile.is_terminal_safe(text)
 
 
 async def test_the_queue_refreshes_itself(queue: Path) -> None:
-    """Another agent acknowledges; the row changes without a key press, cursor stays."""
+    """Another agent acknowledges one and resolves the one above it: the row changes and
+    the other leaves without a key press; the cursor stays on its escalation."""
     app = make_app(queue, teams=teams(), sla_s=SHORT_SLA)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -441,7 +450,7 @@ async def test_the_queue_refreshes_itself(queue: Path) -> None:
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, EscalationsScreen)
-        assert screen.table.selected_key == "3"
+        assert selected_id(pilot) == 1  # newest first: #3, #2, #1
         async with await Inbox.open(queue, "kim", fixed_clock) as other:
             await other.escalations.acknowledge(1)
             await other.escalations.resolve(2, "fixed in 4.2.1")
@@ -453,8 +462,8 @@ async def test_the_queue_refreshes_itself(queue: Path) -> None:
             )
 
         await wait_until(pilot, moved)
-        assert screen.table.selected_key == "3"  # still on the same escalation
-        assert "Acknowledged by kim" not in detail(pilot)
+        assert selected_id(pilot) == 1  # still on the same escalation, one line up
+        await wait_until(pilot, lambda: "Acknowledged by kim" in detail(pilot))
 
 
 def _open(keys: tuple[str, ...]) -> Callable[[Pilot], Awaitable[None]]:

@@ -26,13 +26,30 @@ def test_import_linter_contracts_are_kept() -> None:
 
 
 def test_headless_commands_never_load_textual() -> None:
-    code = (
-        "import sys; import scrm_tui.cli, scrm_tui.service.ingest, scrm_tui.service.export, "
-        "scrm_tui.service.demo, scrm_tui.service.window; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'httpx')))"
+    assert (
+        loaded(
+            "scrm_tui.cli, scrm_tui.service.ingest, scrm_tui.service.export, "
+            "scrm_tui.service.demo, scrm_tui.service.window",
+            ("textual", "rich", "httpx"),
+        )
+        == []
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter: what it imports is what a process would."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def loaded(imports: str, watched: tuple[str, ...]) -> list[str]:
+    """The modules `import <imports>` loads in a fresh interpreter that are, or are in a
+    package, among `watched`."""
+    result = run_python(
+        f"import sys; import {imports}; "
+        f"print(*sorted(m for m in sys.modules if m.startswith({watched!r})))"
+    )
+    assert result.returncode == 0, result.stderr
+    return [m for m in result.stdout.split() if m in watched or m.split(".")[0] in watched]
 
 
 def test_every_module_starts_with_a_docstring() -> None:
@@ -42,3 +59,21 @@ def test_every_module_starts_with_a_docstring() -> None:
         if not path.read_text(encoding="utf-8").lstrip().startswith('"""')
     ]
     assert missing == []
+
+
+def test_the_inbox_starts_without_what_only_forms_and_helpers_load() -> None:
+    """Start-up (issue 12): the inbox's first frame needs no text area (a reply or
+    escalation form loads it when first opened), no OpenSSL hashes (a session file's
+    name) and no ctypes (a helper process's parent watch)."""
+    watched = ("textual.widgets._text_area", "hashlib", "ctypes")
+    assert loaded("scrm_tui.cli, scrm_tui.ui.app", watched) == []
+
+
+def test_forms_still_find_the_inert_text_area() -> None:
+    code = (
+        "from scrm_tui.ui.widgets.inert import InertTextArea; "
+        "area = InertTextArea('a\\x1b[31mb'); print(repr(area.text))"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert "\\x1b" not in result.stdout and "a" in result.stdout, result.stdout

@@ -228,7 +228,7 @@ async def test_reply_shows_its_parent(inbox: Inbox) -> None:
     assert lost is not None and lost.parent is None and lost.in_reply_to == "nope"
 
 
-async def test_another_connection_sees_changes_through_data_version(db_path: Path) -> None:
+async def test_another_connection_sees_changes_through_the_change_mark(db_path: Path) -> None:
     viewer = await Inbox.open(db_path, "viewer", fixed_clock)
     try:
         assert not await viewer.has_changed()

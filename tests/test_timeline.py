@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import json
 
-from scrm_tui.core.history import Stance, stance, weekly_trend
+from scrm_tui.core.history import Stance, mood_trend, stance, weekly_trend
 from scrm_tui.core.models import Channel, CustomerIn, Status
 from scrm_tui.core.query import Query
 from scrm_tui.service.export import export_interactions
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.timeline import customer_summary, timeline_window
+from scrm_tui.service.timeline import TimelineSource, customer_summary, timeline_window
+from scrm_tui.service.window import Window
+from scrm_tui.store.timeline import TimelineStore
 from tests.conftest import NOW, mention
 
 DAY_MS = 86_400_000
@@ -102,6 +104,64 @@ async def test_ten_thousand_items_page_in_order(inbox: Inbox) -> None:
     keys = [row.sort_key for row in rows if row is not None]
     assert len(keys) == 40 and keys == sorted(keys, reverse=True)
     assert len(window.rows) <= 1000  # windowed, never the whole history in memory
+
+
+async def test_ties_between_posts_and_contacts_page_alike_both_ways(inbox: Inbox) -> None:
+    """Each part of a history is paged from its own index and merged: items of both
+    parts at the same moment still come one after another, none twice, none lost."""
+    kate = await seed(inbox)
+    await inbox.ingest(
+        [
+            mention(1000 + n, f"tied post {n}", handle="kate@hachyderm.io", minutes_ago=n // 10)
+            for n in range(300)
+        ]
+    )
+    async with inbox.db.transaction() as conn:
+        cursor = await conn.execute(
+            "SELECT created_ms FROM mentions WHERE external_id LIKE 'mastodon-1%'"
+        )
+        moments = [row[0] for row in await cursor.fetchall()]
+        await conn.executemany(
+            "INSERT INTO interactions (kind, occurred_ms, actor, customer_id, summary) "
+            "VALUES ('call', ?, 'tester', ?, 'tied call')",
+            [(at, kate) for at in moments],
+        )
+    window = Window(TimelineSource(TimelineStore(inbox.db), kate), page=7)
+    await window.start()
+    total = await window.load_count()
+    await window.ensure(0, total)
+    down = [window.get(i) for i in range(total)]
+    assert None not in down and len({row.uid for row in down if row}) == total >= 600
+    keys = [row.sort_key for row in down if row]
+    assert keys == sorted(keys, reverse=True)
+    # From the oldest upwards: the same list, read with the other keyset query.
+    back = Window(TimelineSource(TimelineStore(inbox.db), kate), page=7)
+    await back.start()
+    await back.load_count()
+    await back.ensure(total - 7, total)
+    await back.ensure(0, total)
+    assert [back.get(i) for i in range(total)] == down
+
+
+async def test_summary_tallied_in_sql_matches_every_item(inbox: Inbox) -> None:
+    """Stance, scored count and trend of a long history come from tallies by day; they
+    agree with the same figures drawn from every item, at day and week scale alike."""
+    kate = await seed(inbox)
+    words = ("Love it, great support", "awful, broken again", "it is a tool")
+    await inbox.record_contacts(
+        [
+            (kate, "call", words[n % 3], "in", NOW_MS - n * 7_200_000 - 1 + (n % 5), "t")
+            for n in range(-5, 2_000)  # some dated ahead of the clock
+        ]
+    )
+    everything = await TimelineStore(inbox.db).at(kate, offset=0, limit=10_000)
+    points = [(item.at_ms, item.compound) for item in everything if item.compound is not None]
+    summary = await customer_summary(inbox, kate)
+    trend, label = mood_trend(points, inbox.now_ms())
+    assert summary.scored == len(points) == 2_007
+    assert summary.stance is stance([score for _, score in points])
+    assert summary.trend_label == label == "mood by week, last 12"
+    assert [round(v, 9) for v in summary.trend] == [round(v, 9) for v in trend]
 
 
 async def test_contacts_and_notes_are_exported(inbox: Inbox) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -32,6 +31,8 @@ def session_path(state_dir: Path, network: str, service: str, account: str) -> P
     """Where `account`'s session on `service` is kept: one file per service and
     account, so a session is never offered to another service (its tokens would go
     with it) nor used as another account."""
+    import hashlib  # here: its OpenSSL start-up is not for every start of the inbox
+
     account = account.strip().removeprefix("@").lower()
     key = hashlib.sha256(f"{service.rstrip('/').lower()}\n{account}".encode()).hexdigest()
     readable = _UNSAFE.sub("_", account)[:64] or "account"

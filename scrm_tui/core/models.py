@@ -332,6 +332,15 @@ class Escalation:
     mentions: int = 1  # how many mentions it names (`e` on a selection); the above first
     deliveries: tuple[tuple[str, str, str | None], ...] = ()  # (target, state, error)
 
+    @property
+    def uid(self) -> int:
+        return self.id
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Newest first: the queue's order."""
+        return (self.created_ms, self.id)
+
 
 @dataclass(frozen=True)
 class SourceState:

@@ -89,7 +89,7 @@ class Inbox:
         self._worker: OutboxWorker | None = None
         self._queued: list[Callable[[], None]] = []
         self._listeners: list[Callable[[list[int]], None]] = []
-        self._data_version: int | None = None
+        self._mark: tuple[object, ...] | None = None  # see has_changed
 
     @classmethod
     async def open(cls, path: Path | str, agent: str, clock: Clock = time.time) -> Inbox:
@@ -633,13 +633,16 @@ class Inbox:
     async def notice_changes(self) -> None:
         """From now on has_changed() reports every commit (the first call of has_changed
         only learns where the file is, so what was committed before it goes unseen)."""
-        if self._data_version is None:
-            self._data_version = await self.db.data_version()
+        if self._mark is None:
+            self._mark = await self.db.change_mark(self.agent)
 
     async def has_changed(self) -> bool:
-        """True when any connection (this process's writer, or another process) has
-        committed since the last call. Costs one PRAGMA, so it can be polled often."""
-        version = await self.db.data_version()
-        changed = self._data_version is not None and version != self._data_version
-        self._data_version = version
+        """True when a commit this inbox shows (a mention stored, a change recorded,
+        this agent's reads) landed since the last call, by this process or another.
+        Costs one small read whatever the size, so it can be polled often; bookkeeping
+        commits (heartbeats, lease renewals, progress) and other agents' reads are not
+        changes here."""
+        mark = await self.db.change_mark(self.agent)
+        changed = self._mark is not None and mark != self._mark
+        self._mark = mark
         return changed

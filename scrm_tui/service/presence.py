@@ -1,10 +1,10 @@
 """This process at work: its presence and heartbeat, the claims it holds while a form is
 open, and the sweep that frees what dead processes held.
 
-Every heartbeat is a commit, and every commit wakes every open terminal's change poll:
-presence beats rarely, claims (which must stay within CLAIM_TTL_MS) a little more
-often, and both go in one commit. The sweep that looks for dead holders only reads,
-and writes only when it found one.
+Every heartbeat is a commit, though one that wakes no open terminal (it changes nothing
+they show): presence beats rarely, claims (which must stay within CLAIM_TTL_MS) a
+little more often, and both go in one commit. The sweep that looks for dead holders
+only reads, and writes only when it found one (a claim dropped: that wakes them).
 """
 
 from __future__ import annotations

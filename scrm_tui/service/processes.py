@@ -4,7 +4,6 @@ may take over at once; and helper processes that end with the process that start
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import socket
@@ -103,6 +102,8 @@ def die_with_parent(parent: int) -> None:
     to save (it only reads), so it may end at any moment.
     """
     if sys.platform.startswith("linux"):
+        import ctypes  # here: only a helper process needs it, not every start-up
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:

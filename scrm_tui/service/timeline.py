@@ -6,8 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from scrm_tui.core.history import Stance, mood_trend, stance
-from scrm_tui.core.models import TimelineItem
+from scrm_tui.core.history import DAY_MS, Stance, stance_of, trend_of, trend_scale
+from scrm_tui.core.models import NEUTRAL_BAND, TimelineItem
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import Key, Window
 from scrm_tui.store.timeline import TimelineStore
@@ -50,52 +50,36 @@ class TimelineSource:
         self.channels = tuple(channels)
         self.kinds = tuple(kinds)
 
-    async def _select(self, **options: Any) -> list[TimelineItem]:
-        return await self.store.select(
-            self.customer_id, channels=self.channels, kinds=self.kinds, **options
-        )
+    def _narrowed(self) -> dict[str, Any]:
+        return {"channels": self.channels, "kinds": self.kinds}
 
     async def high_water(self) -> tuple[int, int]:
         return await self.store.high_water()
 
     async def older(self, key: Key | None, limit: int) -> list[TimelineItem]:
-        if key is None:
-            return await self._select(tail="LIMIT :limit", params={"limit": limit})
-        return await self._select(
-            where="(at, src, id) < (:ka, :ks, :ki)",
-            tail="LIMIT :limit",
-            params={"ka": key[0], "ks": key[1], "ki": key[2], "limit": limit},
-        )
+        return await self.store.page(self.customer_id, key=key, limit=limit, **self._narrowed())
 
     async def newer(self, key: Key, limit: int) -> list[TimelineItem]:
-        rows: list[TimelineItem] = await self._select(
-            where="(at, src, id) > (:ka, :ks, :ki)",
-            order="at ASC, src ASC, id ASC",
-            tail="LIMIT :limit",
-            params={"ka": key[0], "ks": key[1], "ki": key[2], "limit": limit},
+        return await self.store.page(
+            self.customer_id, key=key, newer=True, limit=limit, **self._narrowed()
         )
-        rows.reverse()
-        return rows
 
     async def at(self, offset: int, limit: int, total: int | None) -> list[TimelineItem]:
         if total is not None and offset > total - offset - limit:
             # Nearer the end: read backwards from the oldest.
-            count = min(limit, total - offset)
-            rows: list[TimelineItem] = await self._select(
-                order="at ASC, src ASC, id ASC",
-                tail="LIMIT :limit OFFSET :offset",
-                params={"limit": count, "offset": max(total - offset - limit, 0)},
+            rows = await self.store.at(
+                self.customer_id,
+                offset=max(total - offset - limit, 0),
+                limit=min(limit, total - offset),
+                oldest_first=True,
+                **self._narrowed(),
             )
             rows.reverse()
             return rows
-        return await self._select(
-            tail="LIMIT :limit OFFSET :offset", params={"limit": limit, "offset": offset}
-        )
+        return await self.store.at(self.customer_id, offset=offset, limit=limit, **self._narrowed())
 
     async def count(self, upto: tuple[int, int]) -> int:
-        return await self.store.count(
-            self.customer_id, channels=self.channels, kinds=self.kinds, upto=upto
-        )
+        return await self.store.count(self.customer_id, upto=upto, **self._narrowed())
 
 
 def timeline_window(
@@ -116,14 +100,29 @@ class CustomerSummary:
 
 
 async def customer_summary(inbox: Inbox, customer_id: int) -> CustomerSummary:
+    """Profile, stance and trend, tallied by day in SQL: a 100k-item history costs one
+    scan and no copy of its items."""
     profile = await inbox.customers.profile(customer_id)
-    scored = await TimelineStore(inbox.db).select(customer_id, where="compound IS NOT NULL")
-    points = [(item.at_ms, item.compound) for item in scored if item.compound is not None]
-    trend, label = mood_trend(points, inbox.now_ms())
+    now = inbox.now_ms()
+    days = await TimelineStore(inbox.db).mood_days(customer_id, now, NEUTRAL_BAND)
+    scored = sum(day[1] for day in days)
+    oldest = min((day[5] for day in days), default=None)
+    steps, step_ms, label = trend_scale(oldest, now)
+    per_step = step_ms // DAY_MS
+    by_step: dict[int, tuple[float, int]] = {}
+    for ago, count, _, _, total, _ in days:
+        if ago >= 0:
+            old_total, old_count = by_step.get(ago // per_step, (0.0, 0))
+            by_step[ago // per_step] = (old_total + total, old_count + count)
     return CustomerSummary(
         profile=profile,
-        stance=stance([score for _, score in points]),
-        trend=trend,
-        scored=len(points),
+        stance=stance_of(
+            scored,
+            sum(day[2] for day in days),
+            sum(day[3] for day in days),
+            sum(day[4] for day in days),
+        ),
+        trend=trend_of(by_step, steps),
+        scored=scored,
         trend_label=label,
     )

@@ -27,6 +27,7 @@ class Views:
         self.store = SavedViewStore(inbox.db)
         self._counting: Database | None = None
         self._inputs: tuple[object, ...] | None = None  # what the last counts were of
+        self._last: tuple[list[View], list[int | None]] | None = None  # and what they were
         # One store per filter: each keeps its own full-text hits between counts.
         self._counters: dict[str, MentionStore] = {}
 
@@ -64,14 +65,34 @@ class Views:
         if inputs == self._inputs and not force:
             return None
         views = await self.all()
-        counts = await self.unread(views)
+        last = self._last
+        if (
+            not force
+            and last is not None
+            and last[0] == views
+            and _only_arrived(self._inputs, inputs)
+        ):
+            # Only new mentions since the last count: count those alone and add them,
+            # so an arrival costs what arrived, not a recount of every view.
+            assert self._inputs is not None
+            arrived = await self.unread(views, within=(_newest(self._inputs), _newest(inputs)))
+            counts = [
+                None if was is None or more is None else was + more
+                for was, more in zip(last[1], arrived, strict=True)
+            ]
+        else:
+            counts = await self.unread(views)
         # Only now: counts that failed are tried again on the next change.
         self._inputs = inputs
+        self._last = (views, counts)
         return views, counts
 
-    async def unread(self, views: Sequence[View]) -> list[int | None]:
+    async def unread(
+        self, views: Sequence[View], within: tuple[int, int] | None = None
+    ) -> list[int | None]:
         """How many mentions of each view the agent has not read (None: its filter is
-        not one any more, e.g. saved before the language changed)."""
+        not one any more, e.g. saved before the language changed); `within`: of the
+        mentions with ids in that range alone."""
         if not views:
             return []  # no connection of its own for nothing
         if self._counting is None:
@@ -86,9 +107,22 @@ class Views:
             counter = self._counters.get(view.filter)
             if counter is None:
                 counter = self._counters[view.filter] = MentionStore(self._counting)
-            counts.append(await counter.count_unread(query, self.inbox.agent, self.inbox.now_ms()))
+            counts.append(
+                await counter.count_unread(query, self.inbox.agent, self.inbox.now_ms(), within)
+            )
         return counts
 
     async def close(self) -> None:
         if self._counting is not None:
             await self._counting.close()
+
+
+def _newest(inputs: tuple[object, ...]) -> int:
+    """The newest mention's id in SavedViewStore.count_inputs (0: none yet)."""
+    newest = inputs[0]
+    return newest if isinstance(newest, int) else 0
+
+
+def _only_arrived(was: tuple[object, ...] | None, now: tuple[object, ...]) -> bool:
+    """Between two count_inputs only new mentions were stored: nothing else moved."""
+    return was is not None and was[1:] == now[1:] and _newest(now) > _newest(was)

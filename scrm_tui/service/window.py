@@ -209,6 +209,13 @@ class Window(Generic[R]):
             if cut_back:
                 del self.rows[len(self.rows) - cut_back :]
 
+    def forget_above(self, start: int) -> None:
+        """Hold no rows above position `start`: they are read again when wanted."""
+        cut = start - self.lo
+        if cut > 0:
+            del self.rows[:cut]
+            self.lo += cut
+
     # ---------------------------------------------------------------- changes
 
     def drop(self, uids: Collection[Hashable]) -> list[int]:

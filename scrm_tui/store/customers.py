@@ -496,13 +496,18 @@ class CustomerStore:
             {"at_ms": at, "kind": kind, "channel": channel, "who": who, "text": text}
             for at, kind, channel, who, text in await fetch_all(
                 conn,
+                # Each part takes its newest ten from its index before they are merged:
+                # a long history is not sorted whole for ten lines.
                 """SELECT * FROM (
-                   SELECT m.created_ms, 'mention', m.channel, a.handle, substr(m.text, 1, 200)
-                   FROM authors a JOIN mentions m ON m.author_id = a.id
-                   WHERE a.customer_id = :id
+                   SELECT * FROM (
+                     SELECT m.created_ms, 'mention', m.channel, a.handle, substr(m.text, 1, 200)
+                     FROM authors a JOIN mentions m ON m.author_id = a.id
+                     WHERE a.customer_id = :id ORDER BY m.created_ms DESC LIMIT 10)
                    UNION ALL
-                   SELECT occurred_ms, kind, channel, actor, summary
-                   FROM interactions WHERE customer_id = :id)
+                   SELECT * FROM (
+                     SELECT occurred_ms, kind, channel, actor, summary
+                     FROM interactions WHERE customer_id = :id
+                     ORDER BY occurred_ms DESC LIMIT 10))
                ORDER BY 1 DESC LIMIT 10""",
                 {"id": customer_id},
             )

@@ -193,10 +193,12 @@ class Database:
                 await conn.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction; every write goes through here. What stops it that a
         person can act on (a lock held too long, a read-only file) is raised as
-        StoreUnavailable, in words."""
+        StoreUnavailable, in words. `wakes`: open inboxes look at what it changed
+        (change_mark moves); bookkeeping no one shows (a heartbeat, a lease renewed,
+        a job's progress) passes False and costs them nothing."""
         async with self._write_lock:
             with _in_words(self.path):
                 try:
@@ -205,20 +207,30 @@ class Database:
                     # the rollback queued after it ends whatever it starts.
                     await self.writer.execute("BEGIN IMMEDIATE")
                     yield self.writer
+                    if wakes:
+                        await self.writer.execute(_BUMP)
                     await self.writer.commit()
                 except BaseException:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
-    async def data_version(self) -> int:
-        """Changes whenever another connection (any process) commits to the file."""
-        return int(await _fetch_value(self.reader, "PRAGMA data_version"))
+    async def change_mark(self, agent: str) -> tuple[object, ...]:
+        """What an open inbox of `agent` compares between looks: the newest mention
+        (an arrival, however it was written), the commits that wake (see transaction)
+        and `agent`'s reads. Three index lookups: a look costs the same at any size,
+        and a commit nobody shows (a heartbeat, another agent's reads) moves none."""
+        row = await fetch_one(self.reader, _MARK, (agent,))
+        return tuple(row)
 
     async def schema_version(self) -> int:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
 
 
 Parameters = Sequence[Any] | Mapping[str, Any]
+_BUMP = "UPDATE change_marks SET seq = seq + 1"
+_MARK = """SELECT (SELECT max(id) FROM mentions),
+                  (SELECT seq FROM change_marks),
+                  (SELECT changes FROM read_changes WHERE agent = ?)"""
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:

@@ -113,10 +113,109 @@ class EscalationStore:
             f"{where} ORDER BY e.state = 'resolved', e.created_ms LIMIT ?", [*states, limit]
         )
 
+    async def page(
+        self,
+        states: Sequence[str],
+        *,
+        key: tuple[int, ...] | None = None,
+        newer: bool = False,
+        limit: int,
+        upto: int | None = None,
+    ) -> list[Escalation]:
+        """Up to `limit` escalations in `states`, newest first, just after `key` (from
+        the newest if None) or just before it (`newer`). Each state is read in the order
+        of its index (state, created_ms, id) and the ids merged: a page costs its rows
+        at any depth, never a sort of the queue."""
+        op, direction = (">", "ASC") if newer else ("<", "DESC")
+        params: dict[str, Any] = {"limit": limit, "upto": upto}
+        arms = []
+        for index, state in enumerate(states):
+            params[f"s{index}"] = state
+            where = [f"state = :s{index}"]
+            if key is not None:
+                params["ka"], params["ki"] = key
+                where.append(f"created_ms {op}= :ka AND (created_ms, id) {op} (:ka, :ki)")
+            if upto is not None:
+                where.append("id <= :upto")
+            arms.append(
+                f"SELECT * FROM (SELECT created_ms, id FROM escalations"
+                f" WHERE {' AND '.join(where)}"
+                f" ORDER BY created_ms {direction}, id {direction} LIMIT :limit)"
+            )
+        ids = " UNION ALL ".join(arms)
+        rows = await self._select(
+            f"""WHERE e.id IN (SELECT id FROM ({ids})
+                ORDER BY created_ms {direction}, id {direction} LIMIT :limit)
+                ORDER BY e.created_ms DESC, e.id DESC""",
+            params,
+        )
+        return rows
+
+    async def page_at(
+        self,
+        states: Sequence[str],
+        *,
+        offset: int,
+        limit: int,
+        oldest_first: bool = False,
+        upto: int | None = None,
+    ) -> list[Escalation]:
+        """`limit` escalations from position `offset` (from the oldest if asked): a jump
+        far from what is held (a drag, `G`), which pays for the OFFSET once."""
+        direction = "ASC" if oldest_first else "DESC"
+        marks = ",".join("?" * len(states))
+        below = "AND id <= ?" if upto is not None else ""
+        found = await self._select(
+            f"""WHERE e.id IN (SELECT id FROM escalations
+                WHERE state IN ({marks}) {below}
+                ORDER BY created_ms {direction}, id {direction} LIMIT ? OFFSET ?)
+                ORDER BY e.created_ms DESC, e.id DESC""",
+            [*states, *([upto] if upto is not None else []), limit, offset],
+        )
+        return found
+
+    async def count(
+        self, states: Sequence[str], upto: int | None = None, before: tuple[int, int] | None = None
+    ) -> int:
+        """How many are in `states` (stored up to `upto`; newer than `before` if given),
+        counted from the index, no row read."""
+        marks = ",".join("?" * len(states))
+        where = [f"state IN ({marks})"]
+        params: list[Any] = list(states)
+        if upto is not None:
+            where.append("id <= ?")
+            params.append(upto)
+        if before is not None:
+            where.append("created_ms >= ? AND (created_ms, id) > (?, ?)")
+            params += [before[0], *before]
+        row = await fetch_one(
+            self.db.reader, f"SELECT count(*) FROM escalations WHERE {' AND '.join(where)}", params
+        )
+        return int(row[0]) if row else 0
+
+    async def count_late(self, now_ms: int, sla_ms: dict[str, int], default_ms: int) -> int:
+        """How many unresolved ones are past their priority's SLA at `now_ms`."""
+        cases = " ".join("WHEN ? THEN ?" for _ in sla_ms)
+        params: list[Any] = [now_ms]
+        for priority, ms in sla_ms.items():
+            params += [priority, ms]
+        row = await fetch_one(
+            self.db.reader,
+            f"""SELECT count(*) FROM escalations
+                WHERE state IN ('open', 'acknowledged')
+                  AND created_ms < ? - CASE priority {cases} ELSE ? END""",
+            [*params, default_ms],
+        )
+        return int(row[0]) if row else 0
+
+    async def high_water(self) -> int:
+        row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM escalations")
+        return int(row[0]) if row else 0
+
     async def for_mention(self, mention_id: int) -> list[Escalation]:
         return await self._select("WHERE e.mention_id = ? ORDER BY e.id", [mention_id])
 
-    async def _select(self, tail: str, params: Sequence[Any]) -> list[Escalation]:
+    async def _select(self, tail: str, params: Sequence[Any] | dict[str, Any]) -> list[Escalation]:
         rows = list(await fetch_all(self.db.reader, f"SELECT {_COLUMNS} {_FROM} {tail}", params))
         if not rows:
             return []

@@ -16,6 +16,9 @@ class Holder:
 
 
 class LeaseStore:
+    """Leases are bookkeeping: taking, renewing or giving one up wakes no open inbox
+    (the sources line looks at the collector on a timer of its own)."""
+
     def __init__(self, db: Database):
         self.db = db
 
@@ -24,7 +27,7 @@ class LeaseStore:
     ) -> bool:
         """Take the lease if it is free, expired, already ours, or held by `steal_from`
         (a holder known to be dead). One statement, so two processes cannot both win."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute(
                 """INSERT INTO leases (name, holder, acquired_ms, renewed_ms, expires_ms)
                    VALUES (:name, :holder, :now, :now, :expires)
@@ -49,7 +52,7 @@ class LeaseStore:
 
     async def renew(self, name: str, holder: str, now_ms: int, ttl_ms: int) -> bool:
         """Extend our lease; False means it was lost (taken after it expired)."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             cursor = await conn.execute(
                 "UPDATE leases SET renewed_ms = ?, expires_ms = ? WHERE name = ? AND holder = ?",
                 (now_ms, now_ms + ttl_ms, name, holder),
@@ -58,7 +61,7 @@ class LeaseStore:
 
     async def release(self, name: str, holder: str) -> None:
         """Give the lease up on a clean exit, so a follower need not wait for expiry."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     async def holder(self, name: str) -> Holder | None:

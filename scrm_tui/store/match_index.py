@@ -1,6 +1,6 @@
 """The matcher's candidate index in the database file, shared by every process that matches.
 
-Triggers (schema step 19) mark each customer whose name, e-mail, company, merge or
+Triggers (schema step 20) mark each customer whose name, e-mail, company, merge or
 identities change in `match_dirty`; `MatchIndexStore.apply` writes what the matcher made
 of them in short transactions. `MatchIndexReader` answers the matcher's lookups on a
 plain read-only connection, from the worker thread that matches: no process holds a copy

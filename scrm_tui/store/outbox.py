@@ -345,6 +345,15 @@ class OutboxStore:
             )
         ]
 
+    async def state_counts(self, states: Collection[str] = ()) -> dict[str, int]:
+        """How many items are in each state (of `states`; no states: all), counted from
+        the (state, id) index: a true count however long the outbox has grown."""
+        where = f"WHERE state IN ({','.join('?' * len(states))})" if states else ""
+        rows = await fetch_all(
+            self.db.reader, f"SELECT state, count(*) FROM outbox {where} GROUP BY state", [*states]
+        )
+        return {str(state): int(n) for state, n in rows}
+
     async def for_mention(self, mention_id: int) -> list[OutboxItem]:
         """Every post answering this mention (replies and macro posts), oldest first."""
         return [

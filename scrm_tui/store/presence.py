@@ -18,7 +18,7 @@ class PresenceStore:
 
     async def register(self, holder: str, agent: str, now_ms: int) -> None:
         """This process is open as `agent`; the agent is known from now on."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(wakes=False) as conn:  # no list shows it
             await conn.execute(
                 """INSERT INTO presence (holder, agent, started_ms, heartbeat_ms)
                    VALUES (:holder, :agent, :now, :now)
@@ -34,9 +34,9 @@ class PresenceStore:
 
     async def beat(self, holder: str, agent: str, now_ms: int, claimed: Sequence[int] = ()) -> None:
         """One heartbeat, for the process and the claims it holds, in one commit (each
-        commit wakes every open terminal). A row another process swept away while this
-        one was stalled comes back."""
-        async with self.db.transaction() as conn:
+        commit would wake every open terminal, so it does not: nothing shown changes).
+        A row another process swept away while this one was stalled comes back."""
+        async with self.db.transaction(wakes=False) as conn:
             await conn.execute(
                 """INSERT INTO presence (holder, agent, started_ms, heartbeat_ms)
                    VALUES (:holder, :agent, :now, :now)

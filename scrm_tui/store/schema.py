@@ -702,6 +702,107 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         19,
         [
+            # Counts kept by the database in the transactions that write, whoever
+            # writes them: the header reads its total and unread count from two rows,
+            # not by counting a million. Snoozed: with a snooze set (due or not).
+            """
+            CREATE TABLE mention_counts (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                total INTEGER NOT NULL,
+                snoozed INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO mention_counts (id, total, snoozed) "
+            "SELECT 1, count(*), count(snoozed_until_ms) FROM mentions",
+            # Each agent's reads, and how many of those are of snoozed mentions.
+            """
+            CREATE TABLE read_counts (
+                agent TEXT PRIMARY KEY,
+                reads INTEGER NOT NULL,
+                snoozed INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "INSERT INTO read_counts (agent, reads, snoozed) "
+            "SELECT r.agent, count(*), count(m.snoozed_until_ms) "
+            "FROM mention_reads r JOIN mentions m ON m.id = r.mention_id GROUP BY r.agent",
+            """
+            CREATE TRIGGER mention_counts_added AFTER INSERT ON mentions BEGIN
+                UPDATE mention_counts SET total = total + 1,
+                    snoozed = snoozed + (NEW.snoozed_until_ms IS NOT NULL);
+            END
+            """,
+            # Before: its reads go first, while the mention still says whether it is
+            # snoozed (a foreign key's cascade would delete them after it is gone).
+            """
+            CREATE TRIGGER mention_counts_removed BEFORE DELETE ON mentions BEGIN
+                DELETE FROM mention_reads WHERE mention_id = OLD.id;
+                UPDATE mention_counts SET total = total - 1,
+                    snoozed = snoozed - (OLD.snoozed_until_ms IS NOT NULL);
+            END
+            """,
+            """
+            CREATE TRIGGER mention_counts_snoozed AFTER UPDATE OF snoozed_until_ms ON mentions
+            WHEN (OLD.snoozed_until_ms IS NULL) != (NEW.snoozed_until_ms IS NULL)
+            BEGIN
+                UPDATE mention_counts SET snoozed = snoozed
+                    + CASE WHEN NEW.snoozed_until_ms IS NULL THEN -1 ELSE 1 END;
+                UPDATE read_counts SET snoozed = snoozed
+                    + CASE WHEN NEW.snoozed_until_ms IS NULL THEN -1 ELSE 1 END
+                WHERE agent IN (SELECT agent FROM mention_reads WHERE mention_id = NEW.id);
+            END
+            """,
+            """
+            CREATE TRIGGER read_counts_added AFTER INSERT ON mention_reads BEGIN
+                INSERT INTO read_counts (agent, reads, snoozed)
+                VALUES (NEW.agent, 1, coalesce((SELECT snoozed_until_ms IS NOT NULL
+                                                FROM mentions WHERE id = NEW.mention_id), 0))
+                ON CONFLICT (agent) DO UPDATE SET reads = reads + 1,
+                    snoozed = snoozed + excluded.snoozed;
+            END
+            """,
+            """
+            CREATE TRIGGER read_counts_removed AFTER DELETE ON mention_reads BEGIN
+                UPDATE read_counts SET reads = reads - 1,
+                    snoozed = snoozed - coalesce((SELECT snoozed_until_ms IS NOT NULL
+                                                  FROM mentions WHERE id = OLD.mention_id), 0)
+                WHERE agent = OLD.agent;
+            END
+            """,
+            # One number that moves with every commit an open inbox should look at:
+            # each write transaction bumps it (store/db.py), except bookkeeping (a
+            # lease renewed, a heartbeat, a long job's progress), which wakes no one.
+            """
+            CREATE TABLE change_marks (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO change_marks (id, seq) VALUES (1, 0)",
+            # Claims must show in every terminal within a second, however they are
+            # written; their heartbeats alone move nothing.
+            """
+            CREATE TRIGGER change_marks_claimed AFTER INSERT ON claims BEGIN
+                UPDATE change_marks SET seq = seq + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER change_marks_unclaimed AFTER DELETE ON claims BEGIN
+                UPDATE change_marks SET seq = seq + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER change_marks_claim_moved AFTER UPDATE ON claims
+            WHEN OLD.agent IS NOT NEW.agent OR OLD.kind IS NOT NEW.kind
+              OR OLD.since_ms IS NOT NEW.since_ms OR OLD.mention_id IS NOT NEW.mention_id
+            BEGIN
+                UPDATE change_marks SET seq = seq + 1;
+            END
+            """,
+        ],
+    ),
+    (
+        20,
+        [
             # The matcher's candidate index, kept in the file so that every process shares
             # it and none holds a copy of the customers (store/match_index.py). Filled by
             # whichever process matches next, from `match_dirty`: triggers mark each

@@ -27,6 +27,8 @@ from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from textual.command import Provider
 
     from scrm_tui.service.listen import Listener
@@ -101,6 +103,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.clock = clock if callable(clock) else time.time
         self.poll_interval = poll_interval
         self.inbox: Inbox | None = None
+        self.startup_pause: Callable[[str], Awaitable[None]] | None = None  # see startup_step
         self.listener: Listener | None = None
         self._sending = False
         self._listening = False
@@ -133,11 +136,15 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.config = replace(self.config, team_agents=DEMO_AGENTS)
         creds = credentials(self.config)
         try:
+            await self.startup_step("opening")
             self.inbox = await Inbox.open(self.db_path, self.agent, self.clock)
             self.inbox.configure(self.config, creds)
-            # Before the first page is read: a commit by another process from here on
-            # (a claim made while this terminal starts) reaches the screen's poll.
-            await self.inbox.has_changed()
+            await self.startup_step("opened")
+            # Before the first page is read: what was committed before this the first
+            # page shows; a commit by another process from here on (a mention stored,
+            # a claim made while this terminal starts) reaches the screen's poll.
+            await self.inbox.notice_changes()
+            await self.startup_step("baseline")
         except OpenError as error:
             self.startup_error = str(error)
             self.exit(1)
@@ -161,10 +168,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         if not self.is_headless:
             self.set_interval(HANGUP_CHECK, self._check_terminal, name="hangup")
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
-        screen = InboxScreen(self.inbox, title=title, poll_interval=self.poll_interval)
+        screen = InboxScreen(
+            self.inbox, title=title, poll_interval=self.poll_interval, startup=self.startup_step
+        )
 
         # Commits made by this process reach the list at once; other processes' are
-        # noticed by the screen's data_version poll.
+        # noticed by the screen's poll of the change mark (Inbox.has_changed).
         def stored(ids: list[int]) -> None:
             screen.post_message(InboxScreen.Stored())
 
@@ -198,6 +207,13 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             # Which keys [keys] makes clash reads every screen's module: not before the
             # first page is painted, and not on the event loop.
             self.set_timer(LISTEN_DELAY, self._warn_key_clashes, name="key-clashes")
+
+    async def startup_step(self, step: str) -> None:
+        """Start-up reached `step` ("opening", "opened", "baseline", "first-page",
+        "ready"): a test's `startup_pause` may hold it there, to commit from another
+        process at that very moment (tests/test_startup_race.py)."""
+        if self.startup_pause is not None:
+            await self.startup_pause(step)
 
     def _be_present(self) -> None:
         """Say this agent is here (the first tick), then keep the heartbeat and the

@@ -168,6 +168,13 @@ class CustomerScreen(ReportsFailures, Screen[None]):
     @work(group="customer-load", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
         self.timeline.expect_window()
+        # The history first (a page and a count from the indexes), then the summary,
+        # which tallies every scored item: a long history shows at once either way.
+        window = timeline_window(self.inbox, self.customer_id, self.channels, self.kinds)
+        await window.start()
+        self.timeline.set_window(window)
+        await self.timeline.load_count()
+        self.update_status()
         summary = await customer_summary(self.inbox, self.customer_id)
         self.summary = summary
         self.query_one("#customer-profile", Static).update(header(summary, self.inbox.now_ms()))
@@ -182,10 +189,6 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.query_one("#customer-trend-label", Static).update(
             Content.styled(f" {summary.trend_label}", "$text-muted")
         )
-        window = timeline_window(self.inbox, self.customer_id, self.channels, self.kinds)
-        await window.start()
-        self.timeline.set_window(window)
-        await self.timeline.load_count()
         self.update_status()
 
     def update_status(self) -> None:

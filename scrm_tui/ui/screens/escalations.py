@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from rich.text import Text
@@ -18,31 +17,22 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static, TextArea
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import Escalation, OutboxItem
+from scrm_tui.core.models import ESCALATION_STATES, Escalation, OutboxItem
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.queues import EscalationWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
+from scrm_tui.ui.widgets.queue_list import Cell, Column, QueueHeader, QueueList, column_widths
+from scrm_tui.ui.widgets.windowed_list import WindowedList
+
+__all__ = ["Cell", "Column", "QueueScreen", "QueueTable"]
 
 DETAIL_LIMIT = 4000  # characters of a note or post shown in the detail pane
 
 # ------------------------------------------------------------------ a keyed table
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int | None  # None: takes the room the others leave
-    grow: int = 0  # up to this much wider when the flexible column has room to spare
-
-
-FLEX_MIN = 60  # the flexible column keeps this much before others grow into the room
-
-# One cell as plain data: its text and a component class of QueueTable (or None).
-Cell = tuple[str, str | None]
 
 
 class QueueTable(DataTable[Text]):
@@ -70,14 +60,7 @@ class QueueTable(DataTable[Text]):
     # Every cell is one space then its text: the gap between columns is ours, so
     # that an 80-column terminal keeps room for the text column.
     def _widths(self) -> list[int]:
-        fixed = sum(c.width + 1 for c in self.spec if c.width is not None)
-        room = max(8, self.size.width - fixed - 2)  # 1 for the scrollbar, 1 its gap
-        widths = []
-        for c in self.spec:
-            extra = min(c.grow, max(0, room - FLEX_MIN)) if c.width is not None else 0
-            room -= extra
-            widths.append(c.width + extra if c.width is not None else 0)
-        return [w if c.width is not None else room for c, w in zip(self.spec, widths, strict=True)]
+        return column_widths(self.spec, self.size.width)
 
     def _cell(self, cell: Cell, width: int) -> Text:
         text, style = cell
@@ -261,11 +244,14 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
 
     def on_mount(self) -> None:
         self.set_class(self.app.no_color, "-no-color")
-        self.table.focus()
+        self.focus_list()
         self.reload()
         # Other agents and processes change these lists, and ages move with the clock:
         # re-read (they are short) and update only what differs.
         self.set_interval(self.REFRESH_S, self.reload, name=f"{self.PREFIX}-refresh")
+
+    def focus_list(self) -> None:
+        self.table.focus()
 
     def reload(self) -> None:
         raise NotImplementedError
@@ -358,6 +344,37 @@ class EscalationsScreen(QueueScreen[Escalation]):
         super().__init__()
         self.inbox = inbox
         self.filter = "active"
+        self.late: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"{self.NAME}  loading…"), id="esc-status")
+        yield QueueHeader(self.COLUMNS, id="esc-header")
+        yield QueueList(self.COLUMNS, self._row_cells, id="esc-table")
+        with VerticalScroll(id="esc-detail"):
+            yield Static(id="esc-detail-text")
+        yield KeysFooter()
+
+    @property
+    def queue(self) -> QueueList:
+        return self.query_one(QueueList)
+
+    @property
+    def selected(self) -> Escalation | None:
+        row: Escalation | None = self.queue.selected
+        return row
+
+    def focus_list(self) -> None:
+        # Other agents and processes change the queue, and ages move with the clock:
+        # each refresh reads again what the screen shows (around the selected row),
+        # and counts again; the queue is never read whole.
+        self.queue.focus()
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        return [(cls.NAME.lower(), cls), ("list", WindowedList)]
+
+    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        self._show_detail()
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: webhook states."""
@@ -368,17 +385,31 @@ class EscalationsScreen(QueueScreen[Escalation]):
 
     @work(group="escalations-load", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
+        queue = self.queue
         states, _ = FILTERS[self.filter]
-        listing = await self.inbox.escalations.listing(states)
-        # Oldest unresolved first, as the service lists them; ties by number, so rows
-        # made in the same millisecond do not trade places between refreshes.
-        listing.sort(key=lambda e: (e.state == "resolved", e.created_ms, e.id))
-        now = self.inbox.now_ms()
-        self.rows = {str(e.id): e for e in listing}
-        self.table.sync([(str(e.id), self._cells(e, now)) for e in listing])
+        window = queue.window
+        if not isinstance(window, EscalationWindow) or window.source.states != (
+            tuple(states) or ESCALATION_STATES
+        ):
+            # A new list (first show, another filter): its first page, then its count.
+            queue.expect_window()
+            window = EscalationWindow(self.inbox, states)
+            await window.start()
+            queue.set_window(window)
+            await queue.load_count()
+        else:
+            # Newest first: what was escalated since shows at the top, and rows that
+            # changed or left (resolved elsewhere) are read again where the user is.
+            window.mark = await window.source.high_water()
+            await queue.resync([])
+        self.late = await window.late()
         self.loaded = True
-        self._show_status(listing, now)
+        self._show_status()
         self._show_detail()
+        queue.refresh()
+
+    def _row_cells(self, esc: Escalation) -> tuple[Cell, ...]:
+        return self._cells(esc, self.inbox.now_ms())
 
     def _late_ms(self, esc: Escalation, now: int) -> int:
         return self.inbox.escalations.overdue_ms(esc, now)
@@ -405,12 +436,14 @@ class EscalationsScreen(QueueScreen[Escalation]):
             (one_line(esc.note) or one_line(esc.snippet), muted),
         )
 
-    def _show_status(self, listing: list[Escalation], now: int) -> None:
-        late = sum(1 for e in listing if e.state != "resolved" and self._late_ms(e, now) > 0)
+    def _show_status(self) -> None:
+        window = self.queue.window
+        total = window.total if window is not None else None
+        late = self.late or 0
         _, words = FILTERS[self.filter]
         parts: list[str | tuple[str, str]] = [
             ("Escalations", "bold"),
-            f"  {words} · {len(listing)}",
+            f"  {words} · {total:,}" if total is not None else f"  {words} · counting…",
         ]
         if late:
             parts += [" · ", (f"{late} LATE", "bold $text-error")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -150,9 +150,17 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, InboxScreen.Stored)
 
-    def __init__(self, inbox: Inbox, *, title: str, poll_interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        *,
+        title: str,
+        poll_interval: float = 0.5,
+        startup: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         super().__init__()
         self.inbox = inbox
+        self._startup = startup  # told each step of start-up (ScrmApp.startup_step)
         self.title_text = title
         self.poll_interval = poll_interval
         self.query_: Query = Query()
@@ -230,8 +238,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         await self.inbox.notice_changes()
         last_change = await self.inbox.snoozes.last_change()
         await window.start()
+        await self._step("first-page")
         await self.inbox.snoozes.load_zone()  # for `z` and the reading pane
         return last_change
+
+    async def _step(self, step: str) -> None:
+        if self._startup is not None:
+            await self._startup(step)
 
     def start(self, first: tuple[StreamWindow, Worker[int]] | None = None) -> None:
         """Show the stream (called by the app once the database is ready); `first` is
@@ -265,7 +278,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
         badge.set_class(unseen > 0, "-visible")
-        badge.update(Content(f"↑ {unseen:,} new" if unseen else ""))
+        self._show("#new-count", Content(f"↑ {unseen:,} new" if unseen else ""))
         self.update_position()
 
     def show_work(self, text: str | None) -> None:
@@ -311,9 +324,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _show(self, selector: str, content: Content) -> None:
         # Only on a change: the position calls this on every cursor move.
         key = (content.plain, tuple(content.spans))
-        if self._shown.get(selector) != key:
+        shown = self._shown.get(selector)
+        if shown != key:
             self._shown[selector] = key
-            self.query_one(selector, Static).update(content)
+            # The same width (a count going from 1,204 to 1,205): no layout of the
+            # screen, which would cost an arrival several times what drawing it does.
+            same = shown is not None and Content(shown[0]).cell_length == content.cell_length
+            self.query_one(selector, Static).update(content, layout=not same)
 
     def on_resize(self) -> None:
         self._fit_top_line()
@@ -371,8 +388,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if window.total is None:
             await self.mention_list.load_count()
         self.load_stats()
-        self._ready = True
+        ready, self._ready = self._ready, True
         self.update_status()
+        if not ready:
+            await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
 

@@ -17,6 +17,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem, OutboxState
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.queues import outbox_counts
 from scrm_tui.service.replies import ReplyRefused
 from scrm_tui.ui.screens.escalations import (
     Cell,
@@ -159,11 +160,13 @@ class OutboxScreen(QueueScreen[OutboxItem]):
                 gone = await self.inbox.outbox_items(GONE)
                 listing += [i for i in gone if str(i.id) in missing]
                 listing.sort(key=lambda i: i.id, reverse=True)
+        states = () if self.filter == "all" else WAITING
+        counts = await outbox_counts(self.inbox, states)
         now = self.inbox.now_ms()
         self.rows = {str(i.id): i for i in listing}
         self.table.sync([(str(i.id), self._cells(i, now)) for i in listing])
         self.loaded = True
-        self._show_status(listing)
+        self._show_status(listing, counts)
         self._show_detail()
 
     def _cells(self, item: OutboxItem, now: int) -> tuple[Cell, ...]:
@@ -178,10 +181,13 @@ class OutboxScreen(QueueScreen[OutboxItem]):
             (summary(item), muted),
         )
 
-    def _show_status(self, listing: list[OutboxItem]) -> None:
-        counts: dict[OutboxState, int] = {}
-        for item in listing:
-            counts[item.state] = counts.get(item.state, 0) + 1
+    def _show_status(self, listing: list[OutboxItem], stored: dict[str, int]) -> None:
+        """Counts of every item in the filter (not only those listed), and how many of
+        them the list leaves out when there are more than it reads."""
+        counts = {OutboxState(state): n for state, n in stored.items()}
+        for item in listing:  # gone out a moment ago, still shown in its new state
+            if self.filter != "all" and item.state in GONE:
+                counts[item.state] = counts.get(item.state, 0) + 1
         parts: list[str | tuple[str, str]] = [("Outbox", "bold")]
         shown = [
             (f"{counts[state]} {word}", "bold $text-error" if state is OutboxState.FAILED else "")
@@ -198,6 +204,9 @@ class OutboxScreen(QueueScreen[OutboxItem]):
             parts += [" · ", (text, style)]
         if not shown:
             parts.append(" · empty")
+        total = sum(counts.values())
+        if total > len(listing):
+            parts += [" · ", (f"newest {len(listing):,} of {total:,} shown", "bold $text-warning")]
         parts.append("  ")
         for key, name, label in (("1", "waiting", "waiting"), ("2", "all", "all")):
             chosen = name == self.filter

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
-from textual.widgets import Input, TextArea
-from textual.widgets.text_area import Edit, EditResult
+from textual.widgets import Input
 
 from scrm_tui.core import sanitize
 
@@ -38,16 +37,11 @@ class InertInput(_AltIsACommand, Input):
         return sanitize.editable(value, multiline=False)
 
 
-class InertTextArea(_AltIsACommand, TextArea):
-    """A text area: controls become visible symbols; newlines and tabs stay."""
+def __getattr__(name: str) -> Any:
+    # Textual's TextArea (and its document model) costs ~7 ms of CPU to import: only
+    # the forms that write text need it, not the inbox's first frame.
+    if name == "InertTextArea":
+        from scrm_tui.ui.widgets.inert_area import InertTextArea
 
-    def __init__(self, text: str = "", **kwargs: Any) -> None:
-        super().__init__(sanitize.editable(text, multiline=True), **kwargs)
-
-    def load_text(self, text: str) -> None:
-        super().load_text(sanitize.editable(text, multiline=True))
-
-    def edit(self, edit: Edit) -> EditResult:
-        # Every change (a key, a paste, insert, replace) is an Edit through here.
-        edit.text = sanitize.editable(edit.text, multiline=True)
-        return super().edit(edit)
+        return InertTextArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

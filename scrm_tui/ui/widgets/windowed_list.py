@@ -304,7 +304,13 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         # scrolling, which asks for the rows around the cursor: the new one.)
         self.set_reactive(WindowedList.cursor, cursor)
         self.scroll_to(y=new_top, animate=False, immediate=True)
-        window.trim(*self._wanted())
+        start, stop = self._wanted()
+        window.trim(start, stop)
+        if new_top > 0:
+            # What arrived above the view is counted (`unseen`), not held: however
+            # much piles up while the user reads, the window holds what is around the
+            # view, and `g` reads the newest again.
+            window.forget_above(start)
         self.refresh()
         self._need_rows()
         self._announce()  # only if the selection is a different row (a first one)
