@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Literal, Protocol, TypeVar
@@ -1069,6 +1069,14 @@ class CandidateIndex(Protocol):
         """Up to `cap` customers holding a word or key that starts with `prefix`."""
         ...
 
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        """Customers not indexed yet (a backlog being indexed in the background) with this
+        handle (on any network without `channel`) or e-mail, or a name that starts with
+        one of `names`: scored directly."""
+        ...
+
 
 class MemoryIndex:
     """Customers indexed in this process's memory: for tests, the bench's yardstick and
@@ -1162,6 +1170,28 @@ class MemoryIndex:
                 if len(found) >= cap:
                     return found
         return found
+
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        return {}  # every customer is indexed as it is added
+
+
+def prepared(customer: CustomerKey) -> _Entry:
+    """A customer prepared for scoring, as an index would hold them."""
+    return _entry(customer)
+
+
+def name_probes(display_name: str | None) -> list[str]:
+    """What a customer not indexed yet is looked up by: the author's name as written
+    and its first word (their names' starts, case aside)."""
+    if not display_name:
+        return []
+    words = clean_display_name(display_name[:_MAX_TEXT]).split()
+    words = [w for w in words if fold(w).strip(".") not in _HONORIFICS] or words
+    if not words:
+        return []
+    return list(dict.fromkeys([" ".join(words), words[0]]))
 
 
 def fuzzy_probes(word: str) -> set[str]:
@@ -1345,7 +1375,12 @@ class Matcher:
         lookup = _Lookup(self.index)
         ids = pool(author, lookup)
         ids.difference_update(exclude)
-        return self._decide(self._scored(author, lookup, self.index.entries(ids)))
+        entries = dict(self.index.entries(ids))
+        # Customers still waiting to be indexed, as they are now (an edited one's
+        # indexed entry is stale).
+        fresh = self.index.unindexed(channel, handle, name_probes(display_name))
+        entries.update((i, e) for i, e in fresh.items() if i not in exclude)
+        return self._decide(self._scored(author, lookup, entries))
 
     def _scored(
         self, author: _Author, lookup: _Lookup, entries: Mapping[int, _Entry]
@@ -1376,6 +1411,13 @@ class Matcher:
                 hits[i] += 1
         ranked = sorted(hits, key=lambda i: (-hits[i], i))
         return ranked[:cap]
+
+    def search_unindexed(self, text: str) -> list[int]:
+        """Customers not indexed yet whose name starts with `text`, or who hold it as a
+        handle or e-mail (case aside): a search while a backlog is indexed."""
+        text = text.strip()
+        found = self.index.unindexed("", text.lstrip("@"), [text], [text]) if text else {}
+        return sorted(found)
 
     # -- deciding ----------------------------------------------------------------------
 

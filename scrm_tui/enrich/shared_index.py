@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Set
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 
-from scrm_tui.enrich.matching import CustomerKey, IndexRows, _Entry, entry_from_json, index_rows
+from scrm_tui.enrich.matching import (
+    CustomerKey,
+    IndexRows,
+    _Entry,
+    entry_from_json,
+    index_rows,
+    prepared,
+)
 from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
 
 
@@ -68,3 +75,11 @@ class SharedIndex:
 
     def prefixed(self, prefix: str, cap: int) -> Set[int]:
         return self.reader.prefixed(prefix, cap)
+
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        if not self.reader.backlog():
+            return {}
+        found = self.reader.unindexed(channel, handle, emails, names)
+        return {r.id: prepared(customer_key(r)) for r in found}

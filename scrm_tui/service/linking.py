@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
@@ -33,7 +33,7 @@ from scrm_tui.store.linking import (
     MatchOutcome,
     Suggestion,
 )
-from scrm_tui.store.match_index import MatchIndexReader, MatchIndexStore
+from scrm_tui.store.match_index import IndexedCustomer, MatchIndexReader, MatchIndexStore
 
 __all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
 
@@ -54,6 +54,12 @@ _POOL_THRESHOLD = 5000
 _RECORD = 100
 # Customer search scores every customer up to this many; beyond, those the index picks.
 _SCAN_ALL = 20_000
+# A backlog of customers to index this small is indexed before matching (well under a
+# second); a bigger one (an import, an upgrade) in the background, by worker processes,
+# while matching looks the customers still waiting up directly.
+_INLINE = 500
+# Customers read and prepared at a time when the backlog is indexed, per worker.
+_INDEX_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -111,30 +117,67 @@ class Linker:
         self._updated = version[1]
         return self._cards
 
-    async def refresh_index(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+    async def refresh_index(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        pool: MatchPool | None = None,
+        on_page: Callable[[], Awaitable[None]] | None = None,
+    ) -> int:
         """Index the customers changed since last indexed (by anyone, in any process);
-        returns how many. Progress is (done, to do). Safe to run in several processes
-        at once: each page is written in one short transaction, and a customer changed
-        meanwhile stays marked for the next pass."""
+        returns how many. Progress is (done, to do). With a pool its workers prepare
+        the customers while this process writes the previous chunk. Safe to run in
+        several processes at once: each page is written in one short transaction, and
+        a customer changed meanwhile stays marked for the next pass. `on_page` runs
+        after each chunk (a lease renewed)."""
         total = await self.index.dirty_count()
-        done = after = 0
-        while marks := await self.index.dirty(_INDEX_PAGE, after):
-            after = marks[-1][0]
-            records = await self.index.records([c for _, c in marks])
-            if len(records) > _THREAD_THRESHOLD:
-                rows = await asyncio.to_thread(indexed_all, list(records.values()))
-            else:
-                rows = indexed_all(records.values())
-            await self.index.apply(marks, {r.customer_id: r for r in rows})
-            done += len(marks)
-            if on_progress is not None:
-                on_progress(done, max(total, done))
+        done = 0
+        chunk = _INDEX_CHUNK * (pool.workers if pool is not None else 1)
+        marks = await self.index.dirty(chunk)
+        preparing = asyncio.ensure_future(self._prepare(marks, pool))
+        try:
+            while marks:
+                rows = await preparing
+                current = marks
+                marks = await self.index.dirty(chunk, current[-1][0])
+                preparing = asyncio.ensure_future(self._prepare(marks, pool))
+                for start in range(0, len(current), _INDEX_PAGE):
+                    await self.index.apply(current[start : start + _INDEX_PAGE], rows)
+                    done += len(current[start : start + _INDEX_PAGE])
+                    if on_progress is not None:
+                        on_progress(done, max(total, done))
+                if on_page is not None:
+                    await on_page()
+        finally:
+            preparing.cancel()
         return done
 
+    async def _prepare(
+        self, marks: Sequence[tuple[int, int]], pool: MatchPool | None
+    ) -> dict[int, IndexedCustomer]:
+        """What the marked customers put in the index (none for those gone)."""
+        if not marks:
+            return {}
+        records = list((await self.index.records([c for _, c in marks])).values())
+        if pool is not None:
+            rows = await pool.indexed(records)
+        elif len(records) > _THREAD_THRESHOLD:
+            rows = await asyncio.to_thread(indexed_all, records)
+        else:
+            rows = indexed_all(records)
+        return {r.customer_id: r for r in rows}
+
+    async def backlog(self) -> int:
+        """Customers waiting to be indexed, counted up to just past what is indexed
+        inline (a bigger backlog is the background job's)."""
+        return await self.index.dirty_count(_INLINE + 1)
+
     async def matcher(self) -> Matcher:
-        """The matcher over the shared index, brought up to date first. Nothing is
-        built: the index is in the file, and the matcher reads it as it goes."""
-        await self.refresh_index()
+        """The matcher over the shared index. Nothing is built: the index is in the file,
+        and the matcher reads it as it goes. A small backlog is indexed first; a big one
+        is left to the background job (`catch_up`), and meanwhile the matcher looks up
+        the customers still waiting directly."""
+        if 0 < await self.backlog() <= _INLINE:
+            await self.refresh_index()
         if self._matcher is None:
             self._reader = MatchIndexReader(self.store.db.path)
             self._matcher = Matcher(thresholds=self.thresholds, index=SharedIndex(self._reader))
@@ -148,10 +191,6 @@ class Linker:
             self._reader = self._matcher = None
 
     # ---------------------------------------------------------------- matching
-
-    async def _match(self, authors: Sequence[AuthorInfo]) -> tuple[int, int]:
-        """(linked, suggested) among `authors`, stored."""
-        return await self._record(await self._decide(authors))
 
     async def _decide(
         self, authors: Sequence[AuthorInfo], pool: MatchPool | None = None
@@ -177,81 +216,116 @@ class Linker:
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
 
-    async def match_pending(self) -> int:
+    async def match_pending(self, pool: MatchPool | None = None) -> int:
         """Match every author not looked at yet; returns how many were linked.
 
-        Called after each stored batch. With no customers there is nothing to match
-        and the authors wait (an import matches them).
+        Called after each stored batch. With no customers there is nothing to match,
+        and while a big backlog of customers waits to be indexed a match could miss
+        one of them: either way the authors wait (`catch_up` matches them next).
         """
         async with self._lock:
+            if await self.backlog() > _INLINE:
+                return 0
             if not len(await self.matcher()):  # no customers: the authors wait
                 return 0
             linked = 0
             while authors := await self.store.unmatched(_PAGE):
-                linked += (await self._match(authors))[0]
+                linked += (await self._record(await self._decide(authors, pool)))[0]
             return linked
 
     async def rematch_owed(self) -> bool:
-        """An import's re-match of unlinked authors is not complete yet."""
-        return await self.store.pending_rematch() is not None
+        """Customers wait to be indexed in the background, or an import's re-match of
+        unlinked authors is not complete yet: `resume_rematch` owes work."""
+        return await self.backlog() > _INLINE or await self.store.pending_rematch() is not None
 
     async def resume_rematch(
-        self, on_progress: Callable[[int, int], None] | None = None
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_indexing: Callable[[int, int], None] | None = None,
     ) -> tuple[int, int] | None:
-        """Finish the re-match an import owes, from where it stopped; (linked, suggested).
+        """Catch up: index the backlog of customers (`on_indexing` sees (done, to do)),
+        finish the re-match an import owes, from where it stopped, and match the authors
+        that waited for the backlog; (linked, suggested).
 
-        Returns (0, 0) when none is owed, and None when another live process is doing
-        it (it holds the lease). Progress is (authors done, authors to do). Each page
-        is recorded as done once matched, so a kill costs at most that page.
+        Returns (0, 0) when nothing is owed, and None when another live process is doing
+        it (it holds the lease). Progress is (authors done, authors to do). Both steps
+        run in one worker process per core when big. Each page is recorded as done once
+        written, so a kill costs at most that page.
         """
-        if await self.store.pending_rematch() is None:
+        if not await self.rematch_owed():
             return 0, 0
         me = await take_work(self.leases, REMATCH_LEASE, self.now_ms(), REMATCH_TTL_MS)
         if me is None:
             return None
-        linked = suggested = done = 0
+        workers = min(os.cpu_count() or 1, 8)
         pool: MatchPool | None = None
         finished = False
+
+        async def renew() -> None:
+            await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
+
+        def pooled() -> MatchPool | None:
+            nonlocal pool
+            if pool is None and workers > 1:
+                pool = MatchPool(self.store.db.path, self.thresholds, workers)
+            return pool
+
         try:
-            while (owed := await self.store.pending_rematch()) is not None:
-                after = owed.after_id
-                total = done + await self.store.count_unlinked_after(after)
-                workers = min(os.cpu_count() or 1, 8)
-                if pool is None and total - done >= _POOL_THRESHOLD and workers > 1:
-                    await self.refresh_index()  # the workers read it as it is now
-                    pool = MatchPool(self.store.db.path, self.thresholds, workers)
-                current = True
-                authors = await self.store.unlinked_after(after, _PAGE)
-                deciding = asyncio.ensure_future(self._decide(authors, pool))
-                try:
-                    while current and authors:
-                        outcomes = await deciding
-                        after = authors[-1].id
-                        # The next page is matched while this one is written.
-                        authors = await self.store.unlinked_after(after, _PAGE)
-                        deciding = asyncio.ensure_future(self._decide(authors, pool))
-                        # The lock per page: this process's own new authors are
-                        # matched between pages rather than after the whole re-match.
-                        async with self._lock:
-                            page = await self._record(outcomes)
-                        linked, suggested = linked + page[0], suggested + page[1]
-                        done += len(outcomes)
-                        current = await self.store.advance_rematch(
-                            owed.generation, after, self.now_ms()
-                        )
-                        await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
-                        if on_progress is not None:
-                            on_progress(done, max(total, done))
-                finally:
-                    deciding.cancel()
-                if current and await self.store.finish_rematch(owed.generation):
-                    break
-                # A newer import owes a re-match from the first author: go again.
+            if await self.backlog() > _INLINE:
+                await self.refresh_index(on_indexing, pooled(), renew)
+            linked = suggested = 0
+            if await self.store.pending_rematch() is not None:
+                total = await self.store.count_unlinked_after(0)
+                linked, suggested = await self._rematch(
+                    pooled() if total >= _POOL_THRESHOLD else pool, renew, on_progress
+                )
+            # The authors that waited for the backlog (a re-match took most of them).
+            linked += await self.match_pending(pool)
             finished = True
         finally:
             if pool is not None:
                 pool.close(wait=finished)
             await self.leases.release(REMATCH_LEASE, me)
+        return linked, suggested
+
+    async def _rematch(
+        self,
+        pool: MatchPool | None,
+        renew: Callable[[], Awaitable[None]],
+        on_progress: Callable[[int, int], None] | None,
+    ) -> tuple[int, int]:
+        """The owed re-match of unlinked authors, a page at a time from where it stopped."""
+        linked = suggested = done = 0
+        while (owed := await self.store.pending_rematch()) is not None:
+            after = owed.after_id
+            total = done + await self.store.count_unlinked_after(after)
+            current = True
+            authors = await self.store.unlinked_after(after, _PAGE)
+            deciding = asyncio.ensure_future(self._decide(authors, pool))
+            try:
+                while current and authors:
+                    outcomes = await deciding
+                    after = authors[-1].id
+                    # The next page is matched while this one is written.
+                    authors = await self.store.unlinked_after(after, _PAGE)
+                    deciding = asyncio.ensure_future(self._decide(authors, pool))
+                    # The lock per page: this process's own new authors are
+                    # matched between pages rather than after the whole re-match.
+                    async with self._lock:
+                        page = await self._record(outcomes)
+                    linked, suggested = linked + page[0], suggested + page[1]
+                    done += len(outcomes)
+                    current = await self.store.advance_rematch(
+                        owed.generation, after, self.now_ms()
+                    )
+                    await renew()
+                    if on_progress is not None:
+                        on_progress(done, max(total, done))
+            finally:
+                deciding.cancel()
+            if current and await self.store.finish_rematch(owed.generation):
+                break
+            # A newer import owes a re-match from the first author: go again.
         return linked, suggested
 
     # ---------------------------------------------------------------- the link pane
@@ -295,12 +369,21 @@ class Linker:
             first = await self.store.customer_cards(await self.index.first_live(limit))
             return [SearchHit(card, 0.0) for card in first]
         matcher = await self.matcher()
-        if await asyncio.to_thread(len, matcher) <= _SCAN_ALL:
+        indexed = await self.index.population()
+        waiting = await self.backlog()
+        if indexed + waiting <= _SCAN_ALL and waiting <= _INLINE:
             cards = list((await self.cards()).values())
         else:
             ids = await asyncio.to_thread(matcher.search_pool, text)
-            cards = await self.store.customer_cards(ids)
+            if waiting:  # not indexed yet: found by name, handle or e-mail as typed
+                ids += await asyncio.to_thread(matcher.search_unindexed, text)
+            cards = await self.store.customer_cards(list(dict.fromkeys(ids)))
         return await asyncio.to_thread(self._search, text, cards, limit)
+
+    async def indexing(self) -> bool:
+        """Customers wait to be indexed in the background: a search may not find them
+        all until it is done (the search screen says so)."""
+        return await self.backlog() > _INLINE
 
     def _search(self, text: str, cards: list[CustomerCard], limit: int) -> list[SearchHit]:
         best: dict[int, float] = {}

@@ -10,9 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from scrm_tui.enrich.matching import Matcher, Thresholds
-from scrm_tui.enrich.shared_index import SharedIndex
+from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
 from scrm_tui.store.linking import AuthorInfo, MatchOutcome
-from scrm_tui.store.match_index import MatchIndexReader
+from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
 
 _matcher: Matcher | None = None  # this worker's, over its own read connection
 
@@ -80,6 +80,18 @@ class MatchPool:
             )
         )
         return [outcome for part in done for outcome in part]
+
+    async def indexed(self, records: Sequence[CustomerRecord]) -> list[IndexedCustomer]:
+        """What `records` put in the shared index, prepared in slices across the workers."""
+        loop = asyncio.get_running_loop()
+        size = max(1, -(-len(records) // self.workers))
+        done = await asyncio.gather(
+            *(
+                loop.run_in_executor(self._pool, indexed_all, list(records[i : i + size]))
+                for i in range(0, len(records), size)
+            )
+        )
+        return [row for part in done for row in part]
 
     def close(self, *, wait: bool = True) -> None:
         """End the workers: waiting for them after a finished job, not after a cancel."""

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import Channel
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 T = TypeVar("T")
 _CHUNK = 500  # parameters per IN (...): well under SQLite's limit
+_PER_NAME = 50  # not-yet-indexed customers a name (or its start) brings in, at most
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,74 @@ class MatchIndexReader:
         return found
 
     @_guarded
+    def backlog(self) -> bool:
+        """Some customers are marked and not indexed yet."""
+        return bool(list(self._conn.execute("SELECT 1 FROM match_dirty LIMIT 1")))
+
+    @_guarded
+    def unindexed(
+        self, channel: str, handle: str, emails: Collection[str], names: Collection[str]
+    ) -> list[CustomerRecord]:
+        """Live customers not indexed yet (a backlog being indexed) that hold this handle
+        (on any network without `channel`) or e-mail, or whose name starts with one of
+        `names` (case aside): each an indexed look-up of its own, so a match need not
+        wait for the backlog."""
+        ids: set[int] = set()
+        if not handle and not emails and not names:
+            return []
+        dirty = "AND {column} IN (SELECT customer_id FROM match_dirty)"
+        # A handle typed into a search may be on any network.
+        for network in (channel,) if channel else tuple(Channel) if handle else ():
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT customer_id FROM identities WHERE channel = ? AND handle_key = ? "
+                    + dirty.format(column="customer_id"),
+                    (str(network), handle_key(network, handle)),
+                )
+            )
+        for email in emails:
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT id FROM customers WHERE email = ? COLLATE NOCASE "
+                    + dirty.format(column="id"),
+                    (email,),
+                )
+            )
+        for name in names:
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT id FROM customers WHERE name >= ? COLLATE NOCASE "
+                    "AND name < ? COLLATE NOCASE " + dirty.format(column="id") + " LIMIT ?",
+                    (name, name + "\U0010ffff", _PER_NAME),
+                )
+            )
+        return self._records(sorted(ids)) if ids else []
+
+    def _records(self, ids: Sequence[int]) -> list[CustomerRecord]:
+        handles: dict[int, list[tuple[str, str]]] = {}
+        out: list[CustomerRecord] = []
+        for chunk in _chunks(ids):
+            marks = _marks(len(chunk))
+            for cid, channel, handle in self._conn.execute(
+                f"SELECT customer_id, channel, handle FROM identities "
+                f"WHERE customer_id IN ({marks}) ORDER BY id",
+                list(chunk),
+            ):
+                handles.setdefault(cid, []).append((channel, handle))
+            out.extend(
+                CustomerRecord(i, name, email, company, tuple(handles.get(i, ())))
+                for i, name, email, company in self._conn.execute(
+                    f"SELECT id, name, email, company FROM customers "
+                    f"WHERE id IN ({marks}) AND merged_into IS NULL",
+                    list(chunk),
+                )
+            )
+        return out
+
+    @_guarded
     def all_ids(self) -> list[int]:
         return [int(r[0]) for r in self._conn.execute("SELECT customer_id FROM match_entries")]
 
@@ -208,8 +279,17 @@ class MatchIndexStore:
         )
         return [int(r[0]) for r in rows]
 
-    async def dirty_count(self) -> int:
-        row = await fetch_one(self.db.reader, "SELECT count(*) FROM match_dirty")
+    async def dirty_count(self, cap: int | None = None) -> int:
+        """How many customers wait to be indexed; with `cap`, counted no further than
+        that (what a keystroke can afford at a million)."""
+        sql = "SELECT count(*) FROM match_dirty"
+        if cap is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM match_dirty LIMIT {int(cap)})"
+        row = await fetch_one(self.db.reader, sql)
+        return int(row[0]) if row else 0
+
+    async def population(self) -> int:
+        row = await fetch_one(self.db.reader, "SELECT n FROM match_population WHERE id = 1")
         return int(row[0]) if row else 0
 
     async def records(self, ids: Sequence[int]) -> dict[int, CustomerRecord]:
