@@ -369,14 +369,15 @@ def seed_database(path: Path, customers: list[CustomerKey]) -> float:
 
 
 def build_index(path: Path) -> float:
-    """The shared index built as the app builds it; returns the seconds taken."""
+    """The shared index built as the app builds it after an import or an upgrade (in the
+    background, one worker process per core); returns the seconds taken."""
     from scrm_tui.service.linking import Linker
     from scrm_tui.store.db import Database
 
     async def build() -> None:
         db = await Database.open(path)
         try:
-            await Linker(db, "bench", lambda: 0).refresh_index()
+            await Linker(db, "bench", lambda: 0).resume_rematch()
         finally:
             await db.close()
 

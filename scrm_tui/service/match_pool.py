@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from scrm_tui.enrich.matching import Matcher, Thresholds
@@ -48,11 +50,30 @@ def _decide_here(
     return decide(_matcher, authors, rejected)
 
 
+def _track_resources() -> None:
+    """Start multiprocessing's resource tracker with a real stderr to hand it: under the
+    TUI, sys.stderr is Textual's capture, whose file descriptor is not one, and starting
+    the tracker from a worker process's launch would fail."""
+    stderr = sys.stderr
+    try:
+        stderr.fileno()
+        usable = stderr.fileno() >= 0
+    except (OSError, ValueError, AttributeError):
+        usable = False
+    if not usable and sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = stderr
+
+
 class MatchPool:
     """`workers` processes matching pages of authors; close() ends them."""
 
     def __init__(self, path: Path, thresholds: Thresholds, workers: int) -> None:
         self.workers = workers
+        _track_resources()
         # spawn, not fork: the parent runs aiosqlite threads and an event loop.
         self._pool = ProcessPoolExecutor(
             workers,
