@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.linking import REMATCH_LEASE
+from scrm_tui.ui.screens.find_customer import FindCustomerScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 from tests.conftest import fixed_clock, mention
 from tests.killing import count, kill_and_check_group, running, scrm_command, wait_for
 from tests.replay import Replay, rss_feed
+from tests.test_customer_tui import options
 from tests.test_rematch import names
 from tests.tui import running as app_running
-from tests.tui import wait_until
+from tests.tui import static_text, wait_until
 
 N = 2000  # customers waiting: well past what is indexed before a match (500)
 WAITING = "SELECT count(*) FROM match_dirty"
@@ -148,3 +152,28 @@ def test_watch_indexes_customers_and_finishes_an_owed_rematch(tmp_path: Path) ->
     assert "re-matching authors: 100%, 1/1 authors" in out
     assert count(db, WAITING) == 0
     assert count(db, "SELECT count(*) FROM match_suggestions") > 0
+
+
+async def test_customer_search_finds_one_waiting_and_says_the_index_is_not_ready(
+    db_path: Path,
+) -> None:
+    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
+        await box.ingest([mention(1)])
+        # Another machine's process is indexing them (it holds the work's lease).
+        assert await box.linker.leases.acquire(
+            REMATCH_LEASE, "elsewhere:1", int(time.time() * 1000), 3_600_000
+        )
+    seed_customers(db_path)
+    who = names(N)[1700]
+    async with app_running(db_path, size=(100, 30)) as pilot:
+        await pilot.press("C")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, FindCustomerScreen))
+        await pilot.press(*who)
+        await wait_until(
+            pilot,
+            lambda: (
+                who in options(pilot)[0]
+                and "still being indexed" in static_text(pilot, "#find-message")
+            ),
+        )
+    assert count(db_path, WAITING) == N
