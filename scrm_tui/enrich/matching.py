@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Literal, Protocol, TypeVar
@@ -1069,6 +1070,10 @@ class CandidateIndex(Protocol):
         """Up to `cap` customers holding a word or key that starts with `prefix`."""
         ...
 
+    def remembering(self) -> AbstractContextManager[None]:
+        """Within: lookups repeated from one author to the next are read once (a batch)."""
+        ...
+
     def unindexed(
         self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
     ) -> Mapping[int, _Entry]:
@@ -1175,6 +1180,9 @@ class MemoryIndex:
         self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
     ) -> Mapping[int, _Entry]:
         return {}  # every customer is indexed as it is added
+
+    def remembering(self) -> AbstractContextManager[None]:
+        return nullcontext()  # in memory already
 
 
 def prepared(customer: CustomerKey) -> _Entry:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence, Set
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from scrm_tui.enrich.matching import (
     CustomerKey,
@@ -39,27 +41,78 @@ def indexed_all(records: Iterable[CustomerRecord]) -> list[IndexedCustomer]:
     return [indexed(r) for r in records]
 
 
+_MEMO_SETS = 256  # word groups whose holders a batch remembers (the common ones repeat)
+
+
+@dataclass
+class _Memo:
+    population: int | None = None
+    df: dict[str, int | None] = field(default_factory=dict)
+    holders: dict[frozenset[str], Set[int]] = field(default_factory=dict)
+    deleted: dict[frozenset[str], set[str]] = field(default_factory=dict)
+
+
 class SharedIndex:
     """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
     in memory: each customer scored is read back as the index stored it."""
 
     def __init__(self, reader: MatchIndexReader) -> None:
         self.reader = reader
+        self._memo: _Memo | None = None
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within: lookups that repeat from one author to the next (the holders of
+        common words, their weights) are read once. For a batch of authors matched
+        together: the index read at the start of the batch serves all of it."""
+        self._memo = _Memo()
+        try:
+            yield
+        finally:
+            self._memo = None
 
     def population(self) -> int:
-        return self.reader.population()
+        memo = self._memo
+        if memo is None:
+            return self.reader.population()
+        if memo.population is None:
+            memo.population = self.reader.population()
+        return memo.population
 
     def df(self, words: Collection[str]) -> Mapping[str, int]:
-        return self.reader.df(words)
+        memo = self._memo
+        if memo is None:
+            return self.reader.df(words)
+        new = [w for w in words if w not in memo.df]
+        if new:
+            found = self.reader.df(new)
+            memo.df.update((w, found.get(w)) for w in new)
+        return {w: n for w in words if (n := memo.df[w]) is not None}
 
     def holders(self, words: Collection[str]) -> Set[int]:
-        return self.reader.holders(words)
+        memo = self._memo
+        if memo is None:
+            return self.reader.holders(words)
+        key = frozenset(words)
+        found = memo.holders.get(key)
+        if found is None:
+            found = self.reader.holders(words)
+            if len(memo.holders) < _MEMO_SETS:
+                memo.holders[key] = found
+        return found
 
     def keyed(self, key: str) -> Set[int]:
         return self.reader.keyed(key)
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
-        return self.reader.deleted_to(probes)
+        memo = self._memo
+        if memo is None:
+            return self.reader.deleted_to(probes)
+        key = frozenset(probes)
+        found = memo.deleted.get(key)
+        if found is None:
+            found = memo.deleted[key] = self.reader.deleted_to(probes)
+        return set(found)
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}

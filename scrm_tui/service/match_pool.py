@@ -27,19 +27,21 @@ def _open(path: str, thresholds: Thresholds) -> None:
 def decide(
     matcher: Matcher, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
 ) -> list[MatchOutcome]:
-    """What the matcher makes of each author, rejected customers left out."""
+    """What the matcher makes of each author, rejected customers left out; the index's
+    lookups that repeat from author to author are read once for the batch."""
     outcomes = []
-    for author in authors:
-        result = matcher.match(
-            author.channel, author.handle, author.display_name, rejected.get(author.id, ())
-        )
-        outcomes.append(
-            MatchOutcome(
-                author.id,
-                result.decision,
-                tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
+    with matcher.index.remembering():
+        for author in authors:
+            result = matcher.match(
+                author.channel, author.handle, author.display_name, rejected.get(author.id, ())
             )
-        )
+            outcomes.append(
+                MatchOutcome(
+                    author.id,
+                    result.decision,
+                    tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
+                )
+            )
     return outcomes
 
 
