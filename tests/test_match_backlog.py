@@ -5,6 +5,7 @@ matched once it is done."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 import time
@@ -177,3 +178,30 @@ async def test_customer_search_finds_one_waiting_and_says_the_index_is_not_ready
             ),
         )
     assert count(db_path, WAITING) == N
+
+
+def test_a_killed_catch_up_leaves_no_worker_behind_and_the_next_run_finishes_it(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "scrm.db"
+    many = 20_000
+    asyncio.run(_schema(db))
+    seed_customers(db, many)
+    one = tmp_path / "one.csv"
+    one.write_text("id,name\nC-1,Ingrid Quist\n", encoding="utf-8")
+    indexed = "SELECT n FROM match_population"
+    command = scrm_command("--db", str(db), "customers", "import", str(one))
+    with running(command) as proc:
+        wait_for("indexing under way", lambda: count(db, indexed) > 0)
+        # Killed outright: its worker processes see it gone and end too.
+        kill_and_check_group(proc, signal.SIGKILL)
+    assert 0 < count(db, WAITING) < many + 1
+    with running(command) as proc:
+        assert proc.wait() == 0
+    assert count(db, WAITING) == 0
+    assert count(db, indexed) == many + 1
+
+
+async def _schema(db: Path) -> None:
+    async with await Inbox.open(db, "agent", fixed_clock):
+        pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -38,9 +39,12 @@ from scrm_tui.store.match_index import IndexedCustomer, MatchIndexReader, MatchI
 __all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
 
 _PAGE = 1000
-# Customers indexed per transaction: a few tens of ms of writing, so that other
-# processes' writes never wait long behind it.
+# Customers indexed per transaction: sized as it goes to take about _INDEX_WRITE_S
+# (a page of a big index writes more rows), so that other processes' writes never
+# wait long behind it.
 _INDEX_PAGE = 250
+_INDEX_PAGES = (10, 1000)
+_INDEX_WRITE_S = 0.03
 # One process re-matches at a time; it renews this lease after each page.
 REMATCH_LEASE = "rematch"
 REMATCH_TTL_MS = 120_000
@@ -71,6 +75,12 @@ class SearchHit:
 def _search_text(card: CustomerCard) -> str:
     handles = " ".join(handle for _, handle in card.handles)
     return " ".join(part for part in (card.name, card.email, card.company, handles) if part)
+
+
+def _page_for(page: int, took_s: float) -> int:
+    """The next page of customers to index, from how long this one's transaction took."""
+    wanted = page * _INDEX_WRITE_S / max(took_s, 1e-3)
+    return int(min(max(wanted, _INDEX_PAGES[0]), _INDEX_PAGES[1], page * 2))
 
 
 def default_customer_name(author: AuthorInfo) -> str:
@@ -131,6 +141,7 @@ class Linker:
         after each chunk (a lease renewed)."""
         total = await self.index.dirty_count()
         done = 0
+        page = _INDEX_PAGE
         chunk = _INDEX_CHUNK * (pool.workers if pool is not None else 1)
         marks = await self.index.dirty(chunk)
         preparing = asyncio.ensure_future(self._prepare(marks, pool))
@@ -140,9 +151,15 @@ class Linker:
                 current = marks
                 marks = await self.index.dirty(chunk, current[-1][0])
                 preparing = asyncio.ensure_future(self._prepare(marks, pool))
-                for start in range(0, len(current), _INDEX_PAGE):
-                    await self.index.apply(current[start : start + _INDEX_PAGE], rows)
-                    done += len(current[start : start + _INDEX_PAGE])
+                start = 0
+                while start < len(current):
+                    part = current[start : start + page]
+                    began = time.perf_counter()
+                    await self.index.apply(part, rows)
+                    took = time.perf_counter() - began
+                    page = _page_for(page, took)
+                    start += len(part)
+                    done += len(part)
                     if on_progress is not None:
                         on_progress(done, max(total, done))
                 if on_page is not None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
@@ -22,6 +25,15 @@ _matcher: Matcher | None = None  # this worker's, over its own read connection
 def _open(path: str, thresholds: Thresholds) -> None:
     global _matcher
     _matcher = Matcher(thresholds=thresholds, index=SharedIndex(MatchIndexReader(path)))
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """End this worker once the process that started it is gone (killed, not closed):
+    an idle worker would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def decide(
