@@ -1264,6 +1264,9 @@ def entry_json(entry: _Entry) -> str:
     )
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=20_000)
 def entry_from_json(customer_id: int, text: str) -> _Entry:
     """`entry_json` read back: enough to score (the index keys live in their tables).
@@ -1272,17 +1275,18 @@ def entry_from_json(customer_id: int, text: str) -> _Entry:
     names, alias, handles, email, forms, companies, name_text, spellings = json.loads(text)
     return _Entry(
         customer=CustomerKey(customer_id, name_text),
-        names=tuple(tuple(v) for v in names),
+        # map(tuple, ...): read back for every candidate scored, so the cheapest way.
+        names=tuple(map(tuple, names)),
         alias=tuple(alias),
-        handles=tuple((c, h) for c, h in handles),
+        handles=tuple(map(tuple, handles)),
         email=email,
-        forms=tuple((f, w) for f, w in forms),
+        forms=tuple(map(tuple, forms)),
         companies=tuple(companies),
-        name_words=frozenset(),
-        words=frozenset(),
-        keys=frozenset(),
+        name_words=_NOTHING,
+        words=_NOTHING,
+        keys=_NOTHING,
         text=name_text,
-        spellings=tuple((f, sp) for f, sp in spellings),
+        spellings=tuple(map(tuple, spellings)),
     )
 
 
