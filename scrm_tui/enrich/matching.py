@@ -546,6 +546,10 @@ _MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked c
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+# A word of the author's handle, not of their name, held by more customers than this
+# says nothing of who they are (a shared domain: `scale`, `example`) and reading its
+# holders would cost more than the whole match: it is left out.
+_COMMON_HANDLE_WORD = 20_000
 # A hostile or broken record (a 60,000-letter "name") must cost no more than a real one:
 # texts are cut to _MAX_TEXT characters, and only words of these lengths are looked up
 # one or two edits away (the lookup grows with the square of a word's length).
@@ -1074,6 +1078,10 @@ class CandidateIndex(Protocol):
         """Within: lookups repeated from one author to the next are read once (a batch)."""
         ...
 
+    def counted(self, words: Collection[str], cap: int) -> int:
+        """How many customers hold any of `words`, counted no further than cap + 1."""
+        ...
+
     def unindexed(
         self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
     ) -> Mapping[int, _Entry]:
@@ -1183,6 +1191,9 @@ class MemoryIndex:
 
     def remembering(self) -> AbstractContextManager[None]:
         return nullcontext()  # in memory already
+
+    def counted(self, words: Collection[str], cap: int) -> int:
+        return len(self.holders(words))
 
 
 def prepared(customer: CustomerKey) -> _Entry:
@@ -1455,7 +1466,12 @@ class Matcher:
             hits = self.index.keyed(key)
             keyed.update(hits if len(hits) <= _KEY_CAP else sorted(hits)[:_KEY_CAP])
         pool = set(keyed)
-        found = [(w, s) for w in self._author_words(author, lookup) if (s := self._slot(w, lookup))]
+        named = {w for variant in author.names for w in variant}
+        found = [
+            (w, s)
+            for w in self._author_words(author, lookup)
+            if (w in named or not self._too_common(w, lookup)) and (s := self._slot(w, lookup))
+        ]
         slots = [s for _, s in found]
         groups = {id(s): w for w, s in found}
         slots = list({id(s): s for s in slots}.values())
@@ -1466,8 +1482,13 @@ class Matcher:
             if len(first) <= _RARE:
                 pool.update(first)
         for slot in slots:
+            word = groups[id(slot)]
+            # The closest names among the holders of a handle's word ("fan") only when
+            # the author has no name: else their name's own words have been looked up.
+            if word not in named and author.names:
+                continue
             if len(slot) > _RARE and pool.isdisjoint(slot):
-                pool.update(self._closest(author, slot, groups[id(slot)], lookup))
+                pool.update(self._closest(author, slot, word, lookup))
         if not pool and not author.names:
             pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
@@ -1511,6 +1532,12 @@ class Matcher:
             # index holds the four-letter words this one is cut from (red -> reid, reed).
             matches.extend(self.index.deleted_to((word,)))
         return matches
+
+    def _too_common(self, word: str, lookup: _Lookup) -> bool:
+        """More than _COMMON_HANDLE_WORD customers hold `word` or a word near it."""
+        return self.index.counted(self._matches(word, lookup), _COMMON_HANDLE_WORD) > (
+            _COMMON_HANDLE_WORD
+        )
 
     def _slot(self, word: str, lookup: _Lookup) -> Set[int]:
         """Customers holding `word`, a nickname of it, or a name word one or two edits away."""

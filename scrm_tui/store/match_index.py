@@ -115,6 +115,22 @@ class MatchIndexReader:
         return {int(r[0]) for r in self._column(sql, words)}
 
     @_guarded
+    def counted(self, words: Collection[str], cap: int) -> int:
+        """Holders of `words` (with repeats), counted no further than cap + 1: a range
+        read of the index that stops there."""
+        if not words:
+            return 0
+        sql = "SELECT count(*) FROM (SELECT 1 FROM match_words WHERE word IN ({marks}) LIMIT ?)"
+        total = 0
+        for chunk in _chunks(list(words)):
+            left = cap + 1 - total
+            row = self._conn.execute(sql.format(marks=_marks(len(chunk))), [*chunk, left])
+            total += int(row.fetchone()[0])
+            if total > cap:
+                break
+        return total
+
+    @_guarded
     def keyed(self, key: str) -> set[int]:
         rows = self._conn.execute("SELECT customer_id FROM match_keys WHERE key = ?", (key,))
         return {int(r[0]) for r in rows}
