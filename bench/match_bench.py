@@ -4,6 +4,7 @@
     python bench/match_bench.py --quick   # 20k customers for speed, smaller samples
     python bench/match_bench.py --shared 100000 1000000   # the shared index in a database
     python bench/match_bench.py --upgrade /tmp/scrm-scale-me/scale-1000000-1000000-1000000.db
+    python bench/match_bench.py --rematch-cpu indexed.db --authors 250 --offset 1500
 
 `--shared N...`: seeds N customers (the eval's, then synthetic ones) straight into a
 scratch database outside the repository (bulk inserts; triggers mark them for the
@@ -659,6 +660,33 @@ def budgeted_rematch(path: Path, budget: float) -> str:
     )
 
 
+def rematch_cpu(path: Path, count: int, offset: int) -> None:
+    """CPU per author of the re-match's matching, in this one process: `count` unlinked
+    authors of the database from `offset`, in the batches a worker gets (125). CPU time,
+    not wall time, so that two trees compare on a busy machine: run it from each."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.service.match_pool import decide
+    from scrm_tui.store.linking import AuthorInfo
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        authors = [
+            AuthorInfo(i, c, h, d, None, None, None)
+            for i, c, h, d in conn.execute(
+                "SELECT id, channel, handle, display_name FROM authors "
+                "WHERE customer_id IS NULL ORDER BY id LIMIT ? OFFSET ?",
+                (count, offset),
+            )
+        ]
+    matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
+    decide(matcher, authors[:20], {})  # warm-up
+    start = time.process_time()
+    for first in range(0, len(authors), 125):
+        decide(matcher, authors[first : first + 125], {})
+    took = (time.process_time() - start) * 1000 / max(len(authors), 1)
+    print(f"re-match matching: {took:.2f} ms CPU per author (n={len(authors)}, from {offset})")
+
+
 def shared(counts: list[int], authors: int) -> None:
     people = make_match_eval.build_customers()
     for count in counts:
@@ -690,7 +718,13 @@ def main() -> None:
     parser.add_argument("--authors", type=int, default=100_000, help="to re-match (--shared)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--upgrade", type=Path, help="a copy of this database, upgraded")
+    parser.add_argument("--rematch-cpu", type=Path, help="CPU per author, this database")
+    parser.add_argument("--offset", type=int, default=0, help="first author (--rematch-cpu)")
     args = parser.parse_args()
+    if args.rematch_cpu:
+        count = 1000 if args.authors == 100_000 else args.authors
+        rematch_cpu(args.rematch_cpu, count, args.offset)
+        return
     if args.probe:
         probe(args.probe)
         return
