@@ -1045,8 +1045,9 @@ class CandidateIndex(Protocol):
         """Customers holding any of `words` (name, handle or e-mail words)."""
         ...
 
-    def keyed(self, key: str) -> Set[int]:
-        """Customers with this exact compact key (handle, e-mail, name spelling, company)."""
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        """Customers with this exact compact key (handle, e-mail, name spelling, company);
+        with `first`, no more than the first that many by id."""
         ...
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
@@ -1154,8 +1155,9 @@ class MemoryIndex:
             return sets[0]
         return set().union(*sets)
 
-    def keyed(self, key: str) -> Set[int]:
-        return self._keys.get(key)
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        found = self._keys.get(key)
+        return found if first is None or len(found) <= first else set(sorted(found)[:first])
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1463,8 +1465,7 @@ class Matcher:
         on, holders of rare words, and, when a common word stands alone, its closest names."""
         keyed: set[int] = set()
         for key in self._author_keys(author):
-            hits = self.index.keyed(key)
-            keyed.update(hits if len(hits) <= _KEY_CAP else sorted(hits)[:_KEY_CAP])
+            keyed.update(self.index.keyed(key, _KEY_CAP))
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
         found = [

@@ -106,8 +106,8 @@ class SharedIndex:
                 memo.holders[key] = found
         return found
 
-    def keyed(self, key: str) -> Set[int]:
-        return self.reader.keyed(key)
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        return self.reader.keyed(key, first)
 
     def counted(self, words: Collection[str], cap: int) -> int:
         memo = self._memo

@@ -131,8 +131,13 @@ class MatchIndexReader:
         return total
 
     @_guarded
-    def keyed(self, key: str) -> set[int]:
-        rows = self._conn.execute("SELECT customer_id FROM match_keys WHERE key = ?", (key,))
+    def keyed(self, key: str, first: int | None = None) -> set[int]:
+        """Holders of `key`; with `first`, only the first that many by id (a range read
+        of the primary key that stops there: a key held by thousands costs no more)."""
+        rows = self._conn.execute(
+            "SELECT customer_id FROM match_keys WHERE key = ? ORDER BY customer_id LIMIT ?",
+            (key, -1 if first is None else first),
+        )
         return {int(r[0]) for r in rows}
 
     @_guarded
