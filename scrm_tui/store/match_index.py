@@ -124,8 +124,8 @@ class MatchIndexReader:
         total = 0
         for chunk in _chunks(list(words)):
             left = cap + 1 - total
-            row = self._conn.execute(sql.format(marks=_marks(len(chunk))), [*chunk, left])
-            total += int(row.fetchone()[0])
+            [(n,)] = list(self._conn.execute(sql.format(marks=_marks(len(chunk))), [*chunk, left]))
+            total += int(n)
             if total > cap:
                 break
         return total
