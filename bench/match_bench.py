@@ -2,6 +2,16 @@
 
     python bench/match_bench.py           # the full run, a few minutes on 2 cores
     python bench/match_bench.py --quick   # 20k customers for speed, smaller samples
+    python bench/match_bench.py --shared 100000 1000000   # the shared index in a database
+    python bench/match_bench.py --upgrade /tmp/scrm-scale-me/scale-1000000-1000000-1000000.db
+    python bench/match_bench.py --rematch-cpu indexed.db --authors 250 --offset 1500
+
+`--shared N...`: seeds N customers (the eval's, then synthetic ones) straight into a
+scratch database outside the repository (bulk inserts; triggers mark them for the
+index), builds the shared index as the app would (Linker.refresh_index), then matches
+every eval author in a fresh process that only opens the file, and prints its p50/p99,
+its RSS, and recall against a full scan: a truth match() leaves out counts as lost when
+it scores (as a full scan would score it) into the top 3 match() shows.
 
 Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 customers
 `build_customers()` rebuilds. A positive (truth = a customer) counts for top-3 recall when
@@ -28,11 +38,17 @@ name over every customer name (WRatio, its default), timed in the same run.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import csv
 import gc
 import json
+import os
+import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -331,11 +347,393 @@ def speed(
 # --------------------------------------------------------------------------------------
 
 
+def seed_database(path: Path, customers: list[CustomerKey]) -> float:
+    """Customers straight into a new database in bulk; returns the seconds taken."""
+    from scrm_tui.core.handles import handle_key
+    from scrm_tui.store.db import Database
+
+    async def schema() -> None:
+        await (await Database.open(path)).close()
+
+    asyncio.run(schema())
+    start = time.perf_counter()
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO customers (id, name, email, company, created_ms, updated_ms) "
+            "VALUES (?, ?, ?, ?, 0, 0)",
+            [(c.id, c.name, c.email, c.company) for c in customers],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
+            "source, created_ms) VALUES (?, ?, ?, ?, 'bench', 0)",
+            [(c.id, ch, h, handle_key(ch, h)) for c in customers for ch, h in c.handles],  # type: ignore[arg-type]
+        )
+    return time.perf_counter() - start
+
+
+def build_index(path: Path) -> float:
+    """The shared index built as the app builds it after an import or an upgrade (in the
+    background, one worker process per core); returns the seconds taken."""
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    async def build() -> None:
+        db = await Database.open(path)
+        try:
+            await Linker(db, "bench", lambda: 0).resume_rematch()
+        finally:
+            await db.close()
+
+    start = time.perf_counter()
+    asyncio.run(build())
+    return time.perf_counter() - start
+
+
+def probe(path: Path) -> None:
+    """In a fresh process: match every eval author against the shared index only."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    before = rss_mb()
+    start = time.perf_counter()
+    matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
+    opened = (time.perf_counter() - start) * 1000
+    cases = load_eval()
+    for c in load_febrl()[1][:200]:
+        matcher.match(c.channel, c.handle, c.name)  # warm-up on other names
+    times, lost, positives = [], [], 0
+    for c in cases:
+        start = time.perf_counter()
+        result = matcher.match(c.channel, c.handle, c.name)
+        times.append((time.perf_counter() - start) * 1000)
+        if c.truth is None:
+            continue
+        positives += 1
+        ids = [x.customer_id for x in result.candidates]
+        if c.truth in ids:
+            continue
+        truth = matcher.score(c.channel, c.handle, c.name, c.truth)
+        shown = [x.score for x in result.candidates]
+        fits = truth is not None and truth.score >= matcher.thresholds.suggest
+        if truth is not None and fits and (len(shown) < 3 or truth.score > shown[-1]):
+            lost.append(f"{c.kind} {c.name!r} {c.handle!r} ({truth.score})")
+    print(
+        f"  opened in {opened:.1f} ms; match(): p50 {statistics.median(times):.2f} ms, "
+        f"p99 {percentile(times, 0.99):.2f} ms, max {max(times):.1f} ms (n={len(times)})"
+    )
+    print(f"  process RSS {rss_mb():.0f} MB (was {before:.0f} MB before opening the index)")
+    print(f"  recall vs a full scan: {positives - len(lost)}/{positives} truths kept")
+    for line in lost[:10]:
+        print(f"    lost: {line}")
+    print(search_per_keystroke(path, [c.name for c in cases if c.name][::40]))
+    print(f"  process RSS {rss_mb():.0f} MB after searching")
+
+
+def search_per_keystroke(path: Path, names: list[str]) -> str:
+    """Customer search (`C`) as typed: one search per prefix of each name, as the app asks."""
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    async def typing() -> list[float]:
+        db = await Database.open(path)
+        linker = Linker(db, "bench", lambda: 0)
+        times = []
+        try:
+            for name in names:
+                for end in range(1, len(name) + 1):
+                    start = time.perf_counter()
+                    await linker.search(name[:end])
+                    times.append((time.perf_counter() - start) * 1000)
+        finally:
+            linker.close()
+            await db.close()
+        return times
+
+    times = asyncio.run(typing())
+    return (
+        f"  customer search per keystroke: p50 {statistics.median(times):.1f} ms, "
+        f"p99 {percentile(times, 0.99):.1f} ms, max {max(times):.0f} ms "
+        f"(n={len(times)} prefixes of {len(names)} names)"
+    )
+
+
+def rematch(path: Path, people: list[make_match_eval.Person], count: int) -> str:
+    """`count` unlinked authors (customers' names with handles of their own, one in three
+    misspelt) owed a re-match, then Linker.resume_rematch as an import runs it."""
+    import random
+
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    rng = random.Random(7)
+    with sqlite3.connect(path) as conn:
+        rows = []
+        for n in range(count):
+            name = people[n % len(people)].name
+            if n % 3 == 0 and len(name) > 4:
+                i = rng.randrange(1, len(name) - 1)
+                name = name[:i] + name[i + 1 :]
+            rows.append(("mastodon", f"a{n}@example.social", f"a{n}@example.social", name))
+        conn.executemany(
+            "INSERT INTO authors (channel, handle, handle_key, display_name, profile_ms, "
+            "matched_ms) VALUES (?, ?, ?, ?, 0, 0)",
+            rows,
+        )
+        conn.execute(
+            "INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms) "
+            "VALUES ('rematch', 1, 0, 0, 0)"
+        )
+
+    async def run() -> tuple[float, tuple[int, int] | None]:
+        db = await Database.open(path)
+        linker = Linker(db, "bench", lambda: 0)
+        try:
+            start = time.perf_counter()
+            done = await linker.resume_rematch()
+            return time.perf_counter() - start, done
+        finally:
+            linker.close()
+            await db.close()
+
+    writer = Writer(path)
+    seconds, done = asyncio.run(run())
+    linked, suggested = done or (0, 0)
+    return (
+        f"  re-match of {count:,} unlinked authors: {seconds:.0f} s "
+        f"({count / seconds:,.0f} authors/s, {os.cpu_count()} cores); "
+        f"{linked:,} linked, {suggested:,} with suggestions; {writer.result()}"
+    )
+
+
+def upgrade(source: Path) -> None:
+    """A copy of a database from before the shared index (scale_bench's, schema 18 or
+    19) opened as an upgrade opens it: how long the migration takes, then customer
+    search and match() while the backlog of every customer waits to be indexed, the
+    background indexing (worker processes) and, once indexed, the probe's figures and
+    90 s of a re-match of the database's unlinked authors."""
+    import shutil
+
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.service.match_pool import decide
+    from scrm_tui.store.db import Database
+    from scrm_tui.store.linking import AuthorInfo
+
+    with tempfile.TemporaryDirectory(prefix="scrm-match-", dir=source.parent) as folder:
+        path = Path(folder) / "upgrade.db"
+        shutil.copyfile(source, path)
+        cases = load_eval()
+
+        async def waiting() -> None:
+            started = time.perf_counter()
+            db = await Database.open(path)
+            linker = Linker(db, "bench", lambda: 0)
+            try:
+                print(
+                    f"upgrade: migrated in {time.perf_counter() - started:.1f} s; "
+                    f"{await linker.index.dirty_count():,} customers marked to index"
+                )
+                names = [c.name for c in cases if c.name][::40]
+                times = []
+                for name in names:
+                    for end in range(1, len(name) + 1):
+                        start = time.perf_counter()
+                        await linker.search(name[:end])
+                        times.append((time.perf_counter() - start) * 1000)
+                print(
+                    f"  while none is indexed: customer search per keystroke p50 "
+                    f"{statistics.median(times):.1f} ms, p99 {percentile(times, 0.99):.1f} ms "
+                    f"(n={len(times)})"
+                )
+                matcher = await linker.matcher()
+                infos = [
+                    AuthorInfo(i, c.channel, c.handle, c.name, None, None, None)
+                    for i, c in enumerate(cases[:500])
+                ]
+                took = []
+                for info in infos:
+                    start = time.perf_counter()
+                    decide(matcher, [info], {})
+                    took.append((time.perf_counter() - start) * 1000)
+                print(
+                    f"  while none is indexed: match() p50 {statistics.median(took):.2f} ms, "
+                    f"p99 {percentile(took, 0.99):.2f} ms (n={len(took)})"
+                )
+                last = [0.0]
+
+                def shown(done: int, total: int) -> None:
+                    if time.perf_counter() - last[0] > 30 or done == total:
+                        last[0] = time.perf_counter()
+                        print(f"  indexing {done:,}/{total:,}", flush=True)
+
+                start = time.perf_counter()
+                writer = Writer(path)
+                await linker.resume_rematch(on_indexing=shown)
+                took_s = time.perf_counter() - start
+                count = await linker.index.population()
+                print(
+                    f"  indexed in the background in {took_s:.0f} s ({count / took_s:,.0f} "
+                    f"customers/s, {os.cpu_count()} cores); {writer.result()}"
+                )
+            finally:
+                linker.close()
+                await db.close()
+
+        asyncio.run(waiting())
+        subprocess.run(
+            [sys.executable, __file__, "--probe", str(path)],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        print(budgeted_rematch(path, 90.0))
+
+
+WRITER = """
+import os, sqlite3, statistics, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
+waits = []
+while not os.path.exists(sys.argv[2]):
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    waits.append((time.perf_counter() - start) * 1000)
+    conn.execute("COMMIT")
+    time.sleep(0.02)
+waits.sort()
+print(statistics.median(waits), waits[int(len(waits) * 0.99)], waits[-1], len(waits))
+"""
+
+
+class Writer:
+    """Another process taking the write lock every 20 ms while a job runs: how long each
+    waited for it (what `writes never wait more than 100 ms behind it` is about)."""
+
+    def __init__(self, path: Path) -> None:
+        self.stop = Path(f"{path}.writer-stop")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(self.stop)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def result(self) -> str:
+        self.stop.touch()
+        p50, p99, worst, n = (float(v) for v in self.proc.communicate()[0].split())
+        self.stop.unlink()
+        return (
+            f"another process's writes waited p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+            f"max {worst:.0f} ms (n={n:.0f})"
+        )
+
+
+def budgeted_rematch(path: Path, budget: float) -> str:
+    """`budget` seconds of the re-match an import owes, over the database's own unlinked
+    authors: its throughput, with both cores."""
+    from scrm_tui.service.linking import Linker
+    from scrm_tui.store.db import Database
+
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO pending_work (name, generation, since_ms, after_id, "
+            "updated_ms) VALUES ('rematch', 1, 0, 0, 0)"
+        )
+    progress = [0, 0]
+
+    async def run() -> float:
+        db = await Database.open(path)
+        linker = Linker(db, "bench", lambda: 0)
+        start = time.perf_counter()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    linker.resume_rematch(lambda d, t: progress.__setitem__(slice(None), [d, t])),
+                    budget,
+                )
+            return time.perf_counter() - start
+        finally:
+            linker.close()
+            await db.close()
+
+    writer = Writer(path)
+    seconds = asyncio.run(run())
+    return (
+        f"  re-match: {progress[0]:,} of {progress[1]:,} unlinked authors in {seconds:.0f} s "
+        f"({progress[0] / seconds:,.0f} authors/s, {os.cpu_count()} cores); {writer.result()}"
+    )
+
+
+def rematch_cpu(path: Path, count: int, offset: int) -> None:
+    """CPU per author of the re-match's matching, in this one process: `count` unlinked
+    authors of the database from `offset`, in the batches a worker gets (125). CPU time,
+    not wall time, so that two trees compare on a busy machine: run it from each."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.service.match_pool import decide
+    from scrm_tui.store.linking import AuthorInfo
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        authors = [
+            AuthorInfo(i, c, h, d, None, None, None)
+            for i, c, h, d in conn.execute(
+                "SELECT id, channel, handle, display_name FROM authors "
+                "WHERE customer_id IS NULL ORDER BY id LIMIT ? OFFSET ?",
+                (count, offset),
+            )
+        ]
+    matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
+    decide(matcher, authors[:20], {})  # warm-up
+    start = time.process_time()
+    for first in range(0, len(authors), 125):
+        decide(matcher, authors[first : first + 125], {})
+    took = (time.process_time() - start) * 1000 / max(len(authors), 1)
+    print(f"re-match matching: {took:.2f} ms CPU per author (n={len(authors)}, from {offset})")
+
+
+def shared(counts: list[int], authors: int) -> None:
+    people = make_match_eval.build_customers()
+    for count in counts:
+        with tempfile.TemporaryDirectory(prefix="scrm-match-") as folder:
+            path = Path(folder) / "bench.db"
+            customers = big_base(count, people)
+            seeded = seed_database(path, customers)
+            del customers
+            built = build_index(path)
+            size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 1e6
+            print(
+                f"shared index at {count:,} customers: seeded in {seeded:.0f} s, "
+                f"indexed in {built:.0f} s ({count / built:,.0f} customers/s), file {size:,.0f} MB"
+            )
+            subprocess.run(
+                [sys.executable, __file__, "--probe", str(path)],
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            if authors:
+                print(rematch(path, people, authors))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="20k customers, small samples")
     parser.add_argument("--customers", type=int, help="customer base for the speed run")
+    parser.add_argument("--shared", type=int, nargs="+", help="customer counts in a database")
+    parser.add_argument("--authors", type=int, default=100_000, help="to re-match (--shared)")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--upgrade", type=Path, help="a copy of this database, upgraded")
+    parser.add_argument("--rematch-cpu", type=Path, help="CPU per author, this database")
+    parser.add_argument("--offset", type=int, default=0, help="first author (--rematch-cpu)")
     args = parser.parse_args()
+    if args.rematch_cpu:
+        count = 1000 if args.authors == 100_000 else args.authors
+        rematch_cpu(args.rematch_cpu, count, args.offset)
+        return
+    if args.probe:
+        probe(args.probe)
+        return
+    if args.upgrade:
+        upgrade(args.upgrade)
+        return
+    if args.shared:
+        shared(args.shared, args.authors)
+        return
     quick = args.quick
     count = args.customers or (20_000 if quick else 100_000)
     agree_step, febrl_agree_step, brute_n = (10, 50, 100) if quick else (2, 10, 300)

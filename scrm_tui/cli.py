@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -673,10 +674,47 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
                 f"watching {len(specs)} sources as {collector.holder}; Ctrl+C stops",
                 file=sys.stderr,
             )
-            await collector.run(stop)
+            catching_up = asyncio.ensure_future(_catch_up_while_watching(inbox, say, stop))
+            try:
+                await collector.run(stop)
+            finally:
+                catching_up.cancel()
         if stop.is_set():
             print("scrm: stopped; the lease is free for another collector", file=sys.stderr)
     return EXIT_OK
+
+
+CATCH_UP_EVERY = 60.0  # seconds between a watch's looks for matching work owed
+
+
+async def _catch_up_while_watching(inbox: Any, say: Callable[[str], None], stop: Any) -> None:
+    """What a watch does besides polling: index customers an import or an upgrade left
+    waiting and finish an owed re-match, a line per tenth done; a cancel (Ctrl+C) stops
+    it between pages, and whoever comes next resumes it."""
+
+    def tenths(doing: str, unit: str) -> Callable[[int, int], None]:
+        said = [-1]
+
+        def show(done: int, total: int) -> None:
+            tenth = 10 * done // max(total, 1)
+            if tenth != said[0]:
+                said[0] = tenth
+                say(f"{doing}: {tenth * 10}%, {done:,}/{total:,} {unit}")
+
+        return show
+
+    while not stop.is_set():
+        if await inbox.linker.rematch_owed():
+            result = await inbox.linker.resume_rematch(
+                tenths("re-matching authors", "authors"),
+                tenths("indexing customers", "customers"),
+            )
+            if result is None:
+                say("matching: another process is indexing customers and re-matching authors")
+            elif any(result):
+                say(f"authors matched: {result[0]:,} linked, {result[1]:,} with suggestions")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), CATCH_UP_EVERY)
 
 
 async def _sources(db: Path, agent: str, config: Config) -> int:
@@ -940,18 +978,36 @@ def _progress(done: int, total: int) -> None:
     _bar("importing", done, total)
 
 
-def _rematching(done: int, total: int) -> None:
-    """The re-match after an import: `re-matching [###.....]  10% 1,000/10,000 authors`."""
-    _bar("re-matching", done, total, " authors")
+class _Bars:
+    """The catch-up's bars on a terminal, each on its own line under the one before:
+    `indexing [###.....]  10% 1,000/10,000 customers`, then `re-matching ... authors`."""
+
+    UNITS = {"indexing": " customers", "re-matching": " authors"}
+
+    def __init__(self, shown: str | None = None) -> None:
+        self.shown = shown  # the bar on the current line, if any
+
+    def bar(self, label: str) -> Callable[[int, int], None]:
+        def show(done: int, total: int) -> None:
+            if self.shown is not None and self.shown != label:
+                print(file=sys.stderr)
+            self.shown = label
+            _bar(label, done, total, self.UNITS[label])
+
+        return show
 
 
 async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
-    """Finish a re-match of authors that an import owes (one was interrupted)."""
+    """Index a backlog of customers and finish a re-match of authors that an import
+    owes (one was interrupted, or an upgrade marked every customer)."""
     if not await inbox.linker.rematch_owed():
         return 0, 0
-    print("scrm: finishing the re-match of authors an import left owed", file=sys.stderr)
-    done: tuple[int, int] | None = await inbox.linker.resume_rematch(_rematching if bar else None)
-    if bar:
+    print("scrm: indexing customers and re-matching authors left owed", file=sys.stderr)
+    bars = _Bars()
+    done: tuple[int, int] | None = await inbox.linker.resume_rematch(
+        bars.bar("re-matching") if bar else None, bars.bar("indexing") if bar else None
+    )
+    if bar and bars.shown is not None:
         print(file=sys.stderr)
     return done
 
@@ -984,15 +1040,7 @@ async def _import_customers(
             print("\r\x1b[K", end="", file=sys.stderr)  # clear the progress line first
         print(f"{shown}: {'' if error else 'warning: '}{problem}", file=sys.stderr)
 
-    rematch_shown = False
-
-    def on_rematch(done: int, total: int) -> None:
-        # Its own line, under the import's finished bar.
-        nonlocal rematch_shown
-        if not rematch_shown:
-            print(file=sys.stderr)
-            rematch_shown = True
-        _rematching(done, total)
+    bars = _Bars("importing")  # under the import's finished bar
 
     async with await Inbox.open(db, agent) as inbox:
         try:
@@ -1002,7 +1050,8 @@ async def _import_customers(
                 fmt,
                 on_problem=on_problem,
                 on_progress=_progress if bar else None,
-                on_rematch=on_rematch if bar else None,
+                on_rematch=bars.bar("re-matching") if bar else None,
+                on_indexing=bars.bar("indexing") if bar else None,
             )
         except FileProblem as problem:
             return _fail(str(problem))

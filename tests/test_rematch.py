@@ -4,6 +4,7 @@ and so do a later ingest and the app; its progress is shown."""
 
 from __future__ import annotations
 
+import resource
 import sqlite3
 from pathlib import Path
 
@@ -156,3 +157,21 @@ async def test_a_terminal_shows_the_rematch_with_its_own_progress_bar(
     screen = terminal.scrollback()
     assert "importing [##############################] 100% 2,500/2,500" in screen
     assert "re-matching [##############################] 100% 2,500/2,500 authors" in screen
+
+
+async def test_a_big_rematch_works_in_worker_processes_and_places_everyone(
+    tmp_path: Path,
+) -> None:
+    n = 6000  # above the pool's threshold: one worker process per core
+    db = tmp_path / "big.db"
+    await seed_authors(db, n)
+    customers = write_customers(tmp_path / "customers.csv", n)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    async with await Inbox.open(db, "agent", fixed_clock) as box:
+        progress: list[tuple[int, int]] = []
+        report = await import_customers(box, customers, on_rematch=lambda *p: progress.append(p))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert report.suggested == n and placed(db)[0] == n and owed(db) == 0
+    assert progress[0] == (1000, n) and progress[-1] == (n, n)
+    # The matching was done by other processes (this one only read and wrote).
+    assert after.ru_utime > before.ru_utime

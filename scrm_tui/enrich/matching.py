@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -544,6 +546,10 @@ _MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked c
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+# A word of the author's handle, not of their name, held by more customers than this
+# says nothing of who they are (a shared domain: `scale`, `example`) and reading its
+# holders would cost more than the whole match: it is left out.
+_COMMON_HANDLE_WORD = 20_000
 # A hostile or broken record (a 60,000-letter "name") must cost no more than a real one:
 # texts are cut to _MAX_TEXT characters, and only words of these lengths are looked up
 # one or two edits away (the lookup grows with the square of a word's length).
@@ -782,7 +788,7 @@ def _author(channel: str, handle: str, display_name: str | None) -> _Author:
 class _Scorer:
     """Scores one author against customers; caches what repeats across candidates."""
 
-    def __init__(self, author: _Author, df: Counter[str], population: int) -> None:
+    def __init__(self, author: _Author, df: Mapping[str, int], population: int) -> None:
         self.author = author
         self._df = df
         self._population = max(population, 1)
@@ -1023,25 +1029,79 @@ def _word_similarity(a: str, c: str) -> float:
 # --------------------------------------------------------------------------------------
 
 
-class Matcher:
-    """Customers indexed by name words, handle and e-mail keys, with a one-edit fuzzy lookup.
+class CandidateIndex(Protocol):
+    """Where the matcher finds candidates: its own memory, or tables every process shares
+    (SharedIndex). Lookups come in batches, so that one in the database is one query."""
 
-    `match()` gathers candidates from the index (never every customer), scores each with
-    `_Scorer`, links automatically only when sure, and suggests up to three otherwise.
-    """
+    def population(self) -> int:
+        """How many customers are indexed: word weights are taken over them."""
+        ...
 
-    def __init__(
-        self,
-        customers: Iterable[CustomerKey] = (),
-        thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    ) -> None:
-        self.thresholds = thresholds
+    def df(self, words: Collection[str]) -> Mapping[str, int]:
+        """Name word -> customers holding it, for those of `words` some customer holds."""
+        ...
+
+    def holders(self, words: Collection[str]) -> Set[int]:
+        """Customers holding any of `words` (name, handle or e-mail words)."""
+        ...
+
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        """Customers with this exact compact key (handle, e-mail, name spelling, company);
+        with `first`, no more than the first that many by id."""
+        ...
+
+    def deleted_to(self, probes: Collection[str]) -> set[str]:
+        """Name words that become one of `probes` with one letter taken out."""
+        ...
+
+    def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
+        """The prepared customers of these ids (those still indexed)."""
+        ...
+
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of every holder of `words`: for ranking the
+        holders of a common word."""
+        ...
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of these customers."""
+        ...
+
+    def all_ids(self) -> Iterable[int]:
+        """Every indexed customer: only for `scan()`, the yardstick."""
+        ...
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        """Up to `cap` customers holding a word or key that starts with `prefix`."""
+        ...
+
+    def remembering(self) -> AbstractContextManager[None]:
+        """Within: lookups repeated from one author to the next are read once (a batch)."""
+        ...
+
+    def counted(self, words: Collection[str], cap: int) -> int:
+        """How many customers hold any of `words`, counted no further than cap + 1."""
+        ...
+
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        """Customers not indexed yet (a backlog being indexed in the background) with this
+        handle (on any network without `channel`) or e-mail, or a name that starts with
+        one of `names`: scored directly."""
+        ...
+
+
+class MemoryIndex:
+    """Customers indexed in this process's memory: for tests, the bench's yardstick and
+    small files. Holds about 4 KB per customer; the app uses the shared one."""
+
+    def __init__(self, customers: Iterable[CustomerKey] = ()) -> None:
         self._entries: dict[int, _Entry] = {}
         self._words: _Postings[int] = _Postings()  # word -> customers
-        self._keys: _Postings[int] = (
-            _Postings()
-        )  # compact handle / e-mail / name / company -> customers
-        self._deletions: _Postings[str] = _Postings()  # name word minus one letter -> name words
+        # compact handle / e-mail / name / company -> customers
+        self._keys: _Postings[int] = _Postings()
+        self._deletions: _Postings[str] = _Postings()  # name word minus one letter -> words
         self._df: Counter[str] = Counter()  # name word -> customers with it in their name
         for customer in customers:
             self.add(customer)
@@ -1062,8 +1122,8 @@ class Matcher:
             self._words.add(word, customer.id)
         for word in entry.name_words:
             self._df[word] += 1
-            if self._df[word] == 1 and _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
-                for deleted in _deletions(word):
+            if self._df[word] == 1:
+                for deleted in fuzzy_probes(word):
                     self._deletions.add(deleted, word)
         for key in entry.keys:
             self._keys.add(key, customer.id)
@@ -1078,11 +1138,222 @@ class Matcher:
             self._df[word] -= 1
             if self._df[word] <= 0:
                 del self._df[word]
-                if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
-                    for deleted in _deletions(word):
-                        self._deletions.discard(deleted, word)
+                for deleted in fuzzy_probes(word):
+                    self._deletions.discard(deleted, word)
         for key in entry.keys:
             self._keys.discard(key, customer_id)
+
+    def population(self) -> int:
+        return len(self._entries)
+
+    def df(self, words: Collection[str]) -> Mapping[str, int]:
+        return {w: n for w in words if (n := self._df.get(w, 0))}
+
+    def holders(self, words: Collection[str]) -> Set[int]:
+        sets = [s for w in words if (s := self._words.get(w))]
+        if len(sets) == 1:
+            return sets[0]
+        return set().union(*sets)
+
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        found = self._keys.get(key)
+        return found if first is None or len(found) <= first else set(sorted(found)[:first])
+
+    def deleted_to(self, probes: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        for probe in probes:
+            found.update(self._deletions.get(probe))
+        return found
+
+    def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
+        return {i: e for i in ids if (e := self._entries.get(i)) is not None}
+
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        return self.texts_of(self.holders(words))
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        return [(i, e.text, handles_text(e)) for i in ids if (e := self._entries.get(i))]
+
+    def all_ids(self) -> Iterable[int]:
+        return self._entries.keys()
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        found: set[int] = set()
+        for postings in (self._words, self._keys):
+            for word in sorted(w for w in postings._map if w.startswith(prefix)):
+                found.update(postings.get(word))
+                if len(found) >= cap:
+                    return found
+        return found
+
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        return {}  # every customer is indexed as it is added
+
+    def remembering(self) -> AbstractContextManager[None]:
+        return nullcontext()  # in memory already
+
+    def counted(self, words: Collection[str], cap: int) -> int:
+        return len(self.holders(words))
+
+
+def prepared(customer: CustomerKey) -> _Entry:
+    """A customer prepared for scoring, as an index would hold them."""
+    return _entry(customer)
+
+
+def name_probes(display_name: str | None) -> list[str]:
+    """What a customer not indexed yet is looked up by: the author's name as written
+    and its first word (their names' starts, case aside)."""
+    if not display_name:
+        return []
+    words = clean_display_name(display_name[:_MAX_TEXT]).split()
+    words = [w for w in words if fold(w).strip(".") not in _HONORIFICS] or words
+    if not words:
+        return []
+    return list(dict.fromkeys([" ".join(words), words[0]]))
+
+
+def fuzzy_probes(word: str) -> set[str]:
+    """What a name word is found under one edit away: itself minus each letter (empty for
+    words too short or too long to search by edits)."""
+    if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
+        return _deletions(word)
+    return set()
+
+
+def handles_text(entry: _Entry) -> str:
+    """The customer's compact handles and e-mail, space-separated: what a handle is near."""
+    found = [h for _, h in entry.handles]
+    if entry.email:
+        found.append(entry.email)
+    return " ".join(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class IndexRows:
+    """What one customer puts in a shared index (store/match_index.py keeps them)."""
+
+    text: str
+    handles: str
+    entry: str  # entry_json
+    words: tuple[str, ...]
+    name_words: tuple[str, ...]
+    keys: tuple[str, ...]
+    probes: tuple[tuple[str, str], ...]  # (name word minus a letter, name word)
+
+
+def index_rows(customer: CustomerKey) -> IndexRows:
+    """The words, keys and fuzzy probes of one customer, as a shared index stores them."""
+    entry = _entry(customer)
+    return IndexRows(
+        text=entry.text,
+        handles=handles_text(entry),
+        entry=entry_json(entry),
+        words=tuple(sorted(entry.words)),
+        name_words=tuple(sorted(entry.name_words)),
+        keys=tuple(sorted(entry.keys)),
+        probes=tuple(sorted((p, w) for w in entry.name_words for p in fuzzy_probes(w))),
+    )
+
+
+def entry_json(entry: _Entry) -> str:
+    """What scoring needs of a prepared customer, as the shared index stores it: read
+    back in microseconds instead of preparing the customer again."""
+    return json.dumps(
+        [
+            entry.names,
+            entry.alias,
+            entry.handles,
+            entry.email,
+            entry.forms,
+            entry.companies,
+            entry.text,
+            entry.spellings,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=20_000)
+def entry_from_json(customer_id: int, text: str) -> _Entry:
+    """`entry_json` read back: enough to score (the index keys live in their tables).
+    The customers of common names come up again and again: the last 20,000 are kept,
+    keyed by what is stored, so an edited customer is read afresh."""
+    names, alias, handles, email, forms, companies, name_text, spellings = json.loads(text)
+    return _Entry(
+        customer=CustomerKey(customer_id, name_text),
+        # map(tuple, ...): read back for every candidate scored, so the cheapest way.
+        names=tuple(map(tuple, names)),
+        alias=tuple(alias),
+        handles=tuple(map(tuple, handles)),
+        email=email,
+        forms=tuple(map(tuple, forms)),
+        companies=tuple(companies),
+        name_words=_NOTHING,
+        words=_NOTHING,
+        keys=_NOTHING,
+        text=name_text,
+        spellings=tuple(map(tuple, spellings)),
+    )
+
+
+class _Lookup:
+    """One match()'s view of the index: document frequencies asked once, then remembered."""
+
+    def __init__(self, index: CandidateIndex) -> None:
+        self.index = index
+        self.df: dict[str, int] = {}
+        self._asked: set[str] = set()
+
+    def want(self, words: Iterable[str]) -> None:
+        new = {w for w in words if w not in self._asked}
+        if new:
+            self._asked |= new
+            self.df.update(self.index.df(new))
+
+    def known(self, word: str) -> bool:
+        self.want((word,))
+        return word in self.df
+
+
+class Matcher:
+    """Customers indexed by name words, handle and e-mail keys, with a one-edit fuzzy lookup.
+
+    `match()` gathers candidates from the index (never every customer), scores each with
+    `_Scorer`, links automatically only when sure, and suggests up to three otherwise.
+    The index is the matcher's own (MemoryIndex) unless one is given (SharedIndex).
+    """
+
+    def __init__(
+        self,
+        customers: Iterable[CustomerKey] = (),
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        index: CandidateIndex | None = None,
+    ) -> None:
+        self.thresholds = thresholds
+        self._memory = MemoryIndex(customers) if index is None else None
+        self.index: CandidateIndex = self._memory if self._memory is not None else index  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return self.index.population()
+
+    def __contains__(self, customer_id: object) -> bool:
+        return isinstance(customer_id, int) and bool(self.index.entries((customer_id,)))
+
+    def add(self, customer: CustomerKey) -> None:
+        """Insert or replace (same id) one customer (own index only)."""
+        assert self._memory is not None, "a shared index follows the customers table"
+        self._memory.add(customer)
+
+    def remove(self, customer_id: int) -> None:
+        assert self._memory is not None, "a shared index follows the customers table"
+        self._memory.remove(customer_id)
 
     def match(
         self,
@@ -1102,7 +1373,20 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """`match()` by brute force over every customer: the yardstick for the index's recall."""
-        return self._run(channel, handle, display_name, exclude, lambda _: self._entries.keys())
+        return self._run(
+            channel, handle, display_name, exclude, lambda _a, _l: set(self.index.all_ids())
+        )
+
+    def score(
+        self, channel: str, handle: str, display_name: str | None, customer_id: int
+    ) -> Candidate | None:
+        """How this author scores against one customer, as `match()` would score them."""
+        author = _author(channel, handle, display_name)
+        lookup = _Lookup(self.index)
+        entries = self.index.entries((customer_id,))
+        if customer_id not in entries:
+            return None
+        return self._scored(author, lookup, entries)[0]
 
     def _run(
         self,
@@ -1110,17 +1394,60 @@ class Matcher:
         handle: str,
         display_name: str | None,
         exclude: Collection[int],
-        pool: Callable[[_Author], Iterable[int]],
+        pool: Callable[[_Author, _Lookup], set[int]],
     ) -> MatchResult:
         author = _author(channel, handle, display_name)
-        scorer = _Scorer(author, self._df, len(self._entries))
-        return self._decide(scorer, (i for i in pool(author) if i not in exclude))
+        lookup = _Lookup(self.index)
+        ids = pool(author, lookup)
+        ids.difference_update(exclude)
+        entries = dict(self.index.entries(ids))
+        # Customers still waiting to be indexed, as they are now (an edited one's
+        # indexed entry is stale).
+        fresh = self.index.unindexed(channel, handle, name_probes(display_name))
+        entries.update((i, e) for i, e in fresh.items() if i not in exclude)
+        return self._decide(self._scored(author, lookup, entries))
+
+    def _scored(
+        self, author: _Author, lookup: _Lookup, entries: Mapping[int, _Entry]
+    ) -> list[Candidate]:
+        lookup.want(w for e in entries.values() for v in e.names for w in v)
+        lookup.want(w for e in entries.values() for w in e.alias)
+        lookup.want(w for v in author.names for w in v)
+        scorer = _Scorer(author, lookup.df, self.index.population())
+        return [scorer.score(entry) for entry in entries.values()]
+
+    def search_pool(self, text: str, cap: int = 300) -> list[int]:
+        """Customers worth showing for a search as typed, most promising first: those
+        holding the most of its words (typos forgiven), the last word as a prefix too,
+        and exact handle or e-mail keys first. Never more than `cap`."""
+        lookup = _Lookup(self.index)
+        words = _LETTERS.findall(fold(text))
+        hits: Counter[int] = Counter()
+        for key in {_compact(text), _letters(_compact(text))} - {""}:
+            for i in self.index.keyed(key):
+                hits[i] += 100
+        for n, word in enumerate(words):
+            found = (
+                set(self.index.holders(self._matches(word, lookup))) if len(word) >= 2 else set()
+            )
+            if n == len(words) - 1 and len(word) >= 2:
+                found |= self.index.prefixed(word, cap * 10)  # still being typed
+            for i in found:
+                hits[i] += 1
+        ranked = sorted(hits, key=lambda i: (-hits[i], i))
+        return ranked[:cap]
+
+    def search_unindexed(self, text: str) -> list[int]:
+        """Customers not indexed yet whose name starts with `text`, or who hold it as a
+        handle or e-mail (case aside): a search while a backlog is indexed."""
+        text = text.strip()
+        found = self.index.unindexed("", text.lstrip("@"), [text], [text]) if text else {}
+        return sorted(found)
 
     # -- deciding ----------------------------------------------------------------------
 
-    def _decide(self, scorer: _Scorer, ids: Iterable[int]) -> MatchResult:
+    def _decide(self, scored: list[Candidate]) -> MatchResult:
         limits = self.thresholds
-        scored = [scorer.score(self._entries[i]) for i in ids]
         scored.sort(key=lambda c: (-c.score, c.customer_id))
         shown = tuple(c for c in scored[:3] if c.score >= limits.suggest)
         if not shown:
@@ -1133,15 +1460,21 @@ class Matcher:
 
     # -- candidate generation ----------------------------------------------------------
 
-    def _candidates(self, author: _Author) -> set[int]:
+    def _candidates(self, author: _Author, lookup: _Lookup) -> set[int]:
         """Customers worth scoring: exact key hits, customers two of the author's words agree
         on, holders of rare words, and, when a common word stands alone, its closest names."""
         keyed: set[int] = set()
         for key in self._author_keys(author):
-            hits = self._keys.get(key)
-            keyed.update(hits if len(hits) <= _KEY_CAP else sorted(hits)[:_KEY_CAP])
+            keyed.update(self.index.keyed(key, _KEY_CAP))
         pool = set(keyed)
-        slots = [s for s in (self._slot(word) for word in self._author_words(author)) if s]
+        named = {w for variant in author.names for w in variant}
+        found = [
+            (w, s)
+            for w in self._author_words(author, lookup)
+            if (w in named or not self._too_common(w, lookup)) and (s := self._slot(w, lookup))
+        ]
+        slots = [s for _, s in found]
+        groups = {id(s): w for w, s in found}
         slots = list({id(s): s for s in slots}.values())
         for i, first in enumerate(slots):
             for second in slots[i + 1 :]:
@@ -1150,12 +1483,17 @@ class Matcher:
             if len(first) <= _RARE:
                 pool.update(first)
         for slot in slots:
+            word = groups[id(slot)]
+            # The closest names among the holders of a handle's word ("fan") only when
+            # the author has no name: else their name's own words have been looked up.
+            if word not in named and author.names:
+                continue
             if len(slot) > _RARE and pool.isdisjoint(slot):
-                pool.update(self._closest(author, slot))
+                pool.update(self._closest(author, slot, word, lookup))
         if not pool and not author.names:
-            pool = self._misspelt_run(author.handle_alpha)
+            pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
-            pool = self._coarse_top(pool, keyed, slots)
+            pool = self._coarse_top(author, pool, keyed, slots)
         return pool
 
     def _author_keys(self, author: _Author) -> set[str]:
@@ -1168,55 +1506,58 @@ class Matcher:
         keys.discard("")
         return keys
 
-    def _author_words(self, author: _Author) -> set[str]:
+    def _author_words(self, author: _Author, lookup: _Lookup) -> set[str]:
         """Words to look up: the display name's, the handle's, pieces of a run-together handle."""
         words = {w for variant in author.names for w in variant if len(w) >= 2}
         words.update(w for w in author.handle_words if len(w) >= 3)
         alpha = author.handle_alpha
         if len(alpha) >= 5:
             words.update((alpha, alpha[1:], alpha[:-1]))  # klindqvist, lindqvistk
-            for cut in range(2, len(alpha) - 2):
+            cuts = range(2, len(alpha) - 2)
+            lookup.want(alpha[:cut] for cut in cuts)
+            lookup.want(alpha[cut:] for cut in cuts)
+            for cut in cuts:
                 head, tail = alpha[:cut], alpha[cut:]
-                if head in self._df:
+                if head in lookup.df or tail in lookup.df:
                     words.add(tail)
                     words.add(head)
-                if tail in self._df:
-                    words.add(head)
-                    words.add(tail)
         return words
 
-    def _slot(self, word: str) -> Set[int]:
-        """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
+    def _matches(self, word: str, lookup: _Lookup) -> list[str]:
+        """`word`, its nicknames, and name words one or two edits away."""
         matches = [word, *nicknames(word)]
         if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
-            matches.extend(self._fuzzy(word))
+            matches.extend(self._fuzzy(word, lookup))
         elif len(word) == 3:
             # Too short to search by edits, but a letter may be missing: the deletion
             # index holds the four-letter words this one is cut from (red -> reid, reed).
-            matches.extend(self._deletions.get(word))
-        sets = [s for m in matches if (s := self._words.get(m))]
-        if len(sets) == 1:
-            return sets[0]
-        return set().union(*sets)
+            matches.extend(self.index.deleted_to((word,)))
+        return matches
 
-    def _fuzzy(self, word: str) -> Iterator[str]:
+    def _too_common(self, word: str, lookup: _Lookup) -> bool:
+        """More than _COMMON_HANDLE_WORD customers hold `word` or a word near it."""
+        return self.index.counted(self._matches(word, lookup), _COMMON_HANDLE_WORD) > (
+            _COMMON_HANDLE_WORD
+        )
+
+    def _slot(self, word: str, lookup: _Lookup) -> Set[int]:
+        """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
+        return self.index.holders(self._matches(word, lookup))
+
+    def _fuzzy(self, word: str, lookup: _Lookup) -> Iterator[str]:
         """Name words within one edit (two for long words), via the deletion index."""
         limit = 1 if len(word) < 7 else 2
-        seen = {word}
         probes = {word} | _deletions(word)
         if limit == 2:
             probes |= {d for first in _deletions(word) for d in _deletions(first)}
-        for probe in probes:
-            found = self._deletions.get(probe)
-            if probe in self._df:
-                found = found | {probe}
-            for other in found:
-                if other not in seen:
-                    seen.add(other)
-                    if OSA.distance(word, other, score_cutoff=limit) <= limit:
-                        yield other
+        lookup.want(probes)
+        found = self.index.deleted_to(probes) | {p for p in probes if p in lookup.df}
+        found.discard(word)
+        for other in sorted(found):
+            if OSA.distance(word, other, score_cutoff=limit) <= limit:
+                yield other
 
-    def _misspelt_run(self, alpha: str) -> set[int]:
+    def _misspelt_run(self, alpha: str, lookup: _Lookup) -> set[int]:
         """A handle that runs a name together with a typo in each part ("fharlespritchar"
         for charlespritchard): customers holding a word close to each side of some cut.
         Only tried when nothing else matched, so it costs nothing for most authors."""
@@ -1224,34 +1565,53 @@ class Matcher:
         for cut in range(4, len(alpha) - 3):
             sides = []
             for part in (alpha[:cut], alpha[cut:]):
-                words = [w for w in (part, *self._fuzzy(part)) if w in self._df]
-                holders = set().union(*(self._words.get(w) for w in words)) if words else set()
-                sides.append(holders)
+                near = [part, *self._fuzzy(part, lookup)]
+                lookup.want(near)
+                words = [w for w in near if w in lookup.df]
+                sides.append(self.index.holders(words) if words else set())
             if sides[0] and sides[1]:
                 found |= sides[0] & sides[1]
             if len(found) > _MAX_SCORED:
                 break
         return found
 
-    def _closest(self, author: _Author, slot: Set[int]) -> list[int]:
-        """The few customers in a big slot whose name is closest to the author's as a whole."""
+    def _closest(self, author: _Author, slot: Set[int], word: str, lookup: _Lookup) -> list[int]:
+        """The few customers in a big slot whose name (or, for an author with only a
+        handle, one of whose handles) is closest to the author's."""
+        ranked = self._by_closeness(author, self.index.texts(self._matches(word, lookup)))
+        return ranked[:_RESCUE]
+
+    def _by_closeness(self, author: _Author, texts: list[tuple[int, str, str]]) -> list[int]:
+        """Customers ordered by how close their name, or handles, are to the author's."""
         if author.names:
             query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
+            choices = [(i, text) for i, text, _ in texts]
         else:
             query, scorer = author.handle_alpha, fuzz.ratio
-        ids = list(slot)
-        texts = [self._entries[i].text for i in ids]
-        best = process.extract(query, texts, scorer=scorer, limit=_RESCUE)
-        return [ids[index] for _, _, index in best]
+            choices = [(i, h) for i, _, handles in texts for h in handles.split()]
+            choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
+        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=None)
+        return list(dict.fromkeys(choices[index][0] for _, _, index in best))
 
-    def _coarse_top(self, pool: set[int], keyed: set[int], slots: list[Set[int]]) -> set[int]:
-        """Keep the candidates that hold an exact key, then the most (and rarest) author words."""
-        population = max(len(self._entries), 1)
+    def _coarse_top(
+        self, author: _Author, pool: set[int], keyed: set[int], slots: list[Set[int]]
+    ) -> set[int]:
+        """Keep the candidates that hold an exact key, then the most (and rarest) author
+        words, and, of the others, the few with the closest names."""
+        population = max(self.index.population(), 1)
         weights = [math.log1p(population / len(s)) for s in slots]
 
-        def coarse(i: int) -> float:
-            hits = sum(w for s, w in zip(slots, weights, strict=True) if i in s)
-            return hits + (100.0 if i in keyed else 0.0)
-
-        ranked = sorted(pool, key=lambda i: (-coarse(i), i))
-        return set(ranked[:_MAX_SCORED])
+        coarse = dict.fromkeys(pool, 0.0)
+        for i in keyed & pool:
+            coarse[i] += 100.0
+        for slot, weight in zip(slots, weights, strict=True):
+            small, large = (slot, pool) if len(slot) < len(pool) else (pool, slot)
+            for i in small:
+                if i in large:
+                    coarse[i] += weight
+        ranked = sorted(pool, key=lambda i: (-coarse[i], i))
+        # The rest by closeness of name: many decoys share two words of a made-up handle
+        # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
+        kept = ranked[: _MAX_SCORED - _RESCUE]
+        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]))
+        return set(kept + closest[:_RESCUE])

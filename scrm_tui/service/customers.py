@@ -45,10 +45,12 @@ async def import_customers(
     on_problem: Callable[[RowProblem, bool], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_rematch: Callable[[int, int], None] | None = None,
+    on_indexing: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH,
 ) -> CustomerImportReport:
     """Import every good row (one transaction per batch); name every bad one; then
-    re-match the authors nobody could place, showing (done, total) to `on_rematch`.
+    index the new customers for matching (a big import: (done, total) to `on_indexing`)
+    and re-match the authors nobody could place, showing (done, total) to `on_rematch`.
 
     Each batch that changes customers commits, with them, that a re-match is owed; the
     re-match clears it when complete. So an import killed during its re-match finishes
@@ -96,7 +98,7 @@ async def import_customers(
         on_progress(total, total)
     # New names and handles: authors nobody could place before may fit now (and a
     # re-match an earlier import owes is finished too).
-    matched = await inbox.linker.resume_rematch(on_rematch)
+    matched = await inbox.linker.resume_rematch(on_rematch, on_indexing)
     if matched is None:
         report.rematch_elsewhere = True
     else:

@@ -108,6 +108,8 @@ class Inbox:
             await self._views.close()
         if self._search is not None:
             await self._search.db.close()
+        if self._linker is not None:  # made on first use: none to close otherwise
+            self._linker.close()
         await self.db.close()
 
     async def __aenter__(self) -> Inbox:

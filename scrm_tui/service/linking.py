@@ -1,7 +1,8 @@
 """Who an author is: match new authors to customers, and the link pane's actions.
 
-The matcher lives in memory, one per process, built from the customers table and
-rebuilt when that changes (another process may import customers). Each author is
+The matcher's candidate index lives in the database file, shared by every process
+(store/match_index.py): whoever matches first brings it up to date with the customers
+changed since, a page at a time, and no process holds a copy of the customers. Each author is
 matched once, when first stored; a customer import re-matches the unlinked ones. That
 re-match is owed in the database until it completes, so whichever process comes next
 (an import, an ingest, the app) finishes a re-match that a kill cut short.
@@ -10,14 +11,19 @@ re-match is owed in the database until it completes, so whichever process comes 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import os
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
-from scrm_tui.enrich.matching import CustomerKey, Matcher, Thresholds
+from scrm_tui.enrich.matching import Matcher, Thresholds
+from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
+from scrm_tui.service.match_pool import MatchPool, decide
 from scrm_tui.service.work_lease import take_work
+from scrm_tui.store.authors import record_suggestions
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
@@ -28,15 +34,36 @@ from scrm_tui.store.linking import (
     MatchOutcome,
     Suggestion,
 )
+from scrm_tui.store.match_index import IndexedCustomer, MatchIndexReader, MatchIndexStore
 
 __all__ = ["AuthorInfo", "CustomerCard", "Linker", "SearchHit", "Suggestion"]
 
 _PAGE = 1000
+# Customers indexed per transaction: sized as it goes to take about _INDEX_WRITE_S
+# (a page of a big index writes more rows), so that other processes' writes never
+# wait long behind it.
+_INDEX_PAGE = 250
+_INDEX_PAGES = (10, 1000)
+_INDEX_WRITE_S = 0.03
 # One process re-matches at a time; it renews this lease after each page.
 REMATCH_LEASE = "rematch"
 REMATCH_TTL_MS = 120_000
-# Above this many authors, matching runs in a thread so the UI keeps drawing.
+# Above this many customers, indexing runs in a thread so the UI keeps drawing.
 _THREAD_THRESHOLD = 16
+# A re-match of at least this many authors runs in one worker process per core (each
+# costs about a second to start).
+_POOL_THRESHOLD = 5000
+# Outcomes recorded per write transaction: tens of ms, so that other processes'
+# writes never wait long behind a re-match.
+_RECORD = 100
+# Customer search scores every customer up to this many; beyond, those the index picks.
+_SCAN_ALL = 20_000
+# A backlog of customers to index this small is indexed before matching (well under a
+# second); a bigger one (an import, an upgrade) in the background, by worker processes,
+# while matching looks the customers still waiting up directly.
+_INLINE = 500
+# Customers read and prepared at a time when the backlog is indexed, per worker.
+_INDEX_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -45,13 +72,15 @@ class SearchHit:
     score: float
 
 
-def _key(card: CustomerCard) -> CustomerKey:
-    return CustomerKey(card.id, card.name, card.email, card.company, card.handles)
-
-
 def _search_text(card: CustomerCard) -> str:
     handles = " ".join(handle for _, handle in card.handles)
     return " ".join(part for part in (card.name, card.email, card.company, handles) if part)
+
+
+def _page_for(page: int, took_s: float) -> int:
+    """The next page of customers to index, from how long this one's transaction took."""
+    wanted = page * _INDEX_WRITE_S / max(took_s, 1e-3)
+    return int(min(max(wanted, _INDEX_PAGES[0]), _INDEX_PAGES[1], page * 2))
 
 
 def default_customer_name(author: AuthorInfo) -> str:
@@ -70,14 +99,16 @@ class Linker:
         self.now_ms = now_ms
         self.thresholds = Thresholds()
         self._matcher: Matcher | None = None
+        self._reader: MatchIndexReader | None = None
+        self.index = MatchIndexStore(db)
         self._cards: dict[int, CustomerCard] = {}
         self._version: tuple[int, int, int] | None = None
         self._updated = 0  # newest customers.updated_ms already applied
         self._lock = asyncio.Lock()
 
     async def cards(self) -> dict[int, CustomerCard]:
-        """Every live customer, kept current: re-read in full the first time, then only
-        the customers changed since (anyone's import, link or merge touches updated_ms)."""
+        """Every live customer, kept current (customer search reads them): re-read in full
+        the first time, then only the customers changed since."""
         version = await self.store.customers_version()
         if version == self._version:
             return self._cards
@@ -87,124 +118,231 @@ class Linker:
             changed, gone = await self.store.changed_since(self._updated)
             if len(changed) + len(gone) > max(len(self._cards) // 5, 1000):
                 self._cards = {card.id: card for card in await self.store.customer_cards()}
-                self._matcher = None  # cheaper to build again than to patch
             else:
                 for customer_id in gone:
                     self._cards.pop(customer_id, None)
-                    if self._matcher is not None:
-                        self._matcher.remove(customer_id)
                 for card in changed:
                     self._cards[card.id] = card
-                    if self._matcher is not None:
-                        self._matcher.add(_key(card))
         self._version = version
         self._updated = version[1]
         return self._cards
 
-    async def matcher(self) -> Matcher:
-        """The matcher over the current customers, rebuilt only when they changed.
+    async def refresh_index(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        pool: MatchPool | None = None,
+        on_page: Callable[[], Awaitable[None]] | None = None,
+    ) -> int:
+        """Index the customers changed since last indexed (by anyone, in any process);
+        returns how many. Progress is (done, to do). With a pool its workers prepare
+        the customers while this process writes the previous chunk. Safe to run in
+        several processes at once: each page is written in one short transaction, and
+        a customer changed meanwhile stays marked for the next pass. `on_page` runs
+        after each chunk (a lease renewed)."""
+        total = await self.index.dirty_count()
+        done = 0
+        page = _INDEX_PAGE
+        chunk = _INDEX_CHUNK * (pool.workers if pool is not None else 1)
+        marks = await self.index.dirty(chunk)
+        preparing = asyncio.ensure_future(self._prepare(marks, pool))
+        try:
+            while marks:
+                rows = await preparing
+                current = marks
+                marks = await self.index.dirty(chunk, current[-1][0])
+                preparing = asyncio.ensure_future(self._prepare(marks, pool))
+                start = 0
+                while start < len(current):
+                    part = current[start : start + page]
+                    began = time.perf_counter()
+                    await self.index.apply(part, rows)
+                    took = time.perf_counter() - began
+                    page = _page_for(page, took)
+                    start += len(part)
+                    done += len(part)
+                    if on_progress is not None:
+                        on_progress(done, max(total, done))
+                if on_page is not None:
+                    await on_page()
+        finally:
+            preparing.cancel()
+        return done
 
-        Built on first need: about 4 KB per customer, so a process that never matches
-        (an agent's TUI reading stored suggestions) never pays for it.
-        """
-        cards = await self.cards()
+    async def _prepare(
+        self, marks: Sequence[tuple[int, int]], pool: MatchPool | None
+    ) -> dict[int, IndexedCustomer]:
+        """What the marked customers put in the index (none for those gone)."""
+        if not marks:
+            return {}
+        records = list((await self.index.records([c for _, c in marks])).values())
+        if pool is not None:
+            rows = await pool.indexed(records)
+        elif len(records) > _THREAD_THRESHOLD:
+            rows = await asyncio.to_thread(indexed_all, records)
+        else:
+            rows = indexed_all(records)
+        return {r.customer_id: r for r in rows}
+
+    async def backlog(self) -> int:
+        """Customers waiting to be indexed, counted up to just past what is indexed
+        inline (a bigger backlog is the background job's)."""
+        return await self.index.dirty_count(_INLINE + 1)
+
+    async def matcher(self) -> Matcher:
+        """The matcher over the shared index. Nothing is built: the index is in the file,
+        and the matcher reads it as it goes. A small backlog is indexed first; a big one
+        is left to the background job (`catch_up`), and meanwhile the matcher looks up
+        the customers still waiting directly."""
+        if 0 < await self.backlog() <= _INLINE:
+            await self.refresh_index()
         if self._matcher is None:
-            keys = [_key(card) for card in cards.values()]
-            if len(keys) > 2000:
-                self._matcher = await asyncio.to_thread(Matcher, keys, self.thresholds)
-            else:
-                self._matcher = Matcher(keys, self.thresholds)
+            self._reader = MatchIndexReader(self.store.db.path)
+            self._matcher = Matcher(thresholds=self.thresholds, index=SharedIndex(self._reader))
         self._matcher.thresholds = self.thresholds
         return self._matcher
 
+    def close(self) -> None:
+        """Close the index's read connection (the database closes the rest)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = self._matcher = None
+
     # ---------------------------------------------------------------- matching
 
-    def _decide(
-        self, matcher: Matcher, authors: Sequence[AuthorInfo], rejected: dict[int, set[int]]
+    async def _decide(
+        self, authors: Sequence[AuthorInfo], pool: MatchPool | None = None
     ) -> list[MatchOutcome]:
-        outcomes = []
-        for author in authors:
-            result = matcher.match(
-                author.channel, author.handle, author.display_name, rejected.get(author.id, ())
-            )
-            outcomes.append(
-                MatchOutcome(
-                    author.id,
-                    result.decision,
-                    tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
-                )
-            )
-        return outcomes
-
-    async def _match(self, authors: Sequence[AuthorInfo]) -> tuple[int, int]:
-        """(linked, suggested) among `authors`, stored."""
+        """What the matcher makes of `authors` (in the pool's processes when given)."""
+        if not authors:
+            return []
         matcher = await self.matcher()
         rejected = await self.store.rejections([a.id for a in authors])
-        if len(authors) > _THREAD_THRESHOLD:
-            outcomes = await asyncio.to_thread(self._decide, matcher, authors, rejected)
-        else:
-            outcomes = self._decide(matcher, authors, rejected)
-        linked = await self.store.record_matches(outcomes, self.now_ms())
+        if pool is not None:
+            return await pool.decide(authors, rejected)
+        # In a thread even for one author: the index is read from the disk.
+        return await asyncio.to_thread(decide, matcher, authors, rejected)
+
+    async def _record(self, outcomes: Sequence[MatchOutcome]) -> tuple[int, int]:
+        """Store outcomes, _RECORD to a transaction; (linked, suggested)."""
+        linked = 0
+        for start in range(0, len(outcomes), _RECORD):
+            part = outcomes[start : start + _RECORD]
+            autos = await record_suggestions(self.store.db, part, self.now_ms())
+            if autos:
+                linked += await self.store.record_matches(autos, self.now_ms())
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
 
-    async def match_pending(self) -> int:
+    async def match_pending(self, pool: MatchPool | None = None) -> int:
         """Match every author not looked at yet; returns how many were linked.
 
-        Called after each stored batch. With no customers there is nothing to match
-        and the authors wait (an import matches them).
+        Called after each stored batch. With no customers there is nothing to match,
+        and while a big backlog of customers waits to be indexed a match could miss
+        one of them: either way the authors wait (`catch_up` matches them next).
         """
         async with self._lock:
-            if not await self.cards():  # the same query also refreshes what changed
+            if await self.backlog() > _INLINE:
+                return 0
+            if not len(await self.matcher()):  # no customers: the authors wait
                 return 0
             linked = 0
             while authors := await self.store.unmatched(_PAGE):
-                linked += (await self._match(authors))[0]
+                linked += (await self._record(await self._decide(authors, pool)))[0]
             return linked
 
     async def rematch_owed(self) -> bool:
-        """An import's re-match of unlinked authors is not complete yet."""
-        return await self.store.pending_rematch() is not None
+        """Customers wait to be indexed in the background, or an import's re-match of
+        unlinked authors is not complete yet: `resume_rematch` owes work."""
+        return await self.backlog() > _INLINE or await self.store.pending_rematch() is not None
 
     async def resume_rematch(
-        self, on_progress: Callable[[int, int], None] | None = None
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_indexing: Callable[[int, int], None] | None = None,
     ) -> tuple[int, int] | None:
-        """Finish the re-match an import owes, from where it stopped; (linked, suggested).
+        """Catch up: index the backlog of customers (`on_indexing` sees (done, to do)),
+        finish the re-match an import owes, from where it stopped, and match the authors
+        that waited for the backlog; (linked, suggested).
 
-        Returns (0, 0) when none is owed, and None when another live process is doing
-        it (it holds the lease). Progress is (authors done, authors to do). Each page
-        is recorded as done once matched, so a kill costs at most that page.
+        Returns (0, 0) when nothing is owed, and None when another live process is doing
+        it (it holds the lease). Progress is (authors done, authors to do). Both steps
+        run in one worker process per core when big. Each page is recorded as done once
+        written, so a kill costs at most that page.
         """
-        if await self.store.pending_rematch() is None:
+        if not await self.rematch_owed():
             return 0, 0
         me = await take_work(self.leases, REMATCH_LEASE, self.now_ms(), REMATCH_TTL_MS)
         if me is None:
             return None
-        linked = suggested = done = 0
+        workers = min(os.cpu_count() or 1, 8)
+        pool: MatchPool | None = None
+        finished = False
+
+        async def renew() -> None:
+            await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
+
+        def pooled() -> MatchPool | None:
+            nonlocal pool
+            if pool is None and workers > 1:
+                pool = MatchPool(self.store.db.path, self.thresholds, workers)
+            return pool
+
         try:
-            while (owed := await self.store.pending_rematch()) is not None:
-                after = owed.after_id
-                total = done + await self.store.count_unlinked_after(after)
-                current = True
-                while current and (authors := await self.store.unlinked_after(after, _PAGE)):
+            if await self.backlog() > _INLINE:
+                await self.refresh_index(on_indexing, pooled(), renew)
+            linked = suggested = 0
+            if await self.store.pending_rematch() is not None:
+                total = await self.store.count_unlinked_after(0)
+                linked, suggested = await self._rematch(
+                    pooled() if total >= _POOL_THRESHOLD else pool, renew, on_progress
+                )
+            # The authors that waited for the backlog (a re-match took most of them).
+            linked += await self.match_pending(pool)
+            finished = True
+        finally:
+            if pool is not None:
+                pool.close(wait=finished)
+            await self.leases.release(REMATCH_LEASE, me)
+        return linked, suggested
+
+    async def _rematch(
+        self,
+        pool: MatchPool | None,
+        renew: Callable[[], Awaitable[None]],
+        on_progress: Callable[[int, int], None] | None,
+    ) -> tuple[int, int]:
+        """The owed re-match of unlinked authors, a page at a time from where it stopped."""
+        linked = suggested = done = 0
+        while (owed := await self.store.pending_rematch()) is not None:
+            after = owed.after_id
+            total = done + await self.store.count_unlinked_after(after)
+            current = True
+            authors = await self.store.unlinked_after(after, _PAGE)
+            deciding = asyncio.ensure_future(self._decide(authors, pool))
+            try:
+                while current and authors:
+                    outcomes = await deciding
                     after = authors[-1].id
-                    # The lock per page: this process's own new authors are matched
-                    # between pages rather than after the whole re-match.
+                    # The next page is matched while this one is written.
+                    authors = await self.store.unlinked_after(after, _PAGE)
+                    deciding = asyncio.ensure_future(self._decide(authors, pool))
+                    # The lock per page: this process's own new authors are
+                    # matched between pages rather than after the whole re-match.
                     async with self._lock:
-                        page = await self._match(authors)
+                        page = await self._record(outcomes)
                     linked, suggested = linked + page[0], suggested + page[1]
-                    done += len(authors)
+                    done += len(outcomes)
                     current = await self.store.advance_rematch(
                         owed.generation, after, self.now_ms()
                     )
-                    await self.leases.renew(REMATCH_LEASE, me, self.now_ms(), REMATCH_TTL_MS)
+                    await renew()
                     if on_progress is not None:
                         on_progress(done, max(total, done))
-                if current and await self.store.finish_rematch(owed.generation):
-                    break
-                # A newer import owes a re-match from the first author: go again.
-        finally:
-            await self.leases.release(REMATCH_LEASE, me)
+            finally:
+                deciding.cancel()
+            if current and await self.store.finish_rematch(owed.generation):
+                break
+            # A newer import owes a re-match from the first author: go again.
         return linked, suggested
 
     # ---------------------------------------------------------------- the link pane
@@ -221,11 +359,17 @@ class Linker:
         rejected = (await self.store.rejections([author.id])).get(author.id, set())
         if author.customer_id is not None:
             rejected = rejected | {author.customer_id}
-        result = matcher.match(author.channel, author.handle, author.display_name, rejected)
+        result = await asyncio.to_thread(
+            matcher.match, author.channel, author.handle, author.display_name, rejected
+        )
+        cards = {
+            card.id: card
+            for card in await self.store.customer_cards([c.customer_id for c in result.candidates])
+        }
         return [
-            Suggestion(self._cards[c.customer_id], c.score, c.fields)
+            Suggestion(cards[c.customer_id], c.score, c.fields)
             for c in result.candidates
-            if c.customer_id in self._cards
+            if c.customer_id in cards
         ]
 
     async def search(self, text: str, limit: int = 20) -> list[SearchHit]:
@@ -233,12 +377,30 @@ class Linker:
 
         Each field is scored on its own and a customer counts by their best field, so
         "Amelia MacLeod" finds her by name before anyone whose e-mail shares a word.
+        Up to _SCAN_ALL customers every one is scored; beyond, the shared index picks
+        the few hundred worth scoring (words, typos, the last word as a prefix), so a
+        keystroke costs the same at a million customers.
         """
         text = text.strip()
-        cards = list((await self.cards()).values())
         if not text:
-            return [SearchHit(card, 0.0) for card in cards[:limit]]
+            first = await self.store.customer_cards(await self.index.first_live(limit))
+            return [SearchHit(card, 0.0) for card in first]
+        matcher = await self.matcher()
+        indexed = await self.index.population()
+        waiting = await self.backlog()
+        if indexed + waiting <= _SCAN_ALL and waiting <= _INLINE:
+            cards = list((await self.cards()).values())
+        else:
+            ids = await asyncio.to_thread(matcher.search_pool, text)
+            if waiting:  # not indexed yet: found by name, handle or e-mail as typed
+                ids += await asyncio.to_thread(matcher.search_unindexed, text)
+            cards = await self.store.customer_cards(list(dict.fromkeys(ids)))
         return await asyncio.to_thread(self._search, text, cards, limit)
+
+    async def indexing(self) -> bool:
+        """Customers wait to be indexed in the background: a search may not find them
+        all until it is done (the search screen says so)."""
+        return await self.backlog() > _INLINE
 
     def _search(self, text: str, cards: list[CustomerCard], limit: int) -> list[SearchHit]:
         best: dict[int, float] = {}
@@ -265,7 +427,8 @@ class Linker:
                 owner = owners[index]
                 best[owner] = max(best.get(owner, 0.0), score * weight)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [SearchHit(self._cards[i], score) for i, score in ranked]
+        by_id = {card.id: card for card in cards}
+        return [SearchHit(by_id[i], score) for i, score in ranked]
 
     async def card(self, customer_id: int) -> CustomerCard | None:
         found = await self.store.customer_cards([customer_id])

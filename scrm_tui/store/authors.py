@@ -12,6 +12,7 @@ here: it is read from `mentions` through the (author_id, created_ms) index.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,7 +20,8 @@ from dataclasses import dataclass, replace
 import aiosqlite
 
 from scrm_tui.core.models import NewMention
-from scrm_tui.store.db import fetch_all
+from scrm_tui.store.db import Database, fetch_all
+from scrm_tui.store.linking import MatchOutcome
 
 AuthorKey = tuple[str, str]  # (channel, handle_key)
 _CHUNK = 400  # pairs per VALUES list: 800 parameters stays far below SQLite's limit
@@ -201,3 +203,50 @@ async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
             """,
             chunk,
         )
+
+
+async def record_suggestions(
+    db: Database, outcomes: Sequence[MatchOutcome], now_ms: int
+) -> list[MatchOutcome]:
+    """Store the matcher's suggestions (or that it found none) for many unlinked authors in
+    one short transaction of a few statements, as LinkStore.record_matches would one by
+    one; an author someone linked meanwhile is left alone. Returns the automatic links,
+    which go through record_matches (each is logged with what undo needs)."""
+    autos = [o for o in outcomes if o.decision == "auto"]
+    rest = {o.author_id: o for o in outcomes if o.decision != "auto"}
+    if not rest:
+        return autos
+    async with db.transaction() as conn:
+        marks = ",".join("?" * len(rest))
+        states = {
+            author_id: state
+            for author_id, state in await fetch_all(
+                conn,
+                f"SELECT id, match_state FROM authors WHERE id IN ({marks}) "
+                "AND customer_id IS NULL",
+                list(rest),
+            )
+        }
+        await conn.execute(
+            f"DELETE FROM match_suggestions WHERE author_id IN ({','.join('?' * len(states))})",
+            list(states),
+        )
+        await conn.executemany(
+            "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (author_id, cid, rank, score, json.dumps(list(fields)))
+                for author_id in states
+                for rank, (cid, score, fields) in enumerate(rest[author_id].candidates)
+            ],
+        )
+        updates = []
+        for author_id, before in states.items():
+            state = "suggested" if rest[author_id].candidates else before
+            if state not in (None, "suggested", "rejected"):
+                state = None
+            updates.append((state, now_ms, author_id))
+        await conn.executemany(
+            "UPDATE authors SET match_state = ?, matched_ms = ? WHERE id = ?", updates
+        )
+    return autos

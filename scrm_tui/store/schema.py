@@ -832,6 +832,91 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        21,
+        [
+            # The matcher's candidate index, kept in the file so that every process shares
+            # it and none holds a copy of the customers (store/match_index.py). Filled by
+            # whichever process matches next, from `match_dirty`: triggers mark each
+            # customer whose name, e-mail, company, merge or identities change, by any
+            # code; AUTOINCREMENT so that a customer marked again while being indexed
+            # keeps a newer mark (no id is reused).
+            """
+            CREATE TABLE match_dirty (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer_id INTEGER NOT NULL UNIQUE
+            )
+            """,
+            "INSERT INTO match_dirty (customer_id) SELECT id FROM customers ORDER BY id",
+            # What each indexed customer put in: removed when it changes; `text` (the
+            # folded name) and `handles` rank the holders of a common word when
+            # nothing else fits.
+            """
+            CREATE TABLE match_entries (
+                customer_id INTEGER PRIMARY KEY,
+                text TEXT NOT NULL,
+                handles TEXT NOT NULL,
+                entry TEXT NOT NULL,
+                words TEXT NOT NULL,
+                name_words TEXT NOT NULL,
+                keys TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE match_words (
+                word TEXT NOT NULL,
+                customer_id INTEGER NOT NULL,
+                PRIMARY KEY (word, customer_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE match_keys (
+                key TEXT NOT NULL,
+                customer_id INTEGER NOT NULL,
+                PRIMARY KEY (key, customer_id)
+            ) WITHOUT ROWID
+            """,
+            # Name word -> customers with it in their name (rare words weigh more), and
+            # name word minus one letter -> the word, for the one- and two-edit lookup.
+            "CREATE TABLE match_df (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+            """
+            CREATE TABLE match_deletions (
+                probe TEXT NOT NULL,
+                word TEXT NOT NULL,
+                PRIMARY KEY (probe, word)
+            ) WITHOUT ROWID
+            """,
+            # How many customers are indexed: the population word weights are taken over.
+            """
+            CREATE TABLE match_population (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                n INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO match_population (id, n) VALUES (1, 0)",
+            *(
+                f"""
+                CREATE TRIGGER match_dirty_{name} AFTER {event} BEGIN
+                    INSERT OR REPLACE INTO match_dirty (customer_id) VALUES ({row}.{column});
+                END
+                """
+                for name, event, row, column in (
+                    ("customer_new", "INSERT ON customers", "NEW", "id"),
+                    (
+                        "customer_edit",
+                        "UPDATE OF name, email, company, merged_into ON customers",
+                        "NEW",
+                        "id",
+                    ),
+                    ("customer_gone", "DELETE ON customers", "OLD", "id"),
+                    ("identity_new", "INSERT ON identities", "NEW", "customer_id"),
+                    ("identity_gone", "DELETE ON identities", "OLD", "customer_id"),
+                    ("identity_moved", "UPDATE ON identities", "OLD", "customer_id"),
+                    ("identity_edit", "UPDATE ON identities", "NEW", "customer_id"),
+                )
+            ),
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -204,7 +204,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.set_timer(LISTEN_DELAY, lambda: self._start_listening(creds), name="listen-start")
         # A re-match an interrupted import left owed is finished here, after the first
         # page is painted (Linker.resume_rematch; one process does it at a time).
-        self.set_timer(LISTEN_DELAY, self._finish_rematch, name="rematch-start")
+        self.set_timer(LISTEN_DELAY, lambda: self._finish_rematch(screen), name="rematch-start")
         # Likewise the priorities a re-score owes (an upgrade, new weights).
         self.set_timer(LISTEN_DELAY, lambda: self._finish_rescore(screen), name="rescore-start")
         if self.keymap:
@@ -305,13 +305,24 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             )
 
     @work(group="rematch", exit_on_error=False)
-    async def _finish_rematch(self) -> None:
+    async def _finish_rematch(self, screen: InboxScreen) -> None:
+        """Index the customers an import or an upgrade left waiting and finish an owed
+        re-match, saying how far it is on the top line (one process does it at a time;
+        matching and customer search work meanwhile)."""
         assert self.inbox is not None
         if not await self.inbox.linker.rematch_owed():
             return
-        self.notify("Matching authors to customers: an import left it unfinished…", markup=False)
-        result = await self.inbox.linker.resume_rematch()
-        if result is not None:
+
+        def progress(doing: str) -> Callable[[int, int], None]:
+            return lambda done, total: screen.show_work(f"{doing} {100 * done // max(total, 1)}%")
+
+        try:
+            result = await self.inbox.linker.resume_rematch(
+                progress("matching authors"), progress("indexing customers")
+            )
+        finally:
+            screen.show_work(None)
+        if result is not None and any(result):
             self.notify(
                 f"Authors matched: {result[0]:,} linked, {result[1]:,} with suggestions "
                 "(l on a mention to review).",

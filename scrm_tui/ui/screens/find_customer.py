@@ -65,9 +65,14 @@ class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
         options.add_options([Option(card_line(hit.customer, None)) for hit in hits])
         if hits:
             options.highlighted = 0
-        self.query_one("#find-message", Static).update(
-            Content.styled("" if hits else "No customer matches.", "$text-muted")
-        )
+        message = "" if hits else "No customer matches."
+        if await self.linker.indexing():
+            # Nothing silent: until the backlog is indexed, a typo can miss someone.
+            message = (message + " " if message else "") + (
+                "Customers are still being indexed: until then, those not indexed yet "
+                "are found by how their name starts, or by handle or e-mail."
+            )
+        self.query_one("#find-message", Static).update(Content.styled(message, "$text-muted"))
 
     @on(OptionList.OptionSelected, "#find-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

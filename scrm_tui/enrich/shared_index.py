@@ -1,0 +1,162 @@
+"""The matcher's candidate index read from the database file every process shares."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from scrm_tui.enrich.matching import (
+    CustomerKey,
+    IndexRows,
+    _Entry,
+    entry_from_json,
+    index_rows,
+    prepared,
+)
+from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
+
+
+def customer_key(record: CustomerRecord) -> CustomerKey:
+    return CustomerKey(record.id, record.name, record.email, record.company, record.handles)
+
+
+def indexed(record: CustomerRecord) -> IndexedCustomer:
+    """What one live customer puts in the shared index."""
+    rows: IndexRows = index_rows(customer_key(record))
+    return IndexedCustomer(
+        record.id,
+        rows.text,
+        rows.handles,
+        rows.entry,
+        rows.words,
+        rows.name_words,
+        rows.keys,
+        rows.probes,
+    )
+
+
+def indexed_all(records: Iterable[CustomerRecord]) -> list[IndexedCustomer]:
+    """`indexed` over a page of customers: one call per page to a worker process."""
+    return [indexed(r) for r in records]
+
+
+_MEMO_SETS = 256  # word groups whose holders a batch remembers (the common ones repeat)
+# Word groups whose holders' names a batch remembers: read when a common first name
+# stands alone (David, Michael), tens of thousands of rows each at a million customers.
+_MEMO_TEXTS = 32
+
+
+@dataclass
+class _Memo:
+    population: int | None = None
+    df: dict[str, int | None] = field(default_factory=dict)
+    holders: dict[frozenset[str], Set[int]] = field(default_factory=dict)
+    deleted: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    texts: dict[frozenset[str], list[tuple[int, str, str]]] = field(default_factory=dict)
+    counted: dict[tuple[frozenset[str], int], int] = field(default_factory=dict)
+
+
+class SharedIndex:
+    """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
+    in memory: each customer scored is read back as the index stored it."""
+
+    def __init__(self, reader: MatchIndexReader) -> None:
+        self.reader = reader
+        self._memo: _Memo | None = None
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within: lookups that repeat from one author to the next (the holders of
+        common words, their weights) are read once. For a batch of authors matched
+        together: the index read at the start of the batch serves all of it."""
+        self._memo = _Memo()
+        try:
+            yield
+        finally:
+            self._memo = None
+
+    def population(self) -> int:
+        memo = self._memo
+        if memo is None:
+            return self.reader.population()
+        if memo.population is None:
+            memo.population = self.reader.population()
+        return memo.population
+
+    def df(self, words: Collection[str]) -> Mapping[str, int]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.df(words)
+        new = [w for w in words if w not in memo.df]
+        if new:
+            found = self.reader.df(new)
+            memo.df.update((w, found.get(w)) for w in new)
+        return {w: n for w in words if (n := memo.df[w]) is not None}
+
+    def holders(self, words: Collection[str]) -> Set[int]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.holders(words)
+        key = frozenset(words)
+        found = memo.holders.get(key)
+        if found is None:
+            found = self.reader.holders(words)
+            if len(memo.holders) < _MEMO_SETS:
+                memo.holders[key] = found
+        return found
+
+    def keyed(self, key: str, first: int | None = None) -> Set[int]:
+        return self.reader.keyed(key, first)
+
+    def counted(self, words: Collection[str], cap: int) -> int:
+        memo = self._memo
+        if memo is None:
+            return self.reader.counted(words, cap)
+        key = (frozenset(words), cap)
+        found = memo.counted.get(key)
+        if found is None:
+            found = memo.counted[key] = self.reader.counted(words, cap)
+        return found
+
+    def deleted_to(self, probes: Collection[str]) -> set[str]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.deleted_to(probes)
+        key = frozenset(probes)
+        found = memo.deleted.get(key)
+        if found is None:
+            found = memo.deleted[key] = self.reader.deleted_to(probes)
+        return set(found)
+
+    def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
+        return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}
+
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.texts(words)
+        key = frozenset(words)
+        found = memo.texts.get(key)
+        if found is None:
+            found = self.reader.texts(words)
+            if len(memo.texts) < _MEMO_TEXTS:
+                memo.texts[key] = found
+        return found
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        return self.reader.texts_of(ids)
+
+    def all_ids(self) -> Iterable[int]:
+        return self.reader.all_ids()
+
+    def prefixed(self, prefix: str, cap: int) -> Set[int]:
+        return self.reader.prefixed(prefix, cap)
+
+    def unindexed(
+        self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
+    ) -> Mapping[int, _Entry]:
+        if not self.reader.backlog():
+            return {}
+        found = self.reader.unindexed(channel, handle, emails, names)
+        return {r.id: prepared(customer_key(r)) for r in found}

@@ -1,0 +1,421 @@
+"""The matcher's candidate index in the database file, shared by every process that matches.
+
+Triggers (schema step 20) mark each customer whose name, e-mail, company, merge or
+identities change in `match_dirty`; `MatchIndexStore.apply` writes what the matcher made
+of them in short transactions. `MatchIndexReader` answers the matcher's lookups on a
+plain read-only connection, from the worker thread that matches: no process holds a copy
+of the customers, and none builds anything to start matching.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import Channel
+from scrm_tui.store.db import Database, fetch_all, fetch_one
+
+T = TypeVar("T")
+_CHUNK = 500  # parameters per IN (...): well under SQLite's limit
+_PER_NAME = 50  # not-yet-indexed customers a name (or its start) brings in, at most
+
+
+@dataclass(frozen=True)
+class IndexedCustomer:
+    """What one customer puts in the index (the matcher computes it)."""
+
+    customer_id: int
+    text: str
+    handles: str
+    entry: str  # what scoring needs, prepared (the matcher's format)
+    words: Sequence[str]
+    name_words: Sequence[str]
+    keys: Sequence[str]
+    probes: Sequence[tuple[str, str]]  # (name word minus a letter, name word)
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A live customer as the matcher reads it."""
+
+    id: int
+    name: str
+    email: str | None
+    company: str | None
+    handles: tuple[tuple[str, str], ...]
+
+
+def _chunks(values: Sequence[object]) -> Iterable[Sequence[object]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    def call(self: MatchIndexReader, *args: object) -> T:
+        with self._guard:
+            return method(self, *args)
+
+    return call
+
+
+class MatchIndexReader:
+    """The index's lookups, synchronous, on a read-only connection of its own.
+
+    Used from one thread at a time (the matching worker); every call is one or a few
+    indexed range reads.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self._conn = sqlite3.connect(
+            f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False, timeout=5.0
+        )
+        self._conn.execute("PRAGMA query_only = 1")
+        # The link pane may ask while a page is matched in another thread.
+        self._guard = threading.Lock()
+
+    def close(self) -> None:
+        """Close, once a lookup running in another thread (a cancelled match) is done."""
+        with self._guard:
+            self._conn.close()
+
+    def _column(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
+        ordered = list(values)
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(ordered):
+            rows.extend(self._conn.execute(sql.format(marks=_marks(len(chunk))), list(chunk)))
+        return rows
+
+    @_guarded
+    def population(self) -> int:
+        rows = list(self._conn.execute("SELECT n FROM match_population WHERE id = 1"))
+        return int(rows[0][0]) if rows else 0
+
+    @_guarded
+    def df(self, words: Collection[str]) -> dict[str, int]:
+        if not words:
+            return {}
+        rows = self._column("SELECT word, n FROM match_df WHERE word IN ({marks})", words)
+        return {str(w): int(n) for w, n in rows}
+
+    @_guarded
+    def holders(self, words: Collection[str]) -> set[int]:
+        if not words:
+            return set()
+        sql = "SELECT customer_id FROM match_words WHERE word IN ({marks})"
+        return {int(r[0]) for r in self._column(sql, words)}
+
+    @_guarded
+    def counted(self, words: Collection[str], cap: int) -> int:
+        """Holders of `words` (with repeats), counted no further than cap + 1: a range
+        read of the index that stops there."""
+        if not words:
+            return 0
+        sql = "SELECT count(*) FROM (SELECT 1 FROM match_words WHERE word IN ({marks}) LIMIT ?)"
+        total = 0
+        for chunk in _chunks(list(words)):
+            left = cap + 1 - total
+            [(n,)] = list(self._conn.execute(sql.format(marks=_marks(len(chunk))), [*chunk, left]))
+            total += int(n)
+            if total > cap:
+                break
+        return total
+
+    @_guarded
+    def keyed(self, key: str, first: int | None = None) -> set[int]:
+        """Holders of `key`; with `first`, only the first that many by id (a range read
+        of the primary key that stops there: a key held by thousands costs no more)."""
+        rows = self._conn.execute(
+            "SELECT customer_id FROM match_keys WHERE key = ? ORDER BY customer_id LIMIT ?",
+            (key, -1 if first is None else first),
+        )
+        return {int(r[0]) for r in rows}
+
+    @_guarded
+    def deleted_to(self, probes: Collection[str]) -> set[str]:
+        if not probes:
+            return set()
+        sql = "SELECT DISTINCT word FROM match_deletions WHERE probe IN ({marks})"
+        return {str(r[0]) for r in self._column(sql, probes)}
+
+    @_guarded
+    def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of every holder of `words`."""
+        if not words:
+            return []
+        sql = (
+            "SELECT customer_id, text, handles FROM match_entries WHERE customer_id IN "
+            "(SELECT customer_id FROM match_words WHERE word IN ({marks}))"
+        )
+        return [(int(i), str(t), str(h)) for i, t, h in self._column(sql, words)]
+
+    @_guarded
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        ordered = sorted(ids)
+        rows: list[tuple[int, str, str]] = []
+        for chunk in _chunks(ordered):
+            rows.extend(
+                self._conn.execute(
+                    "SELECT customer_id, text, handles FROM match_entries "
+                    f"WHERE customer_id IN ({_marks(len(chunk))})",
+                    list(chunk),
+                )
+            )
+        return rows
+
+    @_guarded
+    def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, prepared entry) of these customers, as indexed."""
+        ordered = sorted(ids)
+        rows: list[tuple[int, str]] = []
+        for chunk in _chunks(ordered):
+            rows.extend(
+                self._conn.execute(
+                    "SELECT customer_id, entry FROM match_entries "
+                    f"WHERE customer_id IN ({_marks(len(chunk))})",
+                    list(chunk),
+                )
+            )
+        return rows
+
+    @_guarded
+    def prefixed(self, prefix: str, cap: int) -> set[int]:
+        """Up to `cap` holders of words, then keys, that start with `prefix` (a range read
+        of each primary key, stopped at `cap` rows)."""
+        found: set[int] = set()
+        upper = prefix + "\U0010ffff"
+        for table, column in (("match_words", "word"), ("match_keys", "key")):
+            rows = self._conn.execute(
+                f"SELECT customer_id FROM {table} WHERE {column} >= ? AND {column} < ? LIMIT ?",
+                (prefix, upper, cap - len(found)),
+            )
+            found.update(int(r[0]) for r in rows)
+            if len(found) >= cap:
+                break
+        return found
+
+    @_guarded
+    def backlog(self) -> bool:
+        """Some customers are marked and not indexed yet."""
+        return bool(list(self._conn.execute("SELECT 1 FROM match_dirty LIMIT 1")))
+
+    @_guarded
+    def unindexed(
+        self, channel: str, handle: str, emails: Collection[str], names: Collection[str]
+    ) -> list[CustomerRecord]:
+        """Live customers not indexed yet (a backlog being indexed) that hold this handle
+        (on any network without `channel`) or e-mail, or whose name starts with one of
+        `names` (case aside): each an indexed look-up of its own, so a match need not
+        wait for the backlog."""
+        ids: set[int] = set()
+        if not handle and not emails and not names:
+            return []
+        dirty = "AND {column} IN (SELECT customer_id FROM match_dirty)"
+        # A handle typed into a search may be on any network.
+        for network in (channel,) if channel else tuple(Channel) if handle else ():
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT customer_id FROM identities WHERE channel = ? AND handle_key = ? "
+                    + dirty.format(column="customer_id"),
+                    (str(network), handle_key(network, handle)),
+                )
+            )
+        for email in emails:
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT id FROM customers WHERE email = ? COLLATE NOCASE "
+                    + dirty.format(column="id"),
+                    (email,),
+                )
+            )
+        for name in names:
+            ids.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    # By the name index: else the planner may walk the whole backlog.
+                    "SELECT id FROM customers INDEXED BY customers_name "
+                    "WHERE name >= ? COLLATE NOCASE AND name < ? COLLATE NOCASE "
+                    + dirty.format(column="id")
+                    + " LIMIT ?",
+                    (name, name + "\U0010ffff", _PER_NAME),
+                )
+            )
+        return self._records(sorted(ids)) if ids else []
+
+    def _records(self, ids: Sequence[int]) -> list[CustomerRecord]:
+        handles: dict[int, list[tuple[str, str]]] = {}
+        out: list[CustomerRecord] = []
+        for chunk in _chunks(ids):
+            marks = _marks(len(chunk))
+            for cid, channel, handle in self._conn.execute(
+                f"SELECT customer_id, channel, handle FROM identities "
+                f"WHERE customer_id IN ({marks}) ORDER BY id",
+                list(chunk),
+            ):
+                handles.setdefault(cid, []).append((channel, handle))
+            out.extend(
+                CustomerRecord(i, name, email, company, tuple(handles.get(i, ())))
+                for i, name, email, company in self._conn.execute(
+                    f"SELECT id, name, email, company FROM customers "
+                    f"WHERE id IN ({marks}) AND merged_into IS NULL",
+                    list(chunk),
+                )
+            )
+        return out
+
+    @_guarded
+    def all_ids(self) -> list[int]:
+        return [int(r[0]) for r in self._conn.execute("SELECT customer_id FROM match_entries")]
+
+
+class MatchIndexStore:
+    """Keeping the index current: which customers changed, and writing what they hold."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def dirty(self, limit: int, after_seq: int = 0) -> list[tuple[int, int]]:
+        """(mark, customer) of customers changed since indexed, oldest mark first."""
+        rows = await fetch_all(
+            self.db.reader,
+            "SELECT seq, customer_id FROM match_dirty WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit),
+        )
+        return [(int(s), int(c)) for s, c in rows]
+
+    async def first_live(self, limit: int) -> list[int]:
+        """The first `limit` live customers' ids: what an empty search lists."""
+        rows = await fetch_all(
+            self.db.reader,
+            "SELECT id FROM customers WHERE merged_into IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [int(r[0]) for r in rows]
+
+    async def dirty_count(self, cap: int | None = None) -> int:
+        """How many customers wait to be indexed; with `cap`, counted no further than
+        that (what a keystroke can afford at a million)."""
+        sql = "SELECT count(*) FROM match_dirty"
+        if cap is not None:
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM match_dirty LIMIT {int(cap)})"
+        row = await fetch_one(self.db.reader, sql)
+        return int(row[0]) if row else 0
+
+    async def population(self) -> int:
+        row = await fetch_one(self.db.reader, "SELECT n FROM match_population WHERE id = 1")
+        return int(row[0]) if row else 0
+
+    async def records(self, ids: Sequence[int]) -> dict[int, CustomerRecord]:
+        """The live customers among `ids` (merged or deleted ones are left out)."""
+        out: dict[int, CustomerRecord] = {}
+        handles: dict[int, list[tuple[str, str]]] = {}
+        for chunk in _chunks(list(ids)):
+            marks = _marks(len(chunk))
+            for cid, channel, handle in await fetch_all(
+                self.db.reader,
+                f"SELECT customer_id, channel, handle FROM identities "
+                f"WHERE customer_id IN ({marks}) ORDER BY id",
+                list(chunk),
+            ):
+                handles.setdefault(cid, []).append((channel, handle))
+            for i, name, email, company in await fetch_all(
+                self.db.reader,
+                f"SELECT id, name, email, company FROM customers "
+                f"WHERE id IN ({marks}) AND merged_into IS NULL",
+                list(chunk),
+            ):
+                out[i] = CustomerRecord(i, name, email, company, ())
+        return {
+            i: CustomerRecord(r.id, r.name, r.email, r.company, tuple(handles.get(i, ())))
+            for i, r in out.items()
+        }
+
+    async def apply(
+        self, marks: Sequence[tuple[int, int]], rows: dict[int, IndexedCustomer]
+    ) -> None:
+        """Index the customers of `marks` as `rows` says (absent: no longer live), in one
+        transaction. A customer marked again meanwhile keeps its newer mark, and is
+        indexed again next time."""
+        async with self.db.transaction() as conn:
+            ids = [c for _, c in marks]
+            old: dict[int, tuple[str, str, str]] = {}
+            for chunk in _chunks(ids):
+                for cid, words, name_words, keys in await fetch_all(
+                    conn,
+                    "SELECT customer_id, words, name_words, keys FROM match_entries "
+                    f"WHERE customer_id IN ({_marks(len(chunk))})",
+                    list(chunk),
+                ):
+                    old[cid] = (words, name_words, keys)
+            gone_words: list[tuple[str, int]] = []
+            gone_keys: list[tuple[str, int]] = []
+            df_down: list[tuple[str]] = []
+            for cid, (words, name_words, keys) in old.items():
+                gone_words.extend((w, cid) for w in json.loads(words))
+                gone_keys.extend((k, cid) for k in json.loads(keys))
+                df_down.extend((w,) for w in json.loads(name_words))
+            await conn.executemany(
+                "DELETE FROM match_words WHERE word = ? AND customer_id = ?", gone_words
+            )
+            await conn.executemany(
+                "DELETE FROM match_keys WHERE key = ? AND customer_id = ?", gone_keys
+            )
+            await conn.executemany("UPDATE match_df SET n = n - 1 WHERE word = ?", df_down)
+            if df_down:
+                await conn.execute("DELETE FROM match_df WHERE n <= 0")
+            await conn.executemany(
+                "DELETE FROM match_entries WHERE customer_id = ?", [(c,) for c in old]
+            )
+            fresh = [rows[c] for c in ids if c in rows]
+            await conn.executemany(
+                "INSERT INTO match_entries (customer_id, text, handles, entry, words, "
+                "name_words, keys) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.customer_id,
+                        r.text,
+                        r.handles,
+                        r.entry,
+                        json.dumps(list(r.words)),
+                        json.dumps(list(r.name_words)),
+                        json.dumps(list(r.keys)),
+                    )
+                    for r in fresh
+                ],
+            )
+            await conn.executemany(
+                "INSERT OR IGNORE INTO match_words (word, customer_id) VALUES (?, ?)",
+                [(w, r.customer_id) for r in fresh for w in r.words],
+            )
+            await conn.executemany(
+                "INSERT OR IGNORE INTO match_keys (key, customer_id) VALUES (?, ?)",
+                [(k, r.customer_id) for r in fresh for k in r.keys],
+            )
+            await conn.executemany(
+                "INSERT INTO match_df (word, n) VALUES (?, 1) "
+                "ON CONFLICT (word) DO UPDATE SET n = n + 1",
+                [(w,) for r in fresh for w in r.name_words],
+            )
+            # A deletion whose word left every name stays: it leads to a word nobody
+            # holds, which finds no one (cheaper than counting who else needs it).
+            await conn.executemany(
+                "INSERT OR IGNORE INTO match_deletions (probe, word) VALUES (?, ?)",
+                [p for r in fresh for p in r.probes],
+            )
+            await conn.execute(
+                "UPDATE match_population SET n = n + ? WHERE id = 1", (len(fresh) - len(old),)
+            )
+            await conn.executemany(
+                "DELETE FROM match_dirty WHERE seq = ? AND customer_id = ?", list(marks)
+            )

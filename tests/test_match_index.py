@@ -1,0 +1,116 @@
+"""The matcher's index kept in the database file: every process matches from it, it follows
+customers changed by any process, and it finds what the matcher's own index finds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from scrm_tui.core.handles import handle_key
+from scrm_tui.core.models import CustomerIn
+from scrm_tui.enrich.matching import Matcher
+from scrm_tui.enrich.shared_index import SharedIndex
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.match_index import MatchIndexReader
+from tests.cli import scrm
+from tests.conftest import fixed_clock, mention
+from tests.test_matching import EVAL, _load_generator
+
+
+def seed(path: Path, customers: list[tuple[int, str, str | None, str | None, tuple]]) -> None:
+    """Customers written straight into the file, as a bulk import or another tool would."""
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO customers (id, name, email, company, created_ms, updated_ms) "
+            "VALUES (?, ?, ?, ?, 0, 0)",
+            [c[:4] for c in customers],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
+            "source, created_ms) VALUES (?, ?, ?, ?, 'test', 0)",
+            [(c[0], ch, h, handle_key(ch, h)) for c in customers for ch, h in c[4]],
+        )
+
+
+async def suggested_names(box: Inbox, handle: str) -> list[str]:
+    author = next(
+        a
+        for a in await box.linker.store.unlinked_after(0, 100)
+        if a.handle == handle  # the author the mention brought
+    )
+    return [s.customer.name for s in await box.linker.candidates(author)]
+
+
+async def test_the_shared_index_finds_what_the_matchers_own_finds_on_the_eval_set(
+    db_path: Path,
+) -> None:
+    people = _load_generator().build_customers()
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        seed(db_path, [(p.id, *astuple(p.key())) for p in people])
+        assert await box.linker.refresh_index() == len(people)
+    own = Matcher(p.key() for p in people)
+    reader = MatchIndexReader(db_path)
+    shared = Matcher(index=SharedIndex(reader))
+    try:
+        differ = []
+        cases = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines()]
+        for row in cases[::4]:
+            a = row["author"]
+            mine = own.match(a["channel"], a["handle"], a["name"])
+            theirs = shared.match(a["channel"], a["handle"], a["name"])
+            if (mine.decision, [c.score for c in mine.candidates]) != (
+                theirs.decision,
+                [c.score for c in theirs.candidates],
+            ):
+                differ.append((a, mine, theirs))
+        assert differ == []
+        assert len(shared) == len(people)
+    finally:
+        reader.close()
+
+
+def astuple(key: object) -> tuple[str, str | None, str | None, tuple]:
+    return (key.name, key.email, key.company, key.handles)  # type: ignore[attr-defined]
+
+
+async def test_a_customer_renamed_by_another_process_is_suggested_by_the_new_name(
+    db_path: Path, tmp_path: Path
+) -> None:
+    async with await Inbox.open(db_path, "viewer", fixed_clock) as box:
+        await box.add_customers([CustomerIn(name="Kate Lindqvist", external_id="C-1")])
+        await box.ingest([mention(1, handle="zz_top@example.social", name="Dagny Oyelaran")])
+        assert await suggested_names(box, "zz_top@example.social") == []
+
+        # Another process renames the customer (an import updates by external id).
+        sheet = tmp_path / "customers.csv"
+        sheet.write_text("id,name\nC-1,Dagny Oyelaran\n", encoding="utf-8")
+        done = scrm("--db", str(db_path), "customers", "import", str(sheet))
+        assert done.returncode == 0, done.stderr
+
+        assert await suggested_names(box, "zz_top@example.social") == ["Dagny Oyelaran"]
+        # That process brought the shared index up to date: nothing is left to build here.
+        assert await box.linker.refresh_index() == 0
+        # The old name is gone from the index: nobody is Kate Lindqvist any more.
+        await box.ingest([mention(2, handle="kl_9@example.social", name="Kate Lindqvist")])
+        assert await suggested_names(box, "kl_9@example.social") == []
+
+
+async def test_a_customer_merged_away_is_never_suggested_again(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(name="Priya Sharma", external_id="A"),
+                CustomerIn(name="Priya Sharma", external_id="B", email="priya@example.org"),
+            ]
+        )
+        await box.ingest([mention(1, handle="p_s@example.social", name="Priya Sharma")])
+        assert len(await suggested_names(box, "p_s@example.social")) == 2
+        await box.merge_customers(2, 1)
+        await box.ingest([mention(2, handle="p_s2@example.social", name="Priya Sharma")])
+        author = next(
+            a
+            for a in await box.linker.store.unlinked_after(0, 100)
+            if a.handle == "p_s2@example.social"
+        )
+        assert [s.customer.id for s in await box.linker.candidates(author)] == [2]
