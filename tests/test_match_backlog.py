@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -203,6 +205,35 @@ def test_a_killed_catch_up_leaves_no_worker_behind_and_the_next_run_finishes_it(
         assert proc.wait() == 0
     assert count(db, WAITING) == 0
     assert count(db, indexed) == many + 1
+
+
+def test_a_worker_that_starts_after_its_parent_was_killed_ends(tmp_path: Path) -> None:
+    """A worker still starting when the process that asked for it is killed finds
+    itself handed to init: it must see that the pid it was given is gone, and end,
+    not wait for work forever (the parent's pid comes from the parent)."""
+    db = tmp_path / "scrm.db"
+    asyncio.run(_schema(db))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that is no one's parent any more
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from scrm_tui.enrich.matching import Thresholds\n"
+            "from scrm_tui.service.match_pool import _open\n"
+            "_open(sys.argv[1], Thresholds(), int(sys.argv[2]))\n"
+            "time.sleep(600)  # as a pool worker waits for work\n",
+            str(db),
+            str(gone.pid),
+        ]
+    )
+    try:
+        wait_for("the orphaned worker ends", lambda: worker.poll() is not None, timeout=30)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert worker.returncode == 0
 
 
 async def _schema(db: Path) -> None:

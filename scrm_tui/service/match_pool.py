@@ -22,10 +22,12 @@ from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchInd
 _matcher: Matcher | None = None  # this worker's, over its own read connection
 
 
-def _open(path: str, thresholds: Thresholds) -> None:
+def _open(path: str, thresholds: Thresholds, parent: int) -> None:
     global _matcher
+    # The parent's pid comes from the parent: one killed while this worker was still
+    # starting has already handed it to init, and os.getppid() here would be init's.
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     _matcher = Matcher(thresholds=thresholds, index=SharedIndex(MatchIndexReader(path)))
-    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
 
 
 def _end_with(parent: int) -> None:
@@ -93,7 +95,7 @@ class MatchPool:
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_open,
-            initargs=(str(path), thresholds),
+            initargs=(str(path), thresholds, os.getpid()),
         )
 
     async def decide(
