@@ -60,6 +60,8 @@ WRITER = textwrap.dedent(
                     box.db.reader, "SELECT author_id FROM mentions WHERE id = ?", (mention_id,)
                 )
                 await LinkStore(box.db).record_matches([MatchOutcome(row[0], "none", ())], now)
+            elif op == "index-customers":  # the matcher's index brought up to date
+                assert await box.linker.refresh_index() == 1
             elif op == "store":
                 from tests.conftest import mention
                 await box.ingest([mention(900, "stored elsewhere", minutes_ago=0)])
@@ -95,6 +97,7 @@ def elsewhere(db: Path, agent: str, op: str, mention_id: int = 0) -> None:
         ("kim", "source-states", False),  # a collector recording how its polls went
         ("kim", "rematch-progress", False),  # an import's re-match, page by page
         ("kim", "match-nobody", False),  # an author matched to no customer: no row changes
+        ("kim", "index-customers", False),  # customers indexed for matching: none shown
     ],
 )
 async def test_only_commits_an_inbox_shows_wake_it(
@@ -108,6 +111,12 @@ async def test_only_commits_an_inbox_shows_wake_it(
 
             async with dana.db.transaction() as conn:  # as a customer import owes it
                 await owe_rematch(conn, dana.now_ms())
+        if op == "index-customers":
+            async with dana.db.transaction() as conn:  # marked for the index by its trigger
+                await conn.execute(
+                    "INSERT INTO customers (name, created_ms, updated_ms) "
+                    "VALUES ('Ada Quist', 0, 0)"
+                )
         await dana.notice_changes()
         assert not await dana.has_changed()
         elsewhere(db_path, agent, op, first.id)
