@@ -306,6 +306,23 @@ def test_the_status_line_gets_shorter_words_before_it_loses_a_number() -> None:
             assert number in line
 
 
+def test_background_work_gives_way_before_the_filter_is_cut() -> None:
+    """At 80 columns during a long job, the filter the list shows stays whole: the
+    job's progress is dropped first (it was cut to `/post…` with the job gone too)."""
+    busy = Status(
+        "scrm 1m.db",
+        1_010_000,
+        1_010_000,
+        filter="postmortem",
+        matched=15_037,
+        work="indexing customers 40%",
+    )
+    room = 80 - 2 - len("1/15,037") - 2  # the line's share beside the position
+    shown = next(v.plain for v in versions(busy) if v.cell_length <= room)
+    assert "/postmortem → 15,037 of 1,010,000" in shown
+    assert "indexing customers 40%" in versions(busy)[0].plain
+
+
 # ---------------------------------------------------------------- summary()
 
 

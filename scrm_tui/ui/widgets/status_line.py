@@ -37,15 +37,17 @@ def _cut(text: str, cells: int) -> str:
 
 def versions(status: Status) -> list[Content]:
     """From the most said to the least: the title loses the file name, then words get
-    shorter, then a long filter is shortened, then the title goes. Numbers stay."""
+    shorter, then background work's progress goes (the list does not depend on it),
+    then a long filter is shortened, then the title goes. Numbers stay."""
     return [
-        _line(status, short_title=t, words=w, filter_cells=f, title=show)
-        for t, w, f, show in (
-            (False, 0, None, True),
-            (True, 0, None, True),
-            (True, 1, None, True),
-            (True, 1, 12, True),
-            (True, 2, 6, False),
+        _line(status, short_title=t, words=w, filter_cells=f, title=show, work=work)
+        for t, w, f, show, work in (
+            (False, 0, None, True, True),
+            (True, 0, None, True, True),
+            (True, 1, None, True, True),
+            (True, 1, None, True, False),
+            (True, 1, 12, True, False),
+            (True, 2, 6, False, False),
         )
     ]
 
@@ -58,7 +60,13 @@ _BY_PRIORITY = ("by priority", "by prio", "prio")
 
 
 def _line(
-    status: Status, *, short_title: bool, words: int, filter_cells: int | None, title: bool
+    status: Status,
+    *,
+    short_title: bool,
+    words: int,
+    filter_cells: int | None,
+    title: bool,
+    work: bool,
 ) -> Content:
     s = status
     parts: list[str | tuple[str, str]] = []
@@ -82,7 +90,7 @@ def _line(
         parts.append(f" · {s.unread:,} unread")
     if s.by_priority:
         parts.append((" · " + _BY_PRIORITY[words], "bold"))
-    if s.work and words < 2:
+    if s.work and work:
         parts.append((f" · {s.work}", "$text-muted"))
     if s.not_sent:
         parts.append((" · " + _NOT_SENT[words].format(f"{s.not_sent:,}"), "bold $error"))
