@@ -108,9 +108,9 @@ async def test_the_top_line_says_how_far_indexing_and_the_rematch_are(
     shown: list[str | None] = []
     show_work = InboxScreen.show_work
 
-    def recorded(self: InboxScreen, text: str | None) -> None:
+    def recorded(self: InboxScreen, text: str | None, job: str = "work") -> None:
         shown.append(text)
-        show_work(self, text)
+        show_work(self, text, job)
 
     monkeypatch.setattr(InboxScreen, "show_work", recorded)
     async with app_running(db_path) as pilot:
@@ -234,6 +234,22 @@ def test_a_worker_that_starts_after_its_parent_was_killed_ends(tmp_path: Path) -
         worker.kill()
         worker.wait()
     assert worker.returncode == 0
+
+
+async def test_two_background_jobs_each_keep_their_words_on_the_top_line(db_path: Path) -> None:
+    """A re-score and a re-match at once: the one that ends takes only its own text."""
+    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
+        await box.ingest([mention(1)])
+    async with app_running(db_path, size=(160, 24)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, InboxScreen)
+        screen.show_work("scoring priorities 40%", "rescore")
+        screen.show_work("indexing customers 10%", "rematch")
+        await wait_until(pilot, lambda: "indexing customers 10%" in static_text(pilot, "#status"))
+        assert "scoring priorities 40%" in static_text(pilot, "#status")
+        screen.show_work(None, "rematch")
+        await wait_until(pilot, lambda: "indexing" not in static_text(pilot, "#status"))
+        assert "scoring priorities 40%" in static_text(pilot, "#status")
 
 
 async def _schema(db: Path) -> None:

@@ -314,14 +314,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             return
 
         def progress(doing: str) -> Callable[[int, int], None]:
-            return lambda done, total: screen.show_work(f"{doing} {100 * done // max(total, 1)}%")
+            return lambda done, total: screen.show_work(
+                f"{doing} {100 * done // max(total, 1)}%", "rematch"
+            )
 
         try:
             result = await self.inbox.linker.resume_rematch(
                 progress("matching authors"), progress("indexing customers")
             )
         finally:
-            screen.show_work(None)
+            screen.show_work(None, "rematch")
         if result is not None and any(result):
             self.notify(
                 f"Authors matched: {result[0]:,} linked, {result[1]:,} with suggestions "
@@ -339,12 +341,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             return
 
         def progress(done: int, total: int) -> None:
-            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%")
+            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%", "rescore")
 
         try:
             done = await self.inbox.priorities.resume_rescore(progress)
         finally:
-            screen.show_work(None)
+            screen.show_work(None, "rescore")
         if done:
             self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
             screen.check_changes(force=True)

@@ -192,7 +192,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
         self.order = Order.NEWEST  # `o` switches to highest priority first and back
-        self._work: str | None = None  # background work under way, for the top line
+        self._work: dict[str, str] = {}  # background jobs under way: how far, top line
         self._next_wake: int | None = None  # when the next snooze ends
         self._wake_known = False  # _next_wake was read since the last change
         self._last_change = 0  # the newest snooze or wake-up this list has taken in
@@ -288,7 +288,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             matched=window.size if window is not None and counted else None,
             matched_floor=window.floor if window is not None else None,
             by_priority=window is not None and window.order is Order.PRIORITY,
-            work=self._work,
+            work=" · ".join(self._work.values()) or None,
         )
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
@@ -296,9 +296,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._show("#new-count", Content(f"↑ {unseen:,} new" if unseen else ""))
         self.update_position()
 
-    def show_work(self, text: str | None) -> None:
-        """Say on the top line how far background work is (`scoring priorities 40%`)."""
-        self._work = text
+    def show_work(self, text: str | None, job: str = "work") -> None:
+        """Say on the top line how far a background job is (`scoring priorities 40%`),
+        or (None) that it ended; jobs that run at once each keep their own text."""
+        if text is None:
+            self._work.pop(job, None)
+        else:
+            self._work[job] = text
         self.update_status()
 
     def update_position(self) -> None:
