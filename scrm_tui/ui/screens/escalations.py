@@ -270,6 +270,42 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
         show_help(self)
 
 
+class WindowedQueueScreen(QueueScreen[Row]):
+    """A queue too long to read whole (escalations, the outbox): the table is a window
+    over every row, re-read around the selected one on each refresh and counted,
+    never read whole. Element ids as QueueScreen's, with `<PREFIX>-header`."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"{self.NAME}  loading…"), id=f"{self.PREFIX}-status")
+        yield QueueHeader(self.COLUMNS, id=f"{self.PREFIX}-header")
+        yield QueueList(self.COLUMNS, self._row_cells, id=f"{self.PREFIX}-table")
+        with VerticalScroll(id=f"{self.PREFIX}-detail"):
+            yield Static(id=f"{self.PREFIX}-detail-text")
+        yield KeysFooter()
+
+    def _row_cells(self, row: Row) -> tuple[Cell, ...]:
+        raise NotImplementedError
+
+    @property
+    def queue(self) -> QueueList:
+        return self.query_one(QueueList)
+
+    @property
+    def selected(self) -> Row | None:
+        row: Row | None = self.queue.selected
+        return row
+
+    def focus_list(self) -> None:
+        self.queue.focus()
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        return [(cls.NAME.lower(), cls), ("list", WindowedList)]
+
+    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        self._show_detail()
+
+
 class ResolveScreen(ModalScreen[str | None]):
     """How it was resolved: Ctrl+S resolves with this note, Esc cancels."""
 
@@ -313,7 +349,7 @@ class ResolveScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
 
-class EscalationsScreen(QueueScreen[Escalation]):
+class EscalationsScreen(WindowedQueueScreen[Escalation]):
     PREFIX = "esc"
     NAME = "Escalations"
     REFRESH_S = 2.0
@@ -345,36 +381,6 @@ class EscalationsScreen(QueueScreen[Escalation]):
         self.inbox = inbox
         self.filter = "active"
         self.late: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content(f"{self.NAME}  loading…"), id="esc-status")
-        yield QueueHeader(self.COLUMNS, id="esc-header")
-        yield QueueList(self.COLUMNS, self._row_cells, id="esc-table")
-        with VerticalScroll(id="esc-detail"):
-            yield Static(id="esc-detail-text")
-        yield KeysFooter()
-
-    @property
-    def queue(self) -> QueueList:
-        return self.query_one(QueueList)
-
-    @property
-    def selected(self) -> Escalation | None:
-        row: Escalation | None = self.queue.selected
-        return row
-
-    def focus_list(self) -> None:
-        # Other agents and processes change the queue, and ages move with the clock:
-        # each refresh reads again what the screen shows (around the selected row),
-        # and counts again; the queue is never read whole.
-        self.queue.focus()
-
-    @classmethod
-    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
-        return [(cls.NAME.lower(), cls), ("list", WindowedList)]
-
-    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
-        self._show_detail()
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: webhook states."""

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -23,14 +22,11 @@ from scrm_tui.service.replies import ReplyRefused
 from scrm_tui.ui.screens.escalations import (
     Cell,
     Column,
-    QueueScreen,
+    WindowedQueueScreen,
     block,
     one_line,
     span,
 )
-from scrm_tui.ui.widgets.keys_footer import KeysFooter
-from scrm_tui.ui.widgets.queue_list import QueueHeader, QueueList
-from scrm_tui.ui.widgets.windowed_list import WindowedList
 
 WAITING = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
 GONE = (OutboxState.SENT, OutboxState.DISCARDED)
@@ -115,7 +111,7 @@ class ConfirmDiscard(ModalScreen[bool]):
             )
 
 
-class OutboxScreen(QueueScreen[OutboxItem]):
+class OutboxScreen(WindowedQueueScreen[OutboxItem]):
     PREFIX = "outbox"
     NAME = "Outbox"
     REFRESH_S = 1.0
@@ -144,35 +140,6 @@ class OutboxScreen(QueueScreen[OutboxItem]):
         self.inbox = inbox
         self.filter = "waiting"
         self.counts: dict[str, int] = {}
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content(f"{self.NAME}  loading…"), id="outbox-status")
-        yield QueueHeader(self.COLUMNS, id="outbox-header")
-        yield QueueList(self.COLUMNS, self._row_cells, id="outbox-table")
-        with VerticalScroll(id="outbox-detail"):
-            yield Static(id="outbox-detail-text")
-        yield KeysFooter()
-
-    @property
-    def queue(self) -> QueueList:
-        return self.query_one(QueueList)
-
-    @property
-    def selected(self) -> OutboxItem | None:
-        row: OutboxItem | None = self.queue.selected
-        return row
-
-    def focus_list(self) -> None:
-        # Every item is reachable: the list is a window over the outbox, read again
-        # around the user's row on each refresh and counted, never read whole.
-        self.queue.focus()
-
-    @classmethod
-    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
-        return [(cls.NAME.lower(), cls), ("list", WindowedList)]
-
-    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
-        self._show_detail()
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: show it now."""
