@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from scrm_tui.enrich.matching import (
     CustomerKey,
@@ -57,6 +58,21 @@ class _Memo:
     counted: dict[tuple[frozenset[str], int], int] = field(default_factory=dict)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _recall(table: dict[K, V], key: K, read: Callable[[], V], cap: int | None = None) -> V:
+    """`table`'s answer for `key`, read and kept the first time (while it holds fewer
+    than `cap`: the common lookups come first and repeat; rare ones are not kept)."""
+    found = table.get(key)
+    if found is None:
+        found = read()
+        if cap is None or len(table) < cap:
+            table[key] = found
+    return found
+
+
 class SharedIndex:
     """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
     in memory: each customer scored is read back as the index stored it."""
@@ -98,13 +114,9 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.holders(words)
-        key = frozenset(words)
-        found = memo.holders.get(key)
-        if found is None:
-            found = self.reader.holders(words)
-            if len(memo.holders) < _MEMO_SETS:
-                memo.holders[key] = found
-        return found
+        return _recall(
+            memo.holders, frozenset(words), lambda: self.reader.holders(words), _MEMO_SETS
+        )
 
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
@@ -113,21 +125,16 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.counted(words, cap)
-        key = (frozenset(words), cap)
-        found = memo.counted.get(key)
-        if found is None:
-            found = memo.counted[key] = self.reader.counted(words, cap)
-        return found
+        return _recall(
+            memo.counted, (frozenset(words), cap), lambda: self.reader.counted(words, cap)
+        )
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         memo = self._memo
         if memo is None:
             return self.reader.deleted_to(probes)
-        key = frozenset(probes)
-        found = memo.deleted.get(key)
-        if found is None:
-            found = memo.deleted[key] = self.reader.deleted_to(probes)
-        return set(found)
+        found = _recall(memo.deleted, frozenset(probes), lambda: self.reader.deleted_to(probes))
+        return set(found)  # a copy: the caller may change it
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}
@@ -136,13 +143,7 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.texts(words)
-        key = frozenset(words)
-        found = memo.texts.get(key)
-        if found is None:
-            found = self.reader.texts(words)
-            if len(memo.texts) < _MEMO_TEXTS:
-                memo.texts[key] = found
-        return found
+        return _recall(memo.texts, frozenset(words), lambda: self.reader.texts(words), _MEMO_TEXTS)
 
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
         return self.reader.texts_of(ids)
