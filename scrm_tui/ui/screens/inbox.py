@@ -245,6 +245,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.update_status()
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
+        # In the handler of the key that moved it, not on its Highlighted message: that
+        # bubbles up after the list's frame is drawn, and the position would follow in a
+        # frame of its own, a frame or two (17-33 ms) behind the cursor.
+        self.watch(self.mention_list, "cursor", lambda _: self.update_position(), init=False)
 
     async def first_page(self, window: StreamWindow) -> int:
         """Load the first page (the app starts this before the screen is up); returns
@@ -357,7 +361,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._fit_top_line()
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
-        self.update_position()
         self._pane_wants = message.row.id if message.row else None
         # The cursor's frame goes out first; the pane follows where the cursor stops
         # (keys held down or typed fast load no pane on the way).
