@@ -1295,7 +1295,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         return self.query_one(KeysFooter)
 
     def action_filter(self) -> None:
-        self._keep_bar()
+        self._cancel_bar_close()
         self.filter_bar.open(self.query_.source)
 
     @on(Input.Changed, "#filter-input")
@@ -1328,9 +1328,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """The rows of a filter submitted with Enter are in place: its line goes."""
         if self._bar_closing:
             self.filter_bar.close()
-            self._keep_bar()
+            self._cancel_bar_close()
 
-    def _keep_bar(self) -> None:
+    def _cancel_bar_close(self) -> None:
         """No close is waiting for rows (any more): the footer follows the focus again."""
         if self._bar_closing:
             self._bar_closing = False
@@ -1354,7 +1354,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _close_filter(self, *, clear: bool) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self._keep_bar()
+        self._cancel_bar_close()
         self.filter_bar.close()
         self.set_focus(self.mention_list, scroll_visible=False)
         # The filter still loading counts too: Esc right after typing clears it.
