@@ -18,7 +18,8 @@ Printed per size, each a median of --runs app sessions in a pseudo-terminal (the
 bench/inbox_bench.py harness), with its target and PASS / FAIL / n/a:
 
 - first paint against bench/minimal_app.py started the same way in the same run (ratio);
-- keypress (j, G, g) key -> frame median and p95; peak RSS of the inbox;
+- keypress (j, G, g) key -> frame median and p95, and against a bare app's key pressed
+  the same way (bench/key_floor.py: the harness's own floor); peak RSS of the inbox;
 - filter Enter -> first rows, a rare word ("postmortem") and a common one ("kestrel");
 - idle CPU of an open inbox; CPU per commit by another process (a mention stored, as a
   collector does, twice a second), less the idle rate;
@@ -65,8 +66,8 @@ from bench.inbox_bench import (  # noqa: E402
     pct,
     position,
     rows_shown,
-    step_down,
 )
+from bench.key_floor import bare_keys, presses_down  # noqa: E402
 from bench.team_scale_bench import Heartbeats  # noqa: E402
 from bench.views_bench import AGENT, cpu_seconds, pump  # noqa: E402
 from scrm_tui.core import records  # noqa: E402
@@ -339,9 +340,8 @@ def per_commit(db: Path, term: Terminal, figures: Figures, args: argparse.Namesp
 
 
 def keys(term: Terminal, figures: Figures, presses: int) -> None:
-    for _ in range(presses):
-        figures.add("keypress s", step_down(term))
-        pump(term, 0.05)
+    for took in presses_down(term, presses):
+        figures.add("keypress s", took)
     total = position(term)[1]  # type: ignore[index]
     for _ in range(3):
         for key, want in ((b"G", total), (b"g", 1)):
@@ -516,6 +516,14 @@ def summarise(size: int, figures: Figures, runs: int) -> list[dict[str, str]]:
         ms = [v * 1000 for v in figures.values["keypress s"]]
         values["keypress median ms"] = statistics.median(ms)
         values["keypress p95 ms"] = pct(ms, 0.95)
+    if "bare app key s" in figures.values and "keypress median ms" in values:
+        # The harness and a bare Textual app's own cost, pressed alike: what is left
+        # above it is the inbox's.
+        bare = [v * 1000 for v in figures.values["bare app key s"]]
+        values["bare app key median ms"] = statistics.median(bare)
+        values["keypress / bare app key"] = (
+            values["keypress median ms"] / values["bare app key median ms"]
+        )
     rows = []
     for name, target in TARGETS.items():
         higher = name.endswith("/s")
@@ -540,6 +548,8 @@ def summarise(size: int, figures: Figures, runs: int) -> list[dict[str, str]]:
         "matcher build s",
         "first paint s",
         "bare app s",
+        "bare app key median ms",
+        "keypress / bare app key",
         "RSS after C, view, E MB",
     ):
         if name in values:
@@ -614,6 +624,8 @@ def main() -> int:
                     if "inbox" in parts:
                         print(f"{size:,}: inbox session {run + 1}/{args.runs}…", flush=True)
                         figures.add("bare app s", measure_minimal(env))
+                        for took in bare_keys(env, args.presses):
+                            figures.add("bare app key s", took)
                         figures.attempt(
                             ["first paint / bare app", "keypress median ms", "peak RSS MB"],
                             lambda w=work, f=figures: inbox_session(w, env, f, args),  # type: ignore[misc]

@@ -9,9 +9,11 @@ seeded database (bench/.cache/inbox-N.db, made by `bench/inbox_bench.py`, or --d
 which is never written: each tree gets a copy); the copy for the older tree gets its
 schema version, since extra tables are harmless to it. Each tree starts once
 untimed (that migrates a copy of an older schema). A bare Textual app
-(bench/minimal_app.py) starts before each pair. Prints first paint, `j` median and
-peak RSS per session, then the medians' ratio and each tree's first paint against
-the bare app's.
+(bench/minimal_app.py) starts before each pair, and takes its `j` presses as the
+inbox does (bench/key_floor.py: a pause after each key). Prints first paint, `j`
+median and peak RSS per session, then the medians' ratios, and each tree's first
+paint and `j` against the bare app's. With --word, each session also times filter
+Enter -> first rows for that word three times (as bench/scale_bench.py does).
 """
 
 from __future__ import annotations
@@ -38,26 +40,27 @@ from bench.inbox_bench import (  # noqa: E402
     position,
     rows_shown,
 )
+from bench.key_floor import bare_keys, presses_down  # noqa: E402
+from bench.scale_bench import Figures, counted, filter_word  # noqa: E402
 
 
-def session(tree: Path, db: Path, presses: int, home: Path) -> tuple[float, float, float]:
+def session(
+    tree: Path, db: Path, presses: int, home: Path, word: str | None = None
+) -> tuple[float, float, float, float]:
     env = app_env(Path(tempfile.mkdtemp(prefix="home-", dir=home)))  # gone with `home`
     env["PYTHONPATH"] = str(tree)  # this tree's scrm_tui, not the installed one
     term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
     try:
         painted = term.wait(lambda t: position(t) is not None and rows_shown(t))
         term.wait(lambda t: (p := position(t)) is not None and p[1] is not None)
-        keys = []
-        for _ in range(presses):
-            at = position(term)[0]  # type: ignore[index]
-            sent = term.send(b"j")
-            done = term.wait(
-                lambda t, want=at + 1: (
-                    (p := position(t)) is not None and p[0] == want and rows_shown(t)
-                )
-            )
-            keys.append(done - sent)
-        return painted - term.started, statistics.median(keys), term.peak_rss_mb()
+        keys = presses_down(term, presses)
+        enters = Figures()
+        if word:
+            term.wait(counted, timeout=300)
+            for _ in range(3):
+                filter_word(term, enters, word)
+        entered = statistics.median(enters.values.get(f"filter '{word}' s", [0.0]))
+        return painted - term.started, statistics.median(keys), term.peak_rss_mb(), entered
     finally:
         term.close()
 
@@ -73,6 +76,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=40)
+    parser.add_argument("--word", help="also time filter Enter -> first rows for this word")
     parser.add_argument("--db", type=Path, help="a seeded database to copy (not written)")
     args = parser.parse_args()
     db = args.db or ROOT / "bench" / ".cache" / f"inbox-{args.size}.db"
@@ -105,24 +109,33 @@ def main() -> None:
                 shutil.copy(db, new_db)
             os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
             trees = {args.against: (old, old_db), "HEAD": (ROOT, new_db)}
-            runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
+            runs: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in trees}
             bare: list[float] = []
+            bare_key: list[float] = []
             # Untimed: the first start migrates a copy of an older schema, and warms
             # the page cache for both trees alike.
             for tree, path in trees.values():
                 session(tree, path, 1, Path(tmp))
             for _ in range(args.sessions):
                 bare.append(measure_minimal(app_env(Path(tmp))))
+                bare_key.append(statistics.median(bare_keys(app_env(Path(tmp)), args.presses)))
                 for name, (tree, path) in trees.items():
-                    runs[name].append(session(tree, path, args.presses, Path(tmp)))
+                    runs[name].append(session(tree, path, args.presses, Path(tmp), args.word))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)])
     for name, values in runs.items():
         paints = ", ".join(f"{v[0] * 1000:.0f}" for v in values)
         keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
         rss = ", ".join(f"{v[2]:.0f}" for v in values)
-        print(f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB")
-    print(f"{'bare app':>10}: first paint {', '.join(f'{b * 1000:.0f}' for b in bare)} ms")
+        enters = f" · /{args.word}⏎ {', '.join(f'{v[3] * 1000:.0f}' for v in values)} ms"
+        print(
+            f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB"
+            + (enters if args.word else "")
+        )
+    print(
+        f"{'bare app':>10}: first paint {', '.join(f'{b * 1000:.0f}' for b in bare)} ms"
+        f" · j median {', '.join(f'{b * 1000:.1f}' for b in bare_key)} ms"
+    )
     old_paint = statistics.median(v[0] for v in runs[args.against])
     new_paint = statistics.median(v[0] for v in runs["HEAD"])
     bare_paint = statistics.median(bare)
@@ -130,6 +143,17 @@ def main() -> None:
     print(
         f"first paint / bare app: {args.against} {old_paint / bare_paint:.2f},"
         f" HEAD {new_paint / bare_paint:.2f}"
+    )
+    old_key = statistics.median(v[1] for v in runs[args.against])
+    new_key = statistics.median(v[1] for v in runs["HEAD"])
+    bare_j = statistics.median(bare_key)
+    if args.word:
+        old_enter = statistics.median(v[3] for v in runs[args.against])
+        new_enter = statistics.median(v[3] for v in runs["HEAD"])
+        print(f"/{args.word}⏎ -> first rows, HEAD / {args.against}: {new_enter / old_enter:.2f}")
+    print(
+        f"j median, HEAD / {args.against}: {new_key / old_key:.2f}; / bare app's j:"
+        f" {args.against} {old_key / bare_j:.2f}, HEAD {new_key / bare_j:.2f}"
     )
 
 

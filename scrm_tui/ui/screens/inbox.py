@@ -179,6 +179,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.busy_text: str | None = "Loading…"
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
+        self._bar_closing = False  # Enter: the filter line goes when the new rows come
         self._requested = self.query_  # the view last asked for (query_ once loaded)
         self._search: Query | None = None  # the last `/` filter: what n and N look for
         # The top line's parts, fitted together by _fit_top_line.
@@ -245,6 +246,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.update_status()
         self.load_sources()
         self.watch(self.mention_list, "unseen", lambda _: self.update_status(), init=False)
+        # In the handler of the key that moved it, not on its Highlighted message: that
+        # bubbles up after the list's frame is drawn, and the position would follow in a
+        # frame of its own, a frame or two (17-33 ms) behind the cursor.
+        self.watch(self.mention_list, "cursor", lambda _: self.update_position(), init=False)
 
     async def first_page(self, window: StreamWindow) -> int:
         """Load the first page (the app starts this before the screen is up); returns
@@ -357,7 +362,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._fit_top_line()
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
-        self.update_position()
         self._pane_wants = message.row.id if message.row else None
         # The cursor's frame goes out first; the pane follows where the cursor stops
         # (keys held down or typed fast load no pane on the way).
@@ -402,11 +406,13 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             place = await self._place_of(window, stay_on)
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
+            self._close_bar_for_rows()
             raise
         self.query_ = query
         self._last_change = last_change
         self._keep_selection(query)
         self.mention_list.set_window(window, place or 0)
+        self._close_bar_for_rows()
         self.view_bar.show_query(query)
         self.update_status()
         if window.total is None:
@@ -1284,7 +1290,12 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     # ---------------------------------------------------------------- filter
 
+    @property
+    def footer(self) -> KeysFooter:
+        return self.query_one(KeysFooter)
+
     def action_filter(self) -> None:
+        self._cancel_bar_close()
         self.filter_bar.open(self.query_.source)
 
     @on(Input.Changed, "#filter-input")
@@ -1300,8 +1311,30 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _filter_submitted(self, text: str) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        if self._apply_filter(text):
+        if not self._apply_filter(text):
+            return
+        if self._requested == self.query_:
             self._close_filter(clear=False)
+            return
+        # Its rows are on their way: the line goes in their frame, one layout of the
+        # screen for both (closing it now costs one more while the query runs), and the
+        # footer's keys for the list follow that frame. Keys typed meanwhile go to the
+        # list, which holds them for the new rows.
+        self._bar_closing = True
+        self.footer.hold()
+        self.set_focus(self.mention_list, scroll_visible=False)
+
+    def _close_bar_for_rows(self) -> None:
+        """The rows of a filter submitted with Enter are in place: its line goes."""
+        if self._bar_closing:
+            self.filter_bar.close()
+            self._cancel_bar_close()
+
+    def _cancel_bar_close(self) -> None:
+        """No close is waiting for rows (any more): the footer follows the focus again."""
+        if self._bar_closing:
+            self._bar_closing = False
+            self.footer.release()
 
     def _apply_filter(self, text: str) -> bool:
         try:
@@ -1321,6 +1354,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _close_filter(self, *, clear: bool) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
+        self._cancel_bar_close()
         self.filter_bar.close()
         self.set_focus(self.mention_list, scroll_visible=False)
         # The filter still loading counts too: Esc right after typing clears it.

@@ -33,6 +33,7 @@ class FilterBar(Vertical):
     def __init__(self, on_submit: Callable[[str], None], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._on_submit = on_submit
+        self._said = ""  # the message line's text
 
     def compose(self) -> ComposeResult:
         yield FilterInput(self._on_submit, placeholder=PLACEHOLDER, id="filter-input")
@@ -61,7 +62,20 @@ class FilterBar(Vertical):
     def say(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#filter-message", Static)
         line.set_class(error, "-error")
-        line.update(Content(message))
+        if message == self._said:
+            return
+        # As many lines as before ("searching…" after "", as each filter typed says):
+        # a repaint of the line, not a layout of the whole screen.
+        lines = self._lines(message)
+        same = lines is not None and lines == self._lines(self._said)
+        self._said = message
+        line.update(Content(message), layout=not same)
+
+    def _lines(self, message: str) -> int | None:
+        """The lines `message` takes in the bar, if none wraps (else None: not known)."""
+        width = self.query_one("#filter-message", Static).content_size.width
+        lines = message.split("\n")
+        return len(lines) if all(cell_len(line) <= width for line in lines) else None
 
     def show_error(self, typed: str, message: str, position: int, length: int) -> None:
         """A mistake in `typed`: carets under the part that is wrong (while the input

@@ -26,6 +26,19 @@ class KeysFooter(Footer):
 
     _composed_as: Hashable = None
     _painted = False  # its screen has drawn a frame with it: the keys may follow
+    _held = False  # the screen asked it to keep its keys for now
+
+    def hold(self) -> None:
+        """Keep the keys shown until release(): a change the screen is about to draw
+        (new rows) goes out first, not behind the footer's own layout."""
+        self._held = True
+
+    def release(self) -> None:
+        """Follow the focus again, after the frame being drawn."""
+        self._held = False
+        # Scheduled from the footer's own queue: compose binds the keys to the footer
+        # that is running, not to whichever node (a screen's worker) released it.
+        self.call_later(self.call_after_refresh, self.recompose)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Two dozen keys cost a screen more to style and lay out than all its other
@@ -50,8 +63,8 @@ class KeysFooter(Footer):
         return (type(focused), keys, self.show_command_palette, self.compact)
 
     async def recompose(self) -> None:
-        if not self._painted:
-            return  # render_lines asks again after the first frame
+        if not self._painted or self._held:
+            return  # render_lines asks again after the first frame; release() when held
         if self.is_attached and self._bindings_ready and self._shown() == self._composed_as:
             return
         await super().recompose()

@@ -91,6 +91,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
 
     def window_failed(self) -> None:
         self._ready.set()
+        self.refresh()  # the rows it has, in the style of its focus now
 
     def hold_keys(self) -> None:
         """Keys typed from now on wait (for a move under way, as `n` makes)."""
@@ -98,6 +99,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
 
     def release_keys(self) -> None:
         self._ready.set()
+        self.refresh()  # a focus that came meanwhile is drawn (see on_focus)
 
     def window_moved(self) -> None:
         """The window now holds other rows (or renumbered them): draw them afresh."""
@@ -366,7 +368,10 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self._need_rows()
 
     def on_focus(self) -> None:
-        self.refresh()
+        # A new result on its way (Enter in the filter) redraws every line when it
+        # comes: drawing the old rows in the focused style first is wasted meanwhile.
+        if self._ready.is_set():
+            self.refresh()
 
     def on_blur(self) -> None:
         self.refresh()
