@@ -3,6 +3,11 @@ and the reads an arrival cannot need."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +21,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.claiming import own_session
 from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
-from tests.tui import settle, wait_until
+from tests.tui import list_lines, make_app, settle, status_text, wait_until
 
 
 @pytest.fixture
@@ -78,3 +83,85 @@ async def test_claims_that_beat_on_repaint_their_rows_only_when_their_time_reads
         assert "✎ dana, 3m" in first_line(pilot)
         assert repainted == [0]  # the row whose claim reads differently now
         assert isinstance(pilot.app.screen, InboxScreen)
+
+
+# One write by another scrm process: `agent` opens the database and does `op`.
+WRITER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from scrm_tui.core.models import Status
+    from scrm_tui.service.inbox import Inbox
+    from tests.conftest import mention
+
+    async def main(db, agent, op):
+        async with await Inbox.open(db, agent) as box:
+            top = (await box.mentions.rows_by_id([3], agent))[0].id
+            if op == "store":
+                await box.ingest([mention(900, "stored elsewhere", minutes_ago=0)])
+            elif op == "read":
+                await box.set_read([top], True)
+            elif op == "done":
+                await box.set_status([top], Status.DONE)
+            elif op == "claim":
+                await box.presence.claim([top], "reply")
+                box.presence.held.clear()  # still claimed when this process ends
+
+    asyncio.run(main(*sys.argv[1:]))
+    """
+)
+
+
+def elsewhere(db: Path, agent: str, op: str) -> None:
+    subprocess.run(
+        [sys.executable, "-c", WRITER, str(db), agent, op],
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("agent", "op", "shown"),
+    [
+        (
+            "kim",
+            "store",
+            lambda lines, status: (
+                "stored elsewhere" in lines[0] and "4 mentions · 4 unread" in status
+            ),
+        ),
+        ("tester", "read", lambda lines, status: "3 mentions · 2 unread" in status),
+        ("kim", "done", lambda lines, status: "post 3" in lines[0] and "✓" in lines[0]),
+        ("kim", "claim", lambda lines, status: "✎ kim" in lines[0]),
+    ],
+)
+async def test_what_another_process_changes_reaches_the_list_and_header_with_no_read_of_its_own(
+    db_path: Path, agent: str, op: str, shown: Callable[[list[str], str], bool]
+) -> None:
+    """An arrival, this agent's read in another terminal, a status and a claim reach the
+    screen; the header's counts, the outbox's and the snoozes' clocks come with the
+    change mark (one read), not as reads of their own on every change."""
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.ingest(
+            [mention(n, f"sync broken, post {n}", minutes_ago=10 - n) for n in (1, 2, 3)]
+        )
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(pilot, lambda: "3 mentions · 3 unread" in status_text(pilot))
+        await settle(pilot)
+        assert app.inbox is not None
+        seen: list[str] = []
+        lock = threading.Lock()
+
+        def traced(statement: str) -> None:  # on the connection's own thread
+            with lock:
+                seen.append(" ".join(statement.split()))
+
+        await app.inbox.db.reader.set_trace_callback(traced)
+        elsewhere(db_path, agent, op)
+        await wait_until(pilot, lambda: shown(list_lines(pilot), status_text(pilot)))
+        await app.inbox.db.reader.set_trace_callback(None)
+        with lock:
+            others = [s for s in seen if "change_marks" not in s]  # the mark's own read
+        # The header's counts, the outbox's next send and failures, the next snooze.
+        for read in ("mention_counts", "FROM outbox WHERE state", "min(snoozed_until_ms)"):
+            assert not [s for s in others if read in s], read
