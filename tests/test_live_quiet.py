@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from scrm_tui.core.config import Config
+from scrm_tui.core.views import View
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.screens.inbox import InboxScreen
@@ -21,7 +22,15 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.claiming import own_session
 from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
-from tests.tui import list_lines, make_app, settle, status_text, wait_until
+from tests.tui import (
+    list_lines,
+    make_app,
+    running,
+    settle,
+    static_text,
+    status_text,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -102,6 +111,8 @@ WRITER = textwrap.dedent(
                 await box.set_read([top], True)
             elif op == "done":
                 await box.set_status([top], Status.DONE)
+            elif op == "save-view":
+                await box.views.save("open", "is:open")
             elif op == "claim":
                 await box.presence.claim([top], "reply")
                 box.presence.held.clear()  # still claimed when this process ends
@@ -165,3 +176,19 @@ async def test_what_another_process_changes_reaches_the_list_and_header_with_no_
         # The header's counts, the outbox's next send and failures, the next snooze.
         for read in ("mention_counts", "FROM outbox WHERE state", "min(snoozed_until_ms)"):
             assert not [s for s in others if read in s], read
+
+
+async def test_a_view_saved_in_another_terminal_joins_the_bar_though_arrivals_do_not_reread_them(
+    db_path: Path,
+) -> None:
+    """An arrival counts the views known (no read of the saved views); a view the same
+    agent saves elsewhere is a recorded change, and the bar reads the views again."""
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.ingest([mention(n, f"post {n}") for n in (1, 2, 3)])
+    async with running(db_path, views=(View("all", "is:open"),)) as pilot:
+        bar = lambda: static_text(pilot, "#view-bar").strip()  # noqa: E731
+        await wait_until(pilot, lambda: bar() == "1 all 3")
+        elsewhere(db_path, "kim", "store")
+        await wait_until(pilot, lambda: bar() == "1 all 4")
+        elsewhere(db_path, "tester", "save-view")
+        await wait_until(pilot, lambda: bar() == "1 all 4  2 open 4")
