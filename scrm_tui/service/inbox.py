@@ -93,7 +93,7 @@ class Inbox:
         self._queued: list[Callable[[], None]] = []
         self._listeners: list[Callable[[list[int]], None]] = []
         self._mark: tuple[object, ...] | None = None  # see has_changed
-        self.pulse = live.Pulse((), [], None, 0, None, 0, 0, 0)  # the last has_changed's look
+        self.pulse = live.Pulse((), [], None, 0, None, 0, 0, 0, 0)  # the last has_changed's look
 
     @classmethod
     async def open(cls, path: Path | str, agent: str, clock: Clock = time.time) -> Inbox:

@@ -20,6 +20,7 @@ _PULSE = f"""
            (SELECT count(*) FROM outbox WHERE state = 'failed'),
            (SELECT min(snoozed_until_ms) FROM mentions WHERE snoozed_until_ms IS NOT NULL),
            (SELECT max(id) FROM interactions WHERE kind IN ('{SNOOZED}', '{WOKE}')),
+           (SELECT max(id) FROM interactions WHERE kind = 'view'),
            {STATS}
 """
 
@@ -34,13 +35,14 @@ class Pulse:
     not_sent: int  # outbox items that failed
     next_wake: int | None  # when the next snooze ends (ms)
     snooze_seq: int  # the newest snooze or wake-up recorded (0: none)
+    views_seq: int  # the newest view saved or deleted by anyone (0: none)
     listed: int  # the header's counts (MentionStore.stats)
     unread: int
 
 
 async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
     row = await fetch_one(db.reader, _PULSE, {"agent": agent, "now": now_ms})
-    listed, unread = listed_unread(row[8:])
+    listed, unread = listed_unread(row[9:])
     return Pulse(
         mark=tuple(row[:3]),
         holders=str(row[3]).split(",") if row[3] else [],
@@ -48,6 +50,7 @@ async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
         not_sent=int(row[5]),
         next_wake=None if row[6] is None else int(row[6]),
         snooze_seq=int(row[7] or 0),
+        views_seq=int(row[8] or 0),
         listed=listed,
         unread=unread,
     )

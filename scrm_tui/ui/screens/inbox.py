@@ -188,6 +188,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
         self._look_fresh = True  # ...and only the app's ticks noticed it (check_changes)
+        self._views_seq = -1  # the newest view saved that the view bar was told of
         self._missed = False  # something changed before the first page was up
         self._pane_wants: int | None = None  # the mention under the cursor, for the pane
         self._ready = False
@@ -263,6 +264,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """Show the stream (called by the app once the database is ready); `first` is
         a window whose first page the app is already loading."""
         self.busy_text = None
+        self._views_seq = self.inbox.pulse.views_seq  # the bar's first count is after it
         self.mention_list.expect_window()
         self._load_view(self.query_, first)
 
@@ -582,7 +584,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 looked = False  # what it woke is not in the app's last look
             if not outside:
                 return
-            self.view_bar.recount()  # on a connection of its own: nothing here waits
+            if self.view_bar.views or not looked or pulse.views_seq != self._views_seq:
+                # On a connection of its own: nothing here waits. (No views: only a
+                # view saved can give the bar one.)
+                self.view_bar.recount()
+            self._views_seq = pulse.views_seq if looked else -1
             mention_list = self.mention_list
             window = mention_list.window
             if window is None:
