@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from scrm_tui.core.config import Config
 from scrm_tui.core.views import View
@@ -194,3 +195,30 @@ async def test_a_view_saved_in_another_terminal_joins_the_bar_though_arrivals_do
         await wait_until(pilot, lambda: bar() == "1 all 4")
         elsewhere(db_path, "tester", "save-view")
         await wait_until(pilot, lambda: bar() == "1 all 4  2 open 4")
+
+
+async def test_the_reading_panes_claim_counts_by_the_second_without_laying_out_the_screen(
+    db_path: Path, clock: Clock
+) -> None:
+    """'12s' to '13s' is the same size: the line is drawn again, the screen is not laid
+    out again (every second, for as long as the mention read is claimed)."""
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.ingest([mention(n, f"sync broken, post {n}") for n in range(1, 4)])
+    app = ScrmApp(db_path=db_path, agent="tester", config=Config(), clock=clock, poll_interval=0.05)
+    her = own_session(await Inbox.open(db_path, "dana", clock))
+    async with her, app.run_test(size=(80, 24)) as pilot:
+        await her.presence.claim([1], "reply")
+        clock.now += 12
+        line = pilot.app.screen.query_one("#detail-claim", Static)
+        await wait_until(pilot, lambda: str(line.render()).startswith("✎ dana, 12s"))
+        layouts: list[bool] = []
+        refresh = line.refresh
+
+        def counted(*regions: object, **how: bool) -> Static:
+            layouts.append(how.get("layout", False))
+            return refresh(*regions, **how)  # type: ignore[arg-type]
+
+        line.refresh = counted  # type: ignore[method-assign]
+        clock.now += 1
+        await wait_until(pilot, lambda: str(line.render()).startswith("✎ dana, 13s"))
+        assert layouts and not any(layouts)
