@@ -27,6 +27,7 @@ from scrm_tui.enrich import sentiment
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
+from scrm_tui.store import live
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
@@ -92,8 +93,7 @@ class Inbox:
         self._queued: list[Callable[[], None]] = []
         self._listeners: list[Callable[[list[int]], None]] = []
         self._mark: tuple[object, ...] | None = None  # see has_changed
-        # Processes holding claims as of the last has_changed (Presence.any_gone).
-        self.claim_holders: list[str] = []
+        self.pulse = live.Pulse((), [], None, 0, None, 0, 0, 0, 0)  # the last has_changed's look
 
     @classmethod
     async def open(cls, path: Path | str, agent: str, clock: Clock = time.time) -> Inbox:
@@ -690,15 +690,23 @@ class Inbox:
         """From now on has_changed() reports every commit (the first call of has_changed
         only learns where the file is, so what was committed before it goes unseen)."""
         if self._mark is None:
-            self._mark, self.claim_holders = await self.db.change_mark(self.agent)
+            self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+            self._mark = self.pulse.mark
 
     async def has_changed(self) -> bool:
         """True when a commit this inbox shows (a mention stored, a change recorded,
         this agent's reads) landed since the last call, by this process or another.
         Costs one small read whatever the size, so it can be polled often; bookkeeping
         commits (heartbeats, lease renewals, progress) and other agents' reads are not
-        changes here. It also learns which processes hold claims (claim_holders)."""
-        mark, self.claim_holders = await self.db.change_mark(self.agent)
-        changed = self._mark is not None and mark != self._mark
-        self._mark = mark
+        changes here. The same read brings what the inbox keeps on screen and on its
+        clock (`pulse`: the header's counts, the next snooze and send due, who holds
+        claims), so a change costs no read of those."""
+        self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+        changed = self._mark is not None and self.pulse.mark != self._mark
+        self._mark = self.pulse.mark
         return changed
+
+    @property
+    def claim_holders(self) -> list[str]:
+        """Processes holding claims as of the last has_changed (Presence.any_gone)."""
+        return self.pulse.holders

@@ -69,10 +69,15 @@ class Views:
         inputs = await self.store.count_inputs(self.inbox.agent)
         if inputs == self._inputs and not force:
             return None
-        views = await self.all()
-        last = self._last
-        counts: list[int | None] | None = None
         was = self._inputs
+        last = self._last
+        if last is not None and was is not None and was[1] == inputs[1]:
+            # No change recorded (saving or deleting a view is one): the agent's views
+            # are the ones counted last.
+            views = [*self.inbox.config.views, *(v for v in last[0] if v.mine)]
+        else:
+            views = await self.all()
+        counts: list[int | None] | None = None
         if not force and last is not None and last[0] == views and was is not None:
             counts = await self._catch_up(views, last[1], was, inputs)
         if counts is None:

@@ -355,8 +355,11 @@ class LiveWindow(Window[R]):
         async with self._lock:
             return await super().ensure(start, stop)
 
-    async def take_arrivals(self, keep: Callable[[], Sequence[int]], span: int) -> Remap[R] | None:
+    async def take_arrivals(
+        self, keep: Callable[[], Sequence[int]], span: int, newest: Any = None
+    ) -> Remap[R] | None:
         """Take in what was stored since the last look; None if nothing was.
+        `newest`: the high-water mark as the caller has just read it (no read here).
 
         `keep()` names the positions the view wants to keep (the cursor, the top line),
         best first; it is asked again just before the window changes, since keys may
@@ -365,7 +368,8 @@ class LiveWindow(Window[R]):
         """
         for attempt in range(ATTEMPTS):
             async with self._lock:
-                newest = await self.source.high_water()
+                if newest is None or attempt:
+                    newest = await self.source.high_water()
                 if newest == self.mark:
                     return None
                 rows = await self.source.arrivals(self.mark, newest, self.fold + 1)

@@ -197,7 +197,7 @@ class Database:
         """One write transaction; every write goes through here. What stops it that a
         person can act on (a lock held too long, a read-only file) is raised as
         StoreUnavailable, in words. `wakes`: open inboxes look at what it changed
-        (change_mark moves); bookkeeping no one shows (a heartbeat, a lease renewed,
+        (the mark of store/live.py moves); bookkeeping no one shows (a heartbeat, a lease renewed,
         a job's progress) passes False and costs them nothing."""
         async with self._write_lock:
             with _in_words(self.path):
@@ -220,26 +220,12 @@ class Database:
         inboxes show (decided as it went): they look, as for any waking commit."""
         await conn.execute(_BUMP)
 
-    async def change_mark(self, agent: str) -> tuple[tuple[object, ...], list[str]]:
-        """What an open inbox of `agent` compares between looks: the newest mention
-        (an arrival, however it was written), the commits that wake (see transaction)
-        and `agent`'s reads. Three index lookups: a look costs the same at any size,
-        and a commit nobody shows (a heartbeat, another agent's reads) moves none.
-        With it, in the same read, the processes that hold claims (a few, while forms
-        are open): one that died is swept at once, not on the next heartbeat."""
-        row = await fetch_one(self.reader, _MARK, (agent,))
-        return tuple(row[:3]), str(row[3] or "").split(",") if row[3] else []
-
     async def schema_version(self) -> int:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
 
 
 Parameters = Sequence[Any] | Mapping[str, Any]
 _BUMP = "UPDATE change_marks SET seq = seq + 1"
-_MARK = """SELECT (SELECT max(id) FROM mentions),
-                  (SELECT seq FROM change_marks),
-                  (SELECT changes FROM read_changes WHERE agent = ?),
-                  (SELECT group_concat(DISTINCT holder) FROM claims)"""
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:

@@ -239,6 +239,25 @@ def _id_chunks(ids: Sequence[int], params: dict[str, Any], mark: str) -> Iterato
         yield "m.id IN (" + ",".join(f":{mark}{n}" for n in range(len(chunk))) + ")"
 
 
+# The header's counts, as columns of one SELECT (named :agent and :now): what
+# MentionStore.stats reads, and what an open inbox's clock reads with its change mark.
+STATS = """
+    (SELECT total FROM mention_counts), (SELECT snoozed FROM mention_counts),
+    coalesce((SELECT reads FROM read_counts WHERE agent = :agent), 0),
+    coalesce((SELECT snoozed FROM read_counts WHERE agent = :agent), 0),
+    (SELECT count(*) FROM mentions WHERE snoozed_until_ms <= :now),
+    (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms <= :now
+     AND EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent))
+"""
+
+
+def listed_unread(values: Sequence[Any]) -> tuple[int, int]:
+    """(mentions listed, unread) from the six STATS columns."""
+    total, snoozed, reads, snoozed_reads, due, due_read = (int(value or 0) for value in values)
+    listed = total - (snoozed - due)
+    return listed, max(listed - (reads - (snoozed_reads - due_read)), 0)
+
+
 class MentionStore:
     """Queries over mentions for one database. Reads use the reader connection."""
 
@@ -413,18 +432,8 @@ class MentionStore:
         (schema step 19), at the same cost at any size. Snoozed mentions are not
         listed; those whose snooze is due but not yet woken are, and are counted
         through their partial index (a few, for as long as a poll takes to wake them)."""
-        sql = """
-            SELECT c.total, c.snoozed, coalesce(rc.reads, 0), coalesce(rc.snoozed, 0),
-                   (SELECT count(*) FROM mentions WHERE snoozed_until_ms <= :now),
-                   (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms <= :now
-                    AND EXISTS (SELECT 1 FROM mention_reads r
-                                WHERE r.mention_id = m.id AND r.agent = :agent))
-            FROM mention_counts c LEFT JOIN read_counts rc ON rc.agent = :agent
-        """
-        row = await self._one(sql, {"agent": agent, "now": now_ms})
-        total, snoozed, reads, snoozed_reads, due, due_read = (int(value) for value in row)
-        listed = total - (snoozed - due)
-        return listed, max(listed - (reads - (snoozed_reads - due_read)), 0)
+        row = await self._one(f"SELECT {STATS}", {"agent": agent, "now": now_ms})
+        return listed_unread(row)
 
     async def max_id(self) -> int:
         row = await self._one("SELECT coalesce(max(id), 0) FROM mentions")

@@ -226,10 +226,11 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.set_interval(self.poll_interval, self._tick, name="tick")
 
     async def _tick(self) -> None:
-        """The app's one clock: one small read (the change mark, and who holds claims),
-        and more only where it says something changed or a time came due: the
-        inbox's look at what changed, the outbox's pass, the presence heartbeat and
-        sweep. An idle inbox costs this read and nothing else. (The timer awaits it,
+        """The app's one clock: one small read (Inbox.has_changed: the change mark, the
+        header's counts, who holds claims, when a send or a snooze is due), and more
+        only where it says something changed or a time came due: the inbox's look at
+        what changed, the outbox's pass, the presence heartbeat and sweep. An idle
+        inbox costs this read and nothing else. (The timer awaits it,
         so ticks never overlap; it is not a worker, whose start and end cost more
         than the read.)"""
         inbox = self.inbox
@@ -241,9 +242,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             return  # busy or refused: the next tick looks again
         if self._live is not None:
             self._live.tick(changed)
-        now = inbox.now_ms()
-        due = self._outbox_due
-        if changed or (due is not None and due <= now):
+        # The same read told when the outbox (written by any process) next has work:
+        # a commit with nothing to send (the usual case) starts no pass.
+        # (The first look passes over whatever is there: a send a crash left half done.)
+        due, first = inbox.pulse.outbox_due, self._outbox_due == 0
+        self._outbox_due = due
+        if due is not None and (changed or first or due <= inbox.now_ms()):
             self.send_outbox()
         if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
             self._presence_due()

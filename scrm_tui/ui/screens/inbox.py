@@ -188,14 +188,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
+        self._look_fresh = True  # ...and only the app's ticks noticed it (check_changes)
+        self._views_seq = -1  # the newest view saved that the view bar was told of
         self._missed = False  # something changed before the first page was up
         self._pane_wants: int | None = None  # the mention under the cursor, for the pane
         self._ready = False
         self._slow_writes = 0  # writes waiting for another process's lock
         self.order = Order.NEWEST  # `o` switches to highest priority first and back
         self._work: dict[str, str] = {}  # background jobs under way: how far, top line
-        self._next_wake: int | None = None  # when the next snooze ends
-        self._wake_known = False  # _next_wake was read since the last change
         self._last_change = 0  # the newest snooze or wake-up this list has taken in
         # When tick last did each thing that goes by the clock (monotonic seconds).
         self._clock_at = {"ages": 0.0, "sources": 0.0, "claims": 0.0}
@@ -269,6 +269,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """Show the stream (called by the app once the database is ready); `first` is
         a window whose first page the app is already loading."""
         self.busy_text = None
+        self._views_seq = self.inbox.pulse.views_seq  # the bar's first count is after it
         self.mention_list.expect_window()
         self._load_view(self.query_, first)
 
@@ -509,9 +510,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             self.mention_list.refresh_ages()
         if self._due("sources", SOURCES_REFRESH, now):
             self.load_sources()
-        wake = self._next_wake
-        if changed or not self._wake_known or (wake is not None and wake <= self.inbox.now_ms()):
-            self.check_changes(force=changed)
+        # The app's read told when the next snooze ends (Inbox.pulse).
+        wake = self.inbox.pulse.next_wake
+        if changed or (wake is not None and wake <= self.inbox.now_ms()):
+            self.check_changes(force=changed, looked=True)
 
     def _due(self, what: str, every: float, now: float) -> bool:
         if now - self._clock_at[what] < every:
@@ -551,14 +553,16 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     # ---------------------------------------------------------------- live changes
 
     def on_inbox_screen_stored(self, message: Stored) -> None:
-        self.check_changes(force=True)
+        self.check_changes(force=True)  # not looked: the app's last look is older
 
     def on_inbox_screen_sources_polled(self, message: SourcesPolled) -> None:
         self.load_sources()
 
-    def check_changes(self, force: bool = False) -> None:
+    def check_changes(self, force: bool = False, *, looked: bool = False) -> None:
         """Take in what changed (`force`: something did; else only a snooze that came
-        due); one look at a time: a burst of notices makes one more."""
+        due); one look at a time: a burst of notices makes one more. `looked`: the
+        app's tick has just read the change mark with the header's counts and the
+        snoozes' clock (Inbox.pulse), so they need no read of their own."""
         if not self._ready:
             # Before the first page is up: taken in as soon as it is (the tick that
             # found it will not find it again).
@@ -566,65 +570,89 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             return
         if self._polling:
             self._look_again |= force
+            self._look_fresh = self._look_fresh and looked
             return
         self._polling = True
-        self._poll(force)
+        self._poll(force, looked)
 
     @work(group="poll", exit_on_error=False)
-    async def _poll(self, force: bool) -> None:
+    async def _poll(self, force: bool, looked: bool = False) -> None:
         try:
             # The app's tick read the change mark: `force` is what it found (or a
             # commit of this process's own).
             outside = force
-            if outside or not self._wake_known:
-                self._next_wake = await self.inbox.snoozes.next_due()
-                self._wake_known = True
-            if self._next_wake is not None and self._next_wake <= self.inbox.now_ms():
+            pulse = self.inbox.pulse
+            wake = pulse.next_wake
+            if wake is not None and wake <= self.inbox.now_ms():
                 # A snooze came due: every open inbox tries to wake it, the first to
                 # get the write lock does, and every inbox sees that commit.
-                self._wake_known = False
                 outside |= bool(await self.inbox.snoozes.wake_due())
+                looked = False  # what it woke is not in the app's last look
             if not outside:
                 return
-            self.view_bar.recount()  # on a connection of its own: nothing here waits
+            if self.view_bar.views or not looked or pulse.views_seq != self._views_seq:
+                # On a connection of its own: nothing here waits. (No views: only a
+                # view saved can give the bar one.)
+                self.view_bar.recount()
+            self._views_seq = pulse.views_seq if looked else -1
             mention_list = self.mention_list
             window = mention_list.window
             if window is None:
                 return
-            # However much arrived, this reads what the screen shows, not all of it.
-            await mention_list.take_arrivals()
-            if window is mention_list.window:
+            # Read first, then show: the rows on screen as stored now (someone, here or
+            # elsewhere, may have changed them), what arrived, and the header's counts
+            # go out together, in one frame.
+            placed = self._placed(window)
+            fresh = await self.inbox.rows(list(placed)) if placed else []
+            if not looked:
+                await mention_list.take_arrivals()  # up to the newest there is now
+            elif (newest := pulse.mark[0] or 0) != window.mark:
+                # However much arrived, this reads what the screen shows, not all of
+                # it: up to the newest in the app's look (what came since, the next).
+                await mention_list.take_arrivals(newest)
+            if window is not mention_list.window:
+                return
+            changed = window.replace(fresh)
+            mention_list.refresh_rows(changed)
+            changed_ids = {row.id for i in changed if (row := window.get(i))}
+            self._count_changes(looked)
+            if any(window.key(row) != placed[row.id] for row in fresh):
+                # Priorities changed (an author linked, a tier): rows moved.
+                await mention_list.resync([])
+            if window is mention_list.window and (
+                not looked or pulse.snooze_seq > self._last_change
+            ):
                 await self._take_snoozes(window)
-            if window is mention_list.window:
-                # Someone (here or in another process) may have changed rows we show.
-                top = round(mention_list.scroll_offset.y)
-                placed = {
-                    row.id: window.key(row)
-                    for index in range(top, top + mention_list.size.height + 1)
-                    if (row := window.get(index)) is not None
-                }
-                if placed:
-                    fresh = await self.inbox.rows(list(placed))
-                    changed = window.replace(fresh)
-                    mention_list.refresh_rows(changed)
-                    changed_ids = {row.id for i in changed if (row := window.get(i))}
-                    if any(window.key(row) != placed[row.id] for row in fresh):
-                        # Priorities changed (an author linked, a tier): rows moved.
-                        await mention_list.resync([])
-                    if self.detail.mention_id in changed_ids:
-                        self.load_detail(self.detail.mention_id)
-                self.update_status()
-                if not self._bulk_running:
-                    # While one writes its batches the top line shows its count, not
-                    # these (counted once it ends): each would cost a count(*) a poll.
-                    self.load_stats()
-                # (The sources' line is not read here: what a collector records of its
-                # polls wakes no inbox; the line keeps its own clock, see tick.)
+            if self.detail.mention_id in changed_ids:
+                self.load_detail(self.detail.mention_id)
+            # (The sources' line is not read here: what a collector records of its
+            # polls wakes no inbox; the line keeps its own clock, see tick.)
         finally:
             self._polling = False
             if self._look_again:
-                self._look_again = False
-                self.check_changes(force=True)
+                self._look_again, fresh, self._look_fresh = False, self._look_fresh, True
+                self.check_changes(force=True, looked=fresh)
+
+    def _placed(self, window: StreamWindow) -> dict[int, object]:
+        """The rows on screen: their ids and where they sort."""
+        top = round(self.mention_list.scroll_offset.y)
+        return {
+            row.id: window.key(row)
+            for index in range(top, top + self.mention_list.size.height + 1)
+            if (row := window.get(index)) is not None
+        }
+
+    def _count_changes(self, looked: bool) -> None:
+        """The header's counts after a change: from the app's look when it has just
+        been taken (Inbox.pulse), else read."""
+        if self._bulk_running:
+            pass  # the top line shows its batches' count (these once it ends)
+        elif looked:
+            pulse = self.inbox.pulse
+            self.total, self.unread, self.not_sent = pulse.listed, pulse.unread, pulse.not_sent
+        else:
+            self.load_stats()
+        self.update_status()
 
     async def _take_snoozes(self, window: StreamWindow) -> None:
         """Mentions snoozed or woken since the last look (by anyone) left the list or

@@ -338,9 +338,13 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         """Show (or hide) the claim on the mention, with its time as of now (called
         every second: only a change is drawn)."""
         claim = describe_claim(self._row, int(self.clock() * 1000)) if self._row else None
-        if claim == self._claim:
+        was = self._claim
+        if claim == was:
             return
         self._claim = claim
         line = self.query_one("#detail-claim", Static)
         line.set_class(claim is None, "-hidden")
-        line.update(claim or Content(""))
+        # '12s' to '13s': the same size, so no layout of the screen (a claim on the
+        # mention read would otherwise lay out the whole screen every second).
+        same = claim is not None and was is not None and claim.cell_length == was.cell_length
+        line.update(claim or Content(""), layout=not same)

@@ -147,6 +147,7 @@ class MentionList(WindowedList):
         super().__init__(*args, **kwargs)
         # Picked with space, or all the filter matches (T): what the bulk keys act on.
         self.selection = Selection()
+        self._claims_drawn: dict[int, str] = {}  # claim labels at refresh_claims' last look
         # A row's priority at a moment (it falls with age); the screen knows the rate.
         self.priority_at: Callable[[MentionRow, int], int | None] = lambda row, now: row.priority
 
@@ -269,12 +270,21 @@ class MentionList(WindowedList):
         self.refresh()
 
     def refresh_claims(self) -> None:
-        """A claim's time ticks by the second: repaint the visible rows that have one."""
+        """A claim's time ticks by the second: repaint the visible rows whose claim
+        reads differently now ('12s' to '13s'). A claim past its first minute changes
+        once a minute, and twenty agents' claims on screen cost nothing in between."""
         window = self.window
         if window is None:
             return
+        now = int(self.clock() * 1000)
+        drawn, self._claims_drawn = self._claims_drawn, {}
         top = round(self.scroll_offset.y)
         for index in range(top, top + self._height):
             row = window.get(index)
-            if row is not None and row.claimed_by is not None:
+            if row is None or row.claimed_by is None:
+                continue
+            label = self._claims_drawn[row.id] = claim_label(row, now)
+            # A label only moves on with time: the same at the last look and now, it
+            # was the same whenever the row was drawn in between.
+            if drawn.get(row.id) != label:
                 self.refresh_line(index)

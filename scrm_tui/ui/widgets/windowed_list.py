@@ -249,9 +249,9 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
                 self._sync_size()
                 self.refresh()
 
-    async def take_arrivals(self) -> int:
-        """Take in what was stored since the last look, keeping the user's place;
-        returns how many rows arrived.
+    async def take_arrivals(self, newest: Any = None) -> int:
+        """Take in what was stored since the last look (up to `newest`, when the caller
+        knows it), keeping the user's place; returns how many rows arrived.
 
         The selected row stays selected, on the same line. If the view is at the very
         top, new rows appear there (the stream visibly moves) as long as the selection
@@ -260,7 +260,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         window = self.window
         if not isinstance(window, LiveWindow):
             return 0
-        remap = await window.take_arrivals(self._keep, span=self._height + window.page)
+        remap = await window.take_arrivals(self._keep, self._height + window.page, newest)
         if remap is None or window is not self.window or not remap.added:
             return 0
         self._place(window, remap)
