@@ -32,6 +32,7 @@ from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.filter_sql import FilterSql
+from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
 
 Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priority_rank, id)
@@ -46,6 +47,22 @@ T = TypeVar("T")
 # Once held ("table"), the temp table serves every read.
 Hits = Literal["table", "walk", "lookup"]
 _NO_LIMIT = 2**62
+# Whether a page looks each row up in the index ("probe") or holds every hit first is
+# chosen from the word's density in the newest _SAMPLE ids, by what each was measured
+# to cost at 10M mentions: a probe ~0.06 ms per term of the expression per row looked
+# at ("kestrel": a page of 100 in 8 ms), holding ~0.1 us per hit ("kestrel", 6.7M
+# hits: 720 ms; "postmortem", 150k: 17 ms).
+_SAMPLE = 20_000
+_PAGE_ROWS = 100
+_PROBE_MS = 0.06
+_HOLD_MS = 0.0001
+_PROBE = "EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH :fts AND rowid = m.id)"
+# One word spelled out: its own term (the long doclist) probed, its other terms (their
+# doclists read anyway to list them) held; each term probed costs a seek per row.
+_PROBE_WORD = (
+    "(EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH :fts_word AND rowid = m.id)"
+    " OR +m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts_rest))"
+)
 _FTS_SET = "(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts)"
 # Temp tables live per connection and stores may share one (each view's counter):
 # their names are unique in the process.
@@ -265,6 +282,10 @@ class MentionStore:
         self._authors = authors.AuthorCache()
         # rows driving the current list's plan (by source, hashtag): see _dense
         self._hit_counts: dict[str, dict[Any, int]] = {}
+        self.vocabulary = Vocabulary(self._terms)
+        self._vocabulary_table: str | None = None
+        # spelled-out FTS expression -> whether a page probes the index row by row
+        self._probes: OrderedDict[str, bool] = OrderedDict()
 
     async def _reading(self, call: Callable[[], Awaitable[T]]) -> T:
         """Run one read on the reader connection. On an interruptible store a reader
@@ -441,6 +462,7 @@ class MentionStore:
         paging: bool = True,
         within: tuple[int, int] | None = None,
         hits: Hits = "table",
+        upto: int | None = None,
     ) -> _Plan:
         """`by_id`: for a range of ids (what arrived), drive from mentions by id.
         `hits`: how full-text terms are read while their hits are not held (see Hits).
@@ -448,8 +470,11 @@ class MentionStore:
         filter names is:snoozed. `paging`: the plan reads a page (a few rows in stream
         order), not a count. `within` (after, upto): only mentions with ids in that
         range, their full-text terms looked up there alone (no temp table: the SQL runs
-        on any connection, such as the writer inside a rule's transaction)."""
+        on any connection, such as the writer inside a rule's transaction). `upto`: the
+        caller reads only mentions stored up to this id, so prefix words not held may be
+        spelled out as the terms stored up to then (store/fts_terms.py)."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
+        probe = False
         where: list[str] = []
         source = f"mentions m {_JOINS}"
         order_table = "m"
@@ -473,11 +498,17 @@ class MentionStore:
             if hits != "table" and expression not in self._hits:
                 # Holding every hit first costs what they are (550 ms for "kestrel" at
                 # 1M mentions, seconds at 10M) before the first row shows.
+                word = one_word(expression)
+                if upto is not None:
+                    expression = await self.vocabulary.expand(expression, upto, self.max_id)
                 params["fts"] = expression
-                if hits == "walk":
+                if hits == "walk" and upto is not None:
+                    # Dense: the order's index drives, each row looked up (at the end).
+                    probe = await self._probing(expression, word, upto, params)
+                if hits == "walk" and not probe:
                     # `+`: the set of hits is only looked in; the order's index drives.
                     where.append(f"+m.id IN {_FTS_SET}")
-                else:
+                elif hits == "lookup":
                     source = f"mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid {_JOINS}"
                     where.append("mentions_fts MATCH :fts")
             elif by_id:
@@ -493,6 +524,8 @@ class MentionStore:
                 source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
                 order_table = "h"
         elif excluded is not None:
+            if upto is not None and within is None:
+                excluded = await self.vocabulary.expand(excluded, upto, self.max_id)
             params["excluded"] = excluded
             where.append(
                 "m.id NOT IN (SELECT rowid FROM mentions_fts "
@@ -518,7 +551,61 @@ class MentionStore:
             where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
+        if probe:
+            # Last: each row is looked up in the index only once the cheaper
+            # conditions kept it.
+            where.append(_PROBE if "fts_rest" not in params else _PROBE_WORD)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
+
+    async def _terms(self, first: str, last: str, limit: int) -> list[str]:
+        """Terms of the full-text index from `first` (itself included, if a term) up to
+        `last` (excluded), at most `limit`."""
+        if self._vocabulary_table is None:
+            table = f"{self._temp_prefix}_terms_{next(self._hits_serial)}"
+            await self._run(
+                f"CREATE VIRTUAL TABLE temp.{table} USING fts5vocab(main, mentions_fts, row)"
+            )
+            self._vocabulary_table = table
+        sql = f"SELECT term FROM temp.{self._vocabulary_table} WHERE term >= ? AND term < ? LIMIT ?"
+        return [str(row[0]) for row in await self._all(sql, (first, last, limit))]
+
+    async def _probing(
+        self, expression: str, word: str | None, upto: int, params: dict[str, Any]
+    ) -> bool:
+        """Whether a page probes the index row by row (binding what the probe needs)."""
+        others = self.vocabulary.others(word, upto) if word is not None else None
+        probed = 1 if others else term_count(expression)
+        if not await self._probe_pays(expression, upto, probed):
+            return False
+        if word is not None and others:
+            params["fts_word"] = quoted(word)
+            params["fts_rest"] = " OR ".join(quoted(term) for term in others)
+        return True
+
+    async def _probe_pays(self, expression: str, upto: int, probed: int) -> bool:
+        """Whether a page of `expression` (no prefix left in it) costs less looking each
+        row of the list up in the index than holding every hit first: the hits' share
+        of the newest ids, read lazily from the index, says how many rows a page looks
+        at and how many hits there are to hold."""
+        known = self._probes.get(expression)
+        if known is not None:
+            return known
+        pays = False
+        if not has_prefix(expression):
+            start = max(upto - _SAMPLE, 0)
+            row = await self._one(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ? "
+                "AND rowid > ? AND rowid <= ?",
+                (expression, start, upto),
+            )
+            share = (int(row[0]) if row else 0) / max(upto - start, 1)
+            if share > 0:
+                probing = _PAGE_ROWS / share * _PROBE_MS * probed
+                pays = probing < share * upto * _HOLD_MS
+        self._probes[expression] = pays
+        while len(self._probes) > _HITS_KEPT:
+            self._probes.popitem(last=False)
+        return pays
 
     async def _count_of(self, sql: str, value: object) -> int:
         row = await self._one(sql, (value,))
@@ -572,9 +659,10 @@ class MentionStore:
         by_id: bool = False,
         order: Order = Order.NEWEST,
         hits: Hits = "table",
+        upto: int | None = None,
     ) -> _Plan:
         """The plan of a list, whose rows come in an order (`_plan` says which rows)."""
-        plan = await self._plan(query, agent, now_ms, by_id=by_id, hits=hits)
+        plan = await self._plan(query, agent, now_ms, by_id=by_id, hits=hits, upto=upto)
         if order is Order.PRIORITY and plan.key_table != "m" and await self._dense(plan):
             # A search's matches are held in time order: by priority, a page of a
             # common word would sort all of them (2 s for "kestrel" at 1M). Where they
@@ -625,7 +713,7 @@ class MentionStore:
     ) -> list[MentionRow]:
         """Up to `limit` rows after `key` in `order` (further down the list), first first;
         with `upto`, only mentions stored up to that id (what a list has counted)."""
-        plan = await self._listed(query, agent, now_ms, order=order, hits="walk")
+        plan = await self._listed(query, agent, now_ms, order=order, hits="walk", upto=upto)
         extra = _older(plan, key, limit, upto, order)
         rank, tie = _key_columns(order)
         return await self._select(plan, extra, f"{rank} DESC, {tie} DESC", "LIMIT :limit")
@@ -689,7 +777,7 @@ class MentionStore:
         now_ms: int,
     ) -> list[MentionRow]:
         """Up to `limit` rows just before `key` in `order` (further up), first first."""
-        plan = await self._listed(query, agent, now_ms, order=order, hits="walk")
+        plan = await self._listed(query, agent, now_ms, order=order, hits="walk", upto=upto)
         rank, tie = _key_columns(order)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
@@ -758,6 +846,8 @@ class MentionStore:
                      - (SELECT count(*) FROM mentions m {_SNOOZED}
                         WHERE m.snoozed_until_ms > :now AND m.id <= :upto AND m.id IN {_FTS_SET})
             """
+            if upto is not None:
+                expression = await self.vocabulary.expand(expression, upto, self.max_id)
             params = {"fts": expression, "upto": _NO_LIMIT if upto is None else upto, "now": now_ms}
         else:
             plan = await self._counting(query, agent, upto, now_ms)
@@ -782,7 +872,7 @@ class MentionStore:
         return int(row[0]) if row else 0
 
     async def _counting(self, query: Query, agent: str, upto: int | None, now_ms: int) -> _Plan:
-        plan = await self._plan(query, agent, now_ms, paging=False, hits="lookup")
+        plan = await self._plan(query, agent, now_ms, paging=False, hits="lookup", upto=upto)
         plan.params["upto"] = upto
         plan.source = plan.source.replace(_JOINS, "")  # counting reads no author columns
         return plan
