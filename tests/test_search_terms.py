@@ -53,7 +53,7 @@ FILTERS = [
 
 
 class Statements:
-    """The statements the search connection runs (bound values written in)."""
+    """The statements a connection runs (bound values written in)."""
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -133,6 +133,11 @@ async def test_typing_a_longer_word_reuses_the_terms_and_sees_a_new_one(
     # page up to the new mark lists it, as a fresh read does.
     store_elsewhere(db_path, tmp_path, "kestrelzilla spotted")
     newest = await corpus.max_id()
+    statements.seen.clear()
+    arrived = await corpus.arrivals(parse("kestrel"), upto, newest, 10)
+    assert [row.snippet for row in arrived] == ["kestrelzilla spotted"]
+    assert await corpus.tally(parse("kes -sync"), upto, newest, []) == (1, [])
+    assert statements.prefixes() == []
     ids, capped, count = await listed(corpus, "kestrel", newest)
     assert ids[0] == newest and count == 40 * 9 + 1
     assert (ids, capped, count) == await listed(corpus, "kestrel", None)

@@ -471,8 +471,9 @@ class MentionStore:
         order), not a count. `within` (after, upto): only mentions with ids in that
         range, their full-text terms looked up there alone (no temp table: the SQL runs
         on any connection, such as the writer inside a rule's transaction). `upto`: the
-        caller reads only mentions stored up to this id, so prefix words not held may be
-        spelled out as the terms stored up to then (store/fts_terms.py)."""
+        caller reads only mentions stored up to this id, all committed, so prefix words
+        not held may be spelled out as the terms stored up to then (store/fts_terms.py;
+        never for a rule, whose batch the reader cannot see yet)."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
         probe = False
         where: list[str] = []
@@ -489,6 +490,11 @@ class MentionStore:
             fts_range = " AND rowid > :after AND rowid <= :upto"
         if expression is not None and within is not None:
             params["fts"] = expression if excluded is None else f"({expression}) NOT ({excluded})"
+            if upto is not None:
+                # A poll's few rows: spelled out, the index reads the word's hits in the
+                # range alone; as a prefix it merges all of them first (823 ms a poll
+                # for "kestrel" at 10M, against 0.2 ms and a vocabulary read of ~13).
+                params["fts"] = await self.vocabulary.expand(params["fts"], upto, self.max_id)
             where.append(
                 f"m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts{fts_range})"
             )
@@ -524,7 +530,7 @@ class MentionStore:
                 source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
                 order_table = "h"
         elif excluded is not None:
-            if upto is not None and within is None:
+            if upto is not None:
                 excluded = await self.vocabulary.expand(excluded, upto, self.max_id)
             params["excluded"] = excluded
             where.append(
@@ -968,9 +974,10 @@ class MentionStore:
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
         # Full-text terms are looked up in the index for that range of ids alone: a
-        # poll never waits for every hit of a search to be held.
+        # poll never waits for every hit of a search to be held. The range's rows are
+        # committed (this connection read `upto`), so prefix words may be spelled out.
         return await self._plan(
-            query, agent, now_ms, by_id=True, paging=False, within=(after, upto)
+            query, agent, now_ms, by_id=True, paging=False, within=(after, upto), upto=upto
         )
 
     async def arrivals(
