@@ -14,9 +14,10 @@ from scrm_tui.core.models import Order
 from scrm_tui.core.query import parse
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store import mentions as mentions_module
-from tests.conftest import fixed_clock
+from tests.conftest import NOW, fixed_clock
 from tests.test_search_scale import seed, store_elsewhere
 
+NOW_MS = int(NOW.timestamp() * 1000)
 # Many terms under "kes": the word, longer words, a word glued to other letters (one
 # token for unicode61), diacritics the index folds away, digits, and near misses.
 CORPUS = [
@@ -137,6 +138,9 @@ async def test_typing_a_longer_word_reuses_the_terms_and_sees_a_new_one(
     arrived = await corpus.arrivals(parse("kestrel"), upto, newest, 10)
     assert [row.snippet for row in arrived] == ["kestrelzilla spotted"]
     assert await corpus.tally(parse("kes -sync"), upto, newest, []) == (1, [])
+    await corpus.db.reader.set_trace_callback(statements)  # where views count arrivals
+    within = (upto, newest)
+    assert await corpus.mentions.count_unread(parse("kestrel"), "tester", NOW_MS, within) == 1
     assert statements.prefixes() == []
     ids, capped, count = await listed(corpus, "kestrel", newest)
     assert ids[0] == newest and count == 40 * 9 + 1
