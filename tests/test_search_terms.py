@@ -53,6 +53,13 @@ FILTERS = [
 ]
 
 
+# Filters with one full-text term: no statement asks FTS5 for a prefix. With several,
+# a page that holds every hit holds them as prefixes (cheaper merged once than as
+# ORs of many terms); their counts still spell them out.
+ONE_TERM = {"kes", "kest", "kestrel", "KESTREL", "-kestrel", "kestrel OR kettle"}
+ONE_TERM |= {'"kestrel app"', "kestrel ch:bsky"}
+
+
 class Statements:
     """The statements a connection runs (bound values written in)."""
 
@@ -113,10 +120,13 @@ async def test_a_list_of_a_prefix_word_holds_what_the_prefix_matches(
     upto = await corpus.max_id()
     expected = {typed: await listed(corpus, typed, None) for typed in FILTERS}
     statements = await watched(corpus)
+    probes = []
     for typed in FILTERS:
+        statements.seen.clear()
         assert await listed(corpus, typed, upto) == expected[typed], typed
-    assert statements.prefixes() == []
-    probes = [sql for sql in statements.seen if "rowid = m.id" in sql]
+        if typed in ONE_TERM:
+            assert statements.prefixes() == [], typed
+            probes += [sql for sql in statements.seen if "rowid = m.id" in sql]
     assert bool(probes) is probing
     assert expected["kes"][2] == 40 * 11 and expected["kestrel"][2] == 40 * 9
 

@@ -31,8 +31,10 @@ MIN_CHARS = 3
 MAX_TERMS = 24
 _KEPT = 64  # expansions remembered (typing a word walks through its prefixes)
 
-# Reads the terms after `first` (excluded) up to `last` (excluded), at most `limit`.
-Terms = Callable[[str, str, int], Awaitable[Sequence[str]]]
+# A term of the index and how many mentions hold it.
+Term = tuple[str, int]
+# Reads the terms from `first` up to `last` (excluded), at most `limit`.
+Terms = Callable[[str, str, int], Awaitable[Sequence[Term]]]
 
 
 def quoted(term: str) -> str:
@@ -49,7 +51,7 @@ def prefix_words(expression: str) -> list[str]:
     ]
 
 
-def spelled_out(expression: str, others: dict[str, Sequence[str] | None]) -> str:
+def spelled_out(expression: str, others: dict[str, Sequence[Term] | None]) -> str:
     """`expression` with each prefix word found in `others` (its other terms, or None
     where it stays a prefix) as its exact term OR its other terms."""
 
@@ -62,7 +64,7 @@ def spelled_out(expression: str, others: dict[str, Sequence[str] | None]) -> str
             return match.group(0)
         if not terms:
             return quoted(word)
-        return "(" + " OR ".join(quoted(term) for term in (word, *terms)) + ")"
+        return "(" + " OR ".join(quoted(term) for term in (word, *(t for t, _ in terms))) + ")"
 
     return _STRING.sub(replace, expression)
 
@@ -91,7 +93,7 @@ class Vocabulary:
     def __init__(self, terms: Terms):
         self._terms = terms
         # word -> (its other terms, or None: too many to spell out; id covered)
-        self._known: OrderedDict[str, tuple[tuple[str, ...] | None, int]] = OrderedDict()
+        self._known: OrderedDict[str, tuple[tuple[Term, ...] | None, int]] = OrderedDict()
         self.reads = 0  # vocabulary reads made (what reuse saves)
 
     async def expand(
@@ -103,7 +105,7 @@ class Vocabulary:
         words = prefix_words(expression)
         if not words:
             return expression
-        others: dict[str, Sequence[str] | None] = {}
+        others: dict[str, Sequence[Term] | None] = {}
         mark: int | None = None
         for word in words:
             known, terms = self._recall(word, covered)
@@ -114,12 +116,12 @@ class Vocabulary:
             others[word] = terms
         return spelled_out(expression, others)
 
-    def others(self, word: str, covered: int) -> tuple[str, ...] | None:
+    def others(self, word: str, covered: int) -> tuple[Term, ...] | None:
         """The other terms of a word spelled out for ids up to `covered` (None: not
         spelled out)."""
         return self._recall(word, covered)[1]
 
-    def _recall(self, word: str, covered: int) -> tuple[bool, tuple[str, ...] | None]:
+    def _recall(self, word: str, covered: int) -> tuple[bool, tuple[Term, ...] | None]:
         """(known, terms): the word's other terms if known for ids up to `covered`, from
         itself or a shorter word (None: it stays a prefix)."""
         for length in range(len(word), MIN_CHARS - 1, -1):
@@ -132,10 +134,10 @@ class Vocabulary:
                     return True, None
                 continue  # the shorter word had too many; this one may not
             self._known.move_to_end(word[:length])
-            return True, tuple(term for term in terms if term.startswith(word) and term != word)
+            return True, tuple(t for t in terms if t[0].startswith(word) and t[0] != word)
         return False, None
 
-    async def _read(self, word: str, covered: int) -> tuple[str, ...] | None:
+    async def _read(self, word: str, covered: int) -> tuple[Term, ...] | None:
         self.reads += 1
         # After the word itself (never its own doclist) and before the first string
         # that does not start with it.

@@ -56,13 +56,9 @@ _SAMPLE = 20_000
 _PAGE_ROWS = 100
 _PROBE_MS = 0.06
 _HOLD_MS = 0.0001
-_PROBE = "EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH :fts AND rowid = m.id)"
-# One word spelled out: its own term (the long doclist) probed, its other terms (their
-# doclists read anyway to list them) held; each term probed costs a seek per row.
-_PROBE_WORD = (
-    "(EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH :fts_word AND rowid = m.id)"
-    " OR +m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts_rest))"
-)
+# A word's term with this many hits or more is probed row by row, one with fewer held
+# (read whole, once): holding 50k hits costs about what probing a page does (~5 ms).
+_PROBED_HITS = 50_000
 _FTS_SET = "(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts)"
 # Temp tables live per connection and stores may share one (each view's counter):
 # their names are unique in the process.
@@ -226,6 +222,18 @@ def _fts_only(query: Query) -> str | None:
     return expression if excluded is None else f"({expression}) NOT ({excluded})"
 
 
+def _bound(params: dict[str, Any], expression: str) -> str:
+    """A parameter of its own for an FTS expression."""
+    name = f"fts{len(params)}"
+    params[name] = expression
+    return f":{name}"
+
+
+def _probed(match: str) -> str:
+    """True for a row the FTS expression bound as `match` holds, looked up by id."""
+    return f"EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH {match} AND rowid = m.id)"
+
+
 def _upto(plan: _Plan, upto: int | None) -> list[str]:
     """The condition that leaves out mentions stored after id `upto` (if given)."""
     if upto is None:
@@ -285,7 +293,7 @@ class MentionStore:
         self.vocabulary = Vocabulary(self._terms)
         self._vocabulary_table: str | None = None
         # spelled-out FTS expression -> whether a page probes the index row by row
-        self._probes: OrderedDict[str, bool] = OrderedDict()
+        self._probing: OrderedDict[str, bool] = OrderedDict()
 
     async def _reading(self, call: Callable[[], Awaitable[T]]) -> T:
         """Run one read on the reader connection. On an interruptible store a reader
@@ -475,7 +483,7 @@ class MentionStore:
         not held may be spelled out as the terms stored up to then (store/fts_terms.py;
         never for a rule, whose batch the reader cannot see yet)."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
-        probe = False
+        probes: list[str] = []
         where: list[str] = []
         source = f"mentions m {_JOINS}"
         order_table = "m"
@@ -504,15 +512,19 @@ class MentionStore:
             if hits != "table" and expression not in self._hits:
                 # Holding every hit first costs what they are (550 ms for "kestrel" at
                 # 1M mentions, seconds at 10M) before the first row shows.
-                word = one_word(expression)
+                whole = expression
                 if upto is not None:
                     expression = await self.vocabulary.expand(expression, upto, self.max_id)
                 params["fts"] = expression
-                if hits == "walk" and upto is not None:
+                parts = [part for part in query.conjuncts() if _in_fts(part)]
+                if hits == "walk" and upto is not None and len(parts) == 1:
                     # Dense: the order's index drives, each row looked up (at the end).
-                    probe = await self._probing(expression, word, upto, params)
-                if hits == "walk" and not probe:
+                    probes = await self._probes(parts[0], expression, upto, params)
+                if hits == "walk" and not probes:
                     # `+`: the set of hits is only looked in; the order's index drives.
+                    # Held whole, several terms read as prefixes cost less than as many
+                    # ORs of terms merged by FTS5 ("kestrel -sync" at 1M: 300 / 660 ms).
+                    params["fts"] = expression if len(parts) == 1 else whole
                     where.append(f"+m.id IN {_FTS_SET}")
                 elif hits == "lookup":
                     source = f"mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid {_JOINS}"
@@ -557,13 +569,12 @@ class MentionStore:
             where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
-        if probe:
-            # Last: each row is looked up in the index only once the cheaper
-            # conditions kept it.
-            where.append(_PROBE if "fts_rest" not in params else _PROBE_WORD)
+        # Last: each row is looked up in the index only once the cheaper conditions
+        # kept it.
+        where.extend(probes)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
 
-    async def _terms(self, first: str, last: str, limit: int) -> list[str]:
+    async def _terms(self, first: str, last: str, limit: int) -> list[tuple[str, int]]:
         """Terms of the full-text index from `first` (itself included, if a term) up to
         `last` (excluded), at most `limit`."""
         if self._vocabulary_table is None:
@@ -572,28 +583,55 @@ class MentionStore:
                 f"CREATE VIRTUAL TABLE temp.{table} USING fts5vocab(main, mentions_fts, row)"
             )
             self._vocabulary_table = table
-        sql = f"SELECT term FROM temp.{self._vocabulary_table} WHERE term >= ? AND term < ? LIMIT ?"
-        return [str(row[0]) for row in await self._all(sql, (first, last, limit))]
+        sql = (
+            f"SELECT term, doc FROM temp.{self._vocabulary_table} "
+            "WHERE term >= ? AND term < ? LIMIT ?"
+        )
+        return [(str(t), int(d)) for t, d in await self._all(sql, (first, last, limit))]
 
-    async def _probing(
-        self, expression: str, word: str | None, upto: int, params: dict[str, Any]
-    ) -> bool:
-        """Whether a page probes the index row by row (binding what the probe needs)."""
+    async def _probes(
+        self, part: Node, spelled: str, upto: int, params: dict[str, Any]
+    ) -> list[str]:
+        """The condition a page probes the index with, row by row, for the filter's one
+        full-text term (a word, a phrase, an OR of them); none where holding the hits
+        costs less (see _probe_pays). Only for one term: a second one, or a `-`, could
+        reject row after row that the first one's share of the newest ids counted as
+        hits, each rejection a probe (at 1M, `kestrel -sync` probed past the 10,000
+        newest posts, all with both words: 3 s)."""
+        expression = fts_expression(part)
+        if expression is None or isinstance(part, Not):
+            return []
+        condition, probed = await self._probe(expression, upto, params)
+        if not await self._probe_pays(spelled, upto, probed):
+            return []
+        return [condition]
+
+    async def _probe(self, expression: str, upto: int, params: dict[str, Any]) -> tuple[str, int]:
+        """(SQL true for a row `expression` matches, looked up by its id; how many terms
+        each row costs a seek in). One word spelled out probes only its terms with many
+        hits (its own and the like); the rest, few, are held."""
+        word = one_word(expression)
         others = self.vocabulary.others(word, upto) if word is not None else None
-        probed = 1 if others else term_count(expression)
-        if not await self._probe_pays(expression, upto, probed):
-            return False
-        if word is not None and others:
-            params["fts_word"] = quoted(word)
-            params["fts_rest"] = " OR ".join(quoted(term) for term in others)
-        return True
+        if word is None or others is None:
+            spelled = await self.vocabulary.expand(expression, upto, self.max_id)
+            return _probed(_bound(params, spelled)), term_count(spelled)
+        probed = [word, *(term for term, hits in others if hits >= _PROBED_HITS)]
+        held = [term for term, hits in others if hits < _PROBED_HITS]
+        condition = _probed(_bound(params, " OR ".join(quoted(term) for term in probed)))
+        if held:
+            hold = _bound(params, " OR ".join(quoted(term) for term in held))
+            condition = (
+                f"({condition} OR +m.id IN "
+                f"(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH {hold}))"
+            )
+        return condition, len(probed)
 
     async def _probe_pays(self, expression: str, upto: int, probed: int) -> bool:
         """Whether a page of `expression` (no prefix left in it) costs less looking each
         row of the list up in the index than holding every hit first: the hits' share
         of the newest ids, read lazily from the index, says how many rows a page looks
         at and how many hits there are to hold."""
-        known = self._probes.get(expression)
+        known = self._probing.get(expression)
         if known is not None:
             return known
         pays = False
@@ -608,9 +646,9 @@ class MentionStore:
             if share > 0:
                 probing = _PAGE_ROWS / share * _PROBE_MS * probed
                 pays = probing < share * upto * _HOLD_MS
-        self._probes[expression] = pays
-        while len(self._probes) > _HITS_KEPT:
-            self._probes.popitem(last=False)
+        self._probing[expression] = pays
+        while len(self._probing) > _HITS_KEPT:
+            self._probing.popitem(last=False)
         return pays
 
     async def _count_of(self, sql: str, value: object) -> int:
