@@ -48,13 +48,13 @@ T = TypeVar("T")
 Hits = Literal["table", "walk", "lookup"]
 _NO_LIMIT = 2**62
 # Whether a page looks each row up in the index ("probe") or holds every hit first is
-# chosen from the word's density in the newest _SAMPLE ids, by what each was measured
-# to cost at 10M mentions: a probe ~0.06 ms per term of the expression per row looked
-# at ("kestrel": a page of 100 in 8 ms), holding ~0.1 us per hit ("kestrel", 6.7M
-# hits: 720 ms; "postmortem", 150k: 17 ms).
+# chosen from the term's share of the newest _SAMPLE ids, by what each was measured to
+# cost: a probe 0.07-0.3 ms per term per row looked at (10M: a page of "kestrel" in
+# 8 ms; 1M: 0.3 ms a row where the probe finds nothing), the dearer figure taken;
+# holding ~0.1 us per hit (10M: "kestrel", 6.7M hits, 720 ms; "postmortem", 150k, 17 ms).
 _SAMPLE = 20_000
 _PAGE_ROWS = 100
-_PROBE_MS = 0.06
+_PROBE_MS = 0.3
 _HOLD_MS = 0.0001
 # A word's term with this many hits or more is probed row by row, one with fewer held
 # (read whole, once): holding 50k hits costs about what probing a page does (~5 ms).
