@@ -32,6 +32,7 @@ from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.filter_sql import FilterSql
+from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
 
 Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priority_rank, id)
@@ -46,6 +47,18 @@ T = TypeVar("T")
 # Once held ("table"), the temp table serves every read.
 Hits = Literal["table", "walk", "lookup"]
 _NO_LIMIT = 2**62
+# Whether a page looks each row up in the index ("probe") or holds every hit first is
+# chosen from the term's share of the newest _SAMPLE ids, by what each was measured to
+# cost: a probe 0.07-0.3 ms per term per row looked at (10M: a page of "kestrel" in
+# 8 ms; 1M: 0.3 ms a row where the probe finds nothing), the dearer figure taken;
+# holding ~0.1 us per hit (10M: "kestrel", 6.7M hits, 720 ms; "postmortem", 150k, 17 ms).
+_SAMPLE = 20_000
+_PAGE_ROWS = 100
+_PROBE_MS = 0.3
+_HOLD_MS = 0.0001
+# A word's term with this many hits or more is probed row by row, one with fewer held
+# (read whole, once): holding 50k hits costs about what probing a page does (~5 ms).
+_PROBED_HITS = 50_000
 _FTS_SET = "(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts)"
 # Temp tables live per connection and stores may share one (each view's counter):
 # their names are unique in the process.
@@ -209,6 +222,18 @@ def _fts_only(query: Query) -> str | None:
     return expression if excluded is None else f"({expression}) NOT ({excluded})"
 
 
+def _bound(params: dict[str, Any], expression: str) -> str:
+    """A parameter of its own for an FTS expression."""
+    name = f"fts{len(params)}"
+    params[name] = expression
+    return f":{name}"
+
+
+def _probed(match: str) -> str:
+    """True for a row the FTS expression bound as `match` holds, looked up by id."""
+    return f"EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH {match} AND rowid = m.id)"
+
+
 def _upto(plan: _Plan, upto: int | None) -> list[str]:
     """The condition that leaves out mentions stored after id `upto` (if given)."""
     if upto is None:
@@ -284,6 +309,10 @@ class MentionStore:
         self._authors = authors.AuthorCache()
         # rows driving the current list's plan (by source, hashtag): see _dense
         self._hit_counts: dict[str, dict[Any, int]] = {}
+        self.vocabulary = Vocabulary(self._terms)
+        self._vocabulary_table: str | None = None
+        # spelled-out FTS expression -> whether a page probes the index row by row
+        self._probing: OrderedDict[str, bool] = OrderedDict()
 
     async def _reading(self, call: Callable[[], Awaitable[T]]) -> T:
         """Run one read on the reader connection. On an interruptible store a reader
@@ -450,6 +479,7 @@ class MentionStore:
         paging: bool = True,
         within: tuple[int, int] | None = None,
         hits: Hits = "table",
+        upto: int | None = None,
     ) -> _Plan:
         """`by_id`: for a range of ids (what arrived), drive from mentions by id.
         `hits`: how full-text terms are read while their hits are not held (see Hits).
@@ -457,8 +487,12 @@ class MentionStore:
         filter names is:snoozed. `paging`: the plan reads a page (a few rows in stream
         order), not a count. `within` (after, upto): only mentions with ids in that
         range, their full-text terms looked up there alone (no temp table: the SQL runs
-        on any connection, such as the writer inside a rule's transaction)."""
+        on any connection, such as the writer inside a rule's transaction). `upto`: the
+        caller reads only mentions stored up to this id, all committed, so prefix words
+        not held may be spelled out as the terms stored up to then (store/fts_terms.py;
+        never for a rule, whose batch the reader cannot see yet)."""
         params: dict[str, Any] = {"agent": agent, "now": now_ms}
+        probes: list[str] = []
         where: list[str] = []
         source = f"mentions m {_JOINS}"
         order_table = "m"
@@ -473,6 +507,11 @@ class MentionStore:
             fts_range = " AND rowid > :after AND rowid <= :upto"
         if expression is not None and within is not None:
             params["fts"] = expression if excluded is None else f"({expression}) NOT ({excluded})"
+            if upto is not None:
+                # A poll's few rows: spelled out, the index reads the word's hits in the
+                # range alone; as a prefix it merges all of them first (823 ms a poll
+                # for "kestrel" at 10M, against 0.2 ms and a vocabulary read of ~13).
+                params["fts"] = await self.vocabulary.expand(params["fts"], upto, self.max_id)
             where.append(
                 f"m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts{fts_range})"
             )
@@ -482,11 +521,21 @@ class MentionStore:
             if hits != "table" and expression not in self._hits:
                 # Holding every hit first costs what they are (550 ms for "kestrel" at
                 # 1M mentions, seconds at 10M) before the first row shows.
+                whole = expression
+                if upto is not None:
+                    expression = await self.vocabulary.expand(expression, upto, self.max_id)
                 params["fts"] = expression
-                if hits == "walk":
+                parts = [part for part in query.conjuncts() if _in_fts(part)]
+                if hits == "walk" and upto is not None and len(parts) == 1:
+                    # Dense: the order's index drives, each row looked up (at the end).
+                    probes = await self._probes(parts[0], expression, upto, params)
+                if hits == "walk" and not probes:
                     # `+`: the set of hits is only looked in; the order's index drives.
+                    # Held whole, several terms read as prefixes cost less than as many
+                    # ORs of terms merged by FTS5 ("kestrel -sync" at 1M: 300 / 660 ms).
+                    params["fts"] = expression if len(parts) == 1 else whole
                     where.append(f"+m.id IN {_FTS_SET}")
-                else:
+                elif hits == "lookup":
                     source = f"mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid {_JOINS}"
                     where.append("mentions_fts MATCH :fts")
             elif by_id:
@@ -502,6 +551,8 @@ class MentionStore:
                 source = f"temp.{table} h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
                 order_table = "h"
         elif excluded is not None:
+            if upto is not None:
+                excluded = await self.vocabulary.expand(excluded, upto, self.max_id)
             params["excluded"] = excluded
             where.append(
                 "m.id NOT IN (SELECT rowid FROM mentions_fts "
@@ -527,7 +578,87 @@ class MentionStore:
             where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
+        # Last: each row is looked up in the index only once the cheaper conditions
+        # kept it.
+        where.extend(probes)
         return _Plan(source=source, where=where, params=params, key_table=order_table)
+
+    async def _terms(self, first: str, last: str, limit: int) -> list[tuple[str, int]]:
+        """Terms of the full-text index from `first` (itself included, if a term) up to
+        `last` (excluded), at most `limit`."""
+        if self._vocabulary_table is None:
+            table = f"{self._temp_prefix}_terms_{next(self._hits_serial)}"
+            await self._run(
+                f"CREATE VIRTUAL TABLE temp.{table} USING fts5vocab(main, mentions_fts, row)"
+            )
+            self._vocabulary_table = table
+        sql = (
+            f"SELECT term, doc FROM temp.{self._vocabulary_table} "
+            "WHERE term >= ? AND term < ? LIMIT ?"
+        )
+        return [(str(t), int(d)) for t, d in await self._all(sql, (first, last, limit))]
+
+    async def _probes(
+        self, part: Node, spelled: str, upto: int, params: dict[str, Any]
+    ) -> list[str]:
+        """The condition a page probes the index with, row by row, for the filter's one
+        full-text term (a word, a phrase, an OR of them); none where holding the hits
+        costs less (see _probe_pays). Only for one term: a second one, or a `-`, could
+        reject row after row that the first one's share of the newest ids counted as
+        hits, each rejection a probe (at 1M, `kestrel -sync` probed past the 10,000
+        newest posts, all with both words: 3 s)."""
+        expression = fts_expression(part)
+        if expression is None or isinstance(part, Not):
+            return []
+        condition, probed = await self._probe(expression, upto, params)
+        if not await self._probe_pays(spelled, upto, probed):
+            return []
+        return [condition]
+
+    async def _probe(self, expression: str, upto: int, params: dict[str, Any]) -> tuple[str, int]:
+        """(SQL true for a row `expression` matches, looked up by its id; how many terms
+        each row costs a seek in). One word spelled out probes only its terms with many
+        hits (its own and the like); the rest, few, are held."""
+        word = one_word(expression)
+        others = self.vocabulary.others(word, upto) if word is not None else None
+        if word is None or others is None:
+            spelled = await self.vocabulary.expand(expression, upto, self.max_id)
+            return _probed(_bound(params, spelled)), term_count(spelled)
+        probed = [word, *(term for term, hits in others if hits >= _PROBED_HITS)]
+        held = [term for term, hits in others if hits < _PROBED_HITS]
+        condition = _probed(_bound(params, " OR ".join(quoted(term) for term in probed)))
+        if held:
+            hold = _bound(params, " OR ".join(quoted(term) for term in held))
+            condition = (
+                f"({condition} OR +m.id IN "
+                f"(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH {hold}))"
+            )
+        return condition, len(probed)
+
+    async def _probe_pays(self, expression: str, upto: int, probed: int) -> bool:
+        """Whether a page of `expression` (no prefix left in it) costs less looking each
+        row of the list up in the index than holding every hit first: the hits' share
+        of the newest ids, read lazily from the index, says how many rows a page looks
+        at and how many hits there are to hold."""
+        known = self._probing.get(expression)
+        if known is not None:
+            return known
+        pays = False
+        if not has_prefix(expression):
+            start = max(upto - _SAMPLE, 0)
+            row = await self._one(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ? "
+                "AND rowid > ? AND rowid <= ?",
+                (expression, start, upto),
+            )
+            share = (int(row[0]) if row else 0) / max(upto - start, 1)
+            if share > 0:
+                probing = _PAGE_ROWS / share * _PROBE_MS * probed
+                pays = probing < share * upto * _HOLD_MS
+        self._probing[expression] = pays
+        while len(self._probing) > _HITS_KEPT:
+            self._probing.popitem(last=False)
+        return pays
 
     async def _count_of(self, sql: str, value: object) -> int:
         row = await self._one(sql, (value,))
@@ -581,9 +712,10 @@ class MentionStore:
         by_id: bool = False,
         order: Order = Order.NEWEST,
         hits: Hits = "table",
+        upto: int | None = None,
     ) -> _Plan:
         """The plan of a list, whose rows come in an order (`_plan` says which rows)."""
-        plan = await self._plan(query, agent, now_ms, by_id=by_id, hits=hits)
+        plan = await self._plan(query, agent, now_ms, by_id=by_id, hits=hits, upto=upto)
         if order is Order.PRIORITY and plan.key_table != "m" and await self._dense(plan):
             # A search's matches are held in time order: by priority, a page of a
             # common word would sort all of them (2 s for "kestrel" at 1M). Where they
@@ -634,7 +766,7 @@ class MentionStore:
     ) -> list[MentionRow]:
         """Up to `limit` rows after `key` in `order` (further down the list), first first;
         with `upto`, only mentions stored up to that id (what a list has counted)."""
-        plan = await self._listed(query, agent, now_ms, order=order, hits="walk")
+        plan = await self._listed(query, agent, now_ms, order=order, hits="walk", upto=upto)
         extra = _older(plan, key, limit, upto, order)
         rank, tie = _key_columns(order)
         return await self._select(plan, extra, f"{rank} DESC, {tie} DESC", "LIMIT :limit")
@@ -698,7 +830,7 @@ class MentionStore:
         now_ms: int,
     ) -> list[MentionRow]:
         """Up to `limit` rows just before `key` in `order` (further up), first first."""
-        plan = await self._listed(query, agent, now_ms, order=order, hits="walk")
+        plan = await self._listed(query, agent, now_ms, order=order, hits="walk", upto=upto)
         rank, tie = _key_columns(order)
         plan.params["kc"], plan.params["ki"] = key
         plan.params["limit"] = limit
@@ -767,6 +899,8 @@ class MentionStore:
                      - (SELECT count(*) FROM mentions m {_SNOOZED}
                         WHERE m.snoozed_until_ms > :now AND m.id <= :upto AND m.id IN {_FTS_SET})
             """
+            if upto is not None:
+                expression = await self.vocabulary.expand(expression, upto, self.max_id)
             params = {"fts": expression, "upto": _NO_LIMIT if upto is None else upto, "now": now_ms}
         else:
             plan = await self._counting(query, agent, upto, now_ms)
@@ -791,7 +925,7 @@ class MentionStore:
         return int(row[0]) if row else 0
 
     async def _counting(self, query: Query, agent: str, upto: int | None, now_ms: int) -> _Plan:
-        plan = await self._plan(query, agent, now_ms, paging=False, hits="lookup")
+        plan = await self._plan(query, agent, now_ms, paging=False, hits="lookup", upto=upto)
         plan.params["upto"] = upto
         plan.source = plan.source.replace(_JOINS, "")  # counting reads no author columns
         return plan
@@ -847,8 +981,16 @@ class MentionStore:
         `unread=False`: read or not (whether a mention read elsewhere is the view's)."""
         # Within a range, each mention in it is looked at (by_id): no driving table of
         # every post with a hashtag, and no index of the channel's million rows.
+        # The range's mentions are committed (a view counts what another read found
+        # stored), so its prefix words may be spelled out (see _plan).
         plan = await self._plan(
-            query, agent, now_ms, paging=False, within=within, by_id=bool(within)
+            query,
+            agent,
+            now_ms,
+            paging=False,
+            within=within,
+            by_id=bool(within),
+            upto=within[1] if within else None,
         )
         # As in tally: counting needs no author or customer columns (2-4x faster at 1M).
         source = plan.source.replace(_JOINS, "")
@@ -887,9 +1029,10 @@ class MentionStore:
 
     async def _arrived(self, query: Query, agent: str, after: int, upto: int, now_ms: int) -> _Plan:
         # Full-text terms are looked up in the index for that range of ids alone: a
-        # poll never waits for every hit of a search to be held.
+        # poll never waits for every hit of a search to be held. The range's rows are
+        # committed (this connection read `upto`), so prefix words may be spelled out.
         return await self._plan(
-            query, agent, now_ms, by_id=True, paging=False, within=(after, upto)
+            query, agent, now_ms, by_id=True, paging=False, within=(after, upto), upto=upto
         )
 
     async def arrivals(
