@@ -63,6 +63,10 @@ def _marks(n: int) -> str:
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     def call(self: MatchIndexReader, *args: object) -> T:
         with self._guard:
+            if self._stop is not None and self._stop.is_set():
+                # Stopped between two statements, where SQLite's interrupt has nothing
+                # to stop: the run ends at its next lookup instead.
+                raise sqlite3.OperationalError("interrupted")
             return method(self, *args)
 
     return call
@@ -82,6 +86,30 @@ class MatchIndexReader:
         self._conn.execute("PRAGMA query_only = 1")
         # The link pane may ask while a page is matched in another thread.
         self._guard = threading.Lock()
+        self._runs = threading.Lock()  # one stoppable run at a time
+        self._swap = threading.Lock()  # who runs now, against a stop from another thread
+        self._stop: threading.Event | None = None  # the running one's, set once stopped
+
+    def run_stoppable(self, call: Callable[[], T], stop: threading.Event) -> T:
+        """`call()` (lookups on this reader), ended early by `stopped(stop)` from any
+        thread: its statement is interrupted and the lookups after it raise
+        sqlite3.OperationalError. A run waits for the one before it to end."""
+        with self._runs:
+            with self._swap:
+                self._stop = stop
+            try:
+                return call()
+            finally:
+                with self._swap:
+                    self._stop = None
+
+    def stopped(self, stop: threading.Event) -> None:
+        """End the run of `stop` (a search a newer one replaced), if it has not ended:
+        never a later run's statement (SQLite's interrupt stops whatever runs)."""
+        with self._swap:
+            stop.set()
+            if self._stop is stop:
+                self._conn.interrupt()
 
     def close(self) -> None:
         """Close, once a lookup running in another thread (a cancelled match) is done."""
