@@ -116,6 +116,8 @@ class MatchIndexReader:
         with self._guard:
             self._conn.close()
 
+    # Many ids or rows come back as one JSON array per chunk: SQLite builds it in C,
+    # and json.loads reads it back several times faster than stepping row by row.
     def _column(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
         ordered = list(values)
         rows: list[tuple[Any, ...]] = []
@@ -139,8 +141,8 @@ class MatchIndexReader:
     def holders(self, words: Collection[str]) -> set[int]:
         if not words:
             return set()
-        sql = "SELECT customer_id FROM match_words WHERE word IN ({marks})"
-        return {int(r[0]) for r in self._column(sql, words)}
+        sql = "SELECT json_group_array(customer_id) FROM match_words WHERE word IN ({marks})"
+        return {i for (found,) in self._column(sql, words) for i in json.loads(found)}
 
     @_guarded
     def counted(self, words: Collection[str], cap: int) -> int:
@@ -181,23 +183,21 @@ class MatchIndexReader:
         if not words:
             return []
         sql = (
-            "SELECT customer_id, text, handles FROM match_entries WHERE customer_id IN "
-            "(SELECT customer_id FROM match_words WHERE word IN ({marks}))"
+            "SELECT json_group_array(json_array(customer_id, text, handles)) FROM match_entries "
+            "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
         )
-        return [(int(i), str(t), str(h)) for i, t, h in self._column(sql, words)]
+        return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
 
     @_guarded
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        ordered = sorted(ids)
         rows: list[tuple[int, str, str]] = []
-        for chunk in _chunks(ordered):
-            rows.extend(
-                self._conn.execute(
-                    "SELECT customer_id, text, handles FROM match_entries "
-                    f"WHERE customer_id IN ({_marks(len(chunk))})",
-                    list(chunk),
-                )
+        for chunk in _chunks(sorted(ids)):
+            [(found,)] = self._conn.execute(
+                "SELECT json_group_array(json_array(customer_id, text, handles)) "
+                f"FROM match_entries WHERE customer_id IN ({_marks(len(chunk))})",
+                list(chunk),
             )
+            rows.extend((i, t, h) for i, t, h in json.loads(found))
         return rows
 
     @_guarded
