@@ -1432,10 +1432,10 @@ class Matcher:
             )
             if n == len(words) - 1 and len(word) >= 2:
                 found |= self.index.prefixed(word, cap * 10)  # still being typed
-            for i in found:
-                hits[i] += 1
-        ranked = sorted(hits, key=lambda i: (-hits[i], i))
-        return ranked[:cap]
+            hits.update(found)  # counted in C: a common name brings tens of thousands
+        # Most hits first, then by id: a stable sort by count over the ids in order,
+        # with no Python key function per customer.
+        return sorted(sorted(hits), key=hits.__getitem__, reverse=True)[:cap]
 
     def search_unindexed(self, text: str) -> list[int]:
         """Customers not indexed yet whose name starts with `text`, or who hold it as a
