@@ -5,6 +5,7 @@
     python bench/match_bench.py --shared 100000 1000000   # the shared index in a database
     python bench/match_bench.py --upgrade /tmp/scrm-scale-me/scale-1000000-1000000-1000000.db
     python bench/match_bench.py --rematch-cpu indexed.db --authors 250 --offset 1500
+    python bench/match_bench.py --match-cpu indexed.db --authors 400
 
 `--shared N...`: seeds N customers (the eval's, then synthetic ones) straight into a
 scratch database outside the repository (bulk inserts; triggers mark them for the
@@ -687,6 +688,29 @@ def rematch_cpu(path: Path, count: int, offset: int) -> None:
     print(f"re-match matching: {took:.2f} ms CPU per author (n={len(authors)}, from {offset})")
 
 
+def match_cpu(path: Path, count: int) -> None:
+    """CPU per match() of `count` eval authors (spread over the set) against this
+    database's shared index, after a warm-up on FEBRL names: CPU time, not wall time,
+    so that two trees compare on a busy machine. Run it from each tree, alternating."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
+    cases = load_eval()
+    sample = cases[:: max(1, len(cases) // count)][:count]
+    for c in load_febrl()[1][:100]:
+        matcher.match(c.channel, c.handle, c.name)
+    took = []
+    for c in sample:
+        start = time.process_time()
+        matcher.match(c.channel, c.handle, c.name)
+        took.append((time.process_time() - start) * 1000)
+    print(
+        f"match() CPU: p50 {statistics.median(took):.2f} ms, p99 {percentile(took, 0.99):.1f} ms "
+        f"(n={len(took)} eval authors)"
+    )
+
+
 def shared(counts: list[int], authors: int) -> None:
     people = make_match_eval.build_customers()
     for count in counts:
@@ -720,7 +744,11 @@ def main() -> None:
     parser.add_argument("--upgrade", type=Path, help="a copy of this database, upgraded")
     parser.add_argument("--rematch-cpu", type=Path, help="CPU per author, this database")
     parser.add_argument("--offset", type=int, default=0, help="first author (--rematch-cpu)")
+    parser.add_argument("--match-cpu", type=Path, help="CPU per match(), this database")
     args = parser.parse_args()
+    if args.match_cpu:
+        match_cpu(args.match_cpu, 400 if args.authors == 100_000 else args.authors)
+        return
     if args.rematch_cpu:
         count = 1000 if args.authors == 100_000 else args.authors
         rematch_cpu(args.rematch_cpu, count, args.offset)

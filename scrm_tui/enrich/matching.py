@@ -1432,10 +1432,10 @@ class Matcher:
             )
             if n == len(words) - 1 and len(word) >= 2:
                 found |= self.index.prefixed(word, cap * 10)  # still being typed
-            for i in found:
-                hits[i] += 1
-        ranked = sorted(hits, key=lambda i: (-hits[i], i))
-        return ranked[:cap]
+            hits.update(found)  # counted in C: a common name brings tens of thousands
+        # Most hits first, then by id: a stable sort by count over the ids in order,
+        # with no Python key function per customer.
+        return sorted(sorted(hits), key=hits.__getitem__, reverse=True)[:cap]
 
     def search_unindexed(self, text: str) -> list[int]:
         """Customers not indexed yet whose name starts with `text`, or who hold it as a
@@ -1578,20 +1578,27 @@ class Matcher:
     def _closest(self, author: _Author, slot: Set[int], word: str, lookup: _Lookup) -> list[int]:
         """The few customers in a big slot whose name (or, for an author with only a
         handle, one of whose handles) is closest to the author's."""
-        ranked = self._by_closeness(author, self.index.texts(self._matches(word, lookup)))
-        return ranked[:_RESCUE]
+        texts = self.index.texts(self._matches(word, lookup))
+        return self._by_closeness(author, texts, _RESCUE)
 
-    def _by_closeness(self, author: _Author, texts: list[tuple[int, str, str]]) -> list[int]:
-        """Customers ordered by how close their name, or handles, are to the author's."""
+    def _by_closeness(
+        self, author: _Author, texts: list[tuple[int, str, str]], first: int
+    ) -> list[int]:
+        """The `first` customers closest by name, or by handles, to the author, closest
+        first (ties in the order of `texts`)."""
         if author.names:
             query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
             choices = [(i, text) for i, text, _ in texts]
+            # One choice per customer: rapidfuzz keeps the best `first` alone, in the
+            # order a full sort gives (score, then position), without sorting them all.
+            limit: int | None = first
         else:
             query, scorer = author.handle_alpha, fuzz.ratio
             choices = [(i, h) for i, _, handles in texts for h in handles.split()]
             choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
-        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=None)
-        return list(dict.fromkeys(choices[index][0] for _, _, index in best))
+            limit = None  # several choices per customer
+        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=limit)
+        return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
 
     def _coarse_top(
         self, author: _Author, pool: set[int], keyed: set[int], slots: list[Set[int]]
@@ -1605,13 +1612,13 @@ class Matcher:
         for i in keyed & pool:
             coarse[i] += 100.0
         for slot, weight in zip(slots, weights, strict=True):
-            small, large = (slot, pool) if len(slot) < len(pool) else (pool, slot)
-            for i in small:
-                if i in large:
-                    coarse[i] += weight
-        ranked = sorted(pool, key=lambda i: (-coarse[i], i))
+            for i in pool.intersection(slot):
+                coarse[i] += weight
+        # Most first, ties by id: a stable sort by score over the ids in order (no
+        # Python key function per candidate: a pool can hold tens of thousands).
+        ranked = sorted(sorted(pool), key=coarse.__getitem__, reverse=True)
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
         kept = ranked[: _MAX_SCORED - _RESCUE]
-        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]))
-        return set(kept + closest[:_RESCUE])
+        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]), _RESCUE)
+        return set(kept + closest)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -100,6 +101,10 @@ class Linker:
         self.thresholds = Thresholds()
         self._matcher: Matcher | None = None
         self._reader: MatchIndexReader | None = None
+        # Customer search reads on a connection of its own, so that a stale search can
+        # be interrupted without touching a match in progress.
+        self._finder: Matcher | None = None
+        self._finder_reader: MatchIndexReader | None = None
         self.index = MatchIndexStore(db)
         self._cards: dict[int, CustomerCard] = {}
         self._version: tuple[int, int, int] | None = None
@@ -206,6 +211,9 @@ class Linker:
         if self._reader is not None:
             self._reader.close()
             self._reader = self._matcher = None
+        if self._finder_reader is not None:
+            self._finder_reader.close()
+            self._finder_reader = self._finder = None
 
     # ---------------------------------------------------------------- matching
 
@@ -243,7 +251,10 @@ class Linker:
         async with self._lock:
             if await self.backlog() > _INLINE:
                 return 0
-            if not len(await self.matcher()):  # no customers: the authors wait
+            await self.matcher()  # a small backlog indexed first
+            # Counted on the database's reader, not the matcher's: a match in a thread
+            # may hold that one, and the event loop must never wait for it.
+            if not await self.index.population():  # no customers: the authors wait
                 return 0
             linked = 0
             while authors := await self.store.unmatched(_PAGE):
@@ -385,17 +396,33 @@ class Linker:
         if not text:
             first = await self.store.customer_cards(await self.index.first_live(limit))
             return [SearchHit(card, 0.0) for card in first]
-        matcher = await self.matcher()
+        await self.matcher()  # a small backlog indexed first
         indexed = await self.index.population()
         waiting = await self.backlog()
         if indexed + waiting <= _SCAN_ALL and waiting <= _INLINE:
             cards = list((await self.cards()).values())
         else:
-            ids = await asyncio.to_thread(matcher.search_pool, text)
+            ids = await self._stoppable(lambda finder: finder.search_pool(text))
             if waiting:  # not indexed yet: found by name, handle or e-mail as typed
-                ids += await asyncio.to_thread(matcher.search_unindexed, text)
+                ids += await self._stoppable(lambda finder: finder.search_unindexed(text))
             cards = await self.store.customer_cards(list(dict.fromkeys(ids)))
         return await asyncio.to_thread(self._search, text, cards, limit)
+
+    async def _stoppable(self, call: Callable[[Matcher], list[int]]) -> list[int]:
+        """`call(finder)` in a thread, on the search's own index connection: a search
+        cancelled meanwhile (the next key's replaced it) is stopped in SQLite, so the
+        next one never waits for it to run to its end."""
+        if self._finder_reader is None or self._finder is None:
+            self._finder_reader = MatchIndexReader(self.store.db.path)
+            self._finder = Matcher(
+                thresholds=self.thresholds, index=SharedIndex(self._finder_reader)
+            )
+        reader, finder, stop = self._finder_reader, self._finder, threading.Event()
+        try:
+            return await asyncio.to_thread(reader.run_stoppable, lambda: call(finder), stop)
+        except asyncio.CancelledError:
+            reader.stopped(stop)
+            raise
 
     async def indexing(self) -> bool:
         """Customers wait to be indexed in the background: a search may not find them
