@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.style import Style
 from textual.widgets import Static
 
@@ -341,8 +342,11 @@ class MentionDetail(InOrderKeys, VerticalScroll, can_focus=True):
         was = self._claim
         if claim == was:
             return
+        try:
+            line = self.query_one("#detail-claim", Static)
+        except NoMatches:  # the app is closing: the pane's lines are gone before it
+            return
         self._claim = claim
-        line = self.query_one("#detail-claim", Static)
         line.set_class(claim is None, "-hidden")
         # '12s' to '13s': the same size, so no layout of the screen (a claim on the
         # mention read would otherwise lay out the whole screen every second).
