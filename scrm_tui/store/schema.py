@@ -917,6 +917,25 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ),
         ],
     ),
+    (
+        22,
+        [
+            # How far a background job is (indexing customers, re-matching authors), told
+            # by the process that holds its lease, so that an inbox or a watch in another
+            # process can show it. Written often and shown by nobody's list: its writes
+            # wake no inbox.
+            """
+            CREATE TABLE job_progress (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                doing TEXT NOT NULL,
+                done INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                updated_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
