@@ -23,6 +23,7 @@ Medians over --runs sessions; ratios this tree / base. Exits 0 whatever the figu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -101,7 +102,9 @@ class Writer(threading.Thread):
         conn.close()
 
 
-def session(tree: Path, source: Path, work: Path, warmup: float, seconds: float) -> dict[str, float]:
+def session(
+    tree: Path, source: Path, work: Path, warmup: float, seconds: float
+) -> dict[str, float]:
     db = work / "backlog.db"
     shutil.copyfile(source, db)
     env = {
@@ -165,12 +168,8 @@ def session(tree: Path, source: Path, work: Path, warmup: float, seconds: float)
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)
         if job:
             # This tree's job goes on after its inbox ends, by design: not here.
-            with_group = [job]
-            for pid in with_group:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(job, signal.SIGKILL)
         time.sleep(1.0)  # the killed processes let go of the file
         for path in work.glob("backlog.db*"):
             path.unlink()
