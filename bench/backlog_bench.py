@@ -16,7 +16,9 @@ before the inbox starts, so the upgrade is not counted. The inbox runs in tmux; 
 - customers indexed per second;
 - a write every 100 ms by another process (a lease row, as a collector's or a reply's
   transaction would): how long its BEGIN IMMEDIATE waits for the write lock (median, p95,
-  p99, max ms), and the whole transaction, its commit (and any WAL checkpoint) included.
+  p99, max ms), and the whole transaction, its commit (and any WAL checkpoint) included;
+  and, as a control, the same writes for --seconds / 3 before the inbox starts (the
+  machine's own load, no backlog running).
 
 Medians over --runs sessions; ratios this tree / base. Exits 0 whatever the figures.
 """
@@ -124,6 +126,12 @@ def session(
     # From the tree's folder: `python -m` puts the current folder first on the path.
     subprocess.run([sys.executable, "-c", upgrade, str(db)], env=env, cwd=tree, check=True)
     waiting = value(db, "SELECT count(*) FROM match_dirty")
+    # The control: the same writes with nothing else writing (the machine's own load).
+    alone = Writer(db)
+    alone.start()
+    time.sleep(seconds / 3)
+    alone.stop.set()
+    alone.join()
     name = f"backlog-bench-{os.getpid()}"
     # A tmux server of its own: one already running would hand the pane its environment.
     tmux = ["tmux", "-L", name]
@@ -174,6 +182,8 @@ def session(
             "write_p50": statistics.median(writes),
             "write_p99": writes[int(0.99 * (len(writes) - 1))],
             "write_max": writes[-1],
+            "alone_p99": sorted(alone.writes)[int(0.99 * (len(alone.writes) - 1))],
+            "alone_max": max(alone.writes),
             "job_apart": float(job != tui),
         }
     finally:
@@ -198,6 +208,8 @@ FIGURES = (
     ("write_p50", "another's whole write (commit too), median ms"),
     ("write_p99", "another's whole write (commit too), p99 ms"),
     ("write_max", "another's whole write (commit too), max ms"),
+    ("alone_p99", "the same write, no backlog running, p99 ms"),
+    ("alone_max", "the same write, no backlog running, max ms"),
 )
 
 

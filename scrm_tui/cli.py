@@ -423,8 +423,33 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
 
 
+class _StoppedBySignals:
+    """Ctrl+C or a plain kill (TERM) cancels the running task, so that a command stops
+    between two of its writes and says so; `by` lists the signals that came."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        import signal
+
+        self.by: list[int] = []
+        self._task = asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        self._signals = [getattr(signal, name) for name in self.SIGNALS]
+        for signum in self._signals:
+            self._loop.add_signal_handler(signum, self._stop, signum)
+
+    def _stop(self, signum: int) -> None:
+        self.by.append(signum)
+        if self._task is not None:
+            self._task.cancel()
+
+    def close(self) -> None:
+        for signum in self._signals:
+            self._loop.remove_signal_handler(signum)
+
+
 async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
-    import signal
 
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
@@ -451,17 +476,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
     # worker processes end, and the summary says what was stored. (kill -9 cannot be
     # caught: the workers end with this process all the same.)
     report = IngestReport()
-    stopped_by: list[int] = []
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-
-    def stop(signum: int) -> None:
-        stopped_by.append(signum)
-        if task is not None:
-            task.cancel()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop, signum)
+    stopping = _StoppedBySignals()
     try:
         async with await Inbox.open(db, agent) as inbox:
             # A rule that escalates queues its team's webhook calls: they need the URLs.
@@ -475,13 +490,13 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
             await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
             await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
     except asyncio.CancelledError:
-        if not stopped_by:
+        if not stopping.by:
             raise
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
+        stopping.close()
         if stream is not sys.stdin.buffer:
             stream.close()
+    stopped_by = stopping.by
     if not quiet or stopped_by:
         if stopped_by and sys.stderr.isatty():
             print(file=sys.stderr)
@@ -1048,24 +1063,12 @@ class _Bars:
 async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
     """`scrm catch-up`: the matching backlog worked off at low priority (service/backlog).
     Ctrl+C or a plain kill stops it between pages; the next run goes on from there."""
-    import signal
-
     from scrm_tui.service import backlog
     from scrm_tui.service.inbox import Inbox
 
     backlog.be_background()
     bar = not quiet and sys.stderr.isatty()
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-    stopped: list[int] = []
-
-    def stop(signum: int) -> None:
-        stopped.append(signum)
-        if task is not None:
-            task.cancel()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop, signum)
+    stopping = _StoppedBySignals()
     try:
         async with await Inbox.open(db, agent) as inbox:
             inbox.configure(config, None)  # the matching thresholds
@@ -1078,13 +1081,12 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
             if bar and bars.shown is not None:
                 print(file=sys.stderr)
     except asyncio.CancelledError:
-        if not stopped:
+        if not stopping.by:
             raise
         print("scrm: stopped; the next catch-up goes on from here", file=sys.stderr)
         return 130
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
+        stopping.close()
     if result is None:
         print("scrm: another process is catching up (scrm watch shows how far)", file=sys.stderr)
     elif not quiet:
