@@ -1085,6 +1085,15 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
             raise
         print("scrm: stopped; the next catch-up goes on from here", file=sys.stderr)
         return 130
+    except StoreError:
+        raise  # said in words by main()
+    except Exception as error:
+        # A bug. Started by an inbox, this process has no terminal to print it on: the
+        # traceback goes where the inbox's own go (the inbox says the job stopped).
+        from scrm_tui.service.bugs import record_bug
+
+        record_bug(error, "scrm catch-up")
+        raise
     finally:
         stopping.close()
     if result is None:

@@ -30,7 +30,7 @@ from tests.terminal import Terminal
 from tests.terminal import scrm_command as shell_command
 from tests.test_match_backlog import WAITING, seed_customers
 from tests.tui import running as app_running
-from tests.tui import static_text, wait_until
+from tests.tui import static_text, toasts, wait_until
 
 MANY = 20_000  # customers to index: seconds of work, in pages, with worker processes
 INDEXED = "SELECT n FROM match_population"
@@ -175,3 +175,19 @@ def test_catch_up_says_another_process_is_at_it(db_path: Path) -> None:
             assert "another process is catching up" in (second.stderr or "").read()
         assert first.wait(timeout=60) == 0
     assert count(db_path, OWED) == 0
+
+
+async def test_the_inbox_says_so_when_its_job_stops_before_the_end(db_path: Path) -> None:
+    await _owing(db_path)
+    async with app_running(db_path, size=(100, 24), toasts=True) as pilot:
+        await wait_until(pilot, lambda: count(db_path, TOLD) > 0, timeout=60)
+        job = holder_pid(db_path)
+        os.killpg(job, signal.SIGKILL)  # the job and its worker processes
+        await wait_until(
+            pilot,
+            lambda: any("Matching stopped before the end" in toast for toast in toasts(pilot)),
+            timeout=30,
+        )
+        assert "indexing" not in static_text(pilot, "#status")
+    wait_for("the job and its workers gone", lambda: not group_alive(job))
+    assert count(db_path, OWED) == 1  # still owed: the next inbox goes on from there

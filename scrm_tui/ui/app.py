@@ -359,8 +359,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             screen.show_work(None, "rematch")
             if job is not None and job.returncode:
                 self.notify(
-                    f"Matching stopped before the end (exit status {job.returncode}); the "
-                    "next scrm to start (or `scrm catch-up`) goes on from there.",
+                    f"Matching stopped before the end (exit status {job.returncode}; a bug "
+                    "is in errors.log in the state folder). The next scrm to start, or "
+                    "`scrm catch-up`, goes on from there.",
                     severity="warning",
                     timeout=15,
                     markup=False,
