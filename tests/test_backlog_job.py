@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
+import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from tests.killing import (
     scrm_command,
     wait_for,
 )
+from tests.replay import Replay, rss_feed
 from tests.terminal import Terminal
 from tests.terminal import scrm_command as shell_command
 from tests.test_match_backlog import WAITING, seed_customers
@@ -56,9 +59,14 @@ def holder_pid(db: Path) -> int:
 
 
 @contextmanager
-def stopped(pid: int) -> Iterator[None]:
-    """`pid` frozen (SIGSTOP) so that what it last told stays on show; thawed after."""
-    os.kill(pid, signal.SIGSTOP)
+def stopped(pid: int, db: Path) -> Iterator[None]:
+    """`pid` frozen (SIGSTOP) so that what it last told stays on show; thawed after.
+    Frozen between two of its write transactions (the test holds the write lock as it
+    stops it), so that other processes can still write meanwhile."""
+    with closing(sqlite3.connect(db, timeout=30, isolation_level=None)) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        os.kill(pid, signal.SIGSTOP)
+        conn.execute("ROLLBACK")
     try:
         yield
     finally:
@@ -92,7 +100,7 @@ async def test_the_backlog_runs_in_a_lower_priority_process_whose_progress_the_t
         pid = holder_pid(db_path)
         assert pid not in (0, os.getpid())
         assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)
-        with stopped(pid):
+        with stopped(pid, db_path):
             await wait_until(
                 pilot,
                 lambda: "indexing customers " in static_text(pilot, "#status"),
@@ -121,7 +129,7 @@ async def test_a_second_inbox_follows_the_running_job_and_starts_none(
     monkeypatch.setattr(backlog, "start", lambda db, *_: started.append(db))
     with running(scrm_command("--db", str(db_path), "catch-up", "--quiet")) as job:
         wait_for("the job telling its progress", lambda: count(db_path, TOLD) > 0)
-        with stopped(job.pid):
+        with stopped(job.pid, db_path):
             async with app_running(db_path, size=(100, 24)) as pilot:
                 await wait_until(
                     pilot,
@@ -170,7 +178,10 @@ def test_catch_up_says_another_process_is_at_it(db_path: Path) -> None:
     asyncio.run(_owing(db_path, 2000))
     with running(scrm_command("--db", str(db_path), "catch-up", "--quiet")) as first:
         wait_for("the first holding the lease", lambda: holder_pid(db_path) == first.pid)
-        with stopped(first.pid), running(scrm_command("--db", str(db_path), "catch-up")) as second:
+        with (
+            stopped(first.pid, db_path),
+            running(scrm_command("--db", str(db_path), "catch-up")) as second,
+        ):
             assert second.wait(timeout=60) == 0
             assert "another process is catching up" in (second.stderr or "").read()
         assert first.wait(timeout=60) == 0
@@ -191,3 +202,39 @@ async def test_the_inbox_says_so_when_its_job_stops_before_the_end(db_path: Path
         assert "indexing" not in static_text(pilot, "#status")
     wait_for("the job and its workers gone", lambda: not group_alive(job))
     assert count(db_path, OWED) == 1  # still owed: the next inbox goes on from there
+
+
+def test_watch_shows_how_far_another_process_s_job_is(db_path: Path, tmp_path: Path) -> None:
+    asyncio.run(_owing(db_path))
+    with Replay() as server:
+        server.route("/feed.xml", body=rss_feed([]))
+        config = tmp_path / "config.toml"
+        config.write_text(
+            '[watch]\nterms = "kestrel"\n[sources.rss]\n'
+            f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
+            encoding="utf-8",
+        )
+        out = tmp_path / "watch.out"
+        with running(scrm_command("--db", str(db_path), "catch-up", "--quiet")) as job:
+            wait_for("the job telling its progress", lambda: count(db_path, TOLD) > 0)
+            with stopped(job.pid, db_path), out.open("w") as written:
+                watch = subprocess.Popen(
+                    scrm_command("--db", str(db_path), "--config", str(config), "watch"),
+                    stdin=subprocess.DEVNULL,
+                    stdout=written,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                try:
+                    wait_for(
+                        "the job's progress in the watch's output",
+                        lambda: f"indexing customers (by {holder(job.pid)}): " in out.read_text(),
+                    )
+                finally:
+                    kill_and_check_group(watch, signal.SIGTERM)  # type: ignore[arg-type]
+            assert job.wait(timeout=120) == 0
+    assert count(db_path, OWED) == 0
+
+
+def holder(pid: int) -> str:
+    return f"{socket.gethostname()}:{pid}"
