@@ -28,10 +28,10 @@ from tests.killing import (
     scrm_command,
     wait_for,
 )
-from tests.replay import Replay, rss_feed
+from tests.replay import Replay
 from tests.terminal import Terminal
 from tests.terminal import scrm_command as shell_command
-from tests.test_match_backlog import WAITING, seed_customers
+from tests.test_match_backlog import WAITING, seed_customers, watch_config
 from tests.tui import running as app_running
 from tests.tui import static_text, toasts, wait_until
 
@@ -207,13 +207,7 @@ async def test_the_inbox_says_so_when_its_job_stops_before_the_end(db_path: Path
 def test_watch_shows_how_far_another_process_s_job_is(db_path: Path, tmp_path: Path) -> None:
     asyncio.run(_owing(db_path))
     with Replay() as server:
-        server.route("/feed.xml", body=rss_feed([]))
-        config = tmp_path / "config.toml"
-        config.write_text(
-            '[watch]\nterms = "kestrel"\n[sources.rss]\n'
-            f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
-            encoding="utf-8",
-        )
+        config = watch_config(tmp_path, server)
         out = tmp_path / "watch.out"
         with running(scrm_command("--db", str(db_path), "catch-up", "--quiet")) as job:
             wait_for("the job telling its progress", lambda: count(db_path, TOLD) > 0)

@@ -95,18 +95,24 @@ async def test_authors_stored_during_a_backlog_are_matched_once_it_is_indexed(
     assert count(db_path, "SELECT count(*) FROM authors WHERE match_state = 'suggested'") == 5
 
 
+def watch_config(folder: Path, server: Replay) -> Path:
+    """A config whose one source is an empty feed on `server`: a watch that runs."""
+    server.route("/feed.xml", body=rss_feed([]))
+    config = folder / "config.toml"
+    config.write_text(
+        '[watch]\nterms = "kestrel"\n[sources.rss]\n'
+        f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def test_watch_indexes_customers_and_finishes_an_owed_rematch(tmp_path: Path) -> None:
     db = tmp_path / "scrm.db"
     with sqlite3.connect(db):
         pass
     with Replay() as server:
-        server.route("/feed.xml", body=rss_feed([]))
-        config = tmp_path / "config.toml"
-        config.write_text(
-            '[watch]\nterms = "kestrel"\n[sources.rss]\n'
-            f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
-            encoding="utf-8",
-        )
+        config = watch_config(tmp_path, server)
         command = scrm_command("--db", str(db), "--config", str(config), "watch")
         # The schema first (a short watch), then customers and an owed re-match.
         with running([*command, "--once"]) as proc:
