@@ -180,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
         "the database); a second waits and takes over if the first stops.",
     )
     watch.add_argument("--once", action="store_true", help="one round of polls, then exit")
+    catch_up = commands.add_parser(
+        "catch-up",
+        parents=[common],
+        help="index customers and re-match authors left owed, at low priority, then exit",
+        description="Index the customers an import or an upgrade left waiting and finish "
+        "the re-match of unlinked authors it owes, at low priority (nice "
+        "10), telling its progress through the database (the inbox's top line and `scrm "
+        "watch` show it); then exit. The inbox starts it in the background by itself. One "
+        "process at a time does it; a stopped one is resumed by the next.",
+    )
+    catch_up.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     commands.add_parser(
         "sources",
         parents=[common],
@@ -384,6 +395,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_outbox(database_path(config, db_arg), agent, config, args))
         if args.command == "watch":
             return asyncio.run(_watch(database_path(config, db_arg), agent, config, args.once))
+        if args.command == "catch-up":
+            return asyncio.run(_catch_up(database_path(config, db_arg), agent, config, args.quiet))
         if args.command == "sources":
             return asyncio.run(_sources(database_path(config, db_arg), agent, config))
         if args.command == "tags":
@@ -394,7 +407,14 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
             return _demo(config, agent, db_arg, stream=not args.no_stream)
-        return _run_app(config, agent, database_path(config, db_arg), demo=False, stream=False)
+        return _run_app(
+            config,
+            agent,
+            database_path(config, db_arg),
+            demo=False,
+            stream=False,
+            config_path=getattr(args, "config", None),
+        )
     except StoreBusy as error:
         return _fail(f"{error}; try again")  # a script may simply run it again
     except StoreError as error:
@@ -403,8 +423,33 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
 
 
+class _StoppedBySignals:
+    """Ctrl+C or a plain kill (TERM) cancels the running task, so that a command stops
+    between two of its writes and says so; `by` lists the signals that came."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        import signal
+
+        self.by: list[int] = []
+        self._task = asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        self._signals = [getattr(signal, name) for name in self.SIGNALS]
+        for signum in self._signals:
+            self._loop.add_signal_handler(signum, self._stop, signum)
+
+    def _stop(self, signum: int) -> None:
+        self.by.append(signum)
+        if self._task is not None:
+            self._task.cancel()
+
+    def close(self) -> None:
+        for signum in self._signals:
+            self._loop.remove_signal_handler(signum)
+
+
 async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
-    import signal
 
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox
@@ -431,17 +476,7 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
     # worker processes end, and the summary says what was stored. (kill -9 cannot be
     # caught: the workers end with this process all the same.)
     report = IngestReport()
-    stopped_by: list[int] = []
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-
-    def stop(signum: int) -> None:
-        stopped_by.append(signum)
-        if task is not None:
-            task.cancel()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop, signum)
+    stopping = _StoppedBySignals()
     try:
         async with await Inbox.open(db, agent) as inbox:
             # A rule that escalates queues its team's webhook calls: they need the URLs.
@@ -455,13 +490,13 @@ async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool
             await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
             await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
     except asyncio.CancelledError:
-        if not stopped_by:
+        if not stopping.by:
             raise
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
+        stopping.close()
         if stream is not sys.stdin.buffer:
             stream.close()
+    stopped_by = stopping.by
     if not quiet or stopped_by:
         if stopped_by and sys.stderr.isatty():
             print(file=sys.stderr)
@@ -685,6 +720,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
 
 
 CATCH_UP_EVERY = 60.0  # seconds between a watch's looks for matching work owed
+FOLLOW_EVERY = 2.0  # seconds between a watch's looks at another process's catch-up
 
 
 async def _catch_up_while_watching(inbox: Any, say: Callable[[str], None], stop: Any) -> None:
@@ -703,18 +739,45 @@ async def _catch_up_while_watching(inbox: Any, say: Callable[[str], None], stop:
 
         return show
 
+    from scrm_tui.service import backlog
+
     while not stop.is_set():
         if await inbox.linker.rematch_owed():
-            result = await inbox.linker.resume_rematch(
+            result = await backlog.work_off(
+                inbox,
                 tenths("re-matching authors", "authors"),
                 tenths("indexing customers", "customers"),
             )
             if result is None:
-                say("matching: another process is indexing customers and re-matching authors")
-            elif any(result):
+                await _follow_catch_up(inbox, say, stop)
+                continue  # look again at once: what it left owed (if it stopped) is ours
+            if any(result):
                 say(f"authors matched: {result[0]:,} linked, {result[1]:,} with suggestions")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), CATCH_UP_EVERY)
+
+
+async def _follow_catch_up(inbox: Any, say: Callable[[str], None], stop: Any) -> None:
+    """Another process works the backlog off (`scrm catch-up`, an inbox's, an import):
+    a line per tenth of what it tells through the database, until it lets go."""
+    from scrm_tui.service import backlog
+
+    said: tuple[str, int] | None = None
+    while not stop.is_set():
+        state = await backlog.job_state(inbox)
+        if state.holder is None:
+            return
+        who = sanitize.for_message(state.holder, 80)
+        progress = state.progress
+        now = (progress.doing, progress.percent // 10) if progress is not None else ("", -1)
+        if now != said:
+            said = now
+            if progress is None:
+                say(f"matching: {who} is indexing customers and re-matching authors")
+            else:
+                say(f"{progress.doing} (by {who}): {progress.percent}%")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), FOLLOW_EVERY)
 
 
 async def _sources(db: Path, agent: str, config: Config) -> int:
@@ -997,6 +1060,49 @@ class _Bars:
         return show
 
 
+async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
+    """`scrm catch-up`: the matching backlog worked off at low priority (service/backlog).
+    Ctrl+C or a plain kill stops it between pages; the next run goes on from there."""
+    from scrm_tui.service import backlog
+    from scrm_tui.service.inbox import Inbox
+
+    backlog.be_background()
+    bar = not quiet and sys.stderr.isatty()
+    stopping = _StoppedBySignals()
+    try:
+        async with await Inbox.open(db, agent) as inbox:
+            inbox.configure(config, None)  # the matching thresholds
+            bars = _Bars()
+            result = await backlog.work_off(
+                inbox,
+                bars.bar("re-matching") if bar else None,
+                bars.bar("indexing") if bar else None,
+            )
+            if bar and bars.shown is not None:
+                print(file=sys.stderr)
+    except asyncio.CancelledError:
+        if not stopping.by:
+            raise
+        print("scrm: stopped; the next catch-up goes on from here", file=sys.stderr)
+        return 130
+    except StoreError:
+        raise  # said in words by main()
+    except Exception as error:
+        # A bug. Started by an inbox, this process has no terminal to print it on: the
+        # traceback goes where the inbox's own go (the inbox says the job stopped).
+        from scrm_tui.service.bugs import record_bug
+
+        record_bug(error, "scrm catch-up")
+        raise
+    finally:
+        stopping.close()
+    if result is None:
+        print("scrm: another process is catching up (scrm watch shows how far)", file=sys.stderr)
+    elif not quiet:
+        print(f"authors matched: {result[0]:,} linked, {result[1]:,} with suggestions")
+    return EXIT_OK
+
+
 async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
     """Index a backlog of customers and finish a re-match of authors that an import
     owes (one was interrupted, or an upgrade marked every customer)."""
@@ -1004,8 +1110,10 @@ async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
         return 0, 0
     print("scrm: indexing customers and re-matching authors left owed", file=sys.stderr)
     bars = _Bars()
-    done: tuple[int, int] | None = await inbox.linker.resume_rematch(
-        bars.bar("re-matching") if bar else None, bars.bar("indexing") if bar else None
+    from scrm_tui.service import backlog
+
+    done: tuple[int, int] | None = await backlog.work_off(
+        inbox, bars.bar("re-matching") if bar else None, bars.bar("indexing") if bar else None
     )
     if bar and bars.shown is not None:
         print(file=sys.stderr)
@@ -1204,10 +1312,20 @@ def _demo(config: Config, agent: str, db_arg: Path | None, *, stream: bool) -> i
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run_app(config: Config, agent: str, db: Path, *, demo: bool, stream: bool) -> int:
+def _run_app(
+    config: Config,
+    agent: str,
+    db: Path,
+    *,
+    demo: bool,
+    stream: bool,
+    config_path: Path | None = None,
+) -> int:
     from scrm_tui.ui.app import ScrmApp
 
-    app = ScrmApp(db_path=db, agent=agent, config=config, demo=demo, stream=stream)
+    app = ScrmApp(
+        db_path=db, agent=agent, config=config, demo=demo, stream=stream, config_path=config_path
+    )
     app.run()
     if app.startup_error:
         return _fail(app.startup_error)

@@ -20,6 +20,8 @@ from scrm_tui.core.outgoing import Webhook
 from scrm_tui.core.query import Query
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.escalations import EscalationStore
+from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.screens.escalate import EscalateScreen
 from scrm_tui.ui.screens.escalations import EscalationsScreen, ResolveScreen
 from scrm_tui.ui.widgets.queue_list import QueueList
@@ -489,3 +491,45 @@ def test_escalate_modal_snapshot(snap_compare, seeded: Path, monkeypatch) -> Non
     # Focus on the priorities (P2 pressed): the note's blinking cursor is not in the picture.
     run_before = _open(("e", *"charged twice", "shift+tab", "2"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_late_count_is_read_again_only_when_one_changes_or_comes_due(
+    queue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 100k open, counting the LATE ones cost a scan on every look (each second).
+    Nothing changed and none came due: no count; the clock passes the next SLA: the
+    status line says one more is LATE without any change to the escalations."""
+    now = [NOW_S]
+    counted: list[int] = []
+    late_and_due = EscalationStore.late_and_due
+
+    async def counting(self: EscalationStore, *args: object) -> tuple[int, int | None]:
+        counted.append(1)
+        return await late_and_due(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EscalationStore, "late_and_due", counting)
+    looks: list[int] = []
+    change_mark = EscalationStore.change_mark
+
+    async def looked(self: EscalationStore) -> tuple[int, int]:
+        looks.append(1)
+        return await change_mark(self)
+
+    monkeypatch.setattr(EscalationStore, "change_mark", looked)
+    app = ScrmApp(
+        db_path=queue,
+        agent="tester",
+        config=Config(teams=teams(), sla_s=SHORT_SLA),
+        clock=lambda: now[0],
+        poll_interval=0.05,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert "open & acknowledged · 3 · 1 LATE" in static_text(pilot, "#esc-status")
+        read, look = len(counted), len(looks)
+        await wait_until(pilot, lambda: len(looks) >= look + 3)
+        assert len(counted) == read
+        now[0] += 3 * 3600  # past the P2's SLA (2h left)
+        await wait_until(pilot, lambda: "· 2 LATE" in static_text(pilot, "#esc-status"))

@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.linking import REMATCH_LEASE
 from scrm_tui.ui.screens.find_customer import FindCustomerScreen
@@ -97,30 +95,16 @@ async def test_authors_stored_during_a_backlog_are_matched_once_it_is_indexed(
     assert count(db_path, "SELECT count(*) FROM authors WHERE match_state = 'suggested'") == 5
 
 
-async def test_the_top_line_says_how_far_indexing_and_the_rematch_are(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
-        await box.ingest([mention(1)])
-    seed_customers(db_path)
-    with sqlite3.connect(db_path) as conn:  # as an import killed before its re-match
-        conn.execute("INSERT INTO pending_work VALUES ('rematch', 1, 0, 0, 0)")
-    shown: list[str | None] = []
-    show_work = InboxScreen.show_work
-
-    def recorded(self: InboxScreen, text: str | None, job: str = "work") -> None:
-        shown.append(text)
-        show_work(self, text, job)
-
-    monkeypatch.setattr(InboxScreen, "show_work", recorded)
-    async with app_running(db_path) as pilot:
-        await wait_until(
-            pilot, lambda: count(db_path, WAITING) == 0 and shown[-1:] == [None], timeout=60
-        )
-    progress = [text for text in shown if text]
-    assert progress[0].startswith("indexing customers ")
-    assert progress[-2:] == ["indexing customers 100%", "matching authors 100%"]
-    assert count(db_path, "SELECT count(*) FROM pending_work") == 0
+def watch_config(folder: Path, server: Replay) -> Path:
+    """A config whose one source is an empty feed on `server`: a watch that runs."""
+    server.route("/feed.xml", body=rss_feed([]))
+    config = folder / "config.toml"
+    config.write_text(
+        '[watch]\nterms = "kestrel"\n[sources.rss]\n'
+        f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
+        encoding="utf-8",
+    )
+    return config
 
 
 def test_watch_indexes_customers_and_finishes_an_owed_rematch(tmp_path: Path) -> None:
@@ -128,13 +112,7 @@ def test_watch_indexes_customers_and_finishes_an_owed_rematch(tmp_path: Path) ->
     with sqlite3.connect(db):
         pass
     with Replay() as server:
-        server.route("/feed.xml", body=rss_feed([]))
-        config = tmp_path / "config.toml"
-        config.write_text(
-            '[watch]\nterms = "kestrel"\n[sources.rss]\n'
-            f'feeds = [{{ name = "news", url = "{server.url("/feed.xml")}" }}]\n',
-            encoding="utf-8",
-        )
+        config = watch_config(tmp_path, server)
         command = scrm_command("--db", str(db), "--config", str(config), "watch")
         # The schema first (a short watch), then customers and an owed re-match.
         with running([*command, "--once"]) as proc:

@@ -16,6 +16,7 @@ from scrm_tui.core.outgoing import Webhook
 from scrm_tui.core.query import Query
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.outbox import OutboxStore
 from scrm_tui.ui.screens.help import HelpScreen
 from scrm_tui.ui.screens.outbox import ConfirmDiscard, OutboxScreen
 from tests import hostile
@@ -296,3 +297,49 @@ def test_outbox_snapshot(snap_compare, seeded: tuple[Path, dict[str, int]]) -> N
     assert snap_compare(
         make_app(db_path, teams=TEAMS), terminal_size=(80, 24), run_before=run_before
     )
+
+
+async def test_the_all_tab_reads_the_outbox_again_only_when_it_changes(
+    seeded: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open on "all", the screen looks every second; with 100k items, re-reading and
+    recounting them each time cost 10-20 ms of CPU a second. Only a change re-reads,
+    and the counts it shows stay true (kept by triggers as items move)."""
+    db_path, ids = seeded
+    looks: list[int] = []
+    reads: list[int] = []
+    change_mark = OutboxStore.change_mark
+    state_counts = OutboxStore.state_counts
+
+    async def looked(self: OutboxStore) -> int:
+        looks.append(1)
+        return await change_mark(self)
+
+    async def counted(self: OutboxStore, *args: object) -> dict[str, int]:
+        reads.append(1)
+        return await state_counts(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OutboxStore, "change_mark", looked)
+    monkeypatch.setattr(OutboxStore, "state_counts", counted)
+    app = make_app(db_path, teams=TEAMS)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_outbox(pilot)
+        await pilot.press("2")  # all
+        await settle(pilot)
+        assert "sent" in row(pilot, ids["sent"])  # sent items show only under "all"
+        before = static_text(pilot, "#outbox-status")
+        read, look = len(reads), len(looks)
+        await wait_until(pilot, lambda: len(looks) >= look + 3)  # three looks a second apart
+        assert len(reads) == read  # nothing changed: nothing re-read
+        async with await Inbox.open(db_path, "collector", fixed_clock) as other:
+            claimed = await other.outbox.claim("w:2", other.now_ms(), 60_000, {"bluesky"})
+            assert claimed is not None and claimed.id == ids["pending"]
+            await other.outbox.mark_sent(claimed.id, "at://x", "https://bsky.app/x", NOW_MS, True)
+        await wait_until(pilot, lambda: "✓ sent" in row(pilot, ids["pending"]))
+        assert len(reads) > read
+        with sqlite3.connect(db_path) as conn:
+            truth = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
+        status = static_text(pilot, "#outbox-status")
+        assert status != before
+        for state, n in truth.items():
+            assert f"{n:,} " in status, (state, status)

@@ -45,7 +45,7 @@ _PAGE = 1000
 # wait long behind it.
 _INDEX_PAGE = 250
 _INDEX_PAGES = (10, 1000)
-_INDEX_WRITE_S = 0.03
+_INDEX_WRITE_S = 0.015
 # One process re-matches at a time; it renews this lease after each page.
 REMATCH_LEASE = "rematch"
 REMATCH_TTL_MS = 120_000
@@ -82,6 +82,13 @@ def _page_for(page: int, took_s: float) -> int:
     """The next page of customers to index, from how long this one's transaction took."""
     wanted = page * _INDEX_WRITE_S / max(took_s, 1e-3)
     return int(min(max(wanted, _INDEX_PAGES[0]), _INDEX_PAGES[1], page * 2))
+
+
+async def _let_others_write(took_s: float) -> None:
+    """After a write transaction of a long job, leave the lock free about as long as it
+    was held: SQLite's busy handler sleeps between tries, and a job that took the lock
+    back at once would keep another process's write waiting through page after page."""
+    await asyncio.sleep(min(took_s, _INDEX_WRITE_S))
 
 
 def default_customer_name(author: AuthorInfo) -> str:
@@ -162,6 +169,7 @@ class Linker:
                     began = time.perf_counter()
                     await self.index.apply(part, rows)
                     took = time.perf_counter() - began
+                    await _let_others_write(took)
                     page = _page_for(page, took)
                     start += len(part)
                     done += len(part)
@@ -235,9 +243,11 @@ class Linker:
         linked = 0
         for start in range(0, len(outcomes), _RECORD):
             part = outcomes[start : start + _RECORD]
+            began = time.perf_counter()
             autos = await record_suggestions(self.store.db, part, self.now_ms())
             if autos:
                 linked += await self.store.record_matches(autos, self.now_ms())
+            await _let_others_write(time.perf_counter() - began)
         suggested = sum(1 for o in outcomes if o.decision == "suggest")
         return linked, suggested
 

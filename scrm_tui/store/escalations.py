@@ -208,6 +208,35 @@ class EscalationStore:
         )
         return int(row[0]) if row else 0
 
+    async def late_and_due(
+        self, now_ms: int, sla_ms: dict[str, int], default_ms: int
+    ) -> tuple[int, int | None]:
+        """How many unresolved ones are past their priority's SLA at `now_ms`, and when
+        the next one will be (None: none will unless the escalations change)."""
+        cases = " ".join("WHEN ? THEN ?" for _ in sla_ms)
+        params: list[Any] = []
+        for priority, ms in sla_ms.items():
+            params += [priority, ms]
+        row = await fetch_one(
+            self.db.reader,
+            f"""SELECT coalesce(sum(due < ?), 0), min(CASE WHEN due >= ? THEN due END)
+                FROM (SELECT created_ms + CASE priority {cases} ELSE ? END AS due
+                      FROM escalations WHERE state IN ('open', 'acknowledged'))""",
+            [now_ms, now_ms, *params, default_ms],
+        )
+        if row is None:
+            return 0, None
+        return int(row[0]), (int(row[1]) if row[1] is not None else None)
+
+    async def change_mark(self) -> tuple[int, int]:
+        """Moves with every change to an escalation or to the outbox (which holds their
+        webhook calls), kept by triggers."""
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT (SELECT seq FROM escalations_mark), (SELECT seq FROM outbox_mark)",
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     async def high_water(self) -> int:
         row = await fetch_one(self.db.reader, "SELECT coalesce(max(id), 0) FROM escalations")
         return int(row[0]) if row else 0

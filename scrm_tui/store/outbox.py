@@ -462,18 +462,31 @@ class OutboxStore:
         self, states: Sequence[str] = (), also: Collection[int] = ()
     ) -> dict[str, int]:
         """How many items are in each state (of `states`, or with an id in `also`; no
-        states: all), counted from the (state, id) index: a true count however long
-        the outbox has grown."""
-        counts: dict[str, int] = {}
-        for where, params in _arms(states, also, disjoint=True):
-            rows = await fetch_all(
+        states: all): true counts however long the outbox has grown, the states' read
+        from the counts the triggers keep, `also`'s counted from the index."""
+        marks = ",".join("?" * len(states))
+        rows = await fetch_all(
+            self.db.reader,
+            "SELECT state, n FROM outbox_counts WHERE n > 0"
+            + (f" AND state IN ({marks})" if states else ""),
+            list(states),
+        )
+        counts = {str(state): int(n) for state, n in rows}
+        if states and also:
+            where, params = _arms(states, also, disjoint=True)[-1]
+            for state, n in await fetch_all(
                 self.db.reader,
-                f"SELECT state, count(*) FROM outbox WHERE {where or '1'} GROUP BY state",
+                f"SELECT state, count(*) FROM outbox WHERE {where} GROUP BY state",
                 params,
-            )
-            for state, n in rows:
+            ):
                 counts[str(state)] = counts.get(str(state), 0) + int(n)
         return counts
+
+    async def change_mark(self) -> int:
+        """Moves with every change to the outbox (a trigger keeps it): a screen that
+        shows the outbox reads it again only when this moved."""
+        row = await fetch_one(self.db.reader, "SELECT seq FROM outbox_mark")
+        return int(row[0]) if row else 0
 
     async def for_mention(self, mention_id: int) -> list[OutboxItem]:
         """Every post answering this mention (replies and macro posts), oldest first."""

@@ -917,6 +917,88 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ),
         ],
     ),
+    (
+        22,
+        [
+            # How far a background job is (indexing customers, re-matching authors), told
+            # by the process that holds its lease, so that an inbox or a watch in another
+            # process can show it. Written often and shown by nobody's list: its writes
+            # wake no inbox.
+            """
+            CREATE TABLE job_progress (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                doing TEXT NOT NULL,
+                done INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                updated_ms INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            # The outbox's items per state, kept by triggers (the outbox screen shows
+            # them every second; counting 100k items each time cost 10-20 ms), and a
+            # mark that moves with every change to the outbox, so that the screen
+            # reads its rows again only when something changed.
+            """
+            CREATE TABLE outbox_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL)
+            WITHOUT ROWID
+            """,
+            """
+            INSERT INTO outbox_counts (state, n)
+            SELECT state, count(*) FROM outbox GROUP BY state
+            """,
+            """
+            CREATE TABLE outbox_mark (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO outbox_mark (id, seq) VALUES (1, 0)",
+            """
+            CREATE TRIGGER outbox_counted_new AFTER INSERT ON outbox BEGIN
+                INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                UPDATE outbox_mark SET seq = seq + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER outbox_counted_gone AFTER DELETE ON outbox BEGIN
+                UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+                UPDATE outbox_mark SET seq = seq + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER outbox_counted_moved AFTER UPDATE OF state ON outbox
+            WHEN OLD.state IS NOT NEW.state BEGIN
+                UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+                INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
+                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER outbox_marked AFTER UPDATE ON outbox BEGIN
+                UPDATE outbox_mark SET seq = seq + 1;
+            END
+            """,
+            # Likewise for escalations: the screen recounts the LATE ones only when one
+            # changed or the next one comes due, not on each look.
+            """
+            CREATE TABLE escalations_mark (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO escalations_mark (id, seq) VALUES (1, 0)",
+            *(
+                f"""
+                CREATE TRIGGER escalations_marked_{event.lower()} AFTER {event} ON escalations
+                BEGIN
+                    UPDATE escalations_mark SET seq = seq + 1;
+                END
+                """
+                for event in ("INSERT", "UPDATE", "DELETE")
+            ),
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import select
 import sys
 import time
@@ -27,10 +28,12 @@ from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
     from textual.screen import Screen
+    from textual.timer import Timer
 
     from scrm_tui.service.listen import Listener
     from scrm_tui.service.presence import Presence
@@ -61,6 +64,7 @@ def _inbox_commands() -> type[Provider]:
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
+BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
 
 
 class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
@@ -93,9 +97,11 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         stream: bool = False,
         clock: object = None,
         poll_interval: float = 0.5,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        self.config_path = config_path  # what a background job reads the config from
         self.agent = agent
         self.config = config or Config()
         self.demo = demo
@@ -109,6 +115,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._listening = False
         self._ticking = False  # a presence tick is under way
         self._live: InboxScreen | None = None  # what the app's tick tells of changes
+        self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
+        self._backlog_timer: Timer | None = None
+        self._backlog_looking = False
         self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
         self.startup_error: str | None = None
@@ -310,30 +319,64 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
     @work(group="rematch", exit_on_error=False)
     async def _finish_rematch(self, screen: InboxScreen) -> None:
-        """Index the customers an import or an upgrade left waiting and finish an owed
-        re-match, saying how far it is on the top line (one process does it at a time;
-        matching and customer search work meanwhile)."""
+        """Have the customers an import or an upgrade left waiting indexed, and an owed
+        re-match finished, by a low-priority process of its own (service/backlog: one
+        per database; it goes on if this inbox ends), and follow it on the top line
+        from what it tells through the database. Matching and customer search work
+        meanwhile; this process only reads a row a second."""
+        from scrm_tui.service import backlog
+
         assert self.inbox is not None
         if not await self.inbox.linker.rematch_owed():
             return
-
-        def progress(doing: str) -> Callable[[int, int], None]:
-            return lambda done, total: screen.show_work(
-                f"{doing} {100 * done // max(total, 1)}%", "rematch"
+        if (await backlog.job_state(self.inbox)).holder is None:
+            self._backlog_job = await asyncio.to_thread(
+                backlog.start, self.db_path, self.agent, self.config_path
             )
+        # Looks on a timer, each a short worker: one that lasted as long as the job
+        # would be waited for by whatever waits for the app's work.
+        self._backlog_timer = self.set_interval(
+            BACKLOG_LOOK, lambda: self._backlog_due(screen), name="backlog"
+        )
+        self._backlog_due(screen)
 
+    def _backlog_due(self, screen: InboxScreen) -> None:
+        if not self._backlog_looking:
+            self._backlog_looking = True
+            self._look_at_backlog(screen)
+
+    @work(group="backlog", exit_on_error=False)
+    async def _look_at_backlog(self, screen: InboxScreen) -> None:
+        from scrm_tui.service import backlog
+
+        assert self.inbox is not None
         try:
-            result = await self.inbox.linker.resume_rematch(
-                progress("matching authors"), progress("indexing customers")
-            )
-        finally:
+            state = await backlog.job_state(self.inbox)
+            job = self._backlog_job
+            # Ours may still be starting (not holding the lease yet): wait for it.
+            if state.holder is not None or (job is not None and job.poll() is None):
+                screen.show_work(state.words(), "rematch")
+                return
+            if self._backlog_timer is not None:
+                self._backlog_timer.stop()
+                self._backlog_timer = None
             screen.show_work(None, "rematch")
-        if result is not None and any(result):
-            self.notify(
-                f"Authors matched: {result[0]:,} linked, {result[1]:,} with suggestions "
-                "(l on a mention to review).",
-                markup=False,
-            )
+            if job is not None and job.returncode:
+                self.notify(
+                    f"Matching stopped before the end (exit status {job.returncode}; a bug "
+                    "is in errors.log in the state folder). The next scrm to start, or "
+                    "`scrm catch-up`, goes on from there.",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+            elif not await self.inbox.linker.rematch_owed():
+                self.notify(
+                    "Customers indexed and authors re-matched (l on a mention to review).",
+                    markup=False,
+                )
+        finally:
+            self._backlog_looking = False
 
     @work(group="rescore", exit_on_error=False)
     async def _finish_rescore(self, screen: InboxScreen) -> None:

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static, TextArea
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import ESCALATION_STATES, Escalation, OutboxItem
+from scrm_tui.core.models import ESCALATION_STATES, PRIORITIES, Escalation, OutboxItem
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
@@ -381,6 +381,8 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
         self.inbox = inbox
         self.filter = "active"
         self.late: int | None = None
+        self._seen: tuple[int, int] | None = None  # the change mark the rows were read at
+        self._due: int | None = None  # when the LATE count next grows (None: not by itself)
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: webhook states."""
@@ -400,19 +402,42 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
             # A new list (first show, another filter): its first page, then its count.
             queue.expect_window()
             window = EscalationWindow(self.inbox, states)
+            self._seen = await window.source.store.change_mark()  # before the first read
             await window.start()
             queue.set_window(window)
             await queue.load_count()
+        elif (mark := await window.source.store.change_mark()) == self._seen:
+            # No escalation changed: the ages and SLAs move with the clock, and the
+            # LATE count only when the next one comes due.
+            if self._due is not None and self.inbox.now_ms() > self._due:
+                await self._count_late(window)
+                self._show_status()
+            queue.refresh()
+            self._show_detail()
+            return
         else:
             # Newest first: what was escalated since shows at the top, and rows that
             # changed or left (resolved elsewhere) are read again where the user is.
             window.mark = await window.source.high_water()
             await queue.resync([])
-        self.late = await window.late()
+            self._seen = mark
+        await self._count_late(window)
         self.loaded = True
         self._show_status()
         self._show_detail()
         queue.refresh()
+
+    async def _count_late(self, window: EscalationWindow) -> None:
+        """The LATE count (None: this list shows no unresolved ones), and when it next
+        grows unless an escalation changes."""
+        if not set(window.source.states) & {"open", "acknowledged"}:
+            self.late, self._due = None, None
+            return
+        service = self.inbox.escalations
+        slas = {priority: service.sla_ms(priority) for priority in PRIORITIES}
+        self.late, self._due = await window.source.store.late_and_due(
+            self.inbox.now_ms(), slas, service.sla_ms("unknown")
+        )
 
     def _row_cells(self, esc: Escalation) -> tuple[Cell, ...]:
         return self._cells(esc, self.inbox.now_ms())

@@ -140,6 +140,7 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
         self.inbox = inbox
         self.filter = "waiting"
         self.counts: dict[str, int] = {}
+        self._seen: int | None = None  # the outbox's change mark the rows were read at
 
     def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
         """Called by the app after its sender moved some items on: show it now."""
@@ -155,10 +156,16 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
         if not isinstance(window, OutboxWindow) or window.source.states != states:
             # A new list (first show, another filter): its first page, then its count.
             queue.expect_window()
+            self._seen = await self.inbox.outbox.change_mark()  # before the first read
             window = OutboxWindow(self.inbox, states)
             await window.start()
             queue.set_window(window)
             await queue.load_count()
+        elif (mark := await self.inbox.outbox.change_mark()) == self._seen:
+            # Nothing changed in the outbox: only the ages move with the clock.
+            queue.refresh()
+            self._show_detail()
+            return
         else:
             # What was waiting a moment ago and has just gone out (or been discarded)
             # stays in view, in its new state, until the filter changes; what was
@@ -166,6 +173,7 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
             await window.keep_gone()
             window.mark = await window.source.high_water()
             await queue.resync([])
+            self._seen = mark
         self.counts = await window.counts()
         self.loaded = True
         self._show_status()
