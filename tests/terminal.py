@@ -66,7 +66,10 @@ class Terminal:
 
     def open_window(self, name: str, command: str) -> None:
         """Another window of the same size, as a person opens another tmux pane."""
-        self.tmux("new-window", "-d", "-t", "t", "-n", name, command)
+        # "t:" is the session: a bare "t" is matched against window names first, and
+        # window 0 named after a command starting with t (tmux renames it as the
+        # program runs) made it "create window failed: index 0 in use".
+        self.tmux("new-window", "-d", "-t", "t:", "-n", name, command)
 
     @staticmethod
     def _target(window: str | None) -> str:

@@ -211,6 +211,7 @@ async def test_the_reading_panes_claim_counts_by_the_second_without_laying_out_t
         clock.now += 12
         line = pilot.app.screen.query_one("#detail-claim", Static)
         await wait_until(pilot, lambda: str(line.render()).startswith("✎ dana, 12s"))
+        await settle(pilot)  # the line's first showing (a layout: it was hidden) is done
         layouts: list[bool] = []
         refresh = line.refresh
 
