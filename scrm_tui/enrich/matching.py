@@ -1493,7 +1493,7 @@ class Matcher:
         if not pool and not author.names:
             pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
-            pool = self._coarse_top(author, pool, keyed, slots)
+            pool = self._coarse_top(author, pool, keyed, slots, lookup)
         return pool
 
     def _author_keys(self, author: _Author) -> set[str]:
@@ -1579,29 +1579,28 @@ class Matcher:
         """The few customers in a big slot whose name (or, for an author with only a
         handle, one of whose handles) is closest to the author's."""
         texts = self.index.texts(self._matches(word, lookup))
-        return self._by_closeness(author, texts, _RESCUE)
+        return self._by_closeness(author, texts, _RESCUE, lookup)
 
     def _by_closeness(
-        self, author: _Author, texts: list[tuple[int, str, str]], first: int
+        self, author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup
     ) -> list[int]:
         """The `first` customers closest by name, or by handles, to the author, closest
-        first (ties in the order of `texts`)."""
+        first."""
         if author.names:
-            query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
-            choices = [(i, text) for i, text, _ in texts]
-            # One choice per customer: rapidfuzz keeps the best `first` alone, in the
-            # order a full sort gives (score, then position), without sorting them all.
-            limit: int | None = first
-        else:
-            query, scorer = author.handle_alpha, fuzz.ratio
-            choices = [(i, h) for i, _, handles in texts for h in handles.split()]
-            choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
-            limit = None  # several choices per customer
-        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=limit)
+            return _by_name_score(author, texts, first, lookup, self.index.population())
+        query = author.handle_alpha
+        choices = [(i, h) for i, _, handles in texts for h in handles.split()]
+        choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
+        best = process.extract(query, [c for _, c in choices], scorer=fuzz.ratio, limit=None)
         return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
 
     def _coarse_top(
-        self, author: _Author, pool: set[int], keyed: set[int], slots: list[Set[int]]
+        self,
+        author: _Author,
+        pool: set[int],
+        keyed: set[int],
+        slots: list[Set[int]],
+        lookup: _Lookup,
     ) -> set[int]:
         """Keep the candidates that hold an exact key, then the most (and rarest) author
         words, and, of the others, the few with the closest names."""
@@ -1620,5 +1619,38 @@ class Matcher:
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
         kept = ranked[: _MAX_SCORED - _RESCUE]
-        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]), _RESCUE)
+        rest = self.index.texts_of(ranked[len(kept) :])
+        closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _by_name_score(
+    author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup, population: int
+) -> list[int]:
+    """The `first` customers of `texts` whose name the full scorer rates closest to the
+    author's, best first, ties by id: the order `match()` ranks name-only candidates in.
+
+    Each distinct name is scored once, with the weights of its words: a rare surname one
+    edit away (Cohn) and a common one (Chen) are told apart as the scorer tells them
+    apart, and a thousand namesakes cost one score. A candidate left out has at least
+    `first` kept ones named as close or closer, so none the scorer would rank in the top
+    three (of `first` >= 3) is lost on its name.
+    """
+    named: dict[str, list[int]] = {}
+    for i, text, _ in texts:
+        named.setdefault(text, []).append(i)
+    words = {tuple(text.split()) for text in named}
+    lookup.want(w for name in words for w in name)
+    scorer = _Scorer(author, lookup.df, population)
+    rated = {
+        text: max(scorer.name_score(mine, tuple(text.split()))[0] for mine in author.names)
+        for text in named
+    }
+    best: list[tuple[float, int]] = []
+    for text in sorted(named, key=rated.__getitem__, reverse=True):
+        score = rated[text]
+        if len(best) >= first and -score > best[-1][0]:
+            break  # this name and every further one is less close than `first` found
+        best.extend((-score, i) for i in named[text])
+    best.sort()
+    return [i for _, i in best[:first]]
