@@ -1636,21 +1636,31 @@ def _by_name_score(
     `first` kept ones named as close or closer, so none the scorer would rank in the top
     three (of `first` >= 3) is lost on its name.
     """
-    named: dict[str, list[int]] = {}
+    by_text: dict[str, list[int]] = {}
     for i, text, _ in texts:
-        named.setdefault(text, []).append(i)
-    words = {tuple(text.split()) for text in named}
-    lookup.want(w for name in words for w in name)
+        by_text.setdefault(text, []).append(i)
+    named = {tuple(text.split()): ids for text, ids in by_text.items()}
     scorer = _Scorer(author, lookup.df, population)
-    rated = {
-        text: max(scorer.name_score(mine, tuple(text.split()))[0] for mine in author.names)
-        for text in named
+    mine = {a for variant in author.names for a in variant}
+    # A name scores at most 100 x its closest word's similarity (both of the score's
+    # coverages are weighted means of its words' similarities): names are scored from
+    # the highest such bound down, and no further once `first` score above the bound.
+    close = {
+        w: max(scorer.word_similarity(a, w) for a in mine)
+        for w in {w for name in named for w in name}
     }
+    bound = {name: 100.0 * max(map(close.__getitem__, name), default=0.0) for name in named}
+    lookup.want(w for name in named if bound[name] > 0 for w in name)
     best: list[tuple[float, int]] = []
-    for text in sorted(named, key=rated.__getitem__, reverse=True):
-        score = rated[text]
-        if len(best) >= first and -score > best[-1][0]:
-            break  # this name and every further one is less close than `first` found
-        best.extend((-score, i) for i in named[text])
-    best.sort()
-    return [i for _, i in best[:first]]
+    floor = -1.0  # the `first`-th best score so far
+    for name in sorted(named, key=bound.__getitem__, reverse=True):
+        if bound[name] < floor or (bound[name] == 0 and len(best) >= first):
+            break
+        score = max(scorer.name_score(variant, name)[0] for variant in author.names)
+        if score >= floor:
+            best.extend((-score, i) for i in named[name])
+            best.sort()
+            del best[first:]
+            if len(best) >= first:
+                floor = -best[-1][0]
+    return [i for _, i in best]
