@@ -542,10 +542,13 @@ _IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesake
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
-_MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked coarsely
+_MAX_SCORED = 80  # candidates scored exactly per match() (+ _BY_NAME); the rest are ranked coarsely
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+# ... and this many more that the scorer rates closest by name: those of a full scan's top
+# three that hold nothing but the name (see _by_name_score).
+_BY_NAME = 3
 # A word of the author's handle, not of their name, held by more customers than this
 # says nothing of who they are (a shared domain: `scale`, `example`) and reading its
 # holders would cost more than the whole match: it is left out.
@@ -1585,14 +1588,29 @@ class Matcher:
         self, author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup
     ) -> list[int]:
         """The `first` customers closest by name, or by handles, to the author, closest
-        first."""
+        first (ties in the order of `texts`); for an author with a name, also the
+        _BY_NAME the full scorer rates closest by name."""
         if author.names:
-            return _by_name_score(author, texts, first, lookup, self.index.population())
-        query = author.handle_alpha
-        choices = [(i, h) for i, _, handles in texts for h in handles.split()]
-        choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
-        best = process.extract(query, [c for _, c in choices], scorer=fuzz.ratio, limit=None)
-        return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+            query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
+            choices = [(i, text) for i, text, _ in texts]
+            # One choice per customer: rapidfuzz keeps the best `first` alone, in the
+            # order a full sort gives (score, then position), without sorting them all.
+            limit: int | None = first
+        else:
+            query, scorer = author.handle_alpha, fuzz.ratio
+            choices = [(i, h) for i, _, handles in texts for h in handles.split()]
+            choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
+            limit = None  # several choices per customer
+        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=limit)
+        found = list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+        if author.names:
+            # Closeness letter by letter finds a name spelled with a typo, or a handle
+            # the name spells; it ties a rare surname one edit away (Cohn) with common
+            # ones (Chen) and prefers look-alikes (Kohn): the scorer's own top few by
+            # name are kept as well.
+            population = self.index.population()
+            found += _by_name_score(author, texts, _BY_NAME, lookup, population)
+        return list(dict.fromkeys(found))
 
     def _coarse_top(
         self,
@@ -1628,7 +1646,7 @@ def _by_name_score(
     author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup, population: int
 ) -> list[int]:
     """The `first` customers of `texts` whose name the full scorer rates closest to the
-    author's, best first, ties by id: the order `match()` ranks name-only candidates in.
+    author's, best first, ties by id: the order `scan()` ranks name-only candidates in.
 
     Each distinct name is scored once, with the weights of its words: a rare surname one
     edit away (Cohn) and a common one (Chen) are told apart as the scorer tells them
