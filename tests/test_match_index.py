@@ -192,3 +192,45 @@ async def test_typos_and_a_near_handle_are_found_among_thousands_of_decoys(
             assert truth in found, author  # ... and so does the index
     finally:
         reader.close()
+
+
+def handle_word_decoys(start: int) -> list[tuple[int, str, str | None, str | None, tuple]]:
+    """Customers who hold both words of the typo'd authors' made-up handles (coffee +
+    kernel, lucky + wolverine) and whose names look close letter by letter (Daniel Kohn
+    to "aniel Chon", John Jacks to "Hohn Jacson") but are other people by the scorer's
+    weights: more of them than a match() scores exactly. One customer's name holds
+    "coffee" (a shop), so that the run-together handle is cut into its words."""
+    out: list[tuple[int, str, str | None, str | None, tuple]] = [
+        (start, "Coffee Club", None, None, ())
+    ]
+    for n in range(120):
+        out.append((start + 2 * n + 1, "Daniel Kohn", None, None, (("x", f"coffee_kernel_{n}"),)))
+        out.append(
+            (start + 2 * n + 2, "John Jacks", None, None, (("reddit", f"Lucky_Wolverine_{n}"),))
+        )
+    return out
+
+
+async def test_typos_are_found_among_decoys_holding_the_handles_words(db_path: Path) -> None:
+    """Decoys sharing both words of the author's handle outrank the truth on the words
+    they hold, and look closer letter by letter: the truth, which a full scan ranks in
+    its top three by the weights of its name's words, is still among match()'s three."""
+    rows = [
+        (i + 1, name, email, None, handles)
+        for i, (_, (name, email, handles)) in enumerate(HARD[:2])
+    ]
+    many = decoys(len(rows))
+    many += handle_word_decoys(len(rows) + len(many) + 1)
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        seed(db_path, rows + many)
+        await box.linker.refresh_index()
+    reader = MatchIndexReader(db_path)
+    shared = Matcher(index=SharedIndex(reader))
+    try:
+        for truth, (author, _) in enumerate(HARD[:2], start=1):
+            scanned = [c.customer_id for c in shared.scan(*author).candidates]
+            assert truth in scanned, author  # a full scan finds them ...
+            found = [c.customer_id for c in shared.match(*author).candidates]
+            assert found == scanned, author  # ... and so does the index, in the same order
+    finally:
+        reader.close()

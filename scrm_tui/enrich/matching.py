@@ -542,10 +542,13 @@ _IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesake
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
-_MAX_SCORED = 80  # candidates scored exactly per match(); the rest are ranked coarsely
+_MAX_SCORED = 80  # candidates scored exactly per match() (+ _BY_NAME); the rest are ranked coarsely
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
+# ... and this many more that the scorer rates closest by name: those of a full scan's top
+# three that hold nothing but the name (see _by_name_score).
+_BY_NAME = 3
 # A word of the author's handle, not of their name, held by more customers than this
 # says nothing of who they are (a shared domain: `scale`, `example`) and reading its
 # holders would cost more than the whole match: it is left out.
@@ -1493,7 +1496,7 @@ class Matcher:
         if not pool and not author.names:
             pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
-            pool = self._coarse_top(author, pool, keyed, slots)
+            pool = self._coarse_top(author, pool, keyed, slots, lookup)
         return pool
 
     def _author_keys(self, author: _Author) -> set[str]:
@@ -1579,13 +1582,14 @@ class Matcher:
         """The few customers in a big slot whose name (or, for an author with only a
         handle, one of whose handles) is closest to the author's."""
         texts = self.index.texts(self._matches(word, lookup))
-        return self._by_closeness(author, texts, _RESCUE)
+        return self._by_closeness(author, texts, _RESCUE, lookup)
 
     def _by_closeness(
-        self, author: _Author, texts: list[tuple[int, str, str]], first: int
+        self, author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup
     ) -> list[int]:
         """The `first` customers closest by name, or by handles, to the author, closest
-        first (ties in the order of `texts`)."""
+        first (ties in the order of `texts`); for an author with a name, also the
+        _BY_NAME the full scorer rates closest by name."""
         if author.names:
             query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
             choices = [(i, text) for i, text, _ in texts]
@@ -1598,10 +1602,23 @@ class Matcher:
             choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
             limit = None  # several choices per customer
         best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=limit)
-        return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+        found = list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+        if author.names:
+            # Closeness letter by letter finds a name spelled with a typo, or a handle
+            # the name spells; it ties a rare surname one edit away (Cohn) with common
+            # ones (Chen) and prefers look-alikes (Kohn): the scorer's own top few by
+            # name are kept as well.
+            population = self.index.population()
+            found += _by_name_score(author, texts, _BY_NAME, lookup, population)
+        return list(dict.fromkeys(found))
 
     def _coarse_top(
-        self, author: _Author, pool: set[int], keyed: set[int], slots: list[Set[int]]
+        self,
+        author: _Author,
+        pool: set[int],
+        keyed: set[int],
+        slots: list[Set[int]],
+        lookup: _Lookup,
     ) -> set[int]:
         """Keep the candidates that hold an exact key, then the most (and rarest) author
         words, and, of the others, the few with the closest names."""
@@ -1620,5 +1637,48 @@ class Matcher:
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
         kept = ranked[: _MAX_SCORED - _RESCUE]
-        closest = self._by_closeness(author, self.index.texts_of(ranked[len(kept) :]), _RESCUE)
+        rest = self.index.texts_of(ranked[len(kept) :])
+        closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _by_name_score(
+    author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup, population: int
+) -> list[int]:
+    """The `first` customers of `texts` whose name the full scorer rates closest to the
+    author's, best first, ties by id: the order `scan()` ranks name-only candidates in.
+
+    Each distinct name is scored once, with the weights of its words: a rare surname one
+    edit away (Cohn) and a common one (Chen) are told apart as the scorer tells them
+    apart, and a thousand namesakes cost one score. A candidate left out has at least
+    `first` kept ones named as close or closer, so none the scorer would rank in the top
+    three (of `first` >= 3) is lost on its name.
+    """
+    by_text: dict[str, list[int]] = {}
+    for i, text, _ in texts:
+        by_text.setdefault(text, []).append(i)
+    named = {tuple(text.split()): ids for text, ids in by_text.items()}
+    scorer = _Scorer(author, lookup.df, population)
+    mine = {a for variant in author.names for a in variant}
+    # A name scores at most 100 x its closest word's similarity (both of the score's
+    # coverages are weighted means of its words' similarities): names are scored from
+    # the highest such bound down, and no further once `first` score above the bound.
+    close = {
+        w: max(scorer.word_similarity(a, w) for a in mine)
+        for w in {w for name in named for w in name}
+    }
+    bound = {name: 100.0 * max(map(close.__getitem__, name), default=0.0) for name in named}
+    lookup.want(w for name in named if bound[name] > 0 for w in name)
+    best: list[tuple[float, int]] = []
+    floor = -1.0  # the `first`-th best score so far
+    for name in sorted(named, key=bound.__getitem__, reverse=True):
+        if bound[name] < floor or (bound[name] == 0 and len(best) >= first):
+            break
+        score = max(scorer.name_score(variant, name)[0] for variant in author.names)
+        if score >= floor:
+            best.extend((-score, i) for i in named[name])
+            best.sort()
+            del best[first:]
+            if len(best) >= first:
+                floor = -best[-1][0]
+    return [i for _, i in best]
