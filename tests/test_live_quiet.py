@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.claiming import own_session
 from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
+from tests.sqltrace import Statements
 from tests.tui import (
     list_lines,
     make_app,
@@ -58,8 +58,9 @@ async def test_claims_that_beat_on_repaint_their_rows_only_when_their_time_reads
     her = own_session(await Inbox.open(db_path, "dana", clock))
     async with her, app.run_test(size=(80, 24)) as pilot:
         await her.presence.claim([1], "reply")
-        clock.now += 125
-        await her.presence.store.beat(her.presence.holder, "dana", her.now_ms(), [1])
+        for _ in range(5):  # 2m 5s of her beating (each beat within the claim's TTL,
+            clock.now += 25  # or the claim would have lapsed and begun again at 0s)
+            await her.presence.store.beat(her.presence.holder, "dana", her.now_ms(), [1])
         await wait_until(pilot, lambda: "✎ dana, 2m" in first_line(pilot))
         await settle(pilot)
         mention_list = the_list(pilot)
@@ -161,19 +162,12 @@ async def test_what_another_process_changes_reaches_the_list_and_header_with_no_
         await wait_until(pilot, lambda: "3 mentions · 3 unread" in status_text(pilot))
         await settle(pilot)
         assert app.inbox is not None
-        seen: list[str] = []
-        lock = threading.Lock()
-
-        def traced(statement: str) -> None:  # on the connection's own thread
-            with lock:
-                seen.append(" ".join(statement.split()))
-
-        await app.inbox.db.reader.set_trace_callback(traced)
+        seen = Statements()
+        await app.inbox.db.reader.set_trace_callback(seen)
         elsewhere(db_path, agent, op)
         await wait_until(pilot, lambda: shown(list_lines(pilot), status_text(pilot)))
         await app.inbox.db.reader.set_trace_callback(None)
-        with lock:
-            others = [s for s in seen if "change_marks" not in s]  # the mark's own read
+        others = [s for s in seen.lines() if "change_marks" not in s]  # the mark's own read
         # The header's counts, the outbox's next send and failures, the next snooze, and
         # (with no views) the views' inputs.
         reads = ("mention_counts", "FROM outbox WHERE state", "min(snoozed_until_ms)", "read_log")

@@ -6,7 +6,6 @@ import asyncio
 import json
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -17,6 +16,7 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import fixed_clock, mention
 from tests.loopback import Loopback
 from tests.outgoing import config_for
+from tests.sqltrace import Statements
 from tests.tui import detail_text, list_lines, make_app, settle, wait_until
 
 STATUS_ID = "117020583245459824"  # the post a reply answers, on the loopback Mastodon
@@ -37,28 +37,21 @@ async def test_an_idle_inbox_reads_only_the_change_mark(db_path: Path) -> None:
         await wait_until(pilot, lambda: any("seeded 0" in line for line in list_lines(pilot)))
         await settle(pilot)
         assert app.inbox is not None
-        seen: list[str] = []
-        lock = threading.Lock()
-
-        def traced(statement: str) -> None:  # on the connection's own thread
-            with lock:
-                seen.append(" ".join(statement.split()))
-
+        seen = Statements()
         for conn in (app.inbox.db.reader, app.inbox.db.writer):
-            await conn.set_trace_callback(traced)
+            await conn.set_trace_callback(seen)
         # Forty ticks (two seconds at the tests' 0.05 s) for start-up's one-off work
         # (a re-match or re-score owed, a second after the first page) to be over;
         # then forty more, in which the outbox, the presence sweep and the snooze
         # clock each had their chance to read on their own.
-        marks = lambda: sum("change_marks" in s for s in seen)  # noqa: E731
-        await wait_until(pilot, lambda: marks() >= 40)
-        with lock:
-            seen.clear()
-        await wait_until(pilot, lambda: marks() >= 40)
-        with lock:
-            others = [
-                s for s in seen if "change_marks" not in s and not any(t in s for t in SOURCES_LINE)
-            ]
+        await wait_until(pilot, lambda: seen.count("change_marks") >= 40)
+        seen.clear()
+        await wait_until(pilot, lambda: seen.count("change_marks") >= 40)
+        others = [
+            s
+            for s in seen.lines()
+            if "change_marks" not in s and not any(t in s for t in SOURCES_LINE)
+        ]
         assert others == []
         for conn in (app.inbox.db.reader, app.inbox.db.writer):
             await conn.set_trace_callback(None)

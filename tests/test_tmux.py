@@ -238,7 +238,8 @@ def test_no_color_still_marks_sentiment_and_unread(terminal: Terminal, tmp_path:
     db = tmp_path / "mono.db"
     ingest(db, [record(1, "I love this, wonderful!"), record(2, "This is terrible, I hate it")])
     terminal.start("NO_COLOR=1 " + scrm_command("--db", str(db)), 80, 24, tmp_path)
-    screen = terminal.wait_text("mentions")
+    # The count shown, not "… mentions" (the first frame, before the first page).
+    screen = terminal.wait_for(lambda s: header_count(s) == 2 and position(s) is not None)
     assert "▲" in screen and "▼" in screen and "●" in screen
     styled = terminal.tmux("capture-pane", "-p", "-e", "-t", "t").stdout
     # Reverse video (SGR 7) marks the cursor row; Textual's NO_COLOR mode draws in
