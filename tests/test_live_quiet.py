@@ -3,10 +3,11 @@ and the reads an arrival cannot need."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -47,16 +48,24 @@ def first_line(pilot: Pilot) -> str:
     return the_list(pilot).render_line(0).text
 
 
-async def test_claims_that_beat_on_repaint_their_rows_only_when_their_time_reads_differently(
-    db_path: Path, clock: Clock
-) -> None:
-    """A claim past its first minute reads '2m' for a minute: its heartbeats and the
-    screen's every-second look at claims repaint nothing until it reads '3m'."""
+@contextlib.asynccontextmanager
+async def dana_beside(db_path: Path, clock: Clock) -> AsyncIterator[tuple[Pilot, Inbox]]:
+    """Three mentions, this agent's app, and dana's session of her own on the same
+    clock (her claims and beats are another process's)."""
     async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
         await box.ingest([mention(n, f"sync broken, post {n}") for n in range(1, 4)])
     app = ScrmApp(db_path=db_path, agent="tester", config=Config(), clock=clock, poll_interval=0.05)
     her = own_session(await Inbox.open(db_path, "dana", clock))
     async with her, app.run_test(size=(80, 24)) as pilot:
+        yield pilot, her
+
+
+async def test_claims_that_beat_on_repaint_their_rows_only_when_their_time_reads_differently(
+    db_path: Path, clock: Clock
+) -> None:
+    """A claim past its first minute reads '2m' for a minute: its heartbeats and the
+    screen's every-second look at claims repaint nothing until it reads '3m'."""
+    async with dana_beside(db_path, clock) as (pilot, her):
         await her.presence.claim([1], "reply")
         for _ in range(5):  # 2m 5s of her beating (each beat within the claim's TTL,
             clock.now += 25  # or the claim would have lapsed and begun again at 0s)
@@ -196,11 +205,7 @@ async def test_the_reading_panes_claim_counts_by_the_second_without_laying_out_t
 ) -> None:
     """'12s' to '13s' is the same size: the line is drawn again, the screen is not laid
     out again (every second, for as long as the mention read is claimed)."""
-    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
-        await box.ingest([mention(n, f"sync broken, post {n}") for n in range(1, 4)])
-    app = ScrmApp(db_path=db_path, agent="tester", config=Config(), clock=clock, poll_interval=0.05)
-    her = own_session(await Inbox.open(db_path, "dana", clock))
-    async with her, app.run_test(size=(80, 24)) as pilot:
+    async with dana_beside(db_path, clock) as (pilot, her):
         await her.presence.claim([1], "reply")
         clock.now += 12
         line = pilot.app.screen.query_one("#detail-claim", Static)

@@ -3,8 +3,10 @@ customers changed by any process, and it finds what the matcher's own index find
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from scrm_tui.core.handles import handle_key
@@ -169,6 +171,20 @@ def decoys(start: int) -> list[tuple[int, str, str | None, str | None, tuple]]:
     return out
 
 
+@contextlib.asynccontextmanager
+async def indexed(db_path: Path, rows: list) -> AsyncIterator[Matcher]:
+    """`rows` stored as customers and indexed as the app does; a matcher over the
+    shared index in the database."""
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        seed(db_path, rows)
+        await box.linker.refresh_index()
+    reader = MatchIndexReader(db_path)
+    try:
+        yield Matcher(index=SharedIndex(reader))
+    finally:
+        reader.close()
+
+
 async def test_typos_and_a_near_handle_are_found_among_thousands_of_decoys(
     db_path: Path,
 ) -> None:
@@ -178,20 +194,13 @@ async def test_typos_and_a_near_handle_are_found_among_thousands_of_decoys(
         (i + 1, name, email, None, handles) for i, (_, (name, email, handles)) in enumerate(HARD)
     ]
     many = decoys(len(rows))
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        seed(db_path, rows + many)
-        await box.linker.refresh_index()
-    reader = MatchIndexReader(db_path)
-    shared = Matcher(index=SharedIndex(reader))
-    try:
+    async with indexed(db_path, rows + many) as shared:
         assert len(shared) == len(rows) + len(many) > 2500
         for truth, (author, _) in enumerate(HARD, start=1):
             scanned = [c.customer_id for c in shared.scan(*author).candidates]
             assert truth in scanned, author  # a full scan finds them ...
             found = [c.customer_id for c in shared.match(*author).candidates]
             assert truth in found, author  # ... and so does the index
-    finally:
-        reader.close()
 
 
 def handle_word_decoys(start: int) -> list[tuple[int, str, str | None, str | None, tuple]]:
@@ -221,16 +230,9 @@ async def test_typos_are_found_among_decoys_holding_the_handles_words(db_path: P
     ]
     many = decoys(len(rows))
     many += handle_word_decoys(len(rows) + len(many) + 1)
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        seed(db_path, rows + many)
-        await box.linker.refresh_index()
-    reader = MatchIndexReader(db_path)
-    shared = Matcher(index=SharedIndex(reader))
-    try:
+    async with indexed(db_path, rows + many) as shared:
         for truth, (author, _) in enumerate(HARD[:2], start=1):
             scanned = [c.customer_id for c in shared.scan(*author).candidates]
             assert truth in scanned, author  # a full scan finds them ...
             found = [c.customer_id for c in shared.match(*author).candidates]
             assert found == scanned, author  # ... and so does the index, in the same order
-    finally:
-        reader.close()
