@@ -26,6 +26,7 @@ from scrm_tui.ui import keymap
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
+from scrm_tui.ui.styles import INBOX_CSS
 
 if TYPE_CHECKING:
     import subprocess
@@ -68,7 +69,7 @@ BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's pro
 
 
 class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
-    CSS_PATH = Path(__file__).parent.parent / "styles" / "app.tcss"
+    CSS_PATH = INBOX_CSS  # the other screens name their own (ui/styles.py)
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     COMMANDS = App.COMMANDS | {_inbox_commands}
