@@ -61,7 +61,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _network(name: str) -> Any:
-    from scrm_tui.core.query import CHANNEL_ALIASES
+    from scrm_tui.core.query_values import CHANNEL_ALIASES
 
     channel = CHANNEL_ALIASES.get(name.strip().lower())
     if channel is None:
