@@ -180,6 +180,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._bar_closing = False  # Enter: the filter line goes when the new rows come
+        self._footer_waits = False  # start(): the footer's keys wait for the first rows
         self._requested = self.query_  # the view last asked for (query_ once loaded)
         self._search: Query | None = None  # the last `/` filter: what n and N look for
         # The top line's parts, fitted together by _fit_top_line.
@@ -271,6 +272,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.busy_text = None
         self._views_seq = self.inbox.pulse.views_seq  # the bar's first count is after it
         self.mention_list.expect_window()
+        # The footer's two dozen keys (~10 ms to style and lay out) follow the first
+        # frame with rows, not the first frame: the rows must not wait for them.
+        self.footer.hold()
+        self._footer_waits = True
         self._load_view(self.query_, first)
 
     # ---------------------------------------------------------------- status line
@@ -408,12 +413,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             self._close_bar_for_rows()
+            self._footer_follows()
             raise
         self.query_ = query
         self._last_change = last_change
         self._keep_selection(query)
         self.mention_list.set_window(window, place or 0)
         self._close_bar_for_rows()
+        self._footer_follows()
         self.view_bar.show_query(query)
         self.update_status()
         if window.total is None:
@@ -1357,6 +1364,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self._bar_closing:
             self.filter_bar.close()
             self._cancel_bar_close()
+
+    def _footer_follows(self) -> None:
+        """The first rows are in place (or could not be read): the footer's keys come
+        after their frame."""
+        if self._footer_waits:
+            self._footer_waits = False
+            if not self._bar_closing:  # else that close releases it, with its rows
+                self.footer.release()
 
     def _cancel_bar_close(self) -> None:
         """No close is waiting for rows (any more): the footer follows the focus again."""
