@@ -8,6 +8,8 @@ from pathlib import Path
 
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.widgets import filter_bar
+from scrm_tui.ui.widgets.filter_bar import FilterInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from tests.conftest import fixed_clock, mention
 from tests.tui import (
@@ -139,3 +141,21 @@ async def test_the_first_rows_are_drawn_before_the_footer_keys_are_made(db_path:
         go_on.set()
         await wait_until(pilot, lambda: "n0000" in list_lines(pilot)[0])
         await wait_until(pilot, lambda: "Reply" in footer_keys(pilot))
+
+
+async def test_the_filter_input_is_made_by_the_first_slash_and_takes_what_follows_it(
+    db_path: Path, monkeypatch
+) -> None:
+    """Start-up: the screen's first frame is made without the filter's input (Textual's
+    Input: its own style rules and ~10 ms of styling). It is made in the background a
+    moment later; a `/` that comes first makes it, and the keys typed right after the
+    `/` still land in it."""
+    monkeypatch.setattr(filter_bar, "INPUT_DELAY", 3600.0)  # only the `/` makes it
+    await seed(db_path, 30)
+    async with running(db_path) as pilot:
+        screen = inbox_screen(pilot)
+        assert list(screen.query(FilterInput)) == []
+        await pilot.press("slash", *"n0007", "enter")
+        await wait_until(pilot, lambda: static_text(pilot, "#position") == "1/1")
+        assert "n0007" in list_lines(pilot)[0]
+        assert screen.filter_bar.input.value == "n0007"
