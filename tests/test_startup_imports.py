@@ -47,7 +47,7 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 
 # Loaded only when used: networks (httpx and the channel modules: ~0.2 s), sentiment
 # (VADER) and matching (rapidfuzz), the filter language's parser (until the first `/`),
-# the command palette's entries, forms and the other screens.
+# the command palette's entries, forms and the other screens, the bulk actions.
 NOT_AT_START = (
     "httpx",
     "vaderSentiment",
@@ -58,6 +58,7 @@ NOT_AT_START = (
     "scrm_tui.core.query_values",
     "scrm_tui.core.rules",
     "scrm_tui.core.outgoing",
+    "scrm_tui.service.bulk",
     "scrm_tui.service.replies",
     "scrm_tui.service.listen",
     "scrm_tui.service.backlog",
