@@ -110,4 +110,5 @@ def test_the_first_page_is_shown_without_networks_parsers_or_forms(
 ) -> None:
     started = loaded_at_start(stored, tmp_path)
     assert started["rows"] == 30  # the inbox did start, and showed its rows
-    assert within(started["modules"], NOT_AT_START) == []
+    early = within(started["modules"], NOT_AT_START)
+    assert early == [], f"loaded before the first page was shown: {', '.join(early)}"
