@@ -14,6 +14,11 @@ inbox does (bench/key_floor.py: a pause after each key). Prints first paint, `j`
 median and peak RSS per session, then the medians' ratios, and each tree's first
 paint and `j` against the bare app's. With --word, each session also times filter
 Enter -> first rows for that word three times (as bench/scale_bench.py does).
+
+Each session then times the first `/` (key -> the filter line shown) and the first `r`
+(key -> the reply form, or the "someone is on it" question, shown): what start-up
+leaves to be loaded later (the filter's input and parser, the forms' style sheet) is
+paid by these, once per session, so they are the figures a lazier start must keep.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +49,29 @@ from bench.inbox_bench import (  # noqa: E402
 from bench.key_floor import bare_keys, presses_down  # noqa: E402
 from bench.scale_bench import Figures, counted, filter_word  # noqa: E402
 
+# first paint, j median, peak RSS, /word Enter, first /, first r
+Figures6 = tuple[float, float, float, float, float, float]
+FILTER_SHOWN = "filter: words"
+# The reply form's keys line, or the question when another agent holds the mention.
+FORM_SHOWN = ("keeps the draft", "Go on anyway?")
+ESCAPE_S = 0.15  # the terminal's Escape timeout, before the next key
 
-def session(
-    tree: Path, db: Path, presses: int, home: Path, word: str | None = None
-) -> tuple[float, float, float, float]:
+
+def first_key(term: Terminal, key: bytes, shown: tuple[str, ...]) -> float:
+    """Seconds from `key` to the frame that shows one of `shown` (NaN: it never did),
+    then Esc back to the list."""
+    sent = term.send(key)
+    try:
+        done = term.wait(lambda t: any(m in line for line in t.lines() for m in shown), 10)
+    except TimeoutError:
+        return float("nan")  # e.g. a network that cannot be answered: said in a toast
+    term.send(b"\x1b")
+    term.wait(lambda t: not any(m in line for line in t.lines() for m in shown))
+    time.sleep(ESCAPE_S)
+    return done - sent
+
+
+def session(tree: Path, db: Path, presses: int, home: Path, word: str | None = None) -> Figures6:
     env = app_env(Path(tempfile.mkdtemp(prefix="home-", dir=home)))  # gone with `home`
     env["PYTHONPATH"] = str(tree)  # this tree's scrm_tui, not the installed one
     term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
@@ -54,13 +79,22 @@ def session(
         painted = term.wait(lambda t: position(t) is not None and rows_shown(t))
         term.wait(lambda t: (p := position(t)) is not None and p[1] is not None)
         keys = presses_down(term, presses)
+        slash = first_key(term, b"/", (FILTER_SHOWN,))
+        reply = first_key(term, b"r", FORM_SHOWN)
         enters = Figures()
         if word:
             term.wait(counted, timeout=300)
             for _ in range(3):
                 filter_word(term, enters, word)
         entered = statistics.median(enters.values.get(f"filter '{word}' s", [0.0]))
-        return painted - term.started, statistics.median(keys), term.peak_rss_mb(), entered
+        return (
+            painted - term.started,
+            statistics.median(keys),
+            term.peak_rss_mb(),
+            entered,
+            slash,
+            reply,
+        )
     finally:
         term.close()
 
@@ -109,7 +143,7 @@ def main() -> None:
                 shutil.copy(db, new_db)
             os.chdir(tmp)  # `-m scrm_tui` must not find a package in the working folder
             trees = {args.against: (old, old_db), "HEAD": (ROOT, new_db)}
-            runs: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in trees}
+            runs: dict[str, list[Figures6]] = {name: [] for name in trees}
             bare: list[float] = []
             bare_key: list[float] = []
             # Untimed: the first start migrates a copy of an older schema, and warms
@@ -128,9 +162,14 @@ def main() -> None:
         keys = ", ".join(f"{v[1] * 1000:.1f}" for v in values)
         rss = ", ".join(f"{v[2]:.0f}" for v in values)
         enters = f" · /{args.word}⏎ {', '.join(f'{v[3] * 1000:.0f}' for v in values)} ms"
+        firsts = (
+            f" · first / {', '.join(f'{v[4] * 1000:.0f}' for v in values)} ms"
+            f" · first r {', '.join(f'{v[5] * 1000:.0f}' for v in values)} ms"
+        )
         print(
             f"{name:>10}: first paint {paints} ms · j median {keys} ms · peak RSS {rss} MB"
             + (enters if args.word else "")
+            + firsts
         )
     print(
         f"{'bare app':>10}: first paint {', '.join(f'{b * 1000:.0f}' for b in bare)} ms"
@@ -151,6 +190,13 @@ def main() -> None:
         old_enter = statistics.median(v[3] for v in runs[args.against])
         new_enter = statistics.median(v[3] for v in runs["HEAD"])
         print(f"/{args.word}⏎ -> first rows, HEAD / {args.against}: {new_enter / old_enter:.2f}")
+    for label, at in (("first /", 4), ("first r", 5)):
+        old_first = statistics.median(v[at] for v in runs[args.against])
+        new_first = statistics.median(v[at] for v in runs["HEAD"])
+        print(
+            f"{label} median: {args.against} {old_first * 1000:.0f} ms,"
+            f" HEAD {new_first * 1000:.0f} ms"
+        )
     print(
         f"j median, HEAD / {args.against}: {new_key / old_key:.2f}; / bare app's j:"
         f" {args.against} {old_key / bare_j:.2f}, HEAD {new_key / bare_j:.2f}"

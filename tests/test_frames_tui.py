@@ -8,8 +8,21 @@ from pathlib import Path
 
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import StreamWindow
+from scrm_tui.ui.widgets import filter_bar
+from scrm_tui.ui.widgets.filter_bar import FilterInput
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from tests.conftest import fixed_clock, mention
-from tests.tui import inbox_screen, list_lines, press, running, settle, static_text, wait_until
+from tests.tui import (
+    inbox_screen,
+    list_lines,
+    make_app,
+    press,
+    running,
+    settle,
+    static_text,
+    wait_until,
+    wait_while_working,
+)
 
 
 async def seed(db_path: Path, count: int) -> None:
@@ -100,3 +113,49 @@ async def test_escape_in_the_filter_and_a_new_filter_give_the_list_its_keys_back
         await press(pilot, "enter")  # the same filter: nothing to load, the line goes
         assert not screen.filter_bar.is_open
         await wait_until(pilot, lambda: footer_keys(pilot) == listing)
+
+
+async def test_the_first_rows_are_drawn_before_the_footer_keys_are_made(db_path: Path) -> None:
+    """Start-up: the footer's two dozen keys cost more to style and lay out than the rest
+    of the screen. While the first page is still being read the screen is up (its
+    first frame drawn, "Loading…") and the footer stays empty; the keys come once the
+    rows are in place, so the rows never wait behind them."""
+    await seed(db_path, 30)
+    app = make_app(db_path)
+    page_read = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def pause(step: str) -> None:
+        if step == "first-page":  # the page is read; the list has not got it yet
+            page_read.set()
+            await go_on.wait()
+
+    app.startup_pause = pause
+    async with app.run_test(size=(80, 24)) as pilot:
+        footer = app.screen.query_one(KeysFooter)
+        await wait_while_working(pilot, lambda: page_read.is_set() and footer._painted)
+        for _ in range(3):  # what the first frame set off has had its turn
+            await pilot.pause(0.05)
+        assert not any(row.strip() for row in list_lines(pilot))
+        assert footer_keys(pilot) == []
+        go_on.set()
+        await wait_until(pilot, lambda: "n0000" in list_lines(pilot)[0])
+        await wait_until(pilot, lambda: "Reply" in footer_keys(pilot))
+
+
+async def test_the_filter_input_is_made_by_the_first_slash_and_takes_what_follows_it(
+    db_path: Path, monkeypatch
+) -> None:
+    """Start-up: the screen's first frame is made without the filter's input (Textual's
+    Input: its own style rules and ~10 ms of styling). It is made in the background a
+    moment later; a `/` that comes first makes it, and the keys typed right after the
+    `/` still land in it."""
+    monkeypatch.setattr(filter_bar, "INPUT_DELAY", 3600.0)  # only the `/` makes it
+    await seed(db_path, 30)
+    async with running(db_path) as pilot:
+        screen = inbox_screen(pilot)
+        assert list(screen.query(FilterInput)) == []
+        await pilot.press("slash", *"n0007", "enter")
+        await wait_until(pilot, lambda: static_text(pilot, "#position") == "1/1")
+        assert "n0007" in list_lines(pilot)[0]
+        assert screen.filter_bar.input.value == "n0007"

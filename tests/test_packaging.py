@@ -24,6 +24,7 @@ def test_wheel_ships_styles_and_fixtures_and_runs_from_another_folder(tmp_path: 
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "scrm_tui/styles/app.tcss",
+        "scrm_tui/styles/screens.tcss",
         "scrm_tui/fixtures/demo.json",
         "scrm_tui/fixtures/customers.jsonl",
         "scrm_tui/fixtures/mentions.jsonl",

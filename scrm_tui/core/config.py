@@ -7,13 +7,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.priority import PriorityWeights
-from scrm_tui.core.rules import Rule, RuleError, parse_rule
 from scrm_tui.core.secrets import MARK
 from scrm_tui.core.views import View, filter_problem, name_problem
+
+if TYPE_CHECKING:
+    from scrm_tui.core.rules import Rule
 
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
@@ -821,6 +823,8 @@ def _rules(
             f"{file.at_header('rules')}: rules are written [[rules]] (two brackets), one "
             "table per rule"
         )
+    from scrm_tui.core.rules import RuleError, parse_rule  # only for a config with rules
+
     rules: list[Rule] = []
     for index, table in enumerate(tables):
         try:

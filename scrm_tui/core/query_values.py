@@ -13,18 +13,8 @@ from dataclasses import dataclass
 from scrm_tui.core import query_terms as t
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import Channel, SentimentLabel, Status
+from scrm_tui.core.query import QueryError
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
-
-
-class QueryError(ValueError):
-    """The filter cannot be understood. The message is for people; `position` and
-    `length` (0-based, in what was typed) say which part is wrong."""
-
-    def __init__(self, message: str, position: int = 0, length: int = 1):
-        super().__init__(message)
-        self.position = position
-        self.length = max(length, 1)
-
 
 CHANNEL_ALIASES: dict[str, Channel] = {
     **{c.value: c for c in Channel},

@@ -12,19 +12,18 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scrm_tui.channels.sessionfile import session_path
 from scrm_tui.core.config import SECRET_KEYS, Config
 from scrm_tui.core.models import NETWORK_NAMES
-from scrm_tui.core.outgoing import (
-    Account,
-    BlueskyAccount,
-    GitHubAccount,
-    MastodonAccount,
-    RedditAccount,
-    Webhook,
-)
 from scrm_tui.core.secrets import redact
+
+if TYPE_CHECKING:
+    from scrm_tui.core.outgoing import Account, Webhook
+
+# The account records (core/outgoing) and the session files' names (channels) are
+# imported by the builders below, only for a network that is configured: the inbox
+# resolves credentials as it starts, and most starts configure none.
 
 # Networks that can be read but not written to through an API.
 NO_WRITE_API = {
@@ -144,6 +143,8 @@ def resolve(
                     look.problems[0] if look.problems else "no url (give url_env)"
                 )
                 continue
+            from scrm_tui.core.outgoing import Webhook
+
             creds.hooks[team.name].append(Webhook(spec.name, spec.kind, url, secret))
     return creds
 
@@ -153,6 +154,8 @@ def _mastodon(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Accoun
     if problem:
         return problem, None
     table = look.table
+    from scrm_tui.core.outgoing import MastodonAccount
+
     return None, MastodonAccount(
         base_url=str(look("instance")).rstrip("/"),
         token=str(look("token")),
@@ -168,6 +171,9 @@ def _bluesky(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account
         return problem, None
     handle = str(look("handle")).lstrip("@")
     service = (look("service") or "https://bsky.social").rstrip("/")
+    from scrm_tui.channels.sessionfile import session_path
+    from scrm_tui.core.outgoing import BlueskyAccount
+
     return None, BlueskyAccount(
         identifier=handle,
         password=str(look("password")),
@@ -186,6 +192,8 @@ def _reddit(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account 
             "no refresh token: set $SCRM_REDDIT_REFRESH_TOKEN or [reddit] refresh_token_env",
             None,
         )
+    from scrm_tui.core.outgoing import RedditAccount
+
     return None, RedditAccount(
         client_id=str(look("client_id")),
         client_secret=str(look("client_secret")),
@@ -202,6 +210,8 @@ def _github(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account 
     problem = look.need("token")
     if problem:
         return problem, None
+    from scrm_tui.core.outgoing import GitHubAccount
+
     return None, GitHubAccount(
         token=str(look("token")),
         api_url=(look("api_url") or "https://api.github.com").rstrip("/"),

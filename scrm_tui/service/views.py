@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from scrm_tui.core.query import QueryError, parse, walk
-from scrm_tui.core.query_terms import Unread
 from scrm_tui.core.views import View, filter_problem, name_problem
 from scrm_tui.store.db import Database
 from scrm_tui.store.mentions import MentionStore
@@ -200,4 +199,6 @@ def _reads_matter(view: View) -> bool:
         query = parse(view.filter)
     except QueryError:
         return False
+    from scrm_tui.core.query_terms import Unread  # loaded by parse() already
+
     return any(isinstance(node, Unread) for node in walk(query.root))

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import aiosqlite
 
@@ -27,13 +27,17 @@ from scrm_tui.core.models import (
 )
 from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.core.query import Query, fts_expression
-from scrm_tui.core.query_terms import Hashtag, Node, Not
 from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
-from scrm_tui.store.filter_sql import FilterSql
 from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
+
+if TYPE_CHECKING:
+    from scrm_tui.core.query_terms import Node
+
+# A filter's terms (core/query_terms) and their SQL (store/filter_sql) are loaded with
+# the first filter that has any: the inbox's first page, unfiltered, needs neither.
 
 Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priority_rank, id)
 SNIPPET_CHARS = 400
@@ -207,6 +211,8 @@ def _key_columns(order: Order) -> tuple[str, str]:
 
 def _in_fts(part: Node) -> bool:
     """Whether a top-level term is part of the plan's FTS expression (kept or left out)."""
+    from scrm_tui.core.query_terms import Not
+
     if isinstance(part, Not):
         return fts_expression(part.part) is not None
     return fts_expression(part) is not None
@@ -559,6 +565,9 @@ class MentionStore:
                 f"WHERE mentions_fts MATCH :excluded{fts_range})"
             )
         rest = [part for part in query.conjuncts() if not _in_fts(part)]
+        if rest:
+            from scrm_tui.core.query_terms import Hashtag
+            from scrm_tui.store.filter_sql import FilterSql
         tag = next((part for part in rest if isinstance(part, Hashtag)), None)
         if source.startswith("mentions m") and not by_id and tag is not None:
             # A hashtag's posts in stream order are a range of its primary key: a page
@@ -570,12 +579,18 @@ class MentionStore:
                 f"WHERE tag = :driver_tag) h CROSS JOIN mentions m ON m.id = h.id {_JOINS}"
             )
             order_table = "h"
-        counts = self._count_of if paging else None
-        sql = FilterSql(
-            params, now_ms, self._ensure_hits, probe=by_id, counts=counts, ranged=within is not None
-        )
-        for part in rest:
-            where.append(await sql.condition(part))
+        if rest:
+            counts = self._count_of if paging else None
+            sql = FilterSql(
+                params,
+                now_ms,
+                self._ensure_hits,
+                probe=by_id,
+                counts=counts,
+                ranged=within is not None,
+            )
+            for part in rest:
+                where.append(await sql.condition(part))
         if hide_snoozed and not query.shows_snoozed:
             where.append(_AWAKE)
         # Last: each row is looked up in the index only once the cheaper conditions
@@ -607,6 +622,8 @@ class MentionStore:
         reject row after row that the first one's share of the newest ids counted as
         hits, each rejection a probe (at 1M, `kestrel -sync` probed past the 10,000
         newest posts, all with both words: 3 s)."""
+        from scrm_tui.core.query_terms import Not
+
         expression = fts_expression(part)
         if expression is None or isinstance(part, Not):
             return []

@@ -12,12 +12,12 @@ from textual import work
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.selection import Selection
-from scrm_tui.service.bulk import BATCH, Action, Change, Outcome
 from scrm_tui.service.inbox import Inbox, StoreError
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from scrm_tui.service.bulk import Action, Change, Outcome
     from scrm_tui.ui.widgets.mention_list import MentionList
 
     _Base = Screen[None]
@@ -26,9 +26,11 @@ else:
 
 PROGRESS_EVERY = 0.2  # seconds: how often the top line's count of batches changes
 # What a bulk action's notification says once it is written.
-Said = Callable[[Outcome, Change], str]
+Said = Callable[["Outcome", "Change"], str]
 # What the top line says while it is written: `tagging`, or made from the change.
-Doing = str | Callable[[Change], str]
+Doing = str | Callable[["Change"], str]
+# The bulk machinery (service/bulk and its stores) loads with the first bulk action,
+# not with the inbox: its first frame needs none of it.
 
 
 def said_plainly(outcome: Outcome, change: Change) -> str:
@@ -142,6 +144,8 @@ class BulkActions(_Base):
                 shown[0] = now
                 self.busy_text = self._counting = f"{doing} {done:,}/{of:,}… Esc stops"
                 self.update_status()
+
+        from scrm_tui.service.bulk import BATCH
 
         if total <= BATCH:
             return None  # one transaction: written whole, or not at all

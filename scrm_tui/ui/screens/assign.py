@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.service.assignment import rank_agents
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -49,6 +50,8 @@ def assigned(total: int, changed: int, agent: str | None, me: str) -> str:
 class AssignScreen(ReportsFailures, ModalScreen[Pick | None]):
     """Typing narrows the agents (typos forgiven); ↑ ↓ choose, Enter assigns, Esc
     cancels. The last choice is nobody: it unassigns."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="assign.cancel"),

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.core.team import elapsed, who
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 HELD_TEXT_CHARS = 600  # of each other answer: enough to judge it by
@@ -22,6 +23,8 @@ HELD_TEXT_CHARS = 600  # of each other answer: enough to judge it by
 
 class ConfirmClaim(ModalScreen[bool]):
     """Someone else is on it: Enter or y goes on, Esc or n leaves it to them."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("enter,y", "dismiss(True)", "Go on", id="claim.go_on"),
@@ -57,6 +60,8 @@ class ConfirmClaim(ModalScreen[bool]):
 
 class HeldScreen(ModalScreen[str]):
     """A send held: the other answers, then `send` anyway, `edit` or `discard`."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("s", "dismiss('send')", "Send anyway", id="held.send"),

@@ -23,6 +23,7 @@ from scrm_tui.service.presence import Presence
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
 from scrm_tui.ui.claiming import ClaimedForm
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
 
 Attempt = Callable[[Sequence[OutboxItem]], Awaitable[object]]
@@ -32,6 +33,8 @@ DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
 class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
     """Dismisses with what happened (for a notification), or None when closed."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from scrm_tui.core.timefmt import TimestampError, parse_when
 from scrm_tui.service.inbox import OFFLINE_KINDS
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput, InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -37,6 +38,8 @@ class ContactEntry:
 
 class ContactScreen(ModalScreen[ContactEntry | None]):
     """A small form; Ctrl+S saves, Esc cancels (nothing is written)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact.save"),

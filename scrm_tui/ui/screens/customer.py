@@ -20,6 +20,7 @@ from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
@@ -118,6 +119,8 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
 
 
 class CustomerScreen(ReportsFailures, Screen[None]):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="customer.back"),
         Binding("enter", "open", "Open item", id="customer.open"),

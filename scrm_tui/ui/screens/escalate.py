@@ -18,6 +18,7 @@ from scrm_tui.core.models import PRIORITIES
 from scrm_tui.service.escalations import TeamInfo
 from scrm_tui.service.presence import Presence
 from scrm_tui.ui.claiming import ClaimedForm
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -80,6 +81,8 @@ KEYS_ON_TEAMS = keys_line(*_ALWAYS, ("↑↓", "team"), ("1-4", "priority"), ("e
 
 class EscalateScreen(ClaimedForm, ModalScreen[EscalationRequest | None]):
     """A small form; Ctrl+S escalates, Esc cancels (nothing is written)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Escalate", id="escalate.save"),

@@ -23,6 +23,7 @@ from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.queues import EscalationWindow
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.queue_list import Cell, Column, QueueHeader, QueueList, column_widths
@@ -209,6 +210,8 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     Element ids are `<PREFIX>-status`, `-table`, `-detail` and `-detail-text`; a
     subclass sets COLUMNS and implements `reload()` (a worker)."""
 
+    CSS_PATH = SCREENS_CSS
+
     PREFIX = ""
     NAME = ""  # for the title and the help screen
     REFRESH_S = 1.0
@@ -308,6 +311,8 @@ class WindowedQueueScreen(QueueScreen[Row]):
 
 class ResolveScreen(ModalScreen[str | None]):
     """How it was resolved: Ctrl+S resolves with this note, Esc cancels."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Resolve", id="resolve.save"),

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.service.linking import Linker
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import card_line
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 
@@ -25,6 +26,8 @@ FIND_DEBOUNCE = 0.05
 
 class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
     """Type to search (typos forgiven); Enter opens the best hit, ↓ goes to the others."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="find.close")]
 

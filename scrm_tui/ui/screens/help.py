@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from scrm_tui.ui.keymap import declared, in_force, screen_sections
+from scrm_tui.ui.styles import SCREENS_CSS
 
 NO_KEY = "—"  # a binding whose keys your [keys] gave to another one
 
@@ -25,6 +26,8 @@ def show_help(screen: Screen[object]) -> None:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
     ]

@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,15 +28,6 @@ from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.views import KEYED, View, filter_problem
-from scrm_tui.service.bulk import (
-    AssignChange,
-    Change,
-    Outcome,
-    ReadChange,
-    SnoozeChange,
-    StatusChange,
-    TagChange,
-)
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
@@ -48,6 +40,12 @@ from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
 from scrm_tui.ui.widgets.view_bar import ViewBar
+
+if TYPE_CHECKING:
+    from scrm_tui.service.bulk import Change, Outcome
+
+# The bulk machinery (service/bulk and its stores) loads with the first action that
+# writes (x, u, z, a, t on a selection or a mention), not with the inbox.
 
 FILTER_DEBOUNCE = 0.25
 MAX_ANSWERED = 1000  # one macro post answers at most this many mentions
@@ -93,6 +91,8 @@ LISTENING = Content.assemble(
 
 def _marking(change: Change) -> str:
     """What the top line says while x or u writes a selection."""
+    from scrm_tui.service.bulk import ReadChange, StatusChange
+
     if isinstance(change, StatusChange):
         return "marking done" if change.status is Status.DONE else "reopening"
     return "marking read" if isinstance(change, ReadChange) and change.read else "marking unread"
@@ -180,6 +180,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.not_sent = 0  # outbox items that failed: shown until retried or discarded
         self._filter_timer: Timer | None = None
         self._bar_closing = False  # Enter: the filter line goes when the new rows come
+        self._footer_waits = False  # start(): the footer's keys wait for the first rows
         self._requested = self.query_  # the view last asked for (query_ once loaded)
         self._search: Query | None = None  # the last `/` filter: what n and N look for
         # The top line's parts, fitted together by _fit_top_line.
@@ -271,6 +272,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.busy_text = None
         self._views_seq = self.inbox.pulse.views_seq  # the bar's first count is after it
         self.mention_list.expect_window()
+        # The footer's two dozen keys (~10 ms to style and lay out) follow the first
+        # frame with rows, not the first frame: the rows must not wait for them.
+        self.footer.hold()
+        self._footer_waits = True
         self._load_view(self.query_, first)
 
     # ---------------------------------------------------------------- status line
@@ -408,12 +413,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         except Exception:  # not CancelledError: a newer load is on its way
             self.mention_list.window_failed()
             self._close_bar_for_rows()
+            self._footer_follows()
             raise
         self.query_ = query
         self._last_change = last_change
         self._keep_selection(query)
         self.mention_list.set_window(window, place or 0)
         self._close_bar_for_rows()
+        self._footer_follows()
         self.view_bar.show_query(query)
         self.update_status()
         if window.total is None:
@@ -696,11 +703,15 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     async def _done_or_open(self, selection: Selection) -> Change:
         """x on a selection: done, unless every one of them is done: then reopened."""
+        from scrm_tui.service.bulk import StatusChange
+
         open_ = await self.inbox.bulk.any_selected(selection, "open")
         return StatusChange(Status.DONE if open_ else Status.OPEN)
 
     @work(group="write", exit_on_error=False)
     async def _write_status(self, row: MentionRow, status: Status) -> None:
+        from scrm_tui.service.bulk import StatusChange
+
         doing = "mark done" if status is Status.DONE else "reopen"
         async with self._saving(row, doing):
             # As every action of x: in the journal, so U undoes it.
@@ -752,6 +763,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             return f"Snoozed {what} until {until.shown}."
 
         async def change() -> Change:
+            from scrm_tui.service.bulk import SnoozeChange
+
             return SnoozeChange(until.ms, until.said)
 
         self.run_bulk(selection, change, "snoozing", said)
@@ -786,6 +799,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     async def _read_or_unread(self, selection: Selection) -> Change:
         """u on a selection: read, unless every one of them is read: then unread."""
+        from scrm_tui.service.bulk import ReadChange
+
         return ReadChange(await self.inbox.bulk.any_selected(selection, "unread"))
 
     @work(group="write", exit_on_error=False)
@@ -793,6 +808,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """`undoable`: u (U undoes it), not the read that opening a mention is."""
         async with self._saving(row, "mark read" if read else "mark unread"):
             if undoable:
+                from scrm_tui.service.bulk import ReadChange
+
                 await self.inbox.run_bulk(Selection.of([row.id]), ReadChange(read))
             else:
                 await self.inbox.set_read([row.id], read)
@@ -1141,6 +1158,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             return assigned(outcome.seen, outcome.changed, agent, self.inbox.agent)
 
         async def change() -> Change:
+            from scrm_tui.service.bulk import AssignChange
+
             return AssignChange(agent)
 
         self.run_bulk(selection, change, "assigning", said)
@@ -1166,6 +1185,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         def said(outcome: Outcome, change: Change) -> str:
             if outcome.stopped:
                 return said_plainly(outcome, change)
+            from scrm_tui.service.bulk import TagChange
+
             assert isinstance(change, TagChange)
             done = TagOutcome(outcome.changed, change.add, change.remove)
             return tagged(done, outcome.seen, "mention")
@@ -1357,6 +1378,14 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self._bar_closing:
             self.filter_bar.close()
             self._cancel_bar_close()
+
+    def _footer_follows(self) -> None:
+        """The first rows are in place (or could not be read): the footer's keys come
+        after their frame."""
+        if self._footer_waits:
+            self._footer_waits = False
+            if not self._bar_closing:  # else that close releases it, with its rows
+                self.footer.release()
 
     def _cancel_bar_close(self) -> None:
         """No close is waiting for rows (any more): the footer follows the focus again."""

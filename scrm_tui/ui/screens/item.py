@@ -15,6 +15,7 @@ from textual.widgets import Static
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionDetail
 from scrm_tui.core.timefmt import absolute
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.mention_detail import describe
 from scrm_tui.ui.widgets.timeline_list import DIRECTIONS, KIND_LABELS
 
@@ -45,6 +46,8 @@ def interaction_content(item: dict[str, Any]) -> Content:
 
 
 class ItemScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("escape,q,enter", "dismiss(None)", "Close", id="item.close"),
         Binding("j,down", "scroll('down')", show=False, id="item.down"),

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -62,6 +63,8 @@ KEYS_IN_SEARCH = keys_line(("enter", "search"), ("↓", "results"), ("esc", "bac
 
 class LinkScreen(ReportsFailures, ModalScreen[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="link.close"),

@@ -17,6 +17,7 @@ from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -24,6 +25,8 @@ from scrm_tui.ui.widgets.keys_line import keys_line
 
 class MergeScreen(ReportsFailures, ModalScreen[str | None]):
     """Search for the duplicate; Enter asks, `y` merges. Past merges are listed: `u` undoes."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="merge.close"),

@@ -10,12 +10,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
 class NewCustomerScreen(ModalScreen[str | None]):
     """The author's name, ready to correct; Enter creates, Esc goes back (nothing made)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="new_customer.cancel")]
 

@@ -27,6 +27,7 @@ from scrm_tui.ui.screens.escalations import (
     one_line,
     span,
 )
+from scrm_tui.ui.styles import SCREENS_CSS
 
 WAITING = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
 GONE = (OutboxState.SENT, OutboxState.DISCARDED)
@@ -73,6 +74,8 @@ def summary(item: OutboxItem) -> str:
 
 class ConfirmDiscard(ModalScreen[bool]):
     """y discards, n or Esc keeps: discarding cannot be undone."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "Discard", id="discard.yes"),

@@ -13,10 +13,13 @@ from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import NETWORK_NAMES
+from scrm_tui.ui.styles import SCREENS_CSS
 
 
 class PostTargetScreen(ModalScreen[str | None]):
     """Enter picks; Esc goes back. Networks without credentials say why."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Back", id="post_target.back")]
 

@@ -14,6 +14,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.views import MAX_NAME
 from scrm_tui.service.views import View, ViewNameTaken, ViewRefused, Views
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -21,6 +22,8 @@ from scrm_tui.ui.widgets.keys_line import keys_line
 class SaveViewScreen(ReportsFailures, ModalScreen[View | None]):
     """Enter saves (a second Enter replaces one of the agent's views of that name);
     Esc cancels."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save_view.cancel")]
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from scrm_tui.service.snooze import SnoozeTimeError, Until
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -24,6 +25,8 @@ PLACEHOLDER = "2h, 30m, 3d, tomorrow 9:00, mon, 2026-12-24 9:00"
 
 class SnoozeScreen(ModalScreen[Until | Literal["wake"] | None]):
     """Dismissed with the moment to snooze until, WAKE, or None (Esc: nothing changes)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="snooze.cancel")]
 

@@ -17,6 +17,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.tags import TagEdit, TagError, parse_edit
 from scrm_tui.service.tagging import TagOutcome
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -56,6 +57,8 @@ def tagged(outcome: TagOutcome, total: int, noun: str) -> str:
 
 class TagScreen(ReportsFailures, ModalScreen[TagEdit | None]):
     """Enter applies, Esc cancels; a word that is not a tag is named, with its column."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="tags.cancel")]
 

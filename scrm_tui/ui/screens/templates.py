@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.templates import Template, fill, rank
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 
 Filled = tuple[str, tuple[str, ...]]
@@ -20,6 +21,8 @@ Filled = tuple[str, tuple[str, ...]]
 
 class TemplatePicker(ModalScreen[Filled | None]):
     """Type to narrow, ↑/↓ to choose, Enter inserts the filled text, Esc goes back."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back", id="templates.back"),

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import ago
 from scrm_tui.service.bulk import Action
+from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
@@ -28,6 +29,8 @@ def what_it_was(action: Action, now_ms: int) -> str:
 
 class ConfirmUndo(ModalScreen[bool]):
     """y or Enter undoes, n or Esc keeps it."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("y,enter", "dismiss(True)", "Undo", id="undo.yes"),

@@ -29,19 +29,39 @@ class FilterInput(InOrderKeys, InertInput):
         self._on_submit(self.value)
 
 
+# After the first frame with rows: the input is made then, off the start-up path, and
+# is there when `/` comes (or made by the first `/`, if that comes sooner).
+INPUT_DELAY = 0.5
+
+
 class FilterBar(Vertical):
+    """Hidden until `/`. Its input (Textual's Input: ~10 ms to style and mount, with
+    its own style rules to parse) is not made with the screen's first frame."""
+
     def __init__(self, on_submit: Callable[[str], None], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._on_submit = on_submit
         self._said = ""  # the message line's text
+        self._input: FilterInput | None = None
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(self._on_submit, placeholder=PLACEHOLDER, id="filter-input")
         yield Static(id="filter-message")
+
+    def on_mount(self) -> None:
+        self.set_timer(INPUT_DELAY, self._make_input, name="filter-input")
+
+    def _make_input(self) -> None:
+        if self._input is None:
+            # Mounted at once (the widget is in the tree, styled, and can take the
+            # focus now); Textual finishes mounting it before it handles a key.
+            self._input = FilterInput(self._on_submit, placeholder=PLACEHOLDER, id="filter-input")
+            self.mount(self._input, before=0)
 
     @property
     def input(self) -> Input:
-        return self.query_one("#filter-input", Input)
+        self._make_input()
+        assert self._input is not None
+        return self._input
 
     def open(self, text: str) -> None:
         self.add_class("-visible")

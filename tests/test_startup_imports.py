@@ -1,0 +1,114 @@
+"""Start-up (issue 12, point 7): what `scrm` has loaded when its first rows are on screen.
+
+Each module a first frame does not need costs every start its import (a bare Textual
+app takes ~200 ms to paint; scrm's own imports were ~100 ms of its ~450). These tests
+start the real command in a process of its own and list what it had loaded by the time
+the inbox showed its first page and counted it, so that a change which pulls one of
+them back onto the start path fails here rather than in a benchmark months later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock, mention
+
+# Run as `scrm --db DB` does, headless, until the inbox is ready (its first page shown
+# and counted). The jobs the app starts a second after that (listening, a re-match
+# owed) are held off: what they load is theirs, not the first frame's.
+START = """
+import json, sys
+import scrm_tui.ui.app as ui
+from scrm_tui import cli
+
+ui.LISTEN_DELAY = 3600.0
+run = ui.ScrmApp.run
+
+def headless(app, **_):
+    async def pause(step):
+        if step == "ready":
+            shown = app.screen.mention_list.window.size
+            with open(sys.argv[2], "w") as out:
+                json.dump({"rows": shown, "modules": sorted(sys.modules)}, out)
+            app.exit()
+    app.startup_pause = pause
+    return run(app, headless=True, size=(80, 24))
+
+ui.ScrmApp.run = headless
+sys.exit(cli.main(["--db", sys.argv[1]]))
+"""
+
+# Loaded only when used: networks (httpx and the channel modules: ~0.2 s), sentiment
+# (VADER) and matching (rapidfuzz), the filter language's parser (until the first `/`),
+# the command palette's entries, forms and the other screens, the bulk actions.
+NOT_AT_START = (
+    "httpx",
+    "vaderSentiment",
+    "rapidfuzz",
+    "scrm_tui.channels",
+    "scrm_tui.enrich.matching",
+    "scrm_tui.core.query_terms",
+    "scrm_tui.core.query_values",
+    "scrm_tui.core.rules",
+    "scrm_tui.core.outgoing",
+    "scrm_tui.service.bulk",
+    "scrm_tui.service.replies",
+    "scrm_tui.service.listen",
+    "scrm_tui.service.backlog",
+    "scrm_tui.ui.commands",
+    "scrm_tui.ui.screens.compose",
+    "scrm_tui.ui.screens.help",
+    "textual.widgets._data_table",
+    "textual.widgets._text_area",
+)
+
+
+@pytest.fixture
+async def stored(tmp_path: Path) -> Path:
+    db = tmp_path / "scrm.db"
+    async with await Inbox.open(db, "tester", fixed_clock) as box:
+        await box.ingest([mention(n, f"mention {n} about kestrel") for n in range(30)])
+    return db
+
+
+def loaded_at_start(db: Path, home: Path) -> dict[str, object]:
+    """Start `scrm` on `db` and return what it had shown and loaded once ready."""
+    out = home / "loaded.json"
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "SCRM_AGENT": "tester",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", START, str(db), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(out.read_text())
+    return result
+
+
+def within(modules: object, packages: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+def test_the_first_page_is_shown_without_networks_parsers_or_forms(
+    stored: Path, tmp_path: Path
+) -> None:
+    started = loaded_at_start(stored, tmp_path)
+    assert started["rows"] == 30  # the inbox did start, and showed its rows
+    early = within(started["modules"], NOT_AT_START)
+    assert early == [], f"loaded before the first page was shown: {', '.join(early)}"
