@@ -17,7 +17,7 @@ from rich.cells import set_cell_size
 from rich.segment import Segment
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -80,6 +80,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         # the clock repaints only the rows that read differently now.
         self._drawn: dict[Any, Hashable] = {}
         self._highlighted_id: int | None = None
+        self._pass: tuple[int, int] | None = None  # (width, top) while render_lines runs
         self._ready = asyncio.Event()
 
     # ---------------------------------------------------------------- state
@@ -398,9 +399,21 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The width and top are the same for every line of one pass, and measuring the
+        # width (scrollbars, gutter) costs more than drawing a line from the cache.
+        self._pass = (self.scrollable_content_region.width, round(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
+        width, top = self._pass or (
+            self.scrollable_content_region.width,
+            round(self.scroll_offset.y),
+        )
+        index = top + y
         window = self.window
         row = window.get(index) if window else None
         if row is None:
