@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import RenderableType
 from textual.pilot import Pilot
 from textual.strip import Strip
 
@@ -19,6 +20,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.screens import inbox as inbox_module
 from scrm_tui.ui.widgets.mention_list import MentionList
+from scrm_tui.ui.widgets.windowed_list import thumb
 from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
 from tests.tui import list_lines, make_app, settle, status_text, wait_until
@@ -47,6 +49,9 @@ def store_elsewhere(db: Path, n: int) -> None:
     )
 
 
+ROWS = 2000
+
+
 def the_list(pilot: Pilot) -> MentionList:
     return pilot.app.screen.query_one(MentionList)
 
@@ -73,12 +78,14 @@ async def test_an_arrival_while_reading_below_the_top_keeps_the_screen_and_draws
 ) -> None:
     """Reading a page down, a mention another process stores lands above the view: the
     highlighted row stays on its line with the rows around it, the top line says
-    `↑ 1 new`, and not one line of the list is drawn again for it."""
+    `↑ 1 new`, and not one line of the list is drawn again for it; nor, from the next
+    one, the scrollbar, whose thumb a row more among 2,000 does not move. (The first
+    lays the top line out for its `↑ new`, and a layout draws the bar.)"""
     async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
-        await box.ingest([mention(n, f"post {n:02d}", minutes_ago=10 + n) for n in range(40)])
+        await box.ingest([mention(n, f"post {n:04d}", minutes_ago=10 + n) for n in range(ROWS)])
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: "40 mentions" in status_text(pilot))
+        await wait_until(pilot, lambda: "2,000 mentions" in status_text(pilot))
         await pilot.press("ctrl+f", "j", "j")
         await settle(pilot)
         mention_list = the_list(pilot)
@@ -86,15 +93,32 @@ async def test_an_arrival_while_reading_below_the_top_keeps_the_screen_and_draws
         line = mention_list.cursor - round(mention_list.scroll_offset.y)
         before = list_lines(pilot)
         with drawn_lines(mention_list) as drawn:
-            store_elsewhere(db_path, 900)
+            store_elsewhere(db_path, 9000)
             await wait_until(pilot, lambda: "↑ 1 new" in status_text(pilot))
             await settle(pilot)
-        assert "41 mentions" in status_text(pilot)
+        assert "2,001 mentions" in status_text(pilot)
         assert drawn == []
         assert mention_list.cursor - round(mention_list.scroll_offset.y) == line
         assert list_lines(pilot) == before
+        bar = mention_list.vertical_scrollbar
+        thumb_before = thumb(bar)
+        bar_drawn: list[int] = []
+        render_bar = bar.render
+
+        def counted_bar() -> RenderableType:
+            bar_drawn.append(1)
+            return render_bar()
+
+        bar.render = counted_bar  # type: ignore[method-assign]
+        with drawn_lines(mention_list) as drawn:
+            store_elsewhere(db_path, 9001)
+            await wait_until(pilot, lambda: "↑ 2 new" in status_text(pilot))
+            await settle(pilot)
+        assert "2,002 mentions" in status_text(pilot)
+        assert (drawn, thumb(bar), bar_drawn) == ([], thumb_before, [])
+        assert list_lines(pilot) == before
         await pilot.press("g")  # the newest is there, at the top
-        await wait_until(pilot, lambda: "stored elsewhere 900" in list_lines(pilot)[0])
+        await wait_until(pilot, lambda: "stored elsewhere 9001" in list_lines(pilot)[0])
         assert "↑" not in status_text(pilot)
 
 

@@ -11,6 +11,7 @@ import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from math import ceil
 from typing import Any
 
 from rich.cells import set_cell_size
@@ -21,6 +22,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from scrm_tui.service.window import LiveWindow, Remap, Window
@@ -32,6 +34,19 @@ _CACHE_LINES = 600
 # replaced lands in the wrong place. A starved machine can take several seconds for a
 # first page, so only a load that has hung gives the keyboard back this way.
 _KEY_WAIT = 30.0
+
+
+def thumb(bar: ScrollBar) -> tuple[int, int] | None:
+    """Where a vertical scrollbar's thumb is drawn, in eighths of a cell, as Textual's
+    ScrollBarRender.render_bar places it (None: no thumb)."""
+    size, virtual = bar.size.height, ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size) if bar.window_size < bar.window_virtual_size else 0
+    if not (window and size and virtual and size != virtual):
+        return None
+    eighths = len(ScrollBarRender.VERTICAL_BARS)
+    length = max(1, window / (virtual / size))
+    start = int((size - length) * (bar.position / (virtual - window)) * eighths)
+    return start, start + ceil(length * eighths)
 
 
 class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
@@ -147,8 +162,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             # not: no layout of the whole screen, which would cost an arrival several
             # times what drawing it does. The bar's thumb is told the new length.
             self.set_reactive(WindowedList.virtual_size, size)
-            if self.show_vertical_scrollbar:
-                self.vertical_scrollbar.window_virtual_size = rows
+            self._tell_bar(rows=rows)
             if repaint:
                 self.refresh()
             return
@@ -372,8 +386,22 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         (a scroll repaints every line: here each line already shows its row)."""
         self.set_reactive(ScrollView.scroll_y, float(top))
         self.set_reactive(ScrollView.scroll_target_y, float(top))
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.position = top
+        self._tell_bar(top=top)
+
+    def _tell_bar(self, *, rows: int | None = None, top: int | None = None) -> None:
+        """Give the scrollbar the list's length or the view's top, and draw it again only
+        if its thumb moves: a row more among a thousand moves it by nothing, and a bar
+        drawn again makes the frame take in every widget between it and the top line."""
+        if not self.show_vertical_scrollbar:
+            return
+        bar = self.vertical_scrollbar
+        was = thumb(bar)
+        if rows is not None:
+            bar.set_reactive(ScrollBar.window_virtual_size, rows)
+        if top is not None:
+            bar.set_reactive(ScrollBar.position, float(top))
+        if thumb(bar) != was:
+            bar.refresh()
 
     def refresh_rows(self, positions: list[int]) -> None:
         for position in positions:
