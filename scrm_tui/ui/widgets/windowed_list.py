@@ -30,6 +30,7 @@ from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
 _CACHE_LINES = 600
+_NOT_DRAWN = object()  # a row state no row has
 # Keys typed while a new result loads wait for it: a key applied to the list being
 # replaced lands in the wrong place. A starved machine can take several seconds for a
 # first page, so only a load that has hung gives the keyboard back this way.
@@ -418,8 +419,9 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         top = round(self.scroll_offset.y)
         for index in range(top, top + self._height):
             row = window.get(index)
-            if row is None or (was := drawn.get(row.uid)) is None:
+            if row is None:
                 continue
+            was = drawn.get(row.uid, _NOT_DRAWN)
             if self.row_state(row) != was:
                 self.refresh_line(index)  # render_line notes the state it draws
             else:
@@ -451,6 +453,8 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
                 return Strip([Segment(set_cell_size("  …", width), style)], width)
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
+        if len(self._drawn) > _CACHE_LINES:
+            self._drawn.clear()  # bounded: a row it forgot is drawn again at the next look
         extra = self._drawn[row.uid] = self.row_state(row)
         key = (row, width, selected, extra, self.has_focus)
         strip = self._lines.get(key)
