@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from rich.console import RenderableType
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widgets import Static
 
 from scrm_tui.core.config import Config
 from scrm_tui.service.inbox import Inbox
@@ -158,3 +160,43 @@ async def test_the_age_clock_draws_again_only_the_rows_whose_age_reads_different
         assert set(drawn) == {0}
         assert list_lines(pilot)[0].split()[1] == "2m"
         assert list_lines(pilot)[1].split()[1] == "3h"
+
+
+async def test_an_idle_inbox_with_nothing_listening_draws_nothing_on_its_clock(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing stored, nothing claimed, nothing listening, no age that reads differently:
+    the clock's looks (the ages and the sources line, here on every tick) draw no line
+    of the list and leave the top line as it is."""
+    monkeypatch.setattr(inbox_module, "AGE_REFRESH", 0.0)
+    monkeypatch.setattr(inbox_module, "SOURCES_REFRESH", 0.0)
+    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+        await box.ingest([mention(n, f"old {n}", minutes_ago=180 + n) for n in range(8)])
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "8 mentions" in status_text(pilot))
+        await settle(pilot)
+        screen = pilot.app.screen
+        ticks: list[int] = []
+        tick = screen.tick  # type: ignore[attr-defined]
+
+        def counted_tick(changed: bool) -> None:
+            ticks.append(1)
+            tick(changed)
+
+        screen.tick = counted_tick  # type: ignore[attr-defined]
+        top_line: list[str] = []
+        for selector in ("#status", "#position", "#new-count"):
+            static = screen.query_one(selector, Static)
+            refresh = static.refresh
+
+            def counted(*regions: Region, _r=refresh, _s=selector, **how: bool) -> Static:  # type: ignore[no-untyped-def]
+                top_line.append(_s)
+                return _r(*regions, **how)
+
+            static.refresh = counted  # type: ignore[method-assign]
+        with drawn_lines(the_list(pilot)) as drawn:
+            await wait_until(pilot, lambda: len(ticks) >= 10)
+            await settle(pilot)
+        assert (drawn, top_line) == ([], [])
+        assert "8 mentions" in status_text(pilot)
