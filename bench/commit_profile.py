@@ -7,9 +7,11 @@ written), starts the app headless in this process (Textual's test harness, 80×2
 the 20 agents' heartbeats of bench/team_scale_bench.py, then measures two phases under
 cProfile: `--idle` seconds of nothing, and `--commits` mentions stored by another
 process (one per commit, `--gap` apart, as a collector stores them). Prints per phase
-the process's CPU (every thread), the SQL statements the app ran (grouped, per commit)
-and the functions that took the most time, so a change to the live path can be
-judged by where the milliseconds went. Figures, not a test: exits 0 whatever they are.
+the process's CPU (every thread), the SQL statements the app ran (grouped, per commit),
+the list's lines drawn and rows built, and the functions that took the most time, so a
+change to the live path can be judged by where the milliseconds went. `--reading`: the
+cursor a page down first (arrivals land above the view); `--no-profile`: CPU without
+cProfile's overhead. Figures, not a test: exits 0 whatever they are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import collections
 import contextlib
 import cProfile
 import io
+import os
 import pstats
 import re
 import shutil
@@ -29,9 +32,14 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+if os.environ.get("SCRM_TREE"):  # another checkout's app, to compare (bench/commit_ab.py)
+    sys.path.insert(0, os.environ["SCRM_TREE"])
+
+from textual.strip import Strip  # noqa: E402
 
 from bench import team_seed  # noqa: E402
 from bench.team_scale_bench import Heartbeats  # noqa: E402
@@ -39,6 +47,7 @@ from bench.views_bench import AGENT  # noqa: E402
 from scrm_tui.core.config import Config  # noqa: E402
 from scrm_tui.ui.app import ScrmApp  # noqa: E402
 from scrm_tui.ui.screens.inbox import InboxScreen  # noqa: E402
+from scrm_tui.ui.widgets.mention_list import MentionList  # noqa: E402
 
 # Another process storing mentions one commit at a time (as bench/scale_bench.py does).
 COMMITTER = textwrap.dedent(
@@ -110,23 +119,59 @@ async def trace(app: ScrmApp, statements: Statements) -> None:
         await conn.set_trace_callback(statements)
 
 
-async def phase(name: str, run, per: int, statements: Statements, top: int) -> None:  # type: ignore[no-untyped-def]
+class Drawn:
+    """The list's lines drawn (render_line) and rows built (render_row, a cache miss)."""
+
+    def __init__(self, app: ScrmApp) -> None:
+        self.lines = self.rows = 0
+        mention_list = app.screen.query_one(MentionList)
+        render_line, render_row = mention_list.render_line, mention_list.render_row
+
+        def line(y: int) -> Strip:
+            self.lines += 1
+            return render_line(y)
+
+        def row(*args: Any) -> Strip:
+            self.rows += 1
+            return render_row(*args)
+
+        mention_list.render_line = line  # type: ignore[method-assign]
+        mention_list.render_row = row  # type: ignore[method-assign]
+
+    def take(self) -> tuple[int, int]:
+        taken, self.lines, self.rows = (self.lines, self.rows), 0, 0
+        return taken
+
+
+async def phase(  # type: ignore[no-untyped-def]
+    name: str, run, per: int, statements: Statements, drawn: Drawn, args: argparse.Namespace
+) -> None:
     statements.take()
+    drawn.take()
     profile = cProfile.Profile()
     cpu, wall = time.process_time(), time.perf_counter()
-    profile.enable()
+    if args.profile:
+        profile.enable()
     await run()
     profile.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     seen = statements.take()
+    lines, rows = drawn.take()
     share = 100 * cpu / wall
     print(f"\n== {name}: {cpu * 1000:.0f} ms CPU in {wall:.1f} s ({share:.2f}% of a core)")
     if per:
         print(f"   per commit: {1000 * cpu / per:.1f} ms CPU (idle included)")
     ran = sum(seen.values())
     print(f"   statements: {ran}" + (f", {ran / per:.1f} per commit" if per else ""))
+    print(
+        f"   list lines drawn: {lines}, rows built: {rows}"
+        + (f" ({lines / per:.1f}, {rows / per:.1f} per commit)" if per else "")
+    )
     for shape, n in seen.most_common(25):
         print(f"   {n:5d}  {shape}")
+    if not args.profile:
+        return
+    top = args.top
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
     print("\n".join(out.getvalue().splitlines()[4:]))
@@ -147,8 +192,11 @@ async def measure(db: Path, args: argparse.Namespace) -> None:
             if time.monotonic() > deadline:
                 raise TimeoutError("the inbox did not load")
             await pilot.pause(0.1)
+        if args.reading:
+            await pilot.press("ctrl+f", "j")  # reading a page down
         await asyncio.sleep(args.quiet)
         await trace(app, statements)
+        drawn = Drawn(app)
 
         async def idle() -> None:
             await asyncio.sleep(args.idle)
@@ -160,8 +208,8 @@ async def measure(db: Path, args: argparse.Namespace) -> None:
             await proc.wait()
             await asyncio.sleep(args.quiet)
 
-        await phase("idle", idle, 0, statements, args.top)
-        await phase(f"{args.commits} commits", commits, args.commits, statements, args.top)
+        await phase("idle", idle, 0, statements, drawn, args)
+        await phase(f"{args.commits} commits", commits, args.commits, statements, drawn, args)
 
 
 def main() -> None:
@@ -174,6 +222,8 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=3.0)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="measure on the last copy")
+    parser.add_argument("--reading", action="store_true", help="the cursor a page down")
+    parser.add_argument("--no-profile", dest="profile", action="store_false")
     args = parser.parse_args()
     copy = args.work / f"profile-{args.db.name}"
     if not (args.reuse and copy.exists()):

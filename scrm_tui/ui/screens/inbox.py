@@ -543,8 +543,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         line = self.query_one("#sources-line", Static)
         line.display = bool(states) or collector is not None
         if not line.display:
-            self._sources = None
-            self.update_status()
+            if self._sources is not None:  # nothing listens now (idle: every 5 s, no change)
+                self._sources = None
+                self.update_status()
             return
         worst = {s.state for s in states}
         style = (

@@ -266,8 +266,9 @@ class MentionList(WindowedList):
         )
 
     def refresh_ages(self) -> None:
-        """Ages are drawn relative to now: repaint so '3m' becomes '4m'."""
-        self.refresh()
+        """Ages are drawn relative to now: repaint the rows where '3m' became '4m'
+        (and a priority that fell with it), not the whole list."""
+        self.refresh_changed_states()
 
     def refresh_claims(self) -> None:
         """A claim's time ticks by the second: repaint the visible rows whose claim

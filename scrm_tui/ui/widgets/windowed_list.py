@@ -11,16 +11,18 @@ import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from math import ceil
 from typing import Any
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from scrm_tui.service.window import LiveWindow, Remap, Window
@@ -28,10 +30,24 @@ from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
 
 _CACHE_LINES = 600
+_NOT_DRAWN = object()  # a row state no row has
 # Keys typed while a new result loads wait for it: a key applied to the list being
 # replaced lands in the wrong place. A starved machine can take several seconds for a
 # first page, so only a load that has hung gives the keyboard back this way.
 _KEY_WAIT = 30.0
+
+
+def thumb(bar: ScrollBar) -> tuple[int, int] | None:
+    """Where a vertical scrollbar's thumb is drawn, in eighths of a cell, as Textual's
+    ScrollBarRender.render_bar places it (None: no thumb)."""
+    size, virtual = bar.size.height, ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size) if bar.window_size < bar.window_virtual_size else 0
+    if not (window and size and virtual and size != virtual):
+        return None
+    eighths = len(ScrollBarRender.VERTICAL_BARS)
+    length = max(1, window / (virtual / size))
+    start = int((size - length) * (bar.position / (virtual - window)) * eighths)
+    return start, start + ceil(length * eighths)
 
 
 class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
@@ -47,7 +63,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-    unseen: reactive[int] = reactive(0)
+    unseen: reactive[int] = reactive(0, repaint=False)  # the screen shows it, not the list
     """Arrivals above the top of the view that the user has not scrolled up to see."""
 
     # Each subclass defines its own Highlighted(row) and Opened(row) messages, so
@@ -76,7 +92,11 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self.clock = clock
         self.window: Window[Any] | None = None
         self._lines: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        # What each row was last drawn with besides itself (row_state: its age...), so
+        # the clock repaints only the rows that read differently now.
+        self._drawn: dict[Any, Hashable] = {}
         self._highlighted_id: int | None = None
+        self._pass: tuple[int, int] | None = None  # (width, top) while render_lines runs
         self._ready = asyncio.Event()
 
     # ---------------------------------------------------------------- state
@@ -126,21 +146,26 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self.cursor = cursor
         self.refresh()
 
-    def _sync_size(self) -> None:
+    def _sync_size(self, repaint: bool = True) -> None:
+        """The scrollable size is the window's; `repaint=False`: the lines on screen
+        are known to show what they showed (only the scrollbar moves)."""
         rows = self.window.size if self.window else 0
         size = Size(self.scrollable_content_region.width, rows)
         was = self.virtual_size
         if size == was:
             return
         height = self._height
-        if size.width == was.width and (rows > height) == (was.height > height):
+        # (A width the list cannot scroll across is only a number: the width measured
+        # before the scrollbar came differs from the one now, and changes nothing.)
+        width_same = size.width == was.width or self.styles.overflow_x == "hidden"
+        if width_same and (rows > height) == (was.height > height):
             # A row more or less (an arrival) leaves the scrollbar as it was, shown or
             # not: no layout of the whole screen, which would cost an arrival several
             # times what drawing it does. The bar's thumb is told the new length.
             self.set_reactive(WindowedList.virtual_size, size)
-            if self.show_vertical_scrollbar:
-                self.vertical_scrollbar.window_virtual_size = rows
-            self.refresh()
+            self._tell_bar(rows=rows)
+            if repaint:
+                self.refresh()
             return
         self.virtual_size = size
 
@@ -316,11 +341,18 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         if window.renumbered:
             window.renumbered = False
             self._lines.clear()
-        self._sync_size()
+        # Arrivals above the view (the user reading further down) or below it leave
+        # every line on screen as it was: only the scrollbar and the `↑ new` count
+        # move, and the list is not drawn again.
+        same = self._same_lines(remap, top, new_top, height)
+        self._sync_size(repaint=not same)
         # The same row is still selected: move the index without announcing. (Before
         # scrolling, which asks for the rows around the cursor: the new one.)
         self.set_reactive(WindowedList.cursor, cursor)
-        self.scroll_to(y=new_top, animate=False, immediate=True)
+        if same:
+            self._shift_view(new_top)
+        else:
+            self.scroll_to(y=new_top, animate=False, immediate=True)
         start, stop = self._wanted()
         window.trim(start, stop)
         if new_top > 0:
@@ -328,19 +360,90 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             # much piles up while the user reads, the window holds what is around the
             # view, and `g` reads the newest again.
             window.forget_above(start)
-        self.refresh()
+        if not same:
+            self.refresh()
         self._need_rows()
         self._announce()  # only if the selection is a different row (a first one)
+
+    def _same_lines(self, remap: Remap[Any], top: int, new_top: int, height: int) -> bool:
+        """Whether each line on screen shows, from `new_top`, the row it showed from
+        `top` before the window took `remap`'s arrivals in."""
+        window = remap.window
+        for line in range(height):
+            offset = top + line - remap.old_lo
+            before = remap.old_rows[offset] if 0 <= offset < len(remap.old_rows) else None
+            after = window.get(new_top + line)
+            if (before is None) != (after is None):
+                return False
+            if before is None:
+                if new_top + line < window.size:
+                    return False  # a row not held (drawn as `…`) may have come since
+            elif after is None or before.uid != after.uid:
+                return False
+        return True
+
+    def _shift_view(self, top: int) -> None:
+        """Move the view's offset to `top` with nothing drawn again but the scrollbar
+        (a scroll repaints every line: here each line already shows its row)."""
+        self.set_reactive(ScrollView.scroll_y, float(top))
+        self.set_reactive(ScrollView.scroll_target_y, float(top))
+        self._tell_bar(top=top)
+
+    def _tell_bar(self, *, rows: int | None = None, top: int | None = None) -> None:
+        """Give the scrollbar the list's length or the view's top, and draw it again only
+        if its thumb moves: a row more among a thousand moves it by nothing, and a bar
+        drawn again makes the frame take in every widget between it and the top line."""
+        if not self.show_vertical_scrollbar:
+            return
+        bar = self.vertical_scrollbar
+        was = thumb(bar)
+        if rows is not None:
+            bar.set_reactive(ScrollBar.window_virtual_size, rows)
+        if top is not None:
+            bar.set_reactive(ScrollBar.position, float(top))
+        if thumb(bar) != was:
+            bar.refresh()
 
     def refresh_rows(self, positions: list[int]) -> None:
         for position in positions:
             self.refresh_line(position)
 
+    def refresh_changed_states(self) -> None:
+        """Repaint the rows on screen whose row_state reads differently now than when
+        they were drawn ('3m' become '4m'); a row an hour old reads '1h' for an hour
+        and costs nothing meanwhile."""
+        window = self.window
+        if window is None:
+            return
+        drawn, self._drawn = self._drawn, {}  # rows scrolled away are forgotten
+        top = round(self.scroll_offset.y)
+        for index in range(top, top + self._height):
+            row = window.get(index)
+            if row is None:
+                continue
+            was = drawn.get(row.uid, _NOT_DRAWN)
+            if self.row_state(row) != was:
+                self.refresh_line(index)  # render_line notes the state it draws
+            else:
+                self._drawn[row.uid] = was
+
     # ---------------------------------------------------------------- drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The width and top are the same for every line of one pass, and measuring the
+        # width (scrollbars, gutter) costs more than drawing a line from the cache.
+        self._pass = (self.scrollable_content_region.width, round(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
+        width, top = self._pass or (
+            self.scrollable_content_region.width,
+            round(self.scroll_offset.y),
+        )
+        index = top + y
         window = self.window
         row = window.get(index) if window else None
         if row is None:
@@ -350,7 +453,9 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
                 return Strip([Segment(set_cell_size("  …", width), style)], width)
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
-        extra = self.row_state(row)
+        if len(self._drawn) > _CACHE_LINES:
+            self._drawn.clear()  # bounded: a row it forgot is drawn again at the next look
+        extra = self._drawn[row.uid] = self.row_state(row)
         key = (row, width, selected, extra, self.has_focus)
         strip = self._lines.get(key)
         if strip is None:
