@@ -214,7 +214,10 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             top = index - self._height + 1
         return min(top, index) - page, max(top + self._height, index + 1) + page
 
-    @work(group="list-far", exclusive=True, exit_on_error=False)
+    # In the group of `_load`: one load at a time (a plain Window has no lock of its
+    # own); one that replaces this one still leaves the cursor at `index`, its rows
+    # drawn as they come.
+    @work(group="list-load", exclusive=True, exit_on_error=False)
     async def _load_then_move(self, window: Window[Any], index: int) -> None:
         try:
             await window.ensure(*self._wanted_at(index))
