@@ -14,9 +14,10 @@ before the inbox starts, so the upgrade is not counted. The inbox runs in tmux; 
 - the inbox process's own CPU (% of a core; its worker processes or job not counted);
 - the whole backlog's CPU (the inbox, the job and their worker processes);
 - customers indexed per second;
-- a write every 100 ms by another process (a lease row, as a collector's or a reply's
-  transaction would): how long its BEGIN IMMEDIATE waits for the write lock (median, p95,
-  p99, max ms), and the whole transaction, its commit (and any WAL checkpoint) included;
+- a write every 100 ms by another process, through the tree's own store (a lease row,
+  as a collector's or a reply's transaction would): how long it waits for the write lock
+  (median, p95, p99, max ms), and the whole transaction, its commit (and any WAL
+  checkpoint) included;
   and, as a control, the same writes for --seconds / 3 before the inbox starts (the
   machine's own load, no backlog running).
 
@@ -81,30 +82,59 @@ def holder(db: Path) -> int:
     return int(row[0].rpartition(":")[2]) if row else 0
 
 
+# Another scrm process's write: a lease row every 100 ms through the tree's own store
+# (Database.transaction, as a collector's or a reply's), printing per write the wait
+# for the write lock and the whole transaction, commit (and any checkpoint) included.
+_WRITER = """
+import asyncio, sys, time
+from scrm_tui.store.db import Database
+
+async def main():
+    db = await Database.open(sys.argv[1])
+    n = 0
+    while True:
+        await asyncio.sleep(0.1)
+        began = time.perf_counter()
+        async with db.transaction(wakes=False) as conn:
+            got = time.perf_counter()
+            await conn.execute(
+                "INSERT OR REPLACE INTO leases (name, holder, acquired_ms, renewed_ms, "
+                "expires_ms) VALUES ('bench-writer', 'bench', 0, ?, 0)", (n,))
+        n += 1
+        done = time.perf_counter()
+        print((got - began) * 1000, (done - began) * 1000, flush=True)
+
+asyncio.run(main())
+"""
+
+
 class Writer(threading.Thread):
     """Another process's short write transaction every 100 ms; how long each took."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, tree: Path) -> None:
         super().__init__(daemon=True)
         self.db = db
-        self.waits: list[float] = []  # BEGIN IMMEDIATE: the wait for the write lock
+        self.tree = tree
+        self.waits: list[float] = []  # the wait for the write lock
         self.writes: list[float] = []  # the whole transaction, commit included
         self.stop = threading.Event()
 
     def run(self) -> None:
-        conn = sqlite3.connect(self.db, timeout=30, isolation_level=None)
-        while not self.stop.wait(0.1):
-            began = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            self.waits.append((time.perf_counter() - began) * 1000)
-            conn.execute(
-                "INSERT OR REPLACE INTO leases (name, holder, acquired_ms, renewed_ms, "
-                "expires_ms) VALUES ('bench-writer', 'bench', 0, ?, 0)",
-                (int(time.time() * 1000),),
-            )
-            conn.execute("COMMIT")
-            self.writes.append((time.perf_counter() - began) * 1000)
-        conn.close()
+        env = {**os.environ, "PYTHONPATH": str(self.tree)}
+        child = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(self.db)],
+            env=env,
+            cwd=self.tree,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        threading.Thread(target=lambda: (self.stop.wait(), child.terminate()), daemon=True).start()
+        for line in child.stdout:
+            wait, write = line.split()
+            self.waits.append(float(wait))
+            self.writes.append(float(write))
+        child.wait()
 
 
 def session(
@@ -127,7 +157,7 @@ def session(
     subprocess.run([sys.executable, "-c", upgrade, str(db)], env=env, cwd=tree, check=True)
     waiting = value(db, "SELECT count(*) FROM match_dirty")
     # The control: the same writes with nothing else writing (the machine's own load).
-    alone = Writer(db)
+    alone = Writer(db, tree)
     alone.start()
     time.sleep(seconds / 3)
     alone.stop.set()
@@ -157,7 +187,7 @@ def session(
         while not (job := holder(db)) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(warmup)  # the worker processes start and the first pages go by
-        writer = Writer(db)
+        writer = Writer(db, tree)
         tui0, all0, n0 = cpu_s(tui), session_cpu_s(tui), value(db, "SELECT n FROM match_population")
         job0 = session_cpu_s(job) if job != tui else 0.0
         began = time.monotonic()

@@ -23,8 +23,11 @@ async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_p
             assert (await c.fetchone())[0] == "wal"
         async with conn.execute("PRAGMA foreign_keys") as c:
             assert (await c.fetchone())[0] == 1
-        async with conn.execute("PRAGMA busy_timeout") as c:
-            assert (await c.fetchone())[0] >= 1000
+    async with inbox.db.reader.execute("PRAGMA busy_timeout") as c:
+        assert (await c.fetchone())[0] >= 1000
+    # The writer asks for the write lock itself, in turn (tests/test_write_turns.py).
+    async with inbox.db.writer.execute("PRAGMA busy_timeout") as c:
+        assert (await c.fetchone())[0] == 0
     assert await inbox.db.schema_version() == LATEST_VERSION
     # Another program sees the same schema in the same file.
     with sqlite3.connect(db_path) as other:

@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrm_tui.service.linking import REMATCH_LEASE
+from scrm_tui.service.match_pool import NICE  # the job yields the cores as its workers do
 from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.progress import JobProgress, ProgressStore
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
 
-# How much the job yields the cores: an inbox and a collector come first.
-NICE = 10
 # How often the job writes its progress (each a tiny transaction that wakes nobody).
 REPORT_EVERY_S = 0.5
 INDEXING = "indexing customers"

@@ -4,6 +4,7 @@ database file itself, so none builds anything before it starts."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -21,13 +22,25 @@ from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchInd
 
 _matcher: Matcher | None = None  # this worker's, over its own read connection
 
+# How far backlog work (indexing customers, re-matching authors) yields the cores: an
+# inbox, a collector and the import or ingest that asked for it come first.
+NICE = 10
+
 
 def _open(path: str, thresholds: Thresholds, parent: int) -> None:
     global _matcher
     # The parent's pid comes from the parent: one killed while this worker was still
     # starting has already handed it to init, and os.getppid() here would be init's.
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    _background()
     _matcher = Matcher(thresholds=thresholds, index=SharedIndex(MatchIndexReader(path)))
+
+
+def _background() -> None:
+    """This worker at NICE at least, whoever started it: `scrm catch-up` is there
+    already, an import, an ingest or `scrm watch` doing the backlog itself is not."""
+    with contextlib.suppress(OSError):
+        os.nice(max(NICE - os.nice(0), 0))
 
 
 def _end_with(parent: int) -> None:

@@ -18,6 +18,7 @@ import aiosqlite
 
 from scrm_tui.core import hashtags
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
+from scrm_tui.store.turnstile import RETRY_S, Turnstile, TurnstileTimeout
 
 BUSY_TIMEOUT_MS = 5000
 WRITER_CACHE_KB = 64 * 1024
@@ -144,6 +145,7 @@ class Database:
         self.reader = reader
         self._write_lock = asyncio.Lock()
         self._owns_writer = True
+        self._turnstile = Turnstile(path, file_mode(path.parent))
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -161,6 +163,10 @@ class Database:
                     # fills only as pages are written, so a viewer stays small.
                     await writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
                     await _prepare(writer, path)
+                    # The writer asks for the write lock itself, every RETRY_S, behind
+                    # the turnstile (see transaction): SQLite's handler would sleep up
+                    # to 100 ms between asks.
+                    await writer.execute("PRAGMA busy_timeout = 0")
                     reader = await _connect(path)
                 except BaseException:
                     await writer.close()
@@ -184,6 +190,7 @@ class Database:
         there (the view bar's counts) never hold up the UI's. Close it when done."""
         twin = Database(self.path, self.writer, await _connect(self.path))
         twin._write_lock = self._write_lock
+        twin._turnstile = self._turnstile
         twin._owns_writer = False
         return twin
 
@@ -191,6 +198,8 @@ class Database:
         for conn in (self.reader, self.writer) if self._owns_writer else (self.reader,):
             with contextlib.suppress(sqlite3.Error, ValueError):  # already closed
                 await conn.close()
+        if self._owns_writer:
+            self._turnstile.close()
 
     @asynccontextmanager
     async def transaction(self, *, wakes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
@@ -205,7 +214,7 @@ class Database:
                     # Inside the try: a task cancelled while BEGIN waits for another
                     # process's lock leaves BEGIN queued on the connection's thread, and
                     # the rollback queued after it ends whatever it starts.
-                    await self.writer.execute("BEGIN IMMEDIATE")
+                    await self._begin()
                     yield self.writer
                     if wakes:
                         await self.writer.execute(_BUMP)
@@ -213,6 +222,24 @@ class Database:
                 except BaseException:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, first in when the write lock frees: queued at the turnstile
+        (so no process's next transaction overtakes us) and asking every RETRY_S, until
+        BUSY_TIMEOUT_MS have passed (then StoreBusy)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        try:
+            async with self._turnstile.passing(deadline):
+                while True:
+                    try:
+                        await self.writer.execute("BEGIN IMMEDIATE")
+                        return
+                    except sqlite3.OperationalError as error:
+                        if not _is_busy(error) or time.monotonic() >= deadline:
+                            raise
+                    await asyncio.sleep(RETRY_S)
+        except TurnstileTimeout:
+            raise StoreBusy() from None
 
     @staticmethod
     async def wake(conn: aiosqlite.Connection) -> None:

@@ -210,11 +210,50 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         self.cursor -= 1
 
     def action_first(self) -> None:
-        self.cursor = 0
+        self._go_far(0)
 
     def action_last(self) -> None:
         if self.window:
-            self.cursor = self.window.size - 1
+            self._go_far(self.window.size - 1)
+
+    def _go_far(self, index: int) -> None:
+        """Move the cursor to `index`; rows not held yet are read first, so the cursor
+        and its rows reach the screen in one frame (not a frame of "…" rows, then a
+        second one, 17 ms later at the earliest, with the rows). Keys typed meanwhile
+        wait for it, as for a new result."""
+        window = self.window
+        if window is None or window.covers(*self._wanted_at(index)):
+            self.cursor = index
+            return
+        self.hold_keys()
+        self._load_then_move(window, index)
+
+    def _wanted_at(self, index: int) -> tuple[int, int]:
+        """The rows `_wanted` would ask for with the cursor at `index`, shown as it
+        would scroll there (the far end at the bottom line, the top at the top)."""
+        page = self.window.page if self.window else 0
+        top = round(self.scroll_offset.y)
+        if index < top:
+            top = index
+        elif index >= top + self._height:
+            top = index - self._height + 1
+        return min(top, index) - page, max(top + self._height, index + 1) + page
+
+    # In the group of `_load`: one load at a time (a plain Window has no lock of its
+    # own); one that replaces this one still leaves the cursor at `index`, its rows
+    # drawn as they come.
+    @work(group="list-load", exclusive=True, exit_on_error=False)
+    async def _load_then_move(self, window: Window[Any], index: int) -> None:
+        try:
+            await window.ensure(*self._wanted_at(index))
+        finally:
+            if window is self.window:
+                if window.renumbered:
+                    window.renumbered = False
+                    self._lines.clear()
+                self._sync_size()
+                self.cursor = index
+            self.release_keys()
 
     def action_page_down(self) -> None:
         self.scroll_to(y=self.scroll_offset.y + self._height, animate=False, immediate=True)

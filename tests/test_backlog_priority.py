@@ -1,0 +1,47 @@
+"""Backlog work that an import does itself (indexing customers, re-matching authors) runs
+in worker processes at low priority, as `scrm catch-up` runs it; the import does not."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from scrm_tui.service.match_pool import NICE
+from tests.killing import count, running, scrm_command, wait_for
+from tests.test_match_backlog import _schema, seed_customers
+
+INDEXED = "SELECT n FROM match_population"
+
+
+def workers_of(pid: int) -> list[int]:
+    """The multiprocessing workers `pid` started (not its resource tracker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            argv = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if parent == pid and b"spawn_main" in argv:
+            found.append(int(entry))
+    return found
+
+
+def test_an_imports_backlog_workers_run_at_low_priority(tmp_path: Path) -> None:
+    db = tmp_path / "scrm.db"
+    asyncio.run(_schema(db))
+    seed_customers(db, 20_000)  # a backlog to index: pages of work in worker processes
+    one = tmp_path / "one.csv"
+    one.write_text("id,name\nC-1,Ingrid Quist\n", encoding="utf-8")
+    with running(scrm_command("--db", str(db), "customers", "import", str(one))) as proc:
+        wait_for("indexing under way", lambda: count(db, INDEXED) > 0 or proc.poll() is not None)
+        workers = workers_of(proc.pid)
+        niceness = [os.getpriority(os.PRIO_PROCESS, pid) for pid in workers]
+        importing = os.getpriority(os.PRIO_PROCESS, proc.pid)
+        assert proc.wait() == 0
+    assert workers, "the import indexed in worker processes"
+    assert all(value >= NICE for value in niceness), niceness
+    assert importing == os.getpriority(os.PRIO_PROCESS, 0)  # its own work: as started
+    assert count(db, INDEXED) == 20_001
