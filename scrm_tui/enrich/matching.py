@@ -1060,8 +1060,9 @@ class CandidateIndex(Protocol):
         """Name words that become one of `probes` with one letter taken out."""
         ...
 
-    def paired(self, pairs: Collection[tuple[str, str]]) -> Set[int]:
-        """Customers holding both words of one of `pairs` (each pair in sorted order)."""
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
+        """The customers holding both words of each of `pairs` (each in sorted order;
+        pairs nobody holds may be left out)."""
         ...
 
     def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
@@ -1178,11 +1179,8 @@ class MemoryIndex:
         wanted = frozenset(among)
         return {i: e.words & wanted for i in ids if (e := self._entries.get(i)) is not None}
 
-    def paired(self, pairs: Collection[tuple[str, str]]) -> Set[int]:
-        found: set[int] = set()
-        for a, b in pairs:
-            found.update(self._words.get(a) & self._words.get(b))
-        return found
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
+        return {(a, b): self._words.get(a) & self._words.get(b) for a, b in pairs}
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1347,6 +1345,11 @@ class _Holding:
         self.index = index
         self._among = frozenset(w for s in slots if s.held is None for w in s.words)
         self._words: dict[int, Set[str]] = {}
+        self._some: dict[int, set[str]] = {}  # words known held, from the pairs that found them
+
+    def known(self, ids: Iterable[int], words: Iterable[str]) -> None:
+        for i in ids:
+            self._some.setdefault(i, set()).update(words)
 
     def _of(self, ids: Collection[int]) -> dict[int, Set[str]]:
         new = [i for i in ids if i not in self._words]
@@ -1364,6 +1367,9 @@ class _Holding:
     def any_of(self, ids: Collection[int], slot: _Slot) -> bool:
         if slot.held is not None:
             return not slot.held.isdisjoint(ids)
+        some = self._some
+        if any(not slot.words.isdisjoint(some.get(i, ())) for i in ids):
+            return True  # a pair that found one holds a word of the slot: no read
         words = self._of(ids)
         return any(not slot.words.isdisjoint(words[i]) for i in ids)
 
@@ -1545,11 +1551,14 @@ class Matcher:
             if matched not in groups or w in named:
                 groups[matched] = w
         slots = [s for m, w in groups.items() if (s := self._sized(m, w)).size]
-        pool.update(self._agreeing([s.words for s in slots], lookup))
+        agreeing = self._agreeing([s.words for s in slots], lookup)
+        held = _Holding(self.index, slots)
+        for pair, ids in agreeing.items():
+            pool.update(ids)
+            held.known(ids, pair)
         for slot in slots:
             if slot.size <= _RARE and slot.held is not None:
                 pool.update(slot.held)
-        held = _Holding(self.index, slots)
         for slot in slots:
             # The closest names among the holders of a handle's word ("fan") only when
             # the author has no name: else their name's own words have been looked up.
@@ -1620,14 +1629,16 @@ class Matcher:
         """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
         return self.index.holders(self._matches(word, lookup))
 
-    def _agreeing(self, groups: list[frozenset[str]], lookup: _Lookup) -> set[int]:
+    def _agreeing(
+        self, groups: list[frozenset[str]], lookup: _Lookup
+    ) -> Mapping[tuple[str, str], Set[int]]:
         """Customers two of the author's words agree on: holding two different words, one
         matched by each (a word both match counts once: it is one piece of evidence)."""
         pairs: set[tuple[str, str]] = set()
         for i, first in enumerate(groups):
             for second in groups[i + 1 :]:
                 pairs |= self._pairs(first, second)
-        return set(self.index.paired(pairs)) if pairs else set()
+        return self.index.paired(pairs) if pairs else {}
 
     @staticmethod
     def _pairs(first: frozenset[str], second: frozenset[str]) -> set[tuple[str, str]]:

@@ -124,7 +124,7 @@ class SharedIndex:
     def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
         return self.reader.words_of(ids, among)
 
-    def paired(self, pairs: Collection[tuple[str, str]]) -> Set[int]:
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return self.reader.paired(pairs)
 
     def counted(self, words: Collection[str], cap: int) -> int:

@@ -206,27 +206,30 @@ class MatchIndexReader:
         return found
 
     @_guarded
-    def paired(self, pairs: Collection[tuple[str, str]]) -> set[int]:
-        """Customers holding both words of one of `pairs` (each in order): one short
+    def paired(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
+        """The customers holding both words of each of `pairs` (each in order): one short
         posting list per pair. Customers the background job has not paired yet (above
         match_pairs_done.upto) are found by intersecting their words' lists instead."""
+        found: dict[tuple[str, str], set[int]] = {}
         if not pairs:
-            return set()
-        sql = "SELECT json_group_array(customer_id) FROM match_pairs WHERE pair IN ({marks})"
-        keys = [f"{a} {b}" for a, b in pairs]
-        found = {i for (ids,) in self._column(sql, keys) for i in json.loads(ids)}
+            return found
+        by_key = {f"{a} {b}": (a, b) for a, b in pairs}
+        sql = (
+            "SELECT pair, json_group_array(customer_id) FROM match_pairs "
+            "WHERE pair IN ({marks}) GROUP BY pair"
+        )
+        for key, ids in self._column(sql, by_key):
+            found[by_key[key]] = set(json.loads(ids))
         [(upto,)] = self._conn.execute("SELECT upto FROM match_pairs_done WHERE id = 1")
         if upto < PAIRED_ALL:
             for a, b in pairs:
-                found.update(
-                    int(r[0])
-                    for r in self._conn.execute(
-                        "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ? "
-                        "INTERSECT "
-                        "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ?",
-                        (a, upto, b, upto),
-                    )
+                rest = self._conn.execute(
+                    "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ? "
+                    "INTERSECT "
+                    "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ?",
+                    (a, upto, b, upto),
                 )
+                found.setdefault((a, b), set()).update(int(r[0]) for r in rest)
         return found
 
     @_guarded
