@@ -190,17 +190,17 @@ class MatchIndexReader:
     @_guarded
     def words_of(self, ids: Collection[int], among: Collection[str]) -> dict[int, set[str]]:
         """Which of the words `among` each of these customers is indexed under (those
-        holding none are left out): their stored words read in SQLite, not in Python."""
+        holding none are left out): a look-up of the index's key per word and customer,
+        several times faster than reading each customer's stored words."""
         found: dict[int, set[str]] = {}
         if not among:
             return found
         words = list(among)
         for chunk in _chunks(sorted(ids)):
             for i, word in self._conn.execute(
-                "SELECT e.customer_id, j.value FROM match_entries e, json_each(e.words) j "
-                f"WHERE e.customer_id IN ({_marks(len(chunk))}) "
-                f"AND j.value IN ({_marks(len(words))})",
-                [*chunk, *words],
+                f"SELECT customer_id, word FROM match_words WHERE word IN ({_marks(len(words))}) "
+                f"AND customer_id IN ({_marks(len(chunk))})",
+                [*words, *chunk],
             ):
                 found.setdefault(int(i), set()).add(str(word))
         return found
