@@ -1625,10 +1625,6 @@ class Matcher:
             _COMMON_HANDLE_WORD
         )
 
-    def _slot(self, word: str, lookup: _Lookup) -> Set[int]:
-        """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
-        return self.index.holders(self._matches(word, lookup))
-
     def _agreeing(
         self, groups: list[frozenset[str]], lookup: _Lookup
     ) -> Mapping[tuple[str, str], Set[int]]:

@@ -4,7 +4,9 @@ Triggers (schema step 20) mark each customer whose name, e-mail, company, merge 
 identities change in `match_dirty`; `MatchIndexStore.apply` writes what the matcher made
 of them in short transactions. `MatchIndexReader` answers the matcher's lookups on a
 plain read-only connection, from the worker thread that matches: no process holds a copy
-of the customers, and none builds anything to start matching.
+of the customers, and none builds anything to start matching. Each customer is also
+indexed under each pair of two different words it holds (`match_pairs`, step 23), so
+that a common first name and a common surname meet in one short list.
 """
 
 from __future__ import annotations
