@@ -740,7 +740,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, help="customer base for the speed run")
     parser.add_argument("--shared", type=int, nargs="+", help="customer counts in a database")
     parser.add_argument("--authors", type=int, default=100_000, help="to re-match (--shared)")
-    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--probe",
+        type=Path,
+        help="match() p50/p99, RSS and recall against a full scan, this database's index",
+    )
     parser.add_argument("--upgrade", type=Path, help="a copy of this database, upgraded")
     parser.add_argument("--rematch-cpu", type=Path, help="CPU per author, this database")
     parser.add_argument("--offset", type=int, default=0, help="first author (--rematch-cpu)")

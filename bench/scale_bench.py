@@ -451,6 +451,11 @@ def matching_part(db: Path, budget: float) -> dict[str, float]:
 
     async def run() -> None:
         async with await Inbox.open(db, AGENT) as inbox:
+            # Step 23's one-off job (`scrm catch-up` runs it after an upgrade): the
+            # customers indexed before there were pairs get theirs.
+            started = time.perf_counter()
+            if await inbox.linker.pair_up():
+                out["pairs written s"] = time.perf_counter() - started
             started = time.perf_counter()
             matcher = await inbox.linker.matcher()
             out["matcher build s"] = time.perf_counter() - started
@@ -508,7 +513,11 @@ def verdict(value: float, target: float, higher_is_better: bool = False) -> str:
 def summarise(size: int, figures: Figures, runs: int) -> list[dict[str, str]]:
     values = {k: statistics.median(v) for k, v in figures.values.items()}
     for name in list(figures.values):  # seconds -> ms, as the targets are written
-        if name.endswith(" s") and name != "first paint s" and name != "matcher build s":
+        if name.endswith(" s") and name not in (
+            "first paint s",
+            "matcher build s",
+            "pairs written s",
+        ):
             values[name[:-2] + " ms"] = values[name] * 1000
     if "first paint s" in values and "bare app s" in values:
         values["first paint / bare app"] = values["first paint s"] / values["bare app s"]
@@ -546,6 +555,7 @@ def summarise(size: int, figures: Figures, runs: int) -> list[dict[str, str]]:
         f"filter '{COMMON}' counted ms",
         "escalations 100k ms",
         "matcher build s",
+        "pairs written s",
         "first paint s",
         "bare app s",
         "bare app key median ms",

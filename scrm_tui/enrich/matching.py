@@ -559,6 +559,9 @@ _COMMON_HANDLE_WORD = 20_000
 _MAX_TEXT = 200
 _MAX_HANDLES = 32
 _FUZZY_LENGTHS = (4, 24)
+# A word whose holders (near words and nicknames included) are no more than this many
+# has them read; a common one is counted and met through pairs and candidates' words.
+_READ_SLOT = 1000
 
 
 # --------------------------------------------------------------------------------------
@@ -1057,6 +1060,16 @@ class CandidateIndex(Protocol):
         """Name words that become one of `probes` with one letter taken out."""
         ...
 
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
+        """The customers holding both words of each of `pairs` (each in sorted order;
+        pairs nobody holds may be left out)."""
+        ...
+
+    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
+        """Which of the words `among` each of these customers is indexed under (those
+        holding none may be left out)."""
+        ...
+
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         """The prepared customers of these ids (those still indexed)."""
         ...
@@ -1161,6 +1174,13 @@ class MemoryIndex:
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         found = self._keys.get(key)
         return found if first is None or len(found) <= first else set(sorted(found)[:first])
+
+    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
+        wanted = frozenset(among)
+        return {i: e.words & wanted for i in ids if (e := self._entries.get(i)) is not None}
+
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
+        return {(a, b): self._words.get(a) & self._words.get(b) for a, b in pairs}
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1304,6 +1324,54 @@ def entry_from_json(customer_id: int, text: str) -> _Entry:
         text=name_text,
         spellings=tuple(map(tuple, spellings)),
     )
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """The customers one of the author's words brings in: those holding `words` (the
+    word, its nicknames and near words)."""
+
+    words: frozenset[str]
+    word: str  # the author's
+    size: int  # how many hold them (a big one: more than _READ_SLOT)
+    held: Set[int] | None  # who, when few; None for a common name (thousands)
+
+
+class _Holding:
+    """Which candidates hold a slot's words: from the slot's holders when they were read,
+    else from the words each candidate holds (read once, for the few in the pool)."""
+
+    def __init__(self, index: CandidateIndex, slots: Iterable[_Slot]) -> None:
+        self.index = index
+        self._among = frozenset(w for s in slots if s.held is None for w in s.words)
+        self._words: dict[int, Set[str]] = {}
+        self._some: dict[int, set[str]] = {}  # words known held, from the pairs that found them
+
+    def known(self, ids: Iterable[int], words: Iterable[str]) -> None:
+        for i in ids:
+            self._some.setdefault(i, set()).update(words)
+
+    def _of(self, ids: Collection[int]) -> dict[int, Set[str]]:
+        new = [i for i in ids if i not in self._words]
+        if new:
+            found = self.index.words_of(new, self._among)
+            self._words.update((i, found.get(i, _NOTHING)) for i in new)
+        return self._words
+
+    def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
+        if slot.held is not None:
+            return {i for i in ids if i in slot.held}
+        words = self._of(ids)
+        return {i for i in ids if not slot.words.isdisjoint(words[i])}
+
+    def any_of(self, ids: Collection[int], slot: _Slot) -> bool:
+        if slot.held is not None:
+            return not slot.held.isdisjoint(ids)
+        some = self._some
+        if any(not slot.words.isdisjoint(some.get(i, ())) for i in ids):
+            return True  # a pair that found one holds a word of the slot: no read
+        words = self._of(ids)
+        return any(not slot.words.isdisjoint(words[i]) for i in ids)
 
 
 class _Lookup:
@@ -1472,32 +1540,46 @@ class Matcher:
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
         found = [
-            (w, s)
+            (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)
-            if (w in named or not self._too_common(w, lookup)) and (s := self._slot(w, lookup))
+            if w in named or not self._too_common(w, lookup)
         ]
-        slots = [s for _, s in found]
-        groups = {id(s): w for w, s in found}
-        slots = list({id(s): s for s in slots}.values())
-        for i, first in enumerate(slots):
-            for second in slots[i + 1 :]:
-                small, large = (first, second) if len(first) <= len(second) else (second, first)
-                pool.update(small & large)
-            if len(first) <= _RARE:
-                pool.update(first)
+        # One slot per set of words looked up: the handle's "michael" and the display
+        # name's "Michael" are one piece of evidence, not two that agree.
+        groups: dict[frozenset[str], str] = {}
+        for w, matched in sorted(found):
+            if matched not in groups or w in named:
+                groups[matched] = w
+        slots = [s for m, w in groups.items() if (s := self._sized(m, w)).size]
+        agreeing = self._agreeing([s.words for s in slots], lookup)
+        held = _Holding(self.index, slots)
+        for pair, ids in agreeing.items():
+            pool.update(ids)
+            held.known(ids, pair)
         for slot in slots:
-            word = groups[id(slot)]
+            if slot.size <= _RARE and slot.held is not None:
+                pool.update(slot.held)
+        for slot in slots:
             # The closest names among the holders of a handle's word ("fan") only when
             # the author has no name: else their name's own words have been looked up.
-            if word not in named and author.names:
+            if slot.word not in named and author.names:
                 continue
-            if len(slot) > _RARE and pool.isdisjoint(slot):
-                pool.update(self._closest(author, slot, word, lookup))
+            if slot.size > _RARE and not held.any_of(pool, slot):
+                pool.update(self._closest(author, slot.words, slot.word, lookup))
         if not pool and not author.names:
             pool = self._misspelt_run(author.handle_alpha, lookup)
         if len(pool) > _MAX_SCORED:
-            pool = self._coarse_top(author, pool, keyed, slots, lookup)
+            pool = self._coarse_top(author, pool, keyed, slots, held, lookup)
         return pool
+
+    def _sized(self, matched: frozenset[str], word: str) -> _Slot:
+        """The holders of `matched`, read only when few: a common name's are counted (in
+        the index, no further than the population), and met through pairs instead."""
+        count = self.index.counted(matched, _READ_SLOT)
+        if count <= _READ_SLOT:
+            holders = self.index.holders(matched)
+            return _Slot(matched, word, len(holders), holders)
+        return _Slot(matched, word, count, None)
 
     def _author_keys(self, author: _Author) -> set[str]:
         keys = {author.handle, author.handle_alpha, *author.companies}
@@ -1543,9 +1625,20 @@ class Matcher:
             _COMMON_HANDLE_WORD
         )
 
-    def _slot(self, word: str, lookup: _Lookup) -> Set[int]:
-        """Customers holding `word`, a nickname of it, or a name word one or two edits away."""
-        return self.index.holders(self._matches(word, lookup))
+    def _agreeing(
+        self, groups: list[frozenset[str]], lookup: _Lookup
+    ) -> Mapping[tuple[str, str], Set[int]]:
+        """Customers two of the author's words agree on: holding two different words, one
+        matched by each (a word both match counts once: it is one piece of evidence)."""
+        pairs: set[tuple[str, str]] = set()
+        for i, first in enumerate(groups):
+            for second in groups[i + 1 :]:
+                pairs |= self._pairs(first, second)
+        return self.index.paired(pairs) if pairs else {}
+
+    @staticmethod
+    def _pairs(first: frozenset[str], second: frozenset[str]) -> set[tuple[str, str]]:
+        return {(min(a, b), max(a, b)) for a in first for b in second if a != b}
 
     def _fuzzy(self, word: str, lookup: _Lookup) -> Iterator[str]:
         """Name words within one edit (two for long words), via the deletion index."""
@@ -1578,10 +1671,13 @@ class Matcher:
                 break
         return found
 
-    def _closest(self, author: _Author, slot: Set[int], word: str, lookup: _Lookup) -> list[int]:
-        """The few customers in a big slot whose name (or, for an author with only a
-        handle, one of whose handles) is closest to the author's."""
-        texts = self.index.texts(self._matches(word, lookup))
+    def _closest(
+        self, author: _Author, matched: Collection[str], word: str, lookup: _Lookup
+    ) -> list[int]:
+        """The few customers among the many holding `matched` (a common `word`, near
+        words, nicknames) whose name (or, for an author with only a handle, one of whose
+        handles) is closest to the author's."""
+        texts = self.index.texts(matched)
         return self._by_closeness(author, texts, _RESCUE, lookup)
 
     def _by_closeness(
@@ -1617,19 +1713,24 @@ class Matcher:
         author: _Author,
         pool: set[int],
         keyed: set[int],
-        slots: list[Set[int]],
+        slots: list[_Slot],
+        held: _Holding,
         lookup: _Lookup,
     ) -> set[int]:
         """Keep the candidates that hold an exact key, then the most (and rarest) author
         words, and, of the others, the few with the closest names."""
         population = max(self.index.population(), 1)
-        weights = [math.log1p(population / len(s)) for s in slots]
-
         coarse = dict.fromkeys(pool, 0.0)
         for i in keyed & pool:
             coarse[i] += 100.0
-        for slot, weight in zip(slots, weights, strict=True):
-            for i in pool.intersection(slot):
+        for slot in slots:
+            # A common name's holders counted only now, in the index (with repeats: a
+            # customer holding two of its near words counts twice).
+            size = (
+                slot.size if slot.held is not None else self.index.counted(slot.words, population)
+            )
+            weight = math.log1p(population / size)
+            for i in held.which(pool, slot):
                 coarse[i] += weight
         # Most first, ties by id: a stable sort by score over the ids in order (no
         # Python key function per candidate: a pool can hold tens of thousands).

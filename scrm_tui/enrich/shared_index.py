@@ -121,6 +121,12 @@ class SharedIndex:
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
 
+    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
+        return self.reader.words_of(ids, among)
+
+    def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
+        return self.reader.paired(pairs)
+
     def counted(self, words: Collection[str], cap: int) -> int:
         memo = self._memo
         if memo is None:

@@ -4,7 +4,9 @@ Triggers (schema step 20) mark each customer whose name, e-mail, company, merge 
 identities change in `match_dirty`; `MatchIndexStore.apply` writes what the matcher made
 of them in short transactions. `MatchIndexReader` answers the matcher's lookups on a
 plain read-only connection, from the worker thread that matches: no process holds a copy
-of the customers, and none builds anything to start matching.
+of the customers, and none builds anything to start matching. Each customer is also
+indexed under each pair of two different words it holds (`match_pairs`, step 23), so
+that a common first name and a common surname meet in one short list.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, TypeVar
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import Channel
 from scrm_tui.store.db import Database, fetch_all, fetch_one
+from scrm_tui.store.schema import PAIRED_ALL
 
 T = TypeVar("T")
 _CHUNK = 500  # parameters per IN (...): well under SQLite's limit
@@ -49,6 +52,22 @@ class CustomerRecord:
     email: str | None
     company: str | None
     handles: tuple[tuple[str, str], ...]
+
+
+def pair_keys(words: Iterable[str]) -> list[str]:
+    """The pairs of different words one customer holds, as match_pairs keys ("a b", the
+    words in order): what two of an author's words can agree on."""
+    ordered = sorted(set(words))
+    return [f"{a} {b}" for n, a in enumerate(ordered) for b in ordered[n + 1 :]]
+
+
+# The same pairs made by SQL from match_entries.words, for customers indexed before
+# match_pairs existed (`<` on text is the same order as Python's on str).
+_PAIRS_OF_ENTRIES = (
+    "SELECT a.value || ' ' || b.value, e.customer_id FROM match_entries e, "
+    "json_each(e.words) a, json_each(e.words) b WHERE a.value < b.value "
+    "AND e.customer_id > ? AND e.customer_id <= ?"
+)
 
 
 def _chunks(values: Sequence[object]) -> Iterable[Sequence[object]]:
@@ -169,6 +188,51 @@ class MatchIndexReader:
             (key, -1 if first is None else first),
         )
         return {int(r[0]) for r in rows}
+
+    @_guarded
+    def words_of(self, ids: Collection[int], among: Collection[str]) -> dict[int, set[str]]:
+        """Which of the words `among` each of these customers is indexed under (those
+        holding none are left out): a look-up of the index's key per word and customer,
+        several times faster than reading each customer's stored words."""
+        found: dict[int, set[str]] = {}
+        if not among:
+            return found
+        words = list(among)
+        for chunk in _chunks(sorted(ids)):
+            for i, word in self._conn.execute(
+                f"SELECT customer_id, word FROM match_words WHERE word IN ({_marks(len(words))}) "
+                f"AND customer_id IN ({_marks(len(chunk))})",
+                [*words, *chunk],
+            ):
+                found.setdefault(int(i), set()).add(str(word))
+        return found
+
+    @_guarded
+    def paired(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
+        """The customers holding both words of each of `pairs` (each in order): one short
+        posting list per pair. Customers the background job has not paired yet (above
+        match_pairs_done.upto) are found by intersecting their words' lists instead."""
+        found: dict[tuple[str, str], set[int]] = {}
+        if not pairs:
+            return found
+        by_key = {f"{a} {b}": (a, b) for a, b in pairs}
+        sql = (
+            "SELECT pair, json_group_array(customer_id) FROM match_pairs "
+            "WHERE pair IN ({marks}) GROUP BY pair"
+        )
+        for key, ids in self._column(sql, by_key):
+            found[by_key[key]] = set(json.loads(ids))
+        [(upto,)] = self._conn.execute("SELECT upto FROM match_pairs_done WHERE id = 1")
+        if upto < PAIRED_ALL:
+            for a, b in pairs:
+                rest = self._conn.execute(
+                    "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ? "
+                    "INTERSECT "
+                    "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ?",
+                    (a, upto, b, upto),
+                )
+                found.setdefault((a, b), set()).update(int(r[0]) for r in rest)
+        return found
 
     @_guarded
     def deleted_to(self, probes: Collection[str]) -> set[str]:
@@ -389,9 +453,11 @@ class MatchIndexStore:
                     old[cid] = (words, name_words, keys)
             gone_words: list[tuple[str, int]] = []
             gone_keys: list[tuple[str, int]] = []
+            gone_pairs: list[tuple[str, int]] = []
             df_down: list[tuple[str]] = []
             for cid, (words, name_words, keys) in old.items():
                 gone_words.extend((w, cid) for w in json.loads(words))
+                gone_pairs.extend((p, cid) for p in pair_keys(json.loads(words)))
                 gone_keys.extend((k, cid) for k in json.loads(keys))
                 df_down.extend((w,) for w in json.loads(name_words))
             await conn.executemany(
@@ -399,6 +465,9 @@ class MatchIndexStore:
             )
             await conn.executemany(
                 "DELETE FROM match_keys WHERE key = ? AND customer_id = ?", gone_keys
+            )
+            await conn.executemany(
+                "DELETE FROM match_pairs WHERE pair = ? AND customer_id = ?", gone_pairs
             )
             await conn.executemany("UPDATE match_df SET n = n - 1 WHERE word = ?", df_down)
             if df_down:
@@ -432,6 +501,10 @@ class MatchIndexStore:
                 [(k, r.customer_id) for r in fresh for k in r.keys],
             )
             await conn.executemany(
+                "INSERT OR IGNORE INTO match_pairs (pair, customer_id) VALUES (?, ?)",
+                [(p, r.customer_id) for r in fresh for p in pair_keys(r.words)],
+            )
+            await conn.executemany(
                 "INSERT INTO match_df (word, n) VALUES (?, 1) "
                 "ON CONFLICT (word) DO UPDATE SET n = n + 1",
                 [(w,) for r in fresh for w in r.name_words],
@@ -448,3 +521,43 @@ class MatchIndexStore:
             await conn.executemany(
                 "DELETE FROM match_dirty WHERE seq = ? AND customer_id = ?", list(marks)
             )
+
+    async def unpaired(self) -> int:
+        """Indexed customers the background job has not paired yet (schema step 23)."""
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT count(*) FROM match_entries "
+            "WHERE customer_id > (SELECT upto FROM match_pairs_done WHERE id = 1)",
+        )
+        return int(row[0]) if row else 0
+
+    async def pairs_owed(self) -> bool:
+        row = await fetch_one(self.db.reader, "SELECT upto FROM match_pairs_done WHERE id = 1")
+        return row is not None and int(row[0]) < PAIRED_ALL
+
+    async def pair_up(self, count: int) -> int | None:
+        """Pair the words of the next `count` indexed customers not paired yet, in one
+        transaction that records how far it got; how many it paired, or None once every
+        customer is (a kill loses at most this page)."""
+        async with self.db.transaction(wakes=False) as conn:
+            row = await fetch_one(conn, "SELECT upto FROM match_pairs_done WHERE id = 1")
+            upto = int(row[0]) if row else PAIRED_ALL
+            if upto >= PAIRED_ALL:
+                return None
+            [(last, n)] = await fetch_all(
+                conn,
+                "SELECT max(customer_id), count(*) FROM (SELECT customer_id FROM match_entries "
+                "WHERE customer_id > ? ORDER BY customer_id LIMIT ?)",
+                (upto, count),
+            )
+            if not n:
+                await conn.execute(
+                    "UPDATE match_pairs_done SET upto = ? WHERE id = 1", (PAIRED_ALL,)
+                )
+                return None
+            await conn.execute(
+                f"INSERT OR IGNORE INTO match_pairs (pair, customer_id) {_PAIRS_OF_ENTRIES}",
+                (upto, last),
+            )
+            await conn.execute("UPDATE match_pairs_done SET upto = ? WHERE id = 1", (last,))
+            return int(n)

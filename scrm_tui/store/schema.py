@@ -10,6 +10,9 @@ _P0 = (
 )
 _RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
 
+# match_pairs_done.upto once every indexed customer has its pairs (step 23).
+PAIRED_ALL = 2**63 - 1
+
 # Each migration is a list of statements run in one transaction. Never edit a
 # released step: add a new one. Statements are kept apart (not one script) so they
 # run inside our own BEGIN IMMEDIATE; executescript() would commit first.
@@ -997,6 +1000,34 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 """
                 for event in ("INSERT", "UPDATE", "DELETE")
             ),
+        ],
+    ),
+    (
+        23,
+        [
+            # Pairs of words one customer holds ("john smith"), so that a common first name
+            # and a common surname meet in one short posting list instead of two of 20k
+            # ids each. Existing customers are paired by the background job (`scrm
+            # catch-up`), in id order; `upto` says how far: customers above it are still
+            # found through their words (store/match_index.py), so matching stays right
+            # while it runs. Customers indexed from now on get their pairs as they are.
+            """
+            CREATE TABLE match_pairs (
+                pair TEXT NOT NULL,
+                customer_id INTEGER NOT NULL,
+                PRIMARY KEY (pair, customer_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE match_pairs_done (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                upto INTEGER NOT NULL
+            )
+            """,
+            f"""
+            INSERT INTO match_pairs_done (id, upto)
+            SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM match_entries) THEN 0 ELSE {PAIRED_ALL} END
+            """,
         ],
     ),
 ]
