@@ -302,7 +302,7 @@ def main() -> None:
             for _ in range(args.runs):
                 for name, tree in trees.items():
                     db = Path(tmp) / "inbox.db"
-                    for suffix in ("", "-wal", "-shm"):
+                    for suffix in ("", "-wal", "-shm", "-writers"):
                         Path(f"{db}{suffix}").unlink(missing_ok=True)
                     shutil.copy(base, db)
                     with sqlite3.connect(db) as conn:

@@ -79,7 +79,7 @@ COMMITTER = textwrap.dedent(
 
 def working_copy(seed: Path, work: Path) -> Path:
     copy = work / f"profile-{seed.name}"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writers"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(seed, copy)

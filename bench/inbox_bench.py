@@ -439,7 +439,7 @@ def main() -> int:
             db = args.cache / f"inbox-{size}.db"
             ingest = None
             if not (args.reuse and db.exists()):
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-wal", "-shm", "-writers"):
                     Path(f"{db}{suffix}").unlink(missing_ok=True)
                 print(f"bare VADER over {size:,} texts…", flush=True)
                 vader = bare_vader_seconds(corpus)

@@ -223,7 +223,7 @@ def world(cache: Path, size: int, customers: int, authors: int) -> Path:
     if db.exists():
         return db
     partial = db.with_suffix(".partial")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writers"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     print(f"seeding {size:,} mentions, {customers:,} customers into {db}…", flush=True)
     took = asyncio.run(seed_world(partial, size, customers, authors))
@@ -244,7 +244,7 @@ def working_copy(db: Path) -> Path:
 
 
 def remove(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writers"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 

@@ -90,7 +90,7 @@ class Heartbeats(threading.Thread):
 def working_copy(seeded_db: Path) -> Path:
     """A copy of the seeded database to measure on, its snoozes due tomorrow."""
     work = seeded_db.with_name(f"{seeded_db.stem}-run.db")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-writers"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(seeded_db, work)
     with contextlib.closing(sqlite3.connect(work)) as conn, conn:
@@ -320,7 +320,7 @@ def main() -> int:
         heartbeats.stopping.set()
         heartbeats.join()
         shutil.rmtree(home, ignore_errors=True)
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-writers"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
     figures: dict[str, object] = {
         "mentions": args.mentions,

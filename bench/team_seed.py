@@ -167,7 +167,7 @@ async def seeded(db: Path, size: int, **options: object) -> Path:
     if not db.exists():
         print(f"seeding {size:,} mentions into {db}…", flush=True)
         partial = db.with_suffix(".partial")
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-writers"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         seconds = await seed(partial, size, **options)  # type: ignore[arg-type]
         partial.rename(db)

@@ -34,7 +34,15 @@ def mentions_in(db: Path) -> int:
 
 @pytest.mark.parametrize(
     "target",
-    ["scrm.db", "scrm.db-wal", "scrm.db-shm", "scrm.db-journal", "sub/../scrm.db", "hardlink"],
+    [
+        "scrm.db",
+        "scrm.db-wal",
+        "scrm.db-shm",
+        "scrm.db-journal",
+        "scrm.db-writers",
+        "sub/../scrm.db",
+        "hardlink",
+    ],
 )
 def test_export_never_writes_over_the_database_or_its_journals(tmp_path: Path, target: str) -> None:
     db = seeded(tmp_path)

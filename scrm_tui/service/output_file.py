@@ -15,7 +15,7 @@ from typing import TextIO
 from scrm_tui.core import sanitize
 
 # SQLite keeps these beside the database while it is open (WAL) or writing (rollback).
-DATABASE_FILES = ("", "-wal", "-shm", "-journal")
+DATABASE_FILES = ("", "-wal", "-shm", "-journal", "-writers")
 _REASONS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",
