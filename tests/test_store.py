@@ -25,9 +25,10 @@ async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_p
             assert (await c.fetchone())[0] == 1
     async with inbox.db.reader.execute("PRAGMA busy_timeout") as c:
         assert (await c.fetchone())[0] >= 1000
-    # The writer asks for the write lock itself, in turn (tests/test_write_turns.py).
+    # The writer asks for the write lock again and again, in turn, each ask short
+    # (tests/test_write_turns.py): never one 5-s wait in SQLite's slow-polling handler.
     async with inbox.db.writer.execute("PRAGMA busy_timeout") as c:
-        assert (await c.fetchone())[0] == 0
+        assert 0 < (await c.fetchone())[0] < 100
     assert await inbox.db.schema_version() == LATEST_VERSION
     # Another program sees the same schema in the same file.
     with sqlite3.connect(db_path) as other:

@@ -18,9 +18,10 @@ import aiosqlite
 
 from scrm_tui.core import hashtags
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
-from scrm_tui.store.turnstile import RETRY_S, Turnstile, TurnstileTimeout
+from scrm_tui.store.turnstile import Turnstile, TurnstileTimeout
 
 BUSY_TIMEOUT_MS = 5000
+BEGIN_TRY_MS = 20  # one ask for the write lock (see Database._begin)
 WRITER_CACHE_KB = 64 * 1024
 
 
@@ -163,10 +164,10 @@ class Database:
                     # fills only as pages are written, so a viewer stays small.
                     await writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
                     await _prepare(writer, path)
-                    # The writer asks for the write lock itself, every RETRY_S, behind
-                    # the turnstile (see transaction): SQLite's handler would sleep up
-                    # to 100 ms between asks.
-                    await writer.execute("PRAGMA busy_timeout = 0")
+                    # The writer asks for the write lock again every BEGIN_TRY_MS, behind
+                    # the turnstile (see _begin): left to wait 5 s in one ask, SQLite's
+                    # handler sleeps up to 100 ms between looks at the lock.
+                    await writer.execute(f"PRAGMA busy_timeout = {BEGIN_TRY_MS}")
                     reader = await _connect(path)
                 except BaseException:
                     await writer.close()
@@ -225,8 +226,10 @@ class Database:
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, first in when the write lock frees: queued at the turnstile
-        (so no process's next transaction overtakes us) and asking every RETRY_S, until
-        BUSY_TIMEOUT_MS have passed (then StoreBusy)."""
+        (so no process's next transaction overtakes us) and asking again every
+        BEGIN_TRY_MS, until BUSY_TIMEOUT_MS have passed (then StoreBusy). Each ask waits
+        in SQLite's handler, on the connection's thread (its first sleeps are 1, 2, 5 and
+        10 ms): a waiting inbox's event loop stays idle, not woken every few ms."""
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         try:
             async with self._turnstile.passing(deadline):
@@ -237,7 +240,6 @@ class Database:
                     except sqlite3.OperationalError as error:
                         if not _is_busy(error) or time.monotonic() >= deadline:
                             raise
-                    await asyncio.sleep(RETRY_S)
         except TurnstileTimeout:
             raise StoreBusy() from None
 
