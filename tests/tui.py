@@ -52,6 +52,8 @@ async def settle(pilot: Pilot) -> None:
         if running:
             quiet = 0
             await finish(running)
+        elif any(worker.state is WorkerState.PENDING for worker in app.workers):
+            quiet = 0  # made but not yet begun: the next round waits for it
         else:
             quiet += 1
             if quiet == 2:  # nothing ran and nothing new was queued by the last round
@@ -71,11 +73,17 @@ async def _drain(app: App[object]) -> None:
             pending.append((node, reached))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SETTLE_LIMIT
-    # A node removed meanwhile (a dismissed dialog, an expired toast) drops its queue.
-    while any(not reached.is_set() and node.is_running for node, reached in pending):
+    # A node removed meanwhile (a dismissed dialog, an expired toast) drops its queue; one
+    # not yet running (a screen just pushed, its task not yet begun on a loaded machine)
+    # will handle it once it starts, so it is waited for.
+    while any(not reached.is_set() and not _gone(node) for node, reached in pending):
         if loop.time() > deadline:
             raise AssertionError("the app did not handle its queued messages in time")
         await asyncio.sleep(0.005)
+
+
+def _gone(node: MessagePump) -> bool:
+    return bool(node._closing or node._closed)
 
 
 async def finish(workers: Iterable[Worker[object]]) -> None:
