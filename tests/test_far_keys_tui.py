@@ -33,17 +33,24 @@ async def test_g_and_G_move_the_cursor_only_with_the_rows_it_lands_on(
 
     monkeypatch.setattr(LiveWindow, "ensure", held_ensure)
     async with running(db_path) as pilot:
+
+        async def jump_held(key: str) -> None:
+            """`key` while the far rows' read is held: the screen and the position stay
+            as they were until the rows come, then move with them."""
+            gate.clear()
+            reached.clear()
+            position, before = static_text(pilot, "#position"), list_lines(pilot)
+            await pilot.press(key)
+            await reached.wait()
+            await pilot.pause()
+            assert static_text(pilot, "#position") == position
+            assert list_lines(pilot) == before
+            gate.set()
+            await settle(pilot)
+
         screen = inbox_screen(pilot)
         await wait_until(pilot, lambda: static_text(pilot, "#position") == f"1/{COUNT:,}")
-        before = list_lines(pilot)
-        gate.clear()
-        await pilot.press("G")
-        await reached.wait()
-        await pilot.pause()
-        assert static_text(pilot, "#position") == f"1/{COUNT:,}"
-        assert list_lines(pilot) == before
-        gate.set()
-        await settle(pilot)
+        await jump_held("G")
         assert static_text(pilot, "#position") == f"{COUNT:,}/{COUNT:,}"
         await pilot.press("k")
         assert static_text(pilot, "#position") == f"{COUNT - 1:,}/{COUNT:,}"
@@ -53,16 +60,7 @@ async def test_g_and_G_move_the_cursor_only_with_the_rows_it_lands_on(
         selected = screen.mention_list.selected
         assert selected is not None and f"n{COUNT - 2:04d}" in selected.snippet
 
-        gate.clear()
-        reached.clear()
-        before = list_lines(pilot)
-        await pilot.press("g")
-        await reached.wait()
-        await pilot.pause()
-        assert static_text(pilot, "#position") == f"{COUNT - 1:,}/{COUNT:,}"
-        assert list_lines(pilot) == before
-        gate.set()
-        await settle(pilot)
+        await jump_held("g")
         assert static_text(pilot, "#position") == f"1/{COUNT:,}"
         assert "n0000" in list_lines(pilot)[0]
         assert not any(line.strip() == "…" for line in list_lines(pilot))
