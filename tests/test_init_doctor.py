@@ -3,9 +3,15 @@ checked against real loopback servers speaking each network's API."""
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
+import shutil
 import socket
 import stat
+import subprocess
+import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -475,6 +481,61 @@ def test_doctor_points_at_the_line_with_the_typo(tmp_path: Path, isolated_home: 
     missing = scrm("doctor")
     assert missing.returncode == 1
     assert "no such file" in missing.stdout and "`scrm init` writes an example" in missing.stdout
+
+
+# `scrm doctor` as an account that cannot open the writers' turnstile (as root, which
+# opens any file, the check runs as nobody once everything it needs is imported).
+_DOCTOR_AS_ANOTHER = """
+import asyncio, os, sys
+from pathlib import Path
+from scrm_tui.service.doctor import diagnose
+
+def lines():
+    folder = Path(sys.argv[1])
+    result = asyncio.run(diagnose(folder / "config.toml", db_path=folder / "team.db", env={},
+                                  state_dir=folder))
+    return [check.line for check in result.checks if check.area == "db"]
+
+if os.geteuid() == 0:
+    lines()  # everything it imports on the way imported (nobody cannot read root's Python)
+    os.setgid(65534)
+    os.setuid(65534)
+print("\\n".join(lines()))
+"""
+
+
+async def test_a_turnstile_this_account_cannot_open_is_warned_about() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="scrm-doctor-"))  # one every account can enter
+    try:
+        folder.chmod(0o777)
+        (folder / "config.toml").write_text("", encoding="utf-8")
+        inbox = await Inbox.open(folder / "team.db", "tester")
+        async with inbox, inbox.db.transaction():
+            pass  # an agent's first write
+        for file in folder.iterdir():
+            file.chmod(0o666)
+        turnstile = folder / "team.db-writers"
+        assert turnstile.exists()  # made by the first write
+
+        def doctor() -> str:
+            done = subprocess.run(
+                [sys.executable, "-c", _DOCTOR_AS_ANOTHER, str(folder)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return done.stdout
+
+        assert "turnstile" not in doctor() and "-writers" not in doctor()
+        turnstile.chmod(0)
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        assert (
+            f"db      ! {turnstile} cannot be opened by this account (----------, owner {me}): "
+            f"its writes will not wait their turn behind the other agents'; its owner can fix "
+            f"it: chmod 660 {turnstile}"
+        ) in doctor()
+    finally:
+        shutil.rmtree(folder)
 
 
 async def test_a_database_others_can_read_is_warned_about(

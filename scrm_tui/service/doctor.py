@@ -8,6 +8,7 @@ import contextlib
 import io
 import json
 import os
+import pwd
 import re
 import socket
 import sqlite3
@@ -39,6 +40,7 @@ from scrm_tui.service.listen import build_sources, search_terms
 from scrm_tui.service.settings import config_warnings, load_config
 from scrm_tui.store.db import file_mode, peek
 from scrm_tui.store.schema import LATEST_VERSION
+from scrm_tui.store.turnstile import opened_to_read, turnstile_path
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MARKS = {OK: "✓", WARN: "!", FAIL: "✗"}
@@ -300,7 +302,30 @@ async def _database(path: Path) -> list[tuple[str, str]]:
             else ""
         )
         found = [(OK, f"{path} (schema {version}{later}, {mentions:,} mentions)")]
-    return found + [(WARN, warning) for warning in _exposed_database(path)]
+    warnings = _exposed_database(path) + _unqueued_writes(path)
+    return found + [(WARN, warning) for warning in warnings]
+
+
+def _unqueued_writes(path: Path) -> list[str]:
+    """The writers' turnstile (store/turnstile.py) that this account cannot open: its
+    writes would take SQLite's lock without queueing behind the other agents'."""
+    turnstile = turnstile_path(path)
+    if not turnstile.exists():
+        return []
+    fd = opened_to_read(turnstile)
+    if fd is not None:
+        os.close(fd)
+        return []
+    info = turnstile.stat()
+    try:
+        owner = pwd.getpwuid(info.st_uid).pw_name
+    except KeyError:
+        owner = f"uid {info.st_uid}"
+    return [
+        f"{turnstile} cannot be opened by this account ({stat.filemode(info.st_mode)}, "
+        f"owner {owner}): its writes will not wait their turn behind the other agents'; "
+        f"its owner can fix it: chmod {file_mode(path.resolve().parent):o} {turnstile}"
+    ]
 
 
 def _exposed_database(path: Path) -> list[str]:

@@ -24,6 +24,18 @@ from pathlib import Path
 RETRY_S = 0.002
 
 
+def turnstile_path(database: Path) -> Path:
+    return Path(f"{database}-writers")
+
+
+def opened_to_read(path: Path) -> int | None:
+    """The turnstile's file opened for reading only, or None if this account cannot."""
+    try:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
 class TurnstileTimeout(TimeoutError):
     """The turnstile stayed taken until the deadline."""
 
@@ -33,14 +45,21 @@ class Turnstile:
     open file, so two Databases in one process queue at it too)."""
 
     def __init__(self, path: Path, mode: int) -> None:
-        self.path = Path(f"{path}-writers")
+        self.path = turnstile_path(path)
         self.mode = mode
         self._fd: int | None = None
 
     def _open(self) -> int | None:
         if self._fd is None:
+            fd: int | None
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except PermissionError:
+                # Another account's file, or a restored one, that we may only read: an
+                # flock needs no write access, so we queue with the others all the same.
+                fd = opened_to_read(self.path)
+                if fd is None:
+                    return None  # unreadable too: `scrm doctor` says so
             except OSError:
                 return None  # a folder we cannot write in: no write gets further anyway
             with contextlib.suppress(OSError):
