@@ -24,20 +24,33 @@ from tests.conftest import fixed_clock, mention
 # and counted). The jobs the app starts a second after that (listening, a re-match
 # owed) are held off: what they load is theirs, not the first frame's.
 START = """
-import json, sys
+import asyncio, json, sys, time
 import scrm_tui.ui.app as ui
 from scrm_tui import cli
 
 ui.LISTEN_DELAY = 3600.0
+WAIT_FOR = None  # a module to wait for once ready (start-up goes on beside the wait)
 run = ui.ScrmApp.run
 
 def headless(app, **_):
+    def report():
+        shown = app.screen.mention_list.window.size
+        with open(sys.argv[2], "w") as out:
+            json.dump({"rows": shown, "modules": sorted(sys.modules)}, out)
+        app.exit()
+
+    async def report_once_loaded():
+        deadline = time.monotonic() + 60
+        while WAIT_FOR not in sys.modules and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        report()
+
     async def pause(step):
         if step == "ready":
-            shown = app.screen.mention_list.window.size
-            with open(sys.argv[2], "w") as out:
-                json.dump({"rows": shown, "modules": sorted(sys.modules)}, out)
-            app.exit()
+            if WAIT_FOR is None:
+                report()
+            else:
+                asyncio.ensure_future(report_once_loaded())
     app.startup_pause = pause
     return run(app, headless=True, size=(80, 24))
 
@@ -80,24 +93,8 @@ async def stored(tmp_path: Path) -> Path:
 
 # The same, with the jobs of a second later let run at once: once the inbox is up, the
 # filter language's parser is loaded in the background, before any `/`.
-SETTLED = (
-    START.replace("ui.LISTEN_DELAY = 3600.0", "ui.LISTEN_DELAY = 0.01")
-    .replace(
-        """    async def pause(step):
-        if step == "ready":
-            shown""",
-        """    async def pause(step):
-        if step == "ready":  # start-up goes on; this waits beside it
-            asyncio.ensure_future(parsed())
-
-    async def parsed():
-        deadline = time.monotonic() + 60
-        while "scrm_tui.core.query_parse" not in sys.modules and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        if True:
-            shown""",
-    )
-    .replace("import json, sys", "import asyncio, json, sys, time")
+SETTLED = START.replace("ui.LISTEN_DELAY = 3600.0", "ui.LISTEN_DELAY = 0.01").replace(
+    "WAIT_FOR = None", 'WAIT_FOR = "scrm_tui.core.query_parse"'
 )
 
 
