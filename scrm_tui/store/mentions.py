@@ -834,7 +834,12 @@ class MentionStore:
         last, floor = rows[-1], min(ids)
         # Mentions above the last row stored before the oldest hit read (by the list's
         # index alone), at most _NEWEST_PROBED of them; a full scan says nothing.
-        params = {"kc": last.created_ms, "ki": last.id, "floor": floor, "scan": _NEWEST_SCAN}
+        params: dict[str, Any] = {
+            "kc": last.created_ms,
+            "ki": last.id,
+            "floor": floor,
+            "scan": _NEWEST_SCAN,
+        }
         above = (
             "SELECT id FROM mentions INDEXED BY mentions_stream "
             "WHERE (created_ms, id) > (:kc, :ki) ORDER BY created_ms DESC, id DESC LIMIT :scan"
