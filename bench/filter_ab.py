@@ -67,11 +67,17 @@ def main() -> None:
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(f"\nmedians of {args.runs} runs, ms")
+    print_medians(runs)
+
+
+def print_medians(runs: dict[str, list[dict[str, float]]]) -> None:
+    """Each figure's median for "this tree" and "against", and their ratio."""
     print(f"{'':34}{'this tree':>10}{'against':>10}{'ratio':>8}")
     for name in runs["this tree"][0]:
         mine = statistics.median(r[name] for r in runs["this tree"])
         theirs = statistics.median(r[name] for r in runs["against"])
-        print(f"{name:34}{mine:10.0f}{theirs:10.0f}{mine / theirs:8.2f}")
+        ratio = f"{mine / theirs:8.2f}" if theirs else f"{'-':>8}"
+        print(f"{name:34}{mine:10.2f}{theirs:10.2f}{ratio}")
 
 
 if __name__ == "__main__":
