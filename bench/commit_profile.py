@@ -21,6 +21,7 @@ import asyncio
 import collections
 import contextlib
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -48,6 +49,8 @@ from scrm_tui.core.config import Config  # noqa: E402
 from scrm_tui.ui.app import ScrmApp  # noqa: E402
 from scrm_tui.ui.screens.inbox import InboxScreen  # noqa: E402
 from scrm_tui.ui.widgets.mention_list import MentionList  # noqa: E402
+
+gc.freeze()  # as scrm's cli does once Textual and the app are imported (cli._run_app)
 
 # Another process storing mentions one commit at a time (as bench/scale_bench.py does).
 COMMITTER = textwrap.dedent(

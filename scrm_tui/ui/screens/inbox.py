@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -434,6 +435,12 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             self._missed = False
             self.check_changes(force=True)
         if not ready:
+            if gc.get_freeze_count():
+                # The cli froze what it imported (scrm_tui/cli.py); what the screen built
+                # for its first view lives as long. Left unfrozen, a full collection walks
+                # it every few dozen commits (40-130 ms each, 1-4 ms a commit), taken
+                # from whichever commit it falls on.
+                gc.freeze()
             await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
