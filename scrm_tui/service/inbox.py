@@ -28,6 +28,7 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store import live
+from scrm_tui.store.commit_watch import CommitWatch
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import Key, MentionStore
@@ -705,6 +706,14 @@ class Inbox:
         changed = self._mark is not None and self.pulse.mark != self._mark
         self._mark = self.pulse.mark
         return changed
+
+    def watch_commits(self, on_change: Callable[[], None], every: float = 0.5) -> CommitWatch:
+        """Call `on_change` (from a thread of its own) when has_changed() may be true:
+        once now, then after each commit that moves the change mark, by any process.
+        An idle inbox then looks at nothing (store/commit_watch.py); close it when done."""
+        watch = CommitWatch(self.db.path, self.agent, on_change, every=every)
+        watch.start()
+        return watch
 
     @property
     def claim_holders(self) -> list[str]:

@@ -9,12 +9,15 @@ from scrm_tui.store.db import Database, fetch_one
 from scrm_tui.store.mentions import STATS, listed_unread
 from scrm_tui.store.snooze import SNOOZED, WOKE
 
+# The change mark: what moves with every commit an inbox of :agent shows (also read by
+# store/commit_watch.py, on a thread, to know when to wake the inbox).
+MARK = """(SELECT max(id) FROM mentions),
+           (SELECT seq FROM change_marks),
+           (SELECT changes FROM read_changes WHERE agent = :agent)"""
 # Each part an index lookup or a tiny table: a look costs the same at any size, and a
 # commit nobody shows (a heartbeat, another agent's reads) moves none of the mark.
 _PULSE = f"""
-    SELECT (SELECT max(id) FROM mentions),
-           (SELECT seq FROM change_marks),
-           (SELECT changes FROM read_changes WHERE agent = :agent),
+    SELECT {MARK},
            (SELECT group_concat(DISTINCT holder) FROM claims),
            (SELECT min(next_ms) FROM outbox WHERE state IN ('pending', 'sending')),
            (SELECT count(*) FROM outbox WHERE state = 'failed'),
