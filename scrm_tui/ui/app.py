@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import select
 import sys
 import threading
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
+    from textual.driver import Driver
     from textual.screen import Screen
     from textual.timer import Timer
 
@@ -142,6 +144,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._backlog_looking = False
         self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
+        # The driver tells when the terminal hangs up (else the clock looks every 2 s).
+        self._hangups_told = getattr(self.driver_class, "TELLS_HANGUP", False)
         self._nudge = asyncio.Event()  # set by the commit watch: a commit may have landed
         self._clock_task: asyncio.Future[None] | None = None
         self._watch: CommitWatch | None = None
@@ -248,6 +252,18 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.set_timer(LISTEN_DELAY, self._read_screens_css, name="screens-css")
         self.set_timer(LISTEN_DELAY, _warm_filter_language, name="filter-warm")
 
+    def get_driver_class(self) -> type[Driver]:
+        """On Linux and macOS, Textual's driver with an input thread that sleeps until a
+        key comes (ui/quiet_driver.py), unless TEXTUAL_DRIVER names another."""
+        if sys.platform == "win32" or os.environ.get("TEXTUAL_DRIVER"):
+            return super().get_driver_class()
+        from scrm_tui.ui.quiet_driver import QuietDriver
+
+        return QuietDriver
+
+    def on_quiet_driver_hung_up(self) -> None:
+        self._check_terminal()
+
     def _read_screens_css(self) -> None:
         """Parse the other screens' style rules (ui/styles.py) once the inbox is up,
         rather than when the first form opens (~10 ms on top of opening it). None of
@@ -312,7 +328,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         ]
         waits = [(when - now_ms) / 1000 for when in due_ms]
         waits.append(CLAIM_LOOK if pulse.holders else SCREEN_CLOCK)
-        if not self.is_headless:
+        if not self.is_headless and not self._hangups_told:
             waits.append(self._hangup_at + HANGUP_CHECK - time.monotonic())
         # A hair late rather than early: what is due is then due when looked at.
         return max(min(waits), 0.0) + CLOCK_SLACK
@@ -358,7 +374,11 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.send_outbox()
         if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
             self._presence_due()
-        if not self.is_headless and time.monotonic() - self._hangup_at >= HANGUP_CHECK:
+        if (
+            not self.is_headless
+            and not self._hangups_told
+            and time.monotonic() - self._hangup_at >= HANGUP_CHECK
+        ):
             self._hangup_at = time.monotonic()
             self._check_terminal()
 
