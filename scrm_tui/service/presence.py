@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from scrm_tui.core.team import CLAIM_TTL_MS, Claim
-from scrm_tui.service.processes import session_gone, session_id
+from scrm_tui.service.processes import on_this_host, session_gone, session_id
 from scrm_tui.store.claims import ClaimStore
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.presence import PresenceStore
@@ -92,6 +92,11 @@ class Presence:
         """One of these claim holders (Inbox.claim_holders) is a process here that has
         ended: its claims are to be swept now, not at the next heartbeat."""
         return any(holder != self.holder and session_gone(holder) for holder in holders)
+
+    def any_here(self, holders: Iterable[str]) -> bool:
+        """One of these claim holders is another process on this host, whose end
+        any_gone can see (elsewhere, a holder's claims run out with its heartbeat)."""
+        return any(holder != self.holder and on_this_host(holder) for holder in holders)
 
     async def tick(self) -> list[int]:
         """Called when due() or any_gone(): register on the first call (or until a busy

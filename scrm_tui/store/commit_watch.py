@@ -72,7 +72,10 @@ class CommitWatch:
             last: tuple[object, ...] | None = None
             for _ in self._waits(conn):
                 try:
-                    mark = tuple(conn.execute(_MARK, {"agent": self.agent}).fetchone())
+                    # Every row read (list): a statement left open would keep its
+                    # snapshot, and the thread would look at the file as it was.
+                    [found] = list(conn.execute(_MARK, {"agent": self.agent}))
+                    mark = tuple(found)
                 except sqlite3.Error:
                     mark = None  # unreadable now (a migration's lock): the inbox looks
                 if mark is None or mark != last:
@@ -136,7 +139,7 @@ class CommitWatch:
     def _polling(self, conn: sqlite3.Connection) -> Iterator[None]:
         version = None
         while not self._stop.wait(self.every):
-            now = conn.execute("PRAGMA data_version").fetchone()[0]
+            [(now,)] = list(conn.execute("PRAGMA data_version"))
             if now != version:
                 version = now
                 yield

@@ -24,7 +24,8 @@ _PULSE = f"""
            (SELECT min(snoozed_until_ms) FROM mentions WHERE snoozed_until_ms IS NOT NULL),
            (SELECT max(id) FROM interactions WHERE kind IN ('{SNOOZED}', '{WOKE}')),
            (SELECT max(id) FROM interactions WHERE kind = 'view'),
-           {STATS}
+           {STATS},
+           (SELECT max(since_ms) FROM claims)
 """
 
 
@@ -41,11 +42,12 @@ class Pulse:
     views_seq: int  # the newest view saved or deleted by anyone (0: none)
     listed: int  # the header's counts (MentionStore.stats)
     unread: int
+    newest_claim: int | None = None  # when the newest claim began (ms; None: no claims)
 
 
 async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
     row = await fetch_one(db.reader, _PULSE, {"agent": agent, "now": now_ms})
-    listed, unread = listed_unread(row[9:])
+    listed, unread = listed_unread(row[9:15])
     return Pulse(
         mark=tuple(row[:3]),
         holders=str(row[3]).split(",") if row[3] else [],
@@ -56,4 +58,5 @@ async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
         views_seq=int(row[8] or 0),
         listed=listed,
         unread=unread,
+        newest_claim=None if row[15] is None else int(row[15]),
     )

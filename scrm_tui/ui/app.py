@@ -71,7 +71,8 @@ HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
-CLAIM_LOOK = 1.0  # while anyone holds a claim: its seconds count, its holder may die
+CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
+MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
 SCREEN_CLOCK = 5.0  # otherwise: the sources' line and the ages (ui/screens/inbox.py)
 CLOCK_SLACK = 0.01  # s after a due time that the clock wakes, so that it is due then
 
@@ -327,7 +328,11 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             if when is not None
         ]
         waits = [(when - now_ms) / 1000 for when in due_ms]
-        waits.append(CLAIM_LOOK if pulse.holders else SCREEN_CLOCK)
+        # A claim's age counts by the second in its first minute (by the minute after:
+        # the screen's clock catches that); a holder on this host may die at any time.
+        young = pulse.newest_claim is not None and now_ms - pulse.newest_claim < MINUTE_MS
+        ticking = young or self._presence.any_here(pulse.holders)
+        waits.append(CLAIM_LOOK if ticking else SCREEN_CLOCK)
         if not self.is_headless and not self._hangups_told:
             waits.append(self._hangup_at + HANGUP_CHECK - time.monotonic())
         # A hair late rather than early: what is due is then due when looked at.
