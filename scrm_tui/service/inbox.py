@@ -31,7 +31,7 @@ from scrm_tui.store import live
 from scrm_tui.store.commit_watch import CommitWatch
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
-from scrm_tui.store.mentions import Key, MentionStore
+from scrm_tui.store.mentions import DUE_COUNTED, DueUncounted, Key, MentionStore
 from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
 
@@ -573,7 +573,20 @@ class Inbox:
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""
-        return await self.mentions.stats(self.agent, self.now_ms())
+        woke = True
+        while True:
+            try:
+                return await self.mentions.stats(self.agent, self.now_ms())
+            except DueUncounted:
+                if not woke:
+                    raise StoreError("the counts are not known yet (snoozes are waking)") from None
+                woke = await self._wake_due_batch()
+
+    async def _wake_due_batch(self) -> bool:
+        """More snoozes came due than a look counts (store/mentions.DUE_COUNTED): wake a
+        batch of them, so that the next look counts the rest. False when none was woken
+        (another process wakes them: the look after its commit counts them)."""
+        return bool(await self.snoozes.wake_due(DUE_COUNTED))
 
     # ---------------------------------------------------------------- actions
 
@@ -703,6 +716,11 @@ class Inbox:
         clock (`pulse`: the header's counts, the next snooze and send due, who holds
         claims), so a change costs no read of those."""
         self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+        while self.pulse.due_uncounted:
+            woke = await self._wake_due_batch()
+            self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+            if not woke:  # another process is waking them: its commits wake this look
+                break
         changed = self._mark is not None and self.pulse.mark != self._mark
         self._mark = self.pulse.mark
         return changed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrm_tui.store.db import Database, fetch_one
-from scrm_tui.store.mentions import STATS, listed_unread
+from scrm_tui.store.mentions import STATS, due_uncounted, listed_unread
 from scrm_tui.store.snooze import SNOOZED, WOKE
 
 # The change mark: what moves with every commit an inbox of :agent shows (also read by
@@ -43,6 +43,7 @@ class Pulse:
     listed: int  # the header's counts (MentionStore.stats)
     unread: int
     newest_claim: int | None = None  # when the newest claim began (ms; None: no claims)
+    due_uncounted: bool = False  # the counts are not true: too many snoozes to wake
 
 
 async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
@@ -59,4 +60,5 @@ async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
         listed=listed,
         unread=unread,
         newest_claim=None if row[15] is None else int(row[15]),
+        due_uncounted=due_uncounted(row[9:15]),
     )
