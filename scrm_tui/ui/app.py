@@ -308,12 +308,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             except Exception as error:  # a bug: told and logged, and the clock goes on
                 self._clock_failed(error)
 
-    def _until_due(self) -> float | None:
-        """Seconds until the clock has something to do with nothing committed (None:
-        nothing ever). Each thing that goes by time is asked when it is next due: a
-        send or a retry, a snooze's end, the presence heartbeat and a claim going idle;
-        the screen's clock (claims' seconds while anyone holds one, the sources' line,
-        the ages); the terminal's hang-up check. A clock given to the app (a test's,
+    def _until_due(self) -> float:
+        """Seconds until the clock has something to do with nothing committed. Each
+        thing that goes by time is asked when it is next due: a send or a retry, a
+        snooze's end, the presence heartbeat and a claim going idle; the screen's clock
+        (a young claim's seconds, the sources' line, the ages); the terminal's hang-up
+        check, where the driver does not tell of it. A clock given to the app (a test's,
         moved by hand) cannot be foreseen: it is looked at every poll_interval."""
         if self.clock is not time.time or not self._watching():
             return self.poll_interval
@@ -327,7 +327,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             for when in (self._outbox_due, pulse.next_wake, self._presence.next_due_ms())
             if when is not None
         ]
-        waits = [(when - now_ms) / 1000 for when in due_ms]
+        # What is overdue was acted on at its time and is still there (a wake-up that
+        # another process's lock held up, a read-only file): tried again after a poll
+        # interval, not at once and again at once.
+        waits = [(when - now_ms) / 1000 if when > now_ms else self.poll_interval for when in due_ms]
         # A claim's age counts by the second in its first minute (by the minute after:
         # the screen's clock catches that); a holder on this host may die at any time.
         young = pulse.newest_claim is not None and now_ms - pulse.newest_claim < MINUTE_MS
