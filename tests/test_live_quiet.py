@@ -125,6 +125,9 @@ WRITER = textwrap.dedent(
             elif op == "save-view":
                 await box.views.save("open", "is:open")
             elif op == "claim":
+                # A holder on another host: its claim is not swept the moment this
+                # process ends (as a dead process's on this host is), but after its TTL.
+                box.presence.holder = "far-host:1:1"
                 await box.presence.claim([top], "reply")
                 box.presence.held.clear()  # still claimed when this process ends
 

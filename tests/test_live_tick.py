@@ -1,4 +1,5 @@
-"""The app's one clock: an idle inbox reads only the change mark, and a change wakes it."""
+"""The app's one clock: a change wakes it, and what it sets off reads only what it needs
+(an idle inbox reading nothing at all: tests/test_live_idle.py)."""
 
 from __future__ import annotations
 
@@ -16,45 +17,13 @@ from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import fixed_clock, mention
 from tests.loopback import Loopback
 from tests.outgoing import config_for
-from tests.sqltrace import Statements
 from tests.tui import detail_text, list_lines, make_app, settle, wait_until
 
 STATUS_ID = "117020583245459824"  # the post a reply answers, on the loopback Mastodon
-# Reads the sources' line makes on a clock of its own (a collector that died changes
-# nothing in the database); anything else an idle inbox reads is a cost per tick.
-SOURCES_LINE = ("FROM source_state", "FROM leases")
 
 
 def the_list(pilot: Pilot) -> MentionList:
     return pilot.app.screen.query_one(MentionList)
-
-
-async def test_an_idle_inbox_reads_only_the_change_mark(db_path: Path) -> None:
-    async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
-        await box.ingest([mention(n, f"seeded {n}") for n in range(3)])
-    app = make_app(db_path)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await wait_until(pilot, lambda: any("seeded 0" in line for line in list_lines(pilot)))
-        await settle(pilot)
-        assert app.inbox is not None
-        seen = Statements()
-        for conn in (app.inbox.db.reader, app.inbox.db.writer):
-            await conn.set_trace_callback(seen)
-        # Forty ticks (two seconds at the tests' 0.05 s) for start-up's one-off work
-        # (a re-match or re-score owed, a second after the first page) to be over;
-        # then forty more, in which the outbox, the presence sweep and the snooze
-        # clock each had their chance to read on their own.
-        await wait_until(pilot, lambda: seen.count("change_marks") >= 40)
-        seen.clear()
-        await wait_until(pilot, lambda: seen.count("change_marks") >= 40)
-        others = [
-            s
-            for s in seen.lines()
-            if "change_marks" not in s and not any(t in s for t in SOURCES_LINE)
-        ]
-        assert others == []
-        for conn in (app.inbox.db.reader, app.inbox.db.writer):
-            await conn.set_trace_callback(None)
 
 
 async def test_the_reading_pane_follows_fast_keys_to_where_the_cursor_stops(db_path: Path) -> None:

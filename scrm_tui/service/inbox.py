@@ -28,9 +28,10 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store import live
+from scrm_tui.store.commit_watch import CommitWatch
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
-from scrm_tui.store.mentions import Key, MentionStore
+from scrm_tui.store.mentions import DUE_COUNTED, DueUncounted, Key, MentionStore
 from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
 from scrm_tui.store.outbox import OutboxStore
 
@@ -572,7 +573,20 @@ class Inbox:
 
     async def stats(self) -> tuple[int, int]:
         """(all mentions, unread by this agent)."""
-        return await self.mentions.stats(self.agent, self.now_ms())
+        woke = True
+        while True:
+            try:
+                return await self.mentions.stats(self.agent, self.now_ms())
+            except DueUncounted:
+                if not woke:
+                    raise StoreError("the counts are not known yet (snoozes are waking)") from None
+                woke = await self._wake_due_batch()
+
+    async def _wake_due_batch(self) -> bool:
+        """More snoozes came due than a look counts (store/mentions.DUE_COUNTED): wake a
+        batch of them, so that the next look counts the rest. False when none was woken
+        (another process wakes them: the look after its commit counts them)."""
+        return bool(await self.snoozes.wake_due(DUE_COUNTED))
 
     # ---------------------------------------------------------------- actions
 
@@ -702,9 +716,22 @@ class Inbox:
         clock (`pulse`: the header's counts, the next snooze and send due, who holds
         claims), so a change costs no read of those."""
         self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+        while self.pulse.due_uncounted:
+            woke = await self._wake_due_batch()
+            self.pulse = await live.pulse(self.db, self.agent, self.now_ms())
+            if not woke:  # another process is waking them: its commits wake this look
+                break
         changed = self._mark is not None and self.pulse.mark != self._mark
         self._mark = self.pulse.mark
         return changed
+
+    def watch_commits(self, on_change: Callable[[], None], every: float = 0.5) -> CommitWatch:
+        """Call `on_change` (from a thread of its own) when has_changed() may be true:
+        once now, then after each commit that moves the change mark, by any process.
+        An idle inbox then looks at nothing (store/commit_watch.py); close it when done."""
+        watch = CommitWatch(self.db.path, self.agent, on_change, every=every)
+        watch.start()
+        return watch
 
     @property
     def claim_holders(self) -> list[str]:

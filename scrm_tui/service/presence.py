@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from scrm_tui.core.team import CLAIM_TTL_MS, Claim
-from scrm_tui.service.processes import session_gone, session_id
+from scrm_tui.service.processes import on_this_host, session_gone, session_id
 from scrm_tui.store.claims import ClaimStore
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.presence import PresenceStore
@@ -73,20 +73,30 @@ class Presence:
     def due(self) -> bool:
         """Whether tick has anything to do now, known without reading the database:
         not registered yet, a claim whose form went idle, or a heartbeat due (the sweep
-        goes with it). Asked on the app's every tick; most ask and find nothing."""
+        goes with it)."""
+        due = self.next_due_ms()
+        return due is not None and due <= self.now_ms()
+
+    def next_due_ms(self) -> int | None:
+        """When tick next has something to do (ms; None: never, this process has left),
+        so that the app's clock sleeps until then rather than asking every so often."""
         if self.left:
-            return False
+            return None
         if not self.started or self._beat_ms is None:
-            return True
-        now = self.now_ms()
-        if any(now - held.touched_ms >= self.idle_s * 1000 for held in self.held.values()):
-            return True
-        return now - self._beat_ms >= (CLAIM_BEAT_MS if self.held else PRESENCE_BEAT_MS)
+            return self.now_ms()
+        idle_ms = int(self.idle_s * 1000)
+        beat = self._beat_ms + (CLAIM_BEAT_MS if self.held else PRESENCE_BEAT_MS)
+        return min([beat, *(held.touched_ms + idle_ms for held in self.held.values())])
 
     def any_gone(self, holders: Iterable[str]) -> bool:
         """One of these claim holders (Inbox.claim_holders) is a process here that has
         ended: its claims are to be swept now, not at the next heartbeat."""
         return any(holder != self.holder and session_gone(holder) for holder in holders)
+
+    def any_here(self, holders: Iterable[str]) -> bool:
+        """One of these claim holders is another process on this host, whose end
+        any_gone can see (elsewhere, a holder's claims run out with its heartbeat)."""
+        return any(holder != self.holder and on_this_host(holder) for holder in holders)
 
     async def tick(self) -> list[int]:
         """Called when due() or any_gone(): register on the first call (or until a busy

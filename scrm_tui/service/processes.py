@@ -39,6 +39,12 @@ def session_gone(holder: str) -> bool:
     return not alive_here(process, int(start))
 
 
+def on_this_host(holder: str) -> bool:
+    """Whether `holder` ("host:pid" or "host:pid:start") names a process on this host."""
+    process = holder if holder.count(":") < 2 else holder.rpartition(":")[0]
+    return process.rpartition(":")[0] == socket.gethostname()
+
+
 def gone_here(holder: str) -> bool:
     """True when `holder` ran on this host and its process has exited.
 

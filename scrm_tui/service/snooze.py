@@ -98,8 +98,8 @@ class Snoozes:
         """Back now, before they are due (unread for everyone, as when they come due)."""
         return await self.store.wake(ids, self.agent, self.now_ms())
 
-    async def wake_due(self) -> list[int]:
-        return await self.store.wake_due(self.now_ms())
+    async def wake_due(self, limit: int = -1) -> list[int]:
+        return await self.store.wake_due(self.now_ms(), limit)
 
     async def next_due(self) -> int | None:
         return await self.store.next_due()

@@ -278,23 +278,42 @@ def _id_chunks(ids: Sequence[int], params: dict[str, Any], mark: str) -> Iterato
         yield "m.id IN (" + ",".join(f":{mark}{n}" for n in range(len(chunk))) + ")"
 
 
+# Snoozes that came due but are not woken yet are counted one by one (through their
+# index), at most this many: more, and they are woken in batches of this size before the
+# counts are read (Inbox.has_changed), so that a look costs the same however many
+# came due at once (100k on Monday at 9:00).
+DUE_COUNTED = 1000
+
 # The header's counts, as columns of one SELECT (named :agent and :now): what
 # MentionStore.stats reads, and what an open inbox's clock reads with its change mark.
-STATS = """
+STATS = f"""
     (SELECT total FROM mention_counts), (SELECT snoozed FROM mention_counts),
     coalesce((SELECT reads FROM read_counts WHERE agent = :agent), 0),
     coalesce((SELECT snoozed FROM read_counts WHERE agent = :agent), 0),
-    (SELECT count(*) FROM mentions WHERE snoozed_until_ms <= :now),
-    (SELECT count(*) FROM mentions m WHERE m.snoozed_until_ms <= :now
-     AND EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = m.id AND r.agent = :agent))
+    (SELECT count(*) FROM (SELECT 1 FROM mentions m WHERE m.snoozed_until_ms <= :now
+                           LIMIT {DUE_COUNTED + 1})),
+    (SELECT count(*) FROM (SELECT m.id FROM mentions m WHERE m.snoozed_until_ms <= :now
+                           LIMIT {DUE_COUNTED + 1}) AS due
+     WHERE EXISTS (SELECT 1 FROM mention_reads r WHERE r.mention_id = due.id
+                   AND r.agent = :agent))
 """
 
 
 def listed_unread(values: Sequence[Any]) -> tuple[int, int]:
-    """(mentions listed, unread) from the six STATS columns."""
+    """(mentions listed, unread) from the six STATS columns (true when due_uncounted
+    is not)."""
     total, snoozed, reads, snoozed_reads, due, due_read = (int(value or 0) for value in values)
     listed = total - (snoozed - due)
     return listed, max(listed - (reads - (snoozed_reads - due_read)), 0)
+
+
+def due_uncounted(values: Sequence[Any]) -> bool:
+    """More snoozes came due than the six STATS columns count: wake some, read again."""
+    return int(values[4] or 0) > DUE_COUNTED
+
+
+class DueUncounted(Exception):
+    """More snoozes came due than the counts take in: wake them (a batch at a time) first."""
 
 
 class MentionStore:
@@ -476,6 +495,8 @@ class MentionStore:
         listed; those whose snooze is due but not yet woken are, and are counted
         through their partial index (a few, for as long as a poll takes to wake them)."""
         row = await self._one(f"SELECT {STATS}", {"agent": agent, "now": now_ms})
+        if due_uncounted(row):
+            raise DueUncounted
         return listed_unread(row)
 
     async def max_id(self) -> int:

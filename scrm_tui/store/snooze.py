@@ -166,9 +166,10 @@ class SnoozeStore:
             rows = await _targets(conn, ids, "m.snoozed_until_ms IS NOT NULL")
             return await _wake(conn, rows, agent, now_ms, f"woken early by {agent}")
 
-    async def wake_due(self, now_ms: int) -> list[int]:
-        """Wake every mention whose snooze has ended. Any number of processes may call
-        this at once: the write lock lets one find them, the others find none."""
+    async def wake_due(self, now_ms: int, limit: int = -1) -> list[int]:
+        """Wake the mentions whose snooze has ended (`limit`: at most so many, those due
+        first). Any number of processes may call this at once: the write lock lets one
+        find them, the others find none."""
         due_ms = await self.next_due()
         if due_ms is None or due_ms > now_ms:
             return []  # the usual case costs a read, not the write lock
@@ -177,8 +178,9 @@ class SnoozeStore:
                 row[0]
                 for row in await fetch_all(
                     conn,
-                    "SELECT id FROM mentions WHERE snoozed_until_ms <= ?",
-                    (now_ms,),
+                    """SELECT id FROM mentions WHERE snoozed_until_ms <= ?
+                       ORDER BY snoozed_until_ms LIMIT ?""",
+                    (now_ms, limit),
                 )
             ]
             rows = await _targets(conn, due, "m.snoozed_until_ms IS NOT NULL")

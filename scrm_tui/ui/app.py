@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import select
 import sys
 import threading
@@ -35,9 +36,11 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
+    from textual.driver import Driver
     from textual.screen import Screen
     from textual.timer import Timer
 
+    from scrm_tui.service.inbox import CommitWatch
     from scrm_tui.service.listen import Listener
     from scrm_tui.service.presence import Presence
 
@@ -68,6 +71,10 @@ HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
 LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
+CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
+MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
+SCREEN_CLOCK = 5.0  # otherwise: the sources' line and the ages (ui/screens/inbox.py)
+CLOCK_SLACK = 0.01  # s after a due time that the clock wakes, so that it is due then
 
 
 def _warm_filter_language() -> None:
@@ -138,6 +145,11 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._backlog_looking = False
         self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
+        # The driver tells when the terminal hangs up (else the clock looks every 2 s).
+        self._hangups_told = getattr(self.driver_class, "TELLS_HANGUP", False)
+        self._nudge = asyncio.Event()  # set by the commit watch: a commit may have landed
+        self._clock_task: asyncio.Future[None] | None = None
+        self._watch: CommitWatch | None = None
         self.startup_error: str | None = None
         self._theme_refused: str | None = None
         # [keys]: `scrm` refuses to start on a bad one; a Config made in code is told
@@ -241,6 +253,18 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.set_timer(LISTEN_DELAY, self._read_screens_css, name="screens-css")
         self.set_timer(LISTEN_DELAY, _warm_filter_language, name="filter-warm")
 
+    def get_driver_class(self) -> type[Driver]:
+        """On Linux and macOS, Textual's driver with an input thread that sleeps until a
+        key comes (ui/quiet_driver.py), unless TEXTUAL_DRIVER names another."""
+        if sys.platform == "win32" or os.environ.get("TEXTUAL_DRIVER"):
+            return super().get_driver_class()
+        from scrm_tui.ui.quiet_driver import QuietDriver
+
+        return QuietDriver
+
+    def on_quiet_driver_hung_up(self) -> None:
+        self._check_terminal()
+
     def _read_screens_css(self) -> None:
         """Parse the other screens' style rules (ui/styles.py) once the inbox is up,
         rather than when the first form opens (~10 ms on top of opening it). None of
@@ -258,25 +282,95 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
 
     def _be_present(self) -> None:
         """Say this agent is here (the first presence tick), then start the app's one
-        clock (see _tick)."""
+        clock (see _run_clock) and what wakes it on a commit (Inbox.watch_commits)."""
         self._presence_due()
-        self.set_interval(self.poll_interval, self._tick, name="tick")
+        assert self.inbox is not None
+        loop = asyncio.get_running_loop()
+        self._watch = self.inbox.watch_commits(
+            lambda: loop.call_soon_threadsafe(self._nudge.set), every=self.poll_interval
+        )
+        self._clock_task = asyncio.ensure_future(self._run_clock())
 
-    async def _tick(self) -> None:
-        """The app's one clock: one small read (Inbox.has_changed: the change mark, the
-        header's counts, who holds claims, when a send or a snooze is due), and more
-        only where it says something changed or a time came due: the inbox's look at
-        what changed, the outbox's pass, the presence heartbeat and sweep. An idle
-        inbox costs this read and nothing else. (The timer awaits it,
-        so ticks never overlap; it is not a worker, whose start and end cost more
-        than the read.)"""
+    async def _run_clock(self) -> None:
+        """The app's one clock, asleep until a commit moves the change mark (the commit
+        watch sets `_nudge`) or until the next thing that goes by time is due (see
+        _until_due): an idle inbox wakes for neither. One task rather than a timer, so
+        that a look never overlaps the next, and a worker's start and end are not paid
+        for each commit."""
+        while not self._exit:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._until_due()):
+                    await self._nudge.wait()
+            noticed = self._nudge.is_set() or not self._watching()
+            self._nudge.clear()
+            try:
+                await self._tick(look=noticed)
+            except Exception as error:  # a bug: told and logged, and the clock goes on
+                self._clock_failed(error)
+
+    def _until_due(self) -> float:
+        """Seconds until the clock has something to do with nothing committed. Each
+        thing that goes by time is asked when it is next due: a send or a retry, a
+        snooze's end, the presence heartbeat and a claim going idle; the screen's clock
+        (a young claim's seconds, the sources' line, the ages); the terminal's hang-up
+        check, where the driver does not tell of it. A clock given to the app (a test's,
+        moved by hand) cannot be foreseen: it is looked at every poll_interval."""
+        if self.clock is not time.time or not self._watching():
+            return self.poll_interval
+        inbox = self.inbox
+        if inbox is None:
+            return self.poll_interval
+        now_ms = inbox.now_ms()
+        pulse = inbox.pulse
+        due_ms = [
+            when
+            for when in (self._outbox_due, pulse.next_wake, self._presence.next_due_ms())
+            if when is not None
+        ]
+        # What is overdue was acted on at its time and is still there (a wake-up that
+        # another process's lock held up, a read-only file): tried again after a poll
+        # interval, not at once and again at once.
+        waits = [(when - now_ms) / 1000 if when > now_ms else self.poll_interval for when in due_ms]
+        # A claim's age counts by the second in its first minute (by the minute after:
+        # the screen's clock catches that); a holder on this host may die at any time.
+        young = pulse.newest_claim is not None and now_ms - pulse.newest_claim < MINUTE_MS
+        ticking = young or self._presence.any_here(pulse.holders)
+        waits.append(CLAIM_LOOK if ticking else SCREEN_CLOCK)
+        if not self.is_headless and not self._hangups_told:
+            waits.append(self._hangup_at + HANGUP_CHECK - time.monotonic())
+        # A hair late rather than early: what is due is then due when looked at.
+        return max(min(waits), 0.0) + CLOCK_SLACK
+
+    def _clock_failed(self, error: Exception) -> None:
+        self.log.error("the app's clock failed", error)
+        logged = record_bug(error, "ScrmApp._tick")
+        details = f" The details are in {logged}." if logged else ""
+        self.notify(
+            f"{sanitize.inline(f'{type(error).__name__}: {error}')}. This is a bug in scrm; "
+            f"please report it.{details}",
+            title="Something went wrong",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
+
+    async def _tick(self, look: bool = True) -> None:
+        """One wake of the app's clock. `look`: a commit may have moved the change mark,
+        so one small read (Inbox.has_changed: the mark, the header's counts, who holds
+        claims, when a send or a snooze is due); else nothing is read here. Then more
+        only where something changed or a time came due: the inbox's look at what
+        changed, the outbox's pass, the presence heartbeat and sweep."""
         inbox = self.inbox
         if inbox is None or self._exit:
             return
-        try:
-            changed = await inbox.has_changed()
-        except StoreError:
-            return  # busy or refused: the next tick looks again
+        changed = False
+        if look:
+            try:
+                changed = await inbox.has_changed()
+            except StoreError:
+                self._nudge.set()  # busy or refused: look again after the poll interval
+                await asyncio.sleep(self.poll_interval)
+                return
         if self._live is not None:
             self._live.tick(changed)
         # The same read told when the outbox (written by any process) next has work:
@@ -288,9 +382,24 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.send_outbox()
         if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
             self._presence_due()
-        if not self.is_headless and time.monotonic() - self._hangup_at >= HANGUP_CHECK:
+        if (
+            not self.is_headless
+            and not self._hangups_told
+            and time.monotonic() - self._hangup_at >= HANGUP_CHECK
+        ):
             self._hangup_at = time.monotonic()
             self._check_terminal()
+
+    def _watching(self) -> bool:
+        """Whether the commit watch tells of commits. Should its thread have died (a
+        bug: told once), the clock looks every poll_interval instead, as it once did."""
+        watch = self._watch
+        if watch is None or watch.alive:
+            return True
+        if watch.error is not None:
+            self._clock_failed(RuntimeError(f"the commit watch stopped: {watch.error!r}"))
+            watch.error = None
+        return False
 
     @property
     def _presence(self) -> Presence:
@@ -569,6 +678,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         )
 
     async def on_unmount(self) -> None:
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+        if self._watch is not None:
+            await asyncio.to_thread(self._watch.close)
         if self.listener is not None:
             await self.listener.close()
         if self.inbox is not None:
