@@ -121,8 +121,8 @@ class SharedIndex:
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
 
-    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
-        return self.reader.words_of(ids, among)
+    def described(self, ids: Collection[int]) -> list[tuple[int, str, str, Collection[str]]]:
+        return list(self.reader.described(ids))
 
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return self.reader.paired(pairs)
