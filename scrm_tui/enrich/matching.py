@@ -806,6 +806,8 @@ class _Scorer:
         self._forms = dict(author.forms)
         self._author_words = frozenset(a for variant in author.names for a in variant)
         self._spelled: dict[str, float] = {}  # folded name -> spelled() at most
+        self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
+        self._spells: dict[str, float] = {}  # a compact handle -> the form weight it spells
 
     def weight(self, word: str) -> float:
         """Inverse document frequency over customer names: rare surnames say more than "John"."""
@@ -984,8 +986,11 @@ class _Scorer:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
         if self._forms:
             # spells_theirs() looks the letters of those same handles up in the forms.
+            spells = self._spells
             for token in tokens:
-                weight = self._forms.get(_letters(token), 0.0)
+                weight = spells.get(token)
+                if weight is None:
+                    weight = spells[token] = self._forms.get(_letters(token), 0.0)
                 best = max(best, _HANDLE_SPELLS_NAME * weight * 100)
         if author.names:
             # name_score() is 100 x a mean of its aligned words' similarities (weighted,
@@ -993,12 +998,14 @@ class _Scorer:
             # of one of the author's words to one of the customer's. Every word of every
             # cut of the customer's name, and of the e-mail's name, is in `words` (those
             # of two letters and more) or is an initial of the name as written (`text`).
+            closest = self._closest
             close = 0.0
             for c in (*words, *(w for w in text.split() if len(w) == 1)):
-                for a in self._author_words:
-                    sim = self.word_similarity(a, c)
-                    if sim > close:
-                        close = sim
+                sim = closest.get(c)
+                if sim is None:
+                    sim = closest[c] = max(self.word_similarity(a, c) for a in self._author_words)
+                if sim > close:
+                    close = sim
             named = _NAME_ONLY * 100 * close
             spelled = self._spelled_at_most(text) if close >= 0.7 else 0.0
             if spelled >= 60:
@@ -1124,6 +1131,10 @@ class CandidateIndex(Protocol):
         with `first`, no more than the first that many by id."""
         ...
 
+    def keyed_each(self, keys: Collection[str], first: int) -> Set[int]:
+        """`keyed(key, first)` of each of `keys`, together (one read in a database)."""
+        ...
+
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         """Name words that become one of `probes` with one letter taken out."""
         ...
@@ -1243,6 +1254,9 @@ class MemoryIndex:
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         found = self._keys.get(key)
         return found if first is None or len(found) <= first else set(sorted(found)[:first])
+
+    def keyed_each(self, keys: Collection[str], first: int) -> Set[int]:
+        return set().union(*(self.keyed(key, first) for key in keys))
 
     def described(self, ids: Collection[int]) -> list[tuple[int, str, str, Collection[str]]]:
         return [
@@ -1531,7 +1545,8 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions."""
-        return self._run(channel, handle, display_name, exclude, self._candidates, prune=True)
+        with self.index.remembering():
+            return self._run(channel, handle, display_name, exclude, self._candidates, prune=True)
 
     def scan(
         self,
@@ -1686,11 +1701,10 @@ class Matcher:
     def _candidates(self, author: _Author, lookup: _Lookup) -> set[int]:
         """Customers worth scoring: exact key hits, customers two of the author's words agree
         on, holders of rare words, and, when a common word stands alone, its closest names."""
-        keyed: set[int] = set()
-        for key in self._author_keys(author):
-            keyed.update(self.index.keyed(key, _KEY_CAP))
+        keyed = set(self.index.keyed_each(self._author_keys(author), _KEY_CAP))
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
+        self._ask_ahead(author, lookup)
         found = [
             (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)
@@ -1723,6 +1737,23 @@ class Matcher:
         if len(pool) > _MAX_SCORED:
             pool = self._coarse_top(author, pool, keyed, slots, held, lookup)
         return pool
+
+    def _ask_ahead(self, author: _Author, lookup: _Lookup) -> None:
+        """What the lookups of each of the author's words will ask the index (document
+        frequencies and deletions of their fuzzy probes, how many hold each near
+        word), asked at once: a read per kind, not per word (the answers are
+        remembered for the match, or the batch)."""
+        words = self._author_words(author, lookup)
+        probes: set[str] = set()
+        for word in words:
+            if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
+                probes |= _fuzzy_probes_of(word)  # as _matches() looks it up
+            elif len(word) == 3:
+                probes.add(word)
+        lookup.want(probes)
+        self.index.deleted_to(probes)
+        near = {m for word in words for m in self._matches(word, lookup)}
+        self.index.counted(near, 0)
 
     def _sized(self, matched: frozenset[str], word: str) -> _Slot:
         """The holders of `matched`, read only when few: a common name's are counted (in
@@ -1795,9 +1826,7 @@ class Matcher:
     def _fuzzy(self, word: str, lookup: _Lookup) -> Iterator[str]:
         """Name words within one edit (two for long words), via the deletion index."""
         limit = 1 if len(word) < 7 else 2
-        probes = {word} | _deletions(word)
-        if limit == 2:
-            probes |= {d for first in _deletions(word) for d in _deletions(first)}
+        probes = _fuzzy_probes_of(word)
         lookup.want(probes)
         found = self.index.deleted_to(probes) | {p for p in probes if p in lookup.df}
         found.discard(word)
@@ -1893,6 +1922,15 @@ class Matcher:
         rest = held.texts_of(ranked[len(kept) :])
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _fuzzy_probes_of(word: str) -> set[str]:
+    """What Matcher._fuzzy looks `word` up by: itself and what it becomes with one
+    letter out (two, for a long word)."""
+    probes = {word} | _deletions(word)
+    if len(word) >= 7:
+        probes |= {d for first in _deletions(word) for d in _deletions(first)}
+    return probes
 
 
 def _by_name_score(

@@ -174,6 +174,41 @@ class MatchIndexReader:
         return min(total, cap + 1)
 
     @_guarded
+    def word_counts(self, words: Collection[str]) -> dict[str, int]:
+        """How many customers hold each of `words` (those nobody holds are left out)."""
+        if not words:
+            return {}
+        rows = self._column("SELECT word, n FROM match_word_n WHERE word IN ({marks})", words)
+        return {str(w): int(n) for w, n in rows}
+
+    @_guarded
+    def deletions(self, probes: Collection[str]) -> dict[str, set[str]]:
+        """probe -> the name words that become it with one letter taken out."""
+        found: dict[str, set[str]] = {}
+        if not probes:
+            return found
+        sql = "SELECT probe, word FROM match_deletions WHERE probe IN ({marks})"
+        for probe, word in self._column(sql, probes):
+            found.setdefault(str(probe), set()).add(str(word))
+        return found
+
+    @_guarded
+    def keyed_each(self, keys: Collection[str], first: int) -> set[int]:
+        """`keyed(key, first)` of each of `keys`, together: one statement."""
+        found: set[int] = set()
+        ordered = list(keys)
+        for start in range(0, len(ordered), 100):  # a compound SELECT of 500 arms is too deep
+            part = ordered[start : start + 100]
+            arm = (
+                "SELECT * FROM (SELECT customer_id FROM match_keys WHERE key = ? "
+                "ORDER BY customer_id LIMIT ?)"
+            )
+            sql = " UNION ALL ".join([arm] * len(part))
+            params = [v for key in part for v in (key, first)]
+            found.update(int(r[0]) for r in self._conn.execute(sql, params))
+        return found
+
+    @_guarded
     def keyed(self, key: str, first: int | None = None) -> set[int]:
         """Holders of `key`; with `first`, only the first that many by id (a range read
         of the primary key that stops there: a key held by thousands costs no more)."""
