@@ -12,6 +12,8 @@ from scrm_tui.core.models import CustomerIn
 from scrm_tui.enrich.matching import Matcher
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.match_pool import decide
+from scrm_tui.store.linking import AuthorInfo
 from scrm_tui.store.match_index import MatchIndexReader
 from tests.conftest import fixed_clock
 from tests.test_match_index import HARD, decoys, indexed
@@ -45,11 +47,15 @@ def crowd(start: int) -> list[tuple[int, str, str | None, str | None, tuple]]:
     rows.append((start + NAMESAKES, "Bruno Silva", None, None, (("mastodon", "fan_silva7"),)))
     rows.append((start + NAMESAKES + 1, "B Silva", None, None, (("mastodon", "fan_silva"),)))
     rows.append((start + NAMESAKES + 2, "Brunno Sylva", None, None, (("x", "brunosilva"),)))
+    rows.append(
+        (start + NAMESAKES + 3, "Bruno Silva", None, None, (("github", "Fuzzy_Lynx_4716"),))
+    )
     return rows
 
 
 AUTHORS = [
     ("mastodon", "fan_silva@example.social", "Bruno Silva"),  # a handle one of them holds
+    ("mastodon", "Fuzzy_Lynx_4716@example.social", "Bruno Silva"),  # ... that says who
     ("mastodon", "fan_silv@example.social", "Bruno Silva"),  # ... one letter off it
     ("bluesky", "brunosilva.bsky.social", "Bruno Silva"),  # the name spelled as a handle
     ("reddit", "silva_ventures", None),  # the company's own account, no name
@@ -129,3 +135,43 @@ async def test_the_count_of_each_words_holders_follows_renames_merges_and_deleti
             assert reader.counted(["priya", "zebulon"], 1) == 2  # no further than cap + 1
         finally:
             reader.close()
+
+
+async def test_a_mixed_batch_gets_what_each_author_gets_alone(db_path: Path) -> None:
+    """A re-match's batch (namesakes, typos, handles, strangers, a rejected customer)
+    decided together, with the index read once for the batch, gets for each author
+    exactly what matching them alone gets, and what scoring every candidate gets."""
+    hard = [(i + 1, name, email, None, hs) for i, (_, (name, email, hs)) in enumerate(HARD)]
+    rows = hard + decoys(len(hard)) + crowd(10_000)
+    async with indexed(db_path, rows):
+        pass
+    strangers = [("x", "nobody_at_all_42", "Quentin Zylberstein"), ("github", "qq", None)]
+    batch = [
+        AuthorInfo(n, channel, handle, name, None, None, None)
+        for n, (channel, handle, name) in enumerate([*AUTHORS, *strangers] * 2)
+    ]
+    rejected = {2: {10_000 + NAMESAKES + 1}}  # the fan_silv author said no to B Silva
+    reader = MatchIndexReader(db_path)
+    try:
+        matcher = Matcher(index=SharedIndex(reader))
+        together = decide(matcher, batch, rejected)
+        for author, outcome in zip(batch, together, strict=True):
+            excluded = rejected.get(author.id, ())
+            alone = matcher.match(author.channel, author.handle, author.display_name, excluded)
+            everyone = matcher._run(
+                author.channel,
+                author.handle,
+                author.display_name,
+                excluded,
+                matcher._candidates,
+                prune=False,
+            )
+            assert alone == everyone, author
+            assert (outcome.decision, outcome.candidates) == (
+                alone.decision,
+                tuple((c.customer_id, c.score, c.fields) for c in alone.candidates),
+            ), author
+        decisions = {o.decision for o in together}
+        assert decisions == {"auto", "suggest", "none"}
+    finally:
+        reader.close()
