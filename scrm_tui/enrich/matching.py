@@ -807,7 +807,8 @@ class _Scorer:
         self._author_words = frozenset(a for variant in author.names for a in variant)
         self._spelled: dict[str, float] = {}  # folded name -> spelled() at most
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
-        self._spells: dict[str, float] = {}  # a compact handle -> the form weight it spells
+        self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
+        self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
 
     def weight(self, word: str) -> float:
         """Inverse document frequency over customer names: rare surnames say more than "John"."""
@@ -972,26 +973,18 @@ class _Scorer:
         Rounded as `score()` rounds, with 1e-9 for float error, so that `score() <=
         ceiling()` holds of the rounded figures too."""
         author = self.author
-        tokens = handles.split()
         best = 0.0
-        handle = author.handle
-        if handle:
-            # `handles` is the customer's compact handles and e-mail: all identity() sees.
-            if handle in tokens:
-                return 100.0
-            near = process.extractOne(handle, tokens, scorer=fuzz.ratio, score_cutoff=85)
-            if near is not None:
-                best = _CLOSE_HANDLE * near[1] + 6  # at most: the bonus, no penalty
+        by_token = self._by_token
+        for token in handles.split():
+            found = by_token.get(token)
+            if found is None:
+                found = by_token[token] = self._handle_ceiling(token)
+            if found > best:
+                best = found
+        if best >= 100:
+            return 100.0
         if author.companies:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
-        if self._forms:
-            # spells_theirs() looks the letters of those same handles up in the forms.
-            spells = self._spells
-            for token in tokens:
-                weight = spells.get(token)
-                if weight is None:
-                    weight = spells[token] = self._forms.get(_letters(token), 0.0)
-                best = max(best, _HANDLE_SPELLS_NAME * weight * 100)
         if author.names:
             # name_score() is 100 x a mean of its aligned words' similarities (weighted,
             # over at least the aligned words): no more than 100 x the best similarity
@@ -999,11 +992,15 @@ class _Scorer:
             # cut of the customer's name, and of the e-mail's name, is in `words` (those
             # of two letters and more) or is an initial of the name as written (`text`).
             closest = self._closest
-            close = 0.0
-            for c in (*words, *(w for w in text.split() if len(w) == 1)):
+            close = self._initials.get(text)
+            if close is None:
+                initials = [w for w in text.split() if len(w) == 1]
+                close = max((self._closest_to(w) for w in initials), default=0.0)
+                self._initials[text] = close
+            for c in words:
                 sim = closest.get(c)
                 if sim is None:
-                    sim = closest[c] = max(self.word_similarity(a, c) for a in self._author_words)
+                    sim = self._closest_to(c)
                 if sim > close:
                     close = sim
             named = _NAME_ONLY * 100 * close
@@ -1016,6 +1013,30 @@ class _Scorer:
         else:
             best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
         return round(best + 1e-9, 2)
+
+    def _closest_to(self, word: str) -> float:
+        """The best similarity of one of the author's words to `word` (remembered)."""
+        found = self._closest.get(word)
+        if found is None:
+            found = max((self.word_similarity(a, word) for a in self._author_words), default=0.0)
+            self._closest[word] = found
+        return found
+
+    def _handle_ceiling(self, token: str) -> float:
+        """What one of the customer's compact handles (or their e-mail) can lift their
+        score to at most: identity() and spells_theirs() see those and nothing else."""
+        handle = self.author.handle
+        best = 0.0
+        if handle:
+            if token == handle:
+                return 100.0
+            near = fuzz.ratio(handle, token, score_cutoff=85)
+            if near:
+                best = _CLOSE_HANDLE * near + 6  # at most: the bonus, no penalty
+        if self._forms:
+            # spells_theirs() looks the letters of the handles up in the forms.
+            best = max(best, _HANDLE_SPELLS_NAME * self._forms.get(_letters(token), 0.0) * 100)
+        return best
 
     def _spelled_at_most(self, text: str) -> float:
         """spelled() of a customer named `text`: exact for a name with a Latin word (its
