@@ -1135,6 +1135,10 @@ class CandidateIndex(Protocol):
     """Where the matcher finds candidates: its own memory, or tables every process shares
     (SharedIndex). Lookups come in batches, so that one in the database is one query."""
 
+    # Customers kept in this process: reading one costs nothing, so match() scores every
+    # candidate rather than working out their ceilings and lookups ahead first.
+    in_memory: bool
+
     def population(self) -> int:
         """How many customers are indexed: word weights are taken over them."""
         ...
@@ -1212,6 +1216,8 @@ class CandidateIndex(Protocol):
 class MemoryIndex:
     """Customers indexed in this process's memory: for tests, the bench's yardstick and
     small files. Holds about 4 KB per customer; the app uses the shared one."""
+
+    in_memory = True
 
     def __init__(self, customers: Iterable[CustomerKey] = ()) -> None:
         self._entries: dict[int, _Entry] = {}
@@ -1566,8 +1572,9 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions."""
+        prune = not self.index.in_memory
         with self.index.remembering():
-            return self._run(channel, handle, display_name, exclude, self._candidates, prune=True)
+            return self._run(channel, handle, display_name, exclude, self._candidates, prune)
 
     def scan(
         self,
@@ -1725,7 +1732,8 @@ class Matcher:
         keyed = set(self.index.keyed_each(self._author_keys(author), _KEY_CAP))
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
-        self._ask_ahead(author, lookup)
+        if not self.index.in_memory:
+            self._ask_ahead(author, lookup)
         found = [
             (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)

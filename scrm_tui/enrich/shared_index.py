@@ -77,6 +77,8 @@ class SharedIndex:
     """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
     in memory: each customer scored is read back as the index stored it."""
 
+    in_memory = False
+
     def __init__(self, reader: MatchIndexReader) -> None:
         self.reader = reader
         self._memo: _Memo | None = None
