@@ -1184,10 +1184,6 @@ class CandidateIndex(Protocol):
         holders of a common word."""
         ...
 
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        """(customer, folded name, handles) of these customers, in id order."""
-        ...
-
     def all_ids(self) -> Iterable[int]:
         """Every indexed customer: only for `scan()`, the yardstick."""
         ...
@@ -1476,7 +1472,8 @@ class _Holding:
         return self._words
 
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        """As CandidateIndex.texts_of, from the rows `which` read where it did."""
+        """(customer, folded name, handles) of these, in id order, from the rows `which`
+        read where it did."""
         rows = self.lookup.describe(ids)
         return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
 

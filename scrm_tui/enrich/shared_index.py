@@ -167,9 +167,6 @@ class SharedIndex:
             return self.reader.texts(words)
         return _recall(memo.texts, frozenset(words), lambda: self.reader.texts(words), _MEMO_TEXTS)
 
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        return self.reader.texts_of(ids)
-
     def all_ids(self) -> Iterable[int]:
         return self.reader.all_ids()
 

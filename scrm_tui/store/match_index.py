@@ -279,18 +279,6 @@ class MatchIndexReader:
         return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
 
     @_guarded
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        rows: list[tuple[int, str, str]] = []
-        for chunk in _chunks(sorted(ids)):
-            [(found,)] = self._conn.execute(
-                "SELECT json_group_array(json_array(customer_id, text, handles)) "
-                f"FROM match_entries WHERE customer_id IN ({_marks(len(chunk))})",
-                list(chunk),
-            )
-            rows.extend((i, t, h) for i, t, h in json.loads(found))
-        return rows
-
-    @_guarded
     def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
         """(customer, prepared entry) of these customers, as indexed."""
         ordered = sorted(ids)
