@@ -562,6 +562,9 @@ _FUZZY_LENGTHS = (4, 24)
 # A word whose holders (near words and nicknames included) are no more than this many
 # has them read; a common one is counted and met through pairs and candidates' words.
 _READ_SLOT = 1000
+# Candidates read and scored at a time, best ceiling first (Matcher._top_scored): small,
+# since the first few usually settle the top three.
+_SCORE_CHUNK = 8
 
 
 # --------------------------------------------------------------------------------------
@@ -801,6 +804,11 @@ class _Scorer:
         self._weights: dict[str, float] = {}
         self._pairs: dict[tuple[str, str], float] = {}
         self._forms = dict(author.forms)
+        self._author_words = frozenset(a for variant in author.names for a in variant)
+        self._spelled: dict[str, float] = {}  # folded name -> spelled() at most
+        self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
+        self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
+        self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
 
     def weight(self, word: str) -> float:
         """Inverse document frequency over customer names: rare surnames say more than "John"."""
@@ -895,11 +903,14 @@ class _Scorer:
 
     def spelled(self, entry: _Entry) -> float:
         """How well the handle spells the customer's name: klindqvist, kate_l, katelindqvist88."""
+        return self._spelled_forms(entry.forms)
+
+    def _spelled_forms(self, forms: Iterable[tuple[str, float]]) -> float:
         alpha = self.author.handle_alpha
         if len(alpha) < 3:
             return 0.0
         best = 0.0
-        for form, weight in entry.forms:
+        for form, weight in forms:
             if weight * 100 <= best:
                 break  # forms come best first
             if form == alpha:
@@ -955,6 +966,91 @@ class _Scorer:
         if any(len(w) >= 3 and w in alpha for w in firsts):
             return False
         return len(handle) >= 6
+
+    def ceiling(self, text: str, handles: str, words: Collection[str]) -> float:
+        """No customer whose row reads (`text`, `handles`, `words`) scores above this in
+        `score()`: each of its terms bounded from what the row holds (why, at each).
+        Rounded as `score()` rounds, with 1e-9 for float error, so that `score() <=
+        ceiling()` holds of the rounded figures too."""
+        author = self.author
+        best = 0.0
+        by_token = self._by_token
+        for token in handles.split():
+            found = by_token.get(token)
+            if found is None:
+                found = by_token[token] = self._handle_ceiling(token)
+            if found > best:
+                best = found
+        if best >= 100:
+            return 100.0
+        if author.companies:
+            best = max(best, _COMPANY * 100)  # the company's score is at most 100
+        if author.names:
+            # name_score() is 100 x a mean of its aligned words' similarities (weighted,
+            # over at least the aligned words): no more than 100 x the best similarity
+            # of one of the author's words to one of the customer's. Every word of every
+            # cut of the customer's name, and of the e-mail's name, is in `words` (those
+            # of two letters and more) or is an initial of the name as written (`text`).
+            closest = self._closest
+            close = self._initials.get(text)
+            if close is None:
+                initials = [w for w in text.split() if len(w) == 1]
+                close = max((self._closest_to(w) for w in initials), default=0.0)
+                self._initials[text] = close
+            for c in words:
+                sim = closest.get(c)
+                if sim is None:
+                    sim = self._closest_to(c)
+                if sim > close:
+                    close = sim
+            named = _NAME_ONLY * 100 * close
+            spelled = self._spelled_at_most(text) if close >= 0.7 else 0.0
+            if spelled >= 60:
+                # The handle may spell the name and the display name agree (its fit is
+                # at most `close`): the two clues' bonus.
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4
+            best = max(best, named)
+        else:
+            best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
+        return round(best + 1e-9, 2)
+
+    def _closest_to(self, word: str) -> float:
+        """The best similarity of one of the author's words to `word` (remembered)."""
+        found = self._closest.get(word)
+        if found is None:
+            found = max((self.word_similarity(a, word) for a in self._author_words), default=0.0)
+            self._closest[word] = found
+        return found
+
+    def _handle_ceiling(self, token: str) -> float:
+        """What one of the customer's compact handles (or their e-mail) can lift their
+        score to at most: identity() and spells_theirs() see those and nothing else."""
+        handle = self.author.handle
+        best = 0.0
+        if handle:
+            if token == handle:
+                return 100.0
+            near = fuzz.ratio(handle, token, score_cutoff=85)
+            if near:
+                best = _CLOSE_HANDLE * near + 6  # at most: the bonus, no penalty
+        if self._forms:
+            # spells_theirs() looks the letters of the handles up in the forms.
+            best = max(best, _HANDLE_SPELLS_NAME * self._forms.get(_letters(token), 0.0) * 100)
+        return best
+
+    def _spelled_at_most(self, text: str) -> float:
+        """spelled() of a customer named `text`: exact for a name with a Latin word (its
+        forms come from that name alone, as _alias() gives such a name none), else 100."""
+        found = self._spelled.get(text)
+        if found is None:
+            tokens = tuple(text.split())
+            if not any(w.isascii() for w in tokens):
+                found = 100.0
+            else:
+                forms = _forms(tokens)
+                found = self._spelled_forms(tuple(sorted(forms.items(), key=lambda kv: -kv[1])))
+            self._spelled[text] = found
+        return found
 
     def score(self, entry: _Entry) -> Candidate:
         author = self.author
@@ -1039,6 +1135,10 @@ class CandidateIndex(Protocol):
     """Where the matcher finds candidates: its own memory, or tables every process shares
     (SharedIndex). Lookups come in batches, so that one in the database is one query."""
 
+    # Customers kept in this process: reading one costs nothing, so match() scores every
+    # candidate rather than working out their ceilings and lookups ahead first.
+    in_memory: bool
+
     def population(self) -> int:
         """How many customers are indexed: word weights are taken over them."""
         ...
@@ -1056,6 +1156,10 @@ class CandidateIndex(Protocol):
         with `first`, no more than the first that many by id."""
         ...
 
+    def keyed_each(self, keys: Collection[str], first: int) -> Set[int]:
+        """`keyed(key, first)` of each of `keys`, together (one read in a database)."""
+        ...
+
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         """Name words that become one of `probes` with one letter taken out."""
         ...
@@ -1065,9 +1169,10 @@ class CandidateIndex(Protocol):
         pairs nobody holds may be left out)."""
         ...
 
-    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
-        """Which of the words `among` each of these customers is indexed under (those
-        holding none may be left out)."""
+    def described(self, ids: Collection[int]) -> list[tuple[int, str, str, Collection[str]]]:
+        """(customer, folded name, handles, every word indexed) of these customers, in
+        id order: one read of each customer's row serves both which words they hold
+        and how close their name is."""
         ...
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
@@ -1077,10 +1182,6 @@ class CandidateIndex(Protocol):
     def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
         """(customer, folded name, handles) of every holder of `words`: for ranking the
         holders of a common word."""
-        ...
-
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        """(customer, folded name, handles) of these customers."""
         ...
 
     def all_ids(self) -> Iterable[int]:
@@ -1111,6 +1212,8 @@ class CandidateIndex(Protocol):
 class MemoryIndex:
     """Customers indexed in this process's memory: for tests, the bench's yardstick and
     small files. Holds about 4 KB per customer; the app uses the shared one."""
+
+    in_memory = True
 
     def __init__(self, customers: Iterable[CustomerKey] = ()) -> None:
         self._entries: dict[int, _Entry] = {}
@@ -1175,9 +1278,15 @@ class MemoryIndex:
         found = self._keys.get(key)
         return found if first is None or len(found) <= first else set(sorted(found)[:first])
 
-    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
-        wanted = frozenset(among)
-        return {i: e.words & wanted for i in ids if (e := self._entries.get(i)) is not None}
+    def keyed_each(self, keys: Collection[str], first: int) -> Set[int]:
+        return set().union(*(self.keyed(key, first) for key in keys))
+
+    def described(self, ids: Collection[int]) -> list[tuple[int, str, str, Collection[str]]]:
+        return [
+            (i, e.text, handles_text(e), e.words)
+            for i in sorted(ids)
+            if (e := self._entries.get(i)) is not None
+        ]
 
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return {(a, b): self._words.get(a) & self._words.get(b) for a, b in pairs}
@@ -1195,7 +1304,7 @@ class MemoryIndex:
         return self.texts_of(self.holders(words))
 
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        return [(i, e.text, handles_text(e)) for i in ids if (e := self._entries.get(i))]
+        return [(i, e.text, handles_text(e)) for i in sorted(ids) if (e := self._entries.get(i))]
 
     def all_ids(self) -> Iterable[int]:
         return self._entries.keys()
@@ -1339,10 +1448,11 @@ class _Slot:
 
 class _Holding:
     """Which candidates hold a slot's words: from the slot's holders when they were read,
-    else from the words each candidate holds (read once, for the few in the pool)."""
+    else from the words each candidate holds (read once, for the few in the pool, with
+    their names and handles: what ranks those left over by closeness)."""
 
-    def __init__(self, index: CandidateIndex, slots: Iterable[_Slot]) -> None:
-        self.index = index
+    def __init__(self, lookup: _Lookup, slots: Iterable[_Slot]) -> None:
+        self.lookup = lookup
         self._among = frozenset(w for s in slots if s.held is None for w in s.words)
         self._words: dict[int, Set[str]] = {}
         self._some: dict[int, set[str]] = {}  # words known held, from the pairs that found them
@@ -1354,15 +1464,29 @@ class _Holding:
     def _of(self, ids: Collection[int]) -> dict[int, Set[str]]:
         new = [i for i in ids if i not in self._words]
         if new:
-            found = self.index.words_of(new, self._among)
-            self._words.update((i, found.get(i, _NOTHING)) for i in new)
+            rows = self.lookup.describe(new)
+            among = self._among
+            for i in new:
+                row = rows.get(i)
+                self._words[i] = among.intersection(row[2]) if row is not None else _NOTHING
         return self._words
+
+    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+        """(customer, folded name, handles) of these, in id order, from the rows `which`
+        read where it did."""
+        rows = self.lookup.describe(ids)
+        return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
 
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
         if slot.held is not None:
             return {i for i in ids if i in slot.held}
-        words = self._of(ids)
-        return {i for i in ids if not slot.words.isdisjoint(words[i])}
+        # Those a pair found through one of the slot's words hold it: only the others
+        # are read (most of a common name's candidates come through its pairs).
+        some = self._some
+        found = {i for i in ids if not slot.words.isdisjoint(some.get(i, ()))}
+        unknown = [i for i in ids if i not in found]
+        words = self._of(unknown)
+        return found | {i for i in unknown if not slot.words.isdisjoint(words[i])}
 
     def any_of(self, ids: Collection[int], slot: _Slot) -> bool:
         if slot.held is not None:
@@ -1381,6 +1505,17 @@ class _Lookup:
         self.index = index
         self.df: dict[str, int] = {}
         self._asked: set[str] = set()
+        # customer -> (folded name, handles, words), as read this match (_Holding, ceilings)
+        self.described: dict[int, tuple[str, str, Collection[str]]] = {}
+
+    def describe(self, ids: Collection[int]) -> dict[int, tuple[str, str, Collection[str]]]:
+        """The rows of `ids` (those indexed), each read once per match."""
+        known = self.described
+        new = [i for i in ids if i not in known]
+        if new:
+            for i, text, handles, words in self.index.described(new):
+                known[i] = (text, handles, words)
+        return known
 
     def want(self, words: Iterable[str]) -> None:
         new = {w for w in words if w not in self._asked}
@@ -1434,7 +1569,9 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions."""
-        return self._run(channel, handle, display_name, exclude, self._candidates)
+        prune = not self.index.in_memory
+        with self.index.remembering():
+            return self._run(channel, handle, display_name, exclude, self._candidates, prune)
 
     def scan(
         self,
@@ -1466,17 +1603,72 @@ class Matcher:
         display_name: str | None,
         exclude: Collection[int],
         pool: Callable[[_Author, _Lookup], set[int]],
+        prune: bool = False,
     ) -> MatchResult:
         author = _author(channel, handle, display_name)
         lookup = _Lookup(self.index)
         ids = pool(author, lookup)
         ids.difference_update(exclude)
-        entries = dict(self.index.entries(ids))
         # Customers still waiting to be indexed, as they are now (an edited one's
         # indexed entry is stale).
-        fresh = self.index.unindexed(channel, handle, name_probes(display_name))
-        entries.update((i, e) for i, e in fresh.items() if i not in exclude)
+        fresh = {
+            i: e
+            for i, e in self.index.unindexed(channel, handle, name_probes(display_name)).items()
+            if i not in exclude
+        }
+        if prune:
+            return self._decide(self._top_scored(author, lookup, ids - fresh.keys(), fresh))
+        entries = dict(self.index.entries(ids))
+        entries.update(fresh)
         return self._decide(self._scored(author, lookup, entries))
+
+    def _top_scored(
+        self, author: _Author, lookup: _Lookup, ids: Collection[int], fresh: Mapping[int, _Entry]
+    ) -> list[Candidate]:
+        """`_scored()` of the candidates that can make `_decide()`'s answer, the same
+        answer as scoring them all: the others are never read.
+
+        Candidates are scored from the highest ceiling down (_Scorer.ceiling: what their
+        row lets them score at most, ties by id, as _decide ranks). Once the next one's
+        (ceiling, id) ranks below the third best scored so far, neither it nor any after
+        it can be among the three shown. One whose ceiling is below the suggestion floor
+        is never shown either, and cannot change the decision: an automatic link needs
+        a best of at least `auto` (above the floor) that is `margin` ahead of the second,
+        and any second below the floor is that far behind.
+        """
+        lookup.want(w for v in author.names for w in v)
+        scorer = _Scorer(author, lookup.df, self.index.population())
+        scored = [scorer.score(e) for e in self._wanted(lookup, fresh.values())]
+        top = sorted((-c.score, c.customer_id) for c in scored)[:3]
+        rows = lookup.describe(ids)
+        ceiling = {i: scorer.ceiling(*rows[i]) for i in ids if i in rows}
+        order = sorted(ceiling, key=lambda i: (-ceiling[i], i))
+        floor = self.thresholds.suggest
+        at = 0
+        while at < len(order):
+            chunk: list[int] = []
+            while at < len(order) and len(chunk) < _SCORE_CHUNK:
+                i = order[at]
+                if ceiling[i] < floor or (len(top) >= 3 and (-ceiling[i], i) > top[2]):
+                    at = len(order)
+                    break
+                chunk.append(i)
+                at += 1
+            entries = self.index.entries(chunk) if chunk else {}
+            for entry in self._wanted(lookup, entries.values()):
+                candidate = scorer.score(entry)
+                scored.append(candidate)
+                top = sorted([*top, (-candidate.score, candidate.customer_id)])[:3]
+        return scored
+
+    @staticmethod
+    def _wanted(lookup: _Lookup, entries: Iterable[_Entry]) -> list[_Entry]:
+        """`entries`, their words' weights read before any is scored (a weight the scorer
+        computed before its document frequency was read would be wrong)."""
+        listed = list(entries)
+        lookup.want(w for e in listed for v in e.names for w in v)
+        lookup.want(w for e in listed for w in e.alias)
+        return listed
 
     def _scored(
         self, author: _Author, lookup: _Lookup, entries: Mapping[int, _Entry]
@@ -1534,11 +1726,11 @@ class Matcher:
     def _candidates(self, author: _Author, lookup: _Lookup) -> set[int]:
         """Customers worth scoring: exact key hits, customers two of the author's words agree
         on, holders of rare words, and, when a common word stands alone, its closest names."""
-        keyed: set[int] = set()
-        for key in self._author_keys(author):
-            keyed.update(self.index.keyed(key, _KEY_CAP))
+        keyed = set(self.index.keyed_each(self._author_keys(author), _KEY_CAP))
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
+        if not self.index.in_memory:
+            self._ask_ahead(author, lookup)
         found = [
             (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)
@@ -1552,7 +1744,7 @@ class Matcher:
                 groups[matched] = w
         slots = [s for m, w in groups.items() if (s := self._sized(m, w)).size]
         agreeing = self._agreeing([s.words for s in slots], lookup)
-        held = _Holding(self.index, slots)
+        held = _Holding(lookup, slots)
         for pair, ids in agreeing.items():
             pool.update(ids)
             held.known(ids, pair)
@@ -1571,6 +1763,23 @@ class Matcher:
         if len(pool) > _MAX_SCORED:
             pool = self._coarse_top(author, pool, keyed, slots, held, lookup)
         return pool
+
+    def _ask_ahead(self, author: _Author, lookup: _Lookup) -> None:
+        """What the lookups of each of the author's words will ask the index (document
+        frequencies and deletions of their fuzzy probes, how many hold each near
+        word), asked at once: a read per kind, not per word (the answers are
+        remembered for the match, or the batch)."""
+        words = self._author_words(author, lookup)
+        probes: set[str] = set()
+        for word in words:
+            if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
+                probes |= _fuzzy_probes_of(word)  # as _matches() looks it up
+            elif len(word) == 3:
+                probes.add(word)
+        lookup.want(probes)
+        self.index.deleted_to(probes)
+        near = {m for word in words for m in self._matches(word, lookup)}
+        self.index.counted(near, 0)
 
     def _sized(self, matched: frozenset[str], word: str) -> _Slot:
         """The holders of `matched`, read only when few: a common name's are counted (in
@@ -1643,9 +1852,7 @@ class Matcher:
     def _fuzzy(self, word: str, lookup: _Lookup) -> Iterator[str]:
         """Name words within one edit (two for long words), via the deletion index."""
         limit = 1 if len(word) < 7 else 2
-        probes = {word} | _deletions(word)
-        if limit == 2:
-            probes |= {d for first in _deletions(word) for d in _deletions(first)}
+        probes = _fuzzy_probes_of(word)
         lookup.want(probes)
         found = self.index.deleted_to(probes) | {p for p in probes if p in lookup.df}
         found.discard(word)
@@ -1738,9 +1945,18 @@ class Matcher:
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
         kept = ranked[: _MAX_SCORED - _RESCUE]
-        rest = self.index.texts_of(ranked[len(kept) :])
+        rest = held.texts_of(ranked[len(kept) :])
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _fuzzy_probes_of(word: str) -> set[str]:
+    """What Matcher._fuzzy looks `word` up by: itself and what it becomes with one
+    letter out (two, for a long word)."""
+    probes = {word} | _deletions(word)
+    if len(word) >= 7:
+        probes |= {d for first in _deletions(word) for d in _deletions(first)}
+    return probes
 
 
 def _by_name_score(

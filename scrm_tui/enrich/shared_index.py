@@ -53,9 +53,9 @@ class _Memo:
     population: int | None = None
     df: dict[str, int | None] = field(default_factory=dict)
     holders: dict[frozenset[str], Set[int]] = field(default_factory=dict)
-    deleted: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    deleted: dict[str, frozenset[str]] = field(default_factory=dict)  # per probe
     texts: dict[frozenset[str], list[tuple[int, str, str]]] = field(default_factory=dict)
-    counted: dict[tuple[frozenset[str], int], int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # per word, 0 for nobody's
 
 
 K = TypeVar("K")
@@ -77,6 +77,8 @@ class SharedIndex:
     """A CandidateIndex over store/match_index.py's tables: nothing per customer is kept
     in memory: each customer scored is read back as the index stored it."""
 
+    in_memory = False
+
     def __init__(self, reader: MatchIndexReader) -> None:
         self.reader = reader
         self._memo: _Memo | None = None
@@ -85,7 +87,11 @@ class SharedIndex:
     def remembering(self) -> Iterator[None]:
         """Within: lookups that repeat from one author to the next (the holders of
         common words, their weights) are read once. For a batch of authors matched
-        together: the index read at the start of the batch serves all of it."""
+        together: the index read at the start of the batch serves all of it. Within
+        a batch already, the batch's memory serves (match() remembers for itself)."""
+        if self._memo is not None:
+            yield
+            return
         self._memo = _Memo()
         try:
             yield
@@ -121,8 +127,8 @@ class SharedIndex:
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
 
-    def words_of(self, ids: Collection[int], among: Collection[str]) -> Mapping[int, Set[str]]:
-        return self.reader.words_of(ids, among)
+    def described(self, ids: Collection[int]) -> list[tuple[int, str, str, Collection[str]]]:
+        return list(self.reader.described(ids))
 
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return self.reader.paired(pairs)
@@ -131,16 +137,26 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.counted(words, cap)
-        return _recall(
-            memo.counted, (frozenset(words), cap), lambda: self.reader.counted(words, cap)
-        )
+        counts = memo.counts
+        new = [w for w in words if w not in counts]
+        if new:
+            found = self.reader.word_counts(new)
+            counts.update((w, found.get(w, 0)) for w in new)
+        return min(sum(counts[w] for w in words), cap + 1)  # as the reader counts them
+
+    def keyed_each(self, keys: Collection[str], first: int) -> Set[int]:
+        return self.reader.keyed_each(keys, first)
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         memo = self._memo
         if memo is None:
             return self.reader.deleted_to(probes)
-        found = _recall(memo.deleted, frozenset(probes), lambda: self.reader.deleted_to(probes))
-        return set(found)  # a copy: the caller may change it
+        deleted = memo.deleted
+        new = [p for p in probes if p not in deleted]
+        if new:
+            found = self.reader.deletions(new)
+            deleted.update((p, frozenset(found.get(p, ()))) for p in new)
+        return set().union(*(deleted[p] for p in probes))
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}
@@ -150,9 +166,6 @@ class SharedIndex:
         if memo is None:
             return self.reader.texts(words)
         return _recall(memo.texts, frozenset(words), lambda: self.reader.texts(words), _MEMO_TEXTS)
-
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
-        return self.reader.texts_of(ids)
 
     def all_ids(self) -> Iterable[int]:
         return self.reader.all_ids()

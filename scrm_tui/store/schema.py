@@ -1030,6 +1030,34 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        24,
+        [
+            # How many customers each indexed word has (name, handle or e-mail word), kept
+            # by triggers on match_words: the matcher asks how common a word and its near
+            # words are a dozen times per author, and counting a common name's 20k index
+            # rows each time was a fifth of a match. Built from match_words in one pass
+            # (3.3M rows at a million customers: under a second).
+            """
+            CREATE TABLE match_word_n (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO match_word_n (word, n) SELECT word, count(*) FROM match_words GROUP BY word
+            """,
+            """
+            CREATE TRIGGER match_word_n_new AFTER INSERT ON match_words BEGIN
+                INSERT INTO match_word_n (word, n) VALUES (NEW.word, 1)
+                    ON CONFLICT (word) DO UPDATE SET n = n + 1;
+            END
+            """,
+            """
+            CREATE TRIGGER match_word_n_gone AFTER DELETE ON match_words BEGIN
+                UPDATE match_word_n SET n = n - 1 WHERE word = OLD.word;
+                DELETE FROM match_word_n WHERE word = OLD.word AND n <= 0;
+            END
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
