@@ -1046,13 +1046,18 @@ class _Bars:
     """The catch-up's bars on a terminal, each on its own line under the one before:
     `indexing [###.....]  10% 1,000/10,000 customers`, then `re-matching ... authors`."""
 
-    UNITS = {"indexing": " customers", "re-matching": " authors"}
+    UNITS = {"indexing": " customers", "pairing": " customers", "re-matching": " authors"}
 
-    def __init__(self, shown: str | None = None) -> None:
+    def __init__(self, shown: str | None = None, *, drawn: bool = True) -> None:
         self.shown = shown  # the bar on the current line, if any
+        self.drawn = drawn  # False: only remember how far each got (not a terminal)
+        self.done: dict[str, int] = {}
 
     def bar(self, label: str) -> Callable[[int, int], None]:
         def show(done: int, total: int) -> None:
+            self.done[label] = done
+            if not self.drawn:
+                return
             if self.shown is not None and self.shown != label:
                 print(file=sys.stderr)
             self.shown = label
@@ -1073,11 +1078,9 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
     try:
         async with await Inbox.open(db, agent) as inbox:
             inbox.configure(config, None)  # the matching thresholds
-            bars = _Bars()
+            bars = _Bars(drawn=bar)
             result = await backlog.work_off(
-                inbox,
-                bars.bar("re-matching") if bar else None,
-                bars.bar("indexing") if bar else None,
+                inbox, bars.bar("re-matching"), bars.bar("indexing"), bars.bar("pairing")
             )
             if bar and bars.shown is not None:
                 print(file=sys.stderr)
@@ -1100,6 +1103,10 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
     if result is None:
         print("scrm: another process is catching up (scrm watch shows how far)", file=sys.stderr)
     elif not quiet:
+        if indexed := bars.done.get("indexing"):
+            print(f"customers indexed for matching: {indexed:,}")
+        if paired := bars.done.get("pairing"):
+            print(f"customers paired (their words, two by two): {paired:,}")
         print(f"authors matched: {result[0]:,} linked, {result[1]:,} with suggestions")
     return EXIT_OK
 
@@ -1114,7 +1121,10 @@ async def _finish_rematch(inbox: Any, bar: bool) -> tuple[int, int] | None:
     from scrm_tui.service import backlog
 
     done: tuple[int, int] | None = await backlog.work_off(
-        inbox, bars.bar("re-matching") if bar else None, bars.bar("indexing") if bar else None
+        inbox,
+        bars.bar("re-matching") if bar else None,
+        bars.bar("indexing") if bar else None,
+        bars.bar("pairing") if bar else None,
     )
     if bar and bars.shown is not None:
         print(file=sys.stderr)

@@ -8,6 +8,7 @@ import asyncio
 import json
 import signal
 import sqlite3
+import subprocess
 from collections.abc import Collection
 from pathlib import Path
 
@@ -140,3 +141,22 @@ def test_a_killed_job_pairs_the_rest_from_where_it_stopped(tmp_path: Path) -> No
         assert proc.wait() == 0
     assert count(db, UPTO) == PAIRED_ALL
     assert count(db, written) == pairs
+
+
+def test_catch_up_says_how_many_customers_it_paired(tmp_path: Path) -> None:
+    """A catch-up that only paired the customers an upgrade left unpaired says so; it
+    used to say `authors matched: 0 linked` and nothing of the customers."""
+    db = tmp_path / "scrm.db"
+    asyncio.run(_paired_file(db, 3_000))
+    done = subprocess.run(
+        scrm_command("--db", str(db), "--agent", "agent", "catch-up"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "customers paired (their words, two by two): 3,000",
+        "authors matched: 0 linked, 0 with suggestions",
+    ]
+    assert count(db, UPTO) == PAIRED_ALL

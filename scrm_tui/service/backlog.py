@@ -82,13 +82,19 @@ class Reporter:
 
 
 async def work_off(
-    inbox: Inbox, on_matching: Progress | None = None, on_indexing: Progress | None = None
+    inbox: Inbox,
+    on_matching: Progress | None = None,
+    on_indexing: Progress | None = None,
+    on_pairing: Progress | None = None,
 ) -> tuple[int, int] | None:
-    """Index the customers waiting and finish the owed re-match here, progress told
-    through the database; (linked, suggested), or None while another process does it."""
+    """Index the customers waiting (and pair those indexed before pairs existed) and
+    finish the owed re-match here, progress told through the database (pairing as
+    indexing); (linked, suggested), or None while another process does it."""
     async with Reporter(inbox).telling() as told:
         return await inbox.linker.resume_rematch(
-            told.on(MATCHING, on_matching), told.on(INDEXING, on_indexing)
+            told.on(MATCHING, on_matching),
+            told.on(INDEXING, on_indexing),
+            told.on(INDEXING, on_pairing or on_indexing),
         )
 
 

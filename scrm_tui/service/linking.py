@@ -319,8 +319,11 @@ class Linker:
         self,
         on_progress: Callable[[int, int], None] | None = None,
         on_indexing: Callable[[int, int], None] | None = None,
+        on_pairing: Callable[[int, int], None] | None = None,
     ) -> tuple[int, int] | None:
-        """Catch up: index the backlog of customers (`on_indexing` sees (done, to do)),
+        """Catch up: index the backlog of customers (`on_indexing` sees (done, to do);
+        the word pairs of customers indexed before pairs existed go to `on_pairing`, or
+        to `on_indexing` when it is not given),
         finish the re-match an import owes, from where it stopped, and match the authors
         that waited for the backlog; (linked, suggested).
 
@@ -350,7 +353,7 @@ class Linker:
         try:
             if await self.backlog() > _INLINE:
                 await self.refresh_index(on_indexing, pooled(), renew)
-            await self.pair_up(on_indexing, renew)
+            await self.pair_up(on_pairing or on_indexing, renew)
             linked = suggested = 0
             if await self.store.pending_rematch() is not None:
                 total = await self.store.count_unlinked_after(0)
