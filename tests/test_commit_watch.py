@@ -3,10 +3,12 @@ bookkeeping (a heartbeat) does not; and without inotify it still notices, by pol
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ ELSEWHERE = textwrap.dedent(
             if op == "beat":
                 await box.presence.store.beat("far-host:1:1", "kim", box.now_ms())
             else:
-                await box.ingest([mention(900, "stored elsewhere")])
+                await box.ingest([mention(900 + len(op), "stored elsewhere")])
 
     asyncio.run(main(*sys.argv[1:]))
     """
@@ -79,3 +81,33 @@ async def test_a_commit_elsewhere_wakes_the_watch_and_a_heartbeat_does_not(
             watch.close()
         assert calls.count == 2  # the first look and the mention stored: not the beat
         assert not watch.alive
+
+
+async def test_a_watch_polls_while_the_inbox_settles_then_sleeps_in_inotify(
+    db_path: Path,
+) -> None:
+    """The app's watch polls for its first second (loading inotify would compete with
+    the first frame): a commit then is seen all the same, and so is one after it has
+    gone over to inotify."""
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        calls = Calls()
+        watch = box.watch_commits(calls, every=0.05, settle=3600)
+        try:
+            calls.wait_for(1)
+            elsewhere(db_path, "store")
+            calls.wait_for(2)
+            assert watch.how == "polling"
+        finally:
+            watch.close()
+        calls = Calls()
+        watch = box.watch_commits(calls, every=0.05, settle=0.2)
+        try:
+            calls.wait_for(1)
+            deadline = time.monotonic() + 30
+            while watch.how != "inotify":  # what the settling ends in (on Linux)
+                assert watch.alive and time.monotonic() < deadline, watch.how
+                await asyncio.sleep(0.01)
+            elsewhere(db_path, "store-again")
+            calls.wait_for(2)
+        finally:
+            watch.close()

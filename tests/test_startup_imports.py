@@ -60,7 +60,8 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 
 # Loaded only when used: networks (httpx and the channel modules: ~0.2 s), sentiment
 # (VADER) and matching (rapidfuzz), the filter language's parser (until the first `/`),
-# the command palette's entries, forms and the other screens, the bulk actions.
+# the command palette's entries, forms and the other screens, the bulk actions; and the
+# commit watch's inotify, a second after start-up (the watch polls until then).
 NOT_AT_START = (
     "httpx",
     "vaderSentiment",
@@ -80,6 +81,8 @@ NOT_AT_START = (
     "scrm_tui.ui.screens.help",
     "textual.widgets._data_table",
     "textual.widgets._text_area",
+    "ctypes",  # inotify's (store/commit_watch.py): a second after start-up
+    "inotify_simple",
 )
 
 

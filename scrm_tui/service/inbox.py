@@ -725,11 +725,14 @@ class Inbox:
         self._mark = self.pulse.mark
         return changed
 
-    def watch_commits(self, on_change: Callable[[], None], every: float = 0.5) -> CommitWatch:
+    def watch_commits(
+        self, on_change: Callable[[], None], every: float = 0.5, settle: float = 0.0
+    ) -> CommitWatch:
         """Call `on_change` (from a thread of its own) when has_changed() may be true:
         once now, then after each commit that moves the change mark, by any process.
-        An idle inbox then looks at nothing (store/commit_watch.py); close it when done."""
-        watch = CommitWatch(self.db.path, self.agent, on_change, every=every)
+        An idle inbox then looks at nothing (store/commit_watch.py); close it when done.
+        `settle`: seconds it polls first, while the inbox paints its first frame."""
+        watch = CommitWatch(self.db.path, self.agent, on_change, every=every, settle=settle)
         watch.start()
         return watch
 

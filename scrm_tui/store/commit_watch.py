@@ -9,6 +9,7 @@ import select
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,12 +32,19 @@ class CommitWatch:
     off the event loop) and reads the mark only when that moved."""
 
     def __init__(
-        self, path: Path, agent: str, on_change: Callable[[], None], *, every: float = 0.5
+        self,
+        path: Path,
+        agent: str,
+        on_change: Callable[[], None],
+        *,
+        every: float = 0.5,
+        settle: float = 0.0,
     ) -> None:
         self.path = path.resolve()  # SQLite names the -wal after the file, links followed
         self.agent = agent
         self.on_change = on_change
         self.every = every
+        self.settle = settle  # seconds of polling before inotify is loaded (see _waits)
         self.how = ""  # "inotify" or "polling", once started
         self.error: BaseException | None = None  # what stopped the thread, if anything did
         self._stop = threading.Event()
@@ -90,6 +98,14 @@ class CommitWatch:
     def _waits(self, conn: sqlite3.Connection) -> Iterator[None]:
         """Yields now, then each time a commit may have landed, until close(). (The
         watch is set before the first look: a commit in between is not lost.)"""
+        if self.settle > 0:
+            # Loading inotify (ctypes, and a look for the C library in a process of its
+            # own) would compete with the inbox's first frame: poll until it is up.
+            self.how = "polling"
+            yield
+            yield from self._polling(conn, until=time.monotonic() + self.settle)
+            if self._stop.is_set():
+                return
         watched = self._inotify()
         self.how = "polling" if watched is None else "inotify"
         yield
@@ -136,9 +152,11 @@ class CommitWatch:
                     again = list(RECHECKS)
                     yield
 
-    def _polling(self, conn: sqlite3.Connection) -> Iterator[None]:
+    def _polling(self, conn: sqlite3.Connection, until: float | None = None) -> Iterator[None]:
         version = None
         while not self._stop.wait(self.every):
+            if until is not None and time.monotonic() >= until:
+                return
             [(now,)] = list(conn.execute("PRAGMA data_version"))
             if now != version:
                 version = now

@@ -287,7 +287,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         assert self.inbox is not None
         loop = asyncio.get_running_loop()
         self._watch = self.inbox.watch_commits(
-            lambda: loop.call_soon_threadsafe(self._nudge.set), every=self.poll_interval
+            lambda: loop.call_soon_threadsafe(self._nudge.set),
+            every=self.poll_interval,
+            settle=LISTEN_DELAY,  # inotify's imports wait for the first page's frame
         )
         self._clock_task = asyncio.ensure_future(self._run_clock())
 
