@@ -34,7 +34,7 @@ def session_gone(holder: str) -> bool:
     if holder.count(":") < 2:
         return gone_here(holder)  # the two-part form
     process, _, start = holder.rpartition(":")
-    if process.rpartition(":")[0] != socket.gethostname() or not start.isdigit():
+    if not on_this_host(holder) or not start.isdigit():
         return False
     return not alive_here(process, int(start))
 

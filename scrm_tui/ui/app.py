@@ -344,12 +344,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         return max(min(waits), 0.0) + CLOCK_SLACK
 
     def _clock_failed(self, error: Exception) -> None:
-        self.log.error("the app's clock failed", error)
-        logged = record_bug(error, "ScrmApp._tick")
+        self._tell_bug(error, "ScrmApp._tick")
+
+    def _tell_bug(self, error: BaseException, where: str) -> None:
+        """A bug: told in a toast, its traceback logged to be reported."""
+        self.log.error(f"{where} failed", error)
+        logged = record_bug(error, where)
+        said = sanitize.inline(f"{type(error).__name__}: {error}")
         details = f" The details are in {logged}." if logged else ""
         self.notify(
-            f"{sanitize.inline(f'{type(error).__name__}: {error}')}. This is a bug in scrm; "
-            f"please report it.{details}",
+            f"{said}. This is a bug in scrm; please report it.{details}",
             title="Something went wrong",
             severity="error",
             timeout=30,
@@ -666,18 +670,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 markup=False,
             )
             return
-        where = f"{type(message.worker.node).__name__}.{message.worker.name}"
-        self.log.error(f"{where} failed", error)
-        logged = record_bug(error, where)
-        said = sanitize.inline(f"{type(error).__name__}: {error}")
-        details = f" The details are in {logged}." if logged else ""
-        self.notify(
-            f"{said}. This is a bug in scrm; please report it.{details}",
-            title="Something went wrong",
-            severity="error",
-            timeout=30,
-            markup=False,
-        )
+        self._tell_bug(error, f"{type(message.worker.node).__name__}.{message.worker.name}")
 
     async def on_unmount(self) -> None:
         if self._clock_task is not None:
