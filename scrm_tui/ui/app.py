@@ -100,6 +100,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        # As in mutt or a shell: to the shell's jobs, back with `fg`. (The terminal is
+        # in raw mode, so Ctrl+Z reaches the app as a key, not as the shell's signal.)
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
         # Textual's own palette binding, with an id so that [keys] can move it too.
         Binding(
             App.COMMAND_PALETTE_BINDING,

@@ -1,0 +1,46 @@
+"""Ctrl+Z hands the terminal back to the shell, as in mutt, and `fg` brings the inbox
+back as it was, with what arrived meanwhile (the real app in tmux, under a real shell)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from tests.terminal import Terminal, header_count, position, scrm_command
+from tests.test_tmux import ingest, record
+
+PROMPT = "shell> "
+
+
+def at_prompt(screen: str) -> bool:
+    lines = [line for line in screen.splitlines() if line.strip()]
+    return bool(lines) and lines[-1].rstrip() == PROMPT.rstrip()
+
+
+def test_ctrl_z_suspends_to_the_shell_and_fg_resumes(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "suspend.db"
+    ingest(db, [record(n, f"post number {n}") for n in range(30)])
+    shell = f"env PS1={shlex.quote(PROMPT)} bash --norc --noprofile -i"
+    terminal.start(shell, 100, 30, tmp_path)
+    terminal.wait_for(at_prompt)
+    terminal.write(scrm_command("--db", str(db)))
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: position(screen) == (1, 30))
+
+    terminal.keys("C-z")
+    stopped = terminal.wait_for(lambda screen: "Stopped" in screen and at_prompt(screen))
+    assert "30 mentions" not in stopped  # the shell's screen, not the inbox's
+
+    # While it is stopped another process stores a mention.
+    ingest(db, [record(99, "arrived while away", name="Late One")])
+    terminal.write("fg")
+    terminal.keys("Enter")
+    back = terminal.wait_for(lambda screen: header_count(screen) == 31)
+    assert "arrived while away" in back
+    assert "post number 29" in back  # the whole inbox is drawn again, not only the change
+
+    terminal.keys("j")  # keys still reach it
+    terminal.wait_for(lambda screen: position(screen) is not None and position(screen)[0] == 3)
+
+    terminal.keys("q")
+    terminal.wait_for(lambda screen: at_prompt(screen) and "31 mentions" not in screen)
