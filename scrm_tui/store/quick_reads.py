@@ -42,6 +42,9 @@ class QuickReads:
                 self.path, timeout=0, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA query_only = ON")
+            # Its reads touch a few pages, and another process's commit empties its
+            # cache anyway: a small one keeps an open inbox's memory where it was.
+            conn.execute("PRAGMA cache_size = -256")
             self._conn = conn
         return self._conn
 
