@@ -60,6 +60,8 @@ class Presence:
         self.started = False
         self.left = False
         self._beat_ms: int | None = None
+        self._holders_seen: list[str] = []  # see _others_here
+        self._here: list[str] = []
 
     # ---------------------------------------------------------------- presence
 
@@ -88,15 +90,24 @@ class Presence:
         beat = self._beat_ms + (CLAIM_BEAT_MS if self.held else PRESENCE_BEAT_MS)
         return min([beat, *(held.touched_ms + idle_ms for held in self.held.values())])
 
-    def any_gone(self, holders: Iterable[str]) -> bool:
+    def any_gone(self, holders: Sequence[str]) -> bool:
         """One of these claim holders (Inbox.claim_holders) is a process here that has
         ended: its claims are to be swept now, not at the next heartbeat."""
-        return any(holder != self.holder and session_gone(holder) for holder in holders)
+        return any(session_gone(holder) for holder in self._others_here(holders))
 
-    def any_here(self, holders: Iterable[str]) -> bool:
+    def any_here(self, holders: Sequence[str]) -> bool:
         """One of these claim holders is another process on this host, whose end
         any_gone can see (elsewhere, a holder's claims run out with its heartbeat)."""
-        return any(holder != self.holder and on_this_host(holder) for holder in holders)
+        return bool(self._others_here(holders))
+
+    def _others_here(self, holders: Sequence[str]) -> list[str]:
+        """The holders that are other processes on this host, sorted out again only
+        when the holders change: the app's clock asks on every commit, and a team's
+        holders on other hosts (hundreds) would each cost a look at the host's name."""
+        if holders != self._holders_seen:
+            self._holders_seen = list(holders)
+            self._here = [h for h in holders if h != self.holder and on_this_host(h)]
+        return self._here
 
     async def tick(self) -> list[int]:
         """Called when due() or any_gone(): register on the first call (or until a busy

@@ -78,14 +78,20 @@ class CommitWatch:
             return
         try:
             last: tuple[object, ...] | None = None
+            version = None  # PRAGMA data_version when the mark was last read
             for _ in self._waits(conn):
                 try:
                     # Every row read (list): a statement left open would keep its
                     # snapshot, and the thread would look at the file as it was.
+                    [(now,)] = list(conn.execute("PRAGMA data_version"))
+                    if now == version:
+                        # Nothing committed since the last look (most looks again of
+                        # RECHECKS): the mark's pages need not be read again.
+                        continue
                     [found] = list(conn.execute(_MARK, {"agent": self.agent}))
-                    mark = tuple(found)
+                    mark, version = tuple(found), now
                 except sqlite3.Error:
-                    mark = None  # unreadable now (a migration's lock): the inbox looks
+                    mark, version = None, None  # unreadable now (a migration's lock)
                 if mark is None or mark != last:
                     last = mark
                     self.on_change()

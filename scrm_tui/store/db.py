@@ -9,7 +9,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core import hashtags
+from scrm_tui.store.quick_reads import Parameters, QuickReads, is_busy
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
 from scrm_tui.store.turnstile import Turnstile, TurnstileTimeout
 
@@ -109,11 +110,6 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
-
-
 async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
     """Refuse a newer schema before anything changes, then WAL mode (switching needs an
     exclusive lock, so only when not yet WAL), then the forward migrations."""
@@ -144,6 +140,7 @@ class Database:
         self.path = path
         self.writer = writer
         self.reader = reader
+        self._quick = QuickReads(path)
         self._write_lock = asyncio.Lock()
         self._owns_writer = True
         self._turnstile = Turnstile(path, file_mode(path.parent))
@@ -176,7 +173,7 @@ class Database:
             except sqlite3.OperationalError as error:
                 # Several processes opening a new file at once contend for the lock
                 # that creates the schema and switches it to WAL: wait our turn.
-                if _is_busy(error) and time.monotonic() < deadline:
+                if is_busy(error) and time.monotonic() < deadline:
                     await asyncio.sleep(0.05)
                     continue
                 raise explain(error, path) or StoreError(
@@ -196,6 +193,7 @@ class Database:
         return twin
 
     async def close(self) -> None:
+        self._quick.close()
         for conn in (self.reader, self.writer) if self._owns_writer else (self.reader,):
             with contextlib.suppress(sqlite3.Error, ValueError):  # already closed
                 await conn.close()
@@ -238,7 +236,7 @@ class Database:
                         await self.writer.execute("BEGIN IMMEDIATE")
                         return
                     except sqlite3.OperationalError as error:
-                        if not _is_busy(error) or time.monotonic() >= deadline:
+                        if not is_busy(error) or time.monotonic() >= deadline:
                             raise
         except TurnstileTimeout:
             raise StoreBusy() from None
@@ -249,11 +247,18 @@ class Database:
         inboxes show (decided as it went): they look, as for any waking commit."""
         await conn.execute(_BUMP)
 
+    async def fetch_quick(self, sql: str, parameters: Parameters = ()) -> list[Any]:
+        """Every row of a statement that reads a few rows by index (the change mark,
+        the rows on screen, what just arrived), read on the calling thread rather than
+        the reader's (store/quick_reads.py); on the reader should the file be locked."""
+        return await self._quick.fetch_all(
+            sql, parameters, lambda: fetch_all(self.reader, sql, parameters)
+        )
+
     async def schema_version(self) -> int:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
 
 
-Parameters = Sequence[Any] | Mapping[str, Any]
 _BUMP = "UPDATE change_marks SET seq = seq + 1"
 
 

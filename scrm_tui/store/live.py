@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrm_tui.store.db import Database, fetch_one
+from scrm_tui.store.db import Database
 from scrm_tui.store.mentions import STATS, due_uncounted, listed_unread
 from scrm_tui.store.snooze import SNOOZED, WOKE
 
@@ -47,7 +47,9 @@ class Pulse:
 
 
 async def pulse(db: Database, agent: str, now_ms: int) -> Pulse:
-    row = await fetch_one(db.reader, _PULSE, {"agent": agent, "now": now_ms})
+    # Read on the event loop's thread (Database.fetch_quick): each part is an index
+    # lookup, and an inbox reads this on every commit that wakes it.
+    [row] = await db.fetch_quick(_PULSE, {"agent": agent, "now": now_ms})
     listed, unread = listed_unread(row[9:15])
     return Pulse(
         mark=tuple(row[:3]),

@@ -783,7 +783,7 @@ class MentionStore:
         return cached * DENSE >= await self.max_id()
 
     async def _select(
-        self, plan: _Plan, extra: list[str], order: str, tail: str
+        self, plan: _Plan, extra: list[str], order: str, tail: str, *, quick: bool = False
     ) -> list[MentionRow]:
         # `k.` in keyset conditions and orderings names the plan's key table.
         key = f"{plan.key_table}."
@@ -793,7 +793,8 @@ class MentionStore:
             f"ORDER BY {order.replace('k.', key)} {tail}"
         )
         params = {**plan.params, "claims_live": self._claims_live()}
-        return [_row(values) for values in await self._all(sql, params)]
+        found = await (self.db.fetch_quick(sql, params) if quick else self._all(sql, params))
+        return [_row(values) for values in found]
 
     def _claims_live(self) -> int:
         """Claims with a heartbeat from this moment on are live (the rows' ✎)."""
@@ -1153,7 +1154,8 @@ class MentionStore:
         order they were stored. Costs what arrived, whatever the table's size."""
         plan = await self._arrived(query, agent, after, upto, now_ms)
         plan.params["limit"] = limit
-        return await self._select(plan, [], "m.id", "LIMIT :limit")
+        # Read on the event loop's thread (Database.fetch_quick): by id, at most `limit`.
+        return await self._select(plan, [], "m.id", "LIMIT :limit", quick=True)
 
     async def tally(
         self,
@@ -1196,7 +1198,8 @@ class MentionStore:
         params: dict[str, Any] = {"agent": agent, "claims_live": self._claims_live()}
         for among in _id_chunks(ids, params, "i"):
             sql = f"SELECT {_ROW_COLUMNS} FROM mentions m {_JOINS} WHERE {among}"
-            rows.extend(_row(values) for values in await self._all(sql, params))
+            # By id, a screenful: on the event loop's thread (Database.fetch_quick).
+            rows.extend(_row(values) for values in await self.db.fetch_quick(sql, params))
         return rows
 
     async def detail(self, mention_id: int, agent: str) -> MentionDetail | None:
