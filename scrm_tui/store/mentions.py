@@ -284,6 +284,9 @@ def _id_chunks(ids: Sequence[int], params: dict[str, Any], mark: str) -> Iterato
 # came due at once (100k on Monday at 9:00).
 DUE_COUNTED = 1000
 
+# The most ids an arrival may span to be read on the event loop's thread (arrivals).
+QUICK_ARRIVALS = 500
+
 # The header's counts, as columns of one SELECT (named :agent and :now): what
 # MentionStore.stats reads, and what an open inbox's clock reads with its change mark.
 STATS = f"""
@@ -1154,8 +1157,12 @@ class MentionStore:
         order they were stored. Costs what arrived, whatever the table's size."""
         plan = await self._arrived(query, agent, after, upto, now_ms)
         plan.params["limit"] = limit
-        # Read on the event loop's thread (Database.fetch_quick): by id, at most `limit`.
-        return await self._select(plan, [], "m.id", "LIMIT :limit", quick=True)
+        # A collector's commit (a few ids) is read on the event loop's thread
+        # (Database.fetch_quick). A big one, under a filter that few of its rows pass,
+        # may walk thousands of rows to find `limit`: on the reader's thread, so keys
+        # are answered meanwhile.
+        quick = upto - after <= QUICK_ARRIVALS
+        return await self._select(plan, [], "m.id", "LIMIT :limit", quick=quick)
 
     async def tally(
         self,
