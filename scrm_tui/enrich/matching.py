@@ -995,12 +995,12 @@ class _Scorer:
             close = self._initials.get(text)
             if close is None:
                 initials = [w for w in text.split() if len(w) == 1]
-                close = max((self._closest_to(w) for w in initials), default=0.0)
+                close = max((self.closest_to(w) for w in initials), default=0.0)
                 self._initials[text] = close
             for c in words:
                 sim = closest.get(c)
                 if sim is None:
-                    sim = self._closest_to(c)
+                    sim = self.closest_to(c)
                 if sim > close:
                     close = sim
             named = _NAME_ONLY * 100 * close
@@ -1014,7 +1014,45 @@ class _Scorer:
             best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
         return round(best + 1e-9, 2)
 
-    def _closest_to(self, word: str) -> float:
+    def learn_closeness(self, words: Iterable[str]) -> None:
+        """`closest_to` of each of `words` worked out together: the edit similarities in
+        rapidfuzz (one call per author word over them all), not a Python call per pair.
+        Each pair is rated as `_word_similarity` rates it (same word, initial, nickname,
+        then edits), so the figures are the same."""
+        closest = self._closest
+        new = {w for w in words if w not in closest}
+        if not new:
+            return
+        best = dict.fromkeys(new, 0.0)
+        longer = [w for w in new if len(w) > 2]  # the only ones rated by edits
+        for a in self._author_words:
+            if a in best:
+                best[a] = 1.0
+            if len(a) == 1:
+                for c in new:
+                    if c[:1] == a and best[c] < _INITIAL:
+                        best[c] = _INITIAL
+                continue
+            for c in new:
+                if len(c) == 1 and c == a[0] and best[c] < _INITIAL:
+                    best[c] = _INITIAL
+            others = nicknames(a)
+            for c in others.intersection(new):
+                if len(c) > 1 and best[c] < _NICKNAME:
+                    best[c] = _NICKNAME
+            if len(a) <= 2:
+                continue
+            found = process.extract(
+                a, longer, scorer=OSA.normalized_similarity, score_cutoff=0.6, limit=None
+            )
+            for c, s, _ in found:
+                if c != a and c not in others:
+                    sim = float(s**1.5)
+                    if sim > best[c]:
+                        best[c] = sim
+        closest.update(best)
+
+    def closest_to(self, word: str) -> float:
         """The best similarity of one of the author's words to `word` (remembered)."""
         found = self._closest.get(word)
         if found is None:
@@ -1507,6 +1545,7 @@ class _Lookup:
         self._asked: set[str] = set()
         # customer -> (folded name, handles, words), as read this match (_Holding, ceilings)
         self.described: dict[int, tuple[str, str, Collection[str]]] = {}
+        self.matches: dict[str, list[str]] = {}  # word -> Matcher._matches(word)
 
     def describe(self, ids: Collection[int]) -> dict[int, tuple[str, str, Collection[str]]]:
         """The rows of `ids` (those indexed), each read once per match."""
@@ -1641,6 +1680,8 @@ class Matcher:
         scored = [scorer.score(e) for e in self._wanted(lookup, fresh.values())]
         top = sorted((-c.score, c.customer_id) for c in scored)[:3]
         rows = lookup.describe(ids)
+        described = [rows[i] for i in ids if i in rows]
+        scorer.learn_closeness(w for text, _, words in described for w in (*words, *text.split()))
         ceiling = {i: scorer.ceiling(*rows[i]) for i in ids if i in rows}
         order = sorted(ceiling, key=lambda i: (-ceiling[i], i))
         floor = self.thresholds.suggest
@@ -1818,7 +1859,11 @@ class Matcher:
         return words
 
     def _matches(self, word: str, lookup: _Lookup) -> list[str]:
-        """`word`, its nicknames, and name words one or two edits away."""
+        """`word`, its nicknames, and name words one or two edits away (worked out once
+        per match: asked of each word ahead, for its slot and for how common it is)."""
+        known = lookup.matches.get(word)
+        if known is not None:
+            return known
         matches = [word, *nicknames(word)]
         if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
             matches.extend(self._fuzzy(word, lookup))
@@ -1826,6 +1871,7 @@ class Matcher:
             # Too short to search by edits, but a letter may be missing: the deletion
             # index holds the four-letter words this one is cut from (red -> reid, reed).
             matches.extend(self.index.deleted_to((word,)))
+        lookup.matches[word] = matches
         return matches
 
     def _too_common(self, word: str, lookup: _Lookup) -> bool:
@@ -1950,13 +1996,15 @@ class Matcher:
         return set(kept + closest)
 
 
-def _fuzzy_probes_of(word: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _fuzzy_probes_of(word: str) -> frozenset[str]:
     """What Matcher._fuzzy looks `word` up by: itself and what it becomes with one
-    letter out (two, for a long word)."""
+    letter out (two, for a long word). Kept: a word's are asked for twice a match
+    (ahead, then looked up) and common names come back author after author."""
     probes = {word} | _deletions(word)
     if len(word) >= 7:
         probes |= {d for first in _deletions(word) for d in _deletions(first)}
-    return probes
+    return frozenset(probes)
 
 
 def _by_name_score(
@@ -1976,14 +2024,12 @@ def _by_name_score(
         by_text.setdefault(text, []).append(i)
     named = {tuple(text.split()): ids for text, ids in by_text.items()}
     scorer = _Scorer(author, lookup.df, population)
-    mine = {a for variant in author.names for a in variant}
     # A name scores at most 100 x its closest word's similarity (both of the score's
     # coverages are weighted means of its words' similarities): names are scored from
     # the highest such bound down, and no further once `first` score above the bound.
-    close = {
-        w: max(scorer.word_similarity(a, w) for a in mine)
-        for w in {w for name in named for w in name}
-    }
+    words = {w for name in named for w in name}
+    scorer.learn_closeness(words)
+    close = {w: scorer.closest_to(w) for w in words}
     bound = {name: 100.0 * max(map(close.__getitem__, name), default=0.0) for name in named}
     lookup.want(w for name in named if bound[name] > 0 for w in name)
     best: list[tuple[float, int]] = []
