@@ -1557,7 +1557,7 @@ class _Lookup:
         return known
 
     def want(self, words: Iterable[str]) -> None:
-        new = {w for w in words if w not in self._asked}
+        new = set(words).difference(self._asked)
         if new:
             self._asked |= new
             self.df.update(self.index.df(new))
@@ -1810,7 +1810,22 @@ class Matcher:
         frequencies and deletions of their fuzzy probes, how many hold each near
         word), asked at once: a read per kind, not per word (the answers are
         remembered for the match, or the batch)."""
-        words = self._author_words(author, lookup)
+        self._ask_words(self._author_words(author, lookup), lookup)
+
+    def ask_ahead(self, authors: Iterable[tuple[str, str, str | None]]) -> None:
+        """Within `index.remembering()` (a re-match's batch): what matching each of
+        `authors` (channel, handle, display name) asks the index first, asked for the
+        whole batch at once: a read per kind for the batch, not per author. The matches
+        then find it remembered; no answer changes, only when it is read."""
+        if self.index.in_memory:
+            return
+        lookup = _Lookup(self.index)
+        prepared = [_author(channel, handle, name) for channel, handle, name in authors]
+        lookup.want(cut for author in prepared for cut in _handle_cuts(author.handle_alpha))
+        words = {w for author in prepared for w in self._author_words(author, lookup)}
+        self._ask_words(words, lookup)
+
+    def _ask_words(self, words: Collection[str], lookup: _Lookup) -> None:
         probes: set[str] = set()
         for word in words:
             if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
@@ -1848,10 +1863,8 @@ class Matcher:
         alpha = author.handle_alpha
         if len(alpha) >= 5:
             words.update((alpha, alpha[1:], alpha[:-1]))  # klindqvist, lindqvistk
-            cuts = range(2, len(alpha) - 2)
-            lookup.want(alpha[:cut] for cut in cuts)
-            lookup.want(alpha[cut:] for cut in cuts)
-            for cut in cuts:
+            lookup.want(_handle_cuts(alpha))
+            for cut in range(2, len(alpha) - 2):
                 head, tail = alpha[:cut], alpha[cut:]
                 if head in lookup.df or tail in lookup.df:
                     words.add(tail)
@@ -1994,6 +2007,15 @@ class Matcher:
         rest = held.texts_of(ranked[len(kept) :])
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _handle_cuts(alpha: str) -> list[str]:
+    """The heads and tails of a run-together handle that Matcher._author_words tries as
+    words (kate | lindqvist): none for a handle shorter than five letters."""
+    if len(alpha) < 5:
+        return []
+    cuts = range(2, len(alpha) - 2)
+    return [alpha[:cut] for cut in cuts] + [alpha[cut:] for cut in cuts]
 
 
 @lru_cache(maxsize=8192)
