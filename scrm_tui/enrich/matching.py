@@ -1189,6 +1189,11 @@ class CandidateIndex(Protocol):
         """Customers holding any of `words` (name, handle or e-mail words)."""
         ...
 
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        """Within `remembering()`: the holders of each group of words read now, in one
+        go, and remembered for the batch (what `holders` of each group will ask)."""
+        ...
+
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         """Customers with this exact compact key (handle, e-mail, name spelling, company);
         with `first`, no more than the first that many by id."""
@@ -1311,6 +1316,9 @@ class MemoryIndex:
         if len(sets) == 1:
             return sets[0]
         return set().union(*sets)
+
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        pass  # in memory already
 
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         found = self._keys.get(key)
@@ -1824,6 +1832,16 @@ class Matcher:
         lookup.want(cut for author in prepared for cut in _handle_cuts(author.handle_alpha))
         words = {w for author in prepared for w in self._author_words(author, lookup)}
         self._ask_words(words, lookup)
+        # The holders of each slot few enough to be read (Matcher._sized), as
+        # _candidates() will ask for them: one read for the batch.
+        named = {w for author in prepared for variant in author.names for w in variant}
+        groups = [
+            matched
+            for w in words
+            if w in named or not self._too_common(w, lookup)
+            if self.index.counted(matched := self._matches(w, lookup), _READ_SLOT) <= _READ_SLOT
+        ]
+        self.index.holders_ahead(groups)
 
     def _ask_words(self, words: Collection[str], lookup: _Lookup) -> None:
         probes: set[str] = set()

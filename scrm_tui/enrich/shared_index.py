@@ -56,6 +56,8 @@ class _Memo:
     deleted: dict[str, frozenset[str]] = field(default_factory=dict)  # per probe
     texts: dict[frozenset[str], list[tuple[int, str, str]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per word, 0 for nobody's
+    held: dict[str, frozenset[int]] = field(default_factory=dict)  # per word, read ahead
+    backlog: bool | None = None  # whether customers wait to be indexed
 
 
 K = TypeVar("K")
@@ -120,9 +122,21 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.holders(words)
+        held = memo.held
+        if held and all(w in held for w in words):
+            return set().union(*map(held.__getitem__, words))
         return _recall(
             memo.holders, frozenset(words), lambda: self.reader.holders(words), _MEMO_SETS
         )
+
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        memo = self._memo
+        if memo is None:
+            return
+        new = {w for group in groups for w in group}.difference(memo.held)
+        if new:
+            found = self.reader.holders_each(new)
+            memo.held.update((w, frozenset(found.get(w, ()))) for w in new)
 
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
@@ -177,7 +191,14 @@ class SharedIndex:
     def unindexed(
         self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
     ) -> Mapping[int, _Entry]:
-        if not self.reader.backlog():
+        memo = self._memo
+        if memo is None:
+            backlog = self.reader.backlog()
+        elif memo.backlog is None:
+            backlog = memo.backlog = self.reader.backlog()  # once for a batch
+        else:
+            backlog = memo.backlog
+        if not backlog:
             return {}
         found = self.reader.unindexed(channel, handle, emails, names)
         return {r.id: prepared(customer_key(r)) for r in found}
