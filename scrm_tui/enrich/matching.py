@@ -806,6 +806,7 @@ class _Scorer:
         self._forms = dict(author.forms)
         self._author_words = frozenset(a for variant in author.names for a in variant)
         self._spelled: dict[str, float] = {}  # folded name -> spelled() at most
+        self._spelled_by: dict[tuple[tuple[str, float], ...], float] = {}  # forms -> spelled()
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
@@ -903,7 +904,11 @@ class _Scorer:
 
     def spelled(self, entry: _Entry) -> float:
         """How well the handle spells the customer's name: klindqvist, kate_l, katelindqvist88."""
-        return self._spelled_forms(entry.forms)
+        # Remembered by the forms: namesakes (hundreds of Maria Garcias) share theirs.
+        found = self._spelled_by.get(entry.forms)
+        if found is None:
+            found = self._spelled_by[entry.forms] = self._spelled_forms(entry.forms)
+        return found
 
     def _spelled_forms(self, forms: Iterable[tuple[str, float]]) -> float:
         alpha = self.author.handle_alpha
