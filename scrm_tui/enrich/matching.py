@@ -1223,6 +1223,11 @@ class CandidateIndex(Protocol):
         and how close their name is."""
         ...
 
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, folded name) of these customers, in id order: the name alone, for
+        ranking the rest of a big pool by closeness (lighter than `described`)."""
+        ...
+
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         """The prepared customers of these ids (those still indexed)."""
         ...
@@ -1341,6 +1346,9 @@ class MemoryIndex:
 
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return {(a, b): self._words.get(a) & self._words.get(b) for a, b in pairs}
+
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        return [(i, e.text) for i in sorted(ids) if (e := self._entries.get(i)) is not None]
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1522,11 +1530,24 @@ class _Holding:
                 self._words[i] = among.intersection(row[2]) if row is not None else _NOTHING
         return self._words
 
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+    def texts_of(self, ids: Collection[int], names_only: bool) -> list[tuple[int, str, str]]:
         """(customer, folded name, handles) of these, in id order, from the rows `which`
-        read where it did."""
-        rows = self.lookup.describe(ids)
-        return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
+        read where it did; with `names_only`, the handles of the others are left empty
+        and only their names are read (a fraction of their rows, for thousands)."""
+        if not names_only:
+            rows = self.lookup.describe(ids)
+            return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
+        known = self.lookup.described
+        new = [i for i in ids if i not in known]
+        names = dict(self.lookup.index.named(new)) if new else {}
+        found = []
+        for i in sorted(ids):
+            row = known.get(i)
+            if row is not None:
+                found.append((i, row[0], row[1]))
+            elif (name := names.get(i)) is not None:
+                found.append((i, name, ""))
+        return found
 
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
         if slot.held is not None:
@@ -2027,7 +2048,8 @@ class Matcher:
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
         kept = ranked[: _MAX_SCORED - _RESCUE]
-        rest = held.texts_of(ranked[len(kept) :])
+        # An author with a name is compared by names alone (_by_closeness): only those read.
+        rest = held.texts_of(ranked[len(kept) :], names_only=bool(author.names))
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
 

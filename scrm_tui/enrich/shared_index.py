@@ -147,6 +147,9 @@ class SharedIndex:
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return self.reader.paired(pairs)
 
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        return self.reader.named(ids)
+
     def counted(self, words: Collection[str], cap: int) -> int:
         memo = self._memo
         if memo is None:

@@ -244,6 +244,20 @@ class MatchIndexReader:
         return rows
 
     @_guarded
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, folded name) of these customers, in id order: their rows' names
+        alone, without the words `described` reads too."""
+        rows: list[tuple[int, str]] = []
+        for chunk in _chunks(sorted(ids)):
+            [(found,)] = self._conn.execute(
+                "SELECT json_group_array(json_array(customer_id, text)) "
+                f"FROM match_entries WHERE customer_id IN ({_marks(len(chunk))})",
+                list(chunk),
+            )
+            rows.extend((i, t) for i, t in json.loads(found))
+        return rows
+
+    @_guarded
     def paired(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
         """The customers holding both words of each of `pairs` (each in order): one short
         posting list per pair. Customers the background job has not paired yet (above
