@@ -1237,6 +1237,11 @@ class CandidateIndex(Protocol):
         holders of a common word."""
         ...
 
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        """(customer, folded name) of every holder of `words`, in the order of `texts`:
+        for ranking the holders of a common word by name alone."""
+        ...
+
     def all_ids(self) -> Iterable[int]:
         """Every indexed customer: only for `scan()`, the yardstick."""
         ...
@@ -1364,6 +1369,9 @@ class MemoryIndex:
 
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
         return [(i, e.text, handles_text(e)) for i in sorted(ids) if (e := self._entries.get(i))]
+
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        return [(i, text) for i, text, _ in self.texts(words)]
 
     def all_ids(self) -> Iterable[int]:
         return self._entries.keys()
@@ -1987,7 +1995,10 @@ class Matcher:
         """The few customers among the many holding `matched` (a common `word`, near
         words, nicknames) whose name (or, for an author with only a handle, one of whose
         handles) is closest to the author's."""
-        texts = self.index.texts(matched)
+        if author.names:  # compared by name alone: the handles are not read
+            texts = [(i, text, "") for i, text in self.index.holder_names(matched)]
+        else:
+            texts = self.index.texts(matched)
         return self._by_closeness(author, texts, _RESCUE, lookup)
 
     def _by_closeness(

@@ -306,6 +306,17 @@ class MatchIndexReader:
         return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
 
     @_guarded
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        """(customer, folded name) of every holder of `words`, in the order `texts` gives."""
+        if not words:
+            return []
+        sql = (
+            "SELECT json_group_array(json_array(customer_id, text)) FROM match_entries "
+            "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
+        )
+        return [(i, t) for (found,) in self._column(sql, words) for i, t in json.loads(found)]
+
+    @_guarded
     def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
         """(customer, prepared entry) of these customers, as indexed."""
         ordered = sorted(ids)
