@@ -1813,7 +1813,7 @@ class Matcher:
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
         if not self.index.in_memory:
-            self._ask_ahead(author, lookup)
+            self._ask_ahead((author,), lookup)
         found = [
             (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)
@@ -1847,12 +1847,24 @@ class Matcher:
             pool = self._coarse_top(author, pool, keyed, slots, held, lookup)
         return pool
 
-    def _ask_ahead(self, author: _Author, lookup: _Lookup) -> None:
-        """What the lookups of each of the author's words will ask the index (document
+    def _ask_ahead(self, authors: Sequence[_Author], lookup: _Lookup) -> None:
+        """What the lookups of each of the authors' words will ask the index (document
         frequencies and deletions of their fuzzy probes, how many hold each near
-        word), asked at once: a read per kind, not per word (the answers are
-        remembered for the match, or the batch)."""
-        self._ask_words(self._author_words(author, lookup), lookup)
+        word, the holders of those few enough to be read), asked at once: a read per
+        kind, not per word (the answers are remembered for the match, or the batch)."""
+        lookup.want(cut for author in authors for cut in _handle_cuts(author.handle_alpha))
+        words = {w for author in authors for w in self._author_words(author, lookup)}
+        self._ask_words(words, lookup)
+        # The holders of each slot few enough to be read, as _candidates() and _sized()
+        # will ask for them (a word of the handle alone only when not too common).
+        named = {w for author in authors for variant in author.names for w in variant}
+        groups = [
+            matched
+            for w in words
+            if w in named or not self._too_common(w, lookup)
+            if self.index.counted(matched := self._matches(w, lookup), _READ_SLOT) <= _READ_SLOT
+        ]
+        self.index.holders_ahead(groups)
 
     def ask_ahead(self, authors: Iterable[tuple[str, str, str | None]]) -> None:
         """Within `index.remembering()` (a re-match's batch): what matching each of
@@ -1861,21 +1873,8 @@ class Matcher:
         then find it remembered; no answer changes, only when it is read."""
         if self.index.in_memory:
             return
-        lookup = _Lookup(self.index)
         prepared = [_author(channel, handle, name) for channel, handle, name in authors]
-        lookup.want(cut for author in prepared for cut in _handle_cuts(author.handle_alpha))
-        words = {w for author in prepared for w in self._author_words(author, lookup)}
-        self._ask_words(words, lookup)
-        # The holders of each slot few enough to be read (Matcher._sized), as
-        # _candidates() will ask for them: one read for the batch.
-        named = {w for author in prepared for variant in author.names for w in variant}
-        groups = [
-            matched
-            for w in words
-            if w in named or not self._too_common(w, lookup)
-            if self.index.counted(matched := self._matches(w, lookup), _READ_SLOT) <= _READ_SLOT
-        ]
-        self.index.holders_ahead(groups)
+        self._ask_ahead(prepared, _Lookup(self.index))
 
     def _ask_words(self, words: Collection[str], lookup: _Lookup) -> None:
         probes: set[str] = set()
