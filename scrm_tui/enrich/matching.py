@@ -1522,11 +1522,21 @@ class _Holding:
         self.lookup = lookup
         self._among = frozenset(w for s in slots if s.held is None for w in s.words)
         self._words: dict[int, Set[str]] = {}
-        self._some: dict[int, set[str]] = {}  # words known held, from the pairs that found them
+        # (a pair's words, the customers it found): they hold both. Kept as the sets
+        # the index gave, not per customer: a common name's pairs find thousands.
+        self._found: list[tuple[frozenset[str], Set[int]]] = []
+        self._through: dict[frozenset[str], set[int]] = {}  # slot words -> found through them
 
-    def known(self, ids: Iterable[int], words: Iterable[str]) -> None:
-        for i in ids:
-            self._some.setdefault(i, set()).update(words)
+    def known(self, ids: Set[int], words: Iterable[str]) -> None:
+        self._found.append((frozenset(words), ids))
+
+    def _through_pairs(self, slot: _Slot) -> set[int]:
+        """Customers a pair found through one of the slot's words (they hold it)."""
+        found = self._through.get(slot.words)
+        if found is None:
+            sets = [ids for words, ids in self._found if not slot.words.isdisjoint(words)]
+            found = self._through[slot.words] = set().union(*sets)
+        return found
 
     def _of(self, ids: Collection[int]) -> dict[int, Set[str]]:
         new = [i for i in ids if i not in self._words]
@@ -1559,20 +1569,18 @@ class _Holding:
 
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
         if slot.held is not None:
-            return {i for i in ids if i in slot.held}
+            return set(ids).intersection(slot.held)  # in C: a pool can hold thousands
         # Those a pair found through one of the slot's words hold it: only the others
         # are read (most of a common name's candidates come through its pairs).
-        some = self._some
-        found = {i for i in ids if not slot.words.isdisjoint(some.get(i, ()))}
-        unknown = [i for i in ids if i not in found]
+        found = self._through_pairs(slot).intersection(ids)
+        unknown = set(ids).difference(found)
         words = self._of(unknown)
         return found | {i for i in unknown if not slot.words.isdisjoint(words[i])}
 
     def any_of(self, ids: Collection[int], slot: _Slot) -> bool:
         if slot.held is not None:
             return not slot.held.isdisjoint(ids)
-        some = self._some
-        if any(not slot.words.isdisjoint(some.get(i, ())) for i in ids):
+        if not self._through_pairs(slot).isdisjoint(ids):
             return True  # a pair that found one holds a word of the slot: no read
         words = self._of(ids)
         return any(not slot.words.isdisjoint(words[i]) for i in ids)
@@ -2040,9 +2048,13 @@ class Matcher:
         """Keep the candidates that hold an exact key, then the most (and rarest) author
         words, and, of the others, the few with the closest names."""
         population = max(self.index.population(), 1)
-        coarse = dict.fromkeys(pool, 0.0)
-        for i in keyed & pool:
-            coarse[i] += 100.0
+        # Each candidate's coarse score is 100 for an exact key, plus each slot's weight
+        # if they hold its words, added in that order. The pool is cut into parts that
+        # hold the same keys and slots (set operations in C, never a step per
+        # candidate: a pool can hold tens of thousands), each part's score added up as
+        # a candidate's would be, to the same figure.
+        keyed_in = keyed & pool
+        parts = [(100.0, keyed_in), (0.0, pool - keyed_in)]
         for slot in slots:
             # A common name's holders counted only now, in the index (with repeats: a
             # customer holding two of its near words counts twice).
@@ -2050,16 +2062,30 @@ class Matcher:
                 slot.size if slot.held is not None else self.index.counted(slot.words, population)
             )
             weight = math.log1p(population / size)
-            for i in held.which(pool, slot):
-                coarse[i] += weight
-        # Most first, ties by id: a stable sort by score over the ids in order (no
-        # Python key function per candidate: a pool can hold tens of thousands).
-        ranked = sorted(sorted(pool), key=coarse.__getitem__, reverse=True)
+            holding = held.which(pool, slot)
+            cut = []
+            for score, part in parts:
+                inside = part & holding
+                if inside:
+                    cut.append((score + weight, inside))
+                outside = part - inside if inside else part
+                if outside:
+                    cut.append((score, outside))
+            parts = cut
+        # Most first, ties by id (what a stable sort by score over the ids in order gives).
+        by_score: dict[float, list[set[int]]] = {}
+        for score, part in parts:
+            by_score.setdefault(score, []).append(part)
+        kept: list[int] = []
+        room = _MAX_SCORED - _RESCUE
+        for score in sorted(by_score, reverse=True):
+            if len(kept) >= room:
+                break
+            kept += sorted(set().union(*by_score[score]))[: room - len(kept)]
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
-        kept = ranked[: _MAX_SCORED - _RESCUE]
         # An author with a name is compared by names alone (_by_closeness): only those read.
-        rest = held.texts_of(ranked[len(kept) :], names_only=bool(author.names))
+        rest = held.texts_of(pool.difference(kept), names_only=bool(author.names))
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
 
