@@ -1735,6 +1735,10 @@ class Matcher:
         ceiling = {i: scorer.ceiling(*rows[i]) for i in ids if i in rows}
         order = sorted(ceiling, key=lambda i: (-ceiling[i], i))
         floor = self.thresholds.suggest
+        # The weights of the names of the first few chunks, which are usually all that
+        # is scored, read in one go rather than a chunk at a time.
+        ahead = order[: _SCORE_CHUNK * 3]
+        lookup.want(w for i in ahead if ceiling[i] >= floor for w in rows[i][0].split())
         at = 0
         while at < len(order):
             chunk: list[int] = []
