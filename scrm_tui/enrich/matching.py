@@ -2103,11 +2103,12 @@ def _handle_cuts(alpha: str) -> list[str]:
     return [alpha[:cut] for cut in cuts] + [alpha[cut:] for cut in cuts]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _fuzzy_probes_of(word: str) -> frozenset[str]:
     """What Matcher._fuzzy looks `word` up by: itself and what it becomes with one
     letter out (two, for a long word). Kept: a word's are asked for twice a match
-    (ahead, then looked up) and common names come back author after author."""
+    (ahead, then looked up) and common names come back author after author; only the
+    last thousand words' (a long word's run to a few KB)."""
     probes = {word} | _deletions(word)
     if len(word) >= 7:
         probes |= {d for first in _deletions(word) for d in _deletions(first)}
