@@ -9,7 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from scrm_tui.core.models import CustomerIn
-from scrm_tui.enrich.matching import Matcher
+from scrm_tui.enrich.matching import Matcher, _Author, _Scorer, _word_similarity, name_tokens
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.match_pool import decide
@@ -175,3 +175,20 @@ async def test_a_mixed_batch_gets_what_each_author_gets_alone(db_path: Path) -> 
         assert decisions == {"auto", "suggest", "none"}
     finally:
         reader.close()
+
+
+def test_words_rated_together_get_the_figures_they_get_one_by_one() -> None:
+    """The ceilings rate a candidate's words against the author's in rapidfuzz, all at
+    once: each gets the similarity the scorer gives it word by word (the same word, an
+    initial, a nickname, one or two edits, nothing), so no ceiling is lower than a score."""
+    words = sorted(
+        {w for c in crowd(0) for w in name_tokens(c[1])}
+        | {"b", "s", "bob", "robert", "rob", "kate", "katie", "katharine", "ed", "al", "silv"}
+        | {"bruno", "brunno", "sylva", "silvia", "da", "x", "zz", "kathryn", "liz", "beth"}
+    )
+    for author in [("bruno", "silva"), ("b", "silva"), ("kate", "ed"), ("al", "robert", "liz")]:
+        scorer = _Scorer(_Author((author,), "", "", (), (), ()), {}, 1000)
+        scorer.learn_closeness(words)
+        for word in words:
+            alone = max(_word_similarity(a, word) for a in author)
+            assert scorer.closest_to(word) == alone, (author, word)

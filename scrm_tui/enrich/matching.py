@@ -806,6 +806,7 @@ class _Scorer:
         self._forms = dict(author.forms)
         self._author_words = frozenset(a for variant in author.names for a in variant)
         self._spelled: dict[str, float] = {}  # folded name -> spelled() at most
+        self._spelled_by: dict[tuple[tuple[str, float], ...], float] = {}  # forms -> spelled()
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
@@ -903,7 +904,11 @@ class _Scorer:
 
     def spelled(self, entry: _Entry) -> float:
         """How well the handle spells the customer's name: klindqvist, kate_l, katelindqvist88."""
-        return self._spelled_forms(entry.forms)
+        # Remembered by the forms: namesakes (hundreds of Maria Garcias) share theirs.
+        found = self._spelled_by.get(entry.forms)
+        if found is None:
+            found = self._spelled_by[entry.forms] = self._spelled_forms(entry.forms)
+        return found
 
     def _spelled_forms(self, forms: Iterable[tuple[str, float]]) -> float:
         alpha = self.author.handle_alpha
@@ -995,12 +1000,12 @@ class _Scorer:
             close = self._initials.get(text)
             if close is None:
                 initials = [w for w in text.split() if len(w) == 1]
-                close = max((self._closest_to(w) for w in initials), default=0.0)
+                close = max((self.closest_to(w) for w in initials), default=0.0)
                 self._initials[text] = close
             for c in words:
                 sim = closest.get(c)
                 if sim is None:
-                    sim = self._closest_to(c)
+                    sim = self.closest_to(c)
                 if sim > close:
                     close = sim
             named = _NAME_ONLY * 100 * close
@@ -1014,7 +1019,45 @@ class _Scorer:
             best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
         return round(best + 1e-9, 2)
 
-    def _closest_to(self, word: str) -> float:
+    def learn_closeness(self, words: Iterable[str]) -> None:
+        """`closest_to` of each of `words` worked out together: the edit similarities in
+        rapidfuzz (one call per author word over them all), not a Python call per pair.
+        Each pair is rated as `_word_similarity` rates it (same word, initial, nickname,
+        then edits), so the figures are the same."""
+        closest = self._closest
+        new = {w for w in words if w not in closest}
+        if not new:
+            return
+        best = dict.fromkeys(new, 0.0)
+        longer = [w for w in new if len(w) > 2]  # the only ones rated by edits
+        for a in self._author_words:
+            if a in best:
+                best[a] = 1.0
+            if len(a) == 1:
+                for c in new:
+                    if c[:1] == a and best[c] < _INITIAL:
+                        best[c] = _INITIAL
+                continue
+            for c in new:
+                if len(c) == 1 and c == a[0] and best[c] < _INITIAL:
+                    best[c] = _INITIAL
+            others = nicknames(a)
+            for c in others.intersection(new):
+                if len(c) > 1 and best[c] < _NICKNAME:
+                    best[c] = _NICKNAME
+            if len(a) <= 2:
+                continue
+            found = process.extract(
+                a, longer, scorer=OSA.normalized_similarity, score_cutoff=0.6, limit=None
+            )
+            for c, s, _ in found:
+                if c != a and c not in others:
+                    sim = float(s**1.5)
+                    if sim > best[c]:
+                        best[c] = sim
+        closest.update(best)
+
+    def closest_to(self, word: str) -> float:
         """The best similarity of one of the author's words to `word` (remembered)."""
         found = self._closest.get(word)
         if found is None:
@@ -1151,6 +1194,11 @@ class CandidateIndex(Protocol):
         """Customers holding any of `words` (name, handle or e-mail words)."""
         ...
 
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        """Within `remembering()`: the holders of each group of words read now, in one
+        go, and remembered for the batch (what `holders` of each group will ask)."""
+        ...
+
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         """Customers with this exact compact key (handle, e-mail, name spelling, company);
         with `first`, no more than the first that many by id."""
@@ -1175,6 +1223,11 @@ class CandidateIndex(Protocol):
         and how close their name is."""
         ...
 
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, folded name) of these customers, in id order: the name alone, for
+        ranking the rest of a big pool by closeness (lighter than `described`)."""
+        ...
+
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         """The prepared customers of these ids (those still indexed)."""
         ...
@@ -1182,6 +1235,11 @@ class CandidateIndex(Protocol):
     def texts(self, words: Collection[str]) -> list[tuple[int, str, str]]:
         """(customer, folded name, handles) of every holder of `words`: for ranking the
         holders of a common word."""
+        ...
+
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        """(customer, folded name) of every holder of `words`, in the order of `texts`:
+        for ranking the holders of a common word by name alone."""
         ...
 
     def all_ids(self) -> Iterable[int]:
@@ -1274,6 +1332,9 @@ class MemoryIndex:
             return sets[0]
         return set().union(*sets)
 
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        pass  # in memory already
+
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         found = self._keys.get(key)
         return found if first is None or len(found) <= first else set(sorted(found)[:first])
@@ -1291,6 +1352,9 @@ class MemoryIndex:
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return {(a, b): self._words.get(a) & self._words.get(b) for a, b in pairs}
 
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        return [(i, e.text) for i in sorted(ids) if (e := self._entries.get(i)) is not None]
+
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
         for probe in probes:
@@ -1305,6 +1369,9 @@ class MemoryIndex:
 
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
         return [(i, e.text, handles_text(e)) for i in sorted(ids) if (e := self._entries.get(i))]
+
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        return [(i, text) for i, text, _ in self.texts(words)]
 
     def all_ids(self) -> Iterable[int]:
         return self._entries.keys()
@@ -1455,11 +1522,21 @@ class _Holding:
         self.lookup = lookup
         self._among = frozenset(w for s in slots if s.held is None for w in s.words)
         self._words: dict[int, Set[str]] = {}
-        self._some: dict[int, set[str]] = {}  # words known held, from the pairs that found them
+        # (a pair's words, the customers it found): they hold both. Kept as the sets
+        # the index gave, not per customer: a common name's pairs find thousands.
+        self._found: list[tuple[frozenset[str], Set[int]]] = []
+        self._through: dict[frozenset[str], set[int]] = {}  # slot words -> found through them
 
-    def known(self, ids: Iterable[int], words: Iterable[str]) -> None:
-        for i in ids:
-            self._some.setdefault(i, set()).update(words)
+    def known(self, ids: Set[int], words: Iterable[str]) -> None:
+        self._found.append((frozenset(words), ids))
+
+    def _through_pairs(self, slot: _Slot) -> set[int]:
+        """Customers a pair found through one of the slot's words (they hold it)."""
+        found = self._through.get(slot.words)
+        if found is None:
+            sets = [ids for words, ids in self._found if not slot.words.isdisjoint(words)]
+            found = self._through[slot.words] = set().union(*sets)
+        return found
 
     def _of(self, ids: Collection[int]) -> dict[int, Set[str]]:
         new = [i for i in ids if i not in self._words]
@@ -1471,28 +1548,39 @@ class _Holding:
                 self._words[i] = among.intersection(row[2]) if row is not None else _NOTHING
         return self._words
 
-    def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
+    def texts_of(self, ids: Collection[int], names_only: bool) -> list[tuple[int, str, str]]:
         """(customer, folded name, handles) of these, in id order, from the rows `which`
-        read where it did."""
-        rows = self.lookup.describe(ids)
-        return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
+        read where it did; with `names_only`, the handles of the others are left empty
+        and only their names are read (a fraction of their rows, for thousands)."""
+        if not names_only:
+            rows = self.lookup.describe(ids)
+            return [(i, row[0], row[1]) for i in sorted(ids) if (row := rows.get(i)) is not None]
+        known = self.lookup.described
+        new = [i for i in ids if i not in known]
+        names = dict(self.lookup.index.named(new)) if new else {}
+        found = []
+        for i in sorted(ids):
+            row = known.get(i)
+            if row is not None:
+                found.append((i, row[0], row[1]))
+            elif (name := names.get(i)) is not None:
+                found.append((i, name, ""))
+        return found
 
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
         if slot.held is not None:
-            return {i for i in ids if i in slot.held}
+            return set(ids).intersection(slot.held)  # in C: a pool can hold thousands
         # Those a pair found through one of the slot's words hold it: only the others
         # are read (most of a common name's candidates come through its pairs).
-        some = self._some
-        found = {i for i in ids if not slot.words.isdisjoint(some.get(i, ()))}
-        unknown = [i for i in ids if i not in found]
+        found = self._through_pairs(slot).intersection(ids)
+        unknown = set(ids).difference(found)
         words = self._of(unknown)
         return found | {i for i in unknown if not slot.words.isdisjoint(words[i])}
 
     def any_of(self, ids: Collection[int], slot: _Slot) -> bool:
         if slot.held is not None:
             return not slot.held.isdisjoint(ids)
-        some = self._some
-        if any(not slot.words.isdisjoint(some.get(i, ())) for i in ids):
+        if not self._through_pairs(slot).isdisjoint(ids):
             return True  # a pair that found one holds a word of the slot: no read
         words = self._of(ids)
         return any(not slot.words.isdisjoint(words[i]) for i in ids)
@@ -1507,6 +1595,7 @@ class _Lookup:
         self._asked: set[str] = set()
         # customer -> (folded name, handles, words), as read this match (_Holding, ceilings)
         self.described: dict[int, tuple[str, str, Collection[str]]] = {}
+        self.matches: dict[str, list[str]] = {}  # word -> Matcher._matches(word)
 
     def describe(self, ids: Collection[int]) -> dict[int, tuple[str, str, Collection[str]]]:
         """The rows of `ids` (those indexed), each read once per match."""
@@ -1518,7 +1607,7 @@ class _Lookup:
         return known
 
     def want(self, words: Iterable[str]) -> None:
-        new = {w for w in words if w not in self._asked}
+        new = set(words).difference(self._asked)
         if new:
             self._asked |= new
             self.df.update(self.index.df(new))
@@ -1641,9 +1730,15 @@ class Matcher:
         scored = [scorer.score(e) for e in self._wanted(lookup, fresh.values())]
         top = sorted((-c.score, c.customer_id) for c in scored)[:3]
         rows = lookup.describe(ids)
+        described = [rows[i] for i in ids if i in rows]
+        scorer.learn_closeness(w for text, _, words in described for w in (*words, *text.split()))
         ceiling = {i: scorer.ceiling(*rows[i]) for i in ids if i in rows}
         order = sorted(ceiling, key=lambda i: (-ceiling[i], i))
         floor = self.thresholds.suggest
+        # The weights of the names of the first few chunks, which are usually all that
+        # is scored, read in one go rather than a chunk at a time.
+        ahead = order[: _SCORE_CHUNK * 3]
+        lookup.want(w for i in ahead if ceiling[i] >= floor for w in rows[i][0].split())
         at = 0
         while at < len(order):
             chunk: list[int] = []
@@ -1730,7 +1825,7 @@ class Matcher:
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
         if not self.index.in_memory:
-            self._ask_ahead(author, lookup)
+            self._ask_ahead((author,), lookup)
         found = [
             (w, frozenset(self._matches(w, lookup)))
             for w in self._author_words(author, lookup)
@@ -1764,12 +1859,36 @@ class Matcher:
             pool = self._coarse_top(author, pool, keyed, slots, held, lookup)
         return pool
 
-    def _ask_ahead(self, author: _Author, lookup: _Lookup) -> None:
-        """What the lookups of each of the author's words will ask the index (document
+    def _ask_ahead(self, authors: Sequence[_Author], lookup: _Lookup) -> None:
+        """What the lookups of each of the authors' words will ask the index (document
         frequencies and deletions of their fuzzy probes, how many hold each near
-        word), asked at once: a read per kind, not per word (the answers are
-        remembered for the match, or the batch)."""
-        words = self._author_words(author, lookup)
+        word, the holders of those few enough to be read), asked at once: a read per
+        kind, not per word (the answers are remembered for the match, or the batch)."""
+        lookup.want(cut for author in authors for cut in _handle_cuts(author.handle_alpha))
+        words = {w for author in authors for w in self._author_words(author, lookup)}
+        self._ask_words(words, lookup)
+        # The holders of each slot few enough to be read, as _candidates() and _sized()
+        # will ask for them (a word of the handle alone only when not too common).
+        named = {w for author in authors for variant in author.names for w in variant}
+        groups = [
+            matched
+            for w in words
+            if w in named or not self._too_common(w, lookup)
+            if self.index.counted(matched := self._matches(w, lookup), _READ_SLOT) <= _READ_SLOT
+        ]
+        self.index.holders_ahead(groups)
+
+    def ask_ahead(self, authors: Iterable[tuple[str, str, str | None]]) -> None:
+        """Within `index.remembering()` (a re-match's batch): what matching each of
+        `authors` (channel, handle, display name) asks the index first, asked for the
+        whole batch at once: a read per kind for the batch, not per author. The matches
+        then find it remembered; no answer changes, only when it is read."""
+        if self.index.in_memory:
+            return
+        prepared = [_author(channel, handle, name) for channel, handle, name in authors]
+        self._ask_ahead(prepared, _Lookup(self.index))
+
+    def _ask_words(self, words: Collection[str], lookup: _Lookup) -> None:
         probes: set[str] = set()
         for word in words:
             if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
@@ -1807,10 +1926,8 @@ class Matcher:
         alpha = author.handle_alpha
         if len(alpha) >= 5:
             words.update((alpha, alpha[1:], alpha[:-1]))  # klindqvist, lindqvistk
-            cuts = range(2, len(alpha) - 2)
-            lookup.want(alpha[:cut] for cut in cuts)
-            lookup.want(alpha[cut:] for cut in cuts)
-            for cut in cuts:
+            lookup.want(_handle_cuts(alpha))
+            for cut in range(2, len(alpha) - 2):
                 head, tail = alpha[:cut], alpha[cut:]
                 if head in lookup.df or tail in lookup.df:
                     words.add(tail)
@@ -1818,7 +1935,11 @@ class Matcher:
         return words
 
     def _matches(self, word: str, lookup: _Lookup) -> list[str]:
-        """`word`, its nicknames, and name words one or two edits away."""
+        """`word`, its nicknames, and name words one or two edits away (worked out once
+        per match: asked of each word ahead, for its slot and for how common it is)."""
+        known = lookup.matches.get(word)
+        if known is not None:
+            return known
         matches = [word, *nicknames(word)]
         if _FUZZY_LENGTHS[0] <= len(word) <= _FUZZY_LENGTHS[1]:
             matches.extend(self._fuzzy(word, lookup))
@@ -1826,6 +1947,7 @@ class Matcher:
             # Too short to search by edits, but a letter may be missing: the deletion
             # index holds the four-letter words this one is cut from (red -> reid, reed).
             matches.extend(self.index.deleted_to((word,)))
+        lookup.matches[word] = matches
         return matches
 
     def _too_common(self, word: str, lookup: _Lookup) -> bool:
@@ -1884,7 +2006,10 @@ class Matcher:
         """The few customers among the many holding `matched` (a common `word`, near
         words, nicknames) whose name (or, for an author with only a handle, one of whose
         handles) is closest to the author's."""
-        texts = self.index.texts(matched)
+        if author.names:  # compared by name alone: the handles are not read
+            texts = [(i, text, "") for i, text in self.index.holder_names(matched)]
+        else:
+            texts = self.index.texts(matched)
         return self._by_closeness(author, texts, _RESCUE, lookup)
 
     def _by_closeness(
@@ -1927,9 +2052,13 @@ class Matcher:
         """Keep the candidates that hold an exact key, then the most (and rarest) author
         words, and, of the others, the few with the closest names."""
         population = max(self.index.population(), 1)
-        coarse = dict.fromkeys(pool, 0.0)
-        for i in keyed & pool:
-            coarse[i] += 100.0
+        # Each candidate's coarse score is 100 for an exact key, plus each slot's weight
+        # if they hold its words, added in that order. The pool is cut into parts that
+        # hold the same keys and slots (set operations in C, never a step per
+        # candidate: a pool can hold tens of thousands), each part's score added up as
+        # a candidate's would be, to the same figure.
+        keyed_in = keyed & pool
+        parts = [(100.0, keyed_in), (0.0, pool - keyed_in)]
         for slot in slots:
             # A common name's holders counted only now, in the index (with repeats: a
             # customer holding two of its near words counts twice).
@@ -1937,26 +2066,53 @@ class Matcher:
                 slot.size if slot.held is not None else self.index.counted(slot.words, population)
             )
             weight = math.log1p(population / size)
-            for i in held.which(pool, slot):
-                coarse[i] += weight
-        # Most first, ties by id: a stable sort by score over the ids in order (no
-        # Python key function per candidate: a pool can hold tens of thousands).
-        ranked = sorted(sorted(pool), key=coarse.__getitem__, reverse=True)
+            holding = held.which(pool, slot)
+            cut = []
+            for score, part in parts:
+                inside = part & holding
+                if inside:
+                    cut.append((score + weight, inside))
+                outside = part - inside if inside else part
+                if outside:
+                    cut.append((score, outside))
+            parts = cut
+        # Most first, ties by id (what a stable sort by score over the ids in order gives).
+        by_score: dict[float, list[set[int]]] = {}
+        for score, part in parts:
+            by_score.setdefault(score, []).append(part)
+        kept: list[int] = []
+        room = _MAX_SCORED - _RESCUE
+        for score in sorted(by_score, reverse=True):
+            if len(kept) >= room:
+                break
+            kept += sorted(set().union(*by_score[score]))[: room - len(kept)]
         # The rest by closeness of name: many decoys share two words of a made-up handle
         # (Clever_Cactus_4120.net) while the one whose name has a typo holds fewer.
-        kept = ranked[: _MAX_SCORED - _RESCUE]
-        rest = held.texts_of(ranked[len(kept) :])
+        # An author with a name is compared by names alone (_by_closeness): only those read.
+        rest = held.texts_of(pool.difference(kept), names_only=bool(author.names))
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
 
 
-def _fuzzy_probes_of(word: str) -> set[str]:
+def _handle_cuts(alpha: str) -> list[str]:
+    """The heads and tails of a run-together handle that Matcher._author_words tries as
+    words (kate | lindqvist): none for a handle shorter than five letters."""
+    if len(alpha) < 5:
+        return []
+    cuts = range(2, len(alpha) - 2)
+    return [alpha[:cut] for cut in cuts] + [alpha[cut:] for cut in cuts]
+
+
+@lru_cache(maxsize=1024)
+def _fuzzy_probes_of(word: str) -> frozenset[str]:
     """What Matcher._fuzzy looks `word` up by: itself and what it becomes with one
-    letter out (two, for a long word)."""
+    letter out (two, for a long word). Kept: a word's are asked for twice a match
+    (ahead, then looked up) and common names come back author after author; only the
+    last thousand words' (a long word's run to a few KB)."""
     probes = {word} | _deletions(word)
     if len(word) >= 7:
         probes |= {d for first in _deletions(word) for d in _deletions(first)}
-    return probes
+    return frozenset(probes)
 
 
 def _by_name_score(
@@ -1976,14 +2132,12 @@ def _by_name_score(
         by_text.setdefault(text, []).append(i)
     named = {tuple(text.split()): ids for text, ids in by_text.items()}
     scorer = _Scorer(author, lookup.df, population)
-    mine = {a for variant in author.names for a in variant}
     # A name scores at most 100 x its closest word's similarity (both of the score's
     # coverages are weighted means of its words' similarities): names are scored from
     # the highest such bound down, and no further once `first` score above the bound.
-    close = {
-        w: max(scorer.word_similarity(a, w) for a in mine)
-        for w in {w for name in named for w in name}
-    }
+    words = {w for name in named for w in name}
+    scorer.learn_closeness(words)
+    close = {w: scorer.closest_to(w) for w in words}
     bound = {name: 100.0 * max(map(close.__getitem__, name), default=0.0) for name in named}
     lookup.want(w for name in named if bound[name] > 0 for w in name)
     best: list[tuple[float, int]] = []

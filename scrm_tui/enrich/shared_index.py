@@ -55,7 +55,10 @@ class _Memo:
     holders: dict[frozenset[str], Set[int]] = field(default_factory=dict)
     deleted: dict[str, frozenset[str]] = field(default_factory=dict)  # per probe
     texts: dict[frozenset[str], list[tuple[int, str, str]]] = field(default_factory=dict)
+    names: dict[frozenset[str], list[tuple[int, str]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per word, 0 for nobody's
+    held: dict[str, frozenset[int]] = field(default_factory=dict)  # per word, read ahead
+    backlog: bool | None = None  # whether customers wait to be indexed
 
 
 K = TypeVar("K")
@@ -110,7 +113,7 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.df(words)
-        new = [w for w in words if w not in memo.df]
+        new = set(words).difference(memo.df)
         if new:
             found = self.reader.df(new)
             memo.df.update((w, found.get(w)) for w in new)
@@ -120,9 +123,21 @@ class SharedIndex:
         memo = self._memo
         if memo is None:
             return self.reader.holders(words)
+        held = memo.held
+        if held and all(w in held for w in words):
+            return set().union(*map(held.__getitem__, words))
         return _recall(
             memo.holders, frozenset(words), lambda: self.reader.holders(words), _MEMO_SETS
         )
+
+    def holders_ahead(self, groups: Iterable[Collection[str]]) -> None:
+        memo = self._memo
+        if memo is None:
+            return
+        new = {w for group in groups for w in group}.difference(memo.held)
+        if new:
+            found = self.reader.holders_each(new)
+            memo.held.update((w, frozenset(found.get(w, ()))) for w in new)
 
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
@@ -132,6 +147,9 @@ class SharedIndex:
 
     def paired(self, pairs: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], Set[int]]:
         return self.reader.paired(pairs)
+
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        return self.reader.named(ids)
 
     def counted(self, words: Collection[str], cap: int) -> int:
         memo = self._memo
@@ -152,11 +170,12 @@ class SharedIndex:
         if memo is None:
             return self.reader.deleted_to(probes)
         deleted = memo.deleted
-        new = [p for p in probes if p not in deleted]
+        # In C (set difference, map): a batch asks for hundreds of probes per author.
+        new = set(probes).difference(deleted)
         if new:
             found = self.reader.deletions(new)
             deleted.update((p, frozenset(found.get(p, ()))) for p in new)
-        return set().union(*(deleted[p] for p in probes))
+        return set().union(*map(deleted.__getitem__, probes))
 
     def entries(self, ids: Collection[int]) -> Mapping[int, _Entry]:
         return {i: entry_from_json(i, text) for i, text in self.reader.entries(ids)}
@@ -167,6 +186,14 @@ class SharedIndex:
             return self.reader.texts(words)
         return _recall(memo.texts, frozenset(words), lambda: self.reader.texts(words), _MEMO_TEXTS)
 
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.holder_names(words)
+        return _recall(
+            memo.names, frozenset(words), lambda: self.reader.holder_names(words), _MEMO_TEXTS
+        )
+
     def all_ids(self) -> Iterable[int]:
         return self.reader.all_ids()
 
@@ -176,7 +203,14 @@ class SharedIndex:
     def unindexed(
         self, channel: str, handle: str, names: Sequence[str], emails: Sequence[str] = ()
     ) -> Mapping[int, _Entry]:
-        if not self.reader.backlog():
+        memo = self._memo
+        if memo is None:
+            backlog = self.reader.backlog()
+        elif memo.backlog is None:
+            backlog = memo.backlog = self.reader.backlog()  # once for a batch
+        else:
+            backlog = memo.backlog
+        if not backlog:
             return {}
         found = self.reader.unindexed(channel, handle, emails, names)
         return {r.id: prepared(customer_key(r)) for r in found}

@@ -58,6 +58,7 @@ def decide(
     lookups that repeat from author to author are read once for the batch."""
     outcomes = []
     with matcher.index.remembering():
+        matcher.ask_ahead((a.channel, a.handle, a.display_name) for a in authors)
         for author in authors:
             result = matcher.match(
                 author.channel, author.handle, author.display_name, rejected.get(author.id, ())

@@ -108,6 +108,7 @@ class MatchIndexReader:
         self._runs = threading.Lock()  # one stoppable run at a time
         self._swap = threading.Lock()  # who runs now, against a stop from another thread
         self._stop: threading.Event | None = None  # the running one's, set once stopped
+        self._paired_all = False  # match_pairs_done said every customer is paired
 
     def run_stoppable(self, call: Callable[[], T], stop: threading.Event) -> T:
         """`call()` (lookups on this reader), ended early by `stopped(stop)` from any
@@ -162,6 +163,15 @@ class MatchIndexReader:
             return set()
         sql = "SELECT json_group_array(customer_id) FROM match_words WHERE word IN ({marks})"
         return {i for (found,) in self._column(sql, words) for i in json.loads(found)}
+
+    @_guarded
+    def holders_each(self, words: Collection[str]) -> dict[str, list[int]]:
+        """word -> its holders, for each of `words` someone holds: many words in one read."""
+        sql = (
+            "SELECT word, json_group_array(customer_id) FROM match_words "
+            "WHERE word IN ({marks}) GROUP BY word"
+        )
+        return {str(w): json.loads(found) for w, found in self._column(sql, words)}
 
     @_guarded
     def counted(self, words: Collection[str], cap: int) -> int:
@@ -234,6 +244,20 @@ class MatchIndexReader:
         return rows
 
     @_guarded
+    def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
+        """(customer, folded name) of these customers, in id order: their rows' names
+        alone, without the words `described` reads too."""
+        rows: list[tuple[int, str]] = []
+        for chunk in _chunks(sorted(ids)):
+            [(found,)] = self._conn.execute(
+                "SELECT json_group_array(json_array(customer_id, text)) "
+                f"FROM match_entries WHERE customer_id IN ({_marks(len(chunk))})",
+                list(chunk),
+            )
+            rows.extend((i, t) for i, t in json.loads(found))
+        return rows
+
+    @_guarded
     def paired(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
         """The customers holding both words of each of `pairs` (each in order): one short
         posting list per pair. Customers the background job has not paired yet (above
@@ -248,8 +272,11 @@ class MatchIndexReader:
         )
         for key, ids in self._column(sql, by_key):
             found[by_key[key]] = set(json.loads(ids))
-        [(upto,)] = self._conn.execute("SELECT upto FROM match_pairs_done WHERE id = 1")
-        if upto < PAIRED_ALL:
+        if not self._paired_all:
+            [(upto,)] = self._conn.execute("SELECT upto FROM match_pairs_done WHERE id = 1")
+            # Once every customer is paired, every one indexed later is too: no need to ask.
+            self._paired_all = upto >= PAIRED_ALL
+        if not self._paired_all:
             for a, b in pairs:
                 rest = self._conn.execute(
                     "SELECT customer_id FROM match_words WHERE word = ? AND customer_id > ? "
@@ -277,6 +304,17 @@ class MatchIndexReader:
             "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
         )
         return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
+
+    @_guarded
+    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+        """(customer, folded name) of every holder of `words`, in the order `texts` gives."""
+        if not words:
+            return []
+        sql = (
+            "SELECT json_group_array(json_array(customer_id, text)) FROM match_entries "
+            "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
+        )
+        return [(i, t) for (found,) in self._column(sql, words) for i, t in json.loads(found)]
 
     @_guarded
     def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
