@@ -236,3 +236,28 @@ async def test_typos_are_found_among_decoys_holding_the_handles_words(db_path: P
             assert truth in scanned, author  # a full scan finds them ...
             found = [c.customer_id for c in shared.match(*author).candidates]
             assert found == scanned, author  # ... and so does the index, in the same order
+
+
+async def test_a_handle_with_a_letter_doubled_is_found_though_its_pieces_seem_to_agree(
+    db_path: Path,
+) -> None:
+    """`ssandeers` is `ssanders` with a letter doubled. Its pieces (the handle, and it
+    less its first letter) are near `sanders` and `anders`, which two customers named
+    Anders Sanders hold together: that is not two words agreeing, and the handle's
+    closest holders among the many Sanders are still looked at, as a full scan would."""
+    rows: list[tuple[int, str, str | None, str | None, tuple]] = [
+        (1, "Sarah Sanders", "ssanders@uol.com.br", None, (("github", "ssanders"),)),
+        (2, "Anders Sanders", None, None, ()),
+        (3, "Anders Sanders", None, None, (("x", "andsan"),)),
+    ]
+    firsts = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Ava", "Ethan"]
+    for n in range(64):  # more Sanders than a word's holders are all brought in for
+        rows.append((4 + n, f"{firsts[n % 8]} Sanders", None, None, (("x", f"sand{n}x"),)))
+    async with indexed(db_path, rows) as shared:
+        author = ("reddit", "ssandeers", None)
+        scanned = shared.scan(*author).candidates
+        assert [c.customer_id for c in scanned][:1] == [1]  # a full scan finds her ...
+        found = shared.match(*author).candidates
+        assert [c.customer_id for c in found][:1] == [1]  # ... and so does the index,
+        # with the same scores after her (Sanders tied at the same score are alike).
+        assert [c.score for c in found] == [c.score for c in scanned]

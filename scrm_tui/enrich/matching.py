@@ -1838,7 +1838,7 @@ class Matcher:
             if matched not in groups or w in named:
                 groups[matched] = w
         slots = [s for m, w in groups.items() if (s := self._sized(m, w)).size]
-        agreeing = self._agreeing([s.words for s in slots], lookup)
+        agreeing = self._agreeing(slots, named, lookup)
         held = _Holding(lookup, slots)
         for pair, ids in agreeing.items():
             pool.update(ids)
@@ -1957,14 +1957,19 @@ class Matcher:
         )
 
     def _agreeing(
-        self, groups: list[frozenset[str]], lookup: _Lookup
+        self, slots: Sequence[_Slot], named: Collection[str], lookup: _Lookup
     ) -> Mapping[tuple[str, str], Set[int]]:
         """Customers two of the author's words agree on: holding two different words, one
-        matched by each (a word both match counts once: it is one piece of evidence)."""
+        matched by each (a word both match counts once: it is one piece of evidence).
+        Two pieces of the handle that share their letters ("ssandeers" and "sandeers",
+        the handle less its first letter) are one piece of evidence too: "Anders
+        Sanders", whose words are near each, is no more likely for it."""
         pairs: set[tuple[str, str]] = set()
-        for i, first in enumerate(groups):
-            for second in groups[i + 1 :]:
-                pairs |= self._pairs(first, second)
+        for i, first in enumerate(slots):
+            for second in slots[i + 1 :]:
+                if _same_letters(first.word, second.word, named):
+                    continue
+                pairs |= self._pairs(first.words, second.words)
         return self.index.paired(pairs) if pairs else {}
 
     @staticmethod
@@ -2101,6 +2106,14 @@ def _handle_cuts(alpha: str) -> list[str]:
         return []
     cuts = range(2, len(alpha) - 2)
     return [alpha[:cut] for cut in cuts] + [alpha[cut:] for cut in cuts]
+
+
+def _same_letters(first: str, second: str, named: Collection[str]) -> bool:
+    """Two words of the author's handle, one cut from the other (the handle, it less a
+    letter at either end, a cut of it): they spell the same letters."""
+    if first in named or second in named:
+        return False
+    return first in second or second in first
 
 
 @lru_cache(maxsize=1024)
