@@ -18,10 +18,10 @@ from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 
-# A short pause: each key's search answers within 100 ms of it at a million customers,
-# and the search a newer key replaces is stopped in SQLite, so searching sooner costs
-# nothing.
-FIND_DEBOUNCE = 0.05
+# A short pause: a search costs 13-20 ms at a million customers, and the search a newer
+# key replaces is stopped in SQLite, so searching sooner costs nothing; at 50 ms the
+# pause was most of the wait from a name typed to its hit (bench/scale_bench.py).
+FIND_DEBOUNCE = 0.02
 
 
 class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
