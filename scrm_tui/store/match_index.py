@@ -154,8 +154,7 @@ class MatchIndexReader:
     def df(self, words: Collection[str]) -> dict[str, int]:
         if not words:
             return {}
-        rows = self._column("SELECT word, n FROM match_df WHERE word IN ({marks})", words)
-        return {str(w): int(n) for w, n in rows}
+        return self._counts("match_df", words)
 
     @_guarded
     def holders(self, words: Collection[str]) -> set[int]:
@@ -188,7 +187,11 @@ class MatchIndexReader:
         """How many customers hold each of `words` (those nobody holds are left out)."""
         if not words:
             return {}
-        rows = self._column("SELECT word, n FROM match_word_n WHERE word IN ({marks})", words)
+        return self._counts("match_word_n", words)
+
+    def _counts(self, table: str, words: Collection[str]) -> dict[str, int]:
+        """word -> n of a (word, n) table, for those of `words` it holds."""
+        rows = self._column(f"SELECT word, n FROM {table} WHERE word IN ({{marks}})", words)
         return {str(w): int(n) for w, n in rows}
 
     @_guarded
