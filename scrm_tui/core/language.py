@@ -31,12 +31,15 @@ NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
-def declared_code(declared: str | None) -> str | None:
+def declared_code(declared: object) -> str | None:
     """The ISO 639-1 code in a network's language tag ("en-US" -> "en"), or None.
 
-    A tag with no two-letter primary subtag ("und", "zxx", a three-letter code, junk
-    a stranger's client wrote) declares nothing usable: the text is detected instead.
+    A list (Bluesky's `langs`) declares its first usable tag. A tag with no two-letter
+    primary subtag ("und", "zxx", a three-letter code, junk a stranger's client wrote)
+    declares nothing usable: the text is detected instead.
     """
+    if isinstance(declared, (list, tuple)):
+        return next((code for tag in declared if (code := declared_code(tag))), None)
     if not declared or not isinstance(declared, str):
         return None
     primary = declared.strip().replace("_", "-").split("-")[0].lower()

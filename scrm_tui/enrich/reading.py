@@ -9,10 +9,10 @@ from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import language, sentiment
 
 
-def neutral_words(mention: MentionIn, terms: Collection[str]) -> tuple[str, ...]:
+def neutral_words(matched: str | None, terms: Collection[str]) -> tuple[str, ...]:
     """The words that say nothing of a post's language or mood: the watch terms (and
-    the one it matched), which name the brand."""
-    matched = (mention.matched or "").strip('"')
+    the one the post `matched`), which name the brand."""
+    matched = (matched or "").strip('"')
     if not matched or matched[0] in "#@":  # tags and handles are never read as words
         return tuple(terms)
     return (*terms, matched)
@@ -21,7 +21,7 @@ def neutral_words(mention: MentionIn, terms: Collection[str]) -> tuple[str, ...]
 def read(mention: MentionIn, terms: Collection[str] = ()) -> NewMention:
     """One mention as a row to store: detected on the text that is stored and shown."""
     text = shown_text(mention.text)
-    neutral = neutral_words(mention, terms)
+    neutral = neutral_words(mention.matched, terms)
     found = language.detect(text, mention.lang, neutral)
     scores = sentiment.score_in(text, found.code, neutral)
     return flatten(mention, scores, (found.code, found.confidence, found.source))

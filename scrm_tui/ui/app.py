@@ -473,7 +473,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         from scrm_tui.service import backlog
 
         assert self.inbox is not None
-        if not await self.inbox.linker.rematch_owed():
+        if not await backlog.owed(self.inbox):
             return
         if (await backlog.job_state(self.inbox)).holder is None:
             self._backlog_job = await asyncio.to_thread(
@@ -518,7 +518,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 )
             elif not await self.inbox.linker.rematch_owed():
                 self.notify(
-                    "Customers indexed and authors re-matched (l on a mention to review).",
+                    "Caught up: languages detected, customers indexed, authors re-matched "
+                    "(l on a mention to review).",
                     markup=False,
                 )
         finally:
