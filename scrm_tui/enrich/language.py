@@ -95,8 +95,10 @@ def fasttext_lite() -> Callable[[str], tuple[str | None, float]]:
     detector: Any = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
     def predict(text: str) -> tuple[str | None, float]:
-        # fastText reads one line: a newline would end the text early.
-        found = detector.detect(text[:MAX_CHARS].replace("\n", " "), model="lite", k=1)
+        # fastText reads one line of UTF-8: a newline would end the text early, and a
+        # lone surrogate (a broken client's emoji) cannot be encoded at all.
+        line = text[:MAX_CHARS].replace("\n", " ").encode("utf-8", "replace").decode("utf-8")
+        found = detector.detect(line, model="lite", k=1)
         if not found:
             return None, 0.0
         lang = str(found[0]["lang"]).split("-")[0].lower()
