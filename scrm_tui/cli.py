@@ -184,8 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     catch_up = commands.add_parser(
         "catch-up",
         parents=[common],
-        help="index customers and re-match authors left owed, at low priority, then exit",
-        description="Index the customers an import or an upgrade left waiting and finish "
+        help="detect languages, index customers and re-match authors left owed, at low "
+        "priority, then exit",
+        description="Detect the language of mentions stored before scrm kept languages, "
+        "index the customers an import or an upgrade left waiting and finish "
         "the re-match of unlinked authors it owes, at low priority (nice "
         "10), telling its progress through the database (the inbox's top line and `scrm "
         "watch` show it); then exit. The inbox starts it in the background by itself. One "

@@ -353,3 +353,25 @@ async def test_the_list_shows_a_question_mark_and_the_pane_the_language(db_path:
         await wait_until(pilot, lambda: "declared" in detail_text(pilot))
         pane = detail_text(pilot)
         assert "language: English (declared)" in pane and "▼ negative" in pane
+
+
+async def test_a_customers_mood_counts_the_unscored_apart(inbox: Inbox) -> None:
+    from scrm_tui.core.models import Channel, CustomerIn
+    from scrm_tui.service.timeline import customer_summary
+
+    outcome = await inbox.add_customers(
+        [CustomerIn(name="Kate", identities=((Channel.MASTODON, "kate@example.social"),))],
+        source="a test",
+    )
+    posts = [
+        "Kestrel sync is broken again, I hate this",
+        "Kestrel ist Gift für unsere Nerven, die Synchronisierung ist kaputt",
+        "Kestrel n'est pas super, la synchronisation est très décevante",
+    ]
+    await inbox.ingest(
+        [mention(n, text, handle="kate@example.social") for n, text in enumerate(posts, 1)]
+    )
+    summary = await customer_summary(inbox, outcome.ids[0])
+    assert (summary.scored, summary.unscored) == (1, 2)
+    # One scored post is too few to call: the two unread ones are no evidence either way.
+    assert summary.stance.value == "too few contacts"
