@@ -1308,6 +1308,9 @@ def _customer_text(profile: dict[str, Any]) -> str:
     ):
         if profile.get(key) not in (None, ""):
             lines.append(f"  {label:15} {safe(profile[key])}")
+        if key == "sentiment" and profile.get("unscored"):
+            # Mentions in a language no scorer reads: in no mean, counted apart.
+            lines.append(f"  {'unscored':15} {profile['unscored']:,} mentions")
     for channel, handles in profile["identities"].items():
         lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
     if profile.get("tags"):

@@ -375,3 +375,6 @@ async def test_a_customers_mood_counts_the_unscored_apart(inbox: Inbox) -> None:
     assert (summary.scored, summary.unscored) == (1, 2)
     # One scored post is too few to call: the two unread ones are no evidence either way.
     assert summary.stance.value == "too few contacts"
+    profile = await inbox.customers.profile(outcome.ids[0])  # `scrm customers show`
+    assert profile["unscored"] == 2
+    assert profile["sentiment"] < 0  # the mean of the English one alone

@@ -6,7 +6,6 @@ import re
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from scrm_tui.core.language import DECLARED, DETECTED, declared_code
@@ -77,14 +76,17 @@ def detect(text: str, declared: str | None = None, terms: Collection[str] = ()) 
 
 
 _LOCK = threading.Lock()
+_loaded: list[Callable[[str], tuple[str | None, float]]] = []
 
 
-@cache
 def _model() -> Callable[[str], tuple[str | None, float]]:
-    # Loaded on first use, never at import: the inbox paints without it. The lock
-    # because ingest may ask from two threads at once.
-    with _LOCK:
-        return fasttext_lite()
+    # Loaded on first use, never at import: the inbox paints without it. Once, under a
+    # lock: ingest may ask from two threads at once.
+    if not _loaded:
+        with _LOCK:
+            if not _loaded:
+                _loaded.append(fasttext_lite())
+    return _loaded[0]
 
 
 def fasttext_lite() -> Callable[[str], tuple[str | None, float]]:
