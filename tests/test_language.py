@@ -20,6 +20,7 @@ from scrm_tui.enrich import language
 from scrm_tui.service import backlog
 from scrm_tui.service.export import export_mentions
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.db import fetch_all
 from scrm_tui.store.schema import MIGRATIONS
 from tests.conftest import fixed_clock, mention
 from tests.loopback import Loopback
@@ -239,15 +240,29 @@ async def test_the_lang_filter(inbox: Inbox) -> None:
     assert caught.value.position == 10
 
 
-async def test_lang_filter_reads_its_index(inbox: Inbox) -> None:
-    """`lang:de` in the inbox's order is answered from mentions_lang, not a table scan."""
+@pytest.mark.parametrize(
+    ("where", "index"),
+    [
+        ("(m.lang IS NOT NULL AND m.lang IN ('de'))", "mentions_lang"),
+        ("m.lang IS NULL", "mentions_lang"),
+        ("m.compound IS NULL", "mentions_unscored"),
+    ],
+)
+async def test_lang_and_unscored_filters_read_their_index(
+    inbox: Inbox, where: str, index: str
+) -> None:
+    """`lang:de`, `lang:unknown` and `s:unscored` in the inbox's order are answered from
+    an index of their own (as filter_sql writes them), not a scan of every mention."""
     await _seed(inbox)
-    async with inbox.db.reader.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM mentions m WHERE (m.lang IS NOT NULL AND "
-        "m.lang IN ('de')) ORDER BY created_ms DESC, id DESC LIMIT 50"
-    ) as cursor:
-        plan = " ".join(str(row[-1]) for row in await cursor.fetchall())
-    assert "mentions_lang" in plan and "TEMP B-TREE" not in plan
+    plan = " ".join(
+        str(row[-1])
+        for row in await fetch_all(
+            inbox.db.reader,
+            f"EXPLAIN QUERY PLAN SELECT id FROM mentions m WHERE {where} "
+            "ORDER BY created_ms DESC, id DESC LIMIT 50",
+        )
+    )
+    assert index in plan and "TEMP B-TREE" not in plan, plan
 
 
 async def test_an_export_says_unscored_and_the_language(inbox: Inbox) -> None:

@@ -1097,6 +1097,8 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "ALTER TABLE mentions ADD COLUMN lang_src TEXT",
             # `lang:de` in newest-first order, and `lang:unknown` (NULL) the same way.
             "CREATE INDEX mentions_lang ON mentions(lang, created_ms, id)",
+            # `s:unscored` in newest-first order, and its count, from the unscored alone.
+            "CREATE INDEX mentions_unscored ON mentions(created_ms, id) WHERE compound IS NULL",
             # The rows still to be detected: empty once the job is done.
             "CREATE INDEX mentions_lang_todo ON mentions(id) WHERE lang_src IS NULL",
             # A mention no scorer can read is unscored (NULL), not "neutral". Last in the
