@@ -393,3 +393,23 @@ async def test_a_customers_mood_counts_the_unscored_apart(inbox: Inbox) -> None:
     profile = await inbox.customers.profile(outcome.ids[0])  # `scrm customers show`
     assert profile["unscored"] == 2
     assert profile["sentiment"] < 0  # the mean of the English one alone
+
+
+async def test_the_demo_reads_honestly(inbox: Inbox) -> None:
+    """Its mentions in twelve languages: each shows its language, and `?` where no
+    scorer reads it; no German or Japanese complaint is called neutral or positive."""
+    from scrm_tui.service.demo import seed
+
+    await seed(inbox)
+    rows = await fetch_all(
+        inbox.db.reader,
+        "SELECT lang, count(*), count(compound) FROM mentions GROUP BY lang ORDER BY lang",
+    )
+    by_language = {lang: (n, scored) for lang, n, scored in rows}
+    assert {"en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "sv", "ar"} <= set(by_language)
+    for lang, (n, scored) in by_language.items():
+        if lang in ("en", None):
+            assert scored == n  # VADER reads English, and scores the unknown (emoji...)
+        else:
+            assert scored == 0, lang
+    assert await inbox.count(parse("s:unscored")) == await inbox.count(parse("-lang:en,unknown"))
