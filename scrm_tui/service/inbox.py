@@ -22,7 +22,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query, both
-from scrm_tui.enrich import sentiment
+from scrm_tui.enrich import language, sentiment
 from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
@@ -326,8 +326,10 @@ class Inbox:
         a lookup per line, not a sentiment analysis.
         """
         fresh = await self.unseen(mentions)
-        # What is stored is what is read: language first, then sentiment in it.
-        if len(fresh) >= _THREAD_THRESHOLD:
+        # What is stored is what is read: language first, then sentiment in it. In a
+        # thread when big, or when the detector's model is still to load (an app's
+        # first arrival must not freeze its screen for that).
+        if len(fresh) >= _THREAD_THRESHOLD or (fresh and not language.loaded()):
             rows = await asyncio.to_thread(read_many, fresh, self.watch_words)
         else:
             rows = read_many(fresh, self.watch_words)
