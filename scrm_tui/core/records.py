@@ -10,6 +10,7 @@ from typing import Any
 
 from scrm_tui.core import hashtags, sanitize
 from scrm_tui.core.handles import handle_key, home_instance
+from scrm_tui.core.language import DETECTED
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.tags import TagError, check_tags
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
@@ -122,11 +123,12 @@ def shown_text(text: str) -> str:
 def flatten(
     mention: MentionIn,
     sentiment: Sentiment | None,
-    lang: tuple[str | None, float | None, str | None] = (None, None, None),
+    lang: tuple[str | None, float | None, str | None] = (None, None, DETECTED),
 ) -> NewMention:
     """A mention and its scores as one flat row for the store; a text over TEXT_LIMIT
     is cut, and the whole of it rides along to be kept aside. `sentiment` None: unscored;
-    `lang`: code, confidence and source (core/language.py)."""
+    `lang`: code, confidence and source (core/language.py). Without one the language is
+    unknown, not owed: only rows from before languages wait for the catch-up."""
     author = mention.author
     home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
     text = mention.text
