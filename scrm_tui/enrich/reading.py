@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from scrm_tui.core.models import MentionIn, NewMention
+from scrm_tui.core.models import MentionIn, NewMention, Sentiment
 from scrm_tui.core.records import flatten, shown_text
 from scrm_tui.enrich import language, sentiment
 
@@ -18,12 +18,18 @@ def neutral_words(matched: str | None, terms: Collection[str]) -> tuple[str, ...
     return (*terms, matched)
 
 
+def read_text(
+    text: str, declared: str | None, matched: str | None, terms: Collection[str] = ()
+) -> tuple[language.Language, Sentiment | None]:
+    """The language of `text` (as declared, else detected) and its sentiment in it."""
+    neutral = neutral_words(matched, terms)
+    found = language.detect(text, declared, neutral)
+    return found, sentiment.score_in(text, found.code, neutral)
+
+
 def read(mention: MentionIn, terms: Collection[str] = ()) -> NewMention:
-    """One mention as a row to store: detected on the text that is stored and shown."""
-    text = shown_text(mention.text)
-    neutral = neutral_words(mention.matched, terms)
-    found = language.detect(text, mention.lang, neutral)
-    scores = sentiment.score_in(text, found.code, neutral)
+    """One mention as a row to store: read on the text that is stored and shown."""
+    found, scores = read_text(shown_text(mention.text), mention.lang, mention.matched, terms)
     return flatten(mention, scores, (found.code, found.confidence, found.source))
 
 

@@ -7,8 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from scrm_tui.enrich import language, sentiment
-from scrm_tui.enrich.reading import neutral_words
+from scrm_tui.enrich.reading import read_text
 from scrm_tui.store.languages import Detected, LanguageStore, Undetected
 
 if TYPE_CHECKING:
@@ -22,9 +21,7 @@ PAGE = 2000
 def _read(rows: list[Undetected], terms: tuple[str, ...]) -> list[Detected]:
     done = []
     for row in rows:
-        neutral = neutral_words(row.matched, terms)
-        found = language.detect(row.text, None, neutral)
-        scores = sentiment.score_in(row.text, found.code, neutral)
+        found, scores = read_text(row.text, None, row.matched, terms)
         done.append(
             Detected(
                 row.id,
