@@ -64,6 +64,11 @@ FILTERS = [
     ("followers", "followers:>1000 s:neg", True),
     ("last 30 days", "after:30d", True),
     ("claimed", "is:claimed", True),
+    ("language", "lang:de", True),
+    ("rare language", "lang:ja", True),
+    ("unknown language", "lang:unknown", True),
+    ("not English, open", "-lang:en -is:done", True),
+    ("unscored", "s:unscored", True),
 ]
 
 
@@ -84,7 +89,7 @@ sys.path.insert(0, str(ARGS.root.resolve()))
 
 from team_seed import NOW, seeded  # noqa: E402  (bench/, beside this script)
 
-from scrm_tui.core.query import parse  # noqa: E402
+from scrm_tui.core.query import QueryError, parse  # noqa: E402
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.service.window import StreamWindow  # noqa: E402
 
@@ -138,6 +143,11 @@ async def main() -> int:
     results = []
     for name, typed, full in FILTERS:
         if (full and not FULL_LANGUAGE) or (ARGS.only and ARGS.only not in name):
+            continue
+        try:
+            parse(typed)
+        except QueryError:
+            print(f"{name:20} {typed:28} (not in this checkout's language: skipped)")
             continue
         looks = [await look(db, typed) for _ in range(ARGS.runs)]
         page = statistics.median(x[0] for x in looks)

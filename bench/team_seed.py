@@ -19,6 +19,11 @@ from scrm_tui.core.models import AuthorIn, Channel, MentionIn, Sentiment
 from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.service.inbox import Inbox
 
+try:  # a checkout from before languages (issue 13) seeds without them
+    from scrm_tui.enrich.language import detect
+except ImportError:
+    detect = None  # type: ignore[assignment]
+
 FIXTURES = Path(__file__).resolve().parent.parent / "scrm_tui" / "fixtures"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the corpus spans 2025
 AGENTS = 20
@@ -121,9 +126,20 @@ async def seed(
         # Settled while the database is empty: nothing is owed a re-score.
         await inbox.priorities.weights()
         batch = []
+        languages: dict[str, tuple[str | None, float | None, str]] = {}
         for item in mentions(size, word, matching):
             score = rng.uniform(-1, 1)
-            batch.append(records.flatten(item, Sentiment(score, 0.0, 1.0, 0.0)))
+            if detect is None:
+                batch.append(records.flatten(item, Sentiment(score, 0.0, 1.0, 0.0)))
+                continue
+            # Each corpus text detected once, as ingest would; a language no scorer
+            # reads (provisionally: all but English) is unscored, as ingest stores it.
+            if item.text not in languages:
+                found = detect(item.text, terms=("Kestrel",))
+                languages[item.text] = (found.code, found.confidence, found.source)
+            lang = languages[item.text]
+            scored = Sentiment(score, 0.0, 1.0, 0.0) if lang[0] in ("en", None) else None
+            batch.append(records.flatten(item, scored, lang))
             if len(batch) == 10_000:
                 await inbox.mentions.insert_batch(batch, 0)
                 batch = []

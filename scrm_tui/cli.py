@@ -184,8 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     catch_up = commands.add_parser(
         "catch-up",
         parents=[common],
-        help="index customers and re-match authors left owed, at low priority, then exit",
-        description="Index the customers an import or an upgrade left waiting and finish "
+        help="detect languages, index customers and re-match authors left owed, at low "
+        "priority, then exit",
+        description="Detect the language of mentions stored before scrm kept languages, "
+        "index the customers an import or an upgrade left waiting and finish "
         "the re-match of unlinked authors it owes, at low priority (nice "
         "10), telling its progress through the database (the inbox's top line and `scrm "
         "watch` show it); then exit. The inbox starts it in the background by itself. One "
@@ -743,11 +745,12 @@ async def _catch_up_while_watching(inbox: Any, say: Callable[[str], None], stop:
     from scrm_tui.service import backlog
 
     while not stop.is_set():
-        if await inbox.linker.rematch_owed():
+        if await backlog.owed(inbox):
             result = await backlog.work_off(
                 inbox,
                 tenths("re-matching authors", "authors"),
                 tenths("indexing customers", "customers"),
+                on_languages=tenths("detecting languages", "mentions"),
             )
             if result is None:
                 await _follow_catch_up(inbox, say, stop)
@@ -1046,7 +1049,12 @@ class _Bars:
     """The catch-up's bars on a terminal, each on its own line under the one before:
     `indexing [###.....]  10% 1,000/10,000 customers`, then `re-matching ... authors`."""
 
-    UNITS = {"indexing": " customers", "pairing": " customers", "re-matching": " authors"}
+    UNITS = {
+        "detecting": " mentions",
+        "indexing": " customers",
+        "pairing": " customers",
+        "re-matching": " authors",
+    }
 
     def __init__(self, shown: str | None = None, *, drawn: bool = True) -> None:
         self.shown = shown  # the bar on the current line, if any
@@ -1080,7 +1088,11 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
             inbox.configure(config, None)  # the matching thresholds
             bars = _Bars(drawn=bar)
             result = await backlog.work_off(
-                inbox, bars.bar("re-matching"), bars.bar("indexing"), bars.bar("pairing")
+                inbox,
+                bars.bar("re-matching"),
+                bars.bar("indexing"),
+                bars.bar("pairing"),
+                bars.bar("detecting"),
             )
             if bar and bars.shown is not None:
                 print(file=sys.stderr)
@@ -1103,6 +1115,8 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
     if result is None:
         print("scrm: another process is catching up (scrm watch shows how far)", file=sys.stderr)
     elif not quiet:
+        if detected := bars.done.get("detecting"):
+            print(f"languages detected: {detected:,} mentions")
         if indexed := bars.done.get("indexing"):
             print(f"customers indexed for matching: {indexed:,}")
         if paired := bars.done.get("pairing"):
@@ -1294,6 +1308,9 @@ def _customer_text(profile: dict[str, Any]) -> str:
     ):
         if profile.get(key) not in (None, ""):
             lines.append(f"  {label:15} {safe(profile[key])}")
+        if key == "sentiment" and profile.get("unscored"):
+            # Mentions in a language no scorer reads: in no mean, counted apart.
+            lines.append(f"  {'unscored':15} {profile['unscored']:,} mentions")
     for channel, handles in profile["identities"].items():
         lines.append(f"  {channel:15} {', '.join(safe(h) for h in handles)}")
     if profile.get("tags"):

@@ -156,7 +156,9 @@ def _has(words: list[str], phrase: str, *, prefix: bool) -> bool:
     return False
 
 
-def _label(compound: float) -> str:
+def _label(compound: float | None) -> str:
+    if compound is None:
+        return "unscored"  # no scorer reads its language: in no s: value but s:unscored
     if compound >= NEUTRAL_BAND:
         return "positive"
     return "negative" if compound <= -NEUTRAL_BAND else "neutral"

@@ -20,8 +20,12 @@ async def test_stored_scores_correlate_with_human_ratings(inbox: Inbox) -> None:
         "SELECT external_id, compound FROM mentions WHERE channel = 'x'"
     ) as cursor:
         stored = dict(await cursor.fetchall())
-    human = [mean for _, mean, _ in rows]
-    ours = [stored[tweet_id] for tweet_id, _, _ in rows]
+    # A tweet detected in a language no scorer reads is unscored (NULL), in no figure:
+    # 23 of these 4,200 (Spanish, Turkish, Danish... and a few misread short ones).
+    scored = [(mean, stored[tid]) for tid, mean, _ in rows if stored[tid] is not None]
+    assert len(scored) >= 0.99 * len(rows)
+    human = [mean for mean, _ in scored]
+    ours = [compound for _, compound in scored]
     r = statistics.correlation(human, ours)
     # VADER's paper reports 0.881 with the 2014 engine; today's package gives 0.872
     # on the raw text. Normalising case, punctuation or emoji would lower it.

@@ -25,6 +25,7 @@ from scrm_tui.channels.http import (
     send_request,
 )
 from scrm_tui.channels.sessionfile import SessionFile
+from scrm_tui.core.language import declared_code
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -649,6 +650,7 @@ class BlueskySource:
             root=root or parent,
             matched=matched,
             hashtags=_tags(record.get("facets")),
+            lang=declared_code(record.get("langs")),
         )
 
 

@@ -20,6 +20,7 @@ import httpx
 
 from scrm_tui.channels.http import check, send_request
 from scrm_tui.channels.text import html_to_text
+from scrm_tui.core.language import declared_code
 from scrm_tui.core.listening import Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import PermanentError, TransientError
@@ -173,6 +174,11 @@ class FeedSource:
             created_at=self._created(entry),
             author=AuthorIn(handle=author, name=author),
             url=link,
+            # xml:lang on the entry, else the feed's <language> (feedparser reads both).
+            lang=declared_code(
+                (entry.get("summary_detail") or entry.get("title_detail") or {}).get("language")
+                or feed.get("language")
+            ),
         )
 
     def _publisher(self, feed: Any) -> str:

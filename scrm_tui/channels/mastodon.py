@@ -19,6 +19,7 @@ from scrm_tui.channels.http import (
     send_request,
 )
 from scrm_tui.channels.text import html_to_text
+from scrm_tui.core.language import declared_code
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -268,6 +269,7 @@ class MastodonSource:
             root=None,  # Mastodon's status does not name its thread's root
             matched=matched,
             hashtags=_tags(status.get("tags")),
+            lang=declared_code(status.get("language")),
         )
 
     def _author(self, account: dict[str, Any]) -> AuthorIn:

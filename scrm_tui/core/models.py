@@ -105,6 +105,7 @@ class MentionIn:
     matched: str | None = None  # which watch term this mention matched
     points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
     hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
+    lang: str | None = None  # the language the network declares ("en", "pt-BR"), as given
 
 
 class NewMention(NamedTuple):
@@ -121,10 +122,10 @@ class NewMention(NamedTuple):
     text: str
     created_ms: int
     in_reply_to: str | None
-    compound: float
-    pos: float
-    neu: float
-    neg: float
+    compound: float | None  # None: unscored (no scorer reads its language)
+    pos: float | None
+    neu: float | None
+    neg: float | None
     handle: str
     handle_key: str
     name: str | None
@@ -135,6 +136,9 @@ class NewMention(NamedTuple):
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
     points: int | None = None
     hashtags: tuple[str, ...] = ()  # normalised: the text's and the network's
+    lang: str | None = None  # ISO 639-1; None: unknown
+    lang_conf: float | None = None  # 0..1 (1 when declared)
+    lang_src: str | None = None  # declared or detected (core/language.py); None: not looked
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ class MentionRow:
     author_name: str | None
     customer_name: str | None
     customer_tier: str | None
-    compound: float
+    compound: float | None  # None: unscored, shown as `?`
     status: Status
     is_read: bool
     snippet: str
@@ -184,8 +188,9 @@ class MentionRow:
         return (self.created_ms, self.id)
 
     @property
-    def label(self) -> SentimentLabel:
-        return SentimentLabel.from_compound(self.compound)
+    def label(self) -> SentimentLabel | None:
+        """Positive, neutral or negative; None when unscored."""
+        return None if self.compound is None else SentimentLabel.from_compound(self.compound)
 
 
 @dataclass(frozen=True)
@@ -208,7 +213,7 @@ class MentionDetail:
     url: str | None
     author_url: str | None
     followers: int | None
-    sentiment: Sentiment
+    sentiment: Sentiment | None  # None: unscored
     in_reply_to: str | None
     parent: ParentPost | None
     ingested_ms: int
@@ -222,6 +227,9 @@ class MentionDetail:
     customer_value: float | None = None  # the customer's lifetime value
     priority_why: str | None = None  # `P87: enterprise customer · negative · …`
     snoozed_shown: str | None = None  # until when, in the agent's zone: `Mon 7 Dec 09:00 …`
+    lang: str | None = None  # ISO 639-1, None: unknown
+    lang_conf: float | None = None
+    lang_src: str | None = None  # declared, detected, or None: not looked at yet
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from scrm_tui.core.query_values import KEYS, Value, key_term
 
 # What can be a key: a plain word of ASCII letters before the first `:`.
 _KEY = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
-_KEY_NAMES = "is, ch, s, from, tag, assignee, customer, tier, followers, prio, after, before"
+_KEY_NAMES = "is, ch, s, lang, from, tag, assignee, customer, tier, followers, prio, after, before"
 _STOPS = frozenset('"()')
 
 

@@ -130,6 +130,24 @@ class SentimentIs(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Unscored(Node):
+    """No scorer reads its language: it has no sentiment (shown `?`)."""
+
+    def __str__(self) -> str:
+        return "s:unscored"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageIs(Node):
+    """Its language is one of these ISO 639-1 codes; None: unknown (or not yet known)."""
+
+    codes: frozenset[str | None]
+
+    def __str__(self) -> str:
+        return "lang:" + ",".join(sorted(code or "unknown" for code in self.codes))
+
+
+@dataclass(frozen=True, slots=True)
 class Tagged(Node):
     """An agent put this tag on the mention (case ignored)."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from scrm_tui.core import query_terms as t
 from scrm_tui.core import sanitize
+from scrm_tui.core.language import NAMES
 from scrm_tui.core.models import Channel, SentimentLabel, Status
 from scrm_tui.core.query import QueryError
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
@@ -35,6 +36,10 @@ SENTIMENT_ALIASES: dict[str, SentimentLabel] = {
     "neg": SentimentLabel.NEGATIVE,
     "negative": SentimentLabel.NEGATIVE,
 }
+UNSCORED_NAMES = ("unscored", "?")
+UNKNOWN_LANGUAGE = ("unknown", "?")
+_LANGUAGE_NAMES = {name.lower(): code for code, name in NAMES.items()}
+_ISO_639_1 = re.compile(r"[a-z]{2}")
 
 _STATES: dict[str, t.Node] = {
     "open": t.StatusIs(Status.OPEN),
@@ -112,13 +117,44 @@ def _channels(value: Value) -> t.Node:
 
 def _sentiments(value: Value) -> t.Node:
     chosen = set()
+    unscored = False
     for name, offset in _names(value):
+        if name in UNSCORED_NAMES:
+            unscored = True
+            continue
         label = SENTIMENT_ALIASES.get(name)
         if label is None:
             shown = sanitize.for_message(name, 40)
-            raise value.error(f"unknown sentiment '{shown}' (pos, neu or neg)", offset, len(name))
+            raise value.error(
+                f"unknown sentiment '{shown}' (pos, neu, neg or unscored)", offset, len(name)
+            )
         chosen.add(label)
-    return t.SentimentIs(frozenset(chosen))
+    if not unscored:
+        return t.SentimentIs(frozenset(chosen))
+    if not chosen:
+        return t.Unscored()
+    return t.Or((t.SentimentIs(frozenset(chosen)), t.Unscored()))
+
+
+def _languages(value: Value) -> t.Node:
+    """`lang:de`, `lang:de,fr`, `lang:german`, `lang:unknown` (or `lang:?`)."""
+    chosen: set[str | None] = set()
+    for name, offset in _names(value):
+        if name in UNKNOWN_LANGUAGE:
+            chosen.add(None)
+        elif _ISO_639_1.fullmatch(name):
+            chosen.add(name)
+        elif name in _LANGUAGE_NAMES:
+            chosen.add(_LANGUAGE_NAMES[name])
+        else:
+            shown = sanitize.for_message(name, 40)
+            raise value.error(
+                f"unknown language '{shown}' (a two-letter code such as de, a name such as "
+                "german, or unknown)",
+                offset,
+                len(name),
+            )
+    return t.LanguageIs(frozenset(chosen))
 
 
 def _text(value: Value, strip: str = "") -> str:
@@ -175,6 +211,8 @@ KEYS: dict[str, Callable[[Value], t.Node]] = {
     "ch": _channels,
     "sentiment": _sentiments,
     "s": _sentiments,
+    "lang": _languages,
+    "language": _languages,
     "from": lambda v: t.From(_text(v, "@").lower()),
     "tag": lambda v: t.Tagged(_text(v, "#")),
     "assignee": lambda v: t.AssignedTo(_text(v, "@")),

@@ -10,6 +10,7 @@ from typing import Any
 
 from scrm_tui.core import hashtags, sanitize
 from scrm_tui.core.handles import handle_key, home_instance
+from scrm_tui.core.language import DETECTED
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.tags import TagError, check_tags
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
@@ -119,9 +120,15 @@ def shown_text(text: str) -> str:
     return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT]
 
 
-def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
+def flatten(
+    mention: MentionIn,
+    sentiment: Sentiment | None,
+    lang: tuple[str | None, float | None, str | None] = (None, None, DETECTED),
+) -> NewMention:
     """A mention and its scores as one flat row for the store; a text over TEXT_LIMIT
-    is cut, and the whole of it rides along to be kept aside."""
+    is cut, and the whole of it rides along to be kept aside. `sentiment` None: unscored;
+    `lang`: code, confidence and source (core/language.py). Without one the language is
+    unknown, not owed: only rows from before languages wait for the catch-up."""
     author = mention.author
     home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
     text = mention.text
@@ -133,10 +140,10 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         shown,
         to_ms(mention.created_at),
         mention.in_reply_to,
-        sentiment.compound,
-        sentiment.pos,
-        sentiment.neu,
-        sentiment.neg,
+        None if sentiment is None else sentiment.compound,
+        None if sentiment is None else sentiment.pos,
+        None if sentiment is None else sentiment.neu,
+        None if sentiment is None else sentiment.neg,
         author.handle,
         handle_key(mention.channel, author.handle, home),
         author.name,
@@ -147,6 +154,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         text if len(text) > TEXT_LIMIT else None,
         mention.points,
         hashtags.of(shown, mention.hashtags),
+        *lang,
     )
 
 
@@ -226,6 +234,9 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         root=_identifier(obj, "root", required=False),
         matched=_string(obj, "matched", required=False, limit=MAX_ID_LENGTH),
         points=points,
+        # The language the source declares ("de", "pt-BR"); a tag scrm cannot use is
+        # ignored and the text detected instead (core/language.py).
+        lang=_string(obj, "lang", required=False, limit=MAX_ID_LENGTH),
     )
 
 

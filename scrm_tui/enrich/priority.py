@@ -54,15 +54,16 @@ def is_question(text: str) -> bool:
     return _ASKS.search(_LINK.sub(" ", text)) is not None
 
 
-def negativity(compound: float) -> float:
-    """0-1: how negative VADER found it; neutral and positive posts earn nothing."""
-    return min(max(-compound, 0.0), 1.0)
+def negativity(compound: float | None) -> float:
+    """0-1: how negative VADER found it; neutral, positive and unscored posts (None: no
+    scorer reads their language) earn nothing."""
+    return 0.0 if compound is None else min(max(-compound, 0.0), 1.0)
 
 
 def own_part(
     channel: str,
     text: str,
-    compound: float,
+    compound: float | None,
     followers: int | None,
     points: int | None,
     weights: PriorityWeights,
@@ -97,7 +98,7 @@ class Inputs:
 
     channel: str
     text: str
-    compound: float
+    compound: float | None
     followers: int | None
     points: int | None
     is_customer: bool

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scrm_tui.service.linking import REMATCH_LEASE
+from scrm_tui.service import languages
+from scrm_tui.service.linking import REMATCH_LEASE, REMATCH_TTL_MS
 from scrm_tui.service.match_pool import NICE  # the job yields the cores as its workers do
 from scrm_tui.service.processes import gone_here, process_id
+from scrm_tui.service.work_lease import take_work
 from scrm_tui.store.progress import JobProgress, ProgressStore
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 REPORT_EVERY_S = 0.5
 INDEXING = "indexing customers"
 MATCHING = "matching authors"
+DETECTING = "detecting languages"
 
 Progress = Callable[[int, int], None]
 
@@ -81,16 +84,45 @@ class Reporter:
             await self.store.clear(REMATCH_LEASE, self.holder)
 
 
+async def owed(inbox: Inbox) -> bool:
+    """Is there background work: languages to detect, customers to index, a re-match?"""
+    return await languages.owed(inbox) or await inbox.linker.rematch_owed()
+
+
+async def _detect_languages(inbox: Inbox, progress: Progress) -> bool:
+    """The languages of mentions stored before they were kept, under the job's lease;
+    False while another process holds it."""
+    leases = inbox.linker.leases
+    me = await take_work(leases, REMATCH_LEASE, inbox.now_ms(), REMATCH_TTL_MS)
+    if me is None:
+        return False
+
+    async def renew() -> None:
+        await leases.renew(REMATCH_LEASE, me, inbox.now_ms(), REMATCH_TTL_MS)
+
+    try:
+        await languages.detect_owed(inbox, progress, renew)
+    finally:
+        await leases.release(REMATCH_LEASE, me)
+    return True
+
+
 async def work_off(
     inbox: Inbox,
     on_matching: Progress | None = None,
     on_indexing: Progress | None = None,
     on_pairing: Progress | None = None,
+    on_languages: Progress | None = None,
 ) -> tuple[int, int] | None:
-    """Index the customers waiting (and pair those indexed before pairs existed) and
-    finish the owed re-match here, progress told through the database (pairing as
-    indexing); (linked, suggested), or None while another process does it."""
+    """Detect the languages owed, index the customers waiting (and pair those indexed
+    before pairs existed) and finish the owed re-match here, progress told through the
+    database (pairing as indexing); (linked, suggested), or None while another process
+    does it."""
     async with Reporter(inbox).telling() as told:
+        if await languages.owed(inbox) and not await _detect_languages(
+            inbox, told.on(DETECTING, on_languages)
+        ):
+            return None
         return await inbox.linker.resume_rematch(
             told.on(MATCHING, on_matching),
             told.on(INDEXING, on_indexing),

@@ -64,9 +64,15 @@ class SeedReport:
     contacts: int = 0
 
 
+def brand(inbox: Inbox) -> None:
+    """The demo's product name is no word of any language, nor a mood."""
+    inbox.brand_words = (str(manifest()["product"]),)
+
+
 async def seed(inbox: Inbox) -> SeedReport:
     """Load the demo customers and mentions; safe to run on an already seeded file."""
     now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
+    brand(inbox)
     outcome = await inbox.add_customers(demo_customers(), source="the demo data")
     mentions = demo_mentions(now)
     stored = 0
@@ -129,6 +135,7 @@ class DemoStream:
 
     async def run(self, inbox: Inbox) -> None:
         """Stream until cancelled."""
+        brand(inbox)
         while True:
             await asyncio.sleep(self.next_gap())
             now = datetime.fromtimestamp(inbox.clock(), tz=UTC)

@@ -43,7 +43,11 @@ CSV_COLUMNS = (
     "ingested_at",
     "assignee",
     "tags",
+    "language",
+    "language_confidence",
+    "language_source",
 )
+UNSCORED = "unscored"  # the sentiment label of a mention no scorer reads
 TAG_SEPARATOR = "; "  # in a CSV cell, as handles are (and as the customers import reads)
 # Characters JSON allows raw inside strings but a terminal or a JS parser may obey:
 # DEL, C1 controls, bidi controls, line/paragraph separators. Escaped as \uXXXX they
@@ -110,7 +114,12 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "in_reply_to": row["in_reply_to"],
         "points": row["points"],
         "sentiment": {
-            "label": SentimentLabel.from_compound(row["compound"]).value,
+            # Unscored: no scorer reads its language (never "neutral").
+            "label": (
+                UNSCORED
+                if row["compound"] is None
+                else SentimentLabel.from_compound(row["compound"]).value
+            ),
             "compound": row["compound"],
             "pos": row["pos"],
             "neu": row["neu"],
@@ -124,6 +133,12 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "ingested_at": iso_from_ms(row["ingested_ms"]),
         "assignee": row["assignee"],
         "tags": list(row["tags"]),
+        # code None: unknown; source None: not detected yet (stored before languages)
+        "language": {
+            "code": row["lang"],
+            "confidence": row["lang_conf"],
+            "source": row["lang_src"],
+        },
     }
 
 
@@ -187,6 +202,9 @@ async def export_mentions(
             "ingested_at": record["ingested_at"],
             "assignee": record["assignee"],
             "tags": TAG_SEPARATOR.join(record["tags"]),
+            "language": record["language"]["code"],
+            "language_confidence": record["language"]["confidence"],
+            "language_source": record["language"]["source"],
         }
         writer.row(values[column] for column in CSV_COLUMNS)
         count += 1

@@ -22,8 +22,8 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query, both
-from scrm_tui.core.records import flatten, shown_text
-from scrm_tui.enrich import sentiment
+from scrm_tui.enrich import language, sentiment
+from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
@@ -84,6 +84,8 @@ class Inbox:
         self.merges = MergeStore(db)
         self.outbox = OutboxStore(db)
         self.config = Config()
+        self.brand_words: tuple[str, ...] = ()  # the product's own name (the demo's)
+        self._watch_words: tuple[str, tuple[str, ...]] = ("", ())
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
         self._presence: Presence | None = None
@@ -296,6 +298,21 @@ class Inbox:
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
 
+    @property
+    def watch_words(self) -> tuple[str, ...]:
+        """The words and phrases of the watch terms (and the brand's name, where a caller
+        gave it): no word of a post's language or mood."""
+        source = self.config.watch_terms or ""
+        if self._watch_words[0] != source:
+            from scrm_tui.core.watch import WatchError, parse_watch
+
+            try:
+                words = tuple(t.text for t in parse_watch(source).terms if t.kind == "word")
+            except WatchError:
+                words = ()
+            self._watch_words = (source, words)
+        return (*self._watch_words[1], *self.brand_words)
+
     # ---------------------------------------------------------------- ingest
 
     def on_stored(self, listener: Callable[[list[int]], None]) -> None:
@@ -309,12 +326,13 @@ class Inbox:
         a lookup per line, not a sentiment analysis.
         """
         fresh = await self.unseen(mentions)
-        texts = [shown_text(m.text) for m in fresh]  # what is stored is what is scored
-        if len(texts) >= _THREAD_THRESHOLD:
-            scores = await asyncio.to_thread(sentiment.score_many, texts)
+        # What is stored is what is read: language first, then sentiment in it. In a
+        # thread when big, or when the detector's model is still to load (an app's
+        # first arrival must not freeze its screen for that).
+        if len(fresh) >= _THREAD_THRESHOLD or (fresh and not language.loaded()):
+            rows = await asyncio.to_thread(read_many, fresh, self.watch_words)
         else:
-            scores = sentiment.score_many(texts)
-        rows = [flatten(m, s) for m, s in zip(fresh, scores, strict=True)]
+            rows = read_many(fresh, self.watch_words)
         return await self.store(rows, offered=len(mentions))
 
     async def unseen(self, mentions: Sequence[MentionIn]) -> list[MentionIn]:

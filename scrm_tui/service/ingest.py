@@ -18,11 +18,9 @@ from scrm_tui.core.records import (
     TEXT_LIMIT,
     RecordError,
     decode_json,
-    flatten,
     parse_mention,
-    shown_text,
 )
-from scrm_tui.enrich import sentiment
+from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.inbox import Inbox, IngestResult
 from scrm_tui.service.workers import WorkerPool
 from scrm_tui.store.mentions import existing_ids_now
@@ -143,9 +141,12 @@ class Prepared:
     cut: int = 0  # good lines whose text is over TEXT_LIMIT
 
 
-def prepare_batch(db_path: str, first_line: int, lines: list[Line]) -> Prepared:
+def prepare_batch(
+    db_path: str, first_line: int, lines: list[Line], terms: tuple[str, ...] = ()
+) -> Prepared:
     """In a worker process: parse and validate a batch, leave out what the database
-    already holds (so an ingest run twice scores nothing twice), score the rest."""
+    already holds (so an ingest run twice scores nothing twice), read the rest (its
+    language and sentiment, with the watch `terms` taken as no word of either)."""
     mentions: list[MentionIn] = []
     errors: list[LineError] = []
     for offset, raw in enumerate(lines):
@@ -161,8 +162,7 @@ def prepare_batch(db_path: str, first_line: int, lines: list[Line]) -> Prepared:
         if key not in seen:
             seen.add(key)
             fresh.append(mention)
-    scores = sentiment.score_many(shown_text(m.text) for m in fresh)
-    rows = [flatten(m, s) for m, s in zip(fresh, scores, strict=True)]
+    rows = read_many(fresh, terms)
     return Prepared(rows, errors, offered=len(mentions), cut=_cut(mentions))
 
 
@@ -341,7 +341,9 @@ async def ingest_stream(
                 if pool is None:
                     pool = WorkerPool()
                 chunk, batch = batch[:full], batch[full:]
-                job = pool.run(prepare_batch, str(inbox.db.path), first_line, chunk)
+                job = pool.run(
+                    prepare_batch, str(inbox.db.path), first_line, chunk, inbox.watch_words
+                )
                 inflight.append(asyncio.ensure_future(job))
                 first_line += len(chunk)
                 while len(inflight) > pool.workers + QUEUED:

@@ -25,7 +25,7 @@ _THREAD_THRESHOLD = 2000
 
 
 def own_parts(
-    rows: Sequence[tuple[str, str, float, int | None, int | None]], weights: PriorityWeights
+    rows: Sequence[tuple[str, str, float | None, int | None, int | None]], weights: PriorityWeights
 ) -> list[float]:
     """Each (channel, text, compound, followers, points)'s own part of its priority."""
     return [priority.own_part(*row, weights) for row in rows]

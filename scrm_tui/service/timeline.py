@@ -97,6 +97,7 @@ class CustomerSummary:
     trend: list[float]
     scored: int
     trend_label: str = "mood by week, last 12"
+    unscored: int = 0  # mentions in a language no scorer reads: in no figure above
 
 
 async def customer_summary(inbox: Inbox, customer_id: int) -> CustomerSummary:
@@ -125,4 +126,5 @@ async def customer_summary(inbox: Inbox, customer_id: int) -> CustomerSummary:
         trend=trend_of(by_step, steps),
         scored=scored,
         trend_label=label,
+        unscored=await TimelineStore(inbox.db).unscored(customer_id),
     )

@@ -474,18 +474,19 @@ class CustomerStore:
         ]
         per_channel = await fetch_all(
             conn,
-            """SELECT m.channel, count(*), min(m.created_ms), max(m.created_ms), avg(m.compound)
+            """SELECT m.channel, count(*), min(m.created_ms), max(m.created_ms),
+                      count(m.compound), total(m.compound)
                FROM authors a JOIN mentions m ON m.author_id = a.id
                WHERE a.customer_id = ? GROUP BY m.channel""",
             (customer_id,),
         )
         profile["mentions"] = {channel: count for channel, count, *_ in per_channel}
-        total = sum(count for _, count, *_ in per_channel)
+        # The mean over what was scored: an unscored mention (NULL) is in no mood figure.
+        scored = sum(r[4] for r in per_channel)
         profile["first_seen_ms"] = min((r[2] for r in per_channel), default=None)
         profile["last_seen_ms"] = max((r[3] for r in per_channel), default=None)
-        profile["sentiment"] = (
-            round(sum(r[4] * r[1] for r in per_channel) / total, 3) if total else None
-        )
+        profile["sentiment"] = round(sum(r[5] for r in per_channel) / scored, 3) if scored else None
+        profile["unscored"] = sum(r[1] - r[4] for r in per_channel)
         profile["interactions"] = {
             kind: n
             for kind, n in await fetch_all(

@@ -18,7 +18,7 @@ import aiosqlite
 
 from scrm_tui.core import hashtags
 from scrm_tui.store.quick_reads import Parameters, QuickReads, is_busy
-from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS
+from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS, DropNotNull
 from scrm_tui.store.turnstile import Turnstile, TurnstileTimeout
 
 BUSY_TIMEOUT_MS = 5000
@@ -327,6 +327,27 @@ async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
     return version
 
 
+async def _drop_not_null(conn: aiosqlite.Connection, step: DropNotNull) -> None:
+    """Edit the table's text in sqlite_schema (schema.DropNotNull says why), in the
+    migration's transaction, and bump the schema version so every connection (this one
+    too) reads the schema again."""
+    sql = await _fetch_value(
+        conn, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (step.table,)
+    )
+    if sql is None:
+        raise StoreError(f"no table {step.table} to change")
+    version = int(await _fetch_value(conn, "PRAGMA schema_version"))
+    await conn.execute("PRAGMA writable_schema = ON")
+    try:
+        await conn.execute(
+            "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+            (step.edit(sql), step.table),
+        )
+        await conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        await conn.execute("PRAGMA writable_schema = OFF")
+
+
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
     version = await _schema_version(conn, path)
     if version == LATEST_VERSION:
@@ -339,7 +360,10 @@ async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
             if step <= version:
                 continue
             for statement in statements:
-                await conn.execute(statement)
+                if isinstance(statement, DropNotNull):
+                    await _drop_not_null(conn, statement)
+                else:
+                    await conn.execute(statement)
             await conn.execute(f"PRAGMA user_version = {step}")
     except BaseException:
         await conn.rollback()

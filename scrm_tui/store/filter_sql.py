@@ -202,7 +202,22 @@ class FilterSql:
                     SentimentLabel.NEGATIVE: f"m.compound <= -{band}",
                     SentimentLabel.NEUTRAL: f"(m.compound > -{band} AND m.compound < {band})",
                 }
-                return "(" + " OR ".join(tests[s] for s in SentimentLabel if s in labels) + ")"
+                # Unscored (NULL) is none of them: `-s:neg` finds it, `s:neg` does not.
+                chosen = " OR ".join(tests[s] for s in SentimentLabel if s in labels)
+                return f"(m.compound IS NOT NULL AND ({chosen}))"
+            case t.Unscored():
+                return "m.compound IS NULL"
+            case t.LanguageIs(codes):
+                # Through mentions_lang (lang, created_ms, id): a page and a count read
+                # only that language's rows. IS NOT NULL keeps a NOT two-valued.
+                known = sorted(code for code in codes if code is not None)
+                tests_ = []
+                if known:
+                    marks = ", ".join(bind(code) for code in known)
+                    tests_.append(f"(m.lang IS NOT NULL AND m.lang IN ({marks}))")
+                if None in codes:
+                    tests_.append("m.lang IS NULL")
+                return "(" + " OR ".join(tests_) + ")"
             case t.From(text):
                 pattern = bind(like_pattern(text))
                 return self._authors(

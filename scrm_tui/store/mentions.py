@@ -421,8 +421,8 @@ class MentionStore:
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
                                       ingested_ms, in_reply_to, compound, pos, neu, neg,
                                       root_id, matched, text_length, points, priority_base,
-                                      priority, priority_rank)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      priority, priority_rank, lang, lang_conf, lang_src)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
                 [
@@ -446,6 +446,9 @@ class MentionStore:
                         own,
                         priority,
                         rank,
+                        r.lang,
+                        r.lang_conf,
+                        r.lang_src,
                     )
                     for r, author, own, (priority, rank) in zip(
                         rows, author_ids, parts, scores, strict=True
@@ -1213,7 +1216,8 @@ class MentionStore:
         sql = f"""
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
-                   m.matched, m.text_length, m.points, c.lifetime_value
+                   m.matched, m.text_length, m.points, c.lifetime_value,
+                   m.lang, m.lang_conf, m.lang_src
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         values = await fetch_one(
@@ -1242,6 +1246,9 @@ class MentionStore:
             full_length,
             points,
             customer_value,
+            lang,
+            lang_conf,
+            lang_src,
         ) = values[19:]
         parent = None
         if in_reply_to:
@@ -1260,7 +1267,11 @@ class MentionStore:
             url=url,
             author_url=author_url,
             followers=followers,
-            sentiment=Sentiment(compound=row.compound, pos=pos, neu=neu, neg=neg),
+            sentiment=(
+                None
+                if row.compound is None
+                else Sentiment(compound=row.compound, pos=pos, neu=neu, neg=neg)
+            ),
             in_reply_to=in_reply_to,
             parent=parent,
             ingested_ms=ingested_ms,
@@ -1272,6 +1283,9 @@ class MentionStore:
             full_length=full_length,
             points=points,
             customer_value=customer_value,
+            lang=lang,
+            lang_conf=lang_conf,
+            lang_src=lang_src,
         )
 
     async def export_page(
@@ -1301,7 +1315,8 @@ class MentionStore:
                    m.created_ms, m.ingested_ms,
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
-                   c.external_id, m.assignee, {_TAGS}, m.points
+                   c.external_id, m.assignee, {_TAGS}, m.points, m.lang, m.lang_conf,
+                   m.lang_src
             FROM {plan.source} LEFT JOIN mention_originals o ON o.mention_id = m.id
             {plan.clause(*extra)}
             ORDER BY {key}.created_ms, {key}.id LIMIT :limit
@@ -1332,6 +1347,9 @@ class MentionStore:
             "assignee",
             "tags",
             "points",
+            "lang",
+            "lang_conf",
+            "lang_src",
         )
         records = [dict(zip(names, row, strict=True)) for row in rows]
         for record in records:

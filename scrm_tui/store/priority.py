@@ -38,7 +38,7 @@ class ToScore:
     id: int
     channel: str
     text: str
-    compound: float
+    compound: float | None  # None: unscored
     followers: int | None
     points: int | None
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 # Step 13's triggers: a mention's priority at posting from its own part and its
 # author's customer's part (written out here, as released: never edited).
 _P0 = (
@@ -13,10 +16,34 @@ _RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
 # match_pairs_done.upto once every indexed customer has its pairs (step 23).
 PAIRED_ALL = 2**63 - 1
 
+
+@dataclass(frozen=True)
+class DropNotNull:
+    """A migration step that lets columns hold NULL, without copying the table.
+
+    SQLite's documented way for this one change (sqlite.org/lang_altertable.html,
+    "making other kinds of table schema changes"): no stored row changes, so the
+    table's text in sqlite_schema is edited in place and the schema version bumped.
+    Copying a million mentions with their indexes and full-text table would take
+    minutes; this takes milliseconds. Run by store/db.py, last in its step.
+    """
+
+    table: str
+    columns: tuple[str, ...]
+
+    def edit(self, sql: str) -> str:
+        for column in self.columns:
+            declared = re.compile(rf"(\b{column}\s+REAL)\s+NOT\s+NULL", re.IGNORECASE)
+            sql, found = declared.subn(r"\1", sql)
+            if found != 1:
+                raise ValueError(f"{self.table}.{column} is not declared REAL NOT NULL")
+        return sql
+
+
 # Each migration is a list of statements run in one transaction. Never edit a
 # released step: add a new one. Statements are kept apart (not one script) so they
 # run inside our own BEGIN IMMEDIATE; executescript() would commit first.
-MIGRATIONS: list[tuple[int, list[str]]] = [
+MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         1,
         [
@@ -1056,6 +1083,27 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 DELETE FROM match_word_n WHERE word = OLD.word AND n <= 0;
             END
             """,
+        ],
+    ),
+    (
+        25,
+        [
+            # The language of each mention (issue 13): an ISO 639-1 code or NULL for
+            # unknown, the confidence (1 when the network declared it), and where it came
+            # from: declared, detected, or NULL for a row stored before this step, which
+            # the background job (`scrm catch-up`) detects in batches (service/languages.py).
+            "ALTER TABLE mentions ADD COLUMN lang TEXT",
+            "ALTER TABLE mentions ADD COLUMN lang_conf REAL",
+            "ALTER TABLE mentions ADD COLUMN lang_src TEXT",
+            # `lang:de` in newest-first order, and `lang:unknown` (NULL) the same way.
+            "CREATE INDEX mentions_lang ON mentions(lang, created_ms, id)",
+            # `s:unscored` in newest-first order, and its count, from the unscored alone.
+            "CREATE INDEX mentions_unscored ON mentions(created_ms, id) WHERE compound IS NULL",
+            # The rows still to be detected: empty once the job is done.
+            "CREATE INDEX mentions_lang_todo ON mentions(id) WHERE lang_src IS NULL",
+            # A mention no scorer can read is unscored (NULL), not "neutral". Last in the
+            # step: it edits the table's text, which the ALTERs above must not see.
+            DropNotNull("mentions", ("compound", "pos", "neu", "neg")),
         ],
     ),
 ]

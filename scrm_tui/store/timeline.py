@@ -144,6 +144,16 @@ class TimelineStore:
         row = await fetch_one(self.db.reader, query, values)
         return int(row[0]) if row else 0
 
+    async def unscored(self, customer_id: int) -> int:
+        """How many of the customer's mentions no scorer reads (counted apart from the mood)."""
+        row = await fetch_one(
+            self.db.reader,
+            "SELECT count(*) FROM authors a JOIN mentions m ON m.author_id = a.id "
+            "WHERE a.customer_id = ? AND m.compound IS NULL",
+            (customer_id,),
+        )
+        return int(row[0]) if row else 0
+
     async def mood_days(
         self, customer_id: int, now_ms: int, band: float
     ) -> list[tuple[int, int, int, int, float, int]]:

@@ -146,6 +146,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
         self._backlog_timer: Timer | None = None
         self._backlog_looking = False
+        self._rematch_owed = False  # whether matching work was owed when the job started
         self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
         # The driver tells when the terminal hangs up (else the clock looks every 2 s).
@@ -473,8 +474,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         from scrm_tui.service import backlog
 
         assert self.inbox is not None
-        if not await self.inbox.linker.rematch_owed():
+        if not await backlog.owed(self.inbox):
             return
+        self._rematch_owed = await self.inbox.linker.rematch_owed()
         if (await backlog.job_state(self.inbox)).holder is None:
             self._backlog_job = await asyncio.to_thread(
                 backlog.start, self.db_path, self.agent, self.config_path
@@ -516,7 +518,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                     timeout=15,
                     markup=False,
                 )
-            elif not await self.inbox.linker.rematch_owed():
+            elif self._rematch_owed and not await self.inbox.linker.rematch_owed():
+                # Said only for matching: languages detected in the background need no
+                # word (the rows show theirs as the job goes).
                 self.notify(
                     "Customers indexed and authors re-matched (l on a mention to review).",
                     markup=False,

@@ -185,7 +185,12 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.query_one("#customer-stance", Static).update(
             Content.assemble(
                 (f"{stance.value}", STANCE_STYLE[stance]),
-                (f" ({summary.scored} scored)  ", "$text-muted"),
+                (
+                    f" ({summary.scored} scored"
+                    + (f", {summary.unscored} unscored" if summary.unscored else "")
+                    + ")  ",
+                    "$text-muted",
+                ),
             )
         )
         self.query_one(Sparkline).data = summary.trend

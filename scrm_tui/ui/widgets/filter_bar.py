@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from scrm_tui.ui.keys import InOrderKeys
 from scrm_tui.ui.widgets.inert import InertInput
 
-PLACEHOLDER = 'filter: words, "a phrase", a OR b, -word, #tag, is:unread, ch:bsky, tag:x'
+PLACEHOLDER = 'filter: words, "a phrase", a OR b, -word, #tag, is:unread, ch:bsky, lang:de, tag:x'
 
 
 class FilterInput(InOrderKeys, InertInput):

@@ -13,6 +13,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.language import shown as language_shown
 from scrm_tui.core.models import Escalation, MentionRow, OutboxItem, SentimentLabel, Status
 from scrm_tui.core.models import MentionDetail as Detail
 from scrm_tui.core.team import DOING
@@ -23,6 +24,7 @@ from scrm_tui.ui.widgets.mention_list import (
     CHANNEL_BADGES,
     SENTIMENT_GLYPHS,
     SUGGESTED_MARK,
+    UNSCORED_MARK,
     claim_label,
 )
 
@@ -131,11 +133,27 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     if detail.matched:
         lines.append(Content.styled(f"matched: {sanitize.inline(detail.matched)}", "$text-muted"))
     sentiment = detail.sentiment
+    if sentiment is None or label is None:
+        lines.append(
+            Content.assemble(
+                _plain(f"{UNSCORED_MARK} unscored", "bold $text-muted"),
+                _plain("  no sentiment scorer reads this language", "$text-muted"),
+            )
+        )
+    else:
+        lines.append(
+            Content.assemble(
+                _plain(
+                    f"{SENTIMENT_GLYPHS[label]} {label.value}", f"bold {_SENTIMENT_STYLE[label]}"
+                ),
+                f"  compound {sentiment.compound:+.3f}  "
+                f"(pos {sentiment.pos:.2f} · neu {sentiment.neu:.2f} · neg {sentiment.neg:.2f})",
+            )
+        )
     lines.append(
         Content.assemble(
-            _plain(f"{SENTIMENT_GLYPHS[label]} {label.value}", f"bold {_SENTIMENT_STYLE[label]}"),
-            f"  compound {sentiment.compound:+.3f}  "
-            f"(pos {sentiment.pos:.2f} · neu {sentiment.neu:.2f} · neg {sentiment.neg:.2f})",
+            _plain("language: ", "$text-muted"),
+            language_shown(detail.lang, detail.lang_conf, detail.lang_src),
         )
     )
     head = Content("\n").join(lines)

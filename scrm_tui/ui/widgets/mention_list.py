@@ -36,6 +36,7 @@ SENTIMENT_GLYPHS = {
     SentimentLabel.NEGATIVE: "▼",
     SentimentLabel.NEUTRAL: "·",
 }
+UNSCORED_MARK = "?"  # no scorer reads its language: unscored, not neutral
 UNREAD_MARK = "●"
 CUSTOMER_MARK = "◆"
 SUGGESTED_MARK = "◇"  # the matcher has a guess: `l` reviews it
@@ -112,6 +113,7 @@ class MentionList(WindowedList):
         "mention-list--positive",
         "mention-list--negative",
         "mention-list--neutral",
+        "mention-list--unscored",
         "mention-list--customer",
         "mention-list--suggested",
         "mention-list--placeholder",
@@ -221,7 +223,11 @@ class MentionList(WindowedList):
                 5,
                 style_of("mention-list--channel"),
             ),
-            part(f"{SENTIMENT_GLYPHS[label]} ", 2, style_of(f"mention-list--{label.value}")),
+            part(
+                f"{UNSCORED_MARK if label is None else SENTIMENT_GLYPHS[label]} ",
+                2,
+                style_of(f"mention-list--{'unscored' if label is None else label.value}"),
+            ),
             self._priority_part(priority, part),
         ]
         if row.customer_name is not None:

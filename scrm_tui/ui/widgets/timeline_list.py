@@ -13,7 +13,7 @@ from textual.strip import Strip
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import SentimentLabel, TimelineItem
 from scrm_tui.core.timefmt import from_ms
-from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS
+from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES, SENTIMENT_GLYPHS, UNSCORED_MARK
 from scrm_tui.ui.widgets.windowed_list import WindowedList
 
 # Short names that fit a 7-cell column; the shape of the word carries the meaning.
@@ -89,6 +89,8 @@ class TimelineList(WindowedList):
         if row.compound is not None:
             label = SentimentLabel.from_compound(row.compound)
             mood = part(SENTIMENT_GLYPHS[label], 2, style_of(f"timeline-list--{label.value}"))
+        elif row.kind == "mention":  # a mention no scorer reads (a note has no mood at all)
+            mood = part(UNSCORED_MARK, 2, style_of("timeline-list--neutral"))
         else:
             mood = part("", 2)
         actor_cells = 28 if width >= 150 else 18 if width >= 100 else 12

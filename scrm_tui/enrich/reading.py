@@ -1,0 +1,37 @@
+"""What ingest learns of each mention's text: its language, then its sentiment in it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from scrm_tui.core.models import MentionIn, NewMention, Sentiment
+from scrm_tui.core.records import flatten, shown_text
+from scrm_tui.enrich import language, sentiment
+
+
+def neutral_words(matched: str | None, terms: Collection[str]) -> tuple[str, ...]:
+    """The words that say nothing of a post's language or mood: the watch terms (and
+    the one the post `matched`), which name the brand."""
+    matched = (matched or "").strip('"')
+    if not matched or matched[0] in "#@":  # tags and handles are never read as words
+        return tuple(terms)
+    return (*terms, matched)
+
+
+def read_text(
+    text: str, declared: str | None, matched: str | None, terms: Collection[str] = ()
+) -> tuple[language.Language, Sentiment | None]:
+    """The language of `text` (as declared, else detected) and its sentiment in it."""
+    neutral = neutral_words(matched, terms)
+    found = language.detect(text, declared, neutral)
+    return found, sentiment.score_in(text, found.code, neutral)
+
+
+def read(mention: MentionIn, terms: Collection[str] = ()) -> NewMention:
+    """One mention as a row to store: read on the text that is stored and shown."""
+    found, scores = read_text(shown_text(mention.text), mention.lang, mention.matched, terms)
+    return flatten(mention, scores, (found.code, found.confidence, found.source))
+
+
+def read_many(mentions: Iterable[MentionIn], terms: Collection[str] = ()) -> list[NewMention]:
+    return [read(m, terms) for m in mentions]
