@@ -65,6 +65,8 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 NOT_AT_START = (
     "httpx",
     "vaderSentiment",
+    "vaderSentiment_fr",  # the French and Portuguese scorers, on their first post
+    "LeIA",
     "rapidfuzz",
     "scrm_tui.channels",
     "scrm_tui.enrich.matching",

@@ -1,53 +1,46 @@
-"""Sentiment with VADER on the raw text (case, punctuation and emoji are signal)."""
+"""Sentiment on the raw text (case, punctuation and emoji are signal), where a scorer can read it.
+
+English goes to VADER; other languages to a scorer measured good enough for them
+(`enrich/scorers.py`); any other language, or an unknown one, is unscored (None).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
-from functools import cache
-from typing import TYPE_CHECKING
 
 from scrm_tui.core.models import Sentiment
+from scrm_tui.enrich.neutral import without
+from scrm_tui.enrich.scorers import SCORERS
 
-if TYPE_CHECKING:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-
-@cache
-def _analyzer() -> SentimentIntensityAnalyzer:
-    # Importing VADER and loading its lexicon cost ~40 ms: do it on first use, not
-    # at import, so the inbox paints without it.
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
+# The languages scored (ISO 639-1). Pinned by a test and checked by
+# bench/sentiment_languages.py against what the scorers measure.
+SCORED_LANGUAGES: frozenset[str] = frozenset(SCORERS)
 
 
 def score(text: str) -> Sentiment:
-    """VADER's scores for one text, exactly as written (no normalisation)."""
-    scores = _analyzer().polarity_scores(text)
-    return Sentiment(
-        compound=scores["compound"], pos=scores["pos"], neu=scores["neu"], neg=scores["neg"]
-    )
+    """VADER's scores for one English text, exactly as written (no normalisation)."""
+    return SCORERS["en"].score(text)
 
 
 def score_many(texts: Iterable[str]) -> list[Sentiment]:
     return [score(text) for text in texts]
 
 
-# Languages a scorer here can read. Provisional: VADER's English only (issue 13 brings
-# scorers for more); an unknown language goes to VADER too, so emoji-only posts score.
-_READABLE = frozenset({"en", None})
-
-
 def score_in(text: str, lang: str | None, neutral: Collection[str] = ()) -> Sentiment | None:
-    """The sentiment of `text` in `lang`, or None when no scorer here reads that language.
+    """The text's sentiment read in `lang`, or None (unscored) when no scorer reads it.
 
-    `neutral`: words that never carry sentiment (the watch terms, the brand's name):
-    a product called "Gift" is not a present.
+    `lang` is ISO 639-1 ("de"; a region such as "pt-BR" is ignored) or None when
+    unknown: unknown is unscored, since VADER on posts of unknown language scores far
+    below its English figures (see the bench). `neutral` terms (the watch terms, the
+    brand's own name) are taken out of the text first, whole words in any case.
     """
-    if lang not in _READABLE:
+    if lang is None:
         return None
-    for word in neutral:
-        if word:
-            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", text, flags=re.IGNORECASE)
-    return score(text)
+    scorer = SCORERS.get(_base_language(lang))
+    if scorer is None:
+        return None
+    return scorer.score(without(text, neutral))
+
+
+def _base_language(lang: str) -> str:
+    return lang.strip().lower().replace("_", "-").split("-", 1)[0]
