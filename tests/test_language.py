@@ -162,7 +162,8 @@ async def _seed(inbox: Inbox) -> None:
             mention(2, "Kestrel: love the new timeline view, great work"),  # en, positive
             mention(3, "Kestrel ist Gift für unsere Nerven, die Synchronisierung ist kaputt"),
             mention(4, "Kestrel n'est pas super, la synchronisation est très décevante"),
-            mention(5, "ok 👍"),  # unknown: scored by VADER all the same
+            mention(5, "ok 👍"),  # unknown: unscored (no scorer is measured on unknowns)
+            mention(7, "Kestrel non è un granché, la sincronizzazione è molto deludente"),
             replace(mention(6, "Kestrel sync broken again"), lang="de"),  # declared wins
         ]
     )
@@ -180,10 +181,12 @@ async def test_a_language_no_scorer_reads_is_stored_unscored(inbox: Inbox) -> No
     rows = {row.snippet[:14]: row for row in await inbox.page_older(parse(""), None, 100)}
     assert rows["Kestrel ist Gi"].compound is None  # not VADER's "gift" (+0.49)
     assert rows["Kestrel ist Gi"].label is None
-    assert rows["Kestrel n'est "].compound is None
+    french = rows["Kestrel n'est "].compound  # French: vadersentiment-fr reads it
+    assert french is not None and french < 0
+    assert rows["Kestrel non è "].compound is None  # Italian: no scorer
     assert rows["Kestrel sync b"].compound is None  # declared German: no scorer
     assert rows["Kestrel sync i"].compound is not None and rows["Kestrel sync i"].compound < 0
-    assert rows["ok 👍"].compound is not None and rows["ok 👍"].compound > 0
+    assert rows["ok 👍"].compound is None  # unknown language: unscored
     details = {
         d.text[:14]: d
         for d in [await inbox.detail(row.id) for row in rows.values()]
@@ -200,20 +203,21 @@ async def test_unscored_mentions_are_in_no_sentiment_filter_and_counted_apart(
     inbox: Inbox,
 ) -> None:
     await _seed(inbox)
-    assert await texts(inbox, "s:neg") == ["Kestrel sync is broken again, I hate this"]
-    assert await texts(inbox, "s:pos") == [
-        "Kestrel: love the new timeline view, great work",
-        "ok 👍",
+    assert await texts(inbox, "s:neg") == [
+        "Kestrel sync is broken again, I hate this",
+        "Kestrel n'est pas super, la synchronisation est très décevante",
     ]
+    assert await texts(inbox, "s:pos") == ["Kestrel: love the new timeline view, great work"]
     assert await texts(inbox, "s:neu") == []
     unscored = [
         "Kestrel ist Gift für unsere Nerven, die Synchronisierung ist kaputt",
-        "Kestrel n'est pas super, la synchronisation est très décevante",
+        "ok 👍",
         "Kestrel sync broken again",
+        "Kestrel non è un granché, la sincronizzazione è molto deludente",
     ]
     assert await texts(inbox, "s:unscored") == unscored
     assert await texts(inbox, "s:?") == unscored
-    assert len(await texts(inbox, "s:neg,unscored")) == 4
+    assert len(await texts(inbox, "s:neg,unscored")) == 6
     # Not negative: everything else, the unscored too (they are not known to be negative).
     assert len(await texts(inbox, "-s:neg")) == 5
     with pytest.raises(QueryError, match="unknown sentiment 'meh'"):
@@ -232,7 +236,7 @@ async def test_the_lang_filter(inbox: Inbox) -> None:
     assert await texts(inbox, "lang:unknown") == ["ok 👍"]
     assert await texts(inbox, "lang:?") == ["ok 👍"]
     # Negated, the unknown stays in: it is not (known to be) English.
-    assert len(await texts(inbox, "-lang:en")) == 4
+    assert len(await texts(inbox, "-lang:en")) == 5
     assert len(await texts(inbox, "lang:en")) == 2
     assert str(parse("lang:DE,unknown").root) == "lang:de,unknown"
     with pytest.raises(QueryError, match="unknown language 'klingon'") as caught:
@@ -381,7 +385,7 @@ async def test_a_customers_mood_counts_the_unscored_apart(inbox: Inbox) -> None:
     posts = [
         "Kestrel sync is broken again, I hate this",
         "Kestrel ist Gift für unsere Nerven, die Synchronisierung ist kaputt",
-        "Kestrel n'est pas super, la synchronisation est très décevante",
+        "Kestrel non è un granché, la sincronizzazione è molto deludente",
     ]
     await inbox.ingest(
         [mention(n, text, handle="kate@example.social") for n, text in enumerate(posts, 1)]
@@ -408,8 +412,8 @@ async def test_the_demo_reads_honestly(inbox: Inbox) -> None:
     by_language = {lang: (n, scored) for lang, n, scored in rows}
     assert {"en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "sv", "ar"} <= set(by_language)
     for lang, (n, scored) in by_language.items():
-        if lang in ("en", None):
-            assert scored == n  # VADER reads English, and scores the unknown (emoji...)
+        if lang in ("en", "fr", "pt"):
+            assert scored == n, lang  # VADER, and its French and Portuguese ports
         else:
-            assert scored == 0, lang
-    assert await inbox.count(parse("s:unscored")) == await inbox.count(parse("-lang:en,unknown"))
+            assert scored == 0, lang  # no scorer reads it, or the language is unknown
+    assert await inbox.count(parse("s:unscored")) == await inbox.count(parse("-lang:en,fr,pt"))
