@@ -105,6 +105,7 @@ class MentionIn:
     matched: str | None = None  # which watch term this mention matched
     points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
     hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
+    link: str | None = None  # where an HN story or a Reddit link post points (not `url`)
 
 
 class NewMention(NamedTuple):
@@ -135,6 +136,7 @@ class NewMention(NamedTuple):
     full_text: str | None = None  # the whole text, when `text` is cut at TEXT_LIMIT
     points: int | None = None
     hashtags: tuple[str, ...] = ()  # normalised: the text's and the network's
+    link: str | None = None  # where the post points (MentionIn.link)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ class MentionDetail:
     full_length: int | None = None  # characters of the whole text, when `text` is cut
     points: int | None = None  # HN points or Reddit score, when the network gave them
     customer_value: float | None = None  # the customer's lifetime value
+    link: str | None = None  # where an HN story or a Reddit link post points
     priority_why: str | None = None  # `P87: enterprise customer · negative · …`
     snoozed_shown: str | None = None  # until when, in the agent's zone: `Mon 7 Dec 09:00 …`
 

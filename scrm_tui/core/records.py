@@ -147,6 +147,7 @@ def flatten(mention: MentionIn, sentiment: Sentiment) -> NewMention:
         text if len(text) > TEXT_LIMIT else None,
         mention.points,
         hashtags.of(shown, mention.hashtags),
+        mention.link,
     )
 
 
@@ -226,6 +227,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         root=_identifier(obj, "root", required=False),
         matched=_string(obj, "matched", required=False, limit=MAX_ID_LENGTH),
         points=points,
+        link=_string(obj, "link", required=False, limit=MAX_URL_LENGTH),
     )
 
 

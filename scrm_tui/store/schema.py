@@ -1058,6 +1058,41 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             """,
         ],
     ),
+    (
+        25,
+        [
+            # Where an HN story or a Reddit link post points. The full-text index holds
+            # it after the text (FTS_TEXT), so searching for its address finds the post;
+            # the triggers take out what was put in. A NULL link adds nothing: what the
+            # index already holds is what they take out for the rows stored before.
+            "ALTER TABLE mentions ADD COLUMN link TEXT",
+            "DROP TRIGGER mentions_fts_delete",
+            "DROP TRIGGER mentions_fts_update",
+            """
+            CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+                INSERT INTO mentions_fts(mentions_fts, rowid, text)
+                VALUES ('delete', old.id, old.text || coalesce(char(10) || old.link, ''));
+            END
+            """,
+            """
+            CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text, link ON mentions BEGIN
+                INSERT INTO mentions_fts(mentions_fts, rowid, text)
+                VALUES ('delete', old.id, old.text || coalesce(char(10) || old.link, ''));
+                INSERT INTO mentions_fts(rowid, text)
+                VALUES (new.id, new.text || coalesce(char(10) || new.link, ''));
+            END
+            """,
+            # Hacker News names are case-sensitive (`Foo` and `foo` are two people): their
+            # keys become the name as written. Authors and identities stored under the
+            # folded key get the spelling they were stored with; two people folded into
+            # one author before stay one author (which of them wrote what is not kept).
+            "UPDATE authors SET handle_key = trim(handle) WHERE channel = 'hackernews'",
+            "UPDATE identities SET handle_key = trim(handle) WHERE channel = 'hackernews'",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
+
+# What the full-text index holds of a mention (step 25): its text, then its link.
+FTS_TEXT = "text || coalesce(char(10) || link, '')"
