@@ -1,6 +1,8 @@
-"""Hacker News names are case-sensitive: `Foo` and `foo` are two people, with two
-authors, and a database made before keeps each author under the name it was stored
-with (schema step 25 re-keys them)."""
+"""One person, one identity key: Hacker News names are case-sensitive (`Foo` and `foo`
+are two people, two authors), and Bluesky authors whose handle failed to verify
+(`handle.invalid`) are told apart by their DIDs. A database made before keeps each
+author under the name it was stored with and gives each DID its own posts (schema
+step 25)."""
 
 from __future__ import annotations
 
@@ -72,6 +74,9 @@ async def test_two_hn_users_differing_in_case_are_two_authors(
     assert per_author == [("Foo", 2), ("foo", 1)]
 
 
+BROKEN = ("did:plc:aaaa1111", "did:plc:bbbb2222", "did:plc:aaaa1111")
+
+
 def older_database(db_path: Path) -> None:
     """A database as the release before step 25 left it, holding `pg`'s and `T-A`'s
     authors and a customer whose HN identity is `T-A`, all under folded keys."""
@@ -95,6 +100,20 @@ def older_database(db_path: Path) -> None:
             "INSERT INTO identities (customer_id, channel, handle, handle_key, source, created_ms) "
             "VALUES (1, 'hackernews', 'T-A', 't-a', 'import', 1)"
         )
+        # Three posts of two people whose Bluesky handles failed, stored as one author.
+        conn.execute(
+            "INSERT INTO authors (id, channel, handle, handle_key, profile_ms) "
+            "VALUES (10, 'bluesky', 'handle.invalid', 'handle.invalid', 1)"
+        )
+        for n, did in enumerate(BROKEN, 1):
+            uri = f"at://{did}/app.bsky.feed.post/3l{n}"
+            conn.execute(
+                "INSERT INTO mentions (id, channel, external_id, author_id, text, created_ms, "
+                "ingested_ms, compound, pos, neu, neg) "
+                "VALUES (?, 'bluesky', ?, 10, ?, ?, 0, 0, 0, 1, 0)",
+                (n, uri, f"post {n}", n * 1000),
+            )
+            conn.execute("INSERT INTO mentions_fts (rowid, text) VALUES (?, ?)", (n, f"post {n}"))
 
 
 async def test_an_older_database_keeps_each_hn_author_under_its_own_spelling(
@@ -104,7 +123,7 @@ async def test_an_older_database_keeps_each_hn_author_under_its_own_spelling(
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         with sqlite3.connect(db_path) as conn:
             assert conn.execute(
-                "SELECT channel, handle_key FROM authors ORDER BY id"
+                "SELECT channel, handle_key FROM authors WHERE channel <> 'bluesky' ORDER BY id"
             ).fetchall() == [("hackernews", "T-A"), ("hackernews", "pg"), ("github", "octo")]
             assert conn.execute("SELECT handle_key FROM identities").fetchall() == [("T-A",)]
         # The same person posting again is the same author, still the customer's;
@@ -114,7 +133,25 @@ async def test_an_older_database_keeps_each_hn_author_under_its_own_spelling(
     with sqlite3.connect(db_path) as conn:
         linked = conn.execute(
             "SELECT a.handle, c.name FROM mentions m JOIN authors a ON a.id = m.author_id "
-            "LEFT JOIN customers c ON c.id = a.customer_id ORDER BY a.id"
+            "LEFT JOIN customers c ON c.id = a.customer_id WHERE m.channel = 'hackernews' "
+            "ORDER BY a.id"
         ).fetchall()
     # Before, `t-a` folded into `T-A` and was taken for the customer: now it is not.
     assert linked == [("T-A", "Tea"), ("t-a", None)]
+
+
+async def test_an_older_database_gives_each_broken_bluesky_handle_its_own_author(
+    db_path: Path,
+) -> None:
+    older_database(db_path)
+    async with await Inbox.open(db_path, "tester", fixed_clock):
+        pass
+    with sqlite3.connect(db_path) as conn:
+        owners = conn.execute(
+            "SELECT m.external_id, a.handle, a.handle_key, a.url FROM mentions m "
+            "JOIN authors a ON a.id = m.author_id WHERE m.channel = 'bluesky' ORDER BY m.id"
+        ).fetchall()
+    assert owners == [
+        (f"at://{did}/app.bsky.feed.post/3l{n}", did, did, f"https://bsky.app/profile/{did}")
+        for n, did in enumerate(BROKEN, 1)
+    ]
