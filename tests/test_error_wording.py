@@ -15,10 +15,10 @@ from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.github import GitHubSource
 from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.channels.mastodon import MastodonSource
-from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.core.outgoing import AuthError, PermanentError, SendError, TransientError
 from tests.loopback import Loopback
 from tests.replay import Replay
+from tests.test_reddit_text_mentions import source as reddit
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 
@@ -110,13 +110,8 @@ async def test_a_404_for_a_subreddit_names_it(server: Loopback, client: httpx.As
     server.fail(
         "reddit.subreddit_comments", status=404, body={"message": "Not Found", "error": 404}
     )
-    source = RedditSource(
-        client,
-        server.reddit_account(refresh_token=None),
-        kind="comments",
-        subreddit="r/kestrelapp",
-        clock=lambda: NOW,
-    )
+    account = server.reddit_account(refresh_token=None)
+    source = reddit(server, client, "comments", account=account, subreddit="r/kestrelapp")
     error = await failure(source, PermanentError)
     assert error.reason == (
         "Reddit could not find the subreddit r/kestrelapp (private, banned or misspelt?)"

@@ -17,7 +17,6 @@ from scrm_tui.channels.bluesky import BlueskySource
 from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.channels.mastodon import MastodonSource
-from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.core.models import Sentiment
 from scrm_tui.core.query import parse
 from scrm_tui.core.records import flatten
@@ -26,6 +25,7 @@ from scrm_tui.ui.widgets.mention_detail import describe
 from tests.loopback import Loopback
 from tests.recorded import PAYLOADS
 from tests.replay import Replay
+from tests.test_reddit_text_mentions import source as reddit
 
 LINK = "app.bsky.richtext.facet#link"
 BSKY_NOW = datetime(2025, 5, 19, 17, 41, 36, tzinfo=UTC).timestamp()
@@ -255,13 +255,8 @@ async def test_a_reddit_link_post_keeps_its_link_a_text_post_has_none(
         created_utc=REDDIT_NOW - 60,
     )
     server.add_reddit_thing("search", post, kind="t3")
-    source = RedditSource(
-        client,
-        server.reddit_account(refresh_token=None),
-        kind="search",
-        query="kestrel",
-        clock=lambda: REDDIT_NOW,
-    )
+    account = server.reddit_account(refresh_token=None)
+    source = reddit(server, client, "search", account=account, query="kestrel", now=REDDIT_NOW)
     mentions = (await source.fetch(None, int((REDDIT_NOW - 3600) * 1000))).mentions
     link_post = next(m for m in mentions if m.external_id == "t3_lnk1")
     assert link_post.link == "https://kestrel.app/changelog/4.2"
@@ -271,5 +266,4 @@ async def test_a_reddit_link_post_keeps_its_link_a_text_post_has_none(
     detail = await inbox.detail(row.id)
     assert detail is not None
     assert "→ links to https://kestrel.app/changelog/4.2" in describe(detail, 0)[0].plain
-    self_posts = (await source.fetch(None, 0)).mentions
-    assert all(m.link is None for m in self_posts if m.external_id != "t3_lnk1")
+    # (Text posts point nowhere else: test_reddit_text_mentions.)
