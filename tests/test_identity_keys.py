@@ -77,7 +77,7 @@ async def test_two_hn_users_differing_in_case_are_two_authors(
 BROKEN = ("did:plc:aaaa1111", "did:plc:bbbb2222", "did:plc:aaaa1111")
 
 
-def older_database(db_path: Path) -> None:
+def older_database(db_path: Path, *, broken_linked: bool = False) -> None:
     """A database as the release before step 25 left it, holding `pg`'s and `T-A`'s
     authors and a customer whose HN identity is `T-A`, all under folded keys."""
     step = next(
@@ -102,8 +102,9 @@ def older_database(db_path: Path) -> None:
         )
         # Three posts of two people whose Bluesky handles failed, stored as one author.
         conn.execute(
-            "INSERT INTO authors (id, channel, handle, handle_key, profile_ms) "
-            "VALUES (10, 'bluesky', 'handle.invalid', 'handle.invalid', 1)"
+            "INSERT INTO authors (id, channel, handle, handle_key, profile_ms, customer_id) "
+            "VALUES (10, 'bluesky', 'handle.invalid', 'handle.invalid', 1, ?)",
+            (1 if broken_linked else None,),
         )
         for n, did in enumerate(BROKEN, 1):
             uri = f"at://{did}/app.bsky.feed.post/3l{n}"
@@ -155,3 +156,17 @@ async def test_an_older_database_gives_each_broken_bluesky_handle_its_own_author
         (f"at://{did}/app.bsky.feed.post/3l{n}", did, did, f"https://bsky.app/profile/{did}")
         for n, did in enumerate(BROKEN, 1)
     ]
+
+
+async def test_broken_bluesky_handles_someone_linked_to_a_customer_are_left_as_they_are(
+    db_path: Path,
+) -> None:
+    older_database(db_path, broken_linked=True)
+    async with await Inbox.open(db_path, "tester", fixed_clock):
+        pass
+    with sqlite3.connect(db_path) as conn:
+        owners = conn.execute(
+            "SELECT DISTINCT a.handle_key, a.customer_id FROM mentions m "
+            "JOIN authors a ON a.id = m.author_id WHERE m.channel = 'bluesky'"
+        ).fetchall()
+    assert owners == [("handle.invalid", 1)]  # a person's decision is theirs to undo

@@ -240,7 +240,7 @@ class MastodonSource:
         if self._kind == "tag":
             return f"the hashtag #{self._tag} on {self._host}"
         endpoint = "notifications" if self._kind == "notifications" else "search (/api/v2/search)"
-        return f"the {endpoint} API on {self._host}: is it a Mastodon server?"
+        return f"the {endpoint} API on {self._host}"
 
     def _mention(self, status: Any) -> MentionIn | None:
         if not isinstance(status, dict) or not _is_id(status.get("id")):
