@@ -177,7 +177,7 @@ async def test_feed_blocks_are_kept_apart(client: httpx.AsyncClient) -> None:
         "<h4>Release 4.2</h4><section>Sync is faster.</section><ul><li>one</li><li>two</li></ul>"
         "<table><tr><td>plan</td><td>price</td></tr><tr><td>team</td><td>$8</td></tr></table>"
         "Line<br>break<hr/>end<blockquote><span>Quote.</span>"
-        '<span style="display: block">Its author</span></blockquote>'
+        '<span style="display: block">Its author</span>, 2017</blockquote>'
     )
     body = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Kestrel</title>'
@@ -190,7 +190,7 @@ async def test_feed_blocks_are_kept_apart(client: httpx.AsyncClient) -> None:
         [mention] = (await source.fetch(None, 0)).mentions
     assert mention.text == (
         "Release\n\nRelease 4.2\n\nSync is faster.\n\none\n\ntwo\n\nplan price\n\nteam $8\n\n"
-        "Line\nbreak\n\nend\n\nQuote.\n\nIts author"
+        "Line\nbreak\n\nend\n\nQuote.\n\nIts author\n\n, 2017"
     )
 
 

@@ -43,13 +43,17 @@ class _TextParser(HTMLParser):
         self._hidden = 0
         # (href, where its text starts), href None for a mention or a hashtag.
         self._links: list[tuple[str | None, int]] = []
+        self._styled: list[str] = []  # open inline elements styled as blocks
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
             self._hidden += 1
-        elif tag in self._BREAKS or _shown_as_block(attrs):
+        elif tag in self._BREAKS:
             self._out.append("\n\n")
             self._pre += tag == "pre"
+        elif _shown_as_block(attrs):
+            self._out.append("\n\n")
+            self._styled.append(tag)
         elif tag == "br":
             self._out.append("\n")
         elif tag in self._CELLS:
@@ -73,6 +77,9 @@ class _TextParser(HTMLParser):
             self._out.append("\n\n")
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
+        elif self._styled and self._styled[-1] == tag:
+            self._styled.pop()
+            self._out.append("\n\n")
         elif tag == "a" and self._links:
             href, start = self._links.pop()
             label = "".join(self._out[start:]).strip()
