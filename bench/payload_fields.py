@@ -77,8 +77,10 @@ def check(mention: Any, item: dict[str, Any], network: str) -> list[tuple[str, b
         targets = hrefs(item.get("body_html") or item.get("selftext_html"))
     else:
         targets = hrefs(item.get("content") or item.get("comment_text") or item.get("story_text"))
+    # A facet holds the address itself; HTML may show it without the scheme.
+    whole = (lambda t: t in text) if network == "bluesky" else (lambda t: _bare(t) in text)
     results = [
-        ("text/links", all(t in text or _bare(t) in text for t in targets)),
+        ("text/links", all(whole(t) for t in targets)),
         ("text/markup", not _ENTITY.search(text)),
     ]
     if network == "reddit":
