@@ -15,6 +15,8 @@ import pytest
 from scrm_tui.channels.reddit import RedditSource
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.widgets.mention_detail import describe
 from tests.loopback import Loopback
 from tests.recorded import PAYLOADS
 from tests.replay import Replay
@@ -155,3 +157,24 @@ async def test_doctor_checks_the_users_login_for_the_mentions_source(
     assert "login accepted" in line
     grants = {r.form()["grant_type"] for r in server.requests("reddit.access_token")}
     assert "client_credentials" not in grants  # no app-only token stands in for the user
+
+
+async def test_escapes_in_the_html_never_reach_the_terminal(
+    server: Loopback, client: httpx.AsyncClient, inbox: Inbox
+) -> None:
+    comment = server.reddit_comment("esc2", "x", created_utc=NOW - 5)
+    comment["body_html"] = (
+        '<div class="md"><p>kestrel &#27;[2J&#x1b;]52;c;ZXZpbA==&#7; '
+        "[b]bold[/b] [@click=app.quit]</p></div>"
+    )
+    server.add_reddit_thing("comments", comment)
+    found = by_id((await source(server, client, "comments").fetch(None, 0)).mentions)
+    mention = found["t1_esc2"]
+    # HTML's decoding drops control characters named by reference (ESC, BEL): what
+    # is left is inert text, and the reading pane shows it as text.
+    assert mention.text == "kestrel [2J]52;c;ZXZpbA== [b]bold[/b] [@click=app.quit]"
+    [mention_id] = (await inbox.ingest([mention])).stored
+    detail = await inbox.detail(mention_id)
+    assert detail is not None
+    _, body, _ = describe(detail, 0)
+    assert body.plain == mention.text  # no markup parsed: [b] and [@click] as typed
