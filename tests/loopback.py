@@ -29,7 +29,8 @@ recorded listings (plus what a test adds: `add_mastodon_mention`,
 `reddit_comment()`; `add_github_issue`; `add_github_discussion`) with each API's own
 paging: `mastodon.notifications`,
 `mastodon.tag`, `mastodon.search`, `bluesky.searchPosts`, `bluesky.listNotifications`,
-`reddit.search`, `reddit.subreddit_comments`, `github.search_issues`, `github.graphql`
+`reddit.search`, `reddit.subreddit_comments`, `reddit.mentions` (a user's login only),
+`github.search_issues`, `github.graphql`
 (a GraphQL `search(type: DISCUSSION)`, token required), `hackernews.search_by_date`
 (Algolia's, with its `numericFilters` and paging; `add_hn_comment`); and the cheap
 checks of `scrm doctor`: `mastodon.verify_credentials`, `mastodon.instance`,
@@ -106,6 +107,7 @@ ROUTES = {
     "bluesky.listNotifications": ("GET", _XRPC + r"app\.bsky\.notification\.listNotifications"),
     "reddit.search": ("GET", r"/reddit/search/?"),
     "reddit.subreddit_comments": ("GET", r"/reddit/r/([^/]+)/comments/?"),
+    "reddit.mentions": ("GET", r"/reddit/message/mentions/?"),  # the user's inbox
     "github.search_issues": ("GET", r"/github/search/issues"),
     "github.graphql": ("POST", r"/github/graphql"),  # discussion search only
     "hackernews.search_by_date": ("GET", r"/hn/search_by_date"),  # Algolia
@@ -230,6 +232,7 @@ class Loopback(ThreadedServer):
         self._sessions_created = 0
         # Reddit and GitHub
         self._reddit_tokens: set[str] = set()
+        self._reddit_app_tokens: set[str] = set()  # client credentials: no user behind them
         self._reddit_comments: list[JsonDict] = []
         self._github_comments: list[JsonDict] = []
         # What the read routes list (newest first where the network sorts that way).
@@ -500,6 +503,8 @@ class Loopback(ThreadedServer):
             id=comment_id,
             name=f"t1_{comment_id}",
             body=body,
+            # As Reddit renders it (raw_json=1): what a listening source reads.
+            body_html=f'<div class="md"><p>{html_lib.escape(body)}</p>\n</div>',
             created_utc=created_utc,
             created=created_utc,
             permalink=f"/r/loopback/comments/agi5zf/x/{comment_id}/",
@@ -729,6 +734,7 @@ class Loopback(ThreadedServer):
         for name, file in (
             ("search", "reddit_search_listing.json"),
             ("comments", "reddit_subreddit_comments.json"),
+            ("mentions", "reddit_inbox_mentions.json"),
         ):
             children = self._payload(file)["data"]["children"]
             self._reddit_listings[name] = sorted(
@@ -932,6 +938,8 @@ class Loopback(ThreadedServer):
             return _json(200, {"error": "invalid_grant"})  # Reddit's way: a 200
         token = f"reddit-token-{next(self._ids)}"
         self._reddit_tokens.add(token)
+        if good_app:
+            self._reddit_app_tokens.add(token)
         body = self._payload("reddit_oauth_access_token_client_credentials.json")
         body["access_token"] = token
         return self._recorded("reddit_oauth_access_token_client_credentials.json", body=body)
@@ -1246,6 +1254,13 @@ class Loopback(ThreadedServer):
         if not self._reddit_authorized(request):
             return self._reddit_unauthorized()
         return self._reddit_listing(request, "comments", "reddit_subreddit_comments.json")
+
+    def _on_reddit_mentions(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        if not self._reddit_authorized(request):
+            return self._reddit_unauthorized()
+        if request.headers["authorization"][7:] in self._reddit_app_tokens:
+            return _json(403, {"message": "Forbidden", "error": 403})  # whose inbox?
+        return self._reddit_listing(request, "mentions", "reddit_inbox_mentions.json")
 
     def _on_github_search_issues(self, request: Recorded, match: re.Match[str]) -> _Reply:
         authed = "authorization" in request.headers

@@ -52,6 +52,7 @@ _MENTION = re.compile(
 )
 _LINK = re.compile(r"(?<![\w@/])https?://[^\s<>\"]+", re.IGNORECASE)
 _RKEY = re.compile(r"[A-Za-z0-9._:~-]{1,512}")
+INVALID_HANDLE = "handle.invalid"  # what the AppView shows when a handle fails to verify
 _EXPIRED = ("ExpiredToken", "InvalidToken")
 
 
@@ -118,11 +119,15 @@ class BlueskySession:
                     self._session = self._load() or await self._create()
             return self._session
 
-    def check(self, response: httpx.Response) -> None:
+    @property
+    def entryway(self) -> str:
+        return self._entryway
+
+    def check(self, response: httpx.Response, *, what: str | None = None) -> None:
         secrets = [self._account.password]
         if self._session is not None:
             secrets += [self._session.access_jwt, self._session.refresh_jwt]
-        check(response, SERVICE, self._clock(), secrets=secrets)
+        check(response, SERVICE, self._clock(), secrets=secrets, what=what)
 
     async def _renew(self, stale: _Session) -> _Session:
         async with self._lock:
@@ -378,7 +383,7 @@ class BlueskySender:
             raise TransientError(f"{SERVICE} answered without the address of the post")
         session = self._auth.cached
         who = parts[0]
-        if session is not None and session.handle and session.handle != "handle.invalid":
+        if session is not None and session.handle and session.handle != INVALID_HANDLE:
             who = session.handle
         return Sent(remote_id=uri, url=f"https://bsky.app/profile/{who}/post/{parts[2]}")
 
@@ -445,6 +450,47 @@ def _tags(facets: Any) -> tuple[str, ...]:
                 if isinstance(tag, str):
                     found.append(tag)
     return tuple(found)
+
+
+def expand_links(text: str, facets: Any) -> str:
+    """`text` with each link facet's full address where the text shows it shortened.
+
+    Clients write a long link as `drive.google.com/file/d/1rpor...` and keep the whole
+    address in a link facet over those bytes (UTF-8 offsets). A facet whose range is not
+    inside the text, cuts a character or overlaps another is left alone.
+    """
+    data = text.encode("utf-8")
+    spans: list[tuple[int, int, str]] = []
+    for facet in facets if isinstance(facets, list) else []:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) else None
+        if not isinstance(index, dict) or not isinstance(features, list):
+            continue
+        start, end = index.get("byteStart"), index.get("byteEnd")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data)):
+            continue
+        for feature in features:
+            uri = feature.get("uri") if isinstance(feature, dict) else None
+            if feature.get("$type") == _LINK_FEATURE and isinstance(uri, str) and _is_web(uri):
+                spans.append((start, end, uri))
+                break
+    out, at = [], 0
+    for start, end, uri in sorted(spans):
+        if start < at:
+            continue  # overlaps the one before
+        try:
+            shown = data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # the offsets cut a character: not this text's facet
+        out += [data[at:start], (shown if shown == uri else uri).encode("utf-8")]
+        at = end
+    if not out:
+        return text
+    return b"".join([*out, data[at:]]).decode("utf-8", errors="replace")
+
+
+def _is_web(uri: str) -> bool:
+    return uri.startswith(("https://", "http://")) and not any(c.isspace() for c in uri)
 
 
 def _facet(text: str, start: int, end: int, feature: dict[str, str]) -> dict[str, Any]:
@@ -576,7 +622,8 @@ class BlueskySource:
         if state.page:
             params.append(("cursor", state.page))
         response = await self._auth.call("GET", nsid, pds=False, params=params)
-        self._auth.check(response)
+        host = httpx.URL(self._auth.entryway).host or self._auth.entryway
+        self._auth.check(response, what=f"{nsid} on {host}")
         data = json_object(response, SERVICE)
         items = data.get(key)
         if not isinstance(items, list):
@@ -621,14 +668,18 @@ class BlueskySource:
             return None
         if record.get("$type", POST) != POST:
             return None
-        text = str(record.get("text") or "")
+        text = expand_links(str(record.get("text") or ""), record.get("facets"))
         created = _moment(record.get("createdAt")) or _moment(item.get("indexedAt"))
         if created is None:
             return None
         reply = record.get("reply")
         parent = _ref_uri(reply, "parent")
         root = _ref_uri(reply, "root")
-        handle = str(author.get("handle") or author.get("did") or parts[0])
+        handle = str(author.get("handle") or "")
+        if not handle or handle == INVALID_HANDLE:
+            # A handle whose domain no longer points to the account: the DID is the one
+            # name that stays (and what bsky.app links by), so it is the identity key too.
+            handle = str(author.get("did") or parts[0])
         name = author.get("displayName")
         followers = author.get("followersCount")
         matched = self._matcher(text) if self._matcher is not None else None

@@ -78,7 +78,8 @@ class FeedSource:
         )
         if response.status_code == 304:
             return Page((), cursor)
-        check(response, self._name, self._clock())
+        where = urlsplit(self._url).hostname or "its address"
+        check(response, self._name, self._clock(), what=f"the feed at {where} (moved or removed?)")
         # A file object, not bytes: given bytes, feedparser first tries them as a path
         # to open, so a body of "/dev/zero" would hang the poll.
         parsed = feedparser.parse(

@@ -213,7 +213,8 @@ class GitHubSource:
             headers=headers,
         )
         secrets = (self._account.token,) if self._account else ()
-        check(response, SERVICE, self._clock(), secrets=secrets)
+        where = httpx.URL(self._api).host or self._api
+        check(response, SERVICE, self._clock(), secrets=secrets, what=f"issue search at {where}")
         items = json_object(response, SERVICE).get("items")
         if not isinstance(items, list):
             raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
@@ -306,7 +307,8 @@ class GitHubDiscussionSource:
             headers={"Authorization": f"bearer {self._account.token}"},
         )
         now = self._clock()
-        check(response, SERVICE, now, secrets=(self._account.token,))
+        where = httpx.URL(self._url).host or self._url
+        check(response, SERVICE, now, secrets=(self._account.token,), what=f"GraphQL at {where}")
         body = json_object(response, SERVICE)
         self._check_errors(response, body, now)
         data = body.get("data")

@@ -68,7 +68,8 @@ class HackerNewsSource:
                 "page": str(window.page),
             },
         )
-        check(response, SERVICE, self._clock())
+        host = httpx.URL(self._api).host or self._api
+        check(response, SERVICE, self._clock(), what=f"the Algolia search API at {host}")
         data = json_object(response, SERVICE)
         hits = data.get("hits")
         if not isinstance(hits, list):
@@ -102,10 +103,14 @@ class HackerNewsSource:
             return None, 0
         author = str(hit.get("author") or "")
         comment = hit.get("comment_text")
+        link = None
         if isinstance(comment, str):
             text = html_to_text(comment)
             parent, root = _id(hit.get("parent_id")), _id(hit.get("story_id"))
         else:
+            # A story's `url` is where it points (none for Ask HN and its kin).
+            target = hit.get("url")
+            link = target if isinstance(target, str) and target.startswith("http") else None
             title = str(hit.get("title") or "").strip()
             body = html_to_text(hit["story_text"]) if isinstance(hit.get("story_text"), str) else ""
             text = f"{title}\n\n{body}" if body else title
@@ -125,6 +130,7 @@ class HackerNewsSource:
                 root=root,
                 matched=self._query,
                 points=max(points, 0) if (points := _int(hit.get("points"))) is not None else None,
+                link=link,
             ),
             created,
         )

@@ -263,16 +263,27 @@ def json_object(response: httpx.Response, service: str) -> dict[str, Any]:
 
 
 def check(
-    response: httpx.Response, service: str, now: float, *, secrets: Iterable[str] = ()
+    response: httpx.Response,
+    service: str,
+    now: float,
+    *,
+    secrets: Iterable[str] = (),
+    what: str | None = None,
 ) -> None:
-    """Return on 2xx, otherwise raise the SendError the status and body call for."""
+    """Return on 2xx, otherwise raise the SendError the status and body call for.
+    `what` names what was asked for (`the hashtag #kestrel on mastodon.social`), for a 404."""
     if 200 <= response.status_code < 300:
         return
-    raise error_for(response, service, now, secrets=secrets)
+    raise error_for(response, service, now, secrets=secrets, what=what)
 
 
 def error_for(
-    response: httpx.Response, service: str, now: float, *, secrets: Iterable[str] = ()
+    response: httpx.Response,
+    service: str,
+    now: float,
+    *,
+    secrets: Iterable[str] = (),
+    what: str | None = None,
 ) -> SendError:
     """The SendError a failed answer calls for. A refusal (401/403) is an AuthError only
     when the API itself says it (not an HTML page) to a request that carried
@@ -288,6 +299,10 @@ def error_for(
         label = f"{service} rate limit" + (f" ({scope})" if scope in _SCOPES else "")
         if when is not None:
             reason = f"{label}: waiting until {clock_text(when, now)}"
+        elif _hourly_without_reset(response):
+            # GitHub's primary limit is per hour; with no reset given, no minute is known.
+            said = f": {message}" if message else ""
+            reason = f"{label} ({status}){said}; it lifts within the hour"
         else:
             reason = f"{label} ({status})" + (f": {message}" if message else "")
         return TransientError(reason, status=status, retry_at=when)
@@ -302,7 +317,7 @@ def error_for(
     if html:
         reason = f"{service}: HTTP {status} from {_response_host(response)} (an HTML error page)"
     else:
-        reason = _describe(service, response, carried) + (f": {message}" if message else "")
+        reason = _describe(service, response, carried, what) + (f": {message}" if message else "")
     if status in _REFUSALS and carried:
         return AuthError(reason, status=status)
     if status in PERMANENT_STATUSES:
@@ -395,10 +410,14 @@ _DESCRIPTIONS = {
 }
 
 
-def _describe(service: str, response: httpx.Response, carried: bool) -> str:
+def _describe(service: str, response: httpx.Response, carried: bool, what: str | None) -> str:
     status = response.status_code
     if status == 401 and not carried:
         return f"{service} refused the request (401)"  # no token was sent to refuse
+    if status == 404 and what:
+        return f"{service} could not find {what} (404)"
+    if status == 422 and _method(response) != "POST":
+        return f"{service} could not process the request (422)"  # nothing was posted
     if status in _DESCRIPTIONS:
         return _DESCRIPTIONS[status].format(service)
     if status >= 500:
@@ -428,9 +447,26 @@ def _rate_limit_wait(response: httpx.Response, now: float) -> float | None:
         # Quota left, yet refused: a secondary limit, whose end the reset header is not.
         return now + _SECONDARY_WAIT_S
     moment = retry_at(response, now)
-    if moment is None and response.status_code == 403:
+    if moment is None and response.status_code == 403 and not _hourly_without_reset(response):
         return now + _SECONDARY_WAIT_S
     return moment
+
+
+def _hourly_without_reset(response: httpx.Response) -> bool:
+    """A 403 with no quota left and no time given: GitHub's hourly (primary) limit,
+    whose reset header is missing. It lifts within the hour; when, nobody said."""
+    return (
+        response.status_code == 403
+        and _remaining(response) == 0
+        and retry_at(response, 0.0) is None
+    )
+
+
+def _method(response: httpx.Response) -> str:
+    try:
+        return response.request.method.upper()
+    except RuntimeError:  # a response made without a request
+        return ""
 
 
 def _explicit_wait(response: httpx.Response, now: float) -> float | None:

@@ -220,7 +220,7 @@ class MastodonSource:
             headers=headers,
         )
         secrets = (self._account.token,) if self._account else ()
-        check(response, SERVICE, self._clock(), secrets=secrets)
+        check(response, SERVICE, self._clock(), secrets=secrets, what=self._what())
         data = read_json(response, SERVICE)
         if self._kind == "search":
             data = data.get("statuses") if isinstance(data, dict) else None
@@ -235,6 +235,13 @@ class MastodonSource:
             when_ms = int(when.timestamp() * 1000) if when is not None else None
             items.append((str(entry["id"]), when_ms, self._mention(status)))
         return response, items
+
+    def _what(self) -> str:
+        """What a 404 could not find: the API of this kind, or the hashtag, on the host."""
+        if self._kind == "tag":
+            return f"the hashtag #{self._tag} on {self._host}"
+        endpoint = "notifications" if self._kind == "notifications" else "search (/api/v2/search)"
+        return f"the {endpoint} API on {self._host}"
 
     def _mention(self, status: Any) -> MentionIn | None:
         if not isinstance(status, dict) or not _is_id(status.get("id")):

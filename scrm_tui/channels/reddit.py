@@ -4,6 +4,7 @@ looks for the comment it may have made."""
 from __future__ import annotations
 
 import asyncio
+import html as html_lib
 import json
 import re
 import time
@@ -22,6 +23,7 @@ from scrm_tui.channels.http import (
     low_budget_wait,
     send_request,
 )
+from scrm_tui.channels.text import html_to_text
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -215,8 +217,8 @@ class RedditSender:
             f"Reddit rate limit: waiting until {clock_text(when, now)}", status=200, retry_at=when
         )
 
-    def _check(self, response: httpx.Response) -> None:
-        check(response, SERVICE, self._clock(), secrets=self._secrets())
+    def _check(self, response: httpx.Response, *, what: str | None = None) -> None:
+        check(response, SERVICE, self._clock(), secrets=self._secrets(), what=what)
 
     def _secrets(self) -> list[str]:
         """What an answer must never show of ours, should it echo it."""
@@ -254,17 +256,21 @@ def _sent(data: dict[str, Any]) -> Sent:
 
 # -- listening -----------------------------------------------------------------------
 
-SOURCE_KINDS = ("search", "comments")
+SOURCE_KINDS = ("search", "comments", "mentions")
 _LIMIT = 100
 _BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
 
 
 class RedditSource:
-    """Polls Reddit search (sort=new) or one subreddit's newest comments over OAuth.
+    """Polls Reddit search (sort=new), one subreddit's newest comments, or the account's
+    username mentions (`/message/mentions`) over OAuth.
 
     It logs in with the account's refresh token or password when it has one, else as
-    the app alone (client credentials). Every poll pages down from the top (`after`),
-    newest first, until things are older than its floor. The cursor is JSON
+    the app alone (client credentials); the mentions inbox is the user's own, so it
+    needs the user's login. Search finds posts only (`type=link`), never comments. A
+    post's text is read from its HTML (`selftext_html`, `body_html`): entities decoded,
+    markdown rendered to plain text, link addresses kept. Every poll pages down from the
+    top (`after`), newest first, until things are older than its floor. The cursor is JSON
     `{"since_ms": S, "newest_ms": N, "after": A}`: S the floor of this series of pages,
     N the newest creation time seen, A where the next page starts (null: the top).
     When a series ends the next floor is OVERLAP_S before N, so a thing search lists
@@ -285,7 +291,9 @@ class RedditSource:
         clock: Callable[[], float] = time.time,
     ) -> None:
         if kind not in SOURCE_KINDS:
-            raise ValueError(f"unknown Reddit source kind {kind!r} (use search or comments)")
+            raise ValueError(
+                f"unknown Reddit source kind {kind!r} (use search, comments or mentions)"
+            )
         sub = (subreddit or "").strip().removeprefix("/").removeprefix("r/").strip("/")
         if kind == "comments" and not sub:
             raise ValueError("a Reddit comments source needs a subreddit")
@@ -296,11 +304,17 @@ class RedditSource:
         self._sub = sub
         self._matcher = matcher
         self._clock = clock
+        self._account = account
         self._api = RedditSender(client, account, clock)
-        self._api._app_only = True
+        # The mentions inbox is the user's: an app-only token would be refused (403).
+        self._api._app_only = kind != "mentions"
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         self._api._agent()  # no request without a proper User-Agent
+        if self._kind == "mentions" and not (self._account.password or self._account.refresh_token):
+            raise PermanentError(
+                f"{SERVICE}: the mentions inbox needs the account's refresh token or password"
+            )
         series = _Series.parse(cursor, since_ms)
         response, things = await self._get({"after": series.after} if series.after else {})
         now_ms = int(self._clock() * 1000)
@@ -334,13 +348,19 @@ class RedditSource:
     ) -> tuple[httpx.Response, list[tuple[str, float, MentionIn | None]]]:
         """The answer and its things, newest first: (fullname, created, mention or None)."""
         query = {**params, "limit": str(_LIMIT), "raw_json": "1"}
+        host = httpx.URL(self._account.api_url).host or "Reddit"
         if self._kind == "search":
             path = "/search"
             query.update(q=self._query, sort="new", type="link")
+            what = f"search at {host}"
+        elif self._kind == "mentions":
+            path = "/message/mentions"
+            what = f"the mentions inbox of u/{self._account.username} at {host}"
         else:
             path = f"/r/{quote(self._sub, safe='')}/comments"
+            what = f"the subreddit r/{self._sub} (private, banned or misspelt?)"
         response = await self._api._api("GET", path, params=query)
-        self._api._check(response)
+        self._api._check(response, what=what)
         listing = json_object(response, SERVICE).get("data")
         children = listing.get("children") if isinstance(listing, dict) else None
         if not isinstance(children, list):
@@ -357,24 +377,27 @@ class RedditSource:
         return response, things
 
     def _mention(self, kind: str, data: dict[str, Any], created: float) -> MentionIn | None:
+        link = None
         if kind == "t1":
-            text = str(data.get("body") or "")
+            text = _plain(data.get("body_html"), data.get("body"))
             parent = data.get("parent_id")
-            root = data.get("link_id")
+            root = data.get("link_id") or _post_of(data.get("context"))
         else:
-            title = str(data.get("title") or "").strip()
-            body = str(data.get("selftext") or "").strip()
+            title = str(data.get("title") or "").strip()  # plain text, with raw_json=1
+            body = _plain(data.get("selftext_html"), data.get("selftext"))
             text = f"{title}\n\n{body}" if body else title
             parent = root = None
+            link = _link_of(data)
         matched = self._matcher(text) if self._matcher is not None else None
         if self._kind == "comments":
             if self._matcher is not None and matched is None:
                 return None  # a subreddit brings more than the watch terms
             matched = matched or f"r/{self._sub}"
-        else:
+        elif self._kind == "search":
             matched = matched or self._query
         author = str(data.get("author") or "[deleted]")
-        permalink = data.get("permalink")
+        # The inbox lists a comment with its `context` (a permalink asking for its parents).
+        permalink = data.get("permalink") or str(data.get("context") or "").split("?")[0]
         score = data.get("score")  # upvotes less downvotes when fetched
         return MentionIn(
             channel=Channel.REDDIT,
@@ -394,6 +417,7 @@ class RedditSource:
             points=max(score, 0)
             if isinstance(score, int) and not isinstance(score, bool)
             else None,
+            link=link,
         )
 
     def _wait(self, response: httpx.Response) -> float | None:
@@ -432,6 +456,34 @@ class _Series:
 
 
 _ANY_FULLNAME = re.compile(r"t[1-6]_[a-z0-9]{1,16}")
+_POST_IN_PATH = re.compile(r"/comments/([a-z0-9]{1,16})/")
+
+
+def _plain(html: Any, markdown: Any) -> str:
+    """A post's plain text from Reddit's HTML of it; the markdown only when there is no
+    HTML (an old or a trimmed answer). Without `raw_json=1` the HTML comes escaped once
+    more (`&lt;div class=&quot;md&quot;&gt;`): read as HTML, that is the markup as text."""
+    if isinstance(html, str) and html.strip():
+        if "<" not in html and "&lt;" in html:
+            html = html_lib.unescape(html)
+        return html_to_text(html)
+    return str(markdown or "").strip()
+
+
+def _link_of(data: dict[str, Any]) -> str | None:
+    """Where a link post points; None for a text (self) post, whose `url` is itself."""
+    if data.get("is_self") is not False:
+        return None
+    url = data.get("url_overridden_by_dest") or data.get("url")
+    if isinstance(url, str) and url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _post_of(context: Any) -> str | None:
+    """The post (`t3_…`) an inbox comment is under, from its context permalink."""
+    found = _POST_IN_PATH.search(context) if isinstance(context, str) else None
+    return f"t3_{found.group(1)}" if found else None
 
 
 def _listing_after(response: httpx.Response) -> str | None:

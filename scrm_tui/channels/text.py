@@ -7,11 +7,14 @@ from html.parser import HTMLParser
 
 
 def html_to_text(markup: str, *, hrefs: bool = True) -> str:
-    """Plain text of a post's HTML: entities decoded, paragraphs kept, no tags left.
+    """Plain text of a post's HTML: entities decoded, blocks kept apart, no tags left.
 
-    A link keeps its text and, with `hrefs` and when that differs (HN shortens long
-    ones with "..."), its address in parentheses; Mastodon's links and mentions read
-    right as their text alone (`hrefs=False`). Script and style contents are dropped.
+    A link keeps its text and, when that differs from its address (HN shortens long
+    ones with "...", Akkoma and Misskey write `<a href="https://x/y">label</a>`), the
+    address in parentheses. Mentions and hashtags (`@alice`, `#kestrel`: Mastodon marks
+    them with `class="mention"` or `rel="tag"`) read right as their text alone, and
+    with `hrefs=False` so does a link whose text is its address without the scheme
+    (Mastodon hides `https://` in an invisible span). Script and style are dropped.
     """
     parser = _TextParser(hrefs)
     parser.feed(markup)
@@ -20,7 +23,16 @@ def html_to_text(markup: str, *, hrefs: bool = True) -> str:
 
 
 class _TextParser(HTMLParser):
-    _BREAKS = frozenset({"p", "div", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3"})
+    # HTML's block-level elements: each starts on a line of its own.
+    _BREAKS = frozenset(
+        {
+            "address", "article", "aside", "blockquote", "caption", "dd", "details", "dialog",
+            "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+            "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav",
+            "ol", "p", "pre", "section", "summary", "table", "tr", "ul",
+        }
+    )  # fmt: skip
+    _CELLS = frozenset({"td", "th"})
     _HIDDEN = frozenset({"script", "style", "template"})
 
     def __init__(self, hrefs: bool) -> None:
@@ -29,7 +41,9 @@ class _TextParser(HTMLParser):
         self._out: list[str] = []
         self._pre = 0
         self._hidden = 0
-        self._links: list[tuple[str | None, int]] = []  # (href, where its text starts)
+        # (href, where its text starts), href None for a mention or a hashtag.
+        self._links: list[tuple[str | None, int]] = []
+        self._styled: list[str] = []  # open inline elements styled as blocks
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
@@ -37,14 +51,24 @@ class _TextParser(HTMLParser):
         elif tag in self._BREAKS:
             self._out.append("\n\n")
             self._pre += tag == "pre"
+        elif _shown_as_block(attrs):
+            self._out.append("\n\n")
+            self._styled.append(tag)
         elif tag == "br":
             self._out.append("\n")
+        elif tag in self._CELLS:
+            self._out.append(" ")  # cells of a row: apart, on its line
         elif tag == "a":
-            self._links.append((dict(attrs).get("href"), len(self._out)))
+            found = dict(attrs)
+            classes = (found.get("class") or "").split()
+            tagged = "mention" in classes or "hashtag" in classes or found.get("rel") == "tag"
+            self._links.append((None if tagged else found.get("href"), len(self._out)))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in self._BREAKS:
+        if tag == "br":
             self._out.append("\n")
+        elif tag in self._BREAKS:
+            self._out.append("\n\n")  # `<hr/>`: a block with nothing in it
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._HIDDEN:
@@ -53,12 +77,17 @@ class _TextParser(HTMLParser):
             self._out.append("\n\n")
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
+        elif self._styled and self._styled[-1] == tag:
+            self._styled.pop()
+            self._out.append("\n\n")
         elif tag == "a" and self._links:
             href, start = self._links.pop()
             label = "".join(self._out[start:]).strip()
-            shown = self._hrefs and href and href.startswith(("http://", "https://"))
-            if shown and href != label:
-                self._out.append(f" ({href})" if label else href)
+            if not href or not href.startswith(("http://", "https://")) or href == label:
+                return
+            if not self._hrefs and (_bare(href) == _bare(label) or _tag_like(label)):
+                return  # its own address without the scheme, or an unmarked mention
+            self._out.append(f" ({href})" if label else href)
 
     def handle_data(self, data: str) -> None:
         if self._hidden:
@@ -71,6 +100,23 @@ class _TextParser(HTMLParser):
         raw = _LINE_END.sub("\n", raw)
         paragraphs = (part.strip() for part in _PARAGRAPH.split(raw))
         return "\n\n".join(part for part in paragraphs if part)
+
+
+def _shown_as_block(attrs: list[tuple[str, str | None]]) -> bool:
+    """An inline element styled `display: block` (a feed's pull-quote attribution)."""
+    style = next((value for name, value in attrs if name == "style"), None) or ""
+    return "display:block" in style.replace(" ", "").lower()
+
+
+def _tag_like(label: str) -> bool:
+    """`@alice@example.social` or `#kestrel`: a mention or hashtag a server did not mark."""
+    return label.startswith(("@", "#")) and not any(c.isspace() for c in label)
+
+
+def _bare(address: str) -> str:
+    """An address without scheme, `www.` or a trailing slash: how a label may write it."""
+    bare = address.split("://", 1)[-1].removeprefix("www.")
+    return bare.rstrip("/")
 
 
 _SPACE = re.compile(r"\s+")

@@ -113,7 +113,7 @@ SOURCE_KEYS: dict[str, set[str]] = {
 SOURCE_KINDS: dict[str, tuple[str, ...]] = {
     "mastodon": ("notifications", "tag", "search"),
     "bluesky": ("search", "notifications"),
-    "reddit": ("search", "comments"),
+    "reddit": ("search", "comments", "mentions"),
     "github": ("issues", "discussions"),  # discussions: GraphQL search, needs a token
 }
 
@@ -262,8 +262,9 @@ EXAMPLE = """\
 # kinds = ["search", "notifications"]
 
 # [sources.reddit]                      # [reddit] client_id, client_secret, user_agent
-# kinds = ["search", "comments"]        # comments: every new comment in these subreddits
-# subreddits = ["kestrelapp"]
+# kinds = ["search", "comments"]        # search finds posts only, never comments;
+# subreddits = ["kestrelapp"]           # comments: every new comment in these subreddits;
+#                                       # "mentions": u/you, needs the refresh token
 
 # [sources.github]                      # issue search; a [github] token raises the limit
 # kinds = ["issues", "discussions"]     # discussions need a [github] token

@@ -15,7 +15,9 @@ def handle_key(channel: Channel | str, handle: str, home: str | None = None) -> 
     a leading `@`; an instance shows its own users without the `@instance` part, so
     a bare `user` seen on `home` (the instance the post came from) is `user@home`.
     Bluesky handles are domains; Reddit's `u/` and `/u/` prefixes are decoration;
-    GitHub logins and Hacker News names compare case-insensitively.
+    GitHub logins compare case-insensitively. Hacker News names do not: `Foo` and
+    `foo` are two people (news.ycombinator.com/user?id= tells them apart), so their
+    key is the name as written (schema step 25 re-keyed those stored before).
     """
     key = handle.strip()
     if channel == Channel.REDDIT:
@@ -27,6 +29,8 @@ def handle_key(channel: Channel | str, handle: str, home: str | None = None) -> 
         key = key.lstrip("@")
     if channel == Channel.MASTODON and home and key and "@" not in key:
         key = f"{key}@{home}"
+    if channel == Channel.HACKERNEWS:
+        return key
     return key.casefold()
 
 

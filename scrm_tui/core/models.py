@@ -106,6 +106,7 @@ class MentionIn:
     points: int | None = None  # how the post did: HN points, Reddit score (when fetched)
     hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
     lang: str | None = None  # the language the network declares ("en", "pt-BR"), as given
+    link: str | None = None  # where an HN story or a Reddit link post points (not `url`)
 
 
 class NewMention(NamedTuple):
@@ -139,6 +140,7 @@ class NewMention(NamedTuple):
     lang: str | None = None  # ISO 639-1; None: unknown
     lang_conf: float | None = None  # 0..1 (1 when declared)
     lang_src: str | None = None  # declared or detected (core/language.py); None: not looked
+    link: str | None = None  # where the post points (MentionIn.link)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ class MentionDetail:
     full_length: int | None = None  # characters of the whole text, when `text` is cut
     points: int | None = None  # HN points or Reddit score, when the network gave them
     customer_value: float | None = None  # the customer's lifetime value
+    link: str | None = None  # where an HN story or a Reddit link post points
     priority_why: str | None = None  # `P87: enterprise customer · negative · …`
     snoozed_shown: str | None = None  # until when, in the agent's zone: `Mon 7 Dec 09:00 …`
     lang: str | None = None  # ISO 639-1, None: unknown

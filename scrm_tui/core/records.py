@@ -155,6 +155,7 @@ def flatten(
         mention.points,
         hashtags.of(shown, mention.hashtags),
         *lang,
+        mention.link,
     )
 
 
@@ -237,6 +238,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         # The language the source declares ("de", "pt-BR"); a tag scrm cannot use is
         # ignored and the text detected instead (core/language.py).
         lang=_string(obj, "lang", required=False, limit=MAX_ID_LENGTH),
+        link=_string(obj, "link", required=False, limit=MAX_URL_LENGTH),
     )
 
 

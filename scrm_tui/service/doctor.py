@@ -412,7 +412,10 @@ def _source_probe(
         service = account.service if isinstance(account, BlueskyAccount) else "https://bsky.social"
         return _Probe("Bluesky", f"{service.rstrip('/')}/xrpc/_health", "json")
     if spec.channel == "reddit":
-        return _reddit_probe(config, env, account=None)
+        # The mentions inbox is read as the user: their login is what must work.
+        user = creds.accounts.get("reddit") if spec.name == "reddit:mentions" else None
+        account = user if isinstance(user, RedditAccount) else None
+        return _reddit_probe(config, env, account=account)
     if spec.channel == "github":
         return _github_probe(config, creds, env)
     if spec.channel == "rss":

@@ -29,6 +29,7 @@ CSV_COLUMNS = (
     "author_url",
     "in_reply_to",
     "points",
+    "link",
     "text",
     "sentiment_label",
     "sentiment_compound",
@@ -113,6 +114,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         },
         "in_reply_to": row["in_reply_to"],
         "points": row["points"],
+        "link": row["link"],
         "sentiment": {
             # Unscored: no scorer reads its language (never "neutral").
             "label": (
@@ -188,6 +190,7 @@ async def export_mentions(
             "author_url": author["url"],
             "in_reply_to": record["in_reply_to"],
             "points": record["points"],
+            "link": record["link"],
             "text": record["text"],
             "sentiment_label": sentiment["label"],
             "sentiment_compound": sentiment["compound"],

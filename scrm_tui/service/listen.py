@@ -282,6 +282,19 @@ def _reddit(source: SourceConfig, watch: Watch, ctx: _Context) -> list[SourceSpe
                     ),
                 )
             )
+        elif kind == "mentions":
+            # The account's own inbox: the user's login ([reddit] refresh token or password).
+            user = ctx.creds.accounts.get("reddit")
+            if not isinstance(user, RedditAccount):
+                raise _Missing(ctx.creds.why_not("reddit") or "no refresh token")
+            specs.append(
+                _spec(
+                    "reddit:mentions",
+                    source,
+                    "reddit",
+                    RedditSource(ctx.client, user, kind=kind, matcher=watch.match, clock=ctx.clock),
+                )
+            )
         else:
             if not source.subreddits:
                 raise _Missing("kind 'comments' needs subreddits = [...]")

@@ -32,6 +32,7 @@ from scrm_tui.store import authors
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
+from scrm_tui.store.schema import FTS_TEXT
 
 if TYPE_CHECKING:
     from scrm_tui.core.query_terms import Node
@@ -421,8 +422,8 @@ class MentionStore:
                 INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
                                       ingested_ms, in_reply_to, compound, pos, neu, neg,
                                       root_id, matched, text_length, points, priority_base,
-                                      priority, priority_rank, lang, lang_conf, lang_src)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      priority, priority_rank, lang, lang_conf, lang_src, link)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
                 """,
                 [
@@ -449,6 +450,7 @@ class MentionStore:
                         r.lang,
                         r.lang_conf,
                         r.lang_src,
+                        r.link,
                     )
                     for r, author, own, (priority, rank) in zip(
                         rows, author_ids, parts, scores, strict=True
@@ -471,8 +473,8 @@ class MentionStore:
                 )
             if stored:
                 await conn.execute(
-                    "INSERT INTO mentions_fts (rowid, text) "
-                    "SELECT id, text FROM mentions WHERE id > ?",
+                    f"INSERT INTO mentions_fts (rowid, text) "
+                    f"SELECT id, {FTS_TEXT} FROM mentions WHERE id > ?",
                     (before,),
                 )
                 await _store_hashtags(conn, rows, before)
@@ -1217,7 +1219,7 @@ class MentionStore:
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
                    m.matched, m.text_length, m.points, c.lifetime_value,
-                   m.lang, m.lang_conf, m.lang_src
+                   m.lang, m.lang_conf, m.lang_src, m.link
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         values = await fetch_one(
@@ -1249,6 +1251,7 @@ class MentionStore:
             lang,
             lang_conf,
             lang_src,
+            link,
         ) = values[19:]
         parent = None
         if in_reply_to:
@@ -1286,6 +1289,7 @@ class MentionStore:
             lang=lang,
             lang_conf=lang_conf,
             lang_src=lang_src,
+            link=link,
         )
 
     async def export_page(
@@ -1316,7 +1320,7 @@ class MentionStore:
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
                    c.external_id, m.assignee, {_TAGS}, m.points, m.lang, m.lang_conf,
-                   m.lang_src
+                   m.lang_src, m.link
             FROM {plan.source} LEFT JOIN mention_originals o ON o.mention_id = m.id
             {plan.clause(*extra)}
             ORDER BY {key}.created_ms, {key}.id LIMIT :limit
@@ -1350,6 +1354,7 @@ class MentionStore:
             "lang",
             "lang_conf",
             "lang_src",
+            "link",
         )
         records = [dict(zip(names, row, strict=True)) for row in rows]
         for record in records:

@@ -13,6 +13,9 @@ _P0 = (
 )
 _RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
 
+# The DID in a post's `at://did:plc:…/app.bsky.feed.post/rkey` (step 25).
+_DID_OF_POST = "substr(substr({uri}, 6), 1, instr(substr({uri}, 6), '/') - 1)"
+
 # match_pairs_done.upto once every indexed customer has its pairs (step 23).
 PAIRED_ALL = 2**63 - 1
 
@@ -1106,6 +1109,64 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             DropNotNull("mentions", ("compound", "pos", "neu", "neg")),
         ],
     ),
+    (
+        26,
+        [
+            # Where an HN story or a Reddit link post points. The full-text index holds
+            # it after the text (FTS_TEXT), so searching for its address finds the post;
+            # the triggers take out what was put in. A NULL link adds nothing: what the
+            # index already holds is what they take out for the rows stored before.
+            "ALTER TABLE mentions ADD COLUMN link TEXT",
+            "DROP TRIGGER mentions_fts_delete",
+            "DROP TRIGGER mentions_fts_update",
+            """
+            CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+                INSERT INTO mentions_fts(mentions_fts, rowid, text)
+                VALUES ('delete', old.id, old.text || coalesce(char(10) || old.link, ''));
+            END
+            """,
+            """
+            CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text, link ON mentions BEGIN
+                INSERT INTO mentions_fts(mentions_fts, rowid, text)
+                VALUES ('delete', old.id, old.text || coalesce(char(10) || old.link, ''));
+                INSERT INTO mentions_fts(rowid, text)
+                VALUES (new.id, new.text || coalesce(char(10) || new.link, ''));
+            END
+            """,
+            # Hacker News names are case-sensitive (`Foo` and `foo` are two people): their
+            # keys become the name as written. Authors and identities stored under the
+            # folded key get the spelling they were stored with; two people folded into
+            # one author before stay one author (which of them wrote what is not kept).
+            "UPDATE authors SET handle_key = trim(handle) WHERE channel = 'hackernews'",
+            "UPDATE identities SET handle_key = trim(handle) WHERE channel = 'hackernews'",
+            # Bluesky authors whose handle failed to verify were all one author keyed
+            # `handle.invalid`; each is now named by its DID, which every post's at://
+            # address holds. The posts of that author go to one author per DID, unless a
+            # person linked it to a customer (then it is left for them to sort out).
+            f"""
+            INSERT INTO authors (channel, handle, handle_key, url, profile_ms)
+            SELECT 'bluesky', did, lower(did), 'https://bsky.app/profile/' || did, max(created_ms)
+            FROM (SELECT {_DID_OF_POST.format(uri="m.external_id")} AS did, m.created_ms
+                  FROM mentions m JOIN authors a ON a.id = m.author_id
+                  WHERE a.channel = 'bluesky' AND a.handle_key = 'handle.invalid'
+                    AND a.customer_id IS NULL AND m.external_id LIKE 'at://did:%/%')
+            WHERE did <> ''
+            GROUP BY did
+            ON CONFLICT (channel, handle_key) DO NOTHING
+            """,
+            f"""
+            UPDATE mentions SET author_id = (
+                SELECT id FROM authors WHERE channel = 'bluesky'
+                AND handle_key = lower({_DID_OF_POST.format(uri="mentions.external_id")}))
+            WHERE external_id LIKE 'at://did:%/%' AND author_id IN (
+                SELECT id FROM authors WHERE channel = 'bluesky'
+                AND handle_key = 'handle.invalid' AND customer_id IS NULL)
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
+
+# What the full-text index holds of a mention (step 25): its text, then its link.
+FTS_TEXT = "text || coalesce(char(10) || link, '')"

@@ -130,6 +130,14 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     lines.extend(_priority_and_snooze(detail))
     if detail.url:
         lines.append(_linked(sanitize.inline(detail.url), detail.url))
+    if detail.link:
+        # Where a story or a link post points: the post's own page is the line above.
+        lines.append(
+            Content.assemble(
+                _plain("→ links to ", "$text-muted"),
+                _linked(sanitize.inline(detail.link), detail.link),
+            )
+        )
     if detail.matched:
         lines.append(Content.styled(f"matched: {sanitize.inline(detail.matched)}", "$text-muted"))
     sentiment = detail.sentiment
