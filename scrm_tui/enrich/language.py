@@ -35,6 +35,9 @@ class Language:
     code: str | None
     confidence: float | None  # 0..1; 1.0 when the network declared it
     source: str  # declared or detected (core/language.py)
+    # When unknown: the detector's best guess all the same (too short or unsure to be
+    # called the language, never stored or shown as it; the scorer may use it).
+    guess: str | None = None
 
 
 UNKNOWN = Language(None, None, DETECTED)
@@ -64,11 +67,11 @@ def detect(text: str, declared: str | None = None, terms: Collection[str] = ()) 
         return Language(code, 1.0, DECLARED)
     # The start of a long post tells its language; cleaning all 65k characters would not.
     words = clean(text[: 4 * MAX_CHARS], terms)
-    if letters(words) < MIN_LETTERS:
-        return UNKNOWN
+    if not letters(words):
+        return UNKNOWN  # emoji, numbers, links: nothing to guess from
     found, confidence = _model()(words)
-    if found is None or confidence < MIN_CONFIDENCE:
-        return UNKNOWN
+    if letters(words) < MIN_LETTERS or found is None or confidence < MIN_CONFIDENCE:
+        return Language(None, None, DETECTED, guess=found)
     return Language(found, round(confidence, 3), DETECTED)
 
 

@@ -24,7 +24,12 @@ def read_text(
     """The language of `text` (as declared, else detected) and its sentiment in it."""
     neutral = neutral_words(matched, terms)
     found = language.detect(text, declared, neutral)
-    return found, sentiment.score_in(text, found.code, neutral)
+    # A post too short or too unsure to call its language, whose best guess is English
+    # ("I love it, wonderful!": en 0.42), is read by VADER, which knows only English
+    # words: 323 of the 426 of VADER's own English tweets the detector cannot call.
+    # Any other unknown stays unscored (sentiment.score_in).
+    code = found.code or ("en" if found.guess == "en" else None)
+    return found, sentiment.score_in(text, code, neutral)
 
 
 def read(mention: MentionIn, terms: Collection[str] = ()) -> NewMention:
