@@ -1104,6 +1104,39 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             DropNotNull("mentions", ("compound", "pos", "neu", "neg")),
         ],
     ),
+    (
+        26,
+        [
+            # A sentiment set by hand (`s`): who set it and when. The mention's figures
+            # are then the label's (store/moods.py), so every filter, count and figure
+            # follows the person, not the scorer; the scorer's own are kept in `labels`.
+            "ALTER TABLE mentions ADD COLUMN mood_by TEXT",
+            "ALTER TABLE mentions ADD COLUMN mood_ms INTEGER",
+            # The agents' decisions as labelled data (`scrm accuracy`): sentiment set by
+            # hand (one row per mention, the newest), and links confirmed or rejected
+            # (one row per decision), each with what scrm had said, and when.
+            """
+            CREATE TABLE labels (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('sentiment', 'link')),
+                mention_id INTEGER REFERENCES mentions(id) ON DELETE CASCADE,
+                author_id INTEGER REFERENCES authors(id) ON DELETE CASCADE,
+                customer_id INTEGER,
+                lang TEXT,
+                label TEXT NOT NULL,
+                predicted TEXT,
+                predicted_score REAL,
+                scored TEXT,
+                rank INTEGER,
+                agent TEXT NOT NULL,
+                created_ms INTEGER NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX labels_sentiment ON labels(mention_id) WHERE kind = 'sentiment'",
+            "CREATE INDEX labels_link ON labels(author_id, customer_id) WHERE kind = 'link'",
+            "CREATE INDEX labels_when ON labels(kind, created_ms)",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
