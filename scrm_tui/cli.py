@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXPORTS = ("mentions", "customers", "interactions", "escalations", "outbox")
+EXPORTS = ("mentions", "customers", "interactions", "escalations", "outbox", "authors")
 
 
 def _common() -> argparse.ArgumentParser:

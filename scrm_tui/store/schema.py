@@ -1107,6 +1107,38 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         26,
         [
+            # The review queue (`L`): each unlinked author's best suggestion, kept by
+            # triggers on match_suggestions whoever writes them (the matcher, a reject,
+            # a merge and their undo), so that the queue is read best first a page at a
+            # time and counted from one index, however many authors wait.
+            """
+            CREATE TABLE match_best (
+                author_id INTEGER PRIMARY KEY,
+                score REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX match_best_score ON match_best(score, author_id)",
+            "INSERT INTO match_best (author_id, score) "
+            "SELECT author_id, max(score) FROM match_suggestions GROUP BY author_id",
+            """
+            CREATE TRIGGER match_best_added AFTER INSERT ON match_suggestions BEGIN
+                INSERT INTO match_best (author_id, score) VALUES (NEW.author_id, NEW.score)
+                    ON CONFLICT (author_id) DO UPDATE SET score = max(score, excluded.score);
+            END
+            """,
+            """
+            CREATE TRIGGER match_best_removed AFTER DELETE ON match_suggestions BEGIN
+                DELETE FROM match_best WHERE author_id = OLD.author_id;
+                INSERT INTO match_best (author_id, score)
+                    SELECT author_id, max(score) FROM match_suggestions
+                    WHERE author_id = OLD.author_id GROUP BY author_id;
+            END
+            """,
+        ],
+    ),
+    (
+        27,
+        [
             # A sentiment set by hand (`s`): who set it and when. The mention's figures
             # are then the label's (store/moods.py), so every filter, count and figure
             # follows the person, not the scorer; the scorer's own are kept in `labels`.

@@ -121,6 +121,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
+        Binding("L", "review", "Review links", id="inbox.review"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
@@ -1310,6 +1311,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.outbox import OutboxScreen
 
         self.app.push_screen(OutboxScreen(self.inbox))
+
+    def action_review(self) -> None:
+        from scrm_tui.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.inbox))
 
     # ---------------------------------------------------------------- views
 
