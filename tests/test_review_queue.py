@@ -154,17 +154,25 @@ async def test_the_queue_follows_suggestions_whoever_writes_them(db_path: Path) 
 
 
 async def test_an_old_database_s_suggestions_are_in_the_queue_after_the_upgrade(
-    db_path: Path,
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        await _seed(box, 5)
-    with sqlite3.connect(db_path) as conn:  # as it was before the queue existed
-        conn.execute("DROP TRIGGER match_best_added")
-        conn.execute("DROP TRIGGER match_best_removed")
-        conn.execute("DROP TABLE match_best")
-        conn.execute("PRAGMA user_version = 25")
+    from scrm_tui.store import db as store_db
+    from scrm_tui.store.schema import MIGRATIONS
+
+    queue_step = next(v for v, steps in MIGRATIONS if any("match_best" in str(s) for s in steps))
+    before = [(v, steps) for v, steps in MIGRATIONS if v < queue_step]
+    with monkeypatch.context() as old_release:  # a file made by the release before the queue
+        old_release.setattr(store_db, "MIGRATIONS", before)
+        old_release.setattr(store_db, "LATEST_VERSION", before[-1][0])
+        async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+            await _seed(box, 5)
+            async with box.db.reader.execute("PRAGMA user_version") as cursor:
+                assert (await cursor.fetchone())[0] == queue_step - 1  # type: ignore[index]
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         assert await Reviews(box).count() == 5
+        assert [r.score for r in await ReviewStore(box.db).page(None, 10)] == [
+            90.0, 89.0, 88.0, 87.0, 86.0,
+        ]  # fmt: skip
 
 
 # ------------------------------------------------------------------ through the keys

@@ -359,6 +359,7 @@ class LinkStore:
             await _log(
                 conn, before, customer_id, "rejected", agent, now_ms, "match rejected", extra, kept
             )
+            await _label(conn, before, customer_id, "rejected", kept, agent, now_ms)
 
     async def created_link(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
         """Record that a customer was made from this author (its handle is the identity)."""
@@ -464,6 +465,7 @@ async def _confirm(
     )
     await _touch(conn, customer_id, now_ms)
     await _log(conn, before, customer_id, "confirmed", agent, now_ms, "link confirmed", extra, kept)
+    await _label(conn, before, customer_id, "confirmed", kept, agent, now_ms)
 
 
 async def _undo(
@@ -477,6 +479,13 @@ async def _undo(
     newest link change, from LinkStore.last_link), and say so in the history."""
     interaction_id, how, detail = last
     prev = detail["before"]
+    if how in ("confirmed", "rejected"):
+        # The decision is taken back: it is no longer an agent's label.
+        await conn.execute(
+            "DELETE FROM labels WHERE id = (SELECT max(id) FROM labels WHERE kind = 'link' "
+            "AND author_id = ? AND customer_id = ? AND label = ?)",
+            (author_id, detail["customer_id"], how),
+        )
     now = await _required(conn, author_id)
     if how == "rejected":
         await conn.execute(
@@ -533,6 +542,34 @@ async def _undo(
                 }
             ),
         ),
+    )
+
+
+async def _label(
+    conn: aiosqlite.Connection,
+    before: AuthorInfo,
+    customer_id: int,
+    decision: str,
+    kept: list[list[Any]],
+    agent: str,
+    now_ms: int,
+) -> None:
+    """Keep an agent's link decision as labelled data (`scrm accuracy`), with what the
+    matcher had said of that pair: linked it automatically, suggested it (at which
+    rank and score), or nothing (the agent found the customer by searching)."""
+    predicted, score, rank = "none", None, None
+    if before.customer_id == customer_id:
+        predicted, score = before.match_state or "linked", before.match_score
+    else:
+        for at, (cid, suggested_score, _fields) in enumerate(kept):
+            if cid == customer_id:
+                predicted, score, rank = "suggested", suggested_score, at
+                break
+    await conn.execute(
+        """INSERT INTO labels (kind, author_id, customer_id, label, predicted, predicted_score,
+                               rank, agent, created_ms)
+           VALUES ('link', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (before.id, customer_id, decision, predicted, score, rank, agent, now_ms),
     )
 
 
