@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXPORTS = ("mentions", "customers", "interactions", "escalations", "outbox")
+EXPORTS = ("mentions", "customers", "interactions", "escalations", "outbox", "authors")
 
 
 def _common() -> argparse.ArgumentParser:
@@ -227,6 +227,17 @@ def build_parser() -> argparse.ArgumentParser:
         "has an error (an unknown id or key name).",
     )
 
+    accuracy = commands.add_parser(
+        "accuracy",
+        parents=[common],
+        help="how often the sentiment scorer and the matcher agree with the agents",
+        description="Per week (UTC) and language: the sentiment scorer against the "
+        "sentiments agents set by hand (s), and the precision of automatic and suggested "
+        "links from the agents' confirmations and rejections.",
+    )
+    accuracy.add_argument("--weeks", type=int, default=8, help="how many weeks back (default 8)")
+    accuracy.add_argument("--json", action="store_true", help="JSON instead of tables")
+
     escalations = commands.add_parser(
         "escalations",
         parents=[common],
@@ -406,6 +417,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_tags(database_path(config, db_arg), agent, args))
         if args.command == "rules":
             return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
+        if args.command == "accuracy":
+            return asyncio.run(_accuracy(database_path(config, db_arg), agent, args))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -822,6 +835,25 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
             print(_source_problem(name, why, width=32))
         if not states and not problems:
             print("no source has run yet", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _accuracy(db: Path, agent: str, args: argparse.Namespace) -> int:
+    import json
+
+    from scrm_tui.service.accuracy import accuracy, as_text
+    from scrm_tui.service.inbox import Inbox
+
+    if args.weeks < 1:
+        return _fail(f"--weeks {args.weeks}: at least 1")
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        report = await accuracy(inbox.db, inbox.now_ms(), args.weeks)
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(as_text(report))
     return EXIT_OK
 
 

@@ -233,6 +233,8 @@ class MentionDetail:
     lang: str | None = None  # ISO 639-1, None: unknown
     lang_conf: float | None = None
     lang_src: str | None = None  # declared, detected, or None: not looked at yet
+    mood_by: str | None = None  # who set the sentiment by hand (None: the scorer's)
+    mood_ms: int | None = None  # when
 
 
 @dataclass(frozen=True)

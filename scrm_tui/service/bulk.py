@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scrm_tui.core.models import Status
+from scrm_tui.core.models import SentimentLabel, Status
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.store.bulk import Action, Change, Journal
 from scrm_tui.store.bulk_changes import (
     AssignChange,
+    MoodChange,
     ReadChange,
     SnoozeChange,
     StatusChange,
@@ -28,6 +29,7 @@ __all__ = [
     "AssignChange",
     "Bulk",
     "Change",
+    "MoodChange",
     "Outcome",
     "ReadChange",
     "SnoozeChange",
@@ -86,6 +88,7 @@ class Bulk:
             ("assign", lambda p: AssignChange(p["assignee"])),
             ("tag", lambda p: TagChange(tuple(p["add"]), tuple(p["remove"]))),
             ("snooze", lambda p: SnoozeChange(int(p["until"]), str(p["said"]))),
+            ("sentiment", lambda p: MoodChange(p["label"] and SentimentLabel(p["label"]))),
         ):
             self.register(kind, from_params(make))
 

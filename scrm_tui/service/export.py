@@ -1,5 +1,6 @@
 """`scrm export`: mentions (JSON Lines, re-ingestable), customers (the import format),
-the history, escalations and the outbox, as JSON Lines or CSV, streamed."""
+the history, escalations, the outbox and authors with their links, as JSON Lines or
+CSV, streamed."""
 
 from __future__ import annotations
 
@@ -268,6 +269,20 @@ ESCALATION_COLUMNS = (
     "resolved_by",
     "resolution",
 )
+AUTHOR_COLUMNS = (
+    "id",
+    "channel",
+    "handle",
+    "name",
+    "followers",
+    "url",
+    "link",
+    "customer",
+    "customer_external_id",
+    "customer_name",
+    "score",
+    "suggestions",
+)
 # No idempotency key or claim: internal. A webhook's URL is never stored; `target`
 # is its config name ("team/hook").
 OUTBOX_COLUMNS = (
@@ -400,3 +415,33 @@ async def export_outbox(
 
     sink = _Sink(out, fmt, terminal, spreadsheet)
     return await sink.paged(ExportStore(inbox.db).outbox, shape, OUTBOX_COLUMNS)
+
+
+async def export_authors(
+    inbox: Inbox, out: TextIO, fmt: str, *, terminal: bool = False, spreadsheet: bool = False
+) -> int:
+    """Every author, oldest first, with its link (how it was made: identity, auto,
+    confirmed; suggested, rejected or none when unlinked), the linked customer and its
+    score, and the open suggestions best first."""
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        row["name"] = row.pop("display_name")
+        state = row.pop("match_state")
+        row["link"] = state if state is not None else "none"
+        row["customer"] = customer_key(row.pop("customer_id"))
+        row["score"] = row.pop("match_score")
+        suggestions = [
+            {"customer": customer_key(cid), "name": name, "score": score, "matched_on": fields}
+            for cid, name, score, fields in row["suggestions"]
+        ]
+        row["suggestions"] = (
+            suggestions
+            if fmt == "jsonl"
+            else TAG_SEPARATOR.join(
+                f"{s['customer']} {s['name']} ({s['score']:.0f})" for s in suggestions
+            )
+        )
+        return row
+
+    sink = _Sink(out, fmt, terminal, spreadsheet)
+    return await sink.paged(ExportStore(inbox.db).authors, shape, AUTHOR_COLUMNS)

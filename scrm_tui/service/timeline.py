@@ -32,6 +32,7 @@ KINDS = (
     "collision",
     "assign",
     "tag",
+    "sentiment",
 )
 
 

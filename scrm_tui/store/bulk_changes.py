@@ -1,5 +1,6 @@
-"""The kinds of bulk change: done/reopen, read/unread, assign, tags, snooze and escalate, each
-written, read back and put back batch by batch (see store/bulk.py for the hook)."""
+"""The kinds of bulk change: done/reopen, read/unread, assign, tags, snooze, escalate and
+sentiment by hand, each written, read back and put back batch by batch (see store/bulk.py
+for the hook)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 import aiosqlite
 
-from scrm_tui.core.models import Status
+from scrm_tui.core.models import SentimentLabel, Status
+from scrm_tui.store import moods
 from scrm_tui.store.assignment import reassign_in
 from scrm_tui.store.bulk import Item
 from scrm_tui.store.db import fetch_all
@@ -386,3 +388,39 @@ async def _record(
             if i in about
         ),
     )
+
+
+@dataclass
+class MoodChange:
+    """`s`: the sentiment set by hand (None: back to the scorer's). Undone, each mention
+    is as it was: the scorer's figures, or the label someone had set before."""
+
+    label: SentimentLabel | None
+    kind: str = "sentiment"
+    history_kinds: tuple[str, ...] = (moods.SENTIMENT,)
+
+    def params(self) -> dict[str, Any]:
+        return {"label": None if self.label is None else self.label.value}
+
+    def describe(self, count: int) -> str:
+        if self.label is None:
+            return f"gave {_mentions(count)} back to the sentiment scorer"
+        return f"set {_mentions(count)} {self.label.value} by hand"
+
+    async def current(
+        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
+    ) -> dict[int, Any]:
+        return await moods.states(conn, ids)
+
+    async def apply(
+        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+    ) -> list[Item]:
+        changed = await moods.set_in(conn, ids, self.label, agent, now_ms)
+        return [Item(i, before, after) for i, (before, after) in changed.items()]
+
+    async def restore(
+        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+    ) -> None:
+        await moods.put_back_in(
+            conn, [(item.mention_id, item.before) for item in items], agent, now_ms
+        )

@@ -25,6 +25,15 @@ _OUTBOX_COLUMNS = (
     "o.created_by", "o.sent_ms", "o.remote_id", "o.remote_url",
 )  # fmt: skip
 
+_AUTHOR_COLUMNS = (
+    "a.id", "a.channel", "a.handle", "a.display_name", "a.followers", "a.url",
+    "a.match_state", "a.customer_id", "c.external_id AS customer_external_id",
+    "c.name AS customer_name", "a.match_score",
+    "(SELECT json_group_array(json_array(s.customer_id, sc.name, s.score, s.fields, s.rank))"
+    " FROM match_suggestions s JOIN customers sc ON sc.id = s.customer_id"
+    " WHERE s.author_id = a.id) AS suggestions",
+)  # fmt: skip
+
 
 def _select(columns: tuple[str, ...]) -> str:
     return "SELECT " + ", ".join(columns)
@@ -54,6 +63,25 @@ class ExportStore:
             (after, limit),
         )
         return _dicts(_ESCALATION_COLUMNS, rows)
+
+    async def authors(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Authors with id > `after`: their link (state, customer, score) and their
+        suggestions, best first, each as (customer id, name, score, fields)."""
+        found = await fetch_all(
+            self.db.reader,
+            f"""{_select(_AUTHOR_COLUMNS)}
+               FROM authors a LEFT JOIN customers c ON c.id = a.customer_id
+               WHERE a.id > ? ORDER BY a.id LIMIT ?""",
+            (after, limit),
+        )
+        rows = _dicts(_AUTHOR_COLUMNS, found)
+        for row in rows:
+            listed = json.loads(row["suggestions"] or "[]")
+            row["suggestions"] = [
+                (cid, name, score, json.loads(fields))
+                for cid, name, score, fields, _ in sorted(listed, key=lambda s: (-s[2], s[4]))
+            ]
+        return rows
 
     async def outbox(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Outbox items with id > `after`, each with the (channel, id) of the mentions it

@@ -58,8 +58,12 @@ class LanguageStore:
         """One transaction per page; a row someone else did meanwhile is left alone."""
         async with self.db.transaction() as conn:
             await conn.executemany(
+                # A sentiment someone set by hand stays theirs.
                 """UPDATE mentions SET lang = ?, lang_conf = ?, lang_src = ?,
-                       compound = ?, pos = ?, neu = ?, neg = ?
+                       compound = CASE WHEN mood_by IS NULL THEN ? ELSE compound END,
+                       pos = CASE WHEN mood_by IS NULL THEN ? ELSE pos END,
+                       neu = CASE WHEN mood_by IS NULL THEN ? ELSE neu END,
+                       neg = CASE WHEN mood_by IS NULL THEN ? ELSE neg END
                    WHERE id = ? AND lang_src IS NULL""",
                 [
                     (r.lang, r.lang_conf, r.lang_src, r.compound, r.pos, r.neu, r.neg, r.id)

@@ -301,31 +301,28 @@ class LinkStore:
     async def confirm(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
         """A person says this author is this customer: the handle becomes an identity."""
         async with self.db.transaction() as conn:
-            before = await _required(conn, author_id)
-            kept = await _snapshot(conn, author_id)
-            await conn.execute(
-                "INSERT INTO identities (customer_id, channel, handle, handle_key, source, "
-                "created_ms) VALUES (?, ?, ?, ?, 'confirmed', ?) "
-                "ON CONFLICT (channel, handle_key) DO UPDATE SET "
-                "customer_id = excluded.customer_id, source = 'confirmed'",
-                (
-                    customer_id,
-                    before.channel,
-                    before.handle,
-                    handle_key(before.channel, before.handle),
-                    now_ms,
-                ),
-            )
-            await _set_link(conn, author_id, customer_id, "confirmed", None, now_ms)
-            await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
-            await conn.execute(
-                "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
-                (author_id, customer_id),
-            )
-            await _touch(conn, customer_id, now_ms)
-            await _log(
-                conn, before, customer_id, "confirmed", agent, now_ms, "link confirmed", {}, kept
-            )
+            await _confirm(conn, await _required(conn, author_id), customer_id, agent, now_ms, {})
+
+    async def confirm_many(
+        self, pairs: Sequence[tuple[int, int]], agent: str, now_ms: int, batch: str
+    ) -> list[int]:
+        """Confirm each (author, customer) in one transaction, as `confirm` would, each
+        link marked with `batch` (so the batch can be undone as one); an author someone
+        linked meanwhile, or whose suggestion went, is left alone. Returns those linked."""
+        done: list[int] = []
+        async with self.db.transaction() as conn:
+            for author_id, customer_id in pairs:
+                before = await _state(conn, author_id)
+                suggested = await fetch_one(
+                    conn,
+                    "SELECT 1 FROM match_suggestions WHERE author_id = ? AND customer_id = ?",
+                    (author_id, customer_id),
+                )
+                if before is None or before.customer_id is not None or suggested is None:
+                    continue
+                await _confirm(conn, before, customer_id, agent, now_ms, {"batch": batch})
+                done.append(author_id)
+        return done
 
     async def reject(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
         """This author is not this customer: never suggest the pair again (and unlink it)."""
@@ -362,6 +359,7 @@ class LinkStore:
             await _log(
                 conn, before, customer_id, "rejected", agent, now_ms, "match rejected", extra, kept
             )
+            await _label(conn, before, customer_id, "rejected", kept, agent, now_ms)
 
     async def created_link(self, author_id: int, customer_id: int, agent: str, now_ms: int) -> None:
         """Record that a customer was made from this author (its handle is the identity)."""
@@ -408,67 +406,171 @@ class LinkStore:
         last = await self.last_link(author_id)
         if last is None:
             return None
-        interaction_id, how, detail = last
-        prev = detail["before"]
         async with self.db.transaction() as conn:
-            now = await _required(conn, author_id)
-            if how == "rejected":
-                await conn.execute(
-                    "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
-                    (author_id, detail["customer_id"]),
-                )
-            if how in ("confirmed", "created") or detail.get("identity_dropped"):
-                await _touch(conn, int(detail["customer_id"]), now_ms)
-            if how in ("confirmed", "created"):
-                await _drop_identity(conn, now)
-            if detail.get("identity_dropped"):
-                restored = detail["identity_dropped"]
-                await conn.execute(
-                    "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
-                    "source, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        restored["customer_id"],
-                        now.channel,
-                        now.handle,
-                        handle_key(now.channel, now.handle),
-                        restored["source"],
-                        now_ms,
-                    ),
-                )
-            await conn.execute(
-                "UPDATE authors SET customer_id = ?, match_state = ?, match_score = ? WHERE id = ?",
-                (prev["customer_id"], prev["match_state"], prev["match_score"], author_id),
-            )
-            await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
-            await conn.executemany(
-                "INSERT OR IGNORE INTO match_suggestions (author_id, customer_id, rank, score, "
-                "fields) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (author_id, s[0], rank, s[1], json.dumps(s[2]))
-                    for rank, s in enumerate(prev.get("suggestions", []))
-                ],
-            )
-            await conn.execute(
-                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                             channel, summary, detail)
-                   VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    now_ms,
-                    agent,
-                    detail["customer_id"],
-                    author_id,
-                    now.channel,
-                    f"undid: {how} link of {now.handle}",
-                    json.dumps(
-                        {
-                            "how": "undo",
-                            "undoes": interaction_id,
-                            "customer_id": detail["customer_id"],
-                        }
-                    ),
-                ),
-            )
-        return how
+            await _undo(conn, author_id, last, agent, now_ms)
+        return last[1]
+
+    async def undo_batch(
+        self, author_ids: Sequence[int], batch: str, agent: str, now_ms: int
+    ) -> int:
+        """Undo the links `confirm_many` made as `batch`, a chunk per transaction; an
+        author whose link changed since (another decision) is left as it is. Returns
+        how many were undone."""
+        undone = 0
+        for start in range(0, len(author_ids), _CHUNK):
+            lasts = []
+            for author_id in author_ids[start : start + _CHUNK]:
+                last = await self.last_link(author_id)
+                if last is not None and last[2].get("batch") == batch:
+                    lasts.append((author_id, last))
+            if not lasts:
+                continue
+            async with self.db.transaction() as conn:
+                for author_id, last in lasts:
+                    await _undo(conn, author_id, last, agent, now_ms)
+            undone += len(lasts)
+        return undone
+
+
+async def _confirm(
+    conn: aiosqlite.Connection,
+    before: AuthorInfo,
+    customer_id: int,
+    agent: str,
+    now_ms: int,
+    extra: dict[str, Any],
+) -> None:
+    """Link the author to the customer as a person's decision, inside `conn`'s
+    transaction: its handle becomes an identity, and the history says who decided."""
+    author_id = before.id
+    kept = await _snapshot(conn, author_id)
+    await conn.execute(
+        "INSERT INTO identities (customer_id, channel, handle, handle_key, source, "
+        "created_ms) VALUES (?, ?, ?, ?, 'confirmed', ?) "
+        "ON CONFLICT (channel, handle_key) DO UPDATE SET "
+        "customer_id = excluded.customer_id, source = 'confirmed'",
+        (
+            customer_id,
+            before.channel,
+            before.handle,
+            handle_key(before.channel, before.handle),
+            now_ms,
+        ),
+    )
+    await _set_link(conn, author_id, customer_id, "confirmed", None, now_ms)
+    await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
+    await conn.execute(
+        "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
+        (author_id, customer_id),
+    )
+    await _touch(conn, customer_id, now_ms)
+    await _log(conn, before, customer_id, "confirmed", agent, now_ms, "link confirmed", extra, kept)
+    await _label(conn, before, customer_id, "confirmed", kept, agent, now_ms)
+
+
+async def _undo(
+    conn: aiosqlite.Connection,
+    author_id: int,
+    last: tuple[int, str, dict[str, Any]],
+    agent: str,
+    now_ms: int,
+) -> None:
+    """Inside `conn`'s transaction: put the author back as it was before `last` (its
+    newest link change, from LinkStore.last_link), and say so in the history."""
+    interaction_id, how, detail = last
+    prev = detail["before"]
+    if how in ("confirmed", "rejected"):
+        # The decision is taken back: it is no longer an agent's label.
+        await conn.execute(
+            "DELETE FROM labels WHERE id = (SELECT max(id) FROM labels WHERE kind = 'link' "
+            "AND author_id = ? AND customer_id = ? AND label = ?)",
+            (author_id, detail["customer_id"], how),
+        )
+    now = await _required(conn, author_id)
+    if how == "rejected":
+        await conn.execute(
+            "DELETE FROM match_rejections WHERE author_id = ? AND customer_id = ?",
+            (author_id, detail["customer_id"]),
+        )
+    if how in ("confirmed", "created") or detail.get("identity_dropped"):
+        await _touch(conn, int(detail["customer_id"]), now_ms)
+    if how in ("confirmed", "created"):
+        await _drop_identity(conn, now)
+    if detail.get("identity_dropped"):
+        restored = detail["identity_dropped"]
+        await conn.execute(
+            "INSERT OR IGNORE INTO identities (customer_id, channel, handle, handle_key, "
+            "source, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                restored["customer_id"],
+                now.channel,
+                now.handle,
+                handle_key(now.channel, now.handle),
+                restored["source"],
+                now_ms,
+            ),
+        )
+    await conn.execute(
+        "UPDATE authors SET customer_id = ?, match_state = ?, match_score = ? WHERE id = ?",
+        (prev["customer_id"], prev["match_state"], prev["match_score"], author_id),
+    )
+    await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
+    await conn.executemany(
+        "INSERT OR IGNORE INTO match_suggestions (author_id, customer_id, rank, score, "
+        "fields) VALUES (?, ?, ?, ?, ?)",
+        [
+            (author_id, s[0], rank, s[1], json.dumps(s[2]))
+            for rank, s in enumerate(prev.get("suggestions", []))
+        ],
+    )
+    await conn.execute(
+        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                     channel, summary, detail)
+           VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            now_ms,
+            agent,
+            detail["customer_id"],
+            author_id,
+            now.channel,
+            f"undid: {how} link of {now.handle}",
+            json.dumps(
+                {
+                    "how": "undo",
+                    "undoes": interaction_id,
+                    "customer_id": detail["customer_id"],
+                }
+            ),
+        ),
+    )
+
+
+async def _label(
+    conn: aiosqlite.Connection,
+    before: AuthorInfo,
+    customer_id: int,
+    decision: str,
+    kept: list[list[Any]],
+    agent: str,
+    now_ms: int,
+) -> None:
+    """Keep an agent's link decision as labelled data (`scrm accuracy`), with what the
+    matcher had said of that pair: linked it automatically, suggested it (at which
+    rank and score), or nothing (the agent found the customer by searching)."""
+    predicted, score, rank = "none", None, None
+    if before.customer_id == customer_id:
+        predicted, score = before.match_state or "linked", before.match_score
+    else:
+        for at, (cid, suggested_score, _fields) in enumerate(kept):
+            if cid == customer_id:
+                predicted, score, rank = "suggested", suggested_score, at
+                break
+    await conn.execute(
+        """INSERT INTO labels (kind, author_id, customer_id, label, predicted, predicted_score,
+                               rank, agent, created_ms)
+           VALUES ('link', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (before.id, customer_id, decision, predicted, score, rank, agent, now_ms),
+    )
 
 
 async def _state(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo | None:

@@ -1219,7 +1219,7 @@ class MentionStore:
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
                    m.matched, m.text_length, m.points, c.lifetime_value,
-                   m.lang, m.lang_conf, m.lang_src, m.link
+                   m.lang, m.lang_conf, m.lang_src, m.link, m.mood_by, m.mood_ms
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         values = await fetch_one(
@@ -1252,6 +1252,8 @@ class MentionStore:
             lang_conf,
             lang_src,
             link,
+            mood_by,
+            mood_ms,
         ) = values[19:]
         parent = None
         if in_reply_to:
@@ -1290,6 +1292,8 @@ class MentionStore:
             lang_conf=lang_conf,
             lang_src=lang_src,
             link=link,
+            mood_by=mood_by,
+            mood_ms=mood_ms,
         )
 
     async def export_page(

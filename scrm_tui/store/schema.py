@@ -1164,6 +1164,71 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             """,
         ],
     ),
+    (
+        27,
+        [
+            # The review queue (`L`): each unlinked author's best suggestion, kept by
+            # triggers on match_suggestions whoever writes them (the matcher, a reject,
+            # a merge and their undo), so that the queue is read best first a page at a
+            # time and counted from one index, however many authors wait.
+            """
+            CREATE TABLE match_best (
+                author_id INTEGER PRIMARY KEY,
+                score REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX match_best_score ON match_best(score, author_id)",
+            "INSERT INTO match_best (author_id, score) "
+            "SELECT author_id, max(score) FROM match_suggestions GROUP BY author_id",
+            """
+            CREATE TRIGGER match_best_added AFTER INSERT ON match_suggestions BEGIN
+                INSERT INTO match_best (author_id, score) VALUES (NEW.author_id, NEW.score)
+                    ON CONFLICT (author_id) DO UPDATE SET score = max(score, excluded.score);
+            END
+            """,
+            """
+            CREATE TRIGGER match_best_removed AFTER DELETE ON match_suggestions BEGIN
+                DELETE FROM match_best WHERE author_id = OLD.author_id;
+                INSERT INTO match_best (author_id, score)
+                    SELECT author_id, max(score) FROM match_suggestions
+                    WHERE author_id = OLD.author_id GROUP BY author_id;
+            END
+            """,
+        ],
+    ),
+    (
+        28,
+        [
+            # A sentiment set by hand (`s`): who set it and when. The mention's figures
+            # are then the label's (store/moods.py), so every filter, count and figure
+            # follows the person, not the scorer; the scorer's own are kept in `labels`.
+            "ALTER TABLE mentions ADD COLUMN mood_by TEXT",
+            "ALTER TABLE mentions ADD COLUMN mood_ms INTEGER",
+            # The agents' decisions as labelled data (`scrm accuracy`): sentiment set by
+            # hand (one row per mention, the newest), and links confirmed or rejected
+            # (one row per decision), each with what scrm had said, and when.
+            """
+            CREATE TABLE labels (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('sentiment', 'link')),
+                mention_id INTEGER REFERENCES mentions(id) ON DELETE CASCADE,
+                author_id INTEGER REFERENCES authors(id) ON DELETE CASCADE,
+                customer_id INTEGER,
+                lang TEXT,
+                label TEXT NOT NULL,
+                predicted TEXT,
+                predicted_score REAL,
+                scored TEXT,
+                rank INTEGER,
+                agent TEXT NOT NULL,
+                created_ms INTEGER NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX labels_sentiment ON labels(mention_id) WHERE kind = 'sentiment'",
+            "CREATE INDEX labels_link ON labels(author_id, customer_id) WHERE kind = 'link'",
+            "CREATE INDEX labels_when ON labels(kind, created_ms)",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, Order, SourceState, Status
+from scrm_tui.core.models import MentionRow, Order, SentimentLabel, SourceState, Status
 from scrm_tui.core.priority import now_priority
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.selection import Selection
@@ -111,6 +111,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("l", "link", "Link author", id="inbox.link"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.read"),
         Binding("z", "snooze", "Snooze", id="inbox.snooze"),
+        Binding("s", "sentiment", "Sentiment", id="inbox.sentiment"),
         Binding("o", "order", "Order", id="inbox.order"),
         Binding("a", "assign", "Assign", id="inbox.assign"),
         Binding("A", "take", "Take", id="inbox.take"),
@@ -120,6 +121,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("R", "macro", "Answer selected", id="inbox.macro"),
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
+        Binding("L", "review", "Review links", id="inbox.review"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
@@ -759,6 +761,33 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         self.app.push_screen(SnoozeScreen(self.inbox.snoozes.read, selection.count, asleep), chosen)
 
+    def action_sentiment(self) -> None:
+        """Set the sentiment of the mention (or the selection) by hand, or give it back
+        to the scorer: a bulk action like any other (batches, progress, U)."""
+        from scrm_tui.ui.screens.mood import CLEAR, MoodScreen
+
+        row = self._selected()
+        now = ""
+        if self.mention_list.selection.is_empty and row is not None:
+            now = row.label.value if row.label is not None else "unscored"
+        selection = self._chosen()
+        if selection.is_empty:
+            return
+
+        def chosen(result: SentimentLabel | str | None) -> None:
+            if result is None or self.bulk_refused():
+                return
+            label = None if result == CLEAR else SentimentLabel(result)
+
+            async def change() -> Change:
+                from scrm_tui.service.bulk import MoodChange
+
+                return MoodChange(label)
+
+            self.run_bulk(selection, change, "setting sentiment", said_plainly)
+
+        self.app.push_screen(MoodScreen(selection.count, now), chosen)
+
     @work(group="resync", exclusive=True, exit_on_error=False)
     async def _resync(self) -> None:
         await self.mention_list.resync([])
@@ -1282,6 +1311,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.outbox import OutboxScreen
 
         self.app.push_screen(OutboxScreen(self.inbox))
+
+    def action_review(self) -> None:
+        from scrm_tui.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.inbox))
 
     # ---------------------------------------------------------------- views
 

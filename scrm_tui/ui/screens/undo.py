@@ -44,15 +44,12 @@ class ConfirmUndo(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         left = self.action_.left
-        what = "it" if left == 1 else f"all {left:,} mentions"
+        what = "it back as it was" if left == 1 else f"all {left:,} mentions back as they were"
         with Vertical(id="undo-box"):
             yield Static(Content.styled("Undo your last action?", "bold"), id="undo-title")
             yield Static(Content(what_it_was(self.action_, self.now_ms)), id="undo-what")
             yield Static(
-                Content(
-                    f"Puts back {what} as they were. A mention someone else has "
-                    "changed since is left as it is."
-                ),
+                Content(f"Puts {what}. A mention someone else has changed since is left as it is."),
                 id="undo-after",
             )
             yield Static(keys_line(("y", "undo"), ("n", "keep")), id="undo-keys")

@@ -148,6 +148,20 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
                 _plain("  no sentiment scorer reads this language", "$text-muted"),
             )
         )
+    elif detail.mood_by is not None:
+        # Set by hand: the label is the person's, and its figures are only the label's.
+        when = f" {_ago(now_ms, detail.mood_ms)}" if detail.mood_ms else ""
+        lines.append(
+            Content.assemble(
+                _plain(
+                    f"{SENTIMENT_GLYPHS[label]} {label.value}", f"bold {_SENTIMENT_STYLE[label]}"
+                ),
+                _plain(
+                    f"  set by {sanitize.inline(detail.mood_by)}{when} · s to change it",
+                    "$text-muted",
+                ),
+            )
+        )
     else:
         lines.append(
             Content.assemble(

@@ -368,7 +368,9 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         # From here to the end nothing awaits: keys see the list before or after, whole.
         top = round(self.scroll_offset.y)
         height = self._height
-        cursor = 0 if remap.was_empty else remap.index(self.cursor)
+        # A selected row that left moves as its nearest held neighbour did, which may
+        # be past either end of what is left (the first rows gone): keep it in the list.
+        cursor = 0 if remap.was_empty else self.validate_cursor(remap.index(self.cursor))
         if top == 0 and cursor < height:
             new_top = 0
         else:

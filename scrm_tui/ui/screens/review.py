@@ -1,0 +1,356 @@
+"""The review queue (`L`): every open link suggestion, best first, evidence side by side."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from scrm_tui.core import sanitize
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
+from scrm_tui.ui.screens.escalations import Cell, Column, WindowedQueueScreen, one_line
+from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
+
+_FIELD_WORDS = {"name": "name", "email": "e-mail", "company": "company"}
+LABEL = 9  # the evidence table's first column
+DEFAULT_AT_LEAST = 90.0
+
+
+def _safe(text: str | None) -> str:
+    return " ".join(sanitize.inline(text or "").split())
+
+
+def matched_on(fields: tuple[str, ...]) -> str:
+    """`name, bluesky handle`: what the score rests on, in words."""
+    words = [
+        f"{f.split(':', 1)[1]} handle" if f.startswith("handle:") else _FIELD_WORDS.get(f, f)
+        for f in fields
+    ]
+    return ", ".join(_safe(w) for w in words) or "—"
+
+
+def network(channel: str) -> str:
+    return CHANNEL_BADGES.get(channel, sanitize.inline(channel))
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut or padded to `width` cells (wide characters count as two)."""
+    if cell_len(text) > width:
+        while text and cell_len(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * max(width - cell_len(text), 0)
+
+
+def evidence_table(row: ReviewRow, best: Evidence, width: int) -> Content:
+    """The author and the suggested customer, field by field, in two columns."""
+    column = max((width - LABEL) // 2 - 1, 12)
+    known = ", ".join(f"{_safe(h)} ({network(c)})" for c, h in best.handles[:3])
+    if len(best.handles) > 3:
+        known += f" +{len(best.handles) - 3}"
+    pairs = [
+        ("", "Author", f"Customer #{best.customer_id}"),
+        ("name", _safe(row.display_name) or "—", _safe(best.name) or "—"),
+        ("handle", f"{sanitize.handle(row.handle)} ({network(row.channel)})", known or "—"),
+        ("e-mail", "—", _safe(best.email) or "—"),
+        ("company", "—", _safe(best.company) or "—"),
+    ]
+    lines = []
+    for label, left, right in pairs:
+        style = "bold" if not label else ""
+        lines.append(
+            Content.assemble(
+                (_fit(label, LABEL), "$text-muted"),
+                (_fit(left, column), style),
+                " ",
+                (_fit(right, column), style),
+            )
+        )
+    return Content("\n").join(lines)
+
+
+class ConfirmAtLeast(ModalScreen[float | None]):
+    """`Y`: the least score to confirm at; shows how many that is before it is done."""
+
+    CSS_PATH = SCREENS_CSS
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="review-batch.cancel")]
+
+    def __init__(self, reviews: Reviews, at_least: float) -> None:
+        super().__init__()
+        self.reviews = reviews
+        self.at_least = at_least
+        self.counted: float | None = None  # the score the shown count is for
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review-batch-box"):
+            yield Static(
+                Content.styled("Confirm every suggestion scoring at least:", "bold"),
+                id="review-batch-title",
+            )
+            yield InertInput(value=f"{self.at_least:g}", id="review-batch-score")
+            yield Static(id="review-batch-count")
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    " confirm them all (one batch: u undoes it)  ",
+                    ("esc", "bold"),
+                    " cancel",
+                ),
+                id="review-batch-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.count(self.at_least)
+
+    def _score(self) -> float | None:
+        try:
+            value = float(self.query_one(Input).value.strip().rstrip("%"))
+        except ValueError:
+            return None
+        return value if 0 <= value <= 100 else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        score = self._score()
+        if score is None:
+            self.counted = None
+            self.query_one("#review-batch-count", Static).update(
+                Content.styled("A score from 0 to 100.", "$text-error")
+            )
+            return
+        self.count(score)
+
+    @work(group="review-batch-count", exclusive=True, exit_on_error=False)
+    async def count(self, score: float) -> None:
+        found = await self.reviews.count(score)
+        if self._score() != score:
+            return  # typed on meanwhile: that count is on its way
+        self.counted = score
+        words = (
+            f"{found:,} author{'' if found == 1 else 's'} will be linked to their best suggestion."
+        )
+        self.query_one("#review-batch-count", Static).update(Content(words))
+
+    def on_input_submitted(self) -> None:
+        score = self._score()
+        if score is not None and score == self.counted:
+            self.dismiss(score)
+
+
+class ReviewScreen(WindowedQueueScreen[ReviewRow]):
+    PREFIX = "review"
+    NAME = "Review links"
+    REFRESH_S = 1.0
+
+    BINDINGS = [
+        Binding("y", "confirm", "Confirm", id="review.confirm"),
+        Binding("n", "reject", "Not them", id="review.reject"),
+        Binding("s", "skip", "Skip", id="review.skip"),
+        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("Y", "confirm_at_least", "Confirm many", id="review.confirm_all"),
+        Binding("escape,q", "back", "Back", id="review.back"),
+        Binding("question_mark", "help", "Help", show=False, id="review.help"),
+    ]
+
+    COLUMNS = (
+        Column("score", "Score", 5),
+        Column("net", "Net", 4),
+        Column("author", "Author", 22, grow=10),
+        Column("customer", "Suggested customer", None),
+        Column("fields", "Matched on", 18, grow=10),
+    )
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.reviews = Reviews(inbox)
+        self._seen: int | None = None  # the change mark the rows were read at
+        self.done: list[int | Batch] = []  # decisions here, newest last (u)
+        self.working = ""  # a batch in progress, for the status line
+
+    # ---------------------------------------------------------------- loading
+
+    @work(group="review-load", exclusive=True, exit_on_error=False)
+    async def reload(self) -> None:
+        queue = self.queue
+        window = queue.window
+        if not isinstance(window, ReviewWindow):
+            queue.expect_window()
+            self._seen = await self.reviews.change_mark()  # before the first read
+            window = ReviewWindow(self.inbox)
+            await window.start()
+            queue.set_window(window)
+            await queue.load_count()
+        elif (mark := await self.reviews.change_mark()) == self._seen:
+            return
+        else:
+            # Decisions here or by others, and new suggestions: read again where the
+            # agent is, and counted again.
+            await queue.resync([])
+            self._seen = mark
+        self.loaded = True
+        self._show_status()
+        self._show_detail()
+        queue.refresh()
+
+    def _row_cells(self, row: ReviewRow) -> tuple[Cell, ...]:
+        best = row.best
+        author = sanitize.handle(row.handle)
+        if row.display_name:
+            author = f"{_safe(row.display_name)} {author}"
+        customer = "—"
+        if best is not None:
+            customer = _safe(best.name)
+            if best.company:
+                customer += f" · {_safe(best.company)}"
+        more = len(row.suggestions) - 1
+        return (
+            (f"{row.score:3.0f}", None),
+            (network(row.channel), "queue--muted"),
+            (one_line(author, 80), None),
+            (one_line(customer, 120) + (f"  (+{more})" if more > 0 else ""), None),
+            (matched_on(best.fields) if best else "—", "queue--muted"),
+        )
+
+    def _show_status(self) -> None:
+        window = self.queue.window
+        total = window.total if window is not None else None
+        parts: list[str | tuple[str, str]] = [
+            ("Review links", "bold"),
+            f"  {total:,} waiting" if total is not None else "  counting…",
+            "  best first",
+        ]
+        if self.working:
+            parts += [" · ", (self.working, "bold")]
+        self.query_one("#review-status", Static).update(Content.assemble(*parts))
+
+    def _show_detail(self) -> None:
+        text = self.query_one("#review-detail-text", Static)
+        row = self.selected
+        if row is None or row.best is None:
+            if self.loaded:
+                text.update(
+                    Content.styled(
+                        "No suggestions wait for a decision. Authors the matcher is unsure "
+                        "of appear here; l in the inbox links any author by hand.",
+                        "$text-muted",
+                    )
+                )
+            return
+        best = row.best
+        width = max(self.query_one("#review-detail").size.width - 2, 40)
+        lines = [
+            evidence_table(row, best, width),
+            Content.assemble(
+                ("Score ", "bold"),
+                (f"{best.score:.0f}", "bold $accent"),
+                f" · matched on {matched_on(best.fields)}",
+            ),
+        ]
+        for other in row.suggestions[1:]:
+            lines.append(
+                Content.styled(
+                    f"Also suggested: {other.score:.0f} {_safe(other.name)} "
+                    f"(#{other.customer_id}) · matched on {matched_on(other.fields)}",
+                    "$text-muted",
+                )
+            )
+        text.update(Content("\n").join(lines))
+
+    # ---------------------------------------------------------------- actions
+
+    def action_confirm(self) -> None:
+        row = self.selected
+        if row is not None and not self.working:
+            self._decide(row, "confirm")
+
+    def action_reject(self) -> None:
+        row = self.selected
+        if row is not None and not self.working:
+            self._decide(row, "reject")
+
+    def action_skip(self) -> None:
+        self.queue.action_cursor_down()
+
+    @work(group="review-write", exit_on_error=False)
+    async def _decide(self, row: ReviewRow, how: str) -> None:
+        best = row.best
+        if best is None:
+            return
+        # Decided elsewhere since it was read? Say so rather than decide twice.
+        now = await self.reviews.row(row.author_id)
+        if now is None or now.best is None or now.best.customer_id != best.customer_id:
+            self.notify(
+                f"{sanitize.handle(row.handle)} was decided meanwhile; the list is read again.",
+                markup=False,
+            )
+            self.reload()
+            return
+        who = f"{sanitize.handle(row.handle)} → {_safe(best.name)}"
+        if how == "confirm":
+            await self.reviews.confirm(row)
+            self.queue.drop({row.author_id})
+            self.notify(f"Linked {who}.", markup=False)
+        else:
+            await self.reviews.reject(row)
+            self.notify(f"Not them: {who}.", markup=False)
+        self.done.append(row.author_id)
+        self.reload()
+
+    @work(group="review-write", exit_on_error=False)
+    async def action_undo(self) -> None:
+        if self.working:
+            return
+        if not self.done:
+            self.notify("Nothing decided here to undo.", markup=False)
+            return
+        what = self.done.pop()
+        if isinstance(what, Batch):
+            self.working = f"undoing {len(what.authors):,} links…"
+            self._show_status()
+            try:
+                undone = await self.reviews.undo_batch(what)
+            finally:
+                self.working = ""
+            self.notify(f"Undid the batch: {undone:,} links taken back.", markup=False)
+        else:
+            how = await self.reviews.undo(what)
+            self.notify(f"Undid: {how}." if how else "Nothing to undo.", markup=False)
+        self.reload()
+
+    def action_confirm_at_least(self) -> None:
+        if self.working:
+            return
+
+        def chosen(score: float | None) -> None:
+            if score is not None:
+                self._confirm_at_least(score)
+
+        self.app.push_screen(ConfirmAtLeast(self.reviews, DEFAULT_AT_LEAST), chosen)
+
+    @work(group="review-write", exit_on_error=False)
+    async def _confirm_at_least(self, score: float) -> None:
+        def progress(done: int, total: int) -> None:
+            self.working = f"linking {done:,} of {total:,}…"
+            self._show_status()
+
+        self.working = "linking…"
+        self._show_status()
+        try:
+            batch = await self.reviews.confirm_at_least(score, progress)
+        finally:
+            self.working = ""
+        self.done.append(batch)
+        self.notify(
+            f"Linked {len(batch.authors):,} authors scoring {score:g} or more (u undoes them all).",
+            markup=False,
+        )
+        self.reload()
