@@ -343,6 +343,12 @@ async def test_an_older_database_is_migrated_and_caught_up_in_the_background(
         # Read again in its language: the German one has no scorer, so no +0.49.
         assert await texts(inbox, "s:unscored") == await texts(inbox, "lang:de")
         assert await texts(inbox, "s:neg") == await texts(inbox, "lang:en")
+        # Priorities are owed a re-score for the sentiments that changed.
+        assert await inbox.priorities.rescore_owed()
+        assert await inbox.priorities.resume_rescore()
+        german, english = await inbox.page_older(parse("lang:de OR lang:en"), None, 10)
+        assert english.priority is not None and german.priority is not None
+        assert english.priority > german.priority  # only the English one is negative
         # New mentions still store with NULL sentiment where they must.
         await inbox.ingest([mention(9, "Kestrel ist Gift für unsere Nerven, wirklich kaputt")])
         assert len(await texts(inbox, "s:unscored")) == 2

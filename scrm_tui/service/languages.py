@@ -57,4 +57,8 @@ async def detect_owed(
             on_progress(done, max(total, done))
         if renew is not None:
             await renew()
+    if done:
+        # The negative points VADER gave posts it could not read must go: the re-score
+        # (service/priority.py) does it, by the next inbox to start or `scrm ingest`.
+        await store.finish(inbox.now_ms())
     return done

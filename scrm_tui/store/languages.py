@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from scrm_tui.store.db import Database, fetch_all, fetch_one
+from scrm_tui.store.priority import owe_rescore
 
 
 class Undetected(NamedTuple):
@@ -53,6 +54,11 @@ class LanguageStore:
             (after, limit),
         )
         return [Undetected(*row) for row in rows]
+
+    async def finish(self, now_ms: int) -> None:
+        """All detected: priorities are owed a re-score, since some sentiments changed."""
+        async with self.db.transaction() as conn:
+            await owe_rescore(conn, now_ms)
 
     async def apply(self, rows: Sequence[Detected]) -> None:
         """One transaction per page; a row someone else did meanwhile is left alone."""

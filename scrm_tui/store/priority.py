@@ -43,6 +43,17 @@ class ToScore:
     points: int | None
 
 
+async def owe_rescore(conn: aiosqlite.Connection, now_ms: int) -> None:
+    """Every stored mention is owed a re-score (from the first), in this transaction."""
+    await conn.execute(
+        """INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms)
+           VALUES (:name, 1, :now, 0, :now)
+           ON CONFLICT (name) DO UPDATE SET generation = pending_work.generation + 1,
+               since_ms = :now, after_id = 0, updated_ms = :now""",
+        {"name": RESCORE, "now": now_ms},
+    )
+
+
 async def read_weights(conn: aiosqlite.Connection) -> PriorityWeights | None:
     row = await fetch_one(conn, "SELECT weights FROM priority_weights WHERE id = 1")
     return PriorityWeights.from_json(row[0]) if row else None
@@ -82,13 +93,7 @@ async def _write_weights(
     # What is stored from now on is scored with these as it is stored: only what is
     # already there is owed a re-score (nothing, in a new database).
     if await fetch_one(conn, "SELECT 1 FROM mentions LIMIT 1") is not None:
-        await conn.execute(
-            """INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms)
-               VALUES (:name, 1, :now, 0, :now)
-               ON CONFLICT (name) DO UPDATE SET generation = pending_work.generation + 1,
-                   since_ms = :now, after_id = 0, updated_ms = :now""",
-            {"name": RESCORE, "now": now_ms},
-        )
+        await owe_rescore(conn, now_ms)
     # Everyone's priorities change with it: the audit trail says who and what.
     await conn.execute(
         """INSERT INTO interactions (kind, occurred_ms, actor, summary, detail)
