@@ -161,7 +161,8 @@ def test_export_csv_keeps_text_and_guards_formulas_for_a_spreadsheet(tmp_path: P
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["text"] == '=HYPERLINK("http://evil")'  # exact: the data as it came
     assert rows[1]["text"] == 'multi\nline, with "quotes"'
-    assert rows[0]["sentiment_compound"] in ("0.0", "0")
+    # Not words of any language: unscored, an empty cell rather than a made-up 0.
+    assert (rows[0]["sentiment_label"], rows[0]["sentiment_compound"]) == ("unscored", "")
     args = ("export", "mentions", "--format", "csv", "--for-spreadsheet")
     guarded = list(csv.DictReader(io.StringIO(scrm("--db", str(db), *args).stdout)))
     assert guarded[0]["text"] == '\'=HYPERLINK("http://evil")'

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import httpx
 
@@ -17,6 +18,7 @@ from scrm_tui.channels.hackernews import HackerNewsSource
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import Channel
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store import db as store_db
 from scrm_tui.store.schema import MIGRATIONS
 from tests.conftest import fixed_clock
 from tests.recorded import PAYLOADS
@@ -77,19 +79,26 @@ async def test_two_hn_users_differing_in_case_are_two_authors(
 BROKEN = ("did:plc:aaaa1111", "did:plc:bbbb2222", "did:plc:aaaa1111")
 
 
-def older_database(db_path: Path, *, broken_linked: bool = False) -> None:
+async def older_database(db_path: Path, *, broken_linked: bool = False) -> None:
     """A database as the release before step 25 left it, holding `pg`'s and `T-A`'s
     authors and a customer whose HN identity is `T-A`, all under folded keys."""
     step = next(
-        n for n, statements in MIGRATIONS if any("ADD COLUMN link" in s for s in statements)
+        n for n, statements in MIGRATIONS if any("ADD COLUMN link" in str(s) for s in statements)
     )
+    before = [(number, statements) for number, statements in MIGRATIONS if number < step]
+
+    async def create() -> None:
+        # The store's own migrations, as the release before that step ran them.
+        with (
+            mock.patch.object(store_db, "MIGRATIONS", before),
+            mock.patch.object(store_db, "LATEST_VERSION", before[-1][0]),
+        ):
+            database = await store_db.Database.open(db_path)
+            await database.close()
+
+    await create()
     with sqlite3.connect(db_path) as conn:
-        conn.create_function("scrm_hashtags", 1, lambda text: "[]")  # no mentions to read
-        for number, statements in MIGRATIONS:
-            if number < step:
-                for statement in statements:
-                    conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {step - 1}")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == step - 1
         conn.execute("INSERT INTO customers (name, created_ms, updated_ms) VALUES ('Tea', 1, 1)")
         conn.execute(
             "INSERT INTO authors (channel, handle, handle_key, profile_ms, customer_id, "
@@ -120,7 +129,7 @@ def older_database(db_path: Path, *, broken_linked: bool = False) -> None:
 async def test_an_older_database_keeps_each_hn_author_under_its_own_spelling(
     client: httpx.AsyncClient, db_path: Path
 ) -> None:
-    older_database(db_path)
+    await older_database(db_path)
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         with sqlite3.connect(db_path) as conn:
             assert conn.execute(
@@ -144,7 +153,7 @@ async def test_an_older_database_keeps_each_hn_author_under_its_own_spelling(
 async def bluesky_owners(db_path: Path, *, broken_linked: bool) -> list[tuple[Any, ...]]:
     """(post, author handle, key, url, customer) of each Bluesky post once the database
     made before is opened (and so migrated)."""
-    older_database(db_path, broken_linked=broken_linked)
+    await older_database(db_path, broken_linked=broken_linked)
     async with await Inbox.open(db_path, "tester", fixed_clock):
         pass
     with sqlite3.connect(db_path) as conn:

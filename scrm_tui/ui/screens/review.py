@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from scrm_tui.core import sanitize
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.escalations import Cell, Column, WindowedQueueScreen, one_line
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
@@ -77,7 +78,7 @@ def evidence_table(row: ReviewRow, best: Evidence, width: int) -> Content:
     return Content("\n").join(lines)
 
 
-class ConfirmAtLeast(ModalScreen[float | None]):
+class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
     """`Y`: the least score to confirm at; shows how many that is before it is done."""
 
     CSS_PATH = SCREENS_CSS
