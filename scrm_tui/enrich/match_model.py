@@ -163,10 +163,9 @@ def fit(
     for _ in range(iterations):
         grad = [0.0] * d
         hess = [[0.0] * d for _ in range(d)]
-        for i in range(1, d):  # the ridge, not on the intercept (the prior of a match)
+        for i in range(d):  # the ridge: each weight held near where it started
             grad[i] -= ridge * (w[i] - prior[i])
             hess[i][i] += ridge
-        hess[0][0] += 1e-6
         for x, y in sparse:
             z = sum(w[j] * v for j, v in x)
             p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))

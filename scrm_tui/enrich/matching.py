@@ -829,16 +829,21 @@ class _Author:
     companies: tuple[str, ...]
     forms: tuple[tuple[str, float], ...]  # handles the display name would spell: ksaleh
     domains: tuple[str, ...] = ()  # domains the account belongs to (_author_domains)
+    # (channel, compact handle) of the author's own identity, left out when scoring: an
+    # author re-matched after a person confirmed them (service/match_refit.py) is scored
+    # as it was before, not by the identity the confirmation added.
+    own: tuple[str, str] = ("", "")
 
 
 def _author(channel: str, handle: str, display_name: str | None, url: str | None = None) -> _Author:
     handle, display_name = handle[:_MAX_TEXT], display_name[:_MAX_TEXT] if display_name else None
     url = url[:_MAX_TEXT] if url else None
     core = handle_core(channel, handle) if handle else ""
-    if channel == "bluesky" and core.count(".") >= 2:
+    key = handle_key(channel, handle.strip()) if channel == "bluesky" else ""
+    if key.count(".") >= 2 and not key.endswith(".bsky.social"):
         # A handle under a domain (kate.harborlabs.se, amiller.vistarealty.com.br): the
         # person chose the first label; the rest is the organisation's (_author_domains).
-        core = core.split(".", 1)[0]
+        core = key.split(".", 1)[0]
     compact = _compact(core)
     alpha = "".join(_LETTERS.findall(compact))
     names = _name_variants(display_name) if display_name else ()
@@ -938,13 +943,16 @@ class _Scorer:
         handle = self.author.handle
         if not handle:
             return 0.0, ""
+        own = self.author.own
         for channel, theirs in entry.handles:
-            if theirs == handle:
+            if theirs == handle and (channel, theirs) != own:
                 return 100.0, f"handle:{channel}"
         if entry.email == handle:
             return 100.0, "email"
         best, field = 0.0, ""
         for channel, theirs in entry.handles:
+            if (channel, theirs) == own:
+                continue
             s = fuzz.ratio(handle, theirs, score_cutoff=85)
             if s > best:
                 best, field = s, f"handle:{channel}"
@@ -961,7 +969,10 @@ class _Scorer:
         does not use: "Karim Saleh" meets كريم صالح through ksaleh@.
         """
         best, field = 0.0, ""
+        own_channel, own = self.author.own
         for where, spelling in entry.spellings:
+            if own and where == f"handle:{own_channel}" and spelling == _letters(own):
+                continue
             weight = self._forms.get(spelling, 0.0)
             if weight * 100 > best:
                 best, field = weight * 100, where
@@ -1819,12 +1830,17 @@ class Matcher:
         display_name: str | None,
         exclude: Collection[int] = (),
         url: str | None = None,
+        as_unknown: bool = False,
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions.
-        `url` is the author's profile or website, where the network gives one."""
+        `url` is the author's profile or website, where the network gives one. With
+        `as_unknown`, the customers' identity equal to the author's own handle on its
+        own network is left out (a confirmed author, scored as it was before)."""
         prune = not self.index.in_memory
         with self.index.remembering():
-            return self._run(channel, handle, display_name, exclude, self._candidates, prune, url)
+            return self._run(
+                channel, handle, display_name, exclude, self._candidates, prune, url, as_unknown
+            )
 
     def scan(
         self,
@@ -1870,8 +1886,11 @@ class Matcher:
         pool: Callable[[_Author, _Lookup], set[int]],
         prune: bool = False,
         url: str | None = None,
+        as_unknown: bool = False,
     ) -> MatchResult:
         author = _author(channel, handle, display_name, url)
+        if as_unknown:
+            author = replace(author, own=(channel, _compact(handle_core(channel, handle))))
         lookup = _Lookup(self.index)
         ids = pool(author, lookup)
         ids.difference_update(exclude)
