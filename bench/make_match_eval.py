@@ -60,6 +60,20 @@ Negative kinds (the trap is a different person; truth is null unless said):
   neg_company_not_customer the account of a company with no customer in the CRM
   neg_handle_lookalike     a customer's handle (or one edit from it) held by someone else, whose
                            display name is not the customer's
+Evidence a name cannot fake (issue 13; drawn after the kinds above, which stay as they were):
+  evidence_domain          an account on the customer's company domain (their e-mail's, not a
+                           free provider's): Bluesky kate.harborlabs.se / klindqvist.harborlabs.se,
+                           Mastodon kate@social.harborlabs.se; shown as the full name, decorated,
+                           "Kate L.", the first name alone or nothing (the last two often
+                           undecidable: which Kate of the company?)
+  evidence_handle          one of the customer's handles that says more than their name
+                           (katelindqvist88, kate_codes, Fuzzy_Lynx_4716) on another network;
+                           no name, the name, decorated, first name, nickname or a typo'd surname
+  evidence_email           the customer's e-mail local part as the handle, when it says more
+                           than the name (kate.codes, katelindqvist42), shown the same ways
+  neg_domain_colleague     someone else at a customer's company (not a customer) on its domain
+  neg_domain_lookalike     a customer's exact name on a domain one step from their company's
+                           (harborlabs.co, harbor-labs.com, a typo)
 """
 
 from __future__ import annotations

@@ -15,10 +15,13 @@ its RSS, and recall against a full scan: a truth match() leaves out counts as lo
 it scores (as a full scan would score it) into the top 3 match() shows.
 
 Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 customers
-`build_customers()` rebuilds. A positive (truth = a customer) counts for top-3 recall when
-the truth is among the candidates, auto or suggested; a negative (truth null) is right when
-nothing is linked automatically. Auto precision is over every auto-link, auto recall and
-top-3 recall over the positives.
+`build_customers()` rebuilds. The match model's weights are fitted on every other case
+(`--fit` refits them into scrm_tui/enrich/match_weights.json); the headline figures and the
+reliability table (among candidates shown at p, the share that is the truth) are read on
+the other half only. `--quality` stops after our set. A positive (truth = a customer)
+counts for top-3 recall when the truth is among the candidates, auto or suggested; a
+negative (truth null) is right when nothing is linked automatically. Auto precision is
+over every auto-link, auto recall and top-3 recall over the positives.
 
 FEBRL: dataset4a.csv as the customers, dataset4b.csv as the authors; rec-N-dup-0 is the
 same person as rec-N-org. A customer is given_name + surname, with no e-mail, company or

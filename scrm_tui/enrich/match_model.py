@@ -48,30 +48,15 @@ def features(c: Comparison, rival: float, same_name_rival: bool) -> dict[str, fl
     none); `same_name_rival` that another shown customer has the very same name."""
     f: dict[str, float] = {}
     if c.has_name:
-        if c.name >= 97:
-            f["name_exact"] = 1.0
-        elif c.name >= 85:
-            f["name_close"] = 1.0
-        elif c.name >= 70:
-            f["name_part"] = 1.0
-        if c.fit < 0.4:
-            f["name_conflicts"] = 1.0
-        elif c.fit < 0.7:
-            f["name_fits_partly"] = 1.0
+        _band(f, c.name, ((97, "name_exact"), (85, "name_close"), (70, "name_part")))
+        _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
     else:
         f["no_name"] = 1.0
-    if c.ident >= 100:
-        f["handle_equal_distinctive" if c.distinctive else "handle_equal_name_shaped"] = 1.0
-    elif c.ident >= 85:
-        f["handle_close"] = 1.0
-    if c.spelled >= 90:
-        f["handle_spells_name"] = 1.0
-    elif c.spelled >= 60:
-        f["handle_spells_name_partly"] = 1.0
-    if c.company >= 90:
-        f["company"] = 1.0
-    if c.theirs >= 60:
-        f["name_spells_their_handle"] = 1.0
+    equal = "handle_equal_distinctive" if c.distinctive else "handle_equal_name_shaped"
+    _band(f, c.ident, ((100, equal), (85, "handle_close")))
+    _band(f, c.spelled, ((90, "handle_spells_name"), (60, "handle_spells_name_partly")))
+    _band(f, c.company, ((90, "company"),))
+    _band(f, c.theirs, ((60, "name_spells_their_handle"),))
     if c.evidence:
         f[f"evidence_{c.evidence}"] = 1.0
     if c.on_domain:
@@ -87,6 +72,16 @@ def features(c: Comparison, rival: float, same_name_rival: bool) -> dict[str, fl
     if same_name_rival:
         f["same_name_rival"] = 1.0
     return f
+
+
+def _band(f: dict[str, float], value: float, bands: tuple[tuple[float, str], ...]) -> None:
+    """Sets the feature of the first band (floor, name), highest floor first, that
+    `value` reaches: an agreement level in Fellegi-Sunter's sense. "" names none."""
+    for floor, name in bands:
+        if value >= floor:
+            if name:
+                f[name] = 1.0
+            return
 
 
 @dataclass(frozen=True)

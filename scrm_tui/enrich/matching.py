@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -52,6 +52,8 @@ class Candidate:
     probability: float = 0.0
     evidence: str = ""
     comparison: Comparison | None = field(default=None, compare=False, repr=False)
+    # The scorer's findings until `_Scorer.compared` works the rest out (shown ones only).
+    pending: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -1241,14 +1243,20 @@ class _Scorer:
             fields.append("company")
         if theirs >= 60:
             fields.append(theirs_field)
+        score = round(max(scores), 2)
+        # What the probability needs is worked out only for the few candidates shown
+        # (`compared`): most of those scored never are.
+        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
+        return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
+
+    def compared(self, candidate: Candidate) -> Candidate:
+        """The candidate with its Comparison and evidence (fields say "domain" too)."""
+        _, entry, name, fit, ident, ident_field, spelled, company, theirs = candidate.pending
         sure = ident == 100 and self.distinctive(entry)
         evidence = self.evidence(entry, ident, ident_field, sure, name, fit, spelled)
-        if evidence == "domain":
-            fields.append("domain")
-        score = round(max(scores), 2)
         comparison = Comparison(
-            score=score,
-            has_name=has_name,
+            score=candidate.score,
+            has_name=bool(self.author.names),
             name=name,
             fit=fit,
             ident=ident,
@@ -1259,14 +1267,11 @@ class _Scorer:
             theirs=theirs,
             rarity=self.rarity(entry),
             evidence=evidence,
-            on_domain=_on_domain(author.domains, entry.domain),
+            on_domain=_on_domain(self.author.domains, entry.domain),
         )
-        return Candidate(
-            entry.customer.id,
-            score,
-            tuple(dict.fromkeys(fields)),
-            evidence=evidence,
-            comparison=comparison,
+        fields = (*candidate.fields, "domain") if evidence == "domain" else candidate.fields
+        return replace(
+            candidate, fields=fields, evidence=evidence, comparison=comparison, pending=()
         )
 
     def evidence(
@@ -2024,6 +2029,7 @@ class Matcher:
 
     def _calibrated(self, shown: list[Candidate]) -> tuple[Candidate, ...]:
         """`shown` with their probabilities, most probable first (then by score, id)."""
+        shown = [c.pending[0].compared(c) if c.pending else c for c in shown]
         out = [
             c if f is None else replace(c, probability=round(self.weights.probability(f), 4))
             for c, f in zip(shown, shown_features(shown), strict=True)
