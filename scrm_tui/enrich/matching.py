@@ -1270,9 +1270,8 @@ class _Scorer:
             on_domain=_on_domain(self.author.domains, entry.domain),
         )
         fields = (*candidate.fields, "domain") if evidence == "domain" else candidate.fields
-        return replace(
-            candidate, fields=fields, evidence=evidence, comparison=comparison, pending=()
-        )
+        # Built, not dataclasses.replace()d: that costs more than the rest of this.
+        return Candidate(candidate.customer_id, candidate.score, fields, 0.0, evidence, comparison)
 
     def evidence(
         self,
@@ -2031,7 +2030,16 @@ class Matcher:
         """`shown` with their probabilities, most probable first (then by score, id)."""
         shown = [c.pending[0].compared(c) if c.pending else c for c in shown]
         out = [
-            c if f is None else replace(c, probability=round(self.weights.probability(f), 4))
+            c
+            if f is None
+            else Candidate(
+                c.customer_id,
+                c.score,
+                c.fields,
+                round(self.weights.probability(f), 4),
+                c.evidence,
+                c.comparison,
+            )
             for c, f in zip(shown, shown_features(shown), strict=True)
         ]
         out.sort(key=lambda c: (-c.probability, -c.score, c.customer_id))
