@@ -131,6 +131,47 @@ def test_probabilities_are_shown_best_first_and_a_namesake_halves_them(matcher: 
     assert alone.candidates[0].probability > first.probability + 0.2
 
 
+async def test_an_account_on_the_company_domain_links_on_ingest_and_says_why(
+    inbox: Inbox,
+) -> None:
+    kate = CustomerIn(
+        name="Kate Lindqvist", external_id="K", email="kate@brightline.se", company="Brightline"
+    )
+    namesake = CustomerIn(name="Kate Lindqvist", external_id="N", email="kate.l@gmail.com")
+    await inbox.add_customers([kate, namesake])
+    profile = "https://social.brightline.se/@kate"
+    await inbox.ingest(
+        [
+            replace(
+                mention(1, channel=Channel.MASTODON),
+                author=AuthorIn(handle="kate@social.brightline.se", name="Kate L", url=profile),
+            ),
+            replace(
+                mention(2, channel=Channel.GITHUB),
+                author=AuthorIn(handle="kl-codes-stuff", name="Kate Lindqvist"),
+            ),
+        ]
+    )
+    async with inbox.db.reader.execute(
+        "SELECT handle, customer_id, match_state FROM authors ORDER BY id"
+    ) as cursor:
+        states = [tuple(r) for r in await cursor.fetchall()]
+    # Her company's own instance names her; the bare name could be either Kate.
+    assert states == [
+        ("kate@social.brightline.se", 1, "auto"),
+        ("kl-codes-stuff", None, "suggested"),
+    ]
+    async with inbox.db.reader.execute(
+        "SELECT summary, detail FROM interactions WHERE kind = 'link' AND customer_id = 1"
+    ) as cursor:
+        [(summary, detail)] = await cursor.fetchall()
+    assert "company's domain" in summary
+    assert json.loads(detail)["evidence"] == "domain"
+    suggested = await _suggested(inbox, "kl-codes-stuff")
+    assert {c for c, _ in suggested} == {1, 2}
+    assert all(p is not None and p < 0.6 for _, p in suggested)
+
+
 # --------------------------------------------------------------------------------------
 # Calibration on the labelled set's held-out half
 # --------------------------------------------------------------------------------------
