@@ -60,6 +60,20 @@ Negative kinds (the trap is a different person; truth is null unless said):
   neg_company_not_customer the account of a company with no customer in the CRM
   neg_handle_lookalike     a customer's handle (or one edit from it) held by someone else, whose
                            display name is not the customer's
+Evidence a name cannot fake (issue 13; drawn after the kinds above, which stay as they were):
+  evidence_domain          an account on the customer's company domain (their e-mail's, not a
+                           free provider's): Bluesky kate.harborlabs.se / klindqvist.harborlabs.se,
+                           Mastodon kate@social.harborlabs.se; shown as the full name, decorated,
+                           "Kate L.", the first name alone or nothing (the last two often
+                           undecidable: which Kate of the company?)
+  evidence_handle          one of the customer's handles that says more than their name
+                           (katelindqvist88, kate_codes, Fuzzy_Lynx_4716) on another network;
+                           no name, the name, decorated, first name, nickname or a typo'd surname
+  evidence_email           the customer's e-mail local part as the handle, when it says more
+                           than the name (kate.codes, katelindqvist42), shown the same ways
+  neg_domain_colleague     someone else at a customer's company (not a customer) on its domain
+  neg_domain_lookalike     a customer's exact name on a domain one step from their company's
+                           (harborlabs.co, harbor-labs.com, a typo)
 """
 
 from __future__ import annotations
@@ -130,6 +144,15 @@ NEGATIVE_KINDS = {
     "neg_brand": 60,
     "neg_company_not_customer": 60,
     "neg_handle_lookalike": 80,
+}
+# Evidence a name cannot fake (issue 13), drawn after the kinds above so that those stay
+# as they were. Positives: truth is the customer; the two neg_ kinds are traps for it.
+EVIDENCE_KINDS = {
+    "evidence_domain": 560,
+    "evidence_handle": 360,
+    "evidence_email": 280,
+    "neg_domain_colleague": 100,
+    "neg_domain_lookalike": 60,
 }
 
 # --------------------------------------------------------------------------------------
@@ -1274,16 +1297,150 @@ class Cases:
             return None
         return self._case(channel, handle, name, None)
 
+    # -- evidence a name cannot fake -----------------------------------------------------
+
+    def evidence_domain(self, p: Person) -> Case | None:
+        domain = company_domain(p)
+        if domain is None:
+            return None
+        channel, handle = self._on_domain(p.first, p.last, domain)
+        if not self.base.free(channel, handle):
+            return None
+        roll = self.rng.random()
+        if roll < 0.45:
+            name: str | None = recase(self.rng, p.name)
+        elif roll < 0.65:
+            name = decorate(self.rng, p.name, p.company)
+        elif roll < 0.75:
+            name = f"{p.first} {p.last[0].upper()}."
+        elif roll < 0.9:
+            name = p.first  # with a handle that may or may not spell the surname
+        else:
+            name = None
+        return self._case(channel, handle, name, p.id)
+
+    def _on_domain(self, first: str, last: str, domain: str) -> tuple[str, str]:
+        """An account on a company's domain: a Bluesky handle under it (Bluesky checks
+        the domain), or a Mastodon account on the company's own instance."""
+        rng = self.rng
+        f, sur = slug(first), slug(last)
+        local = rng.choice([f, f, f"{f}{sur}", f"{f}-{sur}", f"{f[0]}{sur}", sur])
+        if rng.random() < 0.7:
+            return "bluesky", f"{local}.{domain}"
+        instance = rng.choice([domain, f"social.{domain}", f"mastodon.{domain}"])
+        return "mastodon", f"{local.replace('-', '_')}@{instance}"
+
+    def evidence_handle(self, p: Person) -> Case | None:
+        mine = [(c, h) for c, h in p.handles if says_more(handle_core(c, h), p.first, p.last)]
+        if not mine:
+            return None
+        theirs, original = self.rng.choice(mine)
+        core = handle_core(theirs, original)
+        channel = self.rng.choice([c for c in CHANNELS if c != theirs])
+        handle = on_network(self.rng, channel, core)
+        if not self.base.free(channel, handle):
+            return None
+        return self._case(channel, handle, self._evidence_name(p), p.id)
+
+    def evidence_email(self, p: Person) -> Case | None:
+        if not p.email or not says_more(p.email.split("@", 1)[0], p.first, p.last):
+            return None
+        channel = self.rng.choice(CHANNELS)
+        handle = on_network(self.rng, channel, p.email.split("@", 1)[0])
+        if not self.base.free(channel, handle):
+            return None
+        return self._case(channel, handle, self._evidence_name(p), p.id)
+
+    def _evidence_name(self, p: Person) -> str | None:
+        """What an author with an identifying handle shows: often nothing, or the name
+        in any of its everyday forms."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.3:
+            return None
+        if roll < 0.6:
+            return recase(rng, p.name)
+        if roll < 0.75:
+            return decorate(rng, p.name, p.company)
+        if roll < 0.85:
+            return p.first
+        if roll < 0.93:
+            options = sorted(n for n in nicknames(fold(p.first)) if len(n) >= 3)
+            return f"{rng.choice(options).title()} {p.last}" if options else p.name
+        return f"{p.first} {typo(rng, p.last)}"
+
+    def neg_domain_colleague(self, p: Person) -> Case | None:
+        """Someone else at a customer's company (not in the CRM) on its domain."""
+        domain = company_domain(p)
+        if domain is None:
+            return None
+        firsts, lasts = self.pools[p.culture] if p.culture in self.pools else self.pools["anglo"]
+        first, last = self.rng.choice(firsts), self.rng.choice(lasts)
+        if self.is_customer_name(f"{first} {last}"):
+            return None
+        channel, handle = self._on_domain(first, last, domain)
+        if not self.base.free(channel, handle):
+            return None
+        name = self.rng.choice([f"{first} {last}", f"{first} {last}", first, None])
+        return self._case(channel, handle, name, None)
+
+    def neg_domain_lookalike(self, p: Person) -> Case | None:
+        """A namesake of a customer on a domain one step from the company's own."""
+        domain = company_domain(p)
+        if domain is None:
+            return None
+        label, _, tld = domain.partition(".")
+        near = self.rng.choice(
+            [
+                f"{label}.co",
+                f"{label}-{tld.replace('.', '-')}.com",
+                f"{typo(self.rng, label)}.{tld}",
+            ]
+        )
+        if near == domain:
+            return None
+        channel, handle = self._on_domain(p.first, p.last, near)
+        if not self.base.free(channel, handle):
+            return None
+        return self._case(channel, handle, recase(self.rng, p.name), None)
+
     @staticmethod
     def _case(channel: str, handle: str, name: str | None, truth: int | None) -> Case:
         return {"author": {"channel": channel, "handle": handle, "name": name}, "truth": truth}
+
+
+def company_domain(p: Person) -> str | None:
+    """The domain of the customer's work e-mail, when it is their company's."""
+    if not p.company or not p.email or "@" not in p.email:
+        return None
+    domain = p.email.split("@", 1)[1]
+    return None if domain in PERSONAL_MAIL else domain
+
+
+def says_more(handle: str, first: str, last: str) -> bool:
+    """Whether a handle says more than the name it may be built from: a word or two
+    digits besides it (katelindqvist88, kate.codes), or nothing of the name at all
+    (Fuzzy_Lynx_4716). kate_lindqvist, klindqvist or kate37 do not: namesakes pick them."""
+    text = slug(handle)
+    digits = sum(ch.isdigit() for ch in text)
+    rest = "".join(ch for ch in text if ch.isalpha())
+    f, sur = slug(first), slug(last)
+    found = False
+    for part in sorted((sur, f), key=len, reverse=True):
+        if len(part) >= 2 and part in rest:
+            rest, found = rest.replace(part, "", 1), True
+    if not found:
+        return len(rest) >= 6
+    if rest in (f[:1], sur[:1]):
+        rest = ""
+    return digits >= 2 or len(rest) >= 3
 
 
 def build_cases(people: list[Person], seed: int = SEED) -> list[Case]:
     rng = random.Random(seed + 1)
     cases = Cases(people, rng)
     out: list[Case] = []
-    for kind, wanted in {**POSITIVE_KINDS, **NEGATIVE_KINDS}.items():
+    for kind, wanted in {**POSITIVE_KINDS, **NEGATIVE_KINDS, **EVIDENCE_KINDS}.items():
         make = getattr(cases, kind)
         pool = cases.latin if kind != "other_script" and kind != "handle_cross_network" else people
         made = 0

@@ -15,10 +15,13 @@ its RSS, and recall against a full scan: a truth match() leaves out counts as lo
 it scores (as a full scan would score it) into the top 3 match() shows.
 
 Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 customers
-`build_customers()` rebuilds. A positive (truth = a customer) counts for top-3 recall when
-the truth is among the candidates, auto or suggested; a negative (truth null) is right when
-nothing is linked automatically. Auto precision is over every auto-link, auto recall and
-top-3 recall over the positives.
+`build_customers()` rebuilds. The match model's weights are fitted on every other case
+(`--fit` refits them into scrm_tui/enrich/match_weights.json); the headline figures and the
+reliability table (among candidates shown at p, the share that is the truth) are read on
+the other half only. `--quality` stops after our set. A positive (truth = a customer)
+counts for top-3 recall when the truth is among the candidates, auto or suggested; a
+negative (truth null) is right when nothing is linked automatically. Auto precision is
+over every auto-link, auto recall and top-3 recall over the positives.
 
 FEBRL: dataset4a.csv as the customers, dataset4b.csv as the authors; rec-N-dup-0 is the
 same person as rec-N-org. A customer is given_name + surname, with no e-mail, company or
@@ -64,11 +67,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import make_match_eval  # noqa: E402
 
+from scrm_tui.enrich.match_model import SHIPPED, Weights, fit  # noqa: E402
 from scrm_tui.enrich.matching import (  # noqa: E402
     CustomerKey,
     Matcher,
     MatchResult,
     Thresholds,
+    shown_features,
 )
 
 EVAL = ROOT / "tests" / "data" / "match_eval.jsonl"
@@ -82,6 +87,7 @@ class Case:
     name: str | None
     truth: int | None
     kind: str
+    url: str | None = None
 
 
 @dataclass
@@ -100,7 +106,14 @@ def load_eval(path: Path = EVAL) -> list[Case]:
         row = json.loads(line)
         author = row["author"]
         cases.append(
-            Case(author["channel"], author["handle"], author["name"], row["truth"], row["kind"])
+            Case(
+                author["channel"],
+                author["handle"],
+                author["name"],
+                row["truth"],
+                row["kind"],
+                author.get("url"),
+            )
         )
     return cases
 
@@ -127,7 +140,65 @@ def load_febrl(folder: Path = FEBRL) -> tuple[list[CustomerKey], list[Case]]:
 
 
 def run(matcher: Matcher, cases: Iterable[Case]) -> list[Outcome]:
-    return [Outcome(c, matcher.match(c.channel, c.handle, c.name)) for c in cases]
+    return [Outcome(c, matcher.match(c.channel, c.handle, c.name, url=c.url)) for c in cases]
+
+
+def halves(cases: Sequence[Case]) -> tuple[list[Case], list[Case]]:
+    """(fit, report): every other case, so that each kind is split in two alike. The
+    weights are fitted on the first half only; every figure is read on the second."""
+    return list(cases[0::2]), list(cases[1::2])
+
+
+def labelled_rows(outcomes: Iterable[Outcome]) -> list[tuple[dict[str, float], bool]]:
+    """(features, is the truth) of every candidate shown: what the model learns from."""
+    rows = []
+    for o in outcomes:
+        shown = o.result.candidates
+        for candidate, f in zip(shown, shown_features(shown), strict=True):
+            if f is not None:
+                rows.append((f, candidate.customer_id == o.case.truth))
+    return rows
+
+
+BINS = ((0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001), (0.995, 1.0001))
+
+
+def reliability(outcomes: Sequence[Outcome]) -> str:
+    """Among candidates shown with a probability in each bin, the share that is the truth:
+    calibrated when the share falls inside the bin."""
+    lines = [f"  {'probability':>12} {'shown':>6} {'right':>6} {'share':>6}  mean p"]
+    rows = [
+        (c.probability, c.customer_id == o.case.truth)
+        for o in outcomes
+        for c in o.result.candidates
+    ]
+    below = [r for p, r in rows if p < 0.5]
+    lines.append(
+        f"  {'< 50%':>12} {len(below):6} {sum(below):6} "
+        f"{sum(below) / len(below) if below else 0:6.3f}"
+    )
+    for low, high in BINS:
+        hit = [(p, r) for p, r in rows if low <= p < high]
+        label = f"{low * 100:g}-{min(high, 1) * 100:g}%" if low < 0.995 else ">= 99.5%"
+        if not hit:
+            lines.append(f"  {label:>12} {0:6}")
+            continue
+        right = sum(r for _, r in hit)
+        mean = sum(p for p, _ in hit) / len(hit)
+        lines.append(f"  {label:>12} {len(hit):6} {right:6} {right / len(hit):6.3f}  {mean:.3f}")
+    return "\n".join(lines)
+
+
+def by_evidence(outcomes: Sequence[Outcome]) -> str:
+    """Automatic links by what made them: the evidence kinds, or the probability alone."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for o in outcomes:
+        if o.result.decision == "auto":
+            best = o.result.candidates[0]
+            why = best.evidence or "probability"
+            counts[why][0] += 1
+            counts[why][1] += best.customer_id == o.case.truth
+    return ", ".join(f"{k} {n} ({n - r} wrong)" for k, (n, r) in sorted(counts.items()))
 
 
 # --------------------------------------------------------------------------------------
@@ -221,27 +292,25 @@ def false_autos(outcomes: Iterable[Outcome], names: dict[int, str]) -> list[str]
 
 
 def sweep(outcomes: Sequence[Outcome], base: Thresholds) -> str:
-    """Auto precision and recall at other `auto` thresholds, from the candidates shown.
-
-    A runner-up that was not shown scored under `suggest`, so any margin from a best
-    score at or above `suggest + margin` holds: decisions can be recomputed offline.
-    """
+    """Auto precision and recall if the best candidate linked from other probabilities
+    (with the evidence rule as it is; the shared-name and margin checks left out)."""
     positives = sum(o.case.truth is not None for o in outcomes)
     rows = []
-    for auto in (88.0, 90.0, 92.0, 94.0, base.auto, 96.0, 98.0):
+    for auto in (0.9, 0.95, 0.98, 0.99, base.auto / 100, 0.999):
         autos = right = 0
         for o in outcomes:
-            scores = [c.score for c in o.result.candidates]
-            if not scores or scores[0] < auto:
+            shown = o.result.candidates
+            if not shown:
                 continue
-            runner_up = scores[1] if len(scores) > 1 else 0.0
-            if scores[0] - runner_up < base.margin:
+            best = shown[0]
+            evidence = best.evidence and not any(c.evidence for c in shown[1:])
+            if not evidence and best.probability < auto:
                 continue
             autos += 1
-            right += o.ids[0] == o.case.truth
+            right += best.customer_id == o.case.truth
         precision = right / autos if autos else 1.0
         rows.append(
-            f"  auto >= {auto:4.1f}: precision {precision:.3f} (n={autos}), "
+            f"  p >= {auto:5.3f} or evidence: precision {precision:.3f} (n={autos}), "
             f"recall {right / positives:.3f}"
         )
     return "\n".join(dict.fromkeys(rows))
@@ -737,6 +806,12 @@ def shared(counts: list[int], authors: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="20k customers, small samples")
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="fit the shipped weights on half the eval set (the figures are the other half)",
+    )
+    parser.add_argument("--quality", action="store_true", help="our eval set only, no speed")
     parser.add_argument("--customers", type=int, help="customer base for the speed run")
     parser.add_argument("--shared", type=int, nargs="+", help="customer counts in a database")
     parser.add_argument("--authors", type=int, default=100_000, help="to re-match (--shared)")
@@ -775,16 +850,34 @@ def main() -> None:
     names = {p.id: p.name for p in people}
     matcher = Matcher(p.key() for p in people)
     cases = load_eval()
+    fit_half, _ = halves(cases)
+    if args.fit:
+        # The features do not depend on the weights: one run of the fit half is enough.
+        rows = labelled_rows(run(matcher, fit_half))
+        fitted = fit(rows, source=f"fitted on {len(fit_half)} labelled authors (half the eval)")
+        SHIPPED.write_text(fitted.to_json() + "\n", encoding="utf-8")
+        print(f"fitted on {len(rows)} candidates of {len(fit_half)} cases -> {SHIPPED}")
+        matcher.weights = Weights.from_json(SHIPPED.read_text(encoding="utf-8"))
     ours = run(matcher, cases)
-    print(tally(ours).summary("ours"))
+    held = ours[1::2]
+    print(f"weights: {matcher.weights.source}; figures on the other half ({len(held)} cases)")
+    print(tally(held).summary("held out"))
+    print(f"auto-links by reason: {by_evidence(held)}")
+    print("reliability (held-out half, every candidate shown):")
+    print(reliability(held))
+    print(tally(ours).summary("all"))
+    before = [o for o in ours if o.case.kind not in make_match_eval.EVIDENCE_KINDS]
+    print(tally(before).summary("the set before issue 13's evidence cases"))
     print(per_kind(ours))
     wrong = false_autos(ours, names)
     print(f"false auto-links: {len(wrong)}")
     print("\n".join(wrong))
-    print(f"threshold sweep (margin {matcher.thresholds.margin}):")
-    print(sweep(ours, matcher.thresholds))
+    print("threshold sweep (held-out half):")
+    print(sweep(held, matcher.thresholds))
     print(agreement(matcher, ours, agree_step))
     print(f"({time.perf_counter() - start:.0f} s)\n")
+    if args.quality:
+        return
 
     start = time.perf_counter()
     febrl_customers, febrl_authors = load_febrl()

@@ -295,6 +295,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules_test.add_argument("--rule", metavar="NAME", help="only this rule")
 
+    matching = commands.add_parser(
+        "matching",
+        parents=[common],
+        help="the author matcher's model: show its weights, or refit them from decisions",
+        description="Authors are linked to customers with a calibrated probability. `show` "
+        "(the default) says which weights are in use; `refit` re-estimates them from the "
+        "agents' confirmations and rejections and stores them in the database, where every "
+        "matching process picks them up; `reset` goes back to the shipped weights.",
+    )
+    matching_commands = matching.add_subparsers(dest="matching_command", metavar="COMMAND")
+    matching_commands.add_parser("show", parents=[common], help="the weights in use")
+    matching_commands.add_parser(
+        "refit", parents=[common], help="re-estimate the weights from the agents' decisions"
+    )
+    matching_commands.add_parser("reset", parents=[common], help="back to the shipped weights")
+
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -419,6 +435,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
         if args.command == "accuracy":
             return asyncio.run(_accuracy(database_path(config, db_arg), agent, args))
+        if args.command == "matching":
+            return asyncio.run(_matching(database_path(config, db_arg), agent, args))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -893,6 +911,45 @@ async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
         f"{customers:,} customer{'s' if customers != 1 else ''}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+async def _matching(db: Path, agent: str, args: argparse.Namespace) -> int:
+    """`scrm matching [show|refit|reset]`: the match model's weights."""
+    from scrm_tui.service.inbox import Inbox
+    from scrm_tui.store import match_weights
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        if args.matching_command == "refit":
+            done = await inbox.linker.refit()
+            said = (
+                f"{done.candidates:,} candidates of {done.authors:,} decided authors "
+                f"({done.right:,} confirmed right, {done.candidates - done.right:,} wrong); "
+                f"{done.unseen:,} decided authors the matcher no longer shows"
+            )
+            if done.weights is None:
+                print(
+                    f"scrm: too few decisions to refit ({said}); the shipped weights stay",
+                    file=sys.stderr,
+                )
+                return EXIT_OK
+            print(f"refitted the match weights on {said}, in {done.seconds:.1f} s")
+            return EXIT_OK
+        if args.matching_command == "reset":
+            gone = await match_weights.forget(inbox.db)
+            print("back to the shipped weights" if gone else "the shipped weights are in use")
+            return EXIT_OK
+        stored = await match_weights.stored(inbox.db)
+        if stored is None:
+            print("the shipped weights are in use (`scrm matching refit` learns from decisions)")
+        else:
+            print(
+                f"weights refitted by {sanitize.for_message(stored.fitted_by)} on "
+                f"{stored.candidates:,} candidates of {stored.authors:,} decided authors"
+            )
+        print((await inbox.linker.matcher()).weights.to_json())
     return EXIT_OK
 
 

@@ -245,7 +245,7 @@ def test_exclude_drops_a_rejected_customer(matcher: Matcher) -> None:
 
 def test_thresholds_can_be_reassigned(matcher: Matcher) -> None:
     assert matcher.thresholds == DEFAULT_THRESHOLDS
-    matcher.thresholds = Thresholds(auto=101.0)
+    matcher.thresholds = Thresholds(auto=101.0, evidence=False)
     assert matcher.match("github", "katelindqvist88", "Kate L.").decision == "suggest"
     matcher.thresholds = Thresholds(suggest=99.0)
     assert matcher.match("hackernews", "coffee_pixel", "Bob Johnson").decision == "none"

@@ -167,10 +167,11 @@ class Config:
     """Seconds between two mentions of the demo stream: [shortest, longest]."""
     theme: str | None = None
     """A Textual theme name, e.g. "textual-dark", "nord", "gruvbox"."""
-    match_auto: float = 95.0
-    """Score (0-100) from which an author is linked to a customer without asking."""
+    match_auto: float = 99.5
+    """Probability (percent) from which a name links an author without asking (evidence
+    a name cannot fake links whatever it is)."""
     match_margin: float = 5.0
-    """... and by how much the best customer must beat the second."""
+    """... and by how much the best customer's score must beat the second's."""
     match_suggest: float = 60.0
     """Score from which a customer is suggested for an author (up to three)."""
     done_on_reply: bool = True
@@ -302,10 +303,12 @@ EXAMPLE = """\
 # list.down = "j,down,ctrl+n"
 
 [matching]
-# An author is linked to a customer automatically only when the best score (0-100)
-# reaches `auto` and beats the next customer by `margin`; from `suggest` up, the
-# best three are offered in the link pane (`l`).
-# auto = 95
+# An author is linked to a customer automatically on evidence a name cannot fake (their
+# confirmed handle elsewhere, their e-mail as the handle, a profile on their company's
+# domain), or when the probability (percent) reaches `auto`, the score beats the next
+# customer's by `margin` and no other customer has the name; from a score of `suggest`
+# up, the best three are offered in the link pane (`l`).
+# auto = 99.5
 # margin = 5
 # suggest = 60
 

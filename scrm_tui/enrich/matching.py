@@ -9,14 +9,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from scrm_tui.core.handles import handle_key
+from scrm_tui.core.handles import handle_key, home_instance
+from scrm_tui.enrich.match_model import Comparison, Weights, default_weights, features
 
 # --------------------------------------------------------------------------------------
 # Public records
@@ -36,28 +37,38 @@ class CustomerKey:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A customer the author may be, how sure (0..100), and which fields agreed."""
+    """A customer the author may be, how sure, and which fields agreed.
+
+    `score` (0..100) ranks the candidates the index finds; `probability` (0..1) is the
+    calibrated chance that the author IS this customer (match_model.py), and `evidence`
+    names what a name cannot fake, when there is some: "handle" (their confirmed handle
+    on another network), "email" (their e-mail's local part as the handle) or "domain"
+    (a profile on their company's domain, with a name that fits only them there).
+    """
 
     customer_id: int
     score: float  # 0..100
     fields: tuple[str, ...]  # what matched: "name", "email", "company", "handle:<channel>"
+    probability: float = 0.0
+    evidence: str = ""
+    comparison: Comparison | None = field(default=None, compare=False, repr=False)
+    # The scorer's findings until `_Scorer.compared` works the rest out (shown ones only).
+    pending: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """When to link automatically, and when to suggest."""
 
-    auto: float = 95.0  # the best score must reach this to link automatically ...
-    margin: float = 5.0  # ... and be this far ahead of the next different customer
-    suggest: float = 60.0  # below this, no suggestion at all
+    auto: float = 99.5  # a probability (percent) from which a name links by itself ...
+    margin: float = 5.0  # ... when its score is this far ahead of the next customer's
+    suggest: float = 60.0  # below this score, no suggestion at all
+    evidence: bool = True  # identifying evidence (Candidate.evidence) links by itself
 
 
-# Chosen on tests/data/match_eval.jsonl (bench/match_bench.py prints the sweep): only an
-# identifier reaches `auto`, a handle or e-mail equal to one the customer has that is more
-# than their name spelled (Fuzzy_Lynx_4716, katelindqvist88; not klindqvist or kate_codes),
-# with a display name that does not say otherwise. A name alone, however exact, and a
-# handle built from it top out at 94 and are only suggested: a namesake who is not a
-# customer is common, holds the same name-made handles, and nothing tells them apart.
+# An automatic link takes evidence a name cannot fake, or a calibrated probability of
+# 99.5% with a lead over the next customer, on a name no other customer has: a namesake
+# is common, and when two customers share a name nothing in it tells them apart.
 DEFAULT_THRESHOLDS = Thresholds()
 
 
@@ -640,6 +651,54 @@ class _Entry:
     keys: frozenset[str]  # exact compact keys: handles, e-mail, name spellings, company
     text: str  # the name as one folded string, for the coarse fallback
     spellings: tuple[tuple[str, str], ...]  # (field, letters of a handle or the e-mail local part)
+    domain: str = ""  # the e-mail's domain when it is a company's (not a free mail provider)
+
+
+def _email_domain(email: str | None) -> str:
+    """The domain of an e-mail address when it is an organisation's own: harborlabs.se,
+    not gmail.com (anyone can hold an address there)."""
+    if not email or "@" not in email:
+        return ""
+    domain = email.rsplit("@", 1)[1].strip().casefold().rstrip(".")
+    if "." not in domain or domain.split(".", 1)[0] in _FREE_MAIL:
+        return ""
+    return domain
+
+
+def _author_domains(channel: str, handle: str, url: str | None) -> tuple[str, ...]:
+    """Domains the author's account proves they control or belong to: a Bluesky handle
+    on a custom domain (verified by Bluesky), a Mastodon instance of their own, the host
+    of their profile URL. The networks' own hosts prove nothing."""
+    found: set[str] = set()
+    key = handle_key(channel, handle.strip()) if handle else ""
+    if channel == "bluesky" and "." in key and not key.endswith(".bsky.social"):
+        found.add(key)
+    elif channel == "mastodon" and "@" in key:
+        found.add(key.rsplit("@", 1)[1])
+    host = home_instance(url)
+    if host:
+        found.add(host)
+    return tuple(sorted(d for d in found if d not in _NETWORK_HOSTS and "." in d))
+
+
+# Hosts of the networks themselves: a profile there is anyone's.
+_NETWORK_HOSTS = frozenset(
+    [
+        "bsky.app",
+        "bsky.social",
+        "github.com",
+        "news.ycombinator.com",
+        "reddit.com",
+        "www.reddit.com",
+        "old.reddit.com",
+        "x.com",
+        "twitter.com",
+    ]
+)
+
+
+def _on_domain(domains: Collection[str], domain: str) -> bool:
+    return bool(domain) and any(d == domain or d.endswith("." + domain) for d in domains)
 
 
 def _alias(email: str | None, names: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
@@ -757,6 +816,7 @@ def _entry(original: CustomerKey) -> _Entry:
         keys=frozenset(keys),
         text=" ".join(names[0]) if names else "",
         spellings=tuple(sorted(spellings)),
+        domain=_email_domain(customer.email),
     )
 
 
@@ -770,11 +830,22 @@ class _Author:
     handle_words: tuple[str, ...]
     companies: tuple[str, ...]
     forms: tuple[tuple[str, float], ...]  # handles the display name would spell: ksaleh
+    domains: tuple[str, ...] = ()  # domains the account belongs to (_author_domains)
+    # (channel, compact handle) of the author's own identity, left out when scoring: an
+    # author re-matched after a person confirmed them (service/match_refit.py) is scored
+    # as it was before, not by the identity the confirmation added.
+    own: tuple[str, str] = ("", "")
 
 
-def _author(channel: str, handle: str, display_name: str | None) -> _Author:
+def _author(channel: str, handle: str, display_name: str | None, url: str | None = None) -> _Author:
     handle, display_name = handle[:_MAX_TEXT], display_name[:_MAX_TEXT] if display_name else None
+    url = url[:_MAX_TEXT] if url else None
     core = handle_core(channel, handle) if handle else ""
+    key = handle_key(channel, handle.strip()) if channel == "bluesky" else ""
+    if key.count(".") >= 2 and not key.endswith(".bsky.social"):
+        # A handle under a domain (kate.harborlabs.se, amiller.vistarealty.com.br): the
+        # person chose the first label; the rest is the organisation's (_author_domains).
+        core = key.split(".", 1)[0]
     compact = _compact(core)
     alpha = "".join(_LETTERS.findall(compact))
     names = _name_variants(display_name) if display_name else ()
@@ -791,6 +862,7 @@ def _author(channel: str, handle: str, display_name: str | None) -> _Author:
         handle_words=_handle_words(channel, handle) if compact else (),
         companies=tuple(sorted(companies)),
         forms=tuple(_forms(names[0]).items()) if names else (),
+        domains=_author_domains(channel, handle, url),
     )
 
 
@@ -873,13 +945,16 @@ class _Scorer:
         handle = self.author.handle
         if not handle:
             return 0.0, ""
+        own = self.author.own
         for channel, theirs in entry.handles:
-            if theirs == handle:
+            if theirs == handle and (channel, theirs) != own:
                 return 100.0, f"handle:{channel}"
         if entry.email == handle:
             return 100.0, "email"
         best, field = 0.0, ""
         for channel, theirs in entry.handles:
+            if (channel, theirs) == own:
+                continue
             s = fuzz.ratio(handle, theirs, score_cutoff=85)
             if s > best:
                 best, field = s, f"handle:{channel}"
@@ -896,7 +971,10 @@ class _Scorer:
         does not use: "Karim Saleh" meets كريم صالح through ksaleh@.
         """
         best, field = 0.0, ""
+        own_channel, own = self.author.own
         for where, spelling in entry.spellings:
+            if own and where == f"handle:{own_channel}" and spelling == _letters(own):
+                continue
             weight = self._forms.get(spelling, 0.0)
             if weight * 100 > best:
                 best, field = weight * 100, where
@@ -971,6 +1049,25 @@ class _Scorer:
         if any(len(w) >= 3 and w in alpha for w in firsts):
             return False
         return len(handle) >= 6
+
+    def says_more(self, entry: _Entry) -> bool:
+        """Whether the handle holds more than the customer's name: a word or two digits
+        besides it (kate_codes, kate37, lindqvist.design), or none of it. Weaker than
+        `distinctive` (every Kate may be kate_codes), so it counts only with the full
+        name shown beside it: a namesake would have to pick the very same extra."""
+        handle, alpha = self.author.handle, self.author.handle_alpha
+        digits = len(handle) - len(alpha)
+        parts: set[str] = set()
+        for words in (*entry.names[:1], entry.alias):
+            parts.update(w for w in words if len(w) >= 2)
+            parts.update(nicknames(words[0]) if words else ())
+        found = False
+        for part in sorted(parts, key=len, reverse=True):
+            if part in alpha:
+                alpha, found = alpha.replace(part, "", 1), True
+        if not found:
+            return len(handle) >= 6
+        return digits >= 2 or len(alpha) >= 3
 
     def ceiling(self, text: str, handles: str, words: Collection[str]) -> float:
         """No customer whose row reads (`text`, `handles`, `words`) scores above this in
@@ -1146,7 +1243,80 @@ class _Scorer:
             fields.append("company")
         if theirs >= 60:
             fields.append(theirs_field)
-        return Candidate(entry.customer.id, round(max(scores), 2), tuple(dict.fromkeys(fields)))
+        score = round(max(scores), 2)
+        # What the probability needs is worked out only for the few candidates shown
+        # (`compared`): most of those scored never are.
+        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
+        return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
+
+    def compared(self, candidate: Candidate) -> Candidate:
+        """The candidate with its Comparison and evidence (fields say "domain" too)."""
+        _, entry, name, fit, ident, ident_field, spelled, company, theirs = candidate.pending
+        sure = ident == 100 and self.distinctive(entry)
+        evidence = self.evidence(entry, ident, ident_field, sure, name, fit, spelled)
+        comparison = Comparison(
+            score=candidate.score,
+            has_name=bool(self.author.names),
+            name=name,
+            fit=fit,
+            ident=ident,
+            ident_email=ident_field == "email",
+            distinctive=sure,
+            spelled=spelled,
+            company=company,
+            theirs=theirs,
+            rarity=self.rarity(entry),
+            evidence=evidence,
+            on_domain=_on_domain(self.author.domains, entry.domain),
+        )
+        fields = (*candidate.fields, "domain") if evidence == "domain" else candidate.fields
+        # Built, not dataclasses.replace()d: that costs more than the rest of this.
+        return Candidate(candidate.customer_id, candidate.score, fields, 0.0, evidence, comparison)
+
+    def evidence(
+        self,
+        entry: _Entry,
+        ident: float,
+        ident_field: str,
+        sure: bool,
+        name: float,
+        fit: float,
+        spelled: float,
+    ) -> str:
+        """What identifies this customer beyond a name, if anything (Candidate.evidence).
+
+        A handle or e-mail local part built from the name (kate_lindqvist, kate.lindqvist)
+        is no evidence: a namesake picks the same one. It counts when it says more than
+        the name (katelindqvist88, Fuzzy_Lynx_4716: `distinctive`) and the display name,
+        if any, fits. A domain is shared by the whole company: it counts with a display
+        name that fits the person, or a handle that spells their name.
+        """
+        author = self.author
+        fits = not author.names or fit >= 0.7
+        named = bool(author.names) and fit >= 0.7 and name >= 85
+        if ident == 100 and fits and (sure or (named and self.says_more(entry))):
+            return "email" if ident_field == "email" else "handle"
+        if entry.domain and fits and _on_domain(author.domains, entry.domain):
+            # Which of the company's people: the name shown, the handle spelling it, or
+            # the two together (Leonardo, with lopez@ on the company's instance).
+            whole = any(len(words) >= 2 for words in author.names)
+            alpha = author.handle_alpha
+            surname = bool(entry.names) and any(
+                len(w) >= 3 and w in alpha for w in entry.names[0][1:]
+            )
+            if spelled >= 85 or (whole and name >= 80) or (name >= 50 and surname):
+                return "domain"
+        return ""
+
+    def rarity(self, entry: _Entry) -> float:
+        """Bits of the customer's name: the sum over its words of -log2 of the share of
+        customers holding the word. Two common words say less than one rare one."""
+        words = entry.names[0] if entry.names else entry.alias
+        bits = 0.0
+        for word in words:
+            if len(word) >= 2:
+                bits += math.log2((self._population + 1) / (1 + self._df.get(word, 0)))
+        return bits
 
 
 @lru_cache(maxsize=65536)
@@ -1470,6 +1640,7 @@ def entry_json(entry: _Entry) -> str:
             entry.companies,
             entry.text,
             entry.spellings,
+            entry.domain,
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -1484,7 +1655,8 @@ def entry_from_json(customer_id: int, text: str) -> _Entry:
     """`entry_json` read back: enough to score (the index keys live in their tables).
     The customers of common names come up again and again: the last 20,000 are kept,
     keyed by what is stored, so an edited customer is read afresh."""
-    names, alias, handles, email, forms, companies, name_text, spellings = json.loads(text)
+    # A row indexed before the domain was stored has 8 fields: no domain until re-indexed.
+    names, alias, handles, email, forms, companies, name_text, spellings, *rest = json.loads(text)
     return _Entry(
         customer=CustomerKey(customer_id, name_text),
         # map(tuple, ...): read back for every candidate scored, so the cheapest way.
@@ -1499,6 +1671,7 @@ def entry_from_json(customer_id: int, text: str) -> _Entry:
         keys=_NOTHING,
         text=name_text,
         spellings=tuple(map(tuple, spellings)),
+        domain=rest[0] if rest else "",
     )
 
 
@@ -1630,8 +1803,12 @@ class Matcher:
         customers: Iterable[CustomerKey] = (),
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         index: CandidateIndex | None = None,
+        weights: Weights | None = None,
     ) -> None:
         self.thresholds = thresholds
+        # The match model's weights: refitted from the agents' decisions when the
+        # database holds some (service/linking.py), else the shipped ones.
+        self.weights = weights or default_weights()
         self._memory = MemoryIndex(customers) if index is None else None
         self.index: CandidateIndex = self._memory if self._memory is not None else index  # type: ignore[assignment]
 
@@ -1656,11 +1833,18 @@ class Matcher:
         handle: str,
         display_name: str | None,
         exclude: Collection[int] = (),
+        url: str | None = None,
+        as_unknown: bool = False,
     ) -> MatchResult:
-        """Who this author probably is: "auto" when sure, else up to three suggestions."""
+        """Who this author probably is: "auto" when sure, else up to three suggestions.
+        `url` is the author's profile or website, where the network gives one. With
+        `as_unknown`, the customers' identity equal to the author's own handle on its
+        own network is left out (a confirmed author, scored as it was before)."""
         prune = not self.index.in_memory
         with self.index.remembering():
-            return self._run(channel, handle, display_name, exclude, self._candidates, prune)
+            return self._run(
+                channel, handle, display_name, exclude, self._candidates, prune, url, as_unknown
+            )
 
     def scan(
         self,
@@ -1668,22 +1852,34 @@ class Matcher:
         handle: str,
         display_name: str | None,
         exclude: Collection[int] = (),
+        url: str | None = None,
     ) -> MatchResult:
         """`match()` by brute force over every customer: the yardstick for the index's recall."""
         return self._run(
-            channel, handle, display_name, exclude, lambda _a, _l: set(self.index.all_ids())
+            channel,
+            handle,
+            display_name,
+            exclude,
+            lambda _a, _l: set(self.index.all_ids()),
+            url=url,
         )
 
     def score(
-        self, channel: str, handle: str, display_name: str | None, customer_id: int
+        self,
+        channel: str,
+        handle: str,
+        display_name: str | None,
+        customer_id: int,
+        url: str | None = None,
     ) -> Candidate | None:
-        """How this author scores against one customer, as `match()` would score them."""
-        author = _author(channel, handle, display_name)
+        """How this author scores against one customer, as `match()` would score them
+        (its probability as if it were the only candidate shown)."""
+        author = _author(channel, handle, display_name, url)
         lookup = _Lookup(self.index)
         entries = self.index.entries((customer_id,))
         if customer_id not in entries:
             return None
-        return self._scored(author, lookup, entries)[0]
+        return self._calibrated(self._scored(author, lookup, entries))[0]
 
     def _run(
         self,
@@ -1693,8 +1889,12 @@ class Matcher:
         exclude: Collection[int],
         pool: Callable[[_Author, _Lookup], set[int]],
         prune: bool = False,
+        url: str | None = None,
+        as_unknown: bool = False,
     ) -> MatchResult:
-        author = _author(channel, handle, display_name)
+        author = _author(channel, handle, display_name, url)
+        if as_unknown:
+            author = replace(author, own=(channel, _compact(handle_core(channel, handle))))
         lookup = _Lookup(self.index)
         ids = pool(author, lookup)
         ids.difference_update(exclude)
@@ -1805,16 +2005,53 @@ class Matcher:
     # -- deciding ----------------------------------------------------------------------
 
     def _decide(self, scored: list[Candidate]) -> MatchResult:
+        """The three best by score (the index guarantees those, and no others), each
+        given its probability, then shown most probable first; linked automatically on
+        evidence a name cannot fake, or on a probability at `auto` for a name no other
+        customer shares."""
         limits = self.thresholds
         scored.sort(key=lambda c: (-c.score, c.customer_id))
-        shown = tuple(c for c in scored[:3] if c.score >= limits.suggest)
+        shown = self._calibrated([c for c in scored[:3] if c.score >= limits.suggest])
         if not shown:
             return MatchResult("none", ())
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
-        best = shown[0].score
-        if best >= limits.auto and best - runner_up >= limits.margin:
+        best = shown[0]
+        if limits.evidence and best.evidence and not any(c.evidence for c in shown[1:]):
+            return MatchResult("auto", shown)
+        runner_up = max((c.score for c in scored[:3] if c is not best), default=0.0)
+        if (
+            best.probability * 100 >= limits.auto
+            and best.score - runner_up >= limits.margin
+            and not self._name_shared(best)
+        ):
             return MatchResult("auto", shown)
         return MatchResult("suggest", shown)
+
+    def _calibrated(self, shown: list[Candidate]) -> tuple[Candidate, ...]:
+        """`shown` with their probabilities, most probable first (then by score, id)."""
+        shown = [c.pending[0].compared(c) if c.pending else c for c in shown]
+        out = [
+            c
+            if f is None
+            else Candidate(
+                c.customer_id,
+                c.score,
+                c.fields,
+                round(self.weights.probability(f), 4),
+                c.evidence,
+                c.comparison,
+            )
+            for c, f in zip(shown, shown_features(shown), strict=True)
+        ]
+        out.sort(key=lambda c: (-c.probability, -c.score, c.customer_id))
+        return tuple(out)
+
+    def _name_shared(self, candidate: Candidate) -> bool:
+        """Whether another customer holds this customer's whole name (as one key)."""
+        entry = self.index.entries((candidate.customer_id,)).get(candidate.customer_id)
+        if entry is None or not entry.names:
+            return True
+        holders = self.index.keyed("".join(entry.names[0]), 2)
+        return len(holders - {candidate.customer_id}) > 0
 
     # -- candidate generation ----------------------------------------------------------
 
@@ -2097,6 +2334,24 @@ class Matcher:
         rest = held.texts_of(pool.difference(kept), names_only=bool(author.names))
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def shown_features(shown: Sequence[Candidate]) -> list[dict[str, float] | None]:
+    """The match model's inputs for each candidate shown together (match_model.features):
+    each is weighed against the best of the others, and a name another shown customer
+    holds exactly is flagged."""
+    out: list[dict[str, float] | None] = []
+    for c in shown:
+        if c.comparison is None:
+            out.append(None)
+            continue
+        others = [o for o in shown if o is not c]
+        rival = max((o.score for o in others), default=0.0)
+        same = c.comparison.name >= 97 and any(
+            o.comparison is not None and o.comparison.name >= 97 for o in others
+        )
+        out.append(features(c.comparison, rival, same))
+    return out
 
 
 def _handle_cuts(alpha: str) -> list[str]:

@@ -15,15 +15,18 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process, utils
 
 from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.enrich.match_model import Weights, default_weights
 from scrm_tui.enrich.matching import Matcher, Thresholds
 from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
 from scrm_tui.service.match_pool import MatchPool, decide
+from scrm_tui.service.match_refit import Refitted, refit
 from scrm_tui.service.work_lease import take_work
+from scrm_tui.store import match_weights
 from scrm_tui.store.authors import record_suggestions
 from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database
@@ -112,6 +115,9 @@ class Linker:
         self.agent = agent
         self.now_ms = now_ms
         self.thresholds = Thresholds()
+        # The match model's weights: refitted ones from the database when there are some.
+        self.weights: Weights = default_weights()
+        self._weights_ms: int | None = None
         self._matcher: Matcher | None = None
         self._reader: MatchIndexReader | None = None
         # Customer search reads on a connection of its own, so that a stale search can
@@ -247,7 +253,44 @@ class Linker:
             self._reader = MatchIndexReader(self.store.db.path)
             self._matcher = Matcher(thresholds=self.thresholds, index=SharedIndex(self._reader))
         self._matcher.thresholds = self.thresholds
+        self._matcher.weights = await self._current_weights()
         return self._matcher
+
+    async def _current_weights(self) -> Weights:
+        """The refitted weights if the database holds some (read again only when they
+        change), else the shipped ones. Unreadable ones are left unused, not fatal."""
+        stored = await match_weights.stored(self.store.db)
+        if stored is None:
+            self.weights, self._weights_ms = default_weights(), None
+        elif stored.fitted_ms != self._weights_ms:
+            try:
+                self.weights = Weights.from_json(stored.weights)
+            except ValueError:
+                self.weights = default_weights()
+            self._weights_ms = stored.fitted_ms
+        return self.weights
+
+    async def refit(self) -> Refitted:
+        """Refit the match weights from the agents' decisions and store them (`scrm
+        matching refit`); with too few decisions nothing is stored."""
+        matcher = await self.matcher()
+        decided = await match_weights.decisions(self.store.db)
+        done = await asyncio.to_thread(refit, matcher, decided)
+        if done.weights is not None:
+            text = done.weights.to_json()
+            done = replace(done, weights=Weights.from_json(text))  # as stored: rounded
+            await match_weights.save(
+                self.store.db,
+                match_weights.StoredWeights(
+                    text,
+                    done.candidates,
+                    done.authors,
+                    self.now_ms(),
+                    self.agent,
+                ),
+            )
+            await self.matcher()  # this process's matcher takes them at once
+        return done
 
     def close(self) -> None:
         """Close the index's read connection (the database closes the rest)."""
@@ -347,7 +390,7 @@ class Linker:
         def pooled() -> MatchPool | None:
             nonlocal pool
             if pool is None and workers > 1:
-                pool = MatchPool(self.store.db.path, self.thresholds, workers)
+                pool = MatchPool(self.store.db.path, self.thresholds, workers, self.weights)
             return pool
 
         try:
@@ -424,14 +467,14 @@ class Linker:
         if author.customer_id is not None:
             rejected = rejected | {author.customer_id}
         result = await asyncio.to_thread(
-            matcher.match, author.channel, author.handle, author.display_name, rejected
+            matcher.match, author.channel, author.handle, author.display_name, rejected, author.url
         )
         cards = {
             card.id: card
             for card in await self.store.customer_cards([c.customer_id for c in result.candidates])
         }
         return [
-            Suggestion(cards[c.customer_id], c.score, c.fields)
+            Suggestion(cards[c.customer_id], c.score, c.fields, c.probability)
             for c in result.candidates
             if c.customer_id in cards
         ]

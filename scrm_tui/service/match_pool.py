@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from pathlib import Path
 
+from scrm_tui.enrich.match_model import Weights
 from scrm_tui.enrich.matching import Matcher, Thresholds
 from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
 from scrm_tui.store.linking import AuthorInfo, MatchOutcome
@@ -27,13 +28,17 @@ _matcher: Matcher | None = None  # this worker's, over its own read connection
 NICE = 10
 
 
-def _open(path: str, thresholds: Thresholds, parent: int) -> None:
+def _open(path: str, thresholds: Thresholds, parent: int, weights: str | None = None) -> None:
     global _matcher
     # The parent's pid comes from the parent: one killed while this worker was still
     # starting has already handed it to init, and os.getppid() here would be init's.
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     _background()
-    _matcher = Matcher(thresholds=thresholds, index=SharedIndex(MatchIndexReader(path)))
+    _matcher = Matcher(
+        thresholds=thresholds,
+        index=SharedIndex(MatchIndexReader(path)),
+        weights=Weights.from_json(weights) if weights else None,
+    )
 
 
 def _background() -> None:
@@ -61,13 +66,19 @@ def decide(
         matcher.ask_ahead((a.channel, a.handle, a.display_name) for a in authors)
         for author in authors:
             result = matcher.match(
-                author.channel, author.handle, author.display_name, rejected.get(author.id, ())
+                author.channel,
+                author.handle,
+                author.display_name,
+                rejected.get(author.id, ()),
+                url=author.url,
             )
             outcomes.append(
                 MatchOutcome(
                     author.id,
                     result.decision,
                     tuple((c.customer_id, c.score, c.fields) for c in result.candidates),
+                    tuple(c.probability for c in result.candidates),
+                    result.candidates[0].evidence if result.candidates else "",
                 )
             )
     return outcomes
@@ -101,7 +112,9 @@ def _track_resources() -> None:
 class MatchPool:
     """`workers` processes matching pages of authors; close() ends them."""
 
-    def __init__(self, path: Path, thresholds: Thresholds, workers: int) -> None:
+    def __init__(
+        self, path: Path, thresholds: Thresholds, workers: int, weights: Weights | None = None
+    ) -> None:
         self.workers = workers
         _track_resources()
         # spawn, not fork: the parent runs aiosqlite threads and an event loop.
@@ -109,7 +122,12 @@ class MatchPool:
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_open,
-            initargs=(str(path), thresholds, os.getpid()),
+            initargs=(
+                str(path),
+                thresholds,
+                os.getpid(),
+                weights.to_json() if weights is not None else None,
+            ),
         )
 
     async def decide(

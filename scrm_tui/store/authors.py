@@ -21,7 +21,7 @@ import aiosqlite
 
 from scrm_tui.core.models import NewMention
 from scrm_tui.store.db import Database, fetch_all
-from scrm_tui.store.linking import MatchOutcome
+from scrm_tui.store.linking import MatchOutcome, probability_of
 
 AuthorKey = tuple[str, str]  # (channel, handle_key)
 _CHUNK = 400  # pairs per VALUES list: 800 parameters stays far below SQLite's limit
@@ -232,10 +232,17 @@ async def record_suggestions(
             list(states),
         )
         await conn.executemany(
-            "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields, "
+            "probability) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (author_id, cid, rank, score, json.dumps(list(fields)))
+                (
+                    author_id,
+                    cid,
+                    rank,
+                    score,
+                    json.dumps(list(fields)),
+                    probability_of(rest[author_id], rank),
+                )
                 for author_id in states
                 for rank, (cid, score, fields) in enumerate(rest[author_id].candidates)
             ],

@@ -30,6 +30,7 @@ class AuthorInfo:
     customer_id: int | None
     match_state: str | None
     match_score: float | None
+    url: str | None = None  # the profile URL the network gives: a company domain is evidence
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Suggestion:
     customer: CustomerCard
     score: float
     fields: tuple[str, ...]
+    probability: float | None = None  # that the author is this customer; None: not known
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class MatchOutcome:
     author_id: int
     decision: str  # "auto", "suggest" or "none"
     candidates: tuple[tuple[int, float, tuple[str, ...]], ...]  # (customer, score, fields)
+    probabilities: tuple[float, ...] = ()  # of each candidate, when the matcher gave them
+    evidence: str = ""  # what identifies the first candidate beyond a name (Candidate.evidence)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ class PendingRematch:
     after_id: int  # authors up to this id are done for this generation
 
 
-_AUTHOR = """SELECT id, channel, handle, display_name, customer_id, match_state, match_score
+_AUTHOR = """SELECT id, channel, handle, display_name, customer_id, match_state, match_score,
+                    url
              FROM authors"""
 
 
@@ -230,14 +235,14 @@ class LinkStore:
     async def suggestions(self, author_id: int) -> list[Suggestion]:
         rows = await fetch_all(
             self.db.reader,
-            "SELECT customer_id, score, fields FROM match_suggestions "
+            "SELECT customer_id, score, fields, probability FROM match_suggestions "
             "WHERE author_id = ? ORDER BY rank",
             (author_id,),
         )
         cards = {card.id: card for card in await self.customer_cards([r[0] for r in rows])}
         return [
-            Suggestion(cards[cid], score, tuple(json.loads(fields)))
-            for cid, score, fields in rows
+            Suggestion(cards[cid], score, tuple(json.loads(fields)), probability)
+            for cid, score, fields, probability in rows
             if cid in cards
         ]
 
@@ -264,6 +269,7 @@ class LinkStore:
                 if outcome.decision == "auto":
                     cid, score, fields = outcome.candidates[0]
                     await _set_link(conn, outcome.author_id, cid, "auto", score, now_ms)
+                    why = _why(outcome)
                     await _log(
                         conn,
                         before,
@@ -271,18 +277,32 @@ class LinkStore:
                         "auto",
                         "scrm",
                         now_ms,
-                        f"linked automatically, score {score:.0f} ({', '.join(fields)})",
-                        {"score": score, "fields": list(fields)},
+                        f"linked automatically, {why} ({', '.join(fields)})",
+                        {
+                            "score": score,
+                            "fields": list(fields),
+                            "probability": outcome.probabilities[0]
+                            if outcome.probabilities
+                            else None,
+                            "evidence": outcome.evidence or None,
+                        },
                         kept,
                     )
                     linked += 1
                     shown = True
                     continue
                 await conn.executemany(
-                    "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields, "
+                    "probability) VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        (outcome.author_id, cid, rank, score, json.dumps(list(fields)))
+                        (
+                            outcome.author_id,
+                            cid,
+                            rank,
+                            score,
+                            json.dumps(list(fields)),
+                            probability_of(outcome, rank),
+                        )
                         for rank, (cid, score, fields) in enumerate(outcome.candidates)
                     ],
                 )
@@ -571,6 +591,27 @@ async def _label(
            VALUES ('link', ?, ?, ?, ?, ?, ?, ?, ?)""",
         (before.id, customer_id, decision, predicted, score, rank, agent, now_ms),
     )
+
+
+_EVIDENCE = {
+    "handle": "their confirmed handle on another network",
+    "email": "their e-mail's local part as the handle",
+    "domain": "a profile on their company's domain",
+}
+
+
+def _why(outcome: MatchOutcome) -> str:
+    """Why an automatic link was made, in words for the history."""
+    if outcome.evidence:
+        return _EVIDENCE.get(outcome.evidence, outcome.evidence)
+    if outcome.probabilities:
+        return f"{outcome.probabilities[0]:.1%} sure"
+    return f"score {outcome.candidates[0][1]:.0f}"
+
+
+def probability_of(outcome: MatchOutcome, rank: int) -> float | None:
+    """The probability of the outcome's candidate at `rank`, if the matcher gave one."""
+    return outcome.probabilities[rank] if rank < len(outcome.probabilities) else None
 
 
 async def _state(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo | None:

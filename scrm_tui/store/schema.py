@@ -1229,6 +1229,27 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "CREATE INDEX labels_when ON labels(kind, created_ms)",
         ],
     ),
+    (
+        29,
+        [
+            # The match model's weights refitted from the agents' confirmations and
+            # rejections (`scrm matching refit`): one row, read by every matching process;
+            # none means the weights shipped with scrm.
+            """
+            CREATE TABLE match_weights (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                weights TEXT NOT NULL,
+                candidates INTEGER NOT NULL,
+                authors INTEGER NOT NULL,
+                fitted_ms INTEGER NOT NULL,
+                fitted_by TEXT NOT NULL
+            )
+            """,
+            # A suggestion's calibrated probability (0-1) that the author is that customer;
+            # NULL for those stored before (shown as unknown).
+            "ALTER TABLE match_suggestions ADD COLUMN probability REAL",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
