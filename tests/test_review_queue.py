@@ -28,9 +28,9 @@ MANY = 260  # more than two pages of the window
 
 
 async def _seed(box: Inbox, authors: int) -> list[int]:
-    """`authors` authors, each suggested two customers: the n-th scores 90 - n % 40 for
-    its first (customer n % 20 + 1) and 55 for its second (customer 21): its best is
-    the higher of the two."""
+    """`authors` authors, each suggested two customers: the n-th is (90 - n % 40)%
+    likely to be its first (customer n % 20 + 1), 55% its second (customer 21): its
+    best is the more probable of the two. Scores say the same, as the matcher's do."""
     await box.add_customers(
         [CustomerIn(name=f"Customer {n}", email=f"c{n}@example.com") for n in range(1, 22)]
     )
@@ -50,6 +50,7 @@ async def _seed(box: Inbox, authors: int) -> list[int]:
                 author,
                 "suggest",
                 ((n % 20 + 1, 90.0 - n % 40, ("name",)), (21, 55.0, ("email",))),
+                ((90 - n % 40) / 100, 0.55),
             )
         )
     await LinkStore(box.db).record_matches(outcomes, 1)
@@ -86,7 +87,9 @@ async def test_every_waiting_author_is_listed_best_first_and_counted(inbox: Inbo
     assert len({r.author_id for r in rows}) == MANY  # type: ignore[union-attr]
     first = rows[0]
     assert first is not None and [e.score for e in first.suggestions] == [90.0, 55.0]
-    assert first.best is not None and first.best.email == f"c{first.best.customer_id}@example.com"
+    assert (
+        first.first is not None and first.first.email == f"c{first.first.customer_id}@example.com"
+    )
 
 
 async def test_no_by_one_confirm_reject_and_undo(inbox: Inbox) -> None:
@@ -94,11 +97,11 @@ async def test_no_by_one_confirm_reject_and_undo(inbox: Inbox) -> None:
     reviews = Reviews(inbox)
     assert await reviews.count() == 3
     row = await reviews.row(authors[0])
-    assert row is not None and row.best is not None and row.best.customer_id == 1
+    assert row is not None and row.first is not None and row.first.customer_id == 1
     # Not them: the next suggestion becomes the author's best, and the queue says so.
     await reviews.reject(row)
     again = await reviews.row(authors[0])
-    assert again is not None and again.score == 55.0 and again.best.customer_id == 21  # type: ignore[union-attr]
+    assert again is not None and again.score == 55.0 and again.first.customer_id == 21  # type: ignore[union-attr]
     await reviews.confirm(again)
     assert await _linked(inbox, authors[0]) == 21
     assert await reviews.count() == 2 and await reviews.row(authors[0]) is None
@@ -114,9 +117,9 @@ async def test_a_batch_links_those_at_or_above_the_score_and_undoes_as_one(inbox
     authors = await _seed(inbox, MANY)
     reviews = Reviews(inbox)
     expected = sum(1 for n in range(MANY) if 90 - n % 40 >= 80)
-    assert await reviews.count(80) == expected
+    assert await reviews.count(0.80) == expected
     heard: list[tuple[int, int]] = []
-    batch = await reviews.confirm_at_least(80, lambda done, total: heard.append((done, total)))
+    batch = await reviews.confirm_at_least(0.80, lambda done, total: heard.append((done, total)))
     assert len(batch.authors) == expected and heard[-1] == (expected, expected)
     for n, author in enumerate(authors):
         assert await _linked(inbox, author) == (n % 20 + 1 if 90 - n % 40 >= 80 else None)
@@ -214,7 +217,7 @@ async def test_keys_confirm_reject_skip_and_undo(waiting: Path) -> None:
         assert first is not None and first[1] == 90.0
         detail = static_text(pilot, "#review-detail-text")
         assert "Author" in detail and "Customer #1" in detail and "c1@example.com" in detail
-        assert "Zq Person 0" in detail and "Score 90" in detail
+        assert "Zq Person 0" in detail and "Probability 90%" in detail
 
         await press(pilot, "y")  # confirm: the row goes, the next takes its line
         await wait_until(pilot, lambda: "5 waiting" in status(pilot))
@@ -248,7 +251,7 @@ async def test_a_batch_is_counted_before_it_is_done_and_undone_as_one(waiting: P
         await wait_until(
             pilot, lambda: "will be linked" in static_text(pilot, "#review-batch-count")
         )
-        # Scores are 90, 89 ... 85: at least 88 is three authors.
+        # 90%, 89% ... 85% likely: at least 88% is three authors.
         await press(pilot, "ctrl+a", "ctrl+k", "8", "8")
         await wait_until(pilot, lambda: "3 authors" in static_text(pilot, "#review-batch-count"))
         await press(pilot, "enter")
@@ -304,9 +307,10 @@ def test_export_authors_writes_every_author_with_its_link_and_suggestions(
     assert linked["suggestions"] == []
     waiting_one = rows["person1@example.social"]
     assert waiting_one["link"] == "suggested" and waiting_one["customer"] is None
-    assert [(s["customer"], s["score"], s["matched_on"]) for s in waiting_one["suggestions"]] == [
-        ("#2", 89.0, ["name"]),
-        ("#21", 55.0, ["email"]),
+    suggested = waiting_one["suggestions"]
+    assert [(s["customer"], s["probability"], s["matched_on"]) for s in suggested] == [
+        ("#2", 0.89, ["name"]),
+        ("#21", 0.55, ["email"]),
     ]
     assert rows["loner@example.social"]["link"] == "none"
     # As CSV: one row per author, the suggestions in one cell.
@@ -316,4 +320,4 @@ def test_export_authors_writes_every_author_with_its_link_and_suggestions(
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(table) == 7
     one = next(r for r in table if r["handle"] == "person1@example.social")
-    assert one["suggestions"] == "#2 Customer 2 (89); #21 Customer 21 (55)"
+    assert one["suggestions"] == "#2 Customer 2 (89.0%); #21 Customer 21 (55.0%)"

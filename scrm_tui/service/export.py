@@ -422,7 +422,7 @@ async def export_authors(
 ) -> int:
     """Every author, oldest first, with its link (how it was made: identity, auto,
     confirmed; suggested, rejected or none when unlinked), the linked customer and its
-    score, and the open suggestions best first."""
+    score, and the open suggestions, most probable first."""
 
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         row["name"] = row.pop("display_name")
@@ -431,17 +431,28 @@ async def export_authors(
         row["customer"] = customer_key(row.pop("customer_id"))
         row["score"] = row.pop("match_score")
         suggestions = [
-            {"customer": customer_key(cid), "name": name, "score": score, "matched_on": fields}
-            for cid, name, score, fields in row["suggestions"]
+            {
+                "customer": customer_key(cid),
+                "name": name,
+                "probability": probability,
+                "score": score,
+                "matched_on": fields,
+            }
+            for cid, name, score, fields, probability in row["suggestions"]
         ]
         row["suggestions"] = (
             suggestions
             if fmt == "jsonl"
             else TAG_SEPARATOR.join(
-                f"{s['customer']} {s['name']} ({s['score']:.0f})" for s in suggestions
+                f"{s['customer']} {s['name']} ({_percent(s['probability'])})" for s in suggestions
             )
         )
         return row
 
     sink = _Sink(out, fmt, terminal, spreadsheet)
     return await sink.paged(ExportStore(inbox.db).authors, shape, AUTHOR_COLUMNS)
+
+
+def _percent(probability: float | None) -> str:
+    """`97%` in a CSV cell, `?` when the probability is not known."""
+    return "?" if probability is None else f"{100 * probability:.1f}%"

@@ -17,7 +17,7 @@ BATCH_PAGE = 200  # authors confirmed per transaction: others' writes wait one p
 
 
 class ReviewSource:
-    """The queue's rows for a LiveWindow. Rows are ordered by score, not by when they
+    """The queue's rows for a LiveWindow. Rows are ordered by probability, not by when they
     were stored, so nothing "arrives": the list is read again (`resync`) when the
     database changes, around the row the agent is on, and counted again."""
 
@@ -101,15 +101,15 @@ class Reviews:
         return found[0] if found else None
 
     async def confirm(self, row: ReviewRow) -> None:
-        best = row.best
-        if best is not None:
-            await self.inbox.linker.confirm(row.author_id, best.customer_id)
+        first = row.first
+        if first is not None:
+            await self.inbox.linker.confirm(row.author_id, first.customer_id)
 
     async def reject(self, row: ReviewRow) -> None:
-        """Not the best suggestion: the next one (if any) becomes the author's best."""
-        best = row.best
-        if best is not None:
-            await self.inbox.linker.reject(row.author_id, best.customer_id)
+        """Not the first suggestion: the next one (if any) becomes the author's first."""
+        first = row.first
+        if first is not None:
+            await self.inbox.linker.reject(row.author_id, first.customer_id)
 
     async def undo(self, author_id: int) -> str | None:
         return await self.inbox.linker.undo(author_id)
@@ -117,7 +117,8 @@ class Reviews:
     async def confirm_at_least(
         self, at_least: float, on_progress: Callable[[int, int], None] | None = None
     ) -> Batch:
-        """Confirm every author's best suggestion scoring `at_least` or more, best first,
+        """Confirm every author's first suggestion at least `at_least` (0..1) probable,
+        most probable first (one of unknown probability never),
         a page per transaction, as one batch. The total is counted first; the progress
         callback hears (done, total) after each page."""
         batch = Batch(f"review-{secrets.token_hex(6)}", at_least)
@@ -130,7 +131,7 @@ class Reviews:
             if not rows:
                 break
             after = rows[-1].sort_key
-            pairs = [(r.author_id, r.best.customer_id) for r in rows if r.best is not None]
+            pairs = [(r.author_id, r.first.customer_id) for r in rows if r.first is not None]
             batch.authors += await linker.store.confirm_many(
                 pairs, linker.agent, linker.now_ms(), batch.key
             )

@@ -29,7 +29,8 @@ _AUTHOR_COLUMNS = (
     "a.id", "a.channel", "a.handle", "a.display_name", "a.followers", "a.url",
     "a.match_state", "a.customer_id", "c.external_id AS customer_external_id",
     "c.name AS customer_name", "a.match_score",
-    "(SELECT json_group_array(json_array(s.customer_id, sc.name, s.score, s.fields, s.rank))"
+    "(SELECT json_group_array(json_array(s.customer_id, sc.name, s.score, s.fields, s.rank,"
+    " s.probability))"
     " FROM match_suggestions s JOIN customers sc ON sc.id = s.customer_id"
     " WHERE s.author_id = a.id) AS suggestions",
 )  # fmt: skip
@@ -66,7 +67,8 @@ class ExportStore:
 
     async def authors(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Authors with id > `after`: their link (state, customer, score) and their
-        suggestions, best first, each as (customer id, name, score, fields)."""
+        suggestions, most probable first, each as (customer id, name, score, fields,
+        probability)."""
         found = await fetch_all(
             self.db.reader,
             f"""{_select(_AUTHOR_COLUMNS)}
@@ -78,8 +80,10 @@ class ExportStore:
         for row in rows:
             listed = json.loads(row["suggestions"] or "[]")
             row["suggestions"] = [
-                (cid, name, score, json.loads(fields))
-                for cid, name, score, fields, _ in sorted(listed, key=lambda s: (-s[2], s[4]))
+                (cid, name, score, json.loads(fields), probability)
+                for cid, name, score, fields, _, probability in sorted(
+                    listed, key=lambda s: (s[5] is None, -(s[5] or 0.0), -s[2], s[4])
+                )
             ]
         return rows
 

@@ -537,9 +537,9 @@ async def _undo(
     await conn.execute("DELETE FROM match_suggestions WHERE author_id = ?", (author_id,))
     await conn.executemany(
         "INSERT OR IGNORE INTO match_suggestions (author_id, customer_id, rank, score, "
-        "fields) VALUES (?, ?, ?, ?, ?)",
+        "fields, probability) VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (author_id, s[0], rank, s[1], json.dumps(s[2]))
+            (author_id, s[0], rank, s[1], json.dumps(s[2]), s[3] if len(s) > 3 else None)
             for rank, s in enumerate(prev.get("suggestions", []))
         ],
     )
@@ -574,22 +574,34 @@ async def _label(
     agent: str,
     now_ms: int,
 ) -> None:
-    """Keep an agent's link decision as labelled data (`scrm accuracy`), with what the
-    matcher had said of that pair: linked it automatically, suggested it (at which
-    rank and score), or nothing (the agent found the customer by searching)."""
-    predicted, score, rank = "none", None, None
+    """Keep an agent's link decision as labelled data (`scrm accuracy`, `scrm matching
+    refit`), with what the matcher had said of that pair: linked it automatically,
+    suggested it (at which rank, score and probability), or nothing (the agent found
+    the customer by searching)."""
+    predicted, score, rank, probability = "none", None, None, None
     if before.customer_id == customer_id:
         predicted, score = before.match_state or "linked", before.match_score
     else:
-        for at, (cid, suggested_score, _fields) in enumerate(kept):
-            if cid == customer_id:
-                predicted, score, rank = "suggested", suggested_score, at
+        for at, suggestion in enumerate(kept):
+            if suggestion[0] == customer_id:
+                predicted, score, rank = "suggested", suggestion[1], at
+                probability = suggestion[3] if len(suggestion) > 3 else None
                 break
     await conn.execute(
         """INSERT INTO labels (kind, author_id, customer_id, label, predicted, predicted_score,
-                               rank, agent, created_ms)
-           VALUES ('link', ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (before.id, customer_id, decision, predicted, score, rank, agent, now_ms),
+                               scored, rank, agent, created_ms)
+           VALUES ('link', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            before.id,
+            customer_id,
+            decision,
+            predicted,
+            score,
+            None if probability is None else json.dumps({"probability": probability}),
+            rank,
+            agent,
+            now_ms,
+        ),
     )
 
 
@@ -642,13 +654,14 @@ async def _set_link(
 
 
 async def _snapshot(conn: aiosqlite.Connection, author_id: int) -> list[list[Any]]:
-    """The author's suggestions as they are, to put back on undo."""
+    """The author's suggestions as they are, to put back on undo: [customer, score,
+    fields, probability] each (a record from before probabilities has three)."""
     return [
-        [cid, score, json.loads(fields)]
-        for cid, score, fields in await fetch_all(
+        [cid, score, json.loads(fields), probability]
+        for cid, score, fields, probability in await fetch_all(
             conn,
-            "SELECT customer_id, score, fields FROM match_suggestions WHERE author_id = ? "
-            "ORDER BY rank",
+            "SELECT customer_id, score, fields, probability FROM match_suggestions "
+            "WHERE author_id = ? ORDER BY rank",
             (author_id,),
         )
     ]

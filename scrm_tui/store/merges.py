@@ -100,7 +100,7 @@ class MergeStore:
                 for row in await fetch_all(
                     conn,
                     "DELETE FROM match_suggestions WHERE customer_id = ? "
-                    "RETURNING author_id, rank, score, fields",
+                    "RETURNING author_id, rank, score, fields, probability",
                     (merged_id,),
                 )
             ]
@@ -186,8 +186,9 @@ class MergeStore:
             )
             await conn.executemany(
                 "INSERT OR IGNORE INTO match_suggestions (author_id, customer_id, rank, score, "
-                "fields) VALUES (?, ?, ?, ?, ?)",
-                [(a, merged_id, rank, score, f) for a, rank, score, f in moved["suggestions"]],
+                "fields, probability) VALUES (?, ?, ?, ?, ?, ?)",
+                # A merge recorded before probabilities moved four values, not five.
+                [(a, merged_id, *rest, None)[:6] for a, *rest in moved["suggestions"]],
             )
             await conn.execute(
                 "UPDATE customer_merges SET undone_by = ?, undone_ms = ? WHERE id = ?",

@@ -16,6 +16,10 @@ _RANK = "created_ms + priority * (SELECT ms_per_point FROM priority_weights)"
 # The DID in a post's `at://did:plc:…/app.bsky.feed.post/rkey` (step 25).
 _DID_OF_POST = "substr(substr({uri}, 6), 1, instr(substr({uri}, 6), '/') - 1)"
 
+# The review queue's order of one suggestion (step 28): 1 + its probability, or its
+# score / 1000 for one stored before probabilities. `row` is "" or "NEW.".
+_BEST = "CASE WHEN {row}probability IS NULL THEN {row}score / 1000.0 ELSE 1 + {row}probability END"
+
 # match_pairs_done.upto once every indexed customer has its pairs (step 23).
 PAIRED_ALL = 2**63 - 1
 
@@ -1167,37 +1171,72 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         27,
         [
+            # The match model's weights refitted from the agents' confirmations and
+            # rejections (`scrm matching refit`): one row, read by every matching process;
+            # none means the weights shipped with scrm.
+            """
+            CREATE TABLE match_weights (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                weights TEXT NOT NULL,
+                candidates INTEGER NOT NULL,
+                authors INTEGER NOT NULL,
+                fitted_ms INTEGER NOT NULL,
+                fitted_by TEXT NOT NULL
+            )
+            """,
+            # A suggestion's calibrated probability (0-1) that the author is that customer;
+            # NULL for those stored before (shown as unknown).
+            "ALTER TABLE match_suggestions ADD COLUMN probability REAL",
+        ],
+    ),
+    (
+        28,
+        [
             # The review queue (`L`): each unlinked author's best suggestion, kept by
             # triggers on match_suggestions whoever writes them (the matcher, a reject,
-            # a merge and their undo), so that the queue is read best first a page at a
-            # time and counted from one index, however many authors wait.
+            # a merge and their undo, a refit), so that the queue is read best first a
+            # page at a time and counted from one index, however many authors wait.
+            # `best` is 1 + the probability (1..2), or for a suggestion stored before
+            # probabilities (step 27) its score / 1000 (0..0.1): the most probable
+            # first, then those of unknown probability by score.
             """
             CREATE TABLE match_best (
                 author_id INTEGER PRIMARY KEY,
-                score REAL NOT NULL
+                best REAL NOT NULL
             )
             """,
-            "CREATE INDEX match_best_score ON match_best(score, author_id)",
-            "INSERT INTO match_best (author_id, score) "
-            "SELECT author_id, max(score) FROM match_suggestions GROUP BY author_id",
-            """
+            "CREATE INDEX match_best_order ON match_best(best, author_id)",
+            f"INSERT INTO match_best (author_id, best) "
+            f"SELECT author_id, max({_BEST.format(row='')}) FROM match_suggestions "
+            "GROUP BY author_id",
+            f"""
             CREATE TRIGGER match_best_added AFTER INSERT ON match_suggestions BEGIN
-                INSERT INTO match_best (author_id, score) VALUES (NEW.author_id, NEW.score)
-                    ON CONFLICT (author_id) DO UPDATE SET score = max(score, excluded.score);
+                INSERT INTO match_best (author_id, best)
+                    VALUES (NEW.author_id, {_BEST.format(row="NEW.")})
+                    ON CONFLICT (author_id) DO UPDATE SET best = max(best, excluded.best);
             END
             """,
-            """
+            f"""
             CREATE TRIGGER match_best_removed AFTER DELETE ON match_suggestions BEGIN
                 DELETE FROM match_best WHERE author_id = OLD.author_id;
-                INSERT INTO match_best (author_id, score)
-                    SELECT author_id, max(score) FROM match_suggestions
+                INSERT INTO match_best (author_id, best)
+                    SELECT author_id, max({_BEST.format(row="")}) FROM match_suggestions
+                    WHERE author_id = OLD.author_id GROUP BY author_id;
+            END
+            """,
+            f"""
+            CREATE TRIGGER match_best_changed AFTER UPDATE OF score, probability
+            ON match_suggestions BEGIN
+                DELETE FROM match_best WHERE author_id = OLD.author_id;
+                INSERT INTO match_best (author_id, best)
+                    SELECT author_id, max({_BEST.format(row="")}) FROM match_suggestions
                     WHERE author_id = OLD.author_id GROUP BY author_id;
             END
             """,
         ],
     ),
     (
-        28,
+        29,
         [
             # A sentiment set by hand (`s`): who set it and when. The mention's figures
             # are then the label's (store/moods.py), so every filter, count and figure
@@ -1227,27 +1266,6 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "CREATE UNIQUE INDEX labels_sentiment ON labels(mention_id) WHERE kind = 'sentiment'",
             "CREATE INDEX labels_link ON labels(author_id, customer_id) WHERE kind = 'link'",
             "CREATE INDEX labels_when ON labels(kind, created_ms)",
-        ],
-    ),
-    (
-        29,
-        [
-            # The match model's weights refitted from the agents' confirmations and
-            # rejections (`scrm matching refit`): one row, read by every matching process;
-            # none means the weights shipped with scrm.
-            """
-            CREATE TABLE match_weights (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                weights TEXT NOT NULL,
-                candidates INTEGER NOT NULL,
-                authors INTEGER NOT NULL,
-                fitted_ms INTEGER NOT NULL,
-                fitted_by TEXT NOT NULL
-            )
-            """,
-            # A suggestion's calibrated probability (0-1) that the author is that customer;
-            # NULL for those stored before (shown as unknown).
-            "ALTER TABLE match_suggestions ADD COLUMN probability REAL",
         ],
     ),
 ]

@@ -1,4 +1,5 @@
-"""The review queue (`L`): every open link suggestion, best first, evidence side by side."""
+"""The review queue (`L`): every open link suggestion, most probable first, evidence side by
+side."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 _FIELD_WORDS = {"name": "name", "email": "e-mail", "company": "company"}
 LABEL = 9  # the evidence table's first column
-DEFAULT_AT_LEAST = 90.0
+DEFAULT_AT_LEAST = 95.0  # percent
 
 
 def _safe(text: str | None) -> str:
@@ -38,6 +39,14 @@ def matched_on(fields: tuple[str, ...]) -> str:
     return ", ".join(_safe(w) for w in words) or "—"
 
 
+def chance(probability: float | None) -> str:
+    """`97%`, `99.6%` near certainty, `—` when not known."""
+    if probability is None:
+        return "—"
+    percent = 100 * probability
+    return f"{percent:.1f}%" if 99 <= percent < 100 else f"{percent:.0f}%"
+
+
 def network(channel: str) -> str:
     return CHANNEL_BADGES.get(channel, sanitize.inline(channel))
 
@@ -51,18 +60,18 @@ def _fit(text: str, width: int) -> str:
     return text + " " * max(width - cell_len(text), 0)
 
 
-def evidence_table(row: ReviewRow, best: Evidence, width: int) -> Content:
+def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
     """The author and the suggested customer, field by field, in two columns."""
     column = max((width - LABEL) // 2 - 1, 12)
-    known = ", ".join(f"{_safe(h)} ({network(c)})" for c, h in best.handles[:3])
-    if len(best.handles) > 3:
-        known += f" +{len(best.handles) - 3}"
+    known = ", ".join(f"{_safe(h)} ({network(c)})" for c, h in first.handles[:3])
+    if len(first.handles) > 3:
+        known += f" +{len(first.handles) - 3}"
     pairs = [
-        ("", "Author", f"Customer #{best.customer_id}"),
-        ("name", _safe(row.display_name) or "—", _safe(best.name) or "—"),
+        ("", "Author", f"Customer #{first.customer_id}"),
+        ("name", _safe(row.display_name) or "—", _safe(first.name) or "—"),
         ("handle", f"{sanitize.handle(row.handle)} ({network(row.channel)})", known or "—"),
-        ("e-mail", "—", _safe(best.email) or "—"),
-        ("company", "—", _safe(best.company) or "—"),
+        ("e-mail", "—", _safe(first.email) or "—"),
+        ("company", "—", _safe(first.company) or "—"),
     ]
     lines = []
     for label, left, right in pairs:
@@ -79,7 +88,8 @@ def evidence_table(row: ReviewRow, best: Evidence, width: int) -> Content:
 
 
 class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
-    """`Y`: the least score to confirm at; shows how many that is before it is done."""
+    """`Y`: how probable a suggestion must be to be confirmed; shows how many that is
+    before anything is done. Dismissed with a probability (0..1), or None."""
 
     CSS_PATH = SCREENS_CSS
 
@@ -89,15 +99,15 @@ class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
         super().__init__()
         self.reviews = reviews
         self.at_least = at_least
-        self.counted: float | None = None  # the score the shown count is for
+        self.counted: float | None = None  # the probability the shown count is for
 
     def compose(self) -> ComposeResult:
         with Vertical(id="review-batch-box"):
             yield Static(
-                Content.styled("Confirm every suggestion scoring at least:", "bold"),
+                Content.styled("Confirm every suggestion at least this likely (%):", "bold"),
                 id="review-batch-title",
             )
-            yield InertInput(value=f"{self.at_least:g}", id="review-batch-score")
+            yield InertInput(value=f"{self.at_least:g}", id="review-batch-chance")
             yield Static(id="review-batch-count")
             yield Static(
                 Content.assemble(
@@ -110,40 +120,43 @@ class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
             )
 
     def on_mount(self) -> None:
-        self.count(self.at_least)
+        self.count(self.at_least / 100)
 
-    def _score(self) -> float | None:
+    def _chosen(self) -> float | None:
+        """The probability typed, as a percent (`99`, `99.5%`), between 0 and 1."""
         try:
             value = float(self.query_one(Input).value.strip().rstrip("%"))
         except ValueError:
             return None
-        return value if 0 <= value <= 100 else None
+        return value / 100 if 0 <= value <= 100 else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        score = self._score()
-        if score is None:
+        chosen = self._chosen()
+        if chosen is None:
             self.counted = None
             self.query_one("#review-batch-count", Static).update(
-                Content.styled("A score from 0 to 100.", "$text-error")
+                Content.styled("A percentage from 0 to 100.", "$text-error")
             )
             return
-        self.count(score)
+        self.count(chosen)
 
     @work(group="review-batch-count", exclusive=True, exit_on_error=False)
-    async def count(self, score: float) -> None:
-        found = await self.reviews.count(score)
-        if self._score() != score:
+    async def count(self, probability: float) -> None:
+        found = await self.reviews.count(probability)
+        if self._chosen() != probability:
             return  # typed on meanwhile: that count is on its way
-        self.counted = score
+        self.counted = probability
         words = (
-            f"{found:,} author{'' if found == 1 else 's'} will be linked to their best suggestion."
+            f"{found:,} author{'' if found == 1 else 's'} will be linked to their most "
+            "probable suggestion. A suggestion whose probability is not known (stored "
+            "before scrm had them) is never linked this way."
         )
         self.query_one("#review-batch-count", Static).update(Content(words))
 
     def on_input_submitted(self) -> None:
-        score = self._score()
-        if score is not None and score == self.counted:
-            self.dismiss(score)
+        chosen = self._chosen()
+        if chosen is not None and chosen == self.counted:
+            self.dismiss(chosen)
 
 
 class ReviewScreen(WindowedQueueScreen[ReviewRow]):
@@ -162,7 +175,7 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
     ]
 
     COLUMNS = (
-        Column("score", "Score", 5),
+        Column("chance", "Prob", 5),
         Column("net", "Net", 4),
         Column("author", "Author", 22, grow=10),
         Column("customer", "Suggested customer", None),
@@ -203,22 +216,22 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         queue.refresh()
 
     def _row_cells(self, row: ReviewRow) -> tuple[Cell, ...]:
-        best = row.best
+        first = row.first
         author = sanitize.handle(row.handle)
         if row.display_name:
             author = f"{_safe(row.display_name)} {author}"
         customer = "—"
-        if best is not None:
-            customer = _safe(best.name)
-            if best.company:
-                customer += f" · {_safe(best.company)}"
+        if first is not None:
+            customer = _safe(first.name)
+            if first.company:
+                customer += f" · {_safe(first.company)}"
         more = len(row.suggestions) - 1
         return (
-            (f"{row.score:3.0f}", None),
+            (chance(row.probability), None if row.probability is not None else "queue--muted"),
             (network(row.channel), "queue--muted"),
             (one_line(author, 80), None),
             (one_line(customer, 120) + (f"  (+{more})" if more > 0 else ""), None),
-            (matched_on(best.fields) if best else "—", "queue--muted"),
+            (matched_on(first.fields) if first else "—", "queue--muted"),
         )
 
     def _show_status(self) -> None:
@@ -227,7 +240,7 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         parts: list[str | tuple[str, str]] = [
             ("Review links", "bold"),
             f"  {total:,} waiting" if total is not None else "  counting…",
-            "  best first",
+            "  most probable first",
         ]
         if self.working:
             parts += [" · ", (self.working, "bold")]
@@ -236,7 +249,7 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
     def _show_detail(self) -> None:
         text = self.query_one("#review-detail-text", Static)
         row = self.selected
-        if row is None or row.best is None:
+        if row is None or row.first is None:
             if self.loaded:
                 text.update(
                     Content.styled(
@@ -246,20 +259,23 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
                     )
                 )
             return
-        best = row.best
+        first = row.first
         width = max(self.query_one("#review-detail").size.width - 2, 40)
+        if first.probability is None:
+            how: list[str | tuple[str, str]] = [
+                ("Probability not known", "bold"),
+                f" (suggested before scrm had them) · score {first.score:.0f}",
+            ]
+        else:
+            how = [("Probability ", "bold"), (chance(first.probability), "bold $accent")]
         lines = [
-            evidence_table(row, best, width),
-            Content.assemble(
-                ("Score ", "bold"),
-                (f"{best.score:.0f}", "bold $accent"),
-                f" · matched on {matched_on(best.fields)}",
-            ),
+            evidence_table(row, first, width),
+            Content.assemble(*how, f" · matched on {matched_on(first.fields)}"),
         ]
         for other in row.suggestions[1:]:
             lines.append(
                 Content.styled(
-                    f"Also suggested: {other.score:.0f} {_safe(other.name)} "
+                    f"Also suggested: {chance(other.probability)} {_safe(other.name)} "
                     f"(#{other.customer_id}) · matched on {matched_on(other.fields)}",
                     "$text-muted",
                 )
@@ -283,19 +299,19 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
 
     @work(group="review-write", exit_on_error=False)
     async def _decide(self, row: ReviewRow, how: str) -> None:
-        best = row.best
-        if best is None:
+        first = row.first
+        if first is None:
             return
         # Decided elsewhere since it was read? Say so rather than decide twice.
         now = await self.reviews.row(row.author_id)
-        if now is None or now.best is None or now.best.customer_id != best.customer_id:
+        if now is None or now.first is None or now.first.customer_id != first.customer_id:
             self.notify(
                 f"{sanitize.handle(row.handle)} was decided meanwhile; the list is read again.",
                 markup=False,
             )
             self.reload()
             return
-        who = f"{sanitize.handle(row.handle)} → {_safe(best.name)}"
+        who = f"{sanitize.handle(row.handle)} → {_safe(first.name)}"
         if how == "confirm":
             await self.reviews.confirm(row)
             self.queue.drop({row.author_id})
@@ -331,14 +347,14 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         if self.working:
             return
 
-        def chosen(score: float | None) -> None:
-            if score is not None:
-                self._confirm_at_least(score)
+        def chosen(probability: float | None) -> None:
+            if probability is not None:
+                self._confirm_at_least(probability)
 
         self.app.push_screen(ConfirmAtLeast(self.reviews, DEFAULT_AT_LEAST), chosen)
 
     @work(group="review-write", exit_on_error=False)
-    async def _confirm_at_least(self, score: float) -> None:
+    async def _confirm_at_least(self, probability: float) -> None:
         def progress(done: int, total: int) -> None:
             self.working = f"linking {done:,} of {total:,}…"
             self._show_status()
@@ -346,12 +362,13 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         self.working = "linking…"
         self._show_status()
         try:
-            batch = await self.reviews.confirm_at_least(score, progress)
+            batch = await self.reviews.confirm_at_least(probability, progress)
         finally:
             self.working = ""
         self.done.append(batch)
         self.notify(
-            f"Linked {len(batch.authors):,} authors scoring {score:g} or more (u undoes them all).",
+            f"Linked {len(batch.authors):,} authors at least {chance(probability)} likely "
+            "(u undoes them all).",
             markup=False,
         )
         self.reload()
