@@ -36,10 +36,26 @@ def _fields(fields: tuple[str, ...]) -> str:
     return ", ".join(words) or "—"
 
 
-def card_line(card: CustomerCard, score: float | None, fields: tuple[str, ...] = ()) -> Content:
-    """One candidate: score, name, company, tier, e-mail, and which fields matched."""
+def chance(probability: float | None) -> str:
+    """`97%`, `99.6%` near certainty, `—` when not known."""
+    if probability is None:
+        return "—"
+    percent = 100 * probability
+    return f"{percent:.1f}%" if 99 <= percent < 100 else f"{percent:.0f}%"
+
+
+def card_line(
+    card: CustomerCard,
+    score: float | None,
+    fields: tuple[str, ...] = (),
+    probability: float | None = None,
+) -> Content:
+    """One candidate: how likely (or, unknown, its score), name, company, tier, e-mail,
+    and which fields matched."""
     parts: list[str | tuple[str, str]] = []
-    if score is not None:
+    if probability is not None:
+        parts.append((f"{chance(probability):>4} ", "bold $accent"))
+    elif score is not None:
         parts.append((f"{score:3.0f} ", "bold $accent"))
     parts.append((_safe(card.name), "bold"))
     extra = [_safe(x) for x in (card.company, card.tier, card.email) if x]
@@ -132,20 +148,21 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             if current is not None:
                 suggestions = [s for s in suggestions if s.customer.id != current.id]
                 self._show(
-                    [(current, None, ())] + [(s.customer, s.score, s.fields) for s in suggestions]
+                    [(current, None, (), None)]
+                    + [(s.customer, s.score, s.fields, s.probability) for s in suggestions]
                 )
                 return
-        self._show([(s.customer, s.score, s.fields) for s in suggestions])
+        self._show([(s.customer, s.score, s.fields, s.probability) for s in suggestions])
         if not suggestions:
             self.say("No likely customer. / searches all of them; a makes a new one.")
 
-    def _show(self, rows: list[tuple[CustomerCard, float | None, tuple[str, ...]]]) -> None:
+    def _show(
+        self, rows: list[tuple[CustomerCard, float | None, tuple[str, ...], float | None]]
+    ) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        self.cards = [card for card, _, _ in rows]
-        options.add_options(
-            [Option(card_line(card, score, fields)) for card, score, fields in rows]
-        )
+        self.cards = [card for card, _, _, _ in rows]
+        options.add_options([Option(card_line(*row)) for row in rows])
         if rows:
             options.highlighted = 0
 
@@ -254,7 +271,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             self.load_current()
             return
         hits = await self.linker.search(text)
-        self._show([(hit.customer, None, ()) for hit in hits])
+        self._show([(hit.customer, None, (), None) for hit in hits])
         self.say(f"{len(hits)} customers match" if hits else "No customer matches.")
         if focus:
             self.set_focus(self.query_one(OptionList))

@@ -17,6 +17,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.escalations import Cell, Column, WindowedQueueScreen, one_line
+from scrm_tui.ui.screens.link import chance
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
@@ -37,14 +38,6 @@ def matched_on(fields: tuple[str, ...]) -> str:
         for f in fields
     ]
     return ", ".join(_safe(w) for w in words) or "—"
-
-
-def chance(probability: float | None) -> str:
-    """`97%`, `99.6%` near certainty, `—` when not known."""
-    if probability is None:
-        return "—"
-    percent = 100 * probability
-    return f"{percent:.1f}%" if 99 <= percent < 100 else f"{percent:.0f}%"
 
 
 def network(channel: str) -> str:
