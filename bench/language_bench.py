@@ -32,27 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import xlmt  # noqa: E402
 from scrm_tui.enrich import language  # noqa: E402
 
-# ../shared beside the checkout (or beside the folder of worktrees it is in).
-DEFAULT_DATA = next(
-    (
-        up / "shared" / "research" / "data" / "xlmt_umsab"
-        for up in (ROOT.parent, ROOT.parent.parent)
-        if (up / "shared" / "research" / "data" / "xlmt_umsab").is_dir()
-    ),
-    ROOT.parent / "shared" / "research" / "data" / "xlmt_umsab",
-)
-LANGS = {
-    "arabic": "ar",
-    "english": "en",
-    "french": "fr",
-    "german": "de",
-    "hindi": "hi",
-    "italian": "it",
-    "portuguese": "pt",
-    "spanish": "es",
-}
+DEFAULT_DATA = xlmt.DATA
+LANGS = dict(sorted(xlmt.CODES.items()))  # by folder name, as before
 SHORT = 40
 Predict = Callable[[str], tuple[str | None, float]]
 

@@ -42,32 +42,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import xlmt  # noqa: E402
 from bench.vader_correlation import f1_scores  # noqa: E402
 from scrm_tui.core.models import Sentiment, SentimentLabel  # noqa: E402
 from scrm_tui.enrich import scorers  # noqa: E402
 from scrm_tui.enrich.sentiment import SCORED_LANGUAGES, score, score_in  # noqa: E402
 from tests.data import vader_groundtruth  # noqa: E402
 
-# ../shared beside the repository; from a git worktree one level further down, the
-# project's shared folder is two up.
-DATA = next(
-    (
-        up / "shared" / "research" / "data" / "xlmt_umsab"
-        for up in (ROOT.parent, ROOT.parent.parent)
-        if (up / "shared" / "research" / "data" / "xlmt_umsab").is_dir()
-    ),
-    ROOT.parent / "shared" / "research" / "data" / "xlmt_umsab",
-)
-CODES = {
-    "english": "en",
-    "german": "de",
-    "french": "fr",
-    "spanish": "es",
-    "italian": "it",
-    "portuguese": "pt",
-    "arabic": "ar",
-    "hindi": "hi",
-}
+DATA = xlmt.DATA
+CODES = xlmt.CODES
 LABELS = (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)
 # Issue 13's targets.
 F1_GAIN = 10.0

@@ -28,12 +28,13 @@ def _safe(text: str | None) -> str:
     return " ".join(sanitize.inline(text or "").split())
 
 
-def _fields(fields: tuple[str, ...]) -> str:
+def matched_on(fields: tuple[str, ...]) -> str:
+    """`name, bluesky handle`: what a candidate's score rests on, in words."""
     words = [
         f"{f.split(':', 1)[1]} handle" if f.startswith("handle:") else _FIELD_WORDS.get(f, f)
         for f in fields
     ]
-    return ", ".join(words) or "—"
+    return ", ".join(_safe(w) for w in words) or "—"
 
 
 def chance(probability: float | None) -> str:
@@ -62,7 +63,7 @@ def card_line(
     if extra:
         parts.append((" · " + " · ".join(extra), "$text-muted"))
     if fields:
-        parts.append(("\n    matched on " + _fields(fields), "$text-muted"))
+        parts.append(("\n    matched on " + matched_on(fields), "$text-muted"))
     elif card.handles:
         shown = ", ".join(f"{_safe(h)} ({c})" for c, h in card.handles[:3])
         parts.append(("\n    " + shown, "$text-muted"))

@@ -17,27 +17,17 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.escalations import Cell, Column, WindowedQueueScreen, one_line
-from scrm_tui.ui.screens.link import chance
+from scrm_tui.ui.screens.link import chance, matched_on
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
-_FIELD_WORDS = {"name": "name", "email": "e-mail", "company": "company"}
 LABEL = 9  # the evidence table's first column
 DEFAULT_AT_LEAST = 95.0  # percent
 
 
 def _safe(text: str | None) -> str:
     return " ".join(sanitize.inline(text or "").split())
-
-
-def matched_on(fields: tuple[str, ...]) -> str:
-    """`name, bluesky handle`: what the score rests on, in words."""
-    words = [
-        f"{f.split(':', 1)[1]} handle" if f.startswith("handle:") else _FIELD_WORDS.get(f, f)
-        for f in fields
-    ]
-    return ", ".join(_safe(w) for w in words) or "—"
 
 
 def network(channel: str) -> str:
