@@ -389,8 +389,8 @@ def _main(argv: Sequence[str] | None) -> int:
         from scrm_tui.ui.keymap import check
 
         keys = check(config.keys)
-        for error in keys.errors:
-            _fail(error)
+        for problem in keys.errors:
+            _fail(problem)
         if keys.errors:
             return EXIT_FAILED
     agent = getattr(args, "agent", None) or agent_name(config)
@@ -409,12 +409,12 @@ def _main(argv: Sequence[str] | None) -> int:
                 )
             )
         if args.command == "customers" and args.customers_command in ("merge", "unmerge"):
-            keys = (
+            named = (
                 (args.keep, args.duplicate)
                 if args.customers_command == "merge"
                 else (args.duplicate,)
             )
-            return asyncio.run(_merge(database_path(config, db_arg), agent, *keys))
+            return asyncio.run(_merge(database_path(config, db_arg), agent, *named))
         if args.command == "customers":
             return asyncio.run(
                 _show_customer(

@@ -79,7 +79,7 @@ class Collector:
         holder: str | None = None,
         rng: random.Random | None = None,
         on_progress: Callable[[str, str], None] | None = None,
-        on_polled: Callable[[SourceSpec, SourceState | None, int], None] | None = None,
+        on_polled: Callable[[SourceSpec, SourceState | None, int], object] | None = None,
         on_lease: Callable[[bool, str | None], None] | None = None,
         show_fetching_after_s: float = SHOW_FETCHING_AFTER_S,
     ) -> None:

@@ -28,7 +28,7 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store import live
-from scrm_tui.store.commit_watch import CommitWatch
+from scrm_tui.store.commit_watch import CommitWatch as CommitWatch  # the app holds one
 from scrm_tui.store.customers import CustomerStore, ImportOutcome
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import DUE_COUNTED, DueUncounted, Key, MentionStore
@@ -744,7 +744,7 @@ class Inbox:
         return changed
 
     def watch_commits(
-        self, on_change: Callable[[], None], every: float = 0.5, settle: float = 0.0
+        self, on_change: Callable[[], object], every: float = 0.5, settle: float = 0.0
     ) -> CommitWatch:
         """Call `on_change` (from a thread of its own) when has_changed() may be true:
         once now, then after each commit that moves the change mark, by any process.

@@ -35,7 +35,7 @@ class CommitWatch:
         self,
         path: Path,
         agent: str,
-        on_change: Callable[[], None],
+        on_change: Callable[[], object],
         *,
         every: float = 0.5,
         settle: float = 0.0,

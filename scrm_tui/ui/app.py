@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -51,7 +51,8 @@ def terminal_gone(stream: object = None) -> bool:
     if not sys.platform.startswith("linux"):
         return False  # macOS's poll() cannot watch a tty (it answers POLLNVAL)
     try:
-        fd = (stream or sys.__stdin__).fileno()  # type: ignore[union-attr]
+        source: Any = stream or sys.__stdin__
+        fd = source.fileno()
         poller = select.poll()
         poller.register(fd, select.POLLIN)  # POLLHUP / POLLERR are always reported
         events = poller.poll(0)
@@ -163,7 +164,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.set_keymap(self.keymap)
         if "app.command_palette" in self.keymap:
             # The footer finds the palette's key by this name.
-            self.COMMAND_PALETTE_BINDING = self.keymap["app.command_palette"].split(",")[0]
+            # Textual reads it from the app, so this app's own value is an instance's.
+            palette = self.keymap["app.command_palette"].split(",")[0]
+            self.COMMAND_PALETTE_BINDING = palette  # type: ignore[misc]
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         elif self.config.theme:
@@ -203,8 +206,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             )
         for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=15, markup=False)
-        for error in self._keys.errors:
-            self.notify(error, title="Keys", severity="error", timeout=15, markup=False)
+        for problem in self._keys.errors:
+            self.notify(problem, title="Keys", severity="error", timeout=15, markup=False)
         for warning in self._keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=15, markup=False)
         # Replies and webhook calls go out from here: at once when queued in this
@@ -589,7 +592,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 if changed is not None:
                     changed(items)
 
-    def _dress(self, screen: Screen[object]) -> None:
+    def _dress(self, screen: Screen[Any]) -> None:
         """Give the screen the classes it would gain once shown (NO_COLOR, the width's
         breakpoint): each one added after it is mounted styles all its widgets again,
         before the first frame."""

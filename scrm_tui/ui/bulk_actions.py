@@ -50,8 +50,10 @@ class BulkActions(_Base):
 
     inbox: Inbox
     busy_text: str | None
-    mention_list: MentionList
     if TYPE_CHECKING:
+
+        @property
+        def mention_list(self) -> MentionList: ...
 
         def update_status(self) -> None: ...
 

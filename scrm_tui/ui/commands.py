@@ -45,9 +45,10 @@ class InboxCommands(Provider):
             # A view's name and filter are people's text: Content, never markup (the
             # palette reads a str as markup, and "[URGENT]" would vanish).
             name, source = sanitize.inline(view.name), Content("/" + sanitize.inline(view.filter))
-            found.append((f"View: {name}", source, partial(screen.show_view, view)))
+            show, delete = screen.show_view, screen.delete_view  # type: ignore[attr-defined]
+            found.append((f"View: {name}", source, partial(show, view)))
             if view.mine:
-                found.append((f"Delete view: {name}", source, partial(screen.delete_view, view)))
+                found.append((f"Delete view: {name}", source, partial(delete, view)))
         return found
 
     def _filter(self, text: str) -> None:
@@ -57,14 +58,21 @@ class InboxCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+            # Textual's hint says str, but it takes Content, and shows it without markup.
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlight(matcher, title), callback, text=title, help=help_text)
+                yield Hit(
+                    score,
+                    _highlight(matcher, title),
+                    callback,
+                    text=title,
+                    help=help_text,  # type: ignore[arg-type]
+                )
 
 
 def _highlight(matcher: Matcher, title: str) -> Content:

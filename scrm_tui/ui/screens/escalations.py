@@ -128,8 +128,8 @@ class QueueTable(DataTable[Text]):
             self._built_for = self.size.width
             self._restore(selected, index)
         if self.row_count:  # the screen's detail pane follows the (new) cursor row
-            key = self.ordered_rows[self.cursor_row].key
-            self.post_message(self.RowHighlighted(self, self.cursor_row, key))
+            row_key = self.ordered_rows[self.cursor_row].key
+            self.post_message(self.RowHighlighted(self, self.cursor_row, row_key))
 
     def _restore(self, key: str | None, index: int) -> None:
         """The cursor stays on the same item; if it went, on the row that took its place."""
@@ -256,7 +256,8 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     def focus_list(self) -> None:
         self.table.focus()
 
-    def reload(self) -> None:
+    def reload(self) -> object:
+        """Read the list again (a worker in each subclass)."""
         raise NotImplementedError
 
     def action_back(self) -> None:

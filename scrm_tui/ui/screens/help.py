@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +19,7 @@ from scrm_tui.ui.styles import SCREENS_CSS
 NO_KEY = "—"  # a binding whose keys your [keys] gave to another one
 
 
-def show_help(screen: Screen[object]) -> None:
+def show_help(screen: Screen[Any]) -> None:
     """`?` on `screen`: its keys, section by section, then those that work everywhere."""
     app = screen.app
     sections = [(title, declared(cls)) for title, cls in screen_sections(type(screen), type(app))]

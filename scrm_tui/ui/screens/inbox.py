@@ -647,8 +647,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         finally:
             self._polling = False
             if self._look_again:
-                self._look_again, fresh, self._look_fresh = False, self._look_fresh, True
-                self.check_changes(force=True, looked=fresh)
+                self._look_again, was_fresh, self._look_fresh = False, self._look_fresh, True
+                self.check_changes(force=True, looked=was_fresh)
 
     def _placed(self, window: StreamWindow) -> dict[int, object]:
         """The rows on screen: their ids and where they sort."""

@@ -126,7 +126,11 @@ class MentionList(WindowedList):
     PLACEHOLDER_CLASS = "mention-list--placeholder"
     # Space selects for a macro response here (as mutt's tag), not page down.
     BINDINGS = [
-        *(b for b in WindowedList.BINDINGS if b.action != "page_down"),
+        *(
+            b
+            for b in WindowedList.BINDINGS
+            if not (isinstance(b, Binding) and b.action == "page_down")
+        ),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("space", "screen.select", "Select", show=False, id="list.select"),
     ]
