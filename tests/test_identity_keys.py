@@ -179,3 +179,22 @@ async def test_broken_bluesky_handles_someone_linked_to_a_customer_are_left_as_t
     owners = await bluesky_owners(db_path, broken_linked=True)
     # A person's decision is theirs to undo: the posts stay with the linked author.
     assert {(key, customer) for _, _, key, _, customer in owners} == {("handle.invalid", 1)}
+
+
+async def test_the_re_key_leaves_customers_whose_keys_do_not_change_indexed(
+    db_path: Path,
+) -> None:
+    """Only `T-A`'s key changes: its customer is indexed again, `pg`'s is not (at a
+    million customers, re-keying every Hacker News identity left 286k to re-index)."""
+    await older_database(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO customers (name, created_ms, updated_ms) VALUES ('Paul', 1, 1)")
+        conn.execute(
+            "INSERT INTO identities (customer_id, channel, handle, handle_key, source, "
+            "created_ms) VALUES (2, 'hackernews', 'pg', 'pg', 'import', 1)"
+        )
+        conn.execute("DELETE FROM match_dirty")  # both indexed, as the old release left them
+    async with await Inbox.open(db_path, "tester", fixed_clock):
+        pass
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT customer_id FROM match_dirty").fetchall() == [(1,)]
