@@ -218,6 +218,8 @@ async def test_keys_confirm_reject_skip_and_undo(waiting: Path) -> None:
         detail = static_text(pilot, "#review-detail-text")
         assert "Author" in detail and "Customer #1" in detail and "c1@example.com" in detail
         assert "Zq Person 0" in detail and "Probability 90%" in detail
+        # The author's profile beside the customer's e-mail domain (domain evidence).
+        assert "https://example.social/@user0" in detail and "@example.com" in detail
 
         await press(pilot, "y")  # confirm: the row goes, the next takes its line
         await wait_until(pilot, lambda: "5 waiting" in status(pilot))

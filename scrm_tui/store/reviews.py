@@ -56,6 +56,7 @@ class ReviewRow:
     display_name: str | None
     best: float  # its place in the queue (match_best.best)
     suggestions: tuple[Evidence, ...]
+    url: str | None = None  # the author's profile, as the network gave it
 
     @property
     def uid(self) -> int:
@@ -158,7 +159,7 @@ class ReviewStore:
         order = "p.best ASC, p.author_id ASC" if ascending else "p.best DESC, p.author_id DESC"
         found = await fetch_all(
             self.db.reader,
-            f"""SELECT p.author_id, a.channel, a.handle, a.display_name, p.best,
+            f"""SELECT p.author_id, a.channel, a.handle, a.display_name, p.best, a.url,
                        (SELECT json_group_array(json_array(
                                   s.customer_id, c.name, c.email, c.company, s.score,
                                   json(s.fields), s.rank, s.probability,
@@ -172,7 +173,7 @@ class ReviewStore:
             params,
         )
         rows = []
-        for author_id, channel, handle, name, best, listed in found:
+        for author_id, channel, handle, name, best, url, listed in found:
             # The most probable first (those of unknown probability after them), then as
             # the matcher ranked them.
             listed = sorted(
@@ -193,5 +194,5 @@ class ReviewStore:
                 for cid, cname, email, company, score, fields, _, probability, handles in listed
             )
             if evidence:
-                rows.append(ReviewRow(author_id, channel, handle, name, float(best), evidence))
+                rows.append(ReviewRow(author_id, channel, handle, name, float(best), evidence, url))
         return rows

@@ -55,6 +55,9 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
         ("handle", f"{sanitize.handle(row.handle)} ({network(row.channel)})", known or "—"),
         ("e-mail", "—", _safe(first.email) or "—"),
         ("company", "—", _safe(first.company) or "—"),
+        # What an account on the company's domain is judged by: the author's profile
+        # address against the customer's e-mail domain.
+        ("web", _safe(row.url) or "—", _domain(first.email)),
     ]
     lines = []
     for label, left, right in pairs:
@@ -68,6 +71,12 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
             )
         )
     return Content("\n").join(lines)
+
+
+def _domain(email: str | None) -> str:
+    """`@acme.com` of an e-mail, or `—`."""
+    _, at, domain = (email or "").rpartition("@")
+    return f"@{_safe(domain)}" if at and domain else "—"
 
 
 class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
