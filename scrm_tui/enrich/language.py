@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrm_tui.core.language import DECLARED, DETECTED, declared_code
+from scrm_tui.enrich.neutral import without
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,9 +53,9 @@ def clean(text: str, terms: Collection[str] = ()) -> str:
     if "/" in text or "@" in text or "#" in text or "www." in text:
         text = _NOISE.sub(" ", text)
     folded = text.casefold()
-    for term in terms:
-        if term and term.casefold() in folded:
-            text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    if any(term and term.casefold() in folded for term in terms):
+        # Whole words, any case, as the sentiment scorer takes them out (enrich/neutral).
+        text = without(text, terms)
     return _SPACES.sub(" ", text).strip()
 
 
