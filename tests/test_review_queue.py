@@ -167,10 +167,31 @@ async def test_an_old_database_s_suggestions_are_in_the_queue_after_the_upgrade(
     with monkeypatch.context() as old_release:  # a file made by the release before the queue
         old_release.setattr(store_db, "MIGRATIONS", before)
         old_release.setattr(store_db, "LATEST_VERSION", before[-1][0])
-        async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-            await _seed(box, 5)
-            async with box.db.reader.execute("PRAGMA user_version") as cursor:
-                assert (await cursor.fetchone())[0] == queue_step - 1  # type: ignore[index]
+        database = await store_db.Database.open(db_path)
+        await database.close()
+    # What that release wrote for five suggested authors (as _seed does through today's).
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == queue_step - 1
+        conn.executemany(
+            "INSERT INTO customers (id, name, email, created_ms, updated_ms) "
+            "VALUES (?, ?, ?, 1, 1)",
+            [(n, f"Customer {n}", f"c{n}@example.com") for n in range(1, 22)],
+        )
+        for n in range(5):
+            handle = f"person{n}@example.social"
+            author = conn.execute(
+                "INSERT INTO authors (channel, handle, handle_key, display_name, profile_ms, "
+                "match_state) VALUES ('mastodon', ?, ?, ?, 1, 'suggested')",
+                (handle, handle, f"Zq Person {n}"),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO match_suggestions (author_id, customer_id, rank, score, fields, "
+                "probability) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (author, n % 20 + 1, 0, 90.0 - n % 40, '["name"]', (90 - n % 40) / 100),
+                    (author, 21, 1, 55.0, '["email"]', 0.55),
+                ],
+            )
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         assert await Reviews(box).count() == 5
         assert [r.score for r in await ReviewStore(box.db).page(None, 10)] == [

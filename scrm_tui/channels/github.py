@@ -24,6 +24,8 @@ from scrm_tui.channels.http import (
     retry_at,
     send_request,
 )
+from scrm_tui.channels.text import plain_address
+from scrm_tui.core.domains import ProfileLink
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -254,7 +256,7 @@ query($q: String!, $first: Int!, $after: String) {
     nodes {
       ... on Discussion {
         id url title body createdAt
-        author { login url }
+        author { login url ... on User { websiteUrl email } }
         repository { nameWithOwner }
       }
     }
@@ -366,11 +368,38 @@ class GitHubDiscussionSource:
         login = login or "ghost"
         profile = author.get("url") if isinstance(author, dict) else None
         matched = (self._matcher(text) if self._matcher is not None else None) or self._query
-        return _mention(url, text, created, login, profile, matched)
+        links = _user_links(author) if isinstance(author, dict) else None
+        return _mention(url, text, created, login, profile, matched, links)
+
+
+def _user_links(user: dict[str, Any]) -> tuple[ProfileLink, ...] | None:
+    """A user's website and public e-mail, where the answer holds them (GraphQL's User,
+    or the users API's `blog` and `email`). GitHub lets a user show only a verified
+    address as their public e-mail, so it is proven; the website is whatever they typed.
+    None when the answer holds neither field (a bot, an organisation, REST search)."""
+    fields = ("websiteUrl", "email") if "websiteUrl" in user else ("blog", "email")
+    if not any(name in user for name in fields):
+        return None
+    found: list[ProfileLink] = []
+    site, email = (user.get(name) for name in fields)
+    if isinstance(site, str) and (site := site.strip()):
+        # Typed by hand: often without a scheme (`harborlabs.se`).
+        address = site if "://" in site else f"https://{site}"
+        if address.startswith(("https://", "http://")) and plain_address(address):
+            found.append(ProfileLink(address, verified=False, label="website"))
+    if isinstance(email, str) and "@" in email and plain_address(email.strip()):
+        found.append(ProfileLink(f"mailto:{email.strip()}", verified=True, label="e-mail"))
+    return tuple(found)
 
 
 def _mention(
-    url: str, text: str, created: datetime, login: str, profile: object, matched: str
+    url: str,
+    text: str,
+    created: datetime,
+    login: str,
+    profile: object,
+    matched: str,
+    links: tuple[ProfileLink, ...] | None = None,
 ) -> MentionIn:
     return MentionIn(
         channel=Channel.GITHUB,
@@ -380,6 +409,7 @@ def _mention(
         author=AuthorIn(
             handle=login,
             url=profile if isinstance(profile, str) else f"https://github.com/{login}",
+            links=links,
         ),
         url=url,
         matched=matched,

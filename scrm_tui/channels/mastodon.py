@@ -18,7 +18,8 @@ from scrm_tui.channels.http import (
     read_json,
     send_request,
 )
-from scrm_tui.channels.text import html_to_text
+from scrm_tui.channels.text import html_links, html_to_text, plain_address
+from scrm_tui.core.domains import MAX_LINKS, ProfileLink
 from scrm_tui.core.language import declared_code
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
@@ -29,6 +30,7 @@ from scrm_tui.core.outgoing import (
     Sent,
     TransientError,
 )
+from scrm_tui.core.records import MAX_NAME_LENGTH
 
 SERVICE = "Mastodon"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -292,6 +294,7 @@ class MastodonSource:
             name=name.strip() or None if isinstance(name, str) else None,
             followers=followers if isinstance(followers, int) and followers >= 0 else None,
             url=url if isinstance(url, str) else None,
+            links=_profile_links(account.get("fields")),
         )
 
     def _wait(self, response: httpx.Response) -> float | None:
@@ -328,6 +331,31 @@ class _Series:
     def dump(self) -> str:
         data = {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "max_id": self.max_id}
         return json.dumps(data, separators=(",", ":"))
+
+
+def _profile_links(fields: Any) -> tuple[ProfileLink, ...] | None:
+    """The links of an account's profile fields (`{name, value, verified_at}`, the value
+    HTML): verified when the server found a rel=me link back to the profile on that page
+    (`verified_at` set), which proves the author controls it. A field without a link
+    (pronouns, a bare word) is no address. None when the account has no `fields` at all
+    (an older server): nothing is known, not "none"."""
+    if not isinstance(fields, list):
+        return None
+    found: list[ProfileLink] = []
+    for field in fields[:MAX_LINKS]:
+        if not isinstance(field, dict) or not isinstance(field.get("value"), str):
+            continue
+        label = field.get("name")
+        for href in html_links(field["value"])[:1]:
+            if plain_address(href):
+                found.append(
+                    ProfileLink(
+                        href,
+                        verified=bool(field.get("verified_at")),
+                        label=label.strip()[:MAX_NAME_LENGTH] if isinstance(label, str) else "",
+                    )
+                )
+    return tuple(found)
 
 
 def _is_id(value: Any) -> bool:

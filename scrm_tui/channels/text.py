@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from scrm_tui.core.records import MAX_URL_LENGTH
+
 
 def html_to_text(markup: str, *, hrefs: bool = True) -> str:
     """Plain text of a post's HTML: entities decoded, blocks kept apart, no tags left.
@@ -20,6 +22,22 @@ def html_to_text(markup: str, *, hrefs: bool = True) -> str:
     parser.feed(markup)
     parser.close()
     return parser.text()
+
+
+def html_links(markup: str) -> tuple[str, ...]:
+    """The http(s) addresses the HTML links to, in order, mentions and hashtags left out:
+    a Mastodon profile field's `<a href="https://example.com/">` gives its address.
+    The addresses are data, never shown as markup."""
+    parser = _TextParser(hrefs=True)
+    parser.feed(markup)
+    parser.close()
+    return tuple(dict.fromkeys(parser.hrefs))
+
+
+def plain_address(address: str) -> bool:
+    """A profile address worth keeping: no spaces or control characters (nothing a
+    terminal could misread), no longer than any stored address."""
+    return len(address) <= MAX_URL_LENGTH and address.isprintable() and " " not in address
 
 
 class _TextParser(HTMLParser):
@@ -44,6 +62,7 @@ class _TextParser(HTMLParser):
         # (href, where its text starts), href None for a mention or a hashtag.
         self._links: list[tuple[str | None, int]] = []
         self._styled: list[str] = []  # open inline elements styled as blocks
+        self.hrefs: list[str] = []  # the http(s) links' addresses, as they close
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
@@ -83,7 +102,10 @@ class _TextParser(HTMLParser):
         elif tag == "a" and self._links:
             href, start = self._links.pop()
             label = "".join(self._out[start:]).strip()
-            if not href or not href.startswith(("http://", "https://")) or href == label:
+            if not href or not href.startswith(("http://", "https://")):
+                return
+            self.hrefs.append(href)
+            if href == label:
                 return
             if not self._hrefs and (_bare(href) == _bare(label) or _tag_like(label)):
                 return  # its own address without the scheme, or an unmarked mention

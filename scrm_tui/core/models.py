@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from scrm_tui.core.domains import ProfileLink
 from scrm_tui.core.priority import UNSCORED_RANK
 
 
@@ -88,6 +89,9 @@ class AuthorIn:
     name: str | None = None
     followers: int | None = None
     url: str | None = None
+    # Addresses the profile gives (websites, fields): None when the network says nothing
+    # of them, () when it says there are none.
+    links: tuple[ProfileLink, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class NewMention(NamedTuple):
     lang_conf: float | None = None  # 0..1 (1 when declared)
     lang_src: str | None = None  # declared or detected (core/language.py); None: not looked
     link: str | None = None  # where the post points (MentionIn.link)
+    author_links: str | None = None  # the author's profile links (core/domains.links_json)
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,7 @@ class MentionDetail:
     lang_src: str | None = None  # declared, detected, or None: not looked at yet
     mood_by: str | None = None  # who set the sentiment by hand (None: the scorer's)
     mood_ms: int | None = None  # when
+    author_links: tuple[ProfileLink, ...] = ()  # the author's profile links (core/domains)
 
 
 @dataclass(frozen=True)

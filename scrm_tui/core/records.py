@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from scrm_tui.core import hashtags, sanitize
+from scrm_tui.core.domains import links_json
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.language import DETECTED
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
@@ -156,6 +157,7 @@ def flatten(
         hashtags.of(shown, mention.hashtags),
         *lang,
         mention.link,
+        links_json(author.links),
     )
 
 

@@ -16,6 +16,8 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from scrm_tui.core.domains import FREE_MAIL as _FREE_MAIL
+from scrm_tui.core.domains import company_domain
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.enrich.match_model import Comparison, Weights, default_weights, features
 
@@ -234,57 +236,6 @@ _LEGAL = frozenset(
         "official",
         "app",
         "support",
-    ]
-)
-_FREE_MAIL = frozenset(
-    [
-        "gmail",
-        "googlemail",
-        "outlook",
-        "hotmail",
-        "live",
-        "msn",
-        "icloud",
-        "me",
-        "mac",
-        "yahoo",
-        "ymail",
-        "aol",
-        "proton",
-        "protonmail",
-        "pm",
-        "gmx",
-        "web",
-        "posteo",
-        "mailbox",
-        "fastmail",
-        "hey",
-        "qq",
-        "163",
-        "126",
-        "naver",
-        "daum",
-        "hanmail",
-        "wp",
-        "onet",
-        "interia",
-        "orange",
-        "free",
-        "laposte",
-        "libero",
-        "virgilio",
-        "uol",
-        "bol",
-        "terra",
-        "ziggo",
-        "kpn",
-        "telenet",
-        "seznam",
-        "ukr",
-        "yandex",
-        "mail",
-        "zoho",
-        "tutanota",
     ]
 )
 
@@ -654,21 +605,14 @@ class _Entry:
     domain: str = ""  # the e-mail's domain when it is a company's (not a free mail provider)
 
 
-def _email_domain(email: str | None) -> str:
-    """The domain of an e-mail address when it is an organisation's own: harborlabs.se,
-    not gmail.com (anyone can hold an address there)."""
-    if not email or "@" not in email:
-        return ""
-    domain = email.rsplit("@", 1)[1].strip().casefold().rstrip(".")
-    if "." not in domain or domain.split(".", 1)[0] in _FREE_MAIL:
-        return ""
-    return domain
-
-
-def _author_domains(channel: str, handle: str, url: str | None) -> tuple[str, ...]:
+def _author_domains(
+    channel: str, handle: str, url: str | None, proven: Collection[str] = ()
+) -> tuple[str, ...]:
     """Domains the author's account proves they control or belong to: a Bluesky handle
     on a custom domain (verified by Bluesky), a Mastodon instance of their own, the host
-    of their profile URL. The networks' own hosts prove nothing."""
+    of their profile URL, and of each link the network proved theirs (`proven`: a
+    Mastodon field verified by rel=me, GitHub's verified public e-mail as `mailto:`).
+    The networks' own hosts prove nothing; an unproven link is never passed here."""
     found: set[str] = set()
     key = handle_key(channel, handle.strip()) if handle else ""
     if channel == "bluesky" and "." in key and not key.endswith(".bsky.social"):
@@ -678,7 +622,20 @@ def _author_domains(channel: str, handle: str, url: str | None) -> tuple[str, ..
     host = home_instance(url)
     if host:
         found.add(host)
+    found.update(filter(None, map(_proven_host, proven)))
     return tuple(sorted(d for d in found if d not in _NETWORK_HOSTS and "." in d))
+
+
+def _proven_host(address: str) -> str | None:
+    """The domain a proven link shows the author holds: the e-mail's for `mailto:` (a
+    free provider's never meets a customer's company domain), else the site's host. A
+    page in someone's own space on a shared host (medium.com/@kate, a university's
+    /~kate) proves that page, not the domain."""
+    if address[:7].casefold() == "mailto:":
+        _, at, domain = address[7:].rpartition("@")
+        return domain.strip().casefold().rstrip(".") if at else None
+    path = address.split("://", 1)[-1].partition("/")[2]
+    return None if path.startswith(("@", "~")) else home_instance(address)
 
 
 # Hosts of the networks themselves: a profile there is anyone's.
@@ -816,7 +773,7 @@ def _entry(original: CustomerKey) -> _Entry:
         keys=frozenset(keys),
         text=" ".join(names[0]) if names else "",
         spellings=tuple(sorted(spellings)),
-        domain=_email_domain(customer.email),
+        domain=company_domain(customer.email),
     )
 
 
@@ -837,9 +794,16 @@ class _Author:
     own: tuple[str, str] = ("", "")
 
 
-def _author(channel: str, handle: str, display_name: str | None, url: str | None = None) -> _Author:
+def _author(
+    channel: str,
+    handle: str,
+    display_name: str | None,
+    url: str | None = None,
+    proven: Collection[str] = (),
+) -> _Author:
     handle, display_name = handle[:_MAX_TEXT], display_name[:_MAX_TEXT] if display_name else None
     url = url[:_MAX_TEXT] if url else None
+    proven = [p[:_MAX_TEXT] for p in proven]
     core = handle_core(channel, handle) if handle else ""
     key = handle_key(channel, handle.strip()) if channel == "bluesky" else ""
     if key.count(".") >= 2 and not key.endswith(".bsky.social"):
@@ -862,7 +826,7 @@ def _author(channel: str, handle: str, display_name: str | None, url: str | None
         handle_words=_handle_words(channel, handle) if compact else (),
         companies=tuple(sorted(companies)),
         forms=tuple(_forms(names[0]).items()) if names else (),
-        domains=_author_domains(channel, handle, url),
+        domains=_author_domains(channel, handle, url, proven),
     )
 
 
@@ -1835,15 +1799,25 @@ class Matcher:
         exclude: Collection[int] = (),
         url: str | None = None,
         as_unknown: bool = False,
+        proven: Collection[str] = (),
     ) -> MatchResult:
         """Who this author probably is: "auto" when sure, else up to three suggestions.
-        `url` is the author's profile or website, where the network gives one. With
-        `as_unknown`, the customers' identity equal to the author's own handle on its
-        own network is left out (a confirmed author, scored as it was before)."""
+        `url` is the author's profile or website, where the network gives one; `proven`
+        the links the network proved theirs (core/domains.proven). With `as_unknown`, the
+        customers' identity equal to the author's own handle on its own network is left
+        out (a confirmed author, scored as it was before)."""
         prune = not self.index.in_memory
         with self.index.remembering():
             return self._run(
-                channel, handle, display_name, exclude, self._candidates, prune, url, as_unknown
+                channel,
+                handle,
+                display_name,
+                exclude,
+                self._candidates,
+                prune,
+                url,
+                as_unknown,
+                proven,
             )
 
     def scan(
@@ -1853,6 +1827,7 @@ class Matcher:
         display_name: str | None,
         exclude: Collection[int] = (),
         url: str | None = None,
+        proven: Collection[str] = (),
     ) -> MatchResult:
         """`match()` by brute force over every customer: the yardstick for the index's recall."""
         return self._run(
@@ -1862,6 +1837,7 @@ class Matcher:
             exclude,
             lambda _a, _l: set(self.index.all_ids()),
             url=url,
+            proven=proven,
         )
 
     def score(
@@ -1871,10 +1847,11 @@ class Matcher:
         display_name: str | None,
         customer_id: int,
         url: str | None = None,
+        proven: Collection[str] = (),
     ) -> Candidate | None:
         """How this author scores against one customer, as `match()` would score them
         (its probability as if it were the only candidate shown)."""
-        author = _author(channel, handle, display_name, url)
+        author = _author(channel, handle, display_name, url, proven)
         lookup = _Lookup(self.index)
         entries = self.index.entries((customer_id,))
         if customer_id not in entries:
@@ -1891,8 +1868,9 @@ class Matcher:
         prune: bool = False,
         url: str | None = None,
         as_unknown: bool = False,
+        proven: Collection[str] = (),
     ) -> MatchResult:
-        author = _author(channel, handle, display_name, url)
+        author = _author(channel, handle, display_name, url, proven)
         if as_unknown:
             author = replace(author, own=(channel, _compact(handle_core(channel, handle))))
         lookup = _Lookup(self.index)

@@ -467,7 +467,13 @@ class Linker:
         if author.customer_id is not None:
             rejected = rejected | {author.customer_id}
         result = await asyncio.to_thread(
-            matcher.match, author.channel, author.handle, author.display_name, rejected, author.url
+            matcher.match,
+            author.channel,
+            author.handle,
+            author.display_name,
+            rejected,
+            author.url,
+            proven=author.proven,
         )
         cards = {
             card.id: card

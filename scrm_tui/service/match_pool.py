@@ -71,6 +71,7 @@ def decide(
                 author.display_name,
                 rejected.get(author.id, ()),
                 url=author.url,
+                proven=author.proven,
             )
             outcomes.append(
                 MatchOutcome(

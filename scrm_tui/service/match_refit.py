@@ -43,7 +43,9 @@ def labelled(matcher: Matcher, decided: Sequence[Decided]) -> tuple[list[Row], i
     used = unseen = 0
     for d in decided:
         a = d.author
-        result = matcher.match(a.channel, a.handle, a.display_name, url=a.url, as_unknown=True)
+        result = matcher.match(
+            a.channel, a.handle, a.display_name, url=a.url, as_unknown=True, proven=a.proven
+        )
         shown = result.candidates
         mine = 0
         for candidate, f in zip(shown, shown_features(shown), strict=True):

@@ -5,9 +5,11 @@ upsert per mention is wasted work (it cost more than the mention insert itself).
 This keeps each author's id and profile in a bounded per-process cache and
 writes an author row only when the author is new or its profile changed.
 
-Profile rule: the newest post's non-empty fields win; an older post only fills
-fields that are still empty. When or how often an author posted is not stored
-here: it is read from `mentions` through the (author_id, created_ms) index.
+Profile rule (name, followers, profile URL, profile links): the newest post's non-empty
+fields win; an older post only fills fields that are still empty. An unlinked author
+whose links change is matched again (a verified link on a company's domain is
+evidence). When or how often an author posted is not stored here: it is read from
+`mentions` through the (author_id, created_ms) index.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ class Profile:
     followers: int | None
     url: str | None
     seen_ms: int  # the newest post this profile reflects
+    links: str | None = None  # the profile's links as stored (core/domains.links_json)
 
     @property
-    def fields(self) -> tuple[str | None, int | None, str | None]:
-        return (self.name, self.followers, self.url)
+    def fields(self) -> tuple[str | None, int | None, str | None, str | None]:
+        return (self.name, self.followers, self.url, self.links)
 
 
 def fold(profile: Profile, row: NewMention) -> Profile:
@@ -49,12 +52,14 @@ def fold(profile: Profile, row: NewMention) -> Profile:
             followers=row.followers if row.followers is not None else profile.followers,
             url=row.author_url if row.author_url is not None else profile.url,
             seen_ms=row.created_ms,
+            links=row.author_links if row.author_links is not None else profile.links,
         )
     return replace(
         profile,
         name=profile.name if profile.name is not None else row.name,
         followers=profile.followers if profile.followers is not None else row.followers,
         url=profile.url if profile.url is not None else row.author_url,
+        links=profile.links if profile.links is not None else row.author_links,
     )
 
 
@@ -86,13 +91,14 @@ async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[Autho
         values = ",".join("(?, ?)" for _ in chunk)
         sql = f"""
             WITH wanted(channel, handle_key) AS (VALUES {values})
-            SELECT a.id, a.channel, a.handle_key, a.display_name, a.followers, a.url, a.profile_ms
+            SELECT a.id, a.channel, a.handle_key, a.display_name, a.followers, a.url, a.profile_ms,
+                   a.links
             FROM wanted w JOIN authors a
               ON a.channel = w.channel AND a.handle_key = w.handle_key
         """
         params = [part for key in chunk for part in key]
         for row in await fetch_all(conn, sql, params):
-            found[(row[1], row[2])] = Profile(row[0], row[3], row[4], row[5], row[6])
+            found[(row[1], row[2])] = Profile(row[0], row[3], row[4], row[5], row[6], row[7])
     return found
 
 
@@ -127,7 +133,7 @@ async def resolve(
         key = (row.channel, row.handle_key)
         profile = current.get(key)
         if profile is not None:
-            if (row.name, row.followers, row.author_url) == profile.fields:
+            if (row.name, row.followers, row.author_url, row.author_links) == profile.fields:
                 # The common case: a known author, same profile. Only note the time;
                 # nothing is built per post.
                 if row.created_ms > newest.get(key, profile.seen_ms):
@@ -140,7 +146,9 @@ async def resolve(
         elif key in fresh:
             fresh[key] = fold(fresh[key], row)
         else:
-            fresh[key] = Profile(0, row.name, row.followers, row.author_url, row.created_ms)
+            fresh[key] = Profile(
+                0, row.name, row.followers, row.author_url, row.created_ms, row.author_links
+            )
             handles[key] = row.handle
     for key, seen_ms in newest.items():
         profile = current[key]
@@ -151,12 +159,12 @@ async def resolve(
         await conn.executemany(
             """
             INSERT INTO authors (channel, handle, handle_key, display_name, followers, url,
-                                 profile_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+                                 profile_ms, links)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (channel, handle_key) DO NOTHING
             """,
             [
-                (key[0], handles[key], key[1], p.name, p.followers, p.url, p.seen_ms)
+                (key[0], handles[key], key[1], p.name, p.followers, p.url, p.seen_ms, p.links)
                 for key, p in fresh.items()
             ],
         )
@@ -167,10 +175,12 @@ async def resolve(
 
     if changed:
         await conn.executemany(
-            "UPDATE authors SET display_name = ?, followers = ?, url = ?, profile_ms = ? "
-            "WHERE id = ?",
+            # matched_ms NULL puts the author back in the matcher's backlog (unlinked
+            # ones only are read from it): right-hand sides read the row as it was.
+            "UPDATE authors SET display_name = ?, followers = ?, url = ?, profile_ms = ?, "
+            "links = ?, matched_ms = CASE WHEN links IS ? THEN matched_ms END WHERE id = ?",
             [
-                (p.name, p.followers, p.url, p.seen_ms, p.id)
+                (p.name, p.followers, p.url, p.seen_ms, p.links, p.links, p.id)
                 for p in (current[key] for key in changed)
             ],
         )

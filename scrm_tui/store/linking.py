@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.core.domains import links_from_json, proven
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
@@ -31,6 +32,12 @@ class AuthorInfo:
     match_state: str | None
     match_score: float | None
     url: str | None = None  # the profile URL the network gives: a company domain is evidence
+    links: str | None = None  # the profile's links as stored (core/domains.links_json)
+
+    @property
+    def proven(self) -> tuple[str, ...]:
+        """The links the network proved are the author's: evidence of a company domain."""
+        return proven(links_from_json(self.links))
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class PendingRematch:
 
 
 _AUTHOR = """SELECT id, channel, handle, display_name, customer_id, match_state, match_score,
-                    url
+                    url, links
              FROM authors"""
 
 

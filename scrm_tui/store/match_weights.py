@@ -8,7 +8,7 @@ from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.linking import AuthorInfo
 
 _AUTHOR = """SELECT a.id, a.channel, a.handle, a.display_name, a.customer_id, a.match_state,
-                    a.match_score, a.url
+                    a.match_score, a.url, a.links
              FROM authors a"""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import aiosqlite
 
+from scrm_tui.core.domains import links_from_json
 from scrm_tui.core.models import (
     MentionDetail,
     MentionRow,
@@ -1219,7 +1220,7 @@ class MentionStore:
             SELECT {_ROW_COLUMNS}, m.text, m.url, a.url, a.followers, m.pos, m.neu, m.neg,
                    m.in_reply_to, m.ingested_ms, c.id, c.company, a.id, a.match_score,
                    m.matched, m.text_length, m.points, c.lifetime_value,
-                   m.lang, m.lang_conf, m.lang_src, m.link, m.mood_by, m.mood_ms
+                   m.lang, m.lang_conf, m.lang_src, m.link, m.mood_by, m.mood_ms, a.links
             FROM mentions m {_JOINS} WHERE m.id = :id
         """
         values = await fetch_one(
@@ -1254,6 +1255,7 @@ class MentionStore:
             link,
             mood_by,
             mood_ms,
+            author_links,
         ) = values[19:]
         parent = None
         if in_reply_to:
@@ -1294,6 +1296,7 @@ class MentionStore:
             link=link,
             mood_by=mood_by,
             mood_ms=mood_ms,
+            author_links=links_from_json(author_links),
         )
 
     async def export_page(

@@ -12,6 +12,7 @@ import json
 import struct
 from dataclasses import dataclass
 
+from scrm_tui.core.domains import ProfileLink, links_from_json
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 Key = tuple[int, ...]
@@ -57,6 +58,7 @@ class ReviewRow:
     best: float  # its place in the queue (match_best.best)
     suggestions: tuple[Evidence, ...]
     url: str | None = None  # the author's profile, as the network gave it
+    links: tuple[ProfileLink, ...] = ()  # what the profile links to, verified or not
 
     @property
     def uid(self) -> int:
@@ -159,7 +161,7 @@ class ReviewStore:
         order = "p.best ASC, p.author_id ASC" if ascending else "p.best DESC, p.author_id DESC"
         found = await fetch_all(
             self.db.reader,
-            f"""SELECT p.author_id, a.channel, a.handle, a.display_name, p.best, a.url,
+            f"""SELECT p.author_id, a.channel, a.handle, a.display_name, p.best, a.url, a.links,
                        (SELECT json_group_array(json_array(
                                   s.customer_id, c.name, c.email, c.company, s.score,
                                   json(s.fields), s.rank, s.probability,
@@ -173,7 +175,7 @@ class ReviewStore:
             params,
         )
         rows = []
-        for author_id, channel, handle, name, best, url, listed in found:
+        for author_id, channel, handle, name, best, url, links, listed in found:
             # The most probable first (those of unknown probability after them), then as
             # the matcher ranked them.
             listed = sorted(
@@ -194,5 +196,16 @@ class ReviewStore:
                 for cid, cname, email, company, score, fields, _, probability, handles in listed
             )
             if evidence:
-                rows.append(ReviewRow(author_id, channel, handle, name, float(best), evidence, url))
+                rows.append(
+                    ReviewRow(
+                        author_id,
+                        channel,
+                        handle,
+                        name,
+                        float(best),
+                        evidence,
+                        url,
+                        links_from_json(links),
+                    )
+                )
         return rows

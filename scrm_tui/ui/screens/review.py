@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.domains import shown_address
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
 from scrm_tui.ui.failures import ReportsFailures
@@ -23,6 +24,7 @@ from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 LABEL = 9  # the evidence table's first column
+LINKS_SHOWN = 4  # of the author's profile links (Mastodon's own limit of fields)
 DEFAULT_AT_LEAST = 95.0  # percent
 
 
@@ -59,6 +61,13 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
         # address against the customer's e-mail domain.
         ("web", _safe(row.url) or "—", _domain(first.email)),
     ]
+    # The profile's links: only a verified one (its network proved it the author's) is
+    # evidence; an unverified one is shown for a person to judge.
+    for n, link in enumerate(row.links[:LINKS_SHOWN]):
+        mark = "✓ verified" if link.verified else "unverified"
+        pairs.append(("links" if n == 0 else "", f"{_safe(shown_address(link.url))} {mark}", ""))
+    if len(row.links) > LINKS_SHOWN:
+        pairs.append(("", f"+{len(row.links) - LINKS_SHOWN} more", ""))
     lines = []
     for label, left, right in pairs:
         style = "bold" if not label else ""

@@ -13,6 +13,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.domains import ProfileLink, shown_address
 from scrm_tui.core.language import shown as language_shown
 from scrm_tui.core.models import Escalation, MentionRow, OutboxItem, SentimentLabel, Status
 from scrm_tui.core.models import MentionDetail as Detail
@@ -54,6 +55,24 @@ def _linked(text: str, url: str | None, style: str = "") -> Content:
     return content.stylize(Style(link=target)) if target else content
 
 
+def _links_line(links: Sequence[ProfileLink]) -> Content:
+    """`links: halcy.de ✓ verified · demoscene.vc (unverified)`: what the author's profile
+    gives. Only a verified one (its network proved it theirs) counts for matching."""
+    parts: list[str | tuple[str, str] | Content] = [_plain("links: ", "$text-muted")]
+    for n, link in enumerate(links[:_LINKS_SHOWN]):
+        if n:
+            parts.append(" · ")
+        shown = " ".join(sanitize.inline(shown_address(link.url)).split())
+        parts.append(_linked(shown, link.url, "$secondary"))
+        parts.append(_plain(" ✓ verified", "$success") if link.verified else " (unverified)")
+    if len(links) > _LINKS_SHOWN:
+        parts.append(_plain(f" +{len(links) - _LINKS_SHOWN} more", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+_LINKS_SHOWN = 4  # Mastodon's own limit of profile fields
+
+
 def _how_linked(state: str | None, score: float | None) -> str:
     """How the author came to be this customer, in words."""
     if state == "auto":
@@ -92,6 +111,8 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     if detail.followers is not None:
         who.append(f"  · {detail.followers:,} followers")
     lines.append(Content.assemble(*who))
+    if detail.author_links:
+        lines.append(_links_line(detail.author_links))
 
     if row.customer_name:
         customer: list[str | tuple[str, str]] = [
