@@ -537,13 +537,17 @@ class Loopback(ThreadedServer):
         created_at: str,
         login: str | None = "octocat",
         repo: str = "octo-org/octo-repo",
+        profile: JsonDict | None = None,
     ) -> JsonDict:
         """A discussion the GraphQL search finds (`login=None`: a deleted author).
 
         No GraphQL answer was recorded: this node is composed from documented fields
-        of the `Discussion` object (docs.github.com/graphql/reference/objects#discussion).
+        of the `Discussion` object (docs.github.com/graphql/reference/objects#discussion);
+        `profile` adds fields of its author's `User` (`websiteUrl`, `email`).
         """
         author = None if login is None else {"login": login, "url": f"https://github.com/{login}"}
+        if author is not None and profile:
+            author.update(profile)
         discussion: JsonDict = {
             "__typename": "Discussion",
             "id": f"D_kwDOloopback{number}",

@@ -1,0 +1,293 @@
+"""Profile links, on the recorded payloads: Mastodon's fields (verified by rel=me or not)
+and GitHub's website and public e-mail are kept per author; a verified link on a
+customer's company domain links the author by itself, an unverified one only suggests;
+both are shown to the agent; a customer indexed before the matcher kept company domains
+gets theirs at the upgrade."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from scrm_tui.channels.github import GitHubDiscussionSource
+from scrm_tui.channels.mastodon import MastodonSource
+from scrm_tui.core.domains import ProfileLink, company_domain
+from scrm_tui.core.models import CustomerIn, MentionIn
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.reviews import ReviewStore
+from scrm_tui.ui.screens.review import evidence_table
+from scrm_tui.ui.widgets.mention_detail import describe
+from tests.conftest import fixed_clock
+from tests.loopback import Loopback
+from tests.recorded import PAYLOADS
+
+NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
+SINCE_MS = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp() * 1000)
+ESC = "\x1b"
+
+
+def recorded_search() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (PAYLOADS / "mastodon_search_v2_mastodon_social.json").read_bytes()
+    )
+    return data
+
+
+def recorded_account(acct: str) -> dict[str, Any]:
+    """An account of the recorded search, as mastodon.social sent it."""
+    return copy.deepcopy(next(a for a in recorded_search()["accounts"] if a["acct"] == acct))
+
+
+def greg(verified: bool, status_id: str = "900001") -> dict[str, Any]:
+    """The recorded search's first status, by Greg with his verified website, under his
+    full name (the recorded one is "Greg": a first name names nobody in a company);
+    `verified=False`: the same field as a server shows it before rel=me is confirmed."""
+    status: dict[str, Any] = copy.deepcopy(recorded_search()["statuses"][0])
+    status.update(id=status_id, content="<p>kestrel halcy: the sync is stuck again</p>")
+    status["account"]["display_name"] = "Greg Kennedy"
+    if not verified:
+        for field in status["account"]["fields"]:
+            field["verified_at"] = None
+    return status
+
+
+async def search(server: Loopback, client: httpx.AsyncClient) -> list[MentionIn]:
+    source = MastodonSource(
+        client, server.mastodon_account(), base_url=server.mastodon_url, kind="search",
+        query="halcy", clock=lambda: NOW,
+    )  # fmt: skip
+    page = await source.fetch(None, SINCE_MS)
+    return list(page.mentions)
+
+
+def with_account(server: Loopback, account: dict[str, Any], status_id: str) -> None:
+    status = server.mastodon_status(
+        status_id, "halcy kestrel", created_at="2026-08-01T13:50:00.000Z", acct=account["acct"]
+    )
+    status["account"] = account
+    server.add_mastodon_search_status(status)
+
+
+# ------------------------------------------------------------------ parsing
+
+
+async def test_mastodon_fields_become_links_verified_or_not(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    with_account(server, recorded_account("halcy@icosahedron.website"), "900010")
+    with_account(server, recorded_account("quasi_crystals"), "900011")
+    with_account(server, recorded_account("halcy@glitch.social"), "900012")
+    with_account(server, recorded_account("halcy@hachyderm.io"), "900013")
+
+    by = {m.author.handle: m.author.links for m in await search(server, client)}
+
+    # The recorded statuses' authors: Greg's website verified, Jo's site not.
+    assert by["greg@icosahedron.website"] == (
+        ProfileLink("https://greg-kennedy.com", verified=True, label="Website"),
+    )
+    assert by["Jo@social.sublingual.xyz"] == (
+        ProfileLink("https://sublingual.xyz", verified=False, label="Site"),
+    )  # "pronouns: she/they" is no address
+    assert by["halcy@icosahedron.website"] == (
+        ProfileLink("https://halcy.de/", verified=True, label="Web"),
+        ProfileLink("https://demoscene.vc/", verified=False, label="Demogroup"),
+    )
+    # A mention of someone in a field (an h-card) is not the author's address.
+    [quasi] = [links for handle, links in by.items() if handle.startswith("quasi_crystals@")]
+    assert quasi == (
+        ProfileLink(
+            "https://github.com/halcy/quasi_crystals_bot", verified=False, label="Source Code"
+        ),
+    )
+    assert by["halcy@glitch.social"] == ()  # fields of plain words: it says there are none
+    assert by["halcy@hachyderm.io"] == ()
+
+
+async def test_an_address_with_control_characters_is_not_kept(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    account = recorded_account("halcy@icosahedron.website")
+    account["fields"] = [
+        {
+            "name": f"Web{ESC}[31m",
+            "value": f'<a href="https://evil.example/{ESC}]8;;x{ESC}\\">evil</a>',
+            "verified_at": "2026-04-11T12:08:00.687+00:00",
+        },
+        {"name": "Mail", "value": '<a href="javascript:alert(1)">x</a>', "verified_at": None},
+    ]
+    with_account(server, account, "900020")
+
+    [found] = [m for m in await search(server, client) if m.external_id == "900020"]
+
+    assert found.author.links == ()
+
+
+async def test_github_discussion_authors_bring_their_website_and_public_email(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    server.add_github_discussion(
+        4, "Kestrel sync", "stuck", created_at="2026-11-20T10:02:00Z",
+        profile={"websiteUrl": "harborlabs.se", "email": "kate@harborlabs.se"},
+    )  # fmt: skip
+    server.add_github_discussion(5, "Kestrel", "x", created_at="2026-11-20T10:03:00Z", login="ann")
+    source = GitHubDiscussionSource(
+        client, server.github_account(), query="kestrel",
+        clock=lambda: datetime(2026, 11, 20, 12, tzinfo=UTC).timestamp(),
+    )  # fmt: skip
+
+    ann, octocat = (await source.fetch(None, SINCE_MS)).mentions
+
+    # A website is typed by hand (often without a scheme); GitHub shows only a verified
+    # address as a public e-mail.
+    assert octocat.author.links == (
+        ProfileLink("https://harborlabs.se", verified=False, label="website"),
+        ProfileLink("mailto:kate@harborlabs.se", verified=True, label="e-mail"),
+    )
+    assert ann.author.links is None  # the answer says nothing of them: nothing is known
+    [request] = server.requests("github.graphql")
+    assert "websiteUrl email" in request.json()["query"]
+
+
+# ------------------------------------------------------------------ matching
+
+
+async def two_gregs(box: Inbox) -> None:
+    """Two customers of the same name: only their company domains tell them apart."""
+    await box.add_customers(
+        [
+            CustomerIn(name="Greg Kennedy", email="greg@greg-kennedy.com", company="Kennedy"),
+            CustomerIn(name="Greg Kennedy", email="gkennedy@harborlabs.se", company="Harbor"),
+            CustomerIn(name="Jo Lindqvist", email="jo@sublingual.xyz"),  # Jo's site, unverified
+        ]
+    )
+
+
+def author_row(db_path: Path, handle: str) -> tuple[Any, ...]:
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "SELECT a.match_state, c.email, a.links FROM authors a "
+            "LEFT JOIN customers c ON c.id = a.customer_id WHERE a.handle = ?",
+            (handle,),
+        ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+async def test_a_verified_link_on_the_customers_domain_links_the_author(
+    server: Loopback, client: httpx.AsyncClient, db_path: Path
+) -> None:
+    server.add_mastodon_search_status(greg(verified=True))
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await two_gregs(box)
+        await box.ingest(await search(server, client))
+        with sqlite3.connect(db_path) as conn:
+            [(mention_id,)] = conn.execute("SELECT id FROM mentions WHERE external_id = '900001'")
+        detail = await box.detail(mention_id)
+    assert detail is not None
+
+    state, email, links = author_row(db_path, "greg@icosahedron.website")
+    assert (state, email) == ("auto", "greg@greg-kennedy.com")
+    assert json.loads(links) == [["https://greg-kennedy.com", True, "Website"]]
+    # The reading pane's author line says what the profile links to, and that it is proven.
+    head = describe(detail, int(fixed_clock() * 1000))[0].plain
+    assert "links: greg-kennedy.com ✓ verified" in head
+
+
+async def test_an_unverified_link_is_only_suggested_and_shown_in_the_review_queue(
+    server: Loopback, client: httpx.AsyncClient, db_path: Path
+) -> None:
+    server.add_mastodon_search_status(greg(verified=False))
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await two_gregs(box)
+        await box.ingest(await search(server, client))
+        rows = await ReviewStore(box.db).page(None, 10)
+
+    state, email, _ = author_row(db_path, "greg@icosahedron.website")
+    assert (state, email) == ("suggested", None)
+    [row] = [r for r in rows if r.handle == "greg@icosahedron.website"]
+    assert row.links == (ProfileLink("https://greg-kennedy.com", verified=False, label="Website"),)
+    table = evidence_table(row, row.suggestions[0], 100).plain
+    assert "greg-kennedy.com unverified" in table
+
+
+async def test_a_link_verified_later_links_the_author_then(
+    server: Loopback, client: httpx.AsyncClient, db_path: Path
+) -> None:
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await two_gregs(box)
+        server.add_mastodon_search_status(greg(verified=False, status_id="900001"))
+        await box.ingest(await search(server, client))
+        assert author_row(db_path, "greg@icosahedron.website")[:2] == ("suggested", None)
+        # His server has since confirmed the rel=me link: his next post says so.
+        server.add_mastodon_search_status(greg(verified=True, status_id="900002"))
+        await box.ingest(await search(server, client))
+
+    assert author_row(db_path, "greg@icosahedron.website")[:2] == ("auto", "greg@greg-kennedy.com")
+
+
+# ------------------------------------------------------------------ the upgrade
+
+
+async def test_customers_indexed_before_domains_were_kept_get_them_at_the_upgrade(
+    server: Loopback, client: httpx.AsyncClient, db_path: Path
+) -> None:
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await two_gregs(box)
+        await box.add_customers([CustomerIn(name="Ann Free", email="ann@gmail.com")])
+        await box.linker.refresh_index()
+    # As the release before step 30 left them: entries without the domain (8 fields), and
+    # no profile links on authors.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE match_entries SET entry = json_remove(entry, '$[8]')")
+        conn.execute("ALTER TABLE authors DROP COLUMN links")
+        conn.execute("PRAGMA user_version = 29")
+    server.add_mastodon_search_status(greg(verified=True))
+
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        with sqlite3.connect(db_path) as conn:
+            domains = conn.execute(
+                "SELECT c.email, json_extract(e.entry, '$[8]') FROM match_entries e "
+                "JOIN customers c ON c.id = e.customer_id ORDER BY c.id"
+            ).fetchall()
+            dirty = conn.execute("SELECT count(*) FROM match_dirty").fetchone()[0]
+        await box.ingest(await search(server, client))
+
+    # What the matcher itself makes of each e-mail, without re-indexing anyone.
+    assert domains == [(email, company_domain(email)) for email, _ in domains]
+    assert [d for _, d in domains] == ["greg-kennedy.com", "harborlabs.se", "sublingual.xyz", ""]
+    assert dirty == 0
+    assert author_row(db_path, "greg@icosahedron.website")[:2] == ("auto", "greg@greg-kennedy.com")
+
+
+async def test_an_email_sql_cannot_fold_like_python_is_indexed_again(db_path: Path) -> None:
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(name="Åsa Öberg", email="asa@ÖRESUND.se"),
+                CustomerIn(name="Ann Acme", email="Ann@ACME.com."),
+            ]
+        )
+        await box.linker.refresh_index()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE match_entries SET entry = json_remove(entry, '$[8]')")
+        conn.execute("ALTER TABLE authors DROP COLUMN links")
+        conn.execute("PRAGMA user_version = 29")
+
+    async with await Inbox.open(db_path, "tester", fixed_clock):
+        with sqlite3.connect(db_path) as conn:
+            dirty = conn.execute(
+                "SELECT c.name FROM match_dirty d JOIN customers c ON c.id = d.customer_id"
+            ).fetchall()
+            acme = conn.execute(
+                "SELECT json_extract(entry, '$[8]') FROM match_entries e JOIN customers c "
+                "ON c.id = e.customer_id WHERE c.name = 'Ann Acme'"
+            ).fetchone()
+
+    assert dirty == [("Åsa Öberg",)]  # casefold() is not SQL's lower(): Python reads it
+    assert acme == ("acme.com",)
