@@ -252,7 +252,7 @@ async def test_customers_indexed_before_domains_were_kept_get_them_at_the_upgrad
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         with sqlite3.connect(db_path) as conn:
             domains = conn.execute(
-                "SELECT c.email, json_extract(e.entry, '$[8]') FROM match_entries e "
+                "SELECT c.email, coalesce(json_extract(e.entry, '$[8]'), '') FROM match_entries e "
                 "JOIN customers c ON c.id = e.customer_id ORDER BY c.id"
             ).fetchall()
             dirty = conn.execute("SELECT count(*) FROM match_dirty").fetchone()[0]

@@ -22,19 +22,18 @@ _DID_OF_POST = "substr(substr({uri}, 6), 1, instr(substr({uri}, 6), '/') - 1)"
 # score / 1000 for one stored before probabilities. `row` is "" or "NEW.".
 _BEST = "CASE WHEN {row}probability IS NULL THEN {row}score / 1000.0 ELSE 1 + {row}probability END"
 
-# A customer's company domain in SQL (step 30), as core/domains.company_domain reads it
-# for an e-mail in ASCII: after the last '@' (rtrim by every other character leaves the
-# text up to it), trimmed, lower case, no final dot; "" for none or a free mail provider's.
+# Each customer's company domain in SQL (step 30), as core/domains.company_domain reads
+# an e-mail in ASCII: after the last '@' (rtrim by every other character leaves the text
+# up to it), trimmed, lower case, no final dot; "" for a free mail provider's or none.
 _AFTER_AT = (
-    "lower(rtrim(trim(substr(c.email, length(rtrim(c.email, replace(c.email, '@', ''))) + 1), "
+    "lower(rtrim(trim(substr(email, length(rtrim(email, replace(email, '@', ''))) + 1), "
     "' \t\r\n'), '.'))"
 )
 _FREE_LABELS = ", ".join(f"'{label}'" for label in sorted(FREE_MAIL))
-_COMPANY_DOMAIN = (
-    "coalesce((SELECT CASE WHEN instr(d, '.') > 0 AND substr(d, 1, instr(d, '.') - 1) "
-    f"NOT IN ({_FREE_LABELS}) THEN d ELSE '' END "
-    f"FROM (SELECT {_AFTER_AT} AS d FROM customers c "
-    "WHERE c.id = match_entries.customer_id AND instr(c.email, '@') > 0)), '')"
+_COMPANY_DOMAINS = (
+    "SELECT id, CASE WHEN instr(d, '.') > 0 AND substr(d, 1, instr(d, '.') - 1) "
+    f"NOT IN ({_FREE_LABELS}) THEN d ELSE '' END AS domain "
+    f"FROM (SELECT id, {_AFTER_AT} AS d FROM customers WHERE instr(email, '@') > 0)"
 )
 
 # match_pairs_done.upto once every indexed customer has its pairs (step 23).
@@ -1308,10 +1307,13 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             WHERE json_array_length(e.entry) = 8 AND c.email GLOB '*[^ -~]*'
             ON CONFLICT (customer_id) DO NOTHING
             """,
+            # Only those with a domain are written: an entry of 8 fields reads as none.
             f"""
-            UPDATE match_entries SET entry = json_insert(entry, '$[#]', {_COMPANY_DOMAIN})
-            WHERE json_array_length(entry) = 8 AND customer_id NOT IN (
-                SELECT customer_id FROM match_dirty)
+            UPDATE match_entries SET entry = json_insert(entry, '$[#]', d.domain)
+            FROM ({_COMPANY_DOMAINS}) d
+            WHERE d.id = match_entries.customer_id AND d.domain <> ''
+              AND json_array_length(match_entries.entry) = 8
+              AND match_entries.customer_id NOT IN (SELECT customer_id FROM match_dirty)
             """,
         ],
     ),
