@@ -74,7 +74,7 @@ except ImportError:  # run as a script: python tests/loopback.py
     from recorded import PAYLOADS, library  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 try:
     import regex
@@ -110,6 +110,7 @@ ROUTES = {
     "reddit.mentions": ("GET", r"/reddit/message/mentions/?"),  # the user's inbox
     "github.search_issues": ("GET", r"/github/search/issues"),
     "github.graphql": ("POST", r"/github/graphql"),  # discussion search only
+    "github.user": ("GET", r"/github/users/([^/]+)"),  # an author's public profile
     "hackernews.search_by_date": ("GET", r"/hn/search_by_date"),  # Algolia
     # What `scrm doctor` asks to see that a host answers and a token is accepted.
     "mastodon.verify_credentials": ("GET", r"/mastodon/api/v1/accounts/verify_credentials"),
@@ -243,6 +244,7 @@ class Loopback(ThreadedServer):
         self._bsky_notes: list[JsonDict] = []
         self._reddit_listings: dict[str, list[JsonDict]] = {}
         self._github_issues: list[JsonDict] = []
+        self._github_users: dict[str, JsonDict] = {}
         self._github_discussions: list[JsonDict] = []
         self._hn_hits: list[JsonDict] = []
         self._limits: dict[str, dict[str, str]] = {}
@@ -527,6 +529,12 @@ class Loopback(ThreadedServer):
         with self._lock:
             self._github_issues.append(issue)
         return issue
+
+    def set_github_user(self, login: str, **profile: Any) -> None:
+        """What the users API says of `login` besides its login: `blog`, `email`,
+        `company` (a user not set is answered with all three empty, as GitHub does)."""
+        with self._lock:
+            self._github_users[login] = profile
 
     def add_github_discussion(
         self,
@@ -1303,6 +1311,22 @@ class Loopback(ThreadedServer):
         if page * per_page < len(found):
             headers["link"] = f'<{self.base_url}{request.path}?page={page + 1}>; rel="next"'
         return self._limited("github", _json(200, body, headers))
+
+    def _on_github_user(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        """`GET /users/{login}`. No answer was recorded: composed from the documented
+        fields of a public user (docs.github.com/rest/users/users#get-a-user), the
+        search's `user` object plus `name`, `company`, `blog`, `email` ("" or null)."""
+        if "authorization" in request.headers:
+            refused = self._github_auth(request)
+            if refused:
+                return refused
+        login = unquote(match.group(1))
+        user: JsonDict = self._payload("github_search_issues.json")["items"][0]["user"]
+        user.update(login=login, html_url=f"https://github.com/{login}")
+        user.update(name=None, company=None, blog="", email=None)
+        with self._lock:
+            user.update(self._github_users.get(login, {}))
+        return self._limited("github", _json(200, user, self._github_headers()))
 
     def _on_hackernews_search_by_date(self, request: Recorded, match: re.Match[str]) -> _Reply:
         """Algolia's `search_by_date` as scrm asks it: the query's words, `numericFilters`

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.github import GitHubDiscussionSource
+from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain
 from scrm_tui.core.models import CustomerIn, MentionIn
@@ -152,6 +152,55 @@ async def test_github_discussion_authors_bring_their_website_and_public_email(
     assert ann.author.links is None  # the answer says nothing of them: nothing is known
     [request] = server.requests("github.graphql")
     assert "websiteUrl email" in request.json()["query"]
+
+
+USER = "octokit-fixture-user-b"  # the recorded issue's author
+
+
+def issues(server: Loopback, client: httpx.AsyncClient, token: bool = True) -> GitHubSource:
+    return GitHubSource(
+        client, server.github_account() if token else None, query="sesame",
+        api_url=server.github_api_url,
+        clock=lambda: datetime(2026, 11, 20, 12, tzinfo=UTC).timestamp(),
+    )  # fmt: skip
+
+
+async def test_issue_authors_are_looked_up_once_with_a_token(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    server.add_github_issue(7, "sesame sync", "stuck", created_at="2026-11-20T10:02:00Z")
+    server.set_github_user(USER, blog="http://harborlabs.se/", email="kate@harborlabs.se")
+    source = issues(server, client)
+
+    [first] = (await source.fetch(None, SINCE_MS)).mentions
+    server.add_github_issue(8, "sesame again", "x", created_at="2026-11-20T10:05:00Z")
+    second = (await source.fetch(None, SINCE_MS)).mentions
+
+    # Search names the author only; the users API gives the website and the public
+    # e-mail (verified by GitHub), asked once for both pages.
+    assert first.author.links == (
+        ProfileLink("http://harborlabs.se/", verified=False, label="website"),
+        ProfileLink("mailto:kate@harborlabs.se", verified=True, label="e-mail"),
+    )
+    assert {m.author.links for m in second} == {first.author.links}
+    [lookup] = server.requests("github.user")
+    assert lookup.path.endswith(f"/users/{USER}")
+    assert lookup.headers["authorization"] == f"Bearer {Loopback.GITHUB_TOKEN}"
+
+
+async def test_without_a_token_or_when_the_lookup_fails_links_are_unknown_not_lost(
+    server: Loopback, client: httpx.AsyncClient
+) -> None:
+    server.add_github_issue(7, "sesame sync", "stuck", created_at="2026-11-20T10:02:00Z")
+    server.set_github_user(USER, blog="harborlabs.se")
+
+    [anonymous] = (await issues(server, client, token=False).fetch(None, SINCE_MS)).mentions
+    assert server.requests("github.user") == []  # 60 an hour without a token: not spent
+    server.fail("github.user", status=403, body={"message": "API rate limit exceeded"})
+    [limited] = (await issues(server, client).fetch(None, SINCE_MS)).mentions
+
+    assert anonymous.author.links is None and limited.author.links is None
+    assert limited.text == "sesame sync\n\nstuck"  # the page itself is kept
 
 
 # ------------------------------------------------------------------ matching

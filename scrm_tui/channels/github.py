@@ -7,12 +7,14 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from scrm_tui.channels.github_profiles import GitHubProfiles, user_links
 from scrm_tui.channels.http import (
     check,
     clean,
@@ -24,7 +26,6 @@ from scrm_tui.channels.http import (
     retry_at,
     send_request,
 )
-from scrm_tui.channels.text import plain_address
 from scrm_tui.core.domains import ProfileLink
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
@@ -193,13 +194,22 @@ class GitHubSource:
         self._api = (account.api_url if account else api_url).rstrip("/")
         self._matcher = matcher
         self._clock = clock
+        self._headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
+        if account is not None:
+            self._headers["Authorization"] = f"Bearer {account.token}"
+        # Search names each author without a profile; the users API has it. Only with a
+        # token: without one the core limit is 60 requests an hour.
+        self._profiles = (
+            GitHubProfiles(client, self._api, self._headers, clock) if account is not None else None
+        )
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         state = _State.parse(cursor, since_ms)
         query = f"{self._query} is:issue created:>={state.floor}"
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-        if self._account is not None:
-            headers["Authorization"] = f"Bearer {self._account.token}"
+        headers = self._headers
         response = await send_request(
             self._client,
             "GET",
@@ -222,6 +232,9 @@ class GitHubSource:
             raise TransientError(f"{SERVICE} sent an unexpected response", status=200)
         mentions = [m for m in map(self._mention, items) if m is not None and state.take(m)]
         wait = low_budget_wait(response, self._clock())
+        if self._profiles is not None and mentions:
+            known = await self._profiles.links(m.author.handle for m in mentions)
+            mentions = [_with_links(m, known.get(m.author.handle)) for m in mentions]
         more = len(items) >= _PER_PAGE and state.page < _MAX_SEARCH_PAGES
         if more:
             state.page += 1
@@ -368,28 +381,8 @@ class GitHubDiscussionSource:
         login = login or "ghost"
         profile = author.get("url") if isinstance(author, dict) else None
         matched = (self._matcher(text) if self._matcher is not None else None) or self._query
-        links = _user_links(author) if isinstance(author, dict) else None
+        links = user_links(author) if isinstance(author, dict) else None
         return _mention(url, text, created, login, profile, matched, links)
-
-
-def _user_links(user: dict[str, Any]) -> tuple[ProfileLink, ...] | None:
-    """A user's website and public e-mail, where the answer holds them (GraphQL's User,
-    or the users API's `blog` and `email`). GitHub lets a user show only a verified
-    address as their public e-mail, so it is proven; the website is whatever they typed.
-    None when the answer holds neither field (a bot, an organisation, REST search)."""
-    fields = ("websiteUrl", "email") if "websiteUrl" in user else ("blog", "email")
-    if not any(name in user for name in fields):
-        return None
-    found: list[ProfileLink] = []
-    site, email = (user.get(name) for name in fields)
-    if isinstance(site, str) and (site := site.strip()):
-        # Typed by hand: often without a scheme (`harborlabs.se`).
-        address = site if "://" in site else f"https://{site}"
-        if address.startswith(("https://", "http://")) and plain_address(address):
-            found.append(ProfileLink(address, verified=False, label="website"))
-    if isinstance(email, str) and "@" in email and plain_address(email.strip()):
-        found.append(ProfileLink(f"mailto:{email.strip()}", verified=True, label="e-mail"))
-    return tuple(found)
 
 
 def _mention(
@@ -414,6 +407,12 @@ def _mention(
         url=url,
         matched=matched,
     )
+
+
+def _with_links(mention: MentionIn, links: tuple[ProfileLink, ...] | None) -> MentionIn:
+    if links is None:
+        return mention
+    return replace(mention, author=replace(mention.author, links=links))
 
 
 def _graphql_url(api_url: str) -> str:
