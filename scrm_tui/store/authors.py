@@ -7,7 +7,7 @@ writes an author row only when the author is new or its profile changed.
 
 Profile rule (name, followers, profile URL, profile links): the newest post's non-empty
 fields win; an older post only fills fields that are still empty. An unlinked author
-whose links change is matched again (a verified link on a company's domain is
+whose proven links change is matched again (a verified link on a company's domain is
 evidence). When or how often an author posted is not stored here: it is read from
 `mentions` through the (author_id, created_ms) index.
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import aiosqlite
 
+from scrm_tui.core.domains import links_from_json, proven
 from scrm_tui.core.models import NewMention
 from scrm_tui.store.db import Database, fetch_all
 from scrm_tui.store.linking import MatchOutcome, probability_of
@@ -128,6 +129,7 @@ async def resolve(
     handles: dict[AuthorKey, str] = {}
     fresh: dict[AuthorKey, Profile] = {}  # not stored yet; id 0 until inserted
     changed: set[AuthorKey] = set()
+    stored_links: dict[AuthorKey, str | None] = {}  # as the row holds them, where changed
     newest: dict[AuthorKey, int] = {}  # latest post time per known author
     for row in rows:
         key = (row.channel, row.handle_key)
@@ -142,6 +144,7 @@ async def resolve(
             folded = fold(profile, row)
             if folded.fields != profile.fields:
                 changed.add(key)
+                stored_links.setdefault(key, profile.links)
             current[key] = folded
         elif key in fresh:
             fresh[key] = fold(fresh[key], row)
@@ -176,15 +179,23 @@ async def resolve(
     if changed:
         await conn.executemany(
             # matched_ms NULL puts the author back in the matcher's backlog (unlinked
-            # ones only are read from it): right-hand sides read the row as it was.
+            # ones only are read from it) when what the network proved changed: an
+            # unverified link, or none where nothing was known, says nothing to it.
             "UPDATE authors SET display_name = ?, followers = ?, url = ?, profile_ms = ?, "
-            "links = ?, matched_ms = CASE WHEN links IS ? THEN matched_ms END WHERE id = ?",
+            "links = ?, matched_ms = CASE WHEN ? THEN NULL ELSE matched_ms END WHERE id = ?",
             [
-                (p.name, p.followers, p.url, p.seen_ms, p.links, p.links, p.id)
-                for p in (current[key] for key in changed)
+                (p.name, p.followers, p.url, p.seen_ms, p.links, _proof_changed(before, p), p.id)
+                for before, p in ((stored_links[key], current[key]) for key in changed)
             ],
         )
     return {key: p.id for key, p in current.items()}, current
+
+
+def _proof_changed(stored: str | None, profile: Profile) -> bool:
+    """Whether the links the network proved differ from those the row held."""
+    if stored == profile.links:
+        return False
+    return set(proven(links_from_json(stored))) != set(proven(links_from_json(profile.links)))
 
 
 async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
