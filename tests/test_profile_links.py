@@ -7,6 +7,7 @@ gets theirs at the upgrade."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import sqlite3
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain
 from scrm_tui.core.models import CustomerIn, MentionIn
+from scrm_tui.service.export import export_authors
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.reviews import ReviewStore
 from scrm_tui.ui.screens.review import evidence_table
@@ -238,6 +240,8 @@ async def test_a_verified_link_on_the_customers_domain_links_the_author(
         with sqlite3.connect(db_path) as conn:
             [(mention_id,)] = conn.execute("SELECT id FROM mentions WHERE external_id = '900001'")
         detail = await box.detail(mention_id)
+        exported = io.StringIO()
+        await export_authors(box, exported, "jsonl")
     assert detail is not None
 
     state, email, links = author_row(db_path, "greg@icosahedron.website")
@@ -246,6 +250,11 @@ async def test_a_verified_link_on_the_customers_domain_links_the_author(
     # The reading pane's author line says what the profile links to, and that it is proven.
     head = describe(detail, int(fixed_clock() * 1000))[0].plain
     assert "links: greg-kennedy.com ✓ verified" in head
+    # `scrm export authors` says the same.
+    rows = {r["handle"]: r for r in map(json.loads, exported.getvalue().splitlines())}
+    assert rows["greg@icosahedron.website"]["profile_links"] == [
+        {"url": "https://greg-kennedy.com", "verified": True, "label": "Website"}
+    ]
 
 
 async def test_an_unverified_link_is_only_suggested_and_shown_in_the_review_queue(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.domains import links_from_json
 from scrm_tui.core.models import SentimentLabel
 from scrm_tui.core.query import Query
 from scrm_tui.core.timefmt import iso_from_ms
@@ -282,6 +283,7 @@ AUTHOR_COLUMNS = (
     "customer_name",
     "score",
     "suggestions",
+    "profile_links",
 )
 # No idempotency key or claim: internal. A webhook's URL is never stored; `target`
 # is its config name ("team/hook").
@@ -445,6 +447,21 @@ async def export_authors(
             if fmt == "jsonl"
             else TAG_SEPARATOR.join(
                 f"{s['customer']} {s['name']} ({_percent(s['probability'])})" for s in suggestions
+            )
+        )
+        # What the profile links to, each with whether its network proved it the author's
+        # (the only kind the matcher takes as evidence); null when the network says nothing.
+        stored = row.pop("links")
+        links = [
+            {"url": link.url, "verified": link.verified, "label": link.label}
+            for link in links_from_json(stored)
+        ]
+        row["profile_links"] = (
+            (links if stored is not None else None)
+            if fmt == "jsonl"
+            else TAG_SEPARATOR.join(
+                f"{link['url']} ({'verified' if link['verified'] else 'unverified'})"
+                for link in links
             )
         )
         return row

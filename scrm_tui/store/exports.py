@@ -33,6 +33,7 @@ _AUTHOR_COLUMNS = (
     " s.probability))"
     " FROM match_suggestions s JOIN customers sc ON sc.id = s.customer_id"
     " WHERE s.author_id = a.id) AS suggestions",
+    "a.links",
 )  # fmt: skip
 
 
