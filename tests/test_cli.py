@@ -137,7 +137,7 @@ def test_export_jsonl_round_trips_with_sentiment_and_status(tmp_path: Path) -> N
     assert [r["text"] for r in records] == texts
     assert [r["sentiment"]["label"] for r in records] == ["positive", "negative", "neutral"]
     assert all(r["status"] == "open" for r in records)
-    assert records[0]["author"] == GOOD["author"] | {"url": None}
+    assert records[0]["author"] == GOOD["author"] | {"url": None, "links": None}
     # The export is valid input: a fresh database takes it and stores all three.
     again = scrm("--db", str(tmp_path / "y.db"), "ingest", str(out))
     assert "3 stored" in again.stderr

@@ -28,6 +28,7 @@ from scrm_tui.ui.widgets.mention_detail import describe
 from tests.conftest import fixed_clock
 from tests.loopback import Loopback
 from tests.recorded import PAYLOADS
+from tests.test_cli import line, scrm
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 SINCE_MS = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp() * 1000)
@@ -349,3 +350,43 @@ async def test_an_email_sql_cannot_fold_like_python_is_indexed_again(db_path: Pa
 
     assert dirty == [("Åsa Öberg",)]  # casefold() is not SQL's lower(): Python reads it
     assert acme == ("acme.com",)
+
+
+# ------------------------------------------------------------------ scrm ingest and export
+
+
+def test_scrm_ingest_reads_profile_links_and_names_a_bad_one(tmp_path: Path) -> None:
+    author = {
+        "handle": "kate@fosstodon.org",
+        "name": "Kate Lindqvist",
+        "links": [
+            {"url": "https://harborlabs.se/", "verified": True, "label": "Work"},
+            {"url": "mailto:kate@harborlabs.se"},
+        ],
+    }
+    bad = [
+        {**author, "links": "https://harborlabs.se"},
+        {**author, "links": [{"url": "javascript:alert(1)", "verified": True}]},
+        {**author, "links": [{"url": "https://x.example", "verified": "yes"}]},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(line(id=str(n), author=a) for n, a in enumerate([author, *bad], 1)) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "x.db"
+
+    result = scrm("--db", str(db), "ingest", str(source))
+    exported = scrm("--db", str(db), "export", "mentions")
+
+    assert result.returncode == 1
+    assert "line 2: 'author.links' must be a list, not str" in result.stderr
+    assert "line 3: 'author.links[0].url' 'javascript:alert(1)' is not an http(s)" in result.stderr
+    assert "line 4: 'author.links[0].verified' must be true or false" in result.stderr
+    assert "1 stored, 0 already known, 3 bad lines" in result.stderr
+    # The export gives them back as `scrm ingest` reads them.
+    [record] = map(json.loads, exported.stdout.splitlines())
+    assert record["author"]["links"] == [
+        {"url": "https://harborlabs.se/", "verified": True, "label": "Work"},
+        {"url": "mailto:kate@harborlabs.se", "verified": False, "label": ""},
+    ]

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from scrm_tui.core import hashtags, sanitize
-from scrm_tui.core.domains import links_json
+from scrm_tui.core.domains import MAX_LINKS, ProfileLink, links_json
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.language import DETECTED
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
@@ -93,6 +93,34 @@ def _string(
     if limit is not None and len(value) > limit:
         raise RecordError(f"'{name}' is longer than {limit:,} characters")
     return repair_text(value) if repair else value
+
+
+def _links(value: object) -> tuple[ProfileLink, ...] | None:
+    """`author.links`: [{"url": ..., "verified": true, "label": ...}], addresses the
+    author's profile gives; `verified` only where the source proved them the author's
+    (the matcher takes those as evidence). Absent: nothing is known of them."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise RecordError(f"'author.links' must be a list, not {type(value).__name__}")
+    if len(value) > MAX_LINKS:
+        raise RecordError(f"'author.links' holds more than {MAX_LINKS} links")
+    found = []
+    for n, item in enumerate(value):
+        where = f"author.links[{n}]."
+        if not isinstance(item, dict):
+            raise RecordError(f"'author.links[{n}]' must be an object, not {type(item).__name__}")
+        url = _string(item, "url", required=True, where=where, limit=MAX_URL_LENGTH)
+        assert url is not None
+        if not url.casefold().startswith(("https://", "http://", "mailto:")):
+            shown = sanitize.for_message(url[:60])
+            raise RecordError(f"'{where}url' {shown!r} is not an http(s) or mailto: address")
+        verified = item.get("verified", False)
+        if not isinstance(verified, bool):
+            raise RecordError(f"'{where}verified' must be true or false")
+        label = _string(item, "label", required=False, where=where, limit=MAX_NAME_LENGTH)
+        found.append(ProfileLink(url, verified, label or ""))
+    return tuple(found)
 
 
 def _identifier(obj: dict[str, Any], field: str, *, required: bool) -> str | None:
@@ -218,6 +246,7 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
         ),
         followers=followers,
         url=_string(author_obj, "url", required=False, where="author.", limit=MAX_URL_LENGTH),
+        links=_links(author_obj.get("links")),
     )
 
     points = obj.get("points")

@@ -101,6 +101,16 @@ def _json_line(record: dict[str, Any]) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def _links(stored: str | None) -> list[dict[str, Any]] | None:
+    """A profile's links as exported (and ingested): url, verified, label."""
+    if stored is None:
+        return None
+    return [
+        {"url": link.url, "verified": link.verified, "label": link.label}
+        for link in links_from_json(stored)
+    ]
+
+
 def _record(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "channel": row["channel"],
@@ -113,6 +123,8 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "name": row["display_name"],
             "followers": row["followers"],
             "url": row["author_url"],
+            # As `scrm ingest` reads them back; null: the network said nothing of them.
+            "links": _links(row["author_links"]),
         },
         "in_reply_to": row["in_reply_to"],
         "points": row["points"],
@@ -451,17 +463,13 @@ async def export_authors(
         )
         # What the profile links to, each with whether its network proved it the author's
         # (the only kind the matcher takes as evidence); null when the network says nothing.
-        stored = row.pop("links")
-        links = [
-            {"url": link.url, "verified": link.verified, "label": link.label}
-            for link in links_from_json(stored)
-        ]
+        links = _links(row.pop("links"))
         row["profile_links"] = (
-            (links if stored is not None else None)
+            links
             if fmt == "jsonl"
             else TAG_SEPARATOR.join(
                 f"{link['url']} ({'verified' if link['verified'] else 'unverified'})"
-                for link in links
+                for link in links or ()
             )
         )
         return row

@@ -1327,7 +1327,7 @@ class MentionStore:
                    m.in_reply_to, m.compound, m.pos, m.neu, m.neg, m.status, m.status_by,
                    m.status_ms, a.handle, a.display_name, a.followers, a.url, c.id,
                    c.external_id, m.assignee, {_TAGS}, m.points, m.lang, m.lang_conf,
-                   m.lang_src, m.link
+                   m.lang_src, m.link, a.links
             FROM {plan.source} LEFT JOIN mention_originals o ON o.mention_id = m.id
             {plan.clause(*extra)}
             ORDER BY {key}.created_ms, {key}.id LIMIT :limit
@@ -1362,6 +1362,7 @@ class MentionStore:
             "lang_conf",
             "lang_src",
             "link",
+            "author_links",
         )
         records = [dict(zip(names, row, strict=True)) for row in rows]
         for record in records:
