@@ -272,7 +272,7 @@ async def test_an_unverified_link_is_only_suggested_and_shown_in_the_review_queu
     [row] = [r for r in rows if r.handle == "greg@icosahedron.website"]
     assert row.links == (ProfileLink("https://greg-kennedy.com", verified=False, label="Website"),)
     table = evidence_table(row, row.suggestions[0], 100).plain
-    assert "greg-kennedy.com unverified" in table
+    assert "links    greg-kennedy.com (unverified)" in table
 
 
 async def test_a_link_verified_later_links_the_author_then(

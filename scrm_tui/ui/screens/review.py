@@ -24,7 +24,6 @@ from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 
 LABEL = 9  # the evidence table's first column
-LINKS_SHOWN = 4  # of the author's profile links (Mastodon's own limit of fields)
 DEFAULT_AT_LEAST = 95.0  # percent
 
 
@@ -61,13 +60,6 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
         # address against the customer's e-mail domain.
         ("web", _safe(row.url) or "—", _domain(first.email)),
     ]
-    # The profile's links: only a verified one (its network proved it the author's) is
-    # evidence; an unverified one is shown for a person to judge.
-    for n, link in enumerate(row.links[:LINKS_SHOWN]):
-        mark = "✓ verified" if link.verified else "unverified"
-        pairs.append(("links" if n == 0 else "", f"{_safe(shown_address(link.url))} {mark}", ""))
-    if len(row.links) > LINKS_SHOWN:
-        pairs.append(("", f"+{len(row.links) - LINKS_SHOWN} more", ""))
     lines = []
     for label, left, right in pairs:
         style = "bold" if not label else ""
@@ -78,6 +70,18 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
                 " ",
                 (_fit(right, column), style),
             )
+        )
+    if row.links:
+        # The profile's links on one line across both columns (the probability under the
+        # table stays in view at 80x24), proven ones first: only those are evidence; an
+        # unverified one is shown for a person to judge.
+        ordered = sorted(row.links, key=lambda link: not link.verified)
+        shown = ", ".join(
+            f"{_safe(shown_address(link.url))} {'✓ verified' if link.verified else '(unverified)'}"
+            for link in ordered
+        )
+        lines.append(
+            Content.assemble((_fit("links", LABEL), "$text-muted"), _fit(shown, 2 * column + 1))
         )
     return Content("\n").join(lines)
 
