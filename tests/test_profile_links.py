@@ -10,6 +10,8 @@ import copy
 import io
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,7 @@ def recorded_account(acct: str) -> dict[str, Any]:
     return copy.deepcopy(next(a for a in recorded_search()["accounts"] if a["acct"] == acct))
 
 
-def greg(verified: bool, status_id: str = "900001") -> dict[str, Any]:
+def greg(verified: bool, status_id: str) -> dict[str, Any]:
     """The recorded search's first status, by Greg with his verified website, under his
     full name (the recorded one is "Greg": a first name names nobody in a company);
     `verified=False`: the same field as a server shows it before rel=me is confirmed."""
@@ -209,15 +211,27 @@ async def test_without_a_token_or_when_the_lookup_fails_links_are_unknown_not_lo
 # ------------------------------------------------------------------ matching
 
 
-async def two_gregs(box: Inbox) -> None:
-    """Two customers of the same name: only their company domains tell them apart."""
-    await box.add_customers(
-        [
-            CustomerIn(name="Greg Kennedy", email="greg@greg-kennedy.com", company="Kennedy"),
-            CustomerIn(name="Greg Kennedy", email="gkennedy@harborlabs.se", company="Harbor"),
-            CustomerIn(name="Jo Lindqvist", email="jo@sublingual.xyz"),  # Jo's site, unverified
-        ]
-    )
+@asynccontextmanager
+async def two_gregs(db_path: Path) -> AsyncIterator[Inbox]:
+    """An inbox with two customers of the same name: only their company domains tell
+    them apart."""
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(name="Greg Kennedy", email="greg@greg-kennedy.com", company="Kennedy"),
+                CustomerIn(name="Greg Kennedy", email="gkennedy@harborlabs.se", company="Harbor"),
+                CustomerIn(name="Jo Lindqvist", email="jo@sublingual.xyz"),  # Jo's site
+            ]
+        )
+        yield box
+
+
+async def greg_posts(
+    server: Loopback, client: httpx.AsyncClient, box: Inbox, verified: bool, status_id: str
+) -> None:
+    """Greg's post found by the search and stored (its author matched as it is stored)."""
+    server.add_mastodon_search_status(greg(verified, status_id))
+    await box.ingest(await search(server, client))
 
 
 def author_row(db_path: Path, handle: str) -> tuple[Any, ...]:
@@ -234,10 +248,8 @@ def author_row(db_path: Path, handle: str) -> tuple[Any, ...]:
 async def test_a_verified_link_on_the_customers_domain_links_the_author(
     server: Loopback, client: httpx.AsyncClient, db_path: Path
 ) -> None:
-    server.add_mastodon_search_status(greg(verified=True))
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        await two_gregs(box)
-        await box.ingest(await search(server, client))
+    async with two_gregs(db_path) as box:
+        await greg_posts(server, client, box, verified=True, status_id="900001")
         with sqlite3.connect(db_path) as conn:
             [(mention_id,)] = conn.execute("SELECT id FROM mentions WHERE external_id = '900001'")
         detail = await box.detail(mention_id)
@@ -261,10 +273,8 @@ async def test_a_verified_link_on_the_customers_domain_links_the_author(
 async def test_an_unverified_link_is_only_suggested_and_shown_in_the_review_queue(
     server: Loopback, client: httpx.AsyncClient, db_path: Path
 ) -> None:
-    server.add_mastodon_search_status(greg(verified=False))
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        await two_gregs(box)
-        await box.ingest(await search(server, client))
+    async with two_gregs(db_path) as box:
+        await greg_posts(server, client, box, verified=False, status_id="900001")
         rows = await ReviewStore(box.db).page(None, 10)
 
     state, email, _ = author_row(db_path, "greg@icosahedron.website")
@@ -278,14 +288,11 @@ async def test_an_unverified_link_is_only_suggested_and_shown_in_the_review_queu
 async def test_a_link_verified_later_links_the_author_then(
     server: Loopback, client: httpx.AsyncClient, db_path: Path
 ) -> None:
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        await two_gregs(box)
-        server.add_mastodon_search_status(greg(verified=False, status_id="900001"))
-        await box.ingest(await search(server, client))
+    async with two_gregs(db_path) as box:
+        await greg_posts(server, client, box, verified=False, status_id="900001")
         assert author_row(db_path, "greg@icosahedron.website")[:2] == ("suggested", None)
         # His server has since confirmed the rel=me link: his next post says so.
-        server.add_mastodon_search_status(greg(verified=True, status_id="900002"))
-        await box.ingest(await search(server, client))
+        await greg_posts(server, client, box, verified=True, status_id="900002")
 
     assert author_row(db_path, "greg@icosahedron.website")[:2] == ("auto", "greg@greg-kennedy.com")
 
@@ -296,8 +303,7 @@ async def test_a_link_verified_later_links_the_author_then(
 async def test_customers_indexed_before_domains_were_kept_get_them_at_the_upgrade(
     server: Loopback, client: httpx.AsyncClient, db_path: Path
 ) -> None:
-    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
-        await two_gregs(box)
+    async with two_gregs(db_path) as box:
         await box.add_customers([CustomerIn(name="Ann Free", email="ann@gmail.com")])
         await box.linker.refresh_index()
     # As the release before step 30 left them: entries without the domain (8 fields), and
@@ -306,7 +312,7 @@ async def test_customers_indexed_before_domains_were_kept_get_them_at_the_upgrad
         conn.execute("UPDATE match_entries SET entry = json_remove(entry, '$[8]')")
         conn.execute("ALTER TABLE authors DROP COLUMN links")
         conn.execute("PRAGMA user_version = 29")
-    server.add_mastodon_search_status(greg(verified=True))
+    server.add_mastodon_search_status(greg(verified=True, status_id="900001"))
 
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
         with sqlite3.connect(db_path) as conn:
