@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from scrm_tui.channels.bluesky import BlueskySource
 from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain
@@ -295,6 +296,35 @@ async def test_a_link_verified_later_links_the_author_then(
         await greg_posts(server, client, box, verified=True, status_id="900002")
 
     assert author_row(db_path, "greg@icosahedron.website")[:2] == ("auto", "greg@greg-kennedy.com")
+
+
+async def test_a_bluesky_handle_under_the_company_domain_is_that_evidence(
+    server: Loopback, client: httpx.AsyncClient, db_path: Path
+) -> None:
+    # Bluesky profiles have no website field: the handle is the domain, which Bluesky
+    # verifies (DNS or /.well-known), so it needs no link.
+    post = server.add_bluesky_search_post(
+        "did:plc:kate0000000000000000000000", "3lpk6kkkkkk2k", "redistricting kestrel",
+        at="2025-05-19T17:30:00.000Z", handle="kate.harborlabs.se",
+    )  # fmt: skip
+    post["author"]["displayName"] = "Kate Lindqvist"
+    source = BlueskySource(
+        client, server.bluesky_account(), kind="search", query="redistricting",
+        clock=lambda: datetime(2025, 5, 19, 17, 41, tzinfo=UTC).timestamp(),
+    )  # fmt: skip
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(name="Kate Lindqvist", email="k.lindqvist@gmail.com"),
+                CustomerIn(name="Kate Lindqvist", email="kate@harborlabs.se"),
+            ]
+        )
+        page = await source.fetch(None, int(datetime(2025, 5, 19, tzinfo=UTC).timestamp() * 1000))
+        await box.ingest(page.mentions)
+
+    [kate] = [m.author for m in page.mentions if m.author.handle == "kate.harborlabs.se"]
+    assert kate.links is None  # nothing in the profile: the handle says it
+    assert author_row(db_path, "kate.harborlabs.se")[:2] == ("auto", "kate@harborlabs.se")
 
 
 # ------------------------------------------------------------------ the upgrade
