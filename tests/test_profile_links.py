@@ -23,6 +23,8 @@ from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.mastodon import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain
 from scrm_tui.core.models import CustomerIn, MentionIn
+from scrm_tui.core.records import parse_mention
+from scrm_tui.enrich.matching import CustomerKey, Matcher
 from scrm_tui.service.export import export_authors
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.reviews import ReviewStore
@@ -32,6 +34,7 @@ from tests.conftest import fixed_clock
 from tests.loopback import Loopback
 from tests.recorded import PAYLOADS
 from tests.test_cli import line, scrm
+from tests.test_keys_tui import links
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 SINCE_MS = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp() * 1000)
@@ -426,3 +429,50 @@ def test_scrm_ingest_reads_profile_links_and_names_a_bad_one(tmp_path: Path) -> 
         {"url": "https://harborlabs.se/", "verified": True, "label": "Work"},
         {"url": "mailto:kate@harborlabs.se", "verified": False, "label": ""},
     ]
+
+
+async def test_a_hostile_link_from_a_file_is_shown_inert(db_path: Path) -> None:
+    record = json.loads(
+        line(
+            author={
+                "handle": "kate@fosstodon.org",
+                "links": [
+                    {"url": f"https://evil.example/{ESC}]52;c;cm0gLXJmIH4={ESC}\\", "label": "x"},
+                    {"url": "https://\u202eevil.example/", "verified": True},
+                ],
+            }
+        )
+    )
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await box.ingest([parse_mention(record)])
+        with sqlite3.connect(db_path) as conn:
+            [(mention_id,)] = conn.execute("SELECT id FROM mentions")
+        detail = await box.detail(mention_id)
+    assert detail is not None
+
+    head = describe(detail, int(fixed_clock() * 1000))[0]
+    assert ESC not in head.plain and "\u202e" not in head.plain
+    assert "links: evil.example/␛]52;c;" in head.plain
+    # Neither became a clickable link: the terminal gets no address a stranger shaped.
+    assert not any("evil" in link for link in links(head))
+
+
+def test_what_a_proven_link_proves() -> None:
+    matcher = Matcher(
+        [
+            CustomerKey(1, "Kate Lindqvist", "kate@harborlabs.se"),
+            CustomerKey(2, "Kate Lindqvist", "kate@medium.com"),
+        ]
+    )
+
+    def linked(*proven: str) -> int | None:
+        result = matcher.match("mastodon", "kate@mastodon.social", "Kate Lindqvist", proven=proven)
+        return result.candidates[0].customer_id if result.decision == "auto" else None
+
+    assert linked() is None  # a name two customers share links nobody
+    assert linked("https://www.harborlabs.se/") == 1  # the company's site (www. or not)
+    assert linked("mailto:Kate@HarborLabs.se") == 1  # a verified public e-mail there
+    # A page of one's own on a shared host proves that page, not the domain.
+    assert linked("https://medium.com/@kate") is None
+    assert linked("https://harborlabs.se/~kate") is None
+    assert linked("mailto:kate@gmail.com") is None
