@@ -20,7 +20,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -4351,6 +4351,7 @@ class Author:
     brand: bool = False
     staff: bool = False
     weight: float = 1.0
+    links: list | None = None  # profile links, as `scrm ingest` reads them
 
     def as_json(self) -> dict:
         d = {"handle": self.handle}
@@ -4358,6 +4359,8 @@ class Author:
             d["name"] = self.name
         d["followers"] = self.followers
         d["url"] = self.url
+        if self.links is not None:
+            d["links"] = self.links
         return d
 
 
@@ -4855,6 +4858,7 @@ class Customer:
     handles: dict  # net -> list of handles
     display: str | None
     activity: float
+    links: dict = field(default_factory=dict)  # handle -> its profile links (add_profile_links)
 
 
 def phone_for(rng: random.Random, cc: str) -> str:
@@ -5523,6 +5527,7 @@ class World:
             customer=c.record["id"],
             did=make_did(rng) if net == "bluesky" else None,
             weight=c.activity * (1.0 if idx == 0 else 0.35),
+            links=c.links.get(handle),
         )
 
     def _stranger(self, net: str, lang: str) -> Author:
@@ -6902,6 +6907,27 @@ def add_unlisted_accounts(
     return added
 
 
+def add_profile_links(rng: random.Random, customers: list[Customer]) -> int:
+    """Profile fields of customers' Mastodon accounts, as Mastodon gives them: a link to
+    their company's site, which their server has verified (rel=me) for most and not yet
+    for the rest. A verified one on the company's domain is evidence the matcher links
+    on by itself; an unverified one is shown, and only suggests. Its own random stream:
+    every other choice in the fixtures stays as it was."""
+    personal = {d for mails in PERSONAL_MAIL.values() for d in mails}
+    added = 0
+    for c in customers:
+        domain = (c.record.get("email") or "").rpartition("@")[2]
+        if not domain or domain in personal:
+            continue
+        for handle in c.handles.get("mastodon", []):
+            roll = rng.random()
+            if roll < 0.5:
+                link = {"url": f"https://{domain}/", "verified": roll < 0.35, "label": "Work"}
+                c.links[handle] = [link]
+                added += 1
+    return added
+
+
 def generate(out_dir: Path) -> str:
     reg = HandleRegistry()
     for net, h in BRAND_HANDLES.items():
@@ -6909,6 +6935,7 @@ def generate(out_dir: Path) -> str:
             reg.reserve(net, h)
     customers = build_customers(random.Random(f"{SEED}:customers"), reg)
     add_unlisted_accounts(random.Random(f"{SEED}:unlisted"), customers, reg)
+    add_profile_links(random.Random(f"{SEED}:links"), customers)
     world = World(random.Random(f"{SEED}:authors"), customers, reg)
     renderer = Renderer(random.Random(f"{SEED}:render"))
     renderer.issue_numbers = sorted(random.Random(f"{SEED}:issues").sample(range(2300, 2870), 40))
