@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def child(repeat: int) -> None:
@@ -61,14 +62,6 @@ def run_tree(tree: Path, repeat: int) -> list[dict[str, object]]:
     return result
 
 
-def export(commit: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit, "scrm_tui"], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="95c3a1d", help="the older tree (a commit)")
@@ -80,8 +73,10 @@ def main() -> int:
     if args.child is not None:
         child(args.child)
         return 0
+    from bench.ingest_ab import export
+
     with tempfile.TemporaryDirectory(prefix="scrm-reading-") as tmp:
-        base = export(args.base, Path(tmp))
+        base = export(args.base, Path(tmp), ("scrm_tui",))
         runs: dict[str, list[list[dict[str, object]]]] = {"base": [], "this": []}
         for _ in range(args.runs):
             runs["base"].append(run_tree(base, args.repeat))
