@@ -25,13 +25,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def child(repeat: int) -> None:
     """In the tree under test (first on sys.path): answers and seconds per group."""
+    import scrm_tui
     from scrm_tui.enrich.reading import read_many
     from tests.data import reading_cases
+
+    assert os.environ["PYTHONPATH"].startswith(str(Path(scrm_tui.__file__).parent.parent))
 
     groups = reading_cases.groups()
     read_many(groups[0][2][:50], groups[0][1])  # load the model and the lexicons
@@ -73,6 +75,7 @@ def main() -> int:
     if args.child is not None:
         child(args.child)
         return 0
+    sys.path.insert(0, str(ROOT))  # here only: a child imports the tree under test
     from bench.ingest_ab import export
 
     with tempfile.TemporaryDirectory(prefix="scrm-reading-") as tmp:
