@@ -11,7 +11,7 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
-from scrm_tui.core.models import MentionIn
+from scrm_tui.core.models import MentionIn, NewMention
 from scrm_tui.core.records import parse_mention
 from tests.data import vader_groundtruth
 
@@ -73,9 +73,9 @@ def groups() -> list[Group]:
     ]
 
 
-def answers(rows: list[tuple[object, ...]]) -> list[list[object]]:
+def answers(rows: list[NewMention]) -> list[list[object]]:
     """What reading decided of each row: language, confidence, source and sentiment."""
     return [
-        [row.lang, row.lang_conf, row.lang_src, row.compound, row.pos, row.neu, row.neg]  # type: ignore[attr-defined]
+        [row.lang, row.lang_conf, row.lang_src, row.compound, row.pos, row.neu, row.neg]
         for row in rows
     ]
