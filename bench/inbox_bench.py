@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import resource
 import select
 import shutil
 import statistics
@@ -49,7 +50,10 @@ from pathlib import Path
 import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The scrm to measure: this checkout, or another tree's package (bench/ingest_ab.py
+# runs this bench over older commits' scrm_tui, so every tree is timed the same way).
+TREE = Path(os.environ.get("SCRM_BENCH_TREE", ROOT))
+sys.path.insert(0, str(TREE))
 
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.service.ingest import ingest_stream  # noqa: E402
@@ -122,26 +126,40 @@ class IngestFigures:
     rows: int
     vader_seconds: float
     pipeline_seconds: float
+    # CPU seconds: bare VADER's, and the pipeline's in every process (writer and
+    # workers). A shared machine's load moves the wall-clock ratio; these move less.
+    vader_cpu: float = 0.0
+    pipeline_cpu: float = 0.0
 
     @property
     def ratio(self) -> float:
         return self.vader_seconds / self.pipeline_seconds
 
 
-def bare_vader_seconds(corpus: Path) -> float:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bare_vader_seconds(corpus: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of VADER over the corpus's texts, in this process."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     with open(corpus, encoding="utf-8") as handle:
         texts = [json.loads(line)["text"] for line in handle]
     analyzer = SentimentIntensityAnalyzer()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         analyzer.polarity_scores(text)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def seed(db: Path, corpus: Path, config: Path | None = None) -> float:
-    async def run() -> float:
+def seed(db: Path, corpus: Path, config: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (all processes) of ingesting the corpus into a new `db`."""
+
+    async def run() -> tuple[float, float]:
         async with await Inbox.open(db, "bench") as inbox:
             if config is not None:
                 # The rules act as they would in `scrm ingest --config`; three agents
@@ -156,11 +174,11 @@ def seed(db: Path, corpus: Path, config: Path | None = None) -> float:
                         ],
                     )
             with open(corpus, "rb") as handle:
-                started = time.perf_counter()
-                report = await ingest_stream(inbox, handle)
-                elapsed = time.perf_counter() - started
+                started, cpu = time.perf_counter(), cpu_seconds()
+                report = await ingest_stream(inbox, handle)  # ends its workers
+                elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         assert report.ok and report.stored > 0, report
-        return elapsed
+        return elapsed, cpu
 
     return asyncio.run(run())
 
@@ -381,6 +399,8 @@ def report_size(size: int, session: Session, ingest: IngestFigures | None) -> di
             "pipeline_rows_per_s": round(ingest.rows / ingest.pipeline_seconds),
             "bare_vader_rows_per_s": round(ingest.rows / ingest.vader_seconds),
             "ratio": round(ingest.ratio, 3),
+            "pipeline_cpu_us_per_row": round(ingest.pipeline_cpu / ingest.rows * 1e6, 1),
+            "bare_vader_cpu_us_per_row": round(ingest.vader_cpu / ingest.rows * 1e6, 1),
         }
     print(f"\n== {size:,} mentions")
     print(
@@ -426,7 +446,7 @@ def main() -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     # An installed wheel has bytecode; a source checkout under PYTHONDONTWRITEBYTECODE
     # would recompile scrm on every start and the minimal app would not.
-    compileall.compile_dir(ROOT / "scrm_tui", quiet=1)
+    compileall.compile_dir(TREE / "scrm_tui", quiet=1)
     home = Path(tempfile.mkdtemp(prefix="scrm-bench-"))
     env = app_env(home)
     results = []
@@ -442,17 +462,19 @@ def main() -> int:
                 for suffix in ("", "-wal", "-shm", "-writers"):
                     Path(f"{db}{suffix}").unlink(missing_ok=True)
                 print(f"bare VADER over {size:,} texts…", flush=True)
-                vader = bare_vader_seconds(corpus)
+                vader, vader_cpu = bare_vader_seconds(corpus)
                 print(f"ingesting {size:,} mentions through the pipeline…", flush=True)
-                pipeline = seed(db, corpus, args.rules)
-                ingest = IngestFigures(size, vader, pipeline)
+                pipeline, pipeline_cpu = seed(db, corpus, args.rules)
+                ingest = IngestFigures(size, vader, pipeline, vader_cpu, pipeline_cpu)
             if args.ingest_only:
                 assert ingest is not None, "--ingest-only needs a fresh database (no --reuse)"
                 rate = size / ingest.pipeline_seconds
                 print(
                     f"\n== {size:,} mentions: ingest {rate:,.0f} rows/s, "
                     f"bare VADER {size / ingest.vader_seconds:,.0f} rows/s, "
-                    f"ratio {ingest.ratio:.2f}x"
+                    f"ratio {ingest.ratio:.2f}x\n"
+                    f"   CPU a row: pipeline {ingest.pipeline_cpu / size * 1e6:.1f} µs in all its "
+                    f"processes, bare VADER {ingest.vader_cpu / size * 1e6:.1f} µs"
                 )
                 continue
             session = Session()

@@ -25,8 +25,11 @@ _DENSE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac0
 # What is no word of any language: links (a token with ://, www. or a domain and a
 # path), @handles (also user@server) and #tags. Whole tokens: 4x cheaper than
 # matching each kind's exact shape, which cost half as much as the detector itself.
-_NOISE = re.compile(r"\S*(?:://|www\.|\.[a-z]{2,}/)\S*|(?<!\w)[@#][\w.@-]+", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
+# A link is tried only where a token starts ((?<!\S)): it matched nowhere else, since
+# a token holding a link is taken whole from its start, but without it every letter
+# of a long token began a search to the token's end (quadratic: a 2,400-character
+# base64 run in a demo post cost 33 ms, now 0.1 ms; all demo posts 27 -> 6.5 µs).
+_NOISE = re.compile(r"(?<!\S)\S*(?:://|www\.|\.[a-z]{2,}/)\S*|(?<!\w)[@#][\w.@-]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,9 @@ def clean(text: str, terms: Collection[str] = ()) -> str:
     if any(term and term.casefold() in folded for term in terms):
         # Whole words, any case, as the sentiment scorer takes them out (enrich/neutral).
         text = without(text, terms)
-    return _SPACES.sub(" ", text).strip()
+    # str.split() and re's \s agree on every code point: one run of spaces becomes one
+    # space, as the pattern made it, at a fifth of its cost.
+    return " ".join(text.split())
 
 
 def enough_letters(text: str, wanted: int = MIN_LETTERS) -> bool:

@@ -36,7 +36,8 @@ def score_in(text: str, lang: str | None, neutral: Collection[str] = ()) -> Sent
     """
     if lang is None:
         return None
-    scorer = SCORERS.get(_base_language(lang))
+    # Ingest passes a bare code ("en"): found as it is, without taking the tag apart.
+    scorer = SCORERS.get(lang) or SCORERS.get(_base_language(lang))
     if scorer is None:
         return None
     return scorer.score(without(text, neutral))

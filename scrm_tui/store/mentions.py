@@ -45,6 +45,13 @@ Key = tuple[int, int]  # a row's place in its order: (created_ms, id) or (priori
 SNIPPET_CHARS = 400
 DENSE = 200  # a search matching 1 in this many mentions or more pages by priority index
 _CHUNK = 500
+# What ingest writes of a new mention (insert_batch), in the order of its values.
+_NEW_COLUMNS = (
+    "channel, external_id, url, author_id, text, created_ms, ingested_ms, in_reply_to, "
+    "compound, pos, neu, neg, root_id, matched, text_length, points, priority_base, "
+    "priority, priority_rank, lang, lang_conf, lang_src, link"
+)
+_NEW_MARKS = ", ".join("?" * (_NEW_COLUMNS.count(",") + 1))
 T = TypeVar("T")
 # How a filter's full-text part is read when its hits are not held in a temp table:
 # "walk" the list's order and look each row up in the set of hits (a page: a few
@@ -418,15 +425,13 @@ class MentionStore:
             else:
                 scores = [(None, UNSCORED_RANK)] * len(rows)  # type: ignore[list-item]
                 parts = [None] * len(rows)
+            # Staged, then moved in one statement: an INSERT runs the mention_counts
+            # trigger's setup each time it is executed, 16 µs a row when each row is its
+            # own execution, once a batch here (28 µs a row against 12). The trigger
+            # still counts every row, and ids follow the batch's order.
+            await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS mentions_new ({_NEW_COLUMNS})")
             await conn.executemany(
-                """
-                INSERT INTO mentions (channel, external_id, url, author_id, text, created_ms,
-                                      ingested_ms, in_reply_to, compound, pos, neu, neg,
-                                      root_id, matched, text_length, points, priority_base,
-                                      priority, priority_rank, lang, lang_conf, lang_src, link)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (channel, external_id) DO NOTHING
-                """,
+                f"INSERT INTO mentions_new ({_NEW_COLUMNS}) VALUES ({_NEW_MARKS})",
                 [
                     (
                         r.channel,
@@ -458,6 +463,12 @@ class MentionStore:
                     )
                 ],
             )
+            await conn.execute(
+                f"INSERT INTO main.mentions ({_NEW_COLUMNS}) "
+                f"SELECT {_NEW_COLUMNS} FROM mentions_new WHERE true ORDER BY rowid "
+                "ON CONFLICT (channel, external_id) DO NOTHING"
+            )
+            await conn.execute("DELETE FROM mentions_new")
             stored = [
                 row[0]
                 for row in await fetch_all(
