@@ -553,6 +553,13 @@ _IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesake
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
+# An account on the customer's company domain (kate.harborlabs.se) whose name fits them:
+# the name's score plus this, up to what the name's closest word allows (a first name
+# alone there is far likelier the customer than every namesake elsewhere) ...
+_ON_DOMAIN = 25.0
+# ... and with no name shown, a handle that spells their name there: a company's own
+# account's score (_COMPANY), which every author with a handle may reach (ceiling()).
+_ON_DOMAIN_NAMELESS = _COMPANY * 100
 _MAX_SCORED = 80  # candidates scored exactly per match() (+ _BY_NAME); the rest are ranked coarsely
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
@@ -695,6 +702,12 @@ _NETWORK_HOSTS = frozenset(
         "twitter.com",
     ]
 )
+
+
+def _domain_labels(domains: Collection[str]) -> set[str]:
+    """The labels of the author's domains that may name a company (harborlabs of
+    social.harborlabs.se), as Entry.companies holds an e-mail domain's first label."""
+    return {_compact(label) for d in domains for label in d.split(".")[:-1] if len(label) >= 4}
 
 
 def _on_domain(domains: Collection[str], domain: str) -> bool:
@@ -1087,6 +1100,10 @@ class _Scorer:
             return 100.0
         if author.companies:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
+        if author.domains and author.handle_alpha and not author.names:
+            # On the customer's company domain with no name (_on_their_domain): as the
+            # line above, since such an author's handle letters are one of its companies.
+            best = max(best, _ON_DOMAIN_NAMELESS)
         if author.names:
             # name_score() is 100 x a mean of its aligned words' similarities (weighted,
             # over at least the aligned words): no more than 100 x the best similarity
@@ -1105,6 +1122,7 @@ class _Scorer:
                     sim = self.closest_to(c)
                 if sim > close:
                     close = sim
+            # On their company's domain (_on_their_domain) a name scores no more either.
             named = _NAME_ONLY * 100 * close
             spelled = self._spelled_at_most(text) if close >= 0.7 else 0.0
             if spelled >= 60:
@@ -1229,6 +1247,8 @@ class _Scorer:
             scores.append(close)
         if company:
             scores.append(_COMPANY * company)
+        if author.domains and _on_domain(author.domains, entry.domain):
+            scores.append(self._on_their_domain(entry, name, fit, spelled))
         if theirs:
             scores.append(_HANDLE_SPELLS_NAME * theirs)
 
@@ -1248,6 +1268,25 @@ class _Scorer:
         # (`compared`): most of those scored never are.
         pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
         return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
+
+    def _on_their_domain(self, entry: _Entry, name: float, fit: float, spelled: float) -> float:
+        """The score of an author whose account is on this customer's company domain.
+
+        The name shown must fit them (no word of someone else's), and counts for more
+        there than anywhere: only the company's people hold that domain. Bounded as
+        ceiling() bounds a name, by its closest word (so "Seoyeon" on islandenergy.nl
+        lifts Seoyeon Lim of Island Energy above the Seoyeons elsewhere, "Tunde A." its
+        Tunde Asante), or, with no name, by a company account's score."""
+        if not self.author.names:
+            return _ON_DOMAIN_NAMELESS if spelled >= 40 else 0.0
+        if fit < 0.7:
+            return 0.0
+        words = {c for variant in (*entry.names, entry.alias) for c in variant}
+        top = max(
+            (self.word_similarity(a, c) for a in self._author_words for c in words),
+            default=0.0,
+        )
+        return min(_NAME_ONLY * name + _ON_DOMAIN, _NAME_ONLY * 100 * top)
 
     def compared(self, candidate: Candidate) -> Candidate:
         """The candidate with its Comparison and evidence (fields say "domain" too)."""
@@ -2153,6 +2192,9 @@ class Matcher:
             keys.add("".join(reversed(variant)))
             keys.update(word for word in variant if len(word) >= 2)  # one-word customers
         keys.update(form for form, weight in author.forms if weight >= _SPELLING_KEY_WEIGHT)
+        # The people of the company whose domain the account is on (social.harborlabs.se:
+        # harborlabs, a company key of theirs), whom _Scorer._on_their_domain lifts.
+        keys.update(_domain_labels(author.domains))
         keys.discard("")
         return keys
 
