@@ -2381,18 +2381,17 @@ class Matcher:
 def shown_features(shown: Sequence[Candidate]) -> list[dict[str, float] | None]:
     """The match model's inputs for each candidate shown together (match_model.features):
     each is weighed against the best of the others, and a name another shown customer
-    holds exactly is flagged."""
+    holds exactly, or another's company domain under the author's account, is flagged."""
     out: list[dict[str, float] | None] = []
     for c in shown:
         if c.comparison is None:
             out.append(None)
             continue
-        others = [o for o in shown if o is not c]
-        rival = max((o.score for o in others), default=0.0)
-        same = c.comparison.name >= 97 and any(
-            o.comparison is not None and o.comparison.name >= 97 for o in others
-        )
-        out.append(features(c.comparison, rival, same))
+        others = [o.comparison for o in shown if o is not c and o.comparison is not None]
+        rival = max((o.score for o in shown if o is not c), default=0.0)
+        same = c.comparison.name >= 97 and any(o.name >= 97 for o in others)
+        on_domain = any(o.on_domain for o in others)
+        out.append(features(c.comparison, rival, same, on_domain))
     return out
 
 
