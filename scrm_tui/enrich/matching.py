@@ -552,6 +552,9 @@ _IDENTITY = 96.0  # the author's handle is one the customer uses elsewhere (or t
 _IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesakes hold those
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
+# A handle that spells the name (apatel61: A. Patel) and is also one edit from one of
+# their handles (apatel6): namesakes spell the same, only this one holds the near handle.
+_SPELLED_AND_CLOSE = 4.0
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
 # An account on the customer's company domain (kate.harborlabs.se) whose name fits them:
 # the name's score plus this, up to what the name's closest word allows (a first name
@@ -894,6 +897,7 @@ class _Scorer:
         self._spelled_by: dict[tuple[tuple[str, float], ...], float] = {}  # forms -> spelled()
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
+        self._near: set[str] = set()  # ... of those, the ones near the author's handle
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
 
     def weight(self, word: str) -> float:
@@ -1090,14 +1094,18 @@ class _Scorer:
         author = self.author
         best = 0.0
         by_token = self._by_token
+        near = False
         for token in handles.split():
             found = by_token.get(token)
             if found is None:
                 found = by_token[token] = self._handle_ceiling(token)
             if found > best:
                 best = found
+            near = near or token in self._near
         if best >= 100:
             return 100.0
+        # A handle of theirs near the author's adds to a handle spelling the name.
+        both = _SPELLED_AND_CLOSE if near else 0.0
         if author.companies:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
         if author.domains and author.handle_alpha and not author.names:
@@ -1128,10 +1136,11 @@ class _Scorer:
             if spelled >= 60:
                 # The handle may spell the name and the display name agree (its fit is
                 # at most `close`): the two clues' bonus.
-                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4 + both
             best = max(best, named)
         else:
-            best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
+            spelled = self._spelled_at_most(text)
+            best = max(best, _HANDLE_SPELLS_NAME * spelled + (both if spelled >= 60 else 0.0))
         return round(best + 1e-9, 2)
 
     def learn_closeness(self, words: Iterable[str]) -> None:
@@ -1191,6 +1200,7 @@ class _Scorer:
             near = fuzz.ratio(handle, token, score_cutoff=85)
             if near:
                 best = _CLOSE_HANDLE * near + 6  # at most: the bonus, no penalty
+                self._near.add(token)
         if self._forms:
             # spells_theirs() looks the letters of the handles up in the forms.
             best = max(best, _HANDLE_SPELLS_NAME * self._forms.get(_letters(token), 0.0) * 100)
@@ -1220,16 +1230,17 @@ class _Scorer:
         theirs, theirs_field = self.spells_theirs(entry) if self._forms else (0.0, "")
         agrees = not has_name or fit >= 0.7  # the display name, if any, fits this customer
         conflicts = has_name and fit < 0.4  # ... or says it is someone else
+        both = _SPELLED_AND_CLOSE if spelled >= 60 and agrees and 85 <= ident < 100 else 0.0
 
         if has_name:
             named = _NAME_ONLY * name
             if spelled >= 60 and agrees:
                 # Two agreeing clues: "David 🌻" with dpowell is David Powell, though the
                 # display name alone fits every David.
-                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4.0
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4.0 + both
             scores = [named]
         else:
-            scores = [_HANDLE_SPELLS_NAME * spelled]
+            scores = [_HANDLE_SPELLS_NAME * spelled + both]
         if ident == 100:
             sure = self.distinctive(entry)
             base = _IDENTITY if sure else _IDENTITY_NAME_SHAPED
