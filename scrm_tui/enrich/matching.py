@@ -1278,6 +1278,7 @@ class _Scorer:
         # What the probability needs is worked out only for the few candidates shown
         # (`compared`): most of those scored never are.
         pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
+        pending += (name_field,)
         return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
 
     def _on_their_domain(self, entry: _Entry, name: float, fit: float, spelled: float) -> float:
@@ -1301,7 +1302,9 @@ class _Scorer:
 
     def compared(self, candidate: Candidate) -> Candidate:
         """The candidate with its Comparison and evidence (fields say "domain" too)."""
-        _, entry, name, fit, ident, ident_field, spelled, company, theirs = candidate.pending
+        _, entry, name, fit, ident, ident_field, spelled, company, theirs, name_field = (
+            candidate.pending
+        )
         sure = ident == 100 and self.distinctive(entry)
         evidence = self.evidence(entry, ident, ident_field, sure, name, fit, spelled)
         comparison = Comparison(
@@ -1315,7 +1318,7 @@ class _Scorer:
             spelled=spelled,
             company=company,
             theirs=theirs,
-            rarity=self.rarity(entry),
+            rarity=self.rarity(entry, by_alias=name_field == "email"),
             evidence=evidence,
             on_domain=_on_domain(self.author.domains, entry.domain),
         )
@@ -1358,10 +1361,11 @@ class _Scorer:
                 return "domain"
         return ""
 
-    def rarity(self, entry: _Entry) -> float:
+    def rarity(self, entry: _Entry, by_alias: bool = False) -> float:
         """Bits of the customer's name: the sum over its words of -log2 of the share of
-        customers holding the word. Two common words say less than one rare one."""
-        words = entry.names[0] if entry.names else entry.alias
+        customers holding the word. Two common words say less than one rare one. Of the
+        name in the e-mail (zhang.wei for 张伟) when that is what the author's matched."""
+        words = entry.names[0] if entry.names and not by_alias else entry.alias
         bits = 0.0
         for word in words:
             if len(word) >= 2:
