@@ -554,6 +554,7 @@ _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach 
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
 # A handle that spells the name (apatel61: A. Patel) and is also one edit from one of
 # their handles (apatel6): namesakes spell the same, only this one holds the near handle.
+# Up to this much, by how near (_spelled_and_close).
 _SPELLED_AND_CLOSE = 4.0
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
 # An account on the customer's company domain (kate.harborlabs.se) whose name fits them:
@@ -897,7 +898,7 @@ class _Scorer:
         self._spelled_by: dict[tuple[tuple[str, float], ...], float] = {}  # forms -> spelled()
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
-        self._near: set[str] = set()  # ... of those, the ones near the author's handle
+        self._near: dict[str, float] = {}  # ... of those near the author's: _spelled_and_close
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
 
     def weight(self, word: str) -> float:
@@ -1094,18 +1095,16 @@ class _Scorer:
         author = self.author
         best = 0.0
         by_token = self._by_token
-        near = False
+        both = 0.0  # a handle of theirs near the author's adds to one spelling the name
         for token in handles.split():
             found = by_token.get(token)
             if found is None:
                 found = by_token[token] = self._handle_ceiling(token)
             if found > best:
                 best = found
-            near = near or token in self._near
+            both = max(both, self._near.get(token, 0.0))
         if best >= 100:
             return 100.0
-        # A handle of theirs near the author's adds to a handle spelling the name.
-        both = _SPELLED_AND_CLOSE if near else 0.0
         if author.companies:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
         if author.domains and author.handle_alpha and not author.names:
@@ -1200,7 +1199,7 @@ class _Scorer:
             near = fuzz.ratio(handle, token, score_cutoff=85)
             if near:
                 best = _CLOSE_HANDLE * near + 6  # at most: the bonus, no penalty
-                self._near.add(token)
+                self._near[token] = _spelled_and_close(near)
         if self._forms:
             # spells_theirs() looks the letters of the handles up in the forms.
             best = max(best, _HANDLE_SPELLS_NAME * self._forms.get(_letters(token), 0.0) * 100)
@@ -1230,7 +1229,7 @@ class _Scorer:
         theirs, theirs_field = self.spells_theirs(entry) if self._forms else (0.0, "")
         agrees = not has_name or fit >= 0.7  # the display name, if any, fits this customer
         conflicts = has_name and fit < 0.4  # ... or says it is someone else
-        both = _SPELLED_AND_CLOSE if spelled >= 60 and agrees and 85 <= ident < 100 else 0.0
+        both = _spelled_and_close(ident) if spelled >= 60 and agrees and ident < 100 else 0.0
 
         if has_name:
             named = _NAME_ONLY * name
@@ -1371,6 +1370,12 @@ class _Scorer:
             if len(word) >= 2:
                 bits += math.log2((self._population + 1) / (1 + self._df.get(word, 0)))
         return bits
+
+
+def _spelled_and_close(near: float) -> float:
+    """What a handle of theirs `near` (fuzz.ratio, 85 up) to the author's adds to a handle
+    spelling their name: the nearer, the more (apatel6 to apatel61 more than apatel60)."""
+    return _SPELLED_AND_CLOSE * max(near - 85.0, 0.0) / 15.0
 
 
 @lru_cache(maxsize=65536)
