@@ -1276,8 +1276,7 @@ class _Scorer:
         score = round(max(scores), 2)
         # What the probability needs is worked out only for the few candidates shown
         # (`compared`): most of those scored never are.
-        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
-        pending += (name_field,)
+        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs, name_field)
         return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
 
     def _on_their_domain(self, entry: _Entry, name: float, fit: float, spelled: float) -> float:
