@@ -41,6 +41,7 @@ class Comparison:
     rarity: float  # bits: -log2 of the share of customers whose name has these words
     evidence: Evidence  # identifying evidence a name cannot fake, or ""
     on_domain: bool = False  # the author's account is on the customer's company domain
+    initial: bool = False  # the display name gives a word as its initial only (K. Lindqvist)
 
 
 def features(
@@ -54,6 +55,10 @@ def features(
     f: dict[str, float] = {}
     if c.has_name:
         _band(f, c.name, ((97, "name_exact"), (85, "name_close"), (70, "name_part")))
+        if c.initial:
+            # An initial fits every name with that letter: "Stefan S." as close as a typo
+            # of Stefan Schmidt's name is not as sure of him.
+            f["name_initial"] = 1.0
         _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
     else:
         f["no_name"] = 1.0

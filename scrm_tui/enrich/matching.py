@@ -929,16 +929,22 @@ class _Scorer:
                     pairs.append((s, i, j))
         pairs.sort(reverse=True)
         used_a = used_c = 0
-        matched = matched_weight = 0.0
+        matched = matched_weight = initials = 0.0
         for s, i, j in pairs:
             if used_a >> i & 1 or used_c >> j & 1:
                 continue
             used_a |= 1 << i
             used_c |= 1 << j
             w = self.weight(customer[j])
+            if len(author[i]) == 1 and len(customer[j]) > 1:
+                # "S." says one letter of Schmidt as of Schroder: weighed as the letter,
+                # not as the word, so that Stefan S. fits both alike (a tie, not a
+                # guess by which surname is commoner).
+                initials += _INITIAL_WEIGHT - w
+                w = _INITIAL_WEIGHT
             matched += s * w
             matched_weight += w
-        customer_weight = sum(self.weight(c) for c in customer)
+        customer_weight = sum(self.weight(c) for c in customer) + initials
         unmatched = sum(self.weight(a) for i, a in enumerate(author) if not used_a >> i & 1)
         cover_c = matched / customer_weight if customer_weight else 0.0
         cover_a = matched / (matched_weight + unmatched) if matched_weight + unmatched else 0.0
@@ -1319,6 +1325,7 @@ class _Scorer:
             rarity=self.rarity(entry, by_alias=name_field == "email"),
             evidence=evidence,
             on_domain=_on_domain(self.author.domains, entry.domain),
+            initial=any(len(a) == 1 for a in self._author_words),
         )
         fields = (*candidate.fields, "domain") if evidence == "domain" else candidate.fields
         # Built, not dataclasses.replace()d: that costs more than the rest of this.
@@ -1364,8 +1371,12 @@ class _Scorer:
         customers holding the word. Two common words say less than one rare one. Of the
         name in the e-mail (zhang.wei for 张伟) when that is what the author's matched."""
         words = entry.names[0] if entry.names and not by_alias else entry.alias
+        shown = {a for a in self._author_words if len(a) > 1}
+        letters = {a for a in self._author_words if len(a) == 1}
         bits = 0.0
         for word in words:
+            if word[:1] in letters and not any(self.word_similarity(a, word) for a in shown):
+                continue  # known by its initial only: Schmidt and Schroder are one "S."
             if len(word) >= 2:
                 bits += math.log2((self._population + 1) / (1 + self._df.get(word, 0)))
         return bits
