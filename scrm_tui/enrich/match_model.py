@@ -59,7 +59,10 @@ def features(
             # An initial fits every name with that letter: "Stefan S." as close as a typo
             # of Stefan Schmidt's name is not as sure of him.
             f["name_initial"] = 1.0
-        _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
+        if c.name:
+            # How much of the shown name fits, where any of it does: a company account's
+            # name shares no word with its contacts' and conflicts with none of them.
+            _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
     else:
         f["no_name"] = 1.0
     equal = "handle_equal_distinctive" if c.distinctive else "handle_equal_name_shaped"
