@@ -936,7 +936,7 @@ class _Scorer:
             used_a |= 1 << i
             used_c |= 1 << j
             w = self.weight(customer[j])
-            if len(author[i]) == 1 and len(customer[j]) > 1:
+            if len(author[i]) == 1 and w > _INITIAL_WEIGHT:
                 # "S." says one letter of Schmidt as of Schroder: weighed as the letter,
                 # not as the word, so that Stefan S. fits both alike (a tie, not a
                 # guess by which surname is commoner).
