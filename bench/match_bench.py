@@ -19,7 +19,10 @@ Ours: tests/data/match_eval.jsonl (bench/make_match_eval.py) against the 5,200 c
 (`--fit` refits them into scrm_tui/enrich/match_weights.json); the headline figures and the
 reliability table (among candidates shown at p, the share that is the truth) are read on
 the other half only. `--quality` stops after our set. A positive (truth = a customer)
-counts for top-3 recall when the truth is among the candidates, auto or suggested; a
+counts for top-3 recall when the truth is among the candidates, auto or suggested, and
+for top-1 when it is shown first; when it shares the first probability with k-1 others
+(namesakes with nothing else to tell them apart, a company account's contacts), which
+comes first is decided by customer id, which is luck: it counts 1/k. A
 negative (truth null) is right when nothing is linked automatically. Auto precision is
 over every auto-link, auto recall and top-3 recall over the positives.
 
@@ -206,13 +209,25 @@ def by_evidence(outcomes: Sequence[Outcome]) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def top1_credit(result: MatchResult, truth: int | None) -> float:
+    """What the truth scores for top 1: 1 when it is first alone, 1/k when it shares the
+    first probability with k-1 others (which of them comes first is the customer id:
+    luck, so it counts as what luck gives on average), else 0."""
+    shown = result.candidates
+    if not shown or truth is None:
+        return 0.0
+    tied = [c.customer_id for c in shown if c.probability == shown[0].probability]
+    return 1.0 / len(tied) if truth in tied else 0.0
+
+
 @dataclass
 class Tally:
     n: int = 0
     positives: int = 0
     autos: int = 0
     autos_right: int = 0
-    top1: int = 0
+    top1: float = 0.0
+    ties: int = 0  # positives whose truth shares the first probability with another
     top3: int = 0
     negatives_clean: int = 0  # negatives with no auto-link
     negatives_suggested: int = 0  # negatives shown some suggestion
@@ -229,7 +244,9 @@ class Tally:
             self.negatives_suggested += bool(ids)
             return
         self.positives += 1
-        self.top1 += bool(ids) and ids[0] == case.truth
+        credit = top1_credit(result, case.truth)
+        self.top1 += credit
+        self.ties += 0 < credit < 1
         self.top3 += case.truth in ids
 
     @property
@@ -245,7 +262,8 @@ class Tally:
             f"{label}: auto precision {self.precision:.3f} (n={self.autos} auto-links, "
             f"{self.autos - self.autos_right} wrong), auto recall {recall:.3f}, "
             f"top-1 recall {top1:.3f}, top-3 recall {top3:.3f} "
-            f"(positives={self.positives}, cases={self.n})"
+            f"(positives={self.positives}, cases={self.n}; {self.ties} truths tie the first "
+            f"probability with k-1 others, counted 1/k)"
         )
         if negatives:
             text += (

@@ -234,9 +234,17 @@ def test_the_probability_is_calibrated_on_cases_the_weights_never_saw(
 def test_the_held_out_half_meets_the_targets(
     held_out: list[tuple[dict[str, object], MatchResult]],
 ) -> None:
+    """Issue 13's targets on cases the weights never saw. Top 1 counts a truth that
+    shares the first probability with k-1 others as 1/k: which comes first among them
+    is the customer id, luck (bench/match_bench.py counts it so too)."""
     autos = right = positives = linked_right = top3 = 0
+    top1 = 0.0
     for case, result in held_out:
         ids = [c.customer_id for c in result.candidates]
+        best = result.candidates[0].probability if ids else None
+        tied = [c.customer_id for c in result.candidates if c.probability == best]
+        if case["truth"] in tied:
+            top1 += 1 / len(tied)
         if result.decision == "auto":
             autos += 1
             right += ids[0] == case["truth"]
@@ -248,7 +256,8 @@ def test_the_held_out_half_meets_the_targets(
             top3 += case["truth"] in ids
     assert right / autos >= 0.995
     assert linked_right / positives >= 0.30
-    assert top3 / positives >= 0.95
+    assert top1 / positives >= 0.93
+    assert top3 / positives >= 0.976  # no loss: what it was before top 1 was worked on
 
 
 # --------------------------------------------------------------------------------------

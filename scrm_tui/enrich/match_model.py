@@ -41,15 +41,28 @@ class Comparison:
     rarity: float  # bits: -log2 of the share of customers whose name has these words
     evidence: Evidence  # identifying evidence a name cannot fake, or ""
     on_domain: bool = False  # the author's account is on the customer's company domain
+    initial: bool = False  # the display name gives a word as its initial only (K. Lindqvist)
 
 
-def features(c: Comparison, rival: float, same_name_rival: bool) -> dict[str, float]:
+def features(
+    c: Comparison, rival: float, same_name_rival: bool, rival_on_domain: bool = False
+) -> dict[str, float]:
     """The model's inputs: `rival` is the best other shown candidate's score (0 if
-    none); `same_name_rival` that another shown customer has the very same name."""
+    none); `same_name_rival` that another shown customer has the very same name;
+    `rival_on_domain` that another shown customer, not this one, is of the company on
+    whose domain the author's account is (a first-name e-mail elsewhere, tunde@163.com,
+    says less than the account tunde.horizonsolar.no beside Tunde of Horizon Solar)."""
     f: dict[str, float] = {}
     if c.has_name:
         _band(f, c.name, ((97, "name_exact"), (85, "name_close"), (70, "name_part")))
-        _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
+        if c.initial:
+            # An initial fits every name with that letter: "Stefan S." as close as a typo
+            # of Stefan Schmidt's name is not as sure of him.
+            f["name_initial"] = 1.0
+        if c.name:
+            # How much of the shown name fits, where any of it does: a company account's
+            # name shares no word with its contacts' and conflicts with none of them.
+            _band(f, c.fit, ((0.7, ""), (0.4, "name_fits_partly"), (-1.0, "name_conflicts")))
     else:
         f["no_name"] = 1.0
     equal = "handle_equal_distinctive" if c.distinctive else "handle_equal_name_shaped"
@@ -62,8 +75,11 @@ def features(c: Comparison, rival: float, same_name_rival: bool) -> dict[str, fl
     if c.on_domain:
         f["on_their_domain"] = 1.0
     # Term frequency: "Lindqvist" says more than "Smith". Centred so that a name as
-    # common as a typical first name + surname adds nothing.
-    f["rarity"] = max(min(c.rarity, 30.0) - 15.0, -10.0) / 10.0
+    # common as a typical first name + surname adds nothing. Only where the name (or a
+    # handle spelling it) agreed: a company account's contacts are not told apart by
+    # how rare their names are.
+    if max(c.name, c.spelled, c.theirs) >= 60:
+        f["rarity"] = max(min(c.rarity, 30.0) - 15.0, -10.0) / 10.0
     f["score"] = (c.score - 80.0) / 10.0
     gap = c.score - rival
     f["lead"] = max(min(gap, 30.0), -30.0) / 10.0
@@ -71,6 +87,8 @@ def features(c: Comparison, rival: float, same_name_rival: bool) -> dict[str, fl
         f["alone"] = 1.0
     if same_name_rival:
         f["same_name_rival"] = 1.0
+    if rival_on_domain and not c.on_domain:
+        f["rival_on_domain"] = 1.0
     return f
 
 

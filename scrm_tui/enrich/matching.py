@@ -503,7 +503,18 @@ _IDENTITY = 96.0  # the author's handle is one the customer uses elsewhere (or t
 _IDENTITY_NAME_SHAPED = 88.0  # ... but built from their name (kate_l): namesakes hold those
 _BELOW_AUTO = 94.0  # what evidence short of a distinctive identifier may reach at most
 _CLOSE_HANDLE = 0.8  # one edit from a handle (kreed vs kreed3): below an exact spelling
+# A handle that spells the name (apatel61: A. Patel) and is also one edit from one of
+# their handles (apatel6): namesakes spell the same, only this one holds the near handle.
+# Up to this much, by how near (_spelled_and_close).
+_SPELLED_AND_CLOSE = 4.0
 _COMPANY = 0.75  # the company's own account: suggest the contact, never link it
+# An account on the customer's company domain (kate.harborlabs.se) whose name fits them:
+# the name's score plus this, up to what the name's closest word allows (a first name
+# alone there is far likelier the customer than every namesake elsewhere) ...
+_ON_DOMAIN = 25.0
+# ... and with no name shown, a handle that spells their name there: a company's own
+# account's score (_COMPANY), which every author with a handle may reach (ceiling()).
+_ON_DOMAIN_NAMELESS = _COMPANY * 100
 _MAX_SCORED = 80  # candidates scored exactly per match() (+ _BY_NAME); the rest are ranked coarsely
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
@@ -652,6 +663,12 @@ _NETWORK_HOSTS = frozenset(
         "twitter.com",
     ]
 )
+
+
+def _domain_labels(domains: Collection[str]) -> set[str]:
+    """The labels of the author's domains that may name a company (harborlabs of
+    social.harborlabs.se), as Entry.companies holds an e-mail domain's first label."""
+    return {_compact(label) for d in domains for label in d.split(".")[:-1] if len(label) >= 4}
 
 
 def _on_domain(domains: Collection[str], domain: str) -> bool:
@@ -845,6 +862,7 @@ class _Scorer:
         self._spelled_by: dict[tuple[tuple[str, float], ...], float] = {}  # forms -> spelled()
         self._closest: dict[str, float] = {}  # a customer's word -> its best similarity
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
+        self._near: dict[str, float] = {}  # ... of those near the author's: _spelled_and_close
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
 
     def weight(self, word: str) -> float:
@@ -875,16 +893,22 @@ class _Scorer:
                     pairs.append((s, i, j))
         pairs.sort(reverse=True)
         used_a = used_c = 0
-        matched = matched_weight = 0.0
+        matched = matched_weight = initials = 0.0
         for s, i, j in pairs:
             if used_a >> i & 1 or used_c >> j & 1:
                 continue
             used_a |= 1 << i
             used_c |= 1 << j
             w = self.weight(customer[j])
+            if len(author[i]) == 1 and w > _INITIAL_WEIGHT:
+                # "S." says one letter of Schmidt as of Schroder: weighed as the letter,
+                # not as the word, so that Stefan S. fits both alike (a tie, not a
+                # guess by which surname is commoner).
+                initials += _INITIAL_WEIGHT - w
+                w = _INITIAL_WEIGHT
             matched += s * w
             matched_weight += w
-        customer_weight = sum(self.weight(c) for c in customer)
+        customer_weight = sum(self.weight(c) for c in customer) + initials
         unmatched = sum(self.weight(a) for i, a in enumerate(author) if not used_a >> i & 1)
         cover_c = matched / customer_weight if customer_weight else 0.0
         cover_a = matched / (matched_weight + unmatched) if matched_weight + unmatched else 0.0
@@ -1041,16 +1065,22 @@ class _Scorer:
         author = self.author
         best = 0.0
         by_token = self._by_token
+        both = 0.0  # a handle of theirs near the author's adds to one spelling the name
         for token in handles.split():
             found = by_token.get(token)
             if found is None:
                 found = by_token[token] = self._handle_ceiling(token)
             if found > best:
                 best = found
+            both = max(both, self._near.get(token, 0.0))
         if best >= 100:
             return 100.0
         if author.companies:
             best = max(best, _COMPANY * 100)  # the company's score is at most 100
+        if author.domains and author.handle_alpha and not author.names:
+            # On the customer's company domain with no name (_on_their_domain): as the
+            # line above, since such an author's handle letters are one of its companies.
+            best = max(best, _ON_DOMAIN_NAMELESS)
         if author.names:
             # name_score() is 100 x a mean of its aligned words' similarities (weighted,
             # over at least the aligned words): no more than 100 x the best similarity
@@ -1069,15 +1099,17 @@ class _Scorer:
                     sim = self.closest_to(c)
                 if sim > close:
                     close = sim
+            # On their company's domain (_on_their_domain) a name scores no more either.
             named = _NAME_ONLY * 100 * close
             spelled = self._spelled_at_most(text) if close >= 0.7 else 0.0
             if spelled >= 60:
                 # The handle may spell the name and the display name agree (its fit is
                 # at most `close`): the two clues' bonus.
-                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4 + both
             best = max(best, named)
         else:
-            best = max(best, _HANDLE_SPELLS_NAME * self._spelled_at_most(text))
+            spelled = self._spelled_at_most(text)
+            best = max(best, _HANDLE_SPELLS_NAME * spelled + (both if spelled >= 60 else 0.0))
         return round(best + 1e-9, 2)
 
     def learn_closeness(self, words: Iterable[str]) -> None:
@@ -1137,6 +1169,7 @@ class _Scorer:
             near = fuzz.ratio(handle, token, score_cutoff=85)
             if near:
                 best = _CLOSE_HANDLE * near + 6  # at most: the bonus, no penalty
+                self._near[token] = _spelled_and_close(near)
         if self._forms:
             # spells_theirs() looks the letters of the handles up in the forms.
             best = max(best, _HANDLE_SPELLS_NAME * self._forms.get(_letters(token), 0.0) * 100)
@@ -1166,16 +1199,17 @@ class _Scorer:
         theirs, theirs_field = self.spells_theirs(entry) if self._forms else (0.0, "")
         agrees = not has_name or fit >= 0.7  # the display name, if any, fits this customer
         conflicts = has_name and fit < 0.4  # ... or says it is someone else
+        both = _spelled_and_close(ident) if spelled >= 60 and agrees and ident < 100 else 0.0
 
         if has_name:
             named = _NAME_ONLY * name
             if spelled >= 60 and agrees:
                 # Two agreeing clues: "David 🌻" with dpowell is David Powell, though the
                 # display name alone fits every David.
-                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4.0
+                named = max(named, _HANDLE_SPELLS_NAME * spelled) + 4.0 + both
             scores = [named]
         else:
-            scores = [_HANDLE_SPELLS_NAME * spelled]
+            scores = [_HANDLE_SPELLS_NAME * spelled + both]
         if ident == 100:
             sure = self.distinctive(entry)
             base = _IDENTITY if sure else _IDENTITY_NAME_SHAPED
@@ -1193,6 +1227,8 @@ class _Scorer:
             scores.append(close)
         if company:
             scores.append(_COMPANY * company)
+        if author.domains and _on_domain(author.domains, entry.domain):
+            scores.append(self._on_their_domain(entry, name, fit, spelled))
         if theirs:
             scores.append(_HANDLE_SPELLS_NAME * theirs)
 
@@ -1210,12 +1246,33 @@ class _Scorer:
         score = round(max(scores), 2)
         # What the probability needs is worked out only for the few candidates shown
         # (`compared`): most of those scored never are.
-        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs)
+        pending = (self, entry, name, fit, ident, ident_field, spelled, company, theirs, name_field)
         return Candidate(entry.customer.id, score, tuple(dict.fromkeys(fields)), pending=pending)
+
+    def _on_their_domain(self, entry: _Entry, name: float, fit: float, spelled: float) -> float:
+        """The score of an author whose account is on this customer's company domain.
+
+        The name shown must fit them (no word of someone else's), and counts for more
+        there than anywhere: only the company's people hold that domain. Bounded as
+        ceiling() bounds a name, by its closest word (so "Seoyeon" on islandenergy.nl
+        lifts Seoyeon Lim of Island Energy above the Seoyeons elsewhere, "Tunde A." its
+        Tunde Asante), or, with no name, by a company account's score."""
+        if not self.author.names:
+            return _ON_DOMAIN_NAMELESS if spelled >= 40 else 0.0
+        if fit < 0.7:
+            return 0.0
+        words = {c for variant in (*entry.names, entry.alias) for c in variant}
+        top = max(
+            (self.word_similarity(a, c) for a in self._author_words for c in words),
+            default=0.0,
+        )
+        return min(_NAME_ONLY * name + _ON_DOMAIN, _NAME_ONLY * 100 * top)
 
     def compared(self, candidate: Candidate) -> Candidate:
         """The candidate with its Comparison and evidence (fields say "domain" too)."""
-        _, entry, name, fit, ident, ident_field, spelled, company, theirs = candidate.pending
+        _, entry, name, fit, ident, ident_field, spelled, company, theirs, name_field = (
+            candidate.pending
+        )
         sure = ident == 100 and self.distinctive(entry)
         evidence = self.evidence(entry, ident, ident_field, sure, name, fit, spelled)
         comparison = Comparison(
@@ -1229,9 +1286,10 @@ class _Scorer:
             spelled=spelled,
             company=company,
             theirs=theirs,
-            rarity=self.rarity(entry),
+            rarity=self.rarity(entry, by_alias=name_field == "email"),
             evidence=evidence,
             on_domain=_on_domain(self.author.domains, entry.domain),
+            initial=any(len(a) == 1 for a in self._author_words),
         )
         fields = (*candidate.fields, "domain") if evidence == "domain" else candidate.fields
         # Built, not dataclasses.replace()d: that costs more than the rest of this.
@@ -1272,15 +1330,26 @@ class _Scorer:
                 return "domain"
         return ""
 
-    def rarity(self, entry: _Entry) -> float:
+    def rarity(self, entry: _Entry, by_alias: bool = False) -> float:
         """Bits of the customer's name: the sum over its words of -log2 of the share of
-        customers holding the word. Two common words say less than one rare one."""
-        words = entry.names[0] if entry.names else entry.alias
+        customers holding the word. Two common words say less than one rare one. Of the
+        name in the e-mail (zhang.wei for 张伟) when that is what the author's matched."""
+        words = entry.names[0] if entry.names and not by_alias else entry.alias
+        shown = {a for a in self._author_words if len(a) > 1}
+        letters = {a for a in self._author_words if len(a) == 1}
         bits = 0.0
         for word in words:
+            if word[:1] in letters and not any(self.word_similarity(a, word) for a in shown):
+                continue  # known by its initial only: Schmidt and Schroder are one "S."
             if len(word) >= 2:
                 bits += math.log2((self._population + 1) / (1 + self._df.get(word, 0)))
         return bits
+
+
+def _spelled_and_close(near: float) -> float:
+    """What a handle of theirs `near` (fuzz.ratio, 85 up) to the author's adds to a handle
+    spelling their name: the nearer, the more (apatel6 to apatel61 more than apatel60)."""
+    return _SPELLED_AND_CLOSE * max(near - 85.0, 0.0) / 15.0
 
 
 @lru_cache(maxsize=65536)
@@ -2131,6 +2200,9 @@ class Matcher:
             keys.add("".join(reversed(variant)))
             keys.update(word for word in variant if len(word) >= 2)  # one-word customers
         keys.update(form for form, weight in author.forms if weight >= _SPELLING_KEY_WEIGHT)
+        # The people of the company whose domain the account is on (social.harborlabs.se:
+        # harborlabs, a company key of theirs), whom _Scorer._on_their_domain lifts.
+        keys.update(_domain_labels(author.domains))
         keys.discard("")
         return keys
 
@@ -2317,18 +2389,17 @@ class Matcher:
 def shown_features(shown: Sequence[Candidate]) -> list[dict[str, float] | None]:
     """The match model's inputs for each candidate shown together (match_model.features):
     each is weighed against the best of the others, and a name another shown customer
-    holds exactly is flagged."""
+    holds exactly, or another's company domain under the author's account, is flagged."""
     out: list[dict[str, float] | None] = []
     for c in shown:
         if c.comparison is None:
             out.append(None)
             continue
-        others = [o for o in shown if o is not c]
-        rival = max((o.score for o in others), default=0.0)
-        same = c.comparison.name >= 97 and any(
-            o.comparison is not None and o.comparison.name >= 97 for o in others
-        )
-        out.append(features(c.comparison, rival, same))
+        others = [o.comparison for o in shown if o is not c and o.comparison is not None]
+        rival = max((o.score for o in shown if o is not c), default=0.0)
+        same = c.comparison.name >= 97 and any(o.name >= 97 for o in others)
+        on_domain = any(o.on_domain for o in others)
+        out.append(features(c.comparison, rival, same, on_domain))
     return out
 
 
