@@ -2262,10 +2262,17 @@ class Matcher:
         if author.names:
             return self._by_name(author, _grouped(texts), first, lookup)
         query = author.handle_alpha
-        choices = [(i, h) for i, _, handles in texts for h in handles.split()]
-        choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
-        # Several choices per customer: all ranked, then the first `first` customers.
-        best = process.extract(query, [c for _, c in choices], scorer=fuzz.ratio, limit=None)
+        split = {i: handles.split() for i, _, handles in texts}  # one row per customer
+        named = {i: text.replace(" ", "") for i, text, _ in texts}  # grace zhang
+        choices = [(i, h) for i, handles in split.items() for h in handles]
+        choices += named.items()
+        # Several choices per customer, at most `most`: the first `first` customers are
+        # among the best first x most choices, which rapidfuzz picks without ranking
+        # (or handing back) the thousands of others.
+        most = 1 + max(map(len, split.values()), default=0)
+        best = process.extract(
+            query, [c for _, c in choices], scorer=fuzz.ratio, limit=first * most
+        )
         return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
 
     def _by_name(
