@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from scrm_tui.core.handles import handle_key, home_instance
+from scrm_tui.enrich.gc_pause import paused
 from scrm_tui.enrich.match_model import Comparison, Weights, default_weights, features
 
 # --------------------------------------------------------------------------------------
@@ -1842,7 +1843,7 @@ class Matcher:
         `as_unknown`, the customers' identity equal to the author's own handle on its
         own network is left out (a confirmed author, scored as it was before)."""
         prune = not self.index.in_memory
-        with self.index.remembering():
+        with paused(), self.index.remembering():
             return self._run(
                 channel, handle, display_name, exclude, self._candidates, prune, url, as_unknown
             )
