@@ -315,15 +315,23 @@ class MatchIndexReader:
         holders of a common first name come back as the few hundred names they hold."""
         if not words:
             return {}
+        # One JSON array of [name, [holders]] per chunk of words (a company's name
+        # word can have thousands of distinct names beside it).
         sql = (
-            "SELECT text, json_group_array(customer_id) FROM match_entries "
+            "SELECT json_group_array(json_array(text, json(ids))) FROM ("
+            "SELECT text, json_group_array(customer_id) AS ids FROM match_entries "
             "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks})) "
-            "GROUP BY text"
+            "GROUP BY text)"
         )
-        found: dict[str, set[int]] = {}
-        for text, ids in self._column(sql, words):
-            found.setdefault(str(text), set()).update(json.loads(ids))
-        groups = {text: sorted(ids) for text, ids in found.items()}
+        parts = [json.loads(found) for (found,) in self._column(sql, words)]
+        if len(parts) == 1:  # each name once: no merging
+            groups = {text: sorted(ids) if len(ids) > 1 else ids for text, ids in parts[0]}
+        else:
+            merged: dict[str, set[int]] = {}
+            for part in parts:
+                for text, ids in part:
+                    merged.setdefault(text, set()).update(ids)
+            groups = {text: sorted(ids) for text, ids in merged.items()}
         return {text: groups[text] for text in sorted(groups, key=lambda t: groups[t][0])}
 
     @_guarded
