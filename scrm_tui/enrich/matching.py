@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from scrm_tui.core.domains import FREE_MAIL as _FREE_MAIL
 from scrm_tui.core.domains import company_domain
 from scrm_tui.core.handles import handle_key, home_instance
+from scrm_tui.enrich.gc_pause import paused
 from scrm_tui.enrich.match_model import Comparison, Weights, default_weights, features
 
 # --------------------------------------------------------------------------------------
@@ -1440,9 +1441,10 @@ class CandidateIndex(Protocol):
         holders of a common word."""
         ...
 
-    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
-        """(customer, folded name) of every holder of `words`, in the order of `texts`:
-        for ranking the holders of a common word by name alone."""
+    def name_groups(self, words: Collection[str]) -> Mapping[str, Sequence[int]]:
+        """Folded name -> its holders among every holder of `words` (in id order),
+        names in the order of their first holder: for ranking the holders of a common
+        word by name alone, each name once (thousands of holders, a few hundred names)."""
         ...
 
     def all_ids(self) -> Iterable[int]:
@@ -1573,8 +1575,8 @@ class MemoryIndex:
     def texts_of(self, ids: Collection[int]) -> list[tuple[int, str, str]]:
         return [(i, e.text, handles_text(e)) for i in sorted(ids) if (e := self._entries.get(i))]
 
-    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
-        return [(i, text) for i, text, _ in self.texts(words)]
+    def name_groups(self, words: Collection[str]) -> Mapping[str, Sequence[int]]:
+        return _grouped(self.texts(words))
 
     def all_ids(self) -> Iterable[int]:
         return self._entries.keys()
@@ -1876,7 +1878,7 @@ class Matcher:
         customers' identity equal to the author's own handle on its own network is left
         out (a confirmed author, scored as it was before)."""
         prune = not self.index.in_memory
-        with self.index.remembering():
+        with paused(), self.index.remembering():
             return self._run(
                 channel,
                 handle,
@@ -2299,37 +2301,47 @@ class Matcher:
         words, nicknames) whose name (or, for an author with only a handle, one of whose
         handles) is closest to the author's."""
         if author.names:  # compared by name alone: the handles are not read
-            texts = [(i, text, "") for i, text in self.index.holder_names(matched)]
-        else:
-            texts = self.index.texts(matched)
-        return self._by_closeness(author, texts, _RESCUE, lookup)
+            return self._by_name(author, self.index.name_groups(matched), _RESCUE, lookup)
+        return self._by_closeness(author, self.index.texts(matched), _RESCUE, lookup)
 
     def _by_closeness(
         self, author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup
     ) -> list[int]:
         """The `first` customers closest by name, or by handles, to the author, closest
-        first (ties in the order of `texts`); for an author with a name, also the
-        _BY_NAME the full scorer rates closest by name."""
+        first (ties in the order of `texts`, which is by id); for an author with a name,
+        also the _BY_NAME the full scorer rates closest by name."""
         if author.names:
-            query, scorer = " ".join(author.names[0]), fuzz.token_sort_ratio
-            choices = [(i, text) for i, text, _ in texts]
-            # One choice per customer: rapidfuzz keeps the best `first` alone, in the
-            # order a full sort gives (score, then position), without sorting them all.
-            limit: int | None = first
-        else:
-            query, scorer = author.handle_alpha, fuzz.ratio
-            choices = [(i, h) for i, _, handles in texts for h in handles.split()]
-            choices += [(i, text.replace(" ", "")) for i, text, _ in texts]  # grace zhang
-            limit = None  # several choices per customer
-        best = process.extract(query, [c for _, c in choices], scorer=scorer, limit=limit)
-        found = list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
-        if author.names:
-            # Closeness letter by letter finds a name spelled with a typo, or a handle
-            # the name spells; it ties a rare surname one edit away (Cohn) with common
-            # ones (Chen) and prefers look-alikes (Kohn): the scorer's own top few by
-            # name are kept as well.
-            population = self.index.population()
-            found += _by_name_score(author, texts, _BY_NAME, lookup, population)
+            return self._by_name(author, _grouped(texts), first, lookup)
+        query = author.handle_alpha
+        split = {i: handles.split() for i, _, handles in texts}  # one row per customer
+        named = {i: text.replace(" ", "") for i, text, _ in texts}  # grace zhang
+        choices = [(i, h) for i, handles in split.items() for h in handles]
+        choices += named.items()
+        # Several choices per customer, at most `most`: the first `first` customers are
+        # among the best first x most choices, which rapidfuzz picks without ranking
+        # (or handing back) the thousands of others.
+        most = 1 + max(map(len, split.values()), default=0)
+        best = process.extract(
+            query, [c for _, c in choices], scorer=fuzz.ratio, limit=first * most
+        )
+        return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+
+    def _by_name(
+        self,
+        author: _Author,
+        by_text: Mapping[str, Sequence[int]],
+        first: int,
+        lookup: _Lookup,
+    ) -> list[int]:
+        """`_by_closeness` of an author with a name, over the customers grouped by name
+        (`_grouped`): each name is compared once, however many hold it."""
+        found = _closest_names(" ".join(author.names[0]), by_text, first)
+        # Closeness letter by letter finds a name spelled with a typo, or a handle the
+        # name spells; it ties a rare surname one edit away (Cohn) with common ones
+        # (Chen) and prefers look-alikes (Kohn): the scorer's own top few by name are
+        # kept as well.
+        population = self.index.population()
+        found += _by_name_score(author, by_text, _BY_NAME, lookup, population)
         return list(dict.fromkeys(found))
 
     def _coarse_top(
@@ -2432,11 +2444,44 @@ def _fuzzy_probes_of(word: str) -> frozenset[str]:
     return frozenset(probes)
 
 
+def _grouped(texts: Iterable[tuple[int, str, str]]) -> dict[str, list[int]]:
+    """(customer, folded name, handles) rows in id order, as folded name -> its
+    customers in id order, names in the order of their first customer."""
+    by_text: dict[str, list[int]] = {}
+    for i, text, _ in texts:
+        by_text.setdefault(text, []).append(i)
+    return by_text
+
+
+def _closest_names(query: str, by_text: Mapping[str, Sequence[int]], first: int) -> list[int]:
+    """The `first` customers whose name is closest to `query` by rapidfuzz's
+    token_sort_ratio, closest first, ties by id (as ranking every customer would give):
+    each name is scored once; the names are taken best first until `first` customers
+    are in hand, and then those that tie with the last one taken, since a customer of
+    a later name may come first on id."""
+    ranked = process.extract(query, list(by_text), scorer=fuzz.token_sort_ratio, limit=None)
+    picked: list[tuple[float, int]] = []
+    last: float | None = None
+    for text, score, _ in ranked:
+        if last is not None and score < last:
+            break
+        picked.extend((-score, i) for i in by_text[text])
+        if last is None and len(picked) >= first:
+            last = score
+    picked.sort()
+    return list(dict.fromkeys(i for _, i in picked))[:first]
+
+
 def _by_name_score(
-    author: _Author, texts: list[tuple[int, str, str]], first: int, lookup: _Lookup, population: int
+    author: _Author,
+    by_text: Mapping[str, Sequence[int]],
+    first: int,
+    lookup: _Lookup,
+    population: int,
 ) -> list[int]:
-    """The `first` customers of `texts` whose name the full scorer rates closest to the
-    author's, best first, ties by id: the order `scan()` ranks name-only candidates in.
+    """The `first` customers of `by_text` (folded name -> its customers) whose name the
+    full scorer rates closest to the author's, best first, ties by id: the order
+    `scan()` ranks name-only candidates in.
 
     Each distinct name is scored once, with the weights of its words: a rare surname one
     edit away (Cohn) and a common one (Chen) are told apart as the scorer tells them
@@ -2444,9 +2489,6 @@ def _by_name_score(
     `first` kept ones named as close or closer, so none the scorer would rank in the top
     three (of `first` >= 3) is lost on its name.
     """
-    by_text: dict[str, list[int]] = {}
-    for i, text, _ in texts:
-        by_text.setdefault(text, []).append(i)
     named = {tuple(text.split()): ids for text, ids in by_text.items()}
     scorer = _Scorer(author, lookup.df, population)
     # A name scores at most 100 x its closest word's similarity (both of the score's

@@ -55,7 +55,7 @@ class _Memo:
     holders: dict[frozenset[str], Set[int]] = field(default_factory=dict)
     deleted: dict[str, frozenset[str]] = field(default_factory=dict)  # per probe
     texts: dict[frozenset[str], list[tuple[int, str, str]]] = field(default_factory=dict)
-    names: dict[frozenset[str], list[tuple[int, str]]] = field(default_factory=dict)
+    names: dict[frozenset[str], dict[str, list[int]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per word, 0 for nobody's
     held: dict[str, frozenset[int]] = field(default_factory=dict)  # per word, read ahead
     backlog: bool | None = None  # whether customers wait to be indexed
@@ -186,12 +186,12 @@ class SharedIndex:
             return self.reader.texts(words)
         return _recall(memo.texts, frozenset(words), lambda: self.reader.texts(words), _MEMO_TEXTS)
 
-    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
+    def name_groups(self, words: Collection[str]) -> Mapping[str, Sequence[int]]:
         memo = self._memo
         if memo is None:
-            return self.reader.holder_names(words)
+            return self.reader.name_groups(words)
         return _recall(
-            memo.names, frozenset(words), lambda: self.reader.holder_names(words), _MEMO_TEXTS
+            memo.names, frozenset(words), lambda: self.reader.name_groups(words), _MEMO_TEXTS
         )
 
     def all_ids(self) -> Iterable[int]:

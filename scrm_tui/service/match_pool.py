@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from pathlib import Path
 
+from scrm_tui.enrich.gc_pause import paused
 from scrm_tui.enrich.match_model import Weights
 from scrm_tui.enrich.matching import Matcher, Thresholds
 from scrm_tui.enrich.shared_index import SharedIndex, indexed_all
@@ -62,7 +63,7 @@ def decide(
     """What the matcher makes of each author, rejected customers left out; the index's
     lookups that repeat from author to author are read once for the batch."""
     outcomes = []
-    with matcher.index.remembering():
+    with paused(), matcher.index.remembering():
         matcher.ask_ahead((a.channel, a.handle, a.display_name) for a in authors)
         for author in authors:
             result = matcher.match(

@@ -309,15 +309,30 @@ class MatchIndexReader:
         return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
 
     @_guarded
-    def holder_names(self, words: Collection[str]) -> list[tuple[int, str]]:
-        """(customer, folded name) of every holder of `words`, in the order `texts` gives."""
+    def name_groups(self, words: Collection[str]) -> dict[str, list[int]]:
+        """Folded name -> its holders (in id order) among every holder of `words`, names
+        in the order of their first holder: grouped in SQLite, so that the thousands of
+        holders of a common first name come back as the few hundred names they hold."""
         if not words:
-            return []
+            return {}
+        # One JSON array of [name, [holders]] per chunk of words (a company's name
+        # word can have thousands of distinct names beside it).
         sql = (
-            "SELECT json_group_array(json_array(customer_id, text)) FROM match_entries "
-            "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
+            "SELECT json_group_array(json_array(text, json(ids))) FROM ("
+            "SELECT text, json_group_array(customer_id) AS ids FROM match_entries "
+            "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks})) "
+            "GROUP BY text)"
         )
-        return [(i, t) for (found,) in self._column(sql, words) for i, t in json.loads(found)]
+        parts = [json.loads(found) for (found,) in self._column(sql, words)]
+        if len(parts) == 1:  # each name once: no merging
+            groups = {text: sorted(ids) if len(ids) > 1 else ids for text, ids in parts[0]}
+        else:
+            merged: dict[str, set[int]] = {}
+            for part in parts:
+                for text, ids in part:
+                    merged.setdefault(text, set()).update(ids)
+            groups = {text: sorted(ids) for text, ids in merged.items()}
+        return {text: groups[text] for text in sorted(groups, key=lambda t: groups[t][0])}
 
     @_guarded
     def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:
