@@ -11,14 +11,18 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table
 from scrm_tui.core.models import NETWORK_NAMES
-from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range
+from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.store import rollups
 from scrm_tui.store.db import Database
+
+if TYPE_CHECKING:
+    from scrm_tui.service.inbox import Inbox
 
 BRAND = ""  # the watch set of the brand's own terms (competitors have names)
 TOP_AUTHORS = 10
@@ -53,6 +57,29 @@ async def build(db: Database, period: Range) -> Report:
     async with _snapshot(db.reader) as conn:
         awareness = await _awareness(conn, period)
     return Report(period, period.previous(), (awareness,))
+
+
+class Dashboard:
+    """The dashboard's reads, on a database connection of their own: a 90-day report
+    never holds up the inbox's live updates or its reading pane."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self._db: Database | None = None
+
+    def range(self, name: str) -> Range:
+        """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
+        return parse_range(name, self.inbox.now_ms())
+
+    async def report(self, period: Range) -> Report:
+        if self._db is None:
+            self._db = await self.inbox.db.with_own_reader()
+        return await build(self._db, period)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
 
 
 def net_sentiment(pos: int, neg: int) -> float | None:
@@ -224,7 +251,7 @@ def _partial(reach: rollups.Reach, totals: _Totals) -> str:
 
 
 def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.0f}"
+    return "—" if value is None else f"{value:+.0f}".replace("-", "−")
 
 
 def _quoted(handle: str) -> str:

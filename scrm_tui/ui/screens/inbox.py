@@ -122,6 +122,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
         Binding("L", "review", "Review links", id="inbox.review"),
+        Binding("D", "dashboard", "Dashboard", id="inbox.dashboard"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
@@ -144,6 +145,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     _dropped = False  # rows z took off the list before their snooze is written
+    _dashboard_range = "7d"  # D opens on the range it was last left on
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -1316,6 +1318,19 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.inbox))
+
+    def action_dashboard(self) -> None:
+        from scrm_tui.ui.screens.dashboard import DashboardScreen
+
+        screen = DashboardScreen(self.inbox, self._dashboard_range)
+
+        def opened(records: str | None) -> None:
+            self._dashboard_range = screen.range_name  # the next D opens on it
+            # Enter on a figure: the inbox shows exactly its records, as if typed after /.
+            if records:
+                self.load_view(parse(records))
+
+        self.app.push_screen(screen, opened)
 
     # ---------------------------------------------------------------- views
 
