@@ -152,6 +152,23 @@ async def test_ranges_switch_and_a_bad_custom_range_is_said(seeded: Path) -> Non
         assert line_of(pilot, "Mentions").split()[1] == "12"
 
 
+async def test_it_follows_what_another_process_stores(seeded: Path) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_dashboard(pilot)
+        await highlight(pilot, "Net sentiment")
+        async with await Inbox.open(seeded, "collector", fixed_clock) as other:
+            await other.ingest(
+                [mention(300 + n, "Kestrel is awful", minutes_ago=5 + n) for n in range(4)]
+            )
+        await wait_until(pilot, lambda: line_of(pilot, "Mentions").split()[1] == "47")
+        # Re-read in place: the cursor stays on the figure it was on.
+        options = pilot.app.screen.query_one(OptionList)
+        index = options.highlighted
+        assert index is not None
+        assert str(options.get_option_at_index(index).prompt).startswith("Net sentiment")
+
+
 async def test_a_stranger_s_name_is_shown_inert(seeded: Path) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -8,6 +8,8 @@ report is read off the key path, on a database connection of its own
 
 from __future__ import annotations
 
+import time
+
 from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
@@ -24,11 +27,13 @@ from scrm_tui.core.figures import Figure, Row, Table
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report import Dashboard, Report
+from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
+REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
 LABEL = 18  # the figure's name column
 VALUE = 12
 CHANGE = 10
@@ -117,6 +122,8 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
         self.range_name = range_name
         self.report: Report | None = None
         self.lines: list[Figure | Row | None] = []  # what each option opens
+        self._read_at = 0.0
+        self._again: Timer | None = None
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -137,14 +144,27 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
     async def on_unmount(self) -> None:
         await self.dashboard.close()
 
-    def load(self, name: str) -> None:
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another process (or this one) stored or changed mentions: read the range
+        again, at most every REFRESH_S, so a busy collector does not keep it reading."""
+        if self._again is None:
+            wait = max(0.0, self._read_at + REFRESH_S - time.monotonic())
+            self._again = self.set_timer(wait, self._reread, name="dashboard-refresh")
+
+    def _reread(self) -> None:
+        self._again = None
+        self.load(self.range_name, quiet=True)
+
+    def load(self, name: str, *, quiet: bool = False) -> None:
         try:
             period = self.dashboard.range(name)
         except RangeError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.range_name = name
-        self._status(period, loading=True)
+        if not quiet:
+            self._status(period, loading=True)
+        self._read_at = time.monotonic()
         self._read(period)
 
     @work(exclusive=True, group="dashboard")
@@ -164,7 +184,7 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
         self.report = report
         self._status(report.range)
         options = self.query_one(OptionList)
-        keep = options.highlighted
+        keep = _identity(self._highlighted())  # the same figure or row stays highlighted
         prompts: list[Option | None] = []
         self.lines = []
 
@@ -189,12 +209,9 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
                 self.query_one("#dash-volume", Sparkline).data = [v or 0 for v in series.values]
         options.clear_options()
         options.add_options(prompts)
-        if keep is not None and keep < len(prompts) and self.lines[keep] is not None:
-            options.highlighted = keep
-        else:
-            options.highlighted = next(
-                (i for i, opens in enumerate(self.lines) if opens is not None), None
-            )
+        chosen = [i for i, opens in enumerate(self.lines) if opens is not None]
+        kept = [i for i in chosen if keep is not None and _identity(self.lines[i]) == keep]
+        options.highlighted = (kept or chosen)[0] if chosen else None
 
     def _highlighted(self) -> Figure | Row | None:
         index = self.query_one(OptionList).highlighted
@@ -222,6 +239,12 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _identity(opens: Figure | Row | None) -> str | None:
+    if isinstance(opens, Figure):
+        return opens.key
+    return None if opens is None else f"{opens.filter} {opens.cells[0]}"
 
 
 def _length(period: Range) -> str:

@@ -33,6 +33,7 @@ from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
+from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
@@ -532,6 +533,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         wake = self.inbox.pulse.next_wake
         if changed or (wake is not None and wake <= self.inbox.now_ms()):
             self.check_changes(force=changed, looked=True)
+        if changed and self.app.screen is not self:
+            self.app.screen.post_message(DataChanged())  # the dashboard follows commits
 
     def _due(self, what: str, every: float, now: float) -> bool:
         if now - self._clock_at[what] < every:
