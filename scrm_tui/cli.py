@@ -451,7 +451,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "rules":
             return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
         if args.command == "report":
-            return asyncio.run(_report(database_path(config, db_arg), agent, args))
+            return asyncio.run(_report(database_path(config, db_arg), agent, config, args))
         if args.command == "accuracy":
             return asyncio.run(_accuracy(database_path(config, db_arg), agent, args))
         if args.command == "matching":
@@ -875,7 +875,7 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
     return EXIT_OK
 
 
-async def _report(db: Path, agent: str, args: argparse.Namespace) -> int:
+async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
     from scrm_tui.core.ranges import RangeError, parse_range
     from scrm_tui.service import report
     from scrm_tui.service.inbox import Inbox
@@ -888,7 +888,8 @@ async def _report(db: Path, agent: str, args: argparse.Namespace) -> int:
             period = parse_range(args.range, inbox.now_ms())
         except RangeError as error:
             return _fail(f"--range: {error}")
-        built = await report.build(inbox.db, period)
+        settings = report.Settings.of(config)
+        built = await report.build(inbox.db, period, settings, inbox.now_ms())
     print(render(built, args.format))
     return EXIT_OK
 

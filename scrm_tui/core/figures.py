@@ -23,6 +23,7 @@ class Figure:
     filter: str | None = None  # the inbox filter for the records behind it (`Enter`)
     estimated: bool = False  # labelled "estimated" wherever it is shown
     signed: bool = False  # a balance (net sentiment): shown +31 / −12
+    screen: str | None = None  # records that are not mentions: the screen that lists them
     note: str = ""  # what is left out or shown apart
 
     @property
@@ -50,8 +51,15 @@ class Figure:
 
 
 def show_number(value: float | None, unit: str = "") -> str:
+    """`1,234`, `42.5%`, `$1,200`; a duration (unit "s") as `45m`, `3.5h`, `2.1d`."""
     if value is None:
         return "—"
+    if unit == "s":
+        if value < 3600:
+            return f"{value / 60:.0f}m"
+        if value < 86400:
+            return f"{value / 3600:.1f}h"
+        return f"{value / 86400:.1f}d"
     if unit == "$":
         return f"${value:,.0f}"
     whole = float(value).is_integer() or abs(value) >= 10 or unit == ""

@@ -8,16 +8,21 @@ inputs and the inbox filter for the records behind it (core/figures.py).
 from __future__ import annotations
 
 import contextlib
+import math
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from scrm_tui.core.figures import Figure, Row, Section, Series, Table
+from scrm_tui.core.business_hours import BusinessHours
+from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
+from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
+from scrm_tui.service.snooze import local_zone
 from scrm_tui.store import rollups
 from scrm_tui.store.db import Database
 
@@ -52,11 +57,36 @@ async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
         await conn.execute("COMMIT")
 
 
-async def build(db: Database, period: Range) -> Report:
-    """The report for `period` against the period before it, on `db`'s reader."""
+@dataclass(frozen=True)
+class Settings:
+    """What the figures are measured against, from the config ([team], [escalation])."""
+
+    hours: BusinessHours | None = None  # response times count these hours only
+    zone: tzinfo = UTC  # the team's clock, for business hours
+    response_sla_s: float = DEFAULT_RESPONSE_SLA_S
+    escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
+
+    @classmethod
+    def of(cls, config: Config) -> Settings:
+        return cls(
+            config.team_hours,
+            local_zone(config.timezone),
+            config.response_sla_s,
+            dict(config.sla_s),
+        )
+
+
+async def build(
+    db: Database, period: Range, settings: Settings | None = None, now_ms: int | None = None
+) -> Report:
+    """The report for `period` against the period before it, on `db`'s reader; `now_ms`
+    (default: the range's end) is when "open now" and "late now" are judged."""
+    settings = settings or Settings()
+    now_ms = period.end_ms if now_ms is None else now_ms
     async with _snapshot(db.reader) as conn:
         awareness = await _awareness(conn, period)
-    return Report(period, period.previous(), (awareness,))
+        team = await _team(conn, period, settings, now_ms)
+    return Report(period, period.previous(), (awareness, team))
 
 
 class Dashboard:
@@ -74,7 +104,8 @@ class Dashboard:
     async def report(self, period: Range) -> Report:
         if self._db is None:
             self._db = await self.inbox.db.with_own_reader()
-        return await build(self._db, period)
+        settings = Settings.of(self.inbox.config)
+        return await build(self._db, period, settings, self.inbox.now_ms())
 
     async def close(self) -> None:
         if self._db is not None:
@@ -282,3 +313,174 @@ def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
             tuple(net_sentiment(pos[s], neg[s]) for s in starts),
         ),
     )
+
+
+# ------------------------------------------------------------------ the team
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest rank: the smallest value with at least p% of them at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class _Answers:
+    """Response times (seconds) of a group of answered mentions."""
+
+    waits: list[float] = field(default_factory=list)
+    within: int = 0
+
+    def figures(self) -> tuple[str, str, str, str]:
+        share = self.within / len(self.waits) * 100 if self.waits else None
+        return (
+            f"{len(self.waits):,}",
+            show_number(percentile(self.waits, 50), "s"),
+            show_number(percentile(self.waits, 90), "s"),
+            "—" if share is None else f"{share:.0f}%",
+        )
+
+
+@dataclass
+class _Responses:
+    """A range's answered mentions: everyone's waits, per agent and per network."""
+
+    everyone: _Answers
+    agents: dict[str, _Answers]
+    channels: dict[str, _Answers]
+    total: int  # mentions in the range, answered or not
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.everyone.waits) / self.total * 100 if self.total else None
+
+    @property
+    def within(self) -> float | None:
+        waits = self.everyone.waits
+        return self.everyone.within / len(waits) * 100 if waits else None
+
+
+async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
+    hours = settings.hours
+    found = _Responses(_Answers(), defaultdict(_Answers), defaultdict(_Answers), 0)
+    for channel, arrived, answered, agent in await rollups.answered(
+        conn, BRAND, period.start_ms, period.end_ms
+    ):
+        wait = (
+            hours.elapsed_s(arrived, answered, settings.zone)
+            if hours is not None
+            else max(0.0, (answered - arrived) / 1000)
+        )
+        for group in (found.everyone, found.agents[agent], found.channels[channel]):
+            group.waits.append(wait)
+            group.within += wait <= settings.response_sla_s
+    found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
+    return found
+
+
+async def _team(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
+    """Response times from each mention's arrival to its first answer, the share
+    answered within the SLA, the response rate, and the escalations open and late."""
+    now = await _responses(conn, period, settings)
+    old = await _responses(conn, period.previous(), settings)
+    hours = settings.hours
+    where = period.filter()
+    clock = f"business hours ({hours})" if hours is not None else "hours around the clock"
+    sla = show_number(settings.response_sla_s, "s")
+    answered = len(now.everyone.waits)
+    counted = (("answered mentions", f"{answered:,}"),)
+    open_now, late_now = await _escalations(conn, settings, now_ms)
+    figures = (
+        Figure(
+            "team.first_response_p50",
+            "First response p50",
+            percentile(now.everyone.waits, 50),
+            percentile(old.everyone.waits, 50),
+            unit="s",
+            formula=f"median wait from a mention's arrival to its first answer, in {clock}",
+            inputs=counted,
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.first_response_p90",
+            "First response p90",
+            percentile(now.everyone.waits, 90),
+            percentile(old.everyone.waits, 90),
+            unit="s",
+            formula=f"9 in 10 first answers came within this, in {clock}",
+            inputs=counted,
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.within_sla",
+            "Within SLA",
+            now.within,
+            old.within,
+            unit="%",
+            formula=f"answered within the response SLA ({sla}, in {clock}) / answered × 100",
+            inputs=(("within", f"{now.everyone.within:,}"), ("answered", f"{answered:,}")),
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.response_rate",
+            "Response rate",
+            now.rate,
+            old.rate,
+            unit="%",
+            formula="mentions answered / mentions in the range × 100 "
+            "(Enter opens the ones not answered)",
+            inputs=(("answered", f"{answered:,}"), ("mentions", f"{now.total:,}")),
+            filter=f"{where} -is:answered",
+        ),
+        Figure(
+            "team.escalations_open",
+            "Escalations open",
+            open_now,
+            formula="escalations not resolved, now (whatever the range)",
+            screen="escalations",
+        ),
+        Figure(
+            "team.escalations_late",
+            "Escalations late",
+            late_now,
+            formula="open escalations past their priority's SLA ([escalation] sla), now",
+            screen="escalations",
+        ),
+    )
+    columns = ("answered", "p50", "p90", "within SLA")
+    by_agent = Table(
+        "team.agents",
+        "By agent (who sent the first answer)",
+        ("agent", *columns),
+        tuple(
+            Row((name, *group.figures()), f"{where} responder:{_quoted(name)}")
+            for name, group in sorted(now.agents.items(), key=lambda kv: -len(kv[1].waits))
+        ),
+    )
+    by_network = Table(
+        "team.networks",
+        "By network",
+        ("network", *columns),
+        tuple(
+            Row((_label(ch), *group.figures()), f"{where} is:answered ch:{ch}")
+            for ch, group in sorted(now.channels.items(), key=lambda kv: -len(kv[1].waits))
+        ),
+    )
+    return Section("team", "The team", figures, (), (by_agent, by_network))
+
+
+async def _escalations(
+    conn: aiosqlite.Connection, settings: Settings, now_ms: int
+) -> tuple[int, int]:
+    """Open escalations now, and how many of them are past their priority's SLA."""
+    rows = await rollups.open_escalations(conn)
+    late = sum(
+        1
+        for priority, created in rows
+        if now_ms - created > settings.escalation_sla_s.get(priority, math.inf) * 1000
+    )
+    return len(rows), late

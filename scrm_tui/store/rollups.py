@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from scrm_tui.store.db import fetch_all
+from scrm_tui.store.filter_sql import FIRST_RESPONDER
 
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
@@ -131,3 +132,27 @@ async def top_authors(
         [*params, limit, start_ms, end_ms, watch_set],
     )
     return [TopAuthor(*row) for row in rows]
+
+
+async def answered(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> list[tuple[str, int, int, str]]:
+    """The answered mentions posted in [start, end): network, arrival, first answer, and
+    the agent who sent it ('?' if no sent item says)."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.channel, m.ingested_ms, m.first_response_ms,
+                   coalesce(({FIRST_RESPONDER}), '?')
+            FROM mentions m WHERE m.first_response_ms IS NOT NULL
+            AND m.created_ms >= ? AND m.created_ms < ? AND coalesce(m.watch_set, '') = ?""",
+        (start_ms, end_ms, watch_set),
+    )
+    return [(str(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
+
+
+async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Every escalation not resolved: its priority and when it was made."""
+    rows = await fetch_all(
+        conn, "SELECT priority, created_ms FROM escalations WHERE state != 'resolved'"
+    )
+    return [(str(r[0]), int(r[1])) for r in rows]

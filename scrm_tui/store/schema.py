@@ -1345,6 +1345,9 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                 PRIMARY KEY (watch_set, hour, channel)
             ) WITHOUT ROWID
             """,
+            # The answered mentions of a range, for the team's response times.
+            "CREATE INDEX mentions_answered ON mentions(created_ms, id) "
+            "WHERE first_response_ms IS NOT NULL",
             # Who posted on which day (UTC), for unique authors and estimated reach:
             # distinct counts do not add up hour by hour, so the day is the grain.
             """

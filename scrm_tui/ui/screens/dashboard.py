@@ -9,6 +9,7 @@ report is read off the key path, on a database connection of its own
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from textual import work
@@ -101,8 +102,16 @@ def _numeric(text: str) -> bool:
     return bool(text) and (text[0].isdigit() or text[0] in "+−-$—")
 
 
-class DashboardScreen(ReportsFailures, Screen[str | None]):
-    """Dismissed with the inbox filter of the records to open, or None."""
+@dataclass(frozen=True)
+class Opened:
+    """What Enter asked for: the inbox filtered to `filter`, or another `screen`."""
+
+    filter: str | None = None
+    screen: str | None = None
+
+
+class DashboardScreen(ReportsFailures, Screen[Opened | None]):
+    """Dismissed with the records to open, or None."""
 
     CSS_PATH = SCREENS_CSS
 
@@ -219,8 +228,10 @@ class DashboardScreen(ReportsFailures, Screen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         opens = self.lines[event.option_index]
-        if opens is not None and opens.filter:
-            self.dismiss(opens.filter)
+        if isinstance(opens, Figure) and opens.screen:
+            self.dismiss(Opened(screen=opens.screen))
+        elif opens is not None and opens.filter:
+            self.dismiss(Opened(filter=opens.filter))
 
     def action_explain(self) -> None:
         opens = self._highlighted()

@@ -1323,15 +1323,18 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.app.push_screen(ReviewScreen(self.inbox))
 
     def action_dashboard(self) -> None:
-        from scrm_tui.ui.screens.dashboard import DashboardScreen
+        from scrm_tui.ui.screens.dashboard import DashboardScreen, Opened
 
         screen = DashboardScreen(self.inbox, self._dashboard_range)
 
-        def opened(records: str | None) -> None:
+        def opened(records: Opened | None) -> None:
             self._dashboard_range = screen.range_name  # the next D opens on it
-            # Enter on a figure: the inbox shows exactly its records, as if typed after /.
-            if records:
-                self.load_view(parse(records))
+            # Enter on a figure: the inbox shows exactly its records, as if typed after /
+            # (or the screen that lists them, for escalations).
+            if records is not None and records.filter:
+                self.load_view(parse(records.filter))
+            elif records is not None and records.screen == "escalations":
+                self.action_escalations()
 
         self.app.push_screen(screen, opened)
 
