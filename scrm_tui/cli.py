@@ -888,7 +888,7 @@ async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace
             period = parse_range(args.range, inbox.now_ms())
         except RangeError as error:
             return _fail(f"--range: {error}")
-        settings = report.Settings.of(config)
+        settings = report.Settings.of(config, inbox.brand_words)
         built = await report.build(inbox.db, period, settings, inbox.now_ms())
     print(render(built, args.format))
     return EXIT_OK

@@ -67,7 +67,14 @@ async def open_dashboard(pilot: Pilot) -> DashboardScreen:
     await press(pilot, "D")
     screen = pilot.app.screen
     assert isinstance(screen, DashboardScreen)
-    await wait_until(pilot, lambda: screen.report is not None and "loading" not in status(pilot))
+    # The figures, then the rising terms (counted after them): both on screen.
+    await wait_until(
+        pilot,
+        lambda: screen.report is not None
+        and "loading" not in status(pilot)
+        and screen.rising is not None
+        and screen.rising[0] == screen.report.range,
+    )
     return screen
 
 

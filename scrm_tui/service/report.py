@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,8 @@ from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
+from scrm_tui.core.terms import ALPHA, filter_for, words_of
+from scrm_tui.service import rising
 from scrm_tui.service.snooze import local_zone
 from scrm_tui.store import rollups
 from scrm_tui.store.db import Database
@@ -65,52 +67,123 @@ class Settings:
     zone: tzinfo = UTC  # the team's clock, for business hours
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
+    ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
 
     @classmethod
-    def of(cls, config: Config) -> Settings:
+    def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
         return cls(
             config.team_hours,
             local_zone(config.timezone),
             config.response_sla_s,
             dict(config.sla_s),
+            words_of([*_watch_words(config), *watch_words]),
         )
 
 
+def _watch_words(config: Config) -> list[str]:
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    try:
+        return [t.text for t in parse_watch(config.watch_terms or "").terms]
+    except WatchError:
+        return []
+
+
 async def build(
-    db: Database, period: Range, settings: Settings | None = None, now_ms: int | None = None
+    db: Database,
+    period: Range,
+    settings: Settings | None = None,
+    now_ms: int | None = None,
+    *,
+    with_rising: bool = True,
 ) -> Report:
     """The report for `period` against the period before it, on `db`'s reader; `now_ms`
-    (default: the range's end) is when "open now" and "late now" are judged."""
+    (default: the range's end) is when "open now" and "late now" are judged.
+    `with_rising=False` leaves out the rising terms, which may have days to count
+    first (the dashboard adds them when they are ready: with_rising_terms)."""
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
     async with _snapshot(db.reader) as conn:
         awareness = await _awareness(conn, period)
         team = await _team(conn, period, settings, now_ms)
-    return Report(period, period.previous(), (awareness, team))
+    report = Report(period, period.previous(), (awareness, team))
+    if with_rising:
+        report = with_rising_terms(report, await rising_terms(db, period, settings))
+    return report
+
+
+async def rising_terms(
+    db: Database, period: Range, settings: Settings, progress: rising.Progress | None = None
+) -> Table:
+    """The rising terms of the range as a table, each row opening its mentions."""
+    found = await rising.rising(db, BRAND, period, settings.ignore, progress)
+    where = period.filter()
+    return Table(
+        "awareness.rising",
+        "Rising terms",
+        ("term", "mentions", "before", "burst", "example"),
+        tuple(
+            Row(
+                (
+                    r.term,
+                    f"{r.count:,}",
+                    f"{r.baseline:,.1f}",
+                    f"{r.ratio:.1f}×",
+                    " ".join(r.example.split())[:60],
+                ),
+                f"{where} {filter_for(r.term)}",
+            )
+            for r in found
+        ),
+        note=f"burst = (mentions in the range + {ALPHA:g}) / (mentions per range-length over "
+        f"the {rising.BASELINE} ranges before, or the history there is, + {ALPHA:g}); at "
+        f"least {rising.MIN_COUNT} mentions; the watch terms' words are left out",
+    )
+
+
+def with_rising_terms(report: Report, table: Table) -> Report:
+    """The report with the rising terms in its awareness section."""
+    sections = tuple(
+        replace(s, tables=(*s.tables, table)) if s.key == "awareness" else s
+        for s in report.sections
+    )
+    return replace(report, sections=sections)
 
 
 class Dashboard:
-    """The dashboard's reads, on a database connection of their own: a 90-day report
-    never holds up the inbox's live updates or its reading pane."""
+    """The dashboard's reads, on database connections of their own: a 90-day report
+    never holds up the inbox's live updates or its reading pane, and the rising terms
+    (which may count days first) never hold up the figures."""
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
         self._db: Database | None = None
+        self._terms_db: Database | None = None
 
     def range(self, name: str) -> Range:
         """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
         return parse_range(name, self.inbox.now_ms())
 
+    @property
+    def settings(self) -> Settings:
+        return Settings.of(self.inbox.config, self.inbox.watch_words)
+
     async def report(self, period: Range) -> Report:
+        """Every figure but the rising terms (rising_terms)."""
         if self._db is None:
             self._db = await self.inbox.db.with_own_reader()
-        settings = Settings.of(self.inbox.config)
-        return await build(self._db, period, settings, self.inbox.now_ms())
+        return await build(self._db, period, self.settings, self.inbox.now_ms(), with_rising=False)
+
+    async def rising_terms(self, period: Range, progress: rising.Progress | None = None) -> Table:
+        if self._terms_db is None:
+            self._terms_db = await self.inbox.db.with_own_reader()
+        return await rising_terms(self._terms_db, period, self.settings, progress)
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        for db in (self._db, self._terms_db):
+            if db is not None:
+                await db.close()
+        self._db = self._terms_db = None
 
 
 def net_sentiment(pos: int, neg: int) -> float | None:

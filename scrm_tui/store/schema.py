@@ -1358,6 +1358,33 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                 PRIMARY KEY (watch_set, day, author_id)
             ) WITHOUT ROWID
             """,
+            # Rising terms: how many mentions of each UTC day hold each word or #tag,
+            # counted when a report first needs that day and kept (store/terms.py).
+            # A day is counted again when its mentions are no longer the number it was
+            # counted with, or when a text in it changes (the trigger below).
+            """
+            CREATE TABLE term_days (
+                watch_set TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                term TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, day, term)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE term_days_counted (
+                watch_set TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                mentions INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, day)
+            ) WITHOUT ROWID
+            """,
+            f"""
+            CREATE TRIGGER term_days_text AFTER UPDATE OF text, link ON mentions BEGIN
+                DELETE FROM term_days_counted WHERE watch_set = coalesce(NEW.watch_set, '')
+                    AND day = NEW.created_ms / {DAY_MS};
+            END
+            """,
             f"""
             INSERT INTO mention_hours
                 SELECT coalesce(watch_set, ''), created_ms / {HOUR_MS}, channel, count(*),

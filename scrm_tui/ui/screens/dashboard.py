@@ -9,7 +9,7 @@ report is read off the key path, on a database connection of its own
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from textual import work
@@ -27,7 +27,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.figures import Figure, Row, Table
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.report import Dashboard, Report
+from scrm_tui.service.report import Dashboard, Report, with_rising_terms
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
@@ -132,6 +132,8 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         self.report: Report | None = None
         self.lines: list[Figure | Row | None] = []  # what each option opens
         self._read_at = 0.0
+        self._counting = ""  # the rising terms' progress, for the title line
+        self.rising: tuple[Range, Table] | None = None  # the last counted, and its range
         self._again: Timer | None = None
 
     @classmethod
@@ -179,13 +181,42 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
     @work(exclusive=True, group="dashboard")
     async def _read(self, period: Range) -> None:
         report = await self.dashboard.report(period)
+        if self.rising is not None and self.rising[0] == period:
+            report = with_rising_terms(report, self.rising[1])  # kept until counted anew
         self.show(report)
+        self._count_terms(period)
+
+    @work(exclusive=True, group="dashboard-terms")
+    async def _count_terms(self, period: Range) -> None:
+        """The rising terms, after the figures: days not counted before are counted
+        first (once: they are kept), and the line under the title says how far."""
+
+        def progress(done: int, of: int) -> None:
+            self._counting = f"counting terms, day {done} of {of}"
+            self._status(period, loading=False)
+
+        table = await self.dashboard.rising_terms(period, progress)
+        self._counting = ""
+        self.rising = (period, table)
+        if self.report is not None and self.report.range == period:
+            self.show(with_rising_terms(self._without_rising(self.report), table))
+
+    @staticmethod
+    def _without_rising(report: Report) -> Report:
+        return replace(
+            report,
+            sections=tuple(
+                replace(s, tables=tuple(t for t in s.tables if t.key != "awareness.rising"))
+                for s in report.sections
+            ),
+        )
 
     def _status(self, period: Range, *, loading: bool = False) -> None:
         text = Content.assemble(
             ("Dashboard", "bold"),
             f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
             ("  loading…" if loading else "", "$text-muted"),
+            (f"  {self._counting}" if self._counting else "", "$text-muted"),
         )
         self.query_one("#dash-status", Static).update(text)
 
@@ -211,6 +242,12 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
                 add(Content.styled(table.label, "bold"), None)
                 for prompt, row in table_lines(table):
                     add(prompt, row)
+            if section.key == "awareness" and not any(
+                t.key == "awareness.rising" for t in section.tables
+            ):
+                add(
+                    Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None
+                )
             for series in section.series[:1]:
                 self.query_one("#dash-volume-label", Static).update(
                     Content.styled(f"{series.label} per {_bucket(report.range)}", "$text-muted")
