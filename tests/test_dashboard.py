@@ -70,10 +70,12 @@ async def open_dashboard(pilot: Pilot) -> DashboardScreen:
     # The figures, then the rising terms (counted after them): both on screen.
     await wait_until(
         pilot,
-        lambda: screen.report is not None
-        and "loading" not in status(pilot)
-        and screen.rising is not None
-        and screen.rising[0] == screen.report.range,
+        lambda: (
+            screen.report is not None
+            and "loading" not in status(pilot)
+            and screen.rising is not None
+            and screen.rising[0] == screen.report.range
+        ),
     )
     return screen
 

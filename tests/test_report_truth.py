@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scrm_tui.core.figures import Table
 from scrm_tui.core.models import Channel, SentimentLabel
 from scrm_tui.core.query import parse
 from scrm_tui.core.ranges import HOUR_MS, RangeError, parse_range
@@ -50,6 +51,10 @@ def _corpus(count: int, seed: int) -> list:  # type: ignore[type-arg]
             )
         )
     return out
+
+
+def _table(built: report.Report, key: str) -> Table:
+    return next(t for t in built.section(key.split(".")[0]).tables if t.key == key)
 
 
 def _int(cell: str) -> int:
@@ -112,7 +117,7 @@ async def _check(box: Inbox, name: str) -> None:
         ), name
         assert net == pytest.approx(truth["net"]), name
     truth = await _truth(box, period.start_ms, period.end_ms)
-    [networks, _] = built.section("awareness").tables
+    networks = _table(built, "awareness.networks")
     shown = {row.filter.split("ch:")[1]: row.cells for row in networks.rows}  # type: ignore[union-attr]
     assert {
         ch: (int(c[1].replace(",", "")), int(c[2].replace(",", ""))) for ch, c in shown.items()
@@ -151,6 +156,9 @@ async def test_figures_follow_sentiments_set_by_hand_and_new_arrivals(inbox: Inb
 
 async def test_each_figure_opens_exactly_the_records_it_counts(inbox: Inbox) -> None:
     await inbox.ingest(_corpus(400, 4))
+    # Snoozed mentions are counted (they were posted) and opened (is:any shows them).
+    snoozed = [row.id for row in await inbox.page_older(parse("s:neg"), None, 6)]
+    assert sorted(await inbox.snoozes.snooze(snoozed, inbox.snoozes.read("2h"))) == sorted(snoozed)
     built = await report.build(inbox.db, parse_range("30d", inbox.now_ms()))
     for key in ("awareness.volume", "awareness.unscored"):
         figure = built.figure(key)
@@ -161,7 +169,7 @@ async def test_each_figure_opens_exactly_the_records_it_counts(inbox: Inbox) -> 
     assert await inbox.count(parse(net.filter or "")) == int(shown["positive"]) + int(
         shown["negative"]
     )
-    [networks, _] = built.section("awareness").tables
+    networks = _table(built, "awareness.networks")
     for row in networks.rows:
         assert await inbox.count(parse(row.filter or "")) == int(row.cells[1].replace(",", ""))
 
@@ -189,7 +197,7 @@ def test_a_range_ends_on_the_next_whole_hour_and_a_bad_one_says_what_is_accepted
     week = parse_range("7d", now)
     assert week.end_ms % HOUR_MS == 0 and week.end_ms - now == 35 * 60_000
     assert week.previous().end_ms == week.start_ms
-    assert week.filter() == "after:2026-11-13T13:00 before:2026-11-20T13:00"
+    assert week.filter() == "after:2026-11-13T13:00 before:2026-11-20T13:00 is:any"
     november = parse_range("2026-11-01..2026-11-30", now)
     assert (november.end_ms - november.start_ms) // HOUR_MS == 30 * 24
     for bad in ("8d", "2026-11-30..2026-11-01", "yesterday..today"):
@@ -231,5 +239,5 @@ async def test_an_author_who_posts_often_is_one_author_and_their_reach_counts_on
     for name in ("24h", "7d", "2026-11-19T01:00..2026-11-19T09:00"):
         await _check(inbox, name)
     day = await report.build(inbox.db, parse_range("24h", inbox.now_ms()))
-    [_, top] = day.section("awareness").tables
+    top = _table(day, "awareness.top_authors")
     assert [row.cells[0] for row in top.rows].count("Loud") == 1

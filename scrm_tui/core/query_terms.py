@@ -217,6 +217,15 @@ class Escalated(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Anything(Node):
+    """Every mention, the snoozed ones too: what a figure of the dashboard counts, so
+    the filter it opens shows the same number."""
+
+    def __str__(self) -> str:
+        return "is:any"
+
+
+@dataclass(frozen=True, slots=True)
 class Snoozed(Node):
     """Snoozed until later than now. Naming it anywhere in a filter lets snoozed
     mentions into the list, which otherwise leaves them out."""

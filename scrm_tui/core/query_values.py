@@ -51,6 +51,7 @@ _STATES: dict[str, t.Node] = {
     "unassigned": t.Unassigned(),
     "claimed": t.Claimed(),
     "snoozed": t.Snoozed(),
+    "any": t.Anything(),
     "answered": t.Answered(),
     "escalated": t.Escalated(),
     "customer": t.IsCustomer(),
@@ -58,7 +59,7 @@ _STATES: dict[str, t.Node] = {
 }
 _STATE_NAMES = (
     "open, done, unread, read, mine, unassigned, claimed, snoozed, answered, escalated, "
-    "customer, negative"
+    "customer, negative, any"
 )
 
 _COMPARISON = re.compile(r"(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km]?)", re.IGNORECASE)

@@ -41,8 +41,9 @@ class Range:
         return Range(self.start_ms - length, self.start_ms, f"before {self.name}")
 
     def filter(self) -> str:
-        """The inbox filter for exactly these mentions (`after:` is ≥, `before:` is <)."""
-        return f"after:{_stamp(self.start_ms)} before:{_stamp(self.end_ms)}"
+        """The inbox filter for exactly these mentions (`after:` is ≥, `before:` is <;
+        `is:any`: the snoozed too, as every figure counts them)."""
+        return f"after:{_stamp(self.start_ms)} before:{_stamp(self.end_ms)} is:any"
 
     def describe(self) -> str:
         """`30 Nov 06:00 – 7 Dec 06:00 UTC`."""

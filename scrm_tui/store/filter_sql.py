@@ -246,6 +246,8 @@ class FilterSql:
                 )
             case t.Snoozed():
                 return "m.snoozed_until_ms > :now"
+            case t.Anything():
+                return "1"
             case t.Answered():
                 return "m.first_response_ms IS NOT NULL"
             case t.Responder(agent):
