@@ -62,15 +62,16 @@ async def count_span(
     """Mentions holding each term in [start, end), read from the mentions, and how many
     mentions were read."""
     counts: Counter[str] = Counter()
-    read = 0
-    async with conn.execute(
+    # A day at most (the rest is kept per day): its texts are read in one step.
+    texts = await fetch_all(
+        conn,
         f"SELECT {FTS_TEXT} FROM mentions WHERE created_ms >= ? AND created_ms < ? "
         "AND coalesce(watch_set, '') = ?",
         (start_ms, end_ms, watch_set),
-    ) as cursor:
-        async for (text,) in cursor:
-            counts.update(words(text))
-            read += 1
+    )
+    for (text,) in texts:
+        counts.update(words(text))
+    read = len(texts)
     for tag, n in await fetch_all(
         conn,
         "SELECT t.tag, count(DISTINCT t.mention_id) FROM mention_hashtags t "
