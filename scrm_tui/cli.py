@@ -238,6 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     accuracy.add_argument("--weeks", type=int, default=8, help="how many weeks back (default 8)")
     accuracy.add_argument("--json", action="store_true", help="JSON instead of tables")
 
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="the dashboard's figures for a range, for e-mail and cron",
+        description="Awareness and the other figures of the dashboard (D) for a range, "
+        "each against the period of the same length before it. Every figure says how it "
+        "is made (the JSON gives its formula, inputs and the inbox filter for its records).",
+    )
+    report.add_argument(
+        "--range",
+        default="7d",
+        help="24h, 7d (default), 30d, 90d, or START..END in UTC (2026-11-01..2026-11-30)",
+    )
+    report.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="default text"
+    )
+
     escalations = commands.add_parser(
         "escalations",
         parents=[common],
@@ -433,6 +450,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_tags(database_path(config, db_arg), agent, args))
         if args.command == "rules":
             return asyncio.run(_rules(database_path(config, db_arg), agent, config, args))
+        if args.command == "report":
+            return asyncio.run(_report(database_path(config, db_arg), agent, config, args))
         if args.command == "accuracy":
             return asyncio.run(_accuracy(database_path(config, db_arg), agent, args))
         if args.command == "matching":
@@ -853,6 +872,25 @@ async def _sources(db: Path, agent: str, config: Config) -> int:
             print(_source_problem(name, why, width=32))
         if not states and not problems:
             print("no source has run yet", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+    from scrm_tui.core.ranges import RangeError, parse_range
+    from scrm_tui.service import report
+    from scrm_tui.service.inbox import Inbox
+    from scrm_tui.service.report_format import render
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        try:
+            period = parse_range(args.range, inbox.now_ms())
+        except RangeError as error:
+            return _fail(f"--range: {error}")
+        settings = report.Settings.of(config, inbox.brand_words)
+        built = await report.build(inbox.db, period, settings, inbox.now_ms())
+    print(render(built, args.format))
     return EXIT_OK
 
 

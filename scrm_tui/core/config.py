@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.business_hours import BusinessHours, HoursError, parse_hours
 from scrm_tui.core.priority import PriorityWeights
 from scrm_tui.core.secrets import MARK
 from scrm_tui.core.views import View, filter_problem, name_problem
@@ -73,6 +74,7 @@ MIN_CLAIM_IDLE_S = 1.0
 DEFAULT_CLAIM_IDLE_S = 600.0
 MAX_AGENT_NAME = 64
 VISIBILITIES = ("follow", "public", "unlisted", "private", "direct")
+DEFAULT_RESPONSE_SLA_S = 4 * 3600.0
 DEFAULT_SLA_S = {"P1": 3600.0, "P2": 4 * 3600.0, "P3": 24 * 3600.0, "P4": 72 * 3600.0}
 
 
@@ -207,6 +209,12 @@ class Config:
     """[team] cap: round-robin passes over an agent with this many open mentions."""
     rules: tuple[Rule, ...] = ()
     """[[rules]]: what to do to each new mention a filter matches, in order."""
+    team_hours: BusinessHours | None = None
+    """[team] hours: when the team works ("Mon-Fri 09:00-17:00", in `timezone`); response
+    times are counted within them. None: around the clock."""
+    response_sla_s: float = DEFAULT_RESPONSE_SLA_S
+    """[team] response_sla: how soon a mention should have its first answer (counted in
+    business hours when they are set)."""
     claim_idle_s: float = DEFAULT_CLAIM_IDLE_S
     """[team] claim_idle: a composer or escalate form with no key pressed for this long
     stops claiming its mention (others are no longer told someone is answering)."""
@@ -374,6 +382,11 @@ EXAMPLE = """\
 # other terminal shows "✎ dana, 12s" until the form closes. A form with no key
 # pressed for this long stops claiming.
 # claim_idle = "10m"
+# When the team works, in `timezone`: the dashboard's response times count these hours
+# only (a mention from Friday 16:30 answered Monday 09:30 waited one hour).
+# hours = "Mon-Fri 09:00-17:00"
+# How soon a mention should have its first answer (the dashboard's "within SLA").
+# response_sla = "4h"
 
 # Rules act on each new mention as it is stored, in the order written; each action
 # lands in the history as done by "rule:<name>". `scrm rules test` shows what each
@@ -439,7 +452,16 @@ _SECTIONS: dict[str, set[str]] = {
     "demo": {"interval"},
     "ui": {"theme"},
     "matching": {"auto", "margin", "suggest"},
-    "team": {"agents", "auto_assign", "cap", "timezone", "day_start", "claim_idle"},
+    "team": {
+        "agents",
+        "auto_assign",
+        "cap",
+        "timezone",
+        "day_start",
+        "claim_idle",
+        "hours",
+        "response_sla",
+    },
 }
 
 
@@ -686,6 +708,14 @@ def parse_config(text: str, source: str = "config") -> Config:
         keys=_keys(data.get("keys", {}), file),
         views=_views(data.get("views", {}), file),
         claim_idle_s=_claim_idle(get("team", "claim_idle", (str, int, float)), file),
+        team_hours=_team_hours(get("team", "hours", str), file),
+        response_sla_s=_duration(
+            get("team", "response_sla", (str, int, float)) or "4h",
+            "team.response_sla",
+            file.where("response_sla", "team"),
+            '"30m", "4h" or "1d"',
+            MIN_SLA_S,
+        ),
         source=source,
         warnings=tuple(file.warnings),
     )
@@ -705,6 +735,15 @@ def _timezone(name: str | None, file: _File) -> str | None:
             '"America/New_York", "UTC")'
         ) from None
     return name
+
+
+def _team_hours(spec: str | None, file: _File) -> BusinessHours | None:
+    if spec is None:
+        return None
+    try:
+        return parse_hours(spec)
+    except HoursError as error:
+        raise ConfigError(f"{file.where('hours', 'team')}: 'team.hours': {error}") from None
 
 
 def _day_start(hour: int | None, file: _File) -> int:

@@ -60,12 +60,12 @@ class Query:
 
     @property
     def shows_snoozed(self) -> bool:
-        """The filter names is:snoozed, so snoozed mentions are not left out."""
+        """The filter names is:snoozed (or is:any), so snoozed mentions are not left out."""
         if self.root is None:
             return False
-        from scrm_tui.core.query_terms import Snoozed
+        from scrm_tui.core.query_terms import Anything, Snoozed
 
-        return any(isinstance(node, Snoozed) for node in walk(self.root))
+        return any(isinstance(node, (Snoozed, Anything)) for node in walk(self.root))
 
     def conjuncts(self) -> tuple[Node, ...]:
         """The terms that must all hold (the top level of the filter)."""

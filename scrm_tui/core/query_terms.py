@@ -190,6 +190,42 @@ class Claimed(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Answered(Node):
+    """A reply to it has been sent (or recorded as made by hand)."""
+
+    def __str__(self) -> str:
+        return "is:answered"
+
+
+@dataclass(frozen=True, slots=True)
+class Responder(Node):
+    """Its first answer was sent (or recorded) by this agent (case ignored): the
+    mentions behind an agent's response times on the dashboard."""
+
+    agent: str
+
+    def __str__(self) -> str:
+        return f"responder:{_value(self.agent)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalated(Node):
+    """It was escalated to a team (whatever became of the escalation since)."""
+
+    def __str__(self) -> str:
+        return "is:escalated"
+
+
+@dataclass(frozen=True, slots=True)
+class Anything(Node):
+    """Every mention, the snoozed ones too: what a figure of the dashboard counts, so
+    the filter it opens shows the same number."""
+
+    def __str__(self) -> str:
+        return "is:any"
+
+
+@dataclass(frozen=True, slots=True)
 class Snoozed(Node):
     """Snoozed until later than now. Naming it anywhere in a filter lets snoozed
     mentions into the list, which otherwise leaves them out."""

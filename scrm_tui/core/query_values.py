@@ -51,10 +51,16 @@ _STATES: dict[str, t.Node] = {
     "unassigned": t.Unassigned(),
     "claimed": t.Claimed(),
     "snoozed": t.Snoozed(),
+    "any": t.Anything(),
+    "answered": t.Answered(),
+    "escalated": t.Escalated(),
     "customer": t.IsCustomer(),
     **{name: t.SentimentIs(frozenset({label})) for name, label in SENTIMENT_ALIASES.items()},
 }
-_STATE_NAMES = "open, done, unread, read, mine, unassigned, claimed, snoozed, customer, negative"
+_STATE_NAMES = (
+    "open, done, unread, read, mine, unassigned, claimed, snoozed, answered, escalated, "
+    "customer, negative, any"
+)
 
 _COMPARISON = re.compile(r"(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km]?)", re.IGNORECASE)
 _SPAN = re.compile(r"(\d{1,6})([mhdw])", re.IGNORECASE)
@@ -216,6 +222,7 @@ KEYS: dict[str, Callable[[Value], t.Node]] = {
     "from": lambda v: t.From(_text(v, "@").lower()),
     "tag": lambda v: t.Tagged(_text(v, "#")),
     "assignee": lambda v: t.AssignedTo(_text(v, "@")),
+    "responder": lambda v: t.Responder(_text(v, "@")),
     "customer": lambda v: t.CustomerNamed(_text(v)),
     "tier": lambda v: t.TierIs(_text(v).lower()),
     "followers": _followers,

@@ -16,6 +16,13 @@ from scrm_tui.core.models import NEUTRAL_BAND, SentimentLabel
 from scrm_tui.core.query import fts_expression
 from scrm_tui.core.team import CLAIM_TTL_MS
 
+# Who sent a mention's first answer (its earliest sent reply or post, or one recorded
+# as made by hand): the agent its response time counts for.
+FIRST_RESPONDER = (
+    "SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id "
+    "WHERE om.mention_id = m.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1"
+)
+
 # Materialises the FTS hits of an expression; returns the temp table holding them.
 Hits = Callable[[str], Awaitable[str]]
 # Runs a `SELECT count(*) ... WHERE x = ?` with one value.
@@ -239,6 +246,14 @@ class FilterSql:
                 )
             case t.Snoozed():
                 return "m.snoozed_until_ms > :now"
+            case t.Anything():
+                return "1"
+            case t.Answered():
+                return "m.first_response_ms IS NOT NULL"
+            case t.Responder(agent):
+                return f"lower(({FIRST_RESPONDER})) = lower({bind(agent)})"
+            case t.Escalated():
+                return self._member("id", "escalation_mentions em", "em.mention_id", "1")
             case t.Priority(op, value):
                 return self._priority(op, value)
             case t.Created(after=after):

@@ -66,6 +66,52 @@ class DropNotNull:
 # Each migration is a list of statements run in one transaction. Never edit a
 # released step: add a new one. Statements are kept apart (not one script) so they
 # run inside our own BEGIN IMMEDIATE; executescript() would commit first.
+HOUR_MS = 3_600_000
+DAY_MS = 86_400_000
+
+# A mention's mood as counts, one of them 1 (step 30's rollups): VADER's ±0.05 band
+# (core.models.NEUTRAL_BAND), and unscored for a NULL compound.
+_MOOD = (
+    "coalesce({row}compound >= 0.05, 0), "
+    "coalesce({row}compound > -0.05 AND {row}compound < 0.05, 0), "
+    "coalesce({row}compound <= -0.05, 0), {row}compound IS NULL"
+)
+_MOOD_SUMS = (
+    "sum(coalesce({row}compound >= 0.05, 0)), "
+    "sum(coalesce({row}compound > -0.05 AND {row}compound < 0.05, 0)), "
+    "sum(coalesce({row}compound <= -0.05, 0)), sum({row}compound IS NULL)"
+)
+_HOUR_CELL = (
+    "watch_set = coalesce({row}.watch_set, '') AND hour = {row}.created_ms / 3600000 "
+    "AND channel = {row}.channel"
+)
+_HOUR_ADD = (
+    "INSERT INTO mention_hours VALUES (coalesce({row}.watch_set, ''), "
+    "{row}.created_ms / 3600000, {row}.channel, 1, "
+    + _MOOD.replace("{row}", "{row}.")
+    + ", coalesce({row}.points, 0)) "
+    "ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = n + 1, pos = pos + excluded.pos, "
+    "neu = neu + excluded.neu, neg = neg + excluded.neg, "
+    "unscored = unscored + excluded.unscored, points = points + excluded.points;"
+)
+_HOUR_TAKE = (
+    "UPDATE mention_hours SET n = n - 1, "
+    "pos = pos - coalesce({row}.compound >= 0.05, 0), "
+    "neu = neu - coalesce({row}.compound > -0.05 AND {row}.compound < 0.05, 0), "
+    "neg = neg - coalesce({row}.compound <= -0.05, 0), "
+    "unscored = unscored - ({row}.compound IS NULL), "
+    "points = points - coalesce({row}.points, 0) WHERE " + _HOUR_CELL + ";"
+)
+# The author leaves a day only when no other mention of theirs is left in it.
+_DAY_TAKE = (
+    "DELETE FROM author_days WHERE watch_set = coalesce({row}.watch_set, '') "
+    "AND day = {row}.created_ms / 86400000 AND author_id = {row}.author_id "
+    "AND NOT EXISTS (SELECT 1 FROM mentions WHERE author_id = {row}.author_id "
+    "AND created_ms >= {row}.created_ms / 86400000 * 86400000 "
+    "AND created_ms < ({row}.created_ms / 86400000 + 1) * 86400000 "
+    "AND coalesce(watch_set, '') = coalesce({row}.watch_set, ''));"
+)
+
 MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         1,
@@ -1314,6 +1360,115 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             WHERE d.id = match_entries.customer_id AND d.domain <> ''
               AND json_array_length(match_entries.entry) = 8
               AND match_entries.customer_id NOT IN (SELECT customer_id FROM match_dirty)
+            """,
+        ],
+    ),
+    (
+        31,
+        [
+            # Which watch set a mention was collected for: NULL is the brand's own
+            # terms, a name is one of `[watch.competitors]` (issue 14's share of voice).
+            "ALTER TABLE mentions ADD COLUMN watch_set TEXT",
+            # Hourly rollups for the dashboard and `scrm report`, kept by the database
+            # in the transaction that writes the mention, whoever writes it: a figure
+            # over 90 days reads ~2,000 rows a network, not a million mentions. `hour` is
+            # created_ms // 3,600,000 (UTC). The mood columns follow the label a row
+            # shows (VADER's ±0.05 band); an unscored mention counts in `unscored`
+            # only, so no mood figure counts it. `points`: HN points and Reddit score.
+            """
+            CREATE TABLE mention_hours (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                pos INTEGER NOT NULL,
+                neu INTEGER NOT NULL,
+                neg INTEGER NOT NULL,
+                unscored INTEGER NOT NULL,
+                points INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, hour, channel)
+            ) WITHOUT ROWID
+            """,
+            # The answered mentions of a range, for the team's response times.
+            "CREATE INDEX mentions_answered ON mentions(created_ms, id) "
+            "WHERE first_response_ms IS NOT NULL",
+            # Who posted on which day (UTC), for unique authors and estimated reach:
+            # distinct counts do not add up hour by hour, so the day is the grain.
+            """
+            CREATE TABLE author_days (
+                watch_set TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                author_id INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, day, author_id)
+            ) WITHOUT ROWID
+            """,
+            # Rising terms: how many mentions of each UTC day hold each word or #tag,
+            # counted when a report first needs that day and kept (store/terms.py).
+            # A day is counted again when its mentions are no longer the number it was
+            # counted with, or when a text in it changes (the trigger below).
+            """
+            CREATE TABLE term_days (
+                watch_set TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                term TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, day, term)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE term_days_counted (
+                watch_set TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                mentions INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, day)
+            ) WITHOUT ROWID
+            """,
+            f"""
+            CREATE TRIGGER term_days_text AFTER UPDATE OF text, link ON mentions BEGIN
+                DELETE FROM term_days_counted WHERE watch_set = coalesce(NEW.watch_set, '')
+                    AND day = NEW.created_ms / {DAY_MS};
+            END
+            """,
+            f"""
+            INSERT INTO mention_hours
+                SELECT coalesce(watch_set, ''), created_ms / {HOUR_MS}, channel, count(*),
+                       {_MOOD_SUMS.format(row="")}, coalesce(sum(points), 0)
+                FROM mentions GROUP BY 1, 2, 3
+            """,
+            f"""
+            INSERT INTO author_days
+                SELECT DISTINCT coalesce(watch_set, ''), created_ms / {DAY_MS}, author_id
+                FROM mentions
+            """,
+            f"""
+            CREATE TRIGGER rollups_added AFTER INSERT ON mentions BEGIN
+                {_HOUR_ADD.format(row="NEW")}
+                INSERT OR IGNORE INTO author_days VALUES
+                    (coalesce(NEW.watch_set, ''), NEW.created_ms / {DAY_MS}, NEW.author_id);
+            END
+            """,
+            f"""
+            CREATE TRIGGER rollups_removed AFTER DELETE ON mentions BEGIN
+                {_HOUR_TAKE.format(row="OLD")}
+                {_DAY_TAKE.format(row="OLD")}
+            END
+            """,
+            # A sentiment set by hand or re-read, a score that moved, a mention moved
+            # between watch sets or authors: out of its old cells, into its new ones.
+            f"""
+            CREATE TRIGGER rollups_changed
+            AFTER UPDATE OF compound, points, watch_set, author_id, created_ms, channel
+            ON mentions
+            WHEN OLD.compound IS NOT NEW.compound OR OLD.points IS NOT NEW.points
+                OR OLD.watch_set IS NOT NEW.watch_set OR OLD.author_id != NEW.author_id
+                OR OLD.created_ms != NEW.created_ms OR OLD.channel != NEW.channel
+            BEGIN
+                {_HOUR_TAKE.format(row="OLD")}
+                {_HOUR_ADD.format(row="NEW")}
+                {_DAY_TAKE.format(row="OLD")}
+                INSERT OR IGNORE INTO author_days VALUES
+                    (coalesce(NEW.watch_set, ''), NEW.created_ms / {DAY_MS}, NEW.author_id);
+            END
             """,
         ],
     ),

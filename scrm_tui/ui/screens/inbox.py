@@ -33,6 +33,7 @@ from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
+from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.widgets import status_line
@@ -122,6 +123,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("C", "find_customer", "Find customer", id="inbox.find_customer"),
         Binding("E", "escalations", "Escalations", id="inbox.escalations"),
         Binding("L", "review", "Review links", id="inbox.review"),
+        Binding("D", "dashboard", "Dashboard", id="inbox.dashboard"),
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
@@ -144,6 +146,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     _dropped = False  # rows z took off the list before their snooze is written
+    _dashboard_range = "7d"  # D opens on the range it was last left on
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -530,6 +533,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         wake = self.inbox.pulse.next_wake
         if changed or (wake is not None and wake <= self.inbox.now_ms()):
             self.check_changes(force=changed, looked=True)
+        if changed and self.app.screen is not self:
+            self.app.screen.post_message(DataChanged())  # the dashboard follows commits
 
     def _due(self, what: str, every: float, now: float) -> bool:
         if now - self._clock_at[what] < every:
@@ -1316,6 +1321,22 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         from scrm_tui.ui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.inbox))
+
+    def action_dashboard(self) -> None:
+        from scrm_tui.ui.screens.dashboard import DashboardScreen, Opened
+
+        screen = DashboardScreen(self.inbox, self._dashboard_range)
+
+        def opened(records: Opened | None) -> None:
+            self._dashboard_range = screen.range_name  # the next D opens on it
+            # Enter on a figure: the inbox shows exactly its records, as if typed after /
+            # (or the screen that lists them, for escalations).
+            if records is not None and records.filter:
+                self.load_view(parse(records.filter))
+            elif records is not None and records.screen == "escalations":
+                self.action_escalations()
+
+        self.app.push_screen(screen, opened)
 
     # ---------------------------------------------------------------- views
 

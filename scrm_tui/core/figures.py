@@ -1,0 +1,118 @@
+"""A figure on the dashboard: its value, the period before, how it is made and its records.
+
+Every number scrm reports is a Figure, so that each can say its formula and inputs
+(`?`) and open exactly the records behind it (`Enter`, an inbox filter). An unknown is
+`None` and is shown as `—`, never as 0.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # "awareness.volume": stable, for JSON and tests
+    label: str  # "Mentions"
+    value: float | None
+    previous: float | None = None  # the same figure over the period before
+    unit: str = ""  # "", "%", "h", "$"
+    formula: str = ""  # how it is made, in words and symbols (`?`)
+    inputs: tuple[tuple[str, str], ...] = ()  # what went in, as shown (`?`)
+    filter: str | None = None  # the inbox filter for the records behind it (`Enter`)
+    estimated: bool = False  # labelled "estimated" wherever it is shown
+    signed: bool = False  # a balance (net sentiment): shown +31 / −12
+    screen: str | None = None  # records that are not mentions: the screen that lists them
+    note: str = ""  # what is left out or shown apart
+
+    @property
+    def change(self) -> float | None:
+        """Value minus the previous period's; unknown if either is."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    def shown(self, value: float | None = None) -> str:
+        """`1,234`, `42%`, `+12`, `—` (unknown)."""
+        number = self.value if value is None else value
+        text = show_number(number, self.unit)
+        if self.signed and number is not None and number > 0:
+            return "+" + text
+        return text.replace("-", "−") if self.signed else text
+
+    def change_shown(self) -> str:
+        """`+12 vs before`, `−3%`, or `—` when there is nothing to compare."""
+        delta = self.change
+        if delta is None:
+            return "—"
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        return sign + show_number(abs(delta), self.unit)
+
+
+def show_number(value: float | None, unit: str = "") -> str:
+    """`1,234`, `42.5%`, `$1,200`; a duration (unit "s") as `45m`, `3.5h`, `2.1d`."""
+    if value is None:
+        return "—"
+    if unit == "s":
+        if value < 3600:
+            return f"{value / 60:.0f}m"
+        if value < 86400:
+            return f"{value / 3600:.1f}h"
+        return f"{value / 86400:.1f}d"
+    if unit == "$":
+        return f"${value:,.0f}"
+    whole = float(value).is_integer() or abs(value) >= 10 or unit == ""
+    text = f"{value:,.0f}" if whole else f"{value:,.1f}"
+    return f"{text}{unit}" if unit in ("%", "h") else text
+
+
+@dataclass(frozen=True)
+class Series:
+    """Values per bucket (a day, an hour) for a chart; None where unknown."""
+
+    key: str
+    label: str
+    starts_ms: tuple[int, ...]
+    values: tuple[float | None, ...]
+    filter: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a ranked table (top authors, networks): cells and its records."""
+
+    cells: tuple[str, ...]
+    filter: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    label: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    note: str = ""  # e.g. "networks without follower counts are shown apart"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of the dashboard (awareness, sales, the industry, the team...)."""
+
+    key: str
+    title: str
+    figures: tuple[Figure, ...] = ()
+    series: tuple[Series, ...] = ()
+    tables: tuple[Table, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes: wide (CJK, emoji) 2, combining marks 0. For the
+    plain-text report's columns; the TUI measures with Textual's own."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width

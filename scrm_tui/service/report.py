@@ -1,0 +1,559 @@
+"""The dashboard's figures and `scrm report`: one Report per range, read in one snapshot.
+
+Each section is built from the hourly rollups and small indexed reads (store/rollups.py),
+never from scanning the range's mentions, and each figure carries its formula, its
+inputs and the inbox filter for the records behind it (core/figures.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from scrm_tui.core.business_hours import BusinessHours
+from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
+from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
+from scrm_tui.core.models import NETWORK_NAMES
+from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
+from scrm_tui.core.terms import ALPHA, filter_for, words_of
+from scrm_tui.service import rising
+from scrm_tui.service.snooze import local_zone
+from scrm_tui.store import rollups
+from scrm_tui.store.db import Database
+
+if TYPE_CHECKING:
+    from scrm_tui.service.inbox import Inbox
+
+BRAND = ""  # the watch set of the brand's own terms (competitors have names)
+TOP_AUTHORS = 10
+
+
+@dataclass(frozen=True)
+class Report:
+    range: Range
+    previous: Range
+    sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def figure(self, key: str) -> Figure:
+        section, _, _ = key.partition(".")
+        return next(f for f in self.section(section).figures if f.key == key)
+
+
+@contextlib.asynccontextmanager
+async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """Every read of one report sees the same commit: its figures add up."""
+    await conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        await conn.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the figures are measured against, from the config ([team], [escalation])."""
+
+    hours: BusinessHours | None = None  # response times count these hours only
+    zone: tzinfo = UTC  # the team's clock, for business hours
+    response_sla_s: float = DEFAULT_RESPONSE_SLA_S
+    escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
+    ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
+
+    @classmethod
+    def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
+        return cls(
+            config.team_hours,
+            local_zone(config.timezone),
+            config.response_sla_s,
+            dict(config.sla_s),
+            words_of([*_watch_words(config), *watch_words]),
+        )
+
+
+def _watch_words(config: Config) -> list[str]:
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    try:
+        return [t.text for t in parse_watch(config.watch_terms or "").terms]
+    except WatchError:
+        return []
+
+
+async def build(
+    db: Database,
+    period: Range,
+    settings: Settings | None = None,
+    now_ms: int | None = None,
+    *,
+    with_rising: bool = True,
+) -> Report:
+    """The report for `period` against the period before it, on `db`'s reader; `now_ms`
+    (default: the range's end) is when "open now" and "late now" are judged.
+    `with_rising=False` leaves out the rising terms, which may have days to count
+    first (the dashboard adds them when they are ready: with_rising_terms)."""
+    settings = settings or Settings()
+    now_ms = period.end_ms if now_ms is None else now_ms
+    async with _snapshot(db.reader) as conn:
+        awareness = await _awareness(conn, period)
+        team = await _team(conn, period, settings, now_ms)
+    report = Report(period, period.previous(), (awareness, team))
+    if with_rising:
+        report = with_rising_terms(report, await rising_terms(db, period, settings))
+    return report
+
+
+async def rising_terms(
+    db: Database, period: Range, settings: Settings, progress: rising.Progress | None = None
+) -> Table:
+    """The rising terms of the range as a table, each row opening its mentions."""
+    found = await rising.rising(db, BRAND, period, settings.ignore, progress)
+    where = period.filter()
+    return Table(
+        "awareness.rising",
+        "Rising terms",
+        ("term", "mentions", "before", "burst", "example"),
+        tuple(
+            Row(
+                (
+                    r.term,
+                    f"{r.count:,}",
+                    f"{r.baseline:,.1f}",
+                    f"{r.ratio:.1f}×",
+                    " ".join(r.example.split())[:60],
+                ),
+                f"{where} {filter_for(r.term)}",
+            )
+            for r in found
+        ),
+        note=f"burst = (mentions in the range + {ALPHA:g}) / (mentions per range-length over "
+        f"the {rising.BASELINE} ranges before, or the history there is, + {ALPHA:g}); at "
+        f"least {rising.MIN_COUNT} mentions; the watch terms' words are left out",
+    )
+
+
+def with_rising_terms(report: Report, table: Table) -> Report:
+    """The report with the rising terms in its awareness section."""
+    sections = tuple(
+        replace(s, tables=(*s.tables, table)) if s.key == "awareness" else s
+        for s in report.sections
+    )
+    return replace(report, sections=sections)
+
+
+class Dashboard:
+    """The dashboard's reads, on database connections of their own: a 90-day report
+    never holds up the inbox's live updates or its reading pane, and the rising terms
+    (which may count days first) never hold up the figures."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self._db: Database | None = None
+        self._terms_db: Database | None = None
+
+    def range(self, name: str) -> Range:
+        """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
+        return parse_range(name, self.inbox.now_ms())
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.of(self.inbox.config, self.inbox.watch_words)
+
+    async def report(self, period: Range) -> Report:
+        """Every figure but the rising terms (rising_terms)."""
+        if self._db is None:
+            self._db = await self.inbox.db.with_own_reader()
+        return await build(self._db, period, self.settings, self.inbox.now_ms(), with_rising=False)
+
+    async def rising_terms(self, period: Range, progress: rising.Progress | None = None) -> Table:
+        if self._terms_db is None:
+            self._terms_db = await self.inbox.db.with_own_reader()
+        return await rising_terms(self._terms_db, period, self.settings, progress)
+
+    async def close(self) -> None:
+        for db in (self._db, self._terms_db):
+            if db is not None:
+                await db.close()
+        self._db = self._terms_db = None
+
+
+def net_sentiment(pos: int, neg: int) -> float | None:
+    """(positive − negative) / (positive + negative) × 100; unknown with neither."""
+    return (pos - neg) / (pos + neg) * 100 if pos + neg else None
+
+
+@dataclass
+class _Totals:
+    n: int = 0
+    pos: int = 0
+    neu: int = 0
+    neg: int = 0
+    unscored: int = 0
+    points: int = 0
+
+    def add(self, cell: rollups.HourCell) -> None:
+        self.n += cell.n
+        self.pos += cell.pos
+        self.neu += cell.neu
+        self.neg += cell.neg
+        self.unscored += cell.unscored
+        self.points += cell.points
+
+
+def _totals(cells: list[rollups.HourCell]) -> tuple[_Totals, dict[str, _Totals]]:
+    whole = _Totals()
+    by_channel: dict[str, _Totals] = defaultdict(_Totals)
+    for cell in cells:
+        whole.add(cell)
+        by_channel[cell.channel].add(cell)
+    return whole, by_channel
+
+
+def _label(channel: str) -> str:
+    return NETWORK_NAMES.get(channel, channel)
+
+
+async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
+    before = period.previous()
+    cells = await rollups.hours(conn, BRAND, period.start_ms, period.end_ms)
+    old_cells = await rollups.hours(conn, BRAND, before.start_ms, before.end_ms)
+    now, channels = _totals(cells)
+    old, _ = _totals(old_cells)
+    reach = await rollups.reach(conn, BRAND, period.start_ms, period.end_ms)
+    old_reach = await rollups.reach(conn, BRAND, before.start_ms, before.end_ms)
+    authors = sum(r.authors for r in reach)
+    followers = sum(r.followers for r in reach)
+    counted = [r for r in reach if r.with_followers]
+    apart = [r for r in reach if r.with_followers < r.authors]
+    where = period.filter()
+    figures = (
+        Figure(
+            "awareness.volume",
+            "Mentions",
+            now.n,
+            old.n,
+            formula="mentions posted in the range (by their time on the network)",
+            inputs=(("range", period.describe()),),
+            filter=where,
+        ),
+        Figure(
+            "awareness.authors",
+            "Unique authors",
+            authors,
+            sum(r.authors for r in old_reach),
+            formula="distinct accounts with at least one mention in the range",
+            filter=where,
+        ),
+        Figure(
+            "awareness.reach",
+            "Estimated reach",
+            followers if counted else None,
+            sum(r.followers for r in old_reach)
+            if any(r.with_followers for r in old_reach)
+            else None,
+            formula="Σ followers of the distinct authors, each counted once "
+            "(an estimate: followers overlap, and not all see a post)",
+            inputs=tuple((_label(r.channel), f"{r.followers:,}") for r in counted),
+            filter=where,
+            estimated=True,
+            note=_apart(apart, channels),
+        ),
+        Figure(
+            "awareness.net_sentiment",
+            "Net sentiment",
+            net_sentiment(now.pos, now.neg),
+            net_sentiment(old.pos, old.neg),
+            formula="(positive − negative) / (positive + negative) × 100",
+            signed=True,
+            inputs=(
+                ("positive", f"{now.pos:,}"),
+                ("negative", f"{now.neg:,}"),
+                ("neutral (not in it)", f"{now.neu:,}"),
+                ("unscored (not in it)", f"{now.unscored:,}"),
+            ),
+            filter=f"{where} s:pos,neg",
+        ),
+        Figure(
+            "awareness.unscored",
+            "Unscored",
+            now.unscored,
+            old.unscored,
+            formula="mentions in a language no scorer reads: in no mood figure",
+            filter=f"{where} s:unscored",
+        ),
+    )
+    networks = Table(
+        "awareness.networks",
+        "By network",
+        ("network", "mentions", "authors", "reach (est.)", "net sentiment"),
+        tuple(
+            Row(
+                (
+                    _label(r.channel),
+                    f"{channels[r.channel].n:,}",
+                    f"{r.authors:,}",
+                    f"{r.followers:,}"
+                    if r.with_followers == r.authors
+                    else _partial(r, channels[r.channel]),
+                    _signed(net_sentiment(channels[r.channel].pos, channels[r.channel].neg)),
+                ),
+                f"{where} ch:{r.channel}",
+            )
+            for r in sorted(reach, key=lambda r: -channels[r.channel].n)
+        ),
+    )
+    top = await rollups.top_authors(conn, BRAND, period.start_ms, period.end_ms, TOP_AUTHORS)
+    leaders = Table(
+        "awareness.top_authors",
+        "Top authors by reach",
+        ("author", "network", "followers", "mentions", "customer"),
+        tuple(
+            Row(
+                (
+                    a.name or a.handle,
+                    _label(a.channel),
+                    f"{a.followers:,}",
+                    f"{a.mentions:,}",
+                    a.customer or "",
+                ),
+                f"{where} ch:{a.channel} from:{_quoted(a.handle)}",
+            )
+            for a in top
+        ),
+        note="authors on networks without follower counts are not ranked here",
+    )
+    series = _daily(period, cells)
+    return Section("awareness", "Awareness", figures, series, (networks, leaders))
+
+
+def _apart(apart: list[rollups.Reach], channels: dict[str, _Totals]) -> str:
+    """What the reach leaves out, by network: `Hacker News: 12 authors, 340 points`."""
+    parts = []
+    for r in apart:
+        missing = r.authors - r.with_followers
+        points = channels[r.channel].points
+        extra = f", {points:,} points" if points else ""
+        parts.append(f"{_label(r.channel)}: {missing:,} authors{extra}")
+    if not parts:
+        return ""
+    return "no follower counts, shown apart: " + "; ".join(parts)
+
+
+def _partial(reach: rollups.Reach, totals: _Totals) -> str:
+    if reach.with_followers:
+        return f"{reach.followers:,} (+{reach.authors - reach.with_followers} unknown)"
+    return f"{totals.points:,} points" if totals.points else "—"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.0f}".replace("-", "−")
+
+
+def _quoted(handle: str) -> str:
+    return f'"{handle}"' if any(c in handle for c in ' ():"') else handle
+
+
+def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
+    """Volume and net sentiment per bucket: hours for a range of two days or less,
+    UTC days otherwise (the first and last may be part days)."""
+    step = HOUR_MS if period.hours <= 48 else DAY_MS
+    first = period.start_ms - period.start_ms % step
+    starts = tuple(range(first, period.end_ms, step))
+    volume = dict.fromkeys(starts, 0)
+    pos = dict.fromkeys(starts, 0)
+    neg = dict.fromkeys(starts, 0)
+    for cell in cells:
+        at = cell.hour * HOUR_MS
+        bucket = at - at % step
+        volume[bucket] += cell.n
+        pos[bucket] += cell.pos
+        neg[bucket] += cell.neg
+    return (
+        Series("awareness.volume", "Mentions", starts, tuple(volume[s] for s in starts)),
+        Series(
+            "awareness.net_sentiment",
+            "Net sentiment",
+            starts,
+            tuple(net_sentiment(pos[s], neg[s]) for s in starts),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ the team
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest rank: the smallest value with at least p% of them at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class _Answers:
+    """Response times (seconds) of a group of answered mentions."""
+
+    waits: list[float] = field(default_factory=list)
+    within: int = 0
+
+    def figures(self) -> tuple[str, str, str, str]:
+        share = self.within / len(self.waits) * 100 if self.waits else None
+        return (
+            f"{len(self.waits):,}",
+            show_number(percentile(self.waits, 50), "s"),
+            show_number(percentile(self.waits, 90), "s"),
+            "—" if share is None else f"{share:.0f}%",
+        )
+
+
+@dataclass
+class _Responses:
+    """A range's answered mentions: everyone's waits, per agent and per network."""
+
+    everyone: _Answers
+    agents: dict[str, _Answers]
+    channels: dict[str, _Answers]
+    total: int  # mentions in the range, answered or not
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.everyone.waits) / self.total * 100 if self.total else None
+
+    @property
+    def within(self) -> float | None:
+        waits = self.everyone.waits
+        return self.everyone.within / len(waits) * 100 if waits else None
+
+
+async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
+    hours = settings.hours
+    found = _Responses(_Answers(), defaultdict(_Answers), defaultdict(_Answers), 0)
+    for channel, arrived, answered, agent in await rollups.answered(
+        conn, BRAND, period.start_ms, period.end_ms
+    ):
+        wait = (
+            hours.elapsed_s(arrived, answered, settings.zone)
+            if hours is not None
+            else max(0.0, (answered - arrived) / 1000)
+        )
+        for group in (found.everyone, found.agents[agent], found.channels[channel]):
+            group.waits.append(wait)
+            group.within += wait <= settings.response_sla_s
+    found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
+    return found
+
+
+async def _team(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
+    """Response times from each mention's arrival to its first answer, the share
+    answered within the SLA, the response rate, and the escalations open and late."""
+    now = await _responses(conn, period, settings)
+    old = await _responses(conn, period.previous(), settings)
+    hours = settings.hours
+    where = period.filter()
+    clock = f"business hours ({hours})" if hours is not None else "hours around the clock"
+    sla = show_number(settings.response_sla_s, "s")
+    answered = len(now.everyone.waits)
+    counted = (("answered mentions", f"{answered:,}"),)
+    open_now, late_now = await _escalations(conn, settings, now_ms)
+    figures = (
+        Figure(
+            "team.first_response_p50",
+            "First response p50",
+            percentile(now.everyone.waits, 50),
+            percentile(old.everyone.waits, 50),
+            unit="s",
+            formula=f"median wait from a mention's arrival to its first answer, in {clock}",
+            inputs=counted,
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.first_response_p90",
+            "First response p90",
+            percentile(now.everyone.waits, 90),
+            percentile(old.everyone.waits, 90),
+            unit="s",
+            formula=f"9 in 10 first answers came within this, in {clock}",
+            inputs=counted,
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.within_sla",
+            "Within SLA",
+            now.within,
+            old.within,
+            unit="%",
+            formula=f"answered within the response SLA ({sla}, in {clock}) / answered × 100",
+            inputs=(("within", f"{now.everyone.within:,}"), ("answered", f"{answered:,}")),
+            filter=f"{where} is:answered",
+        ),
+        Figure(
+            "team.response_rate",
+            "Response rate",
+            now.rate,
+            old.rate,
+            unit="%",
+            formula="mentions answered / mentions in the range × 100 "
+            "(Enter opens the ones not answered)",
+            inputs=(("answered", f"{answered:,}"), ("mentions", f"{now.total:,}")),
+            filter=f"{where} -is:answered",
+        ),
+        Figure(
+            "team.escalations_open",
+            "Escalations open",
+            open_now,
+            formula="escalations not resolved, now (whatever the range)",
+            screen="escalations",
+        ),
+        Figure(
+            "team.escalations_late",
+            "Escalations late",
+            late_now,
+            formula="open escalations past their priority's SLA ([escalation] sla), now",
+            screen="escalations",
+        ),
+    )
+    columns = ("answered", "p50", "p90", "within SLA")
+    by_agent = Table(
+        "team.agents",
+        "By agent (who sent the first answer)",
+        ("agent", *columns),
+        tuple(
+            Row((name, *group.figures()), f"{where} responder:{_quoted(name)}")
+            for name, group in sorted(now.agents.items(), key=lambda kv: -len(kv[1].waits))
+        ),
+    )
+    by_network = Table(
+        "team.networks",
+        "By network",
+        ("network", *columns),
+        tuple(
+            Row((_label(ch), *group.figures()), f"{where} is:answered ch:{ch}")
+            for ch, group in sorted(now.channels.items(), key=lambda kv: -len(kv[1].waits))
+        ),
+    )
+    return Section("team", "The team", figures, (), (by_agent, by_network))
+
+
+async def _escalations(
+    conn: aiosqlite.Connection, settings: Settings, now_ms: int
+) -> tuple[int, int]:
+    """Open escalations now, and how many of them are past their priority's SLA."""
+    rows = await rollups.open_escalations(conn)
+    late = sum(
+        1
+        for priority, created in rows
+        if now_ms - created > settings.escalation_sla_s.get(priority, math.inf) * 1000
+    )
+    return len(rows), late

@@ -1,0 +1,105 @@
+"""Rising terms: words and #tags more frequent in a range than in the periods before it.
+
+burst = (mentions holding the term in the range + α) / (its mentions per range-length
+over the BASELINE periods before, or over the history there is + α). Whole UTC days are
+counted once and kept (store/terms.py); the part days at a range's ends are read from
+the mentions each time, so the counts are exact for any range on whole hours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from scrm_tui.core.ranges import Range
+from scrm_tui.core.terms import ALPHA, Rising, burst, words_in
+from scrm_tui.store import terms as store
+from scrm_tui.store.db import Database
+
+DAY_MS = store.DAY_MS
+BASELINE = 4  # periods of the range's length before it
+MIN_COUNT = 3  # mentions in the range: fewer is noise, however new
+LIMIT = 10
+
+Progress = Callable[[int, int], None]
+
+
+async def counts(
+    db: Database,
+    watch_set: str,
+    start_ms: int,
+    end_ms: int,
+    ignore: frozenset[str],
+    progress: Progress | None = None,
+) -> Counter[str]:
+    """Mentions holding each term in [start, end) (whole hours), counting and keeping
+    any whole day not counted yet (`progress(done, of)` after each)."""
+    first_day = -(-start_ms // DAY_MS)
+    end_day = end_ms // DAY_MS
+
+    def words(text: str) -> set[str]:
+        return words_in(text, ignore)
+
+    found: Counter[str] = Counter()
+    edges: tuple[tuple[int, int], ...]
+    if first_day < end_day:
+        stale = await store.stale_days(db, watch_set, range(first_day, end_day))
+        for done, day in enumerate(stale, start=1):
+            await store.recount_day(db, watch_set, day, words)
+            if progress is not None:
+                progress(done, len(stale))
+        found += await store.kept_counts(db.reader, watch_set, first_day, end_day)
+        edges = ((start_ms, first_day * DAY_MS), (end_day * DAY_MS, end_ms))
+    else:
+        edges = ((start_ms, end_ms),)
+    for low, high in edges:
+        if low < high:
+            part, _ = await store.count_span(db.reader, watch_set, low, high, words)
+            found += part
+    return found
+
+
+async def rising(
+    db: Database,
+    watch_set: str,
+    period: Range,
+    ignore: frozenset[str],
+    progress: Progress | None = None,
+    limit: int = LIMIT,
+) -> list[Rising]:
+    """The terms of `period` with the highest burst over the BASELINE periods before
+    it, each seen in at least MIN_COUNT mentions, with the newest mention holding it."""
+    length = period.end_ms - period.start_ms
+    now = await counts(db, watch_set, period.start_ms, period.end_ms, ignore, progress)
+    # The baseline is the BASELINE periods before, or as much of them as there is
+    # history: a brand watched for ten days has ten days of baseline, not 28.
+    first = await store.first_mention_ms(db.reader, watch_set)
+    start = period.start_ms - BASELINE * length
+    if first is not None:
+        start = max(start, first - first % DAY_MS)
+    periods = (period.start_ms - start) / length
+    before = (
+        await counts(db, watch_set, start, period.start_ms, ignore, progress)
+        if periods > 0
+        else Counter[str]()
+    )
+
+    def base(term: str) -> float:
+        return before[term] / periods if periods > 0 else 0.0
+
+    ranked = sorted(
+        (
+            Rising(term, n, base(term), burst(n, base(term), ALPHA))
+            for term, n in now.items()
+            # A word that is also a rising #tag (kestreldown, #kestreldown) shows as the tag.
+            if n >= MIN_COUNT and burst(n, base(term), ALPHA) > 1 and f"#{term}" not in now
+        ),
+        key=lambda r: (-r.ratio, -r.count, r.term),
+    )[:limit]
+    out = []
+    for item in ranked:
+        found = await store.example(db.reader, watch_set, item.term, period.start_ms, period.end_ms)
+        if found is not None:
+            item = Rising(item.term, item.count, item.baseline, item.ratio, *found)
+        out.append(item)
+    return out

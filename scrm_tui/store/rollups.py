@@ -1,0 +1,158 @@
+"""Reads of the hourly rollups (schema step 30) and of the authors behind a range.
+
+The rollups are kept by triggers in the transaction that writes each mention, so they
+are as true as the mentions table. Distinct authors do not add up hour by hour: they
+come from `author_days` for the whole days in a range and from the mentions themselves
+for the hours at its two ends, so a count is exact for any range on whole hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from scrm_tui.store.db import fetch_all
+from scrm_tui.store.filter_sql import FIRST_RESPONDER
+
+HOUR_MS = 3_600_000
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class HourCell:
+    hour: int  # created_ms // HOUR_MS
+    channel: str
+    n: int
+    pos: int
+    neu: int
+    neg: int
+    unscored: int
+    points: int
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The distinct authors of a range on one network, and what is known of their reach."""
+
+    channel: str
+    authors: int
+    with_followers: int  # authors whose network gives a follower count
+    followers: int  # the sum of those counts
+
+
+@dataclass(frozen=True)
+class TopAuthor:
+    author_id: int
+    channel: str
+    handle: str
+    name: str | None
+    followers: int
+    customer: str | None
+    mentions: int
+
+
+async def hours(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> list[HourCell]:
+    """Every non-empty (hour, network) cell in [start, end), both on whole hours."""
+    rows = await fetch_all(
+        conn,
+        "SELECT hour, channel, n, pos, neu, neg, unscored, points FROM mention_hours "
+        "WHERE watch_set = ? AND hour >= ? AND hour < ? AND n > 0 ORDER BY hour, channel",
+        (watch_set, start_ms // HOUR_MS, end_ms // HOUR_MS),
+    )
+    return [HourCell(*row) for row in rows]
+
+
+def _authors_sql(watch_set: str, start_ms: int, end_ms: int) -> tuple[str, list[object]]:
+    """A SELECT of the distinct author ids with a mention in [start, end)."""
+    first_day = -(-start_ms // DAY_MS)
+    end_day = end_ms // DAY_MS
+    parts: list[str] = []
+    params: list[object] = []
+    edges: Sequence[tuple[int, int]]
+    if first_day < end_day:
+        parts.append(
+            "SELECT author_id FROM author_days WHERE watch_set = ? AND day >= ? AND day < ?"
+        )
+        params += [watch_set, first_day, end_day]
+        edges = ((start_ms, first_day * DAY_MS), (end_day * DAY_MS, end_ms))
+    else:
+        edges = ((start_ms, end_ms),)
+    for low, high in edges:
+        if low < high:
+            parts.append(
+                "SELECT DISTINCT author_id FROM mentions WHERE created_ms >= ? AND created_ms < ? "
+                "AND coalesce(watch_set, '') = ?"
+            )
+            params += [low, high, watch_set]
+    return " UNION ".join(parts), params
+
+
+async def reach(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> list[Reach]:
+    """Per network: distinct authors, how many have a follower count, and its sum."""
+    ids, params = _authors_sql(watch_set, start_ms, end_ms)
+    rows = await fetch_all(
+        conn,
+        f"WITH ids(author_id) AS ({ids}) "
+        "SELECT a.channel, count(*), count(a.followers), coalesce(sum(a.followers), 0) "
+        "FROM ids JOIN authors a ON a.id = ids.author_id GROUP BY a.channel ORDER BY 1",
+        params,
+    )
+    return [Reach(*row) for row in rows]
+
+
+async def top_authors(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int, limit: int
+) -> list[TopAuthor]:
+    """The authors of the range with the most followers, most first (ties by handle),
+    with their mentions in the range."""
+    ids, params = _authors_sql(watch_set, start_ms, end_ms)
+    rows = await fetch_all(
+        conn,
+        f"""
+        WITH ids(author_id) AS ({ids}),
+        top AS (
+            SELECT a.id, a.channel, a.handle, a.display_name, a.followers, a.customer_id
+            FROM ids JOIN authors a ON a.id = ids.author_id
+            WHERE a.followers IS NOT NULL
+            ORDER BY a.followers DESC, a.handle LIMIT ?
+        )
+        SELECT top.id, top.channel, top.handle, top.display_name, top.followers, c.name,
+               (SELECT count(*) FROM mentions m WHERE m.author_id = top.id
+                AND m.created_ms >= ? AND m.created_ms < ?
+                AND coalesce(m.watch_set, '') = ?)
+        FROM top LEFT JOIN customers c ON c.id = top.customer_id
+        ORDER BY top.followers DESC, top.handle
+        """,
+        [*params, limit, start_ms, end_ms, watch_set],
+    )
+    return [TopAuthor(*row) for row in rows]
+
+
+async def answered(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> list[tuple[str, int, int, str]]:
+    """The answered mentions posted in [start, end): network, arrival, first answer, and
+    the agent who sent it ('?' if no sent item says)."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.channel, m.ingested_ms, m.first_response_ms,
+                   coalesce(({FIRST_RESPONDER}), '?')
+            FROM mentions m WHERE m.first_response_ms IS NOT NULL
+            AND m.created_ms >= ? AND m.created_ms < ? AND coalesce(m.watch_set, '') = ?""",
+        (start_ms, end_ms, watch_set),
+    )
+    return [(str(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
+
+
+async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Every escalation not resolved: its priority and when it was made."""
+    rows = await fetch_all(
+        conn, "SELECT priority, created_ms FROM escalations WHERE state != 'resolved'"
+    )
+    return [(str(r[0]), int(r[1])) for r in rows]

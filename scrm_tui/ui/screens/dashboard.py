@@ -1,0 +1,376 @@
+"""The dashboard (`D`): how the brand is doing over a range, against the period before.
+
+Every line is a figure or a table row that knows its records: `Enter` opens the inbox
+filtered to exactly them, `?` shows how the figure is made and what went in. The
+report is read off the key path, on a database connection of its own
+(service/report.py), and names in it are strangers' text, drawn as Content (no markup).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from rich.cells import cell_len
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from scrm_tui.core import sanitize
+from scrm_tui.core.figures import Figure, Row, Table
+from scrm_tui.core.ranges import PRESETS, Range, RangeError
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.report import Dashboard, Report, with_rising_terms
+from scrm_tui.ui.changes import DataChanged
+from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.widgets.inert import InertInput
+from scrm_tui.ui.widgets.keys_footer import KeysFooter
+
+REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
+LABEL = 18  # the figure's name column
+VALUE = 12
+CHANGE = 10
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` cut with … or padded to `width` cells (wide characters count two)."""
+    if cell_len(text) > width:
+        while text and cell_len(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    gap = " " * max(width - cell_len(text), 0)
+    return gap + text if right else text + gap
+
+
+class FigureList(OptionList):
+    """The figures and rows, one a line; Enter opens the highlighted one's records."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Open records", id="dashboard.open"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="dashboard.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="dashboard.up"),
+        Binding("g,home", "first", "First", show=False, id="dashboard.first"),
+        Binding("G,end", "last", "Last", show=False, id="dashboard.last"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="dashboard.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="dashboard.page_up"),
+    ]
+
+
+def figure_line(figure: Figure) -> Content:
+    change = figure.change_shown()
+    style = "" if figure.change is None else "$success" if figure.change > 0 else ""
+    if figure.change is not None and figure.change < 0:
+        style = "$warning"
+    return Content.assemble(
+        (_fit(figure.label, LABEL), "bold"),
+        _fit(figure.shown(), VALUE, right=True),
+        " ",
+        (_fit(change, CHANGE, right=True), style),
+    )
+
+
+def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
+    """The header (no records) then each row, columns sized to the widest cell."""
+    cells = [table.columns] + [tuple(sanitize.inline(c) for c in r.cells) for r in table.rows]
+    widths = [min(max(cell_len(row[i]) for row in cells), 28) for i in range(len(table.columns))]
+    out: list[tuple[Content, Row | None]] = []
+    for index, row in enumerate(cells):
+        text = "  ".join(
+            _fit(cell, widths[i], right=i > 0 and index > 0 and _numeric(cell))
+            for i, cell in enumerate(row)
+        )
+        if index == 0:
+            out.append((Content.styled(text.rstrip(), "$text-muted"), None))
+        else:
+            out.append((Content(text.rstrip()), table.rows[index - 1]))
+    if not table.rows:
+        out.append((Content.styled("(none in this range)", "$text-muted"), None))
+    if table.note:
+        out.append((Content.styled(f"({table.note})", "$text-muted"), None))
+    return out
+
+
+def _numeric(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text[0] in "+−-$—")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What Enter asked for: the inbox filtered to `filter`, or another `screen`."""
+
+    filter: str | None = None
+    screen: str | None = None
+
+
+class DashboardScreen(ReportsFailures, Screen[Opened | None]):
+    """Dismissed with the records to open, or None."""
+
+    CSS_PATH = SCREENS_CSS
+
+    BINDINGS = [
+        Binding("question_mark", "explain", "How it's made", id="dashboard.explain"),
+        *(
+            Binding(str(n), f"range('{name}')", name, id=f"dashboard.range_{name}")
+            for n, name in enumerate(PRESETS, start=1)
+        ),
+        Binding("r", "custom", "Custom range", id="dashboard.custom"),
+        Binding("escape", "back", "Back", id="dashboard.back"),
+    ]
+
+    def __init__(self, inbox: Inbox, range_name: str = "7d") -> None:
+        super().__init__()
+        self.dashboard = Dashboard(inbox)
+        self.range_name = range_name
+        self.report: Report | None = None
+        self.lines: list[Figure | Row | None] = []  # what each option opens
+        self._read_at = 0.0
+        self._counting = ""  # the rising terms' progress, for the title line
+        self.rising: tuple[Range, Table] | None = None  # the last counted, and its range
+        self._again: Timer | None = None
+
+    @classmethod
+    def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
+        return [("dashboard", cls), ("figures", FigureList)]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Dashboard  loading…"), id="dash-status")
+        with Horizontal(id="dash-charts"), Vertical(classes="dash-chart"):
+            yield Static(id="dash-volume-label")
+            yield Sparkline([], id="dash-volume")
+        yield FigureList(id="dash-figures")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load(self.range_name)
+
+    async def on_unmount(self) -> None:
+        await self.dashboard.close()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another process (or this one) stored or changed mentions: read the range
+        again, at most every REFRESH_S, so a busy collector does not keep it reading."""
+        if self._again is None:
+            wait = max(0.0, self._read_at + REFRESH_S - time.monotonic())
+            self._again = self.set_timer(wait, self._reread, name="dashboard-refresh")
+
+    def _reread(self) -> None:
+        self._again = None
+        self.load(self.range_name, quiet=True)
+
+    def load(self, name: str, *, quiet: bool = False) -> None:
+        try:
+            period = self.dashboard.range(name)
+        except RangeError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.range_name = name
+        if not quiet:
+            self._status(period, loading=True)
+        self._read_at = time.monotonic()
+        self._read(period)
+
+    @work(exclusive=True, group="dashboard")
+    async def _read(self, period: Range) -> None:
+        report = await self.dashboard.report(period)
+        if self.rising is not None and self.rising[0] == period:
+            report = with_rising_terms(report, self.rising[1])  # kept until counted anew
+        self.show(report)
+        self._count_terms(period)
+
+    @work(exclusive=True, group="dashboard-terms")
+    async def _count_terms(self, period: Range) -> None:
+        """The rising terms, after the figures: days not counted before are counted
+        first (once: they are kept), and the line under the title says how far."""
+
+        def progress(done: int, of: int) -> None:
+            self._counting = f"counting terms, day {done} of {of}"
+            self._status(period, loading=False)
+
+        table = await self.dashboard.rising_terms(period, progress)
+        self._counting = ""
+        self.rising = (period, table)
+        if self.report is not None and self.report.range == period:
+            self.show(with_rising_terms(self._without_rising(self.report), table))
+
+    @staticmethod
+    def _without_rising(report: Report) -> Report:
+        return replace(
+            report,
+            sections=tuple(
+                replace(s, tables=tuple(t for t in s.tables if t.key != "awareness.rising"))
+                for s in report.sections
+            ),
+        )
+
+    def _status(self, period: Range, *, loading: bool = False) -> None:
+        text = Content.assemble(
+            ("Dashboard", "bold"),
+            f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
+            ("  loading…" if loading else "", "$text-muted"),
+            (f"  {self._counting}" if self._counting else "", "$text-muted"),
+        )
+        self.query_one("#dash-status", Static).update(text)
+
+    def show(self, report: Report) -> None:
+        self.report = report
+        self._status(report.range)
+        options = self.query_one(OptionList)
+        keep = _identity(self._highlighted())  # the same figure or row stays highlighted
+        prompts: list[Option | None] = []
+        self.lines = []
+
+        def add(prompt: Content, opens: Figure | Row | None) -> None:
+            prompts.append(Option(prompt, disabled=opens is None))
+            self.lines.append(opens)
+
+        for section in report.sections:
+            add(Content.styled(section.title, "bold underline"), None)
+            for figure in section.figures:
+                add(figure_line(figure), figure)
+                if figure.note:  # what the figure leaves out, under it
+                    add(Content.styled(" " * 2 + figure.note, "$text-muted"), None)
+            for table in section.tables:
+                add(Content.styled(table.label, "bold"), None)
+                for prompt, row in table_lines(table):
+                    add(prompt, row)
+            if section.key == "awareness" and not any(
+                t.key == "awareness.rising" for t in section.tables
+            ):
+                add(
+                    Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None
+                )
+            for series in section.series[:1]:
+                self.query_one("#dash-volume-label", Static).update(
+                    Content.styled(f"{series.label} per {_bucket(report.range)}", "$text-muted")
+                )
+                self.query_one("#dash-volume", Sparkline).data = [v or 0 for v in series.values]
+        options.clear_options()
+        options.add_options(prompts)
+        chosen = [i for i, opens in enumerate(self.lines) if opens is not None]
+        kept = [i for i in chosen if keep is not None and _identity(self.lines[i]) == keep]
+        options.highlighted = (kept or chosen)[0] if chosen else None
+
+    def _highlighted(self) -> Figure | Row | None:
+        index = self.query_one(OptionList).highlighted
+        return self.lines[index] if index is not None and index < len(self.lines) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        opens = self.lines[event.option_index]
+        if isinstance(opens, Figure) and opens.screen:
+            self.dismiss(Opened(screen=opens.screen))
+        elif opens is not None and opens.filter:
+            self.dismiss(Opened(filter=opens.filter))
+
+    def action_explain(self) -> None:
+        opens = self._highlighted()
+        if opens is not None:
+            self.app.push_screen(ExplainScreen(opens))
+
+    def action_range(self, name: str) -> None:
+        self.load(name)
+
+    def action_custom(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name:
+                self.load(name)
+
+        self.app.push_screen(RangeScreen(self.dashboard), chosen)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _identity(opens: Figure | Row | None) -> str | None:
+    if isinstance(opens, Figure):
+        return opens.key
+    return None if opens is None else f"{opens.filter} {opens.cells[0]}"
+
+
+def _length(period: Range) -> str:
+    hours = period.hours
+    return f"{hours} hours" if hours <= 48 else f"{hours // 24} days"
+
+
+def _bucket(period: Range) -> str:
+    return "hour" if period.hours <= 48 else "day (UTC)"
+
+
+class ExplainScreen(ModalScreen[None]):
+    """`?`: the figure's formula, its inputs, what it leaves out, and its records."""
+
+    CSS_PATH = SCREENS_CSS
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="explain.close")]
+
+    def __init__(self, opens: Figure | Row) -> None:
+        super().__init__()
+        self.opens = opens
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="explain-box"):
+            yield Static(self._text(), id="explain-text")
+            yield Static(
+                Content.styled("esc close · enter on the line opens its records", "$text-muted"),
+                id="explain-keys",
+            )
+
+    def _text(self) -> Content:
+        opens = self.opens
+        if isinstance(opens, Row):
+            lines = [Content.styled(" · ".join(sanitize.inline(c) for c in opens.cells), "bold")]
+        else:
+            title = opens.label + (
+                " (estimated)" if opens.estimated and "stimated" not in opens.label else ""
+            )
+            lines = [
+                Content.assemble((title, "bold"), f"  {opens.shown()}"),
+                Content.assemble(("how: ", "$text-muted"), opens.formula),
+            ]
+            for name, value in opens.inputs:
+                lines.append(Content.assemble(("  " + name + ": ", "$text-muted"), value))
+            if opens.previous is not None or opens.value is not None:
+                lines.append(
+                    Content.assemble(
+                        ("period before: ", "$text-muted"),
+                        opens.shown(opens.previous) if opens.previous is not None else "—",
+                        f"  (change {opens.change_shown()})",
+                    )
+                )
+            if opens.note:
+                lines.append(Content.assemble(("left out: ", "$text-muted"), opens.note))
+        if opens.filter:
+            lines.append(Content.assemble(("records: ", "$text-muted"), "/" + opens.filter))
+        return Content("\n").join(lines)
+
+
+class RangeScreen(ModalScreen[str | None]):
+    """`r`: a custom range, START..END in UTC; a mistake is said under it."""
+
+    CSS_PATH = SCREENS_CSS
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="range.cancel")]
+
+    def __init__(self, dashboard: Dashboard) -> None:
+        super().__init__()
+        self.dashboard = dashboard
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="range-box"):
+            yield Static(Content.styled("Range (UTC), START..END:", "bold"), id="range-title")
+            yield InertInput(placeholder="2026-11-01..2026-11-30", id="range-input")
+            yield Static(id="range-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.dashboard.range(event.value)
+        except RangeError as error:
+            self.query_one("#range-error", Static).update(Content.styled(str(error), "$error"))
+            return
+        self.dismiss(event.value.strip())

@@ -1,0 +1,243 @@
+"""The report's figures are true: each is recomputed here in plain SQL and Python over the
+mentions themselves, for ranges whose ends fall mid-day, after sentiments are changed by
+hand, after more arrive, and on a database upgraded from before the rollups; and the
+inbox filter a figure opens shows exactly the records it counts."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from scrm_tui.core.figures import Table
+from scrm_tui.core.models import Channel, SentimentLabel
+from scrm_tui.core.query import parse
+from scrm_tui.core.ranges import HOUR_MS, RangeError, parse_range
+from scrm_tui.core.selection import Selection
+from scrm_tui.service import report
+from scrm_tui.service.bulk import MoodChange
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock, mention
+from tests.test_cli import scrm
+
+TEXTS = (
+    "I love Kestrel, the new boards are wonderful!",
+    "Kestrel sync is broken again, this is terrible and I am angry.",
+    "Kestrel moved the settings to the left sidebar.",
+    "Kestrel ist seit dem Update total kaputt, ich bin wirklich enttäuscht.",
+    "Kestrel 4.2 est sorti, l'application est vraiment géniale !",
+)
+NETWORKS = (Channel.MASTODON, Channel.BLUESKY, Channel.HACKERNEWS, Channel.REDDIT)
+
+
+def _corpus(count: int, seed: int) -> list:  # type: ignore[type-arg]
+    """`count` mentions over 100 days by 60 authors, some on networks without followers."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        channel = rng.choice(NETWORKS)
+        who = rng.randrange(60)
+        out.append(
+            mention(
+                n + seed * 10_000,
+                rng.choice(TEXTS) + f" #{n}",
+                channel=channel,
+                minutes_ago=rng.uniform(0, 100 * 24 * 60),
+                handle=f"person{who}",
+                name=f"Person {who}",
+                followers=None if channel is Channel.HACKERNEWS else 10 * who + 1,
+            )
+        )
+    return out
+
+
+def _table(built: report.Report, key: str) -> Table:
+    return next(t for t in built.section(key.split(".")[0]).tables if t.key == key)
+
+
+def _int(cell: str) -> int:
+    return int(cell.replace(",", ""))
+
+
+def _mood(compound: float | None) -> str:
+    if compound is None:
+        return "unscored"
+    return "pos" if compound >= 0.05 else "neg" if compound <= -0.05 else "neu"
+
+
+async def _truth(box: Inbox, start: int, end: int) -> dict[str, object]:
+    """Every awareness figure from the mentions and authors tables alone."""
+    async with box.db.reader.execute(
+        "SELECT m.channel, m.author_id, m.compound, a.followers FROM mentions m "
+        "JOIN authors a ON a.id = m.author_id WHERE m.created_ms >= ? AND m.created_ms < ?",
+        (start, end),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    moods = [_mood(r[2]) for r in rows]
+    authors = {r[1]: r[3] for r in rows}
+    pos, neg = moods.count("pos"), moods.count("neg")
+    return {
+        "volume": len(rows),
+        "authors": len(authors),
+        # Unknown, not 0, when no author's network gives a follower count.
+        "reach": sum(f for f in authors.values() if f is not None)
+        if any(f is not None for f in authors.values())
+        else None,
+        "net": (pos - neg) / (pos + neg) * 100 if pos + neg else None,
+        "unscored": moods.count("unscored"),
+        "by_network": {
+            ch: (
+                sum(1 for r in rows if r[0] == ch),
+                len({r[1] for r in rows if r[0] == ch}),
+            )
+            for ch in {r[0] for r in rows}
+        },
+    }
+
+
+async def _check(box: Inbox, name: str) -> None:
+    period = parse_range(name, box.now_ms())
+    built = await report.build(box.db, period)
+    for figures, (start, end) in (
+        ((f.value for f in built.section("awareness").figures), (period.start_ms, period.end_ms)),
+        (
+            (f.previous for f in built.section("awareness").figures),
+            (period.previous().start_ms, period.previous().end_ms),
+        ),
+    ):
+        truth = await _truth(box, start, end)
+        volume, authors, reach, net, unscored = figures
+        assert (volume, authors, reach, unscored) == (
+            truth["volume"],
+            truth["authors"],
+            truth["reach"],
+            truth["unscored"],
+        ), name
+        assert net == pytest.approx(truth["net"]), name
+    truth = await _truth(box, period.start_ms, period.end_ms)
+    networks = _table(built, "awareness.networks")
+    shown = {row.filter.split("ch:")[1]: row.cells for row in networks.rows}  # type: ignore[union-attr]
+    assert {
+        ch: (int(c[1].replace(",", "")), int(c[2].replace(",", ""))) for ch, c in shown.items()
+    } == truth["by_network"]
+    [volume_series, _] = built.section("awareness").series
+    assert sum(v or 0 for v in volume_series.values) == truth["volume"]
+
+
+@pytest.mark.parametrize("name", ["24h", "7d", "30d", "90d", "2026-10-03T07:00..2026-11-19T13:00"])
+async def test_every_awareness_figure_is_what_the_mentions_say(inbox: Inbox, name: str) -> None:
+    await inbox.ingest(_corpus(700, 1))
+    await _check(inbox, name)
+
+
+async def test_figures_follow_sentiments_set_by_hand_and_new_arrivals(inbox: Inbox) -> None:
+    await inbox.ingest(_corpus(300, 2))
+    before = await report.build(inbox.db, parse_range("90d", inbox.now_ms()))
+    ids = [row.id for row in await inbox.page_older(parse("s:pos"), None, 40)]
+    await inbox.run_bulk(Selection.of(ids), MoodChange(SentimentLabel.NEGATIVE))
+    unscored = [row.id for row in await inbox.page_older(parse("s:unscored"), None, 5)]
+    await inbox.run_bulk(Selection.of(unscored), MoodChange(SentimentLabel.POSITIVE))
+    after = await report.build(inbox.db, parse_range("90d", inbox.now_ms()))
+    assert (
+        after.figure("awareness.net_sentiment").value
+        < before.figure(  # type: ignore[operator]
+            "awareness.net_sentiment"
+        ).value
+    )
+    assert after.figure("awareness.unscored").value == before.figure(  # type: ignore[operator]
+        "awareness.unscored"
+    ).value - len(unscored)
+    await inbox.ingest(_corpus(200, 3))
+    for name in ("24h", "90d"):
+        await _check(inbox, name)
+
+
+async def test_each_figure_opens_exactly_the_records_it_counts(inbox: Inbox) -> None:
+    await inbox.ingest(_corpus(400, 4))
+    # Snoozed mentions are counted (they were posted) and opened (is:any shows them).
+    snoozed = [row.id for row in await inbox.page_older(parse("s:neg"), None, 6)]
+    assert sorted(await inbox.snoozes.snooze(snoozed, inbox.snoozes.read("2h"))) == sorted(snoozed)
+    built = await report.build(inbox.db, parse_range("30d", inbox.now_ms()))
+    for key in ("awareness.volume", "awareness.unscored"):
+        figure = built.figure(key)
+        assert figure.filter is not None
+        assert await inbox.count(parse(figure.filter)) == figure.value, key
+    net = built.figure("awareness.net_sentiment")
+    shown = dict(net.inputs)
+    assert await inbox.count(parse(net.filter or "")) == int(shown["positive"]) + int(
+        shown["negative"]
+    )
+    networks = _table(built, "awareness.networks")
+    for row in networks.rows:
+        assert await inbox.count(parse(row.filter or "")) == int(row.cells[1].replace(",", ""))
+
+
+async def test_an_old_database_is_rolled_up_on_upgrade(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scrm_tui.store import db as store_db
+    from scrm_tui.store.schema import MIGRATIONS
+
+    step = next(v for v, steps in MIGRATIONS if any("mention_hours" in str(s) for s in steps))
+    before = [(v, steps) for v, steps in MIGRATIONS if v < step]
+    with monkeypatch.context() as old_release:
+        old_release.setattr(store_db, "MIGRATIONS", before)
+        old_release.setattr(store_db, "LATEST_VERSION", before[-1][0])
+        async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+            await box.ingest(_corpus(300, 5))
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        for name in ("7d", "90d"):
+            await _check(box, name)
+
+
+def test_a_range_ends_on_the_next_whole_hour_and_a_bad_one_says_what_is_accepted() -> None:
+    now = int(fixed_clock() * 1000) + 25 * 60_000  # 12:25
+    week = parse_range("7d", now)
+    assert week.end_ms % HOUR_MS == 0 and week.end_ms - now == 35 * 60_000
+    assert week.previous().end_ms == week.start_ms
+    assert week.filter() == "after:2026-11-13T13:00 before:2026-11-20T13:00 is:any"
+    november = parse_range("2026-11-01..2026-11-30", now)
+    assert (november.end_ms - november.start_ms) // HOUR_MS == 30 * 24
+    for bad in ("8d", "2026-11-30..2026-11-01", "yesterday..today"):
+        with pytest.raises(RangeError) as error:
+            parse_range(bad, now)
+        assert "range" in str(error.value)
+
+
+def test_scrm_report_prints_text_markdown_and_json(db_path: Path) -> None:
+    import asyncio
+
+    async def seed() -> None:
+        async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+            await box.ingest(_corpus(100, 6))
+
+    asyncio.run(seed())
+    text = scrm("report", "--db", str(db_path), "--range", "90d")
+    assert text.returncode == 0, text.stderr
+    assert "Mentions" in text.stdout and "Estimated reach" in text.stdout
+    assert "Hacker News" in text.stdout  # no follower counts there: shown apart
+    markdown = scrm("report", "--db", str(db_path), "--format", "markdown")
+    assert "| Net sentiment |" in markdown.stdout
+    data = json.loads(scrm("report", "--db", str(db_path), "--format", "json").stdout)
+    volume = data["sections"][0]["figures"][0]
+    assert volume["key"] == "awareness.volume" and volume["filter"].startswith("after:")
+    bad = scrm("report", "--db", str(db_path), "--range", "fortnight")
+    assert bad.returncode != 0 and "24h, 7d, 30d, 90d" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+async def test_an_author_who_posts_often_is_one_author_and_their_reach_counts_once(
+    inbox: Inbox,
+) -> None:
+    often = [
+        mention(n, TEXTS[0], minutes_ago=60 * n + 5, handle="loud", name="Loud", followers=500)
+        for n in range(40)  # 40 hours: within today, across midnight, and before
+    ]
+    await inbox.ingest(often + _corpus(50, 7))
+    for name in ("24h", "7d", "2026-11-19T01:00..2026-11-19T09:00"):
+        await _check(inbox, name)
+    day = await report.build(inbox.db, parse_range("24h", inbox.now_ms()))
+    top = _table(day, "awareness.top_authors")
+    assert [row.cells[0] for row in top.rows].count("Loud") == 1

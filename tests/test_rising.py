@@ -1,0 +1,125 @@
+"""Rising terms: what bursts in a range against the ranges before it, each count what the
+inbox filter of its row shows, days counted once and counted again when a late post
+lands in them, the brand's own words never rising, and the dashboard adding them
+after its figures."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from scrm_tui.core.models import MentionIn
+from scrm_tui.core.query import parse
+from scrm_tui.core.ranges import parse_range
+from scrm_tui.core.terms import burst, words_in
+from scrm_tui.service import report
+from scrm_tui.service.inbox import Inbox
+from tests.conftest import fixed_clock, mention
+from tests.tui import make_app, press, settle, wait_until
+
+DAY = 24 * 60  # minutes
+
+STEADY = ("Kestrel boards load quickly", "Using Kestrel for the roadmap", "Kestrel calendar view")
+
+
+def _history() -> list[MentionIn]:
+    """40 days of steady talk; in the last three, an outage and #kestreldown."""
+    posts = []
+    n = 0
+    for day in range(40):
+        for text in STEADY:
+            n += 1
+            posts.append(mention(n, f"{text} {n}", minutes_ago=day * DAY + 90 + n % 50))
+    for k in range(12):
+        n += 1
+        posts.append(
+            mention(n, f"Kestrel outage again, sync down #KestrelDown {n}", minutes_ago=k * 300)
+        )
+    n += 1  # one "outage" long before: the baseline is not zero
+    posts.append(mention(n, "an old Kestrel outage story", minutes_ago=20 * DAY))
+    return posts
+
+
+async def test_a_burst_rises_and_each_count_is_what_its_filter_shows(inbox: Inbox) -> None:
+    await inbox.ingest(_history())
+    settings = report.Settings.of(inbox.config, ("kestrel",))
+    period = parse_range("7d", inbox.now_ms())
+    built = await report.build(inbox.db, period, settings, inbox.now_ms())
+    [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
+    terms = [row.cells[0] for row in table.rows]
+    # Twelve posts each, never or once before; the word of the #tag shows as the tag.
+    assert set(terms[:5]) == {"#kestreldown", "again", "down", "sync", "outage"}
+    assert "kestrel" not in terms and "kestreldown" not in terms
+    assert not {"boards", "roadmap", "calendar"} & set(terms)  # steady: never rising
+    for row in table.rows:
+        shown = await inbox.count(parse(row.filter or ""))
+        assert shown == int(row.cells[1]), row.cells
+    outage = next(row for row in table.rows if row.cells[0] == "outage")
+    # Baseline: the 28 days before, as the filter counts them, per 7 days.
+    before = parse_range("2026-10-16T13:00..2026-11-13T13:00", inbox.now_ms())
+    old = await inbox.count(parse(f'{before.filter()} "outage"'))
+    assert old == 1 and float(outage.cells[2]) == pytest.approx(old / 4, abs=0.05)
+    assert outage.cells[3] == f"{burst(12, old / 4):.1f}×"
+    assert "outage" in outage.cells[4]
+
+
+async def test_a_counted_day_is_counted_again_when_a_late_post_lands_in_it(
+    inbox: Inbox,
+) -> None:
+    await inbox.ingest(_history())
+    settings = report.Settings.of(inbox.config, ("kestrel",))
+    period = parse_range("30d", inbox.now_ms())
+
+    async def outage_count() -> int:
+        built = await report.build(inbox.db, period, settings, inbox.now_ms())
+        [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
+        return next(int(r.cells[1]) for r in table.rows if r.cells[0] == "outage")
+
+    assert await outage_count() == 13
+    # A backfill brings two posts from ten days ago: that day is counted again.
+    await inbox.ingest(
+        [
+            mention(9000 + k, f"Kestrel outage back then {k}", minutes_ago=10 * DAY + k)
+            for k in range(2)
+        ]
+    )
+    assert await outage_count() == 15
+    assert await inbox.count(parse(f'{period.filter()} "outage"')) == 15
+
+
+def test_words_are_split_as_the_search_index_splits_them() -> None:
+    assert words_in("Crème brûlée at 10:30, see https://kestrel.app/pricing_page") == {
+        "creme", "brulee", "see", "https", "kestrel", "app", "pricing", "page",
+    }  # fmt: skip
+    assert words_in("Kestrel est génial", frozenset({"kestrel"})) == {"est", "genial"}
+
+
+@pytest.fixture
+def history(db_path: Path) -> Path:
+    async def seed() -> None:
+        async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
+            await box.ingest(_history())
+
+    asyncio.run(seed())
+    return db_path
+
+
+async def test_the_dashboard_adds_rising_terms_after_its_figures(history: Path) -> None:
+    app = make_app(history)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await press(pilot, "D")
+        options = pilot.app.screen.query_one(OptionList)
+
+        def prompts() -> list[str]:
+            return [
+                str(options.get_option_at_index(i).prompt).strip()
+                for i in range(options.option_count)
+            ]
+
+        await wait_until(pilot, lambda: any(p.startswith("outage") for p in prompts()))
+        assert not any("counting…" in p for p in prompts())
+        assert prompts().count("Rising terms") == 1
