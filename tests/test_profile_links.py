@@ -33,6 +33,7 @@ from scrm_tui.ui.widgets.mention_detail import describe
 from tests.conftest import fixed_clock
 from tests.loopback import Loopback
 from tests.recorded import PAYLOADS
+from tests.rewind import rewind
 from tests.test_cli import line, scrm
 from tests.test_keys_tui import links
 
@@ -343,8 +344,7 @@ async def test_customers_indexed_before_domains_were_kept_get_them_at_the_upgrad
     # no profile links on authors.
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE match_entries SET entry = json_remove(entry, '$[8]')")
-        conn.execute("ALTER TABLE authors DROP COLUMN links")
-        conn.execute("PRAGMA user_version = 29")
+        rewind(conn, 29)
     server.add_mastodon_search_status(greg(verified=True, status_id="900001"))
 
     async with await Inbox.open(db_path, "tester", fixed_clock) as box:
@@ -374,8 +374,7 @@ async def test_an_email_sql_cannot_fold_like_python_is_indexed_again(db_path: Pa
         await box.linker.refresh_index()
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE match_entries SET entry = json_remove(entry, '$[8]')")
-        conn.execute("ALTER TABLE authors DROP COLUMN links")
-        conn.execute("PRAGMA user_version = 29")
+        rewind(conn, 29)
 
     async with await Inbox.open(db_path, "tester", fixed_clock):
         with sqlite3.connect(db_path) as conn:
