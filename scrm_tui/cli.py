@@ -1467,6 +1467,45 @@ def _demo(config: Config, agent: str, db_arg: Path | None, *, stream: bool) -> i
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _upgrade_first(db: Path) -> None:
+    """A database made by an older scrm is upgraded before the screen is taken, saying
+    so: at a million mentions the upgrade can take a minute, which a blank terminal
+    would not explain. A newer or unusable file is left to the app to report."""
+    import sqlite3
+
+    if not db.is_file():
+        return
+    from scrm_tui.store.schema import LATEST_VERSION
+
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        ) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return
+    if not 0 < version < LATEST_VERSION:
+        return
+    from scrm_tui.store.db import Database
+
+    print(
+        f"scrm: upgrading {db} from schema {version} to {LATEST_VERSION} (once; on a large "
+        "database this can take a minute)…",
+        file=sys.stderr,
+        flush=True,
+    )
+    started = time.monotonic()
+
+    async def upgrade() -> None:
+        await (await Database.open(db)).close()
+
+    try:
+        asyncio.run(upgrade())
+    except StoreError:
+        return  # the app says what is wrong, in its own words
+    print(f"scrm: upgraded in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
 def _run_app(
     config: Config,
     agent: str,
@@ -1486,6 +1525,7 @@ def _run_app(
         gc.freeze()
         gc.enable()
 
+    _upgrade_first(db)
     app = ScrmApp(
         db_path=db, agent=agent, config=config, demo=demo, stream=stream, config_path=config_path
     )

@@ -197,3 +197,30 @@ def test_a_read_only_database_is_said_in_words(
             f"`chmod u+w {db}` if it should not be)\n"
         ), (name, result.stderr)
         assert "Traceback" not in result.stderr, name
+
+
+def test_an_older_database_is_upgraded_before_the_screen_is_taken_saying_so(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank terminal for the length of an upgrade (21 s at a million mentions) would
+    look like a hang: the terminal says what is happening, then the app starts."""
+    from scrm_tui.cli import _upgrade_first
+    from tests.rewind import rewind
+
+    async def seed() -> None:
+        async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+            await box.ingest([mention(n) for n in range(5)])
+
+    asyncio.run(seed())
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        rewind(conn, LATEST_VERSION - 2)
+        conn.commit()
+    _upgrade_first(db_path)
+    said = capsys.readouterr().err
+    assert f"from schema {LATEST_VERSION - 2} to {LATEST_VERSION}" in said
+    assert "scrm: upgraded in" in said
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+        assert conn.execute("SELECT sum(n) FROM mention_hours").fetchone()[0] == 5
+    _upgrade_first(db_path)  # up to date: says nothing
+    assert capsys.readouterr().err == ""
