@@ -467,26 +467,23 @@ async def _team(
     answered = len(now.everyone.waits)
     counted = (("answered mentions", f"{answered:,}"),)
     open_now, late_now = await _escalations(conn, settings, now_ms)
+    waits = (
+        (50, "median wait from a mention's arrival to its first answer"),
+        (90, "9 in 10 first answers came within this"),
+    )
     figures = (
-        Figure(
-            "team.first_response_p50",
-            "First response p50",
-            percentile(now.everyone.waits, 50),
-            percentile(old.everyone.waits, 50),
-            unit="s",
-            formula=f"median wait from a mention's arrival to its first answer, in {clock}",
-            inputs=counted,
-            filter=f"{where} is:answered",
-        ),
-        Figure(
-            "team.first_response_p90",
-            "First response p90",
-            percentile(now.everyone.waits, 90),
-            percentile(old.everyone.waits, 90),
-            unit="s",
-            formula=f"9 in 10 first answers came within this, in {clock}",
-            inputs=counted,
-            filter=f"{where} is:answered",
+        *(
+            Figure(
+                f"team.first_response_p{p}",
+                f"First response p{p}",
+                percentile(now.everyone.waits, p),
+                percentile(old.everyone.waits, p),
+                unit="s",
+                formula=f"{what}, in {clock}",
+                inputs=counted,
+                filter=f"{where} is:answered",
+            )
+            for p, what in waits
         ),
         Figure(
             "team.within_sla",
