@@ -1481,7 +1481,7 @@ def _upgrade_first(db: Path) -> None:
         with contextlib.closing(
             sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
         ) as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            [(version,)] = list(conn.execute("PRAGMA user_version"))
     except sqlite3.Error:
         return
     if not 0 < version < LATEST_VERSION:
