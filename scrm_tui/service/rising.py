@@ -91,8 +91,8 @@ async def rising(
         (
             Rising(term, n, base(term), burst(n, base(term), ALPHA))
             for term, n in now.items()
-            # A word that is also a rising #tag (kestreldown, #kestreldown) shows as the tag.
-            if n >= MIN_COUNT and burst(n, base(term), ALPHA) > 1 and f"#{term}" not in now
+            # A word found only as its #tag (kestreldown in #KestrelDown) shows as the tag.
+            if n >= MIN_COUNT and burst(n, base(term), ALPHA) > 1 and now.get(f"#{term}") != n
         ),
         key=lambda r: (-r.ratio, -r.count, r.term),
     )[:limit]
