@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 
 from scrm_tui.core.models import Channel
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.screens.dashboard import DashboardScreen, ExplainScreen, RangeScreen
 from tests.conftest import fixed_clock, mention
 from tests.tui import inbox_screen, make_app, press, settle, static_text, status_text, wait_until
@@ -176,6 +177,24 @@ async def test_it_follows_what_another_process_stores(seeded: Path) -> None:
         index = options.highlighted
         assert index is not None
         assert str(options.get_option_at_index(index).prompt).startswith("Net sentiment")
+
+
+async def test_leaving_while_a_re_read_is_due_is_clean(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the demo, where a post arrives every few seconds: commits keep a re-read
+    due, and Esc or Enter leave the dashboard at any moment."""
+    from scrm_tui.ui.screens import dashboard
+
+    monkeypatch.setattr(dashboard, "REFRESH_S", 0.0)
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        screen.post_message(DataChanged())  # a commit landed: a re-read is due at once
+        await press(pilot, "escape")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
+        await settle(pilot)
+        assert pilot.app.return_code is None  # still running: nothing crashed
 
 
 async def test_a_stranger_s_name_is_shown_inert(seeded: Path) -> None:

@@ -159,7 +159,9 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         """Another process (or this one) stored or changed mentions: read the range
         again, at most every REFRESH_S, so a busy collector does not keep it reading."""
         if self._again is None:
-            wait = max(0.0, self._read_at + REFRESH_S - time.monotonic())
+            # Never 0: Textual's timer divides by its interval when it is stopped (the
+            # screen left while a re-read is due).
+            wait = max(0.05, self._read_at + REFRESH_S - time.monotonic())
             self._again = self.set_timer(wait, self._reread, name="dashboard-refresh")
 
     def _reread(self) -> None:
