@@ -25,6 +25,7 @@ from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
 from tests.sqltrace import Statements
 from tests.tui import (
+    detail_text,
     list_lines,
     make_app,
     running,
@@ -61,6 +62,10 @@ async def dana_beside(db_path: Path, clock: Clock) -> AsyncIterator[tuple[Pilot,
     app = ScrmApp(db_path=db_path, agent="tester", config=Config(), clock=clock, poll_interval=0.05)
     her = own_session(await Inbox.open(db_path, "dana", clock))
     async with her, app.run_test(size=(80, 24)) as pilot:
+        # Her claims come once the inbox shows its mentions and the first one is in the
+        # reading pane: a claim made while it starts is another test (test_startup_race).
+        await wait_until(pilot, lambda: "sync broken, post 1" in detail_text(pilot))
+        await settle(pilot)
         yield pilot, her
 
 
