@@ -95,6 +95,19 @@ class Table:
     note: str = ""  # e.g. "networks without follower counts are shown apart"
 
 
+def right_aligned(table: Table) -> tuple[bool, ...]:
+    """Per column: whether its cells are numbers (`1,234`, `+31`, `$900`, `2.0h`, `—`),
+    so a rendering lines them up on the right. The first column names the row."""
+    return tuple(
+        i > 0 and all(_numeric(row.cells[i]) for row in table.rows)
+        for i in range(len(table.columns))
+    )
+
+
+def _numeric(cell: str) -> bool:
+    return not cell or cell[0].isdigit() or cell[0] in "+−-$—"
+
+
 @dataclass(frozen=True)
 class Section:
     """One page of the dashboard (awareness, sales, the industry, the team...)."""

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.figures import Figure, Row, Table, cells
+from scrm_tui.core.figures import Figure, Row, Table, cells, right_aligned
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.report import Report
 
@@ -33,10 +33,6 @@ def _value(figure: Figure) -> str:
 def _pad(text: str, width: int, right: bool) -> str:
     gap = " " * max(0, width - cells(text))
     return gap + text if right else text + gap
-
-
-def _numeric(text: str) -> bool:
-    return bool(text) and (text[0].isdigit() or text[0] in "+−-$—") and " " not in text.strip()
 
 
 def as_text(report: Report) -> str:
@@ -65,10 +61,7 @@ def as_text(report: Report) -> str:
 def _columns(table: Table) -> list[str]:
     rows = [table.columns] + [tuple(sanitize.inline(c) for c in r.cells) for r in table.rows]
     widths = [max(cells(row[i]) for row in rows) for i in range(len(table.columns))]
-    # A column is right-aligned when its cells are numbers (its header follows it).
-    right = [
-        i > 0 and all(_numeric(r[i]) or not r[i] for r in rows[1:]) for i in range(len(widths))
-    ]
+    right = right_aligned(table)  # the header follows its column
     out = []
     for row in rows:
         line = [_pad(cell, widths[i], right[i]) for i, cell in enumerate(row)]

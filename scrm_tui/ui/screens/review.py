@@ -3,7 +3,6 @@ side."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.domains import shown_address
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Batch, Evidence, ReviewRow, Reviews, ReviewWindow
+from scrm_tui.ui.cells import fit
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.escalations import Cell, Column, WindowedQueueScreen, one_line
 from scrm_tui.ui.screens.link import chance, matched_on
@@ -33,15 +33,6 @@ def _safe(text: str | None) -> str:
 
 def network(channel: str) -> str:
     return CHANNEL_BADGES.get(channel, sanitize.inline(channel))
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` cut or padded to `width` cells (wide characters count as two)."""
-    if cell_len(text) > width:
-        while text and cell_len(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    return text + " " * max(width - cell_len(text), 0)
 
 
 def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
@@ -65,10 +56,10 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
         style = "bold" if not label else ""
         lines.append(
             Content.assemble(
-                (_fit(label, LABEL), "$text-muted"),
-                (_fit(left, column), style),
+                (fit(label, LABEL), "$text-muted"),
+                (fit(left, column), style),
                 " ",
-                (_fit(right, column), style),
+                (fit(right, column), style),
             )
         )
     if row.links:
@@ -81,7 +72,7 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
             for link in ordered
         )
         lines.append(
-            Content.assemble((_fit("links", LABEL), "$text-muted"), _fit(shown, 2 * column + 1))
+            Content.assemble((fit("links", LABEL), "$text-muted"), fit(shown, 2 * column + 1))
         )
     return Content("\n").join(lines)
 
