@@ -241,3 +241,27 @@ async def test_an_author_who_posts_often_is_one_author_and_their_reach_counts_on
     day = await report.build(inbox.db, parse_range("24h", inbox.now_ms()))
     top = _table(day, "awareness.top_authors")
     assert [row.cells[0] for row in top.rows].count("Loud") == 1
+
+
+async def test_a_top_author_opens_exactly_their_mentions(inbox: Inbox) -> None:
+    """By the author's number, not a name that contains another's (Ann Lee, Ann Leeds),
+    whatever a feed's free-text author holds (a space, a `"`)."""
+    names = ("Ann Lee", 'Jo "JJ" Doe', "Ann Leeds")
+    await inbox.ingest(
+        [
+            mention(
+                n,
+                f"Kestrel notes {n}",
+                handle=names[n % 3],
+                name=names[n % 3],
+                followers=900 - n % 3,
+            )
+            for n in range(7)
+        ]
+    )
+    built = await report.build(inbox.db, parse_range("24h", inbox.now_ms()))
+    rows = {row.cells[0]: row for row in _table(built, "awareness.top_authors").rows}
+    assert set(rows) == set(names)
+    for name, row in rows.items():
+        assert await inbox.count(parse(row.filter or "")) == int(row.cells[3]), name
+    assert rows["Ann Lee"].cells[3] == "3"

@@ -276,6 +276,17 @@ class From(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorIs(Node):
+    """By this one author (its number, as `scrm export authors` gives it): what a
+    dashboard row about an author opens."""
+
+    author_id: int
+
+    def __str__(self) -> str:
+        return f"author:{self.author_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Followers(Node):
     """The author's followers compared with a number; an unknown count never matches."""
 

@@ -179,6 +179,13 @@ def _comparison(value: Value, *, suffixes: bool) -> tuple[str, float]:
     return op or "=", float(number) * _MULTIPLIERS[suffix.lower()]
 
 
+def _author(value: Value) -> t.Node:
+    text = value.text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise value.error(f"'author:' takes an author's number, not '{value.shown}'")
+    return t.AuthorIs(int(text))
+
+
 def _followers(value: Value) -> t.Node:
     op, number = _comparison(value, suffixes=True)
     if number > _MAX_COUNT:
@@ -220,6 +227,7 @@ KEYS: dict[str, Callable[[Value], t.Node]] = {
     "lang": _languages,
     "language": _languages,
     "from": lambda v: t.From(_text(v, "@").lower()),
+    "author": _author,
     "tag": lambda v: t.Tagged(_text(v, "#")),
     "assignee": lambda v: t.AssignedTo(_text(v, "@")),
     "responder": lambda v: t.Responder(_text(v, "@")),

@@ -159,6 +159,7 @@ class Dashboard:
         self.inbox = inbox
         self._db: Database | None = None
         self._terms_db: Database | None = None
+        self._settings: tuple[Config, Settings] | None = None
 
     def range(self, name: str) -> Range:
         """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
@@ -166,7 +167,11 @@ class Dashboard:
 
     @property
     def settings(self) -> Settings:
-        return Settings.of(self.inbox.config, self.inbox.watch_words)
+        """As the inbox is configured now (its zone read from disk once per config)."""
+        config = self.inbox.config
+        if self._settings is None or self._settings[0] is not config:
+            self._settings = (config, Settings.of(config, self.inbox.watch_words))
+        return self._settings[1]
 
     async def report(self, period: Range) -> Report:
         """Every figure but the rising terms (rising_terms)."""
@@ -325,7 +330,7 @@ async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
                     f"{a.mentions:,}",
                     a.customer or "",
                 ),
-                f"{where} ch:{a.channel} from:{_quoted(a.handle)}",
+                f"{where} author:{a.author_id}",
             )
             for a in top
         ),
@@ -358,8 +363,14 @@ def _signed(value: float | None) -> str:
     return "—" if value is None else f"{value:+.0f}".replace("-", "−")
 
 
-def _quoted(handle: str) -> str:
-    return f'"{handle}"' if any(c in handle for c in ' ():"') else handle
+def _by(key: str, value: str, where: str) -> str | None:
+    """`where key:value`, the value quoted where the filter language needs it; None for
+    a value it cannot hold (a `"` in an RSS author's name): that row opens nothing
+    rather than the wrong mentions."""
+    if '"' in value or not value.strip():
+        return None
+    quoted = f'"{value}"' if any(c in value for c in " ():") else value
+    return f"{where} {key}:{quoted}"
 
 
 def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
@@ -527,7 +538,7 @@ async def _team(
         "By agent (who sent the first answer)",
         ("agent", *columns),
         tuple(
-            Row((name, *group.figures()), f"{where} responder:{_quoted(name)}")
+            Row((name, *group.figures()), _by("responder", name, where))
             for name, group in sorted(now.agents.items(), key=lambda kv: -len(kv[1].waits))
         ),
     )

@@ -231,6 +231,8 @@ class FilterSql:
                     f"a2.handle_key LIKE {pattern} ESCAPE '\\' "
                     f"OR a2.display_name LIKE {pattern} ESCAPE '\\'"
                 )
+            case t.AuthorIs(author_id):
+                return f"m.author_id = {bind(author_id)}"
             case t.AssignedTo(agent):
                 # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
                 # column into an IN over the case-sensitive index, and loses matches.

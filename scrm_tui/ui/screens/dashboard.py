@@ -24,10 +24,11 @@ from textual.widgets import Input, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.figures import Figure, Row, Table
+from scrm_tui.core.figures import Figure, Row, Table, right_aligned
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report import Dashboard, Report, with_rising_terms
+from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
@@ -38,16 +39,6 @@ REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
 LABEL = 18  # the figure's name column
 VALUE = 12
 CHANGE = 10
-
-
-def _fit(text: str, width: int, right: bool = False) -> str:
-    """`text` cut with … or padded to `width` cells (wide characters count two)."""
-    if cell_len(text) > width:
-        while text and cell_len(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    gap = " " * max(width - cell_len(text), 0)
-    return gap + text if right else text + gap
 
 
 class FigureList(OptionList):
@@ -70,10 +61,10 @@ def figure_line(figure: Figure) -> Content:
     if figure.change is not None and figure.change < 0:
         style = "$warning"
     return Content.assemble(
-        (_fit(figure.label, LABEL), "bold"),
-        _fit(figure.shown(), VALUE, right=True),
+        (fit(figure.label, LABEL), "bold"),
+        fit(figure.shown(), VALUE, right=True),
         " ",
-        (_fit(change, CHANGE, right=True), style),
+        (fit(change, CHANGE, right=True), style),
     )
 
 
@@ -81,11 +72,12 @@ def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
     """The header (no records) then each row, columns sized to the widest cell."""
     cells = [table.columns] + [tuple(sanitize.inline(c) for c in r.cells) for r in table.rows]
     widths = [min(max(cell_len(row[i]) for row in cells), 28) for i in range(len(table.columns))]
+    right = right_aligned(table)
     out: list[tuple[Content, Row | None]] = []
     for index, row in enumerate(cells):
+        # The header stays on the left, where the eye looks for a column's name.
         text = "  ".join(
-            _fit(cell, widths[i], right=i > 0 and index > 0 and _numeric(cell))
-            for i, cell in enumerate(row)
+            fit(cell, widths[i], right=index > 0 and right[i]) for i, cell in enumerate(row)
         )
         if index == 0:
             out.append((Content.styled(text.rstrip(), "$text-muted"), None))
@@ -96,10 +88,6 @@ def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
     if table.note:
         out.append((Content.styled(f"({table.note})", "$text-muted"), None))
     return out
-
-
-def _numeric(text: str) -> bool:
-    return bool(text) and (text[0].isdigit() or text[0] in "+−-$—")
 
 
 @dataclass(frozen=True)
@@ -153,6 +141,9 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         self.load(self.range_name)
 
     async def on_unmount(self) -> None:
+        # Its reads stop first: a worker's next statement on a closed connection would
+        # fail the app as it leaves (the app quit while a re-read was under way).
+        self.workers.cancel_node(self)
         await self.dashboard.close()
 
     def on_data_changed(self, message: DataChanged) -> None:
@@ -349,7 +340,10 @@ class ExplainScreen(ModalScreen[None]):
             if opens.note:
                 lines.append(Content.assemble(("left out: ", "$text-muted"), opens.note))
         if opens.filter:
-            lines.append(Content.assemble(("records: ", "$text-muted"), "/" + opens.filter))
+            # A handle or an agent's name may be in it: shown inert.
+            lines.append(
+                Content.assemble(("records: ", "$text-muted"), "/" + sanitize.inline(opens.filter))
+            )
         return Content("\n").join(lines)
 
 

@@ -1332,7 +1332,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             # Enter on a figure: the inbox shows exactly its records, as if typed after /
             # (or the screen that lists them, for escalations).
             if records is not None and records.filter:
-                self.load_view(parse(records.filter))
+                try:
+                    self.load_view(parse(records.filter))
+                except QueryError as error:  # made by the report; never a crash
+                    self.notify(f"Cannot open those mentions: {error}", markup=False)
             elif records is not None and records.screen == "escalations":
                 self.action_escalations()
 
