@@ -25,6 +25,7 @@ class Figure:
     signed: bool = False  # a balance (net sentiment): shown +31 / −12
     screen: str | None = None  # records that are not mentions: the screen that lists them
     note: str = ""  # what is left out or shown apart
+    customers: tuple[int, ...] | None = None  # records that are customers: their ids
 
     @property
     def change(self) -> float | None:
@@ -84,6 +85,7 @@ class Row:
 
     cells: tuple[str, ...]
     filter: str | None = None
+    customer: int | None = None  # a row that is one customer: Enter opens them
 
 
 @dataclass(frozen=True)

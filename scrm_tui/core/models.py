@@ -394,3 +394,14 @@ class SourceState:
     def worked(self) -> bool:
         """The last poll got an answer it could use (all of it, or part: a warning)."""
         return self.state in ("ok", "warning")
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """One line of a customer list (name, company and tier are strangers' text)."""
+
+    id: int
+    name: str
+    company: str
+    tier: str
+    lifetime_value: float | None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrm_tui.core.handles import handle_key
-from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.core.models import Channel, CustomerCard, CustomerIn
 from scrm_tui.core.records import RecordError, parse_customer
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.customer_files import FileProblem, RowProblem, read_records
@@ -131,6 +131,11 @@ async def customer_names(inbox: Inbox, ids: list[int]) -> list[tuple[int, str]]:
     """(id, name) of these customers, to tell apart several that match one key."""
     cards = [await inbox.linker.card(customer_id) for customer_id in ids]
     return [(card.id, card.name) for card in cards if card is not None]
+
+
+async def customer_cards(inbox: Inbox, ids: Sequence[int]) -> list[CustomerCard]:
+    """A customer list's lines, most valuable first (a merged id shows its survivor)."""
+    return await inbox.customers.cards(ids)
 
 
 async def describe_customer(inbox: Inbox, customer_id: int) -> dict[str, Any]:

@@ -42,13 +42,25 @@ def demo_customers() -> list[CustomerIn]:
     return [parse_customer(record) for record in _records("customers.jsonl")]
 
 
+def mention_files() -> list[str]:
+    """`mentions.jsonl`, then each `mentions_<part>.jsonl` (a dashboard section's own
+    demo records, written by its generator under tools/), in name order."""
+    extra = sorted(
+        f.name
+        for f in fixtures().iterdir()
+        if f.name.startswith("mentions_") and f.name.endswith(".jsonl")
+    )
+    return ["mentions.jsonl", *extra]
+
+
 def demo_mentions(now: datetime) -> list[MentionIn]:
     """The seeded mentions, moved in time so the newest is a few minutes old."""
     reference = parse_iso(str(manifest()["reference_time"]))
     shift = now - reference
     return [
         replace(mention, created_at=mention.created_at + shift)
-        for mention in map(parse_mention, _records("mentions.jsonl"))
+        for name in mention_files()
+        for mention in map(parse_mention, _records(name))
     ]
 
 

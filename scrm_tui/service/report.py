@@ -10,28 +10,33 @@ from __future__ import annotations
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from scrm_tui.core.business_hours import BusinessHours
-from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
+from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
-from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
-from scrm_tui.core.terms import ALPHA, filter_for, words_of
+from scrm_tui.core.terms import ALPHA, filter_for
 from scrm_tui.service import rising
-from scrm_tui.service.snooze import local_zone
+from scrm_tui.service.measures import (
+    BRAND,
+    SectionBuilder,
+    Settings,
+    by,
+    label,
+    net_sentiment,
+    percentile,
+    signed,
+)
 from scrm_tui.store import rollups
 from scrm_tui.store.db import Database
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
 
-BRAND = ""  # the watch set of the brand's own terms (competitors have names)
 TOP_AUTHORS = 10
 
 
@@ -59,36 +64,6 @@ async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
         await conn.execute("COMMIT")
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the figures are measured against, from the config ([team], [escalation])."""
-
-    hours: BusinessHours | None = None  # response times count these hours only
-    zone: tzinfo = UTC  # the team's clock, for business hours
-    response_sla_s: float = DEFAULT_RESPONSE_SLA_S
-    escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
-    ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
-
-    @classmethod
-    def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
-        return cls(
-            config.team_hours,
-            local_zone(config.timezone),
-            config.response_sla_s,
-            dict(config.sla_s),
-            words_of([*_watch_words(config), *watch_words]),
-        )
-
-
-def _watch_words(config: Config) -> list[str]:
-    from scrm_tui.core.watch import WatchError, parse_watch
-
-    try:
-        return [t.text for t in parse_watch(config.watch_terms or "").terms]
-    except WatchError:
-        return []
-
-
 async def build(
     db: Database,
     period: Range,
@@ -104,9 +79,8 @@ async def build(
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
     async with _snapshot(db.reader) as conn:
-        awareness = await _awareness(conn, period)
-        team = await _team(conn, period, settings, now_ms)
-    report = Report(period, period.previous(), (awareness, team))
+        sections = tuple([await make(conn, period, settings, now_ms) for make in SECTIONS])
+    report = Report(period, period.previous(), sections)
     if with_rising:
         report = with_rising_terms(report, await rising_terms(db, period, settings))
     return report
@@ -191,11 +165,6 @@ class Dashboard:
         self._db = self._terms_db = None
 
 
-def net_sentiment(pos: int, neg: int) -> float | None:
-    """(positive − negative) / (positive + negative) × 100; unknown with neither."""
-    return (pos - neg) / (pos + neg) * 100 if pos + neg else None
-
-
 @dataclass
 class _Totals:
     n: int = 0
@@ -223,11 +192,9 @@ def _totals(cells: list[rollups.HourCell]) -> tuple[_Totals, dict[str, _Totals]]
     return whole, by_channel
 
 
-def _label(channel: str) -> str:
-    return NETWORK_NAMES.get(channel, channel)
-
-
-async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
+async def _awareness(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
     before = period.previous()
     cells = await rollups.hours(conn, BRAND, period.start_ms, period.end_ms)
     old_cells = await rollups.hours(conn, BRAND, before.start_ms, before.end_ms)
@@ -267,7 +234,7 @@ async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
             else None,
             formula="Σ followers of the distinct authors, each counted once "
             "(an estimate: followers overlap, and not all see a post)",
-            inputs=tuple((_label(r.channel), f"{r.followers:,}") for r in counted),
+            inputs=tuple((label(r.channel), f"{r.followers:,}") for r in counted),
             filter=where,
             estimated=True,
             note=_apart(apart, channels),
@@ -303,13 +270,13 @@ async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
         tuple(
             Row(
                 (
-                    _label(r.channel),
+                    label(r.channel),
                     f"{channels[r.channel].n:,}",
                     f"{r.authors:,}",
                     f"{r.followers:,}"
                     if r.with_followers == r.authors
                     else _partial(r, channels[r.channel]),
-                    _signed(net_sentiment(channels[r.channel].pos, channels[r.channel].neg)),
+                    signed(net_sentiment(channels[r.channel].pos, channels[r.channel].neg)),
                 ),
                 f"{where} ch:{r.channel}",
             )
@@ -325,7 +292,7 @@ async def _awareness(conn: aiosqlite.Connection, period: Range) -> Section:
             Row(
                 (
                     a.name or a.handle,
-                    _label(a.channel),
+                    label(a.channel),
                     f"{a.followers:,}",
                     f"{a.mentions:,}",
                     a.customer or "",
@@ -347,7 +314,7 @@ def _apart(apart: list[rollups.Reach], channels: dict[str, _Totals]) -> str:
         missing = r.authors - r.with_followers
         points = channels[r.channel].points
         extra = f", {points:,} points" if points else ""
-        parts.append(f"{_label(r.channel)}: {missing:,} authors{extra}")
+        parts.append(f"{label(r.channel)}: {missing:,} authors{extra}")
     if not parts:
         return ""
     return "no follower counts, shown apart: " + "; ".join(parts)
@@ -357,20 +324,6 @@ def _partial(reach: rollups.Reach, totals: _Totals) -> str:
     if reach.with_followers:
         return f"{reach.followers:,} (+{reach.authors - reach.with_followers} unknown)"
     return f"{totals.points:,} points" if totals.points else "—"
-
-
-def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.0f}".replace("-", "−")
-
-
-def _by(key: str, value: str, where: str) -> str | None:
-    """`where key:value`, the value quoted where the filter language needs it; None for
-    a value it cannot hold (a `"` in an RSS author's name): that row opens nothing
-    rather than the wrong mentions."""
-    if '"' in value or not value.strip():
-        return None
-    quoted = f'"{value}"' if any(c in value for c in " ():") else value
-    return f"{where} {key}:{quoted}"
 
 
 def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
@@ -400,14 +353,6 @@ def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
 
 
 # ------------------------------------------------------------------ the team
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest rank: the smallest value with at least p% of them at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -538,7 +483,7 @@ async def _team(
         "By agent (who sent the first answer)",
         ("agent", *columns),
         tuple(
-            Row((name, *group.figures()), _by("responder", name, where))
+            Row((name, *group.figures()), by("responder", name, where))
             for name, group in sorted(now.agents.items(), key=lambda kv: -len(kv[1].waits))
         ),
     )
@@ -547,7 +492,7 @@ async def _team(
         "By network",
         ("network", *columns),
         tuple(
-            Row((_label(ch), *group.figures()), f"{where} is:answered ch:{ch}")
+            Row((label(ch), *group.figures()), f"{where} is:answered ch:{ch}")
             for ch, group in sorted(now.channels.items(), key=lambda kv: -len(kv[1].waits))
         ),
     )
@@ -565,3 +510,9 @@ async def _escalations(
         if now_ms - created > settings.escalation_sla_s.get(priority, math.inf) * 1000
     )
     return len(rows), late
+
+
+# The dashboard's sections, in the order it shows them: each a module of its own
+# (service/measures.py says what one is).
+SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team)
+__all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]

@@ -127,6 +127,7 @@ def as_json(report: Report) -> dict[str, Any]:
                         "inputs": dict(f.inputs),
                         "note": f.note,
                         "filter": f.filter,
+                        "customers": list(f.customers) if f.customers is not None else None,
                     }
                     for f in s.figures
                 ],
@@ -145,7 +146,11 @@ def as_json(report: Report) -> dict[str, Any]:
                         "label": t.label,
                         "columns": list(t.columns),
                         "rows": [
-                            {"cells": [sanitize.inline(c) for c in r.cells], "filter": r.filter}
+                            {
+                                "cells": [sanitize.inline(c) for c in r.cells],
+                                "filter": r.filter,
+                                "customer": r.customer,
+                            }
                             for r in t.rows
                         ],
                         "note": t.note,

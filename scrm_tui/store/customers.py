@@ -11,7 +11,7 @@ import aiosqlite
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
-from scrm_tui.core.models import CustomerIn
+from scrm_tui.core.models import CustomerCard, CustomerIn
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.linking import owe_rematch
 
@@ -394,6 +394,24 @@ class CustomerStore:
             self.db.reader, "SELECT count(*) FROM customers WHERE merged_into IS NULL"
         )
         return int(row[0]) if row else 0
+
+    async def cards(self, ids: Sequence[int]) -> list[CustomerCard]:
+        """Name, company, tier and lifetime value of these customers (merged ones
+        under the customer they were merged into), most valuable first."""
+        found: dict[int, CustomerCard] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for row in await fetch_all(
+                self.db.reader,
+                f"""SELECT c.id, c.name, coalesce(c.company, ''), coalesce(c.tier, ''),
+                           c.lifetime_value
+                    FROM customers c
+                    WHERE c.id IN (SELECT coalesce(merged_into, id) FROM customers
+                                   WHERE id IN ({",".join("?" * len(chunk))}))""",
+                chunk,
+            ):
+                found[row[0]] = CustomerCard(*row)
+        return sorted(found.values(), key=lambda c: (-(c.lifetime_value or 0), c.name, c.id))
 
     async def find(self, key: str) -> list[int]:
         """Ids matching `#12`/`12` (internal id), an external id, or an email."""

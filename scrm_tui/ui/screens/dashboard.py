@@ -92,10 +92,14 @@ def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
 
 @dataclass(frozen=True)
 class Opened:
-    """What Enter asked for: the inbox filtered to `filter`, or another `screen`."""
+    """What Enter asked for: the inbox filtered to `filter`, another `screen`, one
+    `customer`, or a list of `customers` under `title`."""
 
     filter: str | None = None
     screen: str | None = None
+    customer: int | None = None
+    customers: tuple[int, ...] | None = None
+    title: str = ""
 
 
 class DashboardScreen(ReportsFailures, Screen[Opened | None]):
@@ -260,6 +264,10 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         opens = self.lines[event.option_index]
         if isinstance(opens, Figure) and opens.screen:
             self.dismiss(Opened(screen=opens.screen))
+        elif isinstance(opens, Figure) and opens.customers is not None:
+            self.dismiss(Opened(customers=opens.customers, title=opens.label))
+        elif isinstance(opens, Row) and opens.customer is not None:
+            self.dismiss(Opened(customer=opens.customer))
         elif opens is not None and opens.filter:
             self.dismiss(Opened(filter=opens.filter))
 

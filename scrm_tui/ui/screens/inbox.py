@@ -1002,6 +1002,16 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         self.app.push_screen(FindCustomerScreen(self.inbox.linker), chosen)
 
+    def open_customers(self, title: str, ids: tuple[int, ...]) -> None:
+        """The customers behind a figure; Enter on one opens them."""
+        from scrm_tui.ui.screens.customer_list import CustomerListScreen
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.open_customer(customer_id)
+
+        self.app.push_screen(CustomerListScreen(self.inbox, title, ids), chosen)
+
     def open_customer(self, customer_id: int) -> None:
         from scrm_tui.ui.screens.customer import CustomerScreen
 
@@ -1338,6 +1348,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                     self.notify(f"Cannot open those mentions: {error}", markup=False)
             elif records is not None and records.screen == "escalations":
                 self.action_escalations()
+            elif records is not None and records.customer is not None:
+                self.open_customer(records.customer)
+            elif records is not None and records.customers is not None:
+                self.open_customers(records.title, records.customers)
 
         self.app.push_screen(screen, opened)
 
