@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.figures import Figure, Row, Table, cells, right_aligned
+from scrm_tui.core.figures import Figure, Row, Series, Table, cells, right_aligned
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.report import Report
 
@@ -44,11 +44,13 @@ def as_text(report: Report) -> str:
         lines += ["", section.title, "=" * len(section.title)]
         width = max((len(f.label) for f in section.figures), default=0)
         for figure in section.figures:
-            lines.append(
-                f"  {figure.label:<{width}}  {_value(figure):>20}  {figure.change_shown():>10}"
-            )
+            line = f"  {figure.label:<{width}}  {_value(figure):>20}  {figure.change_shown():>10}"
+            if figure.interval is not None:
+                line += f"  (80% interval {figure.interval_shown()})"
+            lines.append(line)
             if figure.note:
                 lines.append(f"  {'':<{width}}  {figure.note}")
+        lines += [f"  {line}" for series in section.series for line in _spark_lines(series)]
         for table in section.tables:
             lines += ["", f"  {table.label}"]
             lines += ["  " + line for line in _columns(table)]
@@ -56,6 +58,41 @@ def as_text(report: Report) -> str:
                 lines.append(f"  ({table.note})")
     lines += ["", "Formulas: scrm report --format json, or ? on a figure in the dashboard (D)."]
     return "\n".join(lines)
+
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: tuple[float | None, ...], top: float) -> str:
+    """One line of block characters, the tallest at `top`; `·` where unknown. A chart
+    library is overkill for one line of text: the dashboard draws with one."""
+    return "".join(
+        "·"
+        if v is None
+        else BLOCKS[min(len(BLOCKS) - 1, int(max(0.0, v) / top * (len(BLOCKS) - 1)))]
+        if top > 0
+        else BLOCKS[0]
+        for v in values
+    )
+
+
+def _spark_lines(series: Series) -> list[str]:
+    """A series as a line of blocks with its range, or (signed) as its numbers: a
+    block line cannot show which side of zero a day is on."""
+    if series.signed:
+        shown = " ".join("·" if v is None else f"{v:+.0f}".replace("-", "−") for v in series.values)
+        return [f"{series.label} per day: {shown}"]
+    every = [v for v in (*series.values, *(series.previous or ()), *(series.high or ())) if v]
+    top = max(every, default=0.0)
+    known = [v for v in series.values if v is not None]
+    span = f"{min(known):,.0f}–{max(known):,.0f}" if known else "—"
+    out = [f"{series.label}: {sparkline(series.values, top)}  {span}"]
+    if series.previous is not None:
+        out.append(f"{'before':>{len(series.label)}}: {sparkline(series.previous, top)}")
+    if series.low is not None and series.high is not None:
+        out.append(f"{'80% low':>{len(series.label)}}: {sparkline(series.low, top)}")
+        out.append(f"{'80% high':>{len(series.label)}}: {sparkline(series.high, top)}")
+    return out
 
 
 def _columns(table: Table) -> list[str]:
@@ -86,7 +123,8 @@ def as_markdown(report: Report) -> str:
         lines.append("|---|---:|---:|---|")
         for f in section.figures:
             how = f.formula + (f"; {f.note}" if f.note else "")
-            lines.append(f"| {f.label} | {_value(f)} | {f.change_shown()} | {_md(how)} |")
+            value = _value(f) + (f" ({f.interval_shown()})" if f.interval is not None else "")
+            lines.append(f"| {f.label} | {value} | {f.change_shown()} | {_md(how)} |")
         for table in section.tables:
             lines += ["", f"### {table.label}", ""]
             lines.append("| " + " | ".join(table.columns) + " |")
@@ -128,6 +166,7 @@ def as_json(report: Report) -> dict[str, Any]:
                         "note": f.note,
                         "filter": f.filter,
                         "customers": list(f.customers) if f.customers is not None else None,
+                        "interval": list(f.interval) if f.interval is not None else None,
                     }
                     for f in s.figures
                 ],
@@ -137,6 +176,9 @@ def as_json(report: Report) -> dict[str, Any]:
                         "label": x.label,
                         "starts": [iso_from_ms(t) for t in x.starts_ms],
                         "values": list(x.values),
+                        "previous": list(x.previous) if x.previous is not None else None,
+                        "low": list(x.low) if x.low is not None else None,
+                        "high": list(x.high) if x.high is not None else None,
                     }
                     for x in s.series
                 ],
