@@ -42,6 +42,14 @@ def test_a_weekly_cycle_comes_round_again() -> None:
     assert found.total == pytest.approx(sum(WEEK))
 
 
+def test_a_lasting_change_is_followed_and_a_one_day_burst_is_not() -> None:
+    step = smoothing.forecast([50] * 21 + [100] * 14)
+    assert step is not None and step.mean == pytest.approx((100,) * 7, rel=0.05)
+    burst = smoothing.forecast([50] * 27 + [400] + [50] * 2)
+    assert burst is not None and burst.mean == pytest.approx((50,) * 7, rel=0.1)
+    assert burst.total_high > 350  # the interval still knows bursts happen
+
+
 def test_too_little_history_is_unknown() -> None:
     assert smoothing.forecast([50] * 13) is None
     assert smoothing.forecast([50] * 14) is not None
