@@ -282,6 +282,7 @@ async def _awareness(
             )
             for r in sorted(reach, key=lambda r: -channels[r.channel].n)
         ),
+        bars=1,
     )
     top = await rollups.top_authors(conn, BRAND, period.start_ms, period.end_ms, TOP_AUTHORS)
     leaders = Table(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scrm_tui.core import sanitize
+from scrm_tui.core import blocks, sanitize
 from scrm_tui.core.figures import Figure, Row, Series, Table, cells, right_aligned
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.report import Report
@@ -60,38 +60,29 @@ def as_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: tuple[float | None, ...], top: float) -> str:
-    """One line of block characters, the tallest at `top`; `·` where unknown. A chart
-    library is overkill for one line of text: the dashboard draws with one."""
-    return "".join(
-        "·"
-        if v is None
-        else BLOCKS[min(len(BLOCKS) - 1, int(max(0.0, v) / top * (len(BLOCKS) - 1)))]
-        if top > 0
-        else BLOCKS[0]
-        for v in values
-    )
-
-
 def _spark_lines(series: Series) -> list[str]:
-    """A series as a line of blocks with its range, or (signed) as its numbers: a
-    block line cannot show which side of zero a day is on."""
+    """A series as lines of block characters on one scale (core/blocks.py), with their
+    range; a balance (net sentiment) above and below its zero line. A chart library is
+    overkill for a few lines of text."""
+    pad = len(series.label)
     if series.signed:
-        shown = " ".join("·" if v is None else f"{v:+.0f}".replace("-", "−") for v in series.values)
-        return [f"{series.label} per day: {shown}"]
+        known = [abs(v) for v in series.values if v is not None]
+        top = max(known, default=0.0)
+        above, below = blocks.signed_rows(series.values, top)
+        return [
+            f"{series.label}: {above}  up to +{top:.0f}",
+            f"{'':>{pad}}  {below}  down to −{top:.0f}",
+        ]
     every = [v for v in (*series.values, *(series.previous or ()), *(series.high or ())) if v]
     top = max(every, default=0.0)
     known = [v for v in series.values if v is not None]
     span = f"{min(known):,.0f}–{max(known):,.0f}" if known else "—"
-    out = [f"{series.label}: {sparkline(series.values, top)}  {span}"]
+    out = [f"{series.label}: {blocks.row(series.values, top)}  {span}"]
     if series.previous is not None:
-        out.append(f"{'before':>{len(series.label)}}: {sparkline(series.previous, top)}")
+        out.append(f"{'before':>{pad}}: {blocks.row(series.previous, top)}")
     if series.low is not None and series.high is not None:
-        out.append(f"{'80% low':>{len(series.label)}}: {sparkline(series.low, top)}")
-        out.append(f"{'80% high':>{len(series.label)}}: {sparkline(series.high, top)}")
+        out.append(f"{'80% low':>{pad}}: {blocks.row(series.low, top)}")
+        out.append(f"{'80% high':>{pad}}: {blocks.row(series.high, top)}")
     return out
 
 
