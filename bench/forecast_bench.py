@@ -19,15 +19,20 @@ import json
 import math
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from scrm_tui.core import smoothing
-from scrm_tui.service.forecast import HISTORY_DAYS
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-FIXTURES = Path(__file__).resolve().parent.parent / "scrm_tui" / "fixtures"
+from scrm_tui.core import smoothing  # noqa: E402
+from scrm_tui.service.forecast import HISTORY_DAYS  # noqa: E402
+from tools.gen_demo_forecast import poisson  # noqa: E402
+
+FIXTURES = ROOT / "scrm_tui" / "fixtures"
 H = smoothing.HORIZON
 Method = Callable[[Sequence[float]], list[float]]
 
@@ -80,19 +85,8 @@ def synthetic_year(seed: int = 2026) -> list[float]:
         for start, size in bursts.items():
             if 0 <= d - start < 3:
                 mean *= 1 + (size - 1) * 0.5 ** (d - start)  # a burst, then it fades
-        out.append(float(_poisson(rng, mean)))
+        out.append(float(poisson(rng, mean)))
     return out
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    if mean > 50:  # normal approximation: exact enough here, and fast
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, k, p = math.exp(-mean), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def backtest(days: Sequence[float], first_target: int = smoothing.MIN_HISTORY) -> None:

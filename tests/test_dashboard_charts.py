@@ -114,25 +114,15 @@ async def test_the_forecast_opens_its_history_and_says_how_it_is_made(
         assert inbox_screen(pilot).query_.source.endswith("is:any")
 
 
-def test_dashboard_snapshot_no_color_signed_chart(
-    snap_compare, three_weeks: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("figure", ["Net sentiment", "Next 7 days"])
+def test_dashboard_snapshot_no_color(
+    snap_compare, three_weeks: Path, monkeypatch: pytest.MonkeyPatch, figure: str
 ) -> None:
+    """80×24 with NO_COLOR: the signed chart, then the forecast's."""
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def run_before(pilot: Pilot) -> None:
         await open_dashboard(pilot)
-        await highlight(pilot, "Net sentiment")
-
-    assert snap_compare(make_app(three_weeks), terminal_size=(80, 24), run_before=run_before)
-
-
-def test_dashboard_snapshot_no_color_forecast(
-    snap_compare, three_weeks: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-
-    async def run_before(pilot: Pilot) -> None:
-        await open_dashboard(pilot)
-        await highlight(pilot, "Next 7 days")
+        await highlight(pilot, figure)
 
     assert snap_compare(make_app(three_weeks), terminal_size=(80, 24), run_before=run_before)

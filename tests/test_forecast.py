@@ -6,7 +6,6 @@ database its history and its "period before" are what the mentions say."""
 from __future__ import annotations
 
 import json
-import math
 import random
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report_format import render
 from tests.conftest import NOW, mention
+from tools.gen_demo_forecast import poisson
 
 WEEK = (100, 110, 105, 120, 90, 40, 30)  # a working week, then a quiet weekend
 
@@ -59,7 +59,7 @@ def test_the_interval_covers_about_as_often_as_it_says() -> None:
     """Rolling origins over a noisy year (a weekly cycle, a trend, Poisson noise): the
     80% interval holds the day that came in 70 to 90 days out of 100."""
     rng = random.Random(7)
-    year = [_poisson(rng, WEEK[d % 7] * (1 + d / 365)) for d in range(365)]
+    year = [poisson(rng, WEEK[d % 7] * (1 + d / 365)) for d in range(365)]
     inside = total = 0
     for origin in range(56, 365 - 7, 3):
         found = smoothing.forecast(year[origin - 56 : origin], seed=origin)
@@ -68,15 +68,6 @@ def test_the_interval_covers_about_as_often_as_it_says() -> None:
             inside += found.low[h] <= year[origin + h] <= found.high[h]
             total += 1
     assert 0.7 <= inside / total <= 0.9
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    limit, k, p = math.exp(-mean), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def _day_posts(days: int, per_day: int, first: int = 0) -> list:  # type: ignore[type-arg]
