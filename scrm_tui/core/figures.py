@@ -26,6 +26,7 @@ class Figure:
     screen: str | None = None  # records that are not mentions: the screen that lists them
     note: str = ""  # what is left out or shown apart
     customers: tuple[int, ...] | None = None  # records that are customers: their ids
+    interval: tuple[float, float] | None = None  # a forecast's low and high (`690–940`)
 
     @property
     def change(self) -> float | None:
@@ -49,6 +50,13 @@ class Figure:
             return "—"
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         return sign + show_number(abs(delta), self.unit)
+
+    def interval_shown(self) -> str:
+        """`690–940`, or "" for a figure with no interval."""
+        if self.interval is None:
+            return ""
+        low, high = self.interval
+        return f"{show_number(round(low), self.unit)}–{show_number(round(high), self.unit)}"
 
 
 def show_number(value: float | None, unit: str = "") -> str:
@@ -77,6 +85,10 @@ class Series:
     starts_ms: tuple[int, ...]
     values: tuple[float | None, ...]
     filter: str | None = None
+    previous: tuple[float | None, ...] | None = None  # the period before, bucket by bucket
+    low: tuple[float, ...] | None = None  # a forecast's interval, bucket by bucket
+    high: tuple[float, ...] | None = None
+    signed: bool = False  # a balance (net sentiment): above and below zero both mean
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     note: str = ""  # e.g. "networks without follower counts are shown apart"
+    bars: int | None = None  # a column of counts whose shares are drawn as bars
 
 
 def right_aligned(table: Table) -> tuple[bool, ...]:

@@ -20,7 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import rising
+from scrm_tui.service import forecast, rising
 from scrm_tui.service.measures import (
     BRAND,
     SectionBuilder,
@@ -282,6 +282,7 @@ async def _awareness(
             )
             for r in sorted(reach, key=lambda r: -channels[r.channel].n)
         ),
+        bars=1,
     )
     top = await rollups.top_authors(conn, BRAND, period.start_ms, period.end_ms, TOP_AUTHORS)
     leaders = Table(
@@ -303,7 +304,7 @@ async def _awareness(
         ),
         note="authors on networks without follower counts are not ranked here",
     )
-    series = _daily(period, cells)
+    series = _daily(period, cells, old_cells)
     return Section("awareness", "Awareness", figures, series, (networks, leaders))
 
 
@@ -326,12 +327,20 @@ def _partial(reach: rollups.Reach, totals: _Totals) -> str:
     return f"{totals.points:,} points" if totals.points else "—"
 
 
-def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
+def _daily(
+    period: Range, cells: list[rollups.HourCell], old_cells: list[rollups.HourCell]
+) -> tuple[Series, ...]:
     """Volume and net sentiment per bucket: hours for a range of two days or less,
-    UTC days otherwise (the first and last may be part days)."""
+    UTC days otherwise (the first and last may be part days); the volume with the
+    period before's, each of its buckets moved on by the range's length."""
     step = HOUR_MS if period.hours <= 48 else DAY_MS
     first = period.start_ms - period.start_ms % step
     starts = tuple(range(first, period.end_ms, step))
+    length = period.end_ms - period.start_ms
+    before = dict.fromkeys(starts, 0)
+    for cell in old_cells:
+        at = cell.hour * HOUR_MS + length
+        before[at - at % step] += cell.n
     volume = dict.fromkeys(starts, 0)
     pos = dict.fromkeys(starts, 0)
     neg = dict.fromkeys(starts, 0)
@@ -342,12 +351,19 @@ def _daily(period: Range, cells: list[rollups.HourCell]) -> tuple[Series, ...]:
         pos[bucket] += cell.pos
         neg[bucket] += cell.neg
     return (
-        Series("awareness.volume", "Mentions", starts, tuple(volume[s] for s in starts)),
+        Series(
+            "awareness.volume",
+            "Mentions",
+            starts,
+            tuple(volume[s] for s in starts),
+            previous=tuple(before[s] for s in starts),
+        ),
         Series(
             "awareness.net_sentiment",
             "Net sentiment",
             starts,
             tuple(net_sentiment(pos[s], neg[s]) for s in starts),
+            signed=True,
         ),
     )
 
@@ -514,5 +530,5 @@ async def _escalations(
 
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
-SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team)
+SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team, forecast.section)
 __all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scrm_tui.core import sanitize
-from scrm_tui.core.figures import Figure, Row, Table, cells, right_aligned
+from scrm_tui.core import blocks, sanitize
+from scrm_tui.core.figures import Figure, Row, Series, Table, cells, right_aligned
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.report import Report
 
@@ -44,11 +44,13 @@ def as_text(report: Report) -> str:
         lines += ["", section.title, "=" * len(section.title)]
         width = max((len(f.label) for f in section.figures), default=0)
         for figure in section.figures:
-            lines.append(
-                f"  {figure.label:<{width}}  {_value(figure):>20}  {figure.change_shown():>10}"
-            )
+            line = f"  {figure.label:<{width}}  {_value(figure):>20}  {figure.change_shown():>10}"
+            if figure.interval is not None:
+                line += f"  (80% interval {figure.interval_shown()})"
+            lines.append(line)
             if figure.note:
                 lines.append(f"  {'':<{width}}  {figure.note}")
+        lines += [f"  {line}" for series in section.series for line in _spark_lines(series)]
         for table in section.tables:
             lines += ["", f"  {table.label}"]
             lines += ["  " + line for line in _columns(table)]
@@ -56,6 +58,32 @@ def as_text(report: Report) -> str:
                 lines.append(f"  ({table.note})")
     lines += ["", "Formulas: scrm report --format json, or ? on a figure in the dashboard (D)."]
     return "\n".join(lines)
+
+
+def _spark_lines(series: Series) -> list[str]:
+    """A series as lines of block characters on one scale (core/blocks.py), with their
+    range; a balance (net sentiment) above and below its zero line. A chart library is
+    overkill for a few lines of text."""
+    pad = len(series.label)
+    if series.signed:
+        known = [abs(v) for v in series.values if v is not None]
+        top = max(known, default=0.0)
+        above, below = blocks.signed_rows(series.values, top)
+        return [
+            f"{series.label}: {above}  up to +{top:.0f}",
+            f"{'':>{pad}}  {below}  down to −{top:.0f}",
+        ]
+    every = [v for v in (*series.values, *(series.previous or ()), *(series.high or ())) if v]
+    top = max(every, default=0.0)
+    known = [v for v in series.values if v is not None]
+    span = f"{min(known):,.0f}–{max(known):,.0f}" if known else "—"
+    out = [f"{series.label}: {blocks.row(series.values, top)}  {span}"]
+    if series.previous is not None:
+        out.append(f"{'before':>{pad}}: {blocks.row(series.previous, top)}")
+    if series.low is not None and series.high is not None:
+        out.append(f"{'80% low':>{pad}}: {blocks.row(series.low, top)}")
+        out.append(f"{'80% high':>{pad}}: {blocks.row(series.high, top)}")
+    return out
 
 
 def _columns(table: Table) -> list[str]:
@@ -86,7 +114,8 @@ def as_markdown(report: Report) -> str:
         lines.append("|---|---:|---:|---|")
         for f in section.figures:
             how = f.formula + (f"; {f.note}" if f.note else "")
-            lines.append(f"| {f.label} | {_value(f)} | {f.change_shown()} | {_md(how)} |")
+            value = _value(f) + (f" ({f.interval_shown()})" if f.interval is not None else "")
+            lines.append(f"| {f.label} | {value} | {f.change_shown()} | {_md(how)} |")
         for table in section.tables:
             lines += ["", f"### {table.label}", ""]
             lines.append("| " + " | ".join(table.columns) + " |")
@@ -128,6 +157,7 @@ def as_json(report: Report) -> dict[str, Any]:
                         "note": f.note,
                         "filter": f.filter,
                         "customers": list(f.customers) if f.customers is not None else None,
+                        "interval": list(f.interval) if f.interval is not None else None,
                     }
                     for f in s.figures
                 ],
@@ -137,6 +167,9 @@ def as_json(report: Report) -> dict[str, Any]:
                         "label": x.label,
                         "starts": [iso_from_ms(t) for t in x.starts_ms],
                         "values": list(x.values),
+                        "previous": list(x.previous) if x.previous is not None else None,
+                        "low": list(x.low) if x.low is not None else None,
+                        "high": list(x.high) if x.high is not None else None,
                     }
                     for x in s.series
                 ],

@@ -15,16 +15,16 @@ from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Sparkline, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scrm_tui.core import sanitize
-from scrm_tui.core.figures import Figure, Row, Table, right_aligned
+from scrm_tui.core import blocks, sanitize
+from scrm_tui.core.figures import Figure, Row, Section, Series, Table, right_aligned
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report import Dashboard, Report, with_rising_terms
@@ -32,6 +32,7 @@ from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.widgets.chart import Chart
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
@@ -65,14 +66,21 @@ def figure_line(figure: Figure) -> Content:
         fit(figure.shown(), VALUE, right=True),
         " ",
         (fit(change, CHANGE, right=True), style),
+        f"  80% interval {figure.interval_shown()}" if figure.interval is not None else "",
     )
 
 
+BAR = 10  # cells of a share's bar
+
+
 def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
-    """The header (no records) then each row, columns sized to the widest cell."""
+    """The header (no records) then each row, columns sized to the widest cell; a table
+    that compares shares ends each row with its share's bar."""
     cells = [table.columns] + [tuple(sanitize.inline(c) for c in r.cells) for r in table.rows]
-    widths = [min(max(cell_len(row[i]) for row in cells), 28) for i in range(len(table.columns))]
-    right = right_aligned(table)
+    if table.bars is not None:
+        cells = _with_bars(cells, table.bars)
+    widths = [min(max(cell_len(row[i]) for row in cells), 28) for i in range(len(cells[0]))]
+    right = (*right_aligned(table), False)  # the bars, if any, start on the left
     out: list[tuple[Content, Row | None]] = []
     for index, row in enumerate(cells):
         # The header stays on the left, where the eye looks for a column's name.
@@ -88,6 +96,23 @@ def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
     if table.note:
         out.append((Content.styled(f"({table.note})", "$text-muted"), None))
     return out
+
+
+def _with_bars(cells: list[tuple[str, ...]], column: int) -> list[tuple[str, ...]]:
+    """Each row with a last cell: its share of the column's total, as a bar and a %."""
+    counts = [_count(row[column]) for row in cells[1:]]
+    total = sum(counts)
+    shares = [n / total if total else 0.0 for n in counts]
+    header = (*cells[0], f"share of {cells[0][column]}")
+    return [header] + [
+        (*row, f"{blocks.bar(share, BAR)} {share:4.0%}")
+        for row, share in zip(cells[1:], shares, strict=True)
+    ]
+
+
+def _count(cell: str) -> int:
+    digits = cell.replace(",", "")
+    return int(digits) if digits.isdigit() else 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +148,7 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         self.range_name = range_name
         self.report: Report | None = None
         self.lines: list[Figure | Row | None] = []  # what each option opens
+        self.line_sections: list[Section] = []  # the section each option is in
         self._read_at = 0.0
         self._counting = ""  # the rising terms' progress, for the title line
         self.rising: tuple[Range, Table] | None = None  # the last counted, and its range
@@ -134,9 +160,7 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Dashboard  loading…"), id="dash-status")
-        with Horizontal(id="dash-charts"), Vertical(classes="dash-chart"):
-            yield Static(id="dash-volume-label")
-            yield Sparkline([], id="dash-volume")
+        yield Chart(id="dash-chart")
         yield FigureList(id="dash-figures")
         yield KeysFooter()
 
@@ -224,6 +248,7 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         keep = _identity(self._highlighted())  # the same figure or row stays highlighted
         prompts: list[Option | None] = []
         self.lines = []
+        self.line_sections = []
 
         def add(prompt: Content, opens: Figure | Row | None) -> None:
             prompts.append(Option(prompt, disabled=opens is None))
@@ -245,16 +270,32 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
                 add(
                     Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None
                 )
-            for series in section.series[:1]:
-                self.query_one("#dash-volume-label", Static).update(
-                    Content.styled(f"{series.label} per {_bucket(report.range)}", "$text-muted")
-                )
-                self.query_one("#dash-volume", Sparkline).data = [v or 0 for v in series.values]
+            self.line_sections += [section] * (len(self.lines) - len(self.line_sections))
         options.clear_options()
         options.add_options(prompts)
         chosen = [i for i, opens in enumerate(self.lines) if opens is not None]
         kept = [i for i in chosen if keep is not None and _identity(self.lines[i]) == keep]
         options.highlighted = (kept or chosen)[0] if chosen else None
+        self._draw_chart()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        """The chart of the highlighted figure (its own series, else its section's
+        first), or the report's first series for a section with none."""
+        if self.report is None:
+            return
+        index = self.query_one(OptionList).highlighted
+        section = self.line_sections[index] if index is not None else None
+        opens = self.lines[index] if index is not None else None
+        key = opens.key if isinstance(opens, Figure) else None
+        every = [s for sec in self.report.sections for s in sec.series]
+        near = list(section.series) if section is not None else []
+        found = [s for s in near if s.key == key] or near or every
+        series = found[0] if found else None
+        chart = self.query_one(Chart)
+        chart.show(series, "" if series is None else _chart_title(series, self.report.range))
 
     def _highlighted(self) -> Figure | Row | None:
         index = self.query_one(OptionList).highlighted
@@ -305,6 +346,18 @@ def _bucket(period: Range) -> str:
     return "hour" if period.hours <= 48 else "day (UTC)"
 
 
+def _chart_title(series: Series, period: Range) -> str:
+    """What the chart shows and how to read it without colour."""
+    if series.low is not None:
+        return "Mentions per day: the last 7 │ the next 7 forecast, its 80% interval around"
+    per = f"{series.label} per {_bucket(period)}"
+    if series.signed:
+        return f"{per}: above the line positive, below it negative"
+    if series.previous is not None:
+        return f"{per}, and the {_length(period)} before it"
+    return per
+
+
 class ExplainScreen(ModalScreen[None]):
     """`?`: the figure's formula, its inputs, what it leaves out, and its records."""
 
@@ -335,6 +388,10 @@ class ExplainScreen(ModalScreen[None]):
                 Content.assemble((title, "bold"), f"  {opens.shown()}"),
                 Content.assemble(("how: ", "$text-muted"), opens.formula),
             ]
+            if opens.interval is not None:
+                lines.append(
+                    Content.assemble(("80% interval: ", "$text-muted"), opens.interval_shown())
+                )
             for name, value in opens.inputs:
                 lines.append(Content.assemble(("  " + name + ": ", "$text-muted"), value))
             if opens.previous is not None or opens.value is not None:
