@@ -20,6 +20,7 @@ from scrm_tui.store import spikes as store
 from scrm_tui.store import terms as term_store
 from scrm_tui.store.db import Database
 
+Raised = store.Raised
 RECENT_HOURS = 6  # the top line shows spikes raised for the last six hours
 FIRST_POSTS = 5
 TERMS = 8
@@ -70,6 +71,16 @@ async def check(db: Database, now_ms: int, by: str, watch_set: str = BRAND) -> l
     return raised
 
 
+def describe(raised: store.Raised) -> str:
+    """`scrm watch`'s line for a spike it raised."""
+    first = raised.hour - raised.hours + 1
+    span = "hour" if raised.hours == 1 else f"{raised.hours} hours"
+    return (
+        f"spike: {raised.n:,} mentions in the {span} from {when(first)} where "
+        f"{raised.baseline:.1f} are usual (p = {raised.p:.0e}); ! in the inbox explains it"
+    )
+
+
 @dataclass(frozen=True)
 class Recent:
     """A spike of the last few hours, as the top line says it."""
@@ -83,14 +94,14 @@ class Recent:
     def start(self) -> int:
         return self.hour - self.hours + 1
 
-    def words(self, level: int) -> str:
-        """From the longest (0) to the shortest (2): `⚡ spike 14:00: 70 (7 usual) !`."""
+    def all_words(self) -> tuple[str, str, str]:
+        """From the longest to the shortest: `⚡ spike 14:00: 70 (7 usual) !`."""
         at = from_ms(self.start * HOUR_MS).strftime("%H:00")
         return (
             f"⚡ spike {at}: {self.n:,} mentions ({self.baseline:.0f} usual), ! shows it",
             f"⚡ spike {at}: {self.n:,} ({self.baseline:.0f} usual) !",
             "⚡ spike !",
-        )[level]
+        )
 
 
 async def recent(db: Database, now_ms: int, watch_set: str = BRAND) -> Recent | None:
@@ -280,3 +291,111 @@ async def section(
         "history, e.g. the demo's seeded days)",
     )
     return Section("spikes", "Spikes", figures, (), (table,))
+
+
+def as_section(e: Explanation) -> Section:
+    """The spike screen's figures and tables: its mentions first (Enter opens them,
+    ready for `T R`), the negative share, the customers affected and their value."""
+    t = e.test
+    first = t.hour - t.hours + 1
+    span = "hour" if t.hours == 1 else f"{t.hours} hours"
+    scored = e.pos + e.neu + e.neg
+    ids = tuple(c.customer_id for c in e.customers)
+    figures = (
+        Figure(
+            "spike.mentions",
+            "Mentions",
+            t.n,
+            formula=f"mentions in the {span} from {when(first)}; a spike when P(X ≥ n | λ) < "
+            f"{math.P_MAX:g} (Poisson), and unlikely too (p < {math.CONFIRM_P:g}) against "
+            "the same window a day and a week before",
+            inputs=(
+                ("λ: usual for this window", f"{t.baseline:.1f} (mean of {t.days} days)"),
+                ("P(X ≥ n | λ)", f"{t.p:.1e}"),
+                ("a day before", "—" if t.day_before is None else f"{t.day_before:,}"),
+                ("a week before", "—" if t.week_before is None else f"{t.week_before:,}"),
+            ),
+            filter=e.filter,
+        ),
+        Figure(
+            "spike.negative",
+            "Negative",
+            e.negative_share,
+            unit="%",
+            formula="negative / (positive + neutral + negative) × 100",
+            inputs=(
+                ("negative", f"{e.neg:,}"),
+                ("positive", f"{e.pos:,}"),
+                ("neutral", f"{e.neu:,}"),
+                ("unscored (not in it)", f"{e.unscored:,}"),
+            ),
+            filter=f"{e.filter} s:neg",
+            note=f"{e.unscored:,} unscored (a language no scorer reads), counted apart"
+            if e.unscored
+            else "",
+        ),
+        Figure(
+            "spike.customers",
+            "Customers",
+            len(e.customers),
+            formula="customers whose linked authors (identity, auto or confirmed) posted in it",
+            customers=ids,
+        ),
+        Figure(
+            "spike.value",
+            "Value at stake",
+            e.value_at_stake,
+            unit="$",
+            formula="Σ lifetime value of those customers (unknown values left out)",
+            inputs=(("customers", f"{len(ids):,}"), ("scored mentions", f"{scored:,}")),
+            customers=ids,
+        ),
+    )
+    terms = Table(
+        "spike.terms",
+        "Burst terms",
+        ("term", "mentions", "expected", "burst"),
+        tuple(
+            Row(
+                (term.term, f"{term.count:,}", f"{term.expected:.1f}", f"{term.ratio:.1f}×"),
+                term.filter,
+            )
+            for term in e.terms
+        ),
+        note=f"burst = (mentions + {ALPHA:g}) / (expected + {ALPHA:g}); expected = the term's "
+        f"share of the same window's mentions over the days before × {t.n:,}",
+    )
+    posts = Table(
+        "spike.first",
+        "First posts",
+        ("time", "author", "post"),
+        tuple(
+            Row(
+                (
+                    from_ms(p.created_ms).strftime("%H:%M"),
+                    p.handle,
+                    " ".join(p.text.split())[:70],
+                ),
+                e.filter,
+            )
+            for p in e.first
+        ),
+    )
+    customers = Table(
+        "spike.affected",
+        "Customers affected",
+        ("customer", "lifetime value", "mentions"),
+        tuple(
+            Row(
+                (
+                    c.name,
+                    "—" if c.lifetime_value is None else f"${c.lifetime_value:,.0f}",
+                    f"{c.mentions:,}",
+                ),
+                customer=c.customer_id,
+            )
+            for c in e.customers
+        ),
+    )
+    title = f"Spike: {when(first)}" + ("" if t.hours == 1 else f", {t.hours} hours")
+    return Section("spike", title, figures, (), (terms, posts, customers))
