@@ -54,20 +54,25 @@ async def test_now(
 
 async def check(db: Database, now_ms: int, by: str, watch_set: str = BRAND) -> list[store.Raised]:
     """Raise the spikes among the running hour and the one before that no process has
-    raised yet (the write happens only then); returns those this call raised."""
+    raised yet (the write happens only then); returns those this call raised. A window
+    that overlaps one raised already is the same burst going on: not raised again."""
     found = [t for t in await test_now(db.reader, now_ms, watch_set) if t.spike]
     if not found:
         return []
-    known = {
-        r.hour for r in await store.raised(db.reader, watch_set, found[0].hour, found[-1].hour + 1)
-    }
+    low = found[0].hour - max(math.WIDTHS) + 1
+    windows = [
+        (r.hour - r.hours + 1, r.hour)
+        for r in await store.raised(db.reader, watch_set, low, found[-1].hour + 1)
+    ]
     raised = []
     for t in found:
-        if t.hour in known:
+        start = t.hour - t.hours + 1
+        if any(first <= t.hour and start <= last for first, last in windows):
             continue
         row = store.Raised(watch_set, t.hour, t.hours, t.n, t.baseline, t.p, now_ms, by)
         if await store.record(db, row):
             raised.append(row)
+        windows.append((start, t.hour))
     return raised
 
 
