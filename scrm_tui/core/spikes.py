@@ -27,6 +27,9 @@ FLOOR = 4.0
 # day before, and of the week before, taken as its rate (floored as λ is). A ratio
 # would miss bursts on busy hours, where 30% more is already far out of the ordinary.
 CONFIRM_P = 0.003
+# Until the history holds the week before, the weekly cycle is unknown (a busy Monday
+# after a quiet weekend is no event): p must be under this instead of P_MAX.
+YOUNG_P = 1e-5
 # Spike hours at most this many hours apart are one event (a release day's evening).
 GAP = 2
 # Windows tested, in hours: the hour alone (a sudden burst), and the two hours ending
@@ -76,7 +79,9 @@ class Test:
 
     @property
     def spike(self) -> bool:
-        return self.p < P_MAX and all(
+        # Without a week of history a Monday is judged against a weekend: stricter.
+        limit = P_MAX if self.week_before is not None else YOUNG_P
+        return self.p < limit and all(
             tail(self.n, max(float(c), FLOOR * self.hours)) < CONFIRM_P
             for c in (self.day_before, self.week_before)
             if c is not None
@@ -110,7 +115,11 @@ def test(
     before = [h for h in (hour - 24 * d for d in range(1, HISTORY_DAYS + 1)) if known(h)]
     if len(before) < MIN_DAYS:
         return None
-    lam = max(FLOOR * hours, sum(window(h) for h in before) / len(before))
+    # The mean of every day undercounts a weekday by the weekend's quiet (~10%, many
+    # false alarms at 100/h): the same weekday's mean, where known, is a floor too.
+    weekdays = [h for h in before if (hour - h) % 168 == 0]
+    same_day = sum(window(h) for h in weekdays) / len(weekdays) if weekdays else 0.0
+    lam = max(FLOOR * hours, sum(window(h) for h in before) / len(before), same_day)
     n = window(hour)
     day, week = hour - 24, hour - 168
     return Test(
