@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,18 +20,12 @@ from scrm_tui.core.figures import Figure, Row
 from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.measures import Settings
-from scrm_tui.ui.screens.dashboard import (
-    ExplainScreen,
-    FigureList,
-    Opened,
-    figure_line,
-    table_lines,
-)
+from scrm_tui.ui.screens.dashboard import FigureList, FigureScreen, figure_line, table_lines
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
-class SpikeScreen(Screen[Opened | None]):
+class SpikeScreen(FigureScreen):
     """Dismissed with the records to open, or None."""
 
     CSS_PATH = SCREENS_CSS
@@ -95,24 +88,6 @@ class SpikeScreen(Screen[Opened | None]):
         options.clear_options()
         options.add_options(prompts)
         options.highlighted = 0  # its mentions: `! Enter` opens them
-
-    def _highlighted(self) -> Figure | Row | None:
-        index = self.query_one(OptionList).highlighted
-        return self.lines[index] if index is not None and index < len(self.lines) else None
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        opens = self.lines[event.option_index]
-        if isinstance(opens, Figure) and opens.customers is not None:
-            self.dismiss(Opened(customers=opens.customers, title=opens.label))
-        elif isinstance(opens, Row) and opens.customer is not None:
-            self.dismiss(Opened(customer=opens.customer))
-        elif opens is not None and opens.filter:
-            self.dismiss(Opened(filter=opens.filter))
-
-    def action_explain(self) -> None:
-        opens = self._highlighted()
-        if opens is not None:
-            self.app.push_screen(ExplainScreen(opens))
 
     def action_back(self) -> None:
         self.dismiss(None)
