@@ -8,6 +8,7 @@ import asyncio
 import json
 import math
 import random
+import re
 import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
@@ -154,6 +155,47 @@ async def test_the_demo_s_three_events_are_found_with_at_most_one_false_alarm(
         )
     )
     assert len(plain) - explained <= 1  # at most one false alarm in 14 days
+
+
+async def test_the_outage_is_explained_as_its_mentions_say(db_path: Path) -> None:
+    """The outage's spike: its negative share (unscored apart), the customers whose
+    linked authors posted and their value, the first posts and the burst terms, each
+    recomputed in plain Python over the rows of the window."""
+    outage = int(DEMO_EVENTS["outage"].timestamp() * 1000) // HOUR + 2  # 14:00, its peak
+    async with await Inbox.open(db_path, "tester", fixed_clock) as box:
+        await demo.seed(box)
+        found = await spikes.explain(box.db, outage, report.Settings(ignore=frozenset({"kestrel"})))
+    assert found is not None and found.test.spike
+    start = (outage - found.test.hours + 1) * HOUR
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT m.id, m.created_ms, m.text, m.compound, a.match_state, c.id, "
+            "c.lifetime_value, m.link FROM mentions m JOIN authors a ON a.id = m.author_id "
+            "LEFT JOIN customers c ON c.id = a.customer_id "
+            "WHERE m.created_ms >= ? AND m.created_ms < ?",
+            (start, (outage + 1) * HOUR),
+        ).fetchall()
+    assert found.test.n == len(rows)
+    scored = [r[3] for r in rows if r[3] is not None]
+    negative = sum(1 for c in scored if c <= -0.05)
+    assert found.unscored == len(rows) - len(scored)
+    assert found.negative_share == pytest.approx(negative / len(scored) * 100)
+    linked = {
+        r[5]: r[6] for r in rows if r[5] is not None and r[4] in ("identity", "auto", "confirmed")
+    }
+    assert {c.customer_id for c in found.customers} == set(linked)
+    assert found.value_at_stake == pytest.approx(sum(v for v in linked.values() if v is not None))
+    values = [c.lifetime_value or 0 for c in found.customers]
+    assert values == sorted(values, reverse=True)  # most valuable first
+    first = sorted(rows, key=lambda r: (r[1], r[0]))[: spikes.FIRST_POSTS]
+    assert [p.id for p in found.first] == [r[0] for r in first]
+    words = {t.term: t.count for t in found.terms}
+    assert "connecting" in words and "kestrel" not in words
+    for term, count in words.items():
+        holding = [
+            r for r in rows if term in re.findall(r"[^\W_]+", (r[2] + " " + (r[7] or "")).lower())
+        ]
+        assert count == len(holding)
 
 
 async def test_the_demo_stream_left_running_raises_no_spike(db_path: Path) -> None:
