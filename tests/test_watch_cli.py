@@ -140,6 +140,16 @@ def read_until(output: Path, text: str, timeout: float = 30) -> str:
     return printed
 
 
+def start_watch(common: list[str], output: Path) -> subprocess.Popen[bytes]:
+    """`scrm watch` running on, its output in `output` (read with read_until)."""
+    with output.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "scrm_tui", "watch", *common],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+
+
 def test_watch_stands_by_while_another_collects_then_takes_over(
     tmp_path: Path, replay: Replay
 ) -> None:
@@ -153,12 +163,7 @@ def test_watch_stands_by_while_another_collects_then_takes_over(
             "INSERT INTO leases VALUES ('collector', ?, ?, ?, ?)", (holder, now, now, now + 60_000)
         )
     output = tmp_path / "watch.out"
-    with output.open("w") as sink:
-        watch = subprocess.Popen(
-            [sys.executable, "-m", "scrm_tui", "watch", *common],
-            stdout=sink,
-            stderr=subprocess.DEVNULL,
-        )
+    watch = start_watch(common, output)
     try:
         read_until(output, f"standing by: {holder} collects")
         assert replay.requests() == []  # it did not poll
@@ -219,12 +224,7 @@ def test_watch_says_when_it_raises_a_spike(tmp_path: Path, replay: Replay) -> No
     )
     assert scrm("ingest", str(posts), "--db", str(db)).returncode == 0
     output = tmp_path / "watch.out"
-    with output.open("w") as sink:
-        watch = subprocess.Popen(
-            [sys.executable, "-m", "scrm_tui", "watch", *common],
-            stdout=sink,
-            stderr=subprocess.DEVNULL,
-        )
+    watch = start_watch(common, output)
     try:
         said = read_until(output, "spike: ")
     finally:
