@@ -729,6 +729,11 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
                 who = sanitize.for_message(other or "another process", 80)
                 say(f"standing by: {who} collects; taking over when it stops")
 
+        def spike(raised: Any) -> None:
+            from scrm_tui.service.spikes import describe
+
+            say(describe(raised))
+
         collector = Collector(
             inbox,
             specs,
@@ -736,6 +741,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
             on_polled=polled,
             on_progress=progress,
             on_lease=None if once else lease,
+            on_spike=spike,
         )
         # Ctrl+C (or a service manager's TERM) ends the watch within a moment, requests
         # in flight or not: they are cancelled, what was fetched is stored, the lease

@@ -140,6 +140,16 @@ def read_until(output: Path, text: str, timeout: float = 30) -> str:
     return printed
 
 
+def start_watch(common: list[str], output: Path) -> subprocess.Popen[bytes]:
+    """`scrm watch` running on, its output in `output` (read with read_until)."""
+    with output.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "scrm_tui", "watch", *common],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+
+
 def test_watch_stands_by_while_another_collects_then_takes_over(
     tmp_path: Path, replay: Replay
 ) -> None:
@@ -153,12 +163,7 @@ def test_watch_stands_by_while_another_collects_then_takes_over(
             "INSERT INTO leases VALUES ('collector', ?, ?, ?, ?)", (holder, now, now, now + 60_000)
         )
     output = tmp_path / "watch.out"
-    with output.open("w") as sink:
-        watch = subprocess.Popen(
-            [sys.executable, "-m", "scrm_tui", "watch", *common],
-            stdout=sink,
-            stderr=subprocess.DEVNULL,
-        )
+    watch = start_watch(common, output)
     try:
         read_until(output, f"standing by: {holder} collects")
         assert replay.requests() == []  # it did not poll
@@ -185,3 +190,47 @@ def test_watch_settings_are_checked_with_their_line() -> None:
     parsed = parse_config('[sources.mastodon]\nkinds = ["tag"]\ntags = ["#kestrel"]\n', "c")
     assert parsed.sources["mastodon"].tags == ("kestrel",)
     assert parsed.sources["mastodon"].interval_s == 60
+
+
+def test_watch_says_when_it_raises_a_spike(tmp_path: Path, replay: Replay) -> None:
+    """The collector tests the running hour as it polls: a burst stored before it
+    started (by an ingest, a webhook) is printed, once, in its output."""
+    db = tmp_path / "scrm.db"
+    common = ["--db", str(db), "--config", str(config(tmp_path, replay))]
+    now = time.time()
+    lines = [  # five days of 5 mentions an hour, then 40 in the running hour
+        {"id": f"old-{i}", "at": now - 3600 - i * 720, "text": f"an ordinary day {i}"}
+        for i in range(5 * 24 * 5)
+    ] + [  # all in the running hour, so it is one spike however late in the hour
+        {"id": f"burst-{i}", "at": now - (now % 3600) * i / 40, "text": f"login is down {i}"}
+        for i in range(40)
+    ]
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "channel": "mastodon",
+                    "id": line["id"],
+                    "text": line["text"],
+                    "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(line["at"])),
+                    "author": {"handle": f"{line['id']}@example.social"},
+                }
+            )
+            + "\n"
+            for line in lines
+        ),
+        encoding="utf-8",
+    )
+    assert scrm("ingest", str(posts), "--db", str(db)).returncode == 0
+    output = tmp_path / "watch.out"
+    watch = start_watch(common, output)
+    try:
+        said = read_until(output, "spike: ")
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
+    (line,) = [x for x in said.splitlines() if "spike: " in x]
+    assert "mentions in the" in line and "! in the inbox explains it" in line
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM spikes").fetchone()[0] == 1

@@ -165,7 +165,9 @@ class Config:
     """Database file (default: scrm.db in the XDG data directory)."""
     advance_on_done: bool = True
     """After `x` marks a mention done, move to the next one (as mutt's `resolve`)."""
-    demo_interval: tuple[float, float] = (1.0, 5.0)
+    # Seconds between demo mentions; None: at the pace of the demo's own history (each
+    # hour of the day as busy as its seeded days were), so the demo raises no spike.
+    demo_interval: tuple[float, float] | None = None
     """Seconds between two mentions of the demo stream: [shortest, longest]."""
     theme: str | None = None
     """A Textual theme name, e.g. "textual-dark", "nord", "gruvbox"."""
@@ -298,7 +300,8 @@ EXAMPLE = """\
 # "hacker news" = "ch:hn"
 
 [demo]
-# Seconds between two mentions of the demo stream: [shortest, longest].
+# Seconds between two mentions of the demo stream: [shortest, longest]. Unset, the
+# stream keeps the pace of the demo's 14 days (about 6 an hour), so it raises no spike.
 # interval = [1.0, 5.0]
 
 [ui]

@@ -26,6 +26,7 @@ from typing import Protocol
 from scrm_tui.core.listening import Page
 from scrm_tui.core.models import SourceState
 from scrm_tui.core.outgoing import AuthError, SendError
+from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.processes import gone_here, process_id
 from scrm_tui.store.lease import LeaseStore
@@ -45,6 +46,10 @@ AUTH_RETRY_S = 30 * 60.0  # refused credentials: try again this long after (a fi
 # A fetch slower than this is written down ("fetching for 40 s" in `scrm sources` and S);
 # quicker ones cost no write, which would wake every open terminal.
 SHOW_FETCHING_AFTER_S = 2.0
+# The lease holder tests the running hour for a spike this often (service/spikes.py):
+# a burst is raised within this much of its mentions being stored (a read of ~30
+# rollup rows; the write only when a spike is new).
+SPIKE_EVERY_S = 15.0
 
 
 class Source(Protocol):
@@ -81,6 +86,7 @@ class Collector:
         on_progress: Callable[[str, str], None] | None = None,
         on_polled: Callable[[SourceSpec, SourceState | None, int], object] | None = None,
         on_lease: Callable[[bool, str | None], None] | None = None,
+        on_spike: Callable[[spikes.Raised], None] | None = None,
         show_fetching_after_s: float = SHOW_FETCHING_AFTER_S,
     ) -> None:
         self.inbox = inbox
@@ -93,6 +99,8 @@ class Collector:
         self.on_polled = on_polled  # (source, its state after the poll, mentions stored)
         self.on_lease = on_lease  # (collecting now, who else holds the lease if known)
         self._told: bool | None = None
+        self.on_spike = on_spike  # a spike this process raised (`scrm watch` prints it)
+        self._spikes_at = -SPIKE_EVERY_S  # when step() last tested (monotonic seconds)
         self.states = SourceStateStore(inbox.db)
         self.leases = LeaseStore(inbox.db)
         self._next: dict[str, float] = {}
@@ -323,7 +331,21 @@ class Collector:
         # Snoozes that came due wake here too, so they do with no inbox open (a read
         # each tick; the write only when one is due).
         await self.inbox.snoozes.wake_due()
+        await self.check_spikes()
         return self.holding
+
+    async def check_spikes(self) -> list[spikes.Raised]:
+        """Every SPIKE_EVERY_S: raise a spike in the running hour (or the one before)
+        that no process has raised yet, for every terminal to show."""
+        now = time.monotonic()
+        if now - self._spikes_at < SPIKE_EVERY_S:
+            return []
+        self._spikes_at = now
+        raised = await spikes.check(self.inbox.db, self.now_ms(), self.holder)
+        for spike in raised:
+            if self.on_spike is not None:
+                self.on_spike(spike)
+        return raised
 
     async def release(self) -> None:
         """Stop polling and hand the lease over at once."""

@@ -112,19 +112,43 @@ async def seed(inbox: Inbox) -> SeedReport:
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
+def history_rates(now: datetime) -> list[float]:
+    """Mentions per hour of the seeded days, for each hour of the day (UTC, 0-23), as
+    seeded at `now`: the pace at which the stream can run all day and be no spike."""
+    mentions = demo_mentions(now)
+    days = max((now - min(m.created_at for m in mentions)).total_seconds() / 86400, 1.0)
+    per_hour = [0] * 24
+    for mention in mentions:
+        per_hour[mention.created_at.astimezone(UTC).hour] += 1
+    return [n / days for n in per_hour]
+
+
+FIRST_GAP = (1.0, 5.0)  # the paced stream's first post comes at once: the demo streams
+MIN_RATE = 0.5  # mentions an hour, at the quietest: the stream never stops for hours
+
+
 class DemoStream:
     """New mentions at an irregular pace, drawn from `stream.jsonl`.
 
-    Gaps follow a skewed distribution inside [low, high] seconds: mostly quick,
-    sometimes a lull, the way a real stream feels. When the pool runs out it starts
-    again with fresh ids, so the demo can run all day.
+    With an `interval`, gaps follow a skewed distribution inside [low, high] seconds:
+    mostly quick, sometimes a lull. Without one, the stream keeps the pace of the
+    demo's history (`rates`, mentions an hour for each UTC hour of the day) as a
+    Poisson process: a stream of ~1,000 an hour against a history of ~6 would be a
+    spike every hour (core/spikes.py). When the pool runs out it starts again with
+    fresh ids, so the demo can run all day.
     """
 
     def __init__(
-        self, rng: random.Random | None = None, interval: tuple[float, float] = (1.0, 5.0)
+        self,
+        rng: random.Random | None = None,
+        interval: tuple[float, float] | None = (1.0, 5.0),
+        rates: list[float] | None = None,
     ):
         self.rng = rng or random.Random()
-        self.low, self.high = interval
+        self.interval = interval
+        self.low, self.high = interval or FIRST_GAP
+        self.rates = rates
+        self._first = True
         self._pool = [parse_mention(record) for record in _records("stream.jsonl")]
         self.rng.shuffle(self._pool)
         self._index = 0
@@ -133,6 +157,18 @@ class DemoStream:
     def next_gap(self) -> float:
         span = self.high - self.low
         return self.low + span * min(self.rng.betavariate(1.3, 2.6), 1.0)
+
+    def paced_gap(self, now: datetime, rates: list[float]) -> tuple[float, bool]:
+        """Seconds to wait at the pace of `now`'s hour of day, and whether a post comes
+        then. A gap that would cross into the next hour ends there with no post and is
+        drawn again at that hour's pace: exact for a Poisson process (no memory)."""
+        if self._first:
+            self._first = False
+            return self.next_gap(), True
+        rate = max(rates[now.astimezone(UTC).hour], MIN_RATE) / 3600
+        gap = self.rng.expovariate(rate)
+        to_hour = 3600 - (now.timestamp() % 3600)
+        return (gap, True) if gap < to_hour else (to_hour, False)
 
     def next_mention(self, now: datetime) -> MentionIn:
         if self._index >= len(self._pool):
@@ -148,8 +184,17 @@ class DemoStream:
     async def run(self, inbox: Inbox) -> None:
         """Stream until cancelled."""
         brand(inbox)
+        rates = self.rates
+        if self.interval is None and rates is None:
+            rates = history_rates(datetime.fromtimestamp(inbox.clock(), tz=UTC))
         while True:
-            await asyncio.sleep(self.next_gap())
+            if rates is None:
+                await asyncio.sleep(self.next_gap())
+            else:
+                gap, posts = self.paced_gap(datetime.fromtimestamp(inbox.clock(), tz=UTC), rates)
+                await asyncio.sleep(gap)
+                if not posts:
+                    continue
             now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
             await inbox.ingest([self.next_mention(now)])
 

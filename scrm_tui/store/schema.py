@@ -1472,6 +1472,27 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             """,
         ],
     ),
+    (
+        32,
+        [
+            # Spike alerts raised (issue 14): one row per watch set and hour, written by
+            # whichever process tests the hour first (the collector, or an inbox with
+            # none), so every terminal shows the same alert once.
+            """
+            CREATE TABLE spikes (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                hours INTEGER NOT NULL,  -- the window tested: the hour, or two ending there
+                n INTEGER NOT NULL,
+                baseline REAL NOT NULL,
+                p REAL NOT NULL,
+                raised_ms INTEGER NOT NULL,
+                raised_by TEXT NOT NULL,
+                PRIMARY KEY (watch_set, hour)
+            ) WITHOUT ROWID
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

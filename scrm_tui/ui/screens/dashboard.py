@@ -127,7 +127,28 @@ class Opened:
     title: str = ""
 
 
-class DashboardScreen(ReportsFailures, Screen[Opened | None]):
+class FigureScreen(Screen[Opened | None]):
+    """A screen of figures and rows, one a line of its OptionList (`lines` says what
+    each opens): Enter dismisses it with the line's records, `?` says how it is made."""
+
+    lines: list[Figure | Row | None]
+
+    def _highlighted(self) -> Figure | Row | None:
+        index = self.query_one(OptionList).highlighted
+        return self.lines[index] if index is not None and index < len(self.lines) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        records = records_of(self.lines[event.option_index])
+        if records is not None:
+            self.dismiss(records)
+
+    def action_explain(self) -> None:
+        opens = self._highlighted()
+        if opens is not None:
+            self.app.push_screen(ExplainScreen(opens))
+
+
+class DashboardScreen(ReportsFailures, FigureScreen):
     """Dismissed with the records to open, or None."""
 
     CSS_PATH = SCREENS_CSS
@@ -297,26 +318,6 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
         chart = self.query_one(Chart)
         chart.show(series, "" if series is None else _chart_title(series, self.report.range))
 
-    def _highlighted(self) -> Figure | Row | None:
-        index = self.query_one(OptionList).highlighted
-        return self.lines[index] if index is not None and index < len(self.lines) else None
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        opens = self.lines[event.option_index]
-        if isinstance(opens, Figure) and opens.screen:
-            self.dismiss(Opened(screen=opens.screen))
-        elif isinstance(opens, Figure) and opens.customers is not None:
-            self.dismiss(Opened(customers=opens.customers, title=opens.label))
-        elif isinstance(opens, Row) and opens.customer is not None:
-            self.dismiss(Opened(customer=opens.customer))
-        elif opens is not None and opens.filter:
-            self.dismiss(Opened(filter=opens.filter))
-
-    def action_explain(self) -> None:
-        opens = self._highlighted()
-        if opens is not None:
-            self.app.push_screen(ExplainScreen(opens))
-
     def action_range(self, name: str) -> None:
         self.load(name)
 
@@ -329,6 +330,19 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def records_of(opens: Figure | Row | None) -> Opened | None:
+    """What Enter on a figure or row opens (the dashboard, a spike): None for nothing."""
+    if isinstance(opens, Figure) and opens.screen:
+        return Opened(screen=opens.screen)
+    if isinstance(opens, Figure) and opens.customers is not None:
+        return Opened(customers=opens.customers, title=opens.label)
+    if isinstance(opens, Row) and opens.customer is not None:
+        return Opened(customer=opens.customer)
+    if opens is not None and opens.filter:
+        return Opened(filter=opens.filter)
+    return None
 
 
 def _identity(opens: Figure | Row | None) -> str | None:

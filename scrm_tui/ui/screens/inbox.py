@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -45,6 +46,8 @@ from scrm_tui.ui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
     from scrm_tui.service.bulk import Change, Outcome
+    from scrm_tui.service.spikes import Recent
+    from scrm_tui.ui.screens.dashboard import Opened
 
 # The bulk machinery (service/bulk and its stores) loads with the first action that
 # writes (x, u, z, a, t on a selection or a mention), not with the inbox.
@@ -56,6 +59,10 @@ SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
+# Every this many seconds an inbox tests the running hour for a spike and reads the
+# spikes raised (service/spikes.py): ~30 rollup rows, whatever the commits or the size
+# of the database, so a burst shows on every top line within a minute.
+SPIKE_TICK = 10.0
 PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
 SAVING = "saving… (waiting for the database)"
 
@@ -143,6 +150,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding(
             "N", "previous_match", "Previous match of /", show=False, id="inbox.previous_match"
         ),
+        Binding("exclamation_mark", "spike", "Spike", show=False, id="inbox.spike"),
         Binding("escape", "back", "Back", show=False, id="inbox.back"),
     ]
     _dropped = False  # rows z took off the list before their snooze is written
@@ -205,7 +213,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._work: dict[str, str] = {}  # background jobs under way: how far, top line
         self._last_change = 0  # the newest snooze or wake-up this list has taken in
         # When tick last did each thing that goes by the clock (monotonic seconds).
-        self._clock_at = {"ages": 0.0, "sources": 0.0, "claims": 0.0}
+        self._clock_at = {"ages": 0.0, "sources": 0.0, "claims": 0.0, "spikes": 0.0}
+        self.spike: Recent | None = None  # the newest spike of the last hours (`!`)
 
     # ---------------------------------------------------------------- layout
 
@@ -306,6 +315,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             matched_floor=window.floor if window is not None else None,
             by_priority=window is not None and window.order is Order.PRIORITY,
             work=" · ".join(self._work.values()) or None,
+            spike=None if self.spike is None else self.spike.all_words(),
         )
         unseen = self.mention_list.unseen
         badge = self.query_one("#new-count", Static)
@@ -529,6 +539,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             self.mention_list.refresh_ages()
         if self._due("sources", SOURCES_REFRESH, now):
             self.load_sources()
+        if self._due("spikes", SPIKE_TICK, now):
+            self.load_spikes()
         # The app's read told when the next snooze ends (Inbox.pulse).
         wake = self.inbox.pulse.next_wake
         if changed or (wake is not None and wake <= self.inbox.now_ms()):
@@ -547,6 +559,22 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.total, self.unread = await self.inbox.stats()
         self.not_sent = (await self.inbox.outbox_counts()).get("failed", 0)
         self.update_status()
+
+    @work(group="spikes", exclusive=True, exit_on_error=False)
+    async def load_spikes(self) -> None:
+        """Raise a spike no process has raised yet (the collector does it too), then
+        show the newest of the last hours on the top line."""
+        from scrm_tui.service import spikes
+        from scrm_tui.service.processes import process_id
+
+        now = self.inbox.now_ms()
+        # A read-only file or a long lock: the collector, or the next tick, raises it.
+        with contextlib.suppress(StoreError):
+            await spikes.check(self.inbox.db, now, f"{self.inbox.agent} {process_id()}")
+        found = await spikes.recent(self.inbox.db, now)
+        if found != self.spike:
+            self.spike = found
+            self.update_status()
 
     @work(group="sources-line", exclusive=True, exit_on_error=False)
     async def load_sources(self) -> None:
@@ -1333,27 +1361,41 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.app.push_screen(ReviewScreen(self.inbox))
 
     def action_dashboard(self) -> None:
-        from scrm_tui.ui.screens.dashboard import DashboardScreen, Opened
+        from scrm_tui.ui.screens.dashboard import DashboardScreen
 
         screen = DashboardScreen(self.inbox, self._dashboard_range)
 
         def opened(records: Opened | None) -> None:
             self._dashboard_range = screen.range_name  # the next D opens on it
-            # Enter on a figure: the inbox shows exactly its records, as if typed after /
-            # (or the screen that lists them, for escalations).
-            if records is not None and records.filter:
-                try:
-                    self.load_view(parse(records.filter))
-                except QueryError as error:  # made by the report; never a crash
-                    self.notify(f"Cannot open those mentions: {error}", markup=False)
-            elif records is not None and records.screen == "escalations":
-                self.action_escalations()
-            elif records is not None and records.customer is not None:
-                self.open_customer(records.customer)
-            elif records is not None and records.customers is not None:
-                self.open_customers(records.title, records.customers)
+            self.open_records(records)
 
         self.app.push_screen(screen, opened)
+
+    def open_records(self, records: Opened | None) -> None:
+        """Enter on a figure (D, !): the inbox shows exactly its records, as if typed
+        after / (or the screen or customers that they are)."""
+        if records is not None and records.filter:
+            try:
+                self.load_view(parse(records.filter))
+            except QueryError as error:  # made by the report; never a crash
+                self.notify(f"Cannot open those mentions: {error}", markup=False)
+        elif records is not None and records.screen == "escalations":
+            self.action_escalations()
+        elif records is not None and records.customer is not None:
+            self.open_customer(records.customer)
+        elif records is not None and records.customers is not None:
+            self.open_customers(records.title, records.customers)
+
+    def action_spike(self) -> None:
+        """`!`: the newest spike of the last hours, explained; Enter opens its mentions."""
+        if self.spike is None:
+            self.notify("No spike in the last few hours.", markup=False)
+            return
+        from scrm_tui.service.measures import Settings
+        from scrm_tui.ui.screens.spike import SpikeScreen
+
+        settings = Settings.of(self.inbox.config, self.inbox.watch_words)
+        self.app.push_screen(SpikeScreen(self.inbox, self.spike.hour, settings), self.open_records)
 
     # ---------------------------------------------------------------- views
 

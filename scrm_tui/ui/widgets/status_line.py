@@ -23,6 +23,7 @@ class Status:
     matched_floor: int | None = None  # until then, at least this many (a capped count)
     by_priority: bool = False  # the list is sorted highest priority first (`o`)
     work: str | None = None  # background work under way: `scoring priorities 40%`
+    spike: tuple[str, str, str] | None = None  # a spike of the last hours, long to short
 
 
 def _count(n: int | None, floor: int | None = None) -> str:
@@ -72,6 +73,8 @@ def _line(
     parts: list[str | tuple[str, str]] = []
     if title:
         parts += [(s.title.split(" ", 1)[0] if short_title else s.title, "bold"), "  "]
+    if s.spike:  # first: the one thing on the line that needs someone now
+        parts += [(s.spike[words], "bold reverse $error"), "  "]
     if s.busy:
         parts.append(s.busy)
         return Content.assemble(*parts)
