@@ -111,6 +111,9 @@ class MentionIn:
     hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
     lang: str | None = None  # the language the network declares ("en", "pt-BR"), as given
     link: str | None = None  # where an HN story or a Reddit link post points (not `url`)
+    # The watch set whose search found it ('' the brand's, else a competitor's key);
+    # None: decided by its text (core/watch_sets.py).
+    watch_set: str | None = None
 
 
 class NewMention(NamedTuple):
@@ -146,6 +149,7 @@ class NewMention(NamedTuple):
     lang_src: str | None = None  # declared or detected (core/language.py); None: not looked
     link: str | None = None  # where the post points (MentionIn.link)
     author_links: str | None = None  # the author's profile links (core/domains.links_json)
+    watch_set: str | None = None  # MentionIn.watch_set, then the set it is stored in
 
 
 @dataclass(frozen=True)

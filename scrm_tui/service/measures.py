@@ -17,7 +17,7 @@ from datetime import UTC, tzinfo
 import aiosqlite
 
 from scrm_tui.core.business_hours import BusinessHours
-from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
+from scrm_tui.core.config import BRAND_SET, DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import Range
@@ -25,6 +25,9 @@ from scrm_tui.core.terms import words_of
 from scrm_tui.service.snooze import local_zone
 
 BRAND = ""  # the watch set of the brand's own terms (competitors have names)
+# What a brand figure's filter names, so that it opens the brand's mentions only, never
+# a competitor's (Range.filter(BRAND_FILTER)).
+BRAND_FILTER = BRAND_SET
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Settings:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
     ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
+    # [watch.competitors]: (key, name as written), in the config's order.
+    competitors: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
@@ -45,6 +50,7 @@ class Settings:
             config.response_sla_s,
             dict(config.sla_s),
             words_of([*_watch_words(config), *watch_words]),
+            tuple((c.key, c.name) for c in config.competitors),
         )
 
 

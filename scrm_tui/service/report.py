@@ -20,9 +20,10 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import rising
+from scrm_tui.service import industry, rising
 from scrm_tui.service.measures import (
     BRAND,
+    BRAND_FILTER,
     SectionBuilder,
     Settings,
     by,
@@ -91,7 +92,7 @@ async def rising_terms(
 ) -> Table:
     """The rising terms of the range as a table, each row opening its mentions."""
     found = await rising.rising(db, BRAND, period, settings.ignore, progress)
-    where = period.filter()
+    where = period.filter(BRAND_FILTER)
     return Table(
         "awareness.rising",
         "Rising terms",
@@ -206,7 +207,7 @@ async def _awareness(
     followers = sum(r.followers for r in reach)
     counted = [r for r in reach if r.with_followers]
     apart = [r for r in reach if r.with_followers < r.authors]
-    where = period.filter()
+    where = period.filter(BRAND_FILTER)
     figures = (
         Figure(
             "awareness.volume",
@@ -417,7 +418,7 @@ async def _team(
     now = await _responses(conn, period, settings)
     old = await _responses(conn, period.previous(), settings)
     hours = settings.hours
-    where = period.filter()
+    where = period.filter(BRAND_FILTER)
     clock = f"business hours ({hours})" if hours is not None else "hours around the clock"
     sla = show_number(settings.response_sla_s, "s")
     answered = len(now.everyone.waits)
@@ -514,5 +515,5 @@ async def _escalations(
 
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
-SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team)
+SECTIONS: tuple[SectionBuilder, ...] = (_awareness, industry.section, _team)
 __all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]

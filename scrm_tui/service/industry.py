@@ -1,0 +1,276 @@
+"""The industry section: the brand's share of voice against its competitors, their mood,
+and the switching opportunities (a competitor's unhappy customers and open questions).
+
+Everything but the switching opportunities comes from the hourly rollups, which keep
+each watch set apart (mentions.watch_set: NULL the brand, else a competitor's key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from scrm_tui.core.figures import Figure, Row, Section, Table
+from scrm_tui.core.ranges import Range
+from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings, net_sentiment, signed
+from scrm_tui.store import industry as store
+from scrm_tui.store import rollups
+
+SWITCHING = "(s:neg OR is:question)"
+_Where = Callable[[str], str]  # a watch set's key -> the filter for its mentions in the range
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """One watch set over one period: its mentions, their moods and its reach."""
+
+    n: int = 0
+    pos: int = 0
+    neu: int = 0
+    neg: int = 0
+    unscored: int = 0
+    followers: int = 0  # Σ followers of its distinct authors (where the network says)
+
+
+async def _voice(conn: aiosqlite.Connection, watch_set: str, period: Range) -> _Voice:
+    cells = await rollups.hours(conn, watch_set, period.start_ms, period.end_ms)
+    reach = await rollups.reach(conn, watch_set, period.start_ms, period.end_ms)
+    return _Voice(
+        sum(c.n for c in cells),
+        sum(c.pos for c in cells),
+        sum(c.neu for c in cells),
+        sum(c.neg for c in cells),
+        sum(c.unscored for c in cells),
+        sum(r.followers for r in reach),
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole * 100 if whole else None
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def watch_value(key: str) -> str:
+    """A watch set as `watch:` takes it: `brand`, `harrier`, `"big bird"`."""
+    return f'"{key}"' if any(c.isspace() or c in "()" for c in key) else key
+
+
+async def section(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
+    """Share of voice (mentions, reach, moods), each competitor's net sentiment against
+    the period before, and its negative mentions and questions to answer."""
+    before = period.previous()
+    names = dict(settings.competitors)
+    found = await store.watch_sets(conn, before.start_ms, period.end_ms)
+    keys = [*names, *(k for k in found if k not in names)]
+    label = {BRAND: "brand", **{k: names.get(k, k) for k in keys}}
+    sets = [BRAND, *keys]
+    now = {s: await _voice(conn, s, period) for s in sets}
+    old = {s: await _voice(conn, s, before) for s in sets}
+
+    def where(key: str) -> str:
+        return period.filter(BRAND_FILTER if key == BRAND else watch_value(key))
+
+    def shares(of: str, values: dict[str, _Voice]) -> float | None:
+        return _share(getattr(values[BRAND], of), sum(getattr(v, of) for v in values.values()))
+
+    def each(of: str) -> tuple[tuple[str, str], ...]:
+        return tuple((label[s], f"{getattr(now[s], of):,}") for s in sets)
+
+    if not keys:
+        return Section(
+            "industry",
+            "The industry",
+            (
+                Figure(
+                    "industry.share_of_voice",
+                    "Share of voice",
+                    None,
+                    formula="the brand's mentions / everyone's × 100: no competitor is "
+                    'watched; name them in [watch.competitors] (harrier = "harrier OR '
+                    '#harrierapp")',
+                ),
+            ),
+        )
+    everyone = ", ".join(label[s] for s in sets)
+    figures = [
+        Figure(
+            "industry.share_of_voice",
+            "Share of voice",
+            shares("n", now),
+            shares("n", old),
+            unit="%",
+            formula="the brand's mentions / the mentions of the brand and every competitor × 100",
+            inputs=each("n"),
+            filter=where(BRAND),
+            note=f"watch sets: {everyone}; a post naming the brand and a competitor is the brand's",
+        ),
+        Figure(
+            "industry.voice_by_reach",
+            "Voice by reach",
+            shares("followers", now),
+            shares("followers", old),
+            unit="%",
+            formula="Σ followers of the brand's distinct authors / the same Σ for the brand "
+            "and every competitor × 100",
+            inputs=each("followers"),
+            filter=where(BRAND),
+            estimated=True,
+            note="networks without follower counts (Hacker News, RSS) are not in it; an "
+            "author heard in two watch sets counts in both",
+        ),
+        Figure(
+            "industry.share_of_positive",
+            "Share of positive",
+            shares("pos", now),
+            shares("pos", old),
+            unit="%",
+            formula="the brand's positive mentions / everyone's positive mentions × 100",
+            inputs=each("pos"),
+            filter=f"{where(BRAND)} s:pos",
+            note="unscored mentions (a language no scorer reads) are in no mood figure",
+        ),
+        Figure(
+            "industry.share_of_negative",
+            "Share of negative",
+            shares("neg", now),
+            shares("neg", old),
+            unit="%",
+            formula="the brand's negative mentions / everyone's negative mentions × 100",
+            inputs=each("neg"),
+            filter=f"{where(BRAND)} s:neg",
+            note="unscored mentions (a language no scorer reads) are in no mood figure",
+        ),
+    ]
+    for key in keys:
+        mood, was = now[key], old[key]
+        figures.append(
+            Figure(
+                f"industry.net_sentiment.{key}",
+                f"Net: {label[key]}",
+                net_sentiment(mood.pos, mood.neg),
+                net_sentiment(was.pos, was.neg),
+                formula=f"{label[key]}'s (positive − negative) / (positive + negative) × 100",
+                signed=True,
+                inputs=(
+                    ("positive", f"{mood.pos:,}"),
+                    ("negative", f"{mood.neg:,}"),
+                    ("neutral (not in it)", f"{mood.neu:,}"),
+                    ("unscored (not in it)", f"{mood.unscored:,}"),
+                    ("before: positive, negative", f"{was.pos:,}, {was.neg:,}"),
+                ),
+                filter=f"{where(key)} s:pos,neg",
+            )
+        )
+    chances = {k: await store.openings(conn, k, period.start_ms, period.end_ms) for k in keys}
+    were = {k: await store.openings(conn, k, before.start_ms, before.end_ms) for k in keys}
+    figures.append(
+        Figure(
+            "industry.switching",
+            "Switching chances",
+            sum(c.either for c in chances.values()),
+            sum(c.either for c in were.values()),
+            formula="competitors' mentions that are negative or ask a question (each "
+            "counted once): people who may be ready to switch",
+            inputs=tuple(
+                (label[k], f"{c.negative:,} negative, {c.questions:,} questions")
+                for k, c in chances.items()
+            ),
+            filter=f"{period.filter()} -watch:{BRAND_FILTER} {SWITCHING}",
+            note="a question: a ? (or ？ ؟) that no letter, digit or link query follows",
+        )
+    )
+    return Section(
+        "industry",
+        "The industry",
+        tuple(figures),
+        (),
+        (
+            _share_table(sets, label, now, where),
+            _mood_table(sets, label, now, old, where),
+            Table(
+                "industry.switching",
+                "Switching opportunities",
+                ("competitor", "negative", "questions", "either"),
+                tuple(
+                    Row(
+                        (
+                            label[k],
+                            f"{c.negative:,}",
+                            f"{c.questions:,}",
+                            f"{c.either:,}",
+                        ),
+                        f"{where(k)} {SWITCHING}",
+                    )
+                    for k, c in chances.items()
+                ),
+                note="Enter opens a competitor's negative mentions and questions: answer "
+                "them, or pass them to sales",
+            ),
+        ),
+    )
+
+
+def _share_table(
+    sets: Sequence[str], label: dict[str, str], now: dict[str, _Voice], where: _Where
+) -> Table:
+    mentions = sum(v.n for v in now.values())
+    reach = sum(v.followers for v in now.values())
+    return Table(
+        "industry.share",
+        "Share of voice",
+        ("watch set", "mentions", "share", "reach (est.)", "share"),
+        tuple(
+            Row(
+                (
+                    label[s],
+                    f"{now[s].n:,}",
+                    _percent(_share(now[s].n, mentions)),
+                    f"{now[s].followers:,}",
+                    _percent(_share(now[s].followers, reach)),
+                ),
+                where(s),
+            )
+            for s in sets
+        ),
+        note="reach: Σ followers of the distinct authors, an estimate",
+    )
+
+
+def _mood_table(
+    sets: Sequence[str],
+    label: dict[str, str],
+    now: dict[str, _Voice],
+    old: dict[str, _Voice],
+    where: _Where,
+) -> Table:
+    positive = sum(v.pos for v in now.values())
+    negative = sum(v.neg for v in now.values())
+    return Table(
+        "industry.mood",
+        "Mood by watch set",
+        ("watch set", "positive", "share", "negative", "share", "net", "before"),
+        tuple(
+            Row(
+                (
+                    label[s],
+                    f"{now[s].pos:,}",
+                    _percent(_share(now[s].pos, positive)),
+                    f"{now[s].neg:,}",
+                    _percent(_share(now[s].neg, negative)),
+                    signed(net_sentiment(now[s].pos, now[s].neg)),
+                    signed(net_sentiment(old[s].pos, old[s].neg)),
+                ),
+                f"{where(s)} s:pos,neg",
+            )
+            for s in sets
+        ),
+        note="net = (positive − negative) / (positive + negative) × 100; neutral and "
+        "unscored mentions are in neither",
+    )
