@@ -83,6 +83,10 @@ BOTH = [
     ("en", "Switched from {c} to Kestrel last month and the board is so much calmer"),
     ("en", "Kestrel vs {c}: Kestrel's calendar sync has never failed me"),
 ]
+# Tags a post may end with, alone or two together: no two demo posts are alike.
+TAGS = ["productivity", "remotework", "saas", "pm", "teams", "agency", "startups", "tools"]
+ENDINGS = [""] + [f" #{a}" for a in TAGS] + [f" #{a} #{b}" for a in TAGS for b in TAGS if a < b]
+
 # (network, weight); Hacker News gives no follower counts (shown apart in reach).
 NETWORKS = [("mastodon", 4), ("bluesky", 4), ("reddit", 2), ("hackernews", 1)]
 FIRST = ["alex", "sam", "jo", "lena", "marta", "yuki", "omar", "ines", "piet", "chloe", "ravi"]
@@ -154,11 +158,17 @@ def records() -> list[dict[str, object]]:
     ]
     networks = [n for n, weight in NETWORKS for _ in range(weight)]
     out = []
+    seen: set[str] = set()
     number = 0
     for competitor, texts, count, low, high in plan:
         for _ in range(count):
             number += 1
             lang, template = rng.choice(texts)
+            text = template.format(c=competitor) + rng.choice(ENDINGS)
+            while text in seen:
+                lang, template = rng.choice(texts)
+                text = template.format(c=competitor) + rng.choice(ENDINGS)
+            seen.add(text)
             network = rng.choice(networks)
             author = _author(rng, network, number)
             external_id, url = _post(network, number, author)
@@ -166,7 +176,7 @@ def records() -> list[dict[str, object]]:
                 "channel": network,
                 "id": external_id,
                 "url": url,
-                "text": template.format(c=competitor),
+                "text": text,
                 "created_at": _when(rng, low, high).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "author": author,
             }
