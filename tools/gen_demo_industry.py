@@ -28,6 +28,9 @@ FANS = [
     ("en", "{c} just works for our small team. No setup, no fuss, love it"),
     ("en", "Honestly impressed by how fast {c} loads, even with 2k tasks"),
     ("en", "The new {c} templates saved me an hour this morning, great release"),
+    ("en", "Shout out to {c} support, they fixed our workspace in ten minutes. Brilliant"),
+    ("en", "{c} is such a nice tool for planning sprints, really happy with it"),
+    ("en", "Our designers love the {c} timeline, it is clean and easy"),
     ("de", "{c} ist für unser kleines Team echt super, die Boards sind klar und schnell"),
     ("fr", "J'adore {c}, les tableaux sont clairs et tout est rapide"),
     ("es", "{c} me encanta, el tablero es muy claro y rápido"),
@@ -145,7 +148,7 @@ def records() -> list[dict[str, object]]:
     plan = [
         ("Harrier", FANS, 70, 0, 14),
         ("Harrier", NEUTRAL, 30, 0, 14),
-        ("Harrier", COMPLAINTS["Harrier"], 14, 0, 8),
+        ("Harrier", COMPLAINTS["Harrier"], 5, 0, 8),
         ("Harrier", COMPLAINTS["Harrier"], 60, 8, 14),
         ("Harrier", QUESTIONS, 30, 0, 14),
         ("Harrier", BOTH, 6, 0, 14),

@@ -177,6 +177,7 @@ class MentionRow:
     claimed_ms: int | None = None  # since when
     claimed_kind: str | None = None  # reply, post or escalate
     priority_rank: int | None = None  # the key of the priority order (core/priority.py)
+    watch_set: str | None = None  # a competitor's key ([watch.competitors]); None: the brand's
 
     @property
     def suggested(self) -> bool:

@@ -98,7 +98,6 @@ async def section(
                 ),
             ),
         )
-    everyone = ", ".join(label[s] for s in sets)
     figures = [
         Figure(
             "industry.share_of_voice",
@@ -109,7 +108,7 @@ async def section(
             formula="the brand's mentions / the mentions of the brand and every competitor × 100",
             inputs=each("n"),
             filter=where(BRAND),
-            note=f"watch sets: {everyone}; a post naming the brand and a competitor is the brand's",
+            note="a post naming the brand and a competitor is the brand's",
         ),
         Figure(
             "industry.voice_by_reach",
@@ -118,12 +117,11 @@ async def section(
             shares("followers", old),
             unit="%",
             formula="Σ followers of the brand's distinct authors / the same Σ for the brand "
-            "and every competitor × 100",
+            "and every competitor × 100 (an author heard in two watch sets counts in both)",
             inputs=each("followers"),
             filter=where(BRAND),
             estimated=True,
-            note="networks without follower counts (Hacker News, RSS) are not in it; an "
-            "author heard in two watch sets counts in both",
+            note="networks without follower counts (Hacker News, RSS) are not in it",
         ),
         Figure(
             "industry.share_of_positive",
@@ -131,10 +129,10 @@ async def section(
             shares("pos", now),
             shares("pos", old),
             unit="%",
-            formula="the brand's positive mentions / everyone's positive mentions × 100",
+            formula="the brand's positive mentions / everyone's positive mentions × 100 "
+            "(unscored mentions, a language no scorer reads, are in no mood figure)",
             inputs=each("pos"),
             filter=f"{where(BRAND)} s:pos",
-            note="unscored mentions (a language no scorer reads) are in no mood figure",
         ),
         Figure(
             "industry.share_of_negative",
@@ -142,10 +140,10 @@ async def section(
             shares("neg", now),
             shares("neg", old),
             unit="%",
-            formula="the brand's negative mentions / everyone's negative mentions × 100",
+            formula="the brand's negative mentions / everyone's negative mentions × 100 "
+            "(unscored mentions, a language no scorer reads, are in no mood figure)",
             inputs=each("neg"),
             filter=f"{where(BRAND)} s:neg",
-            note="unscored mentions (a language no scorer reads) are in no mood figure",
         ),
     ]
     for key in keys:
@@ -177,13 +175,13 @@ async def section(
             sum(c.either for c in chances.values()),
             sum(c.either for c in were.values()),
             formula="competitors' mentions that are negative or ask a question (each "
-            "counted once): people who may be ready to switch",
+            "counted once): people who may be ready to switch; a question has a ? (or ？ ؟) "
+            "that no letter, digit or link query follows",
             inputs=tuple(
                 (label[k], f"{c.negative:,} negative, {c.questions:,} questions")
                 for k, c in chances.items()
             ),
             filter=f"{period.filter()} -watch:{BRAND_FILTER} {SWITCHING}",
-            note="a question: a ? (or ？ ؟) that no letter, digit or link query follows",
         )
     )
     return Section(

@@ -107,7 +107,8 @@ _ROW_COLUMNS = f"""
     m.priority, m.snoozed_until_ms, m.priority_rank,
     (SELECT cl.agent || char(31) || cl.since_ms || char(31) || cl.kind FROM claims cl
      WHERE cl.mention_id = m.id AND cl.agent != :agent AND cl.heartbeat_ms >= :claims_live
-     ORDER BY cl.since_ms LIMIT 1)
+     ORDER BY cl.since_ms LIMIT 1),
+    m.watch_set
 """
 
 # The few snoozed mentions, through their partial index: left to itself the planner
@@ -165,6 +166,7 @@ def _row(values: Sequence[Any]) -> MentionRow:
         snoozed_until_ms=values[16],
         priority_rank=values[17],
         **_claim(values[18]),
+        watch_set=values[19],
     )
 
 
@@ -1272,7 +1274,7 @@ class MentionStore:
             mood_by,
             mood_ms,
             author_links,
-        ) = values[19:]
+        ) = values[20:]
         parent = None
         if in_reply_to:
             found = await fetch_one(
