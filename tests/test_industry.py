@@ -367,3 +367,19 @@ async def test_with_no_competitor_the_section_says_how_to_name_them(db_path: Pat
 def _table(built: report.Report, key: str) -> Table:
     section, _, _ = key.partition(".")
     return next(t for t in built.section(section).tables if t.key == key)
+
+
+async def test_each_rising_complaint_opens_the_negative_mentions_it_counts(
+    demo: Inbox, db_path: Path
+) -> None:
+    period = parse_range("7d", demo.now_ms())
+    built = await report.build(demo.db, period, Settings.of(demo.config), with_rising=False)
+    table = _table(built, "industry.rising_complaints")
+    assert {row.cells[0] for row in table.rows} == {"Harrier", "Osprey"}
+    assert "invoice" in [row.cells[1] for row in table.rows if row.cells[0] == "Harrier"]
+    for row in table.rows:
+        assert row.cells[1] not in ("harrier", "osprey")  # their own names never rise
+        opened = await demo.page_older(parse(row.filter or ""), None, 1000)
+        assert len(opened) == int(row.cells[2])
+        assert all(r.compound is not None and r.compound <= -0.05 for r in opened)
+        assert all(r.watch_set == row.cells[0].lower() for r in opened)

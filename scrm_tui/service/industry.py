@@ -14,11 +14,14 @@ import aiosqlite
 
 from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
+from scrm_tui.core.terms import filter_for, words_of
+from scrm_tui.service import rising
 from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings, net_sentiment, signed
 from scrm_tui.store import industry as store
 from scrm_tui.store import rollups
 
 SWITCHING = "(s:neg OR is:question)"
+RISING = 5  # rising terms shown per competitor
 _Where = Callable[[str], str]  # a watch set's key -> the filter for its mentions in the range
 
 
@@ -192,6 +195,7 @@ async def section(
         (
             _share_table(sets, label, now, where),
             _mood_table(sets, label, now, old, where),
+            await _rising_complaints(conn, period, settings, keys, label, where),
             Table(
                 "industry.switching",
                 "Switching opportunities",
@@ -212,6 +216,42 @@ async def section(
                 "them, or pass them to sales",
             ),
         ),
+    )
+
+
+async def _rising_complaints(
+    conn: aiosqlite.Connection,
+    period: Range,
+    settings: Settings,
+    keys: Sequence[str],
+    label: dict[str, str],
+    where: _Where,
+) -> Table:
+    """The terms rising most in each competitor's negative mentions (service/rising.py),
+    each opening exactly the negative mentions of that competitor that hold it."""
+    rows = []
+    for key in keys:
+        ignore = settings.ignore | settings.rival_words | words_of([key])
+        for r in await rising.rising_negative(conn, key, period, ignore, limit=RISING):
+            rows.append(
+                Row(
+                    (
+                        label[key],
+                        r.term,
+                        f"{r.count:,}",
+                        f"{r.ratio:.1f}×",
+                        " ".join(r.example.split())[:50],
+                    ),
+                    f"{where(key)} s:neg {filter_for(r.term)}",
+                )
+            )
+    return Table(
+        "industry.rising_complaints",
+        "Rising in competitors' complaints",
+        ("competitor", "term", "mentions", "burst", "example"),
+        tuple(rows),
+        note=f"burst as in the rising terms, over each competitor's negative mentions only "
+        f"(at least {rising.MIN_COUNT}); their own terms' words are left out",
     )
 
 

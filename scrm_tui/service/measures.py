@@ -39,8 +39,10 @@ class Settings:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
     ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
-    # [watch.competitors]: (key, name as written), in the config's order.
+    # [watch.competitors]: (key, name as written), in the config's order, and the words
+    # of their terms, which never rise in their own mentions.
     competitors: tuple[tuple[str, str], ...] = ()
+    rival_words: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
@@ -51,14 +53,19 @@ class Settings:
             dict(config.sla_s),
             words_of([*_watch_words(config), *watch_words]),
             tuple((c.key, c.name) for c in config.competitors),
+            words_of([w for c in config.competitors for w in _terms_words(c.terms)]),
         )
 
 
 def _watch_words(config: Config) -> list[str]:
+    return _terms_words(config.watch_terms or "")
+
+
+def _terms_words(terms: str) -> list[str]:
     from scrm_tui.core.watch import WatchError, parse_watch
 
     try:
-        return [t.text for t in parse_watch(config.watch_terms or "").terms]
+        return [t.text for t in parse_watch(terms).terms]
     except WatchError:
         return []
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import aiosqlite
+
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import ALPHA, Rising, burst, words_in
 from scrm_tui.store import terms as store
@@ -69,25 +71,66 @@ async def rising(
 ) -> list[Rising]:
     """The terms of `period` with the highest burst over the BASELINE periods before
     it, each seen in at least MIN_COUNT mentions, with the newest mention holding it."""
-    length = period.end_ms - period.start_ms
     now = await counts(db, watch_set, period.start_ms, period.end_ms, ignore, progress)
-    # The baseline is the BASELINE periods before, or as much of them as there is
-    # history: a brand watched for ten days has ten days of baseline, not 28.
-    first = await store.first_mention_ms(db.reader, watch_set)
-    start = period.start_ms - BASELINE * length
-    if first is not None:
-        start = max(start, first - first % DAY_MS)
-    periods = (period.start_ms - start) / length
+    start, periods = _baseline(period, await store.first_mention_ms(db.reader, watch_set))
     before = (
         await counts(db, watch_set, start, period.start_ms, ignore, progress)
         if periods > 0
         else Counter[str]()
     )
+    return await _examples(db.reader, watch_set, rank(now, before, periods, limit), period)
+
+
+async def rising_negative(
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    period: Range,
+    ignore: frozenset[str],
+    limit: int = LIMIT,
+) -> list[Rising]:
+    """As `rising`, over a competitor's negative mentions only: what its unhappy
+    customers talk about more than before, each term said mostly in complaints (in
+    more than half of the range's mentions that hold it: "the" and "and" are said
+    everywhere). Read whole from those mentions (through the competitors' index, never
+    the brand's rows) in the caller's snapshot: they are few, so no day is kept."""
+
+    def words(text: str) -> set[str]:
+        return words_in(text, ignore)
+
+    span = period.start_ms, period.end_ms
+    now, _ = await store.count_span(conn, watch_set, *span, words, negative=True)
+    said, _ = await store.count_span(conn, watch_set, *span, words)
+    now = Counter({term: n for term, n in now.items() if 2 * n > said[term]})
+    first = await store.first_mention_ms(conn, watch_set, negative=True)
+    start, periods = _baseline(period, first)
+    before = Counter[str]()
+    if periods > 0:
+        before, _ = await store.count_span(
+            conn, watch_set, start, period.start_ms, words, negative=True
+        )
+    ranked = rank(now, before, periods, limit)
+    return await _examples(conn, watch_set, ranked, period, negative=True)
+
+
+def _baseline(period: Range, first_ms: int | None) -> tuple[int, float]:
+    """Where the baseline starts, and how many range-lengths it holds: the BASELINE
+    periods before, or as much of them as there is history (a brand watched for ten
+    days has ten days of baseline, not 28)."""
+    length = period.end_ms - period.start_ms
+    start = period.start_ms - BASELINE * length
+    if first_ms is not None:
+        start = max(start, first_ms - first_ms % DAY_MS)
+    return start, (period.start_ms - start) / length
+
+
+def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) -> list[Rising]:
+    """The terms with the highest burst, each in at least MIN_COUNT mentions of the
+    range; `periods`: how many range-lengths `before` counts."""
 
     def base(term: str) -> float:
         return before[term] / periods if periods > 0 else 0.0
 
-    ranked = sorted(
+    return sorted(
         (
             Rising(term, n, base(term), burst(n, base(term), ALPHA))
             for term, n in now.items()
@@ -96,9 +139,22 @@ async def rising(
         ),
         key=lambda r: (-r.ratio, -r.count, r.term),
     )[:limit]
+
+
+async def _examples(
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    ranked: list[Rising],
+    period: Range,
+    *,
+    negative: bool = False,
+) -> list[Rising]:
+    """Each term with the newest mention of the range that holds it."""
     out = []
     for item in ranked:
-        found = await store.example(db.reader, watch_set, item.term, period.start_ms, period.end_ms)
+        found = await store.example(
+            conn, watch_set, item.term, period.start_ms, period.end_ms, negative=negative
+        )
         if found is not None:
             item = Rising(item.term, item.count, item.baseline, item.ratio, *found)
         out.append(item)

@@ -20,6 +20,14 @@ from scrm_tui.store.schema import FTS_TEXT
 DAY_MS = 86_400_000
 
 Words = Callable[[str], set[str]]
+# `negative=True` below: only the mentions a `s:neg` filter finds (VADER's band).
+_NEGATIVE = "AND m.compound <= -0.05"
+
+
+def _in_set(watch_set: str) -> str:
+    """The condition on `m` for a watch set's mentions: a competitor's through the index
+    of the competitors' mentions (schema step 32), the brand's (NULL) as before."""
+    return "m.watch_set = ?" if watch_set else "coalesce(m.watch_set, '') = ?"
 
 
 async def day_totals(
@@ -58,16 +66,24 @@ async def stale_days(db: Database, watch_set: str, days: Iterable[int]) -> list[
 
 
 async def count_span(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int, words: Words
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    start_ms: int,
+    end_ms: int,
+    words: Words,
+    *,
+    negative: bool = False,
 ) -> tuple[Counter[str], int]:
     """Mentions holding each term in [start, end), read from the mentions, and how many
-    mentions were read."""
+    mentions were read; `negative`: of the negative mentions only."""
     counts: Counter[str] = Counter()
-    # A day at most (the rest is kept per day): its texts are read in one step.
+    mood = _NEGATIVE if negative else ""
+    # A day at most (the rest is kept per day), or a competitor's negative mentions:
+    # their texts are read in one step.
     texts = await fetch_all(
         conn,
-        f"SELECT {FTS_TEXT} FROM mentions WHERE created_ms >= ? AND created_ms < ? "
-        "AND coalesce(watch_set, '') = ?",
+        f"SELECT {FTS_TEXT} FROM mentions m WHERE m.created_ms >= ? AND m.created_ms < ? "
+        f"AND {_in_set(watch_set)} {mood}",
         (start_ms, end_ms, watch_set),
     )
     # Splitting a day's texts takes ~40 µs a post: off the event loop, so an inbox or
@@ -78,7 +94,7 @@ async def count_span(
         conn,
         "SELECT t.tag, count(DISTINCT t.mention_id) FROM mention_hashtags t "
         "JOIN mentions m ON m.id = t.mention_id WHERE m.created_ms >= ? "
-        "AND m.created_ms < ? AND coalesce(m.watch_set, '') = ? GROUP BY t.tag",
+        f"AND m.created_ms < ? AND {_in_set(watch_set)} {mood} GROUP BY t.tag",
         (start_ms, end_ms, watch_set),
     ):
         counts[f"#{tag}"] = int(n)
@@ -131,30 +147,44 @@ async def kept_counts(
 
 
 async def example(
-    conn: aiosqlite.Connection, watch_set: str, term: str, start_ms: int, end_ms: int
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    term: str,
+    start_ms: int,
+    end_ms: int,
+    *,
+    negative: bool = False,
 ) -> tuple[int, str] | None:
-    """The newest mention of [start, end) that holds the term (a word or #tag)."""
+    """The newest mention of [start, end) that holds the term (a word or #tag);
+    `negative`: the newest negative one."""
+    mood = _NEGATIVE if negative else ""
     if term.startswith("#"):
         sql = (
             "SELECT m.id, m.text FROM mention_hashtags t JOIN mentions m ON m.id = t.mention_id "
             "WHERE t.tag = ? AND m.created_ms >= ? AND m.created_ms < ? "
-            "AND coalesce(m.watch_set, '') = ? ORDER BY m.created_ms DESC LIMIT 1"
+            f"AND {_in_set(watch_set)} {mood} ORDER BY m.created_ms DESC LIMIT 1"
         )
         key = term[1:]
     else:
         sql = (
             "SELECT m.id, m.text FROM mentions_fts f JOIN mentions m ON m.id = f.rowid "
             "WHERE mentions_fts MATCH ? AND m.created_ms >= ? AND m.created_ms < ? "
-            "AND coalesce(m.watch_set, '') = ? ORDER BY m.created_ms DESC LIMIT 1"
+            f"AND {_in_set(watch_set)} {mood} ORDER BY m.created_ms DESC LIMIT 1"
         )
         key = '"' + term.replace('"', '""') + '"'
     rows = await fetch_all(conn, sql, (key, start_ms, end_ms, watch_set))
     return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
 
-async def first_mention_ms(conn: aiosqlite.Connection, watch_set: str) -> int | None:
-    """When the first stored mention of the watch set was posted (from the rollups)."""
+async def first_mention_ms(
+    conn: aiosqlite.Connection, watch_set: str, *, negative: bool = False
+) -> int | None:
+    """When the first stored mention of the watch set (`negative`: its first negative
+    one) was posted, from the rollups."""
+    column = "neg" if negative else "n"
     rows = await fetch_all(
-        conn, "SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND n > 0", (watch_set,)
+        conn,
+        f"SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND {column} > 0",
+        (watch_set,),
     )
     return None if not rows or rows[0][0] is None else int(rows[0][0]) * 3_600_000
