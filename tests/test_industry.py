@@ -373,8 +373,12 @@ async def test_each_rising_complaint_opens_the_negative_mentions_it_counts(
     demo: Inbox, db_path: Path
 ) -> None:
     period = parse_range("7d", demo.now_ms())
-    built = await report.build(demo.db, period, Settings.of(demo.config), with_rising=False)
+    # Counted after the figures, as the brand's rising terms are, and kept per day:
+    # the second report counts nothing and says the same.
+    built = await report.build(demo.db, period, Settings.of(demo.config))
+    again = await report.build(demo.db, period, Settings.of(demo.config))
     table = _table(built, "industry.rising_complaints")
+    assert _table(again, "industry.rising_complaints") == table
     assert {row.cells[0] for row in table.rows} == {"Harrier", "Osprey"}
     assert "invoice" in [row.cells[1] for row in table.rows if row.cells[0] == "Harrier"]
     for row in table.rows:
@@ -383,3 +387,18 @@ async def test_each_rising_complaint_opens_the_negative_mentions_it_counts(
         assert len(opened) == int(row.cells[2])
         assert all(r.compound is not None and r.compound <= -0.05 for r in opened)
         assert all(r.watch_set == row.cells[0].lower() for r in opened)
+
+    # A complaint read again as positive, and a positive post as negative: the days
+    # they are in are counted again, and the word counts one less.
+    [invoice] = [r for r in table.rows if r.cells[1] == "invoice"]
+    [first, *_] = await demo.page_older(parse(invoice.filter or ""), None, 1)
+    other = await demo.page_older(parse("watch:harrier s:pos is:any"), None, 1)
+    async with demo.db.transaction() as conn:
+        await conn.execute("UPDATE mentions SET compound = 0.6 WHERE id = ?", (first.id,))
+        await conn.execute("UPDATE mentions SET compound = -0.6 WHERE id = ?", (other[0].id,))
+    after = _table(
+        await report.build(demo.db, period, Settings.of(demo.config)),
+        "industry.rising_complaints",
+    )
+    counted = {r.cells[1]: int(r.cells[2]) for r in after.rows if r.cells[0] == "Harrier"}
+    assert counted.get("invoice", 0) == int(invoice.cells[2]) - 1

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scrm_tui.core.config import Competitor
-from scrm_tui.core.watch import Watch, WatchError, parse_watch
+from scrm_tui.core.watch import Watch, WatchError, fold, parse_watch
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,12 @@ class WatchSets:
     def mark(self, text: str, found_for: str | None = None) -> str | None:
         """The set for a mention: None for the brand (stored as NULL), else the
         competitor's key. `found_for`: the set whose search found it, if one did."""
-        if self.brand is not None and self.brand.match(text) is not None:
+        folded = fold(text)
+        if self.brand is not None and self.brand.holds(folded):
             return None
         if found_for is not None:
             return found_for or None
         for key, watch in self.competitors:
-            if watch.match(text) is not None:
+            if watch.holds(folded):
                 return key
         return None

@@ -16,37 +16,36 @@ from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import filter_for, words_of
 from scrm_tui.service import rising
-from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings, net_sentiment, signed
+from scrm_tui.service.measures import (
+    BRAND,
+    BRAND_FILTER,
+    Settings,
+    Totals,
+    net_sentiment,
+    signed,
+)
 from scrm_tui.store import industry as store
 from scrm_tui.store import rollups
+from scrm_tui.store.db import Database
 
 SWITCHING = "(s:neg OR is:question)"
-RISING = 5  # rising terms shown per competitor
+RISING = 5  # rising words shown per competitor
+RISING_KEY = "industry.rising_complaints"
 _Where = Callable[[str], str]  # a watch set's key -> the filter for its mentions in the range
 
 
-@dataclass(frozen=True)
-class _Voice:
+@dataclass
+class _Voice(Totals):
     """One watch set over one period: its mentions, their moods and its reach."""
 
-    n: int = 0
-    pos: int = 0
-    neu: int = 0
-    neg: int = 0
-    unscored: int = 0
     followers: int = 0  # Σ followers of its distinct authors (where the network says)
 
 
 async def _voice(conn: aiosqlite.Connection, watch_set: str, period: Range) -> _Voice:
-    cells = await rollups.hours(conn, watch_set, period.start_ms, period.end_ms)
     reach = await rollups.reach(conn, watch_set, period.start_ms, period.end_ms)
     return _Voice(
-        sum(c.n for c in cells),
-        sum(c.pos for c in cells),
-        sum(c.neu for c in cells),
-        sum(c.neg for c in cells),
-        sum(c.unscored for c in cells),
-        sum(r.followers for r in reach),
+        *await store.moods(conn, watch_set, period.start_ms, period.end_ms),
+        followers=sum(r.followers for r in reach),
     )
 
 
@@ -69,10 +68,7 @@ async def section(
     """Share of voice (mentions, reach, moods), each competitor's net sentiment against
     the period before, and its negative mentions and questions to answer."""
     before = period.previous()
-    names = dict(settings.competitors)
-    found = await store.watch_sets(conn, before.start_ms, period.end_ms)
-    keys = [*names, *(k for k in found if k not in names)]
-    label = {BRAND: "brand", **{k: names.get(k, k) for k in keys}}
+    keys, label = await _watched(conn, period, settings)
     sets = [BRAND, *keys]
     now = {s: await _voice(conn, s, period) for s in sets}
     old = {s: await _voice(conn, s, before) for s in sets}
@@ -126,27 +122,19 @@ async def section(
             estimated=True,
             note="networks without follower counts (Hacker News, RSS) are not in it",
         ),
-        Figure(
-            "industry.share_of_positive",
-            "Share of positive",
-            shares("pos", now),
-            shares("pos", old),
-            unit="%",
-            formula="the brand's positive mentions / everyone's positive mentions × 100 "
-            "(unscored mentions, a language no scorer reads, are in no mood figure)",
-            inputs=each("pos"),
-            filter=f"{where(BRAND)} s:pos",
-        ),
-        Figure(
-            "industry.share_of_negative",
-            "Share of negative",
-            shares("neg", now),
-            shares("neg", old),
-            unit="%",
-            formula="the brand's negative mentions / everyone's negative mentions × 100 "
-            "(unscored mentions, a language no scorer reads, are in no mood figure)",
-            inputs=each("neg"),
-            filter=f"{where(BRAND)} s:neg",
+        *(
+            Figure(
+                f"industry.share_of_{mood}",
+                f"Share of {mood}",
+                shares(column, now),
+                shares(column, old),
+                unit="%",
+                formula=f"the brand's {mood} mentions / everyone's {mood} mentions × 100 "
+                "(unscored mentions, a language no scorer reads, are in no mood figure)",
+                inputs=each(column),
+                filter=f"{where(BRAND)} s:{column}",
+            )
+            for column, mood in (("pos", "positive"), ("neg", "negative"))
         ),
     ]
     for key in keys:
@@ -195,7 +183,6 @@ async def section(
         (
             _share_table(sets, label, now, where),
             _mood_table(sets, label, now, old, where),
-            await _rising_complaints(conn, period, settings, keys, label, where),
             Table(
                 "industry.switching",
                 "Switching opportunities",
@@ -219,20 +206,31 @@ async def section(
     )
 
 
-async def _rising_complaints(
-    conn: aiosqlite.Connection,
-    period: Range,
-    settings: Settings,
-    keys: Sequence[str],
-    label: dict[str, str],
-    where: _Where,
-) -> Table:
-    """The terms rising most in each competitor's negative mentions (service/rising.py),
-    each opening exactly the negative mentions of that competitor that hold it."""
+async def _watched(
+    conn: aiosqlite.Connection, period: Range, settings: Settings
+) -> tuple[list[str], dict[str, str]]:
+    """The competitors to show (the config's, in its order, then any other with mentions
+    in the range or the one before) and each watch set's name as shown."""
+    names = dict(settings.competitors)
+    found = await store.watch_sets(conn, period.previous().start_ms, period.end_ms)
+    keys = [*names, *(k for k in found if k not in names)]
+    return keys, {BRAND: "brand", **{k: names.get(k, k) for k in keys}}
+
+
+async def rising_complaints(
+    db: Database, period: Range, settings: Settings, progress: rising.Progress | None = None
+) -> Table | None:
+    """The words rising most in each competitor's negative mentions (service/rising.py),
+    each opening exactly the negative mentions of that competitor that hold it; None
+    without competitors. Counted after the figures, as the brand's rising terms are."""
+    keys, label = await _watched(db.reader, period, settings)
+    if not keys:
+        return None
     rows = []
     for key in keys:
+        where = period.filter(watch_value(key))
         ignore = settings.ignore | settings.rival_words | words_of([key])
-        for r in await rising.rising_negative(conn, key, period, ignore, limit=RISING):
+        for r in await rising.rising_negative(db, key, period, ignore, progress, RISING):
             rows.append(
                 Row(
                     (
@@ -242,16 +240,17 @@ async def _rising_complaints(
                         f"{r.ratio:.1f}×",
                         " ".join(r.example.split())[:50],
                     ),
-                    f"{where(key)} s:neg {filter_for(r.term)}",
+                    f"{where} s:neg {filter_for(r.term)}",
                 )
             )
     return Table(
-        "industry.rising_complaints",
+        RISING_KEY,
         "Rising in competitors' complaints",
-        ("competitor", "term", "mentions", "burst", "example"),
+        ("competitor", "word", "mentions", "burst", "example"),
         tuple(rows),
         note=f"burst as in the rising terms, over each competitor's negative mentions only "
-        f"(at least {rising.MIN_COUNT}); their own terms' words are left out",
+        f"(at least {rising.MIN_COUNT}), each word said in more than half of the range's "
+        "mentions of it that hold it; their own terms' words are left out",
     )
 
 

@@ -23,6 +23,7 @@ from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import words_of
 from scrm_tui.service.snooze import local_zone
+from scrm_tui.store import rollups
 
 BRAND = ""  # the watch set of the brand's own terms (competitors have names)
 # What a brand figure's filter names, so that it opens the brand's mentions only, never
@@ -68,6 +69,27 @@ def _terms_words(terms: str) -> list[str]:
         return [t.text for t in parse_watch(terms).terms]
     except WatchError:
         return []
+
+
+@dataclass
+class Totals:
+    """The hourly cells of a group (a range, a network, a watch set) added up: its
+    mentions, their moods (an unscored one in no mood) and their points."""
+
+    n: int = 0
+    pos: int = 0
+    neu: int = 0
+    neg: int = 0
+    unscored: int = 0
+    points: int = 0
+
+    def add(self, cell: rollups.HourCell) -> None:
+        self.n += cell.n
+        self.pos += cell.pos
+        self.neu += cell.neu
+        self.neg += cell.neg
+        self.unscored += cell.unscored
+        self.points += cell.points
 
 
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]

@@ -17,6 +17,7 @@ from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import ALPHA, Rising, burst, words_in
 from scrm_tui.store import terms as store
 from scrm_tui.store.db import Database
+from scrm_tui.store.terms import Scope
 
 DAY_MS = store.DAY_MS
 BASELINE = 4  # periods of the range's length before it
@@ -28,14 +29,15 @@ Progress = Callable[[int, int], None]
 
 async def counts(
     db: Database,
-    watch_set: str,
+    scope: Scope | str,
     start_ms: int,
     end_ms: int,
     ignore: frozenset[str],
     progress: Progress | None = None,
 ) -> Counter[str]:
-    """Mentions holding each term in [start, end) (whole hours), counting and keeping
-    any whole day not counted yet (`progress(done, of)` after each)."""
+    """Mentions of the scope (a watch set's, store/terms.Scope) holding each term in
+    [start, end) (whole hours), counting and keeping any whole day not counted yet
+    (`progress(done, of)` after each)."""
     first_day = -(-start_ms // DAY_MS)
     end_day = end_ms // DAY_MS
 
@@ -45,23 +47,49 @@ async def counts(
     found: Counter[str] = Counter()
     edges: tuple[tuple[int, int], ...]
     if first_day < end_day:
-        stale = await store.stale_days(db, watch_set, range(first_day, end_day))
+        stale = await store.stale_days(db, scope, range(first_day, end_day))
         for done, day in enumerate(stale, start=1):
-            await store.recount_day(db, watch_set, day, words)
+            await store.recount_day(db, scope, day, words)
             if progress is not None:
                 progress(done, len(stale))
-        found += await store.kept_counts(db.reader, watch_set, first_day, end_day)
+        found += await store.kept_counts(db.reader, scope, first_day, end_day)
         edges = ((start_ms, first_day * DAY_MS), (end_day * DAY_MS, end_ms))
     else:
         edges = ((start_ms, end_ms),)
     for low, high in edges:
         if low < high:
-            part, _ = await store.count_span(db.reader, watch_set, low, high, words)
+            part, _ = await store.count_span(db.reader, scope, low, high, words)
             found += part
     return found
 
 
 async def rising(
+    db: Database,
+    scope: Scope | str,
+    period: Range,
+    ignore: frozenset[str],
+    progress: Progress | None = None,
+    limit: int = LIMIT,
+    *,
+    said: Counter[str] | None = None,
+) -> list[Rising]:
+    """The terms of `period` with the highest burst over the BASELINE periods before
+    it, each seen in at least MIN_COUNT mentions, with the newest mention holding it.
+    `said`: each term's mentions of every mood in the range, for a negative scope: a
+    term must be in more than half of them (said mostly in complaints)."""
+    now = await counts(db, scope, period.start_ms, period.end_ms, ignore, progress)
+    if said is not None:
+        now = Counter({term: n for term, n in now.items() if 2 * n > said[term]})
+    start, periods = _baseline(period, await store.first_mention_ms(db.reader, scope))
+    before = (
+        await counts(db, scope, start, period.start_ms, ignore, progress)
+        if periods > 0
+        else Counter[str]()
+    )
+    return await _examples(db.reader, scope, rank(now, before, periods, limit), period)
+
+
+async def rising_negative(
     db: Database,
     watch_set: str,
     period: Range,
@@ -69,47 +97,15 @@ async def rising(
     progress: Progress | None = None,
     limit: int = LIMIT,
 ) -> list[Rising]:
-    """The terms of `period` with the highest burst over the BASELINE periods before
-    it, each seen in at least MIN_COUNT mentions, with the newest mention holding it."""
-    now = await counts(db, watch_set, period.start_ms, period.end_ms, ignore, progress)
-    start, periods = _baseline(period, await store.first_mention_ms(db.reader, watch_set))
-    before = (
-        await counts(db, watch_set, start, period.start_ms, ignore, progress)
-        if periods > 0
-        else Counter[str]()
+    """As `rising`, over a competitor's negative mentions only, by words (no #tags):
+    what its unhappy customers talk about more than before, each word said mostly in
+    complaints (in more than half of the range's mentions that hold it: "the" and "and"
+    are said everywhere). Days are counted once and kept, as the brand's are."""
+    said = await counts(
+        db, Scope(watch_set, tags=False), period.start_ms, period.end_ms, ignore, progress
     )
-    return await _examples(db.reader, watch_set, rank(now, before, periods, limit), period)
-
-
-async def rising_negative(
-    conn: aiosqlite.Connection,
-    watch_set: str,
-    period: Range,
-    ignore: frozenset[str],
-    limit: int = LIMIT,
-) -> list[Rising]:
-    """As `rising`, over a competitor's negative mentions only: what its unhappy
-    customers talk about more than before, each term said mostly in complaints (in
-    more than half of the range's mentions that hold it: "the" and "and" are said
-    everywhere). Read whole from those mentions (through the competitors' index, never
-    the brand's rows) in the caller's snapshot: they are few, so no day is kept."""
-
-    def words(text: str) -> set[str]:
-        return words_in(text, ignore)
-
-    span = period.start_ms, period.end_ms
-    now, _ = await store.count_span(conn, watch_set, *span, words, negative=True)
-    said, _ = await store.count_span(conn, watch_set, *span, words)
-    now = Counter({term: n for term, n in now.items() if 2 * n > said[term]})
-    first = await store.first_mention_ms(conn, watch_set, negative=True)
-    start, periods = _baseline(period, first)
-    before = Counter[str]()
-    if periods > 0:
-        before, _ = await store.count_span(
-            conn, watch_set, start, period.start_ms, words, negative=True
-        )
-    ranked = rank(now, before, periods, limit)
-    return await _examples(conn, watch_set, ranked, period, negative=True)
+    complaints = Scope(watch_set, negative=True, tags=False)
+    return await rising(db, complaints, period, ignore, progress, limit, said=said)
 
 
 def _baseline(period: Range, first_ms: int | None) -> tuple[int, float]:
@@ -142,19 +138,12 @@ def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) ->
 
 
 async def _examples(
-    conn: aiosqlite.Connection,
-    watch_set: str,
-    ranked: list[Rising],
-    period: Range,
-    *,
-    negative: bool = False,
+    conn: aiosqlite.Connection, scope: Scope | str, ranked: list[Rising], period: Range
 ) -> list[Rising]:
-    """Each term with the newest mention of the range that holds it."""
+    """Each term with the newest mention of the range (in the scope) that holds it."""
     out = []
     for item in ranked:
-        found = await store.example(
-            conn, watch_set, item.term, period.start_ms, period.end_ms, negative=negative
-        )
+        found = await store.example(conn, scope, item.term, period.start_ms, period.end_ms)
         if found is not None:
             item = Rising(item.term, item.count, item.baseline, item.ratio, *found)
         out.append(item)

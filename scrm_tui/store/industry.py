@@ -34,6 +34,22 @@ async def watch_sets(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> 
     return [str(r[0]) for r in rows]
 
 
+async def moods(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> tuple[int, int, int, int, int, int]:
+    """A watch set's mentions in [start, end) (whole hours) and their moods, summed by
+    SQLite from the hourly rollups: n, pos, neu, neg, unscored, points."""
+    rows = await fetch_all(
+        conn,
+        "SELECT coalesce(sum(n), 0), coalesce(sum(pos), 0), coalesce(sum(neu), 0), "
+        "coalesce(sum(neg), 0), coalesce(sum(unscored), 0), coalesce(sum(points), 0) "
+        "FROM mention_hours WHERE watch_set = ? AND hour >= ? AND hour < ?",
+        (watch_set, start_ms // HOUR_MS, end_ms // HOUR_MS),
+    )
+    n, pos, neu, neg, unscored, points = (int(v) for v in rows[0])
+    return n, pos, neu, neg, unscored, points
+
+
 async def openings(
     conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
 ) -> Openings:
