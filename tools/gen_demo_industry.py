@@ -48,9 +48,9 @@ NEUTRAL = [
 COMPLAINTS = {
     "Harrier": [
         ("en", "{c} raised the price again, 40% more per seat. Terrible way to treat loyal users"),
-        ("en", "The new {c} price is outrageous. We are paying double for the same board"),
-        ("en", "{c} billing is a mess, charged twice on this month's invoice and no answer"),
-        ("en", "Angry at {c}: the price hike came with no warning and the invoice is wrong"),
+        ("en", "The new {c} price is outrageous. We pay double for the same plan"),
+        ("en", "{c} billing is a mess, charged twice on this month's invoice, no answer yet"),
+        ("en", "Angry at {c}: the price hike came with no warning, the invoice is wrong"),
         ("en", "{c} support ignored my invoice ticket for a week. Awful"),
         ("de", "{c} hat den Preis schon wieder erhöht, echt ärgerlich und unfair"),
         ("fr", "{c} augmente encore ses prix, c'est vraiment nul et décevant"),
@@ -61,7 +61,7 @@ COMPLAINTS = {
     "Osprey": [
         ("en", "{c} calendar sync is broken again, my deadlines vanished. Terrible"),
         ("en", "Lost a whole afternoon because {c} sync duplicated every calendar event. Awful"),
-        ("en", "{c} keeps crashing when the calendar syncs, so frustrating"),
+        ("en", "{c} crashing on every calendar sync, so frustrating"),
         ("en", "The {c} calendar bug is still not fixed after three days. Disappointing"),
         ("en", "{c} sync failed and deleted my recurring tasks. Worst update ever"),
         ("de", "{c} Kalender Sync ist kaputt, alle Termine sind weg. Schlecht"),

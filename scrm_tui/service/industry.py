@@ -249,8 +249,8 @@ async def rising_complaints(
         ("competitor", "word", "mentions", "burst", "example"),
         tuple(rows),
         note=f"burst as in the rising terms, over each competitor's negative mentions only "
-        f"(at least {rising.MIN_COUNT}), each word said in more than half of the range's "
-        "mentions of it that hold it; their own terms' words are left out",
+        f"(at least {rising.MIN_COUNT}), each word in more than half of the competitor's "
+        "mentions holding it; their own terms' words are left out",
     )
 
 
