@@ -135,10 +135,17 @@ def _post(network: str, number: int, author: dict[str, object]) -> tuple[str, st
     return post, f"https://news.ycombinator.com/item?id={post}"
 
 
+# The newest competitor post is this much older than the demo's reference time, so
+# the top of the demo's inbox stays the brand's own newest mentions.
+QUIET_AT_END = timedelta(hours=3)
+
+
 def _when(rng: random.Random, low_day: float, high_day: float) -> datetime:
-    """A moment `low_day`..`high_day` days into the 14 (0 is the oldest)."""
+    """A moment `low_day`..`high_day` days into the 14 (0 is the oldest), the 14
+    squeezed to end QUIET_AT_END before the reference time."""
     start = REFERENCE - timedelta(days=DAYS)
-    return start + timedelta(days=rng.uniform(low_day, high_day))
+    span = (timedelta(days=DAYS) - QUIET_AT_END) / DAYS
+    return start + span * rng.uniform(low_day, high_day)
 
 
 def records() -> list[dict[str, object]]:
