@@ -21,6 +21,7 @@ from scrm_tui.service.measures import (
     BRAND_FILTER,
     Settings,
     Totals,
+    mood_inputs,
     net_sentiment,
     signed,
 )
@@ -148,10 +149,7 @@ async def section(
                 formula=f"{label[key]}'s (positive − negative) / (positive + negative) × 100",
                 signed=True,
                 inputs=(
-                    ("positive", f"{mood.pos:,}"),
-                    ("negative", f"{mood.neg:,}"),
-                    ("neutral (not in it)", f"{mood.neu:,}"),
-                    ("unscored (not in it)", f"{mood.unscored:,}"),
+                    *mood_inputs(mood),
                     ("before: positive, negative", f"{was.pos:,}, {was.neg:,}"),
                 ),
                 filter=f"{where(key)} s:pos,neg",

@@ -92,6 +92,16 @@ class Totals:
         self.points += cell.points
 
 
+def mood_inputs(totals: Totals) -> tuple[tuple[str, str], ...]:
+    """What a net sentiment is made of, as `?` shows it: what is in it and what is not."""
+    return (
+        ("positive", f"{totals.pos:,}"),
+        ("negative", f"{totals.neg:,}"),
+        ("neutral (not in it)", f"{totals.neu:,}"),
+        ("unscored (not in it)", f"{totals.unscored:,}"),
+    )
+
+
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]
 """(the report's reader, in its snapshot; the range; the settings; "now" in ms)"""
 

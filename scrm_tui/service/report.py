@@ -29,6 +29,7 @@ from scrm_tui.service.measures import (
     Totals,
     by,
     label,
+    mood_inputs,
     net_sentiment,
     percentile,
     signed,
@@ -239,12 +240,7 @@ async def _awareness(
             net_sentiment(old.pos, old.neg),
             formula="(positive − negative) / (positive + negative) × 100",
             signed=True,
-            inputs=(
-                ("positive", f"{now.pos:,}"),
-                ("negative", f"{now.neg:,}"),
-                ("neutral (not in it)", f"{now.neu:,}"),
-                ("unscored (not in it)", f"{now.unscored:,}"),
-            ),
+            inputs=mood_inputs(now),
             filter=f"{where} s:pos,neg",
         ),
         Figure(
