@@ -161,6 +161,23 @@ async def test_each_mention_is_stored_in_its_watch_set_and_the_brand_wins_a_tie(
     assert await box.count(parse("-watch:brand is:any")) == 5
 
 
+async def test_a_rule_sees_the_watch_set_a_mention_is_stored_in(box: Inbox, db_path: Path) -> None:
+    rules = '\n[[rules]]\nname = "rivals"\nfilter = "-watch:brand is:question"\ntag = ["switch"]\n'
+    box.configure(parse_config(COMPETITORS + rules))
+    await box.ingest(
+        [
+            mention(1, "Any alternative to Harrier?"),
+            mention(2, "Does Kestrel export to CSV?"),
+            mention(3, "Harrier is fine"),
+        ]
+    )
+    with sqlite3.connect(db_path) as conn:
+        tagged = conn.execute(
+            "SELECT m.external_id FROM mention_tags t JOIN mentions m ON m.id = t.mention_id"
+        ).fetchall()
+    assert tagged == [("mastodon-1",)]
+
+
 async def test_without_competitors_every_mention_is_the_brand_s(db_path: Path) -> None:
     async with await Inbox.open(db_path, "kate", fixed_clock) as plain:
         await plain.ingest([mention(1, "Harrier is down"), mention(2, "kestrel")])
