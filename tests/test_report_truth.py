@@ -118,7 +118,7 @@ async def _check(box: Inbox, name: str) -> None:
         assert net == pytest.approx(truth["net"]), name
     truth = await _truth(box, period.start_ms, period.end_ms)
     networks = _table(built, "awareness.networks")
-    shown = {row.filter.split("ch:")[1]: row.cells for row in networks.rows}  # type: ignore[union-attr]
+    shown = {row.filter.rsplit(" ch:")[1]: row.cells for row in networks.rows}  # type: ignore[union-attr]
     assert {
         ch: (int(c[1].replace(",", "")), int(c[2].replace(",", ""))) for ch, c in shown.items()
     } == truth["by_network"]

@@ -153,6 +153,22 @@ class Team:
     webhooks: tuple[HookSpec, ...] = ()
 
 
+@dataclass(frozen=True)
+class Competitor:
+    """One line of [watch.competitors]: the name as written, and its watch terms."""
+
+    name: str
+    terms: str
+
+    @property
+    def key(self) -> str:
+        """What marks its mentions (mentions.watch_set) and `watch:` matches: lower case."""
+        return self.name.casefold()
+
+
+BRAND_SET = "brand"  # `watch:brand`: no competitor may take this name
+
+
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the file and line."""
 
@@ -188,6 +204,9 @@ class Config:
     """How long an escalation of each priority may stay unresolved, in seconds."""
     watch_terms: str | None = None
     """What to listen for: words, "phrases", #tags, @handles with AND/OR/NOT."""
+    competitors: tuple[Competitor, ...] = ()
+    """[watch.competitors]: each competitor's name and terms (the same syntax), listened
+    for like the brand's own and counted apart (share of voice)."""
     backfill_s: float = 24 * 3600.0
     """How far back a source's first poll reaches."""
     sources: dict[str, SourceConfig] = field(default_factory=dict)
@@ -256,6 +275,13 @@ EXAMPLE = """\
 # terms = 'kestrel OR "kestrel app" OR #kestrelapp OR @kestrelhq -"kestrel falcon"'
 # How far back a source's first poll reaches.
 # backfill = "24h"
+
+# [watch.competitors]
+# Competitors, each listened for like the brand (same sources, same term syntax) and
+# counted apart: the dashboard's "The industry" (share of voice, switching
+# opportunities), `watch:harrier` in a filter. A post naming the brand is the brand's.
+# harrier = 'harrier OR "harrier app" OR #harrierapp'
+# osprey = 'osprey OR @ospreyhq -"osprey fish"'
 
 # Where to listen: uncomment a table to poll that source. `scrm watch` polls; an
 # open inbox polls too while no collector runs. Each source keeps its own
@@ -448,7 +474,7 @@ _SECTIONS: dict[str, set[str]] = {
         *NETWORK_KEYS,
     },
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
-    "watch": {"terms", "backfill"},
+    "watch": {"terms", "backfill", "competitors"},
     "reply": {"done_on_send"},
     "escalation": {"sla"},
     "inbox": {"advance_on_done"},
@@ -699,6 +725,7 @@ def parse_config(text: str, source: str = "config") -> Config:
         teams=teams,
         sla_s=_sla(data.get("escalation", {}).get("sla"), file),
         watch_terms=_watch_terms(get("watch", "terms", str), file),
+        competitors=_competitors(data.get("watch", {}).get("competitors"), file),
         backfill_s=_backfill(get("watch", "backfill", str), file),
         sources=_sources(data.get("sources", {}), file),
         priority=_priority(data.get("priority"), file),
@@ -899,6 +926,51 @@ def _watch_terms(terms: str | None, file: _File) -> str | None:
     except WatchError as error:
         raise ConfigError(f"{file.where('terms', 'watch')}: 'watch.terms': {error}") from None
     return terms
+
+
+def _competitors(table: Any, file: _File) -> tuple[Competitor, ...]:
+    """[watch.competitors]: `name = "terms"`, each checked as [watch] terms are."""
+    if table is None:
+        return ()
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"{file.where('competitors', 'watch')}: 'watch.competitors' must be a table of "
+            'name = "terms", like [watch.competitors] harrier = "harrier OR #harrierapp"'
+        )
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    found: list[Competitor] = []
+    for name, terms in table.items():
+        shown = sanitize.for_message(name, 40)
+        line = file.line_in("watch", f"competitors.{name}")
+        where = f"{file.source}, line {line}" if line else file.at_header("watch")
+        key = f"'watch.competitors.{shown}'"
+        if not isinstance(terms, str):
+            raise ConfigError(f'{where}: {key} must be watch terms in quotes, like "harrier"')
+        problem = _competitor_name_problem(name, found)
+        if problem:
+            raise ConfigError(f"{where}: {key}: {problem}")
+        try:
+            parse_watch(terms)
+        except WatchError as error:
+            raise ConfigError(f"{where}: {key}: {error}") from None
+        found.append(Competitor(name.strip(), terms))
+    return tuple(found)
+
+
+def _competitor_name_problem(name: str, before: Sequence[Competitor]) -> str | None:
+    """Why a competitor cannot have this name (it is written in filters: `watch:NAME`)."""
+    if not name.strip():
+        return "the name is empty"
+    if any(unicodedata.category(char)[0] == "C" for char in name):
+        return "the name holds a control character"
+    if '"' in name or len(name.strip()) > 40:
+        return 'a name is at most 40 characters, without "'
+    if name.strip().casefold() == BRAND_SET:
+        return f"'{BRAND_SET}' is the brand's own set (watch:{BRAND_SET}); choose another name"
+    if any(c.key == name.strip().casefold() for c in before):
+        return "another competitor has this name (names are matched in any case)"
+    return None
 
 
 def _views(table: Any, file: _File) -> tuple[View, ...]:

@@ -111,6 +111,9 @@ class MentionIn:
     hashtags: tuple[str, ...] = ()  # those the network declares (besides the text's own)
     lang: str | None = None  # the language the network declares ("en", "pt-BR"), as given
     link: str | None = None  # where an HN story or a Reddit link post points (not `url`)
+    # The watch set whose search found it ('' the brand's, else a competitor's key);
+    # None: decided by its text (core/watch_sets.py).
+    watch_set: str | None = None
 
 
 class NewMention(NamedTuple):
@@ -146,6 +149,7 @@ class NewMention(NamedTuple):
     lang_src: str | None = None  # declared or detected (core/language.py); None: not looked
     link: str | None = None  # where the post points (MentionIn.link)
     author_links: str | None = None  # the author's profile links (core/domains.links_json)
+    watch_set: str | None = None  # MentionIn.watch_set, then the set it is stored in
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class MentionRow:
     claimed_ms: int | None = None  # since when
     claimed_kind: str | None = None  # reply, post or escalate
     priority_rank: int | None = None  # the key of the priority order (core/priority.py)
+    watch_set: str | None = None  # a competitor's key ([watch.competitors]); None: the brand's
 
     @property
     def suggested(self) -> bool:

@@ -226,6 +226,26 @@ class Anything(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Question(Node):
+    """It asks something: a question mark (? ？ ؟) not followed by a letter, a digit or
+    what a link's query goes on with (`?q=` is not one)."""
+
+    def __str__(self) -> str:
+        return "is:question"
+
+
+@dataclass(frozen=True, slots=True)
+class InWatchSet(Node):
+    """Collected for this watch set: a competitor's (`watch:harrier`, its name in any
+    case) or the brand's own terms (`watch:brand`, the key None)."""
+
+    key: str | None
+
+    def __str__(self) -> str:
+        return f"watch:{'brand' if self.key is None else _value(self.key)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Snoozed(Node):
     """Snoozed until later than now. Naming it anywhere in a filter lets snoozed
     mentions into the list, which otherwise leaves them out."""

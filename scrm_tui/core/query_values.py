@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from scrm_tui.core import query_terms as t
 from scrm_tui.core import sanitize
+from scrm_tui.core.config import BRAND_SET
 from scrm_tui.core.language import NAMES
 from scrm_tui.core.models import Channel, SentimentLabel, Status
 from scrm_tui.core.query import QueryError
@@ -54,12 +55,13 @@ _STATES: dict[str, t.Node] = {
     "any": t.Anything(),
     "answered": t.Answered(),
     "escalated": t.Escalated(),
+    "question": t.Question(),
     "customer": t.IsCustomer(),
     **{name: t.SentimentIs(frozenset({label})) for name, label in SENTIMENT_ALIASES.items()},
 }
 _STATE_NAMES = (
     "open, done, unread, read, mine, unassigned, claimed, snoozed, answered, escalated, "
-    "customer, negative, any"
+    "question, customer, negative, any"
 )
 
 _COMPARISON = re.compile(r"(>=|<=|>|<|=)?(\d+(?:\.\d+)?)([km]?)", re.IGNORECASE)
@@ -218,6 +220,12 @@ def _moment(value: Value) -> t.Node:
     return t.Created(after, at_ms=to_ms(moment), written=value.text)
 
 
+def _watch_set(value: Value) -> t.Node:
+    """`watch:brand`, or a competitor's name as [watch.competitors] gives it (any case)."""
+    name = _text(value).casefold()
+    return t.InWatchSet(None if name == BRAND_SET else name)
+
+
 KEYS: dict[str, Callable[[Value], t.Node]] = {
     "is": _state,
     "channel": _channels,
@@ -238,6 +246,7 @@ KEYS: dict[str, Callable[[Value], t.Node]] = {
     "priority": _priority,
     "after": _moment,
     "before": _moment,
+    "watch": _watch_set,
 }
 
 

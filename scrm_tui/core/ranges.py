@@ -40,10 +40,12 @@ class Range:
         length = self.end_ms - self.start_ms
         return Range(self.start_ms - length, self.start_ms, f"before {self.name}")
 
-    def filter(self) -> str:
+    def filter(self, watch: str | None = None) -> str:
         """The inbox filter for exactly these mentions (`after:` is ≥, `before:` is <;
-        `is:any`: the snoozed too, as every figure counts them)."""
-        return f"after:{_stamp(self.start_ms)} before:{_stamp(self.end_ms)} is:any"
+        `is:any`: the snoozed too, as every figure counts them); `watch`: of that watch
+        set only (`brand`, a competitor's name)."""
+        within = f"watch:{watch} " if watch else ""
+        return f"after:{_stamp(self.start_ms)} before:{_stamp(self.end_ms)} {within}is:any"
 
     def describe(self) -> str:
         """`30 Nov 06:00 – 7 Dec 06:00 UTC`."""

@@ -186,6 +186,7 @@ def flatten(
         *lang,
         mention.link,
         links_json(author.links),
+        mention.watch_set,
     )
 
 

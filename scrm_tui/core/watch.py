@@ -202,6 +202,11 @@ class Watch:
                 return str(term)
         return None
 
+    def holds(self, folded: str) -> bool:
+        """Whether the expression holds for a text already `fold`ed (one fold for many
+        watches: core/watch_sets.py)."""
+        return _holds(self.root, folded)
+
     def rejects(self, text: str) -> bool:
         """For a network's search result: True when the text shows why it is not a
         mention (an excluded term, or a term without the partner AND asks for).

@@ -12,7 +12,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from scrm_tui.core.config import Team
+from scrm_tui.core.config import Competitor, Team
 from scrm_tui.core.models import CustomerIn, MentionIn
 from scrm_tui.core.records import parse_customer, parse_mention
 from scrm_tui.core.timefmt import parse_iso
@@ -209,3 +209,10 @@ DEMO_TEAMS = (
 
 # Colleagues to assign demo mentions to (`a`) when the config names none.
 DEMO_AGENTS = ("dana", "lee", "priya", "sam")
+
+# Kestrel's invented competitors (mentions_industry.jsonl, tools/gen_demo_industry.py),
+# watched when the config names none.
+DEMO_COMPETITORS = (
+    Competitor("Harrier", "harrier OR #harrierapp"),
+    Competitor("Osprey", 'osprey OR #ospreyapp -"osprey nest"'),
+)

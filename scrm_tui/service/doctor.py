@@ -253,13 +253,14 @@ Report = Callable[[str, str, str], None]
 
 
 def _watch(config: Config, path: Path, report: Report) -> None:
+    sources = [s for s in config.sources.values() if s.enabled]
     if config.watch_terms:
         report("watch", OK, f"terms: {sanitize.for_message(config.watch_terms, 120)}")
-        return
-    sources = [s for s in config.sources.values() if s.enabled]
-    if sources and all(s.terms for s in sources):
-        return  # every source has its own
-    report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+    elif not (sources and all(s.terms for s in sources)):  # not every source has its own
+        report("watch", WARN, f"no [watch] terms yet: set them in {path}")
+    for competitor in config.competitors:
+        shown = sanitize.for_message(f"{competitor.name}: {competitor.terms}", 120)
+        report("watch", OK, f"competitor {shown}")
 
 
 def _rules(config: Config, report: Report) -> None:

@@ -13,8 +13,9 @@ import aiosqlite
 from scrm_tui.core import smoothing
 from scrm_tui.core.figures import Figure, Section, Series
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range
-from scrm_tui.service.measures import BRAND, Settings
+from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings
 from scrm_tui.store import forecast as store
+from scrm_tui.store import rollups
 
 HISTORY_DAYS = 12 * 7  # enough weeks to learn the cycle, few enough to follow change
 
@@ -36,14 +37,15 @@ async def section(
     """Forecast from the end of the range, or from now if that comes first: a past
     range shows what was coming after it."""
     end = min(now_ms, period.end_ms) // HOUR_MS * HOUR_MS
-    first = await store.first_hour(conn, BRAND)
+    hour = await rollups.first_hour(conn, BRAND)
+    first = None if hour is None else hour * HOUR_MS
     # The first day holds the first mention, and listening may have begun within it.
     have = 0 if first is None else max(0, (end - first) // DAY_MS)
     count = min(have, HISTORY_DAYS)
     history = await store.days(conn, BRAND, end, count) if count else []
     found = smoothing.forecast(history)
     learned = Range(end - count * DAY_MS, end, "history")
-    where = learned.filter() if count else None
+    where = learned.filter(BRAND_FILTER) if count else None
     last_week = sum(history[-7:]) if count >= 7 else None
     starts = tuple(end + h * DAY_MS for h in range(smoothing.HORIZON))
     inputs = (

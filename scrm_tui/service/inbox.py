@@ -22,6 +22,7 @@ from scrm_tui.core.models import (
     Status,
 )
 from scrm_tui.core.query import Query, both
+from scrm_tui.core.watch_sets import WatchSets
 from scrm_tui.enrich import language, sentiment
 from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.credentials import Credentials
@@ -86,6 +87,7 @@ class Inbox:
         self.config = Config()
         self.brand_words: tuple[str, ...] = ()  # the product's own name (the demo's)
         self._watch_words: tuple[str, tuple[str, ...]] = ("", ())
+        self._watch_sets: tuple[object, WatchSets] | None = None  # see _marked
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None
         self._presence: Presence | None = None
@@ -350,6 +352,7 @@ class Inbox:
         """Write scored rows in one transaction; `offered` is how many mentions came in
         (the rest were duplicates). Then the rules act on them (see service/rules.py:
         this process stored them, so this process, and no other, applies the rules)."""
+        rows = self._marked(rows)
         weights = await self.priorities.weights()
         parts = await self.priorities.score_rows(rows, weights)
         try:
@@ -372,6 +375,17 @@ class Inbox:
             for listener in list(self._listeners):
                 listener(stored)
         return IngestResult(stored=stored, duplicates=offered - len(stored))
+
+    def _marked(self, rows: Sequence[NewMention]) -> Sequence[NewMention]:
+        """Each row in its watch set (core/watch_sets.py): the brand's or a competitor's.
+        Without [watch.competitors] every mention is the brand's, at no cost."""
+        if not self.config.competitors and not any(r.watch_set for r in rows):
+            return rows
+        key = (self.config.watch_terms, self.brand_words, self.config.competitors)
+        if self._watch_sets is None or self._watch_sets[0] != key:
+            self._watch_sets = (key, WatchSets.of(key[0], key[1], key[2]))
+        sets = self._watch_sets[1]
+        return [r._replace(watch_set=sets.mark(r.full_text or r.text, r.watch_set)) for r in rows]
 
     async def add_customers(
         self, customers: Sequence[CustomerIn], source: str = "scrm", *, rematch: bool = False

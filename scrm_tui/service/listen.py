@@ -65,16 +65,76 @@ def build_sources(
             problems[name] = "no watch terms: set [watch] terms (or terms in this source)"
             continue
         watch = parse_watch(terms)
+        context = _Context(config, creds, client, env, state_dir, clock)
         try:
-            context = _Context(config, creds, client, env, state_dir, clock)
             built = _BUILDERS[name](source, watch, context)
         except _Missing as missing:
             problems[name] = str(missing)
             continue
+        if config.competitors:
+            # The brand's own searches find the brand's mentions (core/watch_sets.py).
+            built = [replace(spec, source=_Marked(spec.source, "")) for spec in built]
+            built += _competitor_specs(name, source, context)
         # Every error a source raises is redacted as the outbox's are, before the
         # collector stores it: a last line of defence behind the channels' own.
         specs.extend(replace(spec, source=_Redacted(spec.source, creds)) for spec in built)
     return specs, problems
+
+
+# What a competitor is searched with on each network: the searches and timelines that
+# find strangers' posts, not the brand account's own notifications or mentions, nor
+# the brand's feeds (a feed is chosen for the brand; give a competitor its own alert).
+COMPETITOR_KINDS: dict[str, tuple[str, ...]] = {
+    "hackernews": (),  # one search per term: no kinds
+    "mastodon": ("tag", "search"),
+    "bluesky": ("search",),
+    "reddit": ("search", "comments"),
+    "github": ("issues", "discussions"),
+}
+
+
+def _competitor_specs(name: str, source: SourceConfig, ctx: _Context) -> list[SourceSpec]:
+    """The source's searches again for each competitor's terms, each named
+    `<competitor>:<source>` (its own cursor) and marking what it finds as theirs."""
+    kinds = COMPETITOR_KINDS.get(name)
+    if kinds is None:  # rss
+        return []
+    searched = replace(
+        source,
+        terms=None,
+        kinds=tuple(k for k in source.kinds if k in kinds),
+        tags=(),  # the brand's own extra tags
+    )
+    if source.kinds and not searched.kinds:
+        return []  # only the account's own notifications or mentions
+    found: list[SourceSpec] = []
+    for competitor in ctx.config.competitors:
+        try:
+            built = _BUILDERS[name](searched, parse_watch(competitor.terms), ctx)
+        except _Missing:
+            continue  # the brand's own sources of this network say why
+        found += [
+            replace(
+                spec,
+                name=f"{competitor.key}:{spec.name}",
+                source=_Marked(spec.source, competitor.key),
+            )
+            for spec in built
+        ]
+    return found
+
+
+class _Marked:
+    """A source whose mentions are marked with the watch set that searched for them."""
+
+    def __init__(self, source: Source, watch_set: str):
+        self._source = source
+        self._watch_set = watch_set
+
+    async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        page = await self._source.fetch(cursor, since_ms)
+        marked = tuple(replace(m, watch_set=self._watch_set) for m in page.mentions)
+        return replace(page, mentions=marked)
 
 
 @dataclass(frozen=True)

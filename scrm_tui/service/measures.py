@@ -17,14 +17,18 @@ from datetime import UTC, tzinfo
 import aiosqlite
 
 from scrm_tui.core.business_hours import BusinessHours
-from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
+from scrm_tui.core.config import BRAND_SET, DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import words_of
 from scrm_tui.service.snooze import local_zone
+from scrm_tui.store import rollups
 
 BRAND = ""  # the watch set of the brand's own terms (competitors have names)
+# What a brand figure's filter names, so that it opens the brand's mentions only, never
+# a competitor's (Range.filter(BRAND_FILTER)).
+BRAND_FILTER = BRAND_SET
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,10 @@ class Settings:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
     ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
+    # [watch.competitors]: (key, name as written), in the config's order, and the words
+    # of their terms, which never rise in their own mentions.
+    competitors: tuple[tuple[str, str], ...] = ()
+    rival_words: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
@@ -45,16 +53,53 @@ class Settings:
             config.response_sla_s,
             dict(config.sla_s),
             words_of([*_watch_words(config), *watch_words]),
+            tuple((c.key, c.name) for c in config.competitors),
+            words_of([w for c in config.competitors for w in _terms_words(c.terms)]),
         )
 
 
 def _watch_words(config: Config) -> list[str]:
+    return _terms_words(config.watch_terms or "")
+
+
+def _terms_words(terms: str) -> list[str]:
     from scrm_tui.core.watch import WatchError, parse_watch
 
     try:
-        return [t.text for t in parse_watch(config.watch_terms or "").terms]
+        return [t.text for t in parse_watch(terms).terms]
     except WatchError:
         return []
+
+
+@dataclass
+class Totals:
+    """The hourly cells of a group (a range, a network, a watch set) added up: its
+    mentions, their moods (an unscored one in no mood) and their points."""
+
+    n: int = 0
+    pos: int = 0
+    neu: int = 0
+    neg: int = 0
+    unscored: int = 0
+    points: int = 0
+
+    def add(self, cell: rollups.HourCell) -> None:
+        self.n += cell.n
+        self.pos += cell.pos
+        self.neu += cell.neu
+        self.neg += cell.neg
+        self.unscored += cell.unscored
+        self.points += cell.points
+
+
+def mood_inputs(totals: Totals) -> tuple[tuple[str, str], ...]:
+    """What a net sentiment is made of, as `?` shows it: what is in it and what is not."""
+    return (
+        ("positive", f"{totals.pos:,}"),
+        ("negative", f"{totals.neg:,}"),
+        ("neutral (not in it)", f"{totals.neu:,}"),
+        ("unscored (not in it)", f"{totals.unscored:,}"),
+    )
 
 
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]

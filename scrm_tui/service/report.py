@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -20,13 +20,16 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import forecast, rising, spikes
+from scrm_tui.service import forecast, industry, rising, spikes
 from scrm_tui.service.measures import (
     BRAND,
+    BRAND_FILTER,
     SectionBuilder,
     Settings,
+    Totals,
     by,
     label,
+    mood_inputs,
     net_sentiment,
     percentile,
     signed,
@@ -88,11 +91,12 @@ async def build(
 
 async def rising_terms(
     db: Database, period: Range, settings: Settings, progress: rising.Progress | None = None
-) -> Table:
-    """The rising terms of the range as a table, each row opening its mentions."""
+) -> tuple[Table, ...]:
+    """The rising terms of the range as tables, each row opening its mentions: the
+    brand's, and the words rising in competitors' complaints (if any is watched)."""
     found = await rising.rising(db, BRAND, period, settings.ignore, progress)
-    where = period.filter()
-    return Table(
+    where = period.filter(BRAND_FILTER)
+    brand = Table(
         "awareness.rising",
         "Rising terms",
         ("term", "mentions", "before", "burst", "example"),
@@ -113,12 +117,18 @@ async def rising_terms(
         f"the {rising.BASELINE} ranges before, or the history there is, + {ALPHA:g}); at "
         f"least {rising.MIN_COUNT} mentions; the watch terms' words are left out",
     )
+    complaints = await industry.rising_complaints(db, period, settings, progress)
+    return (brand,) if complaints is None else (brand, complaints)
 
 
-def with_rising_terms(report: Report, table: Table) -> Report:
-    """The report with the rising terms in its awareness section."""
+# The tables rising_terms makes, each placed in the section its key names.
+RISING_KEYS = ("awareness.rising", industry.RISING_KEY)
+
+
+def with_rising_terms(report: Report, tables: Sequence[Table]) -> Report:
+    """The report with the rising terms' tables in their sections."""
     sections = tuple(
-        replace(s, tables=(*s.tables, table)) if s.key == "awareness" else s
+        replace(s, tables=(*s.tables, *(t for t in tables if t.key.startswith(f"{s.key}."))))
         for s in report.sections
     )
     return replace(report, sections=sections)
@@ -153,7 +163,9 @@ class Dashboard:
             self._db = await self.inbox.db.with_own_reader()
         return await build(self._db, period, self.settings, self.inbox.now_ms(), with_rising=False)
 
-    async def rising_terms(self, period: Range, progress: rising.Progress | None = None) -> Table:
+    async def rising_terms(
+        self, period: Range, progress: rising.Progress | None = None
+    ) -> tuple[Table, ...]:
         if self._terms_db is None:
             self._terms_db = await self.inbox.db.with_own_reader()
         return await rising_terms(self._terms_db, period, self.settings, progress)
@@ -165,27 +177,9 @@ class Dashboard:
         self._db = self._terms_db = None
 
 
-@dataclass
-class _Totals:
-    n: int = 0
-    pos: int = 0
-    neu: int = 0
-    neg: int = 0
-    unscored: int = 0
-    points: int = 0
-
-    def add(self, cell: rollups.HourCell) -> None:
-        self.n += cell.n
-        self.pos += cell.pos
-        self.neu += cell.neu
-        self.neg += cell.neg
-        self.unscored += cell.unscored
-        self.points += cell.points
-
-
-def _totals(cells: list[rollups.HourCell]) -> tuple[_Totals, dict[str, _Totals]]:
-    whole = _Totals()
-    by_channel: dict[str, _Totals] = defaultdict(_Totals)
+def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
+    whole = Totals()
+    by_channel: dict[str, Totals] = defaultdict(Totals)
     for cell in cells:
         whole.add(cell)
         by_channel[cell.channel].add(cell)
@@ -206,7 +200,7 @@ async def _awareness(
     followers = sum(r.followers for r in reach)
     counted = [r for r in reach if r.with_followers]
     apart = [r for r in reach if r.with_followers < r.authors]
-    where = period.filter()
+    where = period.filter(BRAND_FILTER)
     figures = (
         Figure(
             "awareness.volume",
@@ -246,12 +240,7 @@ async def _awareness(
             net_sentiment(old.pos, old.neg),
             formula="(positive − negative) / (positive + negative) × 100",
             signed=True,
-            inputs=(
-                ("positive", f"{now.pos:,}"),
-                ("negative", f"{now.neg:,}"),
-                ("neutral (not in it)", f"{now.neu:,}"),
-                ("unscored (not in it)", f"{now.unscored:,}"),
-            ),
+            inputs=mood_inputs(now),
             filter=f"{where} s:pos,neg",
         ),
         Figure(
@@ -308,7 +297,7 @@ async def _awareness(
     return Section("awareness", "Awareness", figures, series, (networks, leaders))
 
 
-def _apart(apart: list[rollups.Reach], channels: dict[str, _Totals]) -> str:
+def _apart(apart: list[rollups.Reach], channels: dict[str, Totals]) -> str:
     """What the reach leaves out, by network: `Hacker News: 12 authors, 340 points`."""
     parts = []
     for r in apart:
@@ -321,7 +310,7 @@ def _apart(apart: list[rollups.Reach], channels: dict[str, _Totals]) -> str:
     return "no follower counts, shown apart: " + "; ".join(parts)
 
 
-def _partial(reach: rollups.Reach, totals: _Totals) -> str:
+def _partial(reach: rollups.Reach, totals: Totals) -> str:
     if reach.with_followers:
         return f"{reach.followers:,} (+{reach.authors - reach.with_followers} unknown)"
     return f"{totals.points:,} points" if totals.points else "—"
@@ -433,7 +422,7 @@ async def _team(
     now = await _responses(conn, period, settings)
     old = await _responses(conn, period.previous(), settings)
     hours = settings.hours
-    where = period.filter()
+    where = period.filter(BRAND_FILTER)
     clock = f"business hours ({hours})" if hours is not None else "hours around the clock"
     sla = show_number(settings.response_sla_s, "s")
     answered = len(now.everyone.waits)
@@ -530,5 +519,19 @@ async def _escalations(
 
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
-SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team, spikes.section, forecast.section)
-__all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]
+SECTIONS: tuple[SectionBuilder, ...] = (
+    _awareness,
+    industry.section,
+    _team,
+    spikes.section,
+    forecast.section,
+)
+__all__ = [
+    "RISING_KEYS",
+    "SECTIONS",
+    "Dashboard",
+    "Report",
+    "Settings",
+    "build",
+    "with_rising_terms",
+]

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import aiosqlite
+
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import ALPHA, Rising, burst, words_in
 from scrm_tui.store import terms as store
 from scrm_tui.store.db import Database
+from scrm_tui.store.terms import Scope
 
 DAY_MS = store.DAY_MS
 BASELINE = 4  # periods of the range's length before it
@@ -26,14 +29,15 @@ Progress = Callable[[int, int], None]
 
 async def counts(
     db: Database,
-    watch_set: str,
+    scope: Scope | str,
     start_ms: int,
     end_ms: int,
     ignore: frozenset[str],
     progress: Progress | None = None,
 ) -> Counter[str]:
-    """Mentions holding each term in [start, end) (whole hours), counting and keeping
-    any whole day not counted yet (`progress(done, of)` after each)."""
+    """Mentions of the scope (a watch set's, store/terms.Scope) holding each term in
+    [start, end) (whole hours), counting and keeping any whole day not counted yet
+    (`progress(done, of)` after each)."""
     first_day = -(-start_ms // DAY_MS)
     end_day = end_ms // DAY_MS
 
@@ -43,23 +47,49 @@ async def counts(
     found: Counter[str] = Counter()
     edges: tuple[tuple[int, int], ...]
     if first_day < end_day:
-        stale = await store.stale_days(db, watch_set, range(first_day, end_day))
+        stale = await store.stale_days(db, scope, range(first_day, end_day))
         for done, day in enumerate(stale, start=1):
-            await store.recount_day(db, watch_set, day, words)
+            await store.recount_day(db, scope, day, words)
             if progress is not None:
                 progress(done, len(stale))
-        found += await store.kept_counts(db.reader, watch_set, first_day, end_day)
+        found += await store.kept_counts(db.reader, scope, first_day, end_day)
         edges = ((start_ms, first_day * DAY_MS), (end_day * DAY_MS, end_ms))
     else:
         edges = ((start_ms, end_ms),)
     for low, high in edges:
         if low < high:
-            part, _ = await store.count_span(db.reader, watch_set, low, high, words)
+            part, _ = await store.count_span(db.reader, scope, low, high, words)
             found += part
     return found
 
 
 async def rising(
+    db: Database,
+    scope: Scope | str,
+    period: Range,
+    ignore: frozenset[str],
+    progress: Progress | None = None,
+    limit: int = LIMIT,
+    *,
+    said: Counter[str] | None = None,
+) -> list[Rising]:
+    """The terms of `period` with the highest burst over the BASELINE periods before
+    it, each seen in at least MIN_COUNT mentions, with the newest mention holding it.
+    `said`: each term's mentions of every mood in the range, for a negative scope: a
+    term must be in more than half of them (said mostly in complaints)."""
+    now = await counts(db, scope, period.start_ms, period.end_ms, ignore, progress)
+    if said is not None:
+        now = Counter({term: n for term, n in now.items() if 2 * n > said[term]})
+    start, periods = _baseline(period, await store.first_mention_ms(db.reader, scope))
+    before = (
+        await counts(db, scope, start, period.start_ms, ignore, progress)
+        if periods > 0
+        else Counter[str]()
+    )
+    return await _examples(db.reader, scope, rank(now, before, periods, limit), period)
+
+
+async def rising_negative(
     db: Database,
     watch_set: str,
     period: Range,
@@ -67,27 +97,36 @@ async def rising(
     progress: Progress | None = None,
     limit: int = LIMIT,
 ) -> list[Rising]:
-    """The terms of `period` with the highest burst over the BASELINE periods before
-    it, each seen in at least MIN_COUNT mentions, with the newest mention holding it."""
-    length = period.end_ms - period.start_ms
-    now = await counts(db, watch_set, period.start_ms, period.end_ms, ignore, progress)
-    # The baseline is the BASELINE periods before, or as much of them as there is
-    # history: a brand watched for ten days has ten days of baseline, not 28.
-    first = await store.first_mention_ms(db.reader, watch_set)
-    start = period.start_ms - BASELINE * length
-    if first is not None:
-        start = max(start, first - first % DAY_MS)
-    periods = (period.start_ms - start) / length
-    before = (
-        await counts(db, watch_set, start, period.start_ms, ignore, progress)
-        if periods > 0
-        else Counter[str]()
+    """As `rising`, over a competitor's negative mentions only, by words (no #tags):
+    what its unhappy customers talk about more than before, each word said mostly in
+    complaints (in more than half of the range's mentions that hold it: "the" and "and"
+    are said everywhere). Days are counted once and kept, as the brand's are."""
+    said = await counts(
+        db, Scope(watch_set, tags=False), period.start_ms, period.end_ms, ignore, progress
     )
+    complaints = Scope(watch_set, negative=True, tags=False)
+    return await rising(db, complaints, period, ignore, progress, limit, said=said)
+
+
+def _baseline(period: Range, first_ms: int | None) -> tuple[int, float]:
+    """Where the baseline starts, and how many range-lengths it holds: the BASELINE
+    periods before, or as much of them as there is history (a brand watched for ten
+    days has ten days of baseline, not 28)."""
+    length = period.end_ms - period.start_ms
+    start = period.start_ms - BASELINE * length
+    if first_ms is not None:
+        start = max(start, first_ms - first_ms % DAY_MS)
+    return start, (period.start_ms - start) / length
+
+
+def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) -> list[Rising]:
+    """The terms with the highest burst, each in at least MIN_COUNT mentions of the
+    range; `periods`: how many range-lengths `before` counts."""
 
     def base(term: str) -> float:
         return before[term] / periods if periods > 0 else 0.0
 
-    ranked = sorted(
+    return sorted(
         (
             Rising(term, n, base(term), burst(n, base(term), ALPHA))
             for term, n in now.items()
@@ -96,9 +135,15 @@ async def rising(
         ),
         key=lambda r: (-r.ratio, -r.count, r.term),
     )[:limit]
+
+
+async def _examples(
+    conn: aiosqlite.Connection, scope: Scope | str, ranked: list[Rising], period: Range
+) -> list[Rising]:
+    """Each term with the newest mention of the range (in the scope) that holds it."""
     out = []
     for item in ranked:
-        found = await store.example(db.reader, watch_set, item.term, period.start_ms, period.end_ms)
+        found = await store.example(conn, scope, item.term, period.start_ms, period.end_ms)
         if found is not None:
             item = Rising(item.term, item.count, item.baseline, item.ratio, *found)
         out.append(item)

@@ -15,7 +15,8 @@ from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import HOUR_MS, Range
 from scrm_tui.core.terms import ALPHA, burst, filter_for, words_in
 from scrm_tui.core.timefmt import from_ms
-from scrm_tui.service.measures import BRAND, Settings
+from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings
+from scrm_tui.store import rollups
 from scrm_tui.store import spikes as store
 from scrm_tui.store import terms as term_store
 from scrm_tui.store.db import Database
@@ -47,7 +48,7 @@ async def test_now(
     hour = now_ms // HOUR_MS
     wanted = sorted({*math.needed(hour), *math.needed(hour - 1)})
     counts = await store.counts(conn, watch_set, wanted)
-    first = await store.first_hour(conn, watch_set)
+    first = await rollups.first_hour(conn, watch_set)
     found = (math.judge(h, counts, first) for h in (hour - 1, hour))
     return [t for t in found if t is not None]
 
@@ -166,7 +167,7 @@ async def explain(
     before, the first posts, its moods and the customers whose authors posted."""
     conn = db.reader
     counts = await store.counts(conn, watch_set, math.needed(hour))
-    first_hour = await store.first_hour(conn, watch_set)
+    first_hour = await rollups.first_hour(conn, watch_set)
     test = math.judge(hour, counts, first_hour)
     if test is None or first_hour is None:
         return None
@@ -182,7 +183,7 @@ async def explain(
     # share of the baseline's mentions times the spike's mentions ("the" grows with
     # any spike and stays at 1×; "connecting" in an outage does not).
     seen = sum(counts.get(start - 24 * d + i, 0) for d in days for i in offsets)
-    where = span.filter()
+    where = span.filter(BRAND_FILTER if watch_set == BRAND else watch_set)
 
     def expected(term: str) -> float:
         return before[term] / seen * test.n if seen else 0.0
@@ -239,7 +240,7 @@ async def section(
 ) -> Section:
     """The spikes in the range, recomputed from the rollups (the seeded or imported
     history too, which no live process tested), each row opening its mentions."""
-    first_hour = await store.first_hour(conn, BRAND)
+    first_hour = await rollups.first_hour(conn, BRAND)
     start, end = period.start_ms // HOUR_MS, min(period.end_ms, now_ms + HOUR_MS) // HOUR_MS
     before = period.previous()
     counts = await store.span_counts(
@@ -268,7 +269,7 @@ async def section(
                     f"{top.p:.0e}",
                     "—" if first_raised is None else from_ms(first_raised).strftime("%H:%M"),
                 ),
-                hour_range(first, hours).filter(),
+                hour_range(first, hours).filter(BRAND_FILTER),
             )
         )
     spike_hours = sum(len(e) for e in found)

@@ -23,6 +23,13 @@ FIRST_RESPONDER = (
     "WHERE om.mention_id = m.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1"
 )
 
+# is:question (core/query_terms.Question): a question mark that no letter, digit or
+# link query (`?q=`, `?&`, `?/`) follows. GLOB: no escapes needed, case as typed.
+QUESTION_MARKS = "?？؟"
+QUESTION_SQL = (
+    f"(m.text GLOB '*[{QUESTION_MARKS}]' OR m.text GLOB '*[{QUESTION_MARKS}][^A-Za-z0-9=&_%/-]*')"
+)
+
 # Materialises the FTS hits of an expression; returns the temp table holding them.
 Hits = Callable[[str], Awaitable[str]]
 # Runs a `SELECT count(*) ... WHERE x = ?` with one value.
@@ -250,6 +257,12 @@ class FilterSql:
                 return "m.snoozed_until_ms > :now"
             case t.Anything():
                 return "1"
+            case t.Question():
+                return QUESTION_SQL
+            case t.InWatchSet(key):
+                if key is None:
+                    return "m.watch_set IS NULL"
+                return f"m.watch_set = {bind(key)}"
             case t.Answered():
                 return "m.first_response_ms IS NOT NULL"
             case t.Responder(agent):

@@ -8,14 +8,6 @@ from scrm_tui.store.db import fetch_all
 from scrm_tui.store.rollups import HOUR_MS
 
 
-async def first_hour(conn: aiosqlite.Connection, watch_set: str) -> int | None:
-    """The hour (ms) of the set's first stored mention; None before any."""
-    rows = await fetch_all(
-        conn, "SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND n > 0", (watch_set,)
-    )
-    return None if rows[0][0] is None else int(rows[0][0]) * HOUR_MS
-
-
 async def days(conn: aiosqlite.Connection, watch_set: str, end_ms: int, count: int) -> list[int]:
     """Mentions in each of the `count` 24-hour spans before `end_ms` (a whole hour),
     oldest first; a span with none is 0."""

@@ -49,9 +49,10 @@ _CHUNK = 500
 _NEW_COLUMNS = (
     "channel, external_id, url, author_id, text, created_ms, ingested_ms, in_reply_to, "
     "compound, pos, neu, neg, root_id, matched, text_length, points, priority_base, "
-    "priority, priority_rank, lang, lang_conf, lang_src, link"
+    "priority, priority_rank, lang, lang_conf, lang_src, link, watch_set"
 )
 _NEW_MARKS = ", ".join("?" * (_NEW_COLUMNS.count(",") + 1))
+_BRAND_COLUMNS = _NEW_COLUMNS.removesuffix(", watch_set")
 T = TypeVar("T")
 # How a filter's full-text part is read when its hits are not held in a temp table:
 # "walk" the list's order and look each row up in the set of hits (a page: a few
@@ -106,7 +107,8 @@ _ROW_COLUMNS = f"""
     m.priority, m.snoozed_until_ms, m.priority_rank,
     (SELECT cl.agent || char(31) || cl.since_ms || char(31) || cl.kind FROM claims cl
      WHERE cl.mention_id = m.id AND cl.agent != :agent AND cl.heartbeat_ms >= :claims_live
-     ORDER BY cl.since_ms LIMIT 1)
+     ORDER BY cl.since_ms LIMIT 1),
+    m.watch_set
 """
 
 # The few snoozed mentions, through their partial index: left to itself the planner
@@ -164,6 +166,7 @@ def _row(values: Sequence[Any]) -> MentionRow:
         snoozed_until_ms=values[16],
         priority_rank=values[17],
         **_claim(values[18]),
+        watch_set=values[19],
     )
 
 
@@ -457,15 +460,19 @@ class MentionStore:
                         r.lang_conf,
                         r.lang_src,
                         r.link,
+                        r.watch_set or None,  # NULL: the brand's own (schema step 31)
                     )
                     for r, author, own, (priority, rank) in zip(
                         rows, author_ids, parts, scores, strict=True
                     )
                 ],
             )
+            # A batch of the brand's own names no watch set (NULL is the brand's): the
+            # statement a database from before competitors (schema 31) takes too.
+            columns = _NEW_COLUMNS if any(r.watch_set for r in rows) else _BRAND_COLUMNS
             await conn.execute(
-                f"INSERT INTO main.mentions ({_NEW_COLUMNS}) "
-                f"SELECT {_NEW_COLUMNS} FROM mentions_new WHERE true ORDER BY rowid "
+                f"INSERT INTO main.mentions ({columns}) "
+                f"SELECT {columns} FROM mentions_new WHERE true ORDER BY rowid "
                 "ON CONFLICT (channel, external_id) DO NOTHING"
             )
             await conn.execute("DELETE FROM mentions_new")
@@ -1267,7 +1274,7 @@ class MentionStore:
             mood_by,
             mood_ms,
             author_links,
-        ) = values[19:]
+        ) = values[20:]
         parent = None
         if in_reply_to:
             found = await fetch_one(

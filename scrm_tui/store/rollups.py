@@ -156,3 +156,11 @@ async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
         conn, "SELECT priority, created_ms FROM escalations WHERE state != 'resolved'"
     )
     return [(str(r[0]), int(r[1])) for r in rows]
+
+
+async def first_hour(conn: aiosqlite.Connection, watch_set: str) -> int | None:
+    """The hour of the watch set's first stored mention: where its history starts."""
+    rows = await fetch_all(
+        conn, "SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND n > 0", (watch_set,)
+    )
+    return None if not rows or rows[0][0] is None else int(rows[0][0])

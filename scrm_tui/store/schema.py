@@ -112,6 +112,16 @@ _DAY_TAKE = (
     "AND coalesce(watch_set, '') = coalesce({row}.watch_set, ''));"
 )
 
+# What a term count's scope adds to its watch set's name in term_days (store/terms.py):
+# (negative mentions only, #tags counted) -> suffix. The brand's own counts are ''.
+TERM_SCOPES = {
+    (False, True): "",
+    (True, True): "\x1fneg",
+    (False, False): "\x1fwords",
+    (True, False): "\x1fneg\x1fwords",
+}
+_SUFFIXES = [suffix.replace("\x1f", "' || char(31) || '") for suffix in TERM_SCOPES.values()]
+
 MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         1,
@@ -1490,6 +1500,31 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                 raised_by TEXT NOT NULL,
                 PRIMARY KEY (watch_set, hour)
             ) WITHOUT ROWID
+            """,
+        ],
+    ),
+    (
+        33,
+        [
+            # The competitors' mentions of a range (the industry's switching
+            # opportunities, `watch:harrier`): only they are in it, so it is built by
+            # one pass over the table (~1 s at 1M) and costs the brand's rows nothing.
+            "CREATE INDEX mentions_watch_set ON mentions(watch_set, created_ms) "
+            "WHERE watch_set IS NOT NULL",
+            # Term counts are kept per scope (store/terms.Scope: a competitor's negative
+            # mentions, by words...): a text that changes, or a mention that turns
+            # negative or stops being so, makes its day be counted again in every
+            # scope of its watch set.
+            "DROP TRIGGER term_days_text",
+            f"""
+            CREATE TRIGGER term_days_text AFTER UPDATE OF text, link, compound ON mentions
+            WHEN OLD.text IS NOT NEW.text OR OLD.link IS NOT NEW.link
+                OR (OLD.compound <= -0.05) IS NOT (NEW.compound <= -0.05)
+            BEGIN
+                DELETE FROM term_days_counted WHERE watch_set IN
+                    ({", ".join(f"coalesce(NEW.watch_set, '') || '{s}'" for s in _SUFFIXES)})
+                    AND day = NEW.created_ms / {DAY_MS};
+            END
             """,
         ],
     ),

@@ -77,14 +77,6 @@ async def span_counts(
     return {int(h): int(n) for h, n in rows if n}
 
 
-async def first_hour(conn: aiosqlite.Connection, watch_set: str) -> int | None:
-    """The hour of the watch set's first stored mention: where its history starts."""
-    rows = await fetch_all(
-        conn, "SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND n > 0", (watch_set,)
-    )
-    return None if not rows or rows[0][0] is None else int(rows[0][0])
-
-
 async def moods(
     conn: aiosqlite.Connection, watch_set: str, first_hour: int, end_hour: int
 ) -> tuple[int, int, int, int]:

@@ -183,6 +183,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             from scrm_tui.service.demo import DEMO_AGENTS
 
             self.config = replace(self.config, team_agents=DEMO_AGENTS)
+        if self.demo and not self.config.competitors:
+            from scrm_tui.service.demo import DEMO_COMPETITORS
+
+            self.config = replace(self.config, competitors=DEMO_COMPETITORS)
         creds = credentials(self.config)
         try:
             await self.startup_step("opening")

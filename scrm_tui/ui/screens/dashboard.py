@@ -27,7 +27,7 @@ from scrm_tui.core import blocks, sanitize
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, right_aligned
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.report import Dashboard, Report, with_rising_terms
+from scrm_tui.service.report import RISING_KEYS, Dashboard, Report, with_rising_terms
 from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
@@ -172,7 +172,8 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         self.line_sections: list[Section] = []  # the section each option is in
         self._read_at = 0.0
         self._counting = ""  # the rising terms' progress, for the title line
-        self.rising: tuple[Range, Table] | None = None  # the last counted, and its range
+        # The last rising terms' tables counted, and their range.
+        self.rising: tuple[Range, tuple[Table, ...]] | None = None
         self._again: Timer | None = None
 
     @classmethod
@@ -237,18 +238,18 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             self._counting = f"counting terms, day {done} of {of}"
             self._status(period, loading=False)
 
-        table = await self.dashboard.rising_terms(period, progress)
+        tables = await self.dashboard.rising_terms(period, progress)
         self._counting = ""
-        self.rising = (period, table)
+        self.rising = (period, tables)
         if self.report is not None and self.report.range == period:
-            self.show(with_rising_terms(self._without_rising(self.report), table))
+            self.show(with_rising_terms(self._without_rising(self.report), tables))
 
     @staticmethod
     def _without_rising(report: Report) -> Report:
         return replace(
             report,
             sections=tuple(
-                replace(s, tables=tuple(t for t in s.tables if t.key != "awareness.rising"))
+                replace(s, tables=tuple(t for t in s.tables if t.key not in RISING_KEYS))
                 for s in report.sections
             ),
         )

@@ -82,6 +82,7 @@ def _fit(text: str, cells: int) -> str:
     return set_cell_size(text, cells - 1) + "…"
 
 
+COMPETITOR_MARK = "⚑"  # a competitor's mention: ⚑harrier (the brand's have none)
 CLAIM_MARK = "✎"  # another agent is answering or escalating it right now
 CLAIM_NAME_CELLS = 10
 
@@ -257,6 +258,12 @@ class MentionList(WindowedList):
             claim_cells = min(cell_len(claim), snippet_cells)
             segments.append(part(claim, claim_cells, style_of("mention-list--claim")))
             snippet_cells -= claim_cells
+        if row.watch_set:
+            # A competitor's mention says whose, before its text (`watch:NAME` lists them).
+            rival = f"{COMPETITOR_MARK}{_fit(sanitize.inline(row.watch_set), 12)} "
+            rival_cells = min(cell_len(rival), snippet_cells)
+            segments.append(part(rival, rival_cells, style_of("mention-list--team")))
+            snippet_cells -= rival_cells
         segments.append(part(sanitize.first_line(row.snippet), snippet_cells))
         if team:
             segments.append(part(" " + team, team_cells, style_of("mention-list--team")))
