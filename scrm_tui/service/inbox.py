@@ -85,6 +85,7 @@ class Inbox:
         self.outbox = OutboxStore(db)
         self.config = Config()
         self.brand_words: tuple[str, ...] = ()  # the product's own name (the demo's)
+        self.brand_accounts: tuple[tuple[str, str], ...] = ()  # (network, handle): the demo's
         self._watch_words: tuple[str, tuple[str, ...]] = ("", ())
         self._replies: Replies | None = None
         self._escalations: Escalations | None = None

@@ -16,6 +16,7 @@ from datetime import UTC, tzinfo
 
 import aiosqlite
 
+from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours
 from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
@@ -36,16 +37,35 @@ class Settings:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
     ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
+    advocacy: AdvocacyConfig = field(default_factory=AdvocacyConfig)
+    accounts: frozenset[tuple[str, str]] = frozenset()  # the brand's own (network, handle)
 
     @classmethod
-    def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
+    def of(
+        cls,
+        config: Config,
+        watch_words: Iterable[str] = (),
+        accounts: Iterable[tuple[str, str]] = (),
+    ) -> Settings:
         return cls(
             config.team_hours,
             local_zone(config.timezone),
             config.response_sla_s,
             dict(config.sla_s),
             words_of([*_watch_words(config), *watch_words]),
+            config.advocacy,
+            frozenset([*_own_accounts(config), *accounts]),
         )
+
+
+def _own_accounts(config: Config) -> list[tuple[str, str]]:
+    """The brand's accounts: [advocacy] accounts, and those it replies with."""
+    found = list(config.advocacy.accounts)
+    for network, key in (("bluesky", "handle"), ("reddit", "username")):
+        handle = config.networks.get(network, {}).get(key)
+        if isinstance(handle, str) and handle:
+            found.append((network, handle))
+    return found
 
 
 def _watch_words(config: Config) -> list[str]:

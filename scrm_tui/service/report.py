@@ -20,7 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import rising
+from scrm_tui.service import advocacy, rising
 from scrm_tui.service.measures import (
     BRAND,
     SectionBuilder,
@@ -144,7 +144,10 @@ class Dashboard:
         """As the inbox is configured now (its zone read from disk once per config)."""
         config = self.inbox.config
         if self._settings is None or self._settings[0] is not config:
-            self._settings = (config, Settings.of(config, self.inbox.watch_words))
+            self._settings = (
+                config,
+                Settings.of(config, self.inbox.watch_words, self.inbox.brand_accounts),
+            )
         return self._settings[1]
 
     async def report(self, period: Range) -> Report:
@@ -514,5 +517,5 @@ async def _escalations(
 
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
-SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team)
+SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team, advocacy.section)
 __all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]

@@ -1472,6 +1472,15 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             """,
         ],
     ),
+    (
+        32,
+        [
+            # Advocacy (service/advocacy.py): the replies of a range, to find answers to
+            # others' questions and the thanks for them, without reading every mention
+            # of 90 days. Partial: only replies are in it (none at all in most feeds).
+            "CREATE INDEX mentions_replies ON mentions(created_ms) WHERE in_reply_to IS NOT NULL",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
