@@ -19,6 +19,9 @@ from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
 from scrm_tui.service.measures import Settings, label
 from scrm_tui.store import advocacy as store
+from scrm_tui.store.advocacy import Reward as Reward  # the ledger's rows, for the UI
+
+REWARD_KINDS = rules.REWARD_KINDS
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -284,6 +287,6 @@ async def approve(inbox: Inbox, author_id: int) -> None:
         await store.approve(conn, author_id, inbox.agent, inbox.now_ms())
 
 
-async def ledger(inbox: Inbox, limit: int = LEDGER) -> tuple[list[store.Reward], int]:
+async def ledger(inbox: Inbox, limit: int = LEDGER) -> tuple[list[Reward], int]:
     """The newest rewards first, and how many there are in all."""
     return await store.rewards(inbox.db.reader, limit)

@@ -104,7 +104,7 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
         + (f" on {len(p['mentions'])} networks" if len(p["mentions"]) > 1 else "")
     )
     for kind, count in sorted(p["interactions"].items()):
-        if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation"):
+        if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation", "reward"):
             seen.append(f"{count:,} {kind.replace('_', ' ')}{'s' if count != 1 else ''}")
     lines.append(Content.styled(" · ".join(seen), "$text-muted"))
     if p.get("tags"):
@@ -129,6 +129,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         Binding("f", "filter", "Filter", id="customer.filter"),
         Binding("M", "merge", "Merge…", id="customer.merge"),
         Binding("t", "tags", "Tags", id="customer.tags"),
+        Binding("w", "reward", "Reward", id="customer.reward"),
     ]
 
     def __init__(self, inbox: Inbox, customer_id: int) -> None:
@@ -256,6 +257,19 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(
             ContactScreen(self._customer_name(), self.inbox.now_ms(), note=True), self._saved
         )
+
+    @work(group="customer-reward", exclusive=True, exit_on_error=False)
+    async def action_reward(self) -> None:
+        """`w`: a reward (kind and note) in this customer's history."""
+        from scrm_tui.service.advocacy import record_reward
+        from scrm_tui.ui.screens.reward import RewardScreen
+
+        entry = await self.app.push_screen_wait(RewardScreen(self._customer_name()))
+        if entry is None:
+            return
+        await record_reward(self.inbox, entry.kind, entry.note, customer_id=self.customer_id)
+        self.notify(f"Reward recorded: {entry.kind}", markup=False)
+        self.reload()
 
     def _saved(self, entry: ContactEntry | None) -> None:
         if entry is not None:
