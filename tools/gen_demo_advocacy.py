@@ -65,11 +65,15 @@ COMPLAINTS = [
     "Kestrel mobile app crashes every time I open a board with attachments. Annoying.",
 ]
 ANSWERS = [
-    "Open Settings, then Sync, and switch recurring events to 'one copy'. That fixed it for us. Kestrel support docs have a page on it too.",
-    "Board menu, then Export, then CSV. Kestrel keeps the custom fields as columns, handy for reports.",
+    "Open Settings, then Sync, and switch recurring events to 'one copy'. That fixed "
+    "it for us. Kestrel support docs have a page on it too.",
+    "Board menu, then Export, then CSV. Kestrel keeps the custom fields as columns, "
+    "handy for reports.",
     "Clearing the app cache under Help fixed that for me in Kestrel. Worth a try!",
-    "Use a guest link: Share, then Guests. Kestrel lets them see one project only. Works great with clients.",
-    "Select the lane header and press shift plus arrow keys, Kestrel moves every card in it. Easy once you know.",
+    "Use a guest link: Share, then Guests. Kestrel lets them see one project only. "
+    "Works great with clients.",
+    "Select the lane header and press shift plus arrow keys, Kestrel moves every "
+    "card in it. Easy once you know.",
     "Settings, Notifications, Digest: Kestrel can send one summary each morning. Much calmer.",
     "Press ? in Kestrel to see them all, then Settings, Keys to change any. Super handy.",
     "It moved into the card menu (the three dots) in Kestrel 4.2. Took me a while too!",
