@@ -408,6 +408,13 @@ EXAMPLE = """\
 # filter = "ch:rss giveaway"
 # done = true                           # or snooze = "2h"
 
+[advocacy]
+# The dashboard's advocate levels (points over 90 days), how fast points fade, and the
+# brand's own accounts besides those above, which never count as advocates.
+# levels = { fan = 5, advocate = 20, champion = 50 }
+# half_life = "30d"
+# accounts = ["mastodon:kestrel@fosstodon.org"]
+
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
 # sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }

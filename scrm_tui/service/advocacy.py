@@ -287,6 +287,6 @@ async def approve(inbox: Inbox, author_id: int) -> None:
         await store.approve(conn, author_id, inbox.agent, inbox.now_ms())
 
 
-async def ledger(inbox: Inbox, limit: int = LEDGER) -> tuple[list[Reward], int]:
-    """The newest rewards first, and how many there are in all."""
-    return await store.rewards(inbox.db.reader, limit)
+async def ledger(inbox: Inbox, limit: int | None = None) -> tuple[list[Reward], int]:
+    """The newest rewards first (LEDGER of them by default), and how many in all."""
+    return await store.rewards(inbox.db.reader, LEDGER if limit is None else limit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,6 +35,9 @@ STANCE_STYLE = {
     Stance.MIXED: "bold $warning",
     Stance.QUIET: "$text-muted",
 }
+
+if TYPE_CHECKING:
+    from scrm_tui.ui.screens.reward import RewardEntry
 
 
 def _safe(value: object) -> str:
@@ -258,15 +261,20 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             ContactScreen(self._customer_name(), self.inbox.now_ms(), note=True), self._saved
         )
 
-    @work(group="customer-reward", exclusive=True, exit_on_error=False)
-    async def action_reward(self) -> None:
+    def action_reward(self) -> None:
         """`w`: a reward (kind and note) in this customer's history."""
-        from scrm_tui.service.advocacy import record_reward
         from scrm_tui.ui.screens.reward import RewardScreen
 
-        entry = await self.app.push_screen_wait(RewardScreen(self._customer_name()))
-        if entry is None:
-            return
+        def chosen(entry: RewardEntry | None) -> None:
+            if entry is not None:
+                self._reward(entry)
+
+        self.app.push_screen(RewardScreen(self._customer_name()), chosen)
+
+    @work(group="customer-write", exit_on_error=False)
+    async def _reward(self, entry: RewardEntry) -> None:
+        from scrm_tui.service.advocacy import record_reward
+
         await record_reward(self.inbox, entry.kind, entry.note, customer_id=self.customer_id)
         self.notify(f"Reward recorded: {entry.kind}", markup=False)
         self.reload()

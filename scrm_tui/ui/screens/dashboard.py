@@ -115,7 +115,7 @@ class DashboardScreen(ReportsFailures, Screen[Opened | None]):
             for n, name in enumerate(PRESETS, start=1)
         ),
         Binding("r", "custom", "Custom range", id="dashboard.custom"),
-        Binding("a", "approve", "Approve advocate", id="dashboard.approve"),
+        Binding("a", "approve", "Approve advocate", show=False, id="dashboard.approve"),
         Binding("escape", "back", "Back", id="dashboard.back"),
     ]
 

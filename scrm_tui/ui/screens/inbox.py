@@ -45,6 +45,7 @@ from scrm_tui.ui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
     from scrm_tui.service.bulk import Change, Outcome
+    from scrm_tui.ui.screens.reward import RewardEntry
 
 # The bulk machinery (service/bulk and its stores) loads with the first action that
 # writes (x, u, z, a, t on a selection or a mention), not with the inbox.
@@ -1036,16 +1037,23 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     @work(group="reward", exclusive=True, exit_on_error=False)
     async def _reward_author(self, mention_id: int, whom: str) -> None:
-        from scrm_tui.service.advocacy import record_reward
         from scrm_tui.ui.screens.reward import RewardScreen
 
         author = await self.inbox.linker.author(mention_id)
         if author is None:
             return
-        entry = await self.app.push_screen_wait(RewardScreen(whom))
-        if entry is None:
-            return
-        await record_reward(self.inbox, entry.kind, entry.note, author_id=author.id)
+
+        def chosen(entry: RewardEntry | None) -> None:
+            if entry is not None and author is not None:
+                self._give_reward(author.id, whom, entry)
+
+        self.app.push_screen(RewardScreen(whom), chosen)
+
+    @work(group="reward-write", exit_on_error=False)
+    async def _give_reward(self, author_id: int, whom: str, entry: RewardEntry) -> None:
+        from scrm_tui.service.advocacy import record_reward
+
+        await record_reward(self.inbox, entry.kind, entry.note, author_id=author_id)
         self.notify(f"Reward recorded for {whom}: {entry.kind}", markup=False)
 
     # ---------------------------------------------------------------- replies
