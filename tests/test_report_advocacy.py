@@ -126,12 +126,15 @@ async def test_points_by_kind_decay_brand_and_approval(db_path: Path) -> None:
         uma = _decay(1, ago[9]) + _decay(1, ago[10]) + _decay(3, ago[11]) + _decay(1, ago[19])
         [table] = built.section("advocacy").tables
         leaders = {row.cells[0]: row for row in table.rows}
-        assert set(leaders) == {"ada", "uma"}  # Bea (1 + 1 + 1: below fan), no brand, no Old
+        # Ada is counted and linked: shown by her customer's name. Bea (1 + 1: below fan),
+        # the brand and Old (100 days ago) are not on it.
+        assert set(leaders) == {"Ada Lovelace", "uma"}
+        leaders["ada"] = leaders["Ada Lovelace"]
         assert leaders["ada"].cells[2] == f"{ada:,.1f}"
         assert leaders["uma"].cells[2] == f"{uma:,.1f}"
         assert leaders["ada"].cells[3] == "fan"  # 5 ≤ points < 20
-        assert leaders["ada"].cells[5] == "Ada Lovelace"
-        assert leaders["uma"].cells[5] == "awaiting approval"
+        assert leaders["ada"].cells[5] == ""
+        assert leaders["uma"].cells[5] == "awaiting"
         standing = await _standing(box, end)
         ids = {handle: i for i, handle in await _authors(db_path)}
         assert standing.advocates[ids[ADA]].points == pytest.approx(ada)

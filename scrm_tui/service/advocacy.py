@@ -211,10 +211,10 @@ async def section(
     table = Table(
         "advocacy.leaders",
         "Advocates by points",
-        ("author", "network", "points", "level", "last mention", "customer"),
+        ("author / customer", "network", "points", "level", "last", "approval"),
         tuple(_leader(now, a, levels) for a in leaders),
         note=f"{len(now.advocates):,} with at least {levels[0][1]:g} points; "
-        f"'awaiting approval': no confirmed link, `a` approves"
+        "'awaiting': no confirmed customer link, `a` approves"
         + (f"; the first {LEADERS} shown" if len(now.advocates) > LEADERS else ""),
     )
     return Section("advocacy", "Advocacy", figures, (), (table,))
@@ -237,22 +237,30 @@ def _people(
 
 
 def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -> Row:
+    """A counted author linked to a customer is shown by the customer's name."""
     who = now.who.get(a.author_id)
     counts = now.counts(a.author_id)
     name = (who.name or who.handle) if who else f"#{a.author_id}"
-    customer = (who.customer or "") if who and counts else "awaiting approval"
+    if who is not None and counts and who.customer:
+        name = who.customer
     return Row(
         (
-            name,
+            _short(name),
             label(who.channel) if who else "",
             f"{a.points:,.1f}",
             rules.level_of(a.points, levels) or "",
-            _day(a.last_ms) if a.last_ms else "—",
-            customer,
+            datetime.fromtimestamp(a.last_ms / 1000, UTC).strftime("%d %b") if a.last_ms else "—",
+            "" if counts else "awaiting",
         ),
         f"author:{a.author_id}",
         approve=None if counts else a.author_id,
     )
+
+
+def _short(name: str, width: int = 20) -> str:
+    """A long name cut, so the table reads at 80 columns (the row opens the full one)."""
+    name = " ".join(name.split())
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 # ------------------------------------------------------------------ actions
