@@ -127,6 +127,32 @@ def _id(rng: random.Random, network: str) -> str:
     return f"t1_adv{rng.randrange(36**6):06x}"
 
 
+# Added to a text already used (no two demo posts are alike), as people vary them.
+TAILS = (
+    "",
+    " Cheers.",
+    " Hope that helps.",
+    " 🙂",
+    " Good luck!",
+    " Thx.",
+    " (on 4.2)",
+    " Day two of this.",
+    " ✨",
+    " !!",
+    " Anyone else?",
+)
+
+
+def _unique(text: str, used: set[str], rng: random.Random) -> str:
+    for tail in (TAILS[0], *rng.sample(TAILS[1:], len(TAILS) - 1)):
+        for extra in ("", " " + "·" * rng.randrange(1, 4)):
+            candidate = text + tail + (extra if tail else "")
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+    raise ValueError(f"no unused variant of {text!r}")
+
+
 def _record(
     network: str,
     mid: str,
@@ -157,6 +183,7 @@ def _record(
 def generate() -> list[dict[str, object]]:
     rng = random.Random(SEED)
     out: list[dict[str, object]] = []
+    used: set[str] = set()
     start = REFERENCE - timedelta(days=13, hours=20)
 
     def when() -> datetime:
@@ -164,7 +191,7 @@ def generate() -> list[dict[str, object]]:
 
     # Threads: someone asks or complains, an advocate on that network answers, and the
     # person thanks them most of the time. Each advocate answers a different number.
-    answered = [6, 4, 3, 3, 4, 2]
+    answered = [7, 4, 3, 3, 4, 2]
     for advocate, count in zip(ADVOCATES, answered, strict=True):
         network, handle, name, followers = advocate
         for n in range(count):
@@ -216,6 +243,8 @@ def generate() -> list[dict[str, object]]:
     for network, handle, name, texts in DETRACTORS:
         for text in texts:
             out.append(_record(network, _id(rng, network), handle, name, 150, text, when()))
+    for record in out:
+        record["text"] = _unique(str(record["text"]), used, rng)
     out.sort(key=lambda r: str(r["created_at"]))
     return out
 

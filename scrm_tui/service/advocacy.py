@@ -8,6 +8,7 @@ recommendations through the search index, and the replies through their own inde
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -247,7 +248,7 @@ def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -
         (
             _short(name),
             label(who.channel) if who else "",
-            f"{a.points:,.1f}",
+            _points(a.points),
             rules.level_of(a.points, levels) or "",
             datetime.fromtimestamp(a.last_ms / 1000, UTC).strftime("%d %b") if a.last_ms else "—",
             "" if counts else "awaiting",
@@ -255,6 +256,11 @@ def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -
         f"author:{a.author_id}",
         approve=None if counts else a.author_id,
     )
+
+
+def _points(points: float) -> str:
+    """Cut, not rounded, to a tenth: 49.98 is no champion and reads 49.9, not 50.0."""
+    return f"{math.floor(points * 10) / 10:,.1f}"
 
 
 def _short(name: str, width: int = 20) -> str:

@@ -36,19 +36,20 @@ class RewardOptions(OptionList):
 
 
 def reward_line(reward: Reward) -> Content:
+    """Date, whom, kind and agent on one line (80 columns), the note under it."""
     when = datetime.fromtimestamp(reward.occurred_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
     whom = reward.customer or reward.handle or "—"
-    return Content.assemble(
+    line = Content.assemble(
         (when, "$text-muted"),
         "  ",
-        (fit(sanitize.inline(whom), 22), "bold"),
+        (fit(sanitize.inline(whom), 24), "bold"),
         "  ",
         fit(reward.kind, 11),
         "  ",
-        fit(sanitize.inline(reward.agent or ""), 10),
-        "  ",
-        sanitize.inline(reward.note),
+        fit(sanitize.inline(reward.agent or ""), 12),
     )
+    note = sanitize.inline(reward.note)
+    return Content("\n").join([line, Content("    " + note)]) if note else line
 
 
 class RewardsScreen(ReportsFailures, Screen[int | None]):
