@@ -67,16 +67,33 @@ def _voice(v: store.Voice) -> rules.Voice:
     return rules.Voice(v.positive, v.negative, v.scored, v.mean)
 
 
-async def standing(conn: aiosqlite.Connection, end_ms: int, settings: Settings) -> Standing:
+def _window(end_ms: int) -> tuple[int, int]:
+    return end_ms - rules.WINDOW_DAYS * rules.DAY_MS, end_ms
+
+
+async def standings(
+    conn: aiosqlite.Connection, ends: list[int], settings: Settings
+) -> list[Standing]:
+    """The standing at each of `ends`, their voices read in one pass."""
+    half_ms = settings.advocacy.half_life_s * 1000
+    every = await store.voices(conn, [_window(end) for end in ends], half_ms)
+    return [await standing(conn, end, settings, v) for end, v in zip(ends, every, strict=True)]
+
+
+async def standing(
+    conn: aiosqlite.Connection,
+    end_ms: int,
+    settings: Settings,
+    read: dict[int, store.Voice] | None = None,
+) -> Standing:
+    """Everyone's points and voice over the WINDOW_DAYS to `end_ms` (`read`: the voices
+    of that window, when already read with another's)."""
     config = settings.advocacy
-    start = end_ms - rules.WINDOW_DAYS * rules.DAY_MS
-    half_ms = config.half_life_s * 1000
+    start = _window(end_ms)[0]
+    if read is None:
+        [read] = await store.voices(conn, [_window(end_ms)], config.half_life_s * 1000)
     brand = await store.author_ids(conn, settings.accounts)
-    voices = {
-        v.author_id: v
-        for v in await store.voices(conn, start, end_ms, half_ms)
-        if v.author_id not in brand
-    }
+    voices = {a: v for a, v in read.items() if a not in brand}
     advocates: dict[int, Advocate] = {}
     for v in voices.values():
         if v.positive:
@@ -137,8 +154,7 @@ async def section(
     conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
 ) -> Section:
     config = settings.advocacy
-    now = await standing(conn, period.end_ms, settings)
-    old = await standing(conn, period.start_ms, settings)
+    now, old = await standings(conn, [period.end_ms, period.start_ms], settings)
     levels = config.levels
     half = f"{config.half_life_s / 86400:g} days"
     counted = [a for a in now.advocates if now.counts(a)]

@@ -3,7 +3,7 @@ records (rewards, approvals), all in the history table, the audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import aiosqlite
@@ -35,23 +35,40 @@ class Voice(NamedTuple):
 
 
 async def voices(
-    conn: aiosqlite.Connection, start: int, end: int, half_life_ms: float
-) -> list[Voice]:
-    """Every author with a scored mention of the brand in [start, end): one pass over
-    the window's mentions (mentions_stream), unscored ones left out."""
+    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]], half_life_ms: float
+) -> list[dict[int, Voice]]:
+    """For each [start, end) window, every author with a scored mention of the brand in
+    it: one pass over the windows' mentions together (mentions_stream), however many
+    windows (they overlap: a range's 90 days and the 90 days before its start)."""
+    params: dict[str, float] = {"lo": min(w[0] for w in windows), "hi": max(w[1] for w in windows)}
+    columns = []
+    for k, (start, end) in enumerate(windows):
+        params[f"s{k}"], params[f"e{k}"] = start, end
+        inside = f"m.created_ms >= :s{k} AND m.created_ms < :e{k}"
+        columns.append(
+            f"""sum({inside} AND m.compound >= 0.05), sum({inside} AND m.compound <= -0.05),
+                sum({inside}), avg(CASE WHEN {inside} THEN m.compound END),
+                coalesce(sum(CASE WHEN {inside} AND m.compound >= 0.05
+                    THEN pow(0.5, (:e{k} - m.created_ms) / :half) END), 0),
+                max(CASE WHEN {inside} THEN m.created_ms END)"""
+        )
+    params["half"] = half_life_ms
     rows = await fetch_all(
         conn,
-        f"""SELECT m.author_id, sum(m.compound >= 0.05), sum(m.compound <= -0.05), count(*),
-                   avg(m.compound),
-                   coalesce(sum(CASE WHEN m.compound >= 0.05
-                       THEN pow(0.5, (:end - m.created_ms) / :half) END), 0),
-                   max(m.created_ms)
+        f"""SELECT m.author_id, {", ".join(columns)}
             FROM mentions m
-            WHERE {_WINDOW} AND m.compound IS NOT NULL AND {_BRAND}
+            WHERE m.created_ms >= :lo AND m.created_ms < :hi AND m.compound IS NOT NULL
+              AND {_BRAND}
             GROUP BY m.author_id""",
-        {"start": start, "end": end, "half": half_life_ms},
+        params,
     )
-    return [Voice(*row) for row in rows]
+    found: list[dict[int, Voice]] = [{} for _ in windows]
+    for row in rows:
+        for k in range(len(windows)):
+            pos, neg, scored, mean, points, last = row[1 + 6 * k : 7 + 6 * k]
+            if scored:
+                found[k][int(row[0])] = Voice(int(row[0]), pos, neg, scored, mean, points, last)
+    return found
 
 
 async def recommendations(
