@@ -112,6 +112,8 @@ async def test_w_in_the_inbox_and_the_customer_view_then_the_ledger(seeded: Path
         options = pilot.app.screen.query_one(OptionList)
         shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert "discount" in shown[0] and "20% off" in shown[0]  # newest first
+        # Her name is a stranger's text: its escape sequence gone, its brackets shown.
+        assert "Ada [bold]L[/]" in shown[0] and "\x1b" not in shown[0]
         assert "swag" in shown[1] and "stickers and a mug" in shown[1]
         await press(pilot, "enter")  # opens her customer view
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
