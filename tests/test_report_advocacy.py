@@ -141,6 +141,9 @@ async def test_points_by_kind_decay_brand_and_approval(db_path: Path) -> None:
         assert standing.advocates[ids[ADA]].points == pytest.approx(ada)
         assert standing.advocates[ids[UMA]].points == pytest.approx(uma)
         assert built.figure("advocacy.advocates").value == 1  # Uma is held
+        inputs = dict(built.figure("advocacy.advocates").inputs)  # Ada's mentions, by kind
+        assert [inputs[f"their {k} mentions"] for k in ("positive", "recommendation")] == ["2", "1"]
+        assert [inputs[f"their {k} mentions"] for k in ("answer", "thanked answer")] == ["1", "1"]
         assert leaders["uma"].approve == ids[UMA] and leaders["ada"].approve is None
         # Enter on a row opens exactly that author's mentions.
         assert await box.count(parse(leaders["ada"].filter or "")) == 5

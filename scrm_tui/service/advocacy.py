@@ -36,7 +36,7 @@ class Advocate:
     author_id: int
     points: float = 0.0
     last_ms: int = 0
-    kinds: dict[str, int] = field(default_factory=dict)  # what earned them, counted
+    kinds: dict[str, int] = field(default_factory=dict)  # mentions by the kind they earned
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,13 @@ async def section(
             inputs=(
                 *((f"{name} (≥ {floor:g})", f"{by_level[name]:,}") for name, floor in levels),
                 ("awaiting approval (not in it)", f"{len(awaiting):,}"),
+                *(
+                    (
+                        f"their {kind} mentions",
+                        f"{sum(now.advocates[a].kinds.get(kind, 0) for a in counted):,}",
+                    )
+                    for kind in ("positive", "recommendation", "answer", "thanked answer")
+                ),
                 ("half-life", half),
             ),
             customers=advocate_ids,
