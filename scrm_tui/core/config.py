@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours, HoursError, parse_hours
+from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.priority import PriorityWeights
 from scrm_tui.core.secrets import MARK
 from scrm_tui.core.views import View, filter_problem, name_problem
@@ -239,6 +241,8 @@ class Config:
     claim_idle_s: float = DEFAULT_CLAIM_IDLE_S
     """[team] claim_idle: a composer or escalate form with no key pressed for this long
     stops claiming its mention (others are no longer told someone is answering)."""
+    advocacy: AdvocacyConfig = field(default_factory=AdvocacyConfig)
+    """[advocacy]: levels, the points' half-life, the brand's own accounts."""
     source: str | None = None
     """The file this came from (for messages)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -433,6 +437,13 @@ EXAMPLE = """\
 # filter = "ch:rss giveaway"
 # done = true                           # or snooze = "2h"
 
+[advocacy]
+# The dashboard's advocate levels (points over 90 days), how fast points fade, and the
+# brand's own accounts besides those above, which never count as advocates.
+# levels = { fan = 5, advocate = 20, champion = 50 }
+# half_life = "30d"
+# accounts = ["mastodon:kestrel@fosstodon.org"]
+
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
 # sla = { P1 = "1h", P2 = "4h", P3 = "1d", P4 = "3d" }
@@ -471,8 +482,10 @@ _SECTIONS: dict[str, set[str]] = {
         "views",
         "rules",
         "priority",
+        "advocacy",
         *NETWORK_KEYS,
     },
+    "advocacy": {"levels", "half_life", "accounts"},
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill", "competitors"},
     "reply": {"done_on_send"},
@@ -746,9 +759,54 @@ def parse_config(text: str, source: str = "config") -> Config:
             '"30m", "4h" or "1d"',
             MIN_SLA_S,
         ),
+        advocacy=_advocacy(data.get("advocacy", {}), file),
         source=source,
         warnings=tuple(file.warnings),
     )
+
+
+def _advocacy(table: Any, file: _File) -> AdvocacyConfig:
+    """levels = { fan = 5, ... }, half_life = "30d", accounts = ["bluesky:kestrel.app"]."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{file.where('advocacy')}: [advocacy] must be a table")
+    found = AdvocacyConfig()
+    levels = found.levels
+    if "levels" in table:
+        spec = table["levels"]
+        where = file.where("levels", "advocacy")
+        if (
+            not isinstance(spec, dict)
+            or not spec
+            or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                for v in spec.values()
+            )
+        ):
+            raise ConfigError(
+                f"{where}: 'advocacy.levels' must be a table of names and points above 0, "
+                "e.g. { fan = 5, advocate = 20, champion = 50 }"
+            )
+        levels = tuple(sorted(((str(k), float(v)) for k, v in spec.items()), key=lambda kv: kv[1]))
+    half_life = found.half_life_s
+    if "half_life" in table:
+        half_life = _duration(
+            table["half_life"],
+            "advocacy.half_life",
+            file.where("half_life", "advocacy"),
+            '"30d" or "2w"',
+            3600.0,
+        )
+    accounts: list[tuple[str, str]] = []
+    for entry in table.get("accounts", []) if isinstance(table.get("accounts", []), list) else [0]:
+        network, _, handle = str(entry).partition(":") if isinstance(entry, str) else ("", "", "")
+        if network not in NETWORK_NAMES or not handle.strip():
+            raise ConfigError(
+                f"{file.where('accounts', 'advocacy')}: 'advocacy.accounts' holds "
+                f"{sanitize.for_message(str(entry))!r}; each must be NETWORK:HANDLE, e.g. "
+                '"bluesky:kestrel.app"'
+            )
+        accounts.append((network, handle.strip()))
+    return AdvocacyConfig(levels, half_life, tuple(accounts))
 
 
 def _timezone(name: str | None, file: _File) -> str | None:

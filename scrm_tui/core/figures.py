@@ -98,6 +98,7 @@ class Row:
     cells: tuple[str, ...]
     filter: str | None = None
     customer: int | None = None  # a row that is one customer: Enter opens them
+    approve: int | None = None  # an author awaiting an agent's approval: `a` gives it
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,8 @@ class SeedReport:
 def brand(inbox: Inbox) -> None:
     """The demo's product name is no word of any language, nor a mood."""
     inbox.brand_words = (str(manifest()["product"]),)
+    handles = manifest().get("brand_handles", {})
+    inbox.brand_accounts = tuple((str(n), str(h)) for n, h in handles.items() if h)
 
 
 async def seed(inbox: Inbox) -> SeedReport:

@@ -86,6 +86,7 @@ class Inbox:
         self.outbox = OutboxStore(db)
         self.config = Config()
         self.brand_words: tuple[str, ...] = ()  # the product's own name (the demo's)
+        self.brand_accounts: tuple[tuple[str, str], ...] = ()  # (network, handle): the demo's
         self._watch_words: tuple[str, tuple[str, ...]] = ("", ())
         self._watch_sets: tuple[object, WatchSets] | None = None  # see _marked
         self._replies: Replies | None = None

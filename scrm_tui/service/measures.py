@@ -16,6 +16,7 @@ from datetime import UTC, tzinfo
 
 import aiosqlite
 
+from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours
 from scrm_tui.core.config import BRAND_SET, DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
@@ -44,9 +45,16 @@ class Settings:
     # of their terms, which never rise in their own mentions.
     competitors: tuple[tuple[str, str], ...] = ()
     rival_words: frozenset[str] = frozenset()
+    advocacy: AdvocacyConfig = field(default_factory=AdvocacyConfig)
+    accounts: frozenset[tuple[str, str]] = frozenset()  # the brand's own (network, handle)
 
     @classmethod
-    def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
+    def of(
+        cls,
+        config: Config,
+        watch_words: Iterable[str] = (),
+        accounts: Iterable[tuple[str, str]] = (),
+    ) -> Settings:
         return cls(
             config.team_hours,
             local_zone(config.timezone),
@@ -55,7 +63,19 @@ class Settings:
             words_of([*_watch_words(config), *watch_words]),
             tuple((c.key, c.name) for c in config.competitors),
             words_of([w for c in config.competitors for w in _terms_words(c.terms)]),
+            config.advocacy,
+            frozenset([*_own_accounts(config), *accounts]),
         )
+
+
+def _own_accounts(config: Config) -> list[tuple[str, str]]:
+    """The brand's accounts: [advocacy] accounts, and those it replies with."""
+    found = list(config.advocacy.accounts)
+    for network, key in (("bluesky", "handle"), ("reddit", "username")):
+        handle = config.networks.get(network, {}).get(key)
+        if isinstance(handle, str) and handle:
+            found.append((network, handle))
+    return found
 
 
 def _watch_words(config: Config) -> list[str]:

@@ -20,7 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import forecast, industry, rising, spikes
+from scrm_tui.service import advocacy, forecast, industry, rising, spikes
 from scrm_tui.service.measures import (
     BRAND,
     BRAND_FILTER,
@@ -154,7 +154,10 @@ class Dashboard:
         """As the inbox is configured now (its zone read from disk once per config)."""
         config = self.inbox.config
         if self._settings is None or self._settings[0] is not config:
-            self._settings = (config, Settings.of(config, self.inbox.watch_words))
+            self._settings = (
+                config,
+                Settings.of(config, self.inbox.watch_words, self.inbox.brand_accounts),
+            )
         return self._settings[1]
 
     async def report(self, period: Range) -> Report:
@@ -523,6 +526,7 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     _awareness,
     industry.section,
     _team,
+    advocacy.section,
     spikes.section,
     forecast.section,
 )

@@ -1515,7 +1515,7 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             # mentions, by words...): a text that changes, or a mention that turns
             # negative or stops being so, makes its day be counted again in every
             # scope of its watch set.
-            "DROP TRIGGER term_days_text",
+            "DROP TRIGGER IF EXISTS term_days_text",
             f"""
             CREATE TRIGGER term_days_text AFTER UPDATE OF text, link, compound ON mentions
             WHEN OLD.text IS NOT NEW.text OR OLD.link IS NOT NEW.link
@@ -1526,6 +1526,15 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                     AND day = NEW.created_ms / {DAY_MS};
             END
             """,
+        ],
+    ),
+    (
+        34,
+        [
+            # Advocacy (service/advocacy.py): the replies of a range, to find answers to
+            # others' questions and the thanks for them, without reading every mention
+            # of 90 days. Partial: only replies are in it (none at all in most feeds).
+            "CREATE INDEX mentions_replies ON mentions(created_ms) WHERE in_reply_to IS NOT NULL",
         ],
     ),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,6 +35,9 @@ STANCE_STYLE = {
     Stance.MIXED: "bold $warning",
     Stance.QUIET: "$text-muted",
 }
+
+if TYPE_CHECKING:
+    from scrm_tui.ui.screens.reward import RewardEntry
 
 
 def _safe(value: object) -> str:
@@ -104,7 +107,7 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
         + (f" on {len(p['mentions'])} networks" if len(p["mentions"]) > 1 else "")
     )
     for kind, count in sorted(p["interactions"].items()):
-        if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation"):
+        if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation", "reward"):
             seen.append(f"{count:,} {kind.replace('_', ' ')}{'s' if count != 1 else ''}")
     lines.append(Content.styled(" · ".join(seen), "$text-muted"))
     if p.get("tags"):
@@ -129,6 +132,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         Binding("f", "filter", "Filter", id="customer.filter"),
         Binding("M", "merge", "Merge…", id="customer.merge"),
         Binding("t", "tags", "Tags", id="customer.tags"),
+        Binding("w", "reward", "Reward", id="customer.reward"),
     ]
 
     def __init__(self, inbox: Inbox, customer_id: int) -> None:
@@ -256,6 +260,24 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(
             ContactScreen(self._customer_name(), self.inbox.now_ms(), note=True), self._saved
         )
+
+    def action_reward(self) -> None:
+        """`w`: a reward (kind and note) in this customer's history."""
+        from scrm_tui.ui.screens.reward import RewardScreen
+
+        def chosen(entry: RewardEntry | None) -> None:
+            if entry is not None:
+                self._reward(entry)
+
+        self.app.push_screen(RewardScreen(self._customer_name()), chosen)
+
+    @work(group="customer-write", exit_on_error=False)
+    async def _reward(self, entry: RewardEntry) -> None:
+        from scrm_tui.service.advocacy import record_reward
+
+        await record_reward(self.inbox, entry.kind, entry.note, customer_id=self.customer_id)
+        self.notify(f"Reward recorded: {entry.kind}", markup=False)
+        self.reload()
 
     def _saved(self, entry: ContactEntry | None) -> None:
         if entry is not None:

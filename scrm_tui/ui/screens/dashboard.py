@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import blocks, sanitize
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, right_aligned
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
+from scrm_tui.service.advocacy import approve
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report import RISING_KEYS, Dashboard, Report, with_rising_terms
 from scrm_tui.ui.cells import fit
@@ -160,6 +161,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             for n, name in enumerate(PRESETS, start=1)
         ),
         Binding("r", "custom", "Custom range", id="dashboard.custom"),
+        Binding("a", "approve", "Approve advocate", show=False, id="dashboard.approve"),
         Binding("escape", "back", "Back", id="dashboard.back"),
     ]
 
@@ -318,6 +320,20 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         series = found[0] if found else None
         chart = self.query_one(Chart)
         chart.show(series, "" if series is None else _chart_title(series, self.report.range))
+
+    def action_approve(self) -> None:
+        """`a` on a leaderboard row awaiting approval: their points count (recorded)."""
+        opens = self._highlighted()
+        if isinstance(opens, Row) and opens.approve is not None:
+            self._approve(opens.approve, sanitize.inline(opens.cells[0]))
+        else:
+            self.notify("Only an advocate awaiting approval can be approved.", markup=False)
+
+    @work(group="dashboard-approve", exclusive=True, exit_on_error=False)
+    async def _approve(self, author_id: int, name: str) -> None:
+        await approve(self.dashboard.inbox, author_id)
+        self.notify(f"{name} approved: their points count", markup=False)
+        self.load(self.range_name, quiet=True)
 
     def action_range(self, name: str) -> None:
         self.load(name)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from scrm_tui.service.bulk import Change, Outcome
     from scrm_tui.service.spikes import Recent
     from scrm_tui.ui.screens.dashboard import Opened
+    from scrm_tui.ui.screens.reward import RewardEntry
 
 # The bulk machinery (service/bulk and its stores) loads with the first action that
 # writes (x, u, z, a, t on a selection or a mention), not with the inbox.
@@ -134,6 +135,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         Binding("O", "outbox", "Outbox", id="inbox.outbox"),
         Binding("S", "sources", "Sources", id="inbox.sources"),
         Binding("y", "copy_link", "Copy link", id="inbox.copy_link"),
+        Binding("w", "reward", "Reward author", show=False, id="inbox.reward"),
         Binding("V", "save_view", "Save view", show=False, id="inbox.save_view"),
         *(
             Binding(
@@ -1045,6 +1047,43 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         self.app.push_screen(CustomerScreen(self.inbox, customer_id))
 
+    def open_rewards(self) -> None:
+        """The rewards ledger; Enter on one opens its customer."""
+        from scrm_tui.ui.screens.rewards import RewardsScreen
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.open_customer(customer_id)
+
+        self.app.push_screen(RewardsScreen(self.inbox), chosen)
+
+    def action_reward(self) -> None:
+        """`w`: a reward for the selected mention's author (and their customer, if linked)."""
+        row = self._selected()
+        if row is not None:
+            self._reward_author(row.id, sanitize.inline(row.author_name or row.author_handle))
+
+    @work(group="reward", exclusive=True, exit_on_error=False)
+    async def _reward_author(self, mention_id: int, whom: str) -> None:
+        from scrm_tui.ui.screens.reward import RewardScreen
+
+        author = await self.inbox.linker.author(mention_id)
+        if author is None:
+            return
+
+        def chosen(entry: RewardEntry | None) -> None:
+            if entry is not None and author is not None:
+                self._give_reward(author.id, whom, entry)
+
+        self.app.push_screen(RewardScreen(whom), chosen)
+
+    @work(group="reward-write", exit_on_error=False)
+    async def _give_reward(self, author_id: int, whom: str, entry: RewardEntry) -> None:
+        from scrm_tui.service.advocacy import record_reward
+
+        await record_reward(self.inbox, entry.kind, entry.note, author_id=author_id)
+        self.notify(f"Reward recorded for {whom}: {entry.kind}", markup=False)
+
     # ---------------------------------------------------------------- replies
 
     def action_reply(self) -> None:
@@ -1381,6 +1420,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
                 self.notify(f"Cannot open those mentions: {error}", markup=False)
         elif records is not None and records.screen == "escalations":
             self.action_escalations()
+        elif records is not None and records.screen == "rewards":
+            self.open_rewards()
         elif records is not None and records.customer is not None:
             self.open_customer(records.customer)
         elif records is not None and records.customers is not None:

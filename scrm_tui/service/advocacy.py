@@ -1,0 +1,329 @@
+"""The dashboard's Advocacy section (points, levels, leaderboard, social NPS, rewards)
+and the actions behind it: recording a reward (`w`), approving an advocate, the ledger.
+
+Points and NPS look back WINDOW_DAYS from the range's end, over the brand's own
+mentions: one pass over the window's scored mentions (each author's voice), the
+recommendations through the search index, and the replies through their own index.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from scrm_tui.core import advocacy as rules
+from scrm_tui.core.figures import Figure, Row, Section, Table
+from scrm_tui.core.ranges import Range
+from scrm_tui.service.measures import Settings, label
+from scrm_tui.store import advocacy as store
+from scrm_tui.store.advocacy import Reward as Reward  # the ledger's rows, for the UI
+
+REWARD_KINDS = rules.REWARD_KINDS
+
+if TYPE_CHECKING:
+    from scrm_tui.service.inbox import Inbox
+
+LEADERS = 15  # rows of the leaderboard
+LEDGER = 500  # rewards the ledger lists (it says how many it leaves out)
+
+
+@dataclass
+class Advocate:
+    author_id: int
+    points: float = 0.0
+    last_ms: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)  # mentions by the kind they earned
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Everyone's points and voice over the window ending at `end_ms`."""
+
+    window: Range
+    advocates: dict[int, Advocate]
+    voices: dict[int, store.Voice]
+    who: dict[int, store.Who]
+    approved: set[int]
+
+    def counts(self, author_id: int) -> bool:
+        """Counted without asking: a confirmed link, or an agent's approval."""
+        found = self.who.get(author_id)
+        return author_id in self.approved or (found is not None and found.confirmed)
+
+    @property
+    def promoters(self) -> list[int]:
+        return [a for a, v in self.voices.items() if _voice(v).promoter]
+
+    @property
+    def detractors(self) -> list[int]:
+        return [a for a, v in self.voices.items() if _voice(v).detractor]
+
+
+def _voice(v: store.Voice) -> rules.Voice:
+    return rules.Voice(v.positive, v.negative, v.scored, v.mean)
+
+
+def _window(end_ms: int) -> tuple[int, int]:
+    return end_ms - rules.WINDOW_DAYS * rules.DAY_MS, end_ms
+
+
+async def standings(
+    conn: aiosqlite.Connection, ends: list[int], settings: Settings
+) -> list[Standing]:
+    """The standing at each of `ends`, their voices read in one pass."""
+    half_ms = settings.advocacy.half_life_s * 1000
+    every = await store.voices(conn, [_window(end) for end in ends], half_ms)
+    return [await standing(conn, end, settings, v) for end, v in zip(ends, every, strict=True)]
+
+
+async def standing(
+    conn: aiosqlite.Connection,
+    end_ms: int,
+    settings: Settings,
+    read: dict[int, store.Voice] | None = None,
+) -> Standing:
+    """Everyone's points and voice over the WINDOW_DAYS to `end_ms` (`read`: the voices
+    of that window, when already read with another's)."""
+    config = settings.advocacy
+    start = _window(end_ms)[0]
+    if read is None:
+        [read] = await store.voices(conn, [_window(end_ms)], config.half_life_s * 1000)
+    brand = await store.author_ids(conn, settings.accounts)
+    voices = {a: v for a, v in read.items() if a not in brand}
+    advocates: dict[int, Advocate] = {}
+    for v in voices.values():
+        if v.positive:
+            advocates[v.author_id] = Advocate(
+                v.author_id, v.positive_points, v.last_ms, {"positive": v.positive}
+            )
+    # A mention earns its best kind only: the positive point it already had is taken back.
+    best: dict[int, tuple[int, int, int, str]] = {}  # mention: (points, author, at, kind)
+    for mention, author, at in await store.recommendations(conn, start, end_ms):
+        best[mention] = (rules.RECOMMENDATION, author, at, "recommendation")
+    thanked = await store.thanked(conn, start, end_ms)
+    positive_answers: set[int] = set()
+    for answer in await store.answers(conn, start, end_ms, brand):
+        kind = "thanked answer" if answer.mention_id in thanked else "answer"
+        points = rules.THANKED if answer.mention_id in thanked else rules.ANSWER
+        best[answer.mention_id] = (points, answer.author_id, answer.created_ms, kind)
+        if answer.positive:
+            positive_answers.add(answer.mention_id)
+    for mention, (points, author, at, kind) in best.items():
+        if author in brand:
+            continue
+        was_positive = kind == "recommendation" or mention in positive_answers
+        extra = points - (rules.POSITIVE if was_positive else 0)
+        found = advocates.setdefault(author, Advocate(author, 0.0, voices[author].last_ms))
+        found.points += rules.decayed(extra, end_ms - at, config.half_life_s)
+        found.kinds[kind] = found.kinds.get(kind, 0) + 1
+        if was_positive:
+            found.kinds["positive"] -= 1
+    floor = config.levels[0][1]
+    ranked = [a for a in advocates.values() if a.points >= floor]
+    people = [a for a, v in voices.items() if _voice(v).promoter or _voice(v).detractor]
+    who = await store.who(conn, {a.author_id for a in ranked} | set(people))
+    return Standing(
+        Range(start, end_ms, f"{rules.WINDOW_DAYS}d"),
+        {a.author_id: a for a in ranked},
+        voices,
+        who,
+        await store.approved(conn),
+    )
+
+
+def _customers(now: Standing, authors: list[int]) -> tuple[tuple[int, ...], int]:
+    """The distinct customers these authors are linked to, and how many authors are not."""
+    linked = [now.who[a].customer_id for a in authors if a in now.who]
+    ids = tuple(dict.fromkeys(c for c in linked if c is not None))
+    return ids, len(authors) - sum(c is not None for c in linked)
+
+
+def _nps(s: Standing) -> float | None:
+    return rules.nps(len(s.promoters), len(s.detractors), len(s.voices))
+
+
+def _day(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
+async def section(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
+    config = settings.advocacy
+    now, old = await standings(conn, [period.end_ms, period.start_ms], settings)
+    levels = config.levels
+    half = f"{config.half_life_s / 86400:g} days"
+    counted = [a for a in now.advocates if now.counts(a)]
+    awaiting = [a for a in now.advocates if not now.counts(a)]
+    by_level = {name: 0 for name, _ in levels}
+    for a in counted:
+        by_level[rules.level_of(now.advocates[a].points, levels) or levels[0][0]] += 1
+    advocate_ids, unlinked = _customers(now, counted)
+    promoters, detractors = now.promoters, now.detractors
+    promoter_ids = _customers(now, promoters)[0]
+    detractor_ids = _customers(now, detractors)[0]
+    window = f"the {rules.WINDOW_DAYS} days to {_day(period.end_ms)}"
+    points_formula = (
+        f"authors with at least {levels[0][1]:g} points over {window}; a mention earns its "
+        f"best kind: positive {rules.POSITIVE}, a recommendation {rules.RECOMMENDATION}, a "
+        f"reply answering another person's question or complaint {rules.ANSWER}, "
+        f"{rules.THANKED} when that person replies positively to it; each halved every "
+        f"{half} of age (half-life). Only a confirmed customer link, or an agent's "
+        "approval, counts them"
+    )
+    rewards_now = await store.rewards_between(conn, period.start_ms, period.end_ms)
+    before = period.previous()
+    rewards_old = await store.rewards_between(conn, before.start_ms, before.end_ms)
+    nps_inputs = (
+        ("promoters", f"{len(promoters):,}"),
+        ("detractors", f"{len(detractors):,}"),
+        ("authors with a scored mention", f"{len(now.voices):,}"),
+    )
+    figures = (
+        Figure(
+            "advocacy.advocates",
+            "Advocates",
+            len(counted),
+            sum(1 for a in old.advocates if old.counts(a)),
+            formula=points_formula,
+            inputs=(
+                *((f"{name} (≥ {floor:g})", f"{by_level[name]:,}") for name, floor in levels),
+                ("awaiting approval (not in it)", f"{len(awaiting):,}"),
+                *(
+                    (
+                        f"their {kind} mentions",
+                        f"{sum(now.advocates[a].kinds.get(kind, 0) for a in counted):,}",
+                    )
+                    for kind in ("positive", "recommendation", "answer", "thanked answer")
+                ),
+                ("half-life", half),
+            ),
+            customers=advocate_ids,
+            note=f"{unlinked:,} approved without a customer: on the leaderboard"
+            if unlinked
+            else "",
+        ),
+        Figure(
+            "advocacy.nps",
+            "Social NPS",
+            _nps(now),
+            _nps(old),
+            signed=True,
+            formula=f"(promoters − detractors) / authors with a scored mention × 100 over "
+            f"{window}. Promoters: at least two positive mentions and no negative one; "
+            "detractors: a negative one and a mean score below −0.05. Unscored mentions "
+            "count in neither; the brand's own accounts and RSS feeds are left out",
+            inputs=nps_inputs,
+            filter=f"{now.window.filter()} s:pos,neu,neg",
+        ),
+        _people("advocacy.promoters", "Promoters", promoters, old.promoters, promoter_ids),
+        _people("advocacy.detractors", "Detractors", detractors, old.detractors, detractor_ids),
+        Figure(
+            "advocacy.rewards",
+            "Rewards given",
+            rewards_now,
+            rewards_old,
+            formula="rewards recorded (`w`) in the range; Enter opens the ledger of all",
+            screen="rewards",
+        ),
+    )
+    leaders = sorted(now.advocates.values(), key=lambda a: (-a.points, a.author_id))[:LEADERS]
+    table = Table(
+        "advocacy.leaders",
+        "Advocates by points",
+        ("author / customer", "network", "points", "level", "last", "approval"),
+        tuple(_leader(now, a, levels) for a in leaders),
+        note=f"{len(now.advocates):,} with at least {levels[0][1]:g} points; "
+        "'awaiting': no confirmed customer link, `a` approves"
+        + (f"; the first {LEADERS} shown" if len(now.advocates) > LEADERS else ""),
+    )
+    return Section("advocacy", "Advocacy", figures, (), (table,))
+
+
+def _people(
+    key: str, name: str, authors: list[int], before: list[int], customers: tuple[int, ...]
+) -> Figure:
+    apart = len(authors) - len(customers)
+    return Figure(
+        key,
+        name,
+        len(authors),
+        len(before),
+        formula=f"{name.lower()} of the social NPS (its ? says who they are); Enter opens "
+        "their customers",
+        customers=customers,
+        note=f"{apart:,} not linked to a customer are not in the list" if apart > 0 else "",
+    )
+
+
+def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -> Row:
+    """A counted author linked to a customer is shown by the customer's name."""
+    who = now.who.get(a.author_id)
+    counts = now.counts(a.author_id)
+    name = (who.name or who.handle) if who else f"#{a.author_id}"
+    if who is not None and counts and who.customer:
+        name = who.customer
+    return Row(
+        (
+            _short(name),
+            label(who.channel) if who else "",
+            _points(a.points),
+            rules.level_of(a.points, levels) or "",
+            datetime.fromtimestamp(a.last_ms / 1000, UTC).strftime("%d %b") if a.last_ms else "—",
+            "" if counts else "awaiting",
+        ),
+        f"author:{a.author_id}",
+        approve=None if counts else a.author_id,
+    )
+
+
+def _points(points: float) -> str:
+    """Cut, not rounded, to a tenth: 49.98 is no champion and reads 49.9, not 50.0."""
+    return f"{math.floor(points * 10) / 10:,.1f}"
+
+
+def _short(name: str, width: int = 20) -> str:
+    """A long name cut, so the table reads at 80 columns (the row opens the full one)."""
+    name = " ".join(name.split())
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+# ------------------------------------------------------------------ actions
+
+
+async def record_reward(
+    inbox: Inbox,
+    kind: str,
+    note: str,
+    *,
+    customer_id: int | None = None,
+    author_id: int | None = None,
+) -> None:
+    """A reward given to a customer or an author, in their history with the agent."""
+    if kind not in rules.REWARD_KINDS:
+        raise ValueError(f"unknown reward kind {kind!r} (one of {', '.join(rules.REWARD_KINDS)})")
+    async with inbox.db.transaction() as conn:
+        await store.record_reward(
+            conn,
+            kind=kind,
+            note=note,
+            agent=inbox.agent,
+            now_ms=inbox.now_ms(),
+            customer_id=customer_id,
+            author_id=author_id,
+        )
+
+
+async def approve(inbox: Inbox, author_id: int) -> None:
+    """Count this author's points although their link is not confirmed (recorded)."""
+    async with inbox.db.transaction() as conn:
+        await store.approve(conn, author_id, inbox.agent, inbox.now_ms())
+
+
+async def ledger(inbox: Inbox, limit: int | None = None) -> tuple[list[Reward], int]:
+    """The newest rewards first (LEDGER of them by default), and how many in all."""
+    return await store.rewards(inbox.db.reader, LEDGER if limit is None else limit)

@@ -1,0 +1,269 @@
+"""Advocacy's reads (each author's voice, recommendations, answers, thanks) and its
+records (rewards, approvals), all in the history table, the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import aiosqlite
+
+from scrm_tui.core.advocacy import CONFIRMED, RECOMMEND_WORDS
+from scrm_tui.core.handles import handle_key
+from scrm_tui.store import history
+from scrm_tui.store.db import fetch_all, fetch_one
+
+REWARD = "reward"
+APPROVED = "advocate_approved"
+
+# The brand's own mentions (competitors' watch sets have names); feeds are sites and
+# alerts (one "author" for many writers), not people, so they advocate nothing.
+_BRAND = "m.watch_set IS NULL AND m.channel != 'rss'"
+_WINDOW = "m.created_ms >= :start AND m.created_ms < :end"
+
+
+class Voice(NamedTuple):
+    """One author's scored mentions in the window."""
+
+    author_id: int
+    positive: int
+    negative: int
+    scored: int
+    mean: float
+    positive_points: float  # Σ 0.5^(age / half-life) over the positive mentions
+    last_ms: int
+
+
+async def voices(
+    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]], half_life_ms: float
+) -> list[dict[int, Voice]]:
+    """For each [start, end) window, every author with a scored mention of the brand in
+    it: one pass over the windows' mentions together (mentions_stream), however many
+    windows (they overlap: a range's 90 days and the 90 days before its start)."""
+    params: dict[str, float] = {"lo": min(w[0] for w in windows), "hi": max(w[1] for w in windows)}
+    columns = []
+    for k, (start, end) in enumerate(windows):
+        params[f"s{k}"], params[f"e{k}"] = start, end
+        inside = f"m.created_ms >= :s{k} AND m.created_ms < :e{k}"
+        columns.append(
+            f"""sum({inside} AND m.compound >= 0.05), sum({inside} AND m.compound <= -0.05),
+                sum({inside}), avg(CASE WHEN {inside} THEN m.compound END),
+                coalesce(sum(CASE WHEN {inside} AND m.compound >= 0.05
+                    THEN pow(0.5, (:e{k} - m.created_ms) / :half) END), 0),
+                max(CASE WHEN {inside} THEN m.created_ms END)"""
+        )
+    params["half"] = half_life_ms
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.author_id, {", ".join(columns)}
+            FROM mentions m
+            WHERE m.created_ms >= :lo AND m.created_ms < :hi AND m.compound IS NOT NULL
+              AND {_BRAND}
+            GROUP BY m.author_id""",
+        params,
+    )
+    found: list[dict[int, Voice]] = [{} for _ in windows]
+    for row in rows:
+        for k in range(len(windows)):
+            pos, neg, scored, mean, points, last = row[1 + 6 * k : 7 + 6 * k]
+            if scored:
+                found[k][int(row[0])] = Voice(int(row[0]), pos, neg, scored, mean, points, last)
+    return found
+
+
+async def recommendations(
+    conn: aiosqlite.Connection, start: int, end: int
+) -> list[tuple[int, int, int]]:
+    """(mention, author, created_ms) of the window's positive mentions holding a
+    recommend-word (core/advocacy.RECOMMEND_WORDS), through the search index."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.id, m.author_id, m.created_ms
+            FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+            WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05 AND {_BRAND}""",
+        {"words": " OR ".join(RECOMMEND_WORDS), "start": start, "end": end},
+    )
+    return [(int(a), int(b), int(c)) for a, b, c in rows]
+
+
+class Answer(NamedTuple):
+    mention_id: int
+    author_id: int
+    created_ms: int
+    positive: bool
+
+
+async def answers(
+    conn: aiosqlite.Connection, start: int, end: int, brand: Iterable[int]
+) -> list[Answer]:
+    """The window's replies, scored and not negative, to another person's question (a
+    `?`) or negative mention, that person not one of the `brand` accounts
+    (mentions_replies, then the parent by its unique (channel, external id))."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.id, m.author_id, m.created_ms, m.compound >= 0.05
+            FROM mentions m INDEXED BY mentions_replies
+            JOIN mentions p ON p.channel = m.channel AND p.external_id = m.in_reply_to
+            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND {_BRAND}
+              AND m.compound > -0.05 AND p.author_id != m.author_id
+              AND (p.compound <= -0.05 OR instr(p.text, '?') > 0)
+              AND p.author_id NOT IN {history.IDS}""",
+        {"start": start, "end": end, "ids": history.ids_param(sorted(brand))},
+    )
+    return [Answer(int(a), int(b), int(c), bool(d)) for a, b, c, d in rows]
+
+
+async def thanked(conn: aiosqlite.Connection, start: int, end: int) -> set[int]:
+    """The answers whose asker replied to them positively within the window: a positive
+    reply whose parent's parent is the replier's own post, by someone else."""
+    rows = await fetch_all(
+        conn,
+        f"""SELECT DISTINCT r.id
+            FROM mentions m INDEXED BY mentions_replies
+            JOIN mentions r ON r.channel = m.channel AND r.external_id = m.in_reply_to
+            JOIN mentions p ON p.channel = r.channel AND p.external_id = r.in_reply_to
+            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND m.compound >= 0.05
+              AND p.author_id = m.author_id AND r.author_id != m.author_id""",
+        {"start": start, "end": end},
+    )
+    return {int(r[0]) for r in rows}
+
+
+async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, str]]) -> set[int]:
+    """The stored authors that are these (network, handle) accounts."""
+    found: set[int] = set()
+    for network, handle in accounts:
+        row = await fetch_one(
+            conn,
+            "SELECT id FROM authors WHERE channel = ? AND handle_key = ?",
+            (network, handle_key(network, handle)),
+        )
+        if row is not None:
+            found.add(int(row[0]))
+    return found
+
+
+async def approved(conn: aiosqlite.Connection) -> set[int]:
+    """Authors an agent approved as advocates (interactions_kind)."""
+    rows = await fetch_all(
+        conn, "SELECT DISTINCT author_id FROM interactions WHERE kind = ?", (APPROVED,)
+    )
+    return {int(r[0]) for r in rows if r[0] is not None}
+
+
+class Who(NamedTuple):
+    author_id: int
+    channel: str
+    handle: str
+    name: str | None
+    customer_id: int | None
+    customer: str | None
+    confirmed: bool  # linked to a customer for sure (confirmed, or the customer's handle)
+
+
+async def who(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Who]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    states = ", ".join(f"'{state}'" for state in CONFIRMED)
+    rows = await fetch_all(
+        conn,
+        f"""SELECT a.id, a.channel, a.handle, a.display_name, a.customer_id, c.name,
+                   a.customer_id IS NOT NULL AND a.match_state IN ({states})
+            FROM authors a LEFT JOIN customers c ON c.id = a.customer_id
+            WHERE a.id IN {history.IDS}""",
+        {"ids": history.ids_param(wanted)},
+    )
+    return {int(r[0]): Who(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows}
+
+
+class Reward(NamedTuple):
+    id: int
+    occurred_ms: int
+    agent: str | None
+    kind: str
+    note: str
+    customer_id: int | None
+    customer: str | None
+    author_id: int | None
+    handle: str | None
+    channel: str | None
+
+
+async def rewards_between(conn: aiosqlite.Connection, start: int, end: int) -> int:
+    row = await fetch_one(
+        conn,
+        "SELECT count(*) FROM interactions WHERE kind = ? AND occurred_ms >= ? AND occurred_ms < ?",
+        (REWARD, start, end),
+    )
+    return int(row[0]) if row else 0
+
+
+async def rewards(conn: aiosqlite.Connection, limit: int) -> tuple[list[Reward], int]:
+    """The newest `limit` rewards, newest first, and how many there are in all."""
+    rows = await fetch_all(
+        conn,
+        """SELECT i.id, i.occurred_ms, i.actor, coalesce(json_extract(i.detail, '$.kind'), ''),
+                  coalesce(json_extract(i.detail, '$.note'), ''), i.customer_id, c.name,
+                  i.author_id, a.handle, coalesce(i.channel, a.channel)
+           FROM interactions i
+           LEFT JOIN customers c ON c.id = i.customer_id
+           LEFT JOIN authors a ON a.id = i.author_id
+           WHERE i.kind = ? ORDER BY i.id DESC LIMIT ?""",
+        (REWARD, limit),
+    )
+    total = await fetch_one(conn, "SELECT count(*) FROM interactions WHERE kind = ?", (REWARD,))
+    return [Reward(*r) for r in rows], int(total[0]) if total else 0
+
+
+async def record_reward(
+    conn: aiosqlite.Connection,
+    *,
+    kind: str,
+    note: str,
+    agent: str,
+    now_ms: int,
+    customer_id: int | None,
+    author_id: int | None,
+) -> None:
+    """A reward in the customer's (or the author's) history, inside the caller's
+    transaction; an author's reward goes to their customer too, when linked."""
+    channel = None
+    if author_id is not None:
+        row = await fetch_one(
+            conn, "SELECT customer_id, channel FROM authors WHERE id = ?", (author_id,)
+        )
+        if row is not None:
+            customer_id = customer_id if customer_id is not None else row[0]
+            channel = row[1]
+    summary = f"reward: {kind}" + (f" — {note}" if note else "")
+    entry = history.Entry(
+        REWARD,
+        now_ms,
+        agent,
+        summary,
+        {"kind": kind, "note": note},
+        customer_id=customer_id,
+        author_id=author_id,
+        channel=channel,
+    )
+    await history.record(conn, [entry])
+
+
+async def approve(conn: aiosqlite.Connection, author_id: int, agent: str, now_ms: int) -> None:
+    """An agent counts this author's points although their link is not confirmed."""
+    row = await fetch_one(
+        conn, "SELECT customer_id, channel, handle FROM authors WHERE id = ?", (author_id,)
+    )
+    customer_id, channel, handle = row if row is not None else (None, None, "")
+    entry = history.Entry(
+        APPROVED,
+        now_ms,
+        agent,
+        f"approved {handle} as an advocate",
+        {},
+        customer_id=customer_id,
+        author_id=author_id,
+        channel=channel,
+    )
+    await history.record(conn, [entry])
