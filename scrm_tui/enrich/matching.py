@@ -1438,6 +1438,10 @@ class CandidateIndex(Protocol):
         kept for the batch for a few groups only (they repeat, and they are big)."""
         ...
 
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        """Whether `common_holders(words)` costs no read (kept, or in memory)."""
+        ...
+
     def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
         """(customer, folded name) of these customers, in id order: the name alone, for
         ranking the rest of a big pool by closeness (lighter than `described`)."""
@@ -1573,6 +1577,9 @@ class MemoryIndex:
 
     def common_holders(self, words: Collection[str]) -> Set[int]:
         return self.holders(words)
+
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        return True
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1798,10 +1805,13 @@ class _Holding:
         those of `ids` not read yet (a holder's id costs a small fraction of a row)."""
         held = self._holders.get(slot.words)
         if held is None:
+            index = self.lookup.index
             unread = sum(1 for i in ids if i not in self._words)
             most = min(_HOLDERS_READ, _HOLDER_PER_ROW * unread)
-            if unread and self.lookup.index.counted(slot.words, most) <= most:
-                held = self._holders[slot.words] = self.lookup.index.common_holders(slot.words)
+            if unread and (
+                index.has_common_holders(slot.words) or index.counted(slot.words, most) <= most
+            ):
+                held = self._holders[slot.words] = index.common_holders(slot.words)
         return held
 
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:

@@ -151,6 +151,9 @@ class SharedIndex:
             memo.common, frozenset(words), lambda: self.reader.holders(words), _MEMO_COMMON
         )
 
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        return self._memo is not None and frozenset(words) in self._memo.common
+
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)
 
