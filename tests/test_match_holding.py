@@ -15,6 +15,7 @@ from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.match_pool import decide
 from scrm_tui.store.linking import AuthorInfo
 from scrm_tui.store.match_index import MatchIndexReader
+from tests.test_match_batch import assert_each_gets_what_it_gets_alone
 from tests.test_match_index import indexed
 
 FIRSTS = ["Ada", "Bola", "Chidi", "Dayo", "Emeka", "Funmi", "Gozie", "Hauwa", "Ife", "Jide"]
@@ -130,12 +131,6 @@ async def test_a_batch_remembering_common_holders_gets_what_each_author_gets_alo
             AuthorInfo(n, channel, handle, name, None, None, None)
             for n, (channel, handle, name) in enumerate(AUTHORS * 2)
         ]
-        together = decide(matcher, batch, {})
-        for author, outcome in zip(batch, together, strict=True):
-            alone = matcher.match(author.channel, author.handle, author.display_name)
-            assert (outcome.decision, outcome.candidates) == (
-                alone.decision,
-                tuple((c.customer_id, c.score, c.fields) for c in alone.candidates),
-            ), author
+        assert_each_gets_what_it_gets_alone(matcher, batch, decide(matcher, batch, {}))
     finally:
         reader.close()
