@@ -4,13 +4,14 @@ first all at once, and each author still gets what matching them alone gets."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from scrm_tui.enrich.matching import Matcher
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.match_pool import decide
-from scrm_tui.store.linking import AuthorInfo
+from scrm_tui.store.linking import AuthorInfo, MatchOutcome
 from scrm_tui.store.match_index import MatchIndexReader
 from tests.conftest import fixed_clock
 from tests.test_match_index import astuple, seed
@@ -27,6 +28,19 @@ class Counting(MatchIndexReader):
 
     def _count(self, _sql: str) -> None:
         self.statements += 1
+
+
+def assert_each_gets_what_it_gets_alone(
+    matcher: Matcher, batch: Sequence[AuthorInfo], together: Sequence[MatchOutcome]
+) -> None:
+    """Each author's outcome in a batch is the decision and the three candidates that
+    matching the author alone gives."""
+    for author, outcome in zip(batch, together, strict=True):
+        alone = matcher.match(author.channel, author.handle, author.display_name)
+        assert (outcome.decision, outcome.candidates) == (
+            alone.decision,
+            tuple((c.customer_id, c.score, c.fields) for c in alone.candidates),
+        ), author
 
 
 async def test_a_batch_of_eval_authors_gets_what_each_gets_alone_with_fewer_reads(
@@ -54,12 +68,7 @@ async def test_a_batch_of_eval_authors_gets_what_each_gets_alone_with_fewer_read
         together = decide(matcher, batch, {})
         in_batch = reader.statements
         reader.statements = 0
-        for author, outcome in zip(batch, together, strict=True):
-            alone = matcher.match(author.channel, author.handle, author.display_name)
-            assert (outcome.decision, outcome.candidates) == (
-                alone.decision,
-                tuple((c.customer_id, c.score, c.fields) for c in alone.candidates),
-            ), author
+        assert_each_gets_what_it_gets_alone(matcher, batch, together)
         one_by_one = reader.statements
         for author in batch:
             everyone = matcher._run(

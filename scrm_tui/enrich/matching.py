@@ -536,6 +536,12 @@ _FUZZY_LENGTHS = (4, 24)
 # A word whose holders (near words and nicknames included) are no more than this many
 # has them read; a common one is counted and met through pairs and candidates' words.
 _READ_SLOT = 1000
+# ... but when that many of a big pool's candidates are in question that reading their
+# rows would cost more (a row read and decoded costs about as much as this many holder
+# ids, measured at a million customers), its holders are read instead, up to
+# _HOLDERS_READ of them (a few hundred KB; a batch keeps a few such sets).
+_HOLDER_PER_ROW = 8
+_HOLDERS_READ = 50_000
 # Candidates read and scored at a time, best ceiling first (Matcher._top_scored): small,
 # since the first few usually settle the top three.
 _SCORE_CHUNK = 8
@@ -1427,6 +1433,15 @@ class CandidateIndex(Protocol):
         and how close their name is."""
         ...
 
+    def common_holders(self, words: Collection[str]) -> Set[int]:
+        """`holders(words)` of a common name's words (thousands): within `remembering()`,
+        kept for the batch for a few groups only (they repeat, and they are big)."""
+        ...
+
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        """Whether `common_holders(words)` costs no read (kept, or in memory)."""
+        ...
+
     def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
         """(customer, folded name) of these customers, in id order: the name alone, for
         ranking the rest of a big pool by closeness (lighter than `described`)."""
@@ -1559,6 +1574,12 @@ class MemoryIndex:
 
     def named(self, ids: Collection[int]) -> list[tuple[int, str]]:
         return [(i, e.text) for i in sorted(ids) if (e := self._entries.get(i)) is not None]
+
+    def common_holders(self, words: Collection[str]) -> Set[int]:
+        return self.holders(words)
+
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        return True
 
     def deleted_to(self, probes: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -1724,12 +1745,16 @@ class _Slot:
 class _Holding:
     """Which candidates hold a slot's words: from the slot's holders when they were read,
     else from the words each candidate holds (read once, for the few in the pool, with
-    their names and handles: what ranks those left over by closeness)."""
+    their names and handles: what ranks those left over by closeness), or, when many
+    candidates are in question and the slot's holders are not too many for that, from
+    the slot's holders read after all (_HOLDER_PER_ROW): the same answer either way,
+    since a customer's indexed words and the word index hold the same words."""
 
     def __init__(self, lookup: _Lookup, slots: Iterable[_Slot]) -> None:
         self.lookup = lookup
         self._among = frozenset(w for s in slots if s.held is None for w in s.words)
         self._words: dict[int, Set[str]] = {}
+        self._holders: dict[frozenset[str], Set[int]] = {}  # slot words -> holders, if read
         # (a pair's words, the customers it found): they hold both. Kept as the sets
         # the index gave, not per customer: a common name's pairs find thousands.
         self._found: list[tuple[frozenset[str], Set[int]]] = []
@@ -1775,6 +1800,20 @@ class _Holding:
                 found.append((i, name, ""))
         return found
 
+    def _read_holders(self, ids: Collection[int], slot: _Slot) -> Set[int] | None:
+        """The slot's holders, when read already or cheaper to read than the rows of
+        those of `ids` not read yet (a holder's id costs a small fraction of a row)."""
+        held = self._holders.get(slot.words)
+        if held is None:
+            index = self.lookup.index
+            unread = sum(1 for i in ids if i not in self._words)
+            most = min(_HOLDERS_READ, _HOLDER_PER_ROW * unread)
+            if unread and (
+                index.has_common_holders(slot.words) or index.counted(slot.words, most) <= most
+            ):
+                held = self._holders[slot.words] = index.common_holders(slot.words)
+        return held
+
     def which(self, ids: Collection[int], slot: _Slot) -> set[int]:
         if slot.held is not None:
             return set(ids).intersection(slot.held)  # in C: a pool can hold thousands
@@ -1782,6 +1821,9 @@ class _Holding:
         # are read (most of a common name's candidates come through its pairs).
         found = self._through_pairs(slot).intersection(ids)
         unknown = set(ids).difference(found)
+        held = self._read_holders(unknown, slot)
+        if held is not None:
+            return found | unknown.intersection(held)
         words = self._of(unknown)
         return found | {i for i in unknown if not slot.words.isdisjoint(words[i])}
 
@@ -1790,6 +1832,9 @@ class _Holding:
             return not slot.held.isdisjoint(ids)
         if not self._through_pairs(slot).isdisjoint(ids):
             return True  # a pair that found one holds a word of the slot: no read
+        held = self._read_holders(ids, slot)
+        if held is not None:
+            return not held.isdisjoint(ids)
         words = self._of(ids)
         return any(not slot.words.isdisjoint(words[i]) for i in ids)
 

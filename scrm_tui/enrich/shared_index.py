@@ -46,6 +46,9 @@ _MEMO_SETS = 256  # word groups whose holders a batch remembers (the common ones
 # Word groups whose holders' names a batch remembers: read when a common first name
 # stands alone (David, Michael), tens of thousands of rows each at a million customers.
 _MEMO_TEXTS = 32
+# Common names' holders read to rank a big pool (matching._HOLDER_PER_ROW): up to
+# 50,000 ids each (about 2.5 MB as a set), so only a few: 40 MB at the very most.
+_MEMO_COMMON = 16
 
 
 @dataclass
@@ -58,6 +61,7 @@ class _Memo:
     names: dict[frozenset[str], dict[str, list[int]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per word, 0 for nobody's
     held: dict[str, frozenset[int]] = field(default_factory=dict)  # per word, read ahead
+    common: dict[frozenset[str], Set[int]] = field(default_factory=dict)  # big holder sets
     backlog: bool | None = None  # whether customers wait to be indexed
 
 
@@ -138,6 +142,17 @@ class SharedIndex:
         if new:
             found = self.reader.holders_each(new)
             memo.held.update((w, frozenset(found.get(w, ()))) for w in new)
+
+    def common_holders(self, words: Collection[str]) -> Set[int]:
+        memo = self._memo
+        if memo is None:
+            return self.reader.holders(words)
+        return _recall(
+            memo.common, frozenset(words), lambda: self.reader.holders(words), _MEMO_COMMON
+        )
+
+    def has_common_holders(self, words: Collection[str]) -> bool:
+        return self._memo is not None and frozenset(words) in self._memo.common
 
     def keyed(self, key: str, first: int | None = None) -> Set[int]:
         return self.reader.keyed(key, first)

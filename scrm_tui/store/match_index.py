@@ -216,9 +216,12 @@ class MatchIndexReader:
                 "SELECT * FROM (SELECT customer_id FROM match_keys WHERE key = ? "
                 "ORDER BY customer_id LIMIT ?)"
             )
-            sql = " UNION ALL ".join([arm] * len(part))
+            # One JSON array back, not a row per id: a common name's keys bring hundreds.
+            arms = " UNION ALL ".join([arm] * len(part))
+            sql = f"SELECT json_group_array(customer_id) FROM ({arms})"
             params = [v for key in part for v in (key, first)]
-            found.update(int(r[0]) for r in self._conn.execute(sql, params))
+            [(ids,)] = self._conn.execute(sql, params)
+            found.update(json.loads(ids))
         return found
 
     @_guarded
