@@ -13,12 +13,14 @@ import math
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from typing import Any
 
 import aiosqlite
 
 from scrm_tui.core.business_hours import BusinessHours
 from scrm_tui.core.config import DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
+from scrm_tui.core.leads import DEFAULT_INTENT, DEFAULT_QUESTIONS, lead_filter
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import words_of
@@ -36,6 +38,7 @@ class Settings:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     escalation_sla_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_S))
     ignore: frozenset[str] = frozenset()  # words that never rise: the watch terms', the brand's
+    leads: str = field(default_factory=lambda: lead_filter(DEFAULT_INTENT, DEFAULT_QUESTIONS))
 
     @classmethod
     def of(cls, config: Config, watch_words: Iterable[str] = ()) -> Settings:
@@ -45,6 +48,7 @@ class Settings:
             config.response_sla_s,
             dict(config.sla_s),
             words_of([*_watch_words(config), *watch_words]),
+            lead_filter(config.sales_intent, config.sales_questions, competitor_terms(config)),
         )
 
 
@@ -55,6 +59,28 @@ def _watch_words(config: Config) -> list[str]:
         return [t.text for t in parse_watch(config.watch_terms or "").terms]
     except WatchError:
         return []
+
+
+def competitor_terms(config: Config) -> list[str]:
+    """The words and phrases of every [watch.competitors] set. Read defensively: the
+    setting may be absent (then no question names a competitor), a mapping of name to
+    terms, or records with `.terms`."""
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    sets: Any = getattr(config, "competitors", None) or getattr(config, "watch_competitors", None)
+    if not sets:
+        return []
+    items = sets.values() if isinstance(sets, Mapping) else sets
+    found: list[str] = []
+    for item in items:
+        source = item if isinstance(item, str) else getattr(item, "terms", None)
+        if not isinstance(source, str):
+            continue
+        try:
+            found += [t.text for t in parse_watch(source).terms if t.kind == "word"]
+        except WatchError:
+            continue
+    return found
 
 
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]

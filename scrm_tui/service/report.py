@@ -20,7 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import rising
+from scrm_tui.service import rising, sales
 from scrm_tui.service.measures import (
     BRAND,
     SectionBuilder,
@@ -514,5 +514,5 @@ async def _escalations(
 
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
-SECTIONS: tuple[SectionBuilder, ...] = (_awareness, _team)
+SECTIONS: tuple[SectionBuilder, ...] = (_awareness, sales.section, _team)
 __all__ = ["SECTIONS", "Dashboard", "Report", "Settings", "build", "with_rising_terms"]
