@@ -280,3 +280,21 @@ def test_a_competitor_set_makes_its_questions_leads() -> None:
     assert competitor_terms(Config()) == []  # no [watch.competitors]: only the phrases
     assert '(? ("pricing"' in lead_filter((), DEFAULT_QUESTIONS, ["asana"])
     assert '"asana")' in lead_filter((), DEFAULT_QUESTIONS, ["asana"])
+
+
+async def test_the_demo_shows_leads_answers_and_a_customer_renewing_soon(db_path: Path) -> None:
+    from scrm_tui.service import demo
+
+    async with await Inbox.open(db_path, "you", lambda: NOW.timestamp()) as box:
+        await demo.seed(box)
+        built = await report.build(box.db, parse_range("7d", box.now_ms()), with_rising=False)
+        leads = built.figure("sales.leads")
+        assert (leads.value or 0) >= 10
+        assert await box.count(parse(leads.filter or "")) == leads.value
+        touched = built.figure("sales.revenue_touched")
+        # Hannah Turner, Rachel Lewis, Matilda Cook and Taylor Rogers were answered.
+        assert touched.value == 53_800 + 2_016 + 1_663.2 + 53_800
+        [_, at_risk] = built.section("sales").tables
+        first = at_risk.rows[0]
+        assert first.cells[0] == "Taylor Rogers" and "falling mood" in first.cells[3]
+        assert int(first.cells[2].rstrip("d")) <= 60

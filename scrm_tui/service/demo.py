@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -85,7 +86,10 @@ async def seed(inbox: Inbox) -> SeedReport:
     """Load the demo customers and mentions; safe to run on an already seeded file."""
     now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
     brand(inbox)
-    outcome = await inbox.add_customers(demo_customers(), source="the demo data")
+    days = (now - parse_iso(str(manifest()["reference_time"]))).days
+    outcome = await inbox.add_customers(
+        [_renewing_later(c, days) for c in demo_customers()], source="the demo data"
+    )
     mentions = demo_mentions(now)
     stored = 0
     for start in range(0, len(mentions), BATCH):
@@ -109,7 +113,54 @@ async def seed(inbox: Inbox) -> SeedReport:
                 if str(record["customer"]) in ids
             ]
         )
+        await _seed_replies(inbox)
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
+
+
+def _renewing_later(customer: CustomerIn, days: int) -> CustomerIn:
+    """A customer's renewal date moved as the mentions are: "renews in 37 days" stays
+    true whenever the demo is opened."""
+    fields = []
+    for key, value in customer.fields:
+        if key == "renewal_date" and value:
+            with contextlib.suppress(ValueError):
+                value = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        fields.append((key, value))
+    return replace(customer, fields=tuple(fields))
+
+
+async def _seed_replies(inbox: Inbox) -> int:
+    """The answers the demo's agents sent (a mention record's "reply": agent and text),
+    recorded as the outbox records a reply made by hand: sent now, the mention answered."""
+    from scrm_tui.store.sales import ids_of
+
+    answers = [
+        (record, record["reply"])
+        for name in mention_files()
+        for record in _records(name)
+        if isinstance(record.get("reply"), dict)
+    ]
+    ids = await ids_of(
+        inbox.db.reader, [(str(record["channel"]), str(record["id"])) for record, _ in answers]
+    )
+    sent = 0
+    for record, reply in answers:
+        mention_id = ids.get((str(record["channel"]), str(record["id"])))
+        if mention_id is None:
+            continue
+        await inbox.outbox.record_manual(
+            channel=str(record["channel"]),
+            text=str(reply["text"]),
+            key=f"demo-reply:{mention_id}",
+            mention_ids=[mention_id],
+            agent=str(reply["agent"]),
+            now_ms=inbox.now_ms(),
+            done=True,
+            draft_key=None,
+            url=None,
+        )
+        sent += 1
+    return sent
 
 
 class DemoStream:

@@ -143,3 +143,19 @@ async def customers(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Cust
             for r in rows
         ]
     return found
+
+
+async def ids_of(
+    conn: aiosqlite.Connection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """The stored mentions' ids by (network, external id); those not stored are absent."""
+    found: dict[tuple[str, str], int] = {}
+    for channel, external_id in keys:
+        rows = await fetch_all(
+            conn,
+            "SELECT id FROM mentions WHERE channel = ? AND external_id = ?",
+            (channel, external_id),
+        )
+        if rows:
+            found[(channel, external_id)] = int(rows[0][0])
+    return found
