@@ -15,6 +15,7 @@ import aiosqlite
 
 from scrm_tui.core.figures import Figure, Row, Section, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, Range
+from scrm_tui.service import conversions
 from scrm_tui.service.measures import Settings, label
 from scrm_tui.store import sales as store
 
@@ -48,7 +49,7 @@ async def section(
     old_touched = await _touched(conn, before)
     at_risk, reasons = await _at_risk(conn, period, settings, now_ms)
     at_risk_value, unknown = _value(c.customer for c in at_risk)
-    figures = (
+    figures: tuple[Figure, ...] = (
         Figure(
             "sales.leads",
             "Leads",
@@ -91,6 +92,8 @@ async def section(
             note=_unknown_note(unknown),
         ),
     )
+    credit = await conversions.attribute(conn, period.start_ms, period.end_ms)
+    figures = (*figures, _attributed(credit))
     tables = (
         Table(
             "sales.leads_networks",
@@ -102,8 +105,52 @@ async def section(
             ),
         ),
         _at_risk_table(at_risk),
+        *_credit_tables(credit),
     )
     return Section("sales", "Sales", figures, (), tables)
+
+
+def _attributed(credit: conversions.Attribution) -> Figure:
+    missed = credit.count - credit.attributed_n
+    return Figure(
+        "sales.attributed",
+        "Attributed revenue",
+        credit.attributed if credit.count else None,
+        unit="$",
+        formula="Σ value of the range's conversions (`scrm conversions import`) whose "
+        "utm_content names a mention (m<id>) answered by a sent reply carrying that tag; "
+        "credited to the reply's agent and network",
+        inputs=(
+            ("conversions", f"{credit.count:,} (${credit.total:,.0f})"),
+            ("attributed", f"{credit.attributed_n:,}"),
+            *((f"not attributable: {why}", f"{n:,}") for why, n in credit.missed.items()),
+        ),
+        note=f"{missed:,} of {credit.count:,} conversions not attributable"
+        if missed
+        else ""
+        if credit.count
+        else "no conversions in the range (scrm conversions import FILE)",
+    )
+
+
+def _credit_tables(credit: conversions.Attribution) -> tuple[Table, ...]:
+    if not credit.attributed_n:
+        return ()
+    return tuple(
+        Table(
+            f"sales.attributed_{key}",
+            f"Attributed revenue by {what}",
+            (what, "conversions", "value"),
+            tuple(
+                Row((name(k), f"{counts[k]:,}", show_number(v, "$")))
+                for k, v in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        )
+        for key, what, values, counts, name in (
+            ("agents", "agent", credit.agents, credit.agent_n, str),
+            ("networks", "network", credit.networks, credit.network_n, label),
+        )
+    )
 
 
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
