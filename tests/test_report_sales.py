@@ -298,3 +298,18 @@ async def test_the_demo_shows_leads_answers_and_a_customer_renewing_soon(db_path
         first = at_risk.rows[0]
         assert first.cells[0] == "Taylor Rogers" and "falling mood" in first.cells[3]
         assert int(first.cells[2].rstrip("d")) <= 60
+
+
+def test_the_sales_demo_records_come_from_their_generator() -> None:
+    """Demo data is fixed at its generator, never by hand."""
+    import importlib.util
+    import json
+
+    tool = Path(__file__).parents[1] / "tools" / "gen_demo_sales.py"
+    spec = importlib.util.spec_from_file_location("gen_demo_sales", tool)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    shipped = Path(__file__).parents[1] / "scrm_tui" / "fixtures" / "mentions_sales.jsonl"
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == generator.records()
