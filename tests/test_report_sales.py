@@ -20,9 +20,9 @@ from scrm_tui.core.tags import TagEdit
 from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.customer_list import CustomerListScreen
-from scrm_tui.ui.screens.dashboard import DashboardScreen
 from tests.conftest import NOW, mention
-from tests.tui import make_app, press, settle, wait_until
+from tests.test_dashboard import highlight, open_dashboard
+from tests.tui import make_app, press, wait_until
 
 DAY = 24 * 60  # minutes
 
@@ -227,13 +227,7 @@ async def test_enter_on_revenue_at_risk_lists_exactly_those_customers(db_path: P
         customers = await _seed(box, clock)
     app = make_app(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "D")
-        screen = pilot.app.screen
-        assert isinstance(screen, DashboardScreen)
-        await wait_until(pilot, lambda: screen.report is not None)
-        from tests.test_dashboard import highlight
-
+        await open_dashboard(pilot)
         await highlight(pilot, "Revenue at risk")
         await press(pilot, "enter")
         await wait_until(
