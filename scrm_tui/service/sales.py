@@ -43,8 +43,8 @@ async def section(
 ) -> Section:
     where = period.filter()
     before = period.previous()
-    leads = await store.count_by_channel(conn, f"{where} {settings.leads}", now_ms)
-    old_leads = await store.count_by_channel(conn, f"{before.filter()} {settings.leads}", now_ms)
+    leads = await _leads(conn, period, settings, now_ms)
+    old_leads = await _leads(conn, before, settings, now_ms)
     touched = await _touched(conn, period)
     old_touched = await _touched(conn, before)
     at_risk, reasons = await _at_risk(conn, period, settings, now_ms)
@@ -153,6 +153,13 @@ def _credit_tables(credit: conversions.Attribution) -> tuple[Table, ...]:
     )
 
 
+async def _leads(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> dict[str, int]:
+    source = f"{period.filter()} {settings.leads}"
+    return await store.count_by_channel(conn, source, now_ms, period.start_ms, period.end_ms)
+
+
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -193,7 +200,7 @@ async def _at_risk(
     then by lifetime value; and how many customers each reason holds."""
     why: dict[int, list[str]] = {}
     moods = await store.moods(
-        conn, period.start_ms - BASELINE_DAYS * DAY_MS, period.start_ms, period.end_ms
+        conn, period.start_ms - BASELINE_DAYS * DAY_MS, period.start_ms, period.end_ms, TREND_MIN
     )
     for mood in moods:
         if (

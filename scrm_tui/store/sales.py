@@ -38,21 +38,31 @@ class Mood:
     n_before: int
 
 
-async def count_by_channel(conn: aiosqlite.Connection, source: str, now_ms: int) -> dict[str, int]:
-    """The mentions the inbox filter `source` keeps, per network. Full-text parts are
-    looked up in the index directly (no temp table: the report's reader is in a read
-    transaction), as a rule's filter is."""
+async def count_by_channel(
+    conn: aiosqlite.Connection, source: str, now_ms: int, start_ms: int, end_ms: int
+) -> dict[str, int]:
+    """The mentions the inbox filter `source` keeps, per network; `source` keeps only
+    mentions posted in [start, end). Full-text parts are looked up in the index directly
+    (no temp table: the report's reader is in a read transaction), as a rule's filter
+    is, and only among the ids of that range's mentions (a common word's hits over the
+    whole table cost 140 ms at 1M)."""
 
     async def no_hits(expression: str) -> str:  # never called: ranged=True
         raise AssertionError(expression)
 
-    root = parse(source).root
-    params: dict[str, Any] = {"after": 0, "upto": 2**62, "now": now_ms, "agent": ""}
-    where = (
-        "1"
-        if root is None
-        else await FilterSql(params, now_ms, no_hits, ranged=True).condition(root)
+    bounds = await fetch_all(
+        conn,
+        "SELECT min(id), max(id) FROM mentions WHERE created_ms >= ? AND created_ms < ?",
+        (start_ms, end_ms),
     )
+    low, high = bounds[0] if bounds else (None, None)
+    if low is None:
+        return {}
+    root = parse(source).root
+    params: dict[str, Any] = {"after": low - 1, "upto": high, "now": now_ms, "agent": ""}
+    where = "1"
+    if root is not None:
+        where = await FilterSql(params, now_ms, no_hits, ranged=True).condition(root)
     rows = await fetch_all(
         conn, f"SELECT m.channel, count(*) FROM mentions m WHERE {where} GROUP BY 1", params
     )
@@ -76,22 +86,32 @@ async def answered_customers(conn: aiosqlite.Connection, start_ms: int, end_ms: 
 
 
 async def moods(
-    conn: aiosqlite.Connection, before_ms: int, start_ms: int, end_ms: int
+    conn: aiosqlite.Connection, before_ms: int, start_ms: int, end_ms: int, least: int
 ) -> list[Mood]:
-    """Per linked customer: the mean compound and count of their scored brand mentions
-    in [start, end) and in [before, start). Unscored mentions are in neither."""
+    """Per linked customer with at least `least` scored brand mentions in [start, end):
+    their mean compound and count there, and in [before, start) (read through each of
+    their authors' own mentions, not the whole window). Unscored mentions are in
+    neither."""
     rows = await fetch_all(
         conn,
-        f"""SELECT a.customer_id,
-                   avg(CASE WHEN m.created_ms >= :start THEN m.compound END),
-                   count(CASE WHEN m.created_ms >= :start THEN 1 END),
-                   avg(CASE WHEN m.created_ms < :start THEN m.compound END),
-                   count(CASE WHEN m.created_ms < :start THEN 1 END)
-            FROM {_CUSTOMER_MENTIONS}
-            WHERE m.created_ms >= :before AND m.created_ms < :end
-            AND m.compound IS NOT NULL AND coalesce(m.watch_set, '') = ''
-            GROUP BY a.customer_id""",
-        {"before": before_ms, "start": start_ms, "end": end_ms},
+        f"""WITH now AS (
+                SELECT a.customer_id AS customer, avg(m.compound) AS mean, count(*) AS n
+                FROM {_CUSTOMER_MENTIONS}
+                WHERE m.created_ms >= :start AND m.created_ms < :end
+                AND m.compound IS NOT NULL AND coalesce(m.watch_set, '') = ''
+                GROUP BY a.customer_id HAVING count(*) >= :least
+            )
+            SELECT now.customer, now.mean, now.n,
+                   (SELECT avg(m.compound) FROM authors a JOIN mentions m
+                    ON m.author_id = a.id AND m.created_ms >= :before AND m.created_ms < :start
+                    WHERE a.customer_id = now.customer AND m.compound IS NOT NULL
+                    AND coalesce(m.watch_set, '') = ''),
+                   (SELECT count(*) FROM authors a JOIN mentions m
+                    ON m.author_id = a.id AND m.created_ms >= :before AND m.created_ms < :start
+                    WHERE a.customer_id = now.customer AND m.compound IS NOT NULL
+                    AND coalesce(m.watch_set, '') = '')
+            FROM now""",
+        {"before": before_ms, "start": start_ms, "end": end_ms, "least": least},
     )
     return [Mood(int(r[0]), r[1], int(r[2]), r[3], int(r[4])) for r in rows]
 
