@@ -288,10 +288,14 @@ async def test_the_demo_shows_leads_answers_and_a_customer_renewing_soon(db_path
         touched = built.figure("sales.revenue_touched")
         # Hannah Turner, Rachel Lewis, Matilda Cook and Taylor Rogers were answered.
         assert touched.value == 53_800 + 2_016 + 1_663.2 + 53_800
-        [_, at_risk] = built.section("sales").tables
+        at_risk = next(t for t in built.section("sales").tables if t.key == "sales.at_risk")
         first = at_risk.rows[0]
         assert first.cells[0] == "Taylor Rogers" and "falling mood" in first.cells[3]
         assert int(first.cells[2].rstrip("d")) <= 60
+        # The shop's sales after Hannah's and Matilda's tagged links; a newsletter's is not.
+        attributed = built.figure("sales.attributed")
+        assert attributed.value == 2_400 + 1_663.2
+        assert "1 of 3 conversions not attributable" in attributed.note
 
 
 def test_the_sales_demo_records_come_from_their_generator() -> None:
@@ -304,6 +308,10 @@ def test_the_sales_demo_records_come_from_their_generator() -> None:
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
-    shipped = Path(__file__).parents[1] / "scrm_tui" / "fixtures" / "mentions_sales.jsonl"
-    lines = shipped.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in lines] == generator.records()
+    fixtures = Path(__file__).parents[1] / "scrm_tui" / "fixtures"
+    for name, made in (
+        ("mentions_sales.jsonl", generator.records()),
+        ("conversions_sales.jsonl", generator.conversions()),
+    ):
+        lines = (fixtures / name).read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line) for line in lines] == made

@@ -1,11 +1,14 @@
-"""The Sales section's demo records: writes scrm_tui/fixtures/mentions_sales.jsonl.
+"""The Sales section's demo records: writes scrm_tui/fixtures/mentions_sales.jsonl and
+conversions_sales.jsonl.
 
     python tools/gen_demo_sales.py     # deterministic: same seed, same file
 
 Leads (pricing questions, "alternative to ...", in English, French, German, Spanish and
 Portuguese), two paying customers whose mood falls over the demo's 14 days (one renews
 within two months of the reference time), and a few answers sent by the demo's agents
-(a record's "reply": the demo seeds it as a sent reply, so revenue touched is true).
+(a record's "reply": the demo seeds it as a sent reply, so revenue touched is true;
+with "utm", its link carries the UTM tags naming the mention), and the shop's sales
+that followed two of those links (conversions_sales.jsonl), so revenue is attributed.
 Times count back from the demo's reference time (fixtures/demo.json).
 """
 
@@ -51,7 +54,11 @@ CUSTOMER_POSTS: list[tuple[Author, float, str, dict[str, str] | None]] = [
         HANNAH,
         50,
         "Does the new Kestrel pricing apply to annual plans renewed in August?",
-        {"agent": "lee", "text": "Annual plans keep their price until renewal: no change for you."},
+        {
+            "agent": "lee",
+            "text": "Annual plans keep their price until renewal: https://kestrel.app/pricing",
+            "utm": "yes",
+        },
     ),
     (
         RACHEL,
@@ -64,7 +71,11 @@ CUSTOMER_POSTS: list[tuple[Author, float, str, dict[str, str] | None]] = [
         MATILDA,
         15,
         "Is there a free trial of Kestrel's Business plan? We'd like to test SSO first.",
-        {"agent": "dana", "text": "Yes: 30 days, SSO included. I've sent you a link."},
+        {
+            "agent": "dana",
+            "text": "Yes: 30 days, SSO included: https://kestrel.app/trial",
+            "utm": "yes",
+        },
     ),
 ]
 
@@ -135,12 +146,33 @@ def records() -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: str(r["created_at"]))
 
 
+def conversions() -> list[dict[str, Any]]:
+    """Sales from the shop, each naming the answered mention whose tagged link led to it
+    ("reply_to": its network and id; the demo writes utm_content=m<its id>), or none."""
+    by_text = {str(r["text"]): r for r in records()}
+    trial = by_text[str(CUSTOMER_POSTS[-1][2])]
+    pricing = by_text[str(CUSTOMER_POSTS[-3][2])]
+    return [
+        {"campaign": "social", "value": 1663.2, "days_ago": 0, "reply_to": _key(trial)},
+        {"campaign": "social", "value": 2400, "days_ago": 0, "reply_to": _key(pricing)},
+        {"campaign": "newsletter", "value": 960, "days_ago": 2, "reply_to": None},
+    ]
+
+
+def _key(record: dict[str, Any]) -> list[str]:
+    return [str(record["channel"]), str(record["id"])]
+
+
 def main() -> None:
-    path = FIXTURES / "mentions_sales.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for record in records():
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"wrote {path.relative_to(ROOT)}")
+    for name, rows in (
+        ("mentions_sales.jsonl", records()),
+        ("conversions_sales.jsonl", conversions()),
+    ):
+        path = FIXTURES / name
+        with path.open("w", encoding="utf-8") as handle:
+            for record in rows:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ def _renewing_later(customer: CustomerIn, days: int) -> CustomerIn:
 async def _seed_replies(inbox: Inbox) -> int:
     """The answers the demo's agents sent (a mention record's "reply": agent and text),
     recorded as the outbox records a reply made by hand: sent now, the mention answered."""
+    from scrm_tui.core.utm import tag_links
     from scrm_tui.store.sales import ids_of
 
     answers = [
@@ -148,9 +149,12 @@ async def _seed_replies(inbox: Inbox) -> int:
         mention_id = ids.get((str(record["channel"]), str(record["id"])))
         if mention_id is None:
             continue
+        text = str(reply["text"])
+        if reply.get("utm"):  # as scrm sends a reply with [sales] utm_domains set
+            text = tag_links(text, DEMO_DOMAINS, str(record["channel"]), mention_id)
         await inbox.outbox.record_manual(
             channel=str(record["channel"]),
-            text=str(reply["text"]),
+            text=text,
             key=f"demo-reply:{mention_id}",
             mention_ids=[mention_id],
             agent=str(reply["agent"]),
@@ -160,7 +164,32 @@ async def _seed_replies(inbox: Inbox) -> int:
             url=None,
         )
         sent += 1
+    await _seed_conversions(inbox, ids)
     return sent
+
+
+async def _seed_conversions(inbox: Inbox, ids: dict[tuple[str, str], int]) -> None:
+    """The shop's sales that followed the demo replies' tagged links, dated back from now
+    (conversions_sales.jsonl: "reply_to" names the answered mention, or null)."""
+    from scrm_tui.core.conversions import Conversion
+    from scrm_tui.store.conversions import store
+
+    today = datetime.fromtimestamp(inbox.clock(), tz=UTC).date()
+    rows = []
+    for line, record in enumerate(_records("conversions_sales.jsonl"), 1):
+        named = record.get("reply_to")
+        mention_id = ids.get((str(named[0]), str(named[1]))) if named else None
+        rows.append(
+            Conversion(
+                f"demo:{line}",
+                str(record["campaign"]),
+                float(record["value"]),
+                today - timedelta(days=int(record["days_ago"])),
+                f"m{mention_id}" if mention_id is not None else None,
+                line,
+            )
+        )
+    await store(inbox.db, rows, "the demo data", inbox.now_ms())
 
 
 class DemoStream:
@@ -204,6 +233,9 @@ class DemoStream:
             now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
             await inbox.ingest([self.next_mention(now)])
 
+
+# The demo brand's own site: its replies' links to it carry UTM tags.
+DEMO_DOMAINS = ("kestrel.app",)
 
 # Teams for `e` in the demo when the config names none: in-app only (no webhooks),
 # so an escalation can be tried with no network.

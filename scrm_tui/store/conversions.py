@@ -69,7 +69,7 @@ async def in_range(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> li
 
 
 async def sent_replies(conn: aiosqlite.Connection, mention_ids: Sequence[int]) -> list[SentReply]:
-    """Every sent reply to these mentions, oldest first."""
+    """Every sent reply to these mentions (one recorded as made by hand too), oldest first."""
     found: list[SentReply] = []
     ids = sorted(set(mention_ids))
     for start in range(0, len(ids), 500):
@@ -79,7 +79,7 @@ async def sent_replies(conn: aiosqlite.Connection, mention_ids: Sequence[int]) -
             f"""SELECT om.mention_id, coalesce(o.created_by, '?'), o.channel, o.text
                 FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id
                 WHERE om.mention_id IN ({", ".join("?" * len(chunk))})
-                AND o.kind = 'reply' AND o.state = 'sent' ORDER BY o.sent_ms, o.id""",
+                AND o.kind IN ('reply', 'manual') AND o.state = 'sent' ORDER BY o.sent_ms, o.id""",
             chunk,
         )
         found += [SentReply(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
