@@ -255,6 +255,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown", "json"), default="text", help="default text"
     )
 
+    conversions = commands.add_parser(
+        "conversions",
+        parents=[common],
+        help="import sales (conversions) to credit the replies that led to them",
+        description="`import FILE` reads a CSV with a header: campaign, value, date "
+        "(YYYY-MM-DD) and optionally utm_content. A row whose utm_content is m<id> is "
+        "credited to the sent reply to mention <id> that carried that tag (and so to its "
+        "agent and network) on the dashboard's Sales. A file with a bad row is refused "
+        "whole, each bad line named; importing the same file again stores nothing twice.",
+    )
+    conversion_commands = conversions.add_subparsers(
+        dest="conversions_command", metavar="COMMAND", required=True
+    )
+    conversions_import = conversion_commands.add_parser(
+        "import", parents=[common], help="store the conversions of a CSV file"
+    )
+    conversions_import.add_argument("file", type=Path, metavar="FILE")
+
     escalations = commands.add_parser(
         "escalations",
         parents=[common],
@@ -456,6 +474,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return asyncio.run(_accuracy(database_path(config, db_arg), agent, args))
         if args.command == "matching":
             return asyncio.run(_matching(database_path(config, db_arg), agent, args))
+        if args.command == "conversions":
+            return asyncio.run(_conversions(database_path(config, db_arg), agent, args.file))
         if args.command == "escalations":
             return asyncio.run(_escalations(database_path(config, db_arg), agent, config, args.all))
         if args.command == "demo":
@@ -916,6 +936,29 @@ async def _accuracy(db: Path, agent: str, args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), indent=2))
     else:
         print(as_text(report))
+    return EXIT_OK
+
+
+async def _conversions(db: Path, agent: str, file: Path) -> int:
+    """`scrm conversions import FILE`: all rows or none, each bad line named."""
+    from scrm_tui.service.conversions import ConversionsError, import_file
+    from scrm_tui.service.inbox import Inbox
+
+    if not db.exists():
+        return _fail(f"no database at {db}")
+    async with await Inbox.open(db, agent) as inbox:
+        try:
+            done = await import_file(inbox.db, file, inbox.now_ms())
+        except ConversionsError as error:
+            return _fail(f"{file}: nothing imported\n{error}")
+        except OSError as error:
+            return _fail(f"{file}: cannot be read ({error.strerror or error})")
+    skipped = done.rows - done.stored
+    again = f" ({skipped:,} imported before, skipped)" if skipped else ""
+    print(
+        f"imported {done.stored:,} conversion{'s' if done.stored != 1 else ''}{again}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

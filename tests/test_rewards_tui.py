@@ -141,6 +141,7 @@ async def test_a_approves_an_advocate_awaiting_approval(seeded: Path) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(120, 50)) as pilot:
         await open_dashboard(pilot)
+        await highlight(pilot, "Advocates")  # the section scrolled into view
         assert line_of(pilot, "Advocates").split()[1] == "0"  # Ada: below 5 points
         options = pilot.app.screen.query_one(OptionList)
         while "awaiting" not in str(options.get_option_at_index(options.highlighted or 0).prompt):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from scrm_tui.core import sanitize
 from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours, HoursError, parse_hours
+from scrm_tui.core.leads import DEFAULT_INTENT, DEFAULT_QUESTIONS, phrase_problem
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.priority import PriorityWeights
 from scrm_tui.core.secrets import MARK
@@ -238,6 +239,13 @@ class Config:
     response_sla_s: float = DEFAULT_RESPONSE_SLA_S
     """[team] response_sla: how soon a mention should have its first answer (counted in
     business hours when they are set)."""
+    sales_intent: tuple[str, ...] = DEFAULT_INTENT
+    """[sales] intent: phrases that make a mention a lead (words in order, any case)."""
+    sales_questions: tuple[str, ...] = DEFAULT_QUESTIONS
+    """[sales] questions: words that make a question (a `?` in it) a lead."""
+    utm_domains: tuple[str, ...] = ()
+    """[sales] utm_domains: the brand's own domains; a link to one in a reply gets UTM
+    tags naming the mention. None: no tagging."""
     claim_idle_s: float = DEFAULT_CLAIM_IDLE_S
     """[team] claim_idle: a composer or escalate form with no key pressed for this long
     stops claiming its mention (others are no longer told someone is answering)."""
@@ -443,6 +451,16 @@ EXAMPLE = """\
 # levels = { fan = 5, advocate = 20, champion = 50 }
 # half_life = "30d"
 # accounts = ["mastodon:kestrel@fosstodon.org"]
+[sales]
+# A lead (the dashboard's Sales) is a mention tagged "lead", one with an intent phrase
+# (whole words in this order, any case or accent), or a question (a "?") naming one of
+# `questions` or a competitor's term ([watch.competitors]). The defaults cover English,
+# French, German, Spanish and Portuguese.
+# intent = ["alternative to", "can anyone recommend", "free trial", "was kostet"]
+# questions = ["pricing", "price", "trial", "prix", "Preis", "precio", "preço"]
+# The brand's own domains: a link to one in a reply gets UTM tags naming the mention
+# (utm_content=m<id>), so `scrm conversions import` can credit the reply.
+# utm_domains = ["kestrel.app"]
 
 [escalation]
 # How long an escalation may stay unresolved before it is shown as late.
@@ -483,9 +501,11 @@ _SECTIONS: dict[str, set[str]] = {
         "rules",
         "priority",
         "advocacy",
+        "sales",
         *NETWORK_KEYS,
     },
     "advocacy": {"levels", "half_life", "accounts"},
+    "sales": {"intent", "questions", "utm_domains"},
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill", "competitors"},
     "reply": {"done_on_send"},
@@ -751,6 +771,11 @@ def parse_config(text: str, source: str = "config") -> Config:
         keys=_keys(data.get("keys", {}), file),
         views=_views(data.get("views", {}), file),
         claim_idle_s=_claim_idle(get("team", "claim_idle", (str, int, float)), file),
+        sales_intent=_phrases("intent", get("sales", "intent", list), DEFAULT_INTENT, file),
+        sales_questions=_phrases(
+            "questions", get("sales", "questions", list), DEFAULT_QUESTIONS, file
+        ),
+        utm_domains=_domains(get("sales", "utm_domains", list), file),
         team_hours=_team_hours(get("team", "hours", str), file),
         response_sla_s=_duration(
             get("team", "response_sla", (str, int, float)) or "4h",
@@ -1049,6 +1074,39 @@ def _views(table: Any, file: _File) -> tuple[View, ...]:
         seen.add(name.casefold())
         views.append(View(name, source.strip()))
     return tuple(views)
+
+
+def _phrases(
+    key: str, value: list[Any] | None, default: tuple[str, ...], file: _File
+) -> tuple[str, ...]:
+    """[sales] intent / questions: a list of phrases (the defaults when absent)."""
+    if value is None:
+        return default
+    where = f"{file.where(key, 'sales')}: 'sales.{key}'"
+    phrases = []
+    for item in value:
+        if not isinstance(item, str):
+            raise ConfigError(f'{where} must be a list of phrases in quotes, like ["pricing"]')
+        problem = phrase_problem(item)
+        if problem:
+            raise ConfigError(f"{where}: {sanitize.for_message(item)!r} {problem}")
+        phrases.append(" ".join(item.split()))
+    return tuple(phrases)
+
+
+def _domains(value: list[Any] | None, file: _File) -> tuple[str, ...]:
+    """[sales] utm_domains: host names (example.com also covers www.example.com)."""
+    if value is None:
+        return ()
+    where = f"{file.where('utm_domains', 'sales')}: 'sales.utm_domains'"
+    domains = []
+    for item in value:
+        host = item.strip().lower().rstrip(".") if isinstance(item, str) else ""
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", host):
+            shown = sanitize.for_message(str(item))
+            raise ConfigError(f'{where}: {shown!r} is not a domain (e.g. "kestrel.app")')
+        domains.append(host)
+    return tuple(domains)
 
 
 def _claim_idle(value: str | float | None, file: _File) -> float:

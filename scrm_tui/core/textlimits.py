@@ -150,7 +150,7 @@ def graphemes(text: str) -> int:
     return sum(1 for _ in _GRAPHEME.finditer(text))
 
 
-def _url_end(url: str) -> str:
+def url_end(url: str) -> str:
     """The URL without trailing punctuation that belongs to the sentence."""
     while url:
         last = url[-1]
@@ -169,7 +169,7 @@ def mastodon_countable(text: str, url_length: int = MASTODON_URL_LENGTH) -> str:
     def rewrite(match: regex.Match[str]) -> str:
         url: str | None = match.group("url")
         if url is not None:
-            kept = _url_end(url)
+            kept = url_end(url)
             if "://" not in kept or kept.endswith("://"):
                 return url  # a bare "https://" is no link
             return "x" * url_length + url[len(kept) :]

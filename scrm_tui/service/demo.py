@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -87,7 +88,10 @@ async def seed(inbox: Inbox) -> SeedReport:
     """Load the demo customers and mentions; safe to run on an already seeded file."""
     now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
     brand(inbox)
-    outcome = await inbox.add_customers(demo_customers(), source="the demo data")
+    days = (now - parse_iso(str(manifest()["reference_time"]))).days
+    outcome = await inbox.add_customers(
+        [_renewing_later(c, days) for c in demo_customers()], source="the demo data"
+    )
     mentions = demo_mentions(now)
     stored = 0
     for start in range(0, len(mentions), BATCH):
@@ -111,6 +115,7 @@ async def seed(inbox: Inbox) -> SeedReport:
                 if str(record["customer"]) in ids
             ]
         )
+        await _seed_replies(inbox)
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
@@ -127,6 +132,81 @@ def history_rates(now: datetime) -> list[float]:
 
 FIRST_GAP = (1.0, 5.0)  # the paced stream's first post comes at once: the demo streams
 MIN_RATE = 0.5  # mentions an hour, at the quietest: the stream never stops for hours
+
+
+def _renewing_later(customer: CustomerIn, days: int) -> CustomerIn:
+    """A customer's renewal date moved as the mentions are: "renews in 37 days" stays
+    true whenever the demo is opened."""
+    fields = []
+    for key, value in customer.fields:
+        if key == "renewal_date" and value:
+            with contextlib.suppress(ValueError):
+                value = (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        fields.append((key, value))
+    return replace(customer, fields=tuple(fields))
+
+
+async def _seed_replies(inbox: Inbox) -> int:
+    """The answers the demo's agents sent (a mention record's "reply": agent and text),
+    recorded as the outbox records a reply made by hand: sent now, the mention answered."""
+    from scrm_tui.core.utm import tag_links
+    from scrm_tui.store.sales import ids_of
+
+    answers = [
+        (record, record["reply"])
+        for name in mention_files()
+        for record in _records(name)
+        if isinstance(record.get("reply"), dict)
+    ]
+    ids = await ids_of(
+        inbox.db.reader, [(str(record["channel"]), str(record["id"])) for record, _ in answers]
+    )
+    sent = 0
+    for record, reply in answers:
+        mention_id = ids.get((str(record["channel"]), str(record["id"])))
+        if mention_id is None:
+            continue
+        text = str(reply["text"])
+        if reply.get("utm"):  # as scrm sends a reply with [sales] utm_domains set
+            text = tag_links(text, DEMO_DOMAINS, str(record["channel"]), mention_id)
+        await inbox.outbox.record_manual(
+            channel=str(record["channel"]),
+            text=text,
+            key=f"demo-reply:{mention_id}",
+            mention_ids=[mention_id],
+            agent=str(reply["agent"]),
+            now_ms=inbox.now_ms(),
+            done=True,
+            draft_key=None,
+            url=None,
+        )
+        sent += 1
+    await _seed_conversions(inbox, ids)
+    return sent
+
+
+async def _seed_conversions(inbox: Inbox, ids: dict[tuple[str, str], int]) -> None:
+    """The shop's sales that followed the demo replies' tagged links, dated back from now
+    (conversions_sales.jsonl: "reply_to" names the answered mention, or null)."""
+    from scrm_tui.core.conversions import Conversion
+    from scrm_tui.store.conversions import store
+
+    today = datetime.fromtimestamp(inbox.clock(), tz=UTC).date()
+    rows = []
+    for line, record in enumerate(_records("conversions_sales.jsonl"), 1):
+        named = record.get("reply_to")
+        mention_id = ids.get((str(named[0]), str(named[1]))) if named else None
+        rows.append(
+            Conversion(
+                f"demo:{line}",
+                str(record["campaign"]),
+                float(record["value"]),
+                today - timedelta(days=int(record["days_ago"])),
+                f"m{mention_id}" if mention_id is not None else None,
+                line,
+            )
+        )
+    await store(inbox.db, rows, "the demo data", inbox.now_ms())
 
 
 class DemoStream:
@@ -200,6 +280,9 @@ class DemoStream:
             now = datetime.fromtimestamp(inbox.clock(), tz=UTC)
             await inbox.ingest([self.next_mention(now)])
 
+
+# The demo brand's own site: its replies' links to it carry UTM tags.
+DEMO_DOMAINS = ("kestrel.app",)
 
 # Teams for `e` in the demo when the config names none: in-app only (no webhooks),
 # so an escalation can be tried with no network.

@@ -172,6 +172,7 @@ class Inbox:
             self._replies = Replies(self.outbox, self.mentions, self.agent, self.now_ms, self.kick)
             self._replies.creds = self.creds
             self._replies.done_on_reply = self.config.done_on_reply
+            self._replies.utm_domains = self.config.utm_domains
         return self._replies
 
     @property

@@ -20,6 +20,7 @@ from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours
 from scrm_tui.core.config import BRAND_SET, DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
 from scrm_tui.core.figures import Section
+from scrm_tui.core.leads import DEFAULT_INTENT, DEFAULT_QUESTIONS, lead_filter
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import words_of
@@ -47,6 +48,7 @@ class Settings:
     rival_words: frozenset[str] = frozenset()
     advocacy: AdvocacyConfig = field(default_factory=AdvocacyConfig)
     accounts: frozenset[tuple[str, str]] = frozenset()  # the brand's own (network, handle)
+    leads: str = field(default_factory=lambda: lead_filter(DEFAULT_INTENT, DEFAULT_QUESTIONS))
 
     @classmethod
     def of(
@@ -65,6 +67,7 @@ class Settings:
             words_of([w for c in config.competitors for w in _terms_words(c.terms)]),
             config.advocacy,
             frozenset([*_own_accounts(config), *accounts]),
+            lead_filter(config.sales_intent, config.sales_questions, competitor_terms(config)),
         )
 
 
@@ -120,6 +123,20 @@ def mood_inputs(totals: Totals) -> tuple[tuple[str, str], ...]:
         ("neutral (not in it)", f"{totals.neu:,}"),
         ("unscored (not in it)", f"{totals.unscored:,}"),
     )
+
+
+def competitor_terms(config: Config) -> list[str]:
+    """The words and phrases of every [watch.competitors] set (a question naming one
+    is a lead)."""
+    from scrm_tui.core.watch import WatchError, parse_watch
+
+    found: list[str] = []
+    for competitor in config.competitors:
+        try:
+            found += [t.text for t in parse_watch(competitor.terms).terms if t.kind == "word"]
+        except WatchError:  # the config check has said so
+            continue
+    return found
 
 
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]

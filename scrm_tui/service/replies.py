@@ -15,6 +15,7 @@ from scrm_tui.core.outgoing import MastodonAccount
 from scrm_tui.core.team import AnswerMark
 from scrm_tui.core.textlimits import Measure, measure
 from scrm_tui.core.tid import new_tid
+from scrm_tui.core.utm import tag_links
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.store.mentions import MentionStore
 from scrm_tui.store.outbox import OutboxStore
@@ -80,6 +81,7 @@ class Replies:
         self.kick = kick  # wakes this process's outbox worker
         self.creds = Credentials()
         self.done_on_reply = True
+        self.utm_domains: tuple[str, ...] = ()  # [sales] utm_domains: links tagged
         self.templates_path: Path = config_dir() / "templates.toml"
 
     # ---------------------------------------------------------------- composing
@@ -187,10 +189,13 @@ class Replies:
                 f"scrm cannot post this: {compose.manual_reason}. "
                 "Record it as made elsewhere instead (Ctrl+R)."
             )
+        kind = "reply" if compose.draft_key != "post" else "post"
+        if kind == "reply" and compose.mention_ids:
+            text = self.tagged(compose, text)
         # The key is chosen once, now: every retry reuses it (see service/outbox.py).
         key = new_tid() if compose.channel == "bluesky" else uuid.uuid4().hex
         outbox_id = await self.outbox.enqueue(
-            kind="reply" if compose.draft_key != "post" else "post",
+            kind=kind,
             channel=compose.channel,
             text=text,
             key=key,
@@ -203,6 +208,17 @@ class Replies:
         )
         self.kick()
         return outbox_id
+
+    def tagged(self, compose: Compose, text: str) -> str:
+        """The reply as sent: its links to the brand's domains carry UTM tags naming the
+        mention (core/utm.py), unless that would take it past the network's limit."""
+        return tag_links(
+            text,
+            self.utm_domains,
+            compose.channel,
+            compose.mention_ids[0],
+            lambda tagged: not compose.measure(tagged).over,
+        )
 
     async def record_manual(
         self, compose: Compose, text: str, *, overriding: Sequence[OutboxItem] = ()

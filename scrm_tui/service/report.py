@@ -20,7 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
-from scrm_tui.service import advocacy, forecast, industry, rising, spikes
+from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
 from scrm_tui.service.measures import (
     BRAND,
     BRAND_FILTER,
@@ -524,6 +524,7 @@ async def _escalations(
 # (service/measures.py says what one is).
 SECTIONS: tuple[SectionBuilder, ...] = (
     _awareness,
+    sales.section,
     industry.section,
     _team,
     advocacy.section,

@@ -1537,6 +1537,31 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "CREATE INDEX mentions_replies ON mentions(created_ms) WHERE in_reply_to IS NOT NULL",
         ],
     ),
+    (
+        35,
+        [
+            # Sales from elsewhere (`scrm conversions import`): a campaign's value on a
+            # day, and the utm_content that names the mention a reply answered (m<id>),
+            # as imported. Attribution is read, not stored: a reply sent later still
+            # counts. `key` (the row's fields and its occurrence in the file) keeps a
+            # second import of the same file from storing anything twice.
+            """
+            CREATE TABLE conversions (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                campaign TEXT NOT NULL,
+                value REAL NOT NULL,
+                day TEXT NOT NULL,
+                at_ms INTEGER NOT NULL,
+                utm_content TEXT,
+                source TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                imported_ms INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX conversions_at ON conversions(at_ms)",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

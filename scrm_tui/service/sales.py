@@ -1,0 +1,286 @@
+"""The dashboard's Sales section: leads, revenue touched, revenue at risk (the churn view).
+
+Leads are one inbox filter (core/leads.py), counted with the same SQL the inbox runs, so
+`Enter` opens exactly the mentions counted. Revenue figures are sums of customers'
+lifetime values; each opens the list of its customers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from scrm_tui.core.figures import Figure, Row, Section, Table, show_number
+from scrm_tui.core.ranges import DAY_MS, Range
+from scrm_tui.service import conversions
+from scrm_tui.service.measures import Settings, label
+from scrm_tui.store import sales as store
+
+# A falling trend: the mean compound of a customer's scored brand mentions in the range
+# is at least TREND_DROP below its mean over the BASELINE_DAYS before the range, with at
+# least TREND_MIN scored mentions in each (fewer say nothing about a trend).
+TREND_DROP = 0.3
+TREND_MIN = 2
+BASELINE_DAYS = 90
+RENEWAL_DAYS = 60  # an at-risk customer renewing within this ranks first: churn risk
+AT_RISK_ROWS = 15
+
+FALLING, ESCALATED, UNANSWERED = "falling mood", "open escalation", "unanswered past SLA"
+
+
+@dataclass
+class _AtRisk:
+    customer: store.Customer
+    why: list[str]
+    renewal_days: int | None  # days until the renewal date, if it is known and to come
+
+
+async def section(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Section:
+    where = period.filter()
+    before = period.previous()
+    leads = await _leads(conn, period, settings, now_ms)
+    old_leads = await _leads(conn, before, settings, now_ms)
+    touched = await _touched(conn, period)
+    old_touched = await _touched(conn, before)
+    at_risk, reasons = await _at_risk(conn, period, settings, now_ms)
+    at_risk_value, unknown = _value(c.customer for c in at_risk)
+    figures: tuple[Figure, ...] = (
+        Figure(
+            "sales.leads",
+            "Leads",
+            sum(leads.values()),
+            sum(old_leads.values()),
+            formula="mentions tagged `lead`, or with an intent phrase ([sales] intent), or "
+            "a question (a `?`) naming a question word ([sales] questions) or a "
+            "competitor's term ([watch.competitors])",
+            inputs=tuple((label(ch), f"{n:,}") for ch, n in _ranked(leads)),
+            filter=f"{where} {settings.leads}",
+        ),
+        Figure(
+            "sales.revenue_touched",
+            "Revenue touched",
+            touched[0],
+            old_touched[0],
+            unit="$",
+            formula="Σ lifetime value of the distinct customers sent an answer (a reply, a "
+            "post, one made by hand) to one of their mentions in the range",
+            inputs=(("customers answered", f"{len(touched[1]):,}"),),
+            customers=touched[1],
+            note=_unknown_note(touched[2]),
+        ),
+        Figure(
+            "sales.revenue_at_risk",
+            "Revenue at risk",
+            at_risk_value,
+            unit="$",
+            formula=f"Σ lifetime value of the customers, each once, with a {FALLING} (mean "
+            f"compound of their scored mentions in the range ≥ {TREND_DROP:g} below the "
+            f"{BASELINE_DAYS} days before, ≥ {TREND_MIN} scored mentions in each), an "
+            f"{ESCALATED} now, or a negative mention of the range still open and "
+            f"{UNANSWERED} ({show_number(settings.response_sla_s, 's')}"
+            f"{', business hours' if settings.hours else ''})",
+            inputs=(
+                *((why, f"{n:,} customers") for why, n in reasons.items()),
+                ("at risk", f"{len(at_risk):,} customers"),
+            ),
+            customers=tuple(c.customer.id for c in at_risk),
+            note=_unknown_note(unknown),
+        ),
+    )
+    credit = await conversions.attribute(conn, period.start_ms, period.end_ms)
+    figures = (*figures, _attributed(credit))
+    tables = (
+        Table(
+            "sales.leads_networks",
+            "Leads by network",
+            ("network", "leads"),
+            tuple(
+                Row((label(ch), f"{n:,}"), f"{where} {settings.leads} ch:{ch}")
+                for ch, n in _ranked(leads)
+            ),
+        ),
+        _at_risk_table(at_risk),
+        *_credit_tables(credit),
+    )
+    return Section("sales", "Sales", figures, (), tables)
+
+
+def _attributed(credit: conversions.Attribution) -> Figure:
+    missed = credit.count - credit.attributed_n
+    return Figure(
+        "sales.attributed",
+        "Attributed revenue",
+        credit.attributed if credit.count else None,
+        unit="$",
+        formula="Σ value of the range's conversions (`scrm conversions import`) whose "
+        "utm_content names a mention (m<id>) answered by a sent reply carrying that tag; "
+        "credited to the reply's agent and network",
+        inputs=(
+            ("conversions", f"{credit.count:,} (${credit.total:,.0f})"),
+            ("attributed", f"{credit.attributed_n:,}"),
+            *((f"not attributable: {why}", f"{n:,}") for why, n in credit.missed.items()),
+        ),
+        note=f"{missed:,} of {credit.count:,} conversions not attributable"
+        if missed
+        else ""
+        if credit.count
+        else "no conversions in the range (scrm conversions import FILE)",
+    )
+
+
+def _credit_tables(credit: conversions.Attribution) -> tuple[Table, ...]:
+    if not credit.attributed_n:
+        return ()
+    return tuple(
+        Table(
+            f"sales.attributed_{key}",
+            f"Attributed revenue by {what}",
+            (what, "conversions", "value"),
+            tuple(
+                Row((name(k), f"{counts[k]:,}", show_number(v, "$")))
+                for k, v in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        )
+        for key, what, values, counts, name in (
+            ("agents", "agent", credit.agents, credit.agent_n, str),
+            ("networks", "network", credit.networks, credit.network_n, label),
+        )
+    )
+
+
+async def _leads(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> dict[str, int]:
+    source = f"{period.filter()} {settings.leads}"
+    return await store.count_by_channel(conn, source, now_ms, period.start_ms, period.end_ms)
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _value(customers: Iterable[store.Customer]) -> tuple[float, int]:
+    """Σ known lifetime values, and how many customers had none."""
+    total, unknown = 0.0, 0
+    for c in customers:
+        if c.lifetime_value is None:
+            unknown += 1
+        else:
+            total += c.lifetime_value
+    return total, unknown
+
+
+def _unknown_note(unknown: int) -> str:
+    if not unknown:
+        return ""
+    return (
+        f"{unknown:,} customer{'' if unknown == 1 else 's'} with no lifetime value: not in the sum"
+    )
+
+
+async def _touched(conn: aiosqlite.Connection, period: Range) -> tuple[float, tuple[int, ...], int]:
+    """(Σ LTV, the customers, how many had no LTV) answered in the range."""
+    found = await store.customers(
+        conn, await store.answered_customers(conn, period.start_ms, period.end_ms)
+    )
+    total, unknown = _value(found)
+    ranked = sorted(found, key=lambda c: (-(c.lifetime_value or 0), c.name))
+    return total, tuple(c.id for c in ranked), unknown
+
+
+async def _at_risk(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> tuple[list[_AtRisk], dict[str, int]]:
+    """The customers at risk, churn first (renewing within RENEWAL_DAYS, soonest first),
+    then by lifetime value; and how many customers each reason holds."""
+    why: dict[int, list[str]] = {}
+    moods = await store.moods(
+        conn, period.start_ms - BASELINE_DAYS * DAY_MS, period.start_ms, period.end_ms, TREND_MIN
+    )
+    for mood in moods:
+        if (
+            mood.n_now >= TREND_MIN
+            and mood.n_before >= TREND_MIN
+            and mood.mean_now is not None
+            and mood.mean_before is not None
+            and mood.mean_before - mood.mean_now >= TREND_DROP
+        ):
+            why.setdefault(mood.customer_id, []).append(FALLING)
+    for customer_id in await store.escalated_customers(conn):
+        why.setdefault(customer_id, []).append(ESCALATED)
+    for customer_id, arrived in await store.unanswered_negative(
+        conn, period.start_ms, period.end_ms
+    ):
+        waited = (
+            settings.hours.elapsed_s(arrived, now_ms, settings.zone)
+            if settings.hours is not None
+            else (now_ms - arrived) / 1000
+        )
+        reasons = why.setdefault(customer_id, [])
+        if waited > settings.response_sla_s and UNANSWERED not in reasons:
+            reasons.append(UNANSWERED)
+    why = {k: v for k, v in why.items() if v}
+    today = datetime.fromtimestamp(now_ms / 1000, UTC).date()
+    found = [
+        _AtRisk(c, why[c.id], _days_until(c.renewal, today))
+        for c in await store.customers(conn, list(why))
+    ]
+    found.sort(
+        key=lambda r: (
+            not _renews_soon(r),
+            r.renewal_days if _renews_soon(r) else 0,
+            -(r.customer.lifetime_value or 0),
+            r.customer.name,
+        )
+    )
+    counts = {
+        reason: sum(reason in r.why for r in found) for reason in (FALLING, ESCALATED, UNANSWERED)
+    }
+    return found, counts
+
+
+def _renews_soon(risk: _AtRisk) -> bool:
+    return risk.renewal_days is not None and risk.renewal_days <= RENEWAL_DAYS
+
+
+def _days_until(renewal: str | None, today: date) -> int | None:
+    """Days from today to a renewal date still to come; None if unknown, unreadable or
+    past."""
+    if not renewal:
+        return None
+    try:
+        days = (date.fromisoformat(renewal[:10]) - today).days
+    except ValueError:
+        return None
+    return days if days >= 0 else None
+
+
+def _at_risk_table(at_risk: list[_AtRisk]) -> Table:
+    rows = tuple(
+        Row(
+            (
+                r.customer.name,
+                show_number(r.customer.lifetime_value, "$"),
+                "—" if r.renewal_days is None else f"{r.renewal_days}d",
+                ", ".join(r.why),
+            ),
+            customer=r.customer.id,
+        )
+        for r in at_risk[:AT_RISK_ROWS]
+    )
+    more = len(at_risk) - len(rows)
+    note = f"renewing within {RENEWAL_DAYS} days first (churn risk), then by lifetime value"
+    if more > 0:
+        note += f"; {more:,} more: Enter on Revenue at risk lists them all"
+    return Table(
+        "sales.at_risk",
+        "Customers at risk",
+        ("customer", "LTV", "renews in", "why"),
+        rows,
+        note=note,
+    )
