@@ -265,3 +265,22 @@ async def test_a_top_author_opens_exactly_their_mentions(inbox: Inbox) -> None:
     for name, row in rows.items():
         assert await inbox.count(parse(row.filter or "")) == int(row.cells[3]), name
     assert rows["Ann Lee"].cells[3] == "3"
+
+
+async def test_the_brands_own_accounts_are_never_top_authors(inbox: Inbox) -> None:
+    """Its own posts name the brand, and it has the most followers: ranking it first
+    would tell a founder nothing about who is talking about them."""
+    await inbox.ingest(
+        [
+            mention(0, "Kestrel 2.0 is out today", handle="kestrel@fosstodon.org", followers=9000),
+            mention(1, "Kestrel 2.0 looks great", handle="fan", name="Fan", followers=40),
+        ]
+    )
+    period = parse_range("24h", inbox.now_ms())
+    settings = report.Settings(accounts=frozenset({("mastodon", "kestrel@fosstodon.org")}))
+    built = await report.build(inbox.db, period, settings, with_rising=False)
+    top = _table(built, "awareness.top_authors")
+    assert [row.cells[0] for row in top.rows] == ["Fan"]
+    assert "brand's own accounts" in top.note
+    everyone = await report.build(inbox.db, period, report.Settings(), with_rising=False)
+    assert len(_table(everyone, "awareness.top_authors").rows) == 2

@@ -34,6 +34,7 @@ from scrm_tui.service.measures import (
     percentile,
     signed,
 )
+from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
 from scrm_tui.store.db import Database
 
@@ -276,7 +277,10 @@ async def _awareness(
         ),
         bars=1,
     )
-    top = await rollups.top_authors(conn, BRAND, period.start_ms, period.end_ms, TOP_AUTHORS)
+    own = await advocacy_store.author_ids(conn, settings.accounts)
+    top = await rollups.top_authors(
+        conn, BRAND, period.start_ms, period.end_ms, TOP_AUTHORS, leave_out=own
+    )
     leaders = Table(
         "awareness.top_authors",
         "Top authors by reach",
@@ -294,7 +298,8 @@ async def _awareness(
             )
             for a in top
         ),
-        note="authors on networks without follower counts are not ranked here",
+        note="authors on networks without follower counts, and the brand's own accounts, "
+        "are not ranked here",
     )
     series = _daily(period, cells, old_cells)
     return Section("awareness", "Awareness", figures, series, (networks, leaders))

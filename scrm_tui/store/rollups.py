@@ -8,7 +8,7 @@ for the hours at its two ends, so a count is exact for any range on whole hours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -107,11 +107,20 @@ async def reach(
 
 
 async def top_authors(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int, limit: int
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    start_ms: int,
+    end_ms: int,
+    limit: int,
+    leave_out: Collection[int] = (),
 ) -> list[TopAuthor]:
     """The authors of the range with the most followers, most first (ties by handle),
-    with their mentions in the range."""
+    with their mentions in the range; `leave_out`: author ids never ranked (the brand's
+    own accounts)."""
     ids, params = _authors_sql(watch_set, start_ms, end_ms)
+    # (`NOT IN (NULL)` is never true: with none to leave out, no clause at all.)
+    skip = ",".join(str(int(i)) for i in sorted(leave_out))
+    unless = f"AND a.id NOT IN ({skip})" if skip else ""
     rows = await fetch_all(
         conn,
         f"""
@@ -119,7 +128,7 @@ async def top_authors(
         top AS (
             SELECT a.id, a.channel, a.handle, a.display_name, a.followers, a.customer_id
             FROM ids JOIN authors a ON a.id = ids.author_id
-            WHERE a.followers IS NOT NULL
+            WHERE a.followers IS NOT NULL {unless}
             ORDER BY a.followers DESC, a.handle LIMIT ?
         )
         SELECT top.id, top.channel, top.handle, top.display_name, top.followers, c.name,
