@@ -20,12 +20,13 @@ from scrm_tui.core.figures import Figure, Row
 from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.measures import Settings
+from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.dashboard import FigureList, FigureScreen, figure_line, table_lines
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
-class SpikeScreen(FigureScreen):
+class SpikeScreen(ReportsFailures, FigureScreen):
     """Dismissed with the records to open, or None."""
 
     CSS_PATH = SCREENS_CSS
