@@ -265,3 +265,16 @@ async def test_a_top_author_opens_exactly_their_mentions(inbox: Inbox) -> None:
     for name, row in rows.items():
         assert await inbox.count(parse(row.filter or "")) == int(row.cells[3]), name
     assert rows["Ann Lee"].cells[3] == "3"
+
+
+async def test_a_report_cut_short_while_it_began_leaves_the_next_one_whole(inbox: Inbox) -> None:
+    """A range key pressed while the last range is read cancels that read; one cancelled
+    as its snapshot began left the snapshot open, and the next report failed with
+    "cannot start a transaction within a transaction" (at 1M mentions, keys 1 and 4)."""
+    await inbox.ingest(_corpus(200, 6))
+    period = parse_range("90d", inbox.now_ms())
+    whole = await report.build(inbox.db, period, with_rising=False)
+    await inbox.db.reader.execute("BEGIN")  # what the cancelled report left behind
+    again = await report.build(inbox.db, period, with_rising=False)
+    assert again.figure("awareness.volume").value == whole.figure("awareness.volume").value > 0
+    assert not inbox.db.reader.in_transaction

@@ -57,6 +57,12 @@ class Report:
 @contextlib.asynccontextmanager
 async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Every read of one report sees the same commit: its figures add up."""
+    # A report cancelled while its BEGIN ran (a range key pressed before the last range
+    # was read: the dashboard's reads are exclusive) leaves that snapshot open behind it.
+    # Any statement waits for the ones queued before it, so the flag is then settled.
+    await conn.execute("SELECT 1")
+    if conn.in_transaction:
+        await conn.rollback()
     await conn.execute("BEGIN")
     try:
         yield conn
