@@ -18,7 +18,8 @@ The database is seeded once a day by bench/dashboard_seed.py into --cache (defau
 - app: the real `scrm` in a pseudo-terminal (bench/inbox_bench.py's harness, 160x40):
   `D` -> the frame that shows the dashboard's figures (target <= 300 ms), and each range
   key `1`-`4` -> the frame that shows that range's figures (target <= 200 ms), with the
-  app's CPU for each, medians and p90 over --runs sessions.
+  app's CPU for each and how long it stayed busy (the rising terms follow the figures),
+  medians and p90 over --runs sessions; each key once the app is idle again.
 
 Exits 0 whatever the figures are: these are figures, not a test. The machine is shared:
 wall times drift by a third between runs; CPU times and ratios in one run compare.
@@ -152,6 +153,17 @@ def app_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
 
+def quiet(pid: int, timeout: float = 300.0) -> float:
+    """When the app had used under 10% of a core over the last half second."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        cpu = app_cpu(pid)
+        time.sleep(0.5)
+        if app_cpu(pid) - cpu < 0.05:
+            return time.perf_counter() - 0.5
+    raise TimeoutError("the app stayed busy")
+
+
 def painted(name: str) -> Callable[[Terminal], bool]:
     """The dashboard shows range `name`'s figures (read, not loading)."""
 
@@ -184,7 +196,9 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
             done = term.wait(painted(name), timeout=120)
             figures.add(label, done - sent)
             figures.add(f"{label} cpu", app_cpu(pid) - cpu)
-            time.sleep(0.3)  # the rising terms follow the figures: let them land
+            # The rising terms follow the figures: the next key once the app is idle
+            # again (under 10% of a core for half a second), and how long it was busy.
+            figures.add(f"{label} busy", quiet(pid) - sent)
 
         timed(b"D", "7d", "D → figures")
         for key, name in ((b"1", "24h"), (b"3", "30d"), (b"4", "90d"), (b"2", "7d")):
@@ -268,6 +282,7 @@ def main() -> int:
                     f"  {label:22}{ms(figures.median(label)):>9} ({ms(figures.p90(label))})"
                     f"  CPU {ms(figures.median(f'{label} cpu')):>7}"
                     f"   target <= {ms(target)} {verdict(figures.median(label), target)}"
+                    f"   busy {ms(figures.median(f'{label} busy'))}"
                 )
     out["figures"] = {
         name: {"median": figures.median(name), "p90": figures.p90(name), "all": values}

@@ -67,6 +67,11 @@ async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
     await conn.execute("BEGIN")
     try:
         yield conn
+    except asyncio.CancelledError:
+        # Its statement stopped now, not finished first: the COMMIT below would wait
+        # for it (its caller holds the connection meanwhile: Dashboard._one_at_a_time).
+        await conn.interrupt()
+        raise
     finally:
         await conn.execute("COMMIT")
 
@@ -141,6 +146,7 @@ class Dashboard:
         self._db: Database | None = None
         self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
 
     def range(self, name: str) -> Range:
         """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
@@ -158,35 +164,37 @@ class Dashboard:
         """Every figure but the rising terms (rising_terms)."""
         if self._db is None:
             self._db = await self.inbox.db.with_own_reader()
-        async with _stopped_when_cancelled(self._db):
-            return await build(
-                self._db, period, self.settings, self.inbox.now_ms(), with_rising=False
-            )
+        db = self._db
+        async with self._one_at_a_time(db):
+            return await build(db, period, self.settings, self.inbox.now_ms(), with_rising=False)
 
     async def rising_terms(self, period: Range, progress: rising.Progress | None = None) -> Table:
         if self._terms_db is None:
             self._terms_db = await self.inbox.db.with_own_reader()
-        async with _stopped_when_cancelled(self._terms_db):
-            return await rising_terms(self._terms_db, period, self.settings, progress)
+        db = self._terms_db
+        async with self._one_at_a_time(db):
+            return await rising_terms(db, period, self.settings, progress)
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(self, db: Database) -> AsyncIterator[None]:
+        """One read of `db`'s reader at a time; one cancelled (another range chosen)
+        stops its statement in SQLite first: it would run on otherwise, and the new
+        range's reads would wait behind it (90 days pressed after 30: 10 s at 1M). The
+        next read waits for the lock, so the statement interrupted is never its own."""
+        lock = self._locks.setdefault(id(db), asyncio.Lock())
+        async with lock:
+            try:
+                yield
+            except asyncio.CancelledError:
+                await db.reader.interrupt()
+                raise
 
     async def close(self) -> None:
         for db in (self._db, self._terms_db):
             if db is not None:
                 await db.close()
         self._db = self._terms_db = None
-
-
-@contextlib.asynccontextmanager
-async def _stopped_when_cancelled(db: Database) -> AsyncIterator[None]:
-    """A read cancelled (another range chosen) stops its statement in SQLite: it would
-    run on otherwise, and the new range's reads would wait behind it on the connection
-    (90 days at 1M, pressed after 30: 10 s to the figures). The connection is this
-    reader's own, one statement at a time: the statement interrupted is its own."""
-    try:
-        yield
-    except asyncio.CancelledError:
-        await db.reader.interrupt()
-        raise
+        self._locks.clear()
 
 
 @dataclass
