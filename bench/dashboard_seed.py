@@ -18,7 +18,6 @@ while the bench measures.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import random
 import sqlite3
@@ -28,11 +27,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from scrm_tui.core import hashtags, records
+from bench.team_seed import corpus_texts
+from scrm_tui.core import hashtags
 from scrm_tui.store.db import Database
 from scrm_tui.store.schema import FTS_TEXT
 
-FIXTURES = Path(__file__).resolve().parent.parent / "scrm_tui" / "fixtures"
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
 SPAN_DAYS = 120
@@ -43,18 +42,6 @@ NO_FOLLOWERS = ("hackernews", "rss")  # networks that give no follower count
 ANSWERED = 0.35
 ESCALATED = 0.01
 BATCH = 20_000
-
-
-def corpus_texts() -> list[str]:
-    texts = []
-    for name in ("mentions.jsonl", "stream.jsonl"):
-        with open(FIXTURES / name, encoding="utf-8") as handle:
-            texts += [
-                records.repair_text(t)
-                for line in handle
-                if len(t := json.loads(line)["text"]) < 3000
-            ]
-    return texts
 
 
 def _customers(conn: sqlite3.Connection, count: int, now_ms: int) -> None:
