@@ -7,14 +7,12 @@ inputs and the inbox filter for the records behind it (core/figures.py).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
-import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -40,7 +38,6 @@ if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
 
 TOP_AUTHORS = 10
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -140,10 +137,9 @@ class Dashboard:
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self._readers: dict[str, Database] = {}  # "figures", "terms": a connection each
+        self._db: Database | None = None
+        self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
-        self._retired: set[asyncio.Future[None]] = set()
-        self._running: set[asyncio.Future[Any]] = set()
 
     def range(self, name: str) -> Range:
         """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
@@ -159,52 +155,20 @@ class Dashboard:
 
     async def report(self, period: Range) -> Report:
         """Every figure but the rising terms (rising_terms)."""
-        settings, now_ms = self.settings, self.inbox.now_ms()
-        return await self._read(
-            "figures", lambda db: build(db, period, settings, now_ms, with_rising=False)
-        )
+        if self._db is None:
+            self._db = await self.inbox.db.with_own_reader()
+        return await build(self._db, period, self.settings, self.inbox.now_ms(), with_rising=False)
 
     async def rising_terms(self, period: Range, progress: rising.Progress | None = None) -> Table:
-        settings = self.settings
-        return await self._read("terms", lambda db: rising_terms(db, period, settings, progress))
-
-    async def _read(self, kind: str, read: Callable[[Database], Awaitable[T]]) -> T:
-        """`read` on this kind's connection. A read cancelled (another range chosen)
-        is stopped in SQLite and its connection retired: it would run on otherwise, and
-        the new range's reads would wait behind it (90 days pressed after 30: 10 s at
-        1M). The next read opens a connection of its own, which the stop cannot reach."""
-        db = self._readers.get(kind)
-        if db is None:
-            db = self._readers[kind] = await self.inbox.db.with_own_reader()
-        task = asyncio.ensure_future(read(db))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            if self._readers.get(kind) is db:
-                del self._readers[kind]
-            await db.reader.interrupt()
-            retiring = asyncio.ensure_future(_retire(task, db))
-            self._retired.add(retiring)
-            retiring.add_done_callback(self._retired.discard)
-            raise
+        if self._terms_db is None:
+            self._terms_db = await self.inbox.db.with_own_reader()
+        return await rising_terms(self._terms_db, period, self.settings, progress)
 
     async def close(self) -> None:
-        """Stop what is still reading (the screen is gone), then close."""
-        for db in self._readers.values():
-            await db.reader.interrupt()
-        await asyncio.gather(*self._running, *self._retired, return_exceptions=True)
-        for db in self._readers.values():
-            await db.close()
-        self._readers.clear()
-
-
-async def _retire(task: asyncio.Future[T], db: Database) -> None:
-    """Close a connection once its stopped read has ended (its answer is not wanted)."""
-    with contextlib.suppress(sqlite3.Error, asyncio.CancelledError):
-        await task
-    await db.close()
+        for db in (self._db, self._terms_db):
+            if db is not None:
+                await db.close()
+        self._db = self._terms_db = None
 
 
 @dataclass
