@@ -32,7 +32,7 @@ from scrm_tui.service.measures import (
     signed,
 )
 from scrm_tui.store import rollups
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, begin_read
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -57,13 +57,7 @@ class Report:
 @contextlib.asynccontextmanager
 async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Every read of one report sees the same commit: its figures add up."""
-    # A report cancelled while its BEGIN ran (a range key pressed before the last range
-    # was read: the dashboard's reads are exclusive) leaves that snapshot open behind it.
-    # Any statement waits for the ones queued before it, so the flag is then settled.
-    await conn.execute("SELECT 1")
-    if conn.in_transaction:
-        await conn.rollback()
-    await conn.execute("BEGIN")
+    await begin_read(conn)
     try:
         yield conn
     finally:

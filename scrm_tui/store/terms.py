@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 import aiosqlite
 
-from scrm_tui.store.db import Database, fetch_all
+from scrm_tui.store.db import Database, begin_read, fetch_all
 from scrm_tui.store.schema import FTS_TEXT
 
 DAY_MS = 86_400_000
@@ -96,7 +96,7 @@ async def recount_day(db: Database, watch_set: str, day: int, words: Words) -> N
     """Count one day from its mentions and keep the counts (a cache: it wakes no one).
     The count and what it was counted from are read in one snapshot."""
     reader = db.reader
-    await reader.execute("BEGIN")
+    await begin_read(reader)
     try:
         counts, read = await count_span(reader, watch_set, day * DAY_MS, (day + 1) * DAY_MS, words)
     finally:
