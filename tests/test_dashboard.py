@@ -210,3 +210,27 @@ def test_dashboard_snapshot(snap_compare, seeded: Path) -> None:
         await open_dashboard(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_ranges_pressed_faster_than_they_are_read_show_the_last(seeded: Path) -> None:
+    """Each key replaces the range being read (its statement stopped in SQLite): the
+    figures shown are the last range's, and the dashboard goes on working."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        for key in ("4", "3", "4", "2", "4", "1"):
+            await pilot.press(key)
+        await wait_until(
+            pilot,
+            lambda: (
+                "24h" in status(pilot)
+                and "loading" not in status(pilot)
+                and screen.report is not None
+                and screen.report.range.name == "24h"
+            ),
+        )
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        await press(pilot, "3")
+        await wait_until(pilot, lambda: "30d" in status(pilot) and "loading" not in status(pilot))
+        assert line_of(pilot, "Mentions").split()[1] == "43"
+        assert pilot.app.return_code is None

@@ -167,3 +167,74 @@ def test_business_hours_and_the_response_sla_are_checked_in_the_config() -> None
     with pytest.raises(ConfigError) as error:
         parse_config('[team]\nresponse_sla = "soon"\n')
     assert "'team.response_sla'" in str(error.value)
+
+
+async def _answer_times(box: Inbox) -> list[tuple[object, ...]]:
+    async with box.db.reader.execute(
+        "SELECT mention_id, watch_set, created_ms, channel, arrived_ms, answered_ms, agent "
+        "FROM answer_times ORDER BY mention_id"
+    ) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+async def _answers_from_the_mentions(box: Inbox) -> list[tuple[object, ...]]:
+    """The same, from the mentions and the outbox alone: the agent of each mention's
+    earliest sent answer."""
+    async with box.db.reader.execute(
+        "SELECT om.mention_id, o.sent_ms, o.id, o.created_by FROM outbox o "
+        "JOIN outbox_mentions om ON om.outbox_id = o.id WHERE o.state = 'sent'"
+    ) as cursor:
+        sent = sorted(await cursor.fetchall())
+    first: dict[int, str] = {}
+    for mention_id, _, _, agent in sent:
+        first.setdefault(mention_id, agent)
+    async with box.db.reader.execute(
+        "SELECT id, coalesce(watch_set, ''), created_ms, channel, ingested_ms, "
+        "first_response_ms FROM mentions WHERE first_response_ms IS NOT NULL ORDER BY id"
+    ) as cursor:
+        return [(*r, first.get(r[0], "?")) for r in await cursor.fetchall()]
+
+
+async def test_response_times_are_kept_true_from_an_upgrade_on(
+    db_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The team's figures read answer_times (schema step 36), which the database keeps:
+    filled from the mentions on upgrade, then as each first answer is sent."""
+    from scrm_tui.store import db as store_db
+    from scrm_tui.store.schema import MIGRATIONS
+
+    start = NOW - timedelta(days=2)
+    older = [(v, steps) for v, steps in MIGRATIONS if v < 36]
+    with monkeypatch.context() as old_release:
+        old_release.setattr(store_db, "MIGRATIONS", older)
+        old_release.setattr(store_db, "LATEST_VERSION", older[-1][0])
+        async with await Inbox.open(db_path, "kate", clock) as kate:
+            ids = [
+                await _arrive(kate, clock, start + timedelta(hours=n), _post(n, start))
+                for n in range(4)
+            ]
+            clock.to(start + timedelta(hours=6))
+            await _answer(kate, ids[0])
+            await _answer(kate, ids[1])
+    async with (
+        await Inbox.open(db_path, "kate", clock) as kate,
+        await Inbox.open(db_path, "dana", clock) as dana,
+    ):
+        upgraded = await _answer_times(kate)
+        assert [r[0] for r in upgraded] == ids[:2]
+        assert upgraded == await _answers_from_the_mentions(kate)
+        clock.to(start + timedelta(hours=8))
+        await _answer(dana, ids[2])
+        await _answer(kate, ids[2])  # a second answer: dana's was the first
+        await _answer(kate, ids[0])
+        kept = await _answer_times(kate)
+        assert [(r[0], r[6]) for r in kept] == [
+            (ids[0], "kate"),
+            (ids[1], "kate"),
+            (ids[2], "dana"),
+        ]
+        assert kept == await _answers_from_the_mentions(kate)
+        clock.to(NOW)
+        built = await report.build(kate.db, parse_range("7d", kate.now_ms()), now_ms=kate.now_ms())
+        [agents, _] = built.section("team").tables
+        assert {row.cells[0]: row.cells[1] for row in agents.rows} == {"kate": "2", "dana": "1"}

@@ -284,3 +284,50 @@ async def test_the_brands_own_accounts_are_never_top_authors(inbox: Inbox) -> No
     assert "brand's own accounts" in top.note
     everyone = await report.build(inbox.db, period, report.Settings(), with_rising=False)
     assert len(_table(everyone, "awareness.top_authors").rows) == 2
+
+
+async def test_a_report_cut_short_while_it_began_leaves_the_next_one_whole(inbox: Inbox) -> None:
+    """A range key pressed while the last range is read cancels that read; one cancelled
+    as its snapshot began left the snapshot open, and the next report failed with
+    "cannot start a transaction within a transaction" (at 1M mentions, keys 1 and 4)."""
+    await inbox.ingest(_corpus(200, 6))
+    period = parse_range("90d", inbox.now_ms())
+    whole = await report.build(inbox.db, period, with_rising=False)
+    await inbox.db.reader.execute("BEGIN")  # what the cancelled report left behind
+    again = await report.build(inbox.db, period, with_rising=False)
+    assert again.figure("awareness.volume").value == whole.figure("awareness.volume").value > 0
+    assert not inbox.db.reader.in_transaction
+
+
+@pytest.mark.parametrize("walks", [(2, 5), (300, 5_000)])
+async def test_top_authors_are_the_most_followed_of_the_range_however_they_are_found(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch, walks: tuple[int, int]
+) -> None:
+    """The most followed authors are looked up in the range first, and a range whose
+    authors are not among them sorts its own: the same ten, in the same order, as
+    plain Python over the range's mentions."""
+    from scrm_tui.store import rollups
+
+    monkeypatch.setattr(rollups, "WALKS", walks)
+    await inbox.ingest(_corpus(700, 8))
+    for name in ("24h", "7d", "90d", "2026-11-19T01:00..2026-11-19T09:00"):
+        period = parse_range(name, inbox.now_ms())
+        async with inbox.db.reader.execute(
+            "SELECT a.id, a.display_name, a.handle, a.followers FROM mentions m "
+            "JOIN authors a ON a.id = m.author_id WHERE m.created_ms >= ? AND m.created_ms < ? "
+            "AND a.followers IS NOT NULL",
+            (period.start_ms, period.end_ms),
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        counts: dict[tuple[int, str, str, int], int] = {}
+        for row in rows:  # one author per network: the same handle on two is two
+            counts[row] = counts.get(row, 0) + 1
+        want = [
+            (shown, f"{followers:,}", f"{n:,}")
+            for (_, shown, _, followers), n in sorted(
+                counts.items(), key=lambda kv: (-kv[0][3], kv[0][2], kv[0][0])
+            )[:10]
+        ]
+        built = await report.build(inbox.db, period, with_rising=False)
+        top = _table(built, "awareness.top_authors")
+        assert [(r.cells[0], r.cells[2], r.cells[3]) for r in top.rows] == want, name

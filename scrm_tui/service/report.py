@@ -36,7 +36,7 @@ from scrm_tui.service.measures import (
 )
 from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, begin_read
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -61,7 +61,7 @@ class Report:
 @contextlib.asynccontextmanager
 async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Every read of one report sees the same commit: its figures add up."""
-    await conn.execute("BEGIN")
+    await begin_read(conn)
     try:
         yield conn
     finally:
@@ -406,18 +406,25 @@ class _Responses:
 
 async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
     hours = settings.hours
+    sla = settings.response_sla_s
     found = _Responses(_Answers(), defaultdict(_Answers), defaultdict(_Answers), 0)
-    for channel, arrived, answered, agent in await rollups.answered(
-        conn, BRAND, period.start_ms, period.end_ms
-    ):
-        wait = (
-            hours.elapsed_s(arrived, answered, settings.zone)
-            if hours is not None
-            else max(0.0, (answered - arrived) / 1000)
-        )
-        for group in (found.everyone, found.agents[agent], found.channels[channel]):
-            group.waits.append(wait)
-            group.within += wait <= settings.response_sla_s
+    rows = await rollups.answered(conn, BRAND, period.start_ms, period.end_ms)
+    if hours is None:
+        waits = [max(0.0, (answered - arrived) / 1000) for _, arrived, answered, _ in rows]
+    else:
+        zone = settings.zone
+        waits = [hours.elapsed_s(arrived, answered, zone) for _, arrived, answered, _ in rows]
+    # Grouped once, the waits of each group appended in one pass (262k at 90 days, 1M).
+    agents: dict[str, list[float]] = defaultdict(list)
+    channels: dict[str, list[float]] = defaultdict(list)
+    for (channel, _, _, agent), wait in zip(rows, waits, strict=True):
+        agents[agent].append(wait)
+        channels[channel].append(wait)
+    found.everyone.waits = waits
+    for groups, into in ((agents, found.agents), (channels, found.channels)):
+        for key, group in groups.items():
+            into[key] = _Answers(group, sum(1 for w in group if w <= sla))
+    found.everyone.within = sum(1 for w in waits if w <= sla)
     found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
     return found
 

@@ -1,4 +1,4 @@
-"""Conversions (schema step 32): stored by `scrm conversions import`, read by the Sales
+"""Conversions (schema step 35): stored by `scrm conversions import`, read by the Sales
 section with the sent replies that carried their utm_content."""
 
 from __future__ import annotations

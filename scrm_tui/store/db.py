@@ -262,6 +262,17 @@ class Database:
 _BUMP = "UPDATE change_marks SET seq = seq + 1"
 
 
+async def begin_read(conn: aiosqlite.Connection) -> None:
+    """BEGIN a read snapshot on a reader. A read cancelled while its BEGIN ran (a
+    dashboard range replaced by the next key) left its snapshot open behind it, and
+    the next BEGIN failed; any statement waits for those queued before it, so the
+    connection's flag is settled after one."""
+    await conn.execute("SELECT 1")
+    if conn.in_transaction:
+        await conn.rollback()
+    await conn.execute("BEGIN")
+
+
 async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:
     """Every row of one statement, read in the same step of the connection's thread as
     the statement runs. Every statement that returns rows is read this way: a task

@@ -54,7 +54,7 @@ async def openings(
     conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
 ) -> Openings:
     """Negative mentions, questions and either, of one competitor in [start, end):
-    read through the index of the competitors' mentions (schema step 32), so the
+    read through the index of the competitors' mentions (schema step 33), so the
     brand's million rows are never looked at. The conditions are the filter
     language's own (s:neg, is:question), so the figure and the filter agree."""
     negative = f"coalesce(m.compound <= -{NEUTRAL_BAND}, 0)"

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import aiosqlite
 
 from scrm_tui.store.db import fetch_all
-from scrm_tui.store.filter_sql import FIRST_RESPONDER
 
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
+# How many of the most followed authors top_authors looks up, then more, before it
+# sorts the range's own authors instead.
+WALKS = (300, 5_000)
 
 
 @dataclass(frozen=True)
@@ -114,49 +116,87 @@ async def top_authors(
     limit: int,
     leave_out: Collection[int] = (),
 ) -> list[TopAuthor]:
-    """The authors of the range with the most followers, most first (ties by handle),
+    """The authors of the range with the most followers, most first (ties by handle, then
+    the first known: the same handle on two networks is two authors),
     with their mentions in the range; `leave_out`: author ids never ranked (the brand's
     own accounts)."""
-    ids, params = _authors_sql(watch_set, start_ms, end_ms)
     # (`NOT IN (NULL)` is never true: with none to leave out, no clause at all.)
     skip = ",".join(str(int(i)) for i in sorted(leave_out))
     unless = f"AND a.id NOT IN ({skip})" if skip else ""
-    rows = await fetch_all(
+    # The most followed authors, walked in order (schema step 36's index), each looked
+    # up in the range, are the answer as soon as `limit` are found: a few hundred
+    # lookups, not every author of a 90-day range (150 ms at 1M). A range with few
+    # authors may not find them among the first WALKS: then its own authors are sorted.
+    rows: list[tuple[int]] = []
+    for walk in WALKS:
+        rows = await fetch_all(
+            conn,
+            f"""
+            WITH walk AS (
+                SELECT id FROM authors WHERE followers IS NOT NULL
+                ORDER BY followers DESC, handle, id LIMIT {walk}
+            )
+            SELECT a.id FROM walk JOIN authors a ON a.id = walk.id
+            WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.author_id = a.id
+                AND m.created_ms >= ? AND m.created_ms < ? AND coalesce(m.watch_set, '') = ?)
+              {unless}
+            ORDER BY a.followers DESC, a.handle, a.id LIMIT ?
+            """,
+            (start_ms, end_ms, watch_set, limit),
+        )
+        if len(rows) == limit:
+            break
+    params: list[object]
+    if len(rows) < limit and await _followed(conn) > WALKS[-1]:
+        ids_sql, params = _authors_sql(watch_set, start_ms, end_ms)
+    elif rows:
+        ids_sql, params = " UNION ALL ".join(["SELECT ?"] * len(rows)), [r[0] for r in rows]
+    else:
+        return []
+    found = await fetch_all(
         conn,
         f"""
-        WITH ids(author_id) AS ({ids}),
+        WITH ids(author_id) AS ({ids_sql}),
         top AS (
             SELECT a.id, a.channel, a.handle, a.display_name, a.followers, a.customer_id
             FROM ids JOIN authors a ON a.id = ids.author_id
             WHERE a.followers IS NOT NULL {unless}
-            ORDER BY a.followers DESC, a.handle LIMIT ?
+            ORDER BY a.followers DESC, a.handle, a.id LIMIT ?
         )
         SELECT top.id, top.channel, top.handle, top.display_name, top.followers, c.name,
                (SELECT count(*) FROM mentions m WHERE m.author_id = top.id
                 AND m.created_ms >= ? AND m.created_ms < ?
                 AND coalesce(m.watch_set, '') = ?)
         FROM top LEFT JOIN customers c ON c.id = top.customer_id
-        ORDER BY top.followers DESC, top.handle
+        ORDER BY top.followers DESC, top.handle, top.id
         """,
         [*params, limit, start_ms, end_ms, watch_set],
     )
-    return [TopAuthor(*row) for row in rows]
+    return [TopAuthor(*row) for row in found]
+
+
+async def _followed(conn: aiosqlite.Connection) -> int:
+    """How many authors have a follower count (up to the longest walk + 1: enough)."""
+    rows = await fetch_all(
+        conn,
+        f"SELECT count(*) FROM (SELECT 1 FROM authors WHERE followers IS NOT NULL "
+        f"LIMIT {WALKS[-1] + 1})",
+    )
+    return int(rows[0][0])
 
 
 async def answered(
     conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
 ) -> list[tuple[str, int, int, str]]:
     """The answered mentions posted in [start, end): network, arrival, first answer, and
-    the agent who sent it ('?' if no sent item says)."""
+    the agent who sent it ('?' if no sent item says), from answer_times (schema step 36)."""
     rows = await fetch_all(
         conn,
-        f"""SELECT m.channel, m.ingested_ms, m.first_response_ms,
-                   coalesce(({FIRST_RESPONDER}), '?')
-            FROM mentions m WHERE m.first_response_ms IS NOT NULL
-            AND m.created_ms >= ? AND m.created_ms < ? AND coalesce(m.watch_set, '') = ?""",
-        (start_ms, end_ms, watch_set),
+        "SELECT channel, arrived_ms, answered_ms, agent FROM answer_times "
+        "WHERE watch_set = ? AND created_ms >= ? AND created_ms < ?",
+        (watch_set, start_ms, end_ms),
     )
-    return [(str(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
+    return rows
 
 
 async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from scrm_tui.store.db import Database, fetch_all
+from scrm_tui.store.db import Database, begin_read, fetch_all
 from scrm_tui.store.schema import FTS_TEXT, TERM_SCOPES
 
 DAY_MS = 86_400_000
@@ -43,7 +43,7 @@ class Scope:
 
     def where(self) -> str:
         """The condition on `m` (one parameter: the watch set): a competitor's through
-        the index of the competitors' mentions (schema step 32)."""
+        the index of the competitors' mentions (schema step 33)."""
         within = "m.watch_set = ?" if self.watch_set else "coalesce(m.watch_set, '') = ?"
         return f"{within} AND m.compound <= -0.05" if self.negative else within
 
@@ -133,7 +133,7 @@ async def recount_day(db: Database, scope: Scope | str, day: int, words: Words) 
     The count and what it was counted from are read in one snapshot."""
     scope = _scope(scope)
     reader = db.reader
-    await reader.execute("BEGIN")
+    await begin_read(reader)
     try:
         counts, read = await count_span(reader, scope, day * DAY_MS, (day + 1) * DAY_MS, words)
     finally:
