@@ -12,7 +12,7 @@ import pytest
 from scrm_tui.enrich import matching
 from scrm_tui.enrich.matching import Matcher
 from scrm_tui.enrich.shared_index import SharedIndex
-from tests.test_match_holding import Counting
+from tests.test_match_holding import Counting, answers
 from tests.test_match_index import indexed
 
 OTHERS = ["Ortiz", "Mensah", "Lindqvist", "Okafor", "Novak", "Haddad", "Moreau", "Sato"]
@@ -48,14 +48,6 @@ AUTHORS = [
 ]
 
 
-def answers(matcher: Matcher) -> list[tuple[str, list[tuple[int, float]]]]:
-    out = []
-    for author in AUTHORS:
-        result = matcher.match(*author)
-        out.append((result.decision, [(c.customer_id, c.score) for c in result.candidates]))
-    return out
-
-
 def every_part(
     parts: list[tuple[float, set[int]]], still: float, room: int
 ) -> tuple[list[tuple[float, set[int]]], set[int]]:
@@ -71,10 +63,7 @@ async def test_key_hits_filling_the_room_leave_the_rest_unread_with_the_same_ans
     reader = Counting(db_path)
     try:
         matcher = Matcher(index=SharedIndex(reader))
-        scanned = []
-        for author in AUTHORS:
-            result = matcher.scan(*author)
-            scanned.append((result.decision, [(c.customer_id, c.score) for c in result.candidates]))
+        scanned = answers(matcher, AUTHORS, scan=True)
         # Richard as common as a first name at a million customers (its holders not
         # read: which candidates hold it is told from their rows), and room for 18
         # candidates besides the closest names: the key's 50 fill it.
@@ -84,10 +73,10 @@ async def test_key_hits_filling_the_room_leave_the_rest_unread_with_the_same_ans
         with monkeypatch.context() as patched:
             patched.setattr(matching, "_hopeful", every_part)
             reader.rows = 0
-            weighed_all = answers(matcher)
+            weighed_all = answers(matcher, AUTHORS)
             rows_read = reader.rows
         reader.rows = 0
-        pruned = answers(matcher)
+        pruned = answers(matcher, AUTHORS)
         assert pruned == weighed_all
         named = [n for n, author in enumerate(AUTHORS) if author[2]]
         assert [pruned[n] for n in named] == [scanned[n] for n in named]
