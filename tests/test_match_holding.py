@@ -73,10 +73,15 @@ AUTHORS = [
 ]
 
 
-def answers(matcher: Matcher) -> list[tuple[str, list[tuple[int, float]]]]:
+Answer = tuple[str, list[tuple[int, float]]]
+
+
+def answers(matcher: Matcher, authors: list = AUTHORS, scan: bool = False) -> list[Answer]:
+    """Each author's decision and candidates (customer, score): as matched, or with
+    `scan` as a full scan over every customer finds them."""
     out = []
-    for author in AUTHORS:
-        result = matcher.match(*author)
+    for author in authors:
+        result = matcher.scan(*author) if scan else matcher.match(*author)
         out.append((result.decision, [(c.customer_id, c.score) for c in result.candidates]))
     return out
 
@@ -94,10 +99,7 @@ async def test_a_common_words_holders_rank_a_big_pool_as_its_rows_do(
     reader = Counting(db_path)
     try:
         matcher = Matcher(index=SharedIndex(reader))
-        scanned = []
-        for author in AUTHORS:
-            result = matcher.scan(*author)
-            scanned.append((result.decision, [(c.customer_id, c.score) for c in result.candidates]))
+        scanned = answers(matcher, scan=True)
         monkeypatch.setattr(matching, "_HOLDER_PER_ROW", 0)  # rows only
         reader.rows = reader.holder_ids = 0
         by_rows = answers(matcher)

@@ -2407,15 +2407,25 @@ class Matcher:
         # candidate: a pool can hold tens of thousands), each part's score added up as
         # a candidate's would be, to the same figure.
         keyed_in = keyed & pool
-        parts = [(100.0, keyed_in), (0.0, pool - keyed_in)]
-        for slot in slots:
-            # A common name's holders counted only now, in the index (with repeats: a
-            # customer holding two of its near words counts twice).
-            size = (
-                slot.size if slot.held is not None else self.index.counted(slot.words, population)
+        room = _MAX_SCORED - _RESCUE
+        # A common name's holders counted only now, in the index (with repeats: a
+        # customer holding two of its near words counts twice).
+        weights = [
+            math.log1p(
+                population
+                / (
+                    slot.size
+                    if slot.held is not None
+                    else self.index.counted(slot.words, population)
+                )
             )
-            weight = math.log1p(population / size)
-            holding = held.which(pool, slot)
+            for slot in slots
+        ]
+        parts = [(100.0, keyed_in), (0.0, pool - keyed_in)]
+        for step, (slot, weight) in enumerate(zip(slots, weights, strict=True)):
+            # Only the candidates that can still be kept are asked about (_hopeful).
+            parts, live = _hopeful(parts, sum(weights[step:]), room)
+            holding = held.which(live, slot)
             cut = []
             for score, part in parts:
                 inside = part & holding
@@ -2430,7 +2440,6 @@ class Matcher:
         for score, part in parts:
             by_score.setdefault(score, []).append(part)
         kept: list[int] = []
-        room = _MAX_SCORED - _RESCUE
         for score in sorted(by_score, reverse=True):
             if len(kept) >= room:
                 break
@@ -2441,6 +2450,33 @@ class Matcher:
         rest = held.texts_of(pool.difference(kept), names_only=bool(author.names))
         closest = self._by_closeness(author, rest, _RESCUE, lookup)
         return set(kept + closest)
+
+
+def _hopeful(
+    parts: list[tuple[float, set[int]]], still: float, room: int
+) -> tuple[list[tuple[float, set[int]]], set[int]]:
+    """The parts of Matcher._coarse_top's pool (coarse score so far, its candidates) that
+    can still be among the `room` it keeps, and their candidates, when the slots still
+    to weigh add up to `still`: the others' words are never asked about.
+
+    Scores only grow, so the room-th best final score is at least the room-th best now
+    (`least`). A part whose score now plus every weight still to come is below that
+    ends below at least `room` candidates whatever it holds, so none of it is kept: the
+    same candidates are kept as when every part is weighed to the end, and the rest
+    still go to the closeness rescue. An exact key's 100 outweighs the few slots of a
+    name (each at most log1p(population), 14 at a million): once key hits fill the
+    room, the pool's other candidates are never read whole."""
+    least = -math.inf
+    counted = 0
+    for score, part in sorted(parts, key=lambda p: -p[0]):
+        counted += len(part)
+        if counted >= room:
+            least = score
+            break
+    # A margin for rounding (the weights are summed in another order than the scores).
+    kept = [(score, part) for score, part in parts if score + still + 1e-6 >= least]
+    live: set[int] = set().union(*(part for _, part in kept))
+    return kept, live
 
 
 def shown_features(shown: Sequence[Candidate]) -> list[dict[str, float] | None]:
