@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import random
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -13,10 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.core.query import Query, parse
-from scrm_tui.service import demo
+from scrm_tui.core.ranges import parse_range
+from scrm_tui.service import demo, report
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, fixed_clock
 from tests.replay import Replay
@@ -155,3 +159,51 @@ def test_the_demo_fixtures_are_what_the_generator_writes(tmp_path: Path) -> None
         assert written.read_bytes() == demo.fixtures().joinpath(written.name).read_bytes(), (
             written.name
         )
+
+
+def _nearest_rank(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+async def test_the_demo_team_figures_are_history_not_zero(db_path: Path) -> None:
+    """Seeded mentions arrived when posted (or minutes after) and the demo's answers were
+    sent a realistic while later: the team's figures at first open, recomputed from rows."""
+    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+        await demo.seed(inbox)
+        now_ms = inbox.now_ms()
+        period = parse_range("7d", now_ms)
+        built = await report.build(inbox.db, period, report.Settings(), now_ms)
+    with sqlite3.connect(db_path) as conn:
+        arrivals = conn.execute("SELECT created_ms, ingested_ms FROM mentions").fetchall()
+        brand = "coalesce(watch_set, '') = '' AND created_ms >= ? AND created_ms < ?"
+        span = (period.start_ms, period.end_ms)
+        waits = [
+            answered - arrived
+            for arrived, answered in conn.execute(
+                f"SELECT ingested_ms, first_response_ms FROM mentions WHERE {brand} "
+                "AND first_response_ms IS NOT NULL",
+                span,
+            )
+        ]
+        [total] = conn.execute(f"SELECT count(*) FROM mentions WHERE {brand}", span)
+        sent_by_hand = conn.execute(
+            "SELECT count(*), count(DISTINCT key) FROM outbox WHERE kind = 'manual' "
+            "AND state = 'sent'"
+        ).fetchone()
+    # Every mention arrived after it was posted, within minutes, and none at seeding.
+    assert all(0 < arrived - posted <= 8 * 60_000 for posted, arrived in arrivals)
+    assert len(waits) >= 100 and min(waits) > 0
+    p50 = built.figure("team.first_response_p50").value
+    p90 = built.figure("team.first_response_p90").value
+    assert p50 == _nearest_rank(waits, 0.5) / 1000
+    assert p90 == _nearest_rank(waits, 0.9) / 1000
+    assert 10 * 60 < p50 < p90  # minutes, not zero; hours at the tail
+    sla = 4 * 3600_000
+    assert built.figure("team.within_sla").value == pytest.approx(
+        100 * sum(w <= sla for w in waits) / len(waits)
+    )
+    assert 50 < built.figure("team.within_sla").value < 100  # some late
+    assert built.figure("team.response_rate").value == pytest.approx(100 * len(waits) / total[0])
+    # Recorded by hand, each once: nothing in the outbox waits to be sent.
+    assert sent_by_hand[0] == sent_by_hand[1] >= len(waits)

@@ -6,6 +6,7 @@ in plain Python over the rows of a known database, and each opening its records.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from pathlib import Path
 
@@ -283,21 +284,42 @@ async def test_the_demo_shows_leads_answers_and_a_customer_renewing_soon(db_path
 
     async with await Inbox.open(db_path, "you", lambda: NOW.timestamp()) as box:
         await demo.seed(box)
-        built = await report.build(box.db, parse_range("7d", box.now_ms()), with_rising=False)
+        period = parse_range("7d", box.now_ms())
+        built = await report.build(box.db, period, with_rising=False)
         leads = built.figure("sales.leads")
         assert (leads.value or 0) >= 10
         assert await box.count(parse(leads.filter or "")) == leads.value
         touched = built.figure("sales.revenue_touched")
-        # Hannah Turner, Rachel Lewis, Matilda Cook and Taylor Rogers were answered.
-        assert touched.value == 53_800 + 2_016 + 1_663.2 + 53_800
+        # The customers answered in the range, recomputed from the outbox's rows: the
+        # sales part's answers (Hannah Turner, Rachel Lewis, Matilda Cook, Taylor Rogers)
+        # and the demo team's (tools/gen_demo_team.py).
+        with sqlite3.connect(db_path) as conn:
+            answered = dict(
+                conn.execute(
+                    """SELECT c.name, c.lifetime_value FROM customers c WHERE c.id IN (
+                       SELECT a.customer_id FROM outbox o
+                       JOIN outbox_mentions om ON om.outbox_id = o.id
+                       JOIN mentions m ON m.id = om.mention_id
+                       JOIN authors a ON a.id = m.author_id
+                       WHERE o.state = 'sent' AND o.sent_ms >= ? AND o.sent_ms < ?)""",
+                    (period.start_ms, period.end_ms),
+                )
+            )
+        assert {"Hannah Turner", "Rachel Lewis", "Matilda Cook", "Taylor Rogers"} <= set(answered)
+        assert touched.value == pytest.approx(sum(v for v in answered.values() if v is not None))
         at_risk = next(t for t in built.section("sales").tables if t.key == "sales.at_risk")
         first = at_risk.rows[0]
-        assert first.cells[0] == "Taylor Rogers" and "falling mood" in first.cells[3]
-        assert int(first.cells[2].rstrip("d")) <= 60
+        taylor = next(row for row in at_risk.rows if row.cells[0] == "Taylor Rogers")
+        assert "falling mood" in taylor.cells[3]
+        assert int(first.cells[2].rstrip("d")) <= 60  # renewing soon comes first
         # The shop's sales after Hannah's and Matilda's tagged links; a newsletter's is not.
         attributed = built.figure("sales.attributed")
         assert attributed.value == 2_400 + 1_663.2
         assert "1 of 3 conversions not attributable" in attributed.note
+        # Enter opens the two answered mentions whose replies the sales followed.
+        credited = await box.page_older(parse(attributed.filter or ""), None, 9)
+        assert {r.customer_name for r in credited} == {"Hannah Turner", "Matilda Cook"}
+        assert len(credited) == 2
 
 
 def test_the_sales_demo_records_come_from_their_generator() -> None:

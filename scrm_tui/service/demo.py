@@ -94,9 +94,12 @@ async def seed(inbox: Inbox) -> SeedReport:
     )
     mentions = demo_mentions(now)
     stored = 0
+    new_ids: list[int] = []
     for start in range(0, len(mentions), BATCH):
         result = await inbox.ingest(mentions[start : start + BATCH])
         stored += len(result.stored)
+        new_ids.extend(result.stored)
+    arrived = await _arrived_as_posted(inbox, new_ids)
     contacts = 0
     if outcome.created:  # first seeding only: contacts have no natural key to dedupe on
         ids = {c.external_id: i for c, i in zip(demo_customers(), outcome.ids, strict=True)}
@@ -115,7 +118,7 @@ async def seed(inbox: Inbox) -> SeedReport:
                 if str(record["customer"]) in ids
             ]
         )
-        await _seed_replies(inbox)
+        await _seed_replies(inbox, arrived)
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
@@ -146,43 +149,98 @@ def _renewing_later(customer: CustomerIn, days: int) -> CustomerIn:
     return replace(customer, fields=tuple(fields))
 
 
-async def _seed_replies(inbox: Inbox) -> int:
-    """The answers the demo's agents sent (a mention record's "reply": agent and text),
-    recorded as the outbox records a reply made by hand: sent now, the mention answered."""
-    from scrm_tui.core.utm import tag_links
-    from scrm_tui.store.sales import ids_of
+def _draw(channel: str, external_id: str, what: str) -> random.Random:
+    """A generator seeded by the mention and what is drawn: the same demo every time."""
+    return random.Random(f"{what}\x1f{channel}\x1f{external_id}")
 
-    answers = [
-        (record, record["reply"])
+
+def arrival_delay_ms(channel: str, external_id: str) -> int:
+    """How long after it was posted a seeded mention reached scrm: half a minute to a
+    few minutes, as a collector polling each network would have found it."""
+    return int(_draw(channel, external_id, "arrived").uniform(30, 8 * 60) * 1000)
+
+
+def answer_delay_ms(channel: str, external_id: str) -> int:
+    """How long after it arrived the demo's team answered a mention: most within the
+    hour, some within the 4-hour SLA, some past it, a few the next day."""
+    rng = _draw(channel, external_id, "answered")
+    roll = rng.random()
+    minutes = (
+        rng.uniform(4, 55)
+        if roll < 0.5
+        else rng.uniform(60, 230)
+        if roll < 0.75
+        else rng.uniform(250, 600)
+        if roll < 0.9
+        else rng.uniform(600, 1560)
+    )
+    return int(minutes * 60_000)
+
+
+async def _arrived_as_posted(inbox: Inbox, ids: list[int]) -> dict[int, int]:
+    """The newly seeded mentions arrived a little after they were posted, not at seeding
+    (so response times are history's, not 0m); returns each one's arrival."""
+    from scrm_tui.store.demo_history import posted, set_arrivals
+
+    now_ms = inbox.now_ms()
+    arrivals = {
+        mention_id: min(created + arrival_delay_ms(channel, external_id), now_ms)
+        for start in range(0, len(ids), BATCH)
+        for mention_id, channel, external_id, created in await posted(
+            inbox.db, ids[start : start + BATCH]
+        )
+    }
+    await set_arrivals(inbox.db, sorted(arrivals.items()))
+    return arrivals
+
+
+def _answers() -> list[tuple[str, str, dict[str, Any]]]:
+    """(network, external id, answer) of each seeded answer: a mention record's "reply"
+    (the sales part's) and the team's (answers_team.jsonl, tools/gen_demo_team.py)."""
+    found = [
+        (str(record["channel"]), str(record["id"]), record["reply"])
         for name in mention_files()
         for record in _records(name)
         if isinstance(record.get("reply"), dict)
     ]
-    ids = await ids_of(
-        inbox.db.reader, [(str(record["channel"]), str(record["id"])) for record, _ in answers]
-    )
-    sent = 0
-    for record, reply in answers:
-        mention_id = ids.get((str(record["channel"]), str(record["id"])))
-        if mention_id is None:
+    found += [(str(r["channel"]), str(r["id"]), r) for r in _records("answers_team.jsonl")]
+    return found
+
+
+async def _seed_replies(inbox: Inbox, arrived: dict[int, int]) -> int:
+    """The answers the demo's agents sent, recorded as the outbox records a reply made by
+    hand (never sent anywhere), each a while after its mention arrived (never after now),
+    in the order they were sent."""
+    from scrm_tui.core.utm import tag_links
+    from scrm_tui.store.sales import ids_of
+
+    answers = _answers()
+    ids = await ids_of(inbox.db.reader, [(channel, external) for channel, external, _ in answers])
+    now_ms = inbox.now_ms()
+    planned = []
+    for channel, external_id, reply in answers:
+        mention_id = ids.get((channel, external_id))
+        if mention_id is None or mention_id not in arrived:
             continue
+        sent_ms = min(arrived[mention_id] + answer_delay_ms(channel, external_id), now_ms)
+        planned.append((sent_ms, mention_id, channel, reply))
+    for sent_ms, mention_id, channel, reply in sorted(planned):
         text = str(reply["text"])
         if reply.get("utm"):  # as scrm sends a reply with [sales] utm_domains set
-            text = tag_links(text, DEMO_DOMAINS, str(record["channel"]), mention_id)
+            text = tag_links(text, DEMO_DOMAINS, channel, mention_id)
         await inbox.outbox.record_manual(
-            channel=str(record["channel"]),
+            channel=channel,
             text=text,
             key=f"demo-reply:{mention_id}",
             mention_ids=[mention_id],
             agent=str(reply["agent"]),
-            now_ms=inbox.now_ms(),
+            now_ms=sent_ms,
             done=True,
             draft_key=None,
             url=None,
         )
-        sent += 1
     await _seed_conversions(inbox, ids)
-    return sent
+    return len(planned)
 
 
 async def _seed_conversions(inbox: Inbox, ids: dict[tuple[str, str], int]) -> None:
