@@ -70,6 +70,20 @@ async def test_a_hashtag_finds_posts_that_carry_it_not_the_word(inbox: Inbox) ->
     assert await texts(inbox, "-#kestrel #kestrelapp") == ["#kestrelapp is another tag"]
 
 
+async def test_id_lists_exactly_the_mentions_it_names(inbox: Inbox) -> None:
+    """`id:N,M`: what a figure counting mentions no other key names opens."""
+    stored = (await inbox.ingest([mention(n, f"post number {n}") for n in (1, 2, 3)])).stored
+    first, second, third = stored
+    assert await texts(inbox, f"id:{third},{first}") == ["post number 1", "post number 3"]
+    assert await texts(inbox, f"id:{second}") == ["post number 2"]
+    assert await texts(inbox, f'id:{first},{third} -"number 3"') == ["post number 1"]
+    assert await texts(inbox, f"-id:{first}") == ["post number 2", "post number 3"]
+    assert await texts(inbox, f"id:{max(stored) + 100}") == []  # none such: nothing
+    many = ",".join(map(str, range(1, 5001)))  # thousands of ids: one parameter
+    assert len(await texts(inbox, f"id:{many}")) == 3
+    assert str(parse(f"id:{second},{first},{second}").root) == f"id:{second},{first}"
+
+
 async def test_a_hashtag_the_network_declares_counts_too(inbox: Inbox) -> None:
     declared = MentionIn(
         channel=Channel.BLUESKY,

@@ -279,3 +279,15 @@ def test_a_mistake_quotes_what_was_typed_harmlessly() -> None:
     with pytest.raises(QueryError) as raised:
         parse("ch:\x1b[31mred")
     assert "\x1b" not in str(raised.value)
+
+
+def test_id_takes_mention_numbers_and_names_a_bad_one() -> None:
+    assert str(parse("id:12,4").root) == "id:12,4"
+    for typed, said in (
+        ("id:12,x", "'id:' takes mention numbers separated by commas, not 'x'"),
+        ("id:1,,2", "'id:' has an empty name in its list"),
+        ("id:", "'id:' needs a value"),
+    ):
+        with pytest.raises(QueryError) as error:
+            parse(typed)
+        assert said in str(error.value), typed

@@ -307,6 +307,17 @@ class AuthorIs(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class IdIs(Node):
+    """One of these mentions (their numbers): what a figure counting mentions no other
+    key names (attributed revenue's answered mentions) opens."""
+
+    ids: tuple[int, ...]
+
+    def __str__(self) -> str:
+        return f"id:{','.join(map(str, self.ids))}"
+
+
+@dataclass(frozen=True, slots=True)
 class Followers(Node):
     """The author's followers compared with a number; an unknown count never matches."""
 

@@ -188,6 +188,21 @@ def _author(value: Value) -> t.Node:
     return t.AuthorIs(int(text))
 
 
+def _ids(value: Value) -> t.Node:
+    """`id:12,40`: mentions by number, in the order given, each once."""
+    ids: dict[int, None] = {}
+    for text, offset in _names(value):
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            shown = sanitize.for_message(text, 40)
+            raise value.error(
+                f"'id:' takes mention numbers separated by commas, not '{shown}'",
+                offset,
+                len(text),
+            )
+        ids[int(text)] = None
+    return t.IdIs(tuple(ids))
+
+
 def _followers(value: Value) -> t.Node:
     op, number = _comparison(value, suffixes=True)
     if number > _MAX_COUNT:
@@ -236,6 +251,7 @@ KEYS: dict[str, Callable[[Value], t.Node]] = {
     "language": _languages,
     "from": lambda v: t.From(_text(v, "@").lower()),
     "author": _author,
+    "id": _ids,
     "tag": lambda v: t.Tagged(_text(v, "#")),
     "assignee": lambda v: t.AssignedTo(_text(v, "@")),
     "responder": lambda v: t.Responder(_text(v, "@")),

@@ -43,6 +43,9 @@ class Attribution:
     networks: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     network_n: Counter[str] = field(default_factory=Counter)
     mentions: list[int] = field(default_factory=list)  # the answered mentions credited
+    # The same per agent and per network, so each row of their tables opens its own.
+    agent_mentions: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    network_mentions: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     total: float = 0.0
     attributed: float = 0.0
     count: int = 0
@@ -79,8 +82,13 @@ async def attribute(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> A
         found.agent_n[reply.agent] += 1
         found.networks[reply.channel] += c.value
         found.network_n[reply.channel] += 1
-        if reply.mention_id not in found.mentions:
-            found.mentions.append(reply.mention_id)
+        for credited in (
+            found.mentions,
+            found.agent_mentions[reply.agent],
+            found.network_mentions[reply.channel],
+        ):
+            if reply.mention_id not in credited:
+                credited.append(reply.mention_id)
     return found
 
 

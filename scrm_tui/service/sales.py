@@ -125,6 +125,7 @@ def _attributed(credit: conversions.Attribution) -> Figure:
             ("attributed", f"{credit.attributed_n:,}"),
             *((f"not attributable: {why}", f"{n:,}") for why, n in credit.missed.items()),
         ),
+        filter=_answered(credit.mentions),
         note=f"{missed:,} of {credit.count:,} conversions not attributable"
         if missed
         else ""
@@ -142,15 +143,31 @@ def _credit_tables(credit: conversions.Attribution) -> tuple[Table, ...]:
             f"Attributed revenue by {what}",
             (what, "conversions", "value"),
             tuple(
-                Row((name(k), f"{counts[k]:,}", show_number(v, "$")))
+                Row(
+                    (name(k), f"{counts[k]:,}", show_number(v, "$")),
+                    filter=_answered(mentions[k]),
+                )
                 for k, v in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
             ),
         )
-        for key, what, values, counts, name in (
-            ("agents", "agent", credit.agents, credit.agent_n, str),
-            ("networks", "network", credit.networks, credit.network_n, label),
+        for key, what, values, counts, mentions, name in (
+            ("agents", "agent", credit.agents, credit.agent_n, credit.agent_mentions, str),
+            (
+                "networks",
+                "network",
+                credit.networks,
+                credit.network_n,
+                credit.network_mentions,
+                label,
+            ),
         )
     )
+
+
+def _answered(mention_ids: list[int]) -> str | None:
+    """The inbox filter for the answered mentions whose replies the sales followed (done
+    or snoozed as they may be now)."""
+    return f"id:{','.join(map(str, mention_ids))} is:any" if mention_ids else None
 
 
 async def _leads(

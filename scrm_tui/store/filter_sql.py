@@ -8,6 +8,7 @@ store materialises once per expression (see MentionStore._ensure_hits).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -240,6 +241,9 @@ class FilterSql:
                 )
             case t.AuthorIs(author_id):
                 return f"m.author_id = {bind(author_id)}"
+            case t.IdIs(ids):
+                # One parameter however many: a list of thousands stays one statement.
+                return f"m.id IN (SELECT value FROM json_each({bind(json.dumps(ids))}))"
             case t.AssignedTo(agent):
                 # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
                 # column into an IN over the case-sensitive index, and loses matches.
