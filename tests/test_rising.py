@@ -15,7 +15,7 @@ from scrm_tui.core.models import MentionIn
 from scrm_tui.core.query import parse
 from scrm_tui.core.ranges import parse_range
 from scrm_tui.core.terms import burst, words_in
-from scrm_tui.service import report
+from scrm_tui.service import report, rising
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
 from tests.tui import make_app, press, settle, wait_until
@@ -53,8 +53,10 @@ async def test_a_burst_rises_and_each_count_is_what_its_filter_shows(inbox: Inbo
     built = await report.build(inbox.db, period, settings, inbox.now_ms())
     [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
     terms = [row.cells[0] for row in table.rows]
-    # Twelve posts each, never or once before; the word of the #tag shows as the tag.
-    assert set(terms[:5]) == {"#kestreldown", "again", "down", "sync", "outage"}
+    # Twelve posts each, never or once before; the word of the #tag shows as the tag;
+    # "again" and "down" burst as much, but are function words (python-stop-words).
+    assert set(terms[:3]) == {"#kestreldown", "sync", "outage"}
+    assert not {"again", "down"} & set(terms)
     assert "#outage" in terms
     assert "kestrel" not in terms and "kestreldown" not in terms
     assert not {"boards", "roadmap", "calendar"} & set(terms)  # steady: never rising
@@ -93,6 +95,39 @@ async def test_a_counted_day_is_counted_again_when_a_late_post_lands_in_it(
     )
     assert await outage_count() == 18
     assert await inbox.count(parse(f'{period.filter()} "outage"')) == 18
+
+
+async def test_no_function_word_rises_whatever_its_burst(inbox: Inbox) -> None:
+    """Posts of the last week say "the", "und" and "que" where the weeks before said none
+    of them: they burst, but a function word is never news (in any language the demo has)."""
+    posts = [mention(n, f"Kestrel board {n}", minutes_ago=(10 + n % 25) * DAY) for n in range(60)]
+    said = ("the sync is late", "und die Synchro", "que la synchro", "the sync again")
+    posts += [
+        mention(100 + n, f"Kestrel: {said[n % 4]} {n}", minutes_ago=n * 60) for n in range(40)
+    ]
+    await inbox.ingest(posts)
+    settings = report.Settings.of(inbox.config, ("kestrel",))
+    built = await report.build(inbox.db, parse_range("7d", inbox.now_ms()), settings)
+    [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
+    terms = {row.cells[0] for row in table.rows}
+    assert {"sync", "synchro", "late"} <= terms
+    assert not terms & {"the", "und", "die", "que", "again"}
+    assert not terms & rising.stop_words()
+    assert "function words" in (table.note or "")
+
+
+async def test_a_range_with_no_history_before_it_ranks_no_term(inbox: Inbox) -> None:
+    """All the history is inside the range: nothing to compare with, so nothing is said
+    to rise (not every word at a burst of hundreds), and the table says why."""
+    await inbox.ingest(
+        [mention(n, f"Kestrel outage today {n}", minutes_ago=n * 90) for n in range(50)]
+    )
+    settings = report.Settings.of(inbox.config, ("kestrel",))
+    built = await report.build(inbox.db, parse_range("90d", inbox.now_ms()), settings)
+    [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
+    assert table.rows == ()
+    assert "no mentions before this range to compare with" in (table.note or "")
+    assert "(the first is from 2026-11-1" in (table.note or "")
 
 
 def test_words_are_split_as_the_search_index_splits_them() -> None:

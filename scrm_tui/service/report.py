@@ -20,6 +20,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
+from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
 from scrm_tui.service.measures import (
     BRAND,
@@ -96,6 +97,7 @@ async def rising_terms(
     """The rising terms of the range as tables, each row opening its mentions: the
     brand's, and the words rising in competitors' complaints (if any is watched)."""
     found = await rising.rising(db, BRAND, period, settings.ignore, progress)
+    first_ms = await rising.first_mention_ms(db, BRAND)
     where = period.filter(BRAND_FILTER)
     brand = Table(
         "awareness.rising",
@@ -116,7 +118,12 @@ async def rising_terms(
         ),
         note=f"burst = (mentions in the range + {ALPHA:g}) / (mentions per range-length over "
         f"the {rising.BASELINE} ranges before, or the history there is, + {ALPHA:g}); at "
-        f"least {rising.MIN_COUNT} mentions; the watch terms' words are left out",
+        f"least {rising.MIN_COUNT} mentions; the watch terms' words and function words "
+        "(the, und, que…) are left out"
+        if rising.has_baseline(period, first_ms)
+        else "no mentions before this range to compare with"
+        + (f" (the first is from {iso_from_ms(first_ms)[:10]})" if first_ms is not None else "")
+        + ": no term can be said to rise; a shorter range has a baseline",
     )
     complaints = await industry.rising_complaints(db, period, settings, progress)
     return (brand,) if complaints is None else (brand, complaints)

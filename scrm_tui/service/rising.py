@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 
 import aiosqlite
+from stop_words import get_stop_words
 
 from scrm_tui.core.ranges import Range
-from scrm_tui.core.terms import ALPHA, Rising, burst, words_in
+from scrm_tui.core.terms import ALPHA, Rising, burst, fold, words_in
 from scrm_tui.store import terms as store
 from scrm_tui.store.db import Database
 from scrm_tui.store.terms import Scope
@@ -25,6 +27,18 @@ MIN_COUNT = 3  # mentions in the range: fewer is noise, however new
 LIMIT = 10
 
 Progress = Callable[[int, int], None]
+
+# The languages of the function words that never rise: those the demo's posts are in and
+# python-stop-words lists (its lists for Arabic, Hebrew, Japanese, Chinese and Korean are
+# left out: the search index does not split those scripts into words the same way).
+STOP_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv")
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Function words ("the", "und", "que"), folded as the search index folds them: said
+    in every post at every time, they are never news however the baseline counts them."""
+    return frozenset(fold(w) for lang in STOP_LANGUAGES for w in get_stop_words(lang))
 
 
 async def counts(
@@ -77,16 +91,25 @@ async def rising(
     it, each seen in at least MIN_COUNT mentions, with the newest mention holding it.
     `said`: each term's mentions of every mood in the range, for a negative scope: a
     term must be in more than half of them (said mostly in complaints)."""
+    start, periods = _baseline(period, await store.first_mention_ms(db.reader, scope))
+    if periods <= 0:  # nothing before the range: every term would be a burst
+        return []
     now = await counts(db, scope, period.start_ms, period.end_ms, ignore, progress)
     if said is not None:
         now = Counter({term: n for term, n in now.items() if 2 * n > said[term]})
-    start, periods = _baseline(period, await store.first_mention_ms(db.reader, scope))
-    before = (
-        await counts(db, scope, start, period.start_ms, ignore, progress)
-        if periods > 0
-        else Counter[str]()
-    )
+    before = await counts(db, scope, start, period.start_ms, ignore, progress)
     return await _examples(db.reader, scope, rank(now, before, periods, limit), period)
+
+
+async def first_mention_ms(db: Database, scope: Scope | str) -> int | None:
+    """When the scope's first mention was posted: a range starting before that day has no
+    baseline, and no term can be said to rise in it."""
+    return await store.first_mention_ms(db.reader, scope)
+
+
+def has_baseline(period: Range, first_ms: int | None) -> bool:
+    """Whether any whole day of history comes before the range."""
+    return _baseline(period, first_ms)[1] > 0
 
 
 async def rising_negative(
@@ -121,7 +144,8 @@ def _baseline(period: Range, first_ms: int | None) -> tuple[int, float]:
 
 def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) -> list[Rising]:
     """The terms with the highest burst, each in at least MIN_COUNT mentions of the
-    range; `periods`: how many range-lengths `before` counts."""
+    range and none a function word; `periods`: how many range-lengths `before` counts."""
+    stop = stop_words()
 
     def base(term: str) -> float:
         return before[term] / periods if periods > 0 else 0.0
@@ -131,7 +155,10 @@ def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) ->
             Rising(term, n, base(term), burst(n, base(term), ALPHA))
             for term, n in now.items()
             # A word found only as its #tag (kestreldown in #KestrelDown) shows as the tag.
-            if n >= MIN_COUNT and burst(n, base(term), ALPHA) > 1 and now.get(f"#{term}") != n
+            if n >= MIN_COUNT
+            and burst(n, base(term), ALPHA) > 1
+            and now.get(f"#{term}") != n
+            and term not in stop
         ),
         key=lambda r: (-r.ratio, -r.count, r.term),
     )[:limit]
