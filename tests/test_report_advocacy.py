@@ -152,13 +152,37 @@ async def test_points_by_kind_decay_brand_and_approval(db_path: Path) -> None:
         again = await report.build(box.db, period, _settings(), box.now_ms(), with_rising=False)
         assert again.figure("advocacy.advocates").value == 2
         [table] = again.section("advocacy").tables
-        assert {r.cells[0]: r.cells[5] for r in table.rows}["uma"] == ""
+        uma_row = next(r for r in table.rows if r.cells[0] == "uma")
+        assert uma_row.cells[5] == "approved" and uma_row.approved == ids[UMA]
+        assert uma_row.approve is None
         with sqlite3.connect(db_path) as conn:  # the approval is in the history, by kate
             assert list(
                 conn.execute(
                     "SELECT actor, author_id FROM interactions WHERE kind = 'advocate_approved'"
                 )
             ) == [("kate", ids[UMA])]
+
+        # `a` again takes it back: Uma awaits again, and the history says who and when.
+        await advocacy.approve(box, ids[UMA], approved=False)
+        back = await report.build(box.db, period, _settings(), box.now_ms(), with_rising=False)
+        assert back.figure("advocacy.advocates").value == 1
+        [table] = back.section("advocacy").tables
+        uma_row = next(r for r in table.rows if r.cells[0] == "uma")
+        assert uma_row.cells[5] == "awaiting" and uma_row.approve == ids[UMA]
+        with sqlite3.connect(db_path) as conn:
+            assert list(
+                conn.execute(
+                    "SELECT kind, actor, author_id FROM interactions "
+                    "WHERE kind LIKE 'advocate_%' ORDER BY id"
+                )
+            ) == [
+                ("advocate_approved", "kate", ids[UMA]),
+                ("advocate_withdrawn", "kate", ids[UMA]),
+            ]
+        # Approved once more: counted again (the newest entry decides).
+        await advocacy.approve(box, ids[UMA])
+        last = await report.build(box.db, period, _settings(), box.now_ms(), with_rising=False)
+        assert last.figure("advocacy.advocates").value == 2
 
 
 async def _standing(box: Inbox, end: int) -> advocacy.Standing:

@@ -99,6 +99,7 @@ class Row:
     filter: str | None = None
     customer: int | None = None  # a row that is one customer: Enter opens them
     approve: int | None = None  # an author awaiting an agent's approval: `a` gives it
+    approved: int | None = None  # an author counted on an agent's approval: `a` takes it back
 
 
 @dataclass(frozen=True)

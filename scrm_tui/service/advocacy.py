@@ -238,7 +238,7 @@ async def section(
         ("author / customer", "network", "points", "level", "last", "approval"),
         tuple(_leader(now, a, levels) for a in leaders),
         note=f"{len(now.advocates):,} with at least {levels[0][1]:g} points; "
-        "'awaiting': no confirmed customer link, `a` approves"
+        "'awaiting': no confirmed customer link, `a` approves; 'approved': `a` again takes it back"
         + (f"; the first {LEADERS} shown" if len(now.advocates) > LEADERS else ""),
     )
     return Section("advocacy", "Advocacy", figures, (), (table,))
@@ -264,6 +264,8 @@ def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -
     """A counted author linked to a customer is shown by the customer's name."""
     who = now.who.get(a.author_id)
     counts = now.counts(a.author_id)
+    # Counted on an agent's word alone: `a` can take it back.
+    by_agent = a.author_id in now.approved and not (who is not None and who.confirmed)
     name = (who.name or who.handle) if who else f"#{a.author_id}"
     if who is not None and counts and who.customer:
         name = who.customer
@@ -274,10 +276,11 @@ def _leader(now: Standing, a: Advocate, levels: tuple[tuple[str, float], ...]) -
             _points(a.points),
             rules.level_of(a.points, levels) or "",
             datetime.fromtimestamp(a.last_ms / 1000, UTC).strftime("%d %b") if a.last_ms else "—",
-            "" if counts else "awaiting",
+            "approved" if by_agent else "" if counts else "awaiting",
         ),
         f"author:{a.author_id}",
         approve=None if counts else a.author_id,
+        approved=a.author_id if by_agent else None,
     )
 
 
@@ -318,10 +321,11 @@ async def record_reward(
         )
 
 
-async def approve(inbox: Inbox, author_id: int) -> None:
-    """Count this author's points although their link is not confirmed (recorded)."""
+async def approve(inbox: Inbox, author_id: int, approved: bool = True) -> None:
+    """Count this author's points although their link is not confirmed, or
+    (`approved=False`) stop counting them; recorded in their history either way."""
     async with inbox.db.transaction() as conn:
-        await store.approve(conn, author_id, inbox.agent, inbox.now_ms())
+        await store.approve(conn, author_id, inbox.agent, inbox.now_ms(), approved=approved)
 
 
 async def ledger(inbox: Inbox, limit: int | None = None) -> tuple[list[Reward], int]:

@@ -15,6 +15,7 @@ from scrm_tui.store.db import fetch_all, fetch_one
 
 REWARD = "reward"
 APPROVED = "advocate_approved"
+WITHDRAWN = "advocate_withdrawn"  # an approval taken back: the author awaits again
 
 # The brand's own mentions (competitors' watch sets have names); feeds are sites and
 # alerts (one "author" for many writers), not people, so they advocate nothing.
@@ -144,11 +145,14 @@ async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, s
 
 
 async def approved(conn: aiosqlite.Connection) -> set[int]:
-    """Authors an agent approved as advocates (interactions_kind)."""
+    """Authors an agent approved as advocates and did not take it back since (each one's
+    newest approval entry decides; index interactions_kind)."""
     rows = await fetch_all(
-        conn, "SELECT DISTINCT author_id FROM interactions WHERE kind = ?", (APPROVED,)
+        conn,
+        "SELECT author_id, kind, max(id) FROM interactions WHERE kind IN (?, ?) GROUP BY author_id",
+        (APPROVED, WITHDRAWN),
     )
-    return {int(r[0]) for r in rows if r[0] is not None}
+    return {int(r[0]) for r in rows if r[0] is not None and r[1] == APPROVED}
 
 
 class Who(NamedTuple):
@@ -250,17 +254,22 @@ async def record_reward(
     await history.record(conn, [entry])
 
 
-async def approve(conn: aiosqlite.Connection, author_id: int, agent: str, now_ms: int) -> None:
-    """An agent counts this author's points although their link is not confirmed."""
+async def approve(
+    conn: aiosqlite.Connection, author_id: int, agent: str, now_ms: int, *, approved: bool = True
+) -> None:
+    """An agent counts this author's points although their link is not confirmed, or
+    (`approved=False`) takes that back; either is recorded in their history."""
     row = await fetch_one(
         conn, "SELECT customer_id, channel, handle FROM authors WHERE id = ?", (author_id,)
     )
     customer_id, channel, handle = row if row is not None else (None, None, "")
     entry = history.Entry(
-        APPROVED,
+        APPROVED if approved else WITHDRAWN,
         now_ms,
         agent,
-        f"approved {handle} as an advocate",
+        f"approved {handle} as an advocate"
+        if approved
+        else f"took back the approval of {handle} as an advocate",
         {},
         customer_id=customer_id,
         author_id=author_id,

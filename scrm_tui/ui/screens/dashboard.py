@@ -161,7 +161,13 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             for n, name in enumerate(PRESETS, start=1)
         ),
         Binding("r", "custom", "Custom range", id="dashboard.custom"),
-        Binding("a", "approve", "Approve advocate", show=False, id="dashboard.approve"),
+        Binding(
+            "a",
+            "approve",
+            "Approve advocate (again: take back)",
+            show=False,
+            id="dashboard.approve",
+        ),
         Binding("escape", "back", "Back", id="dashboard.back"),
     ]
 
@@ -327,17 +333,28 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         chart.show(series, "" if series is None else _chart_title(series, self.report.range))
 
     def action_approve(self) -> None:
-        """`a` on a leaderboard row awaiting approval: their points count (recorded)."""
+        """`a` on a leaderboard row awaiting approval: their points count; on one counted on
+        an agent's approval: it is taken back (recorded either way)."""
         opens = self._highlighted()
-        if isinstance(opens, Row) and opens.approve is not None:
-            self._approve(opens.approve, sanitize.inline(opens.cells[0]))
+        if isinstance(opens, Row) and (opens.approve or opens.approved) is not None:
+            author = opens.approve if opens.approve is not None else opens.approved
+            assert author is not None
+            self._approve(author, sanitize.inline(opens.cells[0]), opens.approve is not None)
         else:
-            self.notify("Only an advocate awaiting approval can be approved.", markup=False)
+            self.notify(
+                "Only an advocate awaiting approval, or approved by an agent, can be changed.",
+                markup=False,
+            )
 
     @work(group="dashboard-approve", exclusive=True, exit_on_error=False)
-    async def _approve(self, author_id: int, name: str) -> None:
-        await approve(self.dashboard.inbox, author_id)
-        self.notify(f"{name} approved: their points count", markup=False)
+    async def _approve(self, author_id: int, name: str, approved: bool) -> None:
+        await approve(self.dashboard.inbox, author_id, approved)
+        self.notify(
+            f"{name} approved: their points count"
+            if approved
+            else f"{name}: approval taken back, their points no longer count",
+            markup=False,
+        )
         self.load(self.range_name, quiet=True)
 
     def action_range(self, name: str) -> None:
@@ -415,7 +432,8 @@ class ExplainScreen(ModalScreen[None]):
     def _text(self) -> Content:
         opens = self.opens
         if isinstance(opens, Row):
-            lines = [Content.styled(" · ".join(sanitize.inline(c) for c in opens.cells), "bold")]
+            cells = (sanitize.inline(c) for c in opens.cells)
+            lines = [Content.styled(" · ".join(c for c in cells if c), "bold")]
         else:
             title = opens.label + (
                 " (estimated)" if opens.estimated and "stimated" not in opens.label else ""
