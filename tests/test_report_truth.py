@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scrm_tui.core.figures import Table
+from scrm_tui.core.figures import Figure, Table
 from scrm_tui.core.models import Channel, SentimentLabel
 from scrm_tui.core.query import parse
 from scrm_tui.core.ranges import HOUR_MS, RangeError, parse_range
@@ -331,3 +331,11 @@ async def test_top_authors_are_the_most_followed_of_the_range_however_they_are_f
         built = await report.build(inbox.db, period, with_rising=False)
         top = _table(built, "awareness.top_authors")
         assert [(r.cells[0], r.cells[2], r.cells[3]) for r in top.rows] == want, name
+
+
+def test_a_share_s_change_is_in_percentage_points() -> None:
+    """42.4% before and 40% now is 2.4 points less, not 2.4% less (which is 41.4%)."""
+    share = Figure("industry.share", "Share of voice", 40.0, 42.4, unit="%")
+    assert share.change_shown() == "−2.4pp"
+    assert Figure("x", "Within SLA", 75.0, 60.0, unit="%").change_shown() == "+15pp"
+    assert Figure("x", "Mentions", 120.0, 100.0).change_shown() == "+20"

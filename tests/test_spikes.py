@@ -127,6 +127,11 @@ async def test_the_demo_s_three_events_are_found_with_at_most_one_false_alarm(
                 ).fetchone()
                 assert int(row.cells[2].replace(",", "")) == by_sql
                 assert await box.count(parse(row.filter)) == by_sql
+            # The count of bursts opens all of their mentions at once.
+            bursts = section.figures[0]
+            assert bursts.label == "Bursts of mentions" and bursts.value == len(rows)
+            every = sum(int(row.cells[2].replace(",", "")) for row in rows)
+            assert await box.count(parse(bursts.filter or "")) == every
             by_hour = dict(
                 conn.execute(
                     "SELECT created_ms / 3600000, count(*) FROM mentions GROUP BY 1"

@@ -44,11 +44,14 @@ class Figure:
         return text.replace("-", "−") if self.signed else text
 
     def change_shown(self) -> str:
-        """`+12 vs before`, `−3%`, or `—` when there is nothing to compare."""
+        """`+12`, `−2.4pp`, or `—` when there is nothing to compare. A share's change is
+        in percentage points (40% → 42% is +2pp, not +2% nor +5%)."""
         delta = self.change
         if delta is None:
             return "—"
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        if self.unit == "%":
+            return sign + show_number(abs(delta), "%").removesuffix("%") + "pp"
         return sign + show_number(abs(delta), self.unit)
 
     def interval_shown(self) -> str:

@@ -273,12 +273,15 @@ async def section(
             )
         )
     spike_hours = sum(len(e) for e in found)
+    # Enter opens every burst's mentions at once: each row's filter, OR-ed.
+    every = " OR ".join(f"({row.filter})" for row in rows if row.filter)
     figures = (
         Figure(
             "spikes.events",
-            "Spikes",
+            "Bursts of mentions",
             len(found),
             len(old),
+            filter=every or None,
             formula=f"bursts of spike hours (at most {math.GAP} h apart are one): an hour is "
             f"a spike if its n mentions (or the two hours' ending with it) have P(X ≥ n | λ) < "
             f"{math.P_MAX:g}, X ~ Poisson(λ), λ = mean of the same window over the "
