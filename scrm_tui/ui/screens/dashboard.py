@@ -268,11 +268,13 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         )
 
     def _status(self, period: Range, *, loading: bool = False) -> None:
+        # What is under way comes first: at 80 columns a 90-day range's dates fill the
+        # line, and it is the end that is cut.
         text = Content.assemble(
             ("Dashboard", "bold"),
-            f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
             ("  loading…" if loading else "", "$text-muted"),
             (f"  {self._counting}" if self._counting else "", "$text-muted"),
+            f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
         )
         self.query_one("#dash-status", Static).update(text)
 
