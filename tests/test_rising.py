@@ -127,7 +127,7 @@ async def test_a_range_with_no_history_before_it_ranks_no_term(inbox: Inbox) -> 
     [table] = [t for t in built.section("awareness").tables if t.key == "awareness.rising"]
     assert table.rows == ()
     assert "no mentions before this range to compare with" in (table.note or "")
-    assert "(the first is from 2026-11-1" in (table.note or "")
+    assert ": the first is from 2026-11-1" in (table.note or "")
 
 
 def test_words_are_split_as_the_search_index_splits_them() -> None:

@@ -122,8 +122,8 @@ async def rising_terms(
         "(the, und, que…) are left out"
         if rising.has_baseline(period, first_ms)
         else "no mentions before this range to compare with"
-        + (f" (the first is from {iso_from_ms(first_ms)[:10]})" if first_ms is not None else "")
-        + ": no term can be said to rise; a shorter range has a baseline",
+        + (f": the first is from {iso_from_ms(first_ms)[:10]}" if first_ms is not None else "")
+        + "; no term can be said to rise, a shorter range has a baseline",
     )
     complaints = await industry.rising_complaints(db, period, settings, progress)
     return (brand,) if complaints is None else (brand, complaints)

@@ -124,10 +124,12 @@ async def rising_negative(
     what its unhappy customers talk about more than before, each word said mostly in
     complaints (in more than half of the range's mentions that hold it: "the" and "and"
     are said everywhere). Days are counted once and kept, as the brand's are."""
+    complaints = Scope(watch_set, negative=True, tags=False)
+    if not has_baseline(period, await first_mention_ms(db, complaints)):
+        return []  # nothing to compare with: no day is counted for nothing
     said = await counts(
         db, Scope(watch_set, tags=False), period.start_ms, period.end_ms, ignore, progress
     )
-    complaints = Scope(watch_set, negative=True, tags=False)
     return await rising(db, complaints, period, ignore, progress, limit, said=said)
 
 
