@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from scrm_tui.channels.feeds import FeedSource
+from scrm_tui.core.config import DEFAULT_SLA_S
 from scrm_tui.core.query import Query, parse
 from scrm_tui.core.ranges import parse_range
 from scrm_tui.service import demo, report
@@ -187,6 +188,12 @@ async def test_the_demo_team_figures_are_history_not_zero(db_path: Path) -> None
             )
         ]
         [total] = conn.execute(f"SELECT count(*) FROM mentions WHERE {brand}", span)
+        escalations = [
+            (None if state == "resolved" else priority, made)
+            for priority, state, made in conn.execute(
+                "SELECT priority, state, created_ms FROM escalations"
+            )
+        ]
         sent_by_hand = conn.execute(
             "SELECT count(*), count(DISTINCT key) FROM outbox WHERE kind = 'manual' "
             "AND state = 'sent'"
@@ -207,3 +214,26 @@ async def test_the_demo_team_figures_are_history_not_zero(db_path: Path) -> None
     assert built.figure("team.response_rate").value == pytest.approx(100 * len(waits) / total[0])
     # Recorded by hand, each once: nothing in the outbox waits to be sent.
     assert sent_by_hand[0] == sent_by_hand[1] >= len(waits)
+    # Escalated complaints: some resolved, some open, one of those past its SLA.
+    open_now = [(p, now_ms - made) for p, made in escalations if p is not None]
+    assert built.figure("team.escalations_open").value == len(open_now) >= 2
+    late = [p for p, age in open_now if age > DEFAULT_SLA_S[p] * 1000]
+    assert built.figure("team.escalations_late").value == len(late) >= 1
+    assert len(escalations) > len(open_now)  # and resolved ones
+
+
+def test_the_team_demo_records_come_from_their_generator() -> None:
+    """Demo data is fixed at its generator (tools/gen_demo_team.py), never by hand."""
+    import importlib.util
+
+    tool = Path(__file__).parents[1] / "tools" / "gen_demo_team.py"
+    spec = importlib.util.spec_from_file_location("gen_demo_team", tool)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    for name, made in (
+        ("answers_team.jsonl", generator.answers()),
+        ("escalations_team.jsonl", generator.escalations()),
+    ):
+        lines = demo.fixtures().joinpath(name).read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line) for line in lines] == made, name

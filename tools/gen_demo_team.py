@@ -1,4 +1,5 @@
-"""The team's demo answers: writes scrm_tui/fixtures/answers_team.jsonl.
+"""The team's demo answers and escalations: writes scrm_tui/fixtures/answers_team.jsonl
+and escalations_team.jsonl.
 
     python tools/gen_demo_team.py     # deterministic: same seed, same file
 
@@ -7,7 +8,9 @@ who answered and what they said: most complaints and questions in English, some 
 rest,
 none of the brand's own posts, no feed articles, nothing of the last two hours (the
 team is still on those). The demo seeds each as an answer recorded by hand, sent a
-realistic while after the mention arrived (service/demo.py answer_delay_ms).
+realistic while after the mention arrived (service/demo.py answer_delay_ms). And a few
+escalations of complaints to the demo's teams, in-app only: some resolved, one open
+within its SLA, some open past it, so "Escalations open, late" have something to show.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+VADER = SentimentIntensityAnalyzer()  # an escalated post is a complaint or a question
 SEED = 20261214
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "scrm_tui" / "fixtures"
@@ -71,31 +78,98 @@ def kind(text: str) -> str | None:
     return "other"
 
 
-def main() -> None:
-    rng = random.Random(SEED)
+# (a word the complaint holds, team, priority, hours after the post it was escalated,
+# hours after that it was resolved or None: still open, agent, note)
+ESCALATIONS = [
+    ("outage", "engineering", "P1", 0.5, 3.0, "priya", "Outage report"),
+    ("sync", "engineering", "P2", 1.0, None, "jonas", "Calendar sync bug"),
+    ("invoice", "billing", "P3", 2.0, 20.0, "lea", "Invoice question"),
+    ("refund", "billing", "P2", 1.5, None, "sam", "Refund request"),
+    ("export", "product", "P4", 4.0, None, "priya", "Export request"),
+]
+
+
+Record = dict[str, Any]
+
+
+def _mentions() -> list[Record]:
+    """The demo's mentions, none of them the brand's own posts."""
     demo = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
     own = {str(h).lower() for h in demo["brand_handles"].values() if h}
+    with (FIXTURES / "mentions.jsonl").open(encoding="utf-8") as source:
+        records = [json.loads(line) for line in source]
+    return [r for r in records if str(r["author"]["handle"]).lower() not in own]
+
+
+def answers() -> list[Record]:
+    """Who answered which mention, and what they said."""
+    rng = random.Random(SEED)
     answer_share = {"question": 0.85, "negative": 0.85, "positive": 0.5, "other": 0.4}
     newest = REFERENCE - timedelta(hours=2)
-    lines = []
-    with (FIXTURES / "mentions.jsonl").open(encoding="utf-8") as source:
-        for line in source:
-            record = json.loads(line)
-            if record["channel"] == "rss" or str(record["author"]["handle"]).lower() in own:
-                continue
-            posted = datetime.fromisoformat(str(record["created_at"]).replace("Z", "+00:00"))
-            what = kind(str(record["text"]))
-            if what is None or posted > newest or rng.random() >= answer_share[what]:
-                continue
-            answer = {
+    found = []
+    for record in _mentions():
+        if record["channel"] == "rss":
+            continue
+        posted = datetime.fromisoformat(str(record["created_at"]).replace("Z", "+00:00"))
+        what = kind(str(record["text"]))
+        if what is None or posted > newest or rng.random() >= answer_share[what]:
+            continue
+        found.append(
+            {
                 "channel": record["channel"],
                 "id": record["id"],
                 "agent": rng.choices(AGENTS, AGENT_WEIGHTS)[0],
                 "text": rng.choice(ANSWERS[what]),
             }
-            lines.append(json.dumps(answer, ensure_ascii=False))
-    (FIXTURES / "answers_team.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"answers_team.jsonl: {len(lines)} answers")
+        )
+    return found
+
+
+def escalations() -> list[Record]:
+    """For each planned escalation, the newest English complaint or question holding its
+    word, posted before the last six hours (so the open ones can be late by now)."""
+    found = []
+    taken: set[str] = set()
+    newest = REFERENCE - timedelta(hours=6)
+    records = _mentions()
+    for word, team, priority, after, resolved, agent, note in ESCALATIONS:
+        for record in reversed(records):
+            text = str(record["text"])
+            posted = datetime.fromisoformat(str(record["created_at"]).replace("Z", "+00:00"))
+            if (
+                posted <= newest
+                and record["channel"] != "rss"
+                and "http" not in text
+                and "[" not in text  # no scam posts with links or markup
+                and record["id"] not in taken
+                and re.search(rf"\b{word}", text, re.I)
+                and (kind(text) == "question" or VADER.polarity_scores(text)["compound"] < -0.2)
+            ):
+                taken.add(str(record["id"]))
+                found.append(
+                    {
+                        "channel": record["channel"],
+                        "id": record["id"],
+                        "team": team,
+                        "priority": priority,
+                        "after_hours": after,
+                        "resolved_after_hours": resolved,
+                        "agent": agent,
+                        "note": note,
+                    }
+                )
+                break
+    return found
+
+
+def main() -> None:
+    for name, made in (
+        ("answers_team.jsonl", answers()),
+        ("escalations_team.jsonl", escalations()),
+    ):
+        lines = [json.dumps(record, ensure_ascii=False) for record in made]
+        (FIXTURES / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"{name}: {len(lines)} records")
 
 
 if __name__ == "__main__":

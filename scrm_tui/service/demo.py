@@ -20,6 +20,7 @@ from scrm_tui.core.timefmt import parse_iso
 from scrm_tui.service.inbox import Inbox
 
 BATCH = 500
+HOUR_MS = 3_600_000
 
 
 def fixtures() -> Traversable:
@@ -119,6 +120,7 @@ async def seed(inbox: Inbox) -> SeedReport:
             ]
         )
         await _seed_replies(inbox, arrived)
+        await _seed_escalations(inbox, arrived)
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
@@ -241,6 +243,45 @@ async def _seed_replies(inbox: Inbox, arrived: dict[int, int]) -> int:
         )
     await _seed_conversions(inbox, ids)
     return len(planned)
+
+
+async def _seed_escalations(inbox: Inbox, arrived: dict[int, int]) -> int:
+    """The complaints the demo's agents escalated to its in-app teams (no webhook is
+    called), each some hours after it arrived; some resolved since, some still open
+    (escalations_team.jsonl, tools/gen_demo_team.py)."""
+    from scrm_tui.store.sales import ids_of
+
+    records = list(_records("escalations_team.jsonl"))
+    ids = await ids_of(inbox.db.reader, [(str(r["channel"]), str(r["id"])) for r in records])
+    now_ms = inbox.now_ms()
+    made = 0
+    for record in records:
+        mention_id = ids.get((str(record["channel"]), str(record["id"])))
+        if mention_id is None or mention_id not in arrived:
+            continue
+        opened_ms = min(arrived[mention_id] + int(float(record["after_hours"]) * HOUR_MS), now_ms)
+        agent = str(record["agent"])
+        escalation_id = await inbox.escalations.store.create(
+            mention_id=mention_id,
+            customer_id=None,
+            team=str(record["team"]),
+            priority=str(record["priority"]),
+            note=str(record["note"]),
+            agent=agent,
+            now_ms=opened_ms,
+            deliveries=lambda _: (),
+        )
+        resolved = record.get("resolved_after_hours")
+        if resolved is not None and opened_ms + float(resolved) * HOUR_MS < now_ms:
+            await inbox.escalations.store.change(
+                escalation_id,
+                "resolved",
+                agent=agent,
+                now_ms=opened_ms + int(float(resolved) * HOUR_MS),
+                note="fixed",
+            )
+        made += 1
+    return made
 
 
 async def _seed_conversions(inbox: Inbox, ids: dict[tuple[str, str], int]) -> None:
