@@ -220,6 +220,13 @@ async def test_the_demo_team_figures_are_history_not_zero(db_path: Path) -> None
     late = [p for p, age in open_now if age > DEFAULT_SLA_S[p] * 1000]
     assert built.figure("team.escalations_late").value == len(late) >= 1
     assert len(escalations) > len(open_now)  # and resolved ones
+    # The agents' rewards to the top advocates: two in the range, one before it.
+    with sqlite3.connect(db_path) as conn:
+        [rewarded] = conn.execute(
+            "SELECT count(*) FROM interactions WHERE kind = 'reward' AND occurred_ms >= ?",
+            (period.start_ms,),
+        ).fetchone()
+    assert built.figure("advocacy.rewards").value == rewarded == 2
 
 
 def test_the_team_demo_records_come_from_their_generator() -> None:
@@ -234,6 +241,7 @@ def test_the_team_demo_records_come_from_their_generator() -> None:
     for name, made in (
         ("answers_team.jsonl", generator.answers()),
         ("escalations_team.jsonl", generator.escalations()),
+        ("rewards_team.jsonl", generator.rewards()),
     ):
         lines = demo.fixtures().joinpath(name).read_text(encoding="utf-8").splitlines()
         assert [json.loads(line) for line in lines] == made, name

@@ -1,5 +1,5 @@
-"""The team's demo answers and escalations: writes scrm_tui/fixtures/answers_team.jsonl
-and escalations_team.jsonl.
+"""The team's demo answers, escalations and rewards: writes
+scrm_tui/fixtures/answers_team.jsonl, escalations_team.jsonl and rewards_team.jsonl.
 
     python tools/gen_demo_team.py     # deterministic: same seed, same file
 
@@ -162,10 +162,42 @@ def escalations() -> list[Record]:
     return found
 
 
+# Rewards the agents gave the demo's top advocates (the rewards ledger, `w`): network,
+# handle, kind, note, days before the reference, agent.
+REWARDS = [
+    (
+        "mastodon",
+        "derek95@mastodon.social",
+        "swag",
+        "T-shirt for answering sync questions",
+        3,
+        "priya",
+    ),
+    ("bluesky", "ebbabergstrom.com", "beta access", "Early look at the new timeline", 6, "lea"),
+    (
+        "mastodon",
+        "derek95@mastodon.social",
+        "shout-out",
+        "Thanked in the release notes",
+        12,
+        "jonas",
+    ),
+]
+
+
+def rewards() -> list[Record]:
+    """The rewards given, as the ledger records them."""
+    return [
+        {"channel": c, "handle": h, "kind": k, "note": n, "days_ago": d, "agent": a}
+        for c, h, k, n, d, a in REWARDS
+    ]
+
+
 def main() -> None:
     for name, made in (
         ("answers_team.jsonl", answers()),
         ("escalations_team.jsonl", escalations()),
+        ("rewards_team.jsonl", rewards()),
     ):
         lines = [json.dumps(record, ensure_ascii=False) for record in made]
         (FIXTURES / name).write_text("\n".join(lines) + "\n", encoding="utf-8")

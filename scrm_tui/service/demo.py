@@ -121,6 +121,7 @@ async def seed(inbox: Inbox) -> SeedReport:
         )
         await _seed_replies(inbox, arrived)
         await _seed_escalations(inbox, arrived)
+        await _seed_rewards(inbox)
     return SeedReport(customers=outcome.created, mentions=stored, contacts=contacts)
 
 
@@ -282,6 +283,33 @@ async def _seed_escalations(inbox: Inbox, arrived: dict[int, int]) -> int:
             )
         made += 1
     return made
+
+
+async def _seed_rewards(inbox: Inbox) -> int:
+    """Rewards the demo's agents gave its top advocates, days ago (rewards_team.jsonl)."""
+    from scrm_tui.store.advocacy import record_reward
+    from scrm_tui.store.demo_history import author_ids
+
+    records = list(_records("rewards_team.jsonl"))
+    ids = await author_ids(inbox.db, [(str(r["channel"]), str(r["handle"])) for r in records])
+    now_ms = inbox.now_ms()
+    given = 0
+    async with inbox.db.transaction() as conn:
+        for record in records:
+            author_id = ids.get((str(record["channel"]), str(record["handle"])))
+            if author_id is None:
+                continue
+            await record_reward(
+                conn,
+                kind=str(record["kind"]),
+                note=str(record["note"]),
+                agent=str(record["agent"]),
+                now_ms=now_ms - int(float(record["days_ago"]) * 24 * HOUR_MS),
+                customer_id=None,
+                author_id=author_id,
+            )
+            given += 1
+    return given
 
 
 async def _seed_conversions(inbox: Inbox, ids: dict[tuple[str, str], int]) -> None:

@@ -26,3 +26,17 @@ async def set_arrivals(db: Database, arrivals: Sequence[tuple[int, int]]) -> Non
             "UPDATE mentions SET ingested_ms = ? WHERE id = ? AND first_response_ms IS NULL",
             [(arrived, mention_id) for mention_id, arrived in arrivals],
         )
+
+
+async def author_ids(db: Database, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The stored authors' ids by (network, handle); those not stored are absent."""
+    found = {}
+    for channel, handle in keys:
+        rows = await fetch_all(
+            db.reader,
+            "SELECT id FROM authors WHERE channel = ? AND lower(handle) = lower(?)",
+            (channel, handle),
+        )
+        if rows:
+            found[(channel, handle)] = int(rows[0][0])
+    return found
