@@ -71,7 +71,7 @@ def figure_line(figure: Figure) -> Content:
     )
 
 
-BAR = 10  # cells of a share's bar
+BAR = 6  # cells of a share's bar: the network table fits 80 columns with it
 
 
 def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
@@ -104,7 +104,7 @@ def _with_bars(cells: list[tuple[str, ...]], column: int) -> list[tuple[str, ...
     counts = [_count(row[column]) for row in cells[1:]]
     total = sum(counts)
     shares = [n / total if total else 0.0 for n in counts]
-    header = (*cells[0], f"share of {cells[0][column]}")
+    header = (*cells[0], "share")  # of the counts before it: "share of mentions" cost 80 columns
     return [header] + [
         (*row, f"{blocks.bar(share, BAR)} {share:4.0%}")
         for row, share in zip(cells[1:], shares, strict=True)
