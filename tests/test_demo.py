@@ -229,19 +229,27 @@ async def test_the_demo_team_figures_are_history_not_zero(db_path: Path) -> None
     assert built.figure("advocacy.rewards").value == rewarded == 2
 
 
-def test_the_team_demo_records_come_from_their_generator() -> None:
-    """Demo data is fixed at its generator (tools/gen_demo_team.py), never by hand."""
+def fixtures_match_generator(tool: str, made: dict[str, str]) -> None:
+    """Demo data is fixed at its generator (tools/TOOL.py), never by hand: each fixture
+    named holds the records the generator's function of that name returns."""
     import importlib.util
 
-    tool = Path(__file__).parents[1] / "tools" / "gen_demo_team.py"
-    spec = importlib.util.spec_from_file_location("gen_demo_team", tool)
+    path = Path(__file__).parents[1] / "tools" / f"{tool}.py"
+    spec = importlib.util.spec_from_file_location(tool, path)
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
-    for name, made in (
-        ("answers_team.jsonl", generator.answers()),
-        ("escalations_team.jsonl", generator.escalations()),
-        ("rewards_team.jsonl", generator.rewards()),
-    ):
+    for name, function in made.items():
         lines = demo.fixtures().joinpath(name).read_text(encoding="utf-8").splitlines()
-        assert [json.loads(line) for line in lines] == made, name
+        assert [json.loads(line) for line in lines] == getattr(generator, function)(), name
+
+
+def test_the_team_demo_records_come_from_their_generator() -> None:
+    fixtures_match_generator(
+        "gen_demo_team",
+        {
+            "answers_team.jsonl": "answers",
+            "escalations_team.jsonl": "escalations",
+            "rewards_team.jsonl": "rewards",
+        },
+    )

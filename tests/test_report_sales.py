@@ -23,6 +23,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.screens.customer_list import CustomerListScreen
 from tests.conftest import NOW, mention
 from tests.test_dashboard import highlight, open_dashboard
+from tests.test_demo import fixtures_match_generator
 from tests.tui import make_app, press, wait_until
 
 DAY = 24 * 60  # minutes
@@ -323,19 +324,7 @@ async def test_the_demo_shows_leads_answers_and_a_customer_renewing_soon(db_path
 
 
 def test_the_sales_demo_records_come_from_their_generator() -> None:
-    """Demo data is fixed at its generator, never by hand."""
-    import importlib.util
-    import json
-
-    tool = Path(__file__).parents[1] / "tools" / "gen_demo_sales.py"
-    spec = importlib.util.spec_from_file_location("gen_demo_sales", tool)
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
-    fixtures = Path(__file__).parents[1] / "scrm_tui" / "fixtures"
-    for name, made in (
-        ("mentions_sales.jsonl", generator.records()),
-        ("conversions_sales.jsonl", generator.conversions()),
-    ):
-        lines = (fixtures / name).read_text(encoding="utf-8").splitlines()
-        assert [json.loads(line) for line in lines] == made
+    fixtures_match_generator(
+        "gen_demo_sales",
+        {"mentions_sales.jsonl": "records", "conversions_sales.jsonl": "conversions"},
+    )
