@@ -140,6 +140,19 @@ async def test_question_mark_says_how_a_figure_is_made(seeded: Path) -> None:
         assert isinstance(pilot.app.screen, DashboardScreen)
 
 
+async def test_question_mark_on_a_row_leaves_out_its_empty_cells(seeded: Path) -> None:
+    """A top author with no customer: `?` reads "User 1 · Mastodon · 10 · 1", with no
+    "·" left hanging where the empty customer column was."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_dashboard(pilot)
+        await highlight(pilot, "User ")
+        await press(pilot, "question_mark")
+        first = static_text(pilot, "#explain-text").splitlines()[0].strip()
+        assert first.startswith("User ") and " · Mastodon · " in first
+        assert not first.endswith("·") and "·  ·" not in first and "· ·" not in first
+
+
 async def test_ranges_switch_and_a_bad_custom_range_is_said(seeded: Path) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(100, 40)) as pilot:
