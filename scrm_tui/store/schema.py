@@ -1629,6 +1629,42 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "WHERE followers IS NOT NULL",
         ],
     ),
+    (
+        37,
+        [
+            # Rising terms by the hour (issue 14's speed): the whole hours of the part
+            # days at a range's two ends, counted once and kept like whole days, so a
+            # report no longer splits ~30k texts each time (0.9 s at 1M). Empty at
+            # first: each hour is counted when a report first needs it.
+            """
+            CREATE TABLE term_hours (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                term TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, hour, term)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE term_hours_counted (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                mentions INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, hour)
+            ) WITHOUT ROWID
+            """,
+            f"""
+            CREATE TRIGGER term_hours_text AFTER UPDATE OF text, link, compound ON mentions
+            WHEN OLD.text IS NOT NEW.text OR OLD.link IS NOT NEW.link
+                OR (OLD.compound <= -0.05) IS NOT (NEW.compound <= -0.05)
+            BEGIN
+                DELETE FROM term_hours_counted WHERE watch_set IN
+                    ({", ".join(f"coalesce(NEW.watch_set, '') || '{s}'" for s in _SUFFIXES)})
+                    AND hour = NEW.created_ms / {HOUR_MS};
+            END
+            """,
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
