@@ -128,7 +128,7 @@ async def standing(
     floor = config.levels[0][1]
     ranked = [a for a in advocates.values() if a.points >= floor]
     promoters, detractors = _judged(voices)
-    who = await store.who(conn, {a.author_id for a in ranked} | {*promoters, *detractors})
+    who = await store.who(conn, {a.author_id for a in ranked})
     return Standing(
         Range(start, end_ms, f"{rules.WINDOW_DAYS}d"),
         {a.author_id: a for a in ranked},
@@ -141,8 +141,9 @@ async def standing(
 
 
 def _customers(now: Standing, authors: list[int]) -> tuple[tuple[int, ...], int]:
-    """The distinct customers these authors are linked to, and how many authors are not."""
-    linked = [now.who[a].customer_id for a in authors if a in now.who]
+    """The distinct customers these authors (each with a voice in the window) are linked
+    to, and how many authors are not."""
+    linked = [now.voices[a].customer_id for a in authors if a in now.voices]
     ids = tuple(dict.fromkeys(c for c in linked if c is not None))
     return ids, len(authors) - sum(c is not None for c in linked)
 

@@ -32,6 +32,7 @@ class Voice(NamedTuple):
     mean: float
     positive_points: float  # Σ 0.5^(age / half-life) over the positive mentions
     last_ms: int
+    customer_id: int | None  # the customer the author is linked to, if any
 
 
 async def voices(
@@ -55,7 +56,10 @@ async def voices(
     params["half"] = half_life_ms
     rows = await fetch_all(
         conn,
-        f"""SELECT m.author_id, {", ".join(columns)}
+        # The author's customer read with their voice, once per author: the promoters
+        # and detractors' customers need no second lookup of ~50k ids (0.6 s at 1M).
+        f"""SELECT m.author_id, (SELECT a.customer_id FROM authors a WHERE a.id = m.author_id),
+                   {", ".join(columns)}
             FROM mentions m
             WHERE m.created_ms >= :lo AND m.created_ms < :hi AND m.compound IS NOT NULL
               AND {_BRAND}
@@ -64,10 +68,11 @@ async def voices(
     )
     found: list[dict[int, Voice]] = [{} for _ in windows]
     for row in rows:
+        author, customer = int(row[0]), row[1]
         for k in range(len(windows)):
-            pos, neg, scored, mean, points, last = row[1 + 6 * k : 7 + 6 * k]
+            pos, neg, scored, mean, points, last = row[2 + 6 * k : 8 + 6 * k]
             if scored:
-                found[k][int(row[0])] = Voice(int(row[0]), pos, neg, scored, mean, points, last)
+                found[k][author] = Voice(author, pos, neg, scored, mean, points, last, customer)
     return found
 
 
