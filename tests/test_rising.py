@@ -172,3 +172,11 @@ async def test_the_hours_at_a_ranges_ends_are_counted_once_and_again_when_they_m
     assert again["zeppelin"] == 1 and again["question"] == counted["question"] + 1
     with sqlite3.connect(db_path) as conn:
         assert dict(conn.execute("SELECT hour, mentions FROM term_hours_counted"))[hour] == 2
+    # A text edited in a kept hour (a correction, a re-read): that hour is read again.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE mentions SET text = 'Kestrel zeppelin landed' WHERE external_id LIKE '%-9500'"
+        )
+    edited = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
+    assert edited["landed"] == 1 and edited["question"] == counted["question"]
+    assert edited == _plain_counts(db_path, period.start_ms, period.end_ms)
