@@ -97,12 +97,6 @@ async def standing(
         [read] = await store.voices(conn, [_window(end_ms)], config.half_life_s * 1000)
     brand = await store.author_ids(conn, settings.accounts)
     voices = {a: v for a, v in read.items() if a not in brand}
-    advocates: dict[int, Advocate] = {}
-    for v in voices.values():
-        if v.positive:
-            advocates[v.author_id] = Advocate(
-                v.author_id, v.positive_points, v.last_ms, {"positive": v.positive}
-            )
     # A mention earns its best kind only: the positive point it already had is taken back.
     best: dict[int, tuple[int, int, int, str]] = {}  # mention: (points, author, at, kind)
     for mention, author, at in await store.recommendations(conn, start, end_ms):
@@ -115,6 +109,17 @@ async def standing(
         best[answer.mention_id] = (points, answer.author_id, answer.created_ms, kind)
         if answer.positive:
             positive_answers.add(answer.mention_id)
+    # Points only grow from a voice's positive mentions: an author below the first
+    # level with no better-earning mention never ranks, and is not made (100k of the
+    # voices of 90 days at 1M are positive, a few hundred rank).
+    floor = config.levels[0][1]
+    earners = {author for _, author, _, _ in best.values()}
+    advocates: dict[int, Advocate] = {}
+    for v in voices.values():
+        if v.positive and (v.positive_points >= floor or v.author_id in earners):
+            advocates[v.author_id] = Advocate(
+                v.author_id, v.positive_points, v.last_ms, {"positive": v.positive}
+            )
     for mention, (points, author, at, kind) in best.items():
         if author in brand:
             continue
@@ -125,7 +130,6 @@ async def standing(
         found.kinds[kind] = found.kinds.get(kind, 0) + 1
         if was_positive:
             found.kinds["positive"] -= 1
-    floor = config.levels[0][1]
     ranked = [a for a in advocates.values() if a.points >= floor]
     promoters, detractors = _judged(voices)
     who = await store.who(conn, {a.author_id for a in ranked})
