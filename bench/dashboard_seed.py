@@ -5,11 +5,11 @@ Used by bench/dashboard_bench.py. The mentions are the demo corpus's texts (so t
 rising terms count real words) posted by Zipf-distributed authors over the 120 days
 before the seed was made, each with a sentiment (1 in 25 unscored, as a language no
 scorer reads), Hacker News points and Reddit scores. A third of the authors are linked
-(confirmed) to one of the customers. One mention in 12 replies to a recent post on its
-network by someone else, and a third of the replies to a reply come from the first
-post's author (advocacy's answers and thanks). About a third of the mentions are answered by one
-of 20 agents (a sent reply in the outbox, the mention's first response time set), one
-in a hundred is escalated (a fifth of those still open). The tables are written in
+(confirmed) to one of the customers. About one mention in 17 replies to a recent post
+on its network by someone else, and a third of the replies to a reply come from the
+first post's author (advocacy's answers and thanks). About a third of the mentions are
+answered by one of 20 agents (a sent reply in the outbox, the mention's first response
+time set), one in a hundred is escalated (a fifth of those still open). The tables are written in
 bulk through sqlite3 with the schema's triggers on, so the hourly rollups, the counts
 and the change marks are what the app would have left; the full-text index and the
 hashtags are written as the store writes them. Then `scrm catch-up` indexes the
@@ -44,7 +44,7 @@ CHANNEL_WEIGHTS = (27, 25, 19, 13, 9, 8)
 NO_FOLLOWERS = ("hackernews", "rss")  # networks that give no follower count
 ANSWERED = 0.35
 ESCALATED = 0.01
-REPLIES = 0.08  # of the mentions, a reply to one of the last REPLY_WINDOW on its network
+REPLIES = 0.08  # drawn as replies to one of the last REPLY_WINDOW posts on the network
 REPLY_WINDOW = 50
 THANKS = 0.3  # of the replies to a reply, by the first post's author
 # Part of the cache's name: a seed made by an older version of this file is not reused.
