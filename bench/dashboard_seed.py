@@ -48,7 +48,7 @@ REPLIES = 0.08  # drawn as replies to one of the last REPLY_WINDOW posts on the 
 REPLY_WINDOW = 50
 THANKS = 0.3  # of the replies to a reply, by the first post's author
 # Part of the cache's name: a seed made by an older version of this file is not reused.
-VERSION = 2
+VERSION = 3
 BATCH = 20_000
 
 
@@ -202,7 +202,7 @@ def _store(
             "priority_base, priority, status, pos, neu, neg, in_reply_to) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0.9, 'text', ?10, 0, 0, ?11, "
             "max(?7, 0), 1 - abs(?7), max(-?7, 0), ?12)",
-            [(*r[:9], r[9], "done" if r[9] is not None else "open", r[11]) for r in batch],
+            [(*r[:9], None, "done" if r[9] is not None else "open", r[11]) for r in batch],
         )
         tags = []
         sent = []
@@ -228,6 +228,12 @@ def _store(
         conn.executemany(
             "INSERT INTO outbox_mentions (outbox_id, mention_id) VALUES (?, ?)",
             [(o, m) for o, m, *_ in sent],
+        )
+        # Answered as the app answers: the sent item first, then the mention's first
+        # response (its triggers keep answer_times, which an insert would leave empty).
+        conn.executemany(
+            "UPDATE mentions SET first_response_ms = ? WHERE id = ?",
+            [(at, m) for _, m, _, at, _ in sent],
         )
     return outbox
 
