@@ -6,7 +6,8 @@
 
 The database is seeded once a day by bench/dashboard_seed.py into --cache (default
 /tmp/scrm-dash, outside the repository): mentions over 120 days, customers, answers by
-20 agents and escalations. Each run works on a copy, deleted afterwards. It prints:
+20 agents, replies between authors (answers, thanks) and escalations. Each run works
+on a copy, deleted afterwards. It prints:
 
 - terms: the one-time count of the rising terms' days, as the first `scrm report
   --range 90d` on the copy pays it (wall and CPU of the process);

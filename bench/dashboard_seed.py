@@ -5,9 +5,11 @@ Used by bench/dashboard_bench.py. The mentions are the demo corpus's texts (so t
 rising terms count real words) posted by Zipf-distributed authors over the 120 days
 before the seed was made, each with a sentiment (1 in 25 unscored, as a language no
 scorer reads), Hacker News points and Reddit scores. A third of the authors are linked
-(confirmed) to one of the customers. About a third of the mentions are answered by one
-of 20 agents (a sent reply in the outbox, the mention's first response time set), one
-in a hundred is escalated (a fifth of those still open). The tables are written in
+(confirmed) to one of the customers. About one mention in 17 replies to a recent post
+on its network by someone else, and a third of the replies to a reply come from the
+first post's author (advocacy's answers and thanks). About a third of the mentions are
+answered by one of 20 agents (a sent reply in the outbox, the mention's first response
+time set), one in a hundred is escalated (a fifth of those still open). The tables are written in
 bulk through sqlite3 with the schema's triggers on, so the hourly rollups, the counts
 and the change marks are what the app would have left; the full-text index and the
 hashtags are written as the store writes them. Then `scrm catch-up` indexes the
@@ -24,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +44,11 @@ CHANNEL_WEIGHTS = (27, 25, 19, 13, 9, 8)
 NO_FOLLOWERS = ("hackernews", "rss")  # networks that give no follower count
 ANSWERED = 0.35
 ESCALATED = 0.01
+REPLIES = 0.08  # drawn as replies to one of the last REPLY_WINDOW posts on the network
+REPLY_WINDOW = 50
+THANKS = 0.3  # of the replies to a reply, by the first post's author
+# Part of the cache's name: a seed made by an older version of this file is not reused.
+VERSION = 3
 BATCH = 20_000
 
 
@@ -90,11 +98,14 @@ def _authors(conn: sqlite3.Connection, count: int, customers: int, now_ms: int) 
 
 def _mentions(size: int, authors: int, channels: list[str], end_ms: int) -> Iterator[tuple]:
     """(channel, external_id, author_id, text, created, ingested, compound, points,
-    lang, first_response, agent) in the order they were posted."""
+    lang, first_response, agent, in_reply_to) in the order they were posted."""
     rng = random.Random(7)
     texts = corpus_texts()
     start_ms = end_ms - SPAN_DAYS * DAY_MS
     times = sorted(rng.randrange(start_ms, end_ms) for _ in range(size))
+    # The last posts on each network, (external id, author, the author it replied to),
+    # for replies: advocacy's answers to others and the thanks for them.
+    recent: dict[str, deque[tuple[str, int, int | None]]] = {}
     for i, created in enumerate(times):
         # Half the mentions from a long tail, half from Zipf-distributed regulars.
         if rng.random() < 0.5:
@@ -102,6 +113,15 @@ def _mentions(size: int, authors: int, channels: list[str], end_ms: int) -> Iter
         else:
             who = min(int(rng.paretovariate(1.1)) - 1, authors - 1)
         channel = channels[who]
+        last = recent.setdefault(channel, deque(maxlen=REPLY_WINDOW))
+        in_reply_to = None
+        if last and channel != "rss" and rng.random() < REPLIES:
+            parent, parent_author, replied_to = rng.choice(last)
+            if replied_to is not None and rng.random() < THANKS:
+                who = replied_to - 1  # the asker answers the answer: a thank-you
+            if parent_author != who + 1:
+                in_reply_to = parent
+        last.append((f"d{i}", who + 1, None if in_reply_to is None else parent_author))
         unscored = rng.random() < 0.04
         compound = None if unscored else round(rng.uniform(-1, 1), 4)
         points = rng.randrange(1, 400) if channel in ("hackernews", "reddit") else None
@@ -126,6 +146,7 @@ def _mentions(size: int, authors: int, channels: list[str], end_ms: int) -> Iter
             "de" if unscored else "en",
             answered,
             agent,
+            in_reply_to,
         )
 
 
@@ -178,10 +199,10 @@ def _store(
         conn.executemany(
             "INSERT INTO mentions (channel, external_id, author_id, text, created_ms, "
             "ingested_ms, compound, points, lang, lang_conf, lang_src, first_response_ms, "
-            "priority_base, priority, status, pos, neu, neg) "
+            "priority_base, priority, status, pos, neu, neg, in_reply_to) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0.9, 'text', ?10, 0, 0, ?11, "
-            "max(?7, 0), 1 - abs(?7), max(-?7, 0))",
-            [(*r[:9], r[9], "done" if r[9] is not None else "open") for r in batch],
+            "max(?7, 0), 1 - abs(?7), max(-?7, 0), ?12)",
+            [(*r[:9], None, "done" if r[9] is not None else "open", r[11]) for r in batch],
         )
         tags = []
         sent = []
@@ -207,6 +228,12 @@ def _store(
         conn.executemany(
             "INSERT INTO outbox_mentions (outbox_id, mention_id) VALUES (?, ?)",
             [(o, m) for o, m, *_ in sent],
+        )
+        # Answered as the app answers: the sent item first, then the mention's first
+        # response (its triggers keep answer_times, which an insert would leave empty).
+        conn.executemany(
+            "UPDATE mentions SET first_response_ms = ? WHERE id = ?",
+            [(at, m) for _, m, _, at, _ in sent],
         )
     return outbox
 
@@ -239,10 +266,10 @@ def seeded(cache: Path, size: int, customers: int) -> Path:
     at the hour it was seeded: a week-old seed would leave the last week empty)."""
     cache.mkdir(parents=True, exist_ok=True)
     day = time.strftime("%Y%m%d", time.gmtime())
-    db = cache / f"dash-{size}-{customers}-{day}.db"
+    db = cache / f"dash{VERSION}-{size}-{customers}-{day}.db"
     if db.exists():
         return db
-    for old in cache.glob(f"dash-{size}-{customers}-*.db*"):
+    for old in cache.glob(f"dash{VERSION}-{size}-{customers}-*.db*"):
         old.unlink()
     partial = db.with_suffix(".partial")
     for suffix in ("", "-wal", "-shm", "-writers"):

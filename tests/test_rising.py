@@ -6,6 +6,8 @@ after its figures."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,53 @@ async def test_the_dashboard_adds_rising_terms_after_its_figures(history: Path) 
         await wait_until(pilot, lambda: any(p.startswith("outage") for p in prompts()))
         assert not any("counting…" in p for p in prompts())
         assert prompts().count("Rising terms") == 1
+
+
+def _plain_counts(db_path: Path, start_ms: int, end_ms: int) -> Counter[str]:
+    """Mentions holding each word or #tag in [start, end), recounted from the rows."""
+    found: Counter[str] = Counter()
+    with sqlite3.connect(db_path) as conn:
+        for text, link in conn.execute(
+            "SELECT text, link FROM mentions WHERE watch_set IS NULL "
+            "AND created_ms >= ? AND created_ms < ?",
+            (start_ms, end_ms),
+        ):
+            found.update(words_in(text + ("\n" + link if link else "")))
+        for tag, n in conn.execute(
+            "SELECT t.tag, count(DISTINCT t.mention_id) FROM mention_hashtags t "
+            "JOIN mentions m ON m.id = t.mention_id WHERE m.watch_set IS NULL "
+            "AND m.created_ms >= ? AND m.created_ms < ? GROUP BY t.tag",
+            (start_ms, end_ms),
+        ):
+            found[f"#{tag}"] = n
+    return found
+
+
+async def test_the_hours_at_a_ranges_ends_are_counted_once_and_again_when_they_move(
+    inbox: Inbox, db_path: Path
+) -> None:
+    await inbox.ingest(_history())
+    period = parse_range("24h", inbox.now_ms())  # 13:00 to 13:00: two part days, all hours
+    counted = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
+    assert counted == _plain_counts(db_path, period.start_ms, period.end_ms)
+    with sqlite3.connect(db_path) as conn:
+        kept = dict(conn.execute("SELECT hour, mentions FROM term_hours_counted"))
+        hour = conn.execute(  # the hour of the newest outage post, as kept
+            "SELECT max(created_ms) / 3600000 FROM mentions WHERE text LIKE '%outage again%'"
+        ).fetchone()[0]
+    assert kept[hour] == 1 and len(kept) >= 24  # the range's 24 hours, and the baseline's
+    # A late post lands in a kept hour: that hour is counted again, the others are kept.
+    await inbox.ingest([mention(9500, "Kestrel zeppelin question", minutes_ago=0)])
+    again = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
+    assert again == _plain_counts(db_path, period.start_ms, period.end_ms)
+    assert again["zeppelin"] == 1 and again["question"] == counted["question"] + 1
+    with sqlite3.connect(db_path) as conn:
+        assert dict(conn.execute("SELECT hour, mentions FROM term_hours_counted"))[hour] == 2
+    # A text edited in a kept hour (a correction, a re-read): that hour is read again.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE mentions SET text = 'Kestrel zeppelin landed' WHERE external_id LIKE '%-9500'"
+        )
+    edited = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
+    assert edited["landed"] == 1 and edited["question"] == counted["question"]
+    assert edited == _plain_counts(db_path, period.start_ms, period.end_ms)

@@ -7,6 +7,7 @@ inputs and the inbox filter for the records behind it (core/figures.py).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 from collections import defaultdict
@@ -427,11 +428,15 @@ async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settin
     for (channel, _, _, agent), wait in zip(rows, waits, strict=True):
         agents[agent].append(wait)
         channels[channel].append(wait)
+    # Each group sorted once, in place: its percentiles then sort a sorted list (linear),
+    # and the answers within the SLA are a bisection (262k waits at 90 days, 1M).
+    waits.sort()
     found.everyone.waits = waits
     for groups, into in ((agents, found.agents), (channels, found.channels)):
         for key, group in groups.items():
-            into[key] = _Answers(group, sum(1 for w in group if w <= sla))
-    found.everyone.within = sum(1 for w in waits if w <= sla)
+            group.sort()
+            into[key] = _Answers(group, bisect.bisect_right(group, sla))
+    found.everyone.within = bisect.bisect_right(waits, sla)
     found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
     return found
 

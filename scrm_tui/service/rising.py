@@ -2,8 +2,8 @@
 
 burst = (mentions holding the term in the range + α) / (its mentions per range-length
 over the BASELINE periods before, or over the history there is + α). Whole UTC days are
-counted once and kept (store/terms.py); the part days at a range's ends are read from
-the mentions each time, so the counts are exact for any range on whole hours.
+counted once and kept (store/terms.py), and so are the whole hours of the part days at
+a range's ends, so the counts are exact for any range on whole hours.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from scrm_tui.store.db import Database
 from scrm_tui.store.terms import Scope
 
 DAY_MS = store.DAY_MS
+HOUR_MS = store.HOUR_MS
 BASELINE = 4  # periods of the range's length before it
 MIN_COUNT = 3  # mentions in the range: fewer is noise, however new
 LIMIT = 10
@@ -70,10 +71,25 @@ async def counts(
         edges = ((start_ms, first_day * DAY_MS), (end_day * DAY_MS, end_ms))
     else:
         edges = ((start_ms, end_ms),)
+    # The part days at the two ends: whole hours, each counted once and kept like a day
+    # (an hour that moves, the one under way, is counted again: an hour of texts).
     for low, high in edges:
-        if low < high:
-            part, _ = await store.count_span(db.reader, scope, low, high, words)
-            found += part
+        first_hour, end_hour = -(-low // HOUR_MS), high // HOUR_MS
+        if first_hour < end_hour:
+            hours = range(first_hour, end_hour)
+            for hour in await store.stale_days(db, scope, hours, store.HOUR):
+                await store.recount_day(db, scope, hour, words, store.HOUR)
+            found += await store.kept_counts(db.reader, scope, first_hour, end_hour, store.HOUR)
+            rest: tuple[tuple[int, int], ...] = (
+                (low, first_hour * HOUR_MS),
+                (end_hour * HOUR_MS, high),
+            )
+        else:
+            rest = ((low, high),)
+        for part_low, part_high in rest:  # off whole hours: read each time
+            if part_low < part_high:
+                part, _ = await store.count_span(db.reader, scope, part_low, part_high, words)
+                found += part
     return found
 
 

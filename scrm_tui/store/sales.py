@@ -17,6 +17,12 @@ from scrm_tui.store.filter_sql import FilterSql
 
 # A customer's mentions: those of every author linked to them.
 _CUSTOMER_MENTIONS = "mentions m JOIN authors a ON a.id = m.author_id AND a.customer_id IS NOT NULL"
+# The same, walked from the linked authors, each through their own mentions of the range:
+# fewer rows than the range's mentions once it holds more of them than there are linked
+# authors (90 days at 1M: 750k mentions against 83k linked authors, 0.69 s -> 0.38 s).
+_LINKED_AUTHORS_MENTIONS = (
+    "authors a CROSS JOIN mentions m ON m.author_id = a.id AND a.customer_id IS NOT NULL"
+)
 
 
 @dataclass(frozen=True)
@@ -86,17 +92,25 @@ async def answered_customers(conn: aiosqlite.Connection, start_ms: int, end_ms: 
 
 
 async def moods(
-    conn: aiosqlite.Connection, before_ms: int, start_ms: int, end_ms: int, least: int
+    conn: aiosqlite.Connection,
+    before_ms: int,
+    start_ms: int,
+    end_ms: int,
+    least: int,
+    walk: bool | None = None,
 ) -> list[Mood]:
     """Per linked customer with at least `least` scored brand mentions in [start, end):
     their mean compound and count there, and in [before, start) (read through each of
     their authors' own mentions, not the whole window). Unscored mentions are in
-    neither."""
+    neither. `walk`: read the range from the linked authors' side (None: whichever
+    side has fewer rows)."""
+    if walk is None:
+        walk = await _linked_authors(conn) < await _mentions_between(conn, start_ms, end_ms)
     rows = await fetch_all(
         conn,
         f"""WITH now AS (
                 SELECT a.customer_id AS customer, avg(m.compound) AS mean, count(*) AS n
-                FROM {_CUSTOMER_MENTIONS}
+                FROM {_LINKED_AUTHORS_MENTIONS if walk else _CUSTOMER_MENTIONS}
                 WHERE m.created_ms >= :start AND m.created_ms < :end
                 AND m.compound IS NOT NULL AND coalesce(m.watch_set, '') = ''
                 GROUP BY a.customer_id HAVING count(*) >= :least
@@ -114,6 +128,21 @@ async def moods(
         {"before": before_ms, "start": start_ms, "end": end_ms, "least": least},
     )
     return [Mood(int(r[0]), r[1], int(r[2]), r[3], int(r[4])) for r in rows]
+
+
+async def _linked_authors(conn: aiosqlite.Connection) -> int:
+    rows = await fetch_all(conn, "SELECT count(*) FROM authors WHERE customer_id IS NOT NULL")
+    return int(rows[0][0])
+
+
+async def _mentions_between(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> int:
+    """Mentions posted in [start, end) on every watch set, from the hourly rollups."""
+    rows = await fetch_all(
+        conn,
+        "SELECT coalesce(sum(n), 0) FROM mention_hours WHERE hour >= ? AND hour < ?",
+        (start_ms // 3_600_000, -(-end_ms // 3_600_000)),
+    )
+    return int(rows[0][0])
 
 
 async def escalated_customers(conn: aiosqlite.Connection) -> list[int]:

@@ -136,6 +136,23 @@ TERM_SCOPES = {
 }
 _SUFFIXES = [suffix.replace("\x1f", "' || char(31) || '") for suffix in TERM_SCOPES.values()]
 
+
+def _recount_when_read_differently(table: str, column: str, span_ms: int) -> str:
+    """A trigger that makes a mention's day (or hour) of kept term counts be counted
+    again in every scope of its watch set when its text changes, or it turns negative
+    or stops being so (store/terms.py)."""
+    scopes = ", ".join(f"coalesce(NEW.watch_set, '') || '{s}'" for s in _SUFFIXES)
+    return f"""
+            CREATE TRIGGER {table}_text AFTER UPDATE OF text, link, compound ON mentions
+            WHEN OLD.text IS NOT NEW.text OR OLD.link IS NOT NEW.link
+                OR (OLD.compound <= -0.05) IS NOT (NEW.compound <= -0.05)
+            BEGIN
+                DELETE FROM {table}_counted WHERE watch_set IN ({scopes})
+                    AND {column} = NEW.created_ms / {span_ms};
+            END
+            """
+
+
 MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
     (
         1,
@@ -1530,16 +1547,7 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             # negative or stops being so, makes its day be counted again in every
             # scope of its watch set.
             "DROP TRIGGER IF EXISTS term_days_text",
-            f"""
-            CREATE TRIGGER term_days_text AFTER UPDATE OF text, link, compound ON mentions
-            WHEN OLD.text IS NOT NEW.text OR OLD.link IS NOT NEW.link
-                OR (OLD.compound <= -0.05) IS NOT (NEW.compound <= -0.05)
-            BEGIN
-                DELETE FROM term_days_counted WHERE watch_set IN
-                    ({", ".join(f"coalesce(NEW.watch_set, '') || '{s}'" for s in _SUFFIXES)})
-                    AND day = NEW.created_ms / {DAY_MS};
-            END
-            """,
+            _recount_when_read_differently("term_days", "day", DAY_MS),
         ],
     ),
     (
@@ -1627,6 +1635,33 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             # range until enough are found (store/rollups.top_authors).
             "CREATE INDEX authors_followers ON authors(followers DESC, handle) "
             "WHERE followers IS NOT NULL",
+        ],
+    ),
+    (
+        37,
+        [
+            # Rising terms by the hour (issue 14's speed): the whole hours of the part
+            # days at a range's two ends, counted once and kept like whole days, so a
+            # report no longer splits ~30k texts each time (0.9 s at 1M). Empty at
+            # first: each hour is counted when a report first needs it.
+            """
+            CREATE TABLE term_hours (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                term TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, hour, term)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE term_hours_counted (
+                watch_set TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                mentions INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, hour)
+            ) WITHOUT ROWID
+            """,
+            _recount_when_read_differently("term_hours", "hour", HOUR_MS),
         ],
     ),
 ]

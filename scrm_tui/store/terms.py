@@ -1,9 +1,11 @@
-"""Term counts per UTC day for rising terms, counted once per day and kept.
+"""Term counts per UTC day and per hour for rising terms, each counted once and kept.
 
 A day's counts (how many of its mentions hold each word or #tag) are read from the
 stored texts and hashtags the first time a report needs that day, then kept in
-`term_days`. The day is counted again when its mention count moves (a late arrival, a
-backfill) or a text in it changes, so what is kept is always what the mentions say.
+`term_days`; the whole hours of the part days at a range's two ends are kept the same
+way in `term_hours` (schema step 37), so a report splits no text it split before. A
+day or hour is counted again when its mention count moves (a late arrival, a backfill)
+or a text in it changes, so what is kept is always what the mentions say.
 Counts are kept per Scope: a watch set's mentions (the brand's, with #tags), or a
 competitor's by words alone, all of them or the negative ones only.
 """
@@ -21,6 +23,7 @@ from scrm_tui.store.db import Database, begin_read, fetch_all
 from scrm_tui.store.schema import FTS_TEXT, TERM_SCOPES
 
 DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
 
 Words = Callable[[str], set[str]]
 
@@ -48,14 +51,33 @@ class Scope:
         return f"{within} AND m.compound <= -0.05" if self.negative else within
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A span whose counts are kept: UTC days or hours, each with its two tables."""
+
+    ms: int
+    column: str  # the span's number: created_ms // ms
+    counts: str  # term, n per span
+    counted: str  # how many mentions each span was counted from
+
+    @property
+    def hours(self) -> int:
+        return self.ms // HOUR_MS
+
+
+DAY = Unit(DAY_MS, "day", "term_days", "term_days_counted")
+HOUR = Unit(HOUR_MS, "hour", "term_hours", "term_hours_counted")
+
+
 def _scope(scope: Scope | str) -> Scope:
     return scope if isinstance(scope, Scope) else Scope(scope)
 
 
 async def day_totals(
-    conn: aiosqlite.Connection, scope: Scope | str, days: Iterable[int]
+    conn: aiosqlite.Connection, scope: Scope | str, days: Iterable[int], unit: Unit = DAY
 ) -> dict[int, int]:
-    """Mentions per day (negative ones, for a negative scope), from the hourly rollups."""
+    """Mentions per day or hour (negative ones, for a negative scope), from the hourly
+    rollups."""
     scope = _scope(scope)
     wanted = sorted(set(days))
     if not wanted:
@@ -63,27 +85,30 @@ async def day_totals(
     column = "neg" if scope.negative else "n"
     rows = await fetch_all(
         conn,
-        f"SELECT hour / 24, sum({column}) FROM mention_hours WHERE watch_set = ? "
+        f"SELECT hour / {unit.hours}, sum({column}) FROM mention_hours WHERE watch_set = ? "
         "AND hour >= ? AND hour < ? GROUP BY 1",
-        (scope.watch_set, wanted[0] * 24, (wanted[-1] + 1) * 24),
+        (scope.watch_set, wanted[0] * unit.hours, (wanted[-1] + 1) * unit.hours),
     )
     found = {int(day): int(n) for day, n in rows}
     return {day: found.get(day, 0) for day in wanted}
 
 
-async def stale_days(db: Database, scope: Scope | str, days: Iterable[int]) -> list[int]:
-    """The days whose kept counts are missing or no longer match their mentions."""
+async def stale_days(
+    db: Database, scope: Scope | str, days: Iterable[int], unit: Unit = DAY
+) -> list[int]:
+    """The days (or hours) whose kept counts are missing or no longer match their
+    mentions."""
     scope = _scope(scope)
     wanted = sorted(set(days))
     if not wanted:
         return []
-    totals = await day_totals(db.reader, scope, wanted)
+    totals = await day_totals(db.reader, scope, wanted, unit)
     kept = {
         int(day): int(n)
         for day, n in await fetch_all(
             db.reader,
-            "SELECT day, mentions FROM term_days_counted WHERE watch_set = ? "
-            "AND day >= ? AND day <= ?",
+            f"SELECT {unit.column}, mentions FROM {unit.counted} WHERE watch_set = ? "
+            f"AND {unit.column} >= ? AND {unit.column} <= ?",
             (scope.key, wanted[0], wanted[-1]),
         )
     }
@@ -128,39 +153,42 @@ def _count(texts: list[tuple[str]], words: Words) -> Counter[str]:
     return counts
 
 
-async def recount_day(db: Database, scope: Scope | str, day: int, words: Words) -> None:
-    """Count one day from its mentions and keep the counts (a cache: it wakes no one).
-    The count and what it was counted from are read in one snapshot."""
+async def recount_day(
+    db: Database, scope: Scope | str, day: int, words: Words, unit: Unit = DAY
+) -> None:
+    """Count one day (or hour) from its mentions and keep the counts (a cache: it wakes
+    no one). The count and what it was counted from are read in one snapshot."""
     scope = _scope(scope)
     reader = db.reader
     await begin_read(reader)
     try:
-        counts, read = await count_span(reader, scope, day * DAY_MS, (day + 1) * DAY_MS, words)
+        counts, read = await count_span(reader, scope, day * unit.ms, (day + 1) * unit.ms, words)
     finally:
         await reader.execute("COMMIT")
     async with db.transaction(wakes=False) as conn:
         await conn.execute(
-            "DELETE FROM term_days WHERE watch_set = ? AND day = ?", (scope.key, day)
+            f"DELETE FROM {unit.counts} WHERE watch_set = ? AND {unit.column} = ?",
+            (scope.key, day),
         )
         await conn.executemany(
-            "INSERT INTO term_days VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {unit.counts} VALUES (?, ?, ?, ?)",
             [(scope.key, day, term, n) for term, n in counts.items()],
         )
         await conn.execute(
-            "INSERT OR REPLACE INTO term_days_counted VALUES (?, ?, ?)",
+            f"INSERT OR REPLACE INTO {unit.counted} VALUES (?, ?, ?)",
             (scope.key, day, read),
         )
 
 
 async def kept_counts(
-    conn: aiosqlite.Connection, scope: Scope | str, first_day: int, end_day: int
+    conn: aiosqlite.Connection, scope: Scope | str, first_day: int, end_day: int, unit: Unit = DAY
 ) -> Counter[str]:
-    """The kept counts of whole days [first_day, end_day), summed per term."""
+    """The kept counts of whole days (or hours) [first_day, end_day), summed per term."""
     counts: Counter[str] = Counter()
     for term, n in await fetch_all(
         conn,
-        "SELECT term, sum(n) FROM term_days WHERE watch_set = ? AND day >= ? AND day < ? "
-        "GROUP BY term",
+        f"SELECT term, sum(n) FROM {unit.counts} WHERE watch_set = ? "
+        f"AND {unit.column} >= ? AND {unit.column} < ? GROUP BY term",
         (_scope(scope).key, first_day, end_day),
     ):
         counts[str(term)] = int(n)
