@@ -18,7 +18,7 @@ import aiosqlite
 
 from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
-from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
+from scrm_tui.core.ranges import DAY_MS, HOUR_MS, PRESETS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
 from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
 from scrm_tui.service.measures import (
@@ -131,6 +131,17 @@ async def rising_terms(
     )
     complaints = await industry.rising_complaints(db, period, settings, progress)
     return (brand,) if complaints is None else (brand, complaints)
+
+
+async def count_terms_ahead(
+    db: Database, settings: Settings, now_ms: int, progress: rising.Progress | None = None
+) -> None:
+    """The rising terms' past days counted and kept before anyone asks (`scrm catch-up`,
+    the collector): those of the longest range and its baseline, which hold every
+    shorter range's, each day in a small write transaction of its own
+    (store/terms.recount_day), so the first `D` finds them counted."""
+    longest = max(PRESETS, key=PRESETS.__getitem__)
+    await rising_terms(db, parse_range(longest, now_ms), settings, progress)
 
 
 # The tables rising_terms makes, each placed in the section its key names.
@@ -586,5 +597,6 @@ __all__ = [
     "Report",
     "Settings",
     "build",
+    "count_terms_ahead",
     "with_rising_terms",
 ]
