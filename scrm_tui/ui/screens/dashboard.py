@@ -305,10 +305,12 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         another range is read and the figures below are the last one's, dimmed)."""
         if self._left:
             return
+        shown = f"  {period.name} · {period.describe()}"
+        against = f"  vs the {_length(period)} before"
+        # What is under way before "vs …", so that 80 columns still show it.
         text = Content.assemble(
             ("Dashboard", "bold"),
-            f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
-            (f"  {note}" if note else "", "$text-muted"),
+            *((shown, (f"  {note}", "$text-muted"), against) if note else (shown + against,)),
             (f"  {self._counting}" if self._counting else "", "$text-muted"),
         )
         self.query_one("#dash-status", Static).update(text)
