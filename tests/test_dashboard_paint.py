@@ -15,14 +15,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from textual.worker import WorkerState
 
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.changes import DataChanged
+from scrm_tui.ui.screens import dashboard
 from scrm_tui.ui.screens.dashboard import DashboardScreen
 from tests.conftest import fixed_clock, mention
 from tests.test_dashboard import line_of, open_dashboard, seeded, status
-from tests.tui import running, settle, toasts, wait_until
+from tests.tui import running, settle, toasts, wait_until, wait_while_working
 
 __all__ = ["seeded"]  # the fixture, shared with test_dashboard.py
 
@@ -56,7 +60,7 @@ async def test_a_range_key_keeps_the_last_figures_dimmed_until_the_new_land(
         assert line_of(pilot, "Mentions").split()[1] == "43"
         async with reader_held(screen):
             await pilot.press("1")
-            await wait_until(pilot, lambda: "loading 24h…" in status(pilot))
+            await wait_while_working(pilot, lambda: "loading 24h…" in status(pilot))
             # The title still names the range whose figures are shown.
             assert "  7d · " in status(pilot)
             assert line_of(pilot, "Mentions").split()[1] == "43"
@@ -99,4 +103,26 @@ async def test_esc_while_a_range_is_read_then_d_again(seeded: Path) -> None:
         again = await open_dashboard(pilot)
         assert again is not screen and "  90d · " in status(pilot)
         await settle(pilot)
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million mentions a 90-day read takes seconds and a collector commits every
+    second: a re-read that cancelled the read under way would never let one end."""
+    monkeypatch.setattr(dashboard, "REFRESH_S", 0.0)
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        async with reader_held(screen):
+            await pilot.press("1")
+            reading = [w for w in pilot.app.workers if w.group == "dashboard" and w.node is screen]
+            assert [w.state for w in reading] == [WorkerState.RUNNING]
+            screen.post_message(DataChanged())  # as a commit by another process does
+            await wait_while_working(pilot, lambda: screen._missed)  # it waits its turn
+            assert reading[0].state is WorkerState.RUNNING
+        await wait_until(pilot, lambda: reading[0].state is WorkerState.SUCCESS)
+        await wait_until(pilot, lambda: figures_of(pilot, "24h") and not screen._missed)
+        await settle(pilot)
+        assert line_of(pilot, "Mentions").split()[1] == "29"
         assert toasts(pilot) == [] and pilot.app.return_code is None

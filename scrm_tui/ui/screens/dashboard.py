@@ -191,6 +191,10 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         self._keep: str | None = None  # the figure or row the cursor stays on
         self._placed: str | None = None  # where the last paint put the cursor
         self._left = False  # the screen is gone: late work draws nothing
+        # Reads asked for and the last of them answered: a read is under way while they
+        # differ (counted when asked: a worker may not have begun when a commit comes).
+        self._asked = self._answered = 0
+        self._missed = False  # a commit came while a read was under way
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -216,6 +220,9 @@ class DashboardScreen(ReportsFailures, FigureScreen):
     def on_data_changed(self, message: DataChanged) -> None:
         """Another process (or this one) stored or changed mentions: read the range
         again, at most every REFRESH_S, so a busy collector does not keep it reading."""
+        self._schedule_reread()
+
+    def _schedule_reread(self) -> None:
         if self._again is None:
             # Never 0: Textual's timer divides by its interval when it is stopped (the
             # screen left while a re-read is due).
@@ -224,6 +231,11 @@ class DashboardScreen(ReportsFailures, FigureScreen):
 
     def _reread(self) -> None:
         self._again = None
+        if self._answered != self._asked:
+            # A re-read would cancel the read under way (at 1M, commits every second
+            # would never let a 90-day read end): one more follows it instead.
+            self._missed = True
+            return
         self.load(self.range_name, quiet=True)
 
     def load(self, name: str, *, quiet: bool = False) -> None:
@@ -244,10 +256,11 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             # The title names the range whose figures are on screen, and the one coming.
             self._status(shown, note="loading…" if shown == period else f"loading {name}…")
         self._read_at = time.monotonic()
-        self._read(period, quiet=quiet)
+        self._asked += 1
+        self._read(period, self._asked, quiet=quiet)
 
     @work(exclusive=True, group="dashboard", exit_on_error=False)
-    async def _read(self, period: Range, *, quiet: bool) -> None:
+    async def _read(self, period: Range, asked: int, *, quiet: bool) -> None:
         """Each section painted as soon as it is read, in order (a re-read of the same
         range, after a commit, paints once, when all are read: no flicker). A newer
         range cancels this worker: its read stops at its next statement."""
@@ -259,6 +272,13 @@ class DashboardScreen(ReportsFailures, FigureScreen):
                     self._paint(period, read)
         except ReadAfterClose:
             return  # the screen was left while this waited its turn
+        finally:
+            if asked == self._asked:  # the newest read: none is under way any more
+                self._answered = asked
+        self._read_at = time.monotonic()  # the next re-read rests REFRESH_S after this one
+        if self._missed:
+            self._missed = False
+            self._schedule_reread()
         report = Report(period, period.previous(), tuple(read))
         self._last = {s.key: s for s in read}
         if self.rising is not None and self.rising[0] == period:
