@@ -36,6 +36,7 @@ from scrm_tui.service.measures import (
 )
 from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
+from scrm_tui.store import terms as terms_store
 from scrm_tui.store.db import Database, begin_read
 
 if TYPE_CHECKING:
@@ -140,6 +141,8 @@ async def count_terms_ahead(
     the collector): those of the longest range and its baseline, which hold every
     shorter range's, each day in a small write transaction of its own
     (store/terms.recount_day), so the first `D` finds them counted."""
+    if await terms_store.first_mention_ms(db.reader, BRAND) is None:
+        return  # nothing stored yet: no day to count
     longest = max(PRESETS, key=PRESETS.__getitem__)
     await rising_terms(db, parse_range(longest, now_ms), settings, progress)
 
