@@ -20,7 +20,11 @@ on a copy, deleted afterwards. It prints:
   `D` -> the frame that shows the dashboard's figures (target <= 300 ms), and each range
   key `1`-`4` -> the frame that shows that range's figures (target <= 200 ms), with the
   app's CPU for each and how long it stayed busy (the rising terms follow the figures),
-  medians and p90 over --runs sessions; each key once the app is idle again.
+  medians and p90 over --runs sessions; each key once the app is idle again. The
+  figures come section by section: "first" is the frame with the range's first section
+  (its Mentions line), "all" the frame with every section read (no "reading…" left).
+  `--against DIR` runs the same sessions, alternating, over the code in DIR (a `git
+  archive` of another commit) so both columns share the machine's load; `--size 80x24`.
 
 Exits 0 whatever the figures are: these are figures, not a test. The machine is shared:
 wall times drift by a third between runs; CPU times and ratios in one run compare.
@@ -183,6 +187,17 @@ def painted(name: str) -> Callable[[Terminal], bool]:
     return shown
 
 
+def all_painted(name: str) -> Callable[[Terminal], bool]:
+    """Every section of range `name` read (the title line says "reading" while not)."""
+    first = painted(name)
+
+    def shown(term: Terminal) -> bool:
+        status = next((ln for ln in term.lines() if ln.strip().startswith("Dashboard")), "")
+        return first(term) and "reading" not in status
+
+    return shown
+
+
 def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
     """One app: the inbox up, then `D`, each range key, Esc and `D` again."""
     term = Terminal([sys.executable, "-m", "scrm_tui", "--db", str(db)], env)
@@ -196,6 +211,7 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
             sent = term.send(key)
             done = term.wait(painted(name), timeout=120)
             figures.add(label, done - sent)
+            figures.add(f"{label} all", term.wait(all_painted(name), timeout=120) - sent)
             figures.add(f"{label} cpu", app_cpu(pid) - cpu)
             # The rising terms follow the figures: the next key once the app is idle
             # again (under 10% of a core for half a second), and how long it was busy.
@@ -223,6 +239,29 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
 
+def print_app(tree: str, args: argparse.Namespace, figures: Figures) -> None:
+    print(
+        f"\nthe app ({tree}), {args.size}, {args.runs} sessions: median (p90) to the first "
+        "section, to all sections; app CPU median"
+    )
+    for label in (
+        "D → figures",
+        *(f"switch → {r}" for r in ("24h", "30d", "90d", "7d")),
+        "D again → figures",
+    ):
+        target = PAINT_TARGET_S if label.startswith("D") else SWITCH_TARGET_S
+        if label not in figures.values:
+            print(f"  {label:22}      n/a")
+            continue
+        print(
+            f"  {label:22}{ms(figures.median(label)):>9} ({ms(figures.p90(label))})"
+            f"  all {ms(figures.median(f'{label} all')):>9} ({ms(figures.p90(f'{label} all'))})"
+            f"  CPU {ms(figures.median(f'{label} cpu')):>7}"
+            f"   target <= {ms(target)} {verdict(figures.median(label), target)}"
+            f"   busy {ms(figures.median(f'{label} busy'))}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
@@ -231,8 +270,11 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/scrm-dash"))
     parser.add_argument("--only", choices=("report", "sections", "app"), action="append")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--against", type=Path, help="another tree's code, run alternately")
+    parser.add_argument("--size", default="160x40", help="the terminal, COLSxROWS")
     args = parser.parse_args()
     parts = set(args.only or ("report", "sections", "app"))
+    inbox_bench.COLS, inbox_bench.ROWS = (int(n) for n in args.size.split("x"))
     seed = seeded(args.cache, args.mentions, args.customers)
     figures = Figures()
     out: dict[str, object] = {"mentions": args.mentions, "customers": args.customers}
@@ -270,27 +312,18 @@ def main() -> int:
                 )
                 print(f"{name:24}{cells}")
         if "app" in parts:
+            trees = [("this tree", env, figures)]
+            if args.against is not None:
+                other = dict(env, PYTHONPATH=str(args.against.resolve()))
+                trees.insert(0, (str(args.against), other, Figures()))
             for _ in range(args.runs):
-                try:
-                    app_session(db, env, figures)
-                except TimeoutError as error:  # a figure, not a test: say it, go on
-                    print(f"a session ended early: {str(error).splitlines()[0]}")
-            print(f"\nthe app, 160x40, {args.runs} sessions: median (p90), app CPU median")
-            for label in (
-                "D → figures",
-                *(f"switch → {r}" for r in ("24h", "30d", "90d", "7d")),
-                "D again → figures",
-            ):
-                target = PAINT_TARGET_S if label.startswith("D") else SWITCH_TARGET_S
-                if label not in figures.values:
-                    print(f"  {label:22}      n/a")
-                    continue
-                print(
-                    f"  {label:22}{ms(figures.median(label)):>9} ({ms(figures.p90(label))})"
-                    f"  CPU {ms(figures.median(f'{label} cpu')):>7}"
-                    f"   target <= {ms(target)} {verdict(figures.median(label), target)}"
-                    f"   busy {ms(figures.median(f'{label} busy'))}"
-                )
+                for _, tree_env, tree_figures in trees:
+                    try:
+                        app_session(db, tree_env, tree_figures)
+                    except TimeoutError as error:  # a figure, not a test: say it, go on
+                        print(f"a session ended early: {str(error).splitlines()[0]}")
+            for name, _, tree_figures in trees:
+                print_app(name, args, tree_figures)
     out["figures"] = {
         name: {"median": figures.median(name), "p90": figures.p90(name), "all": values}
         for name, values in figures.values.items()

@@ -184,11 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     catch_up = commands.add_parser(
         "catch-up",
         parents=[common],
-        help="detect languages, index customers and re-match authors left owed, at low "
-        "priority, then exit",
+        help="detect languages, index customers, re-match authors left owed and count "
+        "the dashboard's rising terms, at low priority, then exit",
         description="Detect the language of mentions stored before scrm kept languages, "
         "index the customers an import or an upgrade left waiting and finish "
-        "the re-match of unlinked authors it owes, at low priority (nice "
+        "the re-match of unlinked authors it owes, and count the past days of the "
+        "dashboard's rising terms, at low priority (nice "
         "10), telling its progress through the database (the inbox's top line and `scrm "
         "watch` show it); then exit. The inbox starts it in the background by itself. One "
         "process at a time does it; a stopped one is resumed by the next.",
@@ -1230,6 +1231,7 @@ class _Bars:
         "indexing": " customers",
         "pairing": " customers",
         "re-matching": " authors",
+        "counting terms": " days",
     }
 
     def __init__(self, shown: str | None = None, *, drawn: bool = True) -> None:
@@ -1250,8 +1252,28 @@ class _Bars:
         return show
 
 
+async def _count_terms(inbox: Any, bar: Callable[[int, int], None]) -> int:
+    """The rising terms' past days, counted so the first `D` finds them (a bar, day by
+    day; at a million mentions ~40 s of CPU once, then only the days since): how many
+    days (of each watch set and mood counted apart) were counted."""
+    from scrm_tui.service.measures import Settings
+    from scrm_tui.service.report import count_terms_ahead
+
+    counted = 0
+
+    def progress(done: int, of: int) -> None:
+        nonlocal counted
+        counted += 1
+        bar(done, of)
+
+    settings = Settings.of(inbox.config, inbox.watch_words, inbox.brand_accounts)
+    await count_terms_ahead(inbox.db, settings, inbox.now_ms(), progress)
+    return counted
+
+
 async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
-    """`scrm catch-up`: the matching backlog worked off at low priority (service/backlog).
+    """`scrm catch-up`: the matching backlog worked off at low priority (service/backlog),
+    then the rising terms' past days counted.
     Ctrl+C or a plain kill stops it between pages; the next run goes on from there."""
     from scrm_tui.service import backlog
     from scrm_tui.service.inbox import Inbox
@@ -1270,6 +1292,7 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
                 bars.bar("pairing"),
                 bars.bar("detecting"),
             )
+            counted = await _count_terms(inbox, bars.bar("counting terms"))
             if bar and bars.shown is not None:
                 print(file=sys.stderr)
     except asyncio.CancelledError:
@@ -1293,6 +1316,8 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
     elif not quiet:
         if detected := bars.done.get("detecting"):
             print(f"languages detected: {detected:,} mentions")
+        if counted:
+            print(f"days of rising terms counted: {counted:,}")
         if indexed := bars.done.get("indexing"):
             print(f"customers indexed for matching: {indexed:,}")
         if paired := bars.done.get("pairing"):

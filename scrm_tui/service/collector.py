@@ -29,6 +29,7 @@ from scrm_tui.core.outgoing import AuthError, SendError
 from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.processes import gone_here, process_id
+from scrm_tui.store.db import StoreError
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
 
@@ -50,6 +51,10 @@ SHOW_FETCHING_AFTER_S = 2.0
 # a burst is raised within this much of its mentions being stored (a read of ~30
 # rollup rows; the write only when a spike is new).
 SPIKE_EVERY_S = 15.0
+# The lease holder counts the rising terms' past days this often (a look at which days
+# are not counted yet, a few rollup reads; the counting only for those): a day that
+# ended, or a late arrival in an old one, is counted before a dashboard asks for it.
+TERMS_EVERY_S = 600.0
 
 
 class Source(Protocol):
@@ -101,6 +106,8 @@ class Collector:
         self._told: bool | None = None
         self.on_spike = on_spike  # a spike this process raised (`scrm watch` prints it)
         self._spikes_at = -SPIKE_EVERY_S  # when step() last tested (monotonic seconds)
+        self._terms_at = -TERMS_EVERY_S  # when step() last started counting terms
+        self._terms: asyncio.Task[None] | None = None  # the count under way, if any
         self.states = SourceStateStore(inbox.db)
         self.leases = LeaseStore(inbox.db)
         self._next: dict[str, float] = {}
@@ -332,7 +339,43 @@ class Collector:
         # each tick; the write only when one is due).
         await self.inbox.snoozes.wake_due()
         await self.check_spikes()
+        self.count_terms()
         return self.holding
+
+    def count_terms(self) -> asyncio.Task[None] | None:
+        """Every TERMS_EVERY_S, unless one is under way: count the rising terms' past
+        days in a task of its own (the polls and the lease go on meanwhile)."""
+        now = time.monotonic()
+        if (self._terms is not None and not self._terms.done()) or (
+            now - self._terms_at < TERMS_EVERY_S
+        ):
+            return None
+        self._terms_at = now
+        self._terms = asyncio.create_task(self._count_terms(), name="count terms")
+        self._terms.add_done_callback(_counted_terms)
+        return self._terms
+
+    async def terms_counted(self) -> None:
+        """Return once the count of the rising terms under way, if any, has ended."""
+        if self._terms is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._terms)
+
+    async def _count_terms(self) -> None:
+        # Imported here: the report and its sections are not needed to start listening.
+        from scrm_tui.service import report
+        from scrm_tui.service.measures import Settings
+
+        # A reader of its own: its reads never hold up this process's other reads.
+        db = await self.inbox.db.with_own_reader()
+        try:
+            inbox = self.inbox
+            settings = Settings.of(inbox.config, inbox.watch_words, inbox.brand_accounts)
+            await report.count_terms_ahead(db, settings, self.now_ms())
+        except StoreError as error:  # the file busy or read-only: the next round tries again
+            log.warning("counting rising terms: %s", error)
+        finally:
+            await db.close()
 
     async def check_spikes(self) -> list[spikes.Raised]:
         """Every SPIKE_EVERY_S: raise a spike in the running hour (or the one before)
@@ -348,8 +391,12 @@ class Collector:
         return raised
 
     async def release(self) -> None:
-        """Stop polling and hand the lease over at once."""
+        """Stop polling and counting, and hand the lease over at once."""
         await self.stop_polls()
+        if self._terms is not None:
+            self._terms.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._terms
         if self.holding:
             self.holding = False
             await self.states.stopped_fetching()
@@ -365,6 +412,11 @@ class Collector:
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
             await self.release()
+
+
+def _counted_terms(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("counting rising terms failed", exc_info=task.exception())
 
 
 class _Stopped(Exception):

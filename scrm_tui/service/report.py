@@ -11,7 +11,7 @@ import bisect
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ import aiosqlite
 
 from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table, show_number
-from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range, parse_range
+from scrm_tui.core.ranges import DAY_MS, HOUR_MS, PRESETS, Range, parse_range
 from scrm_tui.core.terms import ALPHA, filter_for
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
@@ -38,6 +38,7 @@ from scrm_tui.service.measures import (
 )
 from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
+from scrm_tui.store import terms as terms_store
 from scrm_tui.store.db import Database, begin_read
 
 if TYPE_CHECKING:
@@ -84,12 +85,23 @@ async def build(
     first (the dashboard adds them when they are ready: with_rising_terms)."""
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
-    async with _snapshot(db.reader) as conn:
-        sections = tuple([await make(conn, period, settings, now_ms) for make in SECTIONS])
+    async with contextlib.aclosing(read_sections(db, period, settings, now_ms)) as read:
+        sections = tuple([section async for section in read])
     report = Report(period, period.previous(), sections)
     if with_rising:
         report = with_rising_terms(report, await rising_terms(db, period, settings))
     return report
+
+
+async def read_sections(
+    db: Database, period: Range, settings: Settings, now_ms: int
+) -> AsyncGenerator[Section, None]:
+    """Each section of SECTIONS but the rising terms, in order, as soon as it is built,
+    all in one snapshot. A reader that stops (a range replaced by the next key) stops
+    the read at its next statement and its snapshot ends: close it (contextlib.aclosing)."""
+    async with _snapshot(db.reader) as conn:
+        for make in SECTIONS:
+            yield await make(conn, period, settings, now_ms)
 
 
 async def rising_terms(
@@ -130,6 +142,25 @@ async def rising_terms(
     return (brand,) if complaints is None else (brand, complaints)
 
 
+async def count_terms_ahead(
+    db: Database, settings: Settings, now_ms: int, progress: rising.Progress | None = None
+) -> None:
+    """The rising terms' past days counted and kept before anyone asks (`scrm catch-up`,
+    the collector): those of the longest range and its baseline, which hold every
+    shorter range's, each day in a small write transaction of its own
+    (store/terms.recount_day), so the first `D` finds them counted."""
+    first = await terms_store.first_mention_ms(db.reader, BRAND)
+    if first is None:
+        return  # nothing stored yet: no day to count
+    # The longest range with history before it (one with none ranks, and so counts,
+    # nothing): with its baseline it spans every shorter range's days.
+    for name in sorted(PRESETS, key=PRESETS.__getitem__, reverse=True):
+        period = parse_range(name, now_ms)
+        if rising.has_baseline(period, first):
+            await rising_terms(db, period, settings, progress)
+            return
+
+
 # The tables rising_terms makes, each placed in the section its key names.
 RISING_KEYS = ("awareness.rising", industry.RISING_KEY)
 
@@ -143,6 +174,10 @@ def with_rising_terms(report: Report, tables: Sequence[Table]) -> Report:
     return replace(report, sections=sections)
 
 
+class ReadAfterClose(Exception):
+    """A dashboard's read was asked for after it was closed (its screen left)."""
+
+
 class Dashboard:
     """The dashboard's reads, on database connections of their own: a 90-day report
     never holds up the inbox's live updates or its reading pane, and the rising terms
@@ -153,6 +188,7 @@ class Dashboard:
         self._db: Database | None = None
         self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
+        self._closed = False
 
     def range(self, name: str) -> Range:
         """`24h`, `7d`... or START..END, ending now (RangeError says what is accepted)."""
@@ -171,18 +207,37 @@ class Dashboard:
 
     async def report(self, period: Range) -> Report:
         """Every figure but the rising terms (rising_terms)."""
+        return await build(
+            await self._reader(), period, self.settings, self.inbox.now_ms(), with_rising=False
+        )
+
+    async def sections(self, period: Range) -> AsyncGenerator[Section, None]:
+        """As `report`, each section as soon as it is read (read_sections)."""
+        read = read_sections(await self._reader(), period, self.settings, self.inbox.now_ms())
+        async with contextlib.aclosing(read) as sections:
+            async for section in sections:
+                yield section
+
+    async def _reader(self) -> Database:
+        if self._closed:
+            raise ReadAfterClose("the dashboard was closed")
         if self._db is None:
             self._db = await self.inbox.db.with_own_reader()
-        return await build(self._db, period, self.settings, self.inbox.now_ms(), with_rising=False)
+        return self._db
 
     async def rising_terms(
         self, period: Range, progress: rising.Progress | None = None
     ) -> tuple[Table, ...]:
+        if self._closed:
+            raise ReadAfterClose("the dashboard was closed")
         if self._terms_db is None:
             self._terms_db = await self.inbox.db.with_own_reader()
         return await rising_terms(self._terms_db, period, self.settings, progress)
 
     async def close(self) -> None:
+        """For good: a read asked for later raises ReadAfterClose rather than opening
+        connections no one would close."""
+        self._closed = True
         for db in (self._db, self._terms_db):
             if db is not None:
                 await db.close()
@@ -559,8 +614,10 @@ __all__ = [
     "RISING_KEYS",
     "SECTIONS",
     "Dashboard",
+    "ReadAfterClose",
     "Report",
     "Settings",
     "build",
+    "count_terms_ahead",
     "with_rising_terms",
 ]

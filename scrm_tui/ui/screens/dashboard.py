@@ -9,6 +9,7 @@ report is read off the key path, on a database connection of its own
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
@@ -28,7 +29,14 @@ from scrm_tui.core.figures import Figure, Row, Section, Series, Table, right_ali
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.advocacy import approve
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.report import RISING_KEYS, Dashboard, Report, with_rising_terms
+from scrm_tui.service.report import (
+    RISING_KEYS,
+    SECTIONS,
+    Dashboard,
+    ReadAfterClose,
+    Report,
+    with_rising_terms,
+)
 from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
@@ -183,6 +191,16 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         # The last rising terms' tables counted, and their range.
         self.rising: tuple[Range, tuple[Table, ...]] | None = None
         self._again: Timer | None = None
+        # Each section as last read (whatever its range), in the report's order: shown
+        # dimmed, under "reading…", until the range being read brings its own.
+        self._last: dict[str, Section] = {}
+        self._keep: str | None = None  # the figure or row the cursor stays on
+        self._placed: str | None = None  # where the last paint put the cursor
+        self._left = False  # the screen is gone: late work draws nothing
+        # Reads asked for and the last of them answered: a read is under way while they
+        # differ (counted when asked: a worker may not have begun when a commit comes).
+        self._asked = self._answered = 0
+        self._missed = False  # a commit came while a read was under way
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -199,6 +217,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         self.load(self.range_name)
 
     async def on_unmount(self) -> None:
+        self._left = True  # a paint or count scheduled before Esc finds nothing to draw
         # Its reads stop first: a worker's next statement on a closed connection would
         # fail the app as it leaves (the app quit while a re-read was under way).
         self.workers.cancel_node(self)
@@ -207,6 +226,9 @@ class DashboardScreen(ReportsFailures, FigureScreen):
     def on_data_changed(self, message: DataChanged) -> None:
         """Another process (or this one) stored or changed mentions: read the range
         again, at most every REFRESH_S, so a busy collector does not keep it reading."""
+        self._schedule_reread()
+
+    def _schedule_reread(self) -> None:
         if self._again is None:
             # Never 0: Textual's timer divides by its interval when it is stopped (the
             # screen left while a re-read is due).
@@ -215,6 +237,11 @@ class DashboardScreen(ReportsFailures, FigureScreen):
 
     def _reread(self) -> None:
         self._again = None
+        if self._answered != self._asked:
+            # A re-read would cancel the read under way (at 1M, commits every second
+            # would never let a 90-day read end): one more follows it instead.
+            self._missed = True
+            return
         self.load(self.range_name, quiet=True)
 
     def load(self, name: str, *, quiet: bool = False) -> None:
@@ -228,30 +255,62 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             # The last range's terms, still counting, would share the cores with the
             # new range's figures (and slow them 2-3x at 1M): the new range counts its own.
             self.workers.cancel_group(self, "dashboard-terms")
-            self._status(period, loading=True)
+            if self.report is not None and self.report.range != period:
+                # The last range's figures stay, dimmed and closed, until the new land.
+                self._lay_out([], list(self._last.values()), reading=False)
+            shown = self.report.range if self.report is not None else period
+            # The title names the range whose figures are on screen, and the one coming.
+            self._status(shown, note="loading…" if shown == period else f"loading {name}…")
         self._read_at = time.monotonic()
-        self._read(period)
+        self._asked += 1
+        self._read(period, self._asked, quiet=quiet)
 
-    @work(exclusive=True, group="dashboard")
-    async def _read(self, period: Range) -> None:
-        report = await self.dashboard.report(period)
+    @work(exclusive=True, group="dashboard", exit_on_error=False)
+    async def _read(self, period: Range, asked: int, *, quiet: bool) -> None:
+        """Each section painted as soon as it is read, in order (a re-read of the same
+        range, after a commit, paints once, when all are read: no flicker). A newer
+        range cancels this worker: its read stops at its next statement."""
+        read: list[Section] = []
+        try:
+            async for section in self.dashboard.sections(period):
+                read.append(section)
+                if not quiet and len(read) < len(SECTIONS):
+                    self._paint(period, read)
+        except ReadAfterClose:
+            return  # the screen was left while this waited its turn
+        finally:
+            if asked == self._asked:  # the newest read: none is under way any more
+                self._answered = asked
+        self._read_at = time.monotonic()  # the next re-read rests REFRESH_S after this one
+        if self._missed:
+            self._missed = False
+            self._schedule_reread()
+        report = Report(period, period.previous(), tuple(read))
+        self._last = {s.key: s for s in read}
         if self.rising is not None and self.rising[0] == period:
             report = with_rising_terms(report, self.rising[1])  # kept until counted anew
         self.show(report)
         # After the figures are on screen: counting splits texts on a thread that holds
         # the interpreter, and started at once it held back their frame (at 1M).
-        self.call_after_refresh(self._count_terms, period)
+        self.call_after_refresh(self._start_terms, period)
 
-    @work(exclusive=True, group="dashboard-terms")
+    def _start_terms(self, period: Range) -> None:
+        if not self._left and self.report is not None and self.report.range == period:
+            self._count_terms(period)
+
+    @work(exclusive=True, group="dashboard-terms", exit_on_error=False)
     async def _count_terms(self, period: Range) -> None:
         """The rising terms, after the figures: days not counted before are counted
         first (once: they are kept), and the line under the title says how far."""
 
         def progress(done: int, of: int) -> None:
             self._counting = f"counting terms, day {done} of {of}"
-            self._status(period, loading=False)
+            self._status(period)
 
-        tables = await self.dashboard.rising_terms(period, progress)
+        try:
+            tables = await self.dashboard.rising_terms(period, progress)
+        except ReadAfterClose:
+            return
         self._counting = ""
         self.rising = (period, tables)
         if self.report is not None and self.report.range == period:
@@ -267,22 +326,48 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             ),
         )
 
-    def _status(self, period: Range, *, loading: bool = False) -> None:
-        # What is under way comes first: at 80 columns a 90-day range's dates fill the
-        # line, and it is the end that is cut.
+    def _status(self, period: Range, *, note: str = "") -> None:
+        """The title line: what is under way (`loading 30d…` while another range is read
+        and the figures below are the last one's, dimmed; the terms' count), then the
+        range shown. What is under way comes first: at 80 columns a 90-day range's
+        dates fill the line, and it is the end that is cut."""
+        if self._left:
+            return
+        under_way = "  ".join(part for part in (note, self._counting) if part)
         text = Content.assemble(
             ("Dashboard", "bold"),
-            ("  loading…" if loading else "", "$text-muted"),
-            (f"  {self._counting}" if self._counting else "", "$text-muted"),
+            (f"  {under_way}" if under_way else "", "$text-muted"),
             f"  {period.name} · {period.describe()}  vs the {_length(period)} before",
         )
         self.query_one("#dash-status", Static).update(text)
 
+    def _paint(self, period: Range, read: list[Section]) -> None:
+        """The sections of `period` read so far, then each one still to read as it was
+        last read, dimmed and closed to Enter and `?`, under its title's "reading…"."""
+        pending = [s for key, s in self._last.items() if key not in {r.key for r in read}]
+        report = Report(period, period.previous(), tuple(read))
+        if self.rising is not None and self.rising[0] == period:
+            report = with_rising_terms(report, self.rising[1])
+        self.report = report
+        self._lay_out(report.sections, pending, reading=not pending)
+        self._status(period, note=f"reading {len(read) + 1} of {len(SECTIONS)}…")
+
     def show(self, report: Report) -> None:
         self.report = report
         self._status(report.range)
+        self._lay_out(report.sections, [], reading=False)
+
+    def _lay_out(
+        self, sections: Sequence[Section], stale: Sequence[Section], *, reading: bool
+    ) -> None:
+        """Fill the list: `sections` as read, then `stale` ones dimmed; `reading`: more
+        sections follow, whose titles are not known yet (the first read of all)."""
+        if self._left:
+            return
         options = self.query_one(OptionList)
-        keep = _identity(self._highlighted())  # the same figure or row stays highlighted
+        current = _identity(self._highlighted())
+        if current is not None and current != self._placed:
+            self._keep = current  # moved by the user since the last paint
         prompts: list[Option | None] = []
         self.lines = []
         self.line_sections = []
@@ -291,29 +376,55 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             prompts.append(Option(prompt, disabled=opens is None))
             self.lines.append(opens)
 
-        for section in report.sections:
-            add(Content.styled(section.title, "bold underline"), None)
-            for figure in section.figures:
-                add(figure_line(figure), figure)
-                if figure.note:  # what the figure leaves out, under it
-                    add(Content.styled(" " * 2 + figure.note, "$text-muted"), None)
-            for table in section.tables:
-                add(Content.styled(table.label, "bold"), None)
-                for prompt, row in table_lines(table):
-                    add(prompt, row)
-            if section.key == "awareness" and not any(
-                t.key == "awareness.rising" for t in section.tables
-            ):
-                add(
-                    Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None
-                )
+        for section in sections:
+            self._add_section(section, add)
             self.line_sections += [section] * (len(self.lines) - len(self.line_sections))
+        for section in stale:
+
+            def dimmed(prompt: Content, opens: Figure | Row | None) -> None:
+                add(prompt.stylize("dim"), None)
+
+            add(
+                Content.assemble(
+                    (section.title, "bold underline dim"), ("  reading…", "$text-muted")
+                ),
+                None,
+            )
+            self._add_section(section, dimmed, title=False)
+            self.line_sections += [section] * (len(self.lines) - len(self.line_sections))
+        if reading:
+            add(Content.styled("reading…", "$text-muted"), None)
+            self.line_sections += [sections[-1]] * (len(self.lines) - len(self.line_sections))
         options.clear_options()
         options.add_options(prompts)
         chosen = [i for i, opens in enumerate(self.lines) if opens is not None]
-        kept = [i for i in chosen if keep is not None and _identity(self.lines[i]) == keep]
+        kept = [
+            i for i in chosen if self._keep is not None and _identity(self.lines[i]) == self._keep
+        ]
         options.highlighted = (kept or chosen)[0] if chosen else None
+        self._placed = _identity(self._highlighted())
+        if self._keep is None:
+            self._keep = self._placed
         self._draw_chart()
+
+    @staticmethod
+    def _add_section(
+        section: Section, add: Callable[[Content, Figure | Row | None], None], *, title: bool = True
+    ) -> None:
+        if title:
+            add(Content.styled(section.title, "bold underline"), None)
+        for figure in section.figures:
+            add(figure_line(figure), figure)
+            if figure.note:  # what the figure leaves out, under it
+                add(Content.styled(" " * 2 + figure.note, "$text-muted"), None)
+        for table in section.tables:
+            add(Content.styled(table.label, "bold"), None)
+            for prompt, row in table_lines(table):
+                add(prompt, row)
+        if section.key == "awareness" and not any(
+            t.key == "awareness.rising" for t in section.tables
+        ):
+            add(Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._draw_chart()

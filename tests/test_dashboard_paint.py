@@ -1,0 +1,128 @@
+"""The dashboard while it reads: a range key keeps the last range's figures on screen,
+dimmed and closed to Enter and `?`, under `loading 30d…`, until the new range's land;
+keys pressed faster than ranges are read end on the last range's figures, with no
+error and no snapshot left open; Esc with a read under way leaves cleanly.
+
+A read is held in flight by a statement that waits, on the dashboard's own reader
+connection, for the test to let it go: every read queued behind it waits its turn,
+as behind a long 90-day statement at a million mentions."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+from textual.worker import WorkerState
+
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.changes import DataChanged
+from scrm_tui.ui.screens import dashboard
+from scrm_tui.ui.screens.dashboard import DashboardScreen
+from tests.conftest import fixed_clock, mention
+from tests.test_dashboard import line_of, open_dashboard, seeded, status
+from tests.tui import running, settle, toasts, wait_until, wait_while_working
+
+__all__ = ["seeded"]  # the fixture, shared with test_dashboard.py
+
+
+@asynccontextmanager
+async def reader_held(screen: DashboardScreen) -> AsyncIterator[None]:
+    """The dashboard's reader busy with one statement until the block ends."""
+    db = screen.dashboard._db
+    assert db is not None  # it has read once
+    release = threading.Event()
+    await db.reader.create_function("scrm_test_hold", 0, lambda: int(release.wait(30)))
+    held = asyncio.ensure_future(db.reader.execute("SELECT scrm_test_hold()"))
+    try:
+        yield
+    finally:
+        release.set()
+        await held
+
+
+def figures_of(pilot: Pilot, name: str) -> bool:
+    """Range `name`'s figures are all on screen, read."""
+    shown = status(pilot)
+    return f"  {name} · " in shown and "loading" not in shown and "reading" not in shown
+
+
+async def test_a_range_key_keeps_the_last_figures_dimmed_until_the_new_land(
+    seeded: Path,
+) -> None:
+    async with running(seeded, (100, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        assert line_of(pilot, "Mentions").split()[1] == "43"
+        async with reader_held(screen):
+            await pilot.press("1")
+            await wait_while_working(pilot, lambda: "loading 24h…" in status(pilot))
+            # The title still names the range whose figures are shown.
+            assert "  7d · " in status(pilot)
+            assert line_of(pilot, "Mentions").split()[1] == "43"
+            options = screen.query_one(OptionList)
+            assert options.highlighted is None  # nothing stale can be opened
+            assert all(options.get_option_at_index(i).disabled for i in range(len(screen.lines)))
+            await pilot.press("question_mark", "enter")
+            assert pilot.app.screen is screen  # neither explained nor opened
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert screen.query_one(OptionList).highlighted is not None
+
+
+async def test_fifty_range_keys_faster_than_reads_end_on_the_last(seeded: Path) -> None:
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        keys = "2341" * 12 + "31"  # 50 keys, the last one 24h
+        async with reader_held(screen):
+            for key in keys[:25]:  # each read waits behind the held statement
+                await pilot.press(key)
+        for key in keys[25:]:  # and these while those are let go
+            await pilot.press(key)
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        await settle(pilot)
+        assert screen.report is not None and screen.report.range.name == "24h"
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+        # No snapshot was left open by a read cut short: another process's posts show.
+        async with await Inbox.open(seeded, "collector", fixed_clock) as other:
+            await other.ingest([mention(300 + n, "Kestrel", minutes_ago=5 + n) for n in range(4)])
+        await wait_until(pilot, lambda: line_of(pilot, "Mentions").split()[1] == "33")
+
+
+async def test_esc_while_a_range_is_read_then_d_again(seeded: Path) -> None:
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        async with reader_held(screen):
+            await pilot.press("4", "escape")
+            await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
+        again = await open_dashboard(pilot)
+        assert again is not screen and "  90d · " in status(pilot)
+        await settle(pilot)
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million mentions a 90-day read takes seconds and a collector commits every
+    second: a re-read that cancelled the read under way would never let one end."""
+    monkeypatch.setattr(dashboard, "REFRESH_S", 0.0)
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        async with reader_held(screen):
+            await pilot.press("1")
+            reading = [w for w in pilot.app.workers if w.group == "dashboard" and w.node is screen]
+            assert [w.state for w in reading] == [WorkerState.RUNNING]
+            screen.post_message(DataChanged())  # as a commit by another process does
+            await wait_while_working(pilot, lambda: screen._missed)  # it waits its turn
+            assert reading[0].state is WorkerState.RUNNING
+        await wait_until(pilot, lambda: reading[0].state is WorkerState.SUCCESS)
+        await wait_until(pilot, lambda: figures_of(pilot, "24h") and not screen._missed)
+        await settle(pilot)
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert toasts(pilot) == [] and pilot.app.return_code is None
