@@ -46,6 +46,10 @@ from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
+# ... and a re-read rests at least this many times as long as the last read took: at 1M
+# mentions a whole report costs seconds of CPU, and a collector committing every second
+# would otherwise keep an open dashboard reading all the time (a third of a core at most).
+REST_PER_READ = 2.0
 LABEL = 18  # the figure's name column
 VALUE = 12
 CHANGE = 10
@@ -191,6 +195,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         # The last rising terms' tables counted, and their range.
         self.rising: tuple[Range, tuple[Table, ...]] | None = None
         self._again: Timer | None = None
+        self._rest = REFRESH_S  # after a read, before a re-read (REST_PER_READ)
         # Each section as last read (whatever its range), in the report's order: shown
         # dimmed, under "reading…", until the range being read brings its own.
         self._last: dict[str, Section] = {}
@@ -232,7 +237,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         if self._again is None:
             # Never 0: Textual's timer divides by its interval when it is stopped (the
             # screen left while a re-read is due).
-            wait = max(0.05, self._read_at + REFRESH_S - time.monotonic())
+            wait = max(0.05, self._read_at + self._rest - time.monotonic())
             self._again = self.set_timer(wait, self._reread, name="dashboard-refresh")
 
     def _reread(self) -> None:
@@ -271,6 +276,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         range, after a commit, paints once, when all are read: no flicker). A newer
         range cancels this worker: its read stops at its next statement."""
         read: list[Section] = []
+        began = time.monotonic()
         try:
             async for section in self.dashboard.sections(period):
                 read.append(section)
@@ -281,7 +287,8 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         finally:
             if asked == self._asked:  # the newest read: none is under way any more
                 self._answered = asked
-        self._read_at = time.monotonic()  # the next re-read rests REFRESH_S after this one
+        self._read_at = time.monotonic()  # the next re-read rests after this one
+        self._rest = max(REFRESH_S, REST_PER_READ * (self._read_at - began))
         if self._missed:
             self._missed = False
             self._schedule_reread()
