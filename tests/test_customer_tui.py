@@ -436,3 +436,23 @@ async def test_merge_dialog_keys_work_where_they_are_offered(db_path: Path) -> N
         screen = pilot.app.screen
         assert isinstance(screen, CustomerScreen) and screen.summary is not None
         assert "reddit" not in screen.summary.profile["identities"]
+
+
+def test_the_header_counts_each_kind_of_contact_in_plain_english() -> None:
+    """`5 replies`, never `5 replys`; one of a kind stays singular."""
+    from scrm_tui.core.history import Stance
+    from scrm_tui.service.timeline import CustomerSummary
+    from scrm_tui.ui.screens.customer import header
+
+    profile = {
+        "name": "Amelia MacLeod",
+        "identities": {},
+        "mentions": {"reddit": 3},
+        "interactions": {"reply": 5, "survey": 2, "reward": 1, "email": 3},
+    }
+    text = header(CustomerSummary(profile, Stance.QUIET, [], 0), NOW_MS).plain
+    assert "5 replies" in text and "2 surveys" in text and "1 reward" in text
+    assert "3 emails" in text and "replys" not in text
+
+
+NOW_MS = int(NOW.timestamp() * 1000)

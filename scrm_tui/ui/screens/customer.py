@@ -108,7 +108,7 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
     )
     for kind, count in sorted(p["interactions"].items()):
         if kind in OFFLINE_KINDS or kind in ("note", "reply", "escalation", "reward"):
-            seen.append(f"{count:,} {kind.replace('_', ' ')}{'s' if count != 1 else ''}")
+            seen.append(f"{count:,} {_counted(kind.replace('_', ' '), count)}")
     lines.append(Content.styled(" · ".join(seen), "$text-muted"))
     if p.get("tags"):
         tags = ", ".join(sanitize.inline(tag) for tag in p["tags"])
@@ -119,6 +119,13 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
     if p.get("notes"):
         lines.append(Content.styled(sanitize.first_line(str(p["notes"])), "italic $text-muted"))
     return Content("\n").join(lines)
+
+
+def _counted(kind: str, count: int) -> str:
+    """`reply`, `replies`; `email`, `emails`."""
+    if count == 1:
+        return kind
+    return kind[:-1] + "ies" if kind.endswith("y") and kind[-2:-1] not in "aeiou" else kind + "s"
 
 
 class CustomerScreen(ReportsFailures, Screen[None]):
