@@ -21,6 +21,7 @@ from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui import app as app_module
 from scrm_tui.ui.app import ScrmApp
+from scrm_tui.ui.screens import inbox as inbox_screen
 from tests.conftest import fixed_clock, mention
 from tests.sqltrace import Statements
 from tests.tui import list_lines, settle, status_text, wait_until
@@ -124,9 +125,14 @@ async def test_an_idle_inbox_reads_and_draws_nothing_yet_shows_another_processs_
         assert "4 mentions" in status_text(pilot)
 
 
-async def test_a_snooze_wakes_at_its_time_with_no_read_before_it(db_path: Path) -> None:
+async def test_a_snooze_wakes_at_its_time_with_no_read_before_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The snooze's end is known from the last look: the inbox sleeps until then, then
     wakes the mention and shows it, with no key pressed and no look in between."""
+    # The spike test (every 10 s, its own reads of the hourly rollups) is another job:
+    # held off, so the statements seen are the snooze's alone.
+    monkeypatch.setattr(inbox_screen, "SPIKES_AFTER_READY", 3600.0)
     async with await Inbox.open(db_path, "seeder", fixed_clock) as box:
         await box.ingest([mention(0, "wake me later")] + [mention(n, f"post {n}") for n in (1, 2)])
     app = real_clock_app(db_path)

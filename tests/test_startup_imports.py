@@ -26,9 +26,11 @@ from tests.conftest import fixed_clock, mention
 START = """
 import asyncio, json, sys, time
 import scrm_tui.ui.app as ui
+import scrm_tui.ui.screens.inbox as inbox_screen
 from scrm_tui import cli
 
 ui.LISTEN_DELAY = 3600.0
+inbox_screen.SPIKES_AFTER_READY = 3600.0
 WAIT_FOR = None  # a module to wait for once ready (start-up goes on beside the wait)
 run = ui.ScrmApp.run
 
@@ -85,6 +87,8 @@ NOT_AT_START = (
     "textual.widgets._text_area",
     "ctypes",  # inotify's (store/commit_watch.py): a second after start-up
     "inotify_simple",
+    "scrm_tui.service.spikes",  # the spike check: a second after start-up
+    "stop_words",
 )
 
 
