@@ -20,7 +20,6 @@ from scrm_tui.core.ranges import parse_range
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.store import sales as sales_store
 from scrm_tui.ui.screens.customer_list import CustomerListScreen
 from tests.conftest import NOW, mention
 from tests.test_dashboard import highlight, open_dashboard
@@ -329,30 +328,3 @@ def test_the_sales_demo_records_come_from_their_generator() -> None:
         "gen_demo_sales",
         {"mentions_sales.jsonl": "records", "conversions_sales.jsonl": "conversions"},
     )
-
-
-async def test_the_moods_read_from_either_side_are_the_same(db_path: Path) -> None:
-    """The range's mentions, or the linked authors' own: one answer (store/sales.moods
-    takes whichever side has fewer rows)."""
-    clock = Clock()
-    async with await Inbox.open(db_path, "kate", clock) as box:
-        await _seed(box, clock)
-        for name in ("24h", "7d", "30d"):
-            period = parse_range(name, box.now_ms())
-            start = period.start_ms - 90 * 86_400_000
-            args = (box.db.reader, start, period.start_ms, period.end_ms, 1)
-            walked = await sales_store.moods(*args, walk=True)
-            scanned = await sales_store.moods(*args, walk=False)
-            assert walked and len(walked) == len(scanned)
-            for one, other in zip(
-                sorted(walked, key=lambda m: m.customer_id),
-                sorted(scanned, key=lambda m: m.customer_id),
-                strict=True,
-            ):  # the same customers and counts; means summed in another order
-                assert (one.customer_id, one.n_now, one.n_before) == (
-                    other.customer_id,
-                    other.n_now,
-                    other.n_before,
-                )
-                assert one.mean_now == pytest.approx(other.mean_now)
-                assert one.mean_before == pytest.approx(other.mean_before)

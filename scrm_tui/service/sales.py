@@ -7,6 +7,7 @@ lifetime values; each opens the list of its customers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -201,13 +202,11 @@ def _unknown_note(unknown: int) -> str:
 
 
 async def _touched(conn: aiosqlite.Connection, period: Range) -> tuple[float, tuple[int, ...], int]:
-    """(Σ LTV, the customers, how many had no LTV) answered in the range."""
-    found = await store.customers(
-        conn, await store.answered_customers(conn, period.start_ms, period.end_ms)
-    )
-    total, unknown = _value(found)
-    ranked = sorted(found, key=lambda c: (-(c.lifetime_value or 0), c.name))
-    return total, tuple(c.id for c in ranked), unknown
+    """(Σ LTV, the customers most valuable first, how many had no LTV) answered in the
+    range."""
+    found = await store.answered_customers(conn, period.start_ms, period.end_ms)
+    values = [value for _, value in found if value is not None]
+    return sum(values), tuple(customer for customer, _ in found), len(found) - len(values)
 
 
 async def _at_risk(
@@ -216,18 +215,15 @@ async def _at_risk(
     """The customers at risk, churn first (renewing within RENEWAL_DAYS, soonest first),
     then by lifetime value; and how many customers each reason holds."""
     why: dict[int, list[str]] = {}
-    moods = await store.moods(
-        conn, period.start_ms - BASELINE_DAYS * DAY_MS, period.start_ms, period.end_ms, TREND_MIN
-    )
-    for mood in moods:
-        if (
-            mood.n_now >= TREND_MIN
-            and mood.n_before >= TREND_MIN
-            and mood.mean_now is not None
-            and mood.mean_before is not None
-            and mood.mean_before - mood.mean_now >= TREND_DROP
-        ):
-            why.setdefault(mood.customer_id, []).append(FALLING)
+    for customer_id in await store.falling(
+        conn,
+        period.start_ms - BASELINE_DAYS * DAY_MS,
+        period.start_ms,
+        period.end_ms,
+        TREND_MIN,
+        TREND_DROP,
+    ):
+        why.setdefault(customer_id, []).append(FALLING)
     for customer_id in await store.escalated_customers(conn):
         why.setdefault(customer_id, []).append(ESCALATED)
     for customer_id, arrived in await store.unanswered_negative(
@@ -255,10 +251,8 @@ async def _at_risk(
             r.customer.name,
         )
     )
-    counts = {
-        reason: sum(reason in r.why for r in found) for reason in (FALLING, ESCALATED, UNANSWERED)
-    }
-    return found, counts
+    held = Counter(reason for r in found for reason in r.why)
+    return found, {reason: held[reason] for reason in (FALLING, ESCALATED, UNANSWERED)}
 
 
 def _renews_soon(risk: _AtRisk) -> bool:
