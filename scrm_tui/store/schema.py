@@ -160,6 +160,25 @@ _BY_AUTHOR = (
     "mentions m CROSS JOIN outbox_mentions om ON om.mention_id = m.id "
     "JOIN outbox o ON o.id = om.outbox_id JOIN authors a ON a.id = m.author_id"
 )
+# The team's waits (step 38): each row of answer_times in three groups (everyone, its
+# agent, its network), sorted by wait, and counted by the hour of its mention.
+_WAIT_GROUPS = ("''", "'agent:' || {row}.agent", "'network:' || {row}.channel")
+_WAIT_PUT = "".join(
+    "INSERT INTO answer_waits VALUES ({row}.watch_set, " + group + ", "
+    "max(0, {row}.answered_ms - {row}.arrived_ms), {row}.created_ms, {row}.mention_id); "
+    "INSERT INTO answer_hours VALUES ({row}.watch_set, " + group + ", "
+    "{row}.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = n + 1; "
+    for group in _WAIT_GROUPS
+)
+_WAIT_TAKE = "".join(
+    "DELETE FROM answer_waits WHERE watch_set = {row}.watch_set AND grp = " + group + " "
+    "AND wait_ms = max(0, {row}.answered_ms - {row}.arrived_ms) "
+    "AND created_ms = {row}.created_ms AND mention_id = {row}.mention_id; "
+    "UPDATE answer_hours SET n = n - 1 WHERE watch_set = {row}.watch_set AND grp = " + group + " "
+    "AND hour = {row}.created_ms / 3600000; "
+    for group in _WAIT_GROUPS
+)
+
 # What a term count's scope adds to its watch set's name in term_days (store/terms.py):
 # (negative mentions only, #tags counted) -> suffix. The brand's own counts are ''.
 TERM_SCOPES = {
@@ -1813,6 +1832,47 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                     WHERE mention_id IN (SELECT id FROM mentions WHERE author_id = OLD.id);
                 {_ANSWERED.format(source=_BY_AUTHOR, where=" AND m.author_id = NEW.id")}
             END
+            """,
+            # The team's exact response-time percentiles without every wait of the range
+            # in Python (262k at 90 days, 1M: 0.35 s a period): each group's waits in
+            # order, so the k-th of a range is a walk from the nearer end, and how many
+            # a group has in a range from its hours. Kept by answer_times' own changes.
+            """
+            CREATE TABLE answer_waits (
+                watch_set TEXT NOT NULL,
+                grp TEXT NOT NULL,
+                wait_ms INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                mention_id INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, grp, wait_ms, created_ms, mention_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE answer_hours (
+                watch_set TEXT NOT NULL,
+                grp TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (watch_set, grp, hour)
+            ) WITHOUT ROWID
+            """,
+            *(
+                f"INSERT INTO answer_waits SELECT watch_set, {group.format(row='t')}, "
+                "max(0, answered_ms - arrived_ms), created_ms, mention_id FROM answer_times t"
+                for group in _WAIT_GROUPS
+            ),
+            *(
+                f"INSERT INTO answer_hours SELECT watch_set, {group.format(row='t')}, "
+                "created_ms / 3600000, count(*) FROM answer_times t GROUP BY 1, 2, 3"
+                for group in _WAIT_GROUPS
+            ),
+            f"""
+            CREATE TRIGGER answer_waits_added AFTER INSERT ON answer_times
+            BEGIN {_WAIT_PUT.format(row="NEW")} END
+            """,
+            f"""
+            CREATE TRIGGER answer_waits_removed AFTER DELETE ON answer_times
+            BEGIN {_WAIT_TAKE.format(row="OLD")} END
             """,
         ],
     ),

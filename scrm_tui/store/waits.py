@@ -1,0 +1,77 @@
+"""The team's response times read in order (schema step 38): each group's waits sorted in
+answer_waits, how many a group has in each hour in answer_hours.
+
+A group is '' (everyone), 'agent:NAME' or 'network:CHANNEL'. The k-th wait of a range
+is a walk along the group's waits from the nearer end, skipping those of other ranges;
+nothing reaches Python but the answer.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from scrm_tui.store.db import fetch_all
+
+HOUR_MS = 3_600_000
+EVERYONE = ""
+AGENT = "agent:"
+NETWORK = "network:"
+
+
+async def counts(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> dict[str, tuple[int, int]]:
+    """Per group with any: (answered mentions posted in [start, end) (whole hours), all
+    its answered mentions) -- a walk passes over the others."""
+    rows = await fetch_all(
+        conn,
+        "SELECT grp, coalesce(sum(CASE WHEN hour >= ? AND hour < ? THEN n END), 0), sum(n) "
+        "FROM answer_hours WHERE watch_set = ? GROUP BY grp HAVING sum(n) > 0",
+        (start_ms // HOUR_MS, -(-end_ms // HOUR_MS), watch_set),
+    )
+    return {str(group): (int(n), int(total)) for group, n, total in rows}
+
+
+async def nth(
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    group: str,
+    start_ms: int,
+    end_ms: int,
+    rank: int,
+    n: int,
+) -> int:
+    """The wait (ms) at `rank` (0: the shortest) among the group's `n` of [start, end),
+    walked from the nearer end."""
+    low = rank <= n - 1 - rank
+    rows = await fetch_all(
+        conn,
+        "SELECT wait_ms FROM answer_waits WHERE watch_set = ? AND grp = ? "
+        "AND created_ms >= ? AND created_ms < ? "
+        f"ORDER BY wait_ms {'' if low else 'DESC'} LIMIT 1 OFFSET ?",
+        (watch_set, group, start_ms, end_ms, rank if low else n - 1 - rank),
+    )
+    return int(rows[0][0])
+
+
+async def at_most(
+    conn: aiosqlite.Connection,
+    watch_set: str,
+    group: str,
+    start_ms: int,
+    end_ms: int,
+    limit_ms: int,
+    n: int,
+    median_ms: int,
+) -> int:
+    """How many of the group's `n` waits of [start, end) are at most `limit_ms`: counted
+    on the side of the limit that holds fewer (the median says which)."""
+    above = median_ms <= limit_ms
+    rows = await fetch_all(
+        conn,
+        "SELECT count(*) FROM answer_waits WHERE watch_set = ? AND grp = ? "
+        f"AND wait_ms {'>' if above else '<='} ? AND created_ms >= ? AND created_ms < ?",
+        (watch_set, group, limit_ms, start_ms, end_ms),
+    )
+    found = int(rows[0][0])
+    return n - found if above else found
