@@ -107,6 +107,9 @@ async def test_walked_and_read_waits_equal_a_plain_recompute(db_path: Path, name
         built = await report.build(kate.db, period, settings, kate.now_ms())
         assert built.figure("team.first_response_p50").value == expected[""][1]
         assert built.figure("team.first_response_p90").value == expected[""][2]
+        # `?` says how the waits were read: a day of a month's answers reads its own.
+        read = dict(built.figure("team.first_response_p50").inputs)["waits read"]
+        assert read.startswith("each" if name == "24h" else "in order")
 
 
 async def _kept(box: Inbox) -> tuple[list[tuple[object, ...]], Counter[tuple[object, ...]]]:

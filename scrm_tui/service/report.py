@@ -470,6 +470,7 @@ class _Responses:
     agents: dict[str, _Answers]
     channels: dict[str, _Answers]
     total: int  # mentions in the range, answered or not
+    read: str = ""  # how the waits were read, for `?`
 
     @property
     def rate(self) -> float | None:
@@ -491,8 +492,14 @@ async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settin
     n, total = counts.get(waits.EVERYONE, (0, 0))
     if settings.hours is None and n * WALK_SHARE >= total:
         found = await _walked_responses(conn, period, settings.response_sla_s, counts)
+        found.read = "in order, as the database keeps them"
     else:
         found = await _read_responses(conn, period, settings)
+        found.read = (
+            "each of the range's, timed on the team's clock (slower at a million)"
+            if settings.hours is not None
+            else "each of the range's (a short range)"
+        )
     found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
     return found
 
@@ -564,7 +571,7 @@ async def _team(
     clock = f"business hours ({hours})" if hours is not None else "hours around the clock"
     sla = show_number(settings.response_sla_s, "s")
     answered = now.everyone.n
-    counted = (("answered mentions", f"{answered:,}"),)
+    counted = (("answered mentions", f"{answered:,}"), ("waits read", now.read))
     open_now, late_now = await _escalations(conn, settings, now_ms)
     waits = (
         (50, "median wait from a mention's arrival to its first answer"),
