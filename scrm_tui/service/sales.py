@@ -7,6 +7,7 @@ lifetime values; each opens the list of its customers.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -205,7 +206,8 @@ async def _touched(conn: aiosqlite.Connection, period: Range) -> tuple[float, tu
     range."""
     found = await store.answered_customers(conn, period.start_ms, period.end_ms)
     values = [value for _, value in found if value is not None]
-    return sum(values), tuple(customer for customer, _ in found), len(found) - len(values)
+    # fsum: the sum rounded once, whatever order SQLite returns them in.
+    return math.fsum(values), tuple(customer for customer, _ in found), len(found) - len(values)
 
 
 async def _at_risk(
@@ -250,12 +252,8 @@ async def _at_risk(
     soon.sort(key=lambda pair: pair[0])
     first = {at for _, at in soon}
     order = [at for _, at in soon] + [at for at in range(len(ranked)) if at not in first]
-    value, unknown = 0.0, 0
-    for _, _, lifetime_value, _ in ranked:
-        if lifetime_value is None:
-            unknown += 1
-        else:
-            value += lifetime_value
+    values = [lifetime_value for _, _, lifetime_value, _ in ranked if lifetime_value is not None]
+    value, unknown = math.fsum(values), len(ranked) - len(values)
     held = Counter(reason for customer_id, *_ in ranked for reason in why[customer_id])
     shown = []
     for at in order[:AT_RISK_ROWS]:
