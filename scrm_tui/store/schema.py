@@ -160,6 +160,20 @@ _BY_AUTHOR = (
     "mentions m CROSS JOIN outbox_mentions om ON om.mention_id = m.id "
     "JOIN outbox o ON o.id = om.outbox_id JOIN authors a ON a.id = m.author_id"
 )
+
+
+def _answers_redone(trigger: str, when: str, taken: str, source: str, where: str) -> str:
+    """A trigger that takes the customer_answers rows `taken` and puts back what the
+    tables say now (`where`: those rows' sent items and mentions, read from `source`)."""
+    return f"""
+    CREATE TRIGGER {trigger} WHEN {when}
+    BEGIN
+        DELETE FROM customer_answers WHERE {taken};
+        {_ANSWERED.format(source=source, where=where)}
+    END
+    """
+
+
 # The team's waits (step 38): each row of answer_times in three groups (everyone, its
 # agent, its network), sorted by wait, and counted by the hour of its mention.
 _WAIT_GROUPS = ("''", "'agent:' || {row}.agent", "'network:' || {row}.channel")
@@ -1776,15 +1790,14 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "CREATE INDEX customer_answers_outbox ON customer_answers(outbox_id)",
             "CREATE INDEX customer_answers_mention ON customer_answers(mention_id)",
             _ANSWERED.format(source=_BY_OUTBOX, where=" ORDER BY 2, 3, 4"),
-            f"""
-            CREATE TRIGGER customer_answers_sent AFTER UPDATE OF state, kind, sent_ms ON outbox
-            WHEN OLD.state IS NOT NEW.state OR OLD.kind IS NOT NEW.kind
-                OR OLD.sent_ms IS NOT NEW.sent_ms
-            BEGIN
-                DELETE FROM customer_answers WHERE outbox_id = OLD.id;
-                {_ANSWERED.format(source=_BY_OUTBOX, where=" AND o.id = NEW.id")}
-            END
-            """,
+            _answers_redone(
+                "customer_answers_sent AFTER UPDATE OF state, kind, sent_ms ON outbox",
+                "OLD.state IS NOT NEW.state OR OLD.kind IS NOT NEW.kind "
+                "OR OLD.sent_ms IS NOT NEW.sent_ms",
+                "outbox_id = OLD.id",
+                _BY_OUTBOX,
+                " AND o.id = NEW.id",
+            ),
             """
             CREATE TRIGGER customer_answers_unsent AFTER DELETE ON outbox
             BEGIN DELETE FROM customer_answers WHERE outbox_id = OLD.id; END
@@ -1805,14 +1818,13 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
                 WHERE outbox_id = OLD.outbox_id AND mention_id = OLD.mention_id;
             END
             """,
-            f"""
-            CREATE TRIGGER customer_answers_moved AFTER UPDATE OF author_id ON mentions
-            WHEN OLD.author_id != NEW.author_id
-            BEGIN
-                DELETE FROM customer_answers WHERE mention_id = OLD.id;
-                {_ANSWERED.format(source=_BY_MENTION, where=" AND om.mention_id = NEW.id")}
-            END
-            """,
+            _answers_redone(
+                "customer_answers_moved AFTER UPDATE OF author_id ON mentions",
+                "OLD.author_id != NEW.author_id",
+                "mention_id = OLD.id",
+                _BY_MENTION,
+                " AND om.mention_id = NEW.id",
+            ),
             """
             CREATE TRIGGER customer_answers_removed AFTER DELETE ON mentions
             BEGIN DELETE FROM customer_answers WHERE mention_id = OLD.id; END
