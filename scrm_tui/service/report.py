@@ -490,7 +490,8 @@ WALK_SHARE = 8
 async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
     counts = await waits.counts(conn, BRAND, period.start_ms, period.end_ms)
     n, total = counts.get(waits.EVERYONE, (0, 0))
-    if settings.hours is None and n * WALK_SHARE >= total:
+    on_hours = period.start_ms % HOUR_MS == 0 and period.end_ms % HOUR_MS == 0  # as counted
+    if settings.hours is None and on_hours and n * WALK_SHARE >= total:
         found = await _walked_responses(conn, period, settings.response_sla_s, counts)
         found.read = "in order, as the database keeps them"
     else:
@@ -498,7 +499,7 @@ async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settin
         found.read = (
             "each of the range's, timed on the team's clock (slower at a million)"
             if settings.hours is not None
-            else "each of the range's (a short range)"
+            else "each of the range's, read and sorted"
         )
     found.total = sum(c.n for c in await rollups.hours(conn, BRAND, period.start_ms, period.end_ms))
     return found
