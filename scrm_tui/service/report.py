@@ -488,10 +488,10 @@ WALK_SHARE = 8
 
 
 async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
-    counts = await waits.counts(conn, BRAND, period.start_ms, period.end_ms)
-    n, total = counts.get(waits.EVERYONE, (0, 0))
+    n, total = await waits.everyone(conn, BRAND, period.start_ms, period.end_ms)
     on_hours = period.start_ms % HOUR_MS == 0 and period.end_ms % HOUR_MS == 0  # as counted
     if settings.hours is None and on_hours and n * WALK_SHARE >= total:
+        counts = await waits.counts(conn, BRAND, period.start_ms, period.end_ms)
         found = await _walked_responses(conn, period, settings.response_sla_s, counts)
         found.read = "in order, as the database keeps them"
     else:
@@ -506,7 +506,7 @@ async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settin
 
 
 async def _walked_responses(
-    conn: aiosqlite.Connection, period: Range, sla: float, counts: dict[str, tuple[int, int]]
+    conn: aiosqlite.Connection, period: Range, sla: float, counts: dict[str, int]
 ) -> _Responses:
     """Waits around the clock, from each group's waits in order (schema step 38): the
     exact p50 and p90 are two walks, the answers within the SLA one count, and no wait
@@ -519,9 +519,7 @@ async def _walked_responses(
         limit_ms += 1
     while limit_ms / 1000 > sla:
         limit_ms -= 1
-    for group, (n, _) in counts.items():
-        if not n:
-            continue
+    for group, n in counts.items():
         ranks = [max(0, math.ceil(p / 100 * n) - 1) for p in (50, 90)]
         p50, p90 = [await waits.nth(conn, BRAND, group, start, end, k, n) for k in ranks]
         within = await waits.at_most(conn, BRAND, group, start, end, limit_ms, n, p50)

@@ -18,18 +18,31 @@ AGENT = "agent:"
 NETWORK = "network:"
 
 
-async def counts(
+async def everyone(
     conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> dict[str, tuple[int, int]]:
-    """Per group with any: (answered mentions posted in [start, end) (whole hours), all
-    its answered mentions) -- a walk passes over the others."""
+) -> tuple[int, int]:
+    """(answered mentions posted in [start, end) (whole hours), all answered mentions):
+    a walk passes over the others too."""
     rows = await fetch_all(
         conn,
-        "SELECT grp, coalesce(sum(CASE WHEN hour >= ? AND hour < ? THEN n END), 0), sum(n) "
-        "FROM answer_hours WHERE watch_set = ? GROUP BY grp HAVING sum(n) > 0",
+        "SELECT coalesce(sum(CASE WHEN hour >= ? AND hour < ? THEN n END), 0), "
+        "coalesce(sum(n), 0) FROM answer_hours WHERE watch_set = ? AND grp = ''",
         (start_ms // HOUR_MS, -(-end_ms // HOUR_MS), watch_set),
     )
-    return {str(group): (int(n), int(total)) for group, n, total in rows}
+    return int(rows[0][0]), int(rows[0][1])
+
+
+async def counts(
+    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+) -> dict[str, int]:
+    """Answered mentions posted in [start, end) (whole hours) per group, those with any."""
+    rows = await fetch_all(
+        conn,
+        "SELECT grp, sum(n) FROM answer_hours WHERE watch_set = ? AND hour >= ? AND hour < ? "
+        "GROUP BY grp HAVING sum(n) > 0",
+        (watch_set, start_ms // HOUR_MS, -(-end_ms // HOUR_MS)),
+    )
+    return {str(group): int(n) for group, n in rows}
 
 
 async def nth(
