@@ -69,28 +69,46 @@ def _window(end_ms: int) -> tuple[int, int]:
 Earned = dict[int, tuple[int, int, int, str]]  # mention: (points, author, at, kind)
 
 
-async def _earned(
-    conn: aiosqlite.Connection, window: tuple[int, int], brand: set[int]
-) -> tuple[Earned, set[int]]:
-    """The window's mentions that earn more than a positive one, each its best kind,
-    and which of them were positive (their point is taken back)."""
-    start, end = window
+@dataclass(frozen=True)
+class _Earnings:
+    """A window's mentions that earn more than a positive one, each its best kind;
+    which of them were positive (their point is taken back); and what they add to
+    each author's points at the window's end."""
+
+    best: Earned
+    positive: set[int]
+    extra: dict[int, float]
+
+
+def _earnings(
+    end_ms: int,
+    brand: set[int],
+    recommended: list[tuple[int, int, int]],
+    answers: list[store.Answer],
+    thanked: set[int],
+    half_life_s: float,
+) -> _Earnings:
     best: Earned = {}
-    for mention, author, at in await store.recommendations(conn, start, end):
+    for mention, author, at in recommended:
         best[mention] = (rules.RECOMMENDATION, author, at, "recommendation")
-    thanked = await store.thanked(conn, start, end)
-    positive_answers: set[int] = set()
-    for answer in await store.answers(conn, start, end, brand):
+    positive: set[int] = set()
+    for answer in answers:
         kind = "thanked answer" if answer.mention_id in thanked else "answer"
         points = rules.THANKED if answer.mention_id in thanked else rules.ANSWER
         best[answer.mention_id] = (points, answer.author_id, answer.created_ms, kind)
         if answer.positive:
-            positive_answers.add(answer.mention_id)
-    return best, positive_answers
+            positive.add(answer.mention_id)
+    extra: dict[int, float] = {}
+    for mention, (points, author, at, kind) in best.items():
+        if author not in brand:
+            was_positive = kind == "recommendation" or mention in positive
+            added = points - (rules.POSITIVE if was_positive else 0)
+            extra[author] = extra.get(author, 0.0) + rules.decayed(added, end_ms - at, half_life_s)
+    return _Earnings(best, positive, extra)
 
 
 def _read_in_full(
-    voices: dict[int, store.Voice], floor: float, brand: set[int], wanted: set[int]
+    voices: dict[int, store.Voice], floor: float, brand: set[int], wanted: dict[int, float]
 ) -> kept.Tally:
     """A window's tally from every one of its voices (read from the mentions: the
     slots keep another half-life, or none is near the window)."""
@@ -105,7 +123,7 @@ def _read_in_full(
             promoters[a] = v.customer_id
         elif judged.detractor:
             detractors[a] = v.customer_id
-        if v.positive_points >= floor or a in wanted:
+        if v.positive_points + wanted.get(a, 0.0) >= floor:
             candidates[a] = kept.State(
                 v.positive, v.negative, v.scored, 0, v.positive_points, v.customer_id
             )
@@ -132,8 +150,15 @@ async def standings(
     half_ms = config.half_life_s * 1000
     floor = config.levels[0][1]
     brand = await store.author_ids(conn, settings.accounts)
-    earned = [await _earned(conn, _window(end), brand) for end in ends]
-    wanted = [{author for _, author, _, _ in best.values()} - brand for best, _ in earned]
+    windows = [_window(end) for end in ends]
+    recommended = await store.recommendations(conn, windows)
+    answers = await store.answers(conn, windows, brand)
+    thanked = await store.thanked(conn, windows)
+    earned = [
+        _earnings(end, brand, recommended[k], answers[k], thanked[k], config.half_life_s)
+        for k, end in enumerate(ends)
+    ]
+    wanted = [e.extra for e in earned]
     tallies = [
         await kept.tally(
             conn, _window(end), half_ms, floor=floor, left_out=brand, wanted=w, lists=listed
@@ -146,8 +171,8 @@ async def standings(
         for k, voices in zip(missing, read, strict=True):
             tallies[k] = _read_in_full(voices, floor, brand, wanted[k])
     return [
-        await _standing(conn, end, settings, t, e, w, brand)
-        for end, t, e, w in zip(ends, tallies, earned, wanted, strict=True)
+        await _standing(conn, end, settings, t, e)
+        for end, t, e in zip(ends, tallies, earned, strict=True)
         if t is not None
     ]
 
@@ -163,32 +188,27 @@ async def _standing(
     end_ms: int,
     settings: Settings,
     tally: kept.Tally,
-    earned: tuple[Earned, set[int]],
-    earners: set[int],
-    brand: set[int],
+    earned: _Earnings,
 ) -> Standing:
     config = settings.advocacy
     floor = config.levels[0][1]
     window = _window(end_ms)
-    best, positive_answers = earned
-    # Points only grow from a voice's positive mentions: an author below the first
-    # level with no better-earning mention never ranks, and is not made.
     advocates: dict[int, Advocate] = {}
     for a, state in tally.candidates.items():
         points = state.points * tally.points_at
-        if state.pos and (points >= floor or a in earners):
+        if state.pos and points + earned.extra.get(a, 0.0) >= floor:
             advocates[a] = Advocate(a, points, 0, {"positive": state.pos})
     # A mention earns its best kind only: the positive point it already had is taken back.
-    for mention, (points, author, at, kind) in best.items():
-        if author in brand:
-            continue
-        was_positive = kind == "recommendation" or mention in positive_answers
+    for mention, (points, author, at, kind) in earned.best.items():
+        if author not in earned.extra:
+            continue  # the brand's own
+        was_positive = kind == "recommendation" or mention in earned.positive
         extra = points - (rules.POSITIVE if was_positive else 0)
         found = advocates.setdefault(author, Advocate(author, 0.0))
         found.points += rules.decayed(extra, end_ms - at, config.half_life_s)
         found.kinds[kind] = found.kinds.get(kind, 0) + 1
-        if was_positive:
-            found.kinds["positive"] -= 1
+        if was_positive:  # (one that will not rank may not have been given its count)
+            found.kinds["positive"] = found.kinds.get("positive", 0) - 1
     ranked = [a for a in advocates.values() if a.points >= floor]
     who = await store.who(conn, {a.author_id for a in ranked})
     return Standing(

@@ -13,6 +13,9 @@ from scrm_tui.core.handles import handle_key
 from scrm_tui.store import history
 from scrm_tui.store.db import fetch_all, fetch_one
 
+# As schema step 38's partial indexes say them, so that a read uses them.
+from scrm_tui.store.schema import ADVOCACY_ANSWER, ADVOCACY_THANKS
+
 REWARD = "reward"
 APPROVED = "advocate_approved"
 WITHDRAWN = "advocate_withdrawn"  # an approval taken back: the author awaits again
@@ -81,18 +84,21 @@ async def voices(
 
 
 async def recommendations(
-    conn: aiosqlite.Connection, start: int, end: int
-) -> list[tuple[int, int, int]]:
-    """(mention, author, created_ms) of the window's positive mentions holding a
-    recommend-word (core/advocacy.RECOMMEND_WORDS), through the search index."""
+    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]]
+) -> list[list[tuple[int, int, int]]]:
+    """For each [start, end) window, (mention, author, created_ms) of its positive
+    mentions holding a recommend-word (core/advocacy.RECOMMEND_WORDS): one search of the
+    index for all the windows."""
     rows = await fetch_all(
         conn,
         f"""SELECT m.id, m.author_id, m.created_ms
             FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
             WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05 AND {_BRAND}""",
-        {"words": " OR ".join(RECOMMEND_WORDS), "start": start, "end": end},
+        {"words": " OR ".join(RECOMMEND_WORDS), **_spanning(windows)},
     )
-    return [(int(a), int(b), int(c)) for a, b, c in rows]
+    return [
+        [(int(a), int(b), int(c)) for a, b, c in rows if start <= c < end] for start, end in windows
+    ]
 
 
 class Answer(NamedTuple):
@@ -103,39 +109,41 @@ class Answer(NamedTuple):
 
 
 async def answers(
-    conn: aiosqlite.Connection, start: int, end: int, brand: Iterable[int]
-) -> list[Answer]:
-    """The window's replies, scored and not negative, to another person's question (a
-    `?`) or negative mention, that person not one of the `brand` accounts
-    (mentions_replies, then the parent by its unique (channel, external id))."""
+    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]], brand: Iterable[int]
+) -> list[list[Answer]]:
+    """For each [start, end) window, its replies, scored and not negative, to another
+    person's question (a `?`) or negative mention, that person not one of the `brand`
+    accounts: one read of the replies kept with their parents (schema step 38)."""
     rows = await fetch_all(
         conn,
-        f"""SELECT m.id, m.author_id, m.created_ms, m.compound >= 0.05
-            FROM mentions m INDEXED BY mentions_replies
-            JOIN mentions p ON p.channel = m.channel AND p.external_id = m.in_reply_to
-            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND {_BRAND}
-              AND m.compound > -0.05 AND p.author_id != m.author_id
-              AND (p.compound <= -0.05 OR instr(p.text, '?') > 0)
-              AND p.author_id NOT IN {history.IDS}""",
-        {"start": start, "end": end, "ids": history.ids_param(sorted(brand))},
+        f"""SELECT id, author_id, created_ms, compound >= 0.05
+            FROM advocacy_replies INDEXED BY advocacy_answers
+            WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
+              AND parent_author NOT IN {history.IDS}""",
+        {**_spanning(windows), "ids": history.ids_param(sorted(brand))},
     )
-    return [Answer(int(a), int(b), int(c), bool(d)) for a, b, c, d in rows]
+    found = [Answer(int(a), int(b), int(c), bool(d)) for a, b, c, d in rows]
+    return [[x for x in found if start <= x.created_ms < end] for start, end in windows]
 
 
-async def thanked(conn: aiosqlite.Connection, start: int, end: int) -> set[int]:
-    """The answers whose asker replied to them positively within the window: a positive
-    reply whose parent's parent is the replier's own post, by someone else."""
+async def thanked(conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]]) -> list[set[int]]:
+    """For each window, the answers whose asker replied to them positively within it: a
+    positive reply whose parent's parent is the replier's own post, by someone else."""
     rows = await fetch_all(
         conn,
-        f"""SELECT DISTINCT r.id
-            FROM mentions m INDEXED BY mentions_replies
-            JOIN mentions r ON r.channel = m.channel AND r.external_id = m.in_reply_to
-            JOIN mentions p ON p.channel = r.channel AND p.external_id = r.in_reply_to
-            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND m.compound >= 0.05
-              AND p.author_id = m.author_id AND r.author_id != m.author_id""",
-        {"start": start, "end": end},
+        f"""SELECT r.id, m.created_ms
+            FROM advocacy_replies m INDEXED BY advocacy_thanks
+            JOIN advocacy_replies r ON r.id = m.parent_id
+            WHERE m.created_ms >= :start AND m.created_ms < :end AND m.{ADVOCACY_THANKS}
+              AND r.parent_author = m.author_id AND r.author_id != m.author_id""",
+        _spanning(windows),
     )
-    return {int(r[0]) for r in rows}
+    return [{int(r) for r, at in rows if start <= at < end} for start, end in windows]
+
+
+def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:
+    """One read for several windows: from the first start to the last end."""
+    return {"start": min(w[0] for w in windows), "end": max(w[1] for w in windows)}
 
 
 async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, str]]) -> set[int]:

@@ -161,6 +161,43 @@ _ADV_PROMOTER = "{r}pos >= 2 AND {r}neg = 0"
 _ADV_DETRACTOR = "{r}neg >= 1 AND {r}tone < -500 * {r}scored"
 
 
+# A reply that answers another person's question or complaint (before the brand's own
+# accounts are left out, which the config says), and one that may thank for an answer.
+ADVOCACY_ANSWER = "brand AND compound > -0.05 AND parent_asks AND parent_author != author_id"
+ADVOCACY_THANKS = "compound >= 0.05"
+
+
+def _adv_asks(row: str) -> str:
+    return f"coalesce({row}.compound <= -0.05 OR instr({row}.text, '?') > 0, 0)"
+
+
+def _adv_reply(row: str) -> str:
+    """A reply's row, its parent found by its unique (channel, external id)."""
+    source = "FROM mentions m LEFT JOIN" if row == "m" else "FROM (SELECT 1) LEFT JOIN"
+    return f"""
+        SELECT {row}.id, {row}.created_ms, {row}.author_id, {row}.channel, {row}.in_reply_to,
+               {row}.compound, {row}.watch_set IS NULL AND {row}.channel != 'rss',
+               p.id, p.author_id, {_adv_asks("p")}
+        {source} mentions p ON p.channel = {row}.channel AND p.external_id = {row}.in_reply_to
+    """
+
+
+def _adv_parent(row: str) -> str:
+    """The replies to this mention learn it (it may come after them)."""
+    return f"""
+        UPDATE advocacy_replies SET parent_id = {row}.id, parent_author = {row}.author_id,
+            parent_asks = {_adv_asks(row)}
+        WHERE channel = {row}.channel AND in_reply_to = {row}.external_id;
+    """
+
+
+def _adv_orphan(row: str) -> str:
+    return f"""
+        UPDATE advocacy_replies SET parent_id = NULL, parent_author = NULL, parent_asks = 0
+        WHERE channel = {row}.channel AND in_reply_to = {row}.external_id;
+    """
+
+
 def _adv_brand(row: str) -> str:
     return f"{row}.compound IS NOT NULL AND {row}.watch_set IS NULL AND {row}.channel != 'rss'"
 
@@ -1848,6 +1885,55 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             BEGIN
                 {_adv_take("OLD", f"AND {_adv_brand('OLD')}")}
                 {_adv_add("NEW", f"AND {_adv_brand('NEW')}")}
+            END
+            """,
+            # Every reply with what advocacy asks of its parent (store/advocacy.py's
+            # answers and thanks): who wrote it, and whether it asks (a question or a
+            # negative mention). Narrow rows: a window's answers and thanks are read
+            # without a lookup of each parent among 1M mentions (0.3 s at 1M).
+            """
+            CREATE TABLE advocacy_replies (
+                id INTEGER PRIMARY KEY,
+                created_ms INTEGER NOT NULL,
+                author_id INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                in_reply_to TEXT NOT NULL,
+                compound REAL,
+                brand INTEGER NOT NULL,
+                parent_id INTEGER,
+                parent_author INTEGER,
+                parent_asks INTEGER NOT NULL
+            )
+            """,
+            f"INSERT INTO advocacy_replies {_adv_reply('m')} WHERE m.in_reply_to IS NOT NULL",
+            "CREATE INDEX advocacy_replies_to ON advocacy_replies(channel, in_reply_to)",
+            "CREATE INDEX advocacy_answers ON advocacy_replies(created_ms) "
+            f"WHERE {ADVOCACY_ANSWER}",
+            f"CREATE INDEX advocacy_thanks ON advocacy_replies(created_ms) WHERE {ADVOCACY_THANKS}",
+            f"""
+            CREATE TRIGGER advocacy_reply_added AFTER INSERT ON mentions BEGIN
+                INSERT INTO advocacy_replies {_adv_reply("NEW")} WHERE NEW.in_reply_to IS NOT NULL;
+                {_adv_parent("NEW")}
+            END
+            """,
+            f"""
+            CREATE TRIGGER advocacy_reply_removed AFTER DELETE ON mentions BEGIN
+                DELETE FROM advocacy_replies WHERE id = OLD.id;
+                {_adv_orphan("OLD")}
+            END
+            """,
+            f"""
+            CREATE TRIGGER advocacy_reply_changed AFTER UPDATE OF compound, text, author_id,
+                created_ms, channel, watch_set, in_reply_to, external_id ON mentions
+            WHEN OLD.compound IS NOT NEW.compound OR OLD.text IS NOT NEW.text
+                OR OLD.author_id != NEW.author_id OR OLD.created_ms != NEW.created_ms
+                OR OLD.channel != NEW.channel OR OLD.watch_set IS NOT NEW.watch_set
+                OR OLD.in_reply_to IS NOT NEW.in_reply_to OR OLD.external_id != NEW.external_id
+            BEGIN
+                DELETE FROM advocacy_replies WHERE id = OLD.id;
+                INSERT INTO advocacy_replies {_adv_reply("NEW")} WHERE NEW.in_reply_to IS NOT NULL;
+                {_adv_orphan("OLD")}
+                {_adv_parent("NEW")}
             END
             """,
             # A relink: the promoters' and detractors' customers follow it.

@@ -12,6 +12,7 @@ they are close.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -180,14 +181,14 @@ async def tally(
     *,
     floor: float,
     left_out: set[int],
-    wanted: set[int],
+    wanted: dict[int, float],
     lists: bool,
 ) -> Tally | None:
     """The window's voices from the nearest slot, without the `left_out` authors (the
     brand's own); None when no slot is near enough, or the slots keep another half-life
     (the caller reads the mentions in full). `floor`: the fewest points a candidate
-    has; `wanted`: authors to return whatever their points; `lists`: with the
-    promoters' and detractors' customers."""
+    has, with what `wanted` says each author earned otherwise (at the window's end);
+    `lists`: with the promoters' and detractors' customers."""
     end = window[1]
     kept = [s for s in await slots(conn) if s.half_life_ms == half_life_ms]
     if not kept:
@@ -228,15 +229,28 @@ async def tally(
         (slot.slot, threshold),
     )
     candidates = {int(r[0]): State(*r[1:]) for r in rows if int(r[0]) not in touched}
-    candidates.update(
-        (a, state) for a, state in after.items() if state.points >= threshold or a in wanted
-    )
-    unread = wanted - touched - set(candidates)
-    candidates.update(
-        (a, state)
-        for a, state in (await _states(conn, slot.slot, unread)).items()
-        if state.scored > 0
-    )
+    for author, state in after.items():
+        if (state.points * points_at + wanted.get(author, 0.0)) >= floor * (1 - 1e-9):
+            candidates[author] = state
+    # Those whose other earnings (answers, recommendations) may lift them to the floor:
+    # each looked up with the stored points they need, only those that have them read.
+    needs = [
+        (a, (floor - extra) / points_at * (1 - 1e-9) if extra < floor else -1.0)
+        for a, extra in wanted.items()
+        if a not in touched and a not in candidates
+    ]
+    if needs:
+        # CROSS JOIN: each asked-for author looked up by key; left to itself the planner
+        # may walk the points index and scan the list for each row (minutes at 1M).
+        rows = await fetch_all(
+            conn,
+            f"""SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))}
+                FROM json_each(:needs) j CROSS JOIN advocacy_standing s
+                    ON s.slot = :slot AND s.author_id = json_extract(j.value, '$[0]')
+                WHERE s.points >= json_extract(j.value, '$[1]') AND s.scored > 0""",
+            {"slot": slot.slot, "needs": json.dumps(needs)},
+        )
+        candidates.update((int(r[0]), State(*r[1:])) for r in rows)
     promoter_customers = detractor_customers = None
     if lists:
         promoter_customers = await _listed(conn, slot.slot, _PROMOTER, touched, after, "promoter")
