@@ -66,18 +66,26 @@ def _window(end_ms: int) -> tuple[int, int]:
     return end_ms - rules.WINDOW_DAYS * rules.DAY_MS, end_ms
 
 
-Earned = dict[int, tuple[int, int, int, str]]  # mention: (points, author, at, kind)
-
-
 @dataclass(frozen=True)
 class _Earnings:
-    """A window's mentions that earn more than a positive one, each its best kind;
-    which of them were positive (their point is taken back); and what they add to
-    each author's points at the window's end."""
+    """What a window's mentions earn beyond a positive one's point: each mention its
+    best kind only (mention: points, author, created_ms, kind, whether it was positive,
+    its point then taken back), and each author's sum of those at the window's end."""
 
-    best: Earned
-    positive: set[int]
-    extra: dict[int, float]
+    best: dict[int, tuple[int, int, int, str, bool]]
+    points: dict[int, float]
+
+    def kinds(self, authors: set[int]) -> dict[int, dict[str, int]]:
+        """How many mentions of each kind these authors earned by (a positive one
+        that earned more: −1 positive)."""
+        found: dict[int, dict[str, int]] = {a: {} for a in authors}
+        for _, author, _, kind, positive in self.best.values():
+            if author in found:
+                kinds = found[author]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if positive:
+                    kinds["positive"] = kinds.get("positive", 0) - 1
+        return found
 
 
 def _earnings(
@@ -88,23 +96,30 @@ def _earnings(
     thanked: set[int],
     half_life_s: float,
 ) -> _Earnings:
-    best: Earned = {}
+    """The window's earnings beyond positive mentions (the brand's own left out)."""
+    best: dict[int, tuple[int, int, int, str, bool]] = {}
     for mention, author, at in recommended:
-        best[mention] = (rules.RECOMMENDATION, author, at, "recommendation")
-    positive: set[int] = set()
-    for answer in answers:
+        if author not in brand:
+            best[mention] = (rules.RECOMMENDATION, author, at, "recommendation", True)
+    for answer in answers:  # an answer that recommends earns as an answer
+        if answer.author_id in brand:
+            continue
         kind = "thanked answer" if answer.mention_id in thanked else "answer"
         points = rules.THANKED if answer.mention_id in thanked else rules.ANSWER
-        best[answer.mention_id] = (points, answer.author_id, answer.created_ms, kind)
-        if answer.positive:
-            positive.add(answer.mention_id)
-    extra: dict[int, float] = {}
-    for mention, (points, author, at, kind) in best.items():
-        if author not in brand:
-            was_positive = kind == "recommendation" or mention in positive
-            added = points - (rules.POSITIVE if was_positive else 0)
-            extra[author] = extra.get(author, 0.0) + rules.decayed(added, end_ms - at, half_life_s)
-    return _Earnings(best, positive, extra)
+        best[answer.mention_id] = (
+            points,
+            answer.author_id,
+            answer.created_ms,
+            kind,
+            answer.positive,
+        )
+    half_ms = half_life_s * 1000
+    found: dict[int, float] = {}
+    for points, author, at, _, positive in best.values():
+        # As rules.decayed, inline: tens of thousands of answers in 90 days at 1M.
+        added = (points - rules.POSITIVE if positive else points) * 0.5 ** ((end_ms - at) / half_ms)
+        found[author] = found.get(author, 0.0) + added
+    return _Earnings(best, found)
 
 
 def _read_in_full(
@@ -158,7 +173,7 @@ async def standings(
         _earnings(end, brand, recommended[k], answers[k], thanked[k], config.half_life_s)
         for k, end in enumerate(ends)
     ]
-    wanted = [e.extra for e in earned]
+    wanted = [e.points for e in earned]
     tallies = [
         await kept.tally(
             conn, _window(end), half_ms, floor=floor, left_out=brand, wanted=w, lists=listed
@@ -193,23 +208,16 @@ async def _standing(
     config = settings.advocacy
     floor = config.levels[0][1]
     window = _window(end_ms)
-    advocates: dict[int, Advocate] = {}
-    for a, state in tally.candidates.items():
-        points = state.points * tally.points_at
-        if state.pos and points + earned.extra.get(a, 0.0) >= floor:
-            advocates[a] = Advocate(a, points, 0, {"positive": state.pos})
-    # A mention earns its best kind only: the positive point it already had is taken back.
-    for mention, (points, author, at, kind) in earned.best.items():
-        if author not in earned.extra:
-            continue  # the brand's own
-        was_positive = kind == "recommendation" or mention in earned.positive
-        extra = points - (rules.POSITIVE if was_positive else 0)
-        found = advocates.setdefault(author, Advocate(author, 0.0))
-        found.points += rules.decayed(extra, end_ms - at, config.half_life_s)
-        found.kinds[kind] = found.kinds.get(kind, 0) + 1
-        if was_positive:  # (one that will not rank may not have been given its count)
-            found.kinds["positive"] = found.kinds.get("positive", 0) - 1
-    ranked = [a for a in advocates.values() if a.points >= floor]
+    ranked: list[Advocate] = []
+    for a in set(tally.candidates) | set(earned.points):
+        state = tally.candidates.get(a)
+        points = (state.points * tally.points_at if state else 0.0) + earned.points.get(a, 0.0)
+        if points >= floor:
+            ranked.append(Advocate(a, points, 0, {"positive": state.pos if state else 0}))
+    more = earned.kinds({a.author_id for a in ranked})
+    for advocate in ranked:
+        for kind, n in more[advocate.author_id].items():
+            advocate.kinds[kind] = advocate.kinds.get(kind, 0) + n
     who = await store.who(conn, {a.author_id for a in ranked})
     return Standing(
         Range(*window, f"{rules.WINDOW_DAYS}d"),
