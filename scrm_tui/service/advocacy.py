@@ -66,62 +66,6 @@ def _window(end_ms: int) -> tuple[int, int]:
     return end_ms - rules.WINDOW_DAYS * rules.DAY_MS, end_ms
 
 
-@dataclass(frozen=True)
-class _Earnings:
-    """What a window's mentions earn beyond a positive one's point: each mention its
-    best kind only (mention: points, author, created_ms, kind, whether it was positive,
-    its point then taken back), and each author's sum of those at the window's end."""
-
-    best: dict[int, tuple[int, int, int, str, bool]]
-    points: dict[int, float]
-
-    def kinds(self, authors: set[int]) -> dict[int, dict[str, int]]:
-        """How many mentions of each kind these authors earned by (a positive one
-        that earned more: −1 positive)."""
-        found: dict[int, dict[str, int]] = {a: {} for a in authors}
-        for _, author, _, kind, positive in self.best.values():
-            if author in found:
-                kinds = found[author]
-                kinds[kind] = kinds.get(kind, 0) + 1
-                if positive:
-                    kinds["positive"] = kinds.get("positive", 0) - 1
-        return found
-
-
-def _earnings(
-    end_ms: int,
-    brand: set[int],
-    recommended: list[tuple[int, int, int]],
-    answers: list[store.Answer],
-    thanked: set[int],
-    half_life_s: float,
-) -> _Earnings:
-    """The window's earnings beyond positive mentions (the brand's own left out)."""
-    best: dict[int, tuple[int, int, int, str, bool]] = {}
-    for mention, author, at in recommended:
-        if author not in brand:
-            best[mention] = (rules.RECOMMENDATION, author, at, "recommendation", True)
-    for answer in answers:  # an answer that recommends earns as an answer
-        if answer.author_id in brand:
-            continue
-        kind = "thanked answer" if answer.mention_id in thanked else "answer"
-        points = rules.THANKED if answer.mention_id in thanked else rules.ANSWER
-        best[answer.mention_id] = (
-            points,
-            answer.author_id,
-            answer.created_ms,
-            kind,
-            answer.positive,
-        )
-    half_ms = half_life_s * 1000
-    found: dict[int, float] = {}
-    for points, author, at, _, positive in best.values():
-        # As rules.decayed, inline: tens of thousands of answers in 90 days at 1M.
-        added = (points - rules.POSITIVE if positive else points) * 0.5 ** ((end_ms - at) / half_ms)
-        found[author] = found.get(author, 0.0) + added
-    return _Earnings(best, found)
-
-
 def _read_in_full(
     voices: dict[int, store.Voice], floor: float, brand: set[int], wanted: dict[int, float]
 ) -> kept.Tally:
@@ -166,14 +110,8 @@ async def standings(
     floor = config.levels[0][1]
     brand = await store.author_ids(conn, settings.accounts)
     windows = [_window(end) for end in ends]
-    recommended = await store.recommendations(conn, windows)
-    answers = await store.answers(conn, windows, brand)
-    thanked = await store.thanked(conn, windows)
-    earned = [
-        _earnings(end, brand, recommended[k], answers[k], thanked[k], config.half_life_s)
-        for k, end in enumerate(ends)
-    ]
-    wanted = [e.points for e in earned]
+    earned = await store.earnings(conn, windows, brand, half_ms)
+    wanted = [{a: e.points for a, e in found.items()} for found in earned]
     tallies = [
         await kept.tally(
             conn, _window(end), half_ms, floor=floor, left_out=brand, wanted=w, lists=listed
@@ -203,21 +141,27 @@ async def _standing(
     end_ms: int,
     settings: Settings,
     tally: kept.Tally,
-    earned: _Earnings,
+    earned: dict[int, store.Earning],
 ) -> Standing:
     config = settings.advocacy
     floor = config.levels[0][1]
     window = _window(end_ms)
     ranked: list[Advocate] = []
-    for a in set(tally.candidates) | set(earned.points):
+    for a in set(tally.candidates) | set(earned):
         state = tally.candidates.get(a)
-        points = (state.points * tally.points_at if state else 0.0) + earned.points.get(a, 0.0)
-        if points >= floor:
-            ranked.append(Advocate(a, points, 0, {"positive": state.pos if state else 0}))
-    more = earned.kinds({a.author_id for a in ranked})
-    for advocate in ranked:
-        for kind, n in more[advocate.author_id].items():
-            advocate.kinds[kind] = advocate.kinds.get(kind, 0) + n
+        more = earned.get(a)
+        points = state.points * tally.points_at if state else 0.0
+        if more is not None:
+            points += more.points
+        if points < floor:
+            continue
+        kinds = {"positive": state.pos if state else 0}
+        if more is not None:  # each mention its best kind: a positive one that earned more
+            kinds["positive"] -= more.taken_back
+            kinds["recommendation"] = more.recommendations
+            kinds["answer"] = more.answers
+            kinds["thanked answer"] = more.thanked
+        ranked.append(Advocate(a, points, 0, kinds))
     who = await store.who(conn, {a.author_id for a in ranked})
     return Standing(
         Range(*window, f"{rules.WINDOW_DAYS}d"),

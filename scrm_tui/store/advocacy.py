@@ -8,7 +8,14 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from scrm_tui.core.advocacy import CONFIRMED, RECOMMEND_WORDS
+from scrm_tui.core.advocacy import (
+    ANSWER,
+    CONFIRMED,
+    POSITIVE,
+    RECOMMEND_WORDS,
+    RECOMMENDATION,
+    THANKED,
+)
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store import history
 from scrm_tui.store.db import fetch_all, fetch_one
@@ -83,62 +90,102 @@ async def voices(
     return found
 
 
-async def recommendations(
-    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]]
-) -> list[list[tuple[int, int, int]]]:
-    """For each [start, end) window, (mention, author, created_ms) of its positive
-    mentions holding a recommend-word (core/advocacy.RECOMMEND_WORDS): one search of the
-    index for all the windows."""
+class Earning(NamedTuple):
+    """What an author's mentions in a window earn beyond a positive one's point (each
+    mention its best kind only), at the window's end; and how many of each kind."""
+
+    points: float
+    recommendations: int
+    answers: int
+    thanked: int
+    taken_back: int  # positive mentions that earned more: their own point is not counted
+
+
+async def earnings(
+    conn: aiosqlite.Connection,
+    windows: Sequence[tuple[int, int]],
+    brand: Iterable[int],
+    half_life_ms: float,
+) -> list[dict[int, Earning]]:
+    """For each [start, end) window, each author's earnings beyond positive mentions,
+    added up in SQL (tens of thousands of answers in 90 days at 1M): replies, scored and
+    not negative, to another person's question (a `?`) or negative mention, that person
+    not one of the `brand` accounts, thanked when the asker replied positively in the
+    window (the replies kept with their parents, schema step 38); and positive mentions
+    holding a recommend-word (core/advocacy.RECOMMEND_WORDS, through the search index)
+    that are not answers. One read of each for all the windows."""
+    params: dict[str, object] = {
+        **_spanning(windows),
+        "ids": history.ids_param(sorted(brand)),
+        "half": half_life_ms,
+        "words": " OR ".join(RECOMMEND_WORDS),
+        "answer": ANSWER,
+        "thanks": THANKED,
+        "recommend": RECOMMENDATION - POSITIVE,
+    }
+    thanked, answers, recommended = [], [], []
+    for k, (start, end) in enumerate(windows):
+        params[f"s{k}"], params[f"e{k}"] = start, end
+        inside = f"created_ms >= :s{k} AND created_ms < :e{k}"
+        thanked.append(
+            f"""EXISTS (SELECT 1 FROM advocacy_replies t INDEXED BY advocacy_thanks
+                        WHERE t.parent_id = a.id AND t.{ADVOCACY_THANKS}
+                          AND t.author_id = a.parent_author AND t.{inside}) AS th{k}"""
+        )
+        decay = f"pow(0.5, (:e{k} - created_ms) / :half)"
+        answers.append(
+            f"""coalesce(sum((CASE WHEN th{k} THEN :thanks ELSE :answer END - positive)
+                             * {decay}) FILTER (WHERE {inside}), 0),
+                count(*) FILTER (WHERE {inside} AND NOT th{k}),
+                count(*) FILTER (WHERE {inside} AND th{k}),
+                count(*) FILTER (WHERE {inside} AND positive)"""
+        )
+        recommended.append(
+            f"""coalesce(sum(:recommend * {decay}) FILTER (WHERE {inside}), 0),
+                count(*) FILTER (WHERE {inside})"""
+        )
+    found: list[dict[int, list[float]]] = [{} for _ in windows]
     rows = await fetch_all(
         conn,
-        f"""SELECT m.id, m.author_id, m.created_ms
-            FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
-            WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05 AND {_BRAND}""",
-        {"words": " OR ".join(RECOMMEND_WORDS), **_spanning(windows)},
+        f"""SELECT author_id, {", ".join(answers)}
+            FROM (SELECT a.author_id, a.created_ms, a.compound >= 0.05 AS positive,
+                         {", ".join(thanked)}
+                  FROM advocacy_replies a INDEXED BY advocacy_answers
+                  WHERE a.created_ms >= :start AND a.created_ms < :end AND {ADVOCACY_ANSWER}
+                    AND a.parent_author NOT IN {history.IDS} AND a.author_id NOT IN {history.IDS})
+            GROUP BY author_id""",
+        params,
     )
+    for row in rows:
+        for k in range(len(windows)):
+            points, plain, thanks, positive = row[1 + 4 * k : 5 + 4 * k]
+            if plain or thanks:
+                found[k][int(row[0])] = [points, 0, plain, thanks, positive]
+    rows = await fetch_all(
+        conn,
+        f"""SELECT m.author_id, {", ".join(recommended)}
+            FROM (SELECT m.author_id, m.created_ms
+                  FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+                  WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05
+                    AND {_BRAND} AND m.author_id NOT IN {history.IDS}
+                    AND NOT EXISTS (SELECT 1 FROM advocacy_replies a
+                                    WHERE a.id = m.id AND {ADVOCACY_ANSWER}
+                                      AND a.parent_author NOT IN {history.IDS})) m
+            GROUP BY m.author_id""",
+        params,
+    )
+    for row in rows:
+        for k in range(len(windows)):
+            points, count = row[1 + 2 * k : 3 + 2 * k]
+            if count:
+                earned = found[k].setdefault(int(row[0]), [0.0, 0, 0, 0, 0])
+                earned[0] += points
+                earned[1] += count
+                earned[4] += count
     return [
-        [(int(a), int(b), int(c)) for a, b, c in rows if start <= c < end] for start, end in windows
+        {a: Earning(e[0], int(e[1]), int(e[2]), int(e[3]), int(e[4])) for a, e in f.items()}
+        for f in found
     ]
-
-
-class Answer(NamedTuple):
-    mention_id: int
-    author_id: int
-    created_ms: int
-    positive: bool
-
-
-async def answers(
-    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]], brand: Iterable[int]
-) -> list[list[Answer]]:
-    """For each [start, end) window, its replies, scored and not negative, to another
-    person's question (a `?`) or negative mention, that person not one of the `brand`
-    accounts: one read of the replies kept with their parents (schema step 38)."""
-    rows = await fetch_all(
-        conn,
-        f"""SELECT id, author_id, created_ms, compound >= 0.05
-            FROM advocacy_replies INDEXED BY advocacy_answers
-            WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
-              AND parent_author NOT IN {history.IDS}""",
-        {**_spanning(windows), "ids": history.ids_param(sorted(brand))},
-    )
-    found = [Answer(int(a), int(b), int(c), bool(d)) for a, b, c, d in rows]
-    return [[x for x in found if start <= x.created_ms < end] for start, end in windows]
-
-
-async def thanked(conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]]) -> list[set[int]]:
-    """For each window, the answers whose asker replied to them positively within it: a
-    positive reply whose parent's parent is the replier's own post, by someone else."""
-    rows = await fetch_all(
-        conn,
-        f"""SELECT r.id, m.created_ms
-            FROM advocacy_replies m INDEXED BY advocacy_thanks
-            JOIN advocacy_replies r ON r.id = m.parent_id
-            WHERE m.created_ms >= :start AND m.created_ms < :end AND m.{ADVOCACY_THANKS}
-              AND r.parent_author = m.author_id AND r.author_id != m.author_id""",
-        _spanning(windows),
-    )
-    return [{int(r) for r, at in rows if start <= at < end} for start, end in windows]
 
 
 def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:
