@@ -281,7 +281,7 @@ async def test_another_half_life_reads_every_mention_and_says_so(
         period = parse_range("7d", box.now_ms())
         built = await report.build(box.db, period, settings, box.now_ms(), with_rising=False)
         read = dict(built.figure("advocacy.advocates").inputs)["read from"]
-        assert read.startswith("every mention of the window")
+        assert read.startswith("every mention of the 90 days")
         standing = await advocacy.standing(box.db.reader, period.end_ms, settings)
         assert not standing.kept
         kept = await advocacy.standing(box.db.reader, period.end_ms, _settings())

@@ -244,10 +244,11 @@ async def section(
                 ("half-life", half),
                 (
                     "read from",
-                    "each author's standing, kept as mentions arrive"
+                    "each author's standing, kept in the database as mentions arrive"
                     if now.kept and old.kept
-                    else "every mention of the window: the standing kept in the database "
-                    f"is for a {kept.KEPT_HALF_LIFE_DAYS}-day half-life, or not near this range",
+                    else "every mention of the 90 days (slower): the standing is kept for a "
+                    f"{kept.KEPT_HALF_LIFE_DAYS}-day half-life, and for windows within "
+                    f"{kept.MAX_SPAN_MS // rules.DAY_MS} days of the presets' ends",
                 ),
             ),
             customers=advocate_ids,
