@@ -28,6 +28,7 @@ REWARD_KINDS = rules.REWARD_KINDS
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
+    from scrm_tui.store.db import Database
 
 LEADERS = 15  # rows of the leaderboard
 LEDGER = 500  # rewards the ledger lists (it says how many it leaves out)
@@ -387,6 +388,14 @@ async def approve(inbox: Inbox, author_id: int, approved: bool = True) -> None:
     (`approved=False`) stop counting them; recorded in their history either way."""
     async with inbox.db.transaction() as conn:
         await store.approve(conn, author_id, inbox.agent, inbox.now_ms(), approved=approved)
+
+
+async def keep_up(db: Database, now_ms: int) -> int:
+    """Move the standing kept in the database along with time (store/standing.py), in
+    a write of its own that wakes no inbox: for a quiet database, whose mentions' writes
+    would otherwise be the only ones to move it. How many of its windows moved."""
+    async with db.transaction(wakes=False) as conn:
+        return await kept.keep_up(conn, now_ms)
 
 
 async def ledger(inbox: Inbox, limit: int | None = None) -> tuple[list[Reward], int]:
