@@ -112,7 +112,7 @@ async def standings(
     brand = await store.author_ids(conn, settings.accounts)
     windows = [_window(end) for end in ends]
     earned = await store.earnings(conn, windows, brand, half_ms)
-    wanted = [{a: e.points for a, e in found.items()} for found in earned]
+    wanted = [found.points for found in earned]
     tallies = [
         await kept.tally(
             conn, _window(end), half_ms, floor=floor, left_out=brand, wanted=w, lists=listed
@@ -142,15 +142,18 @@ async def _standing(
     end_ms: int,
     settings: Settings,
     tally: kept.Tally,
-    earned: dict[int, store.Earning],
+    earned: store.Earnings,
 ) -> Standing:
     config = settings.advocacy
     floor = config.levels[0][1]
     window = _window(end_ms)
     ranked: list[Advocate] = []
-    for a in set(tally.candidates) | set(earned):
+    # The candidates hold every author who can reach the floor with a voice; one who
+    # earned it by answers alone (no scored mention left in the window) is added.
+    alone = (a for a, x in earned.points.items() if x >= floor and a not in tally.candidates)
+    for a in [*tally.candidates, *alone]:
         state = tally.candidates.get(a)
-        more = earned.get(a)
+        more = earned.of(a)
         points = state.points * tally.points_at if state else 0.0
         if more is not None:
             points += more.points

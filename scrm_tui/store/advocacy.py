@@ -101,12 +101,25 @@ class Earning(NamedTuple):
     taken_back: int  # positive mentions that earned more: their own point is not counted
 
 
+class Earnings:
+    """A window's earnings by author: the points of each (tens of thousands of authors
+    at 1M), and what they are made of for the few that are asked about."""
+
+    def __init__(self, found: dict[int, list[float]]) -> None:
+        self._found = found
+        self.points = {a: e[0] for a, e in found.items()}
+
+    def of(self, author: int) -> Earning | None:
+        e = self._found.get(author)
+        return None if e is None else Earning(e[0], int(e[1]), int(e[2]), int(e[3]), int(e[4]))
+
+
 async def earnings(
     conn: aiosqlite.Connection,
     windows: Sequence[tuple[int, int]],
     brand: Iterable[int],
     half_life_ms: float,
-) -> list[dict[int, Earning]]:
+) -> list[Earnings]:
     """For each [start, end) window, each author's earnings beyond positive mentions,
     added up in SQL (tens of thousands of answers in 90 days at 1M): replies, scored and
     not negative, to another person's question (a `?`) or negative mention, that person
@@ -182,10 +195,7 @@ async def earnings(
                 earned[0] += points
                 earned[1] += count
                 earned[4] += count
-    return [
-        {a: Earning(e[0], int(e[1]), int(e[2]), int(e[3]), int(e[4])) for a, e in f.items()}
-        for f in found
-    ]
+    return [Earnings(f) for f in found]
 
 
 def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:

@@ -232,25 +232,25 @@ async def tally(
     for author, state in after.items():
         if (state.points * points_at + wanted.get(author, 0.0)) >= floor * (1 - 1e-9):
             candidates[author] = state
-    # Those whose other earnings (answers, recommendations) may lift them to the floor:
-    # each looked up with the stored points they need, only those that have them read.
-    needs = [
-        (a, (floor - extra) / points_at * (1 - 1e-9) if extra < floor else -1.0)
-        for a, extra in wanted.items()
-        if a not in touched and a not in candidates
-    ]
-    if needs:
-        # CROSS JOIN: each asked-for author looked up by key; left to itself the planner
-        # may walk the points index and scan the list for each row (minutes at 1M).
+    # Those whose other earnings (answers, recommendations) may lift them to the floor,
+    # judged in SQL: each looked up by key, only those that reach it read.
+    if wanted:
+        # CROSS JOIN: the planner left to itself may walk the points index and scan the
+        # list for each row (minutes at 1M).
         rows = await fetch_all(
             conn,
             f"""SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))}
-                FROM json_each(:needs) j CROSS JOIN advocacy_standing s
-                    ON s.slot = :slot AND s.author_id = json_extract(j.value, '$[0]')
-                WHERE s.points >= json_extract(j.value, '$[1]') AND s.scored > 0""",
-            {"slot": slot.slot, "needs": json.dumps(needs)},
+                FROM json_each(:wanted) j CROSS JOIN advocacy_standing s
+                    ON s.slot = :slot AND s.author_id = j.value ->> 0
+                WHERE s.points * :at + (j.value ->> 1) >= :floor AND s.scored > 0""",
+            {
+                "slot": slot.slot,
+                "wanted": json.dumps(list(wanted.items())),
+                "at": points_at,
+                "floor": floor * (1 - 1e-9),
+            },
         )
-        candidates.update((int(r[0]), State(*r[1:])) for r in rows)
+        candidates.update((int(r[0]), State(*r[1:])) for r in rows if int(r[0]) not in touched)
     promoter_customers = detractor_customers = None
     if lists:
         promoter_customers = await _listed(conn, slot.slot, _PROMOTER, touched, after, "promoter")
