@@ -125,8 +125,8 @@ async def standings(
         for k, voices in zip(missing, read, strict=True):
             tallies[k] = _read_in_full(voices, floor, brand, wanted[k])
     return [
-        await _standing(conn, end, settings, t, e)
-        for end, t, e in zip(ends, tallies, earned, strict=True)
+        await _standing(conn, end, settings, t, e, brand, listed)
+        for end, t, e, listed in zip(ends, tallies, earned, lists, strict=True)
         if t is not None
     ]
 
@@ -143,6 +143,8 @@ async def _standing(
     settings: Settings,
     tally: kept.Tally,
     earned: store.Earnings,
+    brand: set[int],
+    detailed: bool,
 ) -> Standing:
     config = settings.advocacy
     floor = config.levels[0][1]
@@ -153,19 +155,17 @@ async def _standing(
     alone = (a for a, x in earned.points.items() if x >= floor and a not in tally.candidates)
     for a in [*tally.candidates, *alone]:
         state = tally.candidates.get(a)
-        more = earned.of(a)
-        points = state.points * tally.points_at if state else 0.0
-        if more is not None:
-            points += more.points
-        if points < floor:
-            continue
-        kinds = {"positive": state.pos if state else 0}
-        if more is not None:  # each mention its best kind: a positive one that earned more
-            kinds["positive"] -= more.taken_back
-            kinds["recommendation"] = more.recommendations
-            kinds["answer"] = more.answers
-            kinds["thanked answer"] = more.thanked
-        ranked.append(Advocate(a, points, 0, kinds))
+        points = (state.points * tally.points_at if state else 0.0) + earned.points.get(a, 0.0)
+        if points >= floor:
+            ranked.append(Advocate(a, points, 0, {"positive": state.pos if state else 0}))
+    if detailed:  # what their points are made of, for `?`
+        made = await store.kinds(conn, earned, [a.author_id for a in ranked], brand)
+        for advocate in ranked:
+            more = made[advocate.author_id]  # a positive mention that earned more is not one
+            advocate.kinds["positive"] -= more.taken_back
+            advocate.kinds["recommendation"] = more.recommendations
+            advocate.kinds["answer"] = more.answers
+            advocate.kinds["thanked answer"] = more.thanked
     who = await store.who(conn, {a.author_id for a in ranked})
     return Standing(
         Range(*window, f"{rules.WINDOW_DAYS}d"),

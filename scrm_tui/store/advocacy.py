@@ -4,6 +4,7 @@ records (rewards, approvals), all in the history table, the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import aiosqlite
@@ -91,27 +92,25 @@ async def voices(
 
 
 class Earning(NamedTuple):
-    """What an author's mentions in a window earn beyond a positive one's point (each
-    mention its best kind only), at the window's end; and how many of each kind."""
+    """How many of an author's mentions in a window earned more than a positive one,
+    by kind (each mention its best kind only)."""
 
-    points: float
     recommendations: int
     answers: int
     thanked: int
     taken_back: int  # positive mentions that earned more: their own point is not counted
 
 
+@dataclass
 class Earnings:
-    """A window's earnings by author: the points of each (tens of thousands of authors
-    at 1M), and what they are made of for the few that are asked about."""
+    """A window's earnings beyond positive mentions: each author's points at its end
+    (tens of thousands of authors at 1M), and what `kinds` needs to say of what they
+    are made for the few asked about."""
 
-    def __init__(self, found: dict[int, list[float]]) -> None:
-        self._found = found
-        self.points = {a: e[0] for a, e in found.items()}
-
-    def of(self, author: int) -> Earning | None:
-        e = self._found.get(author)
-        return None if e is None else Earning(e[0], int(e[1]), int(e[2]), int(e[3]), int(e[4]))
+    window: tuple[int, int]
+    points: dict[int, float]
+    recommended: dict[int, int]  # author: recommendations that are not answers
+    thanked: set[int]  # the answers thanked in the window
 
 
 async def earnings(
@@ -120,82 +119,105 @@ async def earnings(
     brand: Iterable[int],
     half_life_ms: float,
 ) -> list[Earnings]:
-    """For each [start, end) window, each author's earnings beyond positive mentions,
-    added up in SQL (tens of thousands of answers in 90 days at 1M): replies, scored and
-    not negative, to another person's question (a `?`) or negative mention, that person
-    not one of the `brand` accounts, thanked when the asker replied positively in the
-    window (the replies kept with their parents, schema step 38); and positive mentions
-    holding a recommend-word (core/advocacy.RECOMMEND_WORDS, through the search index)
-    that are not answers. One read of each for all the windows."""
+    """For each [start, end) window, each author's earnings beyond positive mentions:
+    replies, scored and not negative, to another person's question (a `?`) or negative
+    mention, that person not one of the `brand` accounts, thanked when the asker
+    replied positively in the window (the replies kept with their parents, schema
+    step 38; added up in SQL); and positive mentions holding a recommend-word
+    (core/advocacy.RECOMMEND_WORDS, through the search index) that are not answers.
+    One read of each for all the windows."""
+    ids = history.ids_param(sorted(brand))
+    span = _spanning(windows)
+    # The thanks: a positive reply whose parent's parent is the replier's own post.
+    thanks = await fetch_all(
+        conn,
+        f"""SELECT r.id, m.created_ms
+            FROM advocacy_replies m INDEXED BY advocacy_thanks
+            JOIN advocacy_replies r ON r.id = m.parent_id
+            WHERE m.created_ms >= :start AND m.created_ms < :end AND m.{ADVOCACY_THANKS}
+              AND r.parent_author = m.author_id AND r.author_id != m.author_id""",
+        span,
+    )
+    thanked = [{int(r) for r, at in thanks if start <= at < end} for start, end in windows]
     params: dict[str, object] = {
-        **_spanning(windows),
-        "ids": history.ids_param(sorted(brand)),
+        **span,
+        "ids": ids,
         "half": half_life_ms,
-        "words": " OR ".join(RECOMMEND_WORDS),
-        "answer": ANSWER,
-        "thanks": THANKED,
-        "recommend": RECOMMENDATION - POSITIVE,
+        "answer": ANSWER - POSITIVE,
+        "thanks": THANKED - POSITIVE,
     }
-    thanked, answers, recommended = [], [], []
+    sums = []
     for k, (start, end) in enumerate(windows):
-        params[f"s{k}"], params[f"e{k}"] = start, end
-        inside = f"created_ms >= :s{k} AND created_ms < :e{k}"
-        thanked.append(
-            f"""EXISTS (SELECT 1 FROM advocacy_replies t INDEXED BY advocacy_thanks
-                        WHERE t.parent_id = a.id AND t.{ADVOCACY_THANKS}
-                          AND t.author_id = a.parent_author AND t.{inside}) AS th{k}"""
+        params.update(
+            {f"s{k}": start, f"e{k}": end, f"t{k}": history.ids_param(sorted(thanked[k]))}
         )
-        decay = f"pow(0.5, (:e{k} - created_ms) / :half)"
-        answers.append(
-            f"""coalesce(sum((CASE WHEN th{k} THEN :thanks ELSE :answer END - positive)
-                             * {decay}) FILTER (WHERE {inside}), 0),
-                count(*) FILTER (WHERE {inside} AND NOT th{k}),
-                count(*) FILTER (WHERE {inside} AND th{k}),
-                count(*) FILTER (WHERE {inside} AND positive)"""
+        sums.append(
+            f"""coalesce(sum((CASE WHEN id IN (SELECT value FROM json_each(:t{k}))
+                                   THEN :thanks ELSE :answer END + NOT positive)
+                              * pow(0.5, (:e{k} - created_ms) / :half))
+                         FILTER (WHERE created_ms >= :s{k} AND created_ms < :e{k}), 0)"""
         )
-        recommended.append(
-            f"""coalesce(sum(:recommend * {decay}) FILTER (WHERE {inside}), 0),
-                count(*) FILTER (WHERE {inside})"""
-        )
-    found: list[dict[int, list[float]]] = [{} for _ in windows]
     rows = await fetch_all(
         conn,
-        f"""SELECT author_id, {", ".join(answers)}
-            FROM (SELECT a.author_id, a.created_ms, a.compound >= 0.05 AS positive,
-                         {", ".join(thanked)}
-                  FROM advocacy_replies a INDEXED BY advocacy_answers
-                  WHERE a.created_ms >= :start AND a.created_ms < :end AND {ADVOCACY_ANSWER}
-                    AND a.parent_author NOT IN {history.IDS} AND a.author_id NOT IN {history.IDS})
+        f"""SELECT author_id, {", ".join(sums)}
+            FROM (SELECT id, author_id, created_ms, compound >= 0.05 AS positive
+                  FROM advocacy_replies INDEXED BY advocacy_answers
+                  WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
+                    AND parent_author NOT IN {history.IDS} AND author_id NOT IN {history.IDS})
             GROUP BY author_id""",
         params,
     )
-    for row in rows:
-        for k in range(len(windows)):
-            points, plain, thanks, positive = row[1 + 4 * k : 5 + 4 * k]
-            if plain or thanks:
-                found[k][int(row[0])] = [points, 0, plain, thanks, positive]
+    found = [
+        Earnings(w, {int(r[0]): r[1 + k] for r in rows if r[1 + k]}, {}, thanked[k])
+        for k, w in enumerate(windows)
+    ]
+    recommended = await fetch_all(
+        conn,
+        f"""SELECT m.author_id, m.created_ms
+            FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+            WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05
+              AND {_BRAND} AND m.author_id NOT IN {history.IDS}
+              AND NOT EXISTS (SELECT 1 FROM advocacy_replies a
+                              WHERE a.id = m.id AND {ADVOCACY_ANSWER}
+                                AND a.parent_author NOT IN {history.IDS})""",
+        {**span, "ids": ids, "words": " OR ".join(RECOMMEND_WORDS)},
+    )
+    half = half_life_ms
+    for earned in found:
+        start, end = earned.window
+        for author, at in recommended:
+            if start <= at < end:
+                added = (RECOMMENDATION - POSITIVE) * 0.5 ** ((end - at) / half)
+                earned.points[author] = earned.points.get(author, 0.0) + added
+                earned.recommended[author] = earned.recommended.get(author, 0) + 1
+    return found
+
+
+async def kinds(
+    conn: aiosqlite.Connection, earned: Earnings, authors: Iterable[int], brand: Iterable[int]
+) -> dict[int, Earning]:
+    """What these authors' earnings in the window are made of, by kind."""
+    wanted = sorted(authors)
     rows = await fetch_all(
         conn,
-        f"""SELECT m.author_id, {", ".join(recommended)}
-            FROM (SELECT m.author_id, m.created_ms
-                  FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
-                  WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05
-                    AND {_BRAND} AND m.author_id NOT IN {history.IDS}
-                    AND NOT EXISTS (SELECT 1 FROM advocacy_replies a
-                                    WHERE a.id = m.id AND {ADVOCACY_ANSWER}
-                                      AND a.parent_author NOT IN {history.IDS})) m
-            GROUP BY m.author_id""",
-        params,
+        f"""SELECT author_id, id, compound >= 0.05
+            FROM advocacy_replies INDEXED BY advocacy_answers
+            WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
+              AND parent_author NOT IN {history.IDS}
+              AND author_id IN (SELECT value FROM json_each(:of))""",
+        {
+            "start": earned.window[0],
+            "end": earned.window[1],
+            "ids": history.ids_param(sorted(brand)),
+            "of": history.ids_param(wanted),
+        },
     )
-    for row in rows:
-        for k in range(len(windows)):
-            points, count = row[1 + 2 * k : 3 + 2 * k]
-            if count:
-                earned = found[k].setdefault(int(row[0]), [0.0, 0, 0, 0, 0])
-                earned[0] += points
-                earned[1] += count
-                earned[4] += count
-    return [Earnings(f) for f in found]
+    counts = {a: [earned.recommended.get(a, 0), 0, 0, earned.recommended.get(a, 0)] for a in wanted}
+    for author, mention, positive in rows:
+        found = counts[int(author)]
+        found[2 if mention in earned.thanked else 1] += 1
+        found[3] += bool(positive)
+    return {a: Earning(*c) for a, c in counts.items()}
 
 
 def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:

@@ -1909,9 +1909,7 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             "CREATE INDEX advocacy_replies_to ON advocacy_replies(channel, in_reply_to)",
             "CREATE INDEX advocacy_answers ON advocacy_replies(created_ms) "
             f"WHERE {ADVOCACY_ANSWER}",
-            # The positive replies to an answer, for its thanks.
-            "CREATE INDEX advocacy_thanks ON advocacy_replies(parent_id, created_ms) "
-            f"WHERE {ADVOCACY_THANKS}",
+            f"CREATE INDEX advocacy_thanks ON advocacy_replies(created_ms) WHERE {ADVOCACY_THANKS}",
             f"""
             CREATE TRIGGER advocacy_reply_added AFTER INSERT ON mentions BEGIN
                 INSERT INTO advocacy_replies {_adv_reply("NEW")} WHERE NEW.in_reply_to IS NOT NULL;
