@@ -282,12 +282,14 @@ async def _listed(
         conn,
         f"""SELECT DISTINCT customer_id FROM advocacy_standing
             WHERE slot = :slot AND {where} AND customer_id IS NOT NULL
-              AND author_id NOT IN {history.IDS}""",
+              AND author_id NOT IN {history.IDS}
+            ORDER BY customer_id""",
         {"slot": slot, "ids": history.ids_param(sorted(touched))},
     )
-    found = {int(r[0]) for r in rows}
-    found.update(s.customer_id for s in after.values() if getattr(s, kind) and s.customer_id)
-    return tuple(sorted(found))
+    more = {s.customer_id for s in after.values() if getattr(s, kind) and s.customer_id}
+    if not more:  # the usual case: the slot is where the window is
+        return tuple(r[0] for r in rows)
+    return tuple(sorted(more.union(r[0] for r in rows)))
 
 
 async def last_mentions(
