@@ -231,6 +231,14 @@ def _adv_count(sign: str, row: str) -> str:
     )
 
 
+def _adv_judged(row: str) -> str:
+    """A standing row's judgement as one number: a voice, a promoter, a detractor.
+    A mention that changes none (most) costs the counts nothing."""
+    promoter = _ADV_PROMOTER.format(r=f"{row}.")
+    detractor = _ADV_DETRACTOR.format(r=f"{row}.")
+    return f"(({row}.scored > 0) + 2 * ({promoter}) + 4 * ({detractor}))"
+
+
 def _adv_add(row: str, when: str = "") -> str:
     return f"""
         INSERT INTO advocacy_standing
@@ -1850,9 +1858,16 @@ MIGRATIONS: list[tuple[int, list[str | DropNotNull]]] = [
             END
             """,
             f"""
-            CREATE TRIGGER advocacy_recounted AFTER UPDATE ON advocacy_standing BEGIN
-                {_adv_count("-", "OLD")}
-                {_adv_count("+", "NEW")}
+            CREATE TRIGGER advocacy_recounted AFTER UPDATE ON advocacy_standing
+            WHEN {_adv_judged("OLD")} != {_adv_judged("NEW")}
+            BEGIN
+                UPDATE advocacy_slots SET
+                    voices = voices + (NEW.scored > 0) - (OLD.scored > 0),
+                    promoters = promoters + ({_ADV_PROMOTER.format(r="NEW.")})
+                        - ({_ADV_PROMOTER.format(r="OLD.")}),
+                    detractors = detractors + ({_ADV_DETRACTOR.format(r="NEW.")})
+                        - ({_ADV_DETRACTOR.format(r="OLD.")})
+                WHERE slot = NEW.slot;
             END
             """,
             f"""
