@@ -241,6 +241,8 @@ async def test_the_kept_standing_is_a_plain_recompute_through_every_change(
             await box.linker.confirm(ids[f"a{k}@example.social"], customers.ids[k // 2 * 2])
         for name in ("24h", "7d", "30d", "90d", "2026-09-01..2026-10-15"):
             assert await _check(box, db_path, name) or name.startswith("2026")
+        # A custom range far from every kept window: every mention read, the same truth.
+        assert not await _check(box, db_path, "2026-09-20..2026-10-04")
 
         # Re-scored (a label corrected), deleted, moved to another author, relinked.
         with sqlite3.connect(db_path) as conn:

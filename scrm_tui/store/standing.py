@@ -110,10 +110,10 @@ def _minus(a: tuple[int, int], b: tuple[int, int]) -> list[tuple[int, int]]:
     return parts
 
 
-def _span(ranges: list[tuple[int, int, int]], end: int) -> int:
-    """How much time the ranges cover, slot 0's open end counted up to `end` only
-    (what lies past a window's end is the few mentions dated in the future)."""
-    return sum(max(0, min(hi, max(end, lo)) - lo) for lo, hi, _ in ranges)
+def _span(ranges: list[tuple[int, int, int]], now: int) -> int:
+    """How much time the ranges cover, slot 0's open end counted up to `now` (past it:
+    the few mentions dated in the future)."""
+    return sum(max(0, min(hi, max(now, lo)) - lo) for lo, hi, _ in ranges)
 
 
 async def slots(conn: aiosqlite.Connection) -> list[Slot]:
@@ -195,9 +195,10 @@ async def tally(
         return None
     ranges, slot = min(
         ((difference((s.lo, s.hi), window), s) for s in kept),
-        key=lambda found: _span(found[0], end),
+        key=lambda found: _span(found[0], max(end, found[1].lo + WINDOW_MS)),
     )
-    if _span(ranges, end) > MAX_SPAN_MS:
+    # Slot 0 holds what arrived up to where it was last moved (its window's end).
+    if _span(ranges, max(end, slot.lo + WINDOW_MS)) > MAX_SPAN_MS:
         return None
     changed = await _changes(conn, ranges, slot)
     # The authors whose standing differs from the slot's: those with mentions between
