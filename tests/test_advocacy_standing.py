@@ -314,3 +314,15 @@ def test_a_week_from_now_is_a_slot_of_its_own() -> None:
     assert standing.difference((0, 10), (5, 15)) == [(10, 15, 1), (0, 5, -1)]
     assert standing.difference((0, 10), (20, 30)) == [(20, 30, 1), (0, 10, -1)]
     assert timedelta(days=HALF_LIFE_DAYS).days == 30
+
+
+async def test_an_sqlite_without_math_functions_gets_pythons_pow(
+    db_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not every SQLite build has pow(); the standing's triggers need it on every write.
+    from scrm_tui.store import db as store_db
+
+    monkeypatch.setattr(store_db, "_has_pow", lambda: False)
+    async with await Inbox.open(db_path, "kate", clock) as box:
+        await box.ingest(_corpus(5, 1, 200, clock))
+        assert await _check(box, db_path, "7d")
