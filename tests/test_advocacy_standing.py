@@ -278,6 +278,11 @@ async def test_the_kept_standing_is_a_plain_recompute_through_every_change(
         await box.ingest(_corpus(9, 3000, 60, clock))
         for name in ("24h", "7d", "90d"):
             assert await _check(box, db_path, name)
+        # A database left for longer than a window: its slots are built afresh.
+        clock.days(100)
+        await box.ingest(_corpus(10, 4000, 40, clock))
+        for name in ("7d", "90d"):
+            assert await _check(box, db_path, name)
 
 
 async def test_another_half_life_reads_every_mention_and_says_so(
