@@ -1293,6 +1293,9 @@ async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
                 bars.bar("detecting"),
             )
             counted = await _count_terms(inbox, bars.bar("counting terms"))
+            from scrm_tui.service.advocacy import keep_up
+
+            await keep_up(inbox.db, inbox.now_ms())  # advocacy's standing, moved on with time
             if bar and bars.shown is not None:
                 print(file=sys.stderr)
     except asyncio.CancelledError:

@@ -2,8 +2,9 @@
 and the actions behind it: recording a reward (`w`), approving an advocate, the ledger.
 
 Points and NPS look back WINDOW_DAYS from the range's end, over the brand's own
-mentions: one pass over the window's scored mentions (each author's voice), the
-recommendations through the search index, and the replies through their own index.
+mentions: each author's voice from the standing kept in the database (store/standing.py,
+or every mention of the window when it cannot serve), the recommendations through the
+search index, and the replies through their own index.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
 from scrm_tui.service.measures import Settings, label
 from scrm_tui.store import advocacy as store
+from scrm_tui.store import standing as kept
 from scrm_tui.store.advocacy import Reward as Reward  # the ledger's rows, for the UI
 
 REWARD_KINDS = rules.REWARD_KINDS
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
+    from scrm_tui.store.db import Database
 
 LEADERS = 15  # rows of the leaderboard
 LEDGER = 500  # rewards the ledger lists (it says how many it leaves out)
@@ -45,11 +48,14 @@ class Standing:
 
     window: Range
     advocates: dict[int, Advocate]
-    voices: dict[int, store.Voice]
     who: dict[int, store.Who]
     approved: set[int]
-    promoters: list[int]
-    detractors: list[int]
+    voices: int  # authors with a scored mention
+    promoters: tuple[int, ...]  # their distinct customers (none unless asked for)
+    detractors: tuple[int, ...]
+    promoter_count: int
+    detractor_count: int
+    kept: bool  # read from the standing kept in the database, not from every mention
 
     def counts(self, author_id: int) -> bool:
         """Counted without asking: a confirmed link, or an agent's approval."""
@@ -57,103 +63,132 @@ class Standing:
         return author_id in self.approved or (found is not None and found.confirmed)
 
 
-def _judged(voices: dict[int, store.Voice]) -> tuple[list[int], list[int]]:
-    """The promoters and the detractors among the voices, judged once (a 90-day window
-    at 1M holds ~200k voices: judged on each use, they cost 1.5 s)."""
-    promoters, detractors = [], []
-    for a, v in voices.items():
-        judged = rules.Voice(v.positive, v.negative, v.scored, v.mean)
-        if judged.promoter:
-            promoters.append(a)
-        elif judged.detractor:
-            detractors.append(a)
-    return promoters, detractors
-
-
 def _window(end_ms: int) -> tuple[int, int]:
     return end_ms - rules.WINDOW_DAYS * rules.DAY_MS, end_ms
 
 
-async def standings(
-    conn: aiosqlite.Connection, ends: list[int], settings: Settings
-) -> list[Standing]:
-    """The standing at each of `ends`, their voices read in one pass."""
-    half_ms = settings.advocacy.half_life_s * 1000
-    every = await store.voices(conn, [_window(end) for end in ends], half_ms)
-    return [await standing(conn, end, settings, v) for end, v in zip(ends, every, strict=True)]
-
-
-async def standing(
-    conn: aiosqlite.Connection,
-    end_ms: int,
-    settings: Settings,
-    read: dict[int, store.Voice] | None = None,
-) -> Standing:
-    """Everyone's points and voice over the WINDOW_DAYS to `end_ms` (`read`: the voices
-    of that window, when already read with another's)."""
-    config = settings.advocacy
-    start = _window(end_ms)[0]
-    if read is None:
-        [read] = await store.voices(conn, [_window(end_ms)], config.half_life_s * 1000)
-    brand = await store.author_ids(conn, settings.accounts)
-    voices = {a: v for a, v in read.items() if a not in brand}
-    # A mention earns its best kind only: the positive point it already had is taken back.
-    best: dict[int, tuple[int, int, int, str]] = {}  # mention: (points, author, at, kind)
-    for mention, author, at in await store.recommendations(conn, start, end_ms):
-        best[mention] = (rules.RECOMMENDATION, author, at, "recommendation")
-    thanked = await store.thanked(conn, start, end_ms)
-    positive_answers: set[int] = set()
-    for answer in await store.answers(conn, start, end_ms, brand):
-        kind = "thanked answer" if answer.mention_id in thanked else "answer"
-        points = rules.THANKED if answer.mention_id in thanked else rules.ANSWER
-        best[answer.mention_id] = (points, answer.author_id, answer.created_ms, kind)
-        if answer.positive:
-            positive_answers.add(answer.mention_id)
-    # Points only grow from a voice's positive mentions: an author below the first
-    # level with no better-earning mention never ranks, and is not made (100k of the
-    # voices of 90 days at 1M are positive, a few hundred rank).
-    floor = config.levels[0][1]
-    earners = {author for _, author, _, _ in best.values()}
-    advocates: dict[int, Advocate] = {}
-    for v in voices.values():
-        if v.positive and (v.positive_points >= floor or v.author_id in earners):
-            advocates[v.author_id] = Advocate(
-                v.author_id, v.positive_points, v.last_ms, {"positive": v.positive}
-            )
-    for mention, (points, author, at, kind) in best.items():
-        if author in brand:
+def _read_in_full(
+    voices: dict[int, store.Voice], floor: float, brand: set[int], wanted: dict[int, float]
+) -> kept.Tally:
+    """A window's tally from every one of its voices (read from the mentions: the
+    slots keep another half-life, or none is near the window)."""
+    promoters: dict[int, int | None] = {}  # author: customer
+    detractors: dict[int, int | None] = {}
+    candidates: dict[int, kept.State] = {}
+    for a, v in voices.items():
+        if a in brand:
             continue
-        was_positive = kind == "recommendation" or mention in positive_answers
-        extra = points - (rules.POSITIVE if was_positive else 0)
-        found = advocates.setdefault(author, Advocate(author, 0.0, voices[author].last_ms))
-        found.points += rules.decayed(extra, end_ms - at, config.half_life_s)
-        found.kinds[kind] = found.kinds.get(kind, 0) + 1
-        if was_positive:
-            found.kinds["positive"] -= 1
-    ranked = [a for a in advocates.values() if a.points >= floor]
-    promoters, detractors = _judged(voices)
-    who = await store.who(conn, {a.author_id for a in ranked})
-    return Standing(
-        Range(start, end_ms, f"{rules.WINDOW_DAYS}d"),
-        {a.author_id: a for a in ranked},
-        voices,
-        who,
-        await store.approved(conn),
-        promoters,
-        detractors,
+        judged = rules.Voice(v.positive, v.negative, v.scored, v.mean)
+        if judged.promoter:
+            promoters[a] = v.customer_id
+        elif judged.detractor:
+            detractors[a] = v.customer_id
+        if v.positive_points + wanted.get(a, 0.0) >= floor:
+            candidates[a] = kept.State(
+                v.positive, v.negative, v.scored, 0, v.positive_points, v.customer_id
+            )
+    voiced = sum(1 for a in voices if a not in brand)
+    return kept.Tally(
+        voiced,
+        len(promoters),
+        len(detractors),
+        _customers(list(promoters.values()))[0],
+        _customers(list(detractors.values()))[0],
+        candidates,
+        1.0,
+        False,
     )
 
 
-def _customers(now: Standing, authors: list[int]) -> tuple[tuple[int, ...], int]:
-    """The distinct customers these authors (each with a voice in the window) are linked
-    to, and how many authors are not."""
-    linked = [now.voices[a].customer_id for a in authors if a in now.voices]
-    ids = tuple(dict.fromkeys(c for c in linked if c is not None))
-    return ids, len(authors) - sum(c is not None for c in linked)
+async def standings(
+    conn: aiosqlite.Connection, ends: list[int], settings: Settings, lists: tuple[bool, ...]
+) -> list[Standing]:
+    """The standing at each of `ends` (`lists`: with the promoters' and detractors'
+    customers): from the slots kept in the database (store/standing.py), or, for the
+    windows none is near, from their mentions, read in one pass."""
+    config = settings.advocacy
+    half_ms = config.half_life_s * 1000
+    floor = config.levels[0][1]
+    brand = await store.author_ids(conn, settings.accounts)
+    windows = [_window(end) for end in ends]
+    earned = await store.earnings(conn, windows, brand, half_ms)
+    wanted = [found.points for found in earned]
+    tallies = [
+        await kept.tally(
+            conn, _window(end), half_ms, floor=floor, left_out=brand, wanted=w, lists=listed
+        )
+        for end, w, listed in zip(ends, wanted, lists, strict=True)
+    ]
+    missing = [k for k, t in enumerate(tallies) if t is None]
+    if missing:
+        read = await store.voices(conn, [_window(ends[k]) for k in missing], half_ms)
+        for k, voices in zip(missing, read, strict=True):
+            tallies[k] = _read_in_full(voices, floor, brand, wanted[k])
+    return [
+        await _standing(conn, end, settings, t, e, brand, listed)
+        for end, t, e, listed in zip(ends, tallies, earned, lists, strict=True)
+        if t is not None
+    ]
+
+
+async def standing(conn: aiosqlite.Connection, end_ms: int, settings: Settings) -> Standing:
+    """Everyone's points and voice over the WINDOW_DAYS to `end_ms`."""
+    [found] = await standings(conn, [end_ms], settings, (True,))
+    return found
+
+
+async def _standing(
+    conn: aiosqlite.Connection,
+    end_ms: int,
+    settings: Settings,
+    tally: kept.Tally,
+    earned: store.Earnings,
+    brand: set[int],
+    detailed: bool,
+) -> Standing:
+    config = settings.advocacy
+    floor = config.levels[0][1]
+    window = _window(end_ms)
+    ranked: list[Advocate] = []
+    # The candidates hold every author who can reach the floor with a voice; one who
+    # earned it by answers alone (no scored mention left in the window) is added.
+    alone = (a for a, x in earned.points.items() if x >= floor and a not in tally.candidates)
+    for a in [*tally.candidates, *alone]:
+        state = tally.candidates.get(a)
+        points = (state.points * tally.points_at if state else 0.0) + earned.points.get(a, 0.0)
+        if points >= floor:
+            ranked.append(Advocate(a, points, 0, {"positive": state.pos if state else 0}))
+    if detailed:  # what their points are made of, for `?`
+        made = await store.kinds(conn, earned, [a.author_id for a in ranked], brand)
+        for advocate in ranked:
+            more = made[advocate.author_id]  # a positive mention that earned more is not one
+            advocate.kinds["positive"] -= more.taken_back
+            advocate.kinds["recommendation"] = more.recommendations
+            advocate.kinds["answer"] = more.answers
+            advocate.kinds["thanked answer"] = more.thanked
+    who = await store.who(conn, {a.author_id for a in ranked})
+    return Standing(
+        Range(*window, f"{rules.WINDOW_DAYS}d"),
+        {a.author_id: a for a in ranked},
+        who,
+        await store.approved(conn),
+        tally.voices,
+        tally.promoter_customers or (),
+        tally.detractor_customers or (),
+        tally.promoters,
+        tally.detractors,
+        tally.kept,
+    )
+
+
+def _customers(linked: list[int | None]) -> tuple[tuple[int, ...], int]:
+    """The distinct customers of these authors, and how many authors have none."""
+    ids = tuple(sorted({c for c in linked if c is not None}))
+    return ids, sum(c is None for c in linked)
 
 
 def _nps(s: Standing) -> float | None:
-    return rules.nps(len(s.promoters), len(s.detractors), len(s.voices))
+    return rules.nps(s.promoter_count, s.detractor_count, s.voices)
 
 
 def _day(ms: int) -> str:
@@ -164,7 +199,7 @@ async def section(
     conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
 ) -> Section:
     config = settings.advocacy
-    now, old = await standings(conn, [period.end_ms, period.start_ms], settings)
+    now, old = await standings(conn, [period.end_ms, period.start_ms], settings, (True, False))
     levels = config.levels
     half = f"{config.half_life_s / 86400:g} days"
     counted = [a for a in now.advocates if now.counts(a)]
@@ -172,10 +207,10 @@ async def section(
     by_level = {name: 0 for name, _ in levels}
     for a in counted:
         by_level[rules.level_of(now.advocates[a].points, levels) or levels[0][0]] += 1
-    advocate_ids, unlinked = _customers(now, counted)
-    promoters, detractors = now.promoters, now.detractors
-    promoter_ids = _customers(now, promoters)[0]
-    detractor_ids = _customers(now, detractors)[0]
+    advocate_ids, unlinked = _customers(
+        [found.customer_id if (found := now.who.get(a)) else None for a in counted]
+    )
+    promoter_ids, detractor_ids = now.promoters, now.detractors
     window = f"the {rules.WINDOW_DAYS} days to {_day(period.end_ms)}"
     points_formula = (
         f"authors with at least {levels[0][1]:g} points over {window}; a mention earns its "
@@ -189,9 +224,9 @@ async def section(
     before = period.previous()
     rewards_old = await store.rewards_between(conn, before.start_ms, before.end_ms)
     nps_inputs = (
-        ("promoters", f"{len(promoters):,}"),
-        ("detractors", f"{len(detractors):,}"),
-        ("authors with a scored mention", f"{len(now.voices):,}"),
+        ("promoters", f"{now.promoter_count:,}"),
+        ("detractors", f"{now.detractor_count:,}"),
+        ("authors with a scored mention", f"{now.voices:,}"),
     )
     figures = (
         Figure(
@@ -211,6 +246,14 @@ async def section(
                     for kind in ("positive", "recommendation", "answer", "thanked answer")
                 ),
                 ("half-life", half),
+                (
+                    "read from",
+                    "each author's standing, kept in the database as mentions arrive"
+                    if now.kept and old.kept
+                    else "every mention of the 90 days (slower): the standing is kept for a "
+                    f"{kept.KEPT_HALF_LIFE_DAYS}-day half-life, and for windows within "
+                    f"{kept.MAX_SPAN_MS // rules.DAY_MS} days of the presets' ends",
+                ),
             ),
             customers=advocate_ids,
             note=f"{unlinked:,} approved without a customer: on the leaderboard"
@@ -230,8 +273,16 @@ async def section(
             inputs=nps_inputs,
             filter=f"{now.window.filter()} s:pos,neu,neg",
         ),
-        _people("advocacy.promoters", "Promoters", promoters, old.promoters, promoter_ids),
-        _people("advocacy.detractors", "Detractors", detractors, old.detractors, detractor_ids),
+        _people(
+            "advocacy.promoters", "Promoters", now.promoter_count, old.promoter_count, promoter_ids
+        ),
+        _people(
+            "advocacy.detractors",
+            "Detractors",
+            now.detractor_count,
+            old.detractor_count,
+            detractor_ids,
+        ),
         Figure(
             "advocacy.rewards",
             "Rewards given",
@@ -242,6 +293,12 @@ async def section(
         ),
     )
     leaders = sorted(now.advocates.values(), key=lambda a: (-a.points, a.author_id))[:LEADERS]
+    # Each shown one's newest mention, read for them alone (not for every candidate).
+    last = await kept.last_mentions(
+        conn, [a.author_id for a in leaders], (now.window.start_ms, now.window.end_ms)
+    )
+    for leader in leaders:
+        leader.last_ms = last.get(leader.author_id, 0)
     table = Table(
         "advocacy.leaders",
         "Advocates by points",
@@ -254,15 +311,13 @@ async def section(
     return Section("advocacy", "Advocacy", figures, (), (table,))
 
 
-def _people(
-    key: str, name: str, authors: list[int], before: list[int], customers: tuple[int, ...]
-) -> Figure:
-    apart = len(authors) - len(customers)
+def _people(key: str, name: str, authors: int, before: int, customers: tuple[int, ...]) -> Figure:
+    apart = authors - len(customers)
     return Figure(
         key,
         name,
-        len(authors),
-        len(before),
+        authors,
+        before,
         formula=f"{name.lower()} of the social NPS (its ? says who they are); Enter opens "
         "their customers",
         customers=customers,
@@ -336,6 +391,14 @@ async def approve(inbox: Inbox, author_id: int, approved: bool = True) -> None:
     (`approved=False`) stop counting them; recorded in their history either way."""
     async with inbox.db.transaction() as conn:
         await store.approve(conn, author_id, inbox.agent, inbox.now_ms(), approved=approved)
+
+
+async def keep_up(db: Database, now_ms: int) -> int:
+    """Move the standing kept in the database along with time (store/standing.py), in
+    a write of its own that wakes no inbox: for a quiet database, whose mentions' writes
+    would otherwise be the only ones to move it. How many of its windows moved."""
+    async with db.transaction(wakes=False) as conn:
+        return await kept.keep_up(conn, now_ms)
 
 
 async def ledger(inbox: Inbox, limit: int | None = None) -> tuple[list[Reward], int]:

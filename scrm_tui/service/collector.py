@@ -363,7 +363,7 @@ class Collector:
 
     async def _count_terms(self) -> None:
         # Imported here: the report and its sections are not needed to start listening.
-        from scrm_tui.service import report
+        from scrm_tui.service import advocacy, report
         from scrm_tui.service.measures import Settings
 
         # A reader of its own: its reads never hold up this process's other reads.
@@ -372,6 +372,7 @@ class Collector:
             inbox = self.inbox
             settings = Settings.of(inbox.config, inbox.watch_words, inbox.brand_accounts)
             await report.count_terms_ahead(db, settings, self.now_ms())
+            await advocacy.keep_up(inbox.db, self.now_ms())  # moved on with time, not writes
         except StoreError as error:  # the file busy or read-only: the next round tries again
             log.warning("counting rising terms: %s", error)
         finally:

@@ -4,14 +4,25 @@ records (rewards, approvals), all in the history table, the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import aiosqlite
 
-from scrm_tui.core.advocacy import CONFIRMED, RECOMMEND_WORDS
+from scrm_tui.core.advocacy import (
+    ANSWER,
+    CONFIRMED,
+    POSITIVE,
+    RECOMMEND_WORDS,
+    RECOMMENDATION,
+    THANKED,
+)
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store import history
 from scrm_tui.store.db import fetch_all, fetch_one
+
+# As schema step 39's partial indexes say them, so that a read uses them.
+from scrm_tui.store.schema import ADVOCACY_ANSWER, ADVOCACY_THANKS
 
 REWARD = "reward"
 APPROVED = "advocate_approved"
@@ -80,62 +91,138 @@ async def voices(
     return found
 
 
-async def recommendations(
-    conn: aiosqlite.Connection, start: int, end: int
-) -> list[tuple[int, int, int]]:
-    """(mention, author, created_ms) of the window's positive mentions holding a
-    recommend-word (core/advocacy.RECOMMEND_WORDS), through the search index."""
+class Earning(NamedTuple):
+    """How many of an author's mentions in a window earned more than a positive one,
+    by kind (each mention its best kind only)."""
+
+    recommendations: int
+    answers: int
+    thanked: int
+    taken_back: int  # positive mentions that earned more: their own point is not counted
+
+
+@dataclass
+class Earnings:
+    """A window's earnings beyond positive mentions: each author's points at its end
+    (tens of thousands of authors at 1M), and what `kinds` needs to say of what they
+    are made for the few asked about."""
+
+    window: tuple[int, int]
+    points: dict[int, float]
+    recommended: dict[int, int]  # author: recommendations that are not answers
+    thanked: set[int]  # the answers thanked in the window
+
+
+async def earnings(
+    conn: aiosqlite.Connection,
+    windows: Sequence[tuple[int, int]],
+    brand: Iterable[int],
+    half_life_ms: float,
+) -> list[Earnings]:
+    """For each [start, end) window, each author's earnings beyond positive mentions:
+    replies, scored and not negative, to another person's question (a `?`) or negative
+    mention, that person not one of the `brand` accounts, thanked when the asker
+    replied positively in the window (the replies kept with their parents, schema
+    step 39; added up in SQL); and positive mentions holding a recommend-word
+    (core/advocacy.RECOMMEND_WORDS, through the search index) that are not answers.
+    One read of each for all the windows."""
+    ids = history.ids_param(sorted(brand))
+    span = _spanning(windows)
+    # The thanks: a positive reply whose parent's parent is the replier's own post.
+    thanks = await fetch_all(
+        conn,
+        f"""SELECT r.id, m.created_ms
+            FROM advocacy_replies m INDEXED BY advocacy_thanks
+            JOIN advocacy_replies r ON r.id = m.parent_id
+            WHERE m.created_ms >= :start AND m.created_ms < :end AND m.{ADVOCACY_THANKS}
+              AND r.parent_author = m.author_id AND r.author_id != m.author_id""",
+        span,
+    )
+    thanked = [{int(r) for r, at in thanks if start <= at < end} for start, end in windows]
+    params: dict[str, object] = {
+        **span,
+        "ids": ids,
+        "half": half_life_ms,
+        "answer": ANSWER - POSITIVE,
+        "thanks": THANKED - POSITIVE,
+    }
+    sums = []
+    for k, (start, end) in enumerate(windows):
+        params.update(
+            {f"s{k}": start, f"e{k}": end, f"t{k}": history.ids_param(sorted(thanked[k]))}
+        )
+        sums.append(
+            f"""coalesce(sum((CASE WHEN id IN (SELECT value FROM json_each(:t{k}))
+                                   THEN :thanks ELSE :answer END + NOT positive)
+                              * pow(0.5, (:e{k} - created_ms) / :half))
+                         FILTER (WHERE created_ms >= :s{k} AND created_ms < :e{k}), 0)"""
+        )
     rows = await fetch_all(
         conn,
-        f"""SELECT m.id, m.author_id, m.created_ms
+        f"""SELECT author_id, {", ".join(sums)}
+            FROM (SELECT id, author_id, created_ms, compound >= 0.05 AS positive
+                  FROM advocacy_replies INDEXED BY advocacy_answers
+                  WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
+                    AND parent_author NOT IN {history.IDS} AND author_id NOT IN {history.IDS})
+            GROUP BY author_id""",
+        params,
+    )
+    found = [
+        Earnings(w, {int(r[0]): r[1 + k] for r in rows if r[1 + k]}, {}, thanked[k])
+        for k, w in enumerate(windows)
+    ]
+    recommended = await fetch_all(
+        conn,
+        f"""SELECT m.author_id, m.created_ms
             FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
-            WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05 AND {_BRAND}""",
-        {"words": " OR ".join(RECOMMEND_WORDS), "start": start, "end": end},
+            WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05
+              AND {_BRAND} AND m.author_id NOT IN {history.IDS}
+              AND NOT EXISTS (SELECT 1 FROM advocacy_replies a
+                              WHERE a.id = m.id AND {ADVOCACY_ANSWER}
+                                AND a.parent_author NOT IN {history.IDS})""",
+        {**span, "ids": ids, "words": " OR ".join(RECOMMEND_WORDS)},
     )
-    return [(int(a), int(b), int(c)) for a, b, c in rows]
+    half = half_life_ms
+    for earned in found:
+        start, end = earned.window
+        for author, at in recommended:
+            if start <= at < end:
+                added = (RECOMMENDATION - POSITIVE) * 0.5 ** ((end - at) / half)
+                earned.points[author] = earned.points.get(author, 0.0) + added
+                earned.recommended[author] = earned.recommended.get(author, 0) + 1
+    return found
 
 
-class Answer(NamedTuple):
-    mention_id: int
-    author_id: int
-    created_ms: int
-    positive: bool
-
-
-async def answers(
-    conn: aiosqlite.Connection, start: int, end: int, brand: Iterable[int]
-) -> list[Answer]:
-    """The window's replies, scored and not negative, to another person's question (a
-    `?`) or negative mention, that person not one of the `brand` accounts
-    (mentions_replies, then the parent by its unique (channel, external id))."""
+async def kinds(
+    conn: aiosqlite.Connection, earned: Earnings, authors: Iterable[int], brand: Iterable[int]
+) -> dict[int, Earning]:
+    """What these authors' earnings in the window are made of, by kind."""
+    wanted = sorted(authors)
     rows = await fetch_all(
         conn,
-        f"""SELECT m.id, m.author_id, m.created_ms, m.compound >= 0.05
-            FROM mentions m INDEXED BY mentions_replies
-            JOIN mentions p ON p.channel = m.channel AND p.external_id = m.in_reply_to
-            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND {_BRAND}
-              AND m.compound > -0.05 AND p.author_id != m.author_id
-              AND (p.compound <= -0.05 OR instr(p.text, '?') > 0)
-              AND p.author_id NOT IN {history.IDS}""",
-        {"start": start, "end": end, "ids": history.ids_param(sorted(brand))},
+        f"""SELECT author_id, id, compound >= 0.05
+            FROM advocacy_replies INDEXED BY advocacy_answers
+            WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
+              AND parent_author NOT IN {history.IDS}
+              AND author_id IN (SELECT value FROM json_each(:of))""",
+        {
+            "start": earned.window[0],
+            "end": earned.window[1],
+            "ids": history.ids_param(sorted(brand)),
+            "of": history.ids_param(wanted),
+        },
     )
-    return [Answer(int(a), int(b), int(c), bool(d)) for a, b, c, d in rows]
+    counts = {a: [earned.recommended.get(a, 0), 0, 0, earned.recommended.get(a, 0)] for a in wanted}
+    for author, mention, positive in rows:
+        found = counts[int(author)]
+        found[2 if mention in earned.thanked else 1] += 1
+        found[3] += bool(positive)
+    return {a: Earning(*c) for a, c in counts.items()}
 
 
-async def thanked(conn: aiosqlite.Connection, start: int, end: int) -> set[int]:
-    """The answers whose asker replied to them positively within the window: a positive
-    reply whose parent's parent is the replier's own post, by someone else."""
-    rows = await fetch_all(
-        conn,
-        f"""SELECT DISTINCT r.id
-            FROM mentions m INDEXED BY mentions_replies
-            JOIN mentions r ON r.channel = m.channel AND r.external_id = m.in_reply_to
-            JOIN mentions p ON p.channel = r.channel AND p.external_id = r.in_reply_to
-            WHERE {_WINDOW} AND m.in_reply_to IS NOT NULL AND m.compound >= 0.05
-              AND p.author_id = m.author_id AND r.author_id != m.author_id""",
-        {"start": start, "end": end},
-    )
-    return {int(r[0]) for r in rows}
+def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:
+    """One read for several windows: from the first start to the last end."""
+    return {"start": min(w[0] for w in windows), "end": max(w[1] for w in windows)}
 
 
 async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, str]]) -> set[int]:

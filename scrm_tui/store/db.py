@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import math
 import os
 import sqlite3
 import stat
@@ -94,6 +96,17 @@ def _why_read_only(path: Path) -> str:
     return "permission denied"
 
 
+@functools.cache
+def _has_pow() -> bool:
+    """Whether this SQLite has its math functions (not every build does): asked once."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        try:
+            conn.execute("SELECT pow(2, 2)")
+        except sqlite3.OperationalError:
+            return False
+    return True
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: autocommit, so transactions are exactly the ones we open.
     conn = await aiosqlite.connect(path, isolation_level=None)
@@ -104,6 +117,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
             f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; "
             "PRAGMA synchronous = NORMAL;"
         )
+        if not _has_pow():  # advocacy's triggers decay points with pow()
+            await conn.create_function("pow", 2, math.pow, deterministic=True)
     except BaseException:
         await conn.close()  # its worker thread would otherwise keep the process alive
         raise

@@ -29,7 +29,7 @@ from scrm_tui.core.models import (
 from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.core.query import Query, fts_expression
 from scrm_tui.core.team import CLAIM_TTL_MS
-from scrm_tui.store import authors
+from scrm_tui.store import authors, standing
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
@@ -497,6 +497,9 @@ class MentionStore:
                     (before,),
                 )
                 await _store_hashtags(conn, rows, before)
+            # Advocacy's standing moves along as time passes, in a write made anyway:
+            # once an hour, a few hundred authors (store/standing.py).
+            await standing.keep_up(conn, now_ms)
         # Only now that the rows are committed may their ids be remembered.
         self._authors.update(profiles)
         return stored
