@@ -3,6 +3,7 @@
     mkdir /tmp/old && git archive i12-speed2 | tar -x -C /tmp/old
     python bench/match_ab.py indexed.db /tmp/old . --every 2
     python bench/match_ab.py indexed.db /tmp/old . --rematch 1000 --offset 1500
+    python bench/match_ab.py indexed.db /tmp/old . --slowest 0.02
 
 Each tree's scrm_tui is imported under its own name in turn, and each eval author (or
 each re-match batch of 125 unlinked authors) is matched by both trees, in alternating
@@ -10,6 +11,12 @@ order, timed in CPU: on a loaded machine the two see the same load, where two ru
 minutes apart do not. Prints each tree's CPU figures, the new/old ratios, and how many
 answers (decision, candidates, scores, probabilities) differ: 0 for a change that
 should only make matching cheaper.
+
+`--slowest SHARE`: the p99 of one pass moves ±10% run to run (a few authors meet a
+full garbage collection or a busy moment). This finds the slowest SHARE of the eval
+authors in one pass, then matches each of them, and 60 from the middle, five more
+times by each tree in turn and keeps each author's least CPU: the two trees' sums
+for the same authors, a steadier ratio for a change to the slow end.
 """
 
 from __future__ import annotations
@@ -54,15 +61,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def match_ab(db: Path, trees: list[Path], every: int) -> None:
+def warmed(db: Path, trees: list[Path]) -> tuple[list[Any], list[Any]]:
+    """Each tree's matcher, warmed up on other names, and the eval authors."""
     sys.path.insert(0, str(Path(__file__).parent))
     from match_bench import load_eval, load_febrl
 
     matchers = [load(tree, db)[0] for tree in trees]
     for matcher in matchers:
-        for c in load_febrl()[1][:100]:  # warm-up on other names
+        for c in load_febrl()[1][:100]:
             matcher.match(c.channel, c.handle, c.name)
-    cases = load_eval()[::every]
+    return matchers, load_eval()
+
+
+def match_ab(db: Path, trees: list[Path], every: int) -> None:
+    matchers, cases = warmed(db, trees)
+    cases = cases[::every]
     took: list[list[float]] = [[], []]
     differ = 0
     for n, c in enumerate(cases):
@@ -89,6 +102,36 @@ def match_ab(db: Path, trees: list[Path], every: int) -> None:
         f"mean {statistics.mean(new) / statistics.mean(old):.3f}; "
         f"{len(cases)} eval authors, answers differ for {differ}"
     )
+
+
+def slowest_ab(db: Path, trees: list[Path], share: float) -> None:
+    matchers, cases = warmed(db, trees)
+
+    def cpu(k: int, c: Any) -> float:
+        start = time.process_time()
+        matchers[k].match(c.channel, c.handle, c.name)
+        return (time.process_time() - start) * 1000
+
+    first = [cpu(0, c) + cpu(1, c) for c in cases]
+    order = sorted(range(len(cases)), key=lambda n: -first[n])
+    middle = len(order) // 2
+    groups = {
+        f"slowest {share:.0%}": order[: max(1, int(len(order) * share))],
+        "middle 60": order[middle - 30 : middle + 30],
+    }
+    for label, group in groups.items():
+        least = [0.0, 0.0]
+        for n in group:
+            took: list[list[float]] = [[], []]
+            for run in range(5):
+                for k in (0, 1) if run % 2 == 0 else (1, 0):
+                    took[k].append(cpu(k, cases[n]))
+            least = [least[k] + min(took[k]) for k in (0, 1)]
+        print(
+            f"{label} ({len(group)} authors, least of 5): "
+            f"{least[0] / len(group):.2f} against {least[1] / len(group):.2f} ms, "
+            f"new/old {least[1] / least[0]:.3f}"
+        )
 
 
 def rematch_ab(db: Path, trees: list[Path], count: int, offset: int) -> None:
@@ -136,9 +179,12 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=1, help="every n-th eval author")
     parser.add_argument("--rematch", type=int, help="re-match this many unlinked authors")
     parser.add_argument("--offset", type=int, default=0, help="first author (--rematch)")
+    parser.add_argument("--slowest", type=float, help="this share of the authors, least of 5")
     args = parser.parse_args()
     trees = [args.old.resolve(), args.new.resolve()]
-    if args.rematch:
+    if args.slowest:
+        slowest_ab(args.db, trees, args.slowest)
+    elif args.rematch:
         rematch_ab(args.db, trees, args.rematch, args.offset)
     else:
         match_ab(args.db, trees, args.every)

@@ -261,3 +261,78 @@ async def test_a_handle_with_a_letter_doubled_is_found_though_its_pieces_seem_to
         assert [c.customer_id for c in found][:1] == [1]  # ... and so does the index,
         # with the same scores after her (Sanders tied at the same score are alike).
         assert [c.score for c in found] == [c.score for c in scanned]
+
+
+def names_read(reader: MatchIndexReader, words: list[str]) -> tuple[object, ...]:
+    """What the matcher's rescue reads of these words' holders (named, texts,
+    name_groups: from the names index, schema step 40)."""
+    texts = reader.texts(words)
+    return (reader.named([i for i, _, _ in texts]), texts, reader.name_groups(words))
+
+
+def names_in_rows(db_path: Path, words: list[str]) -> tuple[object, ...]:
+    """The same read from match_entries' rows themselves, in plain SQL."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        marks = ",".join("?" * len(words))
+        rows = conn.execute(
+            "SELECT customer_id, text, handles FROM match_entries NOT INDEXED "
+            "WHERE customer_id IN (SELECT customer_id FROM match_words "
+            f"WHERE word IN ({marks})) ORDER BY customer_id",
+            words,
+        ).fetchall()
+    groups: dict[str, list[int]] = {}
+    for i, text, _ in rows:
+        groups.setdefault(text, []).append(i)
+    return ([(i, t) for i, t, _ in rows], [tuple(r) for r in rows], groups)
+
+
+async def test_the_names_the_rescue_reads_follow_customers_added_renamed_merged_deleted(
+    db_path: Path,
+) -> None:
+    words = ["priya", "sharma", "dagny"]
+    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
+        await box.add_customers(
+            [
+                CustomerIn(name="Priya Sharma", external_id="A"),
+                CustomerIn(name="Priya Sharma", external_id="B", email="priya@example.org"),
+                CustomerIn(name="Kate Lindqvist", external_id="C"),
+                CustomerIn(name="Priya Nair", external_id="D"),
+            ]
+        )
+        await box.linker.refresh_index()
+        reader = MatchIndexReader(db_path)
+        try:
+            seen = names_read(reader, words)
+            assert seen == names_in_rows(db_path, words)
+            assert seen[2] == {"priya sharma": [1, 2], "priya nair": [4]}
+
+            with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
+                conn.execute("UPDATE customers SET name = 'Dagny Sharma' WHERE id = 3")
+            await box.linker.refresh_index()
+            seen = names_read(reader, words)
+            assert seen == names_in_rows(db_path, words)
+            assert seen[2] == {"priya sharma": [1, 2], "dagny sharma": [3], "priya nair": [4]}
+
+            await box.merge_customers(2, 1)
+            await box.linker.refresh_index()
+            seen = names_read(reader, words)
+            assert seen == names_in_rows(db_path, words)
+            assert seen[2] == {"priya sharma": [2], "dagny sharma": [3], "priya nair": [4]}
+
+            with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("DELETE FROM customers WHERE id = 4")
+            await box.linker.refresh_index()
+            seen = names_read(reader, words)
+            assert seen == names_in_rows(db_path, words)
+            assert seen[2] == {"priya sharma": [2], "dagny sharma": [3]}
+        finally:
+            reader.close()
+    # A file from before the index (read as it is, by a tool) gives the same answers.
+    with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("DROP INDEX match_entries_names")
+    older = MatchIndexReader(db_path)
+    try:
+        assert names_read(older, words) == seen
+    finally:
+        older.close()

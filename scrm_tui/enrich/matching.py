@@ -2360,16 +2360,18 @@ class Matcher:
         query = author.handle_alpha
         split = {i: handles.split() for i, _, handles in texts}  # one row per customer
         named = {i: text.replace(" ", "") for i, text, _ in texts}  # grace zhang
-        choices = [(i, h) for i, handles in split.items() for h in handles]
-        choices += named.items()
+        # Every handle, then every name, each with its customer alongside (two flat
+        # lists: no pair per choice, thousands of them for a common word).
+        owners = [i for i, handles in split.items() for _ in handles]
+        choices = [h for handles in split.values() for h in handles]
+        owners += named
+        choices += named.values()
         # Several choices per customer, at most `most`: the first `first` customers are
         # among the best first x most choices, which rapidfuzz picks without ranking
         # (or handing back) the thousands of others.
         most = 1 + max(map(len, split.values()), default=0)
-        best = process.extract(
-            query, [c for _, c in choices], scorer=fuzz.ratio, limit=first * most
-        )
-        return list(dict.fromkeys(choices[index][0] for _, _, index in best))[:first]
+        best = process.extract(query, choices, scorer=fuzz.ratio, limit=first * most)
+        return list(dict.fromkeys(owners[index] for _, _, index in best))[:first]
 
     def _by_name(
         self,
