@@ -3,24 +3,27 @@ dimmed and closed to Enter and `?`, under `loading 30d…`, until the new range'
 keys pressed faster than ranges are read end on the last range's figures, with no
 error and no snapshot left open; Esc with a read under way leaves cleanly.
 
-A read is held in flight by a statement that waits, on the dashboard's own reader
-connection, for the test to let it go: every read queued behind it waits its turn,
-as behind a long 90-day statement at a million mentions."""
+A read is held in flight by its first section, which waits for the test to let it
+go."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from aiosqlite import Connection
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.worker import WorkerState
 
+from scrm_tui.core.figures import Section
+from scrm_tui.core.ranges import Range
+from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.measures import Settings
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.screens import dashboard
 from scrm_tui.ui.screens.dashboard import DashboardScreen
@@ -32,18 +35,22 @@ __all__ = ["seeded"]  # the fixture, shared with test_dashboard.py
 
 
 @asynccontextmanager
-async def reader_held(screen: DashboardScreen) -> AsyncIterator[None]:
-    """The dashboard's reader busy with one statement until the block ends."""
-    db = screen.dashboard._db
-    assert db is not None  # it has read once
-    release = threading.Event()
-    await db.reader.create_function("scrm_test_hold", 0, lambda: int(release.wait(30)))
-    held = asyncio.ensure_future(db.reader.execute("SELECT scrm_test_hold()"))
+async def reads_held() -> AsyncIterator[None]:
+    """Every range read that begins inside the block waits at its first section until
+    the block ends, as behind a long 90-day statement at a million mentions."""
+    release = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def held(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
+        await release.wait()
+        return await first(conn, period, settings, now_ms)
+
+    report.SECTIONS = (held, *report.SECTIONS[1:])
     try:
         yield
     finally:
+        report.SECTIONS = (first, *report.SECTIONS[1:])
         release.set()
-        await held
 
 
 def figures_of(pilot: Pilot, name: str) -> bool:
@@ -58,7 +65,7 @@ async def test_a_range_key_keeps_the_last_figures_dimmed_until_the_new_land(
     async with running(seeded, (100, 40)) as pilot:
         screen = await open_dashboard(pilot)
         assert line_of(pilot, "Mentions").split()[1] == "43"
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("1")
             await wait_while_working(pilot, lambda: "loading 24h…" in status(pilot))
             # The title still names the range whose figures are shown.
@@ -78,7 +85,7 @@ async def test_fifty_range_keys_faster_than_reads_end_on_the_last(seeded: Path) 
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
         keys = "2341" * 12 + "31"  # 50 keys, the last one 24h
-        async with reader_held(screen):
+        async with reads_held():
             for key in keys[:25]:  # each read waits behind the held statement
                 await pilot.press(key)
         for key in keys[25:]:  # and these while those are let go
@@ -97,7 +104,7 @@ async def test_fifty_range_keys_faster_than_reads_end_on_the_last(seeded: Path) 
 async def test_esc_while_a_range_is_read_then_d_again(seeded: Path) -> None:
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("4", "escape")
             await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
         again = await open_dashboard(pilot)
@@ -114,7 +121,7 @@ async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
     monkeypatch.setattr(dashboard, "REFRESH_S", 0.0)
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("1")
             reading = [w for w in pilot.app.workers if w.group == "dashboard" and w.node is screen]
             assert [w.state for w in reading] == [WorkerState.RUNNING]

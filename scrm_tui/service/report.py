@@ -7,6 +7,7 @@ inputs and the inbox filter for the records behind it (core/figures.py).
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import contextlib
 import math
@@ -40,6 +41,7 @@ from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
 from scrm_tui.store import terms as terms_store
 from scrm_tui.store.db import Database, begin_read
+from scrm_tui.store.readers import Readers, ReadersClosed
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -79,29 +81,68 @@ async def build(
     *,
     with_rising: bool = True,
 ) -> Report:
-    """The report for `period` against the period before it, on `db`'s reader; `now_ms`
-    (default: the range's end) is when "open now" and "late now" are judged.
-    `with_rising=False` leaves out the rising terms, which may have days to count
-    first (the dashboard adds them when they are ready: with_rising_terms)."""
+    """The report for `period` against the period before it, read on connections of
+    its own (both cores: read_sections); `now_ms` (default: the range's end) is when
+    "open now" and "late now" are judged. `with_rising=False` leaves out the rising
+    terms, which may have days to count first (the dashboard adds them when they are
+    ready: with_rising_terms)."""
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
-    async with contextlib.aclosing(read_sections(db, period, settings, now_ms)) as read:
-        sections = tuple([section async for section in read])
-    report = Report(period, period.previous(), sections)
+    readers = Readers(db.path)
+    try:
+        read = read_sections(readers, period, settings, now_ms, first_alone=False)
+        async with contextlib.aclosing(read) as sections:
+            report = Report(period, period.previous(), tuple([s async for s in sections]))
+    finally:
+        await readers.close()
     if with_rising:
         report = with_rising_terms(report, await rising_terms(db, period, settings))
     return report
 
 
 async def read_sections(
-    db: Database, period: Range, settings: Settings, now_ms: int
+    readers: Readers,
+    period: Range,
+    settings: Settings,
+    now_ms: int,
+    *,
+    first_alone: bool = True,
 ) -> AsyncGenerator[Section, None]:
-    """Each section of SECTIONS but the rising terms, in order, as soon as it is built,
-    all in one snapshot. A reader that stops (a range replaced by the next key) stops
-    the read at its next statement and its snapshot ends: close it (contextlib.aclosing)."""
-    async with _snapshot(db.reader) as conn:
-        for make in SECTIONS:
-            yield await make(conn, period, settings, now_ms)
+    """Each section of SECTIONS but the rising terms, in order, as soon as it and those
+    before it are built. They are built in lanes, one per connection, all the
+    connections at one commit (Readers.snapshot): each lane takes the next section not
+    yet taken, and SQLite steps on two threads at once. `first_alone`: the other lanes
+    start once the first section is built, so that it comes as soon as it can (the
+    dashboard's first paint). A reader that stops (a range replaced by the next key)
+    interrupts its statements inside SQLite: close it (contextlib.aclosing)."""
+    async with readers.snapshot() as conns:
+        loop = asyncio.get_running_loop()
+        built: list[asyncio.Future[Section]] = [loop.create_future() for _ in SECTIONS]
+        queue = iter(enumerate(SECTIONS))  # shared: each lane takes the next
+
+        async def lane(conn: aiosqlite.Connection) -> None:
+            for index, make in queue:
+                try:
+                    built[index].set_result(await make(conn, period, settings, now_ms))
+                except Exception as error:  # the reader hears it at this section, in order
+                    built[index].set_exception(error)
+                    return
+
+        lanes = [loop.create_task(lane(conns[0]))]
+        try:
+            if first_alone:
+                # Awaited here, not in the lane: the others start only once it is built.
+                yield await built[0]
+            lanes += [loop.create_task(lane(conn)) for conn in conns[1:]]
+            for future in built[1:] if first_alone else built:
+                yield await future
+        finally:
+            for task in lanes:
+                task.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
+            for future in built:  # a lane's error that no one reached is not logged
+                if future.done() and not future.cancelled():
+                    future.exception()
 
 
 async def rising_terms(
@@ -180,12 +221,14 @@ class ReadAfterClose(Exception):
 
 class Dashboard:
     """The dashboard's reads, on database connections of their own: a 90-day report
-    never holds up the inbox's live updates or its reading pane, and the rising terms
+    never holds up the inbox's live updates or its reading pane, a range's read never
+    waits behind the one it replaces (each read has its own connections, and the
+    replaced one is stopped inside SQLite: store/readers.py), and the rising terms
     (which may count days first) never hold up the figures."""
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self._db: Database | None = None
+        self.readers = Readers(inbox.db.path)
         self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
         self._closed = False
@@ -207,23 +250,26 @@ class Dashboard:
 
     async def report(self, period: Range) -> Report:
         """Every figure but the rising terms (rising_terms)."""
-        return await build(
-            await self._reader(), period, self.settings, self.inbox.now_ms(), with_rising=False
-        )
+        read = self.sections(period)
+        async with contextlib.aclosing(read) as sections:
+            return Report(period, period.previous(), tuple([s async for s in sections]))
 
     async def sections(self, period: Range) -> AsyncGenerator[Section, None]:
         """As `report`, each section as soon as it is read (read_sections)."""
-        read = read_sections(await self._reader(), period, self.settings, self.inbox.now_ms())
-        async with contextlib.aclosing(read) as sections:
-            async for section in sections:
-                yield section
-
-    async def _reader(self) -> Database:
         if self._closed:
             raise ReadAfterClose("the dashboard was closed")
-        if self._db is None:
-            self._db = await self.inbox.db.with_own_reader()
-        return self._db
+        read = read_sections(self.readers, period, self.settings, self.inbox.now_ms())
+        try:
+            async with contextlib.aclosing(read) as sections:
+                async for section in sections:
+                    yield section
+        except ReadersClosed:
+            raise ReadAfterClose("the dashboard was closed") from None
+
+    @property
+    def connections(self) -> int:
+        """Database connections the dashboard holds open now."""
+        return self.readers.connections + (self._terms_db is not None)
 
     async def rising_terms(
         self, period: Range, progress: rising.Progress | None = None
@@ -236,12 +282,12 @@ class Dashboard:
 
     async def close(self) -> None:
         """For good: a read asked for later raises ReadAfterClose rather than opening
-        connections no one would close."""
+        connections no one would close; reads under way are stopped inside SQLite."""
         self._closed = True
-        for db in (self._db, self._terms_db):
-            if db is not None:
-                await db.close()
-        self._db = self._terms_db = None
+        await self.readers.close()
+        if self._terms_db is not None:
+            await self._terms_db.close()
+        self._terms_db = None
 
 
 def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
