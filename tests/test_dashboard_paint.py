@@ -29,6 +29,7 @@ from scrm_tui.ui.screens import dashboard
 from scrm_tui.ui.screens.dashboard import DashboardScreen
 from tests.conftest import fixed_clock, mention
 from tests.test_dashboard import line_of, open_dashboard, seeded, status
+from tests.test_report_lanes import ENDLESS, open_files
 from tests.tui import running, settle, toasts, wait_until, wait_while_working
 
 __all__ = ["seeded"]  # the fixture, shared with test_dashboard.py
@@ -132,4 +133,37 @@ async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
         await wait_until(pilot, lambda: figures_of(pilot, "24h") and not screen._missed)
         await settle(pilot)
         assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_a_range_key_never_waits_behind_the_last_range_s_statement(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """90 days' first statement runs until it is stopped; `1` paints 24 hours anyway
+    (its read has connections of its own), the 90-day statement is stopped inside
+    SQLite, and Esc leaves no connection of the dashboard open."""
+    began = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def endless_at_90d(
+        conn: Connection, period: Range, settings: Settings, now_ms: int
+    ) -> Section:
+        if period.name == "90d":
+            began.set()
+            await conn.execute(ENDLESS)
+        return await first(conn, period, settings, now_ms)
+
+    monkeypatch.setattr(report, "SECTIONS", (endless_at_90d, *report.SECTIONS[1:]))
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        before = open_files(seeded)
+        screen = await open_dashboard(pilot)
+        await pilot.press("4")
+        await wait_while_working(pilot, began.is_set)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
+        await settle(pilot)
+        assert screen.dashboard.connections == 0 and open_files(seeded) == before
         assert toasts(pilot) == [] and pilot.app.return_code is None
