@@ -167,3 +167,43 @@ async def test_a_range_key_never_waits_behind_the_last_range_s_statement(
         await settle(pilot)
         assert screen.dashboard.connections == 0 and open_files(seeded) == before
         assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_awareness_paints_its_volume_while_its_authors_are_counted(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 90 days the distinct authors take most of awareness's time: the mentions and
+    moods paint first, the authors and reach say "counting…" (never 0, never `—`),
+    closed to Enter and `?`, until they are counted."""
+    release = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def slow(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
+        if period.name == "24h":
+            await release.wait()
+        return await first(conn, period, settings, now_ms)
+
+    monkeypatch.setattr(report, "SECTIONS", (slow, *report.SECTIONS[1:]))
+    monkeypatch.setitem(report.PREVIEWS, slow, report.PREVIEWS[first])
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("1")
+        await wait_while_working(pilot, lambda: "  24h · " in status(pilot))
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert line_of(pilot, "Unique authors").split()[2:] == ["counting…"]
+        assert line_of(pilot, "Estimated reach").split()[2:] == ["counting…"]
+        assert line_of(pilot, "By network").split()[2:] == ["counting…"]
+        options = screen.query_one(OptionList)
+        pending = [
+            i
+            for i in range(options.option_count)
+            if "counting…" in str(options.get_option_at_index(i).prompt)
+        ]
+        assert len(pending) >= 3
+        assert all(options.get_option_at_index(i).disabled for i in pending)
+        assert all(screen.lines[i] is None for i in pending)  # nothing to open or explain
+        release.set()
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        assert line_of(pilot, "Unique authors").split()[2].isdigit()
+        assert "counting" not in line_of(pilot, "Estimated reach")
+        assert toasts(pilot) == [] and pilot.app.return_code is None

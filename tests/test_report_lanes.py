@@ -195,3 +195,39 @@ async def test_a_report_cut_short_at_any_step_leaves_the_next_whole(
     finally:
         await readers.close()
     assert open_files(db_path) == before
+
+
+async def test_awareness_s_cheap_figures_come_first_and_equal_the_whole_section_s(
+    inbox: Inbox, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's first paint: the volume and the moods while the distinct authors
+    are counted, which are pending (None, never 0) until the whole section comes."""
+    await inbox.ingest([mention(n, minutes_ago=n * 30) for n in range(60)])
+    release = asyncio.Event()
+
+    async def slow(conn: aiosqlite.Connection, period: Range, s: Settings, now: int) -> Section:
+        await release.wait()  # the distinct authors of 90 days at a million mentions
+        return await report._awareness(conn, period, s, now)
+
+    monkeypatch.setattr(report, "SECTIONS", (slow, report._team))
+    monkeypatch.setitem(report.PREVIEWS, slow, report._awareness_preview)
+    period = parse_range("7d", inbox.now_ms())
+    readers = Readers(db_path)
+    try:
+        read = report.read_sections(readers, period, Settings(), 0, previews=True)
+        got = [await anext(read)]
+        release.set()
+        got += [item async for item in read]
+    finally:
+        await readers.close()
+    preview, whole, team = got
+    assert isinstance(preview, report.Preview) and isinstance(whole, Section)
+    assert team.key == "team"
+    assert preview.pending == {"awareness.authors", "awareness.reach"}
+    assert preview.tables_pending == ("By network", "Top authors by reach")
+    for cheap, figure in zip(preview.section.figures, whole.figures, strict=True):
+        if cheap.key in preview.pending:
+            assert cheap.value is None and figure.value is not None
+        else:
+            assert cheap == figure
+    assert preview.section.series == whole.series

@@ -12,9 +12,9 @@ import bisect
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import aiosqlite
 
@@ -63,6 +63,17 @@ class Report:
         return next(f for f in self.section(section).figures if f.key == key)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """A section's cheap figures, painted while the rest of it is read: the figures
+    whose keys are `pending` and the tables named in `tables_pending` are still being
+    counted (shown as such, never as a number). The whole section follows."""
+
+    section: Section
+    pending: frozenset[str]
+    tables_pending: tuple[str, ...] = ()
+
+
 @contextlib.asynccontextmanager
 async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Every read of one report sees the same commit: its figures add up."""
@@ -100,6 +111,30 @@ async def build(
     return report
 
 
+@overload
+def read_sections(
+    readers: Readers,
+    period: Range,
+    settings: Settings,
+    now_ms: int,
+    *,
+    first_alone: bool = ...,
+    previews: Literal[False] = ...,
+) -> AsyncGenerator[Section, None]: ...
+
+
+@overload
+def read_sections(
+    readers: Readers,
+    period: Range,
+    settings: Settings,
+    now_ms: int,
+    *,
+    first_alone: bool = ...,
+    previews: Literal[True],
+) -> AsyncGenerator[Section | Preview, None]: ...
+
+
 async def read_sections(
     readers: Readers,
     period: Range,
@@ -107,14 +142,17 @@ async def read_sections(
     now_ms: int,
     *,
     first_alone: bool = True,
-) -> AsyncGenerator[Section, None]:
+    previews: bool = False,
+) -> AsyncGenerator[Section | Preview, None]:
     """Each section of SECTIONS but the rising terms, in order, as soon as it and those
     before it are built. They are built in lanes, one per connection, all the
     connections at one commit (Readers.snapshot): each lane takes the next section not
     yet taken, and SQLite steps on two threads at once. `first_alone`: the other lanes
     start once the first section is built, so that it comes as soon as it can (the
-    dashboard's first paint). A reader that stops (a range replaced by the next key)
-    interrupts its statements inside SQLite: close it (contextlib.aclosing)."""
+    dashboard's first paint). `previews`: a first section with a cheap part (PREVIEWS)
+    yields it first, read on the second connection while the first builds the whole.
+    A reader that stops (a range replaced by the next key) interrupts its statements
+    inside SQLite: close it (contextlib.aclosing)."""
     async with readers.snapshot() as conns:
         loop = asyncio.get_running_loop()
         built: list[asyncio.Future[Section]] = [loop.create_future() for _ in SECTIONS]
@@ -128,13 +166,20 @@ async def read_sections(
                     built[index].set_exception(error)
                     return
 
+        preview = PREVIEWS.get(SECTIONS[0]) if previews and len(conns) > 1 else None
         lanes = [loop.create_task(lane(conns[0]))]
         try:
-            if first_alone:
+            first = 0
+            if preview is not None:
+                cheap = await preview(conns[1], period, settings, now_ms)
+                if not built[0].done():
+                    yield cheap
+            elif first_alone:
                 # Awaited here, not in the lane: the others start only once it is built.
                 yield await built[0]
+                first = 1
             lanes += [loop.create_task(lane(conn)) for conn in conns[1:]]
-            for future in built[1:] if first_alone else built:
+            for future in built[first:]:
                 yield await future
         finally:
             for task in lanes:
@@ -248,17 +293,14 @@ class Dashboard:
             )
         return self._settings[1]
 
-    async def report(self, period: Range) -> Report:
-        """Every figure but the rising terms (rising_terms)."""
-        read = self.sections(period)
-        async with contextlib.aclosing(read) as sections:
-            return Report(period, period.previous(), tuple([s async for s in sections]))
-
-    async def sections(self, period: Range) -> AsyncGenerator[Section, None]:
-        """As `report`, each section as soon as it is read (read_sections)."""
+    async def sections(self, period: Range) -> AsyncGenerator[Section | Preview, None]:
+        """Every section but the rising terms (rising_terms), each as soon as it is
+        read, the first one's cheap part before it (read_sections)."""
         if self._closed:
             raise ReadAfterClose("the dashboard was closed")
-        read = read_sections(self.readers, period, self.settings, self.inbox.now_ms())
+        read = read_sections(
+            self.readers, period, self.settings, self.inbox.now_ms(), previews=True
+        )
         try:
             async with contextlib.aclosing(read) as sections:
                 async for section in sections:
@@ -302,13 +344,31 @@ def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
 async def _awareness(
     conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
 ) -> Section:
+    return await _awareness_read(conn, period, settings, with_authors=True)
+
+
+async def _awareness_preview(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Preview:
+    """Awareness without what needs its distinct authors (most of its time at 90 days:
+    190k authors, for the range and the period before): the volume and moods first."""
+    section = await _awareness_read(conn, period, settings, with_authors=False)
+    pending = frozenset({"awareness.authors", "awareness.reach"})
+    return Preview(section, pending, ("By network", "Top authors by reach"))
+
+
+async def _awareness_read(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, *, with_authors: bool
+) -> Section:
     before = period.previous()
     cells = await rollups.hours(conn, BRAND, period.start_ms, period.end_ms)
     old_cells = await rollups.hours(conn, BRAND, before.start_ms, before.end_ms)
     now, channels = _totals(cells)
     old, _ = _totals(old_cells)
-    reach = await rollups.reach(conn, BRAND, period.start_ms, period.end_ms)
-    old_reach = await rollups.reach(conn, BRAND, before.start_ms, before.end_ms)
+    reach = await rollups.reach(conn, BRAND, period.start_ms, period.end_ms) if with_authors else []
+    old_reach = (
+        await rollups.reach(conn, BRAND, before.start_ms, before.end_ms) if with_authors else []
+    )
     authors = sum(r.authors for r in reach)
     followers = sum(r.followers for r in reach)
     counted = [r for r in reach if r.with_followers]
@@ -327,8 +387,8 @@ async def _awareness(
         Figure(
             "awareness.authors",
             "Unique authors",
-            authors,
-            sum(r.authors for r in old_reach),
+            authors if with_authors else None,
+            sum(r.authors for r in old_reach) if with_authors else None,
             formula="distinct accounts with at least one mention in the range",
             filter=where,
         ),
@@ -365,6 +425,9 @@ async def _awareness(
             filter=f"{where} s:unscored",
         ),
     )
+    series = _daily(period, cells, old_cells)
+    if not with_authors:
+        return Section("awareness", "Awareness", figures, series)
     networks = Table(
         "awareness.networks",
         "By network",
@@ -410,7 +473,6 @@ async def _awareness(
         note="authors on networks without follower counts, and the brand's own accounts, "
         "are not ranked here",
     )
-    series = _daily(period, cells, old_cells)
     return Section("awareness", "Awareness", figures, series, (networks, leaders))
 
 
@@ -645,6 +707,10 @@ async def _escalations(
     return len(rows), late
 
 
+# A section's cheap part, painted first while the rest is counted (read_sections).
+PreviewBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Preview]]
+PREVIEWS: dict[SectionBuilder, PreviewBuilder] = {_awareness: _awareness_preview}
+
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
 SECTIONS: tuple[SectionBuilder, ...] = (
@@ -660,6 +726,7 @@ __all__ = [
     "RISING_KEYS",
     "SECTIONS",
     "Dashboard",
+    "Preview",
     "ReadAfterClose",
     "Report",
     "Settings",

@@ -32,8 +32,9 @@ _MARK = "SELECT (SELECT seq FROM change_marks), (SELECT total FROM mention_count
 class Readers:
     """A small pool of read connections to one database file, for reports."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lanes: int = LANES) -> None:
         self.path = path
+        self.lanes = lanes  # connections per read
         self._idle: list[aiosqlite.Connection] = []
         self._open: set[aiosqlite.Connection] = set()
         self._closing: set[asyncio.Task[None]] = set()
@@ -47,7 +48,7 @@ class Readers:
         return len(self._open)
 
     @contextlib.asynccontextmanager
-    async def snapshot(self, lanes: int = LANES) -> AsyncIterator[list[aiosqlite.Connection]]:
+    async def snapshot(self) -> AsyncIterator[list[aiosqlite.Connection]]:
         """Up to `lanes` connections, each in a read transaction that sees the same
         commit as the others. Left normally, they go back to the pool; left by an
         exception or a cancellation, each is interrupted (its statement stops at its
@@ -55,7 +56,7 @@ class Readers:
         conns: list[aiosqlite.Connection] = []
         clean = False
         try:
-            for _ in range(lanes):
+            for _ in range(self.lanes):
                 conns.append(await self._take())
             agreed = await _agree(conns)
             yield agreed
