@@ -228,6 +228,9 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
         term.send(b"4")
         term.wait(painted("90d"), timeout=120)
         timed(b"1", "24h", "24h, 90d under way")
+        term.send(b"2")  # back to 7 days, which `D` again opens on
+        term.wait(all_painted("7d"), timeout=120)
+        quiet(pid)
         term.send(b"\x1b")
         term.wait(lambda t: position(t) is not None and rows_shown(t))
         time.sleep(0.3)
@@ -334,7 +337,7 @@ def main() -> int:
                     try:
                         app_session(db, tree_env, tree_figures)
                     except TimeoutError as error:  # a figure, not a test: say it, go on
-                        print(f"a session ended early: {str(error).splitlines()[0]}")
+                        print(f"a session ended early, the screen then:\n{error}")
             for name, _, tree_figures in trees:
                 print_app(name, args, tree_figures)
     out["figures"] = {
