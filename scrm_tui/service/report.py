@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -103,36 +103,13 @@ async def build(
     try:
         read = read_sections(readers, period, settings, now_ms, first_alone=False)
         async with contextlib.aclosing(read) as sections:
-            report = Report(period, period.previous(), tuple([s async for s in sections]))
+            whole = [s async for s in sections if isinstance(s, Section)]  # no previews asked
+            report = Report(period, period.previous(), tuple(whole))
     finally:
         await readers.close()
     if with_rising:
         report = with_rising_terms(report, await rising_terms(db, period, settings))
     return report
-
-
-@overload
-def read_sections(
-    readers: Readers,
-    period: Range,
-    settings: Settings,
-    now_ms: int,
-    *,
-    first_alone: bool = ...,
-    previews: Literal[False] = ...,
-) -> AsyncGenerator[Section, None]: ...
-
-
-@overload
-def read_sections(
-    readers: Readers,
-    period: Range,
-    settings: Settings,
-    now_ms: int,
-    *,
-    first_alone: bool = ...,
-    previews: Literal[True],
-) -> AsyncGenerator[Section | Preview, None]: ...
 
 
 async def read_sections(
