@@ -208,12 +208,25 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
         term.wait(lambda t: (p := position(t)) is not None and p[1] is not None and rows_shown(t))
         time.sleep(1.0)  # the inbox's own start-up reads are done
         pid = term.process.pid
+        # The harness's own time reading the frames (pyte, in this process): a frame is
+        # timed when its bytes are read, after every frame before it was parsed.
+        parsing = [0.0]
+        feed = term.stream.feed
+
+        def timed_feed(data: bytes) -> None:
+            began = time.perf_counter()
+            feed(data)
+            parsing[0] += time.perf_counter() - began
+
+        term.stream.feed = timed_feed  # type: ignore[method-assign]
 
         def timed(key: bytes, name: str, label: str) -> None:
             cpu = app_cpu(pid)
+            parsing[0] = 0.0
             sent = term.send(key)
             done = term.wait(painted(name), timeout=120)
             figures.add(label, done - sent)
+            figures.add(f"{label} parse", parsing[0])
             figures.add(f"{label} all", term.wait(all_painted(name), timeout=120) - sent)
             figures.add(f"{label} cpu", app_cpu(pid) - cpu)
             # The rising terms follow the figures: the next key once the app is idle
@@ -271,6 +284,7 @@ def print_app(tree: str, args: argparse.Namespace, figures: Figures) -> None:
             f"  CPU {ms(figures.median(f'{label} cpu')):>7}"
             f"   target <= {ms(target)} {verdict(figures.median(label), target)}"
             f"   busy {ms(figures.median(f'{label} busy'))}"
+            f"   harness parsing {ms(figures.median(f'{label} parse'))}"
         )
 
 
