@@ -208,8 +208,9 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
         term.wait(lambda t: (p := position(t)) is not None and p[1] is not None and rows_shown(t))
         time.sleep(1.0)  # the inbox's own start-up reads are done
         pid = term.process.pid
-        # The harness's own time reading the frames (pyte, in this process): a frame is
-        # timed when its bytes are read, after every frame before it was parsed.
+        # The harness's own time reading the frames (pyte, in this process, and looking
+        # at every cell after each read): a frame is timed when its bytes are read,
+        # after every frame before it was parsed and looked at.
         parsing = [0.0]
         feed = term.stream.feed
 
@@ -220,11 +221,23 @@ def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:
 
         term.stream.feed = timed_feed  # type: ignore[method-assign]
 
+        def looking(predicate: Callable[[Terminal], bool]) -> Callable[[Terminal], bool]:
+            """The predicate, its time counted with the parsing (it reads every cell)."""
+
+            def timed_predicate(t: Terminal) -> bool:
+                began = time.perf_counter()
+                try:
+                    return predicate(t)
+                finally:
+                    parsing[0] += time.perf_counter() - began
+
+            return timed_predicate
+
         def timed(key: bytes, name: str, label: str) -> None:
             cpu = app_cpu(pid)
             parsing[0] = 0.0
             sent = term.send(key)
-            done = term.wait(painted(name), timeout=120)
+            done = term.wait(looking(painted(name)), timeout=120)
             figures.add(label, done - sent)
             figures.add(f"{label} parse", parsing[0])
             figures.add(f"{label} all", term.wait(all_painted(name), timeout=120) - sent)

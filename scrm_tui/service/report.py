@@ -146,17 +146,16 @@ async def read_sections(
         preview = PREVIEWS.get(SECTIONS[0]) if previews and len(conns) > 1 else None
         lanes = [loop.create_task(lane(conns[0]))]
         try:
-            first = 0
+            cheap = None
             if preview is not None:
                 cheap = await preview(conns[1], period, settings, now_ms)
-                if not built[0].done():
-                    yield cheap
             elif first_alone:
-                # Awaited here, not in the lane: the others start only once it is built.
-                yield await built[0]
-                first = 1
+                await asyncio.wait({built[0]})  # its error, if any, is raised in order below
+            # The other lanes start before anything is handed out (painted).
             lanes += [loop.create_task(lane(conn)) for conn in conns[1:]]
-            for future in built[first:]:
+            if cheap is not None and not built[0].done():
+                yield cheap
+            for future in built:
                 yield await future
         finally:
             for task in lanes:
