@@ -3,47 +3,55 @@ dimmed and closed to Enter and `?`, under `loading 30d…`, until the new range'
 keys pressed faster than ranges are read end on the last range's figures, with no
 error and no snapshot left open; Esc with a read under way leaves cleanly.
 
-A read is held in flight by a statement that waits, on the dashboard's own reader
-connection, for the test to let it go: every read queued behind it waits its turn,
-as behind a long 90-day statement at a million mentions."""
+A read is held in flight by its first section, which waits for the test to let it
+go."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from aiosqlite import Connection
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.worker import WorkerState
 
+from scrm_tui.core.figures import Section
+from scrm_tui.core.ranges import Range
+from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.measures import Settings
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.screens import dashboard
 from scrm_tui.ui.screens.dashboard import DashboardScreen
 from tests.conftest import fixed_clock, mention
 from tests.test_dashboard import line_of, open_dashboard, seeded, status
+from tests.test_report_lanes import ENDLESS, open_files
 from tests.tui import running, settle, toasts, wait_until, wait_while_working
 
 __all__ = ["seeded"]  # the fixture, shared with test_dashboard.py
 
 
 @asynccontextmanager
-async def reader_held(screen: DashboardScreen) -> AsyncIterator[None]:
-    """The dashboard's reader busy with one statement until the block ends."""
-    db = screen.dashboard._db
-    assert db is not None  # it has read once
-    release = threading.Event()
-    await db.reader.create_function("scrm_test_hold", 0, lambda: int(release.wait(30)))
-    held = asyncio.ensure_future(db.reader.execute("SELECT scrm_test_hold()"))
+async def reads_held() -> AsyncIterator[None]:
+    """Every range read that begins inside the block waits at its first section until
+    the block ends, as behind a long 90-day statement at a million mentions."""
+    release = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def held(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
+        await release.wait()
+        return await first(conn, period, settings, now_ms)
+
+    report.SECTIONS = (held, *report.SECTIONS[1:])
     try:
         yield
     finally:
+        report.SECTIONS = (first, *report.SECTIONS[1:])
         release.set()
-        await held
 
 
 def figures_of(pilot: Pilot, name: str) -> bool:
@@ -58,7 +66,7 @@ async def test_a_range_key_keeps_the_last_figures_dimmed_until_the_new_land(
     async with running(seeded, (100, 40)) as pilot:
         screen = await open_dashboard(pilot)
         assert line_of(pilot, "Mentions").split()[1] == "43"
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("1")
             await wait_while_working(pilot, lambda: "loading 24h…" in status(pilot))
             # The title still names the range whose figures are shown.
@@ -78,7 +86,7 @@ async def test_fifty_range_keys_faster_than_reads_end_on_the_last(seeded: Path) 
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
         keys = "2341" * 12 + "31"  # 50 keys, the last one 24h
-        async with reader_held(screen):
+        async with reads_held():
             for key in keys[:25]:  # each read waits behind the held statement
                 await pilot.press(key)
         for key in keys[25:]:  # and these while those are let go
@@ -97,7 +105,7 @@ async def test_fifty_range_keys_faster_than_reads_end_on_the_last(seeded: Path) 
 async def test_esc_while_a_range_is_read_then_d_again(seeded: Path) -> None:
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("4", "escape")
             await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
         again = await open_dashboard(pilot)
@@ -114,7 +122,7 @@ async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
     monkeypatch.setattr(dashboard, "REFRESH_S", 0.0)
     async with running(seeded, (100, 40), toasts=True) as pilot:
         screen = await open_dashboard(pilot)
-        async with reader_held(screen):
+        async with reads_held():
             await pilot.press("1")
             reading = [w for w in pilot.app.workers if w.group == "dashboard" and w.node is screen]
             assert [w.state for w in reading] == [WorkerState.RUNNING]
@@ -125,4 +133,77 @@ async def test_a_commit_during_a_read_lets_it_end_then_reads_again(
         await wait_until(pilot, lambda: figures_of(pilot, "24h") and not screen._missed)
         await settle(pilot)
         assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_a_range_key_never_waits_behind_the_last_range_s_statement(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """90 days' first statement runs until it is stopped; `1` paints 24 hours anyway
+    (its read has connections of its own), the 90-day statement is stopped inside
+    SQLite, and Esc leaves no connection of the dashboard open."""
+    began = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def endless_at_90d(
+        conn: Connection, period: Range, settings: Settings, now_ms: int
+    ) -> Section:
+        if period.name == "90d":
+            began.set()
+            await conn.execute(ENDLESS)
+        return await first(conn, period, settings, now_ms)
+
+    monkeypatch.setattr(report, "SECTIONS", (endless_at_90d, *report.SECTIONS[1:]))
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        before = open_files(seeded)
+        screen = await open_dashboard(pilot)
+        await pilot.press("4")
+        await wait_while_working(pilot, began.is_set)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen))
+        await settle(pilot)
+        assert screen.dashboard.connections == 0 and open_files(seeded) == before
+        assert toasts(pilot) == [] and pilot.app.return_code is None
+
+
+async def test_awareness_paints_its_volume_while_its_authors_are_counted(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 90 days the distinct authors take most of awareness's time: the mentions and
+    moods paint first, the authors and reach say "counting…" (never 0, never `—`),
+    closed to Enter and `?`, until they are counted."""
+    release = asyncio.Event()
+    first = report.SECTIONS[0]
+
+    async def slow(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
+        if period.name == "24h":
+            await release.wait()
+        return await first(conn, period, settings, now_ms)
+
+    monkeypatch.setattr(report, "SECTIONS", (slow, *report.SECTIONS[1:]))
+    monkeypatch.setitem(report.PREVIEWS, slow, report.PREVIEWS[first])
+    async with running(seeded, (100, 40), toasts=True) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("1")
+        await wait_while_working(pilot, lambda: "  24h · " in status(pilot))
+        assert line_of(pilot, "Mentions").split()[1] == "29"
+        assert line_of(pilot, "Unique authors").split()[2:] == ["counting…"]
+        assert line_of(pilot, "Estimated reach").split()[2:] == ["counting…"]
+        assert line_of(pilot, "By network").split()[2:] == ["counting…"]
+        options = screen.query_one(OptionList)
+        pending = [
+            i
+            for i in range(options.option_count)
+            if "counting…" in str(options.get_option_at_index(i).prompt)
+        ]
+        assert len(pending) >= 3
+        assert all(options.get_option_at_index(i).disabled for i in pending)
+        assert all(screen.lines[i] is None for i in pending)  # nothing to open or explain
+        release.set()
+        await wait_until(pilot, lambda: figures_of(pilot, "24h"))
+        assert line_of(pilot, "Unique authors").split()[2].isdigit()
+        assert "counting" not in line_of(pilot, "Estimated reach")
         assert toasts(pilot) == [] and pilot.app.return_code is None

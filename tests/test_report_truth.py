@@ -286,19 +286,6 @@ async def test_the_brands_own_accounts_are_never_top_authors(inbox: Inbox) -> No
     assert len(_table(everyone, "awareness.top_authors").rows) == 2
 
 
-async def test_a_report_cut_short_while_it_began_leaves_the_next_one_whole(inbox: Inbox) -> None:
-    """A range key pressed while the last range is read cancels that read; one cancelled
-    as its snapshot began left the snapshot open, and the next report failed with
-    "cannot start a transaction within a transaction" (at 1M mentions, keys 1 and 4)."""
-    await inbox.ingest(_corpus(200, 6))
-    period = parse_range("90d", inbox.now_ms())
-    whole = await report.build(inbox.db, period, with_rising=False)
-    await inbox.db.reader.execute("BEGIN")  # what the cancelled report left behind
-    again = await report.build(inbox.db, period, with_rising=False)
-    assert again.figure("awareness.volume").value == whole.figure("awareness.volume").value > 0
-    assert not inbox.db.reader.in_transaction
-
-
 @pytest.mark.parametrize("walks", [(2, 5), (300, 5_000)])
 async def test_top_authors_are_the_most_followed_of_the_range_however_they_are_found(
     inbox: Inbox, monkeypatch: pytest.MonkeyPatch, walks: tuple[int, int]

@@ -7,11 +7,12 @@ inputs and the inbox filter for the records behind it (core/figures.py).
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups, waits
 from scrm_tui.store import terms as terms_store
 from scrm_tui.store.db import Database, begin_read
+from scrm_tui.store.readers import Readers, ReadersClosed
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -61,6 +63,17 @@ class Report:
         return next(f for f in self.section(section).figures if f.key == key)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """A section's cheap figures, painted while the rest of it is read: the figures
+    whose keys are `pending` and the tables named in `tables_pending` are still being
+    counted (shown as such, never as a number). The whole section follows."""
+
+    section: Section
+    pending: frozenset[str]
+    tables_pending: tuple[str, ...] = ()
+
+
 @contextlib.asynccontextmanager
 async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Every read of one report sees the same commit: its figures add up."""
@@ -79,29 +92,78 @@ async def build(
     *,
     with_rising: bool = True,
 ) -> Report:
-    """The report for `period` against the period before it, on `db`'s reader; `now_ms`
-    (default: the range's end) is when "open now" and "late now" are judged.
-    `with_rising=False` leaves out the rising terms, which may have days to count
-    first (the dashboard adds them when they are ready: with_rising_terms)."""
+    """The report for `period` against the period before it, read on connections of
+    its own (both cores: read_sections); `now_ms` (default: the range's end) is when
+    "open now" and "late now" are judged. `with_rising=False` leaves out the rising
+    terms, which may have days to count first (the dashboard adds them when they are
+    ready: with_rising_terms)."""
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
-    async with contextlib.aclosing(read_sections(db, period, settings, now_ms)) as read:
-        sections = tuple([section async for section in read])
-    report = Report(period, period.previous(), sections)
+    readers = Readers(db.path)
+    try:
+        read = read_sections(readers, period, settings, now_ms, first_alone=False)
+        async with contextlib.aclosing(read) as sections:
+            whole = [s async for s in sections if isinstance(s, Section)]  # no previews asked
+            report = Report(period, period.previous(), tuple(whole))
+    finally:
+        await readers.close()
     if with_rising:
         report = with_rising_terms(report, await rising_terms(db, period, settings))
     return report
 
 
 async def read_sections(
-    db: Database, period: Range, settings: Settings, now_ms: int
-) -> AsyncGenerator[Section, None]:
-    """Each section of SECTIONS but the rising terms, in order, as soon as it is built,
-    all in one snapshot. A reader that stops (a range replaced by the next key) stops
-    the read at its next statement and its snapshot ends: close it (contextlib.aclosing)."""
-    async with _snapshot(db.reader) as conn:
-        for make in SECTIONS:
-            yield await make(conn, period, settings, now_ms)
+    readers: Readers,
+    period: Range,
+    settings: Settings,
+    now_ms: int,
+    *,
+    first_alone: bool = True,
+    previews: bool = False,
+) -> AsyncGenerator[Section | Preview, None]:
+    """Each section of SECTIONS but the rising terms, in order, as soon as it and those
+    before it are built. They are built in lanes, one per connection, all the
+    connections at one commit (Readers.snapshot): each lane takes the next section not
+    yet taken, and SQLite steps on two threads at once. `first_alone`: the other lanes
+    start once the first section is built, so that it comes as soon as it can (the
+    dashboard's first paint). `previews`: a first section with a cheap part (PREVIEWS)
+    yields it first, read on the second connection while the first builds the whole.
+    A reader that stops (a range replaced by the next key) interrupts its statements
+    inside SQLite: close it (contextlib.aclosing)."""
+    async with readers.snapshot() as conns:
+        loop = asyncio.get_running_loop()
+        built: list[asyncio.Future[Section]] = [loop.create_future() for _ in SECTIONS]
+        queue = iter(enumerate(SECTIONS))  # shared: each lane takes the next
+
+        async def lane(conn: aiosqlite.Connection) -> None:
+            for index, make in queue:
+                try:
+                    built[index].set_result(await make(conn, period, settings, now_ms))
+                except Exception as error:  # the reader hears it at this section, in order
+                    built[index].set_exception(error)
+                    return
+
+        preview = PREVIEWS.get(SECTIONS[0]) if previews and len(conns) > 1 else None
+        lanes = [loop.create_task(lane(conns[0]))]
+        try:
+            cheap = None
+            if preview is not None:
+                cheap = await preview(conns[1], period, settings, now_ms)
+            elif first_alone:
+                await asyncio.wait({built[0]})  # its error, if any, is raised in order below
+            # The other lanes start before anything is handed out (painted).
+            lanes += [loop.create_task(lane(conn)) for conn in conns[1:]]
+            if cheap is not None and not built[0].done():
+                yield cheap
+            for future in built:
+                yield await future
+        finally:
+            for task in lanes:
+                task.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
+            for future in built:  # a lane's error that no one reached is not logged
+                if future.done() and not future.cancelled():
+                    future.exception()
 
 
 async def rising_terms(
@@ -180,12 +242,14 @@ class ReadAfterClose(Exception):
 
 class Dashboard:
     """The dashboard's reads, on database connections of their own: a 90-day report
-    never holds up the inbox's live updates or its reading pane, and the rising terms
+    never holds up the inbox's live updates or its reading pane, a range's read never
+    waits behind the one it replaces (each read has its own connections, and the
+    replaced one is stopped inside SQLite: store/readers.py), and the rising terms
     (which may count days first) never hold up the figures."""
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self._db: Database | None = None
+        self.readers = Readers(inbox.db.path)
         self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
         self._closed = False
@@ -205,25 +269,25 @@ class Dashboard:
             )
         return self._settings[1]
 
-    async def report(self, period: Range) -> Report:
-        """Every figure but the rising terms (rising_terms)."""
-        return await build(
-            await self._reader(), period, self.settings, self.inbox.now_ms(), with_rising=False
-        )
-
-    async def sections(self, period: Range) -> AsyncGenerator[Section, None]:
-        """As `report`, each section as soon as it is read (read_sections)."""
-        read = read_sections(await self._reader(), period, self.settings, self.inbox.now_ms())
-        async with contextlib.aclosing(read) as sections:
-            async for section in sections:
-                yield section
-
-    async def _reader(self) -> Database:
+    async def sections(self, period: Range) -> AsyncGenerator[Section | Preview, None]:
+        """Every section but the rising terms (rising_terms), each as soon as it is
+        read, the first one's cheap part before it (read_sections)."""
         if self._closed:
             raise ReadAfterClose("the dashboard was closed")
-        if self._db is None:
-            self._db = await self.inbox.db.with_own_reader()
-        return self._db
+        read = read_sections(
+            self.readers, period, self.settings, self.inbox.now_ms(), previews=True
+        )
+        try:
+            async with contextlib.aclosing(read) as sections:
+                async for section in sections:
+                    yield section
+        except ReadersClosed:
+            raise ReadAfterClose("the dashboard was closed") from None
+
+    @property
+    def connections(self) -> int:
+        """Database connections the dashboard holds open now."""
+        return self.readers.connections + (self._terms_db is not None)
 
     async def rising_terms(
         self, period: Range, progress: rising.Progress | None = None
@@ -236,12 +300,12 @@ class Dashboard:
 
     async def close(self) -> None:
         """For good: a read asked for later raises ReadAfterClose rather than opening
-        connections no one would close."""
+        connections no one would close; reads under way are stopped inside SQLite."""
         self._closed = True
-        for db in (self._db, self._terms_db):
-            if db is not None:
-                await db.close()
-        self._db = self._terms_db = None
+        await self.readers.close()
+        if self._terms_db is not None:
+            await self._terms_db.close()
+        self._terms_db = None
 
 
 def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
@@ -256,13 +320,31 @@ def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
 async def _awareness(
     conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
 ) -> Section:
+    return await _awareness_read(conn, period, settings, with_authors=True)
+
+
+async def _awareness_preview(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+) -> Preview:
+    """Awareness without what needs its distinct authors (most of its time at 90 days:
+    190k authors, for the range and the period before): the volume and moods first."""
+    section = await _awareness_read(conn, period, settings, with_authors=False)
+    pending = frozenset({"awareness.authors", "awareness.reach"})
+    return Preview(section, pending, ("By network", "Top authors by reach"))
+
+
+async def _awareness_read(
+    conn: aiosqlite.Connection, period: Range, settings: Settings, *, with_authors: bool
+) -> Section:
     before = period.previous()
     cells = await rollups.hours(conn, BRAND, period.start_ms, period.end_ms)
     old_cells = await rollups.hours(conn, BRAND, before.start_ms, before.end_ms)
     now, channels = _totals(cells)
     old, _ = _totals(old_cells)
-    reach = await rollups.reach(conn, BRAND, period.start_ms, period.end_ms)
-    old_reach = await rollups.reach(conn, BRAND, before.start_ms, before.end_ms)
+    reach = await rollups.reach(conn, BRAND, period.start_ms, period.end_ms) if with_authors else []
+    old_reach = (
+        await rollups.reach(conn, BRAND, before.start_ms, before.end_ms) if with_authors else []
+    )
     authors = sum(r.authors for r in reach)
     followers = sum(r.followers for r in reach)
     counted = [r for r in reach if r.with_followers]
@@ -281,8 +363,8 @@ async def _awareness(
         Figure(
             "awareness.authors",
             "Unique authors",
-            authors,
-            sum(r.authors for r in old_reach),
+            authors if with_authors else None,
+            sum(r.authors for r in old_reach) if with_authors else None,
             formula="distinct accounts with at least one mention in the range",
             filter=where,
         ),
@@ -319,6 +401,9 @@ async def _awareness(
             filter=f"{where} s:unscored",
         ),
     )
+    series = _daily(period, cells, old_cells)
+    if not with_authors:
+        return Section("awareness", "Awareness", figures, series)
     networks = Table(
         "awareness.networks",
         "By network",
@@ -364,7 +449,6 @@ async def _awareness(
         note="authors on networks without follower counts, and the brand's own accounts, "
         "are not ranked here",
     )
-    series = _daily(period, cells, old_cells)
     return Section("awareness", "Awareness", figures, series, (networks, leaders))
 
 
@@ -661,6 +745,10 @@ async def _escalations(
     return len(rows), late
 
 
+# A section's cheap part, painted first while the rest is counted (read_sections).
+PreviewBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Preview]]
+PREVIEWS: dict[SectionBuilder, PreviewBuilder] = {_awareness: _awareness_preview}
+
 # The dashboard's sections, in the order it shows them: each a module of its own
 # (service/measures.py says what one is).
 SECTIONS: tuple[SectionBuilder, ...] = (
@@ -676,6 +764,7 @@ __all__ = [
     "RISING_KEYS",
     "SECTIONS",
     "Dashboard",
+    "Preview",
     "ReadAfterClose",
     "Report",
     "Settings",

@@ -125,6 +125,12 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+async def open_reader(path: Path) -> aiosqlite.Connection:
+    """A connection of its own to a database already opened (and migrated) by a Database:
+    for reads that run long (store/readers.py). Close it when done."""
+    return await _connect(path)
+
+
 async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:
     """Refuse a newer schema before anything changes, then WAL mode (switching needs an
     exclusive lock, so only when not yet WAL), then the forward migrations."""

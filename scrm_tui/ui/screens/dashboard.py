@@ -33,6 +33,7 @@ from scrm_tui.service.report import (
     RISING_KEYS,
     SECTIONS,
     Dashboard,
+    Preview,
     ReadAfterClose,
     Report,
     with_rising_terms,
@@ -80,6 +81,15 @@ def figure_line(figure: Figure) -> Content:
         " ",
         (fit(change, CHANGE, right=True), style),
         f"  80% interval {figure.interval_shown()}" if figure.interval is not None else "",
+    )
+
+
+def counting(label: str, width: int = 0) -> Content:
+    """A figure or table still being read: its name, then "counting…"."""
+    if not width:
+        return Content.assemble((label, "bold"), ("  counting…", "$text-muted"))
+    return Content.assemble(
+        (fit(label, LABEL), "bold"), (fit("counting…", width, right=True), "$text-muted")
     )
 
 
@@ -279,6 +289,10 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         began = time.monotonic()
         try:
             async for section in self.dashboard.sections(period):
+                if isinstance(section, Preview):  # the first section's cheap figures
+                    if not quiet:
+                        self._paint(period, read, section)
+                    continue
                 read.append(section)
                 if not quiet and len(read) < len(SECTIONS):
                     self._paint(period, read)
@@ -348,15 +362,17 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         )
         self.query_one("#dash-status", Static).update(text)
 
-    def _paint(self, period: Range, read: list[Section]) -> None:
-        """The sections of `period` read so far, then each one still to read as it was
-        last read, dimmed and closed to Enter and `?`, under its title's "reading…"."""
-        pending = [s for key, s in self._last.items() if key not in {r.key for r in read}]
-        report = Report(period, period.previous(), tuple(read))
+    def _paint(self, period: Range, read: list[Section], preview: Preview | None = None) -> None:
+        """The sections of `period` read so far (and the cheap part of the next, its
+        other figures "counting…"), then each one still to read as it was last read,
+        dimmed and closed to Enter and `?`, under its title's "reading…"."""
+        shown = [*read, preview.section] if preview is not None else read
+        pending = [s for key, s in self._last.items() if key not in {r.key for r in shown}]
+        report = Report(period, period.previous(), tuple(shown))
         if self.rising is not None and self.rising[0] == period:
             report = with_rising_terms(report, self.rising[1])
         self.report = report
-        self._lay_out(report.sections, pending, reading=not pending)
+        self._lay_out(report.sections, pending, reading=not pending, preview=preview)
         self._status(period, note=f"reading {len(read) + 1} of {len(SECTIONS)}…")
 
     def show(self, report: Report) -> None:
@@ -365,10 +381,16 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         self._lay_out(report.sections, [], reading=False)
 
     def _lay_out(
-        self, sections: Sequence[Section], stale: Sequence[Section], *, reading: bool
+        self,
+        sections: Sequence[Section],
+        stale: Sequence[Section],
+        *,
+        reading: bool,
+        preview: Preview | None = None,
     ) -> None:
         """Fill the list: `sections` as read, then `stale` ones dimmed; `reading`: more
-        sections follow, whose titles are not known yet (the first read of all)."""
+        sections follow, whose titles are not known yet (the first read of all);
+        `preview`: the section of that key is its cheap part, the rest "counting…"."""
         if self._left:
             return
         options = self.query_one(OptionList)
@@ -384,7 +406,8 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             self.lines.append(opens)
 
         for section in sections:
-            self._add_section(section, add)
+            part = preview if preview is not None and preview.section.key == section.key else None
+            self._add_section(section, add, preview=part)
             self.line_sections += [section] * (len(self.lines) - len(self.line_sections))
         for section in stale:
 
@@ -416,11 +439,19 @@ class DashboardScreen(ReportsFailures, FigureScreen):
 
     @staticmethod
     def _add_section(
-        section: Section, add: Callable[[Content, Figure | Row | None], None], *, title: bool = True
+        section: Section,
+        add: Callable[[Content, Figure | Row | None], None],
+        *,
+        title: bool = True,
+        preview: Preview | None = None,
     ) -> None:
         if title:
             add(Content.styled(section.title, "bold underline"), None)
         for figure in section.figures:
+            if preview is not None and figure.key in preview.pending:
+                # Still counted: closed to Enter and `?`, and never a number meanwhile.
+                add(counting(figure.label, VALUE), None)
+                continue
             add(figure_line(figure), figure)
             if figure.note:  # what the figure leaves out, under it
                 add(Content.styled(" " * 2 + figure.note, "$text-muted"), None)
@@ -428,10 +459,12 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             add(Content.styled(table.label, "bold"), None)
             for prompt, row in table_lines(table):
                 add(prompt, row)
+        for label in preview.tables_pending if preview is not None else ():
+            add(counting(label), None)
         if section.key == "awareness" and not any(
             t.key == "awareness.rising" for t in section.tables
         ):
-            add(Content.assemble(("Rising terms", "bold"), ("  counting…", "$text-muted")), None)
+            add(counting("Rising terms"), None)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._draw_chart()
