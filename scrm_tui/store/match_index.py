@@ -114,9 +114,11 @@ class MatchIndexReader:
         # pages are a ninth as many, so more of them are at hand (the rescue reads
         # thousands). A file not upgraded yet (a tool reading it as it is) reads the
         # rows: the same answers, more slowly.
-        found = self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'match_entries_names'"
-        ).fetchall()
+        found = list(
+            self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'match_entries_names'"
+            )
+        )
         self._names = "INDEXED BY match_entries_names" if found else ""
 
     def run_stoppable(self, call: Callable[[], T], stop: threading.Event) -> T:
