@@ -225,25 +225,16 @@ class StampedTerminal(Terminal):
             if not data:
                 return
 
-    def wait(self, predicate: Callable[[Terminal], bool], timeout: float = 60.0) -> float:
-        """Feed the pieces in order until `predicate` holds; the time the deciding
-        piece came (to within the interpreter's switch interval, 5 ms)."""
-        deadline = time.perf_counter() + timeout
-        if predicate(self):
-            return time.perf_counter()
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise TimeoutError("\n".join(self.lines()))
-            try:
-                arrived, data = self.pieces.get(timeout=min(left, 0.5))
-            except queue.Empty:
-                continue
-            if not data:
-                raise TimeoutError("the program exited")
-            self.stream.feed(data)
-            if predicate(self):
-                return arrived
+    def piece(self, timeout: float) -> tuple[float, bytes] | None:
+        """The next piece and when it came (to within the interpreter's switch
+        interval, 5 ms), however long the harness took over the pieces before it."""
+        try:
+            arrived, data = self.pieces.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if not data:
+            raise TimeoutError("the program exited")
+        return arrived, data
 
 
 def app_session(db: Path, env: dict[str, str], figures: Figures) -> None:

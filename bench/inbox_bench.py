@@ -230,17 +230,24 @@ class Terminal:
             left = deadline - time.perf_counter()
             if left <= 0:
                 raise TimeoutError("\n".join(self.lines()))
-            ready, _, _ = select.select([self.fd], [], [], min(left, 0.5))
-            if not ready:
+            piece = self.piece(min(left, 0.5))
+            if piece is None:
                 continue
-            try:
-                data = os.read(self.fd, 1 << 16)
-            except OSError:
-                raise TimeoutError("the program exited") from None
-            arrived = time.perf_counter()
+            arrived, data = piece
             self.stream.feed(data)
             if predicate(self):
                 return arrived
+
+    def piece(self, timeout: float) -> tuple[float, bytes] | None:
+        """The program's next output and when it was read; None if none within `timeout`."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return None
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:
+            raise TimeoutError("the program exited") from None
+        return time.perf_counter(), data
 
     def peak_rss_mb(self) -> float:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
