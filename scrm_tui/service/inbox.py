@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,6 +118,11 @@ class Inbox:
         if self._linker is not None:  # made on first use: none to close otherwise
             self._linker.close()
         await self.db.close()
+
+    def between_writes(self) -> AbstractAsyncContextManager[None]:
+        """No write of this process under way while inside (store/db.py): a suspend
+        waits for the one under way to commit."""
+        return self.db.between_writes()
 
     async def __aenter__(self) -> Inbox:
         return self

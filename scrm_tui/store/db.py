@@ -243,6 +243,14 @@ class Database:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
 
+    @contextlib.asynccontextmanager
+    async def between_writes(self) -> AsyncIterator[None]:
+        """Inside, no write transaction of this process is open, and none begins: for a
+        stop of the whole process (Ctrl+Z), which inside one would hold the file's write
+        lock, and so every other agent's writes, until `fg`."""
+        async with self._write_lock:
+            yield
+
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, first in when the write lock frees: queued at the turnstile
         (so no process's next transaction overtakes us) and asking again every

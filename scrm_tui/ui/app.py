@@ -103,7 +103,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         Binding("question_mark", "help", "Help", id="app.help"),
         # As in mutt or a shell: to the shell's jobs, back with `fg`. (The terminal is
         # in raw mode, so Ctrl+Z reaches the app as a key, not as the shell's signal.)
-        Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
+        Binding("ctrl+z", "suspend", "Suspend", show=False, id="app.suspend"),
         # Textual's own palette binding, with an id so that [keys] can move it too.
         Binding(
             App.COMMAND_PALETTE_BINDING,
@@ -115,6 +115,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             id="app.command_palette",
         ),
     ]
+
+    async def action_suspend(self) -> None:
+        """Ctrl+Z, between two write transactions, never inside one: a process stopped
+        inside one would keep the database's write lock until `fg`, and every other
+        agent's and the collector's writes would fail after waiting for it."""
+        if self.inbox is None:
+            super().action_suspend_process()
+            return
+        async with self.inbox.between_writes():
+            super().action_suspend_process()  # returns once resumed (`fg`)
 
     def __init__(
         self,
