@@ -771,6 +771,7 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        _stop_between_writes(inbox, loop)
         if once:
             if not await collector.take_lease():
                 holder = await inbox.collector()
@@ -801,6 +802,31 @@ async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
 
 CATCH_UP_EVERY = 60.0  # seconds between a watch's looks for matching work owed
 FOLLOW_EVERY = 2.0  # seconds between a watch's looks at another process's catch-up
+
+
+def _stop_between_writes(inbox: Any, loop: asyncio.AbstractEventLoop) -> None:
+    """The shell's Ctrl+Z (SIGTSTP) stops the watch between two write transactions,
+    never inside one: stopped inside one, it would keep the database's write lock until
+    `fg`, and every inbox's writes would fail after waiting for it. (Its matching
+    workers only read, and stop where they are.)"""
+    import signal
+
+    waiting: set[asyncio.Task[None]] = set()
+
+    async def stop_now() -> None:
+        async with inbox.between_writes():
+            loop.remove_signal_handler(signal.SIGTSTP)  # back to the default: stop
+            try:
+                os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until `fg` (SIGCONT)
+            finally:
+                loop.add_signal_handler(signal.SIGTSTP, asked)
+
+    def asked() -> None:
+        task = loop.create_task(stop_now())
+        waiting.add(task)
+        task.add_done_callback(waiting.discard)
+
+    loop.add_signal_handler(signal.SIGTSTP, asked)
 
 
 async def _catch_up_while_watching(inbox: Any, say: Callable[[str], None], stop: Any) -> None:
