@@ -12,7 +12,7 @@ import bisect
 import contextlib
 import math
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,7 @@ from scrm_tui.service.measures import (
 from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups, waits
 from scrm_tui.store import terms as terms_store
-from scrm_tui.store.db import Database, begin_read
+from scrm_tui.store.db import Database
 from scrm_tui.store.readers import Readers, ReadersClosed
 
 if TYPE_CHECKING:
@@ -72,16 +72,6 @@ class Preview:
     section: Section
     pending: frozenset[str]
     tables_pending: tuple[str, ...] = ()
-
-
-@contextlib.asynccontextmanager
-async def _snapshot(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """Every read of one report sees the same commit: its figures add up."""
-    await begin_read(conn)
-    try:
-        yield conn
-    finally:
-        await conn.execute("COMMIT")
 
 
 async def build(
