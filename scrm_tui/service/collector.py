@@ -374,7 +374,7 @@ class Collector:
             await report.count_terms_ahead(db, settings, self.now_ms())
             await advocacy.keep_up(inbox.db, self.now_ms())  # moved on with time, not writes
         except StoreError as error:  # the file busy or read-only: the next round tries again
-            log.warning("counting rising terms: %s", error)
+            log.warning("counting ahead for the dashboard (rising terms, advocacy): %s", error)
         finally:
             await db.close()
 
