@@ -1521,7 +1521,7 @@ def _customer_text(profile: dict[str, Any]) -> str:
     """A customer for people; every value made safe for the terminal."""
 
     def safe(value: object) -> str:
-        return " ".join(sanitize.inline("" if value is None else str(value)).split())
+        return sanitize.one_line(value)
 
     external = f", {safe(profile['external_id'])}" if profile["external_id"] else ""
     lines = [f"{safe(profile['name'])}  (#{profile['id']}{external})"]

@@ -64,6 +64,32 @@ def test_first_line_skips_blank_lines_and_collapses_space() -> None:
     assert sanitize.first_line("\n\n  Title   here \nbody") == "Title here"
 
 
+@pytest.mark.parametrize("name", sorted(hostile.ALL))
+def test_one_line_leaves_one_inert_line_of_any_hostile_string(name: str) -> None:
+    out = sanitize.one_line(hostile.ALL[name])
+    assert hostile.is_terminal_safe(out), f"{name!r} still carries a control character"
+    assert "\n" not in out and "\t" not in out and "  " not in out
+    assert out == out.strip()
+
+
+def test_one_line_shows_escapes_and_squeezes_tabs_and_line_breaks() -> None:
+    assert sanitize.one_line(hostile.ESCAPES["csi colour"]) == "␛[31mred text␛[0m after"
+    assert sanitize.one_line(" Kate\t\tSmith \r\n\n\u2028 (ACME)\u2029 ") == "Kate Smith (ACME)"
+    assert sanitize.one_line(hostile.UNICODE["tabs"]) == "col1 col2 col3"
+    assert sanitize.one_line("innocent text\revil overwrite") == "innocent text␍evil overwrite"
+
+
+def test_one_line_turns_bidi_controls_into_replacements_and_drops_marks() -> None:
+    assert sanitize.one_line(hostile.UNICODE["bidi override"]) == "invoice\ufffdgpj.exe"
+    assert sanitize.one_line(hostile.UNICODE["bidi isolate"]) == "\ufffdhidden\ufffd isolate mark"
+
+
+def test_one_line_of_nothing_is_empty_and_of_a_value_is_its_text() -> None:
+    assert sanitize.one_line(None) == ""
+    assert sanitize.one_line(" \n\t ") == ""
+    assert sanitize.one_line(1234.5) == "1234.5"
+
+
 def test_markup_is_left_as_literal_text() -> None:
     # The sanitiser does not parse or strip markup: the UI shows it literally.
     for text in hostile.MARKUP.values():

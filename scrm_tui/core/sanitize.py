@@ -104,6 +104,13 @@ def inline(text: str) -> str:
     return _finish(text.replace("\r\n", " ").translate(_INLINE))
 
 
+def one_line(value: object) -> str:
+    """A name, a note or a value for one line of a row: `inline`, then every run of
+    whitespace (tabs, line breaks, spaces) squeezed to one space, and no space at
+    either end. None is empty; any other value is its str()."""
+    return " ".join(inline("" if value is None else str(value)).split())
+
+
 def handle(text: str) -> str:
     """A handle or account name: single line, with hidden characters revealed."""
     return _finish(text.replace("\r\n", " ").translate(_HANDLE))
@@ -143,7 +150,7 @@ def first_line(text: str, limit: int = 400) -> str:
     head = text[:limit].replace("\r\n", "\n")
     for line in head.splitlines():
         if line.strip():
-            return " ".join(inline(line).split())
+            return one_line(line)
     return ""
 
 

@@ -66,7 +66,7 @@ def elapsed(now_ms: int, since_ms: int) -> str:
 
 def who(agent: str) -> str:
     """An agent's name as shown: another person typed it, so it is made inert."""
-    return " ".join(sanitize.inline(agent).split())[:24] or "someone"
+    return sanitize.one_line(agent)[:24] or "someone"
 
 
 def doing(claims: Sequence[Claim], now_ms: int, *, of: int = 1) -> list[str]:

@@ -31,7 +31,7 @@ class Pick:
 
 def _name(agent: str) -> str:
     # Names come from the config and from other agents' assignments: shown inert.
-    return " ".join(sanitize.inline(agent).split())
+    return sanitize.one_line(agent)
 
 
 def assigned(total: int, changed: int, agent: str | None, me: str) -> str:

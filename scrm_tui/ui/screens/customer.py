@@ -40,10 +40,6 @@ if TYPE_CHECKING:
     from scrm_tui.ui.screens.reward import RewardEntry
 
 
-def _safe(value: object) -> str:
-    return " ".join(sanitize.inline("" if value is None else str(value)).split())
-
-
 def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """`github call note` -> channels (github,), kinds (call, note): either narrows the
     other (calls on GitHub), words of one sort widen each other. Raises ValueError."""
@@ -70,15 +66,17 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def header(summary: CustomerSummary, now_ms: int) -> Content:
     """Name, company, tier, value, contact details, identities, activity: all inert text."""
     p = summary.profile
-    first: list[str | tuple[str, str]] = [(_safe(p["name"]), "bold")]
+    first: list[str | tuple[str, str]] = [(sanitize.one_line(p["name"]), "bold")]
     if p.get("merged_into"):
         first.append((f"  (merged into #{p['merged_into']})", "$warning"))
-    facts = [_safe(p[key]) for key in ("company", "tier") if p.get(key) not in (None, "")]
+    facts = [
+        sanitize.one_line(p[key]) for key in ("company", "tier") if p.get(key) not in (None, "")
+    ]
     if p.get("lifetime_value") is not None:
         facts.append(f"${p['lifetime_value']:,.0f} lifetime")
     for key in ("email", "phone"):
         if p.get(key):
-            facts.append(_safe(p[key]))
+            facts.append(sanitize.one_line(p[key]))
     if facts:
         first.append(("  " + " · ".join(facts), "$text-muted"))
     lines = [Content.assemble(*first)]
@@ -114,7 +112,9 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
         tags = ", ".join(sanitize.inline(tag) for tag in p["tags"])
         lines.append(Content.assemble(("tags: ", "$text-muted"), (tags, "$secondary")))
     if p.get("fields"):
-        custom = " · ".join(f"{_safe(k)}: {_safe(v)}" for k, v in p["fields"].items())
+        custom = " · ".join(
+            f"{sanitize.one_line(k)}: {sanitize.one_line(v)}" for k, v in p["fields"].items()
+        )
         lines.append(Content.styled(custom, "$text-muted"))
     if p.get("notes"):
         lines.append(Content.styled(sanitize.first_line(str(p["notes"])), "italic $text-muted"))
@@ -214,7 +214,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         window = self.timeline.window
         count = f"{window.size:,}" if window is not None and window.total is not None else "…"
         where = " ".join(self.channels + self.kinds) or "everything"
-        name = _safe(self.summary.profile["name"]) if self.summary else "…"
+        name = sanitize.one_line(self.summary.profile["name"]) if self.summary else "…"
         at = f"{self.timeline.cursor + 1:,}/" if window is not None and window.size else ""
         self.query_one("#customer-status", Static).update(
             Content.assemble(
@@ -258,7 +258,11 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             await self.app.push_screen(ItemScreen(item=entry, now_ms=now))
 
     def _customer_name(self) -> str:
-        return _safe(self.summary.profile["name"]) if self.summary else f"#{self.customer_id}"
+        return (
+            sanitize.one_line(self.summary.profile["name"])
+            if self.summary
+            else f"#{self.customer_id}"
+        )
 
     def action_contact(self) -> None:
         self.app.push_screen(ContactScreen(self._customer_name(), self.inbox.now_ms()), self._saved)

@@ -164,7 +164,7 @@ def block(text: str | None, limit: int = DETAIL_LIMIT) -> str:
 
 def who_of(esc: Escalation) -> str:
     if esc.customer_name:
-        return " ".join(sanitize.inline(esc.customer_name).split())
+        return sanitize.one_line(esc.customer_name)
     if esc.author_handle:
         return sanitize.handle(esc.author_handle)
     return "—"
@@ -551,7 +551,7 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
                 for part in (
                     sanitize.inline(esc.channel or ""),
                     sanitize.handle(esc.author_handle or ""),
-                    " ".join(sanitize.inline(esc.customer_name or "").split()),
+                    sanitize.one_line(esc.customer_name),
                 )
                 if part
             )

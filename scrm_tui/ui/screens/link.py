@@ -24,17 +24,13 @@ SEARCH_DEBOUNCE = 0.15
 _FIELD_WORDS = {"name": "name", "email": "e-mail", "company": "company"}
 
 
-def _safe(text: str | None) -> str:
-    return " ".join(sanitize.inline(text or "").split())
-
-
 def matched_on(fields: tuple[str, ...]) -> str:
     """`name, bluesky handle`: what a candidate's score rests on, in words."""
     words = [
         f"{f.split(':', 1)[1]} handle" if f.startswith("handle:") else _FIELD_WORDS.get(f, f)
         for f in fields
     ]
-    return ", ".join(_safe(w) for w in words) or "—"
+    return ", ".join(sanitize.one_line(w) for w in words) or "—"
 
 
 def chance(probability: float | None) -> str:
@@ -58,14 +54,14 @@ def card_line(
         parts.append((f"{chance(probability):>4} ", "bold $accent"))
     elif score is not None:
         parts.append((f"{score:3.0f} ", "bold $accent"))
-    parts.append((_safe(card.name), "bold"))
-    extra = [_safe(x) for x in (card.company, card.tier, card.email) if x]
+    parts.append((sanitize.one_line(card.name), "bold"))
+    extra = [sanitize.one_line(x) for x in (card.company, card.tier, card.email) if x]
     if extra:
         parts.append((" · " + " · ".join(extra), "$text-muted"))
     if fields:
         parts.append(("\n    matched on " + matched_on(fields), "$text-muted"))
     elif card.handles:
-        shown = ", ".join(f"{_safe(h)} ({c})" for c, h in card.handles[:3])
+        shown = ", ".join(f"{sanitize.one_line(h)} ({c})" for c, h in card.handles[:3])
         parts.append(("\n    " + shown, "$text-muted"))
     return Content.assemble(*parts)
 
@@ -119,7 +115,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
         handle = sanitize.handle(a.handle)
         who: list[str | tuple[str, str]] = ["Who is "]
         if a.display_name:
-            who += [(_safe(a.display_name), "bold"), " "]
+            who += [(sanitize.one_line(a.display_name), "bold"), " "]
         who += [(handle, "$secondary"), f" on {CHANNEL_BADGES.get(a.channel, a.channel)}?"]
         self.query_one("#link-author", Static).update(Content.assemble(*who))
         self.query_one("#link-search", Input).display = False
@@ -132,7 +128,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
         now = self.query_one("#link-now", Static)
         if a.customer_id is not None:
             card = await self.linker.card(a.customer_id)
-            name = _safe(card.name) if card else f"#{a.customer_id}"
+            name = sanitize.one_line(card.name) if card else f"#{a.customer_id}"
             how = a.match_state or "linked"
             now.update(
                 Content.assemble(
@@ -202,12 +198,14 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
     def _confirm(self, event: OptionList.OptionSelected) -> None:
         card = self._chosen()
         if card is not None:
-            self._run(f"linked to {_safe(card.name)}", "confirm", card.id)
+            self._run(f"linked to {sanitize.one_line(card.name)}", "confirm", card.id)
 
     def action_reject(self) -> None:
         card = self._chosen()
         if card is not None:
-            self._run(f"not {_safe(card.name)}: won't be suggested again", "reject", card.id)
+            self._run(
+                f"not {sanitize.one_line(card.name)}: won't be suggested again", "reject", card.id
+            )
 
     def action_create(self) -> None:
         from scrm_tui.ui.screens.new_customer import NewCustomerScreen

@@ -27,10 +27,6 @@ LABEL = 9  # the evidence table's first column
 DEFAULT_AT_LEAST = 95.0  # percent
 
 
-def _safe(text: str | None) -> str:
-    return " ".join(sanitize.inline(text or "").split())
-
-
 def network(channel: str) -> str:
     return CHANNEL_BADGES.get(channel, sanitize.inline(channel))
 
@@ -38,18 +34,18 @@ def network(channel: str) -> str:
 def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
     """The author and the suggested customer, field by field, in two columns."""
     column = max((width - LABEL) // 2 - 1, 12)
-    known = ", ".join(f"{_safe(h)} ({network(c)})" for c, h in first.handles[:3])
+    known = ", ".join(f"{sanitize.one_line(h)} ({network(c)})" for c, h in first.handles[:3])
     if len(first.handles) > 3:
         known += f" +{len(first.handles) - 3}"
     pairs = [
         ("", "Author", f"Customer #{first.customer_id}"),
-        ("name", _safe(row.display_name) or "—", _safe(first.name) or "—"),
+        ("name", sanitize.one_line(row.display_name) or "—", sanitize.one_line(first.name) or "—"),
         ("handle", f"{sanitize.handle(row.handle)} ({network(row.channel)})", known or "—"),
-        ("e-mail", "—", _safe(first.email) or "—"),
-        ("company", "—", _safe(first.company) or "—"),
+        ("e-mail", "—", sanitize.one_line(first.email) or "—"),
+        ("company", "—", sanitize.one_line(first.company) or "—"),
         # What an account on the company's domain is judged by: the author's profile
         # address against the customer's e-mail domain.
-        ("web", _safe(row.url) or "—", _domain(first.email)),
+        ("web", sanitize.one_line(row.url) or "—", _domain(first.email)),
     ]
     lines = []
     for label, left, right in pairs:
@@ -68,7 +64,8 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
         # unverified one is shown for a person to judge.
         ordered = sorted(row.links, key=lambda link: not link.verified)
         shown = ", ".join(
-            f"{_safe(shown_address(link.url))} {'✓ verified' if link.verified else '(unverified)'}"
+            f"{sanitize.one_line(shown_address(link.url))} "
+            f"{'✓ verified' if link.verified else '(unverified)'}"
             for link in ordered
         )
         lines.append(
@@ -80,7 +77,7 @@ def evidence_table(row: ReviewRow, first: Evidence, width: int) -> Content:
 def _domain(email: str | None) -> str:
     """`@acme.com` of an e-mail, or `—`."""
     _, at, domain = (email or "").rpartition("@")
-    return f"@{_safe(domain)}" if at and domain else "—"
+    return f"@{sanitize.one_line(domain)}" if at and domain else "—"
 
 
 class ConfirmAtLeast(ReportsFailures, ModalScreen[float | None]):
@@ -215,12 +212,12 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         first = row.first
         author = sanitize.handle(row.handle)
         if row.display_name:
-            author = f"{_safe(row.display_name)} {author}"
+            author = f"{sanitize.one_line(row.display_name)} {author}"
         customer = "—"
         if first is not None:
-            customer = _safe(first.name)
+            customer = sanitize.one_line(first.name)
             if first.company:
-                customer += f" · {_safe(first.company)}"
+                customer += f" · {sanitize.one_line(first.company)}"
         more = len(row.suggestions) - 1
         return (
             (chance(row.probability), None if row.probability is not None else "queue--muted"),
@@ -271,7 +268,7 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
         for other in row.suggestions[1:]:
             lines.append(
                 Content.styled(
-                    f"Also suggested: {chance(other.probability)} {_safe(other.name)} "
+                    f"Also suggested: {chance(other.probability)} {sanitize.one_line(other.name)} "
                     f"(#{other.customer_id}) · matched on {matched_on(other.fields)}",
                     "$text-muted",
                 )
@@ -307,7 +304,7 @@ class ReviewScreen(WindowedQueueScreen[ReviewRow]):
             )
             self.reload()
             return
-        who = f"{sanitize.handle(row.handle)} → {_safe(first.name)}"
+        who = f"{sanitize.handle(row.handle)} → {sanitize.one_line(first.name)}"
         if how == "confirm":
             await self.reviews.confirm(row)
             self.queue.drop({row.author_id})

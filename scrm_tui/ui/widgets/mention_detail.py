@@ -62,7 +62,7 @@ def _links_line(links: Sequence[ProfileLink]) -> Content:
     for n, link in enumerate(links[:_LINKS_SHOWN]):
         if n:
             parts.append(" · ")
-        shown = " ".join(sanitize.inline(shown_address(link.url)).split())
+        shown = sanitize.one_line(shown_address(link.url))
         parts.append(_linked(shown, link.url, "$secondary"))
         parts.append(_plain(" ✓ verified", "$success") if link.verified else " (unverified)")
     if len(links) > _LINKS_SHOWN:
@@ -87,7 +87,7 @@ def _team_line(assignee: str | None, tags: Sequence[str]) -> Content | None:
     """`→ assigned to dana · tags: billing, vip`, when it has either."""
     parts: list[str | tuple[str, str]] = []
     if assignee:
-        name = " ".join(sanitize.inline(assignee).split())
+        name = sanitize.one_line(assignee)
         parts += [_plain(f"{ASSIGNEE_MARK} assigned to ", "$text-muted"), _plain(name, "bold")]
     if tags:
         parts += [" · " if parts else "", _plain("tags: ", "$text-muted")]
@@ -99,7 +99,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     """Head, body and (if known) the parent post, as Content built from plain text."""
     row = detail.row
     handle = sanitize.handle(row.author_handle)
-    name = " ".join(sanitize.inline(row.author_name or "").split())
+    name = sanitize.one_line(row.author_name)
     label = row.label
     lines: list[Content] = []
 
@@ -117,12 +117,12 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     if row.customer_name:
         customer: list[str | tuple[str, str]] = [
             _plain("◆ customer: ", "$accent"),
-            _plain(" ".join(sanitize.inline(row.customer_name).split()), "bold $accent"),
+            _plain(sanitize.one_line(row.customer_name), "bold $accent"),
         ]
         if row.customer_tier:
             customer.append(f" · {sanitize.inline(row.customer_tier)}")
         if detail.customer_company:
-            customer.append(f" · {' '.join(sanitize.inline(detail.customer_company).split())}")
+            customer.append(f" · {sanitize.one_line(detail.customer_company)}")
         customer.append(
             _plain(f"  [{_how_linked(row.match_state, detail.match_score)}]", "$text-muted")
         )
@@ -215,9 +215,7 @@ def describe(detail: Detail, now_ms: int) -> tuple[Content, Content, Content | N
     parent: Content | None = None
     if detail.parent is not None:
         p = detail.parent
-        parent_name = " ".join(sanitize.inline(p.author_name or "").split()) or sanitize.handle(
-            p.author_handle
-        )
+        parent_name = sanitize.one_line(p.author_name) or sanitize.handle(p.author_handle)
         parent = Content.assemble(
             _plain("↳ in reply to ", "$text-muted"),
             _plain(parent_name, "bold"),
@@ -306,7 +304,7 @@ def describe_answers(
                     _plain("  " + sanitize.inline(item.last_error)[:300], "$error"), again
                 )
             )
-        text = " ".join(sanitize.inline(item.text).split())
+        text = sanitize.one_line(item.text)
         lines.append(Content.styled("  " + text[:280] + ("…" if len(text) > 280 else ""), "italic"))
     if drafted:
         lines.append(Content.styled("✎ an unsent draft — r to continue it", "$warning"))
@@ -319,7 +317,7 @@ def describe_answers(
             f" · {esc.state} · {_ago(now_ms, esc.created_ms)} by {who}",
         ]
         if esc.note:
-            parts.append(f" — {' '.join(sanitize.inline(esc.note).split())[:200]}")
+            parts.append(f" — {sanitize.one_line(esc.note)[:200]}")
         lines.append(Content.assemble(*parts))
         for target, state, error in esc.deliveries:
             line = f"  → {sanitize.inline(target)}: {state}"

@@ -70,7 +70,7 @@ def team_label(row: MentionRow, width: int) -> str:
         first = _fit(sanitize.inline(row.tags[0]), TAG_CELLS - 2 - len(more))
         parts.append(f"[{first}{more}]")
     if row.assignee and width >= ASSIGNEE_WIDTH:
-        name = " ".join(sanitize.inline(row.assignee).split())
+        name = sanitize.one_line(row.assignee)
         parts.append(ASSIGNEE_MARK + _fit(name, ASSIGNEE_CELLS - 1))
     return " ".join(parts)
 
@@ -98,7 +98,7 @@ def claim_label(row: MentionRow, now_ms: int) -> str:
 def author_label(row: MentionRow) -> str:
     """Display name if there is one, else the handle; always single-line and inert."""
     if row.author_name and row.author_name.strip():
-        return " ".join(sanitize.inline(row.author_name).split())
+        return sanitize.one_line(row.author_name)
     return sanitize.handle(row.author_handle)
 
 
@@ -238,7 +238,7 @@ class MentionList(WindowedList):
         if row.customer_name is not None:
             # A known customer goes by their name (and tier, where there is room), marked
             # with ◆ so it reads without colour too.
-            name = " ".join(sanitize.inline(row.customer_name).split())
+            name = sanitize.one_line(row.customer_name)
             tier = sanitize.inline(row.customer_tier or "")
             who = f"{CUSTOMER_MARK}{name}"
             if tier and width >= 100 and cell_len(tier) <= 8:
