@@ -204,7 +204,7 @@ def test_an_older_database_is_upgraded_before_the_screen_is_taken_saying_so(
 ) -> None:
     """A blank terminal for the length of an upgrade (21 s at a million mentions) would
     look like a hang: the terminal says what is happening, then the app starts."""
-    from scrm_tui.cli import _upgrade_first
+    from scrm_tui.cli.app import _upgrade_first
     from tests.rewind import rewind
 
     async def seed() -> None:

@@ -1,0 +1,46 @@
+"""What the commands share: exit codes, the error line, the context each runs in."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrm_tui.core import sanitize
+
+if TYPE_CHECKING:
+    from scrm_tui.core.config import Config
+
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> int:
+    print(f"scrm: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a command that runs after the configuration is read is given."""
+
+    config: Config
+    agent: str
+    db_arg: Path | None  # --db, if given
+    config_arg: Path | None  # --config, if given
+
+    @property
+    def db(self) -> Path:
+        """The database file: --db, else the config's, else the XDG default."""
+        from scrm_tui.service.settings import database_path
+
+        return database_path(self.config, self.db_arg)
+
+
+def source_problem(name: str, why: str, width: int = 0) -> str:
+    """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
+    where = f"[sources.{sanitize.for_message(name, 60)}]"
+    return f"{where:{width}} cannot run: {sanitize.for_message(why, 300)}"
