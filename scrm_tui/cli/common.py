@@ -44,3 +44,13 @@ def source_problem(name: str, why: str, width: int = 0) -> str:
     """`[sources.NAME] cannot run: WHY`, both parts from the config, made inert."""
     where = f"[sources.{sanitize.for_message(name, 60)}]"
     return f"{where:{width}} cannot run: {sanitize.for_message(why, 300)}"
+
+
+def existing_db(db: Path) -> Path:
+    """`db`, which a command that only reads must find: it creates no empty database.
+    None there is a StoreError, which main() says as `scrm: no database at DB` (exit 1)."""
+    if not db.exists():
+        from scrm_tui.store.db import StoreError
+
+        raise StoreError(f"no database at {db}")
+    return db

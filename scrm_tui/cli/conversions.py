@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_OK, Context, existing_db, fail
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
@@ -19,9 +19,7 @@ async def _conversions(db: Path, agent: str, file: Path) -> int:
     from scrm_tui.service.conversions import ConversionsError, import_file
     from scrm_tui.service.inbox import Inbox
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         try:
             done = await import_file(inbox.db, file, inbox.now_ms())
         except ConversionsError as error:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scrm_tui.cli.bars import Bars, draw_bar
-from scrm_tui.cli.common import EXIT_FAILED, EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_FAILED, EXIT_OK, Context, existing_db, fail
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 
@@ -115,9 +115,7 @@ async def _show_customer(db: Path, agent: str, key: str, network: Any, as_json: 
     from scrm_tui.service import customers
     from scrm_tui.service.inbox import Inbox
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         found = await _one_customer(inbox, key, network)
         if isinstance(found, str):
             return fail(found)
@@ -134,9 +132,7 @@ async def _merge(db: Path, agent: str, *keys: str) -> int:
     """`customers merge KEEP DUPLICATE` (two keys) or `customers unmerge DUPLICATE` (one)."""
     from scrm_tui.service.inbox import Inbox, MergeError
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         ids: list[int] = []
         for key in keys:
             found = await _one_customer(inbox, key)  # exact only: never merge a guess

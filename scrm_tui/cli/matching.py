@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_OK, Context, existing_db
 from scrm_tui.core import sanitize
 
 
@@ -20,9 +20,7 @@ async def _matching(db: Path, agent: str, args: argparse.Namespace) -> int:
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.store import match_weights
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         if args.matching_command == "refit":
             done = await inbox.linker.refit()
             said = (

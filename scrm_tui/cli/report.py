@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_OK, Context, existing_db, fail
 from scrm_tui.core.config import Config
 
 
@@ -24,9 +24,7 @@ async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.report_format import render
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         try:
             period = parse_range(args.range, inbox.now_ms())
         except RangeError as error:
@@ -45,9 +43,7 @@ async def _accuracy(db: Path, agent: str, args: argparse.Namespace) -> int:
 
     if args.weeks < 1:
         return fail(f"--weeks {args.weeks}: at least 1")
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         report = await accuracy(inbox.db, inbox.now_ms(), args.weeks)
     if args.json:
         print(json.dumps(report.as_json(), indent=2))

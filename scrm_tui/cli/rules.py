@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_OK, Context, existing_db, fail
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 
@@ -39,9 +39,7 @@ async def _rules(db: Path, agent: str, config: Config, args: argparse.Namespace)
     from scrm_tui.service import rules as applying
     from scrm_tui.service.inbox import Inbox
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         total, found = await applying.dry_run(inbox, rules)
     for rule, would in zip(rules, found, strict=True):
         print(applying.would_say(rule, would, total))

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_OK, Context, fail
+from scrm_tui.cli.common import EXIT_OK, Context, existing_db, fail
 from scrm_tui.core import sanitize
 
 
@@ -19,9 +19,7 @@ async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
     from scrm_tui.service import tagging
     from scrm_tui.service.inbox import Inbox
 
-    if not db.exists():
-        return fail(f"no database at {db}")
-    async with await Inbox.open(db, agent) as inbox:
+    async with await Inbox.open(existing_db(db), agent) as inbox:
         try:
             if args.tags_command == "rename":
                 counts = await tagging.rename_tag(

@@ -65,6 +65,19 @@ def prev_version(v: str) -> str:
     }[v]
 
 
+# {placeholder} -> the words it is drawn from
+POOLS = {
+    "feature": FEATURES,
+    "phone": PHONES,
+    "iphone": IPHONES,
+    "os": OSES,
+    "platform": PLATFORMS,
+    "comp": COMPETITORS,
+    "cal": CALENDARS,
+    "city": EU_CITIES,
+}
+
+
 class Renderer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -88,22 +101,8 @@ class Renderer:
                 return local["ver"]
             if k == "prev":
                 return prev_version(local.get("ver") or version_at(t, rng))
-            if k == "feature":
-                return rng.choice(FEATURES)
-            if k == "phone":
-                return rng.choice(PHONES)
-            if k == "iphone":
-                return rng.choice(IPHONES)
-            if k == "os":
-                return rng.choice(OSES)
-            if k == "platform":
-                return rng.choice(PLATFORMS)
-            if k == "comp":
-                return rng.choice(COMPETITORS)
-            if k == "cal":
-                return rng.choice(CALENDARS)
-            if k == "city":
-                return rng.choice(EU_CITIES)
+            if k in POOLS:
+                return rng.choice(POOLS[k])
             if k == "n":
                 return str(rng.randint(3, 9))
             if k == "nn":
