@@ -19,6 +19,7 @@ EXIT_USAGE = 2
 
 
 def fail(message: str) -> int:
+    """`scrm: MESSAGE` on standard error; the exit code of a command that failed."""
     print(f"scrm: {message}", file=sys.stderr)
     return EXIT_FAILED
 
