@@ -32,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from match_bench import load_eval, load_febrl, percentile
+from match_bench import load_eval, load_febrl, percentile, unlinked_authors
 
 from scrm_tui.enrich.matching import Matcher
 from scrm_tui.enrich.shared_index import SharedIndex
@@ -84,17 +84,8 @@ def rematched(
 ) -> tuple[list[float], list[list[Statement]], list[int]]:
     """Each re-match batch's CPU (ms), then its statements (a second pass), its size."""
     from scrm_tui.service.match_pool import decide
-    from scrm_tui.store.linking import AuthorInfo
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        authors = [
-            AuthorInfo(i, c, h, d, None, None, None)
-            for i, c, h, d in conn.execute(
-                "SELECT id, channel, handle, display_name FROM authors "
-                "WHERE customer_id IS NULL ORDER BY id LIMIT ? OFFSET ?",
-                (count, offset),
-            )
-        ]
+    authors = unlinked_authors(db, count, offset)
     reader = MatchIndexReader(db)
     recording = Recording(reader._conn)
     reader._conn = recording  # type: ignore[assignment]
