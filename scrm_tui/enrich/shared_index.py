@@ -7,14 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from scrm_tui.enrich.matching import (
-    CustomerKey,
-    IndexRows,
-    _Entry,
-    entry_from_json,
-    index_rows,
-    prepared,
-)
+from scrm_tui.enrich.matching.prepare import _Entry
+from scrm_tui.enrich.matching.records import CustomerKey
+from scrm_tui.enrich.matching.rows import IndexRows, entry_from_json, index_rows, prepared
 from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
 
 
