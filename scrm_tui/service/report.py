@@ -22,13 +22,7 @@ from scrm_tui.core.terms import ALPHA, filter_for
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
 from scrm_tui.service.awareness import _awareness, _awareness_preview
-from scrm_tui.service.measures import (
-    BRAND,
-    BRAND_FILTER,
-    Preview,
-    SectionBuilder,
-    Settings,
-)
+from scrm_tui.service.measures import BRAND, BRAND_FILTER, Preview, SectionBuilder, Settings
 
 # The Team section's reads of response times, for tests/test_team_waits.py: re-exported.
 from scrm_tui.service.team_report import _read_responses as _read_responses

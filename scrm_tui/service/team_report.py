@@ -11,14 +11,7 @@ import aiosqlite
 
 from scrm_tui.core.figures import Figure, Row, Section, Table, show_number
 from scrm_tui.core.ranges import HOUR_MS, Range
-from scrm_tui.service.measures import (
-    BRAND,
-    BRAND_FILTER,
-    Settings,
-    by,
-    label,
-    percentile,
-)
+from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings, by, label, percentile
 from scrm_tui.store import rollups, waits
 
 

@@ -9,13 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from scrm_tui.core.domains import links_from_json
-from scrm_tui.core.models import (
-    MentionDetail,
-    MentionRow,
-    ParentPost,
-    Sentiment,
-    Status,
-)
+from scrm_tui.core.models import MentionDetail, MentionRow, ParentPost, Sentiment, Status
 from scrm_tui.core.team import CLAIM_TTL_MS
 from scrm_tui.store import authors
 from scrm_tui.store.db import Database, fetch_all, fetch_one

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scrm_tui.core.models import (
-    MentionRow,
-    Order,
-)
+from scrm_tui.core.models import MentionRow, Order
 from scrm_tui.core.query import Query
 from scrm_tui.store.mentions.base import _JOINS, _TAGS, _only, _tags
 from scrm_tui.store.mentions.plan import (
