@@ -41,7 +41,7 @@ _MEMO_SETS = 256  # word groups whose holders a batch remembers (the common ones
 # Word groups whose holders' names a batch remembers: read when a common first name
 # stands alone (David, Michael), tens of thousands of rows each at a million customers.
 _MEMO_TEXTS = 32
-# Common names' holders read to rank a big pool (matching._HOLDER_PER_ROW): up to
+# Common names' holders read to rank a big pool (matching/candidates.py's _HOLDER_PER_ROW): up to
 # 50,000 ids each (about 2.5 MB as a set), so only a few: 40 MB at the very most.
 _MEMO_COMMON = 16
 
