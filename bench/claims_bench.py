@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from scrm_tui.core.query import Query  # noqa: E402
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.service.processes import session_id  # noqa: E402
-from scrm_tui.store import mentions as store  # noqa: E402
+from scrm_tui.store.mentions import base as store  # noqa: E402
 
 AGENTS = 20
 NOW_MS = int(time.time() * 1000)

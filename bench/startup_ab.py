@@ -100,7 +100,11 @@ def session(tree: Path, db: Path, presses: int, home: Path, word: str | None = N
 
 
 def schema_of(tree: Path) -> int:
-    text = (tree / "scrm_tui" / "store" / "schema.py").read_text()
+    """The tree's last migration step: in store/schema.py, or since issue 15 in the
+    modules of store/migrations/ that it assembles."""
+    store = tree / "scrm_tui" / "store"
+    files = [store / "schema.py", *sorted((store / "migrations").glob("steps_*.py"))]
+    text = "".join(file.read_text() for file in files if file.exists())
     return max(int(n) for n in re.findall(r"^    \(\n        (\d+),", text, re.MULTILINE))
 
 

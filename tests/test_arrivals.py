@@ -19,7 +19,7 @@ from scrm_tui.core.models import MentionRow, Status
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import FOLD, KEEP
-from scrm_tui.store import mentions as mention_store
+from scrm_tui.store.mentions import base as mention_store
 from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import NOW, fixed_clock, mention

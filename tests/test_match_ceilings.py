@@ -9,7 +9,10 @@ from collections.abc import Collection
 from pathlib import Path
 
 from scrm_tui.core.models import CustomerIn
-from scrm_tui.enrich.matching import Matcher, _Author, _Scorer, _word_similarity, name_tokens
+from scrm_tui.enrich.matching import Matcher, name_tokens
+from scrm_tui.enrich.matching.prepare import _Author
+from scrm_tui.enrich.matching.scorer import _Scorer
+from scrm_tui.enrich.matching.similarity import _word_similarity
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.match_pool import decide

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scrm_tui.enrich import matching
 from scrm_tui.enrich.matching import Matcher
+from scrm_tui.enrich.matching import candidates as matching
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.match_pool import decide
 from scrm_tui.store.linking import AuthorInfo

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scrm_tui.enrich import matching
 from scrm_tui.enrich.matching import Matcher
+from scrm_tui.enrich.matching import candidates as matching
 from scrm_tui.enrich.shared_index import SharedIndex
 from tests.test_match_holding import Counting, answers
 from tests.test_match_index import indexed

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from scrm_tui.enrich.matching import CustomerKey, Matcher, _closest_names, _grouped
+from scrm_tui.enrich.matching import CustomerKey, Matcher
+from scrm_tui.enrich.matching.similarity import _closest_names, _grouped
 from tests.test_match_index import indexed
 
 # Thirty surnames, fifty Graces each: no author below holds a pair of words with any of

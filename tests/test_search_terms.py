@@ -13,7 +13,7 @@ import pytest
 from scrm_tui.core.models import Order
 from scrm_tui.core.query import parse
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.store import mentions as mentions_module
+from scrm_tui.store.mentions import planner as mentions_module
 from tests.conftest import NOW, fixed_clock
 from tests.test_search_scale import seed, store_elsewhere
 

@@ -26,7 +26,7 @@ Evidence = str  # "handle" (confirmed elsewhere), "email" (local part), "domain"
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """How one author compares with one customer (matching._Scorer's findings)."""
+    """How one author compares with one customer (matching/scorer.py's _Scorer findings)."""
 
     score: float  # the matcher's 0-100 ranking score
     has_name: bool  # the author shows a display name

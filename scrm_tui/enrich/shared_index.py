@@ -7,14 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from scrm_tui.enrich.matching import (
-    CustomerKey,
-    IndexRows,
-    _Entry,
-    entry_from_json,
-    index_rows,
-    prepared,
-)
+from scrm_tui.enrich.matching.prepare import _Entry
+from scrm_tui.enrich.matching.records import CustomerKey
+from scrm_tui.enrich.matching.rows import IndexRows, entry_from_json, index_rows, prepared
 from scrm_tui.store.match_index import CustomerRecord, IndexedCustomer, MatchIndexReader
 
 
@@ -46,7 +41,7 @@ _MEMO_SETS = 256  # word groups whose holders a batch remembers (the common ones
 # Word groups whose holders' names a batch remembers: read when a common first name
 # stands alone (David, Michael), tens of thousands of rows each at a million customers.
 _MEMO_TEXTS = 32
-# Common names' holders read to rank a big pool (matching._HOLDER_PER_ROW): up to
+# Common names' holders read to rank a big pool (matching/candidates.py's _HOLDER_PER_ROW): up to
 # 50,000 ids each (about 2.5 MB as a set), so only a few: 40 MB at the very most.
 _MEMO_COMMON = 16
 

@@ -1,7 +1,7 @@
 """What every dashboard section shares: the settings figures are measured against, the
 watch set names, and the small formulas and cell formats used in more than one section.
 
-A section is one module (service/report.py's awareness and team, service/sales.py...)
+A section is one module (service/awareness.py, team_report.py, sales.py...)
 with `async def section(conn, period, settings, now_ms) -> Section`, listed in
 report.SECTIONS; it reads only the rollups and small indexed queries, in the report's
 snapshot.
@@ -141,6 +141,17 @@ def competitor_terms(config: Config) -> list[str]:
 
 SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]
 """(the report's reader, in its snapshot; the range; the settings; "now" in ms)"""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A section's cheap figures, painted while the rest of it is read: the figures
+    whose keys are `pending` and the tables named in `tables_pending` are still being
+    counted (shown as such, never as a number). The whole section follows."""
+
+    section: Section
+    pending: frozenset[str]
+    tables_pending: tuple[str, ...] = ()
 
 
 def net_sentiment(pos: int, neg: int) -> float | None:
