@@ -61,7 +61,7 @@ from bench.inbox_bench import Terminal, app_env, position, rows_shown  # noqa: E
 from scrm_tui.core.ranges import PRESETS, parse_range  # noqa: E402
 from scrm_tui.service import report  # noqa: E402
 from scrm_tui.service.measures import Settings  # noqa: E402
-from scrm_tui.store.db import Database  # noqa: E402
+from scrm_tui.store.db import Database, begin_read  # noqa: E402
 
 PAINT_TARGET_S = 0.300
 SWITCH_TARGET_S = 0.200
@@ -132,7 +132,9 @@ async def time_sections(db_path: Path, runs: int, figures: Figures) -> list[str]
         for range_name in PRESETS:
             period = parse_range(range_name, int(time.time() * 1000))
             for _ in range(runs):
-                async with report._snapshot(db.reader) as conn:
+                conn = db.reader
+                await begin_read(conn)  # one snapshot for every section, as a report reads
+                try:
                     for make in report.SECTIONS:
                         name = section_name(make)
                         if name not in names:
@@ -141,6 +143,8 @@ async def time_sections(db_path: Path, runs: int, figures: Figures) -> list[str]
                         await make(conn, period, settings, period.end_ms)
                         figures.add(f"{name} {range_name}", time.perf_counter() - wall)
                         figures.add(f"{name} {range_name} cpu", time.process_time() - cpu)
+                finally:
+                    await conn.execute("COMMIT")
                 wall, cpu = time.perf_counter(), time.process_time()
                 await report.build(db, period, settings, with_rising=False)
                 figures.add(f"all sections {range_name}", time.perf_counter() - wall)
