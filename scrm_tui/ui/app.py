@@ -20,26 +20,30 @@ from textual.binding import Binding
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 from scrm_tui.core.query import Query
+from scrm_tui.service import runtime_events as events
 from scrm_tui.service.bugs import record_bug
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError, StoreError
+from scrm_tui.service.runtime import Runtime
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui import keymap
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
+from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.styles import INBOX_CSS, SCREENS_CSS
 
 if TYPE_CHECKING:
     import subprocess
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Sequence
 
     from textual.command import Provider
     from textual.driver import Driver
     from textual.screen import Screen
     from textual.timer import Timer
 
+    from scrm_tui.core.models import OutboxItem
     from scrm_tui.service.inbox import CommitWatch
     from scrm_tui.service.listen import Listener
     from scrm_tui.service.presence import Presence
@@ -70,7 +74,6 @@ def _inbox_commands() -> type[Provider]:
 
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
-LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
 BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
 CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
 MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
@@ -149,16 +152,12 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.poll_interval = poll_interval
         self.inbox: Inbox | None = None
         self.startup_pause: Callable[[str], Awaitable[None]] | None = None  # see startup_step
-        self.listener: Listener | None = None
-        self._sending = False
-        self._listening = False
-        self._ticking = False  # a presence tick is under way
+        self.runtime: Runtime | None = None  # the background work (service/runtime.py)
         self._live: InboxScreen | None = None  # what the app's tick tells of changes
         self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
         self._backlog_timer: Timer | None = None
         self._backlog_looking = False
         self._rematch_owed = False  # whether matching work was owed when the job started
-        self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
         # The driver tells when the terminal hangs up (else the clock looks every 2 s).
         self._hangups_told = getattr(self.driver_class, "TELLS_HANGUP", False)
@@ -224,10 +223,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.notify(problem, title="Keys", severity="error", timeout=15, markup=False)
         for warning in self._keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=15, markup=False)
-        # Replies and webhook calls go out from here: at once when queued in this
-        # process; on the app's tick when a commit may have queued something
-        # elsewhere, or when a retry's time comes.
-        self.inbox.on_queued(self.send_outbox)
+        # Replies and webhook calls go out at once when queued in this process; on the
+        # app's tick when a commit may have queued something elsewhere, or when a
+        # retry's time comes. What the runtime does, it tells _heard.
+        self.runtime = Runtime(self.inbox, self._heard, spawn=self._spawn, clock=self.clock)
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(
             self.inbox, title=title, poll_interval=self.poll_interval, startup=self.startup_step
@@ -301,11 +300,45 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         if self.startup_pause is not None:
             await self.startup_pause(step)
 
+    @property
+    def listener(self) -> Listener | None:
+        """This process's part in listening, once it stands by or collects."""
+        return self.runtime.listener if self.runtime is not None else None
+
+    def _spawn(self, job: Callable[[], Awaitable[None]], group: str) -> None:
+        """The runtime's jobs run as workers: whatever waits for the app's work waits
+        for them too, and a failed one is told as any worker's is."""
+        self.run_worker(job(), name=f"runtime.{group}", group=group, exit_on_error=False)
+
+    def _heard(self, event: events.Event) -> None:
+        """The runtime did something a screen shows: tell it in a typed message."""
+        if isinstance(event, events.OutboxPassed):
+            self._tell_outbox(event.items)
+            if event.items:  # screens that show outbox states re-read them
+                for screen in self.screen_stack:
+                    screen.post_message(OutboxChanged(event.items))
+        elif isinstance(event, events.ClaimsLapsed):
+            from scrm_tui.ui.claiming import ClaimsLapsed
+
+            for screen in self.screen_stack:  # the form that held them says so
+                screen.post_message(ClaimsLapsed(event.mention_ids, event.idle_s))
+        elif isinstance(event, events.Polled):
+            if self._live is not None:  # what it records wakes no inbox: the top line is told
+                self._live.post_message(SourcesPolled())
+        elif isinstance(event, events.SourceProblem):
+            self.notify(
+                f"[sources.{event.source}] cannot run: {event.why}",
+                title="Sources",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
     def _be_present(self) -> None:
         """Say this agent is here (the first presence tick), then start the app's one
         clock (see _run_clock) and what wakes it on a commit (Inbox.watch_commits)."""
-        self._presence_due()
-        assert self.inbox is not None
+        assert self.inbox is not None and self.runtime is not None
+        self.runtime.start()
         loop = asyncio.get_running_loop()
         self._watch = self.inbox.watch_commits(
             lambda: loop.call_soon_threadsafe(self._nudge.set),
@@ -345,11 +378,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             return self.poll_interval
         now_ms = inbox.now_ms()
         pulse = inbox.pulse
-        due_ms = [
-            when
-            for when in (self._outbox_due, pulse.next_wake, self._presence.next_due_ms())
-            if when is not None
-        ]
+        assert self.runtime is not None
+        wake = [] if pulse.next_wake is None else [pulse.next_wake]
+        due_ms = [*self.runtime.next_due_ms(), *wake]
         # What is overdue was acted on at its time and is still there (a wake-up that
         # another process's lock held up, a read-only file): tried again after a poll
         # interval, not at once and again at once.
@@ -400,15 +431,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 return
         if self._live is not None:
             self._live.tick(changed)
-        # The same read told when the outbox (written by any process) next has work:
-        # a commit with nothing to send (the usual case) starts no pass.
-        # (The first look passes over whatever is there: a send a crash left half done.)
-        due, first = inbox.pulse.outbox_due, self._outbox_due == 0
-        self._outbox_due = due
-        if due is not None and (changed or first or due <= inbox.now_ms()):
-            self.send_outbox()
-        if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
-            self._presence_due()
+        # The same read told when the outbox (written by any process) next has work and
+        # who holds claims: the runtime acts on what is due.
+        if self.runtime is not None:
+            self.runtime.tick(changed)
         if (
             not self.is_headless
             and not self._hangups_told
@@ -432,29 +458,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
     def _presence(self) -> Presence:
         assert self.inbox is not None
         return self.inbox.presence
-
-    def _presence_due(self) -> None:
-        """One presence tick (not doubled while one runs). A worker of its own: a worker
-        that never ends would be waited for by whatever waits for the app's work."""
-        if not self._ticking:
-            self._ticking = True
-            self._presence_tick()
-
-    @work(group="presence", exit_on_error=False)
-    async def _presence_tick(self) -> None:
-        from scrm_tui.ui.claiming import ClaimsLapsed
-
-        assert self.inbox is not None
-        presence = self.inbox.presence
-        try:
-            lapsed = await presence.tick()
-        except StoreError:
-            return  # busy or refused: the next tick tries again
-        finally:
-            self._ticking = False
-        if lapsed:
-            for screen in self.screen_stack:  # the form that held them says so
-                screen.post_message(ClaimsLapsed(lapsed, presence.idle_s))
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -565,28 +568,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
             screen.check_changes(force=True)
 
-    def send_outbox(self) -> None:
-        """One pass over the outbox (skipped while one runs: it would find nothing new)."""
-        if self.inbox is not None and not self._sending:
-            self._sending = True
-            self._outbox_pass()
-
-    @work(group="outbox", exit_on_error=False)
-    async def _outbox_pass(self) -> None:
-        assert self.inbox is not None
-        try:
-            # An empty outbox (the usual case) needs no sender: it brings in the HTTP
-            # stack, ~9 MB that an inbox which never replies should not carry.
-            self._outbox_due = await self.inbox.outbox_due()
-            if self._outbox_due is None:
-                return
-            worker = self.inbox.outbox_worker()
-            await worker.release_dead()
-            items = await worker.run_due()
-            # What is left waits for its time (a retry's backoff) or for a commit.
-            self._outbox_due = await self.inbox.outbox_due()
-        finally:
-            self._sending = False
+    def _tell_outbox(self, items: Sequence[OutboxItem]) -> None:
+        """A toast for each item a pass over the outbox sent or gave up on."""
         for item in items:
             if item.state == "sent":
                 what = "Webhook delivered" if item.kind == "webhook" else "Reply sent"
@@ -600,11 +583,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                     timeout=10,
                     markup=False,
                 )
-        if items:
-            for screen in self.screen_stack:  # screens that show outbox states re-read them
-                changed = getattr(screen, "outbox_changed", None)
-                if changed is not None:
-                    changed(items)
 
     def _dress(self, screen: Screen[Any]) -> None:
         """Give the screen the classes it would gain once shown (NO_COLOR, the width's
@@ -620,41 +598,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         """Listen as `scrm watch` does, but only while no other process collects: this
         terminal stands by, and takes over within seconds of the collector stopping."""
         from scrm_tui.core.locations import state_dir
-        from scrm_tui.service.listen import Listener
 
-        assert self.inbox is not None
-        self.listener = Listener.create(
-            self.inbox, self.config, creds, state_dir=state_dir(), clock=self.clock
-        )
-        if self.listener is None:
-            return
-        live = self._live
-        if live is not None:  # what it records wakes no inbox: the top line is told
-            self.listener.collector.on_polled = lambda *_: live.post_message(live.SourcesPolled())
-        for name, why in self.listener.problems.items():
-            self.notify(
-                f"[sources.{name}] cannot run: {why}",
-                title="Sources",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-        self.set_interval(LISTEN_TICK, self.listen, name="listen")
-        self.listen()
-
-    def listen(self) -> None:
-        """One collector tick (skipped while one runs: a backfill may take a while)."""
-        if self.listener is not None and not self._listening:
-            self._listening = True
-            self._listen_step()
-
-    @work(group="listen", exit_on_error=False)
-    async def _listen_step(self) -> None:
-        assert self.listener is not None
-        try:
-            await self.listener.step()
-        finally:
-            self._listening = False
+        assert self.runtime is not None
+        self.runtime.stand_by(self.config, creds, state_dir=state_dir())
 
     def _check_terminal(self) -> None:
         """Quit when the terminal is gone (an SSH link that died without a hang-up
@@ -701,7 +647,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self._clock_task.cancel()
         if self._watch is not None:
             await asyncio.to_thread(self._watch.close)
-        if self.listener is not None:
-            await self.listener.close()
+        if self.runtime is not None:
+            await self.runtime.close()
         if self.inbox is not None:
             await self.inbox.close()

@@ -37,6 +37,7 @@ from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
@@ -171,13 +172,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, InboxScreen.Stored)
-
-    class SourcesPolled(Message):
-        """This process's collector recorded how a poll went (coalesced): what it
-        records wakes no inbox, so the sources' line is told here."""
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, InboxScreen.SourcesPolled)
 
     def __init__(
         self,
@@ -524,7 +518,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if mention_id == self._pane_wants:
             self.detail.show(detail, items, escalations, drafted)
 
-    def outbox_changed(self, items: object) -> None:
+    def on_outbox_changed(self, message: OutboxChanged) -> None:
         """The app sent or failed something: the reading pane shows reply states."""
         self.load_stats()
         if self.detail.mention_id is not None:
@@ -611,7 +605,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def on_inbox_screen_stored(self, message: Stored) -> None:
         self.check_changes(force=True)  # not looked: the app's last look is older
 
-    def on_inbox_screen_sources_polled(self, message: SourcesPolled) -> None:
+    def on_sources_polled(self, message: SourcesPolled) -> None:
         self.load_sources()
 
     def check_changes(self, force: bool = False, *, looked: bool = False) -> None:

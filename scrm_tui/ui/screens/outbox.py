@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,6 +18,7 @@ from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.queues import OutboxWindow
 from scrm_tui.service.replies import ReplyRefused
+from scrm_tui.ui.messages import OutboxChanged
 from scrm_tui.ui.screens.escalations import (
     Cell,
     Column,
@@ -145,8 +145,8 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
         self.counts: dict[str, int] = {}
         self._seen: int | None = None  # the outbox's change mark the rows were read at
 
-    def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
-        """Called by the app after its sender moved some items on: show it now."""
+    def on_outbox_changed(self, message: OutboxChanged) -> None:
+        """The app's sender moved some items on: show it now."""
         self.reload()
 
     # ---------------------------------------------------------------- loading
