@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -514,7 +513,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         detail = await self.inbox.detail(mention_id)
         items = await self.inbox.replies_to(mention_id)
         escalations = await self.inbox.escalations.for_mention(mention_id)
-        drafted = bool(await self.inbox.outbox.drafted(self.inbox.agent, [mention_id]))
+        drafted = await self.inbox.replies.has_draft(mention_id)
         if mention_id == self._pane_wants:
             self.detail.show(detail, items, escalations, drafted)
 
@@ -565,13 +564,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """Raise a spike no process has raised yet (the collector does it too), then
         show the newest of the last hours on the top line."""
         from scrm_tui.service import spikes
-        from scrm_tui.service.processes import process_id
 
-        now = self.inbox.now_ms()
-        # A read-only file or a long lock: the collector, or the next tick, raises it.
-        with contextlib.suppress(StoreError):
-            await spikes.check(self.inbox.db, now, f"{self.inbox.agent} {process_id()}")
-        found = await spikes.recent(self.inbox.db, now)
+        found = await spikes.latest(self.inbox)
         if found != self.spike:
             self.spike = found
             self.update_status()
