@@ -104,3 +104,16 @@ async def test_the_ui_reaches_no_store_object_of_the_inbox(tmp_path: Path) -> No
             if name == "inbox":
                 reached.append(f"{path.relative_to(ROOT)}:{node.lineno} inbox.{node.attr}")
     assert reached == []
+
+
+def test_the_history_has_one_writer() -> None:
+    """Every history entry (`interactions`, the audit trail) is written by store/history.py,
+    with the same columns whoever records it (issue 15)."""
+    import re
+
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "scrm_tui").rglob("*.py")
+        if re.search(r"INSERT\s+(OR\s+\w+\s+)?INTO\s+interactions\b", path.read_text("utf-8"), re.I)
+    )
+    assert writers == ["scrm_tui/store/history.py"]

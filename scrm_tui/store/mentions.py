@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import sqlite3
 import time
 from collections import OrderedDict
@@ -29,7 +28,7 @@ from scrm_tui.core.models import (
 from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.core.query import Query, fts_expression
 from scrm_tui.core.team import CLAIM_TTL_MS
-from scrm_tui.store import authors, standing
+from scrm_tui.store import authors, history, standing
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, Database, fetch_all, fetch_one
 from scrm_tui.store.fts_terms import Vocabulary, has_prefix, one_word, quoted, term_count
 from scrm_tui.store.priority import scored
@@ -1442,20 +1441,19 @@ async def set_status_in(
             "UPDATE mentions SET status = ?, status_ms = ?, status_by = ? WHERE id = ?",
             [(status.value, now_ms, agent, row[0]) for row in rows],
         )
-        await conn.executemany(
-            """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                         mention_id, channel, summary, detail)
-               VALUES ('status', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        await history.record(
+            conn,
             [
-                (
+                history.Entry(
+                    "status",
                     now_ms,
                     agent,
-                    row[3],
-                    row[2],
-                    row[0],
-                    row[4],
                     f"marked {status.value}",
-                    json.dumps({"from": row[1], "to": status.value}),
+                    {"from": row[1], "to": status.value},
+                    customer_id=row[3],
+                    author_id=row[2],
+                    mention_id=row[0],
+                    channel=row[4],
                 )
                 for row in rows
             ],
