@@ -163,10 +163,6 @@ class Replies:
             mark=await self.outbox.mark_now(mention_ids),
         )
 
-    async def has_draft(self, mention_id: int) -> bool:
-        """Whether this agent has an unsent draft answering the mention."""
-        return bool(await self.outbox.drafted(self.agent, [mention_id]))
-
     async def save_draft(self, compose: Compose, text: str) -> None:
         await self.outbox.save_draft(
             self.agent, compose.draft_key, compose.channel, text, self.now_ms()

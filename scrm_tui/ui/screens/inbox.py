@@ -29,6 +29,7 @@ from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.views import KEYED, View, filter_problem
+from scrm_tui.service.drafts import has_draft
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
@@ -513,7 +514,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         detail = await self.inbox.detail(mention_id)
         items = await self.inbox.replies_to(mention_id)
         escalations = await self.inbox.escalations.for_mention(mention_id)
-        drafted = await self.inbox.replies.has_draft(mention_id)
+        drafted = await has_draft(self.inbox, mention_id)
         if mention_id == self._pane_wants:
             self.detail.show(detail, items, escalations, drafted)
 
