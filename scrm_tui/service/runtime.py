@@ -19,11 +19,14 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, StoreError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from scrm_tui.service.listen import Listener
 
 log = logging.getLogger(__name__)
 
 LISTEN_TICK = 1.0  # how often a standing-by process looks whether the collector is gone
+BACKLOG_LOOK = 1.0  # how often the matching backlog's progress is looked at
 
 Report = Callable[[events.Event], None]
 # Runs one short job in the background under a group's name: a Textual worker in the
@@ -47,6 +50,9 @@ class Runtime:
         self._running: set[str] = set()  # the groups with a job under way
         self._tasks: set[asyncio.Future[None]] = set()  # kept: a task without one may vanish
         self._ticker: asyncio.Future[None] | None = None
+        self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
+        self._following: asyncio.Future[None] | None = None  # looks at the backlog's progress
+        self._rematch_owed = False  # whether matching work was owed when the job started
 
     # ---------------------------------------------------------------- running jobs
 
@@ -204,12 +210,97 @@ class Runtime:
         await polling
         return True
 
+    # ---------------------------------------------------------------- catching up
+
+    def finish_rematch(self, db_path: Path, config_path: Path | None) -> None:
+        """Have the customers an import or an upgrade left waiting indexed, and an owed
+        re-match finished, by a low-priority process of its own (service/backlog: one
+        per database; it goes on if this process ends), and follow it from what it
+        tells through the database. Matching and customer search work meanwhile; this
+        process only reads a row a second."""
+
+        async def start() -> None:
+            from scrm_tui.service import backlog
+
+            inbox = self.inbox
+            if not await backlog.owed(inbox):
+                return
+            self._rematch_owed = await inbox.linker.rematch_owed()
+            if (await backlog.job_state(inbox)).holder is None:
+                self._backlog_job = await asyncio.to_thread(
+                    backlog.start, db_path, inbox.agent, config_path
+                )
+            # Looks every BACKLOG_LOOK, each a short job: one that lasted as long as the
+            # job would be waited for by whatever waits for the host's work.
+            self._following = asyncio.ensure_future(self._follow_backlog())
+
+        self._once("rematch", start)
+
+    async def _follow_backlog(self) -> None:
+        while True:
+            self._once("backlog", self._look_at_backlog)
+            await asyncio.sleep(BACKLOG_LOOK)
+
+    async def _look_at_backlog(self) -> None:
+        from scrm_tui.service import backlog
+
+        state = await backlog.job_state(self.inbox)
+        job = self._backlog_job
+        # Ours may still be starting (not holding the lease yet): wait for it.
+        if state.holder is not None or (job is not None and job.poll() is None):
+            self.report(events.Working("rematch", state.words()))
+            return
+        if self._following is not None:
+            self._following.cancel()
+            self._following = None
+        self.report(events.Working("rematch", None))
+        if job is not None and job.returncode:
+            self.report(
+                events.Notice(
+                    f"Matching stopped before the end (exit status {job.returncode}; a bug "
+                    "is in errors.log in the state folder). The next scrm to start, or "
+                    "`scrm catch-up`, goes on from there.",
+                    warning=True,
+                )
+            )
+        elif self._rematch_owed and not await self.inbox.linker.rematch_owed():
+            # Said only for matching: languages detected in the background need no
+            # word (the rows show theirs as the job goes).
+            self.report(
+                events.Notice(
+                    "Customers indexed and authors re-matched (l on a mention to review)."
+                )
+            )
+
+    def finish_rescore(self) -> None:
+        """Score the mentions a re-score still owes, saying how far it is (one process
+        does it at a time; the list shows each page as it lands)."""
+        self._once("rescore", self._rescore)
+
+    async def _rescore(self) -> None:
+        priorities = self.inbox.priorities
+        await priorities.weights()  # weights new to the database owe one
+        if not await priorities.rescore_owed():
+            return
+
+        def progress(done: int, total: int) -> None:
+            words = f"scoring priorities {100 * done // max(total, 1)}%"
+            self.report(events.Working("rescore", words))
+
+        try:
+            done = await priorities.resume_rescore(progress)
+        finally:
+            self.report(events.Working("rescore", None))
+        if done:
+            self.report(events.Rescored(done))
+
     async def close(self) -> None:
         """Stop listening and hand the collector lease over at once."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        for looking in (self._ticker, self._following):
+            if looking is not None:
+                looking.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await looking
         # A job under way (a send) ends as it would have: its result is recorded.
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.listener is not None:

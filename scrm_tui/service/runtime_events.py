@@ -66,6 +66,38 @@ class SourceProblem:
     why: str
 
 
+@dataclass(frozen=True)
+class Working:
+    """Work in the background (`job`: "rematch", "rescore") is at `words`; None: over."""
+
+    job: str
+    words: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should read (`warning`: something went wrong)."""
+
+    text: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """The priorities an upgrade or new weights owed are scored: `count` mentions."""
+
+    count: int
+
+
 Event = (
-    OutboxPassed | ClaimsLapsed | Polled | Backfilling | LeaseChanged | SpikeRaised | SourceProblem
+    OutboxPassed
+    | ClaimsLapsed
+    | Polled
+    | Backfilling
+    | LeaseChanged
+    | SpikeRaised
+    | SourceProblem
+    | Working
+    | Notice
+    | Rescored
 )

@@ -35,13 +35,11 @@ from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.styles import INBOX_CSS, SCREENS_CSS
 
 if TYPE_CHECKING:
-    import subprocess
     from collections.abc import Awaitable, Callable, Sequence
 
     from textual.command import Provider
     from textual.driver import Driver
     from textual.screen import Screen
-    from textual.timer import Timer
 
     from scrm_tui.core.models import OutboxItem
     from scrm_tui.service.inbox import CommitWatch
@@ -74,7 +72,6 @@ def _inbox_commands() -> type[Provider]:
 
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
-BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
 CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
 MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
 SCREEN_CLOCK = 5.0  # otherwise: the sources' line and the ages (ui/screens/inbox.py)
@@ -154,10 +151,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.startup_pause: Callable[[str], Awaitable[None]] | None = None  # see startup_step
         self.runtime: Runtime | None = None  # the background work (service/runtime.py)
         self._live: InboxScreen | None = None  # what the app's tick tells of changes
-        self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
-        self._backlog_timer: Timer | None = None
-        self._backlog_looking = False
-        self._rematch_owed = False  # whether matching work was owed when the job started
         self._hangup_at = 0.0
         # The driver tells when the terminal hangs up (else the clock looks every 2 s).
         self._hangups_told = getattr(self.driver_class, "TELLS_HANGUP", False)
@@ -261,11 +254,17 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # database is not the one the config watches.)
         if any(source.enabled for source in self.config.sources.values()):
             self.set_timer(LISTEN_DELAY, lambda: self._start_listening(creds), name="listen-start")
-        # A re-match an interrupted import left owed is finished here, after the first
-        # page is painted (Linker.resume_rematch; one process does it at a time).
-        self.set_timer(LISTEN_DELAY, lambda: self._finish_rematch(screen), name="rematch-start")
-        # Likewise the priorities a re-score owes (an upgrade, new weights).
-        self.set_timer(LISTEN_DELAY, lambda: self._finish_rescore(screen), name="rescore-start")
+        # A re-match an interrupted import left owed is finished, after the first page
+        # is painted (Linker.resume_rematch; one process does it at a time); likewise
+        # the priorities a re-score owes (an upgrade, new weights).
+        runtime = self.runtime
+        assert runtime is not None
+        self.set_timer(
+            LISTEN_DELAY,
+            lambda: runtime.finish_rematch(self.db_path, self.config_path),
+            name="rematch-start",
+        )
+        self.set_timer(LISTEN_DELAY, runtime.finish_rescore, name="rescore-start")
         if self.keymap:
             # Which keys [keys] makes clash reads every screen's module: not before the
             # first page is painted, and not on the event loop.
@@ -325,6 +324,18 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         elif isinstance(event, events.Polled):
             if self._live is not None:  # what it records wakes no inbox: the top line is told
                 self._live.post_message(SourcesPolled())
+        elif isinstance(event, events.Working):
+            if self._live is not None:
+                self._live.show_work(event.words, event.job)
+        elif isinstance(event, events.Notice):
+            if event.warning:
+                self.notify(event.text, severity="warning", timeout=15, markup=False)
+            else:
+                self.notify(event.text, markup=False)
+        elif isinstance(event, events.Rescored):
+            self.notify(f"Priorities scored for {event.count:,} stored mentions.", markup=False)
+            if self._live is not None:
+                self._live.check_changes(force=True)
         elif isinstance(event, events.SourceProblem):
             self.notify(
                 f"[sources.{event.source}] cannot run: {event.why}",
@@ -483,90 +494,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.call_from_thread(
                 self.notify, warning, title="Keys", severity="warning", timeout=15, markup=False
             )
-
-    @work(group="rematch", exit_on_error=False)
-    async def _finish_rematch(self, screen: InboxScreen) -> None:
-        """Have the customers an import or an upgrade left waiting indexed, and an owed
-        re-match finished, by a low-priority process of its own (service/backlog: one
-        per database; it goes on if this inbox ends), and follow it on the top line
-        from what it tells through the database. Matching and customer search work
-        meanwhile; this process only reads a row a second."""
-        from scrm_tui.service import backlog
-
-        assert self.inbox is not None
-        if not await backlog.owed(self.inbox):
-            return
-        self._rematch_owed = await self.inbox.linker.rematch_owed()
-        if (await backlog.job_state(self.inbox)).holder is None:
-            self._backlog_job = await asyncio.to_thread(
-                backlog.start, self.db_path, self.agent, self.config_path
-            )
-        # Looks on a timer, each a short worker: one that lasted as long as the job
-        # would be waited for by whatever waits for the app's work.
-        self._backlog_timer = self.set_interval(
-            BACKLOG_LOOK, lambda: self._backlog_due(screen), name="backlog"
-        )
-        self._backlog_due(screen)
-
-    def _backlog_due(self, screen: InboxScreen) -> None:
-        if not self._backlog_looking:
-            self._backlog_looking = True
-            self._look_at_backlog(screen)
-
-    @work(group="backlog", exit_on_error=False)
-    async def _look_at_backlog(self, screen: InboxScreen) -> None:
-        from scrm_tui.service import backlog
-
-        assert self.inbox is not None
-        try:
-            state = await backlog.job_state(self.inbox)
-            job = self._backlog_job
-            # Ours may still be starting (not holding the lease yet): wait for it.
-            if state.holder is not None or (job is not None and job.poll() is None):
-                screen.show_work(state.words(), "rematch")
-                return
-            if self._backlog_timer is not None:
-                self._backlog_timer.stop()
-                self._backlog_timer = None
-            screen.show_work(None, "rematch")
-            if job is not None and job.returncode:
-                self.notify(
-                    f"Matching stopped before the end (exit status {job.returncode}; a bug "
-                    "is in errors.log in the state folder). The next scrm to start, or "
-                    "`scrm catch-up`, goes on from there.",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
-            elif self._rematch_owed and not await self.inbox.linker.rematch_owed():
-                # Said only for matching: languages detected in the background need no
-                # word (the rows show theirs as the job goes).
-                self.notify(
-                    "Customers indexed and authors re-matched (l on a mention to review).",
-                    markup=False,
-                )
-        finally:
-            self._backlog_looking = False
-
-    @work(group="rescore", exit_on_error=False)
-    async def _finish_rescore(self, screen: InboxScreen) -> None:
-        """Score the mentions a re-score still owes, saying how far it is on the top line
-        (one process does it at a time; the list shows each page as it lands)."""
-        assert self.inbox is not None
-        await self.inbox.priorities.weights()  # weights new to the database owe one
-        if not await self.inbox.priorities.rescore_owed():
-            return
-
-        def progress(done: int, total: int) -> None:
-            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%", "rescore")
-
-        try:
-            done = await self.inbox.priorities.resume_rescore(progress)
-        finally:
-            screen.show_work(None, "rescore")
-        if done:
-            self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
-            screen.check_changes(force=True)
 
     def _tell_outbox(self, items: Sequence[OutboxItem]) -> None:
         """A toast for each item a pass over the outbox sent or gave up on."""
