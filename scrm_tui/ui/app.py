@@ -20,7 +20,6 @@ from textual.binding import Binding
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config
 from scrm_tui.core.query import Query
-from scrm_tui.service import runtime_events as events
 from scrm_tui.service.bugs import record_bug
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError, StoreError
@@ -30,18 +29,17 @@ from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui import keymap
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
-from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
+from scrm_tui.ui.runtime_news import HearsTheRuntime
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.styles import INBOX_CSS, SCREENS_CSS
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Sequence
+    from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
     from textual.driver import Driver
     from textual.screen import Screen
 
-    from scrm_tui.core.models import OutboxItem
     from scrm_tui.service.inbox import CommitWatch
     from scrm_tui.service.listen import Listener
     from scrm_tui.service.presence import Presence
@@ -93,7 +91,7 @@ def _warm_filter_language() -> None:
     threading.Thread(target=load, name="filter-warm", daemon=True).start()
 
 
-class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
+class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]):
     CSS_PATH = INBOX_CSS  # the other screens name their own (ui/styles.py)
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -304,47 +302,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         """This process's part in listening, once it stands by or collects."""
         return self.runtime.listener if self.runtime is not None else None
 
-    def _spawn(self, job: Callable[[], Awaitable[None]], group: str) -> None:
-        """The runtime's jobs run as workers: whatever waits for the app's work waits
-        for them too, and a failed one is told as any worker's is."""
-        self.run_worker(job(), name=f"runtime.{group}", group=group, exit_on_error=False)
-
-    def _heard(self, event: events.Event) -> None:
-        """The runtime did something a screen shows: tell it in a typed message."""
-        if isinstance(event, events.OutboxPassed):
-            self._tell_outbox(event.items)
-            if event.items:  # screens that show outbox states re-read them
-                for screen in self.screen_stack:
-                    screen.post_message(OutboxChanged(event.items))
-        elif isinstance(event, events.ClaimsLapsed):
-            from scrm_tui.ui.claiming import ClaimsLapsed
-
-            for screen in self.screen_stack:  # the form that held them says so
-                screen.post_message(ClaimsLapsed(event.mention_ids, event.idle_s))
-        elif isinstance(event, events.Polled):
-            if self._live is not None:  # what it records wakes no inbox: the top line is told
-                self._live.post_message(SourcesPolled())
-        elif isinstance(event, events.Working):
-            if self._live is not None:
-                self._live.show_work(event.words, event.job)
-        elif isinstance(event, events.Notice):
-            if event.warning:
-                self.notify(event.text, severity="warning", timeout=15, markup=False)
-            else:
-                self.notify(event.text, markup=False)
-        elif isinstance(event, events.Rescored):
-            self.notify(f"Priorities scored for {event.count:,} stored mentions.", markup=False)
-            if self._live is not None:
-                self._live.check_changes(force=True)
-        elif isinstance(event, events.SourceProblem):
-            self.notify(
-                f"[sources.{event.source}] cannot run: {event.why}",
-                title="Sources",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-
     def _be_present(self) -> None:
         """Say this agent is here (the first presence tick), then start the app's one
         clock (see _run_clock) and what wakes it on a commit (Inbox.watch_commits)."""
@@ -494,22 +451,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.call_from_thread(
                 self.notify, warning, title="Keys", severity="warning", timeout=15, markup=False
             )
-
-    def _tell_outbox(self, items: Sequence[OutboxItem]) -> None:
-        """A toast for each item a pass over the outbox sent or gave up on."""
-        for item in items:
-            if item.state == "sent":
-                what = "Webhook delivered" if item.kind == "webhook" else "Reply sent"
-                where = item.target if item.kind == "webhook" else item.channel
-                self.notify(f"{what} ({where}).", markup=False)
-            elif item.state == "failed":
-                error = sanitize.inline(item.last_error or "")  # a server's words
-                self.notify(
-                    f"Not sent ({item.target or item.channel}): {error}. O opens the outbox.",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
 
     def _dress(self, screen: Screen[Any]) -> None:
         """Give the screen the classes it would gain once shown (NO_COLOR, the width's
