@@ -1,33 +1,30 @@
 """What the runtime (service/runtime.py) tells its host: plain records, one per kind of
-news, that the TUI turns into Textual messages and `scrm watch` into lines."""
+news, that the TUI turns into Textual messages and `scrm watch` into lines. (Named
+tuples: a tenth of what dataclasses cost to define, paid at start-up.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from scrm_tui.core.models import OutboxItem, SourceState
     from scrm_tui.service.spikes import Raised
 
 
-@dataclass(frozen=True)
-class OutboxPassed:
+class OutboxPassed(NamedTuple):
     """A pass over the outbox ended; `items` as they ended up (sent, retried, failed)."""
 
     items: tuple[OutboxItem, ...]
 
 
-@dataclass(frozen=True)
-class ClaimsLapsed:
+class ClaimsLapsed(NamedTuple):
     """These claims were released: their form had no key pressed for `idle_s`."""
 
     mention_ids: tuple[int, ...]
     idle_s: float
 
 
-@dataclass(frozen=True)
-class Polled:
+class Polled(NamedTuple):
     """This process's collector recorded a poll of `source` (`state`: as it is now)."""
 
     source: str
@@ -35,58 +32,51 @@ class Polled:
     stored: int
 
 
-@dataclass(frozen=True)
-class Backfilling:
+class Backfilling(NamedTuple):
     """A source fetches its past, and is at `where`."""
 
     source: str
     where: str
 
 
-@dataclass(frozen=True)
-class LeaseChanged:
+class LeaseChanged(NamedTuple):
     """This process started (`holding`) or stopped collecting; `other`: who does."""
 
     holding: bool
     other: str | None
 
 
-@dataclass(frozen=True)
-class SpikeRaised:
+class SpikeRaised(NamedTuple):
     """This process raised a spike for every terminal to show."""
 
     spike: Raised
 
 
-@dataclass(frozen=True)
-class SourceProblem:
+class SourceProblem(NamedTuple):
     """A configured source cannot run, and why (words from the config: not yet inert)."""
 
     source: str
     why: str
 
 
-@dataclass(frozen=True)
-class Working:
+class Working(NamedTuple):
     """Work in the background (`job`: "rematch", "rescore") is at `words`; None: over."""
 
     job: str
     words: str | None
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """Something the user should read (`warning`: something went wrong)."""
 
     text: str
     warning: bool = False
 
 
-@dataclass(frozen=True)
-class Rescored:
-    """The priorities an upgrade or new weights owed are scored: `count` mentions."""
+class Rescored(NamedTuple):
+    """The priorities an upgrade or new weights owed are scored, on `mentions` mentions."""
 
-    count: int
+    mentions: int
 
 
 Event = (

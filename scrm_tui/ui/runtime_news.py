@@ -55,7 +55,7 @@ class HearsTheRuntime(_Base):
             else:
                 self.notify(event.text, markup=False)
         elif isinstance(event, events.Rescored):
-            self.notify(f"Priorities scored for {event.count:,} stored mentions.", markup=False)
+            self.notify(f"Priorities scored for {event.mentions:,} stored mentions.", markup=False)
             if self._live is not None:
                 self._live.check_changes(force=True)
         elif isinstance(event, events.SourceProblem):
