@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +13,9 @@ import pytest
 from scrm_tui.service import runtime_events as events
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.runtime import Runtime
-from tests.loopback import Loopback, serve
-from tests.test_outbox import STATUS_ID, Clock, a_mastodon_mention, open_inbox
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    for running in serve():
-        running.add_mastodon_status(STATUS_ID)
-        yield running
+from tests.loopback import Loopback
+from tests.test_outbox import Clock, a_mastodon_mention, open_inbox
+from tests.test_outbox import server as server  # a loopback Mastodon with the status to answer
 
 
 @pytest.fixture
