@@ -77,3 +77,43 @@ def test_forms_still_find_the_inert_text_area() -> None:
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert "\\x1b" not in result.stdout and "a" in result.stdout, result.stdout
+
+
+async def test_the_ui_reaches_no_store_object_of_the_inbox(tmp_path: Path) -> None:
+    """The UI asks the service layer (issue 15): no screen or widget reads a store that
+    the inbox holds (`inbox.outbox`, `inbox.db`, ...) and calls it directly."""
+    import ast
+
+    from scrm_tui.service.inbox import Inbox
+
+    async with await Inbox.open(tmp_path / "scrm.db", "ana") as inbox:
+        stores = {
+            name
+            for name, value in vars(inbox).items()
+            # Its stores and the database itself; a plain record it read (a Pulse) is data.
+            if type(value).__name__.endswith("Store") or type(value).__name__ == "Database"
+        }
+    assert {"db", "outbox", "merges", "customers", "mentions"} <= stores
+    reached = []
+    for path in sorted((ROOT / "scrm_tui" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Attribute) or node.attr not in stores:
+                continue
+            holder = node.value
+            name = holder.attr if isinstance(holder, ast.Attribute) else getattr(holder, "id", "")
+            if name == "inbox":
+                reached.append(f"{path.relative_to(ROOT)}:{node.lineno} inbox.{node.attr}")
+    assert reached == []
+
+
+def test_the_history_has_one_writer() -> None:
+    """Every history entry (`interactions`, the audit trail) is written by store/history.py,
+    with the same columns whoever records it (issue 15)."""
+    import re
+
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "scrm_tui").rglob("*.py")
+        if re.search(r"INSERT\s+(OR\s+\w+\s+)?INTO\s+interactions\b", path.read_text("utf-8"), re.I)
+    )
+    assert writers == ["scrm_tui/store/history.py"]

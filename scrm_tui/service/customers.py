@@ -13,7 +13,7 @@ from scrm_tui.core.models import Channel, CustomerCard, CustomerIn
 from scrm_tui.core.records import RecordError, parse_customer
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.customer_files import FileProblem, RowProblem, read_records
-from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.inbox import Inbox, MergeRecord
 
 __all__ = ["CustomerImportReport", "FileProblem", "RowProblem", "find_customer", "import_customers"]
 
@@ -151,3 +151,8 @@ async def describe_customer(inbox: Inbox, customer_id: int) -> dict[str, Any]:
 
 def as_json(profile: dict[str, Any]) -> str:
     return json.dumps(profile, ensure_ascii=False, indent=2)
+
+
+async def merge_records(inbox: Inbox, customer_id: int) -> list[MergeRecord]:
+    """The merges into (or of) a customer, newest first."""
+    return await inbox.merges.records(customer_id=customer_id)

@@ -149,3 +149,9 @@ class OutboxWindow(LiveWindow[OutboxItem]):
     async def counts(self) -> dict[str, int]:
         """The items of this list per state, all of them counted."""
         return await self.source.store.state_counts(self.source.states, self.source.kept)
+
+
+async def outbox_mark(inbox: Inbox) -> int:
+    """Moves with every change to the outbox: a screen that shows it reads it again
+    only when this moved."""
+    return await inbox.outbox.change_mark()

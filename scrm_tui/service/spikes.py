@@ -5,8 +5,10 @@ spike (burst terms, first posts, mood, customers affected), and the dashboard's
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
@@ -19,7 +21,10 @@ from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings
 from scrm_tui.store import rollups
 from scrm_tui.store import spikes as store
 from scrm_tui.store import terms as term_store
-from scrm_tui.store.db import Database
+from scrm_tui.store.db import Database, StoreError
+
+if TYPE_CHECKING:
+    from scrm_tui.service.inbox import Inbox
 
 Raised = store.Raised
 RECENT_HOURS = 6  # the top line shows spikes raised for the last six hours
@@ -108,6 +113,23 @@ class Recent:
             f"⚡ spike {at}: {self.n:,} ({self.baseline:.0f} usual) !",
             "⚡ spike !",
         )
+
+
+async def latest(inbox: Inbox) -> Recent | None:
+    """For an inbox's top line: raise a spike no process has raised yet (the collector
+    does it too), then the newest of the last hours."""
+    from scrm_tui.service.processes import process_id
+
+    now = inbox.now_ms()
+    # A read-only file or a long lock: the collector, or the next tick, raises it.
+    with contextlib.suppress(StoreError):
+        await check(inbox.db, now, f"{inbox.agent} {process_id()}")
+    return await recent(inbox.db, now)
+
+
+async def explain_hour(inbox: Inbox, hour: int, settings: Settings) -> Explanation | None:
+    """Why `hour` is a spike, read from the inbox's database (see explain)."""
+    return await explain(inbox.db, hour, settings)
 
 
 async def recent(db: Database, now_ms: int, watch_set: str = BRAND) -> Recent | None:

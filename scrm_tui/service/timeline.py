@@ -129,3 +129,8 @@ async def customer_summary(inbox: Inbox, customer_id: int) -> CustomerSummary:
         trend_label=label,
         unscored=await TimelineStore(inbox.db).unscored(customer_id),
     )
+
+
+async def history_entry(inbox: Inbox, interaction_id: int) -> dict[str, Any] | None:
+    """One history entry in full (the timeline shows only the start of it)."""
+    return await inbox.customers.interaction(interaction_id)

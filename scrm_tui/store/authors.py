@@ -23,6 +23,7 @@ import aiosqlite
 
 from scrm_tui.core.domains import links_from_json, proven
 from scrm_tui.core.models import NewMention
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all
 from scrm_tui.store.linking import MatchOutcome, probability_of
 
@@ -214,16 +215,13 @@ async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
             chunk,
         )
         # How the link was made goes in the customer's history, as every link does.
-        await conn.execute(
-            f"""
-            INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id, channel,
-                                      summary, detail)
-            SELECT 'link', profile_ms, 'scrm', customer_id, id, channel,
-                   'linked by a known handle: ' || handle, '{{"how": "identity"}}'
-            FROM authors WHERE id IN ({marks}) AND match_state = 'identity'
-            """,
+        linked = await fetch_all(
+            conn,
+            f"""SELECT profile_ms, customer_id, id, channel, handle FROM authors
+                WHERE id IN ({marks}) AND match_state = 'identity'""",
             chunk,
         )
+        await history.record(conn, [history.identity_link(*row) for row in linked])
 
 
 async def record_suggestions(

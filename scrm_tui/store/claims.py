@@ -9,15 +9,11 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.team import CLAIM_TTL_MS, Claim
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all
+from scrm_tui.store.history import IDS, ids_param
 
-# A list of ids as one parameter (json_each), whatever its length: a selection may
-# hold a thousand mentions.
-IDS = "(SELECT value FROM json_each(:ids))"
-
-
-def ids_param(ids: Sequence[int]) -> str:
-    return json.dumps([int(i) for i in ids])
+__all__ = ["IDS", "ClaimStore", "ids_param", "live_claims", "record"]
 
 
 async def live_claims(
@@ -46,21 +42,15 @@ async def record(
 ) -> None:
     """One history entry per mention (its author's and customer's timeline, and the
     audit trail), inside the caller's transaction."""
-    await conn.execute(
-        f"""INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                      mention_id, channel, summary, detail)
-            SELECT :kind, :now, :actor, a.customer_id, m.author_id, m.id, m.channel,
-                   :summary, :detail
-            FROM mentions m JOIN authors a ON a.id = m.author_id
-            WHERE m.id IN {IDS} ORDER BY m.id""",
-        {
-            "kind": kind,
-            "now": now_ms,
-            "actor": actor,
-            "summary": summary,
-            "detail": json.dumps(detail),
-            "ids": ids_param(mention_ids),
-        },
+    await history.record_mentions(
+        conn,
+        mention_ids,
+        kind,
+        actor,
+        now_ms,
+        summary=":summary",
+        detail=":detail",
+        params={"summary": summary, "detail": json.dumps(detail)},
     )
 
 

@@ -12,6 +12,7 @@ import aiosqlite
 from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerCard, CustomerIn
+from scrm_tui.store import history as audit
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.linking import owe_rematch
 
@@ -192,12 +193,18 @@ class CustomerStore:
                 target if target is not None else new_ids[key]  # type: ignore[index]
                 for target, key in zip(targets, fresh_key, strict=True)
             ]
-            await conn.executemany(
-                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, summary,
-                                             detail)
-                   VALUES ('customer', ?, ?, ?, ?, ?)""",
+            created = json.dumps({"source": source})
+            await audit.record(
+                conn,
                 [
-                    (now_ms, agent, cid, f"created from {source}", json.dumps({"source": source}))
+                    audit.Entry(
+                        "customer",
+                        now_ms,
+                        agent,
+                        f"created from {source}",
+                        created,
+                        customer_id=cid,
+                    )
                     for cid in new_ids.values()
                 ]
                 + updates,
@@ -225,8 +232,8 @@ class CustomerStore:
         source: str,
         now_ms: int,
         outcome: ImportOutcome,
-    ) -> list[tuple[Any, ...]]:
-        """Apply rows to existing customers; return history rows for what changed."""
+    ) -> list[audit.Entry]:
+        """Apply rows to existing customers; return history entries for what changed."""
         ids = sorted({t for t in targets if t is not None})
         current: dict[int, dict[str, Any]] = {}
         for start in range(0, len(ids), _CHUNK):
@@ -253,7 +260,7 @@ class CustomerStore:
         for customer, target in zip(customers, targets, strict=True):
             if target is not None:
                 merged[target] = _merge(merged[target], customer) if target in merged else customer
-        history: list[tuple[Any, ...]] = []
+        history: list[audit.Entry] = []
         writes: list[tuple[Any, ...]] = []
         for target, customer in merged.items():
             old = current[target]
@@ -286,12 +293,13 @@ class CustomerStore:
                 )
             )
             history.append(
-                (
+                audit.Entry(
+                    "customer",
                     now_ms,
                     agent,
-                    target,
                     f"updated from {source}: {', '.join(sorted(changes))}",
-                    json.dumps({"source": source, "changes": changes}, ensure_ascii=False),
+                    {"source": source, "changes": changes},
+                    customer_id=target,
                 )
             )
         await conn.executemany(
@@ -379,12 +387,10 @@ class CustomerStore:
                               authors.handle""",
                 batch,
             )
-            await conn.executemany(
-                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                             channel, summary, detail)
-                   VALUES ('link', ?, 'scrm', ?, ?, ?, ?, '{"how": "identity"}')""",
+            await audit.record(
+                conn,
                 [
-                    (now_ms, cid, aid, channel, f"linked by a known handle: {handle}")
+                    audit.identity_link(now_ms, cid, aid, channel, handle)
                     for aid, cid, channel, handle in linked_now
                 ],
             )
@@ -609,36 +615,39 @@ class CustomerStore:
     ) -> int:
         """Record something that happened with a customer (a call, a note...)."""
         async with self.db.transaction() as conn:
-            row = await fetch_one(
-                conn,
-                """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, channel,
-                                             summary, detail, direction, compound)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                (
-                    kind,
-                    occurred_ms,
-                    actor,
-                    customer_id,
-                    channel,
-                    summary,
-                    json.dumps(detail or {}, ensure_ascii=False),
-                    direction,
-                    compound,
-                ),
+            entry = audit.Entry(
+                kind,
+                occurred_ms,
+                actor,
+                summary,
+                detail or {},
+                customer_id=customer_id,
+                channel=channel,
+                direction=direction,
+                compound=compound,
             )
-        assert row is not None
-        return int(row[0])
+            return await audit.record_one(conn, entry)
 
     async def add_interactions(
         self, rows: Sequence[tuple[int, str, str, str | None, int, str, float | None]]
     ) -> int:
         """Many (customer, kind, summary, direction, at_ms, actor, compound) in one go."""
         async with self.db.transaction() as conn:
-            await conn.executemany(
-                """INSERT INTO interactions (customer_id, kind, summary, direction, occurred_ms,
-                                             actor, compound)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                rows,
+            await audit.record(
+                conn,
+                [
+                    audit.Entry(
+                        kind,
+                        at_ms,
+                        actor,
+                        summary,
+                        "{}",
+                        customer_id=customer_id,
+                        direction=direction,
+                        compound=compound,
+                    )
+                    for customer_id, kind, summary, direction, at_ms, actor, compound in rows
+                ],
             )
         return len(rows)
 

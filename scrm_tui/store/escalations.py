@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.models import Escalation
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.outbox import insert_outbox
 
@@ -320,20 +321,18 @@ async def _history(
     now_ms: int,
     channel: str | None,
 ) -> None:
-    await conn.execute(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     mention_id, channel, summary, detail)
-           SELECT 'escalation', ?, ?, e.customer_id, e.author_id, e.mention_id, ?, ?, ?
-           FROM escalations e WHERE e.id = ?""",
-        (
-            now_ms,
-            agent,
-            channel,
-            summary,
-            json.dumps({"escalation": escalation_id, "event": event}),
-            escalation_id,
-        ),
+    esc = await fetch_one(
+        conn,
+        "SELECT customer_id, author_id, mention_id FROM escalations WHERE id = ?",
+        (escalation_id,),
     )
+    if esc is None:
+        return
+    detail = json.dumps({"escalation": escalation_id, "event": event})
+    entry = history.Entry(
+        "escalation", now_ms, agent, summary, detail, esc[0], esc[1], esc[2], channel
+    )
+    await history.record(conn, [entry])
 
 
 async def queue_in(

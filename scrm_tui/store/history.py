@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
-from scrm_tui.store.db import fetch_all
+from scrm_tui.store.db import fetch_all, fetch_one
 
 _CHUNK = 500
 IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
@@ -20,39 +20,75 @@ def ids_param(ids: Sequence[int]) -> str:
 
 
 class Entry(NamedTuple):
-    """One thing that happened, by `actor`, to a mention, an author or a customer."""
+    """One thing that happened, by `actor`, to a mention, an author or a customer.
+    `detail` is a dict, or JSON text its caller encoded (kept as written)."""
 
     kind: str
     occurred_ms: int
     actor: str | None
-    summary: str
-    detail: dict[str, Any]
+    summary: str | None
+    detail: dict[str, Any] | str
     customer_id: int | None = None
     author_id: int | None = None
     mention_id: int | None = None
     channel: str | None = None
+    direction: str | None = None  # 'in' or 'out' (an offline contact, a reply)
+    compound: float | None = None  # an offline contact's mood, -1..1
+
+
+# The one place the history is written: every entry goes through record, record_one or
+# record_mentions, inside the transaction of the change it describes.
+_INSERT = """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
+                                       mention_id, channel, summary, detail, direction,
+                                       compound)"""
+
+
+def _row(e: Entry) -> tuple[Any, ...]:
+    detail = e.detail if isinstance(e.detail, str) else json.dumps(e.detail, ensure_ascii=False)
+    return (
+        e.kind,
+        e.occurred_ms,
+        e.actor,
+        e.customer_id,
+        e.author_id,
+        e.mention_id,
+        e.channel,
+        e.summary,
+        detail,
+        e.direction,
+        e.compound,
+    )
 
 
 async def record(conn: aiosqlite.Connection, entries: Iterable[Entry]) -> None:
     """Append entries inside the caller's transaction (with the change they describe)."""
     await conn.executemany(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     mention_id, channel, summary, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (
-                e.kind,
-                e.occurred_ms,
-                e.actor,
-                e.customer_id,
-                e.author_id,
-                e.mention_id,
-                e.channel,
-                e.summary,
-                json.dumps(e.detail, ensure_ascii=False),
-            )
-            for e in entries
-        ],
+        f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [_row(e) for e in entries]
+    )
+
+
+async def record_one(conn: aiosqlite.Connection, entry: Entry) -> int:
+    """Append one entry inside the caller's transaction; its id."""
+    row = await fetch_one(
+        conn, f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", _row(entry)
+    )
+    assert row is not None  # an INSERT … RETURNING returns its row
+    return int(row[0])
+
+
+def identity_link(
+    occurred_ms: int, customer_id: int, author_id: int, channel: str, handle: str
+) -> Entry:
+    """An author linked to a customer because its handle is one of theirs."""
+    return Entry(
+        "link",
+        occurred_ms,
+        "scrm",
+        f"linked by a known handle: {handle}",
+        '{"how": "identity"}',
+        customer_id=customer_id,
+        author_id=author_id,
+        channel=channel,
     )
 
 
@@ -102,10 +138,9 @@ async def record_mentions(
     `summary` and `detail` are SQL expressions over `m` (the mention, as it is before the
     change is made) and bound `params`, never text pasted in."""
     await conn.execute(
-        f"""INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                      mention_id, channel, summary, detail)
+        f"""{_INSERT}
             SELECT :kind, :now, :actor, a.customer_id, m.author_id, m.id, m.channel,
-                   {summary}, {detail}
+                   {summary}, {detail}, NULL, NULL
             FROM mentions m JOIN authors a ON a.id = m.author_id
             WHERE m.id IN {IDS} AND ({where}) ORDER BY m.id""",
         {**(params or {}), "ids": ids_param(ids), "kind": kind, "now": now_ms, "actor": actor},

@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core.handles import handle_key
+from scrm_tui.store import history
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.link_records import AuthorInfo, _required
 
@@ -103,26 +104,20 @@ async def _undo(
             for rank, s in enumerate(prev.get("suggestions", []))
         ],
     )
-    await conn.execute(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     channel, summary, detail)
-           VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            now_ms,
-            agent,
-            detail["customer_id"],
-            author_id,
-            now.channel,
-            f"undid: {how} link of {now.handle}",
-            json.dumps(
-                {
-                    "how": "undo",
-                    "undoes": interaction_id,
-                    "customer_id": detail["customer_id"],
-                }
-            ),
-        ),
+    undo = json.dumps(
+        {"how": "undo", "undoes": interaction_id, "customer_id": detail["customer_id"]}
     )
+    entry = history.Entry(
+        "link",
+        now_ms,
+        agent,
+        f"undid: {how} link of {now.handle}",
+        undo,
+        customer_id=detail["customer_id"],
+        author_id=author_id,
+        channel=now.channel,
+    )
+    await history.record(conn, [entry])
 
 
 async def _label(
@@ -232,17 +227,14 @@ async def _log(
         },
         **extra,
     }
-    await conn.execute(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id, channel,
-                                     summary, detail)
-           VALUES ('link', ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            now_ms,
-            actor,
-            customer_id,
-            before.id,
-            before.channel,
-            f"{summary}: {before.handle}",
-            json.dumps(detail, ensure_ascii=False),
-        ),
+    entry = history.Entry(
+        "link",
+        now_ms,
+        actor,
+        f"{summary}: {before.handle}",
+        detail,
+        customer_id=customer_id,
+        author_id=before.id,
+        channel=before.channel,
     )
+    await history.record(conn, [entry])

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _FILLED = ("email", "company", "phone", "tier", "lifetime_value", "notes")
@@ -233,8 +234,7 @@ async def _log(
     summary: str,
     detail: dict[str, Any],
 ) -> None:
-    await conn.execute(
-        "INSERT INTO interactions (kind, occurred_ms, actor, customer_id, summary, detail) "
-        "VALUES ('merge', ?, ?, ?, ?, ?)",
-        (now_ms, agent, customer_id, summary, json.dumps(detail)),
+    entry = history.Entry(
+        "merge", now_ms, agent, summary, json.dumps(detail), customer_id=customer_id
     )
+    await history.record(conn, [entry])

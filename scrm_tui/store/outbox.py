@@ -10,6 +10,7 @@ import aiosqlite
 
 from scrm_tui.core.models import OutboxItem, OutboxState, Status
 from scrm_tui.core.team import AnswerHeld, AnswerMark
+from scrm_tui.store import history
 from scrm_tui.store.claims import IDS, ids_param, record
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.mentions import set_status_in
@@ -707,21 +708,20 @@ async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, d
             "answers": len(ids),
         }
     )
-    await conn.executemany(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     mention_id, channel, summary, detail, direction)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'out')""",
+    await history.record(
+        conn,
         [
-            (
+            history.Entry(
                 _HISTORY_KIND[kind],
                 now_ms,
                 agent,
-                customer,
-                author,
-                mention_id,
-                channel,
                 text,
                 detail,
+                customer_id=customer,
+                author_id=author,
+                mention_id=mention_id,
+                channel=channel,
+                direction="out",
             )
             for mention_id, author, customer in mentions
         ],
@@ -752,21 +752,12 @@ async def _record_delivery(
     )
     if esc is None:
         return
-    await conn.execute(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     mention_id, channel, summary, detail)
-           VALUES ('escalation', ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            now_ms,
-            agent,
-            esc[0],
-            esc[1],
-            esc[2],
-            channel,
-            f"escalation #{escalation_id} delivered to {target} ({channel})",
-            json.dumps({"escalation": escalation_id, "event": "delivered", "target": target}),
-        ),
+    detail = json.dumps({"escalation": escalation_id, "event": "delivered", "target": target})
+    summary = f"escalation #{escalation_id} delivered to {target} ({channel})"
+    entry = history.Entry(
+        "escalation", now_ms, agent, summary, detail, esc[0], esc[1], esc[2], channel
     )
+    await history.record(conn, [entry])
 
 
 def _where(states: Sequence[str], also: Collection[int]) -> tuple[str, list[Any]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from scrm_tui.core.priority import PriorityWeights, p0, rank_of
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _CHUNK = 500
@@ -95,21 +96,13 @@ async def _write_weights(
     if await fetch_one(conn, "SELECT 1 FROM mentions LIMIT 1") is not None:
         await owe_rescore(conn, now_ms)
     # Everyone's priorities change with it: the audit trail says who and what.
-    await conn.execute(
-        """INSERT INTO interactions (kind, occurred_ms, actor, summary, detail)
-           VALUES ('priority_weights', ?, ?, ?, ?)""",
-        (
-            now_ms,
-            agent,
-            "priority weights set" if before is None else "priority weights changed",
-            json.dumps(
-                {
-                    "before": json.loads(before.to_json()) if before else None,
-                    "after": json.loads(weights.to_json()),
-                }
-            ),
-        ),
-    )
+    detail = {
+        "before": json.loads(before.to_json()) if before else None,
+        "after": json.loads(weights.to_json()),
+    }
+    summary = "priority weights set" if before is None else "priority weights changed"
+    entry = history.Entry("priority_weights", now_ms, agent, summary, json.dumps(detail))
+    await history.record(conn, [entry])
 
 
 async def customer_parts(conn: aiosqlite.Connection, author_ids: Iterable[int]) -> dict[int, float]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _CHUNK = 500
@@ -57,21 +58,19 @@ async def _record(
     summary: str,
     detail: dict[str, object],
 ) -> None:
-    await conn.executemany(
-        """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                     mention_id, channel, summary, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+    await history.record(
+        conn,
         [
-            (
+            history.Entry(
                 kind,
                 now_ms,
                 actor,
+                summary,
+                json.dumps({**detail, "was_until": until}),
                 customer,
                 author,
                 mention,
                 channel,
-                summary,
-                json.dumps({**detail, "was_until": until}),
             )
             for mention, author, customer, channel, until in rows
         ],

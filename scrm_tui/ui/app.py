@@ -23,22 +23,22 @@ from scrm_tui.core.query import Query
 from scrm_tui.service.bugs import record_bug
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError, StoreError
+from scrm_tui.service.runtime import Runtime
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui import keymap
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
+from scrm_tui.ui.runtime_news import HearsTheRuntime
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.styles import INBOX_CSS, SCREENS_CSS
 
 if TYPE_CHECKING:
-    import subprocess
     from collections.abc import Awaitable, Callable
 
     from textual.command import Provider
     from textual.driver import Driver
     from textual.screen import Screen
-    from textual.timer import Timer
 
     from scrm_tui.service.inbox import CommitWatch
     from scrm_tui.service.listen import Listener
@@ -70,8 +70,6 @@ def _inbox_commands() -> type[Provider]:
 
 HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
-LISTEN_TICK = 1.0  # how often a standing-by terminal looks whether the collector is gone
-BACKLOG_LOOK = 1.0  # how often the top line looks at the matching backlog's progress
 CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
 MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
 SCREEN_CLOCK = 5.0  # otherwise: the sources' line and the ages (ui/screens/inbox.py)
@@ -93,7 +91,7 @@ def _warm_filter_language() -> None:
     threading.Thread(target=load, name="filter-warm", daemon=True).start()
 
 
-class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
+class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]):
     CSS_PATH = INBOX_CSS  # the other screens name their own (ui/styles.py)
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -149,16 +147,8 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         self.poll_interval = poll_interval
         self.inbox: Inbox | None = None
         self.startup_pause: Callable[[str], Awaitable[None]] | None = None  # see startup_step
-        self.listener: Listener | None = None
-        self._sending = False
-        self._listening = False
-        self._ticking = False  # a presence tick is under way
+        self.runtime: Runtime | None = None  # the background work (service/runtime.py)
         self._live: InboxScreen | None = None  # what the app's tick tells of changes
-        self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
-        self._backlog_timer: Timer | None = None
-        self._backlog_looking = False
-        self._rematch_owed = False  # whether matching work was owed when the job started
-        self._outbox_due: int | None = 0  # when the outbox next has work (None: empty)
         self._hangup_at = 0.0
         # The driver tells when the terminal hangs up (else the clock looks every 2 s).
         self._hangups_told = getattr(self.driver_class, "TELLS_HANGUP", False)
@@ -224,10 +214,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.notify(problem, title="Keys", severity="error", timeout=15, markup=False)
         for warning in self._keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=15, markup=False)
-        # Replies and webhook calls go out from here: at once when queued in this
-        # process; on the app's tick when a commit may have queued something
-        # elsewhere, or when a retry's time comes.
-        self.inbox.on_queued(self.send_outbox)
+        # Replies and webhook calls go out at once when queued in this process; on the
+        # app's tick when a commit may have queued something elsewhere, or when a
+        # retry's time comes. What the runtime does, it tells _heard.
+        self.runtime = Runtime(self.inbox, self._heard, spawn=self._spawn, clock=self.clock)
         title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
         screen = InboxScreen(
             self.inbox, title=title, poll_interval=self.poll_interval, startup=self.startup_step
@@ -262,11 +252,17 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         # database is not the one the config watches.)
         if any(source.enabled for source in self.config.sources.values()):
             self.set_timer(LISTEN_DELAY, lambda: self._start_listening(creds), name="listen-start")
-        # A re-match an interrupted import left owed is finished here, after the first
-        # page is painted (Linker.resume_rematch; one process does it at a time).
-        self.set_timer(LISTEN_DELAY, lambda: self._finish_rematch(screen), name="rematch-start")
-        # Likewise the priorities a re-score owes (an upgrade, new weights).
-        self.set_timer(LISTEN_DELAY, lambda: self._finish_rescore(screen), name="rescore-start")
+        # A re-match an interrupted import left owed is finished, after the first page
+        # is painted (Linker.resume_rematch; one process does it at a time); likewise
+        # the priorities a re-score owes (an upgrade, new weights).
+        runtime = self.runtime
+        assert runtime is not None
+        self.set_timer(
+            LISTEN_DELAY,
+            lambda: runtime.finish_rematch(self.db_path, self.config_path),
+            name="rematch-start",
+        )
+        self.set_timer(LISTEN_DELAY, runtime.finish_rescore, name="rescore-start")
         if self.keymap:
             # Which keys [keys] makes clash reads every screen's module: not before the
             # first page is painted, and not on the event loop.
@@ -301,11 +297,16 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         if self.startup_pause is not None:
             await self.startup_pause(step)
 
+    @property
+    def listener(self) -> Listener | None:
+        """This process's part in listening, once it stands by or collects."""
+        return self.runtime.listener if self.runtime is not None else None
+
     def _be_present(self) -> None:
         """Say this agent is here (the first presence tick), then start the app's one
         clock (see _run_clock) and what wakes it on a commit (Inbox.watch_commits)."""
-        self._presence_due()
-        assert self.inbox is not None
+        assert self.inbox is not None and self.runtime is not None
+        self.runtime.start()
         loop = asyncio.get_running_loop()
         self._watch = self.inbox.watch_commits(
             lambda: loop.call_soon_threadsafe(self._nudge.set),
@@ -345,11 +346,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             return self.poll_interval
         now_ms = inbox.now_ms()
         pulse = inbox.pulse
-        due_ms = [
-            when
-            for when in (self._outbox_due, pulse.next_wake, self._presence.next_due_ms())
-            if when is not None
-        ]
+        assert self.runtime is not None
+        wake = [] if pulse.next_wake is None else [pulse.next_wake]
+        due_ms = [*self.runtime.next_due_ms(), *wake]
         # What is overdue was acted on at its time and is still there (a wake-up that
         # another process's lock held up, a read-only file): tried again after a poll
         # interval, not at once and again at once.
@@ -400,15 +399,10 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 return
         if self._live is not None:
             self._live.tick(changed)
-        # The same read told when the outbox (written by any process) next has work:
-        # a commit with nothing to send (the usual case) starts no pass.
-        # (The first look passes over whatever is there: a send a crash left half done.)
-        due, first = inbox.pulse.outbox_due, self._outbox_due == 0
-        self._outbox_due = due
-        if due is not None and (changed or first or due <= inbox.now_ms()):
-            self.send_outbox()
-        if self._presence.due() or self._presence.any_gone(inbox.claim_holders):
-            self._presence_due()
+        # The same read told when the outbox (written by any process) next has work and
+        # who holds claims: the runtime acts on what is due.
+        if self.runtime is not None:
+            self.runtime.tick(changed)
         if (
             not self.is_headless
             and not self._hangups_told
@@ -432,29 +426,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
     def _presence(self) -> Presence:
         assert self.inbox is not None
         return self.inbox.presence
-
-    def _presence_due(self) -> None:
-        """One presence tick (not doubled while one runs). A worker of its own: a worker
-        that never ends would be waited for by whatever waits for the app's work."""
-        if not self._ticking:
-            self._ticking = True
-            self._presence_tick()
-
-    @work(group="presence", exit_on_error=False)
-    async def _presence_tick(self) -> None:
-        from scrm_tui.ui.claiming import ClaimsLapsed
-
-        assert self.inbox is not None
-        presence = self.inbox.presence
-        try:
-            lapsed = await presence.tick()
-        except StoreError:
-            return  # busy or refused: the next tick tries again
-        finally:
-            self._ticking = False
-        if lapsed:
-            for screen in self.screen_stack:  # the form that held them says so
-                screen.post_message(ClaimsLapsed(lapsed, presence.idle_s))
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -481,131 +452,6 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
                 self.notify, warning, title="Keys", severity="warning", timeout=15, markup=False
             )
 
-    @work(group="rematch", exit_on_error=False)
-    async def _finish_rematch(self, screen: InboxScreen) -> None:
-        """Have the customers an import or an upgrade left waiting indexed, and an owed
-        re-match finished, by a low-priority process of its own (service/backlog: one
-        per database; it goes on if this inbox ends), and follow it on the top line
-        from what it tells through the database. Matching and customer search work
-        meanwhile; this process only reads a row a second."""
-        from scrm_tui.service import backlog
-
-        assert self.inbox is not None
-        if not await backlog.owed(self.inbox):
-            return
-        self._rematch_owed = await self.inbox.linker.rematch_owed()
-        if (await backlog.job_state(self.inbox)).holder is None:
-            self._backlog_job = await asyncio.to_thread(
-                backlog.start, self.db_path, self.agent, self.config_path
-            )
-        # Looks on a timer, each a short worker: one that lasted as long as the job
-        # would be waited for by whatever waits for the app's work.
-        self._backlog_timer = self.set_interval(
-            BACKLOG_LOOK, lambda: self._backlog_due(screen), name="backlog"
-        )
-        self._backlog_due(screen)
-
-    def _backlog_due(self, screen: InboxScreen) -> None:
-        if not self._backlog_looking:
-            self._backlog_looking = True
-            self._look_at_backlog(screen)
-
-    @work(group="backlog", exit_on_error=False)
-    async def _look_at_backlog(self, screen: InboxScreen) -> None:
-        from scrm_tui.service import backlog
-
-        assert self.inbox is not None
-        try:
-            state = await backlog.job_state(self.inbox)
-            job = self._backlog_job
-            # Ours may still be starting (not holding the lease yet): wait for it.
-            if state.holder is not None or (job is not None and job.poll() is None):
-                screen.show_work(state.words(), "rematch")
-                return
-            if self._backlog_timer is not None:
-                self._backlog_timer.stop()
-                self._backlog_timer = None
-            screen.show_work(None, "rematch")
-            if job is not None and job.returncode:
-                self.notify(
-                    f"Matching stopped before the end (exit status {job.returncode}; a bug "
-                    "is in errors.log in the state folder). The next scrm to start, or "
-                    "`scrm catch-up`, goes on from there.",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
-            elif self._rematch_owed and not await self.inbox.linker.rematch_owed():
-                # Said only for matching: languages detected in the background need no
-                # word (the rows show theirs as the job goes).
-                self.notify(
-                    "Customers indexed and authors re-matched (l on a mention to review).",
-                    markup=False,
-                )
-        finally:
-            self._backlog_looking = False
-
-    @work(group="rescore", exit_on_error=False)
-    async def _finish_rescore(self, screen: InboxScreen) -> None:
-        """Score the mentions a re-score still owes, saying how far it is on the top line
-        (one process does it at a time; the list shows each page as it lands)."""
-        assert self.inbox is not None
-        await self.inbox.priorities.weights()  # weights new to the database owe one
-        if not await self.inbox.priorities.rescore_owed():
-            return
-
-        def progress(done: int, total: int) -> None:
-            screen.show_work(f"scoring priorities {100 * done // max(total, 1)}%", "rescore")
-
-        try:
-            done = await self.inbox.priorities.resume_rescore(progress)
-        finally:
-            screen.show_work(None, "rescore")
-        if done:
-            self.notify(f"Priorities scored for {done:,} stored mentions.", markup=False)
-            screen.check_changes(force=True)
-
-    def send_outbox(self) -> None:
-        """One pass over the outbox (skipped while one runs: it would find nothing new)."""
-        if self.inbox is not None and not self._sending:
-            self._sending = True
-            self._outbox_pass()
-
-    @work(group="outbox", exit_on_error=False)
-    async def _outbox_pass(self) -> None:
-        assert self.inbox is not None
-        try:
-            # An empty outbox (the usual case) needs no sender: it brings in the HTTP
-            # stack, ~9 MB that an inbox which never replies should not carry.
-            self._outbox_due = await self.inbox.outbox_due()
-            if self._outbox_due is None:
-                return
-            worker = self.inbox.outbox_worker()
-            await worker.release_dead()
-            items = await worker.run_due()
-            # What is left waits for its time (a retry's backoff) or for a commit.
-            self._outbox_due = await self.inbox.outbox_due()
-        finally:
-            self._sending = False
-        for item in items:
-            if item.state == "sent":
-                what = "Webhook delivered" if item.kind == "webhook" else "Reply sent"
-                where = item.target if item.kind == "webhook" else item.channel
-                self.notify(f"{what} ({where}).", markup=False)
-            elif item.state == "failed":
-                error = sanitize.inline(item.last_error or "")  # a server's words
-                self.notify(
-                    f"Not sent ({item.target or item.channel}): {error}. O opens the outbox.",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
-        if items:
-            for screen in self.screen_stack:  # screens that show outbox states re-read them
-                changed = getattr(screen, "outbox_changed", None)
-                if changed is not None:
-                    changed(items)
-
     def _dress(self, screen: Screen[Any]) -> None:
         """Give the screen the classes it would gain once shown (NO_COLOR, the width's
         breakpoint): each one added after it is mounted styles all its widgets again,
@@ -620,41 +466,9 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
         """Listen as `scrm watch` does, but only while no other process collects: this
         terminal stands by, and takes over within seconds of the collector stopping."""
         from scrm_tui.core.locations import state_dir
-        from scrm_tui.service.listen import Listener
 
-        assert self.inbox is not None
-        self.listener = Listener.create(
-            self.inbox, self.config, creds, state_dir=state_dir(), clock=self.clock
-        )
-        if self.listener is None:
-            return
-        live = self._live
-        if live is not None:  # what it records wakes no inbox: the top line is told
-            self.listener.collector.on_polled = lambda *_: live.post_message(live.SourcesPolled())
-        for name, why in self.listener.problems.items():
-            self.notify(
-                f"[sources.{name}] cannot run: {why}",
-                title="Sources",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-        self.set_interval(LISTEN_TICK, self.listen, name="listen")
-        self.listen()
-
-    def listen(self) -> None:
-        """One collector tick (skipped while one runs: a backfill may take a while)."""
-        if self.listener is not None and not self._listening:
-            self._listening = True
-            self._listen_step()
-
-    @work(group="listen", exit_on_error=False)
-    async def _listen_step(self) -> None:
-        assert self.listener is not None
-        try:
-            await self.listener.step()
-        finally:
-            self._listening = False
+        assert self.runtime is not None
+        self.runtime.stand_by(self.config, creds, state_dir=state_dir())
 
     def _check_terminal(self) -> None:
         """Quit when the terminal is gone (an SSH link that died without a hang-up
@@ -701,7 +515,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self._clock_task.cancel()
         if self._watch is not None:
             await asyncio.to_thread(self._watch.close)
-        if self.listener is not None:
-            await self.listener.close()
+        if self.runtime is not None:
+            await self.runtime.close()
         if self.inbox is not None:
             await self.inbox.close()

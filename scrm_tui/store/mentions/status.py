@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import aiosqlite
 
 from scrm_tui.core.models import Status
+from scrm_tui.store import history
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.mentions.base import MentionBase
 from scrm_tui.store.mentions.plan import _CHUNK
@@ -69,20 +69,19 @@ async def set_status_in(
             "UPDATE mentions SET status = ?, status_ms = ?, status_by = ? WHERE id = ?",
             [(status.value, now_ms, agent, row[0]) for row in rows],
         )
-        await conn.executemany(
-            """INSERT INTO interactions (kind, occurred_ms, actor, customer_id, author_id,
-                                         mention_id, channel, summary, detail)
-               VALUES ('status', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        await history.record(
+            conn,
             [
-                (
+                history.Entry(
+                    "status",
                     now_ms,
                     agent,
-                    row[3],
-                    row[2],
-                    row[0],
-                    row[4],
                     f"marked {status.value}",
-                    json.dumps({"from": row[1], "to": status.value}),
+                    {"from": row[1], "to": status.value},
+                    customer_id=row[3],
+                    author_id=row[2],
+                    mention_id=row[0],
+                    channel=row[4],
                 )
                 for row in rows
             ],

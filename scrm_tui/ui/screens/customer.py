@@ -17,7 +17,13 @@ from scrm_tui.core.history import Stance
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.timefmt import age, from_ms
 from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
-from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
+from scrm_tui.service.timeline import (
+    KINDS,
+    CustomerSummary,
+    customer_summary,
+    history_entry,
+    timeline_window,
+)
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.styles import SCREENS_CSS
@@ -254,7 +260,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             detail = await self.inbox.detail(item_id)
             await self.app.push_screen(ItemScreen(mention=detail, now_ms=now))
         else:
-            entry = await self.inbox.customers.interaction(item_id)
+            entry = await history_entry(self.inbox, item_id)
             await self.app.push_screen(ItemScreen(item=entry, now_ms=now))
 
     def _customer_name(self) -> str:

@@ -17,12 +17,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static, TextArea
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import ESCALATION_STATES, PRIORITIES, Escalation, OutboxItem
+from scrm_tui.core.models import ESCALATION_STATES, PRIORITIES, Escalation
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.queues import EscalationWindow
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.messages import OutboxChanged
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
@@ -390,9 +391,9 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
         self._seen: tuple[int, int] | None = None  # the change mark the rows were read at
         self._due: int | None = None  # when the LATE count next grows (None: not by itself)
 
-    def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
-        """Called by the app after its sender moved some items on: webhook states."""
-        if any(item.escalation_id is not None for item in items):
+    def on_outbox_changed(self, message: OutboxChanged) -> None:
+        """The app's sender moved some items on: webhook states."""
+        if any(item.escalation_id is not None for item in message.items):
             self.reload()
 
     # ---------------------------------------------------------------- loading

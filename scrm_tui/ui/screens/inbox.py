@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,6 +29,7 @@ from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.selection import Selection
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.views import KEYED, View, filter_problem
+from scrm_tui.service.drafts import has_draft
 from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.snooze import WOKE, Until
 from scrm_tui.service.window import StreamWindow
@@ -37,6 +37,7 @@ from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
+from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
@@ -171,13 +172,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, InboxScreen.Stored)
-
-    class SourcesPolled(Message):
-        """This process's collector recorded how a poll went (coalesced): what it
-        records wakes no inbox, so the sources' line is told here."""
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, InboxScreen.SourcesPolled)
 
     def __init__(
         self,
@@ -520,11 +514,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         detail = await self.inbox.detail(mention_id)
         items = await self.inbox.replies_to(mention_id)
         escalations = await self.inbox.escalations.for_mention(mention_id)
-        drafted = bool(await self.inbox.outbox.drafted(self.inbox.agent, [mention_id]))
+        drafted = await has_draft(self.inbox, mention_id)
         if mention_id == self._pane_wants:
             self.detail.show(detail, items, escalations, drafted)
 
-    def outbox_changed(self, items: object) -> None:
+    def on_outbox_changed(self, message: OutboxChanged) -> None:
         """The app sent or failed something: the reading pane shows reply states."""
         self.load_stats()
         if self.detail.mention_id is not None:
@@ -571,13 +565,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         """Raise a spike no process has raised yet (the collector does it too), then
         show the newest of the last hours on the top line."""
         from scrm_tui.service import spikes
-        from scrm_tui.service.processes import process_id
 
-        now = self.inbox.now_ms()
-        # A read-only file or a long lock: the collector, or the next tick, raises it.
-        with contextlib.suppress(StoreError):
-            await spikes.check(self.inbox.db, now, f"{self.inbox.agent} {process_id()}")
-        found = await spikes.recent(self.inbox.db, now)
+        found = await spikes.latest(self.inbox)
         if found != self.spike:
             self.spike = found
             self.update_status()
@@ -611,7 +600,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def on_inbox_screen_stored(self, message: Stored) -> None:
         self.check_changes(force=True)  # not looked: the app's last look is older
 
-    def on_inbox_screen_sources_polled(self, message: SourcesPolled) -> None:
+    def on_sources_polled(self, message: SourcesPolled) -> None:
         self.load_sources()
 
     def check_changes(self, force: bool = False, *, looked: bool = False) -> None:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import absolute
+from scrm_tui.service.customers import merge_records
 from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.failures import ReportsFailures
@@ -89,7 +90,7 @@ class MergeScreen(ReportsFailures, ModalScreen[str | None]):
                 "Merge a duplicate into ", (name, "bold"), ": its handles and history move here."
             )
         )
-        self.records = await self.inbox.merges.records(customer_id=self.customer_id)
+        self.records = await merge_records(self.inbox, self.customer_id)
         self._show_keys()
         live = self._undoable()
         if live:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,8 +16,9 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem, OutboxState
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.queues import OutboxWindow
+from scrm_tui.service.queues import OutboxWindow, outbox_mark
 from scrm_tui.service.replies import ReplyRefused
+from scrm_tui.ui.messages import OutboxChanged
 from scrm_tui.ui.screens.escalations import (
     Cell,
     Column,
@@ -145,8 +145,8 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
         self.counts: dict[str, int] = {}
         self._seen: int | None = None  # the outbox's change mark the rows were read at
 
-    def outbox_changed(self, items: Sequence[OutboxItem]) -> None:
-        """Called by the app after its sender moved some items on: show it now."""
+    def on_outbox_changed(self, message: OutboxChanged) -> None:
+        """The app's sender moved some items on: show it now."""
         self.reload()
 
     # ---------------------------------------------------------------- loading
@@ -159,12 +159,12 @@ class OutboxScreen(WindowedQueueScreen[OutboxItem]):
         if not isinstance(window, OutboxWindow) or window.source.states != states:
             # A new list (first show, another filter): its first page, then its count.
             queue.expect_window()
-            self._seen = await self.inbox.outbox.change_mark()  # before the first read
+            self._seen = await outbox_mark(self.inbox)  # before the first read
             window = OutboxWindow(self.inbox, states)
             await window.start()
             queue.set_window(window)
             await queue.load_count()
-        elif (mark := await self.inbox.outbox.change_mark()) == self._seen:
+        elif (mark := await outbox_mark(self.inbox)) == self._seen:
             # Nothing changed in the outbox: only the ages move with the clock.
             queue.refresh()
             self._show_detail()

@@ -58,7 +58,7 @@ class SpikeScreen(ReportsFailures, FigureScreen):
 
     @work(group="spike", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        found = await spikes.explain(self.inbox.db, self.hour, self.settings)
+        found = await spikes.explain_hour(self.inbox, self.hour, self.settings)
         status = self.query_one("#spike-status", Static)
         if found is None:
             status.update(Content("Spike: too little history to judge this hour"))
