@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.mastodon import MastodonSender
+from scrm_tui.channels.mastodon.api import MastodonSender
 from scrm_tui.core.outgoing import (
     AuthError,
     PermanentError,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.github import GitHubSender
-from scrm_tui.channels.reddit import RedditSender
+from scrm_tui.channels.github.api import GitHubSender
+from scrm_tui.channels.reddit.api import RedditSender
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, SendError, TransientError
 from tests.loopback import Loopback
 

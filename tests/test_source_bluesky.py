@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky import BlueskySender, BlueskySource
+from scrm_tui.channels.bluesky.api import BlueskySender, BlueskySource
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, TransientError
 from tests.loopback import Loopback

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.mastodon import MastodonSource
+from scrm_tui.channels.mastodon.api import MastodonSource
 from scrm_tui.channels.text import html_to_text
 from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 
+from scrm_tui.channels.building import search_terms
 from scrm_tui.channels.http import error_for, make_client, no_answer, send_request
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import EXAMPLE, SECRET_KEYS, Config, ConfigError
@@ -36,7 +37,7 @@ from scrm_tui.core.outgoing import (
 )
 from scrm_tui.service.collector import SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup, resolve
-from scrm_tui.service.listen import build_sources, search_terms
+from scrm_tui.service.listen import build_sources
 from scrm_tui.service.settings import config_warnings, load_config
 from scrm_tui.store.db import file_mode, peek
 from scrm_tui.store.schema import LATEST_VERSION

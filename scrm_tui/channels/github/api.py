@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from scrm_tui.channels.github_profiles import GitHubProfiles, user_links
+from scrm_tui.channels.github.profiles import GitHubProfiles, user_links
 from scrm_tui.channels.http import (
     check,
     clean,
