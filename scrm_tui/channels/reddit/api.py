@@ -23,7 +23,7 @@ from scrm_tui.channels.http import (
     low_budget_wait,
     send_request,
 )
-from scrm_tui.channels.text import html_to_text
+from scrm_tui.channels.text import html_to_text, same_text
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -178,7 +178,7 @@ class RedditSender:
             created = data.get("created_utc")
             if (
                 data.get("parent_id") == thing
-                and _same_text(data.get("body"), request.text)
+                and same_text(data.get("body"), request.text)
                 and isinstance(created, int | float)
                 and created >= earliest
             ):
@@ -233,12 +233,6 @@ def _wait_in(message: str) -> float | None:
     if match is None:
         return None
     return int(match.group(1)) * _UNIT_S[match.group(2).lower()]
-
-
-def _same_text(body: Any, text: str) -> bool:
-    if not isinstance(body, str):
-        return False
-    return body.replace("\r\n", "\n").strip() == text.replace("\r\n", "\n").strip()
 
 
 def _sent(data: dict[str, Any]) -> Sent:
