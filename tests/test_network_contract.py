@@ -5,7 +5,7 @@ until every network that answers or listens has one."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,11 +15,18 @@ import pytest
 
 from scrm_tui.core import networks
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, SendError, TransientError
+from tests.fake_lemmy import LemmyLoopback, serve_lemmy
 from tests.loopback import Loopback
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 MASTODON_PARENT = "117020583245459824"
 GITHUB_ISSUE = "https://github.com/scrm-dev/scrm/issues/7"
+
+
+@pytest.fixture
+def server() -> Iterator[LemmyLoopback]:
+    """Every loopback API and a Lemmy instance: each network's harness finds its own."""
+    yield from serve_lemmy()
 
 
 def _queued_ms() -> int:
@@ -73,6 +80,23 @@ def _github_request(server: Loopback, attempt: int) -> ReplyRequest:
     )
 
 
+def _lemmy_request(server: Loopback, attempt: int) -> ReplyRequest:
+    assert isinstance(server, LemmyLoopback)
+    return ReplyRequest(
+        "lemmy",
+        "A fix is in 4.2.1.",
+        "c0ffee-key",
+        target_url=f"{server.lemmy_url}/comment/88412",
+        attempt=attempt,
+        created_ms=_queued_ms(),
+    )
+
+
+def _lemmy_account(server: Loopback) -> Any:
+    assert isinstance(server, LemmyLoopback)
+    return server.lemmy_account()
+
+
 ANSWERS: dict[str, Answers] = {
     "mastodon": Answers(
         account=lambda server: server.mastodon_account(),
@@ -98,6 +122,12 @@ ANSWERS: dict[str, Answers] = {
         request=_github_request,
         create="github.create_comment",
         kind="github",
+    ),
+    "lemmy": Answers(
+        account=_lemmy_account,
+        request=_lemmy_request,
+        create="lemmy.create_comment",
+        kind="lemmy",
     ),
 }
 
@@ -222,6 +252,7 @@ async def test_a_refusal_is_permanent_and_says_no_secret(
         Loopback.REDDIT_CLIENT_SECRET,
         Loopback.REDDIT_REFRESH_TOKEN,
         Loopback.GITHUB_TOKEN,
+        LemmyLoopback.LEMMY_PASSWORD,
     ):
         assert secret not in error.reason
     assert server.count(ANSWERS[name].kind) == 0
@@ -280,6 +311,13 @@ def _github_source(server: Loopback, client: httpx.AsyncClient, now: float) -> A
     )
 
 
+def _lemmy_source(server: Loopback, client: httpx.AsyncClient, now: float) -> Any:
+    from scrm_tui.channels.lemmy import LemmySession, LemmySource
+
+    session = LemmySession(client, _lemmy_account(server), lambda: now)
+    return LemmySource(session, kind="search", query="kestrel", clock=lambda: now)
+
+
 LISTENS: dict[str, Listens] = {
     "mastodon": Listens(
         _mastodon_source,
@@ -316,6 +354,15 @@ LISTENS: dict[str, Listens] = {
         None,
         '{"newest": []}',
         2,
+    ),
+    "lemmy": Listens(
+        _lemmy_source,
+        "lemmy.search",
+        NOW,
+        _ms(2026, 8, 1),
+        None,
+        '{"page": "two"}',
+        3,
     ),
 }
 # Served by tests/replay.py rather than the loopback: their bad days are in their own

@@ -10,4 +10,5 @@ from scrm_tui.channels import hackernews  # noqa: F401
 from scrm_tui.channels import reddit  # noqa: F401
 from scrm_tui.channels import github  # noqa: F401
 from scrm_tui.channels import rss  # noqa: F401
+from scrm_tui.channels import lemmy  # noqa: F401
 from scrm_tui.channels import x  # noqa: F401
