@@ -103,7 +103,7 @@ def check(mention: Any, item: dict[str, Any], network: str) -> list[tuple[str, b
 
 
 async def measure() -> dict[str, Any]:
-    from scrm_tui.channels.bluesky import api as bluesky
+    from scrm_tui.channels.bluesky import source as bluesky
     from scrm_tui.channels.hackernews import api as hackernews
     from scrm_tui.channels.http import make_client
     from scrm_tui.channels.mastodon import api as mastodon

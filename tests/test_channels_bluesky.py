@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky.api import BlueskySender
+from scrm_tui.channels.bluesky.sender import BlueskySender
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, SendError, TransientError
 from tests.loopback import Loopback
 

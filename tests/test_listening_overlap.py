@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky.api import BlueskySource
+from scrm_tui.channels.bluesky.source import BlueskySource
 from scrm_tui.channels.github.api import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.channels.mastodon.api import MastodonSource

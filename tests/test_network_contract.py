@@ -289,7 +289,7 @@ def _mastodon_source(server: Loopback, client: httpx.AsyncClient, now: float) ->
 
 
 def _bluesky_source(server: Loopback, client: httpx.AsyncClient, now: float) -> Any:
-    from scrm_tui.channels.bluesky.api import BlueskySource
+    from scrm_tui.channels.bluesky.source import BlueskySource
 
     account = server.bluesky_account()
     return BlueskySource(client, account, kind="search", query="redistricting", clock=lambda: now)

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.bluesky.api import BlueskySource
+from scrm_tui.channels.bluesky.source import BlueskySource
 from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.channels.mastodon.api import MastodonSource
 from scrm_tui.channels.rss.feeds import FeedSource

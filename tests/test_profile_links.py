@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.bluesky.api import BlueskySource
+from scrm_tui.channels.bluesky.source import BlueskySource
 from scrm_tui.channels.github.api import GitHubDiscussionSource, GitHubSource
 from scrm_tui.channels.mastodon.api import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain

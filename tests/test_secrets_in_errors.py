@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 from rich.traceback import Traceback
 
-from scrm_tui.channels.bluesky.api import BlueskySource
+from scrm_tui.channels.bluesky.source import BlueskySource
 from scrm_tui.channels.github.api import GitHubSource
 from scrm_tui.channels.mastodon.api import MastodonSource
 from scrm_tui.channels.reddit.api import RedditSender, RedditSource

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky.api import BlueskySender, BlueskySource
+from scrm_tui.channels.bluesky.sender import BlueskySender
+from scrm_tui.channels.bluesky.source import BlueskySource
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, TransientError
 from tests.loopback import Loopback

@@ -33,7 +33,8 @@ def read_account(look: Any, state_dir: Path | None) -> tuple[str | None, Any]:
 
 
 def sources(source: SourceConfig, watch: Watch, ctx: BuildContext) -> list[Built]:
-    from scrm_tui.channels.bluesky.api import BlueskySession, BlueskySource
+    from scrm_tui.channels.bluesky.session import BlueskySession
+    from scrm_tui.channels.bluesky.source import BlueskySource
     from scrm_tui.channels.building import Searched, Unavailable, search_terms
     from scrm_tui.core.outgoing import BlueskyAccount
 
@@ -61,7 +62,7 @@ def sources(source: SourceConfig, watch: Watch, ctx: BuildContext) -> list[Built
 
 
 def sender(client: Any, account: Any, clock: Any) -> Any:
-    from scrm_tui.channels.bluesky.api import BlueskySender
+    from scrm_tui.channels.bluesky.sender import BlueskySender
 
     return BlueskySender(client, account, clock=clock)
 
