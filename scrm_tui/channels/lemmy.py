@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, MentionIn
 from scrm_tui.core.networks import Network, register
-from scrm_tui.core.outgoing import AuthError, PermanentError, ReplyRequest, Sent, TransientError
 
-if TYPE_CHECKING:  # the HTTP code loads when a source or sender first calls out
+if TYPE_CHECKING:  # the HTTP code and what it needs load when a source or sender calls out
     import httpx
 
     from scrm_tui.channels.building import BuildContext, Built
     from scrm_tui.core.config import SourceConfig
+    from scrm_tui.core.listening import Page, TermMatcher
+    from scrm_tui.core.outgoing import ReplyRequest, Sent
     from scrm_tui.core.watch import Watch
 
 SERVICE = "Lemmy"
@@ -94,6 +94,8 @@ class LemmySession:
         return json_object(response, SERVICE)
 
     async def _login(self) -> str:
+        from scrm_tui.core.outgoing import AuthError
+
         async with self._lock:
             if self._jwt is not None:
                 return self._jwt
@@ -130,6 +132,9 @@ class _Series:
 
     @classmethod
     def parse(cls, cursor: str | None, since_ms: int) -> _Series:
+        from scrm_tui.core.listening import OVERLAP_S
+        from scrm_tui.core.outgoing import PermanentError
+
         if cursor is None:
             return cls(since_ms, since_ms, 1)
         try:
@@ -171,6 +176,9 @@ class LemmySource:
         self._clock = clock
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
+        from scrm_tui.core.listening import Page
+        from scrm_tui.core.outgoing import TransientError
+
         series = _Series.parse(cursor, since_ms)
         params = {"sort": "New", "limit": str(_PAGE), "page": str(series.page)}
         if self._kind == "mentions":
@@ -266,6 +274,8 @@ class LemmySender:
         self._session = LemmySession(client, account, clock)
 
     async def send(self, request: ReplyRequest) -> Sent:
+        from scrm_tui.core.outgoing import PermanentError, TransientError
+
         found = _COMMENT_PATH.search(request.target_url or "")
         if found is None:
             raise PermanentError("a Lemmy reply needs the address of a comment (…/comment/<id>)")
@@ -305,6 +315,8 @@ class LemmySender:
         return None
 
     def _sent(self, comment: Any) -> Sent:
+        from scrm_tui.core.outgoing import Sent, TransientError
+
         if not isinstance(comment, dict) or not isinstance(comment.get("id"), int):
             raise TransientError(f"{SERVICE} answered without the new comment")
         url = f"{self._session.account.instance}/comment/{comment['id']}"

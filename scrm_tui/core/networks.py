@@ -28,7 +28,9 @@ def code_points(text: str, url_length: int) -> int:
     return len(text)
 
 
-@dataclass(frozen=True)
+# eq=False: records compare by identity, and the class is made at every start (a
+# generated __eq__ over thirty fields costs more to build than it will ever save).
+@dataclass(frozen=True, eq=False)
 class Network:
     """Everything scrm knows of one network. The first block is plain data core reads;
     the hooks below it are set by the network's channel module and called by service/
@@ -86,7 +88,7 @@ _TABLE: dict[str, Network] = {}
 
 def register(network: Network) -> Network:
     """Add a network (its channel module calls this when imported)."""
-    if network.name in _TABLE and _TABLE[network.name] != network:
+    if network.name in _TABLE and _TABLE[network.name] is not network:
         raise ValueError(f"network {network.name!r} is registered twice")
     _TABLE[network.name] = network
     _cached.clear()
@@ -141,10 +143,16 @@ class TableView(Mapping[str, Any]):
         self._build = build
 
     def _data(self) -> dict[str, Any]:
-        return _derived(self._key, self._build)
+        # Read per row drawn (badges) and per mention scored (reach): the cached dict
+        # first, without a call.
+        data = _cached.get(self._key)
+        return data if data is not None else _derived(self._key, self._build)
 
     def __getitem__(self, name: str) -> Any:
         return self._data()[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._data().get(name, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data())
