@@ -9,7 +9,6 @@ and answers there, so a comment's local id on it is what a reply needs.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Callable
@@ -132,24 +131,22 @@ class _Series:
 
     @classmethod
     def parse(cls, cursor: str | None, since_ms: int) -> _Series:
+        from scrm_tui.channels import cursor as codec
         from scrm_tui.core.listening import OVERLAP_S
-        from scrm_tui.core.outgoing import PermanentError
 
         if cursor is None:
             return cls(since_ms, since_ms, 1)
-        try:
-            if cursor.isdigit():  # the newest seen: read again from a little before it
-                floor = max(since_ms, int(cursor) - int(OVERLAP_S * 1000))
-                return cls(floor, int(cursor), 1)
-            data = json.loads(cursor)
-            return cls(int(data["since_ms"]), int(data["newest_ms"]), int(data["page"]))
-        except (ValueError, KeyError, TypeError):
-            raise PermanentError(
-                f"{SERVICE}: the stored cursor is damaged: {cursor[:40]!r}"
-            ) from None
+        if cursor.isdigit():  # the newest seen: read again from a little before it
+            floor = max(since_ms, int(cursor) - int(OVERLAP_S * 1000))
+            return cls(floor, int(cursor), 1)
+        fields = {key: codec.Field(codec.is_int) for key in ("since_ms", "newest_ms", "page")}
+        data = codec.load(cursor, fields, codec.damaged(SERVICE))
+        return cls(data["since_ms"], data["newest_ms"], data["page"])
 
     def dump(self) -> str:
-        return json.dumps(
+        from scrm_tui.channels import cursor as codec
+
+        return codec.dump(
             {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "page": self.page}
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from scrm_tui.channels import cursor as cursor_codec
 from scrm_tui.channels.bluesky.session import (
     INVALID_HANDLE,
     LINK_FEATURE,
@@ -98,7 +98,16 @@ _LIMIT = 100
 # than indexedAt), our floor is an indexedAt: ask this much earlier and drop repeats.
 _MARGIN_S = OVERLAP_S
 _SEEN_MAX = 1000
-_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_BAD_CURSOR = cursor_codec.damaged(SERVICE)
+_TEXT_OR_NONE = cursor_codec.or_none(cursor_codec.is_text)
+_MAP_OR_NONE = cursor_codec.or_none(cursor_codec.is_text_map)
+_CURSOR_FIELDS = {
+    "newest": cursor_codec.Field(cursor_codec.is_text),
+    "seen": cursor_codec.Field(_MAP_OR_NONE, None),
+    "page": cursor_codec.Field(_TEXT_OR_NONE, None),
+    "top": cursor_codec.Field(_TEXT_OR_NONE, None),
+    "run": cursor_codec.Field(_MAP_OR_NONE, None),
+}
 
 
 class BlueskySource:
@@ -263,20 +272,11 @@ class _State:
     def parse(cls, cursor: str | None, since_ms: int) -> _State:
         if cursor is None:
             return cls(iso_utc(since_ms / 1000), {})
-        try:
-            data = json.loads(cursor)
-            newest, seen = data["newest"], data.get("seen") or {}
-            page, top, run = data.get("page"), data.get("top"), data.get("run") or {}
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise PermanentError(_BAD_CURSOR) from None
-        maps_ok = all(
-            isinstance(m, dict) and all(isinstance(v, str) for v in m.values()) for m in (seen, run)
-        )
-        if not (isinstance(newest, str) and _moment(newest) and maps_ok):
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        if not _moment(data["newest"]):
             raise PermanentError(_BAD_CURSOR)
-        if not all(v is None or isinstance(v, str) for v in (page, top)):
-            raise PermanentError(_BAD_CURSOR)
-        return cls(newest, seen, page, top, run)
+        seen, run = data["seen"] or {}, data["run"] or {}
+        return cls(data["newest"], seen, data["page"], data["top"], run)
 
     def finished(self) -> _State:
         """The state after a series of pages: the floor moves up to the newest seen."""
@@ -297,7 +297,7 @@ class _State:
         data: dict[str, Any] = {"newest": self.newest, "seen": self.seen}
         if self.page is not None:
             data.update(page=self.page, top=self.top, run=self.run)
-        return json.dumps(data, separators=(",", ":"))
+        return cursor_codec.dump(data)
 
 
 def _moment(value: Any) -> datetime | None:
