@@ -4,7 +4,7 @@ payloads shaped after lemmy-js-client's types (tests/payloads/lemmy_*.json).
 Routes (faults are scripted on them as on every loopback route): `lemmy.login`,
 `lemmy.search` (comments whose text holds `q`), `lemmy.mentions`, `lemmy.get_comment`,
 `lemmy.create_comment` (kept: `posts("lemmy")`), `lemmy.user` (the account's comments,
-newest first, as a sender reads them before trying again).
+newest first, as a sender reads them before trying again), `lemmy.site`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ROUTES = {
     "lemmy.get_comment": ("GET", _API + r"/comment"),
     "lemmy.create_comment": ("POST", _API + r"/comment"),
     "lemmy.user": ("GET", _API + r"/user"),
+    "lemmy.site": ("GET", _API + r"/site"),  # what `scrm doctor` asks
 }
 
 
@@ -143,6 +144,10 @@ class LemmyLoopback(Loopback):
             return _json(404, {"error": "couldnt_find_person"})
         ours = [self._comments[c["id"]] for c in reversed(self._posts["lemmy"])]
         return _json(200, {"comments": self._page(request, ours), "posts": [], "moderates": []})
+
+    def _on_lemmy_site(self, request: Recorded, match: re.Match[str]) -> _Reply:
+        site = {"id": 1, "name": "Lemmy Example", "actor_id": "https://lemmy.example/"}
+        return _json(200, {"site_view": {"site": site}, "admins": [], "version": "0.19.5"})
 
 
 def serve_lemmy(**options: Any) -> Iterator[LemmyLoopback]:

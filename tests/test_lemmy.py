@@ -18,6 +18,7 @@ from scrm_tui.core.config import parse_config
 from scrm_tui.core.outgoing import AuthError, ReplyRequest
 from scrm_tui.service.collector import Collector
 from scrm_tui.service.credentials import resolve
+from scrm_tui.service.doctor import diagnose
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.listen import build_sources
 from tests.clock import Clock
@@ -211,3 +212,19 @@ async def test_a_process_killed_after_posting_never_posts_twice(
     assert server.count("lemmy") == 1  # attempt 2 found its comment instead of posting
     assert len(server.requests("lemmy.create_comment")) == 1
     assert len(server.requests("lemmy.user")) == 1
+
+
+async def test_doctor_asks_the_instance_and_spends_no_login(
+    server: LemmyLoopback, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "scrm.toml"
+    path.write_text(config_text(server), encoding="utf-8")
+    result = await diagnose(
+        path, db_path=tmp_path / "scrm.db", env=ENV, state_dir=tmp_path, client=client
+    )
+    lines = [c.line for c in result.checks if "lemmy" in c.line]
+    assert len(lines) == 2 and all("✓" in line for line in lines), lines
+    assert lines[0].startswith("source  ✓ lemmy:mentions, lemmy:search:kestrel  127.0.0.1:")
+    assert lines[1].startswith("account ✓ lemmy  127.0.0.1:")
+    assert lines[1].endswith("; password not tried")
+    assert server.requests("lemmy.login") == [] and len(server.requests("lemmy.site")) == 1

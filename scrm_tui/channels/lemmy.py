@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the HTTP code and what it needs load when a source or sende
     import httpx
 
     from scrm_tui.channels.building import BuildContext, Built
+    from scrm_tui.channels.probing import Probe, ProbeContext
     from scrm_tui.core.config import SourceConfig
     from scrm_tui.core.listening import Page, TermMatcher
     from scrm_tui.core.outgoing import ReplyRequest, Sent
@@ -366,6 +367,39 @@ def sender(client: Any, account: Any, clock: Callable[[], float]) -> LemmySender
     return LemmySender(client, account, clock)
 
 
+def probe(ctx: ProbeContext, source: str | None) -> Probe | None:
+    """The instance's `/site`; with a token, as the account (a password is not tried:
+    a login is a request a check should not spend)."""
+    from scrm_tui.channels.probing import Probe
+
+    account = ctx.accounts.get(NAME)
+    instance = (
+        account.instance if isinstance(account, LemmyAccount) else ctx.setting(NAME, "instance")
+    )
+    if instance is None:
+        return None
+    if isinstance(account, LemmyAccount) and account.token:
+        auth = (("Authorization", f"Bearer {account.token}"),)
+        return Probe(
+            SERVICE,
+            f"{instance}/api/v3/site",
+            headers=auth,
+            hint=ctx.hint(NAME, "token"),
+            read=_site,
+        )
+    note = "; password not tried" if source is None and isinstance(account, LemmyAccount) else ""
+    return Probe(SERVICE, f"{instance.rstrip('/')}/api/v3/site", read=_site, note=note)
+
+
+def _site(probe: Probe, data: Any, host: str, answers: str) -> tuple[str, str]:
+    if not isinstance(data.get("site_view"), dict):
+        return "fail", f"{host} answered, but not as a Lemmy instance does: check instance"
+    me = _dig(data, "my_user", "local_user_view", "person", "name")
+    return "ok", answers + (
+        f"; token accepted (@{me})" if isinstance(me, str) and probe.hint else ""
+    )
+
+
 def handle_key(handle: str, home: str | None) -> str:
     """`name@instance`, case-insensitive, as Lemmy's own search treats it."""
     return handle.lstrip("@").casefold()
@@ -389,5 +423,6 @@ NETWORK = register(
         read_account=read_account,
         sources=sources,
         sender=sender,
+        probe=probe,
     )
 )

@@ -10,6 +10,7 @@ from scrm_tui.core.networks import Network, as_at, register
 
 if TYPE_CHECKING:
     from scrm_tui.channels.building import BuildContext, Built, Source
+    from scrm_tui.channels.probing import Probe, ProbeContext
     from scrm_tui.core.config import SourceConfig
     from scrm_tui.core.watch import Watch
 
@@ -67,6 +68,24 @@ def sender(client: Any, account: Any, clock: Any) -> Any:
     return BlueskySender(client, account, clock=clock)
 
 
+def probe(ctx: ProbeContext, source: str | None) -> Probe:
+    """`_health`, never a login: createSession allows about ten a day."""
+    from scrm_tui.channels.probing import Probe
+    from scrm_tui.core.outgoing import BlueskyAccount
+
+    account = ctx.accounts.get("bluesky")
+    service = account.service if isinstance(account, BlueskyAccount) else "https://bsky.social"
+    note = ""
+    if source is None and isinstance(account, BlueskyAccount):
+        saved = account.session_file is not None and account.session_file.exists()
+        note = (
+            "; a saved login is in use"
+            if saved
+            else "; password not tried (Bluesky allows ~10 logins a day)"
+        )
+    return Probe("Bluesky", f"{service.rstrip('/')}/xrpc/_health", note=note)
+
+
 def count(text: str, url_length: int) -> int:
     from scrm_tui.core.textlimits import graphemes
 
@@ -103,5 +122,6 @@ NETWORK = register(
         sources=sources,
         sender=sender,
         new_key=new_key,
+        probe=probe,
     )
 )

@@ -10,6 +10,7 @@ from scrm_tui.core.networks import Network, as_at, register
 
 if TYPE_CHECKING:
     from scrm_tui.channels.building import BuildContext, Built, Source
+    from scrm_tui.channels.probing import Probe, ProbeContext
     from scrm_tui.core.config import SourceConfig
     from scrm_tui.core.watch import Watch
 
@@ -59,6 +60,31 @@ def sources(source: SourceConfig, watch: Watch, ctx: BuildContext) -> list[Built
     return built
 
 
+_HEADERS = (("Accept", "application/vnd.github+json"), ("X-GitHub-Api-Version", "2022-11-28"))
+
+
+def probe(ctx: ProbeContext, source: str | None) -> Probe:
+    """`/rate_limit`, which does not count against the limit it reports."""
+    from scrm_tui.channels.probing import Probe
+    from scrm_tui.core.outgoing import GitHubAccount
+
+    account = ctx.accounts.get("github")
+    if isinstance(account, GitHubAccount):
+        return Probe(
+            "GitHub",
+            f"{account.api_url.rstrip('/')}/rate_limit",
+            headers=(*_HEADERS, ("Authorization", f"Bearer {account.token}")),
+            hint=ctx.hint("github", "token"),
+            read=_token_accepted,
+        )
+    api = ctx.setting("github", "api_url") or API_URL
+    return Probe("GitHub", f"{api.rstrip('/')}/rate_limit", headers=_HEADERS)
+
+
+def _token_accepted(probe: Probe, data: Any, host: str, answers: str) -> tuple[str, str]:
+    return "ok", f"{answers}; token accepted"
+
+
 def sender(client: Any, account: Any, clock: Any) -> Any:
     from scrm_tui.channels.github.api import GitHubSender
 
@@ -82,5 +108,6 @@ NETWORK = register(
         read_account=read_account,
         sources=sources,
         sender=sender,
+        probe=probe,
     )
 )

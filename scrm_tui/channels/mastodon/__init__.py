@@ -10,6 +10,7 @@ from scrm_tui.core.networks import Network, as_at, register
 
 if TYPE_CHECKING:
     from scrm_tui.channels.building import BuildContext, Built
+    from scrm_tui.channels.probing import Probe, ProbeContext
     from scrm_tui.core.config import SourceConfig
     from scrm_tui.core.watch import Watch
 
@@ -82,6 +83,34 @@ def sender(client: Any, account: Any, clock: Any) -> Any:
     return MastodonSender(client, account, clock=clock)
 
 
+def probe(ctx: ProbeContext, source: str | None) -> Probe | None:
+    """`verify_credentials` with the token; without one, the instance answering."""
+    from scrm_tui.channels.probing import Probe
+    from scrm_tui.core.outgoing import MastodonAccount
+
+    account = ctx.accounts.get("mastodon")
+    if isinstance(account, MastodonAccount):
+        return Probe(
+            "Mastodon",
+            f"{account.base_url.rstrip('/')}/api/v1/accounts/verify_credentials",
+            headers=(("Authorization", f"Bearer {account.token}"),),
+            hint=ctx.hint("mastodon", "token"),
+            read=_token_accepted,
+        )
+    instance = ctx.setting("mastodon", "instance")
+    if instance is None:
+        return None
+    return Probe("Mastodon", f"{instance.rstrip('/')}/api/v1/instance")
+
+
+def _token_accepted(probe: Probe, data: Any, host: str, answers: str) -> tuple[str, str]:
+    from scrm_tui.channels.probing import OK
+    from scrm_tui.core import sanitize
+
+    who = sanitize.for_message(str(data.get("acct") or data.get("username") or "?"), 60)
+    return OK, f"{answers}; token accepted (@{who})"
+
+
 def count(text: str, url_length: int) -> int:
     """Mastodon's count: links as `url_length` x's, "@user@domain" as "@user"."""
     from scrm_tui.core.textlimits import graphemes, mastodon_countable
@@ -117,5 +146,6 @@ NETWORK = register(
         sources=sources,
         sender=sender,
         prefill=prefill,
+        probe=probe,
     )
 )

@@ -10,6 +10,7 @@ from scrm_tui.core.networks import Network, register
 
 if TYPE_CHECKING:
     from scrm_tui.channels.building import BuildContext, Built
+    from scrm_tui.channels.probing import Probe, ProbeContext
     from scrm_tui.core.config import SourceConfig
     from scrm_tui.core.watch import Watch
 
@@ -96,6 +97,61 @@ def sources(source: SourceConfig, watch: Watch, ctx: BuildContext) -> list[Built
     return built
 
 
+def probe(ctx: ProbeContext, source: str | None) -> Probe | None:
+    """The token request: the app alone (what listening uses), or the account's login
+    (the account check, and the mentions inbox, which is read as the user)."""
+    from scrm_tui.channels.probing import Probe
+    from scrm_tui.core.outgoing import RedditAccount
+
+    user = ctx.accounts.get("reddit") if source in (None, "reddit:mentions") else None
+    grant: tuple[tuple[str, str], ...]
+    if isinstance(user, RedditAccount):
+        client_id, secret = user.client_id, user.client_secret
+        agent, auth_url = user.user_agent, user.auth_url
+        if user.password:
+            grant = (
+                ("grant_type", "password"),
+                ("username", user.username),
+                ("password", user.password),
+            )
+            hint = ctx.hint("reddit", "password")
+        else:
+            grant = (("grant_type", "refresh_token"), ("refresh_token", user.refresh_token or ""))
+            hint = ctx.hint("reddit", "refresh_token")
+    else:
+        keys = ("client_id", "client_secret", "user_agent", "auth_url")
+        values = {key: ctx.setting("reddit", key) for key in keys}
+        if not (values["client_id"] and values["client_secret"] and values["user_agent"]):
+            return None
+        client_id, secret = str(values["client_id"]), str(values["client_secret"])
+        agent, auth_url = str(values["user_agent"]), values["auth_url"] or AUTH_URL
+        grant = (("grant_type", "client_credentials"),)
+        hint = f"[reddit] client_id and {ctx.hint('reddit', 'client_secret')}"
+    return Probe(
+        "Reddit",
+        f"{auth_url.rstrip('/')}/api/v1/access_token",
+        method="POST",
+        headers=(("User-Agent", agent),),
+        auth=(client_id, secret),
+        form=grant,
+        hint=hint,
+        read=_token,
+    )
+
+
+def _token(probe: Probe, data: Any, host: str, answers: str) -> tuple[str, str]:
+    from scrm_tui.core import sanitize
+
+    error = data.get("error")
+    if error:  # Reddit answers a refused grant with 200 {"error": "invalid_grant"}
+        said = sanitize.for_message(str(error), 80)
+        return "fail", f"Reddit refused the login ({said}) — check {probe.hint}"
+    if not isinstance(data.get("access_token"), str):
+        return "fail", "Reddit answered without an access token"
+    what = "app credentials" if ("grant_type", "client_credentials") in probe.form else "login"
+    return "ok", f"{answers}; {what} accepted"
+
+
 def sender(client: Any, account: Any, clock: Any) -> Any:
     from scrm_tui.channels.reddit.api import RedditSender
 
@@ -132,5 +188,6 @@ NETWORK = register(
         read_account=read_account,
         sources=sources,
         sender=sender,
+        probe=probe,
     )
 )
