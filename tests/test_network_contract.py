@@ -173,26 +173,23 @@ async def _retried(name: str, server: Loopback, client: httpx.AsyncClient) -> No
 
 
 @pytest.mark.parametrize("name", NAMES)
-async def test_a_timeout_then_a_retry_makes_one_post(
-    server: Loopback, client: httpx.AsyncClient, name: str
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("timeout", "{label} did not answer within 0.3 s"),
+        ("truncate", "{label} sent a response that is not valid JSON"),
+    ],
+)
+async def test_an_answer_lost_after_posting_then_a_retry_makes_one_post(
+    server: Loopback, client: httpx.AsyncClient, name: str, fault: str, reason: str
 ) -> None:
-    server.delay(ANSWERS[name].create, 1.0)
+    if fault == "timeout":
+        server.delay(ANSWERS[name].create, 1.0)
+    else:
+        server.truncate(ANSWERS[name].create)
     error = await _refused(name, server, client)
     label = networks.network(name).label
-    assert type(error) is TransientError
-    assert error.reason == f"{label} did not answer within 0.3 s"
-    await _retried(name, server, client)
-
-
-@pytest.mark.parametrize("name", NAMES)
-async def test_a_truncated_answer_then_a_retry_makes_one_post(
-    server: Loopback, client: httpx.AsyncClient, name: str
-) -> None:
-    server.truncate(ANSWERS[name].create)
-    error = await _refused(name, server, client)
-    label = networks.network(name).label
-    assert type(error) is TransientError
-    assert error.reason == f"{label} sent a response that is not valid JSON"
+    assert type(error) is TransientError and error.reason == reason.format(label=label)
     await _retried(name, server, client)
 
 

@@ -13,13 +13,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrm_tui.core.models import AuthorIn, MentionIn
 from scrm_tui.core.networks import Network, register
+from scrm_tui.core.timefmt import TimestampError, parse_iso
 
 if TYPE_CHECKING:  # the HTTP code and what it needs load when a source or sender calls out
     import httpx
@@ -248,10 +249,9 @@ def _utc(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parse_iso(value)
+    except TimestampError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # -- answering ---------------------------------------------------------------------------
