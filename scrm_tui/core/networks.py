@@ -57,6 +57,7 @@ class Network:
     reach_full: int = 10_000  # followers worth a full reach share (enrich/priority)
     points_full: int | None = None  # points/score worth a full share, where the network has them
     no_reply: str | None = None  # why scrm cannot answer here; None: a sender exists
+    own_handle: str | None = None  # the [<name>] key naming the brand's own handle
     can_post: bool = False  # a macro response (a post of our own) can go out here
     # Hooks (channels/): typed loosely so core stays free of service types.
     read_account: Callable[[Any, Any], tuple[str | None, Any]] | None = None

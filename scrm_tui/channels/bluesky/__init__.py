@@ -118,6 +118,7 @@ NETWORK = register(
         mention_form=as_at,
         reach_full=20_000,
         can_post=True,
+        own_handle="handle",
         read_account=read_account,
         sources=sources,
         sender=sender,

@@ -185,6 +185,7 @@ NETWORK = register(
         mention_form=mention_form,
         reach_full=2_000,
         points_full=2_000,  # a post's score at the time it was fetched
+        own_handle="username",
         read_account=read_account,
         sources=sources,
         sender=sender,
