@@ -18,6 +18,7 @@ from scrm_tui.core.config import parse_config
 from scrm_tui.core.outgoing import AuthError, ReplyRequest
 from scrm_tui.service.collector import Collector
 from scrm_tui.service.credentials import resolve
+from scrm_tui.service.customers import find_customer
 from scrm_tui.service.doctor import diagnose
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.listen import build_sources
@@ -228,3 +229,14 @@ async def test_doctor_asks_the_instance_and_spends_no_login(
     assert lines[1].startswith("account ✓ lemmy  127.0.0.1:")
     assert lines[1].endswith("; password not tried")
     assert server.requests("lemmy.login") == [] and len(server.requests("lemmy.site")) == 1
+
+
+async def test_a_lemmy_author_becomes_a_customer_found_by_handle(
+    box: Inbox, server: LemmyLoopback, client: httpx.AsyncClient
+) -> None:
+    mention_id = await a_lemmy_mention(box, server, client)
+    author = await box.linker.author(mention_id)
+    assert author is not None
+    customer = await box.linker.create_customer(author)
+    assert await find_customer(box, "@Marguerite@lemmy.example") == [customer]
+    assert await find_customer(box, "marguerite@lemmy.example", "lemmy") == [customer]
