@@ -65,6 +65,8 @@ class Network:
     sender: Callable[[Any, Any, Callable[[], float]], Any] | None = None
     probe: Callable[..., Any] | None = None
     prefill: Callable[[str], str] | None = None  # the reply's first words, from the handle
+    # The account's own (limit, what a link counts), where an instance sets them.
+    account_limits: Callable[[Any], tuple[int | None, int]] | None = None
     new_key: Callable[[], str] | None = None  # the outbox key chosen up front (None: a uuid)
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -12,9 +12,8 @@ from scrm_tui.core import networks
 from scrm_tui.core import templates as tpl
 from scrm_tui.core.locations import config_dir
 from scrm_tui.core.models import NETWORK_NAMES, MentionDetail, OutboxItem
-from scrm_tui.core.outgoing import MastodonAccount
 from scrm_tui.core.team import AnswerMark
-from scrm_tui.core.textlimits import Measure, measure
+from scrm_tui.core.textlimits import MASTODON_URL_LENGTH, Measure, measure
 from scrm_tui.core.utm import tag_links
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.store.mentions import MentionStore
@@ -85,10 +84,13 @@ class Replies:
     # ---------------------------------------------------------------- composing
 
     def _limits(self, channel: str) -> tuple[int | None, int]:
+        """The account's own limit and link length, where its network has them (a
+        Mastodon instance's); else the network's limit and Mastodon's link default."""
         account = self.creds.accounts.get(channel)
-        if isinstance(account, MastodonAccount):
-            return account.char_limit, account.url_length
-        return None, 23
+        net = networks.find(channel)
+        if account is not None and net is not None and net.account_limits is not None:
+            return net.account_limits(account)
+        return None, MASTODON_URL_LENGTH
 
     async def compose(self, mention_id: int) -> Compose:
         detail = await self.mentions.detail(mention_id, self.agent)

@@ -146,6 +146,7 @@ NETWORK = register(
         sources=sources,
         sender=sender,
         prefill=prefill,
+        account_limits=lambda account: (account.char_limit, account.url_length),
         probe=probe,
     )
 )
