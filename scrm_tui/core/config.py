@@ -311,6 +311,9 @@ EXAMPLE = """\
 # A feed's entries are kept only when they match the terms, except a Google Alert's
 # (it chose them already); `filter = true` or `false` in a feed's table decides.
 
+# [sources.lemmy]                       # comment search on [lemmy] instance (no login);
+# kinds = ["mentions", "search"]        # "mentions": the account's, needs its password
+
 [inbox]
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
@@ -391,6 +394,11 @@ EXAMPLE = """\
 
 # [github]
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
+
+# [lemmy]
+# instance = "https://lemmy.ml"
+# username = "kestrel_support"
+# password_env = "SCRM_LEMMY_PASSWORD"  # or token_env: a JWT from a login
 
 [team]
 # Who mentions can be assigned to with `a` (agents already assigned some are offered too).
