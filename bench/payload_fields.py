@@ -103,8 +103,11 @@ def check(mention: Any, item: dict[str, Any], network: str) -> list[tuple[str, b
 
 
 async def measure() -> dict[str, Any]:
-    from scrm_tui.channels import bluesky, hackernews, mastodon, reddit
+    from scrm_tui.channels.bluesky import source as bluesky
+    from scrm_tui.channels.hackernews import api as hackernews
     from scrm_tui.channels.http import make_client
+    from scrm_tui.channels.mastodon import api as mastodon
+    from scrm_tui.channels.reddit import api as reddit
     from tests.loopback import Loopback
     from tests.replay import Replay
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scrm_tui.channels.bluesky import BlueskySession
+from scrm_tui.channels.bluesky.session import BlueskySession
 from scrm_tui.channels.http import make_client
 from scrm_tui.core.outgoing import BlueskyAccount
 from tests.loopback import Loopback

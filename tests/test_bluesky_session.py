@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky import BlueskySession
+from scrm_tui.channels.bluesky.session import BlueskySession
 from tests.cli import bluesky_search_config, scrm
 from tests.loopback import Loopback, serve
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.mastodon import MastodonSender
+from scrm_tui.channels.mastodon.api import MastodonSender
 from scrm_tui.core.outgoing import (
     AuthError,
     PermanentError,
@@ -118,41 +118,6 @@ async def test_the_same_key_twice_makes_one_status(
     assert keys == ["5f0c6b1e-key", "5f0c6b1e-key"]
 
 
-async def test_a_timeout_then_a_retry_makes_one_status(
-    server: Loopback, client: httpx.AsyncClient
-) -> None:
-    server.delay(POST, 1.0)
-    with pytest.raises(TransientError) as caught:
-        await sender(server, client).send(reply())
-    assert caught.value.reason == "Mastodon did not answer within 0.3 s"
-    sent = await sender(server, client).send(reply(attempt=2))
-    assert server.count("mastodon") == 1
-    assert sent.remote_id == server.posts("mastodon")[0]["id"]
-
-
-async def test_a_truncated_answer_then_a_retry_makes_one_status(
-    server: Loopback, client: httpx.AsyncClient
-) -> None:
-    server.truncate(POST)
-    with pytest.raises(TransientError) as caught:
-        await sender(server, client).send(reply())
-    assert caught.value.reason == "Mastodon sent a response that is not valid JSON"
-    await sender(server, client).send(reply(attempt=2))
-    assert server.count("mastodon") == 1
-
-
-async def test_a_502_after_posting_then_a_retry_makes_one_status(
-    server: Loopback, client: httpx.AsyncClient
-) -> None:
-    server.html(POST, 502)
-    server.fail(POST, status=502, after=True)
-    for attempt in (1, 2):
-        with pytest.raises(TransientError):
-            await sender(server, client).send(reply(attempt=attempt))
-    await sender(server, client).send(reply(attempt=3))
-    assert server.count("mastodon") == 1
-
-
 # -- the bad days ------------------------------------------------------------------------
 
 
@@ -202,21 +167,6 @@ async def test_server_errors_are_transient(
     error = await refused(server, client)
     assert isinstance(error, TransientError)
     assert error.reason == f"Mastodon had a server error ({status}): Something went wrong"
-
-
-@pytest.mark.parametrize(
-    ("status", "reason"),
-    [
-        (403, "Mastodon: blocked by something in between: 403 Forbidden"),
-        (502, "Mastodon: HTTP 502 from 127.0.0.1 (an HTML error page)"),
-    ],
-)
-async def test_a_proxy_s_html_page_is_worth_another_try(
-    server: Loopback, client: httpx.AsyncClient, status: int, reason: str
-) -> None:
-    server.html(POST, status)
-    error = await refused(server, client)
-    assert type(error) is TransientError and error.reason == reason
 
 
 async def test_a_rate_limit_on_the_parent_lookup(

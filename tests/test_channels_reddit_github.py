@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.github import GitHubSender
-from scrm_tui.channels.reddit import RedditSender
+from scrm_tui.channels.github.api import GitHubSender
+from scrm_tui.channels.reddit.api import RedditSender
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, SendError, TransientError
 from tests.loopback import Loopback
 
@@ -172,21 +172,6 @@ async def test_reddit_revoked_refresh_token(server: Loopback, client: httpx.Asyn
     assert caught.value.reason == "Reddit refused the login (invalid_grant)"
 
 
-@pytest.mark.parametrize(
-    ("status", "reason"),
-    [
-        (403, "Reddit: blocked by something in between: 403 Forbidden"),
-        (503, "Reddit: HTTP 503 from 127.0.0.1 (an HTML error page)"),
-    ],
-)
-async def test_reddit_html_pages_are_worth_another_try(
-    server: Loopback, client: httpx.AsyncClient, status: int, reason: str
-) -> None:
-    server.html(COMMENT, status)
-    error = await reddit_error(server, client)
-    assert type(error) is TransientError and error.reason == reason
-
-
 async def test_reddit_retry_after_a_lost_answer_finds_the_comment(
     server: Loopback, client: httpx.AsyncClient
 ) -> None:
@@ -196,16 +181,6 @@ async def test_reddit_retry_after_a_lost_answer_finds_the_comment(
     sent = await reddit(server, client).send(to_reddit(attempt=2))
     assert server.count("reddit") == 1 and sent.remote_id == server.posts("reddit")[0]["name"]
     assert len(server.requests(COMMENT)) == 1
-
-
-async def test_reddit_retry_after_a_502_finds_the_comment(
-    server: Loopback, client: httpx.AsyncClient
-) -> None:
-    server.fail(COMMENT, status=502, after=True)
-    with pytest.raises(TransientError):
-        await reddit(server, client).send(to_reddit("  Sorry about that!\n"))
-    await reddit(server, client).send(to_reddit(attempt=2))
-    assert server.count("reddit") == 1
 
 
 async def test_reddit_retry_posts_when_the_first_attempt_never_arrived(

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.feeds import FeedSource
-from scrm_tui.channels.hackernews import HackerNewsSource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.channels.http import make_client
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.config import parse_config
 from scrm_tui.core.listening import OVERLAP_S, Page
 from scrm_tui.service.collector import DEGRADED_AFTER, Collector, SourceSpec

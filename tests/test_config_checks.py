@@ -85,7 +85,7 @@ def test_unknown_settings_are_warnings_that_name_their_line() -> None:
         "scrm.toml, line 12: unknown setting 'mastodon.tokne', ignored (known: char_limit, "
         "instance, token, token_env, url_length, visibility)",
         "scrm.toml, line 4: unknown source [sources.myspace], ignored "
-        "(known: mastodon, bluesky, hackernews, reddit, github, rss)",
+        "(known: mastodon, bluesky, hackernews, reddit, github, rss, lemmy)",
         "scrm.toml, line 6: unknown setting 'sources.rss.feeds[1].filtr', ignored "
         "(known: filter, name, url)",
     ]

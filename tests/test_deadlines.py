@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.feeds import FeedSource
 from scrm_tui.channels.http import make_client, send_request
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.config import parse_config
 from scrm_tui.core.models import SourceState
 from scrm_tui.core.outgoing import SendError, TransientError

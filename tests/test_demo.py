@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from scrm_tui.channels.feeds import FeedSource
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.config import DEFAULT_SLA_S
 from scrm_tui.core.query import Query, parse
 from scrm_tui.core.ranges import parse_range

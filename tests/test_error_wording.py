@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.feeds import FeedSource
-from scrm_tui.channels.github import GitHubSource
-from scrm_tui.channels.hackernews import HackerNewsSource
-from scrm_tui.channels.mastodon import MastodonSource
+from scrm_tui.channels.github.api import GitHubSource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
+from scrm_tui.channels.mastodon.api import MastodonSource
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.outgoing import AuthError, PermanentError, SendError, TransientError
 from tests.loopback import Loopback
 from tests.replay import Replay

@@ -14,7 +14,7 @@ from unittest import mock
 
 import httpx
 
-from scrm_tui.channels.hackernews import HackerNewsSource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import Channel
 from scrm_tui.service.inbox import Inbox

@@ -157,11 +157,13 @@ def test_every_setting_in_the_example_is_one_scrm_accepts() -> None:
     config = parse_config(uncomment(EXAMPLE), "config.toml")
 
     assert config.watch_terms and "kestrel" in config.watch_terms
-    assert set(config.sources) == {"hackernews", "mastodon", "bluesky", "reddit", "github", "rss"}
+    assert set(config.sources) == {
+        *("hackernews", "mastodon", "bluesky", "reddit", "github", "rss", "lemmy")
+    }
     assert [name for name, _, _ in config.sources["rss"].feeds] == ["alerts", "blog"]
     # A Google Alert keeps all its posts; another feed is filtered by the terms.
     assert [keep for _, _, keep in config.sources["rss"].feeds] == [False, True]
-    assert set(config.networks) == {"mastodon", "bluesky", "reddit", "github"}
+    assert set(config.networks) == {"mastodon", "bluesky", "reddit", "github", "lemmy"}
     assert [team.name for team in config.teams] == ["billing", "engineering"]
     # As written, with everything still commented, it is an empty configuration.
     assert parse_config(EXAMPLE, "config.toml").sources == {}

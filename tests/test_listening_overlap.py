@@ -14,12 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scrm_tui.channels.bluesky import BlueskySource
-from scrm_tui.channels.feeds import FeedSource
-from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
-from scrm_tui.channels.hackernews import HackerNewsSource
-from scrm_tui.channels.mastodon import MastodonSource
-from scrm_tui.channels.reddit import RedditSource
+from scrm_tui.channels.bluesky.source import BlueskySource
+from scrm_tui.channels.github.api import GitHubDiscussionSource, GitHubSource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
+from scrm_tui.channels.mastodon.api import MastodonSource
+from scrm_tui.channels.reddit.api import RedditSource
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.service.collector import Collector, Source, SourceSpec
 from scrm_tui.service.inbox import Inbox
 from tests.clock import Clock

@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.bluesky import BlueskySource
-from scrm_tui.channels.feeds import FeedSource
-from scrm_tui.channels.hackernews import HackerNewsSource
-from scrm_tui.channels.mastodon import MastodonSource
+from scrm_tui.channels.bluesky.source import BlueskySource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
+from scrm_tui.channels.mastodon.api import MastodonSource
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.models import Sentiment
 from scrm_tui.core.query import parse
 from scrm_tui.core.records import flatten

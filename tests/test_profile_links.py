@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
-from scrm_tui.channels.bluesky import BlueskySource
-from scrm_tui.channels.github import GitHubDiscussionSource, GitHubSource
-from scrm_tui.channels.mastodon import MastodonSource
+from scrm_tui.channels.bluesky.source import BlueskySource
+from scrm_tui.channels.github.api import GitHubDiscussionSource, GitHubSource
+from scrm_tui.channels.mastodon.api import MastodonSource
 from scrm_tui.core.domains import ProfileLink, company_domain
 from scrm_tui.core.models import CustomerIn, MentionIn
 from scrm_tui.core.records import parse_mention

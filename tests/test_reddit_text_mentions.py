@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scrm_tui.channels.reddit import RedditSource
+from scrm_tui.channels.reddit.api import RedditSource
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError
 from scrm_tui.service.inbox import Inbox

@@ -118,7 +118,7 @@ def test_a_bad_rule_names_its_line_and_what_is_wrong(rule: str, message: str) ->
 def test_a_bad_filter_says_what_the_filter_language_says() -> None:
     said = refused('[[rules]]\nname = "x"\nfilter = "refund ch:nope"\ndone = true\n')
     assert said.endswith(
-        "unknown channel 'nope' (try bluesky, github, hackernews, mastodon, reddit, rss, x)"
+        "unknown channel 'nope' (try bluesky, github, hackernews, lemmy, mastodon, reddit, rss, x)"
     )
 
 

@@ -13,10 +13,10 @@ import pytest
 from rich.console import Console
 from rich.traceback import Traceback
 
-from scrm_tui.channels.bluesky import BlueskySource
-from scrm_tui.channels.github import GitHubSource
-from scrm_tui.channels.mastodon import MastodonSource
-from scrm_tui.channels.reddit import RedditSender, RedditSource
+from scrm_tui.channels.bluesky.source import BlueskySource
+from scrm_tui.channels.github.api import GitHubSource
+from scrm_tui.channels.mastodon.api import MastodonSource
+from scrm_tui.channels.reddit.api import RedditSender, RedditSource
 from scrm_tui.core.config import Config, parse_config
 from scrm_tui.core.outgoing import ReplyRequest, SendError
 from scrm_tui.service.collector import Collector, SourceSpec

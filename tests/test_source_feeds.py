@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.feeds import FeedSource
+from scrm_tui.channels.rss.feeds import FeedSource
 from scrm_tui.core.listening import TermMatcher
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, SendError, TransientError

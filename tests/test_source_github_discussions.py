@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from scrm_tui.channels.github import GitHubDiscussionSource
+from scrm_tui.channels.github.api import GitHubDiscussionSource
 from scrm_tui.core.config import parse_config
 from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel

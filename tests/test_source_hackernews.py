@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scrm_tui.channels.hackernews import HackerNewsSource
+from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.channels.text import html_to_text
 from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel

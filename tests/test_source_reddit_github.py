@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from scrm_tui.channels.github import GitHubSource
-from scrm_tui.channels.reddit import RedditSource
+from scrm_tui.channels.github.api import GitHubSource
+from scrm_tui.channels.reddit.api import RedditSource
 from scrm_tui.core.listening import OVERLAP_S
 from scrm_tui.core.models import Channel
 from scrm_tui.core.outgoing import PermanentError, TransientError

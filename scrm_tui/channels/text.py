@@ -34,6 +34,14 @@ def html_links(markup: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parser.hrefs))
 
 
+def same_text(body: object, text: str) -> bool:
+    """A comment found on the network is the reply we sent: the same words, whatever
+    line endings and outer whitespace the network kept (for senders that look first)."""
+    if not isinstance(body, str):
+        return False
+    return body.replace("\r\n", "\n").strip() == text.replace("\r\n", "\n").strip()
+
+
 def plain_address(address: str) -> bool:
     """A profile address worth keeping: no spaces or control characters (nothing a
     terminal could misread), no longer than any stored address."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrm_tui.core import networks as network_table
 from scrm_tui.core import sanitize
 from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours, HoursError, parse_hours
@@ -24,21 +25,11 @@ if TYPE_CHECKING:
 # Credentials: any of these keys may instead be given as `<key>_env`, the name of an
 # environment variable holding it; without either, $SCRM_<NETWORK>_<KEY> is read.
 SECRET_KEYS = {"token", "password", "client_secret", "refresh_token", "url", "secret"}
-NETWORK_KEYS: dict[str, set[str]] = {
-    "mastodon": {"instance", "token", "char_limit", "url_length", "visibility"},
-    "bluesky": {"handle", "password", "service"},
-    "reddit": {
-        "client_id",
-        "client_secret",
-        "username",
-        "refresh_token",
-        "password",
-        "user_agent",
-        "api_url",
-        "auth_url",
-    },
-    "github": {"token", "api_url"},
-}
+# Each network's [<network>] keys, from its record in the network table.
+NETWORK_KEYS: Mapping[str, set[str]] = network_table.TableView(
+    "account_keys",
+    lambda: {n.name: set(n.account_keys) for n in network_table.all_networks() if n.account_keys},
+)
 HOOK_KINDS = ("slack", "discord", "json")
 # Textual's built-in themes (core cannot import Textual to ask; a test keeps this list
 # equal to Textual's own).
@@ -96,31 +87,24 @@ class HookSpec:
         )
 
 
-# Sources scrm can poll, with the polling interval that stays well inside each API's
-# limits (payloads README): Mastodon 300 requests / 5 min, Bluesky 3000 / 5 min,
-# Reddit 100 a minute, GitHub search 10-30 a minute, Algolia 10,000 an hour.
-SOURCE_DEFAULTS: dict[str, float] = {
-    "mastodon": 60.0,
-    "bluesky": 120.0,
-    "hackernews": 120.0,
-    "reddit": 120.0,
-    "github": 300.0,
-    "rss": 900.0,
-}
-SOURCE_KEYS: dict[str, set[str]] = {
-    "mastodon": {"kinds", "tags"},
-    "bluesky": {"kinds"},
-    "hackernews": {"api_url"},
-    "reddit": {"kinds", "subreddits"},
-    "github": {"kinds"},
-    "rss": {"feeds"},
-}
-SOURCE_KINDS: dict[str, tuple[str, ...]] = {
-    "mastodon": ("notifications", "tag", "search"),
-    "bluesky": ("search", "notifications"),
-    "reddit": ("search", "comments", "mentions"),
-    "github": ("issues", "discussions"),  # discussions: GraphQL search, needs a token
-}
+# Sources scrm can poll, from the network table: each network's polling interval stays
+# well inside its API's limits (payloads README; the record says which), the keys of its
+# [sources.<network>] table beyond the common ones, and the kinds of thing it can read.
+SOURCE_DEFAULTS: Mapping[str, float] = network_table.TableView(
+    "intervals",
+    lambda: {
+        n.name: n.interval_s for n in network_table.all_networks() if n.interval_s is not None
+    },
+)
+SOURCE_KEYS: Mapping[str, set[str]] = network_table.TableView(
+    "source_keys",
+    lambda: {
+        n.name: set(n.source_keys) for n in network_table.all_networks() if n.interval_s is not None
+    },
+)
+SOURCE_KINDS: Mapping[str, tuple[str, ...]] = network_table.TableView(
+    "kinds", lambda: {n.name: n.kinds for n in network_table.all_networks() if n.kinds}
+)
 
 
 @dataclass(frozen=True)
@@ -327,6 +311,9 @@ EXAMPLE = """\
 # A feed's entries are kept only when they match the terms, except a Google Alert's
 # (it chose them already); `filter = true` or `false` in a feed's table decides.
 
+# [sources.lemmy]                       # comment search on [lemmy] instance (no login);
+# kinds = ["mentions", "search"]        # "mentions": the account's, needs its password
+
 [inbox]
 # After `x` marks a mention done, move to the next one.
 # advance_on_done = true
@@ -407,6 +394,11 @@ EXAMPLE = """\
 
 # [github]
 # token_env = "SCRM_GITHUB_TOKEN"       # a token that may comment on issues
+
+# [lemmy]
+# instance = "https://lemmy.ml"
+# username = "kestrel_support"
+# password_env = "SCRM_LEMMY_PASSWORD"  # or token_env: a JWT from a login
 
 [team]
 # Who mentions can be assigned to with `a` (agents already assigned some are offered too).
@@ -502,8 +494,7 @@ _SECTIONS: dict[str, set[str]] = {
         "priority",
         "advocacy",
         "sales",
-        *NETWORK_KEYS,
-    },
+    },  # and every network's own table (parse_config adds them)
     "advocacy": {"levels", "half_life", "accounts"},
     "sales": {"intent", "questions", "utm_domains"},
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
@@ -646,6 +637,7 @@ def parse_config(text: str, source: str = "config") -> Config:
     file = _File(text, source)
 
     sections = dict(_SECTIONS)
+    sections[""] = sections[""] | set(NETWORK_KEYS)
     for network, keys in NETWORK_KEYS.items():
         sections[network] = keys | {f"{key}_env" for key in keys & SECRET_KEYS}
     for section, allowed in sections.items():

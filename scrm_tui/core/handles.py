@@ -4,34 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from scrm_tui.core.models import Channel
+from scrm_tui.core import networks
 
 
 @lru_cache(maxsize=65536)  # the same authors post again and again
-def handle_key(channel: Channel | str, handle: str, home: str | None = None) -> str:
-    """The identity key of a handle on a network (lower-cased, prefixes removed).
+def handle_key(channel: str, handle: str, home: str | None = None) -> str:
+    """The identity key of a handle on a network, by the network's own rule (its
+    record's `handle_key`: lower-cased, prefixes removed, Mastodon's `user@home`).
 
-    Mastodon accounts are `user@instance`, case-insensitive, written with or without
-    a leading `@`; an instance shows its own users without the `@instance` part, so
-    a bare `user` seen on `home` (the instance the post came from) is `user@home`.
-    Bluesky handles are domains; Reddit's `u/` and `/u/` prefixes are decoration;
-    GitHub logins compare case-insensitively. Hacker News names do not: `Foo` and
-    `foo` are two people (news.ycombinator.com/user?id= tells them apart), so their
-    key is the name as written (schema step 25 re-keyed those stored before).
+    `home` is the instance the post came from, where a network needs it. An unknown
+    network raises networks.UnknownNetwork.
     """
-    key = handle.strip()
-    if channel == Channel.REDDIT:
-        for prefix in ("/u/", "u/"):
-            if key.lower().startswith(prefix):
-                key = key[len(prefix) :]
-                break
-    if channel in (Channel.MASTODON, Channel.BLUESKY, Channel.GITHUB, Channel.X):
-        key = key.lstrip("@")
-    if channel == Channel.MASTODON and home and key and "@" not in key:
-        key = f"{key}@{home}"
-    if channel == Channel.HACKERNEWS:
-        return key
-    return key.casefold()
+    return networks.network(channel).handle_key(handle.strip(), home)
 
 
 def home_instance(*urls: str | None) -> str | None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from scrm_tui.core import networks
 from scrm_tui.core.domains import ProfileLink
 from scrm_tui.core.priority import UNSCORED_RANK
 
 
 class Channel(StrEnum):
-    """Networks a mention can come from."""
+    """The networks scrm started with, as constants. What makes a network known is its
+    record in the network table (core/networks.py), which a new network joins alone."""
 
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
@@ -23,16 +26,8 @@ class Channel(StrEnum):
     X = "x"
 
 
-# Networks' names as people write them.
-NETWORK_NAMES: dict[str, str] = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "reddit": "Reddit",
-    "github": "GitHub",
-    "hackernews": "Hacker News",
-    "rss": "RSS",
-    "x": "X",
-}
+# Networks' names as people write them (from the network table).
+NETWORK_NAMES: Mapping[str, str] = networks.LABELS
 
 
 class Order(StrEnum):
@@ -98,7 +93,7 @@ class AuthorIn:
 class MentionIn:
     """A mention as received from a network or an ingest file, before scoring."""
 
-    channel: Channel
+    channel: str  # a network of the table (core/networks.py)
     external_id: str
     text: str
     created_at: datetime
@@ -261,7 +256,7 @@ class CustomerIn:
     lifetime_value: float | None = None
     notes: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
-    identities: tuple[tuple[Channel, str], ...] = ()
+    identities: tuple[tuple[str, str], ...] = ()  # (network, handle)
     tags: tuple[str, ...] = ()  # checked (core.tags); an import adds them, never removes
 
 
@@ -375,6 +370,17 @@ class Escalation:
         return (self.created_ms, self.id)
 
 
+class SourceStatus(StrEnum):
+    """How a source's last polls went, stored as these words (source_state.state)."""
+
+    OK = "ok"
+    WARNING = "warning"  # the poll worked in part: last_error says how
+    BACKOFF = "backoff"  # failed: waiting before the next try
+    DEGRADED = "degraded"  # failed many times in a row: still tried, less often
+    AUTH = "auth"  # refused credentials: stopped, tried again after a while
+    OFF = "off"
+
+
 @dataclass(frozen=True)
 class SourceState:
     """How one source is doing: for the status line, the sources screen and the poller."""
@@ -382,9 +388,7 @@ class SourceState:
     source: str  # e.g. "mastodon:notifications", "rss:google-alerts"
     channel: str
     cursor: str | None
-    # ok, warning (the poll worked in part: last_error says how), backoff, degraded,
-    # auth (refused credentials: stopped, tried again after a while), off
-    state: str
+    state: str  # a SourceStatus value
     failures: int  # in a row
     backoff_until_ms: int | None
     last_ok_ms: int | None
@@ -398,7 +402,7 @@ class SourceState:
     @property
     def worked(self) -> bool:
         """The last poll got an answer it could use (all of it, or part: a warning)."""
-        return self.state in ("ok", "warning")
+        return self.state in (SourceStatus.OK, SourceStatus.WARNING)
 
 
 @dataclass(frozen=True)

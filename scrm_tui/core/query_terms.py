@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrm_tui.core.models import Channel, SentimentLabel, Status
+from scrm_tui.core.models import SentimentLabel, Status
 
 
 class Node:
@@ -115,10 +115,10 @@ class Unread(Node):
 
 @dataclass(frozen=True, slots=True)
 class InChannels(Node):
-    channels: frozenset[Channel]
+    channels: frozenset[str]
 
     def __str__(self) -> str:
-        return "ch:" + ",".join(sorted(c.value for c in self.channels))
+        return "ch:" + ",".join(sorted(str(c) for c in self.channels))
 
 
 @dataclass(frozen=True, slots=True)

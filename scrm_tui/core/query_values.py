@@ -7,27 +7,19 @@ quietly matching nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from scrm_tui.core import networks, sanitize
 from scrm_tui.core import query_terms as t
-from scrm_tui.core import sanitize
 from scrm_tui.core.config import BRAND_SET
 from scrm_tui.core.language import NAMES
-from scrm_tui.core.models import Channel, SentimentLabel, Status
+from scrm_tui.core.models import SentimentLabel, Status
 from scrm_tui.core.query import QueryError
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
-CHANNEL_ALIASES: dict[str, Channel] = {
-    **{c.value: c for c in Channel},
-    "mast": Channel.MASTODON,
-    "masto": Channel.MASTODON,
-    "bsky": Channel.BLUESKY,
-    "hn": Channel.HACKERNEWS,
-    "rd": Channel.REDDIT,
-    "gh": Channel.GITHUB,
-    "twitter": Channel.X,
-}
+# Every network's name and aliases (from the network table, on first use).
+CHANNEL_ALIASES: Mapping[str, str] = networks.ALIASES
 
 SENTIMENT_ALIASES: dict[str, SentimentLabel] = {
     "pos": SentimentLabel.POSITIVE,
@@ -116,7 +108,7 @@ def _channels(value: Value) -> t.Node:
     for name, offset in _names(value):
         channel = CHANNEL_ALIASES.get(name)
         if channel is None:
-            known = ", ".join(sorted({c.value for c in Channel}))
+            known = ", ".join(sorted(networks.names()))
             shown = sanitize.for_message(name, 40)
             raise value.error(f"unknown channel '{shown}' (try {known})", offset, len(name))
         chosen.add(channel)

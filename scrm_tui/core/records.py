@@ -6,13 +6,14 @@ import json
 import math
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
-from scrm_tui.core import hashtags, sanitize
+from scrm_tui.core import hashtags, networks, sanitize
 from scrm_tui.core.domains import MAX_LINKS, ProfileLink, links_json
 from scrm_tui.core.handles import handle_key, home_instance
 from scrm_tui.core.language import DETECTED
-from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn, NewMention, Sentiment
+from scrm_tui.core.models import AuthorIn, CustomerIn, MentionIn, NewMention, Sentiment
 from scrm_tui.core.tags import TagError, check_tags
 from scrm_tui.core.timefmt import TimestampError, parse_iso, to_ms
 
@@ -28,7 +29,6 @@ SQLITE_MAX_INT = 2**63 - 1
 # The largest lifetime value accepted: beyond this a REAL loses whole units.
 MAX_AMOUNT = 10**15
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CHANNELS = ", ".join(c.value for c in Channel)
 
 
 class RecordError(ValueError):
@@ -159,11 +159,13 @@ def flatten(
     `lang`: code, confidence and source (core/language.py). Without one the language is
     unknown, not owed: only rows from before languages wait for the catch-up."""
     author = mention.author
-    home = home_instance(author.url, mention.url) if mention.channel == Channel.MASTODON else None
+    home = (
+        home_instance(author.url, mention.url) if networks.network(mention.channel).homed else None
+    )
     text = mention.text
     shown = shown_text(text)
     return NewMention(
-        mention.channel.value,
+        str(mention.channel),
         mention.external_id,
         mention.url,
         shown,
@@ -203,10 +205,11 @@ def parse_mention(obj: object, *, repair: bool = True) -> MentionIn:
     channel_name = _string(obj, "channel", required=True)
     assert channel_name is not None
     try:
-        channel = Channel(channel_name.strip().lower())
-    except ValueError:
+        channel = networks.network(channel_name.strip().lower()).name
+    except networks.UnknownNetwork:
         shown = sanitize.for_message(channel_name)
-        raise RecordError(f"unknown channel '{shown}' (expected one of: {_CHANNELS})") from None
+        known = ", ".join(networks.names())
+        raise RecordError(f"unknown channel '{shown}' (expected one of: {known})") from None
 
     external_id = _identifier(obj, "id", required=True)
     assert external_id is not None
@@ -290,14 +293,7 @@ CUSTOMER_FIELDS = (
 EXPORT_ONLY_FIELDS = ("scrm_id",)
 HANDLE_SEPARATORS = re.compile(r"[\s;]+")
 # Column names people use for the same network.
-CHANNEL_COLUMNS: dict[str, Channel] = {
-    **{c.value: c for c in Channel},
-    "twitter": Channel.X,
-    "hn": Channel.HACKERNEWS,
-    "gh": Channel.GITHUB,
-    "bsky": Channel.BLUESKY,
-    "masto": Channel.MASTODON,
-}
+CHANNEL_COLUMNS: Mapping[str, str] = networks.ALIASES
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MONEY = re.compile(r"^[$€£]?\s*-?[\d,]*\.?\d+\s*$")
 
@@ -363,7 +359,7 @@ def parse_customer(obj: object) -> CustomerIn:
     if email is not None and not _EMAIL.match(email):
         raise RecordError(f"'email' {sanitize.for_message(email)!r} is not an email address")
 
-    identities: list[tuple[Channel, str]] = []
+    identities: list[tuple[str, str]] = []
     fields: list[tuple[str, str]] = []
     for key, raw in row.items():
         if key in CUSTOMER_FIELDS or key in EXPORT_ONLY_FIELDS or raw in (None, ""):

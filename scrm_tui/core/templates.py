@@ -12,7 +12,8 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz
 
-from scrm_tui.core.models import NETWORK_NAMES, Channel
+from scrm_tui.core import networks
+from scrm_tui.core.models import NETWORK_NAMES
 
 VARIABLES: tuple[tuple[str, str], ...] = (
     ("author.name", "the post author's display name, as they wrote it"),
@@ -123,7 +124,7 @@ def _check(raw: Mapping[str, Any], index: int) -> Template:
         raise TemplateError(f"{label}: text must be a string")
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
         raise TemplateError(f'{label}: channels must be a list of names, e.g. ["mastodon"]')
-    known = [channel.value for channel in Channel]
+    known = list(networks.names())
     for channel in channels:
         if channel not in known:
             raise TemplateError(
@@ -345,12 +346,8 @@ def _mentionable(channel: str | None, handle: str | None) -> str | None:
     if handle is None or not handle.strip():
         return None
     handle = handle.strip()
-    if channel in ("mastodon", "bluesky", "github", "x"):
-        return handle if handle.startswith("@") else f"@{handle}"
-    if channel == "reddit":
-        bare = handle.removeprefix("/").removeprefix("u/")
-        return f"u/{bare}"
-    return handle
+    net = networks.find(channel)
+    return handle if net is None else net.mention_form(handle)
 
 
 def values_for(

@@ -6,15 +6,11 @@ from dataclasses import dataclass
 
 import regex
 
-from scrm_tui.core.models import NETWORK_NAMES
+from scrm_tui.core import networks
 
-# Limits as the networks enforce them (server side, so a reply over them is refused):
-MASTODON_LIMIT = 500  # StatusLengthValidator::MAX_CHARS; instances may raise it
+# Each network's limit is in its record (channels/); this is what a link counts on
+# Mastodon unless the instance says otherwise.
 MASTODON_URL_LENGTH = 23  # every link counts as this many, whatever its length
-BLUESKY_GRAPHEMES = 300  # app.bsky.feed.post#text maxGraphemes
-BLUESKY_BYTES = 3000  # app.bsky.feed.post#text maxLength (UTF-8 bytes, per the lexicon spec)
-REDDIT_LIMIT = 10_000  # comment body, in characters (code points)
-GITHUB_LIMIT = 65_536  # issue comment body, in characters (code points)
 
 
 _GRAPHEME = regex.compile(r"\X")
@@ -112,10 +108,12 @@ class Measure:
         """Why sending is refused, with how much to cut; None when the text fits."""
         if not self.over or self.limit is None:
             return None
-        network = NETWORK_NAMES.get(self.channel, self.channel or "this network")
+        network = networks.LABELS.get(self.channel, self.channel or "this network")
         head = f"Too long for {network}: "
         if self.byte_limit is None or self.bytes_used is None:
-            note = f" (URLs count as {self.url_length})" if self.channel == "mastodon" else ""
+            net = networks.find(self.channel)
+            fixed = net is not None and net.links_count_fixed
+            note = f" (URLs count as {self.url_length})" if fixed else ""
             return (
                 f"{head}{self.used:,} of {self.limit:,} {self.unit}{note}. "
                 f"Shorten it by {self._excess():,}."
@@ -194,29 +192,21 @@ def measure(
     `url_length` is what a link counts on Mastodon (the instance's
     characters_reserved_per_url).
     """
-    if channel == "mastodon":
+    net = networks.find(channel)
+    if net is None:  # a manual post made elsewhere: counted, never limited
         return Measure(
+            used=len(text),
+            limit=char_limit,
+            unit="characters",
             channel=channel,
-            used=graphemes(mastodon_countable(text, url_length)),
-            limit=MASTODON_LIMIT if char_limit is None else char_limit,
-            unit="characters",  # what Mastodon's own counter calls them
             url_length=url_length,
         )
-    if channel == "bluesky":
-        return Measure(
-            channel=channel,
-            used=graphemes(text),
-            limit=BLUESKY_GRAPHEMES if char_limit is None else char_limit,
-            unit="graphemes",
-            bytes_used=len(text.encode("utf-8", "surrogatepass")),
-            byte_limit=BLUESKY_BYTES,
-            url_length=url_length,
-        )
-    defaults = {"reddit": REDDIT_LIMIT, "github": GITHUB_LIMIT}
     return Measure(
         channel=channel,
-        used=len(text),  # code points, as Reddit and GitHub count
-        limit=defaults.get(channel) if char_limit is None else char_limit,
-        unit="characters",
+        used=net.count(text, url_length),
+        limit=net.text_limit if char_limit is None else char_limit,
+        unit=net.limit_unit,
+        bytes_used=None if net.byte_limit is None else len(text.encode("utf-8", "surrogatepass")),
+        byte_limit=net.byte_limit,
         url_length=url_length,
     )

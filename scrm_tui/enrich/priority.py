@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from scrm_tui.core import networks
 from scrm_tui.core.priority import PriorityWeights, now_priority
 
-# Followers at which an author's reach earns all its points, per network: a log scale,
-# so 100 followers earn half of what 10,000 do on Mastodon. Networks differ in size.
-FOLLOWERS_FULL = {
-    "mastodon": 10_000,
-    "bluesky": 20_000,
-    "x": 100_000,
-    "github": 2_000,
-    "reddit": 2_000,
-    "hackernews": 2_000,
-    "rss": 10_000,
-}
-# Hacker News and Reddit say how a post did rather than who follows its author: a
-# post's points (HN) or score (Reddit) at the time it was fetched, on the same scale.
-POINTS_FULL = {"hackernews": 500, "reddit": 2_000}
+# Followers at which an author's reach earns all its points, per network (its record's
+# reach_full): a log scale, so 100 followers earn half of what 10,000 do on Mastodon.
+FOLLOWERS_FULL: Mapping[str, int] = networks.TableView(
+    "reach_full", lambda: {n.name: n.reach_full for n in networks.all_networks()}
+)
+# Where a network says how a post did rather than who follows its author (HN points,
+# a Reddit score at the time it was fetched), on the same scale (points_full).
+POINTS_FULL: Mapping[str, int] = networks.TableView(
+    "points_full",
+    lambda: {n.name: n.points_full for n in networks.all_networks() if n.points_full},
+)
 _LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 # Question marks of the scripts the demo speaks (and Spanish's opening one).
 _ASKS = re.compile(r"[?？؟¿⸮]")

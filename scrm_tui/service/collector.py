@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from scrm_tui.core.listening import Page
-from scrm_tui.core.models import SourceState
+from scrm_tui.core.models import SourceState, SourceStatus
 from scrm_tui.core.outgoing import AuthError, SendError
 from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
@@ -204,12 +204,12 @@ class Collector:
         if isinstance(error, AuthError):
             # Refused credentials wait for a person, but not for a restart: a token
             # fixed on the server's side (or a login that works again) is seen.
-            state, until = "auth", int((now + AUTH_RETRY_S) * 1000)
+            state, until = SourceStatus.AUTH, int((now + AUTH_RETRY_S) * 1000)
         else:
             wait = backoff_s(failures, self.rng)
             if error.retry_at is not None and error.retry_at > now:
                 wait = error.retry_at - now + self.rng.random()
-            state = "degraded" if failures >= DEGRADED_AFTER else "backoff"
+            state = SourceStatus.DEGRADED if failures >= DEGRADED_AFTER else SourceStatus.BACKOFF
             until = int((now + wait) * 1000)
         await self.states.failed(
             spec.name,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scrm_tui.core import networks
 from scrm_tui.core.config import SECRET_KEYS, Config
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.core.secrets import redact
@@ -21,16 +22,9 @@ from scrm_tui.core.secrets import redact
 if TYPE_CHECKING:
     from scrm_tui.core.outgoing import Account, Webhook
 
-# The account records (core/outgoing) and the session files' names (channels) are
-# imported by the builders below, only for a network that is configured: the inbox
-# resolves credentials as it starts, and most starts configure none.
-
-# Networks that can be read but not written to through an API.
-NO_WRITE_API = {
-    "hackernews": "Hacker News has no API for posting",
-    "rss": "a feed cannot be answered",
-    "x": "scrm does not post to X",
-}
+# Each network reads its own account (its record's `read_account`), importing the
+# account record and session file code only when it is configured: the inbox resolves
+# credentials as it starts, and most starts configure none.
 
 
 @dataclass
@@ -49,7 +43,8 @@ class Credentials:
     def why_not(self, channel: str) -> str | None:
         if channel in self.accounts:
             return None
-        return NO_WRITE_API.get(channel) or self.missing.get(
+        net = networks.find(channel)
+        return (net.no_reply if net else None) or self.missing.get(
             channel, f"no {NETWORK_NAMES.get(channel, channel)} account is configured"
         )
 
@@ -117,9 +112,12 @@ def resolve(
 ) -> Credentials:
     env = os.environ if env is None else env
     creds = Credentials()
-    for network, build in _BUILDERS.items():
+    for net in networks.all_networks():
+        if net.read_account is None:
+            continue
+        network = net.name
         look = _Lookup(network, config.networks.get(network, {}), env)
-        problem, account = build(look, state_dir)
+        problem, account = net.read_account(look, state_dir)
         creds.secrets |= look.secrets
         if account is not None:
             creds.accounts[network] = account
@@ -147,78 +145,6 @@ def resolve(
 
             creds.hooks[team.name].append(Webhook(spec.name, spec.kind, url, secret))
     return creds
-
-
-def _mastodon(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account | None]:
-    problem = look.need("instance", "token")
-    if problem:
-        return problem, None
-    table = look.table
-    from scrm_tui.core.outgoing import MastodonAccount
-
-    return None, MastodonAccount(
-        base_url=str(look("instance")).rstrip("/"),
-        token=str(look("token")),
-        char_limit=int(str(table.get("char_limit", 500))),
-        url_length=int(str(table.get("url_length", 23))),
-        visibility=str(table.get("visibility", "follow")),
-    )
-
-
-def _bluesky(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account | None]:
-    problem = look.need("handle", "password")
-    if problem:
-        return problem, None
-    handle = str(look("handle")).lstrip("@")
-    service = (look("service") or "https://bsky.social").rstrip("/")
-    from scrm_tui.channels.sessionfile import session_path
-    from scrm_tui.core.outgoing import BlueskyAccount
-
-    return None, BlueskyAccount(
-        identifier=handle,
-        password=str(look("password")),
-        service=service,
-        # One file per service and account: a session is never sent to another service.
-        session_file=session_path(state_dir, "bluesky", service, handle) if state_dir else None,
-    )
-
-
-def _reddit(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account | None]:
-    problem = look.need("client_id", "client_secret", "username", "user_agent")
-    if problem:
-        return problem, None
-    if look("refresh_token") is None and look("password") is None:
-        return (
-            "no refresh token: set $SCRM_REDDIT_REFRESH_TOKEN or [reddit] refresh_token_env",
-            None,
-        )
-    from scrm_tui.core.outgoing import RedditAccount
-
-    return None, RedditAccount(
-        client_id=str(look("client_id")),
-        client_secret=str(look("client_secret")),
-        username=str(look("username")),
-        refresh_token=look("refresh_token"),
-        password=look("password"),
-        user_agent=str(look("user_agent")),
-        api_url=(look("api_url") or "https://oauth.reddit.com").rstrip("/"),
-        auth_url=(look("auth_url") or "https://www.reddit.com").rstrip("/"),
-    )
-
-
-def _github(look: _Lookup, state_dir: Path | None) -> tuple[str | None, Account | None]:
-    problem = look.need("token")
-    if problem:
-        return problem, None
-    from scrm_tui.core.outgoing import GitHubAccount
-
-    return None, GitHubAccount(
-        token=str(look("token")),
-        api_url=(look("api_url") or "https://api.github.com").rstrip("/"),
-    )
-
-
-_BUILDERS = {"mastodon": _mastodon, "bluesky": _bluesky, "reddit": _reddit, "github": _github}
 
 
 def exposed_config(path: Path, config: Config) -> str | None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
-from scrm_tui.core.models import Channel, CustomerCard, CustomerIn
+from scrm_tui.core.models import CustomerCard, CustomerIn
 from scrm_tui.core.records import RecordError, parse_customer
 from scrm_tui.core.timefmt import iso_from_ms
 from scrm_tui.service.customer_files import FileProblem, RowProblem, read_records
@@ -106,7 +107,7 @@ async def import_customers(
     return report
 
 
-async def find_customer(inbox: Inbox, key: str, network: Channel | None = None) -> list[int]:
+async def find_customer(inbox: Inbox, key: str, network: str | None = None) -> list[int]:
     """Customer ids for an internal id (`#12` or `12`), an external id, an email, or a
     handle as people write it (`@kate@fosstodon.org`, `u/kate`), normalised the way
     identities are. With `network`, only a handle there."""
@@ -115,9 +116,9 @@ async def find_customer(inbox: Inbox, key: str, network: Channel | None = None) 
         found = await inbox.customers.find(key)
         if found:
             return found
-    channels = [network] if network is not None else list(Channel)
+    channels = [network] if network is not None else networks.names()
     return await inbox.customers.find_by_handle(
-        [(channel.value, handle_key(channel, key)) for channel in channels]
+        [(str(channel), handle_key(channel, key)) for channel in channels]
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 import os
 import pwd
@@ -16,43 +15,33 @@ import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import feedparser
 import httpx
 
 from scrm_tui.channels.http import error_for, make_client, no_answer, send_request
-from scrm_tui.core import sanitize
+from scrm_tui.channels.probing import FAIL, OK, WARN, Probe, ProbeContext
+from scrm_tui.core import networks, sanitize
 from scrm_tui.core.config import EXAMPLE, SECRET_KEYS, Config, ConfigError
 from scrm_tui.core.locations import default_config, default_db
 from scrm_tui.core.outgoing import (
     AuthError,
-    BlueskyAccount,
-    GitHubAccount,
-    MastodonAccount,
-    RedditAccount,
     SendError,
 )
 from scrm_tui.service.collector import SourceSpec
 from scrm_tui.service.credentials import Credentials, lookup, resolve
-from scrm_tui.service.listen import build_sources, search_terms
+from scrm_tui.service.listen import build_sources
 from scrm_tui.service.settings import config_warnings, load_config
 from scrm_tui.store.db import file_mode, peek
 from scrm_tui.store.schema import LATEST_VERSION
 from scrm_tui.store.turnstile import opened_to_read, turnstile_path
 
-OK, WARN, FAIL = "ok", "warn", "fail"
 MARKS = {OK: "✓", WARN: "!", FAIL: "✗"}
 # All the network checks run at once, so this is about how long the whole run waits.
 TIMEOUT_S = 5.0
-NETWORKS = ("mastodon", "bluesky", "reddit", "github")
 _MESSAGE_MAX = 400
-_SERVER_TEXT_MAX = 80
-_GITHUB_HEADERS = (
-    ("Accept", "application/vnd.github+json"),
-    ("X-GitHub-Api-Version", "2022-11-28"),
-)
 
 
 # -- scrm init -------------------------------------------------------------------------
@@ -132,23 +121,6 @@ class Diagnosis:
 
 
 @dataclass(frozen=True)
-class _Probe:
-    """One cheap request (or, for a webhook, one TCP connection). Equal probes are
-    made once; secrets ride in `headers`, `auth` and `form`, which are never shown."""
-
-    service: str
-    url: str
-    expect: str  # json | hn | mastodon | github | reddit | feed | connect
-    method: str = "GET"
-    headers: tuple[tuple[str, str], ...] = ()
-    params: tuple[tuple[str, str], ...] = ()
-    auth: tuple[str, str] | None = None
-    form: tuple[tuple[str, str], ...] = ()
-    hint: str = ""  # where the credentials come from, for a refusal
-    follow: bool = False  # feeds move and carry no credentials; APIs must not redirect
-
-
-@dataclass(frozen=True)
 class _Outcome:
     state: str
     text: str
@@ -158,7 +130,7 @@ class _Outcome:
 class _Line:
     area: str
     label: str
-    probe: _Probe
+    probe: Probe
     note: str = ""  # said after a success
 
 
@@ -387,128 +359,27 @@ def _source_lines(
         return []
     for name, why in problems.items():
         report("source", FAIL, f"{name}  cannot run: {_how_to_set(why)}")
-    grouped: dict[_Probe, list[str]] = {}
+    grouped: dict[Probe, list[str]] = {}
+    ctx = _probe_context(config, creds, env)
     for spec in specs:
-        probe = _source_probe(spec, config, creds, env)
+        probe = _source_probe(spec, ctx)
         if probe is not None:
             grouped.setdefault(probe, []).append(spec.name)
     return [_Line("source", _names(names), probe) for probe, names in grouped.items()]
 
 
-def _source_probe(
-    spec: SourceSpec, config: Config, creds: Credentials, env: Mapping[str, str]
-) -> _Probe | None:
-    """The request that shows `spec` can be polled, as the source itself would ask."""
-    if spec.channel == "hackernews":
-        source = config.sources["hackernews"]
-        api = (source.api_url or "https://hn.algolia.com/api/v1").rstrip("/")
-        # One request per endpoint, not per term: the first term stands for them all.
-        first = _hn_terms(config)[0]
-        params = (("query", first), ("hitsPerPage", "1"))
-        return _Probe("Hacker News", f"{api}/search_by_date", "hn", params=params)
-    if spec.channel == "mastodon":
-        return _mastodon_probe(config, creds, env)
-    if spec.channel == "bluesky":
-        account = creds.accounts.get("bluesky")
-        service = account.service if isinstance(account, BlueskyAccount) else "https://bsky.social"
-        return _Probe("Bluesky", f"{service.rstrip('/')}/xrpc/_health", "json")
-    if spec.channel == "reddit":
-        # The mentions inbox is read as the user: their login is what must work.
-        user = creds.accounts.get("reddit") if spec.name == "reddit:mentions" else None
-        account = user if isinstance(user, RedditAccount) else None
-        return _reddit_probe(config, env, account=account)
-    if spec.channel == "github":
-        return _github_probe(config, creds, env)
-    if spec.channel == "rss":
-        name = spec.name.removeprefix("rss:")
-        url = next((u for n, u, _ in config.sources["rss"].feeds if n == name), None)
-        if url is None:
-            return None
-        headers = (("Accept", "application/atom+xml, application/rss+xml, application/xml;q=0.9"),)
-        return _Probe(name, url, "feed", headers=headers, follow=True)
-    return None
+def _source_probe(spec: SourceSpec, ctx: ProbeContext) -> Probe | None:
+    """The request that shows `spec` can be polled, as its network's record asks it."""
+    probe = networks.network(spec.channel).probe
+    return probe(ctx, spec.name) if probe is not None else None
 
 
-def _hn_terms(config: Config) -> list[str]:
-    from scrm_tui.core.watch import parse_watch
-
-    source = config.sources["hackernews"]
-    return search_terms(parse_watch(source.terms or config.watch_terms or "")) or ["scrm"]
-
-
-def _mastodon_probe(config: Config, creds: Credentials, env: Mapping[str, str]) -> _Probe | None:
-    account = creds.accounts.get("mastodon")
-    if isinstance(account, MastodonAccount):
-        return _Probe(
-            "Mastodon",
-            f"{account.base_url.rstrip('/')}/api/v1/accounts/verify_credentials",
-            "mastodon",
-            headers=(("Authorization", f"Bearer {account.token}"),),
-            hint=_hint(config, "mastodon", "token"),
-        )
-    instance = lookup(config, "mastodon", "instance", env)
-    if instance is None:
-        return None
-    return _Probe("Mastodon", f"{instance.rstrip('/')}/api/v1/instance", "json")
-
-
-def _github_probe(config: Config, creds: Credentials, env: Mapping[str, str]) -> _Probe:
-    # /rate_limit does not count against the limit it reports.
-    account = creds.accounts.get("github")
-    if isinstance(account, GitHubAccount):
-        return _Probe(
-            "GitHub",
-            f"{account.api_url.rstrip('/')}/rate_limit",
-            "github",
-            headers=(*_GITHUB_HEADERS, ("Authorization", f"Bearer {account.token}")),
-            hint=_hint(config, "github", "token"),
-        )
-    api = lookup(config, "github", "api_url", env) or "https://api.github.com"
-    return _Probe("GitHub", f"{api.rstrip('/')}/rate_limit", "github", headers=_GITHUB_HEADERS)
-
-
-def _reddit_probe(
-    config: Config, env: Mapping[str, str], account: RedditAccount | None
-) -> _Probe | None:
-    """The token request: the app alone (what listening uses), or the account's login."""
-    grant: tuple[tuple[str, str], ...]
-    if account is not None:
-        client_id, secret = account.client_id, account.client_secret
-        agent, auth_url = account.user_agent, account.auth_url
-        if account.password:
-            grant = (
-                ("grant_type", "password"),
-                ("username", account.username),
-                ("password", account.password),
-            )
-            hint = _hint(config, "reddit", "password")
-        else:
-            grant = (
-                ("grant_type", "refresh_token"),
-                ("refresh_token", account.refresh_token or ""),
-            )
-            hint = _hint(config, "reddit", "refresh_token")
-    else:
-        values = {
-            key: lookup(config, "reddit", key, env)
-            for key in ("client_id", "client_secret", "user_agent", "auth_url")
-        }
-        if not (values["client_id"] and values["client_secret"] and values["user_agent"]):
-            return None
-        client_id, secret = str(values["client_id"]), str(values["client_secret"])
-        agent = str(values["user_agent"])
-        auth_url = values["auth_url"] or "https://www.reddit.com"
-        grant = (("grant_type", "client_credentials"),)
-        hint = f"[reddit] client_id and {_hint(config, 'reddit', 'client_secret')}"
-    return _Probe(
-        "Reddit",
-        f"{auth_url.rstrip('/')}/api/v1/access_token",
-        "reddit",
-        method="POST",
-        headers=(("User-Agent", agent),),
-        auth=(client_id, secret),
-        form=grant,
-        hint=hint,
+def _probe_context(config: Config, creds: Credentials, env: Mapping[str, str]) -> ProbeContext:
+    return ProbeContext(
+        config=config,
+        accounts=creds.accounts,
+        setting=partial(lookup, config, env=env),
+        hint=partial(_hint, config),
     )
 
 
@@ -516,9 +387,12 @@ def _account_lines(
     config: Config, creds: Credentials, env: Mapping[str, str], report: Report
 ) -> list[_Line]:
     lines: list[_Line] = []
-    for network in NETWORKS:
-        account = creds.accounts.get(network)
-        if account is None:
+    ctx = _probe_context(config, creds, env)
+    for net in networks.all_networks():
+        if net.read_account is None:
+            continue  # nothing to reply with there
+        network = net.name
+        if creds.accounts.get(network) is None:
             if network in config.networks:
                 why = creds.missing.get(network, "incomplete")
                 # A variable the config names but the environment lacks is a mistake;
@@ -526,25 +400,9 @@ def _account_lines(
                 state = FAIL if "is not set (named by" in why else WARN
                 report("account", state, f"{network}  cannot reply: {why}")
             continue
-        probe: _Probe | None = None
-        note = ""
-        if isinstance(account, MastodonAccount):
-            probe = _mastodon_probe(config, creds, env)
-        elif isinstance(account, GitHubAccount):
-            probe = _github_probe(config, creds, env)
-        elif isinstance(account, RedditAccount):
-            probe = _reddit_probe(config, env, account)
-        elif isinstance(account, BlueskyAccount):
-            probe = _Probe("Bluesky", f"{account.service.rstrip('/')}/xrpc/_health", "json")
-            # createSession is limited to about ten a day: never spent on a check.
-            saved = account.session_file is not None and account.session_file.exists()
-            note = (
-                "; a saved login is in use"
-                if saved
-                else "; password not tried (Bluesky allows ~10 logins a day)"
-            )
+        probe = net.probe(ctx, None) if net.probe is not None else None
         if probe is not None:
-            lines.append(_Line("account", network, probe, note))
+            lines.append(_Line("account", network, probe, probe.note))
     return lines
 
 
@@ -559,7 +417,7 @@ def _webhook_lines(config: Config, creds: Credentials, report: Report) -> list[_
                 report("webhook", FAIL, f"{target}  {problem or 'no url'}")
                 continue
             # Never POST: a check must not page anyone. A connection shows the host is there.
-            lines.append(_Line("webhook", target, _Probe(target, hook.url, "connect")))
+            lines.append(_Line("webhook", target, Probe(target, hook.url, connect=True)))
     return lines
 
 
@@ -567,14 +425,14 @@ def _webhook_lines(config: Config, creds: Credentials, report: Report) -> list[_
 
 
 async def _run(
-    client: httpx.AsyncClient, probe: _Probe, timeout_s: float, secrets: set[str]
+    client: httpx.AsyncClient, probe: Probe, timeout_s: float, secrets: set[str]
 ) -> _Outcome:
     host = _host(probe.url)
     started = time.monotonic()
     reached = _Reached()
     try:
         async with asyncio.timeout(timeout_s):
-            if probe.expect == "connect":
+            if probe.connect:
                 return await _connect(probe.url, host, started)
             response = await send_request(
                 client,
@@ -610,7 +468,7 @@ class _Reached:
 
 
 def _judge(
-    probe: _Probe, response: httpx.Response, host: str, ms: int, secrets: set[str]
+    probe: Probe, response: httpx.Response, host: str, ms: int, secrets: set[str]
 ) -> _Outcome:
     status = response.status_code
     answers = f"{host} answers ({status}, {ms} ms)"
@@ -623,8 +481,8 @@ def _judge(
         if isinstance(error, AuthError) and probe.hint:
             return _Outcome(FAIL, f"{reason} — check {probe.hint}")
         return _Outcome(FAIL, reason)
-    if probe.expect == "feed":
-        return _feed(response, answers)
+    if probe.raw and probe.read is not None:
+        return _Outcome(*probe.read(probe, response, host, answers))
     if response.content[:200].lstrip()[:1] == b"<":
         return _Outcome(
             FAIL, f"{host} answered with an HTML page instead of JSON ({status}): check the address"
@@ -635,45 +493,9 @@ def _judge(
         return _Outcome(FAIL, f"{host} answered {status}, but not with JSON: check the address")
     if not isinstance(data, dict):
         return _Outcome(FAIL, f"{host} answered {status} with something unexpected")
-    if probe.expect == "hn" and not isinstance(data.get("hits"), list):
-        return _Outcome(FAIL, f"{host} answered, but not as Algolia search does: check api_url")
-    if probe.expect == "mastodon":
-        who = sanitize.for_message(str(data.get("acct") or data.get("username") or "?"), 60)
-        return _Outcome(OK, f"{answers}; token accepted (@{who})")
-    if probe.expect == "github" and probe.hint:
-        return _Outcome(OK, f"{answers}; token accepted")
-    if probe.expect == "reddit":
-        return _reddit_token(probe, data, answers)
+    if probe.read is not None:
+        return _Outcome(*probe.read(probe, data, host, answers))
     return _Outcome(OK, answers)
-
-
-def _reddit_token(probe: _Probe, data: dict[str, object], answers: str) -> _Outcome:
-    error = data.get("error")
-    if error:  # Reddit answers a refused grant with 200 {"error": "invalid_grant"}
-        said = sanitize.for_message(str(error), _SERVER_TEXT_MAX)
-        return _Outcome(FAIL, f"Reddit refused the login ({said}) — check {probe.hint}")
-    if not isinstance(data.get("access_token"), str):
-        return _Outcome(FAIL, "Reddit answered without an access token")
-    what = "app credentials" if ("grant_type", "client_credentials") in probe.form else "login"
-    return _Outcome(OK, f"{answers}; {what} accepted")
-
-
-def _feed(response: httpx.Response, answers: str) -> _Outcome:
-    # A file object, not bytes: feedparser would first try bytes as a path to open.
-    parsed = feedparser.parse(
-        io.BytesIO(response.content),
-        response_headers={"content-type": response.headers.get("content-type", "")},
-    )
-    entries = parsed.get("entries") or []
-    feed = parsed.get("feed") or {}
-    if not entries and (
-        not parsed.get("version") or (parsed.get("bozo") and not feed.get("title"))
-    ):
-        head = response.content[:500].lower()
-        what = "an HTML page" if b"<html" in head or b"<!doctype" in head else "something else"
-        return _Outcome(FAIL, f"{answers}, but it is not a feed ({what}): check the url")
-    count = len(entries)
-    return _Outcome(OK, f"{answers}; a feed with {count} entr{'y' if count == 1 else 'ies'}")
 
 
 async def _connect(url: str, host: str, started: float) -> _Outcome:

@@ -347,7 +347,7 @@ class Inbox:
 
     async def unseen(self, mentions: Sequence[MentionIn]) -> list[MentionIn]:
         """The mentions not stored yet (and each only once)."""
-        keys = [(m.channel.value, m.external_id) for m in mentions]
+        keys = [(str(m.channel), m.external_id) for m in mentions]
         seen = set(await self.mentions.existing_ids(keys))
         fresh: list[MentionIn] = []
         for mention, key in zip(mentions, keys, strict=True):

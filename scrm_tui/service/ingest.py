@@ -155,7 +155,7 @@ def prepare_batch(
             errors.append(parsed)
         elif parsed is not None:
             mentions.append(parsed)
-    keys = [(m.channel.value, m.external_id) for m in mentions]
+    keys = [(str(m.channel), m.external_id) for m in mentions]
     seen = existing_ids_now(db_path, keys)
     fresh = []
     for mention, key in zip(mentions, keys, strict=True):

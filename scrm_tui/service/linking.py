@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
-from scrm_tui.core.models import Channel, CustomerIn
+from scrm_tui.core import networks
+from scrm_tui.core.models import CustomerIn
 from scrm_tui.enrich.matching import Matcher
 from scrm_tui.enrich.shared_index import SharedIndex
 from scrm_tui.service.linking_index import _INLINE
@@ -181,7 +182,11 @@ class Linker(LinkerMatching):
         agent corrected it) or after the author."""
         name = (name or "").strip() or default_customer_name(author)
         outcome = await self.customers.import_batch(
-            [CustomerIn(name=name, identities=((Channel(author.channel), author.handle),))],
+            [
+                CustomerIn(
+                    name=name, identities=((networks.network(author.channel).name, author.handle),)
+                )
+            ],
             agent=self.agent,
             source=f"{author.channel} author",
             now_ms=self.now_ms(),

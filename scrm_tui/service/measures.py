@@ -16,6 +16,7 @@ from datetime import UTC, tzinfo
 
 import aiosqlite
 
+from scrm_tui.core import networks
 from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours
 from scrm_tui.core.config import BRAND_SET, DEFAULT_RESPONSE_SLA_S, DEFAULT_SLA_S, Config
@@ -74,7 +75,10 @@ class Settings:
 def _own_accounts(config: Config) -> list[tuple[str, str]]:
     """The brand's accounts: [advocacy] accounts, and those it replies with."""
     found = list(config.advocacy.accounts)
-    for network, key in (("bluesky", "handle"), ("reddit", "username")):
+    for net in networks.all_networks():
+        network, key = net.name, net.own_handle
+        if key is None:
+            continue
         handle = config.networks.get(network, {}).get(key)
         if isinstance(handle, str) and handle:
             found.append((network, handle))

@@ -23,12 +23,9 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from scrm_tui.channels.bluesky import BlueskySender
-from scrm_tui.channels.github import GitHubSender
 from scrm_tui.channels.http import make_client
-from scrm_tui.channels.mastodon import MastodonSender
-from scrm_tui.channels.reddit import RedditSender
 from scrm_tui.channels.webhooks import WebhookSender
+from scrm_tui.core import networks
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.core.outgoing import (
     EscalationNotice,
@@ -103,13 +100,10 @@ class Dispatcher:
     def _sender(self, channel: str) -> _Sender:
         if channel not in self._senders:
             account = self.creds.accounts[channel]
-            kinds: dict[str, Any] = {
-                "mastodon": MastodonSender,
-                "bluesky": BlueskySender,
-                "reddit": RedditSender,
-                "github": GitHubSender,
-            }
-            self._senders[channel] = kinds[channel](self._http(), account, clock=self.clock)
+            make = networks.network(channel).sender
+            if make is None:  # why_not said so before any account could be read
+                raise PermanentError(f"scrm cannot post to {channel}")
+            self._senders[channel] = make(self._http(), account, self.clock)
         return self._senders[channel]
 
     async def send(self, item: OutboxItem) -> Sent:

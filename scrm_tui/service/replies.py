@@ -8,20 +8,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from scrm_tui.core import networks
 from scrm_tui.core import templates as tpl
 from scrm_tui.core.locations import config_dir
 from scrm_tui.core.models import NETWORK_NAMES, MentionDetail, OutboxItem
-from scrm_tui.core.outgoing import MastodonAccount
 from scrm_tui.core.team import AnswerMark
-from scrm_tui.core.textlimits import Measure, measure
-from scrm_tui.core.tid import new_tid
+from scrm_tui.core.textlimits import MASTODON_URL_LENGTH, Measure, measure
 from scrm_tui.core.utm import tag_links
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.store.mentions import MentionStore
 from scrm_tui.store.outbox import OutboxStore
 
-# Networks a macro response can be posted on through an API.
-POST_NETWORKS = ("mastodon", "bluesky")
 ELSEWHERE = "elsewhere"  # a macro post made by hand somewhere scrm does not post
 
 
@@ -58,11 +55,11 @@ class Compose:
 
 
 def _prefill(detail: MentionDetail) -> str:
-    # Mastodon: a reply names who it answers, or they are not notified (the web UI
-    # does the same). Elsewhere the reply threads by itself.
-    if detail.row.channel == "mastodon":
-        return f"@{detail.row.author_handle.lstrip('@')} "
-    return ""
+    # Where a reply must name who it answers (Mastodon), its record says how; elsewhere
+    # the reply threads by itself.
+    net = networks.find(detail.row.channel)
+    prefill = net.prefill if net else None
+    return prefill(detail.row.author_handle) if prefill else ""
 
 
 class Replies:
@@ -87,10 +84,13 @@ class Replies:
     # ---------------------------------------------------------------- composing
 
     def _limits(self, channel: str) -> tuple[int | None, int]:
+        """The account's own limit and link length, where its network has them (a
+        Mastodon instance's); else the network's limit and Mastodon's link default."""
         account = self.creds.accounts.get(channel)
-        if isinstance(account, MastodonAccount):
-            return account.char_limit, account.url_length
-        return None, 23
+        net = networks.find(channel)
+        if account is not None and net is not None and net.account_limits is not None:
+            return net.account_limits(account)
+        return None, MASTODON_URL_LENGTH
 
     async def compose(self, mention_id: int) -> Compose:
         detail = await self.mentions.detail(mention_id, self.agent)
@@ -128,7 +128,9 @@ class Replies:
     def post_networks(self) -> list[tuple[str, str | None]]:
         """Where a macro response can go: (channel, why it must be made by hand)."""
         options: list[tuple[str, str | None]] = [
-            (channel, self.creds.why_not(channel)) for channel in POST_NETWORKS
+            (net.name, self.creds.why_not(net.name))
+            for net in networks.all_networks()
+            if net.can_post
         ]
         options.append((ELSEWHERE, "a status page, a blog, a forum"))
         return options
@@ -193,7 +195,8 @@ class Replies:
         if kind == "reply" and compose.mention_ids:
             text = self.tagged(compose, text)
         # The key is chosen once, now: every retry reuses it (see service/outbox.py).
-        key = new_tid() if compose.channel == "bluesky" else uuid.uuid4().hex
+        net = networks.find(compose.channel)
+        key = net.new_key() if net and net.new_key else uuid.uuid4().hex
         outbox_id = await self.outbox.enqueue(
             kind=kind,
             channel=compose.channel,

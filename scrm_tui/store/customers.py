@@ -74,7 +74,7 @@ async def _by_handle(
         if target is None and not customer.external_id and not customer.email
     ]
     keys = {
-        index: [(c.value, handle_key(c, h)) for c, h in customers[index].identities]
+        index: [(str(c), handle_key(c, h)) for c, h in customers[index].identities]
         for index in loose
     }
     wanted = sorted({key for found in keys.values() for key in found})
@@ -321,7 +321,7 @@ class CustomerStore:
         claims: list[tuple[tuple[str, str], int, int, str]] = []  # every row's claim
         for index, (customer, cid) in enumerate(zip(customers, outcome.ids, strict=True)):
             for channel, handle in customer.identities:
-                key = (channel.value, handle_key(channel, handle))
+                key = (str(channel), handle_key(channel, handle))
                 wanted.setdefault(key, (index, cid, handle))
                 claims.append((key, index, cid, handle))
         await conn.executemany(

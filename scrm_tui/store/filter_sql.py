@@ -208,7 +208,7 @@ class FilterSql:
                     "WHERE r.mention_id = m.id AND r.agent = :agent)"
                 )
             case t.InChannels(channels):
-                marks = ", ".join(bind(name) for name in sorted(c.value for c in channels))
+                marks = ", ".join(bind(name) for name in sorted(str(c) for c in channels))
                 return f"m.channel IN ({marks})"
             case t.SentimentIs(labels):
                 band = bind(NEUTRAL_BAND)

@@ -9,8 +9,8 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
-from scrm_tui.core.models import Channel
 from scrm_tui.store.match_index.records import CustomerRecord, _chunks, _marks
 from scrm_tui.store.schema import PAIRED_ALL
 
@@ -337,7 +337,7 @@ class MatchIndexReader:
             return []
         dirty = "AND {column} IN (SELECT customer_id FROM match_dirty)"
         # A handle typed into a search may be on any network.
-        for network in (channel,) if channel else tuple(Channel) if handle else ():
+        for network in (channel,) if channel else networks.names() if handle else ():
             ids.update(
                 int(r[0])
                 for r in self._conn.execute(

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Sparkline, Static
 
-from scrm_tui.core import sanitize
+from scrm_tui.core import networks, sanitize
 from scrm_tui.core.history import Stance
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.timefmt import age, from_ms
@@ -32,7 +32,6 @@ from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
-CHANNELS = ("mastodon", "bluesky", "hackernews", "reddit", "github", "rss", "x")
 # Words the timeline filter understands besides channel and kind names.
 GROUPS = {"contacts": OFFLINE_KINDS, "social": ("mention",), "posts": ("mention",)}
 STANCE_STYLE = {
@@ -52,8 +51,9 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     channels: list[str] = []
     kinds: list[str] = []
     badges = {badge: channel for channel, badge in CHANNEL_BADGES.items()}
+    known = networks.names()
     for word in text.lower().replace(",", " ").split():
-        if word in CHANNELS or word in badges:
+        if word in known or word in badges:
             channels.append(badges.get(word, word))
         elif word in KINDS:
             kinds.append(word)
@@ -64,7 +64,7 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         else:
             raise ValueError(
                 f"unknown filter word {sanitize.for_message(word)!r}: use a network "
-                f"({', '.join(CHANNELS)}), a kind (mention, call, note…) or 'contacts'"
+                f"({', '.join(known)}), a kind (mention, call, note…) or 'contacts'"
             )
     return tuple(dict.fromkeys(channels)), tuple(dict.fromkeys(kinds))
 

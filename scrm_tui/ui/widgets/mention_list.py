@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, cast
 
 from rich.cells import cell_len, set_cell_size
@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from scrm_tui.core import sanitize
+from scrm_tui.core import networks, sanitize
 from scrm_tui.core.models import MentionRow, SentimentLabel, Status
 from scrm_tui.core.query import Query
 from scrm_tui.core.selection import Selection
@@ -21,15 +21,8 @@ from scrm_tui.core.timefmt import age
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.widgets.windowed_list import WindowedList
 
-CHANNEL_BADGES = {
-    "mastodon": "mast",
-    "bluesky": "bsky",
-    "hackernews": "hn",
-    "reddit": "rddt",
-    "github": "gh",
-    "rss": "rss",
-    "x": "x",
-}
+# Each network's short name for the list's narrow column (its record's badge).
+CHANNEL_BADGES: Mapping[str, str] = networks.BADGES
 # Shape carries the meaning, colour only repeats it (NO_COLOR, 16 colours).
 SENTIMENT_GLYPHS = {
     SentimentLabel.POSITIVE: "▲",

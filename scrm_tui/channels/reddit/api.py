@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from scrm_tui.channels import cursor as cursor_codec
 from scrm_tui.channels.http import (
     check,
     clean,
@@ -23,7 +24,7 @@ from scrm_tui.channels.http import (
     low_budget_wait,
     send_request,
 )
-from scrm_tui.channels.text import html_to_text
+from scrm_tui.channels.text import html_to_text, same_text
 from scrm_tui.core.listening import OVERLAP_S, Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.core.outgoing import (
@@ -178,7 +179,7 @@ class RedditSender:
             created = data.get("created_utc")
             if (
                 data.get("parent_id") == thing
-                and _same_text(data.get("body"), request.text)
+                and same_text(data.get("body"), request.text)
                 and isinstance(created, int | float)
                 and created >= earliest
             ):
@@ -235,12 +236,6 @@ def _wait_in(message: str) -> float | None:
     return int(match.group(1)) * _UNIT_S[match.group(2).lower()]
 
 
-def _same_text(body: Any, text: str) -> bool:
-    if not isinstance(body, str):
-        return False
-    return body.replace("\r\n", "\n").strip() == text.replace("\r\n", "\n").strip()
-
-
 def _sent(data: dict[str, Any]) -> Sent:
     name = str(data.get("name") or f"t1_{data.get('id')}")
     permalink = data.get("permalink")
@@ -258,7 +253,7 @@ def _sent(data: dict[str, Any]) -> Sent:
 
 SOURCE_KINDS = ("search", "comments", "mentions")
 _LIMIT = 100
-_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_BAD_CURSOR = cursor_codec.damaged(SERVICE)
 
 
 class RedditSource:
@@ -438,24 +433,24 @@ class _Series:
             # The newest fullname, as earlier versions kept it: read the backfill
             # window again once (storage drops what is known) rather than guess a date.
             return cls(since_ms, since_ms, None)
-        try:
-            data = json.loads(cursor)
-            since, after = data["since_ms"], data.get("after")
-            newest = data.get("newest_ms", since)  # an earlier backfill's: its floor
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise PermanentError(_BAD_CURSOR) from None
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (since, newest)):
-            raise PermanentError(_BAD_CURSOR)
-        if after is not None and not (isinstance(after, str) and _ANY_FULLNAME.fullmatch(after)):
-            raise PermanentError(_BAD_CURSOR)
-        return cls(since, newest, after)
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        newest = data["newest_ms"]  # an earlier backfill's has none: its floor, then
+        return cls(data["since_ms"], data["since_ms"] if newest is None else newest, data["after"])
 
     def dump(self) -> str:
         data = {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "after": self.after}
-        return json.dumps(data, separators=(",", ":"))
+        return cursor_codec.dump(data)
 
 
 _ANY_FULLNAME = re.compile(r"t[1-6]_[a-z0-9]{1,16}")
+_CURSOR_FIELDS = {
+    "since_ms": cursor_codec.Field(cursor_codec.is_int),
+    "newest_ms": cursor_codec.Field(cursor_codec.or_none(cursor_codec.is_int), None),
+    "after": cursor_codec.Field(
+        cursor_codec.or_none(lambda v: isinstance(v, str) and bool(_ANY_FULLNAME.fullmatch(v))),
+        None,
+    ),
+}
 _POST_IN_PATH = re.compile(r"/comments/([a-z0-9]{1,16})/")
 
 

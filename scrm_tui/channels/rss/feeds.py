@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
-import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,12 +17,13 @@ from xml.sax import SAXException, SAXParseException
 import feedparser
 import httpx
 
+from scrm_tui.channels import cursor as cursor_codec
 from scrm_tui.channels.http import check, send_request
 from scrm_tui.channels.text import html_to_text
 from scrm_tui.core.language import declared_code
 from scrm_tui.core.listening import Page, TermMatcher
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
-from scrm_tui.core.outgoing import PermanentError, TransientError
+from scrm_tui.core.outgoing import TransientError
 
 # Ids remembered across polls. A feed shows its latest 10-100 entries; any entry that
 # left it and came back after this many newer ones would be delivered again.
@@ -31,6 +31,9 @@ SEEN_MAX = 500
 # A full-content feed can put a whole article in each entry; the inbox wants the gist.
 TEXT_MAX = 5000
 _BAD_CURSOR = "the feed's stored cursor is damaged (reset the source to read it again)"
+_CURSOR_FIELDS = {
+    key: cursor_codec.Field(cursor_codec.anything, None) for key in ("etag", "modified", "seen")
+}
 _GOOGLE_HOSTS = frozenset({"www.google.com", "google.com"})
 
 
@@ -208,13 +211,9 @@ class _State:
     def parse(cls, cursor: str | None) -> _State:
         if not cursor:
             return cls(None, None, [])
-        try:
-            data = json.loads(cursor)
-        except ValueError:
-            raise PermanentError(_BAD_CURSOR) from None
-        if not isinstance(data, dict):
-            raise PermanentError(_BAD_CURSOR)
-        seen = data.get("seen")
+        # Lenient inside: a field of another shape reads as absent (the feed is read again).
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        seen = data["seen"]
         return cls(
             _text(data.get("etag")),
             _text(data.get("modified")),
@@ -222,11 +221,7 @@ class _State:
         )
 
     def dump(self) -> str:
-        return json.dumps(
-            {"etag": self.etag, "modified": self.modified, "seen": self.seen},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return cursor_codec.dump({"etag": self.etag, "modified": self.modified, "seen": self.seen})
 
 
 def _text(value: Any) -> str | None:

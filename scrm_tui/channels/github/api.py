@@ -3,7 +3,6 @@ each comment carrying a hidden marker to find it again."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable
@@ -14,7 +13,8 @@ from urllib.parse import quote
 
 import httpx
 
-from scrm_tui.channels.github_profiles import GitHubProfiles, user_links
+from scrm_tui.channels import cursor as cursor_codec
+from scrm_tui.channels.github.profiles import GitHubProfiles, user_links
 from scrm_tui.channels.http import (
     check,
     clean,
@@ -158,7 +158,7 @@ def _sent(comment: dict[str, Any]) -> Sent:
 
 _PER_PAGE = 100
 _MAX_SEARCH_PAGES = 10  # the search API stops at 1000 results
-_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_BAD_CURSOR = cursor_codec.damaged(SERVICE)
 _GRAPHQL_LIMIT_WAIT_S = 60.0  # a limit with no reset given: "wait at least one minute"
 
 
@@ -440,15 +440,12 @@ class _State:
         if cursor is None:
             start = iso_utc(since_ms / 1000, millis=False)
             return cls(start, start)
-        try:
-            data = json.loads(cursor)
-            newest, page = data["newest"], data.get("page", 1)
-            top, after, floor = data.get("top", ""), data.get("after", ""), data.get("floor")
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise PermanentError(_BAD_CURSOR) from None
-        texts_ok = all(isinstance(v, str) for v in (newest, top, after, floor or ""))
-        moment = _utc(newest) if isinstance(newest, str) else None
-        if not texts_ok or moment is None or not isinstance(page, int) or page < 1:
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        newest, page, top, after, floor = (
+            data[k] for k in ("newest", "page", "top", "after", "floor")
+        )
+        moment = _utc(newest)
+        if moment is None:
             raise PermanentError(_BAD_CURSOR)
         if floor is None:
             # A series begun before the floor was stored asked from `newest` itself.
@@ -477,7 +474,16 @@ class _State:
             data.update(floor=self.floor, page=self.page, top=self.top)
             if self.after:
                 data["after"] = self.after
-        return json.dumps(data, separators=(",", ":"))
+        return cursor_codec.dump(data)
+
+
+_CURSOR_FIELDS = {
+    "newest": cursor_codec.Field(cursor_codec.is_text),
+    "page": cursor_codec.Field(lambda v: cursor_codec.is_int(v) and v >= 1, 1),
+    "top": cursor_codec.Field(cursor_codec.is_text, ""),
+    "after": cursor_codec.Field(cursor_codec.is_text, ""),
+    "floor": cursor_codec.Field(cursor_codec.or_none(cursor_codec.is_text), None),
+}
 
 
 def _utc(value: Any) -> datetime | None:

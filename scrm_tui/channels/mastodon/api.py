@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from urllib.parse import quote
 
 import httpx
 
+from scrm_tui.channels import cursor as cursor_codec
 from scrm_tui.channels.http import (
     check,
     json_object,
@@ -117,7 +117,7 @@ class MastodonSender:
 
 KINDS = ("notifications", "tag", "search")
 _PAGE = {"notifications": 80, "tag": 40, "search": 40}  # each endpoint's maximum limit
-_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_BAD_CURSOR = cursor_codec.damaged(SERVICE)
 
 
 class MastodonSource:
@@ -316,21 +316,13 @@ class _Series:
             # The newest id, as earlier versions kept it: read the backfill window
             # again once (storage drops what is known) rather than guess a date.
             return cls(since_ms, since_ms, None)
-        try:
-            data = json.loads(cursor)
-            since, max_id = data["since_ms"], data.get("max_id")
-            newest = data.get("newest_ms", since)  # an earlier backfill's: its floor
-        except (ValueError, TypeError, KeyError, AttributeError):
-            raise PermanentError(_BAD_CURSOR) from None
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (since, newest)):
-            raise PermanentError(_BAD_CURSOR)
-        if max_id is not None and not _is_id(max_id):
-            raise PermanentError(_BAD_CURSOR)
-        return cls(since, newest, max_id)
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        newest = data["newest_ms"]  # an earlier backfill's has none: its floor, then
+        return cls(data["since_ms"], data["since_ms"] if newest is None else newest, data["max_id"])
 
     def dump(self) -> str:
         data = {"since_ms": self.since_ms, "newest_ms": self.newest_ms, "max_id": self.max_id}
-        return json.dumps(data, separators=(",", ":"))
+        return cursor_codec.dump(data)
 
 
 def _profile_links(fields: Any) -> tuple[ProfileLink, ...] | None:
@@ -362,6 +354,13 @@ def _is_id(value: Any) -> bool:
     return (isinstance(value, str) and bool(value.strip())) or (
         isinstance(value, int) and not isinstance(value, bool)
     )
+
+
+_CURSOR_FIELDS = {
+    "since_ms": cursor_codec.Field(cursor_codec.is_int),
+    "newest_ms": cursor_codec.Field(cursor_codec.or_none(cursor_codec.is_int), None),
+    "max_id": cursor_codec.Field(cursor_codec.or_none(_is_id), None),
+}
 
 
 def _id_order(value: str) -> tuple[int, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,16 +10,20 @@ from urllib.parse import quote
 
 import httpx
 
+from scrm_tui.channels import cursor as cursor_codec
 from scrm_tui.channels.http import check, json_object, send_request
 from scrm_tui.channels.text import html_to_text
 from scrm_tui.core.listening import OVERLAP_S, Page
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
-from scrm_tui.core.outgoing import PermanentError, TransientError
+from scrm_tui.core.outgoing import TransientError
 
 SERVICE = "Hacker News"
 SITE = "https://news.ycombinator.com"
 # A damaged stored cursor: guessing where to resume could skip mentions, so stop and say so.
-_BAD_CURSOR = f"{SERVICE}: the stored cursor is damaged (reset the source to backfill again)"
+_BAD_CURSOR = cursor_codec.damaged(SERVICE)
+_CURSOR_FIELDS = {
+    k: cursor_codec.Field(cursor_codec.is_int) for k in ("after", "until", "page", "max")
+}
 
 
 class HackerNewsSource:
@@ -151,14 +154,8 @@ class _Window:
         if cursor.lstrip("-").isdigit():
             newest = int(cursor)
             return cls(newest - int(OVERLAP_S), max(now, newest), 0, newest)
-        try:
-            data = json.loads(cursor)
-            after, until, page, newest = (data[k] for k in ("after", "until", "page", "max"))
-        except (ValueError, TypeError, KeyError):
-            raise PermanentError(_BAD_CURSOR) from None
-        if not all(_is_int(v) for v in (after, until, page, newest)):
-            raise PermanentError(_BAD_CURSOR)
-        return cls(after, until, page, newest)
+        data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
+        return cls(data["after"], data["until"], data["page"], data["max"])
 
     def next(
         self, data: dict[str, Any], *, newest: int, oldest: int | None, got: int
@@ -177,22 +174,16 @@ class _Window:
         return None
 
     def dump(self) -> str:
-        return json.dumps(
-            {"after": self.after, "until": self.until, "page": self.page, "max": self.newest},
-            separators=(",", ":"),
-        )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+        data = {"after": self.after, "until": self.until, "page": self.page, "max": self.newest}
+        return cursor_codec.dump(data)
 
 
 def _int(value: Any) -> int | None:
-    return value if _is_int(value) else None
+    return value if cursor_codec.is_int(value) else None
 
 
 def _id(value: Any) -> str | None:
-    return str(value) if _is_int(value) or (isinstance(value, str) and value) else None
+    return str(value) if cursor_codec.is_int(value) or (isinstance(value, str) and value) else None
 
 
 def _clock_text(epoch_s: int) -> str:
