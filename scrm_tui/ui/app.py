@@ -664,7 +664,7 @@ class ScrmApp(ReportsFailures, KeysWaitForTheirScreen, App[int]):
             self.exit(1, message="scrm: the terminal went away")
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
+        from scrm_tui.ui.dialogs.help import show_help  # DataTable loads on first use
 
         show_help(self.screen)
 

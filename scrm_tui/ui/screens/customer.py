@@ -18,8 +18,8 @@ from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.timefmt import age, from_ms
 from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
+from scrm_tui.ui.dialogs.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
@@ -37,7 +37,7 @@ STANCE_STYLE = {
 }
 
 if TYPE_CHECKING:
-    from scrm_tui.ui.screens.reward import RewardEntry
+    from scrm_tui.ui.dialogs.reward import RewardEntry
 
 
 def _safe(value: object) -> str:
@@ -247,7 +247,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     @work(group="customer-open", exclusive=True, exit_on_error=False)
     async def _open(self, source: int, item_id: int) -> None:
-        from scrm_tui.ui.screens.item import ItemScreen
+        from scrm_tui.ui.dialogs.item import ItemScreen
 
         now = self.inbox.now_ms()
         if source == 0:
@@ -270,7 +270,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     def action_reward(self) -> None:
         """`w`: a reward (kind and note) in this customer's history."""
-        from scrm_tui.ui.screens.reward import RewardScreen
+        from scrm_tui.ui.dialogs.reward import RewardScreen
 
         def chosen(entry: RewardEntry | None) -> None:
             if entry is not None:
@@ -323,7 +323,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.reload()
 
     def action_tags(self) -> None:
-        from scrm_tui.ui.screens.tag_edit import TagScreen
+        from scrm_tui.ui.dialogs.tag_edit import TagScreen
 
         current = self.summary.profile.get("tags", ()) if self.summary else ()
         title = f"Tags of {self._customer_name()}"
@@ -336,14 +336,14 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     @work(group="customer-write", exit_on_error=False)
     async def _tag(self, edit: TagEdit) -> None:
-        from scrm_tui.ui.screens.tag_edit import tagged
+        from scrm_tui.ui.dialogs.tag_edit import tagged
 
         outcome = await self.inbox.edit_customer_tags(self.customer_id, edit)
         self.notify(tagged(outcome, 1, "customer"), markup=False)
         self.reload()
 
     def action_merge(self) -> None:
-        from scrm_tui.ui.screens.merge import MergeScreen
+        from scrm_tui.ui.dialogs.merge import MergeScreen
 
         self.app.push_screen(MergeScreen(self.inbox, self.customer_id), self._merged)
 

@@ -16,12 +16,11 @@ from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import blocks, sanitize
@@ -40,10 +39,11 @@ from scrm_tui.service.report import (
 )
 from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
+from scrm_tui.ui.dialogs.explain import ExplainScreen
+from scrm_tui.ui.dialogs.range import RangeScreen
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.chart import Chart
-from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
@@ -562,83 +562,3 @@ def _chart_title(series: Series, period: Range) -> str:
     if series.previous is not None:
         return f"{per}, and the {_length(period)} before it"
     return per
-
-
-class ExplainScreen(ModalScreen[None]):
-    """`?`: the figure's formula, its inputs, what it leaves out, and its records."""
-
-    CSS_PATH = SCREENS_CSS
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="explain.close")]
-
-    def __init__(self, opens: Figure | Row) -> None:
-        super().__init__()
-        self.opens = opens
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="explain-box"):
-            yield Static(self._text(), id="explain-text")
-            yield Static(
-                Content.styled("esc close · enter on the line opens its records", "$text-muted"),
-                id="explain-keys",
-            )
-
-    def _text(self) -> Content:
-        opens = self.opens
-        if isinstance(opens, Row):
-            cells = (sanitize.inline(c) for c in opens.cells)
-            lines = [Content.styled(" · ".join(c for c in cells if c), "bold")]
-        else:
-            title = opens.label + (
-                " (estimated)" if opens.estimated and "stimated" not in opens.label else ""
-            )
-            lines = [
-                Content.assemble((title, "bold"), f"  {opens.shown()}"),
-                Content.assemble(("how: ", "$text-muted"), opens.formula),
-            ]
-            if opens.interval is not None:
-                lines.append(
-                    Content.assemble(("80% interval: ", "$text-muted"), opens.interval_shown())
-                )
-            for name, value in opens.inputs:
-                lines.append(Content.assemble(("  " + name + ": ", "$text-muted"), value))
-            if opens.previous is not None or opens.value is not None:
-                lines.append(
-                    Content.assemble(
-                        ("period before: ", "$text-muted"),
-                        opens.shown(opens.previous) if opens.previous is not None else "—",
-                        f"  (change {opens.change_shown()})",
-                    )
-                )
-            if opens.note:
-                lines.append(Content.assemble(("left out: ", "$text-muted"), opens.note))
-        if opens.filter:
-            # A handle or an agent's name may be in it: shown inert.
-            lines.append(
-                Content.assemble(("records: ", "$text-muted"), "/" + sanitize.inline(opens.filter))
-            )
-        return Content("\n").join(lines)
-
-
-class RangeScreen(ModalScreen[str | None]):
-    """`r`: a custom range, START..END in UTC; a mistake is said under it."""
-
-    CSS_PATH = SCREENS_CSS
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="range.cancel")]
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        super().__init__()
-        self.dashboard = dashboard
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="range-box"):
-            yield Static(Content.styled("Range (UTC), START..END:", "bold"), id="range-title")
-            yield InertInput(placeholder="2026-11-01..2026-11-30", id="range-input")
-            yield Static(id="range-error")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            self.dashboard.range(event.value)
-        except RangeError as error:
-            self.query_one("#range-error", Static).update(Content.styled(str(error), "$error"))
-            return
-        self.dismiss(event.value.strip())

@@ -47,8 +47,8 @@ from scrm_tui.ui.widgets.view_bar import ViewBar
 if TYPE_CHECKING:
     from scrm_tui.service.bulk import Change, Outcome
     from scrm_tui.service.spikes import Recent
+    from scrm_tui.ui.dialogs.reward import RewardEntry
     from scrm_tui.ui.screens.dashboard import Opened
-    from scrm_tui.ui.screens.reward import RewardEntry
 
 # The bulk machinery (service/bulk and its stores) loads with the first action that
 # writes (x, u, z, a, t on a selection or a mention), not with the inbox.
@@ -768,7 +768,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     def action_snooze(self) -> None:
         """Snooze the selection, or the mention; on a snoozed one, offer to wake it."""
-        from scrm_tui.ui.screens.snooze import WAKE, SnoozeScreen
+        from scrm_tui.ui.dialogs.snooze import WAKE, SnoozeScreen
 
         row = self._selected()
         selection = self.mention_list.selection
@@ -803,7 +803,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def action_sentiment(self) -> None:
         """Set the sentiment of the mention (or the selection) by hand, or give it back
         to the scorer: a bulk action like any other (batches, progress, U)."""
-        from scrm_tui.ui.screens.mood import CLEAR, MoodScreen
+        from scrm_tui.ui.dialogs.mood import CLEAR, MoodScreen
 
         row = self._selected()
         now = ""
@@ -994,7 +994,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     @work(group="link", exclusive=True, exit_on_error=False)
     async def _open_link(self, mention_id: int) -> None:
-        from scrm_tui.ui.screens.link import LinkScreen
+        from scrm_tui.ui.dialogs.link import LinkScreen
 
         author = await self.inbox.linker.author(mention_id)
         if author is not None:
@@ -1028,7 +1028,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             self.notify("Not linked to a customer yet: l links this author.", markup=False)
 
     def action_find_customer(self) -> None:
-        from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+        from scrm_tui.ui.dialogs.find_customer import FindCustomerScreen
 
         def chosen(customer_id: int | None) -> None:
             if customer_id is not None:
@@ -1069,7 +1069,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     @work(group="reward", exclusive=True, exit_on_error=False)
     async def _reward_author(self, mention_id: int, whom: str) -> None:
-        from scrm_tui.ui.screens.reward import RewardScreen
+        from scrm_tui.ui.dialogs.reward import RewardScreen
 
         author = await self.inbox.linker.author(mention_id)
         if author is None:
@@ -1098,7 +1098,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     @work(group="compose", exclusive=True, exit_on_error=False)
     async def _open_composer(self, row: MentionRow) -> None:
         from scrm_tui.service.replies import ReplyRefused
-        from scrm_tui.ui.screens.compose import ComposeScreen
+        from scrm_tui.ui.dialogs.compose import ComposeScreen
 
         try:
             compose = await self.inbox.replies.compose(row.id)
@@ -1186,7 +1186,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     @work(group="select", exclusive=True, exit_on_error=False)
     async def _answer_selected(self, selection: Selection) -> None:
-        from scrm_tui.ui.screens.post_target import PostTargetScreen
+        from scrm_tui.ui.dialogs.post_target import PostTargetScreen
 
         marked = sorted(await self.inbox.selected_ids(selection))
 
@@ -1201,7 +1201,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     @work(group="compose", exclusive=True, exit_on_error=False)
     async def _open_post(self, channel: str, marked: list[int]) -> None:
         from scrm_tui.service.replies import ReplyRefused
-        from scrm_tui.ui.screens.compose import ComposeScreen
+        from scrm_tui.ui.dialogs.compose import ComposeScreen
 
         try:
             compose = await self.inbox.replies.compose_post(channel, marked)
@@ -1254,7 +1254,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         selection, row = self._chosen(), self._selected()
         if selection.is_empty or row is None or self.bulk_refused():
             return
-        from scrm_tui.ui.screens.assign import AssignScreen, Pick
+        from scrm_tui.ui.dialogs.assign import AssignScreen, Pick
 
         def picked(pick: Pick | None) -> None:
             if pick is not None and not self.bulk_refused():
@@ -1273,7 +1273,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             self._assign(selection, self.inbox.agent)
 
     def _assign(self, selection: Selection, agent: str | None) -> None:
-        from scrm_tui.ui.screens.assign import assigned
+        from scrm_tui.ui.dialogs.assign import assigned
 
         def said(outcome: Outcome, change: Change) -> str:
             if outcome.stopped:
@@ -1291,7 +1291,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         selection, row = self._chosen(), self._selected()
         if selection.is_empty or row is None or self.bulk_refused():
             return
-        from scrm_tui.ui.screens.tag_edit import TagScreen
+        from scrm_tui.ui.dialogs.tag_edit import TagScreen
 
         def edited(edit: TagEdit | None) -> None:
             if edit is not None and not self.bulk_refused():
@@ -1303,7 +1303,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
     def _tag(self, selection: Selection, edit: TagEdit) -> None:
         from scrm_tui.service.tagging import TagOutcome
-        from scrm_tui.ui.screens.tag_edit import tagged
+        from scrm_tui.ui.dialogs.tag_edit import tagged
 
         def said(outcome: Outcome, change: Change) -> str:
             if outcome.stopped:
@@ -1324,7 +1324,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         row, selection = self._selected(), self._chosen()
         if row is None or selection.is_empty or self.bulk_refused():
             return
-        from scrm_tui.ui.screens.escalate import EscalateScreen, EscalationRequest
+        from scrm_tui.ui.dialogs.escalate import EscalateScreen, EscalationRequest
 
         teams = self.inbox.escalations.teams()
         if not teams:
@@ -1354,7 +1354,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _escalate(self, selection: Selection, request: object) -> None:
         """One escalation naming every selected mention: the team is told once (see
         the README, Escalating)."""
-        from scrm_tui.ui.screens.escalate import EscalationRequest
+        from scrm_tui.ui.dialogs.escalate import EscalationRequest
 
         assert isinstance(request, EscalationRequest)
         hooks = next(
@@ -1481,7 +1481,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self._requested.is_empty:
             self.notify("No filter to save: / types one, then V saves it as a view.", markup=False)
             return
-        from scrm_tui.ui.screens.save_view import SaveViewScreen
+        from scrm_tui.ui.dialogs.save_view import SaveViewScreen
 
         def saved(view: View | None) -> None:
             if view is not None:
@@ -1645,7 +1645,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     # ---------------------------------------------------------------- help
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
+        from scrm_tui.ui.dialogs.help import show_help  # DataTable loads on first use
 
         show_help(self)
 

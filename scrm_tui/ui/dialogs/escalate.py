@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, RadioButton, RadioSet, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from scrm_tui.core.models import PRIORITIES
 from scrm_tui.service.escalations import TeamInfo
 from scrm_tui.service.presence import Presence
 from scrm_tui.ui.claiming import ClaimedForm
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -79,14 +79,13 @@ KEYS_ON_PRIORITY = keys_line(*_ALWAYS, ("←→ 1-4", "priority"), ("↑↓", "t
 KEYS_ON_TEAMS = keys_line(*_ALWAYS, ("↑↓", "team"), ("1-4", "priority"), ("enter", "next"))
 
 
-class EscalateScreen(ClaimedForm, ModalScreen[EscalationRequest | None]):
+class EscalateScreen(ClaimedForm, Dialog[EscalationRequest | None]):
     """A small form; Ctrl+S escalates, Esc cancels (nothing is written)."""
 
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Escalate", id="escalate.save"),
-        Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
         Binding("down,alt+down", "team_step(1)", "Next team", show=False, id="escalate.next"),
         Binding("up,alt+up", "team_step(-1)", "Previous team", show=False, id="escalate.prev"),
         *(
@@ -206,9 +205,6 @@ class EscalateScreen(ClaimedForm, ModalScreen[EscalationRequest | None]):
         self.set_focus(self.query_one(RadioSet))
 
     # ---------------------------------------------------------------- save
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_save(self) -> None:
         team = self.team

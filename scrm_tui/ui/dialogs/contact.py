@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
 from scrm_tui.core.timefmt import TimestampError, parse_when
 from scrm_tui.service.inbox import OFFLINE_KINDS
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput, InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -36,14 +36,13 @@ class ContactEntry:
     at_ms: int | None = None
 
 
-class ContactScreen(ModalScreen[ContactEntry | None]):
+class ContactScreen(Dialog[ContactEntry | None]):
     """A small form; Ctrl+S saves, Esc cancels (nothing is written)."""
 
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact.save"),
-        Binding("escape", "cancel", "Cancel", id="contact.cancel"),
     ]
 
     def __init__(self, customer_name: str, now_ms: int, *, note: bool = False) -> None:
@@ -86,9 +85,6 @@ class ContactScreen(ModalScreen[ContactEntry | None]):
         # What was said comes first: kind, direction and time default to the usual
         # (a call from them, now) and are a Shift+Tab away.
         self.set_focus(self.query_one(TextArea))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def _say(self, text: str) -> None:
         self.query_one("#contact-message", Static).update(Content.styled(text, "$error"))

@@ -8,13 +8,12 @@ from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from scrm_tui.service.snooze import SnoozeTimeError, Until
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -23,12 +22,10 @@ WAKE: Literal["wake"] = "wake"
 PLACEHOLDER = "2h, 30m, 3d, tomorrow 9:00, mon, 2026-12-24 9:00"
 
 
-class SnoozeScreen(ModalScreen[Until | Literal["wake"] | None]):
+class SnoozeScreen(Dialog[Until | Literal["wake"] | None]):
     """Dismissed with the moment to snooze until, WAKE, or None (Esc: nothing changes)."""
 
     CSS_PATH = SCREENS_CSS
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="snooze.cancel")]
 
     def __init__(
         self, read: Callable[[str], Until], count: int, snoozed_until: str | None = None

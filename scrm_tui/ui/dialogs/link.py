@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
@@ -78,7 +78,7 @@ KEYS_ON_LIST = keys_line(
 KEYS_IN_SEARCH = keys_line(("enter", "search"), ("↓", "results"), ("esc", "back to the list"))
 
 
-class LinkScreen(ReportsFailures, ModalScreen[str | None]):
+class LinkScreen(ReportsFailures, Dialog[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
 
     CSS_PATH = SCREENS_CSS
@@ -210,7 +210,7 @@ class LinkScreen(ReportsFailures, ModalScreen[str | None]):
             self._run(f"not {_safe(card.name)}: won't be suggested again", "reject", card.id)
 
     def action_create(self) -> None:
-        from scrm_tui.ui.screens.new_customer import NewCustomerScreen
+        from scrm_tui.ui.dialogs.new_customer import NewCustomerScreen
 
         a = self.author
         who = Content.assemble(

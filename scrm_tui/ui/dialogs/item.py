@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionDetail
 from scrm_tui.core.timefmt import absolute
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.mention_detail import describe
 from scrm_tui.ui.widgets.timeline_list import DIRECTIONS, KIND_LABELS
@@ -45,7 +45,7 @@ def interaction_content(item: dict[str, Any]) -> Content:
     return Content("\n").join(lines)
 
 
-class ItemScreen(ModalScreen[None]):
+class ItemScreen(Dialog[None]):
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [

@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.service.linking import Linker
+from scrm_tui.ui.dialogs.base import Dialog
+from scrm_tui.ui.dialogs.link import card_line
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.link import card_line
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
@@ -24,7 +24,7 @@ from scrm_tui.ui.widgets.inert import InertInput
 FIND_DEBOUNCE = 0.02
 
 
-class FindCustomerScreen(ReportsFailures, ModalScreen[int | None]):
+class FindCustomerScreen(ReportsFailures, Dialog[int | None]):
     """Type to search (typos forgiven); Enter opens the best hit, ↓ goes to the others."""
 
     CSS_PATH = SCREENS_CSS

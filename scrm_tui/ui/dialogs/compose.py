@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
@@ -22,6 +21,7 @@ from scrm_tui.core.timefmt import age
 from scrm_tui.service.presence import Presence
 from scrm_tui.service.replies import Compose, Replies, ReplyRefused
 from scrm_tui.ui.claiming import ClaimedForm
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertTextArea
@@ -31,7 +31,7 @@ Attempt = Callable[[Sequence[OutboxItem]], Awaitable[object]]
 DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 
 
-class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
+class ComposeScreen(ReportsFailures, ClaimedForm, Dialog[str | None]):
     """Dismisses with what happened (for a notification), or None when closed."""
 
     CSS_PATH = SCREENS_CSS
@@ -224,7 +224,7 @@ class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
         """Run `attempt`; when someone answered meanwhile, show their answers and do
         what the agent chooses. True once it went through; False when the agent went
         back to editing, or discarded (the composer is closed then)."""
-        from scrm_tui.ui.screens.collision import HeldScreen
+        from scrm_tui.ui.dialogs.collision import HeldScreen
 
         while True:
             try:
@@ -282,7 +282,7 @@ class ComposeScreen(ReportsFailures, ClaimedForm, ModalScreen[str | None]):
 
     @work(group="templates", exclusive=True, exit_on_error=False)
     async def _pick_template(self) -> None:
-        from scrm_tui.ui.screens.templates import TemplatePicker
+        from scrm_tui.ui.dialogs.templates import TemplatePicker
 
         # The file is read off the event loop: a slow disk never stalls typing.
         templates, error = await asyncio.to_thread(self.replies.templates)

@@ -6,16 +6,15 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester, SuggestionReady
 from textual.widgets import Input, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.tags import TagEdit, TagError, parse_edit
 from scrm_tui.service.tagging import TagOutcome
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
@@ -55,12 +54,10 @@ def tagged(outcome: TagOutcome, total: int, noun: str) -> str:
     return f"Tagged {what}: {change}."
 
 
-class TagScreen(ReportsFailures, ModalScreen[TagEdit | None]):
+class TagScreen(ReportsFailures, Dialog[TagEdit | None]):
     """Enter applies, Esc cancels; a word that is not a tag is named, with its column."""
 
     CSS_PATH = SCREENS_CSS
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="tags.cancel")]
 
     def __init__(
         self,

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from scrm_tui.service.advocacy import REWARD_KINDS
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -23,14 +23,13 @@ class RewardEntry:
     note: str
 
 
-class RewardScreen(ModalScreen[RewardEntry | None]):
+class RewardScreen(Dialog[RewardEntry | None]):
     """The kind (swag first) and a note; Enter or Ctrl+S saves, Esc writes nothing."""
 
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="reward.save"),
-        Binding("escape", "cancel", "Cancel", id="reward.cancel"),
     ]
 
     def __init__(self, whom: str) -> None:
@@ -58,9 +57,6 @@ class RewardScreen(ModalScreen[RewardEntry | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_save(self) -> None:
         kind = str(self.query_one("#reward-kind", Select).value)

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.views import MAX_NAME
 from scrm_tui.service.views import View, ViewNameTaken, ViewRefused, Views
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
-class SaveViewScreen(ReportsFailures, ModalScreen[View | None]):
+class SaveViewScreen(ReportsFailures, Dialog[View | None]):
     """Enter saves (a second Enter replaces one of the agent's views of that name);
     Esc cancels."""
 
     CSS_PATH = SCREENS_CSS
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save_view.cancel")]
 
     def __init__(self, views: Views, source: str) -> None:
         super().__init__()

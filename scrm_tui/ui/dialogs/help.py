@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.keymap import declared, in_force, screen_sections
 from scrm_tui.ui.styles import SCREENS_CSS
 
@@ -26,7 +27,7 @@ def show_help(screen: Screen[Any]) -> None:
     app.push_screen(HelpScreen(sections))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
-class NewCustomerScreen(ModalScreen[str | None]):
+class NewCustomerScreen(Dialog[str | None]):
     """The author's name, ready to correct; Enter creates, Esc goes back (nothing made)."""
 
     CSS_PATH = SCREENS_CSS
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="new_customer.cancel")]
 
     def __init__(self, name: str, who: Content) -> None:
         super().__init__()

@@ -6,12 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import ago
 from scrm_tui.service.bulk import Action
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -27,7 +27,7 @@ def what_it_was(action: Action, now_ms: int) -> str:
     return f"{sanitize.inline(action.summary)} · {when}"
 
 
-class ConfirmUndo(ModalScreen[bool]):
+class ConfirmUndo(Dialog[bool]):
     """y or Enter undoes, n or Esc keeps it."""
 
     CSS_PATH = SCREENS_CSS

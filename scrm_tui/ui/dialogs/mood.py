@@ -8,17 +8,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from scrm_tui.core.models import SentimentLabel
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 CLEAR: Literal["clear"] = "clear"
 
 
-class MoodScreen(ModalScreen[SentimentLabel | Literal["clear"] | None]):
+class MoodScreen(Dialog[SentimentLabel | Literal["clear"] | None]):
     """Dismissed with the label, CLEAR (the scorer's again), or None (Esc: no change)."""
 
     CSS_PATH = SCREENS_CSS
@@ -28,7 +28,6 @@ class MoodScreen(ModalScreen[SentimentLabel | Literal["clear"] | None]):
         Binding("equals_sign,0", "pick('neutral')", "Neutral", id="mood.neutral"),
         Binding("n,minus", "pick('negative')", "Negative", id="mood.negative"),
         Binding("c", "pick('clear')", "Back to the scorer", id="mood.clear"),
-        Binding("escape", "dismiss(None)", "Cancel", id="mood.cancel"),
     ]
 
     def __init__(self, count: int, now: str) -> None:

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.service.assignment import rank_agents
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
@@ -47,14 +47,13 @@ def assigned(total: int, changed: int, agent: str | None, me: str) -> str:
     return f"Assigned{what} to {who}."
 
 
-class AssignScreen(ReportsFailures, ModalScreen[Pick | None]):
+class AssignScreen(ReportsFailures, Dialog[Pick | None]):
     """Typing narrows the agents (typos forgiven); ↑ ↓ choose, Enter assigns, Esc
     cancels. The last choice is nobody: it unassigns."""
 
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="assign.cancel"),
         Binding("down", "move(1)", "Next", show=False, id="assign.next"),
         Binding("up", "move(-1)", "Previous", show=False, id="assign.previous"),
     ]

@@ -7,19 +7,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.templates import Template, fill, rank
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.inert import InertInput
 
 Filled = tuple[str, tuple[str, ...]]
 
 
-class TemplatePicker(ModalScreen[Filled | None]):
+class TemplatePicker(Dialog[Filled | None]):
     """Type to narrow, ↑/↓ to choose, Enter inserts the filled text, Esc goes back."""
 
     CSS_PATH = SCREENS_CSS

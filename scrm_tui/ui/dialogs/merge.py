@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,15 +14,16 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import absolute
 from scrm_tui.service.inbox import Inbox, MergeError, MergeRecord
 from scrm_tui.service.linking import CustomerCard
+from scrm_tui.ui.dialogs.base import Dialog
+from scrm_tui.ui.dialogs.link import SEARCH_DEBOUNCE, card_line
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.link import SEARCH_DEBOUNCE, card_line
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
-class MergeScreen(ReportsFailures, ModalScreen[str | None]):
+class MergeScreen(ReportsFailures, Dialog[str | None]):
     """Search for the duplicate; Enter asks, `y` merges. Past merges are listed: `u` undoes."""
 
     CSS_PATH = SCREENS_CSS

@@ -7,16 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import NETWORK_NAMES
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 
 
-class PostTargetScreen(ModalScreen[str | None]):
+class PostTargetScreen(Dialog[str | None]):
     """Enter picks; Esc goes back. Networks without credentials say why."""
 
     CSS_PATH = SCREENS_CSS

@@ -9,19 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.core.team import elapsed, who
+from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.styles import SCREENS_CSS
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 HELD_TEXT_CHARS = 600  # of each other answer: enough to judge it by
 
 
-class ConfirmClaim(ModalScreen[bool]):
+class ConfirmClaim(Dialog[bool]):
     """Someone else is on it: Enter or y goes on, Esc or n leaves it to them."""
 
     CSS_PATH = SCREENS_CSS
@@ -58,7 +58,7 @@ class ConfirmClaim(ModalScreen[bool]):
             )
 
 
-class HeldScreen(ModalScreen[str]):
+class HeldScreen(Dialog[str]):
     """A send held: the other answers, then `send` anyway, `edit` or `discard`."""
 
     CSS_PATH = SCREENS_CSS
