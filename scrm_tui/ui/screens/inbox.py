@@ -20,11 +20,11 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, Order, SentimentLabel, SourceState, Status
+from scrm_tui.core.models import MentionRow, Order, SentimentLabel, Status
 from scrm_tui.core.priority import now_priority
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.core.selection import Selection
@@ -42,6 +42,7 @@ from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
+from scrm_tui.ui.widgets.top_line import Line, TopLine
 from scrm_tui.ui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 FILTER_DEBOUNCE = 0.25
 MAX_ANSWERED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
-SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
 SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
@@ -202,10 +202,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._footer_waits = False  # start(): the footer's keys wait for the first rows
         self._requested = self.query_  # the view last asked for (query_ once loaded)
         self._search: Query | None = None  # the last `/` filter: what n and N look for
-        # The top line's parts, fitted together by _fit_top_line.
-        self._status = status_line.Status(title=title, total=None, unread=None)
-        self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
-        self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
         self._look_fresh = True  # ...and only the app's ticks noticed it (check_changes)
@@ -227,11 +223,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         app = self.app
         clock = getattr(app, "clock", None)
         kwargs = {"clock": clock} if clock else {}
-        with Horizontal(id="topbar"):
-            yield Static(id="status")
-            yield Static(id="sources-line")
-            yield Static(id="position")
-            yield Static(id="new-count")
+        self.top_line = TopLine(self.title_text, self.inbox.now_ms, id="topbar")
+        yield self.top_line
         yield ViewBar(self.inbox, id="view-bar")
         # Kept at hand: the app's tick reaches them many times a second (and while the
         # screen is being torn down, when a query would find nothing).
@@ -239,7 +232,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._detail = MentionDetail(id="detail", **kwargs)
         with Horizontal(id="panes"):
             yield self._list
-            yield Static(id="first-run")
+            yield Line(id="first-run")
             yield self._detail
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield KeysFooter()
@@ -305,10 +298,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         empty = not self.busy_text and self.total == 0 and self.query_.is_empty
         self.set_class(empty, "-first-run")
         if empty:
-            self._show("#first-run", FIRST_RUN if self._sources is None else LISTENING)
+            first_run = self.query_one("#first-run", Line)
+            first_run.say(FIRST_RUN if self.top_line.sources is None else LISTENING)
         window = self.mention_list.window
         counted = window is not None and window.total is not None
-        self._status = status_line.Status(
+        status = status_line.Status(
             title=self.title_text,
             total=self.total,
             unread=self.unread,
@@ -322,11 +316,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             work=" · ".join(self._work.values()) or None,
             spike=None if self.spike is None else self.spike.all_words(),
         )
-        unseen = self.mention_list.unseen
-        badge = self.query_one("#new-count", Static)
-        badge.set_class(unseen > 0, "-visible")
-        self._show("#new-count", Content(f"↑ {unseen:,} new" if unseen else ""))
-        self.update_position()
+        self.top_line.show(status, unseen=self.mention_list.unseen, position=self._position())
 
     def show_work(self, text: str | None, job: str = "work") -> None:
         """Say on the top line how far a background job is (`scoring priorities 40%`),
@@ -338,55 +328,20 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.update_status()
 
     def update_position(self) -> None:
+        self.top_line.show_position(self._position())
+
+    def _position(self) -> str:
         """`12/1,523` as in mutt: where the cursor is in the current list."""
         window = self.mention_list.window
-        text = ""
-        if window is not None and window.size:
-            total = f"{window.total:,}" if window.total is not None else "…"
-            if window.total is None and window.floor is not None:
-                total = f"≥{window.floor:,}"  # a count not known yet says so
-            text = f"{self.mention_list.cursor + 1:,}/{total}"
-        self._show("#position", Content(text))
-        self._fit_top_line()
-
-    def _fit_top_line(self) -> None:
-        """Share the top line: the position and the new-count badge as they are, then
-        the longest status line that leaves the sources their shortest words, then
-        the sources what is left (up to their share). Nothing is cut where it fits."""
-        from scrm_tui.ui.source_words import summary
-
-        width = self.size.width
-        unseen = self.mention_list.unseen
-        taken = len(self._shown.get("#position", ("",))[0]) + 2  # and its padding
-        if unseen:
-            taken += len(f"↑ {unseen:,} new") + 2
-        sources = self._sources
-        if sources is not None:
-            states, collector, style = sources
-            now = self.inbox.now_ms()
-            taken += Content(summary(states, collector, now, width=0)).cell_length + 2
-        versions = status_line.versions(self._status)
-        status = next((v for v in versions if v.cell_length + 2 + taken <= width), versions[-1])
-        self._show("#status", status)
-        if sources is not None:
-            share = int(width * SOURCES_SHARE) - 2
-            room = min(share, width - (taken - 2) - status.cell_length - 2) - 2
-            text = summary(states, collector, now, width=max(room, 0))
-            self._show("#sources-line", Content.styled(text, style))
-
-    def _show(self, selector: str, content: Content) -> None:
-        # Only on a change: the position calls this on every cursor move.
-        key = (content.plain, tuple(content.spans))
-        shown = self._shown.get(selector)
-        if shown != key:
-            self._shown[selector] = key
-            # The same width (a count going from 1,204 to 1,205): no layout of the
-            # screen, which would cost an arrival several times what drawing it does.
-            same = shown is not None and Content(shown[0]).cell_length == content.cell_length
-            self.query_one(selector, Static).update(content, layout=not same)
+        if window is None or not window.size:
+            return ""
+        total = f"{window.total:,}" if window.total is not None else "…"
+        if window.total is None and window.floor is not None:
+            total = f"≥{window.floor:,}"  # a count not known yet says so
+        return f"{self.mention_list.cursor + 1:,}/{total}"
 
     def on_resize(self) -> None:
-        self._fit_top_line()
+        self.top_line.fit()
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
         self._pane_wants = message.row.id if message.row else None
@@ -588,23 +543,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         states = await self.inbox.source_states()
         collector = await self.inbox.collector()
-        line = self.query_one("#sources-line", Static)
-        line.display = bool(states) or collector is not None
-        if not line.display:
-            if self._sources is not None:  # nothing listens now (idle: every 5 s, no change)
-                self._sources = None
-                self.update_status()
-            return
-        worst = {s.state for s in states}
-        style = (
-            "$text-error"
-            if "auth" in worst
-            else "$text-warning"
-            if worst & {"backoff", "degraded", "warning"}
-            else "$text-muted"
-        )
-        self._sources = (states, collector, style)
-        self.update_status()
+        # Nothing listens now, nor did before: idle, every 5 s, no change.
+        if self.top_line.show_sources(states, collector):
+            self.update_status()
 
     # ---------------------------------------------------------------- live changes
 
