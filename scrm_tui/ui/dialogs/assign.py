@@ -17,7 +17,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.service.assignment import rank_agents
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -51,7 +51,7 @@ class AssignScreen(ReportsFailures, Dialog[Pick | None]):
     """Typing narrows the agents (typos forgiven); ↑ ↓ choose, Enter assigns, Esc
     cancels. The last choice is nobody: it unassigns."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("assign")
 
     BINDINGS = [
         Binding("down", "move(1)", "Next", show=False, id="assign.next"),
@@ -75,7 +75,7 @@ class AssignScreen(ReportsFailures, Dialog[Pick | None]):
         self.choices: list[Pick] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="assign-box"):
+        with Vertical(id="assign-box", classes="dialog-box"):
             yield Static(Content.styled(self.title_text, "bold"), id="assign-title")
             yield InertInput(placeholder="an agent's name (part of it will do)", id="assign-input")
             yield OptionList(id="assign-options")

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from scrm_tui.service.reviews import Reviews
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 
 
@@ -19,7 +19,7 @@ class ConfirmAtLeast(ReportsFailures, Dialog[float | None]):
     """`Y`: how probable a suggestion must be to be confirmed; shows how many that is
     before anything is done. Dismissed with a probability (0..1), or None."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("at_least")
 
     def __init__(self, reviews: Reviews, at_least: float) -> None:
         super().__init__()
@@ -28,7 +28,7 @@ class ConfirmAtLeast(ReportsFailures, Dialog[float | None]):
         self.counted: float | None = None  # the probability the shown count is for
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="review-batch-box"):
+        with Vertical(id="review-batch-box", classes="dialog-box"):
             yield Static(
                 Content.styled("Confirm every suggestion at least this likely (%):", "bold"),
                 id="review-batch-title",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
+
+from scrm_tui.ui.styles import DIALOGS_CSS
 
 ResultType = TypeVar("ResultType")
 
@@ -15,6 +18,8 @@ class Dialog(ModalScreen[ResultType]):
     """A modal screen whose Escape cancels it: dismissed with None, nothing done. A
     dialog whose Escape says something else (Close, Keep, Back) binds escape itself;
     Textual lets that binding replace this one."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOGS_CSS]  # and each dialog its own
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),

@@ -15,7 +15,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.core.team import elapsed, who
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 HELD_TEXT_CHARS = 600  # of each other answer: enough to judge it by
@@ -24,7 +24,7 @@ HELD_TEXT_CHARS = 600  # of each other answer: enough to judge it by
 class ConfirmClaim(Dialog[bool]):
     """Someone else is on it: Enter or y goes on, Esc or n leaves it to them."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("collision")
 
     BINDINGS = [
         Binding("enter,y", "dismiss(True)", "Go on", id="claim.go_on"),
@@ -37,7 +37,7 @@ class ConfirmClaim(Dialog[bool]):
         self.what = what  # "answer", "escalate"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="claim-box", classes="collision-box"):
+        with Vertical(id="claim-box", classes="dialog-box"):
             yield Static(Content.styled("\n".join(self.lines), "bold $warning"), id="claim-who")
             yield Static(
                 Content(f"Two agents may {self.what} the same person. Go on anyway?"),
@@ -61,7 +61,7 @@ class ConfirmClaim(Dialog[bool]):
 class HeldScreen(Dialog[str]):
     """A send held: the other answers, then `send` anyway, `edit` or `discard`."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("collision")
 
     BINDINGS = [
         Binding("s", "dismiss('send')", "Send anyway", id="held.send"),
@@ -76,7 +76,7 @@ class HeldScreen(Dialog[str]):
 
     def compose(self) -> ComposeResult:
         count = len(self.items)
-        with Vertical(id="held-box", classes="collision-box"):
+        with Vertical(id="held-box", classes="dialog-box"):
             yield Static(
                 Content.styled(
                     "Not sent: "

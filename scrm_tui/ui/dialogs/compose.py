@@ -23,7 +23,7 @@ from scrm_tui.service.replies import Compose, Replies, ReplyRefused
 from scrm_tui.ui.claiming import ClaimedForm
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertTextArea
 
 Attempt = Callable[[Sequence[OutboxItem]], Awaitable[object]]
@@ -34,7 +34,7 @@ DRAFT_SAVE_DELAY = 1.0  # seconds of quiet typing before the draft is written
 class ComposeScreen(ReportsFailures, ClaimedForm, Dialog[str | None]):
     """Dismisses with what happened (for a notification), or None when closed."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("compose")
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
@@ -60,7 +60,7 @@ class ComposeScreen(ReportsFailures, ClaimedForm, Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         ctx = self.context
-        with Vertical(id="compose-box"):
+        with Vertical(id="compose-box", classes="dialog-box"):
             yield Static(Content.styled(self.title_text, "bold"), id="compose-title")
             if ctx.manual_reason is not None:
                 yield Static(self._manual_banner(), id="compose-banner")

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from scrm_tui.core.timefmt import TimestampError, parse_when
 from scrm_tui.service.inbox import OFFLINE_KINDS
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput, InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -39,7 +39,7 @@ class ContactEntry:
 class ContactScreen(Dialog[ContactEntry | None]):
     """A small form; Ctrl+S saves, Esc cancels (nothing is written)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("contact")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact.save"),
@@ -53,7 +53,7 @@ class ContactScreen(Dialog[ContactEntry | None]):
 
     def compose(self) -> ComposeResult:
         title = "Note on " if self.note else "Log a contact with "
-        with Vertical(id="contact-box"):
+        with Vertical(id="contact-box", classes="dialog-box"):
             yield Static(Content.assemble(title, (self.customer_name, "bold")), id="contact-title")
             if not self.note:
                 with Horizontal(id="contact-row"):

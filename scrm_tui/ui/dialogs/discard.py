@@ -12,13 +12,13 @@ from scrm_tui.core.models import OutboxItem
 from scrm_tui.ui.cells import one_line
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.outbox_words import KINDS, summary, where
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 
 
 class ConfirmDiscard(Dialog[bool]):
     """y discards, n or Esc keeps: discarding cannot be undone."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("discard")
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "Discard", id="discard.yes"),
@@ -39,7 +39,7 @@ class ConfirmDiscard(Dialog[bool]):
             after = "The team's webhook will not hear about this; the escalation stays."
         else:
             after = "It will not be sent."
-        with Vertical(id="discard-box"):
+        with Vertical(id="discard-box", classes="dialog-box"):
             yield Static(
                 Content.assemble(
                     (f"Discard #{item.id}?", "bold"),

@@ -18,7 +18,7 @@ from scrm_tui.service.escalations import TeamInfo
 from scrm_tui.service.presence import Presence
 from scrm_tui.ui.claiming import ClaimedForm
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertTextArea
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -82,7 +82,7 @@ KEYS_ON_TEAMS = keys_line(*_ALWAYS, ("↑↓", "team"), ("1-4", "priority"), ("e
 class EscalateScreen(ClaimedForm, Dialog[EscalationRequest | None]):
     """A small form; Ctrl+S escalates, Esc cancels (nothing is written)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("escalate")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Escalate", id="escalate.save"),
@@ -108,7 +108,7 @@ class EscalateScreen(ClaimedForm, Dialog[EscalationRequest | None]):
             self.hold_claims(presence, [mention_id], "escalate")
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="escalate-box"):
+        with Vertical(id="escalate-box", classes="dialog-box"):
             yield Static(
                 Content.assemble(("Escalate  ", "bold"), one_line(self.subject, SUBJECT_CELLS)),
                 id="escalate-title",

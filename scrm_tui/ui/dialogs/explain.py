@@ -11,13 +11,13 @@ from textual.widgets import Static
 from scrm_tui.core import sanitize
 from scrm_tui.core.figures import Figure, Row
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 
 
 class ExplainScreen(Dialog[None]):
     """`?`: the figure's formula, its inputs, what it leaves out, and its records."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("explain")
     BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="explain.close")]
 
     def __init__(self, opens: Figure | Row) -> None:
@@ -25,7 +25,7 @@ class ExplainScreen(Dialog[None]):
         self.opens = opens
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="explain-box"):
+        with Vertical(id="explain-box", classes="dialog-box"):
             yield Static(self._text(), id="explain-text")
             yield Static(
                 Content.styled("esc close · enter on the line opens its records", "$text-muted"),

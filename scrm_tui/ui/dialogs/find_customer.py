@@ -14,7 +14,7 @@ from scrm_tui.service.linking import Linker
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.dialogs.link import card_line
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 
@@ -27,7 +27,7 @@ FIND_DEBOUNCE = 0.02
 class FindCustomerScreen(ReportsFailures, Dialog[int | None]):
     """Type to search (typos forgiven); Enter opens the best hit, ↓ goes to the others."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("find_customer")
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="find.close")]
 
@@ -38,7 +38,7 @@ class FindCustomerScreen(ReportsFailures, Dialog[int | None]):
         self.typeahead = TypeAhead(self, FIND_DEBOUNCE, self._search)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="find-box"):
+        with Vertical(id="find-box", classes="dialog-box"):
             yield Static(Content("Find a customer"), id="find-title")
             yield InertInput(placeholder="name, e-mail, company or handle", id="find-input")
             yield OptionList(id="find-options")

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.keymap import declared, in_force, screen_sections
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 
 NO_KEY = "—"  # a binding whose keys your [keys] gave to another one
 
@@ -28,7 +28,7 @@ def show_help(screen: Screen[Any]) -> None:
 
 
 class HelpScreen(Dialog[None]):
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("help")
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
@@ -39,7 +39,7 @@ class HelpScreen(Dialog[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box"):
+        with Vertical(id="help-box", classes="dialog-box"):
             yield Static(Content("Keys  (Esc closes)"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 

@@ -15,7 +15,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionDetail
 from scrm_tui.core.timefmt import absolute
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.mention_detail import describe
 from scrm_tui.ui.widgets.timeline_list import DIRECTIONS, KIND_LABELS
 
@@ -46,7 +46,7 @@ def interaction_content(item: dict[str, Any]) -> Content:
 
 
 class ItemScreen(Dialog[None]):
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("item")
 
     BINDINGS = [
         Binding("escape,q,enter", "dismiss(None)", "Close", id="item.close"),
@@ -67,7 +67,7 @@ class ItemScreen(Dialog[None]):
         self.now_ms = now_ms
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="item-box"):
+        with VerticalScroll(id="item-box", classes="dialog-box"):
             if self.mention is not None:
                 head, body, parent = describe(self.mention, self.now_ms)
                 yield Static(head, id="item-head")

@@ -14,7 +14,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.service.linking import AuthorInfo, CustomerCard, Linker, default_customer_name
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -81,7 +81,7 @@ KEYS_IN_SEARCH = keys_line(("enter", "search"), ("↓", "results"), ("esc", "bac
 class LinkScreen(ReportsFailures, Dialog[str | None]):
     """Candidates for one author; dismisses with what was done (for the status line)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("link")
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="link.close"),
@@ -104,7 +104,7 @@ class LinkScreen(ReportsFailures, Dialog[str | None]):
         self._searching = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="link-box"):
+        with Vertical(id="link-box", classes="dialog-box"):
             yield Static(id="link-author")
             yield Static(id="link-now")
             yield OptionList(id="link-options")

@@ -17,7 +17,7 @@ from scrm_tui.service.linking import CustomerCard
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.dialogs.link import SEARCH_DEBOUNCE, card_line
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.typeahead import TypeAhead
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
@@ -26,7 +26,7 @@ from scrm_tui.ui.widgets.keys_line import keys_line
 class MergeScreen(ReportsFailures, Dialog[str | None]):
     """Search for the duplicate; Enter asks, `y` merges. Past merges are listed: `u` undoes."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("merge")
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="merge.close"),
@@ -47,7 +47,7 @@ class MergeScreen(ReportsFailures, Dialog[str | None]):
         self.typeahead = TypeAhead(self, SEARCH_DEBOUNCE, self._search)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="merge-box"):
+        with Vertical(id="merge-box", classes="dialog-box"):
             yield Static(id="merge-title")
             yield InertInput(
                 placeholder="find the duplicate: name, e-mail, company, handle", id="merge-search"

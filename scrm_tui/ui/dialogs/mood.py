@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from scrm_tui.core.models import SentimentLabel
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 CLEAR: Literal["clear"] = "clear"
@@ -21,7 +21,7 @@ CLEAR: Literal["clear"] = "clear"
 class MoodScreen(Dialog[SentimentLabel | Literal["clear"] | None]):
     """Dismissed with the label, CLEAR (the scorer's again), or None (Esc: no change)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("mood")
 
     BINDINGS = [
         Binding("p,plus", "pick('positive')", "Positive", id="mood.positive"),
@@ -37,7 +37,7 @@ class MoodScreen(Dialog[SentimentLabel | Literal["clear"] | None]):
 
     def compose(self) -> ComposeResult:
         what = "this mention" if self.count == 1 else f"{self.count:,} mentions"
-        with Vertical(id="mood-box"):
+        with Vertical(id="mood-box", classes="dialog-box"):
             yield Static(Content(f"Sentiment of {what}"), id="mood-title")
             if self.now:
                 yield Static(Content.styled(f"Now: {self.now}", "$text-muted"), id="mood-now")

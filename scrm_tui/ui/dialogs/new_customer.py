@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -17,7 +17,7 @@ from scrm_tui.ui.widgets.keys_line import keys_line
 class NewCustomerScreen(Dialog[str | None]):
     """The author's name, ready to correct; Enter creates, Esc goes back (nothing made)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("new_customer")
 
     def __init__(self, name: str, who: Content) -> None:
         super().__init__()
@@ -25,7 +25,7 @@ class NewCustomerScreen(Dialog[str | None]):
         self.who = who
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="new-customer-box"):
+        with Vertical(id="new-customer-box", classes="dialog-box"):
             yield Static(
                 Content.assemble(("New customer for ", "bold"), self.who), id="new-customer-title"
             )

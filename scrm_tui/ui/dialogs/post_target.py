@@ -13,13 +13,13 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import NETWORK_NAMES
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 
 
 class PostTargetScreen(Dialog[str | None]):
     """Enter picks; Esc goes back. Networks without credentials say why."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("post_target")
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Back", id="post_target.back")]
 
@@ -29,7 +29,7 @@ class PostTargetScreen(Dialog[str | None]):
         self.count = count
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="post-target-box"):
+        with Vertical(id="post-target-box", classes="dialog-box"):
             yield Static(
                 Content.styled(
                     f"One public post answering {self.count} mention"

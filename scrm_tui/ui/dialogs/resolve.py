@@ -12,14 +12,14 @@ from scrm_tui.core.models import Escalation
 from scrm_tui.ui.cells import one_line
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.escalation_words import who_of
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertTextArea
 
 
 class ResolveScreen(Dialog[str | None]):
     """How it was resolved: Ctrl+S resolves with this note, Esc cancels."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("resolve")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Resolve", id="resolve.save"),
@@ -31,7 +31,7 @@ class ResolveScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         esc = self.escalation
-        with Vertical(id="resolve-box"):
+        with Vertical(id="resolve-box", classes="dialog-box"):
             yield Static(
                 Content.assemble(
                     (f"Resolve #{esc.id}", "bold"),

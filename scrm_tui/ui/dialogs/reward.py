@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, Static
 
 from scrm_tui.service.advocacy import REWARD_KINDS
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -26,7 +26,7 @@ class RewardEntry:
 class RewardScreen(Dialog[RewardEntry | None]):
     """The kind (swag first) and a note; Enter or Ctrl+S saves, Esc writes nothing."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("reward")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="reward.save"),
@@ -37,7 +37,7 @@ class RewardScreen(Dialog[RewardEntry | None]):
         self.whom = whom  # strangers' text, shown inert
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="reward-box"):
+        with Vertical(id="reward-box", classes="dialog-box"):
             yield Static(Content.assemble("Reward for ", (self.whom, "bold")), id="reward-title")
             yield Select(
                 [(kind, kind) for kind in REWARD_KINDS],

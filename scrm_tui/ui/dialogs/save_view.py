@@ -13,7 +13,7 @@ from scrm_tui.core.views import MAX_NAME
 from scrm_tui.service.views import View, ViewNameTaken, ViewRefused, Views
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -22,7 +22,7 @@ class SaveViewScreen(ReportsFailures, Dialog[View | None]):
     """Enter saves (a second Enter replaces one of the agent's views of that name);
     Esc cancels."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("save_view")
 
     def __init__(self, views: Views, source: str) -> None:
         super().__init__()
@@ -31,7 +31,7 @@ class SaveViewScreen(ReportsFailures, Dialog[View | None]):
         self._replacing: str | None = None  # the name a second Enter replaces
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="save-view-box"):
+        with Vertical(id="save-view-box", classes="dialog-box"):
             yield Static(Content.styled("Save this filter as a view", "bold"))
             yield Static(
                 Content.assemble("/", (sanitize.inline(self.source), "$accent")),

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from scrm_tui.service.snooze import SnoozeTimeError, Until
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -25,7 +25,7 @@ PLACEHOLDER = "2h, 30m, 3d, tomorrow 9:00, mon, 2026-12-24 9:00"
 class SnoozeScreen(Dialog[Until | Literal["wake"] | None]):
     """Dismissed with the moment to snooze until, WAKE, or None (Esc: nothing changes)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("snooze")
 
     def __init__(
         self, read: Callable[[str], Until], count: int, snoozed_until: str | None = None
@@ -37,7 +37,7 @@ class SnoozeScreen(Dialog[Until | Literal["wake"] | None]):
 
     def compose(self) -> ComposeResult:
         what = "this mention" if self.count == 1 else f"{self.count:,} mentions"
-        with Vertical(id="snooze-box"):
+        with Vertical(id="snooze-box", classes="dialog-box"):
             if self.snoozed_until is None:
                 title = Content(f"Snooze {what} until…")
             else:

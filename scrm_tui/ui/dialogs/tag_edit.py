@@ -16,7 +16,7 @@ from scrm_tui.core.tags import TagEdit, TagError, parse_edit
 from scrm_tui.service.tagging import TagOutcome
 from scrm_tui.ui.dialogs.base import Dialog
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_line import keys_line
 
@@ -57,7 +57,7 @@ def tagged(outcome: TagOutcome, total: int, noun: str) -> str:
 class TagScreen(ReportsFailures, Dialog[TagEdit | None]):
     """Enter applies, Esc cancels; a word that is not a tag is named, with its column."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("tag_edit")
 
     def __init__(
         self,
@@ -71,7 +71,7 @@ class TagScreen(ReportsFailures, Dialog[TagEdit | None]):
         self.current = tuple(current)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="tags-box"):
+        with Vertical(id="tags-box", classes="dialog-box"):
             yield Static(Content.styled(self.title_text, "bold"), id="tags-title")
             now = _tags(self.current) if self.current else "none"
             yield Static(

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from scrm_tui.core import sanitize
 from scrm_tui.core.templates import Template, fill, rank
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.inert import InertInput
 
 Filled = tuple[str, tuple[str, ...]]
@@ -22,7 +22,7 @@ Filled = tuple[str, tuple[str, ...]]
 class TemplatePicker(Dialog[Filled | None]):
     """Type to narrow, ↑/↓ to choose, Enter inserts the filled text, Esc goes back."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("templates")
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back", id="templates.back"),
@@ -46,7 +46,7 @@ class TemplatePicker(Dialog[Filled | None]):
         self.shown: list[Template] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="templates-box"):
+        with Vertical(id="templates-box", classes="dialog-box"):
             yield Static(Content.styled("Insert a canned response", "bold"), id="templates-title")
             if self.error:
                 yield Static(Content.styled(sanitize.inline(self.error), "$warning"))

@@ -12,7 +12,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.timefmt import ago
 from scrm_tui.service.bulk import Action
 from scrm_tui.ui.dialogs.base import Dialog
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import dialog_css
 from scrm_tui.ui.widgets.keys_line import keys_line
 
 
@@ -30,7 +30,7 @@ def what_it_was(action: Action, now_ms: int) -> str:
 class ConfirmUndo(Dialog[bool]):
     """y or Enter undoes, n or Esc keeps it."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = dialog_css("undo")
 
     BINDINGS = [
         Binding("y,enter", "dismiss(True)", "Undo", id="undo.yes"),
@@ -45,7 +45,7 @@ class ConfirmUndo(Dialog[bool]):
     def compose(self) -> ComposeResult:
         left = self.action_.left
         what = "it back as it was" if left == 1 else f"all {left:,} mentions back as they were"
-        with Vertical(id="undo-box"):
+        with Vertical(id="undo-box", classes="dialog-box"):
             yield Static(Content.styled("Undo your last action?", "bold"), id="undo-title")
             yield Static(Content(what_it_was(self.action_, self.now_ms)), id="undo-what")
             yield Static(

@@ -20,7 +20,7 @@ from scrm_tui.service.inbox import OFFLINE_KINDS, Inbox
 from scrm_tui.service.timeline import KINDS, CustomerSummary, customer_summary, timeline_window
 from scrm_tui.ui.dialogs.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
@@ -129,7 +129,7 @@ def _counted(kind: str, count: int) -> str:
 
 
 class CustomerScreen(ReportsFailures, Screen[None]):
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("customer")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="customer.back"),

@@ -42,7 +42,7 @@ from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.dialogs.explain import ExplainScreen
 from scrm_tui.ui.dialogs.range import RangeScreen
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.chart import Chart
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
@@ -154,6 +154,8 @@ class FigureScreen(Screen[Opened | None]):
     """A screen of figures and rows, one a line of its OptionList (`lines` says what
     each opens): Enter dismisses it with the line's records, `?` says how it is made."""
 
+    CSS_PATH = screen_css("figures")
+
     lines: list[Figure | Row | None]
 
     def _highlighted(self) -> Figure | Row | None:
@@ -174,7 +176,7 @@ class FigureScreen(Screen[Opened | None]):
 class DashboardScreen(ReportsFailures, FigureScreen):
     """Dismissed with the records to open, or None."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("figures", "dashboard")
 
     BINDINGS = [
         Binding("question_mark", "explain", "How it's made", id="dashboard.explain"),
@@ -222,7 +224,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         return [("dashboard", cls), ("figures", FigureList)]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Dashboard  loading…"), id="dash-status")
+        yield Static(Content("Dashboard  loading…"), id="dash-status", classes="title-line")
         yield Chart(id="dash-chart")
         yield FigureList(id="dash-figures")
         yield KeysFooter()

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.queue_list import Cell, Column, QueueHeader, QueueList
 from scrm_tui.ui.widgets.queue_table import QueueTable
@@ -33,7 +33,7 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     Element ids are `<PREFIX>-status`, `-table`, `-detail` and `-detail-text`; a
     subclass sets COLUMNS and implements `reload()` (a worker)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("queue")
 
     PREFIX = ""
     NAME = ""  # for the title and the help screen
@@ -41,9 +41,11 @@ class QueueScreen(ReportsFailures, Screen[None], Generic[Row]):
     COLUMNS: tuple[Column, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"{self.NAME}  loading…"), id=f"{self.PREFIX}-status")
+        yield Static(
+            Content(f"{self.NAME}  loading…"), id=f"{self.PREFIX}-status", classes="title-line"
+        )
         yield QueueTable(self.COLUMNS, id=f"{self.PREFIX}-table")
-        with VerticalScroll(id=f"{self.PREFIX}-detail"):
+        with VerticalScroll(id=f"{self.PREFIX}-detail", classes="queue-detail"):
             yield Static(id=f"{self.PREFIX}-detail-text")
         yield KeysFooter()
 
@@ -103,10 +105,12 @@ class WindowedQueueScreen(QueueScreen[Row]):
     never read whole. Element ids as QueueScreen's, with `<PREFIX>-header`."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"{self.NAME}  loading…"), id=f"{self.PREFIX}-status")
+        yield Static(
+            Content(f"{self.NAME}  loading…"), id=f"{self.PREFIX}-status", classes="title-line"
+        )
         yield QueueHeader(self.COLUMNS, id=f"{self.PREFIX}-header")
         yield QueueList(self.COLUMNS, self._row_cells, id=f"{self.PREFIX}-table")
-        with VerticalScroll(id=f"{self.PREFIX}-detail"):
+        with VerticalScroll(id=f"{self.PREFIX}-detail", classes="queue-detail"):
             yield Static(id=f"{self.PREFIX}-detail-text")
         yield KeysFooter()
 
