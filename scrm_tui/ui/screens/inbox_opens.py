@@ -14,7 +14,7 @@ from scrm_tui.ui.screens.inbox_part import InboxPart
 
 if TYPE_CHECKING:
     from scrm_tui.ui.dialogs.reward import RewardEntry
-    from scrm_tui.ui.screens.dashboard import Opened
+    from scrm_tui.ui.screens.figures import Opened
 
 
 class OpenActions(InboxPart):

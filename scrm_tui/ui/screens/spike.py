@@ -21,7 +21,7 @@ from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.measures import Settings
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.dashboard import FigureList, FigureScreen, figure_line, table_lines
+from scrm_tui.ui.screens.figures import FigureList, FigureScreen, figure_line, table_lines
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
