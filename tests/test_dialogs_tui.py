@@ -81,3 +81,13 @@ def test_every_screen_and_dialog_has_its_sheets_and_they_are_read_ahead() -> Non
     for path in [INBOX_CSS, *other_sheets()]:
         sheet.read(path)
     sheet.parse()  # raises on a rule Textual cannot read, naming its file and line
+
+
+def test_a_config_naming_one_dialogs_former_escape_is_told_and_still_starts() -> None:
+    result = keymap.check(keys('snooze.cancel = "ctrl+g"\ninbox.reply = "ctrl+r"\n'))
+    assert result.errors == []
+    assert result.warnings == [
+        "config.toml, line 2: [keys] snooze.cancel is now dialog.cancel, Esc in every "
+        "dialog that cancels: set that instead (this line is left out)"
+    ]
+    assert result.keymap == {"inbox.reply": "ctrl+r"}  # the rest is in force
