@@ -16,8 +16,8 @@ from scrm_tui.core.config import HookSpec, Team
 from scrm_tui.service.bulk import AssignChange, Outcome
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.bulk_actions import said_plainly
-from scrm_tui.ui.screens.escalate import EscalateScreen
-from scrm_tui.ui.screens.undo import ConfirmUndo
+from scrm_tui.ui.dialogs.escalate import EscalateScreen
+from scrm_tui.ui.dialogs.undo import ConfirmUndo
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests import hostile
 from tests.conftest import fixed_clock, mention

@@ -18,9 +18,9 @@ from scrm_tui.core.config import Config
 from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.app import ScrmApp
-from scrm_tui.ui.screens.collision import ConfirmClaim, HeldScreen
-from scrm_tui.ui.screens.compose import ComposeScreen
-from scrm_tui.ui.screens.escalate import EscalateScreen
+from scrm_tui.ui.dialogs.collision import ConfirmClaim, HeldScreen
+from scrm_tui.ui.dialogs.compose import ComposeScreen
+from scrm_tui.ui.dialogs.escalate import EscalateScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.claiming import own_session

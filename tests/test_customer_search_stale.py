@@ -15,7 +15,7 @@ from scrm_tui.core.models import CustomerIn
 from scrm_tui.service import linking
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.match_index import MatchIndexReader
-from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+from scrm_tui.ui.dialogs.find_customer import FindCustomerScreen
 from tests.conftest import fixed_clock
 from tests.test_customer_tui import options
 from tests.tui import running, static_text, toasts, wait_until, wait_while_working

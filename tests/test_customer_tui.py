@@ -10,11 +10,11 @@ from textual.widgets import Input, OptionList, Static
 
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.dialogs.item import ItemScreen
+from scrm_tui.ui.dialogs.link import LinkScreen
+from scrm_tui.ui.dialogs.new_customer import NewCustomerScreen
 from scrm_tui.ui.screens.customer import CustomerScreen, parse_filter
 from scrm_tui.ui.screens.inbox import InboxScreen
-from scrm_tui.ui.screens.item import ItemScreen
-from scrm_tui.ui.screens.link import LinkScreen
-from scrm_tui.ui.screens.new_customer import NewCustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
@@ -298,7 +298,7 @@ async def test_find_customer_opens_their_view(seeded: Path) -> None:
 async def test_enter_typed_ahead_of_the_search_still_opens_the_best_hit(seeded: Path) -> None:
     """On a busy machine the typing's own search can come due just as Enter is pressed:
     it must not take the place of the search that opens the customer."""
-    from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+    from scrm_tui.ui.dialogs.find_customer import FindCustomerScreen
 
     async with running(seeded, size=(100, 30)) as pilot:
         await pilot.press("C")

@@ -14,7 +14,9 @@ from textual.widgets import OptionList
 from scrm_tui.core.models import Channel
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.changes import DataChanged
-from scrm_tui.ui.screens.dashboard import DashboardScreen, ExplainScreen, RangeScreen
+from scrm_tui.ui.dialogs.explain import ExplainScreen
+from scrm_tui.ui.dialogs.range import RangeScreen
+from scrm_tui.ui.screens.dashboard import DashboardScreen
 from tests.conftest import fixed_clock, mention
 from tests.tui import inbox_screen, make_app, press, settle, static_text, status_text, wait_until
 

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from scrm_tui.core.models import Channel
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.dashboard import ExplainScreen
+from scrm_tui.ui.dialogs.explain import ExplainScreen
 from scrm_tui.ui.widgets.chart import Chart
 from tests.conftest import fixed_clock, mention
 from tests.test_dashboard import highlight, line_of, open_dashboard

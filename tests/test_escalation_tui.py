@@ -22,8 +22,9 @@ from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.escalations import EscalationStore
 from scrm_tui.ui.app import ScrmApp
-from scrm_tui.ui.screens.escalate import EscalateScreen
-from scrm_tui.ui.screens.escalations import EscalationsScreen, ResolveScreen
+from scrm_tui.ui.dialogs.escalate import EscalateScreen
+from scrm_tui.ui.dialogs.resolve import ResolveScreen
+from scrm_tui.ui.screens.escalations import EscalationsScreen
 from scrm_tui.ui.widgets.queue_list import QueueList
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention

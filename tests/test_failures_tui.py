@@ -15,7 +15,7 @@ from scrm_tui.core.models import Status
 from scrm_tui.store.db import Database
 from scrm_tui.store.sources import SourceStateStore
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.inbox import SAVING
+from scrm_tui.ui.screens.inbox_marks import SAVING
 from scrm_tui.ui.screens.sources import SourcesScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import NOW

@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from scrm_tui.core.config import KeySetting, parse_config
 from scrm_tui.core.models import Status
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.help import HelpScreen
+from scrm_tui.ui.dialogs.help import HelpScreen
 from scrm_tui.ui.widgets.mention_detail import describe
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests import hostile

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.linking import REMATCH_LEASE
-from scrm_tui.ui.screens.find_customer import FindCustomerScreen
+from scrm_tui.ui.dialogs.find_customer import FindCustomerScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 from tests.conftest import fixed_clock, mention
 from tests.killing import count, kill_and_check_group, running, scrm_command, wait_for

@@ -17,8 +17,9 @@ from scrm_tui.core.query import Query
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.outbox import OutboxStore
-from scrm_tui.ui.screens.help import HelpScreen
-from scrm_tui.ui.screens.outbox import ConfirmDiscard, OutboxScreen
+from scrm_tui.ui.dialogs.discard import ConfirmDiscard
+from scrm_tui.ui.dialogs.help import HelpScreen
+from scrm_tui.ui.screens.outbox import OutboxScreen
 from tests import hostile
 from tests.conftest import NOW, fixed_clock, mention
 from tests.tui import inbox_screen, make_app, settle, static_text, wait_until

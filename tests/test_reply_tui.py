@@ -14,7 +14,7 @@ from textual.widgets import TextArea
 from scrm_tui.core.models import Channel, CustomerIn, MentionIn
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.app import ScrmApp
-from scrm_tui.ui.screens.compose import ComposeScreen
+from scrm_tui.ui.dialogs.compose import ComposeScreen
 from scrm_tui.ui.screens.customer import CustomerScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests.conftest import fixed_clock, mention

@@ -18,7 +18,8 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.reviews import Reviews, ReviewWindow
 from scrm_tui.store.linking import LinkStore, MatchOutcome
 from scrm_tui.store.reviews import ReviewStore, key_score, score_key
-from scrm_tui.ui.screens.review import ConfirmAtLeast, ReviewScreen
+from scrm_tui.ui.dialogs.at_least import ConfirmAtLeast
+from scrm_tui.ui.screens.review import ReviewScreen
 from scrm_tui.ui.widgets.queue_list import QueueList
 from tests.conftest import fixed_clock, mention
 from tests.test_cli import scrm

@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList, Select
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.service import advocacy
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.ui.dialogs.reward import RewardScreen
 from scrm_tui.ui.screens.customer import CustomerScreen
-from scrm_tui.ui.screens.reward import RewardScreen
 from scrm_tui.ui.screens.rewards import RewardsScreen
 from tests.conftest import fixed_clock, mention
 from tests.test_dashboard import highlight, line_of, lines, open_dashboard

@@ -14,7 +14,7 @@ from scrm_tui.core.selection import Selection
 from scrm_tui.service.accuracy import accuracy, as_text, week_of
 from scrm_tui.service.bulk import MoodChange
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.mood import MoodScreen
+from scrm_tui.ui.dialogs.mood import MoodScreen
 from tests.conftest import fixed_clock, mention
 from tests.test_cli import scrm
 from tests.tui import detail_text, make_app, press, settle, wait_until

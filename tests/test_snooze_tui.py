@@ -9,7 +9,7 @@ from scrm_tui.core.config import Config
 from scrm_tui.core.models import Channel, CustomerIn, Order
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.snooze import SnoozeScreen
+from scrm_tui.ui.dialogs.snooze import SnoozeScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests.conftest import NOW, fixed_clock, mention
 from tests.tui import (

@@ -14,7 +14,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.db import Database
 from scrm_tui.store.lease import LeaseStore
 from scrm_tui.store.sources import SourceStateStore
-from scrm_tui.ui.screens.help import HelpScreen
+from scrm_tui.ui.dialogs.help import HelpScreen
 from scrm_tui.ui.screens.inbox import InboxScreen
 from scrm_tui.ui.screens.sources import EMPTY, SourcesScreen
 from scrm_tui.ui.source_words import summary

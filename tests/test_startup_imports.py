@@ -82,8 +82,8 @@ NOT_AT_START = (
     "scrm_tui.service.listen",
     "scrm_tui.service.backlog",
     "scrm_tui.ui.commands",
-    "scrm_tui.ui.screens.compose",
-    "scrm_tui.ui.screens.help",
+    "scrm_tui.ui.dialogs.compose",
+    "scrm_tui.ui.dialogs.help",
     "textual.widgets._data_table",
     "textual.widgets._text_area",
     "ctypes",  # inotify's (store/commit_watch.py): a second after start-up

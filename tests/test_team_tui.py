@@ -15,9 +15,9 @@ from textual.widgets import Input, OptionList, Static
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.core.tags import parse_edit
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.assign import AssignScreen
+from scrm_tui.ui.dialogs.assign import AssignScreen
+from scrm_tui.ui.dialogs.tag_edit import TagScreen
 from scrm_tui.ui.screens.customer import CustomerScreen
-from scrm_tui.ui.screens.tag_edit import TagScreen
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 from tests.conftest import fixed_clock, mention
 from tests.tui import (

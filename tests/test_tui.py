@@ -11,7 +11,7 @@ from textual.command import CommandPalette
 from scrm_tui.core.models import Channel, Status
 from scrm_tui.core.query import Query, parse
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.help import HelpScreen
+from scrm_tui.ui.dialogs.help import HelpScreen
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
 from tests import hostile

@@ -16,7 +16,7 @@ from scrm_tui.core.models import Channel
 from scrm_tui.core.query import Query, parse
 from scrm_tui.core.views import View
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.save_view import SaveViewScreen
+from scrm_tui.ui.dialogs.save_view import SaveViewScreen
 from scrm_tui.ui.widgets.mention_list import MentionList
 from scrm_tui.ui.widgets.view_bar import Entry, fit
 from tests.conftest import NOW, fixed_clock, mention

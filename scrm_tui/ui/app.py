@@ -31,7 +31,7 @@ from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.runtime_news import HearsTheRuntime
 from scrm_tui.ui.screens.inbox import InboxScreen
-from scrm_tui.ui.styles import INBOX_CSS, SCREENS_CSS
+from scrm_tui.ui.styles import INBOX_CSS, other_sheets
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -286,8 +286,10 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]
         """Parse the other screens' style rules (ui/styles.py) once the inbox is up,
         rather than when the first form opens (~10 ms on top of opening it). None of
         them styles a widget of the inbox, so nothing on screen is styled again."""
-        if not self.stylesheet.has_source(str(SCREENS_CSS), ""):
-            self.stylesheet.read(SCREENS_CSS)
+        unread = [p for p in other_sheets() if not self.stylesheet.has_source(str(p), "")]
+        for path in unread:
+            self.stylesheet.read(path)
+        if unread:
             self.stylesheet.parse()
 
     async def startup_step(self, step: str) -> None:
@@ -478,7 +480,7 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]
             self.exit(1, message="scrm: the terminal went away")
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
+        from scrm_tui.ui.dialogs.help import show_help  # DataTable loads on first use
 
         show_help(self.screen)
 

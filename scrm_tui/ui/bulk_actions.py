@@ -188,7 +188,7 @@ class BulkActions(_Base):
 
     @work(group="undo-ask", exclusive=True, exit_on_error=False)
     async def _ask_undo(self) -> None:
-        from scrm_tui.ui.screens.undo import ConfirmUndo
+        from scrm_tui.ui.dialogs.undo import ConfirmUndo
 
         action = await self.inbox.last_action()
         if action is None:

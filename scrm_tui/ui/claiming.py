@@ -27,7 +27,7 @@ async def claim_for(screen: Screen[Any], presence: Presence, ids: Sequence[int],
     """Claim `ids` for a form (in a worker: it may wait for a choice). When another
     agent holds a live claim on one of them, the agent is asked; no means nothing is
     claimed (and the form does not open, or closes)."""
-    from scrm_tui.ui.screens.collision import ConfirmClaim
+    from scrm_tui.ui.dialogs.collision import ConfirmClaim
 
     others = await presence.claim(ids, kind)
     if not others:

@@ -22,6 +22,24 @@ from scrm_tui.core.config import KeySetting
 from scrm_tui.ui.key_names import KeyNameError, did_you_mean, key_list, written
 
 EVERYWHERE = "everywhere"
+# Each of these was one dialog's Esc until the dialogs shared one (dialog.cancel): a
+# config that names one is told so, and scrm still starts.
+SHARED_ESCAPE = frozenset(
+    {
+        "assign.cancel",
+        "contact.cancel",
+        "escalate.cancel",
+        "mood.cancel",
+        "new_customer.cancel",
+        "range.cancel",
+        "resolve.cancel",
+        "review-batch.cancel",
+        "reward.cancel",
+        "save_view.cancel",
+        "snooze.cancel",
+        "tags.cancel",
+    }
+)
 
 
 # ------------------------------------------------------------------------ the bindings
@@ -163,6 +181,12 @@ def check(settings: Sequence[KeySetting], *, clashes: bool = True) -> KeysChecke
     where: dict[str, KeySetting] = {}
     for setting in settings:
         name = sanitize.for_message(setting.binding)
+        if setting.binding in SHARED_ESCAPE:
+            result.warnings.append(
+                f"{setting.where}: [keys] {name} is now dialog.cancel, Esc in every dialog "
+                "that cancels: set that instead (this line is left out)"
+            )
+            continue
         if setting.binding not in known:
             result.errors.append(
                 f"{setting.where}: [keys] {name!r} is not a binding scrm has"

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Sparkline, Static
 
-from scrm_tui.core import networks, sanitize
+from scrm_tui.core import sanitize
 from scrm_tui.core.history import Stance
 from scrm_tui.core.tags import TagEdit
 from scrm_tui.core.timefmt import age, from_ms
@@ -24,14 +24,15 @@ from scrm_tui.service.timeline import (
     history_entry,
     timeline_window,
 )
+from scrm_tui.ui.dialogs.contact import ContactEntry, ContactScreen
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.contact import ContactEntry, ContactScreen
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_list import CHANNEL_BADGES
 from scrm_tui.ui.widgets.timeline_list import TimelineList
 
+CHANNELS = ("mastodon", "bluesky", "hackernews", "reddit", "github", "rss", "x")
 # Words the timeline filter understands besides channel and kind names.
 GROUPS = {"contacts": OFFLINE_KINDS, "social": ("mention",), "posts": ("mention",)}
 STANCE_STYLE = {
@@ -42,7 +43,11 @@ STANCE_STYLE = {
 }
 
 if TYPE_CHECKING:
-    from scrm_tui.ui.screens.reward import RewardEntry
+    from scrm_tui.ui.dialogs.reward import RewardEntry
+
+
+def _safe(value: object) -> str:
+    return " ".join(sanitize.inline("" if value is None else str(value)).split())
 
 
 def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -51,9 +56,8 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     channels: list[str] = []
     kinds: list[str] = []
     badges = {badge: channel for channel, badge in CHANNEL_BADGES.items()}
-    known = networks.names()
     for word in text.lower().replace(",", " ").split():
-        if word in known or word in badges:
+        if word in CHANNELS or word in badges:
             channels.append(badges.get(word, word))
         elif word in KINDS:
             kinds.append(word)
@@ -64,7 +68,7 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         else:
             raise ValueError(
                 f"unknown filter word {sanitize.for_message(word)!r}: use a network "
-                f"({', '.join(known)}), a kind (mention, call, note…) or 'contacts'"
+                f"({', '.join(CHANNELS)}), a kind (mention, call, note…) or 'contacts'"
             )
     return tuple(dict.fromkeys(channels)), tuple(dict.fromkeys(kinds))
 
@@ -72,17 +76,15 @@ def parse_filter(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def header(summary: CustomerSummary, now_ms: int) -> Content:
     """Name, company, tier, value, contact details, identities, activity: all inert text."""
     p = summary.profile
-    first: list[str | tuple[str, str]] = [(sanitize.one_line(p["name"]), "bold")]
+    first: list[str | tuple[str, str]] = [(_safe(p["name"]), "bold")]
     if p.get("merged_into"):
         first.append((f"  (merged into #{p['merged_into']})", "$warning"))
-    facts = [
-        sanitize.one_line(p[key]) for key in ("company", "tier") if p.get(key) not in (None, "")
-    ]
+    facts = [_safe(p[key]) for key in ("company", "tier") if p.get(key) not in (None, "")]
     if p.get("lifetime_value") is not None:
         facts.append(f"${p['lifetime_value']:,.0f} lifetime")
     for key in ("email", "phone"):
         if p.get(key):
-            facts.append(sanitize.one_line(p[key]))
+            facts.append(_safe(p[key]))
     if facts:
         first.append(("  " + " · ".join(facts), "$text-muted"))
     lines = [Content.assemble(*first)]
@@ -118,9 +120,7 @@ def header(summary: CustomerSummary, now_ms: int) -> Content:
         tags = ", ".join(sanitize.inline(tag) for tag in p["tags"])
         lines.append(Content.assemble(("tags: ", "$text-muted"), (tags, "$secondary")))
     if p.get("fields"):
-        custom = " · ".join(
-            f"{sanitize.one_line(k)}: {sanitize.one_line(v)}" for k, v in p["fields"].items()
-        )
+        custom = " · ".join(f"{_safe(k)}: {_safe(v)}" for k, v in p["fields"].items())
         lines.append(Content.styled(custom, "$text-muted"))
     if p.get("notes"):
         lines.append(Content.styled(sanitize.first_line(str(p["notes"])), "italic $text-muted"))
@@ -135,7 +135,7 @@ def _counted(kind: str, count: int) -> str:
 
 
 class CustomerScreen(ReportsFailures, Screen[None]):
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("customer")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="customer.back"),
@@ -220,7 +220,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         window = self.timeline.window
         count = f"{window.size:,}" if window is not None and window.total is not None else "…"
         where = " ".join(self.channels + self.kinds) or "everything"
-        name = sanitize.one_line(self.summary.profile["name"]) if self.summary else "…"
+        name = _safe(self.summary.profile["name"]) if self.summary else "…"
         at = f"{self.timeline.cursor + 1:,}/" if window is not None and window.size else ""
         self.query_one("#customer-status", Static).update(
             Content.assemble(
@@ -253,7 +253,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     @work(group="customer-open", exclusive=True, exit_on_error=False)
     async def _open(self, source: int, item_id: int) -> None:
-        from scrm_tui.ui.screens.item import ItemScreen
+        from scrm_tui.ui.dialogs.item import ItemScreen
 
         now = self.inbox.now_ms()
         if source == 0:
@@ -264,11 +264,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
             await self.app.push_screen(ItemScreen(item=entry, now_ms=now))
 
     def _customer_name(self) -> str:
-        return (
-            sanitize.one_line(self.summary.profile["name"])
-            if self.summary
-            else f"#{self.customer_id}"
-        )
+        return _safe(self.summary.profile["name"]) if self.summary else f"#{self.customer_id}"
 
     def action_contact(self) -> None:
         self.app.push_screen(ContactScreen(self._customer_name(), self.inbox.now_ms()), self._saved)
@@ -280,7 +276,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     def action_reward(self) -> None:
         """`w`: a reward (kind and note) in this customer's history."""
-        from scrm_tui.ui.screens.reward import RewardScreen
+        from scrm_tui.ui.dialogs.reward import RewardScreen
 
         def chosen(entry: RewardEntry | None) -> None:
             if entry is not None:
@@ -333,7 +329,7 @@ class CustomerScreen(ReportsFailures, Screen[None]):
         self.reload()
 
     def action_tags(self) -> None:
-        from scrm_tui.ui.screens.tag_edit import TagScreen
+        from scrm_tui.ui.dialogs.tag_edit import TagScreen
 
         current = self.summary.profile.get("tags", ()) if self.summary else ()
         title = f"Tags of {self._customer_name()}"
@@ -346,14 +342,14 @@ class CustomerScreen(ReportsFailures, Screen[None]):
 
     @work(group="customer-write", exit_on_error=False)
     async def _tag(self, edit: TagEdit) -> None:
-        from scrm_tui.ui.screens.tag_edit import tagged
+        from scrm_tui.ui.dialogs.tag_edit import tagged
 
         outcome = await self.inbox.edit_customer_tags(self.customer_id, edit)
         self.notify(tagged(outcome, 1, "customer"), markup=False)
         self.reload()
 
     def action_merge(self) -> None:
-        from scrm_tui.ui.screens.merge import MergeScreen
+        from scrm_tui.ui.dialogs.merge import MergeScreen
 
         self.app.push_screen(MergeScreen(self.inbox, self.customer_id), self._merged)
 

@@ -22,7 +22,7 @@ from scrm_tui.service.customers import customer_cards
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.cells import fit
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
@@ -51,7 +51,7 @@ def card_row(card: CustomerCard) -> Content:
 class CustomerListScreen(ReportsFailures, Screen[int | None]):
     """Dismissed with the customer to open, or None."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("customer_list")
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Back", id="customers.back")]
 
     def __init__(self, inbox: Inbox, title: str, ids: tuple[int, ...]) -> None:
@@ -66,7 +66,11 @@ class CustomerListScreen(ReportsFailures, Screen[int | None]):
         return [("customer list", cls), ("customers", CustomerOptions)]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled(f"{self.title_text}  loading…", "bold"), id="clist-title")
+        yield Static(
+            Content.styled(f"{self.title_text}  loading…", "bold"),
+            id="clist-title",
+            classes="title-line",
+        )
         yield CustomerOptions(id="clist-options")
         yield KeysFooter()
 

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from scrm_tui.core import blocks, sanitize
-from scrm_tui.core.figures import Figure, Row, Section, Series, Table, right_aligned
+from scrm_tui.core import sanitize
+from scrm_tui.core.figures import Figure, Row, Section, Series, Table
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.advocacy import approve
 from scrm_tui.service.inbox import Inbox
@@ -38,12 +35,19 @@ from scrm_tui.service.report import (
     Report,
     with_rising_terms,
 )
-from scrm_tui.ui.cells import fit
 from scrm_tui.ui.changes import DataChanged
+from scrm_tui.ui.dialogs.range import RangeScreen
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.screens.figures import (
+    VALUE,
+    FigureList,
+    FigureScreen,
+    counting,
+    figure_line,
+    table_lines,
+)
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.chart import Chart
-from scrm_tui.ui.widgets.inert import InertInput
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
@@ -51,130 +55,12 @@ REFRESH_S = 2.0  # at most one re-read this often while commits keep landing
 # mentions a whole report costs seconds of CPU, and a collector committing every second
 # would otherwise keep an open dashboard reading all the time (a third of a core at most).
 REST_PER_READ = 2.0
-LABEL = 18  # the figure's name column
-VALUE = 12
-CHANGE = 10
-
-
-class FigureList(OptionList):
-    """The figures and rows, one a line; Enter opens the highlighted one's records."""
-
-    BINDINGS = [
-        Binding("enter", "select", "Open records", id="dashboard.open"),
-        Binding("j,down", "cursor_down", "Down", show=False, id="dashboard.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="dashboard.up"),
-        Binding("g,home", "first", "First", show=False, id="dashboard.first"),
-        Binding("G,end", "last", "Last", show=False, id="dashboard.last"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="dashboard.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="dashboard.page_up"),
-    ]
-
-
-def figure_line(figure: Figure) -> Content:
-    change = figure.change_shown()
-    style = "" if figure.change is None else "$success" if figure.change > 0 else ""
-    if figure.change is not None and figure.change < 0:
-        style = "$warning"
-    return Content.assemble(
-        (fit(figure.label, LABEL), "bold"),
-        fit(figure.shown(), VALUE, right=True),
-        " ",
-        (fit(change, CHANGE, right=True), style),
-        f"  80% interval {figure.interval_shown()}" if figure.interval is not None else "",
-    )
-
-
-def counting(label: str, width: int = 0) -> Content:
-    """A figure or table still being read: its name, then "counting…"."""
-    if not width:
-        return Content.assemble((label, "bold"), ("  counting…", "$text-muted"))
-    return Content.assemble(
-        (fit(label, LABEL), "bold"), (fit("counting…", width, right=True), "$text-muted")
-    )
-
-
-BAR = 6  # cells of a share's bar: the network table fits 80 columns with it
-
-
-def table_lines(table: Table) -> list[tuple[Content, Row | None]]:
-    """The header (no records) then each row, columns sized to the widest cell; a table
-    that compares shares ends each row with its share's bar."""
-    cells = [table.columns] + [tuple(sanitize.inline(c) for c in r.cells) for r in table.rows]
-    if table.bars is not None:
-        cells = _with_bars(cells, table.bars)
-    widths = [min(max(cell_len(row[i]) for row in cells), 28) for i in range(len(cells[0]))]
-    right = (*right_aligned(table), False)  # the bars, if any, start on the left
-    out: list[tuple[Content, Row | None]] = []
-    for index, row in enumerate(cells):
-        # The header stays on the left, where the eye looks for a column's name.
-        text = "  ".join(
-            fit(cell, widths[i], right=index > 0 and right[i]) for i, cell in enumerate(row)
-        )
-        if index == 0:
-            out.append((Content.styled(text.rstrip(), "$text-muted"), None))
-        else:
-            out.append((Content(text.rstrip()), table.rows[index - 1]))
-    if not table.rows:
-        out.append((Content.styled("(none in this range)", "$text-muted"), None))
-    if table.note:
-        out.append((Content.styled(f"({table.note})", "$text-muted"), None))
-    return out
-
-
-def _with_bars(cells: list[tuple[str, ...]], column: int) -> list[tuple[str, ...]]:
-    """Each row with a last cell: its share of the column's total, as a bar and a %."""
-    counts = [_count(row[column]) for row in cells[1:]]
-    total = sum(counts)
-    shares = [n / total if total else 0.0 for n in counts]
-    header = (*cells[0], "share")  # of the counts before it: "share of mentions" cost 80 columns
-    return [header] + [
-        (*row, f"{blocks.bar(share, BAR)} {share:4.0%}")
-        for row, share in zip(cells[1:], shares, strict=True)
-    ]
-
-
-def _count(cell: str) -> int:
-    digits = cell.replace(",", "")
-    return int(digits) if digits.isdigit() else 0
-
-
-@dataclass(frozen=True)
-class Opened:
-    """What Enter asked for: the inbox filtered to `filter`, another `screen`, one
-    `customer`, or a list of `customers` under `title`."""
-
-    filter: str | None = None
-    screen: str | None = None
-    customer: int | None = None
-    customers: tuple[int, ...] | None = None
-    title: str = ""
-
-
-class FigureScreen(Screen[Opened | None]):
-    """A screen of figures and rows, one a line of its OptionList (`lines` says what
-    each opens): Enter dismisses it with the line's records, `?` says how it is made."""
-
-    lines: list[Figure | Row | None]
-
-    def _highlighted(self) -> Figure | Row | None:
-        index = self.query_one(OptionList).highlighted
-        return self.lines[index] if index is not None and index < len(self.lines) else None
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        records = records_of(self.lines[event.option_index])
-        if records is not None:
-            self.dismiss(records)
-
-    def action_explain(self) -> None:
-        opens = self._highlighted()
-        if opens is not None:
-            self.app.push_screen(ExplainScreen(opens))
 
 
 class DashboardScreen(ReportsFailures, FigureScreen):
     """Dismissed with the records to open, or None."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("figures", "dashboard")
 
     BINDINGS = [
         Binding("question_mark", "explain", "How it's made", id="dashboard.explain"),
@@ -222,7 +108,7 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         return [("dashboard", cls), ("figures", FigureList)]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Dashboard  loading…"), id="dash-status")
+        yield Static(Content("Dashboard  loading…"), id="dash-status", classes="title-line")
         yield Chart(id="dash-chart")
         yield FigureList(id="dash-figures")
         yield KeysFooter()
@@ -524,19 +410,6 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         self.dismiss(None)
 
 
-def records_of(opens: Figure | Row | None) -> Opened | None:
-    """What Enter on a figure or row opens (the dashboard, a spike): None for nothing."""
-    if isinstance(opens, Figure) and opens.screen:
-        return Opened(screen=opens.screen)
-    if isinstance(opens, Figure) and opens.customers is not None:
-        return Opened(customers=opens.customers, title=opens.label)
-    if isinstance(opens, Row) and opens.customer is not None:
-        return Opened(customer=opens.customer)
-    if opens is not None and opens.filter:
-        return Opened(filter=opens.filter)
-    return None
-
-
 def _identity(opens: Figure | Row | None) -> str | None:
     if isinstance(opens, Figure):
         return opens.key
@@ -562,83 +435,3 @@ def _chart_title(series: Series, period: Range) -> str:
     if series.previous is not None:
         return f"{per}, and the {_length(period)} before it"
     return per
-
-
-class ExplainScreen(ModalScreen[None]):
-    """`?`: the figure's formula, its inputs, what it leaves out, and its records."""
-
-    CSS_PATH = SCREENS_CSS
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="explain.close")]
-
-    def __init__(self, opens: Figure | Row) -> None:
-        super().__init__()
-        self.opens = opens
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="explain-box"):
-            yield Static(self._text(), id="explain-text")
-            yield Static(
-                Content.styled("esc close · enter on the line opens its records", "$text-muted"),
-                id="explain-keys",
-            )
-
-    def _text(self) -> Content:
-        opens = self.opens
-        if isinstance(opens, Row):
-            cells = (sanitize.inline(c) for c in opens.cells)
-            lines = [Content.styled(" · ".join(c for c in cells if c), "bold")]
-        else:
-            title = opens.label + (
-                " (estimated)" if opens.estimated and "stimated" not in opens.label else ""
-            )
-            lines = [
-                Content.assemble((title, "bold"), f"  {opens.shown()}"),
-                Content.assemble(("how: ", "$text-muted"), opens.formula),
-            ]
-            if opens.interval is not None:
-                lines.append(
-                    Content.assemble(("80% interval: ", "$text-muted"), opens.interval_shown())
-                )
-            for name, value in opens.inputs:
-                lines.append(Content.assemble(("  " + name + ": ", "$text-muted"), value))
-            if opens.previous is not None or opens.value is not None:
-                lines.append(
-                    Content.assemble(
-                        ("period before: ", "$text-muted"),
-                        opens.shown(opens.previous) if opens.previous is not None else "—",
-                        f"  (change {opens.change_shown()})",
-                    )
-                )
-            if opens.note:
-                lines.append(Content.assemble(("left out: ", "$text-muted"), opens.note))
-        if opens.filter:
-            # A handle or an agent's name may be in it: shown inert.
-            lines.append(
-                Content.assemble(("records: ", "$text-muted"), "/" + sanitize.inline(opens.filter))
-            )
-        return Content("\n").join(lines)
-
-
-class RangeScreen(ModalScreen[str | None]):
-    """`r`: a custom range, START..END in UTC; a mistake is said under it."""
-
-    CSS_PATH = SCREENS_CSS
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="range.cancel")]
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        super().__init__()
-        self.dashboard = dashboard
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="range-box"):
-            yield Static(Content.styled("Range (UTC), START..END:", "bold"), id="range-title")
-            yield InertInput(placeholder="2026-11-01..2026-11-30", id="range-input")
-            yield Static(id="range-error")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            self.dashboard.range(event.value)
-        except RangeError as error:
-            self.query_one("#range-error", Static).update(Content.styled(str(error), "$error"))
-            return
-        self.dismiss(event.value.strip())

@@ -1,12 +1,12 @@
-"""The inbox: the live stream, the reading pane, the filter line and the actions."""
+"""The inbox screen: the stream, the reading pane and the top line, loading and live
+changes; what its keys do is in its parts (screens/inbox_*.py, on inbox_part.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,52 +14,49 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import Worker
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import MentionRow, Order, SentimentLabel, SourceState, Status
+from scrm_tui.core.models import MentionRow, Order
 from scrm_tui.core.priority import now_priority
-from scrm_tui.core.query import Query, QueryError, parse
-from scrm_tui.core.selection import Selection
-from scrm_tui.core.tags import TagEdit
-from scrm_tui.core.views import KEYED, View, filter_problem
+from scrm_tui.core.query import Query
+from scrm_tui.core.views import KEYED
 from scrm_tui.service.drafts import has_draft
-from scrm_tui.service.inbox import Inbox, StoreError
-from scrm_tui.service.snooze import WOKE, Until
+from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.snooze import WOKE
 from scrm_tui.service.window import StreamWindow
-from scrm_tui.ui.bulk_actions import BulkActions, said_plainly
+from scrm_tui.ui.bulk_actions import BulkActions
 from scrm_tui.ui.changes import DataChanged
-from scrm_tui.ui.claiming import claim_for
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
+from scrm_tui.ui.screens.inbox_filter import FilterAndViews
+from scrm_tui.ui.screens.inbox_marks import MarkActions
+from scrm_tui.ui.screens.inbox_opens import OpenActions
+from scrm_tui.ui.screens.inbox_replies import ReplyActions
+from scrm_tui.ui.screens.inbox_team import TeamActions
 from scrm_tui.ui.widgets import status_line
 from scrm_tui.ui.widgets.filter_bar import FilterBar
+from scrm_tui.ui.widgets.first_run import FirstRun
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 from scrm_tui.ui.widgets.mention_detail import MentionDetail
 from scrm_tui.ui.widgets.mention_list import MentionList
+from scrm_tui.ui.widgets.top_line import TopLine
 from scrm_tui.ui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
-    from scrm_tui.service.bulk import Change, Outcome
     from scrm_tui.service.spikes import Recent
-    from scrm_tui.ui.screens.dashboard import Opened
-    from scrm_tui.ui.screens.reward import RewardEntry
 
 # The bulk machinery (service/bulk and its stores) loads with the first action that
 # writes (x, u, z, a, t on a selection or a mention), not with the inbox.
 
 FILTER_DEBOUNCE = 0.25
-MAX_ANSWERED = 1000  # one macro post answers at most this many mentions
 AGE_REFRESH = 15.0
-SOURCES_SHARE = 0.4  # of the top line's width, at most, for the sources' words
 SOURCES_REFRESH = 5.0  # a collector that died changes nothing in the database: look
-SLOW_WRITE = 0.5  # a write that waits longer than this is waiting for another process
 CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
 # Every this many seconds an inbox tests the running hour for a spike and reads the
 # spikes raised (service/spikes.py): ~30 rollup rows, whatever the commits or the size
@@ -69,50 +66,18 @@ SPIKE_TICK = 10.0
 # (~15 ms) are not the first frame's (tests/test_startup_imports.py).
 SPIKES_AFTER_READY = 1.0
 PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
-SAVING = "saving… (waiting for the database)"
 
 
-# An empty database, no filter: what fills the inbox (in the list's place, at 80x24).
-FIRST_RUN = Content.assemble(
-    ("No mentions yet.", "bold"),
-    " To begin:\n\n",
-    *(
-        part
-        for command, what in (
-            ("scrm demo", "try scrm on demo data (a database of its own)"),
-            ("scrm init", "write a config: watch terms and accounts"),
-            ("scrm ingest FILE", "add mentions from a JSON Lines file"),
-            ("scrm customers import FILE", "add your customers (CSV, JSON, JSON Lines)"),
-        )
-        for part in (("  " + command.ljust(28), "bold $accent"), what + "\n")
-    ),
-    (
-        "\nOnce the config has watch terms, this app (or scrm watch) listens and\n"
-        "mentions appear here. ? lists the keys, q quits.",
-        "$text-muted",
-    ),
-)
-# The same, once sources are listening: nothing to do but wait (or look at S).
-LISTENING = Content.assemble(
-    ("No mentions yet.", "bold"),
-    " The sources are listening; what they find appears here.\n\n",
-    ("S", "bold $accent"),
-    " shows each source's state, ",
-    ("?", "bold $accent"),
-    " lists the keys.",
-)
-
-
-def _marking(change: Change) -> str:
-    """What the top line says while x or u writes a selection."""
-    from scrm_tui.service.bulk import ReadChange, StatusChange
-
-    if isinstance(change, StatusChange):
-        return "marking done" if change.status is Status.DONE else "reopening"
-    return "marking read" if isinstance(change, ReadChange) and change.read else "marking unread"
-
-
-class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
+class InboxScreen(
+    FilterAndViews,
+    MarkActions,
+    ReplyActions,
+    TeamActions,
+    OpenActions,
+    BulkActions,
+    ReportsFailures,
+    Screen[None],
+):
     # Footer order is what an agent does most; all of them are in `?`.
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -196,10 +161,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._footer_waits = False  # start(): the footer's keys wait for the first rows
         self._requested = self.query_  # the view last asked for (query_ once loaded)
         self._search: Query | None = None  # the last `/` filter: what n and N look for
-        # The top line's parts, fitted together by _fit_top_line.
-        self._status = status_line.Status(title=title, total=None, unread=None)
-        self._sources: tuple[list[SourceState], tuple[str, int] | None, str] | None = None
-        self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
         self._polling = False
         self._look_again = False  # something was stored while a look was under way
         self._look_fresh = True  # ...and only the app's ticks noticed it (check_changes)
@@ -221,11 +182,8 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         app = self.app
         clock = getattr(app, "clock", None)
         kwargs = {"clock": clock} if clock else {}
-        with Horizontal(id="topbar"):
-            yield Static(id="status")
-            yield Static(id="sources-line")
-            yield Static(id="position")
-            yield Static(id="new-count")
+        self.top_line = TopLine(self.title_text, self.inbox.now_ms, id="topbar")
+        yield self.top_line
         yield ViewBar(self.inbox, id="view-bar")
         # Kept at hand: the app's tick reaches them many times a second (and while the
         # screen is being torn down, when a query would find nothing).
@@ -233,7 +191,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self._detail = MentionDetail(id="detail", **kwargs)
         with Horizontal(id="panes"):
             yield self._list
-            yield Static(id="first-run")
+            yield FirstRun(id="first-run")
             yield self._detail
         yield FilterBar(self._filter_submitted, id="filter-bar")
         yield KeysFooter()
@@ -299,10 +257,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         empty = not self.busy_text and self.total == 0 and self.query_.is_empty
         self.set_class(empty, "-first-run")
         if empty:
-            self._show("#first-run", FIRST_RUN if self._sources is None else LISTENING)
+            self.query_one(FirstRun).show(listening=self.top_line.sources is not None)
         window = self.mention_list.window
         counted = window is not None and window.total is not None
-        self._status = status_line.Status(
+        status = status_line.Status(
             title=self.title_text,
             total=self.total,
             unread=self.unread,
@@ -316,11 +274,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             work=" · ".join(self._work.values()) or None,
             spike=None if self.spike is None else self.spike.all_words(),
         )
-        unseen = self.mention_list.unseen
-        badge = self.query_one("#new-count", Static)
-        badge.set_class(unseen > 0, "-visible")
-        self._show("#new-count", Content(f"↑ {unseen:,} new" if unseen else ""))
-        self.update_position()
+        self.top_line.show(status, unseen=self.mention_list.unseen, position=self._position())
 
     def show_work(self, text: str | None, job: str = "work") -> None:
         """Say on the top line how far a background job is (`scoring priorities 40%`),
@@ -332,55 +286,20 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         self.update_status()
 
     def update_position(self) -> None:
+        self.top_line.show_position(self._position())
+
+    def _position(self) -> str:
         """`12/1,523` as in mutt: where the cursor is in the current list."""
         window = self.mention_list.window
-        text = ""
-        if window is not None and window.size:
-            total = f"{window.total:,}" if window.total is not None else "…"
-            if window.total is None and window.floor is not None:
-                total = f"≥{window.floor:,}"  # a count not known yet says so
-            text = f"{self.mention_list.cursor + 1:,}/{total}"
-        self._show("#position", Content(text))
-        self._fit_top_line()
-
-    def _fit_top_line(self) -> None:
-        """Share the top line: the position and the new-count badge as they are, then
-        the longest status line that leaves the sources their shortest words, then
-        the sources what is left (up to their share). Nothing is cut where it fits."""
-        from scrm_tui.ui.source_words import summary
-
-        width = self.size.width
-        unseen = self.mention_list.unseen
-        taken = len(self._shown.get("#position", ("",))[0]) + 2  # and its padding
-        if unseen:
-            taken += len(f"↑ {unseen:,} new") + 2
-        sources = self._sources
-        if sources is not None:
-            states, collector, style = sources
-            now = self.inbox.now_ms()
-            taken += Content(summary(states, collector, now, width=0)).cell_length + 2
-        versions = status_line.versions(self._status)
-        status = next((v for v in versions if v.cell_length + 2 + taken <= width), versions[-1])
-        self._show("#status", status)
-        if sources is not None:
-            share = int(width * SOURCES_SHARE) - 2
-            room = min(share, width - (taken - 2) - status.cell_length - 2) - 2
-            text = summary(states, collector, now, width=max(room, 0))
-            self._show("#sources-line", Content.styled(text, style))
-
-    def _show(self, selector: str, content: Content) -> None:
-        # Only on a change: the position calls this on every cursor move.
-        key = (content.plain, tuple(content.spans))
-        shown = self._shown.get(selector)
-        if shown != key:
-            self._shown[selector] = key
-            # The same width (a count going from 1,204 to 1,205): no layout of the
-            # screen, which would cost an arrival several times what drawing it does.
-            same = shown is not None and Content(shown[0]).cell_length == content.cell_length
-            self.query_one(selector, Static).update(content, layout=not same)
+        if window is None or not window.size:
+            return ""
+        total = f"{window.total:,}" if window.total is not None else "…"
+        if window.total is None and window.floor is not None:
+            total = f"≥{window.floor:,}"  # a count not known yet says so
+        return f"{self.mention_list.cursor + 1:,}/{total}"
 
     def on_resize(self) -> None:
-        self._fit_top_line()
+        self.top_line.fit()
 
     def on_mention_list_highlighted(self, message: MentionList.Highlighted) -> None:
         self._pane_wants = message.row.id if message.row else None
@@ -577,23 +496,9 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
 
         states = await self.inbox.source_states()
         collector = await self.inbox.collector()
-        line = self.query_one("#sources-line", Static)
-        line.display = bool(states) or collector is not None
-        if not line.display:
-            if self._sources is not None:  # nothing listens now (idle: every 5 s, no change)
-                self._sources = None
-                self.update_status()
-            return
-        worst = {s.state for s in states}
-        style = (
-            "$text-error"
-            if "auth" in worst
-            else "$text-warning"
-            if worst & {"backoff", "degraded", "warning"}
-            else "$text-muted"
-        )
-        self._sources = (states, collector, style)
-        self.update_status()
+        # Nothing listens now, nor did before: idle, every 5 s, no change.
+        if self.top_line.show_sources(states, collector):
+            self.update_status()
 
     # ---------------------------------------------------------------- live changes
 
@@ -716,232 +621,6 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
     def _selected(self) -> MentionRow | None:
         return self.mention_list.selected
 
-    def _swap(self, row: MentionRow) -> None:
-        window = self.mention_list.window
-        if window is not None:
-            self.mention_list.refresh_rows(window.replace([row]))
-
-    def action_toggle_done(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        selection = self.mention_list.selection
-        if not selection.is_empty:
-            if not self.bulk_refused():
-                self.run_bulk(selection, lambda: self._done_or_open(selection), _marking)
-            return
-        status = Status.OPEN if row.status is Status.DONE else Status.DONE
-        # Show it at once; the write follows in a worker and is undone if it fails.
-        read = True if status is Status.DONE else row.is_read
-        self._swap(replace(row, status=status, is_read=read))
-        self._write_status(row, status)
-        advance = getattr(self.app, "config", None)
-        if status is Status.DONE and (advance is None or advance.advance_on_done):
-            self.mention_list.cursor += 1
-
-    async def _done_or_open(self, selection: Selection) -> Change:
-        """x on a selection: done, unless every one of them is done: then reopened."""
-        from scrm_tui.service.bulk import StatusChange
-
-        open_ = await self.inbox.bulk.any_selected(selection, "open")
-        return StatusChange(Status.DONE if open_ else Status.OPEN)
-
-    @work(group="write", exit_on_error=False)
-    async def _write_status(self, row: MentionRow, status: Status) -> None:
-        from scrm_tui.service.bulk import StatusChange
-
-        doing = "mark done" if status is Status.DONE else "reopen"
-        async with self._saving(row, doing):
-            # As every action of x: in the journal, so U undoes it.
-            await self.inbox.run_bulk(Selection.of([row.id]), StatusChange(status))
-
-    def action_snooze(self) -> None:
-        """Snooze the selection, or the mention; on a snoozed one, offer to wake it."""
-        from scrm_tui.ui.screens.snooze import WAKE, SnoozeScreen
-
-        row = self._selected()
-        selection = self.mention_list.selection
-        picked = not selection.is_empty
-        if not picked and row is None:
-            return
-        if not picked:
-            assert row is not None
-            selection = Selection.of([row.id])
-        asleep = None
-        if not picked and row is not None and row.snoozed_until_ms is not None:
-            asleep = self.inbox.snoozes.when(row.snoozed_until_ms)
-
-        def chosen(result: Until | str | None) -> None:
-            if result == WAKE and row is not None:
-                self._wake([row.id])
-            elif isinstance(result, Until) and not self.bulk_refused():
-                # It leaves the list at once; the write follows, a bulk action like
-                # any other (batches, progress, U), and the list is read again when
-                # it lands.
-                shown = self.mention_list.shown_query
-                held = self.mention_list.window.rows if self.mention_list.window else []
-                self.mention_list.drop({r.id for r in held if selection.has(r.id, shown)})
-                self._dropped = True
-                if picked:
-                    self.mention_list.set_selection(Selection())
-                self.update_status()
-                self._snooze(selection, result)
-
-        self.app.push_screen(SnoozeScreen(self.inbox.snoozes.read, selection.count, asleep), chosen)
-
-    def action_sentiment(self) -> None:
-        """Set the sentiment of the mention (or the selection) by hand, or give it back
-        to the scorer: a bulk action like any other (batches, progress, U)."""
-        from scrm_tui.ui.screens.mood import CLEAR, MoodScreen
-
-        row = self._selected()
-        now = ""
-        if self.mention_list.selection.is_empty and row is not None:
-            now = row.label.value if row.label is not None else "unscored"
-        selection = self._chosen()
-        if selection.is_empty:
-            return
-
-        def chosen(result: SentimentLabel | str | None) -> None:
-            if result is None or self.bulk_refused():
-                return
-            label = None if result == CLEAR else SentimentLabel(result)
-
-            async def change() -> Change:
-                from scrm_tui.service.bulk import MoodChange
-
-                return MoodChange(label)
-
-            self.run_bulk(selection, change, "setting sentiment", said_plainly)
-
-        self.app.push_screen(MoodScreen(selection.count, now), chosen)
-
-    @work(group="resync", exclusive=True, exit_on_error=False)
-    async def _resync(self) -> None:
-        await self.mention_list.resync([])
-
-    def _snooze(self, selection: Selection, until: Until) -> None:
-        def said(outcome: Outcome, change: Change) -> str:
-            if outcome.stopped:
-                return said_plainly(outcome, change)
-            what = "1 mention" if outcome.seen == 1 else f"{outcome.seen:,} mentions"
-            return f"Snoozed {what} until {until.shown}."
-
-        async def change() -> Change:
-            from scrm_tui.service.bulk import SnoozeChange
-
-            return SnoozeChange(until.ms, until.said)
-
-        self.run_bulk(selection, change, "snoozing", said)
-
-    @work(group="write", exit_on_error=False)
-    async def _wake(self, ids: list[int]) -> None:
-        woken = await self.inbox.snoozes.wake(ids)
-        self.notify(
-            "Woken: back in the inbox, unread." if woken else "It was no longer snoozed.",
-            markup=False,
-        )
-        self.check_changes(force=True)
-        if self.detail.mention_id in ids:
-            self.load_detail(self.detail.mention_id)
-
-    def action_order(self) -> None:
-        """Newest first, or highest priority first: the selected mention stays selected."""
-        self.order = Order.PRIORITY if self.order is Order.NEWEST else Order.NEWEST
-        self.load_view(self.query_, stay_on=self._selected())  # the header says which
-
-    def action_toggle_read(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        selection = self.mention_list.selection
-        if not selection.is_empty:
-            if not self.bulk_refused():
-                self.run_bulk(selection, lambda: self._read_or_unread(selection), _marking)
-            return
-        self._swap(replace(row, is_read=not row.is_read))
-        self._write_read(row, not row.is_read, undoable=True)
-
-    async def _read_or_unread(self, selection: Selection) -> Change:
-        """u on a selection: read, unless every one of them is read: then unread."""
-        from scrm_tui.service.bulk import ReadChange
-
-        return ReadChange(await self.inbox.bulk.any_selected(selection, "unread"))
-
-    @work(group="write", exit_on_error=False)
-    async def _write_read(self, row: MentionRow, read: bool, *, undoable: bool = False) -> None:
-        """`undoable`: u (U undoes it), not the read that opening a mention is."""
-        async with self._saving(row, "mark read" if read else "mark unread"):
-            if undoable:
-                from scrm_tui.service.bulk import ReadChange
-
-                await self.inbox.run_bulk(Selection.of([row.id]), ReadChange(read))
-            else:
-                await self.inbox.set_read([row.id], read)
-
-    @asynccontextmanager
-    async def _saving(self, row: MentionRow, doing: str) -> AsyncIterator[None]:
-        """A write whose result the row already shows. While it waits for another
-        process's lock the status line says so; if it fails, the row goes back to what
-        the database holds and the user is told why (a bug goes on to the app's handler
-        once the row is right)."""
-        try:
-            async with self.waiting_shown():
-                yield
-        except StoreError as error:
-            await self._show_stored(row)
-            self.notify(
-                f"Could not {doing}: {error}; not saved.",
-                title="Not saved",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
-            return
-        except Exception:
-            await self._show_stored(row)
-            raise
-        self._after_write(row.id)
-
-    @asynccontextmanager
-    async def waiting_shown(self) -> AsyncIterator[None]:
-        """A write that waits longer than SLOW_WRITE (for another process's lock)
-        says so on the top line until it is done."""
-        slow = done = False
-
-        def waiting() -> None:
-            nonlocal slow
-            if done:  # the timer fired as the write ended: its call came after
-                return
-            slow = True
-            self._slow_writes += 1
-            self._show_saving()
-
-        timer = self.set_timer(SLOW_WRITE, waiting)
-        try:
-            yield
-        finally:
-            done = True
-            timer.stop()
-            if slow:
-                self._slow_writes -= 1
-                self._show_saving()
-
-    def _show_saving(self) -> None:
-        if self.busy_text in (None, SAVING):
-            self.busy_text = SAVING if self._slow_writes else None
-            self.update_status()
-
-    async def _show_stored(self, row: MentionRow) -> None:
-        """The row as the database holds it (the shown change was not saved)."""
-        stored = await self.inbox.rows([row.id])
-        self._swap(stored[0] if stored else row)
-
-    def _after_write(self, mention_id: int) -> None:
-        self.load_stats()
-        if self.detail.mention_id == mention_id:
-            self.load_detail(mention_id)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
             return self.focused is self.mention_list
@@ -974,259 +653,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         elif not self.query_.is_empty:
             self.load_view(Query())
 
-    # ---------------------------------------------------------------- customers
-
-    def action_link(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self._open_link(row.id)
-
-    @work(group="link", exclusive=True, exit_on_error=False)
-    async def _open_link(self, mention_id: int) -> None:
-        from scrm_tui.ui.screens.link import LinkScreen
-
-        author = await self.inbox.linker.author(mention_id)
-        if author is not None:
-            self.app.push_screen(LinkScreen(self.inbox.linker, author), self._linked)
-
-    def _linked(self, result: str | None) -> None:
-        if not result:
-            return
-        if result.startswith("open:"):
-            self.open_customer(int(result.split(":", 1)[1]))
-            return
-        self.notify(result, markup=False)
-        # Every row by this author changed: re-read what is on screen.
-        self.check_changes(force=True)
-        if self.detail.mention_id is not None:
-            self.load_detail(self.detail.mention_id)
-
-    def action_customer(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self._customer_of(row.id)
-
-    @work(group="link", exclusive=True, exit_on_error=False)
-    async def _customer_of(self, mention_id: int) -> None:
-        author = await self.inbox.linker.author(mention_id)
-        if author is None:
-            return
-        if author.customer_id is not None:
-            self.open_customer(author.customer_id)
-        else:
-            self.notify("Not linked to a customer yet: l links this author.", markup=False)
-
-    def action_find_customer(self) -> None:
-        from scrm_tui.ui.screens.find_customer import FindCustomerScreen
-
-        def chosen(customer_id: int | None) -> None:
-            if customer_id is not None:
-                self.open_customer(customer_id)
-
-        self.app.push_screen(FindCustomerScreen(self.inbox.linker), chosen)
-
-    def open_customers(self, title: str, ids: tuple[int, ...]) -> None:
-        """The customers behind a figure; Enter on one opens them."""
-        from scrm_tui.ui.screens.customer_list import CustomerListScreen
-
-        def chosen(customer_id: int | None) -> None:
-            if customer_id is not None:
-                self.open_customer(customer_id)
-
-        self.app.push_screen(CustomerListScreen(self.inbox, title, ids), chosen)
-
-    def open_customer(self, customer_id: int) -> None:
-        from scrm_tui.ui.screens.customer import CustomerScreen
-
-        self.app.push_screen(CustomerScreen(self.inbox, customer_id))
-
-    def open_rewards(self) -> None:
-        """The rewards ledger; Enter on one opens its customer."""
-        from scrm_tui.ui.screens.rewards import RewardsScreen
-
-        def chosen(customer_id: int | None) -> None:
-            if customer_id is not None:
-                self.open_customer(customer_id)
-
-        self.app.push_screen(RewardsScreen(self.inbox), chosen)
-
-    def action_reward(self) -> None:
-        """`w`: a reward for the selected mention's author (and their customer, if linked)."""
-        row = self._selected()
-        if row is not None:
-            self._reward_author(row.id, sanitize.inline(row.author_name or row.author_handle))
-
-    @work(group="reward", exclusive=True, exit_on_error=False)
-    async def _reward_author(self, mention_id: int, whom: str) -> None:
-        from scrm_tui.ui.screens.reward import RewardScreen
-
-        author = await self.inbox.linker.author(mention_id)
-        if author is None:
-            return
-
-        def chosen(entry: RewardEntry | None) -> None:
-            if entry is not None and author is not None:
-                self._give_reward(author.id, whom, entry)
-
-        self.app.push_screen(RewardScreen(whom), chosen)
-
-    @work(group="reward-write", exit_on_error=False)
-    async def _give_reward(self, author_id: int, whom: str, entry: RewardEntry) -> None:
-        from scrm_tui.service.advocacy import record_reward
-
-        await record_reward(self.inbox, entry.kind, entry.note, author_id=author_id)
-        self.notify(f"Reward recorded for {whom}: {entry.kind}", markup=False)
-
-    # ---------------------------------------------------------------- replies
-
-    def action_reply(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self._open_composer(row)
-
-    @work(group="compose", exclusive=True, exit_on_error=False)
-    async def _open_composer(self, row: MentionRow) -> None:
-        from scrm_tui.service.replies import ReplyRefused
-        from scrm_tui.ui.screens.compose import ComposeScreen
-
-        try:
-            compose = await self.inbox.replies.compose(row.id)
-        except ReplyRefused as refused:
-            self.notify(str(refused), severity="warning", markup=False)
-            return
-        if not await claim_for(self, self.inbox.presence, [row.id], "reply"):
-            return
-        who = sanitize.handle(row.author_handle)
-        title = f"Reply to {who} on {compose.network}"
-
-        def done(result: str | None) -> None:
-            self._release([row.id])
-            self._composed(result, row.id)
-
-        self.app.push_screen(
-            ComposeScreen(self.inbox.replies, compose, title, self.inbox.presence), done
-        )
-
-    @work(group="claims", exit_on_error=False)
-    async def _release(self, mention_ids: list[int]) -> None:
-        """The form closed (sent, closed, discarded): the claim ends for everyone."""
-        await self.inbox.presence.release(mention_ids)
-
-    def _composed(self, result: str | None, mention_id: int | None) -> None:
-        if result:
-            self.notify(result, markup=False)
-        if mention_id is not None:
-            self._after_write(mention_id)
-        elif self.detail.mention_id is not None:
-            self.load_detail(self.detail.mention_id)
-
-    def action_select(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        self.mention_list.toggle_mark(row.id)
-        self.mention_list.cursor += 1  # as mutt's tag: on to the next one
-        self.update_status()
-
-    def action_select_all(self) -> None:
-        """Select every mention the current filter matches, however many (again:
-        select none)."""
-        self._select_all(self.query_)
-
-    @work(group="select", exclusive=True, exit_on_error=False)
-    async def _select_all(self, query: Query) -> None:
-        current = self.mention_list.selection
-        if current.is_whole_filter and current.query == query:
-            self.mention_list.set_selection(Selection())
-            self.notify("Selection cleared.", markup=False)
-        else:
-            # Counted, not read: the ids are read in batches when a key acts on them.
-            selection = await self.inbox.select_all(query)
-            if query != self.query_:
-                return  # the filter changed meanwhile: T was for the one before
-            self.mention_list.set_selection(selection)
-            shown = "the filter" if not query.is_empty else "the inbox"
-            self.notify(
-                f"Selected all {selection.count:,} mentions matching {shown}. "
-                "x u a t e act on all of them; U undoes; R answers up to "
-                f"{MAX_ANSWERED:,} with one post.",
-                markup=False,
-            )
-        self.update_status()
-
-    def action_macro(self) -> None:
-        selection = self.mention_list.selection
-        if selection.is_empty:
-            self.notify(
-                "Select the mentions to answer first: space on each, or T for all that "
-                "match the filter. Then R.",
-                markup=False,
-            )
-            return
-        if selection.count > MAX_ANSWERED:
-            self.notify(
-                f"One post answers at most {MAX_ANSWERED:,} mentions; "
-                f"{selection.count:,} are selected. Narrow the filter, then T again.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._answer_selected(selection)
-
-    @work(group="select", exclusive=True, exit_on_error=False)
-    async def _answer_selected(self, selection: Selection) -> None:
-        from scrm_tui.ui.screens.post_target import PostTargetScreen
-
-        marked = sorted(await self.inbox.selected_ids(selection))
-
-        def chosen(channel: str | None) -> None:
-            if channel is not None:
-                self._open_post(channel, marked)
-
-        self.app.push_screen(
-            PostTargetScreen(self.inbox.replies.post_networks(), len(marked)), chosen
-        )
-
-    @work(group="compose", exclusive=True, exit_on_error=False)
-    async def _open_post(self, channel: str, marked: list[int]) -> None:
-        from scrm_tui.service.replies import ReplyRefused
-        from scrm_tui.ui.screens.compose import ComposeScreen
-
-        try:
-            compose = await self.inbox.replies.compose_post(channel, marked)
-        except ReplyRefused as refused:
-            self.notify(str(refused), severity="warning", markup=False)
-            return
-        if not await claim_for(self, self.inbox.presence, marked, "post"):
-            return
-        title = f"One post on {compose.network} answering {len(marked)} mentions"
-
-        def done(result: str | None) -> None:
-            self._release(marked)
-            if result and not result.startswith("Draft kept"):
-                self.mention_list.set_selection(Selection())
-                self.update_status()
-            self._composed(result, None)
-            self.check_changes(force=True)
-
-        self.app.push_screen(
-            ComposeScreen(self.inbox.replies, compose, title, self.inbox.presence), done
-        )
-
-    # ---------------------------------------------------------------- assignment and tags
-
-    def _chosen(self) -> Selection:
-        """What `x`, `u`, `a`, `A`, `t` and `e` act on: the selection (space, T), else
-        the mention under the cursor."""
-        selection = self.mention_list.selection
-        row = self._selected()
-        if selection.is_empty and row is not None:
-            return Selection.of([row.id])
-        return selection
-
-    def _naming(self, selection: Selection) -> str:
-        count = selection.count
-        return "this mention" if count == 1 else f"{count:,} selected mentions"
+    # ---------------------------------------------------------------- bulk
 
     def after_bulk(self) -> None:
         self.check_changes(force=True)  # the rows on screen as they are stored now
@@ -1239,136 +666,7 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         if self.detail.mention_id is not None:
             self.load_detail(self.detail.mention_id)
 
-    def action_assign(self) -> None:
-        selection, row = self._chosen(), self._selected()
-        if selection.is_empty or row is None or self.bulk_refused():
-            return
-        from scrm_tui.ui.screens.assign import AssignScreen, Pick
-
-        def picked(pick: Pick | None) -> None:
-            if pick is not None and not self.bulk_refused():
-                self._assign(selection, pick.agent)
-
-        current = row.assignee if selection == Selection.of([row.id]) else None
-        title = f"Assign {self._naming(selection)} to"
-        screen = AssignScreen(
-            self.inbox.assignable_agents, title, me=self.inbox.agent, current=current
-        )
-        self.app.push_screen(screen, picked)
-
-    def action_take(self) -> None:
-        selection = self._chosen()
-        if not selection.is_empty and not self.bulk_refused():
-            self._assign(selection, self.inbox.agent)
-
-    def _assign(self, selection: Selection, agent: str | None) -> None:
-        from scrm_tui.ui.screens.assign import assigned
-
-        def said(outcome: Outcome, change: Change) -> str:
-            if outcome.stopped:
-                return said_plainly(outcome, change)
-            return assigned(outcome.seen, outcome.changed, agent, self.inbox.agent)
-
-        async def change() -> Change:
-            from scrm_tui.service.bulk import AssignChange
-
-            return AssignChange(agent)
-
-        self.run_bulk(selection, change, "assigning", said)
-
-    def action_tag(self) -> None:
-        selection, row = self._chosen(), self._selected()
-        if selection.is_empty or row is None or self.bulk_refused():
-            return
-        from scrm_tui.ui.screens.tag_edit import TagScreen
-
-        def edited(edit: TagEdit | None) -> None:
-            if edit is not None and not self.bulk_refused():
-                self._tag(selection, edit)
-
-        current = row.tags if selection == Selection.of([row.id]) else ()
-        title = f"Tags of {self._naming(selection)}"
-        self.app.push_screen(TagScreen(self.inbox.tags_in_use, title, current), edited)
-
-    def _tag(self, selection: Selection, edit: TagEdit) -> None:
-        from scrm_tui.service.tagging import TagOutcome
-        from scrm_tui.ui.screens.tag_edit import tagged
-
-        def said(outcome: Outcome, change: Change) -> str:
-            if outcome.stopped:
-                return said_plainly(outcome, change)
-            from scrm_tui.service.bulk import TagChange
-
-            assert isinstance(change, TagChange)
-            done = TagOutcome(outcome.changed, change.add, change.remove)
-            return tagged(done, outcome.seen, "mention")
-
-        self.run_bulk(
-            selection, lambda: self.inbox.bulk.tag_change(selection, edit), "tagging", said
-        )
-
-    # ---------------------------------------------------------------- escalations
-
-    def action_escalate(self) -> None:
-        row, selection = self._selected(), self._chosen()
-        if row is None or selection.is_empty or self.bulk_refused():
-            return
-        from scrm_tui.ui.screens.escalate import EscalateScreen, EscalationRequest
-
-        teams = self.inbox.escalations.teams()
-        if not teams:
-            self.notify(
-                "No teams to escalate to: add a [teams.<name>] section to the config "
-                "(see the README, Escalations).",
-                severity="warning",
-                markup=False,
-            )
-            return
-        subject = f"{row.author_name or row.author_handle}: {row.snippet}"
-        if selection.count > 1:
-            subject = f"{selection.count:,} selected mentions, as one escalation"
-
-        def chosen(request: EscalationRequest | None) -> None:
-            if claimed is not None:
-                self._release([claimed])
-            if request is not None and not self.bulk_refused():
-                self._escalate(selection, request)
-
-        # Shown at once, so a note typed right after `e` goes into it; the form claims
-        # one mention as it opens (a selection, maybe thousands, is claimed by no one).
-        claimed = row.id if selection == Selection.of([row.id]) else None
-        presence = self.inbox.presence
-        self.app.push_screen(EscalateScreen(teams, subject, presence, claimed), chosen)
-
-    def _escalate(self, selection: Selection, request: object) -> None:
-        """One escalation naming every selected mention: the team is told once (see
-        the README, Escalating)."""
-        from scrm_tui.ui.screens.escalate import EscalationRequest
-
-        assert isinstance(request, EscalationRequest)
-        hooks = next(
-            (t.hooks for t in self.inbox.escalations.teams() if t.name == request.team), ()
-        )
-        told = f"; telling {', '.join(hooks)}" if hooks else " (no webhooks: in-app only)"
-
-        def said(outcome: Outcome, change: Change) -> str:
-            if outcome.stopped:
-                return said_plainly(outcome, change)
-            number = getattr(change, "escalation_id", None)
-            many = f" {outcome.changed:,} mentions" if outcome.changed > 1 else ""
-            return f"Escalated{many} to {request.team} ({request.priority}) as #{number}{told}."
-
-        async def change() -> Change | None:
-            return await self.inbox.escalation_of(
-                selection, request.team, request.priority, request.note
-            )
-
-        self.run_bulk(selection, change, "escalating", said)
-
-    def action_escalations(self) -> None:
-        from scrm_tui.ui.screens.escalations import EscalationsScreen
-
-        self.app.push_screen(EscalationsScreen(self.inbox))
+    # ---------------------------------------------------------------- sources
 
     def action_sources(self) -> None:
         from scrm_tui.ui.screens.sources import SourcesScreen
@@ -1382,126 +680,11 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
         )
         self.app.push_screen(SourcesScreen(self.inbox, problems, planned))
 
-    def action_outbox(self) -> None:
-        from scrm_tui.ui.screens.outbox import OutboxScreen
-
-        self.app.push_screen(OutboxScreen(self.inbox))
-
-    def action_review(self) -> None:
-        from scrm_tui.ui.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen(self.inbox))
-
-    def action_dashboard(self) -> None:
-        from scrm_tui.ui.screens.dashboard import DashboardScreen
-
-        screen = DashboardScreen(self.inbox, self._dashboard_range)
-
-        def opened(records: Opened | None) -> None:
-            self._dashboard_range = screen.range_name  # the next D opens on it
-            self.open_records(records)
-
-        self.app.push_screen(screen, opened)
-
-    def open_records(self, records: Opened | None) -> None:
-        """Enter on a figure (D, !): the inbox shows exactly its records, as if typed
-        after / (or the screen or customers that they are)."""
-        if records is not None and records.filter:
-            try:
-                self.load_view(parse(records.filter))
-            except QueryError as error:  # made by the report; never a crash
-                self.notify(f"Cannot open those mentions: {error}", markup=False)
-        elif records is not None and records.screen == "escalations":
-            self.action_escalations()
-        elif records is not None and records.screen == "rewards":
-            self.open_rewards()
-        elif records is not None and records.customer is not None:
-            self.open_customer(records.customer)
-        elif records is not None and records.customers is not None:
-            self.open_customers(records.title, records.customers)
-
-    def action_spike(self) -> None:
-        """`!`: the newest spike of the last hours, explained; Enter opens its mentions."""
-        if self.spike is None:
-            self.notify("No spike in the last few hours.", markup=False)
-            return
-        from scrm_tui.service.measures import Settings
-        from scrm_tui.ui.screens.spike import SpikeScreen
-
-        settings = Settings.of(self.inbox.config, self.inbox.watch_words)
-        self.app.push_screen(SpikeScreen(self.inbox, self.spike.hour, settings), self.open_records)
-
-    # ---------------------------------------------------------------- views
-
-    @property
-    def views(self) -> list[View]:
-        """The views the bar shows (the palette lists them)."""
-        return self.view_bar.views
-
-    def action_view(self, number: int) -> None:
-        """Keys 1-9: show that view; the same key again (or 0) shows everything."""
-        view = self.view_bar.view_at(number)
-        if number == 0 or (view is not None and self._requested == self.view_bar.query_of(view)):
-            if not self._requested.is_empty:
-                self.load_view(Query())
-        elif view is not None:
-            self.show_view(view)
-        elif not self.views:
-            self.notify("No views yet: / types a filter, then V saves it as one.", markup=False)
-        else:
-            self.notify(f"No view {number}: there are {len(self.views)}.", markup=False)
-
-    def show_view(self, view: View) -> None:
-        """The list shows the view's filter, as if typed after `/`."""
-        query = self.view_bar.query_of(view)
-        if query is None:
-            # Saved before the filter language changed; the config's are checked at start.
-            self.notify(
-                f"View '{sanitize.inline(view.name)}': "
-                f"{sanitize.inline(filter_problem(view.filter) or '')}. Ctrl+P deletes it.",
-                severity="error",
-                markup=False,
-            )
-        elif query != self._requested:
-            self.load_view(query)
-
-    def action_save_view(self) -> None:
-        """V: save the filter the list shows under a name."""
-        if self._requested.is_empty:
-            self.notify("No filter to save: / types one, then V saves it as a view.", markup=False)
-            return
-        from scrm_tui.ui.screens.save_view import SaveViewScreen
-
-        def saved(view: View | None) -> None:
-            if view is not None:
-                self.view_bar.recount()
-                self.notify(f"Saved view '{sanitize.inline(view.name)}'.", markup=False)
-
-        self.app.push_screen(SaveViewScreen(self.inbox.views, self._requested.source), saved)
-
-    @work(group="views", exit_on_error=False)
-    async def delete_view(self, view: View) -> None:
-        """Delete one of the agent's own views (from the palette)."""
-        source = await self.inbox.views.delete(view.name)
-        self.view_bar.recount()
-        name = sanitize.inline(view.name)
-        if source is None:
-            self.notify(f"View '{name}' was already deleted.", markup=False)
-        else:
-            self.notify(
-                f"Deleted view '{name}' (/{sanitize.inline(source)}); V saves a filter again.",
-                markup=False,
-            )
-
     # ---------------------------------------------------------------- filter
 
     @property
     def footer(self) -> KeysFooter:
         return self.query_one(KeysFooter)
-
-    def action_filter(self) -> None:
-        self._cancel_bar_close()
-        self.filter_bar.open(self.query_.source)
 
     @on(Input.Changed, "#filter-input")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -1513,128 +696,10 @@ class InboxScreen(BulkActions, ReportsFailures, Screen[None]):
             FILTER_DEBOUNCE, lambda: self._apply_filter(event.value)
         )
 
-    def _filter_submitted(self, text: str) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        if not self._apply_filter(text):
-            return
-        if self._requested == self.query_:
-            self._close_filter(clear=False)
-            return
-        # Its rows are on their way: the line goes in their frame, one layout of the
-        # screen for both (closing it now costs one more while the query runs), and the
-        # footer's keys for the list follow that frame. Keys typed meanwhile go to the
-        # list, which holds them for the new rows.
-        self._bar_closing = True
-        self.footer.hold()
-        self.set_focus(self.mention_list, scroll_visible=False)
-
-    def _close_bar_for_rows(self) -> None:
-        """The rows of a filter submitted with Enter are in place: its line goes."""
-        if self._bar_closing:
-            self.filter_bar.close()
-            self._cancel_bar_close()
-
-    def _footer_follows(self) -> None:
-        """The first rows are in place (or could not be read): the footer's keys come
-        after their frame."""
-        if self._footer_waits:
-            self._footer_waits = False
-            if not self._bar_closing:  # else that close releases it, with its rows
-                self.footer.release()
-
-    def _cancel_bar_close(self) -> None:
-        """No close is waiting for rows (any more): the footer follows the focus again."""
-        if self._bar_closing:
-            self._bar_closing = False
-            self.footer.release()
-
-    def _apply_filter(self, text: str) -> bool:
-        try:
-            query = parse(text)
-        except QueryError as error:
-            # The list keeps the last filter that made sense.
-            self.filter_bar.show_error(text, str(error), error.position, error.length)
-            return False
-        self.filter_bar.say("searching…")
-        if not query.is_empty:
-            self._search = query
-        # Typing back to the filter shown while another loads replaces that load too.
-        if query != self.query_ or query != self._requested:
-            self.load_view(query)
-        return True
-
-    def _close_filter(self, *, clear: bool) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._cancel_bar_close()
-        self.filter_bar.close()
-        self.set_focus(self.mention_list, scroll_visible=False)
-        # The filter still loading counts too: Esc right after typing clears it.
-        if clear and not (self.query_.is_empty and self._requested.is_empty):
-            self.load_view(Query())
-
-    # ---------------------------------------------------------------- n / N
-
-    def action_next_match(self) -> None:
-        self._step_search(older=True)
-
-    def action_previous_match(self) -> None:
-        self._step_search(older=False)
-
-    def _step_search(self, *, older: bool) -> None:
-        """As mutt's `n`/`N`: the selection moves to the next (or previous) mention in
-        the list that matches the last `/` filter; the list itself stays as it is."""
-        search = self._search
-        window = self.mention_list.window
-        row = self._selected()
-        if search is None:
-            self.notify("No search yet: / finds, then n and N move between matches.", markup=False)
-            return
-        if window is None or row is None:
-            return
-        self.mention_list.hold_keys()  # keys typed meanwhile apply where n lands
-        self._go_to_match(window, row, search, older)
-
-    @work(group="search", exclusive=True, exit_on_error=False)
-    async def _go_to_match(
-        self, window: StreamWindow, row: MentionRow, search: Query, older: bool
-    ) -> None:
-        mention_list = self.mention_list
-        try:
-            found = await self.inbox.next_match(
-                window.query,
-                search,
-                row.key_in(window.order),
-                older=older,
-                upto=window.mark,
-                order=window.order,
-            )
-            if window is not mention_list.window:
-                return
-            if found is None:
-                where = "below" if older else "above"
-                self.notify(f"No more matches {where} for /{search.source}", markup=False)
-                return
-            index = window.position_of(found.id)
-            if index is None:
-                key = found.key_in(window.order)
-                index = await self.inbox.position(window.query, key, window.mark, window.order)
-                await window.place(key, index, span=window.page)
-                if window is not mention_list.window:
-                    return
-                mention_list.window_moved()
-                index = window.position_of(found.id)
-            if index is not None:
-                mention_list.cursor = index
-        finally:
-            if window is mention_list.window:
-                mention_list.release_keys()
-
     # ---------------------------------------------------------------- help
 
     def action_help(self) -> None:
-        from scrm_tui.ui.screens.help import show_help  # DataTable loads on first use
+        from scrm_tui.ui.dialogs.help import show_help  # DataTable loads on first use
 
         show_help(self)
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
@@ -18,100 +13,14 @@ from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.queues import OutboxWindow, outbox_mark
 from scrm_tui.service.replies import ReplyRefused
+from scrm_tui.ui.cells import block, span
+from scrm_tui.ui.dialogs.discard import ConfirmDiscard
 from scrm_tui.ui.messages import OutboxChanged
-from scrm_tui.ui.screens.escalations import (
-    Cell,
-    Column,
-    WindowedQueueScreen,
-    block,
-    one_line,
-    span,
-)
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.outbox_words import KINDS, STATES, notice, summary, where
+from scrm_tui.ui.screens.queue import Cell, Column, WindowedQueueScreen
 
 WAITING = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
 GONE = (OutboxState.SENT, OutboxState.DISCARDED)
-
-# Shape and word carry the state; colour only repeats it (NO_COLOR, 16 colours).
-STATES: dict[OutboxState, tuple[str, str | None]] = {
-    OutboxState.SENT: ("✓ sent", "queue--ok"),
-    OutboxState.PENDING: ("… pending", None),
-    OutboxState.SENDING: ("→ sending", "queue--warn"),
-    OutboxState.FAILED: ("✗ failed", "queue--late"),
-    OutboxState.DISCARDED: ("– discarded", "queue--muted"),
-}
-KINDS = {"reply": "reply", "post": "post", "manual": "by hand", "webhook": "webhook"}
-
-
-def where(item: OutboxItem) -> str:
-    """The network, or `team/hook` for a webhook."""
-    if item.kind == "webhook":
-        return sanitize.handle(item.target or item.channel)
-    return sanitize.inline(item.channel)
-
-
-def notice(item: OutboxItem) -> dict[str, object] | None:
-    """A webhook's body (the escalation notice), or None if it is not one."""
-    if item.kind != "webhook":
-        return None
-    try:
-        body = json.loads(item.text)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def summary(item: OutboxItem) -> str:
-    """One line: the text of a post, or what a webhook call says."""
-    body = notice(item)
-    if body is not None:
-        event = sanitize.inline(str(body.get("event", "")))
-        note = one_line(str(body.get("note") or ""), 200)
-        head = f"escalation #{body.get('escalation_id', '?')} {event}"
-        return f"{head}: {note}" if note else head
-    return one_line(item.text)
-
-
-class ConfirmDiscard(ModalScreen[bool]):
-    """y discards, n or Esc keeps: discarding cannot be undone."""
-
-    CSS_PATH = SCREENS_CSS
-
-    BINDINGS = [
-        Binding("y", "dismiss(True)", "Discard", id="discard.yes"),
-        Binding("n,escape", "dismiss(False)", "Keep", id="discard.no"),
-    ]
-
-    def __init__(self, item: OutboxItem) -> None:
-        super().__init__()
-        self.item = item
-
-    def compose(self) -> ComposeResult:
-        item = self.item
-        if item.kind == "reply" and len(item.mention_ids) == 1:
-            after = "Its text goes back to your draft for that mention (r there to edit it)."
-        elif item.kind == "post":
-            after = "Its text goes back to your macro draft (R in the inbox)."
-        elif item.kind == "webhook":
-            after = "The team's webhook will not hear about this; the escalation stays."
-        else:
-            after = "It will not be sent."
-        with Vertical(id="discard-box"):
-            yield Static(
-                Content.assemble(
-                    (f"Discard #{item.id}?", "bold"),
-                    f"  {KINDS.get(item.kind, item.kind)} · {where(item)} · {item.state.value}",
-                ),
-                id="discard-title",
-            )
-            yield Static(Content.styled(one_line(summary(item), 90), "$text-muted"))
-            yield Static(Content(after), id="discard-after")
-            yield Static(
-                Content.assemble(
-                    ("y", "bold"), " discard  ", ("n", "bold"), "/", ("esc", "bold"), " keep it"
-                ),
-                id="discard-keys",
-            )
 
 
 class OutboxScreen(WindowedQueueScreen[OutboxItem]):

@@ -21,7 +21,7 @@ from scrm_tui.service.advocacy import Reward, ledger
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.cells import fit
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.styles import screen_css
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
@@ -55,7 +55,7 @@ def reward_line(reward: Reward) -> Content:
 class RewardsScreen(ReportsFailures, Screen[int | None]):
     """Dismissed with the customer to open, or None."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = screen_css("rewards")
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Back", id="rewards.back")]
 
     def __init__(self, inbox: Inbox) -> None:
@@ -68,7 +68,9 @@ class RewardsScreen(ReportsFailures, Screen[int | None]):
         return [("rewards", cls), ("reward list", RewardOptions)]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Rewards  loading…", "bold"), id="rewards-title")
+        yield Static(
+            Content.styled("Rewards  loading…", "bold"), id="rewards-title", classes="title-line"
+        )
         yield RewardOptions(id="rewards-options")
         yield KeysFooter()
 

@@ -11,14 +11,8 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.models import SourceState
 from scrm_tui.core.timefmt import absolute, ago
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.ui.screens.escalations import (
-    Cell,
-    Column,
-    QueueScreen,
-    block,
-    one_line,
-    span,
-)
+from scrm_tui.ui.cells import block, one_line, span
+from scrm_tui.ui.screens.queue import Cell, Column, QueueScreen
 from scrm_tui.ui.source_words import SHORT, clock_time, state_word
 
 CURSOR_LIMIT = 160  # characters of a cursor shown: it is opaque JSON or an id

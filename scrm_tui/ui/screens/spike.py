@@ -21,15 +21,12 @@ from scrm_tui.service import spikes
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.measures import Settings
 from scrm_tui.ui.failures import ReportsFailures
-from scrm_tui.ui.screens.dashboard import FigureList, FigureScreen, figure_line, table_lines
-from scrm_tui.ui.styles import SCREENS_CSS
+from scrm_tui.ui.screens.figures import FigureList, FigureScreen, figure_line, table_lines
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
 
 
 class SpikeScreen(ReportsFailures, FigureScreen):
     """Dismissed with the records to open, or None."""
-
-    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("question_mark", "explain", "How it's made", id="spike.explain"),
@@ -48,7 +45,7 @@ class SpikeScreen(ReportsFailures, FigureScreen):
         return [("spike", cls), ("figures", FigureList)]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Spike  loading…"), id="spike-status")
+        yield Static(Content("Spike  loading…"), id="spike-status", classes="title-line")
         yield FigureList(id="spike-lines")
         yield KeysFooter()
 

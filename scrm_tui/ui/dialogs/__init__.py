@@ -1,0 +1,1 @@
+"""Dialogs: modal screens over the screen that opened them, on one base (base.Dialog)."""
