@@ -13,14 +13,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrm_tui.core.models import AuthorIn, MentionIn
 from scrm_tui.core.networks import Network, register
-from scrm_tui.core.timefmt import TimestampError, parse_iso
+from scrm_tui.core.timefmt import iso_or_none
 
 if TYPE_CHECKING:  # the HTTP code and what it needs load when a source or sender calls out
     import httpx
@@ -213,7 +212,7 @@ class LemmySource:
             return None
         if comment.get("deleted") or comment.get("removed"):
             return None
-        when, text = _utc(comment.get("published")), comment.get("content")
+        when, text = iso_or_none(comment.get("published")), comment.get("content")
         if when is None or not isinstance(text, str) or not isinstance(comment.get("id"), int):
             return None
         # A search hit was found for its term; a mention names the account, whatever it says.
@@ -242,16 +241,6 @@ def _author(person: dict[str, Any]) -> AuthorIn:
         name=display.strip() if isinstance(display, str) and display.strip() else None,
         url=actor or None,
     )
-
-
-def _utc(value: Any) -> datetime | None:
-    """Lemmy's `published`: ISO 8601, naive (0.18, meaning UTC) or with an offset (0.19)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return parse_iso(value)
-    except TimestampError:
-        return None
 
 
 # -- answering ---------------------------------------------------------------------------
@@ -301,7 +290,7 @@ class LemmySender:
             if not isinstance(comment, dict):
                 continue
             path = str(comment.get("path") or "").split(".")
-            when = _utc(comment.get("published"))
+            when = iso_or_none(comment.get("published"))
             if (
                 len(path) >= 2
                 and path[-2] == str(parent)

@@ -29,6 +29,17 @@ def parse_iso(value: str) -> datetime:
     return parsed
 
 
+def iso_or_none(value: object) -> datetime | None:
+    """A network's time stamp in UTC, or None where it is missing or not ISO 8601
+    (Z or an offset, or none meaning UTC): the caller falls back, the mention is kept."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_iso(value)
+    except TimestampError:
+        return None
+
+
 def to_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -31,6 +30,7 @@ from scrm_tui.core.outgoing import (
     PermanentError,
     TransientError,
 )
+from scrm_tui.core.timefmt import iso_or_none
 
 _TAG_FEATURE = "app.bsky.richtext.facet#tag"
 
@@ -156,7 +156,7 @@ class BlueskySource:
 
     async def fetch(self, cursor: str | None, since_ms: int) -> Page:
         state = _State.parse(cursor, since_ms)
-        floor = _moment(state.newest)
+        floor = iso_or_none(state.newest)
         assert floor is not None
         params: list[tuple[str, str]] = [("limit", str(_LIMIT))]
         if self._kind == "search":
@@ -185,7 +185,7 @@ class BlueskySource:
                 continue
             if self._kind == "notifications" and item.get("reason") not in NOTIFICATION_REASONS:
                 continue  # the server ignored `reasons`: a like or a follow is no mention
-            indexed = _moment(item.get("indexedAt"))
+            indexed = iso_or_none(item.get("indexedAt"))
             if indexed is None:
                 continue
             if indexed.timestamp() < oldest_allowed:
@@ -218,7 +218,7 @@ class BlueskySource:
         if record.get("$type", POST) != POST:
             return None
         text = expand_links(str(record.get("text") or ""), record.get("facets"))
-        created = _moment(record.get("createdAt")) or _moment(item.get("indexedAt"))
+        created = iso_or_none(record.get("createdAt")) or iso_or_none(item.get("indexedAt"))
         if created is None:
             return None
         reply = record.get("reply")
@@ -273,7 +273,7 @@ class _State:
         if cursor is None:
             return cls(iso_utc(since_ms / 1000), {})
         data = cursor_codec.load(cursor, _CURSOR_FIELDS, _BAD_CURSOR)
-        if not _moment(data["newest"]):
+        if not iso_or_none(data["newest"]):
             raise PermanentError(_BAD_CURSOR)
         seen, run = data["seen"] or {}, data["run"] or {}
         return cls(data["newest"], seen, data["page"], data["top"], run)
@@ -282,13 +282,13 @@ class _State:
         """The state after a series of pages: the floor moves up to the newest seen."""
         newest = max(self.newest, self.top or self.newest, key=_sort_key)
         seen = {**self.seen, **self.run}
-        floor = _moment(newest)
+        floor = iso_or_none(newest)
         assert floor is not None
         keep = floor.timestamp() - _MARGIN_S
         recent = {
             uri: stamp
             for uri, stamp in seen.items()
-            if (_moment(stamp) or floor).timestamp() >= keep
+            if (iso_or_none(stamp) or floor).timestamp() >= keep
         }
         newest_first = sorted(recent.items(), key=lambda pair: _sort_key(pair[1]), reverse=True)
         return _State(newest, dict(newest_first[:_SEEN_MAX]))
@@ -300,21 +300,8 @@ class _State:
         return cursor_codec.dump(data)
 
 
-def _moment(value: Any) -> datetime | None:
-    """An atproto datetime (Z or an offset, micro- or milliseconds) in UTC."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def _sort_key(value: str) -> float:
-    moment = _moment(value)
+    moment = iso_or_none(value)
     return moment.timestamp() if moment else 0.0
 
 

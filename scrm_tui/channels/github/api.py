@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +36,7 @@ from scrm_tui.core.outgoing import (
     Sent,
     TransientError,
 )
+from scrm_tui.core.timefmt import iso_or_none
 
 SERVICE = "GitHub"
 _TARGET = re.compile(
@@ -246,7 +247,7 @@ class GitHubSource:
     def _mention(self, item: Any) -> MentionIn | None:
         if not isinstance(item, dict) or "pull_request" in item:
             return None
-        created = _utc(item.get("created_at"))
+        created = iso_or_none(item.get("created_at"))
         url = item.get("html_url")
         user = item.get("user")
         if created is None or not isinstance(url, str):
@@ -368,7 +369,7 @@ class GitHubDiscussionSource:
     def _mention(self, node: Any) -> MentionIn | None:
         if not isinstance(node, dict):
             return None
-        created = _utc(node.get("createdAt"))
+        created = iso_or_none(node.get("createdAt"))
         url = node.get("url")
         if created is None or not isinstance(url, str):
             return None  # not a discussion (an empty fragment), or a broken one
@@ -444,7 +445,7 @@ class _State:
         newest, page, top, after, floor = (
             data[k] for k in ("newest", "page", "top", "after", "floor")
         )
-        moment = _utc(newest)
+        moment = iso_or_none(newest)
         if moment is None:
             raise PermanentError(_BAD_CURSOR)
         if floor is None:
@@ -464,7 +465,7 @@ class _State:
     def finished(self) -> _State:
         """After the last page: the next poll asks from OVERLAP_S before the newest."""
         newest = max(self.newest, self.top)
-        moment = _utc(newest)
+        moment = iso_or_none(newest)
         assert moment is not None
         return _State(newest, _stamp(moment - timedelta(seconds=OVERLAP_S)))
 
@@ -484,16 +485,6 @@ _CURSOR_FIELDS = {
     "after": cursor_codec.Field(cursor_codec.is_text, ""),
     "floor": cursor_codec.Field(cursor_codec.or_none(cursor_codec.is_text), None),
 }
-
-
-def _utc(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _progress(mentions: list[MentionIn]) -> str | None:

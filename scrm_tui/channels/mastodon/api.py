@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +30,7 @@ from scrm_tui.core.outgoing import (
     TransientError,
 )
 from scrm_tui.core.records import MAX_NAME_LENGTH
+from scrm_tui.core.timefmt import iso_or_none
 
 SERVICE = "Mastodon"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -233,7 +233,7 @@ class MastodonSource:
             if not isinstance(entry, dict) or not _is_id(entry.get("id")):
                 continue
             status = entry.get("status") if self._kind == "notifications" else entry
-            when = _utc(entry.get("created_at"))
+            when = iso_or_none(entry.get("created_at"))
             when_ms = int(when.timestamp() * 1000) if when is not None else None
             items.append((str(entry["id"]), when_ms, self._mention(status)))
         return response, items
@@ -250,7 +250,7 @@ class MastodonSource:
             return None
         if isinstance(status.get("reblog"), dict):
             return None  # a boost repeats someone's post; the post itself is what counts
-        created = _utc(status.get("created_at"))
+        created = iso_or_none(status.get("created_at"))
         account = status.get("account")
         if created is None or not isinstance(account, dict):
             return None
@@ -366,18 +366,6 @@ _CURSOR_FIELDS = {
 def _id_order(value: str) -> tuple[int, str]:
     """Mastodon ids are numbers in strings: longer is larger, then by digits."""
     return (len(value), value)
-
-
-def _utc(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _tags(tags: Any) -> tuple[str, ...]:
