@@ -31,7 +31,8 @@ from scrm_tui.service.priority import Priorities, StaleWeights
 from scrm_tui.service.snooze import Snoozes
 from scrm_tui.store import live
 from scrm_tui.store.commit_watch import CommitWatch as CommitWatch  # the app holds one
-from scrm_tui.store.customers import CustomerStore, ImportOutcome
+from scrm_tui.store.customer_import import ImportOutcome
+from scrm_tui.store.customers import CustomerStore
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.mentions import DUE_COUNTED, DueUncounted, Key, MentionStore
 from scrm_tui.store.merges import MergeError, MergeRecord, MergeStore
