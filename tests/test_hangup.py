@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scrm_tui.ui.app import terminal_gone
+from scrm_tui.ui.app_clock import terminal_gone
 
 pytestmark = pytest.mark.xdist_group("subprocess")
 

@@ -21,8 +21,8 @@ from scrm_tui.core.config import Config
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.app import ScrmApp
 from scrm_tui.ui.screens import inbox as inbox_module
+from scrm_tui.ui.widgets.list_repaint import thumb
 from scrm_tui.ui.widgets.mention_list import MentionList
-from scrm_tui.ui.widgets.windowed_list import thumb
 from tests.clock import Clock
 from tests.conftest import NOW, fixed_clock, mention
 from tests.tui import list_lines, make_app, settle, status_text, wait_until

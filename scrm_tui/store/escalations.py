@@ -12,7 +12,7 @@ import aiosqlite
 from scrm_tui.core.models import Escalation
 from scrm_tui.store import history
 from scrm_tui.store.db import Database, fetch_all, fetch_one
-from scrm_tui.store.outbox import insert_outbox
+from scrm_tui.store.outbox.queue import insert_outbox
 
 _COLUMNS = """e.id, e.mention_id, e.customer_id, e.team, e.priority, e.note, e.state,
     e.created_ms, e.created_by, e.acked_ms, e.acked_by, e.resolved_ms, e.resolved_by,

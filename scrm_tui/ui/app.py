@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import select
 import sys
 import threading
 import time
@@ -27,6 +26,7 @@ from scrm_tui.service.runtime import Runtime
 from scrm_tui.service.settings import config_warnings, credentials
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui import keymap
+from scrm_tui.ui.app_clock import KeepsTheClock
 from scrm_tui.ui.failures import ReportsFailures, WorkFailed
 from scrm_tui.ui.keys import KeysWaitForTheirScreen
 from scrm_tui.ui.runtime_news import HearsTheRuntime
@@ -42,23 +42,6 @@ if TYPE_CHECKING:
 
     from scrm_tui.service.inbox import CommitWatch
     from scrm_tui.service.listen import Listener
-    from scrm_tui.service.presence import Presence
-
-
-def terminal_gone(stream: object = None) -> bool:
-    """The terminal behind stdin hung up: its other end (the SSH session, the
-    terminal window) is closed, so no key will ever arrive."""
-    if not sys.platform.startswith("linux"):
-        return False  # macOS's poll() cannot watch a tty (it answers POLLNVAL)
-    try:
-        source: Any = stream or sys.__stdin__
-        fd = source.fileno()
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)  # POLLHUP / POLLERR are always reported
-        events = poller.poll(0)
-    except (AttributeError, OSError, ValueError):
-        return False
-    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 def _inbox_commands() -> type[Provider]:
@@ -68,12 +51,7 @@ def _inbox_commands() -> type[Provider]:
     return InboxCommands
 
 
-HANGUP_CHECK = 2.0  # how often to look whether the terminal is still there
 LISTEN_DELAY = 1.0  # after start-up, so the first page is painted first
-CLAIM_LOOK = 1.0  # while a claim is young (its seconds count) or its holder is here
-MINUTE_MS = 61_000  # a claim younger than this shows its age in seconds (and a hair)
-SCREEN_CLOCK = 5.0  # otherwise: the sources' line and the ages (ui/screens/inbox.py)
-CLOCK_SLACK = 0.01  # s after a due time that the clock wakes, so that it is due then
 
 
 def _warm_filter_language() -> None:
@@ -91,7 +69,7 @@ def _warm_filter_language() -> None:
     threading.Thread(target=load, name="filter-warm", daemon=True).start()
 
 
-class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]):
+class ScrmApp(ReportsFailures, HearsTheRuntime, KeepsTheClock, KeysWaitForTheirScreen, App[int]):
     CSS_PATH = INBOX_CSS  # the other screens name their own (ui/styles.py)
     TITLE = "scrm"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -317,57 +295,6 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]
         )
         self._clock_task = asyncio.ensure_future(self._run_clock())
 
-    async def _run_clock(self) -> None:
-        """The app's one clock, asleep until a commit moves the change mark (the commit
-        watch sets `_nudge`) or until the next thing that goes by time is due (see
-        _until_due): an idle inbox wakes for neither. One task rather than a timer, so
-        that a look never overlaps the next, and a worker's start and end are not paid
-        for each commit."""
-        while not self._exit:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._until_due()):
-                    await self._nudge.wait()
-            noticed = self._nudge.is_set() or not self._watching()
-            self._nudge.clear()
-            try:
-                await self._tick(look=noticed)
-            except Exception as error:  # a bug: told and logged, and the clock goes on
-                self._clock_failed(error)
-
-    def _until_due(self) -> float:
-        """Seconds until the clock has something to do with nothing committed. Each
-        thing that goes by time is asked when it is next due: a send or a retry, a
-        snooze's end, the presence heartbeat and a claim going idle; the screen's clock
-        (a young claim's seconds, the sources' line, the ages); the terminal's hang-up
-        check, where the driver does not tell of it. A clock given to the app (a test's,
-        moved by hand) cannot be foreseen: it is looked at every poll_interval."""
-        if self.clock is not time.time or not self._watching():
-            return self.poll_interval
-        inbox = self.inbox
-        if inbox is None:
-            return self.poll_interval
-        now_ms = inbox.now_ms()
-        pulse = inbox.pulse
-        assert self.runtime is not None
-        wake = [] if pulse.next_wake is None else [pulse.next_wake]
-        due_ms = [*self.runtime.next_due_ms(), *wake]
-        # What is overdue was acted on at its time and is still there (a wake-up that
-        # another process's lock held up, a read-only file): tried again after a poll
-        # interval, not at once and again at once.
-        waits = [(when - now_ms) / 1000 if when > now_ms else self.poll_interval for when in due_ms]
-        # A claim's age counts by the second in its first minute (by the minute after:
-        # the screen's clock catches that); a holder on this host may die at any time.
-        young = pulse.newest_claim is not None and now_ms - pulse.newest_claim < MINUTE_MS
-        ticking = young or self._presence.any_here(pulse.holders)
-        waits.append(CLAIM_LOOK if ticking else SCREEN_CLOCK)
-        if not self.is_headless and not self._hangups_told:
-            waits.append(self._hangup_at + HANGUP_CHECK - time.monotonic())
-        # A hair late rather than early: what is due is then due when looked at.
-        return max(min(waits), 0.0) + CLOCK_SLACK
-
-    def _clock_failed(self, error: Exception) -> None:
-        self._tell_bug(error, "ScrmApp._tick")
-
     def _tell_bug(self, error: BaseException, where: str) -> None:
         """A bug: told in a toast, its traceback logged to be reported."""
         self.log.error(f"{where} failed", error)
@@ -381,53 +308,6 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]
             timeout=30,
             markup=False,
         )
-
-    async def _tick(self, look: bool = True) -> None:
-        """One wake of the app's clock. `look`: a commit may have moved the change mark,
-        so one small read (Inbox.has_changed: the mark, the header's counts, who holds
-        claims, when a send or a snooze is due); else nothing is read here. Then more
-        only where something changed or a time came due: the inbox's look at what
-        changed, the outbox's pass, the presence heartbeat and sweep."""
-        inbox = self.inbox
-        if inbox is None or self._exit:
-            return
-        changed = False
-        if look:
-            try:
-                changed = await inbox.has_changed()
-            except StoreError:
-                self._nudge.set()  # busy or refused: look again after the poll interval
-                await asyncio.sleep(self.poll_interval)
-                return
-        if self._live is not None:
-            self._live.tick(changed)
-        # The same read told when the outbox (written by any process) next has work and
-        # who holds claims: the runtime acts on what is due.
-        if self.runtime is not None:
-            self.runtime.tick(changed)
-        if (
-            not self.is_headless
-            and not self._hangups_told
-            and time.monotonic() - self._hangup_at >= HANGUP_CHECK
-        ):
-            self._hangup_at = time.monotonic()
-            self._check_terminal()
-
-    def _watching(self) -> bool:
-        """Whether the commit watch tells of commits. Should its thread have died (a
-        bug: told once), the clock looks every poll_interval instead, as it once did."""
-        watch = self._watch
-        if watch is None or watch.alive:
-            return True
-        if watch.error is not None:
-            self._clock_failed(RuntimeError(f"the commit watch stopped: {watch.error!r}"))
-            watch.error = None
-        return False
-
-    @property
-    def _presence(self) -> Presence:
-        assert self.inbox is not None
-        return self.inbox.presence
 
     @work(group="demo", exit_on_error=False)
     async def _seed_then_start(self, screen: InboxScreen) -> None:
@@ -471,13 +351,6 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeysWaitForTheirScreen, App[int]
 
         assert self.runtime is not None
         self.runtime.stand_by(self.config, creds, state_dir=state_dir())
-
-    def _check_terminal(self) -> None:
-        """Quit when the terminal is gone (an SSH link that died without a hang-up
-        signal): Textual's input thread would spin on the closed tty at 100% CPU, and
-        this process would keep the collector lease and outbox claims to itself."""
-        if terminal_gone():
-            self.exit(1, message="scrm: the terminal went away")
 
     def action_help(self) -> None:
         from scrm_tui.ui.dialogs.help import show_help  # DataTable loads on first use

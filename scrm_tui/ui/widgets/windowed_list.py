@@ -11,7 +11,6 @@ import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from math import ceil
 from typing import Any
 
 from rich.cells import set_cell_size
@@ -22,12 +21,13 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from scrm_tui.service.window import LiveWindow, Remap, Window
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.keys import InOrderKeys
+from scrm_tui.ui.widgets.list_repaint import same_lines, thumb
 
 _CACHE_LINES = 600
 _NOT_DRAWN = object()  # a row state no row has
@@ -35,19 +35,6 @@ _NOT_DRAWN = object()  # a row state no row has
 # replaced lands in the wrong place. A starved machine can take several seconds for a
 # first page, so only a load that has hung gives the keyboard back this way.
 _KEY_WAIT = 30.0
-
-
-def thumb(bar: ScrollBar) -> tuple[int, int] | None:
-    """Where a vertical scrollbar's thumb is drawn, in eighths of a cell, as Textual's
-    ScrollBarRender.render_bar places it (None: no thumb)."""
-    size, virtual = bar.size.height, ceil(bar.window_virtual_size)
-    window = ceil(bar.window_size) if bar.window_size < bar.window_virtual_size else 0
-    if not (window and size and virtual and size != virtual):
-        return None
-    eighths = len(ScrollBarRender.VERTICAL_BARS)
-    length = max(1, window / (virtual / size))
-    start = int((size - length) * (bar.position / (virtual - window)) * eighths)
-    return start, start + ceil(length * eighths)
 
 
 class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
@@ -385,7 +372,7 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
         # Arrivals above the view (the user reading further down) or below it leave
         # every line on screen as it was: only the scrollbar and the `↑ new` count
         # move, and the list is not drawn again.
-        same = self._same_lines(remap, top, new_top, height)
+        same = same_lines(remap, top, new_top, height)
         self._sync_size(repaint=not same)
         # The same row is still selected: move the index without announcing. (Before
         # scrolling, which asks for the rows around the cursor: the new one.)
@@ -405,23 +392,6 @@ class WindowedList(ReportsFailures, InOrderKeys, ScrollView, can_focus=True):
             self.refresh()
         self._need_rows()
         self._announce()  # only if the selection is a different row (a first one)
-
-    def _same_lines(self, remap: Remap[Any], top: int, new_top: int, height: int) -> bool:
-        """Whether each line on screen shows, from `new_top`, the row it showed from
-        `top` before the window took `remap`'s arrivals in."""
-        window = remap.window
-        for line in range(height):
-            offset = top + line - remap.old_lo
-            before = remap.old_rows[offset] if 0 <= offset < len(remap.old_rows) else None
-            after = window.get(new_top + line)
-            if (before is None) != (after is None):
-                return False
-            if before is None:
-                if new_top + line < window.size:
-                    return False  # a row not held (drawn as `…`) may have come since
-            elif after is None or before.uid != after.uid:
-                return False
-        return True
 
     def _shift_view(self, top: int) -> None:
         """Move the view's offset to `top` with nothing drawn again but the scrollbar
