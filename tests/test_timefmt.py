@@ -31,3 +31,17 @@ def test_round_trip_iso() -> None:
     ms = to_ms(parse_iso("2026-11-20T14:03:11.250+01:00"))
     assert iso_from_ms(ms) == "2026-11-20T13:03:11.250Z"
     assert parse_iso("2026-11-20T14:03:11").utcoffset().total_seconds() == 0
+
+
+def test_a_networks_time_stamp_is_read_in_utc_or_is_none() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from scrm_tui.core.timefmt import iso_or_none
+
+    noon = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    assert iso_or_none("2026-03-01T12:00:00Z") == noon  # Bluesky, GitHub
+    assert iso_or_none("2026-03-01T12:00:00.123456") == noon + timedelta(microseconds=123456)
+    assert iso_or_none("2026-03-01T13:00:00+01:00") == noon  # Lemmy 0.19
+    assert iso_or_none("1970-01-01T00:00:00Z") == datetime(1970, 1, 1, tzinfo=UTC)  # a floor
+    for broken in (None, "", "yesterday", 1_700_000_000, "0001-01-01T00:00:00+01:00"):
+        assert iso_or_none(broken) is None, broken

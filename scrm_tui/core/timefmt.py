@@ -31,12 +31,14 @@ def parse_iso(value: str) -> datetime:
 
 def iso_or_none(value: object) -> datetime | None:
     """A network's time stamp in UTC, or None where it is missing or not ISO 8601
-    (Z or an offset, or none meaning UTC): the caller falls back, the mention is kept."""
+    (Z or an offset, or none meaning UTC): the caller falls back, the mention is kept.
+    Any year is taken (a cursor's floor may be 1970), unlike `parse_iso`."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        return parse_iso(value)
-    except TimestampError:
+        moment = datetime.fromisoformat(value.strip())
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
 
 
