@@ -1,6 +1,6 @@
 """What `scrm doctor` asks of a network: one cheap request, and how to read the answer.
 
-A network's record builds its probes (its `probe` hook); service/doctor.py makes the
+A network's record builds its probes (its `probe` hook); service/doctor/ makes the
 requests, all at once, and turns a failed status into words the same way for all.
 """
 
@@ -41,7 +41,7 @@ class Probe:
 
 @dataclass(frozen=True)
 class ProbeContext:
-    """What a network's probe may draw on (service/doctor.py makes it)."""
+    """What a network's probe may draw on (service/doctor/asking.py makes it)."""
 
     config: Config
     accounts: Mapping[str, Any]  # network -> the account this process posts with
