@@ -141,6 +141,16 @@ def test_team_round_robin_settings_are_checked() -> None:
     assert str(caught.value) == "scrm.toml, line 2: 'team.auto_assign' has the wrong type"
 
 
+@pytest.mark.parametrize("value", ["123", "true", "-5", "0.5", '"slack"', '{ kind = "slack" }'])
+def test_team_webhooks_that_are_not_a_list_of_tables_name_their_key(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f"[teams.billing]\nwebhooks = {value}\n", "scrm.toml")
+    assert str(caught.value) == (
+        "scrm.toml, line 1: 'teams.billing.webhooks' must be a list of tables "
+        "([[teams.billing.webhooks]])"
+    )
+
+
 def write_config(tmp_path: Path, text: str) -> Path:
     config = tmp_path / "scrm.toml"
     config.write_text(text, encoding="utf-8")

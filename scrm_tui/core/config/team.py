@@ -125,8 +125,14 @@ def _teams(table: Any, file: _File) -> tuple[Team, ...]:
         for key in spec:
             if key not in ("description", "webhooks"):
                 file.unknown(where, f"teams.{name}.{key}", ("description", "webhooks"))
+        listed = spec.get("webhooks", [])
+        if not isinstance(listed, list):
+            raise ConfigError(
+                f"{where}: 'teams.{name}.webhooks' must be a list of tables "
+                f"([[teams.{name}.webhooks]])"
+            )
         hooks = []
-        for index, hook in enumerate(spec.get("webhooks", [])):
+        for index, hook in enumerate(listed):
             if not isinstance(hook, dict):
                 raise ConfigError(f"{where}: each webhook of team '{name}' must be a table")
             kind = hook.get("kind")
