@@ -1,5 +1,5 @@
-"""The inbox screen: the stream, the reading pane and the top line, loading and live
-changes; what its keys do is in its parts (screens/inbox_*.py, on inbox_part.py)."""
+"""The inbox screen: the stream, the reading pane, loading and the clock. Its top line
+is inbox_top.py, its live changes inbox_live.py, its keys the other inbox_*.py parts."""
 
 from __future__ import annotations
 
@@ -23,23 +23,22 @@ from textual.worker import Worker
 
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import MentionRow, Order
-from scrm_tui.core.priority import now_priority
 from scrm_tui.core.query import Query
 from scrm_tui.core.views import KEYED
 from scrm_tui.service.drafts import has_draft
 from scrm_tui.service.inbox import Inbox
-from scrm_tui.service.snooze import WOKE
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui.bulk_actions import BulkActions
 from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.failures import ReportsFailures
 from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
 from scrm_tui.ui.screens.inbox_filter import FilterAndViews
+from scrm_tui.ui.screens.inbox_live import LiveChanges
 from scrm_tui.ui.screens.inbox_marks import MarkActions
 from scrm_tui.ui.screens.inbox_opens import OpenActions
 from scrm_tui.ui.screens.inbox_replies import ReplyActions
 from scrm_tui.ui.screens.inbox_team import TeamActions
-from scrm_tui.ui.widgets import status_line
+from scrm_tui.ui.screens.inbox_top import TopAndPlace
 from scrm_tui.ui.widgets.filter_bar import FilterBar
 from scrm_tui.ui.widgets.first_run import FirstRun
 from scrm_tui.ui.widgets.keys_footer import KeysFooter
@@ -69,6 +68,8 @@ PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
 
 
 class InboxScreen(
+    LiveChanges,
+    TopAndPlace,
     FilterAndViews,
     MarkActions,
     ReplyActions,
@@ -252,52 +253,6 @@ class InboxScreen(
 
     # ---------------------------------------------------------------- status line
 
-    def update_status(self) -> None:
-        # Nothing stored at all (not a filter that matched nothing): say how to begin.
-        empty = not self.busy_text and self.total == 0 and self.query_.is_empty
-        self.set_class(empty, "-first-run")
-        if empty:
-            self.query_one(FirstRun).show(listening=self.top_line.sources is not None)
-        window = self.mention_list.window
-        counted = window is not None and window.total is not None
-        status = status_line.Status(
-            title=self.title_text,
-            total=self.total,
-            unread=self.unread,
-            not_sent=self.not_sent,
-            selected=self.mention_list.selection.count,
-            busy=self.busy_text,
-            filter=None if self.query_.is_empty else self.query_.source,
-            matched=window.size if window is not None and counted else None,
-            matched_floor=window.floor if window is not None else None,
-            by_priority=window is not None and window.order is Order.PRIORITY,
-            work=" · ".join(self._work.values()) or None,
-            spike=None if self.spike is None else self.spike.all_words(),
-        )
-        self.top_line.show(status, unseen=self.mention_list.unseen, position=self._position())
-
-    def show_work(self, text: str | None, job: str = "work") -> None:
-        """Say on the top line how far a background job is (`scoring priorities 40%`),
-        or (None) that it ended; jobs that run at once each keep their own text."""
-        if text is None:
-            self._work.pop(job, None)
-        else:
-            self._work[job] = text
-        self.update_status()
-
-    def update_position(self) -> None:
-        self.top_line.show_position(self._position())
-
-    def _position(self) -> str:
-        """`12/1,523` as in mutt: where the cursor is in the current list."""
-        window = self.mention_list.window
-        if window is None or not window.size:
-            return ""
-        total = f"{window.total:,}" if window.total is not None else "…"
-        if window.total is None and window.floor is not None:
-            total = f"≥{window.floor:,}"  # a count not known yet says so
-        return f"{self.mention_list.cursor + 1:,}/{total}"
-
     def on_resize(self) -> None:
         self.top_line.fit()
 
@@ -378,42 +333,6 @@ class InboxScreen(
             await self._step("ready")
         if self.filter_bar.is_open and not query.is_empty:
             self.filter_bar.say(f"{window.size:,} match" + ("" if window.size == 1 else "es"))
-
-    def _floored(self, window: StreamWindow) -> None:
-        """A filter's capped count reached its cap: "at least" until the true count."""
-        self.update_status()
-        if self.filter_bar.is_open and window is self.mention_list.window:
-            self.filter_bar.say(f"≥ {window.floor:,} matches, counting…")
-
-    async def _place_of(self, window: StreamWindow, row: MentionRow | None) -> int | None:
-        """Where `row` is in a new window (its rows around it loaded), if it is listed."""
-        if row is None:
-            return None
-        fresh = await self.inbox.listed_among(window.query, [row.id], window.mark)
-        if not fresh:
-            return None
-        key = fresh[0].key_in(window.order)
-        place = await self.inbox.count_before(window.query, key, window.mark, window.order)
-        await window.ensure(max(place - window.page, 0), place + window.page)
-        return place
-
-    def _priority_at(self, row: MentionRow, now_ms: int) -> int | None:
-        """A row's priority now: it falls with age, at the rate the weights say."""
-        rate = self.inbox.priorities.known.ms_per_point
-        return now_priority(row.priority, row.created_ms, now_ms, rate)
-
-    def _keep_selection(self, query: Query) -> None:
-        """Everything a filter matched (T) is a selection of that filter: another
-        filter drops it (saying so) and keeps only what space picked."""
-        selection = self.mention_list.selection
-        kept = selection.for_view(query)
-        if kept != selection:
-            self.mention_list.set_selection(kept)
-            self.notify(
-                f"The selection of all {selection.matched:,} matching the last filter "
-                "was let go: T selects all that this one matches.",
-                markup=False,
-            )
 
     def load_detail(self, mention_id: int | None) -> None:
         """The reading pane shows `mention_id` again as stored now (it changed): at once,
@@ -507,114 +426,6 @@ class InboxScreen(
 
     def on_sources_polled(self, message: SourcesPolled) -> None:
         self.load_sources()
-
-    def check_changes(self, force: bool = False, *, looked: bool = False) -> None:
-        """Take in what changed (`force`: something did; else only a snooze that came
-        due); one look at a time: a burst of notices makes one more. `looked`: the
-        app's tick has just read the change mark with the header's counts and the
-        snoozes' clock (Inbox.pulse), so they need no read of their own."""
-        if not self._ready:
-            # Before the first page is up: taken in as soon as it is (the tick that
-            # found it will not find it again).
-            self._missed |= force
-            return
-        if self._polling:
-            self._look_again |= force
-            self._look_fresh = self._look_fresh and looked
-            return
-        self._polling = True
-        self._poll(force, looked)
-
-    @work(group="poll", exit_on_error=False)
-    async def _poll(self, force: bool, looked: bool = False) -> None:
-        try:
-            # The app's tick read the change mark: `force` is what it found (or a
-            # commit of this process's own).
-            outside = force
-            pulse = self.inbox.pulse
-            wake = pulse.next_wake
-            if wake is not None and wake <= self.inbox.now_ms():
-                # A snooze came due: every open inbox tries to wake it, the first to
-                # get the write lock does, and every inbox sees that commit.
-                outside |= bool(await self.inbox.snoozes.wake_due())
-                looked = False  # what it woke is not in the app's last look
-            if not outside:
-                return
-            if self.view_bar.views or not looked or pulse.views_seq != self._views_seq:
-                # On a connection of its own: nothing here waits. (No views: only a
-                # view saved can give the bar one.)
-                self.view_bar.recount()
-            self._views_seq = pulse.views_seq if looked else -1
-            mention_list = self.mention_list
-            window = mention_list.window
-            if window is None:
-                return
-            # Read first, then show: the rows on screen as stored now (someone, here or
-            # elsewhere, may have changed them), what arrived, and the header's counts
-            # go out together, in one frame.
-            placed = self._placed(window)
-            fresh = await self.inbox.rows(list(placed)) if placed else []
-            if not looked:
-                await mention_list.take_arrivals()  # up to the newest there is now
-            elif (newest := pulse.mark[0] or 0) != window.mark:
-                # However much arrived, this reads what the screen shows, not all of
-                # it: up to the newest in the app's look (what came since, the next).
-                await mention_list.take_arrivals(newest)
-            if window is not mention_list.window:
-                return
-            changed = window.replace(fresh)
-            mention_list.refresh_rows(changed)
-            changed_ids = {row.id for i in changed if (row := window.get(i))}
-            self._count_changes(looked)
-            if any(window.key(row) != placed[row.id] for row in fresh):
-                # Priorities changed (an author linked, a tier): rows moved.
-                await mention_list.resync([])
-            if window is mention_list.window and (
-                not looked or pulse.snooze_seq > self._last_change
-            ):
-                await self._take_snoozes(window)
-            if self.detail.mention_id in changed_ids:
-                self.load_detail(self.detail.mention_id)
-            # (The sources' line is not read here: what a collector records of its
-            # polls wakes no inbox; the line keeps its own clock, see tick.)
-        finally:
-            self._polling = False
-            if self._look_again:
-                self._look_again, was_fresh, self._look_fresh = False, self._look_fresh, True
-                self.check_changes(force=True, looked=was_fresh)
-
-    def _placed(self, window: StreamWindow) -> dict[int, object]:
-        """The rows on screen: their ids and where they sort."""
-        top = round(self.mention_list.scroll_offset.y)
-        return {
-            row.id: window.key(row)
-            for index in range(top, top + self.mention_list.size.height + 1)
-            if (row := window.get(index)) is not None
-        }
-
-    def _count_changes(self, looked: bool) -> None:
-        """The header's counts after a change: from the app's look when it has just
-        been taken (Inbox.pulse), else read."""
-        if self._bulk_running:
-            pass  # the top line shows its batches' count (these once it ends)
-        elif looked:
-            pulse = self.inbox.pulse
-            self.total, self.unread, self.not_sent = pulse.listed, pulse.unread, pulse.not_sent
-        else:
-            self.load_stats()
-        self.update_status()
-
-    async def _take_snoozes(self, window: StreamWindow) -> None:
-        """Mentions snoozed or woken since the last look (by anyone) left the list or
-        came back into it: read it again around the selection."""
-        changes = await self.inbox.snoozes.changes_after(self._last_change)
-        if not changes:
-            return
-        self._last_change = changes[-1].event_id
-        woke = list(dict.fromkeys(c.mention_id for c in changes if c.kind == WOKE))
-        came = await self.inbox.listed_among(window.query, woke, window.mark) if woke else []
-        await self.mention_list.resync(came)
-        self.load_stats()
 
     # ---------------------------------------------------------------- actions
 

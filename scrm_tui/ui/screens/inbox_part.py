@@ -11,11 +11,13 @@ if TYPE_CHECKING:
     from scrm_tui.core.models import MentionRow, Order
     from scrm_tui.core.query import Query
     from scrm_tui.core.selection import Selection
+    from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.spikes import Recent
     from scrm_tui.ui.bulk_actions import BulkActions
     from scrm_tui.ui.widgets.filter_bar import FilterBar
     from scrm_tui.ui.widgets.keys_footer import KeysFooter
     from scrm_tui.ui.widgets.mention_detail import MentionDetail
+    from scrm_tui.ui.widgets.top_line import TopLine
     from scrm_tui.ui.widgets.view_bar import ViewBar
 
     _Base = BulkActions
@@ -37,6 +39,20 @@ class InboxPart(_Base):
     _dropped: bool  # rows z took off the list before their snooze is written
     _slow_writes: int  # writes waiting for another process's lock
     _dashboard_range: str  # D opens on the range it was last left on
+    inbox: Inbox
+    title_text: str
+    top_line: TopLine
+    total: int | None  # mentions listed, None until counted
+    unread: int | None
+    not_sent: int  # outbox items that failed
+    _work: dict[str, str]  # background jobs under way: how far, top line
+    _ready: bool  # the first page is up
+    _missed: bool  # something changed before the first page was up
+    _polling: bool
+    _look_again: bool
+    _look_fresh: bool
+    _views_seq: int
+    _last_change: int  # the newest snooze or wake-up this list has taken in
     if TYPE_CHECKING:
 
         @property
