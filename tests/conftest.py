@@ -15,9 +15,9 @@ import pytest
 from scrm_tui.channels.http import make_client
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
-from tests.faults import FaultServer
-from tests.loopback import Loopback, serve
-from tests.terminal import Terminal
+from tests.fakes.faults import FaultServer
+from tests.fakes.loopback import Loopback, serve
+from tests.support.terminal import Terminal
 
 # A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
