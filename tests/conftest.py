@@ -111,7 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def terminal(isolated_home: Path) -> Iterator[Terminal]:
-    """A private tmux server for one test (tests/terminal.py), killed afterwards."""
+    """A private tmux server for one test (tests/support/terminal.py), killed afterwards."""
     if shutil.which("tmux") is None:
         pytest.fail("the end-to-end tests need tmux: install it (apt install tmux); .ci/run does")
     env = {**os.environ, "TERM": "xterm-256color"}
@@ -127,6 +127,6 @@ def terminal(isolated_home: Path) -> Iterator[Terminal]:
 
 @pytest.fixture
 def faults() -> Iterator[FaultServer]:
-    """A server that drips, hangs or floods on the paths a test says (tests/faults.py)."""
+    """A server that drips, hangs or floods on the paths a test says (tests/fakes/faults.py)."""
     with FaultServer() as server:
         yield server

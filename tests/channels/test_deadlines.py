@@ -1,7 +1,7 @@
 """Slow, hung and huge answers against real sockets: each request has a total deadline and
 a size limit, a slow source holds up no other, and an outbox send ends (#10.10, #10.11).
 
-The fault server (tests/faults.py) drips, hangs or floods; the client's deadline is
+The fault server (tests/fakes/faults.py) drips, hangs or floods; the client's deadline is
 1 s here (30 s in production), its read timeout longer than the drip's pace, so only
 the total deadline can end a drip. Each test guards itself with GUARD_S: before the
 fix a drip never ended.

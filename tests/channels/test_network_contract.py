@@ -362,9 +362,12 @@ LISTENS: dict[str, Listens] = {
         3,
     ),
 }
-# Served by tests/replay.py rather than the loopback: their bad days are in their own
+# Served by tests/fakes/replay.py rather than the loopback: their bad days are in their own
 # files (the same six, against a real server too) until the fakes are one server.
-REPLAYED = {"hackernews": "tests/test_source_hackernews.py", "rss": "tests/test_source_feeds.py"}
+REPLAYED = {
+    "hackernews": "tests/channels/test_source_hackernews.py",
+    "rss": "tests/channels/test_source_feeds.py",
+}
 LISTENING = sorted(LISTENS)
 
 

@@ -66,7 +66,7 @@ def rows_of(db_path: Path, sql: str) -> list[tuple[object, ...]]:
 
 @contextmanager
 def agent_process(*args: str) -> Iterator[subprocess.Popen[str]]:
-    """tests/claiming.py in a process of its own; killed afterwards whatever happened."""
+    """tests/support/claiming.py in a process of its own; killed afterwards whatever happened."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.support.claiming", *args],
         cwd=ROOT,

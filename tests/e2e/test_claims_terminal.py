@@ -1,4 +1,4 @@
-"""Two agents in two real terminals on one database (tmux: tests/terminal.py): each sees
+"""Two agents in two real terminals on one database (tmux: tests/support/terminal.py): each sees
 the other's claim within a second, is asked before answering over it, and a reply sent
 meanwhile holds the second one; a claim ends when its holder is killed, idles or quits."""
 

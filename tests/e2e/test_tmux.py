@@ -1,5 +1,5 @@
 """The real app in a real terminal: tmux sends the keys, capture-pane reads the screen
-(tests/terminal.py; the `terminal` fixture is in conftest)."""
+(tests/support/terminal.py; the `terminal` fixture is in conftest)."""
 
 from __future__ import annotations
 

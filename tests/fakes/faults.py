@@ -29,9 +29,9 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 try:
-    from tests.fakes.httpserver import QuietHandler, ThreadedServer
+    from tests.fakes.server import QuietHandler, ThreadedServer
 except ImportError:  # run as a script
-    from httpserver import QuietHandler, ThreadedServer  # type: ignore[no-redef]
+    from server import QuietHandler, ThreadedServer  # type: ignore[no-redef]
 
 _CHUNK = 64 * 1024
 
@@ -241,7 +241,7 @@ def _headers(content_type: str, extra: dict[str, str] | None = None) -> dict[str
 
 
 def main() -> None:
-    """By hand: `python tests/faults.py` serves /drip, /hang and /huge until Ctrl+C."""
+    """By hand: `python tests/fakes/faults.py` serves /drip, /hang and /huge until Ctrl+C."""
     with FaultServer() as server:
         server.drip("/drip")
         server.hang("/hang")

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.fakes.loopback import JsonDict, Loopback, Recorded, _json, _Reply
+from tests.fakes.loopback import Loopback
+from tests.fakes.server import JsonDict, Recorded, _json, _Reply, serving
 
 _API = r"/lemmy/api/v3"
 ROUTES = {
@@ -152,7 +153,4 @@ class LemmyLoopback(Loopback):
 
 def serve_lemmy(**options: Any) -> Iterator[LemmyLoopback]:
     """For a pytest fixture: a fresh server per test, failing on its own errors."""
-    with LemmyLoopback(**options) as server:
-        yield server
-    if server.errors:
-        raise AssertionError("loopback server errors: " + "; ".join(server.errors))
+    yield from serving(LemmyLoopback(**options))

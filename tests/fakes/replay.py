@@ -35,35 +35,14 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-
-try:
-    from tests.fakes.httpserver import QuietHandler, ThreadedServer
-    from tests.fakes.recorded import PAYLOADS, library
-except ImportError:  # run as a script
-    from httpserver import QuietHandler, ThreadedServer  # type: ignore[no-redef]
-    from recorded import PAYLOADS, library  # type: ignore[no-redef]
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-_HTML_PAGE = (
-    "<!DOCTYPE html>\n<html><head><title>{status} Forbidden</title></head>\n"
-    "<body><center><h1>{status} Forbidden</h1></center><hr><center>nginx</center>\n"
-    "</body></html>\n"
-)
+from tests.fakes.recorded import PAYLOADS, library
+from tests.fakes.server import QuietHandler, Recorded, ThreadedServer, html_page, take
 
-
-@dataclass(frozen=True)
-class Request:
-    """One request as received (header names in lower case)."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-
-    def param(self, name: str, default: str = "") -> str:
-        return self.query.get(name, [default])[-1]
+# One request as received: the loopback's record of it (its body too; no route name).
+Request = Recorded
 
 
 @dataclass
@@ -160,11 +139,10 @@ class Replay(ThreadedServer):
 
     def html(self, path: str, *, status: int = 403, times: int | None = 1) -> None:
         """A proxy's HTML error page (what a CDN or captive portal answers)."""
-        page = _HTML_PAGE.format(status=status)
         self.fail(
             path,
             status=status,
-            body=page.encode(),
+            body=html_page(status),
             headers={"content-type": "text/html"},
             times=times,
         )
@@ -187,15 +165,7 @@ class Replay(ThreadedServer):
 
     def _next_fault(self, path: str) -> _Fault | None:
         with self._lock:
-            queue = self._faults.get(path)
-            if not queue:
-                return None
-            fault = queue[0]
-            if fault.times is not None:
-                fault.times -= 1
-                if fault.times <= 0:
-                    queue.popleft()
-            return fault
+            return take(self._faults, path)
 
     def _answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
@@ -230,29 +200,8 @@ class _Handler(QuietHandler):
     replay: Replay  # set on the subclass made by Replay.start
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        parts = urlsplit(self.path)
-        request = Request(
-            method=self.command,
-            path=parts.path,
-            query=parse_qs(parts.query, keep_blank_values=True),
-            headers={k.lower(): v for k, v in self.headers.items()},
-        )
-        status, headers, body = self.replay._answer(request)
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                if name not in ("content-length", "transfer-encoding", "connection"):
-                    self.send_header(name, value)
-            if status != 304:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if status != 304:
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (a timeout): fine
+        status, headers, body = self.replay._answer(self.recorded())
+        self.answer(status, headers, body)
 
 
 def _bytes(body: bytes | str | Any) -> bytes:

@@ -1,12 +1,12 @@
 """Stand-in networks for trying listening by hand: every source scrm polls, on 127.0.0.1,
 in the recorded shapes, with a fresh mention of "Kestrel" arriving every few seconds.
 
-    .venv/bin/python tests/standin.py --write-config /tmp/standin.toml
+    .venv/bin/python tests/fakes/standin.py --write-config /tmp/standin.toml
     .venv/bin/scrm --config /tmp/standin.toml --db /tmp/team.db watch   # one terminal
     .venv/bin/scrm --config /tmp/standin.toml --db /tmp/team.db         # two more
 
 Mastodon (mentions and #kestrelapp), Bluesky search, Reddit search, GitHub issues and
-the replies, posts and webhooks of tests/loopback.py are served by one Loopback; Hacker
+the replies, posts and webhooks of tests/fakes/loopback.py are served by one Loopback; Hacker
 News (Algolia) and an RSS feed by a Replay. Every posted reply is printed as it lands.
 `--fail NETWORK` makes one network answer 503 (or 401 with `--fail mastodon:401`) to
 watch the others carry on and the status line say so.

@@ -26,7 +26,7 @@ async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_p
     async with inbox.db.reader.execute("PRAGMA busy_timeout") as c:
         assert (await c.fetchone())[0] >= 1000
     # The writer asks for the write lock again and again, in turn, each ask short
-    # (tests/test_write_turns.py): never one 5-s wait in SQLite's slow-polling handler.
+    # (tests/e2e/test_write_turns.py): never one 5-s wait in SQLite's slow-polling handler.
     async with inbox.db.writer.execute("PRAGMA busy_timeout") as c:
         assert 0 < (await c.fetchone())[0] < 100
     assert await inbox.db.schema_version() == LATEST_VERSION

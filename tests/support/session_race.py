@@ -1,6 +1,6 @@
-"""One process of a race on a cached Bluesky session, run by test_bluesky_session.py.
+"""One process of a race on a cached Bluesky session, run by tests/channels/test_bluesky_session.py.
 
-    python tests/session_race.py SERVICE SESSION_FILE READY_DIR RACERS NAME
+    python tests/support/session_race.py SERVICE SESSION_FILE READY_DIR RACERS NAME
 
 It loads the cached session, says it is ready (a file in READY_DIR) and waits until
 RACERS processes are, then makes one authenticated call with that session and prints

@@ -1,5 +1,5 @@
 """The app's one clock: a change wakes it, and what it sets off reads only what it needs
-(an idle inbox reading nothing at all: tests/test_live_idle.py)."""
+(an idle inbox reading nothing at all: tests/tui/test_live_idle.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """SVG snapshots of the inbox: what a user sees at common terminal sizes.
 
-Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`
+Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`
 and look at the report before committing.
 """
 
