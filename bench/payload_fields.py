@@ -108,8 +108,8 @@ async def measure() -> dict[str, Any]:
     from scrm_tui.channels.http import make_client
     from scrm_tui.channels.mastodon import api as mastodon
     from scrm_tui.channels.reddit import api as reddit
-    from tests.loopback import Loopback
-    from tests.replay import Replay
+    from tests.fakes.loopback import Loopback
+    from tests.fakes.replay import Replay
 
     def items_of(file: str, *path: str) -> list[dict[str, Any]]:
         data: Any = json.loads((ROOT / "tests" / "payloads" / file).read_bytes())

@@ -15,9 +15,9 @@ import pytest
 from scrm_tui.channels.http import make_client
 from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
-from tests.faults import FaultServer
-from tests.loopback import Loopback, serve
-from tests.terminal import Terminal
+from tests.fakes.faults import FaultServer
+from tests.fakes.loopback import Loopback, serve
+from tests.support.terminal import Terminal
 
 # A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -111,7 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def terminal(isolated_home: Path) -> Iterator[Terminal]:
-    """A private tmux server for one test (tests/terminal.py), killed afterwards."""
+    """A private tmux server for one test (tests/support/terminal.py), killed afterwards."""
     if shutil.which("tmux") is None:
         pytest.fail("the end-to-end tests need tmux: install it (apt install tmux); .ci/run does")
     env = {**os.environ, "TERM": "xterm-256color"}
@@ -127,6 +127,6 @@ def terminal(isolated_home: Path) -> Iterator[Terminal]:
 
 @pytest.fixture
 def faults() -> Iterator[FaultServer]:
-    """A server that drips, hangs or floods on the paths a test says (tests/faults.py)."""
+    """A server that drips, hangs or floods on the paths a test says (tests/fakes/faults.py)."""
     with FaultServer() as server:
         yield server

@@ -1,6 +1,6 @@
 """Posts to read with the old and the new reading pass: their answers must be the same.
 
-Shared by tests/test_reading_same.py (against answers written by 95c3a1d) and
+Shared by tests/unit/test_reading_same.py (against answers written by 95c3a1d) and
 bench/reading_ab.py (which runs two trees over them). Each group is read by one
 `read_many` call with its watch terms, as an ingest batch is.
 """

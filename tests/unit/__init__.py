@@ -1,0 +1,1 @@
+"""Pure functions and core types: no database, no network, no terminal."""
