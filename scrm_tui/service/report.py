@@ -24,7 +24,7 @@ from scrm_tui.service import advocacy, forecast, industry, rising, sales, spikes
 from scrm_tui.service.awareness import _awareness, _awareness_preview
 from scrm_tui.service.measures import BRAND, BRAND_FILTER, Preview, SectionBuilder, Settings
 
-# The Team section's reads of response times, for tests/test_team_waits.py: re-exported.
+# The Team section's reads of response times, for tests/service/test_team_waits.py: re-exported.
 from scrm_tui.service.team_report import _read_responses as _read_responses
 from scrm_tui.service.team_report import _Responses as _Responses
 from scrm_tui.service.team_report import _team

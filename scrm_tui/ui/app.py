@@ -273,7 +273,7 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeepsTheClock, KeysWaitForTheirS
     async def startup_step(self, step: str) -> None:
         """Start-up reached `step` ("opening", "opened", "baseline", "first-page",
         "ready"): a test's `startup_pause` may hold it there, to commit from another
-        process at that very moment (tests/test_startup_race.py)."""
+        process at that very moment (tests/tui/test_startup_race.py)."""
         if self.startup_pause is not None:
             await self.startup_pause(step)
 

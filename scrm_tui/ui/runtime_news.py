@@ -28,8 +28,10 @@ class HearsTheRuntime(_Base):
 
     def _spawn(self, job: Callable[[], Awaitable[None]], group: str) -> None:
         """The runtime's jobs run as workers: whatever waits for the app's work waits
-        for them too, and a failed one is told as any worker's is."""
-        self.run_worker(job(), name=f"runtime.{group}", group=group, exit_on_error=False)
+        for them too, and a failed one is told as any worker's is. The worker calls
+        `job` itself: a worker cancelled before it starts (the app closing) then leaves
+        no coroutine that was never awaited."""
+        self.run_worker(job, name=f"runtime.{group}", group=group, exit_on_error=False)
 
     def _heard(self, event: events.Event) -> None:
         """The runtime did something a screen shows: tell it in a typed message."""

@@ -62,7 +62,7 @@ CLAIM_TICK = 1.0  # "✎ dana, 12s" counts by the second
 # of the database, so a burst shows on every top line within a minute.
 SPIKE_TICK = 10.0
 # The first test comes this long after the first page is shown: its imports and reads
-# (~15 ms) are not the first frame's (tests/test_startup_imports.py).
+# (~15 ms) are not the first frame's (tests/e2e/test_startup_imports.py).
 SPIKES_AFTER_READY = 1.0
 PANE_DELAY = 0.08  # s after the cursor stops before the reading pane loads
 
