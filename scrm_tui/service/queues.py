@@ -106,13 +106,20 @@ class EscalationWindow(LiveWindow[Escalation]):
         super().__init__(EscalationSource(EscalationStore(inbox.db), states), page=page)
         self.inbox = inbox
 
-    async def late(self) -> int | None:
-        """How many unresolved ones are past their SLA now (None: this list has none)."""
+    async def change_mark(self) -> tuple[int, int]:
+        """Moves with every change to an escalation or to the outbox (their webhook
+        calls): the screen reads them again only when this moved."""
+        return await self.source.store.change_mark()
+
+    async def late_and_due(self) -> tuple[int | None, int | None]:
+        """How many unresolved ones are past their SLA now, and when the next one will be
+        (None, None: this list shows no unresolved ones; None due: none will unless the
+        escalations change)."""
         if not set(self.source.states) & {"open", "acknowledged"}:
-            return None
+            return None, None
         service = self.inbox.escalations
         slas = {priority: service.sla_ms(priority) for priority in PRIORITIES}
-        return await self.source.store.count_late(
+        return await self.source.store.late_and_due(
             self.inbox.now_ms(), slas, service.sla_ms("unknown")
         )
 

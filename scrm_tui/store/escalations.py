@@ -194,21 +194,6 @@ class EscalationStore:
         )
         return int(row[0]) if row else 0
 
-    async def count_late(self, now_ms: int, sla_ms: dict[str, int], default_ms: int) -> int:
-        """How many unresolved ones are past their priority's SLA at `now_ms`."""
-        cases = " ".join("WHEN ? THEN ?" for _ in sla_ms)
-        params: list[Any] = [now_ms]
-        for priority, ms in sla_ms.items():
-            params += [priority, ms]
-        row = await fetch_one(
-            self.db.reader,
-            f"""SELECT count(*) FROM escalations
-                WHERE state IN ('open', 'acknowledged')
-                  AND created_ms < ? - CASE priority {cases} ELSE ? END""",
-            [*params, default_ms],
-        )
-        return int(row[0]) if row else 0
-
     async def late_and_due(
         self, now_ms: int, sla_ms: dict[str, int], default_ms: int
     ) -> tuple[int, int | None]:

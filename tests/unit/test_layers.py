@@ -106,6 +106,20 @@ async def test_the_ui_reaches_no_store_object_of_the_inbox(tmp_path: Path) -> No
     assert reached == []
 
 
+def test_the_ui_reaches_no_store_behind_a_list() -> None:
+    """A list the service layer hands the UI (a window and its source) keeps its store to
+    itself: a screen asks the window (`change_mark`, `late_and_due`), never `.store`."""
+    import ast
+
+    reached = [
+        f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}"
+        for path in sorted((ROOT / "scrm_tui" / "ui").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "store"
+    ]
+    assert reached == []
+
+
 def test_the_history_has_one_writer() -> None:
     """Every history entry (`interactions`, the audit trail) is written by store/history.py,
     with the same columns whoever records it (issue 15)."""

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from scrm_tui.core import sanitize
-from scrm_tui.core.models import ESCALATION_STATES, PRIORITIES, Escalation
+from scrm_tui.core.models import ESCALATION_STATES, Escalation
 from scrm_tui.core.timefmt import absolute, age, ago
 from scrm_tui.service.escalations import EscalationRefused
 from scrm_tui.service.inbox import Inbox
@@ -79,11 +79,11 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
             # A new list (first show, another filter): its first page, then its count.
             queue.expect_window()
             window = EscalationWindow(self.inbox, states)
-            self._seen = await window.source.store.change_mark()  # before the first read
+            self._seen = await window.change_mark()  # before the first read
             await window.start()
             queue.set_window(window)
             await queue.load_count()
-        elif (mark := await window.source.store.change_mark()) == self._seen:
+        elif (mark := await window.change_mark()) == self._seen:
             # No escalation changed: the ages and SLAs move with the clock, and the
             # LATE count only when the next one comes due.
             if self._due is not None and self.inbox.now_ms() > self._due:
@@ -107,14 +107,7 @@ class EscalationsScreen(WindowedQueueScreen[Escalation]):
     async def _count_late(self, window: EscalationWindow) -> None:
         """The LATE count (None: this list shows no unresolved ones), and when it next
         grows unless an escalation changes."""
-        if not set(window.source.states) & {"open", "acknowledged"}:
-            self.late, self._due = None, None
-            return
-        service = self.inbox.escalations
-        slas = {priority: service.sla_ms(priority) for priority in PRIORITIES}
-        self.late, self._due = await window.source.store.late_and_due(
-            self.inbox.now_ms(), slas, service.sla_ms("unknown")
-        )
+        self.late, self._due = await window.late_and_due()
 
     def _row_cells(self, esc: Escalation) -> tuple[Cell, ...]:
         return self._cells(esc, self.inbox.now_ms())
