@@ -17,6 +17,7 @@ from scrm_tui.core import networks
 from scrm_tui.core.outgoing import PermanentError, ReplyRequest, SendError, TransientError
 from tests.fakes.lemmy import LemmyLoopback, serve_lemmy
 from tests.fakes.loopback import Loopback
+from tests.fakes.replay import Replay
 
 NOW = datetime(2026, 8, 1, 13, 58, tzinfo=UTC).timestamp()
 MASTODON_PARENT = "117020583245459824"
@@ -263,13 +264,20 @@ class Listens:
     """How one of a network's sources meets the loopback: the source, the route it
     reads, a cursor it made, one it never could have, and how many mentions it finds."""
 
-    source: Callable[[Loopback, httpx.AsyncClient, float], Any]  # (server, client, now)
+    source: Callable[[Any, httpx.AsyncClient, float], Any]  # (server, client, now)
     route: str
     now: float
     since_ms: int
     cursor: str | None
     damaged: str
     found: int
+    # Served by the replay of recorded files (a path) rather than the loopback's API.
+    replayed: bool = False
+    # Whom its errors name (a feed's own name), when not the network's label.
+    speaks_as: str | None = None
+    # A body cut short is read as far as it goes (a feed's entries before the cut), not
+    # refused: tests/channels/test_source_feeds.py holds what it keeps.
+    reads_cut_bodies: bool = False
 
 
 def _ms(year: int, month: int, day: int) -> int:
@@ -313,6 +321,19 @@ def _lemmy_source(server: Loopback, client: httpx.AsyncClient, now: float) -> An
 
     session = LemmySession(client, _lemmy_account(server), lambda: now)
     return LemmySource(session, kind="search", query="kestrel", clock=lambda: now)
+
+
+def _hackernews_source(server: Replay, client: httpx.AsyncClient, now: float) -> Any:
+    from scrm_tui.channels.hackernews.api import HackerNewsSource
+
+    url = server.url("/hn")
+    return HackerNewsSource(client, query="apple", api_url=url, hits_per_page=20, clock=lambda: now)
+
+
+def _rss_source(server: Replay, client: httpx.AsyncClient, now: float) -> Any:
+    from scrm_tui.channels.rss.feeds import FeedSource
+
+    return FeedSource(client, url=server.url("/feed"), name="Alerts", clock=lambda: now)
 
 
 LISTENS: dict[str, Listens] = {
@@ -361,34 +382,75 @@ LISTENS: dict[str, Listens] = {
         '{"page": "two"}',
         3,
     ),
-}
-# Served by tests/fakes/replay.py rather than the loopback: their bad days are in their own
-# files (the same six, against a real server too) until the fakes are one server.
-REPLAYED = {
-    "hackernews": "tests/channels/test_source_hackernews.py",
-    "rss": "tests/channels/test_source_feeds.py",
+    "hackernews": Listens(
+        _hackernews_source,
+        "/hn/search_by_date",
+        datetime(2014, 6, 5, 4, 0, tzinfo=UTC).timestamp(),
+        0,
+        None,
+        '{"after": "x"}',
+        20,
+        replayed=True,
+    ),
+    "rss": Listens(
+        _rss_source,
+        "/feed",
+        datetime(2026, 11, 20, 12, 0, tzinfo=UTC).timestamp(),
+        0,
+        None,
+        "[1, 2]",
+        20,
+        replayed=True,
+        speaks_as="Alerts",
+        reads_cut_bodies=True,
+    ),
 }
 LISTENING = sorted(LISTENS)
 
 
 def test_every_network_that_listens_is_under_contract() -> None:
     listening = {net.name for net in networks.all_networks() if net.sources is not None}
-    assert listening == set(LISTENS) | set(REPLAYED)
+    assert listening == set(LISTENS)
 
 
-async def _fetch_fails(name: str, server: Loopback, client: httpx.AsyncClient) -> SendError:
+@pytest.fixture
+def replay() -> Iterator[Replay]:
+    """The recorded files the replayed networks read, each on its path."""
+    with Replay() as running:
+        running.route("/hn/search_by_date", file="hn_algolia_search_by_date_comment.json")
+        running.route("/feed", file="atom_google_alerts.xml")
+        yield running
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest) -> Callable[[str], Any]:
+    """The server a network's source reads: the loopback or the replay."""
+    return lambda name: request.getfixturevalue("replay" if LISTENS[name].replayed else "server")
+
+
+async def _fetch_fails(name: str, server: Any, client: httpx.AsyncClient) -> SendError:
     case = LISTENS[name]
     with pytest.raises(SendError) as caught:
         await case.source(server, client, case.now).fetch(case.cursor, case.since_ms)
     return caught.value
 
 
-@pytest.mark.parametrize("name", LISTENING)
-@pytest.mark.parametrize("fault", ["500", "timeout", "truncate", "drop"])
+FAULTS = ("500", "timeout", "truncate", "drop")
+# Every listening network meets every fault, but a body cut short where a network reads
+# as far as it goes (a feed): tests/channels/test_source_feeds.py holds what that keeps.
+MET = [
+    (name, fault)
+    for name in LISTENING
+    for fault in FAULTS
+    if not (fault == "truncate" and LISTENS[name].reads_cut_bodies)
+]
+
+
+@pytest.mark.parametrize(("name", "fault"), MET)
 async def test_server_errors_timeouts_and_cut_bodies_are_transient_and_pass(
-    server: Loopback, client: httpx.AsyncClient, name: str, fault: str
+    served: Callable[[str], Any], client: httpx.AsyncClient, name: str, fault: str
 ) -> None:
-    case = LISTENS[name]
+    case, server = LISTENS[name], served(name)
     clean = await case.source(server, client, case.now).fetch(case.cursor, case.since_ms)
     assert len(clean.mentions) == case.found
     if fault == "500":
@@ -399,27 +461,33 @@ async def test_server_errors_timeouts_and_cut_bodies_are_transient_and_pass(
         server.truncate(case.route)
     else:
         server.drop(case.route)
-    assert type(await _fetch_fails(name, server, client)) is TransientError
+    error = await _fetch_fails(name, server, client)
+    assert type(error) is TransientError
+    if fault == "500":
+        assert error.status == 500
+    elif fault == "timeout":
+        assert "did not answer" in error.reason
     page = await case.source(server, client, case.now).fetch(case.cursor, case.since_ms)
     assert page == clean  # the next poll reads as if nothing had happened
 
 
 @pytest.mark.parametrize("name", LISTENING)
 async def test_a_403_html_page_is_something_in_between_not_the_credentials(
-    server: Loopback, client: httpx.AsyncClient, name: str
+    served: Callable[[str], Any], client: httpx.AsyncClient, name: str
 ) -> None:
+    server = served(name)
     server.html(LISTENS[name].route, 403)
     error = await _fetch_fails(name, server, client)
-    label = networks.network(name).label
+    says = LISTENS[name].speaks_as or networks.network(name).label
     assert type(error) is TransientError
-    assert error.reason == f"{label}: blocked by something in between: 403 Forbidden"
+    assert error.reason == f"{says}: blocked by something in between: 403 Forbidden"
 
 
 @pytest.mark.parametrize("name", LISTENING)
 async def test_a_429_with_retry_after_waits_as_asked(
-    server: Loopback, client: httpx.AsyncClient, name: str
+    served: Callable[[str], Any], client: httpx.AsyncClient, name: str
 ) -> None:
-    case = LISTENS[name]
+    case, server = LISTENS[name], served(name)
     server.fail(case.route, status=429, body={"error": "slow down"}, headers={"Retry-After": "90"})
     error = await _fetch_fails(name, server, client)
     assert type(error) is TransientError and error.status == 429
@@ -427,9 +495,10 @@ async def test_a_429_with_retry_after_waits_as_asked(
 
 
 @pytest.mark.parametrize("name", LISTENING)
-async def test_a_damaged_cursor_is_permanent(
-    server: Loopback, client: httpx.AsyncClient, name: str
+async def test_a_damaged_cursor_is_permanent_and_asks_nothing(
+    served: Callable[[str], Any], client: httpx.AsyncClient, name: str
 ) -> None:
-    case = LISTENS[name]
+    case, server = LISTENS[name], served(name)
     with pytest.raises(PermanentError):
         await case.source(server, client, case.now).fetch(case.damaged, case.since_ms)
+    assert server.requests(case.route) == []  # a cursor is read before any request

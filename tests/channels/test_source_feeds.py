@@ -231,29 +231,6 @@ async def test_401_is_permanent(server: Replay, client: httpx.AsyncClient) -> No
     assert (await expect(server, client, PermanentError)).status == 401
 
 
-async def test_a_403_html_page_is_something_in_between_and_worth_another_try(
-    server: Replay, client: httpx.AsyncClient
-) -> None:
-    server.html(FEED, status=403)
-    error = await expect(server, client, TransientError)
-    assert error.reason == "Alerts: blocked by something in between: 403 Forbidden"
-
-
-async def test_429_waits_as_asked(server: Replay, client: httpx.AsyncClient) -> None:
-    server.fail(FEED, status=429, body="slow down", headers={"Retry-After": "120"})
-    assert (await expect(server, client, TransientError)).retry_at == NOW + 120
-
-
-async def test_500_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
-    server.fail(FEED, status=500, body="oops")
-    assert (await expect(server, client, TransientError)).status == 500
-
-
-async def test_a_timeout_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
-    server.delay(FEED, 5.0)
-    await expect(server, client, TransientError)
-
-
 async def test_invalid_xml_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
     server.route(FEED, body=b"<?xml version='1.0'?><rss><channel><<<", content_type="text/xml")
     error = await expect(server, client, TransientError)
@@ -289,11 +266,3 @@ async def test_a_truncated_feed_keeps_the_entries_it_recovered(
     assert ", but the feed is not valid XML: line " in page.warning
     # What the cut fell into is left for the next poll, which reads the feed whole.
     assert json.loads(page.cursor or "")["etag"] is None
-
-
-async def test_a_damaged_cursor_stops_the_source_without_a_request(
-    server: Replay, client: httpx.AsyncClient
-) -> None:
-    with pytest.raises(PermanentError, match="cursor is damaged"):
-        await source(server, client).fetch("[1, 2]", 0)
-    assert server.requests() == []

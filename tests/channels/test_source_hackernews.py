@@ -183,34 +183,6 @@ async def test_401_is_permanent(server: Replay, client: httpx.AsyncClient) -> No
     assert error.status == 401
 
 
-async def test_a_403_html_page_is_something_in_between_and_worth_another_try(
-    server: Replay, client: httpx.AsyncClient
-) -> None:
-    server.html(PATH, status=403)
-    error = await expect(server, client, TransientError)
-    assert error.reason == "Hacker News: blocked by something in between: 403 Forbidden"
-
-
-async def test_429_waits_as_asked(server: Replay, client: httpx.AsyncClient) -> None:
-    server.fail(
-        PATH, status=429, body={"message": "Too many requests"}, headers={"Retry-After": "30"}
-    )
-    error = await expect(server, client, TransientError)
-    assert error.retry_at == NOW + 30
-
-
-async def test_500_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
-    server.fail(PATH, status=500, body={"message": "Internal error"})
-    error = await expect(server, client, TransientError)
-    assert error.status == 500
-
-
-async def test_a_timeout_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
-    server.delay(PATH, 5.0)
-    error = await expect(server, client, TransientError)
-    assert "did not answer" in error.reason
-
-
 async def test_truncated_json_is_transient(server: Replay, client: httpx.AsyncClient) -> None:
     server.truncate(PATH)
     error = await expect(server, client, TransientError)
@@ -227,11 +199,3 @@ async def test_a_gzip_body_parses(server: Replay, client: httpx.AsyncClient) -> 
     page = await source(server, client).fetch(None, 0)
     assert len(page.mentions) == 20
     assert server.requests(PATH)[0].headers["accept-encoding"].startswith("gzip")
-
-
-async def test_a_damaged_cursor_stops_the_source_without_a_request(
-    server: Replay, client: httpx.AsyncClient
-) -> None:
-    with pytest.raises(PermanentError, match="cursor is damaged"):
-        await source(server, client).fetch('{"after": "x"}', 0)
-    assert server.requests() == []

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.recorded import PAYLOADS, library
-from tests.fakes.server import QuietHandler, Recorded, ThreadedServer, html_page, take
+from tests.fakes.server import FaultScript, QuietHandler, Recorded, _Fault, _Reply, take
 
 # One request as received: the loopback's record of it (its body too; no route name).
 Request = Recorded
@@ -55,15 +55,7 @@ class _Answer:
     gzip: bool = False
 
 
-@dataclass
-class _Fault:
-    kind: str  # fail | truncate | delay
-    times: int | None
-    answer: _Answer | None = None
-    seconds: float = 0.0
-
-
-class Replay(ThreadedServer):
+class Replay(FaultScript):
     """The server: `with Replay() as server:` or `start()` / `stop()`."""
 
     NAME = "replay"
@@ -71,7 +63,7 @@ class Replay(ThreadedServer):
     def __init__(self, *, payloads: Path | None = None, host: str = "127.0.0.1") -> None:
         self._files, self._manifest = library(payloads or PAYLOADS)
         super().__init__(host)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._routes: dict[str, _Answer] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._requests: list[Request] = []
@@ -122,62 +114,24 @@ class Replay(ThreadedServer):
                 gzip=gzip,
             )
 
-    def fail(
-        self,
-        path: str,
-        *,
-        status: int,
-        body: bytes | str | Any = b"",
-        headers: dict[str, str] | None = None,
-        times: int | None = 1,
-    ) -> None:
-        """Answer `status` (with `body` and `headers`) instead of the route's answer."""
-        answer = _Answer(status, _bytes(body), {k.lower(): v for k, v in (headers or {}).items()})
-        if not isinstance(body, bytes | str) and "content-type" not in answer.headers:
-            answer.headers["content-type"] = "application/json; charset=utf-8"
-        self._add(path, _Fault("fail", times, answer=answer))
-
-    def html(self, path: str, *, status: int = 403, times: int | None = 1) -> None:
-        """A proxy's HTML error page (what a CDN or captive portal answers)."""
-        self.fail(
-            path,
-            status=status,
-            body=html_page(status),
-            headers={"content-type": "text/html"},
-            times=times,
-        )
-
-    def truncate(self, path: str, *, times: int | None = 1) -> None:
-        self._add(path, _Fault("truncate", times))
-
-    def delay(self, path: str, seconds: float, *, times: int | None = 1) -> None:
-        self._add(path, _Fault("delay", times, seconds=seconds))
-
     def requests(self, path: str | None = None) -> list[Request]:
         with self._lock:
             return [r for r in self._requests if path is None or r.path == path]
 
     # -- serving -------------------------------------------------------------------------
 
-    def _add(self, path: str, fault: _Fault) -> None:
-        with self._lock:
-            self._faults.setdefault(path, deque()).append(fault)
-
-    def _next_fault(self, path: str) -> _Fault | None:
-        with self._lock:
-            return take(self._faults, path)
-
-    def _answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
+    def _answer(self, request: Request) -> _Reply | None:
+        """The reply to `request` (None: drop the connection), faults applied."""
         with self._lock:
             self._requests.append(request)
             route = self._routes.get(request.path)
-        fault = self._next_fault(request.path)
-        if fault is not None and fault.kind == "delay":
-            self._stopping.wait(fault.seconds)
-        if fault is not None and fault.answer is not None:
-            return fault.answer.status, dict(fault.answer.headers), fault.answer.body
+            fault = take(self._faults, request.path)
+        return self.scripted(fault, lambda: self._routed(request, route))
+
+    @staticmethod
+    def _routed(request: Request, route: _Answer | None) -> _Reply:
         if route is None:
-            return 404, {"content-type": "application/json"}, b'{"message":"no such route"}'
+            return _Reply(404, b'{"message":"no such route"}', {"content-type": "application/json"})
         headers = dict(route.headers)
         if route.etag:
             headers["etag"] = route.etag
@@ -186,22 +140,24 @@ class Replay(ThreadedServer):
         if (route.etag and request.headers.get("if-none-match") == route.etag) or (
             route.last_modified and request.headers.get("if-modified-since") == route.last_modified
         ):
-            return 304, headers, b""
+            return _Reply(304, b"", headers)
         body = route.body
-        if fault is not None and fault.kind == "truncate":
-            body = body[: len(body) // 2]
         if route.gzip:
+            # (a truncate fault cuts what is sent: a gzip route's stream, cut short)
             body = gzip_lib.compress(body)
             headers["content-encoding"] = "gzip"
-        return route.status, headers, body
+        return _Reply(route.status, body, headers)
 
 
 class _Handler(QuietHandler):
     replay: Replay  # set on the subclass made by Replay.start
 
     def _serve(self) -> None:
-        status, headers, body = self.replay._answer(self.recorded())
-        self.answer(status, headers, body)
+        reply = self.replay._answer(self.recorded())
+        if reply is None:
+            self.close_connection = True
+            return
+        self.answer(reply.status, reply.headers, reply.body)
 
 
 def _bytes(body: bytes | str | Any) -> bytes:

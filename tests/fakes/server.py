@@ -208,7 +208,88 @@ def take(faults: dict[str, deque[F]], key: str) -> F | None:
     return fault
 
 
-class LoopbackServer(ThreadedServer):
+class FaultScript(ThreadedServer):
+    """The one fault API of the fakes: what the next requests of a route (a loopback's
+    route name, a replay's path) meet instead of, or on top of, its answer. Each fault
+    answers the next `times` requests (None: all), then the next scripted takes over."""
+
+    _lock: threading.RLock
+    _faults: dict[str, deque[_Fault]]
+    _files: dict[str, bytes]
+    _manifest: dict[str, JsonDict]
+
+    def fail(
+        self,
+        route: str,
+        status: int | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        *,
+        payload: str | None = None,
+        times: int | None = 1,
+        after: bool = False,
+    ) -> None:
+        """Answer `route` with this error. `payload` names a recorded file: its body,
+        and its status and headers from the manifest unless given."""
+        recorded: JsonDict = {}
+        if payload is not None:
+            recorded = self._manifest.get(payload, {})
+            body = self._files[payload] if body is None else body
+        all_headers = {**recorded.get("headers", {}), **(headers or {})}
+        data, content_type = _encode(body)
+        if content_type and not any(k.lower() == "content-type" for k in all_headers):
+            all_headers["Content-Type"] = content_type
+        final = status if status is not None else int(recorded.get("status") or 500)
+        self._add(route, _Fault("fail", times, final, data, all_headers, after=after))
+
+    def html(self, route: str, status: int = 403, *, times: int | None = 1) -> None:
+        """Answer with a proxy's HTML error page (it even quotes a path and a token)."""
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        self._add(route, _Fault("html", times, status, html_page(status), headers))
+
+    def truncate(self, route: str, *, times: int | None = 1) -> None:
+        """Do the real thing, then send only the first half of the body."""
+        self._add(route, _Fault("truncate", times))
+
+    def delay(self, route: str, seconds: float, *, times: int | None = 1) -> None:
+        """Do the real thing at once, but answer only after `seconds`."""
+        self._add(route, _Fault("delay", times, seconds=seconds))
+
+    def drop(self, route: str, *, times: int | None = 1, after: bool = False) -> None:
+        """Close the connection without answering (after doing the thing if `after`)."""
+        self._add(route, _Fault("drop", times, after=after))
+
+    def scripted(self, fault: _Fault | None, act: Callable[[], _Reply]) -> _Reply | None:
+        """The reply to a request that met `fault` (None: no fault): `act()` makes the
+        route's own answer. None: drop the connection."""
+        if fault is not None and not fault.after:
+            if fault.kind == "drop":
+                return None
+            if fault.kind in ("fail", "html"):
+                return _Reply(fault.status, fault.body, dict(fault.headers))
+        reply = act()
+        if fault is None:
+            return reply
+        if fault.kind == "drop":
+            return None
+        if fault.kind in ("fail", "html"):
+            return _Reply(fault.status, fault.body, dict(fault.headers))
+        if fault.kind == "truncate":
+            reply.body = reply.body[: len(reply.body) // 2]
+        if fault.kind == "delay":
+            self._stopping.wait(fault.seconds)
+        return reply
+
+    def _add(self, route: str, fault: _Fault) -> None:
+        with self._lock:
+            self._faults.setdefault(route, deque()).append(fault)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+
+class LoopbackServer(FaultScript):
     """Routes, records and faults; the networks' mixins add their routes and state."""
 
     NAME = "loopback"
@@ -258,51 +339,6 @@ class LoopbackServer(ThreadedServer):
     def routes(self) -> list[str]:
         return [route for _, _, route, _ in self._routes]
 
-    def fail(
-        self,
-        route: str,
-        status: int | None = None,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        *,
-        payload: str | None = None,
-        times: int | None = 1,
-        after: bool = False,
-    ) -> None:
-        """Answer `route` with this error. `payload` names a recorded file: its body,
-        and its status and headers from the manifest unless given."""
-        recorded: JsonDict = {}
-        if payload is not None:
-            recorded = self._manifest.get(payload, {})
-            body = self._files[payload] if body is None else body
-        all_headers = {**recorded.get("headers", {}), **(headers or {})}
-        data, content_type = _encode(body)
-        if content_type and not any(k.lower() == "content-type" for k in all_headers):
-            all_headers["Content-Type"] = content_type
-        final = status if status is not None else int(recorded.get("status") or 500)
-        self._add(route, _Fault("fail", times, final, data, all_headers, after=after))
-
-    def html(self, route: str, status: int, *, times: int | None = 1) -> None:
-        """Answer with a proxy's HTML error page (it even quotes a path and a token)."""
-        headers = {"Content-Type": "text/html; charset=utf-8"}
-        self._add(route, _Fault("html", times, status, html_page(status), headers))
-
-    def truncate(self, route: str, *, times: int | None = 1) -> None:
-        """Do the real thing, then send only the first half of the body."""
-        self._add(route, _Fault("truncate", times))
-
-    def delay(self, route: str, seconds: float, *, times: int | None = 1) -> None:
-        """Do the real thing at once, but answer only after `seconds`."""
-        self._add(route, _Fault("delay", times, seconds=seconds))
-
-    def drop(self, route: str, *, times: int | None = 1, after: bool = False) -> None:
-        """Close the connection without answering (after doing the thing if `after`)."""
-        self._add(route, _Fault("drop", times, after=after))
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
     def requests(self, route: str | None = None) -> list[Recorded]:
         with self._lock:
             return [r for r in self._requests if route is None or r.route == route]
@@ -330,24 +366,12 @@ class LoopbackServer(ThreadedServer):
             fault = take(self._faults, route) if route else None
         if action is None or match is None:
             return _json(404, {"error": "no such route on the loopback server"})
-        if fault is not None and not fault.after:
-            if fault.kind == "drop":
-                return None
-            if fault.kind in ("fail", "html"):
-                return _Reply(fault.status, fault.body, dict(fault.headers))
-        with self._lock:
-            reply = action(request, match)
-        if fault is None:
-            return reply
-        if fault.kind == "drop":
-            return None
-        if fault.kind in ("fail", "html"):
-            return _Reply(fault.status, fault.body, dict(fault.headers))
-        if fault.kind == "truncate":
-            reply.body = reply.body[: len(reply.body) // 2]
-        if fault.kind == "delay":
-            self._stopping.wait(fault.seconds)
-        return reply
+
+        def act() -> _Reply:
+            with self._lock:
+                return action(request, match)
+
+        return self.scripted(fault, act)
 
     def _find(
         self, method: str, path: str
@@ -361,8 +385,7 @@ class LoopbackServer(ThreadedServer):
     def _add(self, route: str, fault: _Fault) -> None:
         if route not in self.routes():
             raise ValueError(f"loopback: no route {route!r}; routes are {self.routes()}")
-        with self._lock:
-            self._faults.setdefault(route, deque()).append(fault)
+        super()._add(route, fault)
 
     def _payload(self, name: str) -> Any:
         return json.loads(self._files[name])
