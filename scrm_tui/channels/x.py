@@ -14,5 +14,6 @@ NETWORK = register(
         mention_form=as_at,
         reach_full=100_000,
         no_reply="scrm does not post to X",
+        hosts=("x.com", "twitter.com"),
     )
 )

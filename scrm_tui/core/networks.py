@@ -23,6 +23,14 @@ def as_at(handle: str) -> str:
     return handle if handle.startswith("@") else f"@{handle}"
 
 
+def as_is(text: str) -> str:
+    return text
+
+
+def proves_nothing(key: str) -> str | None:
+    return None
+
+
 def code_points(text: str, url_length: int) -> int:
     """The length most networks count: Unicode code points."""
     return len(text)
@@ -59,6 +67,15 @@ class Network:
     no_reply: str | None = None  # why scrm cannot answer here; None: a sender exists
     own_handle: str | None = None  # the [<name>] key naming the brand's own handle
     can_post: bool = False  # a macro response (a post of our own) can go out here
+    # How matching reads a handle (enrich/matching): the part of its key a person chose
+    # (no instance, no domain suffix), the text its words are read from, the domain it
+    # proves its owner holds, and the person's label under an organisation's domain.
+    chosen: Callable[[str], str] = as_is  # (key) -> chosen part
+    wordy: Callable[[str], str] = as_is  # (handle, no "@") -> where its words are
+    proves: Callable[[str], str | None] = proves_nothing  # (key) -> a domain
+    person_label: Callable[[str], str | None] = proves_nothing  # (key) -> kate of kate.x.se
+    hosts: tuple[str, ...] = ()  # its own hosts: a profile there proves no domain
+    handle_is_title: bool = False  # a feed's "handle" is its title, no account name
     # Hooks (channels/): typed loosely so core stays free of service types.
     read_account: Callable[[Any, Any], tuple[str | None, Any]] | None = None
     sources: Callable[[Any, Any, Any], list[tuple[str, Any]]] | None = None

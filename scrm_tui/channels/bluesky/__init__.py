@@ -100,6 +100,27 @@ def new_key() -> str:
     return new_tid()
 
 
+_HOSTED = ".bsky.social"
+
+
+def chosen(key: str) -> str:
+    """The part of a handle a person chose: no .bsky.social, no custom domain's TLD."""
+    if key.endswith(_HOSTED):
+        return key[: -len(_HOSTED)]
+    return key.rsplit(".", 1)[0] if "." in key else key
+
+
+def custom_domain(key: str) -> str | None:
+    """A handle on a domain of its own (verified by Bluesky): that domain."""
+    return key if "." in key and not key.endswith(_HOSTED) else None
+
+
+def person_label(key: str) -> str | None:
+    """A handle under an organisation's domain (kate.harborlabs.se): the person chose
+    its first label; the rest is the organisation's."""
+    return key.split(".", 1)[0] if key.count(".") >= 2 and not key.endswith(_HOSTED) else None
+
+
 NETWORK = register(
     Network(
         name=Channel.BLUESKY,  # the enum member: older code compares with `is`
@@ -124,5 +145,10 @@ NETWORK = register(
         sender=sender,
         new_key=new_key,
         probe=probe,
+        chosen=chosen,
+        wordy=lambda handle: handle.removesuffix(_HOSTED),
+        proves=custom_domain,
+        person_label=person_label,
+        hosts=("bsky.app", "bsky.social"),
     )
 )

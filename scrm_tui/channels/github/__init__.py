@@ -109,5 +109,6 @@ NETWORK = register(
         sources=sources,
         sender=sender,
         probe=probe,
+        hosts=("github.com",),
     )
 )

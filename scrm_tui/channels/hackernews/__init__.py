@@ -74,5 +74,6 @@ NETWORK = register(
         no_reply="Hacker News has no API for posting",
         sources=sources,
         probe=probe,
+        hosts=("news.ycombinator.com",),
     )
 )

@@ -123,6 +123,16 @@ def prefill(handle: str) -> str:
     return f"@{handle.lstrip('@')} "
 
 
+def chosen(key: str) -> str:
+    """The part of a handle a person chose: no instance."""
+    return key.split("@", 1)[0]
+
+
+def instance(key: str) -> str | None:
+    """The instance a handle's key names (an instance of their own proves a domain)."""
+    return key.rsplit("@", 1)[1] if "@" in key else None
+
+
 NETWORK = register(
     Network(
         name=Channel.MASTODON,  # the enum member: older code compares with `is`
@@ -148,5 +158,8 @@ NETWORK = register(
         prefill=prefill,
         account_limits=lambda account: (account.char_limit, account.url_length),
         probe=probe,
+        chosen=chosen,
+        wordy=chosen,
+        proves=instance,
     )
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,6 +159,11 @@ def sender(client: Any, account: Any, clock: Any) -> Any:
     return RedditSender(client, account, clock=clock)
 
 
+def without_prefix(handle: str) -> str:
+    """A username as written, without the `u/` people put before it."""
+    return re.sub(r"^/?u/", "", handle, flags=re.IGNORECASE)
+
+
 NETWORK = register(
     Network(
         name=Channel.REDDIT,  # the enum member: older code compares with `is`
@@ -190,5 +196,7 @@ NETWORK = register(
         sources=sources,
         sender=sender,
         probe=probe,
+        wordy=without_prefix,
+        hosts=("reddit.com", "www.reddit.com", "old.reddit.com"),
     )
 )

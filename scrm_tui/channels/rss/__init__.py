@@ -86,5 +86,6 @@ NETWORK = register(
         no_reply="a feed cannot be answered",
         sources=sources,
         probe=probe,
+        handle_is_title=True,
     )
 )

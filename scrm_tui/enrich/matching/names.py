@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
 from scrm_tui.enrich.matching.wordlists import _HONORIFICS, _LEGAL, _NICKNAME_LINES, _TRANSLIT
 
@@ -70,16 +71,11 @@ def _name_variants(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 def handle_core(channel: str, handle: str) -> str:
-    """The part of a handle a person chose: no instance, no Bluesky domain suffix."""
+    """The part of a handle a person chose: no instance, no domain suffix (each
+    network's record says how: core.networks `chosen`)."""
     key = handle_key(channel, handle.strip())
-    if channel == "mastodon":
-        key = key.split("@", 1)[0]
-    elif channel == "bluesky":
-        if key.endswith(".bsky.social"):
-            key = key[: -len(".bsky.social")]
-        elif "." in key:
-            key = key.rsplit(".", 1)[0]  # a custom domain: kavyareddy.net
-    return key
+    network = networks.find(channel)
+    return network.chosen(key) if network is not None else key
 
 
 def _compact(text: str) -> str:
@@ -93,12 +89,9 @@ def _letters(compact: str) -> str:
 def _handle_words(channel: str, handle: str) -> tuple[str, ...]:
     """Words in a handle, split at punctuation, digits and camelCase: JohnSmythArch -> 3 words."""
     raw = handle.strip().lstrip("@")
-    if channel == "mastodon":
-        raw = raw.split("@", 1)[0]
-    elif channel == "reddit":
-        raw = re.sub(r"^/?u/", "", raw, flags=re.IGNORECASE)
-    elif channel == "bluesky":
-        raw = raw.removesuffix(".bsky.social")
+    network = networks.find(channel)
+    if network is not None:
+        raw = network.wordy(raw)  # no instance, no `u/`, no hosting domain
     return tuple(_LETTERS.findall(fold(_CAMEL.sub(" ", raw))))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from scrm_tui.core import networks
 from scrm_tui.core.domains import FREE_MAIL as _FREE_MAIL
 from scrm_tui.core.domains import company_domain
 from scrm_tui.core.handles import handle_key, home_instance
@@ -51,16 +52,19 @@ def _author_domains(
     Mastodon field verified by rel=me, GitHub's verified public e-mail as `mailto:`).
     The networks' own hosts prove nothing; an unproven link is never passed here."""
     found: set[str] = set()
-    key = handle_key(channel, handle.strip()) if handle else ""
-    if channel == "bluesky" and "." in key and not key.endswith(".bsky.social"):
-        found.add(key)
-    elif channel == "mastodon" and "@" in key:
-        found.add(key.rsplit("@", 1)[1])
+    network = networks.find(channel)
+    if (
+        handle
+        and network is not None
+        and (domain := network.proves(handle_key(channel, handle.strip())))
+    ):
+        found.add(domain)
     host = home_instance(url)
     if host:
         found.add(host)
     found.update(filter(None, map(_proven_host, proven)))
-    return tuple(sorted(d for d in found if d not in _NETWORK_HOSTS and "." in d))
+    hosts = {h for n in networks.all_networks() for h in n.hosts}
+    return tuple(sorted(d for d in found if d not in hosts and "." in d))
 
 
 def _proven_host(address: str) -> str | None:
@@ -73,22 +77,6 @@ def _proven_host(address: str) -> str | None:
         return domain.strip().casefold().rstrip(".") if at else None
     path = address.split("://", 1)[-1].partition("/")[2]
     return None if path.startswith(("@", "~")) else home_instance(address)
-
-
-# Hosts of the networks themselves: a profile there is anyone's.
-_NETWORK_HOSTS = frozenset(
-    [
-        "bsky.app",
-        "bsky.social",
-        "github.com",
-        "news.ycombinator.com",
-        "reddit.com",
-        "www.reddit.com",
-        "old.reddit.com",
-        "x.com",
-        "twitter.com",
-    ]
-)
 
 
 def _domain_labels(domains: Collection[str]) -> set[str]:
@@ -248,15 +236,15 @@ def _author(
     url = url[:_MAX_TEXT] if url else None
     proven = [p[:_MAX_TEXT] for p in proven]
     core = handle_core(channel, handle) if handle else ""
-    key = handle_key(channel, handle.strip()) if channel == "bluesky" else ""
-    if key.count(".") >= 2 and not key.endswith(".bsky.social"):
+    network = networks.find(channel)
+    if handle and network is not None:
         # A handle under a domain (kate.harborlabs.se, amiller.vistarealty.com.br): the
         # person chose the first label; the rest is the organisation's (_author_domains).
-        core = key.split(".", 1)[0]
+        core = network.person_label(handle_key(channel, handle.strip())) or core
     compact = _compact(core)
     alpha = "".join(_LETTERS.findall(compact))
     names = _name_variants(display_name) if display_name else ()
-    if channel == "rss":  # a feed's "handle" is its title, not an account name
+    if network is not None and network.handle_is_title:  # a feed's title, no account
         compact = alpha = ""
     companies = set(_company_keys(display_name)) if display_name else set()
     if alpha:
