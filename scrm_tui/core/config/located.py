@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from scrm_tui.core import sanitize
+from scrm_tui.core.config.model import ConfigError
 
 
 class _File:
@@ -16,6 +18,13 @@ class _File:
         self.source = source
         self.lines = text.splitlines()
         self.warnings: list[str] = []
+
+    @staticmethod
+    def tables(where: str, key: str, value: Any) -> list[Any]:
+        """An array of tables (`[[key]]`): refused, naming `key`, when it is a plain value."""
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: '{key}' must be a list of tables ([[{key}]])")
+        return value
 
     def line_of(self, key: str, section: str = "") -> int | None:
         """The line of `key = …` inside [section] (the top level for ""), else of its

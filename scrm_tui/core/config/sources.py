@@ -72,12 +72,7 @@ def _sources(table: Any, file: _File) -> dict[str, SourceConfig]:
             except WatchError as error:
                 raise ConfigError(f"{where}: 'sources.{name}.terms': {error}") from None
         feeds: list[tuple[str, str, bool]] = []
-        listed = spec.get("feeds", [])
-        if not isinstance(listed, list):
-            raise ConfigError(
-                f"{where}: '{section}.feeds' must be a list of tables ([[{section}.feeds]])"
-            )
-        for index, feed in enumerate(listed):
+        for index, feed in enumerate(file.tables(where, f"{section}.feeds", spec.get("feeds", []))):
             if (
                 not isinstance(feed, dict)
                 or not isinstance(feed.get("url"), str)

@@ -125,12 +125,7 @@ def _teams(table: Any, file: _File) -> tuple[Team, ...]:
         for key in spec:
             if key not in ("description", "webhooks"):
                 file.unknown(where, f"teams.{name}.{key}", ("description", "webhooks"))
-        listed = spec.get("webhooks", [])
-        if not isinstance(listed, list):
-            raise ConfigError(
-                f"{where}: 'teams.{name}.webhooks' must be a list of tables "
-                f"([[teams.{name}.webhooks]])"
-            )
+        listed = file.tables(where, f"teams.{name}.webhooks", spec.get("webhooks", []))
         hooks = []
         for index, hook in enumerate(listed):
             if not isinstance(hook, dict):
