@@ -17,6 +17,7 @@ from scrm_tui.core.models import AuthorIn, Channel, MentionIn
 from scrm_tui.service.inbox import Inbox
 from tests.fakes.faults import FaultServer
 from tests.fakes.loopback import Loopback, serve
+from tests.support.postgres import Server, running
 from tests.support.terminal import Terminal
 
 # A fixed "now" for everything that shows ages: 2026-11-20 12:00:00 UTC.
@@ -52,9 +53,41 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "scrm.db"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `both_engines` runs once on SQLite and once on PostgreSQL: the
+    store's contract holds on each (its `inbox` and `target` are on that engine)."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-async def inbox(db_path: Path) -> AsyncIterator[Inbox]:
-    box = await Inbox.open(db_path, "tester", fixed_clock)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    """One real PostgreSQL server for this test process (tests/support/postgres.py)."""
+    try:
+        with running() as server:
+            yield server
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str | Path:
+    """Where the test's database is: a file for SQLite, a fresh database's URL for
+    PostgreSQL."""
+    if engine == "postgresql":
+        server: Server = request.getfixturevalue("postgres")
+        return server.fresh()
+    return db_path
+
+
+@pytest.fixture
+async def inbox(target: str | Path) -> AsyncIterator[Inbox]:
+    box = await Inbox.open(target, "tester", fixed_clock)
     try:
         yield box
     finally:

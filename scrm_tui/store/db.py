@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 from scrm_tui.core import hashtags
+from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.quick_reads import Parameters, QuickReads, is_busy
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS, DropNotNull
 from scrm_tui.store.turnstile import Turnstile, TurnstileTimeout
@@ -166,8 +167,17 @@ class Database:
         self._owns_writer = True
         self._turnstile = Turnstile(path, file_mode(path.parent))
 
+    @property
+    def engine(self) -> str:
+        """The engine: "sqlite" or "postgresql"."""
+        return "sqlite"
+
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        if is_url(path):
+            from scrm_tui.store.pg.database import PgDatabase  # psycopg only when used
+
+            return await PgDatabase.open(path)
         path = Path(path).expanduser()
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a database")

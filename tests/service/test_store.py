@@ -36,6 +36,7 @@ async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_p
     assert {"mentions", "authors", "interactions", "customers", "mentions_fts"} <= tables
 
 
+@pytest.mark.both_engines
 async def test_ingest_twice_stores_once(inbox: Inbox) -> None:
     batch = [mention(n) for n in range(50)]
     first = await inbox.ingest(batch)

@@ -1,0 +1,160 @@
+"""One PostgreSQL database as the store's Database: a writer connection (one write
+transaction at a time, across every process on every machine) and a reader connection,
+the schema created or refused on open."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+import psycopg
+
+from scrm_tui.store.db import Database, StoreError, StoreUnavailable
+from scrm_tui.store.pg.connection import PgConnection
+from scrm_tui.store.pg.url import redacted
+from scrm_tui.store.quick_reads import Parameters
+from scrm_tui.store.schema import LATEST_VERSION
+
+# Every write transaction holds this advisory lock: writes are one at a time, as in
+# SQLite, so code that reads then writes in one transaction stays right on any engine.
+WRITE_LOCK = 0x5C4D0001
+# Held while the schema is created or migrated, by the first process to open a database.
+SCHEMA_LOCK = 0x5C4D0002
+CHANNEL = "scrm_changes"  # NOTIFY'd by every commit that moves the change mark
+
+
+def _sql(name: str) -> str:
+    return resources.files("scrm_tui.store.pg").joinpath(name).read_text(encoding="utf-8")
+
+
+class PgDatabase(Database):
+    """The store's Database on PostgreSQL (store/db.py says what each part is for)."""
+
+    def __init__(self, url: str, writer: PgConnection, reader: PgConnection):
+        # No file: the SQLite-only parts (quick reads, turnstile) stay unused.
+        self.url = url
+        self.path = Path(redacted(url))
+        self.writer = cast(aiosqlite.Connection, writer)
+        self.reader = cast(aiosqlite.Connection, reader)
+        self._write_lock = asyncio.Lock()
+        self._owns_writer = True
+
+    @classmethod
+    async def open(cls, path: Path | str) -> PgDatabase:
+        url = str(path)
+        try:
+            writer = await PgConnection.connect(url)
+        except psycopg.OperationalError as error:
+            raise StoreUnavailable(_unreachable(url, error)) from None
+        try:
+            await _prepare(writer, url)
+            reader = await PgConnection.connect(url)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(url, writer, reader)
+
+    @property
+    def engine(self) -> str:
+        return "postgresql"
+
+    async def with_own_reader(self) -> PgDatabase:
+        twin = PgDatabase(
+            self.url, cast(PgConnection, self.writer), await PgConnection.connect(self.url)
+        )
+        twin._write_lock = self._write_lock
+        twin._owns_writer = False
+        return twin
+
+    async def close(self) -> None:
+        for conn in (self.reader, self.writer) if self._owns_writer else (self.reader,):
+            with contextlib.suppress(Exception):
+                await cast(PgConnection, conn).close()
+
+    @asynccontextmanager
+    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        writer = cast(PgConnection, self.writer)
+        async with self._write_lock:
+            try:
+                await writer.execute("BEGIN")
+                await writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                yield self.writer
+                if wakes:
+                    await writer.execute(_BUMP)
+                await writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await writer.rollback()
+                raise
+
+    @contextlib.asynccontextmanager
+    async def between_writes(self) -> AsyncIterator[None]:
+        async with self._write_lock:
+            yield
+
+    @staticmethod
+    async def wake(conn: aiosqlite.Connection) -> None:
+        await conn.execute(_BUMP)
+
+    async def fetch_quick(self, sql: str, parameters: Parameters = ()) -> list[Any]:
+        return list(await self.reader.execute_fetchall(sql, parameters))
+
+    async def schema_version(self) -> int:
+        return await _version(cast(PgConnection, self.reader))
+
+
+# The change mark moves and every listening process hears it, in the same commit.
+_BUMP = f"UPDATE change_marks SET seq = seq + 1; NOTIFY {CHANNEL}"
+
+
+async def _version(conn: PgConnection) -> int:
+    rows = await conn.execute_fetchall("SELECT to_regclass('scrm_schema') IS NOT NULL")
+    if not rows[0][0]:
+        return 0
+    rows = await conn.execute_fetchall("SELECT max(version) FROM scrm_schema")
+    return int(rows[0][0] or 0)
+
+
+async def _prepare(conn: PgConnection, url: str) -> None:
+    """Create the schema in an empty database (one process at a time), or refuse one newer
+    than this scrm knows."""
+    version = await _version(conn)
+    if version == LATEST_VERSION:
+        return
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"{redacted(url)} has schema version {version}, newer than this scrm "
+            f"understands ({LATEST_VERSION}); upgrade scrm to open it"
+        )
+    await conn.execute("BEGIN")
+    try:
+        await conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        version = await _version(conn)  # another process may have done it meanwhile
+        if version == 0:
+            await conn.raw.execute(_sql("compat.sql").encode())
+            await conn.raw.execute(_sql("schema.sql").encode())
+            await conn.execute("INSERT INTO scrm_schema VALUES (?)", (LATEST_VERSION,))
+        elif version < LATEST_VERSION:
+            raise StoreError(
+                f"{redacted(url)} has schema version {version}: no PostgreSQL migration "
+                f"to {LATEST_VERSION} yet"
+            )
+        await conn.commit()
+    except BaseException:
+        await conn.rollback()
+        raise
+    except sqlite3.Error:
+        raise
+
+
+def _unreachable(url: str, error: psycopg.OperationalError) -> str:
+    """Why a server could not be used, in words, never showing the password."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"cannot connect to {redacted(url)}: {text}"

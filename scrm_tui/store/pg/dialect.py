@@ -1,0 +1,468 @@
+"""SQLite's SQL as PostgreSQL reads it: the store writes one SQL, and this turns each
+statement text into PostgreSQL's once (cached), token by token, never inside a string.
+
+What it changes is mechanical and listed in `_WORDS`/`_CALLS` below; what is not
+mechanical (full-text search, an id list's type) is written portably at its source.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>--[^\n]*|/\*.*?\*/)
+  | (?P<string>'(?:[^']|'')*')
+  | (?P<quoted>"(?:[^"]|"")*")
+  | (?P<param>\?\d*|(?<!:):[A-Za-z_]\w*)
+  | (?P<word>[A-Za-z_][A-Za-z_0-9$]*)
+  | (?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)
+  | (?P<op>\|\||<>|<=|>=|!=|==|::|.)
+    """,
+    re.S | re.X,
+)
+
+
+@dataclass
+class Tok:
+    kind: str
+    text: str
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper() if self.kind == "word" else self.text
+
+
+def tokens(sql: str) -> list[Tok]:
+    return [
+        Tok(m.lastgroup or "op", m.group())
+        for m in _TOKEN.finditer(sql)
+        if m.lastgroup != "comment"
+    ]
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A statement in PostgreSQL's words: `sql` uses psycopg's placeholders; `named` when
+    SQLite's were :name; `fts` names the parameters that are FTS5 queries (by position or
+    name), which the connection turns into tsquery text before binding."""
+
+    sql: str
+    params: bool
+    named: bool
+    fts: tuple[int | str, ...] = ()
+
+
+class _Reader:
+    """Tokens with their depth of parentheses, read and rewritten left to right."""
+
+    def __init__(self, toks: list[Tok]):
+        self.t = toks
+
+    def skip_space(self, i: int) -> int:
+        while i < len(self.t) and self.t[i].kind == "space":
+            i += 1
+        return i
+
+    def close_of(self, i: int) -> int:
+        """The index of the ")" matching the "(" at i."""
+        depth = 0
+        for j in range(i, len(self.t)):
+            text = self.t[j].text
+            if self.t[j].kind == "op" and text == "(":
+                depth += 1
+            elif self.t[j].kind == "op" and text == ")":
+                depth -= 1
+                if depth == 0:
+                    return j
+        raise ValueError("unbalanced parentheses")
+
+    def args(self, open_: int, close: int) -> list[list[Tok]]:
+        """The top-level arguments between the parentheses at open_ and close."""
+        out: list[list[Tok]] = [[]]
+        depth = 0
+        for tok in self.t[open_ + 1 : close]:
+            if tok.kind == "op" and tok.text == "(":
+                depth += 1
+            elif tok.kind == "op" and tok.text == ")":
+                depth -= 1
+            if depth == 0 and tok.kind == "op" and tok.text == ",":
+                out.append([])
+            else:
+                out[-1].append(tok)
+        return out
+
+
+def _text(toks: list[Tok]) -> str:
+    return "".join(t.text for t in toks)
+
+
+def _strip(toks: list[Tok]) -> list[Tok]:
+    while toks and toks[0].kind == "space":
+        toks = toks[1:]
+    while toks and toks[-1].kind == "space":
+        toks = toks[:-1]
+    return toks
+
+
+def _json_path(path: str) -> str:
+    """'$.a.b' as PostgreSQL path arguments: 'a', 'b'."""
+    inner = path[1:-1]
+    if not inner.startswith("$"):
+        raise ValueError(f"unsupported JSON path {path}")
+    parts = [p for p in re.split(r"\.|\[|\]", inner[1:]) if p]
+    return ", ".join("'" + p.replace("'", "''") + "'" for p in parts)
+
+
+def _call(name: str) -> Callable[[list[str]], str]:
+    return lambda a: f"{name}({', '.join(a)})"
+
+
+def _cast(args: list[str]) -> str:
+    value, _, kind = args[0].rpartition(" AS ")
+    if not value:
+        value, _, kind = args[0].rpartition(" as ")
+    kind = kind.strip().upper()
+    if kind in ("INTEGER", "INT", "BIGINT"):
+        return f"scrm_int({value})"
+    if kind == "REAL":
+        return f"CAST({value} AS double precision)"
+    return f"CAST({args[0]})"
+
+
+# Function calls whose name or shape differs; each gets its arguments already translated.
+_CALLS: dict[str, Callable[[list[str]], str]] = {
+    "IFNULL": _call("coalesce"),
+    "CAST": _cast,
+    "CHAR": _call("chr"),
+    "INSTR": _call("strpos"),
+    "JSON_OBJECT": _call("json_build_object"),
+    "JSON_ARRAY": _call("json_build_array"),
+    "JSON": lambda a: f"({a[0]})::json",
+    "JSON_ARRAY_LENGTH": lambda a: f"json_array_length(({a[0]})::json)",
+    "JSON_GROUP_ARRAY": lambda a: f"coalesce(json_agg({a[0]}), '[]'::json)",
+    "GROUP_CONCAT": lambda a: (
+        f"string_agg(({a[0]})::text, {a[1] if len(a) > 1 else chr(39) + ',' + chr(39)})"
+        if not a[0].lstrip().upper().startswith("DISTINCT ")
+        else f"string_agg(DISTINCT ({a[0].lstrip()[9:]})::text, "
+        f"{a[1] if len(a) > 1 else chr(39) + ',' + chr(39)})"
+    ),
+    "TOTAL": lambda a: f"coalesce(sum({a[0]}), 0.0)",
+    "IIF": lambda a: f"(CASE WHEN {a[0]} THEN {a[1]} ELSE {a[2]} END)",
+    "JSON_EXTRACT": lambda a: f"json_extract_path_text(({a[0]})::json, {_json_path(a[1].strip())})",
+    "MAX": lambda a: f"greatest({', '.join(a)})" if len(a) > 1 else f"max({a[0]})",
+    "MIN": lambda a: f"least({', '.join(a)})" if len(a) > 1 else f"min({a[0]})",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> Translated:
+    """`sql` (SQLite's) as PostgreSQL's, with placeholders for psycopg."""
+    toks = tokens(sql)
+    named = any(t.kind == "param" and t.text.startswith(":") for t in toks)
+    params = any(t.kind == "param" for t in toks)
+    fts: list[int | str] = []
+    out = _rewrite(toks, fts, params)
+    return Translated(out, params, named, tuple(fts))
+
+
+def translate_body(sql: str, keys: dict[str, list[str]] | None = None) -> str:
+    """Statements without parameters (a trigger's body, a migration's DDL); `keys`: each
+    table's primary key, for INSERT OR REPLACE (an upsert on it)."""
+    return _rewrite(tokens(sql), [], False, keys or {})
+
+
+def _replace(toks: list[Tok], start: int, keys: dict[str, list[str]]) -> str:
+    """INSERT OR REPLACE INTO t (cols) as an upsert on t's primary key."""
+    words = [t for t in toks[start:] if t.kind != "space"]
+    table = words[1].text  # INTO t
+    if table not in keys or words[2].text != "(":
+        raise ValueError(f"INSERT OR REPLACE INTO {table}: say its key (or write an upsert)")
+    columns: list[str] = []
+    for tok in words[3:]:
+        if tok.text == ")":
+            break
+        if tok.kind in ("word", "quoted"):
+            columns.append(tok.text)
+    key = keys[table]
+    rest = [c for c in columns if c not in key]
+    if not rest:
+        return f" ON CONFLICT ({', '.join(key)}) DO NOTHING"
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in rest)
+    return f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+
+
+def _rewrite(
+    toks: list[Tok], fts: list[int | str], params: bool, keys: dict[str, list[str]] | None = None
+) -> str:
+    statements: list[list[Tok]] = [[]]
+    depth = 0
+    for tok in toks:
+        if tok.kind == "op" and tok.text in "()":
+            depth += 1 if tok.text == "(" else -1
+        if tok.kind == "op" and tok.text == ";" and depth == 0:
+            statements.append([])
+            continue
+        statements[-1].append(tok)
+    counter = [0]
+    done = [_statement(s, fts, params, counter, keys or {}) for s in statements]
+    return ";".join(done)
+
+
+_DROPPED_AFTER_FROM = ("NOT", "INDEXED")
+
+
+def _statement(
+    toks: list[Tok],
+    fts: list[int | str],
+    params: bool,
+    counter: list[int],
+    keys: dict[str, list[str]] | None = None,
+) -> str:
+    keys = keys or {}
+    r = _Reader(toks)
+    out: list[str] = []
+    suffix = ""
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i]
+        up = tok.upper
+        if tok.kind == "param":
+            if tok.text.startswith("?"):
+                counter[0] += 1
+                out.append("%s")
+            else:
+                out.append(f"%({tok.text[1:]})s")
+            i += 1
+            continue
+        if params and "%" in tok.text and tok.kind in ("string", "op", "quoted"):
+            out.append(tok.text.replace("%", "%%"))
+            i += 1
+            continue
+        if tok.kind == "op" and tok.text == "(" and _truth_in_sum(toks, i, r, out):
+            close = r.close_of(i)
+            inner = _statement(toks[i + 1 : close], fts, params, counter, keys)
+            out.append(f"scrm_int(({inner}))")
+            i = close + 1
+            continue
+        if tok.kind == "op" and tok.text == "(" and _prev_upper(out) in ("FROM", "JOIN"):
+            # PostgreSQL names every subquery in FROM; SQLite lets it go unnamed.
+            close = r.close_of(i)
+            k = r.skip_space(close + 1)
+            after = toks[k] if k < n else None
+            if (
+                after is None
+                or after.kind != "word"
+                or (after.upper in _CLAUSE_WORDS and after.upper != "AS")
+            ):
+                inner = _statement(toks[i + 1 : close], fts, params, counter, keys)
+                counter_alias = sum(1 for piece in out if piece.startswith("("))
+                out.append(f"({inner}) AS _sub{counter_alias}")
+                i = close + 1
+                continue
+        if tok.kind != "word":
+            out.append("=" if tok.text == "==" else tok.text)
+            i += 1
+            continue
+        j = r.skip_space(i + 1)
+        nxt = toks[j].upper if j < n else ""
+        if up == "INSERT" and nxt == "OR":
+            k = r.skip_space(j + 1)
+            how = toks[k].upper
+            out.append("INSERT")
+            i = k + 1
+            if how == "IGNORE":
+                suffix = " ON CONFLICT DO NOTHING"
+            elif how == "REPLACE":
+                suffix = _replace(toks, i, keys)
+            else:
+                raise ValueError(f"INSERT OR {how} has no PostgreSQL form")
+            continue
+        if up == "RETURNING" and suffix:
+            out.append(suffix.strip() + " RETURNING")
+            suffix = ""
+            i += 1
+            continue
+        if up == "LIKE":
+            out.append("ILIKE")
+            i += 1
+            continue
+        if up in ("NOT", "INDEXED") and up == "NOT" and nxt == "INDEXED":
+            i = j + 1
+            continue
+        if up == "INDEXED" and nxt == "BY":
+            k = r.skip_space(j + 1)
+            i = k + 1
+            continue
+        if up == "IS":
+            k = j
+            negated = nxt == "NOT"
+            if negated:
+                k = r.skip_space(j + 1)
+            what = toks[k].upper if k < n else ""
+            if what not in ("NULL", "TRUE", "FALSE", "DISTINCT"):
+                out.append("IS DISTINCT FROM" if negated else "IS NOT DISTINCT FROM")
+                i = k if negated else j
+                out.append(" ")
+                continue
+        if up == "CROSS" and nxt == "JOIN" and _joins_on(toks, j + 1):
+            out.append("JOIN")
+            i = j + 1
+            continue
+        if up == "LIMIT" and j < n and toks[j].text == "-":
+            k = r.skip_space(j + 1)
+            if k < n and toks[k].text == "1":
+                out.append("LIMIT ALL")
+                i = k + 1
+                continue
+        if up == "AS" and nxt == "REAL":
+            out.append("AS double precision")
+            i = j + 1
+            continue
+        if up == "MATCH":
+            # `<fts table> MATCH <query>`: the table's tsvector against the query as
+            # tsquery (the connection turns the bound FTS5 text into tsquery text).
+            prev = _prev_word(out)
+            k = j
+            q = toks[k]
+            if q.kind != "param":
+                raise ValueError("MATCH takes a bound parameter here")
+            name: int | str = q.text[1:] if q.text.startswith(":") else counter[0]
+            fts.append(name)
+            placeholder = f"%({name})s" if isinstance(name, str) else "%s"
+            if isinstance(name, int):
+                counter[0] += 1
+            _drop_prev_word(out, prev)
+            out.append(f"{prev}.tsv @@ to_tsquery('simple', unaccent({placeholder}))")
+            i = k + 1
+            continue
+        if j < n and toks[j].text == "(" and up in _CALLS:
+            close = r.close_of(j)
+            args = [_statement(_strip(a), fts, params, counter, keys) for a in r.args(j, close)]
+            out.append(_CALLS[up](args))
+            i = close + 1
+            continue
+        if up == "JSON_EACH" and j < n and toks[j].text == "(":
+            close = r.close_of(j)
+            [arg] = [_statement(_strip(a), fts, params, counter, keys) for a in r.args(j, close)]
+            k = r.skip_space(close + 1)
+            alias = "json_each"
+            if k < n and toks[k].upper == "AS":
+                k = r.skip_space(k + 1)
+            if k < n and toks[k].kind == "word" and toks[k].upper not in _CLAUSE_WORDS:
+                alias = toks[k].text
+                close = k
+            out.append(
+                f"json_array_elements_text(({arg})::json) WITH ORDINALITY AS {alias}(value, key)"
+            )
+            i = close + 1
+            continue
+        out.append(tok.text)
+        if tok.text.lower() in FLAGS and _is_truth(out[:-1], toks, i, r):
+            out.append(" <> 0")
+        i += 1
+    return "".join(out) + suffix
+
+
+# Integer columns of 0 and 1 that SQLite's SQL tests as truth (`WHERE brand`):
+# PostgreSQL wants a boolean, so such a column where a truth is wanted reads `<> 0`.
+FLAGS = frozenset({"brand", "parent_asks"})
+_TRUTH_BEFORE = {"AND", "OR", "NOT", "WHERE", "WHEN", "ON", "(", "THEN_NO"}
+_TRUTH_AFTER = {"AND", "OR", "THEN", ")", "", "ORDER", "GROUP", "LIMIT", "ELSE", "END", ";"}
+
+
+def _is_truth(out: list[str], toks: list[Tok], i: int, r: _Reader) -> bool:
+    """Whether the flag column at toks[i] stands where a truth is wanted."""
+    k = len(out) - 1
+    while k >= 0 and not out[k].strip():
+        k -= 1
+    if k >= 1 and out[k] == ".":  # a qualified name: look before its qualifier
+        k -= 2
+        while k >= 0 and not out[k].strip():
+            k -= 1
+    before = out[k].strip().upper() if k >= 0 else ""
+    j = r.skip_space(i + 1)
+    after = toks[j].upper if j < len(toks) else ""
+    return before in _TRUTH_BEFORE and after in _TRUTH_AFTER
+
+
+_ARITHMETIC = {"+", "-", "*", "/"}
+_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT"}
+
+
+def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
+    """Whether the parenthesis at i holds a comparison that is added or multiplied
+    (SQLite's true is 1): `voices + (NEW.scored > 0)`."""
+    close = r.close_of(i)
+    depth = 0
+    found = False
+    for tok in toks[i + 1 : close]:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif depth == 0 and tok.upper in _COMPARISONS:
+            found = True
+        elif depth == 0 and tok.upper == "SELECT":
+            return False
+    if not found:
+        return False
+    k = len(out) - 1
+    while k >= 0 and not out[k].strip():
+        k -= 1
+    before = out[k].strip() if k >= 0 else ""
+    j = r.skip_space(close + 1)
+    after = toks[j].text if j < len(toks) else ""
+    return before in _ARITHMETIC or after in _ARITHMETIC
+
+
+_CLAUSE_WORDS = {
+    "WHERE", "JOIN", "CROSS", "LEFT", "INNER", "ON", "GROUP", "ORDER", "LIMIT", "UNION",
+    "EXCEPT", "INTERSECT", "WINDOW", "HAVING", "NATURAL", "FULL", "RIGHT", "USING",
+}  # fmt: skip
+
+
+def _joins_on(toks: list[Tok], start: int) -> bool:
+    """Whether the CROSS JOIN whose JOIN ends before `start` has an ON (SQLite allows it)."""
+    depth = 0
+    for tok in toks[start:]:
+        if tok.kind == "op" and tok.text == "(":
+            depth += 1
+        elif tok.kind == "op" and tok.text == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif depth == 0 and tok.kind == "word":
+            up = tok.upper
+            if up == "ON":
+                return True
+            if up in _CLAUSE_WORDS - {"ON"}:
+                return False
+    return False
+
+
+def _prev_upper(out: list[str]) -> str:
+    for piece in reversed(out):
+        if piece.strip():
+            return piece.strip().upper()
+    return ""
+
+
+def _prev_word(out: list[str]) -> str:
+    for piece in reversed(out):
+        if piece.strip():
+            return piece.strip()
+    raise ValueError("MATCH without a table")
+
+
+def _drop_prev_word(out: list[str], word: str) -> None:
+    while out and not out[-1].strip():
+        out.pop()
+    if out and out[-1].strip() == word:
+        out.pop()
+    out.append(" ")
