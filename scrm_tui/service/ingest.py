@@ -342,7 +342,7 @@ async def ingest_stream(
                     pool = WorkerPool()
                 chunk, batch = batch[:full], batch[full:]
                 job = pool.run(
-                    prepare_batch, str(inbox.db.path), first_line, chunk, inbox.watch_words
+                    prepare_batch, str(inbox.db.target), first_line, chunk, inbox.watch_words
                 )
                 inflight.append(asyncio.ensure_future(job))
                 first_line += len(chunk)

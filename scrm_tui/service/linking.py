@@ -120,7 +120,7 @@ class Linker(LinkerMatching):
         cancelled meanwhile (the next key's replaced it) is stopped in SQLite, so the
         next one never waits for it to run to its end."""
         if self._finder_reader is None or self._finder is None:
-            self._finder_reader = MatchIndexReader(self.store.db.path)
+            self._finder_reader = MatchIndexReader(self.store.db.target)
             self._finder = Matcher(
                 thresholds=self.thresholds, index=SharedIndex(self._finder_reader)
             )

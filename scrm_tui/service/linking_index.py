@@ -199,7 +199,7 @@ class LinkerIndex:
         if 0 < await self.backlog() <= _INLINE:
             await self.refresh_index()
         if self._matcher is None:
-            self._reader = MatchIndexReader(self.store.db.path)
+            self._reader = MatchIndexReader(self.store.db.target)
             self._matcher = Matcher(thresholds=self.thresholds, index=SharedIndex(self._reader))
         self._matcher.thresholds = self.thresholds
         self._matcher.weights = await self._current_weights()

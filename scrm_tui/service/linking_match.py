@@ -115,7 +115,7 @@ class LinkerMatching(LinkerIndex):
         def pooled() -> MatchPool | None:
             nonlocal pool
             if pool is None and workers > 1:
-                pool = MatchPool(self.store.db.path, self.thresholds, workers, self.weights)
+                pool = MatchPool(self.store.db.target, self.thresholds, workers, self.weights)
             return pool
 
         try:

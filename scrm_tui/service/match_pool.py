@@ -115,7 +115,7 @@ class MatchPool:
     """`workers` processes matching pages of authors; close() ends them."""
 
     def __init__(
-        self, path: Path, thresholds: Thresholds, workers: int, weights: Weights | None = None
+        self, path: Path | str, thresholds: Thresholds, workers: int, weights: Weights | None = None
     ) -> None:
         self.workers = workers
         _track_resources()

@@ -172,6 +172,12 @@ class Database:
         """The engine: "sqlite" or "postgresql"."""
         return "sqlite"
 
+    @property
+    def target(self) -> Path | str:
+        """What another connection, thread or process opens to reach this database: the
+        file, or the server's URL."""
+        return self.path
+
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         if is_url(path):

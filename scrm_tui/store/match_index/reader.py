@@ -7,11 +7,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store.match_index.records import CustomerRecord, _chunks, _marks
+from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.schema import PAIRED_ALL
 
 T = TypeVar("T")
@@ -38,10 +39,15 @@ class MatchIndexReader:
     """
 
     def __init__(self, path: Path | str) -> None:
-        self._conn = sqlite3.connect(
-            f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False, timeout=5.0
-        )
-        self._conn.execute("PRAGMA query_only = 1")
+        if is_url(path):
+            from scrm_tui.store.pg.sync import SyncPgConnection  # psycopg only when used
+
+            self._conn = cast(sqlite3.Connection, SyncPgConnection(str(path)))
+        else:
+            self._conn = sqlite3.connect(
+                f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False, timeout=5.0
+            )
+            self._conn.execute("PRAGMA query_only = 1")
         # The link pane may ask while a page is matched in another thread.
         self._guard = threading.Lock()
         self._runs = threading.Lock()  # one stoppable run at a time

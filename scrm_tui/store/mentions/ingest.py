@@ -13,6 +13,7 @@ from scrm_tui.core.models import NewMention
 from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.store import authors, standing
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, fetch_all, fetch_one
+from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.mentions.base import MentionBase
 from scrm_tui.store.mentions.plan import _CHUNK
 from scrm_tui.store.priority import scored
@@ -100,54 +101,46 @@ class MentionIngest(MentionBase):
             else:
                 scores = [(None, UNSCORED_RANK)] * len(rows)  # type: ignore[list-item]
                 parts = [None] * len(rows)
-            # Staged, then moved in one statement: an INSERT runs the mention_counts
-            # trigger's setup each time it is executed, 16 µs a row when each row is its
-            # own execution, once a batch here (28 µs a row against 12). The trigger
-            # still counts every row, and ids follow the batch's order.
-            await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS mentions_new ({_NEW_COLUMNS})")
-            await conn.executemany(
-                f"INSERT INTO mentions_new ({_NEW_COLUMNS}) VALUES ({_NEW_MARKS})",
-                [
-                    (
-                        r.channel,
-                        r.external_id,
-                        r.url,
-                        author,
-                        r.text,
-                        r.created_ms,
-                        now_ms,
-                        r.in_reply_to,
-                        r.compound,
-                        r.pos,
-                        r.neu,
-                        r.neg,
-                        r.root,
-                        r.matched,
-                        None if r.full_text is None else len(r.full_text),
-                        r.points,
-                        own,
-                        priority,
-                        rank,
-                        r.lang,
-                        r.lang_conf,
-                        r.lang_src,
-                        r.link,
-                        r.watch_set or None,  # NULL: the brand's own (schema step 31)
-                    )
-                    for r, author, own, (priority, rank) in zip(
-                        rows, author_ids, parts, scores, strict=True
-                    )
-                ],
-            )
-            # A batch of the brand's own names no watch set (NULL is the brand's): the
-            # statement a database from before competitors (schema 31) takes too.
-            columns = _NEW_COLUMNS if any(r.watch_set for r in rows) else _BRAND_COLUMNS
-            await conn.execute(
-                f"INSERT INTO main.mentions ({columns}) "
-                f"SELECT {columns} FROM mentions_new WHERE true ORDER BY rowid "
-                "ON CONFLICT (channel, external_id) DO NOTHING"
-            )
-            await conn.execute("DELETE FROM mentions_new")
+            values = [
+                (
+                    r.channel,
+                    r.external_id,
+                    r.url,
+                    author,
+                    r.text,
+                    r.created_ms,
+                    now_ms,
+                    r.in_reply_to,
+                    r.compound,
+                    r.pos,
+                    r.neu,
+                    r.neg,
+                    r.root,
+                    r.matched,
+                    None if r.full_text is None else len(r.full_text),
+                    r.points,
+                    own,
+                    priority,
+                    rank,
+                    r.lang,
+                    r.lang_conf,
+                    r.lang_src,
+                    r.link,
+                    r.watch_set or None,  # NULL: the brand's own (schema step 31)
+                )
+                for r, author, own, (priority, rank) in zip(
+                    rows, author_ids, parts, scores, strict=True
+                )
+            ]
+            if engine_of(conn) == POSTGRESQL:
+                # Each row's insert is planned once per batch there: no staging needed.
+                await conn.executemany(
+                    f"INSERT INTO mentions ({_NEW_COLUMNS}) VALUES ({_NEW_MARKS}) "
+                    "ON CONFLICT (channel, external_id) DO NOTHING",
+                    values,
+                )
+            else:
+                await _staged(conn, values, any(r.watch_set for r in rows))
             stored = [
                 row[0]
                 for row in await fetch_all(
@@ -175,6 +168,28 @@ class MentionIngest(MentionBase):
         # Only now that the rows are committed may their ids be remembered.
         self._authors.update(profiles)
         return stored
+
+
+async def _staged(
+    conn: aiosqlite.Connection, values: Sequence[tuple[object, ...]], watched: bool
+) -> None:
+    """Staged, then moved in one statement: an INSERT runs the mention_counts trigger's
+    setup each time it is executed, 16 µs a row when each row is its own execution, once
+    a batch here (28 µs a row against 12). The trigger still counts every row, and ids
+    follow the batch's order."""
+    await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS mentions_new ({_NEW_COLUMNS})")
+    await conn.executemany(
+        f"INSERT INTO mentions_new ({_NEW_COLUMNS}) VALUES ({_NEW_MARKS})", values
+    )
+    # A batch of the brand's own names no watch set (NULL is the brand's): the
+    # statement a database from before competitors (schema 31) takes too.
+    columns = _NEW_COLUMNS if watched else _BRAND_COLUMNS
+    await conn.execute(
+        f"INSERT INTO main.mentions ({columns}) "
+        f"SELECT {columns} FROM mentions_new WHERE true ORDER BY rowid "
+        "ON CONFLICT (channel, external_id) DO NOTHING"
+    )
+    await conn.execute("DELETE FROM mentions_new")
 
 
 async def _store_hashtags(

@@ -38,3 +38,15 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT round($1::numeric, $2)::double precision $$;
 
 -- The schema's step, as SQLite's PRAGMA user_version.
 CREATE TABLE scrm_schema (version integer NOT NULL);
+
+-- "Does this table exist yet" asks sqlite_schema (code that also serves older files).
+CREATE VIEW sqlite_schema AS
+  SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'i' THEN 'index' ELSE 'view' END AS type,
+         c.relname::text AS name, c.relname::text AS tbl_name, NULL::text AS sql
+    FROM pg_class c
+   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i', 'v')
+  UNION ALL
+  SELECT 'trigger', t.tgname::text, c.relname::text, NULL
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace;
+CREATE VIEW sqlite_master AS SELECT * FROM sqlite_schema;

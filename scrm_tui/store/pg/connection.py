@@ -39,7 +39,7 @@ class _NumberLoader(Loader):
 Buffer = bytes | bytearray | memoryview
 
 
-def adapt(conn: AsyncConnection[Any]) -> None:
+def adapt(conn: AsyncConnection[Any] | psycopg.Connection[Any]) -> None:
     """Teach a new connection the loaders above."""
     for name in ("json", "jsonb"):
         conn.adapters.register_loader(name, _TextLoader)
@@ -64,7 +64,7 @@ class Cursor:
         self._rows = []
 
 
-def _bind(t: Translated, parameters: Any) -> Any:
+def bind(t: Translated, parameters: Any) -> Any:
     """SQLite's parameters as psycopg takes them; FTS5 query text as tsquery text."""
     if not t.params:
         return None
@@ -81,7 +81,7 @@ def _bind(t: Translated, parameters: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _as_sqlite_errors(sql: str) -> Any:
+def as_sqlite_errors(sql: str) -> Any:
     """psycopg's errors as the DB-API classes of sqlite3 that the store catches."""
     try:
         yield
@@ -98,6 +98,8 @@ def _as_sqlite_errors(sql: str) -> Any:
 class PgConnection:
     """One psycopg connection in autocommit mode: transactions are the BEGINs we send."""
 
+    engine = "postgresql"
+
     def __init__(self, conn: AsyncConnection[Any]):
         self.raw = conn
 
@@ -113,9 +115,9 @@ class PgConnection:
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
         t = translate(sql)
-        with _as_sqlite_errors(t.sql):
+        with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()
-            await cur.execute(t.sql.encode(), _bind(t, parameters))
+            await cur.execute(t.sql.encode(), bind(t, parameters))
             rows = await cur.fetchall() if cur.description is not None else []
             return Cursor(rows, cur.rowcount)
 
@@ -127,9 +129,9 @@ class PgConnection:
         self, sql: str, seq: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> Cursor:
         t = translate(sql)
-        with _as_sqlite_errors(t.sql):
+        with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()
-            await cur.executemany(t.sql.encode(), [_bind(t, p) for p in seq])
+            await cur.executemany(t.sql.encode(), [bind(t, p) for p in seq])
             return Cursor([], cur.rowcount)
 
     async def executescript(self, script: str) -> None:

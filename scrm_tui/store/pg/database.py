@@ -65,6 +65,10 @@ class PgDatabase(Database):
     def engine(self) -> str:
         return "postgresql"
 
+    @property
+    def target(self) -> str:
+        return self.url
+
     async def with_own_reader(self) -> PgDatabase:
         twin = PgDatabase(
             self.url, cast(PgConnection, self.writer), await PgConnection.connect(self.url)
@@ -115,11 +119,14 @@ _BUMP = f"UPDATE change_marks SET seq = seq + 1; NOTIFY {CHANNEL}"
 
 
 async def _version(conn: PgConnection) -> int:
-    rows = await conn.execute_fetchall("SELECT to_regclass('scrm_schema') IS NOT NULL")
-    if not rows[0][0]:
+    # Plain psycopg: before the schema exists there is no compat.sql to lean on.
+    cur = await conn.raw.execute(b"SELECT to_regclass('scrm_schema') IS NOT NULL")
+    row = await cur.fetchone()
+    if not row or not row[0]:
         return 0
-    rows = await conn.execute_fetchall("SELECT max(version) FROM scrm_schema")
-    return int(rows[0][0] or 0)
+    cur = await conn.raw.execute(b"SELECT max(version) FROM scrm_schema")
+    row = await cur.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 async def _prepare(conn: PgConnection, url: str) -> None:

@@ -209,7 +209,10 @@ def _rewrite(
             continue
         statements[-1].append(tok)
     counter = [0]
-    done = [_statement(s, fts, params, counter, keys or {}) for s in statements]
+    done = [
+        _statement(_int_truths(_qualify_upsert(s)), fts, params, counter, keys or {})
+        for s in statements
+    ]
     return ";".join(done)
 
 
@@ -418,7 +421,209 @@ def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
     before = out[k].strip() if k >= 0 else ""
     j = r.skip_space(close + 1)
     after = toks[j].text if j < len(toks) else ""
-    return before in _ARITHMETIC or after in _ARITHMETIC
+    if before in _ARITHMETIC or after in _ARITHMETIC:
+        return True
+    # a value of its own in a SELECT list or VALUES: SQLite's is 0 or 1, and a column
+    # it goes into is an integer
+    return before.upper() in (",", "SELECT") and after.upper() in (",", "FROM")
+
+
+_BOOL_OPS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>"}
+_BOOL_WORDS = {"AND", "OR", "IS", "IN", "LIKE", "GLOB", "BETWEEN", "MATCH"}
+_NOT_CALLS = {
+    "IN", "EXISTS", "VALUES", "AS", "USING", "ON", "AND", "OR", "NOT", "WHEN", "THEN",
+    "ELSE", "WHERE", "SELECT", "FROM", "JOIN", "IIF", "OVER", "FILTER", "ANY", "ALL",
+    "INTO", "TABLE", "KEY", "UNIQUE", "CHECK", "REFERENCES", "CONFLICT", "RETURNING",
+    "SET", "BY", "LIMIT", "OFFSET", "CASE", "END", "WITH", "RECURSIVE", "IF", "INDEX",
+}  # fmt: skip
+_LIST_ENDS = {
+    "FROM", "WHERE", "GROUP", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "HAVING",
+    "WINDOW", "ON", "RETURNING",
+}  # fmt: skip
+
+
+def _is_boolean(item: list[Tok]) -> bool:
+    """Whether an expression's value is a truth (SQLite's 0 or 1): a comparison, AND, OR,
+    NOT, IN, EXISTS… at its top level (inside no parenthesis or CASE)."""
+    item = _strip(item)
+    words = [t for t in item if t.kind != "space"]
+    if len(words) >= 2 and words[-2].upper == "AS":
+        words = words[:-2]
+    if not words:
+        return False
+    if words[0].upper in ("NOT", "EXISTS"):
+        return True
+    if words[0].text == "(" and words[-1].text == ")" and _closes_at_end(words):
+        return _is_boolean(words[1:-1])
+    depth = 0
+    for tok in words:
+        if tok.text == "(" or tok.upper == "CASE":
+            depth += 1
+        elif tok.text == ")" or tok.upper == "END":
+            depth -= 1
+        elif depth == 0 and (tok.text in _BOOL_OPS or tok.upper in _BOOL_WORDS):
+            return True
+    return False
+
+
+def _closes_at_end(words: list[Tok]) -> bool:
+    depth = 0
+    for k, tok in enumerate(words):
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+            if depth == 0 and k != len(words) - 1:
+                return False
+    return True
+
+
+def _wrap(item: list[Tok]) -> list[Tok]:
+    """`scrm_int(item)`, an alias kept outside."""
+    body = _strip(item)
+    alias: list[Tok] = []
+    sig = [k for k, t in enumerate(body) if t.kind != "space"]
+    if len(sig) >= 3 and body[sig[-2]].upper == "AS":
+        alias = body[sig[-2] - 1 :] if body[sig[-2] - 1].kind == "space" else body[sig[-2] :]
+        body = _strip(body[: sig[-2]])
+    return [Tok("word", "scrm_int"), Tok("op", "("), *body, Tok("op", ")"), *alias]
+
+
+def _int_truths(toks: list[Tok]) -> list[Tok]:
+    """A truth used as a value (a SELECT list's item, a function's argument) is SQLite's
+    integer 0 or 1: `coalesce(a > b, 0)`, `SELECT x IS NULL AND y`. PostgreSQL's is a
+    boolean, which neither adds nor goes into an integer column, so it becomes scrm_int(…)."""
+    r = _Reader(toks)
+    out: list[Tok] = []
+    i = 0
+    n = len(toks)
+    in_values = False
+    while i < n:
+        tok = toks[i]
+        if tok.upper == "VALUES":
+            in_values = True
+        elif tok.kind == "word" and tok.upper in _LIST_ENDS:
+            in_values = False
+        if tok.text == "(":
+            close = r.close_of(i)
+            prev = next((t for t in reversed(out) if t.kind != "space"), None)
+            is_call = (
+                prev is not None
+                and prev.kind == "word"
+                and prev.upper not in _NOT_CALLS
+                and out
+                and out[-1] is prev  # name( with no space: a call, not `INTO t (cols)`
+            )
+            inner = toks[i + 1 : close]
+            row = prev is not None and (
+                prev.upper == "VALUES" or (prev.text == "," and in_values)
+            )  # a row of VALUES: each item is a value
+            if is_call or row:
+                args = r.args(i, close)
+                out.append(tok)
+                for k, arg in enumerate(args):
+                    if k:
+                        out.append(Tok("op", ","))
+                    done = _int_truths(arg)
+                    out.extend(_wrap(done) if _is_boolean(arg) else done)
+                out.append(toks[close])
+            else:
+                out.append(tok)
+                out.extend(_int_truths(inner))
+                out.append(toks[close])
+            i = close + 1
+            continue
+        if tok.upper == "SELECT":
+            out.append(tok)
+            j = i + 1
+            items: list[list[Tok]] = [[]]
+            depth = 0
+            while j < n:
+                t = toks[j]
+                if t.text == "(" or t.upper == "CASE":
+                    depth += 1
+                elif t.text == ")" or t.upper == "END":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif depth == 0 and t.upper in _LIST_ENDS:
+                    break
+                if depth == 0 and t.text == ",":
+                    items.append([])
+                else:
+                    items[-1].append(t)
+                j += 1
+            for k, item in enumerate(items):
+                if k:
+                    out.append(Tok("op", ","))
+                done = _int_truths(item)
+                if _is_boolean(item):
+                    out.append(Tok("space", " "))
+                    out.extend(_wrap(done))
+                    out.append(Tok("space", " "))
+                else:
+                    out.extend(done)
+            i = j
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+_KEYWORDS = {
+    "CASE", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "NULL", "IS", "IN", "LIKE",
+    "BETWEEN", "EXISTS", "SELECT", "FROM", "WHERE", "AS", "TRUE", "FALSE", "DISTINCT",
+    "EXCLUDED", "CAST", "INTEGER", "REAL", "TEXT", "ESCAPE", "COLLATE", "NOCASE",
+    "ORDER", "BY", "GROUP", "LIMIT", "ASC", "DESC", "ON", "JOIN", "LEFT",
+}  # fmt: skip
+
+
+def _qualify_upsert(toks: list[Tok]) -> list[Tok]:
+    """In `INSERT INTO t … ON CONFLICT … DO UPDATE SET c = c + excluded.c`, the bare `c`
+    on the right is t's (SQLite reads it so); PostgreSQL calls it ambiguous, so it
+    becomes `t.c`."""
+    words = [(k, t.upper) for k, t in enumerate(toks) if t.kind != "space"]
+    table = None
+    for n, (_, up) in enumerate(words[:-2]):
+        if up == "INSERT":
+            for k2, up2 in words[n + 1 : n + 5]:
+                if up2 not in ("OR", "IGNORE", "REPLACE", "INTO"):
+                    table = toks[k2].text
+                    break
+            break
+    if table is None:
+        return toks
+    start = None
+    for n in range(len(words) - 2):
+        if [w[1] for w in words[n : n + 3]] == ["DO", "UPDATE", "SET"]:
+            start = words[n + 2][0] + 1
+            break
+    if start is None:
+        return toks
+    out = list(toks[:start])
+    depth = 0
+    right = False  # past the `=` of an assignment
+    for k in range(start, len(toks)):
+        tok = toks[k]
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        if depth == 0 and tok.text == ",":
+            right = False
+        elif depth == 0 and tok.upper in ("WHERE", "RETURNING"):
+            right = True
+        elif depth == 0 and tok.text == "=" and not right:
+            right = True
+            out.append(tok)
+            continue
+        if right and tok.kind == "word" and tok.upper not in _KEYWORDS:
+            prev = next((t for t in reversed(out) if t.kind != "space"), None)
+            nxt = next((t for t in toks[k + 1 :] if t.kind != "space"), None)
+            if (prev is None or prev.text != ".") and (nxt is None or nxt.text not in ("(", ".")):
+                out.extend((Tok("word", table), Tok("op", ".")))
+        out.append(tok)
+    return out
 
 
 _CLAUSE_WORDS = {

@@ -377,8 +377,8 @@ CREATE TABLE priority_tiers (
 
 CREATE VIEW customer_points (customer_id, points) AS
             SELECT c.id,
-                   w.tier * coalesce((SELECT t.share FROM priority_tiers t
-                                      WHERE t.tier = c.tier), w.other_tier)
+                   w.tier * coalesce(scrm_int((SELECT t.share FROM priority_tiers t
+                                      WHERE t.tier = c.tier)), w.other_tier)
                    + w.value * greatest(coalesce(c.lifetime_value, 0), 0)
                      / (greatest(coalesce(c.lifetime_value, 0), 0) + w.value_half)
             FROM customers c, priority_weights w;
@@ -733,7 +733,7 @@ INSERT INTO advocacy_slots VALUES (4, 7776000000, 1781107200000, 1788883200000, 
 CREATE FUNCTION mention_reads_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_changes (agent, changes) VALUES (NEW.agent, 1)
-                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+                ON CONFLICT (agent) DO UPDATE SET changes = read_changes.changes + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER mention_reads_added AFTER INSERT ON mention_reads FOR EACH ROW EXECUTE FUNCTION mention_reads_added_fn();
@@ -741,14 +741,14 @@ CREATE TRIGGER mention_reads_added AFTER INSERT ON mention_reads FOR EACH ROW EX
 CREATE FUNCTION mention_reads_removed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_changes (agent, changes) VALUES (OLD.agent, 1)
-                ON CONFLICT (agent) DO UPDATE SET changes = changes + 1;
+                ON CONFLICT (agent) DO UPDATE SET changes = read_changes.changes + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER mention_reads_removed AFTER DELETE ON mention_reads FOR EACH ROW EXECUTE FUNCTION mention_reads_removed_fn();
 
 CREATE FUNCTION mentions_priority_on_link_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.customer_id), 0)))))
+  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce(scrm_int((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.customer_id)), 0)))))
                 WHERE author_id = NEW.id AND priority_base IS NOT NULL;
   UPDATE mentions SET priority_rank = created_ms + priority * (SELECT ms_per_point FROM priority_weights)
                 WHERE author_id = NEW.id AND priority_base IS NOT NULL;
@@ -758,7 +758,7 @@ CREATE TRIGGER mentions_priority_on_link AFTER UPDATE OF customer_id ON authors 
 
 CREATE FUNCTION mentions_priority_on_customer_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.id), 0)))))
+  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce(scrm_int((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.id)), 0)))))
                 WHERE priority_base IS NOT NULL
                   AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
   UPDATE mentions SET priority_rank = created_ms + priority * (SELECT ms_per_point FROM priority_weights)
@@ -799,10 +799,9 @@ CREATE TRIGGER mention_counts_snoozed AFTER UPDATE OF snoozed_until_ms ON mentio
 CREATE FUNCTION read_counts_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_counts (agent, reads, snoozed)
-                VALUES (NEW.agent, 1, coalesce((SELECT snoozed_until_ms IS NOT NULL
-                                                FROM mentions WHERE id = NEW.mention_id), 0))
-                ON CONFLICT (agent) DO UPDATE SET reads = reads + 1,
-                    snoozed = snoozed + excluded.snoozed;
+                VALUES (NEW.agent, 1, coalesce(scrm_int((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = NEW.mention_id)), 0))
+                ON CONFLICT (agent) DO UPDATE SET reads = read_counts.reads + 1,
+                    snoozed = read_counts.snoozed + excluded.snoozed;
   RETURN NULL;
 END $$;
 CREATE TRIGGER read_counts_added AFTER INSERT ON mention_reads FOR EACH ROW EXECUTE FUNCTION read_counts_added_fn();
@@ -810,8 +809,7 @@ CREATE TRIGGER read_counts_added AFTER INSERT ON mention_reads FOR EACH ROW EXEC
 CREATE FUNCTION read_counts_removed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE read_counts SET reads = reads - 1,
-                    snoozed = snoozed - coalesce((SELECT snoozed_until_ms IS NOT NULL
-                                                  FROM mentions WHERE id = OLD.mention_id), 0)
+                    snoozed = snoozed - coalesce(scrm_int((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = OLD.mention_id)), 0)
                 WHERE agent = OLD.agent;
   RETURN NULL;
 END $$;
@@ -909,7 +907,7 @@ CREATE TRIGGER match_dirty_identity_edit AFTER UPDATE ON identities FOR EACH ROW
 CREATE FUNCTION outbox_counted_new_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
-                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                    ON CONFLICT (state) DO UPDATE SET n = outbox_counts.n + 1;
   UPDATE outbox_mark SET seq = seq + 1;
   RETURN NULL;
 END $$;
@@ -927,7 +925,7 @@ CREATE FUNCTION outbox_counted_moved_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
   INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
-                    ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                    ON CONFLICT (state) DO UPDATE SET n = outbox_counts.n + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER outbox_counted_moved AFTER UPDATE OF state ON outbox FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION outbox_counted_moved_fn();
@@ -963,7 +961,7 @@ CREATE TRIGGER escalations_marked_delete AFTER DELETE ON escalations FOR EACH RO
 CREATE FUNCTION match_word_n_new_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO match_word_n (word, n) VALUES (NEW.word, 1)
-                    ON CONFLICT (word) DO UPDATE SET n = n + 1;
+                    ON CONFLICT (word) DO UPDATE SET n = match_word_n.n + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_word_n_new AFTER INSERT ON match_words FOR EACH ROW EXECUTE FUNCTION match_word_n_new_fn();
@@ -980,7 +978,7 @@ CREATE FUNCTION match_best_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO match_best (author_id, best)
                     VALUES (NEW.author_id, CASE WHEN NEW.probability IS NULL THEN NEW.score / 1000.0 ELSE 1 + NEW.probability END)
-                    ON CONFLICT (author_id) DO UPDATE SET best = greatest(best, excluded.best);
+                    ON CONFLICT (author_id) DO UPDATE SET best = greatest(match_best.best, excluded.best);
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_best_added AFTER INSERT ON match_suggestions FOR EACH ROW EXECUTE FUNCTION match_best_added_fn();
@@ -1007,7 +1005,7 @@ CREATE TRIGGER match_best_changed AFTER UPDATE OF score, probability ON match_su
 
 CREATE FUNCTION rollups_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO mention_hours VALUES (coalesce(NEW.watch_set, ''), NEW.created_ms / 3600000, NEW.channel, 1, coalesce(NEW.compound >= 0.05, 0), coalesce(NEW.compound > -0.05 AND NEW.compound < 0.05, 0), coalesce(NEW.compound <= -0.05, 0), NEW.compound IS NULL, coalesce(NEW.points, 0)) ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = n + 1, pos = pos + excluded.pos, neu = neu + excluded.neu, neg = neg + excluded.neg, unscored = unscored + excluded.unscored, points = points + excluded.points;
+  INSERT INTO mention_hours VALUES (coalesce(NEW.watch_set, ''), NEW.created_ms / 3600000, NEW.channel, 1, coalesce(scrm_int(NEW.compound >= 0.05), 0), coalesce(scrm_int(NEW.compound > -0.05 AND NEW.compound < 0.05), 0), coalesce(scrm_int(NEW.compound <= -0.05), 0),scrm_int(NEW.compound IS NULL), coalesce(NEW.points, 0)) ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = mention_hours.n + 1, pos = mention_hours.pos + excluded.pos, neu = mention_hours.neu + excluded.neu, neg = mention_hours.neg + excluded.neg, unscored = mention_hours.unscored + excluded.unscored, points = mention_hours.points + excluded.points;
   INSERT INTO author_days VALUES
                     (coalesce(NEW.watch_set, ''), NEW.created_ms / 86400000, NEW.author_id) ON CONFLICT DO NOTHING;
   RETURN NULL;
@@ -1016,7 +1014,7 @@ CREATE TRIGGER rollups_added AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCT
 
 CREATE FUNCTION rollups_removed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(OLD.compound >= 0.05, 0), neu = neu - coalesce(OLD.compound > -0.05 AND OLD.compound < 0.05, 0), neg = neg - coalesce(OLD.compound <= -0.05, 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
+  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
   DELETE FROM author_days WHERE watch_set = coalesce(OLD.watch_set, '') AND day = OLD.created_ms / 86400000 AND author_id = OLD.author_id AND NOT EXISTS (SELECT 1 FROM mentions WHERE author_id = OLD.author_id AND created_ms >= OLD.created_ms / 86400000 * 86400000 AND created_ms < (OLD.created_ms / 86400000 + 1) * 86400000 AND coalesce(watch_set, '') = coalesce(OLD.watch_set, ''));
   RETURN NULL;
 END $$;
@@ -1024,8 +1022,8 @@ CREATE TRIGGER rollups_removed AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUN
 
 CREATE FUNCTION rollups_changed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(OLD.compound >= 0.05, 0), neu = neu - coalesce(OLD.compound > -0.05 AND OLD.compound < 0.05, 0), neg = neg - coalesce(OLD.compound <= -0.05, 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
-  INSERT INTO mention_hours VALUES (coalesce(NEW.watch_set, ''), NEW.created_ms / 3600000, NEW.channel, 1, coalesce(NEW.compound >= 0.05, 0), coalesce(NEW.compound > -0.05 AND NEW.compound < 0.05, 0), coalesce(NEW.compound <= -0.05, 0), NEW.compound IS NULL, coalesce(NEW.points, 0)) ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = n + 1, pos = pos + excluded.pos, neu = neu + excluded.neu, neg = neg + excluded.neg, unscored = unscored + excluded.unscored, points = points + excluded.points;
+  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
+  INSERT INTO mention_hours VALUES (coalesce(NEW.watch_set, ''), NEW.created_ms / 3600000, NEW.channel, 1, coalesce(scrm_int(NEW.compound >= 0.05), 0), coalesce(scrm_int(NEW.compound > -0.05 AND NEW.compound < 0.05), 0), coalesce(scrm_int(NEW.compound <= -0.05), 0),scrm_int(NEW.compound IS NULL), coalesce(NEW.points, 0)) ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = mention_hours.n + 1, pos = mention_hours.pos + excluded.pos, neu = mention_hours.neu + excluded.neu, neg = mention_hours.neg + excluded.neg, unscored = mention_hours.unscored + excluded.unscored, points = mention_hours.points + excluded.points;
   DELETE FROM author_days WHERE watch_set = coalesce(OLD.watch_set, '') AND day = OLD.created_ms / 86400000 AND author_id = OLD.author_id AND NOT EXISTS (SELECT 1 FROM mentions WHERE author_id = OLD.author_id AND created_ms >= OLD.created_ms / 86400000 * 86400000 AND created_ms < (OLD.created_ms / 86400000 + 1) * 86400000 AND coalesce(watch_set, '') = coalesce(OLD.watch_set, ''));
   INSERT INTO author_days VALUES
                     (coalesce(NEW.watch_set, ''), NEW.created_ms / 86400000, NEW.author_id) ON CONFLICT DO NOTHING;
@@ -1047,7 +1045,7 @@ CREATE TRIGGER term_days_text AFTER UPDATE OF text, link, compound ON mentions F
 CREATE FUNCTION answer_times_answered_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM answer_times WHERE watch_set = coalesce(OLD.watch_set, '') AND created_ms = OLD.created_ms AND mention_id = OLD.id;
-  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1), '?')
+  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce(scrm_int((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1)), '?')
                     WHERE NEW.first_response_ms IS NOT NULL;
   RETURN NULL;
 END $$;
@@ -1056,7 +1054,7 @@ CREATE TRIGGER answer_times_answered AFTER UPDATE OF first_response_ms ON mentio
 CREATE FUNCTION answer_times_moved_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM answer_times WHERE watch_set = coalesce(OLD.watch_set, '') AND created_ms = OLD.created_ms AND mention_id = OLD.id;
-  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1), '?');
+  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce(scrm_int((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1)), '?');
   RETURN NULL;
 END $$;
 CREATE TRIGGER answer_times_moved AFTER UPDATE OF created_ms, channel, watch_set ON mentions FOR EACH ROW WHEN (NEW.first_response_ms IS NOT NULL AND (OLD.created_ms != NEW.created_ms
@@ -1163,7 +1161,7 @@ CREATE TRIGGER customer_sales_relinked AFTER UPDATE OF customer_id ON authors FO
 
 CREATE FUNCTION answer_waits_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO answer_waits VALUES (NEW.watch_set, '', greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, '', NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'agent:' || NEW.agent, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'agent:' || NEW.agent, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'network:' || NEW.channel, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'network:' || NEW.channel, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO answer_waits VALUES (NEW.watch_set, '', greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, '', NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'agent:' || NEW.agent, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'agent:' || NEW.agent, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'network:' || NEW.channel, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'network:' || NEW.channel, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER answer_waits_added AFTER INSERT ON answer_times FOR EACH ROW EXECUTE FUNCTION answer_waits_added_fn();
@@ -1205,13 +1203,11 @@ CREATE TRIGGER advocacy_uncounted AFTER DELETE ON advocacy_standing FOR EACH ROW
 CREATE FUNCTION advocacy_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO advocacy_standing
-        SELECT s.slot, NEW.author_id, (NEW.compound >= 0.05), (NEW.compound <= -0.05), 1, scrm_int(round(NEW.compound * 10000)),
-               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END,
-               (SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)
-        FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi 
+        SELECT s.slot, NEW.author_id, scrm_int((NEW.compound >= 0.05)) , scrm_int((NEW.compound <= -0.05)) , 1, scrm_int(round(NEW.compound * 10000)),
+               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END, scrm_int((SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)) FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi 
         ON CONFLICT (slot, author_id) DO UPDATE SET
-            pos = pos + excluded.pos, neg = neg + excluded.neg, scored = scored + 1,
-            tone = tone + excluded.tone, points = points + excluded.points;
+            pos = advocacy_standing.pos + excluded.pos, neg = advocacy_standing.neg + excluded.neg, scored = advocacy_standing.scored + 1,
+            tone = advocacy_standing.tone + excluded.tone, points = advocacy_standing.points + excluded.points;
   RETURN NULL;
 END $$;
 CREATE TRIGGER advocacy_added AFTER INSERT ON mentions FOR EACH ROW WHEN (NEW.compound IS NOT NULL AND NEW.watch_set IS NULL AND NEW.channel != 'rss') EXECUTE FUNCTION advocacy_added_fn();
@@ -1241,13 +1237,11 @@ BEGIN
                        WHERE OLD.created_ms >= s.lo AND OLD.created_ms < s.hi)
           AND author_id = OLD.author_id AND OLD.compound IS NOT NULL AND OLD.watch_set IS NULL AND OLD.channel != 'rss';
   INSERT INTO advocacy_standing
-        SELECT s.slot, NEW.author_id, (NEW.compound >= 0.05), (NEW.compound <= -0.05), 1, scrm_int(round(NEW.compound * 10000)),
-               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END,
-               (SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)
-        FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi AND NEW.compound IS NOT NULL AND NEW.watch_set IS NULL AND NEW.channel != 'rss'
+        SELECT s.slot, NEW.author_id, scrm_int((NEW.compound >= 0.05)) , scrm_int((NEW.compound <= -0.05)) , 1, scrm_int(round(NEW.compound * 10000)),
+               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END, scrm_int((SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)) FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi AND NEW.compound IS NOT NULL AND NEW.watch_set IS NULL AND NEW.channel != 'rss'
         ON CONFLICT (slot, author_id) DO UPDATE SET
-            pos = pos + excluded.pos, neg = neg + excluded.neg, scored = scored + 1,
-            tone = tone + excluded.tone, points = points + excluded.points;
+            pos = advocacy_standing.pos + excluded.pos, neg = advocacy_standing.neg + excluded.neg, scored = advocacy_standing.scored + 1,
+            tone = advocacy_standing.tone + excluded.tone, points = advocacy_standing.points + excluded.points;
   RETURN NULL;
 END $$;
 CREATE TRIGGER advocacy_changed AFTER UPDATE OF compound, watch_set, channel, author_id, created_ms ON mentions FOR EACH ROW WHEN (OLD.compound IS DISTINCT FROM NEW.compound OR OLD.watch_set IS DISTINCT FROM NEW.watch_set
@@ -1258,12 +1252,12 @@ CREATE FUNCTION advocacy_reply_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO advocacy_replies 
         SELECT NEW.id, NEW.created_ms, NEW.author_id, NEW.channel, NEW.in_reply_to,
-               NEW.compound, NEW.watch_set IS NULL AND NEW.channel != 'rss',
-               p.id, p.author_id, coalesce(p.compound <= -0.05 OR strpos(p.text, '?') > 0, 0)
-        FROM (SELECT 1) AS _sub1 LEFT JOIN mentions p ON p.channel = NEW.channel AND p.external_id = NEW.in_reply_to
+               NEW.compound, scrm_int(NEW.watch_set IS NULL AND NEW.channel != 'rss') ,
+               p.id, p.author_id, coalesce(scrm_int(p.compound <= -0.05 OR strpos(p.text, '?') > 0), 0)
+        FROM (SELECT 1) AS _sub3 LEFT JOIN mentions p ON p.channel = NEW.channel AND p.external_id = NEW.in_reply_to
      WHERE NEW.in_reply_to IS NOT NULL;
   UPDATE advocacy_replies SET parent_id = NEW.id, parent_author = NEW.author_id,
-            parent_asks = coalesce(NEW.compound <= -0.05 OR strpos(NEW.text, '?') > 0, 0)
+            parent_asks = coalesce(scrm_int(NEW.compound <= -0.05 OR strpos(NEW.text, '?') > 0), 0)
         WHERE channel = NEW.channel AND in_reply_to = NEW.external_id;
   RETURN NULL;
 END $$;
@@ -1283,14 +1277,14 @@ BEGIN
   DELETE FROM advocacy_replies WHERE id = OLD.id;
   INSERT INTO advocacy_replies 
         SELECT NEW.id, NEW.created_ms, NEW.author_id, NEW.channel, NEW.in_reply_to,
-               NEW.compound, NEW.watch_set IS NULL AND NEW.channel != 'rss',
-               p.id, p.author_id, coalesce(p.compound <= -0.05 OR strpos(p.text, '?') > 0, 0)
-        FROM (SELECT 1) AS _sub1 LEFT JOIN mentions p ON p.channel = NEW.channel AND p.external_id = NEW.in_reply_to
+               NEW.compound, scrm_int(NEW.watch_set IS NULL AND NEW.channel != 'rss') ,
+               p.id, p.author_id, coalesce(scrm_int(p.compound <= -0.05 OR strpos(p.text, '?') > 0), 0)
+        FROM (SELECT 1) AS _sub3 LEFT JOIN mentions p ON p.channel = NEW.channel AND p.external_id = NEW.in_reply_to
      WHERE NEW.in_reply_to IS NOT NULL;
   UPDATE advocacy_replies SET parent_id = NULL, parent_author = NULL, parent_asks = 0
         WHERE channel = OLD.channel AND in_reply_to = OLD.external_id;
   UPDATE advocacy_replies SET parent_id = NEW.id, parent_author = NEW.author_id,
-            parent_asks = coalesce(NEW.compound <= -0.05 OR strpos(NEW.text, '?') > 0, 0)
+            parent_asks = coalesce(scrm_int(NEW.compound <= -0.05 OR strpos(NEW.text, '?') > 0), 0)
         WHERE channel = NEW.channel AND in_reply_to = NEW.external_id;
   RETURN NULL;
 END $$;
