@@ -69,6 +69,16 @@ def table(sql: str) -> str:
     return translate_body("".join(out))
 
 
+def _keys(conn: sqlite3.Connection, table: str) -> list[list[str]]:
+    """The table's primary key, then each unique key: their columns."""
+    info = sorted(conn.execute(f"PRAGMA table_info({table})"), key=lambda c: c[5])
+    keys = [[c[1] for c in info if c[5]]]
+    for index in conn.execute(f"PRAGMA index_list({table})"):
+        if index[2]:  # unique
+            keys.append([c[2] for c in conn.execute(f"PRAGMA index_info({index[1]})")])
+    return [k for k in keys if k]
+
+
 def _literal(value: object) -> str:
     if value is None:
         return "NULL"
@@ -136,11 +146,7 @@ async def main() -> None:
             "AND name NOT LIKE 'mentions_fts_%' ORDER BY rowid"
         ).fetchall()
         keys = {
-            name: [
-                c[1]
-                for c in sorted(conn.execute(f"PRAGMA table_info({name})"), key=lambda c: c[5])
-                if c[5]
-            ]
+            name: _keys(conn, name)
             for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         }
         seeds = []

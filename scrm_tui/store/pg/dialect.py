@@ -170,13 +170,13 @@ def translate(sql: str) -> Translated:
     return Translated(out, params, named, tuple(fts))
 
 
-def translate_body(sql: str, keys: dict[str, list[str]] | None = None) -> str:
+def translate_body(sql: str, keys: dict[str, list[list[str]]] | None = None) -> str:
     """Statements without parameters (a trigger's body, a migration's DDL); `keys`: each
     table's primary key, for INSERT OR REPLACE (an upsert on it)."""
     return _rewrite(tokens(sql), [], False, keys or {})
 
 
-def _replace(toks: list[Tok], start: int, keys: dict[str, list[str]]) -> str:
+def _replace(toks: list[Tok], start: int, keys: dict[str, list[list[str]]]) -> str:
     """INSERT OR REPLACE INTO t (cols) as an upsert on t's primary key."""
     words = [t for t in toks[start:] if t.kind != "space"]
     table = words[1].text  # INTO t
@@ -188,7 +188,12 @@ def _replace(toks: list[Tok], start: int, keys: dict[str, list[str]]) -> str:
             break
         if tok.kind in ("word", "quoted"):
             columns.append(tok.text)
-    key = keys[table]
+    # SQLite replaces the row any unique key of the inserted columns finds: the first
+    # key (primary, then unique) all of whose columns are inserted.
+    fitting = [k for k in keys[table] if set(k) <= set(columns)]
+    if not fitting:
+        raise ValueError(f"INSERT OR REPLACE INTO {table}: no key among {columns}")
+    key = fitting[0]
     rest = [c for c in columns if c not in key]
     if not rest:
         return f" ON CONFLICT ({', '.join(key)}) DO NOTHING"
@@ -197,7 +202,7 @@ def _replace(toks: list[Tok], start: int, keys: dict[str, list[str]]) -> str:
 
 
 def _rewrite(
-    toks: list[Tok], fts: list[int | str], params: bool, keys: dict[str, list[str]] | None = None
+    toks: list[Tok], fts: list[int | str], params: bool, keys: dict[str, list[list[str]]] | None = None
 ) -> str:
     statements: list[list[Tok]] = [[]]
     depth = 0
@@ -224,7 +229,7 @@ def _statement(
     fts: list[int | str],
     params: bool,
     counter: list[int],
-    keys: dict[str, list[str]] | None = None,
+    keys: dict[str, list[list[str]]] | None = None,
 ) -> str:
     keys = keys or {}
     r = _Reader(toks)

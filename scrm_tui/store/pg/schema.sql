@@ -857,49 +857,49 @@ CREATE TRIGGER unread_logged AFTER DELETE ON mention_reads FOR EACH ROW EXECUTE 
 
 CREATE FUNCTION match_dirty_customer_new_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (NEW.id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (NEW.id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_customer_new AFTER INSERT ON customers FOR EACH ROW EXECUTE FUNCTION match_dirty_customer_new_fn();
 
 CREATE FUNCTION match_dirty_customer_edit_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (NEW.id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (NEW.id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_customer_edit AFTER UPDATE OF name, email, company, merged_into ON customers FOR EACH ROW EXECUTE FUNCTION match_dirty_customer_edit_fn();
 
 CREATE FUNCTION match_dirty_customer_gone_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (OLD.id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (OLD.id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_customer_gone AFTER DELETE ON customers FOR EACH ROW EXECUTE FUNCTION match_dirty_customer_gone_fn();
 
 CREATE FUNCTION match_dirty_identity_new_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (NEW.customer_id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (NEW.customer_id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_identity_new AFTER INSERT ON identities FOR EACH ROW EXECUTE FUNCTION match_dirty_identity_new_fn();
 
 CREATE FUNCTION match_dirty_identity_gone_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (OLD.customer_id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (OLD.customer_id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_identity_gone AFTER DELETE ON identities FOR EACH ROW EXECUTE FUNCTION match_dirty_identity_gone_fn();
 
 CREATE FUNCTION match_dirty_identity_moved_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (OLD.customer_id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (OLD.customer_id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_identity_moved AFTER UPDATE ON identities FOR EACH ROW EXECUTE FUNCTION match_dirty_identity_moved_fn();
 
 CREATE FUNCTION match_dirty_identity_edit_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO match_dirty (customer_id) VALUES (NEW.customer_id) ON CONFLICT (seq) DO UPDATE SET customer_id = EXCLUDED.customer_id;
+  INSERT INTO match_dirty (customer_id) VALUES (NEW.customer_id) ON CONFLICT (customer_id) DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER match_dirty_identity_edit AFTER UPDATE ON identities FOR EACH ROW EXECUTE FUNCTION match_dirty_identity_edit_fn();
