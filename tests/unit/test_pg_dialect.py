@@ -51,7 +51,10 @@ def test_insert_or_replace_upserts_on_the_key_among_the_inserted_columns() -> No
         ("SELECT ifnull(a, 0) FROM t", "SELECT coalesce(a, 0) FROM t"),
         ("SELECT instr(a, 'x') FROM t", "SELECT strpos(a, 'x') FROM t"),
         ("SELECT max(a, b), max(c) FROM t", "SELECT greatest(a, b), max(c) FROM t"),
-        ("SELECT group_concat(DISTINCT h) FROM t", "SELECT string_agg(DISTINCT (h)::text, ',') FROM t"),
+        (
+            "SELECT group_concat(DISTINCT h) FROM t",
+            "SELECT string_agg(DISTINCT (h)::text, ',') FROM t",
+        ),
         ("SELECT CAST(x AS INTEGER) FROM t", "SELECT scrm_int(x) FROM t"),
         ("SELECT a FROM t LIMIT -1", "SELECT a FROM t LIMIT ALL"),
         ("SELECT a FROM t WHERE a IS ?", "SELECT a FROM t WHERE a IS NOT DISTINCT FROM %s"),
@@ -75,9 +78,10 @@ def test_a_truth_used_as_a_number_is_an_integer() -> None:
 
 
 def test_an_upserts_bare_columns_are_the_tables() -> None:
-    assert pg("INSERT INTO c (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n") == (
+    upsert = "INSERT INTO c (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n"
+    assert pg(upsert) == (
         "INSERT INTO c (k, n) VALUES (%s, 1) ON CONFLICT (k) DO UPDATE SET n = c.n + excluded.n"
-    )  # fmt: skip
+    )
 
 
 def test_fts5_queries_become_tsquery_text() -> None:
