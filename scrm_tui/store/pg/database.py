@@ -17,6 +17,7 @@ import aiosqlite
 import psycopg
 
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
+from scrm_tui.store.pg import migrations
 from scrm_tui.store.pg.connection import PgConnection
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
@@ -146,12 +147,19 @@ async def _prepare(conn: PgConnection, url: str) -> None:
         version = await _version(conn)  # another process may have done it meanwhile
         if version == 0:
             await conn.raw.execute(_sql("compat.sql").encode())
-            await conn.raw.execute(_sql("schema.sql").encode())
-            await conn.execute("INSERT INTO scrm_schema VALUES (?)", (LATEST_VERSION,))
-        elif version < LATEST_VERSION:
+            await conn.raw.execute(_sql("schema.sql").encode())  # records its step
+            version = await _version(conn)
+        for step, statements in migrations.STEPS:
+            if step <= version:
+                continue
+            for statement in statements:
+                await conn.raw.execute(statement.encode())
+            await conn.raw.execute(f"INSERT INTO scrm_schema VALUES ({step})".encode())
+            version = step
+        if version != LATEST_VERSION:
             raise StoreError(
-                f"{redacted(url)} has schema version {version}: no PostgreSQL migration "
-                f"to {LATEST_VERSION} yet"
+                f"{redacted(url)} has schema version {version}: this scrm has no "
+                f"PostgreSQL migration to {LATEST_VERSION} (a bug: please report it)"
             )
         await conn.commit()
     except BaseException:
