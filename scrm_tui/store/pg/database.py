@@ -88,7 +88,9 @@ class PgDatabase(Database):
         writer = cast(PgConnection, self.writer)
         async with self._write_lock:
             try:
-                await writer.execute("BEGIN")
+                # READ COMMITTED: each statement sees what committed before it, so
+                # what the lock waited behind is seen once the lock is ours.
+                await writer.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 await writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                 yield self.writer
                 if wakes:
@@ -141,7 +143,7 @@ async def _prepare(conn: PgConnection, url: str) -> None:
             f"{redacted(url)} has schema version {version}, newer than this scrm "
             f"understands ({LATEST_VERSION}); upgrade scrm to open it"
         )
-    await conn.execute("BEGIN")
+    await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")  # sees who went first
     try:
         await conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         version = await _version(conn)  # another process may have done it meanwhile
