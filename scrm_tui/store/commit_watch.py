@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from scrm_tui.store.live import MARK
 
@@ -20,6 +21,23 @@ _MARK = f"SELECT {MARK}"
 # published in the -shm's index (which wakes nothing): a look in between sees the mark
 # as it was. So after each write the mark is looked at again a few times (s after it).
 RECHECKS = (0.005, 0.05, 0.5)
+
+
+class Watch(Protocol):
+    """What tells an inbox that a commit may have moved its change mark, on either engine
+    (Database.commit_watch): this file's watch on SQLite, a LISTEN on PostgreSQL
+    (store/pg/listen.py). `on_change` is called from the watch's own thread."""
+
+    how: str  # how it learns of commits ("inotify", "polling", "listen"), once started
+    error: BaseException | None  # what stopped its thread, if anything did
+    trouble: str | None  # why the database is out of reach now, in words; None: it is not
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    @property
+    def alive(self) -> bool: ...
 
 
 class CommitWatch:
@@ -47,6 +65,7 @@ class CommitWatch:
         self.settle = settle  # seconds of polling before inotify is loaded (see _waits)
         self.how = ""  # "inotify" or "polling", once started
         self.error: BaseException | None = None  # what stopped the thread, if anything did
+        self.trouble: str | None = None  # a file does not go away as a server can
         self._stop = threading.Event()
         self._wake_r, self._wake_w = os.pipe()  # written by close(): select() returns
         self._thread = threading.Thread(target=self._run, name="scrm-commit-watch", daemon=True)
