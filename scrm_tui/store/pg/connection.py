@@ -250,10 +250,17 @@ class PgConnection:
         if self._began:
             self._tx_lost = True
         if error is not None:
-            text = str(error).strip()
-            self._why = text.splitlines()[0] if text else type(error).__name__
+            self._why = why_unreachable(error)
         why = f" ({self._why})" if self._why else ""
-        return StoreUnavailable(f"the database is out of reach{why}; trying again")
+        return StoreUnavailable(f"the database is out of reach{why}")
+
+
+def why_unreachable(error: BaseException) -> str:
+    """The end of the driver's first line, which says why ("Connection refused", "server
+    closed the connection unexpectedly"); the host and port before it are the URL's."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line.rsplit(": ", 1)[-1] or line
 
 
 def _rereadable(sql: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from scrm_tui.store.pg.connection import REACH
+from scrm_tui.store.pg.connection import REACH, why_unreachable
 from scrm_tui.store.pg.database import CHANNEL
 
 # Seconds between two tries to reach a server that went away (the last one repeats): a
@@ -108,6 +108,5 @@ class CommitListener:
     def _lost(self, error: psycopg.OperationalError) -> None:
         """The server went out of reach: said once per outage, then tried again."""
         if self.trouble is None:
-            text = str(error).strip()
-            self.trouble = text.splitlines()[0] if text else type(error).__name__
+            self.trouble = why_unreachable(error)
             self.on_change()
