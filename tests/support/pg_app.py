@@ -1,0 +1,40 @@
+"""The inbox on a PostgreSQL URL, for the end-to-end tests in tmux:
+
+    python -m tests.support.pg_app URL CONFIG AGENT
+
+as `scrm --db URL --config CONFIG --agent AGENT` opens it (the app is the same; this only
+hands it the URL where the command line gives it a path)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scrm_tui.service.settings import load_config
+from scrm_tui.ui.app import ScrmApp
+
+
+class Url(str):
+    """The URL where the app expects a Path: its `name` is the title's database name."""
+
+    @property
+    def name(self) -> str:
+        return self.rsplit("/", 1)[-1]
+
+
+def main(url: str, config: str, agent: str) -> int:
+    app = ScrmApp(
+        db_path=Url(url),  # type: ignore[arg-type]
+        agent=agent,
+        config=load_config(Path(config)),
+        config_path=Path(config),
+    )
+    app.run()
+    if app.startup_error:
+        print(app.startup_error, file=sys.stderr)
+        return 1
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
