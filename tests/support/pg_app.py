@@ -1,12 +1,13 @@
-"""The inbox on a PostgreSQL URL, for the end-to-end tests in tmux:
+"""The inbox, or `scrm watch`, on a PostgreSQL URL, for the end-to-end tests:
 
-    python -m tests.support.pg_app URL CONFIG AGENT
+    python -m tests.support.pg_app URL CONFIG AGENT [watch]
 
-as `scrm --db URL --config CONFIG --agent AGENT` opens it (the app is the same; this only
-hands it the URL where the command line gives it a path)."""
+as `scrm --db URL --config CONFIG --agent AGENT [watch]` runs it (the app and the watch are
+the same; this only hands them the URL where the command line gives them a path)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -22,7 +23,16 @@ class Url(str):
         return self.rsplit("/", 1)[-1]
 
 
-def main(url: str, config: str, agent: str) -> int:
+def main(url: str, config: str, agent: str, command: str = "") -> int:
+    if command == "watch":
+        from scrm_tui.service.watch import watch
+
+        def problem(source: str, why: str) -> None:
+            print(f"[sources.{source}] cannot run: {why}", file=sys.stderr)
+
+        where: Path = Url(url)  # type: ignore[assignment]
+        asyncio.run(watch(where, agent, load_config(Path(config)), once=False, problem=problem))
+        return 0
     app = ScrmApp(
         db_path=Url(url),  # type: ignore[arg-type]
         agent=agent,

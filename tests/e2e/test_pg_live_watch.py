@@ -1,0 +1,118 @@
+"""`scrm watch` on PostgreSQL, against a replayed feed: two collectors, one standing by;
+the server restarts and each says so once and once when it is back; the collector is
+killed with -9 and the other takes over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.fakes.replay import Replay
+from tests.support.postgres import Server
+
+pytestmark = pytest.mark.xdist_group("subprocess")
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE = "database unreachable, retrying"
+BACK = "database reachable again"
+HOLDING = "collecting: this process holds the lease"
+
+
+@pytest.fixture
+def replay() -> Iterator[Replay]:
+    with Replay() as running:
+        running.route("/feeds/alerts.xml", file="atom_google_alerts.xml")
+        yield running
+
+
+def config(tmp_path: Path, replay: Replay) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+[watch]
+terms = 'apple OR slack'
+backfill = "5000d"
+
+[sources.rss]
+feeds = [{{ name = "alerts", url = "{replay.url("/feeds/alerts.xml")}" }}]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_watch(url: str, config: Path, agent: str, output: Path) -> subprocess.Popen[bytes]:
+    """`scrm watch` on `url` running on, its lines in `output` (read with read_until)."""
+    with output.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.support.pg_app", url, str(config), agent, "watch"],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def read_until(output: Path, text: str, timeout: float = 60) -> str:
+    """What a process has printed to `output` once it contains `text`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while text not in (printed := output.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline, f"never printed {text!r}:\n{printed}"
+        time.sleep(0.02)  # polling interval of the wait, not a synchronisation guess
+    return printed
+
+
+def stored(url: str) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*), count(DISTINCT external_id) FROM mentions").fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+
+def test_watches_say_when_the_server_goes_and_comes_back_and_one_takes_over(
+    tmp_path: Path, replay: Replay, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    path = config(tmp_path, replay)
+    first, second = tmp_path / "first.out", tmp_path / "second.out"
+    collector = start_watch(url, path, "ana", first)
+    standing = None
+    try:
+        read_until(first, HOLDING)
+        read_until(first, "rss:alerts: ")
+        standing = start_watch(url, path, "ben", second)
+        read_until(second, "standing by: ")
+
+        postgres.stop("fast")
+        try:
+            read_until(first, UNREACHABLE)
+            read_until(second, UNREACHABLE)
+        finally:
+            postgres.start()
+        read_until(first, BACK)
+        read_until(second, BACK)
+
+        # kill -9 of the collector: the one standing by takes the lease over.
+        os.kill(collector.pid, signal.SIGKILL)
+        collector.wait(timeout=30)
+        read_until(second, HOLDING)
+    finally:
+        for process in (collector, standing):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+    for output in (first, second):
+        lines = output.read_text(encoding="utf-8").splitlines()
+        # Once when it went, once when it came back: not a line per failed try.
+        assert sum(UNREACHABLE in line for line in lines) == 1, lines
+        assert sum(BACK in line for line in lines) == 1, lines
+    count, distinct = stored(url)
+    assert count == distinct > 0  # what was fetched is stored, once
