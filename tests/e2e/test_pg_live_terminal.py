@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 
+from tests.fakes.loopback import Loopback, _scrm_config
 from tests.support.postgres import Server
 from tests.support.terminal import Terminal, header_count
 
@@ -103,3 +104,59 @@ def statuses(url: str) -> dict[str, str]:
     with psycopg.connect(url) as conn:
         rows = conn.execute("SELECT external_id, status FROM mentions")
         return {str(a): str(b) for a, b in rows}
+
+
+def test_a_reply_typed_through_a_server_restart_is_kept_and_sent_once(
+    terminal: Terminal, tmp_path: Path, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    store(url, 1, 2)
+    with Loopback(lenient=True) as server:
+        config = tmp_path / "config.toml"
+        config.write_text(_scrm_config(server), encoding="utf-8")
+        config.chmod(0o600)
+        terminal.start(agent_command(url, config, "ana"), 100, 30, tmp_path)
+        terminal.open_window("b", agent_command(url, config, "ben"))
+        for window in (None, "b"):
+            terminal.wait_for(lambda s: header_count(s) == 2, window=window)
+
+        # ana opens the composer: ben's row shows her claim.
+        terminal.keys("r")
+        terminal.wait_text("Reply to user2@example.social")
+        terminal.wait_for(lambda s: "✎ ana, " in top_row(s), window="b")
+        terminal.keys("Thanks, on")
+        terminal.wait_text("Thanks, on")
+
+        # The server restarts while she types; her send meanwhile is refused in words,
+        # and what she typed stays in the composer.
+        postgres.stop("fast")
+        try:
+            for window in (None, "b"):
+                terminal.wait_for(lambda s: UNREACHABLE in header(s), window=window)
+            terminal.keys(" it")
+            terminal.wait_text("Thanks, on it")
+            terminal.keys("C-s")
+            screen = terminal.wait_text("out of reach")
+            assert "Thanks, on it" in screen
+            assert server.count("mastodon") == 0
+        finally:
+            postgres.start()
+        for window in (None, "b"):
+            terminal.wait_for(lambda s: UNREACHABLE not in header(s), window=window)
+
+        # Back: the claim still shows, and her send goes out once.
+        terminal.wait_for(lambda s: "✎ ana, " in top_row(s), window="b")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda _: server.count("mastodon") == 1, timeout=20)
+        terminal.wait_for(lambda _: [r[0] for r in replies(url)] == ["sent"], timeout=20)
+        terminal.wait_for(lambda s: "✎" not in top_row(s), window="b")
+        for window in (None, "b"):
+            terminal.keys("q", window=window)
+            terminal.wait_for(lambda _, w=window: terminal.exited(w), timeout=10)
+    assert [p["text"] for p in server.posts("mastodon")] == ["@user2@example.social Thanks, on it"]
+    assert replies(url) == [("sent", "@user2@example.social Thanks, on it")]
+
+
+def replies(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url) as conn:
+        return [(str(a), str(b)) for a, b in conn.execute("SELECT state, text FROM outbox")]
