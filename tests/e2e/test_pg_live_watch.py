@@ -8,12 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.e2e.test_watch_cli import config, read_until
+from tests.e2e.test_watch_cli import replay as replay  # the fixture: a replayed feed
 from tests.fakes.replay import Replay
 from tests.support.postgres import Server
 
@@ -25,29 +26,6 @@ BACK = "database reachable again"
 HOLDING = "collecting: this process holds the lease"
 
 
-@pytest.fixture
-def replay() -> Iterator[Replay]:
-    with Replay() as running:
-        running.route("/feeds/alerts.xml", file="atom_google_alerts.xml")
-        yield running
-
-
-def config(tmp_path: Path, replay: Replay) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[watch]
-terms = 'apple OR slack'
-backfill = "5000d"
-
-[sources.rss]
-feeds = [{{ name = "alerts", url = "{replay.url("/feeds/alerts.xml")}" }}]
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
 def start_watch(url: str, config: Path, agent: str, output: Path) -> subprocess.Popen[bytes]:
     """`scrm watch` on `url` running on, its lines in `output` (read with read_until)."""
     with output.open("w") as sink:
@@ -57,17 +35,6 @@ def start_watch(url: str, config: Path, agent: str, output: Path) -> subprocess.
             stdout=sink,
             stderr=subprocess.DEVNULL,
         )
-
-
-def read_until(output: Path, text: str, timeout: float = 60) -> str:
-    """What a process has printed to `output` once it contains `text`."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while text not in (printed := output.read_text(encoding="utf-8")):
-        assert time.monotonic() < deadline, f"never printed {text!r}:\n{printed}"
-        time.sleep(0.02)  # polling interval of the wait, not a synchronisation guess
-    return printed
 
 
 def stored(url: str) -> tuple[int, int]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import psycopg
@@ -15,6 +14,7 @@ import pytest
 
 from scrm_tui.service.inbox import Inbox, StoreError
 from tests.conftest import fixed_clock, mention
+from tests.support.calls import Calls
 from tests.support.postgres import Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,23 +43,6 @@ def elsewhere(url: str, op: str, number: int = 0) -> None:
     )
 
 
-class Calls:
-    """on_change, counted, with a way to wait for what it is called about (on a thread)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._changed = threading.Condition()
-
-    def __call__(self) -> None:
-        with self._changed:
-            self.count += 1
-            self._changed.notify_all()
-
-    def wait_until(self, done: object) -> None:
-        with self._changed:
-            assert self._changed.wait_for(done, timeout=60)  # type: ignore[arg-type]
-
-
 async def stored(box: Inbox) -> list[str]:
     """The external ids of what the inbox lists, as a user would find them."""
     rows = await box.db.fetch_quick("SELECT external_id FROM mentions ORDER BY id")
@@ -77,10 +60,10 @@ async def test_a_commit_elsewhere_wakes_the_inbox_through_listen(url: str) -> No
         calls = Calls()
         watch = box.watch_commits(calls)
         try:
-            calls.wait_until(lambda: calls.count >= 1)  # the first look, at once
+            calls.wait_for(1)  # the first look, at once
             assert watch.how == "listen"
             elsewhere(url, "store", 901)
-            calls.wait_until(lambda: calls.count >= 2)
+            calls.wait_for(2)
             assert await box.has_changed()
             assert "901" in await stored(box)
         finally:
@@ -131,7 +114,7 @@ async def test_a_server_restart_is_told_waited_for_and_carried_on_with(
             assert await stored(box) == ["1", "2"]
             reached = watch.reached
             elsewhere(url, "store", 903)
-            calls.wait_until(lambda: calls.count >= 4)  # first, gone, back, then this commit
+            calls.wait_for(4)  # first, gone, back, then this commit
             assert watch.reached == reached  # heard on the same LISTEN, not a reconnect
             assert await box.has_changed()
             assert await stored(box) == ["1", "2", "903"]

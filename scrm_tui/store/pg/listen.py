@@ -4,14 +4,12 @@ reaches for the server again, with a growing pause, when it goes away."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import select
-import threading
 from collections.abc import Callable
 
 import psycopg
 
+from scrm_tui.store.commit_watch import Watch
 from scrm_tui.store.pg.connection import REACH, why_unreachable
 from scrm_tui.store.pg.database import CHANNEL
 
@@ -20,7 +18,7 @@ from scrm_tui.store.pg.database import CHANNEL
 RETRY = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 
-class CommitListener:
+class CommitListener(Watch):
     """The PostgreSQL side of store/commit_watch.Watch: calls `on_change` (from its own
     thread) once when it reaches the server, after each waking commit by any process
     (heartbeats and lease renewals send no NOTIFY: they wake nothing), and when the
@@ -30,40 +28,15 @@ class CommitListener:
     def __init__(
         self,
         url: str,
-        agent: str,
+        agent: str,  # every agent hears every commit: the inbox's look decides
         on_change: Callable[[], object],
         *,
         retry: tuple[float, ...] = RETRY,
     ) -> None:
+        super().__init__(agent, on_change, "scrm-commit-listen")
         self.url = url
-        self.agent = agent  # every agent hears every commit: the inbox's look decides
-        self.on_change = on_change
         self.retry = retry
-        self.how = ""  # "listen", once it listens
-        self.error: BaseException | None = None  # what stopped the thread, if anything did
-        self.trouble: str | None = None  # why the server is out of reach; None: it is not
         self.reached = 0  # how many times it reached the server (a test waits for the next)
-        self._stop = threading.Event()
-        self._wake_r, self._wake_w = os.pipe()  # written by close(): select() returns
-        self._thread = threading.Thread(target=self._run, name="scrm-commit-listen", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop the thread (it ends at once, or after a connection attempt under way)."""
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join()
-        for fd in (self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def _run(self) -> None:
         try:
