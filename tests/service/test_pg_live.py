@@ -157,3 +157,22 @@ async def test_a_transaction_cut_by_the_restart_leaves_nothing_behind(
             "SELECT text FROM mentions WHERE external_id = 'mastodon-1'"
         )
         assert text == "changed"
+
+
+async def test_a_read_snapshot_cut_by_the_restart_ends_and_the_next_read_works(
+    url: str, postgres: Server
+) -> None:
+    async with await Inbox.open(url, "tester", fixed_clock) as box:
+        await box.ingest([mention(1, "kept")])
+        reader = box.db.reader
+        await reader.execute("BEGIN")
+        await reader.execute("SELECT count(*) FROM mentions")
+        postgres.stop("fast")
+        postgres.start()
+        # The snapshot went with its connection: its reads, and its COMMIT, say so.
+        with pytest.raises(StoreError, match="out of reach"):
+            await reader.execute("SELECT count(*) FROM mentions")
+        with pytest.raises(StoreError, match="out of reach"):
+            await reader.execute("COMMIT")
+        # The next read runs on a new connection.
+        assert await reader.execute_fetchall("SELECT count(*) FROM mentions") == [(1,)]

@@ -142,7 +142,7 @@ class PgConnection:
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
         t = translate(sql)
-        fresh = await self._ready()
+        fresh = await self._ready(t.sql)
         try:
             cursor = await self._execute(t, parameters)
         except sqlite3.OperationalError as error:
@@ -153,7 +153,7 @@ class PgConnection:
                 raise lost from None
             # The connection was dead before the statement reached it (the server
             # restarted while it sat idle): a read, or a BEGIN, is tried once on a new one.
-            await self._ready()
+            await self._ready(t.sql)
             try:
                 cursor = await self._execute(t, parameters)
             except sqlite3.OperationalError as again:
@@ -176,7 +176,7 @@ class PgConnection:
         self, sql: str, seq: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> Cursor:
         t = translate(sql)
-        await self._ready()
+        await self._ready(t.sql)
         try:
             with as_sqlite_errors(t.sql):
                 cur = self.raw.cursor()
@@ -215,12 +215,19 @@ class PgConnection:
 
     # ---------------------------------------------------------------- reconnecting
 
-    async def _ready(self) -> bool:
-        """Make the connection again if the server dropped it; True if it was made."""
+    async def _ready(self, sql: str = "") -> bool:
+        """Make the connection again if the server dropped it, before `sql` runs; True
+        if it was made. Inside a transaction the drop cut, only what ends it (or a new
+        BEGIN, which gives it up) is let through: a COMMIT says it was lost."""
         if not self.raw.broken or not self.url:
             return False
         if self._tx_lost:
-            raise self._lost(None)
+            word = sql.lstrip()[:8].upper()
+            if not word.startswith(("BEGIN", "COMMIT", "ROLLBACK", "END")):
+                raise self._lost(None)
+            self._tx_lost = self._began = False
+            if word.startswith(("COMMIT", "END")):
+                raise self._lost(None)
         if time.monotonic() < self._retry_at:
             raise self._lost(None)
         try:
