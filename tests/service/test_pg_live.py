@@ -176,3 +176,22 @@ async def test_a_read_snapshot_cut_by_the_restart_ends_and_the_next_read_works(
             await reader.execute("COMMIT")
         # The next read runs on a new connection.
         assert await reader.execute_fetchall("SELECT count(*) FROM mentions") == [(1,)]
+
+
+async def test_a_server_that_cannot_be_reached_is_told_without_the_password() -> None:
+    import socket
+
+    from scrm_tui.store.pg.listen import CommitListener
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    calls = Calls()
+    watch = CommitListener(f"postgresql://scrm:s3cret@127.0.0.1:{port}/scrm", "tester", calls)
+    watch.start()
+    try:
+        calls.wait_until(lambda: watch.trouble is not None)
+    finally:
+        watch.close()
+    assert watch.trouble == "Connection refused"
+    assert watch.how == ""  # it never listened

@@ -267,7 +267,7 @@ def why_unreachable(error: BaseException) -> str:
     closed the connection unexpectedly"); the host and port before it are the URL's."""
     text = str(error).strip()
     line = text.splitlines()[0] if text else type(error).__name__
-    return line.rsplit(": ", 1)[-1] or line
+    return line.rsplit(": ", 1)[-1].strip() or line
 
 
 def _rereadable(sql: str) -> bool:
