@@ -195,3 +195,18 @@ async def test_a_server_that_cannot_be_reached_is_told_without_the_password() ->
         watch.close()
     assert watch.trouble == "Connection refused"
     assert watch.how == ""  # it never listened
+
+
+async def test_after_a_restart_the_first_read_and_write_just_work(
+    url: str, postgres: Server
+) -> None:
+    """Connections idle through a restart are found dead by their next statement: a
+    read, or a transaction's BEGIN, is tried again on a new connection, unnoticed."""
+    async with await Inbox.open(url, "tester", fixed_clock) as box:
+        await box.ingest([mention(1, "before")])
+        assert await stored(box) == ["1"]
+        postgres.stop("fast")
+        postgres.start()
+        assert await stored(box) == ["1"]
+        await box.ingest([mention(2, "after")])
+        assert await stored(box) == ["1", "2"]

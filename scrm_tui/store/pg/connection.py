@@ -277,4 +277,5 @@ def why_unreachable(error: BaseException) -> str:
 
 def _rereadable(sql: str) -> bool:
     """A statement that changes nothing by running twice: a read, or a BEGIN."""
-    return sql.lstrip()[:6].upper() in ("SELECT", "BEGIN")
+    words = sql.split(None, 1)
+    return bool(words) and words[0].upper() in ("SELECT", "BEGIN")
