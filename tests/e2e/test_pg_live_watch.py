@@ -66,6 +66,7 @@ def test_watches_say_when_the_server_goes_and_comes_back_and_one_takes_over(
             postgres.start()
         read_until(first, BACK)
         read_until(second, BACK)
+        assert collector.poll() is None and standing.poll() is None  # both carried on
 
         # kill -9 of the collector: the one standing by takes the lease over.
         os.kill(collector.pid, signal.SIGKILL)
@@ -76,6 +77,7 @@ def test_watches_say_when_the_server_goes_and_comes_back_and_one_takes_over(
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+    assert standing is not None and standing.returncode == 0  # a clean stop, no crash
     for output in (first, second):
         lines = output.read_text(encoding="utf-8").splitlines()
         # Once when it went, once when it came back: not a line per failed try.
