@@ -82,7 +82,9 @@ def test_two_terminals_see_arrivals_and_ride_out_a_server_restart(
     try:
         for window in (None, "b"):
             terminal.wait_for(lambda s: UNREACHABLE in header(s), window=window)
-        terminal.keys("j")  # the list still answers keys meanwhile
+        terminal.keys("g")  # the list still answers keys meanwhile
+        terminal.wait_for(lambda s: position(s) == (1, 3))
+        terminal.keys("j")
         terminal.wait_for(lambda s: position(s) == (2, 3))
     finally:
         postgres.start()
