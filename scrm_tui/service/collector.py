@@ -118,6 +118,7 @@ class Collector:
         self._polls: dict[str, asyncio.Task[None]] = {}  # in flight, by source name
         self._fetches: dict[str, asyncio.Future[Page]] = {}  # their requests, to cancel
         self._storing = asyncio.Lock()  # one poll at a time writes what it fetched
+        self._failing = False  # the last tick failed on the database (see step)
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -330,6 +331,21 @@ class Collector:
     async def step(self) -> bool:
         """One tick: keep or take the lease and, while holding it, start polling what
         is due (each source in its own task). Returns whether this process collects."""
+        try:
+            holding = await self._step()
+        except StoreError as error:
+            # The database busy, or its server out of reach (a restart): this tick is
+            # lost and the next tries again. A page fetched meanwhile is fetched again
+            # (its source's cursor did not move): nothing is lost, nothing stored twice.
+            # Logged once until a tick works again: not a line a second in the journal.
+            if not self._failing:
+                log.warning("collector tick: %s", error)
+            self._failing = True
+            return self.holding
+        self._failing = False
+        return holding
+
+    async def _step(self) -> bool:
         if not await self.keep_lease():
             await self.stop_polls()  # taken over while we were slow: the new holder polls
             return False
@@ -412,7 +428,9 @@ class Collector:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
-            await self.release()
+            # A server out of reach cannot be told: the lease lapses after its TTL.
+            with contextlib.suppress(StoreError):
+                await self.release()
 
 
 def _counted_terms(task: asyncio.Task[None]) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from scrm_tui.core.config import Config
 from scrm_tui.service import runtime_events as events
 from scrm_tui.service.credentials import Credentials
-from scrm_tui.service.inbox import Inbox, StoreError
+from scrm_tui.service.inbox import CommitWatch, Inbox, StoreError
 
 if TYPE_CHECKING:
     import subprocess
@@ -53,6 +53,7 @@ class Runtime:
         self._backlog_job: subprocess.Popen[bytes] | None = None  # `scrm catch-up`, if ours
         self._following: asyncio.Future[None] | None = None  # looks at the backlog's progress
         self._rematch_owed = False  # whether matching work was owed when the job started
+        self._trouble: str | None = None  # why the database is out of reach, as last told
 
     # ---------------------------------------------------------------- running jobs
 
@@ -100,6 +101,31 @@ class Runtime:
         presence = inbox.presence
         if presence.due() or presence.any_gone(inbox.claim_holders):
             self.presence_due()
+
+    def watch_commits(
+        self, on_change: Callable[[], object], *, every: float = 0.5, settle: float = 0.0
+    ) -> CommitWatch:
+        """The inbox's commit watch (Inbox.watch_commits), whose word that the database
+        went out of reach or came back is told as DatabaseReach, once per change. The
+        caller closes it."""
+        loop = asyncio.get_running_loop()
+        watching: list[CommitWatch] = []
+
+        def woke() -> None:
+            on_change()
+            # On the watch's thread: the loop is bothered only when the reach changed
+            # (a commit, the usual call, costs it nothing).
+            if watching and watching[0].trouble != self._trouble:
+                loop.call_soon_threadsafe(self._tell_reach, watching[0])
+
+        watching.append(self.inbox.watch_commits(woke, every=every, settle=settle))
+        return watching[0]
+
+    def _tell_reach(self, watch: CommitWatch) -> None:
+        trouble = watch.trouble
+        if (trouble is None) != (self._trouble is None):
+            self.report(events.DatabaseReach(trouble))
+        self._trouble = trouble
 
     def next_due_ms(self) -> list[int]:
         """When the outbox's next send and the presence's next tick are due (ms)."""

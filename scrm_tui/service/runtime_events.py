@@ -73,6 +73,18 @@ class Notice(NamedTuple):
     warning: bool = False
 
 
+# What every terminal says while the database server is out of reach (the TUI's top
+# line, a line of `scrm watch`), the same words everywhere.
+UNREACHABLE = "database unreachable, retrying"
+
+
+class DatabaseReach(NamedTuple):
+    """The database server went out of reach (`trouble`: why, in the driver's words) or
+    came back (None). Only a server goes away: on SQLite this is never told."""
+
+    trouble: str | None
+
+
 class Rescored(NamedTuple):
     """The priorities an upgrade or new weights owed are scored, on `mentions` mentions."""
 
@@ -90,4 +102,5 @@ Event = (
     | Working
     | Notice
     | Rescored
+    | DatabaseReach
 )

@@ -40,6 +40,9 @@ async def watch(
         inbox.configure(config, creds)
         lines = _Lines(once, problem)
         runtime = Runtime(inbox, lines.heard)
+        # Only a server goes away: its LISTEN tells when, and when it is back (a file
+        # needs no watch here, and gets none).
+        reach = runtime.watch_commits(lambda: None) if inbox.db.engine != "sqlite" else None
         try:
             listener = runtime.open_listener(config, creds, state_dir=state_dir())
             if listener is None or not listener.collector.specs:
@@ -73,6 +76,8 @@ async def watch(
                 print("scrm: stopped; the lease is free for another collector", file=sys.stderr)
         finally:
             await runtime.close()
+            if reach is not None:
+                await asyncio.to_thread(reach.close)
 
 
 class _Lines:
@@ -107,6 +112,12 @@ class _Lines:
             self.say(describe(event.spike))
         elif isinstance(event, events.SourceProblem):
             self.problem(event.source, event.why)
+        elif isinstance(event, events.DatabaseReach):
+            # Once when it goes, once when it is back: a journal, not a line a second.
+            if event.trouble is not None:
+                self.say(f"{events.UNREACHABLE}: {sanitize.for_message(event.trouble, 300)}")
+            else:
+                self.say("database reachable again")
 
     def polled(self, event: events.Polled) -> None:
         from scrm_tui.core.timefmt import absolute

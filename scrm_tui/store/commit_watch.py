@@ -22,34 +22,21 @@ _MARK = f"SELECT {MARK}"
 RECHECKS = (0.005, 0.05, 0.5)
 
 
-class CommitWatch:
-    """Calls `on_change` (from its own thread) once when started, and then after each
-    commit that moves the change mark of `agent`'s inbox (store/live.py): a heartbeat or
-    a lease renewed by another process wakes the thread for one small read, never the
-    inbox. On Linux the thread sleeps in inotify until the -wal file is written (every
-    commit in WAL mode writes it); elsewhere, or when inotify is refused (its limits
-    reached), it looks at `PRAGMA data_version` every `every` seconds (microseconds,
-    off the event loop) and reads the mark only when that moved."""
+class Watch:
+    """What tells an inbox that a commit may have moved its change mark, on either engine
+    (Database.commit_watch): a thread that calls `on_change` (from itself) and runs
+    `_run` until close(). This file's watch on SQLite, a LISTEN on PostgreSQL
+    (store/pg/listen.py)."""
 
-    def __init__(
-        self,
-        path: Path,
-        agent: str,
-        on_change: Callable[[], object],
-        *,
-        every: float = 0.5,
-        settle: float = 0.0,
-    ) -> None:
-        self.path = path.resolve()  # SQLite names the -wal after the file, links followed
+    def __init__(self, agent: str, on_change: Callable[[], object], name: str) -> None:
         self.agent = agent
         self.on_change = on_change
-        self.every = every
-        self.settle = settle  # seconds of polling before inotify is loaded (see _waits)
-        self.how = ""  # "inotify" or "polling", once started
+        self.how = ""  # how it learns of commits ("inotify", "polling", "listen"), once started
         self.error: BaseException | None = None  # what stopped the thread, if anything did
+        self.trouble: str | None = None  # why the database is out of reach now; None: it is not
         self._stop = threading.Event()
         self._wake_r, self._wake_w = os.pipe()  # written by close(): select() returns
-        self._thread = threading.Thread(target=self._run, name="scrm-commit-watch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -68,6 +55,33 @@ class CommitWatch:
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class CommitWatch(Watch):
+    """Calls `on_change` (from its own thread) once when started, and then after each
+    commit that moves the change mark of `agent`'s inbox (store/live.py): a heartbeat or
+    a lease renewed by another process wakes the thread for one small read, never the
+    inbox. On Linux the thread sleeps in inotify until the -wal file is written (every
+    commit in WAL mode writes it); elsewhere, or when inotify is refused (its limits
+    reached), it looks at `PRAGMA data_version` every `every` seconds (microseconds,
+    off the event loop) and reads the mark only when that moved."""
+
+    def __init__(
+        self,
+        path: Path,
+        agent: str,
+        on_change: Callable[[], object],
+        *,
+        every: float = 0.5,
+        settle: float = 0.0,
+    ) -> None:
+        super().__init__(agent, on_change, "scrm-commit-watch")
+        self.path = path.resolve()  # SQLite names the -wal after the file, links followed
+        self.every = every
+        self.settle = settle  # seconds of polling before inotify is loaded (see _waits)
 
     def _run(self) -> None:
         try:

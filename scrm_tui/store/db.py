@@ -11,10 +11,10 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -23,6 +23,9 @@ from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.quick_reads import Parameters, QuickReads, is_busy
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS, DropNotNull
 from scrm_tui.store.turnstile import Turnstile, TurnstileTimeout
+
+if TYPE_CHECKING:
+    from scrm_tui.store.commit_watch import Watch
 
 BUSY_TIMEOUT_MS = 5000
 BEGIN_TRY_MS = 20  # one ask for the write lock (see Database._begin)
@@ -302,6 +305,15 @@ class Database:
 
     async def schema_version(self) -> int:
         return int(await _fetch_value(self.reader, "PRAGMA user_version"))
+
+    def commit_watch(
+        self, agent: str, on_change: Callable[[], object], *, every: float, settle: float
+    ) -> Watch:
+        """What calls `on_change` (from a thread) when a commit may have moved `agent`'s
+        change mark, not started: on SQLite a watch on the file (store/commit_watch.py)."""
+        from scrm_tui.store.commit_watch import CommitWatch
+
+        return CommitWatch(self.path, agent, on_change, every=every, settle=settle)
 
 
 _BUMP = "UPDATE change_marks SET seq = seq + 1"

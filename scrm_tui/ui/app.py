@@ -284,11 +284,11 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeepsTheClock, KeysWaitForTheirS
 
     def _be_present(self) -> None:
         """Say this agent is here (the first presence tick), then start the app's one
-        clock (see _run_clock) and what wakes it on a commit (Inbox.watch_commits)."""
+        clock (see _run_clock) and what wakes it on a commit (Runtime.watch_commits)."""
         assert self.inbox is not None and self.runtime is not None
         self.runtime.start()
         loop = asyncio.get_running_loop()
-        self._watch = self.inbox.watch_commits(
+        self._watch = self.runtime.watch_commits(
             lambda: loop.call_soon_threadsafe(self._nudge.set),
             every=self.poll_interval,
             settle=LISTEN_DELAY,  # inotify's imports wait for the first page's frame

@@ -60,6 +60,8 @@ class HearsTheRuntime(_Base):
             self.notify(f"Priorities scored for {event.mentions:,} stored mentions.", markup=False)
             if self._live is not None:
                 self._live.check_changes(force=True)
+        elif isinstance(event, events.DatabaseReach):
+            self._tell_reach(event.trouble)
         elif isinstance(event, events.SourceProblem):
             self.notify(
                 f"[sources.{event.source}] cannot run: {event.why}",
@@ -68,6 +70,22 @@ class HearsTheRuntime(_Base):
                 timeout=15,
                 markup=False,
             )
+
+    def _tell_reach(self, trouble: str | None) -> None:
+        """The server went away (said on the top line until it is back, and in a toast
+        for whatever screen is open) or came back. What is typed stays in its form."""
+        if self._live is not None:
+            self._live.show_work(events.UNREACHABLE if trouble else None, "database")
+        if trouble is not None:
+            why = sanitize.inline(trouble)  # the driver's words, which quote the server's
+            self.notify(
+                f"{events.UNREACHABLE.capitalize()}: {why}. What you type is kept.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        else:
+            self.notify("Database reachable again.", markup=False)
 
     def _tell_outbox(self, items: Sequence[OutboxItem]) -> None:
         """A toast for each item a pass over the outbox sent or gave up on."""

@@ -7,7 +7,6 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.commit_watch import CommitWatch
 from tests.conftest import fixed_clock, mention
+from tests.support.calls import Calls
 
 ELSEWHERE = textwrap.dedent(
     """
@@ -42,23 +42,6 @@ def elsewhere(db_path: Path, op: str) -> None:
         cwd=Path(__file__).resolve().parents[2],
         timeout=120,
     )
-
-
-class Calls:
-    """on_change, counted, with a way to wait for the nth call (it comes on a thread)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._changed = threading.Condition()
-
-    def __call__(self) -> None:
-        with self._changed:
-            self.count += 1
-            self._changed.notify_all()
-
-    def wait_for(self, count: int) -> None:
-        with self._changed:
-            assert self._changed.wait_for(lambda: self.count >= count, timeout=30)
 
 
 @pytest.mark.parametrize("inotify", [True, False], ids=["inotify", "polling"])

@@ -19,14 +19,22 @@ from scrm_tui.service.inbox.customers import OFFLINE_KINDS as OFFLINE_KINDS
 from scrm_tui.service.inbox.customers import InboxCustomers
 from scrm_tui.service.inbox.storing import InboxStoring
 from scrm_tui.service.inbox.storing import IngestResult as IngestResult
-from scrm_tui.store.commit_watch import CommitWatch as CommitWatch  # the app holds one
+from scrm_tui.store.commit_watch import Watch as CommitWatch  # the app holds one
 from scrm_tui.store.db import Database, StoreBusy, StoreError
 from scrm_tui.store.merges import MergeError, MergeRecord
 
 # The UI may not import the store; it catches these names. A StoreError (StoreBusy
 # among them) is the database refusing, for a reason its message gives in words.
 OpenError = StoreError
-__all__ = ["Inbox", "MergeError", "MergeRecord", "OpenError", "StoreBusy", "StoreError"]
+__all__ = [
+    "CommitWatch",
+    "Inbox",
+    "MergeError",
+    "MergeRecord",
+    "OpenError",
+    "StoreBusy",
+    "StoreError",
+]
 
 
 class Inbox(InboxStoring, InboxCustomers, InboxActions, InboxChanges, InboxBackground):

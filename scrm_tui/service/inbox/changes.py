@@ -1,4 +1,4 @@
-"""The inbox's change feed: whether a commit it shows landed, and a watch on the file."""
+"""The inbox's change feed: whether a commit it shows landed, and a watch on the database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from scrm_tui.service.inbox.reads import InboxReads
 from scrm_tui.store import live
-from scrm_tui.store.commit_watch import CommitWatch
+from scrm_tui.store.commit_watch import Watch
 
 
 class InboxChanges(InboxReads):
@@ -39,12 +39,14 @@ class InboxChanges(InboxReads):
 
     def watch_commits(
         self, on_change: Callable[[], object], every: float = 0.5, settle: float = 0.0
-    ) -> CommitWatch:
+    ) -> Watch:
         """Call `on_change` (from a thread of its own) when has_changed() may be true:
-        once now, then after each commit that moves the change mark, by any process.
-        An idle inbox then looks at nothing (store/commit_watch.py); close it when done.
-        `settle`: seconds it polls first, while the inbox paints its first frame."""
-        watch = CommitWatch(self.db.path, self.agent, on_change, every=every, settle=settle)
+        once now, then after each commit that moves the change mark, by any process,
+        and when the database goes out of reach or comes back (the watch's `trouble`).
+        An idle inbox then looks at nothing (store/commit_watch.py on SQLite, a LISTEN
+        on PostgreSQL: store/pg/listen.py); close it when done. `settle`: seconds it
+        polls first, while the inbox paints its first frame."""
+        watch = self.db.commit_watch(self.agent, on_change, every=every, settle=settle)
         watch.start()
         return watch
 

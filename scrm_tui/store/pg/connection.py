@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -15,8 +16,21 @@ from psycopg import AsyncClientCursor, AsyncConnection
 from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 
+from scrm_tui.store.db import StoreUnavailable
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.fts import tsquery
+
+# How every connection reaches the server: a try gives up after 5 s, and a link that
+# dies without a word (a network gone, a machine off) is noticed within ~16 s by TCP's
+# keepalives rather than never.
+REACH: dict[str, Any] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+}
+RETRY_MAX = 2.0  # s: the longest pause between two tries to reach a server that went away
 
 
 class _TextLoader(Loader):
@@ -96,18 +110,31 @@ def as_sqlite_errors(sql: str) -> Any:
 
 
 class PgConnection:
-    """One psycopg connection in autocommit mode: transactions are the BEGINs we send."""
+    """One psycopg connection in autocommit mode: transactions are the BEGINs we send.
+    A connection the server dropped (a restart, a network gone) is made again on the
+    next statement, tried at most every RETRY_MAX s while the server is out of reach
+    (StoreUnavailable, in words, meanwhile): a read outside a transaction is tried
+    again on the new connection; a transaction under way is lost with its connection,
+    and says so until its rollback (the caller's write is reported, never half done)."""
 
     engine = "postgresql"
 
-    def __init__(self, conn: AsyncConnection[Any]):
+    def __init__(self, conn: AsyncConnection[Any], url: str = ""):
         self.raw = conn
+        self.url = url  # what a lost connection is made again from ("": never)
+        self._began = False  # a BEGIN was sent and no COMMIT or ROLLBACK yet
+        self._tx_lost = False  # the connection was lost inside that transaction
+        self._pause = 0.0  # s until the next try, doubled by each failed one
+        self._retry_at = 0.0  # time.monotonic() before which no try is made
+        self._why = ""  # why the server was out of reach at the last try
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
-        conn = await AsyncConnection.connect(url, autocommit=True, cursor_factory=AsyncClientCursor)
+        conn = await AsyncConnection.connect(
+            url, autocommit=True, cursor_factory=AsyncClientCursor, **REACH
+        )
         adapt(conn)
-        return cls(conn)
+        return cls(conn, url)
 
     @property
     def in_transaction(self) -> bool:
@@ -120,6 +147,26 @@ class PgConnection:
             # (The writer's transactions say READ COMMITTED: store/pg/database.py.)
             sql = "BEGIN ISOLATION LEVEL REPEATABLE READ"
         t = translate(sql)
+        fresh = await self._ready(t.sql)
+        try:
+            cursor = await self._execute(t, parameters)
+        except sqlite3.OperationalError as error:
+            if not self.raw.broken:
+                raise
+            lost = self._lost(error)
+            if fresh or self._began or not _rereadable(t.sql):
+                raise lost from None
+            # The connection was dead before the statement reached it (the server
+            # restarted while it sat idle): a read, or a BEGIN, is tried once on a new one.
+            await self._ready(t.sql)
+            try:
+                cursor = await self._execute(t, parameters)
+            except sqlite3.OperationalError as again:
+                raise (self._lost(again) if self.raw.broken else again) from None
+        self._note(t.sql)
+        return cursor
+
+    async def _execute(self, t: Translated, parameters: Any) -> Cursor:
         with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()
             await cur.execute(t.sql.encode(), bind(t, parameters))
@@ -134,10 +181,16 @@ class PgConnection:
         self, sql: str, seq: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> Cursor:
         t = translate(sql)
-        with as_sqlite_errors(t.sql):
-            cur = self.raw.cursor()
-            await cur.executemany(t.sql.encode(), [bind(t, p) for p in seq])
-            return Cursor([], cur.rowcount)
+        await self._ready(t.sql)
+        try:
+            with as_sqlite_errors(t.sql):
+                cur = self.raw.cursor()
+                await cur.executemany(t.sql.encode(), [bind(t, p) for p in seq])
+                return Cursor([], cur.rowcount)
+        except sqlite3.OperationalError as error:
+            if self.raw.broken:
+                raise self._lost(error) from None
+            raise
 
     async def executescript(self, script: str) -> None:
         for statement in script.split(";"):
@@ -145,15 +198,84 @@ class PgConnection:
                 await self.execute(statement)
 
     async def commit(self) -> None:
+        if self._tx_lost or self.raw.broken:
+            raise self._lost(None)
+        self._began = False
         if self.in_transaction:
             await self.raw.execute(b"COMMIT")
 
     async def rollback(self) -> None:
+        self._began = self._tx_lost = False
+        if self.raw.broken:
+            return  # the server ended the transaction with the connection
         if self.in_transaction and not self.raw.closed:
             await self.raw.execute(b"ROLLBACK")
 
     async def interrupt(self) -> None:
-        await self.raw.cancel_safe()
+        with contextlib.suppress(psycopg.OperationalError):
+            await self.raw.cancel_safe()
 
     async def close(self) -> None:
         await self.raw.close()
+
+    # ---------------------------------------------------------------- reconnecting
+
+    async def _ready(self, sql: str = "") -> bool:
+        """Make the connection again if the server dropped it, before `sql` runs; True
+        if it was made. Inside a transaction the drop cut, only what ends it (or a new
+        BEGIN, which gives it up) is let through: a COMMIT says it was lost."""
+        if not self.raw.broken or not self.url:
+            return False
+        if self._tx_lost:
+            word = sql.lstrip()[:8].upper()
+            if not word.startswith(("BEGIN", "COMMIT", "ROLLBACK", "END")):
+                raise self._lost(None)
+            self._tx_lost = self._began = False
+            if word.startswith(("COMMIT", "END")):
+                raise self._lost(None)
+        if time.monotonic() < self._retry_at:
+            raise self._lost(None)
+        try:
+            conn = await AsyncConnection.connect(
+                self.url, autocommit=True, cursor_factory=AsyncClientCursor, **REACH
+            )
+        except psycopg.OperationalError as error:
+            self._pause = min(max(2 * self._pause, 0.1), RETRY_MAX)
+            self._retry_at = time.monotonic() + self._pause
+            raise self._lost(error) from None
+        adapt(conn)
+        with contextlib.suppress(Exception):
+            await self.raw.close()
+        self.raw, self._began, self._pause, self._retry_at = conn, False, 0.0, 0.0
+        return True
+
+    def _note(self, sql: str) -> None:
+        """Follow the transactions sent as statements (BEGIN … COMMIT) that ran."""
+        word = sql.lstrip()[:8].upper()
+        if word.startswith("BEGIN"):
+            self._began = True
+        elif word.startswith(("COMMIT", "ROLLBACK", "END")):
+            self._began = False
+
+    def _lost(self, error: BaseException | None) -> StoreUnavailable:
+        """The server is out of reach: why, in words (never the URL's password)."""
+        if self._began:
+            self._tx_lost = True
+        if error is not None:
+            self._why = why_unreachable(error)
+        why = f" ({self._why})" if self._why else ""
+        return StoreUnavailable(f"the database is out of reach{why}")
+
+
+def why_unreachable(error: BaseException) -> str:
+    """The end of the driver's first line, which says why ("Connection refused", "server
+    closed the connection unexpectedly"); the host and port before it are the URL's."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line.rsplit(": ", 1)[-1].strip() or line
+
+
+def _rereadable(sql: str) -> bool:
+    """A statement that changes nothing by running twice: a read, or a BEGIN."""
+    words = sql.split(None, 1)
+    return bool(words) and words[0].upper() in ("SELECT", "BEGIN")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import aiosqlite
 import psycopg
@@ -22,6 +22,9 @@ from scrm_tui.store.pg.connection import PgConnection
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
 from scrm_tui.store.schema import LATEST_VERSION
+
+if TYPE_CHECKING:
+    from scrm_tui.store.commit_watch import Watch
 
 # Every write transaction holds this advisory lock: writes are one at a time, as in
 # SQLite, so code that reads then writes in one transaction stays right on any engine.
@@ -116,9 +119,23 @@ class PgDatabase(Database):
     async def schema_version(self) -> int:
         return await _version(cast(PgConnection, self.reader))
 
+    def commit_watch(
+        self, agent: str, on_change: Callable[[], object], *, every: float, settle: float
+    ) -> Watch:
+        """A LISTEN on a connection of its own (store/pg/listen.py): no file to watch, no
+        clock to poll, and it says when the server goes out of reach."""
+        from scrm_tui.store.pg.listen import CommitListener
 
-# The change mark moves and every listening process hears it, in the same commit.
-_BUMP = f"UPDATE change_marks SET seq = seq + 1; NOTIFY {CHANNEL}"
+        return CommitListener(self.url, agent, on_change)
+
+
+# The change mark moves and every listening process hears it, in the same commit. The
+# NOTIFY carries the mark's new value and nothing else (no text, no names): a listener
+# reads what it shows itself.
+_BUMP = (
+    "UPDATE change_marks SET seq = seq + 1; "
+    f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
+)
 
 
 async def _version(conn: PgConnection) -> int:

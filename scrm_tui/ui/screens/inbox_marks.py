@@ -252,8 +252,12 @@ class MarkActions(InboxPart):
             self.update_status()
 
     async def _show_stored(self, row: MentionRow) -> None:
-        """The row as the database holds it (the shown change was not saved)."""
-        stored = await self.inbox.rows([row.id])
+        """The row as the database holds it (the shown change was not saved); as it was
+        before the change when the database cannot be read either (a server gone)."""
+        try:
+            stored = await self.inbox.rows([row.id])
+        except StoreError:
+            stored = []
         self._swap(stored[0] if stored else row)
 
     def _after_write(self, mention_id: int) -> None:

@@ -1,0 +1,87 @@
+"""`scrm watch` on PostgreSQL, against a replayed feed: two collectors, one standing by;
+the server restarts and each says so once and once when it is back; the collector is
+killed with -9 and the other takes over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.e2e.test_watch_cli import config, read_until
+from tests.e2e.test_watch_cli import replay as replay  # the fixture: a replayed feed
+from tests.fakes.replay import Replay
+from tests.support.postgres import Server
+
+pytestmark = pytest.mark.xdist_group("subprocess")
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE = "database unreachable, retrying"
+BACK = "database reachable again"
+HOLDING = "collecting: this process holds the lease"
+
+
+def start_watch(url: str, config: Path, agent: str, output: Path) -> subprocess.Popen[bytes]:
+    """`scrm watch` on `url` running on, its lines in `output` (read with read_until)."""
+    with output.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.support.pg_app", url, str(config), agent, "watch"],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def stored(url: str) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*), count(DISTINCT external_id) FROM mentions").fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+
+def test_watches_say_when_the_server_goes_and_comes_back_and_one_takes_over(
+    tmp_path: Path, replay: Replay, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    path = config(tmp_path, replay)
+    first, second = tmp_path / "first.out", tmp_path / "second.out"
+    collector = start_watch(url, path, "ana", first)
+    standing = None
+    try:
+        read_until(first, HOLDING)
+        read_until(first, "rss:alerts: ")
+        standing = start_watch(url, path, "ben", second)
+        read_until(second, "standing by: ")
+
+        postgres.stop("fast")
+        try:
+            read_until(first, UNREACHABLE)
+            read_until(second, UNREACHABLE)
+        finally:
+            postgres.start()
+        read_until(first, BACK)
+        read_until(second, BACK)
+        assert collector.poll() is None and standing.poll() is None  # both carried on
+
+        # kill -9 of the collector: the one standing by takes the lease over.
+        os.kill(collector.pid, signal.SIGKILL)
+        collector.wait(timeout=30)
+        read_until(second, HOLDING)
+    finally:
+        for process in (collector, standing):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+    assert standing is not None and standing.returncode == 0  # a clean stop, no crash
+    for output in (first, second):
+        lines = output.read_text(encoding="utf-8").splitlines()
+        # Once when it went, once when it came back: not a line per failed try.
+        assert sum(UNREACHABLE in line for line in lines) == 1, lines
+        assert sum(BACK in line for line in lines) == 1, lines
+    count, distinct = stored(url)
+    assert count == distinct > 0  # what was fetched is stored, once
