@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from scrm_tui.cli.common import EXIT_FAILED, EXIT_OK, fail
+from scrm_tui.cli.common import EXIT_FAILED, EXIT_OK, Context, fail
 
 
-def run_copy(args: argparse.Namespace) -> int:
+def run_copy(args: argparse.Namespace, context: Context) -> int:
     from scrm_tui.service.db_copy import copy_database, shown
     from scrm_tui.store.db import StoreError
 

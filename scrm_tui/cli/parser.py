@@ -430,7 +430,7 @@ def _db_commands(commands: Any) -> None:
         "of SRC that was interrupted: it goes on from where it stopped). Counts and a "
         "checksum of each table are compared at the end. Stop scrm on SRC first.",
     )
-    copy.set_defaults(run=Command("db", "run_copy", early=True))
+    copy.set_defaults(run=Command("db", "run_copy"))
     copy.add_argument("source", type=_database, metavar="SRC", help="the database to copy")
     copy.add_argument("destination", type=_database, metavar="DST", help="where to copy it")
     copy.add_argument("-q", "--quiet", action="store_true", help="no progress, errors only")
