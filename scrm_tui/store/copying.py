@@ -235,25 +235,29 @@ class SqliteSide:
 
     def write(self, table: Table, rows: Sequence[tuple[Any, ...]], first: bool, done: bool) -> int:
         """Write a batch and how far the table got; texts changed to be stored (none)."""
-        name = _quoted(table.name)
         with self._transaction():
-            triggers = list(
-                self.conn.execute(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?",
-                    (table.name,),
-                )
-            )
-            for trigger, _ in triggers:
-                self.conn.execute(f"DROP TRIGGER {_quoted(trigger)}")
-            if first:
-                self.conn.execute(f"DELETE FROM {name}")  # the seeds a new schema holds
-            columns = ", ".join(_quoted(c) for c in table.columns)
-            marks = ", ".join("?" for _ in table.columns)
-            self.conn.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", rows)
-            for _, sql in triggers:
-                self.conn.execute(sql)
+            if rows or first:  # the mark that a table is done touches nothing else
+                self._insert(table, rows, first)
             self._record(table, rows, done)
         return 0
+
+    def _insert(self, table: Table, rows: Sequence[tuple[Any, ...]], first: bool) -> None:
+        name = _quoted(table.name)
+        triggers = list(
+            self.conn.execute(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?",
+                (table.name,),
+            )
+        )
+        for trigger, _ in triggers:
+            self.conn.execute(f"DROP TRIGGER {_quoted(trigger)}")
+        if first:
+            self.conn.execute(f"DELETE FROM {name}")  # the seeds a new schema holds
+        columns = ", ".join(_quoted(c) for c in table.columns)
+        marks = ", ".join("?" for _ in table.columns)
+        self.conn.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", rows)
+        for _, sql in triggers:
+            self.conn.execute(sql)
 
     def _record(self, table: Table, rows: Sequence[tuple[Any, ...]], done: bool) -> None:
         last = json.dumps(list(key_of(table, rows[-1]))) if rows else None
@@ -325,6 +329,18 @@ class PgSide:
 
         self.identity = without_password(url)[0]
         self.conn = psycopg.connect(url, autocommit=True)
+        self._triggered: set[str] | None = None  # tables with triggers of their own
+
+    def _has_triggers(self, name: str) -> bool:
+        if self._triggered is None:
+            self._triggered = {
+                str(row[0]).strip('"')
+                for row in self.conn.execute(
+                    b"SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
+                    b"WHERE NOT tgisinternal"
+                )
+            }
+        return name in self._triggered
 
     def tables(self) -> dict[str, Table]:
         names = [
@@ -404,15 +420,21 @@ class PgSide:
         with self.conn.transaction():
             # Queued behind any scrm writing here, as every write is (store/pg/database.py).
             self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
-            self.conn.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER".encode())
+            # A batch that writes nothing (the mark that a table is done) touches no trigger.
+            triggers = (rows or first) and self._has_triggers(table.name)
+            if triggers:
+                self.conn.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER".encode())
             if first:
                 self.conn.execute(f"DELETE FROM {name}".encode())  # a new schema's seeds
-            with self.conn.cursor().copy(f"COPY {name} ({columns}) FROM STDIN".encode()) as copy:
-                for row in rows:
-                    stored, nuls = _storable(row)
-                    changed += nuls
-                    copy.write_row(stored)
-            self.conn.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER".encode())
+            if rows:
+                copying = f"COPY {name} ({columns}) FROM STDIN".encode()
+                with self.conn.cursor().copy(copying) as copy:
+                    for row in rows:
+                        stored, nuls = _storable(row)
+                        changed += nuls
+                        copy.write_row(stored)
+            if triggers:
+                self.conn.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER".encode())
             last = json.dumps(list(key_of(table, rows[-1]))) if rows else None
             self.conn.execute(
                 f"INSERT INTO {PROGRESS} VALUES (%s, '', %s, %s, %s) ON CONFLICT (tbl) DO "
