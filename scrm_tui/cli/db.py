@@ -68,23 +68,26 @@ class _Progress:
     def __call__(self, table: str, done: int, total: int, seconds: float) -> None:
         if self.quiet:
             return
-        if done >= 0:
-            if self.terminal:
-                from scrm_tui.cli.bars import draw_bar
-
-                rate = f" · {done / seconds:,.0f} rows/s" if seconds > 0 else ""
-                draw_bar(f"{table:<22}", done, total, rate)
-                self.open = True
+        finished = done < 0
+        if not self.terminal:
+            if finished:
+                rate = f" ({total / seconds:,.0f} rows/s)" if total and seconds > 0 else ""
+                print(
+                    f"{table}: {total:,} rows in {seconds:.1f} s{rate}", file=sys.stderr, flush=True
+                )
             return
-        if self.terminal:
-            from scrm_tui.cli.bars import draw_bar
+        from scrm_tui.cli.bars import draw_bar
 
-            rate = f" · {total / seconds:,.0f} rows/s" if seconds > 0 and total else ""
-            draw_bar(f"{table:<22}", total, total, rate)
+        shown = total if finished else done
+        if not total:
+            print(f"\r{table:<22} (empty)", file=sys.stderr, flush=True)
+            return
+        # Always as wide, so a shorter figure leaves nothing of the longer one behind.
+        rate = f" · {shown / seconds:>9,.0f} rows/s" if seconds > 0 else " " * 19
+        draw_bar(f"{table:<22}", shown, total, rate)
+        self.open = not finished
+        if finished:
             print(file=sys.stderr, flush=True)
-            self.open = False
-        else:
-            print(f"{table}: {total:,} rows", file=sys.stderr, flush=True)
 
     def end_line(self) -> None:
         if self.open:
