@@ -17,6 +17,7 @@ import asyncio
 import os
 import re
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -57,11 +58,11 @@ def _grow(path: Path, copies: int) -> int:
 
 
 def _copy(source: str, destination: str) -> tuple[float, float, str]:
-    """(wall s, CPU s of the scrm process, its last line)."""
+    """(wall s, CPU s of the scrm process, its summary line)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "scrm_tui", "db", "copy", "-q", source, destination],
+        [sys.executable, "-m", "scrm_tui", "db", "copy", source, destination],
         capture_output=True,
         text=True,
         check=False,
@@ -79,13 +80,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=43, help="extra copies of the mentions")
     args = parser.parse_args()
-    from tests.support.postgres import running
 
     folder = Path(tempfile.mkdtemp(prefix="scrm-copy-bench-"))
     source, back = folder / "source.db", folder / "back.db"
     asyncio.run(_seed(source))
     mentions = _grow(source, args.copies)
     print(f"source: {mentions:,} mentions in {source}")
+    try:
+        _both_ways(source, back)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _both_ways(source: Path, back: Path) -> None:
+    from tests.support.postgres import running
+
     with running() as server:
         url = server.fresh()
         for label, (src, dst) in (
@@ -93,7 +102,8 @@ def main() -> None:
             ("PostgreSQL → SQLite", (url, str(back))),
         ):
             wall, cpu, line = _copy(src, dst)
-            rows = int(re.sub(r"\D", "", re.search(r"([\d,]+) rows", line).group(1)))  # type: ignore[union-attr]
+            found = re.search(r"([\d,]+) rows", line)
+            rows = int(found.group(1).replace(",", "")) if found else 0
             print(
                 f"{label}: {wall:.1f} s wall, {cpu:.1f} s scrm CPU, {rows:,} rows, "
                 f"{rows / wall:,.0f} rows/s"

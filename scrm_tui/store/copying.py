@@ -162,10 +162,15 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _key_test(table: Table, mark: str) -> str:
+def _select_after(table: Table, mark: str, after: bool, limit: int | None) -> str:
+    """The table's rows in key order, those after a key (bound with `mark`) if `after`,
+    at most `limit` of them: keyset paging, which costs the same at any depth."""
     keys = ", ".join(_quoted(k) for k in table.key)
-    marks = ", ".join(mark for _ in table.key)
-    return f"({keys}) > ({marks})"
+    where = f" WHERE ({keys}) > ({', '.join(mark for _ in table.key)})" if after else ""
+    columns = ", ".join(_quoted(c) for c in table.columns)
+    return f"SELECT {columns} FROM {_quoted(table.name)}{where} ORDER BY {keys}" + (
+        f" LIMIT {int(limit)}" if limit else ""
+    )
 
 
 # ------------------------------------------------------------------------------ SQLite
@@ -212,12 +217,7 @@ class SqliteSide:
     def rows_after(
         self, table: Table, after: tuple[Any, ...] | None, limit: int | None
     ) -> list[tuple[Any, ...]]:
-        where = f" WHERE {_key_test(table, '?')}" if after is not None else ""
-        order = ", ".join(_quoted(k) for k in table.key)
-        sql = (
-            f"SELECT {', '.join(_quoted(c) for c in table.columns)} FROM {_quoted(table.name)}"
-            f"{where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else "")
-        )
+        sql = _select_after(table, "?", after is not None, limit)
         return list(self.conn.execute(sql, after or ()))
 
     def progress(self) -> tuple[str | None, dict[str, Progress]] | None:
@@ -388,12 +388,7 @@ class PgSide:
     def rows_after(
         self, table: Table, after: tuple[Any, ...] | None, limit: int | None
     ) -> list[tuple[Any, ...]]:
-        where = f" WHERE {_key_test(table, '%s')}" if after is not None else ""
-        order = ", ".join(_quoted(k) for k in table.key)
-        sql = (
-            f"SELECT {', '.join(_quoted(c) for c in table.columns)} FROM {_quoted(table.name)}"
-            f"{where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else "")
-        )
+        sql = _select_after(table, "%s", after is not None, limit)
         return list(self.conn.execute(sql.encode(), after))
 
     def progress(self) -> tuple[str | None, dict[str, Progress]] | None:
