@@ -110,6 +110,16 @@ def test_sqlite_to_postgresql_and_back_arrives_equal_table_by_table(
     assert _pg_count(url, "SELECT (to_regclass('scrm_copy') IS NULL)::int") == 1
 
 
+def test_sqlite_to_sqlite_arrives_equal(tmp_path: Path) -> None:
+    import asyncio
+
+    source, copy = tmp_path / "source.db", tmp_path / "copy.db"
+    asyncio.run(_source(source))
+    report = copy_database(source, copy)
+    assert report.mismatches == [] and report.nul_texts == 0
+    assert _sqlite_tables(copy) == _sqlite_tables(source)  # the NUL too: SQLite keeps it
+
+
 async def _store_one_more(target: str) -> list[int]:
     inbox = await Inbox.open(target, "tester", fixed_clock)
     try:
