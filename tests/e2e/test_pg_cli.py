@@ -156,3 +156,42 @@ def test_store_url_in_the_config_puts_every_command_on_the_server(
     assert "schema 40, 1 mentions)" in doctor.stdout
     # No database file was made beside: the data directory stays empty.
     assert not list((isolated_home / "data").rglob("*.db"))
+
+
+def test_a_server_that_refuses_is_missing_or_is_not_there_says_what_to_do(
+    postgres: Server,
+) -> None:
+    refused = "kept_out_" + os.urandom(4).hex()
+    postgres.admin(f"CREATE ROLE {refused} LOGIN")
+    hba = postgres.folder / "data" / "pg_hba.conf"
+    hba.write_text(f"host all {refused} 127.0.0.1/32 reject\n" + hba.read_text(), encoding="utf-8")
+    postgres.admin("SELECT pg_reload_conf()")
+    here = f"127.0.0.1:{postgres.port}"
+    for url, said in (
+        (
+            f"postgresql://{refused}@{here}/scrm_template",
+            "add a line for it to the server's pg_hba.conf and reload PostgreSQL",
+        ),
+        (
+            f"postgresql://scrm@{here}/no_such_db",
+            'database "no_such_db" does not exist; create it on the server: '
+            "sudo -u postgres createdb --owner USER NAME",
+        ),
+        (
+            f"postgresql://scrm@127.0.0.1:{_closed_port()}/scrm",
+            "Connection refused; is PostgreSQL running, on that host and port",
+        ),
+    ):
+        done = scrm("--db", url, "sources")
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.startswith(f"scrm: cannot connect to {url}: "), done.stderr
+        assert said in done.stderr and "Traceback" not in done.stderr
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (bound, then let go)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
