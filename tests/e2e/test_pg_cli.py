@@ -4,7 +4,6 @@ config choosing the server for every command."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sqlite3
@@ -13,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from tests.service.test_db_copy import _source
+from tests.service.test_db_copy import source_file
 from tests.support.cli import scrm
 from tests.support.killing import running, scrm_command, wait_for
 from tests.support.postgres import Server
@@ -55,8 +54,7 @@ def _tables_done(url: str) -> int:
 def test_a_copy_killed_half_way_goes_on_when_run_again_and_arrives_equal(
     tmp_path: Path, postgres: Server
 ) -> None:
-    source = tmp_path / "source.db"
-    asyncio.run(_source(source))
+    source = source_file(tmp_path)
     url = postgres.fresh()
     # Another session holds the mentions table against writes (reads still pass): the
     # copy gets through the tables before it and then waits there, for the kill.
@@ -108,8 +106,7 @@ def test_a_wrong_password_is_told_in_words_that_never_show_it(
     url = _password_role(postgres)
     wrong = url.replace("@", ":wrong-pw-1234@", 1)
     shown = url.replace("@", ":***@", 1)
-    source = tmp_path / "source.db"
-    asyncio.run(_source(source))
+    source = source_file(tmp_path)
     assert scrm("init").returncode == 0  # doctor checks a config first
 
     for args in (

@@ -4,6 +4,7 @@ goes on from where it stopped; a destination that is not empty is refused, with 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,13 @@ async def _source(path: Path) -> None:
         await inbox.close()
 
 
+def source_file(folder: Path, name: str = "source.db") -> Path:
+    """The database of `_source`, made as a file in `folder`."""
+    path = folder / name
+    asyncio.run(_source(path))
+    return path
+
+
 def _sqlite_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(path) as conn:
         names = [
@@ -69,10 +77,7 @@ def _pg_count(url: str, sql: str) -> int:
 def test_sqlite_to_postgresql_and_back_arrives_equal_table_by_table(
     tmp_path: Path, postgres: Server
 ) -> None:
-    import asyncio
-
-    source, back = tmp_path / "source.db", tmp_path / "back.db"
-    asyncio.run(_source(source))
+    source, back = source_file(tmp_path), tmp_path / "back.db"
     url = postgres.fresh()
 
     there = copy_database(source, url)
@@ -111,10 +116,7 @@ def test_sqlite_to_postgresql_and_back_arrives_equal_table_by_table(
 
 
 def test_sqlite_to_sqlite_arrives_equal(tmp_path: Path) -> None:
-    import asyncio
-
-    source, copy = tmp_path / "source.db", tmp_path / "copy.db"
-    asyncio.run(_source(source))
+    source, copy = source_file(tmp_path), tmp_path / "copy.db"
     report = copy_database(source, copy)
     assert report.mismatches == [] and report.nul_texts == 0
     assert _sqlite_tables(copy) == _sqlite_tables(source)  # the NUL too: SQLite keeps it
@@ -132,10 +134,7 @@ async def _store_one_more(target: str) -> list[int]:
 def test_postgresql_gives_new_rows_ids_past_the_copied_ones(
     tmp_path: Path, postgres: Server
 ) -> None:
-    import asyncio
-
-    source = tmp_path / "source.db"
-    asyncio.run(_source(source))
+    source = source_file(tmp_path)
     url = postgres.fresh()
     copy_database(source, url)
     with sqlite3.connect(source) as conn:
@@ -146,10 +145,7 @@ def test_postgresql_gives_new_rows_ids_past_the_copied_ones(
 def test_an_interrupted_copy_goes_on_from_where_it_stopped(
     tmp_path: Path, postgres: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import asyncio
-
-    source = tmp_path / "source.db"
-    asyncio.run(_source(source))
+    source = source_file(tmp_path)
     url = postgres.fresh()
     monkeypatch.setattr(copying, "BATCH", 4)  # several batches in the mentions table
     seen: list[tuple[str, int]] = []
@@ -173,11 +169,7 @@ def test_an_interrupted_copy_goes_on_from_where_it_stopped(
 def test_a_destination_that_is_not_empty_or_another_copy_is_refused_with_why(
     tmp_path: Path, postgres: Server
 ) -> None:
-    import asyncio
-
-    source, other = tmp_path / "source.db", tmp_path / "other.db"
-    asyncio.run(_source(source))
-    asyncio.run(_source(other))
+    source, other = source_file(tmp_path), source_file(tmp_path, "other.db")
     with pytest.raises(CopyRefused, match=r"is not empty \(31 mentions, 6 customers"):
         copy_database(source, other)
     with pytest.raises(CopyRefused, match="are the same database"):
