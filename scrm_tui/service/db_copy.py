@@ -17,6 +17,7 @@ from scrm_tui.store.copying import (
     checksum,
     in_order,
     side,
+    stopped_in_words,
 )
 from scrm_tui.store.db import Database, StoreError
 
@@ -78,7 +79,19 @@ def copy_database(
         raise CopyRefused(f"no database at {source}")
     started = time.monotonic()
     asyncio.run(_open_both(source, destination))
-    src, dst = side(source), side(destination)
+    with stopped_in_words():
+        return _copy(source, destination, progress, started)
+
+
+def _copy(
+    source: Path | str, destination: Path | str, progress: Progress | None, started: float
+) -> CopyReport:
+    src = side(source)
+    try:
+        dst = side(destination)
+    except BaseException:
+        src.close()
+        raise
     try:
         if src.identity == dst.identity:
             raise CopyRefused(f"{shown(source)} and {shown(destination)} are the same database")

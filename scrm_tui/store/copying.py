@@ -12,11 +12,13 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from scrm_tui.store.db import StoreError
 from scrm_tui.store.schema import FTS_TEXT
 
 PROGRESS = "scrm_copy"  # in the destination while a copy is under way; dropped at the end
@@ -29,6 +31,35 @@ _MOD = 1 << 128
 # PostgreSQL's text cannot hold NUL (SQLite's can: a hostile post may carry one). It is
 # stored as U+FFFD, the replacement character, and both sides' checksums read it so.
 NUL, NUL_STORED = "\x00", "\ufffd"
+
+
+class CopyStopped(StoreError):
+    """A copy could not go on (a connection lost, a server stopped, a value refused);
+    what it wrote is kept, and the message says so."""
+
+
+@contextlib.contextmanager
+def stopped_in_words() -> Iterator[None]:
+    """Either driver's error, while copying, as CopyStopped in words (never a traceback)."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise CopyStopped(_stopped(str(error))) from None
+    except Exception as error:
+        psycopg = sys.modules.get("psycopg")  # loaded only when a side is PostgreSQL
+        if psycopg is None or not isinstance(error, psycopg.Error):
+            raise
+        from scrm_tui.store.pg.advice import advice, reason
+
+        why = reason(error)
+        todo = advice(why)
+        raise CopyStopped(_stopped(why + (f" ({todo})" if todo else ""))) from None
+
+
+def _stopped(why: str) -> str:
+    return (
+        f"the copy stopped: {why}; what was copied is kept, and the same command goes on from there"
+    )
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,38 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _waiting_on_a_lock(conn: psycopg.Connection[Any]) -> list[int]:
+    rows = conn.execute(
+        b"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        b"AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def test_a_connection_lost_mid_copy_is_told_in_words_and_the_copy_goes_on_later(
+    tmp_path: Path, postgres: Server
+) -> None:
+    source = source_file(tmp_path)
+    url = postgres.fresh()
+    holder = psycopg.connect(url)
+    holder.execute(b"LOCK TABLE mentions IN EXCLUSIVE MODE")
+    watcher = psycopg.connect(url, autocommit=True)
+    try:
+        with running(scrm_command("db", "copy", str(source), url)) as copy:
+            wait_for("the copy waiting at mentions", lambda: bool(_waiting_on_a_lock(watcher)))
+            for pid in _waiting_on_a_lock(watcher):  # as a server restart or a network drop
+                watcher.execute(b"SELECT pg_terminate_backend(%s)", (pid,))
+            _, err = copy.communicate(timeout=60)
+            assert copy.returncode == 1, err
+    finally:
+        holder.rollback()
+        holder.close()
+        watcher.close()
+    assert "Traceback" not in err
+    assert "scrm: the copy stopped: " in err
+    assert "what was copied is kept, and the same command goes on from there" in err
+    again = scrm("db", "copy", str(source), url)
+    assert again.returncode == 0, again.stderr
+    assert "done by the earlier run" in again.stdout
