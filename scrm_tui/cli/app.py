@@ -32,7 +32,7 @@ def run_demo(args: argparse.Namespace, context: Context) -> int:
     return _demo(context.config, context.agent, context.db_arg, stream=not args.no_stream)
 
 
-def _demo(config: Config, agent: str, db_arg: Path | None, *, stream: bool) -> int:
+def _demo(config: Config, agent: str, db_arg: Path | str | None, *, stream: bool) -> int:
     if db_arg is not None:
         return _run_app(config, agent, db_arg, demo=True, stream=stream)
     folder = Path(tempfile.mkdtemp(prefix="scrm-demo-"))
@@ -42,13 +42,14 @@ def _demo(config: Config, agent: str, db_arg: Path | None, *, stream: bool) -> i
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _upgrade_first(db: Path) -> None:
+def _upgrade_first(db: Path | str) -> None:
     """A database made by an older scrm is upgraded before the screen is taken, saying
     so: at a million mentions the upgrade can take a minute, which a blank terminal
-    would not explain. A newer or unusable file is left to the app to report."""
+    would not explain. A newer or unusable file is left to the app to report (a
+    server's schema is set up by the first process that opens it)."""
     import sqlite3
 
-    if not db.is_file():
+    if not isinstance(db, Path) or not db.is_file():
         return
     from scrm_tui.store.schema import LATEST_VERSION
 
@@ -84,7 +85,7 @@ def _upgrade_first(db: Path) -> None:
 def _run_app(
     config: Config,
     agent: str,
-    db: Path,
+    db: Path | str,
     *,
     demo: bool,
     stream: bool,

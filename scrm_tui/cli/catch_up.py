@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_catch_up(context.db, context.agent, context.config, args.quiet))
 
 
-async def _catch_up(db: Path, agent: str, config: Config, quiet: bool) -> int:
+async def _catch_up(db: Path | str, agent: str, config: Config, quiet: bool) -> int:
     """`scrm catch-up`: the matching backlog worked off at low priority (service/backlog),
     then the rising terms' past days counted.
     Ctrl+C or a plain kill stops it between pages; the next run goes on from there."""

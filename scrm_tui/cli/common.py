@@ -30,12 +30,13 @@ class Context:
 
     config: Config
     agent: str
-    db_arg: Path | None  # --db, if given
+    db_arg: Path | str | None  # --db, if given (a postgresql:// URL is a str)
     config_arg: Path | None  # --config, if given
 
     @property
-    def db(self) -> Path:
-        """The database file: --db, else the config's, else the XDG default."""
+    def db(self) -> Path | str:
+        """The database: --db, else [store] url, else the config's file, else the XDG
+        default file."""
         from scrm_tui.service.settings import database_path
 
         return database_path(self.config, self.db_arg)
@@ -47,10 +48,11 @@ def source_problem(name: str, why: str, width: int = 0) -> str:
     return f"{where:{width}} cannot run: {sanitize.for_message(why, 300)}"
 
 
-def existing_db(db: Path) -> Path:
+def existing_db(db: Path | str) -> Path | str:
     """`db`, which a command that only reads must find: it creates no empty database.
-    None there is a StoreError, which main() says as `scrm: no database at DB` (exit 1)."""
-    if not db.exists():
+    None there is a StoreError, which main() says as `scrm: no database at DB` (exit 1).
+    A server's database is looked for when it is opened."""
+    if isinstance(db, Path) and not db.exists():
         from scrm_tui.store.db import StoreError
 
         raise StoreError(f"no database at {db}")

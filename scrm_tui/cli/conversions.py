@@ -14,7 +14,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_conversions(context.db, context.agent, args.file))
 
 
-async def _conversions(db: Path, agent: str, file: Path) -> int:
+async def _conversions(db: Path | str, agent: str, file: Path) -> int:
     """`scrm conversions import FILE`: all rows or none, each bad line named."""
     from scrm_tui.service.conversions import ConversionsError, import_file
     from scrm_tui.service.inbox import Inbox

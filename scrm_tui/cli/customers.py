@@ -35,7 +35,7 @@ def run_unmerge(args: argparse.Namespace, context: Context) -> int:
 
 
 async def _import_customers(
-    db: Path, agent: str, config: Config, path: Path, fmt: str | None, quiet: bool
+    db: Path | str, agent: str, config: Config, path: Path, fmt: str | None, quiet: bool
 ) -> int:
     from scrm_tui.service.customers import FileProblem, RowProblem, import_customers
     from scrm_tui.service.inbox import Inbox
@@ -111,7 +111,7 @@ async def _one_customer(inbox: Any, key: str, network: Any = None) -> int | str:
     return f"{message}; closest: {listed(closest)}" if closest else message
 
 
-async def _show_customer(db: Path, agent: str, key: str, network: Any, as_json: bool) -> int:
+async def _show_customer(db: Path | str, agent: str, key: str, network: Any, as_json: bool) -> int:
     from scrm_tui.service import customers
     from scrm_tui.service.inbox import Inbox
 
@@ -128,7 +128,7 @@ async def _show_customer(db: Path, agent: str, key: str, network: Any, as_json: 
     return EXIT_OK
 
 
-async def _merge(db: Path, agent: str, *keys: str) -> int:
+async def _merge(db: Path | str, agent: str, *keys: str) -> int:
     """`customers merge KEEP DUPLICATE` (two keys) or `customers unmerge DUPLICATE` (one)."""
     from scrm_tui.service.inbox import Inbox, MergeError
 

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_escalations(context.db, context.agent, context.config, args.all))
 
 
-async def _escalations(db: Path, agent: str, config: Config, show_all: bool) -> int:
+async def _escalations(db: Path | str, agent: str, config: Config, show_all: bool) -> int:
     from scrm_tui.core.timefmt import age
     from scrm_tui.service.inbox import Inbox
 

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_export(context.db, context.agent, context.config, args))
 
 
-async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+async def _export(db: Path | str, agent: str, config: Config, args: argparse.Namespace) -> int:
     from scrm_tui.service import export, output_file
     from scrm_tui.service.inbox import Inbox
 
@@ -34,7 +34,7 @@ async def _export(db: Path, agent: str, config: Config, args: argparse.Namespace
         except QueryError as error:
             print(_filter_problem(args.filter, error), file=sys.stderr)
             return EXIT_USAGE
-    if not db.exists():
+    if isinstance(db, Path) and not db.exists():
         return fail(f"no database at {db} (run `scrm ingest` or `scrm demo --db {db}` first)")
     try:
         if output is not None:

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_ingest(context.db, context.agent, context.config, args.file, args.quiet))
 
 
-async def _ingest(db: Path, agent: str, config: Config, source: str, quiet: bool) -> int:
+async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet: bool) -> int:
 
     from scrm_tui.core.records import TEXT_LIMIT
     from scrm_tui.service.inbox import Inbox

@@ -15,7 +15,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_matching(context.db, context.agent, args))
 
 
-async def _matching(db: Path, agent: str, args: argparse.Namespace) -> int:
+async def _matching(db: Path | str, agent: str, args: argparse.Namespace) -> int:
     """`scrm matching [show|refit|reset]`: the match model's weights."""
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.store import match_weights

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_outbox(context.db, context.agent, context.config, args))
 
 
-async def _outbox(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+async def _outbox(db: Path | str, agent: str, config: Config, args: argparse.Namespace) -> int:
     from scrm_tui.core.timefmt import absolute
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.settings import credentials

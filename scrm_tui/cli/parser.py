@@ -42,10 +42,11 @@ def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        type=Path,
-        metavar="PATH",
+        type=_database,
+        metavar="PATH|URL",
         default=argparse.SUPPRESS,
-        help="database file (default: scrm.db in the XDG data directory)",
+        help="database file, or a PostgreSQL server's postgresql://user@host/db (default: "
+        "[store] url, else scrm.db in the XDG data directory)",
     )
     common.add_argument(
         "--config",
@@ -61,6 +62,13 @@ def _common() -> argparse.ArgumentParser:
         help="your name on every action (default: config, $SCRM_AGENT, then your login)",
     )
     return common
+
+
+def _database(value: str) -> Path | str:
+    """--db: a postgresql:// URL as written (a Path would fold its //), else a file."""
+    if value.startswith(("postgresql:", "postgres:")):
+        return value
+    return Path(value)
 
 
 def _network(name: str) -> Any:
@@ -402,7 +410,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="write here instead of standard output (a new or ordinary file, replaced "
         "only once the export is complete)",
     )
+    _db_commands(commands)
     return parser
+
+
+def _db_commands(commands: Any) -> None:
+    db = commands.add_parser(
+        "db",
+        help="move the database between SQLite and PostgreSQL",
+        description="Work on a whole database: `scrm db copy SRC DST` copies it.",
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND")
+    db_commands.required = True
+    copy = db_commands.add_parser(
+        "copy",
+        help="copy every table from one database to another (SQLite or PostgreSQL)",
+        description="Copy everything from SRC to DST, each a SQLite file or a "
+        "postgresql://user@host/db URL, in either direction. DST must be empty (or a copy "
+        "of SRC that was interrupted: it goes on from where it stopped). Counts and a "
+        "checksum of each table are compared at the end. Stop scrm on SRC first.",
+    )
+    copy.set_defaults(run=Command("db", "run_copy"))
+    copy.add_argument("source", type=_database, metavar="SRC", help="the database to copy")
+    copy.add_argument("destination", type=_database, metavar="DST", help="where to copy it")
+    copy.add_argument("-q", "--quiet", action="store_true", help="no progress, errors only")
 
 
 def _export_usage(args: argparse.Namespace) -> str | None:

@@ -18,7 +18,7 @@ def run_accuracy(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_accuracy(context.db, context.agent, args))
 
 
-async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+async def _report(db: Path | str, agent: str, config: Config, args: argparse.Namespace) -> int:
     from scrm_tui.core.ranges import RangeError, parse_range
     from scrm_tui.service import report
     from scrm_tui.service.inbox import Inbox
@@ -35,7 +35,7 @@ async def _report(db: Path, agent: str, config: Config, args: argparse.Namespace
     return EXIT_OK
 
 
-async def _accuracy(db: Path, agent: str, args: argparse.Namespace) -> int:
+async def _accuracy(db: Path | str, agent: str, args: argparse.Namespace) -> int:
     import json
 
     from scrm_tui.service.accuracy import accuracy, as_text

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_rules(context.db, context.agent, context.config, args))
 
 
-async def _rules(db: Path, agent: str, config: Config, args: argparse.Namespace) -> int:
+async def _rules(db: Path | str, agent: str, config: Config, args: argparse.Namespace) -> int:
     rules = config.rules
     if args.rules_command == "test" and args.rule is not None:
         rules = tuple(rule for rule in rules if rule.name == args.rule)

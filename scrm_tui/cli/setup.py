@@ -73,7 +73,7 @@ def _check_keys(config: Config) -> tuple[list[str], list[str]]:
     return keys.errors, keys.warnings
 
 
-async def _doctor(config_arg: Path | None, db_arg: Path | None) -> int:
+async def _doctor(config_arg: Path | None, db_arg: Path | str | None) -> int:
     from scrm_tui.core.locations import state_dir
     from scrm_tui.service.doctor import diagnose
 

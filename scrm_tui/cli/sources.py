@@ -16,7 +16,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_sources(context.db, context.agent, context.config))
 
 
-async def _sources(db: Path, agent: str, config: Config) -> int:
+async def _sources(db: Path | str, agent: str, config: Config) -> int:
     from scrm_tui.core.timefmt import absolute, ago
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.listen import build_sources, open_client

@@ -15,7 +15,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_tags(context.db, context.agent, args))
 
 
-async def _tags(db: Path, agent: str, args: argparse.Namespace) -> int:
+async def _tags(db: Path | str, agent: str, args: argparse.Namespace) -> int:
     from scrm_tui.service import tagging
     from scrm_tui.service.inbox import Inbox
 

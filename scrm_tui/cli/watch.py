@@ -15,7 +15,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     return asyncio.run(_watch(context.db, context.agent, context.config, args.once))
 
 
-async def _watch(db: Path, agent: str, config: Config, once: bool) -> int:
+async def _watch(db: Path | str, agent: str, config: Config, once: bool) -> int:
     # The loop is the service runtime's (service/watch.py); this only says what it cannot run.
     from scrm_tui.service.watch import Refused, watch
 

@@ -136,10 +136,14 @@ def be_background() -> None:
         os.nice(NICE)
 
 
-def start(db: Path, agent: str, config: Path | None = None) -> subprocess.Popen[bytes]:
+def start(db: Path | str, agent: str, config: Path | None = None) -> subprocess.Popen[bytes]:
     """Start `scrm catch-up` for `db` in a session of its own (no terminal's hang-up or
-    Ctrl+C reaches it); it takes the lease itself, and ends at once if another holds it."""
-    command = [sys.executable, "-m", "scrm_tui", "--db", str(db), "--agent", agent]
+    Ctrl+C reaches it); it takes the lease itself, and ends at once if another holds it.
+    A server's password goes in its environment, never on its command line (`ps`)."""
+    from scrm_tui.store.pg.url import without_password
+
+    target, env = without_password(str(db)) if isinstance(db, str) else (str(db), None)
+    command = [sys.executable, "-m", "scrm_tui", "--db", target, "--agent", agent]
     if config is not None:
         command += ["--config", str(config)]
     return subprocess.Popen(
@@ -148,6 +152,7 @@ def start(db: Path, agent: str, config: Path | None = None) -> subprocess.Popen[
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        env=env,
     )
 
 

@@ -44,7 +44,7 @@ def _reason(output: Path, error: OSError) -> str:
     return reason
 
 
-def check(output: Path, db: Path) -> None:
+def check(output: Path, db: Path | str) -> None:
     """Raise OutputError unless writing `output` would only ever replace an ordinary
     file that is not the database (by path, however written, or by inode: a hard link)."""
     try:
@@ -58,7 +58,7 @@ def check(output: Path, db: Path) -> None:
         target = os.stat(output) if here is not None else None
     except OSError:
         target = None  # a dangling link: refused below as a link
-    for suffix in DATABASE_FILES:
+    for suffix in DATABASE_FILES if isinstance(db, Path) else ():  # a server has no file
         other = Path(f"{db}{suffix}")
         same = real == os.path.realpath(other)
         if not same and target is not None:
@@ -67,7 +67,9 @@ def check(output: Path, db: Path) -> None:
                 same = (theirs.st_dev, theirs.st_ino) == (target.st_dev, target.st_ino)
         if same:
             what = "the database" if not suffix else f"the database's {suffix[1:]} file"
-            raise OutputError(f"{_shown(output)} is {what} ({_shown(db)}): export to another file")
+            raise OutputError(
+                f"{_shown(output)} is {what} ({_shown(Path(db))}): export to another file"
+            )
     if here is None:
         return
     mode = here.st_mode

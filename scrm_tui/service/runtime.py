@@ -238,7 +238,7 @@ class Runtime:
 
     # ---------------------------------------------------------------- catching up
 
-    def finish_rematch(self, db_path: Path, config_path: Path | None) -> None:
+    def finish_rematch(self, db_path: Path | str, config_path: Path | None) -> None:
         """Have the customers an import or an upgrade left waiting indexed, and an owed
         re-match finished, by a low-priority process of its own (service/backlog: one
         per database; it goes on if this process ends), and follow it from what it

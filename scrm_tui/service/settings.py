@@ -37,8 +37,20 @@ def agent_name(config: Config) -> str:
         return "agent"
 
 
-def database_path(config: Config, override: Path | None) -> Path:
-    return override or config.db or default_db()
+def database_path(config: Config, override: Path | str | None) -> Path | str:
+    """Where the database is: --db, else [store] url, else the config's db, else the XDG
+    default file. A postgresql:// URL is a str, a file a Path."""
+    return override or config.store_url or config.db or default_db()
+
+
+def database_label(target: Path | str) -> str:
+    """The database as a title shows it: a file's name, a server's URL without its
+    password."""
+    from scrm_tui.store.pg.url import is_url, redacted
+
+    if is_url(target):
+        return redacted(str(target))
+    return Path(target).name
 
 
 def credentials(config: Config) -> Credentials:

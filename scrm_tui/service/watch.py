@@ -27,7 +27,7 @@ class Refused(Exception):
 
 
 async def watch(
-    db: Path, agent: str, config: Config, *, once: bool, problem: Callable[[str, str], None]
+    db: Path | str, agent: str, config: Config, *, once: bool, problem: Callable[[str, str], None]
 ) -> None:
     """Listen until Ctrl+C (or a service manager's TERM), or poll every source once
     (`once`); `problem(source, why)` for each configured source that cannot run."""

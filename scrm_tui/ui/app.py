@@ -23,7 +23,7 @@ from scrm_tui.service.bugs import record_bug
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox, OpenError, StoreError
 from scrm_tui.service.runtime import Runtime
-from scrm_tui.service.settings import config_warnings, credentials
+from scrm_tui.service.settings import config_warnings, credentials, database_label
 from scrm_tui.service.window import StreamWindow
 from scrm_tui.ui import keymap
 from scrm_tui.ui.app_clock import KeepsTheClock
@@ -105,7 +105,7 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeepsTheClock, KeysWaitForTheirS
     def __init__(
         self,
         *,
-        db_path: Path,
+        db_path: Path | str,
         agent: str,
         config: Config | None = None,
         demo: bool = False,
@@ -196,7 +196,7 @@ class ScrmApp(ReportsFailures, HearsTheRuntime, KeepsTheClock, KeysWaitForTheirS
         # app's tick when a commit may have queued something elsewhere, or when a
         # retry's time comes. What the runtime does, it tells _heard.
         self.runtime = Runtime(self.inbox, self._heard, spawn=self._spawn, clock=self.clock)
-        title = "scrm demo" if self.demo else f"scrm {self.db_path.name}"
+        title = "scrm demo" if self.demo else f"scrm {database_label(self.db_path)}"
         screen = InboxScreen(
             self.inbox, title=title, poll_interval=self.poll_interval, startup=self.startup_step
         )

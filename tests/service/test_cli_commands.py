@@ -31,7 +31,7 @@ def commands(
 
 def test_every_command_runs_a_function_that_takes_what_main_gives() -> None:
     found = commands(build_parser())
-    assert len(found) == 30
+    assert len(found) == 31
     for path, command in found.items():
         run = command.load()
         given = 1 if command.early else 2  # the arguments, then the Context

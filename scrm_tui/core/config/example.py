@@ -9,6 +9,11 @@ EXAMPLE = """\
 # Database file (default: scrm.db in the XDG data directory).
 # db = "~/scrm/inbox.db"
 
+# [store]
+# A PostgreSQL server instead, for a team across machines (README: A team across
+# machines). Keep the password in ~/.pgpass or $PGPASSWORD, not here.
+# url = "postgresql://scrm@db.example.com/scrm"
+
 [watch]
 # What to listen for: words and "quoted phrases" (whole words, any case or accent),
 # #tags (the hashtag only) and @handles (a mention of that account on any network).

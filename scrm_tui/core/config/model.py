@@ -191,6 +191,9 @@ class Config:
     """Name recorded on every action you take (default: $SCRM_AGENT, then your login)."""
     db: Path | None = None
     """Database file (default: scrm.db in the XDG data directory)."""
+    store_url: str | None = None
+    """[store] url: a PostgreSQL server's postgresql://user@host/db, which a team across
+    machines shares (instead of `db`; its password belongs in ~/.pgpass or $PGPASSWORD)."""
     advance_on_done: bool = True
     """After `x` marks a mention done, move to the next one (as mutt's `resolve`)."""
     # Seconds between demo mentions; None: at the pace of the demo's own history (each

@@ -19,6 +19,7 @@ from scrm_tui.core.config.model import (
     ConfigError,
 )
 from scrm_tui.core.config.sources import _sources
+from scrm_tui.core.config.store import _store_url
 from scrm_tui.core.config.team import _agents, _day_start, _rules, _team_hours, _teams, _timezone
 from scrm_tui.core.config.watching import _competitors, _watch_terms
 from scrm_tui.core.config.weights import _advocacy, _priority
@@ -45,8 +46,10 @@ _SECTIONS: dict[str, set[str]] = {
         "priority",
         "advocacy",
         "sales",
+        "store",
     },  # and every network's own table (parse_config adds them)
     "advocacy": {"levels", "half_life", "accounts"},
+    "store": {"url"},
     "sales": {"intent", "questions", "utm_domains"},
     "priority": {*PriorityWeights.INPUTS, "recency", "value_half", "other_tier", "tiers"},
     "watch": {"terms", "backfill", "competitors"},
@@ -181,6 +184,7 @@ def parse_config(text: str, source: str = "config") -> Config:
     return Config(
         agent=agent.strip() or None if agent is not None else None,
         db=Path(db).expanduser() if db else None,
+        store_url=_store_url(data.get("store", {}).get("url"), bool(db), file),
         advance_on_done=config.advance_on_done if advance is None else advance,
         demo_interval=(float(interval[0]), float(interval[1]))
         if interval

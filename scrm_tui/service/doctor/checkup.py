@@ -14,19 +14,19 @@ from scrm_tui.channels.http import make_client
 from scrm_tui.channels.probing import FAIL, OK, WARN
 from scrm_tui.core import sanitize
 from scrm_tui.core.config import Config, ConfigError
-from scrm_tui.core.locations import default_config, default_db
+from scrm_tui.core.locations import default_config
 from scrm_tui.service.credentials import Credentials, resolve
 from scrm_tui.service.doctor.asking import _account_lines, _source_lines, _webhook_lines
 from scrm_tui.service.doctor.database import _database
 from scrm_tui.service.doctor.findings import _MESSAGE_MAX, TIMEOUT_S, Check, Diagnosis, Report
 from scrm_tui.service.doctor.probes import _run
-from scrm_tui.service.settings import config_warnings, load_config
+from scrm_tui.service.settings import config_warnings, database_path, load_config
 
 
 async def diagnose(
     config_path: Path | None,
     *,
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     env: Mapping[str, str] | None = None,
     state_dir: Path | None = None,
     client: httpx.AsyncClient | None = None,
@@ -85,7 +85,7 @@ async def diagnose(
         names = ", ".join(view.name for view in config.views)
         report("views", OK, f"{len(config.views)} for the team: {names}")
     _rules(config, report)
-    for state, message in await _database(db_path or config.db or default_db()):
+    for state, message in await _database(database_path(config, db_path), timeout_s):
         report("db", state, message)
 
     creds = resolve(config, env, state_dir)

@@ -1,4 +1,5 @@
-"""`scrm doctor` on the database file: its schema, who can read it, whether its writes queue."""
+"""`scrm doctor` on the database: a file's schema, who can read it, whether its writes queue;
+a PostgreSQL server's reachability (in words, never its password), schema and size."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from scrm_tui.store.schema import LATEST_VERSION
 from scrm_tui.store.turnstile import opened_to_read, turnstile_path
 
 
-async def _database(path: Path) -> list[tuple[str, str]]:
+async def _database(target: Path | str, timeout_s: float = 10.0) -> list[tuple[str, str]]:
+    from scrm_tui.store.pg.url import is_url
+
+    if is_url(target):
+        return await _server(str(target), timeout_s)
+    path = Path(target)
     if not path.exists():
         folder = path.parent
         while not folder.exists() and folder != folder.parent:
@@ -47,6 +53,38 @@ async def _database(path: Path) -> list[tuple[str, str]]:
         found = [(OK, f"{path} (schema {version}{later}, {mentions:,} mentions)")]
     warnings = _exposed_database(path) + _unqueued_writes(path)
     return found + [(WARN, warning) for warning in warnings]
+
+
+async def _server(url: str, timeout_s: float) -> list[tuple[str, str]]:
+    """The PostgreSQL database of [store] url or --db: reached, and at which schema."""
+    import psycopg
+
+    from scrm_tui.store.pg.advice import in_words
+    from scrm_tui.store.pg.peek import peek
+    from scrm_tui.store.pg.url import redacted
+
+    shown = redacted(url)
+    try:
+        found = await peek(url, timeout_s)
+    except psycopg.Error as error:
+        return [(FAIL, in_words(shown, error))]
+    server = f"PostgreSQL {found.server}"
+    if found.schema > LATEST_VERSION:
+        return [
+            (
+                FAIL,
+                f"{shown} has schema {found.schema}, newer than this scrm understands "
+                f"({LATEST_VERSION}): upgrade scrm",
+            )
+        ]
+    if found.schema == 0:
+        return [(OK, f"{shown} ({server}; empty: set up when scrm first opens it)")]
+    later = (
+        f", upgraded to {LATEST_VERSION} when scrm next opens it"
+        if found.schema < LATEST_VERSION
+        else ""
+    )
+    return [(OK, f"{shown} ({server}; schema {found.schema}{later}, {found.mentions:,} mentions)")]
 
 
 def _unqueued_writes(path: Path) -> list[str]:

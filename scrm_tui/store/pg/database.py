@@ -55,7 +55,7 @@ class PgDatabase(Database):
         url = str(path)
         try:
             writer = await PgConnection.connect(url)
-        except psycopg.OperationalError as error:
+        except psycopg.Error as error:  # a URL libpq cannot read is a ProgrammingError
             raise StoreUnavailable(_unreachable(url, error)) from None
         try:
             await _prepare(writer, url)
@@ -188,7 +188,8 @@ async def _prepare(conn: PgConnection, url: str) -> None:
         raise
 
 
-def _unreachable(url: str, error: psycopg.OperationalError) -> str:
+def _unreachable(url: str, error: psycopg.Error) -> str:
     """Why a server could not be used, in words, never showing the password."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"cannot connect to {redacted(url)}: {text}"
+    from scrm_tui.store.pg.advice import in_words
+
+    return in_words(redacted(url), error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -17,8 +17,25 @@ def redacted(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:
         return url
+    # The netloc's text after the last @, as written: .port raises on a port that is not
+    # a number, and the message that says so must still hide the password.
+    host = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + host))
+
+
+def without_password(url: str) -> tuple[str, dict[str, str] | None]:
+    """`url` without its password, and the environment that carries it instead
+    ($PGPASSWORD, which libpq reads): for a process started with the URL on its command
+    line, where `ps` would show it. (None: the environment as it is.)"""
+    import os
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, None
     host = parts.hostname or ""
     if parts.port:
         host = f"{host}:{parts.port}"
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit(parts._replace(netloc=user + host))
+    user = f"{parts.username}@" if parts.username else ""
+    env = dict(os.environ, PGPASSWORD=unquote(parts.password))
+    return urlunsplit(parts._replace(netloc=user + host)), env
