@@ -150,9 +150,11 @@ class Journal:
         if items:
             event_id = await _last_event(conn)
             await conn.executemany(
-                """INSERT OR REPLACE INTO bulk_items
-                       (action_id, mention_id, before, after, event_id)
-                   VALUES (?, ?, ?, ?, ?)""",
+                """INSERT INTO bulk_items (action_id, mention_id, before, after, event_id)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (action_id, mention_id) DO UPDATE SET
+                       before = excluded.before, after = excluded.after,
+                       event_id = excluded.event_id""",
                 [
                     (action_id, i.mention_id, _json(i.before), _json(i.after), event_id)
                     for i in items
