@@ -25,6 +25,18 @@ def test_a_scalar_subquery_is_a_value_not_a_truth_though_its_where_compares() ->
     assert translate("SELECT (a > b) + 1").sql == "SELECT scrm_int((a > b)) + 1"
 
 
+def test_an_upsert_returning_a_column_keeps_the_word_returning() -> None:
+    # A source's failures in a row: counted in the upsert, read back by RETURNING.
+    sql = translate(
+        "INSERT INTO source_state (source, failures) VALUES (:s, 1) ON CONFLICT (source) "
+        "DO UPDATE SET failures = failures + 1, fetching_ms = NULL RETURNING failures"
+    ).sql
+    assert sql.endswith(
+        "DO UPDATE SET failures = source_state.failures + 1, fetching_ms = NULL "
+        "RETURNING source_state.failures"
+    )
+
+
 def test_the_pick_of_the_next_due_item_locks_it_and_skips_what_another_holds(
     postgres: Server,
 ) -> None:

@@ -620,6 +620,8 @@ def _qualify_upsert(toks: list[Tok]) -> list[Tok]:
             right = False
         elif depth == 0 and tok.upper in ("WHERE", "RETURNING"):
             right = True
+            out.append(tok)  # the word itself is no column
+            continue
         elif depth == 0 and tok.text == "=" and not right:
             right = True
             out.append(tok)
