@@ -172,14 +172,16 @@ class SnoozeStore:
         due_ms = await self.next_due()
         if due_ms is None or due_ms > now_ms:
             return []  # the usual case costs a read, not the write lock
+        # No LIMIT for none: SQLite reads LIMIT -1 so, PostgreSQL refuses it.
+        capped = " LIMIT ?" if limit >= 0 else ""
         async with self.db.transaction() as conn:
             due = [
                 row[0]
                 for row in await fetch_all(
                     conn,
-                    """SELECT id FROM mentions WHERE snoozed_until_ms <= ?
-                       ORDER BY snoozed_until_ms LIMIT ?""",
-                    (now_ms, limit),
+                    f"""SELECT id FROM mentions WHERE snoozed_until_ms <= ?
+                        ORDER BY snoozed_until_ms{capped}""",
+                    (now_ms, limit) if limit >= 0 else (now_ms,),
                 )
             ]
             rows = await _targets(conn, due, "m.snoozed_until_ms IS NOT NULL")
