@@ -20,7 +20,7 @@ import pytest
 from scrm_tui.core.config import parse_config
 from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
-from tests.conftest import fixed_clock, mention
+from tests.conftest import NOW, fixed_clock, mention
 from tests.fakes.loopback import Loopback, serve
 from tests.support.postgres import Server
 
@@ -220,3 +220,55 @@ async def test_claims_made_in_two_processes_are_seen_by_each_other(url: str) -> 
             await ben.presence.start()
             others = await ben.presence.claim([mention_id], "reply")
             assert [(c.agent, c.kind) for c in others] == [("ana", "reply")]
+
+
+# A collector in a process of its own: it takes the lease on the URL, says so, and
+# renews it until it is killed.
+COLLECTOR = """
+import asyncio, sys
+from scrm_tui.service.collector import Collector
+from scrm_tui.service.inbox import Inbox
+
+async def main(url):
+    async with await Inbox.open(url, "watch") as inbox:
+        collector = Collector(inbox, [])
+        assert await collector.take_lease()
+        print("holding", flush=True)
+        while True:
+            await asyncio.sleep(1)
+            await collector.take_lease()
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+async def test_a_collector_killed_on_this_host_is_replaced_at_once_one_elsewhere_after_its_ttl(
+    url: str,
+) -> None:
+    """The lease row, not an advisory lock: a dead collector on this machine is seen to be
+    gone (its pid) and replaced at once; one on another machine only when its lease ran
+    out (LEASE_TTL_MS), whatever its connection's state."""
+    from scrm_tui.service.collector import LEASE_TTL_MS, Collector
+    from tests.support.clock import Clock
+
+    with process("-c", COLLECTOR, url) as first:
+        ready(first, "holding")
+        async with await Inbox.open(url, "second") as box:
+            second = Collector(box, [])
+            assert not await second.take_lease()  # alive: it keeps the lease
+            first.kill()
+            first.wait(timeout=30)
+            assert await second.take_lease()  # gone from this host: taken at once
+            [(holder,)] = rows(url, "SELECT holder FROM leases WHERE name = 'collector'")
+            assert holder == second.holder
+            await second.release()  # (on the real clock, far ahead of the one below)
+
+    clock = Clock(NOW.timestamp())
+    async with await Inbox.open(url, "third", clock) as box:
+        elsewhere = Collector(box, [], clock=clock, holder="other-machine:1")
+        here = Collector(box, [], clock=clock, holder="this-one:2")
+        assert await elsewhere.take_lease()
+        clock.now += LEASE_TTL_MS / 1000 - 1  # still within its lease
+        assert not await here.take_lease()
+        clock.now += 2  # it stopped renewing: the lease ran out
+        assert await here.take_lease()
