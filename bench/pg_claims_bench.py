@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 
 from scrm_tui.store.db import Database  # noqa: E402
-from scrm_tui.store.outbox import OutboxStore  # noqa: E402
-from scrm_tui.store.outbox import sending  # noqa: E402
+from scrm_tui.store.outbox import OutboxStore, sending  # noqa: E402
 from tests.support.postgres import running  # noqa: E402
 
 QUEUE = (
