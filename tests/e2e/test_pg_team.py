@@ -10,24 +10,27 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from scrm_tui.core.config import parse_config
 from scrm_tui.service.credentials import resolve
 from scrm_tui.service.inbox import Inbox
+from tests.channels.test_outbox import STATUS_ID
+from tests.channels.test_outbox import (
+    server as server,  # a loopback Mastodon with the status to answer
+)
 from tests.conftest import NOW, fixed_clock, mention
-from tests.fakes.loopback import Loopback, serve
+from tests.fakes.loopback import Loopback
+from tests.support.killing import running
+from tests.support.plain import rows
 from tests.support.postgres import Server
 
 pytestmark = pytest.mark.xdist_group("subprocess")
 
 ROOT = Path(__file__).resolve().parents[2]
-STATUS_ID = "117020583245459824"
 
 # One sender in a process of its own: `scrm outbox send` on a URL, started when the
 # test touches GO. With "crash" it is killed dead where it would mark the item sent:
@@ -62,13 +65,6 @@ asyncio.run(main(*sys.argv[1:5], sys.argv[5] == "crash"))
 
 
 @pytest.fixture
-def server() -> Iterator[Loopback]:
-    for running in serve():
-        running.add_mastodon_status(STATUS_ID)
-        yield running
-
-
-@pytest.fixture
 def url(postgres: Server) -> str:
     return postgres.fresh()
 
@@ -95,28 +91,9 @@ async def queue_reply(url: str, config: Path) -> int:
     return mention_id
 
 
-def rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    with psycopg.connect(url) as conn:
-        return list(conn.execute(sql.encode()))
-
-
-@contextmanager
-def process(*args: str) -> Iterator[subprocess.Popen[str]]:
-    """A Python process of its own in the repository; killed afterwards whatever happened."""
-    proc = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+def process(*args: str) -> AbstractContextManager[subprocess.Popen[str]]:
+    """A Python process of its own (and its group), killed afterwards whatever happened."""
+    return running([sys.executable, *args], env={"PYTHONPATH": str(ROOT)})
 
 
 def ready(proc: subprocess.Popen[str], word: str) -> None:
