@@ -133,7 +133,7 @@ async def put_back_in(
 ) -> None:
     """Undo a snooze: as before it (awake, None, or snoozed until `until_ms`). Reads are
     left as they are: the mention did not come due, it was never put away."""
-    rows = await _targets(conn, ids, "1")
+    rows = await _targets(conn, ids, "1 = 1")
     await _set_until(conn, ids, until_ms)
     if until_ms is None:
         await _record(conn, WOKE, agent, now_ms, rows, summary, {})
@@ -143,7 +143,7 @@ async def put_back_in(
 
 async def snoozed_until(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, int | None]:
     """When each stored mention of `ids` is snoozed until (None: awake)."""
-    return {row[0]: row[4] for row in await _targets(conn, ids, "1")}
+    return {row[0]: row[4] for row in await _targets(conn, ids, "1 = 1")}
 
 
 class SnoozeStore:

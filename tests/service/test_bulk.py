@@ -5,7 +5,6 @@ restart, and undo leaving alone what another agent changed since."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -63,9 +62,9 @@ async def test_all_matching_is_kept_as_its_filter_and_written_500_at_a_time(
 
     def another_writer(done: int, total: int) -> None:
         # Another process takes the write lock between two batches, without waiting.
-        with sqlite3.connect(target, timeout=0) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],))
+        plain.write_at_once(
+            target, "INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],)
+        )
         between.append((done, total))
 
     outcome = await inbox.run_bulk(selection, AssignChange("dana"), another_writer)
@@ -355,6 +354,7 @@ async def test_recounting_a_selection_counts_what_its_filter_matches_now(inbox: 
     assert (await inbox.bulk.recount(selection)).count == 6 - 2 - 1
 
 
+@pytest.mark.both_engines
 async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it_was(
     target: str | Path,
 ) -> None:
@@ -375,7 +375,7 @@ async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it
         assert len(seen) == 3  # 500 to a transaction
         rows = await inbox.page_older(parse(""), None, 10)
         assert rows == []  # all away
-    with sqlite3.connect(target) as conn:  # the one that comes due first wakes (scrm)
+    with plain.connect(target) as conn:  # the one that comes due first wakes (scrm)
         conn.execute("UPDATE mentions SET snoozed_until_ms = 0 WHERE id = ?", (ids[4],))
     async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         assert await inbox.snoozes.wake_due() == [ids[4]]

@@ -4,7 +4,6 @@ batches that let other writers in, and tags renamed, merged, merged customers.""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -112,23 +111,24 @@ async def test_assignment_is_stored_and_each_change_is_in_the_customers_history(
     ]
 
 
+@pytest.mark.both_engines
 async def test_a_big_selection_is_written_500_at_a_time_letting_other_writers_in(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 1201)
     between: list[tuple[int, int]] = []
 
     def another_writer(done: int, total: int) -> None:
         # Another process takes the write lock between two batches, without waiting.
-        with sqlite3.connect(db_path, timeout=0) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],))
+        plain.write_at_once(
+            target, "INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],)
+        )
         between.append((done, total))
 
     assert await inbox.assign(ids, "dana", on_batch=another_writer) == 1201
     assert between == [(500, 1201), (1000, 1201), (1201, 1201)]
     assert {row.assignee for row in await inbox.rows(ids)} == {"dana"}
-    assert len(history(db_path, "assign")) == 1201
+    assert len(history(target, "assign")) == 1201
 
 
 @pytest.mark.both_engines

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from scrm_tui.store.pg.database import WRITE_LOCK
 from scrm_tui.store.pg.url import is_url
 
 
@@ -49,3 +50,22 @@ def rows(target: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple
     """Every row of one statement."""
     with connect(target) as conn:
         return [tuple(row) for row in conn.execute(sql, params).fetchall()]
+
+
+def write_at_once(target: str | Path, sql: str, params: Sequence[Any] = ()) -> None:
+    """Another process's write that takes the write lock without waiting for it (SQLite's
+    file lock; on PostgreSQL the advisory lock every scrm write holds): it fails if a
+    write transaction is under way."""
+    if is_url(str(target)):
+        with psycopg.connect(str(target)) as pg:
+            [(free,)] = pg.execute(f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK})".encode())
+            assert free, "the write lock is held"
+            pg.execute(sql.replace("?", "%s").encode(), params)
+        return
+    lite = sqlite3.connect(target, timeout=0)
+    try:
+        with lite:
+            lite.execute("BEGIN IMMEDIATE")
+            lite.execute(sql, params)
+    finally:
+        lite.close()
