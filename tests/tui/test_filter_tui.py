@@ -20,6 +20,7 @@ from tests.support.tui import (
     settle,
     static_text,
     toasts,
+    wait_until,
 )
 
 TEXTS = [
@@ -162,5 +163,6 @@ async def test_n_without_a_search_says_how(db_path: Path) -> None:
     await seed(db_path, TEXTS)
     async with running(db_path, toasts=True) as pilot:
         await press(pilot, "n")
+        # The toast is what the key causes: wait for it (a loaded machine is slow to post it).
+        await wait_until(pilot, lambda: any("No search yet" in t for t in toasts(pilot)))
         assert the_list(pilot).cursor == 0
-        assert any("No search yet" in toast for toast in toasts(pilot))
