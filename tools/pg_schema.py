@@ -135,6 +135,27 @@ FTS = """CREATE TABLE mentions_fts (
 CREATE INDEX mentions_fts_tsv ON mentions_fts USING gin (tsv);"""
 
 
+# What is not mechanical: textual replacements in SQLite's schema text before it is
+# translated, each with its reason.
+FIXES = [
+    # Inside a trigger, SQLite's last_insert_rowid() is the row the trigger just wrote
+    # (read_log's); on PostgreSQL that is the identity value its INSERT just drew.
+    ("last_insert_rowid()", "lastval()"),
+    # SQLite lets the last ON CONFLICT of an upsert name no key; PostgreSQL wants it
+    # (answer_hours' count of answers an hour, schema step 38).
+    (
+        "1) ON CONFLICT DO UPDATE SET n = n + 1",
+        "1) ON CONFLICT (watch_set, grp, hour) DO UPDATE SET n = n + 1",
+    ),
+]
+
+
+def fixed(sql: str) -> str:
+    for old, new in FIXES:
+        sql = sql.replace(old, new)
+    return sql
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "latest.db"
@@ -165,6 +186,7 @@ async def main() -> None:
     ]
     later: list[str] = []
     for kind, name, sql in rows:
+        sql = fixed(sql)
         if name == "sqlite_sequence":
             continue
         if kind == "table" and name == "mentions_fts":

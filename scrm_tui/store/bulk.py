@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 import aiosqlite
 
 from scrm_tui.store.db import Database, fetch_all, fetch_one
+from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.history import Entry, record
 
 KEEP_UNDOABLE = 10  # an agent's newest actions whose journal is kept (U walks back)
@@ -150,9 +151,11 @@ class Journal:
         if items:
             event_id = await _last_event(conn)
             await conn.executemany(
-                """INSERT OR REPLACE INTO bulk_items
-                       (action_id, mention_id, before, after, event_id)
-                   VALUES (?, ?, ?, ?, ?)""",
+                """INSERT INTO bulk_items (action_id, mention_id, before, after, event_id)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (action_id, mention_id) DO UPDATE SET
+                       before = excluded.before, after = excluded.after,
+                       event_id = excluded.event_id""",
                 [
                     (action_id, i.mention_id, _json(i.before), _json(i.after), event_id)
                     for i in items
@@ -330,7 +333,14 @@ async def _changed_by_others(
             WHERE b.action_id = ? AND b.mention_id IN ({marks})
               AND EXISTS (SELECT 1 FROM interactions i
                           WHERE i.mention_id = b.mention_id AND i.id > b.event_id
-                            AND +i.kind IN ({kind_marks}) AND i.actor IS NOT ?)""",
+                            AND {_unindexed(conn, "i.kind")} IN ({kind_marks})
+                            AND i.actor IS NOT ?)""",
         [action_id, *ids, *kinds, agent],
     )
     return {int(row[0]) for row in rows}
+
+
+def _unindexed(conn: aiosqlite.Connection, column: str) -> str:
+    """SQLite's `+column` keeps its planner off that column's index; PostgreSQL has no
+    unary plus for text, and its planner weighs the index by itself."""
+    return column if engine_of(conn) == POSTGRESQL else f"+{column}"

@@ -70,8 +70,8 @@ class ClaimStore:
             # start; a dead one starts again.
             await conn.execute(
                 f"""INSERT INTO claims (mention_id, agent, holder, kind, since_ms, heartbeat_ms)
-                    SELECT value, :agent, :holder, :kind, :now, :now FROM json_each(:ids)
-                    WHERE value IN (SELECT id FROM mentions WHERE id IN {IDS})
+                    SELECT id, :agent, :holder, :kind, :now, :now FROM mentions
+                    WHERE id IN {IDS}
                     ON CONFLICT (mention_id, agent) DO UPDATE SET
                         holder = excluded.holder, kind = excluded.kind,
                         since_ms = CASE WHEN claims.heartbeat_ms >= :live

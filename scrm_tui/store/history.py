@@ -11,7 +11,7 @@ import aiosqlite
 from scrm_tui.store.db import fetch_all, fetch_one
 
 _CHUNK = 500
-IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
+IDS = "(SELECT CAST(value AS INTEGER) FROM json_each(:ids))"  # ids bound as one parameter
 
 
 def ids_param(ids: Sequence[int]) -> str:

@@ -133,7 +133,7 @@ async def put_back_in(
 ) -> None:
     """Undo a snooze: as before it (awake, None, or snoozed until `until_ms`). Reads are
     left as they are: the mention did not come due, it was never put away."""
-    rows = await _targets(conn, ids, "1")
+    rows = await _targets(conn, ids, "1 = 1")
     await _set_until(conn, ids, until_ms)
     if until_ms is None:
         await _record(conn, WOKE, agent, now_ms, rows, summary, {})
@@ -143,7 +143,7 @@ async def put_back_in(
 
 async def snoozed_until(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, int | None]:
     """When each stored mention of `ids` is snoozed until (None: awake)."""
-    return {row[0]: row[4] for row in await _targets(conn, ids, "1")}
+    return {row[0]: row[4] for row in await _targets(conn, ids, "1 = 1")}
 
 
 class SnoozeStore:
@@ -172,14 +172,16 @@ class SnoozeStore:
         due_ms = await self.next_due()
         if due_ms is None or due_ms > now_ms:
             return []  # the usual case costs a read, not the write lock
+        # No LIMIT for none: SQLite reads LIMIT -1 so, PostgreSQL refuses it.
+        capped = " LIMIT ?" if limit >= 0 else ""
         async with self.db.transaction() as conn:
             due = [
                 row[0]
                 for row in await fetch_all(
                     conn,
-                    """SELECT id FROM mentions WHERE snoozed_until_ms <= ?
-                       ORDER BY snoozed_until_ms LIMIT ?""",
-                    (now_ms, limit),
+                    f"""SELECT id FROM mentions WHERE snoozed_until_ms <= ?
+                        ORDER BY snoozed_until_ms{capped}""",
+                    (now_ms, limit) if limit >= 0 else (now_ms,),
                 )
             ]
             rows = await _targets(conn, due, "m.snoozed_until_ms IS NOT NULL")

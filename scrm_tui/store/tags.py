@@ -213,11 +213,15 @@ class TagStore:
                     sources,
                 )
                 moved[index] = int(rows[0][0]) if rows else 0
-                # When each thing was first tagged stays as it was.
+                # When each thing was first tagged, and by whom, stays as it was: the
+                # earliest of its tags merged (a window: one SQL for both engines).
                 await conn.execute(
                     f"""INSERT OR IGNORE INTO {table} ({key}, tag, added_ms, added_by)
-                        SELECT {key}, ?, min(added_ms), added_by FROM {table}
-                        WHERE tag IN ({marks}) GROUP BY {key}""",
+                        SELECT {key}, ?, added_ms, added_by FROM (
+                            SELECT {key}, added_ms, added_by, row_number() OVER (
+                                PARTITION BY {key} ORDER BY added_ms, tag) AS nth
+                            FROM {table} WHERE tag IN ({marks}))
+                        WHERE nth = 1""",
                     [into, *sources],
                 )
                 await conn.execute(f"DELETE FROM {table} WHERE tag IN ({marks})", sources)

@@ -46,7 +46,7 @@ def clock() -> Clock:
     return Clock()
 
 
-async def open_inbox(db_path: Path, server: Loopback, clock: object = fixed_clock) -> Inbox:
+async def open_inbox(db_path: str | Path, server: Loopback, clock: object = fixed_clock) -> Inbox:
     inbox = await Inbox.open(db_path, "kate", clock)  # type: ignore[arg-type]
     config = config_for(server)
     inbox.configure(config, resolve(config, {}))

@@ -5,7 +5,6 @@ restart, and undo leaving alone what another agent changed since."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from scrm_tui.service.bulk import (
 from scrm_tui.service.credentials import Credentials
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
+from tests.support import plain
 
 
 async def stored(
@@ -40,19 +40,19 @@ async def stored(
     return sorted(result.stored)
 
 
-def query(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    """What another process reads."""
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, params).fetchall()
+def query(
+    target: str | Path, sql: str, params: tuple[object, ...] = ()
+) -> list[tuple[object, ...]]:
+    return plain.rows(target, sql, params)
 
 
-def bulk_history(db_path: Path) -> list[tuple[str, str, dict[str, object]]]:
-    rows = query(db_path, "SELECT summary, actor, detail FROM interactions WHERE kind = 'bulk'")
+def bulk_history(target: str | Path) -> list[tuple[str, str, dict[str, object]]]:
+    rows = query(target, "SELECT summary, actor, detail FROM interactions WHERE kind = 'bulk'")
     return [(str(s), str(a), json.loads(str(d))) for s, a, d in rows]
 
 
 async def test_all_matching_is_kept_as_its_filter_and_written_500_at_a_time(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 1201)
     await stored_more(inbox)
@@ -62,21 +62,21 @@ async def test_all_matching_is_kept_as_its_filter_and_written_500_at_a_time(
 
     def another_writer(done: int, total: int) -> None:
         # Another process takes the write lock between two batches, without waiting.
-        with sqlite3.connect(db_path, timeout=0) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],))
+        plain.write_at_once(
+            target, "INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],)
+        )
         between.append((done, total))
 
     outcome = await inbox.run_bulk(selection, AssignChange("dana"), another_writer)
     assert (outcome.changed, outcome.seen, outcome.stopped) == (1201, 1201, False)
     assert between == [(500, 1201), (1000, 1201), (1201, 1201)]
-    assert query(db_path, "SELECT assignee, count(*) FROM mentions GROUP BY 1 ORDER BY 1") == [
+    assert query(target, "SELECT assignee, count(*) FROM mentions GROUP BY 1 ORDER BY 1") == [
         (None, 2),  # the two that do not match the filter
         ("dana", 1201),
     ]
     # Each change in the mention's history, and the action itself once.
-    assert query(db_path, "SELECT count(*) FROM interactions WHERE kind = 'assign'") == [(1201,)]
-    assert bulk_history(db_path) == [
+    assert query(target, "SELECT count(*) FROM interactions WHERE kind = 'assign'") == [(1201,)]
+    assert bulk_history(target) == [
         (
             "assigned 1,201 mentions to dana",
             "tester",
@@ -117,8 +117,9 @@ async def test_a_mention_stored_after_all_matching_was_selected_is_not_in_it(
     assert rows == {**{i: True for i in ids}, later.stored[0]: False}
 
 
+@pytest.mark.both_engines
 async def test_stopping_part_way_keeps_what_was_written_and_says_how_much(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 1300)
     batches: list[int] = []
@@ -129,28 +130,29 @@ async def test_stopping_part_way_keeps_what_was_written_and_says_how_much(
         stop=lambda: len(batches) == 2,  # Esc while the second batch was written
     )
     assert (outcome.changed, outcome.seen, outcome.stopped) == (1000, 1000, True)
-    assert query(db_path, "SELECT count(*) FROM mentions WHERE status = 'done'") == [(1000,)]
-    assert query(db_path, "SELECT count, stopped, finished_ms IS NOT NULL FROM bulk_actions") == [
+    assert query(target, "SELECT count(*) FROM mentions WHERE status = 'done'") == [(1000,)]
+    assert query(target, "SELECT count, stopped, finished_ms IS NOT NULL FROM bulk_actions") == [
         (1000, 1, 1)
     ]
-    assert bulk_history(db_path)[0][0] == "marked 1,000 mentions done (stopped part-way)"
+    assert bulk_history(target)[0][0] == "marked 1,000 mentions done (stopped part-way)"
     # Undo puts back exactly those.
     action = await inbox.last_action()
     assert action is not None and (action.count, action.stopped) == (1000, True)
     undone = await inbox.undo(action)
     assert (undone.undone, undone.skipped) == (1000, 0)
-    assert query(db_path, "SELECT count(*) FROM mentions WHERE status = 'done'") == [(0,)]
+    assert query(target, "SELECT count(*) FROM mentions WHERE status = 'done'") == [(0,)]
 
 
+@pytest.mark.both_engines
 async def test_undo_puts_back_each_mentions_own_value_even_after_a_restart(
-    db_path: Path,
+    target: str | Path,
 ) -> None:
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         ids = await stored(inbox, 1100)
         await inbox.assign(ids[:300], "lee")
         await inbox.run_bulk(Selection.of(ids), AssignChange("dana"))
         await inbox.set_read(ids[:10], True)
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         action = await inbox.last_action()
         assert action is not None
         assert (action.summary, action.count, action.left) == (
@@ -168,31 +170,30 @@ async def test_undo_puts_back_each_mentions_own_value_even_after_a_restart(
             (True, "lee"),
         ]
         assert await inbox.last_action() is None  # nothing left to undo: U says so
-    said = bulk_history(db_path)[-1]
+    said = bulk_history(target)[-1]
     assert said[0] == "undid 'assigned 1,100 mentions to dana': 1,100 put back"
-    assert query(db_path, "SELECT undone_ms IS NOT NULL, undo_skipped FROM bulk_actions") == [
-        (1, 0)
-    ]
+    assert query(target, "SELECT undone_ms IS NOT NULL, undo_skipped FROM bulk_actions") == [(1, 0)]
     # Each mention's history says it went back, as any reassignment does.
     assert query(
-        db_path,
+        target,
         "SELECT summary FROM interactions WHERE kind = 'assign' AND mention_id = ? ORDER BY id",
         (ids[0],),
     ) == [("assigned to lee",), ("assigned to dana (was lee)",), ("assigned to lee (was dana)",)]
 
 
+@pytest.mark.both_engines
 async def test_undo_leaves_alone_what_another_agent_changed_since_and_says_how_many(
-    db_path: Path,
+    target: str | Path,
 ) -> None:
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         ids = await stored(inbox, 5)
         await inbox.run_bulk(Selection.of(ids), StatusChange(Status.DONE))
         await inbox.run_bulk(Selection.of(ids), AssignChange("tester"))
-    async with await Inbox.open(db_path, "lee", fixed_clock) as lee:
+    async with await Inbox.open(target, "lee", fixed_clock) as lee:
         await lee.assign(ids[:1], "lee")  # another value now
         await lee.assign(ids[1:2], None)
         await lee.assign(ids[1:2], "tester")  # the same value again, but by lee
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         action = await inbox.last_action()
         assert action is not None and action.kind == "assign"
         undone = await inbox.undo(action)
@@ -204,7 +205,7 @@ async def test_undo_leaves_alone_what_another_agent_changed_since_and_says_how_m
             None,
             None,
         ]
-        assert bulk_history(db_path)[-1][0] == (
+        assert bulk_history(target)[-1][0] == (
             "undid 'assigned 5 mentions to tester': 3 put back, "
             "2 changed since by someone else left as they are"
         )
@@ -216,6 +217,7 @@ async def test_undo_leaves_alone_what_another_agent_changed_since_and_says_how_m
         assert {(row.status, row.is_read) for row in rows} == {(Status.OPEN, False)}
 
 
+@pytest.mark.both_engines
 async def test_undoing_a_later_action_first_lets_the_earlier_one_undo_all(
     inbox: Inbox,
 ) -> None:
@@ -247,7 +249,7 @@ def billing_team() -> Config:
 
 
 async def test_one_escalation_names_every_selected_mention_and_tells_the_team_once(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     slack = Webhook("slack", "slack", "https://hooks.invalid/x")
     inbox.configure(billing_team(), Credentials(hooks={"billing": [slack]}))
@@ -258,18 +260,16 @@ async def test_one_escalation_names_every_selected_mention_and_tells_the_team_on
     outcome = await inbox.run_bulk(selection, change)
     assert outcome.changed == 700
     [(escalation_id, mention_id, state)] = query(
-        db_path, "SELECT id, mention_id, state FROM escalations"
+        target, "SELECT id, mention_id, state FROM escalations"
     )
     assert state == "open"
     assert mention_id == ids[0]  # the newest is the one the team reads first
-    assert query(db_path, "SELECT count(*) FROM escalation_mentions") == [(700,)]
+    assert query(target, "SELECT count(*) FROM escalation_mentions") == [(700,)]
     [listed] = await inbox.escalations.listing()
     assert listed.mentions == 700  # the queue and its detail say how many
-    [(body,)] = query(db_path, "SELECT text FROM outbox WHERE kind = 'webhook'")
+    [(body,)] = query(target, "SELECT text FROM outbox WHERE kind = 'webhook'")
     assert json.loads(str(body))["mentions"] == 700
-    summaries = query(
-        db_path, "SELECT DISTINCT summary FROM interactions WHERE kind = 'escalation'"
-    )
+    summaries = query(target, "SELECT DISTINCT summary FROM interactions WHERE kind = 'escalation'")
     assert summaries == [
         (f"escalated to billing (P2) with 699 others as #{escalation_id}: refund wave",)
     ]
@@ -278,34 +278,38 @@ async def test_one_escalation_names_every_selected_mention_and_tells_the_team_on
     assert action is not None
     undone = await inbox.undo(action)
     assert (undone.undone, undone.skipped) == (700, 0)
-    assert query(db_path, "SELECT state, resolution FROM escalations") == [
+    assert query(target, "SELECT state, resolution FROM escalations") == [
         ("resolved", "withdrawn (undone)")
     ]
-    bodies = [json.loads(str(b)) for (b,) in query(db_path, "SELECT text FROM outbox ORDER BY id")]
+    bodies = [json.loads(str(b)) for (b,) in query(target, "SELECT text FROM outbox ORDER BY id")]
     assert [b["event"] for b in bodies] == ["opened", "resolved"]
     assert query(
-        db_path,
+        target,
         "SELECT count(*) FROM interactions "
         "WHERE kind = 'escalation' AND summary LIKE '%withdrawn%'",
     ) == [(700,)]
 
 
-async def test_an_escalation_the_team_took_up_is_not_withdrawn(inbox: Inbox, db_path: Path) -> None:
+@pytest.mark.both_engines
+async def test_an_escalation_the_team_took_up_is_not_withdrawn(
+    inbox: Inbox, target: str | Path
+) -> None:
     inbox.configure(billing_team())
     ids = await stored(inbox, 3)
     change = await inbox.escalation_of(Selection.of(ids), "billing", "P1", "")
     assert change is not None
     await inbox.run_bulk(Selection.of(ids), change)
-    [(escalation_id,)] = query(db_path, "SELECT id FROM escalations")
-    async with await Inbox.open(db_path, "lee", fixed_clock) as lee:
+    [(escalation_id,)] = query(target, "SELECT id FROM escalations")
+    async with await Inbox.open(target, "lee", fixed_clock) as lee:
         await lee.escalations.acknowledge(int(str(escalation_id)))
     action = await inbox.last_action()
     assert action is not None
     undone = await inbox.undo(action)
     assert (undone.undone, undone.skipped) == (0, 3)
-    assert query(db_path, "SELECT state FROM escalations") == [("acknowledged",)]
+    assert query(target, "SELECT state FROM escalations") == [("acknowledged",)]
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize("stop_after", [1, 2])
 async def test_undo_stopped_part_way_goes_on_with_U_again(inbox: Inbox, stop_after: int) -> None:
     ids = await stored(inbox, 1200)
@@ -324,20 +328,21 @@ async def test_undo_stopped_part_way_goes_on_with_U_again(inbox: Inbox, stop_aft
     assert not any(row.is_read for row in await inbox.rows(ids))
 
 
+@pytest.mark.both_engines
 async def test_the_last_ten_actions_of_an_agent_can_be_undone_older_ones_not(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 2)
     for n in range(12):
         await inbox.run_bulk(Selection.of(ids), AssignChange(f"agent{n}"))
-    assert query(db_path, "SELECT count(DISTINCT action_id) FROM bulk_items") == [(10,)]
+    assert query(target, "SELECT count(DISTINCT action_id) FROM bulk_items") == [(10,)]
     undone = []
     while (action := await inbox.last_action()) is not None:
         await inbox.undo(action)
         undone.append(action.summary)
     assert undone == [f"assigned 2 mentions to agent{n}" for n in range(11, 1, -1)]
     assert {row.assignee for row in await inbox.rows(ids)} == {"agent1"}
-    assert query(db_path, "SELECT count(*) FROM bulk_actions") == [(12,)]  # all still listed
+    assert query(target, "SELECT count(*) FROM bulk_actions") == [(12,)]  # all still listed
 
 
 async def test_recounting_a_selection_counts_what_its_filter_matches_now(inbox: Inbox) -> None:
@@ -349,12 +354,13 @@ async def test_recounting_a_selection_counts_what_its_filter_matches_now(inbox: 
     assert (await inbox.bulk.recount(selection)).count == 6 - 2 - 1
 
 
+@pytest.mark.both_engines
 async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it_was(
-    db_path: Path,
+    target: str | Path,
 ) -> None:
     """Undone, a snooze leaves each mention as it was: awake with its reads untouched,
     or snoozed until its old time; one that came due and woke meanwhile is left awake."""
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         ids = await stored(inbox, 1100)
         earlier = inbox.snoozes.read("tomorrow 9:00")
         await inbox.snoozes.snooze(ids[:2], earlier)  # already away, until tomorrow
@@ -369,9 +375,9 @@ async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it
         assert len(seen) == 3  # 500 to a transaction
         rows = await inbox.page_older(parse(""), None, 10)
         assert rows == []  # all away
-    with sqlite3.connect(db_path) as conn:  # the one that comes due first wakes (scrm)
+    with plain.connect(target) as conn:  # the one that comes due first wakes (scrm)
         conn.execute("UPDATE mentions SET snoozed_until_ms = 0 WHERE id = ?", (ids[4],))
-    async with await Inbox.open(db_path, "tester", fixed_clock) as inbox:
+    async with await Inbox.open(target, "tester", fixed_clock) as inbox:
         assert await inbox.snoozes.wake_due() == [ids[4]]
         action = await inbox.last_action()
         assert action is not None and action.summary == "snoozed 1,100 mentions until " + until.said
@@ -383,7 +389,7 @@ async def test_z_on_a_selection_snoozes_in_batches_and_undo_puts_each_back_as_it
         assert [by_id[i].is_read for i in ids[2:4]] == [True, True]  # reads untouched
         assert await inbox.count(parse("")) == 1098  # back in the list, but the two
     assert query(
-        db_path,
+        target,
         "SELECT kind, summary FROM interactions WHERE mention_id = ? AND kind IN "
         "('snoozed', 'woke') ORDER BY id",
         (ids[5],),

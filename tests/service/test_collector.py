@@ -28,6 +28,9 @@ from tests.support.clock import Clock
 NOW = datetime(2014, 6, 5, 4, 0, tzinfo=UTC).timestamp()
 HN = "/hn/search_by_date"
 
+# The lease row, cursors and source states are the store's contract: on each engine.
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def server() -> Iterator[Replay]:
@@ -52,8 +55,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def box(db_path: Path, clock: Clock) -> AsyncIterator[Inbox]:
-    inbox = await Inbox.open(db_path, "collector", clock)
+async def box(target: str | Path, clock: Clock) -> AsyncIterator[Inbox]:
+    inbox = await Inbox.open(target, "collector", clock)
     try:
         yield inbox
     finally:
@@ -141,10 +144,10 @@ async def test_a_refusal_of_a_source_that_sends_no_token_backs_off(
 
 
 async def test_only_one_collector_holds_the_lease(
-    db_path: Path, server: Replay, client: httpx.AsyncClient, clock: Clock
+    target: str | Path, server: Replay, client: httpx.AsyncClient, clock: Clock
 ) -> None:
-    first = await Inbox.open(db_path, "a", clock)
-    second = await Inbox.open(db_path, "b", clock)
+    first = await Inbox.open(target, "a", clock)
+    second = await Inbox.open(target, "b", clock)
     try:
         one = collector(first, specs(server, client, clock), clock, "host-a:1")
         two = collector(second, specs(server, client, clock), clock, "host-b:2")
@@ -209,10 +212,10 @@ class Pages:
 
 
 async def test_a_long_backfill_keeps_the_lease_and_shows_how_far_it_got(
-    db_path: Path, clock: Clock
+    target: str | Path, clock: Clock
 ) -> None:
-    first = await Inbox.open(db_path, "a", clock)
-    second = await Inbox.open(db_path, "b", clock)
+    first = await Inbox.open(target, "a", clock)
+    second = await Inbox.open(target, "b", clock)
     try:
         spec = SourceSpec("slow", "hackernews", 60, Pages(clock, pages=60, seconds=3))
         one = collector(first, [spec], clock, "host-a:1")

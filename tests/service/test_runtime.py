@@ -4,7 +4,6 @@ at once, an idle form's claims lapse, and the host hears of both in plain record
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,12 +17,15 @@ from tests.channels.test_outbox import (
     server as server,  # a loopback Mastodon with the status to answer
 )
 from tests.fakes.loopback import Loopback
+from tests.support import plain
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
-async def box(db_path: Path, server: Loopback) -> AsyncIterator[tuple[Inbox, Clock]]:
+async def box(target: str | Path, server: Loopback) -> AsyncIterator[tuple[Inbox, Clock]]:
     clock = Clock()
-    inbox = await open_inbox(db_path, server, clock)
+    inbox = await open_inbox(target, server, clock)
     try:
         yield inbox, clock
     finally:
@@ -51,7 +53,7 @@ class Heard:
 
 
 async def test_a_reply_queued_here_goes_out_at_once_and_is_told(
-    box: tuple[Inbox, Clock], server: Loopback, db_path: Path
+    box: tuple[Inbox, Clock], server: Loopback, target: str | Path
 ) -> None:
     inbox, _ = box
     heard = Heard()
@@ -68,13 +70,13 @@ async def test_a_reply_queued_here_goes_out_at_once_and_is_told(
     assert isinstance(passed, events.OutboxPassed)
     assert [(item.id, item.state) for item in passed.items] == [(outbox_id, "sent")]
     assert len(server.requests("mastodon.post_status")) == 1
-    with sqlite3.connect(db_path) as conn:
+    with plain.connect(target) as conn:
         rows = conn.execute("SELECT id, state FROM outbox").fetchall()
     assert rows == [(outbox_id, "sent")]
 
 
 async def test_an_idle_forms_claims_lapse_and_the_runtime_says_which(
-    box: tuple[Inbox, Clock], db_path: Path
+    box: tuple[Inbox, Clock], target: str | Path
 ) -> None:
     inbox, clock = box
     heard = Heard()
@@ -82,7 +84,7 @@ async def test_an_idle_forms_claims_lapse_and_the_runtime_says_which(
     try:
         mention_id = await a_mastodon_mention(inbox)
         assert await inbox.presence.claim([mention_id], "reply") == []
-        with sqlite3.connect(db_path) as conn:
+        with plain.connect(target) as conn:
             assert conn.execute("SELECT count(*) FROM claims").fetchone() == (1,)
         clock.now += inbox.presence.idle_s + 1  # no key pressed in the form since
         runtime.tick(changed=False)
@@ -92,5 +94,5 @@ async def test_an_idle_forms_claims_lapse_and_the_runtime_says_which(
 
     assert isinstance(lapsed, events.ClaimsLapsed)
     assert lapsed.mention_ids == (mention_id,)
-    with sqlite3.connect(db_path) as conn:
+    with plain.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM claims").fetchone() == (0,)

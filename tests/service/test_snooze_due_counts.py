@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from scrm_tui.core.query import Query
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.store import live
@@ -50,11 +52,12 @@ async def test_a_look_costs_the_same_with_three_times_as_many_snoozes_due(db_pat
         assert many <= few * 1.2
 
 
+@pytest.mark.both_engines
 async def test_the_counts_are_true_when_more_snoozes_came_due_than_a_look_counts(
-    db_path: Path,
+    target: str | Path,
 ) -> None:
     clock = Clock(NOW.timestamp())
-    async with await Inbox.open(db_path, "kim", clock) as box:
+    async with await Inbox.open(target, "kim", clock) as box:
         await snoozed_all(box)
         await box.has_changed()
         assert (box.pulse.listed, box.pulse.unread) == (OTHERS, OTHERS)

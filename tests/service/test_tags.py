@@ -4,7 +4,6 @@ batches that let other writers in, and tags renamed, merged, merged customers.""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,20 +17,20 @@ from scrm_tui.service.assignment import rank_agents
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.timeline import timeline_window
 from tests.conftest import mention
+from tests.support import plain
 
 ANN = CustomerIn(name="Ann Example", identities=((Channel.MASTODON, "user1@example.social"),))
 
 
 def history(
-    db_path: Path, kind: str
+    target: str | Path, kind: str
 ) -> list[tuple[str, str | None, int | None, dict[str, object]]]:
     """(summary, actor, mention id, detail) of each `kind` entry, oldest first."""
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute(
-            "SELECT summary, actor, mention_id, detail FROM interactions WHERE kind = ? "
-            "ORDER BY id",
-            (kind,),
-        ).fetchall()
+    rows = plain.rows(
+        target,
+        "SELECT summary, actor, mention_id, detail FROM interactions WHERE kind = ? ORDER BY id",
+        (kind,),
+    )
     return [(summary, actor, mid, json.loads(detail)) for summary, actor, mid, detail in rows]
 
 
@@ -84,8 +83,9 @@ def test_an_edit_adds_removes_toggles_and_a_bad_word_names_its_column() -> None:
 # ---------------------------------------------------------------- assignment
 
 
+@pytest.mark.both_engines
 async def test_assignment_is_stored_and_each_change_is_in_the_customers_history(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 3)
     assert await inbox.assign(ids, "dana") == 3
@@ -93,7 +93,7 @@ async def test_assignment_is_stored_and_each_change_is_in_the_customers_history(
     assert await inbox.assign(ids, "lee") == 2  # only real changes count
     assert await inbox.assign(ids[:1], None) == 1
     assert [row.assignee for row in await inbox.rows(ids)] == [None, "lee", "lee"]
-    ann = [entry for entry in history(db_path, "assign") if entry[2] == ids[0]]
+    ann = [entry for entry in history(target, "assign") if entry[2] == ids[0]]
     assert [(summary, actor, detail) for summary, actor, _, detail in ann] == [
         ("assigned to dana", "tester", {"from": None, "to": "dana"}),
         ("assigned to lee (was dana)", "tester", {"from": "dana", "to": "lee"}),
@@ -111,25 +111,27 @@ async def test_assignment_is_stored_and_each_change_is_in_the_customers_history(
     ]
 
 
+@pytest.mark.both_engines
 async def test_a_big_selection_is_written_500_at_a_time_letting_other_writers_in(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 1201)
     between: list[tuple[int, int]] = []
 
     def another_writer(done: int, total: int) -> None:
         # Another process takes the write lock between two batches, without waiting.
-        with sqlite3.connect(db_path, timeout=0) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],))
+        plain.write_at_once(
+            target, "INSERT INTO mention_reads VALUES (?, 'other', 0)", (ids[done - 1],)
+        )
         between.append((done, total))
 
     assert await inbox.assign(ids, "dana", on_batch=another_writer) == 1201
     assert between == [(500, 1201), (1000, 1201), (1201, 1201)]
     assert {row.assignee for row in await inbox.rows(ids)} == {"dana"}
-    assert len(history(db_path, "assign")) == 1201
+    assert len(history(target, "assign")) == 1201
 
 
+@pytest.mark.both_engines
 async def test_the_agents_offered_are_you_the_team_and_whoever_was_assigned(
     inbox: Inbox,
 ) -> None:
@@ -147,8 +149,9 @@ async def test_the_agents_offered_are_you_the_team_and_whoever_was_assigned(
 # ---------------------------------------------------------------- tags
 
 
+@pytest.mark.both_engines
 async def test_tags_on_a_selection_add_remove_and_toggle_each_recorded(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 3)
     first = await inbox.edit_tags(ids, parse_edit("+billing +spam"))
@@ -163,20 +166,19 @@ async def test_tags_on_a_selection_add_remove_and_toggle_each_recorded(
         ("spam", "vip"),
     ]
     assert await inbox.tags_in_use() == ["spam", "vip"]
-    ann = [
-        (summary, detail) for summary, _, mid, detail in history(db_path, "tag") if mid == ids[0]
-    ]
+    ann = [(summary, detail) for summary, _, mid, detail in history(target, "tag") if mid == ids[0]]
     assert ann == [
         ("tagged +billing +spam", {"added": ["billing", "spam"], "removed": []}),
         ("tagged +vip -spam", {"added": ["vip"], "removed": ["spam"]}),
         ("tagged -billing", {"added": [], "removed": ["billing"]}),
     ]
     nothing = await inbox.edit_tags(ids, parse_edit("+vip"))
-    assert nothing.changed == 0 and len(history(db_path, "tag")) == 7
+    assert nothing.changed == 0 and len(history(target, "tag")) == 7
 
 
+@pytest.mark.both_engines
 async def test_customer_tags_toggle_and_are_in_the_customer_history(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     await stored(inbox, 1)
     [ann] = await inbox.customers.find_by_handle([("mastodon", "user1@example.social")])
@@ -193,8 +195,9 @@ async def test_customer_tags_toggle_and_are_in_the_customer_history(
     assert await inbox.tags_in_use() == ["beta"]
 
 
+@pytest.mark.both_engines
 async def test_rename_and_merge_retag_everything_once_in_the_history(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     ids = await stored(inbox, 3)
     [ann] = await inbox.customers.find_by_handle([("mastodon", "user1@example.social")])
@@ -206,7 +209,7 @@ async def test_rename_and_merge_retag_everything_once_in_the_history(
     assert await tagging.rename_tag(inbox.db, "defect", "Bug", "kate", 6) == (3, 1)
     counts = await tagging.tag_counts(inbox.db)
     assert [(c.tag, c.mentions, c.customers) for c in counts] == [("bug", 3, 1)]
-    assert [(summary, actor) for summary, actor, _, _ in history(db_path, "tag")][-2:] == [
+    assert [(summary, actor) for summary, actor, _, _ in history(target, "tag")][-2:] == [
         ("merged tags bug, bugs into defect: 3 mentions, 1 customer", "kate"),
         ("renamed tag defect to bug: 3 mentions, 1 customer", "kate"),
     ]
@@ -217,6 +220,7 @@ async def test_rename_and_merge_retag_everything_once_in_the_history(
         await tagging.rename_tag(inbox.db, "bug", "vip", "kate", 7)
 
 
+@pytest.mark.both_engines
 async def test_a_merged_customer_brings_its_tags_and_takes_them_back_on_unmerge(
     inbox: Inbox,
 ) -> None:

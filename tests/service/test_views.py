@@ -99,8 +99,9 @@ async def history(inbox: Inbox) -> list[tuple[str, str, str, dict[str, str]]]:
     return [(kind, actor, summary, json.loads(detail)) for kind, actor, summary, detail in rows]
 
 
-async def test_saved_views_are_the_agents_own_and_follow_the_teams(db_path: Path) -> None:
-    async with await Inbox.open(db_path, "kate", fixed_clock) as kate:
+@pytest.mark.both_engines
+async def test_saved_views_are_the_agents_own_and_follow_the_teams(target: str | Path) -> None:
+    async with await Inbox.open(target, "kate", fixed_clock) as kate:
         kate.configure(parse_config(VIEWS, "c"))
         await kate.views.save("negative", "s:neg")
         await kate.views.save("  mine  ", "is:unread from:kate ")
@@ -111,10 +112,11 @@ async def test_saved_views_are_the_agents_own_and_follow_the_teams(db_path: Path
             ("negative", "s:neg", True),
             ("mine", "is:unread from:kate", True),
         ]
-    async with await Inbox.open(db_path, "dana", fixed_clock) as dana:
+    async with await Inbox.open(target, "dana", fixed_clock) as dana:
         assert await dana.views.all() == []
 
 
+@pytest.mark.both_engines
 async def test_a_name_in_use_is_replaced_only_when_asked(inbox: Inbox) -> None:
     inbox.configure(parse_config(VIEWS, "c"))
     await inbox.views.save("neg", "s:neg")
@@ -146,6 +148,7 @@ async def test_a_name_in_use_is_replaced_only_when_asked(inbox: Inbox) -> None:
     ]
 
 
+@pytest.mark.both_engines
 async def test_deleting_a_view_is_recorded(inbox: Inbox) -> None:
     await inbox.views.save("neg", "s:neg")
     assert await inbox.views.delete("Neg") == "s:neg"

@@ -190,7 +190,7 @@ async def _answers_since(
             WHERE o.kind IN {_ANSWER_KINDS} AND o.state != 'discarded'
               AND o.id IN (SELECT outbox_id FROM outbox_mentions WHERE mention_id IN {IDS})
               AND (o.id > :after OR (o.state = 'sent' AND o.id IN
-                                     (SELECT value FROM json_each(:unsent))))
+                                     (SELECT CAST(value AS INTEGER) FROM json_each(:unsent))))
             ORDER BY o.id""",
         {"ids": ids_param(mention_ids), "after": mark.after_id, "unsent": ids_param(mark.unsent)},
     )

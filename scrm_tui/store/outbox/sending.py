@@ -8,8 +8,18 @@ from typing import Any
 
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.store.db import fetch_all, fetch_one
+from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.outbox.base import _COLUMNS, OutboxBase, _item
 from scrm_tui.store.outbox.sent import _after_sent
+
+
+def _skip_locked(conn: object) -> str:
+    """On PostgreSQL a sender takes the next due item no other sender holds: the pick
+    locks its row and passes over rows another transaction has locked. Today every
+    write transaction also holds the one write lock (store/pg/database.py), so nothing
+    is ever skipped; this keeps the pick right if that lock is ever narrowed. SQLite's
+    one writer needs nothing."""
+    return " FOR UPDATE SKIP LOCKED" if engine_of(conn) == POSTGRESQL else ""
 
 
 class OutboxSending(OutboxBase):
@@ -32,7 +42,8 @@ class OutboxSending(OutboxBase):
         if not channels and not targets:
             return None
         params: list[Any] = [now_ms, now_ms, *sorted(respect)]
-        alive = ",".join("?" * len(respect))
+        # `NOT IN ()` is SQLite's alone: with no one to respect, no test at all.
+        alive = f"AND coalesce(claimed_by, '') NOT IN ({','.join('?' * len(respect))})"
         allowed = []
         if channels:
             allowed.append(f"(kind != 'webhook' AND channel IN ({','.join('?' * len(channels))}))")
@@ -45,10 +56,9 @@ class OutboxSending(OutboxBase):
                 conn,
                 f"""SELECT id FROM outbox
                     WHERE state IN ('pending', 'sending') AND next_ms <= ?
-                      AND (state = 'pending' OR (claim_until_ms <= ?
-                                                 AND coalesce(claimed_by, '') NOT IN ({alive})))
+                      AND (state = 'pending' OR (claim_until_ms <= ? {alive if respect else ""}))
                       AND ({" OR ".join(allowed)})
-                    ORDER BY next_ms, id LIMIT 1""",
+                    ORDER BY next_ms, id LIMIT 1{_skip_locked(conn)}""",
                 params,
             )
             if row is None:

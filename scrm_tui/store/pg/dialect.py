@@ -459,6 +459,8 @@ def _is_boolean(item: list[Tok]) -> bool:
         return False
     if words[0].upper in ("NOT", "EXISTS"):
         return True
+    if words[0].upper in ("SELECT", "WITH", "VALUES"):
+        return False  # a subquery's value is its item's (made an integer there if a truth)
     if words[0].text == "(" and words[-1].text == ")" and _closes_at_end(words):
         return _is_boolean(words[1:-1])
     depth = 0
@@ -619,6 +621,8 @@ def _qualify_upsert(toks: list[Tok]) -> list[Tok]:
             right = False
         elif depth == 0 and tok.upper in ("WHERE", "RETURNING"):
             right = True
+            out.append(tok)  # the word itself is no column
+            continue
         elif depth == 0 and tok.text == "=" and not right:
             right = True
             out.append(tok)
