@@ -28,6 +28,8 @@ from scrm_tui.enrich.matching.tuning import (
     _ON_DOMAIN_NAMELESS,
 )
 
+_Named = tuple[float, float, str]  # best_name(): (score, fit, field)
+
 
 class _Scorer:
     """Scores one author against customers; caches what repeats across candidates."""
@@ -46,6 +48,9 @@ class _Scorer:
         self._by_token: dict[str, float] = {}  # a compact handle -> _handle_ceiling()
         self._near: dict[str, float] = {}  # ... of those near the author's: _spelled_and_close
         self._initials: dict[str, float] = {}  # folded name -> its initials' best similarity
+        # (name cuts, e-mail's name) -> best_name(): namesakes (1,304 Jie Wangs at a
+        # million) differ only in their own evidence, so each distinct name is scored once.
+        self._named: dict[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]], _Named] = {}
 
     def weight(self, word: str) -> float:
         """Inverse document frequency over customer names: rare surnames say more than "John"."""
@@ -96,8 +101,16 @@ class _Scorer:
         cover_a = matched / (matched_weight + unmatched) if matched_weight + unmatched else 0.0
         return 100.0 * (0.75 * cover_c + 0.25 * cover_a), cover_a
 
-    def best_name(self, entry: _Entry) -> tuple[float, float, str]:
-        """Best (score, fit, field) of the display name against the name or the e-mail's name."""
+    def best_name(self, entry: _Entry) -> _Named:
+        """Best (score, fit, field) of the display name against the name or the e-mail's
+        name: a function of those two alone, worked out once per distinct name."""
+        key = (entry.names, entry.alias)
+        found = self._named.get(key)
+        if found is None:
+            found = self._named[key] = self._best_name(entry)
+        return found
+
+    def _best_name(self, entry: _Entry) -> _Named:
         best = (0.0, 0.0, "name")
         for author in self.author.names:
             for variant in entry.names:

@@ -11,12 +11,28 @@ from typing import Any, TypeVar, cast
 
 from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
-from scrm_tui.store.match_index.records import CustomerRecord, _chunks, _marks
+from scrm_tui.store.match_index.records import _CHUNK, CustomerRecord, _chunks, _marks
 from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.schema import PAIRED_ALL
 
 T = TypeVar("T")
 _PER_NAME = 50  # not-yet-indexed customers a name (or its start) brings in, at most
+# A match sends ~18 statements, most with an IN list as long as what it asks about.
+# Each distinct text is compiled once and kept (sqlite3's cache of prepared statements):
+# lists are padded to the next power of two (_padded), so the texts are a few hundred,
+# not thousands, and all stay compiled; compiling one again costs about as much as
+# running it (a tenth of a match's CPU was spent so at a million customers).
+_STATEMENTS = 512
+
+
+def _padded(values: Sequence[object]) -> tuple[str, list[object]]:
+    """Marks and parameters for `IN (...)` of `values`, padded with NULLs (which match
+    nothing) to the next power of two, no further than a chunk."""
+    size = 1
+    while size < len(values):
+        size *= 2
+    size = min(size, max(len(values), _CHUNK))
+    return _marks(size), [*values, *[None] * (size - len(values))]
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -45,7 +61,11 @@ class MatchIndexReader:
             self._conn = cast(sqlite3.Connection, SyncPgConnection(str(path)))
         else:
             self._conn = sqlite3.connect(
-                f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False, timeout=5.0
+                f"file:{Path(path)}?mode=ro",
+                uri=True,
+                check_same_thread=False,
+                timeout=5.0,
+                cached_statements=_STATEMENTS,
             )
             self._conn.execute("PRAGMA query_only = 1")
         # The link pane may ask while a page is matched in another thread.
@@ -98,7 +118,8 @@ class MatchIndexReader:
         ordered = list(values)
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(ordered):
-            rows.extend(self._conn.execute(sql.format(marks=_marks(len(chunk))), list(chunk)))
+            marks, params = _padded(chunk)
+            rows.extend(self._conn.execute(sql.format(marks=marks), params))
         return rows
 
     @_guarded
@@ -197,10 +218,11 @@ class MatchIndexReader:
         asking the word index about each word and customer."""
         rows: list[tuple[int, str, str, list[str]]] = []
         for chunk in _chunks(sorted(ids)):
+            marks, params = _padded(chunk)
             [(found,)] = self._conn.execute(
                 "SELECT json_group_array(json_array(customer_id, text, handles, json(words))) "
-                f"FROM match_entries WHERE customer_id IN ({_marks(len(chunk))})",
-                list(chunk),
+                f"FROM match_entries WHERE customer_id IN ({marks})",
+                params,
             )
             rows.extend((i, t, h, w) for i, t, h, w in json.loads(found))
         return rows
@@ -211,10 +233,11 @@ class MatchIndexReader:
         alone, without the words `described` reads too."""
         rows: list[tuple[int, str]] = []
         for chunk in _chunks(sorted(ids)):
+            marks, params = _padded(chunk)
             [(found,)] = self._conn.execute(
                 "SELECT json_group_array(json_array(customer_id, text)) "
-                f"FROM match_entries {self._names} WHERE customer_id IN ({_marks(len(chunk))})",
-                list(chunk),
+                f"FROM match_entries {self._names} WHERE customer_id IN ({marks})",
+                params,
             )
             rows.extend((i, t) for i, t in json.loads(found))
         return rows
@@ -300,11 +323,11 @@ class MatchIndexReader:
         ordered = sorted(ids)
         rows: list[tuple[int, str]] = []
         for chunk in _chunks(ordered):
+            marks, params = _padded(chunk)
             rows.extend(
                 self._conn.execute(
-                    "SELECT customer_id, entry FROM match_entries "
-                    f"WHERE customer_id IN ({_marks(len(chunk))})",
-                    list(chunk),
+                    f"SELECT customer_id, entry FROM match_entries WHERE customer_id IN ({marks})",
+                    params,
                 )
             )
         return rows
