@@ -146,6 +146,7 @@ async def _prepare(conn: PgConnection, url: str) -> None:
         version = await _version(conn)  # another process may have done it meanwhile
         if version == 0:
             await conn.raw.execute(_sql("compat.sql").encode())
+            await conn.raw.execute(_sql("fts.sql").encode())  # tools/fts5_chars.py
             await conn.raw.execute(_sql("schema.sql").encode())
             await conn.execute("INSERT INTO scrm_schema VALUES (?)", (LATEST_VERSION,))
         elif version < LATEST_VERSION:

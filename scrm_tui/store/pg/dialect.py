@@ -346,7 +346,8 @@ def _statement(
             if isinstance(name, int):
                 counter[0] += 1
             _drop_prev_word(out, prev)
-            out.append(f"{prev}.tsv @@ to_tsquery('simple', unaccent({placeholder}))")
+            # `tsv` unqualified: the FTS table is often aliased (`mentions_fts f`).
+            out.append(f"tsv @@ CAST({placeholder} AS tsquery)")
             i = k + 1
             continue
         if j < n and toks[j].text == "(" and up in _CALLS:

@@ -1,0 +1,48 @@
+"""The translator's rule for full-text search: `<fts table> MATCH ?` reads the table's
+tsvector against the bound FTS5 text as tsquery, also when the table has an alias."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrm_tui.store.pg.dialect import translate
+from scrm_tui.store.pg.sync import SyncPgConnection
+from tests.support.postgres import Server
+
+
+def test_match_becomes_the_tsvector_against_a_tsquery() -> None:
+    t = translate("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid <= ?")
+    assert " ".join(t.sql.split()) == (
+        "SELECT rowid FROM mentions_fts WHERE tsv @@ CAST(%s AS tsquery) AND rowid <= %s"
+    )
+    assert t.fts == (0,)
+    named = translate("SELECT 1 FROM mentions_fts f WHERE mentions_fts MATCH :fts")
+    assert " ".join(named.sql.split()) == (
+        "SELECT 1 FROM mentions_fts f WHERE tsv @@ CAST(%(fts)s AS tsquery)"
+    )
+    assert named.fts == ("fts",)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?",
+        "SELECT f.rowid FROM mentions_fts f WHERE mentions_fts MATCH ?",
+        "SELECT m.id FROM mentions_fts f CROSS JOIN seen m ON m.id = f.rowid "
+        "WHERE mentions_fts MATCH ? AND m.id NOT IN "
+        "(SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
+    ],
+)
+def test_aliased_or_nested_the_statement_runs(postgres: Server, sql: str) -> None:
+    conn = SyncPgConnection(postgres.fresh(), read_only=False)
+    try:
+        conn.execute("CREATE TABLE seen (id bigint)")
+        conn.execute("INSERT INTO seen VALUES (1), (2)")
+        conn.execute("INSERT INTO mentions_fts (rowid, text) VALUES (1, 'Kestrel is late')")
+        conn.execute("INSERT INTO mentions_fts (rowid, text) VALUES (2, 'Kestrel')")
+        params = ('"kest"*',) if sql.count("?") == 1 else ('"kest"*', '"late"')
+        assert [int(r[0]) for r in conn.execute(sql, params)] == (
+            [2] if len(params) == 2 else [1, 2]
+        )
+    finally:
+        conn.close()
