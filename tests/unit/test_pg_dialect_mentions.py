@@ -46,3 +46,28 @@ def test_aliased_or_nested_the_statement_runs(postgres: Server, sql: str) -> Non
         )
     finally:
         conn.close()
+
+
+def test_the_temp_schema_is_pg_temp(postgres: Server) -> None:
+    t = translate("INSERT OR IGNORE INTO temp.hits_1 (id) SELECT id FROM temp.hits_1 h")
+    assert t.sql.startswith("INSERT INTO pg_temp.hits_1 (id) SELECT id FROM pg_temp.hits_1 h")
+    conn = SyncPgConnection(postgres.fresh(), read_only=False)
+    try:
+        conn.execute("CREATE TEMP TABLE hits_1 (id INTEGER PRIMARY KEY)")
+        conn.execute("INSERT OR IGNORE INTO temp.hits_1 (id) VALUES (1), (1)")
+        assert conn.execute("SELECT count(*) FROM temp.hits_1 WHERE temp.hits_1.id = 1") == [(1,)]
+    finally:
+        conn.close()
+
+
+def test_one_query_matched_twice_in_a_statement(postgres: Server) -> None:
+    conn = SyncPgConnection(postgres.fresh(), read_only=False)
+    try:
+        conn.execute("INSERT INTO mentions_fts (rowid, text) VALUES (1, 'Kestrel is late')")
+        sql = (
+            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts "
+            "AND rowid IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH :fts)"
+        )
+        assert conn.execute(sql, {"fts": '"kest"*'}) == [(1,)]
+    finally:
+        conn.close()

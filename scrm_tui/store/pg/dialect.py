@@ -296,6 +296,10 @@ def _statement(
             suffix = ""
             i += 1
             continue
+        if up == "TEMP" and nxt == "." and _prev_upper(out) != ".":
+            out.append("pg_temp")  # SQLite's schema of temporary tables
+            i += 1
+            continue
         if up == "LIKE":
             out.append("ILIKE")
             i += 1
