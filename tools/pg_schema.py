@@ -127,6 +127,12 @@ def trigger(sql: str, keys: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
+# What is not mechanical, as text: (SQLite's, PostgreSQL's).
+FIXES = [
+    # read_log's triggers keep its last 20,000 rows: the row just inserted has the top seq
+    ("last_insert_rowid()", "(SELECT max(seq) FROM read_log)"),
+]
+
 FTS = """CREATE TABLE mentions_fts (
   rowid bigint PRIMARY KEY,
   text text,
@@ -175,7 +181,10 @@ async def main() -> None:
             parts.append(translate_body(sql) + ";")
         elif kind == "trigger":
             later.append(trigger(sql, keys))
-    OUT.write_text("\n\n".join([*parts, "\n".join(seeds), *later]) + "\n")
+    text = "\n\n".join([*parts, "\n".join(seeds), *later]) + "\n"
+    for sqlite_text, postgres_text in FIXES:
+        text = text.replace(sqlite_text, postgres_text)
+    OUT.write_text(text)
     print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} objects")
 
 

@@ -71,3 +71,21 @@ def test_one_query_matched_twice_in_a_statement(postgres: Server) -> None:
         assert conn.execute(sql, {"fts": '"kest"*'}) == [(1,)]
     finally:
         conn.close()
+
+
+def test_a_table_made_at_run_time_holds_64_bit_integers(postgres: Server) -> None:
+    sql = (
+        "CREATE TEMP TABLE hits_2 (created_ms INTEGER NOT NULL, id INTEGER NOT NULL, "
+        "PRIMARY KEY (created_ms, id)) WITHOUT ROWID"
+    )
+    assert " ".join(translate(sql).sql.split()) == (
+        "CREATE TEMP TABLE hits_2 (created_ms bigint NOT NULL, id bigint NOT NULL, "
+        "PRIMARY KEY (created_ms, id))"
+    )
+    conn = SyncPgConnection(postgres.fresh(), read_only=False)
+    try:
+        conn.execute(sql)
+        conn.execute("INSERT INTO temp.hits_2 VALUES (?, ?)", (1_795_175_940_000, 1))
+        assert conn.execute("SELECT created_ms FROM temp.hits_2") == [(1_795_175_940_000,)]
+    finally:
+        conn.close()

@@ -233,6 +233,8 @@ def _statement(
 ) -> str:
     keys = keys or {}
     r = _Reader(toks)
+    head = [t.upper for t in toks if t.kind == "word"][:4]
+    creates_table = head[:1] == ["CREATE"] and "TABLE" in head
     out: list[str] = []
     suffix = ""
     i = 0
@@ -294,6 +296,13 @@ def _statement(
         if up == "RETURNING" and suffix:
             out.append(suffix.strip() + " RETURNING")
             suffix = ""
+            i += 1
+            continue
+        if up == "WITHOUT" and nxt == "ROWID":  # a table's storage, which PostgreSQL has one of
+            i = j + 1
+            continue
+        if up == "INTEGER" and creates_table:  # SQLite's INTEGER holds 64 bits
+            out.append("bigint")
             i += 1
             continue
         if up == "TEMP" and nxt == "." and _prev_upper(out) != ".":
