@@ -89,3 +89,13 @@ def test_a_table_made_at_run_time_holds_64_bit_integers(postgres: Server) -> Non
         assert conn.execute("SELECT created_ms FROM temp.hits_2") == [(1_795_175_940_000,)]
     finally:
         conn.close()
+
+
+def test_a_null_test_added_or_taken_away_counts_as_one(postgres: Server) -> None:
+    sql = "SELECT 5 - (NULL IS NULL), 5 + (1 IS NULL), 5 - (? IS NOT NULL)"
+    assert "5 - scrm_int((NULL IS NULL))" in translate(sql).sql
+    conn = SyncPgConnection(postgres.fresh())
+    try:
+        assert conn.execute(sql, (None,)) == [(4, 5, 5)]
+    finally:
+        conn.close()

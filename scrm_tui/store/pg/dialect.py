@@ -414,7 +414,7 @@ def _is_truth(out: list[str], toks: list[Tok], i: int, r: _Reader) -> bool:
 
 
 _ARITHMETIC = {"+", "-", "*", "/"}
-_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT"}
+_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT", "IS"}
 
 
 def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
