@@ -30,14 +30,16 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import psycopg  # noqa: E402
-from team_seed import NOW, seeded  # noqa: E402
+from team_seed import NOW, mentions, seeded  # noqa: E402
 
-from scrm_tui.core.models import Order  # noqa: E402
+from scrm_tui.core import records  # noqa: E402
+from scrm_tui.core.models import Order, Sentiment  # noqa: E402
 from scrm_tui.core.query import parse  # noqa: E402
 from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.service.window import StreamWindow  # noqa: E402
 from scrm_tui.store.db import Database  # noqa: E402
 
+pg_fresh: Callable[[], str] = str  # another empty database on the server started here
 RARE = "zephyrine"  # in no corpus text: only the seeded ones say it
 COMMON = "kestrel"
 
@@ -51,6 +53,7 @@ def _args() -> argparse.Namespace:
         "--url", help="a PostgreSQL database to fill (default: a server of its own)"
     )
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
+    parser.add_argument("--ingest", type=int, default=20_000, help="mentions ingested")
     return parser.parse_args()
 
 
@@ -118,7 +121,9 @@ def server(url: str | None) -> Iterator[str]:
         return
     from tests.support.postgres import running
 
+    global pg_fresh
     with running() as pg:
+        pg_fresh = pg.fresh
         yield pg.fresh()
 
 
@@ -147,6 +152,21 @@ async def page_down(target: Path | str) -> float:
 
 async def median(runs: int, look: Callable[[], Awaitable[float]]) -> float:
     return statistics.median([await look() for _ in range(runs)])
+
+
+async def ingest_rate(target: Path | str, size: int) -> float:
+    """Mentions stored per second by the store's ingest write (insert_batch, batches of
+    1,000 as the collector writes them; sentiment given, as VADER is not measured here)."""
+    rows = [
+        records.flatten(item, Sentiment(0.5, 0.2, 0.8, 0.0))
+        for item in mentions(size, RARE, max(size // 100, 1))
+    ]
+    async with await Inbox.open(target, "agent0", clock=NOW.timestamp) as inbox:
+        await inbox.priorities.weights()
+        started = time.perf_counter()
+        for at in range(0, size, 1000):
+            await inbox.mentions.insert_batch(rows[at : at + 1000], 0)
+        return size / (time.perf_counter() - started)
 
 
 async def measure(lite: Path, url: str, runs: int) -> dict[str, dict[str, float]]:
@@ -179,6 +199,15 @@ def main() -> int:
         seconds = asyncio.run(copy_into(lite, url))
         print(f"copied {args.size:,} mentions into PostgreSQL by COPY in {seconds:.0f} s")
         figures = asyncio.run(measure(lite, url, args.runs))
+        if not args.url:  # an empty database of each engine, on the server started here
+            fresh = args.cache / "pgfilter-ingest.db"
+            for suffix in ("", "-wal", "-shm", "-writers"):
+                Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+            rates = [asyncio.run(ingest_rate(t, args.ingest)) for t in (fresh, pg_fresh())]
+            print(
+                f"ingest, {args.ingest:,} mentions in batches of 1,000: SQLite "
+                f"{rates[0]:,.0f}/s, PostgreSQL {rates[1]:,.0f}/s ({rates[1] / rates[0]:.2f}×)"
+            )
     print(f"\n== {args.size:,} mentions, medians of {args.runs} cold looks (wall ms)")
     print(f"{'':44} {'SQLite':>9} {'PostgreSQL':>11} {'ratio':>7}")
     for name, value in figures["sqlite"].items():
