@@ -99,3 +99,16 @@ def test_a_null_test_added_or_taken_away_counts_as_one(postgres: Server) -> None
         assert conn.execute(sql, (None,)) == [(4, 5, 5)]
     finally:
         conn.close()
+
+
+def test_a_subquery_as_an_argument_keeps_its_value(postgres: Server) -> None:
+    sql = "SELECT coalesce((SELECT name FROM seen WHERE id = 2 LIMIT 1), '?')"
+    assert "scrm_int" not in translate(sql).sql
+    conn = SyncPgConnection(postgres.fresh(), read_only=False)
+    try:
+        conn.execute("CREATE TABLE seen (id bigint, name text)")
+        assert conn.execute(sql) == [("?",)]
+        conn.execute("INSERT INTO seen VALUES (2, 'kate')")
+        assert conn.execute(sql) == [("kate",)]
+    finally:
+        conn.close()

@@ -470,6 +470,8 @@ def _is_boolean(item: list[Tok]) -> bool:
         words = words[:-2]
     if not words:
         return False
+    if words[0].upper == "SELECT":  # a subquery's value is its column's, not a truth
+        return False
     if words[0].upper in ("NOT", "EXISTS"):
         return True
     if words[0].text == "(" and words[-1].text == ")" and _closes_at_end(words):
