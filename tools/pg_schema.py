@@ -137,10 +137,13 @@ CREATE INDEX mentions_fts_tsv ON mentions_fts USING gin (tsv);"""
 
 # What is not mechanical: textual replacements in SQLite's schema text before it is
 # translated, each with its reason.
+# What is not mechanical, as SQLite's text before it is translated: (SQLite's, the same
+# meaning in words both read).
 FIXES = [
-    # Inside a trigger, SQLite's last_insert_rowid() is the row the trigger just wrote
-    # (read_log's); on PostgreSQL that is the identity value its INSERT just drew.
-    ("last_insert_rowid()", "lastval()"),
+    # read_log's triggers keep its last 20,000 rows: the row just inserted has the top
+    # seq (SQLite's last_insert_rowid(); PostgreSQL's lastval() would be whichever
+    # sequence was drawn last in the session).
+    ("last_insert_rowid()", "(SELECT max(seq) FROM read_log)"),
     # SQLite lets the last ON CONFLICT of an upsert name no key; PostgreSQL wants it
     # (answer_hours' count of answers an hour, schema step 38).
     (

@@ -92,7 +92,8 @@ class FilterSql:
         if text is not None:
             return await self._hit(text)
         if isinstance(node, t.Not):
-            return f"NOT coalesce({await self.condition(node.part)}, 0)"
+            # `= 0`, not NOT: one SQL for both engines (PostgreSQL's NOT takes no integer)
+            return f"coalesce({await self.condition(node.part)}, 0) = 0"
         if isinstance(node, (t.And, t.Or)):
             return await self._combined(node)
         if isinstance(node, (t.Tagged, t.Hashtag)):
@@ -243,7 +244,8 @@ class FilterSql:
                 return f"m.author_id = {bind(author_id)}"
             case t.IdIs(ids):
                 # One parameter however many: a list of thousands stays one statement.
-                return f"m.id IN (SELECT value FROM json_each({bind(json.dumps(ids))}))"
+                listed = bind(json.dumps(ids))
+                return f"m.id IN (SELECT CAST(value AS INTEGER) FROM json_each({listed}))"
             case t.AssignedTo(agent):
                 # Not `= ? COLLATE NOCASE`: SQLite 3.40 turns two of those OR-ed on one
                 # column into an IN over the case-sensitive index, and loses matches.

@@ -90,8 +90,12 @@ class Vocabulary:
     """Expansions of prefix words, each with the newest mention id it covers; a longer
     word typed after a shorter one is answered from the shorter one's terms."""
 
-    def __init__(self, terms: Terms):
+    def __init__(self, terms: Terms, *, spells: bool = True):
+        """`spells`: whether prefixes are spelled out at all. PostgreSQL's GIN index
+        answers `'kestrel':*` from the sorted lexemes directly, with no doclist merged
+        first and no vocabulary to read: there a prefix stays a prefix."""
         self._terms = terms
+        self.spells = spells
         # word -> (its other terms, or None: too many to spell out; id covered)
         self._known: OrderedDict[str, tuple[tuple[Term, ...] | None, int]] = OrderedDict()
         self.reads = 0  # vocabulary reads made (what reuse saves)
@@ -102,7 +106,7 @@ class Vocabulary:
         """`expression` spelled out for mentions with ids up to `covered`; `newest()`
         reads the newest id stored (before the vocabulary is read, so the terms read
         cover at least it)."""
-        words = prefix_words(expression)
+        words = prefix_words(expression) if self.spells else []
         if not words:
             return expression
         others: dict[str, Sequence[Term] | None] = {}
@@ -119,7 +123,7 @@ class Vocabulary:
     def others(self, word: str, covered: int) -> tuple[Term, ...] | None:
         """The other terms of a word spelled out for ids up to `covered` (None: not
         spelled out)."""
-        return self._recall(word, covered)[1]
+        return self._recall(word, covered)[1] if self.spells else None
 
     def _recall(self, word: str, covered: int) -> tuple[bool, tuple[Term, ...] | None]:
         """(known, terms): the word's other terms if known for ids up to `covered`, from

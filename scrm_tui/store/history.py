@@ -11,7 +11,9 @@ import aiosqlite
 from scrm_tui.store.db import fetch_all, fetch_one
 
 _CHUNK = 500
-IDS = "(SELECT CAST(value AS INTEGER) FROM json_each(:ids))"  # ids bound as one parameter
+# A list of ids bound as one parameter (integers on both engines: json_each's values are
+# text on PostgreSQL)
+IDS = "(SELECT CAST(value AS INTEGER) FROM json_each(:ids))"
 
 
 def ids_param(ids: Sequence[int]) -> str:

@@ -1,5 +1,6 @@
 """Read connections for long reports: several that see one commit, each read on
-connections of its own, stopped inside SQLite when the read is given up.
+connections of its own, stopped inside the database when the read is given up (SQLite's
+interrupt; on PostgreSQL a cancel request, and each connection reads one snapshot).
 
 A report read on two connections in two threads uses both cores (SQLite lets go of
 the interpreter while it steps). A read that is given up (a dashboard range replaced
@@ -18,6 +19,9 @@ from pathlib import Path
 import aiosqlite
 
 from scrm_tui.store.db import fetch_one, open_reader
+from scrm_tui.store.engines import POSTGRESQL, engine_of
+from scrm_tui.store.pg.connection import PgConnection
+from scrm_tui.store.pg.url import is_url
 
 LANES = 2  # the machines we run on have two cores: a third lane only adds contention
 KEEP = 2  # idle connections kept for the next read (a range key), the rest closed
@@ -30,9 +34,10 @@ _MARK = "SELECT (SELECT seq FROM change_marks), (SELECT total FROM mention_count
 
 
 class Readers:
-    """A small pool of read connections to one database file, for reports."""
+    """A small pool of read connections to one database (a file, or a PostgreSQL URL),
+    for reports."""
 
-    def __init__(self, path: Path, lanes: int = LANES) -> None:
+    def __init__(self, path: Path | str, lanes: int = LANES) -> None:
         self.path = path
         self.lanes = lanes  # connections per read
         self._idle: list[aiosqlite.Connection] = []
@@ -96,7 +101,12 @@ class Readers:
             raise
 
     async def _open_one(self) -> aiosqlite.Connection:
-        conn = await open_reader(self.path)
+        conn: aiosqlite.Connection
+        if isinstance(self.path, str) and is_url(self.path):
+            # the store uses a PgConnection as it uses an aiosqlite one
+            conn = await PgConnection.connect(self.path)  # type: ignore[assignment]
+        else:
+            conn = await open_reader(Path(self.path))
         self._open.add(conn)
         return conn
 
@@ -170,7 +180,10 @@ async def _begin(conn: aiosqlite.Connection, *, again: bool = False) -> tuple[in
     starts at its first read, not at BEGIN): the commit's mark."""
     if again:
         await conn.rollback()
-    await conn.execute("BEGIN")
+    # PostgreSQL's default isolation takes a snapshot per statement: a report's reads
+    # agree with each other only in one taken at the first read, as SQLite's WAL does.
+    postgres = engine_of(conn) == POSTGRESQL
+    await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ" if postgres else "BEGIN")
     row = await fetch_one(conn, _MARK)
     return int(row[0]), int(row[1])
 

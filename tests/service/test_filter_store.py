@@ -1,4 +1,5 @@
-"""Each key of the filter language against a real SQLite file: hashtags stored at
+"""Each key of the filter language against a real database (SQLite, and PostgreSQL for
+those marked both_engines): hashtags stored at
 ingest (and for posts stored before), snoozed mentions left out of every list, and
 the nearest match `n` / `N` ask the store for."""
 
@@ -14,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from scrm_tui.core import hashtags
@@ -22,6 +22,7 @@ from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn
 from scrm_tui.core.priority import UNSCORED_RANK
 from scrm_tui.core.query import parse
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.db import Database
 from scrm_tui.store.schema import MIGRATIONS
 from tests.conftest import NOW, fixed_clock, mention
 
@@ -36,11 +37,15 @@ async def texts(inbox: Inbox, typed: str) -> list[str]:
     return [row.snippet for row in rows]
 
 
-async def sql(db: Path, statement: str, *params: object) -> None:
-    """Write as other parts of the app (or other processes) do: directly."""
-    async with aiosqlite.connect(db) as conn:
-        await conn.execute(statement, params)
-        await conn.commit()
+async def sql(target: Path | str, statement: str, *params: object) -> None:
+    """Write as other parts of the app (or other processes) do: directly, on the test's
+    engine (a file, or a PostgreSQL database's URL)."""
+    db = await Database.open(target)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(statement, params)
+    finally:
+        await db.close()
 
 
 # ---------------------------------------------------------------- hashtags
@@ -55,6 +60,7 @@ def test_hashtags_are_read_as_the_networks_read_them() -> None:
     assert hashtags.of("plain text", ["#Outage", "bad tag", "#"]) == ("outage",)
 
 
+@pytest.mark.both_engines
 async def test_a_hashtag_finds_posts_that_carry_it_not_the_word(inbox: Inbox) -> None:
     await inbox.ingest(
         [
@@ -70,6 +76,7 @@ async def test_a_hashtag_finds_posts_that_carry_it_not_the_word(inbox: Inbox) ->
     assert await texts(inbox, "-#kestrel #kestrelapp") == ["#kestrelapp is another tag"]
 
 
+@pytest.mark.both_engines
 async def test_id_lists_exactly_the_mentions_it_names(inbox: Inbox) -> None:
     """`id:N,M`: what a figure counting mentions no other key names opens."""
     stored = (await inbox.ingest([mention(n, f"post number {n}") for n in (1, 2, 3)])).stored
@@ -84,6 +91,7 @@ async def test_id_lists_exactly_the_mentions_it_names(inbox: Inbox) -> None:
     assert str(parse(f"id:{second},{first},{second}").root) == f"id:{second},{first}"
 
 
+@pytest.mark.both_engines
 async def test_a_hashtag_the_network_declares_counts_too(inbox: Inbox) -> None:
     declared = MentionIn(
         channel=Channel.BLUESKY,
@@ -136,12 +144,13 @@ async def five(inbox: Inbox) -> AsyncIterator[list[int]]:
     yield stored.stored
 
 
+@pytest.mark.both_engines
 async def test_a_snoozed_mention_leaves_every_list_until_it_is_due(
-    inbox: Inbox, five: list[int], db_path: Path
+    inbox: Inbox, five: list[int], target: Path | str
 ) -> None:
     later, earlier = five[1], five[3]
-    await sql(db_path, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS + 1, later)
-    await sql(db_path, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS, earlier)
+    await sql(target, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS + 1, later)
+    await sql(target, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS, earlier)
     shown = {row.id for row in await inbox.page_older(parse(""), None, 10)}
     assert shown == set(five) - {later}  # due now (or past): back in the list
     assert await inbox.count(parse("")) == 4
@@ -157,12 +166,13 @@ async def test_a_snoozed_mention_leaves_every_list_until_it_is_due(
     assert await inbox.count(parse("-is:snoozed")) == 4
 
 
+@pytest.mark.both_engines
 async def test_snoozed_unread_mentions_are_not_counted_unread(
-    inbox: Inbox, five: list[int], db_path: Path
+    inbox: Inbox, five: list[int], target: Path | str
 ) -> None:
     await inbox.set_read(five[:2], True)
     for mid in five[1:3]:  # one read, one unread
-        await sql(db_path, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS + 9, mid)
+        await sql(target, "UPDATE mentions SET snoozed_until_ms = ? WHERE id = ?", NOW_MS + 9, mid)
     assert await inbox.stats() == (3, 2)
 
 
@@ -197,7 +207,7 @@ async def test_the_plain_count_leaves_out_the_snoozed_through_their_index(
 
 
 @pytest.fixture
-async def team(inbox: Inbox, db_path: Path) -> list[int]:
+async def team(inbox: Inbox, target: Path | str) -> list[int]:
     """Six posts: customers, followers, tags, assignees, a claim and priorities."""
     await inbox.add_customers(
         [
@@ -224,18 +234,18 @@ async def team(inbox: Inbox, db_path: Path) -> list[int]:
     for name, tags in {"one": ["billing"], "two": ["Billing", "vip"], "four": ["vip"]}.items():
         for tag in tags:
             await sql(
-                db_path,
+                target,
                 "INSERT INTO mention_tags (mention_id, tag, added_ms) VALUES (?, ?, 0)",
                 by[name],
                 tag,
             )
     for name, agent in {"one": "tester", "two": "Dana", "three": "dana"}.items():
-        await sql(db_path, "UPDATE mentions SET assignee = ? WHERE id = ?", agent, by[name])
+        await sql(target, "UPDATE mentions SET assignee = ? WHERE id = ?", agent, by[name])
     # The priority each row shows now (it falls with age: the rank is when it reaches 0);
     # five and six are not scored yet.
     for name, prio in {"one": 90, "two": 71, "three": 70, "four": 10}.items():
         await sql(
-            db_path,
+            target,
             "UPDATE mentions SET priority = ?, priority_rank = ? + ? * "
             "(SELECT ms_per_point FROM priority_weights) WHERE id = ?",
             prio,
@@ -245,7 +255,7 @@ async def team(inbox: Inbox, db_path: Path) -> list[int]:
         )
     for name in ("five", "six"):
         await sql(
-            db_path,
+            target,
             "UPDATE mentions SET priority = NULL, priority_base = NULL, priority_rank = ? "
             "WHERE id = ?",
             UNSCORED_RANK,
@@ -253,7 +263,7 @@ async def team(inbox: Inbox, db_path: Path) -> list[int]:
         )
     for name, age_s in {"one": 29, "five": 31}.items():
         await sql(
-            db_path,
+            target,
             "INSERT INTO claims (mention_id, agent, holder, kind, since_ms, heartbeat_ms) "
             "VALUES (?, 'dana', 'host:1:1', 'reply', ?, ?)",
             by[name],
@@ -263,6 +273,7 @@ async def team(inbox: Inbox, db_path: Path) -> list[int]:
     return ids
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -306,6 +317,7 @@ async def test_each_key_lists_what_it_says(
 # ---------------------------------------------------------------- n / N
 
 
+@pytest.mark.both_engines
 async def test_the_next_match_is_the_nearest_in_the_list_that_also_matches(
     inbox: Inbox,
 ) -> None:

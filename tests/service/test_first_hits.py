@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from scrm_tui.core.models import MentionRow, Sentiment
 from scrm_tui.core.query import parse
 from scrm_tui.core.records import flatten
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, fixed_clock, mention
+
+# The store's contract: each test runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_engines
 
 CALM = Sentiment(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
 NOW_MS = int(NOW.timestamp() * 1000)

@@ -177,6 +177,7 @@ async def texts(inbox: Inbox, typed: str) -> list[str]:
     return [row.snippet for row in rows]
 
 
+@pytest.mark.both_engines
 async def test_a_language_no_scorer_reads_is_stored_unscored(inbox: Inbox) -> None:
     await _seed(inbox)
     rows = {row.snippet[:14]: row for row in await inbox.page_older(parse(""), None, 100)}
@@ -201,6 +202,7 @@ async def test_a_language_no_scorer_reads_is_stored_unscored(inbox: Inbox) -> No
     assert details["Kestrel ist Gi"].sentiment is None
 
 
+@pytest.mark.both_engines
 async def test_unscored_mentions_are_in_no_sentiment_filter_and_counted_apart(
     inbox: Inbox,
 ) -> None:
@@ -229,6 +231,7 @@ async def test_unscored_mentions_are_in_no_sentiment_filter_and_counted_apart(
         parse("s:meh")
 
 
+@pytest.mark.both_engines
 async def test_the_lang_filter(inbox: Inbox) -> None:
     await _seed(inbox)
     german = [
@@ -274,6 +277,7 @@ async def test_lang_and_unscored_filters_read_their_index(
     assert index in plan and "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.both_engines
 async def test_an_export_says_unscored_and_the_language(inbox: Inbox) -> None:
     await _seed(inbox)
     out = io.StringIO()
@@ -385,6 +389,7 @@ async def test_the_list_shows_a_question_mark_and_the_pane_the_language(db_path:
         assert "language: English (declared)" in pane and "▼ negative" in pane
 
 
+@pytest.mark.both_engines
 async def test_a_customers_mood_counts_the_unscored_apart(inbox: Inbox) -> None:
     from scrm_tui.core.models import Channel, CustomerIn
     from scrm_tui.service.timeline import customer_summary

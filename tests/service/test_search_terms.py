@@ -17,6 +17,9 @@ from scrm_tui.store.mentions import planner as mentions_module
 from tests.conftest import NOW, fixed_clock
 from tests.tui.test_search_scale import seed, store_elsewhere
 
+# The store's contract: each test runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_engines
+
 NOW_MS = int(NOW.timestamp() * 1000)
 # Many terms under "kes": the word, longer words, a word glued to other letters (one
 # token for unicode61), diacritics the index folds away, digits, and near misses.

@@ -46,11 +46,13 @@ async def test_ingest_twice_stores_once(inbox: Inbox) -> None:
     assert await inbox.count(Query()) == 50
 
 
+@pytest.mark.both_engines
 async def test_duplicates_inside_one_batch_store_once(inbox: Inbox) -> None:
     result = await inbox.ingest([mention(1), mention(1), mention(2)])
     assert len(result.stored) == 2 and result.duplicates == 1
 
 
+@pytest.mark.both_engines
 async def test_same_id_on_another_channel_is_another_mention(inbox: Inbox) -> None:
     a = mention(1)
     b = mention(1, channel=Channel.BLUESKY)
@@ -104,6 +106,7 @@ async def test_author_profile_follows_the_newest_post(inbox: Inbox) -> None:
         assert tuple(await c.fetchone()) == (1, "New", 9)
 
 
+@pytest.mark.both_engines
 async def test_pages_are_newest_first_and_keyset_continues_without_gaps(inbox: Inbox) -> None:
     await inbox.ingest([mention(n) for n in range(250)])
     seen = []
@@ -121,6 +124,7 @@ async def test_pages_are_newest_first_and_keyset_continues_without_gaps(inbox: I
     assert [r.id for r in back] == [r.id for r in seen[90:100]]
 
 
+@pytest.mark.both_engines
 async def test_page_at_reads_the_tail_from_the_end(inbox: Inbox) -> None:
     await inbox.ingest([mention(n) for n in range(300)])
     tail = await inbox.page_at(Query(), 295, 10, total=300)
@@ -129,6 +133,7 @@ async def test_page_at_reads_the_tail_from_the_end(inbox: Inbox) -> None:
     assert [r.external_id for r in middle] == ["mastodon-100", "mastodon-101", "mastodon-102"]
 
 
+@pytest.mark.both_engines
 async def test_full_text_filter_ignores_case_and_diacritics(inbox: Inbox) -> None:
     await inbox.ingest(
         [
@@ -153,6 +158,7 @@ async def test_full_text_filter_ignores_case_and_diacritics(inbox: Inbox) -> Non
     assert await inbox.count(parse('"is broken"')) == 1
 
 
+@pytest.mark.both_engines
 async def test_structured_filters(inbox: Inbox) -> None:
     await inbox.ingest(
         [
@@ -175,6 +181,7 @@ async def test_structured_filters(inbox: Inbox) -> None:
     assert await inbox.count(parse("🙃")) == 0
 
 
+@pytest.mark.both_engines
 async def test_a_leading_minus_hides_what_the_key_would_show(inbox: Inbox) -> None:
     await inbox.ingest(
         [
@@ -222,6 +229,7 @@ async def test_read_state_belongs_to_each_agent(db_path: Path) -> None:
         await omar.close()
 
 
+@pytest.mark.both_engines
 async def test_reply_shows_its_parent(inbox: Inbox) -> None:
     await inbox.ingest([mention(2, "the original", minutes_ago=5)])
     [reply] = (await inbox.ingest([mention(1, "a reply", in_reply_to="mastodon-2")])).stored

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scrm_tui.core.query import Query, parse
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.window import Remap, StreamWindow
 from tests.conftest import mention
+
+# The store's contract: each test runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_engines
 
 
 async def full_order(inbox: Inbox, query: Query | None = None) -> list[int]:

@@ -128,7 +128,7 @@ class MentionBase:
         self._authors = authors.AuthorCache()
         # rows driving the current list's plan (by source, hashtag): see _dense
         self._hit_counts: dict[str, dict[Any, int]] = {}
-        self.vocabulary = Vocabulary(self._terms)
+        self.vocabulary = Vocabulary(self._terms, spells=db.engine == "sqlite")
         self._vocabulary_table: str | None = None
         # spelled-out FTS expression -> whether a page probes the index row by row
         self._probing: OrderedDict[str, bool] = OrderedDict()

@@ -137,7 +137,7 @@ class MentionIngest(MentionBase):
                 await conn.executemany(
                     f"INSERT INTO mentions ({_NEW_COLUMNS}) VALUES ({_NEW_MARKS}) "
                     "ON CONFLICT (channel, external_id) DO NOTHING",
-                    values,
+                    [_without_nul(row) for row in values],
                 )
             else:
                 await _staged(conn, values, any(r.watch_set for r in rows))
@@ -153,7 +153,10 @@ class MentionIngest(MentionBase):
                 await conn.executemany(
                     "INSERT OR IGNORE INTO mention_originals (mention_id, text) "
                     "SELECT id, ? FROM mentions WHERE channel = ? AND external_id = ? AND id > ?",
-                    [(r.full_text, r.channel, r.external_id, before) for r in cut],
+                    [
+                        _without_nul(row) if engine_of(conn) == POSTGRESQL else row
+                        for row in ((r.full_text, r.channel, r.external_id, before) for r in cut)
+                    ],
                 )
             if stored:
                 await conn.execute(
@@ -168,6 +171,15 @@ class MentionIngest(MentionBase):
         # Only now that the rows are committed may their ids be remembered.
         self._authors.update(profiles)
         return stored
+
+
+def _without_nul(row: tuple[object, ...]) -> tuple[object, ...]:
+    """A row PostgreSQL's text can hold: a NUL becomes "␀", the Control Picture the
+    screen shows for it anyway (core/sanitize), which FTS5 and tsv split words on alike.
+    SQLite keeps the text exactly as received."""
+    if not any(isinstance(v, str) and "\x00" in v for v in row):
+        return row
+    return tuple(v.replace("\x00", "\u2400") if isinstance(v, str) else v for v in row)
 
 
 async def _staged(

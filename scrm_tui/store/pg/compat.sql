@@ -6,14 +6,7 @@ CREATE EXTENSION IF NOT EXISTS unaccent;
 -- COLLATE NOCASE: case-insensitive equality and order, as SQLite's (ASCII and beyond).
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 
--- The words of a mention as FTS5's unicode61 tokenizer (remove_diacritics) sees them:
--- runs of letters and digits, folded and without accents; positions kept for phrases.
-CREATE FUNCTION scrm_tsvector(body text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT to_tsvector('simple'::regconfig,
-    regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, coalesce(body, ''))),
-                   '[^[:alnum:]]+', ' ', 'g'))
-$$;
+-- The words of a mention as FTS5 reads them (scrm_tsvector) are in fts.sql, generated.
 
 -- SQLite's sum() of comparisons (true is 1).
 CREATE FUNCTION scrm_bool_add(bigint, boolean) RETURNS bigint

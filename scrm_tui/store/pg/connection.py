@@ -84,7 +84,7 @@ def bind(t: Translated, parameters: Any) -> Any:
         return None
     if t.named:
         values = dict(parameters)
-        for name in t.fts:
+        for name in dict.fromkeys(t.fts):  # a name may be matched twice in a statement
             values[str(name)] = tsquery(values[str(name)])
         return values
     values_list = list(parameters)

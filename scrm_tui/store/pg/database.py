@@ -166,6 +166,7 @@ async def _prepare(conn: PgConnection, url: str) -> None:
         version = await _version(conn)  # another process may have done it meanwhile
         if version == 0:
             await conn.raw.execute(_sql("compat.sql").encode())
+            await conn.raw.execute(_sql("fts.sql").encode())  # tools/fts5_chars.py
             await conn.raw.execute(_sql("schema.sql").encode())  # records its step
             version = await _version(conn)
         for step, statements in migrations.STEPS:

@@ -234,6 +234,8 @@ def _statement(
 ) -> str:
     keys = keys or {}
     r = _Reader(toks)
+    head = [t.upper for t in toks if t.kind == "word"][:4]
+    creates_table = head[:1] == ["CREATE"] and "TABLE" in head
     out: list[str] = []
     suffix = ""
     i = 0
@@ -297,6 +299,17 @@ def _statement(
             suffix = ""
             i += 1
             continue
+        if up == "WITHOUT" and nxt == "ROWID":  # a table's storage, which PostgreSQL has one of
+            i = j + 1
+            continue
+        if up == "INTEGER" and creates_table:  # SQLite's INTEGER holds 64 bits
+            out.append("bigint")
+            i += 1
+            continue
+        if up == "TEMP" and nxt == "." and _prev_upper(out) != ".":
+            out.append("pg_temp")  # SQLite's schema of temporary tables
+            i += 1
+            continue
         if up == "LIKE":
             out.append("ILIKE")
             i += 1
@@ -347,7 +360,8 @@ def _statement(
             if isinstance(name, int):
                 counter[0] += 1
             _drop_prev_word(out, prev)
-            out.append(f"{prev}.tsv @@ to_tsquery('simple', unaccent({placeholder}))")
+            # `tsv` unqualified: the FTS table is often aliased (`mentions_fts f`).
+            out.append(f"tsv @@ CAST({placeholder} AS tsquery)")
             i = k + 1
             continue
         if j < n and toks[j].text == "(" and up in _CALLS:
@@ -401,7 +415,7 @@ def _is_truth(out: list[str], toks: list[Tok], i: int, r: _Reader) -> bool:
 
 
 _ARITHMETIC = {"+", "-", "*", "/"}
-_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT"}
+_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT", "IS"}
 
 
 def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
@@ -456,6 +470,8 @@ def _is_boolean(item: list[Tok]) -> bool:
     if len(words) >= 2 and words[-2].upper == "AS":
         words = words[:-2]
     if not words:
+        return False
+    if words[0].upper == "SELECT":  # a subquery's value is its column's, not a truth
         return False
     if words[0].upper in ("NOT", "EXISTS"):
         return True
