@@ -1,1 +1,1 @@
-"""The store on PostgreSQL: the same Database, its SQL translated from SQLite's (docs/architecture.md)."""
+"""The store on PostgreSQL: the same Database, its SQL translated from SQLite's."""
