@@ -399,11 +399,13 @@ def test_every_statement_that_returns_rows_is_read_in_one_step() -> None:
     package = Path(__file__).resolve().parents[2] / "scrm_tui"
     cursor_reads = re.compile(r"\.fetch(one|all|many)\(|async with [\w.]+\.execute\(")
     # store/pg/ is the exception that keeps the rule: its connection reads every row of
-    # a statement as the statement runs, and hands the store only rows.
+    # a statement as the statement runs, and hands the store only rows. store/copying.py
+    # reads on synchronous connections of its own, which no task cancels.
     found = [
         f"{path.relative_to(package)}:{number}"
         for path in package.rglob("*.py")
         if "pg" not in path.relative_to(package).parts[:2]
+        and path.relative_to(package).as_posix() != "store/copying.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if cursor_reads.search(line)
     ]
