@@ -66,7 +66,7 @@ async def build(
     ready: with_rising_terms)."""
     settings = settings or Settings()
     now_ms = period.end_ms if now_ms is None else now_ms
-    readers = Readers(db.path)
+    readers = Readers(db.target)
     try:
         read = read_sections(readers, period, settings, now_ms, first_alone=False)
         async with contextlib.aclosing(read) as sections:
@@ -216,7 +216,7 @@ class Dashboard:
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self.readers = Readers(inbox.db.path)
+        self.readers = Readers(inbox.db.target)
         self._terms_db: Database | None = None
         self._settings: tuple[Config, Settings] | None = None
         self._closed = False

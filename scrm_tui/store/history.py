@@ -11,7 +11,8 @@ import aiosqlite
 from scrm_tui.store.db import fetch_all, fetch_one
 
 _CHUNK = 500
-IDS = "(SELECT value FROM json_each(:ids))"  # a list of ids bound as one parameter
+# A list of ids bound as one parameter; CAST: PostgreSQL reads a JSON array's items as text.
+IDS = "(SELECT CAST(value AS INTEGER) FROM json_each(:ids))"
 
 
 def ids_param(ids: Sequence[int]) -> str:

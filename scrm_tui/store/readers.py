@@ -32,8 +32,8 @@ _MARK = "SELECT (SELECT seq FROM change_marks), (SELECT total FROM mention_count
 class Readers:
     """A small pool of read connections to one database file, for reports."""
 
-    def __init__(self, path: Path, lanes: int = LANES) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, lanes: int = LANES) -> None:
+        self.path = path  # a file, or a PostgreSQL server's URL (db.target)
         self.lanes = lanes  # connections per read
         self._idle: list[aiosqlite.Connection] = []
         self._open: set[aiosqlite.Connection] = set()

@@ -274,6 +274,10 @@ def _statement(
                 out.append(f"({inner}) AS _sub{counter_alias}")
                 i = close + 1
                 continue
+        if tok.kind == "number" and tok.text in ("0", "1") and _literal_truth(toks, i, r):
+            out.append("TRUE" if tok.text == "1" else "FALSE")
+            i += 1
+            continue
         if tok.kind != "word":
             out.append("=" if tok.text == "==" else tok.text)
             i += 1
@@ -347,7 +351,8 @@ def _statement(
             if isinstance(name, int):
                 counter[0] += 1
             _drop_prev_word(out, prev)
-            out.append(f"{prev}.tsv @@ to_tsquery('simple', unaccent({placeholder}))")
+            table = _alias_of(toks, prev)
+            out.append(f"{table}.tsv @@ to_tsquery('simple', unaccent({placeholder}))")
             i = k + 1
             continue
         if j < n and toks[j].text == "(" and up in _CALLS:
@@ -400,20 +405,61 @@ def _is_truth(out: list[str], toks: list[Tok], i: int, r: _Reader) -> bool:
     return before in _TRUTH_BEFORE and after in _TRUTH_AFTER
 
 
+_LITERAL_BEFORE = {"AND", "OR", "NOT", "WHERE", "ON", "WHEN", "("}
+_LITERAL_AFTER = {
+    "AND", "OR", ")", "", "ORDER", "GROUP", "LIMIT", ";", "THEN", "WHERE", "JOIN", "LEFT",
+}  # fmt: skip
+
+
+def _literal_truth(toks: list[Tok], i: int, r: _Reader) -> bool:
+    """Whether the 0 or 1 at toks[i] stands for a truth (`WHERE 1`, `AND 0 AND`: a filter
+    that keeps everything or nothing), which PostgreSQL wants as TRUE or FALSE. Not a
+    value: `IN (1)`, `BETWEEN 0 AND 1`, `THEN 1`."""
+    k = i - 1
+    while k >= 0 and toks[k].kind == "space":
+        k -= 1
+    before = toks[k].upper if k >= 0 else ""
+    j = r.skip_space(i + 1)
+    after = toks[j].upper if j < len(toks) else ""
+    if before not in _LITERAL_BEFORE or after not in _LITERAL_AFTER:
+        return False
+    if before == "(" and after not in ("AND", "OR"):
+        return False  # `IN (1)`, `count(1)`, `(1)`: a value
+    if (before == "WHEN") != (after == "THEN"):
+        return False
+    if before == "AND":  # `BETWEEN 0 AND 1`: the AND is BETWEEN's
+        depth = 0
+        for tok in reversed(toks[:k]):
+            if tok.text == ")":
+                depth += 1
+            elif tok.text == "(":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and tok.upper in _LITERAL_BEFORE | {"SELECT"}:
+                break
+            elif depth == 0 and tok.upper == "BETWEEN":
+                return False
+    return True
+
+
 _ARITHMETIC = {"+", "-", "*", "/"}
-_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT"}
+_COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT", "IS"}
 
 
 def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
     """Whether the parenthesis at i holds a comparison that is added or multiplied
-    (SQLite's true is 1): `voices + (NEW.scored > 0)`."""
+    (SQLite's true is 1): `voices + (NEW.scored > 0)`. Not a call's parentheses
+    (`avg(CASE WHEN … END) - …`), nor a comparison inside a CASE."""
+    if out and re.fullmatch(r"\w+", out[-1]) and out[-1].upper() not in _NOT_CALLS:
+        return False
     close = r.close_of(i)
     depth = 0
     found = False
     for tok in toks[i + 1 : close]:
-        if tok.text == "(":
+        if tok.text == "(" or tok.upper == "CASE":
             depth += 1
-        elif tok.text == ")":
+        elif tok.text == ")" or tok.upper == "END":
             depth -= 1
         elif depth == 0 and tok.upper in _COMPARISONS:
             found = True
@@ -655,6 +701,21 @@ def _joins_on(toks: list[Tok], start: int) -> bool:
             if up in _CLAUSE_WORDS - {"ON"}:
                 return False
     return False
+
+
+def _alias_of(toks: list[Tok], table: str) -> str:
+    """The name `table` goes by in its statement: `FROM mentions_fts f … WHERE
+    mentions_fts MATCH ?` is f's (FTS5 wants the table's own name there; PostgreSQL,
+    once a table has an alias, only that)."""
+    words = [t for t in toks if t.kind != "space"]
+    for k in range(len(words) - 2):
+        if words[k].upper in ("FROM", "JOIN") and words[k + 1].text == table:
+            after = words[k + 2]
+            if after.upper == "AS" and k + 3 < len(words):
+                return words[k + 3].text
+            if after.kind == "word" and after.upper not in _CLAUSE_WORDS | {"AS", "ON"}:
+                return after.text
+    return table
 
 
 def _prev_upper(out: list[str]) -> str:

@@ -724,11 +724,11 @@ INSERT INTO match_population VALUES (1, 0);
 INSERT INTO outbox_mark VALUES (1, 0);
 INSERT INTO escalations_mark VALUES (1, 0);
 INSERT INTO match_pairs_done VALUES (1, 9223372036854775807);
-INSERT INTO advocacy_slots VALUES (0, 0, 1788883200000, 4611686018427387904, 1767225600000, 2592000000.0, 0, 0, 0);
-INSERT INTO advocacy_slots VALUES (1, 86400000, 1788796800000, 1796572800000, 1767225600000, 2592000000.0, 0, 0, 0);
-INSERT INTO advocacy_slots VALUES (2, 604800000, 1788278400000, 1796054400000, 1767225600000, 2592000000.0, 0, 0, 0);
-INSERT INTO advocacy_slots VALUES (3, 2592000000, 1786291200000, 1794067200000, 1767225600000, 2592000000.0, 0, 0, 0);
-INSERT INTO advocacy_slots VALUES (4, 7776000000, 1781107200000, 1788883200000, 1767225600000, 2592000000.0, 0, 0, 0);
+INSERT INTO advocacy_slots VALUES (0, 0, 1788886800000, 4611686018427387904, 1767225600000, 2592000000.0, 0, 0, 0);
+INSERT INTO advocacy_slots VALUES (1, 86400000, 1788800400000, 1796576400000, 1767225600000, 2592000000.0, 0, 0, 0);
+INSERT INTO advocacy_slots VALUES (2, 604800000, 1788282000000, 1796058000000, 1767225600000, 2592000000.0, 0, 0, 0);
+INSERT INTO advocacy_slots VALUES (3, 2592000000, 1786294800000, 1794070800000, 1767225600000, 2592000000.0, 0, 0, 0);
+INSERT INTO advocacy_slots VALUES (4, 7776000000, 1781110800000, 1788886800000, 1767225600000, 2592000000.0, 0, 0, 0);
 
 CREATE FUNCTION mention_reads_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -1014,7 +1014,7 @@ CREATE TRIGGER rollups_added AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCT
 
 CREATE FUNCTION rollups_removed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
+  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - scrm_int((OLD.compound IS NULL)), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
   DELETE FROM author_days WHERE watch_set = coalesce(OLD.watch_set, '') AND day = OLD.created_ms / 86400000 AND author_id = OLD.author_id AND NOT EXISTS (SELECT 1 FROM mentions WHERE author_id = OLD.author_id AND created_ms >= OLD.created_ms / 86400000 * 86400000 AND created_ms < (OLD.created_ms / 86400000 + 1) * 86400000 AND coalesce(watch_set, '') = coalesce(OLD.watch_set, ''));
   RETURN NULL;
 END $$;
@@ -1022,7 +1022,7 @@ CREATE TRIGGER rollups_removed AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUN
 
 CREATE FUNCTION rollups_changed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - (OLD.compound IS NULL), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
+  UPDATE mention_hours SET n = n - 1, pos = pos - coalesce(scrm_int(OLD.compound >= 0.05), 0), neu = neu - coalesce(scrm_int(OLD.compound > -0.05 AND OLD.compound < 0.05), 0), neg = neg - coalesce(scrm_int(OLD.compound <= -0.05), 0), unscored = unscored - scrm_int((OLD.compound IS NULL)), points = points - coalesce(OLD.points, 0) WHERE watch_set = coalesce(OLD.watch_set, '') AND hour = OLD.created_ms / 3600000 AND channel = OLD.channel;
   INSERT INTO mention_hours VALUES (coalesce(NEW.watch_set, ''), NEW.created_ms / 3600000, NEW.channel, 1, coalesce(scrm_int(NEW.compound >= 0.05), 0), coalesce(scrm_int(NEW.compound > -0.05 AND NEW.compound < 0.05), 0), coalesce(scrm_int(NEW.compound <= -0.05), 0),scrm_int(NEW.compound IS NULL), coalesce(NEW.points, 0)) ON CONFLICT (watch_set, hour, channel) DO UPDATE SET n = mention_hours.n + 1, pos = mention_hours.pos + excluded.pos, neu = mention_hours.neu + excluded.neu, neg = mention_hours.neg + excluded.neg, unscored = mention_hours.unscored + excluded.unscored, points = mention_hours.points + excluded.points;
   DELETE FROM author_days WHERE watch_set = coalesce(OLD.watch_set, '') AND day = OLD.created_ms / 86400000 AND author_id = OLD.author_id AND NOT EXISTS (SELECT 1 FROM mentions WHERE author_id = OLD.author_id AND created_ms >= OLD.created_ms / 86400000 * 86400000 AND created_ms < (OLD.created_ms / 86400000 + 1) * 86400000 AND coalesce(watch_set, '') = coalesce(OLD.watch_set, ''));
   INSERT INTO author_days VALUES
