@@ -7,7 +7,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from scrm_tui.store.pg.dialect import translate
+from scrm_tui.store.pg.connection import PgConnection
+from scrm_tui.store.pg.dialect import translate, translate_body
 from tests.support.postgres import Server
 
 
@@ -72,3 +73,31 @@ async def test_they_mean_on_a_server_what_they_mean_in_sqlite(postgres: Server) 
             "SELECT c FROM t GROUP BY c HAVING avg(CASE WHEN a < 3 THEN a END) - avg(a) >= 0 "
             "ORDER BY c"
         ) == [("x",)]
+
+
+def test_a_subquerys_value_is_no_truth_and_a_bare_conflict_names_the_key() -> None:
+    # `coalesce((SELECT share … WHERE …), 1)`: the share, never truncated to 0 or 1
+    assert pg("SELECT coalesce((SELECT s FROM u WHERE u.k = t.k), 1) FROM t") == (
+        "SELECT coalesce((SELECT s FROM u WHERE u.k = t.k), 1) FROM t"
+    )
+    body = translate_body(
+        "INSERT INTO h VALUES (NEW.k, 1) ON CONFLICT DO UPDATE SET n = n + 1", {"h": [["k"]]}
+    )
+    assert " ".join(body.split()) == (
+        "INSERT INTO h VALUES (NEW.k, 1) ON CONFLICT (k) DO UPDATE SET n = h.n + 1"
+    )
+    assert pg("DELETE FROM log WHERE seq <= last_insert_rowid() - 5") == (
+        "DELETE FROM log WHERE seq <= lastval() - 5"
+    )
+
+
+async def test_a_nul_in_a_strangers_text_is_stored_as_its_picture(postgres: Server) -> None:
+    """PostgreSQL's text holds no NUL; the screen shows one as ␀ on either engine."""
+    conn = await PgConnection.connect(postgres.fresh())
+    try:
+        await conn.execute("CREATE TEMP TABLE t (a text)")
+        await conn.execute("INSERT INTO t VALUES (?)", ("before\x00after",))
+        await conn.execute("INSERT INTO t VALUES (:a)", {"a": "\x00"})
+        assert await conn.execute_fetchall("SELECT a FROM t") == [("before␀after",), ("␀",)]
+    finally:
+        await conn.close()

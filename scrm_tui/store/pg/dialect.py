@@ -156,6 +156,9 @@ _CALLS: dict[str, Callable[[list[str]], str]] = {
     "JSON_EXTRACT": lambda a: f"json_extract_path_text(({a[0]})::json, {_json_path(a[1].strip())})",
     "MAX": lambda a: f"greatest({', '.join(a)})" if len(a) > 1 else f"max({a[0]})",
     "MIN": lambda a: f"least({', '.join(a)})" if len(a) > 1 else f"min({a[0]})",
+    # the row just inserted (in a trigger: by its own INSERT before) took the newest
+    # value of this session's sequences
+    "LAST_INSERT_ROWID": lambda a: "lastval()",
 }
 
 
@@ -216,10 +219,33 @@ def _rewrite(toks: list[Tok], fts: list[int | str], params: bool, keys: Keys | N
         statements[-1].append(tok)
     counter = [0]
     done = [
-        _statement(_int_truths(_qualify_upsert(s)), fts, params, counter, keys or {})
+        _statement(
+            _int_truths(_qualify_upsert(_conflict_target(s, keys or {}))),
+            fts,
+            params,
+            counter,
+            keys or {},
+        )
         for s in statements
     ]
     return ";".join(done)
+
+
+def _conflict_target(toks: list[Tok], keys: Keys) -> list[Tok]:
+    """`ON CONFLICT DO UPDATE` with no target (SQLite takes it) on the table's primary
+    key, which PostgreSQL wants named: where the keys are known (the schema's triggers)."""
+    words = [k for k, t in enumerate(toks) if t.kind != "space"]
+    ups = [toks[k].upper for k in words]
+    for n in range(len(words) - 3):
+        if ups[n : n + 4] != ["ON", "CONFLICT", "DO", "UPDATE"]:
+            continue
+        table = next((toks[words[m + 1]].text for m in range(n) if ups[m] == "INTO"), None)
+        if table not in keys:
+            return toks
+        at = words[n + 1] + 1
+        target = [Tok("space", " "), Tok("op", "("), Tok("word", ", ".join(keys[table][0]))]
+        return [*toks[:at], *target, Tok("op", ")"), *toks[at:]]
+    return toks
 
 
 _DROPPED_AFTER_FROM = ("NOT", "INDEXED")
@@ -505,6 +531,8 @@ def _is_boolean(item: list[Tok]) -> bool:
         return False
     if words[0].upper in ("NOT", "EXISTS"):
         return True
+    if words[0].upper == "SELECT":
+        return False  # a subquery's value is its list's (each item judged on its own)
     if words[0].text == "(" and words[-1].text == ")" and _closes_at_end(words):
         return _is_boolean(words[1:-1])
     depth = 0

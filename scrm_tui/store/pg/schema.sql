@@ -377,8 +377,8 @@ CREATE TABLE priority_tiers (
 
 CREATE VIEW customer_points (customer_id, points) AS
             SELECT c.id,
-                   w.tier * coalesce(scrm_int((SELECT t.share FROM priority_tiers t
-                                      WHERE t.tier = c.tier)), w.other_tier)
+                   w.tier * coalesce((SELECT t.share FROM priority_tiers t
+                                      WHERE t.tier = c.tier), w.other_tier)
                    + w.value * greatest(coalesce(c.lifetime_value, 0), 0)
                      / (greatest(coalesce(c.lifetime_value, 0), 0) + w.value_half)
             FROM customers c, priority_weights w;
@@ -748,7 +748,7 @@ CREATE TRIGGER mention_reads_removed AFTER DELETE ON mention_reads FOR EACH ROW 
 
 CREATE FUNCTION mentions_priority_on_link_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce(scrm_int((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.customer_id)), 0)))))
+  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.customer_id), 0)))))
                 WHERE author_id = NEW.id AND priority_base IS NOT NULL;
   UPDATE mentions SET priority_rank = created_ms + priority * (SELECT ms_per_point FROM priority_weights)
                 WHERE author_id = NEW.id AND priority_base IS NOT NULL;
@@ -758,7 +758,7 @@ CREATE TRIGGER mentions_priority_on_link AFTER UPDATE OF customer_id ON authors 
 
 CREATE FUNCTION mentions_priority_on_customer_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce(scrm_int((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.id)), 0)))))
+  UPDATE mentions SET priority = least(100, greatest(0, scrm_int(round(priority_base + coalesce((SELECT p.points FROM customer_points p WHERE p.customer_id = NEW.id), 0)))))
                 WHERE priority_base IS NOT NULL
                   AND author_id IN (SELECT id FROM authors WHERE customer_id = NEW.id);
   UPDATE mentions SET priority_rank = created_ms + priority * (SELECT ms_per_point FROM priority_weights)
@@ -799,7 +799,7 @@ CREATE TRIGGER mention_counts_snoozed AFTER UPDATE OF snoozed_until_ms ON mentio
 CREATE FUNCTION read_counts_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_counts (agent, reads, snoozed)
-                VALUES (NEW.agent, 1, coalesce(scrm_int((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = NEW.mention_id)), 0))
+                VALUES (NEW.agent, 1, coalesce((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = NEW.mention_id), 0))
                 ON CONFLICT (agent) DO UPDATE SET reads = read_counts.reads + 1,
                     snoozed = read_counts.snoozed + excluded.snoozed;
   RETURN NULL;
@@ -809,7 +809,7 @@ CREATE TRIGGER read_counts_added AFTER INSERT ON mention_reads FOR EACH ROW EXEC
 CREATE FUNCTION read_counts_removed_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE read_counts SET reads = reads - 1,
-                    snoozed = snoozed - coalesce(scrm_int((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = OLD.mention_id)), 0)
+                    snoozed = snoozed - coalesce((SELECT scrm_int(snoozed_until_ms IS NOT NULL) FROM mentions WHERE id = OLD.mention_id), 0)
                 WHERE agent = OLD.agent;
   RETURN NULL;
 END $$;
@@ -841,7 +841,7 @@ CREATE FUNCTION read_logged_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_log (agent, mention_id, read)
                 VALUES (NEW.agent, NEW.mention_id, 1);
-  DELETE FROM read_log WHERE seq <= last_insert_rowid() - 20000;
+  DELETE FROM read_log WHERE seq <= lastval() - 20000;
   RETURN NULL;
 END $$;
 CREATE TRIGGER read_logged AFTER INSERT ON mention_reads FOR EACH ROW EXECUTE FUNCTION read_logged_fn();
@@ -850,7 +850,7 @@ CREATE FUNCTION unread_logged_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO read_log (agent, mention_id, read)
                 VALUES (OLD.agent, OLD.mention_id, 0);
-  DELETE FROM read_log WHERE seq <= last_insert_rowid() - 20000;
+  DELETE FROM read_log WHERE seq <= lastval() - 20000;
   RETURN NULL;
 END $$;
 CREATE TRIGGER unread_logged AFTER DELETE ON mention_reads FOR EACH ROW EXECUTE FUNCTION unread_logged_fn();
@@ -1045,7 +1045,7 @@ CREATE TRIGGER term_days_text AFTER UPDATE OF text, link, compound ON mentions F
 CREATE FUNCTION answer_times_answered_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM answer_times WHERE watch_set = coalesce(OLD.watch_set, '') AND created_ms = OLD.created_ms AND mention_id = OLD.id;
-  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce(scrm_int((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1)), '?')
+  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1), '?')
                     WHERE NEW.first_response_ms IS NOT NULL;
   RETURN NULL;
 END $$;
@@ -1054,7 +1054,7 @@ CREATE TRIGGER answer_times_answered AFTER UPDATE OF first_response_ms ON mentio
 CREATE FUNCTION answer_times_moved_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM answer_times WHERE watch_set = coalesce(OLD.watch_set, '') AND created_ms = OLD.created_ms AND mention_id = OLD.id;
-  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce(scrm_int((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1)), '?');
+  INSERT INTO answer_times SELECT coalesce(NEW.watch_set, ''), NEW.created_ms, NEW.id, NEW.channel, NEW.ingested_ms, NEW.first_response_ms, coalesce((SELECT o.created_by FROM outbox_mentions om JOIN outbox o ON o.id = om.outbox_id WHERE om.mention_id = NEW.id AND o.state = 'sent' ORDER BY o.sent_ms, o.id LIMIT 1), '?');
   RETURN NULL;
 END $$;
 CREATE TRIGGER answer_times_moved AFTER UPDATE OF created_ms, channel, watch_set ON mentions FOR EACH ROW WHEN (NEW.first_response_ms IS NOT NULL AND (OLD.created_ms != NEW.created_ms
@@ -1161,7 +1161,7 @@ CREATE TRIGGER customer_sales_relinked AFTER UPDATE OF customer_id ON authors FO
 
 CREATE FUNCTION answer_waits_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO answer_waits VALUES (NEW.watch_set, '', greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, '', NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'agent:' || NEW.agent, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'agent:' || NEW.agent, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'network:' || NEW.channel, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'network:' || NEW.channel, NEW.created_ms / 3600000, 1) ON CONFLICT DO UPDATE SET n = answer_hours.n + 1;
+  INSERT INTO answer_waits VALUES (NEW.watch_set, '', greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, '', NEW.created_ms / 3600000, 1) ON CONFLICT (watch_set, grp, hour) DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'agent:' || NEW.agent, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'agent:' || NEW.agent, NEW.created_ms / 3600000, 1) ON CONFLICT (watch_set, grp, hour) DO UPDATE SET n = answer_hours.n + 1; INSERT INTO answer_waits VALUES (NEW.watch_set, 'network:' || NEW.channel, greatest(0, NEW.answered_ms - NEW.arrived_ms), NEW.created_ms, NEW.mention_id); INSERT INTO answer_hours VALUES (NEW.watch_set, 'network:' || NEW.channel, NEW.created_ms / 3600000, 1) ON CONFLICT (watch_set, grp, hour) DO UPDATE SET n = answer_hours.n + 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER answer_waits_added AFTER INSERT ON answer_times FOR EACH ROW EXECUTE FUNCTION answer_waits_added_fn();
@@ -1204,7 +1204,9 @@ CREATE FUNCTION advocacy_added_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO advocacy_standing
         SELECT s.slot, NEW.author_id, scrm_int((NEW.compound >= 0.05)) , scrm_int((NEW.compound <= -0.05)) , 1, scrm_int(round(NEW.compound * 10000)),
-               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END, scrm_int((SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)) FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi 
+               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END,
+               (SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)
+        FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi 
         ON CONFLICT (slot, author_id) DO UPDATE SET
             pos = advocacy_standing.pos + excluded.pos, neg = advocacy_standing.neg + excluded.neg, scored = advocacy_standing.scored + 1,
             tone = advocacy_standing.tone + excluded.tone, points = advocacy_standing.points + excluded.points;
@@ -1238,7 +1240,9 @@ BEGIN
           AND author_id = OLD.author_id AND OLD.compound IS NOT NULL AND OLD.watch_set IS NULL AND OLD.channel != 'rss';
   INSERT INTO advocacy_standing
         SELECT s.slot, NEW.author_id, scrm_int((NEW.compound >= 0.05)) , scrm_int((NEW.compound <= -0.05)) , 1, scrm_int(round(NEW.compound * 10000)),
-               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END, scrm_int((SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)) FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi AND NEW.compound IS NOT NULL AND NEW.watch_set IS NULL AND NEW.channel != 'rss'
+               CASE WHEN NEW.compound >= 0.05 THEN pow(2.0, (NEW.created_ms - 1767225600000) / 2592000000.0) ELSE 0.0 END,
+               (SELECT a.customer_id FROM authors a WHERE a.id = NEW.author_id)
+        FROM advocacy_slots s WHERE NEW.created_ms >= s.lo AND NEW.created_ms < s.hi AND NEW.compound IS NOT NULL AND NEW.watch_set IS NULL AND NEW.channel != 'rss'
         ON CONFLICT (slot, author_id) DO UPDATE SET
             pos = advocacy_standing.pos + excluded.pos, neg = advocacy_standing.neg + excluded.neg, scored = advocacy_standing.scored + 1,
             tone = advocacy_standing.tone + excluded.tone, points = advocacy_standing.points + excluded.points;
