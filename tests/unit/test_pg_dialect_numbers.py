@@ -4,6 +4,8 @@ FTS table's alias; each checked as text and run on a real server."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import psycopg
 import pytest
 
@@ -101,3 +103,25 @@ async def test_a_nul_in_a_strangers_text_is_stored_as_its_picture(postgres: Serv
         assert await conn.execute_fetchall("SELECT a FROM t") == [("before␀after",), ("␀",)]
     finally:
         await conn.close()
+
+
+async def test_glob_is_a_regular_expression_matching_the_same_texts(postgres: Server) -> None:
+    """The question filter (`is:question`, the Industry section's questions): a `?` at the
+    end, or one followed by no link query, in any of three scripts; case as typed."""
+    from scrm_tui.store.filter_sql import QUESTION_SQL
+
+    texts = ["why?", "why? ok", "see x.com/?q=1", "¿qué？", "no", "a?\nb", "100% sure?", "Ab"]
+    statement = f"SELECT m.text FROM m WHERE {QUESTION_SQL} AND m.id > ? ORDER BY m.id"
+    cased = "SELECT m.text FROM m WHERE m.text GLOB 'A*' AND m.id > ? ORDER BY m.id"
+    with sqlite3.connect(":memory:") as lite:
+        lite.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, text TEXT)")
+        lite.executemany("INSERT INTO m (text) VALUES (?)", [(t,) for t in texts])
+        want = [lite.execute(q, (0,)).fetchall() for q in (statement, cased)]
+    with psycopg.connect(postgres.fresh(), autocommit=True) as conn:
+        conn.execute("CREATE TEMP TABLE m (id bigint GENERATED ALWAYS AS IDENTITY, text text)")
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO m (text) VALUES (%s)", [(t,) for t in texts])
+        got = [conn.execute(translate(q).sql.encode(), (0,)).fetchall() for q in (statement, cased)]
+    assert got == want
+    assert [t for (t,) in want[0]] == ["why?", "why? ok", "¿qué？", "a?\nb", "100% sure?"]
+    assert want[1] == [("Ab",)]

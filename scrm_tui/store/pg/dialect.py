@@ -231,6 +231,33 @@ def _rewrite(toks: list[Tok], fts: list[int | str], params: bool, keys: Keys | N
     return ";".join(done)
 
 
+def _glob_regex(literal: str) -> str:
+    """A GLOB pattern (a string literal) as the POSIX regular expression that matches the
+    same whole texts: `*` any run, `?` any one character, `[...]` a class as it is."""
+    pattern = literal[1:-1].replace("''", "'")
+    out = ["^"]
+    k = 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            end = pattern.find("]", k + 2)  # a `]` first in the class is the class's own
+            if end < 0:
+                out.append(re.escape(c))
+            else:
+                body = pattern[k + 1 : end].replace("\\", "\\\\")
+                out.append("[" + body + "]")
+                k = end
+        else:
+            out.append(re.escape(c))
+        k += 1
+    out.append("$")
+    return "'" + "".join(out).replace("'", "''") + "'"
+
+
 def _conflict_target(toks: list[Tok], keys: Keys) -> list[Tok]:
     """`ON CONFLICT DO UPDATE` with no target (SQLite takes it) on the table's primary
     key, which PostgreSQL wants named: where the keys are known (the schema's triggers)."""
@@ -330,6 +357,11 @@ def _statement(
         if up == "LIKE":
             out.append("ILIKE")
             i += 1
+            continue
+        if up == "GLOB" and j < n and toks[j].kind == "string":
+            regex = _glob_regex(toks[j].text)
+            out.append("~ " + (regex.replace("%", "%%") if params else regex))
+            i = j + 1
             continue
         if up in ("NOT", "INDEXED") and up == "NOT" and nxt == "INDEXED":
             i = j + 1
