@@ -41,7 +41,7 @@ def run_copy(args: argparse.Namespace, context: Context) -> int:
     if report.nul_texts:
         print(
             f"scrm: note: {report.nul_texts:,} text(s) held a NUL character, which PostgreSQL "
-            "cannot store: each NUL is stored as U+FFFD (�)",
+            "cannot store: each NUL is stored as ␀ (U+2400), as the screen shows it",
             file=sys.stderr,
         )
     if not args.quiet:

@@ -53,7 +53,7 @@ class CopyReport:
     rows: int = 0
     resumed_tables: int = 0  # finished by an earlier, interrupted run
     seconds: float = 0.0
-    nul_texts: int = 0  # texts holding NUL, which PostgreSQL stores as U+FFFD
+    nul_texts: int = 0  # texts holding NUL, which PostgreSQL stores as ␀ (U+2400)
     mismatches: list[Mismatch] = field(default_factory=list)
 
 

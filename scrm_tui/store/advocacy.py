@@ -24,6 +24,13 @@ from scrm_tui.store.db import fetch_all, fetch_one
 # As schema step 39's partial indexes say them, so that a read uses them.
 from scrm_tui.store.schema import ADVOCACY_ANSWER, ADVOCACY_THANKS
 
+# The recommend-words as one FTS5 query, each term quoted (`"recommend"*` is FTS5's
+# `recommend*`) as the filter's own queries are: the form PostgreSQL's tsquery reads.
+_RECOMMENDING = " OR ".join(
+    w if w.startswith('"') else f'"{w[:-1]}"*' if w.endswith("*") else f'"{w}"'
+    for w in RECOMMEND_WORDS
+)
+
 REWARD = "reward"
 APPROVED = "advocate_approved"
 WITHDRAWN = "advocate_withdrawn"  # an approval taken back: the author awaits again
@@ -152,8 +159,8 @@ async def earnings(
             {f"s{k}": start, f"e{k}": end, f"t{k}": history.ids_param(sorted(thanked[k]))}
         )
         sums.append(
-            f"""coalesce(sum((CASE WHEN id IN (SELECT value FROM json_each(:t{k}))
-                                   THEN :thanks ELSE :answer END + NOT positive)
+            f"""coalesce(sum((CASE WHEN id IN (SELECT CAST(value AS INTEGER) FROM json_each(:t{k}))
+                                   THEN :thanks ELSE :answer END + 1 - positive)
                               * pow(0.5, (:e{k} - created_ms) / :half))
                          FILTER (WHERE created_ms >= :s{k} AND created_ms < :e{k}), 0)"""
         )
@@ -174,13 +181,13 @@ async def earnings(
     recommended = await fetch_all(
         conn,
         f"""SELECT m.author_id, m.created_ms
-            FROM mentions_fts f JOIN mentions m ON m.id = f.rowid
+            FROM mentions_fts JOIN mentions m ON m.id = mentions_fts.rowid
             WHERE mentions_fts MATCH :words AND {_WINDOW} AND m.compound >= 0.05
               AND {_BRAND} AND m.author_id NOT IN {history.IDS}
               AND NOT EXISTS (SELECT 1 FROM advocacy_replies a
                               WHERE a.id = m.id AND {ADVOCACY_ANSWER}
                                 AND a.parent_author NOT IN {history.IDS})""",
-        {**span, "ids": ids, "words": " OR ".join(RECOMMEND_WORDS)},
+        {**span, "ids": ids, "words": _RECOMMENDING},
     )
     half = half_life_ms
     for earned in found:
@@ -204,7 +211,7 @@ async def kinds(
             FROM advocacy_replies INDEXED BY advocacy_answers
             WHERE created_ms >= :start AND created_ms < :end AND {ADVOCACY_ANSWER}
               AND parent_author NOT IN {history.IDS}
-              AND author_id IN (SELECT value FROM json_each(:of))""",
+              AND author_id IN (SELECT CAST(value AS INTEGER) FROM json_each(:of))""",
         {
             "start": earned.window[0],
             "end": earned.window[1],
@@ -244,7 +251,10 @@ async def approved(conn: aiosqlite.Connection) -> set[int]:
     newest approval entry decides; index interactions_kind)."""
     rows = await fetch_all(
         conn,
-        "SELECT author_id, kind, max(id) FROM interactions WHERE kind IN (?, ?) GROUP BY author_id",
+        # Each author's newest entry found by id, then read: not SQLite's bare column
+        # beside max(), which PostgreSQL does not take.
+        """SELECT author_id, kind FROM interactions WHERE id IN
+           (SELECT max(id) FROM interactions WHERE kind IN (?, ?) GROUP BY author_id)""",
         (APPROVED, WITHDRAWN),
     )
     return {int(r[0]) for r in rows if r[0] is not None and r[1] == APPROVED}

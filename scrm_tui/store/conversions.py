@@ -34,8 +34,8 @@ async def store(db: Database, rows: Sequence[Conversion], source: str, now_ms: i
     """All rows in one transaction; those already stored (same key) are skipped. Returns
     how many were new."""
     async with db.transaction() as conn:
-        before = conn.total_changes
-        await conn.executemany(
+        # The rows each INSERT wrote, summed (an ignored one wrote none), on either engine.
+        cursor = await conn.executemany(
             """INSERT OR IGNORE INTO conversions
                (key, campaign, value, day, at_ms, utm_content, source, line, imported_ms)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -54,7 +54,7 @@ async def store(db: Database, rows: Sequence[Conversion], source: str, now_ms: i
                 for r in rows
             ],
         )
-        return conn.total_changes - before
+        return max(cursor.rowcount, 0)
 
 
 async def in_range(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> list[Stored]:

@@ -29,8 +29,8 @@ DATA_TABLES = ("mentions", "customers", "authors", "interactions", "outbox")
 BATCH = 5000
 _MOD = 1 << 128
 # PostgreSQL's text cannot hold NUL (SQLite's can: a hostile post may carry one). It is
-# stored as U+FFFD, the replacement character, and both sides' checksums read it so.
-NUL, NUL_STORED = "\x00", "\ufffd"
+# stored as U+2400 (␀, the picture the screen shows for it), and both sides' checksums read it so.
+NUL, NUL_STORED = "\x00", "\u2400"
 
 
 class CopyStopped(StoreError):

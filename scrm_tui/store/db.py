@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiosqlite
 
@@ -129,10 +129,14 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-async def open_reader(path: Path) -> aiosqlite.Connection:
+async def open_reader(path: Path | str) -> aiosqlite.Connection:
     """A connection of its own to a database already opened (and migrated) by a Database:
     for reads that run long (store/readers.py). Close it when done."""
-    return await _connect(path)
+    if is_url(path):
+        from scrm_tui.store.pg.connection import PgConnection  # psycopg only when used
+
+        return cast(aiosqlite.Connection, await PgConnection.connect(str(path)))
+    return await _connect(Path(path))
 
 
 async def _prepare(conn: aiosqlite.Connection, path: Path) -> None:

@@ -57,11 +57,13 @@ async def openings(
     read through the index of the competitors' mentions (schema step 33), so the
     brand's million rows are never looked at. The conditions are the filter
     language's own (s:neg, is:question), so the figure and the filter agree."""
-    negative = f"coalesce(m.compound <= -{NEUTRAL_BAND}, 0)"
+    # Counted with FILTER, not sums of truths: one SQL that both engines read the same.
+    negative = f"m.compound <= -{NEUTRAL_BAND}"
     rows = await fetch_all(
         conn,
-        f"""SELECT count(*), coalesce(sum({negative}), 0), coalesce(sum({QUESTION_SQL}), 0),
-                   coalesce(sum({negative} OR {QUESTION_SQL}), 0)
+        f"""SELECT count(*), count(*) FILTER (WHERE {negative}),
+                   count(*) FILTER (WHERE {QUESTION_SQL}),
+                   count(*) FILTER (WHERE {negative} OR {QUESTION_SQL})
             FROM mentions m INDEXED BY mentions_watch_set
             WHERE m.watch_set = ? AND m.created_ms >= ? AND m.created_ms < ?""",
         (watch_set, start_ms, end_ms),

@@ -38,7 +38,7 @@ class Readers:
     for reports."""
 
     def __init__(self, path: Path | str, lanes: int = LANES) -> None:
-        self.path = path
+        self.path = path  # a file, or a PostgreSQL server's URL (db.target)
         self.lanes = lanes  # connections per read
         self._idle: list[aiosqlite.Connection] = []
         self._open: set[aiosqlite.Connection] = set()

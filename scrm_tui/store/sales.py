@@ -141,7 +141,7 @@ async def ranked_customers(
     rows = await fetch_all(
         conn,
         f"SELECT {_CUSTOMER_COLUMNS} FROM customers "
-        "WHERE id IN (SELECT value FROM json_each(?)) "
+        "WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
         "ORDER BY coalesce(lifetime_value, 0) DESC, name",
         (json.dumps([int(i) for i in ids]),),
     )

@@ -242,8 +242,8 @@ async def tally(
             conn,
             f"""SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))}
                 FROM json_each(:wanted) j CROSS JOIN advocacy_standing s
-                    ON s.slot = :slot AND s.author_id = j.value ->> 0
-                WHERE s.points * :at + (j.value ->> 1) >= :floor AND s.scored > 0""",
+                    ON s.slot = :slot AND s.author_id = {_ITEM.format(0, "INTEGER")}
+                WHERE s.points * :at + {_ITEM.format(1, "REAL")} >= :floor AND s.scored > 0""",
             {
                 "slot": slot.slot,
                 "wanted": json.dumps(list(wanted.items())),
@@ -305,13 +305,18 @@ async def last_mentions(
     rows = await fetch_all(
         conn,
         f"""SELECT a.value, (SELECT m.created_ms FROM mentions m INDEXED BY mentions_author
-                            WHERE m.author_id = a.value AND m.created_ms >= :start
+                            WHERE m.author_id = CAST(a.value AS INTEGER) AND m.created_ms >= :start
                               AND m.created_ms < :end AND {_BRAND}
                             ORDER BY m.created_ms DESC LIMIT 1)
             FROM json_each(:ids) a""",
         {"ids": history.ids_param(wanted), "start": window[0], "end": window[1]},
     )
     return {int(a): int(at) for a, at in rows if at is not None}
+
+
+# An item of a JSON pair (author, points) that json_each gave, typed: PostgreSQL reads a
+# JSON array's items as text, which it never compares with a number.
+_ITEM = "CAST(json_extract(j.value, '$[{}]') AS {})"
 
 
 def position(now_ms: int, offset_ms: int, slot: int) -> tuple[int, int]:

@@ -175,7 +175,8 @@ async def recount_day(
             [(scope.key, day, term, n) for term, n in counts.items()],
         )
         await conn.execute(
-            f"INSERT OR REPLACE INTO {unit.counted} VALUES (?, ?, ?)",
+            f"INSERT INTO {unit.counted} VALUES (?, ?, ?) ON CONFLICT (watch_set, "
+            f"{unit.column}) DO UPDATE SET mentions = excluded.mentions",
             (scope.key, day, read),
         )
 

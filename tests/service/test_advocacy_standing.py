@@ -22,6 +22,9 @@ from scrm_tui.service import advocacy, report
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, mention
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 HALF_LIFE_DAYS = 30  # what the standing keeps
 BRAND = "kestrel@example.social"
 TEXTS = (

@@ -27,6 +27,9 @@ from tests.fakes.loopback import Loopback, serve
 from tests.support.cli import scrm
 from tests.support.outgoing import config_for
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 STATUS_ID = "117020583245459824"
 TAGS = "utm_source=mastodon&utm_medium=social&utm_campaign=scrm&utm_content=m7"
 

@@ -88,11 +88,11 @@ def test_sqlite_to_postgresql_and_back_arrives_equal_table_by_table(
     before, after = _sqlite_tables(source), _sqlite_tables(back)
     assert sorted(before) == sorted(after)
     assert "mentions" in before and len(before) > 50
-    # PostgreSQL cannot hold NUL: that one character is U+FFFD, and nothing else moved.
+    # PostgreSQL cannot hold NUL: that one character is ␀ (U+2400), and nothing else moved.
     fixed = {
         name: sorted(
             (
-                tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row)
+                tuple(v.replace("\x00", "\u2400") if isinstance(v, str) else v for v in row)
                 for row in rows
             ),
             key=repr,

@@ -25,6 +25,7 @@ from scrm_tui.service import demo, report
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, fixed_clock
 from tests.fakes.replay import Replay
+from tests.support.postgres import Server
 
 
 def test_fixtures_meet_the_brief() -> None:
@@ -253,3 +254,29 @@ def test_the_team_demo_records_come_from_their_generator() -> None:
             "rewards_team.jsonl": "rewards",
         },
     )
+
+
+async def test_the_demo_reads_the_same_on_either_engine(db_path: Path, postgres: Server) -> None:
+    """The demo seeded into a file and into a PostgreSQL server at the same moment: the
+    dashboard's every figure, row and chart, for each preset range and in each form
+    `scrm report` prints, is the same on both."""
+    from scrm_tui.core.config import Config
+    from scrm_tui.service.report_format import render
+
+    printed: list[dict[tuple[str, str], str]] = []
+    for target in (db_path, postgres.fresh()):
+        async with await Inbox.open(target, "tester", fixed_clock) as inbox:
+            await demo.seed(inbox)
+            settings = report.Settings.of(Config(), inbox.brand_words, inbox.brand_accounts)
+            shown: dict[tuple[str, str], str] = {}
+            for name in ("24h", "7d", "30d", "90d"):
+                period = parse_range(name, inbox.now_ms())
+                built = await report.build(inbox.db, period, settings, inbox.now_ms())
+                for form in ("json", "text", "markdown"):
+                    shown[name, form] = render(built, form)
+        printed.append(shown)
+    sqlite, postgresql = printed
+    for key, text in sqlite.items():
+        assert postgresql[key] == text, key
+    volume = json.loads(sqlite["7d", "json"])["sections"][0]["figures"][0]
+    assert volume["key"] == "awareness.volume" and volume["value"] > 0

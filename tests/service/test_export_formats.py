@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +22,9 @@ from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
 from tests.e2e.test_cli import line, scrm
+
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
 
 SAMPLE = Path(__file__).parents[2] / "scrm_tui" / "fixtures" / "customers_sample.csv"
 # Values that start like a formula are ordinary in a customer file: a phone with its

@@ -17,8 +17,12 @@ from scrm_tui.core.ranges import DAY_MS, HOUR_MS, parse_range
 from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.report_format import render
+from scrm_tui.store.db import fetch_one
 from tests.conftest import NOW, mention
 from tools.gen_demo_forecast import poisson
+
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
 
 WEEK = (100, 110, 105, 120, 90, 40, 30)  # a working week, then a quiet weekend
 
@@ -81,11 +85,11 @@ def _day_posts(days: int, per_day: int, first: int = 0) -> list:  # type: ignore
 
 async def _count(box: Inbox, start_ms: int, end_ms: int) -> int:
     """Mentions posted in [start, end), from the mentions table alone."""
-    async with box.db.reader.execute(
+    row = await fetch_one(
+        box.db.reader,
         "SELECT count(*) FROM mentions WHERE created_ms >= ? AND created_ms < ?",
         (start_ms, end_ms),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     assert row is not None
     return int(row[0])
 

@@ -32,6 +32,9 @@ from tests.fakes.loopback import Loopback
 from tests.support.cli import scrm
 from tests.support.clock import Clock
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 COMPETITORS = """
 [watch]
 terms = "kestrel OR #kestrelapp"

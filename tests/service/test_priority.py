@@ -19,6 +19,7 @@ from scrm_tui.core.priority import DAY_MS, PriorityWeights, now_priority, p0, ra
 from scrm_tui.core.query import Query
 from scrm_tui.enrich import priority
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.db import fetch_all
 from tests.conftest import NOW, fixed_clock, mention
 
 W = PriorityWeights()
@@ -188,23 +189,28 @@ def _stored(db: Path) -> dict[str, int | None]:
         return dict(conn.execute("SELECT external_id, priority FROM mentions").fetchall())
 
 
-async def test_a_mention_is_scored_as_it_is_stored(inbox: Inbox, db_path: Path) -> None:
+async def _stored_in(box: Inbox) -> dict[str, int | None]:
+    """As _stored, through the inbox's own reader: on either engine."""
+    return dict(await fetch_all(box.db.reader, "SELECT external_id, priority FROM mentions"))
+
+
+@pytest.mark.both_engines
+async def test_a_mention_is_scored_as_it_is_stored(inbox: Inbox) -> None:
     await inbox.ingest(
         [
             mention(1, "Kestrel is great", followers=10),
             mention(2, "Why is Kestrel sync broken again? This is awful.", followers=12_000),
         ]
     )
-    stored = _stored(db_path)
+    stored = await _stored_in(inbox)
     assert stored["mastodon-1"] is not None and stored["mastodon-2"] is not None
     assert stored["mastodon-2"] > stored["mastodon-1"]
 
 
-async def test_linking_an_author_to_a_customer_rescores_their_mentions(
-    inbox: Inbox, db_path: Path
-) -> None:
+@pytest.mark.both_engines
+async def test_linking_an_author_to_a_customer_rescores_their_mentions(inbox: Inbox) -> None:
     await inbox.ingest([mention(1, handle="kate@example.social"), mention(2)])
-    before = _stored(db_path)
+    before = await _stored_in(inbox)
     # A customer import that names the author's handle links them (an identity).
     await inbox.add_customers(
         [
@@ -216,7 +222,7 @@ async def test_linking_an_author_to_a_customer_rescores_their_mentions(
             )
         ]
     )
-    after = _stored(db_path)
+    after = await _stored_in(inbox)
     kate = (await inbox.page_older(Query(), None, 1))[0]
     own = priority.own_part("mastodon", kate.snippet, kate.compound, 10, None, W)
     assert before["mastodon-1"] == p0(own, 0)
@@ -228,7 +234,8 @@ async def test_linking_an_author_to_a_customer_rescores_their_mentions(
     assert rows[0].external_id == "mastodon-1"
 
 
-async def test_a_customer_whose_tier_changes_is_rescored(inbox: Inbox, db_path: Path) -> None:
+@pytest.mark.both_engines
+async def test_a_customer_whose_tier_changes_is_rescored(inbox: Inbox) -> None:
     kate = CustomerIn(
         name="Kate",
         external_id="C-1",
@@ -237,9 +244,9 @@ async def test_a_customer_whose_tier_changes_is_rescored(inbox: Inbox, db_path: 
     )
     await inbox.add_customers([kate])
     await inbox.ingest([mention(1, handle="kate@example.social")])
-    free = _stored(db_path)["mastodon-1"]
+    free = (await _stored_in(inbox))["mastodon-1"]
     await inbox.add_customers([replace(kate, tier="enterprise", lifetime_value=90_000.0)])
-    enterprise = _stored(db_path)["mastodon-1"]
+    enterprise = (await _stored_in(inbox))["mastodon-1"]
     assert enterprise is not None and free is not None
     gained = priority.customer_part(True, "enterprise", 90_000, W) - priority.customer_part(
         True, "free", None, W

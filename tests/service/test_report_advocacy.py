@@ -21,6 +21,9 @@ from scrm_tui.service import advocacy, report
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 DAY = 24 * 60.0  # minutes
 HALF_LIFE_DAYS = 30
 ADA = "ada@example.social"  # linked to a customer, confirmed by an agent

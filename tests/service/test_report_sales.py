@@ -26,6 +26,9 @@ from tests.service.test_demo import fixtures_match_generator
 from tests.support.tui import make_app, press, wait_until
 from tests.tui.test_dashboard import highlight, open_dashboard
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 DAY = 24 * 60  # minutes
 
 # name, lifetime value, renewal date (NOW is 2026-11-20), handle

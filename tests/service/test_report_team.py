@@ -19,6 +19,9 @@ from scrm_tui.service import report
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, mention
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 HOUR = 3600.0
 
 

@@ -6,7 +6,6 @@ after its figures."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from scrm_tui.core.ranges import parse_range
 from scrm_tui.core.terms import burst, words_in
 from scrm_tui.service import report, rising
 from scrm_tui.service.inbox import Inbox
+from scrm_tui.store.db import fetch_all
 from tests.conftest import fixed_clock, mention
 from tests.support.tui import make_app, press, settle, wait_until
 
@@ -167,51 +167,56 @@ async def test_the_dashboard_adds_rising_terms_after_its_figures(history: Path) 
         assert prompts().count("Rising terms") == 1
 
 
-def _plain_counts(db_path: Path, start_ms: int, end_ms: int) -> Counter[str]:
+async def _plain_counts(box: Inbox, start_ms: int, end_ms: int) -> Counter[str]:
     """Mentions holding each word or #tag in [start, end), recounted from the rows."""
     found: Counter[str] = Counter()
-    with sqlite3.connect(db_path) as conn:
-        for text, link in conn.execute(
-            "SELECT text, link FROM mentions WHERE watch_set IS NULL "
-            "AND created_ms >= ? AND created_ms < ?",
-            (start_ms, end_ms),
-        ):
-            found.update(words_in(text + ("\n" + link if link else "")))
-        for tag, n in conn.execute(
-            "SELECT t.tag, count(DISTINCT t.mention_id) FROM mention_hashtags t "
-            "JOIN mentions m ON m.id = t.mention_id WHERE m.watch_set IS NULL "
-            "AND m.created_ms >= ? AND m.created_ms < ? GROUP BY t.tag",
-            (start_ms, end_ms),
-        ):
-            found[f"#{tag}"] = n
+    for text, link in await fetch_all(
+        box.db.reader,
+        "SELECT text, link FROM mentions WHERE watch_set IS NULL "
+        "AND created_ms >= ? AND created_ms < ?",
+        (start_ms, end_ms),
+    ):
+        found.update(words_in(text + ("\n" + link if link else "")))
+    for tag, n in await fetch_all(
+        box.db.reader,
+        "SELECT t.tag, count(DISTINCT t.mention_id) FROM mention_hashtags t "
+        "JOIN mentions m ON m.id = t.mention_id WHERE m.watch_set IS NULL "
+        "AND m.created_ms >= ? AND m.created_ms < ? GROUP BY t.tag",
+        (start_ms, end_ms),
+    ):
+        found[f"#{tag}"] = n
     return found
 
 
+async def _kept_hours(box: Inbox) -> dict[int, int]:
+    return dict(await fetch_all(box.db.reader, "SELECT hour, mentions FROM term_hours_counted"))
+
+
+@pytest.mark.both_engines
 async def test_the_hours_at_a_ranges_ends_are_counted_once_and_again_when_they_move(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox,
 ) -> None:
     await inbox.ingest(_history())
     period = parse_range("24h", inbox.now_ms())  # 13:00 to 13:00: two part days, all hours
     counted = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
-    assert counted == _plain_counts(db_path, period.start_ms, period.end_ms)
-    with sqlite3.connect(db_path) as conn:
-        kept = dict(conn.execute("SELECT hour, mentions FROM term_hours_counted"))
-        hour = conn.execute(  # the hour of the newest outage post, as kept
-            "SELECT max(created_ms) / 3600000 FROM mentions WHERE text LIKE '%outage again%'"
-        ).fetchone()[0]
+    assert counted == await _plain_counts(inbox, period.start_ms, period.end_ms)
+    kept = await _kept_hours(inbox)
+    [(hour,)] = await fetch_all(  # the hour of the newest outage post, as kept
+        inbox.db.reader,
+        "SELECT max(created_ms) / 3600000 FROM mentions WHERE text LIKE '%outage again%'",
+    )
     assert kept[hour] == 1 and len(kept) >= 24  # the range's 24 hours, and the baseline's
     # A late post lands in a kept hour: that hour is counted again, the others are kept.
     await inbox.ingest([mention(9500, "Kestrel zeppelin question", minutes_ago=0)])
     again = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
-    assert again == _plain_counts(db_path, period.start_ms, period.end_ms)
+    assert again == await _plain_counts(inbox, period.start_ms, period.end_ms)
     assert again["zeppelin"] == 1 and again["question"] == counted["question"] + 1
-    with sqlite3.connect(db_path) as conn:
-        assert dict(conn.execute("SELECT hour, mentions FROM term_hours_counted"))[hour] == 2
+    assert (await _kept_hours(inbox))[hour] == 2
     # A text edited in a kept hour (a correction, a re-read): that hour is read again.
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
+    async with inbox.db.transaction() as conn:
+        await conn.execute(
             "UPDATE mentions SET text = 'Kestrel zeppelin landed' WHERE external_id LIKE '%-9500'"
         )
     edited = await rising.counts(inbox.db, "", period.start_ms, period.end_ms, frozenset())
     assert edited["landed"] == 1 and edited["question"] == counted["question"]
-    assert edited == _plain_counts(db_path, period.start_ms, period.end_ms)
+    assert edited == await _plain_counts(inbox, period.start_ms, period.end_ms)

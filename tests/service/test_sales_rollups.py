@@ -17,6 +17,9 @@ from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW
 from tests.service.test_report_sales import Clock, _ids, _post, _seed
 
+# The figures are the same on either engine: each test that opens an inbox runs on both.
+pytestmark = pytest.mark.both_engines
+
 Row = tuple[object, ...]
 
 

@@ -78,16 +78,24 @@ class Cursor:
         self._rows = []
 
 
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL's text holds no NUL (SQLite's does: a stranger's post may carry one):
+    stored as the picture the screen shows for it (core/sanitize: U+2400, ␀)."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\u2400")
+    return value
+
+
 def bind(t: Translated, parameters: Any) -> Any:
     """SQLite's parameters as psycopg takes them; FTS5 query text as tsquery text."""
     if not t.params:
         return None
     if t.named:
-        values = dict(parameters)
+        values = {k: _no_nul(v) for k, v in dict(parameters).items()}
         for name in dict.fromkeys(t.fts):  # a name may be matched twice in a statement
             values[str(name)] = tsquery(values[str(name)])
         return values
-    values_list = list(parameters)
+    values_list = [_no_nul(v) for v in parameters]
     for index in t.fts:
         assert isinstance(index, int)
         values_list[index] = tsquery(values_list[index])

@@ -156,6 +156,9 @@ _CALLS: dict[str, Callable[[list[str]], str]] = {
     "JSON_EXTRACT": lambda a: f"json_extract_path_text(({a[0]})::json, {_json_path(a[1].strip())})",
     "MAX": lambda a: f"greatest({', '.join(a)})" if len(a) > 1 else f"max({a[0]})",
     "MIN": lambda a: f"least({', '.join(a)})" if len(a) > 1 else f"min({a[0]})",
+    # the row just inserted (in a trigger: by its own INSERT before) took the newest
+    # value of this session's sequences
+    "LAST_INSERT_ROWID": lambda a: "lastval()",
 }
 
 
@@ -216,10 +219,60 @@ def _rewrite(toks: list[Tok], fts: list[int | str], params: bool, keys: Keys | N
         statements[-1].append(tok)
     counter = [0]
     done = [
-        _statement(_int_truths(_qualify_upsert(s)), fts, params, counter, keys or {})
+        _statement(
+            _int_truths(_qualify_upsert(_conflict_target(s, keys or {}))),
+            fts,
+            params,
+            counter,
+            keys or {},
+        )
         for s in statements
     ]
     return ";".join(done)
+
+
+def _glob_regex(literal: str) -> str:
+    """A GLOB pattern (a string literal) as the POSIX regular expression that matches the
+    same whole texts: `*` any run, `?` any one character, `[...]` a class as it is."""
+    pattern = literal[1:-1].replace("''", "'")
+    out = ["^"]
+    k = 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            end = pattern.find("]", k + 2)  # a `]` first in the class is the class's own
+            if end < 0:
+                out.append(re.escape(c))
+            else:
+                body = pattern[k + 1 : end].replace("\\", "\\\\")
+                out.append("[" + body + "]")
+                k = end
+        else:
+            out.append(re.escape(c))
+        k += 1
+    out.append("$")
+    return "'" + "".join(out).replace("'", "''") + "'"
+
+
+def _conflict_target(toks: list[Tok], keys: Keys) -> list[Tok]:
+    """`ON CONFLICT DO UPDATE` with no target (SQLite takes it) on the table's primary
+    key, which PostgreSQL wants named: where the keys are known (the schema's triggers)."""
+    words = [k for k, t in enumerate(toks) if t.kind != "space"]
+    ups = [toks[k].upper for k in words]
+    for n in range(len(words) - 3):
+        if ups[n : n + 4] != ["ON", "CONFLICT", "DO", "UPDATE"]:
+            continue
+        table = next((toks[words[m + 1]].text for m in range(n) if ups[m] == "INTO"), None)
+        if table not in keys:
+            return toks
+        at = words[n + 1] + 1
+        target = [Tok("space", " "), Tok("op", "("), Tok("word", ", ".join(keys[table][0]))]
+        return [*toks[:at], *target, Tok("op", ")"), *toks[at:]]
+    return toks
 
 
 _DROPPED_AFTER_FROM = ("NOT", "INDEXED")
@@ -276,6 +329,10 @@ def _statement(
                 out.append(f"({inner}) AS _sub{counter_alias}")
                 i = close + 1
                 continue
+        if tok.kind == "number" and tok.text in ("0", "1") and _literal_truth(toks, i, r):
+            out.append("TRUE" if tok.text == "1" else "FALSE")
+            i += 1
+            continue
         if tok.kind != "word":
             out.append("=" if tok.text == "==" else tok.text)
             i += 1
@@ -313,6 +370,11 @@ def _statement(
         if up == "LIKE":
             out.append("ILIKE")
             i += 1
+            continue
+        if up == "GLOB" and j < n and toks[j].kind == "string":
+            regex = _glob_regex(toks[j].text)
+            out.append("~ " + (regex.replace("%", "%%") if params else regex))
+            i = j + 1
             continue
         if up in ("NOT", "INDEXED") and up == "NOT" and nxt == "INDEXED":
             i = j + 1
@@ -414,20 +476,61 @@ def _is_truth(out: list[str], toks: list[Tok], i: int, r: _Reader) -> bool:
     return before in _TRUTH_BEFORE and after in _TRUTH_AFTER
 
 
+_LITERAL_BEFORE = {"AND", "OR", "NOT", "WHERE", "ON", "WHEN", "("}
+_LITERAL_AFTER = {
+    "AND", "OR", ")", "", "ORDER", "GROUP", "LIMIT", ";", "THEN", "WHERE", "JOIN", "LEFT",
+}  # fmt: skip
+
+
+def _literal_truth(toks: list[Tok], i: int, r: _Reader) -> bool:
+    """Whether the 0 or 1 at toks[i] stands for a truth (`WHERE 1`, `AND 0 AND`: a filter
+    that keeps everything or nothing), which PostgreSQL wants as TRUE or FALSE. Not a
+    value: `IN (1)`, `BETWEEN 0 AND 1`, `THEN 1`."""
+    k = i - 1
+    while k >= 0 and toks[k].kind == "space":
+        k -= 1
+    before = toks[k].upper if k >= 0 else ""
+    j = r.skip_space(i + 1)
+    after = toks[j].upper if j < len(toks) else ""
+    if before not in _LITERAL_BEFORE or after not in _LITERAL_AFTER:
+        return False
+    if before == "(" and after not in ("AND", "OR"):
+        return False  # `IN (1)`, `count(1)`, `(1)`: a value
+    if (before == "WHEN") != (after == "THEN"):
+        return False
+    if before == "AND":  # `BETWEEN 0 AND 1`: the AND is BETWEEN's
+        depth = 0
+        for tok in reversed(toks[:k]):
+            if tok.text == ")":
+                depth += 1
+            elif tok.text == "(":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and tok.upper in _LITERAL_BEFORE | {"SELECT"}:
+                break
+            elif depth == 0 and tok.upper == "BETWEEN":
+                return False
+    return True
+
+
 _ARITHMETIC = {"+", "-", "*", "/"}
 _COMPARISONS = {"=", "==", "<", ">", "<=", ">=", "!=", "<>", "AND", "OR", "NOT", "IS"}
 
 
 def _truth_in_sum(toks: list[Tok], i: int, r: _Reader, out: list[str]) -> bool:
     """Whether the parenthesis at i holds a comparison that is added or multiplied
-    (SQLite's true is 1): `voices + (NEW.scored > 0)`."""
+    (SQLite's true is 1): `voices + (NEW.scored > 0)`. Not a call's parentheses
+    (`avg(CASE WHEN … END) - …`), nor a comparison inside a CASE."""
+    if out and re.fullmatch(r"\w+", out[-1]) and out[-1].upper() not in _NOT_CALLS:
+        return False
     close = r.close_of(i)
     depth = 0
     found = False
     for tok in toks[i + 1 : close]:
-        if tok.text == "(":
+        if tok.text == "(" or tok.upper == "CASE":
             depth += 1
-        elif tok.text == ")":
+        elif tok.text == ")" or tok.upper == "END":
             depth -= 1
         elif depth == 0 and tok.upper in _COMPARISONS:
             found = True
