@@ -45,38 +45,6 @@ def test_a_calls_parentheses_and_a_case_are_no_truth_to_add_up() -> None:
     assert pg("SELECT n - (x IS NULL) FROM t") == "SELECT n - scrm_int((x IS NULL)) FROM t"
 
 
-def test_match_names_the_fts_table_by_its_alias() -> None:
-    assert pg(
-        "SELECT m.id FROM mentions_fts f JOIN mentions m ON m.id = f.rowid "
-        "WHERE mentions_fts MATCH ? AND m.id > 0"
-    ) == (
-        "SELECT m.id FROM mentions_fts f JOIN mentions m ON m.id = f.rowid "
-        "WHERE f.tsv @@ to_tsquery('simple', unaccent(%s)) AND m.id > 0"
-    )
-    unaliased = pg("SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?")
-    assert unaliased == (
-        "SELECT rowid FROM mentions_fts WHERE mentions_fts.tsv @@ "
-        "to_tsquery('simple', unaccent(%s))"
-    )
-
-
-async def test_they_mean_on_a_server_what_they_mean_in_sqlite(postgres: Server) -> None:
-    with psycopg.connect(postgres.fresh(), autocommit=True) as conn:
-        conn.execute("CREATE TEMP TABLE t (a bigint, b double precision, c text)")
-        conn.execute("INSERT INTO t VALUES (1, NULL, 'x'), (2, 0.5, 'x'), (3, -0.5, 'y')")
-
-        def run(sql: str) -> list[tuple[object, ...]]:
-            return conn.execute(translate(sql).sql.encode()).fetchall()
-
-        assert run("SELECT count(*) FROM t WHERE 1 AND a BETWEEN 0 AND 1") == [(1,)]
-        assert run("SELECT count(*) FROM t WHERE 0 OR a > 1") == [(2,)]
-        assert run("SELECT sum(10 - (b IS NULL)) FROM t") == [(29,)]
-        assert run(
-            "SELECT c FROM t GROUP BY c HAVING avg(CASE WHEN a < 3 THEN a END) - avg(a) >= 0 "
-            "ORDER BY c"
-        ) == [("x",)]
-
-
 def test_a_subquerys_value_is_no_truth_and_a_bare_conflict_names_the_key() -> None:
     # `coalesce((SELECT share … WHERE …), 1)`: the share, never truncated to 0 or 1
     assert pg("SELECT coalesce((SELECT s FROM u WHERE u.k = t.k), 1) FROM t") == (
