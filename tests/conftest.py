@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -89,6 +89,22 @@ def target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str | 
         server: Server = request.getfixturevalue("postgres")
         return server.fresh()
     return db_path
+
+
+@pytest.fixture
+def another_target(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[str], str | Path]:
+    """Another database on the test's engine, by name: a file beside `target`, or a
+    fresh database on the same server."""
+
+    def made(name: str) -> str | Path:
+        if engine == "postgresql":
+            server: Server = request.getfixturevalue("postgres")
+            return server.fresh()
+        return tmp_path / f"{name}.db"
+
+    return made
 
 
 @pytest.fixture
