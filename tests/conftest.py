@@ -98,11 +98,11 @@ def another_target(
     """Another database on the test's engine, by name: a file beside `target`, or a
     fresh database on the same server."""
 
+    # The server starts here, before the test's event loop runs (it sets up with its own).
+    server: Server | None = request.getfixturevalue("postgres") if engine == "postgresql" else None
+
     def made(name: str) -> str | Path:
-        if engine == "postgresql":
-            server: Server = request.getfixturevalue("postgres")
-            return server.fresh()
-        return tmp_path / f"{name}.db"
+        return server.fresh() if server is not None else tmp_path / f"{name}.db"
 
     return made
 
