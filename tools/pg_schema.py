@@ -175,7 +175,8 @@ async def main() -> None:
             parts.append(translate_body(sql) + ";")
         elif kind == "trigger":
             later.append(trigger(sql, keys))
-    OUT.write_text("\n\n".join([*parts, "\n".join(seeds), *later]) + "\n")
+    step = f"INSERT INTO scrm_schema VALUES ({LATEST_VERSION});  -- the step this file is at"
+    OUT.write_text("\n\n".join([*parts, "\n".join(seeds), *later, step]) + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} objects")
 
 

@@ -145,6 +145,11 @@ class PgConnection:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
+        if sql.strip().upper() == "BEGIN":
+            # SQLite's BEGIN on a reader holds one snapshot for every read after it;
+            # PostgreSQL's default would see each statement's own moment.
+            # (The writer's transactions say READ COMMITTED: store/pg/database.py.)
+            sql = "BEGIN ISOLATION LEVEL REPEATABLE READ"
         t = translate(sql)
         with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()

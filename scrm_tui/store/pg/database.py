@@ -17,6 +17,7 @@ import aiosqlite
 import psycopg
 
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
+from scrm_tui.store.pg import migrations
 from scrm_tui.store.pg.connection import PgConnection
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
@@ -87,7 +88,9 @@ class PgDatabase(Database):
         writer = cast(PgConnection, self.writer)
         async with self._write_lock:
             try:
-                await writer.execute("BEGIN")
+                # READ COMMITTED: each statement sees what committed before it, so
+                # what the lock waited behind is seen once the lock is ours.
+                await writer.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 await writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                 yield self.writer
                 if wakes:
@@ -140,18 +143,25 @@ async def _prepare(conn: PgConnection, url: str) -> None:
             f"{redacted(url)} has schema version {version}, newer than this scrm "
             f"understands ({LATEST_VERSION}); upgrade scrm to open it"
         )
-    await conn.execute("BEGIN")
+    await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")  # sees who went first
     try:
         await conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         version = await _version(conn)  # another process may have done it meanwhile
         if version == 0:
             await conn.raw.execute(_sql("compat.sql").encode())
-            await conn.raw.execute(_sql("schema.sql").encode())
-            await conn.execute("INSERT INTO scrm_schema VALUES (?)", (LATEST_VERSION,))
-        elif version < LATEST_VERSION:
+            await conn.raw.execute(_sql("schema.sql").encode())  # records its step
+            version = await _version(conn)
+        for step, statements in migrations.STEPS:
+            if step <= version:
+                continue
+            for statement in statements:
+                await conn.raw.execute(statement.encode())
+            await conn.raw.execute(f"INSERT INTO scrm_schema VALUES ({step})".encode())
+            version = step
+        if version != LATEST_VERSION:
             raise StoreError(
-                f"{redacted(url)} has schema version {version}: no PostgreSQL migration "
-                f"to {LATEST_VERSION} yet"
+                f"{redacted(url)} has schema version {version}: this scrm has no "
+                f"PostgreSQL migration to {LATEST_VERSION} (a bug: please report it)"
             )
         await conn.commit()
     except BaseException:

@@ -201,9 +201,10 @@ def _replace(toks: list[Tok], start: int, keys: dict[str, list[list[str]]]) -> s
     return f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
 
 
-def _rewrite(
-    toks: list[Tok], fts: list[int | str], params: bool, keys: dict[str, list[list[str]]] | None = None
-) -> str:
+Keys = dict[str, list[list[str]]]  # each table's primary key, then its unique keys
+
+
+def _rewrite(toks: list[Tok], fts: list[int | str], params: bool, keys: Keys | None = None) -> str:
     statements: list[list[Tok]] = [[]]
     depth = 0
     for tok in toks:

@@ -1300,3 +1300,5 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE TRIGGER advocacy_relinked AFTER UPDATE OF customer_id ON authors FOR EACH ROW WHEN (OLD.customer_id IS DISTINCT FROM NEW.customer_id) EXECUTE FUNCTION advocacy_relinked_fn();
+
+INSERT INTO scrm_schema VALUES (40);  -- the step this file is at
