@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -89,6 +89,22 @@ def target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str | 
         server: Server = request.getfixturevalue("postgres")
         return server.fresh()
     return db_path
+
+
+@pytest.fixture
+def another_target(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[str], str | Path]:
+    """Another database on the test's engine, by name: a file beside `target`, or a
+    fresh database on the same server."""
+
+    # The server starts here, before the test's event loop runs (it sets up with its own).
+    server: Server | None = request.getfixturevalue("postgres") if engine == "postgresql" else None
+
+    def made(name: str) -> str | Path:
+        return server.fresh() if server is not None else tmp_path / f"{name}.db"
+
+    return made
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ class LinkerIndex:
                     await self.index.apply(part, rows)
                     took = time.perf_counter() - began
                     await _let_others_write(took)
-                    page = _page_for(page, took)
+                    page = _page_for(page, took, (self.index.least_page, _INDEX_PAGES[1]))
                     start += len(part)
                     done += len(part)
                     if on_progress is not None:

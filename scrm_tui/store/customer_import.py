@@ -187,8 +187,15 @@ class CustomerImport:
                     for c in fresh.values()
                 ],
             )
-            # We hold the write lock: the new rows took the next ids, in order.
-            new_ids = {key: before + 1 + n for n, key in enumerate(fresh)}
+            # We hold the write lock: the new rows are the ones after `before`, in order.
+            # Read rather than counted on: PostgreSQL's ids skip what a rolled-back
+            # write used up.
+            made = await fetch_all(
+                conn,
+                "SELECT id FROM customers WHERE id > ? ORDER BY id LIMIT ?",
+                (before, len(fresh)),
+            )
+            new_ids = {key: int(row[0]) for key, row in zip(fresh, made, strict=True)}
             outcome.created = len(fresh)
 
             updates = await self._update(conn, customers, targets, agent, source, now_ms, outcome)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+@pytest.mark.both_engines
 async def test_csv_with_bom_semicolons_and_quoted_newlines(inbox: Inbox, tmp_path: Path) -> None:
     text = (
         "\ufeffid;name;email;notes;github;Region\n"
@@ -48,6 +50,7 @@ async def test_csv_with_bom_semicolons_and_quoted_newlines(inbox: Inbox, tmp_pat
     assert (await describe_customer(inbox, jose))["identities"] == {"github": ["jnunez", "gh-jose"]}
 
 
+@pytest.mark.both_engines
 async def test_reimport_updates_by_id_else_email_and_never_duplicates(
     inbox: Inbox, tmp_path: Path
 ) -> None:
@@ -85,13 +88,16 @@ async def test_reimport_updates_by_id_else_email_and_never_duplicates(
     )
     assert profile["fields"] == {"region": "EU"}
     # The change is in the history, with who and what.
-    async with inbox.db.reader.execute(
-        "SELECT actor, summary FROM interactions WHERE customer_id = ? ORDER BY id", (kate,)
-    ) as cursor:
-        history = [tuple(row) for row in await cursor.fetchall()]
+    history = [
+        tuple(row)
+        for row in await inbox.db.reader.execute_fetchall(
+            "SELECT actor, summary FROM interactions WHERE customer_id = ? ORDER BY id", (kate,)
+        )
+    ]
     assert history[-1] == ("tester", "updated from b.csv: tier")
 
 
+@pytest.mark.both_engines
 async def test_duplicate_emails_in_one_file_become_one_customer(
     inbox: Inbox, tmp_path: Path
 ) -> None:
@@ -113,6 +119,7 @@ async def test_duplicate_emails_in_one_file_become_one_customer(
     assert set(profile["identities"]) == {"github", "mastodon"}
 
 
+@pytest.mark.both_engines
 async def test_a_file_that_is_not_utf8_is_refused_with_advice(inbox: Inbox, tmp_path: Path) -> None:
     path = write(tmp_path / "latin1.csv", HEADER + "C-1,José Núñez,j@x.es,,,,,,\n", "latin-1")
     with pytest.raises(FileProblem, match=r"not UTF-8: line 2 has the byte 0xE9"):
@@ -120,6 +127,7 @@ async def test_a_file_that_is_not_utf8_is_refused_with_advice(inbox: Inbox, tmp_
     assert await inbox.customers.count() == 0
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -135,6 +143,7 @@ async def test_unusable_headers_are_explained(
         await import_customers(inbox, write(tmp_path / "h.csv", text))
 
 
+@pytest.mark.both_engines
 async def test_bad_rows_name_their_line_and_the_rest_imports(inbox: Inbox, tmp_path: Path) -> None:
     report = await import_customers(
         inbox,
@@ -158,6 +167,7 @@ async def test_bad_rows_name_their_line_and_the_rest_imports(inbox: Inbox, tmp_p
     assert (await describe_customer(inbox, zoe))["lifetime_value"] == 4200.0
 
 
+@pytest.mark.both_engines
 async def test_json_and_json_lines(inbox: Inbox, tmp_path: Path) -> None:
     array = tmp_path / "c.json"
     array.write_text(
@@ -182,6 +192,7 @@ async def test_json_and_json_lines(inbox: Inbox, tmp_path: Path) -> None:
     assert (await describe_customer(inbox, omar))["identities"] == {"x": ["omar_h"]}
 
 
+@pytest.mark.both_engines
 async def test_a_handle_owned_by_someone_else_is_reported_not_stolen(
     inbox: Inbox, tmp_path: Path
 ) -> None:
@@ -200,6 +211,7 @@ async def test_a_handle_owned_by_someone_else_is_reported_not_stolen(
     assert (await describe_customer(inbox, kate))["identities"] == {"github": ["klindqvist"]}
 
 
+@pytest.mark.both_engines
 async def test_authors_already_seen_are_linked_by_an_imported_handle(
     inbox: Inbox, tmp_path: Path
 ) -> None:
@@ -223,8 +235,9 @@ async def test_authors_already_seen_are_linked_by_an_imported_handle(
     assert profile["mentions"] == {"mastodon": 2}
 
 
+@pytest.mark.both_engines
 async def test_export_customers_round_trips_through_import(
-    inbox: Inbox, tmp_path: Path, db_path: Path
+    inbox: Inbox, tmp_path: Path, another_target: Callable[[str], str | Path]
 ) -> None:
     sample = Path(__file__).parents[2] / "scrm_tui" / "fixtures" / "customers_sample.csv"
     first = await import_customers(inbox, sample)
@@ -235,7 +248,7 @@ async def test_export_customers_round_trips_through_import(
     exported.write_text(out.getvalue())
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert {"region", "renewal_date", "github"} <= set(rows[0])
-    async with await Inbox.open(tmp_path / "second.db", "tester", fixed_clock) as second:
+    async with await Inbox.open(another_target("second"), "tester", fixed_clock) as second:
         again = await import_customers(second, exported)
         assert (again.created, again.errors, again.warnings) == (25, [], [])
         original = await export_customers(second, io.StringIO(), "jsonl")

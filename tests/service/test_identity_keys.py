@@ -13,6 +13,7 @@ from typing import Any
 from unittest import mock
 
 import httpx
+import pytest
 
 from scrm_tui.channels.hackernews.api import HackerNewsSource
 from scrm_tui.core.handles import handle_key
@@ -23,6 +24,7 @@ from scrm_tui.store.schema import MIGRATIONS
 from tests.conftest import fixed_clock
 from tests.fakes.recorded import PAYLOADS
 from tests.fakes.replay import Replay
+from tests.support.any_engine import rows
 
 NOW = 1401940000  # just after the newest recorded comment
 
@@ -47,11 +49,10 @@ async def fetched(client: httpx.AsyncClient, *authors: str) -> list[Any]:
         return list((await source.fetch(None, 0)).mentions)
 
 
-def authors_of(db_path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(
-            "SELECT handle, handle_key FROM authors WHERE channel = 'hackernews' ORDER BY id"
-        ).fetchall()
+def authors_of(target: str | Path) -> list[tuple[Any, ...]]:
+    return rows(
+        target, "SELECT handle, handle_key FROM authors WHERE channel = 'hackernews' ORDER BY id"
+    )
 
 
 def test_hn_keys_keep_the_case_other_networks_fold_it() -> None:
@@ -61,18 +62,19 @@ def test_hn_keys_keep_the_case_other_networks_fold_it() -> None:
     assert handle_key(Channel.REDDIT, "u/Foo") == handle_key(Channel.REDDIT, "foo")
 
 
+@pytest.mark.both_engines
 async def test_two_hn_users_differing_in_case_are_two_authors(
-    client: httpx.AsyncClient, inbox: Inbox, db_path: Path
+    client: httpx.AsyncClient, inbox: Inbox, target: str | Path
 ) -> None:
     mentions = await fetched(client, "Foo", "foo", "Foo")
     assert [m.author.handle for m in mentions] == ["Foo", "foo", "Foo"]
     await inbox.ingest(mentions)
-    assert authors_of(db_path) == [("Foo", "Foo"), ("foo", "foo")]
-    with sqlite3.connect(db_path) as conn:
-        per_author = conn.execute(
-            "SELECT a.handle, count(*) FROM mentions m JOIN authors a ON a.id = m.author_id "
-            "GROUP BY a.id ORDER BY a.id"
-        ).fetchall()
+    assert authors_of(target) == [("Foo", "Foo"), ("foo", "foo")]
+    per_author = rows(
+        target,
+        "SELECT a.handle, count(*) FROM mentions m JOIN authors a ON a.id = m.author_id "
+        "GROUP BY a.id, a.handle ORDER BY a.id",
+    )
     assert per_author == [("Foo", 2), ("foo", 1)]
 
 

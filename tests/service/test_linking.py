@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from scrm_tui.core.config import parse_config
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionRow
 from scrm_tui.core.query import Query
@@ -13,6 +15,9 @@ from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.timeline import timeline_window
 from tests.conftest import mention
+
+# The store's contract: every test here holds on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_engines
 
 KATE = CustomerIn(
     name="Kate Lindqvist",
@@ -29,21 +34,19 @@ JOHN = CustomerIn(name="John Smith", external_id="C-2", email="john.smith@acme.c
 
 
 async def author_state(inbox: Inbox, handle: str) -> tuple[int | None, str | None]:
-    async with inbox.db.reader.execute(
+    found = await inbox.db.reader.execute_fetchall(
         "SELECT customer_id, match_state FROM authors WHERE handle = ?", (handle,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None, f"no author {handle}"
-    return row[0], row[1]
+    )
+    assert found, f"no author {handle}"
+    return found[0][0], found[0][1]
 
 
 async def author_id(inbox: Inbox, handle: str) -> int:
-    async with inbox.db.reader.execute(
+    found = await inbox.db.reader.execute_fetchall(
         "SELECT id FROM authors WHERE handle = ?", (handle,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+    )
+    assert found
+    return int(found[0][0])
 
 
 async def first_row(inbox: Inbox, handle: str) -> MentionRow:
@@ -72,8 +75,7 @@ async def test_mastodon_local_form_resolves_to_the_instance_it_came_from(inbox: 
     await inbox.ingest([local, elsewhere])
     # Both spellings are one account, and that account is Kate's identity.
     assert await author_state(inbox, "orbital_teapot") == (1, "identity")
-    async with inbox.db.reader.execute("SELECT count(*) FROM authors") as cursor:
-        assert (await cursor.fetchone())[0] == 1  # type: ignore[index]
+    assert list(await inbox.db.reader.execute_fetchall("SELECT count(*) FROM authors")) == [(1,)]
 
 
 async def test_a_distinctive_handle_on_another_network_links_automatically(inbox: Inbox) -> None:
@@ -219,12 +221,14 @@ async def _timeline(inbox: Inbox, customer_id: int):  # type: ignore[no-untyped-
     return list(window.rows)
 
 
-async def test_changes_from_another_process_reach_this_matcher(inbox: Inbox, db_path: Path) -> None:
+async def test_changes_from_another_process_reach_this_matcher(
+    inbox: Inbox, target: str | Path
+) -> None:
     await inbox.add_customers([JOHN])
     await inbox.ingest([mention(1, channel=Channel.REDDIT, handle="zed", name="Zed")])
     first = await inbox.linker.matcher()
     assert len(first) == 1
-    async with await Inbox.open(db_path, "other") as other:
+    async with await Inbox.open(target, "other") as other:
         await other.add_customers([KATE])  # another agent imports Kate
         [john_again] = (
             await other.add_customers([CustomerIn(name="J. Smith", email="js@gmail.com")])

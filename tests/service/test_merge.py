@@ -42,6 +42,7 @@ async def seed(inbox: Inbox) -> tuple[int, int]:
     return keep, dup
 
 
+@pytest.mark.both_engines
 async def test_merge_combines_identities_history_and_fields(inbox: Inbox) -> None:
     keep, dup = await seed(inbox)
     before_keep = await inbox.customers.profile(keep)
@@ -81,6 +82,7 @@ async def test_merge_combines_identities_history_and_fields(inbox: Inbox) -> Non
         await inbox.unmerge(record.id)
 
 
+@pytest.mark.both_engines
 async def test_merge_refuses_nonsense(inbox: Inbox) -> None:
     keep, dup = await seed(inbox)
     with pytest.raises(MergeError, match="itself"):

@@ -5,7 +5,7 @@ and so do a later ingest and the app; its progress is shown."""
 from __future__ import annotations
 
 import resource
-import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from scrm_tui.core.models import CustomerIn
 from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
+from tests.support.any_engine import value
 from tests.support.terminal import Terminal, scrm_command
 from tests.support.tui import running, wait_until
 
@@ -35,7 +36,7 @@ def names(n: int) -> list[str]:
     return people[:n]
 
 
-async def seed_authors(db: Path, n: int) -> None:
+async def seed_authors(db: str | Path, n: int) -> None:
     """`n` authors, each with the name of a customer to come and a handle of their own,
     stored before any customer exists: nobody can place them yet."""
     async with await Inbox.open(db, "seeder", fixed_clock) as box:
@@ -53,31 +54,30 @@ def write_customers(path: Path, n: int) -> Path:
     return path
 
 
-def placed(db: Path) -> tuple[int, int, int]:
+def placed(db: str | Path) -> tuple[int, int, int]:
     """(authors with suggestions, authors linked, suggestions) as the link pane sees them."""
-    with sqlite3.connect(db) as conn:
-        suggested = conn.execute(
-            "SELECT count(*) FROM authors WHERE match_state = 'suggested' AND customer_id IS NULL"
-        ).fetchone()[0]
-        linked = conn.execute("SELECT count(*) FROM authors WHERE customer_id IS NOT NULL")
-        suggestions = conn.execute("SELECT count(*) FROM match_suggestions").fetchone()[0]
-        return int(suggested), int(linked.fetchone()[0]), int(suggestions)
+    suggested = value(
+        db, "SELECT count(*) FROM authors WHERE match_state = 'suggested' AND customer_id IS NULL"
+    )
+    linked = value(db, "SELECT count(*) FROM authors WHERE customer_id IS NOT NULL")
+    suggestions = value(db, "SELECT count(*) FROM match_suggestions")
+    return int(suggested), int(linked), int(suggestions)
 
 
-def owed(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM pending_work").fetchone()[0])
+def owed(db: str | Path) -> int:
+    return int(value(db, "SELECT count(*) FROM pending_work"))
 
 
 class Killed(Exception):
     """Stands in for a kill in the middle of the re-match."""
 
 
+@pytest.mark.both_engines
 async def test_an_import_cut_short_in_its_rematch_finishes_it_when_run_again(
-    tmp_path: Path,
+    tmp_path: Path, another_target: Callable[[str], str | Path]
 ) -> None:
     n = 1500
-    clean_db, db = tmp_path / "clean.db", tmp_path / "cut.db"
+    clean_db, db = another_target("clean"), another_target("cut")
     customers = write_customers(tmp_path / "customers.csv", n)
     for path in (clean_db, db):
         await seed_authors(path, n)
@@ -105,9 +105,10 @@ async def test_an_import_cut_short_in_its_rematch_finishes_it_when_run_again(
     assert progress[-1] == (n - 1000, n - 1000)  # only what was left
 
 
-async def test_a_newer_import_during_a_rematch_starts_it_over(db_path: Path) -> None:
-    await seed_authors(db_path, 1200)
-    async with await Inbox.open(db_path, "agent", fixed_clock) as box:
+@pytest.mark.both_engines
+async def test_a_newer_import_during_a_rematch_starts_it_over(target: str | Path) -> None:
+    await seed_authors(target, 1200)
+    async with await Inbox.open(target, "agent", fixed_clock) as box:
         await box.add_customers([CustomerIn(name=name) for name in names(600)], rematch=True)
         seen: list[tuple[int, int]] = []
 
@@ -122,7 +123,7 @@ async def test_a_newer_import_during_a_rematch_starts_it_over(db_path: Path) -> 
         await box.linker.resume_rematch(import_more)
         assert await box.linker.store.pending_rematch() is None
     assert seen[-1] == (1200, 1200)  # all from the first author: the new customers fit them
-    assert placed(db_path)[0] == 1200
+    assert placed(target)[0] == 1200
 
 
 async def test_the_app_finishes_a_rematch_an_import_left_owed(db_path: Path) -> None:
@@ -159,11 +160,12 @@ async def test_a_terminal_shows_the_rematch_with_its_own_progress_bar(
     assert "re-matching [##############################] 100% 2,500/2,500 authors" in screen
 
 
+@pytest.mark.both_engines
 async def test_a_big_rematch_works_in_worker_processes_and_places_everyone(
-    tmp_path: Path,
+    tmp_path: Path, another_target: Callable[[str], str | Path]
 ) -> None:
     n = 6000  # above the pool's threshold: one worker process per core
-    db = tmp_path / "big.db"
+    db = another_target("big")
     await seed_authors(db, n)
     customers = write_customers(tmp_path / "customers.csv", n)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

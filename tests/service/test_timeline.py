@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from scrm_tui.core.history import Stance, mood_trend, stance, weekly_trend
 from scrm_tui.core.models import Channel, CustomerIn, Status
 from scrm_tui.core.query import Query
@@ -38,6 +40,7 @@ async def seed(inbox: Inbox) -> int:
     return kate
 
 
+@pytest.mark.both_engines
 async def test_history_spans_channels_and_contacts_newest_first(inbox: Inbox) -> None:
     kate = await seed(inbox)
     await inbox.log_contact(
@@ -71,6 +74,7 @@ async def test_history_spans_channels_and_contacts_newest_first(inbox: Inbox) ->
     assert call.direction == "in" and call.compound is not None and call.compound < -0.3
 
 
+@pytest.mark.both_engines
 async def test_filters_by_channel_and_kind(inbox: Inbox) -> None:
     kate = await seed(inbox)
     await inbox.log_contact(kate, "email", "Thanks for the quick fix!", direction="in")
@@ -85,6 +89,7 @@ async def test_filters_by_channel_and_kind(inbox: Inbox) -> None:
     assert await contacts.load_count() == 1
 
 
+@pytest.mark.both_engines
 async def test_ten_thousand_items_page_in_order(inbox: Inbox) -> None:
     kate = await seed(inbox)
     async with inbox.db.transaction() as conn:
@@ -106,6 +111,7 @@ async def test_ten_thousand_items_page_in_order(inbox: Inbox) -> None:
     assert len(window.rows) <= 1000  # windowed, never the whole history in memory
 
 
+@pytest.mark.both_engines
 async def test_ties_between_posts_and_contacts_page_alike_both_ways(inbox: Inbox) -> None:
     """Each part of a history is paged from its own index and merged: items of both
     parts at the same moment still come one after another, none twice, none lost."""
@@ -143,6 +149,7 @@ async def test_ties_between_posts_and_contacts_page_alike_both_ways(inbox: Inbox
     assert [back.get(i) for i in range(total)] == down
 
 
+@pytest.mark.both_engines
 async def test_summary_tallied_in_sql_matches_every_item(inbox: Inbox) -> None:
     """Stance, scored count and trend of a long history come from tallies by day; they
     agree with the same figures drawn from every item, at day and week scale alike."""
@@ -164,6 +171,7 @@ async def test_summary_tallied_in_sql_matches_every_item(inbox: Inbox) -> None:
     assert [round(v, 9) for v in summary.trend] == [round(v, 9) for v in trend]
 
 
+@pytest.mark.both_engines
 async def test_contacts_and_notes_are_exported(inbox: Inbox) -> None:
     kate = await seed(inbox)
     await inbox.log_contact(kate, "survey", "NPS 9: would recommend", direction="in")
@@ -176,6 +184,7 @@ async def test_contacts_and_notes_are_exported(inbox: Inbox) -> None:
     assert by_kind["note"]["summary"] == "asked for a case study"
 
 
+@pytest.mark.both_engines
 async def test_summary_labels_and_trend(inbox: Inbox) -> None:
     kate = await seed(inbox)
     for days in (1, 8, 15):
@@ -211,6 +220,7 @@ def test_weekly_trend_carries_silent_weeks() -> None:
     assert trend == [0.0, -0.5, -0.5, -0.5, -0.5, -0.5, 0.5]
 
 
+@pytest.mark.both_engines
 async def test_actions_before_the_author_was_linked_join_the_history(inbox: Inbox) -> None:
     await inbox.ingest([mention(1, "sync broken", handle="stranger@example.social")])
     [row] = await inbox.page_older(Query(), None, 5)

@@ -41,10 +41,11 @@ def pair_keys(words: Iterable[str]) -> list[str]:
 
 
 # The same pairs made by SQL from match_entries.words, for customers indexed before
-# match_pairs existed (`<` on text is the same order as Python's on str).
+# match_pairs existed (`<` COLLATE BINARY is the same order as Python's on str, on
+# PostgreSQL too whatever the database's collation).
 _PAIRS_OF_ENTRIES = (
     "SELECT a.value || ' ' || b.value, e.customer_id FROM match_entries e, "
-    "json_each(e.words) a, json_each(e.words) b WHERE a.value < b.value "
+    "json_each(e.words) a, json_each(e.words) b WHERE a.value < b.value COLLATE BINARY "
     "AND e.customer_id > ? AND e.customer_id <= ?"
 )
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from scrm_tui.store.db import Database, fetch_all, fetch_one
+from scrm_tui.store.engines import SQLITE
 from scrm_tui.store.match_index.records import (
     _PAIRS_OF_ENTRIES,
     CustomerRecord,
@@ -22,6 +23,13 @@ class MatchIndexStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @property
+    def least_page(self) -> int:
+        """The fewest customers worth a transaction of `apply`: on PostgreSQL each of its
+        twenty statements is a round trip to the server, which a small page spends its
+        hold on the write lock on rather than on customers."""
+        return 10 if self.db.engine == SQLITE else 250
 
     async def dirty(self, limit: int, after_seq: int = 0) -> list[tuple[int, int]]:
         """(mark, customer) of customers changed since indexed, oldest mark first."""

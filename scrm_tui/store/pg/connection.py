@@ -6,6 +6,7 @@ DB-API classes the store already catches (sqlite3's)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -117,6 +118,36 @@ def as_sqlite_errors(sql: str) -> Any:
         raise sqlite3.OperationalError(f"{error}\n-- in: {sql}") from error
 
 
+# INSERT INTO t (columns) VALUES (one row's placeholders) [ON CONFLICT ... DO NOTHING]:
+# rows that may go as one statement of many rows.
+_ONE_ROW_INSERT = re.compile(
+    r"(?is)^(\s*INSERT\s+INTO\s+[\w\"]+\s*\([^()]*\)\s*VALUES\s*)"
+    r"(\((?:[^()']|'[^']*')*\))"
+    r"(\s*(?:ON\s+CONFLICT\s*(?:\([^()]*\))?\s*DO\s+NOTHING)?\s*)$"
+)
+_ROWS_AT_ONCE = 500
+
+
+def values_at_once(
+    t: Translated, seq: Iterable[Sequence[Any] | Mapping[str, Any]]
+) -> list[tuple[bytes, list[Any]]] | None:
+    """An executemany of a one-row INSERT as statements of up to _ROWS_AT_ONCE rows each
+    (None when it is not one): every statement sent alone costs the server a parse and
+    the client a round trip, and a customer import or the match index writes tens of
+    thousands. Not for DO UPDATE (a statement may not update one row twice) nor RETURNING."""
+    found = _ONE_ROW_INSERT.match(t.sql)
+    if found is None or t.named or t.fts or not t.params:
+        return None
+    head, row, tail = found.groups()
+    rows = [list(p) for p in seq]
+    out = []
+    for start in range(0, len(rows), _ROWS_AT_ONCE):
+        part = rows[start : start + _ROWS_AT_ONCE]
+        statement = head + ", ".join([row] * len(part)) + tail
+        out.append((statement.encode(), [v for values in part for v in values]))
+    return out
+
+
 class PgConnection:
     """One psycopg connection in autocommit mode: transactions are the BEGINs we send.
     A connection the server dropped (a restart, a network gone) is made again on the
@@ -189,10 +220,19 @@ class PgConnection:
         self, sql: str, seq: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> Cursor:
         t = translate(sql)
+        seq = list(seq)
+        if not seq:  # nothing to send: no round trip (a pipeline's is a sync)
+            return Cursor([], 0)
         await self._ready(t.sql)
         try:
             with as_sqlite_errors(t.sql):
                 cur = self.raw.cursor()
+                if (batches := values_at_once(t, seq)) is not None:
+                    count = 0
+                    for statement, values in batches:
+                        await cur.execute(statement, values)
+                        count += max(cur.rowcount, 0)
+                    return Cursor([], count)
                 await cur.executemany(t.sql.encode(), [bind(t, p) for p in seq])
                 return Cursor([], cur.rowcount)
         except sqlite3.OperationalError as error:

@@ -367,6 +367,12 @@ def _statement(
             out.append("pg_temp")  # SQLite's schema of temporary tables
             i += 1
             continue
+        if up == "BINARY" and _prev_upper(out) == "COLLATE":
+            # SQLite's BINARY compares code points (UTF-8's bytes), as Python orders str;
+            # PostgreSQL's is "C" whatever the database's own collation.
+            out.append('"C"')
+            i += 1
+            continue
         if up == "LIKE":
             out.append("ILIKE")
             i += 1
