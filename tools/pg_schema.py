@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scrm_tui.store.db import Database  # noqa: E402
+from scrm_tui.store.migrations.steps_31_37 import DAY_MS  # noqa: E402
+from scrm_tui.store.migrations.steps_39_40 import (  # noqa: E402
+    _ADV_HALF as ADV_HALF,
+)
+from scrm_tui.store.migrations.steps_39_40 import (  # noqa: E402
+    _ADV_T0 as ADV_T0,
+)
+from scrm_tui.store.migrations.steps_39_40 import (  # noqa: E402
+    _ADV_WINDOW as ADV_WINDOW,
+)
 from scrm_tui.store.pg.dialect import Tok, tokens, translate_body  # noqa: E402
 from scrm_tui.store.schema import LATEST_VERSION  # noqa: E402
 
@@ -153,6 +163,15 @@ FIXES = [
 ]
 
 
+# Advocacy's time slots start at the hour the database is made, as schema step 40's do.
+SLOTS = f"""INSERT INTO advocacy_slots (slot, offset_ms, lo, hi, t0_ms, half_life_ms)
+SELECT s.slot, s.offset_ms, n.now - s.offset_ms - {ADV_WINDOW},
+       CASE WHEN s.slot = 0 THEN {2**62} ELSE n.now - s.offset_ms END, {ADV_T0}, {ADV_HALF}
+  FROM (SELECT (CAST(extract(epoch FROM now()) AS bigint) / 3600 + 1) * 3600000 AS now) n,
+       (VALUES (0, 0), (1, {DAY_MS}), (2, {7 * DAY_MS}), (3, {30 * DAY_MS}), (4, {90 * DAY_MS}))
+         AS s(slot, offset_ms);"""
+
+
 def fixed(sql: str) -> str:
     for old, new in FIXES:
         sql = sql.replace(old, new)
@@ -179,6 +198,9 @@ async def main() -> None:
             "AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'mentions_fts%' "
             "AND name != 'sqlite_sequence' ORDER BY rowid"
         ).fetchall():
+            if name == "advocacy_slots":
+                seeds.append(SLOTS)  # placed by the hour the database is made
+                continue
             for row in conn.execute(f"SELECT * FROM {name}"):
                 values = ", ".join(_literal(v) for v in row)
                 seeds.append(f"INSERT INTO {name} VALUES ({values});")
