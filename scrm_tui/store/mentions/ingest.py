@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import aiosqlite
 
@@ -16,6 +17,7 @@ from scrm_tui.store.db import BUSY_TIMEOUT_MS, fetch_all, fetch_one
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.mentions.base import MentionBase
 from scrm_tui.store.mentions.plan import _CHUNK
+from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.priority import scored
 from scrm_tui.store.schema import FTS_TEXT
 
@@ -44,6 +46,10 @@ def _existing_queries(keys: list[tuple[str, str]]) -> Iterator[tuple[str, list[s
 
 @lru_cache(maxsize=4)
 def _read_only(path: str) -> sqlite3.Connection:
+    if is_url(path):
+        from scrm_tui.store.pg.sync import SyncPgConnection  # psycopg only when used
+
+        return cast(sqlite3.Connection, SyncPgConnection(path))
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
