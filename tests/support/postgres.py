@@ -11,6 +11,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -112,6 +113,13 @@ def running() -> Iterator[Server]:
     if user:
         shutil.chown(folder, user)
     server = Server(folder, _free_port(), bindir, user)
+    # Stops the server and removes its folder once this process is gone, however it
+    # goes (a kill, xdist interrupting a worker): its own session, woken by the pipe's end.
+    reaper = subprocess.Popen(
+        [sys.executable, "-c", _REAPER, str(folder), str(bindir / "pg_ctl"), user or ""],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         init = server._run(
             "initdb", "-D", str(folder / "data"), "-U", "scrm", "--auth=trust",
@@ -126,6 +134,19 @@ def running() -> Iterator[Server]:
     finally:
         server.stop("immediate")
         shutil.rmtree(folder, ignore_errors=True)
+        if reaper.stdin is not None:
+            reaper.stdin.close()
+        reaper.wait(timeout=30)
+
+
+_REAPER = """
+import shutil, subprocess, sys
+folder, pg_ctl, user = sys.argv[1:4]
+sys.stdin.buffer.read()
+command = [pg_ctl, "-D", folder + "/data", "-m", "immediate", "-w", "stop"]
+subprocess.run((["runuser", "-u", user, "--"] if user else []) + command, capture_output=True)
+shutil.rmtree(folder, ignore_errors=True)
+"""
 
 
 async def _create_schema(url: str) -> None:
