@@ -154,12 +154,6 @@ FIXES = [
     # seq (SQLite's last_insert_rowid(); PostgreSQL's lastval() would be whichever
     # sequence was drawn last in the session).
     ("last_insert_rowid()", "(SELECT max(seq) FROM read_log)"),
-    # SQLite lets the last ON CONFLICT of an upsert name no key; PostgreSQL wants it
-    # (answer_hours' count of answers an hour, schema step 38).
-    (
-        "1) ON CONFLICT DO UPDATE SET n = n + 1",
-        "1) ON CONFLICT (watch_set, grp, hour) DO UPDATE SET n = n + 1",
-    ),
 ]
 
 

@@ -56,9 +56,6 @@ def test_a_subquerys_value_is_no_truth_and_a_bare_conflict_names_the_key() -> No
     assert " ".join(body.split()) == (
         "INSERT INTO h VALUES (NEW.k, 1) ON CONFLICT (k) DO UPDATE SET n = h.n + 1"
     )
-    assert pg("DELETE FROM log WHERE seq <= last_insert_rowid() - 5") == (
-        "DELETE FROM log WHERE seq <= lastval() - 5"
-    )
 
 
 async def test_a_nul_in_a_strangers_text_is_stored_as_its_picture(postgres: Server) -> None:

@@ -97,10 +97,6 @@ class _Reader:
         return out
 
 
-def _text(toks: list[Tok]) -> str:
-    return "".join(t.text for t in toks)
-
-
 def _strip(toks: list[Tok]) -> list[Tok]:
     while toks and toks[0].kind == "space":
         toks = toks[1:]
@@ -156,9 +152,6 @@ _CALLS: dict[str, Callable[[list[str]], str]] = {
     "JSON_EXTRACT": lambda a: f"json_extract_path_text(({a[0]})::json, {_json_path(a[1].strip())})",
     "MAX": lambda a: f"greatest({', '.join(a)})" if len(a) > 1 else f"max({a[0]})",
     "MIN": lambda a: f"least({', '.join(a)})" if len(a) > 1 else f"min({a[0]})",
-    # the row just inserted (in a trigger: by its own INSERT before) took the newest
-    # value of this session's sequences
-    "LAST_INSERT_ROWID": lambda a: "lastval()",
 }
 
 
@@ -275,9 +268,6 @@ def _conflict_target(toks: list[Tok], keys: Keys) -> list[Tok]:
     return toks
 
 
-_DROPPED_AFTER_FROM = ("NOT", "INDEXED")
-
-
 def _statement(
     toks: list[Tok],
     fts: list[int | str],
@@ -382,7 +372,7 @@ def _statement(
             out.append("~ " + (regex.replace("%", "%%") if params else regex))
             i = j + 1
             continue
-        if up in ("NOT", "INDEXED") and up == "NOT" and nxt == "INDEXED":
+        if up == "NOT" and nxt == "INDEXED":  # SQLite's planner hint
             i = j + 1
             continue
         if up == "INDEXED" and nxt == "BY":
@@ -463,7 +453,7 @@ def _statement(
 # Integer columns of 0 and 1 that SQLite's SQL tests as truth (`WHERE brand`):
 # PostgreSQL wants a boolean, so such a column where a truth is wanted reads `<> 0`.
 FLAGS = frozenset({"brand", "parent_asks"})
-_TRUTH_BEFORE = {"AND", "OR", "NOT", "WHERE", "WHEN", "ON", "(", "THEN_NO"}
+_TRUTH_BEFORE = {"AND", "OR", "NOT", "WHERE", "WHEN", "ON", "("}
 _TRUTH_AFTER = {"AND", "OR", "THEN", ")", "", "ORDER", "GROUP", "LIMIT", "ELSE", "END", ";"}
 
 
