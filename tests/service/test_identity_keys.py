@@ -24,7 +24,7 @@ from scrm_tui.store.schema import MIGRATIONS
 from tests.conftest import fixed_clock
 from tests.fakes.recorded import PAYLOADS
 from tests.fakes.replay import Replay
-from tests.support.any_engine import rows
+from tests.support.plain import rows
 
 NOW = 1401940000  # just after the newest recorded comment
 

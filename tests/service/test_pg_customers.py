@@ -13,7 +13,7 @@ import pytest
 from scrm_tui.core.models import Channel, CustomerIn
 from scrm_tui.service.customers import describe_customer
 from scrm_tui.service.inbox import Inbox
-from tests.support.any_engine import rows, value
+from tests.support.plain import rows, value
 
 
 class Interrupted(Exception):

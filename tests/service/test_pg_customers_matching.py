@@ -15,7 +15,7 @@ from typing import Any
 from scrm_tui.core.models import AuthorIn, Channel, CustomerIn, MentionIn
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, fixed_clock
-from tests.support.any_engine import rows
+from tests.support.plain import rows
 from tests.support.postgres import Server
 
 DATA = Path(__file__).parents[1] / "data"

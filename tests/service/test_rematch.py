@@ -14,7 +14,7 @@ from scrm_tui.core.models import CustomerIn
 from scrm_tui.service.customers import import_customers
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
-from tests.support.any_engine import value
+from tests.support.plain import value
 from tests.support.terminal import Terminal, scrm_command
 from tests.support.tui import running, wait_until
 

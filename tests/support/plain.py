@@ -52,6 +52,11 @@ def rows(target: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple
         return [tuple(row) for row in conn.execute(sql, params).fetchall()]
 
 
+def value(target: str | Path, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The first column of the first row (a count, a state)."""
+    return rows(target, sql, params)[0][0]
+
+
 def write_at_once(target: str | Path, sql: str, params: Sequence[Any] = ()) -> None:
     """Another process's write that takes the write lock without waiting for it (SQLite's
     file lock; on PostgreSQL the advisory lock every scrm write holds): it fails if a
