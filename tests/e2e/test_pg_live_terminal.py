@@ -46,7 +46,17 @@ def store(url: str, *numbers: int) -> None:
 
 def agent_command(url: str, config: Path, agent: str) -> str:
     """The inbox as `agent` (exec: the pane's process is scrm itself)."""
-    command = [sys.executable, "-m", "tests.support.pg_app", url, str(config), agent]
+    command = [
+        sys.executable,
+        "-m",
+        "scrm_tui",
+        "--db",
+        url,
+        "--config",
+        str(config),
+        "--agent",
+        agent,
+    ]
     return f"cd {shlex.quote(str(ROOT))} && exec {shlex.join(command)}"
 
 

@@ -30,7 +30,18 @@ def start_watch(url: str, config: Path, agent: str, output: Path) -> subprocess.
     """`scrm watch` on `url` running on, its lines in `output` (read with read_until)."""
     with output.open("w") as sink:
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.support.pg_app", url, str(config), agent, "watch"],
+            [
+                sys.executable,
+                "-m",
+                "scrm_tui",
+                "watch",
+                "--db",
+                url,
+                "--config",
+                str(config),
+                "--agent",
+                agent,
+            ],
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.DEVNULL,
