@@ -5,6 +5,7 @@ DB-API classes the store already catches (sqlite3's)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import sqlite3
@@ -32,6 +33,7 @@ REACH: dict[str, Any] = {
     "keepalives_count": 3,
 }
 RETRY_MAX = 2.0  # s: the longest pause between two tries to reach a server that went away
+CLOSE_WAIT = 2.0  # s a closing connection waits for its statement under way to stop
 
 
 class _TextLoader(Loader):
@@ -154,7 +156,12 @@ class PgConnection:
     next statement, tried at most every RETRY_MAX s while the server is out of reach
     (StoreUnavailable, in words, meanwhile): a read outside a transaction is tried
     again on the new connection; a transaction under way is lost with its connection,
-    and says so until its rollback (the caller's write is reported, never half done)."""
+    and says so until its rollback (the caller's write is reported, never half done).
+
+    One statement at a time: the store's tasks share a connection (as they share an
+    aiosqlite one), and a task that found it dropped must not close it under another
+    task's statement, which would then touch a freed libpq connection (a crash, or
+    "connection pointer is NULL"); `_using` holds every use of `raw` and every swap."""
 
     engine = "postgresql"
 
@@ -166,6 +173,7 @@ class PgConnection:
         self._pause = 0.0  # s until the next try, doubled by each failed one
         self._retry_at = 0.0  # time.monotonic() before which no try is made
         self._why = ""  # why the server was out of reach at the last try
+        self._using = asyncio.Lock()  # held by the statement (or the swap) using `raw`
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
@@ -186,6 +194,12 @@ class PgConnection:
             # (The writer's transactions say READ COMMITTED: store/pg/database.py.)
             sql = "BEGIN ISOLATION LEVEL REPEATABLE READ"
         t = translate(sql)
+        async with self._using:
+            cursor = await self._execute_once_more(t, parameters)
+        self._note(t.sql)
+        return cursor
+
+    async def _execute_once_more(self, t: Translated, parameters: Any) -> Cursor:
         fresh = await self._ready(t.sql)
         try:
             cursor = await self._execute(t, parameters)
@@ -202,7 +216,6 @@ class PgConnection:
                 cursor = await self._execute(t, parameters)
             except sqlite3.OperationalError as again:
                 raise (self._lost(again) if self.raw.broken else again) from None
-        self._note(t.sql)
         return cursor
 
     async def _execute(self, t: Translated, parameters: Any) -> Cursor:
@@ -223,6 +236,12 @@ class PgConnection:
         seq = list(seq)
         if not seq:  # nothing to send: no round trip (a pipeline's is a sync)
             return Cursor([], 0)
+        async with self._using:
+            return await self._executemany(t, seq)
+
+    async def _executemany(
+        self, t: Translated, seq: list[Sequence[Any] | Mapping[str, Any]]
+    ) -> Cursor:
         await self._ready(t.sql)
         try:
             with as_sqlite_errors(t.sql):
@@ -249,21 +268,41 @@ class PgConnection:
         if self._tx_lost or self.raw.broken:
             raise self._lost(None)
         self._began = False
-        if self.in_transaction:
-            await self.raw.execute(b"COMMIT")
+        async with self._using:
+            if self.in_transaction:
+                try:
+                    with as_sqlite_errors("COMMIT"):
+                        await self.raw.execute(b"COMMIT")
+                except sqlite3.OperationalError as error:
+                    if self.raw.broken:
+                        raise self._lost(error) from None
+                    raise
 
     async def rollback(self) -> None:
         self._began = self._tx_lost = False
-        if self.raw.broken:
-            return  # the server ended the transaction with the connection
-        if self.in_transaction and not self.raw.closed:
-            await self.raw.execute(b"ROLLBACK")
+        async with self._using:
+            if self.raw.broken:
+                return  # the server ended the transaction with the connection
+            if self.in_transaction and not self.raw.closed:
+                try:
+                    await self.raw.execute(b"ROLLBACK")
+                except psycopg.OperationalError:
+                    if not self.raw.broken:
+                        raise
+                    # lost on the way: the server ended the transaction with it
 
     async def interrupt(self) -> None:
-        with contextlib.suppress(psycopg.OperationalError):
+        # Not under `_using`: it stops the statement that holds it. A connection
+        # closed meanwhile has nothing left to stop.
+        with contextlib.suppress(psycopg.Error):
             await self.raw.cancel_safe()
 
     async def close(self) -> None:
+        if self._using.locked():  # a statement under way: stop it, then wait for it
+            await self.interrupt()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_WAIT):
+                await self._using.acquire()
         await self.raw.close()
 
     # ---------------------------------------------------------------- reconnecting
