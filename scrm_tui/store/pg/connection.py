@@ -33,7 +33,9 @@ REACH: dict[str, Any] = {
     "keepalives_count": 3,
 }
 RETRY_MAX = 2.0  # s: the longest pause between two tries to reach a server that went away
-CLOSE_WAIT = 2.0  # s a closing connection waits for its statement under way to stop
+# s a cancel request may take, and a closing connection waits for its statement under
+# way to stop: a network gone must not hold the app's exit for psycopg's default 30 s.
+CLOSE_WAIT = 2.0
 
 
 class _TextLoader(Loader):
@@ -295,7 +297,7 @@ class PgConnection:
         # Not under `_using`: it stops the statement that holds it. A connection
         # closed meanwhile has nothing left to stop.
         with contextlib.suppress(psycopg.Error):
-            await self.raw.cancel_safe()
+            await self.raw.cancel_safe(timeout=CLOSE_WAIT)
 
     async def close(self) -> None:
         if self._using.locked():  # a statement under way: stop it, then wait for it
