@@ -10,7 +10,9 @@ to the whole. Printed for the 200 authors around the median and for the slowest 
 ms an author and share. The timers cost a little themselves (the whole is ~10% above
 match_ab.py's figures); compare shares, or two trees in one run. With `--cprofile N`
 the same two groups are matched again under cProfile and its N costliest functions
-(own time) printed: what to look at inside a phase.
+(own time) printed: what to look at inside a phase. The cyclic garbage collector is a
+phase of its own (gc.callbacks), charged to the author it ran during (most run as a
+match ends and the collector resumes).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
+import gc
 import io
 import pstats
 import sys
@@ -78,6 +81,7 @@ class Phases:
     def __init__(self) -> None:
         self.spent: Counter[str] = Counter()
         self._inner: list[float] = []
+        self._collecting = 0.0
 
     def wrap(self, owner: type, name: str, phase: str) -> None:
         method: Callable[..., Any] = getattr(owner, name)
@@ -95,6 +99,16 @@ class Phases:
                     self._inner[-1] += took
 
         setattr(owner, name, timed)
+
+    def collector(self, phase: str, info: dict[str, int]) -> None:
+        """gc.callbacks: a collection is its own phase, taken out of the one it fell in."""
+        if phase == "start":
+            self._collecting = time.process_time()
+            return
+        took = time.process_time() - self._collecting
+        self.spent["garbage collector"] += took
+        if self._inner:
+            self._inner[-1] += took
 
 
 def report(label: str, per_author: list[Counter[str]]) -> None:
@@ -124,6 +138,7 @@ def main() -> None:
     for c in load_febrl()[1][:100]:
         match.match(c.channel, c.handle, c.name)  # warm-up on other names
     cases = load_eval()[:: args.every]
+    gc.callbacks.append(phases.collector)
     per_author: list[Counter[str]] = []
     for c in cases:
         phases.spent = Counter()
