@@ -15,6 +15,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.schema import LATEST_VERSION
 from tests.conftest import fixed_clock, mention
+from tests.support import plain
 
 
 async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_path: Path) -> None:
@@ -332,27 +333,28 @@ async def test_the_matched_term_and_thread_root_are_kept_and_shown(inbox: Inbox)
         assert conn.execute("SELECT root_id FROM mentions").fetchone() == ("4000",)
 
 
+@pytest.mark.both_engines
 async def test_a_write_cancelled_while_it_waits_for_the_lock_leaves_no_transaction_open(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     """A screen's worker cancelled mid-write (a newer one replaced it) must not leave the
-    writer inside a transaction that SQLite began after the cancel: that would hold the
-    file's write lock for as long as the process lives."""
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process is writing
-    marking = asyncio.ensure_future(inbox.ingest([mention(1)]))
-    while not inbox.db._write_lock.locked():  # it is waiting on SQLite's lock
-        await asyncio.sleep(0.01)
-    marking.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await marking
-    other.execute("COMMIT")  # the other process is done: BEGIN now succeeds in the thread
-    other.close()
+    writer inside a transaction begun after the cancel (SQLite's would hold the file's
+    write lock for as long as the process lives; PostgreSQL's the advisory write lock),
+    nor a connection that can no longer write."""
+    with plain.holding_the_write_lock(target) as waiting_on_it:  # another process writes
+        marking = asyncio.ensure_future(inbox.ingest([mention(1)]))
+        while not waiting_on_it():
+            await asyncio.sleep(0.01)
+        marking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await marking
+    # The other process is done: on SQLite, BEGIN now succeeds in the thread.
 
     await inbox.ingest([mention(2)])  # the next write works, and commits
-    check = sqlite3.connect(db_path)
-    assert [n for (n,) in check.execute("SELECT external_id FROM mentions")] == ["mastodon-2"]
-    check.close()
+    assert plain.rows(target, "SELECT external_id FROM mentions") == [("mastodon-2",)]
+    # ...and holds no lock once done: another process writes at once.
+    plain.write_at_once(target, "UPDATE mentions SET assignee = 'dana'")
+    assert plain.rows(target, "SELECT assignee FROM mentions") == [("dana",)]
 
 
 SLOW_READ = (
@@ -361,9 +363,10 @@ SLOW_READ = (
 )
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize("read", ["stats", "max_id", "page", "count"])
 async def test_a_read_cancelled_while_it_waits_leaves_the_view_of_the_file_current(
-    inbox: Inbox, db_path: Path, read: str
+    inbox: Inbox, target: str | Path, read: str
 ) -> None:
     """A screen's read cancelled by a newer one (the cursor moved on) must not leave its
     statement open on the reader: an open statement keeps its old snapshot, and the
@@ -383,7 +386,7 @@ async def test_a_read_cancelled_while_it_waits_leaves_the_view_of_the_file_curre
         await waiting
     await busy
 
-    other = await Inbox.open(db_path, "collector", fixed_clock)
+    other = await Inbox.open(target, "collector", fixed_clock)
     await other.ingest([mention(2)])
     await other.close()
 
