@@ -129,13 +129,13 @@ class PgDatabase(Database):
         return CommitListener(self.url, agent, on_change)
 
 
-# The change mark moves and every listening process hears it, in the same commit. The
-# NOTIFY carries the mark's new value and nothing else (no text, no names): a listener
-# reads what it shows itself.
-_BUMP = (
-    "UPDATE change_marks SET seq = seq + 1; "
-    f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
-)
+# Every listening process hears a commit that sends this, when it commits. It carries
+# the change mark's value and nothing else (no text, no names): a listener reads what it
+# shows itself. Alone (store/mentions/status.py), it wakes one agent's other terminals for
+# their reads, which move only that agent's part of the mark (store/live.MARK).
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
+# The change mark moves and every listening process hears it, in the same commit.
+_BUMP = f"UPDATE change_marks SET seq = seq + 1; {NOTIFY}"
 
 
 async def _version(conn: PgConnection) -> int:
