@@ -66,8 +66,8 @@ _PREAMBLE = re.compile(
 
 def reason(error: BaseException) -> str:
     """The server's or libpq's reason, without the preamble that repeats the address or
-    says what libpq was doing: the one way the store says why a server is out of reach
-    (store/pg: connection.py, sync.py, listen.py; `scrm doctor`; `scrm db copy`)."""
+    says what libpq was doing: how the store says why a server is out of reach, whether
+    it could not connect or lost a connection it had."""
     text = str(error).strip()
     first = text.splitlines()[0].strip() if text else type(error).__name__
     return _PREAMBLE.sub("", first).strip() or first
