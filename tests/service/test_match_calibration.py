@@ -21,6 +21,7 @@ from scrm_tui.enrich.match_model import default_weights
 from scrm_tui.enrich.matching import CustomerKey, Matcher, MatchResult, Thresholds
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import fixed_clock, mention
+from tests.support import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "tests" / "data" / "match_eval.jsonl"
@@ -131,6 +132,7 @@ def test_probabilities_are_shown_best_first_and_a_namesake_halves_them(matcher: 
     assert alone.candidates[0].probability > first.probability + 0.2
 
 
+@pytest.mark.both_engines
 async def test_an_account_on_the_company_domain_links_on_ingest_and_says_why(
     inbox: Inbox,
 ) -> None:
@@ -152,19 +154,19 @@ async def test_an_account_on_the_company_domain_links_on_ingest_and_says_why(
             ),
         ]
     )
-    async with inbox.db.reader.execute(
-        "SELECT handle, customer_id, match_state FROM authors ORDER BY id"
-    ) as cursor:
-        states = [tuple(r) for r in await cursor.fetchall()]
+    states = plain.rows(
+        inbox.db.target, "SELECT handle, customer_id, match_state FROM authors ORDER BY id"
+    )
     # Her company's own instance names her; the bare name could be either Kate.
     assert states == [
         ("kate@social.brightline.se", 1, "auto"),
         ("kl-codes-stuff", None, "suggested"),
     ]
-    async with inbox.db.reader.execute(
-        "SELECT summary, detail FROM interactions WHERE kind = 'link' AND customer_id = 1"
-    ) as cursor:
-        [(summary, detail)] = await cursor.fetchall()
+    [(summary, detail)] = plain.rows(
+        inbox.db.target,
+        "SELECT summary, CAST(detail AS TEXT) FROM interactions "
+        "WHERE kind = 'link' AND customer_id = 1",
+    )
     assert "company's domain" in summary
     assert json.loads(detail)["evidence"] == "domain"
     suggested = await _suggested(inbox, "kl-codes-stuff")
@@ -271,16 +273,18 @@ ANNAS = [
 
 
 async def _suggested(inbox: Inbox, handle: str) -> list[tuple[int, float | None]]:
-    async with inbox.db.reader.execute(
+    rows = plain.rows(
+        inbox.db.target,
         "SELECT s.customer_id, s.probability FROM match_suggestions s "
         "JOIN authors a ON a.id = s.author_id WHERE a.handle = ? ORDER BY s.rank",
         (handle,),
-    ) as cursor:
-        return [(int(r[0]), r[1]) for r in await cursor.fetchall()]
+    )
+    return [(int(r[0]), r[1]) for r in rows]
 
 
+@pytest.mark.both_engines
 async def test_refit_learns_from_confirmations_and_rejections_and_persists(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     await inbox.add_customers(ANNAS)
     handles = [f"berg_fan{n}" for n in range(12)]
@@ -319,13 +323,14 @@ async def test_refit_learns_from_confirmations_and_rejections_and_persists(
     assert after[0][1] > before[0][1]
 
     # Stored in the database: another process matches with them.
-    other = await Inbox.open(db_path, "someone", fixed_clock)
+    other = await Inbox.open(target, "someone", fixed_clock)
     try:
         assert (await other.linker.matcher()).weights == done.weights
     finally:
         await other.close()
 
 
+@pytest.mark.both_engines
 async def test_too_few_decisions_keep_the_shipped_weights(inbox: Inbox) -> None:
     await inbox.add_customers(ANNAS)
     await inbox.ingest(
@@ -370,7 +375,4 @@ def test_scrm_matching_refit_and_show_on_a_real_file(tmp_path: Path) -> None:
 
 
 async def _author_id(inbox: Inbox, handle: str) -> int:
-    async with inbox.db.reader.execute("SELECT id FROM authors WHERE handle = ?", (handle,)) as c:
-        row = await c.fetchone()
-    assert row is not None
-    return int(row[0])
+    return int(plain.value(inbox.db.target, "SELECT id FROM authors WHERE handle = ?", (handle,)))

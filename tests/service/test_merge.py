@@ -94,15 +94,16 @@ async def test_merge_refuses_nonsense(inbox: Inbox) -> None:
         await inbox.merge_customers(keep, 999)
 
 
-async def test_cli_merge_and_unmerge(inbox: Inbox, db_path: Path) -> None:
+@pytest.mark.both_engines
+async def test_cli_merge_and_unmerge(inbox: Inbox, target: str | Path) -> None:
     await seed(inbox)
     await inbox.close()
-    done = scrm("customers", "merge", "C-1", "CRM-77", "--db", str(db_path))
+    done = scrm("customers", "merge", "C-1", "CRM-77", "--db", str(target))
     assert done.returncode == 0, done.stderr
     assert "merged #2 into #1" in done.stderr and "unmerge '#2'" in done.stderr
-    shown = scrm("customers", "show", "C-1", "--db", str(db_path))
+    shown = scrm("customers", "show", "C-1", "--db", str(target))
     assert "klindqvist" in shown.stdout
-    again = scrm("customers", "unmerge", "#2", "--db", str(db_path))
+    again = scrm("customers", "unmerge", "#2", "--db", str(target))
     assert again.returncode == 0 and "unmerged #2 from #1" in again.stderr
-    twice = scrm("customers", "unmerge", "#2", "--db", str(db_path))
+    twice = scrm("customers", "unmerge", "#2", "--db", str(target))
     assert twice.returncode == 1 and "not merged into anyone" in twice.stderr

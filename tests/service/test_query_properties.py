@@ -8,7 +8,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import aiosqlite
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,8 +18,11 @@ from scrm_tui.core.priority import UNSCORED_RANK
 from scrm_tui.core.query import Query, QueryError, parse
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import NOW, mention
+from tests.support import plain
 
 NOW_MS = int(NOW.timestamp() * 1000)
+
+pytestmark = pytest.mark.both_engines  # the filter language reads the same on each engine
 
 
 @dataclass(frozen=True)
@@ -300,10 +302,10 @@ async def corpus(inbox: Inbox) -> dict[int, tuple[MentionRow, Post]]:
     await inbox.set_read(ids[::2], True)
     # What other parts of the app write (assignment, tags, claims, snooze, priority),
     # set directly.
-    async with aiosqlite.connect(inbox.db.path) as conn:
+    with plain.connect(inbox.db.target) as conn:
         for mid, post in zip(ids, POSTS, strict=True):
             # The priority shown now is post.priority: the rank is when it falls to 0.
-            await conn.execute(
+            conn.execute(
                 "UPDATE mentions SET assignee = ?, priority = ?, snoozed_until_ms = ?, "
                 "priority_rank = coalesce(? + ? * (SELECT ms_per_point FROM priority_weights), ?) "
                 "WHERE id = ?",
@@ -318,18 +320,17 @@ async def corpus(inbox: Inbox) -> dict[int, tuple[MentionRow, Post]]:
                 ),
             )
             for tag in post.tags:
-                await conn.execute(
+                conn.execute(
                     "INSERT INTO mention_tags (mention_id, tag, added_ms) VALUES (?, ?, 0)",
                     (mid, tag),
                 )
             if post.claim_age_s is not None:
                 beat = NOW_MS - post.claim_age_s * 1000
-                await conn.execute(
+                conn.execute(
                     "INSERT INTO claims (mention_id, agent, holder, kind, since_ms, heartbeat_ms)"
                     " VALUES (?, 'dana', 'host:1:1', 'reply', ?, ?)",
                     (mid, beat, beat),
                 )
-        await conn.commit()
     rows = {row.id: row for row in await inbox.rows(ids)}
     assert {rows[mid].customer_name for mid in ids} == {None, "Kate Lindqvist", "Acme AB"}
     return {mid: (rows[mid], post) for mid, post in zip(ids, POSTS, strict=True)}

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
+
 from scrm_tui.core.models import SentimentLabel
 from scrm_tui.enrich.sentiment import score
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.ingest import ingest_stream
 from tests.data import vader_groundtruth
+from tests.support import plain
 
 
+@pytest.mark.both_engines
 async def test_stored_scores_correlate_with_human_ratings(inbox: Inbox) -> None:
     rows = vader_groundtruth.load()
     assert len(rows) == 4200
     report = await ingest_stream(inbox, vader_groundtruth.as_jsonl(rows))
     assert report.ok and report.stored == 4200
-    async with inbox.db.reader.execute(
-        "SELECT external_id, compound FROM mentions WHERE channel = 'x'"
-    ) as cursor:
-        stored = dict(await cursor.fetchall())
+    sql = "SELECT external_id, compound FROM mentions WHERE channel = 'x'"
+    stored = dict(plain.rows(inbox.db.target, sql))
     # Declared English (as X declares its tweets), every one is scored by VADER.
     scored = [(mean, stored[tid]) for tid, mean, _ in rows if stored[tid] is not None]
     assert len(scored) == len(rows)

@@ -8,6 +8,8 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from scrm_tui.core.models import Channel, CustomerIn, SentimentLabel
 from scrm_tui.core.query import parse
 from scrm_tui.core.selection import Selection
@@ -17,6 +19,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.ui.dialogs.mood import MoodScreen
 from tests.conftest import fixed_clock, mention
 from tests.e2e.test_cli import scrm
+from tests.support import plain
 from tests.support.tui import detail_text, make_app, press, settle, wait_until
 
 LOVELY = "I love Kestrel, the new boards are wonderful and the sync is fast now!"
@@ -35,6 +38,7 @@ async def _one(inbox: Inbox, mention_id: int) -> tuple[float | None, str | None]
     return row.compound, detail.mood_by
 
 
+@pytest.mark.both_engines
 async def test_a_label_set_by_hand_wins_in_filters_and_is_in_the_history(inbox: Inbox) -> None:
     await inbox.ingest([mention(1, LOVELY), mention(2, GERMAN)])
     [lovely, german] = await _ids(inbox)  # newest first
@@ -53,15 +57,16 @@ async def test_a_label_set_by_hand_wins_in_filters_and_is_in_the_history(inbox: 
     assert sorted(await _ids(inbox, "s:neg")) == sorted([lovely, german])
     assert await _ids(inbox, "s:unscored") == []
 
-    async with inbox.db.reader.execute(
+    [(actor, summary)] = plain.rows(
+        inbox.db.target,
         "SELECT actor, summary FROM interactions WHERE kind = 'sentiment' AND mention_id = ?",
         (lovely,),
-    ) as cursor:
-        [(actor, summary)] = await cursor.fetchall()
+    )
     assert actor == "tester" and summary.startswith("sentiment set to negative")
     assert "the scorer said positive" in summary
 
 
+@pytest.mark.both_engines
 async def test_undo_and_clear_put_the_scorer_s_figures_back_exactly(inbox: Inbox) -> None:
     await inbox.ingest([mention(1, LOVELY)])
     [lovely] = await _ids(inbox)
@@ -79,10 +84,10 @@ async def test_undo_and_clear_put_the_scorer_s_figures_back_exactly(inbox: Inbox
     await inbox.run_bulk(Selection.of([lovely]), MoodChange(None))
     after = await inbox.detail(lovely)
     assert after is not None and after.sentiment == before.sentiment and after.mood_by is None
-    async with inbox.db.reader.execute("SELECT count(*) FROM labels") as cursor:
-        assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
+    assert plain.value(inbox.db.target, "SELECT count(*) FROM labels") == 0
 
 
+@pytest.mark.both_engines
 async def test_accuracy_counts_corrections_per_language_and_link_decisions(
     inbox: Inbox,
 ) -> None:

@@ -1,4 +1,5 @@
-"""The store on a real SQLite file: pragmas, migrations, idempotent ingest, queries."""
+"""The store: pragmas, migrations, idempotent ingest, queries; what holds on either engine is
+marked both_engines, what is about the SQLite file (pragmas, its lock) stays on SQLite."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from scrm_tui.service.inbox import Inbox
 from scrm_tui.store.db import Database, StoreError
 from scrm_tui.store.schema import LATEST_VERSION
 from tests.conftest import fixed_clock, mention
+from tests.support import plain
 
 
 async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_path: Path) -> None:
@@ -60,6 +62,7 @@ async def test_same_id_on_another_channel_is_another_mention(inbox: Inbox) -> No
     assert len((await inbox.ingest([a, b])).stored) == 2
 
 
+@pytest.mark.both_engines
 async def test_a_failed_batch_writes_nothing(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> None:
     await inbox.ingest([mention(1)])
     original = inbox.db.writer.executemany
@@ -76,10 +79,13 @@ async def test_a_failed_batch_writes_nothing(inbox: Inbox, monkeypatch: pytest.M
     with pytest.raises(sqlite3.OperationalError):
         await inbox.ingest([mention(2, handle="brand-new@example.social")])
     monkeypatch.undo()
-    async with inbox.db.reader.execute(
-        "SELECT count(*) FROM authors WHERE handle = 'brand-new@example.social'"
-    ) as c:
-        assert (await c.fetchone())[0] == 0
+    assert (
+        plain.value(
+            inbox.db.target,
+            "SELECT count(*) FROM authors WHERE handle = 'brand-new@example.social'",
+        )
+        == 0
+    )
     assert await inbox.count(Query()) == 1
     # The rolled-back author was not remembered: trying again stores it properly.
     [mid] = (await inbox.ingest([mention(2, handle="brand-new@example.social")])).stored
@@ -94,16 +100,16 @@ async def test_raw_text_is_stored_exactly(inbox: Inbox) -> None:
     assert detail is not None and detail.text == text
 
 
+@pytest.mark.both_engines
 async def test_author_profile_follows_the_newest_post(inbox: Inbox) -> None:
     await inbox.ingest([mention(1, minutes_ago=10, handle="k@x.social", name="Old", followers=5)])
     await inbox.ingest([mention(2, minutes_ago=1, handle="K@X.social", name="New", followers=9)])
     await inbox.ingest(
         [mention(3, minutes_ago=50, handle="k@x.social", name="Ancient", followers=1)]
     )
-    async with inbox.db.reader.execute(
-        "SELECT count(*), display_name, followers FROM authors"
-    ) as c:
-        assert tuple(await c.fetchone()) == (1, "New", 9)
+    assert plain.rows(inbox.db.target, "SELECT display_name, followers FROM authors") == [
+        ("New", 9)
+    ]
 
 
 @pytest.mark.both_engines
@@ -199,24 +205,28 @@ async def test_a_leading_minus_hides_what_the_key_would_show(inbox: Inbox) -> No
     assert await inbox.count(parse("ch:mast -from:kate")) == 1
 
 
+@pytest.mark.both_engines
 async def test_status_change_is_recorded_in_the_history(inbox: Inbox) -> None:
     [mid] = (await inbox.ingest([mention(1)])).stored
     assert await inbox.set_status([mid], Status.DONE) == [mid]
     assert await inbox.set_status([mid], Status.DONE) == []  # no change, no record
     await inbox.set_status([mid], Status.OPEN)
-    async with inbox.db.reader.execute(
-        "SELECT kind, actor, detail FROM interactions WHERE mention_id = ? ORDER BY id", (mid,)
-    ) as c:
-        history = await c.fetchall()
-    assert [tuple(h) for h in history] == [
+    history = plain.rows(
+        inbox.db.target,
+        "SELECT kind, actor, CAST(detail AS TEXT) FROM interactions WHERE mention_id = ? "
+        "ORDER BY id",
+        (mid,),
+    )
+    assert history == [
         ("status", "tester", '{"from": "open", "to": "done"}'),
         ("status", "tester", '{"from": "done", "to": "open"}'),
     ]
 
 
-async def test_read_state_belongs_to_each_agent(db_path: Path) -> None:
-    kate = await Inbox.open(db_path, "kate", fixed_clock)
-    omar = await Inbox.open(db_path, "omar", fixed_clock)
+@pytest.mark.both_engines
+async def test_read_state_belongs_to_each_agent(target: str | Path) -> None:
+    kate = await Inbox.open(target, "kate", fixed_clock)
+    omar = await Inbox.open(target, "omar", fixed_clock)
     try:
         [mid] = (await kate.ingest([mention(1)])).stored
         await kate.set_read([mid], True)
@@ -241,12 +251,15 @@ async def test_reply_shows_its_parent(inbox: Inbox) -> None:
     assert lost is not None and lost.parent is None and lost.in_reply_to == "nope"
 
 
-async def test_another_connection_sees_changes_through_the_change_mark(db_path: Path) -> None:
-    viewer = await Inbox.open(db_path, "viewer", fixed_clock)
+@pytest.mark.both_engines
+async def test_another_connection_sees_changes_through_the_change_mark(
+    target: str | Path,
+) -> None:
+    viewer = await Inbox.open(target, "viewer", fixed_clock)
     try:
         assert not await viewer.has_changed()
         assert not await viewer.has_changed()
-        writer = await Inbox.open(db_path, "collector", fixed_clock)
+        writer = await Inbox.open(target, "collector", fixed_clock)
         await writer.ingest([mention(1)])
         await writer.close()
         assert await viewer.has_changed()
@@ -312,6 +325,7 @@ async def test_an_older_database_is_migrated_forward_on_open_with_its_data(
         await db.close()
 
 
+@pytest.mark.both_engines
 async def test_the_matched_term_and_thread_root_are_kept_and_shown(inbox: Inbox) -> None:
     from scrm_tui.core.records import parse_mention
 
@@ -328,31 +342,31 @@ async def test_the_matched_term_and_thread_root_are_kept_and_shown(inbox: Inbox)
     (mention_id,) = (await inbox.ingest([parse_mention(record)])).stored
     detail = await inbox.detail(mention_id)
     assert detail is not None and detail.matched == '"kestrel sync"'
-    with sqlite3.connect(inbox.db.path) as conn:
-        assert conn.execute("SELECT root_id FROM mentions").fetchone() == ("4000",)
+    assert plain.rows(inbox.db.target, "SELECT root_id FROM mentions") == [("4000",)]
 
 
+@pytest.mark.both_engines
 async def test_a_write_cancelled_while_it_waits_for_the_lock_leaves_no_transaction_open(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     """A screen's worker cancelled mid-write (a newer one replaced it) must not leave the
-    writer inside a transaction that SQLite began after the cancel: that would hold the
-    file's write lock for as long as the process lives."""
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process is writing
-    marking = asyncio.ensure_future(inbox.ingest([mention(1)]))
-    while not inbox.db._write_lock.locked():  # it is waiting on SQLite's lock
-        await asyncio.sleep(0.01)
-    marking.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await marking
-    other.execute("COMMIT")  # the other process is done: BEGIN now succeeds in the thread
-    other.close()
+    writer inside a transaction begun after the cancel (SQLite's would hold the file's
+    write lock for as long as the process lives; PostgreSQL's the advisory write lock),
+    nor a connection that can no longer write."""
+    with plain.holding_the_write_lock(target) as waiting_on_it:  # another process writes
+        marking = asyncio.ensure_future(inbox.ingest([mention(1)]))
+        while not waiting_on_it():
+            await asyncio.sleep(0.01)
+        marking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await marking
+    # The other process is done: on SQLite, BEGIN now succeeds in the thread.
 
     await inbox.ingest([mention(2)])  # the next write works, and commits
-    check = sqlite3.connect(db_path)
-    assert [n for (n,) in check.execute("SELECT external_id FROM mentions")] == ["mastodon-2"]
-    check.close()
+    assert plain.rows(target, "SELECT external_id FROM mentions") == [("mastodon-2",)]
+    # ...and holds no lock once done: another process writes at once.
+    plain.write_at_once(target, "UPDATE mentions SET assignee = 'dana'")
+    assert plain.rows(target, "SELECT assignee FROM mentions") == [("dana",)]
 
 
 SLOW_READ = (
@@ -361,9 +375,10 @@ SLOW_READ = (
 )
 
 
+@pytest.mark.both_engines
 @pytest.mark.parametrize("read", ["stats", "max_id", "page", "count"])
 async def test_a_read_cancelled_while_it_waits_leaves_the_view_of_the_file_current(
-    inbox: Inbox, db_path: Path, read: str
+    inbox: Inbox, target: str | Path, read: str
 ) -> None:
     """A screen's read cancelled by a newer one (the cursor moved on) must not leave its
     statement open on the reader: an open statement keeps its old snapshot, and the
@@ -383,7 +398,7 @@ async def test_a_read_cancelled_while_it_waits_leaves_the_view_of_the_file_curre
         await waiting
     await busy
 
-    other = await Inbox.open(db_path, "collector", fixed_clock)
+    other = await Inbox.open(target, "collector", fixed_clock)
     await other.ingest([mention(2)])
     await other.close()
 

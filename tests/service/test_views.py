@@ -4,7 +4,6 @@ own in the database, and the unread count of each."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ from scrm_tui.service.doctor import FAIL, OK, diagnose
 from scrm_tui.service.inbox import Inbox
 from scrm_tui.service.views import ViewNameTaken, ViewRefused
 from tests.conftest import fixed_clock, mention
+from tests.support import plain
 from tests.support.cli import scrm
 
 VIEWS = """\
@@ -185,8 +185,9 @@ async def test_a_saved_filter_the_language_no_longer_takes_counts_as_none(inbox:
     ]
 
 
+@pytest.mark.both_engines
 async def test_counts_are_made_again_only_when_what_they_count_may_have_changed(
-    inbox: Inbox, db_path: Path
+    inbox: Inbox, target: str | Path
 ) -> None:
     await inbox.ingest([mention(n, channel=Channel.HACKERNEWS) for n in range(3)])
     inbox.configure(Config(views=(View("hn", "ch:hn"),)))
@@ -203,7 +204,7 @@ async def test_counts_are_made_again_only_when_what_they_count_may_have_changed(
     ids = [row.id for row in await inbox.page_older(Query(), None, 3)]
     await inbox.set_read(ids[:2], True)
     assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [1])
-    with sqlite3.connect(db_path) as other:  # not through scrm's own set_read
+    with plain.connect(target) as other:  # not through scrm's own set_read
         other.execute("DELETE FROM mention_reads WHERE mention_id = ?", (ids[0],))
     assert await inbox.views.refresh() == ([View("hn", "ch:hn")], [2])
     await inbox.set_status([ids[2]], Status.DONE)

@@ -8,7 +8,7 @@ SQL both engines read alike."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,5 +72,33 @@ def write_at_once(target: str | Path, sql: str, params: Sequence[Any] = ()) -> N
         with lite:
             lite.execute("BEGIN IMMEDIATE")
             lite.execute(sql, params)
+    finally:
+        lite.close()
+
+
+@contextmanager
+def holding_the_write_lock(target: str | Path) -> Iterator[Callable[[], bool]]:
+    """Another process in the middle of a write (SQLite's BEGIN IMMEDIATE; on PostgreSQL
+    the advisory lock every scrm write takes) until the block ends, when it commits. It
+    yields a question: is someone else now waiting for that lock? (PostgreSQL says so in
+    pg_locks; SQLite cannot tell, and says yes.)"""
+    if is_url(str(target)):
+        with psycopg.connect(str(target)) as pg, psycopg.connect(str(target)) as look:
+            pg.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
+
+            def waiting() -> bool:
+                [(count,)] = look.execute(
+                    b"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                ).fetchall()
+                look.commit()
+                return bool(count)
+
+            yield waiting
+        return
+    lite = sqlite3.connect(target, isolation_level=None)
+    try:
+        lite.execute("BEGIN IMMEDIATE")
+        yield lambda: True
+        lite.execute("COMMIT")
     finally:
         lite.close()

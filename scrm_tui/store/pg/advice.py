@@ -55,13 +55,19 @@ _ADVICE: tuple[tuple[str, str], ...] = (
 )
 
 _PREAMBLE = re.compile(
-    r"^(connection failed: )?(connection to server (at|on) .*? failed: )?(FATAL: +)?",
+    r"^(connection failed: )?(connection to server (at|on) .*? failed: )?"
+    # What libpq was doing when a connection in use was cut ("consuming input failed:
+    # server closed the connection unexpectedly"): the cut is the reason.
+    r"((consuming input|sending query( and params)?|flushing data|receiving data) failed: )?"
+    r"(FATAL: +)?",
     re.IGNORECASE,
 )
 
 
 def reason(error: BaseException) -> str:
-    """The server's or libpq's reason, without the preamble that repeats the address."""
+    """The server's or libpq's reason, without the preamble that repeats the address or
+    says what libpq was doing: how the store says why a server is out of reach, whether
+    it could not connect or lost a connection it had."""
     text = str(error).strip()
     first = text.splitlines()[0].strip() if text else type(error).__name__
     return _PREAMBLE.sub("", first).strip() or first

@@ -18,7 +18,7 @@ import psycopg
 
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
 from scrm_tui.store.pg import migrations
-from scrm_tui.store.pg.connection import PgConnection
+from scrm_tui.store.pg.connection import PgConnection, as_sqlite_errors
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
 from scrm_tui.store.schema import LATEST_VERSION
@@ -91,14 +91,13 @@ class PgDatabase(Database):
         writer = cast(PgConnection, self.writer)
         async with self._write_lock:
             try:
-                # READ COMMITTED: each statement sees what committed before it, so
-                # what the lock waited behind is seen once the lock is ours.
-                await writer.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                await writer.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                await writer.execute(_BEGIN)
                 yield self.writer
                 if wakes:
-                    await writer.execute(_BUMP)
-                await writer.commit()
+                    # A COMMIT that fails raises here, as commit() would.
+                    await writer.execute(_BUMP_COMMIT)
+                with as_sqlite_errors("COMMIT"):  # refused: the class the store catches
+                    await writer.commit()  # no round trip when the line above committed
             except BaseException:
                 with contextlib.suppress(Exception):
                     await writer.rollback()
@@ -129,13 +128,18 @@ class PgDatabase(Database):
         return CommitListener(self.url, agent, on_change)
 
 
-# The change mark moves and every listening process hears it, in the same commit. The
-# NOTIFY carries the mark's new value and nothing else (no text, no names): a listener
-# reads what it shows itself.
-_BUMP = (
-    "UPDATE change_marks SET seq = seq + 1; "
-    f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
-)
+# Every listening process hears a commit that sends this, when it commits. It carries
+# the change mark's value and nothing else (no text, no names): a listener reads what it
+# shows itself. Alone (store/mentions/status.py), it wakes one agent's other terminals for
+# their reads, which move only that agent's part of the mark (store/live.MARK).
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
+# The change mark moves and every listening process hears it, in the same commit.
+_BUMP = f"UPDATE change_marks SET seq = seq + 1; {NOTIFY}"
+# Each sent as one message, one round trip: a write transaction at its start holds the
+# write lock, and at its end moves the mark and commits. READ COMMITTED: each statement
+# sees what committed before it, so what the lock waited behind is seen once it is ours.
+_BEGIN = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+_BUMP_COMMIT = f"{_BUMP}; COMMIT"
 
 
 async def _version(conn: PgConnection) -> int:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import psycopg
 
 from scrm_tui.store.commit_watch import Watch
-from scrm_tui.store.pg.connection import REACH, why_unreachable
+from scrm_tui.store.pg.advice import reason
+from scrm_tui.store.pg.connection import REACH
 from scrm_tui.store.pg.database import CHANNEL
 
 # Seconds between two tries to reach a server that went away (the last one repeats): a
@@ -81,5 +82,5 @@ class CommitListener(Watch):
     def _lost(self, error: psycopg.OperationalError) -> None:
         """The server went out of reach: said once per outage, then tried again."""
         if self.trouble is None:
-            self.trouble = why_unreachable(error)
+            self.trouble = reason(error)
             self.on_change()
