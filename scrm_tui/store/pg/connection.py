@@ -19,6 +19,7 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 
 from scrm_tui.store.db import StoreUnavailable
+from scrm_tui.store.pg.advice import reason
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.fts import tsquery
 
@@ -351,17 +352,9 @@ class PgConnection:
         if self._began:
             self._tx_lost = True
         if error is not None:
-            self._why = why_unreachable(error)
+            self._why = reason(error)
         why = f" ({self._why})" if self._why else ""
         return StoreUnavailable(f"the database is out of reach{why}")
-
-
-def why_unreachable(error: BaseException) -> str:
-    """The end of the driver's first line, which says why ("Connection refused", "server
-    closed the connection unexpectedly"); the host and port before it are the URL's."""
-    text = str(error).strip()
-    line = text.splitlines()[0] if text else type(error).__name__
-    return line.rsplit(": ", 1)[-1].strip() or line
 
 
 def _rereadable(sql: str) -> bool:

@@ -18,7 +18,7 @@ import psycopg
 
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
 from scrm_tui.store.pg import migrations
-from scrm_tui.store.pg.connection import PgConnection, as_sqlite_errors
+from scrm_tui.store.pg.connection import PgConnection
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
 from scrm_tui.store.schema import LATEST_VERSION
@@ -96,8 +96,7 @@ class PgDatabase(Database):
                 if wakes:
                     # A COMMIT that fails raises here, as commit() would.
                     await writer.execute(_BUMP_COMMIT)
-                with as_sqlite_errors("COMMIT"):  # refused: the class the store catches
-                    await writer.commit()  # no round trip when the line above committed
+                await writer.commit()  # no round trip when the line above committed
             except BaseException:
                 with contextlib.suppress(Exception):
                     await writer.rollback()
