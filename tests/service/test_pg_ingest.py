@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from scrm_tui.core.domains import ProfileLink
 from scrm_tui.core.models import Channel, CustomerIn, MentionIn
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import mention
@@ -198,7 +199,33 @@ async def test_a_batch_keeps_every_table_its_inserts_keep(inbox: Inbox, target: 
     }  # fmt: skip
     assert sum(r[7] for r in got["mention_hours"]) == 1  # the one unscored post
     assert any(r[2] for r in got["advocacy_slots"]) and any(r[3] for r in got["advocacy_slots"])
-    # A second batch adds to what the first kept.
+    # A second batch adds to what the first kept, and its newest posts change the
+    # profiles of five authors (one's followers not given: the known count stays).
     more = [_post(30 + n, ("pos", "neg", "neu")[n % 3], minutes_ago=n * 7) for n in range(40)]
-    assert len((await inbox.ingest([*more, *batch()])).stored) == 40
+    renamed = {k: (f"Renamed {k}", None if k == 14 else 100 + k) for k in (1, 2, 10, 12, 14)}
+    for k, (name, followers) in renamed.items():
+        handle = f"user{k}@example.social"
+        more.append(mention(80 + k, minutes_ago=0.5, handle=handle, name=name, followers=followers))
+    # A link the network proved puts its author back in the matcher's backlog (matched
+    # again after the batch); one it did not prove leaves it where it was.
+    links = {1: ProfileLink("https://one.example", True), 2: ProfileLink("https://two.example")}
+    for i, item in enumerate(more):
+        k = int(item.external_id.rsplit("-", 1)[1]) - 80
+        if k in links:
+            more[i] = replace(item, author=replace(item.author, links=(links[k],)))
+    plain.write_at_once(target, "UPDATE authors SET matched_ms = 1")
+    assert len((await inbox.ingest([*more, *batch()])).stored) == 45
+    rematched = plain.rows(
+        target,
+        "SELECT handle FROM authors WHERE display_name LIKE 'Renamed%' AND matched_ms != 1",
+    )
+    assert rematched == [("user1@example.social",)]  # and matched again since
     assert_kept_true(target)
+    profiles = plain.rows(
+        target,
+        "SELECT handle, display_name, followers FROM authors WHERE display_name LIKE 'Renamed%'",
+    )
+    assert sorted(profiles) == sorted(
+        (f"user{k}@example.social", name, 10 if followers is None else followers)
+        for k, (name, followers) in renamed.items()
+    )

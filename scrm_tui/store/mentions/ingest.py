@@ -141,7 +141,7 @@ class MentionIngest(MentionBase):
                 )
             ]
             if engine_of(conn) == POSTGRESQL:
-                await _copied(conn, [_without_nul(row) for row in values])
+                await _copied(conn, _nul_free(values))
             else:
                 await _staged(conn, values, any(r.watch_set for r in rows))
             stored = [
@@ -182,6 +182,15 @@ async def _without_jit(conn: aiosqlite.Connection) -> None:
     their new rows) past jit_above_cost, and compiling them took 0.9 s a statement to
     save nothing on statements that run in a millisecond."""
     await conn.execute("SET LOCAL jit = off")
+
+
+def _nul_free(values: Sequence[tuple[object, ...]]) -> Sequence[tuple[object, ...]]:
+    """The batch's rows as PostgreSQL's text can hold them (_without_nul): one look over
+    all their texts at once first, as a NUL is rare (16 µs a row when each is looked at
+    on its own)."""
+    if "\x00" not in "".join([v for row in values for v in row if isinstance(v, str)]):
+        return values
+    return [_without_nul(row) for row in values]
 
 
 def _without_nul(row: tuple[object, ...]) -> tuple[object, ...]:
