@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import shutil
 import sys
 import tempfile
@@ -29,29 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.inbox_bench import bare_vader_seconds, seed, write_corpus  # noqa: E402
+from bench.pg_customers_bench import _server_cpu  # noqa: E402
 from tests.support.postgres import Server, running  # noqa: E402
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu(server: Server) -> float:
-    """CPU seconds of the server so far: the postmaster, its live processes and the ones
-    that ended (a closed connection's backend: the postmaster's children's times)."""
-    postmaster = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
-    total = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(name), int(fields[1])
-        if pid == postmaster:
-            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-        elif ppid == postmaster:
-            total += int(fields[11]) + int(fields[12])
-    return total / _TICK
 
 
 def floor(server: Server, url: str) -> dict[str, float]:
@@ -64,16 +42,16 @@ def floor(server: Server, url: str) -> dict[str, float]:
             data = b"".join(bytes(chunk) for chunk in out)
         for name, like in (("bare COPY", ""), ("COPY with indexes", " INCLUDING INDEXES")):
             conn.execute(f"CREATE TABLE floor_copy (LIKE mentions{like})".encode())
-            before = server_cpu(server)
+            before = _server_cpu(server)
             with conn.cursor().copy(b"COPY floor_copy FROM STDIN") as copy:
                 copy.write(data)
-            parts[name] = server_cpu(server) - before
+            parts[name] = _server_cpu(server) - before
             conn.execute(b"DROP TABLE floor_copy")
-        before = server_cpu(server)
+        before = _server_cpu(server)
         conn.execute(
             b"SELECT count(scrm_tsvector(text || coalesce(chr(10) || link, ''))) FROM mentions"
         )
-        parts["full-text words"] = server_cpu(server) - before
+        parts["full-text words"] = _server_cpu(server) - before
     return parts
 
 
@@ -99,9 +77,9 @@ def main() -> int:
         print("ingesting into SQLite…", flush=True)
         sqlite_s, sqlite_cpu = seed(home / "bench.db", corpus)
         print("ingesting into PostgreSQL…", flush=True)
-        before = server_cpu(server)
+        before = _server_cpu(server)
         pg_s, pg_cpu = seed(url, corpus)  # type: ignore[arg-type]
-        pg_server = server_cpu(server) - before
+        pg_server = _server_cpu(server) - before
         parts = floor(server, url)
     n = args.size
     print(f"\n== {n:,} mentions (one run)")
