@@ -231,21 +231,27 @@ async def _copied(conn: aiosqlite.Connection, values: Sequence[tuple[object, ...
     follow the batch's order (`seq`); the staged rows go at commit."""
     from scrm_tui.store.pg.connection import PgConnection, as_sqlite_errors
 
-    raw = cast(PgConnection, conn).raw
-    with as_sqlite_errors("COPY mentions_new"):
-        await raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS mentions_new ON COMMIT DELETE ROWS AS "
-            f"SELECT 0::bigint AS seq, {_NEW_COLUMNS} FROM mentions WITH NO DATA".encode()
-        )
-        async with raw.cursor().copy(
-            f"COPY mentions_new (seq, {_NEW_COLUMNS}) FROM STDIN".encode()
-        ) as copy:
-            for seq, row in enumerate(values):
-                await copy.write_row((seq, *row))
-        await raw.execute(
-            f"INSERT INTO mentions ({_NEW_COLUMNS}) SELECT {_NEW_COLUMNS} FROM mentions_new "
-            "ORDER BY seq ON CONFLICT (channel, external_id) DO NOTHING".encode()
-        )
+    pg = cast(PgConnection, conn)
+    raw = pg.raw  # COPY is psycopg's own: no statement of the store's to translate
+    try:
+        with as_sqlite_errors("COPY mentions_new"):
+            await raw.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS mentions_new ON COMMIT DELETE ROWS AS "
+                f"SELECT 0::bigint AS seq, {_NEW_COLUMNS} FROM mentions WITH NO DATA".encode()
+            )
+            async with raw.cursor().copy(
+                f"COPY mentions_new (seq, {_NEW_COLUMNS}) FROM STDIN".encode()
+            ) as copy:
+                for seq, row in enumerate(values):
+                    await copy.write_row((seq, *row))
+            await raw.execute(
+                f"INSERT INTO mentions ({_NEW_COLUMNS}) SELECT {_NEW_COLUMNS} FROM mentions_new "
+                "ORDER BY seq ON CONFLICT (channel, external_id) DO NOTHING".encode()
+            )
+    except sqlite3.OperationalError as error:
+        if raw.broken:  # the server went away: said as every statement of the store says it
+            raise pg._lost(error) from None
+        raise
 
 
 async def _store_hashtags(
