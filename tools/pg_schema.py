@@ -32,6 +32,9 @@ from scrm_tui.store.pg.dialect import Tok, tokens, translate_body  # noqa: E402
 from scrm_tui.store.schema import LATEST_VERSION  # noqa: E402
 
 OUT = ROOT / "scrm_tui" / "store" / "pg" / "schema.sql"
+# Hand-written per-statement triggers that stand in for the translated row triggers of
+# the same names (each mention's insert would update the same counter rows one by one).
+PER_STATEMENT = ROOT / "scrm_tui" / "store" / "pg" / "insert_triggers.sql"
 
 _TYPES = {"INTEGER": "bigint", "INT": "bigint", "REAL": "double precision", "TEXT": "text",
           "BLOB": "bytea", "NUMERIC": "numeric"}  # fmt: skip
@@ -204,6 +207,8 @@ async def main() -> None:
         "from SQLite's.",
     ]
     later: list[str] = []
+    per_statement = PER_STATEMENT.read_text(encoding="utf-8")
+    replaced = set(re.findall(r"^CREATE TRIGGER (\w+)", per_statement, re.M))
     for kind, name, sql in rows:
         sql = fixed(sql)
         if name == "sqlite_sequence":
@@ -214,8 +219,9 @@ async def main() -> None:
             parts.append(table(sql) + ";")
         elif kind == "index" or kind == "view":
             parts.append(translate_body(sql) + ";")
-        elif kind == "trigger":
+        elif kind == "trigger" and name not in replaced:
             later.append(trigger(sql, keys))
+    later.append(per_statement.strip())
     step = f"INSERT INTO scrm_schema VALUES ({LATEST_VERSION});  -- the step this file is at"
     OUT.write_text("\n\n".join([*parts, "\n".join(seeds), *later, step]) + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} objects")

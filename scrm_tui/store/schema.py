@@ -9,6 +9,7 @@ from scrm_tui.store.migrations.steps_21_30 import PAIRED_ALL, STEPS_21_30
 from scrm_tui.store.migrations.steps_31_37 import STEPS_31_37, TERM_SCOPES
 from scrm_tui.store.migrations.steps_38 import STEPS_38
 from scrm_tui.store.migrations.steps_39_40 import ADVOCACY_ANSWER, ADVOCACY_THANKS, STEPS_39_40
+from scrm_tui.store.migrations.steps_41 import STEPS_41
 
 __all__ = [
     "ADVOCACY_ANSWER",
@@ -32,6 +33,7 @@ MIGRATIONS: list[Step] = [
     *STEPS_31_37,
     *STEPS_38,
     *STEPS_39_40,
+    *STEPS_41,
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

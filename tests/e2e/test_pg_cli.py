@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from scrm_tui.store.schema import LATEST_VERSION
 from tests.service.test_db_copy import source_file
 from tests.support.cli import scrm
 from tests.support.killing import running, scrm_command, wait_for
@@ -150,7 +151,7 @@ def test_store_url_in_the_config_puts_every_command_on_the_server(
     assert row == [("Kestrel sync is back",)]
     doctor = scrm("doctor")
     assert f"db      ✓ {url} (PostgreSQL " in doctor.stdout
-    assert "schema 40, 1 mentions)" in doctor.stdout
+    assert f"schema {LATEST_VERSION}, 1 mentions)" in doctor.stdout
     # No database file was made beside: the data directory stays empty.
     assert not list((isolated_home / "data").rglob("*.db"))
 
