@@ -91,8 +91,6 @@ class MentionIngest(MentionBase):
         if not rows:
             return []
         async with self.db.transaction() as conn:
-            if engine_of(conn) == POSTGRESQL:
-                await _without_jit(conn)
             before = (await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM mentions") or (0,))[0]
             ids, profiles = await authors.resolve(conn, self._authors, rows)
             author_ids = [ids[(r.channel, r.handle_key)] for r in rows]
@@ -176,14 +174,6 @@ class MentionIngest(MentionBase):
         return stored
 
 
-async def _without_jit(conn: aiosqlite.Connection) -> None:
-    """No JIT compiling in this batch's transaction (PostgreSQL): the planner prices a
-    batch's look-ups (its authors' customer points through a view, the triggers' reads of
-    their new rows) past jit_above_cost, and compiling them took 0.9 s a statement to
-    save nothing on statements that run in a millisecond."""
-    await conn.execute("SET LOCAL jit = off")
-
-
 def _nul_free(values: Sequence[tuple[object, ...]]) -> Sequence[tuple[object, ...]]:
     """The batch's rows as PostgreSQL's text can hold them (_without_nul): one look over
     all their texts at once first, as a NUL is rare (16 µs a row when each is looked at
@@ -229,29 +219,22 @@ async def _copied(conn: aiosqlite.Connection, values: Sequence[tuple[object, ...
     240,000 literals to write and parse), then moved in one statement, so the insert
     triggers (store/pg/insert_triggers.sql) run once a batch over its new rows. Ids
     follow the batch's order (`seq`); the staged rows go at commit."""
-    from scrm_tui.store.pg.connection import PgConnection, as_sqlite_errors
+    from scrm_tui.store.pg.connection import PgConnection
 
     pg = cast(PgConnection, conn)
-    raw = pg.raw  # COPY is psycopg's own: no statement of the store's to translate
-    try:
-        with as_sqlite_errors("COPY mentions_new"):
-            await raw.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS mentions_new ON COMMIT DELETE ROWS AS "
-                f"SELECT 0::bigint AS seq, {_NEW_COLUMNS} FROM mentions WITH NO DATA".encode()
-            )
-            async with raw.cursor().copy(
-                f"COPY mentions_new (seq, {_NEW_COLUMNS}) FROM STDIN".encode()
-            ) as copy:
-                for seq, row in enumerate(values):
-                    await copy.write_row((seq, *row))
-            await raw.execute(
-                f"INSERT INTO mentions ({_NEW_COLUMNS}) SELECT {_NEW_COLUMNS} FROM mentions_new "
-                "ORDER BY seq ON CONFLICT (channel, external_id) DO NOTHING".encode()
-            )
-    except sqlite3.OperationalError as error:
-        if raw.broken:  # the server went away: said as every statement of the store says it
-            raise pg._lost(error) from None
-        raise
+    # PostgreSQL's own statements and COPY: nothing of SQLite's to translate.
+    await pg.execute_native(
+        "CREATE TEMP TABLE IF NOT EXISTS mentions_new ON COMMIT DELETE ROWS AS "
+        f"SELECT 0::bigint AS seq, {_NEW_COLUMNS} FROM mentions WITH NO DATA"
+    )
+    await pg.copy_in(
+        f"COPY mentions_new (seq, {_NEW_COLUMNS}) FROM STDIN",
+        ((seq, *row) for seq, row in enumerate(values)),
+    )
+    await pg.execute_native(
+        f"INSERT INTO mentions ({_NEW_COLUMNS}) SELECT {_NEW_COLUMNS} FROM mentions_new "
+        "ORDER BY seq ON CONFLICT (channel, external_id) DO NOTHING"
+    )
 
 
 async def _store_hashtags(

@@ -10,7 +10,7 @@ import contextlib
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -33,6 +33,11 @@ REACH: dict[str, Any] = {
     "keepalives_interval": 2,
     "keepalives_count": 3,
 }
+# Every connection's session: no JIT compiling. The planner over-prices some of the
+# store's look-ups (a view of customer points, the triggers' reads of a batch's new rows)
+# past jit_above_cost, and compiling one took 0.9 s to save nothing on a statement that
+# runs in a millisecond: an inbox's key or an ingest batch must never pay that.
+SESSION = b"SET jit = off"
 RETRY_MAX = 2.0  # s: the longest pause between two tries to reach a server that went away
 # s a cancel request may take, and a closing connection waits for its statement under
 # way to stop: a network gone must not hold the app's exit for psycopg's default 30 s.
@@ -180,11 +185,7 @@ class PgConnection:
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
-        conn = await AsyncConnection.connect(
-            url, autocommit=True, cursor_factory=AsyncClientCursor, **REACH
-        )
-        adapt(conn)
-        return cls(conn, url)
+        return cls(await _connected(url), url)
 
     @property
     def in_transaction(self) -> bool:
@@ -262,6 +263,34 @@ class PgConnection:
                 raise self._lost(error) from None
             raise
 
+    async def execute_native(self, sql: str) -> None:
+        """PostgreSQL's own SQL, sent as it is (not SQLite's: nothing to translate)."""
+        async with self._using:
+            await self._ready(sql)
+            await self._said_lost(self.raw.execute(sql.encode()), sql)
+
+    async def copy_in(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        """`COPY … FROM STDIN` of `rows`: a batch sent as data, not as statement text."""
+        async with self._using:
+            await self._ready(statement)
+            await self._said_lost(self._copy(statement, rows), statement)
+
+    async def _copy(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.raw.cursor().copy(statement.encode()) as copy:
+            for row in rows:
+                await copy.write_row(row)
+
+    async def _said_lost(self, work: Awaitable[Any], sql: str) -> None:
+        """Run `work` (on `raw`, under `_using`), its errors as the store's classes and a
+        server lost meanwhile said as every statement says it."""
+        try:
+            with as_sqlite_errors(sql):
+                await work
+        except sqlite3.OperationalError as error:
+            if self.raw.broken:
+                raise self._lost(error) from None
+            raise
+
     async def executescript(self, script: str) -> None:
         for statement in script.split(";"):
             if statement.strip():
@@ -326,14 +355,11 @@ class PgConnection:
         if time.monotonic() < self._retry_at:
             raise self._lost(None)
         try:
-            conn = await AsyncConnection.connect(
-                self.url, autocommit=True, cursor_factory=AsyncClientCursor, **REACH
-            )
+            conn = await _connected(self.url)
         except psycopg.OperationalError as error:
             self._pause = min(max(2 * self._pause, 0.1), RETRY_MAX)
             self._retry_at = time.monotonic() + self._pause
             raise self._lost(error) from None
-        adapt(conn)
         with contextlib.suppress(Exception):
             await self.raw.close()
         self.raw, self._began, self._pause, self._retry_at = conn, False, 0.0, 0.0
@@ -355,6 +381,16 @@ class PgConnection:
             self._why = reason(error)
         why = f" ({self._why})" if self._why else ""
         return StoreUnavailable(f"the database is out of reach{why}")
+
+
+async def _connected(url: str) -> AsyncConnection[Any]:
+    """A new connection to `url`, as every PgConnection's is."""
+    conn = await AsyncConnection.connect(
+        url, autocommit=True, cursor_factory=AsyncClientCursor, **REACH
+    )
+    adapt(conn)
+    await conn.execute(SESSION)
+    return conn
 
 
 def _rereadable(sql: str) -> bool:

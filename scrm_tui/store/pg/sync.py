@@ -14,7 +14,14 @@ from psycopg import ClientCursor
 
 from scrm_tui.store.db import StoreUnavailable
 from scrm_tui.store.pg.advice import in_words, reason
-from scrm_tui.store.pg.connection import REACH, RETRY_MAX, adapt, as_sqlite_errors, bind
+from scrm_tui.store.pg.connection import (
+    REACH,
+    RETRY_MAX,
+    SESSION,
+    adapt,
+    as_sqlite_errors,
+    bind,
+)
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.url import redacted
 
@@ -43,6 +50,7 @@ class SyncPgConnection:
     def _connect(self) -> psycopg.Connection[Any]:
         conn = psycopg.connect(self.url, autocommit=True, cursor_factory=ClientCursor, **REACH)
         adapt(conn)
+        conn.execute(SESSION)
         if self.read_only:
             conn.execute(b"SET default_transaction_read_only = on")
         return conn
