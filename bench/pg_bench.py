@@ -12,7 +12,9 @@ empty), timing each against bare VADER over the same texts (the issue's target:
 PostgreSQL's ingest >= 0.8x bare VADER). `--seed copy` (the default from 500,000) seeds
 SQLite through the pipeline once (kept as bench/.cache/inbox-N.db while its schema is
 current; `--sqlite` names a ready file instead, only read) and copies every table into
-PostgreSQL by COPY, as bench/pg_filter_bench.py does: no ingest figure then. `--seed none`
+PostgreSQL by COPY, as bench/pg_filter_bench.py does: no ingest figure then (a file
+seeded before scrm kept languages is caught up first, `scrm catch-up`, as an inbox
+would otherwise do it in the background through every session). `--seed none`
 measures a --url database filled by an earlier run. Then runs the real app in a
 pseudo-terminal on each, alternating, with a bare Textual app before each pair: first
 paint (target: PostgreSQL <= 1.5x SQLite's), `j`/`G`/`g`/`/` (target: median <= 50 ms on
@@ -30,6 +32,7 @@ import contextlib
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -128,6 +131,14 @@ def main() -> int:
                 sqlite_s, _ = seed(source, corpus)
             print(f"copying {source} for the run…", flush=True)
             _clone(source, sqlite)
+            # An older seed's languages are detected first (`scrm catch-up`, which an
+            # inbox would start in the background on open and run through every session).
+            print("catching it up…", flush=True)
+            subprocess.run(
+                [sys.executable, "-m", "scrm_tui", "catch-up", "--db", str(sqlite), "--quiet"],
+                env=env,
+                check=True,
+            )
             if mode == "copy":
                 print("copying it into PostgreSQL by COPY…", flush=True)
                 copied = asyncio.run(copy_into(sqlite, url))
