@@ -70,6 +70,11 @@ def _current(db: Path) -> bool:
         return bool(c.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION)
 
 
+def _cached(args: argparse.Namespace) -> Path:
+    """The SQLite file seeded through the pipeline, kept between runs."""
+    return Path(args.cache / f"inbox-{args.size}.db")
+
+
 def _clone(source: Path, into: Path) -> Path:
     """A private copy of a seeded file (the app writes to its database; the cache stays)."""
     read = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
@@ -100,7 +105,8 @@ def main() -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     compileall.compile_dir(ROOT / "scrm_tui", quiet=1)
     corpus = args.cache / f"corpus-{args.size}.jsonl"
-    if not corpus.exists():
+    seeding = mode == "ingest" or (args.sqlite is None and not _current(_cached(args)))
+    if seeding and not corpus.exists():  # a ready file needs no corpus
         print(f"writing a corpus of {args.size:,} mentions…", flush=True)
         write_corpus(corpus, args.size)
     home = Path(tempfile.mkdtemp(prefix="scrm-pgbench-"))
@@ -123,7 +129,7 @@ def main() -> int:
             print("ingesting into PostgreSQL…", flush=True)
             pg_s, _ = seed(url, corpus)  # type: ignore[arg-type]
         else:
-            source = args.sqlite or args.cache / f"inbox-{args.size}.db"
+            source = args.sqlite or _cached(args)
             if args.sqlite is None and not _current(source):
                 for suffix in ("", "-wal", "-shm", "-writers"):
                     Path(f"{source}{suffix}").unlink(missing_ok=True)

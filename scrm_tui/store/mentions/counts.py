@@ -82,7 +82,7 @@ class MentionCounts(MentionPlans):
             # A bare count of the table, less the snoozed through their partial index:
             # neither reads a mention row.
             sql = f"""
-                SELECT (SELECT count(*) FROM mentions m WHERE {bound})
+                SELECT ({self._stored(upto)})
                      - (SELECT count(*) FROM mentions m
                         WHERE m.snoozed_until_ms > :now AND {bound})
             """
@@ -106,6 +106,18 @@ class MentionCounts(MentionPlans):
             params = plan.params
         row = await self._one(sql, params)
         return int(row[0]) if row else 0
+
+    def _stored(self, upto: int | None) -> str:
+        """SQL of the number of mentions stored with ids up to :upto (all without it).
+        PostgreSQL: the count the database keeps (schema step 19) less those stored
+        after :upto, read by the primary key; counting its index there visits every
+        page a write has touched since the last vacuum (at 1M, 200-390 ms against
+        SQLite's 100 ms), and one statement sees one snapshot of both."""
+        if engine_of(self.db.reader) == POSTGRESQL:
+            newer = "WHERE m.id > :upto" if upto is not None else "WHERE false"
+            return f"(SELECT total FROM mention_counts) - (SELECT count(*) FROM mentions m {newer})"
+        bound = "m.id <= :upto" if upto is not None else "true"
+        return f"SELECT count(*) FROM mentions m WHERE {bound}"
 
     async def count_capped(
         self, query: Query, agent: str, cap: int, upto: int | None = None, *, now_ms: int

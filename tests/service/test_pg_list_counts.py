@@ -1,7 +1,8 @@
-"""A filter's capped count (what the list's top line shows first: the count, or "at
-least" the cap) is the same on both engines and true against the mentions stored:
-PostgreSQL reads a word's hits from the index's table alone, and falls back to the
-joined count when snoozed hits could bring the listed below the cap."""
+"""A list's counts, the same on both engines and true against the mentions stored: a
+filter's capped count (what the top line shows first: the count, or "at least" the
+cap; PostgreSQL reads a word's hits from the index's table alone, and falls back to the
+joined count when snoozed hits could bring the listed below the cap), and the whole
+list's count up to its mark (PostgreSQL: from the count the database keeps)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,25 @@ async def test_snoozed_hits_are_not_counted_below_or_at_the_cap(
     assert await box.count_capped(parse("kestrel"), 100, upto) == listed(
         target, "kestrel", now, upto
     )
+
+
+async def test_the_whole_list_is_counted_up_to_its_mark(box: Inbox, target: str | Path) -> None:
+    """The unfiltered list's count (PostgreSQL: from the count the database keeps, less
+    the mentions stored after the list's mark) against the rows, snoozed left out."""
+    with plain.connect(target) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM mentions ORDER BY id").fetchall()]
+    await box.snoozes.snooze(ids[5:12], box.snoozes.read("tomorrow 9:00"))
+    more = [flatten(mention(100 + n, f"later {n}"), CALM) for n in range(4)]
+    await box.store(more, offered=len(more))  # stored after the mark below
+    now = box.now_ms()
+    with plain.connect(target) as conn:
+        rows = conn.execute("SELECT id, snoozed_until_ms FROM mentions").fetchall()
+    for upto in (None, ids[-1], ids[20]):
+        truth = sum(
+            1
+            for id_, snoozed in rows
+            if (snoozed is None or snoozed <= now) and (upto is None or id_ <= upto)
+        )
+        assert await box.count(parse(""), upto) == truth, upto
+        assert await box.count_capped(parse(""), 10_000, upto) == truth, upto
+    assert await box.count(parse(""), ids[-1]) == len(ids) - 7
