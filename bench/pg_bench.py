@@ -185,6 +185,10 @@ def main() -> int:
                     f"  {name:<10} {statistics.median(values) * 1000:6.1f} / "
                     f"{pct(values, 0.95) * 1000:6.1f} ms"
                 )
+    print("each key: median ms (j / G / g / /)")
+    for name, session in sessions.items():
+        each = [statistics.median(session.keys[k]) * 1000 for k in ("j", "G", "g", "/")]
+        print(f"  {name:<10} " + " / ".join(f"{v:.1f}" for v in each))
     rss = {k: max(s.rss_mb) for k, s in sessions.items()}
     print(f"peak RSS: sqlite {rss['sqlite']:.0f} MB, postgresql {rss['postgresql']:.0f} MB")
     return 0
