@@ -168,8 +168,11 @@ def main() -> int:
     first = {k: statistics.median(s.first_paint) for k, s in sessions.items()}
     bare = statistics.median([v for s in sessions.values() for v in s.minimal_paint])
     print(f"first paint: bare Textual app {bare * 1000:.0f} ms")
-    for name in sessions:
-        print(f"  {name:<10} {first[name] * 1000:6.0f} ms   {first[name] / bare:.2f}x bare")
+    for name, session in sessions.items():
+        each = ", ".join(f"{v * 1000:.0f}" for v in session.first_paint)
+        print(
+            f"  {name:<10} {first[name] * 1000:6.0f} ms   {first[name] / bare:.2f}x bare ({each})"
+        )
     print(f"  PostgreSQL / SQLite: {first['postgresql'] / first['sqlite']:.2f}x (target <= 1.5x)")
     figures = (
         ("keypress (j G g /)", None),
