@@ -52,6 +52,8 @@ from bench.inbox_bench import (  # noqa: E402
     write_corpus,
 )
 from bench.pg_filter_bench import copy_into  # noqa: E402
+from scrm_tui.service import backlog  # noqa: E402
+from scrm_tui.service.inbox import Inbox  # noqa: E402
 from scrm_tui.store.schema import LATEST_VERSION  # noqa: E402
 from tests.support.postgres import running  # noqa: E402
 
@@ -68,6 +70,12 @@ def _current(db: Path) -> bool:
         return False
     with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as c:
         return bool(c.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION)
+
+
+async def _owed(db: Path) -> bool:
+    """Whether an inbox opened on `db` would start `scrm catch-up` in the background."""
+    async with await Inbox.open(db, "bench") as inbox:
+        return await backlog.owed(inbox)
 
 
 def _cached(args: argparse.Namespace) -> Path:
@@ -139,12 +147,13 @@ def main() -> int:
             _clone(source, sqlite)
             # An older seed's languages are detected first (`scrm catch-up`, which an
             # inbox would start in the background on open and run through every session).
-            print("catching it up…", flush=True)
-            subprocess.run(
-                [sys.executable, "-m", "scrm_tui", "catch-up", "--db", str(sqlite), "--quiet"],
-                env=env,
-                check=True,
-            )
+            if asyncio.run(_owed(sqlite)):
+                print("catching it up…", flush=True)
+                subprocess.run(
+                    [sys.executable, "-m", "scrm_tui", "catch-up", "--db", str(sqlite), "--quiet"],
+                    env=env,
+                    check=True,
+                )
             if mode == "copy":
                 print("copying it into PostgreSQL by COPY…", flush=True)
                 copied = asyncio.run(copy_into(sqlite, url))

@@ -2,6 +2,7 @@
 SQLite's watch (inotify, and the polling it falls back to), in one run.
 
     python bench/pg_live_bench.py [--arrivals 25] [--gap 0.35]
+    python bench/pg_live_bench.py --url postgresql://…/big --sqlite BIG.db   # at 1M
 
 For each way of watching, a writer process (a real `Inbox`, as a collector stores) stores
 one mention at a time, `--gap` seconds apart (plus a random part, so that a poll's phase
@@ -15,14 +16,18 @@ per arrival (the machine is shared: wall times drift between
 runs, compare inside one).
 
 PostgreSQL is a real server started for the run (tests/support/postgres.py: Debian's
-binaries, a temporary folder, a free port), stopped at the end.
+binaries, a temporary folder, a free port), stopped at the end, with an empty database;
+or --url's database, filled (the arrivals are stored in it). --sqlite: a filled file
+(only read: both SQLite ways watch one copy of it) instead of an empty one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -133,13 +138,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arrivals", type=int, default=25)
     parser.add_argument("--gap", type=float, default=0.35)
+    parser.add_argument("--url", help="a filled PostgreSQL database (default: an empty one)")
+    parser.add_argument("--sqlite", type=Path, help="a filled SQLite file (only read)")
     args = parser.parse_args()
     results = {}
-    with running() as server, tempfile.TemporaryDirectory() as folder:
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        url = args.url or stack.enter_context(running()).fresh()
+        lite = Path(folder) / "a.db"
+        if args.sqlite:
+            read = sqlite3.connect(f"{args.sqlite.resolve().as_uri()}?mode=ro", uri=True)
+            with contextlib.closing(read), contextlib.closing(sqlite3.connect(lite)) as copy:
+                read.backup(copy)
         targets = {
-            "postgresql": server.fresh(),
-            "sqlite inotify": str(Path(folder) / "a.db"),
-            "sqlite polling": str(Path(folder) / "b.db"),
+            "postgresql": url,
+            "sqlite inotify": str(lite),
+            "sqlite polling": str(lite if args.sqlite else Path(folder) / "b.db"),
         }
         for how, target in targets.items():
             results[how] = asyncio.run(watch_arrivals(target, how, args.arrivals, args.gap))
