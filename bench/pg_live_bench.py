@@ -2,6 +2,7 @@
 SQLite's watch (inotify, and the polling it falls back to), in one run.
 
     python bench/pg_live_bench.py [--arrivals 25] [--gap 0.35]
+    python bench/pg_live_bench.py --url postgresql://…/big   # PostgreSQL at 1M
 
 For each way of watching, a writer process (a real `Inbox`, as a collector stores) stores
 one mention at a time, `--gap` seconds apart (plus a random part, so that a poll's phase
@@ -15,19 +16,22 @@ per arrival (the machine is shared: wall times drift between
 runs, compare inside one).
 
 PostgreSQL is a real server started for the run (tests/support/postgres.py: Debian's
-binaries, a temporary folder, a free port), stopped at the end.
+binaries, a temporary folder, a free port), stopped at the end, with an empty database;
+or --url's database, filled (the arrivals are stored in it, under ids of their own).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,23 +41,29 @@ from scrm_tui.service.inbox import Inbox  # noqa: E402
 from tests.support.postgres import running  # noqa: E402
 
 WRITER = """
-import asyncio, random, sys, time
+import asyncio, dataclasses, random, sys, time
 from scrm_tui.service.inbox import Inbox
 from tests.conftest import mention
 
+def arrival(n, text):  # an id of this run's own: a filled database has others
+    return dataclasses.replace(mention(n, text), external_id=f"live-{RUN}-{n}")
+
 async def main(target, count, gap):
     async with await Inbox.open(target, "writer") as box:
-        await box.ingest([mention(1, "the first, before the watch starts")])
+        await box.ingest([arrival(1, "the first, before the watch starts")])
         print("ready", flush=True)
         sys.stdin.readline()  # the watcher is listening
         for n in range(2, int(count) + 2):
             await asyncio.sleep(float(gap) * (0.5 + random.random()))
             began = time.monotonic()
-            await box.ingest([mention(n, f"arrival number {n}")])
+            await box.ingest([arrival(n, f"arrival number {n}")])
             print(n, began, time.monotonic(), flush=True)
 
-asyncio.run(main(*sys.argv[1:]))
+RUN = sys.argv[4]
+asyncio.run(main(*sys.argv[1:4]))
 """
+
+RUN = uuid.uuid4().hex[:8]  # the writer's external ids: live-RUN-n
 
 
 async def watch_arrivals(
@@ -64,7 +74,7 @@ async def watch_arrivals(
     from scrm_tui.store.commit_watch import CommitWatch
 
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, target, str(count), str(gap)],
+        [sys.executable, "-c", WRITER, target, str(count), str(gap), RUN],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -115,7 +125,8 @@ async def _ids(box: Inbox, after: int = 0) -> list[int]:
         "SELECT external_id FROM mentions WHERE id > (SELECT coalesce(max(id), 0) - 50 "
         "FROM mentions)"
     )
-    numbers = [int(str(r[0]).rsplit("-", 1)[-1]) for r in rows]
+    mine = f"live-{RUN}-"
+    numbers = [int(str(r[0])[len(mine) :]) for r in rows if str(r[0]).startswith(mine)]
     return [n for n in numbers if n > after]
 
 
@@ -133,11 +144,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arrivals", type=int, default=25)
     parser.add_argument("--gap", type=float, default=0.35)
+    parser.add_argument("--url", help="a filled PostgreSQL database (default: an empty one)")
     args = parser.parse_args()
     results = {}
-    with running() as server, tempfile.TemporaryDirectory() as folder:
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        url = args.url or stack.enter_context(running()).fresh()
         targets = {
-            "postgresql": server.fresh(),
+            "postgresql": url,
             "sqlite inotify": str(Path(folder) / "a.db"),
             "sqlite polling": str(Path(folder) / "b.db"),
         }
