@@ -105,7 +105,8 @@ def schema_of(tree: Path) -> int:
     store = tree / "scrm_tui" / "store"
     files = [store / "schema.py", *sorted((store / "migrations").glob("steps_*.py"))]
     text = "".join(file.read_text() for file in files if file.exists())
-    return max(int(n) for n in re.findall(r"^    \(\n        (\d+),", text, re.MULTILINE))
+    # A step is `(N, [statements])`, written over lines or on one (an empty step).
+    return max(int(n) for n in re.findall(r"\(\s*(\d+),\s*\[", text))
 
 
 def main() -> None:
