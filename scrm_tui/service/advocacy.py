@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from scrm_tui.core import advocacy as rules
 from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
@@ -23,6 +21,7 @@ from scrm_tui.service.measures import Settings, label
 from scrm_tui.store import advocacy as store
 from scrm_tui.store import standing as kept
 from scrm_tui.store.advocacy import Reward as Reward  # the ledger's rows, for the UI
+from scrm_tui.store.conn import Connection
 
 REWARD_KINDS = rules.REWARD_KINDS
 
@@ -101,7 +100,7 @@ def _read_in_full(
 
 
 async def standings(
-    conn: aiosqlite.Connection, ends: list[int], settings: Settings, lists: tuple[bool, ...]
+    conn: Connection, ends: list[int], settings: Settings, lists: tuple[bool, ...]
 ) -> list[Standing]:
     """The standing at each of `ends` (`lists`: with the promoters' and detractors'
     customers): from the slots kept in the database (store/standing.py), or, for the
@@ -131,14 +130,14 @@ async def standings(
     ]
 
 
-async def standing(conn: aiosqlite.Connection, end_ms: int, settings: Settings) -> Standing:
+async def standing(conn: Connection, end_ms: int, settings: Settings) -> Standing:
     """Everyone's points and voice over the WINDOW_DAYS to `end_ms`."""
     [found] = await standings(conn, [end_ms], settings, (True,))
     return found
 
 
 async def _standing(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     end_ms: int,
     settings: Settings,
     tally: kept.Tally,
@@ -195,9 +194,7 @@ def _day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
 
 
-async def section(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def section(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     config = settings.advocacy
     now, old = await standings(conn, [period.end_ms, period.start_ms], settings, (True, False))
     levels = config.levels

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import aiosqlite
-
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range
 from scrm_tui.service.measures import (
@@ -21,6 +19,7 @@ from scrm_tui.service.measures import (
 )
 from scrm_tui.store import advocacy as advocacy_store
 from scrm_tui.store import rollups
+from scrm_tui.store.conn import Connection
 
 TOP_AUTHORS = 10
 
@@ -34,14 +33,12 @@ def _totals(cells: list[rollups.HourCell]) -> tuple[Totals, dict[str, Totals]]:
     return whole, by_channel
 
 
-async def _awareness(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def _awareness(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     return await _awareness_read(conn, period, settings, with_authors=True)
 
 
 async def _awareness_preview(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+    conn: Connection, period: Range, settings: Settings, now_ms: int
 ) -> Preview:
     """Awareness without what needs its distinct authors (most of its time at 90 days:
     190k authors, for the range and the period before): the volume and moods first."""
@@ -51,7 +48,7 @@ async def _awareness_preview(
 
 
 async def _awareness_read(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, *, with_authors: bool
+    conn: Connection, period: Range, settings: Settings, *, with_authors: bool
 ) -> Section:
     before = period.previous()
     cells = await rollups.hours(conn, BRAND, period.start_ms, period.end_ms)

@@ -8,11 +8,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiosqlite
-
 from scrm_tui.core.conversions import ConversionsError, parse_conversions
 from scrm_tui.core.utm import mention_of
 from scrm_tui.store import conversions as store
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database
 
 NO_CONTENT = "no utm_content"
@@ -56,7 +55,7 @@ class Attribution:
         return sum(self.agent_n.values())
 
 
-async def attribute(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> Attribution:
+async def attribute(conn: Connection, start_ms: int, end_ms: int) -> Attribution:
     """Each conversion dated in the range is credited to the first sent reply to the
     mention its utm_content names whose text carries that tag (so the sale followed a
     link in that reply), or counted as not attributable, with why."""

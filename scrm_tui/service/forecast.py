@@ -8,14 +8,13 @@ on from it. The model and its interval are core/smoothing.py's.
 
 from __future__ import annotations
 
-import aiosqlite
-
 from scrm_tui.core import smoothing
 from scrm_tui.core.figures import Figure, Section, Series
 from scrm_tui.core.ranges import DAY_MS, HOUR_MS, Range
 from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings
 from scrm_tui.store import forecast as store
 from scrm_tui.store import rollups
+from scrm_tui.store.conn import Connection
 
 HISTORY_DAYS = 12 * 7  # enough weeks to learn the cycle, few enough to follow change
 
@@ -31,9 +30,7 @@ INTERVAL = (
 )
 
 
-async def section(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def section(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     """Forecast from the end of the range, or from now if that comes first: a past
     range shows what was coming after it."""
     end = min(now_ms, period.end_ms) // HOUR_MS * HOUR_MS

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import filter_for, words_of
@@ -27,6 +25,7 @@ from scrm_tui.service.measures import (
 )
 from scrm_tui.store import industry as store
 from scrm_tui.store import rollups
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database
 
 SWITCHING = "(s:neg OR is:question)"
@@ -42,7 +41,7 @@ class _Voice(Totals):
     followers: int = 0  # Σ followers of its distinct authors (where the network says)
 
 
-async def _voice(conn: aiosqlite.Connection, watch_set: str, period: Range) -> _Voice:
+async def _voice(conn: Connection, watch_set: str, period: Range) -> _Voice:
     reach = await rollups.reach(conn, watch_set, period.start_ms, period.end_ms)
     return _Voice(
         *await store.moods(conn, watch_set, period.start_ms, period.end_ms),
@@ -63,9 +62,7 @@ def watch_value(key: str) -> str:
     return f'"{key}"' if any(c.isspace() or c in "()" for c in key) else key
 
 
-async def section(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def section(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     """Share of voice (mentions, reach, moods), each competitor's net sentiment against
     the period before, and its negative mentions and questions to answer."""
     before = period.previous()
@@ -205,7 +202,7 @@ async def section(
 
 
 async def _watched(
-    conn: aiosqlite.Connection, period: Range, settings: Settings
+    conn: Connection, period: Range, settings: Settings
 ) -> tuple[list[str], dict[str, str]]:
     """The competitors to show (the config's, in its order, then any other with mentions
     in the range or the one before) and each watch set's name as shown."""

@@ -14,8 +14,6 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
-import aiosqlite
-
 from scrm_tui.core import networks
 from scrm_tui.core.advocacy import AdvocacyConfig
 from scrm_tui.core.business_hours import BusinessHours
@@ -27,6 +25,7 @@ from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import words_of
 from scrm_tui.service.snooze import local_zone
 from scrm_tui.store import rollups
+from scrm_tui.store.conn import Connection
 
 BRAND = ""  # the watch set of the brand's own terms (competitors have names)
 # What a brand figure's filter names, so that it opens the brand's mentions only, never
@@ -143,7 +142,7 @@ def competitor_terms(config: Config) -> list[str]:
     return found
 
 
-SectionBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Section]]
+SectionBuilder = Callable[[Connection, Range, Settings, int], Awaitable[Section]]
 """(the report's reader, in its snapshot; the range; the settings; "now" in ms)"""
 
 

@@ -13,8 +13,6 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from scrm_tui.core.config import Config
 from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import PRESETS, Range, parse_range
@@ -30,6 +28,7 @@ from scrm_tui.service.team_report import _Responses as _Responses
 from scrm_tui.service.team_report import _team
 from scrm_tui.service.team_report import _walked_responses as _walked_responses
 from scrm_tui.store import terms as terms_store
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database
 from scrm_tui.store.readers import Readers, ReadersClosed
 
@@ -102,7 +101,7 @@ async def read_sections(
         built: list[asyncio.Future[Section]] = [loop.create_future() for _ in SECTIONS]
         queue = iter(enumerate(SECTIONS))  # shared: each lane takes the next
 
-        async def lane(conn: aiosqlite.Connection) -> None:
+        async def lane(conn: Connection) -> None:
             for index, make in queue:
                 try:
                     built[index].set_result(await make(conn, period, settings, now_ms))
@@ -276,7 +275,7 @@ class Dashboard:
 
 
 # A section's cheap part, painted first while the rest is counted (read_sections).
-PreviewBuilder = Callable[[aiosqlite.Connection, Range, Settings, int], Awaitable[Preview]]
+PreviewBuilder = Callable[[Connection, Range, Settings, int], Awaitable[Preview]]
 PREVIEWS: dict[SectionBuilder, PreviewBuilder] = {_awareness: _awareness_preview}
 
 # The dashboard's sections, in the order it shows them: each a module of its own

@@ -12,12 +12,12 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache
 
-import aiosqlite
 from stop_words import get_stop_words
 
 from scrm_tui.core.ranges import Range
 from scrm_tui.core.terms import ALPHA, Rising, burst, fold, words_in
 from scrm_tui.store import terms as store
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database
 from scrm_tui.store.terms import Scope
 
@@ -183,7 +183,7 @@ def rank(now: Counter[str], before: Counter[str], periods: float, limit: int) ->
 
 
 async def _examples(
-    conn: aiosqlite.Connection, scope: Scope | str, ranked: list[Rising], period: Range
+    conn: Connection, scope: Scope | str, ranked: list[Rising], period: Range
 ) -> list[Rising]:
     """Each term with the newest mention of the range (in the scope) that holds it."""
     out = []

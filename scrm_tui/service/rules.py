@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from scrm_tui.core.models import Status
 from scrm_tui.core.rotation import deal
 from scrm_tui.core.rules import ROUND_ROBIN, Rule
 from scrm_tui.service.presence import PRESENCE_TTL_MS, present_among
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.mentions import set_status_in
 from scrm_tui.store.rotation import last_turn, open_loads, present, set_turn
 from scrm_tui.store.rule_actions import (
@@ -47,13 +46,13 @@ class Applied:
     changed: dict[str, int] = field(default_factory=dict)
 
 
-async def present_agents(conn: aiosqlite.Connection, now_ms: int) -> list[str]:
+async def present_agents(conn: Connection, now_ms: int) -> list[str]:
     """Agents with scrm open now: a fresh heartbeat, from a process not known to be gone."""
     return present_among(await present(conn, now_ms - PRESENCE_TTL_MS))
 
 
 async def _round_robin(
-    conn: aiosqlite.Connection, ids: Sequence[int], cap: int | None, actor: str, now_ms: int
+    conn: Connection, ids: Sequence[int], cap: int | None, actor: str, now_ms: int
 ) -> int:
     """Deal the open unassigned mentions of `ids` to the present agents in turn."""
     free = await free_ids(conn, ids, open_only=True)  # a closed mention is no one's work
@@ -70,7 +69,7 @@ async def _round_robin(
 
 
 async def _act(
-    conn: aiosqlite.Connection, rule: Rule, ids: list[int], cap: int | None, now_ms: int
+    conn: Connection, rule: Rule, ids: list[int], cap: int | None, now_ms: int
 ) -> dict[str, int]:
     """Every action of `rule` but escalation (see apply) on `ids`, in the transaction."""
     actor = rule.actor

@@ -12,13 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import aiosqlite
-
 from scrm_tui.core.figures import Figure, Row, Section, Table, show_number
 from scrm_tui.core.ranges import DAY_MS, Range
 from scrm_tui.service import conversions
 from scrm_tui.service.measures import Settings, label
 from scrm_tui.store import sales as store
+from scrm_tui.store.conn import Connection
 
 # A falling trend: the mean compound of a customer's scored brand mentions in the range
 # is at least TREND_DROP below its mean over the BASELINE_DAYS before the range, with at
@@ -51,9 +50,7 @@ class _Risks:
     first: list[_AtRisk]
 
 
-async def section(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def section(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     where = period.filter()
     before = period.previous()
     leads = await _leads(conn, period, settings, now_ms)
@@ -183,7 +180,7 @@ def _answered(mention_ids: list[int]) -> str | None:
 
 
 async def _leads(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
+    conn: Connection, period: Range, settings: Settings, now_ms: int
 ) -> dict[str, int]:
     source = f"{period.filter()} {settings.leads}"
     return await store.count_by_channel(conn, source, now_ms, period.start_ms, period.end_ms)
@@ -201,7 +198,7 @@ def _unknown_note(unknown: int) -> str:
     )
 
 
-async def _touched(conn: aiosqlite.Connection, period: Range) -> tuple[float, tuple[int, ...], int]:
+async def _touched(conn: Connection, period: Range) -> tuple[float, tuple[int, ...], int]:
     """(Σ LTV, the customers most valuable first, how many had no LTV) answered in the
     range."""
     found = await store.answered_customers(conn, period.start_ms, period.end_ms)
@@ -210,9 +207,7 @@ async def _touched(conn: aiosqlite.Connection, period: Range) -> tuple[float, tu
     return math.fsum(values), tuple(customer for customer, _ in found), len(found) - len(values)
 
 
-async def _at_risk(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> _Risks:
+async def _at_risk(conn: Connection, period: Range, settings: Settings, now_ms: int) -> _Risks:
     """The customers at risk, churn first (renewing within RENEWAL_DAYS, soonest first),
     then by lifetime value (then name); and how many customers each reason holds."""
     why: dict[int, list[str]] = {}

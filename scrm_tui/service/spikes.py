@@ -10,8 +10,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
 from scrm_tui.core import spikes as math
 from scrm_tui.core.figures import Figure, Row, Section, Table
 from scrm_tui.core.ranges import HOUR_MS, Range
@@ -21,6 +19,7 @@ from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings
 from scrm_tui.store import rollups
 from scrm_tui.store import spikes as store
 from scrm_tui.store import terms as term_store
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, StoreError
 
 if TYPE_CHECKING:
@@ -45,9 +44,7 @@ def when(hour: int) -> str:
     return moment.strftime("%a ") + f"{moment.day} " + moment.strftime("%b %H:00 UTC")
 
 
-async def test_now(
-    conn: aiosqlite.Connection, now_ms: int, watch_set: str = BRAND
-) -> list[math.Test]:
+async def test_now(conn: Connection, now_ms: int, watch_set: str = BRAND) -> list[math.Test]:
     """Test the running hour as it fills, and the hour before (which may have ended
     between two looks): ~30 rollup rows, whatever the size of the database."""
     hour = now_ms // HOUR_MS
@@ -237,7 +234,7 @@ async def explain(
 
 
 async def _terms(
-    conn: aiosqlite.Connection, watch_set: str, hours: list[int], ignore: frozenset[str]
+    conn: Connection, watch_set: str, hours: list[int], ignore: frozenset[str]
 ) -> Counter[str]:
     """Mentions holding each word or #tag over the given hours (read from the mentions
     of those hours: a spike's hour and its baseline hours are a few hundred posts)."""
@@ -257,9 +254,7 @@ async def _terms(
 # ------------------------------------------------------------------ the dashboard
 
 
-async def section(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def section(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     """The spikes in the range, recomputed from the rollups (the seeded or imported
     history too, which no live process tested), each row opening its mentions."""
     first_hour = await rollups.first_hour(conn, BRAND)

@@ -7,12 +7,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.figures import Figure, Row, Section, Table, show_number
 from scrm_tui.core.ranges import HOUR_MS, Range
 from scrm_tui.service.measures import BRAND, BRAND_FILTER, Settings, by, label, percentile
 from scrm_tui.store import rollups, waits
+from scrm_tui.store.conn import Connection
 
 
 @dataclass
@@ -71,7 +70,7 @@ class _Responses:
 WALK_SHARE = 8
 
 
-async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settings) -> _Responses:
+async def _responses(conn: Connection, period: Range, settings: Settings) -> _Responses:
     n, total = await waits.everyone(conn, BRAND, period.start_ms, period.end_ms)
     on_hours = period.start_ms % HOUR_MS == 0 and period.end_ms % HOUR_MS == 0  # as counted
     if settings.hours is None and on_hours and n * WALK_SHARE >= total:
@@ -90,7 +89,7 @@ async def _responses(conn: aiosqlite.Connection, period: Range, settings: Settin
 
 
 async def _walked_responses(
-    conn: aiosqlite.Connection, period: Range, sla: float, counts: dict[str, int]
+    conn: Connection, period: Range, sla: float, counts: dict[str, int]
 ) -> _Responses:
     """Waits around the clock, from each group's waits in order (schema step 38): the
     exact p50 and p90 are two walks, the answers within the SLA one count, and no wait
@@ -117,9 +116,7 @@ async def _walked_responses(
     return found
 
 
-async def _read_responses(
-    conn: aiosqlite.Connection, period: Range, settings: Settings
-) -> _Responses:
+async def _read_responses(conn: Connection, period: Range, settings: Settings) -> _Responses:
     """Each of the range's answers timed, then sorted: a short range, or business hours
     (no order kept ahead fits a clock that stops at night)."""
     hours, zone, sla = settings.hours, settings.zone, settings.response_sla_s
@@ -142,9 +139,7 @@ async def _read_responses(
     )
 
 
-async def _team(
-    conn: aiosqlite.Connection, period: Range, settings: Settings, now_ms: int
-) -> Section:
+async def _team(conn: Connection, period: Range, settings: Settings, now_ms: int) -> Section:
     """Response times from each mention's arrival to its first answer, the share
     answered within the SLA, the response rate, and the escalations open and late."""
     now = await _responses(conn, period, settings)
@@ -232,9 +227,7 @@ async def _team(
     return Section("team", "The team", figures, (), (by_agent, by_network))
 
 
-async def _escalations(
-    conn: aiosqlite.Connection, settings: Settings, now_ms: int
-) -> tuple[int, int]:
+async def _escalations(conn: Connection, settings: Settings, now_ms: int) -> tuple[int, int]:
     """Open escalations now, and how many of them are past their priority's SLA."""
     rows = await rollups.open_escalations(conn)
     late = sum(

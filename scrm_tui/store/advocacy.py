@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import aiosqlite
-
 from scrm_tui.core.advocacy import (
     ANSWER,
     CONFIRMED,
@@ -19,6 +17,7 @@ from scrm_tui.core.advocacy import (
 )
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 
 # As schema step 39's partial indexes say them, so that a read uses them.
@@ -55,7 +54,7 @@ class Voice(NamedTuple):
 
 
 async def voices(
-    conn: aiosqlite.Connection, windows: Sequence[tuple[int, int]], half_life_ms: float
+    conn: Connection, windows: Sequence[tuple[int, int]], half_life_ms: float
 ) -> list[dict[int, Voice]]:
     """For each [start, end) window, every author with a scored mention of the brand in
     it: one pass over the windows' mentions together (mentions_stream), however many
@@ -121,7 +120,7 @@ class Earnings:
 
 
 async def earnings(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     windows: Sequence[tuple[int, int]],
     brand: Iterable[int],
     half_life_ms: float,
@@ -201,7 +200,7 @@ async def earnings(
 
 
 async def kinds(
-    conn: aiosqlite.Connection, earned: Earnings, authors: Iterable[int], brand: Iterable[int]
+    conn: Connection, earned: Earnings, authors: Iterable[int], brand: Iterable[int]
 ) -> dict[int, Earning]:
     """What these authors' earnings in the window are made of, by kind."""
     wanted = sorted(authors)
@@ -232,7 +231,7 @@ def _spanning(windows: Sequence[tuple[int, int]]) -> dict[str, int]:
     return {"start": min(w[0] for w in windows), "end": max(w[1] for w in windows)}
 
 
-async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, str]]) -> set[int]:
+async def author_ids(conn: Connection, accounts: Iterable[tuple[str, str]]) -> set[int]:
     """The stored authors that are these (network, handle) accounts."""
     found: set[int] = set()
     for network, handle in accounts:
@@ -246,7 +245,7 @@ async def author_ids(conn: aiosqlite.Connection, accounts: Iterable[tuple[str, s
     return found
 
 
-async def approved(conn: aiosqlite.Connection) -> set[int]:
+async def approved(conn: Connection) -> set[int]:
     """Authors an agent approved as advocates and did not take it back since (each one's
     newest approval entry decides; index interactions_kind)."""
     rows = await fetch_all(
@@ -270,7 +269,7 @@ class Who(NamedTuple):
     confirmed: bool  # linked to a customer for sure (confirmed, or the customer's handle)
 
 
-async def who(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Who]:
+async def who(conn: Connection, ids: Iterable[int]) -> dict[int, Who]:
     wanted = list(ids)
     if not wanted:
         return {}
@@ -299,7 +298,7 @@ class Reward(NamedTuple):
     channel: str | None
 
 
-async def rewards_between(conn: aiosqlite.Connection, start: int, end: int) -> int:
+async def rewards_between(conn: Connection, start: int, end: int) -> int:
     row = await fetch_one(
         conn,
         "SELECT count(*) FROM interactions WHERE kind = ? AND occurred_ms >= ? AND occurred_ms < ?",
@@ -308,7 +307,7 @@ async def rewards_between(conn: aiosqlite.Connection, start: int, end: int) -> i
     return int(row[0]) if row else 0
 
 
-async def rewards(conn: aiosqlite.Connection, limit: int) -> tuple[list[Reward], int]:
+async def rewards(conn: Connection, limit: int) -> tuple[list[Reward], int]:
     """The newest `limit` rewards, newest first, and how many there are in all."""
     rows = await fetch_all(
         conn,
@@ -326,7 +325,7 @@ async def rewards(conn: aiosqlite.Connection, limit: int) -> tuple[list[Reward],
 
 
 async def record_reward(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     kind: str,
     note: str,
@@ -360,7 +359,7 @@ async def record_reward(
 
 
 async def approve(
-    conn: aiosqlite.Connection, author_id: int, agent: str, now_ms: int, *, approved: bool = True
+    conn: Connection, author_id: int, agent: str, now_ms: int, *, approved: bool = True
 ) -> None:
     """An agent counts this author's points although their link is not confirmed, or
     (`approved=False`) takes that back; either is recorded in their history."""

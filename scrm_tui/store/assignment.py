@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database
 from scrm_tui.store.distinct import distinct_values
 from scrm_tui.store.history import Entry, about_mentions, record
@@ -20,7 +19,7 @@ def _summary(old: str | None, new: str | None) -> str:
 
 
 async def assign_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     assignee: str | None,
     agent: str,
@@ -33,7 +32,7 @@ async def assign_in(
 
 
 async def reassign_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     assignee: str | None,
     agent: str,

@@ -19,11 +19,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import aiosqlite
-
 from scrm_tui.core.domains import links_from_json, proven
 from scrm_tui.core.models import NewMention
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.linking import MatchOutcome, probability_of
@@ -87,7 +86,7 @@ class AuthorCache:
             self._items.popitem(last=False)
 
 
-async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[AuthorKey, Profile]:
+async def _load(conn: Connection, keys: list[AuthorKey]) -> dict[AuthorKey, Profile]:
     found: dict[AuthorKey, Profile] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
@@ -106,7 +105,7 @@ async def _load(conn: aiosqlite.Connection, keys: list[AuthorKey]) -> dict[Autho
 
 
 async def resolve(
-    conn: aiosqlite.Connection, cache: AuthorCache, rows: Sequence[NewMention]
+    conn: Connection, cache: AuthorCache, rows: Sequence[NewMention]
 ) -> tuple[dict[AuthorKey, int], dict[AuthorKey, Profile]]:
     """Ids for the authors of `rows`, creating and updating author rows as needed
     inside the caller's transaction.
@@ -197,9 +196,7 @@ async def resolve(
     return {key: p.id for key, p in current.items()}, current
 
 
-async def _profiles_at_once(
-    conn: aiosqlite.Connection, updates: Sequence[tuple[object, ...]]
-) -> None:
+async def _profiles_at_once(conn: Connection, updates: Sequence[tuple[object, ...]]) -> None:
     """The same updates on PostgreSQL, 500 authors a statement: one statement each was a
     parse and a plan each on the server, for a quarter of a big ingest's rows. The first
     row's casts give the columns their types (a column of NULLs would be text)."""
@@ -229,7 +226,7 @@ def _proof_changed(stored: str | None, profile: Profile) -> bool:
     return set(proven(links_from_json(stored))) != set(proven(links_from_json(profile.links)))
 
 
-async def _link_identities(conn: aiosqlite.Connection, ids: list[int]) -> None:
+async def _link_identities(conn: Connection, ids: list[int]) -> None:
     """A new author whose handle is a known customer identity is that customer."""
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.history import Entry, record
@@ -47,18 +46,16 @@ class Change(Protocol):
         """`marked 1,234 mentions done`: the action in the history and on screen."""
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         """Change `ids` inside the caller's transaction, recording each change in the
         history as a single change would; return only the mentions that changed."""
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         """The values `apply` returns as `after`, as they are now."""
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         """Put each item's `before` back (and record it), inside the transaction."""
 
@@ -105,13 +102,13 @@ def _action(row: Sequence[Any]) -> Action:
     )
 
 
-async def _last_event(conn: aiosqlite.Connection) -> int:
+async def _last_event(conn: Connection) -> int:
     row = await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM interactions")
     return int(row[0]) if row else 0
 
 
 async def _note(
-    conn: aiosqlite.Connection, agent: str, now_ms: int, summary: str, detail: dict[str, Any]
+    conn: Connection, agent: str, now_ms: int, summary: str, detail: dict[str, Any]
 ) -> None:
     """The action itself, once, in the audit trail (each mention's change is there too)."""
     await record(conn, [Entry("bulk", now_ms, agent, summary, detail)])
@@ -125,9 +122,7 @@ class Journal:
 
     # ---------------------------------------------------------------- doing
 
-    async def start_in(
-        self, conn: aiosqlite.Connection, change: Change, agent: str, now_ms: int
-    ) -> int:
+    async def start_in(self, conn: Connection, change: Change, agent: str, now_ms: int) -> int:
         row = await fetch_one(
             conn,
             """INSERT INTO bulk_actions (agent, kind, params, summary, started_ms)
@@ -139,7 +134,7 @@ class Journal:
 
     async def apply_in(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         action_id: int,
         change: Change,
         ids: Sequence[int],
@@ -170,7 +165,7 @@ class Journal:
 
     async def finish_in(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         action_id: int,
         change: Change,
         agent: str,
@@ -314,7 +309,7 @@ class Journal:
 
 
 async def _changed_by_others(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     action_id: int,
     ids: Sequence[int],
     kinds: Sequence[str],
@@ -340,7 +335,7 @@ async def _changed_by_others(
     return {int(row[0]) for row in rows}
 
 
-def _unindexed(conn: aiosqlite.Connection, column: str) -> str:
+def _unindexed(conn: Connection, column: str) -> str:
     """SQLite's `+column` keeps its planner off that column's index; PostgreSQL has no
     unary plus for text, and its planner weighs the index by itself."""
     return column if engine_of(conn) == POSTGRESQL else f"+{column}"

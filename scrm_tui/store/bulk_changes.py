@@ -9,12 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.models import SentimentLabel, Status
 from scrm_tui.store import moods
 from scrm_tui.store.assignment import reassign_in
 from scrm_tui.store.bulk import Item
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.escalations import Delivery, create_in, queue_in
 from scrm_tui.store.history import Entry, about_mentions, record
@@ -41,9 +40,7 @@ def _grouped(items: Sequence[Item], key: Callable[[Item], Any]) -> dict[Any, lis
     return groups
 
 
-async def _states(
-    conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-) -> dict[int, tuple[str, bool]]:
+async def _states(conn: Connection, ids: Sequence[int], agent: str) -> dict[int, tuple[str, bool]]:
     """Each stored mention of `ids`: its status, and whether `agent` has read it."""
     found: dict[int, tuple[str, bool]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -75,15 +72,13 @@ class StatusChange:
             return f"marked {_mentions(count)} done"
         return f"reopened {_mentions(count)}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         return {
             i: [status, read] for i, (status, read) in (await _states(conn, ids, agent)).items()
         }
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         before = await self.current(conn, ids, agent)
         done = self.status is Status.DONE
@@ -95,7 +90,7 @@ class StatusChange:
         return [Item(i, before[i], after[i]) for i in before if before[i] != after[i]]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         for status, ids in _grouped(items, lambda item: item.before[0]).items():
             await set_status_in(conn, ids, Status(status), agent, now_ms)
@@ -117,13 +112,11 @@ class ReadChange:
     def describe(self, count: int) -> str:
         return f"marked {_mentions(count)} {'read' if self.read else 'unread'}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         return {i: read for i, (_, read) in (await _states(conn, ids, agent)).items()}
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         now = await self.current(conn, ids, agent)
         changing = [i for i, read in now.items() if read != self.read]
@@ -131,7 +124,7 @@ class ReadChange:
         return [Item(i, not self.read, self.read) for i in changing]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         for read, ids in _grouped(items, lambda item: item.before).items():
             await set_read_in(conn, ids, agent, read, now_ms)
@@ -153,20 +146,18 @@ class AssignChange:
             return f"unassigned {_mentions(count)}"
         return f"assigned {_mentions(count)} to {self.assignee}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         found = await about_mentions(conn, ids, "m.assignee")
         return {i: values[0] for i, (_, values) in found.items()}
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         changed = await reassign_in(conn, ids, self.assignee, agent, now_ms)
         return [Item(i, old, self.assignee) for i, old in changed.items()]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         for assignee, ids in _grouped(items, lambda item: item.before).items():
             await reassign_in(conn, ids, assignee, agent, now_ms)
@@ -188,9 +179,7 @@ class TagChange:
     def describe(self, count: int) -> str:
         return f"tagged {_mentions(count)} {describe(self.add, self.remove)}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         held = await held_in(conn, ids, [*self.add, *self.remove])
         found: dict[int, list[str]] = {i: [] for i in await _states(conn, ids, agent)}
         for mention_id, tag in sorted(held):
@@ -198,7 +187,7 @@ class TagChange:
         return found
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         before = await self.current(conn, ids, agent)
         changed = await edit_mentions_in(conn, ids, self.add, self.remove, agent, now_ms)
@@ -206,7 +195,7 @@ class TagChange:
         return [Item(i, before[i], after[i]) for i in changed]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         def edit(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
             before, after = set(item.before), set(item.after)
@@ -232,13 +221,11 @@ class SnoozeChange:
     def describe(self, count: int) -> str:
         return f"snoozed {_mentions(count)} until {self.said}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         return await snoozed_until(conn, ids)
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         changed = await snooze_in(
             conn, ids, self.until_ms, agent, now_ms, f"snoozed until {self.said}"
@@ -246,7 +233,7 @@ class SnoozeChange:
         return [Item(i, before, self.until_ms) for i, before in changed.items()]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         for before, ids in _grouped(items, lambda item: item.before).items():
             await put_back_in(conn, ids, before, agent, now_ms, "snooze undone")
@@ -294,9 +281,7 @@ class EscalateChange:
         note = f": {self.note}" if self.note else ""
         return f"escalated to {self.team} ({self.priority}){group}{note}"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         """Each of `ids` this escalation names, while nobody has taken it up."""
         if self.escalation_id is None:
             return {}
@@ -311,7 +296,7 @@ class EscalateChange:
         return {int(row[0]): self.escalation_id for row in rows}
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         about = await about_mentions(conn, ids)
         chosen = [i for i in ids if i in about]
@@ -339,7 +324,7 @@ class EscalateChange:
         return [Item(i, None, self.escalation_id) for i in chosen]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         if not items or self.escalation_id is None:
             return
@@ -360,7 +345,7 @@ class EscalateChange:
 
 
 async def _record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     about: dict[int, Any],
     ids: Sequence[int],
     summary: str,
@@ -407,19 +392,17 @@ class MoodChange:
             return f"gave {_mentions(count)} back to the sentiment scorer"
         return f"set {_mentions(count)} {self.label.value} by hand"
 
-    async def current(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str
-    ) -> dict[int, Any]:
+    async def current(self, conn: Connection, ids: Sequence[int], agent: str) -> dict[int, Any]:
         return await moods.states(conn, ids)
 
     async def apply(
-        self, conn: aiosqlite.Connection, ids: Sequence[int], agent: str, now_ms: int
+        self, conn: Connection, ids: Sequence[int], agent: str, now_ms: int
     ) -> list[Item]:
         changed = await moods.set_in(conn, ids, self.label, agent, now_ms)
         return [Item(i, before, after) for i, (before, after) in changed.items()]
 
     async def restore(
-        self, conn: aiosqlite.Connection, items: Sequence[Item], agent: str, now_ms: int
+        self, conn: Connection, items: Sequence[Item], agent: str, now_ms: int
     ) -> None:
         await moods.put_back_in(
             conn, [(item.mention_id, item.before) for item in items], agent, now_ms

@@ -6,10 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.team import CLAIM_TTL_MS, Claim
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all
 from scrm_tui.store.history import IDS, ids_param
 
@@ -17,7 +16,7 @@ __all__ = ["IDS", "ClaimStore", "ids_param", "live_claims", "record"]
 
 
 async def live_claims(
-    conn: aiosqlite.Connection, mention_ids: Sequence[int], agent: str, now_ms: int
+    conn: Connection, mention_ids: Sequence[int], agent: str, now_ms: int
 ) -> list[Claim]:
     """Live claims by agents other than `agent` on these mentions, oldest first."""
     rows = await fetch_all(
@@ -31,7 +30,7 @@ async def live_claims(
 
 
 async def record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: str,
     mention_ids: Sequence[int],
     *,

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.conversions import Conversion
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all
 
 
@@ -57,7 +56,7 @@ async def store(db: Database, rows: Sequence[Conversion], source: str, now_ms: i
         return max(cursor.rowcount, 0)
 
 
-async def in_range(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> list[Stored]:
+async def in_range(conn: Connection, start_ms: int, end_ms: int) -> list[Stored]:
     """The conversions dated in [start, end)."""
     rows = await fetch_all(
         conn,
@@ -68,7 +67,7 @@ async def in_range(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> li
     return [Stored(int(r[0]), str(r[1]), float(r[2]), r[3]) for r in rows]
 
 
-async def sent_replies(conn: aiosqlite.Connection, mention_ids: Sequence[int]) -> list[SentReply]:
+async def sent_replies(conn: Connection, mention_ids: Sequence[int]) -> list[SentReply]:
     """Every sent reply to these mentions (one recorded as made by hand too), oldest first."""
     found: list[SentReply] = []
     ids = sorted(set(mention_ids))

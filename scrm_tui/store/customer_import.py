@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core import sanitize
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.store import history as audit
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.linking import owe_rematch
 
@@ -51,9 +50,7 @@ def _merge(first: CustomerIn, later: CustomerIn) -> CustomerIn:
     )
 
 
-async def _lookup(
-    conn: aiosqlite.Connection, sql: str, values: list[str]
-) -> dict[str, tuple[Any, ...]]:
+async def _lookup(conn: Connection, sql: str, values: list[str]) -> dict[str, tuple[Any, ...]]:
     found: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
@@ -64,7 +61,7 @@ async def _lookup(
 
 
 async def _by_handle(
-    conn: aiosqlite.Connection, customers: Sequence[CustomerIn], targets: list[int | None]
+    conn: Connection, customers: Sequence[CustomerIn], targets: list[int | None]
 ) -> None:
     """A row with neither external id nor email (a customer made from an author, as
     exported) updates the one customer its handles belong to, rather than making a
@@ -235,7 +232,7 @@ class CustomerImport:
 
     async def _update(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         customers: Sequence[CustomerIn],
         targets: list[int | None],
         agent: str,
@@ -322,7 +319,7 @@ class CustomerImport:
 
     async def _identities(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         customers: Sequence[CustomerIn],
         outcome: ImportOutcome,
         now_ms: int,

@@ -14,11 +14,12 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from scrm_tui.core import hashtags
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.pg.url import is_url
 from scrm_tui.store.quick_reads import Parameters, QuickReads, is_busy
 from scrm_tui.store.schema import LATEST_VERSION, MIGRATIONS, DropNotNull
@@ -129,13 +130,13 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-async def open_reader(path: Path | str) -> aiosqlite.Connection:
+async def open_reader(path: Path | str) -> Connection:
     """A connection of its own to a database already opened (and migrated) by a Database:
     for reads that run long (store/readers.py). Close it when done."""
     if is_url(path):
         from scrm_tui.store.pg.connection import PgConnection  # psycopg only when used
 
-        return cast(aiosqlite.Connection, await PgConnection.connect(str(path)))
+        return await PgConnection.connect(str(path))
     return await _connect(Path(path))
 
 
@@ -165,7 +166,7 @@ class Database:
     and lets other processes (a collector, other agents) read and write the file.
     """
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(self, path: Path, writer: Connection, reader: Connection):
         self.path = path
         self.writer = writer
         self.reader = reader
@@ -245,7 +246,7 @@ class Database:
             self._turnstile.close()
 
     @asynccontextmanager
-    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[Connection]:
         """One write transaction; every write goes through here. What stops it that a
         person can act on (a lock held too long, a read-only file) is raised as
         StoreUnavailable, in words. `wakes`: open inboxes look at what it changed
@@ -294,7 +295,7 @@ class Database:
             raise StoreBusy() from None
 
     @staticmethod
-    async def wake(conn: aiosqlite.Connection) -> None:
+    async def wake(conn: Connection) -> None:
         """Inside a transaction(wakes=False) that turned out to change something open
         inboxes show (decided as it went): they look, as for any waking commit."""
         await conn.execute(_BUMP)
@@ -323,7 +324,7 @@ class Database:
 _BUMP = "UPDATE change_marks SET seq = seq + 1"
 
 
-async def begin_read(conn: aiosqlite.Connection) -> None:
+async def begin_read(conn: Connection) -> None:
     """BEGIN a read snapshot on a reader. A read cancelled while its BEGIN ran (a
     dashboard range replaced by the next key) left its snapshot open behind it, and
     the next BEGIN failed; any statement waits for those queued before it, so the
@@ -334,7 +335,7 @@ async def begin_read(conn: aiosqlite.Connection) -> None:
     await conn.execute("BEGIN")
 
 
-async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> list[Any]:
+async def fetch_all(conn: Connection, sql: str, parameters: Parameters = ()) -> list[Any]:
     """Every row of one statement, read in the same step of the connection's thread as
     the statement runs. Every statement that returns rows is read this way: a task
     cancelled while its statement waits its turn (a screen's read that a newer one
@@ -344,13 +345,13 @@ async def fetch_all(conn: aiosqlite.Connection, sql: str, parameters: Parameters
     return list(await conn.execute_fetchall(sql, parameters))
 
 
-async def fetch_one(conn: aiosqlite.Connection, sql: str, parameters: Parameters = ()) -> Any:
+async def fetch_one(conn: Connection, sql: str, parameters: Parameters = ()) -> Any:
     """The first row of one statement (None if none), read as `fetch_all` reads."""
     rows = await fetch_all(conn, sql, parameters)
     return rows[0] if rows else None
 
 
-async def _fetch_value(conn: aiosqlite.Connection, sql: str, params: Parameters = ()) -> Any:
+async def _fetch_value(conn: Connection, sql: str, params: Parameters = ()) -> Any:
     row = await fetch_one(conn, sql, params)
     return None if row is None else row[0]
 
@@ -388,7 +389,7 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
+async def _schema_version(conn: Connection, path: Path) -> int:
     """The schema step of the file, refused when newer than this scrm knows."""
     version = int(await _fetch_value(conn, "PRAGMA user_version"))
     if version > LATEST_VERSION:
@@ -399,7 +400,7 @@ async def _schema_version(conn: aiosqlite.Connection, path: Path) -> int:
     return version
 
 
-async def _drop_not_null(conn: aiosqlite.Connection, step: DropNotNull) -> None:
+async def _drop_not_null(conn: Connection, step: DropNotNull) -> None:
     """Edit the table's text in sqlite_schema (schema.DropNotNull says why), in the
     migration's transaction, and bump the schema version so every connection (this one
     too) reads the schema again."""
@@ -420,7 +421,7 @@ async def _drop_not_null(conn: aiosqlite.Connection, step: DropNotNull) -> None:
         await conn.execute("PRAGMA writable_schema = OFF")
 
 
-async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
+async def _migrate(conn: Connection, path: Path) -> None:
     version = await _schema_version(conn, path)
     if version == LATEST_VERSION:
         return

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 
 
-async def distinct_values(conn: aiosqlite.Connection, table: str, column: str) -> list[str]:
+async def distinct_values(conn: Connection, table: str, column: str) -> list[str]:
     """Every non-null value of `table.column`, in the column's order. Steps through an
     index on the column from one value to the next (a skip scan), so a million rows
     holding twenty names cost twenty lookups, not a million rows read."""

@@ -7,10 +7,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.models import Escalation
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.outbox.queue import insert_outbox
 
@@ -250,7 +249,7 @@ class EscalationStore:
 
 
 async def create_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     mention_id: int | None,
     customer_id: int | None,
@@ -290,7 +289,7 @@ async def create_in(
     return escalation_id
 
 
-async def _channel(conn: aiosqlite.Connection, mention_id: int | None) -> str | None:
+async def _channel(conn: Connection, mention_id: int | None) -> str | None:
     if mention_id is None:
         return None
     row = await fetch_one(conn, "SELECT channel FROM mentions WHERE id = ?", (mention_id,))
@@ -298,7 +297,7 @@ async def _channel(conn: aiosqlite.Connection, mention_id: int | None) -> str | 
 
 
 async def _history(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     escalation_id: int,
     event: str,
     summary: str,
@@ -321,7 +320,7 @@ async def _history(
 
 
 async def queue_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     escalation_id: int,
     deliveries: Sequence[Delivery],
     agent: str,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.rollups import HOUR_MS
 
 
-async def days(conn: aiosqlite.Connection, watch_set: str, end_ms: int, count: int) -> list[int]:
+async def days(conn: Connection, watch_set: str, end_ms: int, count: int) -> list[int]:
     """Mentions in each of the `count` 24-hour spans before `end_ms` (a whole hour),
     oldest first; a span with none is 0."""
     end_hour = end_ms // HOUR_MS

@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 
 _CHUNK = 500
@@ -62,14 +61,14 @@ def _row(e: Entry) -> tuple[Any, ...]:
     )
 
 
-async def record(conn: aiosqlite.Connection, entries: Iterable[Entry]) -> None:
+async def record(conn: Connection, entries: Iterable[Entry]) -> None:
     """Append entries inside the caller's transaction (with the change they describe)."""
     await conn.executemany(
         f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [_row(e) for e in entries]
     )
 
 
-async def record_one(conn: aiosqlite.Connection, entry: Entry) -> int:
+async def record_one(conn: Connection, entry: Entry) -> int:
     """Append one entry inside the caller's transaction; its id."""
     row = await fetch_one(
         conn, f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", _row(entry)
@@ -103,7 +102,7 @@ class About(NamedTuple):
 
 
 async def about_mentions(
-    conn: aiosqlite.Connection, ids: Sequence[int], columns: str = ""
+    conn: Connection, ids: Sequence[int], columns: str = ""
 ) -> dict[int, tuple[About, tuple[Any, ...]]]:
     """For each stored mention of `ids`: whom it concerns, and the extra `columns` of
     `mentions m` asked for (its current values, read in the caller's transaction)."""
@@ -124,7 +123,7 @@ async def about_mentions(
 
 
 async def record_mentions(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     kind: str,
     actor: str,

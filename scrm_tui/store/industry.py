@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.models import NEUTRAL_BAND
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.filter_sql import QUESTION_SQL
 
@@ -23,7 +22,7 @@ class Openings:
     either: int  # negative, or a question, or both: each mention once
 
 
-async def watch_sets(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> list[str]:
+async def watch_sets(conn: Connection, start_ms: int, end_ms: int) -> list[str]:
     """The competitors' keys with a mention in [start, end), from the hourly rollups."""
     rows = await fetch_all(
         conn,
@@ -35,7 +34,7 @@ async def watch_sets(conn: aiosqlite.Connection, start_ms: int, end_ms: int) -> 
 
 
 async def moods(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+    conn: Connection, watch_set: str, start_ms: int, end_ms: int
 ) -> tuple[int, int, int, int, int, int]:
     """A watch set's mentions in [start, end) (whole hours) and their moods, summed by
     SQLite from the hourly rollups: n, pos, neu, neg, unscored, points."""
@@ -50,9 +49,7 @@ async def moods(
     return n, pos, neu, neg, unscored, points
 
 
-async def openings(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> Openings:
+async def openings(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> Openings:
     """Negative mentions, questions and either, of one competitor in [start, end):
     read through the index of the competitors' mentions (schema step 33), so the
     brand's million rows are never looked at. The conditions are the filter

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.domains import links_from_json, proven
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_one
 
 
@@ -94,12 +93,12 @@ def probability_of(outcome: MatchOutcome, rank: int) -> float | None:
     return outcome.probabilities[rank] if rank < len(outcome.probabilities) else None
 
 
-async def _state(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo | None:
+async def _state(conn: Connection, author_id: int) -> AuthorInfo | None:
     row = await fetch_one(conn, f"{_AUTHOR} WHERE id = ?", (author_id,))
     return AuthorInfo(*row) if row else None
 
 
-async def _required(conn: aiosqlite.Connection, author_id: int) -> AuthorInfo:
+async def _required(conn: Connection, author_id: int) -> AuthorInfo:
     found = await _state(conn, author_id)
     if found is None:
         raise KeyError(f"no author #{author_id}")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.link_records import AuthorInfo, _required
 
 
 async def _confirm(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     before: AuthorInfo,
     customer_id: int,
     agent: str,
@@ -50,7 +49,7 @@ async def _confirm(
 
 
 async def _undo(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     author_id: int,
     last: tuple[int, str, dict[str, Any]],
     agent: str,
@@ -121,7 +120,7 @@ async def _undo(
 
 
 async def _label(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     before: AuthorInfo,
     customer_id: int,
     decision: str,
@@ -161,7 +160,7 @@ async def _label(
 
 
 async def _set_link(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     author_id: int,
     customer_id: int,
     state: str,
@@ -175,7 +174,7 @@ async def _set_link(
     )
 
 
-async def _snapshot(conn: aiosqlite.Connection, author_id: int) -> list[list[Any]]:
+async def _snapshot(conn: Connection, author_id: int) -> list[list[Any]]:
     """The author's suggestions as they are, to put back on undo: [customer, score,
     fields, probability] each (a record from before probabilities has three)."""
     return [
@@ -189,11 +188,11 @@ async def _snapshot(conn: aiosqlite.Connection, author_id: int) -> list[list[Any
     ]
 
 
-async def _touch(conn: aiosqlite.Connection, customer_id: int, now_ms: int) -> None:
+async def _touch(conn: Connection, customer_id: int, now_ms: int) -> None:
     await conn.execute("UPDATE customers SET updated_ms = ? WHERE id = ?", (now_ms, customer_id))
 
 
-async def _drop_identity(conn: aiosqlite.Connection, author: AuthorInfo) -> dict[str, Any] | None:
+async def _drop_identity(conn: Connection, author: AuthorInfo) -> dict[str, Any] | None:
     """Remove the identity made from this author's handle; returns it, for the record."""
     key = handle_key(author.channel, author.handle)
     row = await fetch_one(
@@ -205,7 +204,7 @@ async def _drop_identity(conn: aiosqlite.Connection, author: AuthorInfo) -> dict
 
 
 async def _log(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     before: AuthorInfo,
     customer_id: int,
     how: str,

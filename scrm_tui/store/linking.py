@@ -12,8 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.link_records import (
     _AUTHOR,
@@ -52,7 +51,7 @@ __all__ = [
 _CHUNK = 500
 
 
-async def owe_rematch(conn: aiosqlite.Connection, now_ms: int) -> None:
+async def owe_rematch(conn: Connection, now_ms: int) -> None:
     """Inside an import's transaction: a re-match of every unlinked author is owed, from
     the first author on (the new customers may be anyone's). Durable with the import, so
     a kill before the re-match ends leaves it owed, not forgotten."""

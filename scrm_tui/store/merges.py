@@ -12,9 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _FILLED = ("email", "company", "phone", "tier", "lifetime_value", "notes")
@@ -35,11 +34,11 @@ class MergeRecord:
     undone_ms: int | None
 
 
-async def _ids(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> list[int]:
+async def _ids(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[int]:
     return [int(row[0]) for row in await fetch_all(conn, sql, params)]
 
 
-async def _customer(conn: aiosqlite.Connection, customer_id: int) -> dict[str, Any]:
+async def _customer(conn: Connection, customer_id: int) -> dict[str, Any]:
     row = await fetch_one(
         conn,
         f"SELECT id, name, merged_into, fields, {', '.join(_FILLED)} FROM customers WHERE id = ?",
@@ -227,7 +226,7 @@ class MergeStore:
 
 
 async def _log(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     customer_id: int,
     agent: str,
     now_ms: int,

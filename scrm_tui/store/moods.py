@@ -13,9 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.models import SentimentLabel
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.history import Entry, about_mentions, record
 
@@ -38,7 +37,7 @@ def _said(compound: float | None) -> str:
     return f"{SentimentLabel.from_compound(compound).value} {compound:+.2f}"
 
 
-async def _rows(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+async def _rows(conn: Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """Each stored mention's figures, who set them by hand, and its sentiment label row."""
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -72,12 +71,12 @@ def state(row: dict[str, Any]) -> list[Any]:
     return [label, row["by"], row["at"]]
 
 
-async def states(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, list[Any]]:
+async def states(conn: Connection, ids: Sequence[int]) -> dict[int, list[Any]]:
     return {i: state(row) for i, row in (await _rows(conn, ids)).items()}
 
 
 async def set_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     label: SentimentLabel | None,
     agent: str,
@@ -154,7 +153,7 @@ async def set_in(
 
 
 async def put_back_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     items: Sequence[tuple[int, dict[str, Any]]],
     agent: str,
     now_ms: int,

@@ -12,10 +12,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.core.priority import PriorityWeights, p0, rank_of
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _CHUNK = 500
@@ -44,7 +43,7 @@ class ToScore:
     points: int | None
 
 
-async def owe_rescore(conn: aiosqlite.Connection, now_ms: int) -> None:
+async def owe_rescore(conn: Connection, now_ms: int) -> None:
     """Every stored mention is owed a re-score (from the first), in this transaction."""
     await conn.execute(
         """INSERT INTO pending_work (name, generation, since_ms, after_id, updated_ms)
@@ -55,13 +54,13 @@ async def owe_rescore(conn: aiosqlite.Connection, now_ms: int) -> None:
     )
 
 
-async def read_weights(conn: aiosqlite.Connection) -> PriorityWeights | None:
+async def read_weights(conn: Connection) -> PriorityWeights | None:
     row = await fetch_one(conn, "SELECT weights FROM priority_weights WHERE id = 1")
     return PriorityWeights.from_json(row[0]) if row else None
 
 
 async def _write_weights(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     weights: PriorityWeights,
     before: PriorityWeights | None,
     agent: str,
@@ -105,7 +104,7 @@ async def _write_weights(
     await history.record(conn, [entry])
 
 
-async def customer_parts(conn: aiosqlite.Connection, author_ids: Iterable[int]) -> dict[int, float]:
+async def customer_parts(conn: Connection, author_ids: Iterable[int]) -> dict[int, float]:
     """Each author's customer's part of a priority (step 13's view), 0 for no customer."""
     ids = list(dict.fromkeys(author_ids))
     parts: dict[int, float] = {}
@@ -124,7 +123,7 @@ async def customer_parts(conn: aiosqlite.Connection, author_ids: Iterable[int]) 
 
 
 async def scored(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     weights: PriorityWeights,
     rows: Sequence[tuple[int, int, float]],
 ) -> list[tuple[int, int]]:

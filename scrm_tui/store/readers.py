@@ -16,8 +16,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_one, open_reader
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.pg.url import is_url
@@ -39,11 +38,11 @@ class Readers:
     def __init__(self, path: Path | str, lanes: int = LANES) -> None:
         self.path = path  # a file, or a PostgreSQL server's URL (db.target)
         self.lanes = lanes  # connections per read
-        self._idle: list[aiosqlite.Connection] = []
-        self._open: set[aiosqlite.Connection] = set()
+        self._idle: list[Connection] = []
+        self._open: set[Connection] = set()
         self._closing: set[asyncio.Task[None]] = set()
-        self._retiring: set[aiosqlite.Connection] = set()
-        self._opening: set[asyncio.Task[aiosqlite.Connection]] = set()
+        self._retiring: set[Connection] = set()
+        self._opening: set[asyncio.Task[Connection]] = set()
         self._closed = False
 
     @property
@@ -52,12 +51,12 @@ class Readers:
         return len(self._open)
 
     @contextlib.asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[list[aiosqlite.Connection]]:
+    async def snapshot(self) -> AsyncIterator[list[Connection]]:
         """Up to `lanes` connections, each in a read transaction that sees the same
         commit as the others. Left normally, they go back to the pool; left by an
         exception or a cancellation, each is interrupted (its statement stops at its
         next step) and closed once that statement has returned."""
-        conns: list[aiosqlite.Connection] = []
+        conns: list[Connection] = []
         clean = False
         try:
             for _ in range(self.lanes):
@@ -82,7 +81,7 @@ class Readers:
             self._close_later(conn)  # in use by a read being cancelled, or idle
         await asyncio.gather(*self._closing, return_exceptions=True)
 
-    async def _take(self) -> aiosqlite.Connection:
+    async def _take(self) -> Connection:
         if self._closed:
             raise ReadersClosed("the readers were closed")
         if self._idle:
@@ -99,20 +98,20 @@ class Readers:
             opening.add_done_callback(self._adopt)
             raise
 
-    async def _open_one(self) -> aiosqlite.Connection:
-        conn: aiosqlite.Connection
+    async def _open_one(self) -> Connection:
+        conn: Connection
         if isinstance(self.path, str) and is_url(self.path):
             # the store uses a PgConnection as it uses an aiosqlite one; psycopg (165 ms
             # to import) only when the database is PostgreSQL's
             from scrm_tui.store.pg.connection import PgConnection
 
-            conn = await PgConnection.connect(self.path)  # type: ignore[assignment]
+            conn = await PgConnection.connect(self.path)
         else:
             conn = await open_reader(Path(self.path))
         self._open.add(conn)
         return conn
 
-    def _adopt(self, opening: asyncio.Task[aiosqlite.Connection]) -> None:
+    def _adopt(self, opening: asyncio.Task[Connection]) -> None:
         """A connection opened for a read that was cancelled meanwhile."""
         if opening.cancelled() or opening.exception() is not None:
             return
@@ -122,7 +121,7 @@ class Readers:
         else:
             self._idle.append(conn)
 
-    async def _give_back(self, conns: list[aiosqlite.Connection]) -> None:
+    async def _give_back(self, conns: list[Connection]) -> None:
         for conn in conns:
             try:
                 await conn.rollback()  # the snapshot ends: the next read sees new commits
@@ -134,7 +133,7 @@ class Readers:
             else:
                 self._idle.append(conn)
 
-    def _close_later(self, conn: aiosqlite.Connection) -> None:
+    def _close_later(self, conn: Connection) -> None:
         """Closed after whatever is queued on its thread (the interrupted statement):
         in a task of its own, so that a read cancelled twice still closes it."""
         if conn in self._retiring:
@@ -144,7 +143,7 @@ class Readers:
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
-    async def _retire(self, conn: aiosqlite.Connection) -> None:
+    async def _retire(self, conn: Connection) -> None:
         closing = asyncio.ensure_future(_close(conn))
         # An interrupt that came before the statement began on the connection's thread
         # was lost (SQLite clears it when a statement starts with none running): it is
@@ -161,7 +160,7 @@ class ReadersClosed(Exception):
     """A read was asked of readers already closed (their screen left)."""
 
 
-async def _agree(conns: list[aiosqlite.Connection]) -> list[aiosqlite.Connection]:
+async def _agree(conns: list[Connection]) -> list[Connection]:
     """Each connection in a read transaction at the same commit: each begins and reads
     the mark; those behind the newest begin again. Writers that never pause for
     AGREE_TRIES rounds leave the read on the first connection alone."""
@@ -177,7 +176,7 @@ async def _agree(conns: list[aiosqlite.Connection]) -> list[aiosqlite.Connection
     return conns[:1]
 
 
-async def _begin(conn: aiosqlite.Connection, *, again: bool = False) -> tuple[int, int]:
+async def _begin(conn: Connection, *, again: bool = False) -> tuple[int, int]:
     """BEGIN, then the first read, which fixes the snapshot (a WAL read transaction
     starts at its first read, not at BEGIN): the commit's mark."""
     if again:
@@ -190,13 +189,13 @@ async def _begin(conn: aiosqlite.Connection, *, again: bool = False) -> tuple[in
     return int(row[0]), int(row[1])
 
 
-async def _interrupt(conn: aiosqlite.Connection) -> None:
+async def _interrupt(conn: Connection) -> None:
     """sqlite3's interrupt, called on this thread (aiosqlite does not queue it): the
     statement running on the connection's own thread stops at its next step."""
     with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: not open yet
         await conn.interrupt()
 
 
-async def _close(conn: aiosqlite.Connection) -> None:
+async def _close(conn: Connection) -> None:
     with contextlib.suppress(sqlite3.Error, ValueError):
         await conn.close()

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 
 HOUR_MS = 3_600_000
@@ -55,9 +54,7 @@ class TopAuthor:
     mentions: int
 
 
-async def hours(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> list[HourCell]:
+async def hours(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> list[HourCell]:
     """Every non-empty (hour, network) cell in [start, end), both on whole hours."""
     rows = await fetch_all(
         conn,
@@ -93,9 +90,7 @@ def _authors_sql(watch_set: str, start_ms: int, end_ms: int) -> tuple[str, list[
     return " UNION ".join(parts), params
 
 
-async def reach(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> list[Reach]:
+async def reach(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> list[Reach]:
     """Per network: distinct authors, how many have a follower count, and its sum."""
     ids, params = _authors_sql(watch_set, start_ms, end_ms)
     rows = await fetch_all(
@@ -109,7 +104,7 @@ async def reach(
 
 
 async def top_authors(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     watch_set: str,
     start_ms: int,
     end_ms: int,
@@ -175,7 +170,7 @@ async def top_authors(
     return [TopAuthor(*row) for row in found]
 
 
-async def _followed(conn: aiosqlite.Connection) -> int:
+async def _followed(conn: Connection) -> int:
     """How many authors have a follower count (up to the longest walk + 1: enough)."""
     rows = await fetch_all(
         conn,
@@ -186,7 +181,7 @@ async def _followed(conn: aiosqlite.Connection) -> int:
 
 
 async def answered(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
+    conn: Connection, watch_set: str, start_ms: int, end_ms: int
 ) -> list[tuple[str, int, int, str]]:
     """The answered mentions posted in [start, end): network, arrival, first answer, and
     the agent who sent it ('?' if no sent item says), from answer_times (schema step 36)."""
@@ -199,7 +194,7 @@ async def answered(
     return rows
 
 
-async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+async def open_escalations(conn: Connection) -> list[tuple[str, int]]:
     """Every escalation not resolved: its priority and when it was made."""
     rows = await fetch_all(
         conn, "SELECT priority, created_ms FROM escalations WHERE state != 'resolved'"
@@ -207,7 +202,7 @@ async def open_escalations(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
     return [(str(r[0]), int(r[1])) for r in rows]
 
 
-async def first_hour(conn: aiosqlite.Connection, watch_set: str) -> int | None:
+async def first_hour(conn: Connection, watch_set: str) -> int | None:
     """The hour of the watch set's first stored mention: where its history starts."""
     rows = await fetch_all(
         conn, "SELECT min(hour) FROM mention_hours WHERE watch_set = ? AND n > 0", (watch_set,)

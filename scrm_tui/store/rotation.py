@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 
 
-async def present(conn: aiosqlite.Connection, since_ms: int) -> list[tuple[str, str]]:
+async def present(conn: Connection, since_ms: int) -> list[tuple[str, str]]:
     """(holder, agent) of every scrm process whose heartbeat is `since_ms` or newer
     (the presence rows service/presence.py beats)."""
     rows = await fetch_all(
@@ -22,7 +21,7 @@ async def present(conn: aiosqlite.Connection, since_ms: int) -> list[tuple[str, 
     return [(str(row[0]), str(row[1])) for row in rows]
 
 
-async def open_loads(conn: aiosqlite.Connection, agents: Sequence[str]) -> dict[str, int]:
+async def open_loads(conn: Connection, agents: Sequence[str]) -> dict[str, int]:
     """How many open mentions each of `agents` is assigned (through the assignee index)."""
     rows = await fetch_all(
         conn,
@@ -36,12 +35,12 @@ async def open_loads(conn: aiosqlite.Connection, agents: Sequence[str]) -> dict[
     return loads
 
 
-async def last_turn(conn: aiosqlite.Connection, rotation: str) -> str | None:
+async def last_turn(conn: Connection, rotation: str) -> str | None:
     row = await fetch_one(conn, "SELECT last_agent FROM rotations WHERE name = ?", (rotation,))
     return str(row[0]) if row else None
 
 
-async def set_turn(conn: aiosqlite.Connection, rotation: str, agent: str, now_ms: int) -> None:
+async def set_turn(conn: Connection, rotation: str, agent: str, now_ms: int) -> None:
     await conn.execute(
         """INSERT INTO rotations (name, last_agent, turned_ms) VALUES (?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET last_agent = excluded.last_agent,

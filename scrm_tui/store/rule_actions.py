@@ -10,9 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.store import snooze
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.history import IDS, ids_param, record_mentions
 
@@ -21,15 +20,13 @@ Statement = tuple[str, Mapping[str, Any]]  # SQL selecting mention ids, and its 
 _OPEN = "m.status = 'open'"
 
 
-async def matching_ids(conn: aiosqlite.Connection, statement: Statement) -> list[int]:
+async def matching_ids(conn: Connection, statement: Statement) -> list[int]:
     """The ids a statement from MentionStore.matching selects, in id order."""
     sql, params = statement
     return [int(row[0]) for row in await fetch_all(conn, sql, params)]
 
 
-async def free_ids(
-    conn: aiosqlite.Connection, ids: Sequence[int], *, open_only: bool = False
-) -> list[int]:
+async def free_ids(conn: Connection, ids: Sequence[int], *, open_only: bool = False) -> list[int]:
     """Those of `ids` nobody is assigned (and still open, with `open_only`), in order."""
     rows = await fetch_all(
         conn,
@@ -40,13 +37,13 @@ async def free_ids(
     return [int(row[0]) for row in rows]
 
 
-async def _update(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> int:
+async def _update(conn: Connection, sql: str, params: dict[str, Any]) -> int:
     """Run an UPDATE ... RETURNING id; how many rows it changed."""
     return len(await fetch_all(conn, sql, params))
 
 
 async def assign_free_in(
-    conn: aiosqlite.Connection, ids: Sequence[int], assignee: str, actor: str, now_ms: int
+    conn: Connection, ids: Sequence[int], assignee: str, actor: str, now_ms: int
 ) -> int:
     """Assign to `assignee` those of `ids` nobody has; how many. Recorded as assign_in
     records an assignment (`assigned to dana`, from nobody)."""
@@ -73,7 +70,7 @@ _RAISED = "min(100, coalesce(m.priority, 0) + :by)"
 
 
 async def raise_priority_in(
-    conn: aiosqlite.Connection, ids: Sequence[int], points: int, actor: str, now_ms: int
+    conn: Connection, ids: Sequence[int], points: int, actor: str, now_ms: int
 ) -> int:
     """Add `points` to each mention's priority, capped at 100 (an unscored one counts as
     0); how many changed, each in the history with the old and new priority."""
@@ -102,7 +99,7 @@ async def raise_priority_in(
 
 
 async def snooze_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     until_ms: int,
     actor: str,
@@ -128,7 +125,7 @@ class Would:
 
 
 async def would(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     statement: Statement,
     *,
     tags: Sequence[str],

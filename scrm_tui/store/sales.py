@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from scrm_tui.core.models import NEUTRAL_BAND
 from scrm_tui.core.query import parse
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.filter_sql import FilterSql
 
@@ -28,7 +27,7 @@ class Customer:
 
 
 async def count_by_channel(
-    conn: aiosqlite.Connection, source: str, now_ms: int, start_ms: int, end_ms: int
+    conn: Connection, source: str, now_ms: int, start_ms: int, end_ms: int
 ) -> dict[str, int]:
     """The mentions the inbox filter `source` keeps, per network; `source` keeps only
     mentions posted in [start, end). Full-text parts are looked up in the index directly
@@ -59,7 +58,7 @@ async def count_by_channel(
 
 
 async def answered_customers(
-    conn: aiosqlite.Connection, start_ms: int, end_ms: int
+    conn: Connection, start_ms: int, end_ms: int
 ) -> list[tuple[int, float | None]]:
     """(id, lifetime value) of the distinct customers with an answer (a reply, a post,
     one made by hand) sent in [start, end) to one of their mentions, the most valuable
@@ -75,7 +74,7 @@ async def answered_customers(
 
 
 async def falling(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     before_ms: int,
     start_ms: int,
     end_ms: int,
@@ -101,7 +100,7 @@ async def falling(
     return [int(r[0]) for r in rows]
 
 
-async def escalated_customers(conn: aiosqlite.Connection) -> list[int]:
+async def escalated_customers(conn: Connection) -> list[int]:
     """Customers with an escalation not resolved now (its own customer, or the one its
     mention's author is linked to)."""
     rows = await fetch_all(
@@ -116,7 +115,7 @@ async def escalated_customers(conn: aiosqlite.Connection) -> list[int]:
 
 
 async def unanswered_negative(
-    conn: aiosqlite.Connection, start_ms: int, end_ms: int
+    conn: Connection, start_ms: int, end_ms: int
 ) -> list[tuple[int, int]]:
     """(customer, earliest arrival) of the linked customers with a negative brand
     mention posted in [start, end) still open with no answer: the earliest has waited
@@ -133,7 +132,7 @@ async def unanswered_negative(
 
 
 async def ranked_customers(
-    conn: aiosqlite.Connection, ids: Sequence[int]
+    conn: Connection, ids: Sequence[int]
 ) -> list[tuple[int, str, float | None, str | None]]:
     """(id, name, lifetime value, renewal date) of these customers (those that still
     exist), the most valuable first, then by name (SQLite's byte order of UTF-8 is
@@ -150,9 +149,7 @@ async def ranked_customers(
     ]
 
 
-async def ids_of(
-    conn: aiosqlite.Connection, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], int]:
+async def ids_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The stored mentions' ids by (network, external id); those not stored are absent."""
     found: dict[tuple[str, str], int] = {}
     for channel, external_id in keys:

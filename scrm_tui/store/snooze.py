@@ -11,9 +11,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 _CHUNK = 500
@@ -32,7 +31,7 @@ class Change:
 
 
 async def _targets(
-    conn: aiosqlite.Connection, ids: Sequence[int], condition: str, *params: object
+    conn: Connection, ids: Sequence[int], condition: str, *params: object
 ) -> list[tuple[int, int, int | None, str, int | None]]:
     """(id, author, customer, channel, snoozed until) of `ids` meeting `condition`."""
     found = []
@@ -50,7 +49,7 @@ async def _targets(
 
 
 async def _record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: str,
     actor: str,
     now_ms: int,
@@ -78,7 +77,7 @@ async def _record(
 
 
 async def _wake(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     rows: Sequence[tuple[int, int, int | None, str, int | None]],
     actor: str,
     now_ms: int,
@@ -97,7 +96,7 @@ async def _wake(
     return ids
 
 
-async def _set_until(conn: aiosqlite.Connection, ids: Sequence[int], until_ms: int | None) -> None:
+async def _set_until(conn: Connection, ids: Sequence[int], until_ms: int | None) -> None:
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         await conn.execute(
@@ -107,7 +106,7 @@ async def _set_until(conn: aiosqlite.Connection, ids: Sequence[int], until_ms: i
 
 
 async def snooze_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     until_ms: int,
     agent: str,
@@ -124,7 +123,7 @@ async def snooze_in(
 
 
 async def put_back_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     until_ms: int | None,
     agent: str,
@@ -141,7 +140,7 @@ async def put_back_in(
         await _record(conn, SNOOZED, agent, now_ms, rows, summary, {"until": until_ms})
 
 
-async def snoozed_until(conn: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, int | None]:
+async def snoozed_until(conn: Connection, ids: Sequence[int]) -> dict[int, int | None]:
     """When each stored mention of `ids` is snoozed until (None: awake)."""
     return {row[0]: row[4] for row in await _targets(conn, ids, "1 = 1")}
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all
 
 HOUR_MS = 3_600_000
@@ -50,9 +49,7 @@ class Affected:
     mentions: int
 
 
-async def counts(
-    conn: aiosqlite.Connection, watch_set: str, hours: Sequence[int]
-) -> dict[int, int]:
+async def counts(conn: Connection, watch_set: str, hours: Sequence[int]) -> dict[int, int]:
     """Mentions per hour (all networks) for the given hours; an hour with none is absent."""
     marks = ",".join("?" * len(hours))
     rows = await fetch_all(
@@ -65,7 +62,7 @@ async def counts(
 
 
 async def span_counts(
-    conn: aiosqlite.Connection, watch_set: str, first_hour: int, end_hour: int
+    conn: Connection, watch_set: str, first_hour: int, end_hour: int
 ) -> dict[int, int]:
     """Mentions per hour in [first_hour, end_hour)."""
     rows = await fetch_all(
@@ -78,7 +75,7 @@ async def span_counts(
 
 
 async def moods(
-    conn: aiosqlite.Connection, watch_set: str, first_hour: int, end_hour: int
+    conn: Connection, watch_set: str, first_hour: int, end_hour: int
 ) -> tuple[int, int, int, int]:
     """(positive, neutral, negative, unscored) mentions of [first_hour, end_hour)."""
     rows = await fetch_all(
@@ -112,9 +109,7 @@ async def record(db: Database, raised: Raised) -> bool:
         return cursor.rowcount > 0
 
 
-async def raised(
-    conn: aiosqlite.Connection, watch_set: str, first_hour: int, end_hour: int
-) -> list[Raised]:
+async def raised(conn: Connection, watch_set: str, first_hour: int, end_hour: int) -> list[Raised]:
     """The spikes raised for hours in [first_hour, end_hour), newest first."""
     rows = await fetch_all(
         conn,
@@ -129,7 +124,7 @@ async def raised(
 
 
 async def first_posts(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int, limit: int
+    conn: Connection, watch_set: str, start_ms: int, end_ms: int, limit: int
 ) -> list[Post]:
     """The first mentions posted in [start, end), oldest first."""
     rows = await fetch_all(
@@ -142,9 +137,7 @@ async def first_posts(
     return [Post(int(i), int(c), str(ch), str(h), str(t), c2) for i, c, ch, h, t, c2 in rows]
 
 
-async def affected(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> list[Affected]:
+async def affected(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> list[Affected]:
     """The customers whose linked authors posted in [start, end), most valuable first
     (an unknown lifetime value last), with their mentions there."""
     rows = await fetch_all(

@@ -17,10 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import aiosqlite
-
 from scrm_tui.core.advocacy import DAY_MS, WINDOW_DAYS
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 
 HOUR_MS = 3_600_000
@@ -116,13 +115,13 @@ def _span(ranges: list[tuple[int, int, int]], now: int) -> int:
     return sum(max(0, min(hi, max(now, lo)) - lo) for lo, hi, _ in ranges)
 
 
-async def slots(conn: aiosqlite.Connection) -> list[Slot]:
+async def slots(conn: Connection) -> list[Slot]:
     rows = await fetch_all(conn, "SELECT * FROM advocacy_slots ORDER BY slot")
     return [Slot(*row) for row in rows]
 
 
 async def _changes(
-    conn: aiosqlite.Connection, ranges: list[tuple[int, int, int]], slot: Slot
+    conn: Connection, ranges: list[tuple[int, int, int]], slot: Slot
 ) -> dict[int, State]:
     """Each author's mentions in the signed ranges, added up with their signs."""
     found: dict[int, State] = {}
@@ -148,9 +147,7 @@ async def _changes(
     return found
 
 
-async def _states(
-    conn: aiosqlite.Connection, slot: int, authors: Iterable[int]
-) -> dict[int, State]:
+async def _states(conn: Connection, slot: int, authors: Iterable[int]) -> dict[int, State]:
     wanted = sorted(authors)
     if not wanted:
         return {}
@@ -163,7 +160,7 @@ async def _states(
     return {int(r[0]): State(*r[1:]) for r in rows}
 
 
-async def _customers_of(conn: aiosqlite.Connection, authors: list[int]) -> dict[int, int | None]:
+async def _customers_of(conn: Connection, authors: list[int]) -> dict[int, int | None]:
     if not authors:
         return {}
     rows = await fetch_all(
@@ -175,7 +172,7 @@ async def _customers_of(conn: aiosqlite.Connection, authors: list[int]) -> dict[
 
 
 async def tally(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     window: tuple[int, int],
     half_life_ms: float,
     *,
@@ -270,7 +267,7 @@ async def tally(
 
 
 async def _listed(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     slot: int,
     where: str,
     touched: set[int],
@@ -294,7 +291,7 @@ async def _listed(
 
 
 async def last_mentions(
-    conn: aiosqlite.Connection, authors: Iterable[int], window: tuple[int, int]
+    conn: Connection, authors: Iterable[int], window: tuple[int, int]
 ) -> dict[int, int]:
     """Each author's newest scored brand mention in the window (mentions_author)."""
     wanted = sorted(authors)
@@ -326,7 +323,7 @@ def position(now_ms: int, offset_ms: int, slot: int) -> tuple[int, int]:
     return end - WINDOW_MS, OPEN if slot == 0 else end
 
 
-async def keep_up(conn: aiosqlite.Connection, now_ms: int) -> int:
+async def keep_up(conn: Connection, now_ms: int) -> int:
     """Move every slot to where it belongs at `now_ms`, inside the caller's write
     transaction: the mentions that entered its window added, those that left taken
     out. Returns how many slots moved (none within the hour they were last moved in)."""

@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all
 from scrm_tui.store.distinct import distinct_values
 from scrm_tui.store.history import Entry, about_mentions, record
@@ -32,7 +31,7 @@ def _marks(values: Sequence[object]) -> str:
 
 
 async def _held(
-    conn: aiosqlite.Connection, table: str, key: str, ids: Sequence[int], tags: Sequence[str]
+    conn: Connection, table: str, key: str, ids: Sequence[int], tags: Sequence[str]
 ) -> set[tuple[int, str]]:
     """Which of `tags` each of `ids` has: (id, tag) pairs."""
     held: set[tuple[int, str]] = set()
@@ -51,14 +50,14 @@ async def _held(
 
 
 async def held_in(
-    conn: aiosqlite.Connection, ids: Sequence[int], tags: Sequence[str]
+    conn: Connection, ids: Sequence[int], tags: Sequence[str]
 ) -> set[tuple[int, str]]:
     """Which of `tags` each of the mentions `ids` has: (id, tag) pairs."""
     return await _held(conn, "mention_tags", "mention_id", ids, tags)
 
 
 async def _apply(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     table: str,
     key: str,
     changes: dict[int, tuple[list[str], list[str]]],
@@ -89,7 +88,7 @@ def _changes(
 
 
 async def edit_mentions_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     ids: Sequence[int],
     add: Sequence[str],
     remove: Sequence[str],

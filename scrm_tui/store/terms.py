@@ -17,8 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, begin_read, fetch_all
 from scrm_tui.store.schema import FTS_TEXT, TERM_SCOPES
 
@@ -74,7 +73,7 @@ def _scope(scope: Scope | str) -> Scope:
 
 
 async def day_totals(
-    conn: aiosqlite.Connection, scope: Scope | str, days: Iterable[int], unit: Unit = DAY
+    conn: Connection, scope: Scope | str, days: Iterable[int], unit: Unit = DAY
 ) -> dict[int, int]:
     """Mentions per day or hour (negative ones, for a negative scope), from the hourly
     rollups."""
@@ -116,7 +115,7 @@ async def stale_days(
 
 
 async def count_span(
-    conn: aiosqlite.Connection, scope: Scope | str, start_ms: int, end_ms: int, words: Words
+    conn: Connection, scope: Scope | str, start_ms: int, end_ms: int, words: Words
 ) -> tuple[Counter[str], int]:
     """Mentions holding each term in [start, end), read from the mentions, and how many
     mentions were read."""
@@ -182,7 +181,7 @@ async def recount_day(
 
 
 async def kept_counts(
-    conn: aiosqlite.Connection, scope: Scope | str, first_day: int, end_day: int, unit: Unit = DAY
+    conn: Connection, scope: Scope | str, first_day: int, end_day: int, unit: Unit = DAY
 ) -> Counter[str]:
     """The kept counts of whole days (or hours) [first_day, end_day), summed per term."""
     counts: Counter[str] = Counter()
@@ -197,7 +196,7 @@ async def kept_counts(
 
 
 async def example(
-    conn: aiosqlite.Connection, scope: Scope | str, term: str, start_ms: int, end_ms: int
+    conn: Connection, scope: Scope | str, term: str, start_ms: int, end_ms: int
 ) -> tuple[int, str] | None:
     """The newest mention of [start, end) that holds the term (a word or #tag)."""
     scope = _scope(scope)
@@ -219,7 +218,7 @@ async def example(
     return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
 
-async def first_mention_ms(conn: aiosqlite.Connection, scope: Scope | str) -> int | None:
+async def first_mention_ms(conn: Connection, scope: Scope | str) -> int | None:
     """When the scope's first stored mention was posted (from the rollups)."""
     scope = _scope(scope)
     column = "neg" if scope.negative else "n"

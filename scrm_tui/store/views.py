@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 
 
@@ -129,7 +128,7 @@ class SavedViewStore:
 
 
 async def _record(
-    conn: aiosqlite.Connection, agent: str, now_ms: int, summary: str, detail: dict[str, str]
+    conn: Connection, agent: str, now_ms: int, summary: str, detail: dict[str, str]
 ) -> None:
     """The history's line for a saved or deleted view (no customer: it is the agent's)."""
     await history.record(conn, [history.Entry("view", now_ms, agent, summary, detail)])

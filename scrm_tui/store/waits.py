@@ -8,8 +8,7 @@ nothing reaches Python but the answer.
 
 from __future__ import annotations
 
-import aiosqlite
-
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 
 HOUR_MS = 3_600_000
@@ -18,9 +17,7 @@ AGENT = "agent:"
 NETWORK = "network:"
 
 
-async def everyone(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> tuple[int, int]:
+async def everyone(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> tuple[int, int]:
     """(answered mentions posted in [start, end) (whole hours), all answered mentions):
     a walk passes over the others too."""
     rows = await fetch_all(
@@ -32,9 +29,7 @@ async def everyone(
     return int(rows[0][0]), int(rows[0][1])
 
 
-async def counts(
-    conn: aiosqlite.Connection, watch_set: str, start_ms: int, end_ms: int
-) -> dict[str, int]:
+async def counts(conn: Connection, watch_set: str, start_ms: int, end_ms: int) -> dict[str, int]:
     """Answered mentions posted in [start, end) (whole hours) per group, those with any."""
     rows = await fetch_all(
         conn,
@@ -46,7 +41,7 @@ async def counts(
 
 
 async def nth(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     watch_set: str,
     group: str,
     start_ms: int,
@@ -68,7 +63,7 @@ async def nth(
 
 
 async def at_most(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     watch_set: str,
     group: str,
     start_ms: int,

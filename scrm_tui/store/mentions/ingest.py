@@ -8,11 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
-import aiosqlite
-
 from scrm_tui.core.models import NewMention
 from scrm_tui.core.priority import UNSCORED_RANK, PriorityWeights
 from scrm_tui.store import authors, standing
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import BUSY_TIMEOUT_MS, fetch_all, fetch_one
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.mentions.base import MentionBase
@@ -192,9 +191,7 @@ def _without_nul(row: tuple[object, ...]) -> tuple[object, ...]:
     return tuple(v.replace("\x00", "\u2400") if isinstance(v, str) else v for v in row)
 
 
-async def _staged(
-    conn: aiosqlite.Connection, values: Sequence[tuple[object, ...]], watched: bool
-) -> None:
+async def _staged(conn: Connection, values: Sequence[tuple[object, ...]], watched: bool) -> None:
     """Staged, then moved in one statement: an INSERT runs the mention_counts trigger's
     setup each time it is executed, 16 µs a row when each row is its own execution, once
     a batch here (28 µs a row against 12). The trigger still counts every row, and ids
@@ -214,7 +211,7 @@ async def _staged(
     await conn.execute("DELETE FROM mentions_new")
 
 
-async def _copied(conn: aiosqlite.Connection, values: Sequence[tuple[object, ...]]) -> None:
+async def _copied(conn: Connection, values: Sequence[tuple[object, ...]]) -> None:
     """PostgreSQL: the batch copied into a staging table (COPY: no statement text of
     240,000 literals to write and parse), then moved in one statement, so the insert
     triggers (store/pg/insert_triggers.sql) run once a batch over its new rows. Ids
@@ -237,9 +234,7 @@ async def _copied(conn: aiosqlite.Connection, values: Sequence[tuple[object, ...
     )
 
 
-async def _store_hashtags(
-    conn: aiosqlite.Connection, rows: Sequence[NewMention], before: int
-) -> None:
+async def _store_hashtags(conn: Connection, rows: Sequence[NewMention], before: int) -> None:
     """The hashtags of the mentions stored just now (id > `before`), not of those
     already known."""
     await conn.executemany(

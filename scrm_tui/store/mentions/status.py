@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from scrm_tui.core.models import Status
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
 from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.mentions.base import MentionBase
@@ -32,7 +31,7 @@ class MentionStatus(MentionBase):
             await _tell_listeners(conn)
 
 
-async def _tell_listeners(conn: aiosqlite.Connection) -> None:
+async def _tell_listeners(conn: Connection) -> None:
     """Wake the agent's other terminals without moving the mark every inbox shares.
     SQLite's commit watch sees every commit and reads the mark itself; a PostgreSQL
     listener hears only a NOTIFY, so one is sent (every listener looks, an index lookup,
@@ -44,7 +43,7 @@ async def _tell_listeners(conn: aiosqlite.Connection) -> None:
 
 
 async def set_read_in(
-    conn: aiosqlite.Connection, ids: Sequence[int], agent: str, read: bool, now_ms: int
+    conn: Connection, ids: Sequence[int], agent: str, read: bool, now_ms: int
 ) -> None:
     """Read or unread for `agent` (each agent has their own), in the caller's transaction."""
     if read:
@@ -60,7 +59,7 @@ async def set_read_in(
 
 
 async def set_status_in(
-    conn: aiosqlite.Connection, ids: Sequence[int], status: Status, agent: str, now_ms: int
+    conn: Connection, ids: Sequence[int], status: Status, agent: str, now_ms: int
 ) -> list[int]:
     """set_status inside the caller's transaction (a sent reply marks its mentions done)."""
     changed: list[int] = []

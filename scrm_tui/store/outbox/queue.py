@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from scrm_tui.core.models import OutboxItem, OutboxState
 from scrm_tui.core.team import AnswerHeld, AnswerMark
 from scrm_tui.store.claims import IDS, ids_param, record
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.outbox.base import _COLUMNS, OutboxBase, _item
 from scrm_tui.store.outbox.sent import _after_sent
@@ -135,7 +134,7 @@ class OutboxQueue(OutboxBase):
 
 
 async def insert_outbox(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     kind: str,
     channel: str,
@@ -182,7 +181,7 @@ _ANSWER_KINDS = "('reply', 'post', 'manual')"
 
 
 async def _answers_since(
-    conn: aiosqlite.Connection, mention_ids: Sequence[int], mark: AnswerMark
+    conn: Connection, mention_ids: Sequence[int], mark: AnswerMark
 ) -> list[OutboxItem]:
     rows = await fetch_all(
         conn,
@@ -198,7 +197,7 @@ async def _answers_since(
 
 
 async def _hold_if_answered(
-    conn: aiosqlite.Connection, mention_ids: Sequence[int], mark: AnswerMark | None
+    conn: Connection, mention_ids: Sequence[int], mark: AnswerMark | None
 ) -> None:
     """Raise AnswerHeld, inside the transaction that would queue, if someone answered
     since `mark`: two agents sending at the same moment cannot both pass."""
@@ -210,7 +209,7 @@ async def _hold_if_answered(
 
 
 async def _record_collision(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     mention_ids: Sequence[int],
     answered: Sequence[OutboxItem],
     agent: str,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from scrm_tui.core.models import Status
 from scrm_tui.store import history
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all, fetch_one
 from scrm_tui.store.mentions import set_status_in
 
@@ -15,7 +14,7 @@ from scrm_tui.store.mentions import set_status_in
 _HISTORY_KIND = {"reply": "reply", "manual": "reply", "post": "post"}
 
 
-async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, done: bool) -> None:
+async def _after_sent(conn: Connection, outbox_id: int, now_ms: int, done: bool) -> None:
     """What a sent post changes: each answered mention's first-response time, a history
     entry for its author and customer, and (if configured) its status moves to done."""
     row = await fetch_one(
@@ -79,7 +78,7 @@ async def _after_sent(conn: aiosqlite.Connection, outbox_id: int, now_ms: int, d
 
 
 async def _record_delivery(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     escalation_id: int | None,
     channel: str,
     target: str | None,

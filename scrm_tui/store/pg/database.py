@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import aiosqlite
 import psycopg
 
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
 from scrm_tui.store.pg import migrations
 from scrm_tui.store.pg.connection import PgConnection
@@ -45,8 +45,8 @@ class PgDatabase(Database):
         # No file: the SQLite-only parts (quick reads, turnstile) stay unused.
         self.url = url
         self.path = Path(redacted(url))
-        self.writer = cast(aiosqlite.Connection, writer)
-        self.reader = cast(aiosqlite.Connection, reader)
+        self.writer: Connection = writer
+        self.reader: Connection = reader
         self._write_lock = asyncio.Lock()
         self._owns_writer = True
 
@@ -87,7 +87,7 @@ class PgDatabase(Database):
                 await cast(PgConnection, conn).close()
 
     @asynccontextmanager
-    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, wakes: bool = True) -> AsyncIterator[Connection]:
         writer = cast(PgConnection, self.writer)
         async with self._write_lock:
             try:
@@ -108,7 +108,7 @@ class PgDatabase(Database):
             yield
 
     @staticmethod
-    async def wake(conn: aiosqlite.Connection) -> None:
+    async def wake(conn: Connection) -> None:
         await conn.execute(_BUMP)
 
     async def fetch_quick(self, sql: str, parameters: Parameters = ()) -> list[Any]:
