@@ -300,6 +300,12 @@ class Database:
         inboxes show (decided as it went): they look, as for any waking commit."""
         await conn.execute(_BUMP)
 
+    @staticmethod
+    async def nudge(conn: Connection) -> None:
+        """Inside a transaction that moves only one agent's own marks (their reads): that
+        agent's other terminals look, and the mark every inbox shares stays. SQLite's
+        commit watch sees every commit already: nothing to send."""
+
     async def fetch_quick(self, sql: str, parameters: Parameters = ()) -> list[Any]:
         """Every row of a statement that reads a few rows by index (the change mark,
         the rows on screen, what just arrived), read on the calling thread rather than

@@ -8,7 +8,6 @@ from scrm_tui.core.models import Status
 from scrm_tui.store import history
 from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import fetch_all
-from scrm_tui.store.engines import POSTGRESQL, engine_of
 from scrm_tui.store.mentions.base import MentionBase
 from scrm_tui.store.mentions.plan import _CHUNK
 
@@ -28,18 +27,7 @@ class MentionStatus(MentionBase):
         # every other agent's inbox has nothing to look at.
         async with self.db.transaction(wakes=False) as conn:
             await set_read_in(conn, ids, agent, read, now_ms)
-            await _tell_listeners(conn)
-
-
-async def _tell_listeners(conn: Connection) -> None:
-    """Wake the agent's other terminals without moving the mark every inbox shares.
-    SQLite's commit watch sees every commit and reads the mark itself; a PostgreSQL
-    listener hears only a NOTIFY, so one is sent (every listener looks, an index lookup,
-    and only this agent's inboxes find their reads moved)."""
-    if engine_of(conn) == POSTGRESQL:
-        from scrm_tui.store.pg.database import NOTIFY  # psycopg: PostgreSQL's alone
-
-        await conn.execute(NOTIFY)
+            await self.db.nudge(conn)
 
 
 async def set_read_in(

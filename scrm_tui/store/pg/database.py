@@ -111,6 +111,12 @@ class PgDatabase(Database):
     async def wake(conn: Connection) -> None:
         await conn.execute(_BUMP)
 
+    @staticmethod
+    async def nudge(conn: Connection) -> None:
+        # A listener hears only a NOTIFY: every one looks (an index lookup), and only
+        # this agent's inboxes find their reads moved.
+        await conn.execute(NOTIFY)
+
     async def fetch_quick(self, sql: str, parameters: Parameters = ()) -> list[Any]:
         return list(await self.reader.execute_fetchall(sql, parameters))
 
@@ -129,7 +135,7 @@ class PgDatabase(Database):
 
 # Every listening process hears a commit that sends this, when it commits. It carries
 # the change mark's value and nothing else (no text, no names): a listener reads what it
-# shows itself. Alone (store/mentions/status.py), it wakes one agent's other terminals for
+# shows itself. Alone (`nudge`, after an agent's reads), it wakes one agent's other terminals for
 # their reads, which move only that agent's part of the mark (store/live.MARK).
 NOTIFY = f"SELECT pg_notify('{CHANNEL}', CAST((SELECT seq FROM change_marks) AS TEXT))"
 # The change mark moves and every listening process hears it, in the same commit.
