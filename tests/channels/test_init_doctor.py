@@ -480,9 +480,17 @@ def test_doctor_points_at_the_line_with_the_typo(tmp_path: Path, isolated_home: 
     assert f"config  ! {path}, line 5: unknown setting 'inbox.advance_on_dne'" in result.stdout
     assert result.returncode == 0, result.stdout
 
-    missing = scrm("doctor")
-    assert missing.returncode == 1
-    assert "no such file" in missing.stdout and "`scrm init` writes an example" in missing.stdout
+    # No config where scrm looks by default: every command runs on the defaults, so
+    # the doctor says so and still checks the database they name.
+    missing = scrm("doctor", "--db", str(tmp_path / "team.db"))
+    assert "no such file, so the defaults apply; `scrm init` writes an example" in missing.stdout
+    assert f"✓ {tmp_path / 'team.db'} (will be created)" in missing.stdout, missing.stdout
+    assert missing.returncode == 0, missing.stdout
+
+    # A --config that names no file is a mistake: nothing else is checked against it.
+    wrong = scrm("doctor", "--config", str(tmp_path / "confg.toml"))
+    assert wrong.returncode == 1
+    assert f"{tmp_path / 'confg.toml'}: no such file; `scrm init --config" in wrong.stdout
 
 
 # `scrm doctor` as an account that cannot open the writers' turnstile (as root, which

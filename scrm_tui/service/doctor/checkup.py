@@ -52,12 +52,13 @@ async def diagnose(
             on_check(check)
 
     path = config_path or default_config()
-    if not path.exists():
-        where = f" --config {path}" if config_path else ""
-        report("config", FAIL, f"{path}: no such file; `scrm init{where}` writes an example")
+    if not path.exists() and config_path is not None:
+        report("config", FAIL, f"{path}: no such file; `scrm init --config {path}` writes one")
         return result
     try:
-        config = load_config(path)
+        # No file where scrm looks by default is no error: every command runs on the
+        # defaults then, so the database (and whatever else they name) is still checked.
+        config = load_config(path if path.exists() else None)
     except ConfigError as error:
         result.unusable = True
         area = "config"
@@ -69,7 +70,11 @@ async def diagnose(
             area = "rules"
         report(area, FAIL, str(error))
         return result
-    report("config", OK, str(path))
+    if path.exists():
+        report("config", OK, str(path))
+    else:
+        defaults = "no such file, so the defaults apply; `scrm init` writes an example"
+        report("config", WARN, f"{path}: {defaults}")
     for warning in config_warnings(config):
         report("config", WARN, warning)
     if check_keys is not None and config.keys:
