@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import re
 import sqlite3
-import time
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,9 +18,9 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 
 from scrm_tui.store.db import StoreUnavailable
-from scrm_tui.store.pg.advice import reason
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.fts import tsquery
+from scrm_tui.store.pg.reach import Reach
 
 # How every connection reaches the server: a try gives up after 5 s, and a link that
 # dies without a word (a network gone, a machine off) is noticed within ~16 s by TCP's
@@ -38,7 +37,6 @@ REACH: dict[str, Any] = {
 # past jit_above_cost, and compiling one took 0.9 s to save nothing on a statement that
 # runs in a millisecond: an inbox's key or an ingest batch must never pay that.
 SESSION = b"SET jit = off"
-RETRY_MAX = 2.0  # s: the longest pause between two tries to reach a server that went away
 # s a cancel request may take, and a closing connection waits for its statement under
 # way to stop: a network gone must not hold the app's exit for psycopg's default 30 s.
 CLOSE_WAIT = 2.0
@@ -178,9 +176,7 @@ class PgConnection:
         self.url = url  # what a lost connection is made again from ("": never)
         self._began = False  # a BEGIN was sent and no COMMIT or ROLLBACK yet
         self._tx_lost = False  # the connection was lost inside that transaction
-        self._pause = 0.0  # s until the next try, doubled by each failed one
-        self._retry_at = 0.0  # time.monotonic() before which no try is made
-        self._why = ""  # why the server was out of reach at the last try
+        self._reach = Reach()
         self._using = asyncio.Lock()  # held by the statement (or the swap) using `raw`
 
     @classmethod
@@ -352,17 +348,17 @@ class PgConnection:
             self._tx_lost = self._began = False
             if word.startswith(("COMMIT", "END")):
                 raise self._lost(None)
-        if time.monotonic() < self._retry_at:
+        if self._reach.too_soon():
             raise self._lost(None)
         try:
             conn = await _connected(self.url)
         except psycopg.OperationalError as error:
-            self._pause = min(max(2 * self._pause, 0.1), RETRY_MAX)
-            self._retry_at = time.monotonic() + self._pause
+            self._reach.failed()
             raise self._lost(error) from None
         with contextlib.suppress(Exception):
             await self.raw.close()
-        self.raw, self._began, self._pause, self._retry_at = conn, False, 0.0, 0.0
+        self.raw, self._began = conn, False
+        self._reach.reached()
         return True
 
     def _note(self, sql: str) -> None:
@@ -377,10 +373,7 @@ class PgConnection:
         """The server is out of reach: why, in words (never the URL's password)."""
         if self._began:
             self._tx_lost = True
-        if error is not None:
-            self._why = reason(error)
-        why = f" ({self._why})" if self._why else ""
-        return StoreUnavailable(f"the database is out of reach{why}")
+        return self._reach.lost(error)
 
 
 async def _connected(url: str) -> AsyncConnection[Any]:

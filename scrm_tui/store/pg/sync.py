@@ -6,23 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import time
 from typing import Any
 
 import psycopg
 from psycopg import ClientCursor
 
 from scrm_tui.store.db import StoreUnavailable
-from scrm_tui.store.pg.advice import in_words, reason
+from scrm_tui.store.pg.advice import in_words
 from scrm_tui.store.pg.connection import (
     REACH,
-    RETRY_MAX,
     SESSION,
     adapt,
     as_sqlite_errors,
     bind,
 )
 from scrm_tui.store.pg.dialect import Translated, translate
+from scrm_tui.store.pg.reach import Reach
 from scrm_tui.store.pg.url import redacted
 
 
@@ -39,9 +38,7 @@ class SyncPgConnection:
     def __init__(self, url: str, *, read_only: bool = True) -> None:
         self.url = url
         self.read_only = read_only
-        self._pause = 0.0  # s until the next try, doubled by each failed one
-        self._retry_at = 0.0  # time.monotonic() before which no try is made
-        self._why = ""  # why the server was out of reach at the last try
+        self._reach = Reach()
         try:
             self.raw = self._connect()
         except psycopg.Error as error:  # a URL libpq cannot read is a ProgrammingError
@@ -96,22 +93,18 @@ class SyncPgConnection:
         """Make the connection again if the server dropped it; True if it was made."""
         if not self.raw.broken:
             return False
-        if time.monotonic() < self._retry_at:
+        if self._reach.too_soon():
             raise self._lost(None)
         try:
             conn = self._connect()
         except psycopg.OperationalError as error:
-            self._pause = min(max(2 * self._pause, 0.1), RETRY_MAX)
-            self._retry_at = time.monotonic() + self._pause
+            self._reach.failed()
             raise self._lost(error) from None
         with contextlib.suppress(Exception):
             self.raw.close()
-        self.raw, self._pause, self._retry_at = conn, 0.0, 0.0
+        self.raw = conn
+        self._reach.reached()
         return True
 
     def _lost(self, error: BaseException | None) -> StoreUnavailable:
-        """The server is out of reach: why, in words (never the URL's password)."""
-        if error is not None:
-            self._why = reason(error)
-        why = f" ({self._why})" if self._why else ""
-        return StoreUnavailable(f"the database is out of reach{why}")
+        return self._reach.lost(error)
