@@ -1,5 +1,6 @@
-"""An executemany of a one-row INSERT stores every value as given, on both engines: on
-PostgreSQL it goes as statements of many rows whose values the store quotes itself."""
+"""Values reach the database as given, on both engines: on PostgreSQL the store quotes
+them into the statement itself (store/pg/quoting.py), an executemany of a one-row INSERT
+as statements of many rows."""
 
 from __future__ import annotations
 
@@ -64,3 +65,31 @@ async def test_a_row_with_too_few_values_is_refused_and_writes_nothing(target: s
     finally:
         await db.close()
     assert got[0][0] == 0
+
+
+@pytest.mark.both_engines
+async def test_named_and_positional_values_and_a_percent_in_the_sql_read_as_written(
+    target: str | Path,
+) -> None:
+    db = await Database.open(target)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE one (id INTEGER PRIMARY KEY, t TEXT)")
+            for i, (text, *_) in enumerate(VALUES):
+                await conn.execute("INSERT INTO one (id, t) VALUES (:id, :t)", {"id": i, "t": text})
+        # A `%` written in the statement beside its parameters, and one in a value.
+        literal = await db.reader.execute_fetchall(
+            "SELECT id FROM one WHERE t LIKE '%and%' AND id >= ? ORDER BY id", (0,)
+        )
+        bound = await db.reader.execute_fetchall(
+            "SELECT id FROM one WHERE t LIKE ? ESCAPE '\\' AND id IN (?, ?, ?) ORDER BY id",
+            ("%\\%%", 1, 2, 3),
+        )
+        many = await db.reader.execute_fetchall(
+            f"SELECT count(*) FROM one WHERE id IN ({', '.join('?' * 600)})", tuple(range(600))
+        )
+    finally:
+        await db.close()
+    assert [i for (i,) in literal] == [2]
+    assert [i for (i,) in bound] == [2]  # the one holding a percent sign
+    assert many[0][0] == len(VALUES)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -21,6 +20,7 @@ from psycopg.pq import TransactionStatus
 from scrm_tui.store.db import StoreUnavailable
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.fts import tsquery
+from scrm_tui.store.pg.quoting import Quote, quoted, row, split
 from scrm_tui.store.pg.reach import Reach
 
 # How every connection reaches the server: a try gives up after 5 s, and a link that
@@ -138,71 +138,26 @@ _ROWS_AT_ONCE = 500
 
 
 def values_at_once(
-    t: Translated, seq: Iterable[Sequence[Any] | Mapping[str, Any]], literal: Quote
+    t: Translated, seq: Iterable[Sequence[Any] | Mapping[str, Any]], quote: Quote
 ) -> list[bytes] | None:
     """An executemany of a one-row INSERT as statements of up to _ROWS_AT_ONCE rows each
     (None when it is not one): every statement sent alone costs the server a parse and
     the client a round trip, and a customer import or the match index writes tens of
     thousands. Not for DO UPDATE (a statement may not update one row twice) nor RETURNING.
-
-    Each value is quoted here by `literal` (the connection's own adapters, as psycopg's
-    client-side binding quotes it), so the statement goes with no parameters: psycopg
-    would otherwise split a statement of 500 rows at its placeholders with a regular
-    expression on every call (2 ms each, half a customer import's CPU), since it caches
-    only short ones."""
+    The values are quoted in here (quoting.py): psycopg would split each statement of
+    500 rows at its placeholders again on every call."""
     found = _ONE_ROW_INSERT.match(t.sql)
     if found is None or t.named or t.fts or not t.params:
         return None
-    head, row, tail = found.groups()
-    pieces = _placeholders(row)
-    start_b, end_b = _unescaped(head), _unescaped(tail)
+    head, one, tail = found.groups()
+    pieces = split(one)[0]
+    start, end = split(head)[0][0], split(tail)[0][0]  # no placeholders: `%%` read as `%`
+    rows = [[_no_nul(v) for v in p] for p in seq]
     out = []
-    rows = [list(p) for p in seq]
-    for start in range(0, len(rows), _ROWS_AT_ONCE):
-        part = rows[start : start + _ROWS_AT_ONCE]
-        body = b", ".join(_quoted_row(pieces, values, literal) for values in part)
-        out.append(start_b + body + end_b)
+    for at in range(0, len(rows), _ROWS_AT_ONCE):
+        body = b", ".join(row(pieces, values, quote) for values in rows[at : at + _ROWS_AT_ONCE])
+        out.append(start + body + end)
     return out
-
-
-Quote = Callable[[Any], bytes]
-
-
-def _unescaped(text: str) -> bytes:
-    """SQL text as psycopg sends it when it binds nothing: `%%` is a `%`."""
-    return text.replace("%%", "%").encode()
-
-
-@functools.lru_cache(maxsize=64)
-def _placeholders(row: str) -> tuple[bytes, ...]:
-    """A row's text between its `%s` placeholders (one more piece than placeholders), a
-    `%%` in it read as the `%` it stands for."""
-    pieces: list[str] = []
-    current: list[str] = []
-    at = 0
-    for found in re.finditer(r"%%|%s", row):
-        current.append(row[at : found.start()])
-        if found.group() == "%%":
-            current.append("%")
-        else:
-            pieces.append("".join(current))
-            current = []
-        at = found.end()
-    current.append(row[at:])
-    pieces.append("".join(current))
-    return tuple(piece.encode() for piece in pieces)
-
-
-def _quoted_row(pieces: tuple[bytes, ...], values: Sequence[Any], literal: Quote) -> bytes:
-    if len(values) != len(pieces) - 1:
-        raise sqlite3.ProgrammingError(
-            f"{len(values)} values supplied for {len(pieces) - 1} placeholders"
-        )
-    chunks = [pieces[0]]
-    for value, piece in zip(values, pieces[1:], strict=True):
-        chunks.append(b"NULL" if value is None else literal(_no_nul(value)))
-        chunks.append(piece)
-    return b"".join(chunks)
 
 
 class PgConnection:
@@ -235,6 +190,9 @@ class PgConnection:
     @property
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def _quote(self) -> Quote:
+        return Transformer.from_context(self.raw).as_literal
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
         if sql.strip().upper() == "BEGIN":
@@ -270,7 +228,7 @@ class PgConnection:
     async def _execute(self, t: Translated, parameters: Any) -> Cursor:
         with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()
-            await cur.execute(t.sql.encode(), bind(t, parameters))
+            await cur.execute(quoted(t.sql, bind(t, parameters), self._quote()))
             rows = await cur.fetchall() if cur.description is not None else []
             return Cursor(rows, cur.rowcount)
 
@@ -295,8 +253,7 @@ class PgConnection:
         try:
             with as_sqlite_errors(t.sql):
                 cur = self.raw.cursor()
-                literal = Transformer.from_context(self.raw).as_literal
-                if (batches := values_at_once(t, seq, literal)) is not None:
+                if (batches := values_at_once(t, seq, self._quote())) is not None:
                     count = 0
                     for statement in batches:
                         await cur.execute(statement)
