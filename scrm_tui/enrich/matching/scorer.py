@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping
-from functools import lru_cache
-from typing import cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -31,18 +29,6 @@ from scrm_tui.enrich.matching.tuning import (
 )
 
 _Named = tuple[float, float, str]  # best_name(): (score, fit, field)
-
-
-@lru_cache(maxsize=8192)
-def _name_forms(text: str) -> tuple[tuple[str, float], ...] | None:
-    """The handles a customer named `text` might choose, best first; None for a name
-    with no Latin word (any handle may spell it). Kept across matches: a ceiling asks
-    for every candidate's name, and common names (and their namesakes) come up in
-    author after author, where building them again cost ~5% of a match."""
-    tokens = tuple(text.split())
-    if not any(w.isascii() for w in tokens):
-        return None
-    return tuple(sorted(_forms(tokens).items(), key=lambda kv: -kv[1]))
 
 
 class _Scorer:
@@ -302,10 +288,12 @@ class _Scorer:
                 initials = [w for w in text.split() if len(w) == 1]
                 close = max((self.closest_to(w) for w in initials), default=0.0)
                 self._initials[text] = close
-            # Looked up in C: _top_scored learned every word's closeness first.
-            known = list(map(closest.get, words))
-            sims = [self.closest_to(c) for c in words] if None in known else known
-            close = max(close, max(cast(list[float], sims), default=0.0))
+            for c in words:
+                sim = closest.get(c)
+                if sim is None:
+                    sim = self.closest_to(c)
+                if sim > close:
+                    close = sim
             # On their company's domain (_on_their_domain) a name scores no more either.
             named = _NAME_ONLY * 100 * close
             spelled = self._spelled_at_most(text) if close >= 0.7 else 0.0
@@ -387,8 +375,12 @@ class _Scorer:
         forms come from that name alone, as _alias() gives such a name none), else 100."""
         found = self._spelled.get(text)
         if found is None:
-            forms = _name_forms(text)
-            found = 100.0 if forms is None else self._spelled_forms(forms)
+            tokens = tuple(text.split())
+            if not any(w.isascii() for w in tokens):
+                found = 100.0
+            else:
+                forms = _forms(tokens)
+                found = self._spelled_forms(tuple(sorted(forms.items(), key=lambda kv: -kv[1])))
             self._spelled[text] = found
         return found
 
