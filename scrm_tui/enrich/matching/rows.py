@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from scrm_tui.enrich.matching.names import _deletions, clean_display_name, fold
 from scrm_tui.enrich.matching.prepare import _Entry, _entry
@@ -96,11 +95,12 @@ def entry_json(entry: _Entry) -> str:
 _NOTHING: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=20_000)
 def entry_from_json(customer_id: int, text: str) -> _Entry:
     """`entry_json` read back: enough to score (the index keys live in their tables).
-    The customers of common names come up again and again: the last 20,000 are kept,
-    keyed by what is stored, so an edited customer is read afresh."""
+    Not kept: a cache of the last 20,000 answered 17% of the reads at a million
+    customers, and each full pass of the garbage collector walked it (29 ms), which
+    cost more than the parsing it saved (bench/match_floor.py, each in a process of its
+    own: p99 0.90x and mean 0.95x without it, every answer the same)."""
     # A row indexed before the domain was stored has 8 fields: no domain until re-indexed.
     names, alias, handles, email, forms, companies, name_text, spellings, *rest = json.loads(text)
     return _Entry(
