@@ -23,6 +23,8 @@ from scrm_tui.enrich.matching.similarity import (
 from scrm_tui.enrich.matching.tuning import (
     _BY_NAME,
     _COMMON_HANDLE_WORD,
+    _CUT_CAP,
+    _CUT_HANDLE,
     _FUZZY_LENGTHS,
     _KEY_CAP,
     _RARE,
@@ -149,6 +151,10 @@ class CandidateSearch:
         """Customers worth scoring: exact key hits, customers two of the author's words agree
         on, holders of rare words, and, when a common word stands alone, its closest names."""
         keyed = set(self.index.keyed_each(self._author_keys(author), _KEY_CAP))
+        if len(author.handle) >= _CUT_HANDLE:
+            # The start of a customer's handle, e-mail or run-together name: the rest of
+            # it cut off (`elizabethsulliv` of `elizabethsullivan`), no fuzzy lookup finds.
+            keyed |= self.index.prefixed(author.handle, _CUT_CAP)
         pool = set(keyed)
         named = {w for variant in author.names for w in variant}
         if not self.index.in_memory:

@@ -29,6 +29,10 @@ _ON_DOMAIN = 25.0
 _ON_DOMAIN_NAMELESS = _COMPANY * 100
 _RARE = 40  # a word held by at most this many customers brings them all in
 _KEY_CAP = 50  # an exact handle/name key held by more customers brings in this many
+# A handle at least this long that a customer's key begins with (a handle the network
+# cut short: X keeps 15 characters, `elizabethsulliv`) brings in up to _CUT_CAP of them.
+_CUT_HANDLE = 10
+_CUT_CAP = 10
 _RESCUE = 12  # from a word held by many, this many closest names when nothing else fits
 # ... and this many more that the scorer rates closest by name: those of a full scan's top
 # three that hold nothing but the name (see _by_name_score).
