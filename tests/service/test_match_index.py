@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
 from scrm_tui.core.handles import handle_key
 from scrm_tui.core.models import CustomerIn
 from scrm_tui.enrich.matching import Matcher
@@ -328,11 +330,52 @@ async def test_the_names_the_rescue_reads_follow_customers_added_renamed_merged_
             assert seen[2] == {"priya sharma": [2], "dagny sharma": [3]}
         finally:
             reader.close()
-    # A file from before the index (read as it is, by a tool) gives the same answers.
+    # A file from before the index and the tables by word (read as it is, by a tool)
+    # gives the same answers.
     with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute("DROP INDEX match_entries_names")
+        conn.execute("DROP TABLE match_word_texts")
+        conn.execute("DROP TABLE match_word_names")
     older = MatchIndexReader(db_path)
     try:
         assert names_read(older, words) == seen
     finally:
         older.close()
+
+
+@pytest.mark.both_engines
+async def test_a_common_names_first_holders_follow_its_holders_renamed_and_merged(
+    target: str | Path,
+) -> None:
+    # Sixteen namesakes: the rescue takes at most NAME_IDS of one name, so only the
+    # first twelve by id are kept for it, and the next one moves up when one leaves.
+    people = [CustomerIn(name="Priya Sharma", external_id=f"P{n}") for n in range(15)]
+    people[5] = CustomerIn(name="Priya Sharma", external_id="P5", email="priya@example.org")
+    async with await Inbox.open(target, "agent", fixed_clock) as box:
+        await box.add_customers([*people, CustomerIn(name="Dagny Sharma", external_id="D")])
+        await box.linker.refresh_index()
+        reader = MatchIndexReader(target)
+        try:
+            assert reader.name_groups(["sharma"]) == {
+                "priya sharma": list(range(1, 13)),
+                "dagny sharma": [16],
+            }
+            await box.merge_customers(4, 2)  # 2 is merged into 4: gone
+            await box.add_customers([CustomerIn(name="Priya Nair", external_id="P0")])  # 1
+            await box.linker.refresh_index()
+            groups = reader.name_groups(["sharma", "priya"])
+            assert list(groups.items()) == [  # names in the order of their first holder
+                ("priya nair", [1]),
+                ("priya sharma", list(range(3, 15))),
+                ("dagny sharma", [16]),
+            ]
+            live = [1, *range(3, 17)]
+            rows = sorted((i, text, handles) for i, text, handles, _ in reader.described(live))
+            assert reader.texts(["sharma", "priya"]) == rows  # each holder once, by id
+            assert rows[4] == (6, "priya sharma", "priya")  # with their e-mail's handle
+            # 1 takes the name back: it comes first again, and 14 is no longer kept.
+            await box.add_customers([CustomerIn(name="Priya Sharma", external_id="P0")])
+            await box.linker.refresh_index()
+            assert reader.name_groups(["sharma"])["priya sharma"] == [1, *range(3, 14)]
+        finally:
+            reader.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.engines import SQLITE
 from scrm_tui.store.match_index.records import (
@@ -15,7 +16,19 @@ from scrm_tui.store.match_index.records import (
     _marks,
     pair_keys,
 )
-from scrm_tui.store.schema import PAIRED_ALL
+from scrm_tui.store.schema import NAME_IDS, PAIRED_ALL
+
+# A (word, name)'s first NAME_IDS holders by id read again from match_word_texts: the
+# ids, how many (0 once none is left) and the greatest kept (upto).
+_FIRST = (
+    "(SELECT customer_id FROM match_word_texts WHERE word = ? AND text = ? "
+    f"ORDER BY customer_id LIMIT {NAME_IDS}) AS head"
+)
+_KEPT = (
+    f"ids = (SELECT json_group_array(customer_id) FROM {_FIRST}), "
+    f"kept = (SELECT count(*) FROM {_FIRST}), "
+    f"upto = (SELECT coalesce(max(customer_id), 0) FROM {_FIRST})"
+)
 
 
 class MatchIndexStore:
@@ -23,6 +36,7 @@ class MatchIndexStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._by_word: bool | None = None  # whether the file has step 42's tables
 
     @property
     def least_page(self) -> int:
@@ -96,21 +110,23 @@ class MatchIndexStore:
         (a million customers indexed in the background would wake them every page)."""
         async with self.db.transaction(wakes=False) as conn:
             ids = [c for _, c in marks]
-            old: dict[int, tuple[str, str, str]] = {}
+            old: dict[int, tuple[str, str, str, str]] = {}
             for chunk in _chunks(ids):
-                for cid, words, name_words, keys in await fetch_all(
+                for cid, words, name_words, keys, text in await fetch_all(
                     conn,
-                    "SELECT customer_id, words, name_words, keys FROM match_entries "
+                    "SELECT customer_id, words, name_words, keys, text FROM match_entries "
                     f"WHERE customer_id IN ({_marks(len(chunk))})",
                     list(chunk),
                 ):
-                    old[cid] = (words, name_words, keys)
+                    old[cid] = (words, name_words, keys, text)
             gone_words: list[tuple[str, int]] = []
+            gone_texts: list[tuple[str, str, int]] = []
             gone_keys: list[tuple[str, int]] = []
             gone_pairs: list[tuple[str, int]] = []
             df_down: list[tuple[str]] = []
-            for cid, (words, name_words, keys) in old.items():
+            for cid, (words, name_words, keys, text) in old.items():
                 gone_words.extend((w, cid) for w in json.loads(words))
+                gone_texts.extend((w, text, cid) for w in json.loads(words))
                 gone_pairs.extend((p, cid) for p in pair_keys(json.loads(words)))
                 gone_keys.extend((k, cid) for k in json.loads(keys))
                 df_down.extend((w,) for w in json.loads(name_words))
@@ -150,6 +166,17 @@ class MatchIndexStore:
                 "INSERT OR IGNORE INTO match_words (word, customer_id) VALUES (?, ?)",
                 [(w, r.customer_id) for r in fresh for w in r.words],
             )
+            if await self._kept_by_word(conn):
+                await conn.executemany(
+                    "DELETE FROM match_word_texts WHERE word = ? AND text = ? AND customer_id = ?",
+                    gone_texts,
+                )
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO match_word_texts (word, text, customer_id, handles) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(w, r.text, r.customer_id, r.handles) for r in fresh for w in r.words],
+                )
+                await self._name_groups(conn, gone_texts, fresh)
             await conn.executemany(
                 "INSERT OR IGNORE INTO match_keys (key, customer_id) VALUES (?, ?)",
                 [(k, r.customer_id) for r in fresh for k in r.keys],
@@ -175,6 +202,59 @@ class MatchIndexStore:
             await conn.executemany(
                 "DELETE FROM match_dirty WHERE seq = ? AND customer_id = ?", list(marks)
             )
+
+    async def _kept_by_word(self, conn: Connection) -> bool:
+        """Whether the file has step 42's tables: code at this step run on a file
+        migrated no further (a test's older release) leaves them alone."""
+        if self._by_word is None:
+            self._by_word = bool(
+                await fetch_all(
+                    conn,
+                    "SELECT 1 FROM sqlite_master "
+                    "WHERE type = 'table' AND name = 'match_word_names'",
+                )
+            )
+        return self._by_word
+
+    @staticmethod
+    async def _name_groups(
+        conn: Connection, gone: list[tuple[str, str, int]], fresh: list[IndexedCustomer]
+    ) -> None:
+        """match_word_names kept to the first NAME_IDS holders by id of each (word, name),
+        once match_word_texts holds who left (`gone`) and came (`fresh`). A group is read
+        again only when one who left was among its first, or one who came belongs there:
+        rare once a common name holds NAME_IDS, since a bulk import's ids only grow."""
+        if gone:
+            await conn.executemany(
+                f"UPDATE match_word_names SET {_KEPT} "
+                "WHERE word = ? AND text = ? AND (kept < ? OR upto >= ?)",
+                [(w, t, w, t, w, t, w, t, NAME_IDS, i) for w, t, i in gone],
+            )
+            await conn.executemany(
+                "DELETE FROM match_word_names WHERE word = ? AND text = ? AND kept = 0",
+                sorted({(w, t) for w, t, _ in gone}),
+            )
+        came: dict[tuple[str, str], list[int]] = {}
+        for r in fresh:
+            for w in r.words:
+                came.setdefault((w, r.text), []).append(r.customer_id)
+        groups = sorted(came.items())
+        await conn.executemany(
+            f"UPDATE match_word_names SET {_KEPT} "
+            "WHERE word = ? AND text = ? AND (kept < ? OR upto > ?)",
+            [(w, t, w, t, w, t, w, t, NAME_IDS, min(ids)) for (w, t), ids in groups],
+        )
+        # A group new to the index holds only those who came: written as they are (a
+        # group already there was read again above, if it had to be).
+        await conn.executemany(
+            "INSERT INTO match_word_names (word, text, ids, kept, upto) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (word, text) DO NOTHING",
+            [
+                (w, t, json.dumps(first, separators=(",", ":")), len(first), first[-1])
+                for (w, t), ids in groups
+                if (first := sorted(ids)[:NAME_IDS])
+            ],
+        )
 
     async def unpaired(self) -> int:
         """Indexed customers the background job has not paired yet (schema step 23)."""
