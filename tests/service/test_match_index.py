@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from scrm_tui.core.handles import handle_key
@@ -377,5 +378,50 @@ async def test_a_common_names_first_holders_follow_its_holders_renamed_and_merge
             await box.add_customers([CustomerIn(name="Priya Sharma", external_id="P0")])
             await box.linker.refresh_index()
             assert reader.name_groups(["sharma"])["priya sharma"] == [1, *range(3, 14)]
+        finally:
+            reader.close()
+
+
+def _back_to_step_41(target: str | Path) -> None:
+    """The file or server as scrm at step 41 left it: no tables by word."""
+    drop = ["DROP TABLE match_word_texts", "DROP TABLE match_word_names"]
+    if isinstance(target, Path):
+        with contextlib.closing(sqlite3.connect(target)) as conn, conn:
+            for statement in [*drop, "PRAGMA user_version = 41"]:
+                conn.execute(statement)
+        return
+    with psycopg.connect(target, autocommit=True) as conn:
+        for statement in [*drop, "UPDATE scrm_schema SET version = 41"]:
+            conn.execute(statement.encode())
+
+
+@pytest.mark.both_engines
+async def test_the_upgrade_to_step_42_fills_the_names_by_word_from_the_index(
+    target: str | Path,
+) -> None:
+    people = [CustomerIn(name="Priya Sharma", external_id=f"P{n}") for n in range(14)]
+    people += [CustomerIn(name="Dagny Sharma", external_id="D", email="dagny@example.org")]
+    async with await Inbox.open(target, "agent", fixed_clock) as box:
+        await box.add_customers(people)
+        await box.linker.refresh_index()
+    _back_to_step_41(target)
+    async with await Inbox.open(target, "agent", fixed_clock) as box:
+        assert await box.db.schema_version() == 42
+        reader = MatchIndexReader(target)
+        try:
+            assert reader.name_groups(["sharma", "priya"]) == {
+                "priya sharma": list(range(1, 13)),
+                "dagny sharma": [15],
+            }
+            assert reader.texts(["dagny"]) == [(15, "dagny sharma", "dagny")]
+            # and kept from then on
+            await box.add_customers([CustomerIn(name="Dagny Sharma", external_id="P0")])
+            await box.linker.refresh_index()
+            assert reader.name_groups(["sharma"])["dagny sharma"] == [1, 15]
+            assert reader.name_groups(["sharma"])["priya sharma"] == list(range(2, 14))
+            # A new holder after the last kept is added at the end.
+            await box.add_customers([CustomerIn(name="Dagny Sharma", external_id="N")])
+            await box.linker.refresh_index()
+            assert reader.name_groups(["dagny"]) == {"dagny sharma": [1, 15, 16]}
         finally:
             reader.close()

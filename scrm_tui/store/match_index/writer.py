@@ -216,14 +216,14 @@ class MatchIndexStore:
             )
         return self._by_word
 
-    @staticmethod
     async def _name_groups(
-        conn: Connection, gone: list[tuple[str, str, int]], fresh: list[IndexedCustomer]
+        self, conn: Connection, gone: list[tuple[str, str, int]], fresh: list[IndexedCustomer]
     ) -> None:
         """match_word_names kept to the first NAME_IDS holders by id of each (word, name),
         once match_word_texts holds who left (`gone`) and came (`fresh`). A group is read
-        again only when one who left was among its first, or one who came belongs there:
-        rare once a common name holds NAME_IDS, since a bulk import's ids only grow."""
+        again only when one who left was among its first, or one who came belongs
+        before its last: one who comes after them all is added to the end while fewer
+        than NAME_IDS are kept, and left out after (a bulk import's ids only grow)."""
         if gone:
             await conn.executemany(
                 f"UPDATE match_word_names SET {_KEPT} "
@@ -234,25 +234,34 @@ class MatchIndexStore:
                 "DELETE FROM match_word_names WHERE word = ? AND text = ? AND kept = 0",
                 sorted({(w, t) for w, t, _ in gone}),
             )
-        came: dict[tuple[str, str], list[int]] = {}
-        for r in fresh:
-            for w in r.words:
-                came.setdefault((w, r.text), []).append(r.customer_id)
-        groups = sorted(came.items())
-        await conn.executemany(
-            f"UPDATE match_word_names SET {_KEPT} "
-            "WHERE word = ? AND text = ? AND (kept < ? OR upto > ?)",
-            [(w, t, w, t, w, t, w, t, NAME_IDS, min(ids)) for (w, t), ids in groups],
+        came = sorted((r.customer_id, w, r.text) for r in fresh for w in r.words)
+        appended = (
+            "json_insert(ids, '$[#]', ?)"
+            if self.db.engine == SQLITE
+            else "(CAST(ids AS jsonb) || to_jsonb(CAST(? AS bigint)))"
         )
-        # A group new to the index holds only those who came: written as they are (a
-        # group already there was read again above, if it had to be).
+        await conn.executemany(
+            f"UPDATE match_word_names SET ids = {appended}, kept = kept + 1, upto = ? "
+            "WHERE word = ? AND text = ? AND kept < ? AND upto < ?",
+            [(i, i, w, t, NAME_IDS, i) for i, w, t in came],
+        )
+        first: dict[tuple[str, str], list[int]] = {}
+        for i, w, t in came:
+            first.setdefault((w, t), []).append(i)  # in id order
+        groups = sorted(first.items())
+        # One who came before the last kept (or a group two came to): read again.
+        await conn.executemany(
+            f"UPDATE match_word_names SET {_KEPT} WHERE word = ? AND text = ? AND upto > ?",
+            [(w, t, w, t, w, t, w, t, ids[0]) for (w, t), ids in groups],
+        )
+        # A group new to the index holds only those who came: written as they are.
         await conn.executemany(
             "INSERT INTO match_word_names (word, text, ids, kept, upto) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (word, text) DO NOTHING",
             [
-                (w, t, json.dumps(first, separators=(",", ":")), len(first), first[-1])
+                (w, t, json.dumps(kept, separators=(",", ":")), len(kept), kept[-1])
                 for (w, t), ids in groups
-                if (first := sorted(ids)[:NAME_IDS])
+                if (kept := ids[:NAME_IDS])
             ],
         )
 
