@@ -309,7 +309,11 @@ class MatchIndexReader:
             f"FROM match_entries {self._names} "
             "WHERE customer_id IN (SELECT customer_id FROM match_words WHERE word IN ({marks}))"
         )
-        return [(i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)]
+        # In id order on PostgreSQL too (its json_agg keeps no order): the rescue breaks
+        # ties between equally close customers by it.
+        return sorted(
+            (i, t, h) for (found,) in self._column(sql, words) for i, t, h in json.loads(found)
+        )
 
     @_guarded
     def name_groups(self, words: Collection[str]) -> dict[str, list[int]]:
