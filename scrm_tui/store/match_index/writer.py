@@ -226,8 +226,8 @@ class MatchIndexStore:
         before its last: one who comes after them all is added to the end while fewer
         than NAME_IDS are kept, and left out after (a bulk import's ids only grow)."""
         if self.db.engine != SQLITE:
-            groups = {(w, t) for w, t, _ in gone} | {(w, r.text) for r in fresh for w in r.words}
-            await self._name_groups_again(conn, sorted(groups))
+            touched = {(w, t) for w, t, _ in gone} | {(w, r.text) for r in fresh for w in r.words}
+            await self._name_groups_again(conn, sorted(touched))
             return
         if gone:
             await conn.executemany(
@@ -240,13 +240,9 @@ class MatchIndexStore:
                 sorted({(w, t) for w, t, _ in gone}),
             )
         came = sorted((r.customer_id, w, r.text) for r in fresh for w in r.words)
-        appended = (
-            "json_insert(ids, '$[#]', ?)"
-            if self.db.engine == SQLITE
-            else "(CAST(ids AS jsonb) || to_jsonb(CAST(? AS bigint)))"
-        )
         await conn.executemany(
-            f"UPDATE match_word_names SET ids = {appended}, kept = kept + 1, upto = ? "
+            "UPDATE match_word_names SET ids = json_insert(ids, '$[#]', ?), "
+            "kept = kept + 1, upto = ? "
             "WHERE word = ? AND text = ? AND kept < ? AND upto < ?",
             [(i, i, w, t, NAME_IDS, i) for i, w, t in came],
         )
