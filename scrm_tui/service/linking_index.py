@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -119,30 +118,26 @@ class LinkerIndex:
         chunk = _INDEX_CHUNK * (pool.workers if pool is not None else 1)
         marks = await self.index.dirty(chunk)
         preparing = asyncio.ensure_future(self._prepare(marks, pool))
-        # A big backlog (an import, an upgrade) in many short transactions: the log
-        # copied back into the file less often (store/db.py, bulk_writes).
-        bulk = self.index.db.bulk_writes() if total > _INLINE else contextlib.nullcontext()
         try:
-            async with bulk:
-                while marks:
-                    rows = await preparing
-                    current = marks
-                    marks = await self.index.dirty(chunk, current[-1][0])
-                    preparing = asyncio.ensure_future(self._prepare(marks, pool))
-                    start = 0
-                    while start < len(current):
-                        part = current[start : start + page]
-                        began = time.perf_counter()
-                        await self.index.apply(part, rows)
-                        took = time.perf_counter() - began
-                        await _let_others_write(took)
-                        page = _page_for(page, took, (self.index.least_page, _INDEX_PAGES[1]))
-                        start += len(part)
-                        done += len(part)
-                        if on_progress is not None:
-                            on_progress(done, max(total, done))
-                    if on_page is not None:
-                        await on_page()
+            while marks:
+                rows = await preparing
+                current = marks
+                marks = await self.index.dirty(chunk, current[-1][0])
+                preparing = asyncio.ensure_future(self._prepare(marks, pool))
+                start = 0
+                while start < len(current):
+                    part = current[start : start + page]
+                    began = time.perf_counter()
+                    await self.index.apply(part, rows)
+                    took = time.perf_counter() - began
+                    await _let_others_write(took)
+                    page = _page_for(page, took, (self.index.least_page, _INDEX_PAGES[1]))
+                    start += len(part)
+                    done += len(part)
+                    if on_progress is not None:
+                        on_progress(done, max(total, done))
+                if on_page is not None:
+                    await on_page()
         finally:
             preparing.cancel()
         return done

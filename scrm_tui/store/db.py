@@ -159,10 +159,6 @@ def _hashtags_json(text: str | None) -> str:
     return json.dumps(hashtags.of(text or ""))
 
 
-_WAL_PAGES = 1000  # SQLite's own wal_autocheckpoint
-_BULK_WAL_PAGES = 10_000  # within Database.bulk_writes(): a log of up to ~40 MB
-
-
 class Database:
     """A writer connection (serialised by a lock) and a reader connection.
 
@@ -270,22 +266,6 @@ class Database:
                 except BaseException:
                     await self.writer.rollback()  # a no-op when no transaction began
                     raise
-
-    @contextlib.asynccontextmanager
-    async def bulk_writes(self) -> AsyncIterator[None]:
-        """Within: a long job's many short transactions (a backlog of customers indexed)
-        let the write-ahead log grow to _BULK_WAL_PAGES before this connection copies it
-        back into the file, not SQLite's 1,000 (4 MB). Each copy writes and syncs every
-        page the transactions since the last one touched: a page that most of them touch
-        (a common word's) is copied once instead of every few transactions. Readers and
-        other writers are not held up; the log is copied back as usual after."""
-        async with self._write_lock:
-            await self.writer.execute(f"PRAGMA wal_autocheckpoint = {_BULK_WAL_PAGES}")
-        try:
-            yield
-        finally:
-            async with self._write_lock:
-                await self.writer.execute(f"PRAGMA wal_autocheckpoint = {_WAL_PAGES}")
 
     @contextlib.asynccontextmanager
     async def between_writes(self) -> AsyncIterator[None]:

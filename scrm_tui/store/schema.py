@@ -10,7 +10,6 @@ from scrm_tui.store.migrations.steps_31_37 import STEPS_31_37, TERM_SCOPES
 from scrm_tui.store.migrations.steps_38 import STEPS_38
 from scrm_tui.store.migrations.steps_39_40 import ADVOCACY_ANSWER, ADVOCACY_THANKS, STEPS_39_40
 from scrm_tui.store.migrations.steps_41 import STEPS_41
-from scrm_tui.store.migrations.steps_42 import NAME_IDS, STEPS_42
 
 __all__ = [
     "ADVOCACY_ANSWER",
@@ -18,7 +17,6 @@ __all__ = [
     "FTS_TEXT",
     "LATEST_VERSION",
     "MIGRATIONS",
-    "NAME_IDS",
     "PAIRED_ALL",
     "TERM_SCOPES",
     "DropNotNull",
@@ -36,7 +34,6 @@ MIGRATIONS: list[Step] = [
     *STEPS_38,
     *STEPS_39_40,
     *STEPS_41,
-    *STEPS_42,
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

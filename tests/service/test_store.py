@@ -38,23 +38,6 @@ async def test_file_is_wal_with_foreign_keys_and_busy_timeout(inbox: Inbox, db_p
     assert {"mentions", "authors", "interactions", "customers", "mentions_fts"} <= tables
 
 
-
-async def test_a_long_jobs_longer_log_ends_with_it_even_when_it_fails(inbox: Inbox) -> None:
-    """An index built in bulk lets the log grow before it is copied back into the file;
-    after, this process's commits copy it back as often as anyone's again (an agent's
-    own commit never takes on a backlog's worth of copying)."""
-
-    async def copied_back_every() -> int:
-        async with inbox.db.writer.execute("PRAGMA wal_autocheckpoint") as c:
-            return int((await c.fetchone())[0])
-
-    assert await copied_back_every() == 1000
-    with pytest.raises(RuntimeError):
-        async with inbox.db.bulk_writes():
-            assert await copied_back_every() == 10_000
-            raise RuntimeError("the job stopped")
-    assert await copied_back_every() == 1000
-
 @pytest.mark.both_engines
 async def test_ingest_twice_stores_once(inbox: Inbox) -> None:
     batch = [mention(n) for n in range(50)]

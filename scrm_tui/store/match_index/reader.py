@@ -13,7 +13,7 @@ from scrm_tui.core import networks
 from scrm_tui.core.handles import handle_key
 from scrm_tui.store.match_index.records import _CHUNK, CustomerRecord, _chunks, _marks
 from scrm_tui.store.pg.url import is_url
-from scrm_tui.store.schema import NAME_IDS, PAIRED_ALL
+from scrm_tui.store.schema import PAIRED_ALL
 
 T = TypeVar("T")
 _PER_NAME = 50  # not-yet-indexed customers a name (or its start) brings in, at most
@@ -85,15 +85,6 @@ class MatchIndexReader:
             )
         )
         self._names = "INDEXED BY match_entries_names" if found else ""
-        # Each word's holders side by side with their names (schema step 42): a file
-        # not upgraded yet reads them through match_words, to the same answers.
-        self._by_word = bool(
-            list(
-                self._conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_word_names'"
-                )
-            )
-        )
 
     def run_stoppable(self, call: Callable[[], T], stop: threading.Event) -> T:
         """`call()` (lookups on this reader), ended early by `stopped(stop)` from any
@@ -293,17 +284,6 @@ class MatchIndexReader:
         """(customer, folded name, handles) of every holder of `words`."""
         if not words:
             return []
-        if self._by_word:
-            # Side by side under each word (a range read), not a row found per holder;
-            # a holder of two of the words comes back twice, and once here.
-            sql = (
-                "SELECT json_group_array(json_array(customer_id, text, handles)) "
-                "FROM match_word_texts WHERE word IN ({marks})"
-            )
-            found = {
-                row[0]: row for (part,) in self._column(sql, words) for row in json.loads(part)
-            }
-            return [(i, t, h) for i, t, h in (found[i] for i in sorted(found))]
         sql = (
             "SELECT json_group_array(json_array(customer_id, text, handles)) "
             f"FROM match_entries {self._names} "
@@ -319,13 +299,9 @@ class MatchIndexReader:
     def name_groups(self, words: Collection[str]) -> dict[str, list[int]]:
         """Folded name -> its holders (in id order) among every holder of `words`, names
         in the order of their first holder: grouped in SQLite, so that the thousands of
-        holders of a common first name come back as the few hundred names they hold.
-        From an upgraded file, only the first NAME_IDS holders of each name (all the
-        matcher's rescue takes of one name, schema step 42)."""
+        holders of a common first name come back as the few hundred names they hold."""
         if not words:
             return {}
-        if self._by_word:
-            return self._name_rows(words)
         # One JSON array of [name, [holders]] per chunk of words (a company's name
         # word can have thousands of distinct names beside it).
         sql = (
@@ -344,24 +320,6 @@ class MatchIndexReader:
                     merged.setdefault(text, set()).update(ids)
             groups = {text: sorted(ids) for text, ids in merged.items()}
         return {text: groups[text] for text in sorted(groups, key=lambda t: groups[t][0])}
-
-    def _name_rows(self, words: Collection[str]) -> dict[str, list[int]]:
-        """name_groups from match_word_names: a row per name a word's holders hold."""
-        sql = (
-            "SELECT json_group_array(json_array(text, json(ids))) "
-            "FROM match_word_names WHERE word IN ({marks})"
-        )
-        merged: dict[str, list[int]] = {}
-        for (part,) in self._column(sql, words):
-            for text, ids in json.loads(part):
-                held = merged.get(text)
-                if held is None:
-                    merged[text] = ids
-                else:  # a name two of the words' holders hold: its first ones of both
-                    merged[text] = sorted(set(held).union(ids))[:NAME_IDS]
-        for ids in merged.values():
-            ids.sort()
-        return {text: merged[text] for text in sorted(merged, key=lambda t: merged[t][0])}
 
     @_guarded
     def entries(self, ids: Collection[int]) -> list[tuple[int, str]]:

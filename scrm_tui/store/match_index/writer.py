@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, fetch_all, fetch_one
 from scrm_tui.store.engines import SQLITE
 from scrm_tui.store.match_index.records import (
-    _CHUNK,
     _PAIRS_OF_ENTRIES,
     CustomerRecord,
     IndexedCustomer,
@@ -17,19 +15,7 @@ from scrm_tui.store.match_index.records import (
     _marks,
     pair_keys,
 )
-from scrm_tui.store.schema import NAME_IDS, PAIRED_ALL
-
-# A (word, name)'s first NAME_IDS holders by id read again from match_word_texts: the
-# ids, how many (0 once none is left) and the greatest kept (upto).
-_FIRST = (
-    "(SELECT customer_id FROM match_word_texts WHERE word = ? AND text = ? "
-    f"ORDER BY customer_id LIMIT {NAME_IDS}) AS head"
-)
-_KEPT = (
-    f"ids = (SELECT json_group_array(customer_id) FROM {_FIRST}), "
-    f"kept = (SELECT count(*) FROM {_FIRST}), "
-    f"upto = (SELECT coalesce(max(customer_id), 0) FROM {_FIRST})"
-)
+from scrm_tui.store.schema import PAIRED_ALL
 
 
 class MatchIndexStore:
@@ -37,7 +23,6 @@ class MatchIndexStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._by_word: bool | None = None  # whether the file has step 42's tables
 
     @property
     def least_page(self) -> int:
@@ -111,23 +96,21 @@ class MatchIndexStore:
         (a million customers indexed in the background would wake them every page)."""
         async with self.db.transaction(wakes=False) as conn:
             ids = [c for _, c in marks]
-            old: dict[int, tuple[str, str, str, str]] = {}
+            old: dict[int, tuple[str, str, str]] = {}
             for chunk in _chunks(ids):
-                for cid, words, name_words, keys, text in await fetch_all(
+                for cid, words, name_words, keys in await fetch_all(
                     conn,
-                    "SELECT customer_id, words, name_words, keys, text FROM match_entries "
+                    "SELECT customer_id, words, name_words, keys FROM match_entries "
                     f"WHERE customer_id IN ({_marks(len(chunk))})",
                     list(chunk),
                 ):
-                    old[cid] = (words, name_words, keys, text)
+                    old[cid] = (words, name_words, keys)
             gone_words: list[tuple[str, int]] = []
-            gone_texts: list[tuple[str, str, int]] = []
             gone_keys: list[tuple[str, int]] = []
             gone_pairs: list[tuple[str, int]] = []
             df_down: list[tuple[str]] = []
-            for cid, (words, name_words, keys, text) in old.items():
+            for cid, (words, name_words, keys) in old.items():
                 gone_words.extend((w, cid) for w in json.loads(words))
-                gone_texts.extend((w, text, cid) for w in json.loads(words))
                 gone_pairs.extend((p, cid) for p in pair_keys(json.loads(words)))
                 gone_keys.extend((k, cid) for k in json.loads(keys))
                 df_down.extend((w,) for w in json.loads(name_words))
@@ -167,17 +150,6 @@ class MatchIndexStore:
                 "INSERT OR IGNORE INTO match_words (word, customer_id) VALUES (?, ?)",
                 [(w, r.customer_id) for r in fresh for w in r.words],
             )
-            if await self._kept_by_word(conn):
-                await conn.executemany(
-                    "DELETE FROM match_word_texts WHERE word = ? AND text = ? AND customer_id = ?",
-                    gone_texts,
-                )
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO match_word_texts (word, text, customer_id, handles) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(w, r.text, r.customer_id, r.handles) for r in fresh for w in r.words],
-                )
-                await self._name_groups(conn, gone_texts, fresh)
             await conn.executemany(
                 "INSERT OR IGNORE INTO match_keys (key, customer_id) VALUES (?, ?)",
                 [(k, r.customer_id) for r in fresh for k in r.keys],
@@ -202,91 +174,6 @@ class MatchIndexStore:
             )
             await conn.executemany(
                 "DELETE FROM match_dirty WHERE seq = ? AND customer_id = ?", list(marks)
-            )
-
-    async def _kept_by_word(self, conn: Connection) -> bool:
-        """Whether the file has step 42's tables: code at this step run on a file
-        migrated no further (a test's older release) leaves them alone."""
-        if self._by_word is None:
-            self._by_word = bool(
-                await fetch_all(
-                    conn,
-                    "SELECT 1 FROM sqlite_master "
-                    "WHERE type = 'table' AND name = 'match_word_names'",
-                )
-            )
-        return self._by_word
-
-    async def _name_groups(
-        self, conn: Connection, gone: list[tuple[str, str, int]], fresh: list[IndexedCustomer]
-    ) -> None:
-        """match_word_names kept to the first NAME_IDS holders by id of each (word, name),
-        once match_word_texts holds who left (`gone`) and came (`fresh`). A group is read
-        again only when one who left was among its first, or one who came belongs
-        before its last: one who comes after them all is added to the end while fewer
-        than NAME_IDS are kept, and left out after (a bulk import's ids only grow)."""
-        if self.db.engine != SQLITE:
-            touched = {(w, t) for w, t, _ in gone} | {(w, r.text) for r in fresh for w in r.words}
-            await self._name_groups_again(conn, sorted(touched))
-            return
-        if gone:
-            await conn.executemany(
-                f"UPDATE match_word_names SET {_KEPT} "
-                "WHERE word = ? AND text = ? AND (kept < ? OR upto >= ?)",
-                [(w, t, w, t, w, t, w, t, NAME_IDS, i) for w, t, i in gone],
-            )
-            await conn.executemany(
-                "DELETE FROM match_word_names WHERE word = ? AND text = ? AND kept = 0",
-                sorted({(w, t) for w, t, _ in gone}),
-            )
-        came = sorted((r.customer_id, w, r.text) for r in fresh for w in r.words)
-        await conn.executemany(
-            "UPDATE match_word_names SET ids = json_insert(ids, '$[#]', ?), "
-            "kept = kept + 1, upto = ? "
-            "WHERE word = ? AND text = ? AND kept < ? AND upto < ?",
-            [(i, i, w, t, NAME_IDS, i) for i, w, t in came],
-        )
-        first: dict[tuple[str, str], list[int]] = {}
-        for i, w, t in came:
-            first.setdefault((w, t), []).append(i)  # in id order
-        groups = sorted(first.items())
-        # One who came before the last kept (or a group two came to): read again.
-        await conn.executemany(
-            f"UPDATE match_word_names SET {_KEPT} WHERE word = ? AND text = ? AND upto > ?",
-            [(w, t, w, t, w, t, w, t, ids[0]) for (w, t), ids in groups],
-        )
-        # A group new to the index holds only those who came: written as they are.
-        await conn.executemany(
-            "INSERT INTO match_word_names (word, text, ids, kept, upto) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (word, text) DO NOTHING",
-            [
-                (w, t, json.dumps(kept, separators=(",", ":")), len(kept), kept[-1])
-                for (w, t), ids in groups
-                if (kept := ids[:NAME_IDS])
-            ],
-        )
-
-    @staticmethod
-    async def _name_groups_again(conn: Connection, groups: list[tuple[str, str]]) -> None:
-        """PostgreSQL's way: each group read again, a page of them in two statements
-        (one a round trip per group, planned each time, tripled the server's CPU for
-        an import)."""
-        for start in range(0, len(groups), _CHUNK // 2):
-            part = groups[start : start + _CHUNK // 2]
-            values = ", ".join(["(?, ?)"] * len(part))
-            pairs = [v for group in part for v in group]
-            await conn.execute(
-                f"DELETE FROM match_word_names WHERE (word, text) IN (VALUES {values})", pairs
-            )
-            await conn.execute(
-                "INSERT INTO match_word_names (word, text, ids, kept, upto) "
-                "SELECT v.word, v.text, CAST(json_agg(h.customer_id ORDER BY h.customer_id) "
-                "AS text), count(*), max(h.customer_id) "
-                f"FROM (VALUES {values}) AS v (word, text) CROSS JOIN LATERAL ("
-                "SELECT t.customer_id FROM match_word_texts t "
-                "WHERE t.word = v.word AND t.text = v.text "
-                f"ORDER BY t.customer_id LIMIT {NAME_IDS}) AS h GROUP BY v.word, v.text",
-                pairs,
             )
 
     async def unpaired(self) -> int:

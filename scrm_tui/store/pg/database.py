@@ -107,10 +107,6 @@ class PgDatabase(Database):
         async with self._write_lock:
             yield
 
-    @contextlib.asynccontextmanager
-    async def bulk_writes(self) -> AsyncIterator[None]:
-        yield  # the server keeps its own log
-
     @staticmethod
     async def wake(conn: Connection) -> None:
         await conn.execute(_BUMP)
