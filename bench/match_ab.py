@@ -13,8 +13,8 @@ answers (decision, candidates, scores, probabilities) differ: 0 for a change tha
 should only make matching cheaper.
 
 `--no-gc`: the cyclic collector off for the run. The two trees share one process and
-one collector: a full collection (40-70 ms at a million customers, most of it walking
-the 20,000 parsed entries each tree keeps) lands on whichever match ends when one is
+one collector: a full collection (40-70 ms at a million customers when each tree kept
+20,000 parsed entries, which it walked) lands on whichever match ends when one is
 due, so the p99 and mean ratios move with what each tree allocates, not only with what
 it computes (a change measured p99 0.85 / mean 0.96 with the collector, 0.99 / 1.00
 without). Compare a change's own CPU without it; the collector's share of a match in

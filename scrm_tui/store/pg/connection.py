@@ -14,13 +14,13 @@ from typing import Any
 
 import psycopg
 from psycopg import AsyncClientCursor, AsyncConnection
-from psycopg.adapt import Loader, Transformer
+from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 
 from scrm_tui.store.db import StoreUnavailable
 from scrm_tui.store.pg.dialect import Translated, translate
 from scrm_tui.store.pg.fts import tsquery
-from scrm_tui.store.pg.quoting import Quote, quoted, row, split
+from scrm_tui.store.pg.quoting import Quote, literal, quoted, row, split
 from scrm_tui.store.pg.reach import Reach
 
 # How every connection reaches the server: a try gives up after 5 s, and a link that
@@ -192,7 +192,7 @@ class PgConnection:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def _quote(self) -> Quote:
-        return Transformer.from_context(self.raw).as_literal
+        return literal(self.raw)
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
         if sql.strip().upper() == "BEGIN":

@@ -9,9 +9,18 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from psycopg.abc import AdaptContext
+from psycopg.adapt import Transformer
+
 # What quotes one value as SQL: the connection's own adapters
 # (psycopg.adapt.Transformer.as_literal, what psycopg's ClientCursor uses).
 Quote = Callable[[Any], bytes]
+
+
+def literal(conn: AdaptContext) -> Quote:
+    """How `conn` (a psycopg connection, either kind) quotes one value as SQL."""
+    return Transformer.from_context(conn).as_literal
+
 
 _PLACEHOLDER = re.compile(r"%%|%s|%\((\w+)\)s")
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import psycopg
 from psycopg import ClientCursor
-from psycopg.adapt import Transformer
 
 from scrm_tui.store.db import StoreUnavailable
 from scrm_tui.store.pg.advice import in_words
@@ -22,7 +21,7 @@ from scrm_tui.store.pg.connection import (
     bind,
 )
 from scrm_tui.store.pg.dialect import Translated, translate
-from scrm_tui.store.pg.quoting import quoted
+from scrm_tui.store.pg.quoting import literal, quoted
 from scrm_tui.store.pg.reach import Reach
 from scrm_tui.store.pg.url import redacted
 
@@ -81,8 +80,7 @@ class SyncPgConnection:
     def _execute(self, t: Translated, parameters: Any) -> list[tuple[Any, ...]]:
         with as_sqlite_errors(t.sql):
             cur = self.raw.cursor()
-            quote = Transformer.from_context(self.raw).as_literal
-            cur.execute(quoted(t.sql, bind(t, parameters), quote))
+            cur.execute(quoted(t.sql, bind(t, parameters), literal(self.raw)))
             return cur.fetchall() if cur.description is not None else []
 
     def interrupt(self) -> None:
