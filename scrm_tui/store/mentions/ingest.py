@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -43,14 +43,26 @@ def _existing_queries(keys: list[tuple[str, str]]) -> Iterator[tuple[str, list[s
         yield sql, [part for key in chunk for part in key]
 
 
-@lru_cache(maxsize=4)
-def _read_only(path: str) -> sqlite3.Connection:
-    if is_url(path):
-        from scrm_tui.store.pg.sync import SyncPgConnection  # psycopg only when used
+# Each thread's own connections, by database: a worker process has one thread, but
+# when workers cannot start the batches are read on the event loop's threads, and an
+# SQLite connection refuses to be used from a thread other than its own.
+_OWN = threading.local()
 
-        return cast(sqlite3.Connection, SyncPgConnection(path))
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+def _read_only(path: str) -> sqlite3.Connection:
+    held: dict[str, sqlite3.Connection] = _OWN.__dict__.setdefault("conns", {})
+    conn = held.get(path)
+    if conn is None:
+        if is_url(path):
+            from scrm_tui.store.pg.sync import SyncPgConnection  # psycopg only when used
+
+            conn = cast(sqlite3.Connection, SyncPgConnection(path))
+        else:
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if len(held) >= 4:  # a long-lived process that ingested into many databases
+            held.pop(next(iter(held))).close()
+        held[path] = conn
     return conn
 
 
