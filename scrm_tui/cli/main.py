@@ -30,6 +30,9 @@ def _main(argv: Sequence[str] | None) -> int:
     # Before the configuration is loaded: these write it or explain what is wrong with it.
     if command.early:
         return command.load()(args)
+    from scrm_tui.cli import logs
+
+    logs.install()
     # Imported here, not at the top: `scrm --help` needs neither the config nor the store.
     from scrm_tui.core.config import ConfigError
     from scrm_tui.service.settings import agent_name, load_config

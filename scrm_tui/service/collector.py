@@ -141,6 +141,11 @@ class Collector:
                 async with self._storing:
                     await self._failed(spec, error)
                 break
+            except StoreError:
+                # The database failed under the poll (noting a slow request, with the
+                # server restarting): not the source's fault, so not its failure. The
+                # poll ends; its cursor did not move, so nothing is skipped.
+                raise
             except Exception as error:  # a bug in a source: that source stops, not us
                 log.exception("source %s failed", spec.name)
                 async with self._storing:
@@ -258,10 +263,19 @@ class Collector:
     def _polled_one(self, spec: SourceSpec, task: asyncio.Task[None]) -> None:
         if self._polls.get(spec.name) is task:
             del self._polls[spec.name]
-        if not task.cancelled() and task.exception() is not None:
-            # The database failed us (busy for too long, say): try at the next interval.
-            log.error("polling %s failed", spec.name, exc_info=task.exception())
-            self._next[spec.name] = self.clock() + spec.interval_s
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        self._next[spec.name] = self.clock() + spec.interval_s
+        if isinstance(error, StoreError):
+            # The database failed us (busy for too long, out of reach): said in words,
+            # and tried again at the next interval. No traceback: this is no bug.
+            log.warning(
+                "%s: poll cut short: %s; polled again at its next interval",
+                spec.name,
+                error,
+            )
+        else:
+            log.error("polling %s failed", spec.name, exc_info=error)
 
     async def idle(self) -> None:
         """Wait until no poll is in flight (each ends by itself: the HTTP deadline)."""
@@ -382,8 +396,12 @@ class Collector:
         from scrm_tui.service import advocacy, report
         from scrm_tui.service.measures import Settings
 
-        # A reader of its own: its reads never hold up this process's other reads.
-        db = await self.inbox.db.with_own_reader()
+        try:
+            # A reader of its own: its reads never hold up this process's other reads.
+            db = await self.inbox.db.with_own_reader()
+        except StoreError as error:  # a server out of reach: the next round tries again
+            log.warning("counting ahead for the dashboard (rising terms, advocacy): %s", error)
+            return
         try:
             inbox = self.inbox
             settings = Settings.of(inbox.config, inbox.watch_words, inbox.brand_accounts)
@@ -412,8 +430,8 @@ class Collector:
         await self.stop_polls()
         if self._terms is not None:
             self._terms.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._terms
+            # Waited for, not awaited: how it ended was said when it did (_counted_terms).
+            await asyncio.wait({self._terms})
         if self.holding:
             self.holding = False
             await self.states.stopped_fetching()

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -96,3 +97,57 @@ def test_watches_say_when_the_server_goes_and_comes_back_and_one_takes_over(
         assert sum(BACK in line for line in lines) == 1, lines
     count, distinct = stored(url)
     assert count == distinct > 0  # what was fetched is stored, once
+
+
+def test_a_server_restart_under_a_poll_blames_no_source_and_prints_no_traceback(
+    tmp_path: Path, replay: Replay, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    path = config(tmp_path, replay)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[sources.rss]", '[sources.rss]\ninterval = "1s"')
+    )
+    feed = "/feeds/alerts.xml"
+    replay.hold(feed)  # the feed's first answer waits in flight until released
+    out, err = tmp_path / "watch.out", tmp_path / "watch.err"
+    with out.open("w") as sink, err.open("w") as errors:
+        watch = subprocess.Popen(
+            [sys.executable, "-m", "scrm_tui", "watch", "--db", url, "--config", str(path)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=errors,
+        )
+    try:
+        read_until(out, HOLDING)
+        deadline = time.monotonic() + 30
+        while not replay.requests(feed):  # the feed's request is in flight, held
+            assert time.monotonic() < deadline, out.read_text(encoding="utf-8")
+            time.sleep(0.02)  # polling interval of the wait
+        postgres.stop("fast")
+        try:
+            read_until(out, UNREACHABLE)
+            replay.release()  # the page arrives while the server is away: not storable
+            said = read_until(err, "rss:alerts: poll cut short")
+        finally:
+            postgres.start()
+        read_until(out, BACK)
+        # Polled again at its interval, with nothing lost: the feed's posts are stored.
+        polled = read_until(out, "rss:alerts: ")
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
+    assert watch.returncode == 0, err.read_text(encoding="utf-8")
+    printed = err.read_text(encoding="utf-8")
+    assert "Traceback" not in printed, printed
+    assert "the database is out of reach" in said
+    [line] = [line for line in polled.splitlines() if "rss:alerts: " in line]
+    assert line.endswith(" new") and not line.endswith(" 0 new"), line
+    # The database's outage is not the source's: it was never marked as failing.
+    sources = subprocess.run(
+        [sys.executable, "-m", "scrm_tui", "sources", "--db", url, "--config", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "rss:alerts" in sources and "backoff" not in sources and "degraded" not in sources

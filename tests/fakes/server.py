@@ -40,6 +40,7 @@ class ThreadedServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._host, self._port = host, port
         self._stopping = threading.Event()  # set on stop: ends delayed answers
+        self._released = threading.Event()  # set by release() or stop: ends held answers
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -48,6 +49,7 @@ class ThreadedServer:
 
     def start(self) -> Self:
         self._stopping.clear()
+        self._released.clear()
         self._httpd = ThreadingHTTPServer((self._host, self._port), self.handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -58,6 +60,7 @@ class ThreadedServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._released.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -158,7 +161,7 @@ class Recorded:
 
 @dataclass
 class _Fault:
-    kind: str  # fail | html | truncate | delay | drop
+    kind: str  # fail | html | truncate | delay | hold | drop
     times: int | None
     status: int = 500
     body: bytes = b""
@@ -255,6 +258,15 @@ class FaultScript(ThreadedServer):
         """Do the real thing at once, but answer only after `seconds`."""
         self._add(route, _Fault("delay", times, seconds=seconds))
 
+    def hold(self, route: str, *, times: int | None = 1) -> None:
+        """Do the real thing at once, but answer only once `release()` is called (or the
+        server stops): a request held in flight for as long as a test needs."""
+        self._add(route, _Fault("hold", times))
+
+    def release(self) -> None:
+        """Let every held answer go, and every later one of a `hold` at once."""
+        self._released.set()
+
     def drop(self, route: str, *, times: int | None = 1, after: bool = False) -> None:
         """Close the connection without answering (after doing the thing if `after`)."""
         self._add(route, _Fault("drop", times, after=after))
@@ -278,6 +290,8 @@ class FaultScript(ThreadedServer):
             reply.body = reply.body[: len(reply.body) // 2]
         if fault.kind == "delay":
             self._stopping.wait(fault.seconds)
+        if fault.kind == "hold":
+            self._released.wait()
         return reply
 
     def _add(self, route: str, fault: _Fault) -> None:

@@ -185,7 +185,12 @@ class PgConnection:
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
-        return cls(await _connected(url), url)
+        """Another connection to a database already opened (a reader of its own): a
+        server out of reach meanwhile is StoreUnavailable, in words, as on a statement."""
+        try:
+            return cls(await _connected(url), url)
+        except psycopg.OperationalError as error:
+            raise Reach().lost(error) from None
 
     @property
     def in_transaction(self) -> bool:
