@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from scrm_tui.core import sanitize
 from scrm_tui.core.models import OutboxItem
 from scrm_tui.service import runtime_events as events
+from scrm_tui.ui.changes import DataChanged
 from scrm_tui.ui.messages import OutboxChanged, SourcesPolled
 
 if TYPE_CHECKING:
@@ -86,6 +87,11 @@ class HearsTheRuntime(_Base):
             )
         else:
             self.notify("Database reachable again.", markup=False)
+            # What a screen over the inbox failed to read meanwhile is read again (the
+            # inbox looks for what was committed on its own).
+            for screen in self.screen_stack:
+                if screen is not self._live:
+                    screen.post_message(DataChanged())
 
     def _tell_outbox(self, items: Sequence[OutboxItem]) -> None:
         """A toast for each item a pass over the outbox sent or gave up on."""

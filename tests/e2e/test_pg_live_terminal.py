@@ -172,3 +172,42 @@ def test_a_reply_typed_through_a_server_restart_is_kept_and_sent_once(
 def replies(url: str) -> list[tuple[str, str]]:
     with psycopg.connect(url) as conn:
         return [(str(a), str(b)) for a, b in conn.execute("SELECT state, text FROM outbox")]
+
+
+def test_the_dashboard_says_what_it_could_not_read_and_reads_it_when_the_server_is_back(
+    terminal: Terminal, tmp_path: Path, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    store(url, 1, 2, 3)
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    terminal.start(agent_command(url, config, "ana"), 100, 30, tmp_path)
+    terminal.wait_for(lambda s: header_count(s) == 3)
+    terminal.keys("D")
+    terminal.wait_for(lambda s: header(s).startswith(" Dashboard") and "7d ·" in header(s))
+    terminal.wait_for(lambda s: "reading" not in s and "loading" not in header(s))
+
+    # The server goes; 30 days are asked for meanwhile: not read, and the title says so.
+    postgres.stop("fast")
+    try:
+        terminal.wait_for(lambda s: "unreachable" in s)  # the toast over the dashboard
+        terminal.keys("3")
+        screen = terminal.wait_for(lambda s: "not read: " in header(s))
+        assert "the database is out of reach" in header(screen)
+    finally:
+        postgres.start()
+    # Back: the 30 days are read without a key, and the title says which they are.
+    screen = terminal.wait_for(
+        lambda s: (
+            "30d ·" in header(s)
+            and "not read" not in header(s)
+            and "loading" not in header(s)
+            and "reading" not in s
+        ),
+        timeout=30,
+    )
+    assert "Something went wrong" not in screen
+    terminal.keys("escape")
+    terminal.wait_for(lambda s: header_count(s) == 3)
+    terminal.keys("q")
+    terminal.wait_for(lambda _: terminal.exited(None), timeout=10)

@@ -25,7 +25,7 @@ from scrm_tui.core import sanitize
 from scrm_tui.core.figures import Figure, Row, Section, Series, Table
 from scrm_tui.core.ranges import PRESETS, Range, RangeError
 from scrm_tui.service.advocacy import approve
-from scrm_tui.service.inbox import Inbox
+from scrm_tui.service.inbox import Inbox, StoreError
 from scrm_tui.service.report import (
     RISING_KEYS,
     SECTIONS,
@@ -102,6 +102,9 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         # differ (counted when asked: a worker may not have begun when a commit comes).
         self._asked = self._answered = 0
         self._missed = False  # a commit came while a read was under way
+        # Why the last read failed (the server out of reach): said on the title line
+        # until a read works; the next DataChanged (the server back) reads it all again.
+        self._failed = ""
 
     @classmethod
     def key_sections(cls) -> list[tuple[str, type[DOMNode]]]:
@@ -143,7 +146,8 @@ class DashboardScreen(ReportsFailures, FigureScreen):
             # would never let a 90-day read end): one more follows it instead.
             self._missed = True
             return
-        self.load(self.range_name, quiet=True)
+        # After a failed read, read again in view: its sections were never all shown.
+        self.load(self.range_name, quiet=not self._failed)
 
     def load(self, name: str, *, quiet: bool = False) -> None:
         try:
@@ -184,9 +188,16 @@ class DashboardScreen(ReportsFailures, FigureScreen):
                     self._paint(period, read)
         except ReadAfterClose:
             return  # the screen was left while this waited its turn
+        except StoreError as error:
+            # The server out of reach (the top line and a toast say so): the title says
+            # these figures were not read, rather than "loading…" for ever.
+            self._failed = sanitize.inline(str(error))
+            self._status(period, note=f"not read: {self._failed}")
+            return
         finally:
             if asked == self._asked:  # the newest read: none is under way any more
                 self._answered = asked
+        self._failed = ""
         self._read_at = time.monotonic()  # the next re-read rests after this one
         self._rest = max(REFRESH_S, REST_PER_READ * (self._read_at - began))
         if self._missed:
@@ -217,6 +228,11 @@ class DashboardScreen(ReportsFailures, FigureScreen):
         try:
             tables = await self.dashboard.rising_terms(period, progress)
         except ReadAfterClose:
+            return
+        except StoreError:
+            # Counted again with the next read (the server back): no stale progress.
+            self._counting = ""
+            self._status(period)
             return
         self._counting = ""
         self.rising = (period, tables)
