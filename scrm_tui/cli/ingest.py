@@ -25,6 +25,7 @@ async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet
     from scrm_tui.service.inbox import Inbox
     from scrm_tui.service.ingest import IngestReport, LineError, ingest_stream
     from scrm_tui.service.settings import credentials
+    from scrm_tui.store.db import StoreError
 
     def on_error(error: LineError) -> None:
         print(f"{_name(source)}: {error}", file=sys.stderr)
@@ -47,18 +48,25 @@ async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet
     # caught: the workers end with this process all the same.)
     report = IngestReport()
     stopping = StoppedBySignals()
+    failed: StoreError | None = None
     try:
         async with await Inbox.open(db, agent) as inbox:
             # A rule that escalates queues its team's webhook calls: they need the URLs.
             escalating = any(rule.escalate for rule in config.rules)
             inbox.configure(config, credentials(config) if escalating else None)
-            await ingest_stream(
-                inbox, stream, on_error=on_error, on_progress=on_progress, report=report
-            )
+            try:
+                await ingest_stream(
+                    inbox, stream, on_error=on_error, on_progress=on_progress, report=report
+                )
+            except StoreError as error:
+                # The server gone or the file locked past the wait: what was committed
+                # is kept and said, and the same command stores the rest (nothing twice).
+                failed = error
             if not quiet and sys.stderr.isatty():
                 print(file=sys.stderr)
-            await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
-            await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
+            if failed is None:
+                await _finish_rematch(inbox, not quiet and sys.stderr.isatty())
+                await _finish_rescore(inbox, not quiet and sys.stderr.isatty())
     except asyncio.CancelledError:
         if not stopping.by:
             raise
@@ -67,6 +75,13 @@ async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet
         if stream is not sys.stdin.buffer:
             stream.close()
     stopped_by = stopping.by
+    if failed is not None:
+        print(
+            f"stopped: {report.stored:,} stored, {report.duplicates:,} already known, "
+            f"{len(report.errors):,} bad lines; {failed}; run it again to store the rest",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if not quiet or stopped_by:
         if stopped_by and sys.stderr.isatty():
             print(file=sys.stderr)

@@ -9,7 +9,7 @@ import os
 import stat
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
@@ -22,6 +22,7 @@ from scrm_tui.core.records import (
 )
 from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.inbox import Inbox, IngestResult
+from scrm_tui.service.inbox.storing import StoredThenFailed
 from scrm_tui.service.workers import WorkerPool
 from scrm_tui.store.mentions import existing_ids_now
 
@@ -209,6 +210,11 @@ async def _read(
         return
 
     loop = asyncio.get_running_loop()
+    # The thread reads a duplicate of the descriptor through a reader of its own. Left
+    # blocked in a read when the ingest ends early (the database gone, Ctrl+C on a quiet
+    # pipe), it would hold sys.stdin's lock, and Python aborts at exit when it takes it
+    # ("could not acquire lock for <stdin> at interpreter shutdown").
+    own = open(os.dup(stream.fileno()), "rb")  # type: ignore[union-attr]  # noqa: SIM115
     room = threading.Condition()  # guards pending/ended/stopped; the reader waits on it
     pending: list[Line] = []
     held = 0  # bytes in pending
@@ -218,7 +224,7 @@ async def _read(
     def pump() -> None:
         nonlocal ended, held
         try:
-            for raw in bounded_lines(stream):
+            for raw in bounded_lines(own):
                 with room:
                     # Backpressure: never hold more than two batches in memory.
                     while (
@@ -233,9 +239,11 @@ async def _read(
                 if full:
                     loop.call_soon_threadsafe(wake.set)
         finally:
+            own.close()
             with room:
                 ended = True
-            loop.call_soon_threadsafe(wake.set)
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits
+                loop.call_soon_threadsafe(wake.set)
 
     reader = threading.Thread(target=pump, name="scrm-ingest-reader", daemon=True)
     reader.start()
@@ -294,6 +302,16 @@ async def ingest_stream(
         if on_progress is not None:
             on_progress(report)
 
+    async def taken(stored: Awaitable[IngestResult]) -> None:
+        """`stored`'s batch counted, also when it was committed and what followed the
+        commit failed (the report must say every row that is in the database)."""
+        try:
+            result = await stored
+        except StoredThenFailed as error:
+            record(error.result)
+            raise
+        record(result)
+
     def note(errors: list[LineError]) -> None:
         for error in errors:
             report.errors.append(error)
@@ -308,7 +326,8 @@ async def ingest_stream(
         note(prepared.errors)
         report.cut += prepared.cut
         if writing is not None:
-            record(await writing)
+            done, writing = writing, None
+            await taken(done)
         writing = asyncio.ensure_future(inbox.store(prepared.rows, offered=prepared.offered))
 
     async def drain() -> None:
@@ -317,8 +336,8 @@ async def ingest_stream(
         while inflight:
             await finish_oldest()
         if writing is not None:
-            record(await writing)
-            writing = None
+            done, writing = writing, None
+            await taken(done)
 
     async def handle_here(first_line: int, lines: list[Line]) -> None:
         mentions: list[MentionIn] = []
@@ -329,7 +348,7 @@ async def ingest_stream(
             elif parsed is not None:
                 mentions.append(parsed)
         report.cut += _cut(mentions)
-        record(await inbox.ingest(mentions))
+        await taken(inbox.ingest(mentions))
 
     batch: list[Line] = []
     first_line = 1
@@ -360,8 +379,13 @@ async def ingest_stream(
         for future in inflight:
             future.cancel()
         if writing is not None:
-            # Interrupted: let the batch being written commit (or fail) as a whole.
-            await asyncio.gather(writing, return_exceptions=True)
+            # Interrupted: let the batch being written commit (or fail) as a whole, and
+            # count it if it did.
+            (outcome,) = await asyncio.gather(writing, return_exceptions=True)
+            if isinstance(outcome, IngestResult):
+                record(outcome)
+            elif isinstance(outcome, StoredThenFailed):
+                record(outcome.result)
         if pool is not None:
             pool.close()
     return report

@@ -4,9 +4,12 @@ config choosing the server for every command."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +231,67 @@ def test_a_connection_lost_mid_copy_is_told_in_words_and_the_copy_goes_on_later(
     again = scrm("db", "copy", str(source), url)
     assert again.returncode == 0, again.stderr
     assert "done by the earlier run" in again.stdout
+
+
+def _post(n: int) -> bytes:
+    post = {
+        "channel": "mastodon",
+        "id": f"through-{n}",
+        "text": f"Kestrel post {n}",
+        "created_at": "2026-11-20T11:00:00Z",
+        "author": {"handle": f"user{n}@example.social"},
+    }
+    return (json.dumps(post) + "\n").encode()
+
+
+def _stored(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(b"SELECT count(*) FROM mentions").fetchone()
+        return int(row[0]) if row else 0
+
+
+def test_an_ingest_the_server_left_half_way_says_what_it_stored_and_stores_the_rest_again(
+    tmp_path: Path, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    errors = tmp_path / "ingest.err"
+    with errors.open("w") as sink:
+        ingest = subprocess.Popen(
+            [*scrm_command(), "--db", url, "ingest", "-q", "-"],
+            stdin=subprocess.PIPE,
+            stderr=sink,
+        )
+    assert ingest.stdin is not None
+    try:
+        # A pipe that goes quiet is stored within a moment: three posts are in.
+        ingest.stdin.write(b"".join(_post(n) for n in range(1, 4)))
+        ingest.stdin.flush()
+        wait_for("the first three posts stored", lambda: _stored(url) == 3)
+        postgres.stop("fast")
+        try:
+            # It stops at the first write the server's absence meets: the matching of
+            # the three posts' authors, or storing these (then it has read them).
+            with contextlib.suppress(BrokenPipeError):
+                ingest.stdin.write(b"".join(_post(n) for n in range(4, 7)))
+                ingest.stdin.close()
+            assert ingest.wait(timeout=60) == 1
+        finally:
+            postgres.start()
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+            ingest.wait()
+    said = errors.read_text(encoding="utf-8")
+    assert "Traceback" not in said, said
+    assert said.startswith("stopped: 3 stored, 0 already known, 0 bad lines; "), said
+    assert "the database is out of reach" in said
+    assert said.rstrip().endswith("run it again to store the rest"), said
+    # Run again with the whole input: the rest is stored, nothing twice.
+    again = subprocess.run(
+        [*scrm_command(), "--db", url, "ingest", "-"],
+        input=b"".join(_post(n) for n in range(1, 7)),
+        capture_output=True,
+        check=True,
+    )
+    assert b"3 stored, 3 already known, 0 bad lines" in again.stderr
+    assert _stored(url) == 6

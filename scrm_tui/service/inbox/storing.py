@@ -13,6 +13,7 @@ from scrm_tui.enrich import language
 from scrm_tui.enrich.reading import read_many
 from scrm_tui.service.inbox.base import InboxBase
 from scrm_tui.service.priority import StaleWeights
+from scrm_tui.store.db import StoreError
 
 if TYPE_CHECKING:
     from scrm_tui.service.inbox import Inbox
@@ -25,6 +26,15 @@ _THREAD_THRESHOLD = 32
 class IngestResult:
     stored: list[int] = field(default_factory=list)
     duplicates: int = 0
+
+
+class StoredThenFailed(StoreError):
+    """The batch was committed, then what follows a commit (matching its authors, the
+    rules) met a database error: `result` says what is stored all the same."""
+
+    def __init__(self, error: StoreError, result: IngestResult) -> None:
+        super().__init__(str(error))
+        self.result = result
 
 
 class InboxStoring(InboxBase):
@@ -75,19 +85,26 @@ class InboxStoring(InboxBase):
             weights = await self.priorities.reload()
             parts = await self.priorities.score_rows(rows, weights)
             stored = await self.mentions.insert_batch(rows, self.now_ms(), parts, weights)
+        result = IngestResult(stored=stored, duplicates=offered - len(stored))
         if stored:
-            # Before anyone is told: a new mention shows up already matched, and the
-            # rules see whose it is (customer:, tier:).
-            await self.linker.match_pending()
-            if self.config.rules or self.config.auto_assign:
-                from scrm_tui.service import rules
+            failed: StoreError | None = None
+            try:
+                # Before anyone is told: a new mention shows up already matched, and the
+                # rules see whose it is (customer:, tier:).
+                await self.linker.match_pending()
+                if self.config.rules or self.config.auto_assign:
+                    from scrm_tui.service import rules
 
-                # One batch's ids are consecutive: insert_batch stores them in one
-                # transaction. (cast: Inbox is the one class made of these parts.)
-                await rules.apply(cast("Inbox", self), self.config, stored[0] - 1, stored[-1])
+                    # One batch's ids are consecutive: insert_batch stores them in one
+                    # transaction. (cast: Inbox is the one class made of these parts.)
+                    await rules.apply(cast("Inbox", self), self.config, stored[0] - 1, stored[-1])
+            except StoreError as error:
+                failed = error  # the rows are committed: they are told, and counted
             for listener in list(self._listeners):
                 listener(stored)
-        return IngestResult(stored=stored, duplicates=offered - len(stored))
+            if failed is not None:
+                raise StoredThenFailed(failed, result) from failed
+        return result
 
     def _marked(self, rows: Sequence[NewMention]) -> Sequence[NewMention]:
         """Each row in its watch set (core/watch_sets.py): the brand's or a competitor's.
