@@ -38,7 +38,7 @@ async def _import_customers(
     db: Path | str, agent: str, config: Config, path: Path, fmt: str | None, quiet: bool
 ) -> int:
     from scrm_tui.service.customers import FileProblem, RowProblem, import_customers
-    from scrm_tui.service.inbox import Inbox
+    from scrm_tui.service.inbox import Inbox, StoreError
 
     shown = sanitize.for_message(path.name, 200)
     bar = sys.stderr.isatty() and not quiet
@@ -63,6 +63,16 @@ async def _import_customers(
             )
         except FileProblem as problem:
             return fail(str(problem))
+        except StoreError as error:
+            # The server gone or the file locked past the wait: each batch committed is
+            # kept, and a re-import updates what is in, never duplicates it.
+            if bar:
+                print(file=sys.stderr)
+            return fail(
+                f"the import stopped: {error}; the rows imported so far are kept: run the "
+                "same command again to import the rest (rows already in are updated, "
+                "never duplicated)"
+            )
     if bar:
         print(file=sys.stderr)
     if not quiet:

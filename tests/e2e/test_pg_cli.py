@@ -284,7 +284,9 @@ def test_an_ingest_the_server_left_half_way_says_what_it_stored_and_stores_the_r
     said = errors.read_text(encoding="utf-8")
     assert "Traceback" not in said, said
     assert said.startswith("stopped: 3 stored, 0 already known, 0 bad lines; "), said
-    assert "the database is out of reach" in said
+    # In words, whichever connection met the server's absence first (one in use, or one
+    # being made: then with what to do).
+    assert "the database is out of reach" in said or "cannot connect to" in said, said
     assert said.rstrip().endswith("run it again to store the rest"), said
     # Run again with the whole input: the rest is stored, nothing twice.
     again = subprocess.run(
@@ -295,3 +297,43 @@ def test_an_ingest_the_server_left_half_way_says_what_it_stored_and_stores_the_r
     )
     assert b"3 stored, 3 already known, 0 bad lines" in again.stderr
     assert _stored(url) == 6
+
+
+def _customers(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(b"SELECT count(*) FROM customers").fetchone()
+        return int(row[0]) if row else 0
+
+
+def test_an_import_the_server_left_half_way_says_so_and_the_same_command_finishes_it(
+    tmp_path: Path, postgres: Server
+) -> None:
+    url = postgres.fresh()
+    rows = 20_000  # far more than a batch: the server goes while the import runs
+    source = tmp_path / "customers.csv"
+    source.write_text(
+        "id,name,email\n"
+        + "".join(f"c{n},Person Number{n},p{n}@example.com\n" for n in range(rows)),
+        encoding="utf-8",
+    )
+    command = [*scrm_command(), "--db", url, "customers", "import", "-q", str(source)]
+    importing = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for("a first batch of customers committed", lambda: _customers(url) > 0)
+        postgres.stop("fast")
+        try:
+            _, said = importing.communicate(timeout=120)
+        finally:
+            postgres.start()
+    finally:
+        if importing.poll() is None:
+            importing.kill()
+            importing.wait()
+    assert importing.returncode == 1, said
+    assert "Traceback" not in said, said
+    assert said.startswith("scrm: the import stopped: "), said
+    assert "the database is out of reach" in said or "cannot connect to" in said, said
+    assert "run the same command again to import the rest" in said
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert _customers(url) == rows  # the rest imported, nothing twice
