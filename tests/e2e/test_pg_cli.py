@@ -5,7 +5,6 @@ config choosing the server for every command."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import sqlite3
@@ -17,6 +16,7 @@ import psycopg
 
 from scrm_tui.store.schema import LATEST_VERSION
 from tests.service.test_db_copy import source_file
+from tests.service.test_ingest_workers_engines import _line
 from tests.support.cli import scrm
 from tests.support.killing import running, scrm_command, wait_for
 from tests.support.postgres import Server
@@ -233,20 +233,9 @@ def test_a_connection_lost_mid_copy_is_told_in_words_and_the_copy_goes_on_later(
     assert "done by the earlier run" in again.stdout
 
 
-def _post(n: int) -> bytes:
-    post = {
-        "channel": "mastodon",
-        "id": f"through-{n}",
-        "text": f"Kestrel post {n}",
-        "created_at": "2026-11-20T11:00:00Z",
-        "author": {"handle": f"user{n}@example.social"},
-    }
-    return (json.dumps(post) + "\n").encode()
-
-
-def _stored(url: str) -> int:
+def _count(url: str, table: str) -> int:
     with psycopg.connect(url) as conn:
-        row = conn.execute(b"SELECT count(*) FROM mentions").fetchone()
+        row = conn.execute(f"SELECT count(*) FROM {table}".encode()).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -264,15 +253,15 @@ def test_an_ingest_the_server_left_half_way_says_what_it_stored_and_stores_the_r
     assert ingest.stdin is not None
     try:
         # A pipe that goes quiet is stored within a moment: three posts are in.
-        ingest.stdin.write(b"".join(_post(n) for n in range(1, 4)))
+        ingest.stdin.write(b"".join(_line(n) for n in range(1, 4)))
         ingest.stdin.flush()
-        wait_for("the first three posts stored", lambda: _stored(url) == 3)
+        wait_for("the first three posts stored", lambda: _count(url, "mentions") == 3)
         postgres.stop("fast")
         try:
             # It stops at the first write the server's absence meets: the matching of
             # the three posts' authors, or storing these (then it has read them).
             with contextlib.suppress(BrokenPipeError):
-                ingest.stdin.write(b"".join(_post(n) for n in range(4, 7)))
+                ingest.stdin.write(b"".join(_line(n) for n in range(4, 7)))
                 ingest.stdin.close()
             assert ingest.wait(timeout=60) == 1
         finally:
@@ -291,18 +280,12 @@ def test_an_ingest_the_server_left_half_way_says_what_it_stored_and_stores_the_r
     # Run again with the whole input: the rest is stored, nothing twice.
     again = subprocess.run(
         [*scrm_command(), "--db", url, "ingest", "-"],
-        input=b"".join(_post(n) for n in range(1, 7)),
+        input=b"".join(_line(n) for n in range(1, 7)),
         capture_output=True,
         check=True,
     )
     assert b"3 stored, 3 already known, 0 bad lines" in again.stderr
-    assert _stored(url) == 6
-
-
-def _customers(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        row = conn.execute(b"SELECT count(*) FROM customers").fetchone()
-        return int(row[0]) if row else 0
+    assert _count(url, "mentions") == 6
 
 
 def test_an_import_the_server_left_half_way_says_so_and_the_same_command_finishes_it(
@@ -319,7 +302,7 @@ def test_an_import_the_server_left_half_way_says_so_and_the_same_command_finishe
     command = [*scrm_command(), "--db", url, "customers", "import", "-q", str(source)]
     importing = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for("a first batch of customers committed", lambda: _customers(url) > 0)
+        wait_for("a first batch of customers committed", lambda: _count(url, "customers") > 0)
         postgres.stop("fast")
         try:
             _, said = importing.communicate(timeout=120)
@@ -336,4 +319,4 @@ def test_an_import_the_server_left_half_way_says_so_and_the_same_command_finishe
     assert "run the same command again to import the rest" in said
     again = subprocess.run(command, capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr
-    assert _customers(url) == rows  # the rest imported, nothing twice
+    assert _count(url, "customers") == rows  # the rest imported, nothing twice
