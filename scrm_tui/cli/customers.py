@@ -49,6 +49,12 @@ async def _import_customers(
         print(f"{shown}: {'' if error else 'warning: '}{problem}", file=sys.stderr)
 
     bars = Bars("importing")  # under the import's finished bar
+    committed = [0]  # rows read up to the last batch the import committed
+
+    def progress(done: int, total: int) -> None:
+        committed[0] = done
+        if bar:
+            _progress(done, total)
 
     async with await Inbox.open(db, agent) as inbox:
         try:
@@ -57,21 +63,23 @@ async def _import_customers(
                 path,
                 fmt,
                 on_problem=on_problem,
-                on_progress=_progress if bar else None,
+                on_progress=progress,
                 on_rematch=bars.bar("re-matching") if bar else None,
                 on_indexing=bars.bar("indexing") if bar else None,
             )
         except FileProblem as problem:
             return fail(str(problem))
         except StoreError as error:
+            if not committed[0]:
+                raise  # nothing written: said as any command says it (a lock, a read-only file)
             # The server gone or the file locked past the wait: each batch committed is
             # kept, and a re-import updates what is in, never duplicates it.
             if bar:
                 print(file=sys.stderr)
             return fail(
-                f"the import stopped: {error}; the rows imported so far are kept: run the "
-                "same command again to import the rest (rows already in are updated, "
-                "never duplicated)"
+                f"the import stopped after {committed[0]:,} rows: {error}; they are kept: "
+                "run the same command again to import the rest (rows already in are "
+                "updated, never duplicated)"
             )
     if bar:
         print(file=sys.stderr)

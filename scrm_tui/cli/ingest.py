@@ -75,6 +75,8 @@ async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet
         if stream is not sys.stdin.buffer:
             stream.close()
     stopped_by = stopping.by
+    if failed is not None and not report.stored:
+        raise failed  # nothing stored: said as any command says it (a lock, a read-only file)
     if failed is not None:
         print(
             f"stopped: {report.stored:,} stored, {report.duplicates:,} already known, "
