@@ -49,10 +49,11 @@ async def _import_customers(
         print(f"{shown}: {'' if error else 'warning: '}{problem}", file=sys.stderr)
 
     bars = Bars("importing")  # under the import's finished bar
-    committed = [0]  # rows read up to the last batch the import committed
+    committed = 0  # rows read up to the last batch the import committed
 
     def progress(done: int, total: int) -> None:
-        committed[0] = done
+        nonlocal committed
+        committed = done
         if bar:
             _progress(done, total)
 
@@ -70,14 +71,15 @@ async def _import_customers(
         except FileProblem as problem:
             return fail(str(problem))
         except StoreError as error:
-            if not committed[0]:
+            if not committed:
                 raise  # nothing written: said as any command says it (a lock, a read-only file)
             # The server gone or the file locked past the wait: each batch committed is
             # kept, and a re-import updates what is in, never duplicates it.
             if bar:
                 print(file=sys.stderr)
             return fail(
-                f"the import stopped after {committed[0]:,} rows: {error}; they are kept: "
+                f"the import stopped after {committed:,} rows: {sanitize.inline(str(error))}; "
+                "they are kept: "
                 "run the same command again to import the rest (rows already in are "
                 "updated, never duplicated)"
             )

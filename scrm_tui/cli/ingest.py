@@ -80,7 +80,8 @@ async def _ingest(db: Path | str, agent: str, config: Config, source: str, quiet
     if failed is not None:
         print(
             f"stopped: {report.stored:,} stored, {report.duplicates:,} already known, "
-            f"{len(report.errors):,} bad lines; {failed}; run it again to store the rest",
+            f"{len(report.errors):,} bad lines; {sanitize.inline(str(failed))}; "
+            "run it again to store the rest",
             file=sys.stderr,
         )
         return EXIT_FAILED

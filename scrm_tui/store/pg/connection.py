@@ -184,11 +184,17 @@ class PgConnection:
         self._using = asyncio.Lock()  # held by the statement (or the swap) using `raw`
 
     @classmethod
+    async def first(cls, url: str) -> PgConnection:
+        """The first connection to `url`: psycopg's own error when it cannot be made,
+        for the caller to say what is wrong and what to do (PgDatabase.open)."""
+        return cls(await _connected(url), url)
+
+    @classmethod
     async def connect(cls, url: str) -> PgConnection:
         """Another connection to a database already opened (a reader of its own): a
         server out of reach meanwhile is StoreUnavailable, in words, as on a statement."""
         try:
-            return cls(await _connected(url), url)
+            return await cls.first(url)
         except psycopg.OperationalError as error:
             raise Reach().lost(error) from None
 

@@ -18,7 +18,7 @@ import psycopg
 from scrm_tui.store.conn import Connection
 from scrm_tui.store.db import Database, StoreError, StoreUnavailable
 from scrm_tui.store.pg import migrations
-from scrm_tui.store.pg.connection import PgConnection, _connected
+from scrm_tui.store.pg.connection import PgConnection
 from scrm_tui.store.pg.url import redacted
 from scrm_tui.store.quick_reads import Parameters
 from scrm_tui.store.schema import LATEST_VERSION
@@ -54,8 +54,7 @@ class PgDatabase(Database):
     async def open(cls, path: Path | str) -> PgDatabase:
         url = str(path)
         try:
-            # The first connection says what is wrong and what to do about it.
-            writer = PgConnection(await _connected(url), url)
+            writer = await PgConnection.first(url)
         except psycopg.Error as error:  # a URL libpq cannot read is a ProgrammingError
             raise StoreUnavailable(_unreachable(url, error)) from None
         try:
